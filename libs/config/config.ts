@@ -1,0 +1,77 @@
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value));
+
+const bytes = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/**
+ * Every environment variable Causeway reads, validated once at start.
+ * Nothing else in the code base reads `process.env`.
+ */
+export const environmentSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  CAUSEWAY_DATA_DIR: z.string().default('./data'),
+  CLICKHOUSE_URL: optionalString.pipe(z.url().optional()),
+  CLICKHOUSE_USER: z.string().default('default'),
+  CLICKHOUSE_PASSWORD: z.string().default(''),
+  CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a plain identifier').default('default'),
+  CLICKHOUSE_CLUSTER: optionalString,
+  REDIS_URL: optionalString.pipe(z.url().optional()),
+  CAUSEWAY_ADMIN_KEY: optionalString.pipe(z.string().min(16, 'at least 16 characters').optional()),
+  CAUSEWAY_DEMO_KEY: optionalString.pipe(z.string().min(16, 'at least 16 characters').optional()),
+  CAUSEWAY_KEY_PEPPER: z.string().default('causeway-default-pepper'),
+  INGEST_MAX_BODY_BYTES: bytes(10 * 1024 * 1024),
+  INGEST_MAX_ROWS: bytes(50_000),
+  INGEST_MAX_FIELD_CHARS: bytes(4096),
+  INGEST_JOB_ATTEMPTS: z.coerce.number().int().min(1).default(8),
+  INGEST_JOB_BACKOFF_MS: z.coerce.number().int().min(1).default(1000),
+  CAUSEWAY_RUN_WORKERS: z.enum(['auto', 'true', 'false']).default('auto'),
+});
+
+export type Environment = z.infer<typeof environmentSchema>;
+
+/** Raised at start when the environment is invalid; lists every bad variable at once. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The validated configuration the rest of the code receives. */
+export class AppConfig {
+  constructor(readonly env: Environment) {}
+
+  get embedded(): boolean {
+    return this.env.CLICKHOUSE_URL === undefined;
+  }
+
+  get queued(): boolean {
+    return this.env.REDIS_URL !== undefined;
+  }
+
+  /** In embedded mode one process owns the data directory, so the API also runs the processors. */
+  get runsWorkersInProcess(): boolean {
+    if (this.env.CAUSEWAY_RUN_WORKERS !== 'auto') {
+      return this.env.CAUSEWAY_RUN_WORKERS === 'true';
+    }
+    return this.embedded;
+  }
+}
+
+/** Validates an environment (defaults to the process's) and returns the configuration. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): AppConfig {
+  const parsed = environmentSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
+    );
+  }
+  return new AppConfig(parsed.data);
+}

@@ -1,0 +1,44 @@
+import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
+import { createChdbConnection } from 'chdb/connection';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { AppConfig } from '../config/index.js';
+
+type EmbeddedConnection = NonNullable<Parameters<typeof createClient>[0]>['connection'];
+
+/**
+ * Settings every query runs with, in both engines. 64-bit integers come back as JSON numbers
+ * (counts here stay far below 2^53) and are parsed by each query's row schema.
+ */
+export const baseSettings: ClickHouseSettings = {
+  output_format_json_quote_64bit_integers: 0,
+  output_format_json_quote_decimals: 0,
+  date_time_input_format: 'best_effort',
+};
+
+/**
+ * The one way Causeway reaches ClickHouse: `@clickhouse/client`, over HTTP to a server when
+ * CLICKHOUSE_URL is set, otherwise to the embedded chDB engine with data under CAUSEWAY_DATA_DIR.
+ */
+export function createClickHouseClient(config: AppConfig): ClickHouseClient {
+  const env = config.env;
+  if (env.CLICKHOUSE_URL === undefined) {
+    const path = resolve(env.CAUSEWAY_DATA_DIR);
+    mkdirSync(path, { recursive: true });
+    // chdb types its connection against @clickhouse/client-common, which @clickhouse/client also
+    // bundles as its own copy; the shapes are the same contract, the declarations are not shared.
+    const connection = createChdbConnection({ path }) as unknown as EmbeddedConnection;
+    return createClient({
+      connection,
+      clickhouse_settings: baseSettings,
+    });
+  }
+  return createClient({
+    url: env.CLICKHOUSE_URL,
+    username: env.CLICKHOUSE_USER,
+    password: env.CLICKHOUSE_PASSWORD,
+    database: env.CLICKHOUSE_DATABASE,
+    clickhouse_settings: baseSettings,
+    request_timeout: 300_000,
+  });
+}

@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { loadMigrations, planStatements } from './migrations.js';
+import { Migrator } from './migrator.js';
+import { openTemporaryStore, type TemporaryStore } from './testing.js';
+
+describe('migration files', () => {
+  it('refuses two files that share a number', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'causeway-migrations-'));
+    writeFileSync(join(dir, '0001_create_a.sql'), 'SELECT 1');
+    writeFileSync(join(dir, '0001_create_b.sql'), 'SELECT 1');
+    expect(() => loadMigrations(dir)).toThrow(/share the number 0001/);
+  });
+
+  it('refuses a misnamed file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'causeway-migrations-'));
+    writeFileSync(join(dir, '12_create_a.sql'), 'SELECT 1');
+    expect(() => loadMigrations(dir)).toThrow(/NNNN_<verb>_<object>/);
+  });
+
+  it('has unique numbers and a why-header in the real directory', () => {
+    const migrations = loadMigrations();
+    expect(new Set(migrations.map((m) => m.version)).size).toBe(migrations.length);
+    for (const m of migrations) {
+      expect(m.sql.trimStart().startsWith('--')).toBe(true);
+    }
+  });
+
+  it('generates a cluster variant: replicated local tables behind distributed ones sharded by person', () => {
+    const plan = planStatements(loadMigrations(), 'causeway');
+    const firings = plan.find((p) => p.migration.name === 'create_firings');
+    expect(firings?.statements).toHaveLength(2);
+    const [local, distributed] = firings!.statements;
+    expect(local).toContain("CREATE TABLE IF NOT EXISTS firings_local ON CLUSTER 'causeway'");
+    expect(local).toContain(
+      "ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/firings_local', '{replica}', received_at)",
+    );
+    expect(distributed).toContain(
+      "ENGINE = Distributed('causeway', currentDatabase(), firings_local, cityHash64(person_id))",
+    );
+    const keys = plan.find((p) => p.migration.name === 'create_api_keys');
+    expect(keys?.statements).toHaveLength(1);
+    expect(keys?.statements[0]).toContain('ReplicatedReplacingMergeTree(');
+  });
+});
+
+describe('migrator on the embedded engine', () => {
+  let store: TemporaryStore;
+  beforeAll(async () => {
+    store = await openTemporaryStore();
+  });
+  afterAll(async () => {
+    await store.dispose();
+  });
+
+  it('applied every migration once and records them', async () => {
+    const rows = await store.clickhouse.query({
+      tag: 'test.migrations',
+      sql: 'SELECT count() AS n, uniqExact(version) AS versions FROM schema_migrations',
+      row: z.object({ n: z.number(), versions: z.number() }),
+    });
+    expect(rows[0]).toEqual({ n: loadMigrations().length, versions: loadMigrations().length });
+    const second = await new Migrator(store.clickhouse).run();
+    expect(second.applied).toEqual([]);
+    expect(second.alreadyApplied).toBe(loadMigrations().length);
+  });
+
+  it('parses every cluster statement with the engine (EXPLAIN SYNTAX)', async () => {
+    for (const { statements } of planStatements(loadMigrations(), 'causeway')) {
+      for (const statement of statements) {
+        await expect(
+          store.clickhouse.query({ tag: 'test.explain', sql: `EXPLAIN SYNTAX ${statement}`, row: z.unknown() }),
+        ).resolves.toBeDefined();
+      }
+    }
+  });
+});

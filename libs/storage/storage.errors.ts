@@ -1,0 +1,18 @@
+/** Why a storage operation failed; mapped to HTTP/GraphQL errors by the API's exception filter. */
+export enum StorageErrorCode {
+  Unavailable = 'STORAGE_UNAVAILABLE',
+  QueryFailed = 'STORAGE_QUERY_FAILED',
+  MigrationFailed = 'STORAGE_MIGRATION_FAILED',
+  InvalidRow = 'STORAGE_INVALID_ROW',
+}
+
+export class StorageException extends Error {
+  constructor(
+    readonly code: StorageErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'StorageException';
+  }
+}

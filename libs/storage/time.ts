@@ -1,0 +1,10 @@
+/** Formats epoch milliseconds as a ClickHouse DateTime64(3, 'UTC') literal: `YYYY-MM-DD hh:mm:ss.mmm`. */
+export function toClickHouseTime(epochMs: number): string {
+  const iso = new Date(epochMs).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
+}
+
+/** Parses a ClickHouse DateTime64 text in UTC back to epoch milliseconds. */
+export function fromClickHouseTime(text: string): number {
+  return Date.parse(`${text.replace(' ', 'T')}Z`);
+}
