@@ -1,7 +1,8 @@
 -- Every line that failed validation, with its raw text, so nothing sent is lost and it can be
--- repaired and re-sent. Append-only MergeTree; read newest first per tenant and stream, hence
--- ORDER BY (tenant_id, stream, received_at). Partitioned by month so old rejections can be dropped
--- a month at a time; kept 180 days.
+-- repaired and re-sent. ReplacingMergeTree keyed by (tenant_id, stream, received_at, request_id,
+-- line): a queued batch retried after a partial write records each rejected line once. Read newest
+-- first per tenant and stream, which the key's prefix serves. Partitioned by month of arrival so
+-- old rejections leave a month at a time; kept 180 days.
 -- cluster: shard by rand()
 CREATE TABLE IF NOT EXISTS rejected_events
 (
@@ -14,7 +15,7 @@ CREATE TABLE IF NOT EXISTS rejected_events
     raw String,
     received_at DateTime64(3, 'UTC')
 )
-ENGINE = MergeTree
+ENGINE = ReplacingMergeTree
 PARTITION BY toYYYYMM(received_at)
-ORDER BY (tenant_id, stream, received_at)
+ORDER BY (tenant_id, stream, received_at, request_id, line)
 TTL toDateTime(received_at) + INTERVAL 180 DAY

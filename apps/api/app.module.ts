@@ -1,0 +1,46 @@
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { GraphQLModule } from '@nestjs/graphql';
+import { LoggerModule } from 'nestjs-pino';
+import { join } from 'node:path';
+import { AuthModule } from '../../libs/auth/index.js';
+import { ConfigModule, type AppConfig } from '../../libs/config/index.js';
+import { HealthModule } from '../../libs/health/index.js';
+import { IngestModule } from '../../libs/ingest/index.js';
+import { ObservabilityModule } from '../../libs/observability/index.js';
+import { loggerParams } from '../../libs/platform/index.js';
+import { QueueModule } from '../../libs/queue/index.js';
+import { projectRoot, StorageModule } from '../../libs/storage/index.js';
+
+/** The API: HTTP ingest, GraphQL, health and metrics, over the libraries that do the work. */
+@Module({})
+export class AppModule {
+  static register(config: AppConfig): DynamicModule {
+    const processors = config.queued && config.runsWorkersInProcess;
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot(loggerParams(config)),
+        ObservabilityModule,
+        StorageModule,
+        QueueModule.forRoot(config),
+        GraphQLModule.forRoot<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          // The schema is generated from the code; outside production it is written to the
+          // committed apps/api/schema.gql so that a change to the public contract shows in review.
+          autoSchemaFile:
+            config.env.NODE_ENV === 'production' ? true : join(projectRoot(), 'apps/api/schema.gql'),
+          sortSchema: true,
+          path: '/graphql',
+          context: ({ req }: { req: unknown }) => ({ req }),
+          introspection: true,
+          includeStacktraceInErrorResponses: false,
+        }),
+        AuthModule,
+        IngestModule.register({ api: true, processors }),
+        HealthModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,37 @@
+import 'reflect-metadata';
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { json } from 'express';
+import { Logger } from 'nestjs-pino';
+import type { AppConfig } from '../../libs/config/index.js';
+import { MetricsService } from '../../libs/observability/index.js';
+import { ErrorsFilter, requestMetrics } from '../../libs/platform/index.js';
+import { ClickHouseService, Migrator } from '../../libs/storage/index.js';
+import { AppModule } from './app.module.js';
+
+/**
+ * Builds the API application: migrates the store, then wires HTTP. Ingest routes read their body
+ * as a stream (no global body parser); GraphQL gets a JSON parser of its own.
+ */
+export async function createApiApp(config: AppConfig): Promise<INestApplication> {
+  const app = await NestFactory.create(AppModule.register(config), {
+    bodyParser: false,
+    bufferLogs: true,
+  });
+  const logger = app.get(Logger);
+  app.useLogger(logger);
+  await new Migrator(app.get(ClickHouseService), undefined, config.env.CLICKHOUSE_CLUSTER).run();
+  app.use(requestMetrics(app.get(MetricsService)));
+  app.use('/graphql', json({ limit: '5mb' }));
+  app.useGlobalFilters(new ErrorsFilter(logger));
+  app.enableShutdownHooks();
+  return app;
+}
+
+/** Starts listening and answers with the base URL. */
+export async function listen(app: INestApplication, config: AppConfig): Promise<string> {
+  await app.listen(config.env.PORT, config.env.HOST);
+  const address = app.getHttpServer().address() as { port: number } | string | null;
+  const port = typeof address === 'object' && address !== null ? address.port : config.env.PORT;
+  return `http://localhost:${port}`;
+}

@@ -1,0 +1,77 @@
+import {
+  createParamDecorator,
+  Injectable,
+  SetMetadata,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { GqlExecutionContext, type GqlContextType } from '@nestjs/graphql';
+import type { Request } from 'express';
+import { ApiKeysService, requireScope } from './api-keys.service.js';
+import type { Principal, Scope } from './keys.js';
+
+const PUBLIC = 'causeway:public';
+const REQUIRED_SCOPE = 'causeway:scope';
+
+/** A route anyone may call (health checks). */
+export const Public = () => SetMetadata(PUBLIC, true);
+
+/** The scope a route or resolver needs. */
+export const RequireScope = (scope: Scope) => SetMetadata(REQUIRED_SCOPE, scope);
+
+export interface AuthenticatedRequest extends Request {
+  principal?: Principal;
+}
+
+function requestOf(context: ExecutionContext): AuthenticatedRequest {
+  if (context.getType<GqlContextType>() === 'graphql') {
+    return GqlExecutionContext.create(context).getContext<{ req: AuthenticatedRequest }>().req;
+  }
+  return context.switchToHttp().getRequest<AuthenticatedRequest>();
+}
+
+function bearer(request: Request): string | undefined {
+  const header = request.headers.authorization;
+  if (header === undefined) {
+    return undefined;
+  }
+  const match = /^Bearer\s+(.+)$/i.exec(header.trim());
+  return match?.[1]?.trim();
+}
+
+/**
+ * Every route and resolver needs a key unless marked @Public(); one marked @RequireScope needs
+ * that scope. The principal is attached to the request for @CurrentPrincipal().
+ */
+@Injectable()
+export class ApiKeyGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly keys: ApiKeysService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC, targets) === true) {
+      return true;
+    }
+    const request = requestOf(context);
+    const principal = request.principal ?? (await this.keys.authenticate(bearer(request)));
+    request.principal = principal;
+    const scope = this.reflector.getAllAndOverride<Scope | undefined>(REQUIRED_SCOPE, targets);
+    if (scope !== undefined) {
+      requireScope(principal, scope);
+    }
+    return true;
+  }
+}
+
+/** The authenticated principal of the current HTTP request or GraphQL operation. */
+export const CurrentPrincipal = createParamDecorator((_data: unknown, context: ExecutionContext) => {
+  const principal = requestOf(context).principal;
+  if (principal === undefined) {
+    throw new Error('CurrentPrincipal used on a route without the ApiKeyGuard');
+  }
+  return principal;
+});

@@ -1,0 +1,6 @@
+export * from './api-keys.service.js';
+export * from './auth.errors.js';
+export * from './auth.guard.js';
+export * from './auth.module.js';
+export * from './keys.js';
+export * from './models/created-api-key.model.js';

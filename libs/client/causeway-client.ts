@@ -1,0 +1,86 @@
+/** The answer of POST /v1/ingest/{stream}. */
+export interface IngestAnswer {
+  accepted: number;
+  rejected: number;
+  duplicates: number;
+  errors: { line: number; field: string; message: string }[];
+}
+
+/** Totals over the requests of one upload. */
+export interface UploadTotals extends IngestAnswer {
+  lines: number;
+  requests: number;
+}
+
+/**
+ * A minimal client of the Causeway HTTP API, used by the demo loader, the benchmark and the
+ * end-to-end tests: the same path a producer takes.
+ */
+export class CausewayClient {
+  constructor(
+    readonly baseUrl: string,
+    private readonly key: string,
+  ) {}
+
+  private headers(contentType: string): Record<string, string> {
+    return { 'content-type': contentType, authorization: `Bearer ${this.key}` };
+  }
+
+  /** Posts one NDJSON body; throws with the server's message unless it answers 200. */
+  async ingest(stream: string, ndjson: string): Promise<IngestAnswer> {
+    const response = await fetch(`${this.baseUrl}/v1/ingest/${stream}`, {
+      method: 'POST',
+      headers: this.headers('application/x-ndjson'),
+      body: ndjson,
+    });
+    const body = (await response.json()) as IngestAnswer & { message?: string };
+    if (!response.ok) {
+      throw new Error(`ingest ${stream} answered ${response.status}: ${body.message ?? 'no message'}`);
+    }
+    return body;
+  }
+
+  /**
+   * Uploads NDJSON text in requests of `batchLines` lines, `concurrency` at a time. Error line
+   * numbers are translated back to lines of the whole text.
+   */
+  async upload(stream: string, ndjson: string, batchLines = 10_000, concurrency = 2): Promise<UploadTotals> {
+    const lines = ndjson.split('\n');
+    if (lines.at(-1) === '') {
+      lines.pop();
+    }
+    const batches: { offset: number; body: string }[] = [];
+    for (let offset = 0; offset < lines.length; offset += batchLines) {
+      batches.push({ offset, body: `${lines.slice(offset, offset + batchLines).join('\n')}\n` });
+    }
+    const totals: UploadTotals = { lines: lines.length, requests: batches.length, accepted: 0, rejected: 0, duplicates: 0, errors: [] };
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < batches.length) {
+        const batch = batches[next++] as { offset: number; body: string };
+        const answer = await this.ingest(stream, batch.body);
+        totals.accepted += answer.accepted;
+        totals.rejected += answer.rejected;
+        totals.duplicates += answer.duplicates;
+        totals.errors.push(...answer.errors.map((e) => ({ ...e, line: e.line + batch.offset })));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, worker));
+    totals.errors.sort((a, b) => a.line - b.line);
+    return totals;
+  }
+
+  /** Runs a GraphQL operation; throws on errors. */
+  async graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    const response = await fetch(`${this.baseUrl}/graphql`, {
+      method: 'POST',
+      headers: this.headers('application/json'),
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await response.json()) as { data?: T; errors?: { message: string }[] };
+    if (body.errors !== undefined || body.data === undefined) {
+      throw new Error(`GraphQL: ${body.errors?.map((e) => e.message).join('; ') ?? response.statusText}`);
+    }
+    return body.data;
+  }
+}

@@ -1,0 +1,1 @@
+export * from './causeway-client.js';

@@ -1,0 +1,282 @@
+// Field-level zod schemas shared by the stream schemas. Every failure carries a message meant for
+// the person who sent the row; the field name travels separately in RowError.field.
+import { z } from 'zod';
+import { EXPECTED_TIMESTAMP, parseTimestamp } from './timestamps.js';
+
+/** The message for a required field that is absent. */
+export const MISSING = 'required field is missing';
+
+/** Longest id (event_id, person_id, ...), in characters. */
+export const MAX_ID_CHARS = 256;
+/** Most elements in an array field such as `signal_types`. */
+export const MAX_ARRAY_ITEMS = 1000;
+/** Deepest nesting of `properties` (the object itself is depth 1). */
+export const MAX_PROPERTIES_DEPTH = 10;
+/** `properties` may serialize to this many times the field limit. */
+export const PROPERTIES_CHARS_FACTOR = 16;
+
+const UINT32_MAX = 4_294_967_295;
+
+/** Error map for a base type: absent, null and wrong-typed values get distinct messages. */
+function expecting(what: string): (issue: { input?: unknown }) => string {
+  return (issue) =>
+    issue.input === undefined ? MISSING : issue.input === null ? `${what}, got null` : what;
+}
+
+// A lone surrogate cannot be encoded as UTF-8; ClickHouse would store replacement bytes.
+const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// Control, format (zero-width, bidi) and line/paragraph separators: invisible in an id, so two ids
+// that look equal would differ.
+const NOT_PRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+
+function characterCount(s: string): number {
+  return Array.from(s).length;
+}
+
+/** What is wrong with a string value, or undefined. */
+function textProblem(s: string, maxChars: number): string | undefined {
+  if (s.includes('\u0000')) {
+    return 'contains a NUL character (\\u0000)';
+  }
+  if (UNPAIRED_SURROGATE.test(s)) {
+    return 'contains an unpaired UTF-16 surrogate (not valid Unicode)';
+  }
+  // UTF-16 length bounds the character count from above, so the exact count is rarely needed.
+  if (s.length > maxChars && characterCount(s) > maxChars) {
+    return `longer than ${maxChars} characters`;
+  }
+  return undefined;
+}
+
+function idProblem(s: string): string | undefined {
+  const problem = textProblem(s, MAX_ID_CHARS);
+  if (problem !== undefined) {
+    return problem;
+  }
+  const hidden = NOT_PRINTABLE.exec(s);
+  if (hidden !== null) {
+    const code = hidden[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+    return `must contain only printable characters (found U+${code})`;
+  }
+  return undefined;
+}
+
+/** Builds a schema from a base type and a check that returns a problem message or undefined. */
+function checked<T extends z.ZodType>(
+  base: T,
+  problem: (value: z.output<T>) => string | undefined,
+) {
+  return base.superRefine((value, ctx) => {
+    const message = problem(value);
+    if (message !== undefined) {
+      ctx.addIssue({ code: 'custom', message });
+    }
+  });
+}
+
+const baseString = () => z.string({ error: expecting('expected a string') });
+
+/** A required id: non-blank, at most 256 printable characters. */
+export function requiredId() {
+  return checked(baseString(), (s) => (s.trim() === '' ? 'must not be empty' : idProblem(s)));
+}
+
+/** An optional id; `''` and `null` mean absent (the column stores `''`). */
+export function optionalId() {
+  return checked(baseString(), (s) => (s === '' ? undefined : idProblem(s))).nullish();
+}
+
+/** A required non-blank string of at most `maxChars` characters. */
+export function requiredText(maxChars: number) {
+  return checked(baseString(), (s) =>
+    s.trim() === '' ? 'must not be empty' : textProblem(s, maxChars),
+  );
+}
+
+/** An optional string of at most `maxChars` characters; `null` means absent. */
+export function optionalText(maxChars: number) {
+  return checked(baseString(), (s) => textProblem(s, maxChars)).nullish();
+}
+
+/** An array of non-empty strings (`signal_types`, ...). */
+export function textArray(maxChars: number) {
+  return z
+    .array(requiredText(maxChars), { error: expecting('expected an array of strings') })
+    .max(MAX_ARRAY_ITEMS, { error: `more than ${MAX_ARRAY_ITEMS} items` });
+}
+
+/** A timestamp (see parseTimestamp), as epoch milliseconds. */
+export function timestamp() {
+  return z
+    .union([z.number(), z.string()], { error: expecting(EXPECTED_TIMESTAMP) })
+    .transform((value, ctx) => {
+      const parsed = parseTimestamp(value);
+      if (!parsed.ok) {
+        ctx.addIssue({ code: 'custom', message: parsed.message });
+        return z.NEVER;
+      }
+      return parsed.ms;
+    });
+}
+
+function integerIn(min: number, max: number, what: string) {
+  return checked(z.number({ error: expecting(`expected ${what}`) }), (n) =>
+    Number.isInteger(n) && n >= min && n <= max ? undefined : `expected ${what}`,
+  );
+}
+
+/** A duration or count stored as UInt64: a non-negative integer JS can hold exactly. */
+export function nonNegativeInteger() {
+  return integerIn(0, Number.MAX_SAFE_INTEGER, 'a non-negative integer');
+}
+
+/** A count stored as UInt32. */
+export function uint32() {
+  return integerIn(0, UINT32_MAX, `an integer from 0 to ${UINT32_MAX}`);
+}
+
+/** A strictly positive duration (a rate's period). */
+export function positiveInteger() {
+  return integerIn(1, Number.MAX_SAFE_INTEGER, 'a positive integer');
+}
+
+/** A version number: 1 to 2^32 − 1 (0 is kept for "not stated" in firings.trigger_version). */
+export function version() {
+  return integerIn(1, UINT32_MAX, `an integer from 1 to ${UINT32_MAX}`);
+}
+
+/** A fraction in [0, 1]. */
+export function fraction() {
+  return checked(z.number({ error: expecting('expected a number from 0 to 1') }), (n) =>
+    n >= 0 && n <= 1 ? undefined : 'expected a number from 0 to 1',
+  );
+}
+
+/** A strict JSON boolean (no "true" strings: a typo in a consent flag must not guess). */
+export function boolean() {
+  return z.boolean({ error: expecting('expected true or false') });
+}
+
+/** One of a fixed set of strings. */
+export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, { error: expecting(`expected one of: ${values.join(', ')}`) });
+}
+
+// Decimal(18, 4): 14 integer digits and 4 fraction digits.
+const DECIMAL_TEXT = /^(-?)(\d+)(?:\.(\d+))?$/;
+const MAX_DECIMAL_INTEGER_DIGITS = 14;
+const DECIMAL_SCALE = 4;
+const EXPECTED_DECIMAL = 'expected a finite number or a decimal string such as "19.99"';
+
+/** Canonical decimal text (no exponent, no superfluous zeros) or a problem message. */
+function decimalText(value: number | string): { text: string } | { problem: string } {
+  let text: string;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value) || Math.abs(value) >= 10 ** MAX_DECIMAL_INTEGER_DIGITS) {
+      return { problem: 'out of range for Decimal(18, 4)' };
+    }
+    // A JSON number is already a binary approximation; rounding it to the column's scale is the
+    // faithful reading (19.99 arrives as 19.989999999999998...).
+    text = value.toFixed(DECIMAL_SCALE);
+  } else {
+    text = value;
+  }
+  const m = DECIMAL_TEXT.exec(text);
+  if (m === null) {
+    return { problem: EXPECTED_DECIMAL };
+  }
+  const [, sign, integerDigits, fractionDigits = ''] = m;
+  const integerPart = integerDigits.replace(/^0+(?=\d)/, '');
+  const fractionPart = fractionDigits.replace(/0+$/, '');
+  if (integerPart.length > MAX_DECIMAL_INTEGER_DIGITS) {
+    return { problem: 'out of range for Decimal(18, 4)' };
+  }
+  // A decimal string states its precision; cutting it would silently change the amount.
+  if (fractionPart.length > DECIMAL_SCALE) {
+    return { problem: `more than ${DECIMAL_SCALE} decimal places` };
+  }
+  const zero = integerPart === '0' && fractionPart === '';
+  const body = fractionPart === '' ? integerPart : `${integerPart}.${fractionPart}`;
+  return { text: zero ? '0' : `${sign}${body}` };
+}
+
+/** Money: a finite number or a decimal string, as canonical decimal text for Decimal(18, 4). */
+export function decimal() {
+  return z
+    .union([z.number(), z.string()], { error: expecting(EXPECTED_DECIMAL) })
+    .transform((value, ctx) => {
+      const result = decimalText(value);
+      if ('problem' in result) {
+        ctx.addIssue({ code: 'custom', message: result.problem });
+        return z.NEVER;
+      }
+      return result.text;
+    });
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Whether `value` nests deeper than `limit` (objects and arrays both count); stops early. */
+function deeperThan(value: unknown, limit: number): boolean {
+  if (typeof value !== 'object' || value === null) {
+    return false;
+  }
+  if (limit === 0) {
+    return true;
+  }
+  const children = Array.isArray(value) ? value : Object.values(value);
+  return children.some((child) => deeperThan(child, limit - 1));
+}
+
+/** JSON text of an object, or a problem. Depth is checked first so serializing cannot overflow. */
+function objectText(
+  value: Record<string, unknown>,
+  maxChars: number,
+): { text: string } | { problem: string } {
+  if (deeperThan(value, MAX_PROPERTIES_DEPTH)) {
+    return { problem: `nested more than ${MAX_PROPERTIES_DEPTH} levels deep` };
+  }
+  const text = JSON.stringify(value);
+  return text.length > maxChars
+    ? { problem: `longer than ${maxChars} characters as JSON` }
+    : { text };
+}
+
+const plainObject = () => z.custom<Record<string, unknown>>(isPlainObject);
+
+/** A free-form JSON object (`properties`), as its JSON text of at most `maxChars` characters. */
+export function jsonObject(maxChars: number) {
+  return z
+    .custom<Record<string, unknown>>(isPlainObject, { error: expecting('expected a JSON object') })
+    .transform((value, ctx) => {
+      const result = objectText(value, maxChars);
+      if ('problem' in result) {
+        ctx.addIssue({ code: 'custom', message: result.problem });
+        return z.NEVER;
+      }
+      return result.text;
+    });
+}
+
+/** A string, or an object stored as its JSON text (`audience` may be a name or a definition). */
+export function textOrJsonObject(maxChars: number) {
+  return z
+    .union([z.string(), plainObject()], { error: expecting('expected a string or a JSON object') })
+    .transform((value, ctx) => {
+      const result: { text: string } | { problem: string } =
+        typeof value === 'string' ? textOrProblem(value, maxChars) : objectText(value, maxChars);
+      if ('problem' in result) {
+        ctx.addIssue({ code: 'custom', message: result.problem });
+        return z.NEVER;
+      }
+      return result.text;
+    })
+    .nullish();
+}
+
+function textOrProblem(value: string, maxChars: number): { text: string } | { problem: string } {
+  const problem = textProblem(value, maxChars);
+  return problem === undefined ? { text: value } : { problem };
+}

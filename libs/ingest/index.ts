@@ -1,0 +1,4 @@
+export * from './core.js';
+export * from './ingest.exception.js';
+export * from './ingest.module.js';
+export * from './ingest.service.js';

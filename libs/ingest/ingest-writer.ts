@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { ClickHouseService } from '../storage/index.js';
+import type { IngestJobPayload } from './ingest.job.js';
+import { tableOf } from './core.js';
+
+/**
+ * The one handler that stores a validated batch: called inline by the API, or by the BullMQ
+ * processor. Safe to repeat: every table collapses rows with the same key, so a retried job
+ * stores each row once.
+ */
+@Injectable()
+export class IngestWriter {
+  constructor(private readonly clickhouse: ClickHouseService) {}
+
+  async write(job: IngestJobPayload): Promise<void> {
+    await this.clickhouse.insert({
+      table: tableOf[job.stream],
+      rows: job.rows,
+      tag: `ingest.write.${job.stream}`,
+    });
+    await this.clickhouse.insert({
+      table: 'rejected_events',
+      tag: 'ingest.write.rejected',
+      rows: job.rejects.map((r) => ({
+        tenant_id: job.tenantId,
+        stream: r.stream,
+        request_id: job.requestId,
+        line: r.line,
+        field: r.field,
+        reason: r.reason,
+        raw: r.raw,
+        received_at: job.receivedAt,
+      })),
+    });
+  }
+}

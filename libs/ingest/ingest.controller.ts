@@ -1,0 +1,41 @@
+import { Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
+import type { Request } from 'express';
+import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../auth/index.js';
+import { IngestLimitError, parseBody } from './core.js';
+import { IngestService, type IngestResult } from './ingest.service.js';
+
+/** Yields the request body chunk by chunk, refusing it once it passes the byte limit. */
+async function* limitedBody(request: Request, maxBytes: number): AsyncGenerator<Buffer> {
+  let seen = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    seen += chunk.length;
+    if (seen > maxBytes) {
+      throw new IngestLimitError('body', maxBytes);
+    }
+    yield chunk;
+  }
+}
+
+@Controller('v1/ingest')
+export class IngestController {
+  constructor(private readonly ingest: IngestService) {}
+
+  /** NDJSON (application/x-ndjson) or a JSON array; answers line by line. */
+  @Post(':stream')
+  @HttpCode(200)
+  @RequireScope(Scope.INGEST)
+  async post(
+    @CurrentPrincipal() principal: Principal,
+    @Param('stream') streamName: string,
+    @Req() request: Request,
+  ): Promise<IngestResult> {
+    const stream = this.ingest.stream(streamName);
+    const limits = this.ingest.limits;
+    const declared = Number(request.headers['content-length'] ?? '0');
+    if (declared > limits.maxBodyBytes) {
+      throw new IngestLimitError('body', limits.maxBodyBytes);
+    }
+    const lines = parseBody(limitedBody(request, limits.maxBodyBytes), { maxRows: limits.maxRows });
+    return this.ingest.ingest(principal, stream, lines);
+  }
+}

@@ -1,0 +1,27 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { IngestWriter } from './ingest-writer.js';
+import { IngestController } from './ingest.controller.js';
+import { IngestProcessor } from './ingest.processor.js';
+import { IngestResolver } from './ingest.resolver.js';
+import { IngestService } from './ingest.service.js';
+
+/**
+ * Ingestion. `api` adds the HTTP route and GraphQL fields; `processors` adds the BullMQ processor
+ * (the worker app, or the API itself when it owns an embedded store).
+ */
+@Module({})
+export class IngestModule {
+  static register(options: { api: boolean; processors: boolean }): DynamicModule {
+    return {
+      module: IngestModule,
+      controllers: options.api ? [IngestController] : [],
+      providers: [
+        IngestWriter,
+        IngestService,
+        ...(options.api ? [IngestResolver] : []),
+        ...(options.processors ? [IngestProcessor] : []),
+      ],
+      exports: [IngestService, IngestWriter],
+    };
+  }
+}

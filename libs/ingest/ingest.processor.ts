@@ -1,0 +1,21 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { UnrecoverableError, type Job } from 'bullmq';
+import { JobName, QueueName } from '../queue/index.js';
+import { IngestWriter } from './ingest-writer.js';
+import type { IngestJobPayload } from './ingest.job.js';
+import { isStream } from './core.js';
+
+/** Writes queued ingest batches to ClickHouse; BullMQ retries failures with exponential backoff. */
+@Processor(QueueName.Ingest, { concurrency: 2 })
+export class IngestProcessor extends WorkerHost {
+  constructor(private readonly writer: IngestWriter) {
+    super();
+  }
+
+  async process(job: Job<IngestJobPayload, void, JobName>): Promise<void> {
+    if (job.name !== JobName.IngestBatch || !isStream(job.data.stream)) {
+      throw new UnrecoverableError(`unknown ingest job ${job.name} for stream ${job.data.stream}`);
+    }
+    await this.writer.write(job.data);
+  }
+}

@@ -1,0 +1,69 @@
+import { Args, Int, Mutation, Query, Resolver, registerEnumType } from '@nestjs/graphql';
+import { GraphQLJSON } from 'graphql-type-json';
+import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../auth/index.js';
+import { IngestLimitError, STREAMS, type ParsedLine, type StreamName } from './core.js';
+import { IngestService, type IngestResult } from './ingest.service.js';
+import { IngestResultModel } from './models/ingest-result.model.js';
+import { RejectedRow } from './models/rejected-row.model.js';
+
+/** GraphQL names for the streams: SIGNALS → "signals", ... */
+const StreamEnum = Object.fromEntries(STREAMS.map((s) => [s.toUpperCase(), s])) as Record<
+  string,
+  StreamName
+>;
+registerEnumType(StreamEnum, {
+  name: 'Stream',
+  description:
+    'An input stream: signals, trigger definitions, firings, exposures, outcomes, consent.',
+});
+
+@Resolver()
+export class IngestResolver {
+  constructor(private readonly ingest: IngestService) {}
+
+  @Mutation(() => IngestResultModel, {
+    name: 'ingest',
+    description:
+      'Ingests rows of one stream (INGEST scope). Same rules as POST /v1/ingest/{stream}: bad rows are answered by position and kept; the rest are stored.',
+  })
+  @RequireScope(Scope.INGEST)
+  ingestRows(
+    @CurrentPrincipal() principal: Principal,
+    @Args('stream', { type: () => StreamEnum }) stream: StreamName,
+    @Args('rows', { type: () => [GraphQLJSON], description: 'One JSON object per row.' })
+    rows: unknown[],
+  ): Promise<IngestResult> {
+    if (rows.length > this.ingest.limits.maxRows) {
+      throw new IngestLimitError('rows', this.ingest.limits.maxRows);
+    }
+    const lines: ParsedLine[] = rows.map((value, index) => ({
+      line: index + 1,
+      raw: JSON.stringify(value) ?? 'null',
+      value,
+    }));
+    return this.ingest.ingest(principal, stream, lines);
+  }
+
+  @Query(() => [RejectedRow], {
+    description:
+      'Rejected input lines of the tenant, newest first, with raw text and reason (READ scope).',
+  })
+  @RequireScope(Scope.READ)
+  rejectedRows(
+    @CurrentPrincipal() principal: Principal,
+    @Args('stream', { type: () => StreamEnum, nullable: true }) stream: StreamName | undefined,
+    @Args('limit', {
+      type: () => Int,
+      nullable: true,
+      defaultValue: 100,
+      description: 'At most 1000.',
+    })
+    limit: number,
+  ) {
+    return this.ingest.rejectedRows(
+      principal.tenantId,
+      stream ?? undefined,
+      Math.max(1, Math.min(limit, 1000)),
+    );
+  }
+}

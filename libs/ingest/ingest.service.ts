@@ -1,0 +1,173 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { Principal } from '../auth/index.js';
+import { AppConfig } from '../config/index.js';
+import { MetricsService } from '../observability/index.js';
+import { JobName, QueueName } from '../queue/index.js';
+import { ClickHouseService, fromClickHouseTime, toClickHouseTime } from '../storage/index.js';
+import {
+  isStream,
+  prepareBatch,
+  STREAMS,
+  type IngestLimits,
+  type ParsedLine,
+  type RowError,
+  type StreamName,
+} from './core.js';
+import { IngestWriter } from './ingest-writer.js';
+import { IngestErrorCode, IngestException } from './ingest.exception.js';
+import type { IngestJobPayload } from './ingest.job.js';
+
+/** The answer to an ingest request. */
+export interface IngestResult {
+  accepted: number;
+  rejected: number;
+  duplicates: number;
+  errors: RowError[];
+}
+
+const rejectedRow = z.object({
+  stream: z.string(),
+  request_id: z.string(),
+  line: z.number(),
+  field: z.string(),
+  reason: z.string(),
+  raw: z.string(),
+  received_at: z.string(),
+});
+
+/**
+ * Validates a request and makes it durable before answering: written to ClickHouse inline, or
+ * persisted as a BullMQ job when Redis is configured. The same use case serves HTTP, GraphQL and
+ * the CLI.
+ */
+@Injectable()
+export class IngestService {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly writer: IngestWriter,
+    private readonly metrics: MetricsService,
+    private readonly clickhouse: ClickHouseService,
+    @Optional() @Inject(getQueueToken(QueueName.Ingest)) private readonly queue?: Queue,
+  ) {
+    if (queue !== undefined) {
+      metrics.onScrape(async () => {
+        const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
+        for (const [state, n] of Object.entries(counts)) {
+          metrics.queueDepth.set({ queue: QueueName.Ingest, state }, n);
+        }
+      });
+    }
+  }
+
+  get limits(): IngestLimits {
+    const env = this.config.env;
+    return {
+      maxRows: env.INGEST_MAX_ROWS,
+      maxFieldChars: env.INGEST_MAX_FIELD_CHARS,
+      maxBodyBytes: env.INGEST_MAX_BODY_BYTES,
+    };
+  }
+
+  /** Checks a stream name from a URL or argument. */
+  stream(name: string): StreamName {
+    if (!isStream(name)) {
+      throw new IngestException(
+        IngestErrorCode.UnknownStream,
+        `unknown stream "${name}" (expected one of ${STREAMS.join(', ')})`,
+      );
+    }
+    return name;
+  }
+
+  async ingest(
+    principal: Principal,
+    stream: StreamName,
+    lines: AsyncIterable<ParsedLine> | Iterable<ParsedLine>,
+  ): Promise<IngestResult> {
+    const receivedAt = Date.now();
+    const batch = await prepareBatch(stream, lines, {
+      tenantId: principal.tenantId,
+      receivedAt,
+      limits: this.limits,
+    });
+    const payload: IngestJobPayload = {
+      requestId: randomUUID(),
+      tenantId: principal.tenantId,
+      stream,
+      receivedAt: toClickHouseTime(receivedAt),
+      rows: batch.rows.map((r) => r.row),
+      rejects: batch.rejects,
+    };
+    await this.persist(payload);
+    this.metrics.ingestRows.inc({ stream, result: 'accepted' }, batch.accepted);
+    this.metrics.ingestRows.inc({ stream, result: 'rejected' }, batch.rejected);
+    this.metrics.ingestRows.inc({ stream, result: 'duplicate' }, batch.duplicates);
+    return {
+      accepted: batch.accepted,
+      rejected: batch.rejected,
+      duplicates: batch.duplicates,
+      errors: batch.errors,
+    };
+  }
+
+  /** Inline: stored before the answer. Queued: the job is in Redis before the answer. */
+  private async persist(payload: IngestJobPayload): Promise<void> {
+    if (payload.rows.length === 0 && payload.rejects.length === 0) {
+      return;
+    }
+    if (this.queue === undefined) {
+      await this.writer.write(payload);
+      return;
+    }
+    const client = await this.queue.getBackend().client;
+    if (client.status !== 'ready') {
+      throw new IngestException(
+        IngestErrorCode.QueueUnavailable,
+        `the queue (Redis) is not reachable (${client.status}); nothing was accepted, retry later`,
+      );
+    }
+    try {
+      await this.queue.add(JobName.IngestBatch, payload, {
+        jobId: payload.requestId,
+        attempts: this.config.env.INGEST_JOB_ATTEMPTS,
+        backoff: { type: 'exponential', delay: this.config.env.INGEST_JOB_BACKOFF_MS },
+        removeOnComplete: { age: 3600, count: 10_000 },
+        removeOnFail: false,
+      });
+    } catch (error) {
+      throw new IngestException(
+        IngestErrorCode.QueueUnavailable,
+        'the queue (Redis) refused the batch; nothing was accepted, retry later',
+        { cause: error },
+      );
+    }
+  }
+
+  /** The tenant's most recent rejected lines, newest first. */
+  async rejectedRows(tenantId: string, stream: StreamName | undefined, limit: number) {
+    const rows = await this.clickhouse.query({
+      tag: 'ingest.rejected_rows',
+      sql: `SELECT stream, request_id, line, field, reason, raw, toString(received_at) AS received_at
+            FROM rejected_events FINAL
+            WHERE tenant_id = {tenantId:String}
+              AND ({stream:String} = '' OR stream = {stream:String})
+            ORDER BY received_at DESC, request_id, line
+            LIMIT {limit:UInt32}`,
+      params: { tenantId, stream: stream ?? '', limit },
+      row: rejectedRow,
+    });
+    return rows.map((r) => ({
+      stream: r.stream,
+      requestId: r.request_id,
+      line: r.line,
+      field: r.field,
+      reason: r.reason,
+      raw: r.raw,
+      receivedAt: new Date(fromClickHouseTime(r.received_at)),
+    }));
+  }
+}

@@ -1,0 +1,228 @@
+import { isUtf8 } from 'node:buffer';
+import { IngestLimitError } from './limit-error.js';
+import type { ParsedLine } from './types.js';
+
+const NEWLINE = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
+const OPEN_BRACKET = 0x5b;
+const UTF8_BOM = [0xef, 0xbb, 0xbf];
+const JSON_WHITESPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
+
+/** The message for a line whose bytes are not UTF-8. */
+export const NOT_UTF8 = 'not valid UTF-8 (the invalid bytes are shown as U+FFFD in raw)';
+
+function jsonError(error: unknown): string {
+  return `not valid JSON: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+/** Parses one line's text, never throwing. */
+function parseText(line: number, raw: string): ParsedLine {
+  try {
+    return { line, raw, value: JSON.parse(raw) as unknown };
+  } catch (error) {
+    return { line, raw, parseError: jsonError(error) };
+  }
+}
+
+/** Decodes bytes as UTF-8; invalid sequences become U+FFFD and are reported, not thrown. */
+function decode(bytes: Buffer): { text: string; valid: boolean } {
+  let text = bytes.toString('utf8');
+  if (text.charCodeAt(0) === 0xfeff) {
+    text = text.slice(1);
+  }
+  return { text, valid: isUtf8(bytes) };
+}
+
+/**
+ * Cuts NDJSON into lines at the byte level as chunks arrive. Splitting bytes (not text) is safe
+ * because 0x0A never occurs inside a multi-byte UTF-8 sequence, and it lets each line be checked
+ * for invalid UTF-8 on its own, so one bad line does not taint its neighbours.
+ */
+class LineSplitter {
+  private pending: Buffer[] = [];
+  private lineNumber = 0;
+  private rows = 0;
+
+  constructor(private readonly maxRows: number) {}
+
+  *push(chunk: Buffer): Generator<ParsedLine> {
+    let start = 0;
+    for (let end = chunk.indexOf(NEWLINE); end !== -1; end = chunk.indexOf(NEWLINE, start)) {
+      const tail = chunk.subarray(start, end);
+      const bytes = this.pending.length === 0 ? tail : Buffer.concat([...this.pending, tail]);
+      this.pending = [];
+      start = end + 1;
+      const parsed = this.line(bytes);
+      if (parsed !== undefined) {
+        yield parsed;
+      }
+    }
+    if (start < chunk.length) {
+      this.pending.push(chunk.subarray(start));
+    }
+  }
+
+  *end(): Generator<ParsedLine> {
+    if (this.pending.length > 0) {
+      const parsed = this.line(Buffer.concat(this.pending));
+      this.pending = [];
+      if (parsed !== undefined) {
+        yield parsed;
+      }
+    }
+  }
+
+  private line(bytes: Buffer): ParsedLine | undefined {
+    this.lineNumber++;
+    const length =
+      bytes.length > 0 && bytes[bytes.length - 1] === CARRIAGE_RETURN
+        ? bytes.length - 1
+        : bytes.length;
+    const { text, valid } = decode(bytes.subarray(0, length));
+    // Blank lines are skipped but still counted, so numbers match what an editor shows.
+    if (text.trim() === '') {
+      return undefined;
+    }
+    this.rows++;
+    if (this.rows > this.maxRows) {
+      throw new IngestLimitError('rows', this.maxRows);
+    }
+    return valid
+      ? parseText(this.lineNumber, text)
+      : { line: this.lineNumber, raw: text, parseError: NOT_UTF8 };
+  }
+}
+
+/** Re-serializes an array element for `raw`; a pathologically deep one cannot be (stack). */
+function elementLine(index: number, value: unknown): ParsedLine {
+  try {
+    return { line: index + 1, raw: JSON.stringify(value), value };
+  } catch {
+    return { line: index + 1, raw: '', parseError: 'nested too deeply to process' };
+  }
+}
+
+/**
+ * Parses a JSON-array body. The array must be parsed whole; the text is dropped before the first
+ * element is yielded (it lives only inside this function), and each element is released once
+ * yielded, so the body is held as objects once.
+ */
+function parseArrayBody(chunks: Buffer[]): { elements: unknown[] } | { error: ParsedLine } {
+  const { text, valid } = decode(Buffer.concat(chunks));
+  if (!valid) {
+    return { error: { line: 1, raw: text, parseError: NOT_UTF8 } };
+  }
+  try {
+    return { elements: JSON.parse(text) as unknown[] };
+  } catch (error) {
+    return { error: { line: 1, raw: text, parseError: jsonError(error) } };
+  }
+}
+
+/**
+ * Where the first non-whitespace byte of the body is, given the bytes seen so far; a UTF-8 byte
+ * order mark at the very start is skipped too.
+ */
+function firstSignificantByte(chunk: Buffer, offsetInBody: number): number | undefined {
+  for (let i = 0; i < chunk.length; i++) {
+    const position = offsetInBody + i;
+    const byte = chunk[i];
+    if (position < 3 && byte === UTF8_BOM[position]) {
+      continue;
+    }
+    if (!JSON_WHITESPACE.has(byte)) {
+      return byte;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Reads a request body as NDJSON, or as a JSON array when its first non-whitespace character is
+ * `[`. Yields one {@link ParsedLine} per non-blank line (or element); a line that is not JSON or
+ * not UTF-8 yields a `parseError` and never throws. Line numbers are physical lines of the body
+ * (blank lines and `\r\n` included), or array index + 1.
+ *
+ * NDJSON is split as chunks arrive and never concatenated whole. A string chunk that ends inside a
+ * surrogate pair is completed with the next chunk; pass Buffers to have invalid UTF-8 reported.
+ *
+ * @throws IngestLimitError when the body has more than `options.maxRows` rows. For NDJSON this
+ *   happens after `maxRows` lines were yielded: the caller must discard the whole request.
+ */
+export async function* parseBody(
+  source: AsyncIterable<Buffer | string>,
+  options: { maxRows: number },
+): AsyncGenerator<ParsedLine> {
+  // An object, not a `let`: it changes inside accept(), and narrowing would not see that.
+  const state: { mode: 'sniff' | 'lines' | 'array' } = { mode: 'sniff' };
+  let held: Buffer[] = [];
+  let bytesSeen = 0;
+  const splitter = new LineSplitter(options.maxRows);
+
+  function* accept(chunk: Buffer): Generator<ParsedLine> {
+    if (state.mode === 'lines') {
+      yield* splitter.push(chunk);
+      return;
+    }
+    held.push(chunk);
+    if (state.mode === 'array') {
+      return;
+    }
+    const first = firstSignificantByte(chunk, bytesSeen);
+    bytesSeen += chunk.length;
+    if (first === undefined) {
+      return;
+    }
+    state.mode = first === OPEN_BRACKET ? 'array' : 'lines';
+    if (state.mode === 'lines') {
+      const leading = held;
+      held = [];
+      for (const heldChunk of leading) {
+        yield* splitter.push(heldChunk);
+      }
+    }
+  }
+
+  let pendingHighSurrogate = '';
+  for await (const piece of source) {
+    if (typeof piece === 'string') {
+      // Buffer.from would turn half of a split surrogate pair into U+FFFD; carry it to the next.
+      let text = pendingHighSurrogate + piece;
+      pendingHighSurrogate = '';
+      const last = text.charCodeAt(text.length - 1);
+      if (last >= 0xd800 && last <= 0xdbff) {
+        pendingHighSurrogate = text.slice(-1);
+        text = text.slice(0, -1);
+      }
+      yield* accept(Buffer.from(text, 'utf8'));
+    } else {
+      yield* accept(piece);
+    }
+  }
+  if (pendingHighSurrogate !== '') {
+    yield* accept(Buffer.from(pendingHighSurrogate, 'utf8'));
+  }
+
+  if (state.mode === 'array') {
+    const parsed = parseArrayBody(held);
+    held = [];
+    if ('error' in parsed) {
+      yield parsed.error;
+      return;
+    }
+    const elements = parsed.elements;
+    if (elements.length > options.maxRows) {
+      throw new IngestLimitError('rows', options.maxRows);
+    }
+    for (let index = 0; index < elements.length; index++) {
+      const value = elements[index];
+      elements[index] = undefined;
+      yield elementLine(index, value);
+    }
+    return;
+  }
+  if (state.mode === 'lines') {
+    yield* splitter.end();
+  }
+  // Still sniffing: the body was empty or whitespace only, so there is nothing to yield.
+}

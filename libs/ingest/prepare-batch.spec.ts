@@ -1,0 +1,237 @@
+import { describe, expect, it } from '@jest/globals';
+import { Readable } from 'node:stream';
+import { IngestLimitError } from './limit-error.js';
+import { parseBody } from './parse-body.js';
+import { prepareBatch } from './prepare-batch.js';
+import { STREAMS } from './streams.js';
+import type { ParsedLine, ValidationContext } from './types.js';
+
+const RECEIVED_AT = Date.UTC(2024, 4, 1, 12);
+const ctx: ValidationContext = {
+  tenantId: 'tenant-a',
+  receivedAt: RECEIVED_AT,
+  limits: { maxRows: 5000, maxFieldChars: 4096, maxBodyBytes: 10 * 1024 * 1024 },
+};
+
+function body(text: string): AsyncIterable<Buffer> {
+  return Readable.from([Buffer.from(text)]);
+}
+
+function signal(id: string, extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    event_id: id,
+    person_id: 'p1',
+    type: 'view',
+    occurred_at: '2024-05-01T10:00:00Z',
+    ...extra,
+  });
+}
+
+describe('prepareBatch', () => {
+  it('1,000 lines with 3 malformed: 997 accepted, 3 rejected with their lines', async () => {
+    const lines = Array.from({ length: 1000 }, (_, i) => signal(`e${i + 1}`));
+    lines[16] = '{"event_id":"e17",'; // line 17: not JSON
+    lines[499] = JSON.stringify({ event_id: 'e500', person_id: 'p1', type: 'view' }); // line 500
+    lines[999] = signal('e1000', { occurred_at: '2024-05-01 10:00:00' }); // line 1000: naive
+    const batch = await prepareBatch('signals', parseBody(body(lines.join('\n')), ctx.limits), ctx);
+
+    expect(batch).toMatchObject({
+      stream: 'signals',
+      lines: 1000,
+      accepted: 997,
+      rejected: 3,
+      duplicates: 0,
+      conflicts: 0,
+      clamped: 0,
+      skewCorrected: 0,
+    });
+    expect(batch.rows).toHaveLength(997);
+    expect(batch.errors).toEqual([
+      { line: 17, field: '(line)', message: expect.stringMatching(/^not valid JSON: /) },
+      { line: 500, field: 'occurred_at', message: 'required field is missing' },
+      {
+        line: 1000,
+        field: 'occurred_at',
+        message: 'timestamp has no UTC offset; add Z or ±hh:mm (naive local times are ambiguous)',
+      },
+    ]);
+    expect(batch.rejects).toEqual([
+      {
+        stream: 'signals',
+        line: 17,
+        field: '(line)',
+        reason: batch.errors[0].message,
+        raw: '{"event_id":"e17",',
+      },
+      {
+        stream: 'signals',
+        line: 500,
+        field: 'occurred_at',
+        reason: 'required field is missing',
+        raw: lines[499],
+      },
+      {
+        stream: 'signals',
+        line: 1000,
+        field: 'occurred_at',
+        reason: batch.errors[2].message,
+        raw: lines[999],
+      },
+    ]);
+    expect(batch.rows.map((r) => r.id)).not.toContain('e500');
+  });
+
+  it('keeps the first copy of a repeated id, counts the repeats and the conflicting ones', async () => {
+    const batch = await prepareBatch(
+      'signals',
+      parseBody(
+        body(
+          [
+            signal('a', { type: 'first' }),
+            signal('b'),
+            signal('a', { type: 'first' }), // exact retry
+            signal('a', { type: 'second' }), // same id, other content
+            '{"bad"',
+            signal('b'),
+          ].join('\n'),
+        ),
+        ctx.limits,
+      ),
+      ctx,
+    );
+    expect(batch).toMatchObject({
+      lines: 6,
+      accepted: 5,
+      rejected: 1,
+      duplicates: 3,
+      conflicts: 1,
+    });
+    expect(batch.rows.map((r) => [r.id, r.row.type])).toEqual([
+      ['a', 'first'],
+      ['b', 'view'],
+    ]);
+  });
+
+  it('treats trigger versions as distinct ids', async () => {
+    const trigger = (version?: number) => ({
+      line: 1,
+      raw: '',
+      value: {
+        trigger_id: 't',
+        name: 'T',
+        channel: 'email',
+        signal_types: ['view'],
+        window_ms: 1,
+        success_types: ['purchase'],
+        version,
+      },
+    });
+    const batch = await prepareBatch('triggers', [trigger(), trigger(2), trigger(1)], ctx);
+    expect(batch.rows.map((r) => r.id)).toEqual(['t@1', 't@2']);
+    expect(batch.duplicates).toBe(1);
+  });
+
+  it('counts clamped and skew-corrected rows', async () => {
+    const lines: ParsedLine[] = [
+      signal('skewed', { sent_at: '2024-05-01T10:00:01Z' }),
+      signal('future', { occurred_at: RECEIVED_AT + 25 * 3_600_000 }),
+      signal('both', { occurred_at: '2024-05-05T00:00:00Z', sent_at: '2024-05-01T00:00:00Z' }),
+      signal('plain'),
+    ].map((raw, i) => ({ line: i + 1, raw, value: JSON.parse(raw) as unknown }));
+    const batch = await prepareBatch('signals', lines, ctx);
+    expect(batch).toMatchObject({ accepted: 4, clamped: 2, skewCorrected: 2 });
+  });
+
+  it('refuses invalid JSON and non-object lines as a whole in every stream', async () => {
+    for (const stream of STREAMS) {
+      const batch = await prepareBatch(
+        stream,
+        parseBody(body('{"x": }\n\n42\n["a"]\nnull\n'), ctx.limits),
+        ctx,
+      );
+      expect(batch.errors).toEqual([
+        { line: 1, field: '(line)', message: expect.stringMatching(/^not valid JSON: /) },
+        { line: 3, field: '(line)', message: 'expected a JSON object (one row per line)' },
+        { line: 4, field: '(line)', message: 'expected a JSON object (one row per line)' },
+        { line: 5, field: '(line)', message: 'expected a JSON object (one row per line)' },
+      ]);
+      expect(batch).toMatchObject({ stream, lines: 4, accepted: 0, rejected: 4 });
+      expect(batch.rejects.map((r) => [r.stream, r.line, r.raw])).toEqual([
+        [stream, 1, '{"x": }'],
+        [stream, 3, '42'],
+        [stream, 4, '["a"]'],
+        [stream, 5, 'null'],
+      ]);
+    }
+  });
+
+  it('rejects a line of invalid UTF-8 with a clear reason', async () => {
+    const source = () =>
+      Readable.from([
+        Buffer.concat([
+          Buffer.from(`${signal('ok')}\n{"event_id":"`),
+          Buffer.from([0xc0, 0xaf]),
+          Buffer.from('"}\n'),
+        ]),
+      ]);
+    const batch = await prepareBatch('signals', parseBody(source(), ctx.limits), ctx);
+    expect(batch.accepted).toBe(1);
+    expect(batch.errors).toEqual([
+      {
+        line: 2,
+        field: '(line)',
+        message: 'not valid UTF-8 (the invalid bytes are shown as U+FFFD in raw)',
+      },
+    ]);
+  });
+
+  it('keeps at most 64 Ki characters of raw text and says so in the reason', async () => {
+    const raw = `{"event_id":"${'x'.repeat(70_000)}"`;
+    const batch = await prepareBatch('signals', parseBody(body(raw), ctx.limits), ctx);
+    const [reject] = batch.rejects;
+    expect(reject.raw).toBe(raw.slice(0, 65_536));
+    expect(reject.reason).toMatch(
+      /^not valid JSON: .* \(raw text truncated to its first 65536 of 70014 characters\)$/,
+    );
+    expect(batch.errors[0].message).not.toContain('truncated');
+  });
+
+  it('never cuts raw text inside a surrogate pair', async () => {
+    const raw = `${'x'.repeat(65_535)}😀tail`;
+    const batch = await prepareBatch(
+      'signals',
+      [{ line: 1, raw, parseError: 'not valid JSON' }],
+      ctx,
+    );
+    expect(batch.rejects[0].raw).toBe('x'.repeat(65_535));
+  });
+
+  it('accepts a synchronous iterable, and enforces maxRows for it too', async () => {
+    const lines = (n: number): ParsedLine[] =>
+      Array.from({ length: n }, (_, i) => ({
+        line: i + 1,
+        raw: '',
+        value: JSON.parse(signal(`e${i}`)) as unknown,
+      }));
+    const small = { ...ctx, limits: { ...ctx.limits, maxRows: 3 } };
+    expect((await prepareBatch('signals', lines(3), small)).accepted).toBe(3);
+    await expect(prepareBatch('signals', lines(4), small)).rejects.toThrow(IngestLimitError);
+  });
+
+  it('propagates the row limit from parseBody, accepting nothing', async () => {
+    const text = Array.from({ length: 4 }, (_, i) => signal(`e${i}`)).join('\n');
+    await expect(
+      prepareBatch('signals', parseBody(body(text), { maxRows: 3 }), ctx),
+    ).rejects.toThrow('more than 3 rows in one request (INGEST_MAX_ROWS)');
+  });
+
+  it('a JSON-array body numbers rows by element', async () => {
+    const text = `[${signal('a')}, {"event_id":"b"}, ${signal('c')}]`;
+    const batch = await prepareBatch('signals', parseBody(body(text), ctx.limits), ctx);
+    expect(batch.errors).toEqual([
+      { line: 2, field: 'person_id', message: 'required field is missing' },
+    ]);
+    expect(batch.rejects[0].raw).toBe('{"event_id":"b"}');
+    expect(batch.rows.map((r) => r.id)).toEqual(['a', 'c']);
+  });
+});

@@ -1,0 +1,112 @@
+import { IngestLimitError } from './limit-error.js';
+import type { StreamName } from './streams.js';
+import {
+  MAX_REJECTED_RAW_CHARS,
+  type ParsedLine,
+  type PreparedBatch,
+  type RejectedRecord,
+  type RowError,
+  type ValidationContext,
+  type ValidRow,
+} from './types.js';
+import { validateRow, WHOLE_LINE } from './validate-row.js';
+
+/** Cuts raw text for `rejected_events` without splitting a surrogate pair. */
+function truncateRaw(raw: string): { raw: string; truncated: boolean } {
+  if (raw.length <= MAX_REJECTED_RAW_CHARS) {
+    return { raw, truncated: false };
+  }
+  let end = MAX_REJECTED_RAW_CHARS;
+  const last = raw.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) {
+    end--;
+  }
+  return { raw: raw.slice(0, end), truncated: true };
+}
+
+function rejectedRecord(stream: StreamName, error: RowError, fullRaw: string): RejectedRecord {
+  const { raw, truncated } = truncateRaw(fullRaw);
+  const reason = truncated
+    ? `${error.message} (raw text truncated to its first ${raw.length} of ${fullRaw.length} characters)`
+    : error.message;
+  return { stream, line: error.line, field: error.field, reason, raw };
+}
+
+/**
+ * Validates every line of one request and gathers what the writer needs.
+ *
+ * - `accepted` is always `lines − rejected`: a duplicate is accepted (a retry is not an error)
+ *   but its row is kept once, the first copy winning; `conflicts` counts duplicates whose content
+ *   differs from that first copy.
+ * - Every bad line becomes both a {@link RowError} (the answer) and a {@link RejectedRecord} (for
+ *   `rejected_events`, raw text cut to 64 Ki characters with the cut stated in the reason).
+ * - `clamped` and `skewCorrected` count rows in `rows`.
+ *
+ * @throws IngestLimitError when there are more than `ctx.limits.maxRows` lines (the same limit
+ *   parseBody enforces; checked here too for callers that pass an array, e.g. GraphQL).
+ */
+export async function prepareBatch(
+  stream: StreamName,
+  lines: AsyncIterable<ParsedLine> | Iterable<ParsedLine>,
+  ctx: ValidationContext,
+): Promise<PreparedBatch> {
+  const hashById = new Map<string, string>();
+  const rows: ValidRow[] = [];
+  const errors: RowError[] = [];
+  const rejects: RejectedRecord[] = [];
+  let count = 0;
+  let duplicates = 0;
+  let conflicts = 0;
+  let clamped = 0;
+  let skewCorrected = 0;
+
+  for await (const parsed of lines) {
+    count++;
+    if (count > ctx.limits.maxRows) {
+      throw new IngestLimitError('rows', ctx.limits.maxRows);
+    }
+    const result =
+      parsed.parseError !== undefined
+        ? {
+            ok: false as const,
+            error: { line: parsed.line, field: WHOLE_LINE, message: parsed.parseError },
+          }
+        : validateRow(stream, parsed.value, parsed.line, ctx);
+    if (!result.ok) {
+      errors.push(result.error);
+      rejects.push(rejectedRecord(stream, result.error, parsed.raw));
+      continue;
+    }
+    const { id, contentHash, row } = result.value;
+    const firstHash = hashById.get(id);
+    if (firstHash !== undefined) {
+      duplicates++;
+      if (firstHash !== contentHash) {
+        conflicts++;
+      }
+      continue;
+    }
+    hashById.set(id, contentHash);
+    rows.push(result.value);
+    if (row.future_clamped === true) {
+      clamped++;
+    }
+    if (row.skew_corrected === true) {
+      skewCorrected++;
+    }
+  }
+
+  return {
+    stream,
+    lines: count,
+    accepted: count - errors.length,
+    rejected: errors.length,
+    duplicates,
+    conflicts,
+    errors,
+    rows,
+    rejects,
+    clamped,
+    skewCorrected,
+  };
+}

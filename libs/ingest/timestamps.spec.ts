@@ -1,0 +1,108 @@
+import { describe, expect, it } from '@jest/globals';
+import {
+  clampFuture,
+  correctSkew,
+  EXPECTED_TIMESTAMP,
+  FUTURE_TOLERANCE_MS,
+  parseTimestamp,
+} from './timestamps.js';
+
+const ok = (iso: string) => ({ ok: true, ms: Date.parse(iso) });
+const fail = (message: string) => ({ ok: false, message });
+
+describe('parseTimestamp', () => {
+  it.each([
+    ['2024-05-01T10:00:00Z', ok('2024-05-01T10:00:00.000Z')],
+    ['2024-05-01t10:00:00z', ok('2024-05-01T10:00:00.000Z')],
+    ['2024-05-01 10:00:00Z', ok('2024-05-01T10:00:00.000Z')],
+    ['2024-05-01T10:00Z', ok('2024-05-01T10:00:00.000Z')],
+    ['2024-05-01T12:00:00.250+02:00', ok('2024-05-01T10:00:00.250Z')],
+    ['2024-05-01T15:30:00+0530', ok('2024-05-01T10:00:00.000Z')],
+    ['2024-05-01T05:00:00-05', ok('2024-05-01T10:00:00.000Z')],
+    ['2024-05-01T10:00:00,5Z', ok('2024-05-01T10:00:00.500Z')],
+    // Digits past the millisecond are truncated, as DateTime64(3) does.
+    ['2024-05-01T10:00:00.123999999Z', ok('2024-05-01T10:00:00.123Z')],
+    ['2024-02-29T00:00:00Z', ok('2024-02-29T00:00:00.000Z')],
+    ['2000-01-01T00:00:00Z', ok('2000-01-01T00:00:00.000Z')],
+    ['2100-12-31T23:59:59.999Z', ok('2100-12-31T23:59:59.999Z')],
+    [1714557600000, ok('2024-05-01T10:00:00.000Z')],
+    ['1714557600000', ok('2024-05-01T10:00:00.000Z')],
+  ])('reads %j', (input, expected) => {
+    expect(parseTimestamp(input)).toEqual(expected);
+  });
+
+  it.each([
+    [
+      '2024-05-01T10:00:00',
+      fail('timestamp has no UTC offset; add Z or ±hh:mm (naive local times are ambiguous)'),
+    ],
+    [
+      '2024-05-01T10:00:00.123',
+      fail('timestamp has no UTC offset; add Z or ±hh:mm (naive local times are ambiguous)'),
+    ],
+    [
+      '2024-05-01',
+      fail('a date without a time and UTC offset is ambiguous; send e.g. 2024-05-01T00:00:00Z'),
+    ],
+    ['yesterday', fail(EXPECTED_TIMESTAMP)],
+    ['', fail(EXPECTED_TIMESTAMP)],
+    [' 2024-05-01T10:00:00Z', fail(EXPECTED_TIMESTAMP)],
+    ['NaN', fail(EXPECTED_TIMESTAMP)],
+    ['Infinity', fail(EXPECTED_TIMESTAMP)],
+    ['-1714557600000', fail(EXPECTED_TIMESTAMP)],
+    [Number.NaN, fail(EXPECTED_TIMESTAMP)],
+    [Number.POSITIVE_INFINITY, fail(EXPECTED_TIMESTAMP)],
+    [true, fail(EXPECTED_TIMESTAMP)],
+    [{}, fail(EXPECTED_TIMESTAMP)],
+    [1714557600000.5, fail('epoch milliseconds must be a whole number')],
+    [1714557600, fail('looks like epoch seconds; expected epoch milliseconds')],
+    ['1714557600', fail('looks like epoch seconds; expected epoch milliseconds')],
+    [0, fail('year must be between 2000 and 2100 (UTC)')],
+    ['1999-12-31T23:59:59.999Z', fail('year must be between 2000 and 2100 (UTC)')],
+    // 00:30 at +01:00 is still 1999 in UTC.
+    ['2000-01-01T00:30:00+01:00', fail('year must be between 2000 and 2100 (UTC)')],
+    ['2101-01-01T00:00:00Z', fail('year must be between 2000 and 2100 (UTC)')],
+    [Date.UTC(2101, 0, 1), fail('year must be between 2000 and 2100 (UTC)')],
+    ['2023-02-29T00:00:00Z', fail('not a valid calendar date and time')],
+    ['2024-13-01T00:00:00Z', fail('not a valid calendar date and time')],
+    ['2024-05-01T24:00:00Z', fail('not a valid calendar date and time')],
+    ['2024-05-01T10:60:00Z', fail('not a valid calendar date and time')],
+    ['2024-05-01T10:00:60Z', fail('not a valid calendar date and time')],
+    ['2024-05-01T10:00:00+24:00', fail('not a valid UTC offset')],
+  ])('refuses %j', (input, expected) => {
+    expect(parseTimestamp(input)).toEqual(expected);
+  });
+});
+
+describe('clock-skew correction', () => {
+  it('keeps the device interval and moves it onto the server clock', () => {
+    // Device: event at 09:58:30, sent at 10:00:00 (90 s later). Server receives at 12:00:00.
+    const occurred = Date.parse('2024-05-01T09:58:30.000Z');
+    const sent = Date.parse('2024-05-01T10:00:00.000Z');
+    const received = Date.parse('2024-05-01T12:00:00.000Z');
+    expect(correctSkew(occurred, sent, received)).toBe(Date.parse('2024-05-01T11:58:30.000Z'));
+    // 1_714_564_800_000 − (1_714_557_600_000 − 1_714_557_510_000) = 1_714_564_710_000
+    expect(correctSkew(1_714_557_510_000, 1_714_557_600_000, 1_714_564_800_000)).toBe(
+      1_714_564_710_000,
+    );
+  });
+});
+
+describe('clampFuture', () => {
+  const received = Date.parse('2024-05-01T12:00:00.000Z');
+
+  it('keeps times up to 24 h ahead', () => {
+    expect(clampFuture(received + FUTURE_TOLERANCE_MS, received)).toEqual({
+      ms: received + FUTURE_TOLERANCE_MS,
+      clamped: false,
+    });
+    expect(clampFuture(received - 1, received)).toEqual({ ms: received - 1, clamped: false });
+  });
+
+  it('clamps times further ahead to the server clock', () => {
+    expect(clampFuture(received + FUTURE_TOLERANCE_MS + 1, received)).toEqual({
+      ms: received,
+      clamped: true,
+    });
+  });
+});

@@ -1,0 +1,139 @@
+// Event-time parsing and the two corrections of DESIGN §5 (clock skew, future clamp). Internal:
+// the public surface is validateRow; these are exported for the schemas and the tests.
+
+/** The message for a value that is neither an ISO-8601 text nor epoch milliseconds. */
+export const EXPECTED_TIMESTAMP =
+  'expected an ISO-8601 timestamp with offset or epoch milliseconds';
+
+/** Earliest accepted instant: 2000-01-01T00:00:00.000Z. */
+export const MIN_TIME_MS = Date.UTC(2000, 0, 1);
+/** Latest accepted instant: 2100-12-31T23:59:59.999Z. */
+export const MAX_TIME_MS = Date.UTC(2101, 0, 1) - 1;
+const OUT_OF_RANGE = 'year must be between 2000 and 2100 (UTC)';
+
+/** How far ahead of the server clock an event time may be before it is clamped (DESIGN §5). */
+export const FUTURE_TOLERANCE_MS = 24 * 60 * 60 * 1000;
+
+// RFC 3339 / ISO-8601 extended format. Seconds and the fraction are optional; the offset is
+// captured as optional only so that a missing one gets its own message instead of the generic one.
+const ISO_8601 =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$/;
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+const DIGITS = /^\d{1,16}$/;
+
+/** Either epoch milliseconds or a message saying what is wrong. */
+export type ParsedTime = { ok: true; ms: number } | { ok: false; message: string };
+
+function fail(message: string): ParsedTime {
+  return { ok: false, message };
+}
+
+function inRange(ms: number): ParsedTime {
+  if (ms >= MIN_TIME_MS && ms <= MAX_TIME_MS) {
+    return { ok: true, ms };
+  }
+  // 10-digit values are the commonest producer mistake: seconds sent where milliseconds belong.
+  if (ms >= MIN_TIME_MS / 1000 && ms <= MAX_TIME_MS / 1000) {
+    return fail('looks like epoch seconds; expected epoch milliseconds');
+  }
+  return fail(OUT_OF_RANGE);
+}
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+function parseIso(text: string): ParsedTime {
+  const m = ISO_8601.exec(text);
+  if (m === null) {
+    return fail(
+      DATE_ONLY.test(text)
+        ? 'a date without a time and UTC offset is ambiguous; send e.g. 2024-05-01T00:00:00Z'
+        : EXPECTED_TIMESTAMP,
+    );
+  }
+  const [, y, mo, d, h, mi, s = '0', fraction = '', offset] = m;
+  if (offset === undefined) {
+    // A naive local time means a different instant in every time zone: refuse rather than guess.
+    return fail('timestamp has no UTC offset; add Z or ±hh:mm (naive local times are ambiguous)');
+  }
+  const year = Number(y);
+  const month = Number(mo);
+  const day = Number(d);
+  const hour = Number(h);
+  const minute = Number(mi);
+  const second = Number(s);
+  if (year < 2000 || year > 2100) {
+    return fail(OUT_OF_RANGE);
+  }
+  if (
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > daysInMonth(year, month) ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 59
+  ) {
+    return fail('not a valid calendar date and time');
+  }
+  let offsetMinutes = 0;
+  if (offset !== 'Z' && offset !== 'z') {
+    const digits = offset.slice(1).replace(':', '');
+    const offsetHours = Number(digits.slice(0, 2));
+    const offsetMins = digits.length > 2 ? Number(digits.slice(2, 4)) : 0;
+    if (offsetHours > 23 || offsetMins > 59) {
+      return fail('not a valid UTC offset');
+    }
+    offsetMinutes = (offset.startsWith('-') ? -1 : 1) * (offsetHours * 60 + offsetMins);
+  }
+  // Digits past the millisecond are truncated, as DateTime64(3) would.
+  const millis = Number(fraction.padEnd(3, '0').slice(0, 3));
+  const utc = Date.UTC(year, month - 1, day, hour, minute, second, millis) - offsetMinutes * 60_000;
+  return inRange(utc);
+}
+
+/**
+ * Reads a timestamp: ISO-8601 with `Z` or an offset, or epoch milliseconds as an integer number or
+ * a digit string. The instant must fall in the years 2000–2100 UTC.
+ */
+export function parseTimestamp(value: unknown): ParsedTime {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) {
+      return fail(EXPECTED_TIMESTAMP);
+    }
+    if (!Number.isInteger(value)) {
+      return fail('epoch milliseconds must be a whole number');
+    }
+    return inRange(value);
+  }
+  if (typeof value === 'string') {
+    return DIGITS.test(value) ? inRange(Number(value)) : parseIso(value);
+  }
+  return fail(EXPECTED_TIMESTAMP);
+}
+
+/**
+ * Moves a device-stamped event time onto the server clock (DESIGN §5, Segment's and Snowplow's
+ * rule): the device's own interval between the event and sending it is trusted, its absolute clock
+ * is not. `occurred_at := received_at − (sent_at − occurred_at)`.
+ */
+export function correctSkew(occurredAt: number, sentAt: number, receivedAt: number): number {
+  return receivedAt - (sentAt - occurredAt);
+}
+
+/** An event time after the corrections, and whether it was clamped. */
+export interface EventTime {
+  ms: number;
+  clamped: boolean;
+}
+
+/**
+ * Clamps an event time more than {@link FUTURE_TOLERANCE_MS} after the server clock to the server
+ * clock: a row from the future would otherwise sit outside every window until that date comes.
+ */
+export function clampFuture(ms: number, receivedAt: number): EventTime {
+  return ms > receivedAt + FUTURE_TOLERANCE_MS
+    ? { ms: receivedAt, clamped: true }
+    : { ms, clamped: false };
+}

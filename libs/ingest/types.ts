@@ -1,0 +1,91 @@
+import type { StreamName } from './streams.js';
+
+/** Why one input line was refused. */
+export interface RowError {
+  /** 1-based physical line of the body (array index + 1 for a JSON-array body). */
+  line: number;
+  /** The failing field as a dotted path (`frequency_cap.max`, `signal_types.2`), or `(line)`. */
+  field: string;
+  /** What is wrong, in words, without the field name (the caller shows `field` beside it). */
+  message: string;
+}
+
+/** Request limits, from `INGEST_MAX_ROWS`, `INGEST_MAX_FIELD_CHARS`, `INGEST_MAX_BODY_BYTES`. */
+export interface IngestLimits {
+  maxRows: number;
+  maxFieldChars: number;
+  maxBodyBytes: number;
+}
+
+/** What validation needs besides the row: whose it is, when it arrived, and the limits. */
+export interface ValidationContext {
+  /** The tenant of the API key; a tenant-looking field in a row is never used. */
+  tenantId: string;
+  /** Epoch milliseconds on the server clock when the request arrived. */
+  receivedAt: number;
+  limits: IngestLimits;
+}
+
+/** A line that passed validation, mapped to its storage row. */
+export interface ValidRow {
+  /** The deduplication id: event_id, firing_id, outcome_id, a derived id, or `trigger_id@version`. */
+  id: string;
+  /** Decimal text of a UInt64 hash of the producer's content (also `row.content_hash`). */
+  contentHash: string;
+  /**
+   * Exactly the columns of the stream's table (MATERIALIZED ones excluded), JSON-serializable,
+   * DateTime64 values as `YYYY-MM-DD hh:mm:ss.mmm` UTC text, absent Nullable columns as `null`.
+   */
+  row: Record<string, unknown>;
+}
+
+/** The outcome of validating one line. */
+export type LineResult = { ok: true; value: ValidRow } | { ok: false; error: RowError };
+
+/** One line of a request body, parsed but not validated. */
+export interface ParsedLine {
+  line: number;
+  /** The line's text as received (for a JSON-array body, the element re-serialized). */
+  raw: string;
+  /** The parsed JSON value; absent when `parseError` is set. */
+  value?: unknown;
+  /** Why the line could not be read (not JSON, not UTF-8); such a line is rejected as a whole. */
+  parseError?: string;
+}
+
+/** A rejected line as kept in `rejected_events` (the writer adds tenant, request id and time). */
+export interface RejectedRecord {
+  stream: StreamName;
+  line: number;
+  field: string;
+  reason: string;
+  /** The raw text, cut to {@link MAX_REJECTED_RAW_CHARS} characters (the reason says so). */
+  raw: string;
+}
+
+/** A validated request, ready to be written. */
+export interface PreparedBatch {
+  stream: StreamName;
+  /** Non-blank lines (or array elements) read. */
+  lines: number;
+  /** Always `lines - rejected`; duplicates are accepted (and counted once). */
+  accepted: number;
+  rejected: number;
+  /** Accepted lines whose id already appeared earlier in this request. */
+  duplicates: number;
+  /** Those duplicates whose content differed from the first copy (DESIGN §5: "reported"). */
+  conflicts: number;
+  /** One per rejected line, in line order. */
+  errors: RowError[];
+  /** Storage rows, unique by id; the first copy of an id is kept. */
+  rows: ValidRow[];
+  /** One per rejected line, for `rejected_events`. */
+  rejects: RejectedRecord[];
+  /** Rows in `rows` whose event time was more than 24 h ahead and was clamped. */
+  clamped: number;
+  /** Rows in `rows` whose event time was corrected for device clock skew via `sent_at`. */
+  skewCorrected: number;
+}
+
+/** Raw text kept per rejected line, in UTF-16 code units (64 Ki). */
+export const MAX_REJECTED_RAW_CHARS = 65_536;

@@ -1,0 +1,2 @@
+export * from './metrics.service.js';
+export * from './observability.module.js';

@@ -1,0 +1,112 @@
+import { Catch, HttpException, HttpStatus, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { GqlContextType } from '@nestjs/graphql';
+import type { Response } from 'express';
+import { GraphQLError } from 'graphql';
+import { Logger } from 'nestjs-pino';
+import { AuthErrorCode, AuthException } from '../auth/index.js';
+import { IngestErrorCode, IngestException, IngestLimitError } from '../ingest/index.js';
+import { StorageErrorCode, StorageException } from '../storage/index.js';
+
+/** A failure as the outside world sees it. */
+export interface PublicError {
+  status: number;
+  code: string;
+  message: string;
+  headers?: Record<string, string>;
+}
+
+function authStatus(code: AuthErrorCode): number {
+  switch (code) {
+    case AuthErrorCode.MissingKey:
+    case AuthErrorCode.InvalidKey:
+      return HttpStatus.UNAUTHORIZED;
+    case AuthErrorCode.Forbidden:
+      return HttpStatus.FORBIDDEN;
+    case AuthErrorCode.InvalidRequest:
+      return HttpStatus.BAD_REQUEST;
+  }
+}
+
+function ingestStatus(code: IngestErrorCode): number {
+  switch (code) {
+    case IngestErrorCode.UnknownStream:
+      return HttpStatus.NOT_FOUND;
+    case IngestErrorCode.QueueUnavailable:
+      return HttpStatus.SERVICE_UNAVAILABLE;
+    case IngestErrorCode.InvalidRequest:
+      return HttpStatus.BAD_REQUEST;
+  }
+}
+
+function storageStatus(code: StorageErrorCode): number {
+  switch (code) {
+    case StorageErrorCode.Unavailable:
+      return HttpStatus.SERVICE_UNAVAILABLE;
+    case StorageErrorCode.QueryFailed:
+    case StorageErrorCode.MigrationFailed:
+    case StorageErrorCode.InvalidRow:
+      return HttpStatus.INTERNAL_SERVER_ERROR;
+  }
+}
+
+/** Maps every known exception to a status, a stable code and a message meant for the caller. */
+export function toPublicError(error: unknown): PublicError {
+  if (error instanceof AuthException) {
+    return { status: authStatus(error.code), code: error.code, message: error.message };
+  }
+  if (error instanceof IngestLimitError) {
+    return { status: HttpStatus.PAYLOAD_TOO_LARGE, code: 'INGEST_LIMIT', message: error.message };
+  }
+  if (error instanceof IngestException) {
+    const status = ingestStatus(error.code);
+    const headers: Record<string, string> =
+      status === HttpStatus.SERVICE_UNAVAILABLE ? { 'Retry-After': '5' } : {};
+    return { status, code: error.code, message: error.message, headers };
+  }
+  if (error instanceof StorageException) {
+    const status = storageStatus(error.code);
+    return status === HttpStatus.SERVICE_UNAVAILABLE
+      ? { status, code: error.code, message: 'the store is unavailable; nothing was accepted, retry later', headers: { 'Retry-After': '5' } }
+      : { status, code: error.code, message: 'the store failed to answer this request' };
+  }
+  if (error instanceof HttpException) {
+    const response = error.getResponse();
+    const message =
+      typeof response === 'string'
+        ? response
+        : String((response as { message?: unknown }).message ?? error.message);
+    return { status: error.getStatus(), code: `HTTP_${error.getStatus()}`, message };
+  }
+  if (error instanceof GraphQLError) {
+    return { status: HttpStatus.BAD_REQUEST, code: 'GRAPHQL_VALIDATION', message: error.message };
+  }
+  return { status: HttpStatus.INTERNAL_SERVER_ERROR, code: 'INTERNAL', message: 'internal error' };
+}
+
+/** One filter for HTTP and GraphQL: the same error reads the same on both doors. */
+@Catch()
+export class ErrorsFilter implements ExceptionFilter {
+  constructor(private readonly logger: Logger) {}
+
+  catch(error: unknown, host: ArgumentsHost): unknown {
+    const mapped = toPublicError(error);
+    if (mapped.status >= 500) {
+      this.logger.error({ err: error, code: mapped.code }, 'request failed');
+    }
+    if (host.getType<GqlContextType>() === 'graphql') {
+      return new GraphQLError(mapped.message, {
+        extensions: { code: mapped.code, http: { status: mapped.status } },
+      });
+    }
+    const response = host.switchToHttp().getResponse<Response>();
+    if (response.headersSent) {
+      response.end();
+      return undefined;
+    }
+    for (const [name, value] of Object.entries(mapped.headers ?? {})) {
+      response.setHeader(name, value);
+    }
+    response.status(mapped.status).json({ statusCode: mapped.status, error: mapped.code, message: mapped.message });
+    return undefined;
+  }
+}

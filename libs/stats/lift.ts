@@ -1,0 +1,55 @@
+// The comparison every lift shares once each arm is reduced to a level and the variance of that
+// level. Internal: proportions.ts, means.ts and cuped.ts build their public results with it.
+import { twoSidedCriticalValue, twoSidedPValue } from './normal.js';
+import type { Interval, LiftComparison } from './types.js';
+
+/** One arm's estimated level (rate or mean) and the sampling variance of that estimate. */
+export interface ArmEstimate {
+  level: number;
+  /** Var(level), e.g. p(1 − p)/n or s²/n */
+  varianceOfLevel: number;
+}
+
+/** Every lift field null: the answer when an arm cannot define its level or variance. */
+export const UNDEFINED_LIFT: LiftComparison = {
+  absolute: null,
+  relative: null,
+  se: null,
+  relativeSe: null,
+  z: null,
+  pValue: null,
+};
+
+/** estimate ± critical·se. */
+export function interval(estimate: number, se: number, critical: number): Interval {
+  return { estimate, low: estimate - critical * se, high: estimate + critical * se };
+}
+
+/**
+ * Δ = treatment − control with SE √(v_t + v_c); relative Δ / control with the delta-method
+ * variance v_t / c² + v_c · t² / c⁴ (the first-order variance of t / c − 1 for independent arms).
+ */
+export function compareLevels(
+  treatment: ArmEstimate,
+  control: ArmEstimate,
+  confidence: number,
+): LiftComparison {
+  const critical = twoSidedCriticalValue(confidence);
+  const difference = treatment.level - control.level;
+  const se = Math.sqrt(treatment.varianceOfLevel + control.varianceOfLevel);
+  // A zero SE means both arms are constant: a difference is then certain, no difference is not one.
+  const z = se > 0 ? difference / se : null;
+  const pValue = z === null ? (difference === 0 ? 1 : 0) : twoSidedPValue(z);
+
+  let relative: Interval | null = null;
+  let relativeSe: number | null = null;
+  if (control.level !== 0) {
+    const c2 = control.level * control.level;
+    relativeSe = Math.sqrt(
+      treatment.varianceOfLevel / c2 +
+        (control.varianceOfLevel * treatment.level * treatment.level) / (c2 * c2),
+    );
+    relative = interval(difference / control.level, relativeSe, critical);
+  }
+  return { absolute: interval(difference, se, critical), relative, se, relativeSe, z, pValue };
+}

@@ -1,0 +1,73 @@
+/** Small HTTP helpers for end-to-end tests: GraphQL operations and NDJSON ingest. */
+
+export interface GraphQLResponse<T> {
+  data?: T;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+export async function graphql<T = Record<string, unknown>>(
+  url: string,
+  key: string | undefined,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<GraphQLResponse<T> & { status: number }> {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(key === undefined ? {} : { authorization: `Bearer ${key}` }),
+    },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as GraphQLResponse<T>;
+  return { ...body, status: response.status };
+}
+
+/** Runs a GraphQL operation and fails loudly on errors. */
+export async function gqlData<T = Record<string, unknown>>(
+  url: string,
+  key: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<T> {
+  const result = await graphql<T>(url, key, query, variables);
+  if (result.errors !== undefined || result.data === undefined) {
+    throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
+  }
+  return result.data;
+}
+
+export interface IngestAnswer {
+  accepted: number;
+  rejected: number;
+  duplicates: number;
+  errors: { line: number; field: string; message: string }[];
+}
+
+export async function postIngest(
+  url: string,
+  key: string | undefined,
+  stream: string,
+  body: string,
+  contentType = 'application/x-ndjson',
+): Promise<{ status: number; body: IngestAnswer & { message?: string; error?: string }; headers: Headers }> {
+  const response = await fetch(`${url}/v1/ingest/${stream}`, {
+    method: 'POST',
+    headers: {
+      'content-type': contentType,
+      ...(key === undefined ? {} : { authorization: `Bearer ${key}` }),
+    },
+    body,
+  });
+  return { status: response.status, body: (await response.json()) as IngestAnswer, headers: response.headers };
+}
+
+export async function mintKey(url: string, adminKey: string, tenantId: string, scopes: string[]): Promise<string> {
+  const data = await gqlData<{ createApiKey: { key: string } }>(
+    url,
+    adminKey,
+    `mutation($tenantId: ID!, $scopes: [Scope!]!) { createApiKey(tenantId: $tenantId, scopes: $scopes) { key } }`,
+    { tenantId, scopes },
+  );
+  return data.createApiKey.key;
+}
