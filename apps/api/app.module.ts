@@ -11,6 +11,7 @@ import { ObservabilityModule } from '../../libs/observability/index.js';
 import { loggerParams } from '../../libs/platform/index.js';
 import { QueueModule } from '../../libs/queue/index.js';
 import { projectRoot, StorageModule } from '../../libs/storage/index.js';
+import { TriggersModule } from '../../libs/triggers/index.js';
 
 /** The API: HTTP ingest, GraphQL, health and metrics, over the libraries that do the work. */
 @Module({})
@@ -40,6 +41,7 @@ export class AppModule {
         AuthModule,
         IngestModule.register({ api: true, processors }),
         HealthModule,
+        TriggersModule,
       ],
     };
   }

@@ -27,20 +27,48 @@ function timeOrNull(ms: number | null | undefined): string | null {
   return ms === null || ms === undefined ? null : toClickHouseTime(ms);
 }
 
+// Every row of a request shares one received_at; formatting it once saves a Date per row.
+let lastReceived = { ms: Number.NaN, text: '' };
+function receivedText(ms: number): string {
+  if (lastReceived.ms !== ms) {
+    lastReceived = { ms, text: toClickHouseTime(ms) };
+  }
+  return lastReceived.text;
+}
+
+/** An event time as stored, and as sent when a correction changed it (for the content hash). */
+function eventTimes(sentMs: number, storedMs: number): { stored: string; asSent: string } {
+  const asSent = time(sentMs);
+  return { asSent, stored: storedMs === sentMs ? asSent : time(storedMs) };
+}
+
+// The hashed columns of each stream in sorted order, computed from its first row: every row of a
+// stream has the same columns.
+const hashedColumns = new Map<StreamName, string[]>();
+
+function hashedColumnsOf(stream: StreamName, row: Record<string, unknown>): string[] {
+  let columns = hashedColumns.get(stream);
+  if (columns === undefined) {
+    columns = Object.keys(row)
+      .filter((column) => !ARRIVAL_COLUMNS.has(column))
+      .sort();
+    hashedColumns.set(stream, columns);
+  }
+  return columns;
+}
+
 /**
  * Seals a row: the content hash covers what the producer sent (event times as given, before skew
  * correction or clamping) and not when it arrived, so a retried copy hashes the same and a copy
  * that says something else does not. `content_hash` is the last column of every table.
  */
-function seal({ id, row, asSent = {} }: Built): ValidRow {
-  const content: Record<string, unknown> = {};
-  for (const [column, value] of Object.entries({ ...row, ...asSent })) {
-    if (!ARRIVAL_COLUMNS.has(column)) {
-      content[column] = value;
-    }
-  }
-  const contentHash = contentHashOf(content);
-  return { id, contentHash, row: { ...row, content_hash: contentHash } };
+function seal(stream: StreamName, { id, row, asSent = {} }: Built): ValidRow {
+  const entries = hashedColumnsOf(stream, row).map(
+    (column) => [column, column in asSent ? asSent[column] : row[column]] as const,
+  );
+  const contentHash = contentHashOf(entries);
+  row.content_hash = contentHash;
+  return { id, contentHash, row };
 }
 
 function signalRow(d: Data<'signals'>, ctx: ValidationContext): Built | Problem {
@@ -56,6 +84,7 @@ function signalRow(d: Data<'signals'>, ctx: ValidationContext): Built | Problem 
         'falls before 2000 after clock-skew correction (received_at − (sent_at − occurred_at)); check sent_at',
     };
   }
+  const occurredAt = eventTimes(d.occurred_at, occurred.ms);
   return {
     id: d.event_id,
     row: {
@@ -66,15 +95,15 @@ function signalRow(d: Data<'signals'>, ctx: ValidationContext): Built | Problem 
       kind: d.kind ?? 'behavioral',
       source: d.source ?? '',
       session_id: d.session_id ?? '',
-      occurred_at: time(occurred.ms),
+      occurred_at: occurredAt.stored,
       sent_at: timeOrNull(d.sent_at),
       computed_at: timeOrNull(d.computed_at),
-      received_at: time(ctx.receivedAt),
+      received_at: receivedText(ctx.receivedAt),
       properties: d.properties ?? '{}',
       skew_corrected: skewCorrected,
       future_clamped: occurred.clamped,
     },
-    asSent: { occurred_at: time(d.occurred_at) },
+    asSent: { occurred_at: occurredAt.asSent },
   };
 }
 
@@ -101,13 +130,14 @@ function triggerRow(d: Data<'triggers'>, ctx: ValidationContext): Built {
       suppression_converted_lookback_ms: d.suppression?.converted_lookback_ms ?? null,
       consent_purpose: d.consent_purpose ?? '',
       status: d.status ?? 'draft',
-      received_at: time(ctx.receivedAt),
+      received_at: receivedText(ctx.receivedAt),
     },
   };
 }
 
 function firingRow(d: Data<'firings'>, ctx: ValidationContext): Built {
   const decided = clampFuture(d.decided_at, ctx.receivedAt);
+  const decidedAt = eventTimes(d.decided_at, decided.ms);
   return {
     id: d.firing_id,
     row: {
@@ -118,7 +148,7 @@ function firingRow(d: Data<'firings'>, ctx: ValidationContext): Built {
       // instead of silently binding the firing to version 1.
       trigger_version: d.trigger_version ?? 0,
       person_id: d.person_id,
-      decided_at: time(decided.ms),
+      decided_at: decidedAt.stored,
       arm: d.arm,
       signal_event_id: d.signal_event_id ?? '',
       signal_at: timeOrNull(d.signal_at),
@@ -127,15 +157,16 @@ function firingRow(d: Data<'firings'>, ctx: ValidationContext): Built {
       surface: d.surface ?? '',
       variant: d.variant ?? '',
       skip_reason: d.skip_reason ?? '',
-      received_at: time(ctx.receivedAt),
+      received_at: receivedText(ctx.receivedAt),
       future_clamped: decided.clamped,
     },
-    asSent: { decided_at: time(d.decided_at) },
+    asSent: { decided_at: decidedAt.asSent },
   };
 }
 
 function exposureRow(d: Data<'exposures'>, ctx: ValidationContext): Built {
   const occurred = clampFuture(d.occurred_at, ctx.receivedAt);
+  const occurredAt = eventTimes(d.occurred_at, occurred.ms);
   // Derived from the time as sent, not as clamped, so a re-delivery derives the same id.
   const eventId = d.event_id || derivedId('exposures', [d.firing_id, d.type, d.occurred_at]);
   return {
@@ -145,18 +176,19 @@ function exposureRow(d: Data<'exposures'>, ctx: ValidationContext): Built {
       event_id: eventId,
       firing_id: d.firing_id,
       type: d.type,
-      occurred_at: time(occurred.ms),
+      occurred_at: occurredAt.stored,
       rendered_variant: d.rendered_variant ?? '',
       machine: d.machine ?? false,
-      received_at: time(ctx.receivedAt),
+      received_at: receivedText(ctx.receivedAt),
       future_clamped: occurred.clamped,
     },
-    asSent: { occurred_at: time(d.occurred_at) },
+    asSent: { occurred_at: occurredAt.asSent },
   };
 }
 
 function outcomeRow(d: Data<'outcomes'>, ctx: ValidationContext): Built {
   const occurred = clampFuture(d.occurred_at, ctx.receivedAt);
+  const occurredAt = eventTimes(d.occurred_at, occurred.ms);
   return {
     id: d.outcome_id,
     row: {
@@ -164,22 +196,23 @@ function outcomeRow(d: Data<'outcomes'>, ctx: ValidationContext): Built {
       outcome_id: d.outcome_id,
       person_id: d.person_id,
       type: d.type,
-      occurred_at: time(occurred.ms),
+      occurred_at: occurredAt.stored,
       value: d.value ?? null,
       currency: d.currency ?? '',
       order_id: d.order_id ?? '',
       refund_of_order_id: d.refund_of_order_id ?? '',
       channel: d.channel ?? '',
       firing_id: d.firing_id ?? '',
-      received_at: time(ctx.receivedAt),
+      received_at: receivedText(ctx.receivedAt),
       future_clamped: occurred.clamped,
     },
-    asSent: { occurred_at: time(d.occurred_at) },
+    asSent: { occurred_at: occurredAt.asSent },
   };
 }
 
 function consentRow(d: Data<'consent'>, ctx: ValidationContext): Built {
   const occurred = clampFuture(d.occurred_at, ctx.receivedAt);
+  const occurredAt = eventTimes(d.occurred_at, occurred.ms);
   const source = d.source ?? '';
   const eventId =
     d.event_id || derivedId('consent', [d.person_id, d.purpose, d.granted, d.occurred_at, source]);
@@ -191,13 +224,13 @@ function consentRow(d: Data<'consent'>, ctx: ValidationContext): Built {
       person_id: d.person_id,
       purpose: d.purpose,
       granted: d.granted,
-      occurred_at: time(occurred.ms),
+      occurred_at: occurredAt.stored,
       source,
       recorded_at: timeOrNull(d.recorded_at),
-      received_at: time(ctx.receivedAt),
+      received_at: receivedText(ctx.receivedAt),
       future_clamped: occurred.clamped,
     },
-    asSent: { occurred_at: time(d.occurred_at) },
+    asSent: { occurred_at: occurredAt.asSent },
   };
 }
 
@@ -207,6 +240,7 @@ function rejected(line: number, field: string, message: string): LineResult {
 }
 
 function finish<T>(
+  stream: StreamName,
   parsed: z.ZodSafeParseResult<T>,
   line: number,
   build: (data: T) => Built | Problem,
@@ -220,7 +254,7 @@ function finish<T>(
   const built = build(parsed.data);
   return 'field' in built
     ? rejected(line, built.field, built.message)
-    : { ok: true, value: seal(built) };
+    : { ok: true, value: seal(stream, built) };
 }
 
 /**
@@ -247,16 +281,18 @@ export function validateRow(
   const schemas = schemasFor(ctx.limits.maxFieldChars);
   switch (stream) {
     case 'signals':
-      return finish(schemas.signals.safeParse(value), line, (d) => signalRow(d, ctx));
+      return finish('signals', schemas.signals.safeParse(value), line, (d) => signalRow(d, ctx));
     case 'triggers':
-      return finish(schemas.triggers.safeParse(value), line, (d) => triggerRow(d, ctx));
+      return finish('triggers', schemas.triggers.safeParse(value), line, (d) => triggerRow(d, ctx));
     case 'firings':
-      return finish(schemas.firings.safeParse(value), line, (d) => firingRow(d, ctx));
+      return finish('firings', schemas.firings.safeParse(value), line, (d) => firingRow(d, ctx));
     case 'exposures':
-      return finish(schemas.exposures.safeParse(value), line, (d) => exposureRow(d, ctx));
+      return finish('exposures', schemas.exposures.safeParse(value), line, (d) =>
+        exposureRow(d, ctx),
+      );
     case 'outcomes':
-      return finish(schemas.outcomes.safeParse(value), line, (d) => outcomeRow(d, ctx));
+      return finish('outcomes', schemas.outcomes.safeParse(value), line, (d) => outcomeRow(d, ctx));
     case 'consent':
-      return finish(schemas.consent.safeParse(value), line, (d) => consentRow(d, ctx));
+      return finish('consent', schemas.consent.safeParse(value), line, (d) => consentRow(d, ctx));
   }
 }

@@ -1,0 +1,35 @@
+import { toClickHouseTime } from '../../storage/index.js';
+import { MeasurementErrorCode, MeasurementException } from './measurement.exception.js';
+
+/** Longest period one measurement may cover. */
+export const MAX_PERIOD_DAYS = 400;
+
+/** A validated half-open period [from, to), with its ClickHouse parameter forms. */
+export interface Period {
+  from: Date;
+  to: Date;
+  /** Query parameters `from` and `to` as DateTime64(3) text. */
+  params: { from: string; to: string };
+}
+
+/** Checks a period from an API argument: both ends valid, from < to, at most MAX_PERIOD_DAYS long. */
+export function toPeriod(from: Date, to: Date): Period {
+  if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) {
+    throw new MeasurementException(MeasurementErrorCode.InvalidPeriod, 'from and to must be valid times');
+  }
+  if (from.getTime() >= to.getTime()) {
+    throw new MeasurementException(MeasurementErrorCode.InvalidPeriod, 'from must be before to');
+  }
+  const days = (to.getTime() - from.getTime()) / 86_400_000;
+  if (days > MAX_PERIOD_DAYS) {
+    throw new MeasurementException(
+      MeasurementErrorCode.InvalidPeriod,
+      `the period is ${Math.ceil(days)} days long; at most ${MAX_PERIOD_DAYS} days per query`,
+    );
+  }
+  return {
+    from,
+    to,
+    params: { from: toClickHouseTime(from.getTime()), to: toClickHouseTime(to.getTime()) },
+  };
+}

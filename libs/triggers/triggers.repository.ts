@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import { z } from 'zod';
+import { ClickHouseService } from '../storage/index.js';
+
+const nullableNumber = z.number().nullable();
+
+export const triggerRow = z.object({
+  trigger_id: z.string(),
+  version: z.number(),
+  name: z.string(),
+  channel: z.string(),
+  surface: z.string(),
+  audience: z.string(),
+  signal_types: z.array(z.string()),
+  window_ms: nullableNumber,
+  success_types: z.array(z.string()),
+  conversion_window_ms: z.number(),
+  guardrail_types: z.array(z.string()),
+  holdout_pct: nullableNumber,
+  frequency_cap_max: nullableNumber,
+  frequency_cap_per_ms: nullableNumber,
+  suppression_converted_lookback_ms: nullableNumber,
+  consent_purpose: z.string(),
+  status: z.string(),
+});
+export type TriggerRow = z.infer<typeof triggerRow>;
+
+/** Trigger definitions as stored: the latest version of each trigger. */
+@Injectable()
+export class TriggersRepository {
+  constructor(private readonly clickhouse: ClickHouseService) {}
+
+  async latest(tenantId: string): Promise<TriggerRow[]> {
+    return this.clickhouse.query({
+      tag: 'triggers.latest',
+      sql: `-- the newest version of each trigger; FINAL collapses re-sent definitions
+            SELECT trigger_id, version, name, channel, surface, audience, signal_types, window_ms,
+                   success_types, conversion_window_ms, guardrail_types, holdout_pct,
+                   frequency_cap_max, frequency_cap_per_ms, suppression_converted_lookback_ms,
+                   consent_purpose, status
+            FROM triggers FINAL
+            WHERE tenant_id = {tenantId:String}
+            ORDER BY trigger_id, version DESC
+            LIMIT 1 BY trigger_id`,
+      params: { tenantId },
+      row: triggerRow,
+    });
+  }
+}
