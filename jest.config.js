@@ -9,6 +9,8 @@ const shared = {
 
 /** @type {import('jest').Config} */
 export default {
+  // e2e suites start real processes (the API, redis-server); unit suites open real stores
+  testTimeout: 180000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'] },
     {
@@ -16,7 +18,6 @@ export default {
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
-      testTimeout: 180000,
     },
   ],
 };

@@ -7,6 +7,13 @@ import { AuthModule } from '../../libs/auth/index.js';
 import { ConfigModule, type AppConfig } from '../../libs/config/index.js';
 import { HealthModule } from '../../libs/health/index.js';
 import { IngestModule } from '../../libs/ingest/index.js';
+import {
+  ConsentAuditModule,
+  GuardrailsModule,
+  LiftModule,
+  PressureModule,
+  SuppressionModule,
+} from '../../libs/measurement/index.js';
 import { ObservabilityModule } from '../../libs/observability/index.js';
 import { loggerParams } from '../../libs/platform/index.js';
 import { QueueModule } from '../../libs/queue/index.js';
@@ -42,6 +49,11 @@ export class AppModule {
         IngestModule.register({ api: true, processors }),
         HealthModule,
         TriggersModule,
+        LiftModule,
+        GuardrailsModule,
+        PressureModule,
+        SuppressionModule,
+        ConsentAuditModule,
       ],
     };
   }

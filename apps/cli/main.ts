@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { loadConfig } from '../../libs/config/index.js';
 import { demoCommand } from './commands/demo.js';
+import { importHillstromCommand } from './commands/import.js';
 import { createKeyCommand } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
 
@@ -37,6 +38,18 @@ program
       seed: Number(options.seed),
       serve: options.serve,
     }),
+  );
+
+program
+  .command('import')
+  .description('import a public data set through the ingest API')
+  .command('hillstrom <csv>')
+  .description('the MineThatData e-mail experiment (Hillstrom 2008): one trigger, 64,000 customers')
+  .option('--tenant <tenant>', 'tenant to load into, in-process (default: hillstrom)')
+  .option('--url <url>', 'base URL of a running Causeway server (with --key)')
+  .option('--key <key>', 'API key with the ingest scope (required with --url)')
+  .action((csv: string, options: { tenant?: string; url?: string; key?: string }) =>
+    importHillstromCommand(loadConfig(), csv, options),
   );
 
 try {

@@ -4,7 +4,7 @@ import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../auth/i
 import { IngestLimitError, STREAMS, type ParsedLine, type StreamName } from './core.js';
 import { IngestService, type IngestResult } from './ingest.service.js';
 import { IngestResultModel } from './models/ingest-result.model.js';
-import { RejectedRow } from './models/rejected-row.model.js';
+import { RejectedRow, StreamCount } from './models/rejected-row.model.js';
 
 /** GraphQL names for the streams: SIGNALS → "signals", ... */
 const StreamEnum = Object.fromEntries(STREAMS.map((s) => [s.toUpperCase(), s])) as Record<
@@ -65,5 +65,13 @@ export class IngestResolver {
       stream ?? undefined,
       Math.max(1, Math.min(limit, 1000)),
     );
+  }
+
+  @Query(() => [StreamCount], {
+    description: 'Rows stored per stream for the tenant, each id once (READ scope).',
+  })
+  @RequireScope(Scope.READ)
+  storedRows(@CurrentPrincipal() principal: Principal) {
+    return this.ingest.storedRows(principal.tenantId);
   }
 }

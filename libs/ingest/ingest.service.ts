@@ -12,6 +12,7 @@ import {
   isStream,
   prepareBatch,
   STREAMS,
+  tableOf,
   type IngestLimits,
   type ParsedLine,
   type RowError,
@@ -145,6 +146,23 @@ export class IngestService {
         { cause: error },
       );
     }
+  }
+
+  /**
+   * Rows stored per stream for a tenant, each id once (FINAL collapses re-deliveries before merges),
+   * and the ids that arrived again with different content.
+   */
+  async storedRows(tenantId: string): Promise<{ stream: StreamName; rows: number }[]> {
+    const rows = await this.clickhouse.query({
+      tag: 'ingest.stored_rows',
+      sql: STREAMS.map(
+        (stream) =>
+          `SELECT '${stream}' AS stream, count() AS rows FROM ${tableOf[stream]} FINAL WHERE tenant_id = {tenantId:String}`,
+      ).join('\nUNION ALL\n'),
+      params: { tenantId },
+      row: z.object({ stream: z.enum(STREAMS), rows: z.number() }),
+    });
+    return STREAMS.map((stream) => ({ stream, rows: rows.find((r) => r.stream === stream)?.rows ?? 0 }));
   }
 
   /** The tenant's most recent rejected lines, newest first. */

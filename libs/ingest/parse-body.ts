@@ -120,8 +120,8 @@ function parseArrayBody(chunks: Buffer[]): { elements: unknown[] } | { error: Pa
 }
 
 /**
- * Where the first non-whitespace byte of the body is, given the bytes seen so far; a UTF-8 byte
- * order mark at the very start is skipped too.
+ * The first byte of this chunk that is neither JSON whitespace nor part of a UTF-8 byte order mark
+ * at the very start of the body (`offsetInBody` is where the chunk starts), or undefined.
  */
 function firstSignificantByte(chunk: Buffer, offsetInBody: number): number | undefined {
   for (let i = 0; i < chunk.length; i++) {

@@ -5,6 +5,7 @@ import { GraphQLError } from 'graphql';
 import { Logger } from 'nestjs-pino';
 import { AuthErrorCode, AuthException } from '../auth/index.js';
 import { IngestErrorCode, IngestException, IngestLimitError } from '../ingest/index.js';
+import { MeasurementErrorCode, MeasurementException } from '../measurement/index.js';
 import { StorageErrorCode, StorageException } from '../storage/index.js';
 
 /** A failure as the outside world sees it. */
@@ -38,6 +39,14 @@ function ingestStatus(code: IngestErrorCode): number {
   }
 }
 
+function measurementStatus(code: MeasurementErrorCode): number {
+  switch (code) {
+    case MeasurementErrorCode.InvalidPeriod:
+    case MeasurementErrorCode.InvalidArgument:
+      return HttpStatus.BAD_REQUEST;
+  }
+}
+
 function storageStatus(code: StorageErrorCode): number {
   switch (code) {
     case StorageErrorCode.Unavailable:
@@ -62,6 +71,9 @@ export function toPublicError(error: unknown): PublicError {
     const headers: Record<string, string> =
       status === HttpStatus.SERVICE_UNAVAILABLE ? { 'Retry-After': '5' } : {};
     return { status, code: error.code, message: error.message, headers };
+  }
+  if (error instanceof MeasurementException) {
+    return { status: measurementStatus(error.code), code: error.code, message: error.message };
   }
   if (error instanceof StorageException) {
     const status = storageStatus(error.code);

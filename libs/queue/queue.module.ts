@@ -1,5 +1,6 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module, type DynamicModule } from '@nestjs/common';
+import { Redis } from 'ioredis';
 import type { AppConfig } from '../config/index.js';
 import { QueueName } from './queue.constants.js';
 
@@ -19,7 +20,12 @@ export class QueueModule {
     return {
       module: QueueModule,
       global: true,
-      imports: [BullModule.forRoot({ connection: { url, maxRetriesPerRequest: null } }), ...queues],
+      // BullMQ under native ESM takes a constructed client; it duplicates it for blocking reads.
+      // maxRetriesPerRequest: null lets workers wait out a Redis restart instead of failing jobs.
+      imports: [
+        BullModule.forRoot({ connection: new Redis(url, { maxRetriesPerRequest: null }) }),
+        ...queues,
+      ],
       exports: [BullModule],
     };
   }

@@ -25,3 +25,12 @@ export class RejectedRow {
   @Field({ description: 'When it arrived (server time).' })
   receivedAt!: Date;
 }
+
+@ObjectType({ description: 'Rows stored for one stream, each id counted once.' })
+export class StreamCount {
+  @Field({ description: 'The stream.' })
+  stream!: string;
+
+  @Field(() => Int, { description: 'Distinct rows stored (re-deliveries of an id count once).' })
+  rows!: number;
+}

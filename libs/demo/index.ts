@@ -1,0 +1,58 @@
+// Demo data for Causeway: a seeded personalization program with planted effects, its NDJSON, and
+// the reference answers of DESIGN §3 computed independently from the rows.
+
+export {
+  generateProgram,
+  generateProgramStream,
+  programPeriod,
+  type GeneratedProgram,
+  type ProgramChunk,
+  type ProgramOptions,
+  type ProgramStreamOptions,
+} from './generate.js';
+export { MALFORMED_KINDS, malformedLines, type MalformedKind } from './malformed.js';
+export {
+  serializeProgram,
+  toNdjson,
+  type SerializeOptions,
+  type SerializedStream,
+} from './ndjson.js';
+export { plantedFacts, type PlantedFacts } from './program.js';
+export {
+  DEMO_STREAMS,
+  rowIdentity,
+  type Arm,
+  type ConsentRow,
+  type DemoStream,
+  type ExposureRow,
+  type ExposureType,
+  type FiringRow,
+  type IsoTimestamp,
+  type LinesByStream,
+  type OutcomeRow,
+  type Period,
+  type ProgramRows,
+  type SignalKind,
+  type SignalRow,
+  type TriggerRow,
+  type TriggerStatus,
+} from './rows.js';
+export {
+  DEFINITION_NAMES,
+  OVERWHELM_TYPES,
+  PRESSURE_BUCKETS,
+  REGRET_TYPES,
+  computeTruth,
+  missingDefinitions,
+  type ArmTruth,
+  type ConsentTruth,
+  type DedupTruth,
+  type LatencyTruth,
+  type LiftTruth,
+  type PressureBucketTruth,
+  type PressureTruth,
+  type ProgramTruth,
+  type SuppressionTruth,
+  type TriggerTruth,
+  type TruthOptions,
+} from './truth.js';

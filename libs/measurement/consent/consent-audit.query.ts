@@ -1,0 +1,144 @@
+import { z } from 'zod';
+import type { ClickHouseService } from '../../storage/index.js';
+import type { Period } from '../common/period.js';
+import { TRIGGER_DEFINITIONS_CTE } from '../common/sql.js';
+
+const quantiles = z.array(z.number().nullable());
+
+/** One trigger with a consent purpose; the sync-lag quantiles are the period's, repeated. */
+export const consentTriggerRow = z.object({
+  trigger_id: z.string(),
+  purpose: z.string(),
+  sent_firings: z.number(),
+  non_compliant: z.number(),
+  sync_lag_quantiles: quantiles,
+});
+export type ConsentTriggerRow = z.infer<typeof consentTriggerRow>;
+
+/** Recording lag of one source's consent events. */
+export const consentSourceRow = z.object({
+  source: z.string(),
+  events: z.number(),
+  recorded_lag_quantiles: quantiles,
+});
+export type ConsentSourceRow = z.infer<typeof consentSourceRow>;
+
+export interface ConsentQueryParams {
+  tenantId: string;
+  period: Period;
+}
+
+/**
+ * Consent audit, DESIGN section 3, over the sent treatment firings decided in [from, to) of
+ * triggers with a consent_purpose:
+ * - the state of (person, purpose) at t is `granted` of the latest consent event with
+ *   occurred_at ≤ t (ASOF join); two events at the same instant resolve to the later recorded_at
+ *   (occurred_at when absent), then the larger event_id (libs/demo/truth.ts); none = not granted;
+ * - non-compliant = state at decided_at not granted;
+ * - sync lag = decided_at − occurred_at of the revocation in force, for the non-compliant firings
+ *   whose state is a revocation (not those with no event at all); exact quantiles, linearly
+ *   interpolated, null when there is none.
+ * Every trigger with a purpose is listed, fired or not. The ASOF join matches on one 64-bit hash
+ * of person_key × purpose (a numeric key is several times faster than a String one); like
+ * person_key itself, a collision is accepted as negligible.
+ */
+export const CONSENT_TRIGGERS_SQL = `
+WITH
+  ${TRIGGER_DEFINITIONS_CTE},
+  purposed AS (
+    -- triggers that need consent, and for which purpose
+    SELECT trigger_id, consent_purpose AS purpose FROM defs WHERE consent_purpose != ''
+  ),
+  subjects AS (
+    -- sent treatment firings of those triggers decided in the period
+    SELECT f.trigger_id AS trigger_id, f.person_key AS person_key,
+           cityHash64(f.person_key, p.purpose) AS person_purpose, f.t_ms AS t_ms
+    FROM (
+      SELECT trigger_id, person_key, toUnixTimestamp64Milli(decided_at) AS t_ms
+      FROM firings FINAL
+      WHERE tenant_id = {tenantId:String}
+        AND arm = 'treatment' AND skip_reason = ''
+        AND decided_at >= {from:DateTime64(3, 'UTC')} AND decided_at < {to:DateTime64(3, 'UTC')}
+    ) AS f
+    INNER JOIN purposed AS p ON p.trigger_id = f.trigger_id
+  ),
+  changes AS (
+    -- the subjects' persons' consent events up to the period's end, one per (person, purpose, instant)
+    SELECT cityHash64(person_key, purpose) AS person_purpose, toUnixTimestamp64Milli(occurred_at) AS at_ms,
+           argMax(granted, (ifNull(recorded_at, occurred_at), event_id)) AS granted,
+           toUInt8(1) AS found
+    FROM consent FINAL
+    WHERE tenant_id = {tenantId:String}
+      AND occurred_at < {to:DateTime64(3, 'UTC')}
+      AND person_key IN (SELECT person_key FROM subjects)
+    GROUP BY person_purpose, at_ms
+  ),
+  states AS (
+    -- the state at each decision: the latest change at or before decided_at (ASOF <=)
+    SELECT s.trigger_id AS trigger_id,
+           c.found = 1 AND c.granted AS compliant,
+           c.found = 1 AND NOT c.granted AS revoked,
+           s.t_ms - c.at_ms AS lag_ms
+    FROM subjects AS s
+    ASOF LEFT JOIN changes AS c
+      ON c.person_purpose = s.person_purpose AND c.at_ms <= s.t_ms
+  ),
+  per_trigger AS (
+    -- sent and non-compliant firings per trigger
+    SELECT trigger_id, count() AS sent_firings, countIf(NOT compliant) AS non_compliant
+    FROM states
+    GROUP BY trigger_id
+  )
+-- one row per trigger with a purpose; the sync-lag quantiles over all of them ride along
+SELECT p.trigger_id AS trigger_id, p.purpose AS purpose,
+       c.sent_firings AS sent_firings, c.non_compliant AS non_compliant,
+       (SELECT quantilesExactInclusive(0.5, 0.9)(lag_ms) FROM states WHERE revoked) AS sync_lag_quantiles
+FROM purposed AS p
+LEFT JOIN per_trigger AS c ON c.trigger_id = p.trigger_id
+ORDER BY trigger_id`;
+
+/**
+ * Stale permission records: recorded_at − occurred_at of the consent events recorded in
+ * [from, to), per source ('' when none was given); events without recorded_at are left out.
+ */
+export const CONSENT_SOURCES_SQL = `
+-- consent events recorded in the period: how long after the fact each source recorded them
+SELECT source, count() AS events,
+       quantilesExactInclusive(0.5, 0.9)(
+         toUnixTimestamp64Milli(assumeNotNull(recorded_at)) - toUnixTimestamp64Milli(occurred_at)
+       ) AS recorded_lag_quantiles
+FROM consent FINAL
+WHERE tenant_id = {tenantId:String}
+  AND recorded_at IS NOT NULL
+  AND recorded_at >= {from:DateTime64(3, 'UTC')} AND recorded_at < {to:DateTime64(3, 'UTC')}
+GROUP BY source
+ORDER BY source`;
+
+/** Runs the per-trigger consent query; one row per trigger with a purpose. */
+export function queryConsentTriggers(
+  clickhouse: ClickHouseService,
+  params: ConsentQueryParams,
+  tag = 'consent.triggers',
+): Promise<ConsentTriggerRow[]> {
+  return clickhouse.query({
+    tag,
+    sql: CONSENT_TRIGGERS_SQL,
+    params: { tenantId: params.tenantId, ...params.period.params },
+    row: consentTriggerRow,
+    settings: { join_use_nulls: 0 },
+  });
+}
+
+/** Runs the per-source recording-lag query; one row per source. */
+export function queryConsentSources(
+  clickhouse: ClickHouseService,
+  params: ConsentQueryParams,
+  tag = 'consent.sources',
+): Promise<ConsentSourceRow[]> {
+  return clickhouse.query({
+    tag,
+    sql: CONSENT_SOURCES_SQL,
+    params: { tenantId: params.tenantId, ...params.period.params },
+    row: consentSourceRow,
+  });
+}

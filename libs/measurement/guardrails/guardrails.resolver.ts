@@ -1,0 +1,18 @@
+import { Args, Query, Resolver } from '@nestjs/graphql';
+import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../../auth/index.js';
+import { TriggerPeriodArgs } from '../lift/dto/lift.args.js';
+import { GuardrailsService } from './guardrails.service.js';
+import { GuardrailLift } from './models/guardrail-lift.model.js';
+
+@Resolver(() => GuardrailLift)
+export class GuardrailsResolver {
+  constructor(private readonly service: GuardrailsService) {}
+
+  @Query(() => [GuardrailLift], {
+    description: 'Harm side per trigger: overwhelm and regret rates by arm, with lift and intervals.',
+  })
+  @RequireScope(Scope.READ)
+  guardrails(@CurrentPrincipal() principal: Principal, @Args() args: TriggerPeriodArgs): Promise<GuardrailLift[]> {
+    return this.service.report(principal.tenantId, args.from, args.to, args.triggerIds ?? []);
+  }
+}

@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { openTemporaryStore, type TemporaryStore } from '../../storage/index.js';
+import { seedRows } from '../common/testing.js';
+import { GuardrailsService } from './guardrails.service.js';
+
+const at = (iso: string) => `2026-${iso}Z`;
+const outcome = (id: string, person: string, type: string, when: string, extra: object = {}) => ({
+  outcome_id: id,
+  person_id: person,
+  type,
+  occurred_at: at(when),
+  ...extra,
+});
+
+describe('guardrails on the embedded engine', () => {
+  let store: TemporaryStore;
+  beforeAll(async () => {
+    store = await openTemporaryStore();
+    await seedRows(store.clickhouse, 'tenant-a', {
+      triggers: [
+        {
+          trigger_id: 't1',
+          name: 'Cart',
+          channel: 'email',
+          signal_types: ['cart_abandoned'],
+          window_ms: 3_600_000,
+          success_types: ['purchase'],
+          holdout_pct: 0.5,
+        },
+      ],
+      firings: [
+        { firing_id: 'f1', trigger_id: 't1', person_id: 'p1', decided_at: at('10-02T00:00:00'), arm: 'treatment' },
+        { firing_id: 'f2', trigger_id: 't1', person_id: 'p2', decided_at: at('10-02T00:00:00'), arm: 'treatment' },
+        { firing_id: 'f3', trigger_id: 't1', person_id: 'p3', decided_at: at('10-02T00:00:00'), arm: 'holdout' },
+        { firing_id: 'f4', trigger_id: 't1', person_id: 'p4', decided_at: at('10-02T00:00:00'), arm: 'holdout' },
+      ],
+      outcomes: [
+        outcome('o1', 'p1', 'purchase', '10-03T00:00:00', { order_id: 'A', value: 10 }),
+        outcome('r1', 'p1', 'refund', '10-10T00:00:00', { refund_of_order_id: 'A' }), // 7 days: regret
+        outcome('u1', 'p1', 'unsubscribe', '10-05T00:00:00'), // overwhelm in (t0, t0 + 7 d]
+        outcome('o2', 'p2', 'purchase', '10-03T00:00:00', { order_id: 'B', value: 10 }),
+        outcome('r2', 'p2', 'return', '11-10T00:00:00', { order_id: 'B' }), // 38 days: too late
+        outcome('o3', 'p3', 'purchase', '10-04T00:00:00', { order_id: 'C', value: 10 }),
+        outcome('r3', 'p3', 'chargeback', '10-20T00:00:00', { refund_of_order_id: 'C' }), // regret
+        outcome('o4', 'p4', 'purchase', '10-20T00:00:00', { order_id: 'D', value: 10 }), // after C
+        outcome('u4', 'p4', 'complaint', '10-12T00:00:00'), // 10 days after t0: outside C
+      ],
+    });
+  });
+  afterAll(async () => {
+    await store.dispose();
+  });
+
+  it('counts overwhelmed persons and regretted converting orders by arm', async () => {
+    const rows = await new GuardrailsService(store.clickhouse).report(
+      'tenant-a',
+      new Date('2026-10-01T00:00:00Z'),
+      new Date('2026-11-01T00:00:00Z'),
+    );
+    const overwhelm = rows.find((r) => r.outcomeClass === 'overwhelm');
+    const regret = rows.find((r) => r.outcomeClass === 'regret');
+    // overwhelm: treatment p1 of {p1, p2}; holdout none of {p3, p4}
+    expect(overwhelm?.treatment).toMatchObject({ persons: 2, conversions: 1, rate: 0.5 });
+    expect(overwhelm?.holdout).toMatchObject({ persons: 2, conversions: 0, rate: 0 });
+    expect(overwhelm?.absoluteLift?.estimate).toBeCloseTo(0.5, 12);
+    // regret: treatment orders A (refunded day 7) and B (returned day 38: outside 30 days);
+    // holdout order C (charged back day 16); D came after the conversion window: not converting
+    expect(regret?.treatment).toMatchObject({ persons: 2, conversions: 1 });
+    expect(regret?.holdout).toMatchObject({ persons: 1, conversions: 1 });
+    expect(regret?.verdict).toMatch(/^too little data/);
+  });
+});

@@ -1,0 +1,106 @@
+import { Injectable } from '@nestjs/common';
+import { compareProportions } from '../../stats/index.js';
+import { ClickHouseService } from '../../storage/index.js';
+import { OVERWHELM_TYPES, REGRET_TYPES, REGRET_WINDOW_MS } from '../common/outcome-classes.js';
+import { toPeriod } from '../common/period.js';
+import { buildLiftRows, MIN_PERSONS_PER_ARM } from '../lift/lift.calculator.js';
+import { queryLiftSums } from '../lift/lift.query.js';
+import type { ArmStats } from '../lift/models/lift.model.js';
+import { queryRegret, type RegretRow } from './regret.query.js';
+import type { GuardrailLift } from './models/guardrail-lift.model.js';
+
+const pts = (share: number) => `${share >= 0 ? '+' : ''}${(share * 100).toFixed(2)} pts`;
+
+/** Plain words for a harm-side row: only a significant increase is called harm. */
+export function guardrailVerdict(row: Omit<GuardrailLift, 'verdict'>, unit: string): string {
+  const smaller = Math.min(row.treatment.persons, row.holdout.persons);
+  if (smaller < MIN_PERSONS_PER_ARM) {
+    return `too little data: ${smaller} ${unit} in the smaller arm (at least ${MIN_PERSONS_PER_ARM} needed)`;
+  }
+  const lift = row.absoluteLift;
+  if (lift === null) {
+    return 'no estimate: an arm is empty';
+  }
+  const text = `${pts(lift.estimate)} [${(lift.low * 100).toFixed(2)}, ${(lift.high * 100).toFixed(2)}]`;
+  if (lift.low > 0) {
+    return `${text}, harm: more ${row.outcomeClass} than without the trigger`;
+  }
+  if (lift.high < 0) {
+    return `${text}, less ${row.outcomeClass} than without the trigger`;
+  }
+  return `${text}, no detectable ${row.outcomeClass} effect`;
+}
+
+function arm(persons: number, events: number): ArmStats {
+  return { persons, conversions: events, rate: persons === 0 ? 0 : events / persons, revenue: 0, revenuePerPerson: 0 };
+}
+
+function regretRows(rows: RegretRow[], confidence: number): GuardrailLift[] {
+  const byTrigger = new Map<string, { t: [number, number]; c: [number, number] }>();
+  for (const row of rows) {
+    const entry = byTrigger.get(row.trigger_id) ?? { t: [0, 0], c: [0, 0] };
+    const side = row.arm === 'treatment' ? entry.t : entry.c;
+    side[0] += row.orders;
+    side[1] += row.regretted;
+    byTrigger.set(row.trigger_id, entry);
+  }
+  return [...byTrigger.entries()].map(([triggerId, { t, c }]) => {
+    const comparison =
+      t[0] > 0 && c[0] > 0 ? compareProportions({ n: t[0], x: t[1] }, { n: c[0], x: c[1] }, confidence) : null;
+    const row = {
+      triggerId,
+      outcomeClass: 'regret',
+      treatment: arm(t[0], t[1]),
+      holdout: arm(c[0], c[1]),
+      absoluteLift: comparison?.absolute ?? null,
+      relativeLift: comparison?.relative ?? null,
+      pValue: comparison?.pValue ?? null,
+    };
+    return { ...row, verdict: guardrailVerdict(row, 'converting orders') };
+  });
+}
+
+@Injectable()
+export class GuardrailsService {
+  constructor(private readonly clickhouse: ClickHouseService) {}
+
+  /** Overwhelm and regret lift per trigger over [from, to). */
+  async report(tenantId: string, from: Date, to: Date, triggerIds: string[] = []): Promise<GuardrailLift[]> {
+    const period = toPeriod(from, to);
+    const confidence = 0.95;
+    const [overwhelmSums, regret] = await Promise.all([
+      queryLiftSums(
+        this.clickhouse,
+        { tenantId, period, triggerIds, outcomeTypes: [...OVERWHELM_TYPES] },
+        'guardrails.overwhelm',
+      ),
+      queryRegret(this.clickhouse, {
+        tenantId,
+        period,
+        triggerIds,
+        regretTypes: REGRET_TYPES,
+        regretWindowMs: REGRET_WINDOW_MS,
+      }),
+    ]);
+    const overwhelm = buildLiftRows(overwhelmSums, {
+      groupByVariant: false,
+      confidence,
+      cuped: false,
+      sequential: false,
+    }).map((lift) => {
+      const row = {
+        triggerId: lift.triggerId,
+        outcomeClass: 'overwhelm',
+        treatment: { ...lift.treatment, revenue: 0, revenuePerPerson: 0 },
+        holdout: { ...lift.holdout, revenue: 0, revenuePerPerson: 0 },
+        absoluteLift: lift.absoluteLift,
+        relativeLift: lift.relativeLift,
+        pValue: lift.pValue,
+      };
+      return { ...row, verdict: guardrailVerdict(row, 'persons') };
+    });
+    return [...overwhelm, ...regretRows(regret, confidence)].sort(
+      (a, b) => a.triggerId.localeCompare(b.triggerId) || a.outcomeClass.localeCompare(b.outcomeClass),
+    );
+  }
+}

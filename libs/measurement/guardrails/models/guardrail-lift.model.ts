@@ -1,0 +1,35 @@
+import { Field, Float, ID, ObjectType } from '@nestjs/graphql';
+import { ArmStats, Interval } from '../../lift/models/lift.model.js';
+
+@ObjectType({
+  description:
+    'Harm-side lift of one trigger: overwhelm (persons with an unsubscribe, complaint, opt-out, uninstall or dismiss in (t0, t0 + C]) or regret (converting orders returned or refunded within 30 days).',
+})
+export class GuardrailLift {
+  @Field(() => ID, { description: 'The trigger.' })
+  triggerId!: string;
+
+  @Field({ description: 'overwhelm or regret.' })
+  outcomeClass!: string;
+
+  @Field(() => ArmStats, {
+    description:
+      'Treatment arm. For overwhelm: persons and persons overwhelmed (in conversions). For regret: converting orders (in persons) and orders regretted (in conversions).',
+  })
+  treatment!: ArmStats;
+
+  @Field(() => ArmStats, { description: 'Control arm (holdout and global holdout), same units.' })
+  holdout!: ArmStats;
+
+  @Field(() => Interval, { nullable: true, description: 'Rate difference treatment − control; positive is harm.' })
+  absoluteLift!: Interval | null;
+
+  @Field(() => Interval, { nullable: true, description: 'Relative difference; null when the control rate is 0.' })
+  relativeLift!: Interval | null;
+
+  @Field(() => Float, { nullable: true, description: 'Two-sided p-value.' })
+  pValue!: number | null;
+
+  @Field({ description: 'The result in plain words.' })
+  verdict!: string;
+}

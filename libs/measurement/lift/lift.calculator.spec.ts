@@ -1,0 +1,101 @@
+import { describe, expect, it } from '@jest/globals';
+import { buildLiftRows } from './lift.calculator.js';
+import type { LiftSumsRow } from './lift.query.js';
+
+const sums = (arm: string, variant: string, persons: number, conversions: number, extra: Partial<LiftSumsRow> = {}): LiftSumsRow => ({
+  trigger_id: 't1',
+  channel: 'email',
+  holdout_pct: 0.3,
+  arm,
+  variant,
+  persons,
+  conversions,
+  revenue: 0,
+  revenue_sq: 0,
+  pre_conversions: 0,
+  pre_conversions_sq: 0,
+  pre_conversions_x_converted: 0,
+  pre_revenue: 0,
+  pre_revenue_sq: 0,
+  pre_revenue_x_revenue: 0,
+  contaminated: 0,
+  ...extra,
+});
+
+const fixed = { groupByVariant: false, confidence: 0.95, cuped: false, sequential: false };
+
+describe('buildLiftRows', () => {
+  // treatment: variants a (600, 80) and b (400, 40) → 1000 persons, 120 conversions;
+  // control: holdout (400, 30) + global holdout (100, 10) → 500 persons, 40 conversions.
+  const input = [
+    sums('treatment', 'a', 600, 80, { contaminated: 2 }),
+    sums('treatment', 'b', 400, 40),
+    sums('holdout', '', 400, 30, { contaminated: 1 }),
+    sums('global_holdout', '', 100, 10),
+  ];
+
+  it('computes the lift of the whole trigger against both control arms, by hand', () => {
+    const [row] = buildLiftRows(input, fixed);
+    // p_t = 0.12, p_c = 0.08, Δ = 0.04
+    // SE = sqrt(0.12·0.88/1000 + 0.08·0.92/500) = sqrt(0.0001056 + 0.0001472) = 0.015899685
+    // z_0.975 = 1.959963985 → half-width 0.031162811 → [0.008837189, 0.071162811]
+    expect(row?.treatment).toEqual({ persons: 1000, conversions: 120, rate: 0.12, revenue: 0, revenuePerPerson: 0 });
+    expect(row?.holdout.persons).toBe(500);
+    expect(row?.holdout.rate).toBeCloseTo(0.08, 12);
+    expect(row?.absoluteLift?.estimate).toBeCloseTo(0.04, 12);
+    expect(row?.absoluteLift?.low).toBeCloseTo(0.008837189, 8);
+    expect(row?.absoluteLift?.high).toBeCloseTo(0.071162811, 8);
+    // incremental conversions = Δ · n_t = 40 [8.837189, 71.162811]
+    expect(row?.incrementalConversions?.estimate).toBeCloseTo(40, 9);
+    expect(row?.incrementalConversions?.low).toBeCloseTo(8.837189, 5);
+    // relative = 0.04 / 0.08 = 0.5
+    expect(row?.relativeLift?.estimate).toBeCloseTo(0.5, 12);
+    // SRM on treatment 1000 vs control 500 (holdout and global holdout) at 0.3: expected
+    // 1050 / 450, χ² = 50²/1050 + 50²/450 = 2.380952 + 5.555556 = 7.936508 → p = 0.0048447, not
+    // flagged (threshold 0.001)
+    expect(row?.srm.observedHoldoutShare).toBeCloseTo(500 / 1500, 12);
+    expect(row?.srm.pValue).toBeCloseTo(0.0048447, 6);
+    expect(row?.srm.flagged).toBe(false);
+    expect(row?.contaminatedPersons).toBe(3);
+    expect(row?.verdict).toBe('+4.00 pts [0.88, 7.12], significant');
+  });
+
+  it('compares each variant with the whole control group', () => {
+    const rows = buildLiftRows(input, { ...fixed, groupByVariant: true });
+    expect(rows.map((r) => [r.variant, r.treatment.persons, r.holdout.persons])).toEqual([
+      ['a', 600, 500],
+      ['b', 400, 500],
+    ]);
+    // variant b: 0.10 − 0.08 = 0.02
+    expect(rows[1]?.absoluteLift?.estimate).toBeCloseTo(0.02, 12);
+  });
+
+  it('says "too little data" and flags SRM in words', () => {
+    // declared share 0.07: 37 / 537 = 6.9% is no mismatch, just too few persons
+    const small = buildLiftRows(
+      [sums('treatment', '', 500, 40, { holdout_pct: 0.07 }), sums('holdout', '', 37, 3, { holdout_pct: 0.07 })],
+      fixed,
+    );
+    expect(small[0]?.verdict).toBe('too little data: 37 holdout persons (at least 100 per arm needed)');
+    // holdout share 100 / 1100 = 9.1% against a declared 30%: χ² huge → flagged
+    const skewed = buildLiftRows([sums('treatment', '', 1000, 100), sums('holdout', '', 100, 10)], fixed);
+    expect(skewed[0]?.srm.flagged).toBe(true);
+    expect(skewed[0]?.verdict).toMatch(/^SRM: do not trust: the holdout holds 9\.1% of persons where 30\.0% was declared/);
+  });
+
+  it('widens intervals when sequential and reports q-values across triggers', () => {
+    const [seq] = buildLiftRows(input, { ...fixed, sequential: true });
+    const [fix] = buildLiftRows(input, fixed);
+    expect(seq!.absoluteLift!.high - seq!.absoluteLift!.low).toBeGreaterThan(
+      fix!.absoluteLift!.high - fix!.absoluteLift!.low,
+    );
+    expect(seq?.method).toBe('sequential');
+    const two = buildLiftRows(
+      [...input, { ...sums('treatment', '', 1000, 80), trigger_id: 't2' }, { ...sums('holdout', '', 500, 40), trigger_id: 't2' }],
+      fixed,
+    );
+    // BH with m = 2: the larger p keeps its value, the smaller is doubled unless that exceeds it
+    const [p1, p2] = two.map((r) => r.pValue as number);
+    expect(two[1]?.qValue).toBeCloseTo(Math.max(p1, p2) === p2 ? p2 : Math.min(2 * p2, p1), 12);
+  });
+});

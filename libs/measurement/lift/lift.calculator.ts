@@ -1,0 +1,263 @@
+import {
+  benjaminiHochberg,
+  compareMeans,
+  compareProportions,
+  cupedCompare,
+  sampleRatioMismatch,
+  sequentialLift,
+  type ArmSums,
+  type Interval,
+  type LiftComparison,
+} from '../../stats/index.js';
+import type { LiftSumsRow } from './lift.query.js';
+import type { ArmStats, SrmCheck, TriggerLift } from './models/lift.model.js';
+
+export interface LiftOptions {
+  groupByVariant: boolean;
+  confidence: number;
+  cuped: boolean;
+  sequential: boolean;
+}
+
+/** Below these, a result is "too little data" (DESIGN section 3, item 8). */
+export const MIN_PERSONS_PER_ARM = 100;
+export const MIN_CONVERSIONS_PER_ARM = 5;
+
+/** Sums of one arm (one or more query rows added up). */
+interface Arm {
+  persons: number;
+  conversions: number;
+  revenue: number;
+  revenueSq: number;
+  preConversions: number;
+  preConversionsSq: number;
+  preConversionsXConverted: number;
+  preRevenue: number;
+  preRevenueSq: number;
+  preRevenueXRevenue: number;
+}
+
+const emptyArm = (): Arm => ({
+  persons: 0,
+  conversions: 0,
+  revenue: 0,
+  revenueSq: 0,
+  preConversions: 0,
+  preConversionsSq: 0,
+  preConversionsXConverted: 0,
+  preRevenue: 0,
+  preRevenueSq: 0,
+  preRevenueXRevenue: 0,
+});
+
+function add(arm: Arm, row: LiftSumsRow): void {
+  arm.persons += row.persons;
+  arm.conversions += row.conversions;
+  arm.revenue += row.revenue;
+  arm.revenueSq += row.revenue_sq;
+  arm.preConversions += row.pre_conversions;
+  arm.preConversionsSq += row.pre_conversions_sq;
+  arm.preConversionsXConverted += row.pre_conversions_x_converted;
+  arm.preRevenue += row.pre_revenue;
+  arm.preRevenueSq += row.pre_revenue_sq;
+  arm.preRevenueXRevenue += row.pre_revenue_x_revenue;
+}
+
+function armStats(arm: Arm): ArmStats {
+  return {
+    persons: arm.persons,
+    conversions: arm.conversions,
+    rate: arm.persons === 0 ? 0 : arm.conversions / arm.persons,
+    revenue: arm.revenue,
+    revenuePerPerson: arm.persons === 0 ? 0 : arm.revenue / arm.persons,
+  };
+}
+
+/** y = converted (0/1, so Σy² = Σy), x = success outcomes in the pre-period. */
+const conversionSums = (arm: Arm): ArmSums => ({
+  n: arm.persons,
+  sumY: arm.conversions,
+  sumY2: arm.conversions,
+  sumX: arm.preConversions,
+  sumX2: arm.preConversionsSq,
+  sumXY: arm.preConversionsXConverted,
+});
+
+/** y = revenue per person, x = revenue in the pre-period. */
+const revenueSums = (arm: Arm): ArmSums => ({
+  n: arm.persons,
+  sumY: arm.revenue,
+  sumY2: arm.revenueSq,
+  sumX: arm.preRevenue,
+  sumX2: arm.preRevenueSq,
+  sumXY: arm.preRevenueXRevenue,
+});
+
+function scale(interval: Interval | null, factor: number): Interval | null {
+  if (interval === null) {
+    return null;
+  }
+  const [a, b] = [interval.low * factor, interval.high * factor];
+  return { estimate: interval.estimate * factor, low: Math.min(a, b), high: Math.max(a, b) };
+}
+
+function compare(
+  treatment: Arm,
+  control: Arm,
+  metric: 'conversion' | 'revenue',
+  options: LiftOptions,
+): LiftComparison {
+  if (treatment.persons === 0 || control.persons === 0) {
+    return { absolute: null, relative: null, se: null, relativeSe: null, z: null, pValue: null };
+  }
+  const sums = metric === 'conversion' ? conversionSums : revenueSums;
+  let comparison: LiftComparison;
+  if (options.cuped) {
+    comparison = cupedCompare(sums(treatment), sums(control), options.confidence);
+  } else if (metric === 'conversion') {
+    comparison = compareProportions(
+      { n: treatment.persons, x: treatment.conversions },
+      { n: control.persons, x: control.conversions },
+      options.confidence,
+    );
+  } else {
+    comparison = compareMeans(sums(treatment), sums(control), options.confidence);
+  }
+  if (!options.sequential) {
+    return comparison;
+  }
+  const sequential = sequentialLift(comparison, treatment.persons + control.persons, {
+    alpha: 1 - options.confidence,
+  });
+  return { ...comparison, absolute: sequential.absolute, relative: sequential.relative, pValue: sequential.pValue };
+}
+
+/** SRM of (n_t, n_c) against holdout_pct; n_c counts holdout and global holdout (DESIGN 3.6). */
+function srmCheck(treatmentPersons: number, controlPersons: number, expected: number | null): SrmCheck {
+  const total = treatmentPersons + controlPersons;
+  const observed = total === 0 ? null : controlPersons / total;
+  if (expected === null || expected <= 0 || expected >= 1) {
+    return { expectedHoldoutShare: expected, observedHoldoutShare: observed, pValue: null, flagged: false };
+  }
+  const result = sampleRatioMismatch(treatmentPersons, controlPersons, expected);
+  return {
+    expectedHoldoutShare: expected,
+    observedHoldoutShare: observed,
+    pValue: result.pValue,
+    flagged: result.flagged,
+  };
+}
+
+const points = (share: number) => `${share >= 0 ? '+' : ''}${(share * 100).toFixed(2)} pts`;
+const bound = (share: number) => (share * 100).toFixed(2);
+const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
+
+/** The plain-words reading of a lift row; the first applicable caveat wins. */
+export function verdictOf(row: Omit<TriggerLift, 'verdict'>): string {
+  if (row.srm.flagged) {
+    return (
+      `SRM: do not trust: the holdout holds ${percent(row.srm.observedHoldoutShare ?? 0)} of persons ` +
+      `where ${percent(row.srm.expectedHoldoutShare ?? 0)} was declared (p = ${(row.srm.pValue ?? 0).toExponential(1)}), so the split is not random`
+    );
+  }
+  for (const [name, arm] of [
+    ['treated', row.treatment],
+    ['holdout', row.holdout],
+  ] as const) {
+    if (arm.persons < MIN_PERSONS_PER_ARM) {
+      return `too little data: ${arm.persons} ${name} persons (at least ${MIN_PERSONS_PER_ARM} per arm needed)`;
+    }
+  }
+  for (const [name, arm] of [
+    ['treated', row.treatment],
+    ['holdout', row.holdout],
+  ] as const) {
+    if (arm.conversions < MIN_CONVERSIONS_PER_ARM) {
+      return `too little data: ${arm.conversions} conversions among ${name} persons (at least ${MIN_CONVERSIONS_PER_ARM} per arm needed)`;
+    }
+  }
+  const lift = row.absoluteLift;
+  if (lift === null) {
+    return 'no estimate: an arm is empty';
+  }
+  const text = `${points(lift.estimate)} [${bound(lift.low)}, ${bound(lift.high)}]`;
+  const excludesZero = lift.low > 0 || lift.high < 0;
+  if (!excludesZero) {
+    return `${text}, not significant: no detectable effect`;
+  }
+  const direction = lift.estimate > 0 ? 'significant' : 'significant harm (fewer conversions than holdout)';
+  const alpha = 1 - row.confidence;
+  if (row.qValue !== null && row.qValue >= alpha) {
+    return `${text}, ${direction} alone, but not after correcting for the ${'triggers'} reported together (q = ${row.qValue.toFixed(3)})`;
+  }
+  return `${text}, ${direction}`;
+}
+
+/**
+ * Turns the engine's per-arm sums into lift rows: one per trigger, or per trigger × treatment
+ * variant (each variant against the trigger's whole control group). q-values are computed across
+ * the rows returned together.
+ */
+export function buildLiftRows(sums: readonly LiftSumsRow[], options: LiftOptions): TriggerLift[] {
+  const byTrigger = new Map<string, LiftSumsRow[]>();
+  for (const row of sums) {
+    const list = byTrigger.get(row.trigger_id) ?? [];
+    list.push(row);
+    byTrigger.set(row.trigger_id, list);
+  }
+  const method = [options.cuped ? 'cuped' : '', options.sequential ? 'sequential' : '']
+    .filter((s) => s !== '')
+    .join('+');
+  const rows: Omit<TriggerLift, 'verdict'>[] = [];
+  for (const [triggerId, triggerRows] of byTrigger) {
+    const control = emptyArm();
+    const treatmentAll = emptyArm();
+    const byVariant = new Map<string, Arm>();
+    let contaminated = 0;
+    for (const row of triggerRows) {
+      contaminated += row.contaminated;
+      if (row.arm === 'treatment') {
+        add(treatmentAll, row);
+        const arm = byVariant.get(row.variant) ?? emptyArm();
+        add(arm, row);
+        byVariant.set(row.variant, arm);
+      } else {
+        add(control, row);
+      }
+    }
+    const first = triggerRows[0] as LiftSumsRow;
+    const srm = srmCheck(treatmentAll.persons, control.persons, first.holdout_pct);
+    const groups: [string | null, Arm][] = options.groupByVariant
+      ? [...byVariant.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([v, arm]) => [v === '' ? null : v, arm])
+      : [[null, treatmentAll]];
+    for (const [variant, treatment] of groups) {
+      const conversion = compare(treatment, control, 'conversion', options);
+      const revenue = compare(treatment, control, 'revenue', options);
+      rows.push({
+        triggerId,
+        channel: first.channel,
+        variant,
+        treatment: armStats(treatment),
+        holdout: armStats(control),
+        absoluteLift: conversion.absolute,
+        relativeLift: conversion.relative,
+        pValue: conversion.pValue,
+        qValue: null,
+        revenueLift: revenue.absolute,
+        revenueRelativeLift: revenue.relative,
+        revenuePValue: revenue.pValue,
+        incrementalConversions: scale(conversion.absolute, treatment.persons),
+        incrementalRevenue: scale(revenue.absolute, treatment.persons),
+        srm,
+        contaminatedPersons: contaminated,
+        confidence: options.confidence,
+        method: method === '' ? 'fixed' : method,
+      });
+    }
+  }
+  const qValues = benjaminiHochberg(rows.map((r) => r.pValue));
+  return rows.map((row, index) => {
+    const withQ = { ...row, qValue: qValues[index] ?? null };
+    return { ...withQ, verdict: verdictOf(withQ) };
+  });
+}

@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { openTemporaryStore, type TemporaryStore } from '../../storage/index.js';
+import { toPeriod } from '../common/period.js';
+import { seedRows } from '../common/testing.js';
+import { queryLiftSums, type LiftSumsRow } from './lift.query.js';
+
+const DAY = 86_400_000;
+const at = (iso: string) => `2026-${iso}Z`;
+
+const trigger = {
+  trigger_id: 't1',
+  name: 'Cart',
+  channel: 'push',
+  signal_types: ['cart_abandoned'],
+  window_ms: 3_600_000,
+  success_types: ['purchase'],
+  conversion_window_ms: 7 * DAY,
+  holdout_pct: 0.5,
+  status: 'live',
+};
+
+const firing = (id: string, person: string, decided: string, arm: string, extra: object = {}) => ({
+  firing_id: id,
+  trigger_id: 't1',
+  person_id: person,
+  decided_at: at(decided),
+  arm,
+  ...extra,
+});
+const purchase = (id: string, person: string, when: string, value: number, type = 'purchase') => ({
+  outcome_id: id,
+  person_id: person,
+  type,
+  occurred_at: at(when),
+  value,
+});
+
+describe('lift sums on the embedded engine', () => {
+  let store: TemporaryStore;
+  let rows: LiftSumsRow[];
+
+  beforeAll(async () => {
+    store = await openTemporaryStore();
+    await seedRows(store.clickhouse, 'tenant-a', {
+      triggers: [trigger],
+      firings: [
+        firing('f1', 'p1', '10-02T10:00:00', 'treatment', { variant: 'a' }),
+        firing('f1', 'p1', '10-02T10:00:00', 'treatment', { variant: 'a' }), // re-delivery: once
+        firing('f2', 'p2', '10-02T10:00:00', 'treatment', { variant: 'b' }),
+        firing('f3', 'p3', '10-05T00:00:00', 'treatment', { variant: 'a', skip_reason: 'frequency_cap' }),
+        firing('f3b', 'p3', '10-06T00:00:00', 'treatment', { variant: 'a' }),
+        firing('f4', 'p4', '10-03T00:00:00', 'holdout'),
+        firing('f5', 'p5', '10-03T00:00:00', 'holdout'),
+        firing('f6', 'p6', '10-04T00:00:00', 'global_holdout'),
+        firing('f7', 'p7', '10-02T00:00:00', 'treatment', { variant: 'a' }),
+        firing('f7b', 'p7', '10-04T00:00:00', 'holdout'),
+        firing('f8a', 'p8', '09-29T00:00:00', 'treatment', { variant: 'a' }), // before the period
+        firing('f8', 'p8', '10-03T00:00:00', 'treatment', { variant: 'b' }),
+      ],
+      outcomes: [
+        purchase('o1', 'p1', '10-03T00:00:00', 50),
+        purchase('o1', 'p1', '10-03T00:00:00', 50), // re-delivery: once
+        purchase('o2', 'p2', '10-12T10:00:01', 99), // 10 days after t0: outside C
+        purchase('o3', 'p3', '10-05T12:00:00', 20), // after the skipped first firing: counts
+        purchase('o3pre', 'p3', '10-01T00:00:00', 30), // in [t0 − C, t0): covariate
+        purchase('o4', 'p4', '10-04T00:00:00', 10),
+        purchase('o6', 'p6', '10-05T00:00:00', 7, 'signup'), // not a success type of t1
+        purchase('o7', 'p7', '10-03T00:00:00', 40), // contaminated person
+        purchase('o8pre', 'p8', '09-30T00:00:00', 5), // before t0 = 10-03: covariate only
+      ],
+    });
+    // another tenant's data under the same trigger id never reaches tenant-a's numbers
+    await seedRows(store.clickhouse, 'tenant-b', {
+      triggers: [trigger],
+      firings: [firing('f1', 'p1', '10-02T10:00:00', 'treatment')],
+      outcomes: [purchase('x1', 'p1', '10-03T00:00:00', 1000)],
+    });
+    rows = await queryLiftSums(store.clickhouse, {
+      tenantId: 'tenant-a',
+      period: toPeriod(new Date('2026-10-01T00:00:00Z'), new Date('2026-11-01T00:00:00Z')),
+      triggerIds: [],
+    });
+  });
+  afterAll(async () => {
+    await store.dispose();
+  });
+
+  const pick = (arm: string, variant: string) => rows.find((r) => r.arm === arm && r.variant === variant);
+
+  it('assigns each person by their first firing in the period and measures (t0, t0 + C]', () => {
+    // variant a: p1 (converted, 50), p3 (first firing skipped at 10-05, converted 10-05 12:00, 20);
+    // p7 is contaminated (treatment then holdout): excluded, counted.
+    expect(pick('treatment', 'a')).toMatchObject({
+      persons: 2,
+      conversions: 2,
+      revenue: 70,
+      revenue_sq: 50 * 50 + 20 * 20,
+      // p3: one purchase of 30 on 10-01, inside [10-05 − 7 d, 10-05)
+      pre_conversions: 1,
+      pre_revenue: 30,
+      pre_revenue_x_revenue: 30 * 20,
+      pre_conversions_x_converted: 1,
+      contaminated: 1,
+      channel: 'push',
+      holdout_pct: 0.5,
+    });
+    // variant b: p2 (purchase 10 days later: not converted), p8 (first in-period firing 10-03,
+    // variant b; the 09-30 purchase is before t0: covariate 5, not a conversion)
+    expect(pick('treatment', 'b')).toMatchObject({
+      persons: 2,
+      conversions: 0,
+      revenue: 0,
+      pre_conversions: 1,
+      pre_revenue: 5,
+      contaminated: 0,
+    });
+    // holdout: p4 converted (10), p5 not
+    expect(pick('holdout', '')).toMatchObject({ persons: 2, conversions: 1, revenue: 10, revenue_sq: 100 });
+    // global holdout: p6's signup is not a success type of t1
+    expect(pick('global_holdout', '')).toMatchObject({ persons: 1, conversions: 0, revenue: 0 });
+    expect(rows).toHaveLength(4);
+  });
+
+  it('measures guardrail types in place of success types when asked', async () => {
+    const guard = await queryLiftSums(store.clickhouse, {
+      tenantId: 'tenant-a',
+      period: toPeriod(new Date('2026-10-01T00:00:00Z'), new Date('2026-11-01T00:00:00Z')),
+      triggerIds: ['t1'],
+      outcomeTypes: ['signup'],
+    });
+    const global = guard.find((r) => r.arm === 'global_holdout');
+    expect(global).toMatchObject({ persons: 1, conversions: 1, revenue: 7 });
+  });
+});

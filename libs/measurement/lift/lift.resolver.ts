@@ -1,0 +1,27 @@
+import { Args, Query, Resolver } from '@nestjs/graphql';
+import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../../auth/index.js';
+import { LiftArgs, LiftDimension } from './dto/lift.args.js';
+import { LiftService } from './lift.service.js';
+import { TriggerLift } from './models/lift.model.js';
+
+@Resolver(() => TriggerLift)
+export class LiftResolver {
+  constructor(private readonly lift: LiftService) {}
+
+  @Query(() => [TriggerLift], {
+    description:
+      'Holdout lift per trigger over [from, to): persons, conversions and revenue per arm, lift with intervals, incremental conversions and revenue, SRM, contamination and a verdict in words.',
+  })
+  @RequireScope(Scope.READ)
+  liftReport(@CurrentPrincipal() principal: Principal, @Args() args: LiftArgs): Promise<TriggerLift[]> {
+    return this.lift.report(principal.tenantId, {
+      from: args.from,
+      to: args.to,
+      triggerIds: args.triggerIds,
+      groupByVariant: args.groupBy?.includes(LiftDimension.VARIANT) ?? false,
+      confidence: args.confidence,
+      cuped: args.cuped,
+      sequential: args.sequential,
+    });
+  }
+}

@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { SuppressionResolver } from './suppression.resolver.js';
+import { SuppressionService } from './suppression.service.js';
+
+/** Suppression failures (DESIGN section 3): the `suppressionAudit` query. */
+@Module({ providers: [SuppressionService, SuppressionResolver], exports: [SuppressionService] })
+export class SuppressionModule {}

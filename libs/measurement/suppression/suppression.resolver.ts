@@ -1,0 +1,26 @@
+import { Args, Query, Resolver } from '@nestjs/graphql';
+import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../../auth/index.js';
+import { SuppressionArgs } from './dto/suppression.args.js';
+import { SuppressionSummary } from './models/suppression.model.js';
+import { SuppressionService } from './suppression.service.js';
+
+@Resolver(() => SuppressionSummary)
+export class SuppressionResolver {
+  constructor(private readonly suppression: SuppressionService) {}
+
+  @Query(() => [SuppressionSummary], {
+    description:
+      'Suppression failures per trigger over the sent treatment firings decided in [from, to): converted-then-targeted, converted in flight and frequency-cap breaches.',
+  })
+  @RequireScope(Scope.READ)
+  suppressionAudit(
+    @CurrentPrincipal() principal: Principal,
+    @Args() args: SuppressionArgs,
+  ): Promise<SuppressionSummary[]> {
+    return this.suppression.audit(principal.tenantId, {
+      from: args.from,
+      to: args.to,
+      triggerIds: args.triggerIds,
+    });
+  }
+}

@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+import { ClickHouseService } from '../../storage/index.js';
+import { toPeriod } from '../common/period.js';
+import type { SuppressionSummary } from './models/suppression.model.js';
+import { querySuppression, type SuppressionRow } from './suppression.query.js';
+
+export interface SuppressionRequest {
+  from: Date;
+  to: Date;
+  triggerIds?: string[] | null;
+}
+
+const ratio = (part: number, whole: number): number => (whole > 0 ? part / whole : 0);
+
+/** Shapes one trigger's counts, with rates over its sent firings. */
+export function toSuppressionSummary(row: SuppressionRow): SuppressionSummary {
+  return {
+    triggerId: row.trigger_id,
+    channel: row.channel,
+    sentFirings: row.sent_firings,
+    convertedThenTargeted: row.converted_then_targeted,
+    convertedThenTargetedRate: ratio(row.converted_then_targeted, row.sent_firings),
+    convertedInFlight: row.converted_in_flight,
+    convertedInFlightRate: ratio(row.converted_in_flight, row.sent_firings),
+    capBreaches: row.cap_breaches,
+    capBreachRate: ratio(row.cap_breaches, row.sent_firings),
+  };
+}
+
+@Injectable()
+export class SuppressionService {
+  constructor(private readonly clickhouse: ClickHouseService) {}
+
+  /** Suppression failures per trigger over the sent firings decided in [from, to). */
+  async audit(tenantId: string, request: SuppressionRequest): Promise<SuppressionSummary[]> {
+    const rows = await querySuppression(this.clickhouse, {
+      tenantId,
+      period: toPeriod(request.from, request.to),
+      triggerIds: request.triggerIds ?? [],
+    });
+    return rows.map(toSuppressionSummary);
+  }
+}

@@ -1,0 +1,234 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { openTemporaryStore, type TemporaryStore } from '../../storage/index.js';
+import { seedRows } from '../common/testing.js';
+import type { SuppressionSummary } from './models/suppression.model.js';
+import { SuppressionService } from './suppression.service.js';
+
+const DAY = 86_400_000;
+const at = (iso: string) => `2026-${iso}Z`;
+const from = new Date(at('10-10T00:00:00'));
+const to = new Date(at('10-20T00:00:00'));
+
+const trigger = (id: string, channel: string, extra: object = {}) => ({
+  trigger_id: id,
+  name: id,
+  channel,
+  signal_types: ['cart_abandoned'],
+  window_ms: 3_600_000,
+  success_types: ['purchase'],
+  status: 'live',
+  ...extra,
+});
+const triggers = [
+  // tA: purchases; at most 2 sent firings per person per day; converted lookback 24 h (default).
+  trigger('tA', 'push', { frequency_cap: { max: 2, per_ms: DAY } }),
+  // tB: sign-ups; converted lookback 2 days; no cap.
+  trigger('tB', 'email', {
+    success_types: ['signup'],
+    suppression: { converted_lookback_ms: 2 * DAY },
+  }),
+  // tD: never fires.
+  trigger('tD', 'in_app'),
+  // tE: names no success types, so the defaults (conversion, purchase, signup) apply.
+  trigger('tE', 'sms', { success_types: [] }),
+  // tZ: a cap of 0 makes every sent firing a breach.
+  trigger('tZ', 'push', { frequency_cap: { max: 0, per_ms: DAY } }),
+];
+
+const sent = (
+  id: string,
+  triggerId: string,
+  person: string,
+  decided: string,
+  extra: object = {},
+) => ({
+  firing_id: id,
+  trigger_id: triggerId,
+  person_id: person,
+  decided_at: at(decided),
+  arm: 'treatment',
+  ...extra,
+});
+const outcome = (id: string, person: string, type: string, when: string) => ({
+  outcome_id: id,
+  person_id: person,
+  type,
+  occurred_at: at(when),
+});
+const exposure = (firingId: string, type: string, when: string) => ({
+  firing_id: firingId,
+  type,
+  occurred_at: at(when),
+});
+
+const firings = [
+  // converted-then-targeted, decided 10-12T10:00
+  sent('s1', 'tA', 'q1', '10-12T10:00:00'),
+  sent('s2', 'tA', 'q2', '10-12T10:00:00'),
+  sent('s3', 'tA', 'q3', '10-12T10:00:00'),
+  sent('s4', 'tA', 'q4', '10-12T10:00:00'),
+  sent('s5', 'tB', 'q4', '10-12T10:00:00'),
+  sent('s6', 'tA', 'q5', '10-12T10:00:00'),
+  sent('s6h', 'tA', 'q6', '10-12T10:00:00', { arm: 'holdout' }), // not sent
+  sent('s6s', 'tA', 'q6', '10-12T10:00:00', { skip_reason: 'suppressed' }), // not sent
+  sent('s16', 'tE', 'q16', '10-12T10:00:00'),
+  sent('s17', 'tX', 'q17', '10-12T10:00:00', { channel: 'sms' }), // tX has no definition
+  // converted in flight
+  sent('s7', 'tA', 'q7', '10-13T10:00:00', { dispatched_at: at('10-13T10:00:01') }),
+  sent('s8', 'tA', 'q8', '10-13T10:00:00', { dispatched_at: at('10-13T10:00:00') }),
+  sent('s9', 'tA', 'q9', '10-13T10:00:00', { dispatched_at: at('10-13T10:00:00') }),
+  sent('s10', 'tA', 'q10', '10-13T09:00:00', { dispatched_at: at('10-13T10:00:00') }),
+  sent('s11', 'tA', 'q11', '10-13T09:00:00'), // no dispatched_at
+  // cap breaches of tA (max 2 per 24 h)
+  sent('c1', 'tA', 'q12', '10-14T00:00:00'),
+  sent('c2', 'tA', 'q12', '10-14T06:00:00'),
+  sent('cs', 'tA', 'q12', '10-14T08:00:00', { skip_reason: 'frequency_cap' }), // not sent
+  sent('cB', 'tB', 'q12', '10-14T09:00:00'), // another trigger: not counted against tA
+  sent('c3', 'tA', 'q12', '10-14T12:00:00'),
+  sent('c4', 'tA', 'q12', '10-15T00:00:00'),
+  sent('c5', 'tA', 'q12', '10-15T12:00:00'),
+  sent('d1', 'tA', 'q13', '10-09T20:00:00'), // before the period: lookback only
+  sent('d2', 'tA', 'q13', '10-09T22:00:00'), // before the period: lookback only
+  sent('d3', 'tA', 'q13', '10-10T01:00:00'),
+  sent('e1', 'tA', 'q14', '10-15T23:00:00'),
+  sent('e2', 'tA', 'q14', '10-16T00:00:00'),
+  sent('e3', 'tA', 'q14', '10-16T00:00:00'), // same instant as e2
+  sent('z1', 'tZ', 'q15', '10-12T00:00:00'),
+];
+
+const outcomes = [
+  outcome('o1', 'q1', 'purchase', '10-11T10:00:00'), // exactly 24 h before s1: inside [t − L, t)
+  outcome('o2', 'q2', 'purchase', '10-11T09:59:59.999'), // 1 ms before s2's lookback
+  outcome('o3a', 'q3', 'purchase', '10-12T10:00:00'), // at s3's decision: not before it
+  outcome('o3b', 'q3', 'purchase', '10-09T10:00:00'), // 3 days before: outside
+  outcome('o4', 'q4', 'signup', '10-11T10:00:00'), // not tA's success; tB's, within 2 days
+  outcome('o6', 'q6', 'purchase', '10-12T09:00:00'), // q6 was never sent anything
+  outcome('o16', 'q16', 'conversion', '10-12T09:00:00'), // a default success type of tE
+  outcome('o17', 'q17', 'purchase', '10-12T09:00:00'), // tX has no success types
+  outcome('o7', 'q7', 'purchase', '10-13T10:30:00'), // between dispatch and first open
+  outcome('o8', 'q8', 'purchase', '10-13T11:00:00'), // at the first render: not before it
+  outcome('o9', 'q9', 'purchase', '10-13T10:30:00'), // s9 was delivered, never opened
+  outcome('o10a', 'q10', 'purchase', '10-13T10:00:00'), // at dispatch: not after it
+  outcome('o10b', 'q10', 'purchase', '10-13T10:59:59.999'), // 1 ms before the first open
+  outcome('o11', 'q11', 'purchase', '10-13T10:00:00'), // s11 has no dispatch time
+];
+
+const exposures = [
+  exposure('s7', 'opened', '10-13T12:00:00'),
+  exposure('s7', 'opened', '10-13T11:00:00'), // the first open
+  exposure('s8', 'rendered', '10-13T11:00:00'),
+  exposure('s9', 'delivered', '10-13T10:10:00'),
+  exposure('s10', 'opened', '10-13T11:00:00'),
+  exposure('s11', 'opened', '10-13T11:00:00'),
+];
+
+// Copies delivered again in a later batch (a separate part, before any merge).
+const redelivered = {
+  firings: [sent('s1', 'tA', 'q1', '10-12T10:00:00'), sent('c3', 'tA', 'q12', '10-14T12:00:00')],
+  outcomes: [outcome('o1', 'q1', 'purchase', '10-11T10:00:00')],
+  exposures: [exposure('s7', 'opened', '10-13T11:00:00')],
+};
+
+// Another tenant with the same ids: nothing of it may count.
+const otherTenant = {
+  triggers: [trigger('tA', 'email', { frequency_cap: { max: 1, per_ms: DAY } })],
+  firings: [
+    sent('s1', 'tA', 'q1', '10-12T10:00:00'),
+    sent('s2', 'tA', 'q2', '10-12T10:00:00'),
+    sent('b1', 'tA', 'q12', '10-14T11:00:00'),
+    sent('b2', 'tA', 'q12', '10-15T04:00:00'),
+  ],
+  outcomes: [
+    outcome('b-o5', 'q5', 'purchase', '10-12T09:00:00'),
+    outcome('b-o9', 'q9', 'purchase', '10-13T10:01:00'),
+  ],
+  exposures: [exposure('s9', 'opened', '10-13T10:02:00')],
+};
+
+describe('suppression audit on the embedded engine', () => {
+  let store: TemporaryStore;
+  let service: SuppressionService;
+  let summaries: SuppressionSummary[];
+
+  beforeAll(async () => {
+    store = await openTemporaryStore();
+    await seedRows(store.clickhouse, 'tenant-a', { triggers, firings, outcomes, exposures });
+    await seedRows(store.clickhouse, 'tenant-a', redelivered, Date.now() + 1000);
+    await seedRows(store.clickhouse, 'tenant-b', otherTenant);
+    service = new SuppressionService(store.clickhouse);
+    summaries = await service.audit('tenant-a', { from, to });
+  });
+
+  afterAll(async () => {
+    await store.dispose();
+  });
+
+  const counts = (s: SuppressionSummary) => [
+    s.triggerId,
+    s.channel,
+    s.sentFirings,
+    s.convertedThenTargeted,
+    s.convertedInFlight,
+    s.capBreaches,
+  ];
+
+  // By hand:
+  // tA sent in the period: s1 s2 s3 s4 s6 (5) + s7 s8 s9 s10 s11 (5) + c1..c5 (5) + d3 + e1 e2 e3 = 19
+  //   (s6h holdout, s6s and cs skipped, d1 d2 before the period).
+  //   converted-then-targeted: s1 only (o1 exactly 24 h before; o2 1 ms too early; o3a at t;
+  //     o4 is a sign-up).                                                                     = 1
+  //   in flight: s7 (o7 between 10:00:01 and the first open 11:00), s10 (o10b; o10a is at the
+  //     dispatch instant); not s8 (o8 at the render), s9 (never opened), s11 (no dispatch).    = 2
+  //   cap breaches (≥ 2 earlier sent tA firings strictly inside (t − 24 h, t)):
+  //     c3 (c1, c2), c4 (c2, c3; c1 exactly 24 h before is out), d3 (d1, d2 before the period);
+  //     not c5 (only c4: c3 is exactly 24 h before), not e2/e3 (only e1: same-instant firings
+  //     do not count each other).                                                              = 3
+  // tB: s5 (o4 sign-up 24 h before, lookback 2 days: converted-then-targeted) and cB.        = 2, 1
+  // tD: defined, never fired: zeros. tE: s16 after a conversion 1 h before: 1 of 1.
+  // tX: no definition: channel from its firing, no success types, no cap. tZ: cap 0: 1 of 1.
+  it('counts each rule per trigger', () => {
+    expect(summaries.map(counts)).toEqual([
+      ['tA', 'push', 19, 1, 2, 3],
+      ['tB', 'email', 2, 1, 0, 0],
+      ['tD', 'in_app', 0, 0, 0, 0],
+      ['tE', 'sms', 1, 1, 0, 0],
+      ['tX', 'sms', 1, 0, 0, 0],
+      ['tZ', 'push', 1, 0, 0, 1],
+    ]);
+  });
+
+  it('gives rates over sent firings, 0 without any', () => {
+    const byId = new Map(summaries.map((s) => [s.triggerId, s]));
+    expect(byId.get('tA')).toMatchObject({
+      convertedThenTargetedRate: 1 / 19,
+      convertedInFlightRate: 2 / 19,
+      capBreachRate: 3 / 19,
+    });
+    expect(byId.get('tD')).toMatchObject({
+      convertedThenTargetedRate: 0,
+      convertedInFlightRate: 0,
+      capBreachRate: 0,
+    });
+  });
+
+  it('keeps to the selected triggers', async () => {
+    const selected = await service.audit('tenant-a', { from, to, triggerIds: ['tB', 'tX'] });
+    expect(selected.map(counts)).toEqual([
+      ['tB', 'email', 2, 1, 0, 0],
+      ['tX', 'sms', 1, 0, 0, 0],
+    ]);
+  });
+
+  it('measures only firings decided in the period', async () => {
+    // [10-14, 10-15): c1 c2 c3 (c3 a breach) and cB.
+    const day = await service.audit('tenant-a', {
+      from: new Date(at('10-14T00:00:00')),
+      to: new Date(at('10-15T00:00:00')),
+      triggerIds: ['tA', 'tB'],
+    });
+    expect(day.map(counts)).toEqual([
+      ['tA', 'push', 3, 0, 0, 1],
+      ['tB', 'email', 1, 0, 0, 0],
+    ]);
+  });
+});

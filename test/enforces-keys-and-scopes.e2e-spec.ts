@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { graphql, mintKey, postIngest } from './support/client.js';
+import { startApi, type ApiProcess } from './support/processes.js';
+
+const signal = `${JSON.stringify({ event_id: 'k1', person_id: 'p1', type: 'x', occurred_at: '2026-10-01T00:00:00Z' })}\n`;
+
+describe('API keys and scopes', () => {
+  let api: ApiProcess;
+  let ingestKey: string;
+  let readKey: string;
+
+  beforeAll(async () => {
+    api = await startApi();
+    ingestKey = await mintKey(api.url, api.adminKey, 'acme', ['INGEST']);
+    readKey = await mintKey(api.url, api.adminKey, 'acme', ['READ']);
+  });
+  afterAll(async () => {
+    await api.dispose();
+  });
+
+  it('refuses requests without a key or with an unknown one', async () => {
+    expect((await postIngest(api.url, undefined, 'signals', signal)).status).toBe(401);
+    expect((await postIngest(api.url, 'cw_0123456789abcdef_notarealsecretnotarealsecretnotareal', 'signals', signal)).status).toBe(401);
+    const result = await graphql(api.url, undefined, '{ triggers { triggerId } }');
+    expect(result.errors?.[0]?.extensions?.code).toBe('AUTH_MISSING_KEY');
+  });
+
+  it('lets INGEST keys ingest but not read, and READ keys read but not ingest', async () => {
+    expect((await postIngest(api.url, ingestKey, 'signals', signal)).status).toBe(200);
+    expect((await postIngest(api.url, readKey, 'signals', signal)).status).toBe(403);
+    const denied = await graphql(api.url, ingestKey, '{ triggers { triggerId } }');
+    expect(denied.errors?.[0]?.extensions?.code).toBe('AUTH_FORBIDDEN');
+    const allowed = await graphql(api.url, readKey, '{ triggers { triggerId } }');
+    expect(allowed.errors).toBeUndefined();
+  });
+
+  it('lets only ADMIN mint keys, shows the key once, and revokes at once', async () => {
+    const refused = await graphql(api.url, readKey, 'mutation { createApiKey(tenantId: "acme", scopes: [READ]) { key } }');
+    expect(refused.errors?.[0]?.extensions?.code).toBe('AUTH_FORBIDDEN');
+    const created = await graphql<{ createApiKey: { key: string; keyId: string; tenantId: string; scopes: string[] } }>(
+      api.url,
+      api.adminKey,
+      'mutation { createApiKey(tenantId: "acme", scopes: [INGEST, READ]) { key keyId tenantId scopes } }',
+    );
+    const minted = created.data!.createApiKey;
+    expect(minted).toMatchObject({ tenantId: 'acme', scopes: ['INGEST', 'READ'] });
+    expect(minted.key.startsWith(`cw_${minted.keyId}_`)).toBe(true);
+    expect((await postIngest(api.url, minted.key, 'signals', signal)).status).toBe(200);
+    const revoked = await graphql<{ revokeApiKey: boolean }>(api.url, api.adminKey, `mutation { revokeApiKey(keyId: "${minted.keyId}") }`);
+    expect(revoked.data?.revokeApiKey).toBe(true);
+    expect((await postIngest(api.url, minted.key, 'signals', signal)).status).toBe(401);
+    // the key text never reaches the logs
+    expect(api.output()).not.toContain(minted.key);
+  });
+});
