@@ -150,6 +150,7 @@ function srmCheck(treatmentPersons: number, controlPersons: number, expected: nu
 
 const points = (share: number) => `${share >= 0 ? '+' : ''}${(share * 100).toFixed(2)} pts`;
 const bound = (share: number) => (share * 100).toFixed(2);
+const pValueText = (p: number) => (p < 0.0001 ? 'p < 0.0001' : `p = ${p.toFixed(4)}`);
 const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
 
 /** The plain-words reading of a lift row; the first applicable caveat wins. */
@@ -157,7 +158,7 @@ export function verdictOf(row: Omit<TriggerLift, 'verdict'>): string {
   if (row.srm.flagged) {
     return (
       `SRM: do not trust: the holdout holds ${percent(row.srm.observedHoldoutShare ?? 0)} of persons ` +
-      `where ${percent(row.srm.expectedHoldoutShare ?? 0)} was declared (p = ${(row.srm.pValue ?? 0).toExponential(1)}), so the split is not random`
+      `where ${percent(row.srm.expectedHoldoutShare ?? 0)} was declared (${pValueText(row.srm.pValue ?? 0)}), so the split is not random`
     );
   }
   for (const [name, arm] of [
@@ -188,7 +189,7 @@ export function verdictOf(row: Omit<TriggerLift, 'verdict'>): string {
   const direction = lift.estimate > 0 ? 'significant' : 'significant harm (fewer conversions than holdout)';
   const alpha = 1 - row.confidence;
   if (row.qValue !== null && row.qValue >= alpha) {
-    return `${text}, ${direction} alone, but not after correcting for the ${'triggers'} reported together (q = ${row.qValue.toFixed(3)})`;
+    return `${text}, ${direction} alone, but not after correcting for the triggers reported together (q = ${row.qValue.toFixed(3)})`;
   }
   return `${text}, ${direction}`;
 }
