@@ -2,11 +2,22 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**', '*.config.js', 'eslint.config.js'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'data/**',
+      'coverage/**',
+      '*.config.js',
+      'eslint.config.js',
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
@@ -17,7 +28,14 @@ export default tseslint.config(
       curly: 'error',
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/libs/*/*/**', '!**/libs/*/index.js'], message: "Import another lib through its index.js, not its internals." }] },
+        {
+          patterns: [
+            {
+              group: ['**/libs/*/*/**', '!**/libs/*/index.js'],
+              message: 'Import another lib through its index.js, not its internals.',
+            },
+          ],
+        },
       ],
     },
   },

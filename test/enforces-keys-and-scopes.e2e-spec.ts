@@ -20,7 +20,16 @@ describe('API keys and scopes', () => {
 
   it('refuses requests without a key or with an unknown one', async () => {
     expect((await postIngest(api.url, undefined, 'signals', signal)).status).toBe(401);
-    expect((await postIngest(api.url, 'cw_0123456789abcdef_notarealsecretnotarealsecretnotareal', 'signals', signal)).status).toBe(401);
+    expect(
+      (
+        await postIngest(
+          api.url,
+          'cw_0123456789abcdef_notarealsecretnotarealsecretnotareal',
+          'signals',
+          signal,
+        )
+      ).status,
+    ).toBe(401);
     const result = await graphql(api.url, undefined, '{ triggers { triggerId } }');
     expect(result.errors?.[0]?.extensions?.code).toBe('AUTH_MISSING_KEY');
   });
@@ -35,9 +44,15 @@ describe('API keys and scopes', () => {
   });
 
   it('lets only ADMIN mint keys, shows the key once, and revokes at once', async () => {
-    const refused = await graphql(api.url, readKey, 'mutation { createApiKey(tenantId: "acme", scopes: [READ]) { key } }');
+    const refused = await graphql(
+      api.url,
+      readKey,
+      'mutation { createApiKey(tenantId: "acme", scopes: [READ]) { key } }',
+    );
     expect(refused.errors?.[0]?.extensions?.code).toBe('AUTH_FORBIDDEN');
-    const created = await graphql<{ createApiKey: { key: string; keyId: string; tenantId: string; scopes: string[] } }>(
+    const created = await graphql<{
+      createApiKey: { key: string; keyId: string; tenantId: string; scopes: string[] };
+    }>(
       api.url,
       api.adminKey,
       'mutation { createApiKey(tenantId: "acme", scopes: [INGEST, READ]) { key keyId tenantId scopes } }',
@@ -46,7 +61,11 @@ describe('API keys and scopes', () => {
     expect(minted).toMatchObject({ tenantId: 'acme', scopes: ['INGEST', 'READ'] });
     expect(minted.key.startsWith(`cw_${minted.keyId}_`)).toBe(true);
     expect((await postIngest(api.url, minted.key, 'signals', signal)).status).toBe(200);
-    const revoked = await graphql<{ revokeApiKey: boolean }>(api.url, api.adminKey, `mutation { revokeApiKey(keyId: "${minted.keyId}") }`);
+    const revoked = await graphql<{ revokeApiKey: boolean }>(
+      api.url,
+      api.adminKey,
+      `mutation { revokeApiKey(keyId: "${minted.keyId}") }`,
+    );
     expect(revoked.data?.revokeApiKey).toBe(true);
     expect((await postIngest(api.url, minted.key, 'signals', signal)).status).toBe(401);
     // the key text never reaches the logs

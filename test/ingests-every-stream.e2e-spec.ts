@@ -29,12 +29,37 @@ const fixture: Record<string, object[]> = {
     { event_id: 's2', person_id: 'p2', type: 'cart_abandoned', occurred_at: 1_790_000_000_000 },
   ],
   firings: [
-    { firing_id: 'f1', trigger_id: 'cart-push', person_id: 'p1', decided_at: at('02T10:00:05'), arm: 'treatment', signal_event_id: 's1' },
-    { firing_id: 'f2', trigger_id: 'cart-push', person_id: 'p2', decided_at: at('02T10:00:06'), arm: 'holdout' },
+    {
+      firing_id: 'f1',
+      trigger_id: 'cart-push',
+      person_id: 'p1',
+      decided_at: at('02T10:00:05'),
+      arm: 'treatment',
+      signal_event_id: 's1',
+    },
+    {
+      firing_id: 'f2',
+      trigger_id: 'cart-push',
+      person_id: 'p2',
+      decided_at: at('02T10:00:06'),
+      arm: 'holdout',
+    },
   ],
   exposures: [{ firing_id: 'f1', type: 'delivered', occurred_at: at('02T10:00:09') }],
-  outcomes: [{ outcome_id: 'o1', person_id: 'p1', type: 'purchase', occurred_at: at('02T12:00:00'), value: 42.5, currency: 'EUR', order_id: 'A1' }],
-  consent: [{ person_id: 'p1', purpose: 'push_marketing', granted: true, occurred_at: at('01T00:00:00') }],
+  outcomes: [
+    {
+      outcome_id: 'o1',
+      person_id: 'p1',
+      type: 'purchase',
+      occurred_at: at('02T12:00:00'),
+      value: 42.5,
+      currency: 'EUR',
+      order_id: 'A1',
+    },
+  ],
+  consent: [
+    { person_id: 'p1', purpose: 'push_marketing', granted: true, occurred_at: at('01T00:00:00') },
+  ],
 };
 
 const ndjson = (rows: object[]) => rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
@@ -44,7 +69,11 @@ describe('ingest over HTTP (inline mode, embedded store)', () => {
   let key: string;
 
   const stored = async () => {
-    const data = await gqlData<{ storedRows: { stream: string; rows: number }[] }>(api.url, key, '{ storedRows { stream rows } }');
+    const data = await gqlData<{ storedRows: { stream: string; rows: number }[] }>(
+      api.url,
+      key,
+      '{ storedRows { stream rows } }',
+    );
     return Object.fromEntries(data.storedRows.map((r) => [r.stream, r.rows]));
   };
 
@@ -59,10 +88,21 @@ describe('ingest over HTTP (inline mode, embedded store)', () => {
   it('accepts every stream, and the same files again change no count', async () => {
     for (const [stream, rows] of Object.entries(fixture)) {
       const answer = await postIngest(api.url, key, stream, ndjson(rows));
-      expect([stream, answer.status, answer.body]).toEqual([stream, 200, { accepted: rows.length, rejected: 0, duplicates: 0, errors: [] }]);
+      expect([stream, answer.status, answer.body]).toEqual([
+        stream,
+        200,
+        { accepted: rows.length, rejected: 0, duplicates: 0, errors: [] },
+      ]);
     }
     const first = await stored();
-    expect(first).toEqual({ signals: 2, triggers: 1, firings: 2, exposures: 1, outcomes: 1, consent: 1 });
+    expect(first).toEqual({
+      signals: 2,
+      triggers: 1,
+      firings: 2,
+      exposures: 1,
+      outcomes: 1,
+      consent: 1,
+    });
     for (const [stream, rows] of Object.entries(fixture)) {
       const again = await postIngest(api.url, key, stream, ndjson(rows));
       expect(again.body.accepted).toBe(rows.length);
@@ -72,10 +112,26 @@ describe('ingest over HTTP (inline mode, embedded store)', () => {
 
   it('accepts a JSON array body and counts copies within a request', async () => {
     const rows = [
-      { event_id: 'a1', person_id: 'p9', type: 'pricing_page_visit', occurred_at: at('03T00:00:00') },
-      { event_id: 'a1', person_id: 'p9', type: 'pricing_page_visit', occurred_at: at('03T00:00:00') },
+      {
+        event_id: 'a1',
+        person_id: 'p9',
+        type: 'pricing_page_visit',
+        occurred_at: at('03T00:00:00'),
+      },
+      {
+        event_id: 'a1',
+        person_id: 'p9',
+        type: 'pricing_page_visit',
+        occurred_at: at('03T00:00:00'),
+      },
     ];
-    const answer = await postIngest(api.url, key, 'signals', JSON.stringify(rows), 'application/json');
+    const answer = await postIngest(
+      api.url,
+      key,
+      'signals',
+      JSON.stringify(rows),
+      'application/json',
+    );
     expect(answer.body).toEqual({ accepted: 2, rejected: 0, duplicates: 1, errors: [] });
   });
 
@@ -85,8 +141,16 @@ describe('ingest over HTTP (inline mode, embedded store)', () => {
       [500, '{not json'],
       [1000, '{"event_id": "b-1000", "person_id": "p", "occurred_at": "2026-10-01T00:00:00Z"}'],
     ]);
-    const lines = Array.from({ length: 1000 }, (_, i) =>
-      bad.get(i + 1) ?? JSON.stringify({ event_id: `bulk-${i}`, person_id: `p${i % 50}`, type: 'page_view', occurred_at: at('04T00:00:00') }),
+    const lines = Array.from(
+      { length: 1000 },
+      (_, i) =>
+        bad.get(i + 1) ??
+        JSON.stringify({
+          event_id: `bulk-${i}`,
+          person_id: `p${i % 50}`,
+          type: 'page_view',
+          occurred_at: at('04T00:00:00'),
+        }),
     );
     const answer = await postIngest(api.url, key, 'signals', lines.join('\n'));
     expect(answer.status).toBe(200);
@@ -108,7 +172,13 @@ describe('ingest over HTTP (inline mode, embedded store)', () => {
 
   it('refuses a body over the size limit with 413 naming the limit, storing nothing', async () => {
     const before = await stored();
-    const line = JSON.stringify({ event_id: 'big', person_id: 'p', type: 'x', occurred_at: at('05T00:00:00'), properties: { pad: 'x'.repeat(1000) } });
+    const line = JSON.stringify({
+      event_id: 'big',
+      person_id: 'p',
+      type: 'x',
+      occurred_at: at('05T00:00:00'),
+      properties: { pad: 'x'.repeat(1000) },
+    });
     const body = `${line}\n`.repeat(Math.ceil((10.5 * 1024 * 1024) / line.length));
     const answer = await postIngest(api.url, key, 'signals', body);
     expect(answer.status).toBe(413);
@@ -123,27 +193,45 @@ describe('ingest over HTTP (inline mode, embedded store)', () => {
   });
 
   it('also ingests through the GraphQL mutation with the same answer shape', async () => {
-    const data = await gqlData<{ ingest: { accepted: number; rejected: number; errors: { line: number; field: string }[] } }>(
+    const data = await gqlData<{
+      ingest: { accepted: number; rejected: number; errors: { line: number; field: string }[] };
+    }>(
       api.url,
       key,
       'mutation($rows: [JSON!]!) { ingest(stream: CONSENT, rows: $rows) { accepted rejected errors { line field } } }',
-      { rows: [{ person_id: 'p3', purpose: 'email', granted: false, occurred_at: at('06T00:00:00') }, { person_id: 'p3', purpose: 'email', granted: 'maybe', occurred_at: at('06T00:00:00') }] },
+      {
+        rows: [
+          { person_id: 'p3', purpose: 'email', granted: false, occurred_at: at('06T00:00:00') },
+          { person_id: 'p3', purpose: 'email', granted: 'maybe', occurred_at: at('06T00:00:00') },
+        ],
+      },
     );
-    expect(data.ingest).toEqual({ accepted: 1, rejected: 1, errors: [{ line: 2, field: 'granted' }] });
+    expect(data.ingest).toEqual({
+      accepted: 1,
+      rejected: 1,
+      errors: [{ line: 2, field: 'granted' }],
+    });
   });
 
   it('serves health, readiness and Prometheus metrics', async () => {
     expect((await fetch(`${api.url}/healthz`)).status).toBe(200);
     const ready = await fetch(`${api.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ ready: true, checks: { clickhouse: { ok: true }, migrations: { ok: true } } });
+    expect(await ready.json()).toMatchObject({
+      ready: true,
+      checks: { clickhouse: { ok: true }, migrations: { ok: true } },
+    });
     const metrics = await (await fetch(`${api.url}/metrics`)).text();
     expect(metrics).toMatch(/causeway_ingest_rows_total\{stream="signals",result="rejected"\} 3/);
     expect(metrics).toMatch(/causeway_http_request_duration_seconds_bucket/);
   });
 
   it('answers GraphQL errors for a bad period in words', async () => {
-    const result = await graphql(api.url, key, '{ liftReport(from: "2026-10-10T00:00:00Z", to: "2026-10-01T00:00:00Z") { triggerId } }');
+    const result = await graphql(
+      api.url,
+      key,
+      '{ liftReport(from: "2026-10-10T00:00:00Z", to: "2026-10-01T00:00:00Z") { triggerId } }',
+    );
     expect(result.errors?.[0]?.message).toBe('from must be before to');
     expect(result.errors?.[0]?.extensions?.code).toBe('MEASUREMENT_INVALID_PERIOD');
   });

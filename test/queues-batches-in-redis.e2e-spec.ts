@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { gqlData, mintKey, postIngest } from './support/client.js';
-import { redisAvailable, requirePart, startApi, startRedis, type ApiProcess, type RedisProcess } from './support/processes.js';
+import {
+  redisAvailable,
+  requirePart,
+  startApi,
+  startRedis,
+  type ApiProcess,
+  type RedisProcess,
+} from './support/processes.js';
 
 const runs = requirePart(redisAvailable());
 
@@ -20,13 +27,22 @@ const runs = requirePart(redisAvailable());
   });
 
   const storedSignals = async () => {
-    const data = await gqlData<{ storedRows: { stream: string; rows: number }[] }>(api.url, key, '{ storedRows { stream rows } }');
+    const data = await gqlData<{ storedRows: { stream: string; rows: number }[] }>(
+      api.url,
+      key,
+      '{ storedRows { stream rows } }',
+    );
     return data.storedRows.find((r) => r.stream === 'signals')?.rows ?? 0;
   };
 
   it('answers after queueing, and the worker stores every row once', async () => {
     const lines = Array.from({ length: 500 }, (_, i) =>
-      JSON.stringify({ event_id: `q-${i}`, person_id: `p${i}`, type: 'page_view', occurred_at: '2026-10-01T00:00:00Z' }),
+      JSON.stringify({
+        event_id: `q-${i}`,
+        person_id: `p${i}`,
+        type: 'page_view',
+        occurred_at: '2026-10-01T00:00:00Z',
+      }),
     );
     const body = `${lines.join('\n')}\n{bad\n`;
     const first = await postIngest(api.url, key, 'signals', body);

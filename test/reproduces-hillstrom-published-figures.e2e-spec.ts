@@ -33,7 +33,16 @@ interface Lift {
     const key = await mintKey(api.url, api.adminKey, 'hillstrom', ['INGEST', 'READ']);
     await promisify(execFile)(
       process.execPath,
-      [join(root, 'dist/apps/cli/main.js'), 'import', 'hillstrom', csv, '--url', api.url, '--key', key],
+      [
+        join(root, 'dist/apps/cli/main.js'),
+        'import',
+        'hillstrom',
+        csv,
+        '--url',
+        api.url,
+        '--key',
+        key,
+      ],
       { cwd: root, env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn' } },
     );
     const data = await gqlData<{ liftReport: Lift[] }>(
@@ -73,16 +82,24 @@ interface Lift {
     // Mens − No E-Mail: $0.7698 [0.4851, 1.0545]; Womens − No E-Mail: $0.4244 [0.1690, 0.6799]
     const mens = variant('mens').revenueLift;
     const womens = variant('womens').revenueLift;
-    expect([mens.estimate, mens.low, mens.high].map((v) => Number(v.toFixed(4)))).toEqual([0.7698, 0.4851, 1.0545]);
-    expect([womens.estimate, womens.low, womens.high].map((v) => Number(v.toFixed(4)))).toEqual([0.4244, 0.169, 0.6799]);
+    expect([mens.estimate, mens.low, mens.high].map((v) => Number(v.toFixed(4)))).toEqual([
+      0.7698, 0.4851, 1.0545,
+    ]);
+    expect([womens.estimate, womens.low, womens.high].map((v) => Number(v.toFixed(4)))).toEqual([
+      0.4244, 0.169, 0.6799,
+    ]);
   });
 
   it('reproduces the conversion lift in points', () => {
     // Mens: +0.681 pts [0.500, 0.861]; Womens: +0.311 pts [0.150, 0.472]
     const mens = variant('mens').absoluteLift;
     const womens = variant('womens').absoluteLift;
-    expect([mens.estimate, mens.low, mens.high].map((v) => Number((v * 100).toFixed(3)))).toEqual([0.681, 0.5, 0.861]);
-    expect([womens.estimate, womens.low, womens.high].map((v) => Number((v * 100).toFixed(3)))).toEqual([0.311, 0.15, 0.472]);
+    expect([mens.estimate, mens.low, mens.high].map((v) => Number((v * 100).toFixed(3)))).toEqual([
+      0.681, 0.5, 0.861,
+    ]);
+    expect(
+      [womens.estimate, womens.low, womens.high].map((v) => Number((v * 100).toFixed(3))),
+    ).toEqual([0.311, 0.15, 0.472]);
     expect(variant('mens').verdict).toBe('+0.68 pts [0.50, 0.86], significant');
   });
 });

@@ -38,7 +38,9 @@ export class AppModule {
           // The schema is generated from the code; outside production it is written to the
           // committed apps/api/schema.gql so that a change to the public contract shows in review.
           autoSchemaFile:
-            config.env.NODE_ENV === 'production' ? true : join(projectRoot(), 'apps/api/schema.gql'),
+            config.env.NODE_ENV === 'production'
+              ? true
+              : join(projectRoot(), 'apps/api/schema.gql'),
           sortSchema: true,
           path: '/graphql',
           context: ({ req }: { req: unknown }) => ({ req }),

@@ -31,7 +31,8 @@ export async function createApiApp(config: AppConfig): Promise<INestApplication>
 /** Starts listening and answers with the base URL. */
 export async function listen(app: INestApplication, config: AppConfig): Promise<string> {
   await app.listen(config.env.PORT, config.env.HOST);
-  const address = app.getHttpServer().address() as { port: number } | string | null;
+  const server = app.getHttpServer() as { address(): { port: number } | string | null };
+  const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.env.PORT;
   return `http://localhost:${port}`;
 }

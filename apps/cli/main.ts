@@ -15,7 +15,9 @@ program
   .description('apply pending ClickHouse migrations (or print them)')
   .option('--print', 'print the SQL instead of applying it')
   .option('--cluster <name>', 'the cluster variant: ON CLUSTER, Replicated and Distributed tables')
-  .action((options: { print?: boolean; cluster?: string }) => migrateCommand(loadConfig(), options));
+  .action((options: { print?: boolean; cluster?: string }) =>
+    migrateCommand(loadConfig(), options),
+  );
 
 program
   .command('keys')

@@ -53,7 +53,10 @@ export class ApiKeysService {
   async ensure(key: string, tenantId: string, scopes: Scope[]): Promise<boolean> {
     const parsed = parseKey(key);
     if (parsed === undefined) {
-      throw new AuthException(AuthErrorCode.InvalidRequest, 'a key needs 16-256 printable characters');
+      throw new AuthException(
+        AuthErrorCode.InvalidRequest,
+        'a key needs 16-256 printable characters',
+      );
     }
     const existing = await this.lookup(parsed.keyId, true);
     if (existing !== undefined) {
@@ -69,7 +72,12 @@ export class ApiKeysService {
     return { key, keyId, tenantId, scopes: unique };
   }
 
-  private async store(keyId: string, secret: string, tenantId: string, scopes: Scope[]): Promise<Scope[]> {
+  private async store(
+    keyId: string,
+    secret: string,
+    tenantId: string,
+    scopes: Scope[],
+  ): Promise<Scope[]> {
     if (!tenantIdPattern.test(tenantId) || tenantId === ADMIN_TENANT) {
       throw new AuthException(
         AuthErrorCode.InvalidRequest,

@@ -68,10 +68,12 @@ export class ApiKeyGuard implements CanActivate {
 }
 
 /** The authenticated principal of the current HTTP request or GraphQL operation. */
-export const CurrentPrincipal = createParamDecorator((_data: unknown, context: ExecutionContext) => {
-  const principal = requestOf(context).principal;
-  if (principal === undefined) {
-    throw new Error('CurrentPrincipal used on a route without the ApiKeyGuard');
-  }
-  return principal;
-});
+export const CurrentPrincipal = createParamDecorator(
+  (_data: unknown, context: ExecutionContext) => {
+    const principal = requestOf(context).principal;
+    if (principal === undefined) {
+      throw new Error('CurrentPrincipal used on a route without the ApiKeyGuard');
+    }
+    return principal;
+  },
+);

@@ -38,7 +38,10 @@ export function parseKey(key: string): ParsedKey | undefined {
     return { keyId: match[1], secret: match[2] };
   }
   if (/^[\x21-\x7e]{16,256}$/.test(key)) {
-    return { keyId: `h${createHash('sha256').update(key).digest('hex').slice(0, 15)}`, secret: key };
+    return {
+      keyId: `h${createHash('sha256').update(key).digest('hex').slice(0, 15)}`,
+      secret: key,
+    };
   }
   return undefined;
 }
@@ -79,7 +82,7 @@ export function parseScopes(text: string): Scope[] {
     .map((s) => s.trim().toUpperCase())
     .filter((s) => s.length > 0);
   const scopes = names.map((name) => {
-    const scope = SCOPES.find((s) => s === name);
+    const scope = SCOPES.find((s) => s.valueOf() === name);
     if (scope === undefined) {
       throw new Error(`unknown scope "${name}" (expected ${SCOPES.join(', ')})`);
     }

@@ -35,7 +35,9 @@ export class CausewayClient {
     });
     const body = (await response.json()) as IngestAnswer & { message?: string };
     if (!response.ok) {
-      throw new Error(`ingest ${stream} answered ${response.status}: ${body.message ?? 'no message'}`);
+      throw new Error(
+        `ingest ${stream} answered ${response.status}: ${body.message ?? 'no message'}`,
+      );
     }
     return body;
   }
@@ -44,7 +46,12 @@ export class CausewayClient {
    * Uploads NDJSON text in requests of `batchLines` lines, `concurrency` at a time. Error line
    * numbers are translated back to lines of the whole text.
    */
-  async upload(stream: string, ndjson: string, batchLines = 10_000, concurrency = 2): Promise<UploadTotals> {
+  async upload(
+    stream: string,
+    ndjson: string,
+    batchLines = 10_000,
+    concurrency = 2,
+  ): Promise<UploadTotals> {
     const lines = ndjson.split('\n');
     if (lines.at(-1) === '') {
       lines.pop();
@@ -53,11 +60,18 @@ export class CausewayClient {
     for (let offset = 0; offset < lines.length; offset += batchLines) {
       batches.push({ offset, body: `${lines.slice(offset, offset + batchLines).join('\n')}\n` });
     }
-    const totals: UploadTotals = { lines: lines.length, requests: batches.length, accepted: 0, rejected: 0, duplicates: 0, errors: [] };
+    const totals: UploadTotals = {
+      lines: lines.length,
+      requests: batches.length,
+      accepted: 0,
+      rejected: 0,
+      duplicates: 0,
+      errors: [],
+    };
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < batches.length) {
-        const batch = batches[next++] as { offset: number; body: string };
+        const batch = batches[next++];
         const answer = await this.ingest(stream, batch.body);
         totals.accepted += answer.accepted;
         totals.rejected += answer.rejected;
@@ -79,7 +93,9 @@ export class CausewayClient {
     });
     const body = (await response.json()) as { data?: T; errors?: { message: string }[] };
     if (body.errors !== undefined || body.data === undefined) {
-      throw new Error(`GraphQL: ${body.errors?.map((e) => e.message).join('; ') ?? response.statusText}`);
+      throw new Error(
+        `GraphQL: ${body.errors?.map((e) => e.message).join('; ') ?? response.statusText}`,
+      );
     }
     return body.data;
   }

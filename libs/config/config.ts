@@ -20,7 +20,10 @@ export const environmentSchema = z.object({
   CLICKHOUSE_URL: optionalString.pipe(z.url().optional()),
   CLICKHOUSE_USER: z.string().default('default'),
   CLICKHOUSE_PASSWORD: z.string().default(''),
-  CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a plain identifier').default('default'),
+  CLICKHOUSE_DATABASE: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a plain identifier')
+    .default('default'),
   CLICKHOUSE_CLUSTER: optionalString,
   REDIS_URL: optionalString.pipe(z.url().optional()),
   CAUSEWAY_ADMIN_KEY: optionalString.pipe(z.string().min(16, 'at least 16 characters').optional()),

@@ -29,12 +29,15 @@ export class HealthService {
           detail: pending.length === 0 ? 'applied' : `${pending.length} pending`,
         };
       } catch (error) {
-        checks.migrations = { ok: false, detail: error instanceof Error ? error.message : 'unknown' };
+        checks.migrations = {
+          ok: false,
+          detail: error instanceof Error ? error.message : 'unknown',
+        };
       }
     }
     if (this.queue !== undefined) {
       const client = await this.queue.getBackend().client;
-      let ok = false;
+      let ok: boolean;
       try {
         ok = client.status === 'ready' && (await client.info()).length > 0;
       } catch {

@@ -162,7 +162,10 @@ export class IngestService {
       params: { tenantId },
       row: z.object({ stream: z.enum(STREAMS), rows: z.number() }),
     });
-    return STREAMS.map((stream) => ({ stream, rows: rows.find((r) => r.stream === stream)?.rows ?? 0 }));
+    return STREAMS.map((stream) => ({
+      stream,
+      rows: rows.find((r) => r.stream === stream)?.rows ?? 0,
+    }));
   }
 
   /** The tenant's most recent rejected lines, newest first. */

@@ -1,4 +1,10 @@
-import { Catch, HttpException, HttpStatus, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import {
+  Catch,
+  HttpException,
+  HttpStatus,
+  type ArgumentsHost,
+  type ExceptionFilter,
+} from '@nestjs/common';
 import type { GqlContextType } from '@nestjs/graphql';
 import type { Response } from 'express';
 import { GraphQLError } from 'graphql';
@@ -68,8 +74,7 @@ export function toPublicError(error: unknown): PublicError {
   }
   if (error instanceof IngestException) {
     const status = ingestStatus(error.code);
-    const headers: Record<string, string> =
-      status === HttpStatus.SERVICE_UNAVAILABLE ? { 'Retry-After': '5' } : {};
+    const headers: Record<string, string> = status === 503 ? { 'Retry-After': '5' } : {};
     return { status, code: error.code, message: error.message, headers };
   }
   if (error instanceof MeasurementException) {
@@ -77,16 +82,25 @@ export function toPublicError(error: unknown): PublicError {
   }
   if (error instanceof StorageException) {
     const status = storageStatus(error.code);
-    return status === HttpStatus.SERVICE_UNAVAILABLE
-      ? { status, code: error.code, message: 'the store is unavailable; nothing was accepted, retry later', headers: { 'Retry-After': '5' } }
+    return status === 503
+      ? {
+          status,
+          code: error.code,
+          message: 'the store is unavailable; nothing was accepted, retry later',
+          headers: { 'Retry-After': '5' },
+        }
       : { status, code: error.code, message: 'the store failed to answer this request' };
   }
   if (error instanceof HttpException) {
     const response = error.getResponse();
+    const detail =
+      typeof response === 'string' ? response : (response as { message?: unknown }).message;
     const message =
-      typeof response === 'string'
-        ? response
-        : String((response as { message?: unknown }).message ?? error.message);
+      typeof detail === 'string'
+        ? detail
+        : Array.isArray(detail)
+          ? detail.join('; ')
+          : error.message;
     return { status: error.getStatus(), code: `HTTP_${error.getStatus()}`, message };
   }
   if (error instanceof GraphQLError) {
@@ -118,7 +132,9 @@ export class ErrorsFilter implements ExceptionFilter {
     for (const [name, value] of Object.entries(mapped.headers ?? {})) {
       response.setHeader(name, value);
     }
-    response.status(mapped.status).json({ statusCode: mapped.status, error: mapped.code, message: mapped.message });
+    response
+      .status(mapped.status)
+      .json({ statusCode: mapped.status, error: mapped.code, message: mapped.message });
     return undefined;
   }
 }

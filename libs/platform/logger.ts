@@ -7,7 +7,9 @@ export function loggerParams(config: AppConfig): Params {
     pinoHttp: {
       level: config.env.LOG_LEVEL,
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], remove: true },
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
+      autoLogging: {
+        ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics',
+      },
       customProps: () => ({ service: 'causeway' }),
     },
   };

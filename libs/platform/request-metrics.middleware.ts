@@ -6,8 +6,13 @@ export function requestMetrics(metrics: MetricsService) {
   return (request: Request, response: Response, next: NextFunction): void => {
     const stop = metrics.requestDuration.startTimer();
     response.on('finish', () => {
-      const route = (request.route as { path?: string } | undefined)?.path ?? request.baseUrl ?? 'unmatched';
-      stop({ method: request.method, route: route === '' ? 'unmatched' : route, status: response.statusCode });
+      const route =
+        (request.route as { path?: string } | undefined)?.path ?? request.baseUrl ?? 'unmatched';
+      stop({
+        method: request.method,
+        route: route === '' ? 'unmatched' : route,
+        status: response.statusCode,
+      });
     });
     next();
   };

@@ -25,7 +25,13 @@ export interface InsertSpec {
   tag: string;
 }
 
-const connectionErrorCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EPIPE']);
+const connectionErrorCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'ETIMEDOUT',
+  'EPIPE',
+]);
 
 /** Tells a connection problem (retry later) from a query the engine refused. */
 export function isUnavailable(error: unknown): boolean {

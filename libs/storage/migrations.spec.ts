@@ -72,7 +72,11 @@ describe('migrator on the embedded engine', () => {
     for (const { statements } of planStatements(loadMigrations(), 'causeway')) {
       for (const statement of statements) {
         await expect(
-          store.clickhouse.query({ tag: 'test.explain', sql: `EXPLAIN SYNTAX ${statement}`, row: z.unknown() }),
+          store.clickhouse.query({
+            tag: 'test.explain',
+            sql: `EXPLAIN SYNTAX ${statement}`,
+            row: z.unknown(),
+          }),
         ).resolves.toBeDefined();
       }
     }

@@ -15,9 +15,7 @@ export interface Migration {
 }
 
 export type ClusterLayout =
-  | { kind: 'distributed'; shardingKey: string }
-  | { kind: 'replicated' }
-  | { kind: 'none' };
+  { kind: 'distributed'; shardingKey: string } | { kind: 'replicated' } | { kind: 'none' };
 
 const fileName = /^(\d{4})_([a-z][a-z0-9_]*)\.sql$/;
 
@@ -82,8 +80,13 @@ export function statementsOf(sql: string): string[] {
  * where the header says `shard by`, a `_local` table behind a `Distributed` table with that key.
  * Views are created on every node (ON CLUSTER) over the distributed tables.
  */
-export function clusterStatement(statement: string, layout: ClusterLayout, cluster: string): string[] {
-  const create = /CREATE\s+(TABLE|MATERIALIZED VIEW|VIEW)\s+IF NOT EXISTS\s+([A-Za-z_][A-Za-z0-9_]*)/;
+export function clusterStatement(
+  statement: string,
+  layout: ClusterLayout,
+  cluster: string,
+): string[] {
+  const create =
+    /CREATE\s+(TABLE|MATERIALIZED VIEW|VIEW)\s+IF NOT EXISTS\s+([A-Za-z_][A-Za-z0-9_]*)/;
   const match = create.exec(statement);
   if (match === null) {
     return [statement];
@@ -116,7 +119,10 @@ export function clusterStatement(statement: string, layout: ClusterLayout, clust
 }
 
 /** Every statement of every migration, for one node or for a named cluster. */
-export function planStatements(migrations: Migration[], cluster?: string): { migration: Migration; statements: string[] }[] {
+export function planStatements(
+  migrations: Migration[],
+  cluster?: string,
+): { migration: Migration; statements: string[] }[] {
   return migrations.map((migration) => {
     const single = statementsOf(migration.sql);
     const statements =

@@ -13,7 +13,9 @@ export interface TemporaryStore {
   dispose(): Promise<void>;
 }
 
-export async function openTemporaryStore(env: Record<string, string> = {}): Promise<TemporaryStore> {
+export async function openTemporaryStore(
+  env: Record<string, string> = {},
+): Promise<TemporaryStore> {
   const dataDir = mkdtempSync(join(tmpdir(), 'causeway-store-'));
   const config = loadConfig({ CAUSEWAY_DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env });
   const clickhouse = new ClickHouseService(config);

@@ -1,5 +1,12 @@
 /** The six definitions a trigger needs before it may go live (DESIGN section 2). */
-export const DEFINITIONS = ['signal', 'audience', 'surface', 'window', 'suppression', 'success'] as const;
+export const DEFINITIONS = [
+  'signal',
+  'audience',
+  'surface',
+  'window',
+  'suppression',
+  'success',
+] as const;
 export type Definition = (typeof DEFINITIONS)[number];
 
 /** The fields readiness looks at, as stored. */

@@ -15,7 +15,8 @@ export class TriggersResolver {
   constructor(private readonly service: TriggersService) {}
 
   @Query(() => [Trigger], {
-    description: 'The tenant\'s triggers (newest version each) with readiness: which of the six definitions each lacks.',
+    description:
+      "The tenant's triggers (newest version each) with readiness: which of the six definitions each lacks.",
   })
   @RequireScope(Scope.READ)
   triggers(

@@ -50,7 +50,11 @@ export async function postIngest(
   stream: string,
   body: string,
   contentType = 'application/x-ndjson',
-): Promise<{ status: number; body: IngestAnswer & { message?: string; error?: string }; headers: Headers }> {
+): Promise<{
+  status: number;
+  body: IngestAnswer & { message?: string; error?: string };
+  headers: Headers;
+}> {
   const response = await fetch(`${url}/v1/ingest/${stream}`, {
     method: 'POST',
     headers: {
@@ -59,10 +63,19 @@ export async function postIngest(
     },
     body,
   });
-  return { status: response.status, body: (await response.json()) as IngestAnswer, headers: response.headers };
+  return {
+    status: response.status,
+    body: (await response.json()) as IngestAnswer,
+    headers: response.headers,
+  };
 }
 
-export async function mintKey(url: string, adminKey: string, tenantId: string, scopes: string[]): Promise<string> {
+export async function mintKey(
+  url: string,
+  adminKey: string,
+  tenantId: string,
+  scopes: string[],
+): Promise<string> {
   const data = await gqlData<{ createApiKey: { key: string } }>(
     url,
     adminKey,

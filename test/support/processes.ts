@@ -21,7 +21,13 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs: number, child?: ChildProcess, output?: () => string): Promise<void> {
+async function waitFor(
+  check: () => Promise<boolean>,
+  what: string,
+  timeoutMs: number,
+  child?: ChildProcess,
+  output?: () => string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child !== undefined && child.exitCode !== null) {
@@ -49,7 +55,10 @@ export interface ApiProcess {
 
 export const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
 
-export async function startApi(env: Record<string, string> = {}, entry = 'dist/apps/api/main.js'): Promise<ApiProcess> {
+export async function startApi(
+  env: Record<string, string> = {},
+  entry = 'dist/apps/api/main.js',
+): Promise<ApiProcess> {
   const port = await freePort();
   const dataDir = env.CAUSEWAY_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'causeway-e2e-'));
   let log = '';
@@ -70,12 +79,20 @@ export async function startApi(env: Record<string, string> = {}, entry = 'dist/a
   child.stdout?.on('data', (d: Buffer) => (log += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(async () => (await fetch(`${url}/healthz`)).ok, 'the API', 60_000, child, () => log);
+  await waitFor(
+    async () => (await fetch(`${url}/healthz`)).ok,
+    'the API',
+    60_000,
+    child,
+    () => log,
+  );
   const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
     if (child.exitCode !== null || child.signalCode !== null) {
       return child.exitCode;
     }
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) =>
+      child.once('exit', (code) => resolve(code)),
+    );
     child.kill(signal);
     return exited;
   };
@@ -114,11 +131,21 @@ export function redisAvailable(): string | undefined {
 export async function startRedis(port?: number): Promise<RedisProcess> {
   const chosen = port ?? (await freePort());
   let log = '';
-  const child = spawn('redis-server', ['--port', String(chosen), '--save', '', '--appendonly', 'no', '--bind', '127.0.0.1'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(chosen), '--save', '', '--appendonly', 'no', '--bind', '127.0.0.1'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   child.stdout?.on('data', (d: Buffer) => (log += d.toString()));
-  await waitFor(async () => log.includes('Ready to accept connections'), 'redis-server', 10_000, child, () => log);
+  await waitFor(
+    () => Promise.resolve(log.includes('Ready to accept connections')),
+    'redis-server',
+    10_000,
+    child,
+    () => log,
+  );
   return {
     url: `redis://127.0.0.1:${chosen}`,
     port: chosen,

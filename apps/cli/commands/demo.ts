@@ -42,7 +42,9 @@ export async function demoCommand(
   if (await demoLoaded(clickhouse)) {
     say('demo: the store already holds the demo program; serving it');
   } else {
-    say(`demo: generating ${options.persons.toLocaleString('en')} persons over 30 days (seed ${options.seed})`);
+    say(
+      `demo: generating ${options.persons.toLocaleString('en')} persons over 30 days (seed ${options.seed})`,
+    );
     const program = generateProgram({ seed: options.seed, persons: options.persons });
     const streams = serializeProgram(program);
     const client = new CausewayClient(url, key);
@@ -60,7 +62,9 @@ export async function demoCommand(
   say(`Tenant:    ${DEMO_TENANT}`);
   say(`Demo key:  ${key}`);
   say('');
-  say(`Try: curl -s ${url}/graphql -H 'authorization: Bearer ${key}' -H 'content-type: application/json' \\`);
+  say(
+    `Try: curl -s ${url}/graphql -H 'authorization: Bearer ${key}' -H 'content-type: application/json' \\`,
+  );
   say(`       -d '{"query":"{ triggers { triggerId name channel ready } }"}'`);
   if (!options.serve) {
     await app.close();

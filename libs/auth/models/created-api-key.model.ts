@@ -6,7 +6,9 @@ registerEnumType(Scope, {
   description: 'What an API key may do: INGEST sends data, READ queries it, ADMIN mints keys.',
 });
 
-@ObjectType({ description: 'A newly minted API key. The key text is shown here once and never again.' })
+@ObjectType({
+  description: 'A newly minted API key. The key text is shown here once and never again.',
+})
 export class CreatedApiKey {
   @Field({ description: 'The key to send as `Authorization: Bearer <key>`. Store it now.' })
   key!: string;

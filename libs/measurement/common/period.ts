@@ -15,7 +15,10 @@ export interface Period {
 /** Checks a period from an API argument: both ends valid, from < to, at most MAX_PERIOD_DAYS long. */
 export function toPeriod(from: Date, to: Date): Period {
   if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) {
-    throw new MeasurementException(MeasurementErrorCode.InvalidPeriod, 'from and to must be valid times');
+    throw new MeasurementException(
+      MeasurementErrorCode.InvalidPeriod,
+      'from and to must be valid times',
+    );
   }
   if (from.getTime() >= to.getTime()) {
     throw new MeasurementException(MeasurementErrorCode.InvalidPeriod, 'from must be before to');

@@ -20,11 +20,19 @@ export async function seedRows(
     const batch = await prepareBatch(
       stream,
       input.map((value, index) => ({ line: index + 1, raw: JSON.stringify(value), value })),
-      { tenantId, receivedAt, limits: { maxRows: 10_000_000, maxFieldChars: 4096, maxBodyBytes: 1 << 30 } },
+      {
+        tenantId,
+        receivedAt,
+        limits: { maxRows: 10_000_000, maxFieldChars: 4096, maxBodyBytes: 1 << 30 },
+      },
     );
     if (batch.rejected > 0) {
       throw new Error(`seedRows: ${stream} rejected ${JSON.stringify(batch.errors.slice(0, 3))}`);
     }
-    await clickhouse.insert({ table: tableOf[stream], rows: batch.rows.map((r) => r.row), tag: 'test.seed' });
+    await clickhouse.insert({
+      table: tableOf[stream],
+      rows: batch.rows.map((r) => r.row),
+      tag: 'test.seed',
+    });
   }
 }

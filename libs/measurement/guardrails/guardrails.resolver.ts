@@ -9,10 +9,14 @@ export class GuardrailsResolver {
   constructor(private readonly service: GuardrailsService) {}
 
   @Query(() => [GuardrailLift], {
-    description: 'Harm side per trigger: overwhelm and regret rates by arm, with lift and intervals.',
+    description:
+      'Harm side per trigger: overwhelm and regret rates by arm, with lift and intervals.',
   })
   @RequireScope(Scope.READ)
-  guardrails(@CurrentPrincipal() principal: Principal, @Args() args: TriggerPeriodArgs): Promise<GuardrailLift[]> {
+  guardrails(
+    @CurrentPrincipal() principal: Principal,
+    @Args() args: TriggerPeriodArgs,
+  ): Promise<GuardrailLift[]> {
     return this.service.report(principal.tenantId, args.from, args.to, args.triggerIds ?? []);
   }
 }

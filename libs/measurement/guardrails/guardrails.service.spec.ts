@@ -29,10 +29,34 @@ describe('guardrails on the embedded engine', () => {
         },
       ],
       firings: [
-        { firing_id: 'f1', trigger_id: 't1', person_id: 'p1', decided_at: at('10-02T00:00:00'), arm: 'treatment' },
-        { firing_id: 'f2', trigger_id: 't1', person_id: 'p2', decided_at: at('10-02T00:00:00'), arm: 'treatment' },
-        { firing_id: 'f3', trigger_id: 't1', person_id: 'p3', decided_at: at('10-02T00:00:00'), arm: 'holdout' },
-        { firing_id: 'f4', trigger_id: 't1', person_id: 'p4', decided_at: at('10-02T00:00:00'), arm: 'holdout' },
+        {
+          firing_id: 'f1',
+          trigger_id: 't1',
+          person_id: 'p1',
+          decided_at: at('10-02T00:00:00'),
+          arm: 'treatment',
+        },
+        {
+          firing_id: 'f2',
+          trigger_id: 't1',
+          person_id: 'p2',
+          decided_at: at('10-02T00:00:00'),
+          arm: 'treatment',
+        },
+        {
+          firing_id: 'f3',
+          trigger_id: 't1',
+          person_id: 'p3',
+          decided_at: at('10-02T00:00:00'),
+          arm: 'holdout',
+        },
+        {
+          firing_id: 'f4',
+          trigger_id: 't1',
+          person_id: 'p4',
+          decided_at: at('10-02T00:00:00'),
+          arm: 'holdout',
+        },
       ],
       outcomes: [
         outcome('o1', 'p1', 'purchase', '10-03T00:00:00', { order_id: 'A', value: 10 }),

@@ -32,7 +32,13 @@ export function guardrailVerdict(row: Omit<GuardrailLift, 'verdict'>, unit: stri
 }
 
 function arm(persons: number, events: number): ArmStats {
-  return { persons, conversions: events, rate: persons === 0 ? 0 : events / persons, revenue: 0, revenuePerPerson: 0 };
+  return {
+    persons,
+    conversions: events,
+    rate: persons === 0 ? 0 : events / persons,
+    revenue: 0,
+    revenuePerPerson: 0,
+  };
 }
 
 function regretRows(rows: RegretRow[], confidence: number): GuardrailLift[] {
@@ -46,7 +52,9 @@ function regretRows(rows: RegretRow[], confidence: number): GuardrailLift[] {
   }
   return [...byTrigger.entries()].map(([triggerId, { t, c }]) => {
     const comparison =
-      t[0] > 0 && c[0] > 0 ? compareProportions({ n: t[0], x: t[1] }, { n: c[0], x: c[1] }, confidence) : null;
+      t[0] > 0 && c[0] > 0
+        ? compareProportions({ n: t[0], x: t[1] }, { n: c[0], x: c[1] }, confidence)
+        : null;
     const row = {
       triggerId,
       outcomeClass: 'regret',
@@ -65,7 +73,12 @@ export class GuardrailsService {
   constructor(private readonly clickhouse: ClickHouseService) {}
 
   /** Overwhelm and regret lift per trigger over [from, to). */
-  async report(tenantId: string, from: Date, to: Date, triggerIds: string[] = []): Promise<GuardrailLift[]> {
+  async report(
+    tenantId: string,
+    from: Date,
+    to: Date,
+    triggerIds: string[] = [],
+  ): Promise<GuardrailLift[]> {
     const period = toPeriod(from, to);
     const confidence = 0.95;
     const [overwhelmSums, regret] = await Promise.all([
@@ -100,7 +113,8 @@ export class GuardrailsService {
       return { ...row, verdict: guardrailVerdict(row, 'persons') };
     });
     return [...overwhelm, ...regretRows(regret, confidence)].sort(
-      (a, b) => a.triggerId.localeCompare(b.triggerId) || a.outcomeClass.localeCompare(b.outcomeClass),
+      (a, b) =>
+        a.triggerId.localeCompare(b.triggerId) || a.outcomeClass.localeCompare(b.outcomeClass),
     );
   }
 }

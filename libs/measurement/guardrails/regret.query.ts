@@ -52,7 +52,13 @@ ORDER BY trigger_id, arm`;
 
 export function queryRegret(
   clickhouse: ClickHouseService,
-  params: { tenantId: string; period: Period; triggerIds: string[]; regretTypes: readonly string[]; regretWindowMs: number },
+  params: {
+    tenantId: string;
+    period: Period;
+    triggerIds: string[];
+    regretTypes: readonly string[];
+    regretWindowMs: number;
+  },
 ): Promise<RegretRow[]> {
   return clickhouse.query({
     tag: 'guardrails.regret',

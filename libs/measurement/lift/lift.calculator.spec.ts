@@ -2,7 +2,13 @@ import { describe, expect, it } from '@jest/globals';
 import { buildLiftRows } from './lift.calculator.js';
 import type { LiftSumsRow } from './lift.query.js';
 
-const sums = (arm: string, variant: string, persons: number, conversions: number, extra: Partial<LiftSumsRow> = {}): LiftSumsRow => ({
+const sums = (
+  arm: string,
+  variant: string,
+  persons: number,
+  conversions: number,
+  extra: Partial<LiftSumsRow> = {},
+): LiftSumsRow => ({
   trigger_id: 't1',
   channel: 'email',
   holdout_pct: 0.3,
@@ -39,7 +45,13 @@ describe('buildLiftRows', () => {
     // p_t = 0.12, p_c = 0.08, Δ = 0.04
     // SE = sqrt(0.12·0.88/1000 + 0.08·0.92/500) = sqrt(0.0001056 + 0.0001472) = 0.015899685
     // z_0.975 = 1.959963985 → half-width 0.031162811 → [0.008837189, 0.071162811]
-    expect(row?.treatment).toEqual({ persons: 1000, conversions: 120, rate: 0.12, revenue: 0, revenuePerPerson: 0 });
+    expect(row?.treatment).toEqual({
+      persons: 1000,
+      conversions: 120,
+      rate: 0.12,
+      revenue: 0,
+      revenuePerPerson: 0,
+    });
     expect(row?.holdout.persons).toBe(500);
     expect(row?.holdout.rate).toBeCloseTo(0.08, 12);
     expect(row?.absoluteLift?.estimate).toBeCloseTo(0.04, 12);
@@ -73,25 +85,39 @@ describe('buildLiftRows', () => {
   it('says "too little data" and flags SRM in words', () => {
     // declared share 0.07: 37 / 537 = 6.9% is no mismatch, just too few persons
     const small = buildLiftRows(
-      [sums('treatment', '', 500, 40, { holdout_pct: 0.07 }), sums('holdout', '', 37, 3, { holdout_pct: 0.07 })],
+      [
+        sums('treatment', '', 500, 40, { holdout_pct: 0.07 }),
+        sums('holdout', '', 37, 3, { holdout_pct: 0.07 }),
+      ],
       fixed,
     );
-    expect(small[0]?.verdict).toBe('too little data: 37 holdout persons (at least 100 per arm needed)');
+    expect(small[0]?.verdict).toBe(
+      'too little data: 37 holdout persons (at least 100 per arm needed)',
+    );
     // holdout share 100 / 1100 = 9.1% against a declared 30%: χ² huge → flagged
-    const skewed = buildLiftRows([sums('treatment', '', 1000, 100), sums('holdout', '', 100, 10)], fixed);
+    const skewed = buildLiftRows(
+      [sums('treatment', '', 1000, 100), sums('holdout', '', 100, 10)],
+      fixed,
+    );
     expect(skewed[0]?.srm.flagged).toBe(true);
-    expect(skewed[0]?.verdict).toMatch(/^SRM: do not trust: the holdout holds 9\.1% of persons where 30\.0% was declared/);
+    expect(skewed[0]?.verdict).toMatch(
+      /^SRM: do not trust: the holdout holds 9\.1% of persons where 30\.0% was declared/,
+    );
   });
 
   it('widens intervals when sequential and reports q-values across triggers', () => {
     const [seq] = buildLiftRows(input, { ...fixed, sequential: true });
     const [fix] = buildLiftRows(input, fixed);
-    expect(seq!.absoluteLift!.high - seq!.absoluteLift!.low).toBeGreaterThan(
-      fix!.absoluteLift!.high - fix!.absoluteLift!.low,
+    expect(seq.absoluteLift!.high - seq.absoluteLift!.low).toBeGreaterThan(
+      fix.absoluteLift!.high - fix.absoluteLift!.low,
     );
     expect(seq?.method).toBe('sequential');
     const two = buildLiftRows(
-      [...input, { ...sums('treatment', '', 1000, 80), trigger_id: 't2' }, { ...sums('holdout', '', 500, 40), trigger_id: 't2' }],
+      [
+        ...input,
+        { ...sums('treatment', '', 1000, 80), trigger_id: 't2' },
+        { ...sums('holdout', '', 500, 40), trigger_id: 't2' },
+      ],
       fixed,
     );
     // BH with m = 2: the larger p keeps its value, the smaller is doubled unless that exceeds it

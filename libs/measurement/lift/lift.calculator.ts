@@ -129,15 +129,29 @@ function compare(
   const sequential = sequentialLift(comparison, treatment.persons + control.persons, {
     alpha: 1 - options.confidence,
   });
-  return { ...comparison, absolute: sequential.absolute, relative: sequential.relative, pValue: sequential.pValue };
+  return {
+    ...comparison,
+    absolute: sequential.absolute,
+    relative: sequential.relative,
+    pValue: sequential.pValue,
+  };
 }
 
 /** SRM of (n_t, n_c) against holdout_pct; n_c counts holdout and global holdout (DESIGN 3.6). */
-function srmCheck(treatmentPersons: number, controlPersons: number, expected: number | null): SrmCheck {
+function srmCheck(
+  treatmentPersons: number,
+  controlPersons: number,
+  expected: number | null,
+): SrmCheck {
   const total = treatmentPersons + controlPersons;
   const observed = total === 0 ? null : controlPersons / total;
   if (expected === null || expected <= 0 || expected >= 1) {
-    return { expectedHoldoutShare: expected, observedHoldoutShare: observed, pValue: null, flagged: false };
+    return {
+      expectedHoldoutShare: expected,
+      observedHoldoutShare: observed,
+      pValue: null,
+      flagged: false,
+    };
   }
   const result = sampleRatioMismatch(treatmentPersons, controlPersons, expected);
   return {
@@ -186,7 +200,8 @@ export function verdictOf(row: Omit<TriggerLift, 'verdict'>): string {
   if (!excludesZero) {
     return `${text}, not significant: no detectable effect`;
   }
-  const direction = lift.estimate > 0 ? 'significant' : 'significant harm (fewer conversions than holdout)';
+  const direction =
+    lift.estimate > 0 ? 'significant' : 'significant harm (fewer conversions than holdout)';
   const alpha = 1 - row.confidence;
   if (row.qValue !== null && row.qValue >= alpha) {
     return `${text}, ${direction} alone, but not after correcting for the triggers reported together (q = ${row.qValue.toFixed(3)})`;
@@ -226,10 +241,12 @@ export function buildLiftRows(sums: readonly LiftSumsRow[], options: LiftOptions
         add(control, row);
       }
     }
-    const first = triggerRows[0] as LiftSumsRow;
+    const first = triggerRows[0];
     const srm = srmCheck(treatmentAll.persons, control.persons, first.holdout_pct);
     const groups: [string | null, Arm][] = options.groupByVariant
-      ? [...byVariant.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([v, arm]) => [v === '' ? null : v, arm])
+      ? [...byVariant.entries()]
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([v, arm]) => [v === '' ? null : v, arm])
       : [[null, treatmentAll]];
     for (const [variant, treatment] of groups) {
       const conversion = compare(treatment, control, 'conversion', options);

@@ -47,7 +47,10 @@ describe('lift sums on the embedded engine', () => {
         firing('f1', 'p1', '10-02T10:00:00', 'treatment', { variant: 'a' }),
         firing('f1', 'p1', '10-02T10:00:00', 'treatment', { variant: 'a' }), // re-delivery: once
         firing('f2', 'p2', '10-02T10:00:00', 'treatment', { variant: 'b' }),
-        firing('f3', 'p3', '10-05T00:00:00', 'treatment', { variant: 'a', skip_reason: 'frequency_cap' }),
+        firing('f3', 'p3', '10-05T00:00:00', 'treatment', {
+          variant: 'a',
+          skip_reason: 'frequency_cap',
+        }),
         firing('f3b', 'p3', '10-06T00:00:00', 'treatment', { variant: 'a' }),
         firing('f4', 'p4', '10-03T00:00:00', 'holdout'),
         firing('f5', 'p5', '10-03T00:00:00', 'holdout'),
@@ -85,7 +88,8 @@ describe('lift sums on the embedded engine', () => {
     await store.dispose();
   });
 
-  const pick = (arm: string, variant: string) => rows.find((r) => r.arm === arm && r.variant === variant);
+  const pick = (arm: string, variant: string) =>
+    rows.find((r) => r.arm === arm && r.variant === variant);
 
   it('assigns each person by their first firing in the period and measures (t0, t0 + C]', () => {
     // variant a: p1 (converted, 50), p3 (first firing skipped at 10-05, converted 10-05 12:00, 20);
@@ -115,7 +119,12 @@ describe('lift sums on the embedded engine', () => {
       contaminated: 0,
     });
     // holdout: p4 converted (10), p5 not
-    expect(pick('holdout', '')).toMatchObject({ persons: 2, conversions: 1, revenue: 10, revenue_sq: 100 });
+    expect(pick('holdout', '')).toMatchObject({
+      persons: 2,
+      conversions: 1,
+      revenue: 10,
+      revenue_sq: 100,
+    });
     // global holdout: p6's signup is not a success type of t1
     expect(pick('global_holdout', '')).toMatchObject({ persons: 1, conversions: 0, revenue: 0 });
     expect(rows).toHaveLength(4);

@@ -13,7 +13,10 @@ export class LiftResolver {
       'Holdout lift per trigger over [from, to): persons, conversions and revenue per arm, lift with intervals, incremental conversions and revenue, SRM, contamination and a verdict in words.',
   })
   @RequireScope(Scope.READ)
-  liftReport(@CurrentPrincipal() principal: Principal, @Args() args: LiftArgs): Promise<TriggerLift[]> {
+  liftReport(
+    @CurrentPrincipal() principal: Principal,
+    @Args() args: LiftArgs,
+  ): Promise<TriggerLift[]> {
     return this.lift.report(principal.tenantId, {
       from: args.from,
       to: args.to,

@@ -48,7 +48,8 @@ export class Trigger {
   ready!: boolean;
 
   @Field(() => [String], {
-    description: 'Definitions it lacks, of: signal, audience, surface, window, suppression, success.',
+    description:
+      'Definitions it lacks, of: signal, audience, surface, window, suppression, success.',
   })
   missing!: string[];
 }

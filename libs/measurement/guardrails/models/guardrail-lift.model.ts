@@ -21,10 +21,16 @@ export class GuardrailLift {
   @Field(() => ArmStats, { description: 'Control arm (holdout and global holdout), same units.' })
   holdout!: ArmStats;
 
-  @Field(() => Interval, { nullable: true, description: 'Rate difference treatment − control; positive is harm.' })
+  @Field(() => Interval, {
+    nullable: true,
+    description: 'Rate difference treatment − control; positive is harm.',
+  })
   absoluteLift!: Interval | null;
 
-  @Field(() => Interval, { nullable: true, description: 'Relative difference; null when the control rate is 0.' })
+  @Field(() => Interval, {
+    nullable: true,
+    description: 'Relative difference; null when the control rate is 0.',
+  })
   relativeLift!: Interval | null;
 
   @Field(() => Float, { nullable: true, description: 'Two-sided p-value.' })

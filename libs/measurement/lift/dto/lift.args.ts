@@ -5,7 +5,8 @@ export enum LiftDimension {
 }
 registerEnumType(LiftDimension, {
   name: 'LiftDimension',
-  description: 'VARIANT: one row per treatment variant, each against the trigger\'s whole control group.',
+  description:
+    "VARIANT: one row per treatment variant, each against the trigger's whole control group.",
 });
 
 @ArgsType()
@@ -28,10 +29,18 @@ export class LiftArgs extends TriggerPeriodArgs {
   @Field(() => [LiftDimension], { nullable: true, description: 'Extra grouping: VARIANT.' })
   groupBy?: LiftDimension[] | null;
 
-  @Field(() => Float, { nullable: true, defaultValue: 0.95, description: 'Confidence level of the intervals, 0.5-0.999.' })
+  @Field(() => Float, {
+    nullable: true,
+    defaultValue: 0.95,
+    description: 'Confidence level of the intervals, 0.5-0.999.',
+  })
   confidence!: number;
 
-  @Field({ nullable: true, defaultValue: false, description: 'CUPED: adjust by the same outcomes in the C before t0.' })
+  @Field({
+    nullable: true,
+    defaultValue: false,
+    description: 'CUPED: adjust by the same outcomes in the C before t0.',
+  })
   cuped!: boolean;
 
   @Field({

@@ -30,18 +30,33 @@ export class ArmStats {
   revenuePerPerson!: number;
 }
 
-@ObjectType({ description: 'Sample-ratio check of the treatment/holdout split against the declared share.' })
+@ObjectType({
+  description: 'Sample-ratio check of the treatment/holdout split against the declared share.',
+})
 export class SrmCheck {
-  @Field(() => Float, { nullable: true, description: 'The trigger\'s declared holdout_pct; null when it declares none.' })
+  @Field(() => Float, {
+    nullable: true,
+    description: "The trigger's declared holdout_pct; null when it declares none.",
+  })
   expectedHoldoutShare!: number | null;
 
-  @Field(() => Float, { nullable: true, description: 'control / (treatment + control) persons; control counts holdout and global holdout.' })
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'control / (treatment + control) persons; control counts holdout and global holdout.',
+  })
   observedHoldoutShare!: number | null;
 
-  @Field(() => Float, { nullable: true, description: 'Chi-square goodness-of-fit p-value (1 df); null without a declared share.' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Chi-square goodness-of-fit p-value (1 df); null without a declared share.',
+  })
   pValue!: number | null;
 
-  @Field({ description: 'True when p < 0.001: the randomization is broken and the lift is not to be trusted.' })
+  @Field({
+    description:
+      'True when p < 0.001: the randomization is broken and the lift is not to be trusted.',
+  })
   flagged!: boolean;
 }
 
@@ -50,13 +65,16 @@ export class TriggerLift {
   @Field(() => ID, { description: 'The trigger.' })
   triggerId!: string;
 
-  @Field({ description: 'The trigger\'s channel.' })
+  @Field({ description: "The trigger's channel." })
   channel!: string;
 
-  @Field(() => String, { nullable: true, description: 'The treatment variant (with groupBy VARIANT); null for the whole trigger.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The treatment variant (with groupBy VARIANT); null for the whole trigger.',
+  })
   variant!: string | null;
 
-  @Field(() => ArmStats, { description: 'Treated persons (all variants, or the row\'s variant).' })
+  @Field(() => ArmStats, { description: "Treated persons (all variants, or the row's variant)." })
   treatment!: ArmStats;
 
   @Field(() => ArmStats, { description: 'Control persons: holdout and global holdout.' })
@@ -64,35 +82,52 @@ export class TriggerLift {
 
   @Field(() => Interval, {
     nullable: true,
-    description: 'Conversion rate difference treatment − control (a share: 0.0068 = +0.68 points); null when an arm is empty.',
+    description:
+      'Conversion rate difference treatment − control (a share: 0.0068 = +0.68 points); null when an arm is empty.',
   })
   absoluteLift!: Interval | null;
 
   @Field(() => Interval, {
     nullable: true,
-    description: 'Relative lift (treatment − control) / control, delta-method interval; null when the control rate is 0.',
+    description:
+      'Relative lift (treatment − control) / control, delta-method interval; null when the control rate is 0.',
   })
   relativeLift!: Interval | null;
 
   @Field(() => Float, { nullable: true, description: 'Two-sided p-value of the conversion lift.' })
   pValue!: number | null;
 
-  @Field(() => Float, { nullable: true, description: 'Benjamini–Hochberg q-value across the rows of this report.' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Benjamini–Hochberg q-value across the rows of this report.',
+  })
   qValue!: number | null;
 
-  @Field(() => Interval, { nullable: true, description: 'Revenue per person difference treatment − control (Welch).' })
+  @Field(() => Interval, {
+    nullable: true,
+    description: 'Revenue per person difference treatment − control (Welch).',
+  })
   revenueLift!: Interval | null;
 
   @Field(() => Interval, { nullable: true, description: 'Relative revenue-per-person lift.' })
   revenueRelativeLift!: Interval | null;
 
-  @Field(() => Float, { nullable: true, description: 'Two-sided p-value of the revenue-per-person difference.' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Two-sided p-value of the revenue-per-person difference.',
+  })
   revenuePValue!: number | null;
 
-  @Field(() => Interval, { nullable: true, description: 'Conversions caused: absolute lift × treated persons.' })
+  @Field(() => Interval, {
+    nullable: true,
+    description: 'Conversions caused: absolute lift × treated persons.',
+  })
   incrementalConversions!: Interval | null;
 
-  @Field(() => Interval, { nullable: true, description: 'Revenue caused: revenue-per-person lift × treated persons.' })
+  @Field(() => Interval, {
+    nullable: true,
+    description: 'Revenue caused: revenue-per-person lift × treated persons.',
+  })
   incrementalRevenue!: Interval | null;
 
   @Field(() => SrmCheck, { description: 'Sample-ratio mismatch check.' })
@@ -104,7 +139,9 @@ export class TriggerLift {
   @Field(() => Float, { description: 'Confidence level of the intervals.' })
   confidence!: number;
 
-  @Field({ description: 'How the intervals were made: fixed, cuped, sequential or cuped+sequential.' })
+  @Field({
+    description: 'How the intervals were made: fixed, cuped, sequential or cuped+sequential.',
+  })
   method!: string;
 
   @Field({ description: 'The result in plain words, including when not to trust it.' })
