@@ -9,7 +9,9 @@ import { HealthModule } from '../../libs/health/index.js';
 import { IngestModule } from '../../libs/ingest/index.js';
 import {
   ConsentAuditModule,
+  FreshnessModule,
   GuardrailsModule,
+  LatencyModule,
   LiftModule,
   PressureModule,
   SuppressionModule,
@@ -56,6 +58,8 @@ export class AppModule {
         PressureModule,
         SuppressionModule,
         ConsentAuditModule,
+        LatencyModule,
+        FreshnessModule,
       ],
     };
   }

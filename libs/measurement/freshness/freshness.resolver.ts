@@ -1,0 +1,22 @@
+import { Args, Query, Resolver } from '@nestjs/graphql';
+import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../../auth/index.js';
+import { SignalFreshnessArgs } from './dto/signal-freshness.args.js';
+import { FreshnessService } from './freshness.service.js';
+import { FreshnessStats } from './models/freshness-stats.model.js';
+
+@Resolver(() => FreshnessStats)
+export class FreshnessResolver {
+  constructor(private readonly freshness: FreshnessService) {}
+
+  @Query(() => [FreshnessStats], {
+    description:
+      'Ingest lag (and model-input age for predictive signals) per signal type and source over the signals that occurred in [from, to), flagged stale where it exceeds the windows of the triggers the type arms (READ scope).',
+  })
+  @RequireScope(Scope.READ)
+  signalFreshness(
+    @CurrentPrincipal() principal: Principal,
+    @Args() { from, to }: SignalFreshnessArgs,
+  ): Promise<FreshnessStats[]> {
+    return this.freshness.signalFreshness(principal.tenantId, from, to);
+  }
+}

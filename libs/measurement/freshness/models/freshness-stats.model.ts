@@ -1,0 +1,56 @@
+import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
+
+@ObjectType({
+  description:
+    'How fresh one type of signal from one source is when it reaches Causeway, over the signals that occurred in the period. Durations in ms.',
+})
+export class FreshnessStats {
+  @Field({ description: 'Signal type.' })
+  type!: string;
+
+  @Field({ description: 'Source that sent it ("" when the producer named none).' })
+  source!: string;
+
+  @Field({
+    description:
+      'Kind: behavioral, identity or predictive. A type sent with two kinds gets one row per kind.',
+  })
+  kind!: string;
+
+  @Field(() => Int, { description: 'Signals (distinct event_id) that occurred in the period.' })
+  signals!: number;
+
+  @Field(() => Float, {
+    description:
+      'Median ingest lag: received_at − occurred_at (exact percentile, PERCENTILE.INC). A re-delivered event is measured at its latest delivery.',
+  })
+  lagP50Ms!: number;
+
+  @Field(() => Float, { description: '90th percentile of the ingest lag.' })
+  lagP90Ms!: number;
+
+  @Field(() => Float, { description: '99th percentile of the ingest lag.' })
+  lagP99Ms!: number;
+
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'Predictive signals: median age of the model input, occurred_at − computed_at; null for other kinds or when no signal carries computed_at.',
+  })
+  inputAgeP50Ms!: number | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Predictive signals: 90th percentile of the model-input age; null as above.',
+  })
+  inputAgeP90Ms!: number | null;
+
+  @Field(() => [ID], {
+    description:
+      'Triggers (newest definition, any status) that list this type in signal_types and whose window_ms is shorter than the p90 lag (predictive: p90 lag + p90 input age): by the time the signal arrives, their window is mostly over. Sorted; triggers without a window are never listed.',
+  })
+  exceedsWindowOf!: string[];
+
+  @Field({ description: 'True when exceedsWindowOf is not empty.' })
+  stale!: boolean;
+}

@@ -1,0 +1,22 @@
+import { Args, Query, Resolver } from '@nestjs/graphql';
+import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../../auth/index.js';
+import { TriggerLatencyArgs } from './dto/trigger-latency.args.js';
+import { LatencyService } from './latency.service.js';
+import { LatencyStats } from './models/latency-stats.model.js';
+
+@Resolver(() => LatencyStats)
+export class LatencyResolver {
+  constructor(private readonly latency: LatencyService) {}
+
+  @Query(() => [LatencyStats], {
+    description:
+      'Signal-to-action latency per trigger (and channel, day) against its relevance window, over the sent treatment firings decided in [from, to) (READ scope).',
+  })
+  @RequireScope(Scope.READ)
+  triggerLatency(
+    @CurrentPrincipal() principal: Principal,
+    @Args() args: TriggerLatencyArgs,
+  ): Promise<LatencyStats[]> {
+    return this.latency.triggerLatency(principal.tenantId, args);
+  }
+}

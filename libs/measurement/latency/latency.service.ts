@@ -1,0 +1,60 @@
+import { Injectable } from '@nestjs/common';
+import { ClickHouseService } from '../../storage/index.js';
+import { toPeriod } from '../common/period.js';
+import { LatencyDimension } from './dto/latency-dimension.enum.js';
+import { queryTriggerLatency, type TriggerLatencyRow } from './latency.query.js';
+import type { LatencyStats } from './models/latency-stats.model.js';
+
+/** What {@link LatencyService.triggerLatency} is asked. */
+export interface TriggerLatencyRequest {
+  from: Date;
+  to: Date;
+  /** Omitted or empty = every trigger. */
+  triggerIds?: readonly string[] | null;
+  /** Dimensions beyond the trigger. */
+  groupBy?: readonly LatencyDimension[] | null;
+}
+
+function toLatencyStats(row: TriggerLatencyRow): LatencyStats {
+  return {
+    triggerId: row.trigger_id,
+    channel: row.channel,
+    day: row.day_key === '' ? null : row.day_key,
+    firings: row.firings,
+    noSignalTime: row.no_signal_time,
+    p50Ms: row.p50_ms,
+    p90Ms: row.p90_ms,
+    p95Ms: row.p95_ms,
+    p99Ms: row.p99_ms,
+    maxMs: row.max_ms,
+    signalToDecisionP50Ms: row.signal_to_decision_p50_ms,
+    decisionToDeliveryP50Ms: row.decision_to_delivery_p50_ms,
+    windowMs: row.window_ms,
+    withinWindowRate: row.within_window_rate,
+    expired: row.expired,
+  };
+}
+
+/** Signal-to-action latency against each trigger's relevance window (DESIGN section 3). */
+@Injectable()
+export class LatencyService {
+  constructor(private readonly clickhouse: ClickHouseService) {}
+
+  /**
+   * Latency of the sent treatment firings decided in [from, to), per trigger and the requested
+   * dimensions, ordered by trigger, day, channel. Groups whose firings all lack a signal time are
+   * not returned (there is no latency to report).
+   */
+  async triggerLatency(tenantId: string, request: TriggerLatencyRequest): Promise<LatencyStats[]> {
+    const period = toPeriod(request.from, request.to);
+    const dimensions = new Set(request.groupBy ?? []);
+    const rows = await queryTriggerLatency(this.clickhouse, {
+      tenantId,
+      ...period.params,
+      triggerIds: [...(request.triggerIds ?? [])],
+      byChannel: dimensions.has(LatencyDimension.CHANNEL),
+      byDay: dimensions.has(LatencyDimension.DAY),
+    });
+    return rows.map(toLatencyStats);
+  }
+}
