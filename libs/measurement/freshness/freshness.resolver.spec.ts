@@ -1,19 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { Test } from '@nestjs/testing';
-import { GraphQLSchemaBuilderModule, GraphQLSchemaFactory } from '@nestjs/graphql';
-import { isObjectType, type GraphQLSchema } from 'graphql';
+import { schemaOf } from '../common/schema-testing.js';
+import { isObjectType } from 'graphql';
 import { FreshnessResolver } from './freshness.resolver.js';
-
-async function buildSchema(): Promise<GraphQLSchema> {
-  const moduleRef = await Test.createTestingModule({
-    imports: [GraphQLSchemaBuilderModule],
-  }).compile();
-  return moduleRef.get(GraphQLSchemaFactory).create([FreshnessResolver]);
-}
 
 describe('FreshnessResolver schema', () => {
   it('exposes signalFreshness with the DESIGN signature, every part described', async () => {
-    const schema = await buildSchema();
+    const schema = await schemaOf([FreshnessResolver]);
     const field = schema.getQueryType()!.getFields().signalFreshness;
     expect(field.type.toString()).toBe('[FreshnessStats!]!');
     expect(field.args.map((a) => `${a.name}: ${a.type.toString()}`)).toEqual([

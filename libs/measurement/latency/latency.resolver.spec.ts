@@ -1,50 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { Test } from '@nestjs/testing';
-import { GraphQLSchemaBuilderModule, GraphQLSchemaFactory } from '@nestjs/graphql';
-import {
-  isEnumType,
-  isObjectType,
-  printType,
-  type GraphQLNamedType,
-  type GraphQLSchema,
-} from 'graphql';
+import { schemaOf, undocumented } from '../common/schema-testing.js';
+import { isObjectType, printType } from 'graphql';
 import { LatencyResolver } from './latency.resolver.js';
-
-async function buildSchema(): Promise<GraphQLSchema> {
-  const moduleRef = await Test.createTestingModule({
-    imports: [GraphQLSchemaBuilderModule],
-  }).compile();
-  return moduleRef.get(GraphQLSchemaFactory).create([LatencyResolver]);
-}
-
-/** Names of the type, fields, arguments and enum values that lack a description. */
-function undocumented(type: GraphQLNamedType): string[] {
-  const missing = type.description ? [] : [type.name];
-  if (isObjectType(type)) {
-    for (const field of Object.values(type.getFields())) {
-      if (!field.description) {
-        missing.push(`${type.name}.${field.name}`);
-      }
-      for (const arg of field.args) {
-        if (!arg.description) {
-          missing.push(`${type.name}.${field.name}(${arg.name})`);
-        }
-      }
-    }
-  }
-  if (isEnumType(type)) {
-    for (const value of type.getValues()) {
-      if (!value.description) {
-        missing.push(`${type.name}.${value.name}`);
-      }
-    }
-  }
-  return missing;
-}
 
 describe('LatencyResolver schema', () => {
   it('exposes triggerLatency with the DESIGN signature, every part described', async () => {
-    const schema = await buildSchema();
+    const schema = await schemaOf([LatencyResolver]);
     const query = schema.getQueryType()!;
     const field = query.getFields().triggerLatency;
     expect(field.type.toString()).toBe('[LatencyStats!]!');

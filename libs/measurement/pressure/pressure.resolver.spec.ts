@@ -1,37 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import { Test } from '@nestjs/testing';
-import { GraphQLSchemaBuilderModule, GraphQLSchemaFactory } from '@nestjs/graphql';
-import { isObjectType, type GraphQLNamedType, type GraphQLSchema } from 'graphql';
+import { schemaOf, undocumented } from '../common/schema-testing.js';
 import { PressureResolver } from './pressure.resolver.js';
-
-async function buildSchema(): Promise<GraphQLSchema> {
-  const moduleRef = await Test.createTestingModule({
-    imports: [GraphQLSchemaBuilderModule],
-  }).compile();
-  return moduleRef.get(GraphQLSchemaFactory).create([PressureResolver]);
-}
-
-/** Names of the type, fields and arguments that lack a description. */
-function undocumented(type: GraphQLNamedType): string[] {
-  const missing = type.description ? [] : [type.name];
-  if (isObjectType(type)) {
-    for (const field of Object.values(type.getFields())) {
-      if (!field.description) {
-        missing.push(`${type.name}.${field.name}`);
-      }
-      for (const arg of field.args) {
-        if (!arg.description) {
-          missing.push(`${type.name}.${field.name}(${arg.name})`);
-        }
-      }
-    }
-  }
-  return missing;
-}
 
 describe('PressureResolver schema', () => {
   it('exposes messagePressure with the DESIGN signature, every part described', async () => {
-    const schema = await buildSchema();
+    const schema = await schemaOf([PressureResolver]);
     const field = schema.getQueryType()!.getFields().messagePressure;
     expect(field.type.toString()).toBe('PressureReport!');
     expect(field.args.map((a) => `${a.name}: ${a.type.toString()}`)).toEqual([
