@@ -21,7 +21,17 @@ export default {
       ...shared,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/reliability/'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
+    },
+    {
+      // Isolation, limits, hostile input and faults with real processes (`npm run
+      // test:reliability`); the teardown prints the summary and writes artifacts/.
+      ...shared,
+      displayName: 'reliability',
+      testMatch: ['<rootDir>/test/reliability/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/test/reliability/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/reliability/support/global-teardown.ts',
     },
   ],
 };

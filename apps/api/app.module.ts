@@ -4,21 +4,26 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { LoggerModule } from 'nestjs-pino';
 import { join } from 'node:path';
 import { AuthModule } from '../../libs/auth/index.js';
+import { BiModule } from '../../libs/bi/index.js';
 import { ConfigModule, type AppConfig } from '../../libs/config/index.js';
 import { HealthModule } from '../../libs/health/index.js';
 import { IngestModule } from '../../libs/ingest/index.js';
 import {
+  AttributionModule,
   ConsentAuditModule,
   FreshnessModule,
   GuardrailsModule,
   LatencyModule,
   LiftModule,
+  MaturityModule,
   PressureModule,
   SuppressionModule,
+  TimelineModule,
 } from '../../libs/measurement/index.js';
 import { ObservabilityModule } from '../../libs/observability/index.js';
-import { loggerParams } from '../../libs/platform/index.js';
+import { graphqlLimits, LimitsModule, loggerParams } from '../../libs/platform/index.js';
 import { QueueModule } from '../../libs/queue/index.js';
+import { ReportsModule } from '../../libs/reports/index.js';
 import { projectRoot, StorageModule } from '../../libs/storage/index.js';
 import { TriggersModule } from '../../libs/triggers/index.js';
 
@@ -48,8 +53,10 @@ export class AppModule {
           context: ({ req }: { req: unknown }) => ({ req }),
           introspection: true,
           includeStacktraceInErrorResponses: false,
+          ...graphqlLimits(config),
         }),
         AuthModule,
+        LimitsModule,
         IngestModule.register({ api: true, processors }),
         HealthModule,
         TriggersModule,
@@ -60,6 +67,11 @@ export class AppModule {
         ConsentAuditModule,
         LatencyModule,
         FreshnessModule,
+        AttributionModule,
+        MaturityModule,
+        TimelineModule,
+        ReportsModule.register({ api: true, processors }),
+        BiModule,
       ],
     };
   }

@@ -5,26 +5,40 @@ import { json } from 'express';
 import { Logger } from 'nestjs-pino';
 import type { AppConfig } from '../../libs/config/index.js';
 import { MetricsService } from '../../libs/observability/index.js';
-import { ErrorsFilter, requestMetrics } from '../../libs/platform/index.js';
+import {
+  enableGracefulShutdown,
+  ErrorsFilter,
+  requestMetrics,
+  requestTimeout,
+} from '../../libs/platform/index.js';
 import { ClickHouseService, Migrator } from '../../libs/storage/index.js';
 import { AppModule } from './app.module.js';
 
 /**
  * Builds the API application: migrates the store, then wires HTTP. Ingest routes read their body
- * as a stream (no global body parser); GraphQL gets a JSON parser of its own.
+ * as a stream (no global body parser); GraphQL gets a JSON parser of its own. Every request gets a
+ * time budget that bounds its ClickHouse queries; SIGTERM stops taking requests, lets those in
+ * flight finish and exits 0.
  */
 export async function createApiApp(config: AppConfig): Promise<INestApplication> {
   const app = await NestFactory.create(AppModule.register(config), {
     bodyParser: false,
     bufferLogs: true,
+    return503OnClosing: true,
   });
   const logger = app.get(Logger);
   app.useLogger(logger);
   await new Migrator(app.get(ClickHouseService), undefined, config.env.CLICKHOUSE_CLUSTER).run();
   app.use(requestMetrics(app.get(MetricsService)));
   app.use('/graphql', json({ limit: '5mb' }));
+  // After the body parser: its callbacks would otherwise run outside the request's scope.
+  app.use(requestTimeout(config.env.REQUEST_TIMEOUT_MS));
   app.useGlobalFilters(new ErrorsFilter(logger));
-  app.enableShutdownHooks();
+  enableGracefulShutdown(app, config.env.SHUTDOWN_TIMEOUT_MS, () =>
+    logger.error(
+      `shutdown took longer than ${config.env.SHUTDOWN_TIMEOUT_MS} ms (SHUTDOWN_TIMEOUT_MS); exiting with requests unfinished`,
+    ),
+  );
   return app;
 }
 

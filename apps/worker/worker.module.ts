@@ -5,6 +5,7 @@ import { IngestModule } from '../../libs/ingest/index.js';
 import { ObservabilityModule } from '../../libs/observability/index.js';
 import { loggerParams } from '../../libs/platform/index.js';
 import { QueueModule } from '../../libs/queue/index.js';
+import { ReportsModule } from '../../libs/reports/index.js';
 import { StorageModule } from '../../libs/storage/index.js';
 
 /** The worker: BullMQ processors only, no HTTP. */
@@ -20,6 +21,7 @@ export class WorkerModule {
         StorageModule,
         QueueModule.forRoot(config),
         IngestModule.register({ api: false, processors: true }),
+        ReportsModule.register({ api: false, processors: true }),
       ],
     };
   }

@@ -35,6 +35,16 @@ export const environmentSchema = z.object({
   INGEST_JOB_ATTEMPTS: z.coerce.number().int().min(1).default(8),
   INGEST_JOB_BACKOFF_MS: z.coerce.number().int().min(1).default(1000),
   CAUSEWAY_RUN_WORKERS: z.enum(['auto', 'true', 'false']).default('auto'),
+  REPORT_SNAPSHOT_CRON: z.string().trim().min(1).default('0 6 * * 1'),
+  CHROMIUM_PATH: z.string().trim().min(1).default('/usr/bin/chromium'),
+  // Limits that keep one key or one request from starving the others (0 turns a rate limit off).
+  RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(100).default(60_000),
+  RATE_LIMIT_INGEST: z.coerce.number().int().min(0).default(600),
+  RATE_LIMIT_QUERY: z.coerce.number().int().min(0).default(1200),
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(1).default(10),
+  GRAPHQL_MAX_COST: z.coerce.number().int().min(10).default(1000),
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1).default(30_000),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;

@@ -1,7 +1,7 @@
 // The pure part of ingestion: no Nest, no I/O, no environment. The Nest service, controller and
 // processor import it from here; other libs import it through index.ts.
 export { IngestLimitError } from './limit-error.js';
-export { parseBody } from './parse-body.js';
+export { parseBody, parseBodyBatches } from './parse-body.js';
 export { prepareBatch } from './prepare-batch.js';
 export { isStream, STREAMS, tableOf, type StreamName } from './streams.js';
 export type {

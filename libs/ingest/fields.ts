@@ -169,7 +169,7 @@ const DECIMAL_SCALE = 4;
 const EXPECTED_DECIMAL = 'expected a finite number or a decimal string such as "19.99"';
 
 /** Canonical decimal text (no exponent, no superfluous zeros) or a problem message. */
-function decimalText(value: number | string): { text: string } | { problem: string } {
+export function decimalText(value: number | string): { text: string } | { problem: string } {
   let text: string;
   if (typeof value === 'number') {
     if (!Number.isFinite(value) || Math.abs(value) >= 10 ** MAX_DECIMAL_INTEGER_DIGITS) {
@@ -214,7 +214,8 @@ export function decimal() {
     });
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+/** A JSON object (not an array, not null). */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -231,7 +232,7 @@ function deeperThan(value: unknown, limit: number): boolean {
 }
 
 /** JSON text of an object, or a problem. Depth is checked first so serializing cannot overflow. */
-function objectText(
+export function objectText(
   value: Record<string, unknown>,
   maxChars: number,
 ): { text: string } | { problem: string } {

@@ -17,6 +17,34 @@ export function contentHashOf(sortedEntries: readonly (readonly [string, unknown
   return sha256(JSON.stringify(sortedEntries)).readBigUInt64BE(0).toString();
 }
 
+// The `[["column",` openings of a column list, computed once per list.
+const openings = new WeakMap<readonly string[], string[]>();
+
+/**
+ * {@link contentHashOf} of `[[column, value], ...]` for `columns` (sorted), taking each value from
+ * `override` when it has the column, else from `row`: the same text hashed, written out directly
+ * instead of through an array of pairs per row (ingest hashes every row it accepts).
+ */
+export function contentHashOfColumns(
+  columns: readonly string[],
+  row: Readonly<Record<string, unknown>>,
+  override?: Readonly<Record<string, unknown>>,
+): string {
+  let opening = openings.get(columns);
+  if (opening === undefined) {
+    opening = columns.map((column, i) => `${i === 0 ? '' : ','}[${JSON.stringify(column)},`);
+    openings.set(columns, opening);
+  }
+  let text = '[';
+  for (let i = 0; i < columns.length; i++) {
+    const column = columns[i];
+    const value = override !== undefined && column in override ? override[column] : row[column];
+    // Inside an array JSON.stringify writes undefined as null.
+    text += `${opening[i]}${value === undefined ? 'null' : JSON.stringify(value)}]`;
+  }
+  return sha256(`${text}]`).readBigUInt64BE(0).toString();
+}
+
 /**
  * A deterministic id for a row that came without one, so an exact re-delivery collapses onto the
  * same row: `derived:` + the first 32 hex digits (128 bits) of the SHA-256 of

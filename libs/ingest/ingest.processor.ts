@@ -5,8 +5,18 @@ import { IngestWriter } from './ingest-writer.js';
 import type { IngestJobPayload } from './ingest.job.js';
 import { isStream } from './core.js';
 
-/** Writes queued ingest batches to ClickHouse; BullMQ retries failures with exponential backoff. */
-@Processor(QueueName.Ingest, { concurrency: 2 })
+/**
+ * Writes queued ingest batches to ClickHouse; BullMQ retries failures with exponential backoff.
+ * A batch whose worker died (SIGKILL, OOM) is handed to another once its lock lapses: a write takes
+ * well under a second, so a 10 s lock checked every 5 s brings it back within 15 s, and since
+ * writes are idempotent a batch may stall and rerun several times without counting twice.
+ */
+@Processor(QueueName.Ingest, {
+  concurrency: 2,
+  lockDuration: 10_000,
+  stalledInterval: 5_000,
+  maxStalledCount: 8,
+})
 export class IngestProcessor extends WorkerHost {
   constructor(private readonly writer: IngestWriter) {
     super();

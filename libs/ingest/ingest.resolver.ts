@@ -59,11 +59,19 @@ export class IngestResolver {
       description: 'At most 1000.',
     })
     limit: number,
+    @Args('offset', {
+      type: () => Int,
+      nullable: true,
+      defaultValue: 0,
+      description: 'Rows to skip, for the next page (the order is stable: newest first).',
+    })
+    offset: number,
   ) {
     return this.ingest.rejectedRows(
       principal.tenantId,
       stream ?? undefined,
       Math.max(1, Math.min(limit, 1000)),
+      Math.max(0, offset),
     );
   }
 

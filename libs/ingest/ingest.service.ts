@@ -30,6 +30,9 @@ export interface IngestResult {
   errors: RowError[];
 }
 
+/** How long a batch may wait for Redis to take it before the request is answered 503. */
+const QUEUE_ADD_TIMEOUT_MS = 5_000;
+
 const rejectedRow = z.object({
   stream: z.string(),
   request_id: z.string(),
@@ -131,20 +134,38 @@ export class IngestService {
         `the queue (Redis) is not reachable (${client.status}); nothing was accepted, retry later`,
       );
     }
+    const added = this.queue.add(JobName.IngestBatch, payload, {
+      jobId: payload.requestId,
+      attempts: this.config.env.INGEST_JOB_ATTEMPTS,
+      backoff: { type: 'exponential', delay: this.config.env.INGEST_JOB_BACKOFF_MS },
+      removeOnComplete: { age: 3600, count: 10_000 },
+      removeOnFail: false,
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), QUEUE_ADD_TIMEOUT_MS);
+    });
     try {
-      await this.queue.add(JobName.IngestBatch, payload, {
-        jobId: payload.requestId,
-        attempts: this.config.env.INGEST_JOB_ATTEMPTS,
-        backoff: { type: 'exponential', delay: this.config.env.INGEST_JOB_BACKOFF_MS },
-        removeOnComplete: { age: 3600, count: 10_000 },
-        removeOnFail: false,
-      });
+      if ((await Promise.race([added, timedOut])) === 'timeout') {
+        // Redis died under a connection that still looked ready: the client holds the command
+        // until it reconnects. The caller is told nothing was accepted, so a late add is undone.
+        added.then((job) => job.remove()).catch(() => undefined);
+        throw new IngestException(
+          IngestErrorCode.QueueUnavailable,
+          `the queue (Redis) did not take the batch within ${QUEUE_ADD_TIMEOUT_MS} ms; nothing was accepted, retry later`,
+        );
+      }
     } catch (error) {
+      if (error instanceof IngestException) {
+        throw error;
+      }
       throw new IngestException(
         IngestErrorCode.QueueUnavailable,
         'the queue (Redis) refused the batch; nothing was accepted, retry later',
         { cause: error },
       );
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -168,8 +189,8 @@ export class IngestService {
     }));
   }
 
-  /** The tenant's most recent rejected lines, newest first. */
-  async rejectedRows(tenantId: string, stream: StreamName | undefined, limit: number) {
+  /** The tenant's most recent rejected lines, newest first, a page of `limit` after `offset`. */
+  async rejectedRows(tenantId: string, stream: StreamName | undefined, limit: number, offset = 0) {
     const rows = await this.clickhouse.query({
       tag: 'ingest.rejected_rows',
       sql: `SELECT stream, request_id, line, field, reason, raw, toString(received_at) AS received_at
@@ -177,8 +198,8 @@ export class IngestService {
             WHERE tenant_id = {tenantId:String}
               AND ({stream:String} = '' OR stream = {stream:String})
             ORDER BY received_at DESC, request_id, line
-            LIMIT {limit:UInt32}`,
-      params: { tenantId, stream: stream ?? '', limit },
+            LIMIT {limit:UInt32} OFFSET {offset:UInt64}`,
+      params: { tenantId, stream: stream ?? '', limit, offset },
       row: rejectedRow,
     });
     return rows.map((r) => ({

@@ -55,6 +55,15 @@ describe('parseBody: NDJSON', () => {
     expect(lines[4]).toEqual({ line: 5, raw: '{"a":2}', value: { a: 2 } });
   });
 
+  it('keeps the message of a bad line well-formed when it quotes a character beyond U+FFFF', async () => {
+    // V8 quotes the first code unit of "\u{10000}": half a surrogate pair, which a store refuses
+    const [line] = await collect(chunksOf('\u{10000}\n'));
+    expect(line.raw).toBe('\u{10000}');
+    expect(line.parseError).toMatch(/^not valid JSON: /);
+    // well-formed: it survives a round trip through UTF-8 unchanged
+    expect(Buffer.from(line.parseError!, 'utf8').toString('utf8')).toBe(line.parseError);
+  });
+
   it('refuses a raw NUL byte (not valid inside JSON)', async () => {
     const [line] = await collect(chunksOf(Buffer.from('{"a":"x\u0000y"}')));
     expect(line).toMatchObject({ line: 1, parseError: expect.stringMatching(/^not valid JSON/) });

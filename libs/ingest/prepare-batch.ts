@@ -63,16 +63,7 @@ export async function prepareBatch(
   let clamped = 0;
   let skewCorrected = 0;
 
-  for await (const parsed of lines) {
-    count++;
-    if (count > ctx.limits.maxRows) {
-      throw new IngestLimitError('rows', ctx.limits.maxRows);
-    }
-    // A JSON-array body or a GraphQL list arrives whole, so nothing else would interrupt 50,000
-    // validations: let the server answer other requests every thousand lines (~20 ms).
-    if (count % LINES_PER_TURN === 0) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
+  const take = (parsed: ParsedLine): void => {
     const result =
       parsed.parseError !== undefined
         ? {
@@ -83,7 +74,7 @@ export async function prepareBatch(
     if (!result.ok) {
       errors.push(result.error);
       rejects.push(rejectedRecord(stream, result.error, parsed.raw));
-      continue;
+      return;
     }
     const { id, contentHash, row } = result.value;
     const firstHash = hashById.get(id);
@@ -92,7 +83,7 @@ export async function prepareBatch(
       if (firstHash !== contentHash) {
         conflicts++;
       }
-      continue;
+      return;
     }
     hashById.set(id, contentHash);
     rows.push(result.value);
@@ -101,6 +92,32 @@ export async function prepareBatch(
     }
     if (row.skew_corrected === true) {
       skewCorrected++;
+    }
+  };
+  const counted = (): boolean => {
+    count++;
+    if (count > ctx.limits.maxRows) {
+      throw new IngestLimitError('rows', ctx.limits.maxRows);
+    }
+    // A JSON-array body or a GraphQL list arrives whole, so nothing else would interrupt 50,000
+    // validations: let the server answer other requests every thousand lines (~20 ms).
+    return count % LINES_PER_TURN === 0;
+  };
+
+  if (Symbol.iterator in lines) {
+    // An array is read in a plain loop: `for await` would cost an await per line.
+    for (const parsed of lines) {
+      if (counted()) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      take(parsed);
+    }
+  } else {
+    for await (const parsed of lines) {
+      if (counted()) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      take(parsed);
     }
   }
 

@@ -1,9 +1,9 @@
 import type { z } from 'zod';
-import { toClickHouseTime } from '../storage/index.js';
-import { contentHashOf, derivedId } from './hashing.js';
+import { fastPath } from './fast-path.js';
+import { contentHashOfColumns, derivedId } from './hashing.js';
 import { schemasFor, type StreamSchemas } from './schemas.js';
 import type { StreamName } from './streams.js';
-import { clampFuture, correctSkew, MIN_TIME_MS } from './timestamps.js';
+import { clampFuture, correctSkew, MIN_TIME_MS, storageTime } from './timestamps.js';
 import type { LineResult, RowError, ValidationContext, ValidRow } from './types.js';
 
 /** `RowError.field` when the line as a whole is unreadable (not JSON, not an object). */
@@ -20,18 +20,18 @@ type Problem = { field: string; message: string };
 type Built = { id: string; row: Record<string, unknown>; asSent?: Record<string, unknown> };
 
 function time(ms: number): string {
-  return toClickHouseTime(ms);
+  return storageTime(ms);
 }
 
 function timeOrNull(ms: number | null | undefined): string | null {
-  return ms === null || ms === undefined ? null : toClickHouseTime(ms);
+  return ms === null || ms === undefined ? null : storageTime(ms);
 }
 
 // Every row of a request shares one received_at; formatting it once saves a Date per row.
 let lastReceived = { ms: Number.NaN, text: '' };
 function receivedText(ms: number): string {
   if (lastReceived.ms !== ms) {
-    lastReceived = { ms, text: toClickHouseTime(ms) };
+    lastReceived = { ms, text: storageTime(ms) };
   }
   return lastReceived.text;
 }
@@ -62,11 +62,8 @@ function hashedColumnsOf(stream: StreamName, row: Record<string, unknown>): stri
  * correction or clamping) and not when it arrived, so a retried copy hashes the same and a copy
  * that says something else does not. `content_hash` is the last column of every table.
  */
-function seal(stream: StreamName, { id, row, asSent = {} }: Built): ValidRow {
-  const entries = hashedColumnsOf(stream, row).map(
-    (column) => [column, column in asSent ? asSent[column] : row[column]] as const,
-  );
-  const contentHash = contentHashOf(entries);
+function seal(stream: StreamName, { id, row, asSent }: Built): ValidRow {
+  const contentHash = contentHashOfColumns(hashedColumnsOf(stream, row), row, asSent);
   row.content_hash = contentHash;
   return { id, contentHash, row };
 }
@@ -251,10 +248,13 @@ function finish<T>(
     const field = issue?.path.length ? issue.path.map(String).join('.') : WHOLE_LINE;
     return rejected(line, field, issue?.message ?? 'invalid row');
   }
-  const built = build(parsed.data);
-  return 'field' in built
-    ? rejected(line, built.field, built.message)
-    : { ok: true, value: seal(stream, built) };
+  return built(stream, line, build(parsed.data));
+}
+
+function built(stream: StreamName, line: number, result: Built | Problem): LineResult {
+  return 'field' in result
+    ? rejected(line, result.field, result.message)
+    : { ok: true, value: seal(stream, result) };
 }
 
 /**
@@ -278,7 +278,49 @@ export function validateRow(
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return rejected(line, WHOLE_LINE, 'expected a JSON object (one row per line)');
   }
-  const schemas = schemasFor(ctx.limits.maxFieldChars);
+  const maxChars = ctx.limits.maxFieldChars;
+  const row = value as Record<string, unknown>;
+  // Plain valid rows skip zod (fast-path.ts builds the same data); the rest get its messages.
+  switch (stream) {
+    case 'signals': {
+      const fast = fastPath.signals(row, maxChars);
+      if (fast !== undefined) {
+        return built('signals', line, signalRow(fast, ctx));
+      }
+      break;
+    }
+    case 'firings': {
+      const fast = fastPath.firings(row, maxChars);
+      if (fast !== undefined) {
+        return built('firings', line, firingRow(fast, ctx));
+      }
+      break;
+    }
+    case 'exposures': {
+      const fast = fastPath.exposures(row, maxChars);
+      if (fast !== undefined) {
+        return built('exposures', line, exposureRow(fast, ctx));
+      }
+      break;
+    }
+    case 'outcomes': {
+      const fast = fastPath.outcomes(row, maxChars);
+      if (fast !== undefined) {
+        return built('outcomes', line, outcomeRow(fast, ctx));
+      }
+      break;
+    }
+    case 'consent': {
+      const fast = fastPath.consent(row, maxChars);
+      if (fast !== undefined) {
+        return built('consent', line, consentRow(fast, ctx));
+      }
+      break;
+    }
+    case 'triggers':
+      break;
+  }
+  const schemas = schemasFor(maxChars);
   switch (stream) {
     case 'signals':
       return finish('signals', schemas.signals.safeParse(value), line, (d) => signalRow(d, ctx));

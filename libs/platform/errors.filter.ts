@@ -10,9 +10,13 @@ import type { Response } from 'express';
 import { GraphQLError } from 'graphql';
 import { Logger } from 'nestjs-pino';
 import { AuthErrorCode, AuthException } from '../auth/index.js';
+import { BiException } from '../bi/index.js';
+import { ReportsException } from '../reports/index.js';
 import { IngestErrorCode, IngestException, IngestLimitError } from '../ingest/index.js';
 import { MeasurementErrorCode, MeasurementException } from '../measurement/index.js';
 import { StorageErrorCode, StorageException } from '../storage/index.js';
+import { TriggersErrorCode, TriggersException } from '../triggers/index.js';
+import { RateLimitedException } from './rate-limit.exception.js';
 
 /** A failure as the outside world sees it. */
 export interface PublicError {
@@ -53,6 +57,14 @@ function measurementStatus(code: MeasurementErrorCode): number {
   }
 }
 
+function triggersStatus(code: TriggersErrorCode): number {
+  switch (code) {
+    case TriggersErrorCode.InvalidDefinition:
+    case TriggersErrorCode.NotReady:
+      return HttpStatus.BAD_REQUEST;
+  }
+}
+
 function storageStatus(code: StorageErrorCode): number {
   switch (code) {
     case StorageErrorCode.Unavailable:
@@ -61,6 +73,8 @@ function storageStatus(code: StorageErrorCode): number {
     case StorageErrorCode.MigrationFailed:
     case StorageErrorCode.InvalidRow:
       return HttpStatus.INTERNAL_SERVER_ERROR;
+    case StorageErrorCode.Timeout:
+      return HttpStatus.GATEWAY_TIMEOUT;
   }
 }
 
@@ -79,6 +93,28 @@ export function toPublicError(error: unknown): PublicError {
   }
   if (error instanceof MeasurementException) {
     return { status: measurementStatus(error.code), code: error.code, message: error.message };
+  }
+  if (error instanceof RateLimitedException) {
+    return {
+      status: HttpStatus.TOO_MANY_REQUESTS,
+      code: 'RATE_LIMITED',
+      message: error.message,
+      headers: { 'Retry-After': String(error.retryAfterSeconds) },
+    };
+  }
+  if (error instanceof StorageException && error.code === StorageErrorCode.Timeout) {
+    return {
+      status: storageStatus(error.code),
+      code: error.code,
+      message:
+        'the query ran past the time budget of a request (REQUEST_TIMEOUT_MS) and was stopped; narrow the period or the triggers',
+    };
+  }
+  if (error instanceof ReportsException || error instanceof BiException) {
+    return { status: error.getStatus(), code: error.code, message: error.message };
+  }
+  if (error instanceof TriggersException) {
+    return { status: triggersStatus(error.code), code: error.code, message: error.message };
   }
   if (error instanceof StorageException) {
     const status = storageStatus(error.code);
@@ -120,8 +156,12 @@ export class ErrorsFilter implements ExceptionFilter {
       this.logger.error({ err: error, code: mapped.code }, 'request failed');
     }
     if (host.getType<GqlContextType>() === 'graphql') {
+      // Apollo answers with the status and headers of `extensions.http` (e.g. 429 + Retry-After).
       return new GraphQLError(mapped.message, {
-        extensions: { code: mapped.code, http: { status: mapped.status } },
+        extensions: {
+          code: mapped.code,
+          http: { status: mapped.status, headers: new Map(Object.entries(mapped.headers ?? {})) },
+        },
       });
     }
     const response = host.switchToHttp().getResponse<Response>();

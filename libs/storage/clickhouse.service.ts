@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { AppConfig } from '../config/index.js';
 import { createClickHouseClient } from './clickhouse.js';
+import { currentQueryScope } from './query-scope.js';
 import { StorageErrorCode, StorageException } from './storage.errors.js';
 
 /** A parameterized, tagged query whose rows are parsed by a schema. */
@@ -15,6 +16,7 @@ export interface QuerySpec<T> {
   params?: Record<string, unknown>;
   row: z.ZodType<T>;
   settings?: ClickHouseSettings;
+  /** Cancels the query; the request's own deadline and cancellation apply as well. */
   signal?: AbortSignal;
 }
 
@@ -33,22 +35,77 @@ const connectionErrorCodes = new Set([
   'EPIPE',
 ]);
 
-/** Tells a connection problem (retry later) from a query the engine refused. */
+/**
+ * Engine error codes that say the store cannot take the work now (disk, memory, parts, network),
+ * not that the statement is wrong: the caller is told to retry and nothing counts as stored.
+ */
+const storeTroubleCodes = new Set([
+  '74', // CANNOT_READ_FROM_FILE_DESCRIPTOR
+  '75', // CANNOT_WRITE_TO_FILE_DESCRIPTOR
+  '76', // CANNOT_OPEN_FILE
+  '77', // CANNOT_CLOSE_FILE
+  '202', // TOO_MANY_SIMULTANEOUS_QUERIES
+  '209', // SOCKET_TIMEOUT
+  '210', // NETWORK_ERROR
+  '241', // MEMORY_LIMIT_EXCEEDED
+  '242', // TABLE_IS_READ_ONLY
+  '243', // NOT_ENOUGH_SPACE
+  '252', // TOO_MANY_PARTS
+  '425', // SYSTEM_ERROR
+]);
+
+/** Operating-system failures the engine reports as a generic exception (code 1001). */
+const storeTroubleText =
+  /filesystem error|Permission denied|Operation not permitted|No space left|Read-only file system/i;
+
+/** Engine codes of a query stopped for time: TIMEOUT_EXCEEDED, QUERY_WAS_CANCELLED. */
+const timeoutCodes = new Set(['159', '394']);
+
+/** Tells a connection or store problem (retry later) from a query the engine refused. */
 export function isUnavailable(error: unknown): boolean {
   if (error instanceof StorageException) {
     return error.code === StorageErrorCode.Unavailable;
   }
   const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && connectionErrorCodes.has(code);
+  if (typeof code === 'string' && (connectionErrorCodes.has(code) || storeTroubleCodes.has(code))) {
+    return true;
+  }
+  return error instanceof Error && storeTroubleText.test(error.message);
 }
 
-function wrap(error: unknown, tag: string): StorageException {
+/** True when the query was stopped for time or abandoned by its caller. */
+function isTimeout(error: unknown, signal: AbortSignal | undefined): boolean {
+  if (signal?.aborted === true) {
+    return true;
+  }
+  const code = (error as { code?: unknown } | null)?.code;
+  const name = error instanceof Error ? error.name : '';
+  return (
+    (typeof code === 'string' && timeoutCodes.has(code)) ||
+    name === 'ChdbTimeoutError' ||
+    name === 'ChdbAbortError' ||
+    name === 'AbortError'
+  );
+}
+
+function wrap(error: unknown, tag: string, signal?: AbortSignal): StorageException {
   if (error instanceof StorageException) {
     return error;
   }
   const message = error instanceof Error ? error.message : String(error);
-  const code = isUnavailable(error) ? StorageErrorCode.Unavailable : StorageErrorCode.QueryFailed;
+  const code = isTimeout(error, signal)
+    ? StorageErrorCode.Timeout
+    : isUnavailable(error)
+      ? StorageErrorCode.Unavailable
+      : StorageErrorCode.QueryFailed;
   return new StorageException(code, `ClickHouse ${tag}: ${message}`, { cause: error });
+}
+
+/** How a read is bounded: the signal that cancels it and the engine-side time limit. */
+interface ReadBounds {
+  signal: AbortSignal | undefined;
+  /** `max_execution_time` in seconds; 0 = none. */
+  maxExecutionSeconds: number;
 }
 
 /**
@@ -63,25 +120,83 @@ export class ClickHouseService implements OnApplicationShutdown {
     this.client = createClickHouseClient(config);
   }
 
-  private settingsFor(tag: string, extra?: ClickHouseSettings): ClickHouseSettings {
-    return { log_comment: tag, ...extra };
+  /**
+   * Every statement states its own time limit: the embedded engine applies settings with `SET`,
+   * which outlives the statement in its session, so a limit left unsaid would be inherited.
+   */
+  private settingsFor(
+    tag: string,
+    extra?: ClickHouseSettings,
+    maxExecutionSeconds = 0,
+  ): ClickHouseSettings {
+    return {
+      log_comment: tag,
+      max_execution_time: maxExecutionSeconds,
+      timeout_overflow_mode: 'throw',
+      ...extra,
+    };
+  }
+
+  /**
+   * The bounds of a read: the caller's signal and the current request's (see QueryScope), and a
+   * time limit the engine enforces itself, which is what stops an embedded query (chDB cannot
+   * interrupt a running statement; an abort only stops waiting for it).
+   */
+  private readBounds(signal: AbortSignal | undefined, tag: string): ReadBounds {
+    const scope = currentQueryScope();
+    const signals = [signal, scope?.signal].filter((s): s is AbortSignal => s !== undefined);
+    const combined = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+    if (combined?.aborted === true) {
+      throw new StorageException(
+        StorageErrorCode.Timeout,
+        `ClickHouse ${tag}: cancelled before it ran (${String(combined.reason)})`,
+      );
+    }
+    if (scope === undefined) {
+      return { signal: combined, maxExecutionSeconds: 0 };
+    }
+    const remainingMs = Math.max(1, scope.deadline - Date.now());
+    return { signal: combined, maxExecutionSeconds: Math.ceil(remainingMs) / 1000 };
+  }
+
+  /**
+   * A server keeps running a query whose HTTP request was dropped, so an abort also sends
+   * `KILL QUERY` for it. Best effort: when the kill cannot be sent, `max_execution_time` still
+   * stops the query at the deadline. The embedded engine has no query ids to kill.
+   */
+  private killOnAbort(signal: AbortSignal | undefined, queryId: string): () => void {
+    if (signal === undefined || this.config.embedded) {
+      return () => undefined;
+    }
+    const kill = () => {
+      this.command('storage.kill_query', 'KILL QUERY WHERE query_id = {queryId:String} ASYNC', {
+        queryId,
+      }).catch(() => undefined);
+    };
+    signal.addEventListener('abort', kill, { once: true });
+    return () => signal.removeEventListener('abort', kill);
   }
 
   /** Runs a SELECT and returns its rows parsed by `spec.row`. */
   async query<T>(spec: QuerySpec<T>): Promise<T[]> {
+    const bounds = this.readBounds(spec.signal, spec.tag);
+    const queryId = `${spec.tag}-${randomUUID()}`;
+    const stopKilling = this.killOnAbort(bounds.signal, queryId);
     let raw: unknown[];
     try {
       const result = await this.client.query({
         query: spec.sql,
         query_params: spec.params,
         format: 'JSONEachRow',
-        query_id: `${spec.tag}-${randomUUID()}`,
-        clickhouse_settings: this.settingsFor(spec.tag, spec.settings),
-        abort_signal: spec.signal,
+        query_id: queryId,
+        clickhouse_settings: this.settingsFor(spec.tag, spec.settings, bounds.maxExecutionSeconds),
+        abort_signal: bounds.signal,
       });
       raw = await result.json<unknown>();
     } catch (error) {
-      throw wrap(error, spec.tag);
+      throw wrap(error, spec.tag, bounds.signal);
+    } finally {
+      stopKilling();
     }
     const parsed = z.array(spec.row).safeParse(raw);
     if (!parsed.success) {
@@ -95,17 +210,22 @@ export class ClickHouseService implements OnApplicationShutdown {
 
   /** Runs a query and hands back ClickHouse's own output stream in `format` (CSV, Parquet, ...). */
   async stream(spec: Omit<QuerySpec<unknown>, 'row'> & { format: string }): Promise<Readable> {
+    const bounds = this.readBounds(spec.signal, spec.tag);
+    const queryId = `${spec.tag}-${randomUUID()}`;
+    const stopKilling = this.killOnAbort(bounds.signal, queryId);
     try {
       const result = await this.client.exec({
         query: `${spec.sql}\nFORMAT ${spec.format}`,
         query_params: spec.params,
-        query_id: `${spec.tag}-${randomUUID()}`,
-        clickhouse_settings: this.settingsFor(spec.tag, spec.settings),
-        abort_signal: spec.signal,
+        query_id: queryId,
+        clickhouse_settings: this.settingsFor(spec.tag, spec.settings, bounds.maxExecutionSeconds),
+        abort_signal: bounds.signal,
       });
+      result.stream.once('close', stopKilling);
       return result.stream;
     } catch (error) {
-      throw wrap(error, spec.tag);
+      stopKilling();
+      throw wrap(error, spec.tag, bounds.signal);
     }
   }
 

@@ -68,13 +68,13 @@ describe('migrator on the embedded engine', () => {
     expect(second.alreadyApplied).toBe(loadMigrations().length);
   });
 
-  it('parses every cluster statement with the engine (EXPLAIN SYNTAX)', async () => {
+  it('parses every cluster statement with the engine (EXPLAIN AST)', async () => {
     for (const { statements } of planStatements(loadMigrations(), 'causeway')) {
       for (const statement of statements) {
         await expect(
           store.clickhouse.query({
             tag: 'test.explain',
-            sql: `EXPLAIN SYNTAX ${statement}`,
+            sql: `EXPLAIN AST ${statement}`,
             row: z.unknown(),
           }),
         ).resolves.toBeDefined();

@@ -4,6 +4,8 @@ export enum StorageErrorCode {
   QueryFailed = 'STORAGE_QUERY_FAILED',
   MigrationFailed = 'STORAGE_MIGRATION_FAILED',
   InvalidRow = 'STORAGE_INVALID_ROW',
+  /** The query ran past its deadline (or its caller left) and the engine was told to stop it. */
+  Timeout = 'STORAGE_TIMEOUT',
 }
 
 export class StorageException extends Error {

@@ -1,14 +1,9 @@
-import { Args, Query, Resolver, registerEnumType } from '@nestjs/graphql';
+import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../auth/index.js';
+import { TriggerStatus } from './dto/trigger-status.enum.js';
+import { TriggerInput } from './dto/trigger.input.js';
 import { Trigger } from './models/trigger.model.js';
 import { TriggersService } from './triggers.service.js';
-
-export enum TriggerStatus {
-  DRAFT = 'draft',
-  LIVE = 'live',
-  PAUSED = 'paused',
-}
-registerEnumType(TriggerStatus, { name: 'TriggerStatus', description: 'Lifecycle of a trigger.' });
 
 @Resolver(() => Trigger)
 export class TriggersResolver {
@@ -16,13 +11,43 @@ export class TriggersResolver {
 
   @Query(() => [Trigger], {
     description:
-      "The tenant's triggers (newest version each) with readiness: which of the six definitions each lacks.",
+      "The tenant's triggers (newest version each) with readiness: which of the six definitions each lacks (READ scope).",
   })
   @RequireScope(Scope.READ)
   triggers(
     @CurrentPrincipal() principal: Principal,
-    @Args('status', { type: () => TriggerStatus, nullable: true }) status?: TriggerStatus,
+    @Args('status', {
+      type: () => TriggerStatus,
+      nullable: true,
+      description: 'Only triggers of this status (default: all).',
+    })
+    status?: TriggerStatus | null,
   ): Promise<Trigger[]> {
     return this.service.list(principal.tenantId, status ?? undefined);
+  }
+
+  @Query(() => [Trigger], {
+    description:
+      'Every stored version of one trigger, newest first, each with its readiness (READ scope). A firing is measured against the version it names (trigger_version), the newest when it names none.',
+  })
+  @RequireScope(Scope.READ)
+  triggerVersions(
+    @CurrentPrincipal() principal: Principal,
+    @Args('triggerId', { type: () => ID, description: 'The trigger.' }) triggerId: string,
+  ): Promise<Trigger[]> {
+    return this.service.versions(principal.tenantId, triggerId);
+  }
+
+  @Mutation(() => Trigger, {
+    description:
+      "Stores a new version of a trigger definition and answers it with its readiness (INGEST scope, as for POST /v1/ingest/triggers). The version is the input's, else one more than the highest stored. A draft may lack any of the six definitions; status LIVE is refused, naming what is missing, until the trigger is ready.",
+  })
+  @RequireScope(Scope.INGEST)
+  defineTrigger(
+    @CurrentPrincipal() principal: Principal,
+    @Args('input', { type: () => TriggerInput, description: 'The whole definition.' })
+    input: TriggerInput,
+  ): Promise<Trigger> {
+    return this.service.define(principal.tenantId, input);
   }
 }

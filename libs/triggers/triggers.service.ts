@@ -1,9 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { missingDefinitions } from './readiness.js';
-import { TriggersRepository, type TriggerRow } from './triggers.repository.js';
+import { AppConfig } from '../config/index.js';
+import type { TriggerInput } from './dto/trigger.input.js';
 import type { Trigger } from './models/trigger.model.js';
+import { missingDefinitions } from './readiness.js';
+import { toStoredDefinition } from './trigger-definition.js';
+import { TriggersRepository, type TriggerRow } from './triggers.repository.js';
 
-function toTrigger(row: TriggerRow): Trigger {
+/** The API shape of a stored definition, with its readiness. */
+export function toTrigger(row: TriggerRow): Trigger {
   const missing = missingDefinitions(row);
   return {
     triggerId: row.trigger_id,
@@ -16,7 +20,11 @@ function toTrigger(row: TriggerRow): Trigger {
     windowMs: row.window_ms,
     successTypes: row.success_types,
     conversionWindowMs: row.conversion_window_ms,
+    guardrailTypes: row.guardrail_types,
     holdoutPct: row.holdout_pct,
+    frequencyCapMax: row.frequency_cap_max,
+    frequencyCapPerMs: row.frequency_cap_per_ms,
+    convertedLookbackMs: row.suppression_converted_lookback_ms,
     consentPurpose: row.consent_purpose,
     status: row.status,
     ready: missing.length === 0,
@@ -26,11 +34,62 @@ function toTrigger(row: TriggerRow): Trigger {
 
 @Injectable()
 export class TriggersService {
-  constructor(private readonly repository: TriggersRepository) {}
+  /** Per tenant and trigger, the tail of the definitions being written (see define). */
+  private readonly writing = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly repository: TriggersRepository,
+    private readonly config: AppConfig,
+  ) {}
 
   /** The tenant's triggers (newest version each), optionally of one status, with readiness. */
   async list(tenantId: string, status?: string): Promise<Trigger[]> {
     const rows = await this.repository.latest(tenantId);
     return rows.filter((r) => status === undefined || r.status === status).map(toTrigger);
+  }
+
+  /** Every stored version of a trigger, newest first, each with its readiness. */
+  async versions(tenantId: string, triggerId: string): Promise<Trigger[]> {
+    return (await this.repository.versions(tenantId, triggerId)).map(toTrigger);
+  }
+
+  /**
+   * Stores a new version of a trigger definition and answers it with its readiness. The version
+   * is the input's, else one more than the highest stored. A draft may lack any definition; `live`
+   * is refused (nothing stored) until all six are present. Definitions of one trigger are
+   * written one after the other in this process, so two calls never pick the same version here.
+   */
+  define(tenantId: string, input: TriggerInput): Promise<Trigger> {
+    const key = JSON.stringify([tenantId, input.triggerId]);
+    const previous = this.writing.get(key) ?? Promise.resolve();
+    const next = previous.then(
+      () => this.write(tenantId, input),
+      () => this.write(tenantId, input),
+    );
+    const tail = next.catch(() => undefined);
+    this.writing.set(key, tail);
+    void tail.then(() => {
+      if (this.writing.get(key) === tail) {
+        this.writing.delete(key);
+      }
+    });
+    return next;
+  }
+
+  private async write(tenantId: string, input: TriggerInput): Promise<Trigger> {
+    const version =
+      input.version ?? (await this.repository.highestVersion(tenantId, input.triggerId)) + 1;
+    const env = this.config.env;
+    const stored = toStoredDefinition(input, version, {
+      tenantId,
+      receivedAt: Date.now(),
+      limits: {
+        maxRows: env.INGEST_MAX_ROWS,
+        maxFieldChars: env.INGEST_MAX_FIELD_CHARS,
+        maxBodyBytes: env.INGEST_MAX_BODY_BYTES,
+      },
+    });
+    await this.repository.insert(stored.row);
+    return toTrigger(stored.definition);
   }
 }

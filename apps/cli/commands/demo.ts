@@ -1,7 +1,7 @@
 import { ApiKeysService, generateKey, Scope } from '../../../libs/auth/index.js';
 import { CausewayClient } from '../../../libs/client/index.js';
 import type { AppConfig } from '../../../libs/config/index.js';
-import { generateProgram, serializeProgram } from '../../../libs/demo/index.js';
+import { generateProgram, programPeriod, serializeProgram } from '../../../libs/demo/index.js';
 import { ClickHouseService } from '../../../libs/storage/index.js';
 import { z } from 'zod';
 import { createApiApp, listen } from '../../api/bootstrap.js';
@@ -61,11 +61,17 @@ export async function demoCommand(
   say(`GraphQL:   ${url}/graphql`);
   say(`Tenant:    ${DEMO_TENANT}`);
   say(`Demo key:  ${key}`);
+  const period = programPeriod({ persons: options.persons });
+  const report = `${url}/reports/lift?from=${period.from.toISOString()}&to=${period.to.toISOString()}`;
+  say(`Report:    ${report}  (also /reports/lift.pdf; send the key, see below)`);
   say('');
   say(
     `Try: curl -s ${url}/graphql -H 'authorization: Bearer ${key}' -H 'content-type: application/json' \\`,
   );
   say(`       -d '{"query":"{ triggers { triggerId name channel ready } }"}'`);
+  say(
+    `     curl -s '${report}' -H 'authorization: Bearer ${key}' -o lift-report.html  # then open the file`,
+  );
   if (!options.serve) {
     await app.close();
   }

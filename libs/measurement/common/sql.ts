@@ -21,3 +21,10 @@ export const TRIGGER_DEFINITIONS_CTE = `
 
 /** Filter on a firings row by the optional trigger list. */
 export const TRIGGER_FILTER = `(empty({triggerIds:Array(String)}) OR has({triggerIds:Array(String)}, trigger_id))`;
+
+/**
+ * Settings of a query with `name AS MATERIALIZED (...)` steps: the engine computes such a step once
+ * and reads the result wherever it is referenced, where a plain CTE is inlined and computed again
+ * at each reference (ClickHouse 26). Same rows either way; it matters when the step scans millions.
+ */
+export const MATERIALIZED_CTE_SETTINGS = { enable_materialized_cte: 1 } as const;

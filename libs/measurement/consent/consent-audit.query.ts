@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ClickHouseService } from '../../storage/index.js';
 import type { Period } from '../common/period.js';
-import { TRIGGER_DEFINITIONS_CTE } from '../common/sql.js';
+import { MATERIALIZED_CTE_SETTINGS, TRIGGER_DEFINITIONS_CTE } from '../common/sql.js';
 
 const quantiles = z.array(z.number().nullable());
 
@@ -49,8 +49,8 @@ WITH
     -- triggers that need consent, and for which purpose
     SELECT trigger_id, consent_purpose AS purpose FROM defs WHERE consent_purpose != ''
   ),
-  subjects AS (
-    -- sent treatment firings of those triggers decided in the period
+  subjects AS MATERIALIZED (
+    -- sent treatment firings of those triggers decided in the period (read twice: computed once)
     SELECT f.trigger_id AS trigger_id, f.person_key AS person_key,
            cityHash64(f.person_key, p.purpose) AS person_purpose, f.t_ms AS t_ms
     FROM (
@@ -73,8 +73,9 @@ WITH
       AND person_key IN (SELECT person_key FROM subjects)
     GROUP BY person_purpose, at_ms
   ),
-  states AS (
-    -- the state at each decision: the latest change at or before decided_at (ASOF <=)
+  states AS MATERIALIZED (
+    -- the state at each decision: the latest change at or before decided_at (ASOF <=); read
+    -- twice, computed once
     SELECT s.trigger_id AS trigger_id,
            c.found = 1 AND c.granted AS compliant,
            c.found = 1 AND NOT c.granted AS revoked,
@@ -125,7 +126,7 @@ export function queryConsentTriggers(
     sql: CONSENT_TRIGGERS_SQL,
     params: { tenantId: params.tenantId, ...params.period.params },
     row: consentTriggerRow,
-    settings: { join_use_nulls: 0 },
+    settings: { join_use_nulls: 0, ...MATERIALIZED_CTE_SETTINGS },
   });
 }
 

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import type { ClickHouseService } from '../../storage/index.js';
-import { TRIGGER_DEFINITIONS_CTE, TRIGGER_FILTER } from '../common/sql.js';
+import {
+  MATERIALIZED_CTE_SETTINGS,
+  TRIGGER_DEFINITIONS_CTE,
+  TRIGGER_FILTER,
+} from '../common/sql.js';
 
 /**
  * Signal-to-action latency per trigger (DESIGN section 3, "Latency"), optionally split by the
@@ -29,8 +33,10 @@ import { TRIGGER_DEFINITIONS_CTE, TRIGGER_FILTER } from '../common/sql.js';
 export const TRIGGER_LATENCY_SQL = `
 WITH
   ${TRIGGER_DEFINITIONS_CTE.trim()},
-  sent AS (
-    -- sent treatment firings decided in [from, to); FINAL keeps one row per firing_id
+  sent AS MATERIALIZED (
+    -- sent treatment firings decided in [from, to); FINAL keeps one row per firing_id. Read by
+    -- three steps below: MATERIALIZED scans firings once instead of once per reference (10M
+    -- firings: 10-17 s before, 5-6 s after, same rows)
     SELECT firing_id, trigger_id, decided_at, signal_at, signal_event_id, channel
     FROM firings FINAL
     WHERE tenant_id = {tenantId:String}
@@ -175,5 +181,6 @@ export function queryTriggerLatency(
     sql: TRIGGER_LATENCY_SQL,
     params: triggerLatencyParams.parse(params),
     row: triggerLatencyRow,
+    settings: MATERIALIZED_CTE_SETTINGS,
   });
 }

@@ -64,18 +64,20 @@ export const ASSIGNMENT_CTES = `
     LEFT JOIN defs AS d ON d.trigger_id = a.trigger_id
   ),
   reach AS (
-    -- the longest conversion window, to bound the outcome scan
-    SELECT max(c_ms) AS c_max FROM scoped
+    -- the longest conversion window any assignment can have (a defined trigger's, or the 7-day
+    -- default), to bound the outcome scan; taken from the definitions, not from the assignments,
+    -- which the engine would otherwise aggregate again for this step alone
+    SELECT greatest(max(toInt64(conversion_window_ms)), 604800000) AS c_max FROM defs
   ),
   person_outcomes AS (
-    -- outcomes of assigned persons that any window or pre-period can reach
+    -- outcomes that any window or pre-period can reach; the joins below keep those of assigned
+    -- persons (an IN list of them would aggregate the assignments a second time)
     SELECT person_key, type, toUnixTimestamp64Milli(occurred_at) AS at,
            toFloat64(ifNull(value, 0)) AS amount, order_id
     FROM outcomes FINAL
     WHERE tenant_id = {tenantId:String}
-      AND toUnixTimestamp64Milli(occurred_at) >= toUnixTimestamp64Milli({from:DateTime64(3, 'UTC')}) - (SELECT c_max FROM reach)
-      AND toUnixTimestamp64Milli(occurred_at) <= toUnixTimestamp64Milli({to:DateTime64(3, 'UTC')}) + (SELECT c_max FROM reach)
-      AND person_key IN (SELECT person_key FROM assignments)
+      AND occurred_at >= {from:DateTime64(3, 'UTC')} - toIntervalMillisecond((SELECT c_max FROM reach))
+      AND occurred_at <= {to:DateTime64(3, 'UTC')} + toIntervalMillisecond((SELECT c_max FROM reach))
   ),
 `;
 
@@ -90,17 +92,26 @@ export const ASSIGNMENT_CTES = `
 export const LIFT_SQL = `
 WITH
 ${ASSIGNMENT_CTES}
+  outcome_arrays AS (
+    -- each person's reachable outcomes as one array: joined to the assignments, one row per
+    -- assignment comes out, where joining outcome rows would multiply them and need a regrouping
+    SELECT person_key, groupArray((type, at, amount)) AS outs
+    FROM person_outcomes
+    GROUP BY person_key
+  ),
   per_person AS (
     -- one row per assignment: converted, revenue, and the pre-period covariates
     SELECT s.trigger_id AS trigger_id, s.first_arm AS arm, s.first_variant AS variant,
            s.is_contaminated AS is_contaminated,
-           countIf(has(s.measured_types, o.type) AND o.at > s.t0 AND o.at <= s.t0 + s.c_ms) > 0 AS person_converted,
-           sumIf(o.amount, has(s.measured_types, o.type) AND o.at > s.t0 AND o.at <= s.t0 + s.c_ms) AS person_revenue,
-           toFloat64(countIf(has(s.measured_types, o.type) AND o.at >= s.t0 - s.c_ms AND o.at < s.t0)) AS person_pre_conversions,
-           sumIf(o.amount, has(s.measured_types, o.type) AND o.at >= s.t0 - s.c_ms AND o.at < s.t0) AS person_pre_revenue
+           arrayFilter(o -> has(s.measured_types, o.1), o.outs) AS measured,
+           arrayFilter(o -> o.2 > s.t0 AND o.2 <= s.t0 + s.c_ms, measured) AS post,
+           arrayFilter(o -> o.2 >= s.t0 - s.c_ms AND o.2 < s.t0, measured) AS pre,
+           notEmpty(post) AS person_converted,
+           arraySum(o -> o.3, post) AS person_revenue,
+           toFloat64(length(pre)) AS person_pre_conversions,
+           arraySum(o -> o.3, pre) AS person_pre_revenue
     FROM scoped AS s
-    LEFT JOIN person_outcomes AS o ON o.person_key = s.person_key
-    GROUP BY s.trigger_id, s.person_key, s.first_arm, s.first_variant, s.is_contaminated
+    LEFT JOIN outcome_arrays AS o ON o.person_key = s.person_key
   ),
   sums AS (
     -- sufficient statistics per trigger, arm and variant; contaminated persons only counted

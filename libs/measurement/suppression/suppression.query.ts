@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import type { ClickHouseService } from '../../storage/index.js';
 import type { Period } from '../common/period.js';
-import { TRIGGER_DEFINITIONS_CTE, TRIGGER_FILTER } from '../common/sql.js';
+import {
+  MATERIALIZED_CTE_SETTINGS,
+  TRIGGER_DEFINITIONS_CTE,
+  TRIGGER_FILTER,
+} from '../common/sql.js';
 import { CAP_BREACHES_CTE } from './cap-breaches.sql.js';
 
 /** Counts of one trigger. */
@@ -44,8 +48,9 @@ export const SUPPRESSION_SQL = `
 WITH
   ${TRIGGER_DEFINITIONS_CTE},
   ${CAP_BREACHES_CTE},
-  period_firings AS (
-    -- every firing decided in the period, sent or skipped, of the selected triggers
+  period_firings AS MATERIALIZED (
+    -- every firing decided in the period, sent or skipped, of the selected triggers; this and
+    -- the next two steps are read several times, so each is computed once (MATERIALIZED)
     SELECT firing_id, trigger_id, person_key, channel,
            arm = 'treatment' AND skip_reason = '' AS sent,
            toUnixTimestamp64Milli(decided_at) AS t_ms,
@@ -55,7 +60,7 @@ WITH
       AND decided_at >= {from:DateTime64(3, 'UTC')} AND decided_at < {to:DateTime64(3, 'UTC')}
       AND ${TRIGGER_FILTER}
   ),
-  subjects AS (
+  subjects AS MATERIALIZED (
     -- the sent treatment firings, with their trigger's converted lookback (0 without a definition);
     -- person_trigger (a hash of person × trigger) is the one numeric key the ASOF joins match on
     SELECT p.firing_id AS firing_id, p.trigger_id AS trigger_id,
@@ -66,7 +71,7 @@ WITH
     LEFT JOIN defs AS d ON d.trigger_id = p.trigger_id
     WHERE p.sent
   ),
-  successes AS (
+  successes AS MATERIALIZED (
     -- the subjects' persons' outcomes, once per trigger whose success types name their type
     SELECT cityHash64(o.person_key, t.trigger_id) AS person_trigger, o.at_ms AS at_ms
     FROM (
@@ -150,6 +155,6 @@ export function querySuppression(
     sql: SUPPRESSION_SQL,
     params: { tenantId: params.tenantId, ...params.period.params, triggerIds: params.triggerIds },
     row: suppressionRow,
-    settings: { join_use_nulls: 0 },
+    settings: { join_use_nulls: 0, ...MATERIALIZED_CTE_SETTINGS },
   });
 }

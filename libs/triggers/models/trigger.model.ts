@@ -1,6 +1,6 @@
 import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
 
-@ObjectType({ description: 'A trigger definition (its newest version) with its readiness.' })
+@ObjectType({ description: 'One version of a trigger definition with its readiness.' })
 export class Trigger {
   @Field(() => ID, { description: 'Stable id of the trigger.' })
   triggerId!: string;
@@ -35,8 +35,27 @@ export class Trigger {
   @Field(() => Float, { description: 'Conversion window C in ms (default 7 days).' })
   conversionWindowMs!: number;
 
+  @Field(() => [String], { description: 'Outcome types watched as harm.' })
+  guardrailTypes!: string[];
+
   @Field(() => Float, { nullable: true, description: 'Declared holdout share, 0-1.' })
   holdoutPct!: number | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Frequency cap: most sends per person per frequencyCapPerMs; null when none.',
+  })
+  frequencyCapMax!: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Period of the frequency cap in ms.' })
+  frequencyCapPerMs!: number | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'Suppression lookback in ms: no sends to persons with a success this recently; null when undefined.',
+  })
+  convertedLookbackMs!: number | null;
 
   @Field({ description: 'Consent purpose it needs, "" when none.' })
   consentPurpose!: string;

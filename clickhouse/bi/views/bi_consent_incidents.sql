@@ -1,0 +1,1 @@
+../../migrations/0014_create_bi_consent_incidents.sql

@@ -1,0 +1,1 @@
+../../migrations/0013_create_bi_guardrails.sql

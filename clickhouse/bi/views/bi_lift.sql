@@ -1,0 +1,1 @@
+../../migrations/0012_create_bi_lift.sql

@@ -1,0 +1,1 @@
+../../migrations/0015_create_bi_suppression_incidents.sql

@@ -1,0 +1,1 @@
+../../migrations/0011_create_bi_trigger_daily.sql

@@ -1,0 +1,132 @@
+// The benchmark's engine process. An embedded store belongs to one process (libchdb binds one data
+// directory per process), so the work that opens a store directly (building the measured store,
+// the hand-written SQL baselines, the hand-written loader) runs here, in a child of `causeway
+// bench`, while the API runs in another child on the same store at another time. The parent sends
+// one task over IPC and gets one answer back.
+import 'reflect-metadata';
+import { rmSync } from 'node:fs';
+import { z } from 'zod';
+import { loadConfig } from '../config/index.js';
+import { MATERIALIZED_CTE_SETTINGS } from '../measurement/index.js';
+import { ClickHouseService, Migrator } from '../storage/index.js';
+import { handLoad } from './hand-loader.js';
+import { ingestBatches } from './ingest-sample.js';
+import { MEASURES } from './measures.js';
+import type { BenchPlan } from './plan.js';
+import { buildStore, readMarker, resetStoreDir, type StoreMarker } from './store.js';
+import { median } from './timing.js';
+
+export type EngineTask =
+  | { task: 'store'; plan: BenchPlan; period: { from: string; to: string } }
+  | { task: 'hand-load'; plan: BenchPlan; dataDir: string };
+
+export interface BaselineTiming {
+  name: string;
+  medianMs: number;
+  runsMs: number[];
+  rows: number;
+}
+
+export type EngineAnswer =
+  | {
+      task: 'store';
+      marker: StoreMarker;
+      reused: boolean;
+      engineVersion: string;
+      baselines: BaselineTiming[];
+    }
+  | { task: 'hand-load'; rowsPerSecond: number; rows: number };
+
+function say(line: string): void {
+  process.stderr.write(`bench: ${line}\n`);
+}
+
+function open(dataDir: string): ClickHouseService {
+  return new ClickHouseService(loadConfig({ CAUSEWAY_DATA_DIR: dataDir, LOG_LEVEL: 'silent' }));
+}
+
+async function storeTask(
+  plan: BenchPlan,
+  period: { from: string; to: string },
+): Promise<EngineAnswer> {
+  let marker = readMarker(plan);
+  const reused = marker !== undefined;
+  if (marker === undefined) {
+    resetStoreDir(plan);
+  }
+  const clickhouse = open(plan.storeDir);
+  try {
+    await new Migrator(clickhouse).run();
+    if (marker === undefined) {
+      say(`building the store in ${plan.storeDir} (${plan.persons.toLocaleString('en')} persons)`);
+      marker = await buildStore(plan, clickhouse, say);
+      say(`store built in ${marker.buildSeconds} s`);
+    } else {
+      say(`reusing the store in ${plan.storeDir} (built ${marker.builtAt})`);
+    }
+    const version = await clickhouse.query({
+      tag: 'bench.version',
+      sql: 'SELECT version() AS v',
+      row: z.object({ v: z.string() }),
+    });
+    const baselines: BaselineTiming[] = [];
+    for (const measure of MEASURES) {
+      const runsMs: number[] = [];
+      let rows = 0;
+      for (let run = 0; run < plan.repeats; run++) {
+        const started = performance.now();
+        rows = 0;
+        for (const statement of measure.baseline(period)) {
+          const result = await clickhouse.query({
+            tag: 'bench.baseline',
+            sql: statement.sql,
+            params: statement.params,
+            row: z.record(z.string(), z.unknown()),
+            settings: { join_use_nulls: 0, ...MATERIALIZED_CTE_SETTINGS },
+          });
+          rows += result.length;
+        }
+        runsMs.push(performance.now() - started);
+      }
+      baselines.push({ name: measure.name, medianMs: median(runsMs), runsMs, rows });
+      say(`baseline ${measure.name}: ${median(runsMs).toFixed(0)} ms`);
+    }
+    return { task: 'store', marker, reused, engineVersion: version[0]?.v ?? '?', baselines };
+  } finally {
+    await clickhouse.onApplicationShutdown();
+  }
+}
+
+async function handLoadTask(plan: BenchPlan, dataDir: string): Promise<EngineAnswer> {
+  rmSync(dataDir, { recursive: true, force: true });
+  const batches = ingestBatches(plan);
+  const clickhouse = open(dataDir);
+  try {
+    await new Migrator(clickhouse).run();
+    const rows = batches.reduce((sum, b) => sum + b.lines, 0);
+    const rowsPerSecond = await handLoad(clickhouse.client, batches);
+    return { task: 'hand-load', rowsPerSecond, rows };
+  } finally {
+    await clickhouse.onApplicationShutdown();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function run(task: EngineTask): Promise<EngineAnswer> {
+  switch (task.task) {
+    case 'store':
+      return storeTask(task.plan, task.period);
+    case 'hand-load':
+      return handLoadTask(task.plan, task.dataDir);
+  }
+}
+
+process.once('message', (message: EngineTask) => {
+  run(message).then(
+    (answer) => process.send?.({ ok: true, answer }, () => process.exit(0)),
+    (error: unknown) => {
+      const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      process.send?.({ ok: false, error: text }, () => process.exit(1));
+    },
+  );
+});

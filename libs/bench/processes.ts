@@ -1,0 +1,160 @@
+import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { projectRoot } from '../storage/index.js';
+import type { EngineAnswer, EngineTask } from './engine.main.js';
+
+/** A free TCP port on loopback. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(check: () => Promise<boolean>, what: string, child: ChildProcess) {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`${what} exited with ${child.exitCode}`);
+    }
+    if (await check().catch(() => false)) {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${what} did not become ready in 120 s`);
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) {
+    return;
+  }
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/** Resident memory of a process from /proc: now (VmRSS) and its peak so far (VmHWM), in bytes. */
+export function residentMemory(pid: number): { rss: number; peak: number } | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kib = (field: string) =>
+      Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
+    return { rss: kib('VmRSS') * 1024, peak: kib('VmHWM') * 1024 };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The API as a child process (the built app as production runs it) on one store. */
+export interface ApiChild {
+  url: string;
+  pid: number;
+  /** Highest resident memory seen (VmHWM, else the highest VmRSS sampled), in bytes. */
+  peakRss(): number;
+  stop(): Promise<void>;
+}
+
+export const BENCH_ADMIN_KEY = 'bench-admin-key-0123456789abcdef';
+
+export async function startApi(
+  dataDir: string,
+  baseEnv: NodeJS.ProcessEnv,
+  extra: Record<string, string> = {},
+): Promise<ApiChild> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [`${projectRoot()}/dist/apps/api/main.js`], {
+    cwd: projectRoot(),
+    env: {
+      ...baseEnv,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      CAUSEWAY_DATA_DIR: dataDir,
+      CAUSEWAY_ADMIN_KEY: BENCH_ADMIN_KEY,
+      ...extra,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const pid = child.pid;
+  if (pid === undefined) {
+    throw new Error('the API process did not start');
+  }
+  let sampled = 0;
+  const sampler = setInterval(() => {
+    sampled = Math.max(sampled, residentMemory(pid)?.rss ?? 0);
+  }, 50);
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitFor(async () => (await fetch(`${url}/healthz`)).ok, 'the API', child);
+  } catch (error) {
+    clearInterval(sampler);
+    await stopChild(child);
+    throw error;
+  }
+  return {
+    url,
+    pid,
+    peakRss: () => Math.max(sampled, residentMemory(pid)?.peak ?? 0),
+    async stop() {
+      clearInterval(sampler);
+      await stopChild(child);
+    },
+  };
+}
+
+/** Runs one task in the engine process and answers its result. */
+export function runEngine(task: EngineTask, baseEnv: NodeJS.ProcessEnv): Promise<EngineAnswer> {
+  const entry = fileURLToPath(new URL('./engine.main.js', import.meta.url));
+  const child = fork(entry, [], { cwd: projectRoot(), env: baseEnv, stdio: 'inherit' });
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    child.once('message', (message: { ok: boolean; answer?: EngineAnswer; error?: string }) => {
+      answered = true;
+      if (message.ok && message.answer !== undefined) {
+        resolve(message.answer);
+      } else {
+        reject(new Error(`bench engine: ${message.error ?? 'no answer'}`));
+      }
+    });
+    child.once('exit', (code) => {
+      if (!answered) {
+        reject(new Error(`bench engine exited with ${code} before answering`));
+      }
+    });
+    child.send(task);
+  });
+}
+
+/** A redis-server of our own, or undefined when none is installed. */
+export interface RedisChild {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startRedis(): Promise<RedisChild | undefined> {
+  try {
+    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
+  } catch {
+    return undefined;
+  }
+  const port = await freePort();
+  let log = '';
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--save', '', '--appendonly', 'no', '--bind', '127.0.0.1'],
+    { stdio: ['ignore', 'pipe', 'ignore'] },
+  );
+  child.stdout?.on('data', (d: Buffer) => (log += d.toString()));
+  await waitFor(() => Promise.resolve(log.includes('Ready to accept connections')), 'redis', child);
+  return { url: `redis://127.0.0.1:${port}`, stop: () => stopChild(child) };
+}

@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { z } from 'zod';
+import { generateProgram } from '../demo/index.js';
+import { seedRows } from '../measurement/index.js';
+import { fixtureMeasures } from '../reports/index.js';
+import { openTemporaryStore, type TemporaryStore } from '../storage/index.js';
+import {
+  EXPORT_DATASET_NAMES,
+  EXPORT_FORMATS,
+  exportSql,
+  isExportDataset,
+  isExportFormat,
+} from './datasets.js';
+
+const PERIOD = { from: '2026-10-01 00:00:00.000', to: '2026-10-31 00:00:00.000' };
+
+describe('export datasets on the engine', () => {
+  let store: TemporaryStore;
+
+  beforeAll(async () => {
+    store = await openTemporaryStore();
+    const program = generateProgram({ seed: 11, persons: 300 });
+    await seedRows(store.clickhouse, 'a', program.rows);
+    await seedRows(store.clickhouse, 'b', {
+      triggers: program.rows.triggers,
+      firings: program.rows.firings.slice(0, 50),
+    });
+    const measures = fixtureMeasures();
+    await store.clickhouse.insert({
+      table: 'report_snapshots',
+      tag: 'test.snapshot',
+      rows: [
+        {
+          tenant_id: 'a',
+          snapshot_id: 'rs_fixture',
+          kind: 'on_demand',
+          period_from: PERIOD.from,
+          period_to: PERIOD.to,
+          created_at: '2026-11-02 09:30:00.000',
+          measures: JSON.stringify(measures),
+          html: '<!DOCTYPE html>',
+        },
+      ],
+    });
+  });
+  afterAll(async () => {
+    await store.dispose();
+  });
+
+  const rows = (dataset: (typeof EXPORT_DATASET_NAMES)[number], tenantId: string) =>
+    store.clickhouse.query({
+      tag: 'test.export',
+      sql: exportSql(dataset),
+      params: { tenantId, ...PERIOD },
+      row: z.record(z.string(), z.unknown()),
+    });
+
+  it('runs every dataset for one tenant, without the tenant column', async () => {
+    for (const dataset of EXPORT_DATASET_NAMES) {
+      const a = await rows(dataset, 'a');
+      expect([dataset, a.length > 0]).toEqual([dataset, true]);
+      expect(Object.keys(a[0] ?? {})).not.toContain('tenant_id');
+    }
+    // tenant b has firings only: its rows are its own, and fewer
+    const daily = await rows('trigger_daily', 'b');
+    expect(daily.reduce((n, r) => n + Number(r.firings), 0)).toBe(50);
+    expect(await rows('lift', 'b')).toEqual([]);
+  });
+
+  it('reads lift and guardrails out of the snapshot measures, field by field', async () => {
+    const measures = fixtureMeasures();
+    const lift = await rows('lift', 'a');
+    expect(lift.map((r) => r.trigger_id)).toEqual(measures.lift.map((l) => l.triggerId).sort());
+    const works = measures.lift.find((l) => l.triggerId === 'works')!;
+    expect(lift.find((r) => r.trigger_id === 'works')).toMatchObject({
+      snapshot_id: 'rs_fixture',
+      trigger_name: 'Cart <recovery> & "friends"',
+      channel: 'email',
+      treatment_persons: works.treatment.persons,
+      holdout_conversions: works.holdout.conversions,
+      absolute_lift: works.absoluteLift?.estimate,
+      relative_lift_high: works.relativeLift?.high,
+      q_value: works.qValue,
+      incremental_revenue_low: works.incrementalRevenue?.low,
+      srm_flagged: false,
+      too_little_data: 0,
+      verdict: works.verdict,
+    });
+    expect(lift.find((r) => r.trigger_id === 'srm')).toMatchObject({ srm_flagged: true });
+    expect(lift.find((r) => r.trigger_id === 'thin')).toMatchObject({ too_little_data: 1 });
+    const guardrails = await rows('guardrails', 'a');
+    expect(guardrails.map((r) => [r.trigger_id, r.outcome_class, r.absolute_lift])).toEqual([
+      ['harms', 'overwhelm', 0.03],
+      ['harms', 'regret', null],
+      ['works', 'overwhelm', 0.001],
+    ]);
+  });
+
+  it('streams each format as ClickHouse writes it', async () => {
+    for (const [name, format] of Object.entries(EXPORT_FORMATS)) {
+      const stream = await store.clickhouse.stream({
+        tag: 'test.export_stream',
+        sql: exportSql('trigger_daily'),
+        params: { tenantId: 'a', ...PERIOD },
+        format: format.clickhouse,
+      });
+      const chunks: Buffer[] = [];
+      for await (const chunk of stream) {
+        chunks.push(chunk as Buffer);
+      }
+      const body = Buffer.concat(chunks);
+      const head = body.subarray(0, 6).toString('latin1');
+      expect([name, head]).toEqual([
+        name,
+        name === 'parquet' ? expect.stringMatching(/^PAR1/) : name === 'csv' ? '"date"' : '{"date',
+      ]);
+    }
+  });
+
+  it('takes dataset and format names from its allowlist only', () => {
+    expect(isExportDataset('lift')).toBe(true);
+    expect(isExportDataset('api_keys')).toBe(false);
+    expect(isExportDataset('toString')).toBe(false);
+    expect(isExportFormat('parquet')).toBe(true);
+    expect(isExportFormat('TabSeparated')).toBe(false);
+  });
+});

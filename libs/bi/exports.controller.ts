@@ -1,0 +1,54 @@
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { pipeline } from 'node:stream/promises';
+import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../auth/index.js';
+import { BiErrorCode, BiException } from './bi.exception.js';
+import { ExportsService } from './exports.service.js';
+
+function timeParam(name: string, value: unknown): Date {
+  const date = typeof value === 'string' && value.trim() !== '' ? new Date(value) : undefined;
+  if (date === undefined || Number.isNaN(date.getTime())) {
+    throw new BiException(
+      BiErrorCode.InvalidRequest,
+      `${name} is required as an ISO-8601 time, e.g. ?from=2026-10-01T00:00:00Z&to=2026-10-31T00:00:00Z`,
+    );
+  }
+  return date;
+}
+
+/** Curated BI datasets as files (READ scope), streamed as ClickHouse writes them. */
+@Controller('v1/export')
+export class ExportsController {
+  constructor(private readonly exports: ExportsService) {}
+
+  @Get()
+  @RequireScope(Scope.READ)
+  catalog(): ReturnType<ExportsService['catalog']> {
+    return this.exports.catalog();
+  }
+
+  @Get(':dataset')
+  @RequireScope(Scope.READ)
+  async export(
+    @CurrentPrincipal() principal: Principal,
+    @Param('dataset') dataset: string,
+    @Query('from') from: unknown,
+    @Query('to') to: unknown,
+    @Query('format') format: unknown,
+    @Res() response: Response,
+  ): Promise<void> {
+    const opened = await this.exports.open(principal.tenantId, {
+      dataset,
+      format: typeof format === 'string' ? format : undefined,
+      from: timeParam('from', from),
+      to: timeParam('to', to),
+    });
+    response.status(200);
+    response.setHeader('Content-Type', opened.contentType);
+    response.setHeader('Content-Disposition', `attachment; filename="${opened.filename}"`);
+    response.setHeader('Cache-Control', 'no-store');
+    // a failure after the first byte cuts the body short (the client sees an incomplete
+    // transfer), never a body that looks complete
+    await pipeline(opened.stream, response);
+  }
+}

@@ -1,0 +1,4 @@
+export * from './bi.exception.js';
+export * from './bi.module.js';
+export * from './datasets.js';
+export * from './exports.service.js';

@@ -1,0 +1,143 @@
+import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import { Readable } from 'node:stream';
+import { generateProgram } from '../demo/index.js';
+import { toClickHouseTime } from '../storage/index.js';
+import { fastPath } from './fast-path.js';
+import { contentHashOf, contentHashOfColumns } from './hashing.js';
+import { parseBody, parseBodyBatches } from './parse-body.js';
+import { schemasFor } from './schemas.js';
+import { MAX_TIME_MS, MIN_TIME_MS, storageTime } from './timestamps.js';
+
+const MAX_CHARS = 4096;
+const schemas = schemasFor(MAX_CHARS);
+type FastStream = keyof typeof fastPath;
+const STREAMS: FastStream[] = ['signals', 'firings', 'exposures', 'outcomes', 'consent'];
+
+/** zod's data for a row, or undefined when zod rejects it. */
+function viaZod(stream: FastStream, row: unknown): unknown {
+  const parsed = schemas[stream].safeParse(row);
+  return parsed.success ? parsed.data : undefined;
+}
+
+/** The fast path's data with absent keys dropped, as zod leaves absent optional keys out. */
+function viaFast(stream: FastStream, row: Record<string, unknown>): unknown {
+  const data = fastPath[stream](row, MAX_CHARS) as Record<string, unknown> | undefined;
+  return data === undefined
+    ? undefined
+    : Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined));
+}
+
+describe('the validation fast path', () => {
+  const program = generateProgram({ seed: 7, persons: 300 });
+
+  it('builds exactly the data zod builds for every row of a generated program', () => {
+    for (const stream of STREAMS) {
+      for (const row of program.rows[stream] as unknown as Record<string, unknown>[]) {
+        const fast = viaFast(stream, row);
+        expect(fast).toBeDefined();
+        expect(fast).toEqual(viaZod(stream, row));
+      }
+    }
+  });
+
+  it('never accepts a row zod rejects, and agrees whenever it accepts', () => {
+    const base = program.rows.firings[0] as unknown as Record<string, unknown>;
+    const values = fc.oneof(
+      fc.constant(undefined),
+      fc.constant(null),
+      fc.string({ maxLength: 6 }),
+      fc.string({ unit: 'binary', maxLength: 4 }),
+      fc.constantFrom(
+        '',
+        ' ',
+        'treatment',
+        'holdout',
+        'opened',
+        '\u0000',
+        '\u200b',
+        'x'.repeat(300),
+      ),
+      fc.constantFrom('2026-10-01T00:00:00Z', '2026-10-01 00:00:00', '2026-02-30T00:00:00Z'),
+      fc.constantFrom('19.99', '1e3', '-0.00001', '12345678901234567'),
+      fc.integer(),
+      fc.double(),
+      fc.boolean(),
+      fc.constant({ a: 1 }),
+      fc.constant([1]),
+    );
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...STREAMS),
+        fc.dictionary(
+          fc.constantFrom(
+            ...Object.keys(base),
+            'event_id',
+            'type',
+            'occurred_at',
+            'value',
+            'granted',
+            'purpose',
+            'machine',
+            'properties',
+            'kind',
+            'sent_at',
+            'outcome_id',
+          ),
+          values,
+        ),
+        (stream, overrides) => {
+          const source = (program.rows[stream][0] ?? {}) as unknown as Record<string, unknown>;
+          const row = { ...source, ...overrides };
+          const fast = viaFast(stream, row);
+          if (fast !== undefined) {
+            expect(fast).toEqual(viaZod(stream, row));
+          }
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+});
+
+describe('storageTime', () => {
+  it('writes the same text as toClickHouseTime', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: MIN_TIME_MS - 5000, max: MAX_TIME_MS + 5000 }), (ms) => {
+        expect(storageTime(ms)).toBe(toClickHouseTime(ms));
+      }),
+      { numRuns: 5000 },
+    );
+    expect(storageTime(Date.UTC(2024, 1, 29, 23, 59, 59, 7))).toBe('2024-02-29 23:59:59.007');
+  });
+});
+
+describe('contentHashOfColumns', () => {
+  it('hashes the same text as contentHashOf over [[column, value], ...]', () => {
+    const row = { a: 'x"y', b: null, c: 3.5, d: ['p', 'q'], e: undefined, f: true };
+    const columns = ['a', 'b', 'c', 'd', 'e', 'f'];
+    const entries = columns.map((c) => [c, (row as Record<string, unknown>)[c]] as const);
+    expect(contentHashOfColumns(columns, row)).toBe(contentHashOf(entries));
+    const override = { c: 'as sent' };
+    expect(contentHashOfColumns(columns, row, override)).toBe(
+      contentHashOf(entries.map(([c, v]) => [c, c === 'c' ? 'as sent' : v] as const)),
+    );
+  });
+});
+
+describe('parseBodyBatches', () => {
+  it('yields the lines of parseBody, chunk by chunk', async () => {
+    const text = ['{"a":1}', '', 'not json', '{"b":"é"}\r', '{"c":[1,2]}'].join('\n');
+    const chunks = () => Readable.from([Buffer.from(text.slice(0, 9)), Buffer.from(text.slice(9))]);
+    const flat: unknown[] = [];
+    for await (const line of parseBody(chunks(), { maxRows: 10 })) {
+      flat.push(line);
+    }
+    const batched: unknown[] = [];
+    for await (const lines of parseBodyBatches(chunks(), { maxRows: 10 })) {
+      batched.push(...lines);
+    }
+    expect(batched).toEqual(flat);
+    expect(flat).toHaveLength(4);
+  });
+});

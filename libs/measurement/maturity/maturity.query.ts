@@ -1,0 +1,162 @@
+import { z } from 'zod';
+import type { ClickHouseService } from '../../storage/index.js';
+import { TRIGGER_VERSIONS_CTE } from '../../triggers/index.js';
+
+/** Bound values of the maturity queries. */
+export const maturityParams = z.object({
+  tenantId: z.string().min(1),
+  /** DateTime64(3) text, from `toPeriod(...).params`. */
+  from: z.string(),
+  to: z.string(),
+});
+export type MaturityParams = z.infer<typeof maturityParams>;
+
+/**
+ * What armed the firings decided in [from, to), sent or not: the kind of the stored signal each
+ * names in signal_event_id. A firing whose signal is not stored (or that names none: a scheduled
+ * send) has kind ''.
+ */
+export const FIRING_SIGNAL_KINDS_SQL = `
+WITH
+  decided AS (
+    -- every firing decided in the period (FINAL: one row per firing_id)
+    SELECT signal_event_id
+    FROM firings FINAL
+    WHERE tenant_id = {tenantId:String}
+      AND decided_at >= {from:DateTime64(3, 'UTC')} AND decided_at < {to:DateTime64(3, 'UTC')}
+  ),
+  kinds AS (
+    -- the kind of each signal those firings name
+    SELECT event_id, kind
+    FROM signals FINAL
+    WHERE tenant_id = {tenantId:String}
+      AND event_id IN (SELECT signal_event_id FROM decided WHERE signal_event_id != '')
+  )
+-- firings by the kind of their signal ('' = none stored)
+SELECT count() AS firings,
+       countIf(k.kind = 'behavioral') AS behavioral,
+       countIf(k.kind = 'predictive') AS predictive,
+       countIf(k.kind = 'identity') AS identity
+FROM decided AS d
+LEFT JOIN kinds AS k ON k.event_id = d.signal_event_id`;
+
+export const firingSignalKindsRow = z.object({
+  firings: z.number().int(),
+  behavioral: z.number().int(),
+  predictive: z.number().int(),
+  identity: z.number().int(),
+});
+export type FiringSignalKindsRow = z.infer<typeof firingSignalKindsRow>;
+
+/**
+ * Latency against windows for the maturity evidence, by trigger and by channel. Subjects and
+ * latency as in the latency measure (sent treatment firings decided in [from, to); end-to-end =
+ * first delivered|rendered exposure, else decided_at, minus the signal time: the firing's own
+ * signal_at, else the occurred_at of the signal it names), but each firing is held against the
+ * window of the definition version it names (the newest when it names none). Firings without a
+ * signal time or whose version has no window are left out.
+ * - level 'trigger': per trigger, the median of latency ÷ window (≤ 1: the median firing acted
+ *   within its window);
+ * - level 'channel': per channel (the firing's, else its version's), the firings within window.
+ */
+export const LATENCY_AGAINST_WINDOWS_SQL = `
+WITH
+  ${TRIGGER_VERSIONS_CTE.trim()},
+  sent AS (
+    -- sent treatment firings decided in the period
+    SELECT firing_id, trigger_id, trigger_version, decided_at, signal_at, signal_event_id, channel
+    FROM firings FINAL
+    WHERE tenant_id = {tenantId:String}
+      AND decided_at >= {from:DateTime64(3, 'UTC')} AND decided_at < {to:DateTime64(3, 'UTC')}
+      AND arm = 'treatment' AND skip_reason = ''
+  ),
+  first_delivery AS (
+    -- first delivered|rendered exposure of each sent firing, keyed by the id hash as in latency
+    SELECT cityHash64(firing_id) AS firing_key, toNullable(min(occurred_at)) AS delivered_at
+    FROM exposures FINAL
+    WHERE tenant_id = {tenantId:String}
+      AND type IN ('delivered', 'rendered')
+      AND cityHash64(firing_id) IN (SELECT cityHash64(firing_id) FROM sent)
+    GROUP BY firing_key
+  ),
+  referenced AS (
+    -- event time of the signals named by firings without a signal_at of their own
+    SELECT cityHash64(event_id) AS event_key, toNullable(occurred_at) AS referenced_at
+    FROM signals FINAL
+    WHERE tenant_id = {tenantId:String}
+      AND event_id IN (
+        SELECT signal_event_id FROM sent WHERE signal_at IS NULL AND signal_event_id != ''
+      )
+  ),
+  timed AS (
+    -- one row per sent firing: its channel, end-to-end latency and its version window
+    SELECT s.trigger_id AS trigger_id,
+           if(s.channel != '', s.channel,
+              if(named.trigger_id != '', named.channel, newest.channel)) AS firing_channel,
+           if(named.trigger_id != '', named.window_ms, newest.window_ms) AS window_ms,
+           toUnixTimestamp64Milli(coalesce(d.delivered_at, toNullable(s.decided_at)))
+             - toUnixTimestamp64Milli(coalesce(s.signal_at, r.referenced_at)) AS end_to_end_ms
+    FROM sent AS s
+    LEFT JOIN first_delivery AS d ON d.firing_key = cityHash64(s.firing_id)
+    LEFT JOIN referenced AS r ON r.event_key = cityHash64(s.signal_event_id)
+    LEFT JOIN trigger_versions AS named
+      ON named.trigger_id = s.trigger_id AND named.named_version = s.trigger_version
+    LEFT JOIN trigger_versions AS newest
+      ON newest.trigger_id = s.trigger_id AND newest.named_version = 0
+  ),
+  measured AS (
+    -- the firings with a latency and a window
+    SELECT trigger_id, firing_channel, end_to_end_ms, assumeNotNull(window_ms) AS window_ms
+    FROM timed
+    WHERE end_to_end_ms IS NOT NULL AND window_ms IS NOT NULL
+  )
+-- per trigger the median latency-to-window ratio; per channel the firings within window
+SELECT *
+FROM (
+  SELECT 'trigger' AS level, trigger_id AS key, count() AS firings,
+         countIf(end_to_end_ms <= window_ms) AS within_window,
+         quantileExactInclusive(0.5)(end_to_end_ms / window_ms) AS median_window_ratio
+  FROM measured
+  GROUP BY trigger_id
+  UNION ALL
+  SELECT 'channel' AS level, firing_channel AS key, count() AS firings,
+         countIf(end_to_end_ms <= window_ms) AS within_window,
+         quantileExactInclusive(0.5)(end_to_end_ms / window_ms) AS median_window_ratio
+  FROM measured
+  GROUP BY firing_channel
+)
+ORDER BY level, key`;
+
+export const latencyAgainstWindowsRow = z.object({
+  level: z.enum(['trigger', 'channel']),
+  key: z.string(),
+  firings: z.number().int(),
+  within_window: z.number().int(),
+  median_window_ratio: z.number(),
+});
+export type LatencyAgainstWindowsRow = z.infer<typeof latencyAgainstWindowsRow>;
+
+/** Runs both maturity queries. */
+export async function queryMaturityInputs(
+  clickhouse: ClickHouseService,
+  input: MaturityParams,
+): Promise<{ kinds: FiringSignalKindsRow; latency: LatencyAgainstWindowsRow[] }> {
+  const params = maturityParams.parse(input);
+  const [kinds, latency] = await Promise.all([
+    clickhouse.query({
+      tag: 'maturity.signal_kinds',
+      sql: FIRING_SIGNAL_KINDS_SQL,
+      params,
+      row: firingSignalKindsRow,
+      settings: { join_use_nulls: 0 },
+    }),
+    clickhouse.query({
+      tag: 'maturity.latency_against_windows',
+      sql: LATENCY_AGAINST_WINDOWS_SQL,
+      params,
+      row: latencyAgainstWindowsRow,
+      settings: { join_use_nulls: 0 },
+    }),
+  ]);
+  return { kinds: kinds[0] ?? { firings: 0, behavioral: 0, predictive: 0, identity: 0 }, latency };
+}

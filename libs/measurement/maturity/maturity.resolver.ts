@@ -1,0 +1,22 @@
+import { Args, Query, Resolver } from '@nestjs/graphql';
+import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../../auth/index.js';
+import { MaturityArgs } from './dto/maturity.args.js';
+import { MaturityService } from './maturity.service.js';
+import { MaturityAssessment } from './models/maturity-assessment.model.js';
+
+@Resolver(() => MaturityAssessment)
+export class MaturityResolver {
+  constructor(private readonly maturityService: MaturityService) {}
+
+  @Query(() => MaturityAssessment, {
+    description:
+      "The program's maturity stage (1-4) over [from, to) from measured evidence, each piece with its value, threshold, pass or fail and a one-line explanation, and the next steps in plain words (READ scope).",
+  })
+  @RequireScope(Scope.READ)
+  maturity(
+    @CurrentPrincipal() principal: Principal,
+    @Args() { from, to }: MaturityArgs,
+  ): Promise<MaturityAssessment> {
+    return this.maturityService.assess(principal.tenantId, from, to);
+  }
+}

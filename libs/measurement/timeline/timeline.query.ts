@@ -1,0 +1,310 @@
+import { z } from 'zod';
+import type { ClickHouseService } from '../../storage/index.js';
+import { TRIGGER_VERSIONS_CTE } from '../../triggers/index.js';
+import { DEFAULT_SUCCESS_TYPES, OVERWHELM_TYPES, REGRET_TYPES } from '../common/outcome-classes.js';
+
+// The person timeline reads one person's rows of every stream. Rows are selected by person_key
+// (the 64-bit hash the measures join on) and then by person_id itself, so a hash collision cannot
+// show another person's rows. No table is sorted by person, so each query scans the tenant's range
+// of its table; that is the price of one timeline, paid only when an analyst opens one.
+
+/** Bound values shared by the timeline queries. */
+export const timelineParams = z.object({
+  tenantId: z.string().min(1),
+  personId: z.string().min(1),
+  /** DateTime64(3) text: the period [from, to). */
+  from: z.string(),
+  to: z.string(),
+});
+export type TimelineParams = z.infer<typeof timelineParams>;
+
+const PERSON = `person_key = cityHash64({personId:String}) AND person_id = {personId:String}`;
+
+/** The person's signals that occurred in [from, to). */
+export const TIMELINE_SIGNALS_SQL = `
+-- this person: signals in the period (FINAL: one row per event_id)
+SELECT event_id, type, kind, source, session_id, toString(occurred_at) AS occurred_text,
+       toString(computed_at) AS computed_text, toString(received_at) AS received_text, properties
+FROM signals FINAL
+WHERE tenant_id = {tenantId:String} AND ${PERSON}
+  AND occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}`;
+
+export const timelineSignalRow = z.object({
+  event_id: z.string(),
+  type: z.string(),
+  kind: z.string(),
+  source: z.string(),
+  session_id: z.string(),
+  occurred_text: z.string(),
+  computed_text: z.string().nullable(),
+  received_text: z.string(),
+  properties: z.string(),
+});
+export type TimelineSignalRow = z.infer<typeof timelineSignalRow>;
+
+/**
+ * The person's firings decided in [from, to), each with the definition version it is measured
+ * against (the one it names, else the newest), its signal time (its own signal_at, else the
+ * occurred_at of the signal it names), its first delivered|rendered exposure, and the consent
+ * state of its version's consent_purpose at decided_at: `granted` of the person's latest consent
+ * event for the purpose with occurred_at ≤ decided_at (same instant: the later recorded_at, then
+ * the larger event_id), as the consent audit reads it; none = not granted.
+ */
+export const TIMELINE_FIRINGS_SQL = `
+WITH
+  ${TRIGGER_VERSIONS_CTE.trim()},
+  person_firings AS (
+    -- this person: firings in the period (FINAL: one row per firing_id)
+    SELECT firing_id, trigger_id, trigger_version, arm, skip_reason, channel, surface, variant,
+           signal_event_id, signal_at, dispatched_at, decided_at
+    FROM firings FINAL
+    WHERE tenant_id = {tenantId:String} AND ${PERSON}
+      AND decided_at >= {from:DateTime64(3, 'UTC')} AND decided_at < {to:DateTime64(3, 'UTC')}
+  ),
+  first_delivery AS (
+    -- first delivered|rendered exposure of each of those firings
+    SELECT firing_id, toNullable(min(occurred_at)) AS delivered_at
+    FROM exposures FINAL
+    WHERE tenant_id = {tenantId:String}
+      AND type IN ('delivered', 'rendered')
+      AND firing_id IN (SELECT firing_id FROM person_firings)
+    GROUP BY firing_id
+  ),
+  referenced AS (
+    -- event time of the signals the firings name
+    SELECT event_id, toNullable(occurred_at) AS referenced_at
+    FROM signals FINAL
+    WHERE tenant_id = {tenantId:String}
+      AND event_id IN (SELECT signal_event_id FROM person_firings WHERE signal_event_id != '')
+  ),
+  defined AS (
+    -- each firing with its times in ms and the version it is measured against
+    SELECT f.firing_id AS firing_id, f.trigger_id AS trigger_id,
+           f.trigger_version AS trigger_version, f.arm AS arm, f.skip_reason AS skip_reason,
+           f.channel AS channel, f.surface AS surface, f.variant AS variant,
+           f.signal_event_id AS signal_event_id, f.decided_at AS decided_at,
+           f.dispatched_at AS dispatched_at,
+           toUnixTimestamp64Milli(f.decided_at) AS decided_ms,
+           toUnixTimestamp64Milli(coalesce(f.signal_at, r.referenced_at)) AS signal_ms,
+           toUnixTimestamp64Milli(d.delivered_at) AS delivered_ms,
+           multiIf(named.trigger_id != '', named.version, newest.trigger_id != '', newest.version, 0)
+             AS measured_version,
+           if(named.trigger_id != '', named.window_ms, newest.window_ms) AS window_ms,
+           if(named.trigger_id != '', named.consent_purpose, newest.consent_purpose) AS consent_purpose
+    FROM person_firings AS f
+    LEFT JOIN first_delivery AS d ON d.firing_id = f.firing_id
+    LEFT JOIN referenced AS r ON r.event_id = f.signal_event_id
+    LEFT JOIN trigger_versions AS named
+      ON named.trigger_id = f.trigger_id AND named.named_version = f.trigger_version
+    LEFT JOIN trigger_versions AS newest
+      ON newest.trigger_id = f.trigger_id AND newest.named_version = 0
+  ),
+  consent_changes AS (
+    -- this person: consent state changes, one per (purpose, instant)
+    SELECT purpose, toUnixTimestamp64Milli(occurred_at) AS at_ms,
+           argMax(granted, (ifNull(recorded_at, occurred_at), event_id)) AS granted,
+           toUInt8(1) AS found
+    FROM consent FINAL
+    WHERE tenant_id = {tenantId:String} AND ${PERSON}
+    GROUP BY purpose, at_ms
+  )
+-- the state of the consent purpose at its decision (ASOF: latest change at or before)
+SELECT d.firing_id AS firing_id, d.trigger_id AS trigger_id, d.trigger_version AS trigger_version,
+       d.measured_version AS measured_version, d.arm AS arm, d.skip_reason AS skip_reason,
+       d.channel AS channel, d.surface AS surface, d.variant AS variant,
+       d.signal_event_id AS signal_event_id, toString(d.decided_at) AS decided_text,
+       toString(d.dispatched_at) AS dispatched_text, d.decided_ms AS decided_ms,
+       d.signal_ms AS signal_ms, d.delivered_ms AS delivered_ms, d.window_ms AS window_ms,
+       d.consent_purpose AS consent_purpose,
+       if(d.consent_purpose = '', NULL, c.found = 1 AND c.granted) AS consent_granted
+FROM defined AS d
+ASOF LEFT JOIN consent_changes AS c
+  ON c.purpose = d.consent_purpose AND c.at_ms <= d.decided_ms`;
+
+export const timelineFiringRow = z.object({
+  firing_id: z.string(),
+  trigger_id: z.string(),
+  trigger_version: z.number(),
+  measured_version: z.number(),
+  arm: z.string(),
+  skip_reason: z.string(),
+  channel: z.string(),
+  surface: z.string(),
+  variant: z.string(),
+  signal_event_id: z.string(),
+  decided_text: z.string(),
+  dispatched_text: z.string().nullable(),
+  decided_ms: z.number(),
+  signal_ms: z.number().nullable(),
+  delivered_ms: z.number().nullable(),
+  window_ms: z.number().nullable(),
+  consent_purpose: z.string(),
+  consent_granted: z.union([z.boolean(), z.number().transform((n) => n !== 0)]).nullable(),
+});
+export type TimelineFiringRow = z.infer<typeof timelineFiringRow>;
+
+/** Exposures in [from, to) of the person's firings (decided at any time). */
+export const TIMELINE_EXPOSURES_SQL = `
+WITH
+  person_firings AS (
+    -- every firing of the person, with its trigger
+    SELECT firing_id, trigger_id
+    FROM firings FINAL
+    WHERE tenant_id = {tenantId:String} AND ${PERSON}
+  )
+-- their exposures in the period (FINAL: one row per event_id)
+SELECT e.event_id AS event_id, e.firing_id AS firing_id, f.trigger_id AS trigger_id,
+       e.type AS type, toString(e.occurred_at) AS occurred_text,
+       e.rendered_variant AS rendered_variant, e.machine AS machine
+FROM (
+  SELECT event_id, firing_id, type, occurred_at, rendered_variant, machine
+  FROM exposures FINAL
+  WHERE tenant_id = {tenantId:String}
+    AND firing_id IN (SELECT firing_id FROM person_firings)
+    AND occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}
+) AS e
+INNER JOIN person_firings AS f ON f.firing_id = e.firing_id`;
+
+export const timelineExposureRow = z.object({
+  event_id: z.string(),
+  firing_id: z.string(),
+  trigger_id: z.string(),
+  type: z.string(),
+  occurred_text: z.string(),
+  rendered_variant: z.string(),
+  machine: z.union([z.boolean(), z.number().transform((n) => n !== 0)]),
+});
+export type TimelineExposureRow = z.infer<typeof timelineExposureRow>;
+
+/**
+ * The person's outcomes in [from, to), with their class: regret and overwhelm by the built-in
+ * types, success for the default success types and any type a trigger (any version) names in
+ * success_types, else `other`; and the trigger of the firing an outcome names, if known.
+ */
+export const TIMELINE_OUTCOMES_SQL = `
+WITH
+  named_success AS (
+    -- every type a trigger definition of the tenant counts as success
+    SELECT DISTINCT arrayJoin(success_types) AS type
+    FROM triggers FINAL
+    WHERE tenant_id = {tenantId:String}
+  ),
+  person_outcomes AS (
+    -- this person: outcomes in the period (FINAL: one row per outcome_id)
+    SELECT outcome_id, type, toString(occurred_at) AS occurred_text,
+           toNullable(toFloat64(value)) AS amount, currency, order_id, refund_of_order_id,
+           channel, firing_id
+    FROM outcomes FINAL
+    WHERE tenant_id = {tenantId:String} AND ${PERSON}
+      AND occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}
+  ),
+  named_firings AS (
+    -- the trigger of each firing an outcome names
+    SELECT firing_id, trigger_id
+    FROM firings FINAL
+    WHERE tenant_id = {tenantId:String}
+      AND firing_id IN (SELECT firing_id FROM person_outcomes WHERE firing_id != '')
+  )
+SELECT o.outcome_id AS outcome_id, o.type AS type, o.occurred_text AS occurred_text,
+       o.amount AS amount, o.currency AS currency, o.order_id AS order_id,
+       o.refund_of_order_id AS refund_of_order_id, o.channel AS channel, o.firing_id AS firing_id,
+       f.trigger_id AS trigger_id,
+       multiIf(has({regretTypes:Array(String)}, o.type), 'regret',
+               has({overwhelmTypes:Array(String)}, o.type), 'overwhelm',
+               has({successTypes:Array(String)}, o.type)
+                 OR o.type IN (SELECT type FROM named_success), 'success',
+               'other') AS outcome_class
+FROM person_outcomes AS o
+LEFT JOIN named_firings AS f ON f.firing_id = o.firing_id`;
+
+export const timelineOutcomeRow = z.object({
+  outcome_id: z.string(),
+  type: z.string(),
+  occurred_text: z.string(),
+  amount: z.number().nullable(),
+  currency: z.string(),
+  order_id: z.string(),
+  refund_of_order_id: z.string(),
+  channel: z.string(),
+  firing_id: z.string(),
+  trigger_id: z.string(),
+  outcome_class: z.string(),
+});
+export type TimelineOutcomeRow = z.infer<typeof timelineOutcomeRow>;
+
+/** The person's consent events that occurred in [from, to). */
+export const TIMELINE_CONSENT_SQL = `
+-- this person: consent changes in the period (FINAL: one row per event_id)
+SELECT event_id, purpose, granted, source, toString(occurred_at) AS occurred_text,
+       toString(recorded_at) AS recorded_text
+FROM consent FINAL
+WHERE tenant_id = {tenantId:String} AND ${PERSON}
+  AND occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}`;
+
+export const timelineConsentRow = z.object({
+  event_id: z.string(),
+  purpose: z.string(),
+  granted: z.union([z.boolean(), z.number().transform((n) => n !== 0)]),
+  source: z.string(),
+  occurred_text: z.string(),
+  recorded_text: z.string().nullable(),
+});
+export type TimelineConsentRow = z.infer<typeof timelineConsentRow>;
+
+/** One person's rows of every stream in a period. */
+export interface TimelineRows {
+  signals: TimelineSignalRow[];
+  firings: TimelineFiringRow[];
+  exposures: TimelineExposureRow[];
+  outcomes: TimelineOutcomeRow[];
+  consent: TimelineConsentRow[];
+}
+
+/** Runs the five timeline queries for one person. */
+export async function queryTimeline(
+  clickhouse: ClickHouseService,
+  input: TimelineParams,
+): Promise<TimelineRows> {
+  const params = timelineParams.parse(input);
+  const settings = { join_use_nulls: 0 } as const;
+  const [signals, firings, exposures, outcomes, consent] = await Promise.all([
+    clickhouse.query({
+      tag: 'timeline.signals',
+      sql: TIMELINE_SIGNALS_SQL,
+      params,
+      row: timelineSignalRow,
+    }),
+    clickhouse.query({
+      tag: 'timeline.firings',
+      sql: TIMELINE_FIRINGS_SQL,
+      params,
+      row: timelineFiringRow,
+      settings,
+    }),
+    clickhouse.query({
+      tag: 'timeline.exposures',
+      sql: TIMELINE_EXPOSURES_SQL,
+      params,
+      row: timelineExposureRow,
+    }),
+    clickhouse.query({
+      tag: 'timeline.outcomes',
+      sql: TIMELINE_OUTCOMES_SQL,
+      params: {
+        ...params,
+        regretTypes: [...REGRET_TYPES],
+        overwhelmTypes: [...OVERWHELM_TYPES],
+        successTypes: [...DEFAULT_SUCCESS_TYPES],
+      },
+      row: timelineOutcomeRow,
+      settings,
+    }),
+    clickhouse.query({
+      tag: 'timeline.consent',
+      sql: TIMELINE_CONSENT_SQL,
+      params,
+      row: timelineConsentRow,
+    }),
+  ]);
+  return { signals, firings, exposures, outcomes, consent };
+}

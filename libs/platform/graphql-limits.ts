@@ -1,0 +1,89 @@
+import type { ApolloDriverConfig } from '@nestjs/apollo';
+import { GraphQLError, type GraphQLSchema, type ValidationRule } from 'graphql';
+import depthLimit from 'graphql-depth-limit';
+import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
+import type { AppConfig } from '../config/index.js';
+
+/**
+ * Price of a top-level field: each runs at least one ClickHouse query, so a document that asks for
+ * the same report under many aliases is priced as many reports.
+ */
+export const ROOT_FIELD_COST = 50;
+
+/** Price of any other selected field. */
+export const FIELD_COST = 1;
+
+/** Introspection (`__schema`, `__type`, `__typename`) is free: it never reaches the store. */
+function isIntrospection(name: string): boolean {
+  return name.startsWith('__');
+}
+
+/** The cost of one field: its own price plus its selection's. */
+export function fieldCostEstimator(schema: GraphQLSchema): ComplexityEstimator {
+  const roots: ReadonlySet<unknown> = new Set([schema.getQueryType(), schema.getMutationType()]);
+  return ({ type, field, childComplexity }) => {
+    if (isIntrospection(field.name) || isIntrospection(type.name)) {
+      return 0;
+    }
+    const own = roots.has(type) ? ROOT_FIELD_COST : FIELD_COST;
+    return own + childComplexity;
+  };
+}
+
+/** The cost of an operation of `document`, as refused or admitted by GRAPHQL_MAX_COST. */
+export function operationCost(
+  schema: GraphQLSchema,
+  document: Parameters<typeof getComplexity>[0]['query'],
+  operationName?: string,
+  variables?: Record<string, unknown>,
+): number {
+  return getComplexity({
+    schema,
+    query: document,
+    operationName,
+    variables,
+    estimators: [fieldCostEstimator(schema)],
+  });
+}
+
+/**
+ * Throws a 400 `GRAPHQL_COST_LIMIT` error when an operation costs more than `maxCost`; called with
+ * the operation's variables, before any resolver runs.
+ */
+export function assertOperationCost(
+  schema: GraphQLSchema,
+  document: Parameters<typeof getComplexity>[0]['query'],
+  maxCost: number,
+  operationName?: string,
+  variables?: Record<string, unknown>,
+): void {
+  let cost: number;
+  try {
+    cost = operationCost(schema, document, operationName, variables);
+  } catch (error) {
+    throw costError(
+      `the operation cannot be priced: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  if (cost > maxCost) {
+    throw costError(
+      `the operation costs ${cost}, more than the limit of ${maxCost} (GRAPHQL_MAX_COST): each top-level field costs ${ROOT_FIELD_COST}, each other field ${FIELD_COST}; split it into several requests`,
+    );
+  }
+}
+
+function costError(message: string): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: { code: 'GRAPHQL_COST_LIMIT', http: { status: 400 } },
+  });
+}
+
+/**
+ * The depth limit of the GraphQL server (GRAPHQL_MAX_DEPTH), a validation rule. The cost limit and
+ * the rate limits need the operation's variables and key, so {@link GraphqlLimitsPlugin} applies them.
+ */
+export function graphqlLimits(
+  config: AppConfig,
+): Required<Pick<ApolloDriverConfig, 'validationRules'>> {
+  return { validationRules: [depthLimit(config.env.GRAPHQL_MAX_DEPTH) as ValidationRule] };
+}

@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import { PdfRenderer } from './pdf/pdf-renderer.js';
+import { formatPeriod } from './render/format.js';
+import { renderLiftReport } from './render/render-report.js';
+import { ReportMeasuresService } from './report-measures.service.js';
+import { ReportsErrorCode, ReportsException } from './reports.exception.js';
+
+/** The live lift report of a tenant and period, as HTML or PDF. */
+@Injectable()
+export class LiftReportService {
+  constructor(
+    private readonly measures: ReportMeasuresService,
+    private readonly pdf: PdfRenderer,
+  ) {}
+
+  async html(tenantId: string, from: Date, to: Date): Promise<string> {
+    return renderLiftReport(await this.measures.collect(tenantId, from, to));
+  }
+
+  /** The same page printed by Chromium; without a browser, a 503 that says how to get one. */
+  async pdfDocument(tenantId: string, from: Date, to: Date): Promise<Buffer> {
+    const missing = await this.pdf.unavailableReason();
+    if (missing !== undefined) {
+      // before any query: the answer does not depend on the data
+      throw new ReportsException(ReportsErrorCode.BrowserUnavailable, missing);
+    }
+    const html = await this.html(tenantId, from, to);
+    return this.pdf.render(html, `Causeway lift report · ${tenantId} · ${formatPeriod(from, to)}`);
+  }
+}
+
+/**
+ * Reads `?from&to` of a report route: both required, ISO-8601 (the period rules themselves are
+ * the measures', checked when they are read).
+ */
+export function periodFromQuery(from: unknown, to: unknown): { from: Date; to: Date } {
+  const parse = (name: string, value: unknown): Date => {
+    const date = typeof value === 'string' && value.trim() !== '' ? new Date(value) : undefined;
+    if (date === undefined || Number.isNaN(date.getTime())) {
+      throw new ReportsException(
+        ReportsErrorCode.InvalidRequest,
+        `${name} is required as an ISO-8601 time, e.g. ?from=2026-10-01T00:00:00Z&to=2026-10-31T00:00:00Z`,
+      );
+    }
+    return date;
+  };
+  return { from: parse('from', from), to: parse('to', to) };
+}

@@ -1,0 +1,52 @@
+import { describe, expect, it } from '@jest/globals';
+import {
+  formatDuration,
+  formatMoney,
+  formatPercent,
+  formatPeriod,
+  formatPoints,
+  formatSignedInteger,
+  formatSignedPercent,
+} from './format.js';
+
+describe('report formatting', () => {
+  it('writes changes with their sign and a real minus', () => {
+    expect(formatPoints(0.04999)).toBe('+5.00 pts');
+    expect(formatPoints(-0.0315)).toBe('−3.15 pts');
+    expect(formatPoints(0.00001)).toBe('0.00 pts');
+    expect(formatSignedPercent(0.4397)).toBe('+44.0%');
+    expect(formatSignedPercent(-0.128)).toBe('−12.8%');
+    expect(formatSignedInteger(1174.6)).toBe('+1,175');
+    expect(formatSignedInteger(-0.4)).toBe('0');
+    expect(formatPercent(0.16366)).toBe('16.4%');
+  });
+
+  it('keeps cents for small amounts only', () => {
+    expect(formatMoney(13_520.4)).toBe('13,520');
+    expect(formatMoney(42.1)).toBe('42.10');
+    expect(formatMoney(-2554.5)).toBe('−2,555');
+  });
+
+  it('reads durations in the unit a person uses', () => {
+    expect(formatDuration(850)).toBe('850 ms');
+    expect(formatDuration(4200)).toBe('4.2 s');
+    expect(formatDuration(186_000)).toBe('3.1 min');
+    expect(formatDuration(9_000_000)).toBe('2.5 h');
+    expect(formatDuration(172_800_000)).toBe('2 d');
+    expect(formatDuration(63_040_111)).toBe('18 h');
+    expect(formatDuration(5_400_000)).toBe('1.5 h');
+  });
+
+  it('prints a half-open period as the days it covers', () => {
+    expect(formatPeriod('2026-10-01T00:00:00Z', '2026-10-31T00:00:00Z')).toBe(
+      '1 Oct – 30 Oct 2026',
+    );
+    expect(formatPeriod('2026-12-28T00:00:00Z', '2027-01-04T00:00:00Z')).toBe(
+      '28 Dec 2026 – 3 Jan 2027',
+    );
+    expect(formatPeriod('2026-10-05T00:00:00Z', '2026-10-06T00:00:00Z')).toBe('5 Oct 2026');
+    expect(formatPeriod('2026-10-05T06:00:00Z', '2026-10-06T00:00:00Z')).toBe(
+      '5 Oct 2026, 06:00 UTC – 6 Oct 2026, 00:00 UTC',
+    );
+  });
+});

@@ -1,0 +1,80 @@
+import { describe, expect, it } from '@jest/globals';
+import { renderLiftReport, REPORT_CONTENT_SECURITY_POLICY } from './render-report.js';
+import { fixtureMeasures } from './testing.js';
+
+describe('renderLiftReport', () => {
+  const html = renderLiftReport(fixtureMeasures());
+
+  it('is one self-contained document: inline style and SVG, no script, nothing fetched', () => {
+    expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
+    expect(html).toContain(`content="${REPORT_CONTENT_SECURITY_POLICY.replace(/'/g, '&#39;')}"`);
+    expect(html).not.toMatch(/<script|<link|<img|<iframe|@import|url\(/i);
+    expect(html).not.toMatch(/(src|href)=/i);
+  });
+
+  it('has every section and chart', () => {
+    for (const id of ['headline', 'lift', 'latency', 'harm', 'compliance', 'method']) {
+      expect(html).toContain(`<section id="${id}">`);
+    }
+    for (const id of [
+      'forest-plot',
+      'latency-chart',
+      'harm-chart',
+      'dose-response',
+      'compliance-chart',
+    ]) {
+      expect(html).toContain(`<svg class="chart" id="${id}"`);
+    }
+  });
+
+  it('escapes every name that comes from data', () => {
+    expect(html).toContain('Cart &lt;recovery&gt; &amp; &quot;friends&quot;');
+    expect(html).not.toContain('Cart <recovery>');
+  });
+
+  it('says what cannot be trusted, in words', () => {
+    expect(html).toContain('Do not trust');
+    expect(html).toContain('too little data');
+    expect(html).toContain('Left out of the totals');
+    expect(html).toContain('Incremental revenue (EUR)');
+  });
+
+  it('prints dates of the half-open period as the days it covers', () => {
+    expect(html).toContain('<h1>Did our triggers work? 1 Oct – 30 Oct 2026</h1>');
+  });
+
+  it('marks a stored snapshot as such', () => {
+    const snapshot = renderLiftReport(fixtureMeasures(), {
+      snapshot: { id: 'rs_1', createdAt: '2026-11-02T09:30:00.000Z', kind: 'scheduled' },
+    });
+    expect(snapshot).toContain(
+      'Snapshot <strong>rs_1</strong>, taken 2 Nov 2026, 09:30 UTC (weekly schedule)',
+    );
+  });
+
+  it('renders a period without any data', () => {
+    const empty = fixtureMeasures();
+    empty.triggers = [];
+    empty.lift = [];
+    empty.guardrails = [];
+    empty.latency = [];
+    empty.suppression = [];
+    empty.currencies = [];
+    empty.consent = {
+      ...empty.consent,
+      byTrigger: [],
+      nonCompliantActivations: 0,
+      sentFirings: 0,
+      syncLagP50Ms: null,
+      syncLagP90Ms: null,
+    };
+    const page = renderLiftReport(empty);
+    expect(page).toContain('no trigger with a trusted estimate');
+    expect(page).toContain('No suppression or consent failures in this period.');
+    expect(page).not.toMatch(/NaN|Infinity|undefined/);
+  });
+
+  it('never prints NaN, Infinity or undefined', () => {
+    expect(html).not.toMatch(/NaN|Infinity|undefined/);
+  });
+});

@@ -1,0 +1,354 @@
+// The lift report as one self-contained HTML document: inline CSS, inline SVG, no script, nothing
+// fetched from elsewhere (the page's own Content-Security-Policy forbids it).
+import type { Interval } from '../../measurement/index.js';
+import type { ReportMeasures } from '../report-measures.js';
+import {
+  complianceChart,
+  doseResponseChart,
+  forestPlot,
+  harmChart,
+  latencyChart,
+} from './charts.js';
+import {
+  formatDateTime,
+  formatDuration,
+  formatInteger,
+  formatPercent,
+  formatPeriod,
+  formatPoints,
+  formatSignedInteger,
+  formatSignedMoney,
+} from './format.js';
+import { esc, join } from './html.js';
+import { buildReportView, type ReportView, type TriggerVerdict } from './report-view.js';
+import { REPORT_CSS } from './styles.js';
+
+/** Where a rendered report comes from, printed under its title. */
+export interface ReportOrigin {
+  /** Set for a stored snapshot: its id, when and how it was taken. */
+  snapshot?: { id: string; createdAt: string; kind: string };
+}
+
+/** The page's own policy: nothing loads, nothing runs; only its inline styles apply. */
+export const REPORT_CONTENT_SECURITY_POLICY =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+
+const VERDICT_WORDS: Record<TriggerVerdict, { title: string; pill: string }> = {
+  works: { title: 'Work', pill: 'works' },
+  nothing: { title: 'Do nothing', pill: 'does nothing' },
+  harms: { title: 'Harm', pill: 'harms' },
+  unknown: { title: 'Can’t tell yet', pill: 'can’t tell' },
+};
+
+const VERDICT_WHY: Record<TriggerVerdict, string> = {
+  works: 'more conversions than their holdout',
+  nothing: 'no detectable difference from their holdout',
+  harms: 'fewer conversions, or no gain and more unsubscribes, complaints or returns',
+  unknown: 'broken split (SRM) or too little data',
+};
+
+function intervalText(interval: Interval, format: (v: number) => string): string {
+  return `${format(interval.low)} to ${format(interval.high)}`;
+}
+
+function revenueTitle(currencies: readonly string[]): string {
+  if (currencies.length === 0) {
+    return 'Incremental revenue';
+  }
+  if (currencies.length === 1) {
+    return `Incremental revenue (${currencies[0] ?? ''})`;
+  }
+  return `Incremental revenue (${currencies.join(' + ')}, summed as plain numbers)`;
+}
+
+function headline(view: ReportView): string {
+  const h = view.headline;
+  const conf = formatPercent(view.measures.confidence, 0);
+  const card = (title: string, interval: Interval | null, format: (v: number) => string) =>
+    `<div class="card"><div>${esc(title)}</div>` +
+    (interval === null
+      ? `<div class="big">—</div><div class="range">no trigger with a trusted estimate</div>`
+      : `<div class="big">${esc(format(interval.estimate))}</div>` +
+        `<div class="range">${conf} interval: ${esc(intervalText(interval, format))}</div>`) +
+    `</div>`;
+  const live = view.triggers.filter((t) => t.status === 'live');
+  const tradeOffs = live.filter((t) => t.verdict === 'works' && t.sideEffects.length > 0);
+  const why = (verdict: TriggerVerdict): string =>
+    verdict === 'works' && tradeOffs.length > 0
+      ? `${VERDICT_WHY.works}; ${tradeOffs.length} of them with side effects`
+      : VERDICT_WHY[verdict];
+  const tiles = (['works', 'nothing', 'harms', 'unknown'] as const)
+    .map(
+      (verdict) =>
+        `<div class="tile ${verdict}"><div class="n">${h.counts[verdict]}</div>` +
+        `<div class="what">${esc(VERDICT_WORDS[verdict].title)}</div>` +
+        `<div class="why">${esc(why(verdict))}</div></div>`,
+    )
+    .join('');
+  const excluded =
+    h.excluded.length === 0
+      ? ''
+      : `<p class="summary">Left out of the totals: ${h.excluded
+          .map((e) => `<strong>${esc(e.name)}</strong> (${esc(e.reason)})`)
+          .join('; ')}.</p>`;
+  const harmful = live.filter((t) => t.verdict === 'harms');
+  const harmLine =
+    harmful.length === 0
+      ? ''
+      : `<p class="summary">Harm: ${harmful
+          .map((t) => `<strong>${esc(t.name)}</strong> (${esc(t.reason)})`)
+          .join('; ')}.</p>`;
+  const tradeOffLine =
+    tradeOffs.length === 0
+      ? ''
+      : `<p class="summary">Working, with side effects to weigh: ${tradeOffs
+          .map((t) => `<strong>${esc(t.name)}</strong> (${esc(t.sideEffects.join(', '))})`)
+          .join('; ')}.</p>`;
+  return (
+    `<section id="headline"><h2>The answer in one minute</h2>` +
+    `<p class="lede">What the ${h.liveTriggers} live trigger${h.liveTriggers === 1 ? '' : 's'} added over their holdout groups (persons deliberately not contacted), summed over the ${h.counted} whose estimate can be trusted.</p>` +
+    `<div class="cards">${card('Incremental conversions', h.incrementalConversions, formatSignedInteger)}` +
+    `${card(revenueTitle(view.measures.currencies), h.incrementalRevenue, formatSignedMoney)}</div>` +
+    `<div class="tiles">${tiles}</div>${harmLine}${tradeOffLine}${excluded}</section>`
+  );
+}
+
+function liftSection(view: ReportView): string {
+  const rows = view.triggers
+    .map((t) => {
+      const l = t.lift;
+      const abs = l.absoluteLift;
+      return (
+        `<tr><td class="text">${esc(t.name)}<br><span class="meta">${esc(t.channel)}${t.status === '' ? '' : ` · ${esc(t.status)}`}</span></td>` +
+        `<td>${formatInteger(l.treatment.persons)}<br><span class="meta">${formatPercent(l.treatment.rate)}</span></td>` +
+        `<td>${formatInteger(l.holdout.persons)}<br><span class="meta">${formatPercent(l.holdout.rate)}</span></td>` +
+        `<td>${abs === null || t.tooLittleData ? '—' : `${esc(formatPoints(abs.estimate))}<br><span class="meta">[${esc(formatPoints(abs.low).replace(' pts', ''))}, ${esc(formatPoints(abs.high).replace(' pts', ''))}]</span>`}</td>` +
+        `<td>${l.incrementalConversions === null || t.tooLittleData ? '—' : esc(formatSignedInteger(l.incrementalConversions.estimate))}</td>` +
+        `<td>${l.qValue === null ? '—' : l.qValue < 0.001 ? '&lt; 0.001' : l.qValue.toFixed(3)}</td>` +
+        `<td class="text"><span class="pill ${t.verdict}">${esc(VERDICT_WORDS[t.verdict].pill)}</span>${t.verdict === 'works' && t.sideEffects.length > 0 ? '<br><span class="meta">with side effects</span>' : ''}</td></tr>`
+      );
+    })
+    .join('');
+  const flagged = view.triggers.filter((t) => t.srmFlagged);
+  const srmNote =
+    flagged.length === 0
+      ? ''
+      : `<p class="summary warn-text"><strong>Do not trust</strong> ${flagged
+          .map((t) => esc(t.name))
+          .join(', ')}: ${flagged
+          .map((t) => esc(t.lift.verdict.replace(/^SRM: do not trust: /, '')))
+          .join('; ')}.</p>`;
+  return (
+    `<section id="lift"><h2>Which triggers work</h2>` +
+    `<p class="lede">Each line is one trigger: the dot is the best estimate of how much it changes the conversion rate compared with its holdout group, the bar the range the true value most likely lies in. A bar that crosses the dashed zero line means no detectable effect.</p>` +
+    `<figure>${forestPlot(view)}<figcaption class="legend">` +
+    `<span><i class="swatch good"></i>significant gain</span><span><i class="swatch bad"></i>significant loss</span>` +
+    `<span><i class="swatch neutral"></i>not significant</span><span><i class="swatch warn"></i>SRM: split broken, not to be trusted</span>` +
+    `<span>Significance after the Benjamini–Hochberg correction for ${view.triggers.length} triggers (q &lt; ${esc(view.alpha.toFixed(2))}), tested on the change in points (right). The relative range also carries the uncertainty of the holdout’s own rate, so with a small holdout it can cross zero while the change in points does not.</span></figcaption></figure>` +
+    srmNote +
+    `<table><thead><tr><th>Trigger</th><th>Treated · rate</th><th>Holdout · rate</th><th>Change (points)</th><th>Incremental conversions</th><th>q-value</th><th>Verdict</th></tr></thead><tbody>${rows}</tbody></table>` +
+    `</section>`
+  );
+}
+
+function latencySection(view: ReportView): string {
+  const rows = view.latency;
+  const slow = rows.filter((r) => r.state === 'bad' || r.state === 'warn');
+  const expired = rows.reduce((sum, r) => sum + r.expired, 0);
+  const measured = rows.reduce((sum, r) => sum + (r.windowMs === null ? 0 : r.firings), 0);
+  const summary =
+    rows.length === 0
+      ? '<p class="summary">No sent firing with a known signal time in this period.</p>'
+      : `<p class="summary">${formatInteger(expired)} of ${formatInteger(measured)} sent firings (${formatPercent(measured === 0 ? 0 : expired / measured)}) acted after their trigger’s window had closed: the signal was already stale.${slow.length === 0 ? ' Every trigger acts within its window for at least 90% of its firings.' : ` Too slow: ${slow.map((r) => `<strong>${esc(r.name)}</strong> on ${esc(r.channel)}`).join(', ')}.`}</p>`;
+  const table = rows
+    .map(
+      (r) =>
+        `<tr><td class="text">${esc(r.name)}</td><td class="text">${esc(r.channel)}</td><td>${formatInteger(r.firings)}</td>` +
+        `<td>${esc(formatDuration(r.p50Ms))}</td><td>${esc(formatDuration(r.p90Ms))}</td>` +
+        `<td>${r.windowMs === null ? '—' : esc(formatDuration(r.windowMs))}</td>` +
+        `<td>${r.withinWindowRate === null ? '—' : formatPercent(r.withinWindowRate)}</td>` +
+        `<td>${r.expiredShare === null ? '—' : formatPercent(r.expiredShare)}</td></tr>`,
+    )
+    .join('');
+  return (
+    `<section id="latency"><h2>Are we fast enough?</h2>` +
+    `<p class="lede">A signal (an abandoned cart, a pricing-page visit) is worth acting on for a limited time: the trigger’s window. This is how long each trigger took from signal to action, per channel.</p>` +
+    summary +
+    (rows.length === 0
+      ? ''
+      : `<figure>${latencyChart(rows)}<figcaption class="legend">` +
+        `<span><i class="swatch good"></i>90% within the window</span><span><i class="swatch warn"></i>only the median within</span>` +
+        `<span><i class="swatch bad"></i>most firings too late</span><span><i class="swatch window"></i>the trigger’s window</span>` +
+        `<span>dot: median · bar end: 90th percentile · log scale</span></figcaption></figure>` +
+        `<table><thead><tr><th>Trigger</th><th>Channel</th><th>Sent firings</th><th>Median</th><th>90th pct.</th><th>Window</th><th>Within window</th><th>Expired</th></tr></thead><tbody>${table}</tbody></table>`) +
+    `</section>`
+  );
+}
+
+/** Fewest firings in a pressure bucket for its overwhelm rate to be read (as persons per arm in lift). */
+const MIN_BUCKET_FIRINGS = 100;
+
+function harmSection(view: ReportView): string {
+  const pressure = view.measures.pressure;
+  const buckets = pressure.doseResponse;
+  const first = buckets[0];
+  const last = [...buckets].reverse().find((b) => b.firings >= MIN_BUCKET_FIRINGS);
+  const curve =
+    first === undefined ||
+    last === undefined ||
+    last === first ||
+    first.firings < MIN_BUCKET_FIRINGS ||
+    first.overwhelmRate === 0
+      ? ''
+      : ` After ${esc(last.bucket)} messages in a week, persons unsubscribed or complained ${(last.overwhelmRate / first.overwhelmRate).toFixed(1)} times as often as after one.`;
+  return (
+    `<section id="harm"><h2>Side effects</h2>` +
+    `<p class="lede">Personalization can also drive people away. <strong>Overwhelm</strong>: the share of persons who unsubscribed, complained, opted out, uninstalled or dismissed after the trigger. <strong>Regret</strong>: the share of converting orders returned or refunded within 30 days. Right of zero is more harm than in the holdout group.</p>` +
+    (view.guardrails.length === 0
+      ? '<p class="summary">No guardrail outcomes measured in this period.</p>'
+      : `<figure>${harmChart(view)}<figcaption class="legend"><span><i class="swatch bad"></i>significantly more harm</span><span><i class="swatch good"></i>significantly less</span><span><i class="swatch neutral"></i>no detectable difference</span></figcaption></figure>`) +
+    `<h3>Message pressure</h3>` +
+    `<p class="summary">${formatInteger(pressure.firings)} sent firings; the median person had received ${esc(String(pressure.p50Last7d))} in the 7 days up to a firing (90th percentile: ${esc(String(pressure.p90Last7d))}); ${formatInteger(pressure.aboveCap)} (${formatPercent(pressure.aboveCapRate)}) went beyond their trigger’s frequency cap.${curve}</p>` +
+    `<figure>${doseResponseChart(buckets, MIN_BUCKET_FIRINGS)}<figcaption>The dose-response curve: overwhelm within 7 days after a firing, by how many firings the person had received in the 7 days before it (including it). Buckets with fewer than ${MIN_BUCKET_FIRINGS} firings are grey and left off the curve.</figcaption></figure>` +
+    `</section>`
+  );
+}
+
+function complianceSection(view: ReportView): string {
+  const consent = view.measures.consent;
+  const suppression = view.suppression;
+  const total = (pick: (s: (typeof suppression)[number]) => number) =>
+    suppression.reduce((sum, s) => sum + pick(s), 0);
+  const stats = [
+    [
+      'Converted, then targeted',
+      total((s) => s.convertedThenTargeted),
+      'a message after the person had just bought',
+    ],
+    ['Converted in flight', total((s) => s.convertedInFlight), 'bought between send and open'],
+    ['Beyond frequency cap', total((s) => s.capBreaches), 'more messages than the trigger allows'],
+    [
+      'Without consent',
+      consent.nonCompliantActivations,
+      'no permission for the purpose at send time',
+    ],
+  ] as const;
+  const statCards = stats
+    .map(
+      ([title, n, why]) =>
+        `<div class="stat"><div class="n${n > 0 ? ' bad-text' : ''}">${formatInteger(n)}</div><div><strong>${esc(title)}</strong></div><div class="what">${esc(why)}</div></div>`,
+    )
+    .join('');
+  const consentByTrigger = new Map(consent.byTrigger.map((c) => [c.triggerId, c.nonCompliant]));
+  const worst = view.worstSuppression
+    .map(
+      (s) =>
+        `<li><strong>${esc(s.name)}</strong> (${esc(s.channel)}): ${formatInteger(s.failures)} of ${formatInteger(s.sentFirings)} sent firings (${formatPercent(s.failureRate)}); ${join(
+          [
+            s.convertedThenTargeted > 0 &&
+              `${formatInteger(s.convertedThenTargeted)} just converted`,
+            s.convertedInFlight > 0 && `${formatInteger(s.convertedInFlight)} converted in flight`,
+            s.capBreaches > 0 && `${formatInteger(s.capBreaches)} beyond the cap`,
+          ],
+          ', ',
+        )}</li>`,
+    )
+    .join('');
+  const nameOf = (id: string) => view.measures.triggers.find((t) => t.triggerId === id)?.name ?? id;
+  const consentRows = [...consent.byTrigger]
+    .sort((a, b) => b.nonCompliant - a.nonCompliant || a.triggerId.localeCompare(b.triggerId))
+    .map(
+      (c) =>
+        `<tr><td class="text">${esc(nameOf(c.triggerId))}</td><td class="text">${esc(c.purpose)}</td><td>${formatInteger(c.sentFirings)}</td>` +
+        `<td class="${c.nonCompliant > 0 ? 'bad-text' : ''}">${formatInteger(c.nonCompliant)}</td><td>${formatPercent(c.nonCompliantRate, 2)}</td></tr>`,
+    )
+    .join('');
+  const lag =
+    consent.syncLagP50Ms === null
+      ? ''
+      : ` Where a person had revoked consent, the message went out a median ${esc(formatDuration(consent.syncLagP50Ms))} after the revocation (90th percentile ${esc(formatDuration(consent.syncLagP90Ms ?? consent.syncLagP50Ms))}): the revocation had not reached the system that sends.`;
+  return (
+    `<section id="compliance"><h2>Contacts that should not have happened</h2>` +
+    `<p class="lede">Messages to people who had just bought, beyond a trigger’s frequency cap, or without their consent. Each one is a cost even when the trigger works.</p>` +
+    `<div class="stats">${statCards}</div>` +
+    `<figure>${complianceChart(suppression, consentByTrigger)}</figure>` +
+    (worst === '' ? '' : `<h3>Worst offenders</h3><ul class="plain">${worst}</ul>`) +
+    `<h3>Consent</h3><p class="summary">${formatInteger(consent.nonCompliantActivations)} of ${formatInteger(consent.sentFirings)} sent firings of triggers that need consent went to persons without it.${lag}</p>` +
+    (consentRows === ''
+      ? ''
+      : `<table><thead><tr><th>Trigger</th><th>Purpose</th><th>Sent firings</th><th>Without consent</th><th>Share</th></tr></thead><tbody>${consentRows}</tbody></table>`) +
+    `</section>`
+  );
+}
+
+function methodSection(view: ReportView): string {
+  const conf = formatPercent(view.measures.confidence, 0);
+  const items: [string, string][] = [
+    [
+      'Holdout groups',
+      'Every trigger keeps a random share of the persons it would contact as a holdout: they get nothing. The difference between the two groups is what the trigger caused. A person counts from their first firing of the trigger in the period, whether it was sent or not, so that skipped sends do not flatter the result.',
+    ],
+    [
+      'Conversions and revenue',
+      'A person converts when they buy (or reach the trigger’s success) within the trigger’s conversion window after that first firing; revenue is the value of those purchases. Incremental conversions are the difference in conversion rate times the persons treated.',
+    ],
+    [
+      'Intervals',
+      `Every figure comes with a ${conf} interval: the range the true value most likely lies in. A range that includes zero means the data cannot tell the trigger from doing nothing. The headline totals add the triggers up as if their results were independent.`,
+    ],
+    [
+      'Many triggers at once',
+      `Looking at many triggers makes some look significant by luck. The Benjamini–Hochberg correction adjusts for that: a trigger counts as working only if its corrected q-value is below ${view.alpha.toFixed(2)}.`,
+    ],
+    [
+      'Broken splits (SRM)',
+      'If the holdout holds a clearly different share of persons than the trigger declared (chi-square test, p < 0.001), persons were not assigned at random, and the lift is not to be trusted. Such triggers are marked and left out of the totals.',
+    ],
+    [
+      'Too little data',
+      'With fewer than 100 persons or 5 conversions in either group, the report says so instead of printing a number.',
+    ],
+    [
+      'Latency',
+      'Time from the signal to the first delivery or render of the message (to the decision when there is none). Firings later than the trigger’s window are expired: they acted on a stale signal.',
+    ],
+    [
+      'Side effects',
+      'Overwhelm and regret are measured like conversions, with unsubscribes, complaints, opt-outs, uninstalls and dismissals, and with returns and refunds of converting orders within 30 days. Message pressure counts the messages a person got from all triggers in the 7 days before each one.',
+    ],
+    [
+      'Same numbers everywhere',
+      'Every figure here is the answer of Causeway’s GraphQL API for the same period (liftReport, guardrails, triggerLatency, messagePressure, suppressionAudit, consentAudit), and the BI views and exports are built from the same definitions. All times are event times in UTC.',
+    ],
+  ];
+  return (
+    `<section id="method"><h2>How to read this report</h2><dl class="method">` +
+    items.map(([term, text]) => `<dt>${esc(term)}</dt><dd>${esc(text)}</dd>`).join('') +
+    `</dl></section>`
+  );
+}
+
+/** Renders the lift report of `measures` as a complete HTML document. */
+export function renderLiftReport(measures: ReportMeasures, origin: ReportOrigin = {}): string {
+  const view = buildReportView(measures);
+  const period = formatPeriod(measures.from, measures.to);
+  const title = `Lift report · ${period}`;
+  const snapshot = origin.snapshot;
+  const banner =
+    snapshot === undefined
+      ? ''
+      : `<p class="snapshot-banner">Snapshot <strong>${esc(snapshot.id)}</strong>, taken ${esc(formatDateTime(snapshot.createdAt))} (${esc(snapshot.kind === 'scheduled' ? 'weekly schedule' : 'on request')}). It is stored as it was and does not change when late data arrives.</p>`;
+  return (
+    `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">` +
+    `<meta name="viewport" content="width=device-width, initial-scale=1">` +
+    `<meta http-equiv="Content-Security-Policy" content="${esc(REPORT_CONTENT_SECURITY_POLICY)}">` +
+    `<meta name="color-scheme" content="light dark">` +
+    `<title>${esc(title)} · ${esc(measures.tenantId)}</title><style>${REPORT_CSS}</style></head><body>` +
+    `<header class="report"><p class="eyebrow">Causeway · lift report · ${esc(measures.tenantId)}</p>` +
+    `<h1>Did our triggers work? ${esc(period)}</h1>` +
+    `<p class="meta">Event time from ${esc(formatDateTime(measures.from))} to ${esc(formatDateTime(measures.to))} (end excluded) · figures as of ${esc(formatDateTime(measures.generatedAt))} · ${esc(formatPercent(measures.confidence, 0))} intervals</p>${banner}</header>` +
+    `<main>${headline(view)}${liftSection(view)}${latencySection(view)}${harmSection(view)}${complianceSection(view)}${methodSection(view)}</main>` +
+    `<footer>Generated by Causeway from tenant ${esc(measures.tenantId)}’s data. Measures version ${measures.version}.</footer>` +
+    `</body></html>`
+  );
+}

@@ -1,0 +1,104 @@
+import { describe, expect, it } from '@jest/globals';
+import { buildReportView, sumIntervals } from './report-view.js';
+import { fixtureMeasures, guardrailRow, liftRow } from './testing.js';
+
+describe('buildReportView', () => {
+  const view = buildReportView(fixtureMeasures());
+  const verdictOf = (id: string) => view.triggers.find((t) => t.triggerId === id)?.verdict;
+
+  it('reads each trigger: works, does nothing, harms, cannot tell', () => {
+    expect(verdictOf('works')).toBe('works');
+    expect(verdictOf('nothing')).toBe('nothing');
+    // no conversion gain, and significantly more overwhelm
+    expect(verdictOf('harms')).toBe('harms');
+    expect(view.triggers.find((t) => t.triggerId === 'harms')?.sideEffects).toEqual([
+      'more unsubscribes and complaints',
+    ]);
+    expect(verdictOf('srm')).toBe('unknown');
+    expect(verdictOf('thin')).toBe('unknown');
+  });
+
+  it('counts live triggers only, and adds up only the trusted ones', () => {
+    expect(view.headline.liveTriggers).toBe(5);
+    expect(view.headline.counts).toEqual({ works: 1, nothing: 1, harms: 1, unknown: 2 });
+    expect(view.headline.counted).toBe(3);
+    expect(view.headline.excluded.map((e) => e.name)).toEqual(['Broken split', 'New trigger']);
+    // works 100 + nothing 20 + harms 10
+    expect(view.headline.incrementalConversions?.estimate).toBeCloseTo(130, 9);
+  });
+
+  it('keeps a working trigger with side effects among those that work, and says so', () => {
+    const measures = fixtureMeasures();
+    measures.guardrails.push(guardrailRow('works', 'regret', { estimate: 0.02, half: 0.01 }));
+    const row = buildReportView(measures).triggers.find((t) => t.triggerId === 'works');
+    expect([row?.verdict, row?.reason]).toEqual([
+      'works',
+      'more conversions than its holdout, with side effects: more returns and refunds',
+    ]);
+  });
+
+  it('judges significance on the q-value after Benjamini–Hochberg, not the p-value', () => {
+    const measures = fixtureMeasures();
+    measures.lift = [liftRow('works', { pValue: 0.01, qValue: 0.08 })];
+    measures.guardrails = [];
+    const [row] = buildReportView(measures).triggers;
+    expect(row?.significance).toBe('none');
+    expect(row?.verdict).toBe('nothing');
+  });
+
+  it('calls a significantly negative lift harm even without side effects', () => {
+    const measures = fixtureMeasures();
+    measures.lift = [
+      liftRow('works', { absoluteLift: { estimate: -0.05, low: -0.08, high: -0.02 } }),
+    ];
+    measures.guardrails = [guardrailRow('works', 'regret', { estimate: -0.01, half: 0.005 })];
+    const [row] = buildReportView(measures).triggers;
+    expect([row?.significance, row?.verdict, row?.reason]).toEqual([
+      'negative',
+      'harms',
+      'fewer conversions',
+    ]);
+  });
+
+  it('orders the forest plot by relative lift, rows without one last', () => {
+    const measures = fixtureMeasures();
+    measures.lift = [
+      liftRow('a', { relativeLift: { estimate: 0.1, low: 0, high: 0.2 } }),
+      liftRow('b', { relativeLift: null }),
+      liftRow('c', { relativeLift: { estimate: 0.9, low: 0.5, high: 1.3 } }),
+    ];
+    expect(buildReportView(measures).triggers.map((t) => t.triggerId)).toEqual(['c', 'a', 'b']);
+  });
+
+  it('flags slow channels and picks the worst suppression offenders by rate', () => {
+    // by trigger name: "Cart <recovery> ..." before "Push blast"
+    expect(view.latency.map((l) => [l.triggerId, l.state, l.expiredShare])).toEqual([
+      ['works', 'good', 0.02],
+      ['harms', 'bad', 0.7],
+    ]);
+    expect(view.worstSuppression.map((s) => [s.triggerId, s.failures])).toEqual([
+      ['harms', 60],
+      ['works', 35],
+    ]);
+  });
+});
+
+describe('sumIntervals', () => {
+  it('adds estimates and adds standard errors in quadrature', () => {
+    const z = 1.959963984540054;
+    const total = sumIntervals(
+      [
+        { estimate: 10, low: 10 - 3 * z, high: 10 + 3 * z },
+        { estimate: 5, low: 5 - 4 * z, high: 5 + 4 * z },
+      ],
+      z,
+    );
+    expect(total?.estimate).toBe(15);
+    expect(total?.high).toBeCloseTo(15 + 5 * z, 9);
+    expect(total?.low).toBeCloseTo(15 - 5 * z, 9);
+  });
+
+  it('has nothing to add up without intervals', () => {
+    expect(sumIntervals([], 1.96)).toBeNull();
+  });
+});

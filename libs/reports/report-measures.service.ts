@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import {
+  ConsentAuditService,
+  GuardrailsService,
+  LatencyDimension,
+  LatencyService,
+  LiftService,
+  PressureService,
+  SuppressionService,
+  toPeriod,
+} from '../measurement/index.js';
+import { ClickHouseService } from '../storage/index.js';
+import { TriggersService } from '../triggers/index.js';
+import { queryRevenueCurrencies } from './currencies.query.js';
+import {
+  REPORT_MEASURES_VERSION,
+  type ReportMeasures,
+  type ReportTrigger,
+} from './report-measures.js';
+
+/** The report's confidence level: the API's default, so the report and GraphQL agree. */
+export const REPORT_CONFIDENCE = 0.95;
+
+/**
+ * Reads the report's figures from the same services that answer GraphQL (liftReport, guardrails,
+ * triggerLatency, messagePressure, suppressionAudit, consentAudit, triggers), so a number in the
+ * report is the number an analyst gets for the same tenant and period.
+ */
+@Injectable()
+export class ReportMeasuresService {
+  constructor(
+    private readonly lift: LiftService,
+    private readonly guardrails: GuardrailsService,
+    private readonly latency: LatencyService,
+    private readonly pressure: PressureService,
+    private readonly suppression: SuppressionService,
+    private readonly consent: ConsentAuditService,
+    private readonly triggers: TriggersService,
+    private readonly clickhouse: ClickHouseService,
+  ) {}
+
+  async collect(tenantId: string, from: Date, to: Date, now = new Date()): Promise<ReportMeasures> {
+    // validates the period once, with the API's rules and messages
+    const checked = toPeriod(from, to);
+    const period = { from, to };
+    const [lift, guardrails, latency, pressure, suppression, consent, definitions, currencies] =
+      await Promise.all([
+        this.lift.report(tenantId, { ...period, confidence: REPORT_CONFIDENCE }),
+        this.guardrails.report(tenantId, from, to),
+        this.latency.triggerLatency(tenantId, { ...period, groupBy: [LatencyDimension.CHANNEL] }),
+        this.pressure.report(tenantId, period),
+        this.suppression.audit(tenantId, period),
+        this.consent.audit(tenantId, period),
+        this.triggers.list(tenantId),
+        queryRevenueCurrencies(this.clickhouse, tenantId, checked),
+      ]);
+    const triggers: ReportTrigger[] = definitions.map((t) => ({
+      triggerId: t.triggerId,
+      name: t.name,
+      channel: t.channel,
+      status: t.status,
+      windowMs: t.windowMs,
+      holdoutPct: t.holdoutPct,
+    }));
+    return {
+      version: REPORT_MEASURES_VERSION,
+      tenantId,
+      from: from.toISOString(),
+      to: to.toISOString(),
+      generatedAt: now.toISOString(),
+      confidence: REPORT_CONFIDENCE,
+      currencies,
+      triggers,
+      lift,
+      guardrails,
+      latency,
+      pressure,
+      suppression,
+      consent,
+    };
+  }
+}

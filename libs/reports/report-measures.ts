@@ -1,0 +1,51 @@
+import type {
+  ConsentAudit,
+  GuardrailLift,
+  LatencyStats,
+  PressureReport,
+  SuppressionSummary,
+  TriggerLift,
+} from '../measurement/index.js';
+
+/** Version of the {@link ReportMeasures} JSON; the BI views read version 1. */
+export const REPORT_MEASURES_VERSION = 1;
+
+/** What the report says about a trigger besides its measures: its name and state. */
+export interface ReportTrigger {
+  triggerId: string;
+  name: string;
+  channel: string;
+  /** draft, live or paused; '' for a trigger that fired but was never defined. */
+  status: string;
+  windowMs: number | null;
+  holdoutPct: number | null;
+}
+
+/**
+ * Every number the lift report shows, as the GraphQL API returns them, for one tenant and period.
+ * Stored as JSON in report snapshots (and read by the bi_lift and bi_guardrails views), so a
+ * stored report can always be traced to its figures.
+ */
+export interface ReportMeasures {
+  version: typeof REPORT_MEASURES_VERSION;
+  tenantId: string;
+  /** Start (inclusive) and end (exclusive) of the period, ISO-8601 UTC. */
+  from: string;
+  to: string;
+  /** When the measures were read, ISO-8601 UTC. */
+  generatedAt: string;
+  /** Confidence level of every interval. */
+  confidence: number;
+  /** Currencies of the valued outcomes in the period, most used first (revenue is their sum). */
+  currencies: string[];
+  triggers: ReportTrigger[];
+  /** liftReport: one row per trigger, q-values across all of them. */
+  lift: TriggerLift[];
+  /** guardrails: overwhelm and regret rows per trigger. */
+  guardrails: GuardrailLift[];
+  /** triggerLatency grouped by CHANNEL. */
+  latency: LatencyStats[];
+  pressure: PressureReport;
+  suppression: SuppressionSummary[];
+  consent: ConsentAudit;
+}

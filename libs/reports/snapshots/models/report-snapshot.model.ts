@@ -1,0 +1,45 @@
+import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { SnapshotKind } from '../report-snapshots.repository.js';
+
+registerEnumType(SnapshotKind, {
+  name: 'ReportSnapshotKind',
+  description: 'How a report snapshot was taken.',
+  valuesMap: {
+    SCHEDULED: {
+      description: 'By the weekly job, for the last full week (Monday to Monday, UTC).',
+    },
+    ON_DEMAND: { description: 'By createReportSnapshot, for the period it was given.' },
+  },
+});
+
+@ObjectType({
+  description:
+    'A stored lift report: the report of one period as it read when it was taken, with the measures it shows. Never changes after it is taken, whatever data arrives later.',
+})
+export class ReportSnapshot {
+  @Field(() => ID, {
+    description: 'The snapshot id (weekly ones: weekly-<week start>-<tenant hash>).',
+  })
+  id!: string;
+
+  @Field({ description: 'Start of the reported period (inclusive), event time.' })
+  from!: Date;
+
+  @Field({ description: 'End of the reported period (exclusive).' })
+  to!: Date;
+
+  @Field({ description: 'When the snapshot was taken: the measures are as of this time.' })
+  createdAt!: Date;
+
+  @Field(() => SnapshotKind, { description: 'Weekly job or on request.' })
+  kind!: SnapshotKind;
+
+  @Field({
+    description:
+      'Path of the stored HTML report, served with the same Bearer key: GET /reports/snapshots/{id}.',
+  })
+  url!: string;
+
+  /** The owner, for loading the payload fields; not exposed. */
+  tenantId!: string;
+}

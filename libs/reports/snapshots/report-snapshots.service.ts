@@ -1,0 +1,150 @@
+import { Injectable } from '@nestjs/common';
+import { createHash, randomBytes } from 'node:crypto';
+import { toPeriod } from '../../measurement/index.js';
+import { renderLiftReport } from '../render/render-report.js';
+import { ReportMeasuresService } from '../report-measures.service.js';
+import { ReportsErrorCode, ReportsException } from '../reports.exception.js';
+import { lastFullWeek } from './last-full-week.js';
+import {
+  ReportSnapshotsRepository,
+  SnapshotKind,
+  type SnapshotSummary,
+  type StoredSnapshot,
+} from './report-snapshots.repository.js';
+
+/** What one run of the weekly job did. */
+export interface WeeklySnapshotRun {
+  from: string;
+  to: string;
+  /** Snapshots taken by this run. */
+  created: string[];
+  /** Snapshots of the same week that already existed (a retry or a second run): left as they are. */
+  existing: string[];
+}
+
+/** Most snapshots one list answers. */
+export const MAX_SNAPSHOTS_LISTED = 500;
+
+/**
+ * The id of a tenant's weekly snapshot: the same for every run over the same week, so a retried
+ * or repeated job finds the snapshot taken and leaves it unchanged.
+ */
+export function weeklySnapshotId(tenantId: string, weekStart: Date): string {
+  const day = weekStart.toISOString().slice(0, 10);
+  const tenant = createHash('sha256').update(tenantId).digest('hex').slice(0, 10);
+  return `weekly-${day}-${tenant}`;
+}
+
+/**
+ * Report snapshots: the lift report of a tenant and period rendered once and stored with the
+ * measures it shows, immutable. The same use case serves the GraphQL mutation, the BullMQ job and
+ * the in-process schedule.
+ */
+@Injectable()
+export class ReportSnapshotsService {
+  constructor(
+    private readonly repository: ReportSnapshotsRepository,
+    private readonly measures: ReportMeasuresService,
+  ) {}
+
+  /** Takes a snapshot of the tenant's report over [from, to) now. */
+  create(tenantId: string, from: Date, to: Date): Promise<StoredSnapshot> {
+    const id = `rs_${randomBytes(12).toString('hex')}`;
+    return this.take(tenantId, from, to, SnapshotKind.ON_DEMAND, id);
+  }
+
+  /**
+   * The weekly run at `at`: a snapshot of the last full week (Monday to Monday, UTC) for every
+   * tenant with firings in it. Idempotent: a week already taken is left as it is.
+   */
+  async runWeekly(at: Date): Promise<WeeklySnapshotRun> {
+    const week = lastFullWeek(at);
+    const period = toPeriod(week.from, week.to);
+    const run: WeeklySnapshotRun = {
+      from: week.from.toISOString(),
+      to: week.to.toISOString(),
+      created: [],
+      existing: [],
+    };
+    for (const tenantId of await this.repository.tenantsWithFirings(period)) {
+      const id = weeklySnapshotId(tenantId, week.from);
+      if (await this.repository.exists(tenantId, id)) {
+        run.existing.push(id);
+        continue;
+      }
+      await this.take(tenantId, week.from, week.to, SnapshotKind.SCHEDULED, id);
+      run.created.push(id);
+    }
+    return run;
+  }
+
+  /** A stored snapshot of the tenant; a snapshot of another tenant is not found. */
+  async get(tenantId: string, snapshotId: string): Promise<StoredSnapshot> {
+    const snapshot = await this.repository.get(tenantId, snapshotId);
+    if (snapshot === undefined) {
+      throw new ReportsException(
+        ReportsErrorCode.SnapshotNotFound,
+        `no report snapshot "${snapshotId}" for this tenant`,
+      );
+    }
+    return snapshot;
+  }
+
+  /** The tenant's snapshots, newest first; with from and to, those whose period lies inside. */
+  list(
+    tenantId: string,
+    options: { from?: Date | null; to?: Date | null; limit?: number | null },
+  ): Promise<SnapshotSummary[]> {
+    const limit = options.limit ?? 50;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SNAPSHOTS_LISTED) {
+      throw new ReportsException(
+        ReportsErrorCode.InvalidRequest,
+        `limit must be between 1 and ${MAX_SNAPSHOTS_LISTED}`,
+      );
+    }
+    const { from, to } = options;
+    if ((from === undefined || from === null) !== (to === undefined || to === null)) {
+      throw new ReportsException(
+        ReportsErrorCode.InvalidRequest,
+        'give both from and to, or neither',
+      );
+    }
+    let range: { from: Date; to: Date } | undefined;
+    if (from !== undefined && from !== null && to !== undefined && to !== null) {
+      if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || from >= to) {
+        throw new ReportsException(
+          ReportsErrorCode.InvalidRequest,
+          'from must be a valid time before to',
+        );
+      }
+      range = { from, to };
+    }
+    return this.repository.list(tenantId, range, limit);
+  }
+
+  private async take(
+    tenantId: string,
+    from: Date,
+    to: Date,
+    kind: SnapshotKind,
+    snapshotId: string,
+  ): Promise<StoredSnapshot> {
+    const createdAt = new Date();
+    const measures = await this.measures.collect(tenantId, from, to, createdAt);
+    const html = renderLiftReport(measures, {
+      snapshot: { id: snapshotId, createdAt: createdAt.toISOString(), kind },
+    });
+    const snapshot: StoredSnapshot = {
+      tenantId,
+      snapshotId,
+      kind,
+      from,
+      to,
+      createdAt,
+      measures: JSON.stringify(measures),
+      html,
+    };
+    await this.repository.insert(snapshot);
+    return snapshot;
+  }
+}

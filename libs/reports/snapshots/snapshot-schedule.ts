@@ -1,0 +1,142 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Optional,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { CronExpressionParser } from 'cron-parser';
+import { AppConfig } from '../../config/index.js';
+import { JobName, QueueName } from '../../queue/index.js';
+import { reportsSettings, SNAPSHOTS_OFF } from '../reports.settings.js';
+import {
+  WEEKLY_SNAPSHOT_SCHEDULER_ID,
+  type ReportSnapshotJobPayload,
+} from './report-snapshot.job.js';
+import { ReportSnapshotsService } from './report-snapshots.service.js';
+
+/** setTimeout's longest delay; a later run is reached in several steps. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** The next time a cron pattern fires after `after`, in UTC. */
+export function nextRun(pattern: string, after: Date): Date {
+  return CronExpressionParser.parse(pattern, { tz: 'UTC', currentDate: after }).next().toDate();
+}
+
+/** The last time a cron pattern fired before `before`, in UTC. */
+export function previousRun(pattern: string, before: Date): Date {
+  return CronExpressionParser.parse(pattern, { tz: 'UTC', currentDate: before }).prev().toDate();
+}
+
+/**
+ * Runs the weekly snapshot on REPORT_SNAPSHOT_CRON (default Monday 06:00 UTC). With Redis, a
+ * BullMQ job scheduler holds the schedule and a worker runs each job (any number of API and worker
+ * processes may register it: the scheduler id makes it one; a run due while no worker was up waits
+ * in Redis). Without Redis, a timer in this process runs the same handler: one process owns the
+ * embedded store, so one timer fires; at start it makes up the last run (a no-op when that week's
+ * snapshots exist), so a process that was down on Monday still takes them.
+ */
+@Injectable()
+export class SnapshotSchedule implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(SnapshotSchedule.name);
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly snapshots: ReportSnapshotsService,
+    @Optional() @Inject(getQueueToken(QueueName.Reports)) private readonly queue?: Queue,
+  ) {}
+
+  get pattern(): string {
+    return reportsSettings(this.config).snapshotCron;
+  }
+
+  onApplicationBootstrap(): void {
+    // a pattern that is not cron stops the start here, with its reason, in either mode
+    const pattern = this.pattern;
+    if (this.queue !== undefined) {
+      // not awaited: a Redis that is down at start must not hold the API up; BullMQ retries
+      void this.registerInRedis(this.queue).catch((error: unknown) =>
+        this.logger.error(`could not register the weekly snapshot schedule: ${describe(error)}`),
+      );
+      return;
+    }
+    if (pattern !== SNAPSHOTS_OFF) {
+      const now = new Date();
+      void this.run(previousRun(pattern, now));
+      this.arm(now);
+    }
+  }
+
+  onModuleDestroy(): void {
+    this.stopped = true;
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+    }
+  }
+
+  private async registerInRedis(queue: Queue): Promise<void> {
+    if (this.pattern === SNAPSHOTS_OFF) {
+      await queue.removeJobScheduler(WEEKLY_SNAPSHOT_SCHEDULER_ID);
+      return;
+    }
+    const data: ReportSnapshotJobPayload = { run: 'weekly' };
+    await queue.upsertJobScheduler(
+      WEEKLY_SNAPSHOT_SCHEDULER_ID,
+      { pattern: this.pattern, tz: 'UTC' },
+      {
+        name: JobName.ReportSnapshot,
+        data,
+        opts: {
+          attempts: 5,
+          backoff: { type: 'exponential', delay: 30_000 },
+          removeOnComplete: { count: 200 },
+          removeOnFail: { count: 200 },
+        },
+      },
+    );
+  }
+
+  /** Sets the timer for the first run after `after` (in steps when it is weeks away). */
+  private arm(after: Date): void {
+    if (this.stopped) {
+      return;
+    }
+    const at = nextRun(this.pattern, after);
+    const wait = at.getTime() - Date.now();
+    this.timer = setTimeout(
+      () => {
+        if (Date.now() < at.getTime()) {
+          this.arm(after);
+          return;
+        }
+        void this.run(at).finally(() => this.arm(at));
+      },
+      Math.max(0, Math.min(wait, MAX_TIMER_MS)),
+    );
+    // the schedule never keeps the process alive on its own
+    this.timer.unref();
+  }
+
+  /** One run of the weekly handler; failures are logged (the next run tries again). */
+  private async run(at: Date): Promise<void> {
+    try {
+      const run = await this.snapshots.runWeekly(at);
+      if (run.created.length > 0) {
+        this.logger.log(
+          `weekly report snapshots of [${run.from}, ${run.to}) taken: ${run.created.join(', ')}`,
+        );
+      }
+    } catch (error) {
+      this.logger.error(`weekly report snapshots failed: ${describe(error)}`);
+    }
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { z } from 'zod';
+import { deadlineScope, runInQueryScope } from './query-scope.js';
+import { StorageErrorCode, StorageException } from './storage.errors.js';
+import { openTemporaryStore, type TemporaryStore } from './testing.js';
+
+/** About 20 s of engine work in 2,000 blocks, so a time limit is checked between blocks. */
+const SLOW_SQL =
+  'SELECT count() AS n FROM numbers(2000) WHERE sleepEachRow(0.01) = 0 AND {x:UInt8} = 1';
+const slowQuery = {
+  tag: 'test.slow',
+  sql: SLOW_SQL,
+  params: { x: 1 },
+  row: z.object({ n: z.number() }),
+  settings: { max_block_size: '1' },
+};
+const quickQuery = {
+  tag: 'test.quick',
+  sql: 'SELECT {x:UInt8} AS x',
+  params: { x: 7 },
+  row: z.object({ x: z.number() }),
+};
+
+async function failureOf(work: Promise<unknown>): Promise<StorageException> {
+  try {
+    await work;
+  } catch (error) {
+    if (error instanceof StorageException) {
+      return error;
+    }
+    throw error;
+  }
+  throw new Error('expected the query to fail');
+}
+
+describe('request deadlines on the embedded engine', () => {
+  let store: TemporaryStore;
+
+  beforeAll(async () => {
+    store = await openTemporaryStore();
+  });
+  afterAll(async () => {
+    await store.dispose();
+  });
+
+  it('stops a query at the deadline of its scope, and the engine is free at once', async () => {
+    const scope = deadlineScope(400);
+    const started = Date.now();
+    const error = await failureOf(runInQueryScope(scope, () => store.clickhouse.query(slowQuery)));
+    scope.dispose();
+    expect(error.code).toBe(StorageErrorCode.Timeout);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    // Parameterized statements run one at a time in the embedded engine: had the slow one been
+    // merely abandoned, this would wait for it (about 20 s) instead of answering at once.
+    const next = Date.now();
+    expect(await store.clickhouse.query(quickQuery)).toEqual([{ x: 7 }]);
+    expect(Date.now() - next).toBeLessThan(1_000);
+  });
+
+  it('does not start a query whose scope was already abandoned', async () => {
+    const scope = deadlineScope(60_000);
+    scope.abort(new Error('the client closed the connection'));
+    const error = await failureOf(runInQueryScope(scope, () => store.clickhouse.query(quickQuery)));
+    scope.dispose();
+    expect(error.code).toBe(StorageErrorCode.Timeout);
+  });
+
+  it('leaves no time limit behind for statements outside a scope', async () => {
+    const scope = deadlineScope(5_000);
+    await runInQueryScope(scope, () => store.clickhouse.query(quickQuery));
+    scope.dispose();
+    const rows = await store.clickhouse.query({
+      tag: 'test.setting',
+      sql: "SELECT toFloat64(getSetting('max_execution_time')) AS limit",
+      row: z.object({ limit: z.number() }),
+    });
+    expect(rows).toEqual([{ limit: 0 }]);
+  });
+});

@@ -1,0 +1,218 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { graphql, mintKey, postIngest } from '../support/client.js';
+import {
+  redisAvailable,
+  requirePart,
+  startApi,
+  startRedis,
+  type ApiProcess,
+  type RedisProcess,
+} from '../support/processes.js';
+import { recordFigures } from './support/figures.js';
+
+const SUITE = 'limits';
+const WINDOW_MS = 2_000;
+const signal = (id: string) =>
+  `${JSON.stringify({ event_id: id, person_id: 'p1', type: 'x', occurred_at: '2026-10-01T00:00:00Z' })}\n`;
+const PERIOD = 'from: "2026-10-01T00:00:00Z", to: "2026-11-01T00:00:00Z"';
+const check = (line: string) => recordFigures(SUITE, (f) => f.checks.push(line));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('limits: rate, depth, cost, period, body size, pagination', () => {
+  let api: ApiProcess;
+  const newKey = (scopes = ['INGEST', 'READ']) => mintKey(api.url, api.adminKey, 'limits', scopes);
+
+  beforeAll(async () => {
+    api = await startApi({
+      RATE_LIMIT_INGEST: '3',
+      RATE_LIMIT_QUERY: '6',
+      RATE_LIMIT_WINDOW_MS: String(WINDOW_MS),
+      GRAPHQL_MAX_DEPTH: '1',
+      INGEST_MAX_BODY_BYTES: '4096',
+    });
+  });
+  afterAll(async () => {
+    await api?.dispose();
+  });
+
+  it('limits ingest per key: 429 with Retry-After past the limit, other keys unaffected, open again after the window', async () => {
+    const [key, other] = [await newKey(), await newKey()];
+    for (let i = 0; i < 3; i++) {
+      expect((await postIngest(api.url, key, 'signals', signal(`r${i}`))).status).toBe(200);
+    }
+    const limited = await postIngest(api.url, key, 'signals', signal('r3'));
+    expect(limited.status).toBe(429);
+    expect(limited.body).toMatchObject({ error: 'RATE_LIMITED' });
+    const retryAfter = Number(limited.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(WINDOW_MS / 1000);
+    // the GraphQL ingest mutation spends the same budget
+    const mutation = await graphql(
+      api.url,
+      key,
+      'mutation { ingest(stream: SIGNALS, rows: [{event_id: "m1", person_id: "p", type: "x", occurred_at: "2026-10-01T00:00:00Z"}]) { accepted } }',
+    );
+    expect(mutation.status).toBe(429);
+    expect((await postIngest(api.url, other, 'signals', signal('o1'))).status).toBe(200);
+    await sleep(retryAfter * 1000);
+    expect((await postIngest(api.url, key, 'signals', signal('r4'))).status).toBe(200);
+    check(
+      'rate limits: ingest past RATE_LIMIT_INGEST answers 429 with Retry-After (HTTP route and GraphQL mutation), per key, open again after Retry-After',
+    );
+  });
+
+  it('limits queries per key by top-level field, refusing the whole operation before it runs', async () => {
+    const key = await newKey();
+    const two = '{ storedRows { stream rows } again: storedRows { stream } }';
+    for (let i = 0; i < 3; i++) {
+      const allowed = await graphql(api.url, key, two);
+      expect([allowed.status, allowed.errors]).toEqual([200, undefined]);
+    }
+    const limited = await graphql(api.url, key, two);
+    expect(limited.status).toBe(429);
+    expect(limited.data).toBeUndefined();
+    expect(limited.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+    check(
+      'rate limits: GraphQL past RATE_LIMIT_QUERY answers 429 + Retry-After, counted per top-level field',
+    );
+  });
+
+  it('does not let a wrong secret spend the budget of the key it names', async () => {
+    const key = await newKey();
+    const forged = key.slice(0, key.lastIndexOf('_') + 1) + 'x'.repeat(43);
+    for (let i = 0; i < 5; i++) {
+      expect((await postIngest(api.url, forged, 'signals', signal(`f${i}`))).status).toBe(401);
+    }
+    for (let i = 0; i < 3; i++) {
+      expect((await postIngest(api.url, key, 'signals', signal(`g${i}`))).status).toBe(200);
+    }
+  });
+
+  it('refuses 300 aliased liftReport calls by cost, before any runs, and a too deep query by depth', async () => {
+    const key = await newKey();
+    const aliases = Array.from(
+      { length: 300 },
+      (_, i) => `r${i}: liftReport(${PERIOD}) { triggerId verdict }`,
+    ).join('\n');
+    const started = Date.now();
+    const refused = await graphql(api.url, key, `{ ${aliases} }`);
+    const elapsed = Date.now() - started;
+    expect(refused.status).toBe(400);
+    expect(refused.data).toBeUndefined();
+    expect(refused.errors?.[0]?.extensions?.code).toBe('GRAPHQL_COST_LIMIT');
+    expect(refused.errors?.[0]?.message).toMatch(/GRAPHQL_MAX_COST/);
+    // nothing ran, not even the rate limiter's count: the key still has its whole query budget
+    for (let i = 0; i < 6; i++) {
+      expect((await graphql(api.url, key, '{ storedRows { rows } }')).status).toBe(200);
+    }
+    const deep = await graphql(api.url, key, `{ liftReport(${PERIOD}) { treatment { persons } } }`);
+    expect(deep.status).toBe(400);
+    expect(deep.errors?.[0]?.message).toMatch(/exceeds maximum operation depth/);
+    check(
+      `GraphQL limits: 300 aliased liftReport calls refused (400 GRAPHQL_COST_LIMIT, ${elapsed} ms, nothing run, no budget spent); depth past GRAPHQL_MAX_DEPTH refused (400)`,
+    );
+  });
+
+  it('refuses a period longer than 400 days and a body over INGEST_MAX_BODY_BYTES, naming the limit', async () => {
+    const key = await newKey();
+    const long = await graphql(
+      api.url,
+      key,
+      '{ liftReport(from: "2025-01-01T00:00:00Z", to: "2026-06-01T00:00:00Z") { triggerId } }',
+    );
+    expect(long.errors?.[0]?.extensions?.code).toBe('MEASUREMENT_INVALID_PERIOD');
+    expect(long.errors?.[0]?.message).toMatch(/at most 400 days/);
+    const big = await postIngest(api.url, key, 'signals', signal('b').repeat(100));
+    expect(big.status).toBe(413);
+    expect(big.body.message).toMatch(/INGEST_MAX_BODY_BYTES/);
+    check('maximum period (400 days) and body size (413 naming INGEST_MAX_BODY_BYTES) enforced');
+  });
+
+  it('pages rejectedRows with limit and offset in a stable order, at most 1000 a page', async () => {
+    const key = await newKey();
+    const bad = Array.from({ length: 7 }, (_, i) => `{"event_id":"bad-${i}"}`).join('\n');
+    expect((await postIngest(api.url, key, 'signals', `${bad}\n`)).body.rejected).toBe(7);
+    const page = async (limit: number, offset: number) =>
+      (
+        await graphql<{ rejectedRows: { line: number }[] }>(
+          api.url,
+          key,
+          `{ rejectedRows(limit: ${limit}, offset: ${offset}) { line } }`,
+        )
+      ).data!.rejectedRows.map((r) => r.line);
+    const pages = [await page(3, 0), await page(3, 3), await page(3, 6), await page(3, 9)];
+    expect(pages.map((p) => p.length)).toEqual([3, 3, 1, 0]);
+    expect(pages.flat().sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(await page(5000, 0)).toHaveLength(7);
+    check('pagination: rejectedRows(limit, offset) pages in a stable order, limit capped at 1000');
+  });
+});
+
+describe('request timeouts', () => {
+  let api: ApiProcess;
+
+  beforeAll(async () => {
+    // A budget no query can meet: every read of a request is stopped, none is left running.
+    api = await startApi({ REQUEST_TIMEOUT_MS: '1' });
+  });
+  afterAll(async () => {
+    await api?.dispose();
+  });
+
+  it('answers a request past its budget with STORAGE_TIMEOUT (504), not a 500, and stays healthy', async () => {
+    const key = await mintKey(api.url, api.adminKey, 'slow', ['INGEST', 'READ']);
+    const query = await graphql(api.url, key, '{ storedRows { stream rows } }');
+    expect(query.errors?.[0]?.extensions?.code).toBe('STORAGE_TIMEOUT');
+    expect(query.errors?.[0]?.message).toMatch(/REQUEST_TIMEOUT_MS/);
+    const ingest = await postIngest(api.url, key, 'signals', signal('t1'));
+    expect(ingest.status).toBe(504);
+    expect(ingest.body).toMatchObject({ error: 'STORAGE_TIMEOUT' });
+    expect((await fetch(`${api.url}/healthz`)).status).toBe(200);
+    expect(api.child.exitCode).toBeNull();
+    check(
+      'request timeouts: reads past REQUEST_TIMEOUT_MS are stopped by the engine (max_execution_time; KILL QUERY on a server) and answered 504 STORAGE_TIMEOUT',
+    );
+  });
+});
+
+(requirePart(redisAvailable()) ? describe : describe.skip)(
+  'rate limits shared by every API process through Redis',
+  () => {
+    let redis: RedisProcess;
+    const apis: ApiProcess[] = [];
+
+    beforeAll(async () => {
+      redis = await startRedis();
+      for (let i = 0; i < 2; i++) {
+        apis.push(
+          await startApi({
+            REDIS_URL: redis.url,
+            RATE_LIMIT_QUERY: '4',
+            RATE_LIMIT_WINDOW_MS: '30000',
+          }),
+        );
+      }
+    });
+    afterAll(async () => {
+      for (const api of apis) {
+        await api.dispose();
+      }
+      await redis?.stop();
+    });
+
+    it('counts a key’s calls on every process against one budget', async () => {
+      const mint = (api: ApiProcess) =>
+        graphql(
+          api.url,
+          api.adminKey,
+          'mutation { createApiKey(tenantId: "shared", scopes: [READ]) { keyId } }',
+        );
+      const statuses = [];
+      for (const api of [apis[0], apis[1], apis[0], apis[1], apis[0], apis[1]]) {
+        statuses.push((await mint(api)).status);
+      }
+      expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
+      check('rate limits: with Redis, one key’s budget is shared by every API process');
+    });
+  },
+);

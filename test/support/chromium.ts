@@ -1,0 +1,40 @@
+import { accessSync, constants } from 'node:fs';
+
+/** The browser the report tests drive: the one the API prints PDFs with. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Why no Chromium can be driven here, or undefined when it can. */
+export function chromiumAvailable(): string | undefined {
+  try {
+    accessSync(CHROMIUM_PATH, constants.X_OK);
+    return undefined;
+  } catch {
+    return `chromium is not installed at ${CHROMIUM_PATH} (apt-get install -y chromium)`;
+  }
+}
+
+/** Pages of a PDF: its page objects (Chromium writes them uncompressed). */
+export function pdfPageCount(pdf: Buffer): number {
+  return pdf.toString('latin1').match(/\/Type\s*\/Page(?![s\w])/g)?.length ?? 0;
+}
+
+/** The titles of a PDF's outline (bookmarks), which Chromium makes from the page's headings. */
+export function pdfOutlineTitles(pdf: Buffer): string[] {
+  const titles: string[] = [];
+  for (const match of pdf
+    .toString('latin1')
+    .matchAll(/\/Title\s*(\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f]+>)/g)) {
+    const raw = match[1] ?? '';
+    if (raw.startsWith('<')) {
+      const bytes = Buffer.from(raw.slice(1, -1), 'hex');
+      titles.push(
+        bytes[0] === 0xfe && bytes[1] === 0xff
+          ? Buffer.from(bytes.subarray(2)).swap16().toString('utf16le')
+          : bytes.toString('latin1'),
+      );
+    } else {
+      titles.push(raw.slice(1, -1).replace(/\\(.)/g, '$1'));
+    }
+  }
+  return titles;
+}
