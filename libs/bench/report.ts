@@ -37,7 +37,8 @@ export function resultsTable(results: BenchResults): string {
   const lines: string[] = [];
   const c = store.counts;
   lines.push(
-    `Measured ${results.startedAt.toISOString().slice(0, 10)} on ${machine(results.engineVersion)}. ` +
+    `Measured ${results.startedAt.toISOString().slice(0, 10)} on ${machine(results.engineVersion)}, ` +
+      `load average ${results.loadAverage.toFixed(1)} over the last 15 minutes of the run. ` +
       `Scale ${plan.scale}: ${count(plan.persons)} persons, ${count(c.firings)} firings, ` +
       `${count(c.signals)} signals, ${count(c.exposures)} exposures, ${count(c.outcomes)} outcomes, ` +
       `${count(c.consent)} consent events (seed ${plan.seed}, demo generator at activity ${plan.activity}).`,

@@ -1,5 +1,6 @@
 import autocannon from 'autocannon';
 import { rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { CausewayClient, type IngestAnswer } from '../client/index.js';
 import { programPeriod } from '../demo/index.js';
@@ -29,6 +30,8 @@ export interface BenchResults {
   queries: { name: string; medianMs: number; runsMs: number[]; baseline: BaselineTiming }[];
   queriesPeakRss: number;
   concurrency: { p50Ms: number; p99Ms: number; requests: number; errors: number; non2xx: number };
+  /** The machine's 15-minute load average at the end: other work shares these cores. */
+  loadAverage: number;
 }
 
 type Say = (line: string) => void;
@@ -232,5 +235,6 @@ export async function runBenchmark(
     queries,
     queriesPeakRss,
     concurrency: concurrencyResult,
+    loadAverage: loadavg()[2],
   };
 }

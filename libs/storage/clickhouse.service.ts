@@ -139,8 +139,11 @@ export class ClickHouseService implements OnApplicationShutdown {
 
   /**
    * The bounds of a read: the caller's signal and the current request's (see QueryScope), and a
-   * time limit the engine enforces itself, which is what stops an embedded query (chDB cannot
-   * interrupt a running statement; an abort only stops waiting for it).
+   * time limit the engine enforces itself. A query whose work was already abandoned is not started.
+   *
+   * The embedded engine gets no abort signal: chDB cannot interrupt a running statement (an abort
+   * only stops waiting for it), and statements abandoned that way were seen to hang or crash the
+   * process when the store closed at shutdown. `max_execution_time` is what stops them there.
    */
   private readBounds(signal: AbortSignal | undefined, tag: string): ReadBounds {
     const scope = currentQueryScope();
@@ -152,11 +155,12 @@ export class ClickHouseService implements OnApplicationShutdown {
         `ClickHouse ${tag}: cancelled before it ran (${String(combined.reason)})`,
       );
     }
+    const bounded = this.config.embedded ? undefined : combined;
     if (scope === undefined) {
-      return { signal: combined, maxExecutionSeconds: 0 };
+      return { signal: bounded, maxExecutionSeconds: 0 };
     }
     const remainingMs = Math.max(1, scope.deadline - Date.now());
-    return { signal: combined, maxExecutionSeconds: Math.ceil(remainingMs) / 1000 };
+    return { signal: bounded, maxExecutionSeconds: remainingMs / 1000 };
   }
 
   /**
