@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
 import { loadConfig } from '../../libs/config/index.js';
+import { benchCommand } from './commands/bench.js';
 import { demoCommand } from './commands/demo.js';
 import { importHillstromCommand } from './commands/import.js';
 import { createKeyCommand } from './commands/keys.js';
@@ -52,6 +53,17 @@ program
   .option('--key <key>', 'API key with the ingest scope (required with --url)')
   .action((csv: string, options: { tenant?: string; url?: string; key?: string }) =>
     importHillstromCommand(loadConfig(), csv, options),
+  );
+
+program
+  .command('bench')
+  .description('benchmark the 10-million-firing program: ingest, queries, memory, concurrency')
+  .option('--scale <n>', 'share of the full program (1 = 1M persons, 10M firings)', '1')
+  .option('--seed <n>', 'generator seed', '42')
+  .option('--data-dir <dir>', 'where the measured and scratch stores live (default data/bench)')
+  .option('--no-readme', 'print the table without writing it into README.md')
+  .action((options: { scale: string; seed: string; dataDir?: string; readme: boolean }) =>
+    benchCommand(options),
   );
 
 try {
