@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { loadConfig } from '../../libs/config/index.js';
 import { benchCommand } from './commands/bench.js';
+import { createBiUserCommand } from './commands/bi-user.js';
 import { demoCommand } from './commands/demo.js';
 import { importHillstromCommand } from './commands/import.js';
 import { createKeyCommand } from './commands/keys.js';
@@ -53,6 +54,20 @@ program
   .option('--key <key>', 'API key with the ingest scope (required with --url)')
   .action((csv: string, options: { tenant?: string; url?: string; key?: string }) =>
     importHillstromCommand(loadConfig(), csv, options),
+  );
+
+program
+  .command('bi-user')
+  .description('read-only BI users for a ClickHouse server')
+  .command('create')
+  .description(
+    'print (or --apply) the SQL of a read-only user limited to one tenant by row policies',
+  )
+  .requiredOption('--tenant <tenant>', 'the tenant whose rows the user may read')
+  .option('--password <password>', "the user's password (default: random, shown once)")
+  .option('--apply', 'run the statements on the configured server instead of printing them')
+  .action((options: { tenant: string; password?: string; apply?: boolean }) =>
+    createBiUserCommand(loadConfig(), options),
   );
 
 program
