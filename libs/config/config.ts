@@ -88,3 +88,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   }
   return new AppConfig(parsed.data);
 }
+
+/**
+ * The environment a child process of ours (the benchmark's API and engine processes) inherits:
+ * PATH, HOME and the like, to which the caller adds its own settings.
+ */
+export function inheritedEnvironment(): Record<string, string | undefined> {
+  return { ...process.env };
+}

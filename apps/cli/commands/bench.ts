@@ -1,4 +1,5 @@
 import { benchPlan, resultsTable, runBenchmark, writeReadme } from '../../../libs/bench/index.js';
+import { inheritedEnvironment } from '../../../libs/config/index.js';
 
 /**
  * `causeway bench`: the benchmark of the 10-million-firing program. Prints its table and writes it
@@ -17,7 +18,7 @@ export async function benchCommand(options: {
   });
   const say = (line: string) => process.stderr.write(`bench: ${line}\n`);
   // The API and engine children run with this environment (PATH, HOME, ...), plus their own settings.
-  const results = await runBenchmark(plan, process.env, say);
+  const results = await runBenchmark(plan, inheritedEnvironment(), say);
   const table = resultsTable(results);
   process.stdout.write(`\n${table}\n`);
   if (options.readme) {

@@ -1,6 +1,12 @@
 import { Test } from '@nestjs/testing';
 import { GraphQLSchemaBuilderModule, GraphQLSchemaFactory } from '@nestjs/graphql';
-import { isEnumType, isObjectType, type GraphQLNamedType, type GraphQLSchema } from 'graphql';
+import {
+  isEnumType,
+  isInputObjectType,
+  isObjectType,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+} from 'graphql';
 
 /** The GraphQL schema the given resolvers generate, as the API would serve it (for tests). */
 export async function schemaOf(
@@ -12,7 +18,7 @@ export async function schemaOf(
   return moduleRef.get(GraphQLSchemaFactory).create(resolvers);
 }
 
-/** Names of the type, fields, arguments and enum values that lack a description. */
+/** Names of the type, fields (input fields too), arguments and enum values that lack a description. */
 export function undocumented(type: GraphQLNamedType): string[] {
   const missing = type.description ? [] : [type.name];
   if (isObjectType(type)) {
@@ -24,6 +30,13 @@ export function undocumented(type: GraphQLNamedType): string[] {
         if (!arg.description) {
           missing.push(`${type.name}.${field.name}(${arg.name})`);
         }
+      }
+    }
+  }
+  if (isInputObjectType(type)) {
+    for (const field of Object.values(type.getFields())) {
+      if (!field.description) {
+        missing.push(`${type.name}.${field.name}`);
       }
     }
   }

@@ -1,9 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { GraphQLSchemaBuilderModule, GraphQLSchemaFactory } from '@nestjs/graphql';
-import { Test } from '@nestjs/testing';
+import { schemaOf, undocumented } from '../common/schema-testing.js';
 import {
   getNamedType,
-  isEnumType,
   isInputObjectType,
   isObjectType,
   type GraphQLNamedType,
@@ -14,40 +12,6 @@ import { AttributionResolver } from '../attribution/attribution.resolver.js';
 import { TimelineResolver } from '../timeline/timeline.resolver.js';
 import { MaturityResolver } from './maturity.resolver.js';
 
-async function buildSchema(): Promise<GraphQLSchema> {
-  const moduleRef = await Test.createTestingModule({
-    imports: [GraphQLSchemaBuilderModule],
-  }).compile();
-  return moduleRef
-    .get(GraphQLSchemaFactory)
-    .create([MaturityResolver, AttributionResolver, TimelineResolver]);
-}
-
-/** Names of the type, fields, arguments and enum values that lack a description. */
-function undocumented(type: GraphQLNamedType): string[] {
-  const missing = type.description ? [] : [type.name];
-  if (isObjectType(type) || isInputObjectType(type)) {
-    for (const field of Object.values(type.getFields())) {
-      if (!field.description) {
-        missing.push(`${type.name}.${field.name}`);
-      }
-      for (const arg of 'args' in field ? field.args : []) {
-        if (!arg.description) {
-          missing.push(`${type.name}.${field.name}(${arg.name})`);
-        }
-      }
-    }
-  }
-  if (isEnumType(type)) {
-    for (const value of type.getValues()) {
-      if (!value.description) {
-        missing.push(`${type.name}.${value.name}`);
-      }
-    }
-  }
-  return missing;
-}
-
 const signature = (schema: GraphQLSchema, root: 'Query' | 'Mutation', name: string) => {
   const type = root === 'Query' ? schema.getQueryType() : schema.getMutationType();
   const field = type!.getFields()[name];
@@ -56,7 +20,7 @@ const signature = (schema: GraphQLSchema, root: 'Query' | 'Mutation', name: stri
 
 describe('schema of maturity, attribution and personTimeline', () => {
   it('has the DESIGN signatures (extended), every type, field and argument described', async () => {
-    const schema = await buildSchema();
+    const schema = await schemaOf([MaturityResolver, AttributionResolver, TimelineResolver]);
     expect(signature(schema, 'Query', 'maturity')).toBe(
       'maturity(from: DateTime!, to: DateTime!): MaturityAssessment!',
     );
