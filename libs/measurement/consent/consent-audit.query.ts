@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import type { ClickHouseService } from '../../storage/index.js';
 import type { Period } from '../common/period.js';
-import { MATERIALIZED_CTE_SETTINGS, TRIGGER_DEFINITIONS_CTE } from '../common/sql.js';
+import {
+  LATEST_CONSENT_KEY,
+  MATERIALIZED_CTE_SETTINGS,
+  TRIGGER_DEFINITIONS_CTE,
+} from '../common/sql.js';
 
 const quantiles = z.array(z.number().nullable());
 
@@ -65,7 +69,7 @@ WITH
   changes AS (
     -- the subjects' persons' consent events up to the period's end, one per (person, purpose, instant)
     SELECT cityHash64(person_key, purpose) AS person_purpose, toUnixTimestamp64Milli(occurred_at) AS at_ms,
-           argMax(granted, (ifNull(recorded_at, occurred_at), event_id)) AS granted,
+           argMax(granted, ${LATEST_CONSENT_KEY}) AS granted,
            toUInt8(1) AS found
     FROM consent FINAL
     WHERE tenant_id = {tenantId:String}

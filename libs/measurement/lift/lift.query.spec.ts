@@ -140,4 +140,32 @@ describe('lift sums on the embedded engine', () => {
     const global = guard.find((r) => r.arm === 'global_holdout');
     expect(global).toMatchObject({ persons: 1, conversions: 1, revenue: 7 });
   });
+
+  it('breaks a tie at the first millisecond by the smaller firing id, as text', async () => {
+    const same = '10-02T10:00:00.123';
+    await seedRows(store.clickhouse, 'tenant-c', {
+      triggers: [trigger],
+      firings: [
+        // 'f_1' < 'f_10': p1 is in variant a
+        firing('f_10', 'p1', same, 'treatment', { variant: 'b' }),
+        firing('f_1', 'p1', same, 'treatment', { variant: 'a' }),
+        // 'g10' < 'g2' (text, not number): p2 is in variant a too
+        firing('g2', 'p2', same, 'treatment', { variant: 'b' }),
+        firing('g10', 'p2', same, 'treatment', { variant: 'a' }),
+        // 'h_holdout' < 'h_treatment' at one instant: p3 is a holdout person, contaminated
+        firing('h_treatment', 'p3', same, 'treatment', { variant: 'a' }),
+        firing('h_holdout', 'p3', same, 'holdout'),
+      ],
+    });
+    const tied = await queryLiftSums(store.clickhouse, {
+      tenantId: 'tenant-c',
+      period: toPeriod(new Date('2026-10-01T00:00:00Z'), new Date('2026-11-01T00:00:00Z')),
+      triggerIds: [],
+    });
+    const persons = (arm: string, variant: string) =>
+      tied.find((r) => r.arm === arm && r.variant === variant);
+    expect(persons('treatment', 'a')).toMatchObject({ persons: 2, contaminated: 0 });
+    expect(persons('holdout', '')).toMatchObject({ persons: 0, contaminated: 1 });
+    expect(tied).toHaveLength(2);
+  });
 });

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { ClickHouseService } from '../../storage/index.js';
 import type { Period } from '../common/period.js';
-import { TRIGGER_DEFINITIONS_CTE, TRIGGER_FILTER } from '../common/sql.js';
+import { TRIGGER_DEFINITIONS_CTE, TRIGGER_FILTER, timeIdKey } from '../common/sql.js';
+
+const FIRST_FIRING = timeIdKey('decided_at', 'firing_id');
 
 /** Sufficient statistics of one trigger × arm × variant (per-person rows never leave the engine). */
 export const liftSumsRow = z.object({
@@ -42,8 +44,8 @@ export const ASSIGNMENT_CTES = `
     -- each person's first firing of each trigger in the period, and whether they saw both arms
     SELECT trigger_id, person_key,
            toUnixTimestamp64Milli(min(decided_at)) AS t0,
-           argMin(arm, (decided_at, firing_id)) AS first_arm,
-           argMin(variant, (decided_at, firing_id)) AS first_variant,
+           argMin(arm, ${FIRST_FIRING}) AS first_arm,
+           argMin(variant, ${FIRST_FIRING}) AS first_variant,
            countIf(arm = 'treatment') > 0 AND countIf(arm != 'treatment') > 0 AS is_contaminated
     FROM firings FINAL
     WHERE tenant_id = {tenantId:String}

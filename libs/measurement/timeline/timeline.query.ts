@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ClickHouseService } from '../../storage/index.js';
 import { TRIGGER_VERSIONS_CTE } from '../../triggers/index.js';
 import { DEFAULT_SUCCESS_TYPES, OVERWHELM_TYPES, REGRET_TYPES } from '../common/outcome-classes.js';
+import { LATEST_CONSENT_KEY } from '../common/sql.js';
 
 // The person timeline reads one person's rows of every stream. Rows are selected by person_key
 // (the 64-bit hash the measures join on) and then by person_id itself, so a hash collision cannot
@@ -102,7 +103,7 @@ WITH
   consent_changes AS (
     -- this person: consent state changes, one per (purpose, instant)
     SELECT purpose, toUnixTimestamp64Milli(occurred_at) AS at_ms,
-           argMax(granted, (ifNull(recorded_at, occurred_at), event_id)) AS granted,
+           argMax(granted, ${LATEST_CONSENT_KEY}) AS granted,
            toUInt8(1) AS found
     FROM consent FINAL
     WHERE tenant_id = {tenantId:String} AND ${PERSON}
