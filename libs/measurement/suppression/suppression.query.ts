@@ -39,7 +39,8 @@ export interface SuppressionQueryParams {
  * triggers they are a success of: the nearest success before the decision, resp. after dispatch,
  * decides, so no firing is paired with more than one outcome. They match on one 64-bit hash of
  * person_key × trigger_id (a single numeric key makes the ASOF join several times faster than a
- * String key); like person_key itself, a hash collision is accepted as negligible.
+ * String key); like person_key itself, a hash collision is accepted as negligible. Firings are
+ * matched to their exposures by cityHash64(firing_id) for the same reason (as in latency).
  * A firing of a trigger with no definition has no success types and no cap: it is counted as
  * sent and never as a failure. Reported triggers: those defined (and selected), and those with
  * firings in the period (sent or not).
@@ -51,7 +52,7 @@ WITH
   period_firings AS MATERIALIZED (
     -- every firing decided in the period, sent or skipped, of the selected triggers; this and
     -- the next two steps are read several times, so each is computed once (MATERIALIZED)
-    SELECT firing_id, trigger_id, person_key, channel,
+    SELECT cityHash64(firing_id) AS firing_key, trigger_id, person_key, channel,
            arm = 'treatment' AND skip_reason = '' AS sent,
            toUnixTimestamp64Milli(decided_at) AS t_ms,
            toUnixTimestamp64Milli(dispatched_at) AS dispatched_ms
@@ -63,7 +64,7 @@ WITH
   subjects AS MATERIALIZED (
     -- the sent treatment firings, with their trigger's converted lookback (0 without a definition);
     -- person_trigger (a hash of person × trigger) is the one numeric key the ASOF joins match on
-    SELECT p.firing_id AS firing_id, p.trigger_id AS trigger_id,
+    SELECT p.firing_key AS firing_key, p.trigger_id AS trigger_id,
            cityHash64(p.person_key, p.trigger_id) AS person_trigger,
            p.t_ms AS t_ms, p.dispatched_ms AS dispatched_ms,
            toInt64(d.converted_lookback_ms) AS lookback_ms
@@ -94,19 +95,21 @@ WITH
   ),
   first_open AS (
     -- when each dispatched subject's content was first resolved: its first opened or rendered
-    SELECT firing_id, min(toUnixTimestamp64Milli(occurred_at)) AS open_ms
+    SELECT cityHash64(firing_id) AS firing_key, min(toUnixTimestamp64Milli(occurred_at)) AS open_ms
     FROM exposures FINAL
     WHERE tenant_id = {tenantId:String}
       AND type IN ('opened', 'rendered')
-      AND firing_id IN (SELECT firing_id FROM period_firings WHERE sent AND dispatched_ms IS NOT NULL)
-    GROUP BY firing_id
+      AND cityHash64(firing_id) IN (
+        SELECT firing_key FROM period_firings WHERE sent AND dispatched_ms IS NOT NULL
+      )
+    GROUP BY firing_key
   ),
   in_flight_candidates AS (
     -- subjects with a dispatch time that were opened or rendered
     SELECT s.trigger_id AS trigger_id, s.person_trigger AS person_trigger,
            assumeNotNull(s.dispatched_ms) AS dispatched_ms, f.open_ms AS open_ms
     FROM subjects AS s
-    INNER JOIN first_open AS f ON f.firing_id = s.firing_id
+    INNER JOIN first_open AS f ON f.firing_key = s.firing_key
     WHERE s.dispatched_ms IS NOT NULL
   ),
   converted_in_flight AS (
