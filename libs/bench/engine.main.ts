@@ -11,7 +11,7 @@ import { MATERIALIZED_CTE_SETTINGS } from '../measurement/index.js';
 import { ClickHouseService, Migrator } from '../storage/index.js';
 import { handLoad } from './hand-loader.js';
 import { ingestBatches } from './ingest-sample.js';
-import { MEASURES } from './measures.js';
+import { MEASURES, type BaselineStatement } from './measures.js';
 import type { BenchPlan } from './plan.js';
 import { buildStore, readMarker, resetStoreDir, type StoreMarker } from './store.js';
 import { median } from './timing.js';
@@ -25,6 +25,8 @@ export interface BaselineTiming {
   medianMs: number;
   runsMs: number[];
   rows: number;
+  /** Median time of the measure's floor statement (see Measure.floor). */
+  floorMs: number;
 }
 
 export type EngineAnswer =
@@ -69,16 +71,15 @@ async function storeTask(
       sql: 'SELECT version() AS v',
       row: z.object({ v: z.string() }),
     });
-    const baselines: BaselineTiming[] = [];
-    for (const measure of MEASURES) {
+    const timeStatements = async (statements: BaselineStatement[], tag: string) => {
       const runsMs: number[] = [];
       let rows = 0;
       for (let run = 0; run < plan.repeats; run++) {
         const started = performance.now();
         rows = 0;
-        for (const statement of measure.baseline(period)) {
+        for (const statement of statements) {
           const result = await clickhouse.query({
-            tag: 'bench.baseline',
+            tag,
             sql: statement.sql,
             params: statement.params,
             row: z.record(z.string(), z.unknown()),
@@ -88,8 +89,21 @@ async function storeTask(
         }
         runsMs.push(performance.now() - started);
       }
-      baselines.push({ name: measure.name, medianMs: median(runsMs), runsMs, rows });
-      say(`baseline ${measure.name}: ${median(runsMs).toFixed(0)} ms`);
+      return { medianMs: median(runsMs), runsMs, rows };
+    };
+    const baselines: BaselineTiming[] = [];
+    const floors = new Map<string, number>();
+    for (const measure of MEASURES) {
+      const baseline = await timeStatements(measure.baseline(period), 'bench.baseline');
+      const what = measure.floor.what;
+      const floorMs =
+        floors.get(what) ??
+        (await timeStatements([measure.floor.statement(period)], 'bench.floor')).medianMs;
+      floors.set(what, floorMs);
+      baselines.push({ name: measure.name, ...baseline, floorMs });
+      say(
+        `baseline ${measure.name}: ${baseline.medianMs.toFixed(0)} ms (floor ${floorMs.toFixed(0)} ms)`,
+      );
     }
     return { task: 'store', marker, reused, engineVersion: version[0]?.v ?? '?', baselines };
   } finally {

@@ -1,5 +1,6 @@
 import {
   CONSENT_SOURCES_SQL,
+  LATEST_CONSENT_KEY,
   CONSENT_TRIGGERS_SQL,
   LIFT_SQL,
   OVERWHELM_TYPES,
@@ -10,6 +11,7 @@ import {
   REGRET_WINDOW_MS,
   SUPPRESSION_SQL,
   TRIGGER_LATENCY_SQL,
+  timeIdKey,
 } from '../measurement/index.js';
 
 /** One hand-written statement of a baseline, with the parameters it binds. */
@@ -25,6 +27,11 @@ export interface Measure {
   query: string;
   /** Statements run one after the other; their times add up. */
   baseline: (period: { from: string; to: string }) => BaselineStatement[];
+  /**
+   * The engine's floor: the one step every correct answer must take (see FLOORS), timed alone in
+   * the same engine; what is left between it and the target is the measure's own work.
+   */
+  floor: Floor;
   /** Target in milliseconds. */
   targetMs: number;
   /** Largest accepted ratio to the baseline, when the issue sets one. */
@@ -38,6 +45,71 @@ const LIFT_FIELDS = `triggerId variant treatment { persons conversions rate reve
   contaminatedPersons verdict`;
 
 const tenant = { tenantId: 'bench' };
+
+/** A floor statement and what it does, in words for the README. */
+export interface Floor {
+  what: string;
+  statement: (period: { from: string; to: string }) => BaselineStatement;
+}
+
+const PERIOD = `tenant_id = {tenantId:String}
+  AND decided_at >= {from:DateTime64(3, 'UTC')} AND decided_at < {to:DateTime64(3, 'UTC')}`;
+const SENT = `arm = 'treatment' AND skip_reason = ''`;
+const floorOf = (what: string, sql: string): Floor => ({
+  what,
+  statement: (period) => ({ sql, params: { ...tenant, ...period } }),
+});
+
+/**
+ * The floors: each the bare aggregation the measure cannot do without, over the same rows, its
+ * results consumed (an outer count alone would let the engine skip the aggregates).
+ */
+export const FLOORS = {
+  firstFiring: floorOf(
+    "each person's first firing of each trigger (t0, arm, variant, both arms seen)",
+    `SELECT count() AS n, sum(toUnixTimestamp64Milli(t0)) AS t, uniqExact(a, v) AS arms,
+            sum(seen_t AND seen_c) AS both
+     FROM (SELECT trigger_id, person_key, min(decided_at) AS t0,
+                  argMin(arm, ${timeIdKey('decided_at', 'firing_id')}) AS a,
+                  argMin(variant, ${timeIdKey('decided_at', 'firing_id')}) AS v,
+                  max(arm = 'treatment') AS seen_t, max(arm != 'treatment') AS seen_c
+           FROM firings FINAL WHERE ${PERIOD}
+           GROUP BY trigger_id, person_key)`,
+  ),
+  firstDelivery: floorOf(
+    "each sent firing's first delivered or rendered exposure",
+    `SELECT count() AS n, sum(toUnixTimestamp64Milli(d)) AS t
+     FROM (SELECT cityHash64(firing_id) AS k, min(occurred_at) AS d FROM exposures FINAL
+           WHERE tenant_id = {tenantId:String} AND type IN ('delivered', 'rendered')
+           GROUP BY k)`,
+  ),
+  personSequences: floorOf(
+    "each person's sent firings in time order (the period and the 7 days before)",
+    `SELECT count() AS n, sum(length(ts)) AS f, sum(ts[1]) AS t
+     FROM (SELECT person_key, arraySort(groupArray(toUnixTimestamp64Milli(decided_at))) AS ts
+           FROM firings FINAL
+           WHERE tenant_id = {tenantId:String} AND ${SENT}
+             AND decided_at >= {from:DateTime64(3, 'UTC')} - INTERVAL 7 DAY
+             AND decided_at < {to:DateTime64(3, 'UTC')}
+           GROUP BY person_key)`,
+  ),
+  sentByPersonTrigger: floorOf(
+    'the sent firings of the period keyed by person × trigger, sorted for the ASOF joins',
+    `SELECT count() AS n, sum(k % 1000) AS h
+     FROM (SELECT cityHash64(person_key, trigger_id) AS k, toUnixTimestamp64Milli(decided_at) AS t
+           FROM firings FINAL WHERE ${PERIOD} AND ${SENT}
+           ORDER BY k, t)`,
+  ),
+  consentStates: floorOf(
+    'the consent state changes, one per (person, purpose, instant)',
+    `SELECT count() AS n, sum(granted) AS g
+     FROM (SELECT cityHash64(person_key, purpose) AS k, toUnixTimestamp64Milli(occurred_at) AS at,
+                  argMax(granted, ${LATEST_CONSENT_KEY}) AS granted
+           FROM consent FINAL
+           WHERE tenant_id = {tenantId:String} AND occurred_at < {to:DateTime64(3, 'UTC')}
+           GROUP BY k, at)`,
+  ),
+} as const;
 
 function liftBaseline(period: { from: string; to: string }): BaselineStatement[] {
   return [
@@ -60,6 +132,7 @@ export const MEASURES: Measure[] = [
     name: 'liftReport',
     query: `query($from: DateTime!, $to: DateTime!) { liftReport(from: $from, to: $to) { ${LIFT_FIELDS} } }`,
     baseline: liftBaseline,
+    floor: FLOORS.firstFiring,
     targetMs: 2000,
     targetRatio: 1.5,
   },
@@ -67,6 +140,7 @@ export const MEASURES: Measure[] = [
     name: 'liftReport cuped',
     query: `query($from: DateTime!, $to: DateTime!) { liftReport(from: $from, to: $to, cuped: true) { ${LIFT_FIELDS} } }`,
     baseline: liftBaseline,
+    floor: FLOORS.firstFiring,
     targetMs: 2000,
     targetRatio: 1.5,
   },
@@ -74,6 +148,7 @@ export const MEASURES: Measure[] = [
     name: 'liftReport by variant',
     query: `query($from: DateTime!, $to: DateTime!) { liftReport(from: $from, to: $to, groupBy: [VARIANT]) { ${LIFT_FIELDS} } }`,
     baseline: liftBaseline,
+    floor: FLOORS.firstFiring,
     targetMs: 2000,
     targetRatio: 1.5,
   },
@@ -87,6 +162,7 @@ export const MEASURES: Measure[] = [
         params: { ...tenant, ...period, triggerIds: [], byChannel: false, byDay: false },
       },
     ],
+    floor: FLOORS.firstDelivery,
     targetMs: 3000,
   },
   {
@@ -111,6 +187,7 @@ export const MEASURES: Measure[] = [
         },
       },
     ],
+    floor: FLOORS.firstFiring,
     targetMs: 3000,
   },
   {
@@ -129,6 +206,7 @@ export const MEASURES: Measure[] = [
         },
       },
     ],
+    floor: FLOORS.personSequences,
     targetMs: 3000,
   },
   {
@@ -138,6 +216,7 @@ export const MEASURES: Measure[] = [
     baseline: (period) => [
       { sql: SUPPRESSION_SQL, params: { ...tenant, ...period, triggerIds: [] } },
     ],
+    floor: FLOORS.sentByPersonTrigger,
     targetMs: 3000,
   },
   {
@@ -148,6 +227,7 @@ export const MEASURES: Measure[] = [
       { sql: CONSENT_TRIGGERS_SQL, params: { ...tenant, ...period } },
       { sql: CONSENT_SOURCES_SQL, params: { ...tenant, ...period } },
     ],
+    floor: FLOORS.consentStates,
     targetMs: 3000,
   },
 ];
