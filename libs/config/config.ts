@@ -45,6 +45,8 @@ export const environmentSchema = z.object({
   GRAPHQL_MAX_COST: z.coerce.number().int().min(10).default(1000),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1).default(30_000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  // How stale the in-memory trigger definitions may get when another process writes them (0 = off).
+  TRIGGER_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5_000),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;

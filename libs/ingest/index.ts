@@ -2,3 +2,4 @@ export * from './core.js';
 export * from './ingest.exception.js';
 export * from './ingest.module.js';
 export * from './ingest.service.js';
+export * from './stored-batches.js';

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ClickHouseService } from '../storage/index.js';
 import type { IngestJobPayload } from './ingest.job.js';
 import { tableOf } from './core.js';
+import { StoredBatches } from './stored-batches.js';
 
 /**
  * The one handler that stores a validated batch: called inline by the API, or by the BullMQ
@@ -10,7 +11,10 @@ import { tableOf } from './core.js';
  */
 @Injectable()
 export class IngestWriter {
-  constructor(private readonly clickhouse: ClickHouseService) {}
+  constructor(
+    private readonly clickhouse: ClickHouseService,
+    private readonly storedBatches: StoredBatches,
+  ) {}
 
   async write(job: IngestJobPayload): Promise<void> {
     // Serialized here in one pass and handed to ClickHouse's own JSON parser as text: the client's
@@ -20,6 +24,7 @@ export class IngestWriter {
       job.rows.map((row) => JSON.stringify(row)).join('\n'),
       `ingest.write.${job.stream}`,
     );
+    this.storedBatches.notify({ tenantId: job.tenantId, stream: job.stream });
     await this.clickhouse.insert({
       table: 'rejected_events',
       tag: 'ingest.write.rejected',

@@ -4,6 +4,7 @@ import { IngestController } from './ingest.controller.js';
 import { IngestProcessor } from './ingest.processor.js';
 import { IngestResolver } from './ingest.resolver.js';
 import { IngestService } from './ingest.service.js';
+import { StoredBatchesModule } from './stored-batches.js';
 
 /**
  * Ingestion. `api` adds the HTTP route and GraphQL fields; `processors` adds the BullMQ processor
@@ -14,6 +15,7 @@ export class IngestModule {
   static register(options: { api: boolean; processors: boolean }): DynamicModule {
     return {
       module: IngestModule,
+      imports: [StoredBatchesModule],
       controllers: options.api ? [IngestController] : [],
       providers: [
         IngestWriter,

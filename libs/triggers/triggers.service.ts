@@ -4,6 +4,7 @@ import type { TriggerInput } from './dto/trigger.input.js';
 import type { Trigger } from './models/trigger.model.js';
 import { missingDefinitions } from './readiness.js';
 import { toStoredDefinition } from './trigger-definition.js';
+import { TriggersCache } from './triggers.cache.js';
 import { TriggersRepository, type TriggerRow } from './triggers.repository.js';
 
 /** The API shape of a stored definition, with its readiness. */
@@ -40,11 +41,17 @@ export class TriggersService {
   constructor(
     private readonly repository: TriggersRepository,
     private readonly config: AppConfig,
+    // Nest injects the module's cache, which also hears ingest; built by hand, the service keeps
+    // a cache of its own that only its own definitions invalidate.
+    private readonly cache: TriggersCache = new TriggersCache(repository, config),
   ) {}
 
-  /** The tenant's triggers (newest version each), optionally of one status, with readiness. */
+  /**
+   * The tenant's triggers (newest version each), optionally of one status, with readiness. Served
+   * from {@link TriggersCache}: at most TRIGGER_CACHE_TTL_MS behind writes of other processes.
+   */
   async list(tenantId: string, status?: string): Promise<Trigger[]> {
-    const rows = await this.repository.latest(tenantId);
+    const rows = await this.cache.latest(tenantId);
     return rows.filter((r) => status === undefined || r.status === status).map(toTrigger);
   }
 
@@ -89,7 +96,12 @@ export class TriggersService {
         maxBodyBytes: env.INGEST_MAX_BODY_BYTES,
       },
     });
-    await this.repository.insert(stored.row);
+    try {
+      await this.repository.insert(stored.row);
+    } finally {
+      // even a failed insert may have stored the row
+      this.cache.forget(tenantId);
+    }
     return toTrigger(stored.definition);
   }
 }

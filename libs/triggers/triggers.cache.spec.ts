@@ -1,0 +1,213 @@
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { Test } from '@nestjs/testing';
+import { Scope } from '../auth/index.js';
+import { AppConfig, ConfigModule } from '../config/index.js';
+import { IngestModule, IngestService } from '../ingest/index.js';
+import { ObservabilityModule } from '../observability/index.js';
+import {
+  ClickHouseService,
+  openTemporaryStore,
+  StorageModule,
+  type TemporaryStore,
+} from '../storage/index.js';
+import type { Trigger } from './models/trigger.model.js';
+import { toStoredDefinition } from './trigger-definition.js';
+import { TriggersCache } from './triggers.cache.js';
+import { TriggersModule } from './triggers.module.js';
+import { TriggersRepository } from './triggers.repository.js';
+import { TriggersService } from './triggers.service.js';
+
+const draft = (triggerId: string, name = triggerId) => ({ triggerId, name, channel: 'email' });
+
+const ids = (triggers: Trigger[]) => triggers.map((t) => t.triggerId);
+
+/** Stores a definition straight through the repository, as another process would. */
+async function writeBehindTheCache(
+  repository: TriggersRepository,
+  tenantId: string,
+  triggerId: string,
+): Promise<void> {
+  const { row } = toStoredDefinition(draft(triggerId), 1, {
+    tenantId,
+    receivedAt: Date.now(),
+    limits: { maxRows: 1, maxFieldChars: 256, maxBodyBytes: 1024 },
+  });
+  await repository.insert(row);
+}
+
+/** A promise with its resolve, to hold a read where a test wants it. */
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve = () => {};
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+describe('TriggersCache on the embedded engine', () => {
+  let store: TemporaryStore;
+
+  beforeAll(async () => {
+    store = await openTemporaryStore();
+  });
+  afterAll(async () => {
+    jest.restoreAllMocks();
+    await store.dispose();
+  });
+
+  /** A service over its own cache, counting the reads that reach the engine. */
+  function build(config: AppConfig = store.config) {
+    const repository = new TriggersRepository(store.clickhouse);
+    const reads = jest.spyOn(repository, 'latest');
+    const service = new TriggersService(repository, config, new TriggersCache(repository, config));
+    return { repository, reads, service };
+  }
+
+  it('answers repeated lists from one read, and shows a define at once', async () => {
+    const { reads, service } = build();
+    await service.define('t-define', draft('a'));
+    expect(ids(await service.list('t-define'))).toEqual(['a']);
+    expect(ids(await service.list('t-define', 'draft'))).toEqual(['a']);
+    expect(reads).toHaveBeenCalledTimes(1);
+    await service.define('t-define', draft('b'));
+    expect(ids(await service.list('t-define'))).toEqual(['a', 'b']);
+    await service.define('t-define', { ...draft('a', 'renamed'), version: 1 });
+    expect((await service.list('t-define')).map((t) => [t.triggerId, t.name])).toEqual([
+      ['a', 'renamed'],
+      ['b', 'b'],
+    ]);
+    expect(reads).toHaveBeenCalledTimes(3);
+  });
+
+  it('runs one read for concurrent misses of a tenant', async () => {
+    const { repository, reads, service } = build();
+    await writeBehindTheCache(repository, 't-burst', 'a');
+    const lists = await Promise.all(Array.from({ length: 20 }, () => service.list('t-burst')));
+    expect(reads).toHaveBeenCalledTimes(1);
+    expect(lists.map(ids)).toEqual(Array.from({ length: 20 }, () => ['a']));
+  });
+
+  it('re-reads once the TTL has passed a row written behind its back', async () => {
+    const { repository, reads, service } = build();
+    const ttlMs = store.config.env.TRIGGER_CACHE_TTL_MS;
+    expect(ttlMs).toBeGreaterThanOrEqual(2_000);
+    const realNow = Date.now.bind(Date);
+    let skippedMs = 0;
+    jest.spyOn(Date, 'now').mockImplementation(() => realNow() + skippedMs);
+    try {
+      await writeBehindTheCache(repository, 't-ttl', 'a');
+      expect(ids(await service.list('t-ttl'))).toEqual(['a']);
+      await writeBehindTheCache(repository, 't-ttl', 'b');
+      skippedMs = ttlMs - 1_000;
+      expect(ids(await service.list('t-ttl'))).toEqual(['a']);
+      skippedMs = ttlMs;
+      expect(ids(await service.list('t-ttl'))).toEqual(['a', 'b']);
+      expect(reads).toHaveBeenCalledTimes(2);
+    } finally {
+      jest.mocked(Date.now).mockRestore();
+    }
+  });
+
+  it('reads the store every time with a TTL of 0', async () => {
+    const { repository, reads, service } = build(
+      new AppConfig({ ...store.config.env, TRIGGER_CACHE_TTL_MS: 0 }),
+    );
+    expect(await service.list('t-off')).toEqual([]);
+    await writeBehindTheCache(repository, 't-off', 'a');
+    expect(ids(await service.list('t-off'))).toEqual(['a']);
+    expect(reads).toHaveBeenCalledTimes(2);
+  });
+
+  it("never serves one tenant's triggers to another", async () => {
+    const { reads, service } = build();
+    await service.define('t-one', draft('shared', 'of one'));
+    await service.define('t-two', draft('shared', 'of two'));
+    const named = async (tenantId: string) =>
+      (await service.list(tenantId)).map((t) => [t.triggerId, t.name]);
+    expect(await named('t-one')).toEqual([['shared', 'of one']]);
+    expect(await named('t-two')).toEqual([['shared', 'of two']]);
+    expect(reads).toHaveBeenCalledTimes(2);
+    // a define forgets its own tenant only
+    await service.define('t-one', draft('only-one'));
+    expect(await named('t-two')).toEqual([['shared', 'of two']]);
+    expect(reads).toHaveBeenCalledTimes(2);
+    expect(await named('t-one')).toEqual([
+      ['only-one', 'only-one'],
+      ['shared', 'of one'],
+    ]);
+    expect(reads.mock.calls.map(([tenantId]) => tenantId)).toEqual(['t-one', 't-two', 't-one']);
+  });
+
+  it('does not keep a read that a write overtook, nor a failed one', async () => {
+    const { reads, service } = build();
+    const direct = new TriggersRepository(store.clickhouse);
+    const readDone = deferred();
+    const release = deferred();
+    await service.define('t-race', draft('a'));
+    reads.mockImplementationOnce(async (tenantId) => {
+      const rows = await direct.latest(tenantId);
+      readDone.resolve();
+      await release.promise;
+      return rows;
+    });
+    const overtaken = service.list('t-race');
+    await readDone.promise;
+    await service.define('t-race', draft('b'));
+    release.resolve();
+    // asked before the write finished: the older answer is fair
+    expect(ids(await overtaken)).toEqual(['a']);
+    expect(ids(await service.list('t-race'))).toEqual(['a', 'b']);
+    expect(reads).toHaveBeenCalledTimes(2);
+
+    await service.define('t-race', draft('c'));
+    reads.mockRejectedValueOnce(new Error('engine unavailable'));
+    await expect(service.list('t-race')).rejects.toThrow('engine unavailable');
+    expect(ids(await service.list('t-race'))).toEqual(['a', 'b', 'c']);
+    expect(reads).toHaveBeenCalledTimes(4);
+  });
+
+  it('shows an ingest of the triggers stream at once, through the modules as wired', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        ConfigModule.forRoot(store.config),
+        ObservabilityModule,
+        StorageModule,
+        IngestModule.register({ api: false, processors: false }),
+        TriggersModule,
+      ],
+    })
+      .overrideProvider(ClickHouseService)
+      .useValue(store.clickhouse)
+      .compile();
+    const triggers = moduleRef.get(TriggersService);
+    const ingest = moduleRef.get(IngestService);
+    const reads = jest.spyOn(moduleRef.get(TriggersRepository), 'latest');
+    const send = async (tenantId: string, stream: 'triggers' | 'signals', value: object) => {
+      const principal = { keyId: 'k', tenantId, scopes: [Scope.INGEST] };
+      const line = { line: 1, raw: JSON.stringify(value), value };
+      expect((await ingest.ingest(principal, stream, [line])).accepted).toBe(1);
+    };
+    const definition = (triggerId: string) => ({
+      trigger_id: triggerId,
+      version: 1,
+      name: triggerId,
+      channel: 'push',
+      signal_types: ['view'],
+      window_ms: 60_000,
+      success_types: ['buy'],
+    });
+
+    expect(await triggers.list('t-ingest')).toEqual([]);
+    await send('t-ingest', 'triggers', definition('a'));
+    expect(ids(await triggers.list('t-ingest'))).toEqual(['a']);
+    expect(reads).toHaveBeenCalledTimes(2);
+    // other streams and other tenants leave the entry alone
+    await send('t-ingest', 'signals', {
+      event_id: 'e-1',
+      person_id: 'p-1',
+      type: 'view',
+      occurred_at: '2026-10-02T10:00:00Z',
+    });
+    await send('t-ingest-other', 'triggers', definition('b'));
+    expect(ids(await triggers.list('t-ingest'))).toEqual(['a']);
+    expect(reads).toHaveBeenCalledTimes(2);
+  });
+});
