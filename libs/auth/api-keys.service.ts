@@ -40,6 +40,8 @@ const CACHE_MS = 2_000;
 @Injectable()
 export class ApiKeysService {
   private readonly cache = new Map<string, { row: KeyRow | undefined; until: number }>();
+  /** Reads in flight per key id: concurrent requests with one key share one read. */
+  private readonly reading = new Map<string, Promise<KeyRow | undefined>>();
 
   constructor(
     private readonly config: AppConfig,
@@ -89,7 +91,7 @@ export class ApiKeysService {
     }
     const now = toClickHouseTime(Date.now());
     const unique = [...new Set(scopes)];
-    this.cache.delete(keyId);
+    this.forget(keyId);
     await this.clickhouse.insert({
       table: 'api_keys',
       tag: 'auth.create_key',
@@ -122,7 +124,7 @@ export class ApiKeysService {
        FROM api_keys FINAL WHERE key_id = {keyId:String}`,
       { keyId, now },
     );
-    this.cache.delete(keyId);
+    this.forget(keyId);
     return true;
   }
 
@@ -148,21 +150,48 @@ export class ApiKeysService {
     return { keyId: row.key_id, tenantId: row.tenant_id, scopes: row.scopes };
   }
 
-  private async lookup(keyId: string, fresh: boolean): Promise<KeyRow | undefined> {
+  /** Drops what is known of a key, a read in flight included (it is not kept when it lands). */
+  private forget(keyId: string): void {
+    this.cache.delete(keyId);
+    this.reading.delete(keyId);
+  }
+
+  /**
+   * The stored row of a key. A row read less than CACHE_MS ago is trusted unless `fresh`; a read
+   * already in flight is shared, so a burst of requests with one key costs the engine one query.
+   */
+  private lookup(keyId: string, fresh: boolean): Promise<KeyRow | undefined> {
     const cached = this.cache.get(keyId);
     if (!fresh && cached !== undefined && cached.until > Date.now()) {
-      return cached.row;
+      return Promise.resolve(cached.row);
     }
-    const rows = await this.clickhouse.query({
-      tag: 'auth.lookup_key',
-      sql: `SELECT key_id, tenant_id, scopes, secret_hash, revoked_at IS NOT NULL AS revoked
-            FROM api_keys FINAL WHERE key_id = {keyId:String}`,
-      params: { keyId },
-      row: keyRow,
-    });
-    const row = rows[0];
-    this.cache.set(keyId, { row, until: Date.now() + CACHE_MS });
-    return row;
+    const inFlight = this.reading.get(keyId);
+    if (!fresh && inFlight !== undefined) {
+      return inFlight;
+    }
+    const started = Date.now();
+    const read = this.clickhouse
+      .query({
+        tag: 'auth.lookup_key',
+        sql: `SELECT key_id, tenant_id, scopes, secret_hash, revoked_at IS NOT NULL AS revoked
+              FROM api_keys FINAL WHERE key_id = {keyId:String}`,
+        params: { keyId },
+        row: keyRow,
+      })
+      .then((rows) => {
+        const row = rows[0];
+        if (this.reading.get(keyId) === read) {
+          this.cache.set(keyId, { row, until: started + CACHE_MS });
+        }
+        return row;
+      })
+      .finally(() => {
+        if (this.reading.get(keyId) === read) {
+          this.reading.delete(keyId);
+        }
+      });
+    this.reading.set(keyId, read);
+    return read;
   }
 }
 
