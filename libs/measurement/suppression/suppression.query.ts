@@ -94,14 +94,13 @@ WITH
     GROUP BY s.trigger_id
   ),
   first_open AS (
-    -- when each dispatched subject's content was first resolved: its first opened or rendered
+    -- when each firing's content was first resolved: its first opened or rendered; the join
+    -- below keeps the dispatched subjects' (a set of their keys to filter on first cost more, in
+    -- time and memory, than grouping every open)
     SELECT cityHash64(firing_id) AS firing_key, min(toUnixTimestamp64Milli(occurred_at)) AS open_ms
     FROM exposures FINAL
     WHERE tenant_id = {tenantId:String}
       AND type IN ('opened', 'rendered')
-      AND cityHash64(firing_id) IN (
-        SELECT firing_key FROM period_firings WHERE sent AND dispatched_ms IS NOT NULL
-      )
     GROUP BY firing_key
   ),
   in_flight_candidates AS (
