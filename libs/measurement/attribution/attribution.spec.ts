@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { openTemporaryStore, type TemporaryStore } from '../../storage/index.js';
 import { MeasurementException } from '../common/measurement.exception.js';
-import { seedRows } from '../common/testing.js';
+import { fixtureRows, seedRows } from '../common/testing.js';
 import { LiftService } from '../lift/lift.service.js';
 import { AttributionService } from './attribution.service.js';
 import { AttributionModel } from './dto/attribution-model.enum.js';
@@ -44,16 +44,10 @@ const FROM = new Date('2026-10-01T00:00:00Z');
 const TO = new Date('2026-10-31T00:00:00Z');
 const RECEIVED = Date.parse('2026-11-10T00:00:00Z');
 
-const definition = (triggerId: string, extra: object) => ({
-  trigger_id: triggerId,
-  name: triggerId,
-  channel: 'email',
-  signal_types: ['s'],
-  window_ms: DAY,
-  success_types: ['purchase'],
-  status: 'live',
-  ...extra,
-});
+const build = fixtureRows(at);
+const { firing } = build;
+const definition = (triggerId: string, extra: object) =>
+  build.trigger(triggerId, 'email', { signal_types: ['s'], window_ms: DAY, ...extra });
 const triggers = [
   definition('email', { version: 1, conversion_window_ms: 3 * DAY }),
   definition('email', { version: 2, conversion_window_ms: DAY }),
@@ -64,20 +58,6 @@ const triggers = [
     conversion_window_ms: 7 * DAY,
   }),
 ];
-const firing = (
-  id: string,
-  triggerId: string,
-  person: string,
-  decided: string,
-  extra: object = {},
-) => ({
-  firing_id: id,
-  trigger_id: triggerId,
-  person_id: person,
-  decided_at: at(decided),
-  arm: 'treatment',
-  ...extra,
-});
 const firings = [
   firing('f1', 'email', 'p1', '10-02T00:00:00', { trigger_version: 1 }),
   firing('f2', 'push', 'p1', '10-03T00:00:00'),
@@ -94,13 +74,8 @@ const firings = [
   firing('k2', 'email', 'q2', '10-02T00:00:00', { arm: 'global_holdout' }),
   firing('k3', 'email', 'q3', '10-02T00:00:00', { arm: 'holdout' }),
 ];
-const outcome = (id: string, person: string, type: string, when: string, value: number) => ({
-  outcome_id: id,
-  person_id: person,
-  type,
-  occurred_at: at(when),
-  value,
-});
+const outcome = (id: string, person: string, type: string, when: string, value: number) =>
+  build.outcome(id, person, type, when, { value });
 const outcomes = [
   outcome('o1', 'p1', 'purchase', '10-04T00:00:00', 100),
   outcome('o2', 'p1', 'purchase', '10-06T12:00:00', 50),

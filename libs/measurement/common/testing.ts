@@ -36,3 +36,82 @@ export async function seedRows(
     });
   }
 }
+
+/**
+ * Builders of input rows for measurement fixtures, as producers send them. Each fills the fields a
+ * test does not vary (a trigger's signal, window, success type and status; a firing's treatment
+ * arm) and takes the rest, with `extra` fields added or overriding. Times go through `time`, so a
+ * spec can write them in its own shorthand (`'10-12T10:00:00'`, or epoch milliseconds).
+ */
+export function fixtureRows<When>(time: (when: When) => string) {
+  return {
+    /** A live trigger definition armed by `cart_abandoned`, window 1 h, success `purchase`. */
+    trigger: (triggerId: string, channel: string, extra: object = {}) => ({
+      trigger_id: triggerId,
+      name: triggerId,
+      channel,
+      signal_types: ['cart_abandoned'],
+      window_ms: 3_600_000,
+      success_types: ['purchase'],
+      status: 'live',
+      ...extra,
+    }),
+    /** A firing decided at `decided`, in the treatment arm unless `extra` says otherwise. */
+    firing: (
+      firingId: string,
+      triggerId: string,
+      personId: string,
+      decided: When,
+      extra: object = {},
+    ) => ({
+      firing_id: firingId,
+      trigger_id: triggerId,
+      person_id: personId,
+      decided_at: time(decided),
+      arm: 'treatment',
+      ...extra,
+    }),
+    outcome: (
+      outcomeId: string,
+      personId: string,
+      type: string,
+      when: When,
+      extra: object = {},
+    ) => ({
+      outcome_id: outcomeId,
+      person_id: personId,
+      type,
+      occurred_at: time(when),
+      ...extra,
+    }),
+    /** An exposure without an id of its own: the store derives one from its content. */
+    exposure: (firingId: string, type: string, when: When, extra: object = {}) => ({
+      firing_id: firingId,
+      type,
+      occurred_at: time(when),
+      ...extra,
+    }),
+    consent: (
+      eventId: string,
+      personId: string,
+      purpose: string,
+      granted: boolean,
+      when: When,
+      extra: object = {},
+    ) => ({
+      event_id: eventId,
+      person_id: personId,
+      purpose,
+      granted,
+      occurred_at: time(when),
+      ...extra,
+    }),
+    signal: (eventId: string, personId: string, type: string, when: When, extra: object = {}) => ({
+      event_id: eventId,
+      person_id: personId,
+      type,
+      occurred_at: time(when),
+      ...extra,
+    }),
+  };
+}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { openTemporaryStore, type TemporaryStore } from '../../storage/index.js';
-import { seedRows } from '../common/testing.js';
+import { fixtureRows, seedRows } from '../common/testing.js';
 import { ConsentAuditService } from './consent-audit.service.js';
 import type { ConsentAudit } from './models/consent-audit.model.js';
 
@@ -10,45 +10,14 @@ const at = (iso: string) => `2026-${iso}Z`;
 const from = new Date(at('10-10T00:00:00'));
 const to = new Date(at('10-20T00:00:00'));
 
-const trigger = (id: string, channel: string, extra: object = {}) => ({
-  trigger_id: id,
-  name: id,
-  channel,
-  signal_types: ['cart_abandoned'],
-  window_ms: 3_600_000,
-  success_types: ['purchase'],
-  status: 'live',
-  ...extra,
-});
+const { trigger, firing: sent, consent } = fixtureRows(at);
+
 const triggers = [
   trigger('tM', 'push', { consent_purpose: 'marketing' }),
   trigger('tN', 'email', { consent_purpose: 'newsletter' }),
   trigger('tC', 'web'), // needs no consent: not audited
   trigger('tZ', 'sms', { consent_purpose: 'profiling' }), // never fires: listed with zeros
 ];
-
-const sent = (
-  id: string,
-  triggerId: string,
-  person: string,
-  decided: string,
-  extra: object = {},
-) => ({
-  firing_id: id,
-  trigger_id: triggerId,
-  person_id: person,
-  decided_at: at(decided),
-  arm: 'treatment',
-  ...extra,
-});
-const consent = (
-  eventId: string,
-  person: string,
-  purpose: string,
-  granted: boolean,
-  when: string,
-  extra: object = {},
-) => ({ event_id: eventId, person_id: person, purpose, granted, occurred_at: at(when), ...extra });
 
 const firings = [
   sent('m1', 'tM', 'c1', '10-12T00:00:00'),

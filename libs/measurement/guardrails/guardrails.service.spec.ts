@@ -1,16 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { openTemporaryStore, type TemporaryStore } from '../../storage/index.js';
-import { seedRows } from '../common/testing.js';
+import { fixtureRows, seedRows } from '../common/testing.js';
 import { GuardrailsService } from './guardrails.service.js';
 
 const at = (iso: string) => `2026-${iso}Z`;
-const outcome = (id: string, person: string, type: string, when: string, extra: object = {}) => ({
-  outcome_id: id,
-  person_id: person,
-  type,
-  occurred_at: at(when),
-  ...extra,
-});
+const { firing, outcome } = fixtureRows(at);
 
 describe('guardrails on the embedded engine', () => {
   let store: TemporaryStore;
@@ -29,34 +23,10 @@ describe('guardrails on the embedded engine', () => {
         },
       ],
       firings: [
-        {
-          firing_id: 'f1',
-          trigger_id: 't1',
-          person_id: 'p1',
-          decided_at: at('10-02T00:00:00'),
-          arm: 'treatment',
-        },
-        {
-          firing_id: 'f2',
-          trigger_id: 't1',
-          person_id: 'p2',
-          decided_at: at('10-02T00:00:00'),
-          arm: 'treatment',
-        },
-        {
-          firing_id: 'f3',
-          trigger_id: 't1',
-          person_id: 'p3',
-          decided_at: at('10-02T00:00:00'),
-          arm: 'holdout',
-        },
-        {
-          firing_id: 'f4',
-          trigger_id: 't1',
-          person_id: 'p4',
-          decided_at: at('10-02T00:00:00'),
-          arm: 'holdout',
-        },
+        firing('f1', 't1', 'p1', '10-02T00:00:00'),
+        firing('f2', 't1', 'p2', '10-02T00:00:00'),
+        firing('f3', 't1', 'p3', '10-02T00:00:00', { arm: 'holdout' }),
+        firing('f4', 't1', 'p4', '10-02T00:00:00', { arm: 'holdout' }),
       ],
       outcomes: [
         outcome('o1', 'p1', 'purchase', '10-03T00:00:00', { order_id: 'A', value: 10 }),

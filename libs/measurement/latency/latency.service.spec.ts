@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { openTemporaryStore, type TemporaryStore } from '../../storage/index.js';
 import { MeasurementException } from '../common/measurement.exception.js';
-import { seedRows } from '../common/testing.js';
+import { fixtureRows, seedRows } from '../common/testing.js';
 import { LatencyDimension } from './dto/latency-dimension.enum.js';
 import { LatencyService } from './latency.service.js';
 import type { LatencyStats } from './models/latency-stats.model.js';
@@ -76,19 +76,13 @@ const triggers = [
   },
 ];
 
-const firing = (
-  firing_id: string,
-  trigger_id: string,
-  decided: number,
-  extra: Record<string, unknown> = {},
-): Record<string, unknown> => ({
-  firing_id,
-  trigger_id,
-  person_id: `person-${firing_id}`,
-  decided_at: iso(decided),
-  arm: 'treatment',
-  ...extra,
-});
+const build = fixtureRows(iso);
+// Each firing and signal has a person of its own.
+const firing = (firingId: string, triggerId: string, decided: number, extra: object = {}) =>
+  build.firing(firingId, triggerId, `person-${firingId}`, decided, extra);
+const { exposure } = build;
+const signal = (eventId: string, occurred: number) =>
+  build.signal(eventId, `person-${eventId}`, 'cart_abandoned', occurred);
 
 const firings = [
   // cart-push (window 60 000 ms). end_to_end per firing:
@@ -135,12 +129,6 @@ const firings = [
   firing('x-at-to', 'cart-push', TO.getTime(), { signal_at: iso(TO.getTime() - 10 * HOUR) }),
 ];
 
-const exposure = (firing_id: string, type: string, occurred: number) => ({
-  firing_id,
-  type,
-  occurred_at: iso(occurred),
-});
-
 const exposures = [
   exposure('c1', 'delivered', C1 + 3 * SECOND),
   exposure('c1', 'opened', C1 + 4 * SECOND),
@@ -157,13 +145,6 @@ const exposures = [
   exposure('x-skip', 'delivered', C1 + SECOND),
   exposure('x-hold', 'delivered', C1 + SECOND),
 ];
-
-const signal = (event_id: string, occurred: number) => ({
-  event_id,
-  person_id: `person-${event_id}`,
-  type: 'cart_abandoned',
-  occurred_at: iso(occurred),
-});
 
 const signals = [
   signal('s-c2', C2 - 10 * SECOND),

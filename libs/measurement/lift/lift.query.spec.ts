@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { openTemporaryStore, type TemporaryStore } from '../../storage/index.js';
 import { toPeriod } from '../common/period.js';
-import { seedRows } from '../common/testing.js';
+import { fixtureRows, seedRows } from '../common/testing.js';
 import { queryLiftSums, type LiftSumsRow } from './lift.query.js';
 
 const DAY = 86_400_000;
@@ -19,21 +19,11 @@ const trigger = {
   status: 'live',
 };
 
-const firing = (id: string, person: string, decided: string, arm: string, extra: object = {}) => ({
-  firing_id: id,
-  trigger_id: 't1',
-  person_id: person,
-  decided_at: at(decided),
-  arm,
-  ...extra,
-});
-const purchase = (id: string, person: string, when: string, value: number, type = 'purchase') => ({
-  outcome_id: id,
-  person_id: person,
-  type,
-  occurred_at: at(when),
-  value,
-});
+const build = fixtureRows(at);
+const firing = (id: string, person: string, decided: string, arm: string, extra: object = {}) =>
+  build.firing(id, 't1', person, decided, { arm, ...extra });
+const purchase = (id: string, person: string, when: string, value: number, type = 'purchase') =>
+  build.outcome(id, person, type, when, { value });
 
 describe('lift sums on the embedded engine', () => {
   let store: TemporaryStore;

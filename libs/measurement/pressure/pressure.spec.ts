@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { openTemporaryStore, type TemporaryStore } from '../../storage/index.js';
-import { seedRows } from '../common/testing.js';
+import { fixtureRows, seedRows } from '../common/testing.js';
 import type { PressureReport } from './models/pressure.model.js';
 import { PressureService } from './pressure.service.js';
 
@@ -9,42 +9,13 @@ const at = (iso: string) => `2026-${iso}Z`;
 const from = new Date(at('10-10T00:00:00'));
 const to = new Date(at('10-20T00:00:00'));
 
-const trigger = (id: string, channel: string, extra: object = {}) => ({
-  trigger_id: id,
-  name: id,
-  channel,
-  signal_types: ['cart_abandoned'],
-  window_ms: 3_600_000,
-  success_types: ['purchase'],
-  status: 'live',
-  ...extra,
-});
+const { trigger, firing: sent, outcome } = fixtureRows(at);
+
 // tA allows one sent firing per person per day; tC has no cap.
 const triggers = [
   trigger('tA', 'push', { frequency_cap: { max: 1, per_ms: DAY } }),
   trigger('tC', 'web'),
 ];
-
-const sent = (
-  id: string,
-  triggerId: string,
-  person: string,
-  decided: string,
-  extra: object = {},
-) => ({
-  firing_id: id,
-  trigger_id: triggerId,
-  person_id: person,
-  decided_at: at(decided),
-  arm: 'treatment',
-  ...extra,
-});
-const outcome = (id: string, person: string, type: string, when: string) => ({
-  outcome_id: id,
-  person_id: person,
-  type,
-  occurred_at: at(when),
-});
 
 // p4 gets one sent tC firing a day at 12:00 from 10-07 to 10-14.
 const p4Days = ['07', '08', '09', '10', '11', '12', '13', '14'];

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { openTemporaryStore, type TemporaryStore } from '../../storage/index.js';
-import { seedRows } from '../common/testing.js';
+import { fixtureRows, seedRows } from '../common/testing.js';
 import type { SuppressionSummary } from './models/suppression.model.js';
 import { SuppressionService } from './suppression.service.js';
 
@@ -9,16 +9,8 @@ const at = (iso: string) => `2026-${iso}Z`;
 const from = new Date(at('10-10T00:00:00'));
 const to = new Date(at('10-20T00:00:00'));
 
-const trigger = (id: string, channel: string, extra: object = {}) => ({
-  trigger_id: id,
-  name: id,
-  channel,
-  signal_types: ['cart_abandoned'],
-  window_ms: 3_600_000,
-  success_types: ['purchase'],
-  status: 'live',
-  ...extra,
-});
+const { trigger, firing: sent, outcome, exposure } = fixtureRows(at);
+
 const triggers = [
   // tA: purchases; at most 2 sent firings per person per day; converted lookback 24 h (default).
   trigger('tA', 'push', { frequency_cap: { max: 2, per_ms: DAY } }),
@@ -34,32 +26,6 @@ const triggers = [
   // tZ: a cap of 0 makes every sent firing a breach.
   trigger('tZ', 'push', { frequency_cap: { max: 0, per_ms: DAY } }),
 ];
-
-const sent = (
-  id: string,
-  triggerId: string,
-  person: string,
-  decided: string,
-  extra: object = {},
-) => ({
-  firing_id: id,
-  trigger_id: triggerId,
-  person_id: person,
-  decided_at: at(decided),
-  arm: 'treatment',
-  ...extra,
-});
-const outcome = (id: string, person: string, type: string, when: string) => ({
-  outcome_id: id,
-  person_id: person,
-  type,
-  occurred_at: at(when),
-});
-const exposure = (firingId: string, type: string, when: string) => ({
-  firing_id: firingId,
-  type,
-  occurred_at: at(when),
-});
 
 const firings = [
   // converted-then-targeted, decided 10-12T10:00
