@@ -14,7 +14,7 @@ import {
   type HillstromSegment,
 } from './hillstrom.js';
 import { ImportFormatError } from './importers.errors.js';
-import { IMPORT_STREAMS, type ImportStream, type InputRows } from './input-rows.js';
+import { IMPORT_STREAMS, type ImportStream, type ImportRows } from './input-rows.js';
 import { ndjsonBatches } from './ndjson.js';
 
 const HEADER =
@@ -46,8 +46,8 @@ const CONTEXT: ValidationContext = {
 async function collect<S extends ImportStream>(
   stream: S,
   csv: () => CsvChunks,
-): Promise<InputRows[S][]> {
-  const rows: InputRows[S][] = [];
+): Promise<ImportRows[S][]> {
+  const rows: ImportRows[S][] = [];
   for await (const row of hillstromRows(stream, csv)) {
     rows.push(row);
   }

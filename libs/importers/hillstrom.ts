@@ -6,18 +6,16 @@
 // Pure: reads CSV text it is handed and yields rows; opening files and uploading are the caller's.
 import { Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
-import { ImportFormatError } from './importers.errors.js';
 import type {
-  ConsentInput,
-  ExposureInput,
-  FiringInput,
-  ImportStream,
-  InputRows,
+  ConsentRow,
+  ExposureRow,
+  FiringRow,
   IsoTimestamp,
-  OutcomeInput,
-  SignalInput,
-  TriggerInput,
-} from './input-rows.js';
+  SignalRow,
+  TriggerRow,
+} from '../ingest/index.js';
+import { ImportFormatError } from './importers.errors.js';
+import type { ImportedOutcomeRow, ImportRows, ImportStream } from './input-rows.js';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
@@ -102,7 +100,7 @@ export function hillstromPeriod(options: HillstromOptions = {}): {
 }
 
 /** The trigger definition: all six definitions of DESIGN section 2 are present, status live. */
-export function hillstromTrigger(): TriggerInput {
+export function hillstromTrigger(): TriggerRow {
   return {
     trigger_id: HILLSTROM_TRIGGER_ID,
     version: 1,
@@ -315,7 +313,7 @@ function personId(customer: HillstromCustomer): string {
   return `hillstrom-${customer.index}`;
 }
 
-function consentRows(customer: HillstromCustomer, times: Times): ConsentInput[] {
+function consentRows(customer: HillstromCustomer, times: Times): ConsentRow[] {
   // Every customer, holdout included: consent predates the randomization and must not depend on
   // the arm; only the sent (treatment) firings need it to be compliant.
   return [
@@ -330,7 +328,7 @@ function consentRows(customer: HillstromCustomer, times: Times): ConsentInput[] 
   ];
 }
 
-function signalRows(customer: HillstromCustomer, times: Times): SignalInput[] {
+function signalRows(customer: HillstromCustomer, times: Times): SignalRow[] {
   return [
     {
       event_id: `hillstrom-s-${customer.index}`,
@@ -355,9 +353,9 @@ function signalRows(customer: HillstromCustomer, times: Times): SignalInput[] {
   ];
 }
 
-function firingRows(customer: HillstromCustomer, times: Times): FiringInput[] {
+function firingRows(customer: HillstromCustomer, times: Times): FiringRow[] {
   const { arm, variant } = HILLSTROM_ASSIGNMENT[customer.segment];
-  const firing: FiringInput = {
+  const firing: FiringRow = {
     firing_id: `hillstrom-f-${customer.index}`,
     trigger_id: HILLSTROM_TRIGGER_ID,
     trigger_version: 1,
@@ -372,7 +370,7 @@ function firingRows(customer: HillstromCustomer, times: Times): FiringInput[] {
   return [arm === 'treatment' ? { ...firing, dispatched_at: times.start, variant } : firing];
 }
 
-function exposureRows(customer: HillstromCustomer, times: Times): ExposureInput[] {
+function exposureRows(customer: HillstromCustomer, times: Times): ExposureRow[] {
   if (HILLSTROM_ASSIGNMENT[customer.segment].arm !== 'treatment') {
     return [];
   }
@@ -396,8 +394,8 @@ export function hillstromPurchases(customer: HillstromCustomer): boolean {
   return customer.conversion || customer.spendUnits > 0;
 }
 
-function outcomeRows(customer: HillstromCustomer, times: Times): OutcomeInput[] {
-  const rows: OutcomeInput[] = [];
+function outcomeRows(customer: HillstromCustomer, times: Times): ImportedOutcomeRow[] {
+  const rows: ImportedOutcomeRow[] = [];
   if (customer.visit) {
     rows.push({
       outcome_id: `hillstrom-v-${customer.index}`,
@@ -423,18 +421,18 @@ function rowsFor<S extends CustomerStream>(
   stream: S,
   customer: HillstromCustomer,
   times: Times,
-): InputRows[S][] {
+): ImportRows[S][] {
   switch (stream) {
     case 'consent':
-      return consentRows(customer, times) as InputRows[S][];
+      return consentRows(customer, times) as ImportRows[S][];
     case 'signals':
-      return signalRows(customer, times) as InputRows[S][];
+      return signalRows(customer, times) as ImportRows[S][];
     case 'firings':
-      return firingRows(customer, times) as InputRows[S][];
+      return firingRows(customer, times) as ImportRows[S][];
     case 'exposures':
-      return exposureRows(customer, times) as InputRows[S][];
+      return exposureRows(customer, times) as ImportRows[S][];
     case 'outcomes':
-      return outcomeRows(customer, times) as InputRows[S][];
+      return outcomeRows(customer, times) as ImportRows[S][];
   }
   throw new Error(`unknown stream ${String(stream)}`);
 }
@@ -443,7 +441,7 @@ function rowsFor<S extends CustomerStream>(
 export function hillstromCustomerRows(
   customer: HillstromCustomer,
   options: HillstromOptions = {},
-): { [S in CustomerStream]: InputRows[S][] } {
+): { [S in CustomerStream]: ImportRows[S][] } {
   const times = timesFrom(options);
   return {
     consent: rowsFor('consent', customer, times),
@@ -469,9 +467,9 @@ export async function* hillstromRows<S extends ImportStream>(
   stream: S,
   source: CsvSource,
   options: HillstromOptions = {},
-): AsyncGenerator<InputRows[S]> {
+): AsyncGenerator<ImportRows[S]> {
   if (stream === 'triggers') {
-    yield hillstromTrigger() as InputRows[S];
+    yield hillstromTrigger() as ImportRows[S];
     return;
   }
   const times = timesFrom(options);

@@ -2,4 +2,5 @@ export * from './core.js';
 export * from './ingest.exception.js';
 export * from './ingest.module.js';
 export * from './ingest.service.js';
+export * from './input-rows.js';
 export * from './stored-batches.js';
