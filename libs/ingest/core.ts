@@ -11,6 +11,7 @@ export type {
   PreparedBatch,
   RejectedRecord,
   RowError,
+  StorageLine,
   ValidationContext,
   ValidRow,
 } from './types.js';

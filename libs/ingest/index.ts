@@ -1,5 +1,6 @@
 export * from './core.js';
 export * from './ingest.exception.js';
+export { insertStorageLines } from './ingest-writer.js';
 export * from './ingest.module.js';
 export * from './ingest.service.js';
 export * from './input-rows.js';

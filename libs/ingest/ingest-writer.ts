@@ -1,8 +1,26 @@
 import { Injectable } from '@nestjs/common';
 import { ClickHouseService } from '../storage/index.js';
-import type { IngestJobPayload } from './ingest.job.js';
-import { tableOf } from './core.js';
+import { ndjsonOf, type EarlierIngestJobPayload, type IngestJobPayload } from './ingest.job.js';
+import { tableOf, type StreamName } from './core.js';
 import { StoredBatches } from './stored-batches.js';
+
+/**
+ * Stores the texts of a stream's `StorageLine`s (joined by newlines) in its table. They are
+ * handed to ClickHouse's own JSON parser as they are: most are the producer's lines (see
+ * passthrough.ts), whose objects are read as their text and whose nulls as the column default.
+ */
+export function insertStorageLines(
+  clickhouse: ClickHouseService,
+  stream: StreamName,
+  ndjson: string,
+  tag: string,
+): Promise<void> {
+  return clickhouse.insertRaw(tableOf[stream], ndjson, tag, {
+    date_time_input_format: 'best_effort',
+    input_format_json_read_objects_as_strings: 1,
+    input_format_null_as_default: 1,
+  });
+}
 
 /**
  * The one handler that stores a validated batch: called inline by the API, or by the BullMQ
@@ -16,12 +34,11 @@ export class IngestWriter {
     private readonly storedBatches: StoredBatches,
   ) {}
 
-  async write(job: IngestJobPayload): Promise<void> {
-    // Serialized here in one pass and handed to ClickHouse's own JSON parser as text: the client's
-    // insert would stream the objects through an encoder per row.
-    await this.clickhouse.insertRaw(
-      tableOf[job.stream],
-      job.rows.map((row) => JSON.stringify(row)).join('\n'),
+  async write(job: IngestJobPayload | EarlierIngestJobPayload): Promise<void> {
+    await insertStorageLines(
+      this.clickhouse,
+      job.stream,
+      ndjsonOf(job),
       `ingest.write.${job.stream}`,
     );
     this.storedBatches.notify({ tenantId: job.tenantId, stream: job.stream });

@@ -7,7 +7,17 @@ export interface IngestJobPayload {
   stream: StreamName;
   /** Server time the request arrived, ClickHouse DateTime64 text. */
   receivedAt: string;
-  /** Storage rows for the stream's table, unique by id. */
-  rows: Record<string, unknown>[];
+  /** Storage rows for the stream's table, unique by id, as JSONEachRow text (one per line). */
+  ndjson: string;
   rejects: RejectedRecord[];
+}
+
+/** A job queued before the rows travelled as text: they are objects, one per storage row. */
+export type EarlierIngestJobPayload = Omit<IngestJobPayload, 'ndjson'> & {
+  rows: Record<string, unknown>[];
+};
+
+/** The rows of a queued job as JSONEachRow text, whichever form it was queued in. */
+export function ndjsonOf(job: IngestJobPayload | EarlierIngestJobPayload): string {
+  return 'ndjson' in job ? job.ndjson : job.rows.map((row) => JSON.stringify(row)).join('\n');
 }

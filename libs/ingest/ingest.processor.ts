@@ -2,7 +2,7 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { JobName, QueueName } from '../queue/index.js';
 import { IngestWriter } from './ingest-writer.js';
-import type { IngestJobPayload } from './ingest.job.js';
+import type { EarlierIngestJobPayload, IngestJobPayload } from './ingest.job.js';
 import { isStream } from './core.js';
 
 /**
@@ -22,7 +22,9 @@ export class IngestProcessor extends WorkerHost {
     super();
   }
 
-  async process(job: Job<IngestJobPayload, void, JobName>): Promise<void> {
+  async process(
+    job: Job<IngestJobPayload | EarlierIngestJobPayload, void, JobName>,
+  ): Promise<void> {
     if (job.name !== JobName.IngestBatch || !isStream(job.data.stream)) {
       throw new UnrecoverableError(`unknown ingest job ${job.name} for stream ${job.data.stream}`);
     }

@@ -103,7 +103,7 @@ export class IngestService {
       tenantId: principal.tenantId,
       stream,
       receivedAt: toClickHouseTime(receivedAt),
-      rows: batch.rows.map((r) => r.row),
+      ndjson: batch.rows.map((r) => r.text).join('\n'),
       rejects: batch.rejects,
     };
     await this.persist(payload);
@@ -120,7 +120,7 @@ export class IngestService {
 
   /** Inline: stored before the answer. Queued: the job is in Redis before the answer. */
   private async persist(payload: IngestJobPayload): Promise<void> {
-    if (payload.rows.length === 0 && payload.rejects.length === 0) {
+    if (payload.ndjson.length === 0 && payload.rejects.length === 0) {
       return;
     }
     if (this.queue === undefined) {

@@ -106,7 +106,7 @@ describe('prepareBatch', () => {
       duplicates: 3,
       conflicts: 1,
     });
-    expect(batch.rows.map((r) => [r.id, r.row.type])).toEqual([
+    expect(batch.rows.map((r) => [r.id, (JSON.parse(r.text) as { type: string }).type])).toEqual([
       ['a', 'first'],
       ['b', 'view'],
     ]);

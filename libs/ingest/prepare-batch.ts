@@ -1,4 +1,5 @@
 import { IngestLimitError } from './limit-error.js';
+import { passThrough } from './passthrough.js';
 import type { StreamName } from './streams.js';
 import {
   MAX_REJECTED_RAW_CHARS,
@@ -6,8 +7,8 @@ import {
   type PreparedBatch,
   type RejectedRecord,
   type RowError,
+  type StorageLine,
   type ValidationContext,
-  type ValidRow,
 } from './types.js';
 import { validateRow, WHOLE_LINE } from './validate-row.js';
 
@@ -54,7 +55,7 @@ export async function prepareBatch(
   ctx: ValidationContext,
 ): Promise<PreparedBatch> {
   const hashById = new Map<string, string>();
-  const rows: ValidRow[] = [];
+  const rows: StorageLine[] = [];
   const errors: RowError[] = [];
   const rejects: RejectedRecord[] = [];
   let count = 0;
@@ -63,30 +64,43 @@ export async function prepareBatch(
   let clamped = 0;
   let skewCorrected = 0;
 
+  /** Keeps the first copy of an id; false for a later copy. */
+  const keep = (line: StorageLine): boolean => {
+    const firstHash = hashById.get(line.id);
+    if (firstHash !== undefined) {
+      duplicates++;
+      if (firstHash !== line.contentHash) {
+        conflicts++;
+      }
+      return false;
+    }
+    hashById.set(line.id, line.contentHash);
+    rows.push(line);
+    return true;
+  };
   const take = (parsed: ParsedLine): void => {
-    const result =
-      parsed.parseError !== undefined
-        ? {
-            ok: false as const,
-            error: { line: parsed.line, field: WHOLE_LINE, message: parsed.parseError },
-          }
-        : validateRow(stream, parsed.value, parsed.line, ctx);
+    if (parsed.parseError !== undefined) {
+      const error = { line: parsed.line, field: WHOLE_LINE, message: parsed.parseError };
+      errors.push(error);
+      rejects.push(rejectedRecord(stream, error, parsed.raw));
+      return;
+    }
+    // Most lines are stored as sent (passthrough.ts); validateRow builds the row of the others.
+    const passed = passThrough(stream, parsed.value, parsed.raw, ctx);
+    if (passed !== undefined) {
+      keep(passed);
+      return;
+    }
+    const result = validateRow(stream, parsed.value, parsed.line, ctx);
     if (!result.ok) {
       errors.push(result.error);
       rejects.push(rejectedRecord(stream, result.error, parsed.raw));
       return;
     }
     const { id, contentHash, row } = result.value;
-    const firstHash = hashById.get(id);
-    if (firstHash !== undefined) {
-      duplicates++;
-      if (firstHash !== contentHash) {
-        conflicts++;
-      }
+    if (!keep({ id, contentHash, text: JSON.stringify(row) })) {
       return;
     }
-    hashById.set(id, contentHash);
-    rows.push(result.value);
     if (row.future_clamped === true) {
       clamped++;
     }

@@ -172,3 +172,24 @@ export function storageTime(ms: number): string {
   const milliText = millis < 10 ? `00${millis}` : millis < 100 ? `0${millis}` : String(millis);
   return `${cachedDay.text}${twoDigits(hours)}:${twoDigits(minutes)}:${twoDigits(seconds)}.${milliText}`;
 }
+
+// The form JavaScript's toISOString writes, within the accepted years: what most producers send.
+const UTC_ISO_MILLIS =
+  /^(?:20\d\d|2100)-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+
+function digitsAt(text: string, index: number): number {
+  return (text.charCodeAt(index) - 48) * 10 + text.charCodeAt(index + 1) - 48;
+}
+
+/**
+ * Whether `text` is an accepted instant written exactly as `YYYY-MM-DDThh:mm:ss.mmmZ`. Such text
+ * reads as the same instant in parseTimestamp and in ClickHouse, compares as its instant does, and
+ * its storage text (see storageTime) is `YYYY-MM-DD hh:mm:ss.mmm`, cut out of it.
+ */
+export function isUtcIsoMillis(text: string): boolean {
+  if (text.length !== 24 || !UTC_ISO_MILLIS.test(text)) {
+    return false;
+  }
+  const day = digitsAt(text, 8);
+  return day <= 28 || day <= daysInMonth(Number(text.slice(0, 4)), digitsAt(text, 5));
+}

@@ -39,6 +39,20 @@ export interface ValidRow {
   row: Record<string, unknown>;
 }
 
+/** An accepted line as the writer stores it. */
+export interface StorageLine {
+  /** The deduplication id (see {@link ValidRow.id}). */
+  id: string;
+  /** Decimal text of the UInt64 content hash (see {@link ValidRow.contentHash}). */
+  contentHash: string;
+  /**
+   * The stream table's row as one JSONEachRow line: the storage row serialized, or the line as
+   * sent with the columns it lacks written in front (see passthrough.ts). Either way ClickHouse
+   * reads the same values.
+   */
+  text: string;
+}
+
 /** The outcome of validating one line. */
 export type LineResult = { ok: true; value: ValidRow } | { ok: false; error: RowError };
 
@@ -78,7 +92,7 @@ export interface PreparedBatch {
   /** One per rejected line, in line order. */
   errors: RowError[];
   /** Storage rows, unique by id; the first copy of an id is kept. */
-  rows: ValidRow[];
+  rows: StorageLine[];
   /** One per rejected line, for `rejected_events`. */
   rejects: RejectedRecord[];
   /** Rows in `rows` whose event time was more than 24 h ahead and was clamped. */

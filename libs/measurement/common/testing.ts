@@ -1,4 +1,4 @@
-import { prepareBatch, STREAMS, tableOf, type StreamName } from '../../ingest/index.js';
+import { insertStorageLines, prepareBatch, STREAMS, type StreamName } from '../../ingest/index.js';
 import type { ClickHouseService } from '../../storage/index.js';
 
 /**
@@ -29,11 +29,12 @@ export async function seedRows(
     if (batch.rejected > 0) {
       throw new Error(`seedRows: ${stream} rejected ${JSON.stringify(batch.errors.slice(0, 3))}`);
     }
-    await clickhouse.insert({
-      table: tableOf[stream],
-      rows: batch.rows.map((r) => r.row),
-      tag: 'test.seed',
-    });
+    await insertStorageLines(
+      clickhouse,
+      stream,
+      batch.rows.map((r) => r.text).join('\n'),
+      'test.seed',
+    );
   }
 }
 
