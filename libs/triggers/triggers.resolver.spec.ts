@@ -1,89 +1,22 @@
 import { describe, expect, it } from '@jest/globals';
-import { GraphQLSchemaBuilderModule, GraphQLSchemaFactory } from '@nestjs/graphql';
-import { Test } from '@nestjs/testing';
-import {
-  getNamedType,
-  isEnumType,
-  isInputObjectType,
-  isObjectType,
-  type GraphQLNamedType,
-  type GraphQLType,
-  type GraphQLSchema,
-} from 'graphql';
+import { fieldSignature, ownTypes, schemaOf, undocumented } from '../testing/index.js';
 import { TriggersResolver } from './triggers.resolver.js';
-
-async function buildSchema(): Promise<GraphQLSchema> {
-  const moduleRef = await Test.createTestingModule({
-    imports: [GraphQLSchemaBuilderModule],
-  }).compile();
-  return moduleRef.get(GraphQLSchemaFactory).create([TriggersResolver]);
-}
-
-/** Names of the type, fields, arguments and enum values that lack a description. */
-function undocumented(type: GraphQLNamedType): string[] {
-  const missing = type.description ? [] : [type.name];
-  if (isObjectType(type) || isInputObjectType(type)) {
-    for (const field of Object.values(type.getFields())) {
-      if (!field.description) {
-        missing.push(`${type.name}.${field.name}`);
-      }
-      for (const arg of 'args' in field ? field.args : []) {
-        if (!arg.description) {
-          missing.push(`${type.name}.${field.name}(${arg.name})`);
-        }
-      }
-    }
-  }
-  if (isEnumType(type)) {
-    for (const value of type.getValues()) {
-      if (!value.description) {
-        missing.push(`${type.name}.${value.name}`);
-      }
-    }
-  }
-  return missing;
-}
-
-const signature = (schema: GraphQLSchema, root: 'Query' | 'Mutation', name: string) => {
-  const type = root === 'Query' ? schema.getQueryType() : schema.getMutationType();
-  const field = type!.getFields()[name];
-  return `${name}(${field.args.map((a) => `${a.name}: ${a.type.toString()}`).join(', ')}): ${field.type.toString()}`;
-};
 
 describe('schema of triggers, triggerVersions and defineTrigger', () => {
   it('has the DESIGN signatures (extended), every type, field and argument described', async () => {
-    const schema = await buildSchema();
-    expect(signature(schema, 'Query', 'triggers')).toBe(
+    const schema = await schemaOf([TriggersResolver]);
+    expect(fieldSignature(schema, 'Query', 'triggers')).toBe(
       'triggers(status: TriggerStatus): [Trigger!]!',
     );
-    expect(signature(schema, 'Query', 'triggerVersions')).toBe(
+    expect(fieldSignature(schema, 'Query', 'triggerVersions')).toBe(
       'triggerVersions(triggerId: ID!): [Trigger!]!',
     );
-    expect(signature(schema, 'Mutation', 'defineTrigger')).toBe(
+    expect(fieldSignature(schema, 'Mutation', 'defineTrigger')).toBe(
       'defineTrigger(input: TriggerInput!): Trigger!',
     );
     const roots = [schema.getQueryType()!, schema.getMutationType()!];
-    const fields = roots.flatMap((root) => Object.values(root.getFields()));
     expect(roots.flatMap((root) => undocumented(root).filter((n) => n.includes('.')))).toEqual([]);
-    const named = new Set<GraphQLNamedType>();
-    const visit = (type: GraphQLNamedType) => {
-      if (named.has(type) || type.name.startsWith('__') || type.name === 'DateTime') {
-        return;
-      }
-      named.add(type);
-      if (isObjectType(type) || isInputObjectType(type)) {
-        for (const field of Object.values(type.getFields())) {
-          visit(getNamedType(field.type as GraphQLType));
-        }
-      }
-    };
-    for (const field of fields) {
-      visit(getNamedType(field.type));
-      field.args.forEach((arg) => visit(getNamedType(arg.type)));
-    }
-    const own = [...named].filter(
-      (t) => !['String', 'Int', 'Float', 'Boolean', 'ID', 'JSON'].includes(t.name),
-    );
+    const own = ownTypes(roots);
     expect(own.map((t) => t.name).sort()).toEqual([
       'FrequencyCapInput',
       'SuppressionInput',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { schemaOf } from '../common/schema-testing.js';
+import { schemaOf } from '../../testing/index.js';
 import { isObjectType } from 'graphql';
 import { FreshnessResolver } from './freshness.resolver.js';
 

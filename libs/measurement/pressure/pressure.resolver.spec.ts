@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { schemaOf, undocumented } from '../common/schema-testing.js';
+import { schemaOf, undocumented } from '../../testing/index.js';
 import { PressureResolver } from './pressure.resolver.js';
 
 describe('PressureResolver schema', () => {

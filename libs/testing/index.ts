@@ -1,0 +1,2 @@
+// Helpers for the specs of more than one lib; nothing here runs in the service.
+export * from './graphql-schema.js';
