@@ -98,7 +98,7 @@ export async function buildStore(
         values.map((value, index) => ({ line: index + 1, raw: '', value })),
         { tenantId: BENCH_TENANT, receivedAt, limits },
       );
-      text = batch.rows.map((r) => r.text).join('\n');
+      text = batch.ndjson;
     } else {
       const lines: string[] = [];
       for (const value of values) {

@@ -7,6 +7,7 @@ export { isStream, STREAMS, tableOf, type StreamName } from './streams.js';
 export type {
   IngestLimits,
   LineResult,
+  LineSource,
   ParsedLine,
   PreparedBatch,
   RejectedRecord,

@@ -1,7 +1,7 @@
 import { Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../auth/index.js';
-import { IngestLimitError, parseBodyBatches, type ParsedLine } from './core.js';
+import { IngestLimitError, parseBodyBatches } from './core.js';
 import { IngestService, type IngestResult } from './ingest.service.js';
 
 /** Yields the request body chunk by chunk, refusing it once it passes the byte limit. */
@@ -35,16 +35,11 @@ export class IngestController {
     if (declared > limits.maxBodyBytes) {
       throw new IngestLimitError('body', limits.maxBodyBytes);
     }
-    // The body (at most INGEST_MAX_BODY_BYTES) is read into lines before validation: validating an
-    // array is a plain loop, where validating as lines arrive costs an await per line.
-    const lines: ParsedLine[] = [];
-    for await (const batch of parseBodyBatches(limitedBody(request, limits.maxBodyBytes), {
+    // Validated as the body arrives, the lines of each chunk together (one await per chunk, not per
+    // line); nothing is stored unless the whole body is read within its limits.
+    const lines = parseBodyBatches(limitedBody(request, limits.maxBodyBytes), {
       maxRows: limits.maxRows,
-    })) {
-      for (const line of batch) {
-        lines.push(line);
-      }
-    }
+    });
     return this.ingest.ingest(principal, stream, lines);
   }
 }

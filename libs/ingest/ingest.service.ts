@@ -14,7 +14,7 @@ import {
   STREAMS,
   tableOf,
   type IngestLimits,
-  type ParsedLine,
+  type LineSource,
   type RowError,
   type StreamName,
 } from './core.js';
@@ -87,11 +87,7 @@ export class IngestService {
     return name;
   }
 
-  async ingest(
-    principal: Principal,
-    stream: StreamName,
-    lines: AsyncIterable<ParsedLine> | Iterable<ParsedLine>,
-  ): Promise<IngestResult> {
+  async ingest(principal: Principal, stream: StreamName, lines: LineSource): Promise<IngestResult> {
     const receivedAt = Date.now();
     const batch = await prepareBatch(stream, lines, {
       tenantId: principal.tenantId,
@@ -103,7 +99,7 @@ export class IngestService {
       tenantId: principal.tenantId,
       stream,
       receivedAt: toClickHouseTime(receivedAt),
-      ndjson: batch.rows.map((r) => r.text).join('\n'),
+      ndjson: batch.ndjson,
       rejects: batch.rejects,
     };
     await this.persist(payload);

@@ -243,34 +243,39 @@ function arrivalOf(ctx: ValidationContext): Arrival {
 }
 
 /**
- * The stored value of one field's (non-null) value as JSON, and the length of its canonical text;
- * undefined when validateRow must decide.
+ * Writes the JSON of one field's stored value (a non-null value) into `found[i]` and answers the
+ * length of the value's canonical text, or -1 when validateRow must decide.
  */
-function storedValue(
+function storeValue(
   field: Field,
   key: string,
   value: unknown,
   raw: string,
   maxChars: number,
   arrival: Arrival,
-): { json: string; size: number } | undefined {
+  found: (string | undefined)[],
+  i: number,
+): number {
   switch (field.kind) {
     case 'id':
     case 'text': {
       const limit = field.kind === 'id' ? MAX_ID_CHARS : maxChars;
       if (typeof value !== 'string' || value.length > limit || !PLAIN.test(value)) {
-        return undefined;
+        return -1;
       }
       // Blank required text is refused; an empty event_id means "derive one".
       if ((field.required && value.trim() === '') || (field.written && value === '')) {
-        return undefined;
+        return -1;
       }
-      return { json: `"${value}"`, size: value.length + 2 };
+      found[i] = `"${value}"`;
+      return value.length + 2;
     }
     case 'member':
-      return typeof value === 'string' && field.values!.includes(value)
-        ? { json: `"${value}"`, size: value.length + 2 }
-        : undefined;
+      if (typeof value !== 'string' || !field.values!.includes(value)) {
+        return -1;
+      }
+      found[i] = `"${value}"`;
+      return value.length + 2;
     case 'time':
     case 'eventTime':
       if (
@@ -278,42 +283,53 @@ function storedValue(
         !isUtcIsoMillis(value) ||
         (field.kind === 'eventTime' && value > arrival.latestEventTime)
       ) {
-        return undefined;
+        return -1;
       }
-      return { json: `"${value.slice(0, 10)} ${value.slice(11, 23)}"`, size: 26 };
+      found[i] = `"${value.slice(0, 10)} ${value.slice(11, 23)}"`;
+      return value.length + 2;
     case 'boolean':
-      return typeof value === 'boolean'
-        ? { json: value ? 'true' : 'false', size: value ? 4 : 5 }
-        : undefined;
+      if (typeof value !== 'boolean') {
+        return -1;
+      }
+      found[i] = value ? 'true' : 'false';
+      return value ? 4 : 5;
     case 'version': {
       if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > UINT32_MAX) {
-        return undefined;
+        return -1;
       }
       const token = String(value);
-      return hasToken(raw, key, token) ? { json: token, size: token.length } : undefined;
+      if (!hasToken(raw, key, token)) {
+        return -1;
+      }
+      found[i] = token;
+      return token.length;
     }
     case 'decimal': {
       if (typeof value !== 'number') {
-        return undefined;
+        return -1;
       }
       // The number as written must be the decimal stored: 19.99 is, 1.23456 (rounded) is not.
       const token = String(value);
       const decimal = decimalText(value);
-      return 'text' in decimal && decimal.text === token && hasToken(raw, key, token)
-        ? { json: `"${token}"`, size: token.length }
-        : undefined;
+      if (!('text' in decimal) || decimal.text !== token || !hasToken(raw, key, token)) {
+        return -1;
+      }
+      found[i] = `"${token}"`;
+      return token.length;
     }
     case 'properties': {
       if (!isPlainObject(value)) {
-        return undefined;
+        return -1;
       }
       const result = objectText(value, PROPERTIES_CHARS_FACTOR * maxChars);
-      return 'text' in result && raw.includes(`"${key}":${result.text}`)
-        ? { json: JSON.stringify(result.text), size: result.text.length }
-        : undefined;
+      if (!('text' in result) || !raw.includes(`"${key}":${result.text}`)) {
+        return -1;
+      }
+      found[i] = JSON.stringify(result.text);
+      return result.text.length;
     }
     case 'null':
-      return undefined;
+      return -1;
   }
 }
 
@@ -345,17 +361,17 @@ export function passThrough(
     }
     const field = fields[i];
     const fieldValue = value[key];
-    let stored: { json: string; size: number } | undefined;
+    let size: number;
     if (fieldValue === null) {
-      stored = field.nullable ? { json: field.absent, size: 4 } : undefined;
+      found[i] = field.absent;
+      size = field.nullable ? 4 : -1;
     } else {
-      stored = storedValue(field, key, fieldValue, raw, ctx.limits.maxFieldChars, arrival);
+      size = storeValue(field, key, fieldValue, raw, ctx.limits.maxFieldChars, arrival, found, i);
     }
-    if (stored === undefined) {
+    if (size < 0) {
       return undefined;
     }
-    found[i] = stored.json;
-    length += key.length + 3 + stored.size;
+    length += key.length + 3 + size;
     keys++;
     if (field.required) {
       requiredSeen++;

@@ -1,10 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { Readable } from 'node:stream';
 import { IngestLimitError } from './limit-error.js';
-import { parseBody } from './parse-body.js';
+import { parseBody, parseBodyBatches } from './parse-body.js';
 import { prepareBatch } from './prepare-batch.js';
 import { STREAMS } from './streams.js';
-import type { ParsedLine, ValidationContext } from './types.js';
+import type { ParsedLine, PreparedBatch, ValidationContext } from './types.js';
 
 const RECEIVED_AT = Date.UTC(2024, 4, 1, 12);
 const ctx: ValidationContext = {
@@ -15,6 +15,13 @@ const ctx: ValidationContext = {
 
 function body(text: string): AsyncIterable<Buffer> {
   return Readable.from([Buffer.from(text)]);
+}
+
+/** The rows a batch keeps, as ClickHouse reads them from its text. */
+function storedRows(batch: PreparedBatch): Record<string, unknown>[] {
+  return batch.ndjson === ''
+    ? []
+    : batch.ndjson.split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 function signal(id: string, extra: Record<string, unknown> = {}): string {
@@ -45,7 +52,8 @@ describe('prepareBatch', () => {
       clamped: 0,
       skewCorrected: 0,
     });
-    expect(batch.rows).toHaveLength(997);
+    expect(batch.stored).toBe(997);
+    expect(storedRows(batch)).toHaveLength(997);
     expect(batch.errors).toEqual([
       { line: 17, field: '(line)', message: expect.stringMatching(/^not valid JSON: /) },
       { line: 500, field: 'occurred_at', message: 'required field is missing' },
@@ -78,7 +86,7 @@ describe('prepareBatch', () => {
         raw: lines[999],
       },
     ]);
-    expect(batch.rows.map((r) => r.id)).not.toContain('e500');
+    expect(storedRows(batch).map((r) => r.event_id)).not.toContain('e500');
   });
 
   it('keeps the first copy of a repeated id, counts the repeats and the conflicting ones', async () => {
@@ -106,7 +114,7 @@ describe('prepareBatch', () => {
       duplicates: 3,
       conflicts: 1,
     });
-    expect(batch.rows.map((r) => [r.id, (JSON.parse(r.text) as { type: string }).type])).toEqual([
+    expect(storedRows(batch).map((r) => [r.event_id, r.type])).toEqual([
       ['a', 'first'],
       ['b', 'view'],
     ]);
@@ -127,7 +135,10 @@ describe('prepareBatch', () => {
       },
     });
     const batch = await prepareBatch('triggers', [trigger(), trigger(2), trigger(1)], ctx);
-    expect(batch.rows.map((r) => r.id)).toEqual(['t@1', 't@2']);
+    expect(storedRows(batch).map((r) => `${String(r.trigger_id)}@${String(r.version)}`)).toEqual([
+      't@1',
+      't@2',
+    ]);
     expect(batch.duplicates).toBe(1);
   });
 
@@ -225,6 +236,20 @@ describe('prepareBatch', () => {
     ).rejects.toThrow('more than 3 rows in one request (INGEST_MAX_ROWS)');
   });
 
+  it('takes the lines of each body chunk together, and keeps the line order', async () => {
+    const ids = Array.from({ length: 2500 }, (_, i) => `e${i}`);
+    const text = ids.map((id) => signal(id)).join('\n');
+    const chunks = () =>
+      Readable.from(
+        Array.from({ length: 7 }, (_, i) =>
+          Buffer.from(text.slice(i * 100_000, (i + 1) * 100_000)),
+        ),
+      );
+    const batch = await prepareBatch('signals', parseBodyBatches(chunks(), ctx.limits), ctx);
+    expect(batch).toEqual(await prepareBatch('signals', parseBody(chunks(), ctx.limits), ctx));
+    expect(storedRows(batch).map((r) => r.event_id)).toEqual(ids);
+  });
+
   it('a JSON-array body numbers rows by element', async () => {
     const text = `[${signal('a')}, {"event_id":"b"}, ${signal('c')}]`;
     const batch = await prepareBatch('signals', parseBody(body(text), ctx.limits), ctx);
@@ -232,6 +257,6 @@ describe('prepareBatch', () => {
       { line: 2, field: 'person_id', message: 'required field is missing' },
     ]);
     expect(batch.rejects[0].raw).toBe('{"event_id":"b"}');
-    expect(batch.rows.map((r) => r.id)).toEqual(['a', 'c']);
+    expect(storedRows(batch).map((r) => r.event_id)).toEqual(['a', 'c']);
   });
 });

@@ -39,6 +39,12 @@ export interface ValidRow {
   row: Record<string, unknown>;
 }
 
+/**
+ * Lines to validate: an array (a GraphQL list, a test), lines as they are read, or the lines of
+ * each body chunk as it completes them (parseBodyBatches).
+ */
+export type LineSource = Iterable<ParsedLine> | AsyncIterable<ParsedLine | readonly ParsedLine[]>;
+
 /** An accepted line as the writer stores it. */
 export interface StorageLine {
   /** The deduplication id (see {@link ValidRow.id}). */
@@ -91,13 +97,15 @@ export interface PreparedBatch {
   conflicts: number;
   /** One per rejected line, in line order. */
   errors: RowError[];
-  /** Storage rows, unique by id; the first copy of an id is kept. */
-  rows: StorageLine[];
+  /** Storage rows kept: unique by id, the first copy of an id. */
+  stored: number;
+  /** Those rows as JSONEachRow text, one line each (see {@link StorageLine.text}), in line order. */
+  ndjson: string;
   /** One per rejected line, for `rejected_events`. */
   rejects: RejectedRecord[];
-  /** Rows in `rows` whose event time was more than 24 h ahead and was clamped. */
+  /** Rows kept whose event time was more than 24 h ahead and was clamped. */
   clamped: number;
-  /** Rows in `rows` whose event time was corrected for device clock skew via `sent_at`. */
+  /** Rows kept whose event time was corrected for device clock skew via `sent_at`. */
   skewCorrected: number;
 }
 

@@ -29,12 +29,7 @@ export async function seedRows(
     if (batch.rejected > 0) {
       throw new Error(`seedRows: ${stream} rejected ${JSON.stringify(batch.errors.slice(0, 3))}`);
     }
-    await insertStorageLines(
-      clickhouse,
-      stream,
-      batch.rows.map((r) => r.text).join('\n'),
-      'test.seed',
-    );
+    await insertStorageLines(clickhouse, stream, batch.ndjson, 'test.seed');
   }
 }
 
