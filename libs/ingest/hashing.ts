@@ -26,7 +26,7 @@ export function contentHashOf(sortedEntries: readonly (readonly [string, unknown
 const openings = new WeakMap<readonly string[], string[]>();
 
 /** The `[["column",` openings of `columns`, the first without a leading comma. */
-export function columnOpenings(columns: readonly string[]): string[] {
+function columnOpenings(columns: readonly string[]): string[] {
   let opening = openings.get(columns);
   if (opening === undefined) {
     opening = columns.map((column, i) => `${i === 0 ? '' : ','}[${JSON.stringify(column)},`);

@@ -5,9 +5,11 @@ import { tableOf, type StreamName } from './core.js';
 import { StoredBatches } from './stored-batches.js';
 
 /**
- * Stores the texts of a stream's `StorageLine`s (joined by newlines) in its table. They are
- * handed to ClickHouse's own JSON parser as they are: most are the producer's lines (see
+ * Stores the texts of a batch's `StorageLine`s (joined by newlines) in the stream's table. They
+ * are handed to ClickHouse's own JSON parser as they are: most are the producer's lines (see
  * passthrough.ts), whose objects are read as their text and whose nulls as the column default.
+ * The lines of a batch are unique by id, so the engine need not collapse them as it inserts
+ * (queries read collapsed rows, and merges collapse copies from other batches).
  */
 export function insertStorageLines(
   clickhouse: ClickHouseService,
@@ -19,6 +21,7 @@ export function insertStorageLines(
     date_time_input_format: 'best_effort',
     input_format_json_read_objects_as_strings: 1,
     input_format_null_as_default: 1,
+    optimize_on_insert: 0,
   });
 }
 

@@ -39,6 +39,7 @@ export class IngestController {
     // line); nothing is stored unless the whole body is read within its limits.
     const lines = parseBodyBatches(limitedBody(request, limits.maxBodyBytes), {
       maxRows: limits.maxRows,
+      parse: false,
     });
     return this.ingest.ingest(principal, stream, lines);
   }

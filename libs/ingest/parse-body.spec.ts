@@ -41,6 +41,23 @@ describe('parseBody: NDJSON', () => {
     ]);
   });
 
+  it('leaves lines unparsed when asked, still reporting invalid UTF-8', async () => {
+    const body = Buffer.concat([
+      Buffer.from('{"a":1}\n\nnot json\n{"b":"'),
+      Buffer.from([0xc0, 0xaf]),
+      Buffer.from('"}\n'),
+    ]);
+    const lines: ParsedLine[] = [];
+    for await (const line of parseBody(chunksOf(body), { maxRows: 10, parse: false })) {
+      lines.push(line);
+    }
+    expect(lines).toEqual([
+      { line: 1, raw: '{"a":1}' },
+      { line: 3, raw: 'not json' },
+      { line: 4, raw: '{"b":"\uFFFD\uFFFD"}', parseError: NOT_UTF8 },
+    ]);
+  });
+
   it('reports a line that is not JSON and carries on', async () => {
     const lines = await collect(chunksOf('{"a":1}\n{"a":\n[1,2]\n"text"\n{"a":2}\n'));
     expect(lines.map((l) => l.line)).toEqual([1, 2, 3, 4, 5]);

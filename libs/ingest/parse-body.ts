@@ -21,7 +21,7 @@ function jsonError(error: unknown): string {
 }
 
 /** Parses one line's text, never throwing. */
-function parseText(line: number, raw: string): ParsedLine {
+export function parseText(line: number, raw: string): ParsedLine {
   try {
     return { line, raw, value: JSON.parse(raw) as unknown };
   } catch (error) {
@@ -48,7 +48,10 @@ class LineSplitter {
   private lineNumber = 0;
   private rows = 0;
 
-  constructor(private readonly maxRows: number) {}
+  constructor(
+    private readonly maxRows: number,
+    private readonly parse: boolean,
+  ) {}
 
   *push(chunk: Buffer): Generator<ParsedLine> {
     let start = 0;
@@ -92,9 +95,10 @@ class LineSplitter {
     if (this.rows > this.maxRows) {
       throw new IngestLimitError('rows', this.maxRows);
     }
-    return valid
-      ? parseText(this.lineNumber, text)
-      : { line: this.lineNumber, raw: text, parseError: NOT_UTF8 };
+    if (!valid) {
+      return { line: this.lineNumber, raw: text, parseError: NOT_UTF8 };
+    }
+    return this.parse ? parseText(this.lineNumber, text) : { line: this.lineNumber, raw: text };
   }
 }
 
@@ -156,11 +160,21 @@ function firstSignificantByte(chunk: Buffer, offsetInBody: number): number | und
  */
 export async function* parseBody(
   source: AsyncIterable<Buffer | string>,
-  options: { maxRows: number },
+  options: BodyOptions,
 ): AsyncGenerator<ParsedLine> {
   for await (const lines of parseBodyBatches(source, options)) {
     yield* lines;
   }
+}
+
+/** Options of {@link parseBody} and {@link parseBodyBatches}. */
+export interface BodyOptions {
+  maxRows: number;
+  /**
+   * Whether to JSON.parse each NDJSON line (default true). With false, a readable line comes with
+   * its text only and prepareBatch parses it when it must (most lines it reads without parsing).
+   */
+  parse?: boolean;
 }
 
 /**
@@ -171,13 +185,13 @@ export async function* parseBody(
  */
 export async function* parseBodyBatches(
   source: AsyncIterable<Buffer | string>,
-  options: { maxRows: number },
+  options: BodyOptions,
 ): AsyncGenerator<ParsedLine[]> {
   // An object, not a `let`: it changes inside accept(), and narrowing would not see that.
   const state: { mode: 'sniff' | 'lines' | 'array' } = { mode: 'sniff' };
   let held: Buffer[] = [];
   let bytesSeen = 0;
-  const splitter = new LineSplitter(options.maxRows);
+  const splitter = new LineSplitter(options.maxRows, options.parse ?? true);
 
   function* accept(chunk: Buffer): Generator<ParsedLine> {
     if (state.mode === 'lines') {

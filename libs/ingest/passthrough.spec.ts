@@ -41,13 +41,7 @@ function programLines(stream: PassStream): string[] {
 
 /** passThrough of a line's text, or undefined. */
 function pass(stream: PassStream, raw: string, ctx = PASSED): StorageLine | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    return undefined;
-  }
-  return passThrough(stream, value, raw, ctx);
+  return passThrough(stream, raw, ctx);
 }
 
 /** validateRow's id, hash and row of a line's text, which must be valid. */

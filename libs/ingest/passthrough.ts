@@ -1,22 +1,20 @@
-// The common case of ingestion without building a row. When every value of a line is already in
-// the form its column stores (ids and text as plain ASCII, event times as toISOString writes them,
-// nothing to correct or clamp), ClickHouse's own JSON parser reads from the line exactly the row
-// validateRow builds. Such a line is stored as it was sent, with the columns it lacks written in
-// front of it: tenant, arrival time, content hash, and the defaults ClickHouse would fill in
-// differently. Every other line gets `undefined` here and goes through validateRow, which words
-// every refusal: this path only recognizes lines validateRow accepts, and gives them the same id
-// and content hash (passthrough.spec.ts checks both, and what the engine stores).
+// The common case of ingestion without building a row, nor even parsing the line into objects. When
+// a line is written the way JSON.stringify writes it and every value is already in the form its
+// column stores (ids and text as plain ASCII, event times as toISOString writes them, nothing to
+// correct or clamp), ClickHouse's own JSON parser reads from it exactly the row validateRow builds.
+// Such a line is stored as it was sent, with the columns it lacks written in front of it: tenant,
+// arrival time, content hash, and the defaults ClickHouse would fill in differently.
 //
-// The line must also be the canonical JSON of what it parses to (JSON.stringify's text, in any key
-// order): ClickHouse refuses a key written twice where JSON.parse keeps the last, and it reads an
-// exponent (1e3) or a spaced-out `properties` object otherwise than validateRow. Serializing the
-// value again to compare would cost what is saved, so the length decides: every key, plain string,
-// true, false and null has one shortest form, the canonical one, and an escape, a space or a
-// repeated key only adds characters. Only numbers can be written shorter than canonical, so each
-// number field (and `properties`, which may hold numbers) must also be found in canonical form as a
-// key and its value: a string cannot hold that text (its quotes are escaped), and an earlier copy of
-// the key would add more characters than an exponent saves. A line of the canonical length is then
-// the canonical text.
+// The line is read here by a strict scanner, cheaper than JSON.parse: `{`, then `"key":value` pairs
+// separated by commas, then `}`, with no space anywhere, each key a field of the stream and written
+// once, each value a string of printable ASCII without `"` or `\` (so without escapes), true,
+// false, null, a number as JSON.stringify writes it, or (for `properties`) an object that is the
+// canonical JSON of what it parses to. Such text is valid JSON and means to ClickHouse what it
+// means to JSON.parse; anything else (a space, an escape, an exponent, a repeated key, which
+// ClickHouse refuses where JSON.parse keeps the last) makes the line go through JSON.parse and
+// validateRow, which decide every refusal and word its message. This path only recognizes lines
+// validateRow accepts, and gives them the same id and content hash (passthrough.spec.ts checks
+// both, and what the engine stores).
 import {
   decimalText,
   isPlainObject,
@@ -24,16 +22,29 @@ import {
   objectText,
   PROPERTIES_CHARS_FACTOR,
 } from './fields.js';
-import { columnOpenings, contentHashOfText, derivedId } from './hashing.js';
+import { contentHashOfText, derivedId } from './hashing.js';
 import { ARMS, EXPOSURE_TYPES, SIGNAL_KINDS } from './schemas.js';
 import type { StreamName } from './streams.js';
 import { FUTURE_TOLERANCE_MS, isUtcIsoMillis, parseTimestamp, storageTime } from './timestamps.js';
 import type { StorageLine, ValidationContext } from './types.js';
 
-/** Printable ASCII without `"` and `\`: JSON.stringify writes such a string between quotes. */
-const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 const UINT32_MAX = 4_294_967_295;
+/** A version as JSON.stringify writes it: 1 to 4294967295 (checked after). */
+const VERSION = /^[1-9]\d{0,9}$/;
+/** A JSON number as JSON.stringify writes a decimal amount: no exponent, no superfluous zero. */
+const CANONICAL_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d*[1-9])?$/;
+/** The rest of a string after its opening quote, when plain (see readValue), closing quote included. */
+const PLAIN_STRING_REST = /[\x20\x21\x23-\x5b\x5d-\x7e]*"/y;
+/** A value that is neither a string nor an object: up to the next comma or closing brace. */
+const TOKEN = /[^,}]*/y;
+const SPACE = 0x20;
+const QUOTE = 0x22;
 const COMMA = 0x2c;
+const COLON = 0x3a;
+const OPENING_BRACKET = 0x5b;
+const BACKSLASH = 0x5c;
+const CLOSING_BRACKET = 0x5d;
+const OPENING_BRACE = 0x7b;
 const CLOSING_BRACE = 0x7d;
 
 type Kind =
@@ -88,19 +99,25 @@ const defaulted = (kind: Kind, absent: string, values?: readonly string[]): Fiel
   values,
 });
 
+/** A field's value in the line being read: the string, true or false; undefined if absent or null. */
+type ValueOf = (name: string) => string | boolean | undefined;
+
 /** How the lines of one stream pass: their fields, id and content-hash columns. */
 interface Layout {
-  /** The field that holds the row's id. */
-  idField: string;
-  /** The id of a row without one (see validate-row.ts), from the line and its event time. */
-  deriveId?: (line: Record<string, unknown>, occurredAtMs: number) => string;
+  /** The index of the field that holds the row's id. */
+  idIndex: number;
+  /** The id of a row that came without one (see validate-row.ts). */
+  deriveId?: (valueOf: ValueOf) => string;
   names: string[];
   fields: Field[];
   index: Map<string, number>;
+  /** The fields by the length of their name, to read a key without cutting it out of the line. */
+  byLength: { name: string; index: number }[][];
   requiredCount: number;
   /** The table's hashed columns in sorted order: a field's index, or -1 for tenant_id. */
   hashed: number[];
-  openings: string[];
+  /** What the hashed text has before each column's value: `[["column",` then `],["column",`. */
+  glue: string[];
   /** Per line: the JSON of each field's stored value, undefined while absent. */
   found: (string | undefined)[];
 }
@@ -113,16 +130,26 @@ function streamLayout(
   const names = Object.keys(spec);
   const columns = [...names, 'tenant_id'].sort();
   return {
-    idField,
+    idIndex: names.indexOf(idField),
     deriveId,
     names,
     fields: names.map((name) => spec[name]),
     index: new Map(names.map((name, i) => [name, i])),
+    byLength: names.reduce<{ name: string; index: number }[][]>((lists, name, i) => {
+      (lists[name.length] ??= []).push({ name, index: i });
+      return lists;
+    }, []),
     requiredCount: names.filter((name) => spec[name].required).length,
     hashed: columns.map((column) => names.indexOf(column)),
-    openings: columnOpenings(columns),
+    glue: columns.map((column, i) => `${i === 0 ? '[' : '],'}[${JSON.stringify(column)},`),
     found: names.map(() => undefined),
   };
+}
+
+/** The event time a derived id is made of: epoch milliseconds, as validateRow derives it. */
+function timeOf(valueOf: ValueOf): number {
+  const parsed = parseTimestamp(valueOf('occurred_at'));
+  return parsed.ok ? parsed.ms : Number.NaN;
 }
 
 const EMPTY_TEXT = '""';
@@ -168,8 +195,12 @@ const layouts: Record<Exclude<StreamName, 'triggers'>, Layout> = {
       rendered_variant: optional('text', EMPTY_TEXT),
       machine: optional('boolean', 'false'),
     },
-    (line, occurredAtMs) =>
-      derivedId('exposures', [line.firing_id as string, line.type as string, occurredAtMs]),
+    (valueOf) =>
+      derivedId('exposures', [
+        valueOf('firing_id') as string,
+        valueOf('type') as string,
+        timeOf(valueOf),
+      ]),
   ),
   outcomes: streamLayout('outcome_id', {
     outcome_id: required('id'),
@@ -194,28 +225,16 @@ const layouts: Record<Exclude<StreamName, 'triggers'>, Layout> = {
       source: optional('text', EMPTY_TEXT),
       recorded_at: optional('time', TIME_ABSENT),
     },
-    (line, occurredAtMs) =>
+    (valueOf) =>
       derivedId('consent', [
-        line.person_id as string,
-        line.purpose as string,
-        line.granted as boolean,
-        occurredAtMs,
-        (line.source as string | null | undefined) ?? '',
+        valueOf('person_id') as string,
+        valueOf('purpose') as string,
+        valueOf('granted') as boolean,
+        timeOf(valueOf),
+        valueOf('source') ?? '',
       ]),
   ),
 };
-
-/** Whether `"key":token` stands in the line as a key and its whole value. */
-function hasToken(raw: string, key: string, token: string): boolean {
-  const needle = `"${key}":${token}`;
-  for (let at = raw.indexOf(needle); at !== -1; at = raw.indexOf(needle, at + 1)) {
-    const next = raw.charCodeAt(at + needle.length);
-    if (next === COMMA || next === CLOSING_BRACE) {
-      return true;
-    }
-  }
-  return false;
-}
 
 /** What a request adds to each of its lines, formatted once. */
 interface Arrival {
@@ -242,95 +261,189 @@ function arrivalOf(ctx: ValidationContext): Arrival {
   return lastArrival;
 }
 
+/** Where each field's value lies in the line being read: [start, end) of its text. */
+const starts = new Int32Array(32);
+const ends = new Int32Array(32);
+
 /**
- * Writes the JSON of one field's stored value (a non-null value) into `found[i]` and answers the
- * length of the value's canonical text, or -1 when validateRow must decide.
+ * Reads one value of `raw` starting at `at`, checks it for `field`, and writes the JSON of its
+ * stored value into `found[i]`. Answers the index just after the value, or -1 when validateRow
+ * must decide.
  */
-function storeValue(
+function readValue(
   field: Field,
-  key: string,
-  value: unknown,
   raw: string,
+  at: number,
   maxChars: number,
   arrival: Arrival,
   found: (string | undefined)[],
   i: number,
 ): number {
-  switch (field.kind) {
-    case 'id':
-    case 'text': {
-      const limit = field.kind === 'id' ? MAX_ID_CHARS : maxChars;
-      if (typeof value !== 'string' || value.length > limit || !PLAIN.test(value)) {
-        return -1;
-      }
-      // Blank required text is refused; an empty event_id means "derive one".
-      if ((field.required && value.trim() === '') || (field.written && value === '')) {
-        return -1;
-      }
-      found[i] = `"${value}"`;
-      return value.length + 2;
+  const first = raw.charCodeAt(at);
+  if (first === QUOTE) {
+    // Printable ASCII but `"` and `\` up to the closing quote: a JSON string without escapes.
+    PLAIN_STRING_REST.lastIndex = at + 1;
+    if (!PLAIN_STRING_REST.test(raw)) {
+      return -1;
     }
-    case 'member':
-      if (typeof value !== 'string' || !field.values!.includes(value)) {
-        return -1;
+    let end = PLAIN_STRING_REST.lastIndex - 1;
+    // Only spaces, or nothing (a blank required id is refused)?
+    const blank =
+      end === at + 1 || (raw.charCodeAt(at + 1) === SPACE && raw.slice(at + 1, end).trim() === '');
+    const length = end - at - 1;
+    end++;
+    switch (field.kind) {
+      case 'id':
+      case 'text':
+        if (length > (field.kind === 'id' ? MAX_ID_CHARS : maxChars)) {
+          return -1;
+        }
+        // Blank required text is refused; an empty event_id means "derive one".
+        if ((field.required && blank) || (field.written && length === 0)) {
+          return -1;
+        }
+        found[i] = raw.slice(at, end);
+        return end;
+      case 'member':
+        found[i] = raw.slice(at, end);
+        return field.values!.includes(raw.slice(at + 1, end - 1)) ? end : -1;
+      case 'time':
+      case 'eventTime': {
+        const text = raw.slice(at + 1, end - 1);
+        if (
+          !isUtcIsoMillis(text) ||
+          (field.kind === 'eventTime' && text > arrival.latestEventTime)
+        ) {
+          return -1;
+        }
+        found[i] = `"${text.slice(0, 10)} ${text.slice(11, 23)}"`;
+        return end;
       }
-      found[i] = `"${value}"`;
-      return value.length + 2;
-    case 'time':
-    case 'eventTime':
-      if (
-        typeof value !== 'string' ||
-        !isUtcIsoMillis(value) ||
-        (field.kind === 'eventTime' && value > arrival.latestEventTime)
-      ) {
+      case 'boolean':
+      case 'version':
+      case 'decimal':
+      case 'properties':
+      case 'null':
         return -1;
-      }
-      found[i] = `"${value.slice(0, 10)} ${value.slice(11, 23)}"`;
-      return value.length + 2;
+    }
+  }
+  if (first === OPENING_BRACE) {
+    return field.kind === 'properties' ? readProperties(raw, at, maxChars, found, i) : -1;
+  }
+  TOKEN.lastIndex = at;
+  TOKEN.test(raw);
+  const end = TOKEN.lastIndex;
+  const token = raw.slice(at, end);
+  if (token === 'null') {
+    found[i] = field.absent;
+    return field.nullable ? end : -1;
+  }
+  switch (field.kind) {
     case 'boolean':
-      if (typeof value !== 'boolean') {
-        return -1;
-      }
-      found[i] = value ? 'true' : 'false';
-      return value ? 4 : 5;
-    case 'version': {
-      if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > UINT32_MAX) {
-        return -1;
-      }
-      const token = String(value);
-      if (!hasToken(raw, key, token)) {
+      if (token !== 'true' && token !== 'false') {
         return -1;
       }
       found[i] = token;
-      return token.length;
-    }
-    case 'decimal': {
-      if (typeof value !== 'number') {
+      return end;
+    case 'version':
+      if (!VERSION.test(token) || Number(token) > UINT32_MAX) {
         return -1;
       }
+      found[i] = token;
+      return end;
+    case 'decimal': {
       // The number as written must be the decimal stored: 19.99 is, 1.23456 (rounded) is not.
-      const token = String(value);
-      const decimal = decimalText(value);
-      if (!('text' in decimal) || decimal.text !== token || !hasToken(raw, key, token)) {
+      const decimal = CANONICAL_NUMBER.test(token) ? decimalText(Number(token)) : undefined;
+      if (decimal === undefined || !('text' in decimal) || decimal.text !== token) {
         return -1;
       }
       found[i] = `"${token}"`;
-      return token.length;
+      return end;
     }
-    case 'properties': {
-      if (!isPlainObject(value)) {
-        return -1;
-      }
-      const result = objectText(value, PROPERTIES_CHARS_FACTOR * maxChars);
-      if (!('text' in result) || !raw.includes(`"${key}":${result.text}`)) {
-        return -1;
-      }
-      found[i] = JSON.stringify(result.text);
-      return result.text.length;
-    }
+    case 'id':
+    case 'text':
+    case 'member':
+    case 'time':
+    case 'eventTime':
+    case 'properties':
     case 'null':
       return -1;
   }
+}
+
+/**
+ * Reads a `properties` object: it must be the canonical JSON (JSON.stringify's text) of what it
+ * parses to, within the limits validateRow sets, for ClickHouse to store that text as it is.
+ */
+function readProperties(
+  raw: string,
+  at: number,
+  maxChars: number,
+  found: (string | undefined)[],
+  i: number,
+): number {
+  // The end of the object: brackets outside strings, escapes inside them skipped.
+  let depth = 0;
+  let end = at;
+  for (; end < raw.length; end++) {
+    const c = raw.charCodeAt(end);
+    if (c === QUOTE) {
+      for (end++; end < raw.length && raw.charCodeAt(end) !== QUOTE; end++) {
+        if (raw.charCodeAt(end) === BACKSLASH) {
+          end++;
+        }
+      }
+    } else if (c === OPENING_BRACE || c === OPENING_BRACKET) {
+      depth++;
+    } else if ((c === CLOSING_BRACE || c === CLOSING_BRACKET) && --depth === 0) {
+      break;
+    }
+  }
+  if (end >= raw.length) {
+    return -1;
+  }
+  end++;
+  const text = raw.slice(at, end);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return -1;
+  }
+  if (!isPlainObject(value)) {
+    return -1;
+  }
+  const result = objectText(value, PROPERTIES_CHARS_FACTOR * maxChars);
+  if (!('text' in result) || result.text !== text) {
+    return -1;
+  }
+  found[i] = JSON.stringify(text);
+  return end;
+}
+
+/** The index of the field named by `raw` from `start` to `end`, or -1. */
+function fieldAt(shape: Layout, raw: string, start: number, end: number): number {
+  const candidates = shape.byLength[end - start];
+  if (candidates !== undefined) {
+    for (const { name, index } of candidates) {
+      if (raw.startsWith(name, start)) {
+        return index;
+      }
+    }
+  }
+  return -1;
+}
+
+/** The value `readValue` accepted for field `i`, for an id. */
+function valueAt(raw: string, i: number): string | boolean | undefined {
+  const text = raw.slice(starts[i], ends[i]);
+  return text === 'true'
+    ? true
+    : text === 'false'
+      ? false
+      : text === 'null'
+        ? undefined
+        : text.slice(1, -1);
 }
 
 /**
@@ -340,55 +453,63 @@ function storeValue(
  */
 export function passThrough(
   stream: StreamName,
-  value: unknown,
   raw: string,
   ctx: ValidationContext,
 ): StorageLine | undefined {
-  if (stream === 'triggers' || !isPlainObject(value)) {
+  if (stream === 'triggers' || raw.charCodeAt(0) !== OPENING_BRACE) {
     return undefined;
   }
   const shape = layouts[stream];
   const { fields, found, index } = shape;
   const arrival = arrivalOf(ctx);
   found.fill(undefined);
-  let length = 1;
-  let keys = 0;
+  let seen = 0;
   let requiredSeen = 0;
-  for (const key in value) {
-    const i = index.get(key);
-    if (i === undefined) {
+  let at = 1;
+  for (;;) {
+    if (raw.charCodeAt(at) !== QUOTE) {
       return undefined;
     }
+    // A key with an escape reads as no field's name.
+    const keyEnd = raw.indexOf('"', at + 1);
+    const i = keyEnd === -1 ? -1 : fieldAt(shape, raw, at + 1, keyEnd);
+    if (i === -1 || (seen & (1 << i)) !== 0 || raw.charCodeAt(keyEnd + 1) !== COLON) {
+      return undefined;
+    }
+    seen |= 1 << i;
     const field = fields[i];
-    const fieldValue = value[key];
-    let size: number;
-    if (fieldValue === null) {
-      found[i] = field.absent;
-      size = field.nullable ? 4 : -1;
-    } else {
-      size = storeValue(field, key, fieldValue, raw, ctx.limits.maxFieldChars, arrival, found, i);
-    }
-    if (size < 0) {
+    starts[i] = keyEnd + 2;
+    const end = readValue(field, raw, keyEnd + 2, ctx.limits.maxFieldChars, arrival, found, i);
+    if (end === -1) {
       return undefined;
     }
-    length += key.length + 3 + size;
-    keys++;
+    ends[i] = end;
     if (field.required) {
       requiredSeen++;
     }
+    const separator = raw.charCodeAt(end);
+    if (separator === CLOSING_BRACE && end === raw.length - 1) {
+      break;
+    }
+    if (separator !== COMMA) {
+      return undefined;
+    }
+    at = end + 1;
   }
-  if (requiredSeen !== shape.requiredCount || length + keys !== raw.length) {
+  if (requiredSeen !== shape.requiredCount) {
     return undefined;
   }
 
-  let id = value[shape.idField] as string | undefined;
+  let id = found[shape.idIndex] === undefined ? '' : (valueAt(raw, shape.idIndex) as string);
   let written = '';
   for (let i = 0; i < fields.length; i++) {
     if (found[i] === undefined && fields[i].written) {
       let json = fields[i].absent;
-      if (shape.names[i] === shape.idField) {
-        const occurredAt = parseTimestamp(value.occurred_at);
-        id = shape.deriveId!(value, occurredAt.ok ? occurredAt.ms : Number.NaN);
+      if (i === shape.idIndex) {
+        id = shape.deriveId!((name) => {
+          const field = index.get(name)!;
+          return found[field] === undefined ? undefined : valueAt(raw, field);
+        });
         json = `"${id}"`;
       }
       found[i] = json;
@@ -396,14 +517,16 @@ export function passThrough(
     }
   }
 
-  let hashed = '[';
+  // The text contentHashOfColumns hashes for the row validateRow would build.
+  let hashed = '';
   for (let c = 0; c < shape.hashed.length; c++) {
     const i = shape.hashed[c];
-    hashed += `${shape.openings[c]}${i === -1 ? arrival.tenantJson : (found[i] ?? fields[i].absent)}]`;
+    hashed += shape.glue[c];
+    hashed += i === -1 ? arrival.tenantJson : (found[i] ?? fields[i].absent);
   }
-  const contentHash = contentHashOfText(`${hashed}]`);
+  const contentHash = contentHashOfText(`${hashed}]]`);
   return {
-    id: id!,
+    id,
     contentHash,
     text: `{"tenant_id":${arrival.tenantJson},"received_at":"${arrival.receivedText}","content_hash":${contentHash},${written}${raw.slice(1)}`,
   };

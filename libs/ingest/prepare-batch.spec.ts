@@ -250,6 +250,31 @@ describe('prepareBatch', () => {
     expect(storedRows(batch).map((r) => r.event_id)).toEqual(ids);
   });
 
+  it('parses the lines read without parsing when it must, to the same batch', async () => {
+    const text = [
+      signal('a'),
+      signal('b', { kind: 'predictive', properties: { x: [1, 'y'] } }),
+      '{"event_id": "c", "person_id": "p1", "type": "view", "occurred_at": "2024-05-01T10:00:00Z"}',
+      signal('a', { type: 'other' }),
+      '{"event_id":"d",',
+      '',
+      '42',
+      signal('e', { occurred_at: 1714557600000, sent_at: '2024-05-01T10:00:01Z' }),
+      signal('f', { person_id: '' }),
+    ].join('\n');
+    const read = (parse: boolean) =>
+      prepareBatch('signals', parseBodyBatches(body(text), { ...ctx.limits, parse }), ctx);
+    const batch = await read(false);
+    expect(batch).toEqual(await read(true));
+    expect(batch).toMatchObject({
+      lines: 8,
+      accepted: 5,
+      rejected: 3,
+      duplicates: 1,
+      conflicts: 1,
+    });
+  });
+
   it('a JSON-array body numbers rows by element', async () => {
     const text = `[${signal('a')}, {"event_id":"b"}, ${signal('c')}]`;
     const batch = await prepareBatch('signals', parseBody(body(text), ctx.limits), ctx);

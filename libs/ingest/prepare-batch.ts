@@ -1,4 +1,5 @@
 import { IngestLimitError } from './limit-error.js';
+import { parseText } from './parse-body.js';
 import { passThrough } from './passthrough.js';
 import type { StreamName } from './streams.js';
 import {
@@ -117,17 +118,20 @@ export async function prepareBatch(
     ndjson.add(line.text);
     return true;
   };
-  const take = (parsed: ParsedLine): void => {
+  const take = (line: ParsedLine): void => {
+    // Most lines are stored as sent, read without JSON.parse (passthrough.ts); the others are
+    // parsed if they were not, and validateRow builds their rows or words their refusal.
+    const passed = line.parseError === undefined ? passThrough(stream, line.raw, ctx) : undefined;
+    if (passed !== undefined) {
+      keep(passed);
+      return;
+    }
+    const parsed =
+      line.parseError !== undefined || 'value' in line ? line : parseText(line.line, line.raw);
     if (parsed.parseError !== undefined) {
       const error = { line: parsed.line, field: WHOLE_LINE, message: parsed.parseError };
       errors.push(error);
       rejects.push(rejectedRecord(stream, error, parsed.raw));
-      return;
-    }
-    // Most lines are stored as sent (passthrough.ts); validateRow builds the row of the others.
-    const passed = passThrough(stream, parsed.value, parsed.raw, ctx);
-    if (passed !== undefined) {
-      keep(passed);
       return;
     }
     const result = validateRow(stream, parsed.value, parsed.line, ctx);

@@ -67,7 +67,10 @@ export interface ParsedLine {
   line: number;
   /** The line's text as received (for a JSON-array body, the element re-serialized). */
   raw: string;
-  /** The parsed JSON value; absent when `parseError` is set. */
+  /**
+   * The parsed JSON value; absent when `parseError` is set, and when the line was read without
+   * parsing (parseBodyBatches with `parse: false`): validation parses it then.
+   */
   value?: unknown;
   /** Why the line could not be read (not JSON, not UTF-8); such a line is rejected as a whole. */
   parseError?: string;
