@@ -188,6 +188,24 @@ describe('parseBody: chunk boundaries do not matter', () => {
     }
   });
 
+  it('lines of invalid UTF-8, a BOM and Unicode blanks read the same at every cut point', async () => {
+    const mixed = Buffer.concat([
+      Buffer.from('\uFEFF{"a":1}\r\n{"b":"'),
+      Buffer.from([0xe2, 0x82]),
+      Buffer.from('"}\n\u00a0\u2028 \n\u00e9\n\n{"c":"\u00e9"}\r\n'),
+    ]);
+    const whole = await collect(chunksOf(mixed));
+    expect(whole).toEqual([
+      { line: 1, raw: '{"a":1}', value: { a: 1 } },
+      { line: 2, raw: '{"b":"\uFFFD"}', parseError: NOT_UTF8 },
+      { line: 4, raw: '\u00e9', parseError: expect.stringMatching(/^not valid JSON: /) },
+      { line: 6, raw: '{"c":"\u00e9"}', value: { c: '\u00e9' } },
+    ]);
+    for (let cut = 0; cut <= mixed.length; cut++) {
+      expect(await collect(chunksOf(...splitAt(mixed, [cut])))).toEqual(whole);
+    }
+  });
+
   it('string chunks split inside a surrogate pair give the same lines', async () => {
     const text = '{"emoji":"😀"}\n{"b":1}\n';
     const inside = text.indexOf('😀') + 1;

@@ -41,7 +41,9 @@ function decode(bytes: Buffer): { text: string; valid: boolean } {
 /**
  * Cuts NDJSON into lines at the byte level as chunks arrive. Splitting bytes (not text) is safe
  * because 0x0A never occurs inside a multi-byte UTF-8 sequence, and it lets each line be checked
- * for invalid UTF-8 on its own, so one bad line does not taint its neighbours.
+ * for invalid UTF-8 on its own, so one bad line does not taint its neighbours. The lines a chunk
+ * completes are decoded together when their bytes are valid UTF-8 (the common case): each line is
+ * then a slice of one string, not a string and two Buffer views of its own.
  */
 class LineSplitter {
   private pending: Buffer[] = [];
@@ -53,52 +55,85 @@ class LineSplitter {
     private readonly parse: boolean,
   ) {}
 
-  *push(chunk: Buffer): Generator<ParsedLine> {
+  /** Appends the lines `chunk` completes to `out` (those before a limit error, then throws). */
+  push(chunk: Buffer, out: ParsedLine[]): void {
     let start = 0;
-    for (let end = chunk.indexOf(NEWLINE); end !== -1; end = chunk.indexOf(NEWLINE, start)) {
-      const tail = chunk.subarray(start, end);
-      const bytes = this.pending.length === 0 ? tail : Buffer.concat([...this.pending, tail]);
+    if (this.pending.length > 0) {
+      const end = chunk.indexOf(NEWLINE);
+      if (end === -1) {
+        this.pending.push(chunk);
+        return;
+      }
+      const bytes = Buffer.concat([...this.pending, chunk.subarray(0, end)]);
       this.pending = [];
       start = end + 1;
-      const parsed = this.line(bytes);
-      if (parsed !== undefined) {
-        yield parsed;
+      this.bytesLine(bytes, out);
+    }
+    const last = chunk.lastIndexOf(NEWLINE);
+    if (last >= start) {
+      const whole = chunk.subarray(start, last);
+      if (isUtf8(whole)) {
+        const text = whole.toString('utf8');
+        let from = 0;
+        for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', from)) {
+          this.textLine(text.slice(from, end), true, out);
+          from = end + 1;
+        }
+        this.textLine(text.slice(from), true, out);
+      } else {
+        let from = 0;
+        for (let end = whole.indexOf(NEWLINE); end !== -1; end = whole.indexOf(NEWLINE, from)) {
+          this.bytesLine(whole.subarray(from, end), out);
+          from = end + 1;
+        }
+        this.bytesLine(whole.subarray(from), out);
       }
+      start = last + 1;
     }
     if (start < chunk.length) {
       this.pending.push(chunk.subarray(start));
     }
   }
 
-  *end(): Generator<ParsedLine> {
+  /** Appends the last line, if the body did not end with a newline. */
+  end(out: ParsedLine[]): void {
     if (this.pending.length > 0) {
-      const parsed = this.line(Buffer.concat(this.pending));
+      const bytes = Buffer.concat(this.pending);
       this.pending = [];
-      if (parsed !== undefined) {
-        yield parsed;
-      }
+      this.bytesLine(bytes, out);
     }
   }
 
-  private line(bytes: Buffer): ParsedLine | undefined {
+  private bytesLine(bytes: Buffer, out: ParsedLine[]): void {
+    this.textLine(bytes.toString('utf8'), isUtf8(bytes), out);
+  }
+
+  private textLine(line: string, valid: boolean, out: ParsedLine[]): void {
     this.lineNumber++;
-    const length =
-      bytes.length > 0 && bytes[bytes.length - 1] === CARRIAGE_RETURN
-        ? bytes.length - 1
-        : bytes.length;
-    const { text, valid } = decode(bytes.subarray(0, length));
-    // Blank lines are skipped but still counted, so numbers match what an editor shows.
-    if (text.trim() === '') {
-      return undefined;
+    let text = line;
+    if (text.charCodeAt(text.length - 1) === CARRIAGE_RETURN) {
+      text = text.slice(0, -1);
+    }
+    if (text.charCodeAt(0) === 0xfeff) {
+      text = text.slice(1);
+    }
+    // Blank lines are skipped but still counted, so numbers match what an editor shows. Only a
+    // line that starts with a space or a non-ASCII character can be blank.
+    const first = text.charCodeAt(0);
+    if (text.length === 0 || ((first <= 0x20 || first >= 0x80) && text.trim() === '')) {
+      return;
     }
     this.rows++;
     if (this.rows > this.maxRows) {
       throw new IngestLimitError('rows', this.maxRows);
     }
     if (!valid) {
-      return { line: this.lineNumber, raw: text, parseError: NOT_UTF8 };
+      out.push({ line: this.lineNumber, raw: text, parseError: NOT_UTF8 });
+    } else {
+      out.push(
+        this.parse ? parseText(this.lineNumber, text) : { line: this.lineNumber, raw: text },
+      );
     }
-    return this.parse ? parseText(this.lineNumber, text) : { line: this.lineNumber, raw: text };
   }
 }
 
@@ -193,9 +228,10 @@ export async function* parseBodyBatches(
   let bytesSeen = 0;
   const splitter = new LineSplitter(options.maxRows, options.parse ?? true);
 
-  function* accept(chunk: Buffer): Generator<ParsedLine> {
+  /** Appends the lines `chunk` completes to `out`. */
+  function accept(chunk: Buffer, out: ParsedLine[]): void {
     if (state.mode === 'lines') {
-      yield* splitter.push(chunk);
+      splitter.push(chunk, out);
       return;
     }
     held.push(chunk);
@@ -212,18 +248,16 @@ export async function* parseBodyBatches(
       const leading = held;
       held = [];
       for (const heldChunk of leading) {
-        yield* splitter.push(heldChunk);
+        splitter.push(heldChunk, out);
       }
     }
   }
 
-  /** Runs a line generator to its end; lines before a limit error travel with the error. */
-  function drain(lines: Iterable<ParsedLine>): { lines: ParsedLine[]; error?: Error } {
+  /** Runs `read` on a fresh array; lines before a limit error travel with the error. */
+  function drain(read: (out: ParsedLine[]) => void): { lines: ParsedLine[]; error?: Error } {
     const collected: ParsedLine[] = [];
     try {
-      for (const line of lines) {
-        collected.push(line);
-      }
+      read(collected);
       return { lines: collected };
     } catch (error) {
       return { lines: collected, error: error instanceof Error ? error : new Error(String(error)) };
@@ -246,7 +280,7 @@ export async function* parseBodyBatches(
     } else {
       chunk = piece;
     }
-    const drained = drain(accept(chunk));
+    const drained = drain((out) => accept(chunk, out));
     if (drained.lines.length > 0) {
       yield drained.lines;
     }
@@ -255,7 +289,8 @@ export async function* parseBodyBatches(
     }
   }
   if (pendingHighSurrogate !== '') {
-    const drained = drain(accept(Buffer.from(pendingHighSurrogate, 'utf8')));
+    const tail = Buffer.from(pendingHighSurrogate, 'utf8');
+    const drained = drain((out) => accept(tail, out));
     if (drained.lines.length > 0) {
       yield drained.lines;
     }
@@ -289,7 +324,7 @@ export async function* parseBodyBatches(
     return;
   }
   if (state.mode === 'lines') {
-    const drained = drain(splitter.end());
+    const drained = drain((out) => splitter.end(out));
     if (drained.lines.length > 0) {
       yield drained.lines;
     }

@@ -102,6 +102,8 @@ describe('passThrough recognizes plain lines, with the id and hash validateRow g
   it.each([
     ['signals', signal('')],
     ['signals', signal(',"kind":"identity","properties":{"a":[1,{"b":null}],"c":"d"}')],
+    ['signals', signal(',"properties":{"a":"x y","b":-1.5,"c":true,"d":null,"e":1e+21}')],
+    ['signals', signal(',"properties":{}')],
     ['signals', signal(',"source":null,"sent_at":null,"computed_at":null,"session_id":""')],
     ['firings', firing(',"trigger_version":4000000000,"variant":"B","signal_at":null')],
     ['outcomes', outcome(',"value":19.99,"currency":"EUR"')],
@@ -123,6 +125,9 @@ describe('passThrough recognizes plain lines, with the id and hash validateRow g
     ['spaced-out properties', signal(',"properties":{"a": 1}')],
     ['properties with an exponent', signal(',"properties":{"a":1e3}')],
     ['properties that JSON.stringify reorders', signal(',"properties":{"b":1,"1":2}')],
+    ['properties with a key written twice', signal(',"properties":{"a":1,"a":2}')],
+    ['properties with a number not as written', signal(',"properties":{"a":1.50}')],
+    ['properties over the limit', signal(`,"properties":{"a":"${'x'.repeat(1100)}"}`)],
     ['a null kind (stored as behavioral)', signal(',"kind":null')],
     ['null properties (stored as {})', signal(',"properties":null')],
     ['sent_at (skew correction)', signal(',"sent_at":"2026-10-02T10:00:01.000Z"')],
@@ -259,6 +264,7 @@ describe('ClickHouse stores a passed line as the row validateRow builds', () => 
     const extra: Record<PassStream, string[]> = {
       signals: [
         '{"event_id":"x1","person_id":"p","type":"t","occurred_at":"2026-10-02T10:00:00.000Z","kind":"predictive","session_id":"","source":null,"sent_at":null,"computed_at":"2026-10-01T00:00:00.000Z","properties":{"n":1.5,"s":"a\\"b\\u0000","u":"é","o":{"1":[true,null]}}}',
+        '{"event_id":"x2","person_id":"p","type":"t","occurred_at":"2026-10-02T10:00:00.000Z","properties":{"a":"x y","b":-1.5,"c":true,"d":null,"e":1e+21,"__proto__":0}}',
       ],
       firings: [
         '{"firing_id":"x1","trigger_id":"t","person_id":"p","decided_at":"2026-10-02T10:00:00.000Z","arm":"holdout","trigger_version":null,"signal_at":null,"skip_reason":"cap"}',
@@ -278,6 +284,9 @@ describe('ClickHouse stores a passed line as the row validateRow builds', () => 
       .sample(variant, { numRuns: 3000, seed: 42 })
       .filter((v) => v.stream === stream)
       .map((v) => v.raw);
+    for (const raw of extra[stream]) {
+      expect(pass(stream, raw)).toBeDefined();
+    }
     // The variants first: a program line of the same id is then left out.
     const lines = [...random, ...extra[stream], ...programLines(stream)];
     const passedText: string[] = [];

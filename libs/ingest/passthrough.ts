@@ -33,6 +33,9 @@ const UINT32_MAX = 4_294_967_295;
 const VERSION = /^[1-9]\d{0,9}$/;
 /** A JSON number as JSON.stringify writes a decimal amount: no exponent, no superfluous zero. */
 const CANONICAL_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d*[1-9])?$/;
+/** A JSON number (its canonical form is checked after). */
+const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+const DIGITS = /^\d+$/;
 /** The rest of a string after its opening quote, when plain (see readValue), closing quote included. */
 const PLAIN_STRING_REST = /[\x20\x21\x23-\x5b\x5d-\x7e]*"/y;
 /** A value that is neither a string nor an object: up to the next comma or closing brace. */
@@ -111,8 +114,8 @@ interface Layout {
   names: string[];
   fields: Field[];
   index: Map<string, number>;
-  /** The fields by the length of their name, to read a key without cutting it out of the line. */
-  byLength: { name: string; index: number }[][];
+  /** The fields' indexes by the length of their name, to read a key without cutting it out. */
+  byLength: number[][];
   requiredCount: number;
   /** The table's hashed columns in sorted order: a field's index, or -1 for tenant_id. */
   hashed: number[];
@@ -135,8 +138,8 @@ function streamLayout(
     names,
     fields: names.map((name) => spec[name]),
     index: new Map(names.map((name, i) => [name, i])),
-    byLength: names.reduce<{ name: string; index: number }[][]>((lists, name, i) => {
-      (lists[name.length] ??= []).push({ name, index: i });
+    byLength: names.reduce<number[][]>((lists, name, i) => {
+      (lists[name.length] ??= []).push(i);
       return lists;
     }, []),
     requiredCount: names.filter((name) => spec[name].required).length,
@@ -382,6 +385,14 @@ function readProperties(
   found: (string | undefined)[],
   i: number,
 ): number {
+  const flatEnd = flatObjectEnd(raw, at);
+  if (flatEnd !== -1) {
+    if (flatEnd - at > PROPERTIES_CHARS_FACTOR * maxChars) {
+      return -1;
+    }
+    found[i] = JSON.stringify(raw.slice(at, flatEnd));
+    return flatEnd;
+  }
   // The end of the object: brackets outside strings, escapes inside them skipped.
   let depth = 0;
   let end = at;
@@ -425,13 +436,68 @@ function readProperties(
 function fieldAt(shape: Layout, raw: string, start: number, end: number): number {
   const candidates = shape.byLength[end - start];
   if (candidates !== undefined) {
-    for (const { name, index } of candidates) {
-      if (raw.startsWith(name, start)) {
-        return index;
+    for (let c = 0; c < candidates.length; c++) {
+      if (raw.startsWith(shape.names[candidates[c]], start)) {
+        return candidates[c];
       }
     }
   }
   return -1;
+}
+
+const flatKeys: string[] = [];
+
+/**
+ * The end of the object at `at` when it is flat and canonical without needing JSON.parse to tell:
+ * keys and strings plain (see readValue), keys not made of digits (JSON.stringify would move those
+ * first) and each written once, numbers as JSON.stringify writes them, no space. -1 otherwise,
+ * which says nothing about the object: readProperties then parses it.
+ */
+function flatObjectEnd(raw: string, at: number): number {
+  flatKeys.length = 0;
+  let next = at + 1;
+  if (raw.charCodeAt(next) === CLOSING_BRACE) {
+    return next + 1;
+  }
+  for (;;) {
+    if (raw.charCodeAt(next) !== QUOTE) {
+      return -1;
+    }
+    PLAIN_STRING_REST.lastIndex = next + 1;
+    if (!PLAIN_STRING_REST.test(raw) || raw.charCodeAt(PLAIN_STRING_REST.lastIndex) !== COLON) {
+      return -1;
+    }
+    const key = raw.slice(next + 1, PLAIN_STRING_REST.lastIndex - 1);
+    if (DIGITS.test(key) || flatKeys.includes(key)) {
+      return -1;
+    }
+    flatKeys.push(key);
+    next = PLAIN_STRING_REST.lastIndex + 1;
+    if (raw.charCodeAt(next) === QUOTE) {
+      PLAIN_STRING_REST.lastIndex = next + 1;
+      if (!PLAIN_STRING_REST.test(raw)) {
+        return -1;
+      }
+      next = PLAIN_STRING_REST.lastIndex;
+    } else {
+      TOKEN.lastIndex = next;
+      TOKEN.test(raw);
+      const token = raw.slice(next, TOKEN.lastIndex);
+      const literal = token === 'true' || token === 'false' || token === 'null';
+      if (!literal && !(JSON_NUMBER.test(token) && String(Number(token)) === token)) {
+        return -1;
+      }
+      next = TOKEN.lastIndex;
+    }
+    const separator = raw.charCodeAt(next);
+    if (separator === CLOSING_BRACE) {
+      return next + 1;
+    }
+    if (separator !== COMMA) {
+      return -1;
+    }
+    next++;
+  }
 }
 
 /** The value `readValue` accepted for field `i`, for an id. */
