@@ -5,7 +5,7 @@
 // Such a line is stored as it was sent, with the columns it lacks written in front of it: tenant,
 // arrival time, content hash, and the defaults ClickHouse would fill in differently.
 //
-// The line is read here by a strict scanner, cheaper than JSON.parse: `{`, then `"key":value` pairs
+// The line is read here by a strict scanner that builds no objects: `{`, then `"key":value` pairs
 // separated by commas, then `}`, with no space anywhere, each key a field of the stream and written
 // once, each value a string of printable ASCII without `"` or `\` (so without escapes), true,
 // false, null, a number as JSON.stringify writes it, or (for `properties`) an object that is the

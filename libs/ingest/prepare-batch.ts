@@ -84,7 +84,9 @@ function rejectedRecord(stream: StreamName, error: RowError, fullRaw: string): R
  *   differs from that first copy.
  * - Every bad line becomes both a {@link RowError} (the answer) and a {@link RejectedRecord} (for
  *   `rejected_events`, raw text cut to 64 Ki characters with the cut stated in the reason).
- * - `clamped` and `skewCorrected` count rows in `rows`.
+ * - `clamped` and `skewCorrected` count rows kept.
+ * - The rows kept come as JSONEachRow text (`ndjson`): most lines as they were sent, with the
+ *   columns they lack written in front (passthrough.ts), the others as validateRow's row.
  *
  * @throws IngestLimitError when there are more than `ctx.limits.maxRows` lines (the same limit
  *   parseBody enforces; checked here too for callers that pass an array, e.g. GraphQL).

@@ -65,7 +65,10 @@ export type LineResult = { ok: true; value: ValidRow } | { ok: false; error: Row
 /** One line of a request body, parsed but not validated. */
 export interface ParsedLine {
   line: number;
-  /** The line's text as received (for a JSON-array body, the element re-serialized). */
+  /**
+   * The line's text as received (for a JSON-array body, the element re-serialized). When `value`
+   * is given too, both must say the same: a line whose text reads plainly is stored from its text.
+   */
   raw: string;
   /**
    * The parsed JSON value; absent when `parseError` is set, and when the line was read without
