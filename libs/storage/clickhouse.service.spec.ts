@@ -77,3 +77,46 @@ describe('request deadlines on the embedded engine', () => {
     expect(rows).toEqual([{ limit: 0 }]);
   });
 });
+
+describe('insertRaw on the embedded engine', () => {
+  let store: TemporaryStore;
+
+  beforeAll(async () => {
+    store = await openTemporaryStore();
+  });
+  afterAll(async () => {
+    await store.dispose();
+  });
+
+  it('states its settings in the INSERT, the client defaults among them, and leaves none behind', async () => {
+    const line = (request: string, receivedAt: string) =>
+      JSON.stringify({
+        tenant_id: 't',
+        stream: 'signals',
+        request_id: request,
+        line: 1,
+        field: 'f',
+        reason: 'r',
+        raw: '{}',
+        received_at: receivedAt,
+      });
+    // ISO-8601 with a Z is read only with date_time_input_format = 'best_effort' (a client default).
+    await store.clickhouse.insertRaw(
+      'rejected_events',
+      `${line('a', '2026-10-02T10:00:00.123Z')}\n${line('b', '2026-10-02 11:00:00.000')}`,
+      "test.insert's tag",
+      { input_format_null_as_default: 1 },
+    );
+    const rows = await store.clickhouse.query({
+      tag: 'test.inserted',
+      sql: `SELECT request_id, toString(received_at) AS at,
+                   toFloat64(getSetting('max_execution_time')) AS limit
+            FROM rejected_events WHERE tenant_id = 't' ORDER BY request_id`,
+      row: z.object({ request_id: z.string(), at: z.string(), limit: z.number() }),
+    });
+    expect(rows).toEqual([
+      { request_id: 'a', at: '2026-10-02 10:00:00.123', limit: 0 },
+      { request_id: 'b', at: '2026-10-02 11:00:00.000', limit: 0 },
+    ]);
+  });
+});

@@ -101,6 +101,14 @@ function wrap(error: unknown, tag: string, signal?: AbortSignal): StorageExcepti
   return new StorageException(code, `ClickHouse ${tag}: ${message}`, { cause: error });
 }
 
+/** The client's default settings, as an INSERT states them inline (see insertRaw). */
+const INSERT_BASE_SETTINGS = Object.fromEntries(
+  Object.entries(baseSettings).filter(
+    (entry): entry is [string, string | number] =>
+      typeof entry[1] === 'string' || typeof entry[1] === 'number',
+  ),
+);
+
 /** The client's default settings, each unset: the client leaves undefined settings out. */
 const WITHOUT_CLIENT_SETTINGS: ClickHouseSettings = Object.fromEntries(
   Object.keys(baseSettings).map((name) => [name, undefined]),
@@ -301,9 +309,13 @@ export class ClickHouseService implements OnApplicationShutdown {
     if (ndjson.length === 0) {
       return;
     }
-    const inline = Object.entries({ log_comment: tag, max_execution_time: 0, ...settings }).map(
-      ([name, value]) => `${settingName(name)} = ${settingValue(value)}`,
-    );
+    // The client's own settings (the engine's date_time_input_format among them) still apply.
+    const inline = Object.entries({
+      ...INSERT_BASE_SETTINGS,
+      log_comment: tag,
+      max_execution_time: 0,
+      ...settings,
+    }).map(([name, value]) => `${settingName(name)} = ${settingValue(value)}`);
     try {
       await this.client.exec({
         query: `INSERT INTO ${table} SETTINGS ${inline.join(', ')} FORMAT JSONEachRow\n${ndjson}`,
