@@ -33,16 +33,16 @@ async function failureOf(work: Promise<unknown>): Promise<StorageException> {
   throw new Error('expected the query to fail');
 }
 
+let store: TemporaryStore;
+
+beforeAll(async () => {
+  store = await openTemporaryStore();
+});
+afterAll(async () => {
+  await store.dispose();
+});
+
 describe('request deadlines on the embedded engine', () => {
-  let store: TemporaryStore;
-
-  beforeAll(async () => {
-    store = await openTemporaryStore();
-  });
-  afterAll(async () => {
-    await store.dispose();
-  });
-
   it('stops a query at the deadline of its scope, and the engine is free at once', async () => {
     const scope = deadlineScope(400);
     const started = Date.now();
@@ -79,15 +79,6 @@ describe('request deadlines on the embedded engine', () => {
 });
 
 describe('insertRaw on the embedded engine', () => {
-  let store: TemporaryStore;
-
-  beforeAll(async () => {
-    store = await openTemporaryStore();
-  });
-  afterAll(async () => {
-    await store.dispose();
-  });
-
   it('states its settings in the INSERT, the client defaults among them, and leaves none behind', async () => {
     const line = (request: string, receivedAt: string) =>
       JSON.stringify({
