@@ -1,11 +1,10 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
-import { LoggerModule } from 'nestjs-pino';
 import { join } from 'node:path';
 import { AuthModule } from '../../libs/auth/index.js';
 import { BiModule } from '../../libs/bi/index.js';
-import { ConfigModule, type AppConfig } from '../../libs/config/index.js';
+import type { AppConfig } from '../../libs/config/index.js';
 import { HealthModule } from '../../libs/health/index.js';
 import { IngestModule } from '../../libs/ingest/index.js';
 import {
@@ -20,11 +19,9 @@ import {
   SuppressionModule,
   TimelineModule,
 } from '../../libs/measurement/index.js';
-import { ObservabilityModule } from '../../libs/observability/index.js';
-import { graphqlLimits, LimitsModule, loggerParams } from '../../libs/platform/index.js';
-import { QueueModule } from '../../libs/queue/index.js';
+import { graphqlLimits, LimitsModule, processImports } from '../../libs/platform/index.js';
 import { ReportsModule } from '../../libs/reports/index.js';
-import { projectRoot, StorageModule } from '../../libs/storage/index.js';
+import { projectRoot } from '../../libs/storage/index.js';
 import { TriggersModule } from '../../libs/triggers/index.js';
 
 /** The API: HTTP ingest, GraphQL, health and metrics, over the libraries that do the work. */
@@ -35,11 +32,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot(config),
-        LoggerModule.forRoot(loggerParams(config)),
-        ObservabilityModule,
-        StorageModule,
-        QueueModule.forRoot(config),
+        ...processImports(config),
         GraphQLModule.forRoot<ApolloDriverConfig>({
           driver: ApolloDriver,
           // The schema is generated from the code; outside production it is written to the

@@ -3,3 +3,4 @@
 export { benchPlan, type BenchOptions, type BenchPlan } from './plan.js';
 export { README_END, README_START, resultsTable, TARGETS, writeReadme } from './report.js';
 export { runBenchmark, type BenchResults } from './run.js';
+export { freePort } from './processes.js';

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 
+import { EXPOSURE_TYPES } from '../ingest/index.js';
 import { generateProgram, generateProgramStream } from './generate.js';
 import type { GeneratedProgram } from './generate.js';
 import { DEMO_STREAMS, emptyRows, rowIdentity } from './rows.js';
@@ -138,15 +139,7 @@ describe('generateProgram at the default size', () => {
     );
     expect(program.rows.exposures.filter((e) => !sent.has(e.firing_id))).toEqual([]);
     const types = new Set(program.rows.exposures.map((e) => e.type));
-    for (const type of [
-      'delivered',
-      'rendered',
-      'opened',
-      'clicked',
-      'dismissed',
-      'bounced',
-      'failed',
-    ]) {
+    for (const type of EXPOSURE_TYPES) {
       expect(types).toContain(type);
     }
     expect(program.rows.exposures.some((e) => e.machine === true)).toBe(true);

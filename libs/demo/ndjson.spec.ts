@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import { ARMS, EXPOSURE_TYPES, SIGNAL_KINDS, TRIGGER_STATUSES } from '../ingest/index.js';
 
 import { generateProgram } from './generate.js';
 import { createIsoFormatter } from './iso-time.js';
@@ -17,20 +18,11 @@ const REQUIRED: Record<DemoStream, string[]> = {
   outcomes: ['outcome_id', 'person_id', 'type', 'occurred_at'],
   consent: ['person_id', 'purpose', 'granted', 'occurred_at'],
 };
-const ENUMS: Record<string, string[]> = {
-  kind: ['behavioral', 'identity', 'predictive'],
-  status: ['draft', 'live', 'paused'],
-  arm: ['treatment', 'holdout', 'global_holdout'],
+const ENUMS: Record<string, readonly string[]> = {
+  kind: SIGNAL_KINDS,
+  status: TRIGGER_STATUSES,
+  arm: ARMS,
 };
-const EXPOSURE_TYPES = [
-  'delivered',
-  'rendered',
-  'opened',
-  'clicked',
-  'dismissed',
-  'bounced',
-  'failed',
-];
 const TIMESTAMPS = [
   'occurred_at',
   'decided_at',
@@ -56,7 +48,8 @@ function rejection(stream: DemoStream, line: string): string | undefined {
     Object.entries(ENUMS).some(
       ([field, values]) => field in row && !values.includes(row[field] as string),
     ) ||
-    (stream === 'exposures' && !EXPOSURE_TYPES.includes(row['type'] as string)) ||
+    (stream === 'exposures' &&
+      !(EXPOSURE_TYPES as readonly string[]).includes(row['type'] as string)) ||
     ('granted' in row && typeof row['granted'] !== 'boolean') ||
     NUMBERS.some((field) => field in row && typeof row[field] !== 'number');
   if (badEnum) {

@@ -4,6 +4,9 @@
 // Causeway's own producers commit to, checked against the same value lists as validation.
 import type { ARMS, EXPOSURE_TYPES, SIGNAL_KINDS, TRIGGER_STATUSES } from './schemas.js';
 
+/** The accepted values of the enumerated fields, as validation holds them. */
+export { ARMS, EXPOSURE_TYPES, SIGNAL_KINDS, TRIGGER_STATUSES } from './schemas.js';
+
 /** ISO-8601 timestamp in UTC with a trailing `Z`, e.g. `2026-10-01T08:15:00.000Z`. */
 export type IsoTimestamp = string;
 

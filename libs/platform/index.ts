@@ -7,3 +7,4 @@ export * from './rate-limiter.service.js';
 export * from './request-metrics.middleware.js';
 export * from './request-timeout.middleware.js';
 export * from './shutdown.js';
+export * from './process-imports.js';

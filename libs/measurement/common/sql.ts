@@ -47,3 +47,31 @@ export function timeIdKey(timeExpr: string, idExpr: string): string {
 
 /** Orders a person's consent events for one purpose and instant: the latest recorded wins. */
 export const LATEST_CONSENT_KEY = timeIdKey('ifNull(recorded_at, occurred_at)', 'event_id');
+
+/**
+ * Delivery and signal times of the firings of a `sent` step (columns firing_id, signal_at,
+ * signal_event_id), shared by latency and maturity:
+ * - first_delivery: each firing's first delivered|rendered exposure, one row per firing (so a
+ *   join cannot multiply firings), Nullable so that a firing without one gets NULL; keyed by
+ *   cityHash64(firing_id), as the schema keys persons: 8 bytes instead of a string in the IN
+ *   set, the GROUP BY and the join;
+ * - referenced: event time of the signals named by firings that carry no signal_at of their own;
+ *   the IN list is on the sorting key, so only those granules are read; joined by the id's hash.
+ */
+export const SENT_FIRING_TIMES_CTES = `
+  first_delivery AS (
+    SELECT cityHash64(firing_id) AS firing_key, toNullable(min(occurred_at)) AS delivered_at
+    FROM exposures FINAL
+    WHERE tenant_id = {tenantId:String}
+      AND type IN ('delivered', 'rendered')
+      AND cityHash64(firing_id) IN (SELECT cityHash64(firing_id) FROM sent)
+    GROUP BY firing_key
+  ),
+  referenced AS (
+    SELECT cityHash64(event_id) AS event_key, toNullable(occurred_at) AS referenced_at
+    FROM signals FINAL
+    WHERE tenant_id = {tenantId:String}
+      AND event_id IN (
+        SELECT signal_event_id FROM sent WHERE signal_at IS NULL AND signal_event_id != ''
+      )
+  )`;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ClickHouseService } from '../../storage/index.js';
 import {
   MATERIALIZED_CTE_SETTINGS,
+  SENT_FIRING_TIMES_CTES,
   TRIGGER_DEFINITIONS_CTE,
   TRIGGER_FILTER,
 } from '../common/sql.js';
@@ -46,28 +47,7 @@ WITH
       AND skip_reason = ''
       AND ${TRIGGER_FILTER}
   ),
-  first_delivery AS (
-    -- first delivered|rendered exposure of each of those firings: one row per firing, so the
-    -- join below cannot multiply firings; Nullable so that a firing without one gets NULL.
-    -- Keyed by cityHash64(firing_id), as the schema keys persons: 8 bytes instead of a string
-    -- in the IN set, the GROUP BY and the join
-    SELECT cityHash64(firing_id) AS firing_key, toNullable(min(occurred_at)) AS delivered_at
-    FROM exposures FINAL
-    WHERE tenant_id = {tenantId:String}
-      AND type IN ('delivered', 'rendered')
-      AND cityHash64(firing_id) IN (SELECT cityHash64(firing_id) FROM sent)
-    GROUP BY firing_key
-  ),
-  referenced AS (
-    -- event time of the signals named by firings that carry no signal_at of their own; the IN
-    -- list is on the sorting key, so only those granules are read; joined by the id's hash
-    SELECT cityHash64(event_id) AS event_key, toNullable(occurred_at) AS referenced_at
-    FROM signals FINAL
-    WHERE tenant_id = {tenantId:String}
-      AND event_id IN (
-        SELECT signal_event_id FROM sent WHERE signal_at IS NULL AND signal_event_id != ''
-      )
-  ),
+  ${SENT_FIRING_TIMES_CTES},
   timed AS (
     -- one row per sent firing: its group keys and latencies in ms (NULL where a time is unknown);
     -- the firing's channel falls back to its trigger's; a window of 0 or none is no window

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ClickHouseService } from '../../storage/index.js';
 import { TRIGGER_VERSIONS_CTE } from '../../triggers/index.js';
+import { SENT_FIRING_TIMES_CTES } from '../common/sql.js';
 
 /** Bound values of the maturity queries. */
 export const maturityParams = z.object({
@@ -70,24 +71,7 @@ WITH
       AND decided_at >= {from:DateTime64(3, 'UTC')} AND decided_at < {to:DateTime64(3, 'UTC')}
       AND arm = 'treatment' AND skip_reason = ''
   ),
-  first_delivery AS (
-    -- first delivered|rendered exposure of each sent firing, keyed by the id hash as in latency
-    SELECT cityHash64(firing_id) AS firing_key, toNullable(min(occurred_at)) AS delivered_at
-    FROM exposures FINAL
-    WHERE tenant_id = {tenantId:String}
-      AND type IN ('delivered', 'rendered')
-      AND cityHash64(firing_id) IN (SELECT cityHash64(firing_id) FROM sent)
-    GROUP BY firing_key
-  ),
-  referenced AS (
-    -- event time of the signals named by firings without a signal_at of their own
-    SELECT cityHash64(event_id) AS event_key, toNullable(occurred_at) AS referenced_at
-    FROM signals FINAL
-    WHERE tenant_id = {tenantId:String}
-      AND event_id IN (
-        SELECT signal_event_id FROM sent WHERE signal_at IS NULL AND signal_event_id != ''
-      )
-  ),
+  ${SENT_FIRING_TIMES_CTES},
   timed AS (
     -- one row per sent firing: its channel, end-to-end latency and its version window
     SELECT s.trigger_id AS trigger_id,

@@ -1,17 +1,11 @@
 import fc from 'fast-check';
 import { isUtf8 } from 'node:buffer';
+import { STREAMS, type StreamName } from '../../../libs/ingest/index.js';
 
-/** The streams and a valid row of each; `u` makes every id of the row unique to one line. */
-export const STREAMS = [
-  'signals',
-  'triggers',
-  'firings',
-  'exposures',
-  'outcomes',
-  'consent',
-] as const;
-export type Stream = (typeof STREAMS)[number];
+export { STREAMS };
+export type Stream = StreamName;
 
+/** A valid row of each stream; `u` makes every id of the row unique to one line. */
 export function validRow(stream: Stream, u: string): Record<string, unknown> {
   const at = '2026-10-02T10:00:00Z';
   switch (stream) {
