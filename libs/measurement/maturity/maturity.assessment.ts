@@ -62,7 +62,9 @@ const oneDecimal = (n: number): string =>
 const duration = (ms: number): string =>
   ms < 48 * 3_600_000 ? `${oneDecimal(ms / 3_600_000)} h` : `${oneDecimal(ms / 86_400_000)} days`;
 
-function atLeast(
+/** A criterion judged against its threshold, from below (at least) or from above (at most). */
+function judge(
+  comparison: 'at least' | 'at most',
   name: string,
   stage: number,
   value: number,
@@ -70,21 +72,20 @@ function atLeast(
   explanation: string,
   nextStep: string,
 ): Judged {
-  const passed = value >= threshold;
-  return { name, stage, value, threshold, comparison: 'at least', passed, explanation, nextStep };
+  const passed = comparison === 'at least' ? value >= threshold : value <= threshold;
+  return { name, stage, value, threshold, comparison, passed, explanation, nextStep };
 }
 
-function atMost(
+type Criterion = (
   name: string,
   stage: number,
   value: number,
   threshold: number,
   explanation: string,
   nextStep: string,
-): Judged {
-  const passed = value <= threshold;
-  return { name, stage, value, threshold, comparison: 'at most', passed, explanation, nextStep };
-}
+) => Judged;
+const atLeast: Criterion = (...args) => judge('at least', ...args);
+const atMost: Criterion = (...args) => judge('at most', ...args);
 
 function behavioralShare(inputs: MaturityInputs, t: MaturityThresholds): Judged {
   const { firings, behavioral, predictive, identity } = inputs.kinds;
