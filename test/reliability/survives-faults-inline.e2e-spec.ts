@@ -6,13 +6,14 @@ import { mintKey, postIngest } from '../support/client.js';
 import { requirePart, startApi, type ApiProcess } from '../support/processes.js';
 import {
   measuredByType,
+  settleBatches,
   sendWithFault,
   signalBatch,
   slowIngest,
   storedSignals,
   type SignalBatch,
 } from './support/batches.js';
-import { recordFigures, recordRows } from './support/figures.js';
+import { recordFigures } from './support/figures.js';
 import { freezeStore, storeFreezeUnavailable } from './support/store-faults.js';
 
 const SUITE = 'faults-inline';
@@ -34,15 +35,8 @@ describe('faults in inline mode (API writes before answering)', () => {
   let thaw: (() => void) | undefined;
   const dataDir = mkdtempSync(join(tmpdir(), 'causeway-faults-inline-'));
   const start = () => startApi({ CAUSEWAY_DATA_DIR: dataDir, RATE_LIMIT_INGEST: '0' });
-  const settle = async (batches: { batch: SignalBatch; acknowledged: boolean }[]) => {
-    const measured = await measuredByType(api.url, key);
-    const rows = batches.map((b) => ({
-      acknowledged: b.acknowledged,
-      sent: b.batch.rows,
-      measured: measured.get(b.batch.type) ?? 0,
-    }));
-    return { rows, ...recordRows(SUITE, rows) };
-  };
+  const settle = (batches: { batch: SignalBatch; acknowledged: boolean }[]) =>
+    settleBatches(SUITE, api.url, key, batches);
   const fault = (name: string, survived: boolean, detail: string) =>
     recordFigures(SUITE, (f) => f.faults.push({ name, survived, detail }));
 

@@ -14,6 +14,7 @@ import {
 import {
   eventually,
   measuredByType,
+  settleBatches,
   metric,
   sendWithFault,
   signalBatch,
@@ -22,7 +23,7 @@ import {
   within,
   type SignalBatch,
 } from './support/batches.js';
-import { recordFigures, recordRows } from './support/figures.js';
+import { recordFigures } from './support/figures.js';
 import { freezeStore, storeFreezeUnavailable } from './support/store-faults.js';
 
 const SUITE = 'faults-queued';
@@ -52,15 +53,8 @@ if (!runs) {
       RATE_LIMIT_INGEST: '0',
     });
   /** Every batch, acknowledged or not, as the measures count it; recorded in the figures. */
-  const settle = async (batches: { batch: SignalBatch; acknowledged: boolean }[]) => {
-    const measured = await measuredByType(api.url, key);
-    const rows = batches.map((b) => ({
-      acknowledged: b.acknowledged,
-      sent: b.batch.rows,
-      measured: measured.get(b.batch.type) ?? 0,
-    }));
-    return { rows, ...recordRows(SUITE, rows) };
-  };
+  const settle = (batches: { batch: SignalBatch; acknowledged: boolean }[]) =>
+    settleBatches(SUITE, api.url, key, batches);
   const allAcknowledgedStored = (batches: { batch: SignalBatch; acknowledged: boolean }[]) => {
     return async () => {
       const measured = await measuredByType(api.url, key);

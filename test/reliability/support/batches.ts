@@ -1,5 +1,6 @@
 import { request } from 'node:http';
 import { gqlData, postIngest } from '../../support/client.js';
+import { recordRows } from './figures.js';
 
 /** One ingest request of signals whose `type` names the batch, so the measures count it apart. */
 export interface SignalBatch {
@@ -166,4 +167,23 @@ export async function metric(url: string, name: string, labels: string): Promise
   const text = await response.text();
   const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labels));
   return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
+/**
+ * Every batch, acknowledged or not, as the measures count it, recorded in the suite's figures:
+ * the rows, and how many acknowledged rows were lost or counted twice.
+ */
+export async function settleBatches(
+  suite: string,
+  url: string,
+  key: string,
+  batches: readonly { batch: SignalBatch; acknowledged: boolean }[],
+) {
+  const measured = await measuredByType(url, key);
+  const rows = batches.map((b) => ({
+    acknowledged: b.acknowledged,
+    sent: b.batch.rows,
+    measured: measured.get(b.batch.type) ?? 0,
+  }));
+  return { rows, ...recordRows(suite, rows) };
 }
