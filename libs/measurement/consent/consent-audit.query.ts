@@ -36,15 +36,16 @@ export interface ConsentQueryParams {
  * Consent audit, DESIGN section 3, over the sent treatment firings decided in [from, to) of
  * triggers with a consent_purpose:
  * - the state of (person, purpose) at t is `granted` of the latest consent event with
- *   occurred_at ≤ t (ASOF join); two events at the same instant resolve to the later recorded_at
+ *   occurred_at ≤ t; two events at the same instant resolve to the later recorded_at
  *   (occurred_at when absent), then the larger event_id (libs/demo/truth.ts); none = not granted;
  * - non-compliant = state at decided_at not granted;
  * - sync lag = decided_at − occurred_at of the revocation in force, for the non-compliant firings
  *   whose state is a revocation (not those with no event at all); exact quantiles, linearly
  *   interpolated, null when there is none.
- * Every trigger with a purpose is listed, fired or not. The ASOF join matches on one 64-bit hash
- * of person_key × purpose (a numeric key is several times faster than a String one); like
- * person_key itself, a collision is accepted as negligible.
+ * Every trigger with a purpose is listed, fired or not. Each firing reads the state from its
+ * (person, purpose)'s history, held as sorted arrays (one row per pair, joined by one 64-bit hash
+ * of person_key × purpose: a numeric key costs the engine much less than a String one; like
+ * person_key itself, a collision is accepted as negligible). The result is the ASOF join's.
  */
 export const CONSENT_TRIGGERS_SQL = `
 WITH
@@ -53,8 +54,8 @@ WITH
     -- triggers that need consent, and for which purpose
     SELECT trigger_id, consent_purpose AS purpose FROM defs WHERE consent_purpose != ''
   ),
-  subjects AS MATERIALIZED (
-    -- sent treatment firings of those triggers decided in the period (read twice: computed once)
+  subjects AS (
+    -- sent treatment firings of those triggers decided in the period
     SELECT f.trigger_id AS trigger_id, f.person_key AS person_key,
            cityHash64(f.person_key, p.purpose) AS person_purpose, f.t_ms AS t_ms
     FROM (
@@ -66,40 +67,51 @@ WITH
     ) AS f
     INNER JOIN purposed AS p ON p.trigger_id = f.trigger_id
   ),
-  changes AS (
-    -- the subjects' persons' consent events up to the period's end, one per (person, purpose, instant)
-    SELECT cityHash64(person_key, purpose) AS person_purpose, toUnixTimestamp64Milli(occurred_at) AS at_ms,
-           argMax(granted, ${LATEST_CONSENT_KEY}) AS granted,
-           toUInt8(1) AS found
-    FROM consent FINAL
-    WHERE tenant_id = {tenantId:String}
-      AND occurred_at < {to:DateTime64(3, 'UTC')}
-      AND person_key IN (SELECT person_key FROM subjects)
-    GROUP BY person_purpose, at_ms
+  histories AS (
+    -- each (person, purpose)'s consent events up to the period's end, in time order, as arrays;
+    -- at one instant the event that wins (latest recorded, then largest event_id) comes last
+    SELECT person_purpose, arraySort(at_list) AS ats,
+           arraySort((granted, at, key) -> (at, key), granted_list, at_list, key_list) AS granteds
+    FROM (
+      SELECT cityHash64(person_key, purpose) AS person_purpose,
+             groupArray(toUnixTimestamp64Milli(occurred_at)) AS at_list,
+             groupArray(${LATEST_CONSENT_KEY}) AS key_list,
+             groupArray(granted) AS granted_list
+      FROM consent FINAL
+      WHERE tenant_id = {tenantId:String}
+        AND occurred_at < {to:DateTime64(3, 'UTC')}
+      GROUP BY person_purpose
+    )
   ),
   states AS MATERIALIZED (
-    -- the state at each decision: the latest change at or before decided_at (ASOF <=); read
-    -- twice, computed once
+    -- the state at each decision: the last event at or before decided_at (the events are in time
+    -- order, so their count up to it is its index; 0 = none); read twice, computed once
     SELECT s.trigger_id AS trigger_id,
-           c.found = 1 AND c.granted AS compliant,
-           c.found = 1 AND NOT c.granted AS revoked,
-           s.t_ms - c.at_ms AS lag_ms
+           arrayCount(at -> at <= s.t_ms, h.ats) AS in_force,
+           in_force > 0 AND h.granteds[in_force] AS compliant,
+           in_force > 0 AND NOT h.granteds[in_force] AS revoked,
+           s.t_ms - h.ats[in_force] AS lag_ms
     FROM subjects AS s
-    ASOF LEFT JOIN changes AS c
-      ON c.person_purpose = s.person_purpose AND c.at_ms <= s.t_ms
+    LEFT JOIN histories AS h ON h.person_purpose = s.person_purpose
   ),
   per_trigger AS (
     -- sent and non-compliant firings per trigger
     SELECT trigger_id, count() AS sent_firings, countIf(NOT compliant) AS non_compliant
     FROM states
     GROUP BY trigger_id
+  ),
+  sync_lag AS (
+    -- the sync-lag quantiles over every firing sent under a revocation: one row, joined below (a
+    -- scalar subquery would compute the materialized states a second time)
+    SELECT quantilesExactInclusive(0.5, 0.9)(lag_ms) AS quantiles FROM states WHERE revoked
   )
 -- one row per trigger with a purpose; the sync-lag quantiles over all of them ride along
 SELECT p.trigger_id AS trigger_id, p.purpose AS purpose,
        c.sent_firings AS sent_firings, c.non_compliant AS non_compliant,
-       (SELECT quantilesExactInclusive(0.5, 0.9)(lag_ms) FROM states WHERE revoked) AS sync_lag_quantiles
+       l.quantiles AS sync_lag_quantiles
 FROM purposed AS p
 LEFT JOIN per_trigger AS c ON c.trigger_id = p.trigger_id
+CROSS JOIN sync_lag AS l
 ORDER BY trigger_id`;
 
 /**

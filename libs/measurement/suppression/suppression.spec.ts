@@ -39,12 +39,14 @@ const firings = [
   sent('s6s', 'tA', 'q6', '10-12T10:00:00', { skip_reason: 'suppressed' }), // not sent
   sent('s16', 'tE', 'q16', '10-12T10:00:00'),
   sent('s17', 'tX', 'q17', '10-12T10:00:00', { channel: 'sms' }), // tX has no definition
+  sent('s18', 'tA', 'q18', '10-12T10:00:00'), // a success too early, an outcome of another type in time
   // converted in flight
   sent('s7', 'tA', 'q7', '10-13T10:00:00', { dispatched_at: at('10-13T10:00:01') }),
   sent('s8', 'tA', 'q8', '10-13T10:00:00', { dispatched_at: at('10-13T10:00:00') }),
   sent('s9', 'tA', 'q9', '10-13T10:00:00', { dispatched_at: at('10-13T10:00:00') }),
   sent('s10', 'tA', 'q10', '10-13T09:00:00', { dispatched_at: at('10-13T10:00:00') }),
   sent('s11', 'tA', 'q11', '10-13T09:00:00'), // no dispatched_at
+  sent('s19', 'tA', 'q19', '10-13T10:00:00', { dispatched_at: at('10-13T10:00:00') }),
   // cap breaches of tA (max 2 per 24 h)
   sent('c1', 'tA', 'q12', '10-14T00:00:00'),
   sent('c2', 'tA', 'q12', '10-14T06:00:00'),
@@ -77,6 +79,10 @@ const outcomes = [
   outcome('o10a', 'q10', 'purchase', '10-13T10:00:00'), // at dispatch: not after it
   outcome('o10b', 'q10', 'purchase', '10-13T10:59:59.999'), // 1 ms before the first open
   outcome('o11', 'q11', 'purchase', '10-13T10:00:00'), // s11 has no dispatch time
+  outcome('o18a', 'q18', 'purchase', '10-10T10:00:00'), // tA's success type, 2 days before s18
+  outcome('o18b', 'q18', 'signup', '10-12T09:00:00'), // inside s18's lookback, not tA's type
+  outcome('o19a', 'q19', 'signup', '10-13T10:30:00'), // in s19's flight, not tA's type
+  outcome('o19b', 'q19', 'purchase', '10-13T12:00:00'), // tA's type, after s19's first open
 ];
 
 const exposures = [
@@ -86,6 +92,7 @@ const exposures = [
   exposure('s9', 'delivered', '10-13T10:10:00'),
   exposure('s10', 'opened', '10-13T11:00:00'),
   exposure('s11', 'opened', '10-13T11:00:00'),
+  exposure('s19', 'opened', '10-13T11:00:00'),
 ];
 
 // Copies delivered again in a later batch (a separate part, before any merge).
@@ -139,12 +146,13 @@ describe('suppression audit on the embedded engine', () => {
   ];
 
   // By hand:
-  // tA sent in the period: s1 s2 s3 s4 s6 (5) + s7 s8 s9 s10 s11 (5) + c1..c5 (5) + d3 + e1 e2 e3 = 19
-  //   (s6h holdout, s6s and cs skipped, d1 d2 before the period).
+  // tA sent in the period: s1 s2 s3 s4 s6 s18 (6) + s7 s8 s9 s10 s11 s19 (6) + c1..c5 (5) + d3
+  //   + e1 e2 e3 = 21 (s6h holdout, s6s and cs skipped, d1 d2 before the period).
   //   converted-then-targeted: s1 only (o1 exactly 24 h before; o2 1 ms too early; o3a at t;
-  //     o4 is a sign-up).                                                                     = 1
+  //     o4 is a sign-up; s18's purchase is 2 days early and its sign-up is not tA's type)     = 1
   //   in flight: s7 (o7 between 10:00:01 and the first open 11:00), s10 (o10b; o10a is at the
-  //     dispatch instant); not s8 (o8 at the render), s9 (never opened), s11 (no dispatch).    = 2
+  //     dispatch instant); not s8 (o8 at the render), s9 (never opened), s11 (no dispatch),
+  //     s19 (its sign-up in flight is not tA's type, its purchase came after the open).       = 2
   //   cap breaches (≥ 2 earlier sent tA firings strictly inside (t − 24 h, t)):
   //     c3 (c1, c2), c4 (c2, c3; c1 exactly 24 h before is out), d3 (d1, d2 before the period);
   //     not c5 (only c4: c3 is exactly 24 h before), not e2/e3 (only e1: same-instant firings
@@ -154,7 +162,7 @@ describe('suppression audit on the embedded engine', () => {
   // tX: no definition: channel from its firing, no success types, no cap. tZ: cap 0: 1 of 1.
   it('counts each rule per trigger', () => {
     expect(summaries.map(counts)).toEqual([
-      ['tA', 'push', 19, 1, 2, 3],
+      ['tA', 'push', 21, 1, 2, 3],
       ['tB', 'email', 2, 1, 0, 0],
       ['tD', 'in_app', 0, 0, 0, 0],
       ['tE', 'sms', 1, 1, 0, 0],
@@ -166,9 +174,9 @@ describe('suppression audit on the embedded engine', () => {
   it('gives rates over sent firings, 0 without any', () => {
     const byId = new Map(summaries.map((s) => [s.triggerId, s]));
     expect(byId.get('tA')).toMatchObject({
-      convertedThenTargetedRate: 1 / 19,
-      convertedInFlightRate: 2 / 19,
-      capBreachRate: 3 / 19,
+      convertedThenTargetedRate: 1 / 21,
+      convertedInFlightRate: 2 / 21,
+      capBreachRate: 3 / 21,
     });
     expect(byId.get('tD')).toMatchObject({
       convertedThenTargetedRate: 0,
