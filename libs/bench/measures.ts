@@ -1,6 +1,5 @@
 import {
   CONSENT_SOURCES_SQL,
-  LATEST_CONSENT_KEY,
   CONSENT_TRIGGERS_SQL,
   LIFT_SQL,
   OVERWHELM_TYPES,
@@ -93,21 +92,22 @@ export const FLOORS = {
              AND decided_at < {to:DateTime64(3, 'UTC')}
            GROUP BY person_key)`,
   ),
-  sentByPersonTrigger: floorOf(
-    'the sent firings of the period keyed by person × trigger, sorted for the ASOF joins',
-    `SELECT count() AS n, sum(k % 1000) AS h
-     FROM (SELECT cityHash64(person_key, trigger_id) AS k, toUnixTimestamp64Milli(decided_at) AS t
+  personTriggerSequences: floorOf(
+    "each person's sent firings of each trigger in time order (the cap rule)",
+    `SELECT count() AS n, sum(length(ts)) AS f, sum(ts[1]) AS t
+     FROM (SELECT cityHash64(person_key, trigger_id) AS k,
+                  arraySort(groupArray(toUnixTimestamp64Milli(decided_at))) AS ts
            FROM firings FINAL WHERE ${PERIOD} AND ${SENT}
-           ORDER BY k, t)`,
+           GROUP BY k)`,
   ),
-  consentStates: floorOf(
-    'the consent state changes, one per (person, purpose, instant)',
-    `SELECT count() AS n, sum(granted) AS g
-     FROM (SELECT cityHash64(person_key, purpose) AS k, toUnixTimestamp64Milli(occurred_at) AS at,
-                  argMax(granted, ${LATEST_CONSENT_KEY}) AS granted
+  consentHistories: floorOf(
+    "each (person, purpose)'s consent events up to the period's end, in time order",
+    `SELECT count() AS n, sum(length(ats)) AS e, sum(ats[1]) AS t
+     FROM (SELECT cityHash64(person_key, purpose) AS k,
+                  arraySort(groupArray(toUnixTimestamp64Milli(occurred_at))) AS ats
            FROM consent FINAL
            WHERE tenant_id = {tenantId:String} AND occurred_at < {to:DateTime64(3, 'UTC')}
-           GROUP BY k, at)`,
+           GROUP BY k)`,
   ),
 } as const;
 
@@ -216,7 +216,7 @@ export const MEASURES: Measure[] = [
     baseline: (period) => [
       { sql: SUPPRESSION_SQL, params: { ...tenant, ...period, triggerIds: [] } },
     ],
-    floor: FLOORS.sentByPersonTrigger,
+    floor: FLOORS.personTriggerSequences,
     targetMs: 3000,
   },
   {
@@ -227,7 +227,7 @@ export const MEASURES: Measure[] = [
       { sql: CONSENT_TRIGGERS_SQL, params: { ...tenant, ...period } },
       { sql: CONSENT_SOURCES_SQL, params: { ...tenant, ...period } },
     ],
-    floor: FLOORS.consentStates,
+    floor: FLOORS.consentHistories,
     targetMs: 3000,
   },
 ];
