@@ -68,12 +68,12 @@ export const FLOORS = {
     "each person's first firing of each trigger (t0, arm, variant, both arms seen)",
     `SELECT count() AS n, sum(toUnixTimestamp64Milli(t0)) AS t, uniqExact(a, v) AS arms,
             sum(seen_t AND seen_c) AS both
-     FROM (SELECT trigger_id, person_key, min(decided_at) AS t0,
+     FROM (SELECT min(decided_at) AS t0,
                   argMin(arm, ${timeIdKey('decided_at', 'firing_id')}) AS a,
                   argMin(variant, ${timeIdKey('decided_at', 'firing_id')}) AS v,
                   max(arm = 'treatment') AS seen_t, max(arm != 'treatment') AS seen_c
            FROM firings FINAL WHERE ${PERIOD}
-           GROUP BY trigger_id, person_key)`,
+           GROUP BY cityHash64(person_key, trigger_id))`,
   ),
   firstDelivery: floorOf(
     "each sent firing's first delivered or rendered exposure",

@@ -26,7 +26,7 @@ ${ASSIGNMENT_CTES}
     FROM scoped AS s
     INNER JOIN person_outcomes AS o ON o.person_key = s.person_key
     WHERE NOT s.is_contaminated AND o.order_id != ''
-      AND has(s.measured_types, o.type) AND o.at > s.t0 AND o.at <= s.t0 + s.c_ms
+      AND has(s.measured_keys, cityHash64(o.type)) AND o.at > s.t0 AND o.at <= s.t0 + s.c_ms
     GROUP BY trigger_id, arm, order_id
   ),
   regrets AS (

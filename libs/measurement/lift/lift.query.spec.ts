@@ -158,4 +158,32 @@ describe('lift sums on the embedded engine', () => {
     expect(persons('holdout', '')).toMatchObject({ persons: 0, contaminated: 1 });
     expect(tied).toHaveLength(2);
   });
+
+  it('measures a trigger without a definition by the default success types and 7 days', async () => {
+    const undefinedFiring = (id: string, person: string, arm: string) =>
+      build.firing(id, 'tU', person, '10-02T00:00:00', { arm });
+    await seedRows(store.clickhouse, 'tenant-d', {
+      firings: [
+        undefinedFiring('u1', 'q1', 'treatment'),
+        undefinedFiring('u2', 'q2', 'treatment'),
+        undefinedFiring('u3', 'q3', 'holdout'),
+        undefinedFiring('u4', 'q4', 'holdout'),
+      ],
+      outcomes: [
+        purchase('v1', 'q1', '10-08T23:59:59.999', 12, 'signup'), // a default type, inside 7 days
+        purchase('v2', 'q2', '10-09T00:00:00.001', 8, 'conversion'), // 1 ms past 7 days
+        purchase('v3', 'q3', '10-03T00:00:00', 5, 'refund'), // not a default success type
+        purchase('v4', 'q4', '10-09T00:00:00', 3, 'purchase'), // exactly t0 + 7 days: inside
+      ],
+    });
+    const measured = await queryLiftSums(store.clickhouse, {
+      tenantId: 'tenant-d',
+      period: toPeriod(new Date('2026-10-01T00:00:00Z'), new Date('2026-11-01T00:00:00Z')),
+      triggerIds: [],
+    });
+    const arm = (name: string) => measured.find((r) => r.trigger_id === 'tU' && r.arm === name);
+    expect(arm('treatment')).toMatchObject({ persons: 2, conversions: 1, revenue: 12 });
+    expect(arm('holdout')).toMatchObject({ persons: 2, conversions: 1, revenue: 3 });
+    expect(measured).toHaveLength(2);
+  });
 });

@@ -41,8 +41,10 @@ export interface LiftQueryParams {
 export const ASSIGNMENT_CTES = `
   ${TRIGGER_DEFINITIONS_CTE},
   assignments AS (
-    -- each person's first firing of each trigger in the period, and whether they saw both arms
-    SELECT trigger_id, person_key,
+    -- each person's first firing of each trigger in the period, and whether they saw both arms;
+    -- grouped by one 64-bit hash of person × trigger, which the engine groups faster than the
+    -- pair (like person_key itself, a collision is accepted as negligible)
+    SELECT any(trigger_id) AS assigned_trigger, any(person_key) AS assigned_person,
            toUnixTimestamp64Milli(min(decided_at)) AS t0,
            argMin(arm, ${FIRST_FIRING}) AS first_arm,
            argMin(variant, ${FIRST_FIRING}) AS first_variant,
@@ -51,19 +53,33 @@ export const ASSIGNMENT_CTES = `
     WHERE tenant_id = {tenantId:String}
       AND decided_at >= {from:DateTime64(3, 'UTC')} AND decided_at < {to:DateTime64(3, 'UTC')}
       AND ${TRIGGER_FILTER}
-    GROUP BY trigger_id, person_key
+    GROUP BY cityHash64(person_key, trigger_id)
+  ),
+  measured AS (
+    -- per defined trigger: the outcome types it is measured with (its success types, or the
+    -- given types) as 64-bit hashes, which the per-person step compares faster than strings,
+    -- and its conversion window
+    SELECT trigger_id,
+           arrayMap(type -> cityHash64(type),
+                    if(empty({outcomeTypes:Array(String)}), success_types, {outcomeTypes:Array(String)}))
+             AS type_keys,
+           toInt64(conversion_window_ms) AS c_ms
+    FROM defs
   ),
   scoped AS (
-    -- the outcome types and conversion window each assignment is measured with
-    SELECT a.trigger_id AS trigger_id, a.person_key AS person_key, a.t0 AS t0,
+    -- the outcome types and conversion window each assignment is measured with; a trigger
+    -- without a definition gets the default success types (or the given ones) and 7 days
+    SELECT a.assigned_trigger AS trigger_id, a.assigned_person AS person_key, a.t0 AS t0,
            a.first_arm AS first_arm, a.first_variant AS first_variant,
            a.is_contaminated AS is_contaminated,
-           if(empty({outcomeTypes:Array(String)}),
-              if(d.trigger_id = '', ['conversion', 'purchase', 'signup'], d.success_types),
-              {outcomeTypes:Array(String)}) AS measured_types,
-           toInt64(if(d.trigger_id = '', 604800000, d.conversion_window_ms)) AS c_ms
+           if(m.trigger_id = '',
+              arrayMap(type -> cityHash64(type),
+                       if(empty({outcomeTypes:Array(String)}), ['conversion', 'purchase', 'signup'],
+                          {outcomeTypes:Array(String)})),
+              m.type_keys) AS measured_keys,
+           if(m.trigger_id = '', toInt64(604800000), m.c_ms) AS c_ms
     FROM assignments AS a
-    LEFT JOIN defs AS d ON d.trigger_id = a.trigger_id
+    LEFT JOIN measured AS m ON m.trigger_id = a.assigned_trigger
   ),
   reach AS (
     -- the longest conversion window any assignment can have (a defined trigger's, or the 7-day
@@ -95,9 +111,11 @@ export const LIFT_SQL = `
 WITH
 ${ASSIGNMENT_CTES}
   outcome_arrays AS (
-    -- each person's reachable outcomes as one array: joined to the assignments, one row per
-    -- assignment comes out, where joining outcome rows would multiply them and need a regrouping
-    SELECT person_key, groupArray((type, at, amount)) AS outs
+    -- each person's reachable outcomes as arrays (type hash, time, amount): joined to the
+    -- assignments, one row per assignment comes out, where joining outcome rows would multiply
+    -- them and need a regrouping
+    SELECT person_key, groupArray(cityHash64(type)) AS type_keys, groupArray(at) AS ats,
+           groupArray(amount) AS amounts
     FROM person_outcomes
     GROUP BY person_key
   ),
@@ -105,13 +123,14 @@ ${ASSIGNMENT_CTES}
     -- one row per assignment: converted, revenue, and the pre-period covariates
     SELECT s.trigger_id AS trigger_id, s.first_arm AS arm, s.first_variant AS variant,
            s.is_contaminated AS is_contaminated,
-           arrayFilter(o -> has(s.measured_types, o.1), o.outs) AS measured,
-           arrayFilter(o -> o.2 > s.t0 AND o.2 <= s.t0 + s.c_ms, measured) AS post,
-           arrayFilter(o -> o.2 >= s.t0 - s.c_ms AND o.2 < s.t0, measured) AS pre,
-           notEmpty(post) AS person_converted,
-           arraySum(o -> o.3, post) AS person_revenue,
-           toFloat64(length(pre)) AS person_pre_conversions,
-           arraySum(o -> o.3, pre) AS person_pre_revenue
+           arrayMap((type_key, at) -> at > s.t0 AND at <= s.t0 + s.c_ms AND has(s.measured_keys, type_key),
+                    o.type_keys, o.ats) AS in_post,
+           arrayMap((type_key, at) -> at >= s.t0 - s.c_ms AND at < s.t0 AND has(s.measured_keys, type_key),
+                    o.type_keys, o.ats) AS in_pre,
+           arrayExists(post -> post, in_post) AS person_converted,
+           arraySum((amount, post) -> if(post, amount, 0), o.amounts, in_post) AS person_revenue,
+           toFloat64(arrayCount(pre -> pre, in_pre)) AS person_pre_conversions,
+           arraySum((amount, pre) -> if(pre, amount, 0), o.amounts, in_pre) AS person_pre_revenue
     FROM scoped AS s
     LEFT JOIN outcome_arrays AS o ON o.person_key = s.person_key
   ),
