@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ClickHouseService } from '../../storage/index.js';
 import { TRIGGER_VERSIONS_CTE } from '../../triggers/index.js';
+import { DEFAULT_SUCCESS_TYPES_SQL } from '../common/sql.js';
 
 /**
  * Attribution (DESIGN section 3), all four models in one pass, per trigger.
@@ -38,7 +39,7 @@ WITH
            f.decided_ms AS decided_ms,
            multiIf(named.trigger_id != '', named.success_types,
                    newest.trigger_id != '', newest.success_types,
-                   ['conversion', 'purchase', 'signup']) AS success_types,
+                   ${DEFAULT_SUCCESS_TYPES_SQL}) AS success_types,
            toInt64(multiIf(named.trigger_id != '', named.conversion_window_ms,
                            newest.trigger_id != '', newest.conversion_window_ms,
                            604800000)) AS c_ms

@@ -4,12 +4,17 @@
  * {triggerIds:Array(String)} (empty = all triggers).
  */
 
+import { DEFAULT_SUCCESS_TYPES } from './outcome-classes.js';
+
+/** DEFAULT_SUCCESS_TYPES as an SQL array literal (constant text, no input). */
+export const DEFAULT_SUCCESS_TYPES_SQL = `[${DEFAULT_SUCCESS_TYPES.map((type) => `'${type}'`).join(', ')}]`;
+
 /** The newest definition of each trigger, with its success types defaulted. */
 export const TRIGGER_DEFINITIONS_CTE = `
   defs AS (
     -- newest version of each trigger definition; FINAL collapses re-sent definitions
     SELECT trigger_id, channel, window_ms, holdout_pct, conversion_window_ms,
-           if(empty(success_types), ['conversion', 'purchase', 'signup'], success_types) AS success_types,
+           if(empty(success_types), ${DEFAULT_SUCCESS_TYPES_SQL}, success_types) AS success_types,
            guardrail_types, frequency_cap_max, frequency_cap_per_ms,
            ifNull(suppression_converted_lookback_ms, 86400000) AS converted_lookback_ms,
            consent_purpose, status

@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import type { ClickHouseService } from '../../storage/index.js';
 import type { Period } from '../common/period.js';
-import { TRIGGER_DEFINITIONS_CTE, TRIGGER_FILTER, timeIdKey } from '../common/sql.js';
+import {
+  DEFAULT_SUCCESS_TYPES_SQL,
+  TRIGGER_DEFINITIONS_CTE,
+  TRIGGER_FILTER,
+  timeIdKey,
+} from '../common/sql.js';
 
 const FIRST_FIRING = timeIdKey('decided_at', 'firing_id');
 
@@ -74,7 +79,7 @@ export const ASSIGNMENT_CTES = `
            a.is_contaminated AS is_contaminated,
            if(m.trigger_id = '',
               arrayMap(type -> cityHash64(type),
-                       if(empty({outcomeTypes:Array(String)}), ['conversion', 'purchase', 'signup'],
+                       if(empty({outcomeTypes:Array(String)}), ${DEFAULT_SUCCESS_TYPES_SQL},
                           {outcomeTypes:Array(String)})),
               m.type_keys) AS measured_keys,
            if(m.trigger_id = '', toInt64(604800000), m.c_ms) AS c_ms
@@ -111,12 +116,17 @@ export const LIFT_SQL = `
 WITH
 ${ASSIGNMENT_CTES}
   outcome_arrays AS (
-    -- each person's reachable outcomes as arrays (type hash, time, amount): joined to the
-    -- assignments, one row per assignment comes out, where joining outcome rows would multiply
-    -- them and need a regrouping
+    -- each person's reachable outcomes of a measured type as arrays (type hash, time, amount):
+    -- joined to the assignments, one row per assignment comes out, where joining outcome rows
+    -- would multiply them and need a regrouping; the measured types are the success types of
+    -- every trigger and the defaults, or the given types (few: guardrails read short arrays)
     SELECT person_key, groupArray(cityHash64(type)) AS type_keys, groupArray(at) AS ats,
            groupArray(amount) AS amounts
     FROM person_outcomes
+    WHERE if(empty({outcomeTypes:Array(String)}),
+             type IN (SELECT arrayJoin(success_types) FROM defs)
+               OR has(${DEFAULT_SUCCESS_TYPES_SQL}, type),
+             has({outcomeTypes:Array(String)}, type))
     GROUP BY person_key
   ),
   per_person AS (
