@@ -56,8 +56,8 @@ WITH
   ),
   subjects AS (
     -- sent treatment firings of those triggers decided in the period
-    SELECT f.trigger_id AS trigger_id, f.person_key AS person_key,
-           cityHash64(f.person_key, p.purpose) AS person_purpose, f.t_ms AS t_ms
+    SELECT f.trigger_id AS trigger_id, cityHash64(f.person_key, p.purpose) AS person_purpose,
+           f.t_ms AS t_ms
     FROM (
       SELECT trigger_id, person_key, toUnixTimestamp64Milli(decided_at) AS t_ms
       FROM firings FINAL
