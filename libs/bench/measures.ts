@@ -1,11 +1,11 @@
 import {
   CONSENT_SOURCES_SQL,
   CONSENT_TRIGGERS_SQL,
+  GUARDRAILS_SQL,
   LIFT_SQL,
   OVERWHELM_TYPES,
   PRESSURE_BUCKETS,
   PRESSURE_SQL,
-  REGRET_SQL,
   REGRET_TYPES,
   REGRET_WINDOW_MS,
   SUPPRESSION_SQL,
@@ -172,16 +172,12 @@ export const MEASURES: Measure[] = [
       absoluteLift { estimate low high } pValue } }`,
     baseline: (period) => [
       {
-        sql: LIFT_SQL,
-        params: { ...tenant, ...period, triggerIds: [], outcomeTypes: [...OVERWHELM_TYPES] },
-      },
-      {
-        sql: REGRET_SQL,
+        sql: GUARDRAILS_SQL,
         params: {
           ...tenant,
           ...period,
           triggerIds: [],
-          outcomeTypes: [],
+          outcomeTypes: [...OVERWHELM_TYPES],
           regretTypes: REGRET_TYPES,
           regretWindowMs: REGRET_WINDOW_MS,
         },

@@ -4,7 +4,7 @@ export * from './common/period.js';
 export * from './common/sql.js';
 export * from './common/testing.js';
 export * from './guardrails/guardrails.module.js';
-export { REGRET_SQL } from './guardrails/regret.query.js';
+export { GUARDRAILS_SQL } from './guardrails/guardrails.query.js';
 export * from './guardrails/guardrails.service.js';
 export * from './guardrails/models/guardrail-lift.model.js';
 export * from './lift/lift.module.js';

@@ -63,4 +63,29 @@ describe('guardrails on the embedded engine', () => {
     expect(regret?.holdout).toMatchObject({ persons: 1, conversions: 1 });
     expect(regret?.verdict).toMatch(/^too little data/);
   });
+
+  it('judges a trigger without a definition by the default success types', async () => {
+    // tU has no definition: its converting orders are those of the default success types
+    // (conversion, purchase, signup) within 7 days of t0.
+    await seedRows(store.clickhouse, 'tenant-b', {
+      firings: [
+        firing('g1', 'tU', 'q1', '10-02T00:00:00'),
+        firing('g2', 'tU', 'q2', '10-02T00:00:00', { arm: 'holdout' }),
+      ],
+      outcomes: [
+        outcome('s1', 'q1', 'signup', '10-03T00:00:00', { order_id: 'E' }), // default type: converts
+        outcome('x1', 'q1', 'refund', '10-04T00:00:00', { refund_of_order_id: 'E' }), // regret
+        outcome('s2', 'q1', 'subscription_started', '10-03T00:00:00', { order_id: 'F' }), // not a default
+        outcome('c2', 'q2', 'conversion', '10-09T00:00:00.001', { order_id: 'G' }), // 1 ms past 7 days
+      ],
+    });
+    const rows = await new GuardrailsService(store.clickhouse).report(
+      'tenant-b',
+      new Date('2026-10-01T00:00:00Z'),
+      new Date('2026-11-01T00:00:00Z'),
+    );
+    const regret = rows.find((r) => r.triggerId === 'tU' && r.outcomeClass === 'regret');
+    expect(regret?.treatment).toMatchObject({ persons: 1, conversions: 1 });
+    expect(regret?.holdout).toMatchObject({ persons: 0, conversions: 0 });
+  });
 });

@@ -4,9 +4,8 @@ import { ClickHouseService } from '../../storage/index.js';
 import { OVERWHELM_TYPES, REGRET_TYPES, REGRET_WINDOW_MS } from '../common/outcome-classes.js';
 import { toPeriod } from '../common/period.js';
 import { buildLiftRows, MIN_PERSONS_PER_ARM } from '../lift/lift.calculator.js';
-import { queryLiftSums } from '../lift/lift.query.js';
 import type { ArmStats } from '../lift/models/lift.model.js';
-import { queryRegret, type RegretRow } from './regret.query.js';
+import { queryGuardrails, type RegretRow } from './guardrails.query.js';
 import type { GuardrailLift } from './models/guardrail-lift.model.js';
 
 const pts = (share: number) => `${share >= 0 ? '+' : ''}${(share * 100).toFixed(2)} pts`;
@@ -81,20 +80,14 @@ export class GuardrailsService {
   ): Promise<GuardrailLift[]> {
     const period = toPeriod(from, to);
     const confidence = 0.95;
-    const [overwhelmSums, regret] = await Promise.all([
-      queryLiftSums(
-        this.clickhouse,
-        { tenantId, period, triggerIds, outcomeTypes: [...OVERWHELM_TYPES] },
-        'guardrails.overwhelm',
-      ),
-      queryRegret(this.clickhouse, {
-        tenantId,
-        period,
-        triggerIds,
-        regretTypes: REGRET_TYPES,
-        regretWindowMs: REGRET_WINDOW_MS,
-      }),
-    ]);
+    const { overwhelm: overwhelmSums, regret } = await queryGuardrails(this.clickhouse, {
+      tenantId,
+      period,
+      triggerIds,
+      overwhelmTypes: OVERWHELM_TYPES,
+      regretTypes: REGRET_TYPES,
+      regretWindowMs: REGRET_WINDOW_MS,
+    });
     const overwhelm = buildLiftRows(overwhelmSums, {
       groupByVariant: false,
       confidence,

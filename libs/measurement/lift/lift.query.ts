@@ -41,11 +41,13 @@ export interface LiftQueryParams {
 
 /**
  * The assignment steps shared by lift and guardrails (see LIFT_SQL). Ends with a comma so that a
- * query appends its own steps.
+ * query appends its own steps. `shared`: the assignments are read by more than one later step, so
+ * they are computed once (MATERIALIZED) instead of once per reference.
  */
-export const ASSIGNMENT_CTES = `
+function assignmentCtes(shared: boolean): string {
+  return `
   ${TRIGGER_DEFINITIONS_CTE},
-  assignments AS (
+  assignments AS${shared ? ' MATERIALIZED' : ''} (
     -- each person's first firing of each trigger in the period, and whether they saw both arms;
     -- grouped by one 64-bit hash of person × trigger, which the engine groups faster than the
     -- pair (like person_key itself, a collision is accepted as negligible)
@@ -103,18 +105,23 @@ export const ASSIGNMENT_CTES = `
       AND occurred_at <= {to:DateTime64(3, 'UTC')} + toIntervalMillisecond((SELECT c_max FROM reach))
   ),
 `;
+}
+
+/** The assignment steps of a statement that reads them once (lift). */
+export const ASSIGNMENT_CTES = assignmentCtes(false);
+
+/** The assignment steps of a statement that reads them twice (guardrails). */
+export const SHARED_ASSIGNMENT_CTES = assignmentCtes(true);
 
 /**
- * Holdout lift, DESIGN section 3, in one pass:
+ * The steps of holdout lift (DESIGN section 3) after the assignment steps, ending in `sums`:
  * - assignment: each person's first firing of a trigger in [from, to), sent or skipped
  *   (intent-to-treat); persons with firings in both arms are contaminated, excluded and counted;
  * - outcome: success outcomes (or the given guardrail types) in (t0, t0 + C], revenue their value;
  * - covariate for CUPED: the same outcomes in [t0 − C, t0).
  * Firings of a trigger with no definition are measured with the default success types and C.
  */
-export const LIFT_SQL = `
-WITH
-${ASSIGNMENT_CTES}
+export const LIFT_STEPS = `
   outcome_arrays AS (
     -- each person's reachable outcomes of a measured type as arrays (type hash, time, amount):
     -- joined to the assignments, one row per assignment comes out, where joining outcome rows
@@ -160,14 +167,24 @@ ${ASSIGNMENT_CTES}
            countIf(is_contaminated) AS contaminated
     FROM per_person
     GROUP BY trigger_id, arm, variant
-  )
-SELECT s.trigger_id AS trigger_id, d.channel AS channel, d.holdout_pct AS holdout_pct,
+  )`;
+
+/** The columns of a LiftSumsRow, from `sums AS s` joined to `defs AS d`. */
+export const LIFT_SUMS_COLUMNS = `
+       s.trigger_id AS trigger_id, d.channel AS channel, d.holdout_pct AS holdout_pct,
        s.arm AS arm, s.variant AS variant, s.persons AS persons, s.conversions AS conversions,
        s.revenue AS revenue, s.revenue_sq AS revenue_sq, s.pre_conversions AS pre_conversions,
        s.pre_conversions_sq AS pre_conversions_sq,
        s.pre_conversions_x_converted AS pre_conversions_x_converted, s.pre_revenue AS pre_revenue,
        s.pre_revenue_sq AS pre_revenue_sq, s.pre_revenue_x_revenue AS pre_revenue_x_revenue,
-       s.contaminated AS contaminated
+       s.contaminated AS contaminated`;
+
+/** Holdout lift in one statement: see LIFT_STEPS. One row per trigger × arm × variant. */
+export const LIFT_SQL = `
+WITH
+${ASSIGNMENT_CTES}
+${LIFT_STEPS}
+SELECT ${LIFT_SUMS_COLUMNS}
 FROM sums AS s
 LEFT JOIN defs AS d ON d.trigger_id = s.trigger_id
 ORDER BY trigger_id, arm, variant`;

@@ -1,0 +1,132 @@
+import { z } from 'zod';
+import type { ClickHouseService } from '../../storage/index.js';
+import type { Period } from '../common/period.js';
+import { DEFAULT_SUCCESS_TYPES_SQL, MATERIALIZED_CTE_SETTINGS } from '../common/sql.js';
+import {
+  LIFT_STEPS,
+  LIFT_SUMS_COLUMNS,
+  SHARED_ASSIGNMENT_CTES,
+  liftSumsRow,
+  type LiftSumsRow,
+} from '../lift/lift.query.js';
+
+/** Converting orders and those regretted, of one trigger × arm. */
+export interface RegretRow {
+  trigger_id: string;
+  arm: string;
+  orders: number;
+  regretted: number;
+}
+
+/** A row of either part of the statement; the other part's columns are zero. */
+const guardrailsRow = liftSumsRow.extend({
+  part: z.enum(['overwhelm', 'regret']),
+  orders: z.number(),
+  regretted: z.number(),
+});
+
+/**
+ * Guardrails in one statement, both parts over one assignment (computed once, MATERIALIZED):
+ * - overwhelm: the lift steps (LIFT_STEPS) with the overwhelm types as {outcomeTypes}, one
+ *   'overwhelm' row per trigger × arm × variant in the LiftSumsRow columns;
+ * - regret (DESIGN section 3): of the distinct orders whose success outcome made a person a
+ *   converter (in (t0, t0 + C], the trigger's success types, the defaults without a definition),
+ *   those a regret outcome names (refund_of_order_id, or the same order_id on a regret type)
+ *   within (order time, order time + {regretWindowMs}]; one 'regret' row per trigger × arm.
+ * Contaminated persons are excluded from both, as in lift.
+ */
+export const GUARDRAILS_SQL = `
+WITH
+${SHARED_ASSIGNMENT_CTES}
+${LIFT_STEPS},
+  success_keys AS (
+    -- each defined trigger's success types as 64-bit hashes
+    SELECT trigger_id, arrayMap(type -> cityHash64(type), success_types) AS type_keys FROM defs
+  ),
+  converting_orders AS (
+    -- orders that made an assigned person a converter, with their time
+    SELECT s.trigger_id AS trigger_id, s.first_arm AS arm, o.order_id AS order_id, min(o.at) AS ordered_at
+    FROM scoped AS s
+    LEFT JOIN success_keys AS k ON k.trigger_id = s.trigger_id
+    INNER JOIN person_outcomes AS o ON o.person_key = s.person_key
+    WHERE NOT s.is_contaminated AND o.order_id != ''
+      AND o.at > s.t0 AND o.at <= s.t0 + s.c_ms
+      AND has(if(k.trigger_id = '', arrayMap(type -> cityHash64(type), ${DEFAULT_SUCCESS_TYPES_SQL}), k.type_keys),
+              cityHash64(o.type))
+    GROUP BY trigger_id, arm, order_id
+  ),
+  regrets AS (
+    -- regret outcomes and the order each one undoes
+    SELECT if(refund_of_order_id != '', refund_of_order_id, order_id) AS undone_order,
+           toUnixTimestamp64Milli(occurred_at) AS regretted_at
+    FROM outcomes FINAL
+    WHERE tenant_id = {tenantId:String} AND type IN {regretTypes:Array(String)}
+      AND (refund_of_order_id != '' OR order_id != '')
+  ),
+  judged AS (
+    -- one row per converting order: was it undone within the regret window?
+    SELECT c.trigger_id AS trigger_id, c.arm AS arm, c.order_id AS order_id,
+           countIf(r.regretted_at > c.ordered_at AND r.regretted_at <= c.ordered_at + {regretWindowMs:Int64}) > 0 AS was_regretted
+    FROM converting_orders AS c
+    LEFT JOIN regrets AS r ON r.undone_order = c.order_id
+    GROUP BY trigger_id, arm, order_id
+  ),
+  regret_sums AS (
+    SELECT trigger_id, arm, count() AS orders, countIf(was_regretted) AS regretted
+    FROM judged
+    GROUP BY trigger_id, arm
+  )
+SELECT * FROM (
+SELECT 'overwhelm' AS part, ${LIFT_SUMS_COLUMNS},
+       0 AS orders, 0 AS regretted
+FROM sums AS s
+LEFT JOIN defs AS d ON d.trigger_id = s.trigger_id
+UNION ALL
+SELECT 'regret' AS part, r.trigger_id AS trigger_id, '' AS channel, NULL AS holdout_pct,
+       r.arm AS arm, '' AS variant, 0 AS persons, 0 AS conversions, 0 AS revenue, 0 AS revenue_sq,
+       0 AS pre_conversions, 0 AS pre_conversions_sq, 0 AS pre_conversions_x_converted,
+       0 AS pre_revenue, 0 AS pre_revenue_sq, 0 AS pre_revenue_x_revenue, 0 AS contaminated,
+       r.orders AS orders, r.regretted AS regretted
+FROM regret_sums AS r
+)
+ORDER BY part, trigger_id, arm, variant`;
+
+export interface GuardrailsQueryParams {
+  tenantId: string;
+  period: Period;
+  triggerIds: string[];
+  overwhelmTypes: readonly string[];
+  regretTypes: readonly string[];
+  regretWindowMs: number;
+}
+
+/** Runs the guardrails statement and splits its two parts. */
+export async function queryGuardrails(
+  clickhouse: ClickHouseService,
+  params: GuardrailsQueryParams,
+): Promise<{ overwhelm: LiftSumsRow[]; regret: RegretRow[] }> {
+  const rows = await clickhouse.query({
+    tag: 'guardrails',
+    sql: GUARDRAILS_SQL,
+    params: {
+      tenantId: params.tenantId,
+      ...params.period.params,
+      triggerIds: params.triggerIds,
+      outcomeTypes: params.overwhelmTypes,
+      regretTypes: params.regretTypes,
+      regretWindowMs: params.regretWindowMs,
+    },
+    row: guardrailsRow,
+    settings: { join_use_nulls: 0, ...MATERIALIZED_CTE_SETTINGS },
+  });
+  const overwhelm: LiftSumsRow[] = [];
+  const regret: RegretRow[] = [];
+  for (const { part, orders, regretted, ...sums } of rows) {
+    if (part === 'overwhelm') {
+      overwhelm.push(sums);
+    } else {
+      regret.push({ trigger_id: sums.trigger_id, arm: sums.arm, orders, regretted });
+    }
+  }
+  return { overwhelm, regret };
+}
