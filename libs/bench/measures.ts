@@ -2,6 +2,7 @@ import {
   CONSENT_SOURCES_SQL,
   CONSENT_TRIGGERS_SQL,
   GUARDRAILS_SQL,
+  LIFT_BY_ARM_SQL,
   LIFT_SQL,
   OVERWHELM_TYPES,
   PRESSURE_BUCKETS,
@@ -75,6 +76,16 @@ export const FLOORS = {
            FROM firings FINAL WHERE ${PERIOD}
            GROUP BY cityHash64(person_key, trigger_id))`,
   ),
+  firstFiringByArm: floorOf(
+    "each person's first firing of each trigger (t0, arm, both arms seen)",
+    `SELECT count() AS n, sum(toUnixTimestamp64Milli(t0)) AS t, uniqExact(a) AS arms,
+            sum(seen_t AND seen_c) AS both
+     FROM (SELECT min(decided_at) AS t0,
+                  argMin(arm, ${timeIdKey('decided_at', 'firing_id')}) AS a,
+                  max(arm = 'treatment') AS seen_t, max(arm != 'treatment') AS seen_c
+           FROM firings FINAL WHERE ${PERIOD}
+           GROUP BY cityHash64(person_key, trigger_id))`,
+  ),
   firstDelivery: floorOf(
     "each sent firing's first delivered or rendered exposure",
     `SELECT count() AS n, sum(toUnixTimestamp64Milli(d)) AS t
@@ -111,12 +122,9 @@ export const FLOORS = {
   ),
 } as const;
 
-function liftBaseline(period: { from: string; to: string }): BaselineStatement[] {
-  return [
-    {
-      sql: LIFT_SQL,
-      params: { ...tenant, ...period, triggerIds: [], outcomeTypes: [] },
-    },
+function liftBaseline(sql: string) {
+  return (period: { from: string; to: string }): BaselineStatement[] => [
+    { sql, params: { ...tenant, ...period, triggerIds: [], outcomeTypes: [] } },
   ];
 }
 
@@ -131,23 +139,23 @@ export const MEASURES: Measure[] = [
   {
     name: 'liftReport',
     query: `query($from: DateTime!, $to: DateTime!) { liftReport(from: $from, to: $to) { ${LIFT_FIELDS} } }`,
-    baseline: liftBaseline,
-    floor: FLOORS.firstFiring,
+    baseline: liftBaseline(LIFT_BY_ARM_SQL),
+    floor: FLOORS.firstFiringByArm,
     targetMs: 2000,
     targetRatio: 1.5,
   },
   {
     name: 'liftReport cuped',
     query: `query($from: DateTime!, $to: DateTime!) { liftReport(from: $from, to: $to, cuped: true) { ${LIFT_FIELDS} } }`,
-    baseline: liftBaseline,
-    floor: FLOORS.firstFiring,
+    baseline: liftBaseline(LIFT_BY_ARM_SQL),
+    floor: FLOORS.firstFiringByArm,
     targetMs: 2000,
     targetRatio: 1.5,
   },
   {
     name: 'liftReport by variant',
     query: `query($from: DateTime!, $to: DateTime!) { liftReport(from: $from, to: $to, groupBy: [VARIANT]) { ${LIFT_FIELDS} } }`,
-    baseline: liftBaseline,
+    baseline: liftBaseline(LIFT_SQL),
     floor: FLOORS.firstFiring,
     targetMs: 2000,
     targetRatio: 1.5,
@@ -183,7 +191,7 @@ export const MEASURES: Measure[] = [
         },
       },
     ],
-    floor: FLOORS.firstFiring,
+    floor: FLOORS.firstFiringByArm,
     targetMs: 3000,
   },
   {

@@ -8,7 +8,7 @@ export { GUARDRAILS_SQL } from './guardrails/guardrails.query.js';
 export * from './guardrails/guardrails.service.js';
 export * from './guardrails/models/guardrail-lift.model.js';
 export * from './lift/lift.module.js';
-export { LIFT_SQL } from './lift/lift.query.js';
+export { LIFT_BY_ARM_SQL, LIFT_SQL } from './lift/lift.query.js';
 export * from './lift/lift.service.js';
 export * from './lift/models/lift.model.js';
 export * from './consent/index.js';

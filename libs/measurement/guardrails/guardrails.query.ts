@@ -5,7 +5,7 @@ import { DEFAULT_SUCCESS_TYPES_SQL, MATERIALIZED_CTE_SETTINGS } from '../common/
 import {
   LIFT_STEPS,
   LIFT_SUMS_COLUMNS,
-  SHARED_ASSIGNMENT_CTES,
+  assignmentCtes,
   liftSumsRow,
   type LiftSumsRow,
 } from '../lift/lift.query.js';
@@ -26,9 +26,10 @@ const guardrailsRow = liftSumsRow.extend({
 });
 
 /**
- * Guardrails in one statement, both parts over one assignment (computed once, MATERIALIZED):
+ * Guardrails in one statement, both parts over one assignment (computed once, MATERIALIZED;
+ * guardrails are reported per trigger, so no variant is kept):
  * - overwhelm: the lift steps (LIFT_STEPS) with the overwhelm types as {outcomeTypes}, one
- *   'overwhelm' row per trigger × arm × variant in the LiftSumsRow columns;
+ *   'overwhelm' row per trigger × arm in the LiftSumsRow columns;
  * - regret (DESIGN section 3): of the distinct orders whose success outcome made a person a
  *   converter (in (t0, t0 + C], the trigger's success types, the defaults without a definition),
  *   those a regret outcome names (refund_of_order_id, or the same order_id on a regret type)
@@ -37,7 +38,7 @@ const guardrailsRow = liftSumsRow.extend({
  */
 export const GUARDRAILS_SQL = `
 WITH
-${SHARED_ASSIGNMENT_CTES}
+${assignmentCtes({ shared: true, variants: false })}
 ${LIFT_STEPS},
   success_keys AS (
     -- each defined trigger's success types as 64-bit hashes

@@ -120,6 +120,26 @@ describe('lift sums on the embedded engine', () => {
     expect(rows).toHaveLength(4);
   });
 
+  it('gives one row per arm when variants are not asked for', async () => {
+    const byArm = await queryLiftSums(store.clickhouse, {
+      tenantId: 'tenant-a',
+      period: toPeriod(new Date('2026-10-01T00:00:00Z'), new Date('2026-11-01T00:00:00Z')),
+      triggerIds: [],
+      byVariant: false,
+    });
+    // treatment: variant a (p1, p3) and variant b (p2, p8) together; p7 contaminated
+    expect(byArm.map((r) => [r.arm, r.variant, r.persons, r.conversions, r.contaminated])).toEqual([
+      ['global_holdout', '', 1, 0, 0],
+      ['holdout', '', 2, 1, 0],
+      ['treatment', '', 4, 2, 1],
+    ]);
+    expect(byArm.find((r) => r.arm === 'treatment')).toMatchObject({
+      revenue: 70,
+      pre_conversions: 2,
+      pre_revenue: 35,
+    });
+  });
+
   it('measures guardrail types in place of success types when asked', async () => {
     const guard = await queryLiftSums(store.clickhouse, {
       tenantId: 'tenant-a',

@@ -37,14 +37,24 @@ export interface LiftQueryParams {
   triggerIds: string[];
   /** Outcome types measured in place of the trigger's success types (guardrails); empty = success. */
   outcomeTypes?: string[];
+  /** One row per variant (default), or per arm with variant ''. */
+  byVariant?: boolean;
+}
+
+/** How a statement uses the assignment steps. */
+export interface AssignmentOptions {
+  /** Read by more than one later step: computed once (MATERIALIZED), not once per reference. */
+  shared: boolean;
+  /** Each assignment's variant is needed (lift by variant); otherwise first_variant is ''. */
+  variants: boolean;
 }
 
 /**
- * The assignment steps shared by lift and guardrails (see LIFT_SQL). Ends with a comma so that a
- * query appends its own steps. `shared`: the assignments are read by more than one later step, so
- * they are computed once (MATERIALIZED) instead of once per reference.
+ * The assignment steps shared by lift and guardrails (see LIFT_STEPS). Ends with a comma so that
+ * a query appends its own steps.
  */
-function assignmentCtes(shared: boolean): string {
+export function assignmentCtes({ shared, variants }: AssignmentOptions): string {
+  const firstVariant = variants ? `argMin(variant, ${FIRST_FIRING})` : `''`;
   return `
   ${TRIGGER_DEFINITIONS_CTE},
   assignments AS${shared ? ' MATERIALIZED' : ''} (
@@ -54,7 +64,7 @@ function assignmentCtes(shared: boolean): string {
     SELECT any(trigger_id) AS assigned_trigger, any(person_key) AS assigned_person,
            toUnixTimestamp64Milli(min(decided_at)) AS t0,
            argMin(arm, ${FIRST_FIRING}) AS first_arm,
-           argMin(variant, ${FIRST_FIRING}) AS first_variant,
+           ${firstVariant} AS first_variant,
            countIf(arm = 'treatment') > 0 AND countIf(arm != 'treatment') > 0 AS is_contaminated
     FROM firings FINAL
     WHERE tenant_id = {tenantId:String}
@@ -106,12 +116,6 @@ function assignmentCtes(shared: boolean): string {
   ),
 `;
 }
-
-/** The assignment steps of a statement that reads them once (lift). */
-export const ASSIGNMENT_CTES = assignmentCtes(false);
-
-/** The assignment steps of a statement that reads them twice (guardrails). */
-export const SHARED_ASSIGNMENT_CTES = assignmentCtes(true);
 
 /**
  * The steps of holdout lift (DESIGN section 3) after the assignment steps, ending in `sums`:
@@ -179,17 +183,27 @@ export const LIFT_SUMS_COLUMNS = `
        s.pre_revenue_sq AS pre_revenue_sq, s.pre_revenue_x_revenue AS pre_revenue_x_revenue,
        s.contaminated AS contaminated`;
 
-/** Holdout lift in one statement: see LIFT_STEPS. One row per trigger × arm × variant. */
-export const LIFT_SQL = `
+function liftSql(variants: boolean): string {
+  return `
 WITH
-${ASSIGNMENT_CTES}
+${assignmentCtes({ shared: false, variants })}
 ${LIFT_STEPS}
 SELECT ${LIFT_SUMS_COLUMNS}
 FROM sums AS s
 LEFT JOIN defs AS d ON d.trigger_id = s.trigger_id
 ORDER BY trigger_id, arm, variant`;
+}
 
-/** Runs the lift query; one row per trigger × arm × variant. */
+/** Holdout lift in one statement (see LIFT_STEPS): one row per trigger × arm × variant. */
+export const LIFT_SQL = liftSql(true);
+
+/**
+ * The same without variants (variant ''): one row per trigger × arm, for a report that does not
+ * split treatment by variant; the engine then keeps no variant per assignment.
+ */
+export const LIFT_BY_ARM_SQL = liftSql(false);
+
+/** Runs the lift query; one row per trigger × arm × variant (or × arm, see byVariant). */
 export function queryLiftSums(
   clickhouse: ClickHouseService,
   params: LiftQueryParams,
@@ -197,7 +211,7 @@ export function queryLiftSums(
 ): Promise<LiftSumsRow[]> {
   return clickhouse.query({
     tag,
-    sql: LIFT_SQL,
+    sql: params.byVariant === false ? LIFT_BY_ARM_SQL : LIFT_SQL,
     params: {
       tenantId: params.tenantId,
       ...params.period.params,

@@ -33,6 +33,7 @@ export class LiftService {
       tenantId,
       period: toPeriod(request.from, request.to),
       triggerIds: request.triggerIds ?? [],
+      byVariant: request.groupByVariant ?? false,
     });
     return buildLiftRows(sums, {
       groupByVariant: request.groupByVariant ?? false,
