@@ -3,9 +3,9 @@ import type { ClickHouseService } from '../../storage/index.js';
 import type { Period } from '../common/period.js';
 import { DEFAULT_SUCCESS_TYPES_SQL, MATERIALIZED_CTE_SETTINGS } from '../common/sql.js';
 import {
-  LIFT_STEPS,
   LIFT_SUMS_COLUMNS,
   assignmentCtes,
+  liftSteps,
   liftSumsRow,
   type LiftSumsRow,
 } from '../lift/lift.query.js';
@@ -28,8 +28,8 @@ const guardrailsRow = liftSumsRow.extend({
 /**
  * Guardrails in one statement, both parts over one assignment (computed once, MATERIALIZED;
  * guardrails are reported per trigger, so no variant is kept):
- * - overwhelm: the lift steps (LIFT_STEPS) with the overwhelm types as {outcomeTypes}, one
- *   'overwhelm' row per trigger × arm in the LiftSumsRow columns;
+ * - overwhelm: the lift steps (liftSteps, conversions only) with the overwhelm types as
+ *   {outcomeTypes}, one 'overwhelm' row per trigger × arm in the LiftSumsRow columns (values 0);
  * - regret (DESIGN section 3): of the distinct orders whose success outcome made a person a
  *   converter (in (t0, t0 + C], the trigger's success types, the defaults without a definition),
  *   those a regret outcome names (refund_of_order_id, or the same order_id on a regret type)
@@ -39,26 +39,38 @@ const guardrailsRow = liftSumsRow.extend({
 export const GUARDRAILS_SQL = `
 WITH
 ${assignmentCtes({ shared: true, variants: false })}
-${LIFT_STEPS},
+${liftSteps({ values: false })},
   success_keys AS (
     -- each defined trigger's success types as 64-bit hashes
     SELECT trigger_id, arrayMap(type -> cityHash64(type), success_types) AS type_keys FROM defs
   ),
   converting_orders AS (
-    -- orders that made an assigned person a converter, with their time
-    SELECT s.trigger_id AS trigger_id, s.first_arm AS arm, o.order_id AS order_id, min(o.at) AS ordered_at
+    -- orders that made an assigned person a converter, with their time; orders are keyed by
+    -- a 64-bit hash of their id, and grouped by one hash of trigger × arm × order, which the
+    -- engine groups and joins faster than strings (a collision is accepted as negligible, as for
+    -- person_key)
+    SELECT any(s.trigger_id) AS trigger_id, any(s.first_arm) AS arm, any(o.order_key) AS order_key,
+           min(o.at) AS ordered_at
     FROM scoped AS s
     LEFT JOIN success_keys AS k ON k.trigger_id = s.trigger_id
-    INNER JOIN person_outcomes AS o ON o.person_key = s.person_key
-    WHERE NOT s.is_contaminated AND o.order_id != ''
+    INNER JOIN (
+      -- orders of a type that some trigger, or the default, counts as success
+      SELECT person_key, cityHash64(type) AS type_key, at, cityHash64(order_id) AS order_key
+      FROM person_outcomes
+      WHERE order_id != ''
+        AND (type IN (SELECT arrayJoin(success_types) FROM defs)
+             OR has(${DEFAULT_SUCCESS_TYPES_SQL}, type))
+    ) AS o ON o.person_key = s.person_key
+    WHERE NOT s.is_contaminated
       AND o.at > s.t0 AND o.at <= s.t0 + s.c_ms
-      AND has(if(k.trigger_id = '', arrayMap(type -> cityHash64(type), ${DEFAULT_SUCCESS_TYPES_SQL}), k.type_keys),
-              cityHash64(o.type))
-    GROUP BY trigger_id, arm, order_id
+      AND (has(k.type_keys, o.type_key)
+           OR (k.trigger_id = ''
+               AND has(arrayMap(type -> cityHash64(type), ${DEFAULT_SUCCESS_TYPES_SQL}), o.type_key)))
+    GROUP BY cityHash64(s.trigger_id, s.first_arm, o.order_key)
   ),
   regrets AS (
     -- regret outcomes and the order each one undoes
-    SELECT if(refund_of_order_id != '', refund_of_order_id, order_id) AS undone_order,
+    SELECT cityHash64(if(refund_of_order_id != '', refund_of_order_id, order_id)) AS undone_key,
            toUnixTimestamp64Milli(occurred_at) AS regretted_at
     FROM outcomes FINAL
     WHERE tenant_id = {tenantId:String} AND type IN {regretTypes:Array(String)}
@@ -66,11 +78,11 @@ ${LIFT_STEPS},
   ),
   judged AS (
     -- one row per converting order: was it undone within the regret window?
-    SELECT c.trigger_id AS trigger_id, c.arm AS arm, c.order_id AS order_id,
+    SELECT any(c.trigger_id) AS trigger_id, any(c.arm) AS arm,
            countIf(r.regretted_at > c.ordered_at AND r.regretted_at <= c.ordered_at + {regretWindowMs:Int64}) > 0 AS was_regretted
     FROM converting_orders AS c
-    LEFT JOIN regrets AS r ON r.undone_order = c.order_id
-    GROUP BY trigger_id, arm, order_id
+    LEFT JOIN regrets AS r ON r.undone_key = c.order_key
+    GROUP BY cityHash64(c.trigger_id, c.arm, c.order_key)
   ),
   regret_sums AS (
     SELECT trigger_id, arm, count() AS orders, countIf(was_regretted) AS regretted

@@ -117,6 +117,25 @@ export function assignmentCtes({ shared, variants }: AssignmentOptions): string 
 `;
 }
 
+// Per assignment: converted, revenue and the pre-period covariates (conversions, revenue).
+const PERSON_VALUES = `
+           arrayMap((type_key, at) -> at > s.t0 AND at <= s.t0 + s.c_ms AND has(s.measured_keys, type_key),
+                    o.type_keys, o.ats) AS in_post,
+           arrayMap((type_key, at) -> at >= s.t0 - s.c_ms AND at < s.t0 AND has(s.measured_keys, type_key),
+                    o.type_keys, o.ats) AS in_pre,
+           arrayExists(post -> post, in_post) AS person_converted,
+           arraySum((amount, post) -> if(post, amount, 0), o.amounts, in_post) AS person_revenue,
+           toFloat64(arrayCount(pre -> pre, in_pre)) AS person_pre_conversions,
+           arraySum((amount, pre) -> if(pre, amount, 0), o.amounts, in_pre) AS person_pre_revenue`;
+
+// Per assignment: converted only; the value columns are 0.
+const PERSON_CONVERTED_ONLY = `
+           arrayExists(
+             (type_key, at) -> at > s.t0 AND at <= s.t0 + s.c_ms AND has(s.measured_keys, type_key),
+             o.type_keys, o.ats) AS person_converted,
+           toFloat64(0) AS person_revenue, toFloat64(0) AS person_pre_conversions,
+           toFloat64(0) AS person_pre_revenue`;
+
 /**
  * The steps of holdout lift (DESIGN section 3) after the assignment steps, ending in `sums`:
  * - assignment: each person's first firing of a trigger in [from, to), sent or skipped
@@ -124,8 +143,11 @@ export function assignmentCtes({ shared, variants }: AssignmentOptions): string 
  * - outcome: success outcomes (or the given guardrail types) in (t0, t0 + C], revenue their value;
  * - covariate for CUPED: the same outcomes in [t0 − C, t0).
  * Firings of a trigger with no definition are measured with the default success types and C.
+ * `values`: revenue and the covariates are computed; without, only conversions (guardrails),
+ * the value columns 0.
  */
-export const LIFT_STEPS = `
+export function liftSteps({ values }: { values: boolean }): string {
+  return `
   outcome_arrays AS (
     -- each person's reachable outcomes of a measured type as arrays (type hash, time, amount):
     -- joined to the assignments, one row per assignment comes out, where joining outcome rows
@@ -144,14 +166,7 @@ export const LIFT_STEPS = `
     -- one row per assignment: converted, revenue, and the pre-period covariates
     SELECT s.trigger_id AS trigger_id, s.first_arm AS arm, s.first_variant AS variant,
            s.is_contaminated AS is_contaminated,
-           arrayMap((type_key, at) -> at > s.t0 AND at <= s.t0 + s.c_ms AND has(s.measured_keys, type_key),
-                    o.type_keys, o.ats) AS in_post,
-           arrayMap((type_key, at) -> at >= s.t0 - s.c_ms AND at < s.t0 AND has(s.measured_keys, type_key),
-                    o.type_keys, o.ats) AS in_pre,
-           arrayExists(post -> post, in_post) AS person_converted,
-           arraySum((amount, post) -> if(post, amount, 0), o.amounts, in_post) AS person_revenue,
-           toFloat64(arrayCount(pre -> pre, in_pre)) AS person_pre_conversions,
-           arraySum((amount, pre) -> if(pre, amount, 0), o.amounts, in_pre) AS person_pre_revenue
+           ${values ? PERSON_VALUES : PERSON_CONVERTED_ONLY}
     FROM scoped AS s
     LEFT JOIN outcome_arrays AS o ON o.person_key = s.person_key
   ),
@@ -172,6 +187,7 @@ export const LIFT_STEPS = `
     FROM per_person
     GROUP BY trigger_id, arm, variant
   )`;
+}
 
 /** The columns of a LiftSumsRow, from `sums AS s` joined to `defs AS d`. */
 export const LIFT_SUMS_COLUMNS = `
@@ -187,7 +203,7 @@ function liftSql(variants: boolean): string {
   return `
 WITH
 ${assignmentCtes({ shared: false, variants })}
-${LIFT_STEPS}
+${liftSteps({ values: true })}
 SELECT ${LIFT_SUMS_COLUMNS}
 FROM sums AS s
 LEFT JOIN defs AS d ON d.trigger_id = s.trigger_id
