@@ -61,6 +61,20 @@ const floorOf = (what: string, sql: string): Floor => ({
 });
 
 /**
+ * A floor that gathers each key's times, in order, as one array: the rows of `from` (a table and
+ * its WHERE) grouped by `key`, each group's `time` column as sorted milliseconds.
+ */
+function sequencesFloor(what: string, of: { key: string; time: string; from: string }): Floor {
+  return floorOf(
+    what,
+    `SELECT count() AS n, sum(length(ts)) AS f, sum(ts[1]) AS t
+     FROM (SELECT ${of.key} AS k, arraySort(groupArray(toUnixTimestamp64Milli(${of.time}))) AS ts
+           FROM ${of.from}
+           GROUP BY k)`,
+  );
+}
+
+/**
  * The floors: each the bare aggregation the measure cannot do without, over the same rows, its
  * results consumed (an outer count alone would let the engine skip the aggregates).
  */
@@ -93,32 +107,33 @@ export const FLOORS = {
            WHERE tenant_id = {tenantId:String} AND type IN ('delivered', 'rendered')
            GROUP BY k)`,
   ),
-  personSequences: floorOf(
+  personSequences: sequencesFloor(
     "each person's sent firings in time order (the period and the 7 days before)",
-    `SELECT count() AS n, sum(length(ts)) AS f, sum(ts[1]) AS t
-     FROM (SELECT person_key, arraySort(groupArray(toUnixTimestamp64Milli(decided_at))) AS ts
-           FROM firings FINAL
+    {
+      key: 'person_key',
+      time: 'decided_at',
+      from: `firings FINAL
            WHERE tenant_id = {tenantId:String} AND ${SENT}
              AND decided_at >= {from:DateTime64(3, 'UTC')} - INTERVAL 7 DAY
-             AND decided_at < {to:DateTime64(3, 'UTC')}
-           GROUP BY person_key)`,
+             AND decided_at < {to:DateTime64(3, 'UTC')}`,
+    },
   ),
-  personTriggerSequences: floorOf(
+  personTriggerSequences: sequencesFloor(
     "each person's sent firings of each trigger in time order (the cap rule)",
-    `SELECT count() AS n, sum(length(ts)) AS f, sum(ts[1]) AS t
-     FROM (SELECT cityHash64(person_key, trigger_id) AS k,
-                  arraySort(groupArray(toUnixTimestamp64Milli(decided_at))) AS ts
-           FROM firings FINAL WHERE ${PERIOD} AND ${SENT}
-           GROUP BY k)`,
+    {
+      key: 'cityHash64(person_key, trigger_id)',
+      time: 'decided_at',
+      from: `firings FINAL WHERE ${PERIOD} AND ${SENT}`,
+    },
   ),
-  consentHistories: floorOf(
+  consentHistories: sequencesFloor(
     "each (person, purpose)'s consent events up to the period's end, in time order",
-    `SELECT count() AS n, sum(length(ats)) AS e, sum(ats[1]) AS t
-     FROM (SELECT cityHash64(person_key, purpose) AS k,
-                  arraySort(groupArray(toUnixTimestamp64Milli(occurred_at))) AS ats
-           FROM consent FINAL
-           WHERE tenant_id = {tenantId:String} AND occurred_at < {to:DateTime64(3, 'UTC')}
-           GROUP BY k)`,
+    {
+      key: 'cityHash64(person_key, purpose)',
+      time: 'occurred_at',
+      from: `consent FINAL
+           WHERE tenant_id = {tenantId:String} AND occurred_at < {to:DateTime64(3, 'UTC')}`,
+    },
   ),
 } as const;
 
