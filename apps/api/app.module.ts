@@ -8,6 +8,7 @@ import type { AppConfig } from '../../libs/config/index.js';
 import { HealthModule } from '../../libs/health/index.js';
 import { IngestModule } from '../../libs/ingest/index.js';
 import {
+  AssignmentRollupModule,
   AttributionModule,
   ConsentAuditModule,
   FreshnessModule,
@@ -54,6 +55,7 @@ export class AppModule {
         HealthModule,
         TriggersModule,
         LiftModule,
+        AssignmentRollupModule,
         GuardrailsModule,
         PressureModule,
         SuppressionModule,

@@ -1,10 +1,10 @@
 import {
   CONSENT_SOURCES_SQL,
   CONSENT_TRIGGERS_SQL,
-  GUARDRAILS_SQL,
-  LIFT_BY_ARM_SQL,
-  LIFT_SQL,
   OVERWHELM_TYPES,
+  PLAIN_GUARDRAILS_SQL,
+  PLAIN_LIFT_BY_ARM_SQL,
+  PLAIN_LIFT_SQL,
   PRESSURE_BUCKETS,
   PRESSURE_SQL,
   REGRET_TYPES,
@@ -154,7 +154,7 @@ export const MEASURES: Measure[] = [
   {
     name: 'liftReport',
     query: `query($from: DateTime!, $to: DateTime!) { liftReport(from: $from, to: $to) { ${LIFT_FIELDS} } }`,
-    baseline: liftBaseline(LIFT_BY_ARM_SQL),
+    baseline: liftBaseline(PLAIN_LIFT_BY_ARM_SQL),
     floor: FLOORS.firstFiringByArm,
     targetMs: 2000,
     targetRatio: 1.5,
@@ -162,7 +162,7 @@ export const MEASURES: Measure[] = [
   {
     name: 'liftReport cuped',
     query: `query($from: DateTime!, $to: DateTime!) { liftReport(from: $from, to: $to, cuped: true) { ${LIFT_FIELDS} } }`,
-    baseline: liftBaseline(LIFT_BY_ARM_SQL),
+    baseline: liftBaseline(PLAIN_LIFT_BY_ARM_SQL),
     floor: FLOORS.firstFiringByArm,
     targetMs: 2000,
     targetRatio: 1.5,
@@ -170,7 +170,7 @@ export const MEASURES: Measure[] = [
   {
     name: 'liftReport by variant',
     query: `query($from: DateTime!, $to: DateTime!) { liftReport(from: $from, to: $to, groupBy: [VARIANT]) { ${LIFT_FIELDS} } }`,
-    baseline: liftBaseline(LIFT_SQL),
+    baseline: liftBaseline(PLAIN_LIFT_SQL),
     floor: FLOORS.firstFiring,
     targetMs: 2000,
     targetRatio: 1.5,
@@ -195,7 +195,7 @@ export const MEASURES: Measure[] = [
       absoluteLift { estimate low high } pValue } }`,
     baseline: (period) => [
       {
-        sql: GUARDRAILS_SQL,
+        sql: PLAIN_GUARDRAILS_SQL,
         params: {
           ...tenant,
           ...period,

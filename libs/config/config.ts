@@ -45,6 +45,9 @@ export const environmentSchema = z.object({
   GRAPHQL_MAX_COST: z.coerce.number().int().min(10).default(1000),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1).default(30_000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  // How often the API checks whether firings were written since the assignment rollup was built,
+  // and builds it again if so (0 = never: lift and guardrails then read firings alone).
+  ASSIGNMENT_ROLLUP_EVERY_MS: z.coerce.number().int().min(0).default(300_000),
   // How stale the in-memory trigger definitions may get when another process writes them (0 = off).
   TRIGGER_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5_000),
 });

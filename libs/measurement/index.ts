@@ -4,11 +4,18 @@ export * from './common/period.js';
 export * from './common/sql.js';
 export * from './common/testing.js';
 export * from './guardrails/guardrails.module.js';
-export { GUARDRAILS_SQL } from './guardrails/guardrails.query.js';
+export { GUARDRAILS_SQL, PLAIN_GUARDRAILS_SQL } from './guardrails/guardrails.query.js';
 export * from './guardrails/guardrails.service.js';
 export * from './guardrails/models/guardrail-lift.model.js';
 export * from './lift/lift.module.js';
-export { LIFT_BY_ARM_SQL, LIFT_SQL } from './lift/lift.query.js';
+export * from './lift/assignment-rollup.js';
+export * from './lift/assignment-rollup.refresher.js';
+export {
+  LIFT_BY_ARM_SQL,
+  LIFT_SQL,
+  PLAIN_LIFT_BY_ARM_SQL,
+  PLAIN_LIFT_SQL,
+} from './lift/lift.query.js';
 export * from './lift/lift.service.js';
 export * from './lift/models/lift.model.js';
 export * from './consent/index.js';

@@ -41,6 +41,18 @@ describe('migration files', () => {
     expect(distributed).toContain(
       "ENGINE = Distributed('causeway', currentDatabase(), firings_local, cityHash64(person_id))",
     );
+    // a column added to a sharded table: on the local tables and on the distributed one, which
+    // shows it; a mutation runs on the local tables only
+    const inserted = plan.find((p) => p.migration.name === 'add_firings_inserted_at');
+    expect(
+      inserted?.statements.map((s) => /^ALTER TABLE \S+ ON CLUSTER 'causeway' \w+/m.exec(s)?.[0]),
+    ).toEqual([
+      "ALTER TABLE firings_local ON CLUSTER 'causeway' ADD",
+      "ALTER TABLE firings ON CLUSTER 'causeway' ADD",
+      "ALTER TABLE firings_local ON CLUSTER 'causeway' MATERIALIZE",
+      "ALTER TABLE firings_local ON CLUSTER 'causeway' MODIFY",
+      "ALTER TABLE firings ON CLUSTER 'causeway' MODIFY",
+    ]);
     const keys = plan.find((p) => p.migration.name === 'create_api_keys');
     expect(keys?.statements).toHaveLength(1);
     expect(keys?.statements[0]).toContain('ReplicatedReplacingMergeTree(');

@@ -89,7 +89,7 @@ export function clusterStatement(
     /CREATE\s+(TABLE|MATERIALIZED VIEW|VIEW)\s+IF NOT EXISTS\s+([A-Za-z_][A-Za-z0-9_]*)/;
   const match = create.exec(statement);
   if (match === null) {
-    return [statement];
+    return alterOnCluster(statement, layout, cluster);
   }
   const [, kind, table] = match;
   const onCluster = `ON CLUSTER '${cluster}'`;
@@ -116,6 +116,29 @@ export function clusterStatement(
     `CREATE TABLE IF NOT EXISTS ${table} ${onCluster} AS ${localName}\n` +
       `ENGINE = Distributed('${cluster}', currentDatabase(), ${localName}, ${layout.shardingKey})`,
   ];
+}
+
+/**
+ * The cluster variant of `ALTER TABLE name ...`: on every node (ON CLUSTER), against the `_local`
+ * table where the header says `shard by`; a column added, dropped or modified is changed on the
+ * distributed table too, which otherwise would not show it. Any other statement is unchanged.
+ */
+function alterOnCluster(statement: string, layout: ClusterLayout, cluster: string): string[] {
+  const alter = /ALTER\s+TABLE\s+([A-Za-z_][A-Za-z0-9_]*)/;
+  const match = alter.exec(statement);
+  if (match === null) {
+    return [statement];
+  }
+  const table = match[1];
+  const onCluster = `ON CLUSTER '${cluster}'`;
+  if (layout.kind !== 'distributed') {
+    return [statement.replace(alter, `ALTER TABLE ${table} ${onCluster}`)];
+  }
+  const local = statement.replace(alter, `ALTER TABLE ${table}_local ${onCluster}`);
+  const changesColumns = /\b(ADD|DROP|MODIFY)\s+COLUMN\b/.test(statement);
+  return changesColumns
+    ? [local, statement.replace(alter, `ALTER TABLE ${table} ${onCluster}`)]
+    : [local];
 }
 
 /** Every statement of every migration, for one node or for a named cluster. */

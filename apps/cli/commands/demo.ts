@@ -2,6 +2,7 @@ import { ApiKeysService, generateKey, Scope } from '../../../libs/auth/index.js'
 import { CausewayClient } from '../../../libs/client/index.js';
 import type { AppConfig } from '../../../libs/config/index.js';
 import { generateProgram, programPeriod, serializeProgram } from '../../../libs/demo/index.js';
+import { buildAssignmentRollup } from '../../../libs/measurement/index.js';
 import { ClickHouseService } from '../../../libs/storage/index.js';
 import { z } from 'zod';
 import { createApiApp, listen } from '../../api/bootstrap.js';
@@ -56,6 +57,12 @@ export async function demoCommand(
       );
     }
     say(`demo: loaded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    if (!config.queued) {
+      // written inline: every row is in the store and none is in flight, so a build with no
+      // margin misses nothing (with a queue, the API's refresher builds once workers are done)
+      const build = await buildAssignmentRollup(clickhouse, { marginMs: 0 });
+      say(`demo: assignment rollup built in ${build.seconds.toFixed(1)} s`);
+    }
   }
   say('');
   say(`GraphQL:   ${url}/graphql`);

@@ -50,6 +50,45 @@ export function timeIdKey(timeExpr: string, idExpr: string): string {
   );
 }
 
+/** Milliseconds from 1900-01-01, DateTime64's earliest instant, to the Unix epoch. */
+const MS_BEFORE_EPOCH = 2208988800000;
+
+/** The arms a firing can have (those the ingest accepts), in the order of their codes. */
+const ARMS_SQL = `['treatment', 'holdout', 'global_holdout']`;
+
+/**
+ * A firings row's order key with its arm: min() of it over a person's firings of a trigger gives
+ * the first firing (by time, then id, as timeIdKey orders) and that firing's arm in one aggregate,
+ * where argMin(arm, timeIdKey(...)) needs a second; the assignment rollup stores these keys. A
+ * UInt256, high to low: milliseconds since 1900 (44 bits reach past 2299, DateTime64's last
+ * year), the firing id's first 24 bytes (zero-padded), the arm's position in ARMS_SQL (16 bits).
+ * Decode with firstFiringTime and firstFiringArm.
+ */
+export const FIRST_FIRING_KEY = `bitOr(bitOr(
+             bitShiftLeft(toUInt256(toUnixTimestamp64Milli(decided_at) + ${MS_BEFORE_EPOCH}), 208),
+             bitShiftLeft(reinterpretAsUInt256(reverse(rightPad(firing_id, 24, '\\0'))), 16)),
+             toUInt256(indexOf(${ARMS_SQL}, arm)))`;
+
+/** The firing's time (Unix milliseconds, Int64) in a FIRST_FIRING_KEY. */
+export function firstFiringTime(key: string): string {
+  return `(toInt64(bitShiftRight(${key}, 208)) - ${MS_BEFORE_EPOCH})`;
+}
+
+/** The firing's arm in a FIRST_FIRING_KEY. */
+export function firstFiringArm(key: string): string {
+  return `arrayElement(${ARMS_SQL}, toUInt8(bitAnd(${key}, 65535)))`;
+}
+
+/** Whether the firing of a FIRST_FIRING_KEY is in the treatment arm (code 1). */
+export function firstFiringTreated(key: string): string {
+  return `(bitAnd(${key}, 65535) = 1)`;
+}
+
+/** The least FIRST_FIRING_KEY of any firing at or after the instant `timeExpr`. */
+export function firstFiringKeyAt(timeExpr: string): string {
+  return `bitShiftLeft(toUInt256(toUnixTimestamp64Milli(${timeExpr}) + ${MS_BEFORE_EPOCH}), 208)`;
+}
+
 /** Orders a person's consent events for one purpose and instant: the latest recorded wins. */
 export const LATEST_CONSENT_KEY = timeIdKey('ifNull(recorded_at, occurred_at)', 'event_id');
 

@@ -36,9 +36,10 @@ const guardrailsRow = liftSumsRow.extend({
  *   within (order time, order time + {regretWindowMs}]; one 'regret' row per trigger × arm.
  * Contaminated persons are excluded from both, as in lift.
  */
-export const GUARDRAILS_SQL = `
+function guardrailsSql(rollup: boolean): string {
+  return `
 WITH
-${assignmentCtes({ shared: true, variants: false })}
+${assignmentCtes({ shared: true, variants: false, rollup })}
 ${liftSteps({ values: false })},
   success_keys AS (
     -- each defined trigger's success types as 64-bit hashes
@@ -103,6 +104,12 @@ SELECT 'regret' AS part, r.trigger_id AS trigger_id, '' AS channel, NULL AS hold
 FROM regret_sums AS r
 )
 ORDER BY part, trigger_id, arm, variant`;
+}
+
+export const GUARDRAILS_SQL = guardrailsSql(true);
+
+/** GUARDRAILS_SQL over the plain tables (no rollup): the benchmark's baseline. */
+export const PLAIN_GUARDRAILS_SQL = guardrailsSql(false);
 
 export interface GuardrailsQueryParams {
   tenantId: string;

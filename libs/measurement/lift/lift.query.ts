@@ -3,12 +3,14 @@ import type { ClickHouseService } from '../../storage/index.js';
 import type { Period } from '../common/period.js';
 import {
   DEFAULT_SUCCESS_TYPES_SQL,
+  FIRST_FIRING_KEY,
   TRIGGER_DEFINITIONS_CTE,
   TRIGGER_FILTER,
-  timeIdKey,
+  firstFiringArm,
+  firstFiringKeyAt,
+  firstFiringTime,
+  firstFiringTreated,
 } from '../common/sql.js';
-
-const FIRST_FIRING = timeIdKey('decided_at', 'firing_id');
 
 /** Sufficient statistics of one trigger × arm × variant (per-person rows never leave the engine). */
 export const liftSumsRow = z.object({
@@ -47,30 +49,111 @@ export interface AssignmentOptions {
   shared: boolean;
   /** Each assignment's variant is needed (lift by variant); otherwise first_variant is ''. */
   variants: boolean;
+  /**
+   * Read the assignment rollup where it holds a person (the default); false: firings alone, the
+   * plain-tables form the benchmark times the product against.
+   */
+  rollup?: boolean;
 }
+
+const FROM_KEY = firstFiringKeyAt(`{from:DateTime64(3, 'UTC')}`);
+const TO_KEY = firstFiringKeyAt(`{to:DateTime64(3, 'UTC')}`);
+
+/** The assignment columns, in the order both sources give them. */
+const ASSIGNMENT_COLUMNS =
+  'assigned_trigger, assigned_person, t0, first_arm, first_variant, is_contaminated';
+
+/**
+ * Assignments from firings (with `filter` on their rows): grouped by one 64-bit hash of person ×
+ * trigger, which the engine groups faster than the pair (like person_key itself, a collision is
+ * accepted as negligible).
+ */
+function assignmentsFromFirings(variants: boolean, filter: string): string {
+  const firstVariant = variants ? `argMin(variant, ${FIRST_FIRING_KEY})` : `''`;
+  return `
+    SELECT any(trigger_id) AS assigned_trigger, any(person_key) AS assigned_person,
+           min(${FIRST_FIRING_KEY}) AS first_key,
+           ${firstFiringTime('first_key')} AS t0,
+           ${firstFiringArm('first_key')} AS first_arm,
+           ${firstVariant} AS first_variant,
+           min(arm = 'treatment') != max(arm = 'treatment') AS is_contaminated
+    FROM firings FINAL
+    WHERE tenant_id = {tenantId:String}
+      AND decided_at >= {from:DateTime64(3, 'UTC')} AND decided_at < {to:DateTime64(3, 'UTC')}
+      AND ${TRIGGER_FILTER}${filter}
+    GROUP BY cityHash64(person_key, trigger_id)`;
+}
+
+/** Assignments from the newest build's sorted sequences: the keys in the period. */
+function assignmentsFromRollup(variants: boolean): string {
+  const firstVariant = variants
+    ? `variants[arrayFirstIndex(key -> key >= ${FROM_KEY}, keys)]`
+    : `''`;
+  return `
+    SELECT trigger_id AS assigned_trigger, person_key AS assigned_person,
+           arrayFilter(key -> key >= ${FROM_KEY} AND key < ${TO_KEY}, keys) AS period_keys,
+           period_keys[1] AS first_key,
+           ${firstFiringTime('first_key')} AS t0,
+           ${firstFiringArm('first_key')} AS first_arm,
+           ${firstVariant} AS first_variant,
+           arrayExists(key -> ${firstFiringTreated('key')}, period_keys)
+             AND arrayExists(key -> NOT ${firstFiringTreated('key')}, period_keys)
+             AS is_contaminated
+    FROM assignment_sequences
+    WHERE build_id = (SELECT newest_build FROM rollup) AND tenant_id = {tenantId:String}
+      AND ${TRIGGER_FILTER}
+      AND notEmpty(period_keys)
+      AND person_key NOT IN rewritten`;
+}
+
+// The persons the newest build may not describe: those of firings written since its mark, and
+// those the build filed such a firing under (a later version may name another person).
+const ROLLUP_CTES = `
+  rollup AS (
+    -- the newest recorded build of the assignment rollup, if any (build 0: none)
+    SELECT max(build_id) AS newest_build, argMax(mark, build_id) AS newest_mark,
+           count() > 0 AS built
+    FROM assignment_builds
+  ),
+  rewritten AS (
+    SELECT person_key FROM firings
+    WHERE tenant_id = {tenantId:String} AND (SELECT built FROM rollup)
+      AND inserted_at >= (SELECT newest_mark FROM rollup)
+    UNION ALL
+    SELECT person_key FROM assignment_firings
+    WHERE build_id = (SELECT newest_build FROM rollup) AND tenant_id = {tenantId:String}
+      AND firing_key IN (
+        SELECT cityHash64(firing_id) FROM firings
+        WHERE tenant_id = {tenantId:String} AND (SELECT built FROM rollup)
+          AND inserted_at >= (SELECT newest_mark FROM rollup))
+  ),`;
 
 /**
  * The assignment steps shared by lift and guardrails (see LIFT_STEPS). Ends with a comma so that
  * a query appends its own steps.
+ *
+ * A person's assignments come from the newest build of the assignment rollup (see
+ * assignment-rollup.ts) unless firings of theirs were written since its mark, or there is no
+ * build; those persons' come from firings, grouped here. Both give the same rows: the first
+ * firing in the period by FIRST_FIRING_KEY (time, then id), its arm and variant, and whether the
+ * period holds firings of both arms.
  */
-export function assignmentCtes({ shared, variants }: AssignmentOptions): string {
-  const firstVariant = variants ? `argMin(variant, ${FIRST_FIRING})` : `''`;
+export function assignmentCtes({ shared, variants, rollup = true }: AssignmentOptions): string {
+  const assignments = rollup
+    ? `
+    SELECT ${ASSIGNMENT_COLUMNS} FROM (${assignmentsFromRollup(variants)})
+    UNION ALL
+    SELECT ${ASSIGNMENT_COLUMNS} FROM (${assignmentsFromFirings(
+      variants,
+      `
+      AND (NOT (SELECT built FROM rollup) OR person_key IN rewritten)`,
+    )})`
+    : assignmentsFromFirings(variants, '');
   return `
-  ${TRIGGER_DEFINITIONS_CTE},
+  ${TRIGGER_DEFINITIONS_CTE},${rollup ? ROLLUP_CTES : ''}
   assignments AS${shared ? ' MATERIALIZED' : ''} (
-    -- each person's first firing of each trigger in the period, and whether they saw both arms;
-    -- grouped by one 64-bit hash of person × trigger, which the engine groups faster than the
-    -- pair (like person_key itself, a collision is accepted as negligible)
-    SELECT any(trigger_id) AS assigned_trigger, any(person_key) AS assigned_person,
-           toUnixTimestamp64Milli(min(decided_at)) AS t0,
-           argMin(arm, ${FIRST_FIRING}) AS first_arm,
-           ${firstVariant} AS first_variant,
-           countIf(arm = 'treatment') > 0 AND countIf(arm != 'treatment') > 0 AS is_contaminated
-    FROM firings FINAL
-    WHERE tenant_id = {tenantId:String}
-      AND decided_at >= {from:DateTime64(3, 'UTC')} AND decided_at < {to:DateTime64(3, 'UTC')}
-      AND ${TRIGGER_FILTER}
-    GROUP BY cityHash64(person_key, trigger_id)
+    -- each person's first firing of each trigger in the period, its arm and variant, and
+    -- whether they saw both arms${assignments}
   ),
   measured AS (
     -- per defined trigger: the outcome types it is measured with (its success types, or the
@@ -199,10 +282,10 @@ export const LIFT_SUMS_COLUMNS = `
        s.pre_revenue_sq AS pre_revenue_sq, s.pre_revenue_x_revenue AS pre_revenue_x_revenue,
        s.contaminated AS contaminated`;
 
-function liftSql(variants: boolean): string {
+function liftSql(variants: boolean, rollup = true): string {
   return `
 WITH
-${assignmentCtes({ shared: false, variants })}
+${assignmentCtes({ shared: false, variants, rollup })}
 ${liftSteps({ values: true })}
 SELECT ${LIFT_SUMS_COLUMNS}
 FROM sums AS s
@@ -218,6 +301,10 @@ export const LIFT_SQL = liftSql(true);
  * split treatment by variant; the engine then keeps no variant per assignment.
  */
 export const LIFT_BY_ARM_SQL = liftSql(false);
+
+/** LIFT_SQL and LIFT_BY_ARM_SQL over the plain tables (no rollup): the benchmark's baselines. */
+export const PLAIN_LIFT_SQL = liftSql(true, false);
+export const PLAIN_LIFT_BY_ARM_SQL = liftSql(false, false);
 
 /** Runs the lift query; one row per trigger × arm × variant (or × arm, see byVariant). */
 export function queryLiftSums(

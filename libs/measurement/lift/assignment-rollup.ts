@@ -1,0 +1,141 @@
+import { z } from 'zod';
+import { toClickHouseTime, type ClickHouseService } from '../../storage/index.js';
+import { FIRST_FIRING_KEY } from '../common/sql.js';
+
+/**
+ * The assignment rollup (migrations 0016-0019): each (tenant, person, trigger)'s firings as one
+ * row of sorted FIRST_FIRING_KEYs, from which lift and guardrails take a person's assignment in
+ * any period without grouping the firings themselves (see assignmentCtes).
+ *
+ * A build reads firings FINAL (the newest version of every firing) at one moment and is recorded
+ * in assignment_builds only once written whole; queries read the newest recorded build. Firings
+ * written after that moment are not in it, and a later version of a firing may move it to another
+ * person: queries therefore take from firings themselves every person with a firing written since
+ * the build's mark, and every person the build filed such a firing under. The mark is the engine's
+ * clock at the start of the build less MARK_MARGIN_MS, so that a row stamped (inserted_at) just
+ * before the build but committed after it is still seen as new.
+ */
+
+/** How long before a build's start its mark lies (see above). */
+export const MARK_MARGIN_MS = 5 * 60_000;
+
+/** Builds kept: the newest and the one before, which a query started before the newest may read. */
+const BUILDS_KEPT = 2;
+
+const BUILD_SEQUENCES_SQL = `
+INSERT INTO assignment_sequences (build_id, tenant_id, person_key, trigger_id, keys, variants, firing_keys)
+SELECT {buildId:UInt64}, tenant_id, person_key, trigger_id,
+       arrayMap(firing -> firing.1, sorted), arrayMap(firing -> firing.2, sorted),
+       arrayMap(firing -> firing.3, sorted)
+FROM (
+  SELECT tenant_id, person_key, trigger_id,
+         arraySort(groupArray((${FIRST_FIRING_KEY}, variant, cityHash64(firing_id)))) AS sorted
+  FROM firings FINAL
+  GROUP BY tenant_id, person_key, trigger_id
+)`;
+
+// Read from the sequences just written, not from firings again: the two must describe one moment.
+const BUILD_FIRINGS_SQL = `
+INSERT INTO assignment_firings (build_id, tenant_id, firing_key, person_key)
+SELECT build_id, tenant_id, firing_key, person_key
+FROM assignment_sequences
+ARRAY JOIN firing_keys AS firing_key
+WHERE build_id = {buildId:UInt64}`;
+
+const RECORD_BUILD_SQL = `
+INSERT INTO assignment_builds (build_id, started_at, mark, finished_at, pairs, firings)
+SELECT {buildId:UInt64}, {startedAt:DateTime64(3, 'UTC')}, {mark:DateTime64(3, 'UTC')}, now64(3),
+       count(), sum(length(keys))
+FROM assignment_sequences
+WHERE build_id = {buildId:UInt64}`;
+
+const row = {
+  clock: z.object({ now_ms: z.coerce.number() }),
+  build: z.object({ pairs: z.coerce.number(), firings: z.coerce.number() }),
+  partition: z.object({ partition_id: z.string() }),
+};
+
+export interface RollupBuild {
+  buildId: number;
+  pairs: number;
+  firings: number;
+  seconds: number;
+}
+
+/**
+ * Writes a new build of the rollup from every tenant's firings, records it, and drops the builds
+ * older than the BUILDS_KEPT newest (and any a failed run left unrecorded).
+ */
+export async function buildAssignmentRollup(
+  clickhouse: ClickHouseService,
+  { marginMs = MARK_MARGIN_MS }: { marginMs?: number } = {},
+): Promise<RollupBuild> {
+  const started = performance.now();
+  const [clock] = await clickhouse.query({
+    tag: 'rollup.clock',
+    sql: 'SELECT toUnixTimestamp64Milli(now64(3)) AS now_ms',
+    row: row.clock,
+  });
+  // ms × 1000 + a random tail: two processes building in one millisecond still differ
+  const buildId = clock.now_ms * 1000 + Math.floor(Math.random() * 1000);
+  const startedAt = toClickHouseTime(clock.now_ms);
+  const mark = toClickHouseTime(clock.now_ms - marginMs);
+  await clickhouse.command('rollup.sequences', BUILD_SEQUENCES_SQL, { buildId });
+  await clickhouse.command('rollup.firings', BUILD_FIRINGS_SQL, { buildId });
+  await clickhouse.command('rollup.record', RECORD_BUILD_SQL, { buildId, startedAt, mark });
+  const [build] = await clickhouse.query({
+    tag: 'rollup.recorded',
+    sql: 'SELECT pairs, firings FROM assignment_builds WHERE build_id = {buildId:UInt64}',
+    params: { buildId },
+    row: row.build,
+  });
+  await dropOldBuilds(clickhouse);
+  return {
+    buildId,
+    pairs: build.pairs,
+    firings: build.firings,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+async function dropOldBuilds(clickhouse: ClickHouseService): Promise<void> {
+  for (const table of ['assignment_sequences', 'assignment_firings']) {
+    const old = await clickhouse.query({
+      tag: 'rollup.old_builds',
+      sql: `
+        SELECT DISTINCT partition_id FROM system.parts
+        WHERE database = currentDatabase() AND table = {table:String} AND active
+          AND toUInt64(partition_id) < (
+            SELECT min(build_id) FROM (
+              SELECT build_id FROM assignment_builds ORDER BY build_id DESC LIMIT ${BUILDS_KEPT}))`,
+      params: { table },
+      row: row.partition,
+    });
+    for (const { partition_id } of old) {
+      if (!/^\d+$/.test(partition_id)) {
+        throw new Error(`${table}: partition ${partition_id} is not a build id`);
+      }
+      await clickhouse.command(
+        'rollup.drop_build',
+        `ALTER TABLE ${table} DROP PARTITION ID '${partition_id}'`,
+      );
+    }
+  }
+}
+
+/**
+ * Whether a build is due: firings exist and there is no build yet, or firings were written since
+ * the newest build's mark (queries measure their persons from firings). A build's mark lies a
+ * margin before its start, so a burst of writes is followed by one more build once the margin has
+ * passed, whose mark is after the burst.
+ */
+export async function rollupIsStale(clickhouse: ClickHouseService): Promise<boolean> {
+  const [state] = await clickhouse.query({
+    tag: 'rollup.state',
+    sql: `
+      SELECT (SELECT count() FROM firings
+              WHERE inserted_at >= (SELECT max(mark) FROM assignment_builds)) > 0 AS stale`,
+    row: z.object({ stale: z.coerce.boolean() }),
+  });
+  return state.stale;
+}
