@@ -11,7 +11,8 @@ import { buildAssignmentRollup, rollupIsStale, type RollupBuild } from './assign
 
 /**
  * Keeps the assignment rollup current: every ASSIGNMENT_ROLLUP_EVERY_MS it builds the rollup again
- * when firings were written since the newest build's mark (one build at a time per process).
+ * when one is due (see rollupIsStale: firings written since the newest build, 2% of it or an hour
+ * after it), one build at a time per process.
  * Between builds nothing is missed: queries measure the persons with newer firings from firings
  * (see assignment-rollup.ts), so a stale rollup costs time, never correctness. Several processes
  * may each run one; their builds are independent and the newest wins.

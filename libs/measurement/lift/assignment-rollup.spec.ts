@@ -7,7 +7,7 @@ import { firstFiringKeyAt } from '../common/sql.js';
 import { fixtureRows, seedRows } from '../common/testing.js';
 import { queryGuardrails } from '../guardrails/guardrails.query.js';
 import { buildAssignmentRollup, rollupIsStale } from './assignment-rollup.js';
-import { queryLiftSums } from './lift.query.js';
+import { PLAIN_LIFT_BY_ARM_SQL, PLAIN_LIFT_SQL, liftSumsRow, queryLiftSums } from './lift.query.js';
 
 // Two tenants get the same rows: 'rolled' before a build of the rollup, 'raw' after it, so that
 // every person of 'raw' is measured from firings (written since the build's mark) and those of
@@ -92,18 +92,42 @@ describe('the assignment rollup on the embedded engine', () => {
       regretWindowMs: REGRET_WINDOW_MS,
     });
 
+  // the statement over firings alone, whatever the rollup holds
+  const plainLift = (
+    tenantId: string,
+    [from, to]: readonly [string, string],
+    triggerIds: string[],
+    byVariant: boolean,
+  ) =>
+    store.clickhouse.query({
+      tag: 'test.plain_lift',
+      sql: byVariant ? PLAIN_LIFT_SQL : PLAIN_LIFT_BY_ARM_SQL,
+      params: {
+        tenantId,
+        ...toPeriod(new Date(from), new Date(to)).params,
+        triggerIds,
+        outcomeTypes: [],
+      },
+      row: liftSumsRow,
+      settings: { join_use_nulls: 0 },
+    });
+
   async function expectRolledAsRaw(): Promise<void> {
     for (const period of periods) {
       for (const triggerIds of [[], ['t1']]) {
         for (const byVariant of [true, false]) {
           const rolled = await lift('rolled', period, triggerIds, byVariant);
-          const raw = await lift('raw', period, triggerIds, byVariant);
-          expect({ period, triggerIds, byVariant, rows: rolled }).toEqual({
+          const expected = { period, triggerIds, byVariant, rows: rolled };
+          expect({
             period,
             triggerIds,
             byVariant,
-            rows: raw,
-          });
+            rows: await lift('raw', period, triggerIds, byVariant),
+          }).toEqual(expected);
+          for (const tenantId of ['rolled', 'raw']) {
+            const plain = await plainLift(tenantId, period, triggerIds, byVariant);
+            expect({ period, triggerIds, byVariant, rows: plain }).toEqual(expected);
+          }
         }
       }
     }
@@ -186,7 +210,8 @@ describe('the assignment rollup on the embedded engine', () => {
   });
 
   it('rebuilds from every firing, keeps the two newest builds, and is fresh until firings arrive', async () => {
-    await buildAssignmentRollup(store.clickhouse, { marginMs: 0 });
+    // in parts of about 4 firings' persons: the same rows as at once
+    await buildAssignmentRollup(store.clickhouse, { marginMs: 0, firingsPerPart: 4 });
     expect(await rollupIsStale(store.clickhouse)).toBe(false);
     await expectRolledAsRaw();
     await buildAssignmentRollup(store.clickhouse, { marginMs: 0 });
@@ -196,5 +221,8 @@ describe('the assignment rollup on the embedded engine', () => {
       firings: [build.firing('f11', 't1', 'p11', '10-14T00:00:00')],
     });
     expect(await rollupIsStale(store.clickhouse)).toBe(true);
+    // one firing written since: under a share of all of them, due only once the build is old
+    expect(await rollupIsStale(store.clickhouse, { share: 0.5 })).toBe(false);
+    expect(await rollupIsStale(store.clickhouse, { share: 0.5, maxAgeMs: 0 })).toBe(true);
   });
 });

@@ -13,7 +13,9 @@ import { FIRST_FIRING_KEY } from '../common/sql.js';
  * person: queries therefore take from firings themselves every person with a firing written since
  * the build's mark, and every person the build filed such a firing under. The mark is the engine's
  * clock at the start of the build less MARK_MARGIN_MS, so that a row stamped (inserted_at) just
- * before the build but committed after it is still seen as new.
+ * before the build but committed after it is still seen as new. A build reads firings in parts,
+ * each at its own moment: a firing rewritten between two parts has a version written after the
+ * mark, so queries measure every person it was or is filed under from firings.
  */
 
 /** How long before a build's start its mark lies (see above). */
@@ -21,6 +23,12 @@ export const MARK_MARGIN_MS = 5 * 60_000;
 
 /** Builds kept: the newest and the one before, which a query started before the newest may read. */
 const BUILDS_KEPT = 2;
+
+/**
+ * Firings grouped per statement of a build: a build groups persons in parts (by person_key modulo
+ * the number of parts), which bounds its memory (10M firings at once: 2.2 GB peak).
+ */
+const FIRINGS_PER_PART = 2_000_000;
 
 const BUILD_SEQUENCES_SQL = `
 INSERT INTO assignment_sequences (build_id, tenant_id, person_key, trigger_id, keys, variants, firing_keys)
@@ -31,6 +39,7 @@ FROM (
   SELECT tenant_id, person_key, trigger_id,
          arraySort(groupArray((${FIRST_FIRING_KEY}, variant, cityHash64(firing_id)))) AS sorted
   FROM firings FINAL
+  WHERE person_key % {parts:UInt64} = {part:UInt64}
   GROUP BY tenant_id, person_key, trigger_id
 )`;
 
@@ -50,7 +59,7 @@ FROM assignment_sequences
 WHERE build_id = {buildId:UInt64}`;
 
 const row = {
-  clock: z.object({ now_ms: z.coerce.number() }),
+  clock: z.object({ now_ms: z.coerce.number(), firings: z.coerce.number() }),
   build: z.object({ pairs: z.coerce.number(), firings: z.coerce.number() }),
   partition: z.object({ partition_id: z.string() }),
 };
@@ -68,19 +77,25 @@ export interface RollupBuild {
  */
 export async function buildAssignmentRollup(
   clickhouse: ClickHouseService,
-  { marginMs = MARK_MARGIN_MS }: { marginMs?: number } = {},
+  {
+    marginMs = MARK_MARGIN_MS,
+    firingsPerPart = FIRINGS_PER_PART,
+  }: { marginMs?: number; firingsPerPart?: number } = {},
 ): Promise<RollupBuild> {
   const started = performance.now();
   const [clock] = await clickhouse.query({
     tag: 'rollup.clock',
-    sql: 'SELECT toUnixTimestamp64Milli(now64(3)) AS now_ms',
+    sql: 'SELECT toUnixTimestamp64Milli(now64(3)) AS now_ms, (SELECT count() FROM firings) AS firings',
     row: row.clock,
   });
+  const parts = Math.max(1, Math.ceil(clock.firings / firingsPerPart));
   // ms × 1000 + a random tail: two processes building in one millisecond still differ
   const buildId = clock.now_ms * 1000 + Math.floor(Math.random() * 1000);
   const startedAt = toClickHouseTime(clock.now_ms);
   const mark = toClickHouseTime(clock.now_ms - marginMs);
-  await clickhouse.command('rollup.sequences', BUILD_SEQUENCES_SQL, { buildId });
+  for (let part = 0; part < parts; part++) {
+    await clickhouse.command('rollup.sequences', BUILD_SEQUENCES_SQL, { buildId, parts, part });
+  }
   await clickhouse.command('rollup.firings', BUILD_FIRINGS_SQL, { buildId });
   await clickhouse.command('rollup.record', RECORD_BUILD_SQL, { buildId, startedAt, mark });
   const [build] = await clickhouse.query({
@@ -123,19 +138,44 @@ async function dropOldBuilds(clickhouse: ClickHouseService): Promise<void> {
   }
 }
 
+/** When a build is due, given firings written since the newest build's mark. */
+export interface RollupPolicy {
+  /** Due once those firings reach this share of the build's (default 2%)... */
+  share?: number;
+  /** ...or once the build is this old (default 1 hour). */
+  maxAgeMs?: number;
+}
+
 /**
  * Whether a build is due: firings exist and there is no build yet, or firings were written since
- * the newest build's mark (queries measure their persons from firings). A build's mark lies a
- * margin before its start, so a burst of writes is followed by one more build once the margin has
- * passed, whose mark is after the burst.
+ * the newest build's mark (queries measure their persons from firings, which costs time as they
+ * grow) and they are many (RollupPolicy.share) or the build is old (RollupPolicy.maxAgeMs). A
+ * build's mark lies a margin before its start, so the writes of that margin count as written since.
  */
-export async function rollupIsStale(clickhouse: ClickHouseService): Promise<boolean> {
+export async function rollupIsStale(
+  clickhouse: ClickHouseService,
+  { share = 0.02, maxAgeMs = 3_600_000 }: RollupPolicy = {},
+): Promise<boolean> {
   const [state] = await clickhouse.query({
     tag: 'rollup.state',
     sql: `
-      SELECT (SELECT count() FROM firings
-              WHERE inserted_at >= (SELECT max(mark) FROM assignment_builds)) > 0 AS stale`,
-    row: z.object({ stale: z.coerce.boolean() }),
+      WITH (SELECT count() > 0 FROM assignment_builds) AS built,
+           (SELECT argMax((mark, started_at, firings), build_id) FROM assignment_builds) AS newest
+      SELECT built,
+             (SELECT count() FROM firings WHERE inserted_at >= newest.1) AS written,
+             toUnixTimestamp64Milli(now64(3)) - toUnixTimestamp64Milli(newest.2) AS age_ms,
+             newest.3 AS build_firings`,
+    row: z.object({
+      built: z.coerce.boolean(),
+      written: z.coerce.number(),
+      age_ms: z.coerce.number(),
+      build_firings: z.coerce.number(),
+    }),
   });
-  return state.stale;
+  if (!state.built) {
+    return state.written > 0;
+  }
+  return (
+    state.written > 0 && (state.written >= share * state.build_firings || state.age_ms >= maxAgeMs)
+  );
 }
