@@ -69,18 +69,25 @@ const periods = [
 describe('the assignment rollup on the embedded engine', () => {
   let store: TemporaryStore;
 
+  // plain: the statement over firings alone, whatever the rollup holds
   const lift = (
     tenantId: string,
     [from, to]: readonly [string, string],
     triggerIds: string[],
     byVariant: boolean,
-  ) =>
-    queryLiftSums(store.clickhouse, {
-      tenantId,
-      period: toPeriod(new Date(from), new Date(to)),
-      triggerIds,
-      byVariant,
-    });
+    plain = false,
+  ) => {
+    const period = toPeriod(new Date(from), new Date(to));
+    return plain
+      ? store.clickhouse.query({
+          tag: 'test.plain_lift',
+          sql: byVariant ? PLAIN_LIFT_SQL : PLAIN_LIFT_BY_ARM_SQL,
+          params: { tenantId, ...period.params, triggerIds, outcomeTypes: [] },
+          row: liftSumsRow,
+          settings: { join_use_nulls: 0 },
+        })
+      : queryLiftSums(store.clickhouse, { tenantId, period, triggerIds, byVariant });
+  };
 
   const guardrails = (tenantId: string) =>
     queryGuardrails(store.clickhouse, {
@@ -90,26 +97,6 @@ describe('the assignment rollup on the embedded engine', () => {
       overwhelmTypes: OVERWHELM_TYPES,
       regretTypes: REGRET_TYPES,
       regretWindowMs: REGRET_WINDOW_MS,
-    });
-
-  // the statement over firings alone, whatever the rollup holds
-  const plainLift = (
-    tenantId: string,
-    [from, to]: readonly [string, string],
-    triggerIds: string[],
-    byVariant: boolean,
-  ) =>
-    store.clickhouse.query({
-      tag: 'test.plain_lift',
-      sql: byVariant ? PLAIN_LIFT_SQL : PLAIN_LIFT_BY_ARM_SQL,
-      params: {
-        tenantId,
-        ...toPeriod(new Date(from), new Date(to)).params,
-        triggerIds,
-        outcomeTypes: [],
-      },
-      row: liftSumsRow,
-      settings: { join_use_nulls: 0 },
     });
 
   async function expectRolledAsRaw(): Promise<void> {
@@ -125,7 +112,7 @@ describe('the assignment rollup on the embedded engine', () => {
             rows: await lift('raw', period, triggerIds, byVariant),
           }).toEqual(expected);
           for (const tenantId of ['rolled', 'raw']) {
-            const plain = await plainLift(tenantId, period, triggerIds, byVariant);
+            const plain = await lift(tenantId, period, triggerIds, byVariant, true);
             expect({ period, triggerIds, byVariant, rows: plain }).toEqual(expected);
           }
         }
