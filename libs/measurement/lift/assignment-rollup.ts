@@ -30,6 +30,10 @@ const BUILDS_KEPT = 2;
  */
 const FIRINGS_PER_PART = 2_000_000;
 
+// On a cluster the rollup tables are distributed: a build's rows must be on their shards before
+// the build is recorded (an INSERT into a Distributed table otherwise returns before).
+const FOREGROUND = 'distributed_foreground_insert = 1';
+
 const BUILD_SEQUENCES_SQL = `
 INSERT INTO assignment_sequences (build_id, tenant_id, person_key, trigger_id, keys, variants, firing_keys)
 SELECT {buildId:UInt64}, tenant_id, person_key, trigger_id,
@@ -41,7 +45,8 @@ FROM (
   FROM firings FINAL
   WHERE person_key % {parts:UInt64} = {part:UInt64}
   GROUP BY tenant_id, person_key, trigger_id
-)`;
+)
+SETTINGS ${FOREGROUND}`;
 
 // Read from the sequences just written, not from firings again: the two must describe one moment.
 const BUILD_FIRINGS_SQL = `
@@ -49,7 +54,8 @@ INSERT INTO assignment_firings (build_id, tenant_id, firing_key, person_key)
 SELECT build_id, tenant_id, firing_key, person_key
 FROM assignment_sequences
 ARRAY JOIN firing_keys AS firing_key
-WHERE build_id = {buildId:UInt64}`;
+WHERE build_id = {buildId:UInt64}
+SETTINGS ${FOREGROUND}`;
 
 const RECORD_BUILD_SQL = `
 INSERT INTO assignment_builds (build_id, started_at, mark, finished_at, pairs, firings)
@@ -113,26 +119,36 @@ export async function buildAssignmentRollup(
   };
 }
 
+/**
+ * Drops the partitions of builds older than the BUILDS_KEPT newest recorded ones. On a cluster
+ * (CLICKHOUSE_CLUSTER) the partitions live in the `_local` tables of every node (migrations'
+ * cluster variant), so they are listed and dropped there.
+ */
 async function dropOldBuilds(clickhouse: ClickHouseService): Promise<void> {
-  for (const table of ['assignment_sequences', 'assignment_firings']) {
+  const cluster = clickhouse.config.env.CLICKHOUSE_CLUSTER;
+  for (const name of ['assignment_sequences', 'assignment_firings']) {
+    const table = cluster === undefined ? name : `${name}_local`;
+    const parts =
+      cluster === undefined ? 'system.parts' : 'clusterAllReplicas({cluster:String}, system.parts)';
     const old = await clickhouse.query({
       tag: 'rollup.old_builds',
       sql: `
-        SELECT DISTINCT partition_id FROM system.parts
+        SELECT DISTINCT partition_id FROM ${parts}
         WHERE database = currentDatabase() AND table = {table:String} AND active
           AND toUInt64(partition_id) < (
             SELECT min(build_id) FROM (
               SELECT build_id FROM assignment_builds ORDER BY build_id DESC LIMIT ${BUILDS_KEPT}))`,
-      params: { table },
+      params: { table, cluster },
       row: row.partition,
     });
+    const onCluster = cluster === undefined ? '' : ` ON CLUSTER '${cluster}'`;
     for (const { partition_id } of old) {
       if (!/^\d+$/.test(partition_id)) {
         throw new Error(`${table}: partition ${partition_id} is not a build id`);
       }
       await clickhouse.command(
         'rollup.drop_build',
-        `ALTER TABLE ${table} DROP PARTITION ID '${partition_id}'`,
+        `ALTER TABLE ${table}${onCluster} DROP PARTITION ID '${partition_id}'`,
       );
     }
   }
