@@ -7,9 +7,9 @@ import { FIRST_FIRING_KEY } from '../common/sql.js';
  * row of sorted FIRST_FIRING_KEYs, from which lift and guardrails take a person's assignment in
  * any period without grouping the firings themselves (see assignmentCtes).
  *
- * A build reads firings FINAL (the newest version of every firing) at one moment and is recorded
- * in assignment_builds only once written whole; queries read the newest recorded build. Firings
- * written after that moment are not in it, and a later version of a firing may move it to another
+ * A build reads firings FINAL (the newest version of every firing) and is recorded in
+ * assignment_builds only once written whole; queries read the newest recorded build. Firings
+ * written after it started may not be in it, and a later version of a firing may move it to another
  * person: queries therefore take from firings themselves every person with a firing written since
  * the build's mark, and every person the build filed such a firing under. The mark is the engine's
  * clock at the start of the build less MARK_MARGIN_MS, so that a row stamped (inserted_at) just
