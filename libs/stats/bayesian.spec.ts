@@ -60,13 +60,20 @@ describe('bayesianEffect', () => {
     expect(zero.chanceToWin).toBe(0.5);
   });
 
+  it('a zero standard error fixes the effect at its estimate, prior or not', () => {
+    const certain = bayesianEffect({ estimate: 0.02, se: 0 }, { mean: 0, variance: 0.01 })!;
+    expect(certain.interval).toEqual({ estimate: 0.02, low: 0.02, high: 0.02 });
+    expect(certain.chanceToWin).toBe(1);
+    expect(certain.risk).toEqual({ control: 0.02, treatment: 0 });
+  });
+
   it('has no posterior for an undefined effect', () => {
     expect(bayesianEffect(null)).toBeNull();
     expect(bayesianEffect(null, { mean: 0, variance: 1 })).toBeNull();
   });
 
   it('rejects malformed arguments, naming them', () => {
-    expect(() => bayesianEffect({ estimate: 0.1, se: 0 })).toThrow(/effect.se/);
+    expect(() => bayesianEffect({ estimate: 0.1, se: -0.1 })).toThrow(/effect.se/);
     expect(() => bayesianEffect({ estimate: Number.NaN, se: 1 })).toThrow(/effect.estimate/);
     expect(() => bayesianEffect({ estimate: 0, se: 1 }, { mean: 0, variance: -1 })).toThrow(
       /prior.variance/,
@@ -164,6 +171,8 @@ describe('empirical prior', () => {
 
   it('needs at least three triggers with standard errors', () => {
     expect(() => empiricalPrior(effects.slice(0, 2))).toThrow(/at least 3/);
-    expect(() => empiricalPrior([...effects, { estimate: 0.1, se: 0 }])).toThrow(/effects\[4\].se/);
+    expect(() => empiricalPrior([...effects, { estimate: 0.1, se: Number.NaN }])).toThrow(
+      /effects\[4\].se/,
+    );
   });
 });

@@ -7,14 +7,14 @@
 import { StatsErrorCode, StatsException } from './errors.js';
 import { normalCdf, normalSf, twoSidedCriticalValue } from './normal.js';
 import type { Interval } from './types.js';
-import { requireFinite, requireNonNegative, requireOpenUnit, requirePositive } from './validate.js';
+import { requireFinite, requireNonNegative, requireOpenUnit } from './validate.js';
 
 const ONE_OVER_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
 /** An effect estimated from the data: the point estimate and its standard error. */
 export interface EffectEstimate {
   estimate: number;
-  /** standard error of the estimate, > 0 */
+  /** standard error of the estimate, ≥ 0 (0: the data fix the effect, e.g. both arms constant) */
   se: number;
 }
 
@@ -46,7 +46,7 @@ export interface BayesianEffect {
 
 function requireEffect(name: string, effect: EffectEstimate): void {
   requireFinite(`${name}.estimate`, effect.estimate);
-  requirePositive(`${name}.se`, effect.se);
+  requireNonNegative(`${name}.se`, effect.se);
 }
 
 function requirePrior(prior: GaussianPrior): void {
@@ -59,7 +59,8 @@ function posterior(
   effect: EffectEstimate,
   prior: GaussianPrior | null,
 ): { mean: number; sd: number } {
-  if (prior === null) {
+  // A zero standard error is infinite data precision: no prior can move the estimate.
+  if (prior === null || effect.se === 0) {
     return { mean: effect.estimate, sd: effect.se };
   }
   if (prior.variance === 0) {
@@ -111,16 +112,18 @@ function summarize(mean: number, sd: number, credibility: number): BayesianEffec
  * - no prior (`null`, gbstats' `proper: false`): the posterior is N(estimate, se²), so the mean
  *   and the credible interval equal the frequentist estimate and normal-quantile interval;
  * - prior N(μ₀, τ²): posterior precision 1/se² + 1/τ², mean (estimate/se² + μ₀/τ²) / precision;
- * - τ² = 0: the posterior is the point mass at μ₀ (interval [μ₀, μ₀], chanceToWin 1, 0 or ½).
+ * - τ² = 0: the posterior is the point mass at μ₀ (interval [μ₀, μ₀], chanceToWin 1, 0 or ½);
+ * - se = 0 (both arms constant): the data fix the effect, the posterior is the point mass at the
+ *   estimate whatever the prior (the limit of the rule as the data precision grows).
  *
  * The prior must be on the effect's scale: for an absolute effect with a prior stated on the
  * relative lift, convert it first with {@link relativePriorOnAbsoluteScale}. An effect whose
  * estimate or standard error the data cannot define has no posterior: pass `null` and get `null`.
  *
- * @param effect estimate and standard error (> 0) of the effect, or null when undefined
+ * @param effect estimate and standard error (≥ 0) of the effect, or null when undefined
  * @param prior Gaussian prior on the effect, or null for none
  * @param credibility level of the equal-tailed credible interval in (0, 1), default 0.95
- * @throws {StatsException} for a non-finite estimate, se ≤ 0, a negative prior variance, or a bad
+ * @throws {StatsException} for a non-finite estimate, se < 0, a negative prior variance, or a bad
  *   level
  */
 export function bayesianEffect(
