@@ -26,6 +26,8 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       eqeqeq: 'error',
       curly: 'error',
+      // A function longer than a screen is several steps that want names.
+      'max-lines-per-function': ['error', { max: 120 }],
       'no-restricted-imports': [
         'error',
         {
@@ -46,6 +48,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-argument': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
+      'max-lines-per-function': 'off',
     },
   },
 );
