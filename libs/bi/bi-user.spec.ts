@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
-import { openTemporaryStore, type TemporaryStore } from '../storage/index.js';
+import { openTemporaryStore, type TemporaryStore } from '../storage/testing.js';
 import { biUserStatements } from './bi-user.js';
 
 describe('causeway bi-user create', () => {

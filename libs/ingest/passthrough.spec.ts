@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { z } from 'zod';
 import { generateProgram } from '../demo/index.js';
-import { openTemporaryStore, type TemporaryStore } from '../storage/index.js';
+import { openTemporaryStore, type TemporaryStore } from '../storage/testing.js';
 import { insertStorageLines } from './ingest-writer.js';
 import { passThrough } from './passthrough.js';
 import { tableOf, type StreamName } from './streams.js';

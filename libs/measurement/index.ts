@@ -2,7 +2,6 @@ export * from './common/measurement.exception.js';
 export * from './common/outcome-classes.js';
 export * from './common/period.js';
 export * from './common/sql.js';
-export * from './common/testing.js';
 export * from './guardrails/guardrails.module.js';
 export { GUARDRAILS_SQL, PLAIN_GUARDRAILS_SQL } from './guardrails/guardrails.query.js';
 export * from './guardrails/guardrails.service.js';

@@ -6,5 +6,4 @@ export * from './project-root.js';
 export * from './query-scope.js';
 export * from './storage.errors.js';
 export * from './storage.module.js';
-export * from './testing.js';
 export * from './time.js';

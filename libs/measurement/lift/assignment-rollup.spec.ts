@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
-import { openTemporaryStore, type TemporaryStore } from '../../storage/index.js';
+import { openTemporaryStore, type TemporaryStore } from '../../storage/testing.js';
 import { OVERWHELM_TYPES, REGRET_TYPES, REGRET_WINDOW_MS } from '../common/outcome-classes.js';
 import { toPeriod } from '../common/period.js';
 import { firstFiringKeyAt } from '../common/sql.js';
