@@ -49,6 +49,12 @@ export default tseslint.config(
     },
   },
   {
+    // Scripts the API serves to a browser: plain JavaScript, outside the TypeScript project.
+    files: ['libs/platform/graphiql/*.js'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { sourceType: 'script' },
+  },
+  {
     files: ['**/*.spec.ts', 'test/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-member-access': 'off',

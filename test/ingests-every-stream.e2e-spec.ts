@@ -233,6 +233,6 @@ describe('ingest over HTTP (inline mode, embedded store)', () => {
       '{ liftReport(from: "2026-10-10T00:00:00Z", to: "2026-10-01T00:00:00Z") { triggerId } }',
     );
     expect(result.errors?.[0]?.message).toBe('from must be before to');
-    expect(result.errors?.[0]?.extensions?.code).toBe('MEASUREMENT_INVALID_PERIOD');
+    expect(result.errors?.[0]?.extensions?.causewayCode).toBe('MEASUREMENT_INVALID_PERIOD');
   });
 });
