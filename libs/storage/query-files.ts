@@ -14,16 +14,6 @@ export function queryFileName(query: AnyQueryDefinition): string {
   return `${query.name}.sql`;
 }
 
-/** Lines ending in spaces (left by template indentation) are trimmed; one newline at the end. */
-function tidy(sql: string): string {
-  return `${sql
-    .split('\n')
-    .map((line) => line.trimEnd())
-    .join('\n')
-    .replace(/^\n+/, '')
-    .trimEnd()}\n`;
-}
-
 /**
  * The committed text of one statement: a header saying it is generated, from which file, how to
  * regenerate it, its parameters and settings; then the statement exactly as it is sent.
@@ -41,7 +31,8 @@ export function queryFileText(query: AnyQueryDefinition): string {
     `-- Parameters: ${params === '' ? 'none' : params}`,
     `-- Settings: ${settings}`,
     '',
-    tidy(query.sql),
+    query.sql,
+    '',
   ].join('\n');
 }
 

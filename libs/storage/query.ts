@@ -61,6 +61,19 @@ export function sourcePath(moduleUrl: string): string {
 }
 
 /**
+ * A statement's text as it is sent and committed: no empty lines (left by fragments that start or
+ * end with a newline), no trailing spaces, no leading or trailing blank. Whitespace only: the
+ * statement means the same.
+ */
+export function tidySql(sql: string): string {
+  return sql
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .filter((line) => line !== '')
+    .join('\n');
+}
+
+/**
  * Defines a query, as unkey's `query({ query, params, schema })` does: a name, its SQL with
  * `{name:Type}` placeholders only, the schema of its parameters, the schema of a row and its
  * settings. Run it with ClickHouseService.run.
@@ -74,7 +87,7 @@ export function defineQuery<P extends QueryParamsSchema, R extends z.ZodType>(
   return {
     name: declaration.name,
     source: sourcePath(declaration.module),
-    sql: declaration.sql,
+    sql: tidySql(declaration.sql),
     params: declaration.params,
     row: declaration.row,
     settings: { ...QUERY_DEFAULT_SETTINGS, ...declaration.settings },

@@ -169,4 +169,3 @@ export function assignmentCtes({ shared, variants, rollup = true }: AssignmentOp
   ),
 `;
 }
-

@@ -41,7 +41,9 @@ function zeroOf(column: z.ZodType): string {
  * zero of its type, so that the two parts of the statement stay one row type.
  */
 const REGRET_LIFT_COLUMNS = Object.entries(liftSumsRow.shape as Record<string, z.ZodType>)
-  .map(([name, column]) => `${REGRET_KEY_COLUMNS.has(name) ? `r.${name}` : zeroOf(column)} AS ${name}`)
+  .map(
+    ([name, column]) => `${REGRET_KEY_COLUMNS.has(name) ? `r.${name}` : zeroOf(column)} AS ${name}`,
+  )
   .join(',\n       ');
 
 /**
