@@ -10,8 +10,10 @@ import {
   PRESSURE_QUERY,
   REGRET_TYPES,
   REGRET_WINDOW_MS,
+  SENT_FIRING,
   SUPPRESSION_QUERY,
   TRIGGER_LATENCY_QUERY,
+  inPeriod,
   timeIdKey,
 } from '../measurement/index.js';
 import type { QueryDefinition, QueryParamsSchema } from '../storage/index.js';
@@ -62,9 +64,7 @@ export interface Floor {
   statement: (period: { from: string; to: string }) => BaselineStatement;
 }
 
-const PERIOD = `tenant_id = {tenantId:String}
-  AND decided_at >= {from:DateTime64(3, 'UTC')} AND decided_at < {to:DateTime64(3, 'UTC')}`;
-const SENT = `arm = 'treatment' AND skip_reason = ''`;
+const PERIOD = `tenant_id = {tenantId:String} AND ${inPeriod('decided_at')}`;
 const floorOf = (what: string, sql: string): Floor => ({
   what,
   statement: (period) => ({ sql, params: { ...tenant, ...period } }),
@@ -123,7 +123,7 @@ export const FLOORS = {
       key: 'person_key',
       time: 'decided_at',
       from: `firings FINAL
-           WHERE tenant_id = {tenantId:String} AND ${SENT}
+           WHERE tenant_id = {tenantId:String} AND ${SENT_FIRING}
              AND decided_at >= {from:DateTime64(3, 'UTC')} - INTERVAL 7 DAY
              AND decided_at < {to:DateTime64(3, 'UTC')}`,
     },
@@ -133,7 +133,7 @@ export const FLOORS = {
     {
       key: 'cityHash64(person_key, trigger_id)',
       time: 'decided_at',
-      from: `firings FINAL WHERE ${PERIOD} AND ${SENT}`,
+      from: `firings FINAL WHERE ${PERIOD} AND ${SENT_FIRING}`,
     },
   ),
   consentHistories: sequencesFloor(

@@ -3,7 +3,7 @@ import { defineQuery, type ClickHouseService } from '../../storage/index.js';
 import { periodParams } from '../common/period.js';
 import { TRIGGER_VERSIONS_CTE } from '../../triggers/index.js';
 import { DEFAULT_SUCCESS_TYPES, OVERWHELM_TYPES, REGRET_TYPES } from '../common/outcome-classes.js';
-import { LATEST_CONSENT_KEY } from '../common/sql.js';
+import { LATEST_CONSENT_KEY, inPeriod } from '../common/sql.js';
 
 // The person timeline reads one person's rows of every stream. Rows are selected by person_key
 // (the 64-bit hash the measures join on) and then by person_id itself, so a hash collision cannot
@@ -32,7 +32,7 @@ SELECT event_id, type, kind, source, session_id, toString(occurred_at) AS occurr
        toString(computed_at) AS computed_text, toString(received_at) AS received_text, properties
 FROM signals FINAL
 WHERE tenant_id = {tenantId:String} AND ${PERSON}
-  AND occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}`;
+  AND ${inPeriod('occurred_at')}`;
 
 export const timelineSignalRow = z.object({
   event_id: z.string(),
@@ -166,7 +166,7 @@ FROM (
   FROM exposures FINAL
   WHERE tenant_id = {tenantId:String}
     AND firing_id IN (SELECT firing_id FROM person_firings)
-    AND occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}
+    AND ${inPeriod('occurred_at')}
 ) AS e
 INNER JOIN person_firings AS f ON f.firing_id = e.firing_id`;
 
@@ -201,7 +201,7 @@ WITH
            channel, firing_id
     FROM outcomes FINAL
     WHERE tenant_id = {tenantId:String} AND ${PERSON}
-      AND occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}
+      AND ${inPeriod('occurred_at')}
   ),
   named_firings AS (
     -- the trigger of each firing an outcome names
@@ -244,7 +244,7 @@ SELECT event_id, purpose, granted, source, toString(occurred_at) AS occurred_tex
        toString(recorded_at) AS recorded_text
 FROM consent FINAL
 WHERE tenant_id = {tenantId:String} AND ${PERSON}
-  AND occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}`;
+  AND ${inPeriod('occurred_at')}`;
 
 export const timelineConsentRow = z.object({
   event_id: z.string(),
