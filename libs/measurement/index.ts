@@ -1,7 +1,6 @@
 export * from './common/measurement.exception.js';
 export * from './common/outcome-classes.js';
 export * from './common/period.js';
-export * from './common/assignment.sql.js';
 export * from './common/sql.js';
 export * from './common/testing.js';
 export * from './guardrails/guardrails.module.js';

@@ -28,12 +28,18 @@ const guardrailsRow = liftSumsRow.extend({
 /** The columns of a LiftSumsRow the regret part gives from `regret_sums AS r`. */
 const REGRET_KEY_COLUMNS: ReadonlySet<string> = new Set(['trigger_id', 'arm']);
 
-/** The zero of a LiftSumsRow column's type: '' for text, NULL where nullable, else 0. */
-function zeroOf(column: z.ZodType): string {
+/** The zero of a LiftSumsRow column's type: NULL where nullable, '' for text, 0 for a number. */
+function zeroOf(name: string, column: z.ZodType): string {
   if (column instanceof z.ZodNullable) {
     return 'NULL';
   }
-  return column instanceof z.ZodString ? "''" : '0';
+  if (column instanceof z.ZodString) {
+    return "''";
+  }
+  if (column instanceof z.ZodNumber) {
+    return '0';
+  }
+  throw new Error(`guardrails: no zero for the lift column ${name}`);
 }
 
 /**
@@ -42,7 +48,8 @@ function zeroOf(column: z.ZodType): string {
  */
 const REGRET_LIFT_COLUMNS = Object.entries(liftSumsRow.shape as Record<string, z.ZodType>)
   .map(
-    ([name, column]) => `${REGRET_KEY_COLUMNS.has(name) ? `r.${name}` : zeroOf(column)} AS ${name}`,
+    ([name, column]) =>
+      `${REGRET_KEY_COLUMNS.has(name) ? `r.${name}` : zeroOf(name, column)} AS ${name}`,
   )
   .join(',\n       ');
 
