@@ -2,14 +2,14 @@
 // file each, `npm run queries`) and checked against their parameters by queries.spec.ts. A new
 // measure's query is added here. Not exported from the library's index: this list reaches into
 // the libraries that use measurement (reports, exports), which would otherwise import it back.
-import { EXPORT_QUERIES } from '../bi/datasets.js';
+import { EXPORT_QUERIES } from '../bi/index.js';
 import { REVENUE_CURRENCIES_QUERY } from '../reports/currencies.query.js';
 import type { AnyQueryDefinition } from '../storage/index.js';
 import {
   HIGHEST_TRIGGER_VERSION_QUERY,
   LATEST_TRIGGERS_QUERY,
   TRIGGER_VERSIONS_QUERY,
-} from '../triggers/triggers.repository.js';
+} from '../triggers/index.js';
 import { ATTRIBUTION_QUERY } from './attribution/attribution.query.js';
 import { CONSENT_SOURCES_QUERY, CONSENT_TRIGGERS_QUERY } from './consent/consent-audit.query.js';
 import { SIGNAL_FRESHNESS_QUERY } from './freshness/freshness.query.js';
