@@ -3,6 +3,8 @@ export * from './clickhouse.service.js';
 export * from './migrations.js';
 export * from './migrator.js';
 export * from './project-root.js';
+export * from './query.js';
+export * from './query-files.js';
 export * from './query-scope.js';
 export * from './storage.errors.js';
 export * from './storage.module.js';

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import type { ClickHouseService } from '../../storage/index.js';
+import { defineQuery, type ClickHouseService } from '../../storage/index.js';
+import { periodParams } from '../common/period.js';
 import { TRIGGER_VERSIONS_CTE } from '../../triggers/index.js';
 import { DEFAULT_SUCCESS_TYPES, OVERWHELM_TYPES, REGRET_TYPES } from '../common/outcome-classes.js';
-import { LATEST_CONSENT_KEY } from '../common/sql.js';
+import { LATEST_CONSENT_KEY, inPeriod } from '../common/sql.js';
 
 // The person timeline reads one person's rows of every stream. Rows are selected by person_key
 // (the 64-bit hash the measures join on) and then by person_id itself, so a hash collision cannot
@@ -10,14 +11,17 @@ import { LATEST_CONSENT_KEY } from '../common/sql.js';
 // of its table; that is the price of one timeline, paid only when an analyst opens one.
 
 /** Bound values shared by the timeline queries. */
-export const timelineParams = z.object({
-  tenantId: z.string().min(1),
+export const timelineParams = periodParams.extend({
   personId: z.string().min(1),
-  /** DateTime64(3) text: the period [from, to). */
-  from: z.string(),
-  to: z.string(),
 });
-export type TimelineParams = z.infer<typeof timelineParams>;
+export type TimelineParams = z.input<typeof timelineParams>;
+
+/** Bound values of the outcomes query: the shared ones and the built-in outcome classes. */
+const timelineOutcomeParams = timelineParams.extend({
+  regretTypes: z.array(z.string()),
+  overwhelmTypes: z.array(z.string()),
+  successTypes: z.array(z.string()),
+});
 
 const PERSON = `person_key = cityHash64({personId:String}) AND person_id = {personId:String}`;
 
@@ -28,7 +32,7 @@ SELECT event_id, type, kind, source, session_id, toString(occurred_at) AS occurr
        toString(computed_at) AS computed_text, toString(received_at) AS received_text, properties
 FROM signals FINAL
 WHERE tenant_id = {tenantId:String} AND ${PERSON}
-  AND occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}`;
+  AND ${inPeriod('occurred_at')}`;
 
 export const timelineSignalRow = z.object({
   event_id: z.string(),
@@ -162,7 +166,7 @@ FROM (
   FROM exposures FINAL
   WHERE tenant_id = {tenantId:String}
     AND firing_id IN (SELECT firing_id FROM person_firings)
-    AND occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}
+    AND ${inPeriod('occurred_at')}
 ) AS e
 INNER JOIN person_firings AS f ON f.firing_id = e.firing_id`;
 
@@ -197,7 +201,7 @@ WITH
            channel, firing_id
     FROM outcomes FINAL
     WHERE tenant_id = {tenantId:String} AND ${PERSON}
-      AND occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}
+      AND ${inPeriod('occurred_at')}
   ),
   named_firings AS (
     -- the trigger of each firing an outcome names
@@ -240,7 +244,7 @@ SELECT event_id, purpose, granted, source, toString(occurred_at) AS occurred_tex
        toString(recorded_at) AS recorded_text
 FROM consent FINAL
 WHERE tenant_id = {tenantId:String} AND ${PERSON}
-  AND occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}`;
+  AND ${inPeriod('occurred_at')}`;
 
 export const timelineConsentRow = z.object({
   event_id: z.string(),
@@ -251,6 +255,46 @@ export const timelineConsentRow = z.object({
   recorded_text: z.string().nullable(),
 });
 export type TimelineConsentRow = z.infer<typeof timelineConsentRow>;
+
+export const TIMELINE_SIGNALS_QUERY = defineQuery({
+  name: 'timeline.signals',
+  module: import.meta.url,
+  sql: TIMELINE_SIGNALS_SQL,
+  params: timelineParams,
+  row: timelineSignalRow,
+});
+
+export const TIMELINE_FIRINGS_QUERY = defineQuery({
+  name: 'timeline.firings',
+  module: import.meta.url,
+  sql: TIMELINE_FIRINGS_SQL,
+  params: timelineParams,
+  row: timelineFiringRow,
+});
+
+export const TIMELINE_EXPOSURES_QUERY = defineQuery({
+  name: 'timeline.exposures',
+  module: import.meta.url,
+  sql: TIMELINE_EXPOSURES_SQL,
+  params: timelineParams,
+  row: timelineExposureRow,
+});
+
+export const TIMELINE_OUTCOMES_QUERY = defineQuery({
+  name: 'timeline.outcomes',
+  module: import.meta.url,
+  sql: TIMELINE_OUTCOMES_SQL,
+  params: timelineOutcomeParams,
+  row: timelineOutcomeRow,
+});
+
+export const TIMELINE_CONSENT_QUERY = defineQuery({
+  name: 'timeline.consent',
+  module: import.meta.url,
+  sql: TIMELINE_CONSENT_SQL,
+  params: timelineParams,
+  row: timelineConsentRow,
+});
 
 /** One person's rows of every stream in a period. */
 export interface TimelineRows {
@@ -264,48 +308,19 @@ export interface TimelineRows {
 /** Runs the five timeline queries for one person. */
 export async function queryTimeline(
   clickhouse: ClickHouseService,
-  input: TimelineParams,
+  params: TimelineParams,
 ): Promise<TimelineRows> {
-  const params = timelineParams.parse(input);
-  const settings = { join_use_nulls: 0 } as const;
   const [signals, firings, exposures, outcomes, consent] = await Promise.all([
-    clickhouse.query({
-      tag: 'timeline.signals',
-      sql: TIMELINE_SIGNALS_SQL,
-      params,
-      row: timelineSignalRow,
+    clickhouse.run(TIMELINE_SIGNALS_QUERY, params),
+    clickhouse.run(TIMELINE_FIRINGS_QUERY, params),
+    clickhouse.run(TIMELINE_EXPOSURES_QUERY, params),
+    clickhouse.run(TIMELINE_OUTCOMES_QUERY, {
+      ...params,
+      regretTypes: [...REGRET_TYPES],
+      overwhelmTypes: [...OVERWHELM_TYPES],
+      successTypes: [...DEFAULT_SUCCESS_TYPES],
     }),
-    clickhouse.query({
-      tag: 'timeline.firings',
-      sql: TIMELINE_FIRINGS_SQL,
-      params,
-      row: timelineFiringRow,
-      settings,
-    }),
-    clickhouse.query({
-      tag: 'timeline.exposures',
-      sql: TIMELINE_EXPOSURES_SQL,
-      params,
-      row: timelineExposureRow,
-    }),
-    clickhouse.query({
-      tag: 'timeline.outcomes',
-      sql: TIMELINE_OUTCOMES_SQL,
-      params: {
-        ...params,
-        regretTypes: [...REGRET_TYPES],
-        overwhelmTypes: [...OVERWHELM_TYPES],
-        successTypes: [...DEFAULT_SUCCESS_TYPES],
-      },
-      row: timelineOutcomeRow,
-      settings,
-    }),
-    clickhouse.query({
-      tag: 'timeline.consent',
-      sql: TIMELINE_CONSENT_SQL,
-      params,
-      row: timelineConsentRow,
-    }),
+    clickhouse.run(TIMELINE_CONSENT_QUERY, params),
   ]);
   return { signals, firings, exposures, outcomes, consent };
 }
