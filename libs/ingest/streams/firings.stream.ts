@@ -111,5 +111,14 @@ export const firingsStream = {
       columnType: 'LowCardinality(String)',
       default: '',
     },
+    properties: {
+      type: 'attributes',
+      required: false,
+      description:
+        "The person's context at the decision (tier, country, ...): string, number or boolean values.",
+      column: 'properties',
+      columnType: 'String',
+      default: '{}',
+    },
   },
 } as const satisfies StreamDeclaration;
