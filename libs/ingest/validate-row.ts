@@ -69,29 +69,44 @@ function seal(stream: StreamName, { id, row, asSent }: Built): ValidRow {
   return { id, contentHash, row };
 }
 
-/** Each stream's declaration with its stored columns, walked once. */
+/** How one column of a storage row is filled from the parsed data. */
+interface ColumnFill {
+  column: string;
+  /** The field's name, or for a nested field its object's name and its own. */
+  name: string;
+  nested?: string;
+  isTime: boolean;
+  absent: unknown;
+}
+
+function columnFill({ column, path, field }: StoredField): ColumnFill {
+  return {
+    column,
+    name: path[0],
+    nested: path[1],
+    isTime: field.type === 'time',
+    absent: field.default ?? null,
+  };
+}
+
+/** Each stream's declaration with how its stored columns are filled, walked once. */
 const plans = Object.fromEntries(
   Object.entries(STREAM_DECLARATIONS).map(([stream, declaration]) => [
     stream,
-    { declaration, stored: storedFields(declaration) },
+    { declaration, columns: storedFields(declaration).map(columnFill) },
   ]),
-) as unknown as Record<StreamName, { declaration: StreamDeclaration; stored: StoredField[] }>;
+) as unknown as Record<StreamName, { declaration: StreamDeclaration; columns: ColumnFill[] }>;
 
-/** The parsed value at a field's path (nested objects may be absent). */
-function valueAt(d: Data, path: readonly string[]): unknown {
-  let value: unknown = d;
-  for (const name of path) {
-    value = (value as Data | null | undefined)?.[name];
+/** The stored value of a column: the field's default when absent, times as DateTime64 text. */
+function storedValue(fill: ColumnFill, d: Data): unknown {
+  let value = d[fill.name];
+  if (fill.nested !== undefined) {
+    value = (value as Data | null | undefined)?.[fill.nested];
   }
-  return value;
-}
-
-/** The stored value of a parsed field: its default when absent, times as DateTime64 text. */
-function storedValue({ field }: StoredField, value: unknown): unknown {
   if (value === undefined || value === null) {
-    return field.default ?? null;
+    return fill.absent;
   }
-  return field.type === 'time' ? time(value as number) : value;
+  return fill.isTime ? time(value as number) : value;
 }
 
 /** The event time as stored: corrected for clock skew when the row says when it was sent. */
@@ -134,10 +149,10 @@ function idOf(stream: StreamName, declaration: StreamDeclaration, d: Data, row: 
 
 /** Maps the data of a valid row to its storage row (DESIGN §2 and §5). */
 function storageRow(stream: StreamName, d: Data, ctx: ValidationContext): Built | Problem {
-  const { declaration, stored } = plans[stream];
+  const { declaration, columns } = plans[stream];
   const row: Data = { tenant_id: ctx.tenantId };
-  for (const column of stored) {
-    row[column.column] = storedValue(column, valueAt(d, column.path));
+  for (const fill of columns) {
+    row[fill.column] = storedValue(fill, d);
   }
   row.received_at = receivedText(ctx.receivedAt);
   const eventTime = declaration.eventTime;
