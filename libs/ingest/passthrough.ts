@@ -10,12 +10,13 @@
 // once, each value a string of printable ASCII without `"` or `\` (so without escapes), true,
 // false, null, a number as JSON.stringify writes it, or (for a `json` or `attributes` field such
 // as `properties`) an object that is the canonical JSON of what it parses to. Such text is valid
-// JSON and means to ClickHouse what it means to JSON.parse; anything else (a space, an escape, an exponent, a repeated key, which
-// ClickHouse refuses where JSON.parse keeps the last) makes the line go through JSON.parse and
-// validateRow, which decide every refusal and word its message. This path only recognizes lines
-// validateRow accepts, and gives them the same id and content hash (passthrough.spec.ts checks
-// both, and what the engine stores). Each stream's layout (its fields, their kinds, required ones,
-// stored defaults, derived ids) is read off its declaration (streams/).
+// JSON and means to ClickHouse what it means to JSON.parse; anything else (a space, an escape, an
+// exponent, a repeated key, which ClickHouse refuses where JSON.parse keeps the last) makes the
+// line go through JSON.parse and validateRow, which decide every refusal and word its message.
+// This path only recognizes lines validateRow accepts, and gives them the same id and content
+// hash (passthrough.spec.ts checks both, and what the engine stores). Each stream's layout (its
+// fields, their kinds, required ones, stored defaults, derived ids) is read off its declaration
+// (streams/).
 import {
   decimalText,
   isPlainObject,
