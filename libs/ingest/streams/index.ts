@@ -23,10 +23,6 @@ export const STREAM_DECLARATIONS = {
   consent: consentStream,
 } as const;
 
-/** The declarations as the general shape, for code that walks any stream. */
-export const declarations: Readonly<Record<keyof typeof STREAM_DECLARATIONS, StreamDeclaration>> =
-  STREAM_DECLARATIONS;
-
 /** A stored column of a stream: the field (or nested field) it holds, and where it is in the row. */
 export interface StoredField {
   /** The path of the field in a row: `["channel"]`, `["frequency_cap", "max"]`. */
