@@ -80,12 +80,17 @@ export interface FieldTypeDescription {
 
 /** Every value type, described. */
 export const FIELD_TYPES: Readonly<Record<FieldType, FieldTypeDescription>> = {
-  id: { accepts: 'a string of 1 to 256 printable characters' },
-  text: { accepts: 'a non-blank string of at most INGEST_MAX_FIELD_CHARS characters' },
+  id: {
+    accepts:
+      'a string of at most 256 printable characters, not blank when required ("" = absent otherwise)',
+  },
+  text: {
+    accepts: 'a string of at most INGEST_MAX_FIELD_CHARS characters, not blank when required',
+  },
   texts: { accepts: 'an array of at most 1000 non-blank strings (each a `text`)' },
   time: {
     accepts:
-      'an ISO-8601 timestamp with a time zone, or epoch milliseconds, from 2000 to 2299 (UTC)',
+      'an ISO-8601 timestamp with a UTC offset, or epoch milliseconds, in the years 2000 to 2100 (UTC)',
   },
   enum: { accepts: 'one of the listed values' },
   boolean: { accepts: 'true or false (JSON booleans, not strings)' },
