@@ -19,8 +19,8 @@ WITH
   ),
   person_firings AS (
     -- this person: firings in the period (FINAL: one row per firing_id)
-    SELECT firing_id, trigger_id, trigger_version, arm, skip_reason, channel, surface, variant,
-           signal_event_id, signal_at, dispatched_at, decided_at
+    SELECT firing_id, trigger_id, trigger_version, arm, skip_reason, signal_at, dispatched_at,
+           decided_at, signal_event_id, channel, surface, variant, properties
     FROM firings FINAL
     WHERE tenant_id = {tenantId:String} AND person_key = cityHash64({personId:String}) AND person_id = {personId:String}
       AND decided_at >= {from:DateTime64(3, 'UTC')} AND decided_at < {to:DateTime64(3, 'UTC')}
@@ -45,8 +45,7 @@ WITH
     -- each firing with its times in ms and the version it is measured against
     SELECT f.firing_id AS firing_id, f.trigger_id AS trigger_id,
            f.trigger_version AS trigger_version, f.arm AS arm, f.skip_reason AS skip_reason,
-           f.channel AS channel, f.surface AS surface, f.variant AS variant,
-           f.signal_event_id AS signal_event_id, f.decided_at AS decided_at,
+           f.signal_event_id AS signal_event_id, f.channel AS channel, f.surface AS surface, f.variant AS variant, f.properties AS properties, f.decided_at AS decided_at,
            f.dispatched_at AS dispatched_at,
            toUnixTimestamp64Milli(f.decided_at) AS decided_ms,
            toUnixTimestamp64Milli(coalesce(f.signal_at, r.referenced_at)) AS signal_ms,
@@ -75,8 +74,7 @@ WITH
 -- the state of the consent purpose at its decision (ASOF: latest change at or before)
 SELECT d.firing_id AS firing_id, d.trigger_id AS trigger_id, d.trigger_version AS trigger_version,
        d.measured_version AS measured_version, d.arm AS arm, d.skip_reason AS skip_reason,
-       d.channel AS channel, d.surface AS surface, d.variant AS variant,
-       d.signal_event_id AS signal_event_id, toString(d.decided_at) AS decided_text,
+       d.signal_event_id AS signal_event_id, d.channel AS channel, d.surface AS surface, d.variant AS variant, d.properties AS properties, toString(d.decided_at) AS decided_text,
        toString(d.dispatched_at) AS dispatched_text, d.decided_ms AS decided_ms,
        d.signal_ms AS signal_ms, d.delivered_ms AS delivered_ms, d.window_ms AS window_ms,
        d.consent_purpose AS consent_purpose,

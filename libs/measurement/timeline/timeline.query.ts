@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storedFields, STREAM_DECLARATIONS, type StoredField } from '../../ingest/index.js';
 import { defineQuery, type ClickHouseService } from '../../storage/index.js';
 import { periodParams } from '../common/period.js';
 import { TRIGGER_VERSIONS_CTE } from '../../triggers/index.js';
@@ -47,6 +48,51 @@ export const timelineSignalRow = z.object({
 });
 export type TimelineSignalRow = z.infer<typeof timelineSignalRow>;
 
+/** Firing columns the timeline reads for its own purposes (latency, arm, consent, ...). */
+const FIRING_COLUMNS_READ = new Set([
+  'firing_id',
+  'trigger_id',
+  'person_id',
+  'decided_at',
+  'arm',
+  'trigger_version',
+  'signal_at',
+  'dispatched_at',
+  'skip_reason',
+]);
+
+/**
+ * Every other column of the firings stream's declaration: shown as stored in a firing's detail, so
+ * a field added to the stream reaches the timeline without a change here.
+ */
+export const FIRING_DETAIL_COLUMNS: readonly StoredField[] = storedFields(
+  STREAM_DECLARATIONS.firings,
+).filter((stored) => !FIRING_COLUMNS_READ.has(stored.column));
+
+const detailNames = FIRING_DETAIL_COLUMNS.map((stored) => stored.column);
+const isTime = (stored: StoredField) => stored.field.type === 'time';
+const DETAIL_SELECTED = detailNames.join(', ');
+const DETAIL_FORWARDED = detailNames.map((name) => `f.${name} AS ${name}`).join(', ');
+const DETAIL_RETURNED = FIRING_DETAIL_COLUMNS.map((stored) =>
+  isTime(stored) ? `toString(d.${stored.column})` : `d.${stored.column}`,
+)
+  .map((value, i) => `${value} AS ${detailNames[i]}`)
+  .join(', ');
+
+/** The row schema of a stored column, from its ClickHouse type. */
+function columnSchema(stored: StoredField): z.ZodType {
+  const type = stored.field.columnType ?? 'String';
+  const nullable = type.startsWith('Nullable(');
+  const inner = nullable ? type.slice('Nullable('.length, -1) : type;
+  const schema: z.ZodType =
+    isTime(stored) || /String/.test(inner)
+      ? z.string()
+      : inner === 'Bool'
+        ? z.union([z.boolean(), z.number().transform((n) => n !== 0)])
+        : z.union([z.number(), z.string().transform(Number)]);
+  return nullable ? schema.nullable() : schema;
+}
+
 /**
  * The person's firings decided in [from, to), each with the definition version it is measured
  * against (the one it names, else the newest), its signal time (its own signal_at, else the
@@ -60,8 +106,8 @@ WITH
   ${TRIGGER_VERSIONS_CTE.trim()},
   person_firings AS (
     -- this person: firings in the period (FINAL: one row per firing_id)
-    SELECT firing_id, trigger_id, trigger_version, arm, skip_reason, channel, surface, variant,
-           signal_event_id, signal_at, dispatched_at, decided_at
+    SELECT firing_id, trigger_id, trigger_version, arm, skip_reason, signal_at, dispatched_at,
+           decided_at, ${DETAIL_SELECTED}
     FROM firings FINAL
     WHERE tenant_id = {tenantId:String} AND ${PERSON}
       AND decided_at >= {from:DateTime64(3, 'UTC')} AND decided_at < {to:DateTime64(3, 'UTC')}
@@ -86,8 +132,7 @@ WITH
     -- each firing with its times in ms and the version it is measured against
     SELECT f.firing_id AS firing_id, f.trigger_id AS trigger_id,
            f.trigger_version AS trigger_version, f.arm AS arm, f.skip_reason AS skip_reason,
-           f.channel AS channel, f.surface AS surface, f.variant AS variant,
-           f.signal_event_id AS signal_event_id, f.decided_at AS decided_at,
+           ${DETAIL_FORWARDED}, f.decided_at AS decided_at,
            f.dispatched_at AS dispatched_at,
            toUnixTimestamp64Milli(f.decided_at) AS decided_ms,
            toUnixTimestamp64Milli(coalesce(f.signal_at, r.referenced_at)) AS signal_ms,
@@ -116,8 +161,7 @@ WITH
 -- the state of the consent purpose at its decision (ASOF: latest change at or before)
 SELECT d.firing_id AS firing_id, d.trigger_id AS trigger_id, d.trigger_version AS trigger_version,
        d.measured_version AS measured_version, d.arm AS arm, d.skip_reason AS skip_reason,
-       d.channel AS channel, d.surface AS surface, d.variant AS variant,
-       d.signal_event_id AS signal_event_id, toString(d.decided_at) AS decided_text,
+       ${DETAIL_RETURNED}, toString(d.decided_at) AS decided_text,
        toString(d.dispatched_at) AS dispatched_text, d.decided_ms AS decided_ms,
        d.signal_ms AS signal_ms, d.delivered_ms AS delivered_ms, d.window_ms AS window_ms,
        d.consent_purpose AS consent_purpose,
@@ -126,26 +170,40 @@ FROM defined AS d
 ASOF LEFT JOIN consent_changes AS c
   ON c.purpose = d.consent_purpose AND c.at_ms <= d.decided_ms`;
 
-export const timelineFiringRow = z.object({
-  firing_id: z.string(),
-  trigger_id: z.string(),
-  trigger_version: z.number(),
-  measured_version: z.number(),
-  arm: z.string(),
-  skip_reason: z.string(),
-  channel: z.string(),
-  surface: z.string(),
-  variant: z.string(),
-  signal_event_id: z.string(),
-  decided_text: z.string(),
-  dispatched_text: z.string().nullable(),
-  decided_ms: z.number(),
-  signal_ms: z.number().nullable(),
-  delivered_ms: z.number().nullable(),
-  window_ms: z.number().nullable(),
-  consent_purpose: z.string(),
-  consent_granted: z.union([z.boolean(), z.number().transform((n) => n !== 0)]).nullable(),
-});
+const firingDetail = z.object(
+  Object.fromEntries(FIRING_DETAIL_COLUMNS.map((stored) => [stored.column, columnSchema(stored)])),
+);
+
+/** A firing row with the detail columns gathered into `detail`. */
+export const timelineFiringRow = z.preprocess(
+  (raw) =>
+    typeof raw === 'object' && raw !== null
+      ? {
+          ...raw,
+          detail: Object.fromEntries(
+            detailNames.map((name) => [name, (raw as Record<string, unknown>)[name]]),
+          ),
+        }
+      : raw,
+  z.object({
+    firing_id: z.string(),
+    trigger_id: z.string(),
+    trigger_version: z.number(),
+    measured_version: z.number(),
+    arm: z.string(),
+    skip_reason: z.string(),
+    /** The values of FIRING_DETAIL_COLUMNS, by column. */
+    detail: firingDetail,
+    decided_text: z.string(),
+    dispatched_text: z.string().nullable(),
+    decided_ms: z.number(),
+    signal_ms: z.number().nullable(),
+    delivered_ms: z.number().nullable(),
+    window_ms: z.number().nullable(),
+    consent_purpose: z.string(),
+    consent_granted: z.union([z.boolean(), z.number().transform((n) => n !== 0)]).nullable(),
+  }),
+);
 export type TimelineFiringRow = z.infer<typeof timelineFiringRow>;
 
 /** Exposures in [from, to) of the person's firings (decided at any time). */
