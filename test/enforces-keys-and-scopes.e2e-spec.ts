@@ -31,14 +31,16 @@ describe('API keys and scopes', () => {
       ).status,
     ).toBe(401);
     const result = await graphql(api.url, undefined, '{ triggers { triggerId } }');
-    expect(result.errors?.[0]?.extensions?.code).toBe('AUTH_MISSING_KEY');
+    expect(result.errors?.[0]?.extensions?.causewayCode).toBe('AUTH_MISSING_KEY');
+    expect(result.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
   it('lets INGEST keys ingest but not read, and READ keys read but not ingest', async () => {
     expect((await postIngest(api.url, ingestKey, 'signals', signal)).status).toBe(200);
     expect((await postIngest(api.url, readKey, 'signals', signal)).status).toBe(403);
     const denied = await graphql(api.url, ingestKey, '{ triggers { triggerId } }');
-    expect(denied.errors?.[0]?.extensions?.code).toBe('AUTH_FORBIDDEN');
+    expect(denied.errors?.[0]?.extensions?.causewayCode).toBe('AUTH_FORBIDDEN');
+    expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const allowed = await graphql(api.url, readKey, '{ triggers { triggerId } }');
     expect(allowed.errors).toBeUndefined();
   });
@@ -49,7 +51,7 @@ describe('API keys and scopes', () => {
       readKey,
       'mutation { createApiKey(tenantId: "acme", scopes: [READ]) { key } }',
     );
-    expect(refused.errors?.[0]?.extensions?.code).toBe('AUTH_FORBIDDEN');
+    expect(refused.errors?.[0]?.extensions?.causewayCode).toBe('AUTH_FORBIDDEN');
     const created = await graphql<{
       createApiKey: { key: string; keyId: string; tenantId: string; scopes: string[] };
     }>(

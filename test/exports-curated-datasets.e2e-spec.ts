@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { openTemporaryStore, type TemporaryStore } from '../libs/storage/index.js';
+import { openTemporaryStore, type TemporaryStore } from '../libs/storage/testing.js';
 import { gqlData, mintKey, postIngest } from './support/client.js';
 import { uploadDemoProgram } from './support/demo-program.js';
 import { startApi, type ApiProcess } from './support/processes.js';

@@ -36,6 +36,7 @@ const fixture: Record<string, object[]> = {
       decided_at: at('02T10:00:05'),
       arm: 'treatment',
       signal_event_id: 's1',
+      properties: { tier: 'gold', country: 'DE', orders: 3, vip: true },
     },
     {
       firing_id: 'f2',
@@ -108,6 +109,24 @@ describe('ingest over HTTP (inline mode, embedded store)', () => {
       expect(again.body.accepted).toBe(rows.length);
     }
     expect(await stored()).toEqual(first);
+  });
+
+  it("returns a firing's properties in personTimeline, as sent", async () => {
+    const { personTimeline } = await gqlData<{
+      personTimeline: { id: string; kind: string; detail: { properties?: unknown } }[];
+    }>(
+      api.url,
+      key,
+      `query($personId: ID!) { personTimeline(personId: $personId) { id kind detail } }`,
+      { personId: 'p1' },
+    );
+    const firing = personTimeline.find((e) => e.kind === 'firing' && e.id === 'f1');
+    expect(firing?.detail.properties).toEqual({
+      tier: 'gold',
+      country: 'DE',
+      orders: 3,
+      vip: true,
+    });
   });
 
   it('accepts a JSON array body and counts copies within a request', async () => {
@@ -233,6 +252,6 @@ describe('ingest over HTTP (inline mode, embedded store)', () => {
       '{ liftReport(from: "2026-10-10T00:00:00Z", to: "2026-10-01T00:00:00Z") { triggerId } }',
     );
     expect(result.errors?.[0]?.message).toBe('from must be before to');
-    expect(result.errors?.[0]?.extensions?.code).toBe('MEASUREMENT_INVALID_PERIOD');
+    expect(result.errors?.[0]?.extensions?.causewayCode).toBe('MEASUREMENT_INVALID_PERIOD');
   });
 });

@@ -260,7 +260,7 @@ describe('readiness, maturity, attribution and the person timeline on the demo p
     // a read-only key may not define triggers
     const reader = await mintKey(api.url, api.adminKey, 'authoring', ['READ']);
     const forbidden = await graphql(api.url, reader, DEFINE_TRIGGER, { input: complete });
-    expect(forbidden.errors?.[0]?.extensions?.code).toBe('AUTH_FORBIDDEN');
+    expect(forbidden.errors?.[0]?.extensions?.causewayCode).toBe('AUTH_FORBIDDEN');
   });
 
   it('maturity: the planted failures keep the program below stage 4, and say so', async () => {

@@ -20,7 +20,13 @@ import {
   SuppressionModule,
   TimelineModule,
 } from '../../libs/measurement/index.js';
-import { graphqlLimits, LimitsModule, processImports } from '../../libs/platform/index.js';
+import {
+  graphiqlEnabled,
+  graphiqlLandingPage,
+  graphqlLimits,
+  LimitsModule,
+  processImports,
+} from '../../libs/platform/index.js';
 import { ReportsModule } from '../../libs/reports/index.js';
 import { projectRoot } from '../../libs/storage/index.js';
 import { TriggersModule } from '../../libs/triggers/index.js';
@@ -46,6 +52,9 @@ export class AppModule {
           path: '/graphql',
           context: ({ req }: { req: unknown }) => ({ req }),
           introspection: true,
+          // Nest's own GraphiQL page loads React and GraphiQL from a CDN; ours serves them itself.
+          graphiql: false,
+          plugins: graphiqlEnabled(config) ? [graphiqlLandingPage('/graphql')] : [],
           includeStacktraceInErrorResponses: false,
           ...graphqlLimits(config),
         }),

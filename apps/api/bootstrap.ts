@@ -8,6 +8,9 @@ import { MetricsService } from '../../libs/observability/index.js';
 import {
   enableGracefulShutdown,
   ErrorsFilter,
+  GRAPHIQL_ASSETS_PATH,
+  graphiqlEnabled,
+  graphiqlRoutes,
   requestMetrics,
   requestTimeout,
 } from '../../libs/platform/index.js';
@@ -31,6 +34,11 @@ export async function createApiApp(config: AppConfig): Promise<INestApplication>
   await new Migrator(app.get(ClickHouseService), undefined, config.env.CLICKHOUSE_CLUSTER).run();
   app.use(requestMetrics(app.get(MetricsService)));
   app.use('/graphql', json({ limit: '5mb' }));
+  if (graphiqlEnabled(config)) {
+    const graphiql = graphiqlRoutes();
+    app.use(GRAPHIQL_ASSETS_PATH, graphiql.assets);
+    app.use('/graphql', graphiql.policy);
+  }
   // After the body parser: its callbacks would otherwise run outside the request's scope.
   app.use(requestTimeout(config.env.REQUEST_TIMEOUT_MS));
   app.useGlobalFilters(new ErrorsFilter(logger));

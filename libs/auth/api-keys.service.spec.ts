@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { openTemporaryStore, type TemporaryStore } from '../storage/index.js';
+import { openTemporaryStore, type TemporaryStore } from '../storage/testing.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { Scope } from './keys.js';
 

@@ -1,3 +1,5 @@
+import { CodedError } from '../errors/index.js';
+
 export enum AuthErrorCode {
   MissingKey = 'AUTH_MISSING_KEY',
   InvalidKey = 'AUTH_INVALID_KEY',
@@ -5,12 +7,4 @@ export enum AuthErrorCode {
   InvalidRequest = 'AUTH_INVALID_REQUEST',
 }
 
-export class AuthException extends Error {
-  constructor(
-    readonly code: AuthErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'AuthException';
-  }
-}
+export class AuthException extends CodedError<AuthErrorCode> {}

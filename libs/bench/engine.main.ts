@@ -7,12 +7,8 @@ import 'reflect-metadata';
 import { rmSync } from 'node:fs';
 import { z } from 'zod';
 import { loadConfig } from '../config/index.js';
-import {
-  buildAssignmentRollup,
-  MATERIALIZED_CTE_SETTINGS,
-  rollupIsStale,
-} from '../measurement/index.js';
-import { ClickHouseService, Migrator } from '../storage/index.js';
+import { buildAssignmentRollup, rollupIsStale } from '../measurement/index.js';
+import { ClickHouseService, Migrator, QUERY_DEFAULT_SETTINGS } from '../storage/index.js';
 import { handLoad } from './hand-loader.js';
 import { ingestBatches } from './ingest-sample.js';
 import { MEASURES, type BaselineStatement } from './measures.js';
@@ -93,7 +89,7 @@ async function storeTask(
             sql: statement.sql,
             params: statement.params,
             row: z.record(z.string(), z.unknown()),
-            settings: { join_use_nulls: 0, ...MATERIALIZED_CTE_SETTINGS },
+            settings: QUERY_DEFAULT_SETTINGS,
           });
           rows += result.length;
         }

@@ -1,23 +1,35 @@
+import type { z } from 'zod';
 import {
-  CONSENT_SOURCES_SQL,
-  CONSENT_TRIGGERS_SQL,
+  CONSENT_SOURCES_QUERY,
+  CONSENT_TRIGGERS_QUERY,
   OVERWHELM_TYPES,
-  PLAIN_GUARDRAILS_SQL,
-  PLAIN_LIFT_BY_ARM_SQL,
-  PLAIN_LIFT_SQL,
-  PRESSURE_BUCKETS,
-  PRESSURE_SQL,
+  PLAIN_GUARDRAILS_QUERY,
+  PLAIN_LIFT_BY_ARM_QUERY,
+  PLAIN_LIFT_QUERY,
+  PRESSURE_CONSTANTS,
+  PRESSURE_QUERY,
   REGRET_TYPES,
   REGRET_WINDOW_MS,
-  SUPPRESSION_SQL,
-  TRIGGER_LATENCY_SQL,
+  SENT_FIRING,
+  SUPPRESSION_QUERY,
+  TRIGGER_LATENCY_QUERY,
+  inPeriod,
   timeIdKey,
 } from '../measurement/index.js';
+import type { QueryDefinition, QueryParamsSchema } from '../storage/index.js';
 
-/** One hand-written statement of a baseline, with the parameters it binds. */
+/** One statement of a baseline, with the parameters it binds. */
 export interface BaselineStatement {
   sql: string;
   params: Record<string, unknown>;
+}
+
+/** A defined query as a baseline statement, its parameters checked by its schema. */
+function statementOf<P extends QueryParamsSchema>(
+  query: QueryDefinition<P, z.ZodType>,
+  params: z.input<P>,
+): BaselineStatement {
+  return { sql: query.sql, params: query.params.parse(params) };
 }
 
 /** A measure of the benchmark: the GraphQL operation and its hand-written SQL baseline. */
@@ -52,9 +64,7 @@ export interface Floor {
   statement: (period: { from: string; to: string }) => BaselineStatement;
 }
 
-const PERIOD = `tenant_id = {tenantId:String}
-  AND decided_at >= {from:DateTime64(3, 'UTC')} AND decided_at < {to:DateTime64(3, 'UTC')}`;
-const SENT = `arm = 'treatment' AND skip_reason = ''`;
+const PERIOD = `tenant_id = {tenantId:String} AND ${inPeriod('decided_at')}`;
 const floorOf = (what: string, sql: string): Floor => ({
   what,
   statement: (period) => ({ sql, params: { ...tenant, ...period } }),
@@ -113,7 +123,7 @@ export const FLOORS = {
       key: 'person_key',
       time: 'decided_at',
       from: `firings FINAL
-           WHERE tenant_id = {tenantId:String} AND ${SENT}
+           WHERE tenant_id = {tenantId:String} AND ${SENT_FIRING}
              AND decided_at >= {from:DateTime64(3, 'UTC')} - INTERVAL 7 DAY
              AND decided_at < {to:DateTime64(3, 'UTC')}`,
     },
@@ -123,7 +133,7 @@ export const FLOORS = {
     {
       key: 'cityHash64(person_key, trigger_id)',
       time: 'decided_at',
-      from: `firings FINAL WHERE ${PERIOD} AND ${SENT}`,
+      from: `firings FINAL WHERE ${PERIOD} AND ${SENT_FIRING}`,
     },
   ),
   consentHistories: sequencesFloor(
@@ -137,9 +147,9 @@ export const FLOORS = {
   ),
 } as const;
 
-function liftBaseline(sql: string) {
+function liftBaseline(query: typeof PLAIN_LIFT_QUERY) {
   return (period: { from: string; to: string }): BaselineStatement[] => [
-    { sql, params: { ...tenant, ...period, triggerIds: [], outcomeTypes: [] } },
+    statementOf(query, { ...tenant, ...period, triggerIds: [] }),
   ];
 }
 
@@ -154,7 +164,7 @@ export const MEASURES: Measure[] = [
   {
     name: 'liftReport',
     query: `query($from: DateTime!, $to: DateTime!) { liftReport(from: $from, to: $to) { ${LIFT_FIELDS} } }`,
-    baseline: liftBaseline(PLAIN_LIFT_BY_ARM_SQL),
+    baseline: liftBaseline(PLAIN_LIFT_BY_ARM_QUERY),
     floor: FLOORS.firstFiringByArm,
     targetMs: 2000,
     targetRatio: 1.5,
@@ -162,7 +172,7 @@ export const MEASURES: Measure[] = [
   {
     name: 'liftReport cuped',
     query: `query($from: DateTime!, $to: DateTime!) { liftReport(from: $from, to: $to, cuped: true) { ${LIFT_FIELDS} } }`,
-    baseline: liftBaseline(PLAIN_LIFT_BY_ARM_SQL),
+    baseline: liftBaseline(PLAIN_LIFT_BY_ARM_QUERY),
     floor: FLOORS.firstFiringByArm,
     targetMs: 2000,
     targetRatio: 1.5,
@@ -170,7 +180,7 @@ export const MEASURES: Measure[] = [
   {
     name: 'liftReport by variant',
     query: `query($from: DateTime!, $to: DateTime!) { liftReport(from: $from, to: $to, groupBy: [VARIANT]) { ${LIFT_FIELDS} } }`,
-    baseline: liftBaseline(PLAIN_LIFT_SQL),
+    baseline: liftBaseline(PLAIN_LIFT_QUERY),
     floor: FLOORS.firstFiring,
     targetMs: 2000,
     targetRatio: 1.5,
@@ -180,10 +190,13 @@ export const MEASURES: Measure[] = [
     query: `query($from: DateTime!, $to: DateTime!) { triggerLatency(from: $from, to: $to) {
       triggerId channel firings p50Ms p90Ms p95Ms p99Ms maxMs withinWindowRate expired } }`,
     baseline: (period) => [
-      {
-        sql: TRIGGER_LATENCY_SQL,
-        params: { ...tenant, ...period, triggerIds: [], byChannel: false, byDay: false },
-      },
+      statementOf(TRIGGER_LATENCY_QUERY, {
+        ...tenant,
+        ...period,
+        triggerIds: [],
+        byChannel: false,
+        byDay: false,
+      }),
     ],
     floor: FLOORS.firstDelivery,
     targetMs: 3000,
@@ -194,17 +207,14 @@ export const MEASURES: Measure[] = [
       triggerId outcomeClass treatment { persons conversions rate } holdout { persons conversions rate }
       absoluteLift { estimate low high } pValue } }`,
     baseline: (period) => [
-      {
-        sql: PLAIN_GUARDRAILS_SQL,
-        params: {
-          ...tenant,
-          ...period,
-          triggerIds: [],
-          outcomeTypes: [...OVERWHELM_TYPES],
-          regretTypes: REGRET_TYPES,
-          regretWindowMs: REGRET_WINDOW_MS,
-        },
-      },
+      statementOf(PLAIN_GUARDRAILS_QUERY, {
+        ...tenant,
+        ...period,
+        triggerIds: [],
+        outcomeTypes: [...OVERWHELM_TYPES],
+        regretTypes: [...REGRET_TYPES],
+        regretWindowMs: REGRET_WINDOW_MS,
+      }),
     ],
     floor: FLOORS.firstFiringByArm,
     targetMs: 3000,
@@ -214,16 +224,7 @@ export const MEASURES: Measure[] = [
     query: `query($from: DateTime!, $to: DateTime!) { messagePressure(from: $from, to: $to) {
       firings aboveCap p50Last7d p90Last7d doseResponse { bucket firings overwhelmRate } } }`,
     baseline: (period) => [
-      {
-        sql: PRESSURE_SQL,
-        params: {
-          ...tenant,
-          ...period,
-          bucketStarts: PRESSURE_BUCKETS.map((b) => b.from),
-          overwhelmTypes: [...OVERWHELM_TYPES],
-          overwhelmWindowMs: 7 * 86_400_000,
-        },
-      },
+      statementOf(PRESSURE_QUERY, { ...tenant, ...period, ...PRESSURE_CONSTANTS }),
     ],
     floor: FLOORS.personSequences,
     targetMs: 3000,
@@ -233,7 +234,7 @@ export const MEASURES: Measure[] = [
     query: `query($from: DateTime!, $to: DateTime!) { suppressionAudit(from: $from, to: $to) {
       triggerId sentFirings convertedThenTargeted convertedInFlight capBreaches } }`,
     baseline: (period) => [
-      { sql: SUPPRESSION_SQL, params: { ...tenant, ...period, triggerIds: [] } },
+      statementOf(SUPPRESSION_QUERY, { ...tenant, ...period, triggerIds: [] }),
     ],
     floor: FLOORS.personTriggerSequences,
     targetMs: 3000,
@@ -243,8 +244,8 @@ export const MEASURES: Measure[] = [
     query: `query($from: DateTime!, $to: DateTime!) { consentAudit(from: $from, to: $to) {
       nonCompliantActivations syncLagP50Ms syncLagP90Ms byTrigger { triggerId purpose sentFirings nonCompliant } } }`,
     baseline: (period) => [
-      { sql: CONSENT_TRIGGERS_SQL, params: { ...tenant, ...period } },
-      { sql: CONSENT_SOURCES_SQL, params: { ...tenant, ...period } },
+      statementOf(CONSENT_TRIGGERS_QUERY, { ...tenant, ...period }),
+      statementOf(CONSENT_SOURCES_QUERY, { ...tenant, ...period }),
     ],
     floor: FLOORS.consentHistories,
     targetMs: 3000,

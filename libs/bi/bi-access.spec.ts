@@ -2,12 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import {
-  openTemporaryStore,
-  projectRoot,
-  statementsOf,
-  type TemporaryStore,
-} from '../storage/index.js';
+import { projectRoot, statementsOf } from '../storage/index.js';
+import { openTemporaryStore, type TemporaryStore } from '../storage/testing.js';
 
 const BI = join(projectRoot(), 'clickhouse', 'bi');
 const VIEWS = [

@@ -1,7 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
 import { z } from 'zod';
-import { openTemporaryStore, type TemporaryStore } from '../storage/index.js';
+import { openTemporaryStore, type TemporaryStore } from '../storage/testing.js';
 import { biUserStatements } from './bi-user.js';
+
+function userOf(tenantId: string): string {
+  return biUserStatements({ tenantId, database: 'default', applicationUser: 'causeway' }).user;
+}
+
+// Tenant ids as the tool accepts them; a small alphabet where "_", "-" and "." are frequent makes
+// ids that differ only by those characters (the ones a lossy mapping would merge) common.
+const tenantIds = fc.oneof(
+  fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/),
+  fc
+    .array(fc.constantFrom('a', 'e', '_', '-', '.', 'h', 'd'), { minLength: 0, maxLength: 12 })
+    .map((chars) => `a${chars.join('')}`),
+);
 
 describe('causeway bi-user create', () => {
   let store: TemporaryStore;
@@ -52,10 +66,43 @@ describe('causeway bi-user create', () => {
     ).toThrow(/tenant/);
   });
 
+  it('gives distinct tenants distinct users and row policies', () => {
+    expect(userOf('acme_eu')).not.toBe(userOf('acme-eu'));
+    expect(userOf('acme.eu')).not.toBe(userOf('acme-eu'));
+    expect(userOf('acme_heu')).not.toBe(userOf('acme-eu'));
+    fc.assert(
+      fc.property(fc.uniqueArray(tenantIds, { minLength: 2, maxLength: 40 }), (ids) => {
+        const plans = ids.map((tenantId) =>
+          biUserStatements({ tenantId, database: 'default', applicationUser: 'causeway' }),
+        );
+        const policies = plans.map((p) => p.statements.find((s) => s.includes('ROW POLICY')));
+        expect(new Set(plans.map((p) => p.user)).size).toBe(ids.length);
+        expect(new Set(policies).size).toBe(ids.length);
+        for (const plan of plans) {
+          expect(plan.user).toMatch(/^[A-Za-z_][A-Za-z0-9_]*$/);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('keeps the tenant id readable back from the user name', () => {
+    // an independent decoder of the escapes: if it recovers every id, no two ids share a name
+    const decode = (user: string): string =>
+      user
+        .slice('bi_'.length)
+        .replace(/_(.)/g, (_, c: string) => ({ _: '_', h: '-', d: '.' })[c] ?? `?${c}`);
+    fc.assert(
+      fc.property(tenantIds, (id) => decode(userOf(id)) === id),
+      { numRuns: 2000 },
+    );
+    expect(userOf('acme')).toBe('bi_acme');
+  });
+
   it('generates statements the engine parses, also for a cluster', async () => {
     for (const cluster of [undefined, 'causeway']) {
       const plan = biUserStatements({
-        tenantId: 'acme',
+        tenantId: 'acme-eu.2_b',
         database: 'default',
         applicationUser: 'causeway',
         cluster,

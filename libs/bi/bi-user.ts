@@ -35,6 +35,15 @@ export interface BiUserPlan {
   statements: string[];
 }
 
+/**
+ * The tenant id as an identifier fragment, injectively: "_" becomes "__", "-" becomes "_h" and "."
+ * becomes "_d", so `acme_eu` (`acme__eu`) and `acme-eu` (`acme_heu`) get different users and row
+ * policies. Every "_" in the result opens a two-character escape, so the id can be read back.
+ */
+export function tenantIdentifier(tenantId: string): string {
+  return tenantId.replace(/[_.-]/g, (c) => (c === '_' ? '__' : c === '-' ? '_h' : '_d'));
+}
+
 function quote(text: string): string {
   return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
@@ -59,7 +68,7 @@ export function biUserStatements(options: BiUserOptions): BiUserPlan {
       throw new Error(`${name} must be a plain identifier, got "${value}"`);
     }
   }
-  const suffix = options.tenantId.replace(/[^A-Za-z0-9_]/g, '_');
+  const suffix = tenantIdentifier(options.tenantId);
   const user = `bi_${suffix}`;
   const password = options.password ?? randomBytes(18).toString('base64url');
   const on = options.cluster === undefined ? '' : ` ON CLUSTER '${options.cluster}'`;

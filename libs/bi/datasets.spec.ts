@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
 import { generateProgram } from '../demo/index.js';
-import { seedRows } from '../measurement/index.js';
-import { fixtureMeasures } from '../reports/index.js';
-import { openTemporaryStore, type TemporaryStore } from '../storage/index.js';
+import { seedRows } from '../measurement/testing.js';
+import { fixtureMeasures } from '../reports/testing.js';
+import { openTemporaryStore, type TemporaryStore } from '../storage/testing.js';
 import {
   EXPORT_DATASET_NAMES,
   EXPORT_FORMATS,

@@ -2,6 +2,10 @@
 // applied by the migrations), one tenant's rows, filtered by period. Every value is a bound
 // parameter; the view, filter and order are constants chosen by name from this allowlist.
 
+import { z } from 'zod';
+import { periodParams } from '../measurement/index.js';
+import { defineQuery, type QueryDefinition } from '../storage/index.js';
+
 /** How a dataset is cut to [from, to). */
 export interface ExportDataset {
   /** The curated view (columns documented in clickhouse/bi/README.md). */
@@ -55,14 +59,35 @@ export function isExportDataset(name: string): name is ExportDatasetName {
   return Object.hasOwn(EXPORT_DATASETS, name);
 }
 
-/** The SQL of one dataset for one tenant and period; the tenant column is left out. */
-export function exportSql(name: ExportDatasetName): string {
+/** A row of an export: the view's columns, streamed in the engine's format, never parsed here. */
+const exportRow = z.record(z.string(), z.unknown());
+
+/** The statement of one dataset for one tenant and period; the tenant column is left out. */
+export type ExportQuery = QueryDefinition<typeof periodParams, typeof exportRow>;
+
+function exportQuery(name: ExportDatasetName): ExportQuery {
   const dataset: ExportDataset = EXPORT_DATASETS[name];
-  return `-- export ${name}: one tenant's rows of ${dataset.view} in the period
+  return defineQuery({
+    name: `export.${name}`,
+    module: import.meta.url,
+    sql: `-- export ${name}: one tenant's rows of ${dataset.view} in the period
 SELECT * EXCEPT (tenant_id)
 FROM ${dataset.view}
 WHERE tenant_id = {tenantId:String} AND ${dataset.where}
-ORDER BY ${dataset.orderBy}`;
+ORDER BY ${dataset.orderBy}`,
+    params: periodParams,
+    row: exportRow,
+  });
+}
+
+/** The statement of every dataset. */
+export const EXPORT_QUERIES = Object.fromEntries(
+  EXPORT_DATASET_NAMES.map((name) => [name, exportQuery(name)]),
+) as Record<ExportDatasetName, ExportQuery>;
+
+/** The SQL of one dataset (EXPORT_QUERIES' statement). */
+export function exportSql(name: ExportDatasetName): string {
+  return EXPORT_QUERIES[name].sql;
 }
 
 /** Export formats: ClickHouse's own output format and the HTTP media type of each. */

@@ -7,7 +7,7 @@ import {
   EXPORT_DATASET_NAMES,
   EXPORT_DATASETS,
   EXPORT_FORMATS,
-  exportSql,
+  EXPORT_QUERIES,
   isExportDataset,
   isExportFormat,
   type ExportDatasetName,
@@ -62,13 +62,11 @@ export class ExportsService {
     const dataset = this.dataset(request.dataset);
     const format = EXPORT_FORMATS[this.format(request.format)];
     const period = toPeriod(request.from, request.to);
-    const stream = await this.clickhouse.stream({
-      tag: `export.${dataset}`,
-      sql: exportSql(dataset),
-      params: { tenantId, ...period.params },
-      format: format.clickhouse,
-      settings: { join_use_nulls: 0 },
-    });
+    const stream = await this.clickhouse.streamRun(
+      EXPORT_QUERIES[dataset],
+      { tenantId, ...period.params },
+      format.clickhouse,
+    );
     const day = (d: Date) => d.toISOString().slice(0, 10);
     return {
       stream,

@@ -5,6 +5,15 @@ const optionalString = z
   .optional()
   .transform((value) => (value === undefined || value.trim() === '' ? undefined : value));
 
+// Database and cluster names are written into DDL (`ON CLUSTER '<name>'`, `<db>.<table>`), where
+// no parameter can be bound: only a plain identifier is accepted.
+const plainIdentifier = z
+  .string()
+  .regex(
+    /^[A-Za-z_][A-Za-z0-9_]*$/,
+    'a plain identifier: letters, digits and "_", not starting with a digit',
+  );
+
 const bytes = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 /**
@@ -20,11 +29,8 @@ export const environmentSchema = z.object({
   CLICKHOUSE_URL: optionalString.pipe(z.url().optional()),
   CLICKHOUSE_USER: z.string().default('default'),
   CLICKHOUSE_PASSWORD: z.string().default(''),
-  CLICKHOUSE_DATABASE: z
-    .string()
-    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a plain identifier')
-    .default('default'),
-  CLICKHOUSE_CLUSTER: optionalString,
+  CLICKHOUSE_DATABASE: plainIdentifier.default('default'),
+  CLICKHOUSE_CLUSTER: optionalString.pipe(plainIdentifier.optional()),
   REDIS_URL: optionalString.pipe(z.url().optional()),
   CAUSEWAY_ADMIN_KEY: optionalString.pipe(z.string().min(16, 'at least 16 characters').optional()),
   CAUSEWAY_DEMO_KEY: optionalString.pipe(z.string().min(16, 'at least 16 characters').optional()),

@@ -518,29 +518,7 @@ class ProgramSimulator {
       return;
     }
 
-    let state = person.triggers[triggerIndex];
-    let arm: Arm;
-    if (state === undefined) {
-      arm = person.globalHoldout
-        ? 'global_holdout'
-        : rng.chance(this.holdoutProbability[triggerIndex])
-          ? 'holdout'
-          : 'treatment';
-      const variant =
-        arm === 'treatment' && trigger.variants.length > 0 ? rng.pick(trigger.variants) : undefined;
-      state = { arm, variant, sentAt: [] };
-      person.triggers[triggerIndex] = state;
-    } else {
-      arm = state.arm;
-      // The planted assignment bug: a later firing lands in the other arm.
-      if (arm !== 'global_holdout' && rng.chance(PLANTED_RATES.contamination)) {
-        arm = arm === 'treatment' ? 'holdout' : 'treatment';
-      }
-    }
-    const variant =
-      arm === 'treatment' && trigger.variants.length > 0
-        ? (state.variant ?? rng.pick(trigger.variants))
-        : undefined;
+    const { state, arm, variant } = this.assign(person, triggerIndex);
     const skipReason = this.decideSkip(person, trigger, profile, state, decidedAt);
     const sent = arm === 'treatment' && skipReason === undefined;
 
@@ -594,7 +572,65 @@ class ProgramSimulator {
     const recentSends = countWithin(person.sentAt, decidedAt - 7 * DAY, decidedAt);
     state.sentAt.push(decidedAt);
     person.sentAt.push(decidedAt);
+    this.afterDispatch(person, trigger, {
+      firingId,
+      variant,
+      dispatchedAt,
+      naturalAt,
+      recentSends,
+    });
+  }
 
+  /** The arm of this firing: the person's first firing draws it, later ones keep it (mostly). */
+  private assign(
+    person: Person,
+    triggerIndex: number,
+  ): { state: TriggerState; arm: Arm; variant: string | undefined } {
+    const rng = this.rng;
+    const trigger = LIVE_TRIGGERS[triggerIndex];
+    let state = person.triggers[triggerIndex];
+    let arm: Arm;
+    if (state === undefined) {
+      arm = person.globalHoldout
+        ? 'global_holdout'
+        : rng.chance(this.holdoutProbability[triggerIndex])
+          ? 'holdout'
+          : 'treatment';
+      const variant =
+        arm === 'treatment' && trigger.variants.length > 0 ? rng.pick(trigger.variants) : undefined;
+      state = { arm, variant, sentAt: [] };
+      person.triggers[triggerIndex] = state;
+    } else {
+      arm = state.arm;
+      // The planted assignment bug: a later firing lands in the other arm.
+      if (arm !== 'global_holdout' && rng.chance(PLANTED_RATES.contamination)) {
+        arm = arm === 'treatment' ? 'holdout' : 'treatment';
+      }
+    }
+    const variant =
+      arm === 'treatment' && trigger.variants.length > 0
+        ? (state.variant ?? rng.pick(trigger.variants))
+        : undefined;
+    return { state, arm, variant };
+  }
+
+  /** What a dispatched firing leads to: exposures, caused conversions, overwhelm outcomes. */
+  private afterDispatch(
+    person: Person,
+    trigger: DemoTrigger,
+    sent: {
+      firingId: string;
+      variant: string | undefined;
+      dispatchedAt: number;
+      naturalAt: number | undefined;
+      recentSends: number;
+    },
+  ): void {
+    const rng = this.rng;
+    const { firingId, variant, dispatchedAt, naturalAt, recentSends } = sent;
+    const definition = trigger.definition;
+    const profile = CHANNEL_PROFILES[definition.channel];
+    const conversionWindow = definition.conversion_window_ms ?? 7 * DAY;
     const delivery = this.deliver(profile, dispatchedAt);
     // Converted in flight: the person buys before opening, and opens afterwards.
     if (

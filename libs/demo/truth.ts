@@ -227,63 +227,129 @@ export function computeTruth(
   period: Period,
   options: TruthOptions = {},
 ): ProgramTruth {
-  const defaultConversionWindowMs = options.defaultConversionWindowMs ?? 7 * DAY;
-  const defaultLookbackMs = options.defaultConvertedLookbackMs ?? DAY;
-  const refundWindowMs = options.refundWindowMs ?? 30 * DAY;
-  const doseWindowMs = options.doseResponseWindowMs ?? 7 * DAY;
   const from = period.from.getTime();
   const to = period.to.getTime();
-  const inPeriod = (t: number): boolean => t >= from && t < to;
-
-  // 1. Deduplicate every stream by id; parse each timestamp once.
+  const settings: TruthSettings = {
+    inPeriod: (t) => t >= from && t < to,
+    defaultConversionWindowMs: options.defaultConversionWindowMs ?? 7 * DAY,
+    defaultLookbackMs: options.defaultConvertedLookbackMs ?? DAY,
+    refundWindowMs: options.refundWindowMs ?? 30 * DAY,
+    doseWindowMs: options.doseResponseWindowMs ?? 7 * DAY,
+  };
   const dedup = {} as Record<DemoStream, DedupTruth>;
-  const triggerRows = dedupe(rows.triggers, triggerKey, dedup, 'triggers');
-  const signals = dedupe(rows.signals, (r) => r.event_id, dedup, 'signals');
-  const firings: Firing[] = dedupe(rows.firings, (r) => r.firing_id, dedup, 'firings').map(
-    (row) => ({
+  const index = indexRows(dedupeStreams(rows, dedup), settings);
+
+  const firingsByTrigger = groupBy(
+    index.firings.filter((f) => settings.inPeriod(f.decidedAt)),
+    (f) => f.row.trigger_id,
+  );
+  const consent: ConsentTruth = {
+    nonCompliantActivations: 0,
+    byTrigger: [],
+    syncLagsMs: [],
+    recordLagsMsBySource: recordLagsBySource(index.consentEvents),
+  };
+  const triggers: Record<string, TriggerTruth> = {};
+  const triggerIds = [...new Set([...index.triggers.keys(), ...firingsByTrigger.keys()])].sort();
+  for (const triggerId of triggerIds) {
+    const triggerFirings = firingsByTrigger.get(triggerId) ?? [];
+    const truth = triggerTruth(index, triggerId, triggerFirings);
+    triggers[triggerId] = truth;
+    const { purpose, sentFirings, nonCompliant } = truth.consent;
+    if (purpose !== null) {
+      consent.byTrigger.push({ triggerId, purpose, sentFirings, nonCompliant });
+      consent.nonCompliantActivations += nonCompliant;
+      consent.syncLagsMs.push(...consentSyncLags(index, triggerFirings, purpose));
+    }
+  }
+  consent.syncLagsMs.sort(ascending);
+
+  return {
+    period: { from: new Date(from), to: new Date(to) },
+    triggers,
+    pressure: pressureTruth(index),
+    consent,
+    dedup,
+    planted: options.planted,
+  };
+}
+
+/** The period and the defaults every measure reads. */
+interface TruthSettings {
+  inPeriod: (t: number) => boolean;
+  defaultConversionWindowMs: number;
+  defaultLookbackMs: number;
+  refundWindowMs: number;
+  doseWindowMs: number;
+}
+
+/** Every stream deduplicated by id, each timestamp parsed once. */
+interface DistinctRows {
+  triggerRows: TriggerRow[];
+  signals: ProgramRows['signals'];
+  firings: Firing[];
+  exposures: ExposureRow[];
+  outcomes: Outcome[];
+  consentEvents: ConsentEvent[];
+}
+
+/** The deduplicated rows and the lookups the measures share. */
+interface TruthIndex extends DistinctRows {
+  settings: TruthSettings;
+  /** The newest definition of each trigger. */
+  triggers: Map<string, TriggerRow>;
+  /** Times of the signals that sent firings reference without carrying signal_at (NaN: unknown). */
+  signalTime: Map<string, number>;
+  /** First delivered|rendered exposure per firing. */
+  firstDelivery: Map<string, number>;
+  /** First opened|rendered exposure per firing. */
+  firstOpen: Map<string, number>;
+  /** Each person's outcomes, by time. */
+  outcomesByPerson: Map<string, Outcome[]>;
+  /** Regret outcomes by the order they undo. */
+  regretTimesByOrder: Map<string, number[]>;
+  /** Consent events per person and purpose, in the order that decides the state in force. */
+  consentByKey: Map<string, ConsentEvent[]>;
+  /** Sent treatment firings per person (all triggers). */
+  sentByPerson: Map<string, Firing[]>;
+  /** Sent treatment firings per person and trigger. */
+  sentByPersonTrigger: Map<string, Firing[]>;
+}
+
+function dedupeStreams(rows: ProgramRows, dedup: Record<DemoStream, DedupTruth>): DistinctRows {
+  return {
+    triggerRows: dedupe(rows.triggers, triggerKey, dedup, 'triggers'),
+    signals: dedupe(rows.signals, (r) => r.event_id, dedup, 'signals'),
+    firings: dedupe(rows.firings, (r) => r.firing_id, dedup, 'firings').map((row) => ({
       row,
       decidedAt: time(row.decided_at),
       sent: row.arm === 'treatment' && !row.skip_reason,
       armClass: row.arm === 'treatment' ? 'treatment' : 'control',
-    }),
-  );
-  const exposures = dedupe(rows.exposures, exposureKey, dedup, 'exposures');
-  const outcomes: Outcome[] = dedupe(rows.outcomes, (r) => r.outcome_id, dedup, 'outcomes').map(
-    (row) => ({ row, at: time(row.occurred_at) }),
-  );
-  const consentEvents: ConsentEvent[] = dedupe(rows.consent, consentKey, dedup, 'consent').map(
-    (row) => ({ row, at: time(row.occurred_at) }),
-  );
+    })),
+    exposures: dedupe(rows.exposures, exposureKey, dedup, 'exposures'),
+    outcomes: dedupe(rows.outcomes, (r) => r.outcome_id, dedup, 'outcomes').map((row) => ({
+      row,
+      at: time(row.occurred_at),
+    })),
+    consentEvents: dedupe(rows.consent, consentKey, dedup, 'consent').map((row) => ({
+      row,
+      at: time(row.occurred_at),
+    })),
+  };
+}
 
-  // 2. Index the rows.
+function indexRows(distinct: DistinctRows, settings: TruthSettings): TruthIndex {
   const triggers = new Map<string, TriggerRow>();
-  for (const trigger of triggerRows) {
+  for (const trigger of distinct.triggerRows) {
     const current = triggers.get(trigger.trigger_id);
     if (current === undefined || (trigger.version ?? 0) > (current.version ?? 0)) {
       triggers.set(trigger.trigger_id, trigger);
     }
   }
 
-  // Times of the signals that sent firings reference without carrying signal_at.
-  const signalTime = new Map<string, number>();
-  for (const firing of firings) {
-    if (
-      firing.sent &&
-      firing.row.signal_at === undefined &&
-      firing.row.signal_event_id !== undefined
-    ) {
-      signalTime.set(firing.row.signal_event_id, Number.NaN);
-    }
-  }
-  for (const signal of signals) {
-    if (signalTime.has(signal.event_id)) {
-      signalTime.set(signal.event_id, time(signal.occurred_at));
-    }
-  }
-
   const firstDelivery = new Map<string, number>();
   const firstOpen = new Map<string, number>();
-  for (const exposure of exposures) {
+  for (const exposure of distinct.exposures) {
     const at = time(exposure.occurred_at);
     if (exposure.type === 'delivered' || exposure.type === 'rendered') {
       keepMin(firstDelivery, exposure.firing_id, at);
@@ -293,13 +359,64 @@ export function computeTruth(
     }
   }
 
-  const outcomesByPerson = groupBy(outcomes, (o) => o.row.person_id);
+  const outcomesByPerson = groupBy(distinct.outcomes, (o) => o.row.person_id);
   for (const list of outcomesByPerson.values()) {
     list.sort((a, b) => a.at - b.at);
   }
+  const consentByKey = groupBy(
+    distinct.consentEvents,
+    (c) => `${c.row.person_id}\u0000${c.row.purpose}`,
+  );
+  for (const list of consentByKey.values()) {
+    list.sort(compareConsent);
+  }
 
-  // Regret outcomes by the order they undo.
-  const regretTimesByOrder = new Map<string, number[]>();
+  const sentByPerson = new Map<string, Firing[]>();
+  const sentByPersonTrigger = new Map<string, Firing[]>();
+  for (const firing of distinct.firings) {
+    if (firing.sent) {
+      pushTo(sentByPerson, firing.row.person_id, firing);
+      pushTo(sentByPersonTrigger, personTriggerKey(firing), firing);
+    }
+  }
+
+  return {
+    ...distinct,
+    settings,
+    triggers,
+    signalTime: referencedSignalTimes(distinct),
+    firstDelivery,
+    firstOpen,
+    outcomesByPerson,
+    regretTimesByOrder: regretTimesByOrder(distinct.outcomes),
+    consentByKey,
+    sentByPerson,
+    sentByPersonTrigger,
+  };
+}
+
+/** Times of the signals that sent firings reference without carrying signal_at. */
+function referencedSignalTimes(distinct: DistinctRows): Map<string, number> {
+  const signalTime = new Map<string, number>();
+  for (const firing of distinct.firings) {
+    if (
+      firing.sent &&
+      firing.row.signal_at === undefined &&
+      firing.row.signal_event_id !== undefined
+    ) {
+      signalTime.set(firing.row.signal_event_id, Number.NaN);
+    }
+  }
+  for (const signal of distinct.signals) {
+    if (signalTime.has(signal.event_id)) {
+      signalTime.set(signal.event_id, time(signal.occurred_at));
+    }
+  }
+  return signalTime;
+}
+
+function regretTimesByOrder(outcomes: readonly Outcome[]): Map<string, number[]> {
+  const byOrder = new Map<string, number[]>();
   for (const outcome of outcomes) {
     if (!REGRET_TYPES.includes(outcome.row.type)) {
       continue;
@@ -312,315 +429,385 @@ export function computeTruth(
       orders.add(outcome.row.order_id);
     }
     for (const order of orders) {
-      pushTo(regretTimesByOrder, order, outcome.at);
+      pushTo(byOrder, order, outcome.at);
     }
   }
+  return byOrder;
+}
 
-  const consentByKey = groupBy(consentEvents, (c) => `${c.row.person_id}\u0000${c.row.purpose}`);
-  for (const list of consentByKey.values()) {
-    list.sort(compareConsent);
+function personTriggerKey(firing: Firing): string {
+  return `${firing.row.person_id}\u0000${firing.row.trigger_id}`;
+}
+
+function isCapBreach(index: TruthIndex, firing: Firing): boolean {
+  const cap = index.triggers.get(firing.row.trigger_id)?.frequency_cap;
+  if (cap === undefined) {
+    return false;
   }
-
-  // Sent treatment firings per person (all triggers) and per person×trigger, for lookbacks.
-  const sentByPerson = new Map<string, Firing[]>();
-  const sentByPersonTrigger = new Map<string, Firing[]>();
-  for (const firing of firings) {
-    if (firing.sent) {
-      pushTo(sentByPerson, firing.row.person_id, firing);
-      pushTo(sentByPersonTrigger, `${firing.row.person_id}\u0000${firing.row.trigger_id}`, firing);
+  const t = firing.decidedAt;
+  let earlier = 0;
+  for (const other of index.sentByPersonTrigger.get(personTriggerKey(firing)) ?? []) {
+    if (other !== firing && other.decidedAt > t - cap.per_ms && other.decidedAt < t) {
+      earlier++;
     }
   }
+  return earlier >= cap.max;
+}
 
-  const isCapBreach = (firing: Firing): boolean => {
-    const cap = triggers.get(firing.row.trigger_id)?.frequency_cap;
-    if (cap === undefined) {
-      return false;
+function consentStateAt(
+  index: TruthIndex,
+  personId: string,
+  purpose: string,
+  t: number,
+): ConsentEvent | undefined {
+  let latest: ConsentEvent | undefined;
+  for (const event of index.consentByKey.get(`${personId}\u0000${purpose}`) ?? []) {
+    if (event.at <= t) {
+      latest = event;
     }
-    const t = firing.decidedAt;
-    let earlier = 0;
-    const key = `${firing.row.person_id}\u0000${firing.row.trigger_id}`;
-    for (const other of sentByPersonTrigger.get(key) ?? []) {
-      if (other !== firing && other.decidedAt > t - cap.per_ms && other.decidedAt < t) {
-        earlier++;
+  }
+  return latest;
+}
+
+/** The definition-derived settings of one trigger, with the defaults filled in. */
+interface TriggerSettings {
+  trigger: TriggerRow | undefined;
+  windowMs: number;
+  conversionWindowMs: number;
+  successTypes: string[];
+  lookbackMs: number;
+  isSuccess: (o: Outcome) => boolean;
+}
+
+function triggerSettings(index: TruthIndex, triggerId: string): TriggerSettings {
+  const trigger = index.triggers.get(triggerId);
+  const successTypes = trigger?.success_types ?? [];
+  return {
+    trigger,
+    windowMs: trigger?.window_ms ?? Number.POSITIVE_INFINITY,
+    conversionWindowMs: trigger?.conversion_window_ms ?? index.settings.defaultConversionWindowMs,
+    successTypes,
+    lookbackMs: trigger?.suppression?.converted_lookback_ms ?? index.settings.defaultLookbackMs,
+    isSuccess: (o) => successTypes.includes(o.row.type),
+  };
+}
+
+function triggerTruth(
+  index: TruthIndex,
+  triggerId: string,
+  triggerFirings: readonly Firing[],
+): TriggerTruth {
+  const settings = triggerSettings(index, triggerId);
+  const { trigger } = settings;
+  const purpose = trigger?.consent_purpose ?? null;
+  return {
+    triggerId,
+    name: trigger?.name ?? triggerId,
+    channel: trigger?.channel ?? triggerFirings[0]?.row.channel ?? '',
+    status: trigger?.status ?? null,
+    windowMs: settings.windowMs,
+    conversionWindowMs: settings.conversionWindowMs,
+    successTypes: [...settings.successTypes],
+    holdoutPct: trigger?.holdout_pct ?? null,
+    missingDefinitions: trigger === undefined ? [...DEFINITION_NAMES] : missingDefinitions(trigger),
+    firings: triggerFirings.length,
+    lift: liftTruth(index, settings, triggerFirings),
+    latency: latencyTruth(index, settings, triggerFirings),
+    suppression: suppressionTruth(index, settings, triggerFirings),
+    consent: {
+      purpose,
+      ...(purpose === null
+        ? { sentFirings: 0, nonCompliant: 0 }
+        : consentCompliance(index, triggerFirings, purpose)),
+    },
+  };
+}
+
+/** What one assigned person did in the conversion window after their first firing. */
+interface PersonOutcome {
+  converted: boolean;
+  revenue: number;
+  overwhelmed: boolean;
+  regretted: boolean;
+  /** The person's counted success orders, each with its earliest time. */
+  orders: Map<string, number>;
+}
+
+function personOutcome(index: TruthIndex, settings: TriggerSettings, first: Firing): PersonOutcome {
+  const t0 = first.decidedAt;
+  const result: PersonOutcome = {
+    converted: false,
+    revenue: 0,
+    overwhelmed: false,
+    regretted: false,
+    orders: new Map(),
+  };
+  for (const outcome of index.outcomesByPerson.get(first.row.person_id) ?? []) {
+    if (!(outcome.at > t0 && outcome.at <= t0 + settings.conversionWindowMs)) {
+      continue;
+    }
+    if (settings.isSuccess(outcome)) {
+      result.converted = true;
+      result.revenue += outcome.row.value ?? 0;
+      if (outcome.row.order_id !== undefined) {
+        keepMin(result.orders, outcome.row.order_id, outcome.at);
       }
     }
-    return earlier >= cap.max;
-  };
-
-  const consentStateAt = (
-    personId: string,
-    purpose: string,
-    t: number,
-  ): ConsentEvent | undefined => {
-    let latest: ConsentEvent | undefined;
-    for (const event of consentByKey.get(`${personId}\u0000${purpose}`) ?? []) {
-      if (event.at <= t) {
-        latest = event;
-      }
+    if (OVERWHELM_TYPES.includes(outcome.row.type)) {
+      result.overwhelmed = true;
     }
-    return latest;
+    if (REGRET_TYPES.includes(outcome.row.type)) {
+      result.regretted = true;
+    }
+  }
+  return result;
+}
+
+function addPerson(target: ArmTruth, person: PersonOutcome): void {
+  target.persons++;
+  target.converters += person.converted ? 1 : 0;
+  target.revenue += person.revenue;
+  target.revenueSumOfSquares += person.revenue * person.revenue;
+  target.overwhelmedPersons += person.overwhelmed ? 1 : 0;
+  target.regretPersons += person.regretted ? 1 : 0;
+}
+
+/** Lift: assignment = first firing per person; contaminated persons set aside. */
+function liftTruth(
+  index: TruthIndex,
+  settings: TriggerSettings,
+  triggerFirings: readonly Firing[],
+): LiftTruth {
+  const lift: LiftTruth = {
+    treatment: emptyArm(),
+    control: emptyArm(),
+    contaminatedPersons: 0,
+    variants: {},
+    srm: {
+      expectedHoldoutShare: settings.trigger?.holdout_pct ?? null,
+      observedHoldoutShare: null,
+      chiSquare: null,
+    },
   };
+  const ordersByArm = { treatment: new Map<string, number>(), control: new Map<string, number>() };
+  const ordersByVariant = new Map<string, Map<string, number>>();
+  const variantArm = (variant: string): ArmTruth => (lift.variants[variant] ??= emptyArm());
 
-  // 3. Per trigger.
-  const firingsByTrigger = groupBy(
-    firings.filter((f) => inPeriod(f.decidedAt)),
-    (f) => f.row.trigger_id,
-  );
-  const consentTruth: ConsentTruth = {
-    nonCompliantActivations: 0,
-    byTrigger: [],
-    syncLagsMs: [],
-    recordLagsMsBySource: {},
-  };
-  const triggerTruths: Record<string, TriggerTruth> = {};
-  const triggerIds = [...new Set([...triggers.keys(), ...firingsByTrigger.keys()])].sort();
-
-  for (const triggerId of triggerIds) {
-    const trigger = triggers.get(triggerId);
-    const windowMs = trigger?.window_ms ?? Number.POSITIVE_INFINITY;
-    const conversionWindowMs = trigger?.conversion_window_ms ?? defaultConversionWindowMs;
-    const successTypes = trigger?.success_types ?? [];
-    const lookbackMs = trigger?.suppression?.converted_lookback_ms ?? defaultLookbackMs;
-    const triggerFirings = firingsByTrigger.get(triggerId) ?? [];
-    const isSuccess = (o: Outcome): boolean => successTypes.includes(o.row.type);
-
-    // Lift: assignment = first firing per person; contaminated persons set aside.
-    const lift: LiftTruth = {
-      treatment: emptyArm(),
-      control: emptyArm(),
-      contaminatedPersons: 0,
-      variants: {},
-      srm: {
-        expectedHoldoutShare: trigger?.holdout_pct ?? null,
-        observedHoldoutShare: null,
-        chiSquare: null,
-      },
-    };
-    const ordersByArm = {
-      treatment: new Map<string, number>(),
-      control: new Map<string, number>(),
-    };
-    const ordersByVariant = new Map<string, Map<string, number>>();
-    const variantArm = (variant: string): ArmTruth => (lift.variants[variant] ??= emptyArm());
-
-    for (const personFirings of groupBy(triggerFirings, (f) => f.row.person_id).values()) {
-      personFirings.sort(
-        (a, b) => a.decidedAt - b.decidedAt || compareText(a.row.firing_id, b.row.firing_id),
-      );
-      const first = personFirings[0];
-      const arm = lift[first.armClass];
-      const variant = first.armClass === 'treatment' ? first.row.variant : undefined;
-      if (personFirings.some((f) => f.armClass !== first.armClass)) {
-        lift.contaminatedPersons++;
-        arm.contaminatedPersons++;
-        if (variant !== undefined) {
-          variantArm(variant).contaminatedPersons++;
-        }
-        continue;
-      }
-
-      const t0 = first.decidedAt;
-      let converted = false;
-      let revenue = 0;
-      let overwhelmed = false;
-      let regretted = false;
-      const personOrders = new Map<string, number>();
-      for (const outcome of outcomesByPerson.get(first.row.person_id) ?? []) {
-        if (!(outcome.at > t0 && outcome.at <= t0 + conversionWindowMs)) {
-          continue;
-        }
-        if (isSuccess(outcome)) {
-          converted = true;
-          revenue += outcome.row.value ?? 0;
-          if (outcome.row.order_id !== undefined) {
-            keepMin(personOrders, outcome.row.order_id, outcome.at);
-          }
-        }
-        if (OVERWHELM_TYPES.includes(outcome.row.type)) {
-          overwhelmed = true;
-        }
-        if (REGRET_TYPES.includes(outcome.row.type)) {
-          regretted = true;
-        }
-      }
-
-      const targets = variant === undefined ? [arm] : [arm, variantArm(variant)];
-      for (const target of targets) {
-        target.persons++;
-        target.converters += converted ? 1 : 0;
-        target.revenue += revenue;
-        target.revenueSumOfSquares += revenue * revenue;
-        target.overwhelmedPersons += overwhelmed ? 1 : 0;
-        target.regretPersons += regretted ? 1 : 0;
-      }
-      let variantOrders: Map<string, number> | undefined;
+  for (const personFirings of groupBy(triggerFirings, (f) => f.row.person_id).values()) {
+    personFirings.sort(
+      (a, b) => a.decidedAt - b.decidedAt || compareText(a.row.firing_id, b.row.firing_id),
+    );
+    const first = personFirings[0];
+    const arm = lift[first.armClass];
+    const variant = first.armClass === 'treatment' ? first.row.variant : undefined;
+    if (personFirings.some((f) => f.armClass !== first.armClass)) {
+      lift.contaminatedPersons++;
+      arm.contaminatedPersons++;
       if (variant !== undefined) {
-        variantOrders = ordersByVariant.get(variant) ?? new Map<string, number>();
-        ordersByVariant.set(variant, variantOrders);
+        variantArm(variant).contaminatedPersons++;
       }
-      for (const [order, at] of personOrders) {
-        keepMin(ordersByArm[first.armClass], order, at);
-        if (variantOrders !== undefined) {
-          keepMin(variantOrders, order, at);
-        }
-      }
+      continue;
     }
 
-    const countOrders = (target: ArmTruth, orders: Map<string, number>): void => {
-      target.convertingOrders = orders.size;
-      for (const [order, at] of orders) {
-        const refunded = (regretTimesByOrder.get(order) ?? []).some(
-          (regretAt) => regretAt > at && regretAt <= at + refundWindowMs,
-        );
-        target.refundedOrders += refunded ? 1 : 0;
-      }
-    };
-    countOrders(lift.treatment, ordersByArm.treatment);
-    countOrders(lift.control, ordersByArm.control);
-    for (const [variant, orders] of ordersByVariant) {
-      countOrders(variantArm(variant), orders);
+    const person = personOutcome(index, settings, first);
+    addPerson(arm, person);
+    let variantOrders: Map<string, number> | undefined;
+    if (variant !== undefined) {
+      addPerson(variantArm(variant), person);
+      variantOrders = ordersByVariant.get(variant) ?? new Map<string, number>();
+      ordersByVariant.set(variant, variantOrders);
     }
-
-    const assigned = lift.treatment.persons + lift.control.persons;
-    if (assigned > 0) {
-      lift.srm.observedHoldoutShare = lift.control.persons / assigned;
-      const h = lift.srm.expectedHoldoutShare;
-      if (h !== null && h > 0 && h < 1) {
-        const expectedControl = assigned * h;
-        const expectedTreatment = assigned * (1 - h);
-        lift.srm.chiSquare =
-          (lift.control.persons - expectedControl) ** 2 / expectedControl +
-          (lift.treatment.persons - expectedTreatment) ** 2 / expectedTreatment;
+    for (const [order, at] of person.orders) {
+      keepMin(ordersByArm[first.armClass], order, at);
+      if (variantOrders !== undefined) {
+        keepMin(variantOrders, order, at);
       }
     }
-
-    // Latency, suppression and consent over the sent treatment firings.
-    const latency: LatencyTruth = {
-      sentTreatmentFirings: 0,
-      withoutSignalTime: 0,
-      measured: 0,
-      expired: 0,
-      withinWindowRate: null,
-      endToEndMs: [],
-      signalToDecisionMs: [],
-      decisionToDeliveryMs: [],
-    };
-    const suppression: SuppressionTruth = {
-      sentFirings: 0,
-      convertedThenTargeted: 0,
-      convertedInFlight: 0,
-      capBreaches: 0,
-    };
-    const purpose = trigger?.consent_purpose ?? null;
-    const consent = { purpose, sentFirings: 0, nonCompliant: 0 };
-
-    for (const firing of triggerFirings) {
-      if (!firing.sent) {
-        continue;
-      }
-      const { row } = firing;
-      const decidedAt = firing.decidedAt;
-      latency.sentTreatmentFirings++;
-      suppression.sentFirings++;
-
-      let signalAt: number | undefined;
-      if (row.signal_at !== undefined) {
-        signalAt = time(row.signal_at);
-      } else if (row.signal_event_id !== undefined) {
-        signalAt = signalTime.get(row.signal_event_id);
-      }
-      const deliveredAt = firstDelivery.get(row.firing_id);
-      if (deliveredAt !== undefined) {
-        latency.decisionToDeliveryMs.push(deliveredAt - decidedAt);
-      }
-      if (signalAt === undefined || Number.isNaN(signalAt)) {
-        latency.withoutSignalTime++;
-      } else {
-        const endToEnd = (deliveredAt ?? decidedAt) - signalAt;
-        latency.measured++;
-        latency.endToEndMs.push(endToEnd);
-        latency.signalToDecisionMs.push(decidedAt - signalAt);
-        if (endToEnd > windowMs) {
-          latency.expired++;
-        }
-      }
-
-      const personOutcomes = outcomesByPerson.get(row.person_id) ?? [];
-      if (
-        personOutcomes.some(
-          (o) => isSuccess(o) && o.at >= decidedAt - lookbackMs && o.at < decidedAt,
-        )
-      ) {
-        suppression.convertedThenTargeted++;
-      }
-      const openedAt = firstOpen.get(row.firing_id);
-      if (row.dispatched_at !== undefined && openedAt !== undefined) {
-        const dispatchedAt = time(row.dispatched_at);
-        if (personOutcomes.some((o) => isSuccess(o) && o.at > dispatchedAt && o.at < openedAt)) {
-          suppression.convertedInFlight++;
-        }
-      }
-      if (isCapBreach(firing)) {
-        suppression.capBreaches++;
-      }
-
-      if (purpose !== null) {
-        consent.sentFirings++;
-        const state = consentStateAt(row.person_id, purpose, decidedAt);
-        if (state?.row.granted !== true) {
-          consent.nonCompliant++;
-          if (state !== undefined) {
-            consentTruth.syncLagsMs.push(decidedAt - state.at);
-          }
-        }
-      }
-    }
-    latency.withinWindowRate =
-      latency.measured > 0 ? (latency.measured - latency.expired) / latency.measured : null;
-    latency.endToEndMs.sort(ascending);
-    latency.signalToDecisionMs.sort(ascending);
-    latency.decisionToDeliveryMs.sort(ascending);
-
-    if (purpose !== null) {
-      consentTruth.byTrigger.push({
-        triggerId,
-        purpose,
-        sentFirings: consent.sentFirings,
-        nonCompliant: consent.nonCompliant,
-      });
-      consentTruth.nonCompliantActivations += consent.nonCompliant;
-    }
-
-    triggerTruths[triggerId] = {
-      triggerId,
-      name: trigger?.name ?? triggerId,
-      channel: trigger?.channel ?? triggerFirings[0]?.row.channel ?? '',
-      status: trigger?.status ?? null,
-      windowMs,
-      conversionWindowMs,
-      successTypes: [...successTypes],
-      holdoutPct: trigger?.holdout_pct ?? null,
-      missingDefinitions:
-        trigger === undefined ? [...DEFINITION_NAMES] : missingDefinitions(trigger),
-      firings: triggerFirings.length,
-      lift,
-      latency,
-      suppression,
-      consent,
-    };
   }
-  consentTruth.syncLagsMs.sort(ascending);
+
+  countOrders(index, lift.treatment, ordersByArm.treatment);
+  countOrders(index, lift.control, ordersByArm.control);
+  for (const [variant, orders] of ordersByVariant) {
+    countOrders(index, variantArm(variant), orders);
+  }
+  lift.srm = sampleRatio(lift);
+  return lift;
+}
+
+function countOrders(index: TruthIndex, target: ArmTruth, orders: Map<string, number>): void {
+  target.convertingOrders = orders.size;
+  for (const [order, at] of orders) {
+    const refunded = (index.regretTimesByOrder.get(order) ?? []).some(
+      (regretAt) => regretAt > at && regretAt <= at + index.settings.refundWindowMs,
+    );
+    target.refundedOrders += refunded ? 1 : 0;
+  }
+}
+
+function sampleRatio(lift: LiftTruth): LiftTruth['srm'] {
+  const srm = { ...lift.srm };
+  const assigned = lift.treatment.persons + lift.control.persons;
+  if (assigned > 0) {
+    srm.observedHoldoutShare = lift.control.persons / assigned;
+    const h = srm.expectedHoldoutShare;
+    if (h !== null && h > 0 && h < 1) {
+      const expectedControl = assigned * h;
+      const expectedTreatment = assigned * (1 - h);
+      srm.chiSquare =
+        (lift.control.persons - expectedControl) ** 2 / expectedControl +
+        (lift.treatment.persons - expectedTreatment) ** 2 / expectedTreatment;
+    }
+  }
+  return srm;
+}
+
+/** Latency over the trigger's sent treatment firings. */
+function latencyTruth(
+  index: TruthIndex,
+  settings: TriggerSettings,
+  triggerFirings: readonly Firing[],
+): LatencyTruth {
+  const latency: LatencyTruth = {
+    sentTreatmentFirings: 0,
+    withoutSignalTime: 0,
+    measured: 0,
+    expired: 0,
+    withinWindowRate: null,
+    endToEndMs: [],
+    signalToDecisionMs: [],
+    decisionToDeliveryMs: [],
+  };
+  for (const firing of triggerFirings) {
+    if (!firing.sent) {
+      continue;
+    }
+    const { row, decidedAt } = firing;
+    latency.sentTreatmentFirings++;
+    let signalAt: number | undefined;
+    if (row.signal_at !== undefined) {
+      signalAt = time(row.signal_at);
+    } else if (row.signal_event_id !== undefined) {
+      signalAt = index.signalTime.get(row.signal_event_id);
+    }
+    const deliveredAt = index.firstDelivery.get(row.firing_id);
+    if (deliveredAt !== undefined) {
+      latency.decisionToDeliveryMs.push(deliveredAt - decidedAt);
+    }
+    if (signalAt === undefined || Number.isNaN(signalAt)) {
+      latency.withoutSignalTime++;
+    } else {
+      const endToEnd = (deliveredAt ?? decidedAt) - signalAt;
+      latency.measured++;
+      latency.endToEndMs.push(endToEnd);
+      latency.signalToDecisionMs.push(decidedAt - signalAt);
+      if (endToEnd > settings.windowMs) {
+        latency.expired++;
+      }
+    }
+  }
+  latency.withinWindowRate =
+    latency.measured > 0 ? (latency.measured - latency.expired) / latency.measured : null;
+  latency.endToEndMs.sort(ascending);
+  latency.signalToDecisionMs.sort(ascending);
+  latency.decisionToDeliveryMs.sort(ascending);
+  return latency;
+}
+
+/** Suppression failures over the trigger's sent treatment firings. */
+function suppressionTruth(
+  index: TruthIndex,
+  settings: TriggerSettings,
+  triggerFirings: readonly Firing[],
+): SuppressionTruth {
+  const suppression: SuppressionTruth = {
+    sentFirings: 0,
+    convertedThenTargeted: 0,
+    convertedInFlight: 0,
+    capBreaches: 0,
+  };
+  const { isSuccess, lookbackMs } = settings;
+  for (const firing of triggerFirings) {
+    if (!firing.sent) {
+      continue;
+    }
+    const { row, decidedAt } = firing;
+    suppression.sentFirings++;
+    const personOutcomes = index.outcomesByPerson.get(row.person_id) ?? [];
+    if (
+      personOutcomes.some((o) => isSuccess(o) && o.at >= decidedAt - lookbackMs && o.at < decidedAt)
+    ) {
+      suppression.convertedThenTargeted++;
+    }
+    const openedAt = index.firstOpen.get(row.firing_id);
+    if (row.dispatched_at !== undefined && openedAt !== undefined) {
+      const dispatchedAt = time(row.dispatched_at);
+      if (personOutcomes.some((o) => isSuccess(o) && o.at > dispatchedAt && o.at < openedAt)) {
+        suppression.convertedInFlight++;
+      }
+    }
+    if (isCapBreach(index, firing)) {
+      suppression.capBreaches++;
+    }
+  }
+  return suppression;
+}
+
+/** The consent state in force at each sent firing of a trigger that declares a purpose. */
+function consentStates(
+  index: TruthIndex,
+  triggerFirings: readonly Firing[],
+  purpose: string,
+): { firing: Firing; state: ConsentEvent | undefined }[] {
+  return triggerFirings
+    .filter((firing) => firing.sent)
+    .map((firing) => ({
+      firing,
+      state: consentStateAt(index, firing.row.person_id, purpose, firing.decidedAt),
+    }));
+}
+
+function consentCompliance(
+  index: TruthIndex,
+  triggerFirings: readonly Firing[],
+  purpose: string,
+): { sentFirings: number; nonCompliant: number } {
+  const states = consentStates(index, triggerFirings, purpose);
+  return {
+    sentFirings: states.length,
+    nonCompliant: states.filter(({ state }) => state?.row.granted !== true).length,
+  };
+}
+
+/** decided_at − occurred_at of the revocation in force at each non-compliant activation. */
+function consentSyncLags(
+  index: TruthIndex,
+  triggerFirings: readonly Firing[],
+  purpose: string,
+): number[] {
+  const lags: number[] = [];
+  for (const { firing, state } of consentStates(index, triggerFirings, purpose)) {
+    if (state !== undefined && state.row.granted !== true) {
+      lags.push(firing.decidedAt - state.at);
+    }
+  }
+  return lags;
+}
+
+function recordLagsBySource(consentEvents: readonly ConsentEvent[]): Record<string, number[]> {
+  const bySource: Record<string, number[]> = {};
   for (const event of consentEvents) {
     if (event.row.recorded_at !== undefined) {
-      const lags = (consentTruth.recordLagsMsBySource[event.row.source ?? ''] ??= []);
-      lags.push(time(event.row.recorded_at) - event.at);
+      (bySource[event.row.source ?? ''] ??= []).push(time(event.row.recorded_at) - event.at);
     }
   }
-  for (const lags of Object.values(consentTruth.recordLagsMsBySource)) {
+  for (const lags of Object.values(bySource)) {
     lags.sort(ascending);
   }
+  return bySource;
+}
 
-  // 4. Message pressure and dose-response over every sent treatment firing in the period.
+/** Message pressure and dose-response over every sent treatment firing in the period. */
+function pressureTruth(index: TruthIndex): PressureTruth {
   const pressure: PressureTruth = {
     firings: 0,
     aboveCap: 0,
@@ -630,30 +817,18 @@ export function computeTruth(
     doseResponse: [],
   };
   const buckets = PRESSURE_BUCKETS.map((bucket) => ({ bucket, firings: 0, overwhelmed: 0 }));
-  for (const [personId, sent] of sentByPerson) {
+  for (const [personId, sent] of index.sentByPerson) {
     for (const firing of sent) {
       const t = firing.decidedAt;
-      if (!inPeriod(t)) {
+      if (!index.settings.inPeriod(t)) {
         continue;
       }
-      let last24h = 1;
-      let last7d = 1;
-      for (const other of sent) {
-        if (other.decidedAt >= t) {
-          continue;
-        }
-        if (other.decidedAt >= t - DAY) {
-          last24h++;
-        }
-        if (other.decidedAt >= t - 7 * DAY) {
-          last7d++;
-        }
-      }
+      const { last24h, last7d } = pressureAt(sent, t);
       pressure.firings++;
       pressure.last24h.push(last24h);
       pressure.last7d.push(last7d);
       pressure.byFiring.set(firing.row.firing_id, { last24h, last7d });
-      if (isCapBreach(firing)) {
+      if (isCapBreach(index, firing)) {
         pressure.aboveCap++;
       }
       const bucket = buckets[last7d === 1 ? 0 : last7d <= 3 ? 1 : last7d <= 6 ? 2 : 3] as {
@@ -661,8 +836,11 @@ export function computeTruth(
         overwhelmed: number;
       };
       bucket.firings++;
-      const overwhelmed = (outcomesByPerson.get(personId) ?? []).some(
-        (o) => OVERWHELM_TYPES.includes(o.row.type) && o.at > t && o.at <= t + doseWindowMs,
+      const overwhelmed = (index.outcomesByPerson.get(personId) ?? []).some(
+        (o) =>
+          OVERWHELM_TYPES.includes(o.row.type) &&
+          o.at > t &&
+          o.at <= t + index.settings.doseWindowMs,
       );
       bucket.overwhelmed += overwhelmed ? 1 : 0;
     }
@@ -673,15 +851,25 @@ export function computeTruth(
     ...b,
     overwhelmRate: b.firings > 0 ? b.overwhelmed / b.firings : null,
   }));
+  return pressure;
+}
 
-  return {
-    period: { from: new Date(from), to: new Date(to) },
-    triggers: triggerTruths,
-    pressure,
-    consent: consentTruth,
-    dedup,
-    planted: options.planted,
-  };
+/** 1 (the firing itself) + the person's sent firings strictly before t within 24 h and 7 days. */
+function pressureAt(sent: readonly Firing[], t: number): { last24h: number; last7d: number } {
+  let last24h = 1;
+  let last7d = 1;
+  for (const other of sent) {
+    if (other.decidedAt >= t) {
+      continue;
+    }
+    if (other.decidedAt >= t - DAY) {
+      last24h++;
+    }
+    if (other.decidedAt >= t - 7 * DAY) {
+      last7d++;
+    }
+  }
+  return { last24h, last7d };
 }
 
 /** A firing with its decision time parsed once. */

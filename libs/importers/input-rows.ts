@@ -18,11 +18,11 @@ export const IMPORT_STREAMS = [
 export type ImportStream = (typeof IMPORT_STREAMS)[number];
 
 /** A row of the `outcomes` stream, its money decimal text, e.g. `"29.99"`. */
-export interface ImportedOutcomeRow extends OutcomeRow {
+export interface ImportedOutcomeRow extends Omit<OutcomeRow, 'value'> {
   value?: string;
 }
 
 /** The row type of each stream as an importer sends it. */
-export interface ImportRows extends InputRows {
+export interface ImportRows extends Omit<InputRows, 'outcomes'> {
   outcomes: ImportedOutcomeRow;
 }

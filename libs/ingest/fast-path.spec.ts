@@ -65,6 +65,12 @@ describe('the validation fast path', () => {
       fc.boolean(),
       fc.constant({ a: 1 }),
       fc.constant([1]),
+      // firing properties: scalars only; a nested, array or null value is zod's to refuse
+      fc.constant({ tier: 'gold', n: -1.5, vip: true }),
+      fc.constant({ tier: { level: 1 } }),
+      fc.constant({ tags: ['a'] }),
+      fc.constant({ tier: null }),
+      fc.constant({ ü: 'ß' }),
     );
     fc.assert(
       fc.property(
@@ -98,6 +104,36 @@ describe('the validation fast path', () => {
       { numRuns: 3000 },
     );
   });
+});
+
+describe('the fast path on firing properties', () => {
+  const firing = {
+    firing_id: 'f1',
+    trigger_id: 't',
+    person_id: 'p',
+    decided_at: '2026-10-02T10:00:00.000Z',
+    arm: 'treatment',
+  };
+
+  it.each([
+    [{ tier: 'gold', country: 'DE', orders: 3, ratio: 0.25, vip: false }],
+    [{}],
+    [null],
+    [{ 'non ascii ü': 'still a string' }],
+  ])('builds what zod builds for %j', (properties) => {
+    const row = { ...firing, properties };
+    expect(viaFast('firings', row)).toBeDefined();
+    expect(viaFast('firings', row)).toEqual(viaZod('firings', row));
+  });
+
+  it.each([[{ a: { b: 1 } }], [{ a: [1] }], [{ a: null }], [[1]], ['tier=gold']])(
+    'leaves %j to zod, which refuses it',
+    (properties) => {
+      const row = { ...firing, properties };
+      expect(viaFast('firings', row)).toBeUndefined();
+      expect(viaZod('firings', row)).toBeUndefined();
+    },
+  );
 });
 
 describe('storageTime', () => {

@@ -5,18 +5,20 @@
 // a bad value) makes them answer `undefined`, and the row goes through zod, which finds the first
 // failing field and words the message. So the fast path decides no outcome of its own: it only
 // recognizes rows zod would accept unchanged, and validate-row.spec.ts checks that on every case.
-import type { z } from 'zod';
+// Both are derived from the stream declarations (streams/); a value type the fast path does not
+// know (those of trigger definitions) always sends the row to zod.
 import {
   decimalText,
+  isAttributeValue,
   isPlainObject,
   MAX_ID_CHARS,
   objectText,
   PROPERTIES_CHARS_FACTOR,
 } from './fields.js';
-import { ARMS, EXPOSURE_TYPES, SIGNAL_KINDS, type StreamSchemas } from './schemas.js';
+import { STREAM_DECLARATIONS, type FieldDeclaration } from './streams/index.js';
+import type { ParsedRow } from './streams/row-types.js';
 import { parseTimestamp } from './timestamps.js';
 
-type Data<S extends keyof StreamSchemas> = z.output<StreamSchemas[S]>;
 type Row = Record<string, unknown>;
 
 // Printable ASCII has no NUL, no surrogate, no control or format character, and one UTF-16 unit
@@ -26,24 +28,22 @@ const UINT32_MAX = 4_294_967_295;
 
 /** Marks a value the fast path cannot vouch for. */
 const NO = Symbol('fallback');
-type Maybe<T> = T | typeof NO;
 
-function text(value: unknown, maxChars: number): Maybe<string> {
+/** The parsed value of a present, non-null field, or NO. */
+type Check = (value: unknown, maxChars: number) => unknown;
+
+function text(value: unknown, maxChars: number): unknown {
   return typeof value === 'string' && value.length <= maxChars && PRINTABLE_ASCII.test(value)
     ? value
     : NO;
 }
 
-function requiredText(value: unknown, maxChars: number): Maybe<string> {
+function nonBlank(value: unknown, maxChars: number): unknown {
   const s = text(value, maxChars);
-  return s === NO || s.trim() === '' ? NO : s;
+  return s === NO || (s as string).trim() === '' ? NO : s;
 }
 
-function optionalText(value: unknown, maxChars: number): Maybe<string | null | undefined> {
-  return value === undefined || value === null ? value : text(value, maxChars);
-}
-
-function time(value: unknown): Maybe<number> {
+function time(value: unknown): unknown {
   if (typeof value !== 'number' && typeof value !== 'string') {
     return NO;
   }
@@ -51,144 +51,117 @@ function time(value: unknown): Maybe<number> {
   return parsed.ok ? parsed.ms : NO;
 }
 
-function optionalTime(value: unknown): Maybe<number | null | undefined> {
-  return value === undefined || value === null ? value : time(value);
+function member(values: readonly string[]): Check {
+  return (value) => (typeof value === 'string' && values.includes(value) ? value : NO);
 }
 
-function member<T extends string>(value: unknown, values: readonly T[]): Maybe<T> {
-  return typeof value === 'string' && (values as readonly string[]).includes(value)
-    ? (value as T)
+function versionNumber(value: unknown): unknown {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= UINT32_MAX
+    ? value
     : NO;
 }
 
-function optionalBoolean(value: unknown): Maybe<boolean | null | undefined> {
-  return value === undefined || value === null || typeof value === 'boolean' ? value : NO;
+function money(value: unknown): unknown {
+  if (typeof value !== 'number' && typeof value !== 'string') {
+    return NO;
+  }
+  const result = decimalText(value);
+  return 'text' in result ? result.text : NO;
 }
 
-/** Copies `fields` into a data object, or gives up at the first one the fast path rejects. */
-function collect(fields: Row): Row | undefined {
-  for (const key in fields) {
-    if (fields[key] === NO) {
-      return undefined;
+function objectAsText(scalarsOnly: boolean): Check {
+  return (value, maxChars) => {
+    if (!isPlainObject(value)) {
+      return NO;
     }
-  }
-  return fields;
-}
-
-function signals(v: Row, maxChars: number): Data<'signals'> | undefined {
-  let properties: Maybe<string | null | undefined> = v.properties as null | undefined;
-  if (properties !== undefined && properties !== null) {
-    if (!isPlainObject(properties)) {
-      return undefined;
+    if (scalarsOnly && !Object.values(value).every(isAttributeValue)) {
+      return NO;
     }
-    const result = objectText(properties, PROPERTIES_CHARS_FACTOR * maxChars);
-    properties = 'text' in result ? result.text : NO;
+    const result = objectText(value, PROPERTIES_CHARS_FACTOR * maxChars);
+    return 'text' in result ? result.text : NO;
+  };
+}
+
+const never: Check = () => NO;
+
+/** The check of a present value of `field`. */
+function checkOf(field: FieldDeclaration): Check {
+  switch (field.type) {
+    case 'id':
+      return field.required ? (v) => nonBlank(v, MAX_ID_CHARS) : (v) => text(v, MAX_ID_CHARS);
+    case 'text':
+      return field.required ? nonBlank : text;
+    case 'time':
+      return time;
+    case 'enum':
+      return member(field.values!);
+    case 'boolean':
+      return (v) => (typeof v === 'boolean' ? v : NO);
+    case 'version':
+      return versionNumber;
+    case 'decimal':
+      return money;
+    case 'json':
+      return objectAsText(false);
+    case 'attributes':
+      return objectAsText(true);
+    case 'texts':
+    case 'duration':
+    case 'positiveDuration':
+    case 'count':
+    case 'fraction':
+    case 'textOrJson':
+    case 'object':
+      return never;
   }
-  return collect({
-    event_id: requiredText(v.event_id, MAX_ID_CHARS),
-    person_id: requiredText(v.person_id, MAX_ID_CHARS),
-    type: requiredText(v.type, maxChars),
-    occurred_at: time(v.occurred_at),
-    kind: v.kind === undefined || v.kind === null ? v.kind : member(v.kind, SIGNAL_KINDS),
-    source: optionalText(v.source, maxChars),
-    session_id: optionalText(v.session_id, MAX_ID_CHARS),
-    sent_at: optionalTime(v.sent_at),
-    properties,
-    computed_at: optionalTime(v.computed_at),
-  }) as Data<'signals'> | undefined;
 }
 
-function firings(v: Row, maxChars: number): Data<'firings'> | undefined {
-  const version = v.trigger_version;
-  const versionOk =
-    version === undefined ||
-    version === null ||
-    (typeof version === 'number' &&
-      Number.isInteger(version) &&
-      version >= 1 &&
-      version <= UINT32_MAX);
-  if (!versionOk) {
-    return undefined;
-  }
-  return collect({
-    firing_id: requiredText(v.firing_id, MAX_ID_CHARS),
-    trigger_id: requiredText(v.trigger_id, MAX_ID_CHARS),
-    person_id: requiredText(v.person_id, MAX_ID_CHARS),
-    decided_at: time(v.decided_at),
-    arm: member(v.arm, ARMS),
-    trigger_version: version,
-    signal_event_id: optionalText(v.signal_event_id, MAX_ID_CHARS),
-    signal_at: optionalTime(v.signal_at),
-    dispatched_at: optionalTime(v.dispatched_at),
-    channel: optionalText(v.channel, maxChars),
-    surface: optionalText(v.surface, maxChars),
-    variant: optionalText(v.variant, maxChars),
-    skip_reason: optionalText(v.skip_reason, maxChars),
-  }) as Data<'firings'> | undefined;
+interface FastField {
+  name: string;
+  required: boolean;
+  check: Check;
 }
 
-function exposures(v: Row, maxChars: number): Data<'exposures'> | undefined {
-  return collect({
-    firing_id: requiredText(v.firing_id, MAX_ID_CHARS),
-    type: member(v.type, EXPOSURE_TYPES),
-    occurred_at: time(v.occurred_at),
-    event_id: optionalText(v.event_id, MAX_ID_CHARS),
-    rendered_variant: optionalText(v.rendered_variant, maxChars),
-    machine: optionalBoolean(v.machine),
-  }) as Data<'exposures'> | undefined;
+function fastFields(fields: Readonly<Record<string, FieldDeclaration>>): FastField[] {
+  return Object.entries(fields).map(([name, field]) => ({
+    name,
+    required: field.required,
+    check: checkOf(field),
+  }));
 }
 
-function outcomes(v: Row, maxChars: number): Data<'outcomes'> | undefined {
-  let value: Maybe<string | null | undefined> = v.value as null | undefined;
-  if (value !== undefined && value !== null) {
-    if (typeof value !== 'number' && typeof value !== 'string') {
-      return undefined;
+/** The validator of one stream: its data, or undefined at the first field it cannot vouch for. */
+function fastValidator<S extends FastStream>(stream: S) {
+  const fields = fastFields(STREAM_DECLARATIONS[stream].fields);
+  return (v: Row, maxChars: number): ParsedRow<S> | undefined => {
+    const data: Row = {};
+    for (const { name, required, check } of fields) {
+      const value = v[name];
+      // Absent and null optional values are kept as sent, as zod's `nullish` keeps them.
+      const parsed =
+        !required && (value === undefined || value === null) ? value : check(value, maxChars);
+      if (parsed === NO) {
+        return undefined;
+      }
+      data[name] = parsed;
     }
-    const result = decimalText(value);
-    value = 'text' in result ? result.text : NO;
-  }
-  return collect({
-    outcome_id: requiredText(v.outcome_id, MAX_ID_CHARS),
-    person_id: requiredText(v.person_id, MAX_ID_CHARS),
-    type: requiredText(v.type, maxChars),
-    occurred_at: time(v.occurred_at),
-    value,
-    currency: optionalText(v.currency, maxChars),
-    order_id: optionalText(v.order_id, MAX_ID_CHARS),
-    refund_of_order_id: optionalText(v.refund_of_order_id, MAX_ID_CHARS),
-    channel: optionalText(v.channel, maxChars),
-    firing_id: optionalText(v.firing_id, MAX_ID_CHARS),
-  }) as Data<'outcomes'> | undefined;
+    return data as ParsedRow<S>;
+  };
 }
 
-function consent(v: Row, maxChars: number): Data<'consent'> | undefined {
-  if (typeof v.granted !== 'boolean') {
-    return undefined;
-  }
-  return collect({
-    person_id: requiredText(v.person_id, MAX_ID_CHARS),
-    purpose: requiredText(v.purpose, maxChars),
-    granted: v.granted,
-    occurred_at: time(v.occurred_at),
-    event_id: optionalText(v.event_id, MAX_ID_CHARS),
-    source: optionalText(v.source, maxChars),
-    recorded_at: optionalTime(v.recorded_at),
-  }) as Data<'consent'> | undefined;
-}
+/** The streams the fast path serves: every one but trigger definitions, a few rows a day. */
+type FastStream = Exclude<keyof typeof STREAM_DECLARATIONS, 'triggers'>;
 
 /**
  * The data zod would produce for a plain, valid row of the high-volume streams, or `undefined`
  * when the row needs zod (anything unusual, every invalid row, and trigger definitions).
  */
-export const fastPath = {
-  signals,
-  firings,
-  exposures,
-  outcomes,
-  consent,
-} satisfies {
-  [S in Exclude<keyof StreamSchemas, 'triggers'>]: (
-    v: Row,
-    maxChars: number,
-  ) => Data<S> | undefined;
+export const fastPath: {
+  [S in FastStream]: (v: Row, maxChars: number) => ParsedRow<S> | undefined;
+} = {
+  signals: fastValidator('signals'),
+  firings: fastValidator('firings'),
+  exposures: fastValidator('exposures'),
+  outcomes: fastValidator('outcomes'),
+  consent: fastValidator('consent'),
 };

@@ -81,9 +81,9 @@ export function requiredId() {
   return checked(baseString(), (s) => (s.trim() === '' ? 'must not be empty' : idProblem(s)));
 }
 
-/** An optional id; `''` and `null` mean absent (the column stores `''`). */
+/** An optional id (made nullish by its caller); `''` means absent (the column stores `''`). */
 export function optionalId() {
-  return checked(baseString(), (s) => (s === '' ? undefined : idProblem(s))).nullish();
+  return checked(baseString(), (s) => (s === '' ? undefined : idProblem(s)));
 }
 
 /** A required non-blank string of at most `maxChars` characters. */
@@ -93,9 +93,9 @@ export function requiredText(maxChars: number) {
   );
 }
 
-/** An optional string of at most `maxChars` characters; `null` means absent. */
+/** An optional string of at most `maxChars` characters (made nullish by its caller). */
 export function optionalText(maxChars: number) {
-  return checked(baseString(), (s) => textProblem(s, maxChars)).nullish();
+  return checked(baseString(), (s) => textProblem(s, maxChars));
 }
 
 /** An array of non-empty strings (`signal_types`, ...). */
@@ -261,6 +261,46 @@ export function jsonObject(maxChars: number) {
     });
 }
 
+/** A scalar a flat `attributes` object may hold. */
+export function isAttributeValue(value: unknown): value is string | number | boolean {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+}
+
+/** The message for an `attributes` value that is not a scalar. */
+export const EXPECTED_ATTRIBUTE = 'expected a string, a number or a boolean';
+
+/**
+ * A flat object whose values are strings, numbers or booleans (firing `properties`: the person's
+ * context at the decision), as its JSON text of at most `maxChars` characters. A nested object, an
+ * array or a null value is refused, naming its key: segments group people by these values, and a
+ * value that is not a scalar cannot name a segment.
+ */
+export function attributesObject(maxChars: number) {
+  return z
+    .custom<Record<string, unknown>>(isPlainObject, { error: expecting('expected a JSON object') })
+    .transform((value, ctx) => {
+      for (const key in value) {
+        const item = value[key];
+        if (!isAttributeValue(item)) {
+          const got =
+            item === null
+              ? ', got null'
+              : Array.isArray(item)
+                ? ', got an array'
+                : ', got an object';
+          ctx.addIssue({ code: 'custom', path: [key], message: `${EXPECTED_ATTRIBUTE}${got}` });
+          return z.NEVER;
+        }
+      }
+      const result = objectText(value, maxChars);
+      if ('problem' in result) {
+        ctx.addIssue({ code: 'custom', message: result.problem });
+        return z.NEVER;
+      }
+      return result.text;
+    });
+}
+
 /** A string, or an object stored as its JSON text (`audience` may be a name or a definition). */
 export function textOrJsonObject(maxChars: number) {
   return z
@@ -273,8 +313,7 @@ export function textOrJsonObject(maxChars: number) {
         return z.NEVER;
       }
       return result.text;
-    })
-    .nullish();
+    });
 }
 
 function textOrProblem(value: string, maxChars: number): { text: string } | { problem: string } {

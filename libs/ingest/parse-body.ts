@@ -213,6 +213,127 @@ export interface BodyOptions {
 }
 
 /**
+ * Strings of a text source as UTF-8 Buffers. Buffer.from would turn half of a surrogate pair split
+ * between two pieces into U+FFFD, so a trailing high surrogate is carried to the next piece.
+ */
+async function* asBuffers(source: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer> {
+  let pendingHighSurrogate = '';
+  for await (const piece of source) {
+    if (typeof piece !== 'string') {
+      yield piece;
+      continue;
+    }
+    let text = pendingHighSurrogate + piece;
+    pendingHighSurrogate = '';
+    const last = text.charCodeAt(text.length - 1);
+    if (last >= 0xd800 && last <= 0xdbff) {
+      pendingHighSurrogate = text.slice(-1);
+      text = text.slice(0, -1);
+    }
+    yield Buffer.from(text, 'utf8');
+  }
+  if (pendingHighSurrogate !== '') {
+    yield Buffer.from(pendingHighSurrogate, 'utf8');
+  }
+}
+
+/**
+ * Tells an NDJSON body from a JSON array by its first significant byte, then hands NDJSON chunks
+ * to the splitter as they come and holds an array's chunks until the body ends.
+ */
+class BodyReader {
+  mode: 'sniff' | 'lines' | 'array' = 'sniff';
+  private held: Buffer[] = [];
+  private bytesSeen = 0;
+
+  constructor(readonly splitter: LineSplitter) {}
+
+  /** Appends the lines `chunk` completes to `out`. */
+  accept(chunk: Buffer, out: ParsedLine[]): void {
+    if (this.mode === 'lines') {
+      this.splitter.push(chunk, out);
+      return;
+    }
+    this.held.push(chunk);
+    if (this.mode === 'array') {
+      return;
+    }
+    const first = firstSignificantByte(chunk, this.bytesSeen);
+    this.bytesSeen += chunk.length;
+    if (first === undefined) {
+      return;
+    }
+    this.mode = first === OPEN_BRACKET ? 'array' : 'lines';
+    if (this.mode === 'lines') {
+      for (const heldChunk of this.takeHeld()) {
+        this.splitter.push(heldChunk, out);
+      }
+    }
+  }
+
+  /** The chunks held so far, which the reader then forgets. */
+  takeHeld(): Buffer[] {
+    const held = this.held;
+    this.held = [];
+    return held;
+  }
+}
+
+/**
+ * The lines `read` appends, as one batch when there are any; an error it throws (the row limit)
+ * is thrown after the lines before it were yielded.
+ */
+function* batchOf(read: (out: ParsedLine[]) => void): Generator<ParsedLine[]> {
+  const lines: ParsedLine[] = [];
+  let failure: Error | undefined;
+  try {
+    read(lines);
+  } catch (error) {
+    failure = error instanceof Error ? error : new Error(String(error));
+  }
+  if (lines.length > 0) {
+    yield lines;
+  }
+  if (failure !== undefined) {
+    throw failure;
+  }
+}
+
+/** Elements per batch of a JSON-array body. */
+const ELEMENTS_PER_BATCH = 1000;
+
+/**
+ * The elements of a parsed JSON-array body as lines, in batches. Elements are released as they
+ * are turned into lines, so the body is held as objects about once.
+ */
+function* arrayBatches(
+  parsed: { elements: unknown[] } | { error: ParsedLine },
+  maxRows: number,
+): Generator<ParsedLine[]> {
+  if ('error' in parsed) {
+    yield [parsed.error];
+    return;
+  }
+  const elements = parsed.elements;
+  if (elements.length > maxRows) {
+    throw new IngestLimitError('rows', maxRows);
+  }
+  for (let first = 0; first < elements.length; first += ELEMENTS_PER_BATCH) {
+    const lines: ParsedLine[] = [];
+    for (
+      let index = first;
+      index < Math.min(elements.length, first + ELEMENTS_PER_BATCH);
+      index++
+    ) {
+      const value = elements[index];
+      elements[index] = undefined;
+      lines.push(elementLine(index, value));
+    }
+    yield lines;
+  }
+}
+
+/**
  * {@link parseBody} one source chunk at a time: the lines each chunk completes, as an array. The
  * same lines in the same order and the same limit error (thrown once the lines before it were
  * yielded), at one await per chunk instead of one per line, which is what a 10,000-line request
@@ -222,115 +343,15 @@ export async function* parseBodyBatches(
   source: AsyncIterable<Buffer | string>,
   options: BodyOptions,
 ): AsyncGenerator<ParsedLine[]> {
-  // An object, not a `let`: it changes inside accept(), and narrowing would not see that.
-  const state: { mode: 'sniff' | 'lines' | 'array' } = { mode: 'sniff' };
-  let held: Buffer[] = [];
-  let bytesSeen = 0;
-  const splitter = new LineSplitter(options.maxRows, options.parse ?? true);
-
-  /** Appends the lines `chunk` completes to `out`. */
-  function accept(chunk: Buffer, out: ParsedLine[]): void {
-    if (state.mode === 'lines') {
-      splitter.push(chunk, out);
-      return;
-    }
-    held.push(chunk);
-    if (state.mode === 'array') {
-      return;
-    }
-    const first = firstSignificantByte(chunk, bytesSeen);
-    bytesSeen += chunk.length;
-    if (first === undefined) {
-      return;
-    }
-    state.mode = first === OPEN_BRACKET ? 'array' : 'lines';
-    if (state.mode === 'lines') {
-      const leading = held;
-      held = [];
-      for (const heldChunk of leading) {
-        splitter.push(heldChunk, out);
-      }
-    }
+  const body = new BodyReader(new LineSplitter(options.maxRows, options.parse ?? true));
+  for await (const chunk of asBuffers(source)) {
+    yield* batchOf((out) => body.accept(chunk, out));
   }
-
-  /** Runs `read` on a fresh array; lines before a limit error travel with the error. */
-  function drain(read: (out: ParsedLine[]) => void): { lines: ParsedLine[]; error?: Error } {
-    const collected: ParsedLine[] = [];
-    try {
-      read(collected);
-      return { lines: collected };
-    } catch (error) {
-      return { lines: collected, error: error instanceof Error ? error : new Error(String(error)) };
-    }
-  }
-
-  let pendingHighSurrogate = '';
-  for await (const piece of source) {
-    let chunk: Buffer;
-    if (typeof piece === 'string') {
-      // Buffer.from would turn half of a split surrogate pair into U+FFFD; carry it to the next.
-      let text = pendingHighSurrogate + piece;
-      pendingHighSurrogate = '';
-      const last = text.charCodeAt(text.length - 1);
-      if (last >= 0xd800 && last <= 0xdbff) {
-        pendingHighSurrogate = text.slice(-1);
-        text = text.slice(0, -1);
-      }
-      chunk = Buffer.from(text, 'utf8');
-    } else {
-      chunk = piece;
-    }
-    const drained = drain((out) => accept(chunk, out));
-    if (drained.lines.length > 0) {
-      yield drained.lines;
-    }
-    if (drained.error !== undefined) {
-      throw drained.error;
-    }
-  }
-  if (pendingHighSurrogate !== '') {
-    const tail = Buffer.from(pendingHighSurrogate, 'utf8');
-    const drained = drain((out) => accept(tail, out));
-    if (drained.lines.length > 0) {
-      yield drained.lines;
-    }
-    if (drained.error !== undefined) {
-      throw drained.error;
-    }
-  }
-
-  if (state.mode === 'array') {
-    const parsed = parseArrayBody(held);
-    held = [];
-    if ('error' in parsed) {
-      yield [parsed.error];
-      return;
-    }
-    const elements = parsed.elements;
-    if (elements.length > options.maxRows) {
-      throw new IngestLimitError('rows', options.maxRows);
-    }
-    // Elements are released as they are turned into lines, in slices, so the body is held as
-    // objects about once.
-    for (let first = 0; first < elements.length; first += 1000) {
-      const lines: ParsedLine[] = [];
-      for (let index = first; index < Math.min(elements.length, first + 1000); index++) {
-        const value = elements[index];
-        elements[index] = undefined;
-        lines.push(elementLine(index, value));
-      }
-      yield lines;
-    }
-    return;
-  }
-  if (state.mode === 'lines') {
-    const drained = drain((out) => splitter.end(out));
-    if (drained.lines.length > 0) {
-      yield drained.lines;
-    }
-    if (drained.error !== undefined) {
-      throw drained.error;
-    }
+  if (body.mode === 'array') {
+    // The held text is dropped once parsed: only the elements live on.
+    yield* arrayBatches(parseArrayBody(body.takeHeld()), options.maxRows);
+  } else if (body.mode === 'lines') {
+    yield* batchOf((out) => body.splitter.end(out));
   }
   // Still sniffing: the body was empty or whitespace only, so there is nothing to yield.
 }

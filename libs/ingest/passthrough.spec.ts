@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { z } from 'zod';
 import { generateProgram } from '../demo/index.js';
-import { openTemporaryStore, type TemporaryStore } from '../storage/index.js';
+import { openTemporaryStore, type TemporaryStore } from '../storage/testing.js';
 import { insertStorageLines } from './ingest-writer.js';
 import { passThrough } from './passthrough.js';
 import { tableOf, type StreamName } from './streams.js';
@@ -106,6 +106,8 @@ describe('passThrough recognizes plain lines, with the id and hash validateRow g
     ['signals', signal(',"properties":{}')],
     ['signals', signal(',"source":null,"sent_at":null,"computed_at":null,"session_id":""')],
     ['firings', firing(',"trigger_version":4000000000,"variant":"B","signal_at":null')],
+    ['firings', firing(',"properties":{"tier":"gold","orders":3,"ratio":-0.5,"vip":false}')],
+    ['firings', firing(',"properties":{}')],
     ['outcomes', outcome(',"value":19.99,"currency":"EUR"')],
     ['outcomes', outcome(',"value":-0.5,"order_id":null')],
   ] as const)('%s %s', (stream, raw) => {
@@ -130,6 +132,11 @@ describe('passThrough recognizes plain lines, with the id and hash validateRow g
     ['properties over the limit', signal(`,"properties":{"a":"${'x'.repeat(1100)}"}`)],
     ['a null kind (stored as behavioral)', signal(',"kind":null')],
     ['null properties (stored as {})', signal(',"properties":null')],
+    ['firing properties with a null value', firing(',"properties":{"tier":null}')],
+    ['firing properties with a nested object', firing(',"properties":{"tier":{"a":1}}')],
+    ['firing properties with an array', firing(',"properties":{"tags":["a"]}')],
+    ['firing properties with an escape', firing(',"properties":{"a":"\\u00fc"}')],
+    ['null firing properties (stored as {})', firing(',"properties":null')],
     ['sent_at (skew correction)', signal(',"sent_at":"2026-10-02T10:00:01.000Z"')],
     ['epoch milliseconds', signal('').replace('"2026-10-02T10:00:00.000Z"', '1790935200000')],
     ['a time without milliseconds', signal('').replace('00.000Z', '00Z')],
@@ -227,6 +234,8 @@ const variant = fc
         fc.double(),
         fc.boolean(),
         fc.constant({ a: 1, 'b c': [true, null, 'x'] }),
+        fc.constant({ tier: 'gold', n: -2.5, vip: true }),
+        fc.constant({ tier: null }),
       ),
       { maxKeys: 3 },
     ),
@@ -268,6 +277,7 @@ describe('ClickHouse stores a passed line as the row validateRow builds', () => 
       ],
       firings: [
         '{"firing_id":"x1","trigger_id":"t","person_id":"p","decided_at":"2026-10-02T10:00:00.000Z","arm":"holdout","trigger_version":null,"signal_at":null,"skip_reason":"cap"}',
+        '{"firing_id":"x2","trigger_id":"t","person_id":"p","decided_at":"2026-10-02T10:00:00.000Z","arm":"treatment","properties":{"tier":"gold","orders":3,"ratio":0.25,"vip":true}}',
       ],
       exposures: [
         '{"firing_id":"x1","type":"clicked","occurred_at":"2026-10-02T10:00:00.000Z","machine":null,"rendered_variant":null}',

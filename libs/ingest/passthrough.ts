@@ -8,13 +8,15 @@
 // The line is read here by a strict scanner that builds no objects: `{`, then `"key":value` pairs
 // separated by commas, then `}`, with no space anywhere, each key a field of the stream and written
 // once, each value a string of printable ASCII without `"` or `\` (so without escapes), true,
-// false, null, a number as JSON.stringify writes it, or (for `properties`) an object that is the
-// canonical JSON of what it parses to. Such text is valid JSON and means to ClickHouse what it
-// means to JSON.parse; anything else (a space, an escape, an exponent, a repeated key, which
-// ClickHouse refuses where JSON.parse keeps the last) makes the line go through JSON.parse and
-// validateRow, which decide every refusal and word its message. This path only recognizes lines
-// validateRow accepts, and gives them the same id and content hash (passthrough.spec.ts checks
-// both, and what the engine stores).
+// false, null, a number as JSON.stringify writes it, or (for a `json` or `attributes` field such
+// as `properties`) an object that is the canonical JSON of what it parses to. Such text is valid
+// JSON and means to ClickHouse what it means to JSON.parse; anything else (a space, an escape, an
+// exponent, a repeated key, which ClickHouse refuses where JSON.parse keeps the last) makes the
+// line go through JSON.parse and validateRow, which decide every refusal and word its message.
+// This path only recognizes lines validateRow accepts, and gives them the same id and content
+// hash (passthrough.spec.ts checks both, and what the engine stores). Each stream's layout (its
+// fields, their kinds, required ones, stored defaults, derived ids) is read off its declaration
+// (streams/).
 import {
   decimalText,
   isPlainObject,
@@ -23,8 +25,12 @@ import {
   PROPERTIES_CHARS_FACTOR,
 } from './fields.js';
 import { contentHashOfText, derivedId } from './hashing.js';
-import { ARMS, EXPOSURE_TYPES, SIGNAL_KINDS } from './schemas.js';
-import type { StreamName } from './streams.js';
+import {
+  STREAM_DECLARATIONS,
+  type FieldDeclaration,
+  type StreamDeclaration,
+} from './streams/index.js';
+import { STREAMS, type StreamName } from './streams.js';
 import { FUTURE_TOLERANCE_MS, isUtcIsoMillis, parseTimestamp, storageTime } from './timestamps.js';
 import type { StorageLine, ValidationContext } from './types.js';
 
@@ -60,6 +66,7 @@ type Kind =
   | 'version'
   | 'decimal'
   | 'properties'
+  | 'attributes'
   | 'null';
 
 interface Field {
@@ -77,30 +84,6 @@ interface Field {
   /** For `member`: the accepted values. */
   values?: readonly string[];
 }
-
-const required = (kind: Kind, values?: readonly string[]): Field => ({
-  kind,
-  required: true,
-  absent: '',
-  nullable: false,
-  written: false,
-  values,
-});
-const optional = (kind: Kind, absent: string): Field => ({
-  kind,
-  required: false,
-  absent,
-  nullable: true,
-  written: false,
-});
-const defaulted = (kind: Kind, absent: string, values?: readonly string[]): Field => ({
-  kind,
-  required: false,
-  absent,
-  nullable: false,
-  written: true,
-  values,
-});
 
 /** A field's value in the line being read: the string, true or false; undefined if absent or null. */
 type ValueOf = (name: string) => string | boolean | undefined;
@@ -125,119 +108,116 @@ interface Layout {
   found: (string | undefined)[];
 }
 
-function streamLayout(
-  idField: string,
-  spec: Record<string, Field>,
-  deriveId?: Layout['deriveId'],
-): Layout {
-  const names = Object.keys(spec);
+/** What ClickHouse stores for a column a line leaves out, as JSON: its type's own default. */
+function columnDefault(columnType: string): string {
+  if (columnType.startsWith('Nullable(')) {
+    return 'null';
+  }
+  if (columnType === 'Bool') {
+    return 'false';
+  }
+  return /^U?Int\d+$/.test(columnType) ? '0' : '""';
+}
+
+/** How the scanner reads a field of a stream, from its declaration. */
+function kindOf(declaration: StreamDeclaration, name: string, field: FieldDeclaration): Kind {
+  switch (field.type) {
+    case 'id':
+    case 'text':
+    case 'boolean':
+    case 'version':
+    case 'decimal':
+    case 'attributes':
+      return field.type;
+    case 'enum':
+      return 'member';
+    case 'json':
+      return 'properties';
+    case 'time':
+      // A row with its send time has its event time corrected: validateRow's work.
+      return name === declaration.eventTime
+        ? 'eventTime'
+        : name === declaration.sentAt
+          ? 'null'
+          : 'time';
+    case 'texts':
+    case 'duration':
+    case 'positiveDuration':
+    case 'count':
+    case 'fraction':
+    case 'textOrJson':
+    case 'object':
+      return 'null';
+  }
+}
+
+function fieldOf(declaration: StreamDeclaration, name: string, field: FieldDeclaration): Field {
+  if (field.column !== name || field.columnType === undefined) {
+    throw new Error(`passthrough: field ${name} must be stored in a column of its own name`);
+  }
+  const absent = field.required ? '' : JSON.stringify(field.default ?? null);
+  const derivedKey = declaration.derivedKeyFrom !== undefined && declaration.key[0] === name;
+  const written = !field.required && (derivedKey || absent !== columnDefault(field.columnType));
+  return {
+    kind: kindOf(declaration, name, field),
+    required: field.required,
+    absent: derivedKey ? '' : absent,
+    nullable: !field.required && !written,
+    written,
+    values: field.values,
+  };
+}
+
+/** The id of a row without one, from the fields its declaration names (as validateRow derives it). */
+function idDeriver(stream: StreamName, declaration: StreamDeclaration): Layout['deriveId'] {
+  const from = declaration.derivedKeyFrom;
+  if (from === undefined) {
+    return undefined;
+  }
+  return (valueOf) =>
+    derivedId(
+      stream,
+      from.map((name) => {
+        const field = declaration.fields[name];
+        if (field.type === 'time') {
+          const parsed = parseTimestamp(valueOf(name));
+          return parsed.ok ? parsed.ms : Number.NaN;
+        }
+        return valueOf(name) ?? (field.default as string | boolean);
+      }),
+    );
+}
+
+function streamLayout(stream: StreamName, declaration: StreamDeclaration): Layout {
+  const names = Object.keys(declaration.fields);
+  const fields = names.map((name) => fieldOf(declaration, name, declaration.fields[name]));
   const columns = [...names, 'tenant_id'].sort();
   return {
-    idIndex: names.indexOf(idField),
-    deriveId,
+    idIndex: names.indexOf(declaration.key[0]),
+    deriveId: idDeriver(stream, declaration),
     names,
-    fields: names.map((name) => spec[name]),
+    fields,
     index: new Map(names.map((name, i) => [name, i])),
     byLength: names.reduce<number[][]>((lists, name, i) => {
       (lists[name.length] ??= []).push(i);
       return lists;
     }, []),
-    requiredCount: names.filter((name) => spec[name].required).length,
+    requiredCount: fields.filter((field) => field.required).length,
     hashed: columns.map((column) => names.indexOf(column)),
     glue: columns.map((column, i) => `${i === 0 ? '[' : '],'}[${JSON.stringify(column)},`),
     found: names.map(() => undefined),
   };
 }
 
-/** The event time a derived id is made of: epoch milliseconds, as validateRow derives it. */
-function timeOf(valueOf: ValueOf): number {
-  const parsed = parseTimestamp(valueOf('occurred_at'));
-  return parsed.ok ? parsed.ms : Number.NaN;
-}
+type PassStream = Exclude<StreamName, 'triggers'>;
 
-const EMPTY_TEXT = '""';
-const TIME_ABSENT = 'null';
-
-// The fields of DESIGN §2 per stream; the stored values of absent ones are those of validate-row.ts.
-const layouts: Record<Exclude<StreamName, 'triggers'>, Layout> = {
-  signals: streamLayout('event_id', {
-    event_id: required('id'),
-    person_id: required('id'),
-    type: required('text'),
-    occurred_at: required('eventTime'),
-    kind: defaulted('member', '"behavioral"', SIGNAL_KINDS),
-    source: optional('text', EMPTY_TEXT),
-    session_id: optional('id', EMPTY_TEXT),
-    // A signal with sent_at has its time corrected: validateRow's work.
-    sent_at: optional('null', TIME_ABSENT),
-    properties: defaulted('properties', '"{}"'),
-    computed_at: optional('time', TIME_ABSENT),
-  }),
-  firings: streamLayout('firing_id', {
-    firing_id: required('id'),
-    trigger_id: required('id'),
-    person_id: required('id'),
-    decided_at: required('eventTime'),
-    arm: required('member', ARMS),
-    trigger_version: optional('version', '0'),
-    signal_event_id: optional('id', EMPTY_TEXT),
-    signal_at: optional('time', TIME_ABSENT),
-    dispatched_at: optional('time', TIME_ABSENT),
-    channel: optional('text', EMPTY_TEXT),
-    surface: optional('text', EMPTY_TEXT),
-    variant: optional('text', EMPTY_TEXT),
-    skip_reason: optional('text', EMPTY_TEXT),
-  }),
-  exposures: streamLayout(
-    'event_id',
-    {
-      firing_id: required('id'),
-      type: required('member', EXPOSURE_TYPES),
-      occurred_at: required('eventTime'),
-      event_id: defaulted('id', ''),
-      rendered_variant: optional('text', EMPTY_TEXT),
-      machine: optional('boolean', 'false'),
-    },
-    (valueOf) =>
-      derivedId('exposures', [
-        valueOf('firing_id') as string,
-        valueOf('type') as string,
-        timeOf(valueOf),
-      ]),
-  ),
-  outcomes: streamLayout('outcome_id', {
-    outcome_id: required('id'),
-    person_id: required('id'),
-    type: required('text'),
-    occurred_at: required('eventTime'),
-    value: optional('decimal', 'null'),
-    currency: optional('text', EMPTY_TEXT),
-    order_id: optional('id', EMPTY_TEXT),
-    refund_of_order_id: optional('id', EMPTY_TEXT),
-    channel: optional('text', EMPTY_TEXT),
-    firing_id: optional('id', EMPTY_TEXT),
-  }),
-  consent: streamLayout(
-    'event_id',
-    {
-      person_id: required('id'),
-      purpose: required('text'),
-      granted: required('boolean'),
-      occurred_at: required('eventTime'),
-      event_id: defaulted('id', ''),
-      source: optional('text', EMPTY_TEXT),
-      recorded_at: optional('time', TIME_ABSENT),
-    },
-    (valueOf) =>
-      derivedId('consent', [
-        valueOf('person_id') as string,
-        valueOf('purpose') as string,
-        valueOf('granted') as boolean,
-        timeOf(valueOf),
-        valueOf('source') ?? '',
-      ]),
-  ),
-};
+// The layout of every stream but trigger definitions (a few rows a day, always validated).
+const layouts = Object.fromEntries(
+  STREAMS.filter((stream): stream is PassStream => stream !== 'triggers').map((stream) => [
+    stream,
+    streamLayout(stream, STREAM_DECLARATIONS[stream]),
+  ]),
+) as Record<PassStream, Layout>;
 
 /** What a request adds to each of its lines, formatted once. */
 interface Arrival {
@@ -326,12 +306,16 @@ function readValue(
       case 'version':
       case 'decimal':
       case 'properties':
+      case 'attributes':
       case 'null':
         return -1;
     }
   }
   if (first === OPENING_BRACE) {
-    return field.kind === 'properties' ? readProperties(raw, at, maxChars, found, i) : -1;
+    if (field.kind === 'properties') {
+      return readProperties(raw, at, maxChars, found, i);
+    }
+    return field.kind === 'attributes' ? readAttributes(raw, at, maxChars, found, i) : -1;
   }
   TOKEN.lastIndex = at;
   TOKEN.test(raw);
@@ -369,6 +353,7 @@ function readValue(
     case 'time':
     case 'eventTime':
     case 'properties':
+    case 'attributes':
     case 'null':
       return -1;
   }
@@ -385,7 +370,7 @@ function readProperties(
   found: (string | undefined)[],
   i: number,
 ): number {
-  const flatEnd = flatObjectEnd(raw, at);
+  const flatEnd = flatObjectEnd(raw, at, true);
   if (flatEnd !== -1) {
     if (flatEnd - at > PROPERTIES_CHARS_FACTOR * maxChars) {
       return -1;
@@ -432,6 +417,25 @@ function readProperties(
   return end;
 }
 
+/**
+ * Reads an `attributes` object (string, number and boolean values only): only a flat canonical one
+ * (see flatObjectEnd), within the limit validateRow sets; anything else goes to validateRow.
+ */
+function readAttributes(
+  raw: string,
+  at: number,
+  maxChars: number,
+  found: (string | undefined)[],
+  i: number,
+): number {
+  const end = flatObjectEnd(raw, at, false);
+  if (end === -1 || end - at > PROPERTIES_CHARS_FACTOR * maxChars) {
+    return -1;
+  }
+  found[i] = JSON.stringify(raw.slice(at, end));
+  return end;
+}
+
 /** The index of the field named by `raw` from `start` to `end`, or -1. */
 function fieldAt(shape: Layout, raw: string, start: number, end: number): number {
   const candidates = shape.byLength[end - start];
@@ -450,10 +454,11 @@ const flatKeys: string[] = [];
 /**
  * The end of the object at `at` when it is flat and canonical without needing JSON.parse to tell:
  * keys and strings plain (see readValue), keys not made of digits (JSON.stringify would move those
- * first) and each written once, numbers as JSON.stringify writes them, no space. -1 otherwise,
+ * first) and each written once, numbers as JSON.stringify writes them, no space, null values only
+ * when `nullAllowed`. -1 otherwise,
  * which says nothing about the object: readProperties then parses it.
  */
-function flatObjectEnd(raw: string, at: number): number {
+function flatObjectEnd(raw: string, at: number, nullAllowed: boolean): number {
   flatKeys.length = 0;
   let next = at + 1;
   if (raw.charCodeAt(next) === CLOSING_BRACE) {
@@ -483,7 +488,7 @@ function flatObjectEnd(raw: string, at: number): number {
       TOKEN.lastIndex = next;
       TOKEN.test(raw);
       const token = raw.slice(next, TOKEN.lastIndex);
-      const literal = token === 'true' || token === 'false' || token === 'null';
+      const literal = token === 'true' || token === 'false' || (nullAllowed && token === 'null');
       if (!literal && !(JSON_NUMBER.test(token) && String(Number(token)) === token)) {
         return -1;
       }

@@ -275,6 +275,49 @@ describe('prepareBatch', () => {
     });
   });
 
+  it('reads firing properties the same with and without parsing; other properties conflict', async () => {
+    const firing = (id: string, properties?: unknown) =>
+      JSON.stringify({
+        firing_id: id,
+        trigger_id: 't',
+        person_id: 'p1',
+        decided_at: '2024-05-01T10:00:00.000Z',
+        arm: 'treatment',
+        ...(properties === undefined ? {} : { properties }),
+      });
+    const text = [
+      firing('a', { tier: 'gold', orders: 3, vip: true }),
+      firing('b'),
+      firing('c', { tier: 'gold', country: null }),
+      firing('d', { tier: { level: 1 } }),
+      firing('a', { tier: 'gold', orders: 3, vip: true }), // exact retry
+      firing('a', { tier: 'silver', orders: 3, vip: true }), // same id, other content
+      firing('e', { ü: 'ß' }),
+    ].join('\n');
+    const read = (parse: boolean) =>
+      prepareBatch('firings', parseBodyBatches(body(text), { ...ctx.limits, parse }), ctx);
+    const batch = await read(false);
+    expect(batch).toEqual(await read(true));
+    expect(batch).toMatchObject({
+      lines: 7,
+      accepted: 5,
+      rejected: 2,
+      duplicates: 2,
+      conflicts: 1,
+    });
+    expect(batch.errors.map((e) => [e.line, e.field])).toEqual([
+      [3, 'properties.country'],
+      [4, 'properties.tier'],
+    ]);
+    // A line stored as sent holds the object, which ClickHouse stores as its JSON text.
+    const asText = (p: unknown) => (typeof p === 'string' ? p : JSON.stringify(p));
+    expect(storedRows(batch).map((r) => [r.firing_id, asText(r.properties)])).toEqual([
+      ['a', '{"tier":"gold","orders":3,"vip":true}'],
+      ['b', '{}'],
+      ['e', '{"ü":"ß"}'],
+    ]);
+  });
+
   it('a JSON-array body numbers rows by element', async () => {
     const text = `[${signal('a')}, {"event_id":"b"}, ${signal('c')}]`;
     const batch = await prepareBatch('signals', parseBody(body(text), ctx.limits), ctx);

@@ -76,6 +76,105 @@ function rejectedRecord(stream: StreamName, error: RowError, fullRaw: string): R
   return { stream, line: error.line, field: error.field, reason, raw };
 }
 
+/** What one request's lines add up to, line by line. */
+class BatchCollector {
+  private readonly hashById = new Map<string, string>();
+  private readonly ndjson = new NdjsonWriter();
+  private readonly errors: RowError[] = [];
+  private readonly rejects: RejectedRecord[] = [];
+  private count = 0;
+  private duplicates = 0;
+  private conflicts = 0;
+  private clamped = 0;
+  private skewCorrected = 0;
+
+  constructor(
+    private readonly stream: StreamName,
+    private readonly ctx: ValidationContext,
+  ) {}
+
+  /**
+   * Counts one more line, refusing the request past `maxRows`. True every thousand lines: a
+   * JSON-array body or a GraphQL list arrives whole, so nothing else would interrupt 50,000
+   * validations, and the server should answer other requests meanwhile (~20 ms).
+   */
+  counted(): boolean {
+    this.count++;
+    if (this.count > this.ctx.limits.maxRows) {
+      throw new IngestLimitError('rows', this.ctx.limits.maxRows);
+    }
+    return this.count % LINES_PER_TURN === 0;
+  }
+
+  /**
+   * Takes one line. Most lines are stored as sent, read without JSON.parse (passthrough.ts); the
+   * others are parsed if they were not, and validateRow builds their rows or words their refusal.
+   */
+  take(line: ParsedLine): void {
+    const passed =
+      line.parseError === undefined ? passThrough(this.stream, line.raw, this.ctx) : undefined;
+    if (passed !== undefined) {
+      this.keep(passed);
+      return;
+    }
+    const parsed =
+      line.parseError !== undefined || 'value' in line ? line : parseText(line.line, line.raw);
+    if (parsed.parseError !== undefined) {
+      this.reject({ line: parsed.line, field: WHOLE_LINE, message: parsed.parseError }, parsed.raw);
+      return;
+    }
+    const result = validateRow(this.stream, parsed.value, parsed.line, this.ctx);
+    if (!result.ok) {
+      this.reject(result.error, parsed.raw);
+      return;
+    }
+    const { id, contentHash, row } = result.value;
+    if (this.keep({ id, contentHash, text: JSON.stringify(row) })) {
+      this.clamped += row.future_clamped === true ? 1 : 0;
+      this.skewCorrected += row.skew_corrected === true ? 1 : 0;
+    }
+  }
+
+  /** Keeps the first copy of an id; false for a later copy, counted as a duplicate. */
+  private keep(line: StorageLine): boolean {
+    const firstHash = this.hashById.get(line.id);
+    if (firstHash !== undefined) {
+      this.duplicates++;
+      if (firstHash !== line.contentHash) {
+        this.conflicts++;
+      }
+      return false;
+    }
+    this.hashById.set(line.id, line.contentHash);
+    this.ndjson.add(line.text);
+    return true;
+  }
+
+  private reject(error: RowError, raw: string): void {
+    this.errors.push(error);
+    this.rejects.push(rejectedRecord(this.stream, error, raw));
+  }
+
+  batch(): PreparedBatch {
+    return {
+      stream: this.stream,
+      lines: this.count,
+      accepted: this.count - this.errors.length,
+      rejected: this.errors.length,
+      duplicates: this.duplicates,
+      conflicts: this.conflicts,
+      errors: this.errors,
+      stored: this.hashById.size,
+      ndjson: this.ndjson.text(),
+      rejects: this.rejects,
+      clamped: this.clamped,
+      skewCorrected: this.skewCorrected,
+    };
+  }
+}
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
  * Validates every line of one request and gathers what the writer needs.
  *
@@ -96,106 +195,26 @@ export async function prepareBatch(
   lines: LineSource,
   ctx: ValidationContext,
 ): Promise<PreparedBatch> {
-  const hashById = new Map<string, string>();
-  const ndjson = new NdjsonWriter();
-  const errors: RowError[] = [];
-  const rejects: RejectedRecord[] = [];
-  let count = 0;
-  let duplicates = 0;
-  let conflicts = 0;
-  let clamped = 0;
-  let skewCorrected = 0;
-
-  /** Keeps the first copy of an id; false for a later copy. */
-  const keep = (line: StorageLine): boolean => {
-    const firstHash = hashById.get(line.id);
-    if (firstHash !== undefined) {
-      duplicates++;
-      if (firstHash !== line.contentHash) {
-        conflicts++;
-      }
-      return false;
-    }
-    hashById.set(line.id, line.contentHash);
-    ndjson.add(line.text);
-    return true;
-  };
-  const take = (line: ParsedLine): void => {
-    // Most lines are stored as sent, read without JSON.parse (passthrough.ts); the others are
-    // parsed if they were not, and validateRow builds their rows or words their refusal.
-    const passed = line.parseError === undefined ? passThrough(stream, line.raw, ctx) : undefined;
-    if (passed !== undefined) {
-      keep(passed);
-      return;
-    }
-    const parsed =
-      line.parseError !== undefined || 'value' in line ? line : parseText(line.line, line.raw);
-    if (parsed.parseError !== undefined) {
-      const error = { line: parsed.line, field: WHOLE_LINE, message: parsed.parseError };
-      errors.push(error);
-      rejects.push(rejectedRecord(stream, error, parsed.raw));
-      return;
-    }
-    const result = validateRow(stream, parsed.value, parsed.line, ctx);
-    if (!result.ok) {
-      errors.push(result.error);
-      rejects.push(rejectedRecord(stream, result.error, parsed.raw));
-      return;
-    }
-    const { id, contentHash, row } = result.value;
-    if (!keep({ id, contentHash, text: JSON.stringify(row) })) {
-      return;
-    }
-    if (row.future_clamped === true) {
-      clamped++;
-    }
-    if (row.skew_corrected === true) {
-      skewCorrected++;
-    }
-  };
-  const counted = (): boolean => {
-    count++;
-    if (count > ctx.limits.maxRows) {
-      throw new IngestLimitError('rows', ctx.limits.maxRows);
-    }
-    // A JSON-array body or a GraphQL list arrives whole, so nothing else would interrupt 50,000
-    // validations: let the server answer other requests every thousand lines (~20 ms).
-    return count % LINES_PER_TURN === 0;
-  };
-
+  const collector = new BatchCollector(stream, ctx);
   if (Symbol.iterator in lines) {
     // An array is read in a plain loop: `for await` would cost an await per line.
-    for (const parsed of lines as Iterable<ParsedLine>) {
-      if (counted()) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
+    for (const line of lines as Iterable<ParsedLine>) {
+      if (collector.counted()) {
+        await nextTurn();
       }
-      take(parsed);
+      collector.take(line);
     }
-  } else {
-    for await (const item of lines) {
-      // The lines of a body chunk (parseBodyBatches) arrive together: one await per chunk, and
-      // each line is validated while the rest of the body is read, so its parsed value dies young.
-      for (const parsed of linesOf(item)) {
-        if (counted()) {
-          await new Promise<void>((resolve) => setImmediate(resolve));
-        }
-        take(parsed);
+    return collector.batch();
+  }
+  for await (const item of lines) {
+    // The lines of a body chunk (parseBodyBatches) arrive together: one await per chunk, and
+    // each line is validated while the rest of the body is read, so its parsed value dies young.
+    for (const line of linesOf(item)) {
+      if (collector.counted()) {
+        await nextTurn();
       }
+      collector.take(line);
     }
   }
-
-  return {
-    stream,
-    lines: count,
-    accepted: count - errors.length,
-    rejected: errors.length,
-    duplicates,
-    conflicts,
-    errors,
-    stored: hashById.size,
-    ndjson: ndjson.text(),
-    rejects,
-    clamped,
-    skewCorrected,
-  };
+  return collector.batch();
 }

@@ -1,15 +1,10 @@
-/** The input streams of DESIGN §2, in the order the document lists them. */
-export const STREAMS = [
-  'signals',
-  'triggers',
-  'firings',
-  'exposures',
-  'outcomes',
-  'consent',
-] as const;
+import { STREAM_DECLARATIONS } from './streams/index.js';
 
-/** One of {@link STREAMS}. */
-export type StreamName = (typeof STREAMS)[number];
+/** One input stream of DESIGN §2 (see streams/ for each one's declaration). */
+export type StreamName = keyof typeof STREAM_DECLARATIONS;
+
+/** The input streams of DESIGN §2, in the order the document lists them. */
+export const STREAMS = Object.keys(STREAM_DECLARATIONS) as readonly StreamName[];
 
 const streamSet: ReadonlySet<string> = new Set(STREAMS);
 
@@ -22,11 +17,6 @@ export function isStream(s: string): s is StreamName {
  * The ClickHouse table each stream is stored in. The names are equal today; the map exists so a
  * table can move to a `_v2` (STYLE: never alter a sorting key in place) without renaming a stream.
  */
-export const tableOf: Record<StreamName, string> = {
-  signals: 'signals',
-  triggers: 'triggers',
-  firings: 'firings',
-  exposures: 'exposures',
-  outcomes: 'outcomes',
-  consent: 'consent',
-};
+export const tableOf = Object.fromEntries(
+  STREAMS.map((stream) => [stream, STREAM_DECLARATIONS[stream].table]),
+) as Record<StreamName, string>;

@@ -194,10 +194,12 @@ describe('validateRow maps each stream to its exact storage row', () => {
         surface: 'inbox',
         variant: 'B',
         skip_reason: 'quiet_hours',
+        properties: { tier: 'gold', country: 'DE', score: 0.5, beta: true },
       }),
     ).toEqual({
       id: 'fir-1',
-      contentHash: '16952871529037657420',
+      // SHA-256 of the sorted columns (see "hashes the first 8 bytes" below), worked out apart
+      contentHash: '13710642053629905349',
       row: {
         tenant_id: 'tenant-a',
         firing_id: 'fir-1',
@@ -213,9 +215,10 @@ describe('validateRow maps each stream to its exact storage row', () => {
         surface: 'inbox',
         variant: 'B',
         skip_reason: 'quiet_hours',
+        properties: '{"tier":"gold","country":"DE","score":0.5,"beta":true}',
         received_at: '2024-05-01 12:00:00.000',
         future_clamped: false,
-        content_hash: '16952871529037657420',
+        content_hash: '13710642053629905349',
       },
     });
   });
@@ -244,9 +247,10 @@ describe('validateRow maps each stream to its exact storage row', () => {
       surface: '',
       variant: '',
       skip_reason: '',
+      properties: '{}',
       received_at: '2024-05-01 12:00:00.000',
       future_clamped: false,
-      content_hash: '8993177323152305469',
+      content_hash: '12457623003272440860',
     });
   });
 
@@ -435,6 +439,7 @@ const NAIVE = 'timestamp has no UTC offset; add Z or ±hh:mm (naive local times 
 const YEAR = 'year must be between 2000 and 2100 (UTC)';
 const NOT_BOOLEAN = 'expected true or false';
 const LONG = 'x'.repeat(65);
+const SCALAR = 'expected a string, a number or a boolean';
 const LONG_ID = 'i'.repeat(257);
 
 const valid: Record<StreamName, Record<string, unknown>> = {
@@ -627,6 +632,29 @@ const badCases: BadCase[] = [
   ['firings', { dispatched_at: 2e15 }, 'dispatched_at', YEAR],
   ['firings', { variant: LONG }, 'variant', TOO_LONG],
   ['firings', { skip_reason: 12 }, 'skip_reason', NOT_STRING],
+  // Firing properties hold scalars only (a segment is named by one value): the key is named.
+  [
+    'firings',
+    { properties: { tier: { level: 1 } } },
+    'properties.tier',
+    `${SCALAR}, got an object`,
+  ],
+  ['firings', { properties: { tags: ['a'] } }, 'properties.tags', `${SCALAR}, got an array`],
+  [
+    'firings',
+    { properties: { tier: 'gold', country: null } },
+    'properties.country',
+    `${SCALAR}, got null`,
+  ],
+  ['firings', { properties: [1] }, 'properties', 'expected a JSON object'],
+  ['firings', { properties: 'tier=gold' }, 'properties', 'expected a JSON object'],
+  // 16 × the 64-character field limit
+  [
+    'firings',
+    { properties: { a: 'x'.repeat(1024) } },
+    'properties',
+    'longer than 1024 characters as JSON',
+  ],
   // exposures
   ['exposures', { firing_id: '' }, 'firing_id', EMPTY],
   [
@@ -739,6 +767,17 @@ describe('validateRow refuses bad input, naming the line and the first failing f
       ok: false,
       error: { line: 1, field: 'type', message: TOO_LONG },
     });
+  });
+
+  it('stores firing properties as JSON text, {} when absent or null', () => {
+    const stored = (properties: unknown) =>
+      accept('firings', variant('firings', { properties })).row.properties;
+    expect(stored(REMOVE)).toBe('{}');
+    expect(stored(null)).toBe('{}');
+    expect(stored({})).toBe('{}');
+    expect(stored({ tier: 'gold', orders: -2, ratio: 1.5, vip: false, 'a b': '' })).toBe(
+      '{"tier":"gold","orders":-2,"ratio":1.5,"vip":false,"a b":""}',
+    );
   });
 
   it('accepts properties nested exactly 10 levels deep, and NUL inside them (stored escaped)', () => {

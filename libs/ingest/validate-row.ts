@@ -1,7 +1,13 @@
 import type { z } from 'zod';
 import { fastPath } from './fast-path.js';
 import { contentHashOfColumns, derivedId } from './hashing.js';
-import { schemasFor, type StreamSchemas } from './schemas.js';
+import { schemasFor } from './schemas.js';
+import {
+  storedFields,
+  STREAM_DECLARATIONS,
+  type StoredField,
+  type StreamDeclaration,
+} from './streams/index.js';
 import type { StreamName } from './streams.js';
 import { clampFuture, correctSkew, MIN_TIME_MS, storageTime } from './timestamps.js';
 import type { LineResult, RowError, ValidationContext, ValidRow } from './types.js';
@@ -9,22 +15,17 @@ import type { LineResult, RowError, ValidationContext, ValidRow } from './types.
 /** `RowError.field` when the line as a whole is unreadable (not JSON, not an object). */
 export const WHOLE_LINE = '(line)';
 
-/** Default `triggers.conversion_window_ms`: 7 days (DESIGN §2). */
-export const DEFAULT_CONVERSION_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
+export { DEFAULT_CONVERSION_WINDOW_MS } from './streams/index.js';
 
 /** Columns left out of the content hash: they depend on when a copy arrived, not on what it says. */
 const ARRIVAL_COLUMNS = new Set(['received_at', 'skew_corrected', 'future_clamped']);
 
-type Data<S extends StreamName> = z.output<StreamSchemas[S]>;
+type Data = Record<string, unknown>;
 type Problem = { field: string; message: string };
 type Built = { id: string; row: Record<string, unknown>; asSent?: Record<string, unknown> };
 
 function time(ms: number): string {
   return storageTime(ms);
-}
-
-function timeOrNull(ms: number | null | undefined): string | null {
-  return ms === null || ms === undefined ? null : storageTime(ms);
 }
 
 // Every row of a request shares one received_at; formatting it once saves a Date per row.
@@ -68,167 +69,111 @@ function seal(stream: StreamName, { id, row, asSent }: Built): ValidRow {
   return { id, contentHash, row };
 }
 
-function signalRow(d: Data<'signals'>, ctx: ValidationContext): Built | Problem {
-  const skewCorrected = d.sent_at !== null && d.sent_at !== undefined;
-  const corrected = skewCorrected
-    ? correctSkew(d.occurred_at, d.sent_at!, ctx.receivedAt)
-    : d.occurred_at;
+/** How one column of a storage row is filled from the parsed data. */
+interface ColumnFill {
+  column: string;
+  /** The field's name, or for a nested field its object's name and its own. */
+  name: string;
+  nested?: string;
+  isTime: boolean;
+  absent: unknown;
+}
+
+function columnFill({ column, path, field }: StoredField): ColumnFill {
+  return {
+    column,
+    name: path[0],
+    nested: path[1],
+    isTime: field.type === 'time',
+    absent: field.default ?? null,
+  };
+}
+
+/** Each stream's declaration with how its stored columns are filled, walked once. */
+const plans = Object.fromEntries(
+  Object.entries(STREAM_DECLARATIONS).map(([stream, declaration]) => [
+    stream,
+    { declaration, columns: storedFields(declaration).map(columnFill) },
+  ]),
+) as unknown as Record<StreamName, { declaration: StreamDeclaration; columns: ColumnFill[] }>;
+
+/** The stored value of a column: the field's default when absent, times as DateTime64 text. */
+function storedValue(fill: ColumnFill, d: Data): unknown {
+  let value = d[fill.name];
+  if (fill.nested !== undefined) {
+    value = (value as Data | null | undefined)?.[fill.nested];
+  }
+  if (value === undefined || value === null) {
+    return fill.absent;
+  }
+  return fill.isTime ? time(value as number) : value;
+}
+
+/** The event time as stored: corrected for clock skew when the row says when it was sent. */
+function eventTimeOf(
+  declaration: StreamDeclaration,
+  d: Data,
+  ctx: ValidationContext,
+): { ms: number; clamped: boolean; skewCorrected: boolean } | Problem {
+  const sentMs = d[declaration.eventTime!] as number;
+  const sentAt = declaration.sentAt === undefined ? undefined : (d[declaration.sentAt] as number);
+  const skewCorrected = sentAt !== null && sentAt !== undefined;
+  const corrected = skewCorrected ? correctSkew(sentMs, sentAt, ctx.receivedAt) : sentMs;
   const occurred = clampFuture(corrected, ctx.receivedAt);
   if (occurred.ms < MIN_TIME_MS) {
+    const [at, sent] = [declaration.eventTime!, declaration.sentAt];
     return {
-      field: 'occurred_at',
-      message:
-        'falls before 2000 after clock-skew correction (received_at − (sent_at − occurred_at)); check sent_at',
+      field: at,
+      message: `falls before 2000 after clock-skew correction (received_at − (${sent} − ${at})); check ${sent}`,
     };
   }
-  const occurredAt = eventTimes(d.occurred_at, occurred.ms);
-  return {
-    id: d.event_id,
-    row: {
-      tenant_id: ctx.tenantId,
-      event_id: d.event_id,
-      person_id: d.person_id,
-      type: d.type,
-      kind: d.kind ?? 'behavioral',
-      source: d.source ?? '',
-      session_id: d.session_id ?? '',
-      occurred_at: occurredAt.stored,
-      sent_at: timeOrNull(d.sent_at),
-      computed_at: timeOrNull(d.computed_at),
-      received_at: receivedText(ctx.receivedAt),
-      properties: d.properties ?? '{}',
-      skew_corrected: skewCorrected,
-      future_clamped: occurred.clamped,
-    },
-    asSent: { occurred_at: occurredAt.asSent },
-  };
+  return { ms: occurred.ms, clamped: occurred.clamped, skewCorrected };
 }
 
-function triggerRow(d: Data<'triggers'>, ctx: ValidationContext): Built {
-  const version = d.version ?? 1;
-  return {
-    id: `${d.trigger_id}@${version}`,
-    row: {
-      tenant_id: ctx.tenantId,
-      trigger_id: d.trigger_id,
-      version,
-      name: d.name,
-      channel: d.channel,
-      surface: d.surface ?? '',
-      audience: d.audience ?? '',
-      signal_types: d.signal_types,
-      window_ms: d.window_ms,
-      success_types: d.success_types,
-      conversion_window_ms: d.conversion_window_ms ?? DEFAULT_CONVERSION_WINDOW_MS,
-      guardrail_types: d.guardrail_types ?? [],
-      holdout_pct: d.holdout_pct ?? null,
-      frequency_cap_max: d.frequency_cap?.max ?? null,
-      frequency_cap_per_ms: d.frequency_cap?.per_ms ?? null,
-      suppression_converted_lookback_ms: d.suppression?.converted_lookback_ms ?? null,
-      consent_purpose: d.consent_purpose ?? '',
-      status: d.status ?? 'draft',
-      received_at: receivedText(ctx.receivedAt),
-    },
-  };
+/** The row's deduplication id: its key, or one derived from its content when it has none. */
+function idOf(stream: StreamName, declaration: StreamDeclaration, d: Data, row: Data): string {
+  const key = declaration.key.map((name) => String(row[name])).join('@');
+  if (key !== '' || declaration.derivedKeyFrom === undefined) {
+    return key;
+  }
+  // Derived from the values as sent (event times as sent, not as clamped), so a re-delivery
+  // derives the same id.
+  const fields = declaration.fields;
+  return derivedId(
+    stream,
+    declaration.derivedKeyFrom.map(
+      (name) => (d[name] ?? fields[name].default) as string | number | boolean,
+    ),
+  );
 }
 
-function firingRow(d: Data<'firings'>, ctx: ValidationContext): Built {
-  const decided = clampFuture(d.decided_at, ctx.receivedAt);
-  const decidedAt = eventTimes(d.decided_at, decided.ms);
-  return {
-    id: d.firing_id,
-    row: {
-      tenant_id: ctx.tenantId,
-      firing_id: d.firing_id,
-      trigger_id: d.trigger_id,
-      // 0 = "not stated" (versions start at 1): the measures then use the trigger's latest version
-      // instead of silently binding the firing to version 1.
-      trigger_version: d.trigger_version ?? 0,
-      person_id: d.person_id,
-      decided_at: decidedAt.stored,
-      arm: d.arm,
-      signal_event_id: d.signal_event_id ?? '',
-      signal_at: timeOrNull(d.signal_at),
-      dispatched_at: timeOrNull(d.dispatched_at),
-      channel: d.channel ?? '',
-      surface: d.surface ?? '',
-      variant: d.variant ?? '',
-      skip_reason: d.skip_reason ?? '',
-      received_at: receivedText(ctx.receivedAt),
-      future_clamped: decided.clamped,
-    },
-    asSent: { decided_at: decidedAt.asSent },
-  };
-}
-
-function exposureRow(d: Data<'exposures'>, ctx: ValidationContext): Built {
-  const occurred = clampFuture(d.occurred_at, ctx.receivedAt);
-  const occurredAt = eventTimes(d.occurred_at, occurred.ms);
-  // Derived from the time as sent, not as clamped, so a re-delivery derives the same id.
-  const eventId = d.event_id || derivedId('exposures', [d.firing_id, d.type, d.occurred_at]);
-  return {
-    id: eventId,
-    row: {
-      tenant_id: ctx.tenantId,
-      event_id: eventId,
-      firing_id: d.firing_id,
-      type: d.type,
-      occurred_at: occurredAt.stored,
-      rendered_variant: d.rendered_variant ?? '',
-      machine: d.machine ?? false,
-      received_at: receivedText(ctx.receivedAt),
-      future_clamped: occurred.clamped,
-    },
-    asSent: { occurred_at: occurredAt.asSent },
-  };
-}
-
-function outcomeRow(d: Data<'outcomes'>, ctx: ValidationContext): Built {
-  const occurred = clampFuture(d.occurred_at, ctx.receivedAt);
-  const occurredAt = eventTimes(d.occurred_at, occurred.ms);
-  return {
-    id: d.outcome_id,
-    row: {
-      tenant_id: ctx.tenantId,
-      outcome_id: d.outcome_id,
-      person_id: d.person_id,
-      type: d.type,
-      occurred_at: occurredAt.stored,
-      value: d.value ?? null,
-      currency: d.currency ?? '',
-      order_id: d.order_id ?? '',
-      refund_of_order_id: d.refund_of_order_id ?? '',
-      channel: d.channel ?? '',
-      firing_id: d.firing_id ?? '',
-      received_at: receivedText(ctx.receivedAt),
-      future_clamped: occurred.clamped,
-    },
-    asSent: { occurred_at: occurredAt.asSent },
-  };
-}
-
-function consentRow(d: Data<'consent'>, ctx: ValidationContext): Built {
-  const occurred = clampFuture(d.occurred_at, ctx.receivedAt);
-  const occurredAt = eventTimes(d.occurred_at, occurred.ms);
-  const source = d.source ?? '';
-  const eventId =
-    d.event_id || derivedId('consent', [d.person_id, d.purpose, d.granted, d.occurred_at, source]);
-  return {
-    id: eventId,
-    row: {
-      tenant_id: ctx.tenantId,
-      event_id: eventId,
-      person_id: d.person_id,
-      purpose: d.purpose,
-      granted: d.granted,
-      occurred_at: occurredAt.stored,
-      source,
-      recorded_at: timeOrNull(d.recorded_at),
-      received_at: receivedText(ctx.receivedAt),
-      future_clamped: occurred.clamped,
-    },
-    asSent: { occurred_at: occurredAt.asSent },
-  };
+/** Maps the data of a valid row to its storage row (DESIGN §2 and §5). */
+function storageRow(stream: StreamName, d: Data, ctx: ValidationContext): Built | Problem {
+  const { declaration, columns } = plans[stream];
+  const row: Data = { tenant_id: ctx.tenantId };
+  for (const fill of columns) {
+    row[fill.column] = storedValue(fill, d);
+  }
+  row.received_at = receivedText(ctx.receivedAt);
+  const eventTime = declaration.eventTime;
+  if (eventTime === undefined) {
+    return { id: idOf(stream, declaration, d, row), row };
+  }
+  const event = eventTimeOf(declaration, d, ctx);
+  if ('field' in event) {
+    return event;
+  }
+  const times = eventTimes(d[eventTime] as number, event.ms);
+  row[eventTime] = times.stored;
+  if (declaration.sentAt !== undefined) {
+    row.skew_corrected = event.skewCorrected;
+  }
+  row.future_clamped = event.clamped;
+  const id = idOf(stream, declaration, d, row);
+  if (declaration.derivedKeyFrom !== undefined) {
+    row[declaration.key[0]] = id;
+  }
+  return { id, row, asSent: { [eventTime]: times.asSent } };
 }
 
 function rejected(line: number, field: string, message: string): LineResult {
@@ -279,62 +224,11 @@ export function validateRow(
     return rejected(line, WHOLE_LINE, 'expected a JSON object (one row per line)');
   }
   const maxChars = ctx.limits.maxFieldChars;
-  const row = value as Record<string, unknown>;
   // Plain valid rows skip zod (fast-path.ts builds the same data); the rest get its messages.
-  switch (stream) {
-    case 'signals': {
-      const fast = fastPath.signals(row, maxChars);
-      if (fast !== undefined) {
-        return built('signals', line, signalRow(fast, ctx));
-      }
-      break;
-    }
-    case 'firings': {
-      const fast = fastPath.firings(row, maxChars);
-      if (fast !== undefined) {
-        return built('firings', line, firingRow(fast, ctx));
-      }
-      break;
-    }
-    case 'exposures': {
-      const fast = fastPath.exposures(row, maxChars);
-      if (fast !== undefined) {
-        return built('exposures', line, exposureRow(fast, ctx));
-      }
-      break;
-    }
-    case 'outcomes': {
-      const fast = fastPath.outcomes(row, maxChars);
-      if (fast !== undefined) {
-        return built('outcomes', line, outcomeRow(fast, ctx));
-      }
-      break;
-    }
-    case 'consent': {
-      const fast = fastPath.consent(row, maxChars);
-      if (fast !== undefined) {
-        return built('consent', line, consentRow(fast, ctx));
-      }
-      break;
-    }
-    case 'triggers':
-      break;
+  const fast = stream === 'triggers' ? undefined : fastPath[stream](value as Data, maxChars);
+  if (fast !== undefined) {
+    return built(stream, line, storageRow(stream, fast, ctx));
   }
-  const schemas = schemasFor(maxChars);
-  switch (stream) {
-    case 'signals':
-      return finish('signals', schemas.signals.safeParse(value), line, (d) => signalRow(d, ctx));
-    case 'triggers':
-      return finish('triggers', schemas.triggers.safeParse(value), line, (d) => triggerRow(d, ctx));
-    case 'firings':
-      return finish('firings', schemas.firings.safeParse(value), line, (d) => firingRow(d, ctx));
-    case 'exposures':
-      return finish('exposures', schemas.exposures.safeParse(value), line, (d) =>
-        exposureRow(d, ctx),
-      );
-    case 'outcomes':
-      return finish('outcomes', schemas.outcomes.safeParse(value), line, (d) => outcomeRow(d, ctx));
-    case 'consent':
-      return finish('consent', schemas.consent.safeParse(value), line, (d) => consentRow(d, ctx));
-  }
+  const parsed = (schemasFor(maxChars)[stream] as z.ZodType<Data>).safeParse(value);
+  return finish(stream, parsed, line, (d) => storageRow(stream, d, ctx));
 }

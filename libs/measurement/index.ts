@@ -2,19 +2,18 @@ export * from './common/measurement.exception.js';
 export * from './common/outcome-classes.js';
 export * from './common/period.js';
 export * from './common/sql.js';
-export * from './common/testing.js';
 export * from './guardrails/guardrails.module.js';
-export { GUARDRAILS_SQL, PLAIN_GUARDRAILS_SQL } from './guardrails/guardrails.query.js';
+export { GUARDRAILS_QUERY, PLAIN_GUARDRAILS_QUERY } from './guardrails/guardrails.query.js';
 export * from './guardrails/guardrails.service.js';
 export * from './guardrails/models/guardrail-lift.model.js';
 export * from './lift/lift.module.js';
 export * from './lift/assignment-rollup.js';
 export * from './lift/assignment-rollup.refresher.js';
 export {
-  LIFT_BY_ARM_SQL,
-  LIFT_SQL,
-  PLAIN_LIFT_BY_ARM_SQL,
-  PLAIN_LIFT_SQL,
+  LIFT_BY_ARM_QUERY,
+  LIFT_QUERY,
+  PLAIN_LIFT_BY_ARM_QUERY,
+  PLAIN_LIFT_QUERY,
 } from './lift/lift.query.js';
 export * from './lift/lift.service.js';
 export * from './lift/models/lift.model.js';
@@ -26,7 +25,7 @@ export * from './freshness/freshness.service.js';
 export * from './freshness/models/freshness-stats.model.js';
 export * from './latency/dto/latency-dimension.enum.js';
 export * from './latency/latency.module.js';
-export { TRIGGER_LATENCY_SQL } from './latency/latency.query.js';
+export { TRIGGER_LATENCY_QUERY } from './latency/latency.query.js';
 export * from './latency/latency.service.js';
 export * from './latency/models/latency-stats.model.js';
 export * from './attribution/index.js';

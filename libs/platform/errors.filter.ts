@@ -16,6 +16,7 @@ import { IngestErrorCode, IngestException, IngestLimitError } from '../ingest/in
 import { MeasurementErrorCode, MeasurementException } from '../measurement/index.js';
 import { StorageErrorCode, StorageException } from '../storage/index.js';
 import { TriggersErrorCode, TriggersException } from '../triggers/index.js';
+import { graphqlError } from './graphql-error.js';
 import { RateLimitedException } from './rate-limit.exception.js';
 
 /** A failure as the outside world sees it. */
@@ -157,11 +158,10 @@ export class ErrorsFilter implements ExceptionFilter {
     }
     if (host.getType<GqlContextType>() === 'graphql') {
       // Apollo answers with the status and headers of `extensions.http` (e.g. 429 + Retry-After).
-      return new GraphQLError(mapped.message, {
-        extensions: {
-          code: mapped.code,
-          http: { status: mapped.status, headers: new Map(Object.entries(mapped.headers ?? {})) },
-        },
+      return graphqlError(mapped.message, {
+        status: mapped.status,
+        causewayCode: mapped.code,
+        headers: mapped.headers,
       });
     }
     const response = host.switchToHttp().getResponse<Response>();

@@ -9,6 +9,7 @@ import {
 } from 'graphql';
 import type { AuthenticatedRequest } from '../auth/index.js';
 import { AppConfig } from '../config/index.js';
+import { graphqlError } from './graphql-error.js';
 import { assertOperationCost } from './graphql-limits.js';
 import { RateLimitedException } from './rate-limit.exception.js';
 import { RateLimitPrincipals } from './rate-limit.principals.js';
@@ -45,14 +46,10 @@ function rootFields(
 }
 
 function rateLimitedError(error: RateLimitedException): GraphQLError {
-  return new GraphQLError(error.message, {
-    extensions: {
-      code: 'RATE_LIMITED',
-      http: {
-        status: 429,
-        headers: new Map([['retry-after', String(error.retryAfterSeconds)]]),
-      },
-    },
+  return graphqlError(error.message, {
+    status: 429,
+    causewayCode: 'RATE_LIMITED',
+    headers: { 'retry-after': String(error.retryAfterSeconds) },
   });
 }
 

@@ -3,6 +3,7 @@ import { GraphQLError, type GraphQLSchema, type ValidationRule } from 'graphql';
 import depthLimit from 'graphql-depth-limit';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 import type { AppConfig } from '../config/index.js';
+import { graphqlError } from './graphql-error.js';
 
 /**
  * Price of a top-level field: each runs at least one ClickHouse query, so a document that asks for
@@ -72,9 +73,12 @@ export function assertOperationCost(
   }
 }
 
+// Refused before any resolver runs, like the depth limit (a validation rule), and coded like it.
 function costError(message: string): GraphQLError {
-  return new GraphQLError(message, {
-    extensions: { code: 'GRAPHQL_COST_LIMIT', http: { status: 400 } },
+  return graphqlError(message, {
+    status: 400,
+    causewayCode: 'GRAPHQL_COST_LIMIT',
+    code: 'GRAPHQL_VALIDATION_FAILED',
   });
 }
 

@@ -1,4 +1,6 @@
 export * from './errors.filter.js';
+export * from './graphql-error.js';
+export * from './graphiql.js';
 export * from './graphql-limits.js';
 export * from './limits.module.js';
 export * from './logger.js';

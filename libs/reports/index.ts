@@ -10,4 +10,3 @@ export * from './snapshots/last-full-week.js';
 export * from './snapshots/report-snapshot.job.js';
 export * from './snapshots/report-snapshots.repository.js';
 export * from './snapshots/report-snapshots.service.js';
-export * from './render/testing.js';

@@ -30,10 +30,22 @@ describe('libs/stats public entry', () => {
       'requiredSamplePerArm',
       'proportionTestPower',
       'minimumDetectableRelativeLift',
+      'bayesianEffect',
+      'relativePriorOnAbsoluteScale',
+      'empiricalPrior',
+      'empiricalBayes',
+      'cochranQ',
+      'quantile',
+      'revenueCapValue',
+      'capRevenues',
+      'holdoutPlan',
+      'triggerInteraction',
       'StatsException',
     ]) {
       expect(typeof (stats as Record<string, unknown>)[name]).toBe('function');
     }
     expect(stats.StatsErrorCode.InvalidArgument).toBe('STATS_INVALID_ARGUMENT');
+    expect(stats.EMPIRICAL_PRIOR_MIN_EFFECTS).toBe(3);
+    expect(stats.HOLDOUT_PLAN_HORIZON_DAYS).toBe(28);
   });
 });

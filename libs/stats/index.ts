@@ -12,3 +12,8 @@ export * from './cuped.js';
 export * from './sequential.js';
 export * from './multiple.js';
 export * from './power.js';
+export * from './bayesian.js';
+export * from './heterogeneity.js';
+export * from './quantile.js';
+export * from './holdout-plan.js';
+export * from './interaction.js';

@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { AppConfig } from '../config/index.js';
 import { baseSettings, createClickHouseClient } from './clickhouse.js';
+import type { AnyQueryDefinition, QueryDefinition, QueryParamsSchema } from './query.js';
 import { currentQueryScope } from './query-scope.js';
 import { StorageErrorCode, StorageException } from './storage.errors.js';
 
@@ -25,6 +26,25 @@ export interface InsertSpec {
   table: string;
   rows: readonly Record<string, unknown>[];
   tag: string;
+}
+
+/** How one run of a defined query differs from the definition. */
+export interface RunOptions {
+  /** Tag in place of the query's name (a caller that runs it for another purpose). */
+  tag?: string;
+  signal?: AbortSignal;
+}
+
+function checkedParams(query: AnyQueryDefinition, params: unknown): Record<string, unknown> {
+  const parsed = query.params.safeParse(params);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new StorageException(
+      StorageErrorCode.QueryFailed,
+      `ClickHouse ${query.name}: invalid parameters (${fields.join('; ')})`,
+    );
+  }
+  return parsed.data;
 }
 
 const connectionErrorCodes = new Set([
@@ -236,6 +256,42 @@ export class ClickHouseService implements OnApplicationShutdown {
       );
     }
     return parsed.data;
+  }
+
+  /**
+   * Runs a defined query: its parameters checked by its parameters schema (a bad value is an
+   * error naming the field, before anything reaches the engine), its rows parsed by its row schema.
+   */
+  async run<P extends QueryParamsSchema, R extends z.ZodType>(
+    query: QueryDefinition<P, R>,
+    params: z.input<P>,
+    options: RunOptions = {},
+  ): Promise<z.output<R>[]> {
+    return this.query<z.output<R>>({
+      tag: options.tag ?? query.name,
+      sql: query.sql,
+      params: checkedParams(query, params),
+      row: query.row as z.ZodType<z.output<R>>,
+      settings: query.settings,
+      signal: options.signal,
+    });
+  }
+
+  /** Runs a defined query and hands back ClickHouse's own output stream in `format`. */
+  async streamRun<P extends QueryParamsSchema>(
+    query: QueryDefinition<P, z.ZodType>,
+    params: z.input<P>,
+    format: string,
+    options: RunOptions = {},
+  ): Promise<Readable> {
+    return this.stream({
+      tag: options.tag ?? query.name,
+      sql: query.sql,
+      params: checkedParams(query, params),
+      settings: query.settings,
+      signal: options.signal,
+      format,
+    });
   }
 
   /** Runs a query and hands back ClickHouse's own output stream in `format` (CSV, Parquet, ...). */

@@ -1,3 +1,5 @@
+import { CodedError } from '../errors/index.js';
+
 /** Why a storage operation failed; mapped to HTTP/GraphQL errors by the API's exception filter. */
 export enum StorageErrorCode {
   Unavailable = 'STORAGE_UNAVAILABLE',
@@ -8,13 +10,4 @@ export enum StorageErrorCode {
   Timeout = 'STORAGE_TIMEOUT',
 }
 
-export class StorageException extends Error {
-  constructor(
-    readonly code: StorageErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'StorageException';
-  }
-}
+export class StorageException extends CodedError<StorageErrorCode> {}

@@ -4,12 +4,8 @@ import { Scope } from '../auth/index.js';
 import { AppConfig, ConfigModule } from '../config/index.js';
 import { IngestModule, IngestService } from '../ingest/index.js';
 import { ObservabilityModule } from '../observability/index.js';
-import {
-  ClickHouseService,
-  openTemporaryStore,
-  StorageModule,
-  type TemporaryStore,
-} from '../storage/index.js';
+import { ClickHouseService, StorageModule } from '../storage/index.js';
+import { openTemporaryStore, type TemporaryStore } from '../storage/testing.js';
 import type { Trigger } from './models/trigger.model.js';
 import { toStoredDefinition } from './trigger-definition.js';
 import { TriggersCache } from './triggers.cache.js';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
-import { ClickHouseService } from '../storage/index.js';
+import { ClickHouseService, defineQuery } from '../storage/index.js';
 
 const nullableNumber = z.number().nullable();
 
@@ -25,10 +25,50 @@ export const triggerRow = z.object({
 });
 export type TriggerRow = z.infer<typeof triggerRow>;
 
-const COLUMNS = `trigger_id, version, name, channel, surface, audience, signal_types, window_ms,
-                 success_types, conversion_window_ms, guardrail_types, holdout_pct,
-                 frequency_cap_max, frequency_cap_per_ms, suppression_converted_lookback_ms,
-                 consent_purpose, status`;
+/** Every column of a TriggerRow, in its order. */
+const COLUMNS = Object.keys(triggerRow.shape).join(', ');
+
+const tenantParams = z.object({ tenantId: z.string().min(1) });
+const triggerParams = tenantParams.extend({ triggerId: z.string().min(1) });
+
+/** The newest version of each trigger. */
+export const LATEST_TRIGGERS_QUERY = defineQuery({
+  name: 'triggers.latest',
+  module: import.meta.url,
+  sql: `-- the newest version of each trigger; FINAL collapses re-sent definitions
+SELECT ${COLUMNS}
+FROM triggers FINAL
+WHERE tenant_id = {tenantId:String}
+ORDER BY trigger_id, version DESC
+LIMIT 1 BY trigger_id`,
+  params: tenantParams,
+  row: triggerRow,
+});
+
+/** Every stored version of one trigger, newest first. */
+export const TRIGGER_VERSIONS_QUERY = defineQuery({
+  name: 'triggers.versions',
+  module: import.meta.url,
+  sql: `-- every version of one trigger; FINAL collapses re-sent definitions
+SELECT ${COLUMNS}
+FROM triggers FINAL
+WHERE tenant_id = {tenantId:String} AND trigger_id = {triggerId:String}
+ORDER BY version DESC`,
+  params: triggerParams,
+  row: triggerRow,
+});
+
+/** The highest stored version of a trigger, 0 when it has none. */
+export const HIGHEST_TRIGGER_VERSION_QUERY = defineQuery({
+  name: 'triggers.highest_version',
+  module: import.meta.url,
+  sql: `-- the highest stored version of one trigger (re-sent copies included), 0 when none
+SELECT toUInt32(ifNull(max(version), 0)) AS version
+FROM triggers
+WHERE tenant_id = {tenantId:String} AND trigger_id = {triggerId:String}`,
+  params: triggerParams,
+  row: z.object({ version: z.number() }),
+});
 
 /** Trigger definitions as stored: one row per (trigger_id, version). */
 @Injectable()
@@ -37,43 +77,17 @@ export class TriggersRepository {
 
   /** The newest version of each trigger. */
   async latest(tenantId: string): Promise<TriggerRow[]> {
-    return this.clickhouse.query({
-      tag: 'triggers.latest',
-      sql: `-- the newest version of each trigger; FINAL collapses re-sent definitions
-            SELECT ${COLUMNS}
-            FROM triggers FINAL
-            WHERE tenant_id = {tenantId:String}
-            ORDER BY trigger_id, version DESC
-            LIMIT 1 BY trigger_id`,
-      params: { tenantId },
-      row: triggerRow,
-    });
+    return this.clickhouse.run(LATEST_TRIGGERS_QUERY, { tenantId });
   }
 
   /** Every stored version of one trigger, newest first. */
   async versions(tenantId: string, triggerId: string): Promise<TriggerRow[]> {
-    return this.clickhouse.query({
-      tag: 'triggers.versions',
-      sql: `-- every version of one trigger; FINAL collapses re-sent definitions
-            SELECT ${COLUMNS}
-            FROM triggers FINAL
-            WHERE tenant_id = {tenantId:String} AND trigger_id = {triggerId:String}
-            ORDER BY version DESC`,
-      params: { tenantId, triggerId },
-      row: triggerRow,
-    });
+    return this.clickhouse.run(TRIGGER_VERSIONS_QUERY, { tenantId, triggerId });
   }
 
   /** The highest stored version of a trigger, 0 when it has none. */
   async highestVersion(tenantId: string, triggerId: string): Promise<number> {
-    const [row] = await this.clickhouse.query({
-      tag: 'triggers.highest_version',
-      sql: `SELECT toUInt32(ifNull(max(version), 0)) AS version
-            FROM triggers
-            WHERE tenant_id = {tenantId:String} AND trigger_id = {triggerId:String}`,
-      params: { tenantId, triggerId },
-      row: z.object({ version: z.number() }),
-    });
+    const [row] = await this.clickhouse.run(HIGHEST_TRIGGER_VERSION_QUERY, { tenantId, triggerId });
     return row?.version ?? 0;
   }
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
-import { openTemporaryStore, type TemporaryStore } from '../storage/index.js';
-import { seedRows } from '../measurement/index.js';
+import { openTemporaryStore, type TemporaryStore } from '../storage/testing.js';
+import { seedRows } from '../measurement/testing.js';
 import { TriggerStatus } from './dto/trigger-status.enum.js';
 import type { TriggerInput } from './dto/trigger.input.js';
 import { TRIGGER_VERSIONS_CTE } from './trigger-versions.sql.js';

@@ -71,7 +71,8 @@ describe('limits: rate, depth, cost, period, body size, pagination', () => {
     const limited = await graphql(api.url, key, two);
     expect(limited.status).toBe(429);
     expect(limited.data).toBeUndefined();
-    expect(limited.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+    expect(limited.errors?.[0]?.extensions?.causewayCode).toBe('RATE_LIMITED');
+    expect(limited.errors?.[0]?.extensions?.code).toBe('TOO_MANY_REQUESTS');
     check(
       'rate limits: GraphQL past RATE_LIMIT_QUERY answers 429 + Retry-After, counted per top-level field',
     );
@@ -99,7 +100,8 @@ describe('limits: rate, depth, cost, period, body size, pagination', () => {
     const elapsed = Date.now() - started;
     expect(refused.status).toBe(400);
     expect(refused.data).toBeUndefined();
-    expect(refused.errors?.[0]?.extensions?.code).toBe('GRAPHQL_COST_LIMIT');
+    expect(refused.errors?.[0]?.extensions?.causewayCode).toBe('GRAPHQL_COST_LIMIT');
+    expect(refused.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(refused.errors?.[0]?.message).toMatch(/GRAPHQL_MAX_COST/);
     // nothing ran, not even the rate limiter's count: the key still has its whole query budget
     for (let i = 0; i < 6; i++) {
@@ -120,7 +122,8 @@ describe('limits: rate, depth, cost, period, body size, pagination', () => {
       key,
       '{ liftReport(from: "2025-01-01T00:00:00Z", to: "2026-06-01T00:00:00Z") { triggerId } }',
     );
-    expect(long.errors?.[0]?.extensions?.code).toBe('MEASUREMENT_INVALID_PERIOD');
+    expect(long.errors?.[0]?.extensions?.causewayCode).toBe('MEASUREMENT_INVALID_PERIOD');
+    expect(long.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(long.errors?.[0]?.message).toMatch(/at most 400 days/);
     const big = await postIngest(api.url, key, 'signals', signal('b').repeat(100));
     expect(big.status).toBe(413);
@@ -162,7 +165,8 @@ describe('request timeouts', () => {
   it('answers a request past its budget with STORAGE_TIMEOUT (504), not a 500, and stays healthy', async () => {
     const key = await mintKey(api.url, api.adminKey, 'slow', ['INGEST', 'READ']);
     const query = await graphql(api.url, key, '{ storedRows { stream rows } }');
-    expect(query.errors?.[0]?.extensions?.code).toBe('STORAGE_TIMEOUT');
+    expect(query.errors?.[0]?.extensions?.causewayCode).toBe('STORAGE_TIMEOUT');
+    expect(query.errors?.[0]?.extensions?.code).toBe('GATEWAY_TIMEOUT');
     expect(query.errors?.[0]?.message).toMatch(/REQUEST_TIMEOUT_MS/);
     const ingest = await postIngest(api.url, key, 'signals', signal('t1'));
     expect(ingest.status).toBe(504);

@@ -262,12 +262,15 @@ describe('tenant isolation: every Query field and every read route, asked by ano
     for (const call of calls) {
       const missing = await graphql(api.url, undefined, call.document);
       const ingestOnly = await graphql(api.url, keys.ingestOnly, call.document);
-      if (missing.errors?.[0]?.extensions?.code !== 'AUTH_MISSING_KEY') {
+      if (missing.errors?.[0]?.extensions?.causewayCode !== 'AUTH_MISSING_KEY') {
         refused.push(
           `${call.field} without a key: ${JSON.stringify(missing.errors ?? missing.data)}`,
         );
       }
-      if (ingestOnly.errors?.[0]?.extensions?.code !== 'AUTH_FORBIDDEN' || ingestOnly.data) {
+      if (
+        ingestOnly.errors?.[0]?.extensions?.causewayCode !== 'AUTH_FORBIDDEN' ||
+        ingestOnly.data
+      ) {
         refused.push(
           `${call.field} with an INGEST key: ${JSON.stringify(ingestOnly.errors ?? ingestOnly.data)}`,
         );

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import type { ClickHouseService } from '../../storage/index.js';
+import { defineQuery, type ClickHouseService } from '../../storage/index.js';
 import { TRIGGER_VERSIONS_CTE } from '../../triggers/index.js';
-import { DEFAULT_SUCCESS_TYPES_SQL } from '../common/sql.js';
+import { periodParams } from '../common/period.js';
+import { DEFAULT_SUCCESS_TYPES_SQL, SENT_FIRING, inPeriod } from '../common/sql.js';
 
 /**
  * Attribution (DESIGN section 3), all four models in one pass, per trigger.
@@ -21,7 +22,7 @@ import { DEFAULT_SUCCESS_TYPES_SQL } from '../common/sql.js';
  *   Every model therefore distributes the same total: the number of outcomes reached.
  * Per-outcome rows never leave the engine.
  */
-export const ATTRIBUTION_SQL = `
+const ATTRIBUTION_SQL = `
 WITH
   ${TRIGGER_VERSIONS_CTE.trim()},
   fired AS (
@@ -30,8 +31,8 @@ WITH
            toUnixTimestamp64Milli(decided_at) AS decided_ms
     FROM firings FINAL
     WHERE tenant_id = {tenantId:String}
-      AND arm = 'treatment' AND skip_reason = ''
-      AND decided_at >= {from:DateTime64(3, 'UTC')} AND decided_at < {to:DateTime64(3, 'UTC')}
+      AND ${SENT_FIRING}
+      AND ${inPeriod('decided_at')}
   ),
   touches AS (
     -- each touch with the success types and conversion window of the version it names
@@ -114,16 +115,12 @@ GROUP BY trigger_id
 ORDER BY trigger_id
 `;
 
-/** Bound values of {@link ATTRIBUTION_SQL}. */
-export const attributionParams = z.object({
-  tenantId: z.string().min(1),
-  /** DateTime64(3) text, from `toPeriod(...).params`. */
-  from: z.string(),
-  to: z.string(),
+/** Bound values of {@link ATTRIBUTION_QUERY}. */
+export const attributionParams = periodParams.extend({
   /** Half-life of the time-decay weight, in ms (> 0). */
   halfLifeMs: z.number().positive(),
 });
-export type AttributionParams = z.infer<typeof attributionParams>;
+export type AttributionParams = z.input<typeof attributionParams>;
 
 /** Credit per trigger under every model. */
 export const attributionRow = z.object({
@@ -140,16 +137,18 @@ export const attributionRow = z.object({
 });
 export type AttributionRow = z.infer<typeof attributionRow>;
 
+export const ATTRIBUTION_QUERY = defineQuery({
+  name: 'attribution.by_trigger',
+  module: import.meta.url,
+  sql: ATTRIBUTION_SQL,
+  params: attributionParams,
+  row: attributionRow,
+});
+
 /** Runs the attribution for one tenant and period. */
 export function queryAttribution(
   clickhouse: ClickHouseService,
   params: AttributionParams,
 ): Promise<AttributionRow[]> {
-  return clickhouse.query({
-    tag: 'attribution.by_trigger',
-    sql: ATTRIBUTION_SQL,
-    params: attributionParams.parse(params),
-    row: attributionRow,
-    settings: { join_use_nulls: 0 },
-  });
+  return clickhouse.run(ATTRIBUTION_QUERY, params);
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { openTemporaryStore, type TemporaryStore } from '../../storage/index.js';
+import { openTemporaryStore, type TemporaryStore } from '../../storage/testing.js';
 import { MeasurementException } from '../common/measurement.exception.js';
 import { fixtureRows, seedRows } from '../common/testing.js';
 import { LiftService } from '../lift/lift.service.js';

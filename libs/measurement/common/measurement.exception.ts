@@ -1,14 +1,8 @@
+import { CodedError } from '../../errors/index.js';
+
 export enum MeasurementErrorCode {
   InvalidPeriod = 'MEASUREMENT_INVALID_PERIOD',
   InvalidArgument = 'MEASUREMENT_INVALID_ARGUMENT',
 }
 
-export class MeasurementException extends Error {
-  constructor(
-    readonly code: MeasurementErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'MeasurementException';
-  }
-}
+export class MeasurementException extends CodedError<MeasurementErrorCode> {}

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { toClickHouseTime } from '../../storage/index.js';
 import { MeasurementErrorCode, MeasurementException } from './measurement.exception.js';
 
@@ -11,6 +12,17 @@ export interface Period {
   /** Query parameters `from` and `to` as DateTime64(3) text. */
   params: { from: string; to: string };
 }
+
+/**
+ * The parameters every measure binds: the tenant and the period as DateTime64(3) text. A caller
+ * passes `{ tenantId, ...period.params }`; a measure's own parameters extend this schema.
+ */
+export const periodParams = z.object({
+  tenantId: z.string().min(1),
+  from: z.string().min(1),
+  to: z.string().min(1),
+});
+export type PeriodParams = z.infer<typeof periodParams>;
 
 /** Checks a period from an API argument: both ends valid, from < to, at most MAX_PERIOD_DAYS long. */
 export function toPeriod(from: Date, to: Date): Period {

@@ -1,7 +1,7 @@
 /**
- * SQL fragments shared by the measures. They are constants (never built from input): every
- * value is a bound parameter: {tenantId:String}, {from:DateTime64(3, 'UTC')}, {to:DateTime64(3, 'UTC')} and
- * {triggerIds:Array(String)} (empty = all triggers).
+ * SQL fragments shared by the measures, each defined here once. They are constants (never built
+ * from input): every value is a bound parameter: {tenantId:String}, {from:DateTime64(3, 'UTC')},
+ * {to:DateTime64(3, 'UTC')} and {triggerIds:Array(String)} (empty = all triggers).
  */
 
 import { DEFAULT_SUCCESS_TYPES } from './outcome-classes.js';
@@ -9,11 +9,19 @@ import { DEFAULT_SUCCESS_TYPES } from './outcome-classes.js';
 /** DEFAULT_SUCCESS_TYPES as an SQL array literal (constant text, no input). */
 export const DEFAULT_SUCCESS_TYPES_SQL = `[${DEFAULT_SUCCESS_TYPES.map((type) => `'${type}'`).join(', ')}]`;
 
-/** The newest definition of each trigger, with its success types defaulted. */
+/** A firings row that was sent: the treatment arm, not skipped (DESIGN section 3). */
+export const SENT_FIRING = `arm = 'treatment' AND skip_reason = ''`;
+
+/** `column` in the half-open period [from, to). `column` is a column name, never input. */
+export function inPeriod(column: string): string {
+  return `${column} >= {from:DateTime64(3, 'UTC')} AND ${column} < {to:DateTime64(3, 'UTC')}`;
+}
+
+/** The newest definition of each trigger (`defs`), with its success types defaulted. */
 export const TRIGGER_DEFINITIONS_CTE = `
   defs AS (
     -- newest version of each trigger definition; FINAL collapses re-sent definitions
-    SELECT trigger_id, channel, window_ms, holdout_pct, conversion_window_ms,
+    SELECT trigger_id, channel, signal_types, window_ms, holdout_pct, conversion_window_ms,
            if(empty(success_types), ${DEFAULT_SUCCESS_TYPES_SQL}, success_types) AS success_types,
            guardrail_types, frequency_cap_max, frequency_cap_per_ms,
            ifNull(suppression_converted_lookback_ms, 86400000) AS converted_lookback_ms,
@@ -26,13 +34,6 @@ export const TRIGGER_DEFINITIONS_CTE = `
 
 /** Filter on a firings row by the optional trigger list. */
 export const TRIGGER_FILTER = `(empty({triggerIds:Array(String)}) OR has({triggerIds:Array(String)}, trigger_id))`;
-
-/**
- * Settings of a query with `name AS MATERIALIZED (...)` steps: the engine computes such a step once
- * and reads the result wherever it is referenced, where a plain CTE is inlined and computed again
- * at each reference (ClickHouse 26). Same rows either way; it matters when the step scans millions.
- */
-export const MATERIALIZED_CTE_SETTINGS = { enable_materialized_cte: 1 } as const;
 
 /**
  * A sort key for `argMin`/`argMax` that orders rows as the tuple (time, id) does: the millisecond

@@ -1,5 +1,9 @@
+import { afterAll, beforeAll } from '@jest/globals';
 import { insertStorageLines, prepareBatch, STREAMS, type StreamName } from '../../ingest/index.js';
 import type { ClickHouseService } from '../../storage/index.js';
+import { openTemporaryStore, type TemporaryStore } from '../../storage/testing.js';
+
+type StreamRows = Partial<Record<StreamName, readonly object[]>>;
 
 /**
  * Writes input rows (as producers send them) for a tenant through the real validation, into the
@@ -9,7 +13,7 @@ import type { ClickHouseService } from '../../storage/index.js';
 export async function seedRows(
   clickhouse: ClickHouseService,
   tenantId: string,
-  rows: Partial<Record<StreamName, readonly object[]>>,
+  rows: StreamRows,
   receivedAt = Date.now(),
 ): Promise<void> {
   for (const stream of STREAMS) {
@@ -109,5 +113,42 @@ export function fixtureRows<When>(time: (when: When) => string) {
       occurred_at: time(when),
       ...extra,
     }),
+  };
+}
+
+/** What a measure's spec stores: its own rows and the two ways they could be miscounted. */
+export interface MeasureFixture {
+  /** The rows of `tenant-a`, the tenant measured. */
+  rows: StreamRows;
+  /** Copies of some of those rows delivered again in a later batch (a separate part, before any
+   * merge): they must count once. */
+  redelivered: StreamRows;
+  /** Rows of `tenant-b` with the same ids: none of them may show in `tenant-a`'s measures. */
+  otherTenant: StreamRows;
+}
+
+/**
+ * Opens an embedded store for the enclosing `describe` and seeds a {@link MeasureFixture} into it
+ * (in a `beforeAll` registered before the spec's own), and disposes of it afterwards. The store is
+ * read through the returned object once the spec's hooks run.
+ */
+export function seededStore(fixture: MeasureFixture): { readonly clickhouse: ClickHouseService } {
+  let store: TemporaryStore | undefined;
+  beforeAll(async () => {
+    store = await openTemporaryStore();
+    await seedRows(store.clickhouse, 'tenant-a', fixture.rows);
+    await seedRows(store.clickhouse, 'tenant-a', fixture.redelivered, Date.now() + 1000);
+    await seedRows(store.clickhouse, 'tenant-b', fixture.otherTenant);
+  });
+  afterAll(async () => {
+    await store?.dispose();
+  });
+  return {
+    get clickhouse(): ClickHouseService {
+      if (store === undefined) {
+        throw new Error('seededStore: read the store inside a hook or test, not at collection');
+      }
+      return store.clickhouse;
+    },
   };
 }

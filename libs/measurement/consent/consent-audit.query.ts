@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import type { ClickHouseService } from '../../storage/index.js';
-import type { Period } from '../common/period.js';
+import { defineQuery, type ClickHouseService } from '../../storage/index.js';
+import { periodParams, type PeriodParams } from '../common/period.js';
 import {
   LATEST_CONSENT_KEY,
-  MATERIALIZED_CTE_SETTINGS,
+  SENT_FIRING,
   TRIGGER_DEFINITIONS_CTE,
+  inPeriod,
 } from '../common/sql.js';
 
 const quantiles = z.array(z.number().nullable());
@@ -27,10 +28,7 @@ export const consentSourceRow = z.object({
 });
 export type ConsentSourceRow = z.infer<typeof consentSourceRow>;
 
-export interface ConsentQueryParams {
-  tenantId: string;
-  period: Period;
-}
+export type ConsentQueryParams = PeriodParams;
 
 /**
  * Consent audit, DESIGN section 3, over the sent treatment firings decided in [from, to) of
@@ -47,7 +45,7 @@ export interface ConsentQueryParams {
  * of person_key × purpose: a numeric key costs the engine much less than a String one; like
  * person_key itself, a collision is accepted as negligible). The result is the ASOF join's.
  */
-export const CONSENT_TRIGGERS_SQL = `
+const CONSENT_TRIGGERS_SQL = `
 WITH
   ${TRIGGER_DEFINITIONS_CTE},
   purposed AS (
@@ -62,8 +60,8 @@ WITH
       SELECT trigger_id, person_key, toUnixTimestamp64Milli(decided_at) AS t_ms
       FROM firings FINAL
       WHERE tenant_id = {tenantId:String}
-        AND arm = 'treatment' AND skip_reason = ''
-        AND decided_at >= {from:DateTime64(3, 'UTC')} AND decided_at < {to:DateTime64(3, 'UTC')}
+        AND ${SENT_FIRING}
+        AND ${inPeriod('decided_at')}
     ) AS f
     INNER JOIN purposed AS p ON p.trigger_id = f.trigger_id
   ),
@@ -118,7 +116,7 @@ ORDER BY trigger_id`;
  * Stale permission records: recorded_at − occurred_at of the consent events recorded in
  * [from, to), per source ('' when none was given); events without recorded_at are left out.
  */
-export const CONSENT_SOURCES_SQL = `
+const CONSENT_SOURCES_SQL = `
 -- consent events recorded in the period: how long after the fact each source recorded them
 SELECT source, count() AS events,
        quantilesExactInclusive(0.5, 0.9)(
@@ -127,35 +125,38 @@ SELECT source, count() AS events,
 FROM consent FINAL
 WHERE tenant_id = {tenantId:String}
   AND recorded_at IS NOT NULL
-  AND recorded_at >= {from:DateTime64(3, 'UTC')} AND recorded_at < {to:DateTime64(3, 'UTC')}
+  AND ${inPeriod('recorded_at')}
 GROUP BY source
 ORDER BY source`;
+
+export const CONSENT_TRIGGERS_QUERY = defineQuery({
+  name: 'consent.triggers',
+  module: import.meta.url,
+  sql: CONSENT_TRIGGERS_SQL,
+  params: periodParams,
+  row: consentTriggerRow,
+});
+
+export const CONSENT_SOURCES_QUERY = defineQuery({
+  name: 'consent.sources',
+  module: import.meta.url,
+  sql: CONSENT_SOURCES_SQL,
+  params: periodParams,
+  row: consentSourceRow,
+});
 
 /** Runs the per-trigger consent query; one row per trigger with a purpose. */
 export function queryConsentTriggers(
   clickhouse: ClickHouseService,
   params: ConsentQueryParams,
-  tag = 'consent.triggers',
 ): Promise<ConsentTriggerRow[]> {
-  return clickhouse.query({
-    tag,
-    sql: CONSENT_TRIGGERS_SQL,
-    params: { tenantId: params.tenantId, ...params.period.params },
-    row: consentTriggerRow,
-    settings: { join_use_nulls: 0, ...MATERIALIZED_CTE_SETTINGS },
-  });
+  return clickhouse.run(CONSENT_TRIGGERS_QUERY, params);
 }
 
 /** Runs the per-source recording-lag query; one row per source. */
 export function queryConsentSources(
   clickhouse: ClickHouseService,
   params: ConsentQueryParams,
-  tag = 'consent.sources',
 ): Promise<ConsentSourceRow[]> {
-  return clickhouse.query({
-    tag,
-    sql: CONSENT_SOURCES_SQL,
-    params: { tenantId: params.tenantId, ...params.period.params },
-    row: consentSourceRow,
-  });
+  return clickhouse.run(CONSENT_SOURCES_QUERY, params);
 }

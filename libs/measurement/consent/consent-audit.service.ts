@@ -49,7 +49,7 @@ export class ConsentAuditService {
 
   /** Non-compliant activations, consent sync lag and stale records over [from, to). */
   async audit(tenantId: string, request: ConsentAuditRequest): Promise<ConsentAudit> {
-    const params = { tenantId, period: toPeriod(request.from, request.to) };
+    const params = { tenantId, ...toPeriod(request.from, request.to).params };
     const [triggers, sources] = await Promise.all([
       queryConsentTriggers(this.clickhouse, params),
       queryConsentSources(this.clickhouse, params),

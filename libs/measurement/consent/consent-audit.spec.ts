@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { openTemporaryStore, type TemporaryStore } from '../../storage/index.js';
-import { fixtureRows, seedRows } from '../common/testing.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { fixtureRows, seededStore } from '../common/testing.js';
 import { ConsentAuditService } from './consent-audit.service.js';
 import type { ConsentAudit } from './models/consent-audit.model.js';
 
@@ -111,21 +110,14 @@ const otherTenant = {
 };
 
 describe('consent audit on the embedded engine', () => {
-  let store: TemporaryStore;
+  const rows = { triggers, firings, consent: events };
+  const store = seededStore({ rows, redelivered, otherTenant });
   let service: ConsentAuditService;
   let audit: ConsentAudit;
 
   beforeAll(async () => {
-    store = await openTemporaryStore();
-    await seedRows(store.clickhouse, 'tenant-a', { triggers, firings, consent: events });
-    await seedRows(store.clickhouse, 'tenant-a', redelivered, Date.now() + 1000);
-    await seedRows(store.clickhouse, 'tenant-b', otherTenant);
     service = new ConsentAuditService(store.clickhouse);
     audit = await service.audit('tenant-a', { from, to });
-  });
-
-  afterAll(async () => {
-    await store.dispose();
   });
 
   // By hand, the state of (person, marketing) at each tM decision:

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import type { ClickHouseService } from '../../storage/index.js';
+import { defineQuery, type ClickHouseService } from '../../storage/index.js';
+import { periodParams } from '../common/period.js';
+import { TRIGGER_DEFINITIONS_CTE, inPeriod } from '../common/sql.js';
 
 /**
  * Signal freshness per signal type, source and kind (DESIGN section 3, "Signal freshness"), over
@@ -17,7 +19,7 @@ import type { ClickHouseService } from '../../storage/index.js';
  * Percentiles are exact and interpolated (`quantilesExactInclusive`, as in the latency measure),
  * rounded to the microsecond.
  */
-export const SIGNAL_FRESHNESS_SQL = `
+const SIGNAL_FRESHNESS_SQL = `
 WITH
   timed AS (
     -- one row per signal that occurred in [from, to) (FINAL: one row per event_id), with its
@@ -34,8 +36,7 @@ WITH
       ) AS input_age_ms
     FROM signals FINAL
     WHERE tenant_id = {tenantId:String}
-      AND occurred_at >= {from:DateTime64(3, 'UTC')}
-      AND occurred_at < {to:DateTime64(3, 'UTC')}
+      AND ${inPeriod('occurred_at')}
   ),
   stats AS (
     -- lag and input-age percentiles per (type, source, kind); quantiles skip NULL input ages
@@ -50,18 +51,11 @@ WITH
     FROM timed
     GROUP BY type, source, kind
   ),
-  definitions AS (
-    -- newest version of each trigger definition; FINAL collapses re-sent definitions
-    SELECT trigger_id, signal_types, window_ms
-    FROM triggers FINAL
-    WHERE tenant_id = {tenantId:String}
-    ORDER BY trigger_id, version DESC
-    LIMIT 1 BY trigger_id
-  ),
+  ${TRIGGER_DEFINITIONS_CTE.trim()},
   armed AS (
     -- per signal type, the (trigger_id, window_ms) of the triggers it arms that have a window
     SELECT signal_type, groupArray((trigger_id, assumeNotNull(window_ms))) AS windows
-    FROM definitions
+    FROM defs
     ARRAY JOIN signal_types AS signal_type
     WHERE window_ms > 0
     GROUP BY signal_type
@@ -99,14 +93,7 @@ LEFT JOIN armed AS a ON a.signal_type = m.type
 ORDER BY type, source, kind
 `;
 
-/** Bound values of {@link SIGNAL_FRESHNESS_SQL}. */
-export const signalFreshnessParams = z.object({
-  tenantId: z.string().min(1),
-  /** DateTime64(3) text, from `toPeriod(...).params`. */
-  from: z.string(),
-  to: z.string(),
-});
-export type SignalFreshnessParams = z.infer<typeof signalFreshnessParams>;
+export type SignalFreshnessParams = z.input<typeof periodParams>;
 
 /** One (type, source, kind) as the engine returns it. */
 export const signalFreshnessRow = z.object({
@@ -123,15 +110,18 @@ export const signalFreshnessRow = z.object({
 });
 export type SignalFreshnessRow = z.infer<typeof signalFreshnessRow>;
 
+export const SIGNAL_FRESHNESS_QUERY = defineQuery({
+  name: 'freshness.by_signal_type',
+  module: import.meta.url,
+  sql: SIGNAL_FRESHNESS_SQL,
+  params: periodParams,
+  row: signalFreshnessRow,
+});
+
 /** Runs the freshness aggregation for one tenant and period. */
 export function querySignalFreshness(
   clickhouse: ClickHouseService,
   params: SignalFreshnessParams,
 ): Promise<SignalFreshnessRow[]> {
-  return clickhouse.query({
-    tag: 'freshness.by_signal_type',
-    sql: SIGNAL_FRESHNESS_SQL,
-    params: signalFreshnessParams.parse(params),
-    row: signalFreshnessRow,
-  });
+  return clickhouse.run(SIGNAL_FRESHNESS_QUERY, params);
 }

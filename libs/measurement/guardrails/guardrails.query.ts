@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { ClickHouseService } from '../../storage/index.js';
-import type { Period } from '../common/period.js';
-import { DEFAULT_SUCCESS_TYPES_SQL, MATERIALIZED_CTE_SETTINGS } from '../common/sql.js';
+import { defineQuery, type ClickHouseService } from '../../storage/index.js';
+import { assignmentCtes } from '../common/assignment.sql.js';
+import { DEFAULT_SUCCESS_TYPES_SQL } from '../common/sql.js';
 import {
   LIFT_SUMS_COLUMNS,
-  assignmentCtes,
+  liftParams,
   liftSteps,
   liftSumsRow,
   type LiftSumsRow,
@@ -24,6 +24,34 @@ const guardrailsRow = liftSumsRow.extend({
   orders: z.number(),
   regretted: z.number(),
 });
+
+/** The columns of a LiftSumsRow the regret part gives from `regret_sums AS r`. */
+const REGRET_KEY_COLUMNS: ReadonlySet<string> = new Set(['trigger_id', 'arm']);
+
+/** The zero of a LiftSumsRow column's type: NULL where nullable, '' for text, 0 for a number. */
+function zeroOf(name: string, column: z.ZodType): string {
+  if (column instanceof z.ZodNullable) {
+    return 'NULL';
+  }
+  if (column instanceof z.ZodString) {
+    return "''";
+  }
+  if (column instanceof z.ZodNumber) {
+    return '0';
+  }
+  throw new Error(`guardrails: no zero for the lift column ${name}`);
+}
+
+/**
+ * The regret part's row in the LiftSumsRow columns: its keys from `r`, every other column the
+ * zero of its type, so that the two parts of the statement stay one row type.
+ */
+const REGRET_LIFT_COLUMNS = Object.entries(liftSumsRow.shape as Record<string, z.ZodType>)
+  .map(
+    ([name, column]) =>
+      `${REGRET_KEY_COLUMNS.has(name) ? `r.${name}` : zeroOf(name, column)} AS ${name}`,
+  )
+  .join(',\n       ');
 
 /**
  * Guardrails in one statement, both parts over one assignment (computed once, MATERIALIZED;
@@ -96,48 +124,53 @@ SELECT 'overwhelm' AS part, ${LIFT_SUMS_COLUMNS},
 FROM sums AS s
 LEFT JOIN defs AS d ON d.trigger_id = s.trigger_id
 UNION ALL
-SELECT 'regret' AS part, r.trigger_id AS trigger_id, '' AS channel, NULL AS holdout_pct,
-       r.arm AS arm, '' AS variant, 0 AS persons, 0 AS conversions, 0 AS revenue, 0 AS revenue_sq,
-       0 AS pre_conversions, 0 AS pre_conversions_sq, 0 AS pre_conversions_x_converted,
-       0 AS pre_revenue, 0 AS pre_revenue_sq, 0 AS pre_revenue_x_revenue, 0 AS contaminated,
+SELECT 'regret' AS part, ${REGRET_LIFT_COLUMNS},
        r.orders AS orders, r.regretted AS regretted
 FROM regret_sums AS r
 )
 ORDER BY part, trigger_id, arm, variant`;
 }
 
-export const GUARDRAILS_SQL = guardrailsSql(true);
+/** Bound values of the guardrails statement: lift's, with the overwhelm types as outcomeTypes. */
+export const guardrailsParams = liftParams.extend({
+  regretTypes: z.array(z.string()),
+  regretWindowMs: z.number().int().nonnegative(),
+});
 
-/** GUARDRAILS_SQL over the plain tables (no rollup): the benchmark's baseline. */
-export const PLAIN_GUARDRAILS_SQL = guardrailsSql(false);
+export const GUARDRAILS_QUERY = defineQuery({
+  name: 'guardrails',
+  module: import.meta.url,
+  sql: guardrailsSql(true),
+  params: guardrailsParams,
+  row: guardrailsRow,
+});
 
-export interface GuardrailsQueryParams {
-  tenantId: string;
-  period: Period;
-  triggerIds: string[];
+/** GUARDRAILS_QUERY over the plain tables (no rollup): the benchmark's baseline. */
+export const PLAIN_GUARDRAILS_QUERY = defineQuery({
+  name: 'guardrails.plain',
+  module: import.meta.url,
+  sql: guardrailsSql(false),
+  params: guardrailsParams,
+  row: guardrailsRow,
+});
+
+export type GuardrailsQueryParams = Omit<
+  z.input<typeof guardrailsParams>,
+  'outcomeTypes' | 'regretTypes'
+> & {
   overwhelmTypes: readonly string[];
   regretTypes: readonly string[];
-  regretWindowMs: number;
-}
+};
 
 /** Runs the guardrails statement and splits its two parts. */
 export async function queryGuardrails(
   clickhouse: ClickHouseService,
-  params: GuardrailsQueryParams,
+  { overwhelmTypes, regretTypes, ...params }: GuardrailsQueryParams,
 ): Promise<{ overwhelm: LiftSumsRow[]; regret: RegretRow[] }> {
-  const rows = await clickhouse.query({
-    tag: 'guardrails',
-    sql: GUARDRAILS_SQL,
-    params: {
-      tenantId: params.tenantId,
-      ...params.period.params,
-      triggerIds: params.triggerIds,
-      outcomeTypes: params.overwhelmTypes,
-      regretTypes: params.regretTypes,
-      regretWindowMs: params.regretWindowMs,
-    },
-    row: guardrailsRow,
-    settings: { join_use_nulls: 0, ...MATERIALIZED_CTE_SETTINGS },
+  const rows = await clickhouse.run(GUARDRAILS_QUERY, {
+    ...params,
+    outcomeTypes: [...overwhelmTypes],
+    regretTypes: [...regretTypes],
   });
   const overwhelm: LiftSumsRow[] = [];
   const regret: RegretRow[] = [];

@@ -82,7 +82,7 @@ export class GuardrailsService {
     const confidence = 0.95;
     const { overwhelm: overwhelmSums, regret } = await queryGuardrails(this.clickhouse, {
       tenantId,
-      period,
+      ...period.params,
       triggerIds,
       overwhelmTypes: OVERWHELM_TYPES,
       regretTypes: REGRET_TYPES,

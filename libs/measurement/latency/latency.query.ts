@@ -1,10 +1,12 @@
 import { z } from 'zod';
-import type { ClickHouseService } from '../../storage/index.js';
+import { defineQuery, type ClickHouseService } from '../../storage/index.js';
+import { periodParams } from '../common/period.js';
 import {
-  MATERIALIZED_CTE_SETTINGS,
+  SENT_FIRING,
   SENT_FIRING_TIMES_CTES,
   TRIGGER_DEFINITIONS_CTE,
   TRIGGER_FILTER,
+  inPeriod,
 } from '../common/sql.js';
 
 /**
@@ -31,7 +33,7 @@ import {
  * on 10M firings (embedded engine, 2 cores) that ran in 6-12 s and 2.9 GB peak against 8-15 s and
  * 4.3 GB with string keys; two ids of a tenant sharing a 64-bit hash is a ~1e-6 event at that size.
  */
-export const TRIGGER_LATENCY_SQL = `
+const TRIGGER_LATENCY_SQL = `
 WITH
   ${TRIGGER_DEFINITIONS_CTE.trim()},
   sent AS MATERIALIZED (
@@ -41,10 +43,8 @@ WITH
     SELECT firing_id, trigger_id, decided_at, signal_at, signal_event_id, channel
     FROM firings FINAL
     WHERE tenant_id = {tenantId:String}
-      AND decided_at >= {from:DateTime64(3, 'UTC')}
-      AND decided_at < {to:DateTime64(3, 'UTC')}
-      AND arm = 'treatment'
-      AND skip_reason = ''
+      AND ${inPeriod('decided_at')}
+      AND ${SENT_FIRING}
       AND ${TRIGGER_FILTER}
   ),
   ${SENT_FIRING_TIMES_CTES},
@@ -117,12 +117,8 @@ WHERE firings > 0
 ORDER BY trigger_id, day_key, channel_key
 `;
 
-/** Bound values of {@link TRIGGER_LATENCY_SQL}. */
-export const triggerLatencyParams = z.object({
-  tenantId: z.string().min(1),
-  /** DateTime64(3) text, from `toPeriod(...).params`. */
-  from: z.string(),
-  to: z.string(),
+/** Bound values of {@link TRIGGER_LATENCY_QUERY}. */
+export const triggerLatencyParams = periodParams.extend({
   /** Empty = every trigger. */
   triggerIds: z.array(z.string()),
   byChannel: z.boolean(),
@@ -151,16 +147,18 @@ export const triggerLatencyRow = z.object({
 });
 export type TriggerLatencyRow = z.infer<typeof triggerLatencyRow>;
 
+export const TRIGGER_LATENCY_QUERY = defineQuery({
+  name: 'latency.by_trigger',
+  module: import.meta.url,
+  sql: TRIGGER_LATENCY_SQL,
+  params: triggerLatencyParams,
+  row: triggerLatencyRow,
+});
+
 /** Runs the latency aggregation for one tenant and period. */
 export function queryTriggerLatency(
   clickhouse: ClickHouseService,
   params: TriggerLatencyParams,
 ): Promise<TriggerLatencyRow[]> {
-  return clickhouse.query({
-    tag: 'latency.by_trigger',
-    sql: TRIGGER_LATENCY_SQL,
-    params: triggerLatencyParams.parse(params),
-    row: triggerLatencyRow,
-    settings: MATERIALIZED_CTE_SETTINGS,
-  });
+  return clickhouse.run(TRIGGER_LATENCY_QUERY, params);
 }

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
-import { openTemporaryStore, type TemporaryStore } from '../../storage/index.js';
+import { openTemporaryStore, type TemporaryStore } from '../../storage/testing.js';
 import { OVERWHELM_TYPES, REGRET_TYPES, REGRET_WINDOW_MS } from '../common/outcome-classes.js';
 import { toPeriod } from '../common/period.js';
 import { firstFiringKeyAt } from '../common/sql.js';
 import { fixtureRows, seedRows } from '../common/testing.js';
 import { queryGuardrails } from '../guardrails/guardrails.query.js';
 import { buildAssignmentRollup, rollupIsStale } from './assignment-rollup.js';
-import { PLAIN_LIFT_BY_ARM_SQL, PLAIN_LIFT_SQL, liftSumsRow, queryLiftSums } from './lift.query.js';
+import { PLAIN_LIFT_BY_ARM_QUERY, PLAIN_LIFT_QUERY, queryLiftSums } from './lift.query.js';
 
 // Two tenants get the same rows: 'rolled' before a build of the rollup, 'raw' after it, so that
 // every person of 'raw' is measured from firings (written since the build's mark) and those of
@@ -79,20 +79,18 @@ describe('the assignment rollup on the embedded engine', () => {
   ) => {
     const period = toPeriod(new Date(from), new Date(to));
     return plain
-      ? store.clickhouse.query({
-          tag: 'test.plain_lift',
-          sql: byVariant ? PLAIN_LIFT_SQL : PLAIN_LIFT_BY_ARM_SQL,
-          params: { tenantId, ...period.params, triggerIds, outcomeTypes: [] },
-          row: liftSumsRow,
-          settings: { join_use_nulls: 0 },
+      ? store.clickhouse.run(byVariant ? PLAIN_LIFT_QUERY : PLAIN_LIFT_BY_ARM_QUERY, {
+          tenantId,
+          ...period.params,
+          triggerIds,
         })
-      : queryLiftSums(store.clickhouse, { tenantId, period, triggerIds, byVariant });
+      : queryLiftSums(store.clickhouse, { tenantId, ...period.params, triggerIds, byVariant });
   };
 
   const guardrails = (tenantId: string) =>
     queryGuardrails(store.clickhouse, {
       tenantId,
-      period: toPeriod(new Date('2026-10-01T00:00:00Z'), new Date('2026-11-01T00:00:00Z')),
+      ...toPeriod(new Date('2026-10-01T00:00:00Z'), new Date('2026-11-01T00:00:00Z')).params,
       triggerIds: [],
       overwhelmTypes: OVERWHELM_TYPES,
       regretTypes: REGRET_TYPES,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { openTemporaryStore, type TemporaryStore } from '../../storage/index.js';
+import { openTemporaryStore, type TemporaryStore } from '../../storage/testing.js';
 import { toPeriod } from '../common/period.js';
 import { fixtureRows, seedRows } from '../common/testing.js';
 import { queryLiftSums, type LiftSumsRow } from './lift.query.js';
@@ -70,7 +70,7 @@ describe('lift sums on the embedded engine', () => {
     });
     rows = await queryLiftSums(store.clickhouse, {
       tenantId: 'tenant-a',
-      period: toPeriod(new Date('2026-10-01T00:00:00Z'), new Date('2026-11-01T00:00:00Z')),
+      ...toPeriod(new Date('2026-10-01T00:00:00Z'), new Date('2026-11-01T00:00:00Z')).params,
       triggerIds: [],
     });
   });
@@ -123,7 +123,7 @@ describe('lift sums on the embedded engine', () => {
   it('gives one row per arm when variants are not asked for', async () => {
     const byArm = await queryLiftSums(store.clickhouse, {
       tenantId: 'tenant-a',
-      period: toPeriod(new Date('2026-10-01T00:00:00Z'), new Date('2026-11-01T00:00:00Z')),
+      ...toPeriod(new Date('2026-10-01T00:00:00Z'), new Date('2026-11-01T00:00:00Z')).params,
       triggerIds: [],
       byVariant: false,
     });
@@ -143,7 +143,7 @@ describe('lift sums on the embedded engine', () => {
   it('measures guardrail types in place of success types when asked', async () => {
     const guard = await queryLiftSums(store.clickhouse, {
       tenantId: 'tenant-a',
-      period: toPeriod(new Date('2026-10-01T00:00:00Z'), new Date('2026-11-01T00:00:00Z')),
+      ...toPeriod(new Date('2026-10-01T00:00:00Z'), new Date('2026-11-01T00:00:00Z')).params,
       triggerIds: ['t1'],
       outcomeTypes: ['signup'],
     });
@@ -169,7 +169,7 @@ describe('lift sums on the embedded engine', () => {
     });
     const tied = await queryLiftSums(store.clickhouse, {
       tenantId: 'tenant-c',
-      period: toPeriod(new Date('2026-10-01T00:00:00Z'), new Date('2026-11-01T00:00:00Z')),
+      ...toPeriod(new Date('2026-10-01T00:00:00Z'), new Date('2026-11-01T00:00:00Z')).params,
       triggerIds: [],
     });
     const persons = (arm: string, variant: string) =>
@@ -198,7 +198,7 @@ describe('lift sums on the embedded engine', () => {
     });
     const measured = await queryLiftSums(store.clickhouse, {
       tenantId: 'tenant-d',
-      period: toPeriod(new Date('2026-10-01T00:00:00Z'), new Date('2026-11-01T00:00:00Z')),
+      ...toPeriod(new Date('2026-10-01T00:00:00Z'), new Date('2026-11-01T00:00:00Z')).params,
       triggerIds: [],
     });
     const arm = (name: string) => measured.find((r) => r.trigger_id === 'tU' && r.arm === name);

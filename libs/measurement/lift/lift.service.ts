@@ -31,7 +31,7 @@ export class LiftService {
     }
     const sums = await queryLiftSums(this.clickhouse, {
       tenantId,
-      period: toPeriod(request.from, request.to),
+      ...toPeriod(request.from, request.to).params,
       triggerIds: request.triggerIds ?? [],
       byVariant: request.groupByVariant ?? false,
     });

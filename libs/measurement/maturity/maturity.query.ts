@@ -1,30 +1,25 @@
 import { z } from 'zod';
-import type { ClickHouseService } from '../../storage/index.js';
+import { defineQuery, type ClickHouseService } from '../../storage/index.js';
 import { TRIGGER_VERSIONS_CTE } from '../../triggers/index.js';
-import { SENT_FIRING_TIMES_CTES } from '../common/sql.js';
+import { periodParams, type PeriodParams } from '../common/period.js';
+import { SENT_FIRING, SENT_FIRING_TIMES_CTES, inPeriod } from '../common/sql.js';
 
 /** Bound values of the maturity queries. */
-export const maturityParams = z.object({
-  tenantId: z.string().min(1),
-  /** DateTime64(3) text, from `toPeriod(...).params`. */
-  from: z.string(),
-  to: z.string(),
-});
-export type MaturityParams = z.infer<typeof maturityParams>;
+export type MaturityParams = PeriodParams;
 
 /**
  * What armed the firings decided in [from, to), sent or not: the kind of the stored signal each
  * names in signal_event_id. A firing whose signal is not stored (or that names none: a scheduled
  * send) has kind ''.
  */
-export const FIRING_SIGNAL_KINDS_SQL = `
+const FIRING_SIGNAL_KINDS_SQL = `
 WITH
   decided AS (
     -- every firing decided in the period (FINAL: one row per firing_id)
     SELECT signal_event_id
     FROM firings FINAL
     WHERE tenant_id = {tenantId:String}
-      AND decided_at >= {from:DateTime64(3, 'UTC')} AND decided_at < {to:DateTime64(3, 'UTC')}
+      AND ${inPeriod('decided_at')}
   ),
   kinds AS (
     -- the kind of each signal those firings name
@@ -60,7 +55,7 @@ export type FiringSignalKindsRow = z.infer<typeof firingSignalKindsRow>;
  *   within its window);
  * - level 'channel': per channel (the firing's, else its version's), the firings within window.
  */
-export const LATENCY_AGAINST_WINDOWS_SQL = `
+const LATENCY_AGAINST_WINDOWS_SQL = `
 WITH
   ${TRIGGER_VERSIONS_CTE.trim()},
   sent AS (
@@ -68,8 +63,8 @@ WITH
     SELECT firing_id, trigger_id, trigger_version, decided_at, signal_at, signal_event_id, channel
     FROM firings FINAL
     WHERE tenant_id = {tenantId:String}
-      AND decided_at >= {from:DateTime64(3, 'UTC')} AND decided_at < {to:DateTime64(3, 'UTC')}
-      AND arm = 'treatment' AND skip_reason = ''
+      AND ${inPeriod('decided_at')}
+      AND ${SENT_FIRING}
   ),
   ${SENT_FIRING_TIMES_CTES},
   timed AS (
@@ -120,27 +115,30 @@ export const latencyAgainstWindowsRow = z.object({
 });
 export type LatencyAgainstWindowsRow = z.infer<typeof latencyAgainstWindowsRow>;
 
+export const FIRING_SIGNAL_KINDS_QUERY = defineQuery({
+  name: 'maturity.signal_kinds',
+  module: import.meta.url,
+  sql: FIRING_SIGNAL_KINDS_SQL,
+  params: periodParams,
+  row: firingSignalKindsRow,
+});
+
+export const LATENCY_AGAINST_WINDOWS_QUERY = defineQuery({
+  name: 'maturity.latency_against_windows',
+  module: import.meta.url,
+  sql: LATENCY_AGAINST_WINDOWS_SQL,
+  params: periodParams,
+  row: latencyAgainstWindowsRow,
+});
+
 /** Runs both maturity queries. */
 export async function queryMaturityInputs(
   clickhouse: ClickHouseService,
-  input: MaturityParams,
+  params: MaturityParams,
 ): Promise<{ kinds: FiringSignalKindsRow; latency: LatencyAgainstWindowsRow[] }> {
-  const params = maturityParams.parse(input);
   const [kinds, latency] = await Promise.all([
-    clickhouse.query({
-      tag: 'maturity.signal_kinds',
-      sql: FIRING_SIGNAL_KINDS_SQL,
-      params,
-      row: firingSignalKindsRow,
-      settings: { join_use_nulls: 0 },
-    }),
-    clickhouse.query({
-      tag: 'maturity.latency_against_windows',
-      sql: LATENCY_AGAINST_WINDOWS_SQL,
-      params,
-      row: latencyAgainstWindowsRow,
-      settings: { join_use_nulls: 0 },
-    }),
+    clickhouse.run(FIRING_SIGNAL_KINDS_QUERY, params),
+    clickhouse.run(LATENCY_AGAINST_WINDOWS_QUERY, params),
   ]);
   return { kinds: kinds[0] ?? { firings: 0, behavioral: 0, predictive: 0, identity: 0 }, latency };
 }

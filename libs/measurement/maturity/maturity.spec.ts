@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { minimumDetectableRelativeLift } from '../../stats/index.js';
-import { openTemporaryStore, type TemporaryStore } from '../../storage/index.js';
+import { openTemporaryStore, type TemporaryStore } from '../../storage/testing.js';
 import { TriggersRepository, TriggersService } from '../../triggers/index.js';
 import { seedRows } from '../common/testing.js';
 import { ConsentAuditService } from '../consent/consent-audit.service.js';

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { ClickHouseService } from '../../storage/index.js';
+import { defineQuery, type ClickHouseService } from '../../storage/index.js';
 import { OVERWHELM_TYPES } from '../common/outcome-classes.js';
-import type { Period } from '../common/period.js';
-import { TRIGGER_DEFINITIONS_CTE } from '../common/sql.js';
+import { periodParams, type PeriodParams } from '../common/period.js';
+import { SENT_FIRING, TRIGGER_DEFINITIONS_CTE } from '../common/sql.js';
 import { CAP_BREACHES_CTE } from '../suppression/cap-breaches.sql.js';
 
 /**
@@ -40,10 +40,15 @@ export const pressureRow = z.object({
 });
 export type PressureRow = z.infer<typeof pressureRow>;
 
-export interface PressureQueryParams {
-  tenantId: string;
-  period: Period;
-}
+export type PressureQueryParams = PeriodParams;
+
+/** Bound values of {@link PRESSURE_QUERY}. */
+export const pressureParams = periodParams.extend({
+  /** The dose-response buckets' starts, PRESSURE_BUCKETS' `from`. */
+  bucketStarts: z.array(z.number().int().positive()),
+  overwhelmTypes: z.array(z.string()),
+  overwhelmWindowMs: z.number().int().positive(),
+});
 
 /**
  * Message pressure, DESIGN section 3, over the sent treatment firings decided in [from, to):
@@ -56,7 +61,7 @@ export interface PressureQueryParams {
  * Pressure is counted by a RANGE window over each person's firings in time order, so the cost
  * is one sort of the period's firings, not a join of every firing with every other.
  */
-export const PRESSURE_SQL = `
+const PRESSURE_SQL = `
 WITH
   ${TRIGGER_DEFINITIONS_CTE},
   ${CAP_BREACHES_CTE},
@@ -65,7 +70,7 @@ WITH
     SELECT person_key, toUnixTimestamp64Milli(decided_at) AS t_ms
     FROM firings FINAL
     WHERE tenant_id = {tenantId:String}
-      AND arm = 'treatment' AND skip_reason = ''
+      AND ${SENT_FIRING}
       AND decided_at >= {from:DateTime64(3, 'UTC')} - INTERVAL 7 DAY
       AND decided_at < {to:DateTime64(3, 'UTC')}
   ),
@@ -113,25 +118,27 @@ SELECT count() AS firings,
        sumMap(map(bucket, toUInt64(overwhelmed))) AS bucket_overwhelmed
 FROM followed`;
 
+export const PRESSURE_QUERY = defineQuery({
+  name: 'pressure.report',
+  module: import.meta.url,
+  sql: PRESSURE_SQL,
+  params: pressureParams,
+  row: pressureRow,
+});
+
+/** The measure's own parameters: its buckets, overwhelm types and window. */
+export const PRESSURE_CONSTANTS = {
+  bucketStarts: PRESSURE_BUCKETS.map((b) => b.from),
+  overwhelmTypes: [...OVERWHELM_TYPES],
+  overwhelmWindowMs: OVERWHELM_WINDOW_MS,
+};
+
 /** Runs the pressure query; always one row. */
 export async function queryPressure(
   clickhouse: ClickHouseService,
   params: PressureQueryParams,
-  tag = 'pressure.report',
 ): Promise<PressureRow> {
-  const rows = await clickhouse.query({
-    tag,
-    sql: PRESSURE_SQL,
-    params: {
-      tenantId: params.tenantId,
-      ...params.period.params,
-      bucketStarts: PRESSURE_BUCKETS.map((b) => b.from),
-      overwhelmTypes: [...OVERWHELM_TYPES],
-      overwhelmWindowMs: OVERWHELM_WINDOW_MS,
-    },
-    row: pressureRow,
-    settings: { join_use_nulls: 0 },
-  });
+  const rows = await clickhouse.run(PRESSURE_QUERY, { ...params, ...PRESSURE_CONSTANTS });
   const row = rows[0];
   if (row === undefined) {
     throw new Error('pressure.report: the aggregate query returned no row');

@@ -57,7 +57,7 @@ export class PressureService {
   async report(tenantId: string, request: PressureRequest): Promise<PressureReport> {
     const row = await queryPressure(this.clickhouse, {
       tenantId,
-      period: toPeriod(request.from, request.to),
+      ...toPeriod(request.from, request.to).params,
     });
     return toPressureReport(row);
   }

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { openTemporaryStore, type TemporaryStore } from '../../storage/index.js';
-import { fixtureRows, seedRows } from '../common/testing.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { fixtureRows, seededStore } from '../common/testing.js';
 import type { PressureReport } from './models/pressure.model.js';
 import { PressureService } from './pressure.service.js';
 
@@ -69,19 +68,11 @@ const otherTenant = {
 };
 
 describe('message pressure on the embedded engine', () => {
-  let store: TemporaryStore;
+  const store = seededStore({ rows: { triggers, firings, outcomes }, redelivered, otherTenant });
   let report: PressureReport;
 
   beforeAll(async () => {
-    store = await openTemporaryStore();
-    await seedRows(store.clickhouse, 'tenant-a', { triggers, firings, outcomes });
-    await seedRows(store.clickhouse, 'tenant-a', redelivered, Date.now() + 1000);
-    await seedRows(store.clickhouse, 'tenant-b', otherTenant);
     report = await new PressureService(store.clickhouse).report('tenant-a', { from, to });
-  });
-
-  afterAll(async () => {
-    await store.dispose();
   });
 
   // By hand, per measured firing: pressure = 1 + sent firings in [t − 24 h, t) / [t − 7 d, t).

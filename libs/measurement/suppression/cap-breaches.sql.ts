@@ -1,3 +1,5 @@
+import { SENT_FIRING } from '../common/sql.js';
+
 /**
  * Cap breaches (DESIGN section 3, "Suppression failures"), shared by the suppression audit and
  * message pressure (`aboveCap`). A sent treatment firing f of trigger T is a breach when the person
@@ -27,7 +29,7 @@ export const CAP_BREACHES_CTE = `
       SELECT trigger_id, person_key, toUnixTimestamp64Milli(decided_at) AS t_ms
       FROM firings FINAL
       WHERE tenant_id = {tenantId:String}
-        AND arm = 'treatment' AND skip_reason = ''
+        AND ${SENT_FIRING}
         AND decided_at < {to:DateTime64(3, 'UTC')}
     ) AS s
     INNER JOIN defs AS d ON d.trigger_id = s.trigger_id

@@ -1,11 +1,7 @@
 import { z } from 'zod';
-import type { ClickHouseService } from '../../storage/index.js';
-import type { Period } from '../common/period.js';
-import {
-  MATERIALIZED_CTE_SETTINGS,
-  TRIGGER_DEFINITIONS_CTE,
-  TRIGGER_FILTER,
-} from '../common/sql.js';
+import { defineQuery, type ClickHouseService } from '../../storage/index.js';
+import { periodParams } from '../common/period.js';
+import { SENT_FIRING, TRIGGER_DEFINITIONS_CTE, TRIGGER_FILTER, inPeriod } from '../common/sql.js';
 import { CAP_BREACHES_CTE } from './cap-breaches.sql.js';
 
 /** Counts of one trigger. */
@@ -19,12 +15,12 @@ export const suppressionRow = z.object({
 });
 export type SuppressionRow = z.infer<typeof suppressionRow>;
 
-export interface SuppressionQueryParams {
-  tenantId: string;
-  period: Period;
+/** Bound values of {@link SUPPRESSION_QUERY}. */
+export const suppressionParams = periodParams.extend({
   /** Empty = all triggers. */
-  triggerIds: string[];
-}
+  triggerIds: z.array(z.string()),
+});
+export type SuppressionQueryParams = z.input<typeof suppressionParams>;
 
 /**
  * Suppression failures, DESIGN section 3, over the sent treatment firings decided in [from, to),
@@ -46,7 +42,7 @@ export interface SuppressionQueryParams {
  * sent and never as a failure. Reported triggers: those defined (and selected), and those with
  * firings in the period (sent or not).
  */
-export const SUPPRESSION_SQL = `
+const SUPPRESSION_SQL = `
 WITH
   ${TRIGGER_DEFINITIONS_CTE},
   ${CAP_BREACHES_CTE},
@@ -54,12 +50,12 @@ WITH
     -- every firing decided in the period, sent or skipped, of the selected triggers; read twice,
     -- computed once (MATERIALIZED)
     SELECT cityHash64(firing_id) AS firing_key, trigger_id, person_key, channel,
-           arm = 'treatment' AND skip_reason = '' AS sent,
+           ${SENT_FIRING} AS sent,
            toUnixTimestamp64Milli(decided_at) AS t_ms,
            toUnixTimestamp64Milli(dispatched_at) AS dispatched_ms
     FROM firings FINAL
     WHERE tenant_id = {tenantId:String}
-      AND decided_at >= {from:DateTime64(3, 'UTC')} AND decided_at < {to:DateTime64(3, 'UTC')}
+      AND ${inPeriod('decided_at')}
       AND ${TRIGGER_FILTER}
   ),
   success_types AS (
@@ -138,17 +134,18 @@ LEFT JOIN failures AS t ON t.trigger_id = r.trigger_id
 LEFT JOIN cap_breaches AS b ON b.trigger_id = r.trigger_id
 ORDER BY trigger_id`;
 
+export const SUPPRESSION_QUERY = defineQuery({
+  name: 'suppression.audit',
+  module: import.meta.url,
+  sql: SUPPRESSION_SQL,
+  params: suppressionParams,
+  row: suppressionRow,
+});
+
 /** Runs the suppression audit; one row per trigger, ordered by trigger_id. */
 export function querySuppression(
   clickhouse: ClickHouseService,
   params: SuppressionQueryParams,
-  tag = 'suppression.audit',
 ): Promise<SuppressionRow[]> {
-  return clickhouse.query({
-    tag,
-    sql: SUPPRESSION_SQL,
-    params: { tenantId: params.tenantId, ...params.period.params, triggerIds: params.triggerIds },
-    row: suppressionRow,
-    settings: { join_use_nulls: 0, ...MATERIALIZED_CTE_SETTINGS },
-  });
+  return clickhouse.run(SUPPRESSION_QUERY, params);
 }

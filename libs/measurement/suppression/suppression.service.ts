@@ -35,7 +35,7 @@ export class SuppressionService {
   async audit(tenantId: string, request: SuppressionRequest): Promise<SuppressionSummary[]> {
     const rows = await querySuppression(this.clickhouse, {
       tenantId,
-      period: toPeriod(request.from, request.to),
+      ...toPeriod(request.from, request.to).params,
       triggerIds: request.triggerIds ?? [],
     });
     return rows.map(toSuppressionSummary);

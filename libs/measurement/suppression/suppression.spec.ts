@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { openTemporaryStore, type TemporaryStore } from '../../storage/index.js';
-import { fixtureRows, seedRows } from '../common/testing.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { fixtureRows, seededStore } from '../common/testing.js';
 import type { SuppressionSummary } from './models/suppression.model.js';
 import { SuppressionService } from './suppression.service.js';
 
@@ -119,21 +118,14 @@ const otherTenant = {
 };
 
 describe('suppression audit on the embedded engine', () => {
-  let store: TemporaryStore;
+  const rows = { triggers, firings, outcomes, exposures };
+  const store = seededStore({ rows, redelivered, otherTenant });
   let service: SuppressionService;
   let summaries: SuppressionSummary[];
 
   beforeAll(async () => {
-    store = await openTemporaryStore();
-    await seedRows(store.clickhouse, 'tenant-a', { triggers, firings, outcomes, exposures });
-    await seedRows(store.clickhouse, 'tenant-a', redelivered, Date.now() + 1000);
-    await seedRows(store.clickhouse, 'tenant-b', otherTenant);
     service = new SuppressionService(store.clickhouse);
     summaries = await service.audit('tenant-a', { from, to });
-  });
-
-  afterAll(async () => {
-    await store.dispose();
   });
 
   const counts = (s: SuppressionSummary) => [

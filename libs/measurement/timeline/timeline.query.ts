@@ -1,8 +1,10 @@
 import { z } from 'zod';
-import type { ClickHouseService } from '../../storage/index.js';
+import { storedFields, STREAM_DECLARATIONS, type StoredField } from '../../ingest/index.js';
+import { defineQuery, type ClickHouseService } from '../../storage/index.js';
+import { periodParams } from '../common/period.js';
 import { TRIGGER_VERSIONS_CTE } from '../../triggers/index.js';
 import { DEFAULT_SUCCESS_TYPES, OVERWHELM_TYPES, REGRET_TYPES } from '../common/outcome-classes.js';
-import { LATEST_CONSENT_KEY } from '../common/sql.js';
+import { LATEST_CONSENT_KEY, inPeriod } from '../common/sql.js';
 
 // The person timeline reads one person's rows of every stream. Rows are selected by person_key
 // (the 64-bit hash the measures join on) and then by person_id itself, so a hash collision cannot
@@ -10,14 +12,17 @@ import { LATEST_CONSENT_KEY } from '../common/sql.js';
 // of its table; that is the price of one timeline, paid only when an analyst opens one.
 
 /** Bound values shared by the timeline queries. */
-export const timelineParams = z.object({
-  tenantId: z.string().min(1),
+export const timelineParams = periodParams.extend({
   personId: z.string().min(1),
-  /** DateTime64(3) text: the period [from, to). */
-  from: z.string(),
-  to: z.string(),
 });
-export type TimelineParams = z.infer<typeof timelineParams>;
+export type TimelineParams = z.input<typeof timelineParams>;
+
+/** Bound values of the outcomes query: the shared ones and the built-in outcome classes. */
+const timelineOutcomeParams = timelineParams.extend({
+  regretTypes: z.array(z.string()),
+  overwhelmTypes: z.array(z.string()),
+  successTypes: z.array(z.string()),
+});
 
 const PERSON = `person_key = cityHash64({personId:String}) AND person_id = {personId:String}`;
 
@@ -28,7 +33,7 @@ SELECT event_id, type, kind, source, session_id, toString(occurred_at) AS occurr
        toString(computed_at) AS computed_text, toString(received_at) AS received_text, properties
 FROM signals FINAL
 WHERE tenant_id = {tenantId:String} AND ${PERSON}
-  AND occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}`;
+  AND ${inPeriod('occurred_at')}`;
 
 export const timelineSignalRow = z.object({
   event_id: z.string(),
@@ -43,6 +48,51 @@ export const timelineSignalRow = z.object({
 });
 export type TimelineSignalRow = z.infer<typeof timelineSignalRow>;
 
+/** Firing columns the timeline reads for its own purposes (latency, arm, consent, ...). */
+const FIRING_COLUMNS_READ = new Set([
+  'firing_id',
+  'trigger_id',
+  'person_id',
+  'decided_at',
+  'arm',
+  'trigger_version',
+  'signal_at',
+  'dispatched_at',
+  'skip_reason',
+]);
+
+/**
+ * Every other column of the firings stream's declaration: shown as stored in a firing's detail, so
+ * a field added to the stream reaches the timeline without a change here.
+ */
+export const FIRING_DETAIL_COLUMNS: readonly StoredField[] = storedFields(
+  STREAM_DECLARATIONS.firings,
+).filter((stored) => !FIRING_COLUMNS_READ.has(stored.column));
+
+const detailNames = FIRING_DETAIL_COLUMNS.map((stored) => stored.column);
+const isTime = (stored: StoredField) => stored.field.type === 'time';
+const DETAIL_SELECTED = detailNames.join(', ');
+const DETAIL_FORWARDED = detailNames.map((name) => `f.${name} AS ${name}`).join(', ');
+const DETAIL_RETURNED = FIRING_DETAIL_COLUMNS.map((stored) =>
+  isTime(stored) ? `toString(d.${stored.column})` : `d.${stored.column}`,
+)
+  .map((value, i) => `${value} AS ${detailNames[i]}`)
+  .join(', ');
+
+/** The row schema of a stored column, from its ClickHouse type. */
+function columnSchema(stored: StoredField): z.ZodType {
+  const type = stored.field.columnType ?? 'String';
+  const nullable = type.startsWith('Nullable(');
+  const inner = nullable ? type.slice('Nullable('.length, -1) : type;
+  const schema: z.ZodType =
+    isTime(stored) || /String/.test(inner)
+      ? z.string()
+      : inner === 'Bool'
+        ? z.union([z.boolean(), z.number().transform((n) => n !== 0)])
+        : z.union([z.number(), z.string().transform(Number)]);
+  return nullable ? schema.nullable() : schema;
+}
+
 /**
  * The person's firings decided in [from, to), each with the definition version it is measured
  * against (the one it names, else the newest), its signal time (its own signal_at, else the
@@ -56,8 +106,8 @@ WITH
   ${TRIGGER_VERSIONS_CTE.trim()},
   person_firings AS (
     -- this person: firings in the period (FINAL: one row per firing_id)
-    SELECT firing_id, trigger_id, trigger_version, arm, skip_reason, channel, surface, variant,
-           signal_event_id, signal_at, dispatched_at, decided_at
+    SELECT firing_id, trigger_id, trigger_version, arm, skip_reason, signal_at, dispatched_at,
+           decided_at, ${DETAIL_SELECTED}
     FROM firings FINAL
     WHERE tenant_id = {tenantId:String} AND ${PERSON}
       AND decided_at >= {from:DateTime64(3, 'UTC')} AND decided_at < {to:DateTime64(3, 'UTC')}
@@ -82,8 +132,7 @@ WITH
     -- each firing with its times in ms and the version it is measured against
     SELECT f.firing_id AS firing_id, f.trigger_id AS trigger_id,
            f.trigger_version AS trigger_version, f.arm AS arm, f.skip_reason AS skip_reason,
-           f.channel AS channel, f.surface AS surface, f.variant AS variant,
-           f.signal_event_id AS signal_event_id, f.decided_at AS decided_at,
+           ${DETAIL_FORWARDED}, f.decided_at AS decided_at,
            f.dispatched_at AS dispatched_at,
            toUnixTimestamp64Milli(f.decided_at) AS decided_ms,
            toUnixTimestamp64Milli(coalesce(f.signal_at, r.referenced_at)) AS signal_ms,
@@ -112,8 +161,7 @@ WITH
 -- the state of the consent purpose at its decision (ASOF: latest change at or before)
 SELECT d.firing_id AS firing_id, d.trigger_id AS trigger_id, d.trigger_version AS trigger_version,
        d.measured_version AS measured_version, d.arm AS arm, d.skip_reason AS skip_reason,
-       d.channel AS channel, d.surface AS surface, d.variant AS variant,
-       d.signal_event_id AS signal_event_id, toString(d.decided_at) AS decided_text,
+       ${DETAIL_RETURNED}, toString(d.decided_at) AS decided_text,
        toString(d.dispatched_at) AS dispatched_text, d.decided_ms AS decided_ms,
        d.signal_ms AS signal_ms, d.delivered_ms AS delivered_ms, d.window_ms AS window_ms,
        d.consent_purpose AS consent_purpose,
@@ -122,26 +170,40 @@ FROM defined AS d
 ASOF LEFT JOIN consent_changes AS c
   ON c.purpose = d.consent_purpose AND c.at_ms <= d.decided_ms`;
 
-export const timelineFiringRow = z.object({
-  firing_id: z.string(),
-  trigger_id: z.string(),
-  trigger_version: z.number(),
-  measured_version: z.number(),
-  arm: z.string(),
-  skip_reason: z.string(),
-  channel: z.string(),
-  surface: z.string(),
-  variant: z.string(),
-  signal_event_id: z.string(),
-  decided_text: z.string(),
-  dispatched_text: z.string().nullable(),
-  decided_ms: z.number(),
-  signal_ms: z.number().nullable(),
-  delivered_ms: z.number().nullable(),
-  window_ms: z.number().nullable(),
-  consent_purpose: z.string(),
-  consent_granted: z.union([z.boolean(), z.number().transform((n) => n !== 0)]).nullable(),
-});
+const firingDetail = z.object(
+  Object.fromEntries(FIRING_DETAIL_COLUMNS.map((stored) => [stored.column, columnSchema(stored)])),
+);
+
+/** A firing row with the detail columns gathered into `detail`. */
+export const timelineFiringRow = z.preprocess(
+  (raw) =>
+    typeof raw === 'object' && raw !== null
+      ? {
+          ...raw,
+          detail: Object.fromEntries(
+            detailNames.map((name) => [name, (raw as Record<string, unknown>)[name]]),
+          ),
+        }
+      : raw,
+  z.object({
+    firing_id: z.string(),
+    trigger_id: z.string(),
+    trigger_version: z.number(),
+    measured_version: z.number(),
+    arm: z.string(),
+    skip_reason: z.string(),
+    /** The values of FIRING_DETAIL_COLUMNS, by column. */
+    detail: firingDetail,
+    decided_text: z.string(),
+    dispatched_text: z.string().nullable(),
+    decided_ms: z.number(),
+    signal_ms: z.number().nullable(),
+    delivered_ms: z.number().nullable(),
+    window_ms: z.number().nullable(),
+    consent_purpose: z.string(),
+    consent_granted: z.union([z.boolean(), z.number().transform((n) => n !== 0)]).nullable(),
+  }),
+);
 export type TimelineFiringRow = z.infer<typeof timelineFiringRow>;
 
 /** Exposures in [from, to) of the person's firings (decided at any time). */
@@ -162,7 +224,7 @@ FROM (
   FROM exposures FINAL
   WHERE tenant_id = {tenantId:String}
     AND firing_id IN (SELECT firing_id FROM person_firings)
-    AND occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}
+    AND ${inPeriod('occurred_at')}
 ) AS e
 INNER JOIN person_firings AS f ON f.firing_id = e.firing_id`;
 
@@ -197,7 +259,7 @@ WITH
            channel, firing_id
     FROM outcomes FINAL
     WHERE tenant_id = {tenantId:String} AND ${PERSON}
-      AND occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}
+      AND ${inPeriod('occurred_at')}
   ),
   named_firings AS (
     -- the trigger of each firing an outcome names
@@ -240,7 +302,7 @@ SELECT event_id, purpose, granted, source, toString(occurred_at) AS occurred_tex
        toString(recorded_at) AS recorded_text
 FROM consent FINAL
 WHERE tenant_id = {tenantId:String} AND ${PERSON}
-  AND occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}`;
+  AND ${inPeriod('occurred_at')}`;
 
 export const timelineConsentRow = z.object({
   event_id: z.string(),
@@ -251,6 +313,46 @@ export const timelineConsentRow = z.object({
   recorded_text: z.string().nullable(),
 });
 export type TimelineConsentRow = z.infer<typeof timelineConsentRow>;
+
+export const TIMELINE_SIGNALS_QUERY = defineQuery({
+  name: 'timeline.signals',
+  module: import.meta.url,
+  sql: TIMELINE_SIGNALS_SQL,
+  params: timelineParams,
+  row: timelineSignalRow,
+});
+
+export const TIMELINE_FIRINGS_QUERY = defineQuery({
+  name: 'timeline.firings',
+  module: import.meta.url,
+  sql: TIMELINE_FIRINGS_SQL,
+  params: timelineParams,
+  row: timelineFiringRow,
+});
+
+export const TIMELINE_EXPOSURES_QUERY = defineQuery({
+  name: 'timeline.exposures',
+  module: import.meta.url,
+  sql: TIMELINE_EXPOSURES_SQL,
+  params: timelineParams,
+  row: timelineExposureRow,
+});
+
+export const TIMELINE_OUTCOMES_QUERY = defineQuery({
+  name: 'timeline.outcomes',
+  module: import.meta.url,
+  sql: TIMELINE_OUTCOMES_SQL,
+  params: timelineOutcomeParams,
+  row: timelineOutcomeRow,
+});
+
+export const TIMELINE_CONSENT_QUERY = defineQuery({
+  name: 'timeline.consent',
+  module: import.meta.url,
+  sql: TIMELINE_CONSENT_SQL,
+  params: timelineParams,
+  row: timelineConsentRow,
+});
 
 /** One person's rows of every stream in a period. */
 export interface TimelineRows {
@@ -264,48 +366,19 @@ export interface TimelineRows {
 /** Runs the five timeline queries for one person. */
 export async function queryTimeline(
   clickhouse: ClickHouseService,
-  input: TimelineParams,
+  params: TimelineParams,
 ): Promise<TimelineRows> {
-  const params = timelineParams.parse(input);
-  const settings = { join_use_nulls: 0 } as const;
   const [signals, firings, exposures, outcomes, consent] = await Promise.all([
-    clickhouse.query({
-      tag: 'timeline.signals',
-      sql: TIMELINE_SIGNALS_SQL,
-      params,
-      row: timelineSignalRow,
+    clickhouse.run(TIMELINE_SIGNALS_QUERY, params),
+    clickhouse.run(TIMELINE_FIRINGS_QUERY, params),
+    clickhouse.run(TIMELINE_EXPOSURES_QUERY, params),
+    clickhouse.run(TIMELINE_OUTCOMES_QUERY, {
+      ...params,
+      regretTypes: [...REGRET_TYPES],
+      overwhelmTypes: [...OVERWHELM_TYPES],
+      successTypes: [...DEFAULT_SUCCESS_TYPES],
     }),
-    clickhouse.query({
-      tag: 'timeline.firings',
-      sql: TIMELINE_FIRINGS_SQL,
-      params,
-      row: timelineFiringRow,
-      settings,
-    }),
-    clickhouse.query({
-      tag: 'timeline.exposures',
-      sql: TIMELINE_EXPOSURES_SQL,
-      params,
-      row: timelineExposureRow,
-    }),
-    clickhouse.query({
-      tag: 'timeline.outcomes',
-      sql: TIMELINE_OUTCOMES_SQL,
-      params: {
-        ...params,
-        regretTypes: [...REGRET_TYPES],
-        overwhelmTypes: [...OVERWHELM_TYPES],
-        successTypes: [...DEFAULT_SUCCESS_TYPES],
-      },
-      row: timelineOutcomeRow,
-      settings,
-    }),
-    clickhouse.query({
-      tag: 'timeline.consent',
-      sql: TIMELINE_CONSENT_SQL,
-      params,
-      row: timelineConsentRow,
-    }),
+    clickhouse.run(TIMELINE_CONSENT_QUERY, params),
   ]);
   return { signals, firings, exposures, outcomes, consent };
 }

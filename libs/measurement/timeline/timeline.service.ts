@@ -4,6 +4,7 @@ import { MeasurementErrorCode, MeasurementException } from '../common/measuremen
 import { MAX_TIMELINE_ENTRIES } from './dto/person-timeline.args.js';
 import type { TimelineEntry } from './models/timeline-entry.model.js';
 import {
+  FIRING_DETAIL_COLUMNS,
   queryTimeline,
   type TimelineConsentRow,
   type TimelineExposureRow,
@@ -76,6 +77,22 @@ function signalEntry(row: TimelineSignalRow): TimelineEntry {
   });
 }
 
+/**
+ * The declared firing fields the timeline does not read itself, as a producer sent them: JSON
+ * objects parsed back, times as ISO-8601.
+ */
+function declaredDetail(detail: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    FIRING_DETAIL_COLUMNS.map(({ column, field }) => {
+      const value = detail[column];
+      if (field.type === 'json' || field.type === 'attributes') {
+        return [column, properties(value as string)];
+      }
+      return [column, field.type === 'time' ? isoOrNull(value as string | null) : value];
+    }),
+  );
+}
+
 /** Latency as the latency measure defines it (DESIGN section 3), for one firing. */
 function firingEntry(row: TimelineFiringRow): TimelineEntry {
   const sent = row.arm === 'treatment' && row.skip_reason === '';
@@ -94,10 +111,7 @@ function firingEntry(row: TimelineFiringRow): TimelineEntry {
     detail: {
       trigger_version: row.trigger_version,
       measured_version: row.measured_version === 0 ? null : row.measured_version,
-      channel: row.channel,
-      surface: row.surface,
-      variant: row.variant,
-      signal_event_id: row.signal_event_id,
+      ...declaredDetail(row.detail),
       signal_at: isoOfMs(row.signal_ms),
       dispatched_at: isoOrNull(row.dispatched_text),
       delivered_at: isoOfMs(row.delivered_ms),

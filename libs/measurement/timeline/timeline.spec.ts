@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { openTemporaryStore, type TemporaryStore } from '../../storage/index.js';
+import { openTemporaryStore, type TemporaryStore } from '../../storage/testing.js';
 import { MeasurementException } from '../common/measurement.exception.js';
 import { seedRows } from '../common/testing.js';
 import { TimelineService } from './timeline.service.js';
@@ -102,6 +102,7 @@ const firings = [
     signal_event_id: 's1',
     dispatched_at: at('10-02T10:00:30'),
     variant: 'b',
+    properties: { tier: 'gold', country: 'DE', orders: 3, churn_risk: 0.25, trial: false },
   },
   // holdout: latency 30 s from its own signal_at (no exposure); push consent granted by c3 at the
   // same instant
@@ -252,6 +253,8 @@ describe('TimelineService on the embedded engine', () => {
         surface: '',
         variant: 'b',
         signal_event_id: 's1',
+        // as sent: the person's context at the decision
+        properties: { tier: 'gold', country: 'DE', orders: 3, churn_risk: 0.25, trial: false },
         signal_at: '2026-10-02T09:59:00.000Z',
         dispatched_at: '2026-10-02T10:00:30.000Z',
         delivered_at: '2026-10-02T10:20:00.000Z',
@@ -268,7 +271,8 @@ describe('TimelineService on the embedded engine', () => {
       withinWindow: true,
       consentPurpose: 'push_notifications',
       consentGranted: true,
-      detail: { trigger_version: 0, measured_version: 1, window_ms: 30 * MINUTE },
+      // sent without properties: an empty object
+      detail: { trigger_version: 0, measured_version: 1, window_ms: 30 * MINUTE, properties: {} },
     });
     expect(byId.get('fc')).toMatchObject({
       type: 'skipped',

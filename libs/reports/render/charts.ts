@@ -105,6 +105,87 @@ function statusText(view: TriggerView): string {
   }
 }
 
+/** What one row of a row chart shows, left to right. */
+interface ChartRow {
+  /** The trigger's name, first line on the left. */
+  name: string;
+  /** Second line on the left. */
+  sub: string;
+  /** The row's marks in the plot. */
+  plot: string;
+  /** First line on the right, and its class. */
+  value: string;
+  valueClass: string;
+  /** Second line on the right, and its class. */
+  note: string;
+  noteClass: string;
+}
+
+/** The frame shared by the charts that draw one striped row per trigger against an x axis. */
+interface RowChartFrame {
+  id: string;
+  title: string;
+  description: string;
+  /** Column headings: left, over the plot, right. */
+  heads: readonly [string, string, string];
+  rowHeight: number;
+  plotRight: number;
+  /** Offset from the row's middle of the first text line on either side. */
+  firstLineDy: number;
+  axis: (top: number, bottom: number) => string;
+  /** The scale whose zero gets a line, when zero means "no change". */
+  zeroOf?: Scale;
+}
+
+const ROWS_TOP = 30;
+
+/** A chart of striped rows, one per item, with headings, an axis and an optional zero line. */
+function rowChart<T>(
+  frame: RowChartFrame,
+  items: readonly T[],
+  draw: (item: T, cy: number) => ChartRow,
+): string {
+  const { rowHeight, plotRight, firstLineDy } = frame;
+  const top = ROWS_TOP;
+  const bottom = top + items.length * rowHeight;
+  const [left, middle, right] = frame.heads;
+  const body: string[] = [
+    text(0, 16, left, { className: 'head' }),
+    text((PLOT_LEFT + plotRight) / 2, 16, middle, { anchor: 'middle', className: 'head' }),
+    text(WIDTH, 16, right, { anchor: 'end', className: 'head' }),
+    frame.axis(top, bottom),
+  ];
+  items.forEach((item, index) => {
+    const y = top + index * rowHeight;
+    const cy = y + rowHeight / 2;
+    if (index % 2 === 0) {
+      body.push(rect(0, y, WIDTH, rowHeight, 'stripe'));
+    }
+    const row = draw(item, cy);
+    body.push(text(6, cy + firstLineDy, clip(row.name, 32), { className: 'label' }));
+    body.push(text(6, cy + 12, row.sub, { className: 'sub' }));
+    body.push(row.plot);
+    body.push(
+      text(WIDTH - 6, cy + firstLineDy, row.value, { anchor: 'end', className: row.valueClass }),
+    );
+    body.push(text(WIDTH - 6, cy + 12, row.note, { anchor: 'end', className: row.noteClass }));
+  });
+  if (frame.zeroOf !== undefined) {
+    body.push(line(frame.zeroOf(0), top - 4, frame.zeroOf(0), bottom, 'zero'));
+  }
+  return chart(frame.id, WIDTH, bottom + 30, frame.title, frame.description, body.join(''));
+}
+
+/** In place of an interval: why there is none. */
+function noEstimate(plotRight: number, cy: number, tooLittleData: boolean): string {
+  return text(
+    (PLOT_LEFT + plotRight) / 2,
+    cy + 4,
+    tooLittleData ? 'too little data to tell' : 'no estimate',
+    { anchor: 'middle', className: 'sub italic' },
+  );
+}
+
 /**
  * Forest plot: relative lift of the conversion rate with its interval per trigger, best first.
  * Green/red: significant after Benjamini–Hochberg; grey: not; amber dashed: SRM (not to be
@@ -112,105 +193,59 @@ function statusText(view: TriggerView): string {
  */
 export function forestPlot(view: ReportView): string {
   const rows = view.triggers;
-  const rowHeight = 46;
-  const top = 30;
   const plotRight = 460;
-  const height = top + rows.length * rowHeight + 30;
   const values = rows
     .filter((r) => !r.tooLittleData && r.lift.relativeLift !== null)
     .flatMap((r) => [r.lift.relativeLift?.low ?? 0, r.lift.relativeLift?.high ?? 0]);
   const [low, high] = domainWithZero(values);
   const scale = linearScale([Math.max(low, -1), Math.min(high, 3)], [PLOT_LEFT + 6, plotRight]);
   const ticks = niceTicks(scale.domain[0], scale.domain[1], 5);
-  const bottom = top + rows.length * rowHeight;
-  const body: string[] = [
-    text(0, 16, 'Trigger', { className: 'head' }),
-    text((PLOT_LEFT + plotRight) / 2, 16, 'Change in conversion rate vs holdout', {
-      anchor: 'middle',
-      className: 'head',
-    }),
-    text(WIDTH, 16, 'Relative change · in points', { anchor: 'end', className: 'head' }),
-  ];
-  rows.forEach((row, index) => {
-    const y = top + index * rowHeight;
-    const cy = y + rowHeight / 2;
-    if (index % 2 === 0) {
-      body.push(rect(0, y, WIDTH, rowHeight, 'stripe'));
-    }
+  const frame: RowChartFrame = {
+    id: 'forest-plot',
+    title: 'Relative lift of the conversion rate per trigger',
+    description:
+      'For each trigger, the change of its conversion rate against its holdout group, with the ' +
+      `${formatPercent(view.measures.confidence, 0)} interval. Significance is judged after the ` +
+      'Benjamini–Hochberg correction.',
+    heads: ['Trigger', 'Change in conversion rate vs holdout', 'Relative change · in points'],
+    rowHeight: 46,
+    plotRight,
+    firstLineDy: -4,
+    axis: (top, bottom) => xAxis(scale, ticks, (t) => formatSignedPercent(t, 0), top, bottom),
+    zeroOf: scale,
+  };
+  return rowChart(frame, rows, (row, cy) => {
     const lift = row.lift;
-    body.push(text(6, cy - 4, clip(row.name, 32), { className: 'label' }));
-    body.push(
-      text(
-        6,
-        cy + 12,
-        `${row.channel} · ${formatInteger(lift.treatment.persons)} treated, ${formatInteger(lift.holdout.persons)} held out`,
-        { className: 'sub' },
-      ),
-    );
     const tone = toneOf(row);
     const relative = lift.relativeLift;
-    if (row.tooLittleData || relative === null) {
-      body.push(
-        text(
-          (PLOT_LEFT + plotRight) / 2,
-          cy + 4,
-          row.tooLittleData ? 'too little data to tell' : 'no estimate',
-          {
-            anchor: 'middle',
-            className: 'sub italic',
-          },
-        ),
-      );
-      body.push(text(WIDTH - 6, cy - 4, '—', { anchor: 'end', className: 'value' }));
-    } else {
-      body.push(
-        intervalMark(
-          scale,
-          relative.low,
-          relative.high,
-          relative.estimate,
-          cy,
-          tone,
-          row.srmFlagged,
-        ),
-      );
-      body.push(
-        text(
-          WIDTH - 6,
-          cy - 4,
-          `${formatSignedPercent(relative.estimate)} [${formatSignedPercent(relative.low)}, ${formatSignedPercent(relative.high)}]`,
-          { anchor: 'end', className: 'value' },
-        ),
-      );
-    }
+    const estimated = !(row.tooLittleData || relative === null);
     const points = lift.absoluteLift;
     const pointsText =
       points === null || row.tooLittleData
         ? ''
         : `${formatPoints(points.estimate).replace(' pts', '')} [${formatPoints(points.low).replace(' pts', '')}, ${formatPoints(points.high).replace(' pts', '')}] pts · `;
-    body.push(
-      text(WIDTH - 6, cy + 12, `${pointsText}${statusText(row)}`, {
-        anchor: 'end',
-        className: `sub text-${tone}`,
-      }),
-    );
+    return {
+      name: row.name,
+      sub: `${row.channel} · ${formatInteger(lift.treatment.persons)} treated, ${formatInteger(lift.holdout.persons)} held out`,
+      plot: !estimated
+        ? noEstimate(plotRight, cy, row.tooLittleData)
+        : intervalMark(
+            scale,
+            relative.low,
+            relative.high,
+            relative.estimate,
+            cy,
+            tone,
+            row.srmFlagged,
+          ),
+      value: !estimated
+        ? '—'
+        : `${formatSignedPercent(relative.estimate)} [${formatSignedPercent(relative.low)}, ${formatSignedPercent(relative.high)}]`,
+      valueClass: 'value',
+      note: `${pointsText}${statusText(row)}`,
+      noteClass: `sub text-${tone}`,
+    };
   });
-  body.splice(
-    3,
-    0,
-    xAxis(scale, ticks, (t) => formatSignedPercent(t, 0), top, bottom),
-  );
-  body.push(line(scale(0), top - 4, scale(0), bottom, 'zero'));
-  return chart(
-    'forest-plot',
-    WIDTH,
-    height,
-    'Relative lift of the conversion rate per trigger',
-    'For each trigger, the change of its conversion rate against its holdout group, with the ' +
-      `${formatPercent(view.measures.confidence, 0)} interval. Significance is judged after the ` +
-      'Benjamini–Hochberg correction.',
-    body.join(''),
-  );
 }
 
 const LATENCY_TICKS: [number, string][] = [
@@ -232,8 +267,6 @@ const LATENCY_TICKS: [number, string][] = [
  * window. Green: 90% act within the window; amber: the median does; red: most do not.
  */
 export function latencyChart(rows: readonly LatencyView[]): string {
-  const rowHeight = 40;
-  const top = 30;
   const plotRight = 560;
   const values = rows
     .flatMap((r) => [r.p50Ms, r.p90Ms, r.windowMs ?? r.p50Ms])
@@ -241,78 +274,65 @@ export function latencyChart(rows: readonly LatencyView[]): string {
   const min = Math.max(100, Math.min(...values, 1000) / 2);
   const max = Math.max(...values, 60_000) * 2;
   const scale = logScale([min, max], [PLOT_LEFT + 6, plotRight]);
-  const bottom = top + rows.length * rowHeight;
   const ticks = LATENCY_TICKS.filter(([v]) => v >= min && v <= max);
-  const body: string[] = [
-    text(0, 16, 'Trigger · channel', { className: 'head' }),
-    text((PLOT_LEFT + plotRight) / 2, 16, 'Signal to action (median → 90th percentile)', {
-      anchor: 'middle',
-      className: 'head',
-    }),
-    text(WIDTH, 16, 'In window · expired', { anchor: 'end', className: 'head' }),
-  ];
-  rows.forEach((row, index) => {
-    const y = top + index * rowHeight;
-    const cy = y + rowHeight / 2;
-    if (index % 2 === 0) {
-      body.push(rect(0, y, WIDTH, rowHeight, 'stripe'));
-    }
-    body.push(text(6, cy - 3, clip(row.name, 32), { className: 'label' }));
-    body.push(
-      text(6, cy + 12, `${row.channel} · ${formatInteger(row.firings)} sent firings`, {
-        className: 'sub',
-      }),
-    );
-    const x50 = scale(row.p50Ms);
-    const x90 = scale(row.p90Ms);
-    body.push(rect(x50, cy - 5, x90 - x50, 10, `bar fill-${toneFor(row.state)}`, 3));
-    body.push(circle(x50, cy, 5, `point fill-${toneFor(row.state)}`));
-    body.push(line(x90, cy - 8, x90, cy + 8, `ci ${toneFor(row.state)}`));
-    if (row.windowMs !== null) {
-      const xw = scale(row.windowMs);
-      body.push(
-        `<polygon points="${round(xw)},${round(cy - 11)} ${round(xw + 6)},${round(cy - 5)} ${round(xw)},${round(cy + 1)} ${round(xw - 6)},${round(cy - 5)}" class="window"/>`,
-      );
-      body.push(line(xw, cy - 5, xw, cy + 12, 'window-line'));
-    }
+  const frame: RowChartFrame = {
+    id: 'latency-chart',
+    title: 'Signal-to-action latency against each trigger’s window',
+    description:
+      'Per trigger and channel, the median and 90th percentile of the time from signal to action ' +
+      '(log scale) and the window in which the signal is worth acting on.',
+    heads: [
+      'Trigger · channel',
+      'Signal to action (median → 90th percentile)',
+      'In window · expired',
+    ],
+    rowHeight: 40,
+    plotRight,
+    firstLineDy: -3,
+    axis: (top, bottom) =>
+      xAxis(
+        scale,
+        ticks.map(([v]) => v),
+        (v) => ticks.find(([t]) => t === v)?.[1] ?? '',
+        top,
+        bottom,
+      ),
+  };
+  return rowChart(frame, rows, (row, cy) => {
+    const tone = toneFor(row.state);
     const inWindow =
       row.withinWindowRate === null ? 'no window' : formatPercent(row.withinWindowRate, 0);
     const expired = row.expiredShare === null ? '' : ` · ${formatPercent(row.expiredShare, 1)}`;
-    body.push(
-      text(WIDTH - 6, cy - 3, `${inWindow}${expired}`, {
-        anchor: 'end',
-        className: `value text-${toneFor(row.state)}`,
-      }),
-    );
-    body.push(
-      text(
-        WIDTH - 6,
-        cy + 12,
-        `p50 ${formatDuration(row.p50Ms)} · p90 ${formatDuration(row.p90Ms)}${row.windowMs === null ? '' : ` · W ${formatDuration(row.windowMs)}`}`,
-        { anchor: 'end', className: 'sub' },
-      ),
-    );
+    return {
+      name: row.name,
+      sub: `${row.channel} · ${formatInteger(row.firings)} sent firings`,
+      plot: latencyMarks(scale, row, cy),
+      value: `${inWindow}${expired}`,
+      valueClass: `value text-${tone}`,
+      note: `p50 ${formatDuration(row.p50Ms)} · p90 ${formatDuration(row.p90Ms)}${row.windowMs === null ? '' : ` · W ${formatDuration(row.windowMs)}`}`,
+      noteClass: 'sub',
+    };
   });
-  body.splice(
-    3,
-    0,
-    xAxis(
-      scale,
-      ticks.map(([v]) => v),
-      (v) => ticks.find(([t]) => t === v)?.[1] ?? '',
-      top,
-      bottom,
-    ),
-  );
-  return chart(
-    'latency-chart',
-    WIDTH,
-    bottom + 30,
-    'Signal-to-action latency against each trigger’s window',
-    'Per trigger and channel, the median and 90th percentile of the time from signal to action ' +
-      '(log scale) and the window in which the signal is worth acting on.',
-    body.join(''),
-  );
+}
+
+/** The median-to-p90 bar of one latency row and the diamond of its window. */
+function latencyMarks(scale: Scale, row: LatencyView, cy: number): string {
+  const tone = toneFor(row.state);
+  const x50 = scale(row.p50Ms);
+  const x90 = scale(row.p90Ms);
+  const parts = [
+    rect(x50, cy - 5, x90 - x50, 10, `bar fill-${tone}`, 3),
+    circle(x50, cy, 5, `point fill-${tone}`),
+    line(x90, cy - 8, x90, cy + 8, `ci ${tone}`),
+  ];
+  if (row.windowMs !== null) {
+    const xw = scale(row.windowMs);
+    parts.push(
+      `<polygon points="${round(xw)},${round(cy - 11)} ${round(xw + 6)},${round(cy - 5)} ${round(xw)},${round(cy + 1)} ${round(xw - 6)},${round(cy - 5)}" class="window"/>`,
+    );
+    parts.push(line(xw, cy - 5, xw, cy + 12, 'window-line'));
+  }
+  return parts.join('');
 }
 
 function toneFor(state: LatencyView['state']): string {
@@ -335,99 +355,47 @@ function toneFor(state: LatencyView['state']): string {
  */
 export function harmChart(view: ReportView): string {
   const rows = view.guardrails;
-  const rowHeight = 40;
-  const top = 30;
   const plotRight = 520;
   const values = rows
     .filter((r) => r.absoluteLift !== null && !r.verdict.startsWith('too little data'))
     .flatMap((r) => [r.absoluteLift?.low ?? 0, r.absoluteLift?.high ?? 0]);
   const scale = linearScale(domainWithZero(values), [PLOT_LEFT + 6, plotRight]);
   const ticks = niceTicks(scale.domain[0], scale.domain[1], 5);
-  const bottom = top + rows.length * rowHeight;
-  const body: string[] = [
-    text(0, 16, 'Trigger · harm', { className: 'head' }),
-    text((PLOT_LEFT + plotRight) / 2, 16, 'Change vs holdout (percentage points)', {
-      anchor: 'middle',
-      className: 'head',
-    }),
-    text(WIDTH, 16, 'Treated vs holdout rate', { anchor: 'end', className: 'head' }),
-    xAxis(
-      scale,
-      ticks,
-      (t) =>
-        formatPoints(t, Math.abs(scale.domain[1] - scale.domain[0]) < 0.05 ? 1 : 0).replace(
-          ' pts',
-          '',
-        ),
-      top,
-      bottom,
-    ),
-  ];
-  rows.forEach((row, index) => {
-    const y = top + index * rowHeight;
-    const cy = y + rowHeight / 2;
-    if (index % 2 === 0) {
-      body.push(rect(0, y, WIDTH, rowHeight, 'stripe'));
-    }
-    const overwhelm = row.outcomeClass === 'overwhelm';
-    body.push(text(6, cy - 3, clip(row.name, 32), { className: 'label' }));
-    body.push(
-      text(
-        6,
-        cy + 12,
-        overwhelm ? 'overwhelm: unsubscribes, complaints, …' : 'regret: returns, refunds',
-        {
-          className: 'sub',
-        },
-      ),
-    );
+  const decimals = Math.abs(scale.domain[1] - scale.domain[0]) < 0.05 ? 1 : 0;
+  const frame: RowChartFrame = {
+    id: 'harm-chart',
+    title: 'Overwhelm and regret per trigger',
+    description:
+      'The change, against the holdout, of the share of persons who unsubscribed or complained and ' +
+      'of the share of orders returned or refunded, with intervals.',
+    heads: ['Trigger · harm', 'Change vs holdout (percentage points)', 'Treated vs holdout rate'],
+    rowHeight: 40,
+    plotRight,
+    firstLineDy: -3,
+    axis: (top, bottom) =>
+      xAxis(scale, ticks, (t) => formatPoints(t, decimals).replace(' pts', ''), top, bottom),
+    zeroOf: scale,
+  };
+  return rowChart(frame, rows, (row, cy) => {
     const lift = row.absoluteLift;
     const tooLittle = row.verdict.startsWith('too little data');
     const tone = isHarm(row) ? 'bad' : lift !== null && lift.high < 0 ? 'good' : 'neutral';
-    if (lift === null || tooLittle) {
-      body.push(
-        text(
-          (PLOT_LEFT + plotRight) / 2,
-          cy + 4,
-          tooLittle ? 'too little data to tell' : 'no estimate',
-          {
-            anchor: 'middle',
-            className: 'sub italic',
-          },
-        ),
-      );
-    } else {
-      body.push(intervalMark(scale, lift.low, lift.high, lift.estimate, cy, tone));
-    }
-    body.push(
-      text(
-        WIDTH - 6,
-        cy - 3,
-        `${formatPercent(row.treatment.rate)} vs ${formatPercent(row.holdout.rate)}`,
-        { anchor: 'end', className: `value text-${tone}` },
-      ),
-    );
-    body.push(
-      text(
-        WIDTH - 6,
-        cy + 12,
-        lift === null || tooLittle
-          ? ''
-          : `${formatPoints(lift.estimate)}${tone === 'bad' ? ' · harm' : ''}`,
-        { anchor: 'end', className: `sub text-${tone}` },
-      ),
-    );
+    const estimated = !(lift === null || tooLittle);
+    return {
+      name: row.name,
+      sub:
+        row.outcomeClass === 'overwhelm'
+          ? 'overwhelm: unsubscribes, complaints, …'
+          : 'regret: returns, refunds',
+      plot: !estimated
+        ? noEstimate(plotRight, cy, tooLittle)
+        : intervalMark(scale, lift.low, lift.high, lift.estimate, cy, tone),
+      value: `${formatPercent(row.treatment.rate)} vs ${formatPercent(row.holdout.rate)}`,
+      valueClass: `value text-${tone}`,
+      note: !estimated ? '' : `${formatPoints(lift.estimate)}${tone === 'bad' ? ' · harm' : ''}`,
+      noteClass: `sub text-${tone}`,
+    };
   });
-  body.push(line(scale(0), top - 4, scale(0), bottom, 'zero'));
-  return chart(
-    'harm-chart',
-    WIDTH,
-    bottom + 30,
-    'Overwhelm and regret per trigger',
-    'The change, against the holdout, of the share of persons who unsubscribed or complained and ' +
-      'of the share of orders returned or refunded, with intervals.',
-    body.join(''),
-  );
 }
 
 /**

@@ -1,12 +1,14 @@
 // Number and time formatting for the report: English, grouped thousands, UTC. Pure functions.
 
+import { UTCDate } from '@date-fns/utc';
+import { format, isSameYear, isEqual, startOfDay, subDays } from 'date-fns';
+
 const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
 /** Rounds half away from zero (Math.round rounds −2.5 to −2). */
 function roundHalfAway(value: number): number {
   return Math.sign(value) * Math.round(Math.abs(value));
 }
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** 1234.5 → "1,235". */
 export function formatInteger(value: number): string {
@@ -81,18 +83,18 @@ export function formatDuration(ms: number): string {
   return `${sign}${Math.round(abs)} ms`;
 }
 
+// Calendar fields are read in UTC: a UTCDate makes date-fns compute and print in UTC whatever the
+// process's time zone.
+const utc = (time: Date | string): UTCDate => new UTCDate(new Date(time).getTime());
+
 /** "2026-10-01T00:00:00.000Z" → "1 Oct 2026" (UTC). */
 export function formatDate(time: Date | string): string {
-  const date = new Date(time);
-  return `${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]} ${date.getUTCFullYear()}`;
+  return format(utc(time), 'd MMM yyyy');
 }
 
 /** "28 Nov 2026, 14:20 UTC". */
 export function formatDateTime(time: Date | string): string {
-  const date = new Date(time);
-  const hh = String(date.getUTCHours()).padStart(2, '0');
-  const mm = String(date.getUTCMinutes()).padStart(2, '0');
-  return `${formatDate(date)}, ${hh}:${mm} UTC`;
+  return format(utc(time), "d MMM yyyy, HH:mm 'UTC'");
 }
 
 /**
@@ -100,19 +102,16 @@ export function formatDateTime(time: Date | string): string {
  * midnight (its last day is the day before), otherwise with times.
  */
 export function formatPeriod(from: Date | string, to: Date | string): string {
-  const start = new Date(from);
-  const end = new Date(to);
-  const midnights = start.getTime() % 86_400_000 === 0 && end.getTime() % 86_400_000 === 0;
+  const start = utc(from);
+  const end = utc(to);
+  const midnights = isEqual(startOfDay(start), start) && isEqual(startOfDay(end), end);
   if (!midnights) {
     return `${formatDateTime(start)} – ${formatDateTime(end)}`;
   }
-  const lastDay = new Date(end.getTime() - 86_400_000);
-  if (lastDay.getTime() === start.getTime()) {
+  const lastDay = subDays(end, 1);
+  if (isEqual(lastDay, start)) {
     return formatDate(start);
   }
-  const sameYear = start.getUTCFullYear() === lastDay.getUTCFullYear();
-  const first = sameYear
-    ? `${start.getUTCDate()} ${MONTHS[start.getUTCMonth()]}`
-    : formatDate(start);
+  const first = isSameYear(start, lastDay) ? format(start, 'd MMM') : formatDate(start);
   return `${first} – ${formatDate(lastDay)}`;
 }

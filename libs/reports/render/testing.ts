@@ -86,43 +86,7 @@ export function fixtureMeasures(): ReportMeasures {
       definition('thin', 'New trigger'),
       definition('paused', 'Old trigger', 'paused'),
     ],
-    lift: [
-      liftRow('works'),
-      liftRow('nothing', {
-        absoluteLift: interval(0.01, 0.02),
-        relativeLift: interval(0.1, 0.2),
-        pValue: 0.4,
-        qValue: 0.5,
-        incrementalConversions: interval(20, 40),
-        incrementalRevenue: interval(100, 900),
-        verdict: '+1.00 pts [-1.00, 3.00], not significant: no detectable effect',
-      }),
-      liftRow('harms', {
-        channel: 'push',
-        absoluteLift: interval(0.005, 0.02),
-        relativeLift: interval(0.05, 0.2),
-        pValue: 0.6,
-        qValue: 0.7,
-        incrementalConversions: interval(10, 40),
-        incrementalRevenue: interval(50, 500),
-        verdict: '+0.50 pts [-1.50, 2.50], not significant: no detectable effect',
-      }),
-      liftRow('srm', {
-        srm: {
-          expectedHoldoutShare: 0.15,
-          observedHoldoutShare: 0.3,
-          pValue: 0.00001,
-          flagged: true,
-        },
-        verdict:
-          'SRM: do not trust: the holdout holds 30.0% of persons where 15.0% was declared (p < 0.0001), so the split is not random',
-      }),
-      liftRow('thin', {
-        holdout: arm(40, 2),
-        verdict: 'too little data: 40 holdout persons (at least 100 per arm needed)',
-      }),
-      liftRow('paused'),
-    ],
+    lift: fixtureLift(),
     guardrails: [
       guardrailRow('works', 'overwhelm', { estimate: 0.001, half: 0.004 }),
       guardrailRow(
@@ -133,42 +97,7 @@ export function fixtureMeasures(): ReportMeasures {
       ),
       guardrailRow('harms', 'regret', null, 'too little data: 10 converting orders'),
     ],
-    latency: [
-      {
-        triggerId: 'works',
-        channel: 'email',
-        day: null,
-        firings: 1000,
-        noSignalTime: 0,
-        p50Ms: 120_000,
-        p90Ms: 600_000,
-        p95Ms: 900_000,
-        p99Ms: 1_200_000,
-        maxMs: 3_000_000,
-        signalToDecisionP50Ms: 1000,
-        decisionToDeliveryP50Ms: 100_000,
-        windowMs: 3_600_000,
-        withinWindowRate: 0.98,
-        expired: 20,
-      },
-      {
-        triggerId: 'harms',
-        channel: 'push',
-        day: null,
-        firings: 500,
-        noSignalTime: 3,
-        p50Ms: 7_200_000,
-        p90Ms: 20_000_000,
-        p95Ms: 30_000_000,
-        p99Ms: 40_000_000,
-        maxMs: 50_000_000,
-        signalToDecisionP50Ms: 1000,
-        decisionToDeliveryP50Ms: 100_000,
-        windowMs: 3_600_000,
-        withinWindowRate: 0.3,
-        expired: 350,
-      },
-    ],
+    latency: fixtureLatency(),
     pressure: {
       firings: 1500,
       aboveCap: 30,
@@ -185,30 +114,7 @@ export function fixtureMeasures(): ReportMeasures {
         { bucket: '7+', firings: 20, overwhelmed: 0, overwhelmRate: 0 },
       ],
     },
-    suppression: [
-      {
-        triggerId: 'works',
-        channel: 'email',
-        sentFirings: 1000,
-        convertedThenTargeted: 30,
-        convertedThenTargetedRate: 0.03,
-        convertedInFlight: 5,
-        convertedInFlightRate: 0.005,
-        capBreaches: 0,
-        capBreachRate: 0,
-      },
-      {
-        triggerId: 'harms',
-        channel: 'push',
-        sentFirings: 500,
-        convertedThenTargeted: 0,
-        convertedThenTargetedRate: 0,
-        convertedInFlight: 0,
-        convertedInFlightRate: 0,
-        capBreaches: 60,
-        capBreachRate: 0.12,
-      },
-    ],
+    suppression: fixtureSuppression(),
     consent: {
       nonCompliantActivations: 7,
       sentFirings: 1500,
@@ -226,4 +132,111 @@ export function fixtureMeasures(): ReportMeasures {
       bySource: [],
     },
   };
+}
+
+/** Lift rows: works, does nothing, harms (side effects only), SRM, too little data, paused. */
+function fixtureLift(): TriggerLift[] {
+  return [
+    liftRow('works'),
+    liftRow('nothing', {
+      absoluteLift: interval(0.01, 0.02),
+      relativeLift: interval(0.1, 0.2),
+      pValue: 0.4,
+      qValue: 0.5,
+      incrementalConversions: interval(20, 40),
+      incrementalRevenue: interval(100, 900),
+      verdict: '+1.00 pts [-1.00, 3.00], not significant: no detectable effect',
+    }),
+    liftRow('harms', {
+      channel: 'push',
+      absoluteLift: interval(0.005, 0.02),
+      relativeLift: interval(0.05, 0.2),
+      pValue: 0.6,
+      qValue: 0.7,
+      incrementalConversions: interval(10, 40),
+      incrementalRevenue: interval(50, 500),
+      verdict: '+0.50 pts [-1.50, 2.50], not significant: no detectable effect',
+    }),
+    liftRow('srm', {
+      srm: {
+        expectedHoldoutShare: 0.15,
+        observedHoldoutShare: 0.3,
+        pValue: 0.00001,
+        flagged: true,
+      },
+      verdict:
+        'SRM: do not trust: the holdout holds 30.0% of persons where 15.0% was declared (p < 0.0001), so the split is not random',
+    }),
+    liftRow('thin', {
+      holdout: arm(40, 2),
+      verdict: 'too little data: 40 holdout persons (at least 100 per arm needed)',
+    }),
+    liftRow('paused'),
+  ];
+}
+
+function fixtureLatency(): ReportMeasures['latency'] {
+  return [
+    {
+      triggerId: 'works',
+      channel: 'email',
+      day: null,
+      firings: 1000,
+      noSignalTime: 0,
+      p50Ms: 120_000,
+      p90Ms: 600_000,
+      p95Ms: 900_000,
+      p99Ms: 1_200_000,
+      maxMs: 3_000_000,
+      signalToDecisionP50Ms: 1000,
+      decisionToDeliveryP50Ms: 100_000,
+      windowMs: 3_600_000,
+      withinWindowRate: 0.98,
+      expired: 20,
+    },
+    {
+      triggerId: 'harms',
+      channel: 'push',
+      day: null,
+      firings: 500,
+      noSignalTime: 3,
+      p50Ms: 7_200_000,
+      p90Ms: 20_000_000,
+      p95Ms: 30_000_000,
+      p99Ms: 40_000_000,
+      maxMs: 50_000_000,
+      signalToDecisionP50Ms: 1000,
+      decisionToDeliveryP50Ms: 100_000,
+      windowMs: 3_600_000,
+      withinWindowRate: 0.3,
+      expired: 350,
+    },
+  ];
+}
+
+function fixtureSuppression(): ReportMeasures['suppression'] {
+  return [
+    {
+      triggerId: 'works',
+      channel: 'email',
+      sentFirings: 1000,
+      convertedThenTargeted: 30,
+      convertedThenTargetedRate: 0.03,
+      convertedInFlight: 5,
+      convertedInFlightRate: 0.005,
+      capBreaches: 0,
+      capBreachRate: 0,
+    },
+    {
+      triggerId: 'harms',
+      channel: 'push',
+      sentFirings: 500,
+      convertedThenTargeted: 0,
+      convertedThenTargetedRate: 0,
+      convertedInFlight: 0,
+      convertedInFlightRate: 0,
+      capBreaches: 60,
+      capBreachRate: 0.12,
+    },
+  ];
 }

@@ -1,4 +1,5 @@
-const DAY_MS = 86_400_000;
+import { UTCDate } from '@date-fns/utc';
+import { startOfISOWeek, subWeeks } from 'date-fns';
 
 /**
  * The last full week before `at`: Monday 00:00 UTC to the next Monday 00:00 UTC (ISO weeks), the
@@ -6,9 +7,7 @@ const DAY_MS = 86_400_000;
  * before.
  */
 export function lastFullWeek(at: Date): { from: Date; to: Date } {
-  const midnight = Math.floor(at.getTime() / DAY_MS) * DAY_MS;
-  // getUTCDay: Sunday 0 … Saturday 6; days since the most recent Monday 00:00
-  const sinceMonday = (new Date(midnight).getUTCDay() + 6) % 7;
-  const to = midnight - sinceMonday * DAY_MS;
-  return { from: new Date(to - 7 * DAY_MS), to: new Date(to) };
+  // in UTC whatever the process's time zone: the week of `at` starts on its Monday 00:00 UTC
+  const to = startOfISOWeek(new UTCDate(at.getTime()));
+  return { from: new Date(subWeeks(to, 1).getTime()), to: new Date(to.getTime()) };
 }

@@ -1,0 +1,10 @@
+-- export.suppression_incidents: generated from libs/bi/datasets.ts; do not edit.
+-- Regenerate with `npm run queries` after changing the statement.
+-- Parameters: tenantId String, from DateTime64(3, 'UTC'), to DateTime64(3, 'UTC')
+-- Settings: join_use_nulls = 0, enable_materialized_cte = 1
+
+-- export suppression_incidents: one tenant's rows of bi_suppression_incidents in the period
+SELECT * EXCEPT (tenant_id)
+FROM bi_suppression_incidents
+WHERE tenant_id = {tenantId:String} AND decided_at >= {from:DateTime64(3, 'UTC')} AND decided_at < {to:DateTime64(3, 'UTC')}
+ORDER BY decided_at, firing_id, failure

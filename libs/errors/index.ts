@@ -1,0 +1,2 @@
+// The base of the contexts' own exceptions.
+export { CodedError } from './coded-error.js';

@@ -1,0 +1,87 @@
+import type { StreamDeclaration } from './declaration.js';
+
+/** The `outcomes` stream: what a person did afterwards (purchase, refund, unsubscribe, ...). */
+export const outcomesStream = {
+  description: 'What a person did that a trigger is judged by: a purchase, a refund, an opt-out.',
+  table: 'outcomes',
+  key: ['outcome_id'],
+  eventTime: 'occurred_at',
+  fields: {
+    outcome_id: {
+      type: 'id',
+      required: true,
+      description: "The outcome's unique id.",
+      column: 'outcome_id',
+      columnType: 'String',
+    },
+    person_id: {
+      type: 'id',
+      required: true,
+      description: 'The person who did it.',
+      column: 'person_id',
+      columnType: 'String',
+    },
+    type: {
+      type: 'text',
+      required: true,
+      description: 'What they did, e.g. `purchase`; its class (success, regret, ...) follows.',
+      column: 'type',
+      columnType: 'LowCardinality(String)',
+    },
+    occurred_at: {
+      type: 'time',
+      required: true,
+      description: 'When they did it.',
+      column: 'occurred_at',
+      columnType: "DateTime64(3, 'UTC')",
+    },
+    value: {
+      type: 'decimal',
+      required: false,
+      description: 'Money involved, in `currency`.',
+      column: 'value',
+      columnType: 'Nullable(Decimal(18, 4))',
+      default: null,
+    },
+    currency: {
+      type: 'text',
+      required: false,
+      description: "The value's currency, e.g. `EUR`.",
+      column: 'currency',
+      columnType: 'LowCardinality(String)',
+      default: '',
+    },
+    order_id: {
+      type: 'id',
+      required: false,
+      description: 'The order the outcome belongs to.',
+      column: 'order_id',
+      columnType: 'String',
+      default: '',
+    },
+    refund_of_order_id: {
+      type: 'id',
+      required: false,
+      description: 'For a refund: the order it refunds.',
+      column: 'refund_of_order_id',
+      columnType: 'String',
+      default: '',
+    },
+    channel: {
+      type: 'text',
+      required: false,
+      description: 'The channel the outcome came through.',
+      column: 'channel',
+      columnType: 'LowCardinality(String)',
+      default: '',
+    },
+    firing_id: {
+      type: 'id',
+      required: false,
+      description: 'The firing the producer attributes the outcome to.',
+      column: 'firing_id',
+      columnType: 'String',
+      default: '',
+    },
+  },
+} as const satisfies StreamDeclaration;

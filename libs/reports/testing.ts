@@ -1,0 +1,2 @@
+// Test helpers of the reports lib (hand-made measures for the renderer); specs only.
+export * from './render/testing.js';

@@ -1,0 +1,178 @@
+import { describe, expect, it } from '@jest/globals';
+import {
+  bayesianEffect,
+  empiricalBayes,
+  empiricalPrior,
+  relativePriorOnAbsoluteScale,
+} from './bayesian.js';
+import { StatsException } from './errors.js';
+
+// Expected values: mpmath at 30 digits. The risks are integrals ∫₀^∞ x·φ(x; m, s) dx and
+// ∫_{−∞}^0 −x·φ(x; m, s) dx by quadrature (mpmath.quad), not the closed form the code uses; the
+// chance to win is 1 − ncdf(0, m, s).
+
+describe('bayesianEffect', () => {
+  it('without a prior the posterior is the likelihood: −0.02 ± 0.01', () => {
+    const r = bayesianEffect({ estimate: -0.02, se: 0.01 })!;
+    expect(r.interval.estimate).toBeCloseTo(-0.02, 15);
+    expect(r.sd).toBeCloseTo(0.01, 15);
+    expect(r.interval.low).toBeCloseTo(-0.03959963984540054, 14);
+    expect(r.interval.high).toBeCloseTo(-0.00040036015459945763, 14);
+    expect(r.chanceToWin).toBeCloseTo(0.02275013194817921, 14);
+    expect(r.risk.control).toBeCloseTo(8.490702616829638e-5, 14);
+    expect(r.risk.treatment).toBeCloseTo(0.020084907026168296, 14);
+  });
+
+  it('combines with a Gaussian prior by precision: 0.1 ± 0.05 with N(0, 0.05²)', () => {
+    // precisions 1/0.05² = 400 and 1/0.0025 = 400: posterior precision 800, so sd = √(1/800)
+    // = 0.0353553390593…, mean = (0.1·400 + 0·400)/800 = 0.05: halfway, equal precisions.
+    const r = bayesianEffect({ estimate: 0.1, se: 0.05 }, { mean: 0, variance: 0.0025 })!;
+    expect(r.interval.estimate).toBeCloseTo(0.05, 15);
+    expect(r.sd).toBeCloseTo(0.035355339059327376, 15);
+    expect(r.interval.low).toBeCloseTo(-0.0192951912174839, 14);
+    expect(r.interval.high).toBeCloseTo(0.1192951912174839, 14);
+    expect(r.chanceToWin).toBeCloseTo(0.9213503964748574, 14);
+    expect(r.risk.control).toBeCloseTo(0.0512563635415003, 14);
+    expect(r.risk.treatment).toBeCloseTo(0.0012563635415003055, 14);
+  });
+
+  it('widens the credible interval with the level (99 %: z = 2.5758293035489004)', () => {
+    const r = bayesianEffect({ estimate: 0.1, se: 0.05 }, null, 0.99)!;
+    expect(r.interval.low).toBeCloseTo(0.1 - 2.5758293035489004 * 0.05, 14);
+    expect(r.interval.high).toBeCloseTo(0.1 + 2.5758293035489004 * 0.05, 14);
+  });
+
+  it('far from 0 the losses are the mean and 0, without overflow', () => {
+    // m/s = 100: Φ = 1 and φ underflows; E[max(X, 0)] = m, E[max(−X, 0)] = 0
+    const r = bayesianEffect({ estimate: 1, se: 0.01 })!;
+    expect(r.chanceToWin).toBe(1);
+    expect(r.risk.control).toBeCloseTo(1, 15);
+    expect(r.risk.treatment).toBe(0);
+  });
+
+  it('a point-mass prior fixes the effect', () => {
+    const r = bayesianEffect({ estimate: 0.3, se: 0.1 }, { mean: -0.01, variance: 0 })!;
+    expect(r.interval).toEqual({ estimate: -0.01, low: -0.01, high: -0.01 });
+    expect(r.sd).toBe(0);
+    expect(r.chanceToWin).toBe(0);
+    expect(r.risk).toEqual({ control: 0, treatment: 0.01 });
+    const zero = bayesianEffect({ estimate: 0.3, se: 0.1 }, { mean: 0, variance: 0 })!;
+    expect(zero.chanceToWin).toBe(0.5);
+  });
+
+  it('a zero standard error fixes the effect at its estimate, prior or not', () => {
+    const certain = bayesianEffect({ estimate: 0.02, se: 0 }, { mean: 0, variance: 0.01 })!;
+    expect(certain.interval).toEqual({ estimate: 0.02, low: 0.02, high: 0.02 });
+    expect(certain.chanceToWin).toBe(1);
+    expect(certain.risk).toEqual({ control: 0.02, treatment: 0 });
+  });
+
+  it('has no posterior for an undefined effect', () => {
+    expect(bayesianEffect(null)).toBeNull();
+    expect(bayesianEffect(null, { mean: 0, variance: 1 })).toBeNull();
+  });
+
+  it('rejects malformed arguments, naming them', () => {
+    expect(() => bayesianEffect({ estimate: 0.1, se: -0.1 })).toThrow(/effect.se/);
+    expect(() => bayesianEffect({ estimate: Number.NaN, se: 1 })).toThrow(/effect.estimate/);
+    expect(() => bayesianEffect({ estimate: 0, se: 1 }, { mean: 0, variance: -1 })).toThrow(
+      /prior.variance/,
+    );
+    expect(() => bayesianEffect({ estimate: 0, se: 1 }, null, 1)).toThrow(/credibility/);
+    expect(() => bayesianEffect({ estimate: 0, se: 1 }, null, 1)).toThrow(StatsException);
+  });
+});
+
+describe('relativePriorOnAbsoluteScale', () => {
+  it('scales the mean by |c| and the variance by c²', () => {
+    // N(0.1, 0.3²) on the relative lift at a control rate of 0.02: N(0.002, 0.09·0.0004)
+    const prior = relativePriorOnAbsoluteScale({ mean: 0.1, variance: 0.09 }, 0.02);
+    expect(prior.mean).toBeCloseTo(0.002, 15);
+    expect(prior.variance).toBeCloseTo(0.000036, 15);
+    expect(relativePriorOnAbsoluteScale({ mean: 0.1, variance: 0.09 }, -2).mean).toBeCloseTo(
+      0.2,
+      15,
+    );
+    expect(() => relativePriorOnAbsoluteScale({ mean: 0, variance: 1 }, 0)).toThrow(/controlLevel/);
+  });
+});
+
+describe('empirical prior', () => {
+  // Four triggers' relative lifts and standard errors.
+  const effects = [
+    { estimate: 0.1, se: 0.05 },
+    { estimate: 0.02, se: 0.04 },
+    { estimate: -0.03, se: 0.06 },
+    { estimate: 0.15, se: 0.03 },
+  ];
+
+  it('learns μ and τ² by the method of moments', () => {
+    // μ = (0.10 + 0.02 − 0.03 + 0.15)/4 = 0.06
+    // deviations 0.04, −0.04, −0.09, 0.09: s² = (0.0016 + 0.0016 + 0.0081 + 0.0081)/3 = 0.0194/3
+    // mean se² = (0.0025 + 0.0016 + 0.0036 + 0.0009)/4 = 0.00215
+    // τ² = 0.0064666… − 0.00215 = 0.0043166…
+    const prior = empiricalPrior(effects);
+    expect(prior.mean).toBeCloseTo(0.06, 15);
+    expect(prior.varianceOfEstimates).toBeCloseTo(0.0194 / 3, 15);
+    expect(prior.meanSquaredSe).toBeCloseTo(0.00215, 15);
+    expect(prior.variance).toBeCloseTo(0.0194 / 3 - 0.00215, 15);
+  });
+
+  it('pulls each trigger toward μ by its own noise', () => {
+    // First trigger: precisions 1/0.0025 = 400 and 1/0.0043166… = 231.660…;
+    // mean (0.1·400 + 0.06·231.660…)/631.660… = 0.08533007334963325 (mpmath, all fields below)
+    const { posteriors } = empiricalBayes(effects);
+    const expected = [
+      [
+        0.08533007334963325, 0.03978856097362756, 0.9840071016673178, 0.08555743132965767,
+        0.00022735798002441158,
+      ],
+      [
+        0.030816901408450705, 0.03416612274844735, 0.8164642483268437, 0.034235857656254136,
+        0.00341895624780343,
+      ],
+      [
+        0.010926315789473685, 0.04430516187106252, 0.5973968877403145, 0.02367314606240789,
+        0.012746830272934207,
+      ],
+      [
+        0.13447284345047925, 0.027289712979523848, 0.9999995837750945, 0.13447284559612774,
+        2.1456485057953873e-9,
+      ],
+    ];
+    posteriors.forEach((posterior, index) => {
+      const [mean, sd, chanceToWin, riskControl, riskTreatment] = expected[index];
+      expect(posterior.interval.estimate).toBeCloseTo(mean, 14);
+      expect(posterior.sd).toBeCloseTo(sd, 14);
+      expect(posterior.chanceToWin).toBeCloseTo(chanceToWin, 14);
+      expect(posterior.risk.control).toBeCloseTo(riskControl, 14);
+      expect(posterior.risk.treatment).toBeCloseTo(riskTreatment, 14);
+    });
+    // the noisiest trigger (−0.03 ± 0.06) moves most: from −0.03 to 0.0109
+    expect(posteriors[2].interval.low).toBeCloseTo(-0.07591020580702611, 14);
+    expect(posteriors[2].interval.high).toBeCloseTo(0.09776283738597348, 14);
+  });
+
+  it('with no spread beyond noise (τ² = 0) every trigger is the mean', () => {
+    // estimates 0.01, 0.02, 0.03: s² = 0.0001 < mean se² = 0.01, so τ² = 0 and all go to 0.02
+    const { prior, posteriors } = empiricalBayes([
+      { estimate: 0.01, se: 0.1 },
+      { estimate: 0.02, se: 0.1 },
+      { estimate: 0.03, se: 0.1 },
+    ]);
+    expect(prior.variance).toBe(0);
+    for (const posterior of posteriors) {
+      expect(posterior.interval.estimate).toBeCloseTo(0.02, 15);
+      expect(posterior.interval.low).toBeCloseTo(0.02, 15);
+      expect(posterior.sd).toBe(0);
+      expect(posterior.chanceToWin).toBe(1);
+    }
+  });
+
+  it('needs at least three triggers with standard errors', () => {
+    expect(() => empiricalPrior(effects.slice(0, 2))).toThrow(/at least 3/);
+    expect(() => empiricalPrior([...effects, { estimate: 0.1, se: Number.NaN }])).toThrow(
+      /effects\[4\].se/,
+    );
+  });
+});
