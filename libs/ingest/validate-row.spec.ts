@@ -103,6 +103,7 @@ describe('validateRow maps each stream to its exact storage row', () => {
         surface: 'inbox',
         audience: 'cart_abandoners',
         holdout_pct: 0.1,
+        planned_persons: 20_000,
         conversion_window_ms: 86_400_000,
         guardrail_types: ['unsubscribe', 'complaint'],
         frequency_cap: { max: 2, per_ms: 86_400_000 },
@@ -112,7 +113,7 @@ describe('validateRow maps each stream to its exact storage row', () => {
       }),
     ).toEqual({
       id: 'cart-rescue@3',
-      contentHash: '15367948487480861072',
+      contentHash: '13483138106643230944',
       row: {
         tenant_id: 'tenant-a',
         trigger_id: 'cart-rescue',
@@ -127,13 +128,14 @@ describe('validateRow maps each stream to its exact storage row', () => {
         conversion_window_ms: 86_400_000,
         guardrail_types: ['unsubscribe', 'complaint'],
         holdout_pct: 0.1,
+        planned_persons: 20_000,
         frequency_cap_max: 2,
         frequency_cap_per_ms: 86_400_000,
         suppression_converted_lookback_ms: 2_592_000_000,
         consent_purpose: 'marketing',
         status: 'live',
         received_at: '2024-05-01 12:00:00.000',
-        content_hash: '15367948487480861072',
+        content_hash: '13483138106643230944',
       },
     });
   });
@@ -152,7 +154,7 @@ describe('validateRow maps each stream to its exact storage row', () => {
       }),
     ).toEqual({
       id: 'welcome@1',
-      contentHash: '10269390779919159370',
+      contentHash: '11886612191362580074',
       row: {
         tenant_id: 'tenant-a',
         trigger_id: 'welcome',
@@ -167,13 +169,14 @@ describe('validateRow maps each stream to its exact storage row', () => {
         conversion_window_ms: 604_800_000,
         guardrail_types: [],
         holdout_pct: null,
+        planned_persons: null,
         frequency_cap_max: null,
         frequency_cap_per_ms: null,
         suppression_converted_lookback_ms: null,
         consent_purpose: '',
         status: 'draft',
         received_at: '2024-05-01 12:00:00.000',
-        content_hash: '10269390779919159370',
+        content_hash: '11886612191362580074',
       },
     });
   });
