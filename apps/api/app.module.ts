@@ -20,6 +20,7 @@ import {
   SuppressionModule,
   TimelineModule,
 } from '../../libs/measurement/index.js';
+import { NotifyModule } from '../../libs/notify/index.js';
 import { graphqlLimits, LimitsModule, processImports } from '../../libs/platform/index.js';
 import { ReportsModule } from '../../libs/reports/index.js';
 import { projectRoot } from '../../libs/storage/index.js';
@@ -67,6 +68,7 @@ export class AppModule {
         TimelineModule,
         ReportsModule.register({ api: true, processors }),
         BiModule,
+        NotifyModule.register({ api: true, processors }),
       ],
     };
   }
