@@ -6,3 +6,6 @@ export * from './webhooks/webhook-signature.js';
 export * from './webhooks/webhook.job.js';
 export * from './webhooks/webhooks.repository.js';
 export * from './webhooks/webhooks.service.js';
+export * from './share/share-links.repository.js';
+export * from './share/share-links.service.js';
+export * from './share/share-token.js';

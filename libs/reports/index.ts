@@ -10,4 +10,5 @@ export * from './snapshots/last-full-week.js';
 export * from './snapshots/report-snapshot.job.js';
 export * from './snapshots/report-snapshots.repository.js';
 export * from './snapshots/report-snapshots.service.js';
+export * from './snapshots/snapshot-created.hook.js';
 export * from './render/testing.js';
