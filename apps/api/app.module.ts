@@ -68,7 +68,12 @@ export class AppModule {
         TimelineModule,
         ReportsModule.register({ api: true, processors }),
         BiModule,
-        NotifyModule.register({ api: true, processors }),
+        NotifyModule.register({
+          api: true,
+          processors,
+          // without Redis this process is the only one; with Redis, the one running the processors
+          schedules: !config.queued || config.runsWorkersInProcess,
+        }),
       ],
     };
   }

@@ -15,7 +15,7 @@ export class WorkerModule {
         ...processImports(config),
         IngestModule.register({ api: false, processors: true }),
         ReportsModule.register({ api: false, processors: true }),
-        NotifyModule.register({ api: false, processors: true }),
+        NotifyModule.register({ api: false, processors: true, schedules: true }),
       ],
     };
   }

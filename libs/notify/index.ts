@@ -9,3 +9,8 @@ export * from './webhooks/webhooks.service.js';
 export * from './share/share-links.repository.js';
 export * from './share/share-links.service.js';
 export * from './share/share-token.js';
+export * from './alerts/alert-kind.js';
+export * from './alerts/alert-rules.js';
+export * from './alerts/alerts.repository.js';
+export * from './alerts/alerts.service.js';
+export * from './alerts/alert-schedule.js';

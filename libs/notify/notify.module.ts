@@ -1,5 +1,16 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import {
+  ConsentAuditModule,
+  FreshnessModule,
+  GuardrailsModule,
+  LatencyModule,
+  LiftModule,
+} from '../measurement/index.js';
 import { ReportsModule } from '../reports/index.js';
+import { AlertSchedule } from './alerts/alert-schedule.js';
+import { AlertsRepository } from './alerts/alerts.repository.js';
+import { AlertsResolver } from './alerts/alerts.resolver.js';
+import { AlertsService } from './alerts/alerts.service.js';
 import { ShareLinksRepository } from './share/share-links.repository.js';
 import { ShareLinksResolver } from './share/share-links.resolver.js';
 import { ShareLinksService } from './share/share-links.service.js';
@@ -14,18 +25,32 @@ import { WebhooksResolver } from './webhooks/webhooks.resolver.js';
 import { WebhooksService } from './webhooks/webhooks.service.js';
 
 /**
- * Telling people (DESIGN §8): webhooks and share links. `api` adds the GraphQL fields; `processors` adds the
+ * Telling people (DESIGN §8): alerts, webhooks and share links. `api` adds the GraphQL fields; `processors` adds the
  * BullMQ processors (the worker app, or the API itself when it owns an embedded store).
  */
 @Module({})
 export class NotifyModule {
-  static register(options: { api: boolean; processors: boolean }): DynamicModule {
+  static register(options: {
+    api: boolean;
+    processors: boolean;
+    /** Runs the alert schedule here (one process per deployment should). */
+    schedules: boolean;
+  }): DynamicModule {
     return {
       module: NotifyModule,
       // the same options as the app's own ReportsModule: the one instance (see its register)
-      imports: [ReportsModule.register(options)],
+      imports: [
+        ReportsModule.register({ api: options.api, processors: options.processors }),
+        LiftModule,
+        GuardrailsModule,
+        ConsentAuditModule,
+        LatencyModule,
+        FreshnessModule,
+      ],
       controllers: options.api ? [ShareController] : [],
       providers: [
+        AlertsRepository,
+        AlertsService,
         ShareLinksRepository,
         ShareLinksService,
         HostResolver,
@@ -34,10 +59,11 @@ export class NotifyModule {
         WebhookDispatcher,
         WebhooksService,
         SnapshotWebhooks,
-        ...(options.api ? [WebhooksResolver, ShareLinksResolver] : []),
+        ...(options.api ? [WebhooksResolver, ShareLinksResolver, AlertsResolver] : []),
         ...(options.processors ? [WebhookDeliveryProcessor] : []),
+        ...(options.schedules ? [AlertSchedule] : []),
       ],
-      exports: [WebhooksService, ShareLinksService],
+      exports: [WebhooksService, ShareLinksService, AlertsService],
     };
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { compareProportions } from '../../stats/index.js';
+import { compareProportions, sequentialLift } from '../../stats/index.js';
 import { ClickHouseService } from '../../storage/index.js';
 import { OVERWHELM_TYPES, REGRET_TYPES, REGRET_WINDOW_MS } from '../common/outcome-classes.js';
 import { toPeriod } from '../common/period.js';
@@ -40,7 +40,7 @@ function arm(persons: number, events: number): ArmStats {
   };
 }
 
-function regretRows(rows: RegretRow[], confidence: number): GuardrailLift[] {
+function regretRows(rows: RegretRow[], confidence: number, sequential: boolean): GuardrailLift[] {
   const byTrigger = new Map<string, { t: [number, number]; c: [number, number] }>();
   for (const row of rows) {
     const entry = byTrigger.get(row.trigger_id) ?? { t: [0, 0], c: [0, 0] };
@@ -50,10 +50,15 @@ function regretRows(rows: RegretRow[], confidence: number): GuardrailLift[] {
     byTrigger.set(row.trigger_id, entry);
   }
   return [...byTrigger.entries()].map(([triggerId, { t, c }]) => {
-    const comparison =
+    const fixed =
       t[0] > 0 && c[0] > 0
         ? compareProportions({ n: t[0], x: t[1] }, { n: c[0], x: c[1] }, confidence)
         : null;
+    // always-valid intervals (alerts read guardrails again and again): same estimates, wider bands
+    const comparison =
+      fixed !== null && sequential
+        ? { ...fixed, ...sequentialLift(fixed, t[0] + c[0], { alpha: 1 - confidence }) }
+        : fixed;
     const row = {
       triggerId,
       outcomeClass: 'regret',
@@ -71,13 +76,18 @@ function regretRows(rows: RegretRow[], confidence: number): GuardrailLift[] {
 export class GuardrailsService {
   constructor(private readonly clickhouse: ClickHouseService) {}
 
-  /** Overwhelm and regret lift per trigger over [from, to). */
+  /**
+   * Overwhelm and regret lift per trigger over [from, to); `sequential` gives always-valid
+   * intervals and p-values (the alert rules, which are evaluated again and again).
+   */
   async report(
     tenantId: string,
     from: Date,
     to: Date,
     triggerIds: string[] = [],
+    options: { sequential?: boolean } = {},
   ): Promise<GuardrailLift[]> {
+    const sequential = options.sequential ?? false;
     const period = toPeriod(from, to);
     const confidence = 0.95;
     const { overwhelm: overwhelmSums, regret } = await queryGuardrails(this.clickhouse, {
@@ -92,7 +102,7 @@ export class GuardrailsService {
       groupByVariant: false,
       confidence,
       cuped: false,
-      sequential: false,
+      sequential,
     }).map((lift) => {
       const row = {
         triggerId: lift.triggerId,
@@ -105,7 +115,7 @@ export class GuardrailsService {
       };
       return { ...row, verdict: guardrailVerdict(row, 'persons') };
     });
-    return [...overwhelm, ...regretRows(regret, confidence)].sort(
+    return [...overwhelm, ...regretRows(regret, confidence, sequential)].sort(
       (a, b) =>
         a.triggerId.localeCompare(b.triggerId) || a.outcomeClass.localeCompare(b.outcomeClass),
     );

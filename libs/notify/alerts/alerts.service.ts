@@ -1,0 +1,168 @@
+import { Injectable } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { AppConfig } from '../../config/index.js';
+import {
+  ConsentAuditService,
+  FreshnessService,
+  GuardrailsService,
+  LatencyService,
+  LiftService,
+} from '../../measurement/index.js';
+import { ClickHouseService, toClickHouseTime } from '../../storage/index.js';
+import { NotifyErrorCode, NotifyException } from '../notify.exception.js';
+import { WebhooksService } from '../webhooks/webhooks.service.js';
+import { AlertState } from './alert-kind.js';
+import { findAlerts, type AlertInputs, type Finding } from './alert-rules.js';
+import { AlertsRepository, type StoredAlert } from './alerts.repository.js';
+import { queryStreamLines } from './stream-lines.query.js';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+export const MAX_ALERTS_LISTED = 1000;
+
+/** What one evaluation changed. */
+export interface Evaluation {
+  asOf: Date;
+  /** Alerts open after the evaluation (opened now or still found). */
+  open: StoredAlert[];
+  opened: StoredAlert[];
+  resolved: StoredAlert[];
+}
+
+const keyOf = (a: { kind: string; subject: string }) => `${a.kind}\u0000${a.subject}`;
+
+/**
+ * The alert rules of DESIGN §8 over the existing measures: evaluates a tenant as of a time, keeps
+ * one open alert per (kind, subject), resolves those no longer found, and tells the webhooks.
+ * Evaluations of one tenant run one at a time in this process.
+ */
+@Injectable()
+export class AlertsService {
+  private readonly running = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly clickhouse: ClickHouseService,
+    private readonly repository: AlertsRepository,
+    private readonly lift: LiftService,
+    private readonly guardrails: GuardrailsService,
+    private readonly consent: ConsentAuditService,
+    private readonly latency: LatencyService,
+    private readonly freshness: FreshnessService,
+    private readonly webhooks: WebhooksService,
+  ) {}
+
+  /** Evaluates the tenant's rules as of `asOf` (default now). */
+  evaluate(tenantId: string, asOf: Date = new Date()): Promise<Evaluation> {
+    if (Number.isNaN(asOf.getTime())) {
+      throw new NotifyException(NotifyErrorCode.InvalidRequest, 'asOf: not a valid time');
+    }
+    const previous = this.running.get(tenantId) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => this.evaluateNow(tenantId, asOf));
+    this.running.set(tenantId, next);
+    void next.finally(() => {
+      if (this.running.get(tenantId) === next) {
+        this.running.delete(tenantId);
+      }
+    });
+    return next;
+  }
+
+  list(
+    tenantId: string,
+    filter: {
+      state?: AlertState | null;
+      from?: Date | null;
+      to?: Date | null;
+      limit?: number | null;
+    },
+  ): Promise<StoredAlert[]> {
+    const limit = filter.limit ?? 100;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_ALERTS_LISTED) {
+      throw new NotifyException(
+        NotifyErrorCode.InvalidRequest,
+        `limit: must be between 1 and ${MAX_ALERTS_LISTED}`,
+      );
+    }
+    return this.repository.list(tenantId, { ...filter, limit });
+  }
+
+  /** The measures the rules read, each over its period before asOf. */
+  async inputs(tenantId: string, asOf: Date): Promise<AlertInputs> {
+    const lookback = new Date(asOf.getTime() - this.config.env.ALERT_LOOKBACK_DAYS * DAY);
+    const lastDay = new Date(asOf.getTime() - DAY);
+    const lastHour = new Date(asOf.getTime() - HOUR);
+    const [lift, guardrails, consent, latency, freshness, streams] = await Promise.all([
+      this.lift.report(tenantId, { from: lookback, to: asOf, sequential: true }),
+      this.guardrails.report(tenantId, lookback, asOf, [], { sequential: true }),
+      this.consent.audit(tenantId, { from: lastDay, to: asOf }),
+      this.latency.triggerLatency(tenantId, { from: lastDay, to: asOf }),
+      this.freshness.signalFreshness(tenantId, lastDay, asOf),
+      queryStreamLines(this.clickhouse, {
+        tenantId,
+        from: toClickHouseTime(lastHour.getTime()),
+        to: toClickHouseTime(asOf.getTime()),
+      }),
+    ]);
+    return { lift, guardrails, consent, latency, freshness, streams };
+  }
+
+  private async evaluateNow(tenantId: string, asOf: Date): Promise<Evaluation> {
+    const findings = findAlerts(await this.inputs(tenantId, asOf));
+    const open = await this.repository.list(tenantId, { state: AlertState.OPEN, limit: 100_000 });
+    const openByKey = new Map(open.map((a) => [keyOf(a), a]));
+    const foundKeys = new Set(findings.map(keyOf));
+    const now = new Date();
+    const opened = findings
+      .filter((f) => !openByKey.has(keyOf(f)))
+      .map((f) => this.newAlert(tenantId, f, now));
+    const resolved = open
+      .filter((a) => !foundKeys.has(keyOf(a)))
+      .map((a) => ({ ...a, state: AlertState.RESOLVED, resolvedAt: now }));
+    await this.repository.save([...opened, ...resolved]);
+    for (const alert of opened) {
+      await this.tell(alert, 'alert.opened');
+    }
+    for (const alert of resolved) {
+      await this.tell(alert, 'alert.resolved');
+    }
+    const stillOpen = open.filter((a) => foundKeys.has(keyOf(a)));
+    return { asOf, open: [...stillOpen, ...opened], opened, resolved };
+  }
+
+  private newAlert(tenantId: string, finding: Finding, now: Date): StoredAlert {
+    return {
+      tenantId,
+      alertId: `al_${randomBytes(12).toString('hex')}`,
+      kind: finding.kind,
+      triggerId: finding.triggerId,
+      subject: finding.subject,
+      state: AlertState.OPEN,
+      openedAt: now,
+      resolvedAt: null,
+      summary: finding.summary,
+      evidence: JSON.stringify(finding.evidence),
+    };
+  }
+
+  private async tell(alert: StoredAlert, event: 'alert.opened' | 'alert.resolved'): Promise<void> {
+    const state = event === 'alert.opened' ? 'opened' : 'resolved';
+    await this.webhooks.emit(
+      alert.tenantId,
+      event,
+      `${alert.alertId}-${state}`,
+      {
+        alertId: alert.alertId,
+        kind: alert.kind,
+        triggerId: alert.triggerId,
+        subject: alert.subject,
+        state: alert.state,
+        openedAt: alert.openedAt.toISOString(),
+        resolvedAt: alert.resolvedAt?.toISOString() ?? null,
+        summary: alert.summary,
+        evidence: JSON.parse(alert.evidence) as unknown,
+      },
+      `${state === 'opened' ? ':rotating_light: Alert' : ':white_check_mark: Resolved'} ${alert.kind}: ${alert.summary}`,
+    );
+  }
+}
