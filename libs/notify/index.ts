@@ -14,3 +14,4 @@ export * from './alerts/alert-rules.js';
 export * from './alerts/alerts.repository.js';
 export * from './alerts/alerts.service.js';
 export * from './alerts/alert-schedule.js';
+export * from './webhooks/testing.js';
