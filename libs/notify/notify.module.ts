@@ -7,6 +7,12 @@ import {
   LiftModule,
 } from '../measurement/index.js';
 import { ReportsModule } from '../reports/index.js';
+import { DigestScheduler } from './digest/digest-scheduler.js';
+import { DigestSender } from './digest/digest-sender.js';
+import { DigestProcessor } from './digest/digest.processor.js';
+import { DigestResolver } from './digest/digest.resolver.js';
+import { DigestService } from './digest/digest.service.js';
+import { DigestsRepository } from './digest/digests.repository.js';
 import { AlertSchedule } from './alerts/alert-schedule.js';
 import { AlertsRepository } from './alerts/alerts.repository.js';
 import { AlertsResolver } from './alerts/alerts.resolver.js';
@@ -25,7 +31,7 @@ import { WebhooksResolver } from './webhooks/webhooks.resolver.js';
 import { WebhooksService } from './webhooks/webhooks.service.js';
 
 /**
- * Telling people (DESIGN §8): alerts, webhooks and share links. `api` adds the GraphQL fields; `processors` adds the
+ * Telling people (DESIGN §8): alerts, webhooks, share links and the weekly digest. `api` adds the GraphQL fields; `processors` adds the
  * BullMQ processors (the worker app, or the API itself when it owns an embedded store).
  */
 @Module({})
@@ -49,6 +55,9 @@ export class NotifyModule {
       ],
       controllers: options.api ? [ShareController] : [],
       providers: [
+        DigestsRepository,
+        DigestSender,
+        DigestService,
         AlertsRepository,
         AlertsService,
         ShareLinksRepository,
@@ -59,11 +68,16 @@ export class NotifyModule {
         WebhookDispatcher,
         WebhooksService,
         SnapshotWebhooks,
-        ...(options.api ? [WebhooksResolver, ShareLinksResolver, AlertsResolver] : []),
-        ...(options.processors ? [WebhookDeliveryProcessor] : []),
+        ...(options.api
+          ? [WebhooksResolver, ShareLinksResolver, AlertsResolver, DigestResolver]
+          : []),
+        ...(options.processors ? [WebhookDeliveryProcessor, DigestProcessor] : []),
         ...(options.schedules ? [AlertSchedule] : []),
+        // in every process: with Redis it writes the job schedulers setDigest asks for; without,
+        // the one process keeps the timers
+        DigestScheduler,
       ],
-      exports: [WebhooksService, ShareLinksService, AlertsService],
+      exports: [WebhooksService, ShareLinksService, AlertsService, DigestService],
     };
   }
 }
