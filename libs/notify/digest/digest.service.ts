@@ -21,7 +21,12 @@ export class DigestService {
   ) {}
 
   /** Sets the tenant's recipients and schedule (cron, UTC). */
-  async set(tenantId: string, recipients: string[], schedule: string): Promise<StoredDigest> {
+  async set(
+    tenantId: string,
+    recipients: string[],
+    requestedSchedule?: string | null,
+  ): Promise<StoredDigest> {
+    const schedule = requestedSchedule ?? DEFAULT_DIGEST_SCHEDULE;
     if (recipients.length === 0 || recipients.length > MAX_RECIPIENTS) {
       throw new NotifyException(
         NotifyErrorCode.InvalidRequest,

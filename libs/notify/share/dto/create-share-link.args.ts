@@ -18,8 +18,9 @@ export class CreateShareLinkArgs {
   snapshotId?: string | null;
 
   @Field(() => Int, {
+    nullable: true,
     defaultValue: 168,
     description: 'Hours until the link stops working (1 to 8784).',
   })
-  expiresInHours!: number;
+  expiresInHours?: number | null;
 }

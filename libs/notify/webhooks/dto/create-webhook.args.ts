@@ -12,6 +12,10 @@ export class CreateWebhookArgs {
   @Field(() => [String], { description: 'alert.opened, alert.resolved, snapshot.created.' })
   events!: string[];
 
-  @Field(() => WebhookFormat, { defaultValue: WebhookFormat.STANDARD })
-  format!: WebhookFormat;
+  @Field(() => WebhookFormat, {
+    nullable: true,
+    defaultValue: WebhookFormat.STANDARD,
+    description: 'STANDARD (signed JSON, the default) or SLACK.',
+  })
+  format?: WebhookFormat | null;
 }
