@@ -77,7 +77,10 @@ export async function demoCommand(
     from: period.from,
     to: period.to,
   });
-  say(`Share:     ${share.url}  (opens in a browser without a key for 7 days; .pdf for the PDF)`);
+  // without PUBLIC_URL, the address this process really listens on (PORT may be 0)
+  const shareUrl =
+    config.env.PUBLIC_URL === undefined ? share.url.replace(config.publicUrl, url) : share.url;
+  say(`Share:     ${shareUrl}  (opens in a browser without a key for 7 days; .pdf for the PDF)`);
   say('');
   say(
     `Try: curl -s ${url}/graphql -H 'authorization: Bearer ${key}' -H 'content-type: application/json' \\`,

@@ -2,7 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { AppConfig } from '../../config/index.js';
 import { toPeriod } from '../../measurement/index.js';
-import { LiftReportService, PdfRenderer, ReportSnapshotsService } from '../../reports/index.js';
+import {
+  LiftReportService,
+  PdfRenderer,
+  ReportsErrorCode,
+  ReportsException,
+  ReportSnapshotsService,
+  type StoredSnapshot,
+} from '../../reports/index.js';
 import { NotifyErrorCode, NotifyException } from '../notify.exception.js';
 import {
   ShareLinksRepository,
@@ -111,7 +118,10 @@ export class ShareLinksService {
       return undefined;
     }
     if (link.resource === ShareResource.SNAPSHOT) {
-      const snapshot = await this.snapshots.get(link.tenantId, link.snapshotId ?? '');
+      const snapshot = await this.snapshotOf(link.tenantId, link.snapshotId ?? '');
+      if (snapshot === undefined) {
+        return undefined;
+      }
       if (format === 'html') {
         return { kind: 'html', body: snapshot.html };
       }
@@ -132,6 +142,21 @@ export class ShareLinksService {
       body: await this.reports.pdfDocument(link.tenantId, from, to),
       fileName: `causeway-lift-${day(from)}-${day(to)}.pdf`,
     };
+  }
+
+  /** The link's snapshot, or undefined when it is gone (answered like any dead link). */
+  private async snapshotOf(
+    tenantId: string,
+    snapshotId: string,
+  ): Promise<StoredSnapshot | undefined> {
+    try {
+      return await this.snapshots.get(tenantId, snapshotId);
+    } catch (error) {
+      if (error instanceof ReportsException && error.code === ReportsErrorCode.SnapshotNotFound) {
+        return undefined;
+      }
+      throw error;
+    }
   }
 
   private async target(
