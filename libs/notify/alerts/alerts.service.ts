@@ -119,13 +119,15 @@ export class AlertsService {
     const resolved = open
       .filter((a) => !foundKeys.has(keyOf(a)))
       .map((a) => ({ ...a, state: AlertState.RESOLVED, resolvedAt: now }));
-    await this.repository.save([...opened, ...resolved]);
+    // messages first, then the state: should the store fail, the next evaluation finds the same
+    // changes and sends them again (at least once) rather than store a change nobody was told of
     for (const alert of opened) {
       await this.tell(alert, 'alert.opened');
     }
     for (const alert of resolved) {
       await this.tell(alert, 'alert.resolved');
     }
+    await this.repository.save([...opened, ...resolved]);
     const stillOpen = open.filter((a) => foundKeys.has(keyOf(a)));
     return { asOf, open: [...stillOpen, ...opened], opened, resolved };
   }
