@@ -88,4 +88,24 @@ describe('guardrails on the embedded engine', () => {
     expect(regret?.treatment).toMatchObject({ persons: 1, conversions: 1 });
     expect(regret?.holdout).toMatchObject({ persons: 0, conversions: 0 });
   });
+
+  it('gives always-valid intervals on request: same estimates, half-widths 3.035 standard errors', async () => {
+    const period = [new Date('2026-10-01T00:00:00Z'), new Date('2026-11-01T00:00:00Z')] as const;
+    const service = new GuardrailsService(store.clickhouse);
+    const sequential = await service.report('tenant-a', ...period, [], { sequential: true });
+    // t* = n: u = nρ² = a + ln(a + 1), a = −2 ln 0.05; half-width = SE·√(2(u + 1)/u · ln(√(u + 1)/α))
+    const a = -2 * Math.log(0.05);
+    const u = a + Math.log(a + 1);
+    const multiplier = Math.sqrt(((2 * (u + 1)) / u) * Math.log(Math.sqrt(u + 1) / 0.05));
+    expect(multiplier).toBeCloseTo(3.035, 3);
+    // overwhelm: 1 of 2 treated, 0 of 2 held out: SE = √(0.5·0.5/2) = 0.353553…
+    const overwhelm = sequential.find((r) => r.outcomeClass === 'overwhelm');
+    expect(overwhelm?.absoluteLift?.estimate).toBeCloseTo(0.5, 12);
+    expect(overwhelm?.absoluteLift?.high).toBeCloseTo(0.5 + multiplier * Math.sqrt(0.125), 9);
+    // regret: treatment 1 of 2 converting orders (A), holdout 1 of 1 (C; D came after p4's
+    // conversion window): Δ = −0.5, SE = √(0.5·0.5/2 + 1·0/1) = √0.125
+    const regret = sequential.find((r) => r.outcomeClass === 'regret');
+    expect(regret?.absoluteLift?.estimate).toBeCloseTo(-0.5, 12);
+    expect(regret?.absoluteLift?.high).toBeCloseTo(-0.5 + multiplier * Math.sqrt(0.125), 9);
+  });
 });
