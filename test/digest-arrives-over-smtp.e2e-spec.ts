@@ -163,6 +163,31 @@ async function startApp(env: Record<string, string>) {
       await browser.close();
     }
   });
+
+  it('sends it by itself on its schedule', async () => {
+    const before = mails.length;
+    // every three seconds (cron with seconds), to see the schedule fire during the test
+    await gqlData(
+      url,
+      key,
+      `mutation { setDigest(recipients: ["ops@example.com"], schedule: "*/3 * * * * *") { schedule } }`,
+    );
+    const deadline = Date.now() + 60_000;
+    while (mails.length === before && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    await gqlData(url, key, `mutation { setDigest(recipients: ["ops@example.com"]) { schedule } }`);
+    const scheduled = mails[before];
+    expect(scheduled?.envelopeTo).toEqual(['ops@example.com']);
+    expect(scheduled?.parsed.subject).toMatch(/^Causeway weekly digest: /);
+    const digest = await gqlData<{ digest: { lastSentAt: string | null; schedule: string } }>(
+      url,
+      key,
+      `{ digest { lastSentAt schedule } }`,
+    );
+    expect(digest.digest.schedule).toBe('0 7 * * 1');
+    expect(digest.digest.lastSentAt).not.toBeNull();
+  });
 });
 
 describe('the digest without SMTP_URL', () => {
