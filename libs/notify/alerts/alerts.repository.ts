@@ -105,4 +105,24 @@ export class AlertsRepository {
     });
     return rows.map(toAlert);
   }
+
+  /** How many alerts each (kind, subject) of the tenant has had, open or resolved. */
+  async countsByKey(tenantId: string): Promise<Map<string, number>> {
+    const rows = await this.clickhouse.query({
+      tag: 'notify.alert_counts',
+      sql: `-- alerts per (kind, subject) so far, each id once
+            SELECT kind, subject, count() AS n
+            FROM alerts FINAL
+            WHERE tenant_id = {tenantId:String}
+            GROUP BY kind, subject`,
+      params: { tenantId },
+      row: z.object({ kind: z.string(), subject: z.string(), n: z.coerce.number() }),
+    });
+    return new Map(rows.map((r) => [alertKey(r), r.n]));
+  }
+}
+
+/** The identity of a condition: one open alert per (kind, subject). */
+export function alertKey(alert: { kind: string; subject: string }): string {
+  return `${alert.kind}\u0000${alert.subject}`;
 }

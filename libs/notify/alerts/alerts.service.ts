@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { AppConfig } from '../../config/index.js';
 import {
   ConsentAuditService,
@@ -13,7 +13,7 @@ import { NotifyErrorCode, NotifyException } from '../notify.exception.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
 import { AlertState } from './alert-kind.js';
 import { findAlerts, type AlertInputs, type Finding } from './alert-rules.js';
-import { AlertsRepository, type StoredAlert } from './alerts.repository.js';
+import { alertKey, AlertsRepository, type StoredAlert } from './alerts.repository.js';
 import { queryStreamLines } from './stream-lines.query.js';
 
 const HOUR = 3_600_000;
@@ -29,7 +29,7 @@ export interface Evaluation {
   resolved: StoredAlert[];
 }
 
-const keyOf = (a: { kind: string; subject: string }) => `${a.kind}\u0000${a.subject}`;
+const keyOf = alertKey;
 
 /**
  * The alert rules of DESIGN §8 over the existing measures: evaluates a tenant as of a time, keeps
@@ -113,9 +113,14 @@ export class AlertsService {
     const openByKey = new Map(open.map((a) => [keyOf(a), a]));
     const foundKeys = new Set(findings.map(keyOf));
     const now = new Date();
-    const opened = findings
-      .filter((f) => !openByKey.has(keyOf(f)))
-      .map((f) => this.newAlert(tenantId, f, now));
+    const newFindings = findings.filter((f) => !openByKey.has(keyOf(f)));
+    const counts =
+      newFindings.length > 0
+        ? await this.repository.countsByKey(tenantId)
+        : new Map<string, number>();
+    const opened = newFindings.map((f) =>
+      this.newAlert(tenantId, f, now, counts.get(keyOf(f)) ?? 0),
+    );
     const resolved = open
       .filter((a) => !foundKeys.has(keyOf(a)))
       .map((a) => ({ ...a, state: AlertState.RESOLVED, resolvedAt: now }));
@@ -132,10 +137,19 @@ export class AlertsService {
     return { asOf, open: [...stillOpen, ...opened], opened, resolved };
   }
 
-  private newAlert(tenantId: string, finding: Finding, now: Date): StoredAlert {
+  /**
+   * The n-th alert of a (kind, subject) has an id derived from them: two processes that evaluate
+   * the same tenant at once write the same alert (the table keeps one row) and queue the same
+   * message id (BullMQ keeps one job).
+   */
+  private newAlert(tenantId: string, finding: Finding, now: Date, previous: number): StoredAlert {
+    const id = createHash('sha256')
+      .update([tenantId, finding.kind, finding.subject, String(previous)].join('\u0000'))
+      .digest('hex')
+      .slice(0, 24);
     return {
       tenantId,
-      alertId: `al_${randomBytes(12).toString('hex')}`,
+      alertId: `al_${id}`,
       kind: finding.kind,
       triggerId: finding.triggerId,
       subject: finding.subject,
