@@ -20,6 +20,7 @@ import {
   SuppressionModule,
   TimelineModule,
 } from '../../libs/measurement/index.js';
+import { NotifyModule } from '../../libs/notify/index.js';
 import {
   graphiqlEnabled,
   graphiqlLandingPage,
@@ -76,6 +77,12 @@ export class AppModule {
         TimelineModule,
         ReportsModule.register({ api: true, processors }),
         BiModule,
+        NotifyModule.register({
+          api: true,
+          processors,
+          // without Redis this process is the only one; with Redis, the one running the processors
+          schedules: !config.queued || config.runsWorkersInProcess,
+        }),
       ],
     };
   }

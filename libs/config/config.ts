@@ -59,6 +59,18 @@ export const environmentSchema = z.object({
   SEQUENTIAL_PLANNED_PERSONS: z.coerce.number().int().min(1).default(10_000),
   // How stale the in-memory trigger definitions may get when another process writes them (0 = off).
   TRIGGER_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5_000),
+  // Telling people (DESIGN §8): where share links point, webhook delivery, alerts and the digest.
+  PUBLIC_URL: optionalString.pipe(z.url().optional()),
+  WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  // First retry delay; each next one doubles, for WEBHOOK_RETRY_WINDOW_MS after the first attempt.
+  WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(1).default(30_000),
+  WEBHOOK_RETRY_WINDOW_MS: z.coerce.number().int().min(0).default(86_400_000),
+  ALERT_LOOKBACK_DAYS: z.coerce.number().int().min(1).max(366).default(28),
+  // How long a tenant's data must rest after its last ingest before alerts are evaluated (0 = off).
+  ALERT_EVALUATE_EVERY_MS: z.coerce.number().int().min(0).default(60_000),
+  SMTP_URL: optionalString.pipe(z.url().optional()),
+  DIGEST_FROM: z.string().trim().min(3).default('Causeway <causeway@localhost>'),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -81,6 +93,11 @@ export class AppConfig {
 
   get queued(): boolean {
     return this.env.REDIS_URL !== undefined;
+  }
+
+  /** Where share links point: PUBLIC_URL, else this process's own address. */
+  get publicUrl(): string {
+    return (this.env.PUBLIC_URL ?? `http://localhost:${this.env.PORT}`).replace(/\/+$/, '');
   }
 
   /** In embedded mode one process owns the data directory, so the API also runs the processors. */
