@@ -27,8 +27,11 @@ program
   .command('create')
   .description('mint an API key and print it once')
   .requiredOption('--tenant <tenant>', 'tenant the key belongs to')
-  .requiredOption('--scopes <scopes>', 'comma-separated: ingest, read, admin')
-  .action((options: { tenant: string; scopes: string }) => createKeyCommand(loadConfig(), options));
+  .requiredOption('--scopes <scopes>', 'comma-separated: ingest, read, erase, admin')
+  .option('--expires <when>', 'when the key stops working: an ISO 8601 time, or 90d, 12h from now')
+  .action((options: { tenant: string; scopes: string; expires?: string }) =>
+    createKeyCommand(loadConfig(), options),
+  );
 
 program
   .command('demo')
