@@ -121,6 +121,12 @@ export async function prepareBatch(
     return true;
   };
   const take = (line: ParsedLine): void => {
+    if (ctx.namesErasedPerson?.(line) === true) {
+      // The raw text would name the person again: the rejection is kept without it.
+      errors.push({ line: line.line, field: 'person_id', message: 'erased' });
+      rejects.push({ stream, line: line.line, field: 'person_id', reason: 'erased', raw: '' });
+      return;
+    }
     // Most lines are stored as sent, read without JSON.parse (passthrough.ts); the others are
     // parsed if they were not, and validateRow builds their rows or words their refusal.
     const passed = line.parseError === undefined ? passThrough(stream, line.raw, ctx) : undefined;
