@@ -3,12 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { AuditLogService } from '../audit/index.js';
 import { AppConfig } from '../config/index.js';
-import {
-  ClickHouseService,
-  fromClickHouseTime,
-  loadMigrations,
-  toClickHouseTime,
-} from '../storage/index.js';
+import { ClickHouseService, fromClickHouseTime, toClickHouseTime } from '../storage/index.js';
+import { alterTargets } from './cluster-targets.js';
 import { PersonBlocklist } from './person-blocklist.js';
 
 /**
@@ -67,7 +63,7 @@ export function personTokenPattern(personId: string): string {
 @Injectable()
 export class ErasureService {
   /** Per table, what a delete names: the table, or its `_local` tables on every node. */
-  private readonly targets: ReadonlyMap<string, string>;
+  private readonly targetOf: (table: string) => string;
 
   constructor(
     config: AppConfig,
@@ -75,7 +71,7 @@ export class ErasureService {
     private readonly blocklist: PersonBlocklist,
     private readonly audit: AuditLogService,
   ) {
-    this.targets = deleteTargets(config.env.CLICKHOUSE_CLUSTER);
+    this.targetOf = alterTargets(config.env.CLICKHOUSE_CLUSTER);
   }
 
   async erasePerson(
@@ -217,7 +213,7 @@ export class ErasureService {
     where: string,
     params: Record<string, unknown>,
   ): Promise<void> {
-    const target = this.targets.get(table) ?? table;
+    const target = this.targetOf(table);
     await this.clickhouse.command(
       `erasure.delete.${table}`,
       `ALTER TABLE ${target} DELETE WHERE tenant_id = {tenantId:String} AND ${where}
@@ -241,22 +237,4 @@ export class ErasureService {
       pattern: personTokenPattern(personId),
     };
   }
-}
-
-/** Where the deletes go: on a cluster, a sharded table's `_local` tables on every node. */
-function deleteTargets(cluster: string | undefined): ReadonlyMap<string, string> {
-  if (cluster === undefined) {
-    return new Map();
-  }
-  const targets = new Map<string, string>();
-  for (const migration of loadMigrations()) {
-    const created = /CREATE\s+TABLE\s+IF NOT EXISTS\s+([A-Za-z_][A-Za-z0-9_]*)/.exec(migration.sql);
-    const table = created?.[1];
-    if (table === undefined) {
-      continue;
-    }
-    const local = migration.clusterLayout.kind === 'distributed' ? `${table}_local` : table;
-    targets.set(table, `${local} ON CLUSTER '${cluster}'`);
-  }
-  return targets;
 }

@@ -2,3 +2,4 @@ export * from './erasure.service.js';
 export * from './lifecycle.module.js';
 export * from './models/erasure.model.js';
 export * from './person-blocklist.js';
+export * from './retention.js';
