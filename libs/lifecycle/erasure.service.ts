@@ -30,6 +30,13 @@ export type ErasedTable = (typeof PERSON_TABLES)[number]['table'];
 /** Passes of delete-then-scan before an erasure gives up (rows arriving while it runs). */
 const MAX_PASSES = 4;
 
+/**
+ * How long after the block the scan that closes an erasure starts at the earliest. A request
+ * validated just before the block writes its rows within its own request, milliseconds later;
+ * the closing scan waits long enough to see them and delete them too.
+ */
+const SETTLE_MS = 1_500;
+
 /** An erasure as recorded: counts per table and the keyed hash, never the person's id. */
 export interface ErasureRecord {
   id: string;
@@ -90,7 +97,7 @@ export class ErasureService {
     if (blockReingest) {
       await this.blocklist.block(tenantId, personIdHash);
     }
-    const rowsDeleted = await this.deleteUntilGone(tenantId, personId);
+    const rowsDeleted = await this.deleteUntilGone(tenantId, personId, Date.now() + SETTLE_MS);
     const completedAt = Date.now();
     const id = randomUUID();
     await this.clickhouse.insert({
@@ -177,19 +184,26 @@ export class ErasureService {
   private async deleteUntilGone(
     tenantId: string,
     personId: string,
+    settledAt: number,
   ): Promise<Record<ErasedTable, number>> {
     const deleted = Object.fromEntries(PERSON_TABLES.map(({ table }) => [table, 0])) as Record<
       ErasedTable,
       number
     >;
-    for (let pass = 0; pass < MAX_PASSES; pass++) {
+    for (let pass = 0; pass < MAX_PASSES;) {
+      const scannedAt = Date.now();
       // The person's firings are named before any delete: their exposures are found by them.
       const params = await this.paramsFor(tenantId, personId);
       const found = await this.count(params);
       const tables = PERSON_TABLES.filter(({ table }) => found[table] > 0);
       if (tables.length === 0) {
-        return deleted;
+        if (scannedAt >= settledAt) {
+          return deleted;
+        }
+        await new Promise((resolve) => setTimeout(resolve, settledAt - scannedAt));
+        continue;
       }
+      pass++;
       for (const { table, where } of tables) {
         await this.deleteRows(table, where, params);
         deleted[table] += found[table];
