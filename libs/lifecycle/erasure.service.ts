@@ -1,8 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { getQueueToken } from '@nestjs/bullmq';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import type { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { AuditLogService } from '../audit/index.js';
 import { AppConfig } from '../config/index.js';
+import { QueueName } from '../queue/index.js';
 import { ClickHouseService, fromClickHouseTime, toClickHouseTime } from '../storage/index.js';
 import { alterTargets } from './cluster-targets.js';
 import { PersonBlocklist } from './person-blocklist.js';
@@ -36,6 +39,9 @@ const MAX_PASSES = 4;
  * the closing scan waits long enough to see them and delete them too.
  */
 const SETTLE_MS = 1_500;
+
+/** How long an erasure waits for batches queued before it to be written (queued mode). */
+const QUEUE_WAIT_MS = 120_000;
 
 /** An erasure as recorded: counts per table and the keyed hash, never the person's id. */
 export interface ErasureRecord {
@@ -77,6 +83,7 @@ export class ErasureService {
     private readonly clickhouse: ClickHouseService,
     private readonly blocklist: PersonBlocklist,
     private readonly audit: AuditLogService,
+    @Optional() @Inject(getQueueToken(QueueName.Ingest)) private readonly queue?: Queue,
   ) {
     this.targetOf = alterTargets(config.env.CLICKHOUSE_CLUSTER);
   }
@@ -197,10 +204,15 @@ export class ErasureService {
       const found = await this.count(params);
       const tables = PERSON_TABLES.filter(({ table }) => found[table] > 0);
       if (tables.length === 0) {
-        if (scannedAt >= settledAt) {
+        if (scannedAt >= settledAt && (await this.queuedSince(settledAt - SETTLE_MS)) === 0) {
           return deleted;
         }
-        await new Promise((resolve) => setTimeout(resolve, settledAt - scannedAt));
+        await new Promise((resolve) => setTimeout(resolve, Math.max(200, settledAt - scannedAt)));
+        if (Date.now() > settledAt + QUEUE_WAIT_MS) {
+          throw new Error(
+            'ingest batches queued before the erasure are still not written; erase again once the queue has drained',
+          );
+        }
         continue;
       }
       pass++;
@@ -234,6 +246,19 @@ export class ErasureService {
        SETTINGS mutations_sync = 2`,
       params,
     );
+  }
+
+  /**
+   * Ingest batches queued (validated) before `blockedAt` and not written yet: in queued mode the
+   * worker writes them after the erasure's own deletes, so the erasure waits for them to land
+   * and deletes what they bring. Zero without a queue.
+   */
+  private async queuedSince(blockedAt: number): Promise<number> {
+    if (this.queue === undefined) {
+      return 0;
+    }
+    const pending = await this.queue.getJobs(['waiting', 'active', 'delayed', 'prioritized']);
+    return pending.filter((job) => job.timestamp <= blockedAt).length;
   }
 
   private async paramsFor(tenantId: string, personId: string): Promise<Record<string, unknown>> {
