@@ -93,6 +93,8 @@ describe('data lifecycle over the API: key expiry and rotation, erasure, backups
       'mutation { erasePerson(personId: "alice") { id } }',
     );
     expect(denied.errors?.[0]?.extensions?.code).toBe('AUTH_FORBIDDEN');
+    const empty = await graphql(api.url, eraser, 'mutation { erasePerson(personId: "") { id } }');
+    expect(empty.errors?.[0]?.extensions?.code).toBe('LIFECYCLE_INVALID_REQUEST');
     const { erasePerson } = await gqlData<{
       erasePerson: { id: string; personIdHash: string; rowsDeleted: Record<string, number> };
     }>(
@@ -140,6 +142,11 @@ describe('data lifecycle over the API: key expiry and rotation, erasure, backups
       `mutation { backup(to: "${join(backups, 'no')}") { id } }`,
     );
     expect(refused.errors?.[0]?.extensions?.code).toBe('AUTH_FORBIDDEN');
+    const relative = await graphql(api.url, api.adminKey, 'mutation { backup(to: "b") { id } }');
+    expect(relative.errors?.[0]).toMatchObject({
+      message: 'to: an absolute directory path on the machine that serves',
+      extensions: { code: 'LIFECYCLE_INVALID_REQUEST' },
+    });
     const { backup } = await gqlData<{ backup: { to: string; bytes: number } }>(
       api.url,
       api.adminKey,

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { AuditLogService } from '../audit/index.js';
 import { AppConfig } from '../config/index.js';
 import { ClickHouseService } from '../storage/index.js';
+import { LifecycleErrorCode, LifecycleException } from './lifecycle.exception.js';
 
 /** A backup as answered: where it went, when, and the bytes the engine wrote. */
 export interface BackupRecord {
@@ -41,7 +42,8 @@ const backupRow = z.object({ id: z.string(), status: z.string() });
 export function readManifest(directory: string): BackupManifest {
   const file = join(directory, MANIFEST);
   if (!existsSync(file)) {
-    throw new Error(
+    throw new LifecycleException(
+      LifecycleErrorCode.InvalidRequest,
       `${directory} is not a complete Causeway backup (no ${MANIFEST}: unfinished, or not a backup)`,
     );
   }
@@ -51,7 +53,10 @@ export function readManifest(directory: string): BackupManifest {
 /** Checks a directory named by a caller: absolute, and plain text the engine can take. */
 function checkedDirectory(field: string, path: string): string {
   if (!isAbsolute(path) || /[\0\n\r]/.test(path)) {
-    throw new Error(`${field}: an absolute directory path on the machine that serves`);
+    throw new LifecycleException(
+      LifecycleErrorCode.InvalidRequest,
+      `${field}: an absolute directory path on the machine that serves`,
+    );
   }
   return resolve(path);
 }
@@ -85,7 +90,10 @@ export class BackupService {
     const basePath = base === undefined || base === null ? null : checkedDirectory('base', base);
     if (this.config.embedded) {
       if (existsSync(target)) {
-        throw new Error(`to: ${target} exists already; a backup goes into a new directory`);
+        throw new LifecycleException(
+          LifecycleErrorCode.Conflict,
+          `to: ${target} exists already; a backup goes into a new directory`,
+        );
       }
       if (basePath !== null) {
         readManifest(basePath);
@@ -105,7 +113,10 @@ export class BackupService {
       row: backupRow,
     });
     if (started?.status !== 'BACKUP_CREATED') {
-      throw new Error(`the engine answered ${started?.status ?? 'nothing'} to the backup`);
+      throw new LifecycleException(
+        LifecycleErrorCode.BackupFailed,
+        `the engine answered ${started?.status ?? 'nothing'} to the backup`,
+      );
     }
     const bytes = await this.bytesOf(started.id);
     const completedAt = new Date();
@@ -154,7 +165,8 @@ export class BackupService {
       row: z.object({ n: z.number() }),
     });
     if ((existing?.n ?? 0) > 0) {
-      throw new Error(
+      throw new LifecycleException(
+        LifecycleErrorCode.Conflict,
         `the store already holds ${existing?.n} tables; restore fills an empty CAUSEWAY_DATA_DIR (or an empty database)`,
       );
     }

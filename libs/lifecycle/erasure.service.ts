@@ -8,6 +8,7 @@ import { AppConfig } from '../config/index.js';
 import { QueueName } from '../queue/index.js';
 import { ClickHouseService, fromClickHouseTime, toClickHouseTime } from '../storage/index.js';
 import { alterTargets } from './cluster-targets.js';
+import { LifecycleErrorCode, LifecycleException } from './lifecycle.exception.js';
 import { PersonBlocklist } from './person-blocklist.js';
 
 /**
@@ -95,7 +96,10 @@ export class ErasureService {
     actorKeyId?: string,
   ): Promise<ErasureRecord> {
     if (personId.length === 0 || personId.length > 256) {
-      throw new Error('personId: 1 to 256 characters');
+      throw new LifecycleException(
+        LifecycleErrorCode.InvalidRequest,
+        'personId: 1 to 256 characters',
+      );
     }
     const requestedAt = Date.now();
     const personIdHash = this.blocklist.hash(tenantId, personId);
@@ -209,7 +213,8 @@ export class ErasureService {
         }
         await new Promise((resolve) => setTimeout(resolve, Math.max(200, settledAt - scannedAt)));
         if (Date.now() > settledAt + QUEUE_WAIT_MS) {
-          throw new Error(
+          throw new LifecycleException(
+            LifecycleErrorCode.Incomplete,
             'ingest batches queued before the erasure are still not written; erase again once the queue has drained',
           );
         }
@@ -221,7 +226,8 @@ export class ErasureService {
         deleted[table] += found[table];
       }
     }
-    throw new Error(
+    throw new LifecycleException(
+      LifecycleErrorCode.Incomplete,
       `rows of the person kept arriving through ${MAX_PASSES} passes; erase again with blockReingest`,
     );
   }

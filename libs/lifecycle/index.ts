@@ -5,3 +5,4 @@ export * from './person-blocklist.js';
 export * from './retention.js';
 export * from './backup.service.js';
 export * from './models/backup.model.js';
+export * from './lifecycle.exception.js';
