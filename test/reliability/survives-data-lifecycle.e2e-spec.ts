@@ -21,6 +21,7 @@ const SUITE = 'data-lifecycle';
 const root = join(import.meta.dirname, '..', '..');
 const PEPPER = 'reliability-pepper-0123456789abcdef0123';
 const run = promisify(execFile);
+const cli = join(root, 'dist/apps/cli/main.js');
 
 const fault = (name: string, survived: boolean, detail: string) =>
   recordFigures(SUITE, (f) => f.faults.push({ name, survived, detail }));
@@ -190,7 +191,12 @@ describe('backup during ingest, a backup killed half-way, restore into an empty 
       }
     })();
     await new Promise((r) => setTimeout(r, 50));
-    await backup(join(backups, 'full'));
+    // Through the command line, which asks the API that holds the store.
+    await run(
+      process.execPath,
+      [cli, 'backup', '--to', join(backups, 'full'), '--url', api.url, '--key', api.adminKey],
+      { cwd: root, env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn' } },
+    );
     await sending;
     // The nightly incremental, at rest: what a restore must give back exactly.
     await backup(join(backups, 'incr'), join(backups, 'full'));
@@ -210,6 +216,16 @@ describe('backup during ingest, a backup killed half-way, restore into an empty 
     await api.stop('SIGKILL');
     await taking;
     const killedLooksWhole = existsSync(killed);
+    // No process holds the store now: the command line backs it up itself, on the last backup.
+    await run(
+      process.execPath,
+      [cli, 'backup', '--to', join(backups, 'offline'), '--base', join(backups, 'incr')],
+      {
+        cwd: root,
+        env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', CAUSEWAY_DATA_DIR: api.dataDir },
+      },
+    );
+    expect(existsSync(join(backups, 'offline', 'causeway-backup.json'))).toBe(true);
 
     const env = {
       PATH: process.env.PATH ?? '',
@@ -218,14 +234,10 @@ describe('backup during ingest, a backup killed half-way, restore into an empty 
       CAUSEWAY_KEY_PEPPER: PEPPER,
     };
     const restoring = Date.now();
-    await run(
-      process.execPath,
-      [join(root, 'dist/apps/cli/main.js'), 'restore', '--from', join(backups, 'incr')],
-      {
-        cwd: root,
-        env,
-      },
-    );
+    await run(process.execPath, [cli, 'restore', '--from', join(backups, 'incr')], {
+      cwd: root,
+      env,
+    });
     const restoreMs = Date.now() - restoring;
     const restored = await startApi(env);
     try {
