@@ -10,6 +10,7 @@ import {
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { AuditLogService } from '../audit/index.js';
+import { ADMIN_TENANT } from '../auth/index.js';
 import { AppConfig } from '../config/index.js';
 import { ClickHouseService } from '../storage/index.js';
 import { LifecycleErrorCode, LifecycleException } from './lifecycle.exception.js';
@@ -133,7 +134,7 @@ export class BackupService {
       renameSync(partial, target);
     }
     await this.audit.record({
-      tenantId: '_admin',
+      tenantId: ADMIN_TENANT,
       actorKeyId,
       action: 'backup.taken',
       target,
