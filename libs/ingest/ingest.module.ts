@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { PersonBlocklistModule } from '../lifecycle/index.js';
 import { IngestWriter } from './ingest-writer.js';
 import { IngestController } from './ingest.controller.js';
 import { IngestProcessor } from './ingest.processor.js';
@@ -15,7 +16,7 @@ export class IngestModule {
   static register(options: { api: boolean; processors: boolean }): DynamicModule {
     return {
       module: IngestModule,
-      imports: [StoredBatchesModule],
+      imports: [StoredBatchesModule, PersonBlocklistModule],
       controllers: options.api ? [IngestController] : [],
       providers: [
         IngestWriter,

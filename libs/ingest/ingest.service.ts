@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Principal } from '../auth/index.js';
 import { AppConfig } from '../config/index.js';
+import { PersonBlocklist } from '../lifecycle/index.js';
 import { MetricsService } from '../observability/index.js';
 import { JobName, QueueName } from '../queue/index.js';
 import { ClickHouseService, fromClickHouseTime, toClickHouseTime } from '../storage/index.js';
@@ -55,6 +56,7 @@ export class IngestService {
     private readonly writer: IngestWriter,
     private readonly metrics: MetricsService,
     private readonly clickhouse: ClickHouseService,
+    private readonly blocklist: PersonBlocklist,
     @Optional() @Inject(getQueueToken(QueueName.Ingest)) private readonly queue?: Queue,
   ) {
     if (queue !== undefined) {
@@ -93,6 +95,7 @@ export class IngestService {
       tenantId: principal.tenantId,
       receivedAt,
       limits: this.limits,
+      namesErasedPerson: await this.blocklist.checkFor(principal.tenantId),
     });
     const payload: IngestJobPayload = {
       requestId: randomUUID(),

@@ -111,6 +111,18 @@ class BatchCollector {
    * others are parsed if they were not, and validateRow builds their rows or words their refusal.
    */
   take(line: ParsedLine): void {
+    if (this.ctx.namesErasedPerson?.(line) === true) {
+      // The raw text would name the person again: the rejection is kept without it.
+      this.errors.push({ line: line.line, field: 'person_id', message: 'erased' });
+      this.rejects.push({
+        stream: this.stream,
+        line: line.line,
+        field: 'person_id',
+        reason: 'erased',
+        raw: '',
+      });
+      return;
+    }
     const passed =
       line.parseError === undefined ? passThrough(this.stream, line.raw, this.ctx) : undefined;
     if (passed !== undefined) {

@@ -24,6 +24,11 @@ export interface ValidationContext {
   /** Epoch milliseconds on the server clock when the request arrived. */
   receivedAt: number;
   limits: IngestLimits;
+  /**
+   * True for a line naming an erased person (DESIGN §10): refused with reason `erased`, its raw
+   * text not kept. Undefined when the tenant has erased no one.
+   */
+  namesErasedPerson?: (line: ParsedLine) => boolean;
 }
 
 /** A line that passed validation, mapped to its storage row. */

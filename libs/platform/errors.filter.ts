@@ -13,6 +13,7 @@ import { AuthErrorCode, AuthException } from '../auth/index.js';
 import { BiException } from '../bi/index.js';
 import { ReportsException } from '../reports/index.js';
 import { IngestErrorCode, IngestException, IngestLimitError } from '../ingest/index.js';
+import { LifecycleException } from '../lifecycle/index.js';
 import { MeasurementErrorCode, MeasurementException } from '../measurement/index.js';
 import { NotifyException } from '../notify/index.js';
 import { StorageErrorCode, StorageException } from '../storage/index.js';
@@ -112,7 +113,11 @@ export function toPublicError(error: unknown): PublicError {
         'the query ran past the time budget of a request (REQUEST_TIMEOUT_MS) and was stopped; narrow the period or the triggers',
     };
   }
-  if (error instanceof ReportsException || error instanceof BiException) {
+  if (
+    error instanceof ReportsException ||
+    error instanceof BiException ||
+    error instanceof LifecycleException
+  ) {
     return { status: error.getStatus(), code: error.code, message: error.message };
   }
   if (error instanceof TriggersException) {

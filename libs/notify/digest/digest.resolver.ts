@@ -28,7 +28,9 @@ export class DigestResolver {
     @CurrentPrincipal() principal: Principal,
     @Args() args: SetDigestArgs,
   ): Promise<Digest> {
-    return toModel(await this.digests.set(principal.tenantId, args.recipients, args.schedule));
+    return toModel(
+      await this.digests.set(principal.tenantId, args.recipients, args.schedule, principal.keyId),
+    );
   }
 
   @Query(() => Digest, {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CronExpressionParser } from 'cron-parser';
+import { AuditLogService } from '../../audit/index.js';
 import { z } from 'zod';
 import { NotifyErrorCode, NotifyException } from '../notify.exception.js';
 import { DigestScheduler } from './digest-scheduler.js';
@@ -18,6 +19,7 @@ export class DigestService {
     private readonly repository: DigestsRepository,
     private readonly scheduler: DigestScheduler,
     private readonly sender: DigestSender,
+    private readonly audit: AuditLogService,
   ) {}
 
   /** Sets the tenant's recipients and schedule (cron, UTC). */
@@ -25,6 +27,7 @@ export class DigestService {
     tenantId: string,
     recipients: string[],
     requestedSchedule?: string | null,
+    actorKeyId?: string,
   ): Promise<StoredDigest> {
     const schedule = requestedSchedule ?? DEFAULT_DIGEST_SCHEDULE;
     if (recipients.length === 0 || recipients.length > MAX_RECIPIENTS) {
@@ -58,6 +61,13 @@ export class DigestService {
     };
     await this.repository.save(digest);
     await this.scheduler.apply(digest);
+    // the recipients are people's addresses: the log keeps how many, not who
+    await this.audit.record({
+      tenantId,
+      actorKeyId,
+      action: 'digest.set',
+      detail: { recipients: digest.recipients.length, schedule },
+    });
     return digest;
   }
 

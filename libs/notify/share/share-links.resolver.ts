@@ -33,7 +33,7 @@ export class ShareLinksResolver {
     @CurrentPrincipal() principal: Principal,
     @Args() args: CreateShareLinkArgs,
   ): Promise<ShareLink> {
-    const { link, url } = await this.links.create(principal.tenantId, args);
+    const { link, url } = await this.links.create(principal.tenantId, args, principal.keyId);
     return toModel(link, url);
   }
 
@@ -52,6 +52,6 @@ export class ShareLinksResolver {
     @CurrentPrincipal() principal: Principal,
     @Args('id', { type: () => ID, description: 'The link to revoke.' }) id: string,
   ): Promise<boolean> {
-    return this.links.revoke(principal.tenantId, id);
+    return this.links.revoke(principal.tenantId, id, principal.keyId);
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
+import { AuditLogService } from '../../audit/index.js';
 import { AppConfig } from '../../config/index.js';
 import { toPeriod } from '../../measurement/index.js';
 import {
@@ -47,6 +48,7 @@ export class ShareLinksService {
     private readonly reports: LiftReportService,
     private readonly snapshots: ReportSnapshotsService,
     private readonly pdf: PdfRenderer,
+    private readonly audit: AuditLogService,
   ) {}
 
   /** The base of every link: PUBLIC_URL, else this process's address. */
@@ -57,6 +59,7 @@ export class ShareLinksService {
   async create(
     tenantId: string,
     input: CreateShareLinkInput,
+    actorKeyId?: string,
   ): Promise<{ link: StoredShareLink; url: string }> {
     const hours = input.expiresInHours ?? DEFAULT_EXPIRES_IN_HOURS;
     if (!Number.isInteger(hours) || hours < 1 || hours > MAX_EXPIRES_IN_HOURS) {
@@ -79,6 +82,13 @@ export class ShareLinksService {
       revokedAt: null,
     };
     await this.repository.save(link);
+    await this.audit.record({
+      tenantId,
+      actorKeyId,
+      action: 'share_link.created',
+      target: link.linkId,
+      detail: { resource: link.resource, expiresAt: link.expiresAt.toISOString() },
+    });
     return { link, url: this.linkUrl(token) };
   }
 
@@ -87,7 +97,7 @@ export class ShareLinksService {
   }
 
   /** Revokes a link: it answers 404 from now on. Revoking twice is harmless. */
-  async revoke(tenantId: string, linkId: string): Promise<boolean> {
+  async revoke(tenantId: string, linkId: string, actorKeyId?: string): Promise<boolean> {
     const [link] = await this.repository.list(tenantId, linkId);
     if (link === undefined) {
       throw new NotifyException(
@@ -97,6 +107,12 @@ export class ShareLinksService {
     }
     if (link.revokedAt === null) {
       await this.repository.save({ ...link, revokedAt: new Date() });
+      await this.audit.record({
+        tenantId,
+        actorKeyId,
+        action: 'share_link.revoked',
+        target: linkId,
+      });
     }
     return true;
   }

@@ -29,7 +29,7 @@ export class WebhooksResolver {
     @CurrentPrincipal() principal: Principal,
     @Args() args: CreateWebhookArgs,
   ): Promise<CreatedWebhook> {
-    const created = await this.service.create(principal.tenantId, args);
+    const created = await this.service.create(principal.tenantId, args, principal.keyId);
     return { ...toWebhook(created), secret: created.secret };
   }
 
@@ -45,7 +45,7 @@ export class WebhooksResolver {
     @CurrentPrincipal() principal: Principal,
     @Args('id', { type: () => ID, description: 'The endpoint to remove.' }) id: string,
   ): Promise<boolean> {
-    return this.service.delete(principal.tenantId, id);
+    return this.service.delete(principal.tenantId, id, principal.keyId);
   }
 
   @Query(() => [WebhookDelivery], {

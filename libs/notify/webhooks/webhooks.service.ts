@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import { AuditLogService } from '../../audit/index.js';
 import { randomBytes } from 'node:crypto';
 import { AppConfig } from '../../config/index.js';
 import { NotifyErrorCode, NotifyException } from '../notify.exception.js';
@@ -26,12 +27,14 @@ export class WebhooksService {
     private readonly repository: WebhooksRepository,
     private readonly resolver: HostResolver,
     private readonly dispatcher: WebhookDispatcher,
+    @Optional() private readonly audit?: AuditLogService,
   ) {}
 
   /** Adds an endpoint; its URL must resolve only to public addresses. The secret is in the answer once. */
   async create(
     tenantId: string,
     input: { url: string; events: string[]; format?: WebhookFormat | null },
+    actorKeyId?: string,
   ): Promise<StoredWebhook> {
     const url = parseWebhookUrl(input.url);
     const events = validEvents(input.events);
@@ -52,6 +55,13 @@ export class WebhooksService {
       createdAt: new Date(),
     };
     await this.repository.save(webhook, false);
+    await this.audit?.record({
+      tenantId,
+      actorKeyId,
+      action: 'webhook.created',
+      target: webhook.webhookId,
+      detail: { url: webhook.url, events, format: webhook.format },
+    });
     return webhook;
   }
 
@@ -60,7 +70,7 @@ export class WebhooksService {
   }
 
   /** Removes an endpoint; messages still queued for it are dropped at their next attempt. */
-  async delete(tenantId: string, webhookId: string): Promise<boolean> {
+  async delete(tenantId: string, webhookId: string, actorKeyId?: string): Promise<boolean> {
     const [webhook] = await this.repository.list(tenantId, webhookId);
     if (webhook === undefined) {
       throw new NotifyException(
@@ -69,6 +79,12 @@ export class WebhooksService {
       );
     }
     await this.repository.save(webhook, true);
+    await this.audit?.record({
+      tenantId,
+      actorKeyId,
+      action: 'webhook.deleted',
+      target: webhookId,
+    });
     return true;
   }
 
