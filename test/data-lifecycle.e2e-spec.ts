@@ -84,7 +84,7 @@ describe('data lifecycle over the API: key expiry and rotation, erasure, backups
     expect(apiKeys.find((k) => k.id === oldId)!.expiresAt).not.toBeNull();
     expect(JSON.stringify(apiKeys)).not.toContain(rotateApiKey.key);
     const other = await graphql(api.url, tenantAdmin, '{ apiKeys(tenantId: "other") { id } }');
-    expect(other.errors?.[0]?.extensions?.code).toBe('AUTH_FORBIDDEN');
+    expect(other.errors?.[0]?.extensions?.causewayCode).toBe('AUTH_FORBIDDEN');
   });
 
   it('erases a person with an ERASE key and refuses their rows afterwards as erased', async () => {
@@ -98,7 +98,7 @@ describe('data lifecycle over the API: key expiry and rotation, erasure, backups
     );
     expect(denied.errors?.[0]?.extensions?.causewayCode).toBe('AUTH_FORBIDDEN');
     const empty = await graphql(api.url, eraser, 'mutation { erasePerson(personId: "") { id } }');
-    expect(empty.errors?.[0]?.extensions?.code).toBe('LIFECYCLE_INVALID_REQUEST');
+    expect(empty.errors?.[0]?.extensions?.causewayCode).toBe('LIFECYCLE_INVALID_REQUEST');
     const { erasePerson } = await gqlData<{
       erasePerson: { id: string; personIdHash: string; rowsDeleted: Record<string, number> };
     }>(
