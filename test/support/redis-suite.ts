@@ -18,11 +18,17 @@ export interface SuiteRedis {
  *
  * @param missing why the suite cannot run, checked in place of redisAvailable() when given
  */
+export function describeWithRedis(title: string, body: (redis: SuiteRedis) => void): void;
 export function describeWithRedis(
   title: string,
+  missing: string | undefined,
   body: (redis: SuiteRedis) => void,
-  missing: string | undefined = redisAvailable(),
+): void;
+export function describeWithRedis(
+  title: string,
+  ...rest: [(redis: SuiteRedis) => void] | [string | undefined, (redis: SuiteRedis) => void]
 ): void {
+  const [missing, body] = rest.length === 1 ? [redisAvailable(), rest[0]] : rest;
   (requirePart(missing) ? describe : describe.skip)(title, () => {
     let current: RedisProcess | undefined;
     const started = (): RedisProcess => {
