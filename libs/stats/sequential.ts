@@ -187,6 +187,20 @@ export function sequentialLift(
 }
 
 /**
+ * A fixed-horizon two-arm comparison run at confidence 1 − α, then made always-valid with
+ * n = n_t + n_c.
+ */
+function sequentialComparison<Arm extends { n: number }>(
+  compare: (treatment: Arm, control: Arm, confidence: number) => LiftComparison,
+  treatment: Arm,
+  control: Arm,
+  options: SequentialOptions,
+): SequentialLift {
+  const alpha = requireOpenUnit('alpha', options.alpha ?? 0.05);
+  return sequentialLift(compare(treatment, control, 1 - alpha), treatment.n + control.n, options);
+}
+
+/**
  * Always-valid lift of two conversion rates: {@link compareProportions} then
  * {@link sequentialLift} with n = n_t + n_c.
  *
@@ -199,12 +213,7 @@ export function sequentialProportions(
   control: ArmCounts,
   options: SequentialOptions,
 ): SequentialLift {
-  const alpha = requireOpenUnit('alpha', options.alpha ?? 0.05);
-  return sequentialLift(
-    compareProportions(treatment, control, 1 - alpha),
-    treatment.n + control.n,
-    options,
-  );
+  return sequentialComparison(compareProportions, treatment, control, options);
 }
 
 /**
@@ -220,10 +229,5 @@ export function sequentialMeans(
   control: ArmSums,
   options: SequentialOptions,
 ): SequentialLift {
-  const alpha = requireOpenUnit('alpha', options.alpha ?? 0.05);
-  return sequentialLift(
-    compareMeans(treatment, control, 1 - alpha),
-    treatment.n + control.n,
-    options,
-  );
+  return sequentialComparison(compareMeans, treatment, control, options);
 }
