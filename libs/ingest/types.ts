@@ -57,6 +57,8 @@ export interface StorageLine {
    * reads the same values.
    */
   text: string;
+  /** The fields the line carried that its stream does not know (ignored), each once; absent if none. */
+  ignored?: readonly string[];
 }
 
 /** The outcome of validating one line. */
