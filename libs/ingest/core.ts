@@ -5,6 +5,7 @@ export { parseBody, parseBodyBatches } from './parse-body.js';
 export { prepareBatch } from './prepare-batch.js';
 export { isStream, STREAMS, tableOf, type StreamName } from './streams.js';
 export type {
+  IgnoredField,
   IngestLimits,
   LineResult,
   LineSource,

@@ -13,6 +13,7 @@ import {
   prepareBatch,
   STREAMS,
   tableOf,
+  type IgnoredField,
   type IngestLimits,
   type LineSource,
   type RowError,
@@ -28,6 +29,8 @@ export interface IngestResult {
   rejected: number;
   duplicates: number;
   errors: RowError[];
+  /** Fields the stream does not know (ignored), with how many lines carried each (DESIGN §12). */
+  ignoredFields: IgnoredField[];
 }
 
 /** How long a batch may wait for Redis to take it before the request is answered 503. */
@@ -111,6 +114,7 @@ export class IngestService {
       rejected: batch.rejected,
       duplicates: batch.duplicates,
       errors: batch.errors,
+      ignoredFields: batch.ignoredFields,
     };
   }
 
