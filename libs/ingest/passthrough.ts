@@ -501,10 +501,11 @@ function readProperties(
 ): number {
   const flatEnd = flatObjectEnd(raw, at, true);
   if (flatEnd !== -1) {
-    if (flatEnd - at > PROPERTIES_CHARS_FACTOR * maxChars) {
+    const text = flatText(raw, at, flatEnd);
+    if (text.length > PROPERTIES_CHARS_FACTOR * maxChars) {
       return -1;
     }
-    found[i] = JSON.stringify(raw.slice(at, flatEnd));
+    found[i] = JSON.stringify(text);
     return flatEnd;
   }
   return readParsedObject(raw, at, maxChars, found, i, false);
@@ -557,10 +558,11 @@ function readAttributes(
   if (end === -1) {
     return readParsedObject(raw, at, maxChars, found, i, true);
   }
-  if (end - at > PROPERTIES_CHARS_FACTOR * maxChars) {
+  const text = flatText(raw, at, end);
+  if (text.length > PROPERTIES_CHARS_FACTOR * maxChars) {
     return -1;
   }
-  found[i] = JSON.stringify(raw.slice(at, end));
+  found[i] = JSON.stringify(text);
   return end;
 }
 
@@ -620,13 +622,14 @@ const flatKeys: string[] = [];
 /**
  * The end of the object at `at` when it is flat and canonical without needing JSON.parse to tell:
  * keys and strings plain (see readValue), keys not made of digits (JSON.stringify would move those
- * first) and each written once, numbers as JSON.stringify writes them, no space, null values only
- * when `nullAllowed`. -1 otherwise,
- * which says nothing about the object: readProperties then parses it.
+ * first) and each written once, numbers as JSON.stringify writes them, null values only when
+ * `nullAllowed`; whitespace between tokens is allowed and dropped (flatText). -1 otherwise, which
+ * says nothing about the object: readProperties then parses it.
  */
 function flatObjectEnd(raw: string, at: number, nullAllowed: boolean): number {
   flatKeys.length = 0;
-  let next = at + 1;
+  flatSpaced = false;
+  let next = space(raw, at + 1);
   if (raw.charCodeAt(next) === CLOSING_BRACE) {
     return next + 1;
   }
@@ -635,15 +638,16 @@ function flatObjectEnd(raw: string, at: number, nullAllowed: boolean): number {
       return -1;
     }
     PLAIN_STRING_REST.lastIndex = next + 1;
-    if (!PLAIN_STRING_REST.test(raw) || raw.charCodeAt(PLAIN_STRING_REST.lastIndex) !== COLON) {
+    if (!PLAIN_STRING_REST.test(raw)) {
       return -1;
     }
     const key = raw.slice(next + 1, PLAIN_STRING_REST.lastIndex - 1);
-    if (DIGITS.test(key) || flatKeys.includes(key)) {
+    next = space(raw, PLAIN_STRING_REST.lastIndex);
+    if (raw.charCodeAt(next) !== COLON || DIGITS.test(key) || flatKeys.includes(key)) {
       return -1;
     }
     flatKeys.push(key);
-    next = PLAIN_STRING_REST.lastIndex + 1;
+    next = space(raw, next + 1);
     if (raw.charCodeAt(next) === QUOTE) {
       PLAIN_STRING_REST.lastIndex = next + 1;
       if (!PLAIN_STRING_REST.test(raw)) {
@@ -660,6 +664,7 @@ function flatObjectEnd(raw: string, at: number, nullAllowed: boolean): number {
       }
       next = TOKEN.lastIndex;
     }
+    next = space(raw, next);
     const separator = raw.charCodeAt(next);
     if (separator === CLOSING_BRACE) {
       return next + 1;
@@ -667,11 +672,45 @@ function flatObjectEnd(raw: string, at: number, nullAllowed: boolean): number {
     if (separator !== COMMA) {
       return -1;
     }
-    next++;
+    next = space(raw, next + 1);
   }
 }
 
-/** The value `readValue` accepted for field `i`, for an id. */
+/** Whether the flat object flatObjectEnd last read had whitespace between its tokens. */
+let flatSpaced = false;
+
+/** The index after any whitespace at `at`, noting it in flatSpaced. */
+function space(raw: string, at: number): number {
+  if (!isSpace(raw.charCodeAt(at))) {
+    return at;
+  }
+  flatSpaced = true;
+  return skipSpace(raw, at);
+}
+
+/**
+ * The text of a flat object flatObjectEnd read, as JSON.stringify writes it: without the
+ * whitespace between its tokens (its strings have none to keep but their own, with no escapes).
+ */
+function flatText(raw: string, at: number, end: number): string {
+  const text = raw.slice(at, end);
+  if (!flatSpaced) {
+    return text;
+  }
+  let canonical = '';
+  let inString = false;
+  for (let c = 0; c < text.length; c++) {
+    const code = text.charCodeAt(c);
+    if (code === QUOTE) {
+      inString = !inString;
+    }
+    if (inString || !isSpace(code)) {
+      canonical += text[c];
+    }
+  }
+  return canonical;
+}
+
 /** The value `readValue` accepted for field `i`, for a derived id: times as epoch milliseconds. */
 function valueAt(raw: string, i: number): string | number | boolean | undefined {
   const text = raw.slice(starts[i], ends[i]);
