@@ -18,3 +18,4 @@ export type {
   ValidRow,
 } from './types.js';
 export { validateRow } from './validate-row.js';
+export { IMPORT_FORMATS, importMediaType, tabularRow, type ImportMediaType } from './tabular.js';

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { IngestWriter } from './ingest-writer.js';
+import { ImportController } from './import.controller.js';
 import { IngestController } from './ingest.controller.js';
 import { IngestProcessor } from './ingest.processor.js';
 import { IngestResolver } from './ingest.resolver.js';
@@ -16,7 +17,7 @@ export class IngestModule {
     return {
       module: IngestModule,
       imports: [StoredBatchesModule],
-      controllers: options.api ? [IngestController] : [],
+      controllers: options.api ? [IngestController, ImportController] : [],
       providers: [
         IngestWriter,
         IngestService,
