@@ -54,7 +54,7 @@ function csvCell(value: unknown): string {
   if (value === undefined || value === null) {
     return '';
   }
-  const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
@@ -169,7 +169,10 @@ describe('imports read by ClickHouse follow the rules of NDJSON', () => {
         () => readTabularFile(store.clickhouse, stream, parquet, 'application/vnd.apache.parquet'),
       ],
       ['csv', () => readTabularFile(store.clickhouse, stream, csv, 'text/csv')],
-      ...DIALECT_NAMES.map((d): [string, () => Promise<LineSource>] => [d, async () => ndjson(d)]),
+      ...DIALECT_NAMES.map((d): [string, () => Promise<LineSource>] => [
+        d,
+        () => Promise.resolve(ndjson(d)),
+      ]),
     ];
     for (const [name, source] of sources) {
       const tenant = `${stream}-${name}`;
