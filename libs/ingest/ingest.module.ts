@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { PersonBlocklistModule } from '../lifecycle/index.js';
 import { IngestWriter } from './ingest-writer.js';
+import { ImportController } from './import.controller.js';
 import { IngestController } from './ingest.controller.js';
 import { IngestProcessor } from './ingest.processor.js';
 import { IngestResolver } from './ingest.resolver.js';
@@ -17,7 +18,7 @@ export class IngestModule {
     return {
       module: IngestModule,
       imports: [StoredBatchesModule, PersonBlocklistModule],
-      controllers: options.api ? [IngestController] : [],
+      controllers: options.api ? [IngestController, ImportController] : [],
       providers: [
         IngestWriter,
         IngestService,
