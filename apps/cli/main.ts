@@ -28,7 +28,11 @@ program
   .description('mint an API key and print it once')
   .requiredOption('--tenant <tenant>', 'tenant the key belongs to')
   .requiredOption('--scopes <scopes>', 'comma-separated: ingest, read, admin')
-  .action((options: { tenant: string; scopes: string }) => createKeyCommand(loadConfig(), options));
+  .option('--url <url>', 'base URL of a running Causeway: mint through its API')
+  .option('--key <key>', 'admin key for --url (default CAUSEWAY_ADMIN_KEY)')
+  .action((options: { tenant: string; scopes: string; url?: string; key?: string }) =>
+    createKeyCommand(loadConfig(), options),
+  );
 
 program
   .command('demo')
