@@ -55,6 +55,11 @@ export default tseslint.config(
     languageOptions: { sourceType: 'script' },
   },
   {
+    // Plain Node scripts that run before the build (apps/cli/build-if-stale.mjs).
+    files: ['apps/**/*.mjs'],
+    extends: [tseslint.configs.disableTypeChecked],
+  },
+  {
     files: ['**/*.spec.ts', 'test/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-member-access': 'off',

@@ -302,6 +302,63 @@ describe('readiness, maturity, attribution and the person timeline on the demo p
     expect(maturity.nextSteps.some((s) => s.startsWith('Check consent'))).toBe(true);
   });
 
+  it('one verdict everywhere: the broken split and thin holdouts say so in every measure', async () => {
+    const srmIds = program.planted.srmTriggers.map((s) => s.triggerId);
+    expect(srmIds).toContain('onboarding-in-app');
+    const answers = await read<{
+      liftReport: { triggerId: string; verdict: string }[];
+      guardrails: {
+        triggerId: string;
+        outcomeClass: string;
+        verdict: string;
+        caveat: string | null;
+      }[];
+      attribution: { triggerId: string; caveat: string | null; liftVerdict: string | null }[];
+      maturity: { label: string; nextSteps: string[]; evidence: Evidence[] };
+    }>(`query OneVerdict($from: DateTime!, $to: DateTime!) {
+      liftReport(from: $from, to: $to) { triggerId verdict }
+      guardrails(from: $from, to: $to) { triggerId outcomeClass verdict caveat }
+      attribution(from: $from, to: $to, model: LAST_TOUCH) { triggerId caveat liftVerdict }
+      maturity(from: $from, to: $to) { label nextSteps evidence { name stage value threshold passed explanation } }
+    }`);
+    const caveatOf = (verdict: string) =>
+      /^(SRM: do not trust|too little data)/.test(verdict) ? verdict : null;
+    for (const id of srmIds) {
+      const lift = answers.liftReport.find((r) => r.triggerId === id)!;
+      expect(lift.verdict).toMatch(/^SRM: do not trust/);
+      // guardrails: both harm-side rows rest on the same split
+      const guards = answers.guardrails.filter((r) => r.triggerId === id);
+      expect(guards.map((r) => r.outcomeClass)).toEqual(['overwhelm', 'regret']);
+      for (const row of guards) {
+        expect([row.outcomeClass, row.caveat, row.verdict]).toEqual([
+          row.outcomeClass,
+          lift.verdict,
+          lift.verdict,
+        ]);
+      }
+      // maturity: the holdout evidence names the trigger with the same words
+      const coverage = answers.maturity.evidence.find((e) => e.name === 'holdout_coverage')!;
+      expect(coverage.explanation).toContain(`${id} (${lift.verdict})`);
+    }
+    // attribution's incremental figures carry the lift's caveat, and only where it applies
+    for (const row of answers.attribution) {
+      const lift = answers.liftReport.find((r) => r.triggerId === row.triggerId);
+      expect([row.triggerId, row.caveat]).toEqual([
+        row.triggerId,
+        lift === undefined ? null : caveatOf(lift.verdict),
+      ]);
+    }
+    expect(answers.attribution.some((r) => r.caveat?.startsWith('SRM: do not trust'))).toBe(true);
+    // the label names only what fails; the consent step says what the evidence shows
+    const latencyPasses = answers.maturity.evidence
+      .filter((e) => e.stage === 3 && /within_window/.test(e.name))
+      .every((e) => e.passed);
+    if (latencyPasses) {
+      expect(answers.maturity.label).not.toContain('fast');
+    }
+    expect(answers.maturity.nextSteps.join(' ')).not.toContain('refused');
+  });
+
   it('attribution: every model distributes the success outcomes that follow a sent firing', async () => {
     const expected = expectedAttribution(program);
     expect(expected.reached).toBeGreaterThan(100);

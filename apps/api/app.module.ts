@@ -30,6 +30,7 @@ import {
   LimitsModule,
   processImports,
 } from '../../libs/platform/index.js';
+import { ReferenceModule } from '../../libs/reference/index.js';
 import { ReportsModule } from '../../libs/reports/index.js';
 import { projectRoot } from '../../libs/storage/index.js';
 import { TriggersModule } from '../../libs/triggers/index.js';
@@ -65,6 +66,7 @@ export class AppModule {
         LimitsModule,
         IngestModule.register({ api: true, processors }),
         HealthModule,
+        ReferenceModule,
         TriggersModule,
         LiftModule,
         AssignmentRollupModule,

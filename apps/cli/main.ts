@@ -6,7 +6,7 @@ import { benchCommand } from './commands/bench.js';
 import { createBiUserCommand } from './commands/bi-user.js';
 import { demoCommand } from './commands/demo.js';
 import { importHillstromCommand } from './commands/import.js';
-import { createKeyCommand } from './commands/keys.js';
+import { createKeyCommand, type CreateKeyOptions } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
 
 const program = new Command('causeway')
@@ -30,9 +30,9 @@ program
   .requiredOption('--tenant <tenant>', 'tenant the key belongs to')
   .requiredOption('--scopes <scopes>', 'comma-separated: ingest, read, erase, admin')
   .option('--expires <when>', 'when the key stops working: an ISO 8601 time, or 90d, 12h from now')
-  .action((options: { tenant: string; scopes: string; expires?: string }) =>
-    createKeyCommand(loadConfig(), options),
-  );
+  .option('--url <url>', 'base URL of a running Causeway: mint through its API')
+  .option('--key <key>', 'admin key for --url (default CAUSEWAY_ADMIN_KEY)')
+  .action((options: CreateKeyOptions) => createKeyCommand(loadConfig(), options));
 
 program
   .command('backup')

@@ -62,8 +62,9 @@ WITH
     LEFT JOIN histories AS h ON h.person_purpose = s.person_purpose
   ),
   per_trigger AS (
-    -- sent and non-compliant firings per trigger
-    SELECT trigger_id, count() AS sent_firings, countIf(NOT compliant) AS non_compliant
+    -- sent and non-compliant firings per trigger, and those of them sent under a revocation
+    SELECT trigger_id, count() AS sent_firings, countIf(NOT compliant) AS non_compliant,
+           countIf(revoked) AS revoked
     FROM states
     GROUP BY trigger_id
   ),
@@ -74,7 +75,7 @@ WITH
   )
 -- one row per trigger with a purpose; the sync-lag quantiles over all of them ride along
 SELECT p.trigger_id AS trigger_id, p.purpose AS purpose,
-       c.sent_firings AS sent_firings, c.non_compliant AS non_compliant,
+       c.sent_firings AS sent_firings, c.non_compliant AS non_compliant, c.revoked AS revoked,
        l.quantiles AS sync_lag_quantiles
 FROM purposed AS p
 LEFT JOIN per_trigger AS c ON c.trigger_id = p.trigger_id

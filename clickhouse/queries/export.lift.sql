@@ -1,10 +1,10 @@
 -- export.lift: generated from libs/bi/datasets.ts; do not edit.
 -- Regenerate with `npm run queries` after changing the statement.
 -- Parameters: tenantId String, from DateTime64(3, 'UTC'), to DateTime64(3, 'UTC')
--- Settings: join_use_nulls = 0, enable_materialized_cte = 1
+-- Settings: join_use_nulls = 0, enable_materialized_cte = 1, format_csv_null_representation = , date_time_output_format = iso
 
 -- export lift: one tenant's rows of bi_lift in the period
-SELECT * EXCEPT (tenant_id)
+SELECT * EXCEPT (tenant_id), 'snapshot' AS source
 FROM bi_lift
-WHERE tenant_id = {tenantId:String} AND period_from >= {from:DateTime64(3, 'UTC')} AND period_to <= {to:DateTime64(3, 'UTC')}
-ORDER BY period_from, period_to, trigger_id
+WHERE tenant_id = {tenantId:String} AND period_from = {from:DateTime64(3, 'UTC')} AND period_to = {to:DateTime64(3, 'UTC')}
+ORDER BY trigger_id

@@ -2,6 +2,7 @@
 // applied by the migrations), one tenant's rows, filtered by period. Every value is a bound
 // parameter; the view, filter and order are constants chosen by name from this allowlist.
 
+import type { ClickHouseSettings } from '@clickhouse/client';
 import { z } from 'zod';
 import { periodParams } from '../measurement/index.js';
 import { defineQuery, type QueryDefinition } from '../storage/index.js';
@@ -15,6 +16,8 @@ export interface ExportDataset {
   /** SQL condition over the view's columns with {from:DateTime64(3, 'UTC')} and {to:...}. */
   where: string;
   orderBy: string;
+  /** Extra columns after the view's (`'snapshot' AS source`). */
+  extraColumns?: string;
 }
 
 export const EXPORT_DATASETS = {
@@ -27,15 +30,19 @@ export const EXPORT_DATASETS = {
   },
   lift: {
     view: 'bi_lift',
-    period: 'stored report snapshots whose period lies inside [from, to)',
-    where: "period_from >= {from:DateTime64(3, 'UTC')} AND period_to <= {to:DateTime64(3, 'UTC')}",
-    orderBy: 'period_from, period_to, trigger_id',
+    period:
+      'the period [from, to): its newest stored report snapshot, else computed (the `source` column says which)',
+    where: "period_from = {from:DateTime64(3, 'UTC')} AND period_to = {to:DateTime64(3, 'UTC')}",
+    orderBy: 'trigger_id',
+    extraColumns: "'snapshot' AS source",
   },
   guardrails: {
     view: 'bi_guardrails',
-    period: 'stored report snapshots whose period lies inside [from, to)',
-    where: "period_from >= {from:DateTime64(3, 'UTC')} AND period_to <= {to:DateTime64(3, 'UTC')}",
-    orderBy: 'period_from, period_to, trigger_id, outcome_class',
+    period:
+      'the period [from, to): its newest stored report snapshot, else computed (the `source` column says which)',
+    where: "period_from = {from:DateTime64(3, 'UTC')} AND period_to = {to:DateTime64(3, 'UTC')}",
+    orderBy: 'trigger_id, outcome_class',
+    extraColumns: "'snapshot' AS source",
   },
   consent_incidents: {
     view: 'bi_consent_incidents',
@@ -59,6 +66,15 @@ export function isExportDataset(name: string): name is ExportDatasetName {
   return Object.hasOwn(EXPORT_DATASETS, name);
 }
 
+/**
+ * How the engine writes every export: a null is an empty CSV field (not `\\N`, which spreadsheets
+ * show as text), and a time is ISO-8601 with its `Z` (a time without a zone reads as local time).
+ */
+export const EXPORT_SETTINGS = {
+  format_csv_null_representation: '',
+  date_time_output_format: 'iso',
+} as const satisfies ClickHouseSettings;
+
 /** A row of an export: the view's columns, streamed in the engine's format, never parsed here. */
 const exportRow = z.record(z.string(), z.unknown());
 
@@ -71,12 +87,13 @@ function exportQuery(name: ExportDatasetName): ExportQuery {
     name: `export.${name}`,
     module: import.meta.url,
     sql: `-- export ${name}: one tenant's rows of ${dataset.view} in the period
-SELECT * EXCEPT (tenant_id)
+SELECT * EXCEPT (tenant_id)${dataset.extraColumns === undefined ? '' : `, ${dataset.extraColumns}`}
 FROM ${dataset.view}
 WHERE tenant_id = {tenantId:String} AND ${dataset.where}
 ORDER BY ${dataset.orderBy}`,
     params: periodParams,
     row: exportRow,
+    settings: EXPORT_SETTINGS,
   });
 }
 
@@ -84,6 +101,19 @@ ORDER BY ${dataset.orderBy}`,
 export const EXPORT_QUERIES = Object.fromEntries(
   EXPORT_DATASET_NAMES.map((name) => [name, exportQuery(name)]),
 ) as Record<ExportDatasetName, ExportQuery>;
+
+/** Whether a stored report snapshot of exactly [from, to) exists for the tenant. */
+export const SNAPSHOT_COVERS_QUERY = defineQuery({
+  name: 'export.snapshot_covers',
+  module: import.meta.url,
+  sql: `-- stored report snapshots of exactly the period asked
+SELECT count() AS snapshots
+FROM report_snapshots
+WHERE tenant_id = {tenantId:String}
+  AND period_from = {from:DateTime64(3, 'UTC')} AND period_to = {to:DateTime64(3, 'UTC')}`,
+  params: periodParams,
+  row: z.object({ snapshots: z.number() }),
+});
 
 /** The SQL of one dataset (EXPORT_QUERIES' statement). */
 export function exportSql(name: ExportDatasetName): string {

@@ -1,8 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { Readable } from 'node:stream';
-import { toPeriod } from '../measurement/index.js';
-import { ClickHouseService } from '../storage/index.js';
+import { GuardrailsService, LiftService, toPeriod } from '../measurement/index.js';
+import { ClickHouseService, toClickHouseTime } from '../storage/index.js';
+import { TriggersService } from '../triggers/index.js';
 import { BiErrorCode, BiException } from './bi.exception.js';
+import {
+  COMPUTED_DATASETS,
+  COMPUTED_EXPORT_QUERIES,
+  type ComputedDatasetName,
+} from './computed-datasets.js';
 import {
   EXPORT_DATASET_NAMES,
   EXPORT_DATASETS,
@@ -10,6 +16,7 @@ import {
   EXPORT_QUERIES,
   isExportDataset,
   isExportFormat,
+  SNAPSHOT_COVERS_QUERY,
   type ExportDatasetName,
   type ExportFormatName,
 } from './datasets.js';
@@ -28,13 +35,22 @@ export interface ExportRequest {
   to: Date;
 }
 
+function isComputedDataset(name: ExportDatasetName): name is ComputedDatasetName {
+  return (COMPUTED_DATASETS as readonly string[]).includes(name);
+}
+
 /**
  * Curated datasets straight from ClickHouse's output formats (CSVWithNames, Parquet, JSONEachRow):
  * the bytes the engine writes are the bytes the caller gets, never parsed or re-serialized here.
  */
 @Injectable()
 export class ExportsService {
-  constructor(private readonly clickhouse: ClickHouseService) {}
+  constructor(
+    private readonly clickhouse: ClickHouseService,
+    private readonly lift: LiftService,
+    private readonly guardrails: GuardrailsService,
+    private readonly triggers: TriggersService,
+  ) {}
 
   dataset(name: string): ExportDatasetName {
     if (!isExportDataset(name)) {
@@ -62,17 +78,53 @@ export class ExportsService {
     const dataset = this.dataset(request.dataset);
     const format = EXPORT_FORMATS[this.format(request.format)];
     const period = toPeriod(request.from, request.to);
-    const stream = await this.clickhouse.streamRun(
-      EXPORT_QUERIES[dataset],
-      { tenantId, ...period.params },
-      format.clickhouse,
-    );
+    const params = { tenantId, ...period.params };
+    const computed =
+      isComputedDataset(dataset) &&
+      (await this.clickhouse.run(SNAPSHOT_COVERS_QUERY, params))[0].snapshots === 0;
+    const stream = computed
+      ? await this.streamComputed(dataset, tenantId, request, format.clickhouse)
+      : await this.clickhouse.streamRun(EXPORT_QUERIES[dataset], params, format.clickhouse);
     const day = (d: Date) => d.toISOString().slice(0, 10);
     return {
       stream,
       contentType: format.contentType,
       filename: `causeway-${dataset}-${day(request.from)}-${day(request.to)}.${format.extension}`,
     };
+  }
+
+  /**
+   * A period no snapshot covers: the rows liftReport and guardrails answer now (at the report's
+   * confidence, 0.95), shaped as a snapshot's measures and written by the engine.
+   */
+  private async streamComputed(
+    dataset: ComputedDatasetName,
+    tenantId: string,
+    request: ExportRequest,
+    format: string,
+  ): Promise<Readable> {
+    const { from, to } = request;
+    const [rows, definitions] = await Promise.all([
+      dataset === 'lift'
+        ? this.lift.report(tenantId, { from, to, confidence: 0.95 })
+        : this.guardrails.report(tenantId, from, to),
+      this.triggers.list(tenantId),
+    ]);
+    const measures = JSON.stringify({
+      [dataset]: rows,
+      triggers: definitions.map((t) => ({ triggerId: t.triggerId, name: t.name })),
+    });
+    const period = toPeriod(from, to);
+    return this.clickhouse.streamRun(
+      COMPUTED_EXPORT_QUERIES[dataset],
+      {
+        from: period.params.from,
+        to: period.params.to,
+        computedAt: toClickHouseTime(Date.now()),
+        measures,
+      },
+      format,
+    );
   }
 
   /** What can be exported, for GET /v1/export. */

@@ -3,3 +3,4 @@ export * from './bi.module.js';
 export * from './datasets.js';
 export * from './exports.service.js';
 export * from './bi-user.js';
+export * from './computed-datasets.js';

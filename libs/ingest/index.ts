@@ -5,3 +5,10 @@ export * from './ingest.module.js';
 export * from './ingest.service.js';
 export * from './input-rows.js';
 export * from './stored-batches.js';
+export {
+  FIELD_TYPES,
+  STREAM_DECLARATIONS,
+  type FieldDeclaration,
+  type FieldType,
+  type StreamDeclaration,
+} from './streams/index.js';

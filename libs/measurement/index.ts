@@ -15,6 +15,12 @@ export {
   PLAIN_LIFT_BY_ARM_QUERY,
   PLAIN_LIFT_QUERY,
 } from './lift/lift.query.js';
+export {
+  holdoutCaveat,
+  MIN_CONVERSIONS_PER_ARM,
+  MIN_PERSONS_PER_ARM,
+  type HoldoutEvidence,
+} from './lift/lift.calculator.js';
 export * from './lift/lift.service.js';
 export * from './lift/models/lift.model.js';
 export * from './consent/index.js';

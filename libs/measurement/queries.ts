@@ -2,7 +2,7 @@
 // file each, `npm run queries`) and checked against their parameters by queries.spec.ts. A new
 // measure's query is added here. Not exported from the library's index: this list reaches into
 // the libraries that use measurement (reports, exports), which would otherwise import it back.
-import { EXPORT_QUERIES } from '../bi/index.js';
+import { COMPUTED_EXPORT_QUERIES, EXPORT_QUERIES, SNAPSHOT_COVERS_QUERY } from '../bi/index.js';
 import { REVENUE_CURRENCIES_QUERY } from '../reports/currencies.query.js';
 import type { AnyQueryDefinition } from '../storage/index.js';
 import {
@@ -61,4 +61,6 @@ export const MEASUREMENT_QUERIES: readonly AnyQueryDefinition[] = [
   TRIGGER_VERSIONS_QUERY,
   HIGHEST_TRIGGER_VERSION_QUERY,
   ...Object.values(EXPORT_QUERIES),
+  ...Object.values(COMPUTED_EXPORT_QUERIES),
+  SNAPSHOT_COVERS_QUERY,
 ];

@@ -36,7 +36,10 @@ export interface ReportMeasures {
   generatedAt: string;
   /** Confidence level of every interval. */
   confidence: number;
-  /** Currencies of the valued outcomes in the period, most used first (revenue is their sum). */
+  /**
+   * Currencies of the valued outcomes in the period, most used first (revenue is their sum); ''
+   * stands for values sent without a currency.
+   */
   currencies: string[];
   triggers: ReportTrigger[];
   /** liftReport: one row per trigger, q-values across all of them. */

@@ -1,9 +1,15 @@
-import { ApiKeysService, generateKey, Scope } from '../../../libs/auth/index.js';
+import { ADMIN_TENANT, ApiKeysService, generateKey, Scope } from '../../../libs/auth/index.js';
 import { CausewayClient } from '../../../libs/client/index.js';
 import type { AppConfig } from '../../../libs/config/index.js';
-import { generateProgram, programPeriod, serializeProgram } from '../../../libs/demo/index.js';
+import {
+  generateProgram,
+  MALFORMED_KINDS,
+  programPeriod,
+  serializeProgram,
+} from '../../../libs/demo/index.js';
 import { ShareLinksService, ShareResource } from '../../../libs/notify/index.js';
 import { buildAssignmentRollup } from '../../../libs/measurement/index.js';
+import { muteRequestLogs } from '../../../libs/platform/index.js';
 import { ClickHouseService } from '../../../libs/storage/index.js';
 import { z } from 'zod';
 import { createApiApp, listen } from '../../api/bootstrap.js';
@@ -23,9 +29,102 @@ async function demoLoaded(clickhouse: ClickHouseService): Promise<boolean> {
   return (rows[0]?.n ?? 0) > 0;
 }
 
+/** What each kind of deliberately malformed sample line is, in words. */
+const MALFORMED_WORDS: Record<(typeof MALFORMED_KINDS)[number], string> = {
+  bad_json: 'a line that is not JSON',
+  missing_field: 'a row without a required field',
+  bad_enum: 'a value outside its allowed set',
+  bad_timestamp: 'an unreadable time (or a duration in words)',
+};
+
+/** One short paragraph on the rejected sample lines, so that a person does not take them for a fault. */
+export function malformedExplanation(rejected: number, streams: number): string {
+  const kinds = MALFORMED_KINDS.map((kind) => MALFORMED_WORDS[kind]).join(', ');
+  return (
+    `demo: the ${rejected} rejected lines are deliberate: each of the ${streams} streams carries ` +
+    `${MALFORMED_KINDS.length} malformed lines (${kinds}) to show that bad input is answered with its ` +
+    'line, field and reason and kept for repair, never dropped silently; read them with the ' +
+    'GraphQL query rejectedRows.'
+  );
+}
+
+/** Loads the demo program through the real ingest route, its own request logs muted. */
+async function loadProgram(
+  url: string,
+  key: string,
+  options: { persons: number; seed: number },
+  say: (line: string) => void,
+): Promise<void> {
+  say(
+    `demo: generating ${options.persons.toLocaleString('en')} persons over 30 days (seed ${options.seed})`,
+  );
+  const program = generateProgram({ seed: options.seed, persons: options.persons });
+  const streams = serializeProgram(program);
+  const client = new CausewayClient(url, key);
+  let rejected = 0;
+  muteRequestLogs(true);
+  try {
+    for (const stream of ORDER) {
+      const totals = await client.upload(stream, streams[stream].ndjson);
+      rejected += totals.rejected;
+      say(
+        `demo: ${stream.padEnd(9)} ${String(totals.lines).padStart(8)} lines: ${totals.accepted} accepted ` +
+          `(${totals.duplicates} duplicates), ${totals.rejected} rejected`,
+      );
+    }
+  } finally {
+    muteRequestLogs(false);
+  }
+  say(malformedExplanation(rejected, ORDER.length));
+}
+
+/**
+ * The admin key: CAUSEWAY_ADMIN_KEY when set (not printed: the person chose it), else a key minted
+ * for this run, stored hashed like any other and printed once on the last screen.
+ */
+async function adminKeyOf(config: AppConfig, keys: ApiKeysService): Promise<string | undefined> {
+  if (config.env.CAUSEWAY_ADMIN_KEY !== undefined) {
+    return undefined;
+  }
+  const minted = generateKey().key;
+  await keys.ensure(minted, ADMIN_TENANT, [Scope.ADMIN]);
+  return minted;
+}
+
+/** The last screen: everything a person needs, nothing after it. */
+export function lastScreen(parts: {
+  url: string;
+  key: string;
+  adminKey: string | undefined;
+  report: string;
+  shareUrl: string;
+}): string[] {
+  const { url, key, adminKey, report, shareUrl } = parts;
+  return [
+    '',
+    '────────────────────────────────────────────────────────────────────────────',
+    `Causeway demo is running: tenant "${DEMO_TENANT}"`,
+    '',
+    `  GraphQL API   ${url}/graphql   (POST, header authorization: Bearer <tenant key>)`,
+    `  GraphQL IDE   ${url}/graphql   (open it in a browser; the key goes in the Headers tab)`,
+    `  Report        ${report}   (needs the tenant key)`,
+    `  Share link    ${shareUrl}   (opens in a browser without a key for 7 days; .pdf for the PDF)`,
+    `  Tenant key    ${key}   (tenant ${DEMO_TENANT}: ingest, read)`,
+    adminKey === undefined
+      ? '  Admin key     CAUSEWAY_ADMIN_KEY, as you set it'
+      : `  Admin key     ${adminKey}   (shown once: mints keys for any tenant)`,
+    '',
+    `  Try           curl -s ${url}/graphql -H 'authorization: Bearer ${key}' -H 'content-type: application/json' \\`,
+    `                  -d '{"query":"query Triggers { triggers { triggerId name ready } }"}'`,
+    `  New tenant    npm run causeway -- keys create --tenant acme --scopes ingest,read --url ${url} --key <admin key>`,
+    '────────────────────────────────────────────────────────────────────────────',
+  ];
+}
+
 /**
  * `causeway demo`: starts the API on the configured store, loads the demo program through the
- * real ingest route when the demo tenant has no data yet, prints where to look, then serves.
+ * real ingest route when the demo tenant has no data yet, ends with one screen of where to look,
+ * then serves.
  */
 export async function demoCommand(
   config: AppConfig,
@@ -44,19 +143,7 @@ export async function demoCommand(
   if (await demoLoaded(clickhouse)) {
     say('demo: the store already holds the demo program; serving it');
   } else {
-    say(
-      `demo: generating ${options.persons.toLocaleString('en')} persons over 30 days (seed ${options.seed})`,
-    );
-    const program = generateProgram({ seed: options.seed, persons: options.persons });
-    const streams = serializeProgram(program);
-    const client = new CausewayClient(url, key);
-    for (const stream of ORDER) {
-      const totals = await client.upload(stream, streams[stream].ndjson);
-      say(
-        `demo: ${stream.padEnd(9)} ${String(totals.lines).padStart(8)} lines: ${totals.accepted} accepted ` +
-          `(${totals.duplicates} duplicates), ${totals.rejected} rejected`,
-      );
-    }
+    await loadProgram(url, key, options, say);
     say(`demo: loaded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     if (!config.queued) {
       // written inline: every row is in the store and none is in flight, so a build with no
@@ -65,13 +152,8 @@ export async function demoCommand(
       say(`demo: assignment rollup built in ${build.seconds.toFixed(1)} s`);
     }
   }
-  say('');
-  say(`GraphQL:   ${url}/graphql`);
-  say(`Tenant:    ${DEMO_TENANT}`);
-  say(`Demo key:  ${key}`);
   const period = programPeriod({ persons: options.persons });
   const report = `${url}/reports/lift?from=${period.from.toISOString()}&to=${period.to.toISOString()}`;
-  say(`Report:    ${report}  (also /reports/lift.pdf; send the key, see below)`);
   const share = await app.get(ShareLinksService).create(DEMO_TENANT, {
     resource: ShareResource.LIFT_REPORT,
     from: period.from,
@@ -80,15 +162,10 @@ export async function demoCommand(
   // without PUBLIC_URL, the address this process really listens on (PORT may be 0)
   const shareUrl =
     config.env.PUBLIC_URL === undefined ? share.url.replace(config.publicUrl, url) : share.url;
-  say(`Share:     ${shareUrl}  (opens in a browser without a key for 7 days; .pdf for the PDF)`);
-  say('');
-  say(
-    `Try: curl -s ${url}/graphql -H 'authorization: Bearer ${key}' -H 'content-type: application/json' \\`,
-  );
-  say(`       -d '{"query":"{ triggers { triggerId name channel ready } }"}'`);
-  say(
-    `     curl -s '${report}' -H 'authorization: Bearer ${key}' -o lift-report.html  # then open the file`,
-  );
+  const adminKey = await adminKeyOf(config, keys);
+  for (const line of lastScreen({ url, key, adminKey, report, shareUrl })) {
+    say(line);
+  }
   if (!options.serve) {
     await app.close();
   }

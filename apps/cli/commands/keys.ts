@@ -1,7 +1,18 @@
 import { AuditLogService } from '../../../libs/audit/index.js';
-import { ApiKeysService, parseScopes } from '../../../libs/auth/index.js';
+import { ApiKeysService, parseScopes, type Scope } from '../../../libs/auth/index.js';
 import type { AppConfig } from '../../../libs/config/index.js';
 import { ClickHouseService, Migrator } from '../../../libs/storage/index.js';
+
+export interface CreateKeyOptions {
+  tenant: string;
+  scopes: string;
+  /** Base URL of a running Causeway: the key is minted through its API (admin key needed). */
+  url?: string;
+  /** An admin key for `url` (default CAUSEWAY_ADMIN_KEY). */
+  key?: string;
+  /** When the key stops working: an ISO 8601 time, or a duration such as `90d` or `12h`. */
+  expires?: string;
+}
 
 /** Reads `--expires`: an ISO 8601 time, or a duration from now such as `90d` or `12h`. */
 export function parseExpiry(text: string | undefined, now = Date.now()): Date | null {
@@ -22,25 +33,103 @@ export function parseExpiry(text: string | undefined, now = Date.now()): Date | 
   return new Date(at);
 }
 
-/**
- * `causeway keys create --tenant T --scopes ingest,read [--expires 90d]`: mints a key offline,
- * prints it once, and records the minting in the audit log (no acting key: the command line).
- */
-export async function createKeyCommand(
-  config: AppConfig,
-  options: { tenant: string; scopes: string; expires?: string },
+// The embedded engine lets one process hold a data directory; a second one meets this lock.
+const ENGINE_LOCK = /Cannot lock file|Another server instance in same directory/i;
+
+interface MintedKey {
+  key: string;
+  keyId: string;
+  tenantId: string;
+  scopes: string[];
+  expiresAt: Date | string | null;
+}
+
+function printKey(created: MintedKey) {
+  const { key, keyId, tenantId, scopes, expiresAt } = created;
+  process.stdout.write(`${JSON.stringify({ key, keyId, tenantId, scopes, expiresAt })}\n`);
+}
+
+/** Mints the key through a running API's `createApiKey` mutation. */
+async function createThroughApi(
+  url: string,
+  adminKey: string,
+  tenant: string,
+  scopes: Scope[],
+  expiresAt: Date | null,
 ): Promise<void> {
-  const scopes = parseScopes(options.scopes);
-  const expiresAt = parseExpiry(options.expires);
+  const response = await fetch(`${url.replace(/\/$/, '')}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` },
+    body: JSON.stringify({
+      query: `mutation CreateKey($tenantId: ID!, $scopes: [Scope!]!, $expiresAt: DateTime) {
+        createApiKey(tenantId: $tenantId, scopes: $scopes, expiresAt: $expiresAt) {
+          key keyId tenantId scopes expiresAt } }`,
+      variables: { tenantId: tenant, scopes, expiresAt: expiresAt?.toISOString() ?? null },
+    }),
+  });
+  const body = (await response.json()) as {
+    data?: { createApiKey: MintedKey };
+    errors?: { message: string }[];
+  };
+  if (body.data?.createApiKey === undefined) {
+    throw new Error(`${url} refused the key: ${body.errors?.map((e) => e.message).join('; ')}`);
+  }
+  printKey(body.data.createApiKey);
+}
+
+/** Mints the key on the store itself; the audit log records it with no acting key. */
+async function createOffline(
+  config: AppConfig,
+  tenant: string,
+  scopes: Scope[],
+  expiresAt: Date | null,
+): Promise<void> {
   const clickhouse = new ClickHouseService(config);
   try {
     await new Migrator(clickhouse, undefined, config.env.CLICKHOUSE_CLUSTER).run();
     const keys = new ApiKeysService(config, clickhouse, new AuditLogService(clickhouse));
-    const created = await keys.create(options.tenant, scopes, expiresAt);
-    process.stdout.write(
-      `${JSON.stringify({ key: created.key, keyId: created.keyId, tenantId: created.tenantId, scopes: created.scopes, expiresAt: created.expiresAt })}\n`,
-    );
+    printKey(await keys.create(tenant, scopes, expiresAt));
   } finally {
     await clickhouse.onApplicationShutdown();
+  }
+}
+
+/**
+ * `causeway keys create --tenant T --scopes ingest,read [--expires 90d] [--url U --key ADMIN]`:
+ * mints a key and
+ * prints it once; through a running API with `--url`, else on the store directly. When a running
+ * API holds the embedded store, it goes through that API on this machine's PORT with the admin
+ * key (CAUSEWAY_ADMIN_KEY), or says how to.
+ */
+export async function createKeyCommand(
+  config: AppConfig,
+  options: CreateKeyOptions,
+): Promise<void> {
+  const scopes = parseScopes(options.scopes);
+  const expiresAt = parseExpiry(options.expires);
+  const adminKey = options.key ?? config.env.CAUSEWAY_ADMIN_KEY;
+  if (options.url !== undefined) {
+    if (adminKey === undefined) {
+      throw new Error('--url needs an admin key: --key <key> or CAUSEWAY_ADMIN_KEY');
+    }
+    return createThroughApi(options.url, adminKey, options.tenant, scopes, expiresAt);
+  }
+  try {
+    await createOffline(config, options.tenant, scopes, expiresAt);
+  } catch (error) {
+    if (!(error instanceof Error) || !ENGINE_LOCK.test(`${error.message} ${String(error.cause)}`)) {
+      throw error;
+    }
+    const url = `http://localhost:${config.env.PORT}`;
+    if (adminKey === undefined) {
+      throw new Error(
+        `a running Causeway holds the store in ${config.env.CAUSEWAY_DATA_DIR}; mint the key through it: ` +
+          `causeway keys create --tenant ${options.tenant} --scopes ${options.scopes} --url ${url} --key <admin key> ` +
+          '(the demo prints an admin key on its last screen)',
+        { cause: error },
+      );
+    }
+    process.stderr.write(`the store is held by a running Causeway: minting through ${url}\n`);
+    await createThroughApi(url, adminKey, options.tenant, scopes, expiresAt);
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ClickHouseService } from '../../storage/index.js';
 import { MeasurementErrorCode, MeasurementException } from '../common/measurement.exception.js';
 import { toPeriod } from '../common/period.js';
+import { holdoutCaveat } from '../lift/lift.calculator.js';
 import { LiftService } from '../lift/lift.service.js';
 import type { TriggerLift } from '../lift/models/lift.model.js';
 import { queryAttribution, type AttributionRow } from './attribution.query.js';
@@ -76,6 +77,7 @@ export class AttributionService {
         incrementalConversionsHigh: lift?.incrementalConversions?.high ?? null,
         incrementalRevenue: lift?.incrementalRevenue?.estimate ?? null,
         liftVerdict: lift?.verdict ?? null,
+        caveat: lift === undefined ? null : holdoutCaveat(lift),
         halfLifeMs: request.model === AttributionModel.TIME_DECAY ? halfLifeMs : null,
       };
     });

@@ -16,6 +16,7 @@ export const consentTriggerRow = z.object({
   purpose: z.string(),
   sent_firings: z.number(),
   non_compliant: z.number(),
+  revoked: z.number(),
   sync_lag_quantiles: quantiles,
 });
 export type ConsentTriggerRow = z.infer<typeof consentTriggerRow>;
@@ -93,8 +94,9 @@ WITH
     LEFT JOIN histories AS h ON h.person_purpose = s.person_purpose
   ),
   per_trigger AS (
-    -- sent and non-compliant firings per trigger
-    SELECT trigger_id, count() AS sent_firings, countIf(NOT compliant) AS non_compliant
+    -- sent and non-compliant firings per trigger, and those of them sent under a revocation
+    SELECT trigger_id, count() AS sent_firings, countIf(NOT compliant) AS non_compliant,
+           countIf(revoked) AS revoked
     FROM states
     GROUP BY trigger_id
   ),
@@ -105,7 +107,7 @@ WITH
   )
 -- one row per trigger with a purpose; the sync-lag quantiles over all of them ride along
 SELECT p.trigger_id AS trigger_id, p.purpose AS purpose,
-       c.sent_firings AS sent_firings, c.non_compliant AS non_compliant,
+       c.sent_firings AS sent_firings, c.non_compliant AS non_compliant, c.revoked AS revoked,
        l.quantiles AS sync_lag_quantiles
 FROM purposed AS p
 LEFT JOIN per_trigger AS c ON c.trigger_id = p.trigger_id

@@ -24,6 +24,7 @@ export function toConsentAudit(
   const syncLag = triggers[0]?.sync_lag_quantiles ?? [];
   return {
     nonCompliantActivations: triggers.reduce((sum, t) => sum + t.non_compliant, 0),
+    revokedActivations: triggers.reduce((sum, t) => sum + t.revoked, 0),
     sentFirings: triggers.reduce((sum, t) => sum + t.sent_firings, 0),
     byTrigger: triggers.map((t) => ({
       triggerId: t.trigger_id,

@@ -155,6 +155,8 @@ describe('consent audit on the embedded engine', () => {
       },
     ]);
     expect(audit.nonCompliantActivations).toBe(5);
+    // m1, m7, m8 were sent under a revocation; m2 and m6 with no event for the purpose
+    expect(audit.revokedActivations).toBe(3);
     expect(audit.sentFirings).toBe(9);
   });
 

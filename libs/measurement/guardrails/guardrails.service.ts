@@ -3,19 +3,50 @@ import { compareProportions, sequentialLift } from '../../stats/index.js';
 import { ClickHouseService } from '../../storage/index.js';
 import { OVERWHELM_TYPES, REGRET_TYPES, REGRET_WINDOW_MS } from '../common/outcome-classes.js';
 import { toPeriod } from '../common/period.js';
-import { buildLiftRows, MIN_PERSONS_PER_ARM, plannedPersonsFor } from '../lift/lift.calculator.js';
-import type { ArmStats } from '../lift/models/lift.model.js';
+import {
+  buildLiftRows,
+  holdoutCaveat,
+  MIN_PERSONS_PER_ARM,
+  plannedPersonsFor,
+} from '../lift/lift.calculator.js';
+import type { ArmStats, SrmCheck } from '../lift/models/lift.model.js';
 import { queryGuardrails, type RegretRow } from './guardrails.query.js';
 import type { GuardrailLift } from './models/guardrail-lift.model.js';
 
 const pts = (share: number) => `${share >= 0 ? '+' : ''}${(share * 100).toFixed(2)} pts`;
 
-/** Plain words for a harm-side row: only a significant increase is called harm. */
-export function guardrailVerdict(row: Omit<GuardrailLift, 'verdict'>, unit: string): string {
+type GuardrailFigures = Omit<GuardrailLift, 'verdict' | 'caveat'>;
+
+/**
+ * Why a harm-side row cannot be trusted or read, or null: a broken split (the SRM of the trigger's
+ * persons, the same check as its lift) first, then too few units in an arm.
+ */
+export function guardrailCaveat(
+  row: GuardrailFigures,
+  unit: string,
+  srm: SrmCheck | undefined,
+): string | null {
+  if (srm?.flagged === true) {
+    return holdoutCaveat({ srm, treatment: row.treatment, holdout: row.holdout });
+  }
   const smaller = Math.min(row.treatment.persons, row.holdout.persons);
   if (smaller < MIN_PERSONS_PER_ARM) {
     return `too little data: ${smaller} ${unit} in the smaller arm (at least ${MIN_PERSONS_PER_ARM} needed)`;
   }
+  return null;
+}
+
+/** Plain words for a harm-side row: only a significant increase is called harm. */
+export function guardrailVerdict(
+  row: GuardrailFigures,
+  unit: string,
+  srm?: SrmCheck,
+): Pick<GuardrailLift, 'verdict' | 'caveat'> {
+  const caveat = guardrailCaveat(row, unit, srm);
+  return { caveat, verdict: caveat ?? figureVerdict(row) };
+}
+
+function figureVerdict(row: GuardrailFigures): string {
   const lift = row.absoluteLift;
   if (lift === null) {
     return 'no estimate: an arm is empty';
@@ -48,6 +79,7 @@ function regretRows(
   rows: RegretRow[],
   confidence: number,
   plannedN: (triggerId: string) => number | null,
+  srmOf: ReadonlyMap<string, SrmCheck>,
 ): GuardrailLift[] {
   const byTrigger = new Map<string, { t: [number, number]; c: [number, number] }>();
   for (const row of rows) {
@@ -80,7 +112,7 @@ function regretRows(
       relativeLift: comparison?.relative ?? null,
       pValue: comparison?.pValue ?? null,
     };
-    return { ...row, verdict: guardrailVerdict(row, 'converting orders') };
+    return { ...row, ...guardrailVerdict(row, 'converting orders', srmOf.get(triggerId)) };
   });
 }
 
@@ -111,13 +143,15 @@ export class GuardrailsService {
       regretTypes: REGRET_TYPES,
       regretWindowMs: REGRET_WINDOW_MS,
     });
-    const overwhelm = buildLiftRows(overwhelmSums, {
+    const overwhelmLifts = buildLiftRows(overwhelmSums, {
       groupByVariant: false,
       confidence,
       cuped: false,
       sequential,
       defaultPlannedPersons,
-    }).map((lift) => {
+    });
+    const srmOf = new Map(overwhelmLifts.map((lift) => [lift.triggerId, lift.srm]));
+    const overwhelm = overwhelmLifts.map((lift) => {
       const row = {
         triggerId: lift.triggerId,
         outcomeClass: 'overwhelm',
@@ -127,13 +161,13 @@ export class GuardrailsService {
         relativeLift: lift.relativeLift,
         pValue: lift.pValue,
       };
-      return { ...row, verdict: guardrailVerdict(row, 'persons') };
+      return { ...row, ...guardrailVerdict(row, 'persons', lift.srm) };
     });
     // regret's t* is the trigger's own (its definition's planned persons, else the default)
     const planned = new Map(overwhelmSums.map((row) => [row.trigger_id, row.planned_persons]));
     const plannedN = (triggerId: string) =>
       plannedPersonsFor(planned.get(triggerId) ?? null, { sequential, defaultPlannedPersons });
-    return [...overwhelm, ...regretRows(regret, confidence, plannedN)].sort(
+    return [...overwhelm, ...regretRows(regret, confidence, plannedN, srmOf)].sort(
       (a, b) =>
         a.triggerId.localeCompare(b.triggerId) || a.outcomeClass.localeCompare(b.outcomeClass),
     );

@@ -195,8 +195,19 @@ const bound = (share: number) => (share * 100).toFixed(2);
 const pValueText = (p: number) => (p < 0.0001 ? 'p < 0.0001' : `p = ${p.toFixed(4)}`);
 const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
 
-/** The plain-words reading of a lift row; the first applicable caveat wins. */
-export function verdictOf(row: Omit<TriggerLift, 'verdict'>): string {
+/** The part of a lift row a holdout caveat reads: its SRM check and its arms' counts. */
+export interface HoldoutEvidence {
+  srm: Pick<SrmCheck, 'flagged' | 'expectedHoldoutShare' | 'observedHoldoutShare' | 'pValue'>;
+  treatment: { persons: number; conversions: number };
+  holdout: { persons: number; conversions: number };
+}
+
+/**
+ * Why a trigger's holdout cannot be trusted or read, in words ("SRM: do not trust: ..." or "too
+ * little data: ..."), or null when it can. Every measure that rests on the holdout (lift,
+ * guardrails, attribution's incremental figures, maturity, the report) says the same.
+ */
+export function holdoutCaveat(row: HoldoutEvidence): string | null {
   if (row.srm.flagged) {
     return (
       `SRM: do not trust: the holdout holds ${percent(row.srm.observedHoldoutShare ?? 0)} of persons ` +
@@ -218,6 +229,15 @@ export function verdictOf(row: Omit<TriggerLift, 'verdict'>): string {
     if (arm.conversions < MIN_CONVERSIONS_PER_ARM) {
       return `too little data: ${arm.conversions} conversions among ${name} persons (at least ${MIN_CONVERSIONS_PER_ARM} per arm needed)`;
     }
+  }
+  return null;
+}
+
+/** The plain-words reading of a lift row; the first applicable caveat wins. */
+export function verdictOf(row: Omit<TriggerLift, 'verdict'>): string {
+  const caveat = holdoutCaveat(row);
+  if (caveat !== null) {
+    return caveat;
   }
   const lift = row.absoluteLift;
   if (lift === null) {

@@ -7,7 +7,7 @@ const nothing: MaturityInputs = {
   liveTriggerIds: [],
   lifts: [],
   suppression: [],
-  consent: { nonCompliantActivations: 0, sentFirings: 0 },
+  consent: { nonCompliantActivations: 0, revokedActivations: 0, sentFirings: 0 },
   freshness: [],
 };
 
@@ -37,21 +37,86 @@ describe('assessMaturity', () => {
     expect(verdict.stage).toBe(1);
   });
 
-  it('counts a live trigger with a broken split or no control as not covered', () => {
-    const arm = (persons: number, rate = 0.5) => ({ persons, rate });
+  const arm = (persons: number, rate = 0.5) => ({
+    persons,
+    conversions: Math.round(persons * rate),
+    rate,
+  });
+  const srm = (flagged: boolean) => ({
+    flagged,
+    expectedHoldoutShare: 0.15,
+    observedHoldoutShare: flagged ? 0.3 : 0.15,
+    pValue: flagged ? 1e-9 : 0.5,
+  });
+
+  it('counts a live trigger with a broken split, too little data or no control as not covered', () => {
     const verdict = assessMaturity({
       ...nothing,
-      liveTriggerIds: ['b', 'a', 'c'],
+      liveTriggerIds: ['b', 'a', 'c', 'd'],
       lifts: [
-        { triggerId: 'a', treatment: arm(5000), holdout: arm(5000), srm: { flagged: true } },
-        { triggerId: 'b', treatment: arm(5000), holdout: arm(0), srm: { flagged: false } },
-        { triggerId: 'c', treatment: arm(5000), holdout: arm(5000), srm: { flagged: false } },
+        { triggerId: 'a', treatment: arm(5000), holdout: arm(5000), srm: srm(true) },
+        { triggerId: 'b', treatment: arm(5000), holdout: arm(0), srm: srm(false) },
+        { triggerId: 'c', treatment: arm(5000), holdout: arm(5000), srm: srm(false) },
+        { triggerId: 'd', treatment: arm(5000), holdout: arm(80), srm: srm(false) },
       ],
     });
     const coverage = verdict.evidence.find((e) => e.name === 'holdout_coverage');
-    expect(coverage?.value).toBeCloseTo(1 / 3, 12);
+    expect(coverage?.value).toBeCloseTo(1 / 4, 12);
+    // the lift's own words: 30.0% held out where 15.0% was declared
     expect(coverage?.explanation).toBe(
-      '1 of 3 live triggers hold out enough persons to detect a +10.0% relative lift at 80.0% power; short: a (the split fails the sample-ratio check), b (no treated or no holdout persons in the period).',
+      '1 of 4 live triggers hold out enough persons to detect a +10.0% relative lift at 80.0% power; short: ' +
+        'a (SRM: do not trust: the holdout holds 30.0% of persons where 15.0% was declared (p < 0.0001), so the split is not random), ' +
+        'b (no treated or no holdout persons in the period), ' +
+        'd (too little data: 80 holdout persons (at least 100 per arm needed)).',
+    );
+  });
+
+  // behavioral, fast and measured, but with consent and suppression failures
+  const fastButUnclean = (consent: MaturityInputs['consent']): MaturityInputs => ({
+    ...nothing,
+    kinds: { firings: 100, behavioral: 100, predictive: 0, identity: 0 },
+    latency: [
+      { level: 'trigger', key: 'c', median_window_ratio: 0.2, firings: 100, within_window: 100 },
+      {
+        level: 'channel',
+        key: 'email',
+        median_window_ratio: 0.2,
+        firings: 100,
+        within_window: 100,
+      },
+    ],
+    liveTriggerIds: ['c'],
+    lifts: [{ triggerId: 'c', treatment: arm(20000), holdout: arm(20000), srm: srm(false) }],
+    consent,
+  });
+
+  it('does not call a program slow when every latency check passes', () => {
+    const verdict = assessMaturity(
+      fastButUnclean({ nonCompliantActivations: 3, revokedActivations: 0, sentFirings: 100 }),
+    );
+    expect(verdict.stage).toBe(2);
+    const latency = verdict.evidence.filter((e) => /within_window/.test(e.name));
+    expect(latency.every((e) => e.passed)).toBe(true);
+    expect(verdict.label).toBe('behavioral, not yet clean consent');
+    expect(verdict.label).not.toContain('fast');
+  });
+
+  it('says what the consent evidence shows: revoked, or no record at all', () => {
+    const none = assessMaturity(
+      fastButUnclean({ nonCompliantActivations: 3, revokedActivations: 0, sentFirings: 100 }),
+    );
+    expect(none.nextSteps[0]).toBe(
+      'Check consent at decision time: 3 went to people with no consent record for the purpose (record consent before sending, or do not send without it).',
+    );
+    expect(none.nextSteps.join(' ')).not.toContain('refused');
+    const mixed = assessMaturity(
+      fastButUnclean({ nonCompliantActivations: 5, revokedActivations: 2, sentFirings: 100 }),
+    );
+    expect(mixed.nextSteps[0]).toBe(
+      'Check consent at decision time: 2 went to people who had revoked consent (sync revocations faster); 3 went to people with no consent record for the purpose (record consent before sending, or do not send without it).',
+    );
+    expect(mixed.evidence.find((e) => e.name === 'consent_violations')?.explanation).toBe(
+      '5 of 100 sends to purposes that need consent went to persons who had not granted it (2 under a revocation, 3 with no consent record; at most 0 allowed).',
     );
   });
 });

@@ -1,4 +1,5 @@
 import { minimumDetectableRelativeLift } from '../../stats/index.js';
+import { holdoutCaveat, type HoldoutEvidence } from '../lift/lift.calculator.js';
 import type { FiringSignalKindsRow, LatencyAgainstWindowsRow } from './maturity.query.js';
 import {
   MATURITY_STAGES,
@@ -15,12 +16,10 @@ export interface MaturityInputs {
   /** Ids of the tenant's live triggers (newest definition). */
   liveTriggerIds: readonly string[];
   /** liftReport rows of the period, one per trigger. */
-  lifts: readonly {
+  lifts: readonly (HoldoutEvidence & {
     triggerId: string;
-    treatment: { persons: number };
-    holdout: { persons: number; rate: number };
-    srm: { flagged: boolean };
-  }[];
+    holdout: { persons: number; conversions: number; rate: number };
+  })[];
   /** suppressionAudit rows of the period. */
   suppression: readonly {
     sentFirings: number;
@@ -29,7 +28,7 @@ export interface MaturityInputs {
     capBreaches: number;
   }[];
   /** consentAudit of the period. */
-  consent: { nonCompliantActivations: number; sentFirings: number };
+  consent: { nonCompliantActivations: number; revokedActivations: number; sentFirings: number };
   /** signalFreshness rows of the period. */
   freshness: readonly {
     type: string;
@@ -170,8 +169,11 @@ function holdoutGap(
   if (lift === undefined || lift.treatment.persons === 0 || lift.holdout.persons === 0) {
     return { triggerId, kind: 'empty', reason: 'no treated or no holdout persons in the period' };
   }
-  if (lift.srm.flagged) {
-    return { triggerId, kind: 'broken', reason: 'the split fails the sample-ratio check' };
+  // the lift's own caveat, in its words: a broken split is not to be trusted, a thin arm is too
+  // little data, whatever the detectable lift would be
+  const caveat = holdoutCaveat(lift);
+  if (caveat !== null) {
+    return { triggerId, kind: lift.srm.flagged ? 'broken' : 'small', reason: caveat };
   }
   const rate = lift.holdout.rate;
   if (!(rate > 0 && rate < 1)) {
@@ -254,15 +256,27 @@ function suppressionRate(inputs: MaturityInputs, t: MaturityThresholds): Judged 
   );
 }
 
+/** What the non-compliant sends were, as the evidence shows: revoked, or never recorded. */
+function consentStep(revoked: number, unrecorded: number): string {
+  const parts = [
+    revoked > 0 &&
+      `${count(revoked)} went to people who had revoked consent (sync revocations faster)`,
+    unrecorded > 0 &&
+      `${count(unrecorded)} went to people with no consent record for the purpose (record consent before sending, or do not send without it)`,
+  ].filter((part): part is string => typeof part === 'string');
+  return `Check consent at decision time: ${parts.join('; ')}.`;
+}
+
 function consentViolations(inputs: MaturityInputs, t: MaturityThresholds): Judged {
-  const { nonCompliantActivations: violations, sentFirings } = inputs.consent;
+  const { nonCompliantActivations: violations, revokedActivations, sentFirings } = inputs.consent;
   return atMost(
     'consent_violations',
     3,
     violations,
     t.consentViolations,
-    `${count(violations)} of ${count(sentFirings)} sends to purposes that need consent went to persons who had not granted it (at most ${count(t.consentViolations)} allowed).`,
-    `Check consent at decision time and sync revocations faster: ${count(violations)} messages went to people who had refused them.`,
+    `${count(violations)} of ${count(sentFirings)} sends to purposes that need consent went to persons who had not granted it ` +
+      `(${count(revokedActivations)} under a revocation, ${count(violations - revokedActivations)} with no consent record; at most ${count(t.consentViolations)} allowed).`,
+    consentStep(revokedActivations, violations - revokedActivations),
   );
 }
 
@@ -303,6 +317,29 @@ function stalePredictive(inputs: MaturityInputs, t: MaturityThresholds): Judged 
   );
 }
 
+/** What each stage-3 piece of evidence shows when it fails, for the stage-2 label. */
+const STAGE_3_GAPS: Record<string, string> = {
+  median_latency_within_window: 'fast',
+  within_window_rate: 'fast',
+  holdout_coverage: 'measured',
+  suppression_failure_rate: 'clean suppression',
+  consent_violations: 'clean consent',
+};
+
+/**
+ * The stage's label; stage 2 names only what keeps it from stage 3 ("not yet fast" only when a
+ * latency check fails).
+ */
+function stageLabel(stage: MaturityStage, judged: readonly Judged[]): string {
+  if (stage !== 2) {
+    return MATURITY_STAGES[stage];
+  }
+  const gaps = judged
+    .filter((e) => e.stage === 3 && !e.passed)
+    .map((e) => STAGE_3_GAPS[e.name.split(':')[0]] ?? e.name);
+  return `behavioral, not yet ${[...new Set(gaps)].join(', ')}`;
+}
+
 /**
  * Places a program at stage 1-4 from its measured evidence (DESIGN section 3). Pure: the numbers
  * come from the other measures; the thresholds from {@link MATURITY_THRESHOLDS}.
@@ -336,7 +373,7 @@ export function assessMaturity(
       : [...new Set(failing.map((e) => e.nextStep))];
   return {
     stage,
-    label: MATURITY_STAGES[stage],
+    label: stageLabel(stage, judged),
     evidence: judged.map((e) => ({
       name: e.name,
       stage: e.stage,

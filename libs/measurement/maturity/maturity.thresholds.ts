@@ -49,7 +49,7 @@ export const MATURITY_THRESHOLDS = {
   /**
    * Stage 3 (clean consent): at most this many non-compliant activations (sent treatment firings
    * without consent for the trigger's purpose, as consentAudit counts them). Zero: each one is a
-   * message the person had refused.
+   * message the person had revoked, or never granted.
    */
   consentViolations: 0,
 
@@ -69,6 +69,7 @@ export type MaturityThresholds = typeof MATURITY_THRESHOLDS;
 /** The stages and their labels (DESIGN section 3). */
 export const MATURITY_STAGES = {
   1: 'identity and schedules',
+  // stage 2's label names the stage-3 evidence that fails ("behavioral, not yet measured, ...")
   2: 'behavioral, not yet fast, measured and clean',
   3: 'behavioral within windows across channels, with holdouts, clean suppression and consent',
   4: 'predictive signals on fresh inputs',

@@ -19,6 +19,7 @@ function inputs(partial: Partial<AlertInputs>): AlertInputs {
     guardrails: [],
     consent: {
       nonCompliantActivations: 0,
+      revokedActivations: 0,
       sentFirings: 0,
       byTrigger: [],
       syncLagP50Ms: null,

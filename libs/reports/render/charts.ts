@@ -379,7 +379,15 @@ export function harmChart(view: ReportView): string {
   return rowChart(frame, rows, (row, cy) => {
     const lift = row.absoluteLift;
     const tooLittle = row.verdict.startsWith('too little data');
-    const tone = isHarm(row) ? 'bad' : lift !== null && lift.high < 0 ? 'good' : 'neutral';
+    // the trigger's split is broken: its harm-side figures are shown, marked not to be trusted
+    const distrusted = row.verdict.startsWith('SRM');
+    const tone = distrusted
+      ? 'warn'
+      : isHarm(row)
+        ? 'bad'
+        : lift !== null && lift.high < 0
+          ? 'good'
+          : 'neutral';
     const estimated = !(lift === null || tooLittle);
     return {
       name: row.name,
@@ -392,7 +400,9 @@ export function harmChart(view: ReportView): string {
         : intervalMark(scale, lift.low, lift.high, lift.estimate, cy, tone),
       value: `${formatPercent(row.treatment.rate)} vs ${formatPercent(row.holdout.rate)}`,
       valueClass: `value text-${tone}`,
-      note: !estimated ? '' : `${formatPoints(lift.estimate)}${tone === 'bad' ? ' · harm' : ''}`,
+      note: !estimated
+        ? ''
+        : `${formatPoints(lift.estimate)}${distrusted ? ' · do not trust (SRM)' : tone === 'bad' ? ' · harm' : ''}`,
       noteClass: `sub text-${tone}`,
     };
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { renderLiftReport, REPORT_CONTENT_SECURITY_POLICY } from './render-report.js';
+import { renderLiftReport, REPORT_CONTENT_SECURITY_POLICY, revenueTitle } from './render-report.js';
+import { guardrailRow } from './testing.js';
 import { fixtureMeasures } from './testing.js';
 
 describe('renderLiftReport', () => {
@@ -76,5 +77,61 @@ describe('renderLiftReport', () => {
 
   it('never prints NaN, Infinity or undefined', () => {
     expect(html).not.toMatch(/NaN|Infinity|undefined/);
+  });
+
+  it('gives each verdict badge its reason in the row', () => {
+    const table = html.slice(html.indexOf('<table><thead><tr><th>Trigger</th><th>Treated'));
+    const harmsRow = table.slice(
+      table.indexOf('Push blast'),
+      table.indexOf('</tr>', table.indexOf('Push blast')),
+    );
+    expect(harmsRow).toContain('<span class="pill harms">');
+    expect(harmsRow).toMatch(/<span class="meta">[^<]*more unsubscribes and complaints<\/span>/);
+    const srmRow = table.slice(
+      table.indexOf('Broken split'),
+      table.indexOf('</tr>', table.indexOf('Broken split')),
+    );
+    expect(srmRow).toContain('do not trust: the treatment/holdout split is broken (SRM)');
+  });
+
+  it('says what the headline sums: sound splits with enough data, significant or not', () => {
+    expect(html).toContain(
+      'summed over the 3 whose split is sound and whose data suffice, significant or not (the 2 left out are listed below)',
+    );
+    expect(html).not.toContain('whose estimate can be trusted');
+  });
+
+  it('says what each compliance count counts', () => {
+    expect(html).toContain('its suppression failures plus its sends without consent');
+    expect(html).toMatch(
+      /contacts that should not have happened: \d[\d,]* suppression failures|suppression failures in/,
+    );
+  });
+
+  it('marks a broken split in the harm chart as not to be trusted', () => {
+    const measures = fixtureMeasures();
+    const srmVerdict = measures.lift.find((l) => l.triggerId === 'srm')!.verdict;
+    measures.guardrails.push(
+      guardrailRow('srm', 'overwhelm', { estimate: 0.03, half: 0.01 }, srmVerdict),
+    );
+    const page = renderLiftReport(measures);
+    const chart = page.slice(
+      page.indexOf('id="harm-chart"'),
+      page.indexOf('</svg>', page.indexOf('id="harm-chart"')),
+    );
+    expect(chart).toContain('do not trust (SRM)');
+    expect(chart.match(/pts · harm</g)?.length).toBe(1); // only the real one
+  });
+
+  it('shows no currency the data did not carry', () => {
+    expect(revenueTitle([])).toBe('Incremental revenue');
+    expect(revenueTitle([''])).toBe('Incremental revenue (no currency was sent)');
+    expect(revenueTitle(['EUR'])).toBe('Incremental revenue (EUR)');
+    expect(revenueTitle(['EUR', ''])).toBe(
+      'Incremental revenue (EUR + values without a currency, summed as plain numbers)',
+    );
+    const measures = fixtureMeasures();
+    measures.currencies = [''];
+    expect(renderLiftReport(measures)).not.toContain('EUR');
   });
 });

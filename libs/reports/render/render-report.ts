@@ -20,7 +20,12 @@ import {
   formatSignedMoney,
 } from './format.js';
 import { esc, join } from './html.js';
-import { buildReportView, type ReportView, type TriggerVerdict } from './report-view.js';
+import {
+  buildReportView,
+  type ReportView,
+  type TriggerVerdict,
+  type TriggerView,
+} from './report-view.js';
 import { REPORT_CSS } from './styles.js';
 
 /** Where a rendered report comes from, printed under its title. */
@@ -51,14 +56,20 @@ function intervalText(interval: Interval, format: (v: number) => string): string
   return `${format(interval.low)} to ${format(interval.high)}`;
 }
 
-function revenueTitle(currencies: readonly string[]): string {
-  if (currencies.length === 0) {
-    return 'Incremental revenue';
+/** The revenue card's title: a currency only when every valued outcome carried that one. */
+export function revenueTitle(currencies: readonly string[]): string {
+  const named = currencies.filter((c) => c !== '');
+  const unnamed = named.length < currencies.length;
+  if (named.length === 0) {
+    return currencies.length === 0
+      ? 'Incremental revenue'
+      : 'Incremental revenue (no currency was sent)';
   }
-  if (currencies.length === 1) {
-    return `Incremental revenue (${currencies[0] ?? ''})`;
+  if (named.length === 1 && !unnamed) {
+    return `Incremental revenue (${named[0] ?? ''})`;
   }
-  return `Incremental revenue (${currencies.join(' + ')}, summed as plain numbers)`;
+  const parts = unnamed ? [...named, 'values without a currency'] : named;
+  return `Incremental revenue (${parts.join(' + ')}, summed as plain numbers)`;
 }
 
 function headline(view: ReportView): string {
@@ -106,11 +117,22 @@ function headline(view: ReportView): string {
           .join('; ')}.</p>`;
   return (
     `<section id="headline"><h2>The answer in one minute</h2>` +
-    `<p class="lede">What the ${h.liveTriggers} live trigger${h.liveTriggers === 1 ? '' : 's'} added over their holdout groups (persons deliberately not contacted), summed over the ${h.counted} whose estimate can be trusted.</p>` +
+    `<p class="lede">What the ${h.liveTriggers} live trigger${h.liveTriggers === 1 ? '' : 's'} added over their holdout groups (persons deliberately not contacted), summed over the ${h.counted} whose split is sound and whose data suffice, significant or not${h.excluded.length === 0 ? '' : ` (the ${h.excluded.length} left out are listed below)`}.</p>` +
     `<div class="cards">${card('Incremental conversions', h.incrementalConversions, formatSignedInteger)}` +
     `${card(revenueTitle(view.measures.currencies), h.incrementalRevenue, formatSignedMoney)}</div>` +
     `<div class="tiles">${tiles}</div>${harmLine}${tradeOffLine}${excluded}</section>`
   );
+}
+
+/** The reason beside a verdict badge, in its row: why it harms, what the side effects are. */
+function verdictNote(t: TriggerView): string {
+  if (t.verdict === 'works' && t.sideEffects.length > 0) {
+    return `<br><span class="meta">with side effects: ${esc(t.sideEffects.join(', '))}</span>`;
+  }
+  if (t.verdict === 'harms' || t.verdict === 'unknown') {
+    return `<br><span class="meta">${esc(t.reason)}</span>`;
+  }
+  return '';
 }
 
 function liftSection(view: ReportView): string {
@@ -125,7 +147,7 @@ function liftSection(view: ReportView): string {
         `<td>${abs === null || t.tooLittleData ? '—' : `${esc(formatPoints(abs.estimate))}<br><span class="meta">[${esc(formatPoints(abs.low).replace(' pts', ''))}, ${esc(formatPoints(abs.high).replace(' pts', ''))}]</span>`}</td>` +
         `<td>${l.incrementalConversions === null || t.tooLittleData ? '—' : esc(formatSignedInteger(l.incrementalConversions.estimate))}</td>` +
         `<td>${l.qValue === null ? '—' : l.qValue < 0.001 ? '&lt; 0.001' : l.qValue.toFixed(3)}</td>` +
-        `<td class="text"><span class="pill ${t.verdict}">${esc(VERDICT_WORDS[t.verdict].pill)}</span>${t.verdict === 'works' && t.sideEffects.length > 0 ? '<br><span class="meta">with side effects</span>' : ''}</td></tr>`
+        `<td class="text"><span class="pill ${t.verdict}">${esc(VERDICT_WORDS[t.verdict].pill)}</span>${verdictNote(t)}</td></tr>`
       );
     })
     .join('');
@@ -206,7 +228,7 @@ function harmSection(view: ReportView): string {
     `<p class="lede">Personalization can also drive people away. <strong>Overwhelm</strong>: the share of persons who unsubscribed, complained, opted out, uninstalled or dismissed after the trigger. <strong>Regret</strong>: the share of converting orders returned or refunded within 30 days. Right of zero is more harm than in the holdout group.</p>` +
     (view.guardrails.length === 0
       ? '<p class="summary">No guardrail outcomes measured in this period.</p>'
-      : `<figure>${harmChart(view)}<figcaption class="legend"><span><i class="swatch bad"></i>significantly more harm</span><span><i class="swatch good"></i>significantly less</span><span><i class="swatch neutral"></i>no detectable difference</span></figcaption></figure>`) +
+      : `<figure>${harmChart(view)}<figcaption class="legend"><span><i class="swatch bad"></i>significantly more harm</span><span><i class="swatch good"></i>significantly less</span><span><i class="swatch neutral"></i>no detectable difference</span><span><i class="swatch warn"></i>SRM: split broken, do not trust</span></figcaption></figure>`) +
     `<h3>Message pressure</h3>` +
     `<p class="summary">${formatInteger(pressure.firings)} sent firings; the median person had received ${esc(String(pressure.p50Last7d))} in the 7 days up to a firing (90th percentile: ${esc(String(pressure.p90Last7d))}); ${formatInteger(pressure.aboveCap)} (${formatPercent(pressure.aboveCapRate)}) went beyond their trigger’s frequency cap.${curve}</p>` +
     `<figure>${doseResponseChart(buckets, MIN_BUCKET_FIRINGS)}<figcaption>The dose-response curve: overwhelm within 7 days after a firing, by how many firings the person had received in the 7 days before it (including it). Buckets with fewer than ${MIN_BUCKET_FIRINGS} firings are grey and left off the curve.</figcaption></figure>` +
@@ -241,18 +263,24 @@ function complianceSection(view: ReportView): string {
     .join('');
   const consentByTrigger = new Map(consent.byTrigger.map((c) => [c.triggerId, c.nonCompliant]));
   const worst = view.worstSuppression
-    .map(
-      (s) =>
-        `<li><strong>${esc(s.name)}</strong> (${esc(s.channel)}): ${formatInteger(s.failures)} of ${formatInteger(s.sentFirings)} sent firings (${formatPercent(s.failureRate)}); ${join(
-          [
-            s.convertedThenTargeted > 0 &&
-              `${formatInteger(s.convertedThenTargeted)} just converted`,
-            s.convertedInFlight > 0 && `${formatInteger(s.convertedInFlight)} converted in flight`,
-            s.capBreaches > 0 && `${formatInteger(s.capBreaches)} beyond the cap`,
-          ],
-          ', ',
-        )}</li>`,
-    )
+    .map((s) => {
+      const withoutConsent = consentByTrigger.get(s.triggerId) ?? 0;
+      // the chart's bar adds sends without consent to the suppression failures: say both
+      const total =
+        withoutConsent === 0
+          ? ''
+          : `${formatInteger(s.failures + withoutConsent)} contacts that should not have happened: `;
+      const consentPart =
+        withoutConsent === 0 ? '' : `; and ${formatInteger(withoutConsent)} without consent`;
+      return `<li><strong>${esc(s.name)}</strong> (${esc(s.channel)}): ${total}${formatInteger(s.failures)} suppression failures in ${formatInteger(s.sentFirings)} sent firings (${formatPercent(s.failureRate)}): ${join(
+        [
+          s.convertedThenTargeted > 0 && `${formatInteger(s.convertedThenTargeted)} just converted`,
+          s.convertedInFlight > 0 && `${formatInteger(s.convertedInFlight)} converted in flight`,
+          s.capBreaches > 0 && `${formatInteger(s.capBreaches)} beyond the cap`,
+        ],
+        ', ',
+      )}${consentPart}</li>`;
+    })
     .join('');
   const nameOf = (id: string) => view.measures.triggers.find((t) => t.triggerId === id)?.name ?? id;
   const consentRows = [...consent.byTrigger]
@@ -271,7 +299,7 @@ function complianceSection(view: ReportView): string {
     `<section id="compliance"><h2>Contacts that should not have happened</h2>` +
     `<p class="lede">Messages to people who had just bought, beyond a trigger’s frequency cap, or without their consent. Each one is a cost even when the trigger works.</p>` +
     `<div class="stats">${statCards}</div>` +
-    `<figure>${complianceChart(suppression, consentByTrigger)}</figure>` +
+    `<figure>${complianceChart(suppression, consentByTrigger)}<figcaption>Each bar counts one trigger’s contacts that should not have happened: its suppression failures plus its sends without consent.</figcaption></figure>` +
     (worst === '' ? '' : `<h3>Worst offenders</h3><ul class="plain">${worst}</ul>`) +
     `<h3>Consent</h3><p class="summary">${formatInteger(consent.nonCompliantActivations)} of ${formatInteger(consent.sentFirings)} sent firings of triggers that need consent went to persons without it.${lag}</p>` +
     (consentRows === ''

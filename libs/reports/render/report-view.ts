@@ -85,11 +85,17 @@ function significanceOf(lift: TriggerLift, alpha: number): Significance {
   return interval.high < 0 ? 'negative' : 'none';
 }
 
-/** A guardrail row that shows a significant increase of overwhelm or regret. */
+/**
+ * A guardrail row that shows a significant increase of overwhelm or regret, on a holdout that can
+ * be read: a broken split (SRM) or too little data is no evidence of harm (snapshots stored before
+ * rows had a caveat carry it at the start of the verdict).
+ */
 export function isHarm(row: GuardrailLift): boolean {
-  return (
-    row.absoluteLift !== null && row.absoluteLift.low > 0 && !row.verdict.startsWith(TOO_LITTLE)
-  );
+  const caveated =
+    (row.caveat ?? null) !== null ||
+    row.verdict.startsWith(TOO_LITTLE) ||
+    row.verdict.startsWith('SRM');
+  return row.absoluteLift !== null && row.absoluteLift.low > 0 && !caveated;
 }
 
 function sideEffectsOf(triggerId: string, guardrails: readonly GuardrailLift[]): string[] {
@@ -116,7 +122,7 @@ function triggerView(
   let reason: string;
   if (srmFlagged) {
     verdict = 'unknown';
-    reason = 'the treatment/holdout split is broken (SRM)';
+    reason = 'do not trust: the treatment/holdout split is broken (SRM)';
   } else if (tooLittleData || lift.absoluteLift === null) {
     verdict = 'unknown';
     reason = tooLittleData ? lift.verdict : 'no estimate: an arm is empty';

@@ -58,6 +58,7 @@ export function guardrailRow(
     relativeLift: null,
     pValue: 0.5,
     verdict,
+    caveat: /^(SRM|too little data)/.test(verdict) ? verdict : null,
   };
 }
 
@@ -118,6 +119,7 @@ export function fixtureMeasures(): ReportMeasures {
     suppression: fixtureSuppression(),
     consent: {
       nonCompliantActivations: 7,
+      revokedActivations: 4,
       sentFirings: 1500,
       byTrigger: [
         {

@@ -59,6 +59,13 @@ export class TriggerAttribution {
   })
   liftVerdict!: string | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Why the incremental figures cannot be trusted or read: "SRM: do not trust: ..." when the split fails the sample-ratio check, "too little data: ..." when an arm is too small (the lift\'s own caveat); null when they can, or when the trigger has no lift row.',
+  })
+  caveat!: string | null;
+
   @Field(() => Float, {
     nullable: true,
     description: 'TIME_DECAY: the half-life used, in ms; null for the other models.',

@@ -54,6 +54,12 @@ export class ConsentAudit {
   nonCompliantActivations!: number;
 
   @Field(() => Int, {
+    description:
+      'Of those, the ones sent under a revocation in force (the person had said no); the rest were sent with no consent event for the purpose by then.',
+  })
+  revokedActivations!: number;
+
+  @Field(() => Int, {
     description: 'Sent treatment firings of triggers with a consent purpose (the denominator).',
   })
   sentFirings!: number;

@@ -36,6 +36,16 @@ export class GuardrailLift {
   @Field(() => Float, { nullable: true, description: 'Two-sided p-value.' })
   pValue!: number | null;
 
-  @Field({ description: 'The result in plain words.' })
+  @Field({
+    description:
+      "The result in plain words; when the trigger's holdout cannot be read, the caveat alone.",
+  })
   verdict!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Why the row cannot be trusted or read: "SRM: do not trust: ..." when the trigger\'s split fails the sample-ratio check (the same check as its lift), "too little data: ..." when an arm is too small; null when it can.',
+  })
+  caveat!: string | null;
 }

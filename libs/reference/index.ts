@@ -1,0 +1,3 @@
+export * from './json-schema.js';
+export * from './reference.module.js';
+export * from './stream-reference.js';

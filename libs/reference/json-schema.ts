@@ -1,0 +1,159 @@
+// The JSON Schema (draft 2020-12) of every stream, derived from the streams' declarations: the
+// same fields, types, allowed values and limits that ingest validation applies, so a producer can
+// check a row before sending it. Unknown fields stay allowed, as ingest accepts and reports them.
+import {
+  FIELD_TYPES,
+  STREAM_DECLARATIONS,
+  type FieldDeclaration,
+  type FieldType,
+  type StreamDeclaration,
+} from '../ingest/index.js';
+
+/** A JSON Schema document or subschema. */
+export type JsonSchema = Record<string, unknown>;
+
+const DRAFT_2020_12 = 'https://json-schema.org/draft/2020-12/schema';
+
+// The limits validation applies (libs/ingest/fields.ts, timestamps.ts), as JSON Schema keywords.
+const MAX_ID_CHARS = 256;
+const MAX_ARRAY_ITEMS = 1000;
+const UINT32_MAX = 4_294_967_295;
+const OBJECT_CHARS_FACTOR = 16;
+const MIN_TIME_MS = Date.UTC(2000, 0, 1);
+const MAX_TIME_MS = Date.UTC(2101, 0, 1) - 1;
+// ISO-8601 extended format with a mandatory UTC offset, years 2000 to 2100; seconds and their
+// fraction are optional. (A day past its month's end, e.g. 02-30, passes here and not at ingest.)
+const ISO_TIME =
+  '^(20\\d{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])[Tt ]([01]\\d|2[0-3]):[0-5]\\d' +
+  '(:[0-5]\\d([.,]\\d{1,9})?)?([Zz]|[+-]([01]\\d|2[0-3])(:?[0-5]\\d)?)$';
+// Decimal(18, 4): at most 14 integer digits and 4 significant fraction digits.
+const DECIMAL_TEXT = '^-?0*\\d{1,14}(\\.\\d{1,4}0*)?$';
+// Not blank: at least one character that is not white space.
+const NOT_BLANK = '\\S';
+// An id holds printable characters only (no control, format or separator characters).
+const PRINTABLE = '^[^\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}]*$';
+
+function text(maxChars: number, required: boolean): JsonSchema {
+  return required
+    ? { type: 'string', minLength: 1, maxLength: maxChars, pattern: NOT_BLANK }
+    : { type: 'string', maxLength: maxChars };
+}
+
+function id(required: boolean): JsonSchema {
+  // Two patterns cannot share one keyword: the second goes under allOf.
+  return required
+    ? { ...text(MAX_ID_CHARS, true), allOf: [{ pattern: PRINTABLE }] }
+    : { type: 'string', maxLength: MAX_ID_CHARS, pattern: PRINTABLE };
+}
+
+const integer = (minimum: number, maximum: number): JsonSchema => ({
+  type: 'integer',
+  minimum,
+  maximum,
+});
+
+/** The schema of one value of each type, before nullability; exhaustive over FieldType. */
+const VALUE_SCHEMAS: {
+  [T in FieldType]: (field: FieldDeclaration, maxChars: number) => JsonSchema;
+} = {
+  id: (field) => id(field.required),
+  text: (field, maxChars) => text(maxChars, field.required),
+  texts: (_field, maxChars) => ({
+    type: 'array',
+    maxItems: MAX_ARRAY_ITEMS,
+    items: text(maxChars, true),
+  }),
+  time: () => ({
+    oneOf: [
+      { type: 'string', pattern: ISO_TIME },
+      { ...integer(MIN_TIME_MS, MAX_TIME_MS), description: 'epoch milliseconds' },
+    ],
+  }),
+  enum: (field) => ({ type: 'string', enum: [...(field.values ?? [])] }),
+  boolean: () => ({ type: 'boolean' }),
+  version: () => integer(1, UINT32_MAX),
+  duration: () => integer(0, Number.MAX_SAFE_INTEGER),
+  positiveDuration: () => integer(1, Number.MAX_SAFE_INTEGER),
+  count: () => integer(0, UINT32_MAX),
+  fraction: () => ({ type: 'number', minimum: 0, maximum: 1 }),
+  decimal: () => ({
+    oneOf: [
+      { type: 'number', exclusiveMinimum: -1e14, exclusiveMaximum: 1e14 },
+      { type: 'string', pattern: DECIMAL_TEXT },
+    ],
+  }),
+  json: () => ({ type: 'object' }),
+  attributes: () => ({
+    type: 'object',
+    additionalProperties: {
+      anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }],
+    },
+  }),
+  textOrJson: (_field, maxChars) => ({
+    oneOf: [text(maxChars, false), { type: 'object' }],
+  }),
+  object: (field, maxChars) => objectSchema(field.fields ?? {}, maxChars),
+};
+
+/** The limits a type's words state beyond what JSON Schema can (nesting depth, JSON length). */
+function limitNote(type: FieldType, maxChars: number): string {
+  const accepts = FIELD_TYPES[type].accepts.replaceAll(
+    '16 × INGEST_MAX_FIELD_CHARS',
+    String(OBJECT_CHARS_FACTOR * maxChars),
+  );
+  return accepts.replaceAll('INGEST_MAX_FIELD_CHARS', String(maxChars));
+}
+
+/** The schema of one field: its value schema, null allowed when optional, described. */
+export function fieldSchema(field: FieldDeclaration, maxChars: number): JsonSchema {
+  const value = VALUE_SCHEMAS[field.type](field, maxChars);
+  const description = `${field.description} Accepts ${limitNote(field.type, maxChars)}.`;
+  if (field.required) {
+    return { description, ...value };
+  }
+  const defaultValue = field.default === undefined ? {} : { default: field.default };
+  return { description, ...defaultValue, anyOf: [value, { type: 'null' }] };
+}
+
+function objectSchema(
+  fields: Readonly<Record<string, FieldDeclaration>>,
+  maxChars: number,
+): JsonSchema {
+  return {
+    type: 'object',
+    properties: Object.fromEntries(
+      Object.entries(fields).map(([name, field]) => [name, fieldSchema(field, maxChars)]),
+    ),
+    required: Object.entries(fields)
+      .filter(([, field]) => field.required)
+      .map(([name]) => name),
+  };
+}
+
+/** The JSON Schema of one stream's rows, for a `maxFieldChars` limit (INGEST_MAX_FIELD_CHARS). */
+export function streamJsonSchema(
+  stream: string,
+  declaration: StreamDeclaration,
+  maxFieldChars: number,
+): JsonSchema {
+  return {
+    $schema: DRAFT_2020_12,
+    $id: `causeway:stream:${stream}`,
+    title: stream,
+    description: declaration.description,
+    ...objectSchema(declaration.fields, maxFieldChars),
+  };
+}
+
+/** The stream names, in the order of DESIGN §2. */
+export type StreamName = keyof typeof STREAM_DECLARATIONS;
+
+/** The JSON Schema of every stream, by stream name. */
+export function streamJsonSchemas(maxFieldChars: number): Record<StreamName, JsonSchema> {
+  return Object.fromEntries(
+    Object.entries(STREAM_DECLARATIONS).map(([stream, declaration]) => [
+      stream,
+      streamJsonSchema(stream, declaration, maxFieldChars),
+    ]),
+  ) as Record<StreamName, JsonSchema>;
+}

@@ -1,0 +1,119 @@
+import { describe, expect, it } from '@jest/globals';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEMO_STREAMS, generateProgram } from '../demo/index.js';
+import { projectRoot } from '../storage/index.js';
+import { streamJsonSchemas } from './json-schema.js';
+import { STREAM_REFERENCE_PATH, streamReference } from './stream-reference.js';
+
+// An independent validator: ajv compiles the schemas the API serves, strict about the draft.
+const ajv = new Ajv2020({ strict: true, allErrors: true });
+const schemas = streamJsonSchemas(4096);
+const validators = Object.fromEntries(
+  Object.entries(schemas).map(([stream, schema]) => [stream, ajv.compile(schema)]),
+);
+
+function errorsOf(stream: string, row: unknown): string[] {
+  const validate = validators[stream];
+  return validate(row) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+}
+
+describe('the streams JSON Schema', () => {
+  const program = generateProgram({ seed: 7, persons: 1500, days: 30 });
+
+  it('accepts every row of the demo program, stream by stream', () => {
+    for (const stream of DEMO_STREAMS) {
+      const rows = program.rows[stream] as unknown[];
+      expect(rows.length).toBeGreaterThan(0);
+      const failures = rows
+        .map((row) => ({ row, errors: errorsOf(stream, row) }))
+        .filter((r) => r.errors.length > 0);
+      expect({ stream, failures: failures.slice(0, 3) }).toEqual({ stream, failures: [] });
+    }
+  });
+
+  it("refuses every one of the demo's malformed lines that is JSON", () => {
+    let checked = 0;
+    for (const stream of DEMO_STREAMS) {
+      for (const line of program.malformed[stream]) {
+        let row: unknown;
+        try {
+          row = JSON.parse(line);
+        } catch {
+          continue; // bad JSON: no schema is involved
+        }
+        checked += 1;
+        expect({ stream, line, valid: errorsOf(stream, row).length === 0 }).toEqual({
+          stream,
+          line,
+          valid: false,
+        });
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(DEMO_STREAMS.length * 3);
+  });
+
+  it('names the field that is wrong in a malformed row', () => {
+    const firing = program.rows.firings[0] as Record<string, unknown>;
+    expect(errorsOf('firings', { ...firing, arm: 'control' })).toEqual([
+      '/arm must be equal to one of the allowed values',
+    ]);
+    const withoutPerson = Object.fromEntries(
+      Object.entries(firing).filter(([field]) => field !== 'person_id'),
+    );
+    expect(errorsOf('firings', withoutPerson)).toEqual([
+      " must have required property 'person_id'",
+    ]);
+    expect(errorsOf('firings', { ...firing, decided_at: '2026-10-01 10:00' })).not.toEqual([]);
+    expect(errorsOf('firings', { ...firing, decided_at: 1_000 })).not.toEqual([]);
+    expect(errorsOf('outcomes', { ...program.rows.outcomes[0], value: '19.99999' })).not.toEqual(
+      [],
+    );
+    expect(errorsOf('outcomes', { ...program.rows.outcomes[0], value: '19.9900' })).toEqual([]);
+    expect(errorsOf('firings', { ...firing, person_id: ' ' })).not.toEqual([]);
+    expect(errorsOf('firings', { ...firing, person_id: 'p\u200b1' })).not.toEqual([]);
+  });
+
+  it('states required fields, allowed values, limits and descriptions', () => {
+    const triggers = schemas.triggers as {
+      required: string[];
+      properties: Record<string, Record<string, unknown>>;
+    };
+    expect(triggers.required).toEqual([
+      'trigger_id',
+      'name',
+      'channel',
+      'signal_types',
+      'window_ms',
+      'success_types',
+    ]);
+    expect(triggers.properties.status).toMatchObject({
+      default: 'draft',
+      anyOf: [{ type: 'string', enum: ['draft', 'live', 'paused'] }, { type: 'null' }],
+    });
+    expect(triggers.properties.holdout_pct.description).toContain('held out');
+    expect(triggers.properties.name).toMatchObject({ maxLength: 4096, minLength: 1 });
+    expect(schemas.signals.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+  });
+});
+
+describe('the stream reference page', () => {
+  it(`matches its committed file ${STREAM_REFERENCE_PATH} (run npm run docs:streams)`, () => {
+    const committed = readFileSync(join(projectRoot(), STREAM_REFERENCE_PATH), 'utf8');
+    expect(committed).toBe(streamReference());
+  });
+
+  it('lists every field the issue found written nowhere', () => {
+    const page = streamReference();
+    for (const field of [
+      'signal_event_id',
+      'skip_reason',
+      'dispatched_at',
+      'order_id',
+      'refund_of_order_id',
+    ]) {
+      expect(page).toContain(`| \`${field}\` |`);
+    }
+  });
+});
