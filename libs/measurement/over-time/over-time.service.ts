@@ -2,9 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { ClickHouseService } from '../../storage/index.js';
 import { MeasurementErrorCode, MeasurementException } from '../common/measurement.exception.js';
 import { toPeriod } from '../common/period.js';
-import { GRANULARITY_MS, Granularity, seriesInstants } from './granularity.js';
+import { toClickHouseTime } from '../../storage/index.js';
+import { GRANULARITY_MS, Granularity, MAX_POINTS, seriesInstants } from './granularity.js';
 import { queryLiftOverTime } from './lift-over-time.query.js';
 import { buildLiftSeries } from './lift-series.js';
+import { queryConversionCurve } from './conversion-curve.query.js';
+import { buildCurve } from './curve.js';
+import type { CurvePoint } from './models/curve-point.model.js';
 import type { LiftPoint } from './models/lift-point.model.js';
 
 export interface LiftOverTimeRequest {
@@ -17,6 +21,20 @@ export interface LiftOverTimeRequest {
   sequential?: boolean | null;
   confidence?: number | null;
 }
+
+export interface ConversionCurveRequest {
+  triggerId: string;
+  from: Date;
+  to: Date;
+  /** Default: one day, or one hour when C ≤ 2 days. */
+  stepMs?: number | null;
+  /** Persons are observed up to this instant; default now. */
+  horizon?: Date | null;
+  variant?: string | null;
+}
+
+/** The shortest step a curve takes. */
+export const MIN_STEP_MS = 60_000;
 
 /** The confidence level of a request, checked as liftReport checks it. */
 export function checkedConfidence(confidence: number | null | undefined): number {
@@ -67,5 +85,34 @@ export class OverTimeService {
       cuped: request.cuped ?? false,
       sequential: request.sequential ?? false,
     });
+  }
+
+  /** Each arm's conversion rate by time since the firing, observed persons only. */
+  async conversionCurve(tenantId: string, request: ConversionCurveRequest): Promise<CurvePoint[]> {
+    const triggerId = checkedTriggerId(request.triggerId);
+    const period = toPeriod(request.from, request.to);
+    const stepMs = request.stepMs ?? 0;
+    if (request.stepMs != null && !(Number.isInteger(stepMs) && stepMs >= MIN_STEP_MS)) {
+      throw new MeasurementException(
+        MeasurementErrorCode.InvalidArgument,
+        `stepMs must be a whole number of ms, at least ${MIN_STEP_MS}, got ${stepMs}`,
+      );
+    }
+    const horizon = request.horizon ?? new Date();
+    if (Number.isNaN(horizon.getTime())) {
+      throw new MeasurementException(
+        MeasurementErrorCode.InvalidArgument,
+        'horizon must be a valid time',
+      );
+    }
+    const rows = await queryConversionCurve(this.clickhouse, {
+      tenantId,
+      ...period.params,
+      triggerIds: [triggerId],
+      stepMs,
+      horizon: toClickHouseTime(horizon.getTime()),
+      maxSteps: MAX_POINTS,
+    });
+    return buildCurve(rows, request.variant ?? null);
   }
 }
