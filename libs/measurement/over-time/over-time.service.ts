@@ -9,6 +9,10 @@ import { buildLiftSeries } from './lift-series.js';
 import { queryConversionCurve } from './conversion-curve.query.js';
 import { buildCurve } from './curve.js';
 import type { CurvePoint } from './models/curve-point.model.js';
+import type { TrendPoint } from './models/trend-point.model.js';
+import { queryTriggerTrend } from './trigger-trend.query.js';
+import { OVERWHELM_TYPES } from '../common/outcome-classes.js';
+import { OVERWHELM_WINDOW_MS } from '../pressure/pressure.query.js';
 import type { LiftPoint } from './models/lift-point.model.js';
 
 export interface LiftOverTimeRequest {
@@ -31,6 +35,13 @@ export interface ConversionCurveRequest {
   /** Persons are observed up to this instant; default now. */
   horizon?: Date | null;
   variant?: string | null;
+}
+
+export interface TriggerTrendRequest {
+  from: Date;
+  to: Date;
+  granularity?: Granularity | null;
+  triggerIds?: string[] | null;
 }
 
 /** The shortest step a curve takes. */
@@ -92,7 +103,11 @@ export class OverTimeService {
     const triggerId = checkedTriggerId(request.triggerId);
     const period = toPeriod(request.from, request.to);
     const stepMs = request.stepMs ?? 0;
-    if (request.stepMs != null && !(Number.isInteger(stepMs) && stepMs >= MIN_STEP_MS)) {
+    if (
+      request.stepMs !== undefined &&
+      request.stepMs !== null &&
+      !(Number.isInteger(stepMs) && stepMs >= MIN_STEP_MS)
+    ) {
       throw new MeasurementException(
         MeasurementErrorCode.InvalidArgument,
         `stepMs must be a whole number of ms, at least ${MIN_STEP_MS}, got ${stepMs}`,
@@ -114,5 +129,31 @@ export class OverTimeService {
       maxSteps: MAX_POINTS,
     });
     return buildCurve(rows, request.variant ?? null);
+  }
+
+  /** Per bucket of decided_at and trigger: speed and harm of the sent firings, in one statement. */
+  async triggerTrend(tenantId: string, request: TriggerTrendRequest): Promise<TrendPoint[]> {
+    const period = toPeriod(request.from, request.to);
+    const stepMs = GRANULARITY_MS[request.granularity ?? Granularity.DAY];
+    seriesInstants(period.from.getTime(), period.to.getTime(), stepMs, 'granularity');
+    const rows = await queryTriggerTrend(this.clickhouse, {
+      tenantId,
+      ...period.params,
+      triggerIds: request.triggerIds ?? [],
+      stepMs,
+      overwhelmTypes: [...OVERWHELM_TYPES],
+      overwhelmWindowMs: OVERWHELM_WINDOW_MS,
+    });
+    return rows.map((row) => ({
+      bucketStart: new Date(row.bucket_start),
+      triggerId: row.trigger_id,
+      sentFirings: row.sent_firings,
+      withinWindowRate: row.within_window_rate,
+      p50Ms: row.p50_ms,
+      overwhelmed: row.overwhelmed,
+      overwhelmRate: row.overwhelmed / row.sent_firings,
+      convertedThenTargeted: row.converted_then_targeted,
+      nonCompliant: row.non_compliant,
+    }));
   }
 }
