@@ -54,6 +54,9 @@ export const environmentSchema = z.object({
   // How often the API checks whether firings were written since the assignment rollup was built,
   // and builds it again if so (0 = never: lift and guardrails then read firings alone).
   ASSIGNMENT_ROLLUP_EVERY_MS: z.coerce.number().int().min(0).default(300_000),
+  // The persons (both arms) a trigger's confidence sequence is tuned for when its definition names
+  // no planned_persons: fixed in advance, so that sequential intervals stay valid at every look.
+  SEQUENTIAL_PLANNED_PERSONS: z.coerce.number().int().min(1).default(10_000),
   // How stale the in-memory trigger definitions may get when another process writes them (0 = off).
   TRIGGER_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5_000),
 });

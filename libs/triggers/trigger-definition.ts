@@ -12,6 +12,7 @@ const INPUT_FIELD: Record<string, string> = {
   window_ms: 'windowMs',
   success_types: 'successTypes',
   holdout_pct: 'holdoutPct',
+  planned_persons: 'plannedPersons',
   conversion_window_ms: 'conversionWindowMs',
   guardrail_types: 'guardrailTypes',
   frequency_cap: 'frequencyCap',
@@ -60,6 +61,7 @@ export function toStoredDefinition(
     surface: input.surface,
     audience: input.audience,
     holdout_pct: input.holdoutPct,
+    planned_persons: input.plannedPersons,
     conversion_window_ms: input.conversionWindowMs,
     guardrail_types: input.guardrailTypes,
     frequency_cap:

@@ -87,6 +87,15 @@ export const triggersStream = {
       columnType: 'Nullable(Float64)',
       default: null,
     },
+    planned_persons: {
+      type: 'count',
+      required: false,
+      description:
+        'The persons (both arms) its holdout test is planned to reach: sequential intervals are tuned for it, fixed in advance (absent or 0: the deployment default).',
+      column: 'planned_persons',
+      columnType: 'Nullable(UInt32)',
+      default: null,
+    },
     conversion_window_ms: {
       type: 'duration',
       required: false,

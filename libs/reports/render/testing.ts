@@ -37,6 +37,7 @@ export function liftRow(triggerId: string, overrides: Partial<TriggerLift> = {})
     contaminatedPersons: 0,
     confidence: 0.95,
     method: 'fixed',
+    plannedPersons: null,
     verdict: '+5.00 pts [2.00, 8.00], significant',
     ...overrides,
   };

@@ -144,6 +144,13 @@ export class TriggerLift {
   })
   method!: string;
 
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'With sequential intervals, the planned persons (both arms) the confidence sequence was tuned for, fixed in advance per trigger (its planned_persons, else SEQUENTIAL_PLANNED_PERSONS); null otherwise.',
+  })
+  plannedPersons!: number | null;
+
   @Field({ description: 'The result in plain words, including when not to trust it.' })
   verdict!: string;
 }
