@@ -6,7 +6,8 @@
 WITH
   defs AS (
     -- newest version of each trigger definition; FINAL collapses re-sent definitions
-    SELECT trigger_id, channel, signal_types, window_ms, holdout_pct, conversion_window_ms,
+    SELECT trigger_id, channel, signal_types, window_ms, holdout_pct, planned_persons,
+           conversion_window_ms,
            if(empty(success_types), ['conversion', 'purchase', 'signup'], success_types) AS success_types,
            guardrail_types, frequency_cap_max, frequency_cap_per_ms,
            ifNull(suppression_converted_lookback_ms, 86400000) AS converted_lookback_ms,
@@ -164,6 +165,7 @@ WITH
 SELECT s.as_of AS as_of, {triggerIds:Array(String)}[1] AS trigger_id,
        (SELECT any(channel) FROM defs WHERE trigger_id = {triggerIds:Array(String)}[1]) AS channel,
        (SELECT any(holdout_pct) FROM defs WHERE trigger_id = {triggerIds:Array(String)}[1]) AS holdout_pct,
+       (SELECT any(planned_persons) FROM defs WHERE trigger_id = {triggerIds:Array(String)}[1]) AS planned_persons,
        s.arm AS arm, s.variant AS variant,
        s.persons AS persons, s.conversions AS conversions, s.revenue AS revenue,
        s.revenue_sq AS revenue_sq, s.pre_conversions AS pre_conversions,

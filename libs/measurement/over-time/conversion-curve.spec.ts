@@ -46,7 +46,7 @@ describe('conversionCurve on the embedded engine', () => {
         purchase('o5', 'c', '10-01T01:00:00'),
       ],
     });
-    service = new OverTimeService(store.clickhouse);
+    service = new OverTimeService(store.clickhouse, store.config);
   });
   afterAll(async () => {
     await store.dispose();
@@ -88,7 +88,7 @@ describe('conversionCurve on the embedded engine', () => {
       stepMs: DAY,
     });
     const last = curve[curve.length - 1];
-    const [report] = await new LiftService(store.clickhouse).report('tenant-a', {
+    const [report] = await new LiftService(store.clickhouse, store.config).report('tenant-a', {
       from: FROM,
       to: TO,
       triggerIds: ['t1'],

@@ -78,6 +78,7 @@ ${assignmentCtes({ shared: false, variants: true, contaminationTime: true })}
 SELECT s.as_of AS as_of, {triggerIds:Array(String)}[1] AS trigger_id,
        (SELECT any(channel) FROM defs WHERE trigger_id = {triggerIds:Array(String)}[1]) AS channel,
        (SELECT any(holdout_pct) FROM defs WHERE trigger_id = {triggerIds:Array(String)}[1]) AS holdout_pct,
+       (SELECT any(planned_persons) FROM defs WHERE trigger_id = {triggerIds:Array(String)}[1]) AS planned_persons,
        s.arm AS arm, s.variant AS variant,
        s.persons AS persons, s.conversions AS conversions, s.revenue AS revenue,
        s.revenue_sq AS revenue_sq, s.pre_conversions AS pre_conversions,

@@ -79,7 +79,7 @@ describe('liftOverTime on the embedded engine', () => {
     });
     // the same rows without the outcome after `to`
     await seedRows(store.clickhouse, 'tenant-b', { triggers: [trigger], firings, outcomes });
-    service = new OverTimeService(store.clickhouse);
+    service = new OverTimeService(store.clickhouse, store.config);
   });
   afterAll(async () => {
     await store.dispose();
@@ -112,13 +112,17 @@ describe('liftOverTime on the embedded engine', () => {
     for (const sequential of [false, true]) {
       for (const cuped of [false, true]) {
         const points = await series('tenant-b', { sequential, cuped, confidence: 0.9 });
-        const [report] = await new LiftService(store.clickhouse).report('tenant-b', {
+        const [report] = await new LiftService(store.clickhouse, store.config).report('tenant-b', {
           from: FROM,
           to: TO,
           sequential,
           cuped,
           confidence: 0.9,
         });
+        // ρ is tuned once for the series, to the planned persons, never to each point's data
+        expect(new Set(points.map((point) => point.plannedPersons))).toEqual(
+          new Set([sequential ? store.config.env.SEQUENTIAL_PLANNED_PERSONS : null]),
+        );
         const last = points[points.length - 1];
         expect(last).toEqual({
           asOf: TO,
@@ -131,6 +135,7 @@ describe('liftOverTime on the embedded engine', () => {
           srm: report.srm,
           contaminatedPersons: report.contaminatedPersons,
           method: report.method,
+          plannedPersons: report.plannedPersons,
           verdict: report.verdict,
         });
       }

@@ -5,7 +5,7 @@ import type { LiftPoint } from './models/lift-point.model.js';
 
 /** A zero row: a point with no one in an arm still reads as a lift row with that arm empty. */
 function emptyRow(
-  like: Pick<LiftSumsRow, 'trigger_id' | 'channel' | 'holdout_pct'>,
+  like: Pick<LiftSumsRow, 'trigger_id' | 'channel' | 'holdout_pct' | 'planned_persons'>,
   arm: string,
   variant: string,
 ): LiftSumsRow {
@@ -43,6 +43,7 @@ export function buildLiftSeries(
     trigger_id: triggerId,
     channel: rows[0]?.channel ?? '',
     holdout_pct: rows[0]?.holdout_pct ?? null,
+    planned_persons: rows[0]?.planned_persons ?? null,
   };
   const byInstant = new Map<number, LiftSumsRow[]>();
   for (const { as_of, ...row } of rows) {
@@ -71,6 +72,7 @@ export function buildLiftSeries(
       srm: lift.srm,
       contaminatedPersons: lift.contaminatedPersons,
       method: lift.method,
+      plannedPersons: lift.plannedPersons,
       verdict: lift.verdict,
     };
   });

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../../config/index.js';
 import { ClickHouseService } from '../../storage/index.js';
 import { MeasurementErrorCode, MeasurementException } from '../common/measurement.exception.js';
 import { toPeriod } from '../common/period.js';
@@ -72,7 +73,10 @@ function checkedTriggerId(triggerId: string): string {
 /** Measures read over time (DESIGN section 7). */
 @Injectable()
 export class OverTimeService {
-  constructor(private readonly clickhouse: ClickHouseService) {}
+  constructor(
+    private readonly clickhouse: ClickHouseService,
+    private readonly config: AppConfig,
+  ) {}
 
   /** The lift of one trigger as it read at each step of [from, to), in one statement. */
   async liftOverTime(tenantId: string, request: LiftOverTimeRequest): Promise<LiftPoint[]> {
@@ -95,6 +99,7 @@ export class OverTimeService {
       confidence,
       cuped: request.cuped ?? false,
       sequential: request.sequential ?? false,
+      defaultPlannedPersons: this.config.env.SEQUENTIAL_PLANNED_PERSONS,
     });
   }
 

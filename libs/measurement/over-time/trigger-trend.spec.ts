@@ -54,7 +54,7 @@ describe('triggerTrend on the embedded engine', () => {
         build.consent('c6', 'p6', 'marketing', true, '10-03T02:00:00'),
       ],
     });
-    trend = await new OverTimeService(store.clickhouse).triggerTrend('tenant-a', {
+    trend = await new OverTimeService(store.clickhouse, store.config).triggerTrend('tenant-a', {
       from: FROM,
       to: TO,
     });
@@ -109,12 +109,15 @@ describe('triggerTrend on the embedded engine', () => {
   });
 
   it('buckets by the hour, and filters triggers', async () => {
-    const hourly = await new OverTimeService(store.clickhouse).triggerTrend('tenant-a', {
-      from: FROM,
-      to: TO,
-      granularity: Granularity.HOUR,
-      triggerIds: ['t2'],
-    });
+    const hourly = await new OverTimeService(store.clickhouse, store.config).triggerTrend(
+      'tenant-a',
+      {
+        from: FROM,
+        to: TO,
+        granularity: Granularity.HOUR,
+        triggerIds: ['t2'],
+      },
+    );
     expect(hourly.map((p) => [p.bucketStart.toISOString(), p.sentFirings])).toEqual([
       ['2026-10-02T05:00:00.000Z', 1],
       ['2026-10-03T01:00:00.000Z', 1],

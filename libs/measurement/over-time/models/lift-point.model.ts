@@ -47,6 +47,13 @@ export class LiftPoint {
   @Field({ description: 'fixed, cuped, sequential or cuped+sequential.' })
   method!: string;
 
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      "With sequential intervals: the persons (both arms) the confidence sequence is tuned for, fixed in advance (the definition's planned_persons, else the tenant-wide default); null otherwise.",
+  })
+  plannedPersons!: number | null;
+
   @Field({ description: 'The reading in plain words at that instant (as liftReport).' })
   verdict!: string;
 }
