@@ -65,7 +65,7 @@ export class ConversionCurveArgs {
   })
   stepMs?: number | null;
 
-  @Field({
+  @Field(() => Date, {
     nullable: true,
     description: 'Persons are observed up to this instant (t0 + sinceMs ≤ horizon); default now.',
   })
