@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { z } from 'zod';
 import { openTemporaryStore, type TemporaryStore } from '../../storage/testing.js';
 import { fixtureRows, seedRows } from '../common/testing.js';
 import { ConsentAuditService } from '../consent/consent-audit.service.js';
@@ -106,6 +107,40 @@ describe('triggerTrend on the embedded engine', () => {
       ]);
       expect(point.nonCompliant).toBe(purposed?.nonCompliant ?? 0);
     }
+  });
+
+  it('equals the BI view bi_trigger_trend day by day', async () => {
+    const view = await store.clickhouse.query({
+      tag: 'test.bi_trigger_trend',
+      sql: `SELECT toString(date) AS date, trigger_id, sent_firings, within_window_rate,
+                   latency_p50_ms, overwhelmed_firings, overwhelm_rate, converted_then_targeted,
+                   non_compliant
+            FROM bi_trigger_trend WHERE tenant_id = 'tenant-a' ORDER BY date, trigger_id`,
+      row: z.object({
+        date: z.string(),
+        trigger_id: z.string(),
+        sent_firings: z.coerce.number(),
+        within_window_rate: z.number().nullable(),
+        latency_p50_ms: z.number().nullable(),
+        overwhelmed_firings: z.coerce.number(),
+        overwhelm_rate: z.number(),
+        converted_then_targeted: z.coerce.number(),
+        non_compliant: z.coerce.number(),
+      }),
+    });
+    expect(view).toEqual(
+      trend.map((p) => ({
+        date: p.bucketStart.toISOString().slice(0, 10),
+        trigger_id: p.triggerId,
+        sent_firings: p.sentFirings,
+        within_window_rate: p.withinWindowRate,
+        latency_p50_ms: p.p50Ms,
+        overwhelmed_firings: p.overwhelmed,
+        overwhelm_rate: p.overwhelmRate,
+        converted_then_targeted: p.convertedThenTargeted,
+        non_compliant: p.nonCompliant,
+      })),
+    );
   });
 
   it('buckets by the hour, and filters triggers', async () => {
