@@ -4,6 +4,7 @@ import {
   GuardrailsModule,
   LatencyModule,
   LiftModule,
+  OverTimeModule,
   PressureModule,
   SuppressionModule,
 } from '../measurement/index.js';
@@ -31,6 +32,7 @@ export class ReportsModule {
       module: ReportsModule,
       imports: [
         LiftModule,
+        OverTimeModule,
         GuardrailsModule,
         LatencyModule,
         PressureModule,
