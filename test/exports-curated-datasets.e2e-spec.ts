@@ -20,6 +20,7 @@ const DATASETS = [
   'guardrails',
   'consent_incidents',
   'suppression_incidents',
+  'trigger_trend',
 ] as const;
 
 /** A second tenant's rows: none of them may appear in the first tenant's exports. */

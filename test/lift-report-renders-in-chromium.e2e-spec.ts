@@ -24,11 +24,13 @@ const FROM = '2026-10-01T00:00:00Z';
 const TO = '2026-10-31T00:00:00Z';
 const REPORT = `/reports/lift?from=${FROM}&to=${TO}`;
 
-const SECTIONS = ['headline', 'lift', 'latency', 'harm', 'compliance', 'method'];
+const SECTIONS = ['headline', 'lift', 'over-time', 'latency', 'harm', 'compliance', 'method'];
 const CHARTS = ['forest-plot', 'latency-chart', 'harm-chart', 'dose-response', 'compliance-chart'];
 const HEADINGS = [
   'The answer in one minute',
   'Which triggers work',
+  'Lift over time',
+  'How soon the effect shows',
   'Are we fast enough?',
   'Side effects',
   'Message pressure',
@@ -99,6 +101,14 @@ const points = (share: number) => {
       // one forest-plot row per trigger that fired in the period: the demo's six live ones
       expect(await page.locator('svg#forest-plot text.label').count()).toBe(6);
       expect(await page.locator('svg#forest-plot circle.point').count()).toBeGreaterThan(3);
+      // lift over time: a drawn small chart per live trigger, curves of the top three
+      expect(await page.locator('svg[id^="lift-over-time-"] path.curve').count()).toBe(6);
+      expect(await page.locator('svg[id^="lift-over-time-"] path.band').count()).toBe(6);
+      expect(await page.locator('svg[id^="conversion-curve-"] path.treated-line').count()).toBe(3);
+      expect(await page.locator('svg[id^="conversion-curve-"] path.holdout-line').count()).toBe(3);
+      await page.locator('section#over-time').screenshot({
+        path: join(ARTIFACTS, `lift-over-time-${colorScheme}.png`),
+      });
       // the page is all there is: no request but the page itself, no script
       expect(requests).toEqual([`${api.url}${REPORT}`]);
       expect(await page.locator('script').count()).toBe(0);

@@ -18,6 +18,7 @@ import {
   LatencyModule,
   LiftModule,
   MaturityModule,
+  OverTimeModule,
   PressureModule,
   SuppressionModule,
   TimelineModule,
@@ -79,6 +80,7 @@ export class AppModule {
         AttributionModule,
         MaturityModule,
         TimelineModule,
+        OverTimeModule,
         ReportsModule.register({ api: true, processors }),
         BiModule,
         NotifyModule.register({

@@ -13,6 +13,14 @@ import {
   SENT_FIRING,
   SUPPRESSION_QUERY,
   TRIGGER_LATENCY_QUERY,
+  CONVERSION_CURVE_QUERY,
+  GRANULARITY_MS,
+  Granularity,
+  LIFT_OVER_TIME_QUERY,
+  MAX_POINTS,
+  OVERWHELM_WINDOW_MS,
+  TRIGGER_TREND_QUERY,
+  seriesInstants,
   inPeriod,
   timeIdKey,
 } from '../measurement/index.js';
@@ -251,6 +259,72 @@ export const MEASURES: Measure[] = [
     targetMs: 3000,
   },
 ];
+
+/** The trigger the series rows read: the demo program's first live trigger. */
+const SERIES_TRIGGER = 'cart-recovery-email';
+
+/** The daily instants of a series over the bench period. */
+function dailyInstants(period: { from: string; to: string }): number[] {
+  const ms = (time: string) => Date.parse(`${time.replace(' ', 'T')}Z`);
+  return seriesInstants(ms(period.from), ms(period.to), GRANULARITY_MS[Granularity.DAY], 'bench');
+}
+
+/**
+ * The measures read over time (DESIGN section 7); their baseline is the product's own single
+ * statement, so the ratio is what the API costs around the engine.
+ */
+MEASURES.push(
+  {
+    name: 'liftOverTime',
+    query: `query($from: DateTime!, $to: DateTime!) { liftOverTime(triggerId: "${SERIES_TRIGGER}", from: $from, to: $to) {
+      asOf treatment { persons conversions rate } holdout { persons conversions rate }
+      absoluteLift { estimate low high } verdict } }`,
+    baseline: (period) => [
+      statementOf(LIFT_OVER_TIME_QUERY, {
+        ...tenant,
+        ...period,
+        triggerIds: [SERIES_TRIGGER],
+        asOfs: dailyInstants(period),
+      }),
+    ],
+    floor: FLOORS.firstFiringByArm,
+    targetMs: 3000,
+  },
+  {
+    name: 'conversionCurve',
+    query: `query($from: DateTime!, $to: DateTime!) { conversionCurve(triggerId: "${SERIES_TRIGGER}", from: $from, to: $to) {
+      sinceMs treatmentPersons holdoutPersons treatmentRate holdoutRate absoluteLift { estimate low high } } }`,
+    baseline: (period) => [
+      statementOf(CONVERSION_CURVE_QUERY, {
+        ...tenant,
+        ...period,
+        triggerIds: [SERIES_TRIGGER],
+        stepMs: 0,
+        horizon: period.to,
+        maxSteps: MAX_POINTS,
+      }),
+    ],
+    floor: FLOORS.firstFiringByArm,
+    targetMs: 2000,
+  },
+  {
+    name: 'triggerTrend',
+    query: `query($from: DateTime!, $to: DateTime!) { triggerTrend(from: $from, to: $to) {
+      bucketStart triggerId sentFirings withinWindowRate p50Ms overwhelmRate convertedThenTargeted nonCompliant } }`,
+    baseline: (period) => [
+      statementOf(TRIGGER_TREND_QUERY, {
+        ...tenant,
+        ...period,
+        triggerIds: [],
+        stepMs: GRANULARITY_MS[Granularity.DAY],
+        overwhelmTypes: [...OVERWHELM_TYPES],
+        overwhelmWindowMs: OVERWHELM_WINDOW_MS,
+      }),
+    ],
+    floor: FLOORS.firstDelivery,
+    targetMs: 3000,
+  },
+);
 
 /** The cheap query of the concurrency test: trigger definitions with their readiness. */
 export const CHEAP_QUERY = '{ triggers { triggerId name status ready missing } }';

@@ -12,6 +12,7 @@ const VIEWS = [
   'bi_guardrails',
   'bi_consent_incidents',
   'bi_suppression_incidents',
+  'bi_trigger_trend',
 ];
 
 interface GrafanaTarget {

@@ -7,6 +7,7 @@ export const BI_READABLE = [
   'bi_guardrails',
   'bi_consent_incidents',
   'bi_suppression_incidents',
+  'bi_trigger_trend',
   'triggers',
   'signals',
   'firings',

@@ -56,6 +56,13 @@ export const EXPORT_DATASETS = {
     where: "decided_at >= {from:DateTime64(3, 'UTC')} AND decided_at < {to:DateTime64(3, 'UTC')}",
     orderBy: 'decided_at, firing_id, failure',
   },
+  trigger_trend: {
+    view: 'bi_trigger_trend',
+    period: 'UTC days from the day of `from` to the day before the day of `to`',
+    where:
+      "date >= toDate({from:DateTime64(3, 'UTC')}) AND date < toDate({to:DateTime64(3, 'UTC')})",
+    orderBy: 'date, trigger_id',
+  },
 } as const satisfies Record<string, ExportDataset>;
 
 export type ExportDatasetName = keyof typeof EXPORT_DATASETS;

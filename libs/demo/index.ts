@@ -43,6 +43,7 @@ export {
   PRESSURE_BUCKETS,
   REGRET_TYPES,
   computeTruth,
+  indexProgram,
   missingDefinitions,
   type ArmTruth,
   type ConsentTruth,
@@ -54,5 +55,7 @@ export {
   type ProgramTruth,
   type SuppressionTruth,
   type TriggerTruth,
+  type TruthIndex,
   type TruthOptions,
 } from './truth.js';
+export * from './truth-over-time.js';

@@ -274,8 +274,38 @@ export function computeTruth(
   };
 }
 
+/**
+ * The deduplicated, indexed rows computeTruth reads, for truths computed over other cuts of the
+ * same rows (truth-over-time.ts).
+ */
+export function indexProgram(
+  rows: ProgramRows,
+  period: Period,
+  options: TruthOptions = {},
+): TruthIndex {
+  const from = period.from.getTime();
+  const to = period.to.getTime();
+  const dedup = {} as Record<DemoStream, DedupTruth>;
+  return indexRows(dedupeStreams(rows, dedup), {
+    inPeriod: (t) => t >= from && t < to,
+    defaultConversionWindowMs: options.defaultConversionWindowMs ?? 7 * DAY,
+    defaultLookbackMs: options.defaultConvertedLookbackMs ?? DAY,
+    refundWindowMs: options.refundWindowMs ?? 30 * DAY,
+    doseWindowMs: options.doseResponseWindowMs ?? 7 * DAY,
+  });
+}
+
+/** A trigger's truth over the given firings of it (a period's, or a bucket's). */
+export function triggerTruthOf(
+  index: TruthIndex,
+  triggerId: string,
+  firings: readonly Firing[],
+): TriggerTruth {
+  return triggerTruth(index, triggerId, firings);
+}
+
 /** The period and the defaults every measure reads. */
-interface TruthSettings {
+export interface TruthSettings {
   inPeriod: (t: number) => boolean;
   defaultConversionWindowMs: number;
   defaultLookbackMs: number;
@@ -284,7 +314,7 @@ interface TruthSettings {
 }
 
 /** Every stream deduplicated by id, each timestamp parsed once. */
-interface DistinctRows {
+export interface DistinctRows {
   triggerRows: TriggerRow[];
   signals: ProgramRows['signals'];
   firings: Firing[];
@@ -294,7 +324,7 @@ interface DistinctRows {
 }
 
 /** The deduplicated rows and the lookups the measures share. */
-interface TruthIndex extends DistinctRows {
+export interface TruthIndex extends DistinctRows {
   settings: TruthSettings;
   /** The newest definition of each trigger. */
   triggers: Map<string, TriggerRow>;
@@ -873,7 +903,7 @@ function pressureAt(sent: readonly Firing[], t: number): { last24h: number; last
 }
 
 /** A firing with its decision time parsed once. */
-interface Firing {
+export interface Firing {
   row: FiringRow;
   decidedAt: number;
   /** Arm treatment and no skip_reason. */
@@ -882,13 +912,13 @@ interface Firing {
 }
 
 /** An outcome with its time parsed once. */
-interface Outcome {
+export interface Outcome {
   row: OutcomeRow;
   at: number;
 }
 
 /** A consent event with its time parsed once. */
-interface ConsentEvent {
+export interface ConsentEvent {
   row: ConsentRow;
   at: number;
 }

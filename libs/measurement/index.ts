@@ -37,3 +37,4 @@ export * from './latency/models/latency-stats.model.js';
 export * from './attribution/index.js';
 export * from './maturity/index.js';
 export * from './timeline/index.js';
+export * from './over-time/index.js';

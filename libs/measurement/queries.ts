@@ -25,6 +25,9 @@ import {
   FIRING_SIGNAL_KINDS_QUERY,
   LATENCY_AGAINST_WINDOWS_QUERY,
 } from './maturity/maturity.query.js';
+import { CONVERSION_CURVE_QUERY } from './over-time/conversion-curve.query.js';
+import { LIFT_OVER_TIME_QUERY } from './over-time/lift-over-time.query.js';
+import { TRIGGER_TREND_QUERY } from './over-time/trigger-trend.query.js';
 import { PRESSURE_QUERY } from './pressure/pressure.query.js';
 import { SUPPRESSION_QUERY } from './suppression/suppression.query.js';
 import {
@@ -40,6 +43,9 @@ export const MEASUREMENT_QUERIES: readonly AnyQueryDefinition[] = [
   LIFT_BY_ARM_QUERY,
   PLAIN_LIFT_QUERY,
   PLAIN_LIFT_BY_ARM_QUERY,
+  LIFT_OVER_TIME_QUERY,
+  CONVERSION_CURVE_QUERY,
+  TRIGGER_TREND_QUERY,
   GUARDRAILS_QUERY,
   PLAIN_GUARDRAILS_QUERY,
   TRIGGER_LATENCY_QUERY,

@@ -4,10 +4,13 @@ import {
   GuardrailsService,
   LatencyDimension,
   LatencyService,
+  Granularity,
   LiftService,
+  OverTimeService,
   PressureService,
   SuppressionService,
   toPeriod,
+  type TriggerLift,
 } from '../measurement/index.js';
 import { ClickHouseService } from '../storage/index.js';
 import { TriggersService } from '../triggers/index.js';
@@ -15,8 +18,15 @@ import { queryRevenueCurrencies } from './currencies.query.js';
 import {
   REPORT_MEASURES_VERSION,
   type ReportMeasures,
+  type ReportOverTime,
   type ReportTrigger,
 } from './report-measures.js';
+
+/** Periods up to this many days get a daily lift-over-time series; longer ones a weekly one. */
+export const REPORT_DAILY_DAYS = 62;
+
+/** How many triggers (the live ones with the most treated persons) get a conversion curve. */
+export const REPORT_CURVES = 3;
 
 /** The report's confidence level: the API's default, so the report and GraphQL agree. */
 export const REPORT_CONFIDENCE = 0.95;
@@ -37,7 +47,43 @@ export class ReportMeasuresService {
     private readonly consent: ConsentAuditService,
     private readonly triggers: TriggersService,
     private readonly clickhouse: ClickHouseService,
+    private readonly overTime: OverTimeService,
   ) {}
+
+  /** liftOverTime of every live trigger with a lift row, conversionCurve of the top ones. */
+  private async overTimeOf(
+    tenantId: string,
+    from: Date,
+    to: Date,
+    live: readonly TriggerLift[],
+  ): Promise<ReportOverTime> {
+    const days = (to.getTime() - from.getTime()) / 86_400_000;
+    const granularity = days <= REPORT_DAILY_DAYS ? Granularity.DAY : Granularity.WEEK;
+    const top = [...live]
+      .sort((a, b) => b.treatment.persons - a.treatment.persons)
+      .slice(0, REPORT_CURVES);
+    const [lift, curves] = await Promise.all([
+      Promise.all(
+        live.map(async ({ triggerId }) => ({
+          triggerId,
+          points: await this.overTime.liftOverTime(tenantId, {
+            triggerId,
+            from,
+            to,
+            granularity,
+            confidence: REPORT_CONFIDENCE,
+          }),
+        })),
+      ),
+      Promise.all(
+        top.map(async ({ triggerId }) => ({
+          triggerId,
+          points: await this.overTime.conversionCurve(tenantId, { triggerId, from, to }),
+        })),
+      ),
+    ]);
+    return { lift, curves };
+  }
 
   async collect(tenantId: string, from: Date, to: Date, now = new Date()): Promise<ReportMeasures> {
     // validates the period once, with the API's rules and messages
@@ -54,6 +100,13 @@ export class ReportMeasuresService {
         this.triggers.list(tenantId),
         queryRevenueCurrencies(this.clickhouse, tenantId, checked),
       ]);
+    const liveIds = new Set(definitions.filter((t) => t.status === 'live').map((t) => t.triggerId));
+    const overTime = await this.overTimeOf(
+      tenantId,
+      from,
+      to,
+      lift.filter((row) => liveIds.has(row.triggerId)),
+    );
     const triggers: ReportTrigger[] = definitions.map((t) => ({
       triggerId: t.triggerId,
       name: t.name,
@@ -77,6 +130,7 @@ export class ReportMeasuresService {
       pressure,
       suppression,
       consent,
+      overTime,
     };
   }
 }

@@ -1,5 +1,7 @@
 import type {
   ConsentAudit,
+  CurvePoint,
+  LiftPoint,
   GuardrailLift,
   LatencyStats,
   PressureReport,
@@ -51,4 +53,14 @@ export interface ReportMeasures {
   pressure: PressureReport;
   suppression: SuppressionSummary[];
   consent: ConsentAudit;
+  /** Measures over time (absent from snapshots stored before they existed). */
+  overTime?: ReportOverTime;
+}
+
+/** The report's "lift over time" section: liftOverTime and conversionCurve as the API answers. */
+export interface ReportOverTime {
+  /** liftOverTime by day (by week over periods longer than REPORT_DAILY_DAYS) per live trigger. */
+  lift: { triggerId: string; points: LiftPoint[] }[];
+  /** conversionCurve of the live triggers with the most treated persons. */
+  curves: { triggerId: string; points: CurvePoint[] }[];
 }

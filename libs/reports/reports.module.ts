@@ -4,6 +4,7 @@ import {
   GuardrailsModule,
   LatencyModule,
   LiftModule,
+  OverTimeModule,
   PressureModule,
   SuppressionModule,
 } from '../measurement/index.js';
@@ -41,6 +42,7 @@ export class ReportsModule {
       module: ReportsModule,
       imports: [
         LiftModule,
+        OverTimeModule,
         GuardrailsModule,
         LatencyModule,
         PressureModule,

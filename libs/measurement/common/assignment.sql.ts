@@ -24,6 +24,12 @@ export interface AssignmentOptions {
    * plain-tables form the benchmark times the product against.
    */
   rollup?: boolean;
+  /**
+   * Also the time each contaminated assignment became so (`contaminated_at`, Unix ms: its first
+   * firing in the period of the arm other than the first's; 0 when not contaminated): lift as it
+   * read at an earlier moment (liftOverTime) counts a person contaminated only from then.
+   */
+  contaminationTime?: boolean;
 }
 
 const FROM_KEY = firstFiringKeyAt(`{from:DateTime64(3, 'UTC')}`);
@@ -33,20 +39,31 @@ const TO_KEY = firstFiringKeyAt(`{to:DateTime64(3, 'UTC')}`);
 const ASSIGNMENT_COLUMNS =
   'assigned_trigger, assigned_person, t0, first_arm, first_variant, is_contaminated';
 
+/** ASSIGNMENT_COLUMNS with the contamination time (AssignmentOptions.contaminationTime). */
+const TIMED_ASSIGNMENT_COLUMNS = `${ASSIGNMENT_COLUMNS}, contaminated_at`;
+
 /**
  * Assignments from firings (with `filter` on their rows): grouped by one 64-bit hash of person ×
  * trigger, which the engine groups faster than the pair (like person_key itself, a collision is
  * accepted as negligible).
  */
-function assignmentsFromFirings(variants: boolean, filter: string): string {
+function assignmentsFromFirings(variants: boolean, timed: boolean, filter: string): string {
   const firstVariant = variants ? `argMin(variant, ${FIRST_FIRING_KEY})` : `''`;
+  // the first firing of the other arm is the later of the two arms' first firings
+  const contaminatedAt = timed
+    ? `,
+           if(is_contaminated,
+              greatest(minIf(toUnixTimestamp64Milli(decided_at), arm = 'treatment'),
+                       minIf(toUnixTimestamp64Milli(decided_at), arm != 'treatment')),
+              toInt64(0)) AS contaminated_at`
+    : '';
   return `
     SELECT any(trigger_id) AS assigned_trigger, any(person_key) AS assigned_person,
            min(${FIRST_FIRING_KEY}) AS first_key,
            ${firstFiringTime('first_key')} AS t0,
            ${firstFiringArm('first_key')} AS first_arm,
            ${firstVariant} AS first_variant,
-           min(arm = 'treatment') != max(arm = 'treatment') AS is_contaminated
+           min(arm = 'treatment') != max(arm = 'treatment') AS is_contaminated${contaminatedAt}
     FROM firings FINAL
     WHERE tenant_id = {tenantId:String}
       AND ${inPeriod('decided_at')}
@@ -55,10 +72,17 @@ function assignmentsFromFirings(variants: boolean, filter: string): string {
 }
 
 /** Assignments from the newest build's sorted sequences: the keys in the period. */
-function assignmentsFromRollup(variants: boolean): string {
+function assignmentsFromRollup(variants: boolean, timed: boolean): string {
   const firstVariant = variants
     ? `variants[arrayFirstIndex(key -> key >= ${FROM_KEY}, keys)]`
     : `''`;
+  // the keys are sorted: the first key of the other arm is the contamination
+  const contaminatedAt = timed
+    ? `,
+           if(is_contaminated,
+              ${firstFiringTime(`arrayFirst(key -> ${firstFiringTreated('key')} != ${firstFiringTreated('first_key')}, period_keys)`)},
+              toInt64(0)) AS contaminated_at`
+    : '';
   return `
     SELECT trigger_id AS assigned_trigger, person_key AS assigned_person,
            arrayFilter(key -> key >= ${FROM_KEY} AND key < ${TO_KEY}, keys) AS period_keys,
@@ -68,7 +92,7 @@ function assignmentsFromRollup(variants: boolean): string {
            ${firstVariant} AS first_variant,
            arrayExists(key -> ${firstFiringTreated('key')}, period_keys)
              AND arrayExists(key -> NOT ${firstFiringTreated('key')}, period_keys)
-             AS is_contaminated
+             AS is_contaminated${contaminatedAt}
     FROM assignment_sequences
     WHERE build_id = (SELECT newest_build FROM rollup) AND tenant_id = {tenantId:String}
       AND ${TRIGGER_FILTER}
@@ -108,17 +132,24 @@ const ROLLUP_CTES = `
  * firing in the period by FIRST_FIRING_KEY (time, then id), its arm and variant, and whether the
  * period holds firings of both arms.
  */
-export function assignmentCtes({ shared, variants, rollup = true }: AssignmentOptions): string {
+export function assignmentCtes({
+  shared,
+  variants,
+  rollup = true,
+  contaminationTime = false,
+}: AssignmentOptions): string {
+  const columns = contaminationTime ? TIMED_ASSIGNMENT_COLUMNS : ASSIGNMENT_COLUMNS;
   const assignments = rollup
     ? `
-    SELECT ${ASSIGNMENT_COLUMNS} FROM (${assignmentsFromRollup(variants)})
+    SELECT ${columns} FROM (${assignmentsFromRollup(variants, contaminationTime)})
     UNION ALL
-    SELECT ${ASSIGNMENT_COLUMNS} FROM (${assignmentsFromFirings(
+    SELECT ${columns} FROM (${assignmentsFromFirings(
       variants,
+      contaminationTime,
       `
       AND (NOT (SELECT built FROM rollup) OR person_key IN rewritten)`,
     )})`
-    : assignmentsFromFirings(variants, '');
+    : assignmentsFromFirings(variants, contaminationTime, '');
   return `
   ${TRIGGER_DEFINITIONS_CTE},${rollup ? ROLLUP_CTES : ''}
   assignments AS${shared ? ' MATERIALIZED' : ''} (
@@ -141,7 +172,7 @@ export function assignmentCtes({ shared, variants, rollup = true }: AssignmentOp
     -- without a definition gets the default success types (or the given ones) and 7 days
     SELECT a.assigned_trigger AS trigger_id, a.assigned_person AS person_key, a.t0 AS t0,
            a.first_arm AS first_arm, a.first_variant AS first_variant,
-           a.is_contaminated AS is_contaminated,
+           a.is_contaminated AS is_contaminated,${contaminationTime ? ' a.contaminated_at AS contaminated_at,' : ''}
            if(m.trigger_id = '',
               arrayMap(type -> cityHash64(type),
                        if(empty({outcomeTypes:Array(String)}), ${DEFAULT_SUCCESS_TYPES_SQL},

@@ -101,6 +101,12 @@ svg.chart .text-good { fill: var(--good); } svg.chart .text-bad { fill: var(--ba
 svg.chart .text-warn { fill: var(--warn); } svg.chart .text-neutral { fill: var(--muted); }
 svg.chart .window { fill: var(--accent); } svg.chart .window-line { stroke: var(--accent); stroke-width: 1.5; }
 svg.chart .curve { fill: none; stroke: var(--bad); stroke-width: 2.5; stroke-linejoin: round; }
+svg.chart .band { fill: var(--neutral); opacity: .25; }
+svg.chart .curve.neutral-line { stroke: var(--fg); stroke-width: 2; }
+svg.chart .curve.treated-line { stroke: var(--good); stroke-width: 2; }
+svg.chart .curve.holdout-line { stroke: var(--muted); stroke-width: 2; stroke-dasharray: 5 4; }
+.small-multiples { display: grid; grid-template-columns: repeat(auto-fill, minmax(320px, 1fr)); gap: 12px 20px; }
+.small-multiples h3 { font-size: 14px; margin: 0 0 2px; }
 svg.chart .kind1 { fill: var(--kind1); } svg.chart .kind2 { fill: var(--kind2); }
 svg.chart .kind3 { fill: var(--kind3); } svg.chart .kind4 { fill: var(--kind4); }
 @media (max-width: 640px) {

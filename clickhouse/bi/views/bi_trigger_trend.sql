@@ -1,0 +1,1 @@
+../../migrations/0050_create_bi_trigger_trend.sql

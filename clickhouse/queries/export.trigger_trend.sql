@@ -1,0 +1,10 @@
+-- export.trigger_trend: generated from libs/bi/datasets.ts; do not edit.
+-- Regenerate with `npm run queries` after changing the statement.
+-- Parameters: tenantId String, from DateTime64(3, 'UTC'), to DateTime64(3, 'UTC')
+-- Settings: join_use_nulls = 0, enable_materialized_cte = 1
+
+-- export trigger_trend: one tenant's rows of bi_trigger_trend in the period
+SELECT * EXCEPT (tenant_id)
+FROM bi_trigger_trend
+WHERE tenant_id = {tenantId:String} AND date >= toDate({from:DateTime64(3, 'UTC')}) AND date < toDate({to:DateTime64(3, 'UTC')})
+ORDER BY date, trigger_id

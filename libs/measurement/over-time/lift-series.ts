@@ -1,0 +1,79 @@
+import { buildLiftRows, type LiftOptions } from '../lift/lift.calculator.js';
+import type { LiftSumsRow } from '../lift/lift.query.js';
+import type { LiftOverTimeRow } from './lift-over-time.query.js';
+import type { LiftPoint } from './models/lift-point.model.js';
+
+/** A zero row: a point with no one in an arm still reads as a lift row with that arm empty. */
+function emptyRow(
+  like: Pick<LiftSumsRow, 'trigger_id' | 'channel' | 'holdout_pct' | 'planned_persons'>,
+  arm: string,
+  variant: string,
+): LiftSumsRow {
+  return {
+    ...like,
+    arm,
+    variant,
+    persons: 0,
+    conversions: 0,
+    revenue: 0,
+    revenue_sq: 0,
+    pre_conversions: 0,
+    pre_conversions_sq: 0,
+    pre_conversions_x_converted: 0,
+    pre_revenue: 0,
+    pre_revenue_sq: 0,
+    pre_revenue_x_revenue: 0,
+    contaminated: 0,
+  };
+}
+
+/**
+ * Turns the series' sums into one LiftPoint per instant, each read exactly as liftReport reads
+ * its sums (buildLiftRows: the same comparisons, intervals and verdict). With a variant, its
+ * treated persons against the trigger's whole control group, as liftReport by VARIANT.
+ */
+export function buildLiftSeries(
+  triggerId: string,
+  instants: readonly number[],
+  rows: readonly LiftOverTimeRow[],
+  variant: string | null,
+  options: Omit<LiftOptions, 'groupByVariant'>,
+): LiftPoint[] {
+  const like = {
+    trigger_id: triggerId,
+    channel: rows[0]?.channel ?? '',
+    holdout_pct: rows[0]?.holdout_pct ?? null,
+    planned_persons: rows[0]?.planned_persons ?? null,
+  };
+  const byInstant = new Map<number, LiftSumsRow[]>();
+  for (const { as_of, ...row } of rows) {
+    if (variant !== null && row.arm === 'treatment' && row.variant !== variant) {
+      continue;
+    }
+    byInstant.set(as_of, [...(byInstant.get(as_of) ?? []), row]);
+  }
+  return instants.map((asOf) => {
+    const sums = [
+      ...(byInstant.get(asOf) ?? []),
+      emptyRow(like, 'treatment', variant ?? ''),
+      emptyRow(like, 'holdout', ''),
+    ];
+    const [lift] = buildLiftRows(sums, { ...options, groupByVariant: variant !== null }).filter(
+      (row) => row.variant === variant,
+    );
+    return {
+      asOf: new Date(asOf),
+      treatment: lift.treatment,
+      holdout: lift.holdout,
+      absoluteLift: lift.absoluteLift,
+      relativeLift: lift.relativeLift,
+      pValue: lift.pValue,
+      revenueLift: lift.revenueLift,
+      srm: lift.srm,
+      contaminatedPersons: lift.contaminatedPersons,
+      method: lift.method,
+      plannedPersons: lift.plannedPersons,
+      verdict: lift.verdict,
+    };
+  });
+}

@@ -1,0 +1,59 @@
+import { Field, Float, Int, ObjectType } from '@nestjs/graphql';
+import { ArmStats, Interval, SrmCheck } from '../../lift/models/lift.model.js';
+
+@ObjectType({
+  description:
+    'The lift of one trigger as it read at one instant: assignments in [from, asOf), conversions before asOf.',
+})
+export class LiftPoint {
+  @Field({ description: 'The instant the lift is read at (from + k·granularity; the last is to).' })
+  asOf!: Date;
+
+  @Field(() => ArmStats, { description: 'Treated persons (all variants, or the given variant).' })
+  treatment!: ArmStats;
+
+  @Field(() => ArmStats, { description: 'Control persons: holdout and global holdout.' })
+  holdout!: ArmStats;
+
+  @Field(() => Interval, {
+    nullable: true,
+    description: 'p_t − p_c with its interval; null when an arm is empty.',
+  })
+  absoluteLift!: Interval | null;
+
+  @Field(() => Interval, {
+    nullable: true,
+    description: '(p_t − p_c) / p_c with its interval; null when an arm is empty.',
+  })
+  relativeLift!: Interval | null;
+
+  @Field(() => Float, { nullable: true, description: 'Two-sided p-value of the conversion lift.' })
+  pValue!: number | null;
+
+  @Field(() => Interval, {
+    nullable: true,
+    description: 'Difference of revenue per person with its interval.',
+  })
+  revenueLift!: Interval | null;
+
+  @Field(() => SrmCheck, { description: 'Sample-ratio mismatch check at that instant.' })
+  srm!: SrmCheck;
+
+  @Field(() => Int, {
+    description: 'Persons with firings in both arms before asOf, excluded from both.',
+  })
+  contaminatedPersons!: number;
+
+  @Field({ description: 'fixed, cuped, sequential or cuped+sequential.' })
+  method!: string;
+
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      "With sequential intervals: the persons (both arms) the confidence sequence is tuned for, fixed in advance (the definition's planned_persons, else the tenant-wide default); null otherwise.",
+  })
+  plannedPersons!: number | null;
+
+  @Field({ description: 'The reading in plain words at that instant (as liftReport).' })
+  verdict!: string;
+}

@@ -1,0 +1,164 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../../config/index.js';
+import { ClickHouseService } from '../../storage/index.js';
+import { MeasurementErrorCode, MeasurementException } from '../common/measurement.exception.js';
+import { toPeriod } from '../common/period.js';
+import { toClickHouseTime } from '../../storage/index.js';
+import { GRANULARITY_MS, Granularity, MAX_POINTS, seriesInstants } from './granularity.js';
+import { queryLiftOverTime } from './lift-over-time.query.js';
+import { buildLiftSeries } from './lift-series.js';
+import { queryConversionCurve } from './conversion-curve.query.js';
+import { buildCurve } from './curve.js';
+import type { CurvePoint } from './models/curve-point.model.js';
+import type { TrendPoint } from './models/trend-point.model.js';
+import { queryTriggerTrend } from './trigger-trend.query.js';
+import { OVERWHELM_TYPES } from '../common/outcome-classes.js';
+import { OVERWHELM_WINDOW_MS } from '../pressure/pressure.query.js';
+import type { LiftPoint } from './models/lift-point.model.js';
+
+export interface LiftOverTimeRequest {
+  triggerId: string;
+  from: Date;
+  to: Date;
+  granularity?: Granularity | null;
+  variant?: string | null;
+  cuped?: boolean | null;
+  sequential?: boolean | null;
+  confidence?: number | null;
+}
+
+export interface ConversionCurveRequest {
+  triggerId: string;
+  from: Date;
+  to: Date;
+  /** Default: one day, or one hour when C ≤ 2 days. */
+  stepMs?: number | null;
+  /** Persons are observed up to this instant; default now. */
+  horizon?: Date | null;
+  variant?: string | null;
+}
+
+export interface TriggerTrendRequest {
+  from: Date;
+  to: Date;
+  granularity?: Granularity | null;
+  triggerIds?: string[] | null;
+}
+
+/** The shortest step a curve takes. */
+export const MIN_STEP_MS = 60_000;
+
+/** The confidence level of a request, checked as liftReport checks it. */
+export function checkedConfidence(confidence: number | null | undefined): number {
+  const level = confidence ?? 0.95;
+  if (!(level >= 0.5 && level <= 0.999)) {
+    throw new MeasurementException(
+      MeasurementErrorCode.InvalidArgument,
+      `confidence must be between 0.5 and 0.999, got ${level}`,
+    );
+  }
+  return level;
+}
+
+function checkedTriggerId(triggerId: string): string {
+  if (triggerId.trim() === '') {
+    throw new MeasurementException(
+      MeasurementErrorCode.InvalidArgument,
+      'triggerId must not be empty',
+    );
+  }
+  return triggerId;
+}
+
+/** Measures read over time (DESIGN section 7). */
+@Injectable()
+export class OverTimeService {
+  constructor(
+    private readonly clickhouse: ClickHouseService,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** The lift of one trigger as it read at each step of [from, to), in one statement. */
+  async liftOverTime(tenantId: string, request: LiftOverTimeRequest): Promise<LiftPoint[]> {
+    const triggerId = checkedTriggerId(request.triggerId);
+    const confidence = checkedConfidence(request.confidence);
+    const period = toPeriod(request.from, request.to);
+    const instants = seriesInstants(
+      period.from.getTime(),
+      period.to.getTime(),
+      GRANULARITY_MS[request.granularity ?? Granularity.DAY],
+      'granularity',
+    );
+    const rows = await queryLiftOverTime(this.clickhouse, {
+      tenantId,
+      ...period.params,
+      triggerIds: [triggerId],
+      asOfs: instants,
+    });
+    return buildLiftSeries(triggerId, instants, rows, request.variant ?? null, {
+      confidence,
+      cuped: request.cuped ?? false,
+      sequential: request.sequential ?? false,
+      defaultPlannedPersons: this.config.env.SEQUENTIAL_PLANNED_PERSONS,
+    });
+  }
+
+  /** Each arm's conversion rate by time since the firing, observed persons only. */
+  async conversionCurve(tenantId: string, request: ConversionCurveRequest): Promise<CurvePoint[]> {
+    const triggerId = checkedTriggerId(request.triggerId);
+    const period = toPeriod(request.from, request.to);
+    const stepMs = request.stepMs ?? 0;
+    if (
+      request.stepMs !== undefined &&
+      request.stepMs !== null &&
+      !(Number.isInteger(stepMs) && stepMs >= MIN_STEP_MS)
+    ) {
+      throw new MeasurementException(
+        MeasurementErrorCode.InvalidArgument,
+        `stepMs must be a whole number of ms, at least ${MIN_STEP_MS}, got ${stepMs}`,
+      );
+    }
+    const horizon = request.horizon ?? new Date();
+    if (Number.isNaN(horizon.getTime())) {
+      throw new MeasurementException(
+        MeasurementErrorCode.InvalidArgument,
+        'horizon must be a valid time',
+      );
+    }
+    const rows = await queryConversionCurve(this.clickhouse, {
+      tenantId,
+      ...period.params,
+      triggerIds: [triggerId],
+      stepMs,
+      horizon: toClickHouseTime(horizon.getTime()),
+      maxSteps: MAX_POINTS,
+    });
+    return buildCurve(rows, request.variant ?? null);
+  }
+
+  /** Per bucket of decided_at and trigger: speed and harm of the sent firings, in one statement. */
+  async triggerTrend(tenantId: string, request: TriggerTrendRequest): Promise<TrendPoint[]> {
+    const period = toPeriod(request.from, request.to);
+    const stepMs = GRANULARITY_MS[request.granularity ?? Granularity.DAY];
+    seriesInstants(period.from.getTime(), period.to.getTime(), stepMs, 'granularity');
+    const rows = await queryTriggerTrend(this.clickhouse, {
+      tenantId,
+      ...period.params,
+      triggerIds: request.triggerIds ?? [],
+      stepMs,
+      overwhelmTypes: [...OVERWHELM_TYPES],
+      overwhelmWindowMs: OVERWHELM_WINDOW_MS,
+    });
+    return rows.map((row) => ({
+      bucketStart: new Date(row.bucket_start),
+      triggerId: row.trigger_id,
+      sentFirings: row.sent_firings,
+      withinWindowRate: row.within_window_rate,
+      p50Ms: row.p50_ms,
+      overwhelmed: row.overwhelmed,
+      overwhelmRate: row.overwhelmed / row.sent_firings,
+      convertedThenTargeted: row.converted_then_targeted,
+      nonCompliant: row.non_compliant,
+    }));
+  }
+}
