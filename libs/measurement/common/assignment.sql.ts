@@ -24,6 +24,12 @@ export interface AssignmentOptions {
    * plain-tables form the benchmark times the product against.
    */
   rollup?: boolean;
+  /**
+   * A column expression over a firings row (constant text, never input) whose value on the
+   * assignment firing is kept as first_variant in place of the variant: the segment of liftSegments.
+   * Read from firings alone (the rollup keeps only variants), so `rollup` must be false.
+   */
+  segment?: string;
 }
 
 const FROM_KEY = firstFiringKeyAt(`{from:DateTime64(3, 'UTC')}`);
@@ -38,8 +44,13 @@ const ASSIGNMENT_COLUMNS =
  * trigger, which the engine groups faster than the pair (like person_key itself, a collision is
  * accepted as negligible).
  */
-function assignmentsFromFirings(variants: boolean, filter: string): string {
-  const firstVariant = variants ? `argMin(variant, ${FIRST_FIRING_KEY})` : `''`;
+function assignmentsFromFirings(variants: boolean, filter: string, segment?: string): string {
+  const firstVariant =
+    segment !== undefined
+      ? `argMin(${segment}, ${FIRST_FIRING_KEY})`
+      : variants
+        ? `argMin(variant, ${FIRST_FIRING_KEY})`
+        : `''`;
   return `
     SELECT any(trigger_id) AS assigned_trigger, any(person_key) AS assigned_person,
            min(${FIRST_FIRING_KEY}) AS first_key,
@@ -108,7 +119,15 @@ const ROLLUP_CTES = `
  * firing in the period by FIRST_FIRING_KEY (time, then id), its arm and variant, and whether the
  * period holds firings of both arms.
  */
-export function assignmentCtes({ shared, variants, rollup = true }: AssignmentOptions): string {
+export function assignmentCtes({
+  shared,
+  variants,
+  rollup = true,
+  segment,
+}: AssignmentOptions): string {
+  if (segment !== undefined && rollup) {
+    throw new Error('assignmentCtes: a segment is read from firings alone (rollup: false)');
+  }
   const assignments = rollup
     ? `
     SELECT ${ASSIGNMENT_COLUMNS} FROM (${assignmentsFromRollup(variants)})
@@ -118,7 +137,7 @@ export function assignmentCtes({ shared, variants, rollup = true }: AssignmentOp
       `
       AND (NOT (SELECT built FROM rollup) OR person_key IN rewritten)`,
     )})`
-    : assignmentsFromFirings(variants, '');
+    : assignmentsFromFirings(variants, '', segment);
   return `
   ${TRIGGER_DEFINITIONS_CTE},${rollup ? ROLLUP_CTES : ''}
   assignments AS${shared ? ' MATERIALIZED' : ''} (

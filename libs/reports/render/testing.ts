@@ -37,6 +37,9 @@ export function liftRow(triggerId: string, overrides: Partial<TriggerLift> = {})
     contaminatedPersons: 0,
     confidence: 0.95,
     method: 'fixed',
+    revenueCapValue: null,
+    chanceToWin: null,
+    risk: null,
     verdict: '+5.00 pts [2.00, 8.00], significant',
     ...overrides,
   };
