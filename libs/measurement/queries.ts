@@ -24,6 +24,7 @@ import {
   PLAIN_LIFT_QUERY,
 } from './lift/lift.query.js';
 import { LIFT_SEGMENTS_QUERY } from './lift/segments.query.js';
+import { TRIGGER_INTERACTIONS_QUERY } from './lift/interactions.query.js';
 import {
   FIRING_SIGNAL_KINDS_QUERY,
   LATENCY_AGAINST_WINDOWS_QUERY,
@@ -46,6 +47,7 @@ export const MEASUREMENT_QUERIES: readonly AnyQueryDefinition[] = [
   CAPPED_LIFT_QUERY,
   CAPPED_LIFT_BY_ARM_QUERY,
   LIFT_SEGMENTS_QUERY,
+  TRIGGER_INTERACTIONS_QUERY,
   GUARDRAILS_QUERY,
   PLAIN_GUARDRAILS_QUERY,
   TRIGGER_LATENCY_QUERY,
