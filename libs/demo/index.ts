@@ -56,3 +56,22 @@ export {
   type TriggerTruth,
   type TruthOptions,
 } from './truth.js';
+export {
+  DEEPER_PERSONS_PER_SCENARIO,
+  DEEPER_PLANTED,
+  generateDeeperRows,
+  plantedDeeperFacts,
+} from './deeper.js';
+export type { PlantedDeeperFacts } from './deeper-facts.js';
+export {
+  armsTruth,
+  cappedRevenueTruth,
+  computeDeeperTruth,
+  interactionTruth,
+  segmentTruth,
+  type7Quantile,
+  type CountsTruth,
+  type DeeperTruth,
+  type InteractionTruth,
+  type SegmentTruth,
+} from './truth-deeper.js';
