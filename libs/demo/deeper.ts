@@ -9,7 +9,7 @@
 
 import type { PlantedDeeperFacts } from './deeper-facts.js';
 import { createIsoFormatter } from './iso-time.js';
-import { DAY, HOUR, MINUTE } from './program.js';
+import { DAY, HOUR, MINUTE, SECOND } from './program.js';
 import { Random } from './random.js';
 import { emptyRows, type ProgramRows, type TriggerRow } from './rows.js';
 
@@ -133,13 +133,25 @@ class DeeperSimulator {
     channel: string,
     properties?: Record<string, string>,
   ): void {
+    // the arming signal a minute before the decision, referenced as the main program's are
+    const signalId = `deep-s-${id}`;
+    this.rows.signals.push({
+      event_id: signalId,
+      person_id: personId,
+      type: 'deeper_demo_signal',
+      kind: 'behavioral',
+      source: 'deeper_demo',
+      occurred_at: this.iso(at - MINUTE),
+    });
     this.rows.firings.push({
       firing_id: id,
       trigger_id: triggerId,
       person_id: personId,
       decided_at: this.iso(at),
       arm: treated ? 'treatment' : 'holdout',
+      signal_event_id: signalId,
       channel,
+      ...(treated ? { dispatched_at: this.iso(at + SECOND) } : {}),
       ...(properties === undefined ? {} : { properties }),
     });
   }
@@ -151,9 +163,9 @@ class DeeperSimulator {
       person_id: personId,
       type,
       occurred_at: this.iso(at),
-      ...(value === undefined
-        ? {}
-        : { value, currency: 'EUR', order_id: `deep-order${this.outcomeCount}` }),
+      // every success is an order (with a value when it has one), as the main program's are
+      order_id: `deep-order${this.outcomeCount}`,
+      ...(value === undefined ? {} : { value, currency: 'EUR' }),
     });
   }
 
