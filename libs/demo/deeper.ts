@@ -120,8 +120,8 @@ class DeeperSimulator {
 
   /** A decision time leaving a full conversion window inside the period. */
   private decisionTime(): number {
-    const last = Math.max(this.from + HOUR, this.to - 4 * DAY);
-    return Math.floor(this.rng.between(this.from, last));
+    const last = Math.max(this.from + 2 * HOUR, this.to - 4 * DAY);
+    return Math.floor(this.rng.between(this.from + HOUR, last));
   }
 
   private firing(
