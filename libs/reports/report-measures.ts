@@ -1,6 +1,7 @@
 import type {
   ConsentAudit,
   GuardrailLift,
+  HoldoutPlan,
   LatencyStats,
   PressureReport,
   SuppressionSummary,
@@ -48,4 +49,10 @@ export interface ReportMeasures {
   pressure: PressureReport;
   suppression: SuppressionSummary[];
   consent: ConsentAudit;
+  /**
+   * holdoutPlan (relativeMde REPORT_PLAN_MDE) of each live trigger whose lift cannot tell yet
+   * (too little data, or no detectable effect): what to change to tell. Absent in snapshots taken
+   * before it existed.
+   */
+  plans?: HoldoutPlan[];
 }
