@@ -75,10 +75,9 @@ export function computeDeeperTruth(
         case 'variant':
           return firing.variant ?? '';
         default: {
-          const value = (firing.properties as Record<string, unknown> | undefined)?.[
-            property ?? ''
-          ];
-          return value === undefined || value === null ? '' : String(value);
+          // properties hold strings, numbers and booleans only (the stream refuses the rest)
+          const value = firing.properties?.[property ?? ''];
+          return value === undefined ? '' : String(value);
         }
       }
     },
