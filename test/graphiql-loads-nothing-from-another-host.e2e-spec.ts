@@ -4,8 +4,8 @@
 // Authorization header ready to fill in, and a query run from it with a key gets its answer.
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { chromium, type Browser } from 'playwright-core';
-import { CHROMIUM_PATH, chromiumAvailable } from './support/chromium.js';
+import { type Browser } from 'playwright-core';
+import { chromiumAvailable, launchChromium } from './support/chromium.js';
 import { mintKey } from './support/client.js';
 import { requirePart, startApi, type ApiProcess } from './support/processes.js';
 
@@ -21,10 +21,7 @@ interface CodeMirrorElement {
 
   beforeAll(async () => {
     api = await startApi();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

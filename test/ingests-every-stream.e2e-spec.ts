@@ -92,7 +92,7 @@ describe('ingest over HTTP (inline mode, embedded store)', () => {
       expect([stream, answer.status, answer.body]).toEqual([
         stream,
         200,
-        { accepted: rows.length, rejected: 0, duplicates: 0, errors: [] },
+        { accepted: rows.length, rejected: 0, duplicates: 0, errors: [], ignoredFields: [] },
       ]);
     }
     const first = await stored();
@@ -151,7 +151,64 @@ describe('ingest over HTTP (inline mode, embedded store)', () => {
       JSON.stringify(rows),
       'application/json',
     );
-    expect(answer.body).toEqual({ accepted: 2, rejected: 0, duplicates: 1, errors: [] });
+    expect(answer.body).toEqual({
+      accepted: 2,
+      rejected: 0,
+      duplicates: 1,
+      errors: [],
+      ignoredFields: [],
+    });
+  });
+
+  it('names the fields it ignored, with the field meant, in any JSON dialect', async () => {
+    const lines = [
+      '{"firing_id": "ig-1", "trigger_id": "cart-push", "person_id": "p1", "decided_at": "2026-10-02T12:00:00+02:00", "arm": "treatment", "signal_id": "s1"}',
+      '{"arm":"holdout","decided_at":"2026-10-02T10:00:00Z","firing_id":"ig-2","person_id":"p2","signal_id":"s2","trigger_id":"cart-push","trigger_version":1.0}',
+      '{"firing_id":"ig-3","trigger_id":"cart-push","person_id":"p3","decided_at":"2026-10-02T10:00:00.000Z","arm":"treatment","skipReason":"cap"}',
+    ];
+    const answer = await postIngest(api.url, key, 'firings', lines.join('\n'));
+    expect(answer.body).toEqual({
+      accepted: 3,
+      rejected: 0,
+      duplicates: 0,
+      errors: [],
+      ignoredFields: [
+        { field: 'signal_id', lines: 2, suggestion: 'signal_event_id' },
+        { field: 'skipReason', lines: 1, suggestion: 'skip_reason' },
+      ],
+    });
+    const data = await gqlData<{ personTimeline: { id: string; at: string }[] }>(
+      api.url,
+      key,
+      '{ personTimeline(personId: "p1") { id at } }',
+    );
+    expect(data.personTimeline).toContainEqual({ id: 'ig-1', at: '2026-10-02T10:00:00.000Z' });
+  });
+
+  it('takes a draft definition lacking definitions through the triggers stream; live still needs them', async () => {
+    const draft = { trigger_id: 'draft-1', name: 'Birthday', status: 'draft' };
+    const live = { ...draft, trigger_id: 'live-1', status: 'live', channel: 'email' };
+    const answer = await postIngest(api.url, key, 'triggers', ndjson([draft, live]));
+    expect(answer.body).toMatchObject({
+      accepted: 1,
+      rejected: 1,
+      errors: [
+        {
+          line: 2,
+          field: 'signal_types',
+          message:
+            'required field is missing (a live trigger needs it; a draft, "status":"draft", may leave it out)',
+        },
+      ],
+    });
+    const data = await gqlData<{
+      triggers: { triggerId: string; ready: boolean; missing: string[] }[];
+    }>(api.url, key, '{ triggers(status: DRAFT) { triggerId ready missing } }');
+    expect(data.triggers).toContainEqual({
+      triggerId: 'draft-1',
+      ready: false,
+      missing: ['signal', 'audience', 'surface', 'window', 'suppression', 'success'],
+    });
   });
 
   it('answers 997 accepted and 3 rejected for 1,000 lines with 3 bad ones, and keeps the 3 raw lines', async () => {

@@ -1,29 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { gqlData, mintKey, postIngest } from './support/client.js';
-import {
-  redisAvailable,
-  requirePart,
-  startApi,
-  startRedis,
-  type ApiProcess,
-  type RedisProcess,
-} from './support/processes.js';
+import { startApi, type ApiProcess } from './support/processes.js';
+import { describeWithRedis } from './support/redis-suite.js';
 
-const runs = requirePart(redisAvailable());
-
-(runs ? describe : describe.skip)('ingest through BullMQ on a real redis-server', () => {
-  let redis: RedisProcess;
+describeWithRedis('ingest through BullMQ on a real redis-server', (redis) => {
   let api: ApiProcess;
   let key: string;
 
   beforeAll(async () => {
-    redis = await startRedis();
     api = await startApi({ REDIS_URL: redis.url, INGEST_JOB_BACKOFF_MS: '100' });
     key = await mintKey(api.url, api.adminKey, 'q', ['INGEST', 'READ']);
   });
   afterAll(async () => {
     await api?.dispose();
-    await redis?.stop();
   });
 
   const storedSignals = async () => {
@@ -64,7 +53,7 @@ const runs = requirePart(redisAvailable());
     const down = await postIngest(api.url, key, 'signals', line);
     expect(down.status).toBe(503);
     expect((await fetch(`${api.url}/readyz`)).status).toBe(503);
-    redis = await startRedis(redis.port);
+    await redis.restart();
     const deadline = Date.now() + 30_000;
     let status = 0;
     while (Date.now() < deadline) {

@@ -9,14 +9,8 @@ import { Redis } from 'ioredis';
 import { lastFullWeek } from '../libs/reports/index.js';
 import { gqlData, mintKey, postIngest } from './support/client.js';
 import { uploadDemoProgram } from './support/demo-program.js';
-import {
-  redisAvailable,
-  requirePart,
-  startApi,
-  startRedis,
-  type ApiProcess,
-  type RedisProcess,
-} from './support/processes.js';
+import { startApi, type ApiProcess } from './support/processes.js';
+import { describeWithRedis } from './support/redis-suite.js';
 
 /** Every second: the test need not wait for Monday. */
 const EVERY_SECOND = '* * * * * *';
@@ -204,54 +198,46 @@ describe('weekly snapshots without Redis (a timer in the API process)', () => {
   weeklySnapshotStory(() => ({ api, key }));
 });
 
-const redisRuns = requirePart(redisAvailable());
+describeWithRedis('weekly snapshots through BullMQ on a real redis-server', (redis) => {
+  let api: ApiProcess;
+  let key: string;
+  let connection: Redis;
+  let queue: Queue;
 
-(redisRuns ? describe : describe.skip)(
-  'weekly snapshots through BullMQ on a real redis-server',
-  () => {
-    let redis: RedisProcess;
-    let api: ApiProcess;
-    let key: string;
-    let connection: Redis;
-    let queue: Queue;
+  beforeAll(async () => {
+    api = await startApi({ REDIS_URL: redis.url, REPORT_SNAPSHOT_CRON: EVERY_SECOND });
+    key = await mintKey(api.url, api.adminKey, 'weekly-queued', ['INGEST', 'READ']);
+    connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+    queue = new Queue('reports', { connection });
+  });
+  afterAll(async () => {
+    await queue?.close();
+    connection?.disconnect();
+    await api?.dispose();
+  });
 
-    beforeAll(async () => {
-      redis = await startRedis();
-      api = await startApi({ REDIS_URL: redis.url, REPORT_SNAPSHOT_CRON: EVERY_SECOND });
-      key = await mintKey(api.url, api.adminKey, 'weekly-queued', ['INGEST', 'READ']);
-      connection = new Redis(redis.url, { maxRetriesPerRequest: null });
-      queue = new Queue('reports', { connection });
-    });
-    afterAll(async () => {
-      await queue?.close();
-      connection?.disconnect();
-      await api?.dispose();
-      await redis?.stop();
-    });
+  weeklySnapshotStory(() => ({ api, key }));
 
-    weeklySnapshotStory(() => ({ api, key }));
-
-    it('holds the schedule in Redis and ran the snapshot as a BullMQ job', async () => {
-      const schedulers = await queue.getJobSchedulers();
-      expect(schedulers).toEqual([
-        expect.objectContaining({
-          key: 'weekly-report-snapshots',
-          pattern: EVERY_SECOND,
-          tz: 'UTC',
-        }),
-      ]);
-      const completed = await queue.getCompleted(0, 200);
-      const created = completed.flatMap(
-        (job) => (job.returnvalue as { created?: string[] } | null)?.created ?? [],
-      );
-      const list = await gqlData<{ reportSnapshots: { id: string; kind: string }[] }>(
-        api.url,
-        key,
-        '{ reportSnapshots { id kind } }',
-      );
-      const scheduled = list.reportSnapshots.filter((s) => s.kind === 'SCHEDULED').map((s) => s.id);
-      expect(scheduled.length).toBe(1);
-      expect(created).toEqual(scheduled);
-    });
-  },
-);
+  it('holds the schedule in Redis and ran the snapshot as a BullMQ job', async () => {
+    const schedulers = await queue.getJobSchedulers();
+    expect(schedulers).toEqual([
+      expect.objectContaining({
+        key: 'weekly-report-snapshots',
+        pattern: EVERY_SECOND,
+        tz: 'UTC',
+      }),
+    ]);
+    const completed = await queue.getCompleted(0, 200);
+    const created = completed.flatMap(
+      (job) => (job.returnvalue as { created?: string[] } | null)?.created ?? [],
+    );
+    const list = await gqlData<{ reportSnapshots: { id: string; kind: string }[] }>(
+      api.url,
+      key,
+      '{ reportSnapshots { id kind } }',
+    );
+    const scheduled = list.reportSnapshots.filter((s) => s.kind === 'SCHEDULED').map((s) => s.id);
+    expect(scheduled.length).toBe(1);
+    expect(created).toEqual(scheduled);
+  });
+});

@@ -2,11 +2,13 @@ import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { join } from 'node:path';
+import { AuditModule } from '../../libs/audit/index.js';
 import { AuthModule } from '../../libs/auth/index.js';
 import { BiModule } from '../../libs/bi/index.js';
 import type { AppConfig } from '../../libs/config/index.js';
 import { HealthModule } from '../../libs/health/index.js';
 import { IngestModule } from '../../libs/ingest/index.js';
+import { LifecycleModule } from '../../libs/lifecycle/index.js';
 import {
   AssignmentRollupModule,
   AttributionModule,
@@ -20,6 +22,7 @@ import {
   SuppressionModule,
   TimelineModule,
 } from '../../libs/measurement/index.js';
+import { NotifyModule } from '../../libs/notify/index.js';
 import {
   graphiqlEnabled,
   graphiqlLandingPage,
@@ -76,6 +79,14 @@ export class AppModule {
         TimelineModule,
         ReportsModule.register({ api: true, processors }),
         BiModule,
+        NotifyModule.register({
+          api: true,
+          processors,
+          // without Redis this process is the only one; with Redis, the one running the processors
+          schedules: !config.queued || config.runsWorkersInProcess,
+        }),
+        AuditModule,
+        LifecycleModule,
       ],
     };
   }

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { json } from 'express';
 import { Logger } from 'nestjs-pino';
 import type { AppConfig } from '../../libs/config/index.js';
+import { applyRetention } from '../../libs/lifecycle/index.js';
 import { MetricsService } from '../../libs/observability/index.js';
 import {
   enableGracefulShutdown,
@@ -32,6 +33,7 @@ export async function createApiApp(config: AppConfig): Promise<INestApplication>
   const logger = app.get(Logger);
   app.useLogger(logger);
   await new Migrator(app.get(ClickHouseService), undefined, config.env.CLICKHOUSE_CLUSTER).run();
+  await applyRetention(app.get(ClickHouseService), config);
   app.use(requestMetrics(app.get(MetricsService)));
   app.use('/graphql', json({ limit: '5mb' }));
   if (graphiqlEnabled(config)) {

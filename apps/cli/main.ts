@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
 import { loadConfig } from '../../libs/config/index.js';
+import { backupCommand, restoreCommand } from './commands/backup.js';
 import { benchCommand } from './commands/bench.js';
 import { createBiUserCommand } from './commands/bi-user.js';
 import { demoCommand } from './commands/demo.js';
@@ -27,8 +28,28 @@ program
   .command('create')
   .description('mint an API key and print it once')
   .requiredOption('--tenant <tenant>', 'tenant the key belongs to')
-  .requiredOption('--scopes <scopes>', 'comma-separated: ingest, read, admin')
-  .action((options: { tenant: string; scopes: string }) => createKeyCommand(loadConfig(), options));
+  .requiredOption('--scopes <scopes>', 'comma-separated: ingest, read, erase, admin')
+  .option('--expires <when>', 'when the key stops working: an ISO 8601 time, or 90d, 12h from now')
+  .action((options: { tenant: string; scopes: string; expires?: string }) =>
+    createKeyCommand(loadConfig(), options),
+  );
+
+program
+  .command('backup')
+  .description("back up the whole store with the engine's BACKUP (incremental with --base)")
+  .requiredOption('--to <dir>', 'a new directory on the machine that serves')
+  .option('--base <dir>', 'an earlier backup: write only what changed since')
+  .option('--url <url>', 'base URL of the running API that holds the store (with --key)')
+  .option('--key <key>', 'the bootstrap admin key (CAUSEWAY_ADMIN_KEY), with --url')
+  .action((options: { to: string; base?: string; url?: string; key?: string }) =>
+    backupCommand(loadConfig(), options),
+  );
+
+program
+  .command('restore')
+  .description('fill an empty CAUSEWAY_DATA_DIR (or an empty server database) from a backup')
+  .requiredOption('--from <dir>', 'the backup directory')
+  .action((options: { from: string }) => restoreCommand(loadConfig(), options));
 
 program
   .command('demo')

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { AppConfig } from '../../libs/config/index.js';
 import { IngestModule } from '../../libs/ingest/index.js';
+import { NotifyModule } from '../../libs/notify/index.js';
 import { processImports } from '../../libs/platform/index.js';
 import { ReportsModule } from '../../libs/reports/index.js';
 
@@ -14,6 +15,7 @@ export class WorkerModule {
         ...processImports(config),
         IngestModule.register({ api: false, processors: true }),
         ReportsModule.register({ api: false, processors: true }),
+        NotifyModule.register({ api: false, processors: true, schedules: true }),
       ],
     };
   }

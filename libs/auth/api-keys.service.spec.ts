@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { openTemporaryStore, type TemporaryStore } from '../storage/testing.js';
+import { AuditLogService } from '../audit/index.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { Scope } from './keys.js';
 
@@ -9,9 +10,14 @@ describe('API key lookup on the embedded engine', () => {
 
   beforeAll(async () => {
     store = await openTemporaryStore();
-    keys = new ApiKeysService(store.config, store.clickhouse);
+    keys = new ApiKeysService(
+      store.config,
+      store.clickhouse,
+      new AuditLogService(store.clickhouse),
+    );
   });
   afterAll(async () => {
+    await keys.flushUses();
     await store.dispose();
   });
 

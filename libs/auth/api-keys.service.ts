@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { z } from 'zod';
+import { AuditLogService } from '../audit/index.js';
 import { AppConfig } from '../config/index.js';
-import { ClickHouseService, toClickHouseTime } from '../storage/index.js';
+import { ClickHouseService, fromClickHouseTime, toClickHouseTime } from '../storage/index.js';
 import { AuthErrorCode, AuthException } from './auth.errors.js';
 import {
   ADMIN_TENANT,
@@ -22,30 +23,76 @@ const keyRow = z.object({
   scopes: z.array(z.enum(SCOPES as [Scope, ...Scope[]])),
   secret_hash: z.string(),
   revoked: z.union([z.boolean(), z.number()]).transform(Boolean),
+  created_at: z.string(),
+  expires_at: z.string().nullable(),
 });
 type KeyRow = z.infer<typeof keyRow>;
+
+const listedKeyRow = z.object({
+  key_id: z.string(),
+  tenant_id: z.string(),
+  scopes: z.array(z.enum(SCOPES as [Scope, ...Scope[]])),
+  created_at: z.string(),
+  expires_at: z.string().nullable(),
+  revoked_at: z.string().nullable(),
+});
 
 /** A minted key: the secret text appears here once and is never stored. */
 export interface CreatedKey {
   key: string;
   keyId: string;
+  /** The same public id (DESIGN §10 names it `id`). */
+  id: string;
   tenantId: string;
   scopes: Scope[];
+  expiresAt: Date | null;
 }
+
+/** A key as listed: never its text. */
+export interface ApiKeyListing {
+  id: string;
+  tenantId: string;
+  scopes: Scope[];
+  createdAt: Date;
+  expiresAt: Date | null;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+/** Who asks for a key change, for the audit log; undefined: the command line on the store. */
+export interface KeyActor {
+  actorKeyId?: string;
+}
+
+/** How often at most a key's use is written down (lastUsedAt is known to this precision). */
+const USE_NOTE_MS = 60_000;
+
+/** The longest grace a rotated key keeps working: 90 days. */
+export const MAX_GRACE_HOURS = 24 * 90;
+
+const timeOrNull = (text: string | null): Date | null =>
+  text === null ? null : new Date(fromClickHouseTime(text));
 
 /** How long a looked-up key is trusted before it is read again (revocation elsewhere). */
 const CACHE_MS = 2_000;
 
 /** Mints, checks and revokes API keys. Keys are never logged; only their hashes are stored. */
 @Injectable()
-export class ApiKeysService {
+export class ApiKeysService implements BeforeApplicationShutdown {
   private readonly cache = new Map<string, { row: KeyRow | undefined; until: number }>();
   /** Reads in flight per key id: concurrent requests with one key share one read. */
   private readonly reading = new Map<string, Promise<KeyRow | undefined>>();
 
+  /** When each key's use was last written down, so a busy key costs one insert a minute. */
+  private readonly usesNoted = new Map<string, number>();
+  /** Notes of use being written, awaited before the store closes. */
+  private readonly notesInFlight = new Set<Promise<void>>();
+  private readonly logger = new Logger(ApiKeysService.name);
+
   constructor(
     private readonly config: AppConfig,
     private readonly clickhouse: ClickHouseService,
+    private readonly audit: AuditLogService,
   ) {}
 
   /**
@@ -64,14 +111,106 @@ export class ApiKeysService {
     if (existing !== undefined) {
       return existing.tenant_id === tenantId && !existing.revoked;
     }
-    await this.store(parsed.keyId, parsed.secret, tenantId, scopes);
+    await this.store(parsed.keyId, parsed.secret, tenantId, scopes, null);
     return true;
   }
 
-  async create(tenantId: string, scopes: Scope[]): Promise<CreatedKey> {
+  /** Mints a key (optionally expiring at `expiresAt`) and records it in the audit log. */
+  async create(
+    tenantId: string,
+    scopes: Scope[],
+    expiresAt: Date | null = null,
+    actor: KeyActor = {},
+  ): Promise<CreatedKey> {
+    if (expiresAt !== null && !(expiresAt.getTime() > Date.now())) {
+      throw new AuthException(AuthErrorCode.InvalidRequest, 'expiresAt must be in the future');
+    }
     const { key, keyId, secret } = generateKey();
-    const unique = await this.store(keyId, secret, tenantId, scopes);
-    return { key, keyId, tenantId, scopes: unique };
+    const unique = await this.store(keyId, secret, tenantId, scopes, expiresAt);
+    await this.audit.record({
+      tenantId,
+      actorKeyId: actor.actorKeyId,
+      action: 'key.minted',
+      target: keyId,
+      detail: { scopes: unique, expiresAt: expiresAt?.toISOString() ?? null },
+    });
+    return { key, keyId, id: keyId, tenantId, scopes: unique, expiresAt };
+  }
+
+  /**
+   * Mints a successor of a key with the same tenant and scopes (and, when the old key expires, the
+   * same lifetime from now), and lets the old key work `graceHours` more, not after: clients
+   * switch to the new key within the grace period. A revoked or expired key cannot be rotated.
+   */
+  async rotate(
+    keyId: string,
+    graceHours: number,
+    tenantId?: string,
+    actor: KeyActor = {},
+  ): Promise<CreatedKey> {
+    if (!Number.isInteger(graceHours) || graceHours < 0 || graceHours > MAX_GRACE_HOURS) {
+      throw new AuthException(
+        AuthErrorCode.InvalidRequest,
+        `graceHours must be a whole number from 0 to ${MAX_GRACE_HOURS}`,
+      );
+    }
+    const old = await this.lookup(keyId, true);
+    if (old === undefined || (tenantId !== undefined && old.tenant_id !== tenantId)) {
+      throw new AuthException(AuthErrorCode.InvalidRequest, `no key ${keyId} to rotate`);
+    }
+    const now = Date.now();
+    const oldExpiry = old.expires_at === null ? null : fromClickHouseTime(old.expires_at);
+    if (old.revoked || (oldExpiry !== null && oldExpiry <= now)) {
+      throw new AuthException(
+        AuthErrorCode.InvalidRequest,
+        `key ${keyId} is revoked or expired; mint a new one`,
+      );
+    }
+    const lifetime = oldExpiry === null ? null : oldExpiry - fromClickHouseTime(old.created_at);
+    const { key, keyId: newId, secret } = generateKey();
+    const expiresAt = lifetime === null ? null : new Date(now + lifetime);
+    const scopes = await this.store(newId, secret, old.tenant_id, old.scopes, expiresAt);
+    const graceEnd = Math.min(now + graceHours * 3_600_000, oldExpiry ?? Number.POSITIVE_INFINITY);
+    await this.rewrite(keyId, 'auth.rotate_key', { expiresAt: toClickHouseTime(graceEnd) });
+    await this.audit.record({
+      tenantId: old.tenant_id,
+      actorKeyId: actor.actorKeyId,
+      action: 'key.rotated',
+      target: keyId,
+      detail: { successor: newId, oldKeyExpiresAt: new Date(graceEnd).toISOString(), graceHours },
+    });
+    return { key, keyId: newId, id: newId, tenantId: old.tenant_id, scopes, expiresAt };
+  }
+
+  /** The keys of a tenant (every tenant's when undefined), oldest first; never their text. */
+  async list(tenantId?: string): Promise<ApiKeyListing[]> {
+    const rows = await this.clickhouse.query({
+      tag: 'auth.list_keys',
+      sql: `SELECT key_id, tenant_id, scopes, toString(created_at) AS created_at,
+                   toString(expires_at) AS expires_at, toString(revoked_at) AS revoked_at
+            FROM api_keys FINAL
+            WHERE {all:Bool} OR tenant_id = {tenantId:String}
+            ORDER BY created_at, key_id`,
+      params: { all: tenantId === undefined, tenantId: tenantId ?? '' },
+      row: listedKeyRow,
+    });
+    const uses = await this.clickhouse.query({
+      tag: 'auth.key_uses',
+      sql: `SELECT key_id, toString(max(used_at)) AS used_at FROM api_key_usage
+            WHERE key_id IN {ids:Array(String)} GROUP BY key_id`,
+      params: { ids: rows.map((r) => r.key_id) },
+      row: z.object({ key_id: z.string(), used_at: z.string() }),
+    });
+    const lastUse = new Map(uses.map((u) => [u.key_id, u.used_at]));
+    return rows.map((r) => ({
+      id: r.key_id,
+      tenantId: r.tenant_id,
+      scopes: r.scopes,
+      createdAt: new Date(fromClickHouseTime(r.created_at)),
+      expiresAt: timeOrNull(r.expires_at),
+      lastUsedAt: timeOrNull(lastUse.get(r.key_id) ?? null),
+      revokedAt: timeOrNull(r.revoked_at),
+    }));
   }
 
   private async store(
@@ -79,6 +218,7 @@ export class ApiKeysService {
     secret: string,
     tenantId: string,
     scopes: Scope[],
+    expiresAt: Date | null,
   ): Promise<Scope[]> {
     if (!tenantIdPattern.test(tenantId) || tenantId === ADMIN_TENANT) {
       throw new AuthException(
@@ -104,6 +244,7 @@ export class ApiKeysService {
           created_at: now,
           revoked_at: null,
           updated_at: now,
+          expires_at: expiresAt === null ? null : toClickHouseTime(expiresAt.getTime()),
         },
       ],
     });
@@ -111,21 +252,47 @@ export class ApiKeysService {
   }
 
   /** Revokes a key of `tenantId` (any tenant's key when tenantId is undefined); effective at once. */
-  async revoke(keyId: string, tenantId?: string): Promise<boolean> {
+  async revoke(keyId: string, tenantId?: string, actor: KeyActor = {}): Promise<boolean> {
     const row = await this.lookup(keyId, true);
     if (row === undefined || (tenantId !== undefined && row.tenant_id !== tenantId)) {
       return false;
     }
-    const now = toClickHouseTime(Date.now());
+    await this.rewrite(keyId, 'auth.revoke_key', { revokedAt: toClickHouseTime(Date.now()) });
+    await this.audit.record({
+      tenantId: row.tenant_id,
+      actorKeyId: actor.actorKeyId,
+      action: 'key.revoked',
+      target: keyId,
+    });
+    return true;
+  }
+
+  /**
+   * Writes a newer version of a key's row with its revocation or expiry changed (the others
+   * copied forward), and forgets what was known of the key so the change holds at once.
+   */
+  private async rewrite(
+    keyId: string,
+    tag: string,
+    change: { revokedAt?: string; expiresAt?: string },
+  ): Promise<void> {
     await this.clickhouse.command(
-      'auth.revoke_key',
-      `INSERT INTO api_keys (key_id, tenant_id, scopes, secret_hash, created_at, revoked_at, updated_at)
-       SELECT key_id, tenant_id, scopes, secret_hash, created_at, {now:DateTime64(3, 'UTC')}, {now:DateTime64(3, 'UTC')}
+      tag,
+      `INSERT INTO api_keys (key_id, tenant_id, scopes, secret_hash, created_at, revoked_at, updated_at, expires_at)
+       SELECT key_id, tenant_id, scopes, secret_hash, created_at,
+              if({revoke:Bool}, {revokedAt:DateTime64(3, 'UTC')}, revoked_at),
+              greatest(updated_at + INTERVAL 1 MILLISECOND, now64(3)),
+              if({expire:Bool}, {expiresAt:DateTime64(3, 'UTC')}, expires_at)
        FROM api_keys FINAL WHERE key_id = {keyId:String}`,
-      { keyId, now },
+      {
+        keyId,
+        revoke: change.revokedAt !== undefined,
+        revokedAt: change.revokedAt ?? toClickHouseTime(0),
+        expire: change.expiresAt !== undefined,
+        expiresAt: change.expiresAt ?? toClickHouseTime(0),
+      },
     );
     this.forget(keyId);
-    return true;
   }
 
   /** The principal a presented key stands for; throws when it is missing, unknown or revoked. */
@@ -147,7 +314,49 @@ export class ApiKeysService {
     ) {
       throw new AuthException(AuthErrorCode.InvalidKey, 'invalid or revoked API key');
     }
+    if (row.expires_at !== null && fromClickHouseTime(row.expires_at) <= Date.now()) {
+      throw new AuthException(
+        AuthErrorCode.InvalidKey,
+        `this API key expired at ${new Date(fromClickHouseTime(row.expires_at)).toISOString()}`,
+      );
+    }
+    this.noteUse(row.key_id);
     return { keyId: row.key_id, tenantId: row.tenant_id, scopes: row.scopes };
+  }
+
+  /**
+   * Writes down that a key was used, at most once a minute per key, without holding up the
+   * request. A failed write is logged and costs only lastUsedAt's precision, never the request.
+   */
+  private noteUse(keyId: string): void {
+    const now = Date.now();
+    if (now - (this.usesNoted.get(keyId) ?? 0) < USE_NOTE_MS) {
+      return;
+    }
+    this.usesNoted.set(keyId, now);
+    const note = this.clickhouse
+      .insert({
+        table: 'api_key_usage',
+        tag: 'auth.note_use',
+        rows: [{ key_id: keyId, used_at: toClickHouseTime(now) }],
+      })
+      .catch((error: unknown) => {
+        this.usesNoted.delete(keyId);
+        this.logger.warn(
+          `could not note the use of key ${keyId}: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      })
+      .finally(() => this.notesInFlight.delete(note));
+    this.notesInFlight.add(note);
+  }
+
+  /** Waits for the notes of use being written (before the store closes, and in tests). */
+  async flushUses(): Promise<void> {
+    await Promise.all([...this.notesInFlight]);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.flushUses();
   }
 
   /** Drops what is known of a key, a read in flight included (it is not kept when it lands). */
@@ -173,7 +382,8 @@ export class ApiKeysService {
     const read = this.clickhouse
       .query({
         tag: 'auth.lookup_key',
-        sql: `SELECT key_id, tenant_id, scopes, secret_hash, revoked_at IS NOT NULL AS revoked
+        sql: `SELECT key_id, tenant_id, scopes, secret_hash, revoked_at IS NOT NULL AS revoked,
+                     toString(created_at) AS created_at, toString(expires_at) AS expires_at
               FROM api_keys FINAL WHERE key_id = {keyId:String}`,
         params: { keyId },
         row: keyRow,

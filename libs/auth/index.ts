@@ -4,3 +4,4 @@ export * from './auth.guard.js';
 export * from './auth.module.js';
 export * from './keys.js';
 export * from './models/created-api-key.model.js';
+export * from './models/api-key-info.model.js';

@@ -4,10 +4,12 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 export enum Scope {
   INGEST = 'INGEST',
   READ = 'READ',
+  /** Erases a person's data (DESIGN §10); apart from ADMIN so a privacy desk needs no more. */
+  ERASE = 'ERASE',
   ADMIN = 'ADMIN',
 }
 
-export const SCOPES: readonly Scope[] = [Scope.INGEST, Scope.READ, Scope.ADMIN];
+export const SCOPES: readonly Scope[] = [Scope.INGEST, Scope.READ, Scope.ERASE, Scope.ADMIN];
 
 /** Whoever a request's key says it is. */
 export interface Principal {

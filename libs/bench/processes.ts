@@ -81,6 +81,8 @@ export async function startApi(
       HOST: '127.0.0.1',
       CAUSEWAY_DATA_DIR: dataDir,
       CAUSEWAY_ADMIN_KEY: BENCH_ADMIN_KEY,
+      // production refuses the default pepper; the bench's keys live as long as its store
+      CAUSEWAY_KEY_PEPPER: baseEnv.CAUSEWAY_KEY_PEPPER ?? 'bench-pepper-0123456789abcdef0123456789',
       // the run measures throughput; the per-key limits (429 past 1,200 reads a minute) would
       // measure the limiter instead
       RATE_LIMIT_QUERY: '0',

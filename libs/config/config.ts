@@ -14,6 +14,18 @@ const plainIdentifier = z
     'a plain identifier: letters, digits and "_", not starting with a digit',
   );
 
+const retentionDays = optionalString.pipe(
+  z
+    .string()
+    .regex(/^\d+$/, 'a whole number of days')
+    .transform(Number)
+    .pipe(z.number().int().min(1, 'at least 1 day'))
+    .optional(),
+);
+
+/** The pepper used when CAUSEWAY_KEY_PEPPER is unset: fine on a laptop, refused in production. */
+export const DEFAULT_KEY_PEPPER = 'causeway-default-pepper';
+
 const bytes = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 /**
@@ -34,7 +46,7 @@ export const environmentSchema = z.object({
   REDIS_URL: optionalString.pipe(z.url().optional()),
   CAUSEWAY_ADMIN_KEY: optionalString.pipe(z.string().min(16, 'at least 16 characters').optional()),
   CAUSEWAY_DEMO_KEY: optionalString.pipe(z.string().min(16, 'at least 16 characters').optional()),
-  CAUSEWAY_KEY_PEPPER: z.string().default('causeway-default-pepper'),
+  CAUSEWAY_KEY_PEPPER: z.string().default(DEFAULT_KEY_PEPPER),
   INGEST_MAX_BODY_BYTES: bytes(10 * 1024 * 1024),
   INGEST_MAX_ROWS: bytes(50_000),
   INGEST_MAX_FIELD_CHARS: bytes(4096),
@@ -54,8 +66,35 @@ export const environmentSchema = z.object({
   // How often the API checks whether firings were written since the assignment rollup was built,
   // and builds it again if so (0 = never: lift and guardrails then read firings alone).
   ASSIGNMENT_ROLLUP_EVERY_MS: z.coerce.number().int().min(0).default(300_000),
+  // The persons (both arms) a trigger's confidence sequence is tuned for when its definition names
+  // no planned_persons: fixed in advance, so that sequential intervals stay valid at every look.
+  SEQUENTIAL_PLANNED_PERSONS: z.coerce.number().int().min(1).default(10_000),
   // How stale the in-memory trigger definitions may get when another process writes them (0 = off).
   TRIGGER_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5_000),
+  // Telling people (DESIGN §8): where share links point, webhook delivery, alerts and the digest.
+  PUBLIC_URL: optionalString.pipe(z.url().optional()),
+  WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  // First retry delay; each next one doubles, for WEBHOOK_RETRY_WINDOW_MS after the first attempt.
+  WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(1).default(30_000),
+  WEBHOOK_RETRY_WINDOW_MS: z.coerce.number().int().min(0).default(86_400_000),
+  ALERT_LOOKBACK_DAYS: z.coerce.number().int().min(1).max(366).default(28),
+  // How long a tenant's data must rest after its last ingest before alerts are evaluated (0 = off).
+  ALERT_EVALUATE_EVERY_MS: z.coerce.number().int().min(0).default(60_000),
+  SMTP_URL: optionalString.pipe(z.url().optional()),
+  DIGEST_FROM: z.string().trim().min(3).default('Causeway <causeway@localhost>'),
+
+  // Data lifecycle (DESIGN §10). Days a stream's rows are kept, counted from their event time,
+  // applied as ClickHouse TTLs when the store is migrated; unset keeps everything.
+  RETENTION_DAYS_SIGNALS: retentionDays,
+  RETENTION_DAYS_TRIGGERS: retentionDays,
+  RETENTION_DAYS_FIRINGS: retentionDays,
+  RETENTION_DAYS_EXPOSURES: retentionDays,
+  RETENTION_DAYS_OUTCOMES: retentionDays,
+  RETENTION_DAYS_CONSENT: retentionDays,
+  // Where the embedded engine may write and read backups (its `backups.allowed_path`); a backup
+  // directory outside it is refused. A server has its own setting in its configuration.
+  CAUSEWAY_BACKUP_ROOT: z.string().trim().min(1).default('/'),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -80,6 +119,11 @@ export class AppConfig {
     return this.env.REDIS_URL !== undefined;
   }
 
+  /** Where share links point: PUBLIC_URL, else this process's own address. */
+  get publicUrl(): string {
+    return (this.env.PUBLIC_URL ?? `http://localhost:${this.env.PORT}`).replace(/\/+$/, '');
+  }
+
   /** In embedded mode one process owns the data directory, so the API also runs the processors. */
   get runsWorkersInProcess(): boolean {
     if (this.env.CAUSEWAY_RUN_WORKERS !== 'auto') {
@@ -92,10 +136,22 @@ export class AppConfig {
 /** Validates an environment (defaults to the process's) and returns the configuration. */
 export function loadConfig(source: Record<string, string | undefined> = process.env): AppConfig {
   const parsed = environmentSchema.safeParse(source);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  // Key hashes and erased persons' hashes are keyed by the pepper: with a published default,
+  // anyone holding a copy of the store could test guesses against them.
+  if (
+    (parsed.data?.NODE_ENV ?? source.NODE_ENV) === 'production' &&
+    (parsed.data?.CAUSEWAY_KEY_PEPPER ?? source.CAUSEWAY_KEY_PEPPER ?? DEFAULT_KEY_PEPPER) ===
+      DEFAULT_KEY_PEPPER
+  ) {
+    problems.push(
+      'CAUSEWAY_KEY_PEPPER: the default key pepper is refused when NODE_ENV=production; set CAUSEWAY_KEY_PEPPER to a secret of at least 32 random characters (e.g. `openssl rand -base64 32`) and keep it: changing it invalidates every API key',
     );
+  }
+  if (!parsed.success || problems.length > 0) {
+    throw new ConfigError(problems);
   }
   return new AppConfig(parsed.data);
 }

@@ -27,19 +27,11 @@ function zOf(
 describe('generateProgram at the default size', () => {
   let program: GeneratedProgram;
   let truth: ProgramTruth;
-  let elapsedMs: number;
 
   beforeAll(() => {
-    const started = performance.now();
     program = generateProgram({ seed: 20261001 });
-    elapsedMs = performance.now() - started;
     truth = computeTruth(program.rows, program.period, { planted: program.planted });
   }, 120_000);
-
-  it('takes seconds, not minutes', () => {
-    // Typically 2–4 s; the bound leaves room for a loaded CI machine.
-    expect(elapsedMs).toBeLessThan(30_000);
-  });
 
   it('covers at least 50 000 persons over 30 days', () => {
     const persons = new Set(program.rows.signals.map((s) => s.person_id));

@@ -7,8 +7,17 @@ import type {
   FiringRow,
   OutcomeRow as InputOutcomeRow,
   SignalRow,
-  TriggerRow,
+  TriggerRow as InputTriggerRow,
 } from '../ingest/index.js';
+
+/**
+ * A definition as the demo writes it: the stream lets a draft leave out its channel, signals,
+ * window and success types, and every demo definition names them.
+ */
+export type TriggerRow = Omit<
+  InputTriggerRow,
+  'channel' | 'signal_types' | 'window_ms' | 'success_types'
+> & { channel: string; signal_types: string[]; window_ms: number; success_types: string[] };
 
 export type {
   Arm,
@@ -19,7 +28,6 @@ export type {
   IsoTimestamp,
   SignalKind,
   SignalRow,
-  TriggerRow,
   TriggerStatus,
 } from '../ingest/index.js';
 

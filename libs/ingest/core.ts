@@ -5,6 +5,7 @@ export { parseBody, parseBodyBatches } from './parse-body.js';
 export { prepareBatch } from './prepare-batch.js';
 export { isStream, STREAMS, tableOf, type StreamName } from './streams.js';
 export type {
+  IgnoredField,
   IngestLimits,
   LineResult,
   LineSource,
@@ -17,3 +18,4 @@ export type {
   ValidRow,
 } from './types.js';
 export { validateRow } from './validate-row.js';
+export { IMPORT_FORMATS, importMediaType, tabularRow, type ImportMediaType } from './tabular.js';

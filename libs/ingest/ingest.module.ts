@@ -1,5 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { PersonBlocklistModule } from '../lifecycle/index.js';
 import { IngestWriter } from './ingest-writer.js';
+import { ImportController } from './import.controller.js';
 import { IngestController } from './ingest.controller.js';
 import { IngestProcessor } from './ingest.processor.js';
 import { IngestResolver } from './ingest.resolver.js';
@@ -15,8 +17,8 @@ export class IngestModule {
   static register(options: { api: boolean; processors: boolean }): DynamicModule {
     return {
       module: IngestModule,
-      imports: [StoredBatchesModule],
-      controllers: options.api ? [IngestController] : [],
+      imports: [StoredBatchesModule, PersonBlocklistModule],
+      controllers: options.api ? [IngestController, ImportController] : [],
       providers: [
         IngestWriter,
         IngestService,

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Principal } from '../auth/index.js';
 import { AppConfig } from '../config/index.js';
+import { PersonBlocklist } from '../lifecycle/index.js';
 import { MetricsService } from '../observability/index.js';
 import { JobName, QueueName } from '../queue/index.js';
 import { ClickHouseService, fromClickHouseTime, toClickHouseTime } from '../storage/index.js';
@@ -13,12 +14,15 @@ import {
   prepareBatch,
   STREAMS,
   tableOf,
+  type IgnoredField,
   type IngestLimits,
   type LineSource,
   type RowError,
   type StreamName,
 } from './core.js';
 import { IngestWriter } from './ingest-writer.js';
+import { readTabularFile, type ImportMediaType } from './tabular.js';
+import type { ParsedLine } from './types.js';
 import { IngestErrorCode, IngestException } from './ingest.exception.js';
 import type { IngestJobPayload } from './ingest.job.js';
 
@@ -28,6 +32,24 @@ export interface IngestResult {
   rejected: number;
   duplicates: number;
   errors: RowError[];
+  /** Fields the stream does not know (ignored), with how many lines carried each (DESIGN §12). */
+  ignoredFields: IgnoredField[];
+}
+
+/** Adds the answer of one request of an import to the import's answer. */
+function addResult(total: IngestResult, part: IngestResult): void {
+  total.accepted += part.accepted;
+  total.rejected += part.rejected;
+  total.duplicates += part.duplicates;
+  total.errors.push(...part.errors);
+  for (const ignored of part.ignoredFields) {
+    const known = total.ignoredFields.find((f) => f.field === ignored.field);
+    if (known === undefined) {
+      total.ignoredFields.push({ ...ignored });
+    } else {
+      known.lines += ignored.lines;
+    }
+  }
 }
 
 /** How long a batch may wait for Redis to take it before the request is answered 503. */
@@ -55,6 +77,7 @@ export class IngestService {
     private readonly writer: IngestWriter,
     private readonly metrics: MetricsService,
     private readonly clickhouse: ClickHouseService,
+    private readonly blocklist: PersonBlocklist,
     @Optional() @Inject(getQueueToken(QueueName.Ingest)) private readonly queue?: Queue,
   ) {
     if (queue !== undefined) {
@@ -93,6 +116,7 @@ export class IngestService {
       tenantId: principal.tenantId,
       receivedAt,
       limits: this.limits,
+      namesErasedPerson: await this.blocklist.checkFor(principal.tenantId),
     });
     const payload: IngestJobPayload = {
       requestId: randomUUID(),
@@ -111,7 +135,68 @@ export class IngestService {
       rejected: batch.rejected,
       duplicates: batch.duplicates,
       errors: batch.errors,
+      ignoredFields: batch.ignoredFields,
     };
+  }
+
+  /**
+   * Imports a Parquet or CSV file (DESIGN §11) that this process's engine can read: ClickHouse
+   * reads it, and its rows follow the rules of NDJSON lines, stored in requests of at most
+   * INGEST_MAX_ROWS rows each (durable before the answer), rows numbered from 1 through the file.
+   */
+  async importFile(
+    principal: Principal,
+    stream: StreamName,
+    path: string,
+    mediaType: ImportMediaType,
+  ): Promise<IngestResult> {
+    if (this.config.env.CLICKHOUSE_URL !== undefined) {
+      throw new IngestException(
+        IngestErrorCode.InvalidRequest,
+        'Parquet and CSV imports are read by the embedded engine; with CLICKHOUSE_URL set, send NDJSON',
+      );
+    }
+    const total: IngestResult = {
+      accepted: 0,
+      rejected: 0,
+      duplicates: 0,
+      errors: [],
+      ignoredFields: [],
+    };
+    let request: ParsedLine[] = [];
+    let reading = true;
+    const send = async () => {
+      reading = false;
+      addResult(total, await this.ingest(principal, stream, request));
+      request = [];
+      reading = true;
+    };
+    try {
+      const rows = await readTabularFile(this.clickhouse, stream, path, mediaType);
+      for await (const lines of rows) {
+        for (const line of lines) {
+          request.push(line);
+          if (request.length === this.limits.maxRows) {
+            await send();
+          }
+        }
+      }
+      if (request.length > 0) {
+        await send();
+      }
+    } catch (error) {
+      if (!reading || error instanceof IngestException) {
+        throw error;
+      }
+      // Requests stored before the file turned out unreadable stay stored, and are counted.
+      const message = error instanceof Error ? error.message : String(error);
+      throw new IngestException(
+        IngestErrorCode.InvalidRequest,
+        `the body could not be read as ${mediaType} after ${total.accepted + total.rejected} rows: ${message}`,
+        { cause: error },
+      );
+    }
+    return total;
   }
 
   /** Inline: stored before the answer. Queued: the job is in Redis before the answer. */

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { z } from 'zod';
 import { generateProgram } from '../demo/index.js';
 import { openTemporaryStore, type TemporaryStore } from '../storage/testing.js';
+import { DIALECT_NAMES, inDialect } from './dialects.testing.js';
 import { insertStorageLines } from './ingest-writer.js';
 import { passThrough } from './passthrough.js';
 import { tableOf, type StreamName } from './streams.js';
@@ -19,6 +20,10 @@ const ID_COLUMN: Record<PassStream, string> = {
   consent: 'event_id',
 };
 
+const IN_DIALECTS = STREAMS.flatMap((stream) =>
+  DIALECT_NAMES.map((dialect) => [stream, dialect] as const),
+);
+
 const RECEIVED_AT = Date.UTC(2026, 11, 1, 12);
 const context = (tenantId: string): ValidationContext => ({
   tenantId,
@@ -26,7 +31,6 @@ const context = (tenantId: string): ValidationContext => ({
   limits: { maxRows: 100_000, maxFieldChars: 64, maxBodyBytes: 1 << 30 },
 });
 const PASSED = context('passed');
-const BUILT = context('built');
 
 const program = generateProgram({ seed: 11, persons: 200, start: '2026-10-01T00:00:00Z' });
 const linesOf = new Map<PassStream, string[]>();
@@ -42,6 +46,15 @@ function programLines(stream: PassStream): string[] {
 /** passThrough of a line's text, or undefined. */
 function pass(stream: PassStream, raw: string, ctx = PASSED): StorageLine | undefined {
   return passThrough(stream, raw, ctx);
+}
+
+/** The stream of a hand-written line of this spec, by its first field. */
+function streamOf(raw: string): PassStream {
+  return raw.includes('"firing_id"')
+    ? 'firings'
+    : raw.includes('"outcome_id"')
+      ? 'outcomes'
+      : 'signals';
 }
 
 /** validateRow's id, hash and row of a line's text, which must be valid. */
@@ -71,6 +84,24 @@ describe('passThrough recognizes plain lines, with the id and hash validateRow g
       });
     }
   });
+
+  it.each(IN_DIALECTS)(
+    'every %s line of a generated program, as %s writes it',
+    (stream, dialect) => {
+      for (const plain of programLines(stream)) {
+        const raw = inDialect(plain, dialect);
+        const passed = pass(stream, raw);
+        expect(passed).toBeDefined();
+        // The same id as the line JSON.stringify writes; the same hash too unless the dialect
+        // reorders the keys of `properties`, whose text is stored as its producer ordered it.
+        expect(passed?.id).toBe(built(stream, plain).id);
+        expect(passed?.contentHash).toBe(built(stream, raw).contentHash);
+        if (dialect !== 'python' && dialect !== 'go' && dialect !== 'offsets') {
+          expect(passed?.contentHash).toBe(built(stream, plain).contentHash);
+        }
+      }
+    },
+  );
 
   it('derives the ids of exposures and consent sent without one', () => {
     const exposure =
@@ -115,63 +146,110 @@ describe('passThrough recognizes plain lines, with the id and hash validateRow g
   });
 
   it.each([
-    ['an unknown field', signal(',"extra":1')],
-    ['a tenant_id field', signal(',"tenant_id":"other"')],
-    ['a column it may not set', signal(',"content_hash":"1"')],
     ['a key written twice', signal(',"type":"view"')],
-    ['a space between tokens', signal(', "source":"web"')],
     ['an escape in a string', signal(',"source":"w\\u0065b"')],
     ['an escaped key', signal(',"sour\\u0063e":"web"')],
     ['a quote in a string', signal(',"source":"w\\"eb"')],
     ['a non-ASCII string', signal(',"source":"wéb"')],
-    ['spaced-out properties', signal(',"properties":{"a": 1}')],
-    ['properties with an exponent', signal(',"properties":{"a":1e3}')],
-    ['properties that JSON.stringify reorders', signal(',"properties":{"b":1,"1":2}')],
-    ['properties with a key written twice', signal(',"properties":{"a":1,"a":2}')],
-    ['properties with a number not as written', signal(',"properties":{"a":1.50}')],
     ['properties over the limit', signal(`,"properties":{"a":"${'x'.repeat(1100)}"}`)],
     ['a null kind (stored as behavioral)', signal(',"kind":null')],
     ['null properties (stored as {})', signal(',"properties":null')],
     ['firing properties with a null value', firing(',"properties":{"tier":null}')],
     ['firing properties with a nested object', firing(',"properties":{"tier":{"a":1}}')],
     ['firing properties with an array', firing(',"properties":{"tags":["a"]}')],
-    ['firing properties with an escape', firing(',"properties":{"a":"\\u00fc"}')],
     ['null firing properties (stored as {})', firing(',"properties":null')],
     ['sent_at (skew correction)', signal(',"sent_at":"2026-10-02T10:00:01.000Z"')],
-    ['epoch milliseconds', signal('').replace('"2026-10-02T10:00:00.000Z"', '1790935200000')],
-    ['a time without milliseconds', signal('').replace('00.000Z', '00Z')],
-    ['a time with an offset', signal('').replace('.000Z', '.000+00:00')],
     ['an event time to clamp', signal('').replace('2026-10-02', '2027-10-02')],
     ['an impossible date', signal('').replace('2026-10-02', '2026-02-30')],
-    ['a version in exponent form', firing(',"trigger_version":1e3')],
     ['a version that is not an integer', firing(',"trigger_version":1.5')],
-    ['an amount to round', outcome(',"value":1.23456')],
-    ['an amount as text', outcome(',"value":"19.99"')],
-    ['an amount in exponent form', outcome(',"value":1e2')],
     ['a blank required id', signal('').replace('"e1"', '"  "')],
     ['a required field missing', signal('').replace('"type":"view",', '')],
     ['text over the limit', signal(`,"source":"${'x'.repeat(65)}"`)],
   ] as const)('leaves to validateRow a line with %s', (_, raw) => {
-    const stream = raw.startsWith('{"firing_id"')
-      ? 'firings'
-      : raw.startsWith('{"outcome_id"')
-        ? 'outcomes'
-        : 'signals';
-    expect(pass(stream, raw)).toBeUndefined();
+    expect(pass(streamOf(raw), raw)).toBeUndefined();
   });
 
+  it.each([
+    ['an unknown field', signal(',"extra":1'), ['extra']],
+    ['a tenant_id field', signal(',"tenant_id":"other"'), ['tenant_id']],
+    [
+      'a column it may not set',
+      signal(',"content_hash":"1","received_at":0'),
+      ['content_hash', 'received_at'],
+    ],
+    [
+      'unknown fields of every kind',
+      signal(',"a":"x\\"y","b":[1,{"c":"]"}],"c":{"d":[]},"d":-1e3,"e":null,"a":true'),
+      ['a', 'b', 'c', 'd', 'e'],
+    ],
+    ['a space between tokens', signal(', "source":"web"'), []],
+    [
+      'spaces everywhere',
+      ` { "event_id" : "e1" ,\t"person_id":"p1","type":"view","occurred_at":"2026-10-02T10:00:00.000Z" } `,
+      [],
+    ],
+    ['spaced-out properties', signal(',"properties":{"a": 1}'), []],
+    ['properties with an exponent', signal(',"properties":{"a":1e3}'), []],
+    ['properties that JSON.stringify reorders', signal(',"properties":{"b":1,"1":2}'), []],
+    ['properties with a key written twice', signal(',"properties":{"a":1,"a":2}'), []],
+    ['properties with a number not as written', signal(',"properties":{"a":1.50}'), []],
+    ['firing properties with an escape', firing(',"properties":{"a":"\\u00fc"}'), []],
+    ['firing properties spaced out', firing(',"properties":{"tier": "gold", "n": 2.0}'), []],
+    ['epoch milliseconds', signal('').replace('"2026-10-02T10:00:00.000Z"', '1790935200000'), []],
+    [
+      'epoch milliseconds as text',
+      signal('').replace('"2026-10-02T10:00:00.000Z"', '"1790935200000"'),
+      [],
+    ],
+    ['a time without milliseconds', signal('').replace('00.000Z', '00Z'), []],
+    ['a time with an offset', signal('').replace('.000Z', '.000+00:00'), []],
+    ['a time with another offset', signal('').replace('10:00:00.000Z', '12:00:00+02:00'), []],
+    ['a time with microseconds', signal('').replace('.000Z', '.123456+00:00'), []],
+    ['an optional time with an offset', firing(',"signal_at":"2026-10-02T09:59:00-05:30"'), []],
+    ['a version written as a float', firing(',"trigger_version":3.0'), []],
+    ['a version in exponent form', firing(',"trigger_version":1e3'), []],
+    ['an amount to round', outcome(',"value":1.23456'), []],
+    ['an amount as text', outcome(',"value":"19.99"'), []],
+    ['an amount in exponent form', outcome(',"value":1e2'), []],
+    ['an amount with a trailing zero', outcome(',"value":19.90'), []],
+  ] as const)(
+    "reads a line with %s, writes it anew, with validateRow's id and hash",
+    (_, raw, ignored) => {
+      const stream = streamOf(raw);
+      const passed = pass(stream, raw);
+      const expected = built(stream, raw);
+      expect(passed).toBeDefined();
+      expect({ id: passed?.id, contentHash: passed?.contentHash }).toEqual({
+        id: expected.id,
+        contentHash: expected.contentHash,
+      });
+      expect(passed?.text).not.toContain(raw.slice(1));
+      expect(passed?.ignored ?? []).toEqual(ignored);
+    },
+  );
+
   it('is not misled by a line of canonical length that is not canonical', () => {
-    // 1e3 is one character shorter than 1000, and the space makes up for it.
+    // 1e3 is one character shorter than 1000, and the space makes up for it: read, written anew.
     const spaced = firing(',"trigger_version":1e3 ');
+    expect(JSON.stringify(JSON.parse(spaced)).length).toBe(spaced.length);
+    expect(pass('firings', spaced)?.text).toContain('"trigger_version":1000}');
     // 1e17 is 14 characters shorter than 100000000000000000: as long as ,"type":"view" repeated.
     const repeated = signal(',"type":"view","properties":{"a":1e17}');
-    for (const [stream, raw] of [
-      ['firings', spaced],
-      ['signals', repeated],
-    ] as const) {
-      expect(JSON.stringify(JSON.parse(raw)).length).toBe(raw.length);
-      expect(pass(stream, raw)).toBeUndefined();
-      expect(validateRow(stream, JSON.parse(raw), 1, PASSED).ok).toBe(true);
+    expect(JSON.stringify(JSON.parse(repeated)).length).toBe(repeated.length);
+    expect(pass('signals', repeated)).toBeUndefined();
+    expect(validateRow('signals', JSON.parse(repeated), 1, PASSED).ok).toBe(true);
+  });
+
+  it('leaves to validateRow a line whose unknown field is not JSON', () => {
+    for (const extra of [
+      ',"x":tru',
+      ',"x":"a\\q"',
+      ',"x":[1,]',
+      ',"x":01',
+      ',"x\\u0041":1',
+      ',"x":{"a"}',
+    ]) {
+      expect(pass('signals', signal(extra))).toBeUndefined();
     }
   });
 
@@ -183,9 +261,10 @@ describe('passThrough recognizes plain lines, with the id and hash validateRow g
     expect(pass('exposures', exposure('"x1"'))?.id).toBe('x1');
   });
 
-  it('only passes lines validateRow accepts, with its id and hash, whatever the line says', () => {
+  it('only passes lines validateRow accepts, with its id and hash, whatever the line says, in every dialect', () => {
     fc.assert(
-      fc.property(variant, ({ stream, raw }) => {
+      fc.property(variant, fc.constantFrom(...DIALECT_NAMES), ({ stream, raw: plain }, dialect) => {
+        const raw = inDialect(plain, dialect);
         const passed = pass(stream, raw);
         if (passed !== undefined) {
           const expected = built(stream, raw);
@@ -195,7 +274,7 @@ describe('passThrough recognizes plain lines, with the id and hash validateRow g
           });
         }
       }),
-      { numRuns: 5000 },
+      { numRuns: 10_000 },
     );
   });
 });
@@ -269,7 +348,9 @@ describe('ClickHouse stores a passed line as the row validateRow builds', () => 
     });
   }
 
-  it.each(STREAMS)('%s', async (stream) => {
+  it.each(IN_DIALECTS)('%s as %s writes them', async (stream, dialect) => {
+    const passedCtx = context(`passed-${dialect}`);
+    const builtCtx = context(`built-${dialect}`);
     const extra: Record<PassStream, string[]> = {
       signals: [
         '{"event_id":"x1","person_id":"p","type":"t","occurred_at":"2026-10-02T10:00:00.000Z","kind":"predictive","session_id":"","source":null,"sent_at":null,"computed_at":"2026-10-01T00:00:00.000Z","properties":{"n":1.5,"s":"a\\"b\\u0000","u":"é","o":{"1":[true,null]}}}',
@@ -298,25 +379,27 @@ describe('ClickHouse stores a passed line as the row validateRow builds', () => 
       expect(pass(stream, raw)).toBeDefined();
     }
     // The variants first: a program line of the same id is then left out.
-    const lines = [...random, ...extra[stream], ...programLines(stream)];
+    const lines = [...random, ...extra[stream], ...programLines(stream)].map((raw) =>
+      inDialect(raw, dialect),
+    );
     const passedText: string[] = [];
     const builtText: string[] = [];
     const hashes = new Map<string, string>();
     for (const raw of lines) {
-      const passed = pass(stream, raw);
+      const passed = pass(stream, raw, passedCtx);
       if (passed === undefined || hashes.has(passed.id)) {
         continue;
       }
       hashes.set(passed.id, passed.contentHash);
       passedText.push(passed.text);
-      builtText.push(JSON.stringify(built(stream, raw, BUILT).row));
+      builtText.push(JSON.stringify(built(stream, raw, builtCtx).row));
     }
     expect(passedText.length).toBeGreaterThan(50);
     await insertStorageLines(store.clickhouse, stream, passedText.join('\n'), 'test.passed');
     await insertStorageLines(store.clickhouse, stream, builtText.join('\n'), 'test.built');
 
-    const passedRows = await storedRows(stream, PASSED.tenantId);
-    const builtRows = await storedRows(stream, BUILT.tenantId);
+    const passedRows = await storedRows(stream, passedCtx.tenantId);
+    const builtRows = await storedRows(stream, builtCtx.tenantId);
     expect(passedRows).toHaveLength(hashes.size);
     // Same rows but for the tenant, which the content hash covers (compared on its own below),
     // and the time the engine wrote each (firings' inserted_at: two inserts, two stamps).

@@ -6,19 +6,23 @@
 // arrival time, content hash, and the defaults ClickHouse would fill in differently.
 //
 // The line is read here by a strict scanner that builds no objects: `{`, then `"key":value` pairs
-// separated by commas, then `}`, with no space anywhere, each key a field of the stream and written
-// once, each value a string of printable ASCII without `"` or `\` (so without escapes), true,
-// false, null, a number as JSON.stringify writes it, or (for a `json` or `attributes` field such
-// as `properties`) an object that is the canonical JSON of what it parses to. Such text is valid
-// JSON and means to ClickHouse what it means to JSON.parse; anything else (a space, an escape, an
-// exponent, a repeated key, which ClickHouse refuses where JSON.parse keeps the last) makes the
-// line go through JSON.parse and validateRow, which decide every refusal and word its message.
-// This path only recognizes lines validateRow accepts, and gives them the same id and content
-// hash (passthrough.spec.ts checks both, and what the engine stores). Each stream's layout (its
-// fields, their kinds, required ones, stored defaults, derived ids) is read off its declaration
-// (streams/).
+// separated by commas, then `}`, each known key a field of the stream and written once, each
+// value a string of printable ASCII without `"` or `\` (so without escapes), true, false, null, a
+// number, or (for a `json` or `attributes` field such as `properties`) an object. Producers write
+// JSON in other dialects too (DESIGN §11): Python puts a space after `:` and `,`, Go and Java order
+// keys their own way, times come with `+02:00` or without milliseconds, integers as `1.0`, and
+// lines carry fields the stream does not know. Such a line is read by the same scanner, and
+// instead of being stored as sent it is written anew from the values read, in the form validateRow
+// stores them (unknown fields left out and reported as ignored). Anything else (an escape, a
+// non-ASCII string, a repeated known key, which ClickHouse refuses where JSON.parse keeps the last,
+// a value to clamp or correct) makes the line go through JSON.parse and validateRow, which decide
+// every refusal and word its message. This path only recognizes lines validateRow accepts, and
+// gives them the same id, content hash and stored row (passthrough.spec.ts checks all three in
+// each dialect). Each stream's layout (its fields, their kinds, required ones, stored defaults,
+// derived ids) is read off its declaration (streams/).
 import {
   decimalText,
+  isAttributeValue,
   isPlainObject,
   MAX_ID_CHARS,
   objectText,
@@ -37,16 +41,19 @@ import type { StorageLine, ValidationContext } from './types.js';
 const UINT32_MAX = 4_294_967_295;
 /** A version as JSON.stringify writes it: 1 to 4294967295 (checked after). */
 const VERSION = /^[1-9]\d{0,9}$/;
-/** A JSON number as JSON.stringify writes a decimal amount: no exponent, no superfluous zero. */
-const CANONICAL_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d*[1-9])?$/;
 /** A JSON number (its canonical form is checked after). */
 const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 const DIGITS = /^\d+$/;
 /** The rest of a string after its opening quote, when plain (see readValue), closing quote included. */
 const PLAIN_STRING_REST = /[\x20\x21\x23-\x5b\x5d-\x7e]*"/y;
-/** A value that is neither a string nor an object: up to the next comma or closing brace. */
-const TOKEN = /[^,}]*/y;
+/** A value that is neither a string nor an object: up to the next comma, brace or whitespace. */
+const TOKEN = /[^,}\]\x20\t\n\r]*/y;
+/** A key the scanner can compare as written: printable ASCII without `"` or an escape. */
+const PLAIN_KEY = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 const SPACE = 0x20;
+const TAB = 0x09;
+const LINE_FEED = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
 const QUOTE = 0x22;
 const COMMA = 0x2c;
 const COLON = 0x3a;
@@ -86,7 +93,7 @@ interface Field {
 }
 
 /** A field's value in the line being read: the string, true or false; undefined if absent or null. */
-type ValueOf = (name: string) => string | boolean | undefined;
+type ValueOf = (name: string) => string | number | boolean | undefined;
 
 /** How the lines of one stream pass: their fields, id and content-hash columns. */
 interface Layout {
@@ -99,7 +106,8 @@ interface Layout {
   index: Map<string, number>;
   /** The fields' indexes by the length of their name, to read a key without cutting it out. */
   byLength: number[][];
-  requiredCount: number;
+  /** Bit i set for each required field i. */
+  requiredMask: number;
   /** The table's hashed columns in sorted order: a field's index, or -1 for tenant_id. */
   hashed: number[];
   /** What the hashed text has before each column's value: `[["column",` then `],["column",`. */
@@ -202,7 +210,7 @@ function streamLayout(stream: StreamName, declaration: StreamDeclaration): Layou
       (lists[name.length] ??= []).push(i);
       return lists;
     }, []),
-    requiredCount: fields.filter((field) => field.required).length,
+    requiredMask: fields.reduce((mask, field, i) => (field.required ? mask | (1 << i) : mask), 0),
     hashed: columns.map((column) => names.indexOf(column)),
     glue: columns.map((column, i) => `${i === 0 ? '[' : '],'}[${JSON.stringify(column)},`),
     found: names.map(() => undefined),
@@ -227,6 +235,8 @@ interface Arrival {
   receivedText: string;
   /** Event times after this (same form, so compared as text) are clamped: validateRow's work. */
   latestEventTime: string;
+  /** The same instant in epoch milliseconds, for event times in other forms. */
+  latestEventMs: number;
 }
 
 let lastArrival: Arrival | undefined;
@@ -239,6 +249,7 @@ function arrivalOf(ctx: ValidationContext): Arrival {
       tenantJson: JSON.stringify(ctx.tenantId),
       receivedText: storageTime(ctx.receivedAt),
       latestEventTime: new Date(ctx.receivedAt + FUTURE_TOLERANCE_MS).toISOString(),
+      latestEventMs: ctx.receivedAt + FUTURE_TOLERANCE_MS,
     };
   }
   return lastArrival;
@@ -247,6 +258,171 @@ function arrivalOf(ctx: ValidationContext): Arrival {
 /** Where each field's value lies in the line being read: [start, end) of its text. */
 const starts = new Int32Array(32);
 const ends = new Int32Array(32);
+
+/**
+ * Whether the line being read must be written anew rather than stored as sent: it is in another
+ * dialect than JSON.stringify's, or a value reads differently to ClickHouse than to validateRow.
+ */
+let rewrite = false;
+
+function isSpace(c: number): boolean {
+  return c === SPACE || c === TAB || c === LINE_FEED || c === CARRIAGE_RETURN;
+}
+
+/** The index of the first non-whitespace character from `at`; marks the line for rewriting if moved. */
+function skipSpace(raw: string, at: number): number {
+  let next = at;
+  while (isSpace(raw.charCodeAt(next))) {
+    next++;
+  }
+  if (next !== at) {
+    rewrite = true;
+  }
+  return next;
+}
+
+/** The stored text of a time as validateRow stores it, or undefined when validateRow must decide. */
+function timeText(field: Field, value: string | number, arrival: Arrival): string | undefined {
+  const parsed = parseTimestamp(value);
+  // An event time to clamp is validateRow's work.
+  if (!parsed.ok || (field.kind === 'eventTime' && parsed.ms > arrival.latestEventMs)) {
+    return undefined;
+  }
+  rewrite = true;
+  return `"${storageTime(parsed.ms)}"`;
+}
+
+/** A quoted value's text [at, end) (quotes included) checked for `field`; see readValue. */
+function readString(
+  field: Field,
+  raw: string,
+  at: number,
+  maxChars: number,
+  arrival: Arrival,
+  found: (string | undefined)[],
+  i: number,
+): number {
+  // Printable ASCII but `"` and `\` up to the closing quote: a JSON string without escapes.
+  PLAIN_STRING_REST.lastIndex = at + 1;
+  if (!PLAIN_STRING_REST.test(raw)) {
+    return -1;
+  }
+  let end = PLAIN_STRING_REST.lastIndex - 1;
+  // Only spaces, or nothing (a blank required id is refused)?
+  const blank =
+    end === at + 1 || (raw.charCodeAt(at + 1) === SPACE && raw.slice(at + 1, end).trim() === '');
+  const length = end - at - 1;
+  end++;
+  switch (field.kind) {
+    case 'id':
+    case 'text':
+      if (length > (field.kind === 'id' ? MAX_ID_CHARS : maxChars)) {
+        return -1;
+      }
+      // Blank required text is refused; an empty event_id means "derive one".
+      if ((field.required && blank) || (field.written && length === 0)) {
+        return -1;
+      }
+      found[i] = raw.slice(at, end);
+      return end;
+    case 'member':
+      found[i] = raw.slice(at, end);
+      return field.values!.includes(raw.slice(at + 1, end - 1)) ? end : -1;
+    case 'time':
+    case 'eventTime': {
+      const text = raw.slice(at + 1, end - 1);
+      if (isUtcIsoMillis(text)) {
+        if (field.kind === 'eventTime' && text > arrival.latestEventTime) {
+          return -1;
+        }
+        found[i] = `"${text.slice(0, 10)} ${text.slice(11, 23)}"`;
+        return end;
+      }
+      found[i] = timeText(field, text, arrival);
+      return found[i] === undefined ? -1 : end;
+    }
+    case 'decimal': {
+      // An amount as text ("19.99") is read as validateRow reads it, and written as a number.
+      const decimal = decimalText(raw.slice(at + 1, end - 1));
+      if (!('text' in decimal)) {
+        return -1;
+      }
+      found[i] = `"${decimal.text}"`;
+      rewrite = true;
+      return end;
+    }
+    case 'boolean':
+    case 'version':
+    case 'properties':
+    case 'attributes':
+    case 'null':
+      return -1;
+  }
+}
+
+/** A token (number, true, false, null) checked for `field`; see readValue. */
+function readToken(
+  field: Field,
+  raw: string,
+  at: number,
+  arrival: Arrival,
+  found: (string | undefined)[],
+  i: number,
+): number {
+  TOKEN.lastIndex = at;
+  TOKEN.test(raw);
+  const end = TOKEN.lastIndex;
+  const token = raw.slice(at, end);
+  if (token === 'null') {
+    found[i] = field.absent;
+    return field.nullable ? end : -1;
+  }
+  switch (field.kind) {
+    case 'boolean':
+      if (token !== 'true' && token !== 'false') {
+        return -1;
+      }
+      found[i] = token;
+      return end;
+    case 'version': {
+      if (VERSION.test(token) && Number(token) <= UINT32_MAX) {
+        found[i] = token;
+        return end;
+      }
+      // 3.0 or 3e0: the integer JSON.parse reads, written as an integer.
+      const n = JSON_NUMBER.test(token) ? Number(token) : Number.NaN;
+      if (!Number.isInteger(n) || n < 1 || n > UINT32_MAX) {
+        return -1;
+      }
+      found[i] = String(n);
+      rewrite = true;
+      return end;
+    }
+    case 'decimal': {
+      // The amount validateRow stores: the number JSON.parse reads, rounded to the column's scale.
+      const decimal = JSON_NUMBER.test(token) ? decimalText(Number(token)) : undefined;
+      if (decimal === undefined || !('text' in decimal)) {
+        return -1;
+      }
+      found[i] = `"${decimal.text}"`;
+      // As sent when the number written is the decimal stored (19.99 is, 1.23456 is not).
+      rewrite ||= decimal.text !== token;
+      return end;
+    }
+    case 'time':
+    case 'eventTime':
+      // Epoch milliseconds: ClickHouse would read a number as seconds.
+      found[i] = JSON_NUMBER.test(token) ? timeText(field, Number(token), arrival) : undefined;
+      return found[i] === undefined ? -1 : end;
+    case 'id':
+    case 'text':
+    case 'member':
+    case 'properties':
+    case 'attributes':
+    case 'null':
+      return -1;
+  }
+}
 
 /**
  * Reads one value of `raw` starting at `at`, checks it for `field`, and writes the JSON of its
@@ -264,52 +440,7 @@ function readValue(
 ): number {
   const first = raw.charCodeAt(at);
   if (first === QUOTE) {
-    // Printable ASCII but `"` and `\` up to the closing quote: a JSON string without escapes.
-    PLAIN_STRING_REST.lastIndex = at + 1;
-    if (!PLAIN_STRING_REST.test(raw)) {
-      return -1;
-    }
-    let end = PLAIN_STRING_REST.lastIndex - 1;
-    // Only spaces, or nothing (a blank required id is refused)?
-    const blank =
-      end === at + 1 || (raw.charCodeAt(at + 1) === SPACE && raw.slice(at + 1, end).trim() === '');
-    const length = end - at - 1;
-    end++;
-    switch (field.kind) {
-      case 'id':
-      case 'text':
-        if (length > (field.kind === 'id' ? MAX_ID_CHARS : maxChars)) {
-          return -1;
-        }
-        // Blank required text is refused; an empty event_id means "derive one".
-        if ((field.required && blank) || (field.written && length === 0)) {
-          return -1;
-        }
-        found[i] = raw.slice(at, end);
-        return end;
-      case 'member':
-        found[i] = raw.slice(at, end);
-        return field.values!.includes(raw.slice(at + 1, end - 1)) ? end : -1;
-      case 'time':
-      case 'eventTime': {
-        const text = raw.slice(at + 1, end - 1);
-        if (
-          !isUtcIsoMillis(text) ||
-          (field.kind === 'eventTime' && text > arrival.latestEventTime)
-        ) {
-          return -1;
-        }
-        found[i] = `"${text.slice(0, 10)} ${text.slice(11, 23)}"`;
-        return end;
-      }
-      case 'boolean':
-      case 'version':
-      case 'decimal':
-      case 'properties':
-      case 'attributes':
-      case 'null':
-        return -1;
-    }
+    return readString(field, raw, at, maxChars, arrival, found, i);
   }
   if (first === OPENING_BRACE) {
     if (field.kind === 'properties') {
@@ -317,71 +448,16 @@ function readValue(
     }
     return field.kind === 'attributes' ? readAttributes(raw, at, maxChars, found, i) : -1;
   }
-  TOKEN.lastIndex = at;
-  TOKEN.test(raw);
-  const end = TOKEN.lastIndex;
-  const token = raw.slice(at, end);
-  if (token === 'null') {
-    found[i] = field.absent;
-    return field.nullable ? end : -1;
-  }
-  switch (field.kind) {
-    case 'boolean':
-      if (token !== 'true' && token !== 'false') {
-        return -1;
-      }
-      found[i] = token;
-      return end;
-    case 'version':
-      if (!VERSION.test(token) || Number(token) > UINT32_MAX) {
-        return -1;
-      }
-      found[i] = token;
-      return end;
-    case 'decimal': {
-      // The number as written must be the decimal stored: 19.99 is, 1.23456 (rounded) is not.
-      const decimal = CANONICAL_NUMBER.test(token) ? decimalText(Number(token)) : undefined;
-      if (decimal === undefined || !('text' in decimal) || decimal.text !== token) {
-        return -1;
-      }
-      found[i] = `"${token}"`;
-      return end;
-    }
-    case 'id':
-    case 'text':
-    case 'member':
-    case 'time':
-    case 'eventTime':
-    case 'properties':
-    case 'attributes':
-    case 'null':
-      return -1;
-  }
+  return readToken(field, raw, at, arrival, found, i);
 }
 
 /**
- * Reads a `properties` object: it must be the canonical JSON (JSON.stringify's text) of what it
- * parses to, within the limits validateRow sets, for ClickHouse to store that text as it is.
+ * The end of the object or array at `at` (brackets outside strings counted, escapes inside them
+ * skipped), or -1 when the line ends first. Says nothing of whether the text is JSON.
  */
-function readProperties(
-  raw: string,
-  at: number,
-  maxChars: number,
-  found: (string | undefined)[],
-  i: number,
-): number {
-  const flatEnd = flatObjectEnd(raw, at, true);
-  if (flatEnd !== -1) {
-    if (flatEnd - at > PROPERTIES_CHARS_FACTOR * maxChars) {
-      return -1;
-    }
-    found[i] = JSON.stringify(raw.slice(at, flatEnd));
-    return flatEnd;
-  }
-  // The end of the object: brackets outside strings, escapes inside them skipped.
+function compositeEnd(raw: string, at: number): number {
   let depth = 0;
-  let end = at;
-  for (; end < raw.length; end++) {
+  for (let end = at; end < raw.length; end++) {
     const c = raw.charCodeAt(end);
     if (c === QUOTE) {
       for (end++; end < raw.length && raw.charCodeAt(end) !== QUOTE; end++) {
@@ -392,34 +468,84 @@ function readProperties(
     } else if (c === OPENING_BRACE || c === OPENING_BRACKET) {
       depth++;
     } else if ((c === CLOSING_BRACE || c === CLOSING_BRACKET) && --depth === 0) {
-      break;
+      return end + 1;
     }
   }
-  if (end >= raw.length) {
-    return -1;
+  return -1;
+}
+
+/** The object at `at` as JSON.parse reads it and the index after it, or undefined. */
+function parsedObject(raw: string, at: number): { value: object; end: number } | undefined {
+  const end = compositeEnd(raw, at);
+  if (end === -1) {
+    return undefined;
   }
-  end++;
-  const text = raw.slice(at, end);
-  let value: unknown;
   try {
-    value = JSON.parse(text);
+    const value: unknown = JSON.parse(raw.slice(at, end));
+    return isPlainObject(value) ? { value, end } : undefined;
   } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Reads a `properties` object: stored as sent when it is the canonical JSON (JSON.stringify's
+ * text) of what it parses to, else as that canonical text, within the limits validateRow sets.
+ */
+function readProperties(
+  raw: string,
+  at: number,
+  maxChars: number,
+  found: (string | undefined)[],
+  i: number,
+): number {
+  const flatEnd = flatObjectEnd(raw, at, true);
+  if (flatEnd !== -1) {
+    const text = flatText(raw, at, flatEnd);
+    if (text.length > PROPERTIES_CHARS_FACTOR * maxChars) {
+      return -1;
+    }
+    found[i] = JSON.stringify(text);
+    return flatEnd;
+  }
+  return readParsedObject(raw, at, maxChars, found, i, false);
+}
+
+/**
+ * Reads an object through JSON.parse, as validateRow does: its canonical text within the limits
+ * (`attributes`: string, number and boolean values only). The line is then written anew unless
+ * the object was sent as that text.
+ */
+function readParsedObject(
+  raw: string,
+  at: number,
+  maxChars: number,
+  found: (string | undefined)[],
+  i: number,
+  scalarsOnly: boolean,
+): number {
+  const parsed = parsedObject(raw, at);
+  if (parsed === undefined) {
     return -1;
   }
-  if (!isPlainObject(value)) {
+  const { value, end } = parsed;
+  if (scalarsOnly && !Object.values(value).every(isAttributeValue)) {
     return -1;
   }
-  const result = objectText(value, PROPERTIES_CHARS_FACTOR * maxChars);
-  if (!('text' in result) || result.text !== text) {
+  const result = objectText(value as Record<string, unknown>, PROPERTIES_CHARS_FACTOR * maxChars);
+  if (!('text' in result)) {
     return -1;
   }
-  found[i] = JSON.stringify(text);
+  if (result.text !== raw.slice(at, end)) {
+    rewrite = true;
+  }
+  found[i] = JSON.stringify(result.text);
   return end;
 }
 
 /**
- * Reads an `attributes` object (string, number and boolean values only): only a flat canonical one
- * (see flatObjectEnd), within the limit validateRow sets; anything else goes to validateRow.
+ * Reads an `attributes` object (string, number and boolean values only): a flat canonical one
+ * (see flatObjectEnd) as sent, any other through JSON.parse, within the limit validateRow sets.
  */
 function readAttributes(
   raw: string,
@@ -429,14 +555,56 @@ function readAttributes(
   i: number,
 ): number {
   const end = flatObjectEnd(raw, at, false);
-  if (end === -1 || end - at > PROPERTIES_CHARS_FACTOR * maxChars) {
+  if (end === -1) {
+    return readParsedObject(raw, at, maxChars, found, i, true);
+  }
+  const text = flatText(raw, at, end);
+  if (text.length > PROPERTIES_CHARS_FACTOR * maxChars) {
     return -1;
   }
-  found[i] = JSON.stringify(raw.slice(at, end));
+  found[i] = JSON.stringify(text);
   return end;
 }
 
-/** The index of the field named by `raw` from `start` to `end`, or -1. */
+/**
+ * The end of the value of a field the stream does not know, when it is JSON (JSON.parse decides,
+ * on that value alone), or -1. Its value matters to nothing but whether the line is JSON.
+ */
+function skipUnknown(raw: string, at: number): number {
+  const first = raw.charCodeAt(at);
+  let end: number;
+  if (first === QUOTE) {
+    end = raw.indexOf('"', at + 1);
+    while (end !== -1 && raw.charCodeAt(end - 1) === BACKSLASH) {
+      // An escaped quote, unless the backslash is itself escaped: JSON.parse below tells.
+      let backslashes = 0;
+      for (let b = end - 1; raw.charCodeAt(b) === BACKSLASH; b--) {
+        backslashes++;
+      }
+      if (backslashes % 2 === 0) {
+        break;
+      }
+      end = raw.indexOf('"', end + 1);
+    }
+    end = end === -1 ? -1 : end + 1;
+  } else if (first === OPENING_BRACE || first === OPENING_BRACKET) {
+    end = compositeEnd(raw, at);
+  } else {
+    TOKEN.lastIndex = at;
+    TOKEN.test(raw);
+    end = TOKEN.lastIndex;
+  }
+  if (end <= at) {
+    return -1;
+  }
+  try {
+    JSON.parse(raw.slice(at, end));
+    return end;
+  } catch {
+    return -1;
+  }
+}
+
 function fieldAt(shape: Layout, raw: string, start: number, end: number): number {
   const candidates = shape.byLength[end - start];
   if (candidates !== undefined) {
@@ -454,13 +622,14 @@ const flatKeys: string[] = [];
 /**
  * The end of the object at `at` when it is flat and canonical without needing JSON.parse to tell:
  * keys and strings plain (see readValue), keys not made of digits (JSON.stringify would move those
- * first) and each written once, numbers as JSON.stringify writes them, no space, null values only
- * when `nullAllowed`. -1 otherwise,
- * which says nothing about the object: readProperties then parses it.
+ * first) and each written once, numbers as JSON.stringify writes them, null values only when
+ * `nullAllowed`; whitespace between tokens is allowed and dropped (flatText). -1 otherwise, which
+ * says nothing about the object: readProperties then parses it.
  */
 function flatObjectEnd(raw: string, at: number, nullAllowed: boolean): number {
   flatKeys.length = 0;
-  let next = at + 1;
+  flatSpaced = false;
+  let next = space(raw, at + 1);
   if (raw.charCodeAt(next) === CLOSING_BRACE) {
     return next + 1;
   }
@@ -469,15 +638,16 @@ function flatObjectEnd(raw: string, at: number, nullAllowed: boolean): number {
       return -1;
     }
     PLAIN_STRING_REST.lastIndex = next + 1;
-    if (!PLAIN_STRING_REST.test(raw) || raw.charCodeAt(PLAIN_STRING_REST.lastIndex) !== COLON) {
+    if (!PLAIN_STRING_REST.test(raw)) {
       return -1;
     }
     const key = raw.slice(next + 1, PLAIN_STRING_REST.lastIndex - 1);
-    if (DIGITS.test(key) || flatKeys.includes(key)) {
+    next = space(raw, PLAIN_STRING_REST.lastIndex);
+    if (raw.charCodeAt(next) !== COLON || DIGITS.test(key) || flatKeys.includes(key)) {
       return -1;
     }
     flatKeys.push(key);
-    next = PLAIN_STRING_REST.lastIndex + 1;
+    next = space(raw, next + 1);
     if (raw.charCodeAt(next) === QUOTE) {
       PLAIN_STRING_REST.lastIndex = next + 1;
       if (!PLAIN_STRING_REST.test(raw)) {
@@ -494,6 +664,7 @@ function flatObjectEnd(raw: string, at: number, nullAllowed: boolean): number {
       }
       next = TOKEN.lastIndex;
     }
+    next = space(raw, next);
     const separator = raw.charCodeAt(next);
     if (separator === CLOSING_BRACE) {
       return next + 1;
@@ -501,73 +672,157 @@ function flatObjectEnd(raw: string, at: number, nullAllowed: boolean): number {
     if (separator !== COMMA) {
       return -1;
     }
-    next++;
+    next = space(raw, next + 1);
   }
 }
 
-/** The value `readValue` accepted for field `i`, for an id. */
-function valueAt(raw: string, i: number): string | boolean | undefined {
+/** Whether the flat object flatObjectEnd last read had whitespace between its tokens. */
+let flatSpaced = false;
+
+/** The index after any whitespace at `at`, noting it in flatSpaced. */
+function space(raw: string, at: number): number {
+  if (!isSpace(raw.charCodeAt(at))) {
+    return at;
+  }
+  flatSpaced = true;
+  return skipSpace(raw, at);
+}
+
+/**
+ * The text of a flat object flatObjectEnd read, as JSON.stringify writes it: without the
+ * whitespace between its tokens (its strings have none to keep but their own, with no escapes).
+ */
+function flatText(raw: string, at: number, end: number): string {
+  const text = raw.slice(at, end);
+  if (!flatSpaced) {
+    return text;
+  }
+  let canonical = '';
+  let inString = false;
+  for (let c = 0; c < text.length; c++) {
+    const code = text.charCodeAt(c);
+    if (code === QUOTE) {
+      inString = !inString;
+    }
+    if (inString || !isSpace(code)) {
+      canonical += text[c];
+    }
+  }
+  return canonical;
+}
+
+/** The value `readValue` accepted for field `i`, for a derived id: times as epoch milliseconds. */
+function valueAt(raw: string, i: number): string | number | boolean | undefined {
   const text = raw.slice(starts[i], ends[i]);
+  if (text.charCodeAt(0) === QUOTE) {
+    return text.slice(1, -1);
+  }
   return text === 'true'
     ? true
     : text === 'false'
       ? false
       : text === 'null'
         ? undefined
-        : text.slice(1, -1);
+        : Number(text);
+}
+
+/** The fields of the line being read that the stream does not know, each once. */
+const ignored: string[] = [];
+
+/**
+ * Reads the `"key": value` pairs of the object whose `{` is at `at`, filling `found`, `starts`
+ * and `ends`. Answers the bit set of the fields seen (bit i for field i), or -1 when validateRow
+ * must decide.
+ */
+function readPairs(shape: Layout, raw: string, at: number, ctx: ValidationContext): number {
+  const { fields, found } = shape;
+  const arrival = arrivalOf(ctx);
+  let seen = 0;
+  let next = at + 1;
+  for (;;) {
+    const keyAt = skipSpace(raw, next);
+    if (raw.charCodeAt(keyAt) !== QUOTE) {
+      return -1;
+    }
+    const keyEnd = raw.indexOf('"', keyAt + 1);
+    if (keyEnd === -1) {
+      return -1;
+    }
+    const colon = skipSpace(raw, keyEnd + 1);
+    if (raw.charCodeAt(colon) !== COLON) {
+      return -1;
+    }
+    const valueStart = skipSpace(raw, colon + 1);
+    const i = fieldAt(shape, raw, keyAt + 1, keyEnd);
+    let end: number;
+    if (i === -1) {
+      // A key with an escape could name a field once decoded: JSON.parse tells.
+      const key = raw.slice(keyAt + 1, keyEnd);
+      end = PLAIN_KEY.test(key) ? skipUnknown(raw, valueStart) : -1;
+      if (!ignored.includes(key)) {
+        ignored.push(key);
+      }
+      rewrite = true;
+    } else {
+      if ((seen & (1 << i)) !== 0) {
+        return -1;
+      }
+      seen |= 1 << i;
+      starts[i] = valueStart;
+      end = readValue(fields[i], raw, valueStart, ctx.limits.maxFieldChars, arrival, found, i);
+      ends[i] = end;
+    }
+    if (end === -1) {
+      return -1;
+    }
+    const separatorAt = skipSpace(raw, end);
+    const separator = raw.charCodeAt(separatorAt);
+    if (separator === CLOSING_BRACE) {
+      return skipSpace(raw, separatorAt + 1) === raw.length ? seen : -1;
+    }
+    if (separator !== COMMA) {
+      return -1;
+    }
+    next = separatorAt + 1;
+  }
+}
+
+/** The line written anew from the values read: the known fields only, as validateRow stores them. */
+function rewritten(shape: Layout, seen: number): string {
+  let text = '';
+  for (let i = 0; i < shape.fields.length; i++) {
+    if ((seen & (1 << i)) !== 0) {
+      text += `,"${shape.names[i]}":${shape.found[i]}`;
+    }
+  }
+  return `${text.slice(1)}}`;
 }
 
 /**
- * The line of a high-volume stream as ClickHouse should store it, when the line as sent can be
- * (see above): its id, content hash and JSONEachRow text. `undefined` means validateRow decides.
- * Such lines are never clamped nor skew-corrected.
+ * The line of a high-volume stream as ClickHouse should store it, when the scanner can read it
+ * (see above): its id, content hash, JSONEachRow text, and the fields it carried that the stream
+ * does not know. `undefined` means validateRow decides. Such lines are never clamped nor
+ * skew-corrected.
  */
 export function passThrough(
   stream: StreamName,
   raw: string,
   ctx: ValidationContext,
 ): StorageLine | undefined {
-  if (stream === 'triggers' || raw.charCodeAt(0) !== OPENING_BRACE) {
+  if (stream === 'triggers') {
+    return undefined;
+  }
+  rewrite = false;
+  ignored.length = 0;
+  const open = raw.charCodeAt(0) === OPENING_BRACE ? 0 : skipSpace(raw, 0);
+  if (raw.charCodeAt(open) !== OPENING_BRACE) {
     return undefined;
   }
   const shape = layouts[stream];
   const { fields, found, index } = shape;
-  const arrival = arrivalOf(ctx);
   found.fill(undefined);
-  let seen = 0;
-  let requiredSeen = 0;
-  let at = 1;
-  for (;;) {
-    if (raw.charCodeAt(at) !== QUOTE) {
-      return undefined;
-    }
-    // A key with an escape reads as no field's name.
-    const keyEnd = raw.indexOf('"', at + 1);
-    const i = keyEnd === -1 ? -1 : fieldAt(shape, raw, at + 1, keyEnd);
-    if (i === -1 || (seen & (1 << i)) !== 0 || raw.charCodeAt(keyEnd + 1) !== COLON) {
-      return undefined;
-    }
-    seen |= 1 << i;
-    const field = fields[i];
-    starts[i] = keyEnd + 2;
-    const end = readValue(field, raw, keyEnd + 2, ctx.limits.maxFieldChars, arrival, found, i);
-    if (end === -1) {
-      return undefined;
-    }
-    ends[i] = end;
-    if (field.required) {
-      requiredSeen++;
-    }
-    const separator = raw.charCodeAt(end);
-    if (separator === CLOSING_BRACE && end === raw.length - 1) {
-      break;
-    }
-    if (separator !== COMMA) {
-      return undefined;
-    }
-    at = end + 1;
-  }
-  if (requiredSeen !== shape.requiredCount) {
+  const seen = readPairs(shape, raw, open, ctx);
+  if (seen === -1 || !hasRequired(shape, seen)) {
     return undefined;
   }
 
@@ -588,6 +843,7 @@ export function passThrough(
     }
   }
 
+  const arrival = arrivalOf(ctx);
   // The text contentHashOfColumns hashes for the row validateRow would build.
   let hashed = '';
   for (let c = 0; c < shape.hashed.length; c++) {
@@ -596,9 +852,16 @@ export function passThrough(
     hashed += i === -1 ? arrival.tenantJson : (found[i] ?? fields[i].absent);
   }
   const contentHash = contentHashOfText(`${hashed}]]`);
+  const body = rewrite ? rewritten(shape, seen) : raw.slice(1);
   return {
     id,
     contentHash,
-    text: `{"tenant_id":${arrival.tenantJson},"received_at":"${arrival.receivedText}","content_hash":${contentHash},${written}${raw.slice(1)}`,
+    text: `{"tenant_id":${arrival.tenantJson},"received_at":"${arrival.receivedText}","content_hash":${contentHash},${written}${body}`,
+    ...(ignored.length > 0 && { ignored: [...ignored] }),
   };
+}
+
+/** Whether every required field of the stream was seen. */
+function hasRequired(shape: Layout, seen: number): boolean {
+  return (seen & shape.requiredMask) === shape.requiredMask;
 }

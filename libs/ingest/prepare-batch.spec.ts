@@ -3,7 +3,9 @@ import { Readable } from 'node:stream';
 import { IngestLimitError } from './limit-error.js';
 import { parseBody, parseBodyBatches } from './parse-body.js';
 import { prepareBatch } from './prepare-batch.js';
-import { STREAMS } from './streams.js';
+import { generateProgram } from '../demo/index.js';
+import { DIALECT_NAMES, inDialect, type DialectName } from './dialects.testing.js';
+import { STREAMS, type StreamName } from './streams.js';
 import type { ParsedLine, PreparedBatch, ValidationContext } from './types.js';
 
 const RECEIVED_AT = Date.UTC(2024, 4, 1, 12);
@@ -326,5 +328,128 @@ describe('prepareBatch', () => {
     ]);
     expect(batch.rejects[0].raw).toBe('{"event_id":"b"}');
     expect(storedRows(batch).map((r) => r.event_id)).toEqual(['a', 'c']);
+  });
+});
+
+describe('prepareBatch in every JSON dialect', () => {
+  const program = generateProgram({ seed: 5, persons: 120, start: '2024-04-01T00:00:00Z' });
+  const keyOf = {
+    ...Object.fromEntries(STREAMS.map((s) => [s, 'event_id'])),
+    firings: 'firing_id',
+    outcomes: 'outcome_id',
+    triggers: 'trigger_id',
+  } as Record<StreamName, string>;
+  const bad: Record<string, unknown>[] = [
+    { event_id: 'bad-1', person_id: 'p1' },
+    {
+      firing_id: 'bad-2',
+      outcome_id: 'bad-2',
+      person_id: 'p1',
+      occurred_at: '2024-05-01T10:00:00+02:00',
+      decided_at: 'yesterday',
+      type: 7,
+      arm: 'both',
+    },
+    {
+      event_id: '',
+      firing_id: '',
+      outcome_id: '',
+      person_id: 'p1',
+      signal_id: 's',
+      occurred_at: 1714557600000.5,
+    },
+  ];
+
+  async function answer(stream: StreamName, dialect: DialectName) {
+    const rows = [
+      ...(program.rows[stream] as unknown as object[]),
+      ...bad,
+      (program.rows[stream] as unknown as object[])[0],
+    ];
+    const text = rows.map((row) => inDialect(JSON.stringify(row), dialect)).join('\n');
+    const batch = await prepareBatch(
+      stream,
+      parseBodyBatches(body(text), { maxRows: ctx.limits.maxRows, parse: false }),
+      ctx,
+    );
+    const stored = storedRows(batch);
+    return {
+      answer: {
+        accepted: batch.accepted,
+        rejected: batch.rejected,
+        duplicates: batch.duplicates,
+        conflicts: batch.conflicts,
+        errors: batch.errors,
+      },
+      ignoredFields: batch.ignoredFields,
+      ids: stored.map((row) => row[keyOf[stream]]),
+      hashes: stored.map((row) => String(row.content_hash)),
+    };
+  }
+
+  it.each(STREAMS.filter((s) => s !== 'triggers'))(
+    '%s: the same answer, ids and rejections',
+    async (stream) => {
+      const plain = await answer(stream, 'stringify');
+      expect(plain.answer.rejected).toBe(3);
+      expect(plain.answer.duplicates).toBe(1);
+      expect(plain.ignoredFields).toContainEqual({
+        field: 'signal_id',
+        lines: 1,
+        suggestion: stream === 'firings' ? 'signal_event_id' : null,
+      });
+      for (const dialect of DIALECT_NAMES) {
+        const other = await answer(stream, dialect);
+        expect(other.answer).toEqual(plain.answer);
+        expect(other.ids).toEqual(plain.ids);
+        // Python, Go and the reordering dialect order the keys of `properties` their way, and a
+        // properties text is stored as its producer ordered it.
+        if (!['python', 'go', 'offsets'].includes(dialect)) {
+          expect(other.hashes).toEqual(plain.hashes);
+        }
+        if (dialect === 'unknownFields') {
+          const lines = (program.rows[stream] as unknown[]).length + bad.length + 1;
+          expect(other.ignoredFields).toEqual([
+            {
+              field: 'signal_id',
+              lines,
+              suggestion: stream === 'firings' ? 'signal_event_id' : null,
+            },
+            { field: 'sdk.context', lines, suggestion: null },
+            ...plain.ignoredFields.filter((f) => f.field !== 'signal_id'),
+          ]);
+        } else {
+          expect(new Set(other.ignoredFields)).toEqual(new Set(plain.ignoredFields));
+        }
+      }
+    },
+  );
+});
+
+describe('ignoredFields', () => {
+  it('counts the lines carrying each unknown field, kept or rejected, with a suggestion', async () => {
+    const lines = [
+      '{"firing_id":"f1","trigger_id":"t","person_id":"p","decided_at":"2024-05-01T10:00:00.000Z","arm":"treatment","signal_id":"s1"}',
+      '{"firing_id": "f2", "trigger_id": "t", "person_id": "p", "decided_at": "2024-05-01T10:00:00Z", "arm": "holdout", "signal_id": "s2", "dispatchedAt": null}',
+      '{"firing_id":"f3","trigger_id":"t","person_id":"p","decided_at":"2024-05-01T10:00:00.000Z","arm":"control","signal_id":"s3","skipReason":"cap"}',
+      '{"firing_id":"f\\u0034","trigger_id":"t","person_id":"p","decided_at":"2024-05-01T10:00:00.000Z","arm":"treatment","colour":"red"}',
+    ];
+    for (const parse of [false, true]) {
+      const batch = await prepareBatch(
+        'firings',
+        parseBodyBatches(body(lines.join('\n')), { maxRows: 100, parse }),
+        ctx,
+      );
+      expect({ accepted: batch.accepted, rejected: batch.rejected }).toEqual({
+        accepted: 3,
+        rejected: 1,
+      });
+      expect(batch.ignoredFields).toEqual([
+        { field: 'signal_id', lines: 3, suggestion: 'signal_event_id' },
+        { field: 'dispatchedAt', lines: 1, suggestion: 'dispatched_at' },
+        { field: 'skipReason', lines: 1, suggestion: 'skip_reason' },
+        { field: 'colour', lines: 1, suggestion: null },
+      ]);
+    }
   });
 });

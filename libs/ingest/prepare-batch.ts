@@ -1,9 +1,12 @@
+import { nearestField } from './field-suggestion.js';
 import { IngestLimitError } from './limit-error.js';
 import { parseText } from './parse-body.js';
 import { passThrough } from './passthrough.js';
+import { STREAM_DECLARATIONS } from './streams/index.js';
 import type { StreamName } from './streams.js';
 import {
   MAX_REJECTED_RAW_CHARS,
+  type IgnoredField,
   type ParsedLine,
   type PreparedBatch,
   type RejectedRecord,
@@ -87,6 +90,8 @@ class BatchCollector {
   private conflicts = 0;
   private clamped = 0;
   private skewCorrected = 0;
+  /** Lines per field the stream does not know. */
+  private readonly ignored = new Map<string, number>();
 
   constructor(
     private readonly stream: StreamName,
@@ -111,9 +116,24 @@ class BatchCollector {
    * others are parsed if they were not, and validateRow builds their rows or words their refusal.
    */
   take(line: ParsedLine): void {
+    if (this.ctx.namesErasedPerson?.(line) === true) {
+      // The raw text would name the person again: the rejection is kept without it.
+      this.errors.push({ line: line.line, field: 'person_id', message: 'erased' });
+      this.rejects.push({
+        stream: this.stream,
+        line: line.line,
+        field: 'person_id',
+        reason: 'erased',
+        raw: '',
+      });
+      return;
+    }
     const passed =
       line.parseError === undefined ? passThrough(this.stream, line.raw, this.ctx) : undefined;
     if (passed !== undefined) {
+      if (passed.ignored !== undefined) {
+        this.countIgnored(passed.ignored);
+      }
       this.keep(passed);
       return;
     }
@@ -123,6 +143,7 @@ class BatchCollector {
       this.reject({ line: parsed.line, field: WHOLE_LINE, message: parsed.parseError }, parsed.raw);
       return;
     }
+    this.countIgnored(unknownFields(this.stream, parsed.value));
     const result = validateRow(this.stream, parsed.value, parsed.line, this.ctx);
     if (!result.ok) {
       this.reject(result.error, parsed.raw);
@@ -150,6 +171,21 @@ class BatchCollector {
     return true;
   }
 
+  private countIgnored(fields: readonly string[]): void {
+    for (const field of fields) {
+      this.ignored.set(field, (this.ignored.get(field) ?? 0) + 1);
+    }
+  }
+
+  private ignoredFields(): IgnoredField[] {
+    const known = Object.keys(STREAM_DECLARATIONS[this.stream].fields);
+    return [...this.ignored].map(([field, lines]) => ({
+      field,
+      lines,
+      suggestion: nearestField(field, known),
+    }));
+  }
+
   private reject(error: RowError, raw: string): void {
     this.errors.push(error);
     this.rejects.push(rejectedRecord(this.stream, error, raw));
@@ -169,8 +205,18 @@ class BatchCollector {
       rejects: this.rejects,
       clamped: this.clamped,
       skewCorrected: this.skewCorrected,
+      ignoredFields: this.ignoredFields(),
     };
   }
+}
+
+/** The top-level fields of a parsed line that its stream does not know. */
+function unknownFields(stream: StreamName, value: unknown): string[] {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return [];
+  }
+  const fields = STREAM_DECLARATIONS[stream].fields;
+  return Object.keys(value).filter((key) => !Object.hasOwn(fields, key));
 }
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));

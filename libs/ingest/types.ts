@@ -24,6 +24,11 @@ export interface ValidationContext {
   /** Epoch milliseconds on the server clock when the request arrived. */
   receivedAt: number;
   limits: IngestLimits;
+  /**
+   * True for a line naming an erased person (DESIGN §10): refused with reason `erased`, its raw
+   * text not kept. Undefined when the tenant has erased no one.
+   */
+  namesErasedPerson?: (line: ParsedLine) => boolean;
 }
 
 /** A line that passed validation, mapped to its storage row. */
@@ -57,6 +62,8 @@ export interface StorageLine {
    * reads the same values.
    */
   text: string;
+  /** The fields the line carried that its stream does not know (ignored), each once; absent if none. */
+  ignored?: readonly string[];
 }
 
 /** The outcome of validating one line. */
@@ -89,6 +96,15 @@ export interface RejectedRecord {
   raw: string;
 }
 
+/** A field that lines of a request carried and their stream does not know: ignored (DESIGN §12). */
+export interface IgnoredField {
+  field: string;
+  /** How many lines carried it. */
+  lines: number;
+  /** The stream's field it most likely means, or null when none is close. */
+  suggestion: string | null;
+}
+
 /** A validated request, ready to be written. */
 export interface PreparedBatch {
   stream: StreamName;
@@ -113,6 +129,8 @@ export interface PreparedBatch {
   clamped: number;
   /** Rows kept whose event time was corrected for device clock skew via `sent_at`. */
   skewCorrected: number;
+  /** The fields the stream does not know, in the order first met, whether the line was kept or not. */
+  ignoredFields: IgnoredField[];
 }
 
 /** Raw text kept per rejected line, in UTF-16 code units (64 Ki). */

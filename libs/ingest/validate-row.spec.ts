@@ -103,6 +103,7 @@ describe('validateRow maps each stream to its exact storage row', () => {
         surface: 'inbox',
         audience: 'cart_abandoners',
         holdout_pct: 0.1,
+        planned_persons: 20_000,
         conversion_window_ms: 86_400_000,
         guardrail_types: ['unsubscribe', 'complaint'],
         frequency_cap: { max: 2, per_ms: 86_400_000 },
@@ -112,7 +113,7 @@ describe('validateRow maps each stream to its exact storage row', () => {
       }),
     ).toEqual({
       id: 'cart-rescue@3',
-      contentHash: '15367948487480861072',
+      contentHash: '13483138106643230944',
       row: {
         tenant_id: 'tenant-a',
         trigger_id: 'cart-rescue',
@@ -127,13 +128,14 @@ describe('validateRow maps each stream to its exact storage row', () => {
         conversion_window_ms: 86_400_000,
         guardrail_types: ['unsubscribe', 'complaint'],
         holdout_pct: 0.1,
+        planned_persons: 20_000,
         frequency_cap_max: 2,
         frequency_cap_per_ms: 86_400_000,
         suppression_converted_lookback_ms: 2_592_000_000,
         consent_purpose: 'marketing',
         status: 'live',
         received_at: '2024-05-01 12:00:00.000',
-        content_hash: '15367948487480861072',
+        content_hash: '13483138106643230944',
       },
     });
   });
@@ -152,7 +154,7 @@ describe('validateRow maps each stream to its exact storage row', () => {
       }),
     ).toEqual({
       id: 'welcome@1',
-      contentHash: '10269390779919159370',
+      contentHash: '11886612191362580074',
       row: {
         tenant_id: 'tenant-a',
         trigger_id: 'welcome',
@@ -167,13 +169,14 @@ describe('validateRow maps each stream to its exact storage row', () => {
         conversion_window_ms: 604_800_000,
         guardrail_types: [],
         holdout_pct: null,
+        planned_persons: null,
         frequency_cap_max: null,
         frequency_cap_per_ms: null,
         suppression_converted_lookback_ms: null,
         consent_purpose: '',
         status: 'draft',
         received_at: '2024-05-01 12:00:00.000',
-        content_hash: '10269390779919159370',
+        content_hash: '11886612191362580074',
       },
     });
   });
@@ -491,7 +494,8 @@ type BadCase = [StreamName, Record<string, unknown>, string, string];
 
 const requiredFields: Record<StreamName, string[]> = {
   signals: ['event_id', 'person_id', 'type', 'occurred_at'],
-  triggers: ['trigger_id', 'name', 'channel', 'signal_types', 'window_ms', 'success_types'],
+  // A draft may lack any of the six definitions (DESIGN §12): only its id and name are required.
+  triggers: ['trigger_id', 'name'],
   firings: ['firing_id', 'trigger_id', 'person_id', 'decided_at', 'arm'],
   exposures: ['firing_id', 'type', 'occurred_at'],
   outcomes: ['outcome_id', 'person_id', 'type', 'occurred_at'],
@@ -725,6 +729,56 @@ describe('validateRow refuses bad input, naming the line and the first failing f
       ok: false,
       error: { line: 7, field, message: MISSING },
     });
+  });
+
+  const live = {
+    trigger_id: 'welcome',
+    name: 'Welcome',
+    channel: 'push',
+    signal_types: ['signup'],
+    window_ms: 60_000,
+    success_types: ['purchase'],
+    status: 'live',
+  };
+
+  it('takes a draft definition lacking every one of the six definitions', () => {
+    for (const draft of [{}, { status: 'draft' }, { status: null }]) {
+      const result = validateRow('triggers', { trigger_id: 'w', name: 'W', ...draft }, 1, ctx);
+      expect(result.ok && result.value.row).toMatchObject({
+        status: 'draft',
+        channel: '',
+        surface: '',
+        audience: '',
+        signal_types: [],
+        window_ms: null,
+        success_types: [],
+        holdout_pct: null,
+      });
+    }
+    expect(validateRow('triggers', live, 1, ctx).ok).toBe(true);
+  });
+
+  it.each(
+    ['channel', 'signal_types', 'window_ms', 'success_types'].flatMap((field) => [
+      [field, 'live'],
+      [field, 'paused'],
+    ]),
+  )('refuses a definition without %s when %s, naming it', (field, status) => {
+    for (const absent of [REMOVE, null]) {
+      const row = { ...live, status, [field]: absent };
+      if (absent === REMOVE) {
+        delete (row as Record<string, unknown>)[field];
+      }
+      expect(validateRow('triggers', row, 4, ctx)).toEqual({
+        ok: false,
+        error: {
+          line: 4,
+          field,
+          message: `required field is missing (a ${status} trigger needs it; a draft, "status":"draft", may leave it out)`,
+        },
+      });
+      expect(validateRow('triggers', { ...row, status: 'draft' }, 4, ctx).ok).toBe(true);
+    }
   });
 
   it.each(badCases)('%s %j', (stream, patch, field, message) => {

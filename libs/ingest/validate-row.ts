@@ -2,7 +2,9 @@ import type { z } from 'zod';
 import { fastPath } from './fast-path.js';
 import { contentHashOfColumns, derivedId } from './hashing.js';
 import { schemasFor } from './schemas.js';
+import { MISSING } from './fields.js';
 import {
+  REQUIRED_UNLESS_DRAFT,
   storedFields,
   STREAM_DECLARATIONS,
   type StoredField,
@@ -157,7 +159,7 @@ function storageRow(stream: StreamName, d: Data, ctx: ValidationContext): Built 
   row.received_at = receivedText(ctx.receivedAt);
   const eventTime = declaration.eventTime;
   if (eventTime === undefined) {
-    return { id: idOf(stream, declaration, d, row), row };
+    return (stream === 'triggers' && notDraft(d)) || { id: idOf(stream, declaration, d, row), row };
   }
   const event = eventTimeOf(declaration, d, ctx);
   if ('field' in event) {
@@ -174,6 +176,23 @@ function storageRow(stream: StreamName, d: Data, ctx: ValidationContext): Built 
     row[declaration.key[0]] = id;
   }
   return { id, row, asSent: { [eventTime]: times.asSent } };
+}
+
+/**
+ * Why a live or paused trigger definition is refused: it lacks one of the fields only a draft may
+ * leave out (a draft may lack any of the six definitions, DESIGN §12). Undefined when none.
+ */
+function notDraft(d: Data): Problem | undefined {
+  if (d.status === undefined || d.status === null || d.status === 'draft') {
+    return undefined;
+  }
+  const field = REQUIRED_UNLESS_DRAFT.find((name) => d[name] === undefined || d[name] === null);
+  return field === undefined
+    ? undefined
+    : {
+        field,
+        message: `${MISSING} (a ${d.status as string} trigger needs it; a draft, "status":"draft", may leave it out)`,
+      };
 }
 
 function rejected(line: number, field: string, message: string): LineResult {
@@ -211,6 +230,8 @@ function built(stream: StreamName, line: number, result: Built | Problem): LineR
  * - Signals with `sent_at` get `occurred_at := receivedAt − (sent_at − occurred_at)` and
  *   `skew_corrected`; event times (occurred_at, decided_at) more than 24 h after `receivedAt` are
  *   clamped to it and flagged `future_clamped`. Other timestamps are stored as given.
+ * - A trigger definition may be a draft lacking any of the six definitions; a live or paused one
+ *   lacking a field of REQUIRED_UNLESS_DRAFT is refused, naming it.
  * - Ids: event_id / firing_id / outcome_id; exposures and consent without `event_id` get a derived
  *   id (see hashing.ts); triggers are identified by `${trigger_id}@${version}` (version default 1).
  */

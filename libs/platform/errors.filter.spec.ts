@@ -20,60 +20,42 @@ function asGraphql(error: unknown): GraphQLError {
   return answer;
 }
 
+const auth = (code: AuthErrorCode) => new AuthException(code, 'm');
+const storage = (code: StorageErrorCode) => new StorageException(code, 'm');
+/** 5 queries a second, retry after 2.5 s (Retry-After rounds it up to 3). */
+const rateLimited = () => new RateLimitedException('query', 5, 1000, 2500);
+
 describe('GraphQL error codes', () => {
   // Expected values: Apollo's conventional codes for the HTTP meaning of each failure.
+  // The error comes last so the test's name shows the codes.
   it.each([
-    [
-      'missing key',
-      new AuthException(AuthErrorCode.MissingKey, 'm'),
-      'UNAUTHENTICATED',
-      'AUTH_MISSING_KEY',
-      401,
-    ],
-    [
-      'invalid key',
-      new AuthException(AuthErrorCode.InvalidKey, 'm'),
-      'UNAUTHENTICATED',
-      'AUTH_INVALID_KEY',
-      401,
-    ],
-    [
-      'forbidden',
-      new AuthException(AuthErrorCode.Forbidden, 'm'),
-      'FORBIDDEN',
-      'AUTH_FORBIDDEN',
-      403,
-    ],
+    ['missing key', 'UNAUTHENTICATED', 'AUTH_MISSING_KEY', 401, auth(AuthErrorCode.MissingKey)],
+    ['invalid key', 'UNAUTHENTICATED', 'AUTH_INVALID_KEY', 401, auth(AuthErrorCode.InvalidKey)],
+    ['forbidden', 'FORBIDDEN', 'AUTH_FORBIDDEN', 403, auth(AuthErrorCode.Forbidden)],
     [
       'invalid period',
-      new MeasurementException(MeasurementErrorCode.InvalidPeriod, 'm'),
       'BAD_USER_INPUT',
       'MEASUREMENT_INVALID_PERIOD',
       400,
+      new MeasurementException(MeasurementErrorCode.InvalidPeriod, 'm'),
     ],
-    [
-      'rate limited',
-      new RateLimitedException('query', 5, 1000, 2500),
-      'TOO_MANY_REQUESTS',
-      'RATE_LIMITED',
-      429,
-    ],
+    ['rate limited', 'TOO_MANY_REQUESTS', 'RATE_LIMITED', 429, rateLimited()],
     [
       'store unavailable',
-      new StorageException(StorageErrorCode.Unavailable, 'm'),
       'SERVICE_UNAVAILABLE',
       'STORAGE_UNAVAILABLE',
       503,
+      storage(StorageErrorCode.Unavailable),
     ],
     [
       'query failed',
-      new StorageException(StorageErrorCode.QueryFailed, 'm'),
       'INTERNAL_SERVER_ERROR',
       'STORAGE_QUERY_FAILED',
       500,
+      storage(StorageErrorCode.QueryFailed),
     ],
-    ['unknown error', new Error('anything'), 'INTERNAL_SERVER_ERROR', 'INTERNAL', 500],
-  ])('%s: code %s, causewayCode %s, status %i', (_, error, code, causewayCode, status) => {
+    ['unknown error', 'INTERNAL_SERVER_ERROR', 'INTERNAL', 500, new Error('anything')],
+  ])('%s: code %s, causewayCode %s, status %i', (_, code, causewayCode, status, error) => {
     const answer = asGraphql(error);
     expect(answer.extensions.code).toBe(code);
     expect(answer.extensions.causewayCode).toBe(causewayCode);
@@ -81,7 +63,7 @@ describe('GraphQL error codes', () => {
   });
 
   it('keeps Retry-After on a rate-limited answer', () => {
-    const answer = asGraphql(new RateLimitedException('query', 5, 1000, 2500));
+    const answer = asGraphql(rateLimited());
     const headers = (answer.extensions.http as { headers: Map<string, string> }).headers;
     expect(headers.get('Retry-After')).toBe('3');
   });

@@ -13,7 +13,9 @@ import { AuthErrorCode, AuthException } from '../auth/index.js';
 import { BiException } from '../bi/index.js';
 import { ReportsException } from '../reports/index.js';
 import { IngestErrorCode, IngestException, IngestLimitError } from '../ingest/index.js';
+import { LifecycleException } from '../lifecycle/index.js';
 import { MeasurementErrorCode, MeasurementException } from '../measurement/index.js';
+import { NotifyException } from '../notify/index.js';
 import { StorageErrorCode, StorageException } from '../storage/index.js';
 import { TriggersErrorCode, TriggersException } from '../triggers/index.js';
 import { graphqlError } from './graphql-error.js';
@@ -111,7 +113,11 @@ export function toPublicError(error: unknown): PublicError {
         'the query ran past the time budget of a request (REQUEST_TIMEOUT_MS) and was stopped; narrow the period or the triggers',
     };
   }
-  if (error instanceof ReportsException || error instanceof BiException) {
+  if (
+    error instanceof ReportsException ||
+    error instanceof BiException ||
+    error instanceof LifecycleException
+  ) {
     return { status: error.getStatus(), code: error.code, message: error.message };
   }
   if (error instanceof TriggersException) {
@@ -127,6 +133,10 @@ export function toPublicError(error: unknown): PublicError {
           headers: { 'Retry-After': '5' },
         }
       : { status, code: error.code, message: 'the store failed to answer this request' };
+  }
+  if (error instanceof NotifyException) {
+    // the status is the exception's own (notify.exception.ts maps each code)
+    return { status: error.getStatus(), code: error.code, message: error.message };
   }
   if (error instanceof HttpException) {
     const response = error.getResponse();

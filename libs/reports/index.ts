@@ -1,6 +1,7 @@
 export * from './lift-report.service.js';
 export * from './pdf/pdf-renderer.js';
 export * from './render/render-report.js';
+export { buildReportView, type HeadlineView, type TriggerVerdict } from './render/report-view.js';
 export * from './report-measures.js';
 export * from './report-measures.service.js';
 export * from './reports.exception.js';
@@ -10,3 +11,4 @@ export * from './snapshots/last-full-week.js';
 export * from './snapshots/report-snapshot.job.js';
 export * from './snapshots/report-snapshots.repository.js';
 export * from './snapshots/report-snapshots.service.js';
+export * from './snapshots/snapshot-created.hook.js';

@@ -16,7 +16,10 @@ import { ReportSnapshotProcessor } from './snapshots/report-snapshot.processor.j
 import { ReportSnapshotsRepository } from './snapshots/report-snapshots.repository.js';
 import { ReportSnapshotsResolver } from './snapshots/report-snapshots.resolver.js';
 import { ReportSnapshotsService } from './snapshots/report-snapshots.service.js';
+import { SnapshotCreatedHook } from './snapshots/snapshot-created.hook.js';
 import { SnapshotSchedule } from './snapshots/snapshot-schedule.js';
+
+const registered = new Map<string, DynamicModule>();
 
 /**
  * The leadership lift report and its snapshots. `api` adds the report routes and the GraphQL
@@ -27,7 +30,14 @@ import { SnapshotSchedule } from './snapshots/snapshot-schedule.js';
 @Module({})
 export class ReportsModule {
   static register(options: { api: boolean; processors: boolean }): DynamicModule {
-    return {
+    // the same options give the same module object, so that a context importing the reports
+    // (notify) shares the app's one instance: one schedule, one snapshot hook
+    const key = `${options.api}:${options.processors}`;
+    const existing = registered.get(key);
+    if (existing !== undefined) {
+      return existing;
+    }
+    const module: DynamicModule = {
       module: ReportsModule,
       imports: [
         LiftModule,
@@ -46,10 +56,19 @@ export class ReportsModule {
         SnapshotSchedule,
         PdfRenderer,
         LiftReportService,
+        SnapshotCreatedHook,
         ...(options.api ? [ReportSnapshotsResolver] : []),
         ...(options.processors ? [ReportSnapshotProcessor] : []),
       ],
-      exports: [ReportMeasuresService, ReportSnapshotsService, LiftReportService],
+      exports: [
+        ReportMeasuresService,
+        ReportSnapshotsService,
+        LiftReportService,
+        PdfRenderer,
+        SnapshotCreatedHook,
+      ],
     };
+    registered.set(key, module);
+    return module;
   }
 }

@@ -88,6 +88,27 @@ function polynomial(coefficients: readonly number[], x: number): number {
 }
 
 /**
+ * Numerator and denominator of Cody's rational forms, evaluated in his order (so the results are
+ * his to the last bit): the numerator has one coefficient more than the denominator, whose
+ * leading coefficient is an implicit 1, and both are Horner-evaluated with the last numerator
+ * coefficient as the highest power and the next-to-last of each as the constant term.
+ */
+function codyRational(
+  numerator: readonly number[],
+  denominator: readonly number[],
+  x: number,
+): { num: number; den: number } {
+  const n = denominator.length;
+  let num = numerator[n] * x;
+  let den = x;
+  for (let i = 0; i < n - 1; i += 1) {
+    num = (num + numerator[i]) * x;
+    den = (den + denominator[i]) * x;
+  }
+  return { num: num + numerator[n - 1], den: den + denominator[n - 1] };
+}
+
+/**
  * exp(−y²/2) without the cancellation of squaring y directly: y is split as y = h + δ with h a
  * multiple of 1/16, so h² is exact and exp(−y²/2) = exp(−h²/2) · exp(−δ(y + h)/2) (Cody's trick).
  */
@@ -105,34 +126,19 @@ function normalTails(x: number): { lower: number; upper: number } {
   const y = Math.abs(x);
   if (y <= 0.66291) {
     const xsq = y > HALF_EPSILON ? x * x : 0;
-    let num = CODY_A[4] * xsq;
-    let den = xsq;
-    for (let i = 0; i < 3; i += 1) {
-      num = (num + CODY_A[i]) * xsq;
-      den = (den + CODY_B[i]) * xsq;
-    }
-    const half = (x * (num + CODY_A[3])) / (den + CODY_B[3]);
+    const { num, den } = codyRational(CODY_A, CODY_B, xsq);
+    const half = (x * num) / den;
     return { lower: 0.5 + half, upper: 0.5 - half };
   }
   // `tail` is the probability beyond |x| on x's own side.
   let tail: number;
   if (y <= SQRT_32) {
-    let num = CODY_C[8] * y;
-    let den = y;
-    for (let i = 0; i < 7; i += 1) {
-      num = (num + CODY_C[i]) * y;
-      den = (den + CODY_D[i]) * y;
-    }
-    tail = gaussianKernel(y) * ((num + CODY_C[7]) / (den + CODY_D[7]));
+    const { num, den } = codyRational(CODY_C, CODY_D, y);
+    tail = gaussianKernel(y) * (num / den);
   } else if (y < 50) {
     const inv = 1 / (x * x);
-    let num = CODY_P[5] * inv;
-    let den = inv;
-    for (let i = 0; i < 4; i += 1) {
-      num = (num + CODY_P[i]) * inv;
-      den = (den + CODY_Q[i]) * inv;
-    }
-    const correction = (inv * (num + CODY_P[4])) / (den + CODY_Q[4]);
+    const { num, den } = codyRational(CODY_P, CODY_Q, inv);
+    const correction = (inv * num) / den;
     tail = (gaussianKernel(y) * (ONE_OVER_SQRT_2PI - correction)) / y;
   } else {
     tail = 0; // below the smallest subnormal double

@@ -25,6 +25,24 @@ function treatedRate(baselineRate: number, relativeLift: number): number {
 }
 
 /**
+ * K = z_{1−α/2} + z_power: how many standard errors a lift must measure for the two-sided test at
+ * level α to detect it with that power (the wrong-direction rejections ignored).
+ */
+function detectionMultiplier(alpha: number, power: number): number {
+  requireOpenUnit('alpha', alpha);
+  requireOpenUnit('power', power);
+  return twoSidedCriticalValue(1 - alpha) + normalQuantile(power);
+}
+
+/**
+ * Variance of p̂_t − p̂_c with unpooled arms: p_t(1 − p_t)/w_t + p_c(1 − p_c)/w_c, where w is each
+ * arm's size (or its share, for the variance per person of a total N).
+ */
+function unpooledVariance(pt: number, wt: number, pc: number, wc: number): number {
+  return (pt * (1 - pt)) / wt + (pc * (1 - pc)) / wc;
+}
+
+/**
  * Persons needed for the two-sided unpooled z-test of two proportions to detect a relative lift
  * with the given power: with p_c the baseline, p_t = p_c(1 + lift), Δ = p_t − p_c, and shares
  * k_c = controlShare, k_t = 1 − k_c of N persons,
@@ -49,15 +67,12 @@ export function requiredSamplePerArm(
 ): SampleSize {
   const pt = treatedRate(baselineRate, relativeLift);
   const pc = baselineRate;
-  requireOpenUnit('alpha', alpha);
-  requireOpenUnit('power', power);
+  const k = detectionMultiplier(alpha, power);
   requireOpenUnit('controlShare', controlShare);
   const treatmentShare = 1 - controlShare;
-  const k = twoSidedCriticalValue(1 - alpha) + normalQuantile(power);
   const difference = pt - pc;
   const total =
-    (k * k * ((pt * (1 - pt)) / treatmentShare + (pc * (1 - pc)) / controlShare)) /
-    (difference * difference);
+    (k * k * unpooledVariance(pt, treatmentShare, pc, controlShare)) / (difference * difference);
   const treatment = Math.ceil(total * treatmentShare);
   const control = Math.ceil(total * controlShare);
   return { treatment, control, total: treatment + control };
@@ -87,7 +102,7 @@ export function proportionTestPower(
   requirePositiveCount('nControl', nControl);
   requireOpenUnit('alpha', alpha);
   const critical = twoSidedCriticalValue(1 - alpha);
-  const se = Math.sqrt((pt * (1 - pt)) / nTreatment + (pc * (1 - pc)) / nControl);
+  const se = Math.sqrt(unpooledVariance(pt, nTreatment, pc, nControl));
   const shift = Math.abs(pt - pc) / se;
   return normalCdf(shift - critical) + normalCdf(-shift - critical);
 }
@@ -119,9 +134,7 @@ export function minimumDetectableRelativeLift(
   const p = requireOpenUnit('baselineRate', baselineRate);
   requirePositiveCount('nTreatment', nTreatment);
   requirePositiveCount('nControl', nControl);
-  requireOpenUnit('alpha', alpha);
-  requireOpenUnit('power', power);
-  const k = twoSidedCriticalValue(1 - alpha) + normalQuantile(power);
+  const k = detectionMultiplier(alpha, power);
   const k2 = k * k;
   const a = 1 + k2 / nTreatment;
   const b = (k2 * (1 - 2 * p)) / nTreatment;

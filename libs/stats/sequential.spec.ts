@@ -37,8 +37,8 @@ describe('confidence sequence formula, evaluated by hand', () => {
     );
   });
 
-  it('the interval, with t* defaulting to n', () => {
-    const r = sequentialInterval({ estimate: 0.02, se: 0.01, n: 2000 });
+  it('the interval at n = t* = 2000', () => {
+    const r = sequentialInterval({ estimate: 0.02, se: 0.01, n: 2000, plannedN: 2000 });
     expect(r.estimate).toBe(0.02);
     expect(r.low).toBeCloseTo(-0.010352089903762528, 12);
     expect(r.high).toBeCloseTo(0.05035208990376253, 12);
@@ -96,7 +96,7 @@ describe('confidence sequence properties', () => {
 
   it('at α = 0.05 and n = t* it is 1.5486 times the fixed interval (3.0352089903762529·SE)', () => {
     // half/SE = √(2(u + 1)/u · ln(√(u + 1)/α)) with u = 7.936154601737565 = 3.0352089903762529
-    const r = sequentialInterval({ estimate: 0, se: 1, n: 12345 });
+    const r = sequentialInterval({ estimate: 0, se: 1, n: 12345, plannedN: 12345 });
     expect(r.high).toBeCloseTo(3.035208990376253, 12);
     expect(r.high / Z_975).toBeCloseTo(1.5486044714686567, 12);
   });
@@ -128,14 +128,18 @@ describe('confidence sequence properties', () => {
   });
 
   it('collapses to the estimate when SE = 0 and rejects bad input', () => {
-    expect(sequentialInterval({ estimate: 1, se: 0, n: 10 })).toEqual({
+    expect(sequentialInterval({ estimate: 1, se: 0, n: 10, plannedN: 10 })).toEqual({
       estimate: 1,
       low: 1,
       high: 1,
     });
-    expect(() => sequentialInterval({ estimate: 0, se: 1, n: 0 })).toThrow(StatsException);
-    expect(() => sequentialInterval({ estimate: 0, se: -1, n: 10 })).toThrow(StatsException);
-    expect(() => sequentialInterval({ estimate: 0, se: 1, n: 10, alpha: 1 })).toThrow(
+    expect(() => sequentialInterval({ estimate: 0, se: 1, n: 0, plannedN: 10 })).toThrow(
+      StatsException,
+    );
+    expect(() => sequentialInterval({ estimate: 0, se: -1, n: 10, plannedN: 10 })).toThrow(
+      StatsException,
+    );
+    expect(() => sequentialInterval({ estimate: 0, se: 1, n: 10, alpha: 1, plannedN: 10 })).toThrow(
       StatsException,
     );
     expect(() => sequentialInterval({ estimate: 0, se: 1, n: 10, plannedN: 0 })).toThrow(
@@ -151,7 +155,11 @@ describe('two-arm conveniences', () => {
     // always-valid p = √(u + 1)·exp(−z²u/(2(u + 1))) with z = 7.389909141058476:
     //   = 2.9893401615971317 · exp(−54.61075… · 7.936154601737565 / 17.87230920347513)
     //   = 8.790902428376698e-11
-    const r = sequentialProportions({ n: 21307, x: 267 }, { n: 21306, x: 122 });
+    const r = sequentialProportions(
+      { n: 21307, x: 267 },
+      { n: 21306, x: 122 },
+      { plannedN: 42613 },
+    );
     expect(r.plannedN).toBe(42613);
     expect(r.absolute!.low).toBeCloseTo(0.0040100307528435, 12);
     expect(r.absolute!.high).toBeCloseTo(0.0095999822863879, 12);
@@ -189,11 +197,15 @@ describe('two-arm conveniences', () => {
   });
 
   it('passes undefined comparisons through as nulls', () => {
-    const r = sequentialProportions({ n: 0, x: 0 }, { n: 10, x: 1 });
+    const r = sequentialProportions({ n: 0, x: 0 }, { n: 10, x: 1 }, { plannedN: 10 });
     expect(r.absolute).toBeNull();
     expect(r.relative).toBeNull();
     expect(r.pValue).toBeNull();
-    const zeroBaseline = sequentialProportions({ n: 100, x: 5 }, { n: 100, x: 0 });
+    const zeroBaseline = sequentialProportions(
+      { n: 100, x: 5 },
+      { n: 100, x: 0 },
+      { plannedN: 200 },
+    );
     expect(zeroBaseline.absolute).not.toBeNull();
     expect(zeroBaseline.relative).toBeNull();
   });

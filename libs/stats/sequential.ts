@@ -45,12 +45,12 @@ export interface SequentialOptions {
   /** error rate α in (0, 1): the sequence covers with probability 1 − α at all times; default 0.05 */
   alpha?: number;
   /**
-   * t*, the number of observations (persons, both arms) at which the sequence is tightest.
-   * Default: the current n, which makes today's interval as narrow as possible. For a dashboard
-   * that is watched over time, pass a fixed planned sample size instead: ρ must not drift with
-   * the data for the guarantee to hold across looks.
+   * t*, the number of observations (persons, both arms) at which the sequence is tightest. It
+   * must be fixed before the data is seen and stay the same at every look: a t* taken from the
+   * data of the read (say, today's n) makes ρ drift, and the guarantee across looks is lost
+   * (sequential-aa.spec.ts measures both). There is deliberately no default.
    */
-  plannedN?: number;
+  plannedN: number;
 }
 
 /** An always-valid lift: intervals and a p-value that stay valid under continuous monitoring. */
@@ -70,9 +70,9 @@ export interface SequentialLift {
   plannedN: number;
 }
 
-function resolve(options: SequentialOptions, n: number): { alpha: number; plannedN: number } {
+function resolve(options: SequentialOptions): { alpha: number; plannedN: number } {
   const alpha = requireOpenUnit('alpha', options.alpha ?? 0.05);
-  const plannedN = requirePositive('plannedN', options.plannedN ?? n);
+  const plannedN = requirePositive('plannedN', options.plannedN);
   return { alpha, plannedN };
 }
 
@@ -118,7 +118,7 @@ export function confidenceSequenceMargin(n: number, rhoSquared: number, alpha: n
  * @param input.se its standard error, ≥ 0 (0 gives a zero-width interval)
  * @param input.n observations (persons) behind it, a positive integer
  * @param input.alpha error rate, default 0.05
- * @param input.plannedN t*, default n (see {@link SequentialOptions.plannedN})
+ * @param input.plannedN t*, fixed in advance (see {@link SequentialOptions.plannedN})
  */
 export function sequentialInterval(
   input: { estimate: number; se: number; n: number } & SequentialOptions,
@@ -126,7 +126,7 @@ export function sequentialInterval(
   const estimate = requireFinite('estimate', input.estimate);
   const se = requireNonNegative('se', input.se);
   const n = requirePositiveCount('n', input.n);
-  const { alpha, plannedN } = resolve(input, n);
+  const { alpha, plannedN } = resolve(input);
   const half =
     se *
     Math.sqrt(n) *
@@ -151,15 +151,15 @@ function alwaysValidPValue(z: number | null, estimate: number, u: number): numbe
  *
  * @param comparison the fixed-horizon result
  * @param n persons behind it, n_t + n_c
- * @param options α (default 0.05) and t* (default n)
+ * @param options α (default 0.05) and t*, fixed in advance
  */
 export function sequentialLift(
   comparison: LiftComparison,
   n: number,
-  options: SequentialOptions = {},
+  options: SequentialOptions,
 ): SequentialLift {
   requireCount('n', n);
-  const { alpha, plannedN } = resolve(options, Math.max(n, 1));
+  const { alpha, plannedN } = resolve(options);
   const rhoSquared = confidenceSequenceRhoSquared(plannedN, alpha);
   const empty = { absolute: null, relative: null, pValue: null, rhoSquared, plannedN };
   if (n === 0 || comparison.absolute === null || comparison.se === null) {
@@ -187,24 +187,33 @@ export function sequentialLift(
 }
 
 /**
+ * A fixed-horizon two-arm comparison run at confidence 1 − α, then made always-valid with
+ * n = n_t + n_c.
+ */
+function sequentialComparison<Arm extends { n: number }>(
+  compare: (treatment: Arm, control: Arm, confidence: number) => LiftComparison,
+  treatment: Arm,
+  control: Arm,
+  options: SequentialOptions,
+): SequentialLift {
+  const alpha = requireOpenUnit('alpha', options.alpha ?? 0.05);
+  return sequentialLift(compare(treatment, control, 1 - alpha), treatment.n + control.n, options);
+}
+
+/**
  * Always-valid lift of two conversion rates: {@link compareProportions} then
  * {@link sequentialLift} with n = n_t + n_c.
  *
  * @param treatment persons and converters in treatment
  * @param control persons and converters in control
- * @param options α (default 0.05) and t* (default n_t + n_c)
+ * @param options α (default 0.05) and t*, fixed in advance
  */
 export function sequentialProportions(
   treatment: ArmCounts,
   control: ArmCounts,
-  options: SequentialOptions = {},
+  options: SequentialOptions,
 ): SequentialLift {
-  const alpha = requireOpenUnit('alpha', options.alpha ?? 0.05);
-  return sequentialLift(
-    compareProportions(treatment, control, 1 - alpha),
-    treatment.n + control.n,
-    options,
-  );
+  return sequentialComparison(compareProportions, treatment, control, options);
 }
 
 /**
@@ -213,17 +222,12 @@ export function sequentialProportions(
  *
  * @param treatment n, Σy, Σy² of treatment
  * @param control n, Σy, Σy² of control
- * @param options α (default 0.05) and t* (default n_t + n_c)
+ * @param options α (default 0.05) and t*, fixed in advance
  */
 export function sequentialMeans(
   treatment: ArmSums,
   control: ArmSums,
-  options: SequentialOptions = {},
+  options: SequentialOptions,
 ): SequentialLift {
-  const alpha = requireOpenUnit('alpha', options.alpha ?? 0.05);
-  return sequentialLift(
-    compareMeans(treatment, control, 1 - alpha),
-    treatment.n + control.n,
-    options,
-  );
+  return sequentialComparison(compareMeans, treatment, control, options);
 }

@@ -1,4 +1,5 @@
 import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
+import { Session } from 'chdb';
 import { createChdbConnection } from 'chdb/connection';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -33,7 +34,15 @@ export function createClickHouseClient(config: AppConfig): ClickHouseClient {
     mkdirSync(path, { recursive: true });
     // chdb types its connection against @clickhouse/client-common, which @clickhouse/client also
     // bundles as its own copy; the shapes are the same contract, the declarations are not shared.
+    // The engine takes its server configuration from the first session opened on a directory,
+    // and createChdbConnection passes none: a session opened just before, with the directory
+    // BACKUP and RESTORE may use (backups.allowed_path), configures the engine the connection then
+    // shares. It closes at once; the connection keeps the engine open.
+    const configuring = new Session(path, {
+      connectionArgs: [`--backups.allowed_path=${resolve(env.CAUSEWAY_BACKUP_ROOT)}`],
+    });
     const connection = createChdbConnection({ path }) as unknown as EmbeddedConnection;
+    configuring.close();
     return createClient({
       connection,
       clickhouse_settings: baseSettings,

@@ -12,6 +12,7 @@ const INPUT_FIELD: Record<string, string> = {
   window_ms: 'windowMs',
   success_types: 'successTypes',
   holdout_pct: 'holdoutPct',
+  planned_persons: 'plannedPersons',
   conversion_window_ms: 'conversionWindowMs',
   guardrail_types: 'guardrailTypes',
   frequency_cap: 'frequencyCap',
@@ -36,10 +37,8 @@ export interface StoredDefinition {
 
 /**
  * Turns a `defineTrigger` input into the `triggers` row of the given version, by the field rules
- * of the `triggers` stream (the same validation as POST /v1/ingest/triggers), with one difference:
- * a definition may lack `windowMs` and `successTypes` (the stream requires them), because a draft
- * may lack any definition. An absent window is stored as NULL, absent success types as [].
- * Refuses `live` unless all six definitions are present, naming the missing ones.
+ * of the `triggers` stream (the same validation as POST /v1/ingest/triggers). A draft may lack
+ * any definition; `live` is refused unless all six are present, naming the missing ones.
  */
 export function toStoredDefinition(
   input: TriggerInput,
@@ -47,19 +46,18 @@ export function toStoredDefinition(
   context: { tenantId: string; receivedAt: number; limits: IngestLimits },
 ): StoredDefinition {
   const status = input.status ?? TriggerStatus.DRAFT;
-  // The stream's schema requires window_ms; 0 stands in for "absent" during validation and is
-  // stored as NULL below (0 and NULL both read as "no window" everywhere).
   const streamRow = {
     trigger_id: input.triggerId,
     name: input.name,
     channel: input.channel,
-    signal_types: input.signalTypes ?? [],
-    window_ms: input.windowMs ?? 0,
-    success_types: input.successTypes ?? [],
+    signal_types: input.signalTypes,
+    window_ms: input.windowMs,
+    success_types: input.successTypes,
     version,
     surface: input.surface,
     audience: input.audience,
     holdout_pct: input.holdoutPct,
+    planned_persons: input.plannedPersons,
     conversion_window_ms: input.conversionWindowMs,
     guardrail_types: input.guardrailTypes,
     frequency_cap:
@@ -73,6 +71,25 @@ export function toStoredDefinition(
     consent_purpose: input.consentPurpose,
     status,
   };
+  // Readiness first, on the row as a draft would store it: the mutation words a refused live
+  // definition its own way (all missing definitions, by their GraphQL names).
+  const draft = stored({ ...streamRow, status: TriggerStatus.DRAFT }, context);
+  const missing = missingDefinitions(draft.definition);
+  if (status === TriggerStatus.LIVE && missing.length > 0) {
+    throw new TriggersException(
+      TriggersErrorCode.NotReady,
+      `trigger ${input.triggerId} cannot go live: it lacks ${missing.join(', ')} ` +
+        `(define them, or save it as a draft)`,
+    );
+  }
+  return status === TriggerStatus.DRAFT ? draft : stored(streamRow, context);
+}
+
+/** The stored row of a stream row, or the stream's refusal with GraphQL field names. */
+function stored(
+  streamRow: Record<string, unknown>,
+  context: { tenantId: string; receivedAt: number; limits: IngestLimits },
+): StoredDefinition {
   const result = validateRow('triggers', streamRow, 1, context);
   if (!result.ok) {
     throw new TriggersException(
@@ -81,17 +98,5 @@ export function toStoredDefinition(
     );
   }
   const row = { ...result.value.row };
-  if (input.windowMs === null || input.windowMs === undefined) {
-    row.window_ms = null;
-  }
-  const definition = triggerRow.parse(row);
-  const missing = missingDefinitions(definition);
-  if (status === TriggerStatus.LIVE && missing.length > 0) {
-    throw new TriggersException(
-      TriggersErrorCode.NotReady,
-      `trigger ${input.triggerId} cannot go live: it lacks ${missing.join(', ')} ` +
-        `(define them, or save it as a draft)`,
-    );
-  }
-  return { row, definition };
+  return { row, definition: triggerRow.parse(row) };
 }

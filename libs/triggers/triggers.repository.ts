@@ -17,6 +17,7 @@ export const triggerRow = z.object({
   conversion_window_ms: z.number(),
   guardrail_types: z.array(z.string()),
   holdout_pct: nullableNumber,
+  planned_persons: nullableNumber,
   frequency_cap_max: nullableNumber,
   frequency_cap_per_ms: nullableNumber,
   suppression_converted_lookback_ms: nullableNumber,

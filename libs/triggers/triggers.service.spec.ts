@@ -128,7 +128,7 @@ describe('TriggersService on the embedded engine', () => {
     const cases: [Partial<TriggerInput>, string][] = [
       [{ holdoutPct: 1.5 }, 'holdoutPct: expected a number from 0 to 1'],
       [{ windowMs: 1.5 }, 'windowMs: expected a non-negative integer'],
-      [{ channel: ' ' }, 'channel: must not be empty'],
+      [{ name: ' ' }, 'name: must not be empty'],
       [{ version: 0 }, 'version: expected an integer from 1 to 4294967295'],
       [{ frequencyCap: { max: 1, perMs: 0 } }, 'frequencyCap.perMs: expected a positive integer'],
       [{ signalTypes: ['view', ''] }, 'signalTypes.1: must not be empty'],

@@ -23,6 +23,7 @@ export function toTrigger(row: TriggerRow): Trigger {
     conversionWindowMs: row.conversion_window_ms,
     guardrailTypes: row.guardrail_types,
     holdoutPct: row.holdout_pct,
+    plannedPersons: row.planned_persons,
     frequencyCapMax: row.frequency_cap_max,
     frequencyCapPerMs: row.frequency_cap_per_ms,
     convertedLookbackMs: row.suppression_converted_lookback_ms,

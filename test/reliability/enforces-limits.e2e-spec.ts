@@ -1,13 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { graphql, mintKey, postIngest } from '../support/client.js';
-import {
-  redisAvailable,
-  requirePart,
-  startApi,
-  startRedis,
-  type ApiProcess,
-  type RedisProcess,
-} from '../support/processes.js';
+import { startApi, type ApiProcess } from '../support/processes.js';
+import { describeWithRedis } from '../support/redis-suite.js';
 import { recordFigures } from './support/figures.js';
 
 const SUITE = 'limits';
@@ -179,44 +173,38 @@ describe('request timeouts', () => {
   });
 });
 
-(requirePart(redisAvailable()) ? describe : describe.skip)(
-  'rate limits shared by every API process through Redis',
-  () => {
-    let redis: RedisProcess;
-    const apis: ApiProcess[] = [];
+describeWithRedis('rate limits shared by every API process through Redis', (redis) => {
+  const apis: ApiProcess[] = [];
 
-    beforeAll(async () => {
-      redis = await startRedis();
-      for (let i = 0; i < 2; i++) {
-        apis.push(
-          await startApi({
-            REDIS_URL: redis.url,
-            RATE_LIMIT_QUERY: '4',
-            RATE_LIMIT_WINDOW_MS: '30000',
-          }),
-        );
-      }
-    });
-    afterAll(async () => {
-      for (const api of apis) {
-        await api.dispose();
-      }
-      await redis?.stop();
-    });
+  beforeAll(async () => {
+    for (let i = 0; i < 2; i++) {
+      apis.push(
+        await startApi({
+          REDIS_URL: redis.url,
+          RATE_LIMIT_QUERY: '4',
+          RATE_LIMIT_WINDOW_MS: '30000',
+        }),
+      );
+    }
+  });
+  afterAll(async () => {
+    for (const api of apis) {
+      await api.dispose();
+    }
+  });
 
-    it('counts a key’s calls on every process against one budget', async () => {
-      const mint = (api: ApiProcess) =>
-        graphql(
-          api.url,
-          api.adminKey,
-          'mutation { createApiKey(tenantId: "shared", scopes: [READ]) { keyId } }',
-        );
-      const statuses = [];
-      for (const api of [apis[0], apis[1], apis[0], apis[1], apis[0], apis[1]]) {
-        statuses.push((await mint(api)).status);
-      }
-      expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
-      check('rate limits: with Redis, one key’s budget is shared by every API process');
-    });
-  },
-);
+  it('counts a key’s calls on every process against one budget', async () => {
+    const mint = (api: ApiProcess) =>
+      graphql(
+        api.url,
+        api.adminKey,
+        'mutation { createApiKey(tenantId: "shared", scopes: [READ]) { keyId } }',
+      );
+    const statuses = [];
+    for (const api of [apis[0], apis[1], apis[0], apis[1], apis[0], apis[1]]) {
+      statuses.push((await mint(api)).status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
+    check('rate limits: with Redis, one key’s budget is shared by every API process');
+  });
+});

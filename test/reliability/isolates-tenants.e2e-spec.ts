@@ -179,6 +179,7 @@ describe('tenant isolation: every Query field and every read route, asked by ano
     await load(keys.a, A);
 
     const answeredWithData: string[] = [];
+    const beyondReadScope = new Set<string>();
     const leaks: string[] = [];
     for (const call of calls) {
       const after = await ask(keys.b, call);
@@ -192,6 +193,9 @@ describe('tenant isolation: every Query field and every read route, asked by ano
       }
       if (after.errors === undefined && after.data !== undefined) {
         answeredWithData.push(call.field);
+      }
+      if (after.errors?.[0]?.extensions?.code === 'AUTH_FORBIDDEN') {
+        beyondReadScope.add(call.field); // ADMIN and ERASE fields: a READ key is refused them
       }
     }
     for (const path of routes) {
@@ -221,7 +225,8 @@ describe('tenant isolation: every Query field and every read route, asked by ano
       idsIn(answer.data, aIds);
     }
     const fields = [...new Set(calls.map((c) => c.field))];
-    expect(new Set(answeredWithData).size).toBeGreaterThanOrEqual(Math.ceil(fields.length * 0.8));
+    const readable = fields.filter((f) => !beyondReadScope.has(f));
+    expect(new Set(answeredWithData).size).toBeGreaterThanOrEqual(Math.ceil(readable.length * 0.8));
     expect(seenByA.size).toBeGreaterThanOrEqual(3);
 
     // B asking for A's own ids (a report snapshot, a trigger only A has) gets nothing of A's.

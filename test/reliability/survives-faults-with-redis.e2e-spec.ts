@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mintKey, postIngest } from '../support/client.js';
-import {
-  redisAvailable,
-  requirePart,
-  startApi,
-  startRedis,
-  type ApiProcess,
-  type RedisProcess,
-} from '../support/processes.js';
+import { redisAvailable, startApi, type ApiProcess } from '../support/processes.js';
+import { describeWithRedis } from '../support/redis-suite.js';
 import {
   eventually,
   measuredByType,
@@ -27,19 +21,16 @@ import { recordFigures } from './support/figures.js';
 import { freezeStore, storeFreezeUnavailable } from './support/store-faults.js';
 
 const SUITE = 'faults-queued';
-const runs = requirePart(redisAvailable() ?? storeFreezeUnavailable());
-if (!runs) {
-  recordFigures(SUITE, (f) =>
-    f.skipped.push(`queued-mode faults: ${redisAvailable() ?? storeFreezeUnavailable()}`),
-  );
+const missing = redisAvailable() ?? storeFreezeUnavailable();
+if (missing !== undefined) {
+  recordFigures(SUITE, (f) => f.skipped.push(`queued-mode faults: ${missing}`));
 }
 
 /**
  * Faults with real processes in queued mode: the API (embedded store, REDIS_URL set, so it also
  * runs the ingest processors) on a real redis-server.
  */
-(runs ? describe : describe.skip)('faults in queued mode (API + BullMQ on redis-server)', () => {
-  let redis: RedisProcess;
+describeWithRedis('faults in queued mode (API + BullMQ on redis-server)', missing, (redis) => {
   let api: ApiProcess;
   let key: string;
   let thaw: (() => void) | undefined;
@@ -65,14 +56,12 @@ if (!runs) {
     recordFigures(SUITE, (f) => f.faults.push({ name, survived, detail }));
 
   beforeAll(async () => {
-    redis = await startRedis();
     api = await start();
     key = await mintKey(api.url, api.adminKey, 'faults-q', ['INGEST', 'READ']);
   });
   afterAll(async () => {
     thaw?.();
     await api?.stop('SIGKILL');
-    await redis?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -211,7 +200,7 @@ if (!runs) {
     expect(await readyDown.json()).toMatchObject({ checks: { redis: { ok: false } } });
     // Reads do not depend on Redis.
     expect(await within(10_000, 'a read', storedSignals(api.url, key))).toBeGreaterThan(0);
-    redis = await startRedis(redis.port);
+    await redis.restart();
     const ready = await eventually(async () => (await fetch(`${api.url}/readyz`)).ok, 30_000);
     expect(ready).toBe(true);
     let status = 0;

@@ -1,4 +1,5 @@
 import { accessSync, constants } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
 
 /** The browser the report tests drive: the one the API prints PDFs with. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -11,6 +12,18 @@ export function chromiumAvailable(): string | undefined {
   } catch {
     return `chromium is not installed at ${CHROMIUM_PATH} (apt-get install -y chromium)`;
   }
+}
+
+/**
+ * A headless Chromium at CHROMIUM_PATH for a test to drive: no sandbox (it needs namespaces a
+ * container often does not grant), no GPU, and no background or QUIC traffic of its own, so every
+ * request a page shows is one the page made.
+ */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking'],
+  });
 }
 
 /** Pages of a PDF: its page objects (Chromium writes them uncompressed). */

@@ -2,6 +2,7 @@ import { ApiKeysService, generateKey, Scope } from '../../../libs/auth/index.js'
 import { CausewayClient } from '../../../libs/client/index.js';
 import type { AppConfig } from '../../../libs/config/index.js';
 import { generateProgram, programPeriod, serializeProgram } from '../../../libs/demo/index.js';
+import { ShareLinksService, ShareResource } from '../../../libs/notify/index.js';
 import { buildAssignmentRollup } from '../../../libs/measurement/index.js';
 import { ClickHouseService } from '../../../libs/storage/index.js';
 import { z } from 'zod';
@@ -71,6 +72,15 @@ export async function demoCommand(
   const period = programPeriod({ persons: options.persons });
   const report = `${url}/reports/lift?from=${period.from.toISOString()}&to=${period.to.toISOString()}`;
   say(`Report:    ${report}  (also /reports/lift.pdf; send the key, see below)`);
+  const share = await app.get(ShareLinksService).create(DEMO_TENANT, {
+    resource: ShareResource.LIFT_REPORT,
+    from: period.from,
+    to: period.to,
+  });
+  // without PUBLIC_URL, the address this process really listens on (PORT may be 0)
+  const shareUrl =
+    config.env.PUBLIC_URL === undefined ? share.url.replace(config.publicUrl, url) : share.url;
+  say(`Share:     ${shareUrl}  (opens in a browser without a key for 7 days; .pdf for the PDF)`);
   say('');
   say(
     `Try: curl -s ${url}/graphql -H 'authorization: Bearer ${key}' -H 'content-type: application/json' \\`,

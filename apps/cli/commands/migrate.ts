@@ -1,4 +1,5 @@
 import type { AppConfig } from '../../../libs/config/index.js';
+import { applyRetention } from '../../../libs/lifecycle/index.js';
 import {
   ClickHouseService,
   loadMigrations,
@@ -26,6 +27,12 @@ export async function migrateCommand(
     const applied =
       report.applied.length === 0 ? 'nothing to apply' : `applied ${report.applied.join(', ')}`;
     process.stdout.write(`migrations: ${applied} (${report.alreadyApplied} already applied)\n`);
+    const retention = await applyRetention(clickhouse, config);
+    for (const [table, days] of Object.entries(retention)) {
+      process.stdout.write(
+        `retention: ${table} ${days === null ? 'kept whole' : `${days} days`}\n`,
+      );
+    }
   } finally {
     await clickhouse.onApplicationShutdown();
   }

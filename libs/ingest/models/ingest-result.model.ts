@@ -14,6 +14,23 @@ export class RowErrorModel {
   message!: string;
 }
 
+@ObjectType('IgnoredField', {
+  description: 'A field that lines of a request carried and their stream does not know.',
+})
+export class IgnoredFieldModel {
+  @Field({ description: 'The field as sent; it was ignored.' })
+  field!: string;
+
+  @Field(() => Int, { description: 'How many lines of the request carried it.' })
+  lines!: number;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "The stream's field it most likely means (e.g. signal_event_id for signal_id).",
+  })
+  suggestion!: string | null;
+}
+
 @ObjectType('IngestResult', { description: 'What happened to each line of an ingest request.' })
 export class IngestResultModel {
   @Field(() => Int, {
@@ -33,4 +50,10 @@ export class IngestResultModel {
 
   @Field(() => [RowErrorModel], { description: 'One entry per rejected line.' })
   errors!: RowErrorModel[];
+
+  @Field(() => [IgnoredFieldModel], {
+    description:
+      'Fields the stream does not know, ignored: nothing sent is dropped without a word.',
+  })
+  ignoredFields!: IgnoredFieldModel[];
 }

@@ -9,7 +9,11 @@ import { triggersStream } from './triggers.stream.js';
 
 export * from './declaration.js';
 export { SIGNAL_KINDS } from './signals.stream.js';
-export { DEFAULT_CONVERSION_WINDOW_MS, TRIGGER_STATUSES } from './triggers.stream.js';
+export {
+  DEFAULT_CONVERSION_WINDOW_MS,
+  REQUIRED_UNLESS_DRAFT,
+  TRIGGER_STATUSES,
+} from './triggers.stream.js';
 export { ARMS } from './firings.stream.js';
 export { EXPOSURE_TYPES } from './exposures.stream.js';
 

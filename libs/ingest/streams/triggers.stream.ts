@@ -6,7 +6,23 @@ export const TRIGGER_STATUSES = ['draft', 'live', 'paused'] as const;
 /** Default `triggers.conversion_window_ms`: 7 days (DESIGN §2). */
 export const DEFAULT_CONVERSION_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
 
-/** The `triggers` stream: one version of a trigger's definition. */
+/**
+ * The fields a definition must have unless it is a draft (`status` absent or `draft`): a draft may
+ * lack any of the six definitions (DESIGN §12), as defineTrigger allows; a `live` or `paused`
+ * definition is refused without these, naming the one missing (the other definitions are
+ * reported by readiness, as for defineTrigger's drafts).
+ */
+export const REQUIRED_UNLESS_DRAFT = [
+  'channel',
+  'signal_types',
+  'window_ms',
+  'success_types',
+] as const;
+
+/**
+ * The `triggers` stream: one version of a trigger's definition. Only its id and name are required
+ * of every row; the fields of {@link REQUIRED_UNLESS_DRAFT} are required of a live or paused one.
+ */
 export const triggersStream = {
   description:
     "One version of a trigger's definition: what it acts on, where, and how it is judged.",
@@ -27,34 +43,6 @@ export const triggersStream = {
       column: 'name',
       columnType: 'String',
     },
-    channel: {
-      type: 'text',
-      required: true,
-      description: 'The channel it sends by, e.g. `push`.',
-      column: 'channel',
-      columnType: 'LowCardinality(String)',
-    },
-    signal_types: {
-      type: 'texts',
-      required: true,
-      description: 'The signal types it acts on.',
-      column: 'signal_types',
-      columnType: 'Array(String)',
-    },
-    window_ms: {
-      type: 'duration',
-      required: true,
-      description: 'How long a signal is worth acting on: the latency target.',
-      column: 'window_ms',
-      columnType: 'Nullable(UInt64)',
-    },
-    success_types: {
-      type: 'texts',
-      required: true,
-      description: 'The outcome types that count as its success.',
-      column: 'success_types',
-      columnType: 'Array(String)',
-    },
     version: {
       type: 'version',
       required: false,
@@ -62,6 +50,41 @@ export const triggersStream = {
       column: 'version',
       columnType: 'UInt32',
       default: 1,
+    },
+    channel: {
+      type: 'text',
+      required: false,
+      description:
+        'The channel it sends by, e.g. `push` (with `surface`, the surface definition); required unless a draft.',
+      column: 'channel',
+      columnType: 'LowCardinality(String)',
+      default: '',
+    },
+    signal_types: {
+      type: 'texts',
+      required: false,
+      description: 'The signal types it acts on (the signal definition); required unless a draft.',
+      column: 'signal_types',
+      columnType: 'Array(String)',
+      default: [],
+    },
+    window_ms: {
+      type: 'duration',
+      required: false,
+      description:
+        'How long a signal is worth acting on: the latency target (the window definition); required unless a draft.',
+      column: 'window_ms',
+      columnType: 'Nullable(UInt64)',
+      default: null,
+    },
+    success_types: {
+      type: 'texts',
+      required: false,
+      description:
+        'The outcome types that count as its success (with `guardrail_types` and `holdout_pct`, the success definition); required unless a draft.',
+      column: 'success_types',
+      columnType: 'Array(String)',
+      default: [],
     },
     surface: {
       type: 'text',
@@ -85,6 +108,15 @@ export const triggersStream = {
       description: 'The share of people held out as control.',
       column: 'holdout_pct',
       columnType: 'Nullable(Float64)',
+      default: null,
+    },
+    planned_persons: {
+      type: 'count',
+      required: false,
+      description:
+        'The persons (both arms) its holdout test is planned to reach: sequential intervals are tuned for it, fixed in advance (absent or 0: the deployment default).',
+      column: 'planned_persons',
+      columnType: 'Nullable(UInt32)',
       default: null,
     },
     conversion_window_ms: {

@@ -120,7 +120,7 @@ describe('AttributionService on the embedded engine', () => {
 
   beforeAll(async () => {
     store = await openTemporaryStore();
-    lift = new LiftService(store.clickhouse);
+    lift = new LiftService(store.clickhouse, store.config);
     service = new AttributionService(store.clickhouse, lift);
     await seedRows(store.clickhouse, 'tenant-a', { triggers, firings, outcomes }, RECEIVED);
     // a re-delivered outcome in its own part counts once

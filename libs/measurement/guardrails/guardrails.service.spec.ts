@@ -88,4 +88,30 @@ describe('guardrails on the embedded engine', () => {
     expect(regret?.treatment).toMatchObject({ persons: 1, conversions: 1 });
     expect(regret?.holdout).toMatchObject({ persons: 0, conversions: 0 });
   });
+
+  it('gives always-valid intervals on request, tuned to the planned persons fixed in advance', async () => {
+    const period = [new Date('2026-10-01T00:00:00Z'), new Date('2026-11-01T00:00:00Z')] as const;
+    const service = new GuardrailsService(store.clickhouse);
+    const sequential = await service.report('tenant-a', ...period, [], {
+      sequential: true,
+      defaultPlannedPersons: 4,
+    });
+    // half-width after n observations with t* = 4: SE·√n·√(2(u + 1)/(n²ρ²) · ln(√(u + 1)/α)),
+    // ρ² = (a + ln(a + 1))/4, u = nρ², a = −2 ln 0.05
+    const a = -2 * Math.log(0.05);
+    const rho2 = (a + Math.log(a + 1)) / 4;
+    const multiplier = (n: number) =>
+      Math.sqrt(n) *
+      Math.sqrt(((2 * (n * rho2 + 1)) / (n * n * rho2)) * Math.log(Math.sqrt(n * rho2 + 1) / 0.05));
+    // at n = t* the sequence is 3.035 standard errors wide
+    expect(multiplier(4)).toBeCloseTo(3.035, 3);
+    // overwhelm: 1 of 2 treated, 0 of 2 held out (n = 4): SE = √(0.5·0.5/2) = 0.353553…
+    const overwhelm = sequential.find((r) => r.outcomeClass === 'overwhelm');
+    expect(overwhelm?.absoluteLift?.estimate).toBeCloseTo(0.5, 12);
+    expect(overwhelm?.absoluteLift?.high).toBeCloseTo(0.5 + multiplier(4) * Math.sqrt(0.125), 9);
+    const regret = sequential.find((r) => r.outcomeClass === 'regret');
+    expect(regret?.absoluteLift?.estimate).toBeCloseTo(-0.5, 12);
+    // three orders (n = 3) against the same t*
+    expect(regret?.absoluteLift?.high).toBeCloseTo(-0.5 + multiplier(3) * Math.sqrt(0.125), 9);
+  });
 });

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { compareProportions } from '../../stats/index.js';
+import { compareProportions, sequentialLift } from '../../stats/index.js';
 import { ClickHouseService } from '../../storage/index.js';
 import { OVERWHELM_TYPES, REGRET_TYPES, REGRET_WINDOW_MS } from '../common/outcome-classes.js';
 import { toPeriod } from '../common/period.js';
-import { buildLiftRows, MIN_PERSONS_PER_ARM } from '../lift/lift.calculator.js';
+import { buildLiftRows, MIN_PERSONS_PER_ARM, plannedPersonsFor } from '../lift/lift.calculator.js';
 import type { ArmStats } from '../lift/models/lift.model.js';
 import { queryGuardrails, type RegretRow } from './guardrails.query.js';
 import type { GuardrailLift } from './models/guardrail-lift.model.js';
@@ -40,7 +40,15 @@ function arm(persons: number, events: number): ArmStats {
   };
 }
 
-function regretRows(rows: RegretRow[], confidence: number): GuardrailLift[] {
+/**
+ * Regret lift per trigger from its converting orders; with sequential intervals, each trigger's
+ * t* is `plannedN(triggerId)`, fixed in advance like lift's.
+ */
+function regretRows(
+  rows: RegretRow[],
+  confidence: number,
+  plannedN: (triggerId: string) => number | null,
+): GuardrailLift[] {
   const byTrigger = new Map<string, { t: [number, number]; c: [number, number] }>();
   for (const row of rows) {
     const entry = byTrigger.get(row.trigger_id) ?? { t: [0, 0], c: [0, 0] };
@@ -50,10 +58,19 @@ function regretRows(rows: RegretRow[], confidence: number): GuardrailLift[] {
     byTrigger.set(row.trigger_id, entry);
   }
   return [...byTrigger.entries()].map(([triggerId, { t, c }]) => {
-    const comparison =
+    const fixed =
       t[0] > 0 && c[0] > 0
         ? compareProportions({ n: t[0], x: t[1] }, { n: c[0], x: c[1] }, confidence)
         : null;
+    // always-valid intervals (alerts read guardrails again and again): same estimates, wider bands
+    const planned = plannedN(triggerId);
+    const comparison =
+      fixed !== null && planned !== null
+        ? {
+            ...fixed,
+            ...sequentialLift(fixed, t[0] + c[0], { alpha: 1 - confidence, plannedN: planned }),
+          }
+        : fixed;
     const row = {
       triggerId,
       outcomeClass: 'regret',
@@ -71,13 +88,19 @@ function regretRows(rows: RegretRow[], confidence: number): GuardrailLift[] {
 export class GuardrailsService {
   constructor(private readonly clickhouse: ClickHouseService) {}
 
-  /** Overwhelm and regret lift per trigger over [from, to). */
+  /**
+   * Overwhelm and regret lift per trigger over [from, to); `sequential` gives always-valid
+   * intervals and p-values (the alert rules, which are evaluated again and again).
+   */
   async report(
     tenantId: string,
     from: Date,
     to: Date,
     triggerIds: string[] = [],
+    options: { sequential?: boolean; defaultPlannedPersons?: number } = {},
   ): Promise<GuardrailLift[]> {
+    const sequential = options.sequential ?? false;
+    const { defaultPlannedPersons } = options;
     const period = toPeriod(from, to);
     const confidence = 0.95;
     const { overwhelm: overwhelmSums, regret } = await queryGuardrails(this.clickhouse, {
@@ -92,7 +115,8 @@ export class GuardrailsService {
       groupByVariant: false,
       confidence,
       cuped: false,
-      sequential: false,
+      sequential,
+      defaultPlannedPersons,
     }).map((lift) => {
       const row = {
         triggerId: lift.triggerId,
@@ -105,7 +129,11 @@ export class GuardrailsService {
       };
       return { ...row, verdict: guardrailVerdict(row, 'persons') };
     });
-    return [...overwhelm, ...regretRows(regret, confidence)].sort(
+    // regret's t* is the trigger's own (its definition's planned persons, else the default)
+    const planned = new Map(overwhelmSums.map((row) => [row.trigger_id, row.planned_persons]));
+    const plannedN = (triggerId: string) =>
+      plannedPersonsFor(planned.get(triggerId) ?? null, { sequential, defaultPlannedPersons });
+    return [...overwhelm, ...regretRows(regret, confidence, plannedN)].sort(
       (a, b) =>
         a.triggerId.localeCompare(b.triggerId) || a.outcomeClass.localeCompare(b.outcomeClass),
     );

@@ -12,6 +12,7 @@ const sums = (
   trigger_id: 't1',
   channel: 'email',
   holdout_pct: 0.3,
+  planned_persons: null,
   arm,
   variant,
   persons,
@@ -106,8 +107,40 @@ describe('buildLiftRows', () => {
     );
   });
 
+  it('tunes sequential intervals to the planned persons fixed in advance, never to the data', () => {
+    // treatment 120/1000, control 40/500: Δ = 0.04, SE = √(0.12·0.88/1000 + 0.08·0.92/500)
+    const se = Math.sqrt((0.12 * 0.88) / 1000 + (0.08 * 0.92) / 500);
+    const n = 1500;
+    const a = -2 * Math.log(0.05);
+    // half-width of the confidence sequence tuned for t* (Waudby-Smith et al., unit variance)
+    const half = (plannedN: number) => {
+      const rho2 = (a + Math.log(a + 1)) / plannedN;
+      const u = n * rho2;
+      const margin = Math.sqrt(
+        ((2 * (u + 1)) / (n * n * rho2)) * Math.log(Math.sqrt(u + 1) / 0.05),
+      );
+      return se * Math.sqrt(n) * margin;
+    };
+    const sequential = { ...fixed, sequential: true, defaultPlannedPersons: 20_000 };
+    const [byDefault] = buildLiftRows(input, sequential);
+    expect(byDefault.plannedPersons).toBe(20_000);
+    expect(byDefault.absoluteLift!.high - 0.04).toBeCloseTo(half(20_000), 12);
+    const declared = input.map((row) => ({ ...row, planned_persons: 4000 }));
+    const [byDefinition] = buildLiftRows(declared, sequential);
+    expect(byDefinition.plannedPersons).toBe(4000);
+    expect(byDefinition.absoluteLift!.high - 0.04).toBeCloseTo(half(4000), 12);
+    // the same data read with more persons keeps t*: only the planned value moves ρ
+    const grown = buildLiftRows(
+      input.map((row) => ({ ...row, persons: row.persons * 2, conversions: row.conversions * 2 })),
+      sequential,
+    );
+    expect(grown[0].plannedPersons).toBe(20_000);
+    expect(buildLiftRows(input, fixed)[0].plannedPersons).toBeNull();
+    expect(() => buildLiftRows(input, { ...fixed, sequential: true })).toThrow(/planned/);
+  });
+
   it('widens intervals when sequential and reports q-values across triggers', () => {
-    const [seq] = buildLiftRows(input, { ...fixed, sequential: true });
+    const [seq] = buildLiftRows(input, { ...fixed, sequential: true, defaultPlannedPersons: 1500 });
     const [fix] = buildLiftRows(input, fixed);
     expect(seq.absoluteLift!.high - seq.absoluteLift!.low).toBeGreaterThan(
       fix.absoluteLift!.high - fix.absoluteLift!.low,

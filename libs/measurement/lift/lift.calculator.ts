@@ -24,6 +24,12 @@ export interface LiftOptions {
   sequential: boolean;
   /** Bayesian answers (DESIGN section 9); absent or null: frequentist. */
   bayesian?: BayesianOptions | null;
+  /**
+   * With `sequential`, the t* (persons, both arms) of a trigger whose definition names no
+   * planned_persons: fixed in advance, never taken from the data being read, or the guarantee
+   * across looks is lost (libs/stats/sequential-aa.spec.ts).
+   */
+  defaultPlannedPersons?: number;
 }
 
 /** How the Bayesian answers are made: a prior on the relative lift, learnt, or none (flat). */
@@ -124,6 +130,7 @@ function compare(
   control: Arm,
   metric: 'conversion' | 'revenue',
   options: LiftOptions,
+  plannedN: number | null,
 ): LiftComparison {
   if (treatment.persons === 0 || control.persons === 0) {
     return { absolute: null, relative: null, se: null, relativeSe: null, z: null, pValue: null };
@@ -141,11 +148,12 @@ function compare(
   } else {
     comparison = compareMeans(sums(treatment), sums(control), options.confidence);
   }
-  if (!options.sequential) {
+  if (plannedN === null) {
     return comparison;
   }
   const sequential = sequentialLift(comparison, treatment.persons + control.persons, {
     alpha: 1 - options.confidence,
+    plannedN,
   });
   return {
     ...comparison,
@@ -153,6 +161,26 @@ function compare(
     relative: sequential.relative,
     pValue: sequential.pValue,
   };
+}
+
+/**
+ * The trigger's t* when intervals are sequential (its definition's planned_persons, else the
+ * default), else null.
+ */
+export function plannedPersonsFor(
+  planned: number | null,
+  options: Pick<LiftOptions, 'sequential' | 'defaultPlannedPersons'>,
+): number | null {
+  if (!options.sequential) {
+    return null;
+  }
+  if (planned !== null && planned > 0) {
+    return planned;
+  }
+  if (options.defaultPlannedPersons === undefined) {
+    throw new Error('sequential lift needs a planned number of persons');
+  }
+  return options.defaultPlannedPersons;
 }
 
 /** SRM of (n_t, n_c) against holdout_pct; n_c counts holdout and global holdout (DESIGN 3.6). */
@@ -328,14 +356,15 @@ export function buildLiftRows(sums: readonly LiftSumsRow[], options: LiftOptions
     }
     const first = triggerRows[0];
     const srm = srmCheck(treatmentAll.persons, control.persons, first.holdout_pct);
+    const plannedN = plannedPersonsFor(first.planned_persons, options);
     const groups: [string | null, Arm][] = options.groupByVariant
       ? [...byVariant.entries()]
           .sort(([a], [b]) => a.localeCompare(b))
           .map(([v, arm]) => [v === '' ? null : v, arm])
       : [[null, treatmentAll]];
     for (const [variant, treatment] of groups) {
-      const conversion = compare(treatment, control, 'conversion', options);
-      const revenue = compare(treatment, control, 'revenue', options);
+      const conversion = compare(treatment, control, 'conversion', options, plannedN);
+      const revenue = compare(treatment, control, 'revenue', options, plannedN);
       rows.push({
         triggerId,
         channel: first.channel,
@@ -358,6 +387,7 @@ export function buildLiftRows(sums: readonly LiftSumsRow[], options: LiftOptions
         revenueCapValue: first.revenue_cap,
         chanceToWin: null,
         risk: null,
+        plannedPersons: plannedN,
       });
       conversions.push(conversion);
     }

@@ -9,6 +9,7 @@ export const liftSumsRow = z.object({
   trigger_id: z.string(),
   channel: z.string(),
   holdout_pct: z.number().nullable(),
+  planned_persons: z.number().nullable(),
   arm: z.string(),
   variant: z.string(),
   persons: z.number(),
@@ -150,7 +151,11 @@ export function liftSteps({
 }
 
 /** The columns of a LiftSumsRow a trigger's definition gives; the others come from `sums`. */
-const DEFINITION_COLUMNS: ReadonlySet<string> = new Set(['channel', 'holdout_pct']);
+const DEFINITION_COLUMNS: ReadonlySet<string> = new Set([
+  'channel',
+  'holdout_pct',
+  'planned_persons',
+]);
 
 /** The columns of a LiftSumsRow, in its order, from `sums AS s` joined to `defs AS d`. */
 export const LIFT_SUMS_COLUMNS = Object.keys(liftSumsRow.shape)

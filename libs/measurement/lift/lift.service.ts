@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../../config/index.js';
 import { ClickHouseService } from '../../storage/index.js';
 import { MeasurementErrorCode, MeasurementException } from '../common/measurement.exception.js';
 import { toPeriod } from '../common/period.js';
@@ -108,7 +109,10 @@ export function bayesianOptions(request: LiftRequest): BayesianOptions | null {
 
 @Injectable()
 export class LiftService {
-  constructor(private readonly clickhouse: ClickHouseService) {}
+  constructor(
+    private readonly clickhouse: ClickHouseService,
+    private readonly config: AppConfig,
+  ) {}
 
   /** Holdout lift per trigger (or variant) over [from, to). */
   async report(tenantId: string, request: LiftRequest): Promise<TriggerLift[]> {
@@ -131,6 +135,7 @@ export class LiftService {
         confidence,
         cuped: request.cuped ?? false,
         sequential: request.sequential ?? false,
+        defaultPlannedPersons: this.config.env.SEQUENTIAL_PLANNED_PERSONS,
         bayesian,
       });
     } catch (error) {

@@ -62,20 +62,6 @@ const oneDecimal = (n: number): string =>
 const duration = (ms: number): string =>
   ms < 48 * 3_600_000 ? `${oneDecimal(ms / 3_600_000)} h` : `${oneDecimal(ms / 86_400_000)} days`;
 
-/** A criterion judged against its threshold, from below (at least) or from above (at most). */
-function judge(
-  comparison: 'at least' | 'at most',
-  name: string,
-  stage: number,
-  value: number,
-  threshold: number,
-  explanation: string,
-  nextStep: string,
-): Judged {
-  const passed = comparison === 'at least' ? value >= threshold : value <= threshold;
-  return { name, stage, value, threshold, comparison, passed, explanation, nextStep };
-}
-
 type Criterion = (
   name: string,
   stage: number,
@@ -84,6 +70,16 @@ type Criterion = (
   explanation: string,
   nextStep: string,
 ) => Judged;
+
+/** A criterion judged against its threshold, from below (at least) or from above (at most). */
+function judge(
+  comparison: 'at least' | 'at most',
+  ...[name, stage, value, threshold, explanation, nextStep]: Parameters<Criterion>
+): Judged {
+  const passed = comparison === 'at least' ? value >= threshold : value <= threshold;
+  return { name, stage, value, threshold, comparison, passed, explanation, nextStep };
+}
+
 const atLeast: Criterion = (...args) => judge('at least', ...args);
 const atMost: Criterion = (...args) => judge('at most', ...args);
 

@@ -167,7 +167,7 @@ describe('MaturityService on the embedded engine', () => {
     service = new MaturityService(
       clickhouse,
       new TriggersService(new TriggersRepository(clickhouse), store.config),
-      new LiftService(clickhouse),
+      new LiftService(clickhouse, store.config),
       new SuppressionService(clickhouse),
       new ConsentAuditService(clickhouse),
       new FreshnessService(clickhouse),

@@ -40,6 +40,7 @@ export function liftRow(triggerId: string, overrides: Partial<TriggerLift> = {})
     revenueCapValue: null,
     chanceToWin: null,
     risk: null,
+    plannedPersons: null,
     verdict: '+5.00 pts [2.00, 8.00], significant',
     ...overrides,
   };

@@ -5,6 +5,7 @@ import { renderLiftReport } from '../render/render-report.js';
 import { ReportMeasuresService } from '../report-measures.service.js';
 import { ReportsErrorCode, ReportsException } from '../reports.exception.js';
 import { lastFullWeek } from './last-full-week.js';
+import { SnapshotCreatedHook } from './snapshot-created.hook.js';
 import {
   ReportSnapshotsRepository,
   SnapshotKind,
@@ -45,6 +46,7 @@ export class ReportSnapshotsService {
   constructor(
     private readonly repository: ReportSnapshotsRepository,
     private readonly measures: ReportMeasuresService,
+    private readonly hook: SnapshotCreatedHook,
   ) {}
 
   /** Takes a snapshot of the tenant's report over [from, to) now. */
@@ -145,6 +147,7 @@ export class ReportSnapshotsService {
       html,
     };
     await this.repository.insert(snapshot);
+    await this.hook.created(snapshot);
     return snapshot;
   }
 }

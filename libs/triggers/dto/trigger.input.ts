@@ -68,6 +68,13 @@ export class TriggerInput {
   @Field(() => Float, { nullable: true, description: 'Declared holdout share, 0-1.' })
   holdoutPct?: number | null;
 
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'Persons (both arms) the holdout test is planned to reach; sequential intervals are tuned for it, fixed in advance (absent: SEQUENTIAL_PLANNED_PERSONS).',
+  })
+  plannedPersons?: number | null;
+
   @Field(() => Float, {
     nullable: true,
     description: 'Conversion window C in ms (default 7 days).',

@@ -43,6 +43,13 @@ export class Trigger {
 
   @Field(() => Int, {
     nullable: true,
+    description:
+      'Persons (both arms) the holdout test is planned to reach; sequential intervals are tuned for it (null: SEQUENTIAL_PLANNED_PERSONS).',
+  })
+  plannedPersons!: number | null;
+
+  @Field(() => Int, {
+    nullable: true,
     description: 'Frequency cap: most sends per person per frequencyCapPerMs; null when none.',
   })
   frequencyCapMax!: number | null;

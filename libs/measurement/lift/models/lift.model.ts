@@ -176,6 +176,12 @@ export class TriggerLift {
     description: 'method BAYESIAN: expected loss of keeping control and of shipping treatment.',
   })
   risk!: Risk | null;
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'With sequential intervals, the planned persons (both arms) the confidence sequence was tuned for, fixed in advance per trigger (its planned_persons, else SEQUENTIAL_PLANNED_PERSONS); null otherwise.',
+  })
+  plannedPersons!: number | null;
 
   @Field({ description: 'The result in plain words, including when not to trust it.' })
   verdict!: string;

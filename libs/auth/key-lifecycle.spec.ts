@@ -1,0 +1,158 @@
+import {
+  afterAll,
+  afterEach,
+  beforeAll,
+  beforeEach,
+  describe,
+  expect,
+  it,
+  jest,
+} from '@jest/globals';
+import { AuditLogService } from '../audit/index.js';
+import { ConfigError, loadConfig } from '../config/index.js';
+import { openTemporaryStore, type TemporaryStore } from '../storage/testing.js';
+import { ApiKeysService } from './api-keys.service.js';
+import { Scope } from './keys.js';
+
+const HOUR = 3_600_000;
+const realNow = Date.now.bind(Date);
+
+describe('key expiry, rotation, last use and the audit log, on the embedded engine', () => {
+  let store: TemporaryStore;
+  let keys: ApiKeysService;
+  let audit: AuditLogService;
+
+  beforeAll(async () => {
+    store = await openTemporaryStore();
+    audit = new AuditLogService(store.clickhouse);
+    keys = new ApiKeysService(store.config, store.clickhouse, audit);
+  });
+  afterEach(() => {
+    jest.restoreAllMocks();
+  });
+  afterAll(async () => {
+    await keys.flushUses();
+    await store.dispose();
+  });
+
+  /** Moves the service's clock `ms` ahead of the real one. */
+  let offset = 0;
+  const advance = (ms: number) => {
+    offset = ms;
+  };
+  beforeEach(() => {
+    offset = 0;
+    jest.spyOn(Date, 'now').mockImplementation(() => realNow() + offset);
+  });
+
+  it('accepts a key until it expires and refuses it after', async () => {
+    const created = await keys.create('t-exp', [Scope.READ], new Date(Date.now() + HOUR));
+    await expect(keys.authenticate(created.key)).resolves.toMatchObject({ tenantId: 't-exp' });
+    advance(HOUR + 1000);
+    await expect(keys.authenticate(created.key)).rejects.toThrow(/expired/);
+  });
+
+  it('refuses an expiry in the past', async () => {
+    await expect(keys.create('t-exp', [Scope.READ], new Date(Date.now() - 1))).rejects.toThrow(
+      'expiresAt must be in the future',
+    );
+  });
+
+  it('keeps a rotated key working through its grace period and not after', async () => {
+    const old = await keys.create('t-rot', [Scope.READ, Scope.INGEST]);
+    const successor = await keys.rotate(old.keyId, 24);
+    expect(successor.keyId).not.toBe(old.keyId);
+    expect(successor.scopes).toEqual([Scope.READ, Scope.INGEST]);
+    await expect(keys.authenticate(old.key)).resolves.toMatchObject({ keyId: old.keyId });
+    advance(23 * HOUR);
+    await expect(keys.authenticate(old.key)).resolves.toMatchObject({ keyId: old.keyId });
+    advance(24 * HOUR + 1000);
+    await expect(keys.authenticate(old.key)).rejects.toThrow(/expired/);
+    await expect(keys.authenticate(successor.key)).resolves.toMatchObject({
+      keyId: successor.keyId,
+      tenantId: 't-rot',
+    });
+    await expect(keys.rotate(old.keyId, 24)).rejects.toThrow(/revoked or expired/);
+  });
+
+  it('ends a zero-hour grace at once', async () => {
+    const old = await keys.create('t-rot0', [Scope.READ]);
+    await keys.rotate(old.keyId, 0);
+    await expect(keys.authenticate(old.key)).rejects.toThrow(/expired/);
+  });
+
+  it('lists keys with their last use, never their text', async () => {
+    const used = await keys.create('t-list', [Scope.READ]);
+    const idle = await keys.create('t-list', [Scope.ADMIN], new Date(Date.now() + 48 * HOUR));
+    const before = Date.now();
+    await keys.authenticate(used.key);
+    await keys.authenticate(used.key);
+    await keys.flushUses();
+    await keys.revoke(idle.keyId);
+    const listed = await keys.list('t-list');
+    expect(JSON.stringify(listed)).not.toContain(used.key.slice(20));
+    const byId = new Map(listed.map((k) => [k.id, k]));
+    const usedInfo = byId.get(used.keyId)!;
+    const idleInfo = byId.get(idle.keyId)!;
+    expect(usedInfo.lastUsedAt!.getTime()).toBeGreaterThanOrEqual(before);
+    expect(usedInfo.revokedAt).toBeNull();
+    expect(idleInfo.lastUsedAt).toBeNull();
+    expect(idleInfo.revokedAt).not.toBeNull();
+    expect(idleInfo.expiresAt!.getTime()).toBeGreaterThan(Date.now() + 47 * HOUR);
+    expect(new Set(listed.map((k) => k.tenantId))).toEqual(new Set(['t-list']));
+  });
+
+  it('writes a busy key down once a minute, not once a request', async () => {
+    const busy = await keys.create('t-busy', [Scope.READ]);
+    const inserts = jest.spyOn(store.clickhouse, 'insert');
+    for (let i = 0; i < 30; i++) {
+      await keys.authenticate(busy.key);
+    }
+    await keys.flushUses();
+    const notes = () => inserts.mock.calls.filter(([spec]) => spec.tag === 'auth.note_use').length;
+    expect(notes()).toBe(1);
+    advance(61_000);
+    await keys.authenticate(busy.key);
+    await keys.flushUses();
+    expect(notes()).toBe(2);
+  });
+
+  it('appends every minting, rotation and revocation to the audit log', async () => {
+    const minted = await keys.create('t-audit', [Scope.READ], null, { actorKeyId: 'admin-1' });
+    const rotated = await keys.rotate(minted.keyId, 2, 't-audit', { actorKeyId: 'admin-1' });
+    await keys.revoke(rotated.keyId, 't-audit', { actorKeyId: 'admin-2' });
+    const entries = await audit.list('t-audit', {}, 100);
+    const seen = entries.map((e) => [e.action, e.target, e.actorKeyId]);
+    expect(seen).toHaveLength(3);
+    expect(seen).toEqual(
+      expect.arrayContaining([
+        ['key.minted', minted.keyId, 'admin-1'],
+        ['key.rotated', minted.keyId, 'admin-1'],
+        ['key.revoked', rotated.keyId, 'admin-2'],
+      ]),
+    );
+    expect(entries.find((e) => e.action === 'key.rotated')?.detail).toMatchObject({
+      successor: rotated.keyId,
+      graceHours: 2,
+    });
+    expect(JSON.stringify(entries)).not.toContain(minted.key);
+  });
+});
+
+describe('the key pepper in production', () => {
+  it('refuses the default pepper and says what to set', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      /CAUSEWAY_KEY_PEPPER: the default key pepper is refused when NODE_ENV=production; set CAUSEWAY_KEY_PEPPER/,
+    );
+  });
+
+  it('starts with a pepper of its own, and with the default outside production', () => {
+    expect(
+      loadConfig({ NODE_ENV: 'production', CAUSEWAY_KEY_PEPPER: 'x'.repeat(40) }).env.NODE_ENV,
+    ).toBe('production');
+    expect(loadConfig({ NODE_ENV: 'development' }).env.CAUSEWAY_KEY_PEPPER).toBe(
+      'causeway-default-pepper',
+    );
+  });
+});

@@ -1,0 +1,150 @@
+// The JSON dialects producers write (DESIGN §11), for the equivalence specs: the same row written
+// as each language's standard library writes it. A test sends a row in every dialect and expects
+// the same answer, ids, content hashes, rejections and stored rows as for JSON.stringify's text.
+
+/** How a dialect writes JSON. */
+interface Dialect {
+  /** Between a key and its value, and between members. */
+  readonly colon: string;
+  readonly comma: string;
+  readonly keys: 'as-given' | 'sorted' | 'reversed';
+  /** Non-ASCII characters as `\uXXXX` (Python's ensure_ascii). */
+  readonly asciiOnly: boolean;
+  /** Integers written as `3.0` (a column read as floats, e.g. through pandas). */
+  readonly integersAsFloats: boolean;
+  /** How a top-level `YYYY-MM-DDThh:mm:ss.mmmZ` time is rewritten. */
+  readonly time: (iso: string) => string;
+  /** Fields the stream does not know, written first. */
+  readonly unknownFields: Readonly<Record<string, unknown>>;
+}
+
+const UTC_MILLIS = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\.(\d{3})Z$/;
+
+/** Python's `datetime.isoformat()` of an aware UTC time: `+00:00`, microseconds unless zero. */
+function pythonTime(iso: string): string {
+  const m = UTC_MILLIS.exec(iso);
+  if (m === null) {
+    return iso;
+  }
+  return m[2] === '000' ? `${m[1]}+00:00` : `${m[1]}.${m[2]}000+00:00`;
+}
+
+/** Go's RFC3339Nano: `Z`, the fraction without trailing zeros. */
+function goTime(iso: string): string {
+  const m = UTC_MILLIS.exec(iso);
+  if (m === null) {
+    return iso;
+  }
+  const fraction = m[2].replace(/0+$/, '');
+  return fraction === '' ? `${m[1]}Z` : `${m[1]}.${fraction}Z`;
+}
+
+/** The same instant in a zone two hours east of UTC (a valid date only; others as sent). */
+function plusTwoHours(iso: string): string {
+  const ms = Date.parse(iso);
+  if (!UTC_MILLIS.test(iso) || Number.isNaN(ms) || new Date(ms).toISOString() !== iso) {
+    return iso;
+  }
+  const local = new Date(ms + 2 * 3_600_000).toISOString();
+  const m = UTC_MILLIS.exec(local)!;
+  return m[2] === '000' ? `${m[1]}+02:00` : `${m[1]}.${m[2]}+02:00`;
+}
+
+const same = (iso: string) => iso;
+
+const PLAIN: Dialect = {
+  colon: ':',
+  comma: ',',
+  keys: 'as-given',
+  asciiOnly: false,
+  integersAsFloats: false,
+  time: same,
+  unknownFields: {},
+};
+
+/** The dialects, by name. `stringify` is JSON.stringify's own text. */
+export const DIALECTS = {
+  stringify: PLAIN,
+  // json.dumps(row, sort_keys=True, default=datetime.isoformat)
+  python: {
+    ...PLAIN,
+    colon: ': ',
+    comma: ', ',
+    keys: 'sorted',
+    asciiOnly: true,
+    time: pythonTime,
+  },
+  // encoding/json of a map: keys sorted, compact, times as RFC3339Nano.
+  go: { ...PLAIN, keys: 'sorted', time: goTime },
+  // A serializer that keeps its own field order, times in the producer's zone.
+  offsets: { ...PLAIN, keys: 'reversed', time: plusTwoHours },
+  integersAsFloats: { ...PLAIN, integersAsFloats: true },
+  // Fields the stream does not know: a typo of a real field, and a nested one.
+  unknownFields: {
+    ...PLAIN,
+    unknownFields: { signal_id: 's-1', 'sdk.context': { library: ['causeway', 1.5], ok: null } },
+  },
+} satisfies Record<string, Dialect>;
+
+export type DialectName = keyof typeof DIALECTS;
+export const DIALECT_NAMES = Object.keys(DIALECTS) as DialectName[];
+
+function writeString(value: string, dialect: Dialect): string {
+  const text = JSON.stringify(value);
+  return dialect.asciiOnly
+    ? text.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    : text;
+}
+
+function write(value: unknown, dialect: Dialect): string {
+  if (typeof value === 'string') {
+    return writeString(value, dialect);
+  }
+  if (typeof value === 'number') {
+    return dialect.integersAsFloats && Number.isSafeInteger(value)
+      ? `${value}.0`
+      : JSON.stringify(value);
+  }
+  if (Array.isArray(value)) {
+    return `[${value.map((item) => write(item, dialect)).join(dialect.comma)}]`;
+  }
+  if (typeof value === 'object' && value !== null) {
+    return writeObject(value as Record<string, unknown>, dialect);
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+function writeObject(value: Record<string, unknown>, dialect: Dialect): string {
+  let keys = Object.keys(value).filter((key) => value[key] !== undefined);
+  if (dialect.keys === 'sorted') {
+    keys = keys.sort();
+  } else if (dialect.keys === 'reversed') {
+    keys = keys.reverse();
+  }
+  const members = keys.map(
+    (key) => `${writeString(key, dialect)}${dialect.colon}${write(value[key], dialect)}`,
+  );
+  return `{${members.join(dialect.comma)}}`;
+}
+
+/**
+ * A line's text as `dialect` writes it. A line that is not a JSON object is returned as it is.
+ */
+export function inDialect(raw: string, name: DialectName): string {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return raw;
+  }
+  const dialect: Dialect = DIALECTS[name];
+  // Without a prototype, a `__proto__` field is a field like any other.
+  const row = Object.assign(Object.create(null) as Record<string, unknown>, dialect.unknownFields);
+  for (const [key, field] of Object.entries(value)) {
+    row[key] = typeof field === 'string' ? dialect.time(field) : field;
+  }
+  return writeObject(row, dialect);
+}

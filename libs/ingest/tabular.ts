@@ -1,0 +1,154 @@
+// Bulk backfills (DESIGN §11): Parquet and CSV files are read by ClickHouse's own readers, each row
+// handed out as JSON, and then follow the rules of NDJSON lines: the same validation, ids, hashes
+// and rejections (row numbers counted from 1, the CSV header excluded). A tabular format cannot
+// tell an absent value from a null one, nor (CSV) a number from its text: an empty or null cell is
+// absent, and a text cell is read as the type its stream's field declares when it can be.
+import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import type { ClickHouseService } from '../storage/index.js';
+import { STREAM_DECLARATIONS, type FieldDeclaration } from './streams/index.js';
+import type { StreamName } from './streams.js';
+import type { ParsedLine } from './types.js';
+
+/** The formats an import takes, by media type, with ClickHouse's name for each. */
+export const IMPORT_FORMATS = {
+  'application/vnd.apache.parquet': 'Parquet',
+  'text/csv': 'CSVWithNames',
+} as const;
+
+export type ImportMediaType = keyof typeof IMPORT_FORMATS;
+
+/** The import format of a Content-Type header (parameters such as charset ignored), or undefined. */
+export function importMediaType(contentType: string | undefined): ImportMediaType | undefined {
+  const type = contentType?.split(';')[0].trim().toLowerCase();
+  return type !== undefined && Object.hasOwn(IMPORT_FORMATS, type)
+    ? (type as ImportMediaType)
+    : undefined;
+}
+
+/**
+ * The reading query. CSV cells are read as text (a type guessed from the first rows would turn an
+ * id such as `007` into 7), empty cells as null; times come out as ISO-8601 with `Z`, 64-bit
+ * integers and decimals as JSON numbers. The settings are the statement's own (a SETTINGS
+ * clause): the embedded engine keeps settings passed beside a query for the queries after it.
+ */
+const READ_SQL = `SELECT * FROM file({path:String}, {format:String})
+SETTINGS input_format_csv_use_best_effort_in_schema_inference = 0,
+  schema_inference_make_columns_nullable = 1,
+  input_format_csv_empty_as_default = 1,
+  date_time_output_format = 'iso',
+  output_format_json_quote_64bit_integers = 0,
+  output_format_json_quote_decimals = 0,
+  output_format_json_named_tuples_as_objects = 1`;
+
+const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
+function parsedJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+/** A text cell as the value its field's type reads, when it reads as one; else the text. */
+function typedCell(field: FieldDeclaration | undefined, text: string): unknown {
+  switch (field?.type) {
+    case 'boolean':
+      return text === 'true' ? true : text === 'false' ? false : text;
+    case 'version':
+    case 'duration':
+    case 'positiveDuration':
+    case 'count':
+    case 'fraction':
+      return NUMBER.test(text) ? Number(text) : text;
+    case 'json':
+    case 'attributes':
+    case 'object':
+      return text.startsWith('{') ? parsedJson(text) : text;
+    case 'texts':
+      return text.startsWith('[') ? parsedJson(text) : text;
+    case 'textOrJson':
+      return text.startsWith('{') ? parsedJson(text) : text;
+    case 'time':
+    case 'decimal':
+      // As a JSON number would be read: epoch milliseconds, an amount rounded to the column.
+      return NUMBER.test(text) ? Number(text) : text;
+    case 'id':
+    case 'text':
+    case 'enum':
+    case undefined:
+      return text;
+  }
+}
+
+/** One row of a tabular file as the NDJSON line it stands for. */
+export function tabularRow(
+  stream: StreamName,
+  cells: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
+  const fields: Readonly<Record<string, FieldDeclaration>> = STREAM_DECLARATIONS[stream].fields;
+  const row: Record<string, unknown> = {};
+  for (const [name, cell] of Object.entries(cells)) {
+    if (cell === null || cell === undefined) {
+      continue;
+    }
+    const field = Object.hasOwn(fields, name) ? fields[name] : undefined;
+    row[name] = typeof cell === 'string' ? typedCell(field, cell) : cell;
+  }
+  return row;
+}
+
+/**
+ * The rows of ClickHouse's JSONEachRow output as lines to validate, those of each chunk together,
+ * numbered from `firstRow`.
+ */
+export async function* tabularLines(
+  stream: StreamName,
+  output: Readable,
+  firstRow = 1,
+): AsyncGenerator<ParsedLine[]> {
+  let rowNumber = firstRow;
+  let pending = '';
+  // A chunk may end inside a character: the decoder keeps its first bytes for the next.
+  const decoder = new StringDecoder('utf8');
+  const linesOf = (text: string): ParsedLine[] =>
+    text
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => {
+        const value = tabularRow(stream, JSON.parse(line) as Record<string, unknown>);
+        return { line: rowNumber++, raw: JSON.stringify(value), value };
+      });
+  for await (const chunk of output as AsyncIterable<Buffer | string>) {
+    const text = pending + (typeof chunk === 'string' ? chunk : decoder.write(chunk));
+    const end = text.lastIndexOf('\n');
+    pending = text.slice(end + 1);
+    if (end !== -1) {
+      yield linesOf(text.slice(0, end));
+    }
+  }
+  pending += decoder.end();
+  if (pending !== '') {
+    yield linesOf(pending);
+  }
+}
+
+/**
+ * The rows of a Parquet or CSV file that the engine can read (embedded: a file of this machine),
+ * as lines to validate, those of each output chunk together, numbered from 1.
+ */
+export async function readTabularFile(
+  clickhouse: ClickHouseService,
+  stream: StreamName,
+  path: string,
+  mediaType: ImportMediaType,
+): Promise<AsyncGenerator<ParsedLine[]>> {
+  const output = await clickhouse.stream({
+    tag: 'ingest.import_read',
+    sql: READ_SQL,
+    params: { path, format: IMPORT_FORMATS[mediaType] },
+    format: 'JSONEachRow',
+  });
+  return tabularLines(stream, output);
+}

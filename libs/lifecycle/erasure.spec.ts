@@ -1,0 +1,213 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createHmac } from 'node:crypto';
+import { z } from 'zod';
+import { AuditLogService } from '../audit/index.js';
+import { generateProgram, type GeneratedProgram } from '../demo/index.js';
+import { prepareBatch } from '../ingest/index.js';
+import {
+  AttributionModel,
+  AttributionService,
+  buildAssignmentRollup,
+  ConsentAuditService,
+  GuardrailsService,
+  LatencyService,
+  LiftService,
+  PressureService,
+  SuppressionService,
+  TimelineService,
+} from '../measurement/index.js';
+import { seedRows } from '../measurement/testing.js';
+import { openTemporaryStore, type TemporaryStore } from '../storage/testing.js';
+import { ErasureService, personTokenPattern } from './erasure.service.js';
+import { PersonBlocklist } from './person-blocklist.js';
+
+type Row = Record<string, unknown>;
+
+/** The person with the most rows across the streams: the hardest one to forget. */
+function busiestPerson(program: GeneratedProgram): string {
+  const count = new Map<string, number>();
+  for (const stream of ['signals', 'firings', 'outcomes', 'consent'] as const) {
+    for (const row of program.rows[stream] as unknown as readonly Row[]) {
+      const person = row.person_id as string;
+      count.set(person, (count.get(person) ?? 0) + 1);
+    }
+  }
+  return [...count.entries()].sort((a, b) => b[1] - a[1])[0][0];
+}
+
+/** The program's rows without any row of `person` (and without the exposures of their firings). */
+function withoutPerson(program: GeneratedProgram, person: string) {
+  const rows = program.rows as unknown as Record<string, readonly Row[]>;
+  const firings = new Set(
+    rows.firings.filter((f) => f.person_id === person).map((f) => f.firing_id as string),
+  );
+  const keep = (row: Row) => row.person_id !== person && !firings.has(row.firing_id as string);
+  return Object.fromEntries(Object.entries(rows).map(([s, list]) => [s, list.filter(keep)]));
+}
+
+describe('erasing a person', () => {
+  let store: TemporaryStore;
+  let erasure: ErasureService;
+  let blocklist: PersonBlocklist;
+  let program: GeneratedProgram;
+  let person: string;
+  const pepper = 'erasure-spec-pepper-0123456789abcdef';
+
+  beforeAll(async () => {
+    store = await openTemporaryStore({ CAUSEWAY_KEY_PEPPER: pepper });
+    blocklist = new PersonBlocklist(store.config, store.clickhouse);
+    erasure = new ErasureService(
+      store.config,
+      store.clickhouse,
+      blocklist,
+      new AuditLogService(store.clickhouse),
+    );
+    program = generateProgram({ seed: 11, persons: 400 });
+    person = busiestPerson(program);
+    await seedRows(store.clickhouse, 'full', program.rows);
+    await seedRows(store.clickhouse, 'without', withoutPerson(program, person));
+    // Rejected lines: one naming the person, one naming a person whose id merely starts the same.
+    await store.clickhouse.insert({
+      table: 'rejected_events',
+      tag: 'test.rejects',
+      rows: ['full', 'without'].flatMap((tenant) => [
+        ...(tenant === 'full'
+          ? [
+              {
+                tenant_id: tenant,
+                stream: 'signals',
+                request_id: 'r1',
+                line: 1,
+                field: 'type',
+                reason: 'missing',
+                raw: JSON.stringify({ person_id: person }),
+                received_at: '2026-10-02 00:00:00.000',
+              },
+            ]
+          : []),
+        {
+          tenant_id: tenant,
+          stream: 'signals',
+          request_id: 'r1',
+          line: 2,
+          field: 'type',
+          reason: 'missing',
+          raw: JSON.stringify({ person_id: `${person}9` }),
+          received_at: '2026-10-02 00:00:00.000',
+        },
+      ]),
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    await buildAssignmentRollup(store.clickhouse, { marginMs: 0 });
+  });
+  afterAll(async () => {
+    await store.dispose();
+  });
+
+  it('leaves no row naming the person in any table of the tenant', async () => {
+    const before = await erasure.rowsOf('full', person);
+    expect(before.firings).toBeGreaterThan(0);
+    expect(before.assignment_sequences).toBeGreaterThan(0);
+    expect(before.rejected_events).toBe(1);
+    // The person weighs in the measures before: the comparison after is not empty-handed.
+    const lift = new LiftService(store.clickhouse, store.config);
+    const period = { from: program.period.from, to: program.period.to };
+    expect(await lift.report('full', period)).not.toEqual(await lift.report('without', period));
+    const record = await erasure.erasePerson('full', person, true, 'eraser-key');
+    expect(record.rowsDeleted).toEqual(before);
+
+    // Every table of the store with a tenant column, every column of every row, as JSON text.
+    const tables = await store.clickhouse.query({
+      tag: 'test.tables',
+      sql: `SELECT table, countIf(name = 'person_key') > 0 AS keyed FROM system.columns
+            WHERE database = currentDatabase() AND table IN (
+              SELECT name FROM system.tables WHERE database = currentDatabase() AND engine LIKE '%MergeTree')
+            GROUP BY table HAVING countIf(name = 'tenant_id') > 0`,
+      row: z.object({ table: z.string(), keyed: z.union([z.boolean(), z.number()]) }),
+    });
+    expect(tables.length).toBeGreaterThanOrEqual(12);
+    for (const { table, keyed } of tables) {
+      const [found] = await store.clickhouse.query({
+        tag: 'test.scan',
+        sql: `SELECT count() AS n FROM ${table} WHERE tenant_id = 'full'
+              AND (match(formatRow('JSONEachRow', *), {pattern:String})
+                   ${keyed ? 'OR person_key = cityHash64({person:String})' : ''})`,
+        params: { pattern: personTokenPattern(person), person },
+        row: z.object({ n: z.number() }),
+      });
+      expect({ table, n: found.n }).toEqual({ table, n: 0 });
+    }
+    const timeline = await new TimelineService(store.clickhouse).personTimeline('full', {
+      personId: person,
+      limit: 1000,
+    });
+    expect(timeline).toEqual([]);
+  });
+
+  it('measures the tenant as a store that was never sent the person', async () => {
+    const period = { from: program.period.from, to: program.period.to };
+    const lift = new LiftService(store.clickhouse, store.config);
+    const measures = (tenant: string) =>
+      Promise.all([
+        lift.report(tenant, period),
+        lift.report(tenant, { ...period, groupByVariant: true, cuped: true }),
+        new GuardrailsService(store.clickhouse).report(tenant, period.from, period.to),
+        new LatencyService(store.clickhouse).triggerLatency(tenant, period),
+        new SuppressionService(store.clickhouse).audit(tenant, period),
+        new ConsentAuditService(store.clickhouse).audit(tenant, period),
+        new PressureService(store.clickhouse).report(tenant, period),
+        new AttributionService(store.clickhouse, lift).attribution(tenant, {
+          ...period,
+          model: AttributionModel.LINEAR,
+        }),
+      ]);
+    const [full, without] = await Promise.all([measures('full'), measures('without')]);
+    expect(JSON.stringify(full)).toContain('"persons"');
+    expect(full).toEqual(without);
+  });
+
+  it('refuses rows naming the person later, with reason erased and without their text', async () => {
+    const rows = (program.rows.signals as unknown as readonly Row[]).filter(
+      (s) => s.person_id === person,
+    );
+    const other = (program.rows.signals as unknown as readonly Row[]).find(
+      (s) => s.person_id !== person,
+    )!;
+    const lines = [rows[0], other].map((value, i) => ({
+      line: i + 1,
+      raw: JSON.stringify(value),
+    }));
+    const batch = await prepareBatch('signals', lines, {
+      tenantId: 'full',
+      receivedAt: Date.now(),
+      limits: { maxRows: 100, maxFieldChars: 4096, maxBodyBytes: 1 << 20 },
+      namesErasedPerson: await blocklist.checkFor('full'),
+    });
+    expect(batch.errors).toEqual([{ line: 1, field: 'person_id', message: 'erased' }]);
+    expect(batch.rejects).toEqual([
+      { stream: 'signals', line: 1, field: 'person_id', reason: 'erased', raw: '' },
+    ]);
+    expect(batch.accepted).toBe(1);
+    expect(await blocklist.checkFor('without')).toBeUndefined();
+  });
+
+  it('keeps a record with counts and a keyed hash, never the id', async () => {
+    const records = await erasure.erasures('full');
+    expect(records).toHaveLength(1);
+    const expectedHash = createHmac('sha256', pepper).update(`full\n${person}`).digest('hex');
+    expect(records[0].personIdHash).toBe(expectedHash);
+    expect(JSON.stringify(records)).not.toContain(person);
+    const stored = await store.clickhouse.query({
+      tag: 'test.erasure_rows',
+      sql: `SELECT formatRow('JSONEachRow', *) AS text FROM erasures
+            UNION ALL SELECT formatRow('JSONEachRow', *) FROM erased_persons
+            UNION ALL SELECT formatRow('JSONEachRow', *) FROM audit_log`,
+      row: z.object({ text: z.string() }),
+    });
+    expect(stored.length).toBeGreaterThanOrEqual(3);
+    for (const { text } of stored) {
+      expect(text).not.toMatch(new RegExp(personTokenPattern(person)));
+    }
+    expect(await erasure.erasures('full', new Date(Date.now() + 60_000))).toEqual([]);
+  });
+});

@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { z } from 'zod';
+import { loadConfig } from '../config/index.js';
+import { seedRows } from '../measurement/testing.js';
+import { openTemporaryStore, type TemporaryStore } from '../storage/testing.js';
+import { applyRetention } from './retention.js';
+
+const DAY = 86_400_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+describe('retention as ClickHouse TTLs on event time', () => {
+  let store: TemporaryStore;
+  const now = Date.now();
+
+  beforeAll(async () => {
+    store = await openTemporaryStore();
+    await seedRows(store.clickhouse, 'acme', {
+      signals: [
+        { event_id: 'old', person_id: 'p1', type: 'view', occurred_at: iso(now - 45 * DAY) },
+        { event_id: 'edge', person_id: 'p1', type: 'view', occurred_at: iso(now - 29 * DAY) },
+        { event_id: 'new', person_id: 'p2', type: 'view', occurred_at: iso(now - DAY) },
+      ],
+      outcomes: [
+        {
+          outcome_id: 'o-old',
+          person_id: 'p1',
+          type: 'purchase',
+          occurred_at: iso(now - 45 * DAY),
+        },
+      ],
+    });
+  });
+  afterAll(async () => {
+    await store.dispose();
+  });
+
+  const ids = async (table: 'signals' | 'outcomes', column: string) =>
+    (
+      await store.clickhouse.query({
+        tag: 'test.ids',
+        sql: `SELECT ${column} AS id FROM ${table} FINAL ORDER BY id`,
+        row: z.object({ id: z.string() }),
+      })
+    ).map((r) => r.id);
+
+  const ttlOf = async (table: string) =>
+    (
+      await store.clickhouse.query({
+        tag: 'test.ttl',
+        sql: `SELECT engine_full FROM system.tables WHERE database = currentDatabase() AND name = {table:String}`,
+        params: { table },
+        row: z.object({ engine_full: z.string() }),
+      })
+    )[0].engine_full;
+
+  it('removes rows older than RETENTION_DAYS_SIGNALS and keeps newer ones and other streams', async () => {
+    const config = loadConfig({ CAUSEWAY_DATA_DIR: store.dataDir, RETENTION_DAYS_SIGNALS: '30' });
+    expect(await applyRetention(store.clickhouse, config)).toEqual({ signals: 30 });
+    // Applied once: a restart with the same setting changes nothing.
+    expect(await applyRetention(store.clickhouse, config)).toEqual({});
+    await store.clickhouse.command(
+      'test.materialize',
+      'ALTER TABLE signals MATERIALIZE TTL SETTINGS mutations_sync = 2',
+    );
+    expect(await ids('signals', 'event_id')).toEqual(['edge', 'new']);
+    expect(await ids('outcomes', 'outcome_id')).toEqual(['o-old']);
+    expect(await ttlOf('outcomes')).not.toMatch(/\bTTL\b/);
+  });
+
+  it('drops the TTL when the variable is unset', async () => {
+    expect(await ttlOf('signals')).toMatch(/\bTTL\b/);
+    const config = loadConfig({ CAUSEWAY_DATA_DIR: store.dataDir });
+    expect(await applyRetention(store.clickhouse, config)).toEqual({ signals: null });
+    expect(await ttlOf('signals')).not.toMatch(/\bTTL\b/);
+  });
+
+  it('refuses a retention that is not a whole number of days', () => {
+    expect(() => loadConfig({ RETENTION_DAYS_FIRINGS: '0' })).toThrow(
+      /RETENTION_DAYS_FIRINGS: at least 1 day/,
+    );
+    expect(() => loadConfig({ RETENTION_DAYS_FIRINGS: '7.5' })).toThrow(
+      /RETENTION_DAYS_FIRINGS: a whole number of days/,
+    );
+  });
+});

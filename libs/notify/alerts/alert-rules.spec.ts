@@ -1,0 +1,159 @@
+// The rules' thresholds at their edges, on hand-made measures (the rules on real measures of the
+// demo program are proven in test/alerts-open-on-planted-truth.e2e-spec.ts).
+
+import { describe, expect, it } from '@jest/globals';
+import type { AlertInputs } from './alert-rules.js';
+import { findAlerts } from './alert-rules.js';
+
+const arm = (persons: number, conversions: number) => ({
+  persons,
+  conversions,
+  rate: persons === 0 ? 0 : conversions / persons,
+  revenue: 0,
+  revenuePerPerson: 0,
+});
+
+function inputs(partial: Partial<AlertInputs>): AlertInputs {
+  return {
+    lift: [],
+    guardrails: [],
+    consent: {
+      nonCompliantActivations: 0,
+      sentFirings: 0,
+      byTrigger: [],
+      syncLagP50Ms: null,
+      syncLagP90Ms: null,
+      bySource: [],
+    },
+    latency: [],
+    freshness: [],
+    streams: [],
+    ...partial,
+  };
+}
+
+const lift = (
+  triggerId: string,
+  low: number,
+  high: number,
+  options: { flagged?: boolean; persons?: number; conversions?: number } = {},
+) =>
+  ({
+    triggerId,
+    channel: 'email',
+    variant: null,
+    treatment: arm(options.persons ?? 1000, options.conversions ?? 50),
+    holdout: arm(options.persons ?? 1000, options.conversions ?? 50),
+    absoluteLift: { estimate: (low + high) / 2, low, high },
+    pValue: 0.01,
+    srm: {
+      expectedHoldoutShare: 0.1,
+      observedHoldoutShare: 0.2,
+      pValue: 1e-6,
+      flagged: options.flagged ?? false,
+    },
+  }) as unknown as AlertInputs['lift'][number];
+
+const kinds = (i: AlertInputs) => findAlerts(i).map((f) => `${f.kind}/${f.subject}`);
+
+describe('alert rules', () => {
+  it('calls a gain above 0 and a loss below 0, nothing across 0', () => {
+    expect(
+      kinds(
+        inputs({
+          lift: [lift('up', 0.001, 0.02), lift('down', -0.02, -0.001), lift('flat', -0.01, 0.01)],
+        }),
+      ),
+    ).toEqual(['SIGNIFICANT_GAIN/up', 'LOSS/down']);
+  });
+
+  it('claims no gain on a broken split, nor with too little data', () => {
+    expect(
+      kinds(
+        inputs({
+          lift: [
+            lift('srm', 0.01, 0.02, { flagged: true }),
+            lift('small', 0.01, 0.02, { persons: 99 }),
+            lift('few', 0.01, 0.02, { conversions: 4 }),
+          ],
+        }),
+      ),
+    ).toEqual(['SRM/srm']);
+  });
+
+  it('opens one HARM per trigger, from either guardrail class', () => {
+    const guardrail = (triggerId: string, outcomeClass: string, low: number, persons = 500) =>
+      ({
+        triggerId,
+        outcomeClass,
+        treatment: arm(persons, 10),
+        holdout: arm(persons, 2),
+        absoluteLift: { estimate: low + 0.01, low, high: low + 0.02 },
+      }) as unknown as AlertInputs['guardrails'][number];
+    expect(
+      kinds(
+        inputs({
+          guardrails: [
+            guardrail('a', 'overwhelm', 0.001),
+            guardrail('a', 'regret', 0.002),
+            guardrail('b', 'overwhelm', -0.001),
+            guardrail('c', 'regret', 0.01, 99),
+          ],
+        }),
+      ),
+    ).toEqual(['HARM/a']);
+  });
+
+  it('needs 100 sends under 90% for latency, and over 1% of 100 lines for rejected rows', () => {
+    const latency = (triggerId: string, firings: number, withinWindowRate: number) =>
+      ({ triggerId, firings, withinWindowRate, windowMs: 1000 }) as AlertInputs['latency'][number];
+    expect(
+      kinds(
+        inputs({
+          latency: [latency('slow', 100, 0.89), latency('few', 99, 0.5), latency('ok', 1000, 0.9)],
+          streams: [
+            { stream: 'signals', accepted: 98, rejected: 2 },
+            { stream: 'firings', accepted: 99, rejected: 1 },
+            { stream: 'outcomes', accepted: 90, rejected: 9 },
+          ],
+        }),
+      ),
+    ).toEqual(['LATENCY_OUT_OF_WINDOW/slow', 'REJECTED_ROWS/signals']);
+  });
+
+  it('opens CONSENT_VIOLATION on one non-compliant send and STALE_SIGNALS per trigger', () => {
+    const found = findAlerts(
+      inputs({
+        consent: {
+          ...inputs({}).consent,
+          byTrigger: [
+            {
+              triggerId: 'x',
+              purpose: 'email',
+              sentFirings: 10,
+              nonCompliant: 1,
+              nonCompliantRate: 0.1,
+            },
+            {
+              triggerId: 'y',
+              purpose: 'email',
+              sentFirings: 10,
+              nonCompliant: 0,
+              nonCompliantRate: 0,
+            },
+          ],
+        },
+        freshness: [
+          { type: 'a', exceedsWindowOf: ['t1', 't2'] },
+          { type: 'b', exceedsWindowOf: ['t1'] },
+        ] as unknown as AlertInputs['freshness'],
+      }),
+    );
+    expect(found.map((f) => `${f.kind}/${f.subject}`)).toEqual([
+      'CONSENT_VIOLATION/x',
+      'STALE_SIGNALS/t1',
+      'STALE_SIGNALS/t2',
+    ]);
+    expect(found.find((f) => f.subject === 't1')?.summary).toContain('a, b');
+  });
+});

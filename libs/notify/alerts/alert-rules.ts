@@ -1,0 +1,206 @@
+import type {
+  ConsentAudit,
+  FreshnessStats,
+  GuardrailLift,
+  LatencyStats,
+  TriggerLift,
+} from '../../measurement/index.js';
+import { AlertKind } from './alert-kind.js';
+
+/** Thresholds of the rules (DESIGN §8), named once. */
+export const ALERT_THRESHOLDS = {
+  /** Fewer persons in an arm, or converters, is too little data for a gain or a loss (§3.8). */
+  minPersonsPerArm: 100,
+  minConversionsPerArm: 5,
+  /** LATENCY_OUT_OF_WINDOW: within-window rate under this over the last day … */
+  minWithinWindowRate: 0.9,
+  /** … of at least this many sent firings. */
+  minLatencyFirings: 100,
+  /** REJECTED_ROWS: over this share of a stream's lines in the last hour … */
+  maxRejectedShare: 0.01,
+  /** … of at least this many lines. */
+  minStreamLines: 100,
+} as const;
+
+/** A condition an evaluation found: one per (kind, subject). */
+export interface Finding {
+  kind: AlertKind;
+  /** The trigger, or null for a tenant-wide alert (REJECTED_ROWS). */
+  triggerId: string | null;
+  /** What the alert is about: the trigger id, or the stream. */
+  subject: string;
+  summary: string;
+  evidence: Record<string, unknown>;
+}
+
+/** Lines and rejections of one stream in the last hour. */
+export interface StreamLines {
+  stream: string;
+  accepted: number;
+  rejected: number;
+}
+
+/** What the rules read: the existing measures over the rules' periods. */
+export interface AlertInputs {
+  /** liftReport over the lookback, sequential intervals, one row per trigger. */
+  lift: TriggerLift[];
+  /** guardrails over the lookback, sequential intervals. */
+  guardrails: GuardrailLift[];
+  /** consentAudit over the last day. */
+  consent: ConsentAudit;
+  /** triggerLatency over the last day, per trigger. */
+  latency: LatencyStats[];
+  /** signalFreshness over the last day. */
+  freshness: FreshnessStats[];
+  /** Lines per stream received in the last hour. */
+  streams: StreamLines[];
+}
+
+const pts = (share: number) => `${share >= 0 ? '+' : ''}${(share * 100).toFixed(2)} pts`;
+const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
+
+function enoughData(row: TriggerLift): boolean {
+  return [row.treatment, row.holdout].every(
+    (arm) =>
+      arm.persons >= ALERT_THRESHOLDS.minPersonsPerArm &&
+      arm.conversions >= ALERT_THRESHOLDS.minConversionsPerArm,
+  );
+}
+
+function liftFindings(rows: TriggerLift[]): Finding[] {
+  const found: Finding[] = [];
+  for (const row of rows.filter((r) => r.variant === null)) {
+    const evidence = {
+      treatment: row.treatment,
+      holdout: row.holdout,
+      absoluteLift: row.absoluteLift,
+      pValue: row.pValue,
+      srm: row.srm,
+    };
+    const base = { triggerId: row.triggerId, subject: row.triggerId, evidence };
+    if (row.srm.flagged) {
+      found.push({
+        ...base,
+        kind: AlertKind.SRM,
+        summary: `${row.triggerId}: holdout share ${pct(row.srm.observedHoldoutShare ?? 0)} where ${pct(row.srm.expectedHoldoutShare ?? 0)} was declared (SRM p = ${(row.srm.pValue ?? 0).toExponential(1)}); its lift is not to be trusted`,
+      });
+      // a broken split makes any lift untrustworthy: no gain or loss is claimed on it
+      continue;
+    }
+    const lift = row.absoluteLift;
+    if (lift === null || !enoughData(row)) {
+      continue;
+    }
+    const interval = `${pts(lift.estimate)} [${pts(lift.low)}, ${pts(lift.high)}]`;
+    if (lift.low > 0) {
+      found.push({
+        ...base,
+        kind: AlertKind.SIGNIFICANT_GAIN,
+        summary: `${row.triggerId} works: conversion ${interval} against its holdout`,
+      });
+    } else if (lift.high < 0) {
+      found.push({
+        ...base,
+        kind: AlertKind.LOSS,
+        summary: `${row.triggerId} loses conversions: ${interval} against its holdout`,
+      });
+    }
+  }
+  return found;
+}
+
+function harmFindings(rows: GuardrailLift[]): Finding[] {
+  const byTrigger = new Map<string, GuardrailLift[]>();
+  for (const row of rows) {
+    const smaller = Math.min(row.treatment.persons, row.holdout.persons);
+    if (
+      row.absoluteLift !== null &&
+      row.absoluteLift.low > 0 &&
+      smaller >= ALERT_THRESHOLDS.minPersonsPerArm
+    ) {
+      byTrigger.set(row.triggerId, [...(byTrigger.get(row.triggerId) ?? []), row]);
+    }
+  }
+  return [...byTrigger.entries()].map(([triggerId, harmful]) => ({
+    kind: AlertKind.HARM,
+    triggerId,
+    subject: triggerId,
+    summary: `${triggerId} harms: ${harmful
+      .map((r) => `${r.outcomeClass} ${pts(r.absoluteLift?.estimate ?? 0)}`)
+      .join(', ')} against its holdout`,
+    evidence: { guardrails: harmful },
+  }));
+}
+
+function dayFindings(inputs: AlertInputs): Finding[] {
+  const found: Finding[] = [];
+  for (const row of inputs.consent.byTrigger.filter((r) => r.nonCompliant > 0)) {
+    found.push({
+      kind: AlertKind.CONSENT_VIOLATION,
+      triggerId: row.triggerId,
+      subject: row.triggerId,
+      summary: `${row.triggerId}: ${row.nonCompliant} of ${row.sentFirings} messages in the last day went to persons without ${row.purpose} consent`,
+      evidence: { ...row },
+    });
+  }
+  for (const row of inputs.latency) {
+    const rate = row.withinWindowRate;
+    if (
+      rate !== null &&
+      row.firings >= ALERT_THRESHOLDS.minLatencyFirings &&
+      rate < ALERT_THRESHOLDS.minWithinWindowRate
+    ) {
+      found.push({
+        kind: AlertKind.LATENCY_OUT_OF_WINDOW,
+        triggerId: row.triggerId,
+        subject: row.triggerId,
+        summary: `${row.triggerId}: ${pct(rate)} of ${row.firings} sends in the last day acted within the ${row.windowMs ?? 0} ms window`,
+        evidence: { ...row },
+      });
+    }
+  }
+  const stale = new Map<string, FreshnessStats[]>();
+  for (const row of inputs.freshness) {
+    for (const triggerId of row.exceedsWindowOf) {
+      stale.set(triggerId, [...(stale.get(triggerId) ?? []), row]);
+    }
+  }
+  for (const [triggerId, rows] of stale) {
+    found.push({
+      kind: AlertKind.STALE_SIGNALS,
+      triggerId,
+      subject: triggerId,
+      summary: `${triggerId}: its signals (${rows.map((r) => r.type).join(', ')}) arrive older than its window`,
+      evidence: { signals: rows },
+    });
+  }
+  return found;
+}
+
+function streamFindings(streams: StreamLines[]): Finding[] {
+  return streams
+    .filter((s) => {
+      const lines = s.accepted + s.rejected;
+      return (
+        lines >= ALERT_THRESHOLDS.minStreamLines &&
+        s.rejected / lines > ALERT_THRESHOLDS.maxRejectedShare
+      );
+    })
+    .map((s) => ({
+      kind: AlertKind.REJECTED_ROWS,
+      triggerId: null,
+      subject: s.stream,
+      summary: `${s.stream}: ${s.rejected} of ${s.accepted + s.rejected} lines rejected in the last hour`,
+      evidence: { ...s, rejectedShare: s.rejected / (s.accepted + s.rejected) },
+    }));
+}
+
+/** Every condition the eight rules find in the measures, one per (kind, subject). */
+export function findAlerts(inputs: AlertInputs): Finding[] {
+  return [
+    ...liftFindings(inputs.lift),
+    ...harmFindings(inputs.guardrails),
+    ...dayFindings(inputs),
+    ...streamFindings(inputs.streams),
+  ];
+}

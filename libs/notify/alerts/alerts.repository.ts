@@ -1,0 +1,128 @@
+import { Injectable } from '@nestjs/common';
+import { z } from 'zod';
+import { ClickHouseService, fromClickHouseTime, toClickHouseTime } from '../../storage/index.js';
+import { AlertKind, AlertState } from './alert-kind.js';
+
+export interface StoredAlert {
+  tenantId: string;
+  alertId: string;
+  kind: AlertKind;
+  triggerId: string | null;
+  subject: string;
+  state: AlertState;
+  openedAt: Date;
+  resolvedAt: Date | null;
+  summary: string;
+  evidence: string;
+}
+
+const alertRow = z.object({
+  tenant_id: z.string(),
+  alert_id: z.string(),
+  kind: z.enum(AlertKind),
+  trigger_id: z.string(),
+  subject: z.string(),
+  state: z.enum(AlertState),
+  opened_at: z.string(),
+  resolved_at: z.string().nullable(),
+  summary: z.string(),
+  evidence: z.string(),
+});
+
+const COLUMNS =
+  'tenant_id, alert_id, kind, trigger_id, subject, state, opened_at, resolved_at, summary, evidence';
+
+function toAlert(row: z.infer<typeof alertRow>): StoredAlert {
+  return {
+    tenantId: row.tenant_id,
+    alertId: row.alert_id,
+    kind: row.kind,
+    triggerId: row.trigger_id === '' ? null : row.trigger_id,
+    subject: row.subject,
+    state: row.state,
+    openedAt: new Date(fromClickHouseTime(row.opened_at)),
+    resolvedAt: row.resolved_at === null ? null : new Date(fromClickHouseTime(row.resolved_at)),
+    summary: row.summary,
+    evidence: row.evidence,
+  };
+}
+
+/** alerts: ReplacingMergeTree by version; resolving writes a newer row of the same alert. */
+@Injectable()
+export class AlertsRepository {
+  constructor(private readonly clickhouse: ClickHouseService) {}
+
+  async save(alerts: StoredAlert[]): Promise<void> {
+    if (alerts.length === 0) {
+      return;
+    }
+    const version = Date.now() * 1000;
+    await this.clickhouse.insert({
+      table: 'alerts',
+      tag: 'notify.alert_save',
+      rows: alerts.map((alert) => ({
+        tenant_id: alert.tenantId,
+        alert_id: alert.alertId,
+        kind: alert.kind,
+        trigger_id: alert.triggerId ?? '',
+        subject: alert.subject,
+        state: alert.state,
+        opened_at: toClickHouseTime(alert.openedAt.getTime()),
+        resolved_at:
+          alert.resolvedAt === null ? null : toClickHouseTime(alert.resolvedAt.getTime()),
+        summary: alert.summary,
+        evidence: alert.evidence,
+        version,
+      })),
+    });
+  }
+
+  /** The tenant's alerts as last written, newest first, filtered by state and opening time. */
+  async list(
+    tenantId: string,
+    filter: { state?: AlertState | null; from?: Date | null; to?: Date | null; limit: number },
+  ): Promise<StoredAlert[]> {
+    const rows = await this.clickhouse.query({
+      tag: 'notify.alert_list',
+      sql: `-- the tenant's alerts, newest first
+            SELECT ${COLUMNS}
+            FROM alerts FINAL
+            WHERE tenant_id = {tenantId:String}
+              AND ({anyState:Bool} OR state = {state:String})
+              AND opened_at >= {from:DateTime64(3, 'UTC')}
+              AND opened_at < {to:DateTime64(3, 'UTC')}
+            ORDER BY opened_at DESC, alert_id
+            LIMIT {limit:UInt32}`,
+      params: {
+        tenantId,
+        anyState: filter.state === undefined || filter.state === null,
+        state: filter.state ?? '',
+        from: toClickHouseTime((filter.from ?? new Date(0)).getTime()),
+        to: toClickHouseTime((filter.to ?? new Date(Date.UTC(2200, 0, 1))).getTime()),
+        limit: filter.limit,
+      },
+      row: alertRow,
+    });
+    return rows.map(toAlert);
+  }
+
+  /** How many alerts each (kind, subject) of the tenant has had, open or resolved. */
+  async countsByKey(tenantId: string): Promise<Map<string, number>> {
+    const rows = await this.clickhouse.query({
+      tag: 'notify.alert_counts',
+      sql: `-- alerts per (kind, subject) so far, each id once
+            SELECT kind, subject, count() AS n
+            FROM alerts FINAL
+            WHERE tenant_id = {tenantId:String}
+            GROUP BY kind, subject`,
+      params: { tenantId },
+      row: z.object({ kind: z.string(), subject: z.string(), n: z.coerce.number() }),
+    });
+    return new Map(rows.map((r) => [alertKey(r), r.n]));
+  }
+}
+
+/** The identity of a condition: one open alert per (kind, subject). */
+export function alertKey(alert: { kind: string; subject: string }): string {
+  return `${alert.kind}\u0000${alert.subject}`;
+}

@@ -1,0 +1,187 @@
+import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { AppConfig } from '../../config/index.js';
+import {
+  ConsentAuditService,
+  FreshnessService,
+  GuardrailsService,
+  LatencyService,
+  LiftService,
+} from '../../measurement/index.js';
+import { ClickHouseService, toClickHouseTime } from '../../storage/index.js';
+import { NotifyErrorCode, NotifyException } from '../notify.exception.js';
+import { WebhooksService } from '../webhooks/webhooks.service.js';
+import { AlertState } from './alert-kind.js';
+import { findAlerts, type AlertInputs, type Finding } from './alert-rules.js';
+import { alertKey, AlertsRepository, type StoredAlert } from './alerts.repository.js';
+import { queryStreamLines } from './stream-lines.query.js';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+export const MAX_ALERTS_LISTED = 1000;
+
+/** What one evaluation changed. */
+export interface Evaluation {
+  asOf: Date;
+  /** Alerts open after the evaluation (opened now or still found). */
+  open: StoredAlert[];
+  opened: StoredAlert[];
+  resolved: StoredAlert[];
+}
+
+const keyOf = alertKey;
+
+/**
+ * The alert rules of DESIGN §8 over the existing measures: evaluates a tenant as of a time, keeps
+ * one open alert per (kind, subject), resolves those no longer found, and tells the webhooks.
+ * Evaluations of one tenant run one at a time in this process.
+ */
+@Injectable()
+export class AlertsService {
+  private readonly running = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly clickhouse: ClickHouseService,
+    private readonly repository: AlertsRepository,
+    private readonly lift: LiftService,
+    private readonly guardrails: GuardrailsService,
+    private readonly consent: ConsentAuditService,
+    private readonly latency: LatencyService,
+    private readonly freshness: FreshnessService,
+    private readonly webhooks: WebhooksService,
+  ) {}
+
+  /** Evaluates the tenant's rules as of `asOf` (default now). */
+  evaluate(tenantId: string, asOf: Date = new Date()): Promise<Evaluation> {
+    if (Number.isNaN(asOf.getTime())) {
+      throw new NotifyException(NotifyErrorCode.InvalidRequest, 'asOf: not a valid time');
+    }
+    const previous = this.running.get(tenantId) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => this.evaluateNow(tenantId, asOf));
+    this.running.set(tenantId, next);
+    void next.finally(() => {
+      if (this.running.get(tenantId) === next) {
+        this.running.delete(tenantId);
+      }
+    });
+    return next;
+  }
+
+  list(
+    tenantId: string,
+    filter: {
+      state?: AlertState | null;
+      from?: Date | null;
+      to?: Date | null;
+      limit?: number | null;
+    },
+  ): Promise<StoredAlert[]> {
+    const limit = filter.limit ?? 100;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_ALERTS_LISTED) {
+      throw new NotifyException(
+        NotifyErrorCode.InvalidRequest,
+        `limit: must be between 1 and ${MAX_ALERTS_LISTED}`,
+      );
+    }
+    return this.repository.list(tenantId, { ...filter, limit });
+  }
+
+  /** The measures the rules read, each over its period before asOf. */
+  async inputs(tenantId: string, asOf: Date): Promise<AlertInputs> {
+    const lookback = new Date(asOf.getTime() - this.config.env.ALERT_LOOKBACK_DAYS * DAY);
+    const lastDay = new Date(asOf.getTime() - DAY);
+    const lastHour = new Date(asOf.getTime() - HOUR);
+    const [lift, guardrails, consent, latency, freshness, streams] = await Promise.all([
+      this.lift.report(tenantId, { from: lookback, to: asOf, sequential: true }),
+      this.guardrails.report(tenantId, lookback, asOf, [], {
+        sequential: true,
+        defaultPlannedPersons: this.config.env.SEQUENTIAL_PLANNED_PERSONS,
+      }),
+      this.consent.audit(tenantId, { from: lastDay, to: asOf }),
+      this.latency.triggerLatency(tenantId, { from: lastDay, to: asOf }),
+      this.freshness.signalFreshness(tenantId, lastDay, asOf),
+      queryStreamLines(this.clickhouse, {
+        tenantId,
+        from: toClickHouseTime(lastHour.getTime()),
+        to: toClickHouseTime(asOf.getTime()),
+      }),
+    ]);
+    return { lift, guardrails, consent, latency, freshness, streams };
+  }
+
+  private async evaluateNow(tenantId: string, asOf: Date): Promise<Evaluation> {
+    const findings = findAlerts(await this.inputs(tenantId, asOf));
+    const open = await this.repository.list(tenantId, { state: AlertState.OPEN, limit: 100_000 });
+    const openByKey = new Map(open.map((a) => [keyOf(a), a]));
+    const foundKeys = new Set(findings.map(keyOf));
+    const now = new Date();
+    const newFindings = findings.filter((f) => !openByKey.has(keyOf(f)));
+    const counts =
+      newFindings.length > 0
+        ? await this.repository.countsByKey(tenantId)
+        : new Map<string, number>();
+    const opened = newFindings.map((f) =>
+      this.newAlert(tenantId, f, now, counts.get(keyOf(f)) ?? 0),
+    );
+    const resolved = open
+      .filter((a) => !foundKeys.has(keyOf(a)))
+      .map((a) => ({ ...a, state: AlertState.RESOLVED, resolvedAt: now }));
+    // messages first, then the state: should the store fail, the next evaluation finds the same
+    // changes and sends them again (at least once) rather than store a change nobody was told of
+    for (const alert of opened) {
+      await this.tell(alert, 'alert.opened');
+    }
+    for (const alert of resolved) {
+      await this.tell(alert, 'alert.resolved');
+    }
+    await this.repository.save([...opened, ...resolved]);
+    const stillOpen = open.filter((a) => foundKeys.has(keyOf(a)));
+    return { asOf, open: [...stillOpen, ...opened], opened, resolved };
+  }
+
+  /**
+   * The n-th alert of a (kind, subject) has an id derived from them: two processes that evaluate
+   * the same tenant at once write the same alert (the table keeps one row) and queue the same
+   * message id (BullMQ keeps one job).
+   */
+  private newAlert(tenantId: string, finding: Finding, now: Date, previous: number): StoredAlert {
+    const id = createHash('sha256')
+      .update([tenantId, finding.kind, finding.subject, String(previous)].join('\u0000'))
+      .digest('hex')
+      .slice(0, 24);
+    return {
+      tenantId,
+      alertId: `al_${id}`,
+      kind: finding.kind,
+      triggerId: finding.triggerId,
+      subject: finding.subject,
+      state: AlertState.OPEN,
+      openedAt: now,
+      resolvedAt: null,
+      summary: finding.summary,
+      evidence: JSON.stringify(finding.evidence),
+    };
+  }
+
+  private async tell(alert: StoredAlert, event: 'alert.opened' | 'alert.resolved'): Promise<void> {
+    const state = event === 'alert.opened' ? 'opened' : 'resolved';
+    await this.webhooks.emit(
+      alert.tenantId,
+      event,
+      `${alert.alertId}-${state}`,
+      {
+        alertId: alert.alertId,
+        kind: alert.kind,
+        triggerId: alert.triggerId,
+        subject: alert.subject,
+        state: alert.state,
+        openedAt: alert.openedAt.toISOString(),
+        resolvedAt: alert.resolvedAt?.toISOString() ?? null,
+        summary: alert.summary,
+        evidence: JSON.parse(alert.evidence) as unknown,
+      },
+      `${state === 'opened' ? ':rotating_light: Alert' : ':white_check_mark: Resolved'} ${alert.kind}: ${alert.summary}`,
+    );
+  }
+}

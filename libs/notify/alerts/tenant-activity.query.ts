@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import type { ClickHouseService } from '../../storage/index.js';
+import { fromClickHouseTime } from '../../storage/index.js';
+
+/** The latest arrival per tenant among rows received since `since` (any stream). */
+export const LATEST_ARRIVALS_SQL = `
+-- per tenant, the newest received_at of any stream's rows that arrived since {since}
+SELECT tenant_id, toString(max(received_at)) AS last_received
+FROM (
+  SELECT tenant_id, received_at FROM signals WHERE received_at >= {since:DateTime64(3, 'UTC')}
+  UNION ALL
+  SELECT tenant_id, received_at FROM triggers WHERE received_at >= {since:DateTime64(3, 'UTC')}
+  UNION ALL
+  SELECT tenant_id, received_at FROM firings WHERE received_at >= {since:DateTime64(3, 'UTC')}
+  UNION ALL
+  SELECT tenant_id, received_at FROM exposures WHERE received_at >= {since:DateTime64(3, 'UTC')}
+  UNION ALL
+  SELECT tenant_id, received_at FROM outcomes WHERE received_at >= {since:DateTime64(3, 'UTC')}
+  UNION ALL
+  SELECT tenant_id, received_at FROM consent WHERE received_at >= {since:DateTime64(3, 'UTC')}
+)
+GROUP BY tenant_id
+`;
+
+/** Tenants with firings decided in [from, to) or an open alert: the ones the hourly run looks at. */
+export const TENANTS_TO_EVALUATE_SQL = `
+-- tenants with firings in the lookback, and tenants with an alert still open (it may resolve)
+SELECT DISTINCT tenant_id FROM (
+  SELECT tenant_id FROM firings
+  WHERE decided_at >= {from:DateTime64(3, 'UTC')} AND decided_at < {to:DateTime64(3, 'UTC')}
+  UNION ALL
+  SELECT tenant_id FROM alerts FINAL WHERE state = 'OPEN'
+)
+ORDER BY tenant_id
+`;
+
+export async function queryLatestArrivals(
+  clickhouse: ClickHouseService,
+  since: string,
+): Promise<Map<string, number>> {
+  const rows = await clickhouse.query({
+    tag: 'notify.latest_arrivals',
+    sql: LATEST_ARRIVALS_SQL,
+    params: { since },
+    row: z.object({ tenant_id: z.string(), last_received: z.string() }),
+  });
+  return new Map(rows.map((r) => [r.tenant_id, fromClickHouseTime(r.last_received)]));
+}
+
+export async function queryTenantsToEvaluate(
+  clickhouse: ClickHouseService,
+  params: { from: string; to: string },
+): Promise<string[]> {
+  const rows = await clickhouse.query({
+    tag: 'notify.tenants_to_evaluate',
+    sql: TENANTS_TO_EVALUATE_SQL,
+    params,
+    row: z.object({ tenant_id: z.string() }),
+  });
+  return rows.map((r) => r.tenant_id);
+}

@@ -1,0 +1,69 @@
+import { describe, expect, it } from '@jest/globals';
+import { AlertKind, AlertState } from '../alerts/alert-kind.js';
+import { digestHtml, digestSubject, digestText, type DigestContent } from './digest-content.js';
+
+const content: DigestContent = {
+  tenantId: 'acme',
+  from: new Date('2026-11-23T00:00:00Z'),
+  to: new Date('2026-11-30T00:00:00Z'),
+  headline: {
+    liveTriggers: 6,
+    counted: 5,
+    excluded: [{ name: 'Onboarding', reason: 'SRM' }],
+    incrementalConversions: { estimate: 123.456, low: 80.04, high: 166.96 },
+    incrementalRevenue: null,
+    counts: { works: 2, nothing: 2, harms: 1, unknown: 1 },
+  },
+  openAlerts: [
+    {
+      tenantId: 'acme',
+      alertId: 'al_1',
+      kind: AlertKind.SRM,
+      triggerId: 'onboarding',
+      subject: 'onboarding',
+      state: AlertState.OPEN,
+      openedAt: new Date('2026-11-29T00:00:00Z'),
+      resolvedAt: null,
+      summary: 'onboarding: holdout share 30.0% where 15.0% was declared',
+      evidence: '{}',
+    },
+  ],
+  shareUrl: 'https://causeway.example.com/share/abc',
+};
+
+describe('digest content', () => {
+  it('states the week, the headline with one decimal, the four counts and each open alert', () => {
+    expect(digestSubject(content)).toBe('Causeway weekly digest: 2026-11-23 to 2026-11-30');
+    const text = digestText(content);
+    expect(text).toContain('Headline: 123.5 incremental conversions (95% interval 80.0 to 167.0).');
+    expect(text).toContain("Triggers: 2 work, 2 do nothing, 1 harm, 1 can't tell.");
+    expect(text).toContain(
+      'Open alerts (1):\n  - SRM: onboarding: holdout share 30.0% where 15.0% was declared',
+    );
+    expect(text).toContain(
+      'The report (opens without a key): https://causeway.example.com/share/abc',
+    );
+    expect(text).toContain('The report is attached as a PDF.');
+  });
+
+  it('says when nothing can be estimated, no alert is open or the PDF is missing', () => {
+    const text = digestText({
+      ...content,
+      headline: { ...content.headline, incrementalConversions: null },
+      openAlerts: [],
+      pdfMissing: 'no Chromium',
+    });
+    expect(text).toContain('no incremental conversions can be estimated this week');
+    expect(text).toContain('Open alerts: none.');
+    expect(text).toContain('No PDF attached: no Chromium');
+  });
+
+  it('escapes what it puts into HTML', () => {
+    const html = digestHtml({
+      ...content,
+      openAlerts: [{ ...content.openAlerts[0], summary: '<script>x</script>' }],
+    });
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('&#60;script&#62;');
+  });
+});

@@ -1,0 +1,76 @@
+import type { HeadlineView } from '../../reports/index.js';
+import type { StoredAlert } from '../alerts/alerts.repository.js';
+
+/** What the digest says, before it is put into an e-mail. */
+export interface DigestContent {
+  tenantId: string;
+  from: Date;
+  to: Date;
+  headline: HeadlineView;
+  openAlerts: StoredAlert[];
+  shareUrl: string;
+  /** Why there is no PDF attached, when there is none. */
+  pdfMissing?: string;
+}
+
+const day = (d: Date) => d.toISOString().slice(0, 10);
+const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function conversions(headline: HeadlineView): string {
+  const total = headline.incrementalConversions;
+  if (total === null) {
+    return 'no incremental conversions can be estimated this week';
+  }
+  return `${total.estimate.toFixed(1)} incremental conversions (95% interval ${total.low.toFixed(1)} to ${total.high.toFixed(1)})`;
+}
+
+function counts(headline: HeadlineView): string {
+  const c = headline.counts;
+  return `${c.works} work, ${c.nothing} do nothing, ${c.harms} harm, ${c.unknown} can't tell`;
+}
+
+export function digestSubject(content: DigestContent): string {
+  return `Causeway weekly digest: ${day(content.from)} to ${day(content.to)}`;
+}
+
+/** The plain-text body. */
+export function digestText(content: DigestContent): string {
+  const lines = [
+    `Causeway weekly digest for ${content.tenantId}, ${day(content.from)} to ${day(content.to)} (UTC).`,
+    '',
+    `Headline: ${conversions(content.headline)}.`,
+    `Triggers: ${counts(content.headline)}.`,
+    '',
+    content.openAlerts.length === 0
+      ? 'Open alerts: none.'
+      : `Open alerts (${content.openAlerts.length}):`,
+    ...content.openAlerts.map((a) => `  - ${a.kind}: ${a.summary}`),
+    '',
+    `The report (opens without a key): ${content.shareUrl}`,
+    content.pdfMissing === undefined
+      ? 'The report is attached as a PDF.'
+      : `No PDF attached: ${content.pdfMissing}`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** The HTML body: the same words. */
+export function digestHtml(content: DigestContent): string {
+  const alerts =
+    content.openAlerts.length === 0
+      ? '<p>Open alerts: none.</p>'
+      : `<p>Open alerts (${content.openAlerts.length}):</p><ul>${content.openAlerts
+          .map((a) => `<li><strong>${escape(a.kind)}</strong>: ${escape(a.summary)}</li>`)
+          .join('')}</ul>`;
+  return [
+    `<h1>Causeway weekly digest</h1>`,
+    `<p>${escape(content.tenantId)}, ${day(content.from)} to ${day(content.to)} (UTC).</p>`,
+    `<p><strong>Headline:</strong> ${escape(conversions(content.headline))}.</p>`,
+    `<p><strong>Triggers:</strong> ${escape(counts(content.headline))}.</p>`,
+    alerts,
+    `<p><a href="${escape(content.shareUrl)}">Open the report</a> (no key needed).</p>`,
+    content.pdfMissing === undefined
+      ? '<p>The report is attached as a PDF.</p>'
+      : `<p>No PDF attached: ${escape(content.pdfMissing)}</p>`,
+  ].join('\n');
+}

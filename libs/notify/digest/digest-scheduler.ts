@@ -1,0 +1,110 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Optional,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { CronExpressionParser } from 'cron-parser';
+import { JobName, QueueName } from '../../queue/index.js';
+import { digestSchedulerId, type DigestJob } from './digest.job.js';
+import { DigestSender } from './digest-sender.js';
+import type { StoredDigest } from './digests.repository.js';
+
+const MAX_TIMER_MS = 2_147_483_647;
+
+/**
+ * Keeps each tenant's digest on its schedule: with Redis a BullMQ job scheduler per tenant (set
+ * from whichever process setDigest ran in, run by the processors); without, a timer per tenant in
+ * this process, armed at start for every stored digest.
+ */
+@Injectable()
+export class DigestScheduler implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(DigestScheduler.name);
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private stopped = false;
+
+  constructor(
+    private readonly digests: DigestSender,
+    @Optional() @Inject(getQueueToken(QueueName.Digests)) private readonly queue?: Queue,
+  ) {}
+
+  async apply(digest: StoredDigest): Promise<void> {
+    if (this.queue !== undefined) {
+      const data: DigestJob = { tenantId: digest.tenantId };
+      await this.queue.upsertJobScheduler(
+        digestSchedulerId(digest.tenantId),
+        { pattern: digest.schedule, tz: 'UTC' },
+        {
+          name: JobName.DigestSend,
+          data,
+          opts: {
+            attempts: 5,
+            backoff: { type: 'exponential', delay: 60_000 },
+            removeOnComplete: { count: 100 },
+            removeOnFail: { count: 100 },
+          },
+        },
+      );
+      return;
+    }
+    this.arm(digest);
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.queue !== undefined) {
+      return;
+    }
+    void this.armAll().catch((error: unknown) =>
+      this.logger.error(`could not load the digest schedules: ${describe(error)}`),
+    );
+  }
+
+  onModuleDestroy(): void {
+    this.stopped = true;
+    for (const timer of this.timers.values()) {
+      clearTimeout(timer);
+    }
+  }
+
+  private async armAll(): Promise<void> {
+    for (const digest of await this.digests.all()) {
+      this.arm(digest);
+    }
+  }
+
+  private arm(digest: StoredDigest): void {
+    const previous = this.timers.get(digest.tenantId);
+    if (previous !== undefined) {
+      clearTimeout(previous);
+    }
+    if (this.stopped) {
+      return;
+    }
+    const at = CronExpressionParser.parse(digest.schedule, { tz: 'UTC' }).next().toDate();
+    const timer = setTimeout(
+      () => {
+        if (Date.now() < at.getTime()) {
+          this.arm(digest);
+          return;
+        }
+        void this.digests
+          .send(digest.tenantId, at)
+          .catch((error: unknown) =>
+            this.logger.error(`digest of ${digest.tenantId} not sent: ${describe(error)}`),
+          )
+          .finally(() => this.arm(digest));
+      },
+      Math.max(0, Math.min(at.getTime() - Date.now(), MAX_TIMER_MS)),
+    );
+    timer.unref();
+    this.timers.set(digest.tenantId, timer);
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

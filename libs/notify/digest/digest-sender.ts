@@ -1,0 +1,116 @@
+import { Injectable } from '@nestjs/common';
+import { createTransport } from 'nodemailer';
+import { AppConfig } from '../../config/index.js';
+import {
+  buildReportView,
+  lastFullWeek,
+  LiftReportService,
+  PdfRenderer,
+  ReportMeasuresService,
+} from '../../reports/index.js';
+import { AlertState } from '../alerts/alert-kind.js';
+import { AlertsService } from '../alerts/alerts.service.js';
+import { NotifyErrorCode, NotifyException } from '../notify.exception.js';
+import { ShareLinksService } from '../share/share-links.service.js';
+import { ShareResource } from '../share/share-links.repository.js';
+import { digestHtml, digestSubject, digestText, type DigestContent } from './digest-content.js';
+import { DigestsRepository, type StoredDigest } from './digests.repository.js';
+
+/** The digest's share link lasts two weeks: past the next digest. */
+const SHARE_HOURS = 14 * 24;
+
+/**
+ * Sends the weekly digest e-mail: the last full week's headline, open alerts, a share link to the
+ * report and its PDF, over SMTP (SMTP_URL) with nodemailer. The use case of sendDigestNow, the
+ * BullMQ job and the in-process timer alike.
+ */
+@Injectable()
+export class DigestSender {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly repository: DigestsRepository,
+    private readonly measures: ReportMeasuresService,
+    private readonly reports: LiftReportService,
+    private readonly pdf: PdfRenderer,
+    private readonly alerts: AlertsService,
+    private readonly shareLinks: ShareLinksService,
+  ) {}
+
+  all(): Promise<StoredDigest[]> {
+    return this.repository.list();
+  }
+
+  async get(tenantId: string): Promise<StoredDigest | undefined> {
+    return (await this.repository.list(tenantId))[0];
+  }
+
+  /** Sends the tenant's digest now, of the last full week before `at`. */
+  async send(tenantId: string, at = new Date()): Promise<void> {
+    const url = this.config.env.SMTP_URL;
+    if (url === undefined) {
+      throw new NotifyException(
+        NotifyErrorCode.MailUnavailable,
+        'SMTP_URL is not set: the digest cannot be sent (set it, e.g. smtp://user:pass@mail.example.com:587)',
+      );
+    }
+    const digest = await this.get(tenantId);
+    if (digest === undefined) {
+      throw new NotifyException(
+        NotifyErrorCode.NotFound,
+        'no digest for this tenant: call setDigest with its recipients first',
+      );
+    }
+    const content = await this.content(tenantId, at);
+    const pdf =
+      content.pdfMissing === undefined
+        ? await this.reports.pdfDocument(tenantId, content.from, content.to)
+        : undefined;
+    const day = (d: Date) => d.toISOString().slice(0, 10);
+    try {
+      await createTransport(url).sendMail({
+        from: this.config.env.DIGEST_FROM,
+        to: digest.recipients,
+        subject: digestSubject(content),
+        text: digestText(content),
+        html: digestHtml(content),
+        attachments:
+          pdf === undefined
+            ? []
+            : [
+                {
+                  filename: `causeway-lift-${day(content.from)}-${day(content.to)}.pdf`,
+                  content: pdf,
+                  contentType: 'application/pdf',
+                },
+              ],
+      });
+    } catch (error) {
+      throw new NotifyException(
+        NotifyErrorCode.MailFailed,
+        `the mail server did not take the digest: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    await this.repository.save({ ...digest, lastSentAt: new Date() });
+  }
+
+  private async content(tenantId: string, at: Date): Promise<DigestContent> {
+    const week = lastFullWeek(at);
+    const view = buildReportView(await this.measures.collect(tenantId, week.from, week.to));
+    const openAlerts = await this.alerts.list(tenantId, { state: AlertState.OPEN, limit: 100 });
+    const { url } = await this.shareLinks.create(tenantId, {
+      resource: ShareResource.LIFT_REPORT,
+      from: week.from,
+      to: week.to,
+      expiresInHours: SHARE_HOURS,
+    });
+    return {
+      tenantId,
+      from: week.from,
+      to: week.to,
+      headline: view.headline,
+      openAlerts,
+      shareUrl: url,
+      pdfMissing: await this.pdf.unavailableReason(),
+    };
+  }
+}

@@ -1,0 +1,54 @@
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { CronExpressionParser } from 'cron-parser';
+import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../../auth/index.js';
+import { DigestService } from './digest.service.js';
+import type { StoredDigest } from './digests.repository.js';
+import { SetDigestArgs } from './dto/set-digest.args.js';
+import { Digest } from './models/digest.model.js';
+
+function toModel(digest: StoredDigest): Digest {
+  return {
+    recipients: digest.recipients,
+    schedule: digest.schedule,
+    nextRunAt: CronExpressionParser.parse(digest.schedule, { tz: 'UTC' }).next().toDate(),
+    lastSentAt: digest.lastSentAt,
+  };
+}
+
+/** The digest needs a READ key: it discloses what READ can read. */
+@Resolver(() => Digest)
+export class DigestResolver {
+  constructor(private readonly digests: DigestService) {}
+
+  @Mutation(() => Digest, {
+    description: "Sets the weekly digest's recipients and schedule (READ scope).",
+  })
+  @RequireScope(Scope.READ)
+  async setDigest(
+    @CurrentPrincipal() principal: Principal,
+    @Args() args: SetDigestArgs,
+  ): Promise<Digest> {
+    return toModel(
+      await this.digests.set(principal.tenantId, args.recipients, args.schedule, principal.keyId),
+    );
+  }
+
+  @Query(() => Digest, {
+    nullable: true,
+    description: "The tenant's digest, or null when none is set (READ scope).",
+  })
+  @RequireScope(Scope.READ)
+  async digest(@CurrentPrincipal() principal: Principal): Promise<Digest | null> {
+    const digest = await this.digests.get(principal.tenantId);
+    return digest === undefined ? null : toModel(digest);
+  }
+
+  @Mutation(() => Boolean, {
+    description:
+      'Sends the digest of the last full week now (READ scope); an error when SMTP_URL is not set or no digest is set.',
+  })
+  @RequireScope(Scope.READ)
+  sendDigestNow(@CurrentPrincipal() principal: Principal): Promise<boolean> {
+    return this.digests.sendNow(principal.tenantId);
+  }
+}

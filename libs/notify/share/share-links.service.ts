@@ -1,0 +1,215 @@
+import { Injectable } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { AuditLogService } from '../../audit/index.js';
+import { AppConfig } from '../../config/index.js';
+import { toPeriod } from '../../measurement/index.js';
+import {
+  LiftReportService,
+  PdfRenderer,
+  ReportsErrorCode,
+  ReportsException,
+  ReportSnapshotsService,
+  type StoredSnapshot,
+} from '../../reports/index.js';
+import { NotifyErrorCode, NotifyException } from '../notify.exception.js';
+import {
+  ShareLinksRepository,
+  ShareResource,
+  type StoredShareLink,
+} from './share-links.repository.js';
+import { hashShareToken, isShareToken, newShareToken } from './share-token.js';
+
+/** A week, the default life of a link; a year at most. */
+export const DEFAULT_EXPIRES_IN_HOURS = 168;
+export const MAX_EXPIRES_IN_HOURS = 24 * 366;
+
+export interface CreateShareLinkInput {
+  resource: ShareResource;
+  from?: Date | null;
+  to?: Date | null;
+  snapshotId?: string | null;
+  expiresInHours?: number | null;
+}
+
+/** A page or PDF a share link shows. */
+export type SharedDocument =
+  { kind: 'html'; body: string } | { kind: 'pdf'; body: Buffer; fileName: string };
+
+/**
+ * Share links: a URL that opens one report without a key. Only the token's hash is stored; the
+ * URL is in the answer to createShareLink and nowhere else. Each admin action (create, revoke) is
+ * one method.
+ */
+@Injectable()
+export class ShareLinksService {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly repository: ShareLinksRepository,
+    private readonly reports: LiftReportService,
+    private readonly snapshots: ReportSnapshotsService,
+    private readonly pdf: PdfRenderer,
+    private readonly audit: AuditLogService,
+  ) {}
+
+  /** The base of every link: PUBLIC_URL, else this process's address. */
+  linkUrl(token: string): string {
+    return `${this.config.publicUrl}/share/${token}`;
+  }
+
+  async create(
+    tenantId: string,
+    input: CreateShareLinkInput,
+    actorKeyId?: string,
+  ): Promise<{ link: StoredShareLink; url: string }> {
+    const hours = input.expiresInHours ?? DEFAULT_EXPIRES_IN_HOURS;
+    if (!Number.isInteger(hours) || hours < 1 || hours > MAX_EXPIRES_IN_HOURS) {
+      throw new NotifyException(
+        NotifyErrorCode.InvalidRequest,
+        `expiresInHours: must be a whole number between 1 and ${MAX_EXPIRES_IN_HOURS}`,
+      );
+    }
+    const target = await this.target(tenantId, input);
+    const token = newShareToken();
+    const createdAt = new Date();
+    const link: StoredShareLink = {
+      tenantId,
+      linkId: `sl_${randomBytes(12).toString('hex')}`,
+      tokenHash: hashShareToken(token),
+      resource: input.resource,
+      ...target,
+      createdAt,
+      expiresAt: new Date(createdAt.getTime() + hours * 3_600_000),
+      revokedAt: null,
+    };
+    await this.repository.save(link);
+    await this.audit.record({
+      tenantId,
+      actorKeyId,
+      action: 'share_link.created',
+      target: link.linkId,
+      detail: { resource: link.resource, expiresAt: link.expiresAt.toISOString() },
+    });
+    return { link, url: this.linkUrl(token) };
+  }
+
+  list(tenantId: string): Promise<StoredShareLink[]> {
+    return this.repository.list(tenantId);
+  }
+
+  /** Revokes a link: it answers 404 from now on. Revoking twice is harmless. */
+  async revoke(tenantId: string, linkId: string, actorKeyId?: string): Promise<boolean> {
+    const [link] = await this.repository.list(tenantId, linkId);
+    if (link === undefined) {
+      throw new NotifyException(
+        NotifyErrorCode.NotFound,
+        `no share link "${linkId}" for this tenant`,
+      );
+    }
+    if (link.revokedAt === null) {
+      await this.repository.save({ ...link, revokedAt: new Date() });
+      await this.audit.record({
+        tenantId,
+        actorKeyId,
+        action: 'share_link.revoked',
+        target: linkId,
+      });
+    }
+    return true;
+  }
+
+  /**
+   * The document a token opens, or undefined for an unknown, expired or revoked token (the caller
+   * answers all three alike, 404 with no detail).
+   */
+  async open(
+    token: string,
+    format: 'html' | 'pdf',
+    now = new Date(),
+  ): Promise<SharedDocument | undefined> {
+    if (!isShareToken(token)) {
+      return undefined;
+    }
+    const link = await this.repository.byTokenHash(hashShareToken(token));
+    if (link === undefined || link.revokedAt !== null || link.expiresAt <= now) {
+      return undefined;
+    }
+    if (link.resource === ShareResource.SNAPSHOT) {
+      const snapshot = await this.snapshotOf(link.tenantId, link.snapshotId ?? '');
+      if (snapshot === undefined) {
+        return undefined;
+      }
+      if (format === 'html') {
+        return { kind: 'html', body: snapshot.html };
+      }
+      const body = await this.pdf.render(
+        snapshot.html,
+        `Causeway lift report · snapshot ${snapshot.snapshotId}`,
+      );
+      return { kind: 'pdf', body, fileName: `causeway-snapshot-${snapshot.snapshotId}.pdf` };
+    }
+    const from = link.from ?? new Date(0);
+    const to = link.to ?? new Date(0);
+    if (format === 'html') {
+      return { kind: 'html', body: await this.reports.html(link.tenantId, from, to) };
+    }
+    const day = (d: Date) => d.toISOString().slice(0, 10);
+    return {
+      kind: 'pdf',
+      body: await this.reports.pdfDocument(link.tenantId, from, to),
+      fileName: `causeway-lift-${day(from)}-${day(to)}.pdf`,
+    };
+  }
+
+  /** The link's snapshot, or undefined when it is gone (answered like any dead link). */
+  private async snapshotOf(
+    tenantId: string,
+    snapshotId: string,
+  ): Promise<StoredSnapshot | undefined> {
+    try {
+      return await this.snapshots.get(tenantId, snapshotId);
+    } catch (error) {
+      if (error instanceof ReportsException && error.code === ReportsErrorCode.SnapshotNotFound) {
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
+  private async target(
+    tenantId: string,
+    input: CreateShareLinkInput,
+  ): Promise<Pick<StoredShareLink, 'from' | 'to' | 'snapshotId'>> {
+    switch (input.resource) {
+      case ShareResource.LIFT_REPORT: {
+        if (
+          input.from === undefined ||
+          input.from === null ||
+          input.to === undefined ||
+          input.to === null
+        ) {
+          throw new NotifyException(
+            NotifyErrorCode.InvalidRequest,
+            'from, to: a LIFT_REPORT link needs both',
+          );
+        }
+        // the measures' own period rules (order, length), checked now rather than when opened
+        toPeriod(input.from, input.to);
+        return { from: input.from, to: input.to, snapshotId: null };
+      }
+      case ShareResource.SNAPSHOT: {
+        if (
+          input.snapshotId === undefined ||
+          input.snapshotId === null ||
+          input.snapshotId === ''
+        ) {
+          throw new NotifyException(
+            NotifyErrorCode.InvalidRequest,
+            'snapshotId: a SNAPSHOT link needs one',
+          );
+        }
+        const snapshot = await this.snapshots.get(tenantId, input.snapshotId);
+        return { from: null, to: null, snapshotId: snapshot.snapshotId };
+      }
+    }
+  }
+}

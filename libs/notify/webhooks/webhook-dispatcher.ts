@@ -1,0 +1,94 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger, Optional, type OnModuleDestroy } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { AppConfig } from '../../config/index.js';
+import { JobName, QueueName } from '../../queue/index.js';
+import { WebhookDeliverer } from './webhook-deliverer.js';
+import {
+  attemptsWithin,
+  delayBefore,
+  deliveryJobId,
+  type WebhookDeliveryJob,
+} from './webhook.job.js';
+
+/**
+ * Hands a message to delivery: with Redis, a BullMQ job (retried with exponential backoff by
+ * whichever process runs the processor, and kept across restarts); without, the same attempts on
+ * timers in this process (lost if the process stops: the embedded mode has no durable queue).
+ */
+@Injectable()
+export class WebhookDispatcher implements OnModuleDestroy {
+  private readonly logger = new Logger(WebhookDispatcher.name);
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private stopped = false;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly deliverer: WebhookDeliverer,
+    @Optional() @Inject(getQueueToken(QueueName.Webhooks)) private readonly queue?: Queue,
+  ) {}
+
+  get attempts(): number {
+    return attemptsWithin(
+      this.config.env.WEBHOOK_BACKOFF_MS,
+      this.config.env.WEBHOOK_RETRY_WINDOW_MS,
+    );
+  }
+
+  async dispatch(job: WebhookDeliveryJob): Promise<void> {
+    if (this.queue !== undefined) {
+      await this.queue.add(JobName.WebhookDelivery, job, {
+        jobId: deliveryJobId(job),
+        attempts: this.attempts,
+        backoff: { type: 'exponential', delay: this.config.env.WEBHOOK_BACKOFF_MS },
+        removeOnComplete: { count: 1000 },
+        removeOnFail: { count: 1000 },
+      });
+      return;
+    }
+    this.schedule(job, 1, 0);
+  }
+
+  onModuleDestroy(): void {
+    this.stopped = true;
+    for (const timer of this.timers) {
+      clearTimeout(timer);
+    }
+  }
+
+  private schedule(job: WebhookDeliveryJob, attempt: number, delayMs: number): void {
+    if (this.stopped) {
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      void this.run(job, attempt);
+    }, delayMs);
+    this.timers.add(timer);
+  }
+
+  private async run(job: WebhookDeliveryJob, attempt: number): Promise<void> {
+    try {
+      const outcome = await this.deliverer.attempt(job, attempt);
+      if (outcome === 'retry' && attempt < this.attempts) {
+        this.schedule(
+          job,
+          attempt + 1,
+          delayBefore(attempt + 1, this.config.env.WEBHOOK_BACKOFF_MS),
+        );
+      }
+    } catch (error) {
+      // the store failed to record: try again later like a failed delivery
+      this.logger.error(
+        `webhook ${job.webhookId} message ${job.message.messageId}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      if (attempt < this.attempts) {
+        this.schedule(
+          job,
+          attempt + 1,
+          delayBefore(attempt + 1, this.config.env.WEBHOOK_BACKOFF_MS),
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,67 @@
+import { registerEnumType } from '@nestjs/graphql';
+
+/** Every event a webhook may subscribe to. */
+export const WEBHOOK_EVENTS = ['alert.opened', 'alert.resolved', 'snapshot.created'] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+export function isWebhookEvent(value: string): value is WebhookEvent {
+  return (WEBHOOK_EVENTS as readonly string[]).includes(value);
+}
+
+/** How a message is shaped for its receiver. */
+export enum WebhookFormat {
+  /** Standard Webhooks: `{type, timestamp, data}`, signed. */
+  STANDARD = 'STANDARD',
+  /** A Slack incoming webhook: `{text, blocks}`. */
+  SLACK = 'SLACK',
+}
+
+registerEnumType(WebhookFormat, {
+  name: 'WebhookFormat',
+  description: 'How a webhook message is shaped.',
+  valuesMap: {
+    STANDARD: {
+      description:
+        'Standard Webhooks: body {type, timestamp, data}, headers webhook-id, webhook-timestamp, webhook-signature.',
+    },
+    SLACK: { description: 'A Slack incoming-webhook message: {text, blocks}.' },
+  },
+});
+
+/** One event that happened, before it is shaped for an endpoint. */
+export interface WebhookMessage {
+  /** Unique per event and endpoint: the `webhook-id` header, the same on every retry. */
+  messageId: string;
+  event: WebhookEvent;
+  /** When the event happened, ISO-8601. */
+  timestamp: string;
+  data: Record<string, unknown>;
+  /** One line a person reads (Slack's text; the digest). */
+  summary: string;
+}
+
+/** The body posted for a message in a format. */
+export function messageBody(message: WebhookMessage, format: WebhookFormat): string {
+  switch (format) {
+    case WebhookFormat.STANDARD:
+      return JSON.stringify({
+        type: message.event,
+        timestamp: message.timestamp,
+        data: message.data,
+      });
+    case WebhookFormat.SLACK:
+      return JSON.stringify({
+        text: message.summary,
+        blocks: [
+          {
+            type: 'section',
+            text: { type: 'mrkdwn', text: `*${message.event}*\n${message.summary}` },
+          },
+          {
+            type: 'context',
+            elements: [{ type: 'mrkdwn', text: `Causeway · ${message.timestamp}` }],
+          },
+        ],
+      });
+  }
+}

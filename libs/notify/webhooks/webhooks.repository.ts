@@ -1,0 +1,165 @@
+import { Injectable } from '@nestjs/common';
+import { z } from 'zod';
+import { ClickHouseService, fromClickHouseTime, toClickHouseTime } from '../../storage/index.js';
+import { WebhookFormat } from './webhook-events.js';
+
+/** A stored endpoint, secret included (never returned by the API after creation). */
+export interface StoredWebhook {
+  tenantId: string;
+  webhookId: string;
+  url: string;
+  events: string[];
+  format: WebhookFormat;
+  secret: string;
+  createdAt: Date;
+}
+
+/** What happened to one attempt. */
+export enum DeliveryStatus {
+  /** The receiver answered 2xx. */
+  DELIVERED = 'DELIVERED',
+  /** No 2xx answer (error status, redirect, timeout, connection failure): retried while time is left. */
+  FAILED = 'FAILED',
+  /** The target resolved to a refused address at delivery time: not sent, not retried. */
+  REFUSED = 'REFUSED',
+}
+
+export interface DeliveryRecord {
+  tenantId: string;
+  webhookId: string;
+  messageId: string;
+  event: string;
+  attempt: number;
+  status: DeliveryStatus;
+  responseStatus: number | null;
+  error: string;
+  at: Date;
+}
+
+const webhookRow = z.object({
+  tenant_id: z.string(),
+  webhook_id: z.string(),
+  url: z.string(),
+  events: z.array(z.string()),
+  format: z.enum(WebhookFormat),
+  secret: z.string(),
+  created_at: z.string(),
+});
+
+const deliveryRow = z.object({
+  tenant_id: z.string(),
+  webhook_id: z.string(),
+  message_id: z.string(),
+  event: z.string(),
+  attempt: z.number(),
+  status: z.enum(DeliveryStatus),
+  response_status: z.number().nullable(),
+  error: z.string(),
+  at: z.string(),
+});
+
+function toWebhook(row: z.infer<typeof webhookRow>): StoredWebhook {
+  return {
+    tenantId: row.tenant_id,
+    webhookId: row.webhook_id,
+    url: row.url,
+    events: row.events,
+    format: row.format,
+    secret: row.secret,
+    createdAt: new Date(fromClickHouseTime(row.created_at)),
+  };
+}
+
+/**
+ * webhooks (ReplacingMergeTree by version: a deletion is a newer row) and webhook_deliveries (one
+ * appended row per attempt).
+ */
+@Injectable()
+export class WebhooksRepository {
+  constructor(private readonly clickhouse: ClickHouseService) {}
+
+  async save(webhook: StoredWebhook, deleted: boolean): Promise<void> {
+    await this.clickhouse.insert({
+      table: 'webhooks',
+      tag: 'notify.webhook_save',
+      rows: [
+        {
+          tenant_id: webhook.tenantId,
+          webhook_id: webhook.webhookId,
+          url: webhook.url,
+          events: webhook.events,
+          format: webhook.format,
+          secret: webhook.secret,
+          created_at: toClickHouseTime(webhook.createdAt.getTime()),
+          deleted: deleted ? 1 : 0,
+          // microseconds since the epoch: a later write of the same id always wins
+          version: Date.now() * 1000 + Math.floor(Math.random() * 1000),
+        },
+      ],
+    });
+  }
+
+  /** The tenant's live endpoints (or one of them), oldest first. */
+  async list(tenantId: string, webhookId?: string): Promise<StoredWebhook[]> {
+    const rows = await this.clickhouse.query({
+      tag: 'notify.webhook_list',
+      sql: `-- the tenant's endpoints as last written, deleted ones left out
+            SELECT tenant_id, webhook_id, url, events, format, secret, created_at
+            FROM webhooks FINAL
+            WHERE tenant_id = {tenantId:String}
+              AND ({any:Bool} OR webhook_id = {webhookId:String})
+              AND deleted = 0
+            ORDER BY created_at, webhook_id`,
+      params: { tenantId, any: webhookId === undefined, webhookId: webhookId ?? '' },
+      row: webhookRow,
+    });
+    return rows.map(toWebhook);
+  }
+
+  async recordAttempt(record: DeliveryRecord): Promise<void> {
+    await this.clickhouse.insert({
+      table: 'webhook_deliveries',
+      tag: 'notify.delivery_record',
+      rows: [
+        {
+          tenant_id: record.tenantId,
+          webhook_id: record.webhookId,
+          message_id: record.messageId,
+          event: record.event,
+          attempt: record.attempt,
+          status: record.status,
+          response_status: record.responseStatus,
+          error: record.error,
+          at: toClickHouseTime(record.at.getTime()),
+        },
+      ],
+    });
+  }
+
+  /** An endpoint's latest attempts, newest first. */
+  async deliveries(tenantId: string, webhookId: string, limit: number): Promise<DeliveryRecord[]> {
+    const rows = await this.clickhouse.query({
+      tag: 'notify.delivery_list',
+      sql: `-- one endpoint's attempts, newest first
+            SELECT tenant_id, webhook_id, message_id, event, attempt, status, response_status,
+                   error, at
+            FROM webhook_deliveries
+            WHERE tenant_id = {tenantId:String} AND webhook_id = {webhookId:String}
+            ORDER BY at DESC, attempt DESC
+            LIMIT {limit:UInt32}`,
+      params: { tenantId, webhookId, limit },
+      row: deliveryRow,
+    });
+    return rows.map((row) => ({
+      tenantId: row.tenant_id,
+      webhookId: row.webhook_id,
+      messageId: row.message_id,
+      event: row.event,
+      attempt: row.attempt,
+      status: row.status,
+      responseStatus: row.response_status,
+      error: row.error,
+      at: new Date(fromClickHouseTime(row.at)),
+    }));
+  }
+}

@@ -1,0 +1,149 @@
+import { Injectable, Optional } from '@nestjs/common';
+import { AuditLogService } from '../../audit/index.js';
+import { randomBytes } from 'node:crypto';
+import { AppConfig } from '../../config/index.js';
+import { NotifyErrorCode, NotifyException } from '../notify.exception.js';
+import { checkTarget, HostResolver, parseWebhookUrl } from './address-guard.js';
+import { isWebhookEvent, WebhookFormat, type WebhookEvent } from './webhook-events.js';
+import { WebhookDispatcher } from './webhook-dispatcher.js';
+import { newWebhookSecret } from './webhook-signature.js';
+import {
+  WebhooksRepository,
+  type DeliveryRecord,
+  type StoredWebhook,
+} from './webhooks.repository.js';
+
+/** Most endpoints per tenant, and most attempts one list answers. */
+export const MAX_WEBHOOKS = 50;
+export const MAX_DELIVERIES_LISTED = 1000;
+
+/**
+ * Webhook endpoints and the events they receive. Each admin action (create, delete) is one method.
+ */
+@Injectable()
+export class WebhooksService {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly repository: WebhooksRepository,
+    private readonly resolver: HostResolver,
+    private readonly dispatcher: WebhookDispatcher,
+    @Optional() private readonly audit?: AuditLogService,
+  ) {}
+
+  /** Adds an endpoint; its URL must resolve only to public addresses. The secret is in the answer once. */
+  async create(
+    tenantId: string,
+    input: { url: string; events: string[]; format?: WebhookFormat | null },
+    actorKeyId?: string,
+  ): Promise<StoredWebhook> {
+    const url = parseWebhookUrl(input.url);
+    const events = validEvents(input.events);
+    await checkTarget(url, this.resolver, this.config.env.WEBHOOK_ALLOW_PRIVATE === 'true');
+    if ((await this.repository.list(tenantId)).length >= MAX_WEBHOOKS) {
+      throw new NotifyException(
+        NotifyErrorCode.InvalidRequest,
+        `at most ${MAX_WEBHOOKS} webhooks per tenant; delete one first`,
+      );
+    }
+    const webhook: StoredWebhook = {
+      tenantId,
+      webhookId: `wh_${randomBytes(12).toString('hex')}`,
+      url: url.toString(),
+      events,
+      format: input.format ?? WebhookFormat.STANDARD,
+      secret: newWebhookSecret(),
+      createdAt: new Date(),
+    };
+    await this.repository.save(webhook, false);
+    await this.audit?.record({
+      tenantId,
+      actorKeyId,
+      action: 'webhook.created',
+      target: webhook.webhookId,
+      detail: { url: webhook.url, events, format: webhook.format },
+    });
+    return webhook;
+  }
+
+  list(tenantId: string): Promise<StoredWebhook[]> {
+    return this.repository.list(tenantId);
+  }
+
+  /** Removes an endpoint; messages still queued for it are dropped at their next attempt. */
+  async delete(tenantId: string, webhookId: string, actorKeyId?: string): Promise<boolean> {
+    const [webhook] = await this.repository.list(tenantId, webhookId);
+    if (webhook === undefined) {
+      throw new NotifyException(
+        NotifyErrorCode.NotFound,
+        `no webhook "${webhookId}" for this tenant`,
+      );
+    }
+    await this.repository.save(webhook, true);
+    await this.audit?.record({
+      tenantId,
+      actorKeyId,
+      action: 'webhook.deleted',
+      target: webhookId,
+    });
+    return true;
+  }
+
+  async deliveries(
+    tenantId: string,
+    webhookId: string,
+    limit?: number | null,
+  ): Promise<DeliveryRecord[]> {
+    const wanted = limit ?? 100;
+    if (!Number.isInteger(wanted) || wanted < 1 || wanted > MAX_DELIVERIES_LISTED) {
+      throw new NotifyException(
+        NotifyErrorCode.InvalidRequest,
+        `limit: must be between 1 and ${MAX_DELIVERIES_LISTED}`,
+      );
+    }
+    return this.repository.deliveries(tenantId, webhookId, wanted);
+  }
+
+  /**
+   * Tells every endpoint of the tenant subscribed to the event. `eventId` identifies the event
+   * (an alert's id and state, a snapshot's id): the same event emitted twice is one message.
+   */
+  async emit(
+    tenantId: string,
+    event: WebhookEvent,
+    eventId: string,
+    data: Record<string, unknown>,
+    summary: string,
+  ): Promise<number> {
+    const endpoints = (await this.repository.list(tenantId)).filter((w) =>
+      w.events.includes(event),
+    );
+    for (const endpoint of endpoints) {
+      await this.dispatcher.dispatch({
+        tenantId,
+        webhookId: endpoint.webhookId,
+        message: {
+          messageId: `msg_${eventId}`,
+          event,
+          timestamp: new Date().toISOString(),
+          data,
+          summary,
+        },
+      });
+    }
+    return endpoints.length;
+  }
+}
+
+function validEvents(events: string[]): WebhookEvent[] {
+  if (events.length === 0) {
+    throw new NotifyException(NotifyErrorCode.InvalidRequest, 'events: name at least one event');
+  }
+  const unknown = events.filter((e) => !isWebhookEvent(e));
+  if (unknown.length > 0) {
+    throw new NotifyException(
+      NotifyErrorCode.InvalidRequest,
+      `events: unknown ${unknown.map((e) => `"${e}"`).join(', ')}; known: alert.opened, alert.resolved, snapshot.created`,
+    );
+  }
+  return [...new Set(events.filter(isWebhookEvent))];
+}

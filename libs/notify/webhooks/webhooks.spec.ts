@@ -1,0 +1,323 @@
+// Webhook delivery against a real HTTP receiver on the real embedded store, in the timer mode (no
+// Redis; the BullMQ mode is proven across a restart in test/). Signatures are verified with the
+// reference `standardwebhooks` library, not with the code under test.
+
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Webhook as ReferenceVerifier } from 'standardwebhooks';
+import { loadConfig } from '../../config/index.js';
+import { openTemporaryStore, type TemporaryStore } from '../../storage/testing.js';
+import { NotifyException } from '../notify.exception.js';
+import {
+  checkTarget,
+  HostResolver,
+  parseWebhookUrl,
+  refusedAddressReason,
+  type ResolvedAddress,
+} from './address-guard.js';
+import { WebhookFormat } from './webhook-events.js';
+import { WebhookDeliverer } from './webhook-deliverer.js';
+import { WebhookDispatcher } from './webhook-dispatcher.js';
+import { attemptsWithin } from './webhook.job.js';
+import { WebhooksRepository } from './webhooks.repository.js';
+import { WebhooksService } from './webhooks.service.js';
+import { startReceiver, type WebhookReceiver } from './testing.js';
+
+/** A resolver whose answers a test sets per host name (as a DNS server under attack would). */
+class ScriptedResolver extends HostResolver {
+  readonly answers = new Map<string, string[]>();
+  override resolve(host: string): Promise<ResolvedAddress[]> {
+    const addresses = this.answers.get(host);
+    if (addresses === undefined) {
+      return Promise.reject(new Error(`ENOTFOUND ${host}`));
+    }
+    return Promise.resolve(
+      addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })),
+    );
+  }
+}
+
+const BACKOFF_MS = 250;
+
+function build(store: TemporaryStore, env: Record<string, string>, resolver: HostResolver) {
+  const config = loadConfig({
+    CAUSEWAY_DATA_DIR: store.dataDir,
+    WEBHOOK_BACKOFF_MS: String(BACKOFF_MS),
+    WEBHOOK_RETRY_WINDOW_MS: String(BACKOFF_MS * 3),
+    ...env,
+  });
+  const repository = new WebhooksRepository(store.clickhouse);
+  const deliverer = new WebhookDeliverer(config, repository, resolver);
+  const dispatcher = new WebhookDispatcher(config, deliverer);
+  return { dispatcher, service: new WebhooksService(config, repository, resolver, dispatcher) };
+}
+
+async function refusal(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof NotifyException) {
+      return error.message;
+    }
+    throw error;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('address classification', () => {
+  it.each([
+    ['127.0.0.1', 'loopback'],
+    ['10.1.2.3', 'private'],
+    ['172.16.0.1', 'private'],
+    ['192.168.1.1', 'private'],
+    ['169.254.169.254', 'linkLocal'],
+    ['0.0.0.0', 'unspecified'],
+    ['100.64.0.1', 'carrierGradeNat'],
+    ['::1', 'loopback'],
+    ['::', 'unspecified'],
+    ['fe80::1', 'linkLocal'],
+    ['fd00:ec2::254', 'uniqueLocal'],
+    ['::ffff:127.0.0.1', 'loopback'],
+    ['::ffff:169.254.169.254', 'linkLocal'],
+  ])('refuses %s (%s)', (address, range) => {
+    expect(refusedAddressReason(address)).toContain(range);
+  });
+
+  it.each(['93.184.216.34', '8.8.8.8', '2606:4700:4700::1111'])('accepts %s', (address) => {
+    expect(refusedAddressReason(address)).toBeUndefined();
+  });
+
+  it('refuses a name when any one of its addresses is private', async () => {
+    const resolver = new ScriptedResolver();
+    resolver.answers.set('mixed.example', ['93.184.216.34', '10.0.0.7']);
+    const message = await refusal(
+      checkTarget(parseWebhookUrl('https://mixed.example/x'), resolver, false),
+    );
+    expect(message).toContain('10.0.0.7');
+  });
+
+  it('fits retries into the window: 30 s doubling over 24 h is 12 attempts', () => {
+    // 30 s · (2^11 − 1) = 61,410 s ≤ 86,400 s < 30 s · (2^12 − 1) = 122,850 s
+    expect(attemptsWithin(30_000, 86_400_000)).toBe(12);
+    expect(attemptsWithin(250, 750)).toBe(3);
+    expect(attemptsWithin(1000, 0)).toBe(1);
+  });
+});
+
+describe('webhook delivery to a real receiver', () => {
+  let store: TemporaryStore;
+  const receivers: WebhookReceiver[] = [];
+  const dispatchers: WebhookDispatcher[] = [];
+
+  beforeAll(async () => {
+    store = await openTemporaryStore();
+  });
+  afterAll(async () => {
+    for (const d of dispatchers) {
+      d.onModuleDestroy();
+    }
+    await Promise.all(receivers.map((r) => r.close()));
+    await store?.dispose();
+  });
+
+  async function receiver(answer?: (n: number) => { status: number; location?: string }) {
+    const r = await startReceiver(answer);
+    receivers.push(r);
+    return r;
+  }
+
+  it('signs a Standard Webhooks message the reference library verifies', async () => {
+    const { service, dispatcher } = build(
+      store,
+      { WEBHOOK_ALLOW_PRIVATE: 'true' },
+      new HostResolver(),
+    );
+    dispatchers.push(dispatcher);
+    const target = await receiver();
+    const created = await service.create('t-sign', { url: target.url, events: ['alert.opened'] });
+    expect(created.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    await service.emit('t-sign', 'alert.opened', 'al_1-open', { alertId: 'al_1' }, 'SRM on x');
+    await service.emit('t-sign', 'alert.resolved', 'al_1-resolved', {}, 'not subscribed');
+    const [request] = await target.waitFor(1);
+    const verified = new ReferenceVerifier(created.secret).verify(
+      request.body,
+      request.headers as Record<string, string>,
+    ) as { type: string; timestamp: string; data: unknown };
+    expect(verified.type).toBe('alert.opened');
+    expect(verified.data).toEqual({ alertId: 'al_1' });
+    expect(Object.keys(JSON.parse(request.body) as object).sort()).toEqual([
+      'data',
+      'timestamp',
+      'type',
+    ]);
+    expect(request.headers['webhook-id']).toBe('msg_al_1-open');
+    // a tampered body fails the reference check
+    expect(() =>
+      new ReferenceVerifier(created.secret).verify(
+        request.body.replace('al_1', 'al_2'),
+        request.headers as Record<string, string>,
+      ),
+    ).toThrow();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(target.received).toHaveLength(1);
+  });
+
+  it('posts {text, blocks} to a Slack endpoint', async () => {
+    const { service, dispatcher } = build(
+      store,
+      { WEBHOOK_ALLOW_PRIVATE: 'true' },
+      new HostResolver(),
+    );
+    dispatchers.push(dispatcher);
+    const target = await receiver();
+    await service.create('t-slack', {
+      url: target.url,
+      events: ['snapshot.created'],
+      format: WebhookFormat.SLACK,
+    });
+    await service.emit(
+      't-slack',
+      'snapshot.created',
+      's1',
+      { snapshotId: 's1' },
+      'Snapshot s1 taken',
+    );
+    const [request] = await target.waitFor(1);
+    const body = JSON.parse(request.body) as { text: string; blocks: unknown[] };
+    expect(body.text).toBe('Snapshot s1 taken');
+    expect(body.blocks.length).toBeGreaterThan(0);
+  });
+
+  it('retries 500, 500 then 200 with growing delays, every attempt listed', async () => {
+    const { service, dispatcher } = build(
+      store,
+      { WEBHOOK_ALLOW_PRIVATE: 'true' },
+      new HostResolver(),
+    );
+    dispatchers.push(dispatcher);
+    const target = await receiver((n) => ({ status: n <= 2 ? 500 : 200 }));
+    const created = await service.create('t-retry', { url: target.url, events: ['alert.opened'] });
+    await service.emit('t-retry', 'alert.opened', 'al_r-open', { alertId: 'al_r' }, 'x');
+    const requests = await target.waitFor(3);
+    const ids = new Set(requests.map((r) => r.headers['webhook-id']));
+    expect(ids).toEqual(new Set(['msg_al_r-open']));
+    const first = requests[1].at - requests[0].at;
+    const second = requests[2].at - requests[1].at;
+    expect(first).toBeGreaterThanOrEqual(BACKOFF_MS);
+    expect(second).toBeGreaterThanOrEqual(2 * BACKOFF_MS);
+    expect(second).toBeGreaterThan(first);
+    let deliveries = await service.deliveries('t-retry', created.webhookId);
+    for (let i = 0; i < 50 && deliveries.length < 3; i += 1) {
+      await new Promise((r) => setTimeout(r, 100));
+      deliveries = await service.deliveries('t-retry', created.webhookId);
+    }
+    expect(deliveries.map((d) => [d.attempt, d.status, d.responseStatus])).toEqual([
+      [3, 'DELIVERED', 200],
+      [2, 'FAILED', 500],
+      [1, 'FAILED', 500],
+    ]);
+    await new Promise((r) => setTimeout(r, 4 * BACKOFF_MS));
+    expect(target.received).toHaveLength(3);
+  });
+
+  it('does not follow a redirect and gives up when the window is spent', async () => {
+    const { service, dispatcher } = build(
+      store,
+      { WEBHOOK_ALLOW_PRIVATE: 'true' },
+      new HostResolver(),
+    );
+    dispatchers.push(dispatcher);
+    const elsewhere = await receiver();
+    const target = await receiver(() => ({ status: 307, location: elsewhere.url }));
+    const created = await service.create('t-redirect', {
+      url: target.url,
+      events: ['alert.opened'],
+    });
+    await service.emit('t-redirect', 'alert.opened', 'al_d-open', {}, 'x');
+    await target.waitFor(3);
+    await new Promise((r) => setTimeout(r, 6 * BACKOFF_MS));
+    // three attempts fit a window of 3 × base (0, +base, +2·base); none reached the Location
+    expect(target.received).toHaveLength(3);
+    expect(elsewhere.received).toHaveLength(0);
+    const deliveries = await service.deliveries('t-redirect', created.webhookId);
+    expect(deliveries[0].error).toContain('not followed');
+  });
+
+  it('refuses a private target at createWebhook, and at delivery once its name turns private', async () => {
+    const resolver = new ScriptedResolver();
+    const { service, dispatcher } = build(store, {}, resolver);
+    dispatchers.push(dispatcher);
+    const target = await receiver();
+    const port = new URL(target.url).port;
+    // a public-looking name that resolves to loopback
+    resolver.answers.set('hooks.example.com', ['127.0.0.1']);
+    expect(
+      await refusal(
+        service.create('t-ssrf', {
+          url: `http://hooks.example.com:${port}/hook`,
+          events: ['alert.opened'],
+        }),
+      ),
+    ).toContain('loopback');
+    expect(
+      await refusal(
+        service.create('t-ssrf', {
+          url: 'http://169.254.169.254/latest/meta-data',
+          events: ['alert.opened'],
+        }),
+      ),
+    ).toContain('linkLocal');
+    expect(
+      await refusal(
+        service.create('t-ssrf', {
+          url: `http://[::ffff:127.0.0.1]:${port}/`,
+          events: ['alert.opened'],
+        }),
+      ),
+    ).toContain('loopback');
+    // public at creation, loopback at delivery (DNS rebinding)
+    resolver.answers.set('rebind.example.com', ['93.184.216.34']);
+    const created = await service.create('t-ssrf', {
+      url: `http://rebind.example.com:${port}/hook`,
+      events: ['alert.opened'],
+    });
+    resolver.answers.set('rebind.example.com', ['127.0.0.1']);
+    await service.emit('t-ssrf', 'alert.opened', 'al_s-open', {}, 'x');
+    let deliveries = await service.deliveries('t-ssrf', created.webhookId);
+    for (let i = 0; i < 50 && deliveries.length === 0; i += 1) {
+      await new Promise((r) => setTimeout(r, 100));
+      deliveries = await service.deliveries('t-ssrf', created.webhookId);
+    }
+    expect(deliveries).toHaveLength(1);
+    expect(deliveries[0].status).toBe('REFUSED');
+    expect(deliveries[0].error).toContain('loopback');
+    await new Promise((r) => setTimeout(r, 4 * BACKOFF_MS));
+    expect(target.received).toHaveLength(0);
+  });
+
+  it('names the field of bad input and forgets a deleted endpoint', async () => {
+    const { service, dispatcher } = build(
+      store,
+      { WEBHOOK_ALLOW_PRIVATE: 'true' },
+      new HostResolver(),
+    );
+    dispatchers.push(dispatcher);
+    expect(
+      await refusal(service.create('t-bad', { url: 'ftp://x/', events: ['alert.opened'] })),
+    ).toMatch(/^url:/);
+    expect(
+      await refusal(service.create('t-bad', { url: 'https://x.example/', events: [] })),
+    ).toMatch(/^events:/);
+    expect(
+      await refusal(service.create('t-bad', { url: 'https://x.example/', events: ['alert.nope'] })),
+    ).toContain('alert.nope');
+    const target = await receiver();
+    const created = await service.create('t-bad', { url: target.url, events: ['alert.opened'] });
+    expect((await service.list('t-bad')).map((w) => w.webhookId)).toEqual([created.webhookId]);
+    expect(await service.list('another-tenant')).toEqual([]);
+    await service.delete('t-bad', created.webhookId);
+    expect(await service.list('t-bad')).toEqual([]);
+    await service.emit('t-bad', 'alert.opened', 'al_x-open', {}, 'x');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(target.received).toHaveLength(0);
+  });
+});

@@ -1,0 +1,127 @@
+// The alert schedule: a tenant's alerts are evaluated by themselves once its data has rested for
+// ALERT_EVALUATE_EVERY_MS after an ingest, with no call to evaluateAlerts. The API runs in this
+// process on a real embedded store.
+
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { INestApplication } from '@nestjs/common';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApiApp, listen } from '../apps/api/bootstrap.js';
+import { AppConfig, loadConfig } from '../libs/config/index.js';
+import {
+  ConsentAuditService,
+  FreshnessService,
+  GuardrailsService,
+  LatencyService,
+  LiftService,
+} from '../libs/measurement/index.js';
+import { AlertsRepository, AlertsService, WebhooksService } from '../libs/notify/index.js';
+import { ClickHouseService } from '../libs/storage/index.js';
+import { gqlData, mintKey, postIngest } from './support/client.js';
+import { ADMIN_KEY, freePort } from './support/processes.js';
+
+const SETTLE_MS = 1_500;
+
+describe('alerts evaluated once the data settles', () => {
+  let app: INestApplication;
+  let url: string;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'causeway-settle-'));
+    const port = await freePort();
+    const config = loadConfig({
+      CAUSEWAY_DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'test',
+      CAUSEWAY_ADMIN_KEY: ADMIN_KEY,
+      ALERT_EVALUATE_EVERY_MS: String(SETTLE_MS),
+    });
+    app = await createApiApp(config);
+    url = (await listen(app, config)).replace('localhost', '127.0.0.1');
+  });
+  afterAll(async () => {
+    await app?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('opens REJECTED_ROWS by itself after the last ingest rests', async () => {
+    const key = await mintKey(url, ADMIN_KEY, 'settles', ['INGEST', 'READ']);
+    const lines = [
+      ...Array.from({ length: 190 }, (_, i) =>
+        JSON.stringify({
+          event_id: `s-${i}`,
+          person_id: `p-${i}`,
+          type: 'page_view',
+          occurred_at: new Date().toISOString(),
+        }),
+      ),
+      ...Array.from({ length: 10 }, (_, i) => JSON.stringify({ event_id: `bad-${i}` })),
+    ];
+    const answer = await postIngest(url, key, 'signals', lines.join('\n'));
+    expect([answer.body.accepted, answer.body.rejected]).toEqual([190, 10]);
+    const ingestedAt = Date.now();
+    type Row = { kind: string; subject: string; openedAt: string };
+    let open: Row[] = [];
+    const deadline = Date.now() + 30_000;
+    while (open.length === 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      open = (
+        await gqlData<{ alerts: Row[] }>(
+          url,
+          key,
+          `{ alerts(state: OPEN) { kind subject openedAt } }`,
+        )
+      ).alerts;
+    }
+    expect(open.map((a) => [a.kind, a.subject])).toEqual([['REJECTED_ROWS', 'signals']]);
+    // not before the data had rested
+    expect(Date.parse(open[0].openedAt)).toBeGreaterThanOrEqual(ingestedAt + SETTLE_MS - 1_000);
+  });
+
+  it('opens one alert when two processes evaluate the same tenant at once', async () => {
+    const key = await mintKey(url, ADMIN_KEY, 'twice', ['INGEST', 'READ']);
+    const lines = [
+      ...Array.from({ length: 95 }, (_, i) =>
+        JSON.stringify({
+          event_id: `t-${i}`,
+          person_id: `p-${i}`,
+          type: 'login',
+          occurred_at: new Date().toISOString(),
+        }),
+      ),
+      ...Array.from({ length: 5 }, (_, i) => JSON.stringify({ event_id: `bad-${i}` })),
+    ];
+    await postIngest(url, key, 'signals', lines.join('\n'));
+    // a second evaluator as another process would have it: its own service over the same store
+    const strict = { strict: false };
+    const other = new AlertsService(
+      app.get(AppConfig, strict),
+      app.get(ClickHouseService, strict),
+      app.get(AlertsRepository, strict),
+      app.get(LiftService, strict),
+      app.get(GuardrailsService, strict),
+      app.get(ConsentAuditService, strict),
+      app.get(LatencyService, strict),
+      app.get(FreshnessService, strict),
+      app.get(WebhooksService, strict),
+    );
+    const asOf = new Date(Date.now() + 1_000);
+    const [mine, theirs] = await Promise.all([
+      app.get(AlertsService, strict).evaluate('twice', asOf),
+      other.evaluate('twice', asOf),
+    ]);
+    // both found it new (the schedule waits for the data to rest) and named it alike
+    expect(mine.opened).toHaveLength(1);
+    expect(mine.opened.map((a) => a.alertId)).toEqual(theirs.opened.map((a) => a.alertId));
+    const all = await gqlData<{ alerts: { id: string; kind: string }[] }>(
+      url,
+      key,
+      `{ alerts { id kind } }`,
+    );
+    expect(all.alerts.map((a) => a.kind)).toEqual(['REJECTED_ROWS']);
+  });
+});

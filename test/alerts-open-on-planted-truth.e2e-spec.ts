@@ -1,0 +1,229 @@
+// The alert rules on the demo program: evaluated as of the end of the demo month, they open exactly
+// the alerts computed independently from the program's rows (libs/demo/alerts-truth.ts), among them
+// the planted SRM and harm; a subscribed receiver gets each signed (verified with the reference
+// standardwebhooks library); a second evaluation sends nothing; when the cause of one alert is
+// removed (the missing consent records arrive), exactly that alert resolves and alert.resolved is
+// sent. The API runs in this process on a real embedded store.
+
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { INestApplication } from '@nestjs/common';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Webhook as ReferenceVerifier } from 'standardwebhooks';
+import { createApiApp, listen } from '../apps/api/bootstrap.js';
+import { loadConfig } from '../libs/config/index.js';
+import { expectedAlerts, type ExpectedAlert } from '../libs/demo/alerts-truth.js';
+import type { GeneratedProgram } from '../libs/demo/index.js';
+import { startReceiver, type WebhookReceiver } from '../libs/notify/index.js';
+import { gqlData, mintKey, postIngest } from './support/client.js';
+import { uploadDemoProgram } from './support/demo-program.js';
+import { ADMIN_KEY, freePort } from './support/processes.js';
+
+const DAY = 86_400_000;
+const ALERT_FIELDS = 'id kind triggerId subject state openedAt resolvedAt summary evidence';
+
+interface AlertRow {
+  id: string;
+  kind: string;
+  subject: string;
+  state: string;
+  resolvedAt: string | null;
+}
+interface Message {
+  type: string;
+  data: { alertId: string; kind: string; subject: string; state: string };
+}
+
+const byKey = (a: ExpectedAlert) => `${a.kind}/${a.subject}`;
+
+describe('alerts on the demo program', () => {
+  let app: INestApplication;
+  let url: string;
+  let key: string;
+  let dataDir: string;
+  let program: GeneratedProgram;
+  let receiver: WebhookReceiver;
+  let secret: string;
+  let expected: ExpectedAlert[];
+  let asOf: Date;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'causeway-alerts-'));
+    const port = await freePort();
+    const config = loadConfig({
+      CAUSEWAY_DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'test',
+      CAUSEWAY_ADMIN_KEY: ADMIN_KEY,
+      ALERT_EVALUATE_EVERY_MS: '0',
+      // the receiver listens on 127.0.0.1
+      WEBHOOK_ALLOW_PRIVATE: 'true',
+      WEBHOOK_BACKOFF_MS: '200',
+    });
+    app = await createApiApp(config);
+    url = (await listen(app, config)).replace('localhost', '127.0.0.1');
+    key = await mintKey(url, ADMIN_KEY, 'demo', ['INGEST', 'READ']);
+    const receivedAtLeast = new Date();
+    program = await uploadDemoProgram(url, key, { seed: 20_261_001, persons: 6_000 });
+    asOf = program.period.to;
+    expected = expectedAlerts(program.rows, asOf, { receivedAtLeast });
+    receiver = await startReceiver();
+    const created = await gqlData<{ createWebhook: { secret: string } }>(
+      url,
+      key,
+      `mutation($url: String!) { createWebhook(url: $url, events: ["alert.opened", "alert.resolved"]) { id secret } }`,
+      { url: receiver.url },
+    );
+    secret = created.createWebhook.secret;
+  });
+  afterAll(async () => {
+    await receiver?.close();
+    await app?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const evaluate = async (at: Date) =>
+    (
+      await gqlData<{ evaluateAlerts: AlertRow[] }>(
+        url,
+        key,
+        `mutation($asOf: DateTime) { evaluateAlerts(asOf: $asOf) { ${ALERT_FIELDS} } }`,
+        { asOf: at.toISOString() },
+      )
+    ).evaluateAlerts;
+  const openAlerts = async () =>
+    (await gqlData<{ alerts: AlertRow[] }>(url, key, `{ alerts(state: OPEN) { ${ALERT_FIELDS} } }`))
+      .alerts;
+  const verified = (count: number) =>
+    receiver.received
+      .slice(0, count)
+      .map(
+        (request) =>
+          new ReferenceVerifier(secret).verify(
+            request.body,
+            request.headers as Record<string, string>,
+          ) as Message,
+      );
+
+  it('opens exactly the alerts the planted truth calls for, and tells the receiver, signed', async () => {
+    // what was planted is among them: the SRM trigger and the harming one
+    const planted = program.planted;
+    expect(expected).toEqual(
+      expect.arrayContaining([
+        ...planted.srmTriggers.map((t) => ({ kind: 'SRM', subject: t.triggerId })),
+        ...planted.harmTriggerIds.map((subject) => ({ kind: 'HARM', subject })),
+      ]),
+    );
+    const answered = await evaluate(asOf);
+    expect(answered.map(byKey).sort()).toEqual(expected.map(byKey).sort());
+    expect(answered.every((a) => a.state === 'OPEN')).toBe(true);
+    expect((await openAlerts()).map(byKey).sort()).toEqual(expected.map(byKey).sort());
+    await receiver.waitFor(expected.length);
+    const messages = verified(expected.length);
+    expect(messages.every((m) => m.type === 'alert.opened')).toBe(true);
+    expect(messages.map((m) => `${m.data.kind}/${m.data.subject}`).sort()).toEqual(
+      expected.map(byKey).sort(),
+    );
+  });
+
+  it('sends nothing new on a second evaluation', async () => {
+    const before = await openAlerts();
+    const again = await evaluate(asOf);
+    expect(again.map((a) => a.id).sort()).toEqual(before.map((a) => a.id).sort());
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(receiver.received).toHaveLength(expected.length);
+  });
+
+  it('resolves the alert whose cause is removed, and only that one', async () => {
+    const violation = expected.find((a) => a.kind === 'CONSENT_VIOLATION');
+    expect(violation).toBeDefined();
+    const trigger = program.rows.triggers.find((t) => t.trigger_id === violation!.subject)!;
+    // the consent records that were missing: a grant just before every send of the last day
+    const grants = program.rows.firings
+      .filter(
+        (f) =>
+          f.trigger_id === trigger.trigger_id &&
+          f.arm === 'treatment' &&
+          (f.skip_reason ?? '') === '' &&
+          Date.parse(f.decided_at) >= asOf.getTime() - DAY &&
+          Date.parse(f.decided_at) < asOf.getTime(),
+      )
+      .map((f, i) => ({
+        event_id: `late-grant-${i}`,
+        person_id: f.person_id,
+        purpose: trigger.consent_purpose,
+        granted: true,
+        occurred_at: new Date(Date.parse(f.decided_at) - 1).toISOString(),
+      }));
+    const ingest = await postIngest(
+      url,
+      key,
+      'consent',
+      grants.map((g) => JSON.stringify(g)).join('\n'),
+    );
+    expect(ingest.body.accepted).toBe(grants.length);
+    const seen = receiver.received.length;
+    const after = await evaluate(asOf);
+    const resolved = after.filter((a) => a.state === 'RESOLVED');
+    expect(resolved.map(byKey)).toEqual([byKey(violation!)]);
+    expect((await openAlerts()).map(byKey).sort()).toEqual(
+      expected
+        .filter((a) => byKey(a) !== byKey(violation!))
+        .map(byKey)
+        .sort(),
+    );
+    await receiver.waitFor(seen + 1);
+    const [message] = verified(seen + 1).slice(seen);
+    expect(message?.type).toBe('alert.resolved');
+    expect(`${message?.data.kind}/${message?.data.subject}`).toBe(byKey(violation!));
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(receiver.received).toHaveLength(seen + 1);
+  });
+
+  it('opens REJECTED_ROWS over 1% of a stream’s lines in the last hour, and resolves it below', async () => {
+    const other = await mintKey(url, ADMIN_KEY, 'rejects', ['INGEST', 'READ']);
+    const signal = (i: number) =>
+      JSON.stringify({
+        event_id: `s-${i}`,
+        person_id: `p-${i % 50}`,
+        type: 'page_view',
+        occurred_at: new Date(Date.now() - 60_000).toISOString(),
+      });
+    // 195 good lines and 5 without a person: 5 / 200 = 2.5% rejected
+    const lines = [
+      ...Array.from({ length: 195 }, (_, i) => signal(i)),
+      ...Array.from({ length: 5 }, (_, i) =>
+        JSON.stringify({
+          event_id: `bad-${i}`,
+          type: 'page_view',
+          occurred_at: new Date().toISOString(),
+        }),
+      ),
+    ];
+    const first = await postIngest(url, other, 'signals', lines.join('\n'));
+    expect([first.body.accepted, first.body.rejected]).toEqual([195, 5]);
+    const evaluateFor = async (at: Date) =>
+      (
+        await gqlData<{ evaluateAlerts: AlertRow[] }>(
+          url,
+          other,
+          `mutation($asOf: DateTime) { evaluateAlerts(asOf: $asOf) { ${ALERT_FIELDS} } }`,
+          { asOf: at.toISOString() },
+        )
+      ).evaluateAlerts;
+    const opened = await evaluateFor(new Date(Date.now() + 1_000));
+    expect(opened.map((a) => [a.kind, a.subject, a.state])).toEqual([
+      ['REJECTED_ROWS', 'signals', 'OPEN'],
+    ]);
+    // 400 more good lines: 5 / 600 = 0.83%, under 1%
+    const more = Array.from({ length: 400 }, (_, i) => signal(1_000 + i));
+    expect((await postIngest(url, other, 'signals', more.join('\n'))).body.accepted).toBe(400);
+    const after = await evaluateFor(new Date(Date.now() + 1_000));
+    expect(after.map((a) => [a.kind, a.subject, a.state])).toEqual([
+      ['REJECTED_ROWS', 'signals', 'RESOLVED'],
+    ]);
+  });
+});

@@ -1,0 +1,214 @@
+// The weekly digest as a recipient gets it: a real SMTP server (smtp-server) receives the e-mail
+// with the last full week's headline, the open alerts, the report as a PDF attachment and a share
+// link that a real headless Chromium opens with no key. Without SMTP_URL, sendDigestNow says what
+// is missing. The API runs in this process on a real embedded store.
+
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { INestApplication } from '@nestjs/common';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { SMTPServer } from 'smtp-server';
+import { createApiApp, listen } from '../apps/api/bootstrap.js';
+import { loadConfig } from '../libs/config/index.js';
+import { CHROMIUM_PATH, chromiumAvailable, pdfPageCount } from './support/chromium.js';
+import { graphql, gqlData, mintKey } from './support/client.js';
+import { uploadDemoProgram } from './support/demo-program.js';
+import { ADMIN_KEY, freePort, requirePart } from './support/processes.js';
+
+const runs = requirePart(chromiumAvailable());
+const DAY = 86_400_000;
+
+async function startApp(env: Record<string, string>) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'causeway-digest-'));
+  const port = await freePort();
+  const config = loadConfig({
+    CAUSEWAY_DATA_DIR: dataDir,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'test',
+    CAUSEWAY_ADMIN_KEY: ADMIN_KEY,
+    CHROMIUM_PATH,
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    ALERT_EVALUATE_EVERY_MS: '0',
+    ...env,
+  });
+  const app = await createApiApp(config);
+  const url = (await listen(app, config)).replace('localhost', '127.0.0.1');
+  return { app, url, dataDir };
+}
+
+(runs ? describe : describe.skip)('the weekly digest over a real SMTP server', () => {
+  let app: INestApplication;
+  let url: string;
+  let dataDir: string;
+  let key: string;
+  let smtp: SMTPServer;
+  const mails: { envelopeTo: string[]; parsed: ParsedMail }[] = [];
+
+  beforeAll(async () => {
+    const smtpPort = await freePort();
+    smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      onData(stream, session, callback) {
+        simpleParser(stream)
+          .then((parsed) => {
+            mails.push({ envelopeTo: session.envelope.rcptTo.map((r) => r.address), parsed });
+            callback();
+          })
+          .catch((error: Error) => callback(error));
+      },
+    });
+    await new Promise<void>((resolve) => smtp.listen(smtpPort, '127.0.0.1', resolve));
+    ({ app, url, dataDir } = await startApp({ SMTP_URL: `smtp://127.0.0.1:${smtpPort}` }));
+    key = await mintKey(url, ADMIN_KEY, 'acme', ['INGEST', 'READ']);
+    // a program over the three weeks before today, so that the last full week has data
+    const start = new Date(Math.floor((Date.now() - 21 * DAY) / DAY) * DAY);
+    await uploadDemoProgram(url, key, { seed: 7, persons: 2_000, start, days: 21 });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('refuses bad recipients and schedules, naming the field', async () => {
+    const bad = await graphql(
+      url,
+      key,
+      `
+        mutation {
+          setDigest(recipients: ["not-an-address"]) {
+            schedule
+          }
+        }
+      `,
+    );
+    expect(bad.errors?.[0]?.message).toMatch(/^recipients: .*not-an-address/);
+    const cron = await graphql(
+      url,
+      key,
+      `
+        mutation {
+          setDigest(recipients: ["a@example.com"], schedule: "every monday") {
+            schedule
+          }
+        }
+      `,
+    );
+    expect(cron.errors?.[0]?.message).toMatch(/^schedule: /);
+  });
+
+  it('sends the digest with the headline, open alerts, the PDF and a share link that opens without a key', async () => {
+    const set = await gqlData<{
+      setDigest: { recipients: string[]; schedule: string; nextRunAt: string };
+    }>(
+      url,
+      key,
+      `mutation { setDigest(recipients: ["ceo@example.com", "growth@example.com"]) { recipients schedule nextRunAt } }`,
+    );
+    expect(set.setDigest.schedule).toBe('0 7 * * 1');
+    const next = new Date(set.setDigest.nextRunAt);
+    expect([next.getUTCDay(), next.getUTCHours(), next.getUTCMinutes()]).toEqual([1, 7, 0]);
+    const evaluated = await gqlData<{
+      evaluateAlerts: { kind: string; summary: string; state: string }[];
+    }>(url, key, `mutation { evaluateAlerts { kind summary state } }`);
+    const open = evaluated.evaluateAlerts.filter((a) => a.state === 'OPEN');
+    expect(open.length).toBeGreaterThan(0);
+
+    expect(
+      (await gqlData<{ sendDigestNow: boolean }>(url, key, `mutation { sendDigestNow }`))
+        .sendDigestNow,
+    ).toBe(true);
+    expect(mails).toHaveLength(1);
+    const [{ envelopeTo, parsed }] = mails as [(typeof mails)[number]];
+    expect(envelopeTo.sort()).toEqual(['ceo@example.com', 'growth@example.com']);
+    expect(parsed.subject).toMatch(
+      /^Causeway weekly digest: \d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}$/,
+    );
+    const text = parsed.text ?? '';
+    expect(text).toMatch(/Headline: -?\d+\.\d incremental conversions \(95% interval/);
+    const counts = /Triggers: (\d+) work, (\d+) do nothing, (\d+) harm, (\d+) can't tell/.exec(
+      text,
+    );
+    expect(counts).not.toBeNull();
+    // every trigger that fired in the week is read one way or another
+    expect(counts!.slice(1).reduce((sum, n) => sum + Number(n), 0)).toBeGreaterThan(0);
+    expect(text).toContain(`Open alerts (${open.length}):`);
+    for (const alert of open) {
+      expect(text).toContain(`${alert.kind}: ${alert.summary}`);
+    }
+    const pdf = parsed.attachments.find((a) => a.contentType === 'application/pdf');
+    expect(pdf).toBeDefined();
+    expect(pdf!.content.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(pdfPageCount(pdf!.content)).toBeGreaterThanOrEqual(3);
+
+    const link = new RegExp(`${url}/share/[A-Za-z0-9_-]{43}`).exec(text)?.[0];
+    expect(link).toBeDefined();
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      args: ['--no-sandbox', '--disable-gpu'],
+    });
+    try {
+      const page = await browser.newPage();
+      const response = await page.goto(link!, { waitUntil: 'load' });
+      expect(response?.status()).toBe(200);
+      expect(await page.title()).toContain('Lift report');
+      expect(await page.locator('section#headline').count()).toBe(1);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('sends it by itself on its schedule', async () => {
+    const before = mails.length;
+    // every three seconds (cron with seconds), to see the schedule fire during the test
+    await gqlData(
+      url,
+      key,
+      `mutation { setDigest(recipients: ["ops@example.com"], schedule: "*/3 * * * * *") { schedule } }`,
+    );
+    const deadline = Date.now() + 60_000;
+    while (mails.length === before && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    await gqlData(url, key, `mutation { setDigest(recipients: ["ops@example.com"]) { schedule } }`);
+    const scheduled = mails[before];
+    expect(scheduled?.envelopeTo).toEqual(['ops@example.com']);
+    expect(scheduled?.parsed.subject).toMatch(/^Causeway weekly digest: /);
+    const digest = await gqlData<{ digest: { lastSentAt: string | null; schedule: string } }>(
+      url,
+      key,
+      `{ digest { lastSentAt schedule } }`,
+    );
+    expect(digest.digest.schedule).toBe('0 7 * * 1');
+    expect(digest.digest.lastSentAt).not.toBeNull();
+  });
+});
+
+describe('the digest without SMTP_URL', () => {
+  it('says that SMTP_URL is missing', async () => {
+    const { app, url, dataDir } = await startApp({});
+    try {
+      const key = await mintKey(url, ADMIN_KEY, 'nomail', ['READ']);
+      await gqlData(url, key, `mutation { setDigest(recipients: ["a@example.com"]) { schedule } }`);
+      const answer = await graphql(
+        url,
+        key,
+        `
+          mutation {
+            sendDigestNow
+          }
+        `,
+      );
+      expect(answer.errors?.[0]?.message).toContain('SMTP_URL is not set');
+    } finally {
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
