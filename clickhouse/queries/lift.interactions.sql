@@ -6,7 +6,8 @@
 WITH
   defs AS (
     -- newest version of each trigger definition; FINAL collapses re-sent definitions
-    SELECT trigger_id, channel, signal_types, window_ms, holdout_pct, conversion_window_ms,
+    SELECT trigger_id, channel, signal_types, window_ms, holdout_pct, planned_persons,
+           conversion_window_ms,
            if(empty(success_types), ['conversion', 'purchase', 'signup'], success_types) AS success_types,
            guardrail_types, frequency_cap_max, frequency_cap_per_ms,
            ifNull(suppression_converted_lookback_ms, 86400000) AS converted_lookback_ms,
