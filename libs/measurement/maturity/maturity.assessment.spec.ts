@@ -54,4 +54,28 @@ describe('assessMaturity', () => {
       '1 of 3 live triggers hold out enough persons to detect a +10.0% relative lift at 80.0% power; short: a (the split fails the sample-ratio check), b (no treated or no holdout persons in the period).',
     );
   });
+
+  it('says what a short holdout would need: days at its split, or the share for 28 days', () => {
+    // p = 0.1, 900 treated + 100 held out over 10 days: 100 persons/day, h = 0.1;
+    // z = 1.959963984540054 + 0.8416212335729143 = 2.801585218112968, z² = 7.848879734
+    // daysToDetect = z²·0.09·(1/0.1 + 1/0.9) / ((0.1·0.1)²·100) = 7.848879734·0.09·11.1111/0.01
+    //   = 784.89 → 785 days; K = 0.0001·28·100/(7.848879734·0.09) = 0.3964 < 4: no share helps
+    const verdict = assessMaturity({
+      ...nothing,
+      liveTriggerIds: ['s'],
+      days: 10,
+      lifts: [
+        {
+          triggerId: 's',
+          treatment: { persons: 900, rate: 0.1 },
+          holdout: { persons: 100, rate: 0.1 },
+          srm: { flagged: false },
+        },
+      ],
+    });
+    const coverage = verdict.evidence.find((e) => e.name === 'holdout_coverage');
+    expect(coverage?.explanation).toContain(
+      '(785 days at this split; not even a 50% holdout would within 28 days)',
+    );
+  });
 });
