@@ -141,7 +141,7 @@ WITH
   ),
   sums AS (
     -- sufficient statistics per trigger, arm and variant; contaminated persons only counted
-    SELECT trigger_id, arm, variant,
+    SELECT p.trigger_id AS trigger_id, p.arm AS arm, p.variant AS variant,
            countIf(NOT is_contaminated) AS persons,
            countIf(NOT is_contaminated AND person_converted) AS conversions,
            sumIf(person_revenue, NOT is_contaminated) AS revenue,
@@ -152,9 +152,10 @@ WITH
            sumIf(person_pre_revenue, NOT is_contaminated) AS pre_revenue,
            sumIf(person_pre_revenue * person_pre_revenue, NOT is_contaminated) AS pre_revenue_sq,
            sumIf(person_pre_revenue * person_revenue, NOT is_contaminated) AS pre_revenue_x_revenue,
-           countIf(is_contaminated) AS contaminated
-    FROM per_person
-    GROUP BY trigger_id, arm, variant
+           countIf(is_contaminated) AS contaminated,
+           CAST(NULL, 'Nullable(Float64)') AS revenue_cap
+    FROM per_person AS p
+    GROUP BY p.trigger_id, p.arm, p.variant
   ),
   success_keys AS (
     -- each defined trigger's success types as 64-bit hashes
@@ -223,6 +224,7 @@ SELECT 'overwhelm' AS part, s.trigger_id AS trigger_id,
        s.pre_revenue_sq AS pre_revenue_sq,
        s.pre_revenue_x_revenue AS pre_revenue_x_revenue,
        s.contaminated AS contaminated,
+       s.revenue_cap AS revenue_cap,
        0 AS orders, 0 AS regretted
 FROM sums AS s
 LEFT JOIN defs AS d ON d.trigger_id = s.trigger_id
@@ -244,6 +246,7 @@ SELECT 'regret' AS part, r.trigger_id AS trigger_id,
        0 AS pre_revenue_sq,
        0 AS pre_revenue_x_revenue,
        0 AS contaminated,
+       NULL AS revenue_cap,
        r.orders AS orders, r.regretted AS regretted
 FROM regret_sums AS r
 )

@@ -147,7 +147,7 @@ WITH
   ),
   sums AS (
     -- sufficient statistics per trigger, arm and variant; contaminated persons only counted
-    SELECT trigger_id, arm, variant,
+    SELECT p.trigger_id AS trigger_id, p.arm AS arm, p.variant AS variant,
            countIf(NOT is_contaminated) AS persons,
            countIf(NOT is_contaminated AND person_converted) AS conversions,
            sumIf(person_revenue, NOT is_contaminated) AS revenue,
@@ -158,9 +158,10 @@ WITH
            sumIf(person_pre_revenue, NOT is_contaminated) AS pre_revenue,
            sumIf(person_pre_revenue * person_pre_revenue, NOT is_contaminated) AS pre_revenue_sq,
            sumIf(person_pre_revenue * person_revenue, NOT is_contaminated) AS pre_revenue_x_revenue,
-           countIf(is_contaminated) AS contaminated
-    FROM per_person
-    GROUP BY trigger_id, arm, variant
+           countIf(is_contaminated) AS contaminated,
+           CAST(NULL, 'Nullable(Float64)') AS revenue_cap
+    FROM per_person AS p
+    GROUP BY p.trigger_id, p.arm, p.variant
   )
 SELECT s.trigger_id AS trigger_id,
        d.channel AS channel,
@@ -178,7 +179,8 @@ SELECT s.trigger_id AS trigger_id,
        s.pre_revenue AS pre_revenue,
        s.pre_revenue_sq AS pre_revenue_sq,
        s.pre_revenue_x_revenue AS pre_revenue_x_revenue,
-       s.contaminated AS contaminated
+       s.contaminated AS contaminated,
+       s.revenue_cap AS revenue_cap
 FROM sums AS s
 LEFT JOIN defs AS d ON d.trigger_id = s.trigger_id
 ORDER BY trigger_id, arm, variant

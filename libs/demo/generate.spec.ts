@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 
 import { EXPOSURE_TYPES } from '../ingest/index.js';
+import { DEEPER_PERSONS_PER_SCENARIO, deeperTriggerDefinitions } from './deeper.js';
 import { generateProgram, generateProgramStream } from './generate.js';
 import type { GeneratedProgram } from './generate.js';
 import { DEMO_STREAMS, emptyRows, rowIdentity } from './rows.js';
@@ -34,7 +35,12 @@ describe('generateProgram at the default size', () => {
 
   it('covers at least 50 000 persons over 30 days', () => {
     const persons = new Set(program.rows.signals.map((s) => s.person_id));
-    expect(persons.size).toBe(50_000);
+    // the program's persons, and the deeper statistics' block's own (deeper.ts)
+    const deeper = [...persons].filter((person) => person.startsWith('deep-'));
+    expect([persons.size - deeper.length, deeper.length]).toEqual([
+      50_000,
+      3 * DEEPER_PERSONS_PER_SCENARIO,
+    ]);
     expect(program.period).toEqual({
       from: new Date('2026-10-01T00:00:00Z'),
       to: new Date('2026-10-31T00:00:00Z'),
@@ -55,7 +61,14 @@ describe('generateProgram at the default size', () => {
       expect(trigger.holdout_pct).toBeLessThanOrEqual(0.5);
     }
     expect(new Set(live.map((t) => t.channel))).toEqual(new Set(CHANNELS));
-    expect(program.planted.liveTriggerIds).toEqual(live.map((t) => t.trigger_id));
+    // the deeper statistics' block (deeper.ts) adds its own live triggers after the program's
+    const deeper = new Set(deeperTriggerDefinitions().map((t) => t.trigger_id));
+    expect(program.planted.liveTriggerIds).toEqual(
+      live.map((t) => t.trigger_id).filter((id) => !deeper.has(id)),
+    );
+    expect(live.filter((t) => deeper.has(t.trigger_id)).map((t) => t.trigger_id)).toEqual([
+      ...deeper,
+    ]);
   });
 
   it('adds a draft trigger that is not ready', () => {
@@ -92,7 +105,10 @@ describe('generateProgram at the default size', () => {
     const globalHoldout = new Set(
       firings.filter((f) => f.arm === 'global_holdout').map((f) => f.person_id),
     );
-    const persons = new Set(firings.map((f) => f.person_id));
+    // the deeper block's persons (deeper.ts) have no global holdout: the share is the program's
+    const persons = new Set(
+      firings.map((f) => f.person_id).filter((person) => !person.startsWith('deep-')),
+    );
     expect(globalHoldout.size / persons.size).toBeCloseTo(program.planted.globalHoldoutShare, 2);
   });
 

@@ -19,7 +19,8 @@ import {
 import type { ChannelProfile, DemoTrigger, PlantedFacts, SignalSpec } from './program.js';
 import { createIsoFormatter } from './iso-time.js';
 import { Random } from './random.js';
-import { emptyRows } from './rows.js';
+import { generateDeeperRows } from './deeper.js';
+import { DEMO_STREAMS, emptyRows } from './rows.js';
 import type {
   Arm,
   DemoStream,
@@ -99,6 +100,11 @@ export function generateProgram(options: ProgramOptions): GeneratedProgram {
   const duplicates = emptyRows();
   simulator.defineTriggers(rows, duplicates);
   simulator.simulatePersons(0, settings.persons, rows, duplicates);
+  // the deeper statistics' planted block, on persons of its own (deeper.ts)
+  const deeper = generateDeeperRows(settings.seed, settings.from, settings.to);
+  for (const stream of DEMO_STREAMS) {
+    (rows[stream] as object[]).push(...deeper[stream]);
+  }
   return {
     seed: settings.seed,
     rows,
@@ -127,6 +133,9 @@ export function* generateProgramStream(
   const definitions = emptyRows();
   const definitionCopies = emptyRows();
   simulator.defineTriggers(definitions, definitionCopies);
+  // the deeper statistics' planted block (deeper.ts): its definitions here, its rows last
+  const deeper = generateDeeperRows(settings.seed, settings.from, settings.to);
+  definitions.triggers.push(...deeper.triggers);
   yield {
     stream: 'triggers',
     rows: definitions.triggers,
@@ -150,6 +159,9 @@ export function* generateProgramStream(
         malformed: first === 0 ? malformed[stream] : [],
       } as ProgramChunk;
     }
+  }
+  for (const stream of PERSON_STREAMS) {
+    yield { stream, rows: deeper[stream], duplicates: [], malformed: [] } as ProgramChunk;
   }
 }
 

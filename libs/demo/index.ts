@@ -59,3 +59,22 @@ export {
   type TruthOptions,
 } from './truth.js';
 export * from './truth-over-time.js';
+export {
+  DEEPER_PERSONS_PER_SCENARIO,
+  DEEPER_PLANTED,
+  generateDeeperRows,
+  plantedDeeperFacts,
+} from './deeper.js';
+export type { PlantedDeeperFacts } from './deeper-facts.js';
+export {
+  armsTruth,
+  cappedRevenueTruth,
+  computeDeeperTruth,
+  interactionTruth,
+  segmentTruth,
+  type7Quantile,
+  type CountsTruth,
+  type DeeperTruth,
+  type InteractionTruth,
+  type SegmentTruth,
+} from './truth-deeper.js';

@@ -1056,3 +1056,66 @@ function emptyArm(): ArmTruth {
     refundedOrders: 0,
   };
 }
+
+/** One person's assignment to a trigger as lift reads it (for truths built on this index). */
+export interface AssignmentTruth {
+  personId: string;
+  armClass: 'treatment' | 'control';
+  /** The assignment (first) firing's row: its channel, surface, variant and properties. */
+  firing: FiringRow;
+  /** Firings of the trigger in both arms: excluded from every lift. */
+  contaminated: boolean;
+  /** A success outcome of the trigger in (t0, t0 + C]. */
+  converted: boolean;
+  /** Sum of those outcomes' value. */
+  revenue: number;
+}
+
+/**
+ * Every trigger's assignments over the period, from the same deduplicated row index and the
+ * same per-person rules as {@link computeTruth}'s lift: the first in-period firing per person
+ * (time, then id), contamination, and the outcome in the conversion window.
+ */
+export function assignmentTruths(
+  rows: ProgramRows,
+  period: Period,
+  options: TruthOptions = {},
+): Map<string, AssignmentTruth[]> {
+  const from = period.from.getTime();
+  const to = period.to.getTime();
+  const settings: TruthSettings = {
+    inPeriod: (t) => t >= from && t < to,
+    defaultConversionWindowMs: options.defaultConversionWindowMs ?? 7 * DAY,
+    defaultLookbackMs: options.defaultConvertedLookbackMs ?? DAY,
+    refundWindowMs: options.refundWindowMs ?? 30 * DAY,
+    doseWindowMs: options.doseResponseWindowMs ?? 7 * DAY,
+  };
+  const dedup = {} as Record<DemoStream, DedupTruth>;
+  const index = indexRows(dedupeStreams(rows, dedup), settings);
+  const byTrigger = groupBy(
+    index.firings.filter((f) => settings.inPeriod(f.decidedAt)),
+    (f) => f.row.trigger_id,
+  );
+  const result = new Map<string, AssignmentTruth[]>();
+  for (const [triggerId, triggerFirings] of byTrigger) {
+    const triggerSettingsOf = triggerSettings(index, triggerId);
+    const assignments: AssignmentTruth[] = [];
+    for (const personFirings of groupBy(triggerFirings, (f) => f.row.person_id).values()) {
+      personFirings.sort(
+        (a, b) => a.decidedAt - b.decidedAt || compareText(a.row.firing_id, b.row.firing_id),
+      );
+      const first = personFirings[0];
+      const outcome = personOutcome(index, triggerSettingsOf, first);
+      assignments.push({
+        personId: first.row.person_id,
+        armClass: first.armClass,
+        firing: first.row,
+        contaminated: personFirings.some((f) => f.armClass !== first.armClass),
+        converted: outcome.converted,
+        revenue: outcome.revenue,
+      });
+    }
+    result.set(triggerId, assignments);
+  }
+  return result;
+}

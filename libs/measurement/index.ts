@@ -23,6 +23,11 @@ export {
 } from './lift/lift.calculator.js';
 export * from './lift/lift.service.js';
 export * from './lift/models/lift.model.js';
+export * from './lift/deeper.service.js';
+export * from './lift/models/deeper.model.js';
+export * from './lift/models/segments.model.js';
+export { LIFT_SEGMENTS_QUERY } from './lift/segments.query.js';
+export { TRIGGER_INTERACTIONS_QUERY } from './lift/interactions.query.js';
 export * from './consent/index.js';
 export * from './pressure/index.js';
 export * from './suppression/index.js';

@@ -16,11 +16,15 @@ import { SIGNAL_FRESHNESS_QUERY } from './freshness/freshness.query.js';
 import { GUARDRAILS_QUERY, PLAIN_GUARDRAILS_QUERY } from './guardrails/guardrails.query.js';
 import { TRIGGER_LATENCY_QUERY } from './latency/latency.query.js';
 import {
+  CAPPED_LIFT_BY_ARM_QUERY,
+  CAPPED_LIFT_QUERY,
   LIFT_BY_ARM_QUERY,
   LIFT_QUERY,
   PLAIN_LIFT_BY_ARM_QUERY,
   PLAIN_LIFT_QUERY,
 } from './lift/lift.query.js';
+import { LIFT_SEGMENTS_QUERY } from './lift/segments.query.js';
+import { TRIGGER_INTERACTIONS_QUERY } from './lift/interactions.query.js';
 import {
   FIRING_SIGNAL_KINDS_QUERY,
   LATENCY_AGAINST_WINDOWS_QUERY,
@@ -46,6 +50,10 @@ export const MEASUREMENT_QUERIES: readonly AnyQueryDefinition[] = [
   LIFT_OVER_TIME_QUERY,
   CONVERSION_CURVE_QUERY,
   TRIGGER_TREND_QUERY,
+  CAPPED_LIFT_QUERY,
+  CAPPED_LIFT_BY_ARM_QUERY,
+  LIFT_SEGMENTS_QUERY,
+  TRIGGER_INTERACTIONS_QUERY,
   GUARDRAILS_QUERY,
   PLAIN_GUARDRAILS_QUERY,
   TRIGGER_LATENCY_QUERY,

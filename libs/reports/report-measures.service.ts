@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import {
   ConsentAuditService,
+  DeeperLiftService,
   GuardrailsService,
   LatencyDimension,
   LatencyService,
@@ -31,6 +32,9 @@ export const REPORT_CURVES = 3;
 /** The report's confidence level: the API's default, so the report and GraphQL agree. */
 export const REPORT_CONFIDENCE = 0.95;
 
+/** The relative lift the report's holdout plans ask about: +10 %. */
+export const REPORT_PLAN_MDE = 0.1;
+
 /**
  * Reads the report's figures from the same services that answer GraphQL (liftReport, guardrails,
  * triggerLatency, messagePressure, suppressionAudit, consentAudit, triggers), so a number in the
@@ -48,6 +52,7 @@ export class ReportMeasuresService {
     private readonly triggers: TriggersService,
     private readonly clickhouse: ClickHouseService,
     private readonly overTime: OverTimeService,
+    private readonly deeper: DeeperLiftService,
   ) {}
 
   /** liftOverTime of every live trigger with a lift row, conversionCurve of the top ones. */
@@ -107,6 +112,24 @@ export class ReportMeasuresService {
       to,
       lift.filter((row) => liveIds.has(row.triggerId)),
     );
+    // a plan for every live trigger that cannot tell yet: too little data or no detectable effect
+    const live = new Set(definitions.filter((t) => t.status === 'live').map((t) => t.triggerId));
+    const undecided = lift.filter(
+      (row) =>
+        live.has(row.triggerId) &&
+        !row.srm.flagged &&
+        (row.verdict.startsWith('too little data') || row.verdict.includes('not significant')),
+    );
+    const plans = await Promise.all(
+      undecided.map((row) =>
+        this.deeper.holdoutPlan(tenantId, {
+          triggerId: row.triggerId,
+          from,
+          to,
+          relativeMde: REPORT_PLAN_MDE,
+        }),
+      ),
+    );
     const triggers: ReportTrigger[] = definitions.map((t) => ({
       triggerId: t.triggerId,
       name: t.name,
@@ -131,6 +154,7 @@ export class ReportMeasuresService {
       suppression,
       consent,
       overTime,
+      plans,
     };
   }
 }

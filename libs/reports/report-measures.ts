@@ -3,6 +3,7 @@ import type {
   CurvePoint,
   LiftPoint,
   GuardrailLift,
+  HoldoutPlan,
   LatencyStats,
   PressureReport,
   SuppressionSummary,
@@ -53,6 +54,13 @@ export interface ReportMeasures {
   pressure: PressureReport;
   suppression: SuppressionSummary[];
   consent: ConsentAudit;
+  /**
+   * holdoutPlan (relativeMde REPORT_PLAN_MDE) of each live trigger whose lift cannot tell yet
+   * (too little data, or no detectable effect): what to change to tell. Absent in snapshots taken
+   * before it existed.
+   */
+  plans?: HoldoutPlan[];
+
   /** Measures over time (absent from snapshots stored before they existed). */
   overTime?: ReportOverTime;
 }

@@ -43,7 +43,11 @@ describe('CUPED on revenue-like data, by hand', () => {
   // variance reduction = 1 − (157/588)/(43/12) = 1950/2107 = 0.9254864736592311
   // z = (10/7)/0.5167270098621596 = 2.764654065504548, p = 0.005698319096313206
   // 95 %: [0.4158050994025222, 2.441337757740335]
-  // relative = (10/7)/(127/28) = 40/127 = 0.31496062992125984, delta-method SE 0.1415301009408638
+  // relative over the raw control mean (GrowthBook's definition) = (10/7)/4 = 5/14
+  //   = 0.35714285714285715; r = ȳ_t/ȳ_c = 6.5/4 = 13/8
+  //   treatment part: (40/147)/(4·4²) = 5/1176
+  //   control part: (r²·6 − 2θr·6 + θ²·20/3)/(4·4²) = (1014/64 − 2340/112 + 1500/196)/64
+  //   SE = √(5/1176 + 2.603954081632653/64) = 0.21198698829357976
   // Welch df = (157/588)² / ((10/147)²/3 + (39/196)²/3) = 73947/15289 = 4.836614559487213
   const treatment = sumsOf([
     [2, 3],
@@ -82,8 +86,9 @@ describe('CUPED on revenue-like data, by hand', () => {
     expect(r.absolute!.low).toBeCloseTo(0.4158050994025222, 9);
     expect(r.absolute!.high).toBeCloseTo(2.441337757740335, 9);
     expect(r.varianceReduction!).toBeCloseTo(0.9254864736592311, 9);
-    expect(r.relative!.estimate).toBeCloseTo(40 / 127, 12);
-    expect(r.relativeSe!).toBeCloseTo(0.1415301009408638, 9);
+    expect(r.relative!.estimate).toBeCloseTo(5 / 14, 12);
+    expect(r.relativeSe!).toBeCloseTo(0.21198698829357976, 9);
+    expect(r.relative!.low).toBeCloseTo(5 / 14 - 1.959963984540054 * 0.21198698829357976, 9);
     expect(r.welchDf!).toBeCloseTo(4.836614559487213, 9);
   });
 });

@@ -5,7 +5,9 @@
 // adjustment removes noise without biasing the difference of means.
 import { StatsErrorCode, StatsException } from './errors.js';
 import { armMoments, compareMeans, compareMoments } from './means.js';
-import type { ArmMoments, ArmSums, MeanComparison } from './types.js';
+import { interval } from './lift.js';
+import { twoSidedCriticalValue } from './normal.js';
+import type { ArmMoments, ArmSums, Interval, MeanComparison } from './types.js';
 import { requireFinite, requireNonNegative } from './validate.js';
 
 /** The CUPED-adjusted arms, ready for {@link compareMoments}. */
@@ -129,9 +131,61 @@ export function cupedAdjust(treatment: ArmSums, control: ArmSums): CupedAdjustme
 }
 
 /**
+ * The relative lift over the raw control mean, GrowthBook's definition (gbstats'
+ * `frequentist_variance_relative_cuped`): R = Δ_adjusted / |ȳ_c| with ȳ_c the unadjusted control
+ * mean, and the delta-method variance taken at the unadjusted means. Treatment contributes
+ * s²_t,adjusted / (n_t·ȳ_c²); control contributes Var(r·y − θ·x) / (n_c·ȳ_c²) with r = ȳ_t / ȳ_c,
+ * i.e. (r²·s²_y − 2θr·s_xy + θ²·s²_x) / (n_c·ȳ_c²), since moving ȳ_c moves the ratio by −r/ȳ_c
+ * and moving x̄_c moves Δ_adjusted by θ. Dividing by the raw mean keeps the baseline a reader sees
+ * (the control's actual revenue per person) as the denominator.
+ */
+function relativeOverRawControl(
+  treatment: CovariateSums,
+  control: CovariateSums,
+  adjustment: CupedAdjustment,
+  difference: number,
+  confidence: number,
+): { relative: Interval; relativeSe: number } | null {
+  const controlMoments = covariateMoments(control);
+  const controlPlain = armMoments(control, 'control');
+  const treatmentVariance = adjustment.treatment.variance;
+  if (
+    controlMoments === null ||
+    controlPlain.mean === null ||
+    controlPlain.variance === null ||
+    controlPlain.mean === 0 ||
+    treatmentVariance === null ||
+    treatment.n === 0
+  ) {
+    return null;
+  }
+  const baseline = controlPlain.mean;
+  const ratio = treatment.sumY / treatment.n / baseline;
+  const theta = adjustment.theta;
+  const controlVariance = Math.max(
+    0,
+    ratio * ratio * controlPlain.variance -
+      2 * theta * ratio * controlMoments.covXY +
+      theta * theta * controlMoments.varX,
+  );
+  const squaredBaseline = baseline * baseline;
+  const relativeSe = Math.sqrt(
+    treatmentVariance / (treatment.n * squaredBaseline) +
+      controlVariance / (control.n * squaredBaseline),
+  );
+  const estimate = difference / Math.abs(baseline);
+  return {
+    relative: interval(estimate, relativeSe, twoSidedCriticalValue(confidence)),
+    relativeSe,
+  };
+}
+
+/**
  * Welch comparison of CUPED-adjusted means ({@link cupedAdjust} then {@link compareMoments}),
  * for revenue and for conversions alike (y ∈ {0, 1}, Σy² = Σy). Same fields and edge cases as
  * {@link compareMeans}, plus θ and the variance reduction against the unadjusted Welch comparison.
+ * The relative lift divides by the raw control mean (see relativeOverRawControl), as GrowthBook
+ * does, not by the adjusted one; `meanControl` is still the adjusted control mean.
  *
  * Note for conversions: this uses the Welch sample variance (divisor n − 1), so with θ = 0 its
  * SE is √(n/(n − 1)) times that of {@link compareProportions}; the variance reduction is measured
@@ -153,5 +207,21 @@ export function cupedCompare(
     unadjusted.se !== null && unadjusted.se > 0 && adjusted.se !== null
       ? 1 - (adjusted.se * adjusted.se) / (unadjusted.se * unadjusted.se)
       : null;
-  return { ...adjusted, theta: adjustment.theta, varianceReduction };
+  const relative =
+    adjusted.absolute === null
+      ? null
+      : relativeOverRawControl(
+          covariateSums(treatment, 'treatment'),
+          covariateSums(control, 'control'),
+          adjustment,
+          adjusted.absolute.estimate,
+          confidence,
+        );
+  return {
+    ...adjusted,
+    relative: relative?.relative ?? null,
+    relativeSe: relative?.relativeSe ?? null,
+    theta: adjustment.theta,
+    varianceReduction,
+  };
 }

@@ -3,7 +3,7 @@ import { ClickHouseService } from '../../storage/index.js';
 import { MeasurementErrorCode, MeasurementException } from '../common/measurement.exception.js';
 import { toPeriod } from '../common/period.js';
 import { holdoutCaveat } from '../lift/lift.calculator.js';
-import { LiftService } from '../lift/lift.service.js';
+import { LiftService, type RevenueCapRequest } from '../lift/lift.service.js';
 import type { TriggerLift } from '../lift/models/lift.model.js';
 import { queryAttribution, type AttributionRow } from './attribution.query.js';
 import { AttributionModel } from './dto/attribution-model.enum.js';
@@ -17,6 +17,8 @@ export interface AttributionRequest {
   model: AttributionModel;
   /** TIME_DECAY half-life in ms; default 7 days. */
   halfLifeMs?: number | null;
+  /** Caps each person's revenue in the holdout estimate (incrementalRevenue). */
+  revenueCap?: RevenueCapRequest | null;
 }
 
 /** The credit of one model out of the row that holds all four. */
@@ -57,7 +59,11 @@ export class AttributionService {
     }
     const [rows, lifts] = await Promise.all([
       queryAttribution(this.clickhouse, { tenantId, ...period.params, halfLifeMs }),
-      this.lift.report(tenantId, { from: request.from, to: request.to }),
+      this.lift.report(tenantId, {
+        from: request.from,
+        to: request.to,
+        revenueCap: request.revenueCap,
+      }),
     ]);
     const byTrigger = new Map<string, AttributionRow>(rows.map((r) => [r.trigger_id, r]));
     const liftOf = new Map<string, TriggerLift>(lifts.map((l) => [l.triggerId, l]));

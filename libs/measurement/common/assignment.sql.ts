@@ -30,6 +30,12 @@ export interface AssignmentOptions {
    * read at an earlier moment (liftOverTime) counts a person contaminated only from then.
    */
   contaminationTime?: boolean;
+  /**
+   * A column expression over a firings row (constant text, never input) whose value on the
+   * assignment firing is kept as first_variant in place of the variant: the segment of liftSegments.
+   * Read from firings alone (the rollup keeps only variants), so `rollup` must be false.
+   */
+  segment?: string;
 }
 
 const FROM_KEY = firstFiringKeyAt(`{from:DateTime64(3, 'UTC')}`);
@@ -47,8 +53,18 @@ const TIMED_ASSIGNMENT_COLUMNS = `${ASSIGNMENT_COLUMNS}, contaminated_at`;
  * trigger, which the engine groups faster than the pair (like person_key itself, a collision is
  * accepted as negligible).
  */
-function assignmentsFromFirings(variants: boolean, timed: boolean, filter: string): string {
-  const firstVariant = variants ? `argMin(variant, ${FIRST_FIRING_KEY})` : `''`;
+function assignmentsFromFirings(
+  variants: boolean,
+  timed: boolean,
+  filter: string,
+  segment?: string,
+): string {
+  const firstVariant =
+    segment !== undefined
+      ? `argMin(${segment}, ${FIRST_FIRING_KEY})`
+      : variants
+        ? `argMin(variant, ${FIRST_FIRING_KEY})`
+        : `''`;
   // the first firing of the other arm is the later of the two arms' first firings
   const contaminatedAt = timed
     ? `,
@@ -137,7 +153,11 @@ export function assignmentCtes({
   variants,
   rollup = true,
   contaminationTime = false,
+  segment,
 }: AssignmentOptions): string {
+  if (segment !== undefined && rollup) {
+    throw new Error('assignmentCtes: a segment is read from firings alone (rollup: false)');
+  }
   const columns = contaminationTime ? TIMED_ASSIGNMENT_COLUMNS : ASSIGNMENT_COLUMNS;
   const assignments = rollup
     ? `
@@ -149,7 +169,7 @@ export function assignmentCtes({
       `
       AND (NOT (SELECT built FROM rollup) OR person_key IN rewritten)`,
     )})`
-    : assignmentsFromFirings(variants, contaminationTime, '');
+    : assignmentsFromFirings(variants, contaminationTime, '', segment);
   return `
   ${TRIGGER_DEFINITIONS_CTE},${rollup ? ROLLUP_CTES : ''}
   assignments AS${shared ? ' MATERIALIZED' : ''} (

@@ -1,5 +1,10 @@
 import {
+  bayesianEffect,
   benjaminiHochberg,
+  EMPIRICAL_PRIOR_MIN_EFFECTS,
+  empiricalPrior,
+  relativePriorOnAbsoluteScale,
+  type GaussianPrior,
   compareMeans,
   compareProportions,
   cupedCompare,
@@ -17,6 +22,8 @@ export interface LiftOptions {
   confidence: number;
   cuped: boolean;
   sequential: boolean;
+  /** Bayesian answers (DESIGN section 9); absent or null: frequentist. */
+  bayesian?: BayesianOptions | null;
   /**
    * With `sequential`, the t* (persons, both arms) of a trigger whose definition names no
    * planned_persons: fixed in advance, never taken from the data being read, or the guarantee
@@ -24,6 +31,17 @@ export interface LiftOptions {
    */
   defaultPlannedPersons?: number;
 }
+
+/** How the Bayesian answers are made: a prior on the relative lift, learnt, or none (flat). */
+export interface BayesianOptions {
+  /** A Gaussian prior on the relative lift; null: flat (or learnt, with `empirical`). */
+  prior: GaussianPrior | null;
+  /** Learn the prior from the rows of the report (at least 3, DESIGN section 9). */
+  empirical: boolean;
+}
+
+/** Raised when an empirical prior is asked of fewer triggers than it can be learnt from. */
+export class EmpiricalPriorError extends Error {}
 
 /** Below these, a result is "too little data" (DESIGN section 3, item 8). */
 export const MIN_PERSONS_PER_ARM = 100;
@@ -245,6 +263,14 @@ export function verdictOf(row: Omit<TriggerLift, 'verdict'>): string {
   }
   const text = `${points(lift.estimate)} [${bound(lift.low)}, ${bound(lift.high)}]`;
   const excludesZero = lift.low > 0 || lift.high < 0;
+  if (row.chanceToWin !== null) {
+    const reading = !excludesZero
+      ? 'no clear effect'
+      : lift.estimate > 0
+        ? 'a gain'
+        : 'harm (fewer conversions than holdout)';
+    return `${text} credible, chance to win ${percent(row.chanceToWin)}: ${reading}`;
+  }
   if (!excludesZero) {
     return `${text}, not significant: no detectable effect`;
   }
@@ -255,6 +281,64 @@ export function verdictOf(row: Omit<TriggerLift, 'verdict'>): string {
     return `${text}, ${direction} alone, but not after correcting for the triggers reported together (q = ${row.qValue.toFixed(3)})`;
   }
   return `${text}, ${direction}`;
+}
+
+/** The prior of each row on the relative lift: given, learnt from all rows, or none. */
+function relativePrior(
+  conversions: readonly LiftComparison[],
+  bayesian: BayesianOptions,
+): GaussianPrior | null {
+  if (!bayesian.empirical) {
+    return bayesian.prior;
+  }
+  const effects = conversions
+    .filter((c) => c.relative !== null && c.relativeSe !== null && c.relativeSe > 0)
+    .map((c) => ({ estimate: c.relative!.estimate, se: c.relativeSe! }));
+  if (effects.length < EMPIRICAL_PRIOR_MIN_EFFECTS) {
+    throw new EmpiricalPriorError(
+      `prior.empirical needs at least ${EMPIRICAL_PRIOR_MIN_EFFECTS} triggers with a relative lift in the report, got ${effects.length}`,
+    );
+  }
+  const learnt = empiricalPrior(effects);
+  return { mean: learnt.mean, variance: learnt.variance };
+}
+
+/**
+ * Replaces each row's lifts by their Bayesian posteriors (DESIGN section 9, GrowthBook's
+ * EffectBayesianABTest): the relative lift with the prior as given (on the relative scale), the
+ * absolute lift with the prior moved to the absolute scale of the row's control rate; the
+ * chance to win and the risk are the relative posterior's (risk in relative-lift units).
+ */
+function applyBayesian(
+  rows: Omit<TriggerLift, 'verdict'>[],
+  conversions: readonly LiftComparison[],
+  bayesian: BayesianOptions,
+  confidence: number,
+): void {
+  const prior = relativePrior(conversions, bayesian);
+  rows.forEach((row, index) => {
+    const conversion = conversions[index];
+    row.method = row.method === 'fixed' ? 'bayesian' : `${row.method}+bayesian`;
+    if (conversion.relative === null || conversion.relativeSe === null) {
+      return;
+    }
+    const relative = bayesianEffect(
+      { estimate: conversion.relative.estimate, se: conversion.relativeSe },
+      prior,
+      confidence,
+    )!;
+    const controlRate = row.holdout.rate;
+    const absolute = bayesianEffect(
+      { estimate: conversion.absolute!.estimate, se: conversion.se! },
+      prior === null ? null : relativePriorOnAbsoluteScale(prior, controlRate),
+      confidence,
+    )!;
+    row.relativeLift = relative.interval;
+    row.absoluteLift = absolute.interval;
+    row.incrementalConversions = scale(absolute.interval, row.treatment.persons);
+    row.chanceToWin = relative.chanceToWin;
+    row.risk = relative.risk;
+  });
 }
 
 /**
@@ -273,6 +357,7 @@ export function buildLiftRows(sums: readonly LiftSumsRow[], options: LiftOptions
     .filter((s) => s !== '')
     .join('+');
   const rows: Omit<TriggerLift, 'verdict'>[] = [];
+  const conversions: LiftComparison[] = [];
   for (const [triggerId, triggerRows] of byTrigger) {
     const control = emptyArm();
     const treatmentAll = emptyArm();
@@ -319,9 +404,16 @@ export function buildLiftRows(sums: readonly LiftSumsRow[], options: LiftOptions
         contaminatedPersons: contaminated,
         confidence: options.confidence,
         method: method === '' ? 'fixed' : method,
+        revenueCapValue: first.revenue_cap,
+        chanceToWin: null,
+        risk: null,
         plannedPersons: plannedN,
       });
+      conversions.push(conversion);
     }
+  }
+  if (options.bayesian) {
+    applyBayesian(rows, conversions, options.bayesian, options.confidence);
   }
   const qValues = benjaminiHochberg(rows.map((r) => r.pValue));
   return rows.map((row, index) => {

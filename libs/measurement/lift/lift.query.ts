@@ -23,6 +23,8 @@ export const liftSumsRow = z.object({
   pre_revenue_sq: z.number(),
   pre_revenue_x_revenue: z.number(),
   contaminated: z.number(),
+  /** The revenue cap the row's revenue figures use (revenueCap); null when uncapped. */
+  revenue_cap: z.number().nullable(),
 });
 export type LiftSumsRow = z.infer<typeof liftSumsRow>;
 
@@ -32,6 +34,14 @@ export const liftParams = periodParams.extend({
   triggerIds: z.array(z.string()),
   /** Outcome types measured in place of the trigger's success types (guardrails); empty = success. */
   outcomeTypes: z.array(z.string()).default([]),
+});
+
+/** Bound values of the capped lift statements: one of the two cap parameters is 0. */
+export const cappedLiftParams = liftParams.extend({
+  /** The cap itself (> 0), or 0 to take the percentile. */
+  capValue: z.number().nonnegative(),
+  /** The percentile as a probability in (0, 1] (revenueCap.percentile / 100), when capValue is 0. */
+  capLevel: z.number().gt(0).lte(1),
 });
 
 export type LiftQueryParams = z.input<typeof liftParams> & {
@@ -58,6 +68,26 @@ const PERSON_CONVERTED_ONLY = `
            toFloat64(0) AS person_revenue, toFloat64(0) AS person_pre_conversions,
            toFloat64(0) AS person_pre_revenue`;
 
+// The revenue caps, one per trigger (DESIGN section 9): the given value, or the type-7 quantile of
+// the revenues above 0 of both arms (quantileExactInclusive is Excel's PERCENTILE.INC, numpy's
+// default linear method); infinity when no revenue is above 0, so that nothing is capped.
+const CAPS_STEP = `
+  caps AS (
+    -- per trigger: the revenue cap (a value, or the percentile of positive revenues)
+    SELECT trigger_id,
+           if({capValue:Float64} > 0, {capValue:Float64},
+              if(countIf(person_revenue > 0 AND NOT is_contaminated) = 0, inf,
+                 quantileExactInclusiveIf({capLevel:Float64})(
+                   person_revenue, person_revenue > 0 AND NOT is_contaminated))) AS cap
+    FROM per_person
+    GROUP BY trigger_id
+  ),`;
+
+const CAP_COLUMN = 'if(isFinite(any(k.cap)), toNullable(any(k.cap)), NULL)';
+const UNCAPPED_COLUMN = "CAST(NULL, 'Nullable(Float64)')";
+const CAPS_JOIN = `
+    LEFT JOIN caps AS k ON k.trigger_id = p.trigger_id`;
+
 /**
  * The steps of holdout lift (DESIGN section 3) after the assignment steps, ending in `sums`:
  * - assignment: each person's first firing of a trigger in [from, to), sent or skipped
@@ -66,9 +96,17 @@ const PERSON_CONVERTED_ONLY = `
  * - covariate for CUPED: the same outcomes in [t0 − C, t0).
  * Firings of a trigger with no definition are measured with the default success types and C.
  * `values`: revenue and the covariates are computed; without, only conversions (guardrails),
- * the value columns 0.
+ * the value columns 0. `capped`: each person's revenue is min(revenue, the trigger's cap), the
+ * cap reported as revenue_cap (DESIGN section 9); the pre-period covariate stays uncapped.
  */
-export function liftSteps({ values }: { values: boolean }): string {
+export function liftSteps({
+  values,
+  capped = false,
+}: {
+  values: boolean;
+  capped?: boolean;
+}): string {
+  const revenue = capped ? 'least(person_revenue, k.cap)' : 'person_revenue';
   return `
   outcome_arrays AS (
     -- each person's reachable outcomes of a measured type as arrays (type hash, time, amount):
@@ -84,30 +122,31 @@ export function liftSteps({ values }: { values: boolean }): string {
              has({outcomeTypes:Array(String)}, type))
     GROUP BY person_key
   ),
-  per_person AS (
+  per_person AS${capped ? ' MATERIALIZED' : ''} (
     -- one row per assignment: converted, revenue, and the pre-period covariates
     SELECT s.trigger_id AS trigger_id, s.first_arm AS arm, s.first_variant AS variant,
            s.is_contaminated AS is_contaminated,
            ${values ? PERSON_VALUES : PERSON_CONVERTED_ONLY}
     FROM scoped AS s
     LEFT JOIN outcome_arrays AS o ON o.person_key = s.person_key
-  ),
+  ),${capped ? CAPS_STEP : ''}
   sums AS (
     -- sufficient statistics per trigger, arm and variant; contaminated persons only counted
-    SELECT trigger_id, arm, variant,
+    SELECT p.trigger_id AS trigger_id, p.arm AS arm, p.variant AS variant,
            countIf(NOT is_contaminated) AS persons,
            countIf(NOT is_contaminated AND person_converted) AS conversions,
-           sumIf(person_revenue, NOT is_contaminated) AS revenue,
-           sumIf(person_revenue * person_revenue, NOT is_contaminated) AS revenue_sq,
+           sumIf(${revenue}, NOT is_contaminated) AS revenue,
+           sumIf(${revenue} * ${revenue}, NOT is_contaminated) AS revenue_sq,
            sumIf(person_pre_conversions, NOT is_contaminated) AS pre_conversions,
            sumIf(person_pre_conversions * person_pre_conversions, NOT is_contaminated) AS pre_conversions_sq,
            sumIf(person_pre_conversions * person_converted, NOT is_contaminated) AS pre_conversions_x_converted,
            sumIf(person_pre_revenue, NOT is_contaminated) AS pre_revenue,
            sumIf(person_pre_revenue * person_pre_revenue, NOT is_contaminated) AS pre_revenue_sq,
-           sumIf(person_pre_revenue * person_revenue, NOT is_contaminated) AS pre_revenue_x_revenue,
-           countIf(is_contaminated) AS contaminated
-    FROM per_person
-    GROUP BY trigger_id, arm, variant
+           sumIf(person_pre_revenue * ${revenue}, NOT is_contaminated) AS pre_revenue_x_revenue,
+           countIf(is_contaminated) AS contaminated,
+           ${capped ? CAP_COLUMN : UNCAPPED_COLUMN} AS revenue_cap
+    FROM per_person AS p${capped ? CAPS_JOIN : ''}
+    GROUP BY p.trigger_id, p.arm, p.variant
   )`;
 }
 
@@ -123,11 +162,11 @@ export const LIFT_SUMS_COLUMNS = Object.keys(liftSumsRow.shape)
   .map((column) => `${DEFINITION_COLUMNS.has(column) ? 'd' : 's'}.${column} AS ${column}`)
   .join(',\n       ');
 
-function liftSql(variants: boolean, rollup = true): string {
+function liftSql(variants: boolean, rollup = true, capped = false): string {
   return `
 WITH
 ${assignmentCtes({ shared: false, variants, rollup })}
-${liftSteps({ values: true })}
+${liftSteps({ values: true, capped })}
 SELECT ${LIFT_SUMS_COLUMNS}
 FROM sums AS s
 LEFT JOIN defs AS d ON d.trigger_id = s.trigger_id
@@ -157,10 +196,42 @@ export const LIFT_BY_ARM_QUERY = liftQuery('lift.sums_by_arm', liftSql(false));
 export const PLAIN_LIFT_QUERY = liftQuery('lift.plain_sums', liftSql(true, false));
 export const PLAIN_LIFT_BY_ARM_QUERY = liftQuery('lift.plain_sums_by_arm', liftSql(false, false));
 
+function cappedLiftQuery(name: string, sql: string) {
+  return defineQuery({
+    name,
+    module: import.meta.url,
+    sql,
+    params: cappedLiftParams,
+    row: liftSumsRow,
+  });
+}
+
+/** LIFT_QUERY and LIFT_BY_ARM_QUERY with each person's revenue capped (revenueCap). */
+export const CAPPED_LIFT_QUERY = cappedLiftQuery('lift.capped_sums', liftSql(true, true, true));
+export const CAPPED_LIFT_BY_ARM_QUERY = cappedLiftQuery(
+  'lift.capped_sums_by_arm',
+  liftSql(false, true, true),
+);
+
+/** A revenue cap as the capped statements bind it. */
+export interface RevenueCapParams {
+  /** The cap itself, or 0 to take the percentile. */
+  capValue: number;
+  /** The percentile as a probability in (0, 1]. */
+  capLevel: number;
+}
+
 /** Runs the lift query; one row per trigger × arm × variant (or × arm, see byVariant). */
 export function queryLiftSums(
   clickhouse: ClickHouseService,
   { byVariant, ...params }: LiftQueryParams,
+  cap: RevenueCapParams | null = null,
 ): Promise<LiftSumsRow[]> {
+  if (cap !== null) {
+    return clickhouse.run(byVariant === false ? CAPPED_LIFT_BY_ARM_QUERY : CAPPED_LIFT_QUERY, {
+      ...params,
+      ...cap,
+    });
+  }
   return clickhouse.run(byVariant === false ? LIFT_BY_ARM_QUERY : LIFT_QUERY, params);
 }

@@ -25,6 +25,9 @@ export class LiftResolver {
       confidence: args.confidence,
       cuped: args.cuped,
       sequential: args.sequential,
+      method: args.method,
+      prior: args.prior,
+      revenueCap: args.revenueCap,
     });
   }
 }

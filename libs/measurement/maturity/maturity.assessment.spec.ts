@@ -119,4 +119,33 @@ describe('assessMaturity', () => {
       '5 of 100 sends to purposes that need consent went to persons who had not granted it (2 under a revocation, 3 with no consent record; at most 0 allowed).',
     );
   });
+
+  it('says what a short holdout would need: days at its split, or the share for 28 days', () => {
+    // p = 0.1, 900 treated + 100 held out over 10 days: 100 persons/day, h = 0.1;
+    // z = 1.959963984540054 + 0.8416212335729143 = 2.801585218112968, z² = 7.848879734
+    // daysToDetect = z²·0.09·(1/0.1 + 1/0.9) / ((0.1·0.1)²·100) = 7.848879734·0.09·11.1111/0.01
+    //   = 784.89 → 785 days; K = 0.0001·28·100/(7.848879734·0.09) = 0.3964 < 4: no share helps
+    const verdict = assessMaturity({
+      ...nothing,
+      liveTriggerIds: ['s'],
+      days: 10,
+      lifts: [
+        {
+          triggerId: 's',
+          treatment: { persons: 900, conversions: 90 },
+          holdout: { persons: 100, conversions: 10, rate: 0.1 },
+          srm: {
+            flagged: false,
+            pValue: 1,
+            expectedHoldoutShare: 0.1,
+            observedHoldoutShare: 0.1,
+          },
+        },
+      ],
+    });
+    const coverage = verdict.evidence.find((e) => e.name === 'holdout_coverage');
+    expect(coverage?.explanation).toContain(
+      '(785 days at this split; not even a 50% holdout would within 28 days)',
+    );
+  });
 });

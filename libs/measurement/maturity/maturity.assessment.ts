@@ -1,4 +1,4 @@
-import { minimumDetectableRelativeLift } from '../../stats/index.js';
+import { holdoutPlan, minimumDetectableRelativeLift } from '../../stats/index.js';
 import { holdoutCaveat, type HoldoutEvidence } from '../lift/lift.calculator.js';
 import type { FiringSignalKindsRow, LatencyAgainstWindowsRow } from './maturity.query.js';
 import {
@@ -15,6 +15,8 @@ export interface MaturityInputs {
   latency: readonly LatencyAgainstWindowsRow[];
   /** Ids of the tenant's live triggers (newest definition). */
   liveTriggerIds: readonly string[];
+  /** Length of the period in days: with it, a short holdout's evidence says what would do. */
+  days?: number;
   /** liftReport rows of the period, one per trigger. */
   lifts: readonly (HoldoutEvidence & {
     triggerId: string;
@@ -159,6 +161,39 @@ interface HoldoutGap {
   reason: string;
 }
 
+/**
+ * What would detect the goal (DESIGN section 9's holdout plan): the days at the current split,
+ * and the holdout share that would within 28 days; '' without the period's length.
+ */
+function planText(
+  lift: MaturityInputs['lifts'][number],
+  rate: number,
+  days: number | undefined,
+  t: MaturityThresholds,
+): string {
+  if (days === undefined || !(days > 0)) {
+    return '';
+  }
+  const persons = lift.treatment.persons + lift.holdout.persons;
+  const plan = holdoutPlan({
+    baselineRate: rate,
+    persons,
+    days,
+    holdoutShare: lift.holdout.persons / persons,
+    relativeMde: t.holdoutDetectableRelativeLift,
+    power: t.holdoutPower,
+    alpha: t.holdoutAlpha,
+  });
+  if (plan.daysToDetect === null) {
+    return '';
+  }
+  const share =
+    plan.requiredHoldoutShareIn28Days === null
+      ? 'not even a 50% holdout would within 28 days'
+      : `a ${percent(plan.requiredHoldoutShareIn28Days)} holdout would within 28 days`;
+  return ` (${Math.ceil(plan.daysToDetect)} days at this split; ${share})`;
+}
+
 /** The gap of one live trigger's holdout, or undefined when it is big enough. */
 function holdoutGap(
   triggerId: string,
@@ -190,7 +225,7 @@ function holdoutGap(
   if (detectable === null || detectable > t.holdoutDetectableRelativeLift) {
     const best = detectable === null ? 'no lift' : `+${percent(detectable)}`;
     const reason = `${count(lift.holdout.persons)} holdout persons detect ${best} at best`;
-    return { triggerId, kind: 'small', reason };
+    return { triggerId, kind: 'small', reason: reason + planText(lift, rate, inputs.days, t) };
   }
   return undefined;
 }

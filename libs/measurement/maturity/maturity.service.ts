@@ -38,6 +38,7 @@ export class MaturityService {
       kinds: own.kinds,
       latency: own.latency,
       liveTriggerIds: live.map((t) => t.triggerId),
+      days: (to.getTime() - from.getTime()) / 86_400_000,
       lifts,
       suppression,
       consent,

@@ -24,6 +24,7 @@ function emptyRow(
     pre_revenue_sq: 0,
     pre_revenue_x_revenue: 0,
     contaminated: 0,
+    revenue_cap: null,
   };
 }
 

@@ -3,6 +3,7 @@ import { AppConfig } from '../../config/index.js';
 import { ClickHouseService } from '../../storage/index.js';
 import { MeasurementErrorCode, MeasurementException } from '../common/measurement.exception.js';
 import { toPeriod } from '../common/period.js';
+import { checkedConfidence } from '../lift/lift.service.js';
 import { toClickHouseTime } from '../../storage/index.js';
 import { GRANULARITY_MS, Granularity, MAX_POINTS, seriesInstants } from './granularity.js';
 import { queryLiftOverTime } from './lift-over-time.query.js';
@@ -48,17 +49,6 @@ export interface TriggerTrendRequest {
 /** The shortest step a curve takes. */
 export const MIN_STEP_MS = 60_000;
 
-/** The confidence level of a request, checked as liftReport checks it. */
-export function checkedConfidence(confidence: number | null | undefined): number {
-  const level = confidence ?? 0.95;
-  if (!(level >= 0.5 && level <= 0.999)) {
-    throw new MeasurementException(
-      MeasurementErrorCode.InvalidArgument,
-      `confidence must be between 0.5 and 0.999, got ${level}`,
-    );
-  }
-  return level;
-}
 
 function checkedTriggerId(triggerId: string): string {
   if (triggerId.trim() === '') {

@@ -135,3 +135,29 @@ describe('renderLiftReport', () => {
     expect(renderLiftReport(measures)).not.toContain('EUR');
   });
 });
+
+describe('renderLiftReport: what to change for a trigger that cannot tell yet', () => {
+  it('states the current detectable lift, the days to see +10% and the holdout share for 28 days', () => {
+    const measures = fixtureMeasures();
+    const triggerId = measures.triggers[0].triggerId;
+    const html = renderLiftReport({
+      ...measures,
+      plans: [
+        {
+          triggerId,
+          baselineRate: 0.05,
+          personsPerDay: 100,
+          holdoutShare: 0.1,
+          currentMde: 0.234,
+          daysToDetect: 40.2,
+          requiredHoldoutShareIn28Days: 0.17,
+        },
+      ],
+    });
+    expect(html).toContain('Can’t tell yet: what to change');
+    expect(html).toContain('detects a lift of 23.4% or more with the persons seen');
+    expect(html).toContain('+10% needs about 41 days at the current 10% holdout');
+    expect(html).toContain('or a 17% holdout within 28 days');
+    expect(renderLiftReport(measures)).not.toContain('id="plans"');
+  });
+});

@@ -170,6 +170,7 @@ function liftSection(view: ReportView): string {
     `<span>Significance after the Benjamini–Hochberg correction for ${view.triggers.length} triggers (q &lt; ${esc(view.alpha.toFixed(2))}), tested on the change in points (right). The relative range also carries the uncertainty of the holdout’s own rate, so with a small holdout it can cross zero while the change in points does not.</span></figcaption></figure>` +
     srmNote +
     `<table><thead><tr><th>Trigger</th><th>Treated · rate</th><th>Holdout · rate</th><th>Change (points)</th><th>Incremental conversions</th><th>q-value</th><th>Verdict</th></tr></thead><tbody>${rows}</tbody></table>` +
+    planNote(view) +
     `</section>`
   );
 }
@@ -209,6 +210,33 @@ function overTimeSection(measures: ReportMeasures): string {
         `<div class="small-multiples">${curves}</div>`) +
     `</section>`
   );
+}
+
+/** What it would take to tell, for each trigger that cannot yet (holdoutPlan). */
+function planNote(view: ReportView): string {
+  const plans = view.measures.plans ?? [];
+  if (plans.length === 0) {
+    return '';
+  }
+  const nameOf = new Map(view.triggers.map((t) => [t.triggerId, t.name]));
+  const items = plans
+    .map((plan) => {
+      const now =
+        plan.currentMde === null
+          ? 'cannot detect any lift yet'
+          : `detects a lift of ${formatPercent(plan.currentMde, 1)} or more with the persons seen`;
+      const days =
+        plan.daysToDetect === null
+          ? ''
+          : `; +10% needs about ${Math.ceil(plan.daysToDetect)} days at the current ${formatPercent(plan.holdoutShare, 0)} holdout`;
+      const share =
+        plan.requiredHoldoutShareIn28Days === null
+          ? ', and not even a 50% holdout would see it within 28 days'
+          : `, or a ${formatPercent(plan.requiredHoldoutShareIn28Days, 0)} holdout within 28 days`;
+      return `<li><strong>${esc(nameOf.get(plan.triggerId) ?? plan.triggerId)}</strong>: ${esc(now + days + (plan.daysToDetect === null ? '' : share))}.</li>`;
+    })
+    .join('');
+  return `<div id="plans"><h3>Can’t tell yet: what to change</h3><ul class="summary">${items}</ul></div>`;
 }
 
 function latencySection(view: ReportView): string {

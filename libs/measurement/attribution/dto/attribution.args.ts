@@ -1,4 +1,5 @@
 import { ArgsType, Field, Float, GraphQLISODateTime } from '@nestjs/graphql';
+import { RevenueCapInput } from '../../lift/dto/lift.args.js';
 import { AttributionModel } from './attribution-model.enum.js';
 
 /** Default half-life of the time-decay model: 7 days. */
@@ -24,4 +25,11 @@ export class AttributionArgs {
       "TIME_DECAY: half-life of a touch's weight in ms (default 7 days); ignored otherwise.",
   })
   halfLifeMs!: number;
+
+  @Field(() => RevenueCapInput, {
+    nullable: true,
+    description:
+      "Cap each person's revenue in the holdout estimate beside the credit (incrementalRevenue), as liftReport's revenueCap.",
+  })
+  revenueCap?: RevenueCapInput | null;
 }

@@ -60,6 +60,19 @@ export class SrmCheck {
   flagged!: boolean;
 }
 
+@ObjectType({ description: 'Expected loss of each decision, in relative-lift units (Bayesian).' })
+export class Risk {
+  @Field(() => Float, {
+    description: 'E[max(lift, 0)]: what keeping control loses on average.',
+  })
+  control!: number;
+
+  @Field(() => Float, {
+    description: 'E[max(−lift, 0)]: what shipping treatment loses on average.',
+  })
+  treatment!: number;
+}
+
 @ObjectType({ description: 'Holdout lift of one trigger (or one variant of it) over a period.' })
 export class TriggerLift {
   @Field(() => ID, { description: 'The trigger.' })
@@ -140,10 +153,29 @@ export class TriggerLift {
   confidence!: number;
 
   @Field({
-    description: 'How the intervals were made: fixed, cuped, sequential or cuped+sequential.',
+    description:
+      'How the intervals were made: fixed, cuped, sequential, bayesian, or a combination (cuped+bayesian).',
   })
   method!: string;
 
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'The revenue cap every revenue figure of the row uses (revenueCap); null when uncapped or when no revenue is above 0.',
+  })
+  revenueCapValue!: number | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'method BAYESIAN: P(relative lift > 0) under the posterior; null otherwise.',
+  })
+  chanceToWin!: number | null;
+
+  @Field(() => Risk, {
+    nullable: true,
+    description: 'method BAYESIAN: expected loss of keeping control and of shipping treatment.',
+  })
+  risk!: Risk | null;
   @Field(() => Int, {
     nullable: true,
     description:

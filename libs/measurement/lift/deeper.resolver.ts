@@ -1,0 +1,47 @@
+import { Args, Query, Resolver } from '@nestjs/graphql';
+import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../../auth/index.js';
+import { DeeperLiftService } from './deeper.service.js';
+import { HoldoutPlanArgs, InteractionsArgs, SegmentsArgs } from './dto/deeper.args.js';
+import { HoldoutPlan, TriggerInteraction } from './models/deeper.model.js';
+import { SegmentedLift } from './models/segments.model.js';
+
+@Resolver()
+export class DeeperLiftResolver {
+  constructor(private readonly deeper: DeeperLiftService) {}
+
+  @Query(() => SegmentedLift, {
+    description:
+      "A trigger's holdout lift per segment (the value on each person's assignment firing), with Benjamini–Hochberg q-values and Cochran's Q heterogeneity test.",
+  })
+  @RequireScope(Scope.READ)
+  liftSegments(
+    @CurrentPrincipal() principal: Principal,
+    @Args() args: SegmentsArgs,
+  ): Promise<SegmentedLift> {
+    return this.deeper.segments(principal.tenantId, args);
+  }
+
+  @Query(() => HoldoutPlan, {
+    description:
+      "What a trigger's holdout can detect now, the days to detect relativeMde, and the holdout share that would within 28 days.",
+  })
+  @RequireScope(Scope.READ)
+  holdoutPlan(
+    @CurrentPrincipal() principal: Principal,
+    @Args() args: HoldoutPlanArgs,
+  ): Promise<HoldoutPlan> {
+    return this.deeper.holdoutPlan(principal.tenantId, args);
+  }
+
+  @Query(() => [TriggerInteraction], {
+    description:
+      'For each ordered pair of triggers with at least 100 persons assigned to both: the 2×2 of arms, the interaction of their lifts and a test that the holdouts were drawn independently.',
+  })
+  @RequireScope(Scope.READ)
+  triggerInteractions(
+    @CurrentPrincipal() principal: Principal,
+    @Args() args: InteractionsArgs,
+  ): Promise<TriggerInteraction[]> {
+    return this.deeper.interactions(principal.tenantId, args);
+  }
+}

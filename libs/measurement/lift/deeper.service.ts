@@ -1,0 +1,130 @@
+import { Injectable } from '@nestjs/common';
+import { ClickHouseService } from '../../storage/index.js';
+import { MeasurementErrorCode, MeasurementException } from '../common/measurement.exception.js';
+import { toPeriod } from '../common/period.js';
+import { buildHoldoutPlan, buildInteractions } from './deeper.calculator.js';
+import { MIN_INTERACTION_PERSONS, queryInteractionCells } from './interactions.query.js';
+import { queryLiftSums } from './lift.query.js';
+import { checkedConfidence } from './lift.service.js';
+import type { HoldoutPlan, TriggerInteraction } from './models/deeper.model.js';
+import type { SegmentedLift } from './models/segments.model.js';
+import { buildSegmentedLift } from './segments.calculator.js';
+import { queryLiftSegmentSums, type SegmentDimensionName } from './segments.query.js';
+
+function invalid(message: string): never {
+  throw new MeasurementException(MeasurementErrorCode.InvalidArgument, message);
+}
+
+/** The longest property name a segment request may give. */
+const MAX_PROPERTY_CHARS = 128;
+
+export interface SegmentsRequest {
+  triggerId: string;
+  from: Date;
+  to: Date;
+  by: SegmentDimensionName;
+  property?: string | null;
+  maxSegments?: number | null;
+  confidence?: number;
+  cuped?: boolean;
+}
+
+export interface HoldoutPlanRequest {
+  triggerId: string;
+  from: Date;
+  to: Date;
+  relativeMde: number;
+  power?: number | null;
+  alpha?: number | null;
+}
+
+export interface InteractionsRequest {
+  from: Date;
+  to: Date;
+  triggerIds?: string[] | null;
+  confidence?: number;
+}
+
+function checkedProperty(by: SegmentDimensionName, property: string | null | undefined): string {
+  if (by !== 'property') {
+    if (property) {
+      invalid('property is only read with by: PROPERTY');
+    }
+    return '';
+  }
+  if (!property || property.length > MAX_PROPERTY_CHARS) {
+    invalid(
+      `property must name a firing property (1 to ${MAX_PROPERTY_CHARS} characters) with by: PROPERTY`,
+    );
+  }
+  return property;
+}
+
+function checkedOpenUnit(name: string, value: number): number {
+  if (!(value > 0 && value < 1)) {
+    invalid(`${name} must be in (0, 1), got ${value}`);
+  }
+  return value;
+}
+
+/** Segments, holdout plans and interactions: the deeper statistics of DESIGN section 9. */
+@Injectable()
+export class DeeperLiftService {
+  constructor(private readonly clickhouse: ClickHouseService) {}
+
+  /** A trigger's lift per segment, with q-values and Cochran's Q. */
+  async segments(tenantId: string, request: SegmentsRequest): Promise<SegmentedLift> {
+    const confidence = checkedConfidence(request.confidence);
+    const property = checkedProperty(request.by, request.property);
+    const maxSegments = request.maxSegments ?? 20;
+    if (!Number.isInteger(maxSegments) || maxSegments < 1 || maxSegments > 100) {
+      invalid(`maxSegments must be an integer from 1 to 100, got ${maxSegments}`);
+    }
+    const rows = await queryLiftSegmentSums(this.clickhouse, {
+      tenantId,
+      ...toPeriod(request.from, request.to).params,
+      triggerIds: [request.triggerId],
+      by: request.by,
+      property,
+    });
+    return buildSegmentedLift(rows, {
+      triggerId: request.triggerId,
+      by: request.by === 'property' ? `property:${property}` : request.by,
+      maxSegments,
+      confidence,
+      cuped: request.cuped ?? false,
+    });
+  }
+
+  /** What a trigger's holdout can detect now, and what it would take to detect relativeMde. */
+  async holdoutPlan(tenantId: string, request: HoldoutPlanRequest): Promise<HoldoutPlan> {
+    const period = toPeriod(request.from, request.to);
+    if (!Number.isFinite(request.relativeMde) || request.relativeMde === 0) {
+      invalid(`relativeMde must be a non-zero number, got ${request.relativeMde}`);
+    }
+    const power = checkedOpenUnit('power', request.power ?? 0.8);
+    const alpha = checkedOpenUnit('alpha', request.alpha ?? 0.05);
+    const rows = await queryLiftSums(this.clickhouse, {
+      tenantId,
+      ...period.params,
+      triggerIds: [request.triggerId],
+      byVariant: false,
+    });
+    return buildHoldoutPlan(rows, { ...request, power, alpha });
+  }
+
+  /** Every ordered pair of triggers with at least 100 persons assigned to both. */
+  async interactions(
+    tenantId: string,
+    request: InteractionsRequest,
+  ): Promise<TriggerInteraction[]> {
+    const confidence = checkedConfidence(request.confidence);
+    const cells = await queryInteractionCells(this.clickhouse, {
+      tenantId,
+      ...toPeriod(request.from, request.to).params,
+      triggerIds: request.triggerIds ?? [],
+      minPersons: MIN_INTERACTION_PERSONS,
+    });
+    return buildInteractions(cells, confidence);
+  }
+}
