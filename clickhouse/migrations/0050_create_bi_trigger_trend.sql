@@ -66,7 +66,7 @@ WITH
              groupArray(toUnixTimestamp64Milli(occurred_at)) AS at_list,
              groupArray(reinterpretAsUInt256(reverse(concat(
                reverse(reinterpretAsFixedString(toUInt64(toUnixTimestamp64Milli(ifNull(recorded_at, occurred_at))))),
-               rightPad(event_id, 24, '\0'))))) AS key_list,
+               rightPad(event_id, 24, char(0)))))) AS key_list,
              groupArray(granted) AS granted_list
       FROM consent FINAL
       GROUP BY tenant_id, person_purpose

@@ -1,7 +1,7 @@
 -- export.trigger_trend: generated from libs/bi/datasets.ts; do not edit.
 -- Regenerate with `npm run queries` after changing the statement.
 -- Parameters: tenantId String, from DateTime64(3, 'UTC'), to DateTime64(3, 'UTC')
--- Settings: join_use_nulls = 0, enable_materialized_cte = 1
+-- Settings: join_use_nulls = 0, enable_materialized_cte = 1, format_csv_null_representation = , date_time_output_format = iso
 
 -- export trigger_trend: one tenant's rows of bi_trigger_trend in the period
 SELECT * EXCEPT (tenant_id)

@@ -30,6 +30,8 @@ const templates: Record<DemoStream, Record<MalformedKind, Template>> = {
         channel: 'email',
         signal_types: ['cart_abandoned'],
         success_types: ['purchase'],
+        // a draft may lack its window; a live definition may not
+        status: 'live',
       }),
     bad_enum: (n) =>
       json({

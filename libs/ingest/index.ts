@@ -7,6 +7,7 @@ export * from './input-rows.js';
 export * from './stored-batches.js';
 export {
   FIELD_TYPES,
+  REQUIRED_UNLESS_DRAFT,
   STREAM_DECLARATIONS,
   type FieldDeclaration,
   type FieldType,

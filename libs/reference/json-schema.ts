@@ -3,6 +3,7 @@
 // check a row before sending it. Unknown fields stay allowed, as ingest accepts and reports them.
 import {
   FIELD_TYPES,
+  REQUIRED_UNLESS_DRAFT,
   STREAM_DECLARATIONS,
   type FieldDeclaration,
   type FieldType,
@@ -130,6 +131,16 @@ function objectSchema(
   };
 }
 
+/** A definition that is not a draft (`live` or `paused`) needs REQUIRED_UNLESS_DRAFT as well. */
+const unlessDraft: JsonSchema = {
+  if: { properties: { status: { enum: ['live', 'paused'] } }, required: ['status'] },
+  // the fields are named in `properties` too, so that strict validators see them declared here
+  then: {
+    properties: Object.fromEntries(REQUIRED_UNLESS_DRAFT.map((name) => [name, {}])),
+    required: [...REQUIRED_UNLESS_DRAFT],
+  },
+};
+
 /** The JSON Schema of one stream's rows, for a `maxFieldChars` limit (INGEST_MAX_FIELD_CHARS). */
 export function streamJsonSchema(
   stream: string,
@@ -142,6 +153,7 @@ export function streamJsonSchema(
     title: stream,
     description: declaration.description,
     ...objectSchema(declaration.fields, maxFieldChars),
+    ...(stream === 'triggers' ? unlessDraft : {}),
   };
 }
 
