@@ -11,7 +11,7 @@ describe('schema of maturity, attribution and personTimeline', () => {
       'maturity(from: DateTime!, to: DateTime!): MaturityAssessment!',
     );
     expect(fieldSignature(schema, 'Query', 'attribution')).toBe(
-      'attribution(from: DateTime!, to: DateTime!, model: AttributionModel!, halfLifeMs: Float): [TriggerAttribution!]!',
+      'attribution(from: DateTime!, to: DateTime!, model: AttributionModel!, halfLifeMs: Float, revenueCap: RevenueCapInput): [TriggerAttribution!]!',
     );
     expect(fieldSignature(schema, 'Query', 'personTimeline')).toBe(
       'personTimeline(personId: ID!, from: DateTime, to: DateTime, limit: Int): [TimelineEntry!]!',
@@ -23,6 +23,7 @@ describe('schema of maturity, attribution and personTimeline', () => {
       'AttributionModel',
       'Evidence',
       'MaturityAssessment',
+      'RevenueCapInput',
       'TimelineEntry',
       'TriggerAttribution',
     ]);
