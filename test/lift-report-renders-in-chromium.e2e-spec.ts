@@ -96,8 +96,9 @@ const points = (share: number) => {
         // drawn, not empty: marks in the plot
         expect(await chart.locator('circle, rect, line, polyline').count()).toBeGreaterThan(5);
       }
-      // one forest-plot row per trigger that fired in the period: the demo's six live ones
-      expect(await page.locator('svg#forest-plot text.label').count()).toBe(6);
+      // one forest-plot row per trigger that fired in the period: the demo's six live ones and
+      // the four of its deeper-statistics block (libs/demo/deeper.ts)
+      expect(await page.locator('svg#forest-plot text.label').count()).toBe(10);
       expect(await page.locator('svg#forest-plot circle.point').count()).toBeGreaterThan(3);
       // the page is all there is: no request but the page itself, no script
       expect(requests).toEqual([`${api.url}${REPORT}`]);
@@ -129,7 +130,7 @@ const points = (share: number) => {
       { from: FROM, to: TO },
     );
     const html = await (await fetch(`${api.url}${REPORT}`, { headers: auth() })).text();
-    expect(data.liftReport.length).toBe(6);
+    expect(data.liftReport.length).toBe(10);
     for (const row of data.liftReport) {
       const name = data.triggers.find((t) => t.triggerId === row.triggerId)?.name ?? row.triggerId;
       expect(html).toContain(name);
