@@ -98,8 +98,9 @@ const points = (share: number) => {
         // drawn, not empty: marks in the plot
         expect(await chart.locator('circle, rect, line, polyline').count()).toBeGreaterThan(5);
       }
-      // one forest-plot row per trigger that fired in the period: the demo's six live ones
-      expect(await page.locator('svg#forest-plot text.label').count()).toBe(6);
+      // one forest-plot row per trigger that fired in the period: the demo's six live ones and
+      // the four of its deeper-statistics block (libs/demo/deeper.ts)
+      expect(await page.locator('svg#forest-plot text.label').count()).toBe(10);
       expect(await page.locator('svg#forest-plot circle.point').count()).toBeGreaterThan(3);
       // lift over time: a drawn small chart per live trigger, curves of the top three
       expect(await page.locator('svg[id^="lift-over-time-"] path.curve').count()).toBe(6);
@@ -139,7 +140,7 @@ const points = (share: number) => {
       { from: FROM, to: TO },
     );
     const html = await (await fetch(`${api.url}${REPORT}`, { headers: auth() })).text();
-    expect(data.liftReport.length).toBe(6);
+    expect(data.liftReport.length).toBe(10);
     for (const row of data.liftReport) {
       const name = data.triggers.find((t) => t.triggerId === row.triggerId)?.name ?? row.triggerId;
       expect(html).toContain(name);
