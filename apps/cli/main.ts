@@ -5,6 +5,7 @@ import { backupCommand, restoreCommand } from './commands/backup.js';
 import { benchCommand } from './commands/bench.js';
 import { createBiUserCommand } from './commands/bi-user.js';
 import { demoCommand } from './commands/demo.js';
+import { importRowsCommand } from './commands/import-rows.js';
 import { importHillstromCommand } from './commands/import.js';
 import { createKeyCommand, type CreateKeyOptions } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
@@ -65,9 +66,23 @@ program
     }),
   );
 
-program
+const importCommand = program
   .command('import')
-  .description('import a public data set through the ingest API')
+  .description('import a public data set, or backfill a stream, through the API');
+
+importCommand
+  .command('rows <files...>')
+  .description('backfill one stream from Parquet or CSV files (read by ClickHouse)')
+  .requiredOption('--stream <stream>', 'the stream the rows belong to')
+  .option('--tenant <tenant>', 'tenant to load into, in-process')
+  .option('--url <url>', 'base URL of a running Causeway server (with --key)')
+  .option('--key <key>', 'API key with the ingest scope (required with --url)')
+  .action(
+    (files: string[], options: { stream: string; tenant?: string; url?: string; key?: string }) =>
+      importRowsCommand(loadConfig(), files, options),
+  );
+
+importCommand
   .command('hillstrom <csv>')
   .description('the MineThatData e-mail experiment (Hillstrom 2008): one trigger, 64,000 customers')
   .option('--tenant <tenant>', 'tenant to load into, in-process (default: hillstrom)')

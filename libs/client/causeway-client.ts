@@ -43,6 +43,35 @@ export class CausewayClient {
   }
 
   /**
+   * Posts a Parquet or CSV file to POST /v1/import/{stream}, streamed from disk (never read whole
+   * into memory); throws with the server's message unless it answers 200.
+   */
+  async importFile(
+    stream: string,
+    body: ReadableStream<Uint8Array>,
+    contentType: string,
+  ): Promise<
+    IngestAnswer & { ignoredFields: { field: string; lines: number; suggestion: string | null }[] }
+  > {
+    const response = await fetch(`${this.baseUrl}/v1/import/${stream}`, {
+      method: 'POST',
+      headers: this.headers(contentType),
+      body,
+      duplex: 'half',
+    });
+    const answer = (await response.json()) as IngestAnswer & {
+      ignoredFields: { field: string; lines: number; suggestion: string | null }[];
+      message?: string;
+    };
+    if (!response.ok) {
+      throw new Error(
+        `import ${stream} answered ${response.status}: ${answer.message ?? 'no message'}`,
+      );
+    }
+    return answer;
+  }
+
+  /**
    * Uploads NDJSON text in requests of `batchLines` lines, `concurrency` at a time. Error line
    * numbers are translated back to lines of the whole text.
    */

@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { openTemporaryStore } from '../libs/storage/testing.js';
+import { gqlData, mintKey } from './support/client.js';
+import { startApi, type ApiProcess } from './support/processes.js';
+
+// POST /v1/import/{stream}: Parquet and CSV bodies, read by ClickHouse, answered as NDJSON is.
+
+const CSV = [
+  'event_id,person_id,type,occurred_at,kind,properties,signal_id',
+  'c1,007,view,2026-10-02T10:00:00.000Z,behavioral,"{""a"":1}",x',
+  'c2,p2,view,2026-10-02T12:00:00+02:00,,,',
+  'c3,p3,,2026-10-02T10:00:00Z,,,',
+  'c1,007,view,2026-10-02T10:00:00.000Z,behavioral,"{""a"":1}",x',
+].join('\n');
+
+async function parquet(): Promise<Uint8Array> {
+  const store = await openTemporaryStore();
+  try {
+    const output = await store.clickhouse.stream({
+      tag: 'test.parquet',
+      sql: `SELECT 'q' || toString(number) AS event_id, 'p' || toString(number % 7) AS person_id,
+              if(number = 3, 'both', 'view') AS type, 'identity' AS kind,
+              toDateTime64('2026-10-02 10:00:00.000', 3, 'UTC') + number AS occurred_at
+            FROM numbers(25000)`,
+      format: 'Parquet',
+    });
+    const chunks: Buffer[] = [];
+    for await (const chunk of output as AsyncIterable<Buffer>) {
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks);
+  } finally {
+    await store.dispose();
+  }
+}
+
+describe('bulk backfill over HTTP', () => {
+  let api: ApiProcess;
+  let key: string;
+
+  beforeAll(async () => {
+    api = await startApi({ INGEST_MAX_ROWS: '10000' });
+    key = await mintKey(api.url, api.adminKey, 'imports', ['INGEST', 'READ']);
+  });
+  afterAll(async () => {
+    await api.dispose();
+  });
+
+  const post = async (stream: string, body: string | Uint8Array, contentType: string) => {
+    const response = await fetch(`${api.url}/v1/import/${stream}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': contentType },
+      body,
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+
+  it('takes a CSV body with the rules of NDJSON, rows numbered after the header', async () => {
+    const answer = await post('signals', CSV, 'text/csv; charset=utf-8');
+    expect(answer).toEqual({
+      status: 200,
+      body: {
+        accepted: 3,
+        rejected: 1,
+        duplicates: 1,
+        errors: [{ line: 3, field: 'type', message: 'required field is missing' }],
+        ignoredFields: [{ field: 'signal_id', lines: 2, suggestion: null }],
+      },
+    });
+    const data = await gqlData<{ personTimeline: { id: string; at: string; detail: unknown }[] }>(
+      api.url,
+      key,
+      '{ personTimeline(personId: "007") { id at } }',
+    );
+    // The id stays text: "007", not 7.
+    expect(data.personTimeline).toEqual([{ id: 'c1', at: '2026-10-02T10:00:00.000Z' }]);
+    const rejected = await gqlData<{ rejectedRows: { line: number; field: string }[] }>(
+      api.url,
+      key,
+      '{ rejectedRows(stream: SIGNALS, limit: 5) { line field } }',
+    );
+    expect(rejected.rejectedRows).toEqual([{ line: 3, field: 'type' }]);
+  });
+
+  it('takes a Parquet body larger than one request, in requests of INGEST_MAX_ROWS', async () => {
+    const answer = await post('signals', await parquet(), 'application/vnd.apache.parquet');
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ accepted: 25_000, rejected: 0, duplicates: 0 });
+    const stored = await gqlData<{ storedRows: { stream: string; rows: number }[] }>(
+      api.url,
+      key,
+      '{ storedRows { stream rows } }',
+    );
+    expect(stored.storedRows.find((s) => s.stream === 'signals')?.rows).toBe(2 + 25_000);
+  });
+
+  it('refuses another media type, and a body that is not the format it claims', async () => {
+    const ndjson = await post('signals', '{}', 'application/x-ndjson');
+    expect(ndjson.status).toBe(400);
+    expect(String(ndjson.body.message)).toContain('Content-Type must be one of');
+    const broken = await post('signals', 'not parquet', 'application/vnd.apache.parquet');
+    expect(broken.status).toBe(400);
+    expect(String(broken.body.message)).toContain(
+      'could not be read as application/vnd.apache.parquet',
+    );
+  });
+});
