@@ -73,6 +73,21 @@ describe('the README examples, run against the demo', () => {
     expect(CURL.length).toBeGreaterThanOrEqual(1);
   });
 
+  it('serves the streams JSON Schema without a key, as the README says', async () => {
+    const response = await fetch(`${api.url}/v1/streams`);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { streams: Record<string, { $schema: string }> };
+    expect(Object.keys(body.streams)).toEqual([
+      'signals',
+      'triggers',
+      'firings',
+      'exposures',
+      'outcomes',
+      'consent',
+    ]);
+    expect(body.streams.firings.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+  });
+
   it('runs every graphql block as one named operation', async () => {
     const failures: string[] = [];
     for (const block of GRAPHQL) {
