@@ -11,8 +11,10 @@ export interface CreateKeyOptions {
   key?: string;
 }
 
-// The embedded engine lets one process hold a data directory; a second one meets this lock.
-const ENGINE_LOCK = /Cannot lock file|Another server instance in same directory/i;
+// The embedded engine lets one process hold a data directory; a second one meets this lock (the
+// engine prints the lock to stderr and the client reports a connection it could not create).
+const ENGINE_LOCK =
+  /Cannot lock file|Another server instance in same directory|Failed to create connection for path/i;
 
 function printKey(created: { key: string; keyId: string; tenantId: string; scopes: string[] }) {
   process.stdout.write(
