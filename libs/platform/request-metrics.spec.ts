@@ -18,5 +18,9 @@ describe('routeLabel', () => {
       ),
     ).toBe('/v1/ingest/:stream');
     expect(routeLabel(request({ originalUrl: '/odd', url: '/odd' }), 500)).toBe('unmatched');
+    // Apollo and the not-found handler sit behind a catch-all route
+    const splat = { path: '{/*splat}' };
+    expect(routeLabel(request({ originalUrl: '/graphql', route: splat }), 200)).toBe('/graphql');
+    expect(routeLabel(request({ originalUrl: '/nope', route: splat }), 404)).toBe('not_found');
   });
 });
