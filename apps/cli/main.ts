@@ -1,12 +1,6 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
 import { loadConfig } from '../../libs/config/index.js';
-import { benchCommand } from './commands/bench.js';
-import { createBiUserCommand } from './commands/bi-user.js';
-import { demoCommand } from './commands/demo.js';
-import { importHillstromCommand } from './commands/import.js';
-import { createKeyCommand } from './commands/keys.js';
-import { migrateCommand } from './commands/migrate.js';
 
 const program = new Command('causeway')
   .description('Causeway: what each signal produced, how fast, and whether it worked.')
@@ -17,8 +11,8 @@ program
   .description('apply pending ClickHouse migrations (or print them)')
   .option('--print', 'print the SQL instead of applying it')
   .option('--cluster <name>', 'the cluster variant: ON CLUSTER, Replicated and Distributed tables')
-  .action((options: { print?: boolean; cluster?: string }) =>
-    migrateCommand(loadConfig(), options),
+  .action(async (options: { print?: boolean; cluster?: string }) =>
+    (await import('./commands/migrate.js')).migrateCommand(loadConfig(), options),
   );
 
 program
@@ -30,8 +24,8 @@ program
   .requiredOption('--scopes <scopes>', 'comma-separated: ingest, read, admin')
   .option('--url <url>', 'base URL of a running Causeway: mint through its API')
   .option('--key <key>', 'admin key for --url (default CAUSEWAY_ADMIN_KEY)')
-  .action((options: { tenant: string; scopes: string; url?: string; key?: string }) =>
-    createKeyCommand(loadConfig(), options),
+  .action(async (options: { tenant: string; scopes: string; url?: string; key?: string }) =>
+    (await import('./commands/keys.js')).createKeyCommand(loadConfig(), options),
   );
 
 program
@@ -40,8 +34,8 @@ program
   .option('--persons <n>', 'persons in the demo program', '50000')
   .option('--seed <n>', 'generator seed', '42')
   .option('--no-serve', 'load and exit instead of serving')
-  .action((options: { persons: string; seed: string; serve: boolean }) =>
-    demoCommand(loadConfig(), {
+  .action(async (options: { persons: string; seed: string; serve: boolean }) =>
+    (await import('./commands/demo.js')).demoCommand(loadConfig(), {
       persons: Number(options.persons),
       seed: Number(options.seed),
       serve: options.serve,
@@ -56,8 +50,8 @@ program
   .option('--tenant <tenant>', 'tenant to load into, in-process (default: hillstrom)')
   .option('--url <url>', 'base URL of a running Causeway server (with --key)')
   .option('--key <key>', 'API key with the ingest scope (required with --url)')
-  .action((csv: string, options: { tenant?: string; url?: string; key?: string }) =>
-    importHillstromCommand(loadConfig(), csv, options),
+  .action(async (csv: string, options: { tenant?: string; url?: string; key?: string }) =>
+    (await import('./commands/import.js')).importHillstromCommand(loadConfig(), csv, options),
   );
 
 program
@@ -70,8 +64,8 @@ program
   .requiredOption('--tenant <tenant>', 'the tenant whose rows the user may read')
   .option('--password <password>', "the user's password (default: random, shown once)")
   .option('--apply', 'run the statements on the configured server instead of printing them')
-  .action((options: { tenant: string; password?: string; apply?: boolean }) =>
-    createBiUserCommand(loadConfig(), options),
+  .action(async (options: { tenant: string; password?: string; apply?: boolean }) =>
+    (await import('./commands/bi-user.js')).createBiUserCommand(loadConfig(), options),
   );
 
 program
@@ -81,8 +75,8 @@ program
   .option('--seed <n>', 'generator seed', '42')
   .option('--data-dir <dir>', 'where the measured and scratch stores live (default data/bench)')
   .option('--no-readme', 'print the table without writing it into README.md')
-  .action((options: { scale: string; seed: string; dataDir?: string; readme: boolean }) =>
-    benchCommand(options),
+  .action(async (options: { scale: string; seed: string; dataDir?: string; readme: boolean }) =>
+    (await import('./commands/bench.js')).benchCommand(options),
   );
 
 try {
