@@ -6,7 +6,8 @@
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { graphql, mintKey } from './support/client.js';
@@ -113,6 +114,8 @@ describe('the README examples, run against the demo', () => {
 
   it('runs every curl block that targets the demo', () => {
     const failures: string[] = [];
+    // a block may write a file (-o lift-report.html): it runs in a directory of its own
+    const cwd = mkdtempSync(join(tmpdir(), 'causeway-readme-'));
     for (const block of CURL) {
       const script = `set -euo pipefail\n${block.text.replaceAll('localhost:3000', api.url.replace('http://', ''))}`;
       try {
@@ -120,6 +123,7 @@ describe('the README examples, run against the demo', () => {
           env: { PATH: process.env.PATH ?? '', KEY: key, CAUSEWAY_ADMIN_KEY: api.adminKey },
           encoding: 'utf8',
           timeout: 60_000,
+          cwd,
         });
         // a GraphQL error answer starts with "errors"; an HTTP error carries its status (an
         // ingest answer's own `errors` list, the rejected lines, is what its example shows)
@@ -130,6 +134,7 @@ describe('the README examples, run against the demo', () => {
         failures.push(`${where(block)}: ${(error as Error).message.slice(0, 300)}`);
       }
     }
+    rmSync(cwd, { recursive: true, force: true });
     expect(failures).toEqual([]);
   });
 });
