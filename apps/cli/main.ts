@@ -1,14 +1,7 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
 import { loadConfig } from '../../libs/config/index.js';
-import { backupCommand, restoreCommand } from './commands/backup.js';
-import { benchCommand } from './commands/bench.js';
-import { createBiUserCommand } from './commands/bi-user.js';
-import { demoCommand } from './commands/demo.js';
-import { importRowsCommand } from './commands/import-rows.js';
-import { importHillstromCommand } from './commands/import.js';
-import { createKeyCommand, type CreateKeyOptions } from './commands/keys.js';
-import { migrateCommand } from './commands/migrate.js';
+import type { CreateKeyOptions } from './commands/keys.js';
 
 const program = new Command('causeway')
   .description('Causeway: what each signal produced, how fast, and whether it worked.')
@@ -19,8 +12,8 @@ program
   .description('apply pending ClickHouse migrations (or print them)')
   .option('--print', 'print the SQL instead of applying it')
   .option('--cluster <name>', 'the cluster variant: ON CLUSTER, Replicated and Distributed tables')
-  .action((options: { print?: boolean; cluster?: string }) =>
-    migrateCommand(loadConfig(), options),
+  .action(async (options: { print?: boolean; cluster?: string }) =>
+    (await import('./commands/migrate.js')).migrateCommand(loadConfig(), options),
   );
 
 program
@@ -33,7 +26,9 @@ program
   .option('--expires <when>', 'when the key stops working: an ISO 8601 time, or 90d, 12h from now')
   .option('--url <url>', 'base URL of a running Causeway: mint through its API')
   .option('--key <key>', 'admin key for --url (default CAUSEWAY_ADMIN_KEY)')
-  .action((options: CreateKeyOptions) => createKeyCommand(loadConfig(), options));
+  .action(async (options: CreateKeyOptions) =>
+    (await import('./commands/keys.js')).createKeyCommand(loadConfig(), options),
+  );
 
 program
   .command('backup')
@@ -42,15 +37,17 @@ program
   .option('--base <dir>', 'an earlier backup: write only what changed since')
   .option('--url <url>', 'base URL of the running API that holds the store (with --key)')
   .option('--key <key>', 'the bootstrap admin key (CAUSEWAY_ADMIN_KEY), with --url')
-  .action((options: { to: string; base?: string; url?: string; key?: string }) =>
-    backupCommand(loadConfig(), options),
+  .action(async (options: { to: string; base?: string; url?: string; key?: string }) =>
+    (await import('./commands/backup.js')).backupCommand(loadConfig(), options),
   );
 
 program
   .command('restore')
   .description('fill an empty CAUSEWAY_DATA_DIR (or an empty server database) from a backup')
   .requiredOption('--from <dir>', 'the backup directory')
-  .action((options: { from: string }) => restoreCommand(loadConfig(), options));
+  .action(async (options: { from: string }) =>
+    (await import('./commands/backup.js')).restoreCommand(loadConfig(), options),
+  );
 
 program
   .command('demo')
@@ -58,8 +55,8 @@ program
   .option('--persons <n>', 'persons in the demo program', '50000')
   .option('--seed <n>', 'generator seed', '42')
   .option('--no-serve', 'load and exit instead of serving')
-  .action((options: { persons: string; seed: string; serve: boolean }) =>
-    demoCommand(loadConfig(), {
+  .action(async (options: { persons: string; seed: string; serve: boolean }) =>
+    (await import('./commands/demo.js')).demoCommand(loadConfig(), {
       persons: Number(options.persons),
       seed: Number(options.seed),
       serve: options.serve,
@@ -78,8 +75,11 @@ importCommand
   .option('--url <url>', 'base URL of a running Causeway server (with --key)')
   .option('--key <key>', 'API key with the ingest scope (required with --url)')
   .action(
-    (files: string[], options: { stream: string; tenant?: string; url?: string; key?: string }) =>
-      importRowsCommand(loadConfig(), files, options),
+    async (
+      files: string[],
+      options: { stream: string; tenant?: string; url?: string; key?: string },
+    ) =>
+      (await import('./commands/import-rows.js')).importRowsCommand(loadConfig(), files, options),
   );
 
 importCommand
@@ -88,8 +88,8 @@ importCommand
   .option('--tenant <tenant>', 'tenant to load into, in-process (default: hillstrom)')
   .option('--url <url>', 'base URL of a running Causeway server (with --key)')
   .option('--key <key>', 'API key with the ingest scope (required with --url)')
-  .action((csv: string, options: { tenant?: string; url?: string; key?: string }) =>
-    importHillstromCommand(loadConfig(), csv, options),
+  .action(async (csv: string, options: { tenant?: string; url?: string; key?: string }) =>
+    (await import('./commands/import.js')).importHillstromCommand(loadConfig(), csv, options),
   );
 
 program
@@ -102,8 +102,8 @@ program
   .requiredOption('--tenant <tenant>', 'the tenant whose rows the user may read')
   .option('--password <password>', "the user's password (default: random, shown once)")
   .option('--apply', 'run the statements on the configured server instead of printing them')
-  .action((options: { tenant: string; password?: string; apply?: boolean }) =>
-    createBiUserCommand(loadConfig(), options),
+  .action(async (options: { tenant: string; password?: string; apply?: boolean }) =>
+    (await import('./commands/bi-user.js')).createBiUserCommand(loadConfig(), options),
   );
 
 program
@@ -113,8 +113,8 @@ program
   .option('--seed <n>', 'generator seed', '42')
   .option('--data-dir <dir>', 'where the measured and scratch stores live (default data/bench)')
   .option('--no-readme', 'print the table without writing it into README.md')
-  .action((options: { scale: string; seed: string; dataDir?: string; readme: boolean }) =>
-    benchCommand(options),
+  .action(async (options: { scale: string; seed: string; dataDir?: string; readme: boolean }) =>
+    (await import('./commands/bench.js')).benchCommand(options),
   );
 
 try {

@@ -8,7 +8,8 @@ import type { MetricsService } from '../observability/index.js';
  */
 export function routeLabel(request: Request, status: number): string {
   const pattern = (request.route as { path?: string } | undefined)?.path;
-  if (pattern !== undefined && pattern !== '') {
+  // a catch-all (`{/*splat}`, where Apollo and the not-found handler sit) names no route
+  if (pattern !== undefined && pattern !== '' && !pattern.includes('*')) {
     return pattern;
   }
   const path = (request.originalUrl ?? request.url).split('?')[0] ?? '';

@@ -1,6 +1,6 @@
-import { ADMIN_TENANT, ApiKeysService, generateKey, Scope } from '../../../libs/auth/index.js';
+import { ApiKeysService, generateKey, Scope } from '../../../libs/auth/index.js';
 import { CausewayClient } from '../../../libs/client/index.js';
-import type { AppConfig } from '../../../libs/config/index.js';
+import { AppConfig } from '../../../libs/config/index.js';
 import {
   generateProgram,
   MALFORMED_KINDS,
@@ -79,16 +79,16 @@ async function loadProgram(
 }
 
 /**
- * The admin key: CAUSEWAY_ADMIN_KEY when set (not printed: the person chose it), else a key minted
- * for this run, stored hashed like any other and printed once on the last screen.
+ * The configuration the demo serves with: when CAUSEWAY_ADMIN_KEY is unset, an admin key minted
+ * for this run (valid while the demo serves, printed once on the last screen), so that a second
+ * tenant needs no restart.
  */
-async function adminKeyOf(config: AppConfig, keys: ApiKeysService): Promise<string | undefined> {
+function withAdminKey(config: AppConfig): { config: AppConfig; minted: string | undefined } {
   if (config.env.CAUSEWAY_ADMIN_KEY !== undefined) {
-    return undefined;
+    return { config, minted: undefined };
   }
   const minted = generateKey().key;
-  await keys.ensure(minted, ADMIN_TENANT, [Scope.ADMIN]);
-  return minted;
+  return { config: new AppConfig({ ...config.env, CAUSEWAY_ADMIN_KEY: minted }), minted };
 }
 
 /** The last screen: everything a person needs, nothing after it. */
@@ -112,7 +112,7 @@ export function lastScreen(parts: {
     `  Tenant key    ${key}   (tenant ${DEMO_TENANT}: ingest, read)`,
     adminKey === undefined
       ? '  Admin key     CAUSEWAY_ADMIN_KEY, as you set it'
-      : `  Admin key     ${adminKey}   (shown once: mints keys for any tenant)`,
+      : `  Admin key     ${adminKey}   (for this run: mints keys for any tenant; set CAUSEWAY_ADMIN_KEY to keep one)`,
     '',
     `  Try           curl -s ${url}/graphql -H 'authorization: Bearer ${key}' -H 'content-type: application/json' \\`,
     `                  -d '{"query":"query Triggers { triggers { triggerId name ready } }"}'`,
@@ -127,10 +127,11 @@ export function lastScreen(parts: {
  * then serves.
  */
 export async function demoCommand(
-  config: AppConfig,
+  given: AppConfig,
   options: { persons: number; seed: number; serve: boolean },
 ): Promise<void> {
   const started = Date.now();
+  const { config, minted: adminKey } = withAdminKey(given);
   const app = await createApiApp(config);
   const url = await listen(app, config);
   const clickhouse = app.get(ClickHouseService);
@@ -162,7 +163,6 @@ export async function demoCommand(
   // without PUBLIC_URL, the address this process really listens on (PORT may be 0)
   const shareUrl =
     config.env.PUBLIC_URL === undefined ? share.url.replace(config.publicUrl, url) : share.url;
-  const adminKey = await adminKeyOf(config, keys);
   for (const line of lastScreen({ url, key, adminKey, report, shareUrl })) {
     say(line);
   }

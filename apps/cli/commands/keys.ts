@@ -33,8 +33,10 @@ export function parseExpiry(text: string | undefined, now = Date.now()): Date | 
   return new Date(at);
 }
 
-// The embedded engine lets one process hold a data directory; a second one meets this lock.
-const ENGINE_LOCK = /Cannot lock file|Another server instance in same directory/i;
+// The embedded engine lets one process hold a data directory; a second one meets this lock (the
+// engine prints the lock to stderr and the client reports a connection it could not create).
+const ENGINE_LOCK =
+  /Cannot lock file|Another server instance in same directory|Failed to create connection for path/i;
 
 interface MintedKey {
   key: string;
