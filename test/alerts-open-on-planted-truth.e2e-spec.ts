@@ -15,7 +15,7 @@ import { createApiApp, listen } from '../apps/api/bootstrap.js';
 import { loadConfig } from '../libs/config/index.js';
 import { expectedAlerts, type ExpectedAlert } from '../libs/demo/alerts-truth.js';
 import type { GeneratedProgram } from '../libs/demo/index.js';
-import { startReceiver, type WebhookReceiver } from '../libs/notify/index.js';
+import { startReceiver, type WebhookReceiver } from '../libs/notify/testing.js';
 import { gqlData, mintKey, postIngest } from './support/client.js';
 import { uploadDemoProgram } from './support/demo-program.js';
 import { ADMIN_KEY, freePort } from './support/processes.js';

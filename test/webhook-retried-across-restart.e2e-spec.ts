@@ -5,7 +5,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Webhook as ReferenceVerifier } from 'standardwebhooks';
-import { startReceiver, type WebhookReceiver } from '../libs/notify/index.js';
+import { startReceiver, type WebhookReceiver } from '../libs/notify/testing.js';
 import { gqlData, mintKey } from './support/client.js';
 import {
   redisAvailable,

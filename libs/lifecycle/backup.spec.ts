@@ -108,7 +108,9 @@ describe('backup and restore on the embedded engine', () => {
         expect(restored.tables).toBeGreaterThan(15);
         expect(await countsOf(clickhouse)).toEqual(expected);
         if (name === 'incr') {
-          expect(await new LiftService(clickhouse, store.config).report('acme', period)).toEqual(lift);
+          expect(await new LiftService(clickhouse, store.config).report('acme', period)).toEqual(
+            lift,
+          );
         }
         const keys = new ApiKeysService(config, clickhouse, audit);
         await expect(keys.authenticate(key)).resolves.toMatchObject({ tenantId: 'acme' });

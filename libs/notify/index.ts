@@ -14,7 +14,6 @@ export * from './alerts/alert-rules.js';
 export * from './alerts/alerts.repository.js';
 export * from './alerts/alerts.service.js';
 export * from './alerts/alert-schedule.js';
-export * from './webhooks/testing.js';
 export * from './digest/digest-content.js';
 export * from './digest/digest.service.js';
 export * from './digest/digests.repository.js';

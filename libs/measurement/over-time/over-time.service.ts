@@ -49,7 +49,6 @@ export interface TriggerTrendRequest {
 /** The shortest step a curve takes. */
 export const MIN_STEP_MS = 60_000;
 
-
 function checkedTriggerId(triggerId: string): string {
   if (triggerId.trim() === '') {
     throw new MeasurementException(
