@@ -1,8 +1,8 @@
-// The deeper statistics (DESIGN section 9) against the truth planted in a generated program: the
+// The deeper statistics (docs/design.md §9) against the truth planted in a generated program: the
 // program goes in through HTTP, liftSegments, capped liftReport, holdoutPlan and
 // triggerInteractions are read back through GraphQL and compared with libs/demo/truth-deeper.ts,
 // which counts from the same rows with plain loops; statistics are recomputed here from those
-// counts with DESIGN's formulas, never with the code under test. Then the planted effects must be
+// counts with the design's formulas (docs/design.md), never with the code under test. Then the planted effects must be
 // found: the tier trigger flagged heterogeneous, the pair's interaction below 0, and capping
 // changing the revenue verdict of the trigger with the very large orders.
 
@@ -45,7 +45,7 @@ const close = (received: number | null, expected: number, tolerance = TOLERANCE)
   });
 };
 
-/** Δ = p_t − p_c and its unpooled SE (DESIGN section 3.4). */
+/** Δ = p_t − p_c and its unpooled SE (docs/design.md §3.4). */
 function absolute(
   t: { persons: number; converters: number },
   c: { persons: number; converters: number },
@@ -58,7 +58,7 @@ function absolute(
   };
 }
 
-/** Welch's difference of revenue per person, DESIGN section 3.4, from the sums. */
+/** Welch's difference of revenue per person, docs/design.md §3.4, from the sums. */
 function welch(t: CountsTruth, c: CountsTruth) {
   const moments = (a: CountsTruth) => {
     const mean = a.revenue / a.persons;
@@ -217,7 +217,7 @@ describe('deeper statistics match the truth planted in a generated program', () 
     ]).toEqual([true, true]);
   });
 
-  it('plans the holdout by DESIGN section 9', async () => {
+  it('plans the holdout by docs/design.md §9', async () => {
     const { triggerId } = planted.heterogeneousTrigger;
     const data = await read<{
       holdoutPlan: {

@@ -1,6 +1,6 @@
 // The planted-truth test: a seeded demo program goes in through HTTP as a producer sends it, and
 // every measure read back through GraphQL must equal the reference answers that libs/demo/truth.ts
-// computes from the same rows with plain loops (DESIGN section 3). Counts are compared exactly;
+// computes from the same rows with plain loops (docs/design.md §3). Counts are compared exactly;
 // statistics are recomputed here from the truth's counts with the formulas the document publishes,
 // never with the code under test.
 
@@ -27,7 +27,7 @@ const PERSONS = 4_000;
 
 /** Standard normal quantile at 0.975: the 95 % two-sided interval the API reports by default. */
 const Z_975 = 1.959963984540054;
-/** Chi-square (1 df) critical value at p = 0.001: above it DESIGN section 3.6 flags an SRM. */
+/** Chi-square (1 df) critical value at p = 0.001: above it docs/design.md §3.6 flags an SRM. */
 const CHI2_CRITICAL_P001 = 10.827566170662733;
 /** Absolute tolerance of floating-point figures (lift bounds, revenue). */
 const TOLERANCE = 1e-6;
@@ -45,7 +45,7 @@ const near = (expected: number): unknown => ({
   toAsymmetricMatcher: () => `≈ ${expected} (± ${TOLERANCE})`,
 });
 
-/** DESIGN section 3.4: Δ = p_t − p_c, SE = √(p_t(1−p_t)/n_t + p_c(1−p_c)/n_c), Δ ± z·SE. */
+/** docs/design.md §3.4: Δ = p_t − p_c, SE = √(p_t(1−p_t)/n_t + p_c(1−p_c)/n_c), Δ ± z·SE. */
 function absoluteLift(treatment: ArmTruth, control: ArmTruth) {
   const pt = treatment.converters / treatment.persons;
   const pc = control.converters / control.persons;
@@ -66,7 +66,7 @@ function percentileInc(sorted: readonly number[], q: number): number {
 }
 
 /**
- * DESIGN's "rank error ≤ 1 %": a reported q-quantile must lie between the values at ranks
+ * the design's "rank error ≤ 1 %": a reported q-quantile must lie between the values at ranks
  * (q − 0.01)·(n − 1) and (q + 0.01)·(n − 1) of the sorted list (0-based, outward rounded).
  */
 function rankBand(sorted: readonly number[], q: number): [number, number] {

@@ -1,8 +1,8 @@
-// The planted-truth test of the measures read over time (DESIGN section 7): a seeded demo program
+// The planted-truth test of the measures read over time (docs/design.md §7): a seeded demo program
 // goes in through HTTP, and every point of liftOverTime, every step of conversionCurve and every
 // bucket of triggerTrend read back through GraphQL must equal the answers libs/demo/
 // truth-over-time.ts computes from the same rows with plain loops. Counts are compared exactly,
-// intervals recomputed here from the truth's counts with DESIGN's formulas, to 1e-6.
+// intervals recomputed here from the truth's counts with the design's formulas (docs/design.md), to 1e-6.
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CausewayClient } from '../libs/client/index.js';
@@ -40,7 +40,7 @@ const near = (expected: number | null): unknown =>
         toAsymmetricMatcher: () => `≈ ${expected} (± ${TOLERANCE})`,
       };
 
-/** DESIGN section 3.4: Δ = p_t − p_c ± z·√(p_t(1−p_t)/n_t + p_c(1−p_c)/n_c); null if an arm is empty. */
+/** docs/design.md §3.4: Δ = p_t − p_c ± z·√(p_t(1−p_t)/n_t + p_c(1−p_c)/n_c); null if an arm is empty. */
 function absoluteLift(t: { persons: number; conversions: number }, c: typeof t) {
   if (t.persons === 0 || c.persons === 0) {
     return null;

@@ -20,7 +20,7 @@ const SEED = 20_261_007;
 const PERSONS = 3_000;
 const DAY = 86_400_000;
 const HALF_LIFE_MS = DAY;
-/** The default success types of DESIGN section 2, for a trigger that names none. */
+/** The default success types of docs/design.md §2, for a trigger that names none. */
 const DEFAULT_SUCCESS_TYPES = ['conversion', 'purchase', 'signup'];
 const MODELS = ['LAST_TOUCH', 'FIRST_TOUCH', 'LINEAR', 'TIME_DECAY'] as const;
 type Model = (typeof MODELS)[number];
@@ -65,7 +65,7 @@ interface Touch {
 
 /**
  * The expected attribution, computed from the generated rows without the code under test
- * (DESIGN section 3): each success outcome reached by at least one sent treatment firing of the
+ * (docs/design.md §3): each success outcome reached by at least one sent treatment firing of the
  * period of the same person, of a trigger it is a success of, with decided_at < occurred_at ≤
  * decided_at + C (C and success types of the definition version the firing names), spread over
  * those touches by each model.

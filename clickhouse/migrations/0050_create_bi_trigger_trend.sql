@@ -51,7 +51,7 @@ WITH
     GROUP BY tenant_id, person_key
   ),
   overwhelm AS (
-    -- overwhelm outcomes (DESIGN section 2's class)
+    -- overwhelm outcomes (docs/design.md §2's class)
     SELECT tenant_id, person_key, toUnixTimestamp64Milli(occurred_at) AS at_ms, toUInt8(1) AS found
     FROM outcomes FINAL
     WHERE type IN ('unsubscribe', 'complaint', 'opt_out', 'uninstall', 'dismiss')

@@ -40,7 +40,7 @@ const entryRow = z.object({
 });
 
 /**
- * The append-only audit log of admin actions (DESIGN §10). Entries are inserted and never
+ * The append-only audit log of admin actions (docs/design.md §10). Entries are inserted and never
  * updated or deleted; a failed write fails the action that asked for it, so no admin action
  * happens unrecorded.
  */

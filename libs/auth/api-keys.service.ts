@@ -41,7 +41,7 @@ const listedKeyRow = z.object({
 export interface CreatedKey {
   key: string;
   keyId: string;
-  /** The same public id (DESIGN §10 names it `id`). */
+  /** The same public id (docs/design.md §10 names it `id`). */
   id: string;
   tenantId: string;
   scopes: Scope[];

@@ -4,7 +4,7 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 export enum Scope {
   INGEST = 'INGEST',
   READ = 'READ',
-  /** Erases a person's data (DESIGN §10); apart from ADMIN so a privacy desk needs no more. */
+  /** Erases a person's data (docs/design.md §10); apart from ADMIN so a privacy desk needs no more. */
   ERASE = 'ERASE',
   ADMIN = 'ADMIN',
 }

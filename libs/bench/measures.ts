@@ -270,7 +270,7 @@ function dailyInstants(period: { from: string; to: string }): number[] {
 }
 
 /**
- * The measures read over time (DESIGN section 7); their baseline is the product's own single
+ * The measures read over time (docs/design.md §7); their baseline is the product's own single
  * statement, so the ratio is what the API costs around the engine.
  */
 MEASURES.push(

@@ -71,7 +71,7 @@ export const environmentSchema = z.object({
   SEQUENTIAL_PLANNED_PERSONS: z.coerce.number().int().min(1).default(10_000),
   // How stale the in-memory trigger definitions may get when another process writes them (0 = off).
   TRIGGER_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5_000),
-  // Telling people (DESIGN §8): where share links point, webhook delivery, alerts and the digest.
+  // Telling people (docs/design.md §8): where share links point, webhook delivery, alerts and the digest.
   PUBLIC_URL: optionalString.pipe(z.url().optional()),
   WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
@@ -84,7 +84,7 @@ export const environmentSchema = z.object({
   SMTP_URL: optionalString.pipe(z.url().optional()),
   DIGEST_FROM: z.string().trim().min(3).default('Causeway <causeway@localhost>'),
 
-  // Data lifecycle (DESIGN §10). Days a stream's rows are kept, counted from their event time,
+  // Data lifecycle (docs/design.md §10). Days a stream's rows are kept, counted from their event time,
   // applied as ClickHouse TTLs when the store is migrated; unset keeps everything.
   RETENTION_DAYS_SIGNALS: retentionDays,
   RETENTION_DAYS_TRIGGERS: retentionDays,

@@ -1,4 +1,4 @@
-// The alerts DESIGN §8's rules should open on a demo program, computed from the rows with
+// The alerts docs/design.md §8's rules should open on a demo program, computed from the rows with
 // computeTruth's loops and the published formulas, never with the code under test. Readings:
 // - SRM: Pearson chi-square of (n_t, n_c) against holdout_pct above 10.8276, the 1-df critical
 //   value of p = 0.001.

@@ -1,4 +1,4 @@
-// The planted facts of the deeper statistics (DESIGN section 9), simulated apart from the main
+// The planted facts of the deeper statistics (docs/design.md §9), simulated apart from the main
 // program on persons of their own, so that each effect is known exactly and no other trigger
 // blurs it:
 // - a trigger that works only for one tier (the `tier` property of its firings);

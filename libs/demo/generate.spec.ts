@@ -253,7 +253,7 @@ describe('generateProgram at the default size', () => {
   });
 
   it('plants a sample-ratio mismatch on one trigger only', () => {
-    // 10.83 is the chi-square (1 df) critical value at p = 0.001, DESIGN's SRM threshold.
+    // 10.83 is the chi-square (1 df) critical value at p = 0.001, the design's SRM threshold.
     const [srm] = program.planted.srmTriggers;
     expect(program.planted.srmTriggers).toHaveLength(1);
     for (const triggerId of program.planted.liveTriggerIds) {

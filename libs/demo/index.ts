@@ -1,5 +1,5 @@
 // Demo data for Causeway: a seeded personalization program with planted effects, its NDJSON, and
-// the reference answers of DESIGN §3 computed independently from the rows.
+// the reference answers of docs/design.md §3 computed independently from the rows.
 
 export {
   generateProgram,

@@ -9,7 +9,7 @@ import { serializeProgram, toNdjson } from './ndjson.js';
 import { DEMO_STREAMS, rowIdentity } from './rows.js';
 import type { DemoStream, ProgramRows } from './rows.js';
 
-// A minimal reading of DESIGN §2, enough to tell a valid row from each malformed kind.
+// A minimal reading of docs/design.md §2, enough to tell a valid row from each malformed kind.
 const REQUIRED: Record<DemoStream, string[]> = {
   triggers: ['trigger_id', 'name', 'channel', 'signal_types', 'window_ms', 'success_types'],
   signals: ['event_id', 'person_id', 'type', 'occurred_at'],

@@ -431,7 +431,7 @@ export const TRIGGER_DEFINITIONS: readonly TriggerRow[] = [
   draftTrigger,
 ];
 
-/** The definitions the draft trigger lacks (DESIGN §2 names the six). */
+/** The definitions the draft trigger lacks (docs/design.md §2 names the six). */
 export const DRAFT_MISSING_DEFINITIONS = ['audience', 'surface', 'suppression', 'success'];
 
 /** Value of one success outcome of the given type, in EUR. */

@@ -1,4 +1,4 @@
-// The input rows of DESIGN §2 (declared once, in libs/ingest), as the demo sends them: timestamps
+// The input rows of docs/design.md §2 (declared once, in libs/ingest), as the demo sends them: timestamps
 // as ISO-8601 strings in UTC ending in 'Z', money as numbers. No `sent_at`: demo data is a
 // backfill, so its times are kept as given.
 import type {
@@ -74,7 +74,7 @@ export function emptyRows(): ProgramRows {
 }
 
 /**
- * The identity of a row as DESIGN §5 deduplicates it: the stream's id field, or, for the streams
+ * The identity of a row as docs/design.md §5 deduplicates it: the stream's id field, or, for the streams
  * where the id is optional, the fields the storage layer derives it from.
  */
 export function rowIdentity(stream: DemoStream, row: ProgramRows[DemoStream][number]): string {

@@ -1,4 +1,4 @@
-// Reference answers of the deeper statistics (DESIGN section 9), computed from the generated rows
+// Reference answers of the deeper statistics (docs/design.md §9), computed from the generated rows
 // with plain loops on truth.ts's assignments, never with the code under test: segments, capped
 // revenue, the holdout plan's inputs, and the 2×2 of every pair of triggers.
 

@@ -1,4 +1,4 @@
-// The independent answers of the measures read over time (DESIGN section 7), computed from the
+// The independent answers of the measures read over time (docs/design.md §7), computed from the
 // generated rows with plain loops over truth.ts's row index: each lift point, curve step and trend
 // bucket is recomputed from scratch over its own cut of the rows, as a reader would by hand,
 // never by the cumulative tricks the engine's statements use.

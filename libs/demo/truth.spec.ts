@@ -4,7 +4,7 @@ import type { ConsentRow, FiringRow, OutcomeRow, ProgramRows, TriggerRow } from 
 import { computeTruth, missingDefinitions } from './truth.js';
 
 // Hand-built fixtures: every expected number below was worked out by hand from the rows written
-// next to it, following DESIGN §3 and the readings listed at the top of truth.ts.
+// next to it, following docs/design.md §3 and the readings listed at the top of truth.ts.
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

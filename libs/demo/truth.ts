@@ -1,9 +1,9 @@
-// The reference answers: DESIGN §3's measures computed from the rows with plain loops, written to be
+// The reference answers: docs/design.md §3's measures computed from the rows with plain loops, written to be
 // read beside the section rather than to be fast. It shares nothing with the generator but the row
 // types, so a measurement that agrees with it agrees with the document, not with the simulation.
 //
-// Readings of DESIGN that the text leaves open, chosen here and relied on by the tests:
-// - Dedup: a row counts once per id (DESIGN §5); the first copy wins. Triggers: the highest
+// Readings of the design (docs/design.md) that the text leaves open, chosen here and relied on by the tests:
+// - Dedup: a row counts once per id (docs/design.md §5); the first copy wins. Triggers: the highest
 //   `version` of each trigger_id is its definition.
 // - Subjects are firings with `decided_at` in [from, to); lookbacks (cap, pressure,
 //   converted-then-targeted, consent) see every row, inside the period or not; outcome windows are
@@ -50,7 +50,7 @@ import type {
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-/** Outcome types of the overwhelm class (DESIGN §2). */
+/** Outcome types of the overwhelm class (docs/design.md §2). */
 export const OVERWHELM_TYPES: readonly string[] = [
   'unsubscribe',
   'complaint',
@@ -59,7 +59,7 @@ export const OVERWHELM_TYPES: readonly string[] = [
   'dismiss',
 ];
 
-/** Outcome types of the regret class (DESIGN §2). */
+/** Outcome types of the regret class (docs/design.md §2). */
 export const REGRET_TYPES: readonly string[] = ['return', 'refund', 'chargeback'];
 
 /** The pressure buckets of the dose-response curve, on the 7-day pressure. */
@@ -218,7 +218,7 @@ export interface ProgramTruth {
 }
 
 /**
- * Computes DESIGN §3's measures from rows (duplicates may be included; they are collapsed by id)
+ * Computes docs/design.md §3's measures from rows (duplicates may be included; they are collapsed by id)
  * with straightforward loops: the independent reference that measurement queries are tested
  * against. The readings of the document it relies on are listed at the top of this file.
  */
@@ -923,7 +923,7 @@ export interface ConsentEvent {
   at: number;
 }
 
-/** The six definitions of DESIGN §2, in its order. */
+/** The six definitions of docs/design.md §2, in its order. */
 export const DEFINITION_NAMES = [
   'signal',
   'audience',

@@ -99,7 +99,7 @@ export function hillstromPeriod(options: HillstromOptions = {}): {
   return { from: iso(start), to: iso(start + HILLSTROM_CAMPAIGN_MS) };
 }
 
-/** The trigger definition: all six definitions of DESIGN section 2 are present, status live. */
+/** The trigger definition: all six definitions of docs/design.md §2 are present, status live. */
 export function hillstromTrigger(): TriggerRow {
   return {
     trigger_id: HILLSTROM_TRIGGER_ID,

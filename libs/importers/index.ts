@@ -1,5 +1,5 @@
 // Importers of public data sets: pure conversion of a source file into Causeway input rows
-// (DESIGN section 2). Uploading them is the caller's (the CLI sends them through the ingest API).
+// (docs/design.md §2). Uploading them is the caller's (the CLI sends them through the ingest API).
 export * from './hillstrom.js';
 export * from './importers.errors.js';
 export * from './input-rows.js';

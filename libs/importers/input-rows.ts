@@ -1,6 +1,6 @@
-// The input rows of DESIGN section 2 (declared once, in libs/ingest) as an importer sends them:
+// The input rows of docs/design.md §2 (declared once, in libs/ingest) as an importer sends them:
 // timestamps as ISO-8601 UTC text ending in 'Z', money as decimal text (exactly as the source file
-// wrote it). No `sent_at`: imports are backfills, so their event times are kept as given (DESIGN
+// wrote it). No `sent_at`: imports are backfills, so their event times are kept as given (docs/design.md
 // section 5).
 import type { InputRows, OutcomeRow } from '../ingest/index.js';
 

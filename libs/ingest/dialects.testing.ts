@@ -1,4 +1,4 @@
-// The JSON dialects producers write (DESIGN §11), for the equivalence specs: the same row written
+// The JSON dialects producers write (docs/design.md §11), for the equivalence specs: the same row written
 // as each language's standard library writes it. A test sends a row in every dialect and expects
 // the same answer, ids, content hashes, rejections and stored rows as for JSON.stringify's text.
 

@@ -1,7 +1,7 @@
 import leven from 'leven';
 
 // A field a stream does not know is ignored, and the answer says so with the nearest field the
-// stream does know (DESIGN §12). Producers get a name wrong in three ways, tried in this order:
+// stream does know (docs/design.md §12). Producers get a name wrong in three ways, tried in this order:
 // spelling the same words otherwise (`firingId`, `Person-ID`), leaving a word out (`signal_id`
 // for `signal_event_id`), and mistyping (`occured_at`, `persn_id`).
 

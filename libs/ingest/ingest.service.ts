@@ -32,7 +32,7 @@ export interface IngestResult {
   rejected: number;
   duplicates: number;
   errors: RowError[];
-  /** Fields the stream does not know (ignored), with how many lines carried each (DESIGN §12). */
+  /** Fields the stream does not know (ignored), with how many lines carried each (docs/design.md §12). */
   ignoredFields: IgnoredField[];
 }
 
@@ -140,7 +140,7 @@ export class IngestService {
   }
 
   /**
-   * Imports a Parquet or CSV file (DESIGN §11) that this process's engine can read: ClickHouse
+   * Imports a Parquet or CSV file (docs/design.md §11) that this process's engine can read: ClickHouse
    * reads it, and its rows follow the rules of NDJSON lines, stored in requests of at most
    * INGEST_MAX_ROWS rows each (durable before the answer), rows numbered from 1 through the file.
    */

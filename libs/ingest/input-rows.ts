@@ -1,4 +1,4 @@
-// The input rows of DESIGN §2 as a producer written in TypeScript sends them (the demo generator,
+// The input rows of docs/design.md §2 as a producer written in TypeScript sends them (the demo generator,
 // the importers): snake_case, timestamps as ISO-8601 text. Validation accepts more than this
 // (epoch milliseconds, `null` for an absent optional field); these types are the shape Causeway's
 // own producers commit to, read off the same declarations as validation (streams/).

@@ -9,7 +9,7 @@
 // separated by commas, then `}`, each known key a field of the stream and written once, each
 // value a string of printable ASCII without `"` or `\` (so without escapes), true, false, null, a
 // number, or (for a `json` or `attributes` field such as `properties`) an object. Producers write
-// JSON in other dialects too (DESIGN §11): Python puts a space after `:` and `,`, Go and Java order
+// JSON in other dialects too (docs/design.md §11): Python puts a space after `:` and `,`, Go and Java order
 // keys their own way, times come with `+02:00` or without milliseconds, integers as `1.0`, and
 // lines carry fields the stream does not know. Such a line is read by the same scanner, and
 // instead of being stored as sent it is written anew from the values read, in the form validateRow

@@ -1,9 +1,9 @@
 import { STREAM_DECLARATIONS } from './streams/index.js';
 
-/** One input stream of DESIGN §2 (see streams/ for each one's declaration). */
+/** One input stream of docs/design.md §2 (see streams/ for each one's declaration). */
 export type StreamName = keyof typeof STREAM_DECLARATIONS;
 
-/** The input streams of DESIGN §2, in the order the document lists them. */
+/** The input streams of docs/design.md §2, in the order the document lists them. */
 export const STREAMS = Object.keys(STREAM_DECLARATIONS) as readonly StreamName[];
 
 const streamSet: ReadonlySet<string> = new Set(STREAMS);

@@ -13,7 +13,7 @@ import { readTabularFile } from './tabular.js';
 import type { LineSource, PreparedBatch, ValidationContext } from './types.js';
 
 // The same rows sent as NDJSON (in every JSON dialect), as Parquet and as CSV are accepted,
-// rejected and stored identically (DESIGN §11). Parquet is written by ClickHouse itself.
+// rejected and stored identically (docs/design.md §11). Parquet is written by ClickHouse itself.
 
 const program = generateProgram({ seed: 7, persons: 150, start: '2026-10-01T00:00:00Z' });
 const RECEIVED_AT = Date.UTC(2026, 11, 1, 12);

@@ -1,4 +1,4 @@
-// Bulk backfills (DESIGN §11): Parquet and CSV files are read by ClickHouse's own readers, each row
+// Bulk backfills (docs/design.md §11): Parquet and CSV files are read by ClickHouse's own readers, each row
 // handed out as JSON, and then follow the rules of NDJSON lines: the same validation, ids, hashes
 // and rejections (row numbers counted from 1, the CSV header excluded). A tabular format cannot
 // tell an absent value from a null one, nor (CSV) a number from its text: an empty or null cell is

@@ -1,4 +1,4 @@
-// Event-time parsing and the two corrections of DESIGN §5 (clock skew, future clamp). Internal:
+// Event-time parsing and the two corrections of docs/design.md §5 (clock skew, future clamp). Internal:
 // the public surface is validateRow; these are exported for the schemas and the tests.
 
 /** The message for a value that is neither an ISO-8601 text nor epoch milliseconds. */
@@ -11,7 +11,7 @@ export const MIN_TIME_MS = Date.UTC(2000, 0, 1);
 export const MAX_TIME_MS = Date.UTC(2101, 0, 1) - 1;
 const OUT_OF_RANGE = 'year must be between 2000 and 2100 (UTC)';
 
-/** How far ahead of the server clock an event time may be before it is clamped (DESIGN §5). */
+/** How far ahead of the server clock an event time may be before it is clamped (docs/design.md §5). */
 export const FUTURE_TOLERANCE_MS = 24 * 60 * 60 * 1000;
 
 // RFC 3339 / ISO-8601 extended format. Seconds and the fraction are optional; the offset is
@@ -117,7 +117,7 @@ export function parseTimestamp(value: unknown): ParsedTime {
 }
 
 /**
- * Moves a device-stamped event time onto the server clock (DESIGN §5, Segment's and Snowplow's
+ * Moves a device-stamped event time onto the server clock (docs/design.md §5, Segment's and Snowplow's
  * rule): the device's own interval between the event and sending it is trusted, its absolute clock
  * is not. `occurred_at := received_at − (sent_at − occurred_at)`.
  */

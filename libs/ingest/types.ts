@@ -25,7 +25,7 @@ export interface ValidationContext {
   receivedAt: number;
   limits: IngestLimits;
   /**
-   * True for a line naming an erased person (DESIGN §10): refused with reason `erased`, its raw
+   * True for a line naming an erased person (docs/design.md §10): refused with reason `erased`, its raw
    * text not kept. Undefined when the tenant has erased no one.
    */
   namesErasedPerson?: (line: ParsedLine) => boolean;
@@ -96,7 +96,7 @@ export interface RejectedRecord {
   raw: string;
 }
 
-/** A field that lines of a request carried and their stream does not know: ignored (DESIGN §12). */
+/** A field that lines of a request carried and their stream does not know: ignored (docs/design.md §12). */
 export interface IgnoredField {
   field: string;
   /** How many lines carried it. */
@@ -115,7 +115,7 @@ export interface PreparedBatch {
   rejected: number;
   /** Accepted lines whose id already appeared earlier in this request. */
   duplicates: number;
-  /** Those duplicates whose content differed from the first copy (DESIGN §5: "reported"). */
+  /** Those duplicates whose content differed from the first copy (docs/design.md §5: "reported"). */
   conflicts: number;
   /** One per rejected line, in line order. */
   errors: RowError[];

@@ -494,7 +494,7 @@ type BadCase = [StreamName, Record<string, unknown>, string, string];
 
 const requiredFields: Record<StreamName, string[]> = {
   signals: ['event_id', 'person_id', 'type', 'occurred_at'],
-  // A draft may lack any of the six definitions (DESIGN §12): only its id and name are required.
+  // A draft may lack any of the six definitions (docs/design.md §12): only its id and name are required.
   triggers: ['trigger_id', 'name'],
   firings: ['firing_id', 'trigger_id', 'person_id', 'decided_at', 'arm'],
   exposures: ['firing_id', 'type', 'occurred_at'],
@@ -558,7 +558,7 @@ const badCases: BadCase[] = [
     'properties',
     'longer than 1024 characters as JSON',
   ],
-  // The first failing field in DESIGN order is the one reported.
+  // The first failing field in the design's order is the one reported.
   ['signals', { event_id: 1, person_id: 2, type: 3 }, 'event_id', NOT_STRING],
   // triggers
   ['triggers', { trigger_id: 7 }, 'trigger_id', NOT_STRING],

@@ -149,7 +149,7 @@ function idOf(stream: StreamName, declaration: StreamDeclaration, d: Data, row: 
   );
 }
 
-/** Maps the data of a valid row to its storage row (DESIGN §2 and §5). */
+/** Maps the data of a valid row to its storage row (docs/design.md §2 and §5). */
 function storageRow(stream: StreamName, d: Data, ctx: ValidationContext): Built | Problem {
   const { declaration, columns } = plans[stream];
   const row: Data = { tenant_id: ctx.tenantId };
@@ -180,7 +180,7 @@ function storageRow(stream: StreamName, d: Data, ctx: ValidationContext): Built 
 
 /**
  * Why a live or paused trigger definition is refused: it lacks one of the fields only a draft may
- * leave out (a draft may lack any of the six definitions, DESIGN §12). Undefined when none.
+ * leave out (a draft may lack any of the six definitions, docs/design.md §12). Undefined when none.
  */
 function notDraft(d: Data): Problem | undefined {
   if (d.status === undefined || d.status === null || d.status === 'draft') {
@@ -222,9 +222,9 @@ function built(stream: StreamName, line: number, result: Built | Problem): LineR
 }
 
 /**
- * Validates one parsed line of a stream and maps it to its storage row (DESIGN §2 and §5).
+ * Validates one parsed line of a stream and maps it to its storage row (docs/design.md §2 and §5).
  *
- * - Reports the first failing field only, in the order of DESIGN §2's table (required fields first).
+ * - Reports the first failing field only, in the order of docs/design.md §2's table (required fields first).
  * - Unknown fields are ignored; optional fields may be `null` (= absent).
  * - `tenant_id` is always `ctx.tenantId`; `received_at` is `ctx.receivedAt`.
  * - Signals with `sent_at` get `occurred_at := receivedAt − (sent_at − occurred_at)` and

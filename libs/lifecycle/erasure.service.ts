@@ -71,7 +71,7 @@ export function personTokenPattern(personId: string): string {
 }
 
 /**
- * The right to be forgotten (DESIGN §10): deletes every row of a person in the tenant's tables
+ * The right to be forgotten (docs/design.md §10): deletes every row of a person in the tenant's tables
  * before answering, optionally blocks the person's later rows, and records counts, never the id.
  */
 @Injectable()

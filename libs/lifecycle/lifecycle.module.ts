@@ -7,7 +7,7 @@ import { ErasureResolver } from './erasure.resolver.js';
 import { ErasureService } from './erasure.service.js';
 import { PersonBlocklistModule } from './person-blocklist.js';
 
-/** Data lifecycle and trust (DESIGN §10): the audit log's reader, erasure, backups. */
+/** Data lifecycle and trust (docs/design.md §10): the audit log's reader, erasure, backups. */
 @Module({
   imports: [AuditModule, PersonBlocklistModule],
   providers: [AuditLogResolver, ErasureService, ErasureResolver, BackupService, BackupResolver],

@@ -31,7 +31,7 @@ import { WebhooksResolver } from './webhooks/webhooks.resolver.js';
 import { WebhooksService } from './webhooks/webhooks.service.js';
 
 /**
- * Telling people (DESIGN §8): alerts, webhooks, share links and the weekly digest. `api` adds the GraphQL fields; `processors` adds the
+ * Telling people (docs/design.md §8): alerts, webhooks, share links and the weekly digest. `api` adds the GraphQL fields; `processors` adds the
  * BullMQ processors (the worker app, or the API itself when it owns an embedded store).
  */
 @Module({})

@@ -5,8 +5,8 @@ import { DigestResolver } from './digest/digest.resolver.js';
 import { ShareLinksResolver } from './share/share-links.resolver.js';
 import { WebhooksResolver } from './webhooks/webhooks.resolver.js';
 
-describe('notify schema (DESIGN §8)', () => {
-  it('has the signatures of DESIGN §8, every part described', async () => {
+describe('notify schema (docs/design.md §8)', () => {
+  it('has the signatures of docs/design.md §8, every part described', async () => {
     const schema = await schemaOf([
       AlertsResolver,
       WebhooksResolver,

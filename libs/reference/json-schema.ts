@@ -157,7 +157,7 @@ export function streamJsonSchema(
   };
 }
 
-/** The stream names, in the order of DESIGN §2. */
+/** The stream names, in the order of docs/design.md §2. */
 export type StreamName = keyof typeof STREAM_DECLARATIONS;
 
 /** The JSON Schema of every stream, by stream name. */

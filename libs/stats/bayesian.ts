@@ -1,4 +1,4 @@
-// Bayesian answers for a lift (DESIGN §9): the normal model of the effect that GrowthBook's
+// Bayesian answers for a lift (docs/design.md §9): the normal model of the effect that GrowthBook's
 // gbstats calls `EffectBayesianABTest`. The data enter only through the effect's estimate and its
 // standard error (absolute, or relative by the delta method), read as a Gaussian likelihood; a
 // Gaussian prior on the same scale, when given, is combined with it by the normal–normal rule.
@@ -106,7 +106,7 @@ function summarize(mean: number, sd: number, credibility: number): BayesianEffec
 }
 
 /**
- * Bayesian reading of an effect (DESIGN §9, GrowthBook's `EffectBayesianABTest`): the likelihood
+ * Bayesian reading of an effect (docs/design.md §9, GrowthBook's `EffectBayesianABTest`): the likelihood
  * N(estimate, se²) combined with the prior, and the posterior summarized.
  *
  * - no prior (`null`, gbstats' `proper: false`): the posterior is N(estimate, se²), so the mean
@@ -177,11 +177,11 @@ export interface EmpiricalPrior extends GaussianPrior {
   meanSquaredSe: number;
 }
 
-/** The smallest number of triggers an empirical prior is learnt from (DESIGN §9). */
+/** The smallest number of triggers an empirical prior is learnt from (docs/design.md §9). */
 export const EMPIRICAL_PRIOR_MIN_EFFECTS = 3;
 
 /**
- * Empirical prior of a family of effects (DESIGN §9; the method-of-moments normal–normal model):
+ * Empirical prior of a family of effects (docs/design.md §9; the method-of-moments normal–normal model):
  * μ = the mean of the estimates, τ² = max(0, s² − mean(se²)) with s² their sample variance. The
  * spread of the estimates is true spread plus noise; what noise alone explains is subtracted, and
  * a negative remainder means the data show no true spread at all (τ² = 0).

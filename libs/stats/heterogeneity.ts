@@ -29,7 +29,7 @@ export interface Heterogeneity {
 }
 
 /**
- * Cochran's Q heterogeneity test of segment effects (DESIGN §9): with wᵢ = 1/seᵢ² over the
+ * Cochran's Q heterogeneity test of segment effects (docs/design.md §9): with wᵢ = 1/seᵢ² over the
  * segments whose standard error is defined and above 0, θ̄ = Σwᵢθᵢ/Σwᵢ, Q = Σwᵢ(θᵢ − θ̄)², which
  * is χ² with k − 1 degrees of freedom when every segment has the same true effect.
  *

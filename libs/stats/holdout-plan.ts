@@ -1,4 +1,4 @@
-// Holdout planning (DESIGN §9): what the current split can see, how long it needs to see a given
+// Holdout planning (docs/design.md §9): what the current split can see, how long it needs to see a given
 // lift, and what holdout share would see it within four weeks. The variance is the unpooled
 // two-proportion variance p(1−p)(1/n_c + 1/n_t) at the control rate, the one compareProportions
 // uses under the null, with z = z_{1−α/2} + z_power as in power.ts.
@@ -45,7 +45,7 @@ export interface HoldoutPlan {
 }
 
 /**
- * Holdout plan by DESIGN §9's formulas, with z = z_{1−α/2} + z_power:
+ * Holdout plan by docs/design.md §9's formulas, with z = z_{1−α/2} + z_power:
  *
  * - currentMde = z·√(p(1−p)(1/(Nh) + 1/(N(1−h)))) / p;
  * - daysToDetect = z²·p(1−p)·(1/h + 1/(1−h)) / ((p·m)²·personsPerDay);

@@ -1,4 +1,4 @@
-// Interaction of two triggers acting on the same persons (DESIGN §9). Among the persons assigned
+// Interaction of two triggers acting on the same persons (docs/design.md §9). Among the persons assigned
 // to both A and B, the 2×2 of their arms says two things: whether A's lift changes when B also
 // acts (a difference of differences of conversion rates), and whether the two assignments were
 // drawn independently (a shared holdout would put the same persons in both controls).
@@ -87,7 +87,7 @@ function assignmentIndependence(
 }
 
 /**
- * Interaction of triggers A and B from the 2×2 cells of the persons assigned to both (DESIGN §9):
+ * Interaction of triggers A and B from the 2×2 cells of the persons assigned to both (docs/design.md §9):
  * interaction = (p_TT − p_CT) − (p_TC − p_CC) (first letter A's arm, second B's; conversion is
  * A's), SE = √Σ pᵢ(1−pᵢ)/nᵢ over the four independent cells, interval ± z_{1−α/2}·SE with normal
  * quantiles; and the chi-square test of independence of the two assignments.

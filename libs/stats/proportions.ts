@@ -16,7 +16,7 @@ function rate(name: string, arm: ArmCounts): number | null {
 }
 
 /**
- * Compares two conversion rates (DESIGN §3 "Holdout lift", step 4).
+ * Compares two conversion rates (docs/design.md §3 "Holdout lift", step 4).
  *
  * - absolute Δ = p_t − p_c, SE = √(p_t(1−p_t)/n_t + p_c(1−p_c)/n_c) (unpooled), interval
  *   Δ ± z_{1−α/2}·SE with normal quantiles;
@@ -28,7 +28,7 @@ function rate(name: string, arm: ArmCounts): number | null {
  * - p_c = 0: `relative` and `relativeSe` are null (the absolute lift is still reported);
  * - SE = 0 (each arm all-0 or all-1): z is null, pValue is 1 when Δ = 0 and 0 otherwise, the
  *   intervals collapse to the estimate.
- * Too little data (DESIGN: n < 100 or fewer than 5 converters) is the caller's verdict to state.
+ * Too little data (docs/design.md: n < 100 or fewer than 5 converters) is the caller's verdict to state.
  *
  * @param treatment persons and converters in the treatment arm
  * @param control persons and converters in the control (holdout) arm

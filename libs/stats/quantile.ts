@@ -1,4 +1,4 @@
-// Quantiles and revenue capping (DESIGN §9). A few very large orders can decide a revenue
+// Quantiles and revenue capping (docs/design.md §9). A few very large orders can decide a revenue
 // verdict on their own; capping each person's revenue at a high quantile trades a little bias for
 // much less variance. The quantile is numpy's default (Hyndman & Fan type 7) so that an analyst
 // re-computing the cap with `numpy.percentile` gets the same number.
@@ -44,7 +44,7 @@ export interface RevenueCapSpec {
 }
 
 /**
- * The cap a {@link RevenueCapSpec} sets for a row (DESIGN §9): `value` itself, or the type-7
+ * The cap a {@link RevenueCapSpec} sets for a row (docs/design.md §9): `value` itself, or the type-7
  * `percentile` of the per-person revenues above 0 of both arms (zeros are left out so that a low
  * conversion rate does not drag the cap to 0).
  *

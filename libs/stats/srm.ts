@@ -16,7 +16,7 @@ export interface SampleRatioMismatch {
 }
 
 /**
- * Sample ratio mismatch (DESIGN §3 step 6): chi-square goodness of fit of (n_t, n_c) against the
+ * Sample ratio mismatch (docs/design.md §3 step 6): chi-square goodness of fit of (n_t, n_c) against the
  * configured holdout share, 1 degree of freedom. With N = n_t + n_c, E_c = N·share and
  * E_t = N·(1 − share), χ² = (n_t − E_t)²/E_t + (n_c − E_c)²/E_c.
  *

@@ -55,7 +55,7 @@ export function undocumented(type: GraphQLNamedType): string[] {
   return missing;
 }
 
-/** A root field as DESIGN writes it: `name(arg: Type, ...): Type`. */
+/** A root field as the design (docs/design.md) writes it: `name(arg: Type, ...): Type`. */
 export function fieldSignature(
   schema: GraphQLSchema,
   root: 'Query' | 'Mutation',

@@ -1,4 +1,4 @@
-/** The six definitions a trigger needs before it may go live (DESIGN section 2). */
+/** The six definitions a trigger needs before it may go live (docs/design.md §2). */
 export const DEFINITIONS = [
   'signal',
   'audience',

@@ -3,7 +3,7 @@ import { fieldSignature, ownTypes, schemaOf, undocumented } from '../testing/ind
 import { TriggersResolver } from './triggers.resolver.js';
 
 describe('schema of triggers, triggerVersions and defineTrigger', () => {
-  it('has the DESIGN signatures (extended), every type, field and argument described', async () => {
+  it('has the design signatures (extended), every type, field and argument described', async () => {
     const schema = await schemaOf([TriggersResolver]);
     expect(fieldSignature(schema, 'Query', 'triggers')).toBe(
       'triggers(status: TriggerStatus): [Trigger!]!',

@@ -17,7 +17,7 @@ export class CreatedApiKey {
   @Field(() => ID, { description: 'Public id of the key, used to revoke or rotate it.' })
   keyId!: string;
 
-  @Field(() => ID, { description: 'The same public id as keyId (DESIGN §10 names it id).' })
+  @Field(() => ID, { description: 'The same public id as keyId (docs/design.md §10 names it id).' })
   id!: string;
 
   @Field(() => ID, { description: 'The tenant whose data the key reads and writes.' })

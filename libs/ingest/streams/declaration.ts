@@ -53,7 +53,7 @@ export interface StreamDeclaration {
   /** The ClickHouse table the stream is stored in. */
   readonly table: string;
   /**
-   * The fields, required ones first, in the order DESIGN §2 lists them: validation reports the
+   * The fields, required ones first, in the order docs/design.md §2 lists them: validation reports the
    * first failing field in this order.
    */
   readonly fields: Readonly<Record<string, FieldDeclaration>>;

@@ -17,7 +17,7 @@ export {
 export { ARMS } from './firings.stream.js';
 export { EXPOSURE_TYPES } from './exposures.stream.js';
 
-/** The declaration of each stream, in the order of DESIGN §2. */
+/** The declaration of each stream, in the order of docs/design.md §2. */
 export const STREAM_DECLARATIONS = {
   signals: signalsStream,
   triggers: triggersStream,

@@ -3,12 +3,12 @@ import type { StreamDeclaration } from './declaration.js';
 /** `triggers.status`; the first is the default. */
 export const TRIGGER_STATUSES = ['draft', 'live', 'paused'] as const;
 
-/** Default `triggers.conversion_window_ms`: 7 days (DESIGN §2). */
+/** Default `triggers.conversion_window_ms`: 7 days (docs/design.md §2). */
 export const DEFAULT_CONVERSION_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
 
 /**
  * The fields a definition must have unless it is a draft (`status` absent or `draft`): a draft may
- * lack any of the six definitions (DESIGN §12), as defineTrigger allows; a `live` or `paused`
+ * lack any of the six definitions (docs/design.md §12), as defineTrigger allows; a `live` or `paused`
  * definition is refused without these, naming the one missing (the other definitions are
  * reported by readiness, as for defineTrigger's drafts).
  */

@@ -5,7 +5,7 @@ import { periodParams } from '../common/period.js';
 import { DEFAULT_SUCCESS_TYPES_SQL, SENT_FIRING, inPeriod } from '../common/sql.js';
 
 /**
- * Attribution (DESIGN section 3), all four models in one pass, per trigger.
+ * Attribution (docs/design.md §3), all four models in one pass, per trigger.
  *
  * - Touches: sent treatment firings (arm `treatment`, no `skip_reason`) decided in [from, to),
  *   each read against the definition version it names (the newest when it names none): its

@@ -35,7 +35,7 @@ function credit(row: AttributionRow, model: AttributionModel): [number, number] 
   }
 }
 
-/** Attribution beside lift (DESIGN section 3): touched versus caused, per trigger. */
+/** Attribution beside lift (docs/design.md §3): touched versus caused, per trigger. */
 @Injectable()
 export class AttributionService {
   constructor(

@@ -10,7 +10,7 @@ import {
   inPeriod,
 } from './sql.js';
 
-// The assignment of holdout lift (DESIGN section 3), shared by lift and guardrails: each person's
+// The assignment of holdout lift (docs/design.md §3), shared by lift and guardrails: each person's
 // first firing of each trigger in the period, with the outcome types and window it is measured by.
 
 /** How a statement uses the assignment steps. */

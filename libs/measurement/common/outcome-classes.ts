@@ -1,5 +1,5 @@
 /**
- * Outcome classes (DESIGN section 2). A trigger's success types are its `success_types`, or these
+ * Outcome classes (docs/design.md §2). A trigger's success types are its `success_types`, or these
  * defaults when it names none; guardrail types add to the overwhelm or regret class by name.
  */
 export const DEFAULT_SUCCESS_TYPES = ['conversion', 'purchase', 'signup'] as const;

@@ -9,7 +9,7 @@ import { DEFAULT_SUCCESS_TYPES } from './outcome-classes.js';
 /** DEFAULT_SUCCESS_TYPES as an SQL array literal (constant text, no input). */
 export const DEFAULT_SUCCESS_TYPES_SQL = `[${DEFAULT_SUCCESS_TYPES.map((type) => `'${type}'`).join(', ')}]`;
 
-/** A firings row that was sent: the treatment arm, not skipped (DESIGN section 3). */
+/** A firings row that was sent: the treatment arm, not skipped (docs/design.md §3). */
 export const SENT_FIRING = `arm = 'treatment' AND skip_reason = ''`;
 
 /** `column` in the half-open period [from, to). `column` is a column name, never input. */

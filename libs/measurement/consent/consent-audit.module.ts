@@ -2,6 +2,6 @@ import { Module } from '@nestjs/common';
 import { ConsentAuditResolver } from './consent-audit.resolver.js';
 import { ConsentAuditService } from './consent-audit.service.js';
 
-/** Consent audit (DESIGN section 3): the `consentAudit` query. */
+/** Consent audit (docs/design.md §3): the `consentAudit` query. */
 @Module({ providers: [ConsentAuditService, ConsentAuditResolver], exports: [ConsentAuditService] })
 export class ConsentAuditModule {}

@@ -32,7 +32,7 @@ export type ConsentSourceRow = z.infer<typeof consentSourceRow>;
 export type ConsentQueryParams = PeriodParams;
 
 /**
- * Consent audit, DESIGN section 3, over the sent treatment firings decided in [from, to) of
+ * Consent audit, docs/design.md §3, over the sent treatment firings decided in [from, to) of
  * triggers with a consent_purpose:
  * - the state of (person, purpose) at t is `granted` of the latest consent event with
  *   occurred_at ≤ t; two events at the same instant resolve to the later recorded_at

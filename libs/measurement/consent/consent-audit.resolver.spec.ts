@@ -3,7 +3,7 @@ import { schemaOf, undocumented } from '../../testing/index.js';
 import { ConsentAuditResolver } from './consent-audit.resolver.js';
 
 describe('ConsentAuditResolver schema', () => {
-  it('exposes consentAudit with the DESIGN signature, every part described', async () => {
+  it('exposes consentAudit with the design signature, every part described', async () => {
     const schema = await schemaOf([ConsentAuditResolver]);
     const field = schema.getQueryType()!.getFields().consentAudit;
     expect(field.type.toString()).toBe('ConsentAudit!');

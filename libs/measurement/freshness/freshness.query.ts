@@ -4,7 +4,7 @@ import { periodParams } from '../common/period.js';
 import { TRIGGER_DEFINITIONS_CTE, inPeriod } from '../common/sql.js';
 
 /**
- * Signal freshness per signal type, source and kind (DESIGN section 3, "Signal freshness"), over
+ * Signal freshness per signal type, source and kind (docs/design.md §3, "Signal freshness"), over
  * the signals whose `occurred_at` is in [from, to).
  *
  * - Ingest lag = received_at − occurred_at. This is the one measure about arrival time. Read with

@@ -4,7 +4,7 @@ import { isObjectType } from 'graphql';
 import { FreshnessResolver } from './freshness.resolver.js';
 
 describe('FreshnessResolver schema', () => {
-  it('exposes signalFreshness with the DESIGN signature, every part described', async () => {
+  it('exposes signalFreshness with the design signature, every part described', async () => {
     const schema = await schemaOf([FreshnessResolver]);
     const field = schema.getQueryType()!.getFields().signalFreshness;
     expect(field.type.toString()).toBe('[FreshnessStats!]!');

@@ -58,7 +58,7 @@ const REGRET_LIFT_COLUMNS = Object.entries(liftSumsRow.shape as Record<string, z
  * guardrails are reported per trigger, so no variant is kept):
  * - overwhelm: the lift steps (liftSteps, conversions only) with the overwhelm types as
  *   {outcomeTypes}, one 'overwhelm' row per trigger × arm in the LiftSumsRow columns (values 0);
- * - regret (DESIGN section 3): of the distinct orders whose success outcome made a person a
+ * - regret (docs/design.md §3): of the distinct orders whose success outcome made a person a
  *   converter (in (t0, t0 + C], the trigger's success types, the defaults without a definition),
  *   those a regret outcome names (refund_of_order_id, or the same order_id on a regret type)
  *   within (order time, order time + {regretWindowMs}]; one 'regret' row per trigger × arm.

@@ -10,7 +10,7 @@ import {
 } from '../common/sql.js';
 
 /**
- * Signal-to-action latency per trigger (DESIGN section 3, "Latency"), optionally split by the
+ * Signal-to-action latency per trigger (docs/design.md §3, "Latency"), optionally split by the
  * firing's channel and by the UTC day of `decided_at`.
  *
  * Subjects: sent treatment firings (`arm = 'treatment'`, no `skip_reason`) decided in [from, to).

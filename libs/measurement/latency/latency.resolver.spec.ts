@@ -4,7 +4,7 @@ import { isObjectType, printType } from 'graphql';
 import { LatencyResolver } from './latency.resolver.js';
 
 describe('LatencyResolver schema', () => {
-  it('exposes triggerLatency with the DESIGN signature, every part described', async () => {
+  it('exposes triggerLatency with the design signature, every part described', async () => {
     const schema = await schemaOf([LatencyResolver]);
     const query = schema.getQueryType()!;
     const field = query.getFields().triggerLatency;

@@ -35,7 +35,7 @@ function toLatencyStats(row: TriggerLatencyRow): LatencyStats {
   };
 }
 
-/** Signal-to-action latency against each trigger's relevance window (DESIGN section 3). */
+/** Signal-to-action latency against each trigger's relevance window (docs/design.md §3). */
 @Injectable()
 export class LatencyService {
   constructor(private readonly clickhouse: ClickHouseService) {}

@@ -15,7 +15,7 @@ export interface PlanOptions {
 }
 
 /**
- * A trigger's holdout plan (DESIGN section 9) from its per-arm sums over the period: p = the
+ * A trigger's holdout plan (docs/design.md §9) from its per-arm sums over the period: p = the
  * control's conversion rate, N = assigned persons (contaminated excluded), N / days per day,
  * h = the observed holdout share.
  */
@@ -71,7 +71,7 @@ function interactionVerdict(
   return `${text}: no detectable interaction, the effects add`;
 }
 
-/** One TriggerInteraction per ordered pair from the statement's cells (DESIGN section 9). */
+/** One TriggerInteraction per ordered pair from the statement's cells (docs/design.md §9). */
 export function buildInteractions(
   cells: readonly InteractionCellRow[],
   confidence: number,

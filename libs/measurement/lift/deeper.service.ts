@@ -67,7 +67,7 @@ function checkedOpenUnit(name: string, value: number): number {
   return value;
 }
 
-/** Segments, holdout plans and interactions: the deeper statistics of DESIGN section 9. */
+/** Segments, holdout plans and interactions: the deeper statistics of docs/design.md §9. */
 @Injectable()
 export class DeeperLiftService {
   constructor(private readonly clickhouse: ClickHouseService) {}

@@ -4,7 +4,7 @@ import { assignmentCtes } from '../common/assignment.sql.js';
 import { DEFAULT_SUCCESS_TYPES_SQL } from '../common/sql.js';
 import { liftParams } from './lift.query.js';
 
-/** The fewest persons assigned to both triggers for a pair to be reported (DESIGN section 9). */
+/** The fewest persons assigned to both triggers for a pair to be reported (docs/design.md §9). */
 export const MIN_INTERACTION_PERSONS = 100;
 
 /** One cell of an ordered pair's 2×2: A's arm, B's arm, persons, A-conversions. */
@@ -21,7 +21,7 @@ export type InteractionCellRow = z.infer<typeof interactionCellRow>;
 export const interactionParams = liftParams.extend({ minPersons: z.number().int().positive() });
 
 /**
- * Interactions of triggers in one statement (DESIGN section 9): the assignments of every trigger
+ * Interactions of triggers in one statement (docs/design.md §9): the assignments of every trigger
  * (as lift's), each with whether the person converted by that trigger's success types in
  * (t0, t0 + C]; the persons assigned to both A and B (contaminated in neither) in the 2×2 of
  * their arms, conversion being A's; the ordered pairs with at least {minPersons} such persons.

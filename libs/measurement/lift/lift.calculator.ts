@@ -22,7 +22,7 @@ export interface LiftOptions {
   confidence: number;
   cuped: boolean;
   sequential: boolean;
-  /** Bayesian answers (DESIGN section 9); absent or null: frequentist. */
+  /** Bayesian answers (docs/design.md §9); absent or null: frequentist. */
   bayesian?: BayesianOptions | null;
   /**
    * With `sequential`, the t* (persons, both arms) of a trigger whose definition names no
@@ -36,14 +36,14 @@ export interface LiftOptions {
 export interface BayesianOptions {
   /** A Gaussian prior on the relative lift; null: flat (or learnt, with `empirical`). */
   prior: GaussianPrior | null;
-  /** Learn the prior from the rows of the report (at least 3, DESIGN section 9). */
+  /** Learn the prior from the rows of the report (at least 3, docs/design.md §9). */
   empirical: boolean;
 }
 
 /** Raised when an empirical prior is asked of fewer triggers than it can be learnt from. */
 export class EmpiricalPriorError extends Error {}
 
-/** Below these, a result is "too little data" (DESIGN section 3, item 8). */
+/** Below these, a result is "too little data" (docs/design.md §3, item 8). */
 export const MIN_PERSONS_PER_ARM = 100;
 export const MIN_CONVERSIONS_PER_ARM = 5;
 
@@ -183,7 +183,7 @@ export function plannedPersonsFor(
   return options.defaultPlannedPersons;
 }
 
-/** SRM of (n_t, n_c) against holdout_pct; n_c counts holdout and global holdout (DESIGN 3.6). */
+/** SRM of (n_t, n_c) against holdout_pct; n_c counts holdout and global holdout (docs/design.md §3.6). */
 function srmCheck(
   treatmentPersons: number,
   controlPersons: number,
@@ -304,7 +304,7 @@ function relativePrior(
 }
 
 /**
- * Replaces each row's lifts by their Bayesian posteriors (DESIGN section 9, GrowthBook's
+ * Replaces each row's lifts by their Bayesian posteriors (docs/design.md §9, GrowthBook's
  * EffectBayesianABTest): the relative lift with the prior as given (on the relative scale), the
  * absolute lift with the prior moved to the absolute scale of the row's control rate; the
  * chance to win and the risk are the relative posterior's (risk in relative-lift units).

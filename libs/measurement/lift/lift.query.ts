@@ -68,7 +68,7 @@ const PERSON_CONVERTED_ONLY = `
            toFloat64(0) AS person_revenue, toFloat64(0) AS person_pre_conversions,
            toFloat64(0) AS person_pre_revenue`;
 
-// The revenue caps, one per trigger (DESIGN section 9): the given value, or the type-7 quantile of
+// The revenue caps, one per trigger (docs/design.md §9): the given value, or the type-7 quantile of
 // the revenues above 0 of both arms (quantileExactInclusive is Excel's PERCENTILE.INC, numpy's
 // default linear method); infinity when no revenue is above 0, so that nothing is capped.
 const CAPS_STEP = `
@@ -89,7 +89,7 @@ const CAPS_JOIN = `
     LEFT JOIN caps AS k ON k.trigger_id = p.trigger_id`;
 
 /**
- * The steps of holdout lift (DESIGN section 3) after the assignment steps, ending in `sums`:
+ * The steps of holdout lift (docs/design.md §3) after the assignment steps, ending in `sums`:
  * - assignment: each person's first firing of a trigger in [from, to), sent or skipped
  *   (intent-to-treat); persons with firings in both arms are contaminated, excluded and counted;
  * - outcome: success outcomes (or the given guardrail types) in (t0, t0 + C], revenue their value;
@@ -97,7 +97,7 @@ const CAPS_JOIN = `
  * Firings of a trigger with no definition are measured with the default success types and C.
  * `values`: revenue and the covariates are computed; without, only conversions (guardrails),
  * the value columns 0. `capped`: each person's revenue is min(revenue, the trigger's cap), the
- * cap reported as revenue_cap (DESIGN section 9); the pre-period covariate stays uncapped.
+ * cap reported as revenue_cap (docs/design.md §9); the pre-period covariate stays uncapped.
  */
 export function liftSteps({
   values,

@@ -3,7 +3,7 @@ import { buildLiftRows } from './lift.calculator.js';
 import type { LiftSumsRow } from './lift.query.js';
 import type { SegmentedLift, SegmentLift } from './models/segments.model.js';
 
-/** The segment of a person whose assignment firing has no value (DESIGN section 9). */
+/** The segment of a person whose assignment firing has no value (docs/design.md §9). */
 export const NO_SEGMENT = '(none)';
 /** The segments beyond the largest `maxSegments`, pooled. */
 export const OTHER_SEGMENT = '(other)';
@@ -47,7 +47,7 @@ function pooledRows(rows: readonly LiftSumsRow[], maxSegments: number): LiftSums
 }
 
 /**
- * A trigger's lift per segment (DESIGN section 9): each segment's treated against its control
+ * A trigger's lift per segment (docs/design.md §9): each segment's treated against its control
  * persons, as liftReport compares a trigger's; q-values by Benjamini–Hochberg over the segments
  * of the answer; Cochran's Q of the segments' absolute lifts with inverse-variance weights.
  */

@@ -34,7 +34,7 @@ const SEGMENT_EXPR = `multiIf(
              '')`;
 
 /**
- * Holdout lift per segment of one trigger (DESIGN section 9), in one statement: the lift steps
+ * Holdout lift per segment of one trigger (docs/design.md §9), in one statement: the lift steps
  * with each assignment's segment (the value on the person's assignment firing, read from firings,
  * since the assignment rollup keeps variants only) in place of its variant; one row per segment ×
  * arm in the LiftSumsRow columns, the segment in `variant` ('' when the firing has none).

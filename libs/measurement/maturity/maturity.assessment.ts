@@ -162,7 +162,7 @@ interface HoldoutGap {
 }
 
 /**
- * What would detect the goal (DESIGN section 9's holdout plan): the days at the current split,
+ * What would detect the goal (docs/design.md §9's holdout plan): the days at the current split,
  * and the holdout share that would within 28 days; '' without the period's length.
  */
 function planText(
@@ -376,7 +376,7 @@ function stageLabel(stage: MaturityStage, judged: readonly Judged[]): string {
 }
 
 /**
- * Places a program at stage 1-4 from its measured evidence (DESIGN section 3). Pure: the numbers
+ * Places a program at stage 1-4 from its measured evidence (docs/design.md §3). Pure: the numbers
  * come from the other measures; the thresholds from {@link MATURITY_THRESHOLDS}.
  */
 export function assessMaturity(

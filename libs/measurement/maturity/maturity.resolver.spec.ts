@@ -5,7 +5,7 @@ import { TimelineResolver } from '../timeline/timeline.resolver.js';
 import { MaturityResolver } from './maturity.resolver.js';
 
 describe('schema of maturity, attribution and personTimeline', () => {
-  it('has the DESIGN signatures (extended), every type, field and argument described', async () => {
+  it('has the design signatures (extended), every type, field and argument described', async () => {
     const schema = await schemaOf([MaturityResolver, AttributionResolver, TimelineResolver]);
     expect(fieldSignature(schema, 'Query', 'maturity')).toBe(
       'maturity(from: DateTime!, to: DateTime!): MaturityAssessment!',

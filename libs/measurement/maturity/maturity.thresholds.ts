@@ -1,5 +1,5 @@
 /**
- * Every threshold the maturity assessment (DESIGN section 3, "Maturity stage") judges by, in one
+ * Every threshold the maturity assessment (docs/design.md §3, "Maturity stage") judges by, in one
  * place. Each is returned beside its measured value in the assessment, so a reader sees why the
  * program stands where it does. Changing a number here changes the verdict and nothing else.
  *
@@ -66,7 +66,7 @@ export const MATURITY_THRESHOLDS = {
 
 export type MaturityThresholds = typeof MATURITY_THRESHOLDS;
 
-/** The stages and their labels (DESIGN section 3). */
+/** The stages and their labels (docs/design.md §3). */
 export const MATURITY_STAGES = {
   1: 'identity and schedules',
   // stage 2's label names the stage-3 evidence that fails ("behavioral, not yet measured, ...")

@@ -30,7 +30,7 @@ export const conversionCurveParams = periodParams.extend({
 export type ConversionCurveParams = z.input<typeof conversionCurveParams>;
 
 /**
- * Each arm's conversion rate by time since the firing (DESIGN section 7), in one statement:
+ * Each arm's conversion rate by time since the firing (docs/design.md §7), in one statement:
  * the assignments of liftReport over [from, to) (contaminated persons left out), each person's
  * first success outcome in (t0, t0 + C] as a delay after t0, then each person read at every step
  * d (step, 2·step, … up to C, C the last) they are observed for (t0 + d ≤ horizon): converted at

@@ -1,7 +1,7 @@
 import { registerEnumType } from '@nestjs/graphql';
 import { MeasurementErrorCode, MeasurementException } from '../common/measurement.exception.js';
 
-/** The step of a series (DESIGN section 7): fixed lengths of UTC time. */
+/** The step of a series (docs/design.md §7): fixed lengths of UTC time. */
 export enum Granularity {
   HOUR = 'hour',
   DAY = 'day',
@@ -23,7 +23,7 @@ export const MAX_POINTS = 2_000;
 
 /**
  * The instants of a series over [from, to): from + k·step for k = 1, 2, … before `to`, then `to`
- * itself (DESIGN section 7). Unix milliseconds, ascending.
+ * itself (docs/design.md §7). Unix milliseconds, ascending.
  */
 export function seriesInstants(
   fromMs: number,

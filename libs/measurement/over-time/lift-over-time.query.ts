@@ -24,7 +24,7 @@ export const liftOverTimeParams = periodParams.extend({
 export type LiftOverTimeParams = z.input<typeof liftOverTimeParams>;
 
 /**
- * Holdout lift as it read at each instant asOf of a series (DESIGN section 7), in one statement:
+ * Holdout lift as it read at each instant asOf of a series (docs/design.md §7), in one statement:
  * the assignment steps of liftReport over the whole period [from, to) give each person's first
  * firing (t0, arm, variant) and the moment they became contaminated; then each person is read at
  * every asOf after their t0, which is exactly the first firing in [from, asOf):

@@ -59,7 +59,7 @@ function checkedTriggerId(triggerId: string): string {
   return triggerId;
 }
 
-/** Measures read over time (DESIGN section 7). */
+/** Measures read over time (docs/design.md §7). */
 @Injectable()
 export class OverTimeService {
   constructor(

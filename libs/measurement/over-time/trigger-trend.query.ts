@@ -39,7 +39,7 @@ export type TriggerTrendParams = z.input<typeof triggerTrendParams>;
 /**
  * Per bucket of decided_at (from + k·step) and trigger, over the sent treatment firings decided
  * in [from, to), each figure the one its own measure gives with the bucket as its period
- * (DESIGN section 7), in one statement:
+ * (docs/design.md §7), in one statement:
  * - within-window share and median end-to-end latency: as latency.query.ts (a firing's signal
  *   time is its own signal_at, else the referenced signal's; delivered_at its first delivered or
  *   rendered exposure; the share and median over the firings with a signal time; exact median,

@@ -6,7 +6,7 @@ import { SENT_FIRING, TRIGGER_DEFINITIONS_CTE } from '../common/sql.js';
 import { CAP_BREACHES_CTE } from '../suppression/cap-breaches.sql.js';
 
 /**
- * The dose-response buckets of 7-day pressure (DESIGN section 3): each starts at `from` and runs
+ * The dose-response buckets of 7-day pressure (docs/design.md §3): each starts at `from` and runs
  * to the next bucket's start. The SQL receives the starts as a parameter, so this list is the only
  * place the buckets are defined.
  */
@@ -51,7 +51,7 @@ export const pressureParams = periodParams.extend({
 });
 
 /**
- * Message pressure, DESIGN section 3, over the sent treatment firings decided in [from, to):
+ * Message pressure, docs/design.md §3, over the sent treatment firings decided in [from, to):
  * - pressure of a firing at t = 1 (itself) + the person's other sent treatment firings, all
  *   triggers, with decided_at in [t − 24 h, t), resp. [t − 7 d, t); firings at the same instant do
  *   not count (libs/demo/truth.ts). The lookback reads firings up to 7 days before `from`;

@@ -3,7 +3,7 @@ import { schemaOf, undocumented } from '../../testing/index.js';
 import { PressureResolver } from './pressure.resolver.js';
 
 describe('PressureResolver schema', () => {
-  it('exposes messagePressure with the DESIGN signature, every part described', async () => {
+  it('exposes messagePressure with the design signature, every part described', async () => {
     const schema = await schemaOf([PressureResolver]);
     const field = schema.getQueryType()!.getFields().messagePressure;
     expect(field.type.toString()).toBe('PressureReport!');

@@ -1,7 +1,7 @@
 import { SENT_FIRING } from '../common/sql.js';
 
 /**
- * Cap breaches (DESIGN section 3, "Suppression failures"), shared by the suppression audit and
+ * Cap breaches (docs/design.md §3, "Suppression failures"), shared by the suppression audit and
  * message pressure (`aboveCap`). A sent treatment firing f of trigger T is a breach when the person
  * already had at least `frequency_cap.max` sent treatment firings of T with `decided_at` strictly
  * inside (f.decided_at − per_ms, f.decided_at): firings at the same instant as f do not count, nor

@@ -23,7 +23,7 @@ export const suppressionParams = periodParams.extend({
 export type SuppressionQueryParams = z.input<typeof suppressionParams>;
 
 /**
- * Suppression failures, DESIGN section 3, over the sent treatment firings decided in [from, to),
+ * Suppression failures, docs/design.md §3, over the sent treatment firings decided in [from, to),
  * per trigger T (its newest definition; success types defaulted when it names none):
  * - converted-then-targeted: the person had a success outcome of T with
  *   decided_at − converted_lookback_ms ≤ occurred_at < decided_at (lookback default 24 h);

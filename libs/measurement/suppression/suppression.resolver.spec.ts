@@ -3,7 +3,7 @@ import { schemaOf, undocumented } from '../../testing/index.js';
 import { SuppressionResolver } from './suppression.resolver.js';
 
 describe('SuppressionResolver schema', () => {
-  it('exposes suppressionAudit with the DESIGN signature, every part described', async () => {
+  it('exposes suppressionAudit with the design signature, every part described', async () => {
     const schema = await schemaOf([SuppressionResolver]);
     const field = schema.getQueryType()!.getFields().suppressionAudit;
     expect(field.type.toString()).toBe('[SuppressionSummary!]!');

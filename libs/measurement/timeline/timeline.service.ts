@@ -93,7 +93,7 @@ function declaredDetail(detail: Record<string, unknown>): Record<string, unknown
   );
 }
 
-/** Latency as the latency measure defines it (DESIGN section 3), for one firing. */
+/** Latency as the latency measure defines it (docs/design.md §3), for one firing. */
 function firingEntry(row: TimelineFiringRow): TimelineEntry {
   const sent = row.arm === 'treatment' && row.skip_reason === '';
   const type = row.arm !== 'treatment' ? 'held_out' : sent ? 'sent' : 'skipped';

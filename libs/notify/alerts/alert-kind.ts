@@ -1,6 +1,6 @@
 import { registerEnumType } from '@nestjs/graphql';
 
-/** The eight alert rules of DESIGN §8. */
+/** The eight alert rules of docs/design.md §8. */
 export enum AlertKind {
   SRM = 'SRM',
   HARM = 'HARM',

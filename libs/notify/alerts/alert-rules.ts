@@ -7,7 +7,7 @@ import type {
 } from '../../measurement/index.js';
 import { AlertKind } from './alert-kind.js';
 
-/** Thresholds of the rules (DESIGN §8), named once. */
+/** Thresholds of the rules (docs/design.md §8), named once. */
 export const ALERT_THRESHOLDS = {
   /** Fewer persons in an arm, or converters, is too little data for a gain or a loss (§3.8). */
   minPersonsPerArm: 100,

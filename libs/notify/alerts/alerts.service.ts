@@ -32,7 +32,7 @@ export interface Evaluation {
 const keyOf = alertKey;
 
 /**
- * The alert rules of DESIGN §8 over the existing measures: evaluates a tenant as of a time, keeps
+ * The alert rules of docs/design.md §8 over the existing measures: evaluates a tenant as of a time, keeps
  * one open alert per (kind, subject), resolves those no longer found, and tells the webhooks.
  * Evaluations of one tenant run one at a time in this process.
  */

@@ -22,7 +22,7 @@ export class SuppressionInput {
 
 @InputType({
   description:
-    'One complete version of a trigger definition, with the fields of the `triggers` stream (DESIGN section 2) in camelCase. A draft may lack any of the six definitions; `live` is refused until none is missing. Nothing is inherited from earlier versions.',
+    'One complete version of a trigger definition, with the fields of the `triggers` stream (docs/design.md §2) in camelCase. A draft may lack any of the six definitions; `live` is refused until none is missing. Nothing is inherited from earlier versions.',
 })
 export class TriggerInput {
   @Field(() => ID, { description: 'Stable id of the trigger.' })

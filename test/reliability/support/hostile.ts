@@ -364,7 +364,7 @@ export function materializeArray(stream: Stream, spec: ArrayBodySpec): Buffer {
 const JSON_WHITESPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
 
 /**
- * Lines the service must answer for (accepted + rejected), from DESIGN's rules: a body whose first
+ * Lines the service must answer for (accepted + rejected), from the design's rules: a body whose first
  * significant character is `[` is one JSON array (one line per element, or one bad line when it
  * is not a whole array); otherwise every line that is not blank counts, blank lines do not.
  */

@@ -32,7 +32,7 @@ export class Evidence {
 
 @ObjectType({
   description:
-    "Where the tenant's personalization program stands (DESIGN section 3): 1 identity and schedules, 2 behavioral, 3 behavioral within windows across channels with holdouts and clean suppression and consent, 4 predictive signals on fresh inputs. Stages are cumulative: a stage is reached when its evidence and that of every stage below passes.",
+    "Where the tenant's personalization program stands (docs/design.md §3): 1 identity and schedules, 2 behavioral, 3 behavioral within windows across channels with holdouts and clean suppression and consent, 4 predictive signals on fresh inputs. Stages are cumulative: a stage is reached when its evidence and that of every stage below passes.",
 })
 export class MaturityAssessment {
   @Field(() => GraphQLISODateTime, { description: 'Start of the period assessed (inclusive).' })
