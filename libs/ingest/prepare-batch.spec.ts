@@ -367,10 +367,12 @@ describe('prepareBatch in every JSON dialect', () => {
       (program.rows[stream] as unknown as object[])[0],
     ];
     const text = rows.map((row) => inDialect(JSON.stringify(row), dialect)).join('\n');
+    // the whole program in one request, however many rows its generator makes
+    const whole = { ...ctx, limits: { ...ctx.limits, maxRows: rows.length } };
     const batch = await prepareBatch(
       stream,
-      parseBodyBatches(body(text), { maxRows: ctx.limits.maxRows, parse: false }),
-      ctx,
+      parseBodyBatches(body(text), { maxRows: rows.length, parse: false }),
+      whole,
     );
     const stored = storedRows(batch);
     return {
