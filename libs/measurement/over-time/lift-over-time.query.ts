@@ -7,6 +7,8 @@ import { liftSumsRow } from '../lift/lift.query.js';
 
 /** The lift sums of one point of the series: LiftSumsRow with the instant it was read at. */
 export const liftOverTimeRow = liftSumsRow.extend({
+  /** The series reads revenue uncapped: no cap column in its statement. */
+  revenue_cap: z.number().nullable().default(null),
   /** asOf, Unix milliseconds. */
   as_of: z.number(),
 });
