@@ -102,9 +102,10 @@ const points = (share: number) => {
       // the four of its deeper-statistics block (libs/demo/deeper.ts)
       expect(await page.locator('svg#forest-plot text.label').count()).toBe(10);
       expect(await page.locator('svg#forest-plot circle.point').count()).toBeGreaterThan(3);
-      // lift over time: a drawn small chart per live trigger, curves of the top three
-      expect(await page.locator('svg[id^="lift-over-time-"] path.curve').count()).toBe(6);
-      expect(await page.locator('svg[id^="lift-over-time-"] path.band').count()).toBe(6);
+      // lift over time: a drawn small chart per live trigger (the ten of the forest plot), curves
+      // of the top three
+      expect(await page.locator('svg[id^="lift-over-time-"] path.curve').count()).toBe(10);
+      expect(await page.locator('svg[id^="lift-over-time-"] path.band').count()).toBe(10);
       expect(await page.locator('svg[id^="conversion-curve-"] path.treated-line').count()).toBe(3);
       expect(await page.locator('svg[id^="conversion-curve-"] path.holdout-line').count()).toBe(3);
       await page.locator('section#over-time').screenshot({
