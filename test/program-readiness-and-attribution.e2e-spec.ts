@@ -12,6 +12,7 @@ import {
   type GeneratedProgram,
   type OutcomeRow,
   type TriggerRow,
+  DEEPER_PLANTED,
 } from '../libs/demo/index.js';
 import { gqlData, graphql, mintKey } from './support/client.js';
 import { startApi, type ApiProcess } from './support/processes.js';
@@ -205,7 +206,16 @@ describe('readiness, maturity, attribution and the person timeline on the demo p
       missing: draft.missing,
     });
     const live = triggers.filter((t) => t.status === 'live');
-    expect(live.map((t) => t.triggerId).sort()).toEqual([...program.planted.liveTriggerIds].sort());
+    // the program's live triggers and those of its deeper-statistics block
+    const deeper = [
+      DEEPER_PLANTED.tier.triggerId,
+      DEEPER_PLANTED.outliers.triggerId,
+      DEEPER_PLANTED.pair.triggerA,
+      DEEPER_PLANTED.pair.triggerB,
+    ];
+    expect(live.map((t) => t.triggerId).sort()).toEqual(
+      [...program.planted.liveTriggerIds, ...deeper].sort(),
+    );
     expect(live.map((t) => [t.triggerId, t.ready, t.missing])).toEqual(
       live.map((t) => [t.triggerId, true, []]),
     );
