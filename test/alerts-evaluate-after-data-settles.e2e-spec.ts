@@ -4,11 +4,9 @@
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { createApiApp, listen } from '../apps/api/bootstrap.js';
-import { AppConfig, loadConfig } from '../libs/config/index.js';
+import { AppConfig } from '../libs/config/index.js';
 import {
   ConsentAuditService,
   FreshnessService,
@@ -19,7 +17,8 @@ import {
 import { AlertsRepository, AlertsService, WebhooksService } from '../libs/notify/index.js';
 import { ClickHouseService } from '../libs/storage/index.js';
 import { gqlData, mintKey, postIngest } from './support/client.js';
-import { ADMIN_KEY, freePort } from './support/processes.js';
+import { inProcessApiConfig } from './support/in-process-api.js';
+import { ADMIN_KEY } from './support/processes.js';
 
 const SETTLE_MS = 1_500;
 
@@ -29,17 +28,10 @@ describe('alerts evaluated once the data settles', () => {
   let dataDir: string;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'causeway-settle-'));
-    const port = await freePort();
-    const config = loadConfig({
-      CAUSEWAY_DATA_DIR: dataDir,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      NODE_ENV: 'test',
-      CAUSEWAY_ADMIN_KEY: ADMIN_KEY,
+    const { config, dataDir: dir } = await inProcessApiConfig('settle', ADMIN_KEY, () => ({
       ALERT_EVALUATE_EVERY_MS: String(SETTLE_MS),
-    });
+    }));
+    dataDir = dir;
     app = await createApiApp(config);
     url = (await listen(app, config)).replace('localhost', '127.0.0.1');
   });

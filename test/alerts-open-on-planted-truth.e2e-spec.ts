@@ -7,18 +7,16 @@
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { Webhook as ReferenceVerifier } from 'standardwebhooks';
 import { createApiApp, listen } from '../apps/api/bootstrap.js';
-import { loadConfig } from '../libs/config/index.js';
 import { expectedAlerts, type ExpectedAlert } from '../libs/demo/alerts-truth.js';
 import type { GeneratedProgram } from '../libs/demo/index.js';
 import { startReceiver, type WebhookReceiver } from '../libs/notify/testing.js';
 import { gqlData, mintKey, postIngest } from './support/client.js';
 import { uploadDemoProgram } from './support/demo-program.js';
-import { ADMIN_KEY, freePort } from './support/processes.js';
+import { inProcessApiConfig } from './support/in-process-api.js';
+import { ADMIN_KEY } from './support/processes.js';
 
 const DAY = 86_400_000;
 const ALERT_FIELDS = 'id kind triggerId subject state openedAt resolvedAt summary evidence';
@@ -49,20 +47,13 @@ describe('alerts on the demo program', () => {
   let asOf: Date;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'causeway-alerts-'));
-    const port = await freePort();
-    const config = loadConfig({
-      CAUSEWAY_DATA_DIR: dataDir,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      NODE_ENV: 'test',
-      CAUSEWAY_ADMIN_KEY: ADMIN_KEY,
+    const { config, dataDir: dir } = await inProcessApiConfig('alerts', ADMIN_KEY, () => ({
       ALERT_EVALUATE_EVERY_MS: '0',
       // the receiver listens on 127.0.0.1
       WEBHOOK_ALLOW_PRIVATE: 'true',
       WEBHOOK_BACKOFF_MS: '200',
-    });
+    }));
+    dataDir = dir;
     app = await createApiApp(config);
     url = (await listen(app, config)).replace('localhost', '127.0.0.1');
     key = await mintKey(url, ADMIN_KEY, 'demo', ['INGEST', 'READ']);

@@ -6,36 +6,26 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { SMTPServer } from 'smtp-server';
 import { createApiApp, listen } from '../apps/api/bootstrap.js';
-import { loadConfig } from '../libs/config/index.js';
 import { CHROMIUM_PATH, chromiumAvailable, pdfPageCount } from './support/chromium.js';
 import { graphql, gqlData, mintKey } from './support/client.js';
 import { uploadDemoProgram } from './support/demo-program.js';
+import { inProcessApiConfig } from './support/in-process-api.js';
 import { ADMIN_KEY, freePort, requirePart } from './support/processes.js';
 
 const runs = requirePart(chromiumAvailable());
 const DAY = 86_400_000;
 
 async function startApp(env: Record<string, string>) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'causeway-digest-'));
-  const port = await freePort();
-  const config = loadConfig({
-    CAUSEWAY_DATA_DIR: dataDir,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-    NODE_ENV: 'test',
-    CAUSEWAY_ADMIN_KEY: ADMIN_KEY,
+  const { config, dataDir } = await inProcessApiConfig('digest', ADMIN_KEY, (port) => ({
     CHROMIUM_PATH,
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     ALERT_EVALUATE_EVERY_MS: '0',
     ...env,
-  });
+  }));
   const app = await createApiApp(config);
   const url = (await listen(app, config)).replace('localhost', '127.0.0.1');
   return { app, url, dataDir };

@@ -5,12 +5,9 @@
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import { createApiApp, listen } from '../apps/api/bootstrap.js';
-import { loadConfig } from '../libs/config/index.js';
 import {
   hashShareToken,
   newShareToken,
@@ -20,7 +17,8 @@ import {
 import { CHROMIUM_PATH, chromiumAvailable, pdfPageCount } from './support/chromium.js';
 import { gqlData, mintKey } from './support/client.js';
 import { uploadDemoProgram } from './support/demo-program.js';
-import { ADMIN_KEY, freePort, requirePart } from './support/processes.js';
+import { inProcessApiConfig } from './support/in-process-api.js';
+import { ADMIN_KEY, requirePart } from './support/processes.js';
 
 const runs = requirePart(chromiumAvailable());
 const FROM = '2026-10-01T00:00:00Z';
@@ -40,19 +38,12 @@ const CREATE = `mutation($resource: ShareResource!, $from: DateTime, $to: DateTi
   let dataDir: string;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'causeway-share-'));
-    const port = await freePort();
-    const config = loadConfig({
-      CAUSEWAY_DATA_DIR: dataDir,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      NODE_ENV: 'test',
-      CAUSEWAY_ADMIN_KEY: ADMIN_KEY,
+    const { config, dataDir: dir } = await inProcessApiConfig('share', ADMIN_KEY, (port) => ({
       CHROMIUM_PATH,
       PUBLIC_URL: `http://127.0.0.1:${port}`,
       ALERT_EVALUATE_EVERY_MS: '0',
-    });
+    }));
+    dataDir = dir;
     app = await createApiApp(config);
     url = (await listen(app, config)).replace('localhost', '127.0.0.1');
     key = await mintKey(url, ADMIN_KEY, 'demo', ['INGEST', 'READ']);
