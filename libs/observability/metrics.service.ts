@@ -28,6 +28,39 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly resultCacheHits = new Counter({
+    name: 'causeway_result_cache_hits_total',
+    help: 'Measure answers served from memory (same tenant, arguments and data version), by query.',
+    labelNames: ['query'] as const,
+    registers: [this.registry],
+  });
+
+  readonly resultCacheMisses = new Counter({
+    name: 'causeway_result_cache_misses_total',
+    help: 'Measure answers computed because none was kept at the tenant data version, by query.',
+    labelNames: ['query'] as const,
+    registers: [this.registry],
+  });
+
+  readonly resultCacheEvictions = new Counter({
+    name: 'causeway_result_cache_evictions_total',
+    help: 'Measure answers dropped to stay within RESULT_CACHE_MB (least recently used first), by query.',
+    labelNames: ['query'] as const,
+    registers: [this.registry],
+  });
+
+  readonly resultCacheBytes = new Gauge({
+    name: 'causeway_result_cache_bytes',
+    help: 'Bytes of measure answers kept in memory (bounded by RESULT_CACHE_MB).',
+    registers: [this.registry],
+  });
+
+  readonly resultCacheEntries = new Gauge({
+    name: 'causeway_result_cache_entries',
+    help: 'Measure answers kept in memory.',
+    registers: [this.registry],
+  });
+
   private readonly collectors: (() => Promise<void>)[] = [];
 
   constructor() {
