@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
-import { deserialize, serialize } from 'node:v8';
+import { serialize } from 'node:v8';
 import { stringify } from 'safe-stable-stringify';
 import { AppConfig } from '../config/index.js';
 import { MetricsService } from '../observability/index.js';
@@ -15,11 +15,13 @@ export interface AnswerKey {
   args: unknown;
 }
 
-/** A kept answer: the data version it was computed at, and the answer serialized. */
+/** A kept answer: the data version it was computed at, and its size. */
 interface Entry {
   version: number;
   query: string;
-  answer: Buffer;
+  answer: unknown;
+  /** The bytes of the answer serialized (node:v8), which is what the bound counts. */
+  bytes: number;
 }
 
 /** Bytes in a megabyte of RESULT_CACHE_MB. */
@@ -30,8 +32,8 @@ const MEGABYTE = 1024 * 1024;
  * full (0 keeps none). An answer is kept under (tenant, query, arguments in a canonical form) with
  * the tenant's data version it was computed at, and serves only while that version is current: any
  * write of the tenant moves its version (see DataVersions), so its answers are computed again and
- * another tenant's are untouched. Answers are kept serialized: a hit hands out a copy of its own,
- * and the bound counts the bytes kept.
+ * another tenant's are untouched. A kept answer is handed to every caller that hits it, as it is:
+ * GraphQL only reads what a resolver answers. The bound counts each answer's bytes serialized.
  */
 @Injectable()
 export class ResultCache {
@@ -48,7 +50,7 @@ export class ResultCache {
         ? undefined
         : new LRUCache<string, Entry>({
             maxSize,
-            sizeCalculation: (entry, key) => entry.answer.byteLength + Buffer.byteLength(key),
+            sizeCalculation: (entry, key) => entry.bytes + Buffer.byteLength(key),
             dispose: (entry, _key, reason) => {
               if (reason === 'evict') {
                 metrics.resultCacheEvictions.inc({ query: entry.query });
@@ -81,14 +83,19 @@ export class ResultCache {
     const kept = this.entries.get(id);
     if (kept?.version === version) {
       this.metrics.resultCacheHits.inc({ query: key.query });
-      return deserialize(kept.answer) as T;
+      return kept.answer as T;
     }
     this.metrics.resultCacheMisses.inc({ query: key.query });
     const answer = await compute();
     // A slower computation at an older version does not replace one at a newer version.
     const newest = this.entries.peek(id);
     if (newest === undefined || newest.version <= version) {
-      this.entries.set(id, { version, query: key.query, answer: serialize(answer) });
+      this.entries.set(id, {
+        version,
+        query: key.query,
+        answer,
+        bytes: serialize(answer).byteLength,
+      });
     }
     return answer;
   }
