@@ -3,6 +3,7 @@ import { LRUCache } from 'lru-cache';
 import { serialize } from 'node:v8';
 import { stringify } from 'safe-stable-stringify';
 import { AppConfig } from '../config/index.js';
+import { RETENTION } from '../lifecycle/index.js';
 import { MetricsService } from '../observability/index.js';
 import { DataVersions } from '../storage/index.js';
 
@@ -28,6 +29,18 @@ interface Entry {
 const MEGABYTE = 1024 * 1024;
 
 /**
+ * How long an answer is kept when a stream has a retention (RETENTION_DAYS_*). Rows past it leave
+ * at merges the engine schedules itself (hours apart), which move no data version: an answer kept
+ * from before such a merge would otherwise be served until the tenant's next write.
+ */
+export const RETAINED_ANSWER_MAX_AGE_MS = 3_600_000;
+
+/** Whether any stream's rows leave after a number of days (see RETAINED_ANSWER_MAX_AGE_MS). */
+function retains(config: AppConfig): boolean {
+  return RETENTION.some(({ variable }) => config.env[variable] !== undefined);
+}
+
+/**
  * Answers of the measures kept in memory, least recently used first out once RESULT_CACHE_MB is
  * full (0 keeps none). An answer is kept under (tenant, query, arguments in a canonical form) with
  * the tenant's data version it was computed at, and serves only while that version is current: any
@@ -50,6 +63,7 @@ export class ResultCache {
         ? undefined
         : new LRUCache<string, Entry>({
             maxSize,
+            ttl: retains(config) ? RETAINED_ANSWER_MAX_AGE_MS : 0,
             sizeCalculation: (entry, key) => entry.bytes + Buffer.byteLength(key),
             dispose: (entry, _key, reason) => {
               if (reason === 'evict') {

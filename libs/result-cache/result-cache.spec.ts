@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { z } from 'zod';
 import { loadConfig } from '../config/index.js';
 import { MetricsService } from '../observability/index.js';
@@ -9,12 +9,16 @@ import {
   type ClickHouseService,
 } from '../storage/index.js';
 import { openTemporaryStore, type TemporaryStore } from '../storage/testing.js';
-import { ResultCache, type AnswerKey } from './result-cache.service.js';
+import { RETAINED_ANSWER_MAX_AGE_MS, ResultCache, type AnswerKey } from './result-cache.service.js';
 
 /** A cache of `megabytes` over `versions`, with metrics of its own. */
-function cacheOf(megabytes: number, versions: DataVersions = new MemoryDataVersions()) {
+function cacheOf(
+  megabytes: number,
+  versions: DataVersions = new MemoryDataVersions(),
+  env: Record<string, string> = {},
+) {
   const metrics = new MetricsService();
-  const config = loadConfig({ RESULT_CACHE_MB: String(megabytes) });
+  const config = loadConfig({ RESULT_CACHE_MB: String(megabytes), ...env });
   return { cache: new ResultCache(config, versions, metrics), metrics, versions };
 }
 
@@ -151,6 +155,34 @@ describe('ResultCache', () => {
     const answer = counted(() => 'computed again');
     expect(await cache.answer(key('t'), answer.compute)).toBe('after the write');
     expect(answer.runs.count).toBe(0);
+  });
+
+  it('keeps an answer at most an hour when a stream has a retention, else until a write', async () => {
+    const realNow = performance.now.bind(performance);
+    let skippedMs = 0;
+    jest.spyOn(performance, 'now').mockImplementation(() => realNow() + skippedMs);
+    // the cache reads the clock at most once a millisecond
+    const skip = async (ms: number) => {
+      skippedMs = ms;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    };
+    try {
+      const retaining = cacheOf(64, undefined, { RETENTION_DAYS_SIGNALS: '30' }).cache;
+      const keeping = cacheOf(64).cache;
+      const retained = counted(() => 'lift');
+      const kept = counted(() => 'lift');
+      await retaining.answer(key('t'), retained.compute);
+      await keeping.answer(key('t'), kept.compute);
+      await skip(RETAINED_ANSWER_MAX_AGE_MS - 60_000);
+      await retaining.answer(key('t'), retained.compute);
+      expect(retained.runs.count).toBe(1);
+      await skip(RETAINED_ANSWER_MAX_AGE_MS + 60_000);
+      await retaining.answer(key('t'), retained.compute);
+      await keeping.answer(key('t'), kept.compute);
+      expect([retained.runs.count, kept.runs.count]).toEqual([2, 1]);
+    } finally {
+      jest.mocked(performance.now).mockRestore();
+    }
   });
 
   it('does not keep a failed computation', async () => {
