@@ -28,26 +28,20 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  readonly resultCacheHits = new Counter({
-    name: 'causeway_result_cache_hits_total',
-    help: 'Measure answers served from memory (same tenant, arguments and data version), by query.',
-    labelNames: ['query'] as const,
-    registers: [this.registry],
-  });
+  readonly resultCacheHits = this.perQueryCounter(
+    'causeway_result_cache_hits_total',
+    'Measure answers served from memory (same tenant, arguments and data version), by query.',
+  );
 
-  readonly resultCacheMisses = new Counter({
-    name: 'causeway_result_cache_misses_total',
-    help: 'Measure answers computed because none was kept at the tenant data version, by query.',
-    labelNames: ['query'] as const,
-    registers: [this.registry],
-  });
+  readonly resultCacheMisses = this.perQueryCounter(
+    'causeway_result_cache_misses_total',
+    'Measure answers computed because none was kept at the tenant data version, by query.',
+  );
 
-  readonly resultCacheEvictions = new Counter({
-    name: 'causeway_result_cache_evictions_total',
-    help: 'Measure answers dropped to stay within RESULT_CACHE_MB (least recently used first), by query.',
-    labelNames: ['query'] as const,
-    registers: [this.registry],
-  });
+  readonly resultCacheEvictions = this.perQueryCounter(
+    'causeway_result_cache_evictions_total',
+    'Measure answers dropped to stay within RESULT_CACHE_MB (least recently used first), by query.',
+  );
 
   readonly resultCacheBytes = new Gauge({
     name: 'causeway_result_cache_bytes',
@@ -65,6 +59,11 @@ export class MetricsService {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'causeway_' });
+  }
+
+  /** A counter of the answer cache, labelled by the GraphQL query it counts. */
+  private perQueryCounter(name: string, help: string): Counter<'query'> {
+    return new Counter({ name, help, labelNames: ['query'] as const, registers: [this.registry] });
   }
 
   /** Adds work to do just before each scrape (e.g. reading queue depth). */

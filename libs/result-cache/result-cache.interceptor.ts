@@ -42,7 +42,9 @@ export class ResultCacheInterceptor implements NestInterceptor {
     const gql = GqlExecutionContext.create(context);
     const args = gql.getArgs<Record<string, unknown>>();
     const principal = gql.getContext<{ req: AuthenticatedRequest }>().req.principal;
-    const readsTheClock = (options.defaultsToNow ?? []).some((name) => args[name] == null);
+    const readsTheClock = (options.defaultsToNow ?? []).some(
+      (name) => args[name] === undefined || args[name] === null,
+    );
     if (principal === undefined || readsTheClock) {
       return next.handle();
     }

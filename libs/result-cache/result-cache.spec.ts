@@ -160,7 +160,7 @@ describe('ResultCache', () => {
   it('keeps an answer at most an hour when a stream has a retention, else until a write', async () => {
     const realNow = performance.now.bind(performance);
     let skippedMs = 0;
-    jest.spyOn(performance, 'now').mockImplementation(() => realNow() + skippedMs);
+    const clock = jest.spyOn(performance, 'now').mockImplementation(() => realNow() + skippedMs);
     // the cache reads the clock at most once a millisecond
     const skip = async (ms: number) => {
       skippedMs = ms;
@@ -181,7 +181,7 @@ describe('ResultCache', () => {
       await keeping.answer(key('t'), kept.compute);
       expect([retained.runs.count, kept.runs.count]).toEqual([2, 1]);
     } finally {
-      jest.mocked(performance.now).mockRestore();
+      clock.mockRestore();
     }
   });
 
