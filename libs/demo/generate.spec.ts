@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { EXPOSURE_TYPES } from '../ingest/index.js';
 import { DEEPER_PERSONS_PER_SCENARIO, deeperTriggerDefinitions } from './deeper.js';
 import { generateProgram, generateProgramStream } from './generate.js';
+import { OVER_TIME_PERSONS, overTimeTriggerDefinitions } from './over-time-block.js';
 import type { GeneratedProgram } from './generate.js';
 import { DEMO_STREAMS, emptyRows, rowIdentity } from './rows.js';
 import { computeTruth, missingDefinitions } from './truth.js';
@@ -35,11 +36,18 @@ describe('generateProgram at the default size', () => {
 
   it('covers at least 50 000 persons over 30 days', () => {
     const persons = new Set(program.rows.signals.map((s) => s.person_id));
-    // the program's persons, and the deeper statistics' block's own (deeper.ts)
+    // the program's persons, the deeper statistics' block's own (deeper.ts) and the over-time
+    // block's own (over-time-block.ts)
     const deeper = [...persons].filter((person) => person.startsWith('deep-'));
-    expect([persons.size - deeper.length, deeper.length]).toEqual([
+    const overTime = [...persons].filter((person) => person.startsWith('ot-'));
+    expect([
+      persons.size - deeper.length - overTime.length,
+      deeper.length,
+      overTime.length,
+    ]).toEqual([
       50_000,
       3 * DEEPER_PERSONS_PER_SCENARIO,
+      OVER_TIME_PERSONS.novelty + OVER_TIME_PERSONS.delayed,
     ]);
     expect(program.period).toEqual({
       from: new Date('2026-10-01T00:00:00Z'),
@@ -61,14 +69,12 @@ describe('generateProgram at the default size', () => {
       expect(trigger.holdout_pct).toBeLessThanOrEqual(0.5);
     }
     expect(new Set(live.map((t) => t.channel))).toEqual(new Set(CHANNELS));
-    // the deeper statistics' block (deeper.ts) adds its own live triggers after the program's
-    const deeper = new Set(deeperTriggerDefinitions().map((t) => t.trigger_id));
-    expect(program.planted.liveTriggerIds).toEqual(
-      live.map((t) => t.trigger_id).filter((id) => !deeper.has(id)),
+    // the planted blocks (deeper.ts, over-time-block.ts) add their own live triggers after the
+    // program's, in that order
+    const blocks = [...deeperTriggerDefinitions(), ...overTimeTriggerDefinitions()].map(
+      (t) => t.trigger_id,
     );
-    expect(live.filter((t) => deeper.has(t.trigger_id)).map((t) => t.trigger_id)).toEqual([
-      ...deeper,
-    ]);
+    expect(live.map((t) => t.trigger_id)).toEqual([...program.planted.liveTriggerIds, ...blocks]);
   });
 
   it('adds a draft trigger that is not ready', () => {
@@ -105,9 +111,12 @@ describe('generateProgram at the default size', () => {
     const globalHoldout = new Set(
       firings.filter((f) => f.arm === 'global_holdout').map((f) => f.person_id),
     );
-    // the deeper block's persons (deeper.ts) have no global holdout: the share is the program's
+    // the planted blocks' persons (deeper.ts, over-time-block.ts) have no global holdout: the
+    // share is the program's
     const persons = new Set(
-      firings.map((f) => f.person_id).filter((person) => !person.startsWith('deep-')),
+      firings
+        .map((f) => f.person_id)
+        .filter((person) => !person.startsWith('deep-') && !person.startsWith('ot-')),
     );
     expect(globalHoldout.size / persons.size).toBeCloseTo(program.planted.globalHoldoutShare, 2);
   });

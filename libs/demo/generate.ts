@@ -20,6 +20,7 @@ import type { ChannelProfile, DemoTrigger, PlantedFacts, SignalSpec } from './pr
 import { createIsoFormatter } from './iso-time.js';
 import { Random } from './random.js';
 import { generateDeeperRows } from './deeper.js';
+import { generateOverTimeRows } from './over-time-block.js';
 import { DEMO_STREAMS, emptyRows } from './rows.js';
 import type {
   Arm,
@@ -100,10 +101,12 @@ export function generateProgram(options: ProgramOptions): GeneratedProgram {
   const duplicates = emptyRows();
   simulator.defineTriggers(rows, duplicates);
   simulator.simulatePersons(0, settings.persons, rows, duplicates);
-  // the deeper statistics' planted block, on persons of its own (deeper.ts)
-  const deeper = generateDeeperRows(settings.seed, settings.from, settings.to);
-  for (const stream of DEMO_STREAMS) {
-    (rows[stream] as object[]).push(...deeper[stream]);
+  // the planted blocks of the deeper statistics (deeper.ts) and of the shapes in time
+  // (over-time-block.ts), each on persons of its own
+  for (const block of plantedBlocks(settings)) {
+    for (const stream of DEMO_STREAMS) {
+      (rows[stream] as object[]).push(...block[stream]);
+    }
   }
   return {
     seed: settings.seed,
@@ -133,9 +136,11 @@ export function* generateProgramStream(
   const definitions = emptyRows();
   const definitionCopies = emptyRows();
   simulator.defineTriggers(definitions, definitionCopies);
-  // the deeper statistics' planted block (deeper.ts): its definitions here, its rows last
-  const deeper = generateDeeperRows(settings.seed, settings.from, settings.to);
-  definitions.triggers.push(...deeper.triggers);
+  // the planted blocks (deeper.ts, over-time-block.ts): their definitions here, their rows last
+  const blocks = plantedBlocks(settings);
+  for (const block of blocks) {
+    definitions.triggers.push(...block.triggers);
+  }
   yield {
     stream: 'triggers',
     rows: definitions.triggers,
@@ -160,9 +165,19 @@ export function* generateProgramStream(
       } as ProgramChunk;
     }
   }
-  for (const stream of PERSON_STREAMS) {
-    yield { stream, rows: deeper[stream], duplicates: [], malformed: [] } as ProgramChunk;
+  for (const block of blocks) {
+    for (const stream of PERSON_STREAMS) {
+      yield { stream, rows: block[stream], duplicates: [], malformed: [] } as ProgramChunk;
+    }
   }
+}
+
+/** The planted blocks' rows, in the order they follow the program's own: deeper, then over time. */
+function plantedBlocks(settings: Settings): ProgramRows[] {
+  return [
+    generateDeeperRows(settings.seed, settings.from, settings.to),
+    generateOverTimeRows(settings.seed, settings.from, settings.to),
+  ];
 }
 
 /** The period of a program generated with these options. */

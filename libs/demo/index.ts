@@ -67,6 +67,16 @@ export {
 } from './deeper.js';
 export type { PlantedDeeperFacts } from './deeper-facts.js';
 export {
+  OVER_TIME_PERSONS,
+  OVER_TIME_PLANTED,
+  expectedNoveltyRelativeLift,
+  generateOverTimeRows,
+  overTimeDecisionSpan,
+  overTimeTriggerDefinitions,
+  plantedOverTimeFacts,
+} from './over-time-block.js';
+export type { PlantedOverTimeFacts } from './over-time-facts.js';
+export {
   armsTruth,
   cappedRevenueTruth,
   computeDeeperTruth,
