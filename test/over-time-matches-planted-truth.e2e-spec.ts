@@ -3,15 +3,20 @@
 // bucket of triggerTrend read back through GraphQL must equal the answers libs/demo/
 // truth-over-time.ts computes from the same rows with plain loops. Counts are compared exactly,
 // intervals recomputed here from the truth's counts with the design's formulas (docs/design.md), to 1e-6.
+// The demo's over-time block (libs/demo/over-time-block.ts) plants two shapes the reads must find:
+// a lift that wears off over the month and a lift that shows only a day after the firing.
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CausewayClient } from '../libs/client/index.js';
 import {
   DEMO_STREAMS,
+  OVER_TIME_PLANTED,
   conversionCurveTruth,
+  expectedNoveltyRelativeLift,
   generateProgram,
   indexProgram,
   liftOverTimeTruth,
+  overTimeDecisionSpan,
   serializeProgram,
   triggerTrendTruth,
   type ArmCounts,
@@ -55,6 +60,24 @@ function absoluteLift(t: { persons: number; conversions: number }, c: typeof t) 
   };
 }
 
+/**
+ * docs/design.md §3.4: Δ/p_c ± z·√(p_t(1−p_t)/(n_t·p_c²) + p_c(1−p_c)·p_t²/(n_c·p_c⁴)), the
+ * delta-method interval of the relative lift.
+ */
+function relativeLift(t: { persons: number; conversions: number }, c: typeof t) {
+  const pt = t.conversions / t.persons;
+  const pc = c.conversions / c.persons;
+  const se = Math.sqrt(
+    (pt * (1 - pt)) / (t.persons * pc ** 2) + (pc * (1 - pc) * pt ** 2) / (c.persons * pc ** 4),
+  );
+  const estimate = (pt - pc) / pc;
+  return {
+    estimate: near(estimate),
+    low: near(estimate - Z_975 * se),
+    high: near(estimate + Z_975 * se),
+  };
+}
+
 const arm = (counts: ArmCounts) => ({
   persons: counts.persons,
   conversions: counts.conversions,
@@ -88,6 +111,19 @@ const LIFT_OVER_TIME = `query($triggerId: ID!, $from: DateTime!, $to: DateTime!,
   }
 }`;
 
+interface RelativePoint {
+  asOf: string;
+  relativeLift: Interval | null;
+  absoluteLift: Interval | null;
+  verdict: string;
+}
+
+const RELATIVE_OVER_TIME = `query($triggerId: ID!, $from: DateTime!, $to: DateTime!) {
+  liftOverTime(triggerId: $triggerId, from: $from, to: $to) {
+    asOf verdict relativeLift { estimate low high } absoluteLift { estimate low high }
+  }
+}`;
+
 const CONVERSION_CURVE = `query($triggerId: ID!, $from: DateTime!, $to: DateTime!, $horizon: DateTime) {
   conversionCurve(triggerId: $triggerId, from: $from, to: $to, horizon: $horizon) {
     sinceMs treatmentPersons holdoutPersons treatmentConversions holdoutConversions
@@ -113,6 +149,9 @@ describe('measures over time match the truth planted in a generated program', ()
   const read = <T>(query: string, variables: Record<string, unknown>): Promise<T> =>
     gqlData<T>(api.url, key, query, variables);
   const iso = (ms: number) => new Date(ms).toISOString();
+  const { novelty, delayed } = OVER_TIME_PLANTED;
+  /** The program's live triggers and the over-time block's two. */
+  const measured = () => [...program.planted.liveTriggerIds, novelty.triggerId, delayed.triggerId];
 
   beforeAll(async () => {
     program = generateProgram({ seed: SEED, persons: PERSONS });
@@ -132,8 +171,8 @@ describe('measures over time match the truth planted in a generated program', ()
     await api?.dispose();
   });
 
-  it('liftOverTime: every daily point of every live trigger (persons, conversions, revenue, interval)', async () => {
-    for (const triggerId of program.planted.liveTriggerIds) {
+  it("liftOverTime: every daily point of the program's live triggers and the over-time block's (persons, conversions, revenue, interval)", async () => {
+    for (const triggerId of measured()) {
       const { liftOverTime } = await read<{ liftOverTime: LiftPoint[] }>(LIFT_OVER_TIME, {
         triggerId,
         from: iso(from),
@@ -159,7 +198,7 @@ describe('measures over time match the truth planted in a generated program', ()
   it("liftOverTime's last point, on data with no outcome after to, equals liftReport", async () => {
     // `to` after every outcome of the program: nothing is left to arrive after the last point
     const end = Math.max(...index.outcomes.map((o) => o.at)) + 1;
-    for (const triggerId of program.planted.liveTriggerIds) {
+    for (const triggerId of measured()) {
       const variables = { triggerId, from: iso(from), to: iso(end), granularity: 'WEEK' };
       const { liftOverTime } = await read<{ liftOverTime: LiftPoint[] }>(LIFT_OVER_TIME, variables);
       const { liftReport } = await read<{ liftReport: Omit<LiftPoint, 'asOf'>[] }>(
@@ -184,10 +223,10 @@ describe('measures over time match the truth planted in a generated program', ()
     }
   });
 
-  it('conversionCurve: every step of every live trigger, observed persons only', async () => {
+  it("conversionCurve: every step of the program's live triggers and the over-time block's, observed persons only", async () => {
     // a horizon inside the follow-up leaves late assignments out of the later steps
     const horizon = to + 2 * DAY;
-    for (const triggerId of program.planted.liveTriggerIds) {
+    for (const triggerId of measured()) {
       const { conversionCurve } = await read<{
         conversionCurve: {
           sinceMs: number;
@@ -233,5 +272,55 @@ describe('measures over time match the truth planted in a generated program', ()
         p50Ms: near(row.p50Ms),
       })),
     );
+  });
+
+  it('finds the planted novelty: the first week reads a far larger relative lift than the month', async () => {
+    const { liftOverTime } = await read<{ liftOverTime: RelativePoint[] }>(RELATIVE_OVER_TIME, {
+      triggerId: novelty.triggerId,
+      from: iso(from),
+      to: iso(to),
+    });
+    const truth = liftOverTimeTruth(index, novelty.triggerId, from, to, DAY);
+    const [week, month] = [liftOverTime[6], liftOverTime[liftOverTime.length - 1]];
+    expect([week.asOf, month.asOf]).toEqual([iso(from + 7 * DAY), iso(to)]);
+    expect([week.relativeLift, month.relativeLift]).toEqual(
+      [truth[6], truth[truth.length - 1]].map((p) => relativeLift(p.treatment, p.control)),
+    );
+    // expected from the planted numbers: the uplift 2^(−t/h) averaged over the persons decided in
+    // the first week, and over all of the month's
+    const { firstMs, lastMs } = overTimeDecisionSpan(to - from, novelty.conversionWindowMs);
+    const expectedDrop =
+      expectedNoveltyRelativeLift(firstMs, 7 * DAY) - expectedNoveltyRelativeLift(firstMs, lastMs);
+    expect(expectedDrop).toBeGreaterThan(0.5);
+    expect(week.relativeLift!.estimate - month.relativeLift!.estimate).toBeGreaterThan(
+      expectedDrop / 2,
+    );
+    // worn off, not gone: the month's lift is still above 0
+    expect(month.absoluteLift!.low).toBeGreaterThan(0);
+    expect(month.verdict).toMatch(/significant$/);
+  });
+
+  it('finds the planted delay: no lift within the first day after the firing, a clear one after', async () => {
+    // a horizon after every outcome: every assigned person is observed at every step
+    const horizon = Math.max(...index.outcomes.map((o) => o.at)) + 1;
+    const { conversionCurve } = await read<{
+      conversionCurve: { sinceMs: number; absoluteLift: Interval }[];
+    }>(CONVERSION_CURVE, {
+      triggerId: delayed.triggerId,
+      from: iso(from),
+      to: iso(to),
+      horizon: iso(horizon),
+    });
+    // a conversion window of 4 days: the default step is one day
+    expect(conversionCurve.map((step) => step.sinceMs)).toEqual([DAY, 2 * DAY, 3 * DAY, 4 * DAY]);
+    const [first, ...later] = conversionCurve.map((step) => step.absoluteLift);
+    expect(delayed.delayMs).toBe(DAY);
+    expect([first.low < 0, first.high > 0]).toEqual([true, true]);
+    // the planted extra: the treated persons the base rate leaves, times the uplift
+    const planted = (1 - delayed.baseRate) * delayed.uplift;
+    for (const step of later) {
+      expect(step.low).toBeGreaterThan(0);
+      expect(step.estimate).toBeGreaterThan(planted / 2);
+    }
   });
 });
