@@ -29,7 +29,8 @@ const SEED = 20_261_001;
 const PERSONS = 4_000;
 const Z_975 = 1.959963984540054;
 const Z_080 = 0.8416212335729143;
-const MAX_ROWS = 50_000;
+/** Lines per ingest request: about 5 MB of firings, well inside INGEST_MAX_BODY_BYTES. */
+const MAX_ROWS = 20_000;
 const TOLERANCE = 1e-6;
 const DAY = 86_400_000;
 

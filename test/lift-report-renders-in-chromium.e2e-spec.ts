@@ -98,14 +98,15 @@ const points = (share: number) => {
         // drawn, not empty: marks in the plot
         expect(await chart.locator('circle, rect, line, polyline').count()).toBeGreaterThan(5);
       }
-      // one forest-plot row per trigger that fired in the period: the demo's six live ones and
-      // the four of its deeper-statistics block (libs/demo/deeper.ts)
-      expect(await page.locator('svg#forest-plot text.label').count()).toBe(10);
+      // one forest-plot row per trigger that fired in the period: the demo's six live ones, the
+      // four of its deeper-statistics block (libs/demo/deeper.ts) and the two of its over-time
+      // block (libs/demo/over-time-block.ts)
+      expect(await page.locator('svg#forest-plot text.label').count()).toBe(12);
       expect(await page.locator('svg#forest-plot circle.point').count()).toBeGreaterThan(3);
-      // lift over time: a drawn small chart per live trigger (the ten of the forest plot), curves
-      // of the top three
-      expect(await page.locator('svg[id^="lift-over-time-"] path.curve').count()).toBe(10);
-      expect(await page.locator('svg[id^="lift-over-time-"] path.band').count()).toBe(10);
+      // lift over time: a drawn small chart per live trigger (the twelve of the forest plot),
+      // curves of the top three
+      expect(await page.locator('svg[id^="lift-over-time-"] path.curve').count()).toBe(12);
+      expect(await page.locator('svg[id^="lift-over-time-"] path.band').count()).toBe(12);
       expect(await page.locator('svg[id^="conversion-curve-"] path.treated-line').count()).toBe(3);
       expect(await page.locator('svg[id^="conversion-curve-"] path.holdout-line').count()).toBe(3);
       await page.locator('section#over-time').screenshot({
@@ -141,7 +142,8 @@ const points = (share: number) => {
       { from: FROM, to: TO },
     );
     const html = await (await fetch(`${api.url}${REPORT}`, { headers: auth() })).text();
-    expect(data.liftReport.length).toBe(10);
+    // the twelve live triggers of the forest plot
+    expect(data.liftReport.length).toBe(12);
     for (const row of data.liftReport) {
       const name = data.triggers.find((t) => t.triggerId === row.triggerId)?.name ?? row.triggerId;
       expect(html).toContain(name);

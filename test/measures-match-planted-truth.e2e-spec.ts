@@ -31,10 +31,12 @@ const Z_975 = 1.959963984540054;
 const CHI2_CRITICAL_P001 = 10.827566170662733;
 /** Absolute tolerance of floating-point figures (lift bounds, revenue). */
 const TOLERANCE = 1e-6;
-/** Largest request body the API takes (INGEST_MAX_BODY_BYTES default). */
-const MAX_BODY_BYTES = 10 * 1024 * 1024;
-/** Largest request the API takes in lines (INGEST_MAX_ROWS default). */
-const MAX_ROWS = 50_000;
+/**
+ * Largest request body and lines this suite's API takes (INGEST_MAX_BODY_BYTES, INGEST_MAX_ROWS),
+ * above the defaults so that every stream, the demo's planted blocks included, fits one request.
+ */
+const MAX_BODY_BYTES = 32 * 1024 * 1024;
+const MAX_ROWS = 100_000;
 
 /** |received − expected| ≤ TOLERANCE, shown with the expected value when it fails. */
 const near = (expected: number): unknown => ({
@@ -138,7 +140,10 @@ describe('measures match the truth planted in a generated program', () => {
     truth = computeTruth(program.rows, program.period, { planted: program.planted });
     period = { from: program.period.from.toISOString(), to: program.period.to.toISOString() };
 
-    api = await startApi();
+    api = await startApi({
+      INGEST_MAX_BODY_BYTES: String(MAX_BODY_BYTES),
+      INGEST_MAX_ROWS: String(MAX_ROWS),
+    });
     key = await mintKey(api.url, api.adminKey, 'planted-truth', ['INGEST', 'READ']);
     const client = new CausewayClient(api.url, key);
     // Triggers first (DEMO_STREAMS starts with them). One request per stream: the API counts

@@ -32,7 +32,8 @@ const PERSONS = 4_000;
 const Z_975 = 1.959963984540054;
 const TOLERANCE = 1e-6;
 const DAY = 86_400_000;
-const MAX_ROWS = 50_000;
+/** Lines per ingest request: about 5 MB of firings, well inside INGEST_MAX_BODY_BYTES. */
+const MAX_ROWS = 20_000;
 
 const near = (expected: number | null): unknown =>
   expected === null

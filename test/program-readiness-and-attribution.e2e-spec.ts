@@ -13,6 +13,7 @@ import {
   type OutcomeRow,
   type TriggerRow,
   DEEPER_PLANTED,
+  OVER_TIME_PLANTED,
 } from '../libs/demo/index.js';
 import { gqlData, graphql, mintKey } from './support/client.js';
 import { startApi, type ApiProcess } from './support/processes.js';
@@ -186,7 +187,8 @@ describe('readiness, maturity, attribution and the person timeline on the demo p
     key = await mintKey(api.url, api.adminKey, 'demo-program', ['INGEST', 'READ']);
     const client = new CausewayClient(api.url, key);
     for (const stream of DEMO_STREAMS) {
-      await client.upload(stream, serialized[stream].ndjson, 50_000, 1);
+      // 20,000 lines a request: about 5 MB of firings, well inside INGEST_MAX_BODY_BYTES
+      await client.upload(stream, serialized[stream].ndjson, 20_000, 1);
     }
   }, 170_000);
 
@@ -206,15 +208,17 @@ describe('readiness, maturity, attribution and the person timeline on the demo p
       missing: draft.missing,
     });
     const live = triggers.filter((t) => t.status === 'live');
-    // the program's live triggers and those of its deeper-statistics block
-    const deeper = [
+    // the program's live triggers and those of its deeper-statistics and over-time blocks
+    const blocks = [
       DEEPER_PLANTED.tier.triggerId,
       DEEPER_PLANTED.outliers.triggerId,
       DEEPER_PLANTED.pair.triggerA,
       DEEPER_PLANTED.pair.triggerB,
+      OVER_TIME_PLANTED.novelty.triggerId,
+      OVER_TIME_PLANTED.delayed.triggerId,
     ];
     expect(live.map((t) => t.triggerId).sort()).toEqual(
-      [...program.planted.liveTriggerIds, ...deeper].sort(),
+      [...program.planted.liveTriggerIds, ...blocks].sort(),
     );
     expect(live.map((t) => [t.triggerId, t.ready, t.missing])).toEqual(
       live.map((t) => [t.triggerId, true, []]),
