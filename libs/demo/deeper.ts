@@ -7,11 +7,10 @@
 // The block's size is fixed (it does not grow with `persons`), so the planted effects show at any
 // demo size; a seed of its own keeps the main program's rows unchanged.
 
+import { BlockSimulator, blockTriggerDefinition } from './planted-block.js';
 import type { PlantedDeeperFacts } from './deeper-facts.js';
-import { createIsoFormatter } from './iso-time.js';
-import { DAY, HOUR, MINUTE, SECOND } from './program.js';
-import { Random } from './random.js';
-import { emptyRows, type ProgramRows, type TriggerRow } from './rows.js';
+import { DAY, HOUR, MINUTE } from './program.js';
+import type { ProgramRows, TriggerRow } from './rows.js';
 
 /** Persons of each scenario of the block. */
 export const DEEPER_PERSONS_PER_SCENARIO = 4_000;
@@ -58,24 +57,17 @@ function definition(
   surface: string,
   successType: string,
 ): TriggerRow {
-  return {
-    trigger_id: triggerId,
-    name: triggerId,
-    version: 1,
-    status: 'live',
+  return blockTriggerDefinition({
+    triggerId,
     channel,
     surface,
-    signal_types: ['deeper_demo_signal'],
+    signalType: 'deeper_demo_signal',
     audience: 'deeper_demo_persons',
-    window_ms: DAY,
-    suppression: { converted_lookback_ms: DAY },
-    frequency_cap: { max: 1, per_ms: DAY },
-    consent_purpose: 'personalization',
-    success_types: [successType],
-    conversion_window_ms: 3 * DAY,
-    guardrail_types: ['unsubscribe'],
-    holdout_pct: 0.5,
-  };
+    consentPurpose: 'personalization',
+    successType,
+    conversionWindowMs: 3 * DAY,
+    holdoutPct: 0.5,
+  });
 }
 
 /** The block's trigger definitions. */
@@ -103,21 +95,7 @@ export function plantedDeeperFacts(): PlantedDeeperFacts {
   };
 }
 
-class DeeperSimulator {
-  private readonly rng: Random;
-  private readonly iso = createIsoFormatter();
-  readonly rows = emptyRows();
-  private outcomeCount = 0;
-
-  constructor(
-    seed: number,
-    private readonly from: number,
-    private readonly to: number,
-  ) {
-    // a seed of the block's own: the main program's draws are not disturbed
-    this.rng = new Random((seed ^ 0x5eed16) >>> 0);
-  }
-
+class DeeperSimulator extends BlockSimulator {
   /** A decision time leaving a full conversion window inside the period. */
   private decisionTime(): number {
     const last = Math.max(this.from + 2 * HOUR, this.to - 4 * DAY);
@@ -133,39 +111,15 @@ class DeeperSimulator {
     channel: string,
     properties?: Record<string, string>,
   ): void {
-    // the arming signal a minute before the decision, referenced as the main program's are
-    const signalId = `deep-s-${id}`;
-    this.rows.signals.push({
-      event_id: signalId,
-      person_id: personId,
-      type: 'deeper_demo_signal',
-      kind: 'behavioral',
-      source: 'deeper_demo',
-      occurred_at: this.iso(at - MINUTE),
-    });
-    this.rows.firings.push({
-      firing_id: id,
-      trigger_id: triggerId,
-      person_id: personId,
-      decided_at: this.iso(at),
-      arm: treated ? 'treatment' : 'holdout',
-      signal_event_id: signalId,
+    this.out.firing({
+      id,
+      triggerId,
+      personId,
+      at,
+      treated,
       channel,
-      ...(treated ? { dispatched_at: this.iso(at + SECOND) } : {}),
-      ...(properties === undefined ? {} : { properties }),
-    });
-  }
-
-  private outcome(personId: string, type: string, at: number, value?: number): void {
-    this.outcomeCount += 1;
-    this.rows.outcomes.push({
-      outcome_id: `deep-o${this.outcomeCount}`,
-      person_id: personId,
-      type,
-      occurred_at: this.iso(at),
-      // every success is an order (with a value when it has one), as the main program's are
-      order_id: `deep-order${this.outcomeCount}`,
-      ...(value === undefined ? {} : { value, currency: 'EUR' }),
+      signalType: 'deeper_demo_signal',
+      properties,
     });
   }
 
@@ -180,7 +134,7 @@ class DeeperSimulator {
     if (!this.rng.chance(p)) {
       return false;
     }
-    this.outcome(personId, type, at + MINUTE + Math.floor(this.rng.between(0, 2 * DAY)), value);
+    this.out.order(personId, type, at + MINUTE + Math.floor(this.rng.between(0, 2 * DAY)), value);
     return true;
   }
 
@@ -245,10 +199,11 @@ class DeeperSimulator {
  * scenario, DEEPER_PERSONS_PER_SCENARIO persons with their firings and outcomes.
  */
 export function generateDeeperRows(seed: number, from: number, to: number): ProgramRows {
-  const simulator = new DeeperSimulator(seed, from, to);
-  simulator.rows.triggers.push(...deeperTriggerDefinitions());
+  // a seed of the block's own: the main program's draws are not disturbed
+  const simulator = new DeeperSimulator((seed ^ 0x5eed16) >>> 0, from, to, 'deep', 'deeper_demo');
+  simulator.out.rows.triggers.push(...deeperTriggerDefinitions());
   simulator.simulateTier();
   simulator.simulateOutliers();
   simulator.simulatePair();
-  return simulator.rows;
+  return simulator.out.rows;
 }

@@ -9,11 +9,10 @@
 // The block's size is fixed (it does not grow with `persons`), so the shapes show at any demo size;
 // a seed of its own keeps the main program's rows (and the deeper block's) unchanged.
 
-import { createIsoFormatter } from './iso-time.js';
+import { BlockSimulator, blockTriggerDefinition } from './planted-block.js';
 import type { PlantedOverTimeFacts } from './over-time-facts.js';
-import { DAY, HOUR, MINUTE, SECOND } from './program.js';
-import { Random } from './random.js';
-import { emptyRows, type ProgramRows, type TriggerRow } from './rows.js';
+import { DAY, HOUR, MINUTE } from './program.js';
+import type { ProgramRows, TriggerRow } from './rows.js';
 
 /** Persons of each trigger of the block. */
 export const OVER_TIME_PERSONS = { novelty: 10_000, delayed: 6_000 } as const;
@@ -75,57 +74,13 @@ export function overTimeDecisionSpan(
 /** The consent purpose of the block's triggers, granted to every person before the period. */
 const PURPOSE = 'personalization';
 
-function definition(
-  triggerId: string,
-  channel: string,
-  surface: string,
-  signalType: string,
-  successType: string,
-  conversionWindowMs: number,
-  holdoutPct: number,
-): TriggerRow {
-  return {
-    trigger_id: triggerId,
-    name: triggerId,
-    version: 1,
-    status: 'live',
-    channel,
-    surface,
-    signal_types: [signalType],
-    audience: 'over_time_demo_persons',
-    window_ms: DAY,
-    suppression: { converted_lookback_ms: DAY },
-    frequency_cap: { max: 1, per_ms: DAY },
-    consent_purpose: PURPOSE,
-    success_types: [successType],
-    conversion_window_ms: conversionWindowMs,
-    guardrail_types: ['unsubscribe'],
-    holdout_pct: holdoutPct,
-  };
-}
-
 /** The block's trigger definitions. */
 export function overTimeTriggerDefinitions(): TriggerRow[] {
   const { novelty, delayed } = OVER_TIME_PLANTED;
+  const shared = { audience: 'over_time_demo_persons', consentPurpose: PURPOSE };
   return [
-    definition(
-      novelty.triggerId,
-      'in_app',
-      'home_banner',
-      novelty.signalType,
-      novelty.successType,
-      novelty.conversionWindowMs,
-      novelty.holdoutPct,
-    ),
-    definition(
-      delayed.triggerId,
-      'email',
-      'inbox',
-      delayed.signalType,
-      delayed.successType,
-      delayed.conversionWindowMs,
-      delayed.holdoutPct,
-    ),
+    blockTriggerDefinition({ ...novelty, ...shared, channel: 'in_app', surface: 'home_banner' }),
+    blockTriggerDefinition({ ...delayed, ...shared, channel: 'email', surface: 'inbox' }),
   ];
 }
 
@@ -138,138 +93,82 @@ export function plantedOverTimeFacts(): PlantedOverTimeFacts {
   };
 }
 
-class OverTimeSimulator {
-  private readonly rng: Random;
-  private readonly iso = createIsoFormatter();
-  readonly rows = emptyRows();
-  private outcomeCount = 0;
-
-  constructor(
-    seed: number,
-    private readonly from: number,
-    private readonly to: number,
-  ) {
-    // a seed of the block's own: the main program's and the deeper block's draws are not disturbed
-    this.rng = new Random((seed ^ 0xfade0) >>> 0);
-  }
-
+class OverTimeSimulator extends BlockSimulator {
   /** A decision time leaving a full conversion window (and a day) inside the period. */
   private decisionTime(conversionWindowMs: number): number {
     const { firstMs, lastMs } = overTimeDecisionSpan(this.to - this.from, conversionWindowMs);
     return this.from + Math.floor(this.rng.between(firstMs, lastMs));
   }
 
-  /** The person's consent to the block's purpose, granted a week before the period. */
-  private consent(personId: string): void {
-    const at = this.iso(this.from - 7 * DAY);
-    this.rows.consent.push({
+  /**
+   * One person of a trigger: consent to the block's purpose a week before the period, the arm
+   * (held out with the trigger's holdout share) and the firing; answers the arm and decision time.
+   */
+  private person(
+    personId: string,
+    firingId: string,
+    trigger: {
+      triggerId: string;
+      signalType: string;
+      conversionWindowMs: number;
+      holdoutPct: number;
+    },
+    channel: string,
+  ): { treated: boolean; at: number } {
+    const treated = !this.rng.chance(trigger.holdoutPct);
+    const at = this.decisionTime(trigger.conversionWindowMs);
+    const consentedAt = this.out.iso(this.from - 7 * DAY);
+    this.out.rows.consent.push({
       event_id: `ot-c-${personId}`,
       person_id: personId,
       purpose: PURPOSE,
       granted: true,
-      occurred_at: at,
+      occurred_at: consentedAt,
       source: 'over_time_demo',
-      recorded_at: at,
+      recorded_at: consentedAt,
     });
-  }
-
-  private firing(
-    id: string,
-    triggerId: string,
-    signalType: string,
-    personId: string,
-    at: number,
-    treated: boolean,
-    channel: string,
-  ): void {
-    // the arming signal a minute before the decision, referenced as the main program's are
-    const signalId = `ot-s-${id}`;
-    this.rows.signals.push({
-      event_id: signalId,
-      person_id: personId,
-      type: signalType,
-      kind: 'behavioral',
-      source: 'over_time_demo',
-      occurred_at: this.iso(at - MINUTE),
-    });
-    this.rows.firings.push({
-      firing_id: id,
-      trigger_id: triggerId,
-      person_id: personId,
-      decided_at: this.iso(at),
-      arm: treated ? 'treatment' : 'holdout',
-      signal_event_id: signalId,
-      channel,
-      ...(treated ? { dispatched_at: this.iso(at + SECOND) } : {}),
-    });
+    const { triggerId, signalType } = trigger;
+    this.out.firing({ id: firingId, triggerId, personId, at, treated, channel, signalType });
+    return { treated, at };
   }
 
   /** An order of the person at `at`, with a value as the main program's orders have. */
   private order(personId: string, type: string, at: number): void {
-    this.outcomeCount += 1;
-    this.rows.outcomes.push({
-      outcome_id: `ot-o${this.outcomeCount}`,
-      person_id: personId,
-      type,
-      occurred_at: this.iso(at),
-      order_id: `ot-order${this.outcomeCount}`,
-      value: Math.round(this.rng.logNormal(55, 0.6) * 100) / 100,
-      currency: 'EUR',
-    });
+    this.out.order(personId, type, at, Math.round(this.rng.logNormal(55, 0.6) * 100) / 100);
   }
 
   simulateNovelty(): void {
-    const {
-      triggerId,
-      signalType,
-      successType,
-      baseRate,
-      initialUplift,
-      halfLifeDays,
-      conversionWindowMs,
-      conversionSpreadMs,
-      holdoutPct,
-    } = OVER_TIME_PLANTED.novelty;
+    const novelty = OVER_TIME_PLANTED.novelty;
     for (let i = 0; i < OVER_TIME_PERSONS.novelty; i += 1) {
       const personId = `ot-novelty-p${i}`;
-      const treated = !this.rng.chance(holdoutPct);
-      const at = this.decisionTime(conversionWindowMs);
-      this.consent(personId);
-      this.firing(`ot-novelty-f${i}`, triggerId, signalType, personId, at, treated, 'in_app');
+      const { treated, at } = this.person(personId, `ot-novelty-f${i}`, novelty, 'in_app');
       // the banner's pull halves every halfLifeDays since the start of the period
-      const uplift = initialUplift * 2 ** (-(at - this.from) / (halfLifeDays * DAY));
-      if (this.rng.chance(baseRate + (treated ? uplift : 0))) {
-        const after = MINUTE + Math.floor(this.rng.between(0, conversionSpreadMs - MINUTE));
-        this.order(personId, successType, at + after);
+      const uplift =
+        novelty.initialUplift * 2 ** (-(at - this.from) / (novelty.halfLifeDays * DAY));
+      if (this.rng.chance(novelty.baseRate + (treated ? uplift : 0))) {
+        const after = MINUTE + Math.floor(this.rng.between(0, novelty.conversionSpreadMs - MINUTE));
+        this.order(personId, novelty.successType, at + after);
       }
     }
   }
 
   simulateDelayed(): void {
-    const {
-      triggerId,
-      signalType,
-      successType,
-      baseRate,
-      uplift,
-      delayMs,
-      conversionWindowMs,
-      holdoutPct,
-    } = OVER_TIME_PLANTED.delayed;
+    const delayed = OVER_TIME_PLANTED.delayed;
     for (let i = 0; i < OVER_TIME_PERSONS.delayed; i += 1) {
       const personId = `ot-delayed-p${i}`;
-      const treated = !this.rng.chance(holdoutPct);
-      const at = this.decisionTime(conversionWindowMs);
-      this.consent(personId);
-      this.firing(`ot-delayed-f${i}`, triggerId, signalType, personId, at, treated, 'email');
-      if (this.rng.chance(baseRate)) {
+      const { treated, at } = this.person(personId, `ot-delayed-f${i}`, delayed, 'email');
+      if (this.rng.chance(delayed.baseRate)) {
         // both arms alike: uniformly over the conversion window
-        const after = MINUTE + Math.floor(this.rng.between(0, conversionWindowMs - 2 * MINUTE));
-        this.order(personId, successType, at + after);
-      } else if (treated && this.rng.chance(uplift)) {
+        const spread = delayed.conversionWindowMs - 2 * MINUTE;
+        this.order(
+          personId,
+          delayed.successType,
+          at + MINUTE + Math.floor(this.rng.between(0, spread)),
+        );
+      } else if (treated && this.rng.chance(delayed.uplift)) {
         // the email's own conversions, all on the day after the first 24 hours
-        const after = delayMs + MINUTE + Math.floor(this.rng.between(0, DAY - MINUTE));
-        this.order(personId, successType, at + after);
+        const after = delayed.delayMs + MINUTE + Math.floor(this.rng.between(0, DAY - MINUTE));
+        this.order(personId, delayed.successType, at + after);
       }
     }
   }
@@ -280,9 +179,10 @@ class OverTimeSimulator {
  * trigger, its OVER_TIME_PERSONS persons with their consent, signals, firings and orders.
  */
 export function generateOverTimeRows(seed: number, from: number, to: number): ProgramRows {
-  const simulator = new OverTimeSimulator(seed, from, to);
-  simulator.rows.triggers.push(...overTimeTriggerDefinitions());
+  // a seed of the block's own: the main program's and the deeper block's draws are not disturbed
+  const simulator = new OverTimeSimulator((seed ^ 0xfade0) >>> 0, from, to, 'ot', 'over_time_demo');
+  simulator.out.rows.triggers.push(...overTimeTriggerDefinitions());
   simulator.simulateNovelty();
   simulator.simulateDelayed();
-  return simulator.rows;
+  return simulator.out.rows;
 }
