@@ -120,6 +120,11 @@ program
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  process.stderr.write(`causeway: ${error instanceof Error ? error.message : String(error)}\n`);
+  // a network failure's message ("fetch failed") says nothing; its cause says what failed
+  const cause =
+    error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+  process.stderr.write(
+    `causeway: ${error instanceof Error ? error.message : String(error)}${cause}\n`,
+  );
   process.exit(1);
 }
