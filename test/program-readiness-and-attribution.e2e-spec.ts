@@ -12,7 +12,7 @@ import {
   type GeneratedProgram,
   type OutcomeRow,
   type TriggerRow,
-  DEEPER_PLANTED,
+  deeperTriggerDefinitions,
 } from '../libs/demo/index.js';
 import { gqlData, graphql, mintKey } from './support/client.js';
 import { startApi, type ApiProcess } from './support/processes.js';
@@ -207,12 +207,7 @@ describe('readiness, maturity, attribution and the person timeline on the demo p
     });
     const live = triggers.filter((t) => t.status === 'live');
     // the program's live triggers and those of its deeper-statistics block
-    const deeper = [
-      DEEPER_PLANTED.tier.triggerId,
-      DEEPER_PLANTED.outliers.triggerId,
-      DEEPER_PLANTED.pair.triggerA,
-      DEEPER_PLANTED.pair.triggerB,
-    ];
+    const deeper = deeperTriggerDefinitions().map((t) => t.trigger_id);
     expect(live.map((t) => t.triggerId).sort()).toEqual(
       [...program.planted.liveTriggerIds, ...deeper].sort(),
     );

@@ -3,7 +3,8 @@
 // blurs it:
 // - a trigger that works only for one tier (the `tier` property of its firings);
 // - a trigger whose revenue lift is hidden by a handful of very large orders;
-// - two triggers acting on the same persons whose effects do not add.
+// - two triggers acting on the same persons whose effects do not add;
+// - a trigger too small to tell: a few hundred persons and a 10% holdout, "too little data".
 // The block's size is fixed (it does not grow with `persons`), so the planted effects show at any
 // demo size; a seed of its own keeps the main program's rows unchanged.
 
@@ -50,6 +51,15 @@ export const DEEPER_PLANTED = {
     /** Each trigger alone adds this much; both together add no more than one. */
     eachAlone: 0.1,
   },
+  small: {
+    triggerId: 'vip-callback-sms',
+    successType: 'vip_renewal',
+    /** Persons it reaches over the period: far too few for its holdout to tell. */
+    persons: 250,
+    holdoutPct: 0.1,
+    baseRate: 0.2,
+    treatedRate: 0.25,
+  },
 } as const;
 
 function definition(
@@ -57,6 +67,7 @@ function definition(
   channel: string,
   surface: string,
   successType: string,
+  holdoutPct = 0.5,
 ): TriggerRow {
   return {
     trigger_id: triggerId,
@@ -74,25 +85,27 @@ function definition(
     success_types: [successType],
     conversion_window_ms: 3 * DAY,
     guardrail_types: ['unsubscribe'],
-    holdout_pct: 0.5,
+    holdout_pct: holdoutPct,
   };
 }
 
 /** The block's trigger definitions. */
 export function deeperTriggerDefinitions(): TriggerRow[] {
-  const { tier, outliers, pair } = DEEPER_PLANTED;
+  const { tier, outliers, pair, small } = DEEPER_PLANTED;
   return [
     definition(tier.triggerId, 'email', 'inbox', tier.successType),
     definition(outliers.triggerId, 'push', 'lock_screen', outliers.successType),
     definition(pair.triggerA, 'email', 'inbox', pair.successType),
     definition(pair.triggerB, 'push', 'lock_screen', pair.successType),
+    definition(small.triggerId, 'sms', 'sms_inbox', small.successType, small.holdoutPct),
   ];
 }
 
 /** What the block plants, for the tests that check it is found. */
 export function plantedDeeperFacts(): PlantedDeeperFacts {
-  const { tier, outliers, pair } = DEEPER_PLANTED;
+  const { tier, outliers, pair, small } = DEEPER_PLANTED;
   return {
+    underpoweredTrigger: { triggerId: small.triggerId, persons: small.persons },
     heterogeneousTrigger: {
       triggerId: tier.triggerId,
       property: 'tier',
@@ -238,11 +251,24 @@ class DeeperSimulator {
       this.maybeConvert(personId, successType, at + HOUR, p);
     }
   }
+
+  simulateSmall(): void {
+    const { triggerId, successType, persons, holdoutPct, baseRate, treatedRate } =
+      DEEPER_PLANTED.small;
+    for (let i = 0; i < persons; i += 1) {
+      const personId = `deep-small-p${i}`;
+      const treated = !this.rng.chance(holdoutPct);
+      const at = this.decisionTime();
+      this.firing(`deep-small-f${i}`, triggerId, personId, at, treated, 'sms');
+      this.maybeConvert(personId, successType, at, treated ? treatedRate : baseRate);
+    }
+  }
 }
 
 /**
  * The deeper block's rows for a program of this seed and period: the definitions and, per
- * scenario, DEEPER_PERSONS_PER_SCENARIO persons with their firings and outcomes.
+ * scenario, DEEPER_PERSONS_PER_SCENARIO persons with their firings and outcomes (the small
+ * trigger's: DEEPER_PLANTED.small.persons).
  */
 export function generateDeeperRows(seed: number, from: number, to: number): ProgramRows {
   const simulator = new DeeperSimulator(seed, from, to);
@@ -250,5 +276,7 @@ export function generateDeeperRows(seed: number, from: number, to: number): Prog
   simulator.simulateTier();
   simulator.simulateOutliers();
   simulator.simulatePair();
+  // last, so that the scenarios before it draw what they drew without it
+  simulator.simulateSmall();
   return simulator.rows;
 }

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 
 import { EXPOSURE_TYPES } from '../ingest/index.js';
-import { DEEPER_PERSONS_PER_SCENARIO, deeperTriggerDefinitions } from './deeper.js';
+import { DEEPER_PERSONS_PER_SCENARIO, DEEPER_PLANTED, deeperTriggerDefinitions } from './deeper.js';
 import { generateProgram, generateProgramStream } from './generate.js';
 import type { GeneratedProgram } from './generate.js';
 import { DEMO_STREAMS, emptyRows, rowIdentity } from './rows.js';
@@ -39,7 +39,7 @@ describe('generateProgram at the default size', () => {
     const deeper = [...persons].filter((person) => person.startsWith('deep-'));
     expect([persons.size - deeper.length, deeper.length]).toEqual([
       50_000,
-      3 * DEEPER_PERSONS_PER_SCENARIO,
+      3 * DEEPER_PERSONS_PER_SCENARIO + DEEPER_PLANTED.small.persons,
     ]);
     expect(program.period).toEqual({
       from: new Date('2026-10-01T00:00:00Z'),
