@@ -319,7 +319,7 @@ const points = (share: number) => {
     const page = await context.newPage();
     await page.goto(`${api.url}${REPORT}`, { waitUntil: 'load' });
     expect(await page.locator('div#segments p.lede').textContent()).toContain(
-      `split by channel, surface, ${properties.map((p) => `property ${p}`).join(', ')} (${tested} splits with segments to compare)`,
+      `split by channel, surface, ${properties.map((p) => `property ${p}`).join(', ')} (${tested} split${tested === 1 ? '' : 's'} with segments to compare)`,
     );
     const checks = page.locator('div.segment-check');
     expect(await checks.count()).toBe(expected.length);

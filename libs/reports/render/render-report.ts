@@ -150,7 +150,7 @@ function liftSection(view: ReportView): string {
         `<td>${formatInteger(l.holdout.persons)}<br><span class="meta">${formatPercent(l.holdout.rate)}</span></td>` +
         `<td>${abs === null || t.tooLittleData ? '—' : `${esc(formatPoints(abs.estimate))}<br><span class="meta">[${esc(formatPoints(abs.low).replace(' pts', ''))}, ${esc(formatPoints(abs.high).replace(' pts', ''))}]</span>`}</td>` +
         `<td>${l.incrementalConversions === null || t.tooLittleData ? '—' : esc(formatSignedInteger(l.incrementalConversions.estimate))}</td>` +
-        `<td>${l.qValue === null ? '—' : l.qValue < 0.001 ? '&lt; 0.001' : l.qValue.toFixed(3)}</td>` +
+        `<td>${l.qValue === null || t.tooLittleData ? '—' : l.qValue < 0.001 ? '&lt; 0.001' : l.qValue.toFixed(3)}</td>` +
         `<td class="text"><span class="pill ${t.verdict}">${esc(VERDICT_WORDS[t.verdict].pill)}</span>${verdictNote(t)}</td></tr>`
       );
     })
@@ -247,7 +247,10 @@ function planNote(view: ReportView): string {
           : plan.requiredHoldoutShareIn28Days === null
             ? ', and not even a 50% holdout would within 28 days'
             : `, or ${formatPercent(plan.requiredHoldoutShareIn28Days, 0)} held out to know within 28 days`;
-      const why = trigger?.tooLittleData === true ? 'too little data' : 'no detectable effect yet';
+      const why =
+        trigger?.tooLittleData === true
+          ? 'too little data'
+          : 'no detectable change in conversions yet';
       return `<li data-trigger="${esc(plan.triggerId)}"><strong>${esc(trigger?.name ?? plan.triggerId)}</strong> <span class="meta">(${why})</span>: ${esc(now + needs + share)}.</li>`;
     })
     .join('');
@@ -316,7 +319,7 @@ function segmentsNote(view: ReportView): string {
   const dims = segments.dimensions.map(dimensionWords).join(', ');
   return (
     `<div id="segments"><h3>Who responds differently</h3>` +
-    `<p class="lede">Each live trigger’s lift was split by ${esc(dims)} (${segments.tested} splits with segments to compare). In ${segments.flagged.length === 1 ? 'this one' : `these ${segments.flagged.length}`}, the segments differ more than chance allows (Cochran’s Q, p &lt; 0.05): the trigger’s single figure hides who it works for. The shrunk change pulls each segment toward the typical one by as much as its own data are noisy (empirical Bayes), so a small segment’s luck is not read as a finding.</p>` +
+    `<p class="lede">Each live trigger’s lift was split by ${esc(dims)} (${segments.tested} split${segments.tested === 1 ? '' : 's'} with segments to compare). In ${segments.flagged.length === 1 ? 'this one' : `these ${segments.flagged.length}`}, the segments differ more than chance allows (Cochran’s Q, p &lt; 0.05): the trigger’s single figure hides who it works for. The shrunk change pulls each segment toward the typical one by as much as its own data are noisy (empirical Bayes), so a small segment’s luck is not read as a finding.</p>` +
     segments.flagged
       .map((answer) => segmentTable(answer, nameOf.get(answer.triggerId) ?? answer.triggerId))
       .join('') +
