@@ -15,7 +15,6 @@ import {
   formatDuration,
   formatFixed,
   formatInteger,
-  formatMoney,
   formatPercent,
   formatPeriod,
   formatPoints,
