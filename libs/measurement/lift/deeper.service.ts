@@ -87,23 +87,9 @@ export class DeeperLiftService {
 
   /** A trigger's lift per segment, with q-values and Cochran's Q. */
   async segments(tenantId: string, request: SegmentsRequest): Promise<SegmentedLift> {
-    const confidence = checkedConfidence(request.confidence);
-    const property = checkedProperty(request.by, request.property);
-    const maxSegments = checkedMaxSegments(request.maxSegments);
-    const rows = await queryLiftSegmentSums(this.clickhouse, {
-      tenantId,
-      ...toPeriod(request.from, request.to).params,
-      triggerIds: [request.triggerId],
-      by: request.by,
-      property,
-    });
-    return buildSegmentedLift(rows, {
-      triggerId: request.triggerId,
-      by: request.by === 'property' ? `property:${property}` : request.by,
-      maxSegments,
-      confidence,
-      cuped: request.cuped ?? false,
-    });
+    const { triggerId, ...rest } = request;
+    const { rows, build } = await this.segmentSums(tenantId, { ...rest, triggerIds: [triggerId] });
+    return build(triggerId, rows);
   }
 
   /**
@@ -114,12 +100,31 @@ export class DeeperLiftService {
     tenantId: string,
     request: Omit<SegmentsRequest, 'triggerId'> & { triggerIds: string[] },
   ): Promise<SegmentedLift[]> {
-    const confidence = checkedConfidence(request.confidence);
-    const property = checkedProperty(request.by, request.property);
-    const maxSegments = checkedMaxSegments(request.maxSegments);
     if (request.triggerIds.length === 0) {
       return [];
     }
+    const { rows, build } = await this.segmentSums(tenantId, request);
+    const byTrigger = new Map<string, LiftSumsRow[]>();
+    for (const row of rows) {
+      byTrigger.set(row.trigger_id, [...(byTrigger.get(row.trigger_id) ?? []), row]);
+    }
+    return request.triggerIds.flatMap((triggerId) => {
+      const own = byTrigger.get(triggerId);
+      return own === undefined ? [] : [build(triggerId, own)];
+    });
+  }
+
+  /** The checked request's segment sums, and how to read one trigger's rows of them. */
+  private async segmentSums(
+    tenantId: string,
+    request: Omit<SegmentsRequest, 'triggerId'> & { triggerIds: string[] },
+  ): Promise<{
+    rows: LiftSumsRow[];
+    build: (triggerId: string, rows: readonly LiftSumsRow[]) => SegmentedLift;
+  }> {
+    const confidence = checkedConfidence(request.confidence);
+    const property = checkedProperty(request.by, request.property);
+    const maxSegments = checkedMaxSegments(request.maxSegments);
     const rows = await queryLiftSegmentSums(this.clickhouse, {
       tenantId,
       ...toPeriod(request.from, request.to).params,
@@ -127,24 +132,13 @@ export class DeeperLiftService {
       by: request.by,
       property,
     });
-    const byTrigger = new Map<string, LiftSumsRow[]>();
-    for (const row of rows) {
-      byTrigger.set(row.trigger_id, [...(byTrigger.get(row.trigger_id) ?? []), row]);
-    }
-    return request.triggerIds.flatMap((triggerId) => {
-      const own = byTrigger.get(triggerId);
-      return own === undefined
-        ? []
-        : [
-            buildSegmentedLift(own, {
-              triggerId,
-              by: request.by === 'property' ? `property:${property}` : request.by,
-              maxSegments,
-              confidence,
-              cuped: request.cuped ?? false,
-            }),
-          ];
-    });
+    const by = request.by === 'property' ? `property:${property}` : request.by;
+    const cuped = request.cuped ?? false;
+    return {
+      rows,
+      build: (triggerId, own) =>
+        buildSegmentedLift(own, { triggerId, by, maxSegments, confidence, cuped }),
+    };
   }
 
   /** The property names the triggers' firings in the period carry, most used first. */
