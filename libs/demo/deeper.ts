@@ -23,6 +23,9 @@ const TIERS: readonly (readonly [string, number])[] = [
   ['bronze', 0.3],
 ];
 
+/** The consent purpose of the block's triggers, granted by every person of the block. */
+const CONSENT_PURPOSE = 'personalization';
+
 /** The block's planted numbers. */
 export const DEEPER_PLANTED = {
   tier: {
@@ -81,7 +84,7 @@ function definition(
     window_ms: DAY,
     suppression: { converted_lookback_ms: DAY },
     frequency_cap: { max: 1, per_ms: DAY },
-    consent_purpose: 'personalization',
+    consent_purpose: CONSENT_PURPOSE,
     success_types: [successType],
     conversion_window_ms: 3 * DAY,
     guardrail_types: ['unsubscribe'],
@@ -169,6 +172,23 @@ class DeeperSimulator {
     });
   }
 
+  /**
+   * The person's grant of the block's consent purpose, a day before the period: the block's
+   * triggers send only to persons who consented, so the consent audit sees no violation of theirs.
+   */
+  private consented(personId: string): void {
+    const at = this.iso(this.from - DAY);
+    this.rows.consent.push({
+      event_id: `deep-c-${personId}`,
+      person_id: personId,
+      purpose: CONSENT_PURPOSE,
+      granted: true,
+      occurred_at: at,
+      source: 'deeper_demo',
+      recorded_at: at,
+    });
+  }
+
   private outcome(personId: string, type: string, at: number, value?: number): void {
     this.outcomeCount += 1;
     this.rows.outcomes.push({
@@ -201,6 +221,7 @@ class DeeperSimulator {
     const { triggerId, successType, baseRate, uplift, respondingTier } = DEEPER_PLANTED.tier;
     for (let i = 0; i < DEEPER_PERSONS_PER_SCENARIO; i += 1) {
       const personId = `deep-tier-p${i}`;
+      this.consented(personId);
       const tier = this.rng.weighted(TIERS);
       const treated = this.rng.chance(0.5);
       const at = this.decisionTime();
@@ -216,6 +237,7 @@ class DeeperSimulator {
     let placed = 0;
     for (let i = 0; i < DEEPER_PERSONS_PER_SCENARIO; i += 1) {
       const personId = `deep-basket-p${i}`;
+      this.consented(personId);
       const treated = this.rng.chance(0.5);
       const at = this.decisionTime();
       this.firing(`deep-basket-f${i}`, triggerId, personId, at, treated, 'push');
@@ -241,6 +263,7 @@ class DeeperSimulator {
     const { triggerA, triggerB, successType, baseRate, eachAlone } = DEEPER_PLANTED.pair;
     for (let i = 0; i < DEEPER_PERSONS_PER_SCENARIO; i += 1) {
       const personId = `deep-pair-p${i}`;
+      this.consented(personId);
       const treatedA = this.rng.chance(0.5);
       const treatedB = this.rng.chance(0.5);
       const at = this.decisionTime();
@@ -257,6 +280,7 @@ class DeeperSimulator {
       DEEPER_PLANTED.small;
     for (let i = 0; i < persons; i += 1) {
       const personId = `deep-small-p${i}`;
+      this.consented(personId);
       const treated = !this.rng.chance(holdoutPct);
       const at = this.decisionTime();
       this.firing(`deep-small-f${i}`, triggerId, personId, at, treated, 'sms');
