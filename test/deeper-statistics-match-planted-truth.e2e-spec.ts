@@ -119,6 +119,7 @@ describe('deeper statistics match the truth planted in a generated program', () 
           treatment: Arm;
           holdout: Arm;
           absoluteLift: Interval;
+          shrunkLift: Interval | null;
           qValue: number;
         }[];
         heterogeneity: { q: number; df: number; pValue: number; flagged: boolean };
@@ -127,7 +128,7 @@ describe('deeper statistics match the truth planted in a generated program', () 
       `query($from: DateTime!, $to: DateTime!, $triggerId: ID!, $property: String) {
         liftSegments(triggerId: $triggerId, from: $from, to: $to, by: PROPERTY, property: $property) {
           by segments { segment qValue treatment { persons conversions revenue } holdout { persons conversions revenue }
-            absoluteLift { estimate low high } }
+            absoluteLift { estimate low high } shrunkLift { estimate low high } }
           heterogeneity { q df pValue flagged }
         }
       }`,
@@ -167,6 +168,18 @@ describe('deeper statistics match the truth planted in a generated program', () 
     got.segments.forEach((s, i) => {
       close(s.absoluteLift.estimate, effects[i].estimate);
       close(s.absoluteLift.low, effects[i].estimate - Z_975 * effects[i].se);
+    });
+    // empirical Bayes over the three segments (docs/design.md §9): μ the mean of the lifts,
+    // τ² = max(0, s² − mean se²), each segment's normal–normal posterior
+    const mu = effects.reduce((sum, e) => sum + e.estimate, 0) / 3;
+    const s2 = effects.reduce((sum, e) => sum + (e.estimate - mu) ** 2, 0) / 2;
+    const tau2 = Math.max(0, s2 - effects.reduce((sum, e) => sum + e.se * e.se, 0) / 3);
+    expect(tau2).toBeGreaterThan(0);
+    got.segments.forEach((s, i) => {
+      const precision = 1 / effects[i].se ** 2 + 1 / tau2;
+      const mean = (effects[i].estimate / effects[i].se ** 2 + mu / tau2) / precision;
+      close(s.shrunkLift!.estimate, mean);
+      close(s.shrunkLift!.high, mean + Z_975 * Math.sqrt(1 / precision));
     });
     // the planted effect is found: flagged, and only the responding tier's interval above 0
     expect(got.heterogeneity.flagged).toBe(true);

@@ -185,21 +185,44 @@ describe('ingest over HTTP (inline mode, embedded store)', () => {
     expect(data.personTimeline).toContainEqual({ id: 'ig-1', at: '2026-10-02T10:00:00.000Z' });
   });
 
-  it('takes a draft definition lacking definitions through the triggers stream; live still needs them', async () => {
+  it('takes a draft lacking every definition through the triggers stream; refuses a live one lacking any, naming it', async () => {
+    const complete = fixture.triggers[0] as Record<string, unknown>;
+    // each of the six definitions left out in turn (the stream fields that make it, docs/design.md §2)
+    const lacking: [string, string[], string, string][] = [
+      ['signal', ['signal_types'], 'signal_types', 'signal (signal_types)'],
+      ['audience', ['audience'], 'audience', 'audience (audience)'],
+      ['surface', ['surface'], 'surface', 'surface (channel, surface)'],
+      ['window', ['window_ms'], 'window_ms', 'window (window_ms)'],
+      [
+        'suppression',
+        ['consent_purpose'],
+        'consent_purpose',
+        'suppression (suppression.converted_lookback_ms, frequency_cap, consent_purpose)',
+      ],
+      [
+        'success',
+        ['holdout_pct'],
+        'holdout_pct',
+        'success (success_types, guardrail_types, holdout_pct)',
+      ],
+    ];
+    const live = lacking.map(([definition, fields]) =>
+      Object.fromEntries(
+        Object.entries({ ...complete, trigger_id: `live-without-${definition}` }).filter(
+          ([name]) => !fields.includes(name),
+        ),
+      ),
+    );
     const draft = { trigger_id: 'draft-1', name: 'Birthday', status: 'draft' };
-    const live = { ...draft, trigger_id: 'live-1', status: 'live', channel: 'email' };
-    const answer = await postIngest(api.url, key, 'triggers', ndjson([draft, live]));
+    const answer = await postIngest(api.url, key, 'triggers', ndjson([draft, ...live]));
     expect(answer.body).toMatchObject({
       accepted: 1,
-      rejected: 1,
-      errors: [
-        {
-          line: 2,
-          field: 'signal_types',
-          message:
-            'required field is missing (a live trigger needs it; a draft, "status":"draft", may leave it out)',
-        },
-      ],
+      rejected: 6,
+      errors: lacking.map(([, , field, lacks], i) => ({
+        line: i + 2,
+        field,
+        message: `a live trigger needs all six definitions; it lacks ${lacks}. Send them, or "status":"draft" to store it unfinished`,
+      })),
     });
     const data = await gqlData<{
       triggers: { triggerId: string; ready: boolean; missing: string[] }[];

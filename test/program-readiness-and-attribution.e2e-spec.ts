@@ -214,6 +214,7 @@ describe('readiness, maturity, attribution and the person timeline on the demo p
       DEEPER_PLANTED.outliers.triggerId,
       DEEPER_PLANTED.pair.triggerA,
       DEEPER_PLANTED.pair.triggerB,
+      DEEPER_PLANTED.small.triggerId,
       OVER_TIME_PLANTED.novelty.triggerId,
       OVER_TIME_PLANTED.delayed.triggerId,
     ];

@@ -87,9 +87,9 @@ const CREATE = `mutation($resource: ShareResource!, $from: DateTime, $to: DateTi
     expect(headers['referrer-policy']).toBe('no-referrer');
     expect(headers['x-robots-tag']).toBe('noindex');
     expect(await page.title()).toContain('Lift report');
-    // the demo's twelve live triggers (six, four of its deeper-statistics block and two of its
+    // the demo's thirteen live triggers (six, five of its deeper-statistics block and two of its
     // over-time block), each a row of the forest plot
-    expect(await page.locator('svg#forest-plot text.label').count()).toBe(12);
+    expect(await page.locator('svg#forest-plot text.label').count()).toBe(13);
     expect(problems).toEqual([]);
     await context.close();
 

@@ -1,7 +1,20 @@
-import 'reflect-metadata';
 import { Command } from 'commander';
-import { loadConfig } from '../../libs/config/index.js';
+import type { AppConfig } from '../../libs/config/index.js';
 import type { CreateKeyOptions } from './commands/keys.js';
+
+// Nothing but commander loads before a command runs: each action imports its own code, and with
+// it Nest, the engine and the configuration, so `--help` or a mistyped command answers at once
+// and a command pays only for what it uses.
+
+/**
+ * Runs a command's code with the validated configuration, loaded with Nest's metadata shim before
+ * the command's module (a decorated class needs the shim when it loads).
+ */
+async function withConfig<T>(run: (config: AppConfig) => Promise<T>): Promise<T> {
+  await import('reflect-metadata');
+  const { loadConfig } = await import('../../libs/config/index.js');
+  return run(loadConfig());
+}
 
 const program = new Command('causeway')
   .description('Causeway: what each signal produced, how fast, and whether it worked.')
@@ -12,8 +25,10 @@ program
   .description('apply pending ClickHouse migrations (or print them)')
   .option('--print', 'print the SQL instead of applying it')
   .option('--cluster <name>', 'the cluster variant: ON CLUSTER, Replicated and Distributed tables')
-  .action(async (options: { print?: boolean; cluster?: string }) =>
-    (await import('./commands/migrate.js')).migrateCommand(loadConfig(), options),
+  .action((options: { print?: boolean; cluster?: string }) =>
+    withConfig(async (config) =>
+      (await import('./commands/migrate.js')).migrateCommand(config, options),
+    ),
   );
 
 program
@@ -26,8 +41,10 @@ program
   .option('--expires <when>', 'when the key stops working: an ISO 8601 time, or 90d, 12h from now')
   .option('--url <url>', 'base URL of a running Causeway: mint through its API')
   .option('--key <key>', 'admin key for --url (default CAUSEWAY_ADMIN_KEY)')
-  .action(async (options: CreateKeyOptions) =>
-    (await import('./commands/keys.js')).createKeyCommand(loadConfig(), options),
+  .action((options: CreateKeyOptions) =>
+    withConfig(async (config) =>
+      (await import('./commands/keys.js')).createKeyCommand(config, options),
+    ),
   );
 
 program
@@ -37,16 +54,20 @@ program
   .option('--base <dir>', 'an earlier backup: write only what changed since')
   .option('--url <url>', 'base URL of the running API that holds the store (with --key)')
   .option('--key <key>', 'the bootstrap admin key (CAUSEWAY_ADMIN_KEY), with --url')
-  .action(async (options: { to: string; base?: string; url?: string; key?: string }) =>
-    (await import('./commands/backup.js')).backupCommand(loadConfig(), options),
+  .action((options: { to: string; base?: string; url?: string; key?: string }) =>
+    withConfig(async (config) =>
+      (await import('./commands/backup.js')).backupCommand(config, options),
+    ),
   );
 
 program
   .command('restore')
   .description('fill an empty CAUSEWAY_DATA_DIR (or an empty server database) from a backup')
   .requiredOption('--from <dir>', 'the backup directory')
-  .action(async (options: { from: string }) =>
-    (await import('./commands/backup.js')).restoreCommand(loadConfig(), options),
+  .action((options: { from: string }) =>
+    withConfig(async (config) =>
+      (await import('./commands/backup.js')).restoreCommand(config, options),
+    ),
   );
 
 program
@@ -55,12 +76,14 @@ program
   .option('--persons <n>', 'persons in the demo program', '50000')
   .option('--seed <n>', 'generator seed', '42')
   .option('--no-serve', 'load and exit instead of serving')
-  .action(async (options: { persons: string; seed: string; serve: boolean }) =>
-    (await import('./commands/demo.js')).demoCommand(loadConfig(), {
-      persons: Number(options.persons),
-      seed: Number(options.seed),
-      serve: options.serve,
-    }),
+  .action((options: { persons: string; seed: string; serve: boolean }) =>
+    withConfig(async (config) =>
+      (await import('./commands/demo.js')).demoCommand(config, {
+        persons: Number(options.persons),
+        seed: Number(options.seed),
+        serve: options.serve,
+      }),
+    ),
   );
 
 const importCommand = program
@@ -75,11 +98,10 @@ importCommand
   .option('--url <url>', 'base URL of a running Causeway server (with --key)')
   .option('--key <key>', 'API key with the ingest scope (required with --url)')
   .action(
-    async (
-      files: string[],
-      options: { stream: string; tenant?: string; url?: string; key?: string },
-    ) =>
-      (await import('./commands/import-rows.js')).importRowsCommand(loadConfig(), files, options),
+    (files: string[], options: { stream: string; tenant?: string; url?: string; key?: string }) =>
+      withConfig(async (config) =>
+        (await import('./commands/import-rows.js')).importRowsCommand(config, files, options),
+      ),
   );
 
 importCommand
@@ -88,8 +110,10 @@ importCommand
   .option('--tenant <tenant>', 'tenant to load into, in-process (default: hillstrom)')
   .option('--url <url>', 'base URL of a running Causeway server (with --key)')
   .option('--key <key>', 'API key with the ingest scope (required with --url)')
-  .action(async (csv: string, options: { tenant?: string; url?: string; key?: string }) =>
-    (await import('./commands/import.js')).importHillstromCommand(loadConfig(), csv, options),
+  .action((csv: string, options: { tenant?: string; url?: string; key?: string }) =>
+    withConfig(async (config) =>
+      (await import('./commands/import.js')).importHillstromCommand(config, csv, options),
+    ),
   );
 
 program
@@ -102,8 +126,10 @@ program
   .requiredOption('--tenant <tenant>', 'the tenant whose rows the user may read')
   .option('--password <password>', "the user's password (default: random, shown once)")
   .option('--apply', 'run the statements on the configured server instead of printing them')
-  .action(async (options: { tenant: string; password?: string; apply?: boolean }) =>
-    (await import('./commands/bi-user.js')).createBiUserCommand(loadConfig(), options),
+  .action((options: { tenant: string; password?: string; apply?: boolean }) =>
+    withConfig(async (config) =>
+      (await import('./commands/bi-user.js')).createBiUserCommand(config, options),
+    ),
   );
 
 program
@@ -120,6 +146,11 @@ program
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  process.stderr.write(`causeway: ${error instanceof Error ? error.message : String(error)}\n`);
+  // a network failure's message ("fetch failed") says nothing; its cause says what failed
+  const cause =
+    error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+  process.stderr.write(
+    `causeway: ${error instanceof Error ? error.message : String(error)}${cause}\n`,
+  );
   process.exit(1);
 }

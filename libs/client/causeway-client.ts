@@ -12,6 +12,23 @@ export interface UploadTotals extends IngestAnswer {
   requests: number;
 }
 
+/** How many times a request that got no answer at all is sent. */
+export const NETWORK_ATTEMPTS = 3;
+
+/** Runs `send` again after a network failure (fetch rejects with a TypeError), with a pause. */
+async function withNetworkRetries(send: () => Promise<Response>): Promise<Response> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await send();
+    } catch (error) {
+      if (!(error instanceof TypeError) || attempt >= NETWORK_ATTEMPTS) {
+        throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+    }
+  }
+}
+
 /**
  * A minimal client of the Causeway HTTP API, used by the demo loader, the benchmark and the
  * end-to-end tests: the same path a producer takes.
@@ -26,13 +43,20 @@ export class CausewayClient {
     return { 'content-type': contentType, authorization: `Bearer ${this.key}` };
   }
 
-  /** Posts one NDJSON body; throws with the server's message unless it answers 200. */
+  /**
+   * Posts one NDJSON body; throws with the server's message unless it answers 200. A request that
+   * never got an answer (the connection reset, typically a kept-alive socket the server closed
+   * as it was reused) is sent again, up to NETWORK_ATTEMPTS times: ingest deduplicates by id, so
+   * a copy that did arrive is counted once.
+   */
   async ingest(stream: string, ndjson: string): Promise<IngestAnswer> {
-    const response = await fetch(`${this.baseUrl}/v1/ingest/${stream}`, {
-      method: 'POST',
-      headers: this.headers('application/x-ndjson'),
-      body: ndjson,
-    });
+    const response = await withNetworkRetries(() =>
+      fetch(`${this.baseUrl}/v1/ingest/${stream}`, {
+        method: 'POST',
+        headers: this.headers('application/x-ndjson'),
+        body: ndjson,
+      }),
+    );
     const body = (await response.json()) as IngestAnswer & { message?: string };
     if (!response.ok) {
       throw new Error(

@@ -55,6 +55,9 @@ export const environmentSchema = z.object({
   CAUSEWAY_RUN_WORKERS: z.enum(['auto', 'true', 'false']).default('auto'),
   REPORT_SNAPSHOT_CRON: z.string().trim().min(1).default('0 6 * * 1'),
   CHROMIUM_PATH: z.string().trim().min(1).default('/usr/bin/chromium'),
+  // The report's revenue cap: a percentile as `99%`, an amount as `500`, `off` or unset for none
+  // (checked by the reports' settings, which say what a bad value should look like).
+  REPORT_REVENUE_CAP: optionalString,
   // Limits that keep one key or one request from starving the others (0 turns a rate limit off).
   RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(100).default(60_000),
   RATE_LIMIT_INGEST: z.coerce.number().int().min(0).default(600),

@@ -6,4 +6,6 @@ export interface PlantedDeeperFacts {
   outlierTrigger: { triggerId: string; largeOrders: number };
   /** Two triggers on the same persons whose effects do not add: the interaction is below 0. */
   interactingPair: { triggerA: string; triggerB: string };
+  /** Reaches too few persons for its holdout: its lift is "too little data", the report plans it. */
+  underpoweredTrigger: { triggerId: string; persons: number };
 }

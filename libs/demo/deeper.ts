@@ -3,7 +3,8 @@
 // blurs it:
 // - a trigger that works only for one tier (the `tier` property of its firings);
 // - a trigger whose revenue lift is hidden by a handful of very large orders;
-// - two triggers acting on the same persons whose effects do not add.
+// - two triggers acting on the same persons whose effects do not add;
+// - a trigger too small to tell: a few hundred persons and a 10% holdout, "too little data".
 // The block's size is fixed (it does not grow with `persons`), so the planted effects show at any
 // demo size; a seed of its own keeps the main program's rows unchanged.
 
@@ -11,6 +12,9 @@ import { BlockSimulator, blockTriggerDefinition } from './planted-block.js';
 import type { PlantedDeeperFacts } from './deeper-facts.js';
 import { DAY, HOUR, MINUTE } from './program.js';
 import type { ProgramRows, TriggerRow } from './rows.js';
+
+/** The consent purpose of the block's triggers, granted by every person of the block. */
+const CONSENT_PURPOSE = 'personalization';
 
 /** Persons of each scenario of the block. */
 export const DEEPER_PERSONS_PER_SCENARIO = 4_000;
@@ -49,6 +53,15 @@ export const DEEPER_PLANTED = {
     /** Each trigger alone adds this much; both together add no more than one. */
     eachAlone: 0.1,
   },
+  small: {
+    triggerId: 'vip-callback-sms',
+    successType: 'vip_renewal',
+    /** Persons it reaches over the period: far too few for its holdout to tell. */
+    persons: 250,
+    holdoutPct: 0.1,
+    baseRate: 0.2,
+    treatedRate: 0.25,
+  },
 } as const;
 
 function definition(
@@ -56,6 +69,7 @@ function definition(
   channel: string,
   surface: string,
   successType: string,
+  holdoutPct = 0.5,
 ): TriggerRow {
   return blockTriggerDefinition({
     triggerId,
@@ -63,27 +77,28 @@ function definition(
     surface,
     signalType: 'deeper_demo_signal',
     audience: 'deeper_demo_persons',
-    consentPurpose: 'personalization',
+    consentPurpose: CONSENT_PURPOSE,
     successType,
     conversionWindowMs: 3 * DAY,
-    holdoutPct: 0.5,
+    holdoutPct,
   });
 }
 
 /** The block's trigger definitions. */
 export function deeperTriggerDefinitions(): TriggerRow[] {
-  const { tier, outliers, pair } = DEEPER_PLANTED;
+  const { tier, outliers, pair, small } = DEEPER_PLANTED;
   return [
     definition(tier.triggerId, 'email', 'inbox', tier.successType),
     definition(outliers.triggerId, 'push', 'lock_screen', outliers.successType),
     definition(pair.triggerA, 'email', 'inbox', pair.successType),
     definition(pair.triggerB, 'push', 'lock_screen', pair.successType),
+    definition(small.triggerId, 'sms', 'sms_inbox', small.successType, small.holdoutPct),
   ];
 }
 
 /** What the block plants, for the tests that check it is found. */
 export function plantedDeeperFacts(): PlantedDeeperFacts {
-  const { tier, outliers, pair } = DEEPER_PLANTED;
+  const { tier, outliers, pair, small } = DEEPER_PLANTED;
   return {
     heterogeneousTrigger: {
       triggerId: tier.triggerId,
@@ -92,6 +107,7 @@ export function plantedDeeperFacts(): PlantedDeeperFacts {
     },
     outlierTrigger: { triggerId: outliers.triggerId, largeOrders: outliers.largeOrders },
     interactingPair: { triggerA: pair.triggerA, triggerB: pair.triggerB },
+    underpoweredTrigger: { triggerId: small.triggerId, persons: small.persons },
   };
 }
 
@@ -123,6 +139,23 @@ class DeeperSimulator extends BlockSimulator {
     });
   }
 
+  /**
+   * The person's grant of the block's consent purpose, a day before the period: the block's
+   * triggers send only to persons who consented, so the consent audit sees no violation of theirs.
+   */
+  private consented(personId: string): void {
+    const at = this.out.iso(this.from - DAY);
+    this.out.rows.consent.push({
+      event_id: `deep-c-${personId}`,
+      person_id: personId,
+      purpose: CONSENT_PURPOSE,
+      granted: true,
+      occurred_at: at,
+      source: 'deeper_demo',
+      recorded_at: at,
+    });
+  }
+
   /** Converts within two days after `at` with probability p; returns whether it did. */
   private maybeConvert(
     personId: string,
@@ -142,6 +175,7 @@ class DeeperSimulator extends BlockSimulator {
     const { triggerId, successType, baseRate, uplift, respondingTier } = DEEPER_PLANTED.tier;
     for (let i = 0; i < DEEPER_PERSONS_PER_SCENARIO; i += 1) {
       const personId = `deep-tier-p${i}`;
+      this.consented(personId);
       const tier = this.rng.weighted(TIERS);
       const treated = this.rng.chance(0.5);
       const at = this.decisionTime();
@@ -157,6 +191,7 @@ class DeeperSimulator extends BlockSimulator {
     let placed = 0;
     for (let i = 0; i < DEEPER_PERSONS_PER_SCENARIO; i += 1) {
       const personId = `deep-basket-p${i}`;
+      this.consented(personId);
       const treated = this.rng.chance(0.5);
       const at = this.decisionTime();
       this.firing(`deep-basket-f${i}`, triggerId, personId, at, treated, 'push');
@@ -182,6 +217,7 @@ class DeeperSimulator extends BlockSimulator {
     const { triggerA, triggerB, successType, baseRate, eachAlone } = DEEPER_PLANTED.pair;
     for (let i = 0; i < DEEPER_PERSONS_PER_SCENARIO; i += 1) {
       const personId = `deep-pair-p${i}`;
+      this.consented(personId);
       const treatedA = this.rng.chance(0.5);
       const treatedB = this.rng.chance(0.5);
       const at = this.decisionTime();
@@ -192,11 +228,25 @@ class DeeperSimulator extends BlockSimulator {
       this.maybeConvert(personId, successType, at + HOUR, p);
     }
   }
+
+  simulateSmall(): void {
+    const { triggerId, successType, persons, holdoutPct, baseRate, treatedRate } =
+      DEEPER_PLANTED.small;
+    for (let i = 0; i < persons; i += 1) {
+      const personId = `deep-small-p${i}`;
+      this.consented(personId);
+      const treated = !this.rng.chance(holdoutPct);
+      const at = this.decisionTime();
+      this.firing(`deep-small-f${i}`, triggerId, personId, at, treated, 'sms');
+      this.maybeConvert(personId, successType, at, treated ? treatedRate : baseRate);
+    }
+  }
 }
 
 /**
  * The deeper block's rows for a program of this seed and period: the definitions and, per
- * scenario, DEEPER_PERSONS_PER_SCENARIO persons with their firings and outcomes.
+ * scenario, DEEPER_PERSONS_PER_SCENARIO persons with their firings and outcomes (the small
+ * trigger's: DEEPER_PLANTED.small.persons).
  */
 export function generateDeeperRows(seed: number, from: number, to: number): ProgramRows {
   // a seed of the block's own: the main program's draws are not disturbed
@@ -205,5 +255,7 @@ export function generateDeeperRows(seed: number, from: number, to: number): Prog
   simulator.simulateTier();
   simulator.simulateOutliers();
   simulator.simulatePair();
+  // last, so that the scenarios before it draw what they drew without it
+  simulator.simulateSmall();
   return simulator.out.rows;
 }

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 
 import { EXPOSURE_TYPES } from '../ingest/index.js';
-import { DEEPER_PERSONS_PER_SCENARIO, deeperTriggerDefinitions } from './deeper.js';
+import { DEEPER_PERSONS_PER_SCENARIO, DEEPER_PLANTED, deeperTriggerDefinitions } from './deeper.js';
 import { generateProgram, generateProgramStream } from './generate.js';
 import { OVER_TIME_PERSONS, overTimeTriggerDefinitions } from './over-time-block.js';
 import type { GeneratedProgram } from './generate.js';
@@ -46,7 +46,7 @@ describe('generateProgram at the default size', () => {
       overTime.length,
     ]).toEqual([
       50_000,
-      3 * DEEPER_PERSONS_PER_SCENARIO,
+      3 * DEEPER_PERSONS_PER_SCENARIO + DEEPER_PLANTED.small.persons,
       OVER_TIME_PERSONS.novelty + OVER_TIME_PERSONS.delayed,
     ]);
     expect(program.period).toEqual({

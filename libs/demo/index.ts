@@ -62,6 +62,7 @@ export * from './truth-over-time.js';
 export {
   DEEPER_PERSONS_PER_SCENARIO,
   DEEPER_PLANTED,
+  deeperTriggerDefinitions,
   generateDeeperRows,
   plantedDeeperFacts,
 } from './deeper.js';

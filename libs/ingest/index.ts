@@ -6,10 +6,15 @@ export * from './ingest.service.js';
 export * from './input-rows.js';
 export * from './stored-batches.js';
 export {
+  DEFINITIONS,
+  DEFINITION_FIELDS,
   FIELD_TYPES,
+  missingDefinitions,
   REQUIRED_UNLESS_DRAFT,
   STREAM_DECLARATIONS,
   type FieldDeclaration,
+  type Definition,
   type FieldType,
   type StreamDeclaration,
+  type TriggerFields,
 } from './streams/index.js';

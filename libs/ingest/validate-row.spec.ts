@@ -731,13 +731,21 @@ describe('validateRow refuses bad input, naming the line and the first failing f
     });
   });
 
+  // every one of the six definitions present (docs/design.md §2)
   const live = {
     trigger_id: 'welcome',
     name: 'Welcome',
-    channel: 'push',
     signal_types: ['signup'],
+    audience: 'new_users',
+    channel: 'push',
+    surface: 'lock_screen',
     window_ms: 60_000,
+    suppression: { converted_lookback_ms: 86_400_000 },
+    frequency_cap: { max: 1, per_ms: 86_400_000 },
+    consent_purpose: 'marketing',
     success_types: ['purchase'],
+    guardrail_types: ['unsubscribe'],
+    holdout_pct: 0.1,
     status: 'live',
   };
 
@@ -758,27 +766,98 @@ describe('validateRow refuses bad input, naming the line and the first failing f
     expect(validateRow('triggers', live, 1, ctx).ok).toBe(true);
   });
 
+  // Each definition in turn left out in each way a producer leaves a field out: the field
+  // absent, null, or empty; the refusal names the definition, its fields and the first field
+  // the row leaves out (written out here, not read from the rule under test).
+  const withoutEach: [string, Record<string, unknown>, string, string][] = [
+    ['signal', { signal_types: REMOVE }, 'signal_types', 'signal (signal_types)'],
+    ['signal', { signal_types: [] }, 'signal_types', 'signal (signal_types)'],
+    ['audience', { audience: REMOVE }, 'audience', 'audience (audience)'],
+    ['audience', { audience: '  ' }, 'audience', 'audience (audience)'],
+    ['surface', { channel: null }, 'channel', 'surface (channel, surface)'],
+    ['surface', { surface: REMOVE }, 'surface', 'surface (channel, surface)'],
+    ['window', { window_ms: REMOVE }, 'window_ms', 'window (window_ms)'],
+    ['window', { window_ms: 0 }, 'window_ms', 'window (window_ms)'],
+    [
+      'suppression',
+      { suppression: REMOVE },
+      'suppression.converted_lookback_ms',
+      'suppression (suppression.converted_lookback_ms, frequency_cap, consent_purpose)',
+    ],
+    [
+      'suppression',
+      { frequency_cap: null },
+      'frequency_cap',
+      'suppression (suppression.converted_lookback_ms, frequency_cap, consent_purpose)',
+    ],
+    [
+      'suppression',
+      { consent_purpose: '' },
+      'consent_purpose',
+      'suppression (suppression.converted_lookback_ms, frequency_cap, consent_purpose)',
+    ],
+    [
+      'success',
+      { success_types: REMOVE },
+      'success_types',
+      'success (success_types, guardrail_types, holdout_pct)',
+    ],
+    [
+      'success',
+      { guardrail_types: [] },
+      'guardrail_types',
+      'success (success_types, guardrail_types, holdout_pct)',
+    ],
+    [
+      'success',
+      { holdout_pct: REMOVE },
+      'holdout_pct',
+      'success (success_types, guardrail_types, holdout_pct)',
+    ],
+  ];
+
   it.each(
-    ['channel', 'signal_types', 'window_ms', 'success_types'].flatMap((field) => [
-      [field, 'live'],
-      [field, 'paused'],
+    withoutEach.flatMap((c) => [
+      [...c, 'live'],
+      [...c, 'paused'],
     ]),
-  )('refuses a definition without %s when %s, naming it', (field, status) => {
-    for (const absent of [REMOVE, null]) {
-      const row = { ...live, status, [field]: absent };
-      if (absent === REMOVE) {
-        delete (row as Record<string, unknown>)[field];
+  )(
+    'refuses a definition without %s (%j) when %s, naming it',
+    (_definition, patch, field, lacks, status) => {
+      const row: Record<string, unknown> = { ...live, status };
+      for (const [name, value] of Object.entries(patch as Record<string, unknown>)) {
+        if (value === REMOVE) {
+          delete row[name];
+        } else {
+          row[name] = value;
+        }
       }
       expect(validateRow('triggers', row, 4, ctx)).toEqual({
         ok: false,
         error: {
           line: 4,
           field,
-          message: `required field is missing (a ${status} trigger needs it; a draft, "status":"draft", may leave it out)`,
+          message: `a ${status as string} trigger needs all six definitions; it lacks ${lacks as string}. Send them, or "status":"draft" to store it unfinished`,
         },
       });
       expect(validateRow('triggers', { ...row, status: 'draft' }, 4, ctx).ok).toBe(true);
-    }
+    },
+  );
+
+  it('names every definition a live trigger lacks, in the order of the six', () => {
+    const bare = { trigger_id: 'b', name: 'B', status: 'live', channel: 'email' };
+    expect(validateRow('triggers', bare, 2, ctx)).toEqual({
+      ok: false,
+      error: {
+        line: 2,
+        field: 'signal_types',
+        message:
+          'a live trigger needs all six definitions; it lacks signal (signal_types); audience (audience); ' +
+          'surface (channel, surface); window (window_ms); suppression (suppression.converted_lookback_ms, ' +
+          'frequency_cap, consent_purpose); success (success_types, guardrail_types, holdout_pct). ' +
+          'Send them, or "status":"draft" to store it unfinished',
+      },
+    });
   });
 
   it.each(badCases)('%s %j', (stream, patch, field, message) => {

@@ -2,13 +2,14 @@ import type { z } from 'zod';
 import { fastPath } from './fast-path.js';
 import { contentHashOfColumns, derivedId } from './hashing.js';
 import { schemasFor } from './schemas.js';
-import { MISSING } from './fields.js';
 import {
-  REQUIRED_UNLESS_DRAFT,
+  DEFINITION_FIELDS,
+  missingDefinitions,
   storedFields,
   STREAM_DECLARATIONS,
   type StoredField,
   type StreamDeclaration,
+  type TriggerFields,
 } from './streams/index.js';
 import type { StreamName } from './streams.js';
 import { clampFuture, correctSkew, MIN_TIME_MS, storageTime } from './timestamps.js';
@@ -159,7 +160,9 @@ function storageRow(stream: StreamName, d: Data, ctx: ValidationContext): Built 
   row.received_at = receivedText(ctx.receivedAt);
   const eventTime = declaration.eventTime;
   if (eventTime === undefined) {
-    return (stream === 'triggers' && notDraft(d)) || { id: idOf(stream, declaration, d, row), row };
+    return (
+      (stream === 'triggers' && notDraft(d, row)) || { id: idOf(stream, declaration, d, row), row }
+    );
   }
   const event = eventTimeOf(declaration, d, ctx);
   if ('field' in event) {
@@ -179,20 +182,37 @@ function storageRow(stream: StreamName, d: Data, ctx: ValidationContext): Built 
 }
 
 /**
- * Why a live or paused trigger definition is refused: it lacks one of the fields only a draft may
- * leave out (a draft may lack any of the six definitions, docs/design.md §12). Undefined when none.
+ * Why a live or paused trigger definition is refused: it lacks one or more of the six definitions
+ * (docs/design.md §2, {@link missingDefinitions} on the row as stored), as defineTrigger refuses
+ * it; a draft may lack any (docs/design.md §12). The field named is the first one of the first
+ * missing definition that the row leaves out. Undefined when nothing is missing.
  */
-function notDraft(d: Data): Problem | undefined {
+function notDraft(d: Data, row: Data): Problem | undefined {
   if (d.status === undefined || d.status === null || d.status === 'draft') {
     return undefined;
   }
-  const field = REQUIRED_UNLESS_DRAFT.find((name) => d[name] === undefined || d[name] === null);
-  return field === undefined
-    ? undefined
-    : {
-        field,
-        message: `${MISSING} (a ${d.status as string} trigger needs it; a draft, "status":"draft", may leave it out)`,
-      };
+  const missing = missingDefinitions(row as unknown as TriggerFields);
+  if (missing.length === 0) {
+    return undefined;
+  }
+  const absent = (path: string) => {
+    const [name, nested] = path.split('.');
+    const value = nested === undefined ? d[name] : (d[name] as Data | null | undefined)?.[nested];
+    return (
+      value === undefined ||
+      value === null ||
+      value === '' ||
+      (Array.isArray(value) && value.length === 0)
+    );
+  };
+  const fields = missing.flatMap((definition) => DEFINITION_FIELDS[definition]);
+  const needs = missing
+    .map((definition) => `${definition} (${DEFINITION_FIELDS[definition].join(', ')})`)
+    .join('; ');
+  return {
+    field: fields.find(absent) ?? fields[0],
+    message: `a ${d.status as string} trigger needs all six definitions; it lacks ${needs}. Send them, or "status":"draft" to store it unfinished`,
+  };
 }
 
 function rejected(line: number, field: string, message: string): LineResult {
@@ -231,7 +251,7 @@ function built(stream: StreamName, line: number, result: Built | Problem): LineR
  *   `skew_corrected`; event times (occurred_at, decided_at) more than 24 h after `receivedAt` are
  *   clamped to it and flagged `future_clamped`. Other timestamps are stored as given.
  * - A trigger definition may be a draft lacking any of the six definitions; a live or paused one
- *   lacking a field of REQUIRED_UNLESS_DRAFT is refused, naming it.
+ *   lacking any is refused, naming every one it lacks and the fields that make it.
  * - Ids: event_id / firing_id / outcome_id; exposures and consent without `event_id` get a derived
  *   id (see hashing.ts); triggers are identified by `${trigger_id}@${version}` (version default 1).
  */

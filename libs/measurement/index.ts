@@ -26,7 +26,12 @@ export * from './lift/models/lift.model.js';
 export * from './lift/deeper.service.js';
 export * from './lift/models/deeper.model.js';
 export * from './lift/models/segments.model.js';
-export { LIFT_SEGMENTS_QUERY } from './lift/segments.query.js';
+export {
+  FIRING_PROPERTY_KEYS_QUERY,
+  LIFT_SEGMENTS_QUERY,
+  type SegmentDimensionName,
+} from './lift/segments.query.js';
+export { RevenueCapInput } from './lift/dto/lift.args.js';
 export { TRIGGER_INTERACTIONS_QUERY } from './lift/interactions.query.js';
 export * from './consent/index.js';
 export * from './pressure/index.js';

@@ -23,7 +23,7 @@ import {
   PLAIN_LIFT_BY_ARM_QUERY,
   PLAIN_LIFT_QUERY,
 } from './lift/lift.query.js';
-import { LIFT_SEGMENTS_QUERY } from './lift/segments.query.js';
+import { FIRING_PROPERTY_KEYS_QUERY, LIFT_SEGMENTS_QUERY } from './lift/segments.query.js';
 import { TRIGGER_INTERACTIONS_QUERY } from './lift/interactions.query.js';
 import {
   FIRING_SIGNAL_KINDS_QUERY,
@@ -53,6 +53,7 @@ export const MEASUREMENT_QUERIES: readonly AnyQueryDefinition[] = [
   CAPPED_LIFT_QUERY,
   CAPPED_LIFT_BY_ARM_QUERY,
   LIFT_SEGMENTS_QUERY,
+  FIRING_PROPERTY_KEYS_QUERY,
   TRIGGER_INTERACTIONS_QUERY,
   GUARDRAILS_QUERY,
   PLAIN_GUARDRAILS_QUERY,

@@ -2,6 +2,7 @@
 // same fields, types, allowed values and limits that ingest validation applies, so a producer can
 // check a row before sending it. Unknown fields stay allowed, as ingest accepts and reports them.
 import {
+  DEFINITION_FIELDS,
   FIELD_TYPES,
   REQUIRED_UNLESS_DRAFT,
   STREAM_DECLARATIONS,
@@ -131,15 +132,37 @@ function objectSchema(
   };
 }
 
-/** A definition that is not a draft (`live` or `paused`) needs REQUIRED_UNLESS_DRAFT as well. */
-const unlessDraft: JsonSchema = {
-  if: { properties: { status: { enum: ['live', 'paused'] } }, required: ['status'] },
-  // the fields are named in `properties` too, so that strict validators see them declared here
-  then: {
-    properties: Object.fromEntries(REQUIRED_UNLESS_DRAFT.map((name) => [name, {}])),
-    required: [...REQUIRED_UNLESS_DRAFT],
-  },
-};
+/**
+ * A definition that is not a draft (`live` or `paused`) needs the fields of all six definitions
+ * (DEFINITION_FIELDS; a nested one as its object's `required`). Presence only: ingest refuses an
+ * empty one as well (missingDefinitions).
+ */
+const unlessDraft: JsonSchema = (() => {
+  const paths = Object.values(DEFINITION_FIELDS).flat();
+  const nested = new Map<string, string[]>();
+  for (const [name, field] of paths.map((path) => path.split('.'))) {
+    nested.set(name, field === undefined ? [] : [...(nested.get(name) ?? []), field]);
+  }
+  return {
+    if: { properties: { status: { enum: ['live', 'paused'] } }, required: ['status'] },
+    // the fields are named in `properties` too, so that strict validators see them declared here
+    then: {
+      properties: Object.fromEntries(
+        [...nested].map(([name, inner]) => [
+          name,
+          inner.length === 0
+            ? {}
+            : {
+                type: 'object',
+                properties: Object.fromEntries(inner.map((field) => [field, {}])),
+                required: inner,
+              },
+        ]),
+      ),
+      required: [...REQUIRED_UNLESS_DRAFT],
+    },
+  };
+})();
 
 /** The JSON Schema of one stream's rows, for a `maxFieldChars` limit (INGEST_MAX_FIELD_CHARS). */
 export function streamJsonSchema(

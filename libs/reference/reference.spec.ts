@@ -84,6 +84,32 @@ describe('the streams JSON Schema', () => {
     // a live or paused definition needs the rest; a draft may lack any of them
     expect(errorsOf('triggers', { trigger_id: 't', name: 'Draft' })).toEqual([]);
     expect(errorsOf('triggers', { trigger_id: 't', name: 'Live', status: 'live' })).not.toEqual([]);
+    // a live definition of the demo program has all six definitions
+    const complete = program.rows.triggers.find((t) => t.status === 'live') as Record<
+      string,
+      unknown
+    >;
+    expect(errorsOf('triggers', complete)).toEqual([]);
+    // every field of the six definitions (docs/design.md §2), each left out in turn
+    const definitionFields = [
+      'signal_types',
+      'audience',
+      'channel',
+      'surface',
+      'window_ms',
+      'suppression',
+      'frequency_cap',
+      'consent_purpose',
+      'success_types',
+      'guardrail_types',
+      'holdout_pct',
+    ];
+    for (const field of definitionFields) {
+      const without = Object.fromEntries(Object.entries(complete).filter(([f]) => f !== field));
+      expect([field, errorsOf('triggers', without)]).not.toEqual([field, []]);
+      expect(errorsOf('triggers', { ...without, status: 'draft' })).toEqual([]);
+    }
+    expect(errorsOf('triggers', { ...complete, suppression: {} })).not.toEqual([]);
     expect(triggers.properties.status).toMatchObject({
       default: 'draft',
       anyOf: [{ type: 'string', enum: ['draft', 'live', 'paused'] }, { type: 'null' }],

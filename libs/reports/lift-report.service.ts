@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { PdfRenderer } from './pdf/pdf-renderer.js';
 import { formatPeriod } from './render/format.js';
 import { renderLiftReport } from './render/render-report.js';
-import { ReportMeasuresService } from './report-measures.service.js';
+import { ReportMeasuresService, type ReportOptions } from './report-measures.service.js';
 import { ReportsErrorCode, ReportsException } from './reports.exception.js';
+import { parseRevenueCap } from './reports.settings.js';
 
 /** The live lift report of a tenant and period, as HTML or PDF. */
 @Injectable()
@@ -13,19 +14,44 @@ export class LiftReportService {
     private readonly pdf: PdfRenderer,
   ) {}
 
-  async html(tenantId: string, from: Date, to: Date): Promise<string> {
-    return renderLiftReport(await this.measures.collect(tenantId, from, to));
+  async html(tenantId: string, from: Date, to: Date, options: ReportOptions = {}): Promise<string> {
+    return renderLiftReport(await this.measures.collect(tenantId, from, to, new Date(), options));
   }
 
   /** The same page printed by Chromium; without a browser, a 503 that says how to get one. */
-  async pdfDocument(tenantId: string, from: Date, to: Date): Promise<Buffer> {
+  async pdfDocument(
+    tenantId: string,
+    from: Date,
+    to: Date,
+    options: ReportOptions = {},
+  ): Promise<Buffer> {
     const missing = await this.pdf.unavailableReason();
     if (missing !== undefined) {
       // before any query: the answer does not depend on the data
       throw new ReportsException(ReportsErrorCode.BrowserUnavailable, missing);
     }
-    const html = await this.html(tenantId, from, to);
+    const html = await this.html(tenantId, from, to, options);
     return this.pdf.render(html, `Causeway lift report · ${tenantId} · ${formatPeriod(from, to)}`);
+  }
+}
+
+/**
+ * Reads `?revenueCap=` of a report route (99%, 500 or off, as REPORT_REVENUE_CAP); absent: the
+ * setting applies.
+ */
+export function reportOptionsFromQuery(revenueCap: unknown): ReportOptions {
+  if (revenueCap === undefined) {
+    return {};
+  }
+  try {
+    return {
+      revenueCap: parseRevenueCap(typeof revenueCap === 'string' ? revenueCap : '', 'revenueCap'),
+    };
+  } catch (error) {
+    throw new ReportsException(
+      ReportsErrorCode.InvalidRequest,
+      error instanceof Error ? error.message : String(error),
+    );
   }
 }
 

@@ -6,6 +6,8 @@ import type {
   HoldoutPlan,
   LatencyStats,
   PressureReport,
+  RevenueCapRequest,
+  SegmentedLift,
   SuppressionSummary,
   TriggerLift,
 } from '../measurement/index.js';
@@ -60,9 +62,30 @@ export interface ReportMeasures {
    * before it existed.
    */
   plans?: HoldoutPlan[];
+  /**
+   * The revenue cap every revenue figure was read with (liftReport's revenueCap); each lift row
+   * says its cap in revenueCapValue. Null or absent: revenue uncapped.
+   */
+  revenueCap?: RevenueCapRequest | null;
+  /**
+   * liftSegments of the live triggers by channel, surface and the properties their firings carry:
+   * how many answers had a heterogeneity test, and those it flagged. Absent in snapshots taken
+   * before it existed.
+   */
+  segments?: ReportSegments;
 
   /** Measures over time (absent from snapshots stored before they existed). */
   overTime?: ReportOverTime;
+}
+
+/** The segment checks of the report (liftSegments, docs/design.md §9). */
+export interface ReportSegments {
+  /** The dimensions checked: channel, surface, property:<name>. */
+  dimensions: string[];
+  /** Trigger × dimension answers with a heterogeneity test (at least 2 segments to compare). */
+  tested: number;
+  /** The answers whose segments respond differently (Cochran's Q, p < 0.05), as liftSegments. */
+  flagged: SegmentedLift[];
 }
 
 /** The report's "lift over time" section: liftOverTime and conversionCurve as the API answers. */

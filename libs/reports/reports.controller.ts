@@ -1,7 +1,11 @@
 import { Controller, Get, Header, Param, Query, Res, StreamableFile } from '@nestjs/common';
 import type { Response } from 'express';
 import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../auth/index.js';
-import { LiftReportService, periodFromQuery } from './lift-report.service.js';
+import {
+  LiftReportService,
+  periodFromQuery,
+  reportOptionsFromQuery,
+} from './lift-report.service.js';
 import { REPORT_CONTENT_SECURITY_POLICY } from './render/render-report.js';
 import { ReportSnapshotsService } from './snapshots/report-snapshots.service.js';
 
@@ -27,9 +31,15 @@ export class ReportsController {
     @CurrentPrincipal() principal: Principal,
     @Query('from') from: unknown,
     @Query('to') to: unknown,
+    @Query('revenueCap') revenueCap: unknown,
   ): Promise<string> {
     const period = periodFromQuery(from, to);
-    return this.reports.html(principal.tenantId, period.from, period.to);
+    return this.reports.html(
+      principal.tenantId,
+      period.from,
+      period.to,
+      reportOptionsFromQuery(revenueCap),
+    );
   }
 
   @Get('lift.pdf')
@@ -39,10 +49,16 @@ export class ReportsController {
     @CurrentPrincipal() principal: Principal,
     @Query('from') from: unknown,
     @Query('to') to: unknown,
+    @Query('revenueCap') revenueCap: unknown,
     @Res({ passthrough: true }) response: Response,
   ): Promise<StreamableFile> {
     const period = periodFromQuery(from, to);
-    const pdf = await this.reports.pdfDocument(principal.tenantId, period.from, period.to);
+    const pdf = await this.reports.pdfDocument(
+      principal.tenantId,
+      period.from,
+      period.to,
+      reportOptionsFromQuery(revenueCap),
+    );
     const day = (d: Date) => d.toISOString().slice(0, 10);
     response.setHeader('Content-Type', 'application/pdf');
     response.setHeader(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { parseExpiry } from './keys.js';
+import { parseExpiry, scopeNames } from './keys.js';
 
 describe('causeway keys create --expires', () => {
   const now = Date.UTC(2026, 11, 3, 12, 0, 0);
@@ -19,5 +19,18 @@ describe('causeway keys create --expires', () => {
   it('refuses anything else, naming the option', () => {
     expect(() => parseExpiry('soon', now)).toThrow(/--expires: "soon" is neither/);
     expect(() => parseExpiry('90m', now)).toThrow(/--expires/);
+  });
+});
+
+describe('causeway keys create --scopes', () => {
+  it('reads names separated by commas or spaces, in any case, once each', () => {
+    expect(scopeNames('ingest,read')).toEqual(['INGEST', 'READ']);
+    expect(scopeNames(' Read  ADMIN,read ')).toEqual(['READ', 'ADMIN']);
+  });
+
+  it('refuses none, naming the option', () => {
+    expect(() => scopeNames(' , ')).toThrow(
+      '--scopes: at least one scope is required (ingest, read, erase, admin)',
+    );
   });
 });

@@ -1,7 +1,7 @@
-import { AuditLogService } from '../../../libs/audit/index.js';
-import { ApiKeysService, parseScopes, type Scope } from '../../../libs/auth/index.js';
+// Through a running API (--url) the command needs nothing but fetch: the key service, the engine
+// and Nest load only to mint on the store itself, so `keys create --url` answers at once.
+import type { Scope } from '../../../libs/auth/index.js';
 import type { AppConfig } from '../../../libs/config/index.js';
-import { ClickHouseService, Migrator } from '../../../libs/storage/index.js';
 
 export interface CreateKeyOptions {
   tenant: string;
@@ -33,6 +33,21 @@ export function parseExpiry(text: string | undefined, now = Date.now()): Date | 
   return new Date(at);
 }
 
+/**
+ * `ingest,read` or `INGEST READ` as the scope names the API takes; whether each is a scope is
+ * checked where the key is minted (parseScopes on the store, the Scope enum through the API).
+ */
+export function scopeNames(text: string): Scope[] {
+  const names = text
+    .split(/[\s,]+/)
+    .map((s) => s.trim().toUpperCase())
+    .filter((s) => s.length > 0);
+  if (names.length === 0) {
+    throw new Error('--scopes: at least one scope is required (ingest, read, erase, admin)');
+  }
+  return [...new Set(names)] as Scope[];
+}
+
 // The embedded engine lets one process hold a data directory; a second one meets this lock (the
 // engine prints the lock to stderr and the client reports a connection it could not create).
 const ENGINE_LOCK =
@@ -59,6 +74,7 @@ async function createThroughApi(
   scopes: Scope[],
   expiresAt: Date | null,
 ): Promise<void> {
+  // the API checks the scope names (GraphQL's Scope enum names a wrong one)
   const response = await fetch(`${url.replace(/\/$/, '')}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` },
@@ -83,9 +99,16 @@ async function createThroughApi(
 async function createOffline(
   config: AppConfig,
   tenant: string,
-  scopes: Scope[],
+  scopesText: string,
   expiresAt: Date | null,
 ): Promise<void> {
+  const [{ AuditLogService }, { ApiKeysService, parseScopes }, { ClickHouseService, Migrator }] =
+    await Promise.all([
+      import('../../../libs/audit/index.js'),
+      import('../../../libs/auth/index.js'),
+      import('../../../libs/storage/index.js'),
+    ]);
+  const scopes = parseScopes(scopesText);
   const clickhouse = new ClickHouseService(config);
   try {
     await new Migrator(clickhouse, undefined, config.env.CLICKHOUSE_CLUSTER).run();
@@ -107,7 +130,7 @@ export async function createKeyCommand(
   config: AppConfig,
   options: CreateKeyOptions,
 ): Promise<void> {
-  const scopes = parseScopes(options.scopes);
+  const scopes = scopeNames(options.scopes);
   const expiresAt = parseExpiry(options.expires);
   const adminKey = options.key ?? config.env.CAUSEWAY_ADMIN_KEY;
   if (options.url !== undefined) {
@@ -117,7 +140,7 @@ export async function createKeyCommand(
     return createThroughApi(options.url, adminKey, options.tenant, scopes, expiresAt);
   }
   try {
-    await createOffline(config, options.tenant, scopes, expiresAt);
+    await createOffline(config, options.tenant, options.scopes, expiresAt);
   } catch (error) {
     if (!(error instanceof Error) || !ENGINE_LOCK.test(`${error.message} ${String(error.cause)}`)) {
       throw error;

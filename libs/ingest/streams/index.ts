@@ -14,6 +14,7 @@ export {
   REQUIRED_UNLESS_DRAFT,
   TRIGGER_STATUSES,
 } from './triggers.stream.js';
+export * from './trigger-readiness.js';
 export { ARMS } from './firings.stream.js';
 export { EXPOSURE_TYPES } from './exposures.stream.js';
 

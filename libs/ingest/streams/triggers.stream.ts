@@ -1,4 +1,5 @@
 import type { StreamDeclaration } from './declaration.js';
+import { DEFINITION_FIELDS } from './trigger-readiness.js';
 
 /** `triggers.status`; the first is the default. */
 export const TRIGGER_STATUSES = ['draft', 'live', 'paused'] as const;
@@ -7,25 +8,24 @@ export const TRIGGER_STATUSES = ['draft', 'live', 'paused'] as const;
 export const DEFAULT_CONVERSION_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
 
 /**
- * The fields a definition must have unless it is a draft (`status` absent or `draft`): a draft may
- * lack any of the six definitions (docs/design.md §12), as defineTrigger allows; a `live` or `paused`
- * definition is refused without these, naming the one missing (the other definitions are
- * reported by readiness, as for defineTrigger's drafts).
+ * The fields a definition must have unless it is a draft (`status` absent or `draft`): those of the
+ * six definitions ({@link DEFINITION_FIELDS}), top-level names. A draft may lack any of them
+ * (docs/design.md §12), as defineTrigger allows; a `live` or `paused` definition lacking a
+ * definition is refused, naming every one it lacks ({@link missingDefinitions} decides).
  */
-export const REQUIRED_UNLESS_DRAFT = [
-  'channel',
-  'signal_types',
-  'window_ms',
-  'success_types',
-] as const;
+export const REQUIRED_UNLESS_DRAFT: readonly string[] = [
+  ...new Set(
+    Object.values(DEFINITION_FIELDS).flatMap((paths) => paths.map((p) => p.split('.')[0])),
+  ),
+];
 
 /**
  * The `triggers` stream: one version of a trigger's definition. Only its id and name are required
- * of every row; the fields of {@link REQUIRED_UNLESS_DRAFT} are required of a live or paused one.
+ * of every row; the six definitions are required of a live or paused one.
  */
 export const triggersStream = {
   description:
-    "One version of a trigger's definition: what it acts on, where, and how it is judged.",
+    "One version of a trigger's definition: what it acts on, where, and how it is judged. A `live` or `paused` one needs all six definitions (signal, audience, surface, window, suppression, success); a `draft` may lack any.",
   table: 'triggers',
   key: ['trigger_id', 'version'],
   fields: {
@@ -89,7 +89,8 @@ export const triggersStream = {
     surface: {
       type: 'text',
       required: false,
-      description: 'Where its message appears.',
+      description:
+        'Where its message appears (with `channel`, the surface definition); required unless a draft.',
       column: 'surface',
       columnType: 'String',
       default: '',
@@ -97,7 +98,8 @@ export const triggersStream = {
     audience: {
       type: 'textOrJson',
       required: false,
-      description: 'Who it is for: a segment name or a definition (stored as JSON text).',
+      description:
+        'Who it is for: a segment name or a definition, stored as JSON text (the audience definition); required unless a draft.',
       column: 'audience',
       columnType: 'String',
       default: '',
@@ -105,7 +107,8 @@ export const triggersStream = {
     holdout_pct: {
       type: 'fraction',
       required: false,
-      description: 'The share of people held out as control.',
+      description:
+        'The share of people held out as control (part of the success definition); required unless a draft.',
       column: 'holdout_pct',
       columnType: 'Nullable(Float64)',
       default: null,
@@ -130,7 +133,8 @@ export const triggersStream = {
     guardrail_types: {
       type: 'texts',
       required: false,
-      description: 'Outcome types watched for harm.',
+      description:
+        'Outcome types watched for harm (part of the success definition); required unless a draft.',
       column: 'guardrail_types',
       columnType: 'Array(String)',
       default: [],
@@ -138,7 +142,8 @@ export const triggersStream = {
     frequency_cap: {
       type: 'object',
       required: false,
-      description: 'At most `max` sends per person per `per_ms` milliseconds.',
+      description:
+        'At most `max` sends per person per `per_ms` milliseconds (part of the suppression definition); required unless a draft.',
       fields: {
         max: {
           type: 'count',
@@ -161,7 +166,8 @@ export const triggersStream = {
     suppression: {
       type: 'object',
       required: false,
-      description: 'Who is not sent to.',
+      description:
+        'Who is not sent to (with `frequency_cap` and `consent_purpose`, the suppression definition); `converted_lookback_ms` required unless a draft.',
       fields: {
         converted_lookback_ms: {
           type: 'duration',
@@ -176,7 +182,8 @@ export const triggersStream = {
     consent_purpose: {
       type: 'text',
       required: false,
-      description: 'The consent purpose a person must have granted to be sent to.',
+      description:
+        'The consent purpose a person must have granted to be sent to (part of the suppression definition); required unless a draft.',
       column: 'consent_purpose',
       columnType: 'String',
       default: '',

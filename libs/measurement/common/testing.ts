@@ -38,6 +38,22 @@ export async function seedRows(
 }
 
 /**
+ * The fields of the six definitions (docs/design.md §2) a live trigger needs and a measurement
+ * fixture does not vary, each set where it changes no measure unless a spec overrides it: the
+ * converted-lookback at its 24 h default, a frequency cap no fixture reaches, a consent purpose
+ * only the consent audit reads, and an even split.
+ */
+export const READY_DEFINITIONS = {
+  audience: 'everyone',
+  surface: 'default',
+  suppression: { converted_lookback_ms: 86_400_000 },
+  frequency_cap: { max: 1_000_000, per_ms: 86_400_000 },
+  consent_purpose: 'fixture_consent',
+  guardrail_types: ['unsubscribe'],
+  holdout_pct: 0.5,
+} as const;
+
+/**
  * Builders of input rows for measurement fixtures, as producers send them. Each fills the fields a
  * test does not vary (a trigger's signal, window, success type and status; a firing's treatment
  * arm) and takes the rest, with `extra` fields added or overriding. Times go through `time`, so a
@@ -45,7 +61,10 @@ export async function seedRows(
  */
 export function fixtureRows<When>(time: (when: When) => string) {
   return {
-    /** A live trigger definition armed by `cart_abandoned`, window 1 h, success `purchase`. */
+    /**
+     * A live trigger definition armed by `cart_abandoned`, window 1 h, success `purchase`, with
+     * the rest of the six definitions a live one needs from {@link READY_DEFINITIONS}.
+     */
     trigger: (triggerId: string, channel: string, extra: object = {}) => ({
       trigger_id: triggerId,
       name: triggerId,
@@ -53,6 +72,7 @@ export function fixtureRows<When>(time: (when: When) => string) {
       signal_types: ['cart_abandoned'],
       window_ms: 3_600_000,
       success_types: ['purchase'],
+      ...READY_DEFINITIONS,
       status: 'live',
       ...extra,
     }),

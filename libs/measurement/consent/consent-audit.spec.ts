@@ -14,7 +14,7 @@ const { trigger, firing: sent, consent } = fixtureRows(at);
 const triggers = [
   trigger('tM', 'push', { consent_purpose: 'marketing' }),
   trigger('tN', 'email', { consent_purpose: 'newsletter' }),
-  trigger('tC', 'web'), // needs no consent: not audited
+  trigger('tC', 'web', { consent_purpose: '', status: 'draft' }), // names no purpose: not audited
   trigger('tZ', 'sms', { consent_purpose: 'profiling' }), // never fires: listed with zeros
 ];
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { openTemporaryStore, type TemporaryStore } from '../../storage/testing.js';
 import { MeasurementException } from '../common/measurement.exception.js';
-import { seedRows } from '../common/testing.js';
+import { READY_DEFINITIONS, seedRows } from '../common/testing.js';
 import { FreshnessService } from './freshness.service.js';
 import type { FreshnessStats } from './models/freshness-stats.model.js';
 
@@ -82,6 +82,7 @@ const trigger = (
   signal_types,
   window_ms,
   success_types: ['purchase'],
+  ...READY_DEFINITIONS,
   status: 'live',
   ...extra,
 });
@@ -99,8 +100,8 @@ const triggers = [
   trigger('churn-winback', ['churn_risk_high'], DAY),
   // Any status counts: a draft whose window the signal cannot meet is flagged before it goes live.
   trigger('churn-draft', ['churn_risk_high'], 1_000, { status: 'draft' }),
-  // A window of 0 is no window: never exceeded.
-  trigger('churn-nowindow', ['churn_risk_high'], 0),
+  // A window of 0 is no window (a draft: a live trigger needs one): never exceeded.
+  trigger('churn-nowindow', ['churn_risk_high'], 0, { status: 'draft' }),
 ];
 
 describe('FreshnessService on the embedded engine', () => {

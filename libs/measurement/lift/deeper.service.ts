@@ -9,7 +9,12 @@ import { checkedConfidence } from './lift.service.js';
 import type { HoldoutPlan, TriggerInteraction } from './models/deeper.model.js';
 import type { SegmentedLift } from './models/segments.model.js';
 import { buildSegmentedLift } from './segments.calculator.js';
-import { queryLiftSegmentSums, type SegmentDimensionName } from './segments.query.js';
+import {
+  queryFiringPropertyKeys,
+  queryLiftSegmentSums,
+  type SegmentDimensionName,
+} from './segments.query.js';
+import type { LiftSumsRow } from './lift.query.js';
 
 function invalid(message: string): never {
   throw new MeasurementException(MeasurementErrorCode.InvalidArgument, message);
@@ -60,6 +65,14 @@ function checkedProperty(by: SegmentDimensionName, property: string | null | und
   return property;
 }
 
+function checkedMaxSegments(given: number | null | undefined): number {
+  const maxSegments = given ?? 20;
+  if (!Number.isInteger(maxSegments) || maxSegments < 1 || maxSegments > 100) {
+    invalid(`maxSegments must be an integer from 1 to 100, got ${maxSegments}`);
+  }
+  return maxSegments;
+}
+
 function checkedOpenUnit(name: string, value: number): number {
   if (!(value > 0 && value < 1)) {
     invalid(`${name} must be in (0, 1), got ${value}`);
@@ -74,25 +87,70 @@ export class DeeperLiftService {
 
   /** A trigger's lift per segment, with q-values and Cochran's Q. */
   async segments(tenantId: string, request: SegmentsRequest): Promise<SegmentedLift> {
+    const { triggerId, ...rest } = request;
+    const { rows, build } = await this.segmentSums(tenantId, { ...rest, triggerIds: [triggerId] });
+    return build(triggerId, rows);
+  }
+
+  /**
+   * The segmented lift of several triggers by one dimension, in one statement: what
+   * {@link segments} answers for each of them (a trigger without assigned persons is left out).
+   */
+  async segmentsOfTriggers(
+    tenantId: string,
+    request: Omit<SegmentsRequest, 'triggerId'> & { triggerIds: string[] },
+  ): Promise<SegmentedLift[]> {
+    if (request.triggerIds.length === 0) {
+      return [];
+    }
+    const { rows, build } = await this.segmentSums(tenantId, request);
+    const byTrigger = new Map<string, LiftSumsRow[]>();
+    for (const row of rows) {
+      byTrigger.set(row.trigger_id, [...(byTrigger.get(row.trigger_id) ?? []), row]);
+    }
+    return request.triggerIds.flatMap((triggerId) => {
+      const own = byTrigger.get(triggerId);
+      return own === undefined ? [] : [build(triggerId, own)];
+    });
+  }
+
+  /** The checked request's segment sums, and how to read one trigger's rows of them. */
+  private async segmentSums(
+    tenantId: string,
+    request: Omit<SegmentsRequest, 'triggerId'> & { triggerIds: string[] },
+  ): Promise<{
+    rows: LiftSumsRow[];
+    build: (triggerId: string, rows: readonly LiftSumsRow[]) => SegmentedLift;
+  }> {
     const confidence = checkedConfidence(request.confidence);
     const property = checkedProperty(request.by, request.property);
-    const maxSegments = request.maxSegments ?? 20;
-    if (!Number.isInteger(maxSegments) || maxSegments < 1 || maxSegments > 100) {
-      invalid(`maxSegments must be an integer from 1 to 100, got ${maxSegments}`);
-    }
+    const maxSegments = checkedMaxSegments(request.maxSegments);
     const rows = await queryLiftSegmentSums(this.clickhouse, {
       tenantId,
       ...toPeriod(request.from, request.to).params,
-      triggerIds: [request.triggerId],
+      triggerIds: request.triggerIds,
       by: request.by,
       property,
     });
-    return buildSegmentedLift(rows, {
-      triggerId: request.triggerId,
-      by: request.by === 'property' ? `property:${property}` : request.by,
-      maxSegments,
-      confidence,
-      cuped: request.cuped ?? false,
+    const by = request.by === 'property' ? `property:${property}` : request.by;
+    const cuped = request.cuped ?? false;
+    return {
+      rows,
+      build: (triggerId, own) =>
+        buildSegmentedLift(own, { triggerId, by, maxSegments, confidence, cuped }),
+    };
+  }
+
+  /** The property names the triggers' firings in the period carry, most used first. */
+  async firingPropertyKeys(
+    tenantId: string,
+    request: { from: Date; to: Date; triggerIds: string[]; limit: number },
+  ): Promise<{ property: string; firings: number }[]> {
+    return queryFiringPropertyKeys(this.clickhouse, {
+      tenantId,
+      ...toPeriod(request.from, request.to).params,
+      triggerIds: request.triggerIds,
+      limit: request.limit,
     });
   }
 

@@ -151,6 +151,43 @@ describe('deeper statistics on the embedded engine', () => {
     ]);
   });
 
+  it('names the property names of the firings, most used first', async () => {
+    // s1, s1b, s2 … s7 carry a tier; s8 and the pair's firings none
+    expect(
+      await service.firingPropertyKeys('tenant-a', {
+        from: FROM,
+        to: TO,
+        triggerIds: [],
+        limit: 5,
+      }),
+    ).toEqual([{ property: 'tier', firings: 8 }]);
+    expect(
+      await service.firingPropertyKeys('tenant-a', {
+        from: FROM,
+        to: TO,
+        triggerIds: ['tA'],
+        limit: 5,
+      }),
+    ).toEqual([]);
+  });
+
+  it('segments several triggers in one statement as it segments each alone', async () => {
+    const request = { from: FROM, to: TO, by: 'property' as const, property: 'tier' };
+    const together = await service.segmentsOfTriggers('tenant-a', {
+      ...request,
+      triggerIds: ['t1', 'tA', 'never-fired'],
+    });
+    expect(together.map((answer) => answer.triggerId)).toEqual(['t1', 'tA']);
+    expect(together).toEqual([
+      await service.segments('tenant-a', { ...request, triggerId: 't1' }),
+      await service.segments('tenant-a', { ...request, triggerId: 'tA' }),
+    ]);
+    // tA's firings carry no tier: every person in (none)
+    expect(
+      together[1].segments.map((s) => [s.segment, s.treatment.persons + s.holdout.persons]),
+    ).toEqual([['(none)', 160]]);
+  });
+
   it('refuses a property segment without a property', async () => {
     await expect(
       service.segments('tenant-a', { triggerId: 't1', from: FROM, to: TO, by: 'property' }),

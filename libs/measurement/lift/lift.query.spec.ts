@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { openTemporaryStore, type TemporaryStore } from '../../storage/testing.js';
 import { toPeriod } from '../common/period.js';
-import { fixtureRows, seedRows } from '../common/testing.js';
+import { fixtureRows, READY_DEFINITIONS, seedRows } from '../common/testing.js';
 import { queryLiftSums, type LiftSumsRow } from './lift.query.js';
 
 const DAY = 86_400_000;
@@ -14,6 +14,7 @@ const trigger = {
   signal_types: ['cart_abandoned'],
   window_ms: 3_600_000,
   success_types: ['purchase'],
+  ...READY_DEFINITIONS,
   conversion_window_ms: 7 * DAY,
   holdout_pct: 0.5,
   status: 'live',

@@ -1,4 +1,10 @@
-import { cochranQ, twoSidedCriticalValue } from '../../stats/index.js';
+import {
+  cochranQ,
+  EMPIRICAL_PRIOR_MIN_EFFECTS,
+  empiricalBayes,
+  twoSidedCriticalValue,
+  type Interval,
+} from '../../stats/index.js';
 import { buildLiftRows } from './lift.calculator.js';
 import type { LiftSumsRow } from './lift.query.js';
 import type { SegmentedLift, SegmentLift } from './models/segments.model.js';
@@ -47,6 +53,34 @@ function pooledRows(rows: readonly LiftSumsRow[], maxSegments: number): LiftSums
 }
 
 /**
+ * Each segment's absolute lift shrunk by empirical Bayes (docs/design.md §9): the normal–normal
+ * posterior under the prior learnt from the segments themselves (the mean of their lifts, and
+ * their spread beyond what their standard errors explain), over the segments that enter Cochran's
+ * Q (standard error defined and above 0), when at least EMPIRICAL_PRIOR_MIN_EFFECTS do; null for
+ * the others. A segment whose lift is mostly noise is pulled toward the typical one; a clear
+ * outlier keeps most of its distance.
+ */
+function shrunkLifts(
+  effects: readonly { estimate: number; se: number | null }[],
+  confidence: number,
+): (Interval | null)[] {
+  const entered = effects.flatMap((effect, index) =>
+    effect.se !== null && effect.se > 0 && Number.isFinite(effect.se)
+      ? [{ index, estimate: effect.estimate, se: effect.se }]
+      : [],
+  );
+  const shrunk: (Interval | null)[] = effects.map(() => null);
+  if (entered.length < EMPIRICAL_PRIOR_MIN_EFFECTS) {
+    return shrunk;
+  }
+  const { posteriors } = empiricalBayes(entered, confidence);
+  entered.forEach(({ index }, i) => {
+    shrunk[index] = posteriors[i].interval;
+  });
+  return shrunk;
+}
+
+/**
  * A trigger's lift per segment (docs/design.md §9): each segment's treated against its control
  * persons, as liftReport compares a trigger's; q-values by Benjamini–Hochberg over the segments
  * of the answer; Cochran's Q of the segments' absolute lifts with inverse-variance weights.
@@ -62,7 +96,7 @@ export function buildSegmentedLift(
     sequential: false,
   });
   const critical = twoSidedCriticalValue(options.confidence);
-  const segments: SegmentLift[] = lifts
+  const segments: Omit<SegmentLift, 'shrunkLift'>[] = lifts
     .map((lift) => ({
       segment: lift.triggerId,
       treatment: lift.treatment,
@@ -79,19 +113,17 @@ export function buildSegmentedLift(
         a.segment.localeCompare(b.segment),
     );
   // the interval is estimate ± z·se, so its half-width gives back the standard error
-  const heterogeneity = cochranQ(
-    segments.map((s) => ({
-      estimate: s.absoluteLift?.estimate ?? 0,
-      se:
-        s.absoluteLift === null
-          ? null
-          : (s.absoluteLift.high - s.absoluteLift.low) / (2 * critical),
-    })),
-  );
+  const effects = segments.map((s) => ({
+    estimate: s.absoluteLift?.estimate ?? 0,
+    se:
+      s.absoluteLift === null ? null : (s.absoluteLift.high - s.absoluteLift.low) / (2 * critical),
+  }));
+  const heterogeneity = cochranQ(effects);
+  const shrunk = shrunkLifts(effects, options.confidence);
   return {
     triggerId: options.triggerId,
     by: options.by,
-    segments,
+    segments: segments.map((segment, i) => ({ ...segment, shrunkLift: shrunk[i] })),
     heterogeneity:
       heterogeneity === null
         ? null

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { defineQuery, type ClickHouseService } from '../../storage/index.js';
 import { assignmentCtes } from '../common/assignment.sql.js';
+import { periodParams } from '../common/period.js';
+import { inPeriod, TRIGGER_FILTER } from '../common/sql.js';
 import {
   LIFT_SUMS_COLUMNS,
   liftParams,
@@ -60,4 +62,43 @@ export function queryLiftSegmentSums(
   params: z.input<typeof segmentsParams>,
 ): Promise<LiftSumsRow[]> {
   return clickhouse.run(LIFT_SEGMENTS_QUERY, params);
+}
+
+/** Bound values of the property-names statement. */
+export const propertyKeysParams = periodParams.extend({
+  /** Empty = every trigger. */
+  triggerIds: z.array(z.string()),
+  /** The most names to answer. */
+  limit: z.number().int().positive(),
+});
+
+/**
+ * The property names the firings of some triggers carry (docs/design.md §9), most used first: the
+ * dimensions a lift can be segmented by with `by: PROPERTY`. Read from every firing decided in the
+ * period (a person's assignment firing among them).
+ */
+export const FIRING_PROPERTY_KEYS_QUERY = defineQuery({
+  name: 'lift.property_keys',
+  module: import.meta.url,
+  sql: `
+-- every property name of every firing of the triggers decided in [from, to), counted once per firing
+SELECT property, count() AS firings
+FROM firings FINAL
+ARRAY JOIN JSONExtractKeys(properties) AS property
+WHERE tenant_id = {tenantId:String}
+  AND ${inPeriod('decided_at')}
+  AND ${TRIGGER_FILTER}
+GROUP BY property
+ORDER BY firings DESC, property
+LIMIT {limit:UInt32}`,
+  params: propertyKeysParams,
+  row: z.object({ property: z.string(), firings: z.number() }),
+});
+
+/** Runs the property-names statement. */
+export async function queryFiringPropertyKeys(
+  clickhouse: ClickHouseService,
+  params: z.input<typeof propertyKeysParams>,
+): Promise<{ property: string; firings: number }[]> {
+  return clickhouse.run(FIRING_PROPERTY_KEYS_QUERY, params);
 }

@@ -27,7 +27,12 @@ describe('triggerTrend on the embedded engine', () => {
     await seedRows(store.clickhouse, 'tenant-a', {
       triggers: [
         build.trigger('t1', 'push', { window_ms: 60 * MINUTE, consent_purpose: 'marketing' }),
-        build.trigger('t2', 'email', { window_ms: 10 * MINUTE }),
+        // a draft naming no consent purpose: its sends are never non-compliant
+        build.trigger('t2', 'email', {
+          window_ms: 10 * MINUTE,
+          consent_purpose: '',
+          status: 'draft',
+        }),
       ],
       signals: [build.signal('s8', 'p6', 'cart_abandoned', '10-03T00:30:00')],
       firings: [

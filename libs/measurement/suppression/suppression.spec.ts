@@ -13,15 +13,15 @@ const { trigger, firing: sent, outcome, exposure } = fixtureRows(at);
 const triggers = [
   // tA: purchases; at most 2 sent firings per person per day; converted lookback 24 h (default).
   trigger('tA', 'push', { frequency_cap: { max: 2, per_ms: DAY } }),
-  // tB: sign-ups; converted lookback 2 days; no cap.
+  // tB: sign-ups; converted lookback 2 days; a cap it never reaches.
   trigger('tB', 'email', {
     success_types: ['signup'],
     suppression: { converted_lookback_ms: 2 * DAY },
   }),
   // tD: never fires.
   trigger('tD', 'in_app'),
-  // tE: names no success types, so the defaults (conversion, purchase, signup) apply.
-  trigger('tE', 'sms', { success_types: [] }),
+  // tE: a draft naming no success types, so the defaults (conversion, purchase, signup) apply.
+  trigger('tE', 'sms', { success_types: [], status: 'draft' }),
   // tZ: a cap of 0 makes every sent firing a breach.
   trigger('tZ', 'push', { frequency_cap: { max: 0, per_ms: DAY } }),
 ];

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { openTemporaryStore, type TemporaryStore } from '../../storage/testing.js';
 import { MeasurementException } from '../common/measurement.exception.js';
-import { seedRows } from '../common/testing.js';
+import { READY_DEFINITIONS, seedRows } from '../common/testing.js';
 import { TimelineService } from './timeline.service.js';
 
 // One person's rows of every stream on the real engine. Expected entries are read off the rows;
@@ -21,6 +21,7 @@ const definition = (version: number, windowMs: number) => ({
   signal_types: ['cart_abandoned'],
   window_ms: windowMs,
   success_types: ['purchase'],
+  ...READY_DEFINITIONS,
   consent_purpose: 'email_marketing',
   status: 'live',
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { renderLiftReport, REPORT_CONTENT_SECURITY_POLICY, revenueTitle } from './render-report.js';
+import type { SegmentedLift } from '../../measurement/index.js';
 import { guardrailRow } from './testing.js';
 import { fixtureMeasures } from './testing.js';
 
@@ -154,10 +155,113 @@ describe('renderLiftReport: what to change for a trigger that cannot tell yet', 
         },
       ],
     });
-    expect(html).toContain('Can’t tell yet: what to change');
-    expect(html).toContain('detects a lift of 23.4% or more with the persons seen');
-    expect(html).toContain('+10% needs about 41 days at the current 10% holdout');
-    expect(html).toContain('or a 17% holdout within 28 days');
+    expect(html).toContain('Can’t tell yet: what it would take');
+    // 2,000 treated + 500 held out seen; 40.2 days × 100 a day = 4,020 persons
+    expect(html).toContain(
+      'with the 2,500 persons seen it detects a lift of 23.4% or more; to detect +10% it needs about 4,020 persons: 41 days at the current 100 a day and 10% holdout, or 17% held out to know within 28 days.',
+    );
     expect(renderLiftReport(measures)).not.toContain('id="plans"');
+  });
+});
+
+describe('renderLiftReport: segments that respond differently', () => {
+  const arm = (persons: number, conversions: number) => ({
+    persons,
+    conversions,
+    rate: conversions / persons,
+    revenue: 0,
+    revenuePerPerson: 0,
+  });
+  const flagged: SegmentedLift = {
+    triggerId: 'works',
+    by: 'property:tier',
+    segments: [
+      {
+        segment: 'gold',
+        treatment: arm(600, 156),
+        holdout: arm(582, 37),
+        absoluteLift: { estimate: 0.1964, low: 0.1561, high: 0.2367 },
+        relativeLift: null,
+        pValue: 1e-20,
+        qValue: 3e-20,
+        shrunkLift: { estimate: 0.1951, low: 0.155, high: 0.2352 },
+        verdict: 'significant',
+      },
+      {
+        segment: 'silver',
+        treatment: arm(810, 47),
+        holdout: arm(753, 45),
+        absoluteLift: { estimate: -0.0017, low: -0.0251, high: 0.0216 },
+        relativeLift: null,
+        pValue: 0.89,
+        qValue: 0.89,
+        shrunkLift: null,
+        verdict: 'not significant',
+      },
+    ],
+    heterogeneity: { q: 76.168, df: 2, pValue: 2.89e-17, flagged: true },
+  };
+
+  it('names each segment of a flagged trigger with its change, its shrunk change and the test', () => {
+    const html = renderLiftReport({
+      ...fixtureMeasures(),
+      segments: {
+        dimensions: ['channel', 'surface', 'property:tier'],
+        tested: 3,
+        flagged: [flagged],
+      },
+    });
+    expect(html).toContain('<h3>Who responds differently</h3>');
+    expect(html).toContain(
+      'split by channel, surface, property tier (3 splits with segments to compare)',
+    );
+    expect(html).toContain(
+      'by property tier: Cochran’s Q = 76.2 on 2 df, <span class="p-value">p = 2.9 × 10<sup>−17</sup></span>',
+    );
+    expect(html).toContain(
+      '<td>+19.64 pts <span class="meta">[+15.61, +23.67]</span></td><td class="shrunk">+19.51 pts <span class="meta">[+15.50, +23.52]</span></td>',
+    );
+    expect(html).toContain('<td class="text">silver</td>');
+    expect(html).toContain('<td class="shrunk">—</td>');
+  });
+
+  it('shows nothing when no split is flagged', () => {
+    const html = renderLiftReport({
+      ...fixtureMeasures(),
+      segments: { dimensions: ['channel'], tested: 4, flagged: [] },
+    });
+    expect(html).not.toContain('id="segments"');
+  });
+});
+
+describe('renderLiftReport: capped revenue', () => {
+  it('says the percentile and each trigger’s cap', () => {
+    const measures = fixtureMeasures();
+    const html = renderLiftReport({
+      ...measures,
+      revenueCap: { percentile: 99 },
+      lift: measures.lift.map((row) =>
+        row.triggerId === 'works' ? { ...row, revenueCapValue: 233.5736 } : row,
+      ),
+    });
+    expect(html).toContain('Incremental revenue (EUR), capped at the 99th percentile');
+    expect(html).toContain(
+      'counts at most the 99th percentile of the trigger’s revenues above 0 (both groups, type-7 quantile)',
+    );
+    expect(html).toContain(
+      'The cap of each trigger: Cart &lt;recovery&gt; &amp; &quot;friends&quot; 233.57.',
+    );
+  });
+
+  it('says an amount', () => {
+    const html = renderLiftReport({ ...fixtureMeasures(), revenueCap: { value: 500 } });
+    expect(html).toContain('counts at most 500 per person');
+    expect(html).toContain('capped at 500');
+  });
+
+  it('says nothing of a cap when there is none', () => {
+    const html = renderLiftReport(fixtureMeasures());
+    expect(html).not.toContain('id="revenue-cap"');
+    expect(html).toContain('Revenue is not capped in this report');
   });
 });

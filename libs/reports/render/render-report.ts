@@ -1,7 +1,8 @@
 // The lift report as one self-contained HTML document: inline CSS, inline SVG, no script, nothing
 // fetched from elsewhere (the page's own Content-Security-Policy forbids it).
-import type { Interval } from '../../measurement/index.js';
+import type { Interval, SegmentedLift } from '../../measurement/index.js';
 import type { ReportMeasures } from '../report-measures.js';
+import { revenueCapWords } from '../reports.settings.js';
 import {
   complianceChart,
   doseResponseChart,
@@ -12,6 +13,7 @@ import {
 import {
   formatDateTime,
   formatDuration,
+  formatFixed,
   formatInteger,
   formatPercent,
   formatPeriod,
@@ -120,7 +122,7 @@ function headline(view: ReportView): string {
     `<section id="headline"><h2>The answer in one minute</h2>` +
     `<p class="lede">What the ${h.liveTriggers} live trigger${h.liveTriggers === 1 ? '' : 's'} added over their holdout groups (persons deliberately not contacted), summed over the ${h.counted} whose split is sound and whose data suffice, significant or not${h.excluded.length === 0 ? '' : ` (the ${h.excluded.length} left out are listed below)`}.</p>` +
     `<div class="cards">${card('Incremental conversions', h.incrementalConversions, formatSignedInteger)}` +
-    `${card(revenueTitle(view.measures.currencies), h.incrementalRevenue, formatSignedMoney)}</div>` +
+    `${card(revenueTitle(view.measures.currencies) + cappedWords(view.measures), h.incrementalRevenue, formatSignedMoney)}</div>` +
     `<div class="tiles">${tiles}</div>${harmLine}${tradeOffLine}${excluded}</section>`
   );
 }
@@ -147,7 +149,7 @@ function liftSection(view: ReportView): string {
         `<td>${formatInteger(l.holdout.persons)}<br><span class="meta">${formatPercent(l.holdout.rate)}</span></td>` +
         `<td>${abs === null || t.tooLittleData ? '—' : `${esc(formatPoints(abs.estimate))}<br><span class="meta">[${esc(formatPoints(abs.low).replace(' pts', ''))}, ${esc(formatPoints(abs.high).replace(' pts', ''))}]</span>`}</td>` +
         `<td>${l.incrementalConversions === null || t.tooLittleData ? '—' : esc(formatSignedInteger(l.incrementalConversions.estimate))}</td>` +
-        `<td>${l.qValue === null ? '—' : l.qValue < 0.001 ? '&lt; 0.001' : l.qValue.toFixed(3)}</td>` +
+        `<td>${l.qValue === null || t.tooLittleData ? '—' : l.qValue < 0.001 ? '&lt; 0.001' : l.qValue.toFixed(3)}</td>` +
         `<td class="text"><span class="pill ${t.verdict}">${esc(VERDICT_WORDS[t.verdict].pill)}</span>${verdictNote(t)}</td></tr>`
       );
     })
@@ -169,7 +171,9 @@ function liftSection(view: ReportView): string {
     `<span><i class="swatch neutral"></i>not significant</span><span><i class="swatch warn"></i>SRM: split broken, not to be trusted</span>` +
     `<span>Significance after the Benjamini–Hochberg correction for ${view.triggers.length} triggers (q &lt; ${esc(view.alpha.toFixed(2))}), tested on the change in points (right). The relative range also carries the uncertainty of the holdout’s own rate, so with a small holdout it can cross zero while the change in points does not.</span></figcaption></figure>` +
     srmNote +
+    revenueCapNote(view) +
     `<table><thead><tr><th>Trigger</th><th>Treated · rate</th><th>Holdout · rate</th><th>Change (points)</th><th>Incremental conversions</th><th>q-value</th><th>Verdict</th></tr></thead><tbody>${rows}</tbody></table>` +
+    segmentsNote(view) +
     planNote(view) +
     `</section>`
   );
@@ -212,31 +216,148 @@ function overTimeSection(measures: ReportMeasures): string {
   );
 }
 
-/** What it would take to tell, for each trigger that cannot yet (holdoutPlan). */
+/**
+ * What it would take to tell, for each live trigger that cannot yet (holdoutPlan with the report's
+ * +10%): the lift the persons seen can detect, the persons and days +10% needs at the current
+ * rate and split, and the holdout share that would see it within 28 days.
+ */
 function planNote(view: ReportView): string {
   const plans = view.measures.plans ?? [];
   if (plans.length === 0) {
     return '';
   }
-  const nameOf = new Map(view.triggers.map((t) => [t.triggerId, t.name]));
+  const byId = new Map(view.triggers.map((t) => [t.triggerId, t]));
   const items = plans
     .map((plan) => {
+      const trigger = byId.get(plan.triggerId);
+      const seen =
+        trigger === undefined ? 0 : trigger.lift.treatment.persons + trigger.lift.holdout.persons;
       const now =
         plan.currentMde === null
-          ? 'cannot detect any lift yet'
-          : `detects a lift of ${formatPercent(plan.currentMde, 1)} or more with the persons seen`;
-      const days =
+          ? `with the ${formatInteger(seen)} persons seen it cannot detect any lift yet (no conversions in its holdout to compare with)`
+          : `with the ${formatInteger(seen)} persons seen it detects a lift of ${formatPercent(plan.currentMde, 1)} or more`;
+      const needs =
         plan.daysToDetect === null
           ? ''
-          : `; +10% needs about ${Math.ceil(plan.daysToDetect)} days at the current ${formatPercent(plan.holdoutShare, 0)} holdout`;
+          : `; to detect +10% it needs about ${formatInteger(plan.daysToDetect * plan.personsPerDay)} persons: ${formatInteger(Math.ceil(plan.daysToDetect))} days at the current ${formatInteger(plan.personsPerDay)} a day and ${formatPercent(plan.holdoutShare, 0)} holdout`;
       const share =
-        plan.requiredHoldoutShareIn28Days === null
-          ? ', and not even a 50% holdout would see it within 28 days'
-          : `, or a ${formatPercent(plan.requiredHoldoutShareIn28Days, 0)} holdout within 28 days`;
-      return `<li><strong>${esc(nameOf.get(plan.triggerId) ?? plan.triggerId)}</strong>: ${esc(now + days + (plan.daysToDetect === null ? '' : share))}.</li>`;
+        plan.daysToDetect === null
+          ? ''
+          : plan.requiredHoldoutShareIn28Days === null
+            ? ', and not even a 50% holdout would within 28 days'
+            : `, or ${formatPercent(plan.requiredHoldoutShareIn28Days, 0)} held out to know within 28 days`;
+      const why =
+        trigger?.tooLittleData === true
+          ? 'too little data'
+          : 'no detectable change in conversions yet';
+      return `<li data-trigger="${esc(plan.triggerId)}"><strong>${esc(trigger?.name ?? plan.triggerId)}</strong> <span class="meta">(${why})</span>: ${esc(now + needs + share)}.</li>`;
     })
     .join('');
-  return `<div id="plans"><h3>Can’t tell yet: what to change</h3><ul class="summary">${items}</ul></div>`;
+  return (
+    `<div id="plans"><h3>Can’t tell yet: what it would take</h3>` +
+    `<p class="lede">For each live trigger that cannot tell yet: how large a lift the persons already seen could reveal (80% power, 5% significance), and how many persons, and so days at its current pace, a +10% lift needs.</p>` +
+    `<ul class="summary">${items}</ul></div>`
+  );
+}
+
+/** "p = 0.012", or "p = 2.9 × 10⁻¹⁷" (as HTML) below 0.001. */
+export function pValueHtml(p: number): string {
+  if (p >= 0.001) {
+    return `p = ${p.toFixed(3)}`;
+  }
+  if (p === 0) {
+    return 'p &lt; 10<sup>−300</sup>';
+  }
+  const [mantissa, exponent] = p.toExponential(1).split('e');
+  return `p = ${mantissa} × 10<sup>${exponent.replace('-', '−')}</sup>`;
+}
+
+/** "property tier", "channel": the dimension of a segmented answer in words. */
+function dimensionWords(by: string): string {
+  return by.startsWith('property:') ? `property ${by.slice('property:'.length)}` : by;
+}
+
+/** "+19.64 pts [15.61, 23.67]" of an interval, "—" without one. */
+function pointsWithRange(interval: Interval | null): string {
+  if (interval === null) {
+    return '—';
+  }
+  const bare = (v: number) => formatPoints(v).replace(' pts', '');
+  return `${esc(formatPoints(interval.estimate))} <span class="meta">[${esc(bare(interval.low))}, ${esc(bare(interval.high))}]</span>`;
+}
+
+/** One flagged answer of liftSegments: its test, and each segment raw and shrunk. */
+function segmentTable(answer: SegmentedLift, name: string): string {
+  const h = answer.heterogeneity!;
+  const rows = answer.segments
+    .map(
+      (s) =>
+        `<tr><td class="text">${esc(s.segment)}</td>` +
+        `<td>${formatInteger(s.treatment.persons)}<br><span class="meta">${formatPercent(s.treatment.rate)}</span></td>` +
+        `<td>${formatInteger(s.holdout.persons)}<br><span class="meta">${formatPercent(s.holdout.rate)}</span></td>` +
+        `<td>${pointsWithRange(s.absoluteLift)}</td><td class="shrunk">${pointsWithRange(s.shrunkLift)}</td></tr>`,
+    )
+    .join('');
+  return (
+    `<div class="segment-check" data-trigger="${esc(answer.triggerId)}" data-by="${esc(answer.by)}">` +
+    `<h4>${esc(name)} <span class="meta">by ${esc(dimensionWords(answer.by))}: Cochran’s Q = ${esc(formatFixed(h.q, 1))} on ${h.df} df, <span class="p-value">${pValueHtml(h.pValue)}</span></span></h4>` +
+    `<table><thead><tr><th>Segment</th><th>Treated · rate</th><th>Holdout · rate</th><th>Change (points)</th><th>Shrunk change (points)</th></tr></thead><tbody>${rows}</tbody></table></div>`
+  );
+}
+
+/**
+ * The live triggers whose segments respond differently (liftSegments flags them): a table per
+ * trigger and dimension. Nothing when none is flagged.
+ */
+function segmentsNote(view: ReportView): string {
+  const segments = view.measures.segments;
+  if (segments === undefined || segments.flagged.length === 0) {
+    return '';
+  }
+  const nameOf = new Map(view.triggers.map((t) => [t.triggerId, t.name]));
+  const dims = segments.dimensions.map(dimensionWords).join(', ');
+  return (
+    `<div id="segments"><h3>Who responds differently</h3>` +
+    `<p class="lede">Each live trigger’s lift was split by ${esc(dims)} (${segments.tested} split${segments.tested === 1 ? '' : 's'} with segments to compare). In ${segments.flagged.length === 1 ? 'this one' : `these ${segments.flagged.length}`}, the segments differ more than chance allows (Cochran’s Q, p &lt; 0.05): the trigger’s single figure hides who it works for. The shrunk change pulls each segment toward the typical one by as much as its own data are noisy (empirical Bayes), so a small segment’s luck is not read as a finding.</p>` +
+    segments.flagged
+      .map((answer) => segmentTable(answer, nameOf.get(answer.triggerId) ?? answer.triggerId))
+      .join('') +
+    `</div>`
+  );
+}
+
+/** ", capped at the 99th percentile" for the revenue card, when revenue is capped. */
+function cappedWords(measures: ReportMeasures): string {
+  const cap = measures.revenueCap ?? null;
+  return cap === null ? '' : `, capped at ${revenueCapWords(cap)}`;
+}
+
+/** A cap as an amount: whole as given (500), else to the cent (233.57). */
+function capAmount(value: number): string {
+  return Number.isInteger(value) ? formatInteger(value) : formatFixed(value, 2);
+}
+
+/** When revenue is capped: at which percentile or amount, and each trigger's cap. */
+function revenueCapNote(view: ReportView): string {
+  const cap = view.measures.revenueCap ?? null;
+  if (cap === null) {
+    return '';
+  }
+  const caps = view.triggers
+    .filter((t) => t.lift.revenueCapValue !== null && t.lift.revenueCapValue !== undefined)
+    .map((t) => `${esc(t.name)} ${esc(capAmount(t.lift.revenueCapValue!))}`)
+    .join(', ');
+  const rule =
+    cap.percentile === null || cap.percentile === undefined
+      ? `at most ${esc(capAmount(cap.value!))} per person`
+      : `at most ${esc(revenueCapWords(cap))} of the trigger’s revenues above 0 (both groups, type-7 quantile)`;
+  return (
+    `<p class="summary" id="revenue-cap"><strong>Revenue is capped:</strong> each person’s revenue in a trigger’s conversion window counts ${rule}, so that a few very large orders do not decide the revenue figures.` +
+    (caps === '' || cap.percentile === null || cap.percentile === undefined
+      ? ''
+      : ` The cap of each trigger: ${caps}.`) +
+    `</p>`
+  );
 }
 
 function latencySection(view: ReportView): string {
@@ -401,6 +522,16 @@ function methodSection(view: ReportView): string {
     [
       'Too little data',
       'With fewer than 100 persons or 5 conversions in either group, the report says so instead of printing a number.',
+    ],
+    [
+      'Segments',
+      'Each live trigger’s lift is also split by channel, surface and the properties its firings carry (tier, country, device), as liftSegments answers. Cochran’s Q asks whether the segments’ changes differ more than their own uncertainty explains (p < 0.05 for each trigger and dimension, not corrected for the number of splits). A flagged trigger’s segments are shown with their change shrunk by empirical Bayes: a normal prior learnt from the segments themselves (their mean change, and their spread beyond what noise explains) is combined with each segment’s own figure.',
+    ],
+    [
+      'Revenue capping',
+      view.measures.revenueCap === null || view.measures.revenueCap === undefined
+        ? 'Revenue is not capped in this report (REPORT_REVENUE_CAP, or ?revenueCap=99% on the report’s address, caps it).'
+        : `Each person’s revenue is capped at ${revenueCapWords(view.measures.revenueCap)}${view.measures.revenueCap.percentile === null || view.measures.revenueCap.percentile === undefined ? '' : ' of the trigger’s revenues above 0'} before any revenue figure is computed (REPORT_REVENUE_CAP, or ?revenueCap= on the report’s address).`,
     ],
     [
       'Latency',

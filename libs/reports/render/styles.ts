@@ -31,6 +31,9 @@ header.report { border-bottom: 2px solid var(--fg); padding-bottom: 14px; margin
 h1 { font-size: 28px; line-height: 1.2; margin: 4px 0 6px; }
 h2 { font-size: 21px; margin: 0 0 4px; }
 h3 { font-size: 16px; margin: 20px 0 6px; }
+h4 { font-size: 14.5px; margin: 14px 0 2px; }
+h4 .meta { font-weight: normal; }
+td.shrunk { font-weight: 600; }
 .meta { color: var(--muted); font-size: 13px; margin: 0; }
 section { padding: 22px 0 8px; border-bottom: 1px solid var(--border); }
 section:last-of-type { border-bottom: 0; }

@@ -39,7 +39,11 @@ export class ReportSnapshotsResolver {
     @CurrentPrincipal() principal: Principal,
     @Args() args: CreateReportSnapshotArgs,
   ): Promise<ReportSnapshot> {
-    return toNode(await this.snapshots.create(principal.tenantId, args.from, args.to));
+    const options =
+      args.revenueCap === undefined || args.revenueCap === null
+        ? {}
+        : { revenueCap: args.revenueCap };
+    return toNode(await this.snapshots.create(principal.tenantId, args.from, args.to, options));
   }
 
   @Query(() => [ReportSnapshot], {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { toPeriod } from '../../measurement/index.js';
 import { renderLiftReport } from '../render/render-report.js';
-import { ReportMeasuresService } from '../report-measures.service.js';
+import { ReportMeasuresService, type ReportOptions } from '../report-measures.service.js';
 import { ReportsErrorCode, ReportsException } from '../reports.exception.js';
 import { lastFullWeek } from './last-full-week.js';
 import { SnapshotCreatedHook } from './snapshot-created.hook.js';
@@ -49,10 +49,18 @@ export class ReportSnapshotsService {
     private readonly hook: SnapshotCreatedHook,
   ) {}
 
-  /** Takes a snapshot of the tenant's report over [from, to) now. */
-  create(tenantId: string, from: Date, to: Date): Promise<StoredSnapshot> {
+  /**
+   * Takes a snapshot of the tenant's report over [from, to) now; its revenue cap is the options'
+   * when given, else REPORT_REVENUE_CAP's (as the weekly snapshots).
+   */
+  create(
+    tenantId: string,
+    from: Date,
+    to: Date,
+    options: ReportOptions = {},
+  ): Promise<StoredSnapshot> {
     const id = `rs_${randomBytes(12).toString('hex')}`;
-    return this.take(tenantId, from, to, SnapshotKind.ON_DEMAND, id);
+    return this.take(tenantId, from, to, SnapshotKind.ON_DEMAND, id, options);
   }
 
   /**
@@ -130,9 +138,10 @@ export class ReportSnapshotsService {
     to: Date,
     kind: SnapshotKind,
     snapshotId: string,
+    options: ReportOptions = {},
   ): Promise<StoredSnapshot> {
     const createdAt = new Date();
-    const measures = await this.measures.collect(tenantId, from, to, createdAt);
+    const measures = await this.measures.collect(tenantId, from, to, createdAt, options);
     const html = renderLiftReport(measures, {
       snapshot: { id: snapshotId, createdAt: createdAt.toISOString(), kind },
     });

@@ -21,6 +21,13 @@ export class SegmentLift {
   @Field(() => Interval, { nullable: true, description: 'Relative lift.' })
   relativeLift!: Interval | null;
 
+  @Field(() => Interval, {
+    nullable: true,
+    description:
+      'The conversion rate difference shrunk by empirical Bayes toward the typical segment: the posterior under a normal prior learnt from the segments of this answer (mean of their differences, spread beyond their standard errors), with its credible interval at the confidence level. null with fewer than 3 segments that have a standard error, or for a segment without one.',
+  })
+  shrunkLift!: Interval | null;
+
   @Field(() => Float, { nullable: true, description: 'Two-sided p-value of the conversion lift.' })
   pValue!: number | null;
 

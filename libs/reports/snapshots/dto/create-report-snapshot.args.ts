@@ -1,4 +1,5 @@
 import { ArgsType, Field } from '@nestjs/graphql';
+import { RevenueCapInput } from '../../../measurement/index.js';
 
 @ArgsType()
 export class CreateReportSnapshotArgs {
@@ -7,4 +8,11 @@ export class CreateReportSnapshotArgs {
 
   @Field({ description: 'End of the period (exclusive); at most 400 days after from.' })
   to!: Date;
+
+  @Field(() => RevenueCapInput, {
+    nullable: true,
+    description:
+      "Cap each person's revenue before every revenue figure of the report (as liftReport's revenueCap); absent: the REPORT_REVENUE_CAP setting.",
+  })
+  revenueCap?: RevenueCapInput | null;
 }
