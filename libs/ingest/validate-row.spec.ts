@@ -764,7 +764,9 @@ describe('validateRow refuses bad input, naming the line and the first failing f
       [field, 'paused'],
     ]),
   )('refuses a definition without %s when %s, naming it', (field, status) => {
-    for (const absent of [REMOVE, null]) {
+    // An empty list of types is none.
+    const lists = field.endsWith('_types') ? [[]] : [];
+    for (const absent of [REMOVE, null, ...lists]) {
       const row = { ...live, status, [field]: absent };
       if (absent === REMOVE) {
         delete (row as Record<string, unknown>)[field];

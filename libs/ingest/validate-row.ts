@@ -181,12 +181,17 @@ function storageRow(stream: StreamName, d: Data, ctx: ValidationContext): Built 
 /**
  * Why a live or paused trigger definition is refused: it lacks one of the fields only a draft may
  * leave out (a draft may lack any of the six definitions, docs/design.md §12). Undefined when none.
+ * An empty list is no list: a trigger acts on at least one signal type (as defineTrigger requires),
+ * and a Parquet file read by ClickHouse cannot tell a missing list from an empty one.
  */
 function notDraft(d: Data): Problem | undefined {
   if (d.status === undefined || d.status === null || d.status === 'draft') {
     return undefined;
   }
-  const field = REQUIRED_UNLESS_DRAFT.find((name) => d[name] === undefined || d[name] === null);
+  const field = REQUIRED_UNLESS_DRAFT.find((name) => {
+    const value = d[name];
+    return value === undefined || value === null || (Array.isArray(value) && value.length === 0);
+  });
   return field === undefined
     ? undefined
     : {
