@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { generateProgramStream, type DemoStream } from '../demo/index.js';
+import { TIME_FIELD_NAMES } from '../ingest/index.js';
 import { INGEST_BATCH_LINES, programOptions, type BenchPlan } from './plan.js';
 
 /** One request body of the ingest comparison: up to 10,000 NDJSON lines of one stream. */
@@ -86,20 +87,21 @@ export function writeStringifySample(plan: BenchPlan, path: string): IngestSampl
 
 /**
  * Python's own JSON: every line read with json.loads and written with json.dumps(row,
- * sort_keys=True) (keys sorted, `": "` and `", "` between tokens, non-ASCII as \uXXXX), its times
- * as a Python producer writes a UTC datetime (`isoformat()`: `+00:00`, microseconds unless zero).
+ * sort_keys=True) (keys sorted, `": "` and `", "` between tokens, non-ASCII as \uXXXX), the times
+ * of the fields named on the command line as a Python producer writes a UTC datetime
+ * (`isoformat()`: `+00:00`, microseconds unless zero).
  */
 const PYTHON_SCRIPT = `
-import json, re, sys
+import json, sys
 from datetime import datetime
-UTC_TIME = re.compile(r'\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$')
-def python(value):
-    if isinstance(value, str) and UTC_TIME.match(value):
+TIME_FIELDS = set(sys.argv[1:])
+def python(key, value):
+    if key in TIME_FIELDS and isinstance(value, str) and value.endswith('Z'):
         return datetime.fromisoformat(value[:-1] + '+00:00').isoformat()
     return value
 for line in sys.stdin:
     row = json.loads(line)
-    sys.stdout.write(json.dumps({k: python(v) for k, v in row.items()}, sort_keys=True) + '\\n')
+    sys.stdout.write(json.dumps({k: python(k, v) for k, v in row.items()}, sort_keys=True) + '\\n')
 `;
 
 /** Each batch's byte length in a file that holds `batches`' lines, one per line, in order. */
@@ -129,7 +131,7 @@ export function writePythonSample(
   const output = openSync(path, 'w');
   let result;
   try {
-    result = spawnSync('python3', ['-c', PYTHON_SCRIPT], {
+    result = spawnSync('python3', ['-c', PYTHON_SCRIPT, ...TIME_FIELD_NAMES], {
       stdio: [input, output, 'pipe'],
       maxBuffer: 1 << 20,
     });

@@ -9,6 +9,7 @@ export {
   FIELD_TYPES,
   REQUIRED_UNLESS_DRAFT,
   STREAM_DECLARATIONS,
+  TIME_FIELD_NAMES,
   type FieldDeclaration,
   type FieldType,
   type StreamDeclaration,
