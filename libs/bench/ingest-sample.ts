@@ -126,12 +126,13 @@ function batchBytes(text: Buffer, batches: IngestSample['batches']): IngestSampl
 export function writePythonSample(
   source: IngestSample,
   path: string,
+  python = 'python3',
 ): IngestSample | { missing: string } {
   const input = openSync(source.path, 'r');
   const output = openSync(path, 'w');
   let result;
   try {
-    result = spawnSync('python3', ['-c', PYTHON_SCRIPT, ...TIME_FIELD_NAMES], {
+    result = spawnSync(python, ['-c', PYTHON_SCRIPT, ...TIME_FIELD_NAMES], {
       stdio: [input, output, 'pipe'],
       maxBuffer: 1 << 20,
     });
@@ -140,10 +141,10 @@ export function writePythonSample(
     closeSync(output);
   }
   if (result.error !== undefined) {
-    return { missing: `python3 could not be run (${result.error.message})` };
+    return { missing: `${python} could not be run (${result.error.message})` };
   }
   if (result.status !== 0) {
-    throw new Error(`python3 failed (${result.status}): ${result.stderr.toString()}`);
+    throw new Error(`${python} failed (${result.status}): ${result.stderr.toString()}`);
   }
   return {
     dialect: 'python',
