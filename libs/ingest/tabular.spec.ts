@@ -12,6 +12,7 @@ import { insertStorageLines } from './ingest-writer.js';
 import { prepareBatch } from './prepare-batch.js';
 import { STREAM_DECLARATIONS } from './streams/index.js';
 import { STREAMS, tableOf, type StreamName } from './streams.js';
+import { csvOf, parquetOf } from './tabular.testing.js';
 import { readTabularFile } from './tabular.js';
 import type { LineSource, ParsedLine, PreparedBatch, ValidationContext } from './types.js';
 
@@ -66,27 +67,6 @@ function rowsOf(stream: StreamName): Row[] {
   return [...rows, ...BAD_ROWS, rows[0]];
 }
 
-/**
- * A CSV cell as Python's csv module writes it: objects and arrays as JSON, quoted when they hold
- * a comma, quote or line break; the empty text as `""`, no value as nothing.
- */
-function csvCell(value: unknown): string {
-  if (value === undefined || value === null) {
-    return '';
-  }
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return text === '' || /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-function objectsAsText(row: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(row).map(([k, v]) => [
-      k,
-      typeof v === 'object' && v !== null && !Array.isArray(v) ? JSON.stringify(v) : v,
-    ]),
-  );
-}
-
 /** Rows with the keys of their JSON texts (`properties`, `audience`) sorted, in a stable order. */
 function keysSorted(rows: Record<string, unknown>[]): Record<string, unknown>[] {
   const sorted = (value: unknown): unknown =>
@@ -117,12 +97,6 @@ function ndjsonOf(rows: Row[], dialect: DialectName): ParsedLine[] {
   return rows.map((row, i) => ({ line: i + 1, raw: inDialect(JSON.stringify(row), dialect) }));
 }
 
-function csvOf(rows: Record<string, unknown>[]): string {
-  const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
-  const lines = rows.map((row) => columns.map((column) => csvCell(row[column])).join(','));
-  return [columns.join(','), ...lines].join('\n') + '\n';
-}
-
 describe('imports read by ClickHouse follow the rules of NDJSON', () => {
   let store: TemporaryStore;
   let directory: string;
@@ -136,22 +110,6 @@ describe('imports read by ClickHouse follow the rules of NDJSON', () => {
     await store.dispose();
     rmSync(directory, { recursive: true, force: true });
   });
-
-  async function parquetOf(rows: Record<string, unknown>[], path: string): Promise<void> {
-    const output = await store.clickhouse.stream({
-      tag: 'test.parquet',
-      // Objects as JSON text in string columns, as a warehouse exports them; times as text.
-      sql: `SELECT * FROM format(JSONEachRow, {data:String})
-            SETTINGS input_format_try_infer_datetimes = 0, input_format_try_infer_dates = 0`,
-      params: { data: rows.map((row) => JSON.stringify(objectsAsText(row))).join('\n') },
-      format: 'Parquet',
-    });
-    const chunks: Buffer[] = [];
-    for await (const chunk of output as AsyncIterable<Buffer>) {
-      chunks.push(chunk);
-    }
-    writeFileSync(path, Buffer.concat(chunks));
-  }
 
   async function stored(stream: StreamName, tenantId: string) {
     const rows = await store.clickhouse.query({
@@ -187,7 +145,7 @@ describe('imports read by ClickHouse follow the rules of NDJSON', () => {
   /** Sources of `rows` as NDJSON in every dialect, as Parquet and as CSV. */
   async function everyFormat(stream: StreamName, rows: Row[], label: string): Promise<Source[]> {
     const parquet = join(directory, `${stream}-${label}.parquet`);
-    await parquetOf(rows, parquet);
+    writeFileSync(parquet, await parquetOf(store.clickhouse, rows));
     const csv = join(directory, `${stream}-${label}.csv`);
     writeFileSync(csv, csvOf(rows));
     return [
