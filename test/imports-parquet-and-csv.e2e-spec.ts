@@ -1,4 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import { generateProgram } from '../libs/demo/index.js';
+import { typedVariant } from '../libs/ingest/corpus.testing.js';
+import { csvOf, parquetOf } from '../libs/ingest/tabular.testing.js';
 import { openTemporaryStore } from '../libs/storage/testing.js';
 import { gqlData, mintKey } from './support/client.js';
 import { startApi, type ApiProcess } from './support/processes.js';
@@ -92,6 +96,59 @@ describe('bulk backfill over HTTP', () => {
       '{ storedRows { stream rows } }',
     );
     expect(stored.storedRows.find((s) => s.stream === 'signals')?.rows).toBe(2 + 25_000);
+  });
+
+  it('answers and keeps the same rows alike as NDJSON, Parquet and CSV', async () => {
+    const program = generateProgram({ seed: 5, persons: 40, start: '2026-10-01T00:00:00Z' });
+    const base = program.rows.signals as unknown as Record<string, unknown>[];
+    // Cells a CSV reader may take for something else: a blank id, padded text, ClickHouse's null.
+    const edges = [
+      { ...base[0], event_id: 'edge-1', person_id: ' ' },
+      { ...base[0], event_id: 'edge-2', person_id: ' p 2 ', type: '\\N' },
+      { ...base[0], event_id: 'edge-3', source: '', session_id: 'NULL' },
+    ];
+    // Half the corpus with ids of its own; the others repeat ids of the program.
+    const corpus = fc
+      .sample(typedVariant('signals', base), { numRuns: 300, seed: 29 })
+      .map((row, i) =>
+        i % 2 === 0 && typeof row.event_id === 'string'
+          ? { ...row, event_id: `${row.event_id}~${i}` }
+          : row,
+      );
+    const rows = [...edges, ...corpus];
+    const store = await openTemporaryStore();
+    const parquetBody = await parquetOf(store.clickhouse, rows).finally(() => store.dispose());
+    const send = async (format: string, route: string, body: string | Uint8Array, type: string) => {
+      const formatKey = await mintKey(api.url, api.adminKey, `same-${format}`, ['INGEST', 'READ']);
+      const response = await fetch(`${api.url}/v1/${route}/signals`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${formatKey}`, 'content-type': type },
+        body,
+      });
+      const answer = (await response.json()) as {
+        ignoredFields: { field: string }[];
+      } & Record<string, unknown>;
+      answer.ignoredFields.sort((a, b) => (a.field < b.field ? -1 : 1));
+      const kept = await gqlData<{
+        storedRows: { stream: string; rows: number }[];
+        rejectedRows: { line: number; field: string; reason: string }[];
+      }>(
+        api.url,
+        formatKey,
+        '{ storedRows { stream rows } rejectedRows(limit: 1000) { line field reason } }',
+      );
+      kept.rejectedRows.sort((a, b) => a.line - b.line);
+      return { status: response.status, answer, ...kept };
+    };
+    const ndjson = rows.map((row) => JSON.stringify(row)).join('\n');
+    const expected = await send('ndjson', 'ingest', ndjson, 'application/x-ndjson');
+    expect(expected.status).toBe(200);
+    expect(expected.answer.accepted).toBeGreaterThan(100);
+    expect(expected.rejectedRows.length).toBeGreaterThan(30);
+    expect(expected.rejectedRows.length).toBe(expected.answer.rejected);
+    const parquetType = 'application/vnd.apache.parquet';
+    expect(await send('parquet', 'import', parquetBody, parquetType)).toEqual(expected);
+    expect(await send('csv', 'import', csvOf(rows), 'text/csv')).toEqual(expected);
   });
 
   it('refuses another media type, and a body that is not the format it claims', async () => {

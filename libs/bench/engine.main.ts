@@ -1,24 +1,26 @@
 // The benchmark's engine process. An embedded store belongs to one process (libchdb binds one data
 // directory per process), so the work that opens a store directly (building the measured store,
-// the hand-written SQL baselines, the hand-written loader) runs here, in a child of `causeway
-// bench`, while the API runs in another child on the same store at another time. The parent sends
-// one task over IPC and gets one answer back.
+// the hand-written SQL baselines, the hand-written loader, writing the Parquet files) runs here, in
+// a child of `causeway bench`, while the API runs in another child on the same store at another
+// time. The parent sends one task over IPC and gets one answer back.
 import 'reflect-metadata';
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { z } from 'zod';
 import { loadConfig } from '../config/index.js';
 import { buildAssignmentRollup, rollupIsStale } from '../measurement/index.js';
 import { ClickHouseService, Migrator, QUERY_DEFAULT_SETTINGS } from '../storage/index.js';
 import { handLoad } from './hand-loader.js';
-import { ingestBatches } from './ingest-sample.js';
+import { readSample, type IngestSample } from './ingest-sample.js';
 import { MEASURES, type BaselineStatement } from './measures.js';
+import { writeParquetFiles, type ParquetFile } from './parquet-sample.js';
 import type { BenchPlan } from './plan.js';
 import { buildStore, readMarker, resetStoreDir, type StoreMarker } from './store.js';
 import { median } from './timing.js';
 
 export type EngineTask =
   | { task: 'store'; plan: BenchPlan; period: { from: string; to: string } }
-  | { task: 'hand-load'; plan: BenchPlan; dataDir: string };
+  | { task: 'hand-load'; sample: IngestSample; dataDir: string }
+  | { task: 'parquet'; sample: IngestSample; dataDir: string; dir: string };
 
 export interface BaselineTiming {
   name: string;
@@ -37,7 +39,8 @@ export type EngineAnswer =
       engineVersion: string;
       baselines: BaselineTiming[];
     }
-  | { task: 'hand-load'; rowsPerSecond: number; rows: number };
+  | { task: 'hand-load'; rowsPerSecond: number; rows: number }
+  | { task: 'parquet'; files: ParquetFile[] };
 
 function say(line: string): void {
   process.stderr.write(`bench: ${line}\n`);
@@ -117,9 +120,9 @@ async function storeTask(
   }
 }
 
-async function handLoadTask(plan: BenchPlan, dataDir: string): Promise<EngineAnswer> {
+async function handLoadTask(sample: IngestSample, dataDir: string): Promise<EngineAnswer> {
   rmSync(dataDir, { recursive: true, force: true });
-  const batches = ingestBatches(plan);
+  const batches = readSample(sample);
   const clickhouse = open(dataDir);
   try {
     await new Migrator(clickhouse).run();
@@ -132,12 +135,30 @@ async function handLoadTask(plan: BenchPlan, dataDir: string): Promise<EngineAns
   }
 }
 
+async function parquetTask(
+  sample: IngestSample,
+  dataDir: string,
+  dir: string,
+): Promise<EngineAnswer> {
+  rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const clickhouse = open(dataDir);
+  try {
+    return { task: 'parquet', files: await writeParquetFiles(clickhouse, sample, dir) };
+  } finally {
+    await clickhouse.onApplicationShutdown();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 async function run(task: EngineTask): Promise<EngineAnswer> {
   switch (task.task) {
     case 'store':
       return storeTask(task.plan, task.period);
     case 'hand-load':
-      return handLoadTask(task.plan, task.dataDir);
+      return handLoadTask(task.sample, task.dataDir);
+    case 'parquet':
+      return parquetTask(task.sample, task.dataDir, task.dir);
   }
 }
 

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchPlan } from './plan.js';
-import { cachedReadRow, README_END, README_START, writeReadme } from './report.js';
+import { cachedReadRow, ingestRows, README_END, README_START, writeReadme } from './report.js';
 import { median, percentile } from './timing.js';
 
 describe('the benchmark plan', () => {
@@ -57,5 +57,65 @@ describe('writeReadme', () => {
     expect(writeReadme('| new |', readme)).toBe(false);
     expect(readFileSync(readme, 'utf8')).toBe('# no markers\n');
     rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('the ingest rows of the table', () => {
+  it('compare each way of writing the lines with the hand loader, and Parquet with the NDJSON route', () => {
+    const rows = ingestRows({
+      dialects: [
+        {
+          dialect: 'stringify',
+          rows: 1_000_000,
+          apiRowsPerSecond: 120_000,
+          handRowsPerSecond: 140_000,
+          apiPeakRss: 1,
+        },
+        { dialect: 'python', missing: 'python3 could not be run (spawnSync python3 ENOENT)' },
+        {
+          dialect: 'unknownField',
+          rows: 1_000_000,
+          apiRowsPerSecond: 70_000,
+          handRowsPerSecond: 100_000,
+          apiPeakRss: 1,
+        },
+      ],
+      redisRowsPerSecond: 90_000,
+      redisApiPeakRss: 1,
+      parquet: { rows: 1_000_000, files: 12, rowsPerSecond: 400_000, apiPeakRss: 1 },
+    });
+    // 120/140 = 0.857, 70/100 = 0.70, 90/140 = 0.643, 400/120 = 3.33
+    expect(rows).toEqual([
+      '| ingest, POST /v1/ingest, lines as JSON.stringify writes them (1,000,000 rows, batches of 10,000, 4 clients) | 120,000 rows/s | 140,000 rows/s | 0.86× | | ≥ 100,000 rows/s and ≥ 0.80× | met |',
+      "| ingest, the same lines as Python's json.dumps writes them (python3: sort_keys=True, `+00:00` times) | not measured: python3 could not be run (spawnSync python3 ENOENT) | | | | ≥ 0.80× | not measured |",
+      '| ingest, the same lines with a field no stream knows (`"campaign_hint":"x"`) (1,000,000 rows, batches of 10,000, 4 clients) | 70,000 rows/s | 100,000 rows/s | 0.70× | | ≥ 0.80× | **not met** |',
+      "| ingest through Redis (BullMQ), JSON.stringify's lines, until stored | 90,000 rows/s | 140,000 rows/s | 0.64× | | (reported) | |",
+      '| backfill, POST /v1/import, the same rows as 12 Parquet files written by ClickHouse (1,000,000 rows, 4 clients) | 400,000 rows/s | 120,000 rows/s (NDJSON route) | 3.33× | | ≥ 3.00× the NDJSON route | met |',
+    ]);
+  });
+
+  it('holds the absolute target to the first row only, and says when Parquet falls short', () => {
+    const [plain, , parquet] = ingestRows({
+      dialects: [
+        {
+          dialect: 'stringify',
+          rows: 10,
+          apiRowsPerSecond: 90_000,
+          handRowsPerSecond: 100_000,
+          apiPeakRss: 1,
+        },
+        {
+          dialect: 'unknownField',
+          rows: 10,
+          apiRowsPerSecond: 50,
+          handRowsPerSecond: 60,
+          apiPeakRss: 1,
+        },
+      ],
+      parquet: { rows: 10, files: 1, rowsPerSecond: 200_000, apiPeakRss: 1 },
+    });
+    // 90,000 rows/s is 0.90× but under 100,000 rows/s; 50/60 = 0.83×; 200/90 = 2.22×
+    expect(plain).toMatch(/ 0\.90× \| \| ≥ 100,000 rows\/s and ≥ 0\.80× \| \*\*not met\*\* \|$/);
+    expect(parquet).toMatch(/ 2\.22× \| \| ≥ 3\.00× the NDJSON route \| \*\*not met\*\* \|$/);
   });
 });

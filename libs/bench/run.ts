@@ -1,14 +1,25 @@
 import autocannon from 'autocannon';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { CausewayClient, type IngestAnswer } from '../client/index.js';
 import { programPeriod } from '../demo/index.js';
 import type { BaselineTiming } from './engine.main.js';
-import { inParallel, ingestBatches, type IngestBatch } from './ingest-sample.js';
+import {
+  inParallel,
+  readSample,
+  sampleRows,
+  writePythonSample,
+  writeStringifySample,
+  writeUnknownFieldSample,
+  type IngestBatch,
+  type IngestSample,
+  type SampleDialect,
+} from './ingest-sample.js';
 import { CHEAP_QUERY, MEASURES } from './measures.js';
 import { BENCH_DAYS, BENCH_START, BENCH_TENANT, INGEST_CLIENTS, type BenchPlan } from './plan.js';
 import { BENCH_ADMIN_KEY, runEngine, startApi, startRedis, type ApiChild } from './processes.js';
+import type { ParquetFile } from './parquet-sample.js';
 import type { StreamCounts } from './store.js';
 import { median, percentile } from './timing.js';
 
@@ -19,13 +30,13 @@ export interface BenchResults {
   engineVersion: string;
   store: { counts: StreamCounts; reused: boolean; buildSeconds: number };
   ingest: {
-    rows: number;
-    apiRowsPerSecond: number;
-    handRowsPerSecond: number;
-    /** Until every row is stored (the queue drained), or undefined without redis-server. */
+    /** The same rows in each way of writing them, each beside the hand loader of its own lines. */
+    dialects: IngestDialectResult[];
+    /** JSON.stringify's lines through Redis, until every row is stored; undefined without Redis. */
     redisRowsPerSecond?: number;
-    apiPeakRss: number;
     redisApiPeakRss?: number;
+    /** JSON.stringify's rows as Parquet files written by ClickHouse, to POST /v1/import. */
+    parquet: { rows: number; files: number; rowsPerSecond: number; apiPeakRss: number };
   };
   queries: { name: string; medianMs: number; runsMs: number[]; baseline: BaselineTiming }[];
   /** The same liftReport asked again and again with the answer cache on, after a first miss. */
@@ -35,6 +46,17 @@ export interface BenchResults {
   /** The machine's 15-minute load average at the end: other work shares these cores. */
   loadAverage: number;
 }
+
+/** One row of the ingest comparison, or why its lines could not be made. */
+export type IngestDialectResult =
+  | {
+      dialect: SampleDialect;
+      rows: number;
+      apiRowsPerSecond: number;
+      handRowsPerSecond: number;
+      apiPeakRss: number;
+    }
+  | { dialect: SampleDialect; missing: string };
 
 /** Times of the cached read: the first (computed) and the repeated ones (from memory). */
 export interface CachedRead {
@@ -82,26 +104,40 @@ async function storedTotal(client: CausewayClient): Promise<number> {
   return data.storedRows.reduce((sum, r) => sum + r.rows, 0);
 }
 
+/** Runs `work` against the API on an empty scratch store (removed after), with its peak RSS. */
+async function onScratchApi<T>(
+  plan: BenchPlan,
+  name: string,
+  baseEnv: NodeJS.ProcessEnv,
+  extra: Record<string, string>,
+  work: (url: string, key: string) => Promise<T>,
+): Promise<T & { peakRss: number }> {
+  const dataDir = join(plan.scratchDir, name);
+  rmSync(dataDir, { recursive: true, force: true });
+  const api: ApiChild = await startApi(dataDir, baseEnv, extra);
+  try {
+    const result = await work(api.url, await mintKey(api.url));
+    return { ...result, peakRss: api.peakRss() };
+  } finally {
+    await api.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 /** Ingest through the API into a scratch store: rows per second, and the API's peak RSS. */
-async function apiIngest(
+function apiIngest(
   plan: BenchPlan,
   batches: IngestBatch[],
   baseEnv: NodeJS.ProcessEnv,
   redisUrl: string | undefined,
   expectedStored: number | undefined,
 ): Promise<{ rowsPerSecond: number; peakRss: number; stored: number }> {
-  const dataDir = join(plan.scratchDir, redisUrl === undefined ? 'api' : 'api-redis');
-  rmSync(dataDir, { recursive: true, force: true });
-  const api: ApiChild = await startApi(
-    dataDir,
-    baseEnv,
-    redisUrl === undefined ? {} : { REDIS_URL: redisUrl },
-  );
-  try {
-    const key = await mintKey(api.url);
-    const client = new CausewayClient(api.url, key);
+  const name = redisUrl === undefined ? 'api' : 'api-redis';
+  const extra: Record<string, string> = redisUrl === undefined ? {} : { REDIS_URL: redisUrl };
+  return onScratchApi(plan, name, baseEnv, extra, async (url, key) => {
+    const client = new CausewayClient(url, key);
     const started = performance.now();
-    const accepted = await sendBatches(api.url, key, batches);
+    const accepted = await sendBatches(url, key, batches);
     let stored = await storedTotal(client);
     // With Redis the answer means "queued"; the clock stops when the worker has stored it all.
     while (expectedStored !== undefined && stored < expectedStored) {
@@ -109,11 +145,40 @@ async function apiIngest(
       stored = await storedTotal(client);
     }
     const seconds = (performance.now() - started) / 1000;
-    return { rowsPerSecond: accepted / seconds, peakRss: api.peakRss(), stored };
-  } finally {
-    await api.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
+    return { rowsPerSecond: accepted / seconds, stored };
+  });
+}
+
+/** POST /v1/import/{stream} with each Parquet file, 4 requests at a time: rows per second. */
+function apiImport(
+  plan: BenchPlan,
+  files: ParquetFile[],
+  baseEnv: NodeJS.ProcessEnv,
+): Promise<{ rowsPerSecond: number; peakRss: number }> {
+  return onScratchApi(plan, 'api-import', baseEnv, {}, async (url, key) => {
+    // Read before the clock starts, as the NDJSON bodies are.
+    const bodies = files.map((file) => ({ ...file, body: readFileSync(file.path) }));
+    let accepted = 0;
+    const started = performance.now();
+    await inParallel(bodies, INGEST_CLIENTS, async (file) => {
+      const response = await fetch(`${url}/v1/import/${file.stream}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/vnd.apache.parquet',
+          authorization: `Bearer ${key}`,
+        },
+        body: file.body,
+      });
+      const answer = (await response.json()) as IngestAnswer & { message?: string };
+      if (!response.ok || answer.rejected > 0 || answer.accepted !== file.rows) {
+        throw new Error(
+          `import ${file.stream} answered ${response.status}: ${answer.message ?? JSON.stringify(answer)}`,
+        );
+      }
+      accepted += answer.accepted;
+    });
+    return { rowsPerSecond: accepted / ((performance.now() - started) / 1000) };
+  });
 }
 
 async function timeQueries(
@@ -191,6 +256,104 @@ async function concurrency(url: string, key: string, plan: BenchPlan) {
   };
 }
 
+const rate = (rowsPerSecond: number) => `${Math.round(rowsPerSecond).toLocaleString('en')} rows/s`;
+
+/** The lines of one sample through the hand-written loader, then through the API. */
+async function dialectRow(
+  plan: BenchPlan,
+  sample: IngestSample,
+  baseEnv: NodeJS.ProcessEnv,
+  say: Say,
+): Promise<{ result: IngestDialectResult; stored: number }> {
+  const hand = await runEngine(
+    { task: 'hand-load', sample, dataDir: join(plan.scratchDir, 'hand') },
+    baseEnv,
+  );
+  if (hand.task !== 'hand-load') {
+    throw new Error('unexpected engine answer');
+  }
+  say(`ingest (${sample.dialect}): hand-written loader ${rate(hand.rowsPerSecond)}`);
+  const api = await apiIngest(plan, readSample(sample), baseEnv, undefined, undefined);
+  say(`ingest (${sample.dialect}): API ${rate(api.rowsPerSecond)}`);
+  return {
+    result: {
+      dialect: sample.dialect,
+      rows: sampleRows(sample),
+      apiRowsPerSecond: api.rowsPerSecond,
+      handRowsPerSecond: hand.rowsPerSecond,
+      apiPeakRss: api.peakRss,
+    },
+    stored: api.stored,
+  };
+}
+
+/**
+ * The ingest comparison on scratch stores: the same rows as JSON.stringify writes them, as
+ * Python's json.dumps writes them (by python3 itself) and with a field no stream knows, each
+ * against the hand-written loader of the same lines; JSON.stringify's lines through Redis; and the
+ * same rows as Parquet files to the import route.
+ */
+async function ingestComparison(
+  plan: BenchPlan,
+  baseEnv: NodeJS.ProcessEnv,
+  say: Say,
+): Promise<BenchResults['ingest']> {
+  say(`ingest: writing the rows of ${plan.ingestPersons.toLocaleString('en')} persons`);
+  const samples = join(plan.scratchDir, 'samples');
+  const stringify = writeStringifySample(plan, join(samples, 'stringify.ndjson'));
+  const python = writePythonSample(stringify, join(samples, 'python.ndjson'));
+  const unknownField = writeUnknownFieldSample(stringify, join(samples, 'unknown-field.ndjson'));
+
+  const plain = await dialectRow(plan, stringify, baseEnv, say);
+  const dialects: IngestDialectResult[] = [plain.result];
+  if ('missing' in python) {
+    say(`ingest (python): ${python.missing}; not measured`);
+    dialects.push({ dialect: 'python', missing: python.missing });
+  } else {
+    dialects.push((await dialectRow(plan, python, baseEnv, say)).result);
+  }
+  dialects.push((await dialectRow(plan, unknownField, baseEnv, say)).result);
+
+  const redis = await startRedis();
+  let queued: { rowsPerSecond: number; peakRss: number } | undefined;
+  if (redis === undefined) {
+    say('ingest: redis-server is not installed; the Redis path is not measured');
+  } else {
+    try {
+      queued = await apiIngest(plan, readSample(stringify), baseEnv, redis.url, plain.stored);
+      say(`ingest: API with Redis ${rate(queued.rowsPerSecond)}`);
+    } finally {
+      await redis.stop();
+    }
+  }
+
+  const written = await runEngine(
+    {
+      task: 'parquet',
+      sample: stringify,
+      dataDir: join(plan.scratchDir, 'parquet-engine'),
+      dir: join(plan.scratchDir, 'parquet'),
+    },
+    baseEnv,
+  );
+  if (written.task !== 'parquet') {
+    throw new Error('unexpected engine answer');
+  }
+  const imported = await apiImport(plan, written.files, baseEnv);
+  say(`backfill: Parquet to POST /v1/import ${rate(imported.rowsPerSecond)}`);
+  return {
+    dialects,
+    redisRowsPerSecond: queued?.rowsPerSecond,
+    redisApiPeakRss: queued?.peakRss,
+    parquet: {
+      rows: sampleRows(stringify),
+      files: written.files.length,
+      rowsPerSecond: imported.rowsPerSecond,
+      apiPeakRss: imported.peakRss,
+    },
+  };
+}
+
 /**
  * `causeway bench`: builds (or reuses) the measured store and the baselines in the engine process,
  * then measures the queries, memory and concurrency against the API as a child process on that
@@ -248,31 +411,7 @@ export async function runBenchmark(
     await cachingApi.stop();
   }
 
-  say(`ingest: preparing the rows of ${plan.ingestPersons.toLocaleString('en')} persons`);
-  const batches = ingestBatches(plan);
-  const rows = batches.reduce((sum, b) => sum + b.lines, 0);
-  const hand = await runEngine(
-    { task: 'hand-load', plan, dataDir: join(plan.scratchDir, 'hand') },
-    baseEnv,
-  );
-  if (hand.task !== 'hand-load') {
-    throw new Error('unexpected engine answer');
-  }
-  say(`ingest: hand-written loader ${Math.round(hand.rowsPerSecond).toLocaleString('en')} rows/s`);
-  const inline = await apiIngest(plan, batches, baseEnv, undefined, undefined);
-  say(`ingest: API ${Math.round(inline.rowsPerSecond).toLocaleString('en')} rows/s`);
-  const redis = await startRedis();
-  let queued: { rowsPerSecond: number; peakRss: number } | undefined;
-  if (redis === undefined) {
-    say('ingest: redis-server is not installed; the Redis path is not measured');
-  } else {
-    try {
-      queued = await apiIngest(plan, batches, baseEnv, redis.url, inline.stored);
-      say(`ingest: API with Redis ${Math.round(queued.rowsPerSecond).toLocaleString('en')} rows/s`);
-    } finally {
-      await redis.stop();
-    }
-  }
+  const ingest = await ingestComparison(plan, baseEnv, say);
   rmSync(plan.scratchDir, { recursive: true, force: true });
 
   return {
@@ -284,14 +423,7 @@ export async function runBenchmark(
       reused: store.reused,
       buildSeconds: store.marker.buildSeconds,
     },
-    ingest: {
-      rows,
-      apiRowsPerSecond: inline.rowsPerSecond,
-      handRowsPerSecond: hand.rowsPerSecond,
-      redisRowsPerSecond: queued?.rowsPerSecond,
-      apiPeakRss: inline.peakRss,
-      redisApiPeakRss: queued?.peakRss,
-    },
+    ingest,
     queries,
     cachedRead,
     queriesPeakRss,

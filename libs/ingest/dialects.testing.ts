@@ -2,6 +2,14 @@
 // as each language's standard library writes it. A test sends a row in every dialect and expects
 // the same answer, ids, content hashes, rejections and stored rows as for JSON.stringify's text.
 
+import { TIME_FIELD_NAMES } from './streams/index.js';
+
+/**
+ * The fields that hold a time. A producer writes its times (datetime objects) its own way; text in
+ * another field that happens to read as a time is text, written as it is.
+ */
+const TIME_FIELDS: ReadonlySet<string> = new Set(TIME_FIELD_NAMES);
+
 /** How a dialect writes JSON. */
 interface Dialect {
   /** Between a key and its value, and between members. */
@@ -12,7 +20,7 @@ interface Dialect {
   readonly asciiOnly: boolean;
   /** Integers written as `3.0` (a column read as floats, e.g. through pandas). */
   readonly integersAsFloats: boolean;
-  /** How a top-level `YYYY-MM-DDThh:mm:ss.mmmZ` time is rewritten. */
+  /** How a `YYYY-MM-DDThh:mm:ss.mmmZ` time in a time field is rewritten. */
   readonly time: (iso: string) => string;
   /** Fields the stream does not know, written first. */
   readonly unknownFields: Readonly<Record<string, unknown>>;
@@ -144,7 +152,7 @@ export function inDialect(raw: string, name: DialectName): string {
   // Without a prototype, a `__proto__` field is a field like any other.
   const row = Object.assign(Object.create(null) as Record<string, unknown>, dialect.unknownFields);
   for (const [key, field] of Object.entries(value)) {
-    row[key] = typeof field === 'string' ? dialect.time(field) : field;
+    row[key] = typeof field === 'string' && TIME_FIELDS.has(key) ? dialect.time(field) : field;
   }
   return writeObject(row, dialect);
 }

@@ -12,6 +12,7 @@ export {
   missingDefinitions,
   REQUIRED_UNLESS_DRAFT,
   STREAM_DECLARATIONS,
+  TIME_FIELD_NAMES,
   type FieldDeclaration,
   type Definition,
   type FieldType,

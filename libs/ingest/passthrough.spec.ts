@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { z } from 'zod';
 import { generateProgram } from '../demo/index.js';
 import { openTemporaryStore, type TemporaryStore } from '../storage/testing.js';
+import { anyTypeVariant } from './corpus.testing.js';
 import { DIALECT_NAMES, inDialect } from './dialects.testing.js';
 import { insertStorageLines } from './ingest-writer.js';
 import { passThrough } from './passthrough.js';
@@ -280,51 +281,7 @@ describe('passThrough recognizes plain lines, with the id and hash validateRow g
 });
 
 /** A line of a generated program with some fields replaced, and perhaps a space or comma less. */
-const variant = fc
-  .tuple(
-    fc.constantFrom(...STREAMS),
-    fc.nat(),
-    fc.dictionary(
-      fc.constantFrom(
-        'event_id',
-        'person_id',
-        'type',
-        'occurred_at',
-        'kind',
-        'source',
-        'properties',
-        'sent_at',
-        'trigger_version',
-        'value',
-        'granted',
-        'machine',
-        'tenant_id',
-      ),
-      fc.oneof(
-        fc.constant(null),
-        fc.string({ maxLength: 5 }),
-        fc.constantFrom('', ' ', 'treatment', 'opened', 'behavioral', 'a"b', 'x'.repeat(70)),
-        fc.constantFrom(
-          '2026-10-02T10:00:00.000Z',
-          '2027-01-01T00:00:00.000Z',
-          '2026-02-29T00:00:00.000Z',
-        ),
-        fc.integer(),
-        fc.double(),
-        fc.boolean(),
-        fc.constant({ a: 1, 'b c': [true, null, 'x'] }),
-        fc.constant({ tier: 'gold', n: -2.5, vip: true }),
-        fc.constant({ tier: null }),
-      ),
-      { maxKeys: 3 },
-    ),
-    fc.constantFrom('', ' ', ','),
-  )
-  .map(([stream, pick, overrides, glue]) => {
-    const lines = programLines(stream);
-    const base = JSON.parse(lines[pick % lines.length]) as Record<string, unknown>;
-    return { stream, raw: JSON.stringify({ ...base, ...overrides }).replace(',"', `${glue}"`) };
-  });
+const variant = anyTypeVariant(STREAMS, programLines);
 
 describe('ClickHouse stores a passed line as the row validateRow builds', () => {
   let store: TemporaryStore;

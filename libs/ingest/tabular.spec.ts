@@ -1,19 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { generateProgram } from '../demo/index.js';
 import { openTemporaryStore, type TemporaryStore } from '../storage/testing.js';
-import { DIALECT_NAMES, inDialect } from './dialects.testing.js';
+import { anyTypeVariant, typedVariant } from './corpus.testing.js';
+import { DIALECT_NAMES, inDialect, type DialectName } from './dialects.testing.js';
 import { insertStorageLines } from './ingest-writer.js';
 import { prepareBatch } from './prepare-batch.js';
+import { STREAM_DECLARATIONS } from './streams/index.js';
 import { STREAMS, tableOf, type StreamName } from './streams.js';
+import { csvOf, parquetOf } from './tabular.testing.js';
 import { readTabularFile } from './tabular.js';
-import type { LineSource, PreparedBatch, ValidationContext } from './types.js';
+import type { LineSource, ParsedLine, PreparedBatch, ValidationContext } from './types.js';
 
 // The same rows sent as NDJSON (in every JSON dialect), as Parquet and as CSV are accepted,
-// rejected and stored identically (docs/design.md §11). Parquet is written by ClickHouse itself.
+// rejected and stored identically (docs/design.md §11): the rows of a generated program, and the
+// fast-check corpora (corpus.testing.ts) of rows whose fields hold values of their own type, valid
+// or not (what a table can hold), and, in every JSON dialect, of lines with values of any type.
+// Parquet is written by ClickHouse itself.
 
 const program = generateProgram({ seed: 7, persons: 150, start: '2026-10-01T00:00:00Z' });
 const RECEIVED_AT = Date.UTC(2026, 11, 1, 12);
@@ -43,31 +50,24 @@ const BAD_ROWS: Record<string, unknown>[] = [
   },
 ];
 
-function rowsOf(stream: StreamName): Record<string, unknown>[] {
-  const rows = program.rows[stream] as unknown as Record<string, unknown>[];
+type Row = Record<string, unknown>;
+type PassStream = Exclude<StreamName, 'triggers'>;
+const PASS_STREAMS = STREAMS.filter((s): s is PassStream => s !== 'triggers');
+
+/** Rows of the fast-check corpora per stream. */
+const CORPUS_ROWS = 400;
+
+function programRows(stream: StreamName): Row[] {
+  return program.rows[stream] as unknown as Row[];
+}
+
+function rowsOf(stream: StreamName): Row[] {
+  const rows = programRows(stream);
   // A repeated row: a duplicate in every format.
   return [...rows, ...BAD_ROWS, rows[0]];
 }
 
-/** A CSV cell: objects and arrays as JSON, quoted when they hold a comma, quote or newline. */
-function csvCell(value: unknown): string {
-  if (value === undefined || value === null) {
-    return '';
-  }
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-function objectsAsText(row: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(row).map(([k, v]) => [
-      k,
-      typeof v === 'object' && v !== null && !Array.isArray(v) ? JSON.stringify(v) : v,
-    ]),
-  );
-}
-
-/** Rows with their `properties` text's keys sorted, the rows in a stable order. */
+/** Rows with the keys of their JSON texts (`properties`, `audience`) sorted, in a stable order. */
 function keysSorted(rows: Record<string, unknown>[]): Record<string, unknown>[] {
   const sorted = (value: unknown): unknown =>
     typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -77,19 +77,24 @@ function keysSorted(rows: Record<string, unknown>[]): Record<string, unknown>[] 
             .map((k) => [k, sorted((value as Record<string, unknown>)[k])]),
         )
       : value;
+  const jsonText = (value: unknown) => {
+    if (typeof value !== 'string' || !value.startsWith('{')) {
+      return value;
+    }
+    try {
+      return JSON.stringify(sorted(JSON.parse(value)));
+    } catch {
+      return value; // text that opens like an object
+    }
+  };
   return rows
-    .map((row) =>
-      typeof row.properties === 'string'
-        ? { ...row, properties: JSON.stringify(sorted(JSON.parse(row.properties))) }
-        : row,
-    )
+    .map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, jsonText(v)])))
     .sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
 }
 
-function csvOf(rows: Record<string, unknown>[]): string {
-  const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
-  const lines = rows.map((row) => columns.map((column) => csvCell(row[column])).join(','));
-  return [columns.join(','), ...lines].join('\n') + '\n';
+/** The rows as NDJSON lines in a dialect, numbered from 1. */
+function ndjsonOf(rows: Row[], dialect: DialectName): ParsedLine[] {
+  return rows.map((row, i) => ({ line: i + 1, raw: inDialect(JSON.stringify(row), dialect) }));
 }
 
 describe('imports read by ClickHouse follow the rules of NDJSON', () => {
@@ -105,22 +110,6 @@ describe('imports read by ClickHouse follow the rules of NDJSON', () => {
     await store.dispose();
     rmSync(directory, { recursive: true, force: true });
   });
-
-  async function parquetOf(rows: Record<string, unknown>[], path: string): Promise<void> {
-    const output = await store.clickhouse.stream({
-      tag: 'test.parquet',
-      // Objects as JSON text in string columns, as a warehouse exports them; times as text.
-      sql: `SELECT * FROM format(JSONEachRow, {data:String})
-            SETTINGS input_format_try_infer_datetimes = 0, input_format_try_infer_dates = 0`,
-      params: { data: rows.map((row) => JSON.stringify(objectsAsText(row))).join('\n') },
-      format: 'Parquet',
-    });
-    const chunks: Buffer[] = [];
-    for await (const chunk of output as AsyncIterable<Buffer>) {
-      chunks.push(chunk);
-    }
-    writeFileSync(path, Buffer.concat(chunks));
-  }
 
   async function stored(stream: StreamName, tenantId: string) {
     const rows = await store.clickhouse.query({
@@ -145,43 +134,51 @@ describe('imports read by ClickHouse follow the rules of NDJSON', () => {
       duplicates: batch.duplicates,
       conflicts: batch.conflicts,
       errors: batch.errors,
+      ignoredFields: [...batch.ignoredFields].sort((a, b) => (a.field < b.field ? -1 : 1)),
       hashes: [...batch.ndjson.matchAll(/"content_hash":"?(\d+)/g)].map((m) => m[1]).sort(),
     };
   }
 
-  it.each(STREAMS)('%s', async (stream) => {
-    const rows = rowsOf(stream);
-    const ndjson = (dialect: (typeof DIALECT_NAMES)[number]) =>
-      rows.map((row, i) => ({ line: i + 1, raw: inDialect(JSON.stringify(row), dialect) }));
-    const expected = await load(stream, `${stream}-ndjson`, ndjson('stringify'));
-    expect(expected.rejected).toBe(BAD_ROWS.length);
-    expect(expected.duplicates).toBe(1);
-    const expectedRows = await stored(stream, `${stream}-ndjson`);
-    expect(expectedRows.length).toBe(rows.length - BAD_ROWS.length - 1);
+  /** A source of the lines of one request: NDJSON in a dialect, or a file ClickHouse reads. */
+  type Source = [name: string, lines: () => Promise<LineSource>];
 
-    const parquet = join(directory, `${stream}.parquet`);
-    await parquetOf(rows, parquet);
-    const csv = join(directory, `${stream}.csv`);
+  /** Sources of `rows` as NDJSON in every dialect, as Parquet and as CSV. */
+  async function everyFormat(stream: StreamName, rows: Row[], label: string): Promise<Source[]> {
+    const parquet = join(directory, `${stream}-${label}.parquet`);
+    writeFileSync(parquet, await parquetOf(store.clickhouse, rows));
+    const csv = join(directory, `${stream}-${label}.csv`);
     writeFileSync(csv, csvOf(rows));
-    const sources: [string, () => Promise<LineSource>][] = [
+    return [
+      ...DIALECT_NAMES.map((d): Source => [d, () => Promise.resolve(ndjsonOf(rows, d))]),
       [
         'parquet',
         () => readTabularFile(store.clickhouse, stream, parquet, 'application/vnd.apache.parquet'),
       ],
       ['csv', () => readTabularFile(store.clickhouse, stream, csv, 'text/csv')],
-      ...DIALECT_NAMES.map((d): [string, () => Promise<LineSource>] => [
-        d,
-        () => Promise.resolve(ndjson(d)),
-      ]),
     ];
-    for (const [name, source] of sources) {
-      const tenant = `${stream}-${name}`;
-      const answer = await load(stream, tenant, await source());
-      // Hashes cover the tenant: compared through the stored rows instead.
-      expect({ name, ...answer, hashes: undefined }).toEqual({
+  }
+
+  /**
+   * Loads every source into a tenant of its own and expects the answer (counts, and every
+   * rejection with its row number, field and reason), the ignored fields and the stored rows of
+   * the first. Answers the first's answer.
+   */
+  async function expectTheSame(stream: StreamName, label: string, sources: Source[]) {
+    const [[firstName, firstLines], ...others] = sources;
+    const firstTenant = `${stream}-${label}-${firstName}`;
+    const expected = await load(stream, firstTenant, await firstLines());
+    const expectedRows = await stored(stream, firstTenant);
+    for (const [name, lines] of others) {
+      const tenant = `${stream}-${label}-${name}`;
+      const answer = await load(stream, tenant, await lines());
+      // Hashes cover the tenant: compared through the stored rows instead. The unknownFields
+      // dialect adds fields of its own to every line.
+      const ignored = name === 'unknownFields' ? undefined : expected.ignoredFields;
+      expect({ name, ...answer, hashes: undefined, ignoredFields: ignored }).toEqual({
         name,
         ...expected,
         hashes: undefined,
+        ignoredFields: ignored,
       });
       // Dialects that order the keys of `properties` their way store its text so ordered.
       const reorders = ['python', 'go', 'offsets'].includes(name);
@@ -191,5 +188,61 @@ describe('imports read by ClickHouse follow the rules of NDJSON', () => {
         reorders ? keysSorted(expectedRows) : expectedRows,
       ]);
     }
+    return { ...expected, stored: expectedRows.length };
+  }
+
+  it.each(STREAMS)('%s: the rows of a generated program', async (stream) => {
+    const rows = rowsOf(stream);
+    const sources = await everyFormat(stream, rows, 'program');
+    const expected = await expectTheSame(stream, 'program', sources);
+    expect(expected.rejected).toBe(BAD_ROWS.length);
+    expect(expected.duplicates).toBe(1);
+    expect(expected.stored).toBe(rows.length - BAD_ROWS.length - 1);
   });
+
+  it.each(STREAMS)(
+    '%s: the fast-check corpus, each field holding values of its own type',
+    async (stream) => {
+      // Half the rows get an id of their own, so that most rows kept are stored and compared;
+      // the other half repeat ids of the program, with content that may differ.
+      const key = STREAM_DECLARATIONS[stream].key[0];
+      const rows = fc
+        .sample(typedVariant(stream, programRows(stream)), { numRuns: CORPUS_ROWS, seed: 17 })
+        .map((row, i) =>
+          i % 2 === 0 && typeof row[key] === 'string' ? { ...row, [key]: `${row[key]}~${i}` } : row,
+        );
+      const expected = await expectTheSame(
+        stream,
+        'typed',
+        await everyFormat(stream, rows, 'typed'),
+      );
+      // The corpus holds both: rows kept and rows refused for many reasons.
+      expect(expected.stored).toBeGreaterThan(CORPUS_ROWS / 5);
+      expect(new Set(expected.errors.map((e) => `${e.field}: ${e.message}`)).size).toBeGreaterThan(
+        5,
+      );
+    },
+  );
+
+  it.each(PASS_STREAMS)(
+    '%s: the fast-check corpus of any type, in every JSON dialect',
+    async (stream) => {
+      const lines = fc
+        .sample(
+          anyTypeVariant([stream], (s) => programRows(s).map((row) => JSON.stringify(row))),
+          { numRuns: CORPUS_ROWS, seed: 23 },
+        )
+        .map((v) => v.raw);
+      const expected = await expectTheSame(
+        stream,
+        'any',
+        DIALECT_NAMES.map((d): Source => [
+          d,
+          () => Promise.resolve(lines.map((raw, i) => ({ line: i + 1, raw: inDialect(raw, d) }))),
+        ]),
+      );
+      expect(expected.stored).toBeGreaterThan(CORPUS_ROWS / 10);
+      expect(expected.rejected).toBeGreaterThan(CORPUS_ROWS / 10);
+    },
+  );
 });

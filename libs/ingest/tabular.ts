@@ -28,14 +28,18 @@ export function importMediaType(contentType: string | undefined): ImportMediaTyp
 
 /**
  * The reading query. CSV cells are read as text (a type guessed from the first rows would turn an
- * id such as `007` into 7), empty cells as null; times come out as ISO-8601 with `Z`, 64-bit
- * integers and decimals as JSON numbers. The settings are the statement's own (a SETTINGS
- * clause): the embedded engine keeps settings passed beside a query for the queries after it.
+ * id such as `007` into 7) as written, spaces included (RFC 4180; the engine trims them by
+ * default), an empty cell as null, `""` as the empty text and `\N` as text (not the engine's
+ * null); times come out as ISO-8601 with `Z`, 64-bit integers and decimals as JSON numbers. The
+ * settings are the statement's own (a SETTINGS clause): the embedded engine keeps settings passed
+ * beside a query for the queries after it.
  */
 const READ_SQL = `SELECT * FROM file({path:String}, {format:String})
 SETTINGS input_format_csv_use_best_effort_in_schema_inference = 0,
   schema_inference_make_columns_nullable = 1,
   input_format_csv_empty_as_default = 1,
+  input_format_csv_trim_whitespaces = 0,
+  format_csv_null_representation = '',
   date_time_output_format = 'iso',
   output_format_json_quote_64bit_integers = 0,
   output_format_json_quote_decimals = 0,

@@ -49,3 +49,14 @@ export function storedFields(declaration: StreamDeclaration): StoredField[] {
     );
   return walk(declaration.fields, []);
 }
+
+/** The names of the top-level fields that hold a time in some stream (`occurred_at`, ...). */
+export const TIME_FIELD_NAMES: readonly string[] = [
+  ...new Set(
+    Object.values(STREAM_DECLARATIONS).flatMap((declaration: StreamDeclaration) =>
+      Object.entries(declaration.fields)
+        .filter(([, field]) => field.type === 'time')
+        .map(([name]) => name),
+    ),
+  ),
+];

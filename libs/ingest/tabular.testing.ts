@@ -1,0 +1,52 @@
+// Rows written as the files of a backfill, for the equivalence specs: CSV as a writer quotes it
+// (RFC 4180), Parquet by ClickHouse itself.
+import type { ClickHouseService } from '../storage/index.js';
+
+type Row = Record<string, unknown>;
+
+/**
+ * A CSV cell: objects and arrays as JSON, quoted when they hold a comma, quote or line break; the
+ * empty text as `""` (a writer that keeps it apart from no value), no value as nothing.
+ */
+function csvCell(value: unknown): string {
+  if (value === undefined || value === null) {
+    return '';
+  }
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text === '' || /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** The rows as CSV: a header of every field any row has, in the order first met, then the rows. */
+export function csvOf(rows: readonly Row[]): string {
+  const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+  const lines = rows.map((row) => columns.map((column) => csvCell(row[column])).join(','));
+  return [columns.join(','), ...lines].join('\n') + '\n';
+}
+
+function objectsAsText(row: Row): Row {
+  return Object.fromEntries(
+    Object.entries(row).map(([k, v]) => [
+      k,
+      typeof v === 'object' && v !== null && !Array.isArray(v) ? JSON.stringify(v) : v,
+    ]),
+  );
+}
+
+/**
+ * The rows as a Parquet file written by ClickHouse: objects as JSON text in string columns, as a
+ * warehouse exports them; times as text; a column of the type the engine infers from its values.
+ */
+export async function parquetOf(clickhouse: ClickHouseService, rows: readonly Row[]) {
+  const output = await clickhouse.stream({
+    tag: 'test.parquet',
+    sql: `SELECT * FROM format(JSONEachRow, {data:String})
+          SETTINGS input_format_try_infer_datetimes = 0, input_format_try_infer_dates = 0`,
+    params: { data: rows.map((row) => JSON.stringify(objectsAsText(row))).join('\n') },
+    format: 'Parquet',
+  });
+  const chunks: Buffer[] = [];
+  for await (const chunk of output as AsyncIterable<Buffer>) {
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
