@@ -31,6 +31,8 @@ export interface SegmentMessage {
   event: string;
   /** `userId`, else `anonymousId`. */
   personId: string;
+  /** Which of the two `personId` is. */
+  personField: 'userId' | 'anonymousId';
   /** Track, page and screen `properties`; identify and group `traits`; else {}. */
   properties: Record<string, unknown>;
   clock: MessageClock;
@@ -261,6 +263,7 @@ function readMessage(
     messageId: messageId ?? derivedMessageId(raw),
     event,
     personId,
+    personField: userId === undefined ? 'anonymousId' : 'userId',
     properties,
     clock,
     raw,

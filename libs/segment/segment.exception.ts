@@ -5,6 +5,8 @@ export enum SegmentErrorCode {
   InvalidBody = 'SEGMENT_INVALID_BODY',
   /** A mapping rule that cannot be applied: the message names the input field. */
   InvalidMapping = 'SEGMENT_INVALID_MAPPING',
+  /** A path under /v1/segment that is not one of its calls. */
+  UnknownCall = 'SEGMENT_UNKNOWN_CALL',
 }
 
 /** A refusal of the Segment-compatible endpoint or of its mapping rules (docs/design.md §11). */
