@@ -18,6 +18,25 @@ export interface KeptMessageCount {
   lastReceivedAt: Date;
 }
 
+/** A kept track message as stored, to be mapped by a rule defined after it arrived. */
+export interface StoredKeptMessage {
+  messageId: string;
+  event: string;
+  personId: string;
+  /** The event time computed on arrival (Segment's rule), epoch milliseconds. */
+  eventTime: number;
+  receivedAt: number;
+  raw: string;
+}
+
+const keptRow = z.object({
+  message_id: z.string(),
+  person_id: z.string(),
+  timestamp: z.string(),
+  received_at: z.string(),
+  raw: z.string(),
+});
+
 const countRow = z.object({
   type: z.string(),
   event: z.string(),
@@ -28,7 +47,8 @@ const countRow = z.object({
 
 /**
  * segment_unmapped: the messages no rule maps, as sent, one row per messageId (ReplacingMergeTree
- * keyed by tenant and messageId, so a message kept again collapses onto its first copy).
+ * keyed by tenant and messageId, so a message kept again collapses onto its first copy), until a
+ * rule maps them later (mapped_at).
  */
 @Injectable()
 export class KeptMessagesRepository {
@@ -51,6 +71,64 @@ export class KeptMessagesRepository {
         timestamp: toClickHouseTime(eventTime),
         received_at: received,
         raw: message.raw,
+        mapped_at: null,
+        updated_at: received,
+      })),
+    });
+  }
+
+  /** Up to `limit` kept track messages of an event not mapped yet, oldest arrival first. */
+  async unmappedTrack(
+    tenantId: string,
+    event: string,
+    limit: number,
+  ): Promise<StoredKeptMessage[]> {
+    const rows = await this.clickhouse.query({
+      tag: 'segment.kept_track',
+      sql: `SELECT message_id, person_id, toString(timestamp) AS timestamp,
+                   toString(received_at) AS received_at, raw
+            FROM segment_unmapped FINAL
+            WHERE tenant_id = {tenantId:String} AND type = 'track' AND event = {event:String}
+              AND mapped_at IS NULL
+            ORDER BY received_at, message_id
+            LIMIT {limit:UInt32}`,
+      params: { tenantId, event, limit },
+      row: keptRow,
+    });
+    return rows.map((row) => ({
+      messageId: row.message_id,
+      event,
+      personId: row.person_id,
+      eventTime: fromClickHouseTime(row.timestamp),
+      receivedAt: fromClickHouseTime(row.received_at),
+      raw: row.raw,
+    }));
+  }
+
+  /** Marks kept track messages as mapped (they leave the unmapped counts); `at` is now. */
+  async markMapped(
+    tenantId: string,
+    kept: readonly StoredKeptMessage[],
+    at: number,
+  ): Promise<void> {
+    if (kept.length === 0) {
+      return;
+    }
+    const now = toClickHouseTime(at);
+    await this.clickhouse.insert({
+      table: 'segment_unmapped',
+      tag: 'segment.mark_mapped',
+      rows: kept.map((message) => ({
+        tenant_id: tenantId,
+        message_id: message.messageId,
+        type: 'track',
+        event: message.event,
+        person_id: message.personId,
+        timestamp: toClickHouseTime(message.eventTime),
+        received_at: toClickHouseTime(message.receivedAt),
+        raw: message.raw,
+        mapped_at: now,
+        updated_at: now,
       })),
     });
   }
@@ -63,7 +141,7 @@ export class KeptMessagesRepository {
                    toString(min(received_at)) AS first_received,
                    toString(max(received_at)) AS last_received
             FROM segment_unmapped FINAL
-            WHERE tenant_id = {tenantId:String}
+            WHERE tenant_id = {tenantId:String} AND mapped_at IS NULL
             GROUP BY type, event
             ORDER BY messages DESC, type, event
             LIMIT {limit:UInt32}`,

@@ -3,7 +3,8 @@ import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../auth/i
 import { EventMappingInput } from './dto/event-mapping.input.js';
 import type { StoredEventMapping } from './event-mappings.repository.js';
 import { EventMappingsService } from './event-mappings.service.js';
-import { EventMapping, UnmappedEvent } from './models/event-mapping.model.js';
+import { EventMapping, KeptEventsMapped, UnmappedEvent } from './models/event-mapping.model.js';
+import { SegmentService } from './segment.service.js';
 
 function toModel({ rule, definedAt }: StoredEventMapping): EventMapping {
   return {
@@ -22,7 +23,10 @@ function toModel({ rule, definedAt }: StoredEventMapping): EventMapping {
 /** The mapping rules of the Segment endpoint, and the messages it kept unmapped. */
 @Resolver(() => EventMapping)
 export class SegmentResolver {
-  constructor(private readonly mappings: EventMappingsService) {}
+  constructor(
+    private readonly mappings: EventMappingsService,
+    private readonly segment: SegmentService,
+  ) {}
 
   @Mutation(() => EventMapping, {
     description:
@@ -46,6 +50,18 @@ export class SegmentResolver {
     @Args('event', { description: 'The track event name.' }) event: string,
   ): Promise<boolean> {
     return this.mappings.remove(principal.tenantId, event, principal.keyId);
+  }
+
+  @Mutation(() => KeptEventsMapped, {
+    description:
+      "Maps the messages of a track event that were kept before its rule existed (INGEST scope): each becomes a row of the rule's stream as it would have on arrival (same id, same event time), through the same validation, and leaves unmappedEvents. Safe to repeat.",
+  })
+  @RequireScope(Scope.INGEST)
+  mapKeptEvents(
+    @CurrentPrincipal() principal: Principal,
+    @Args('event', { description: 'The track event name; a rule must map it.' }) event: string,
+  ): Promise<KeptEventsMapped> {
+    return this.segment.mapKept(principal, event);
   }
 
   @Query(() => [EventMapping], {

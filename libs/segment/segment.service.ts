@@ -4,8 +4,12 @@ import { IngestService, type ParsedLine } from '../ingest/index.js';
 import { PersonBlocklist } from '../lifecycle/index.js';
 import { segmentEventTime } from './event-time.js';
 import { EventMappingsRepository } from './event-mappings.repository.js';
-import { KeptMessagesRepository, type KeptMessage } from './kept-messages.repository.js';
-import { mappedRow, type MappableStream } from './mapping.js';
+import {
+  KeptMessagesRepository,
+  type KeptMessage,
+  type StoredKeptMessage,
+} from './kept-messages.repository.js';
+import { mappedRow, type MappableStream, type MappingPlan } from './mapping.js';
 import {
   readSegmentBody,
   type BodyProblem,
@@ -39,6 +43,48 @@ export interface SegmentAnswer {
   /** Messages whose messageId already came earlier in the same call (stored once). */
   duplicates: number;
   errors: SegmentMessageError[];
+}
+
+/** What mapping the kept messages of an event did. */
+export interface KeptMapping {
+  event: string;
+  /** Kept messages of the event that were mapped now. */
+  messages: number;
+  /** Of those, rows the stream stored. */
+  mapped: number;
+  /** Of those, rows the stream refused (kept in `rejectedRows`). */
+  rejected: number;
+}
+
+/** A kept track message as the mapping reads it: its event time is the one computed on arrival. */
+function keptTrack(kept: StoredKeptMessage, index: number): SegmentMessage {
+  const sent = JSON.parse(kept.raw) as Record<string, unknown>;
+  const properties = sent.properties;
+  return {
+    index,
+    type: 'track',
+    messageId: kept.messageId,
+    event: kept.event,
+    personId: kept.personId,
+    personField: sent.userId === undefined || sent.userId === null ? 'anonymousId' : 'userId',
+    properties:
+      typeof properties === 'object' && properties !== null && !Array.isArray(properties)
+        ? (properties as Record<string, unknown>)
+        : {},
+    clock: { timestamp: kept.eventTime },
+    raw: kept.raw,
+  };
+}
+
+/** Kept messages by arrival time: those of one request go through the ingest together. */
+function byArrival(page: readonly StoredKeptMessage[]): Map<number, StoredKeptMessage[]> {
+  const groups = new Map<number, StoredKeptMessage[]>();
+  for (const kept of page) {
+    const group = groups.get(kept.receivedAt) ?? [];
+    group.push(kept);
+    groups.set(kept.receivedAt, group);
+  }
+  return groups;
 }
 
 /** Problems listed in a refusal before the rest are only counted. */
@@ -110,6 +156,51 @@ export class SegmentService {
     await this.keepUnmapped(principal.tenantId, unmapped, receivedAt, answer);
     answer.errors.sort((a, b) => a.item - b.item);
     return answer;
+  }
+
+  /**
+   * Maps the kept track messages of an event by its rule, defined after they arrived: each goes
+   * through the ingest as it would have on arrival (its arrival time, its event time, its
+   * messageId as the row's id, so mapping twice stores nothing twice) and leaves the unmapped
+   * counts. Pages of INGEST_MAX_ROWS messages.
+   *
+   * @throws SegmentException (InvalidMapping) when no rule maps the event.
+   */
+  async mapKept(principal: Principal, event: string): Promise<KeptMapping> {
+    const plan = (await this.mappings.plansOf(principal.tenantId)).get(event);
+    if (plan === undefined) {
+      throw new SegmentException(
+        SegmentErrorCode.InvalidMapping,
+        `event: no rule maps "${event}"; define one with defineEventMapping first`,
+      );
+    }
+    const total: KeptMapping = { event, messages: 0, mapped: 0, rejected: 0 };
+    const pageSize = this.ingest.limits.maxRows;
+    for (;;) {
+      const page = await this.kept.unmappedTrack(principal.tenantId, event, pageSize);
+      for (const [receivedAt, kept] of byArrival(page)) {
+        const result = await this.ingest.ingest(
+          principal,
+          plan.stream,
+          this.linesOf(kept, plan),
+          receivedAt,
+        );
+        total.messages += kept.length;
+        total.mapped += result.accepted;
+        total.rejected += result.rejected;
+      }
+      await this.kept.markMapped(principal.tenantId, page, Date.now());
+      if (page.length < pageSize) {
+        return total;
+      }
+    }
+  }
+
+  private linesOf(kept: readonly StoredKeptMessage[], plan: MappingPlan): ParsedLine[] {
+    return kept.map((stored, index) => {
+      const row = mappedRow(keptTrack(stored, index), plan, stored.receivedAt);
+      return { line: index + 1, raw: JSON.stringify(row), value: row };
+    });
   }
 
   /**

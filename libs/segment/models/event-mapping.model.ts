@@ -61,3 +61,20 @@ export class UnmappedEvent {
   })
   mappedNow!: boolean;
 }
+
+@ObjectType({ description: 'What mapping the kept messages of an event did.' })
+export class KeptEventsMapped {
+  @Field({ description: 'The track event name.' })
+  event!: string;
+
+  @Field(() => Int, { description: 'Kept messages of the event handed to its stream now.' })
+  messages!: number;
+
+  @Field(() => Int, { description: 'Of those, rows the stream stored (each messageId once).' })
+  mapped!: number;
+
+  @Field(() => Int, {
+    description: 'Of those, rows the stream refused, kept in rejectedRows with the reason.',
+  })
+  rejected!: number;
+}
