@@ -196,12 +196,16 @@ function typeOf(reader: ItemReader, item: Json, call: SegmentCall): MessageType 
 function eventOf(reader: ItemReader, type: MessageType, maxChars: number): string | undefined {
   switch (type) {
     case 'track': {
-      const event = reader.text('event', maxChars);
-      if (event === undefined || event.trim() === '') {
+      if (!reader.has('event')) {
         reader.problem(
           'event',
           'required for a track call (the event name, e.g. "Order Completed")',
         );
+        return undefined;
+      }
+      const event = reader.text('event', maxChars);
+      if (event !== undefined && event.trim() === '') {
+        reader.problem('event', 'must not be blank');
         return undefined;
       }
       return event;

@@ -33,6 +33,8 @@ export interface SegmentMessageError {
  */
 export interface SegmentAnswer {
   success: true;
+  /** When the call arrived, on the server clock: Segment's `receivedAt`, which skew is corrected to. */
+  receivedAt: string;
   messages: number;
   /** Messages stored as a row of a stream by a mapping rule (copies within the call included). */
   mapped: number;
@@ -132,6 +134,7 @@ export class SegmentService {
     }
     const answer: SegmentAnswer = {
       success: true,
+      receivedAt: new Date(receivedAt).toISOString(),
       messages: read.messages.length,
       mapped: 0,
       kept: 0,
