@@ -5,13 +5,13 @@
 import { createHash } from 'node:crypto';
 import { IngestLimitError, parseTimestamp } from '../ingest/index.js';
 
-/** The calls of the endpoint: `POST /v1/segment/{call}`. */
-export const SEGMENT_CALLS = ['track', 'identify', 'batch'] as const;
-export type SegmentCall = (typeof SEGMENT_CALLS)[number];
-
-/** The message types a batch may carry (Segment's spec); only `track` is mapped to a stream. */
+/** The message types of Segment's spec; only `track` is mapped to a stream, the rest are kept. */
 export const MESSAGE_TYPES = ['track', 'identify', 'page', 'screen', 'group', 'alias'] as const;
 export type MessageType = (typeof MESSAGE_TYPES)[number];
+
+/** The calls of the endpoint, `POST /v1/segment/{call}`: one per message type, and batch. */
+export const SEGMENT_CALLS = [...MESSAGE_TYPES, 'batch'] as const;
+export type SegmentCall = (typeof SEGMENT_CALLS)[number];
 
 /** What each message's clock said, in epoch milliseconds; absent when the message did not say. */
 export interface MessageClock {

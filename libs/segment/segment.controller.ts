@@ -62,7 +62,8 @@ async function readJson(request: Request, maxBytes: number): Promise<unknown> {
 
 /**
  * Segment's HTTP Tracking API, as RudderStack and Jitsu also speak it (docs/design.md §11):
- * `POST /v1/segment/track`, `/identify` and `/batch`, the key as HTTP Basic user name (or Bearer)
+ * `POST /v1/segment/track`, `/identify`, `/batch` (and `/page`, `/screen`, `/group`, `/alias`,
+ * which are kept), the key as HTTP Basic user name (or Bearer)
  * with the INGEST scope, answered `{"success": true, ...}` with status 200.
  */
 @Controller('v1/segment')
@@ -72,7 +73,9 @@ export class SegmentController {
     private readonly ingest: IngestService,
   ) {}
 
-  @Post(':call')
+  // SDKs append /v1/batch to the host they are given (analytics-node's and analytics-python's
+  // `host`, RudderStack's data plane URL): with http://causeway/v1/segment as host, they land here.
+  @Post([':call', 'v1/:call'])
   @HttpCode(200)
   @RequireScope(Scope.INGEST)
   async post(
@@ -84,7 +87,7 @@ export class SegmentController {
     if (!(SEGMENT_CALLS as readonly string[]).includes(call)) {
       throw new SegmentException(
         SegmentErrorCode.UnknownCall,
-        `unknown call "${call}" (expected one of ${SEGMENT_CALLS.join(', ')}; page, screen, group and alias go in a batch)`,
+        `unknown call "${call}" (expected one of ${SEGMENT_CALLS.join(', ')})`,
       );
     }
     const body = await readJson(request, this.ingest.limits.maxBodyBytes);

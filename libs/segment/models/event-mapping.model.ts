@@ -57,7 +57,7 @@ export class UnmappedEvent {
 
   @Field({
     description:
-      'True for a track event a rule maps now: these were kept before the rule was defined, and its copies sent from now on are mapped.',
+      'True for a track event a rule maps now: these were kept before the rule was defined (mapKeptEvents maps them), and its messages sent from now on are mapped.',
   })
   mappedNow!: boolean;
 }
