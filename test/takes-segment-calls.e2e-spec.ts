@@ -527,14 +527,26 @@ describe('the Segment-compatible endpoint (inline mode, embedded store)', () => 
     ]);
   });
 
-  it('reads a gzip body, as analytics-python sends with gzip on', async () => {
+  it('reads a gzip body at the path an SDK given /v1/segment as host posts to, and page calls', async () => {
     const body = gzipSync(
-      JSON.stringify({ messageId: 'zipped-1', userId: 'zip-person', traits: { plan: 'free' } }),
+      JSON.stringify({
+        batch: [{ type: 'identify', messageId: 'zipped-1', userId: 'zip-person' }],
+        sentAt: new Date().toISOString(),
+      }),
     );
-    const reply = await postSegment(api.url, auth, 'identify', body, {
+    const reply = await postSegment(api.url, auth, 'v1/batch', body, {
       'content-encoding': 'gzip',
     });
     expect([reply.status, reply.body.kept]).toEqual([200, 1]);
+    const page = await postSegment(api.url, auth, 'page', {
+      messageId: 'page-1',
+      userId: 'zip-person',
+      name: 'Home',
+    });
+    expect([page.status, page.body.kept]).toEqual([200, 1]);
+    expect((await unmapped()).find((u) => u.type === 'page' && u.event === 'Home')?.messages).toBe(
+      1,
+    );
   });
 
   it("erases a person's kept messages, and refuses their later ones", async () => {
