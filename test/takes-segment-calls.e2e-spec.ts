@@ -13,7 +13,7 @@ import {
   rudderstackTrack,
 } from './fixtures/rudderstack-http-api.js';
 import { segmentBatch, segmentIdentify, segmentTrack } from './fixtures/segment-http-api.js';
-import { gqlData, graphql, mintKey, postIngest } from './support/client.js';
+import { gqlData, graphql, mintKey, postIngest, storedRows } from './support/client.js';
 import { startApi, type ApiProcess } from './support/processes.js';
 
 interface SegmentReply {
@@ -86,14 +86,7 @@ describe('the Segment-compatible endpoint (inline mode, embedded store)', () => 
   let key: string;
   let auth: string;
 
-  const stored = async () => {
-    const data = await gqlData<{ storedRows: { stream: string; rows: number }[] }>(
-      api.url,
-      key,
-      '{ storedRows { stream rows } }',
-    );
-    return Object.fromEntries(data.storedRows.map((r) => [r.stream, r.rows]));
-  };
+  const stored = () => storedRows(api.url, key);
   const unmapped = async () => {
     const data = await gqlData<{
       unmappedEvents: {
@@ -233,28 +226,16 @@ describe('the Segment-compatible endpoint (inline mode, embedded store)', () => 
   });
 
   it('stores a messageId once: repeated in a batch, sent again, and after a restart', async () => {
-    const batch = {
-      batch: [
-        {
-          type: 'track',
-          messageId: 'dup-1',
-          userId: 'dedupe-person',
-          event: 'Order Completed',
-          properties: { revenue: 12, order_id: 'A-1' },
-          timestamp: '2026-10-05T09:00:00Z',
-        },
-        {
-          type: 'track',
-          messageId: 'dup-1',
-          userId: 'dedupe-person',
-          event: 'Order Completed',
-          properties: { revenue: 12, order_id: 'A-1' },
-          timestamp: '2026-10-05T09:00:00Z',
-        },
-        { type: 'identify', messageId: 'dup-2', userId: 'dedupe-person', traits: { plan: 'pro' } },
-        { type: 'identify', messageId: 'dup-2', userId: 'dedupe-person', traits: { plan: 'pro' } },
-      ],
+    const order = {
+      type: 'track',
+      messageId: 'dup-1',
+      userId: 'dedupe-person',
+      event: 'Order Completed',
+      properties: { revenue: 12, order_id: 'A-1' },
+      timestamp: '2026-10-05T09:00:00Z',
     };
+    const identify = { type: 'identify', messageId: 'dup-2', userId: 'dedupe-person' };
+    const batch = { batch: [order, order, identify, { ...identify, traits: { plan: 'pro' } }] };
     const reply = await postSegment(api.url, auth, 'batch', batch);
     expect(reply.body).toEqual(
       expect.objectContaining({ messages: 4, mapped: 2, kept: 2, rejected: 0, duplicates: 2 }),

@@ -54,9 +54,9 @@ export class EventMappingsService {
     return this.mappings.list(tenantId);
   }
 
-  async unmapped(tenantId: string, limit: number): Promise<UnmappedCount[]> {
+  async unmapped(tenantId: string): Promise<UnmappedCount[]> {
     const [counts, plans] = await Promise.all([
-      this.kept.counts(tenantId, limit),
+      this.kept.counts(tenantId),
       this.mappings.plansOf(tenantId),
     ]);
     return counts.map((count) => ({

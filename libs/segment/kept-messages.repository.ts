@@ -29,6 +29,17 @@ export interface StoredKeptMessage {
   raw: string;
 }
 
+/** One version of a kept message's row. */
+interface KeptRow extends StoredKeptMessage {
+  tenantId: string;
+  type: string;
+  /** When a rule mapped it (epoch milliseconds), or null while it is unmapped. */
+  mappedAt: number | null;
+}
+
+/** Rows of unmappedEvents at most: the most frequent types and names. */
+const MAX_COUNTS = 1000;
+
 const keptRow = z.object({
   message_id: z.string(),
   person_id: z.string(),
@@ -55,26 +66,20 @@ export class KeptMessagesRepository {
   constructor(private readonly clickhouse: ClickHouseService) {}
 
   async keep(tenantId: string, kept: readonly KeptMessage[], receivedAt: number): Promise<void> {
-    if (kept.length === 0) {
-      return;
-    }
-    const received = toClickHouseTime(receivedAt);
-    await this.clickhouse.insert({
-      table: 'segment_unmapped',
-      tag: 'segment.keep',
-      rows: kept.map(({ message, eventTime }) => ({
-        tenant_id: tenantId,
-        message_id: message.messageId,
+    await this.write(
+      'segment.keep',
+      kept.map(({ message, eventTime }) => ({
+        tenantId,
+        messageId: message.messageId,
         type: message.type,
         event: message.event,
-        person_id: message.personId,
-        timestamp: toClickHouseTime(eventTime),
-        received_at: received,
+        personId: message.personId,
+        eventTime,
+        receivedAt,
         raw: message.raw,
-        mapped_at: null,
-        updated_at: received,
+        mappedAt: null,
       })),
-    });
+    );
   }
 
   /** Up to `limit` kept track messages of an event not mapped yet, oldest arrival first. */
@@ -111,30 +116,37 @@ export class KeptMessagesRepository {
     kept: readonly StoredKeptMessage[],
     at: number,
   ): Promise<void> {
-    if (kept.length === 0) {
+    await this.write(
+      'segment.mark_mapped',
+      kept.map((message) => ({ ...message, tenantId, type: 'track', mappedAt: at })),
+    );
+  }
+
+  /** Writes versions of kept rows: a new one (mappedAt null) or a mapped one; the latest wins. */
+  private async write(tag: string, rows: readonly KeptRow[]): Promise<void> {
+    if (rows.length === 0) {
       return;
     }
-    const now = toClickHouseTime(at);
     await this.clickhouse.insert({
       table: 'segment_unmapped',
-      tag: 'segment.mark_mapped',
-      rows: kept.map((message) => ({
-        tenant_id: tenantId,
-        message_id: message.messageId,
-        type: 'track',
-        event: message.event,
-        person_id: message.personId,
-        timestamp: toClickHouseTime(message.eventTime),
-        received_at: toClickHouseTime(message.receivedAt),
-        raw: message.raw,
-        mapped_at: now,
-        updated_at: now,
+      tag,
+      rows: rows.map((row) => ({
+        tenant_id: row.tenantId,
+        message_id: row.messageId,
+        type: row.type,
+        event: row.event,
+        person_id: row.personId,
+        timestamp: toClickHouseTime(row.eventTime),
+        received_at: toClickHouseTime(row.receivedAt),
+        raw: row.raw,
+        mapped_at: row.mappedAt === null ? null : toClickHouseTime(row.mappedAt),
+        updated_at: toClickHouseTime(row.mappedAt ?? row.receivedAt),
       })),
     });
   }
 
   /** The tenant's kept messages counted by type and name, the most frequent first. */
-  async counts(tenantId: string, limit: number): Promise<KeptMessageCount[]> {
+  async counts(tenantId: string): Promise<KeptMessageCount[]> {
     const rows = await this.clickhouse.query({
       tag: 'segment.unmapped_counts',
       sql: `SELECT type, event, count() AS messages,
@@ -145,7 +157,7 @@ export class KeptMessagesRepository {
             GROUP BY type, event
             ORDER BY messages DESC, type, event
             LIMIT {limit:UInt32}`,
-      params: { tenantId, limit },
+      params: { tenantId, limit: MAX_COUNTS },
       row: countRow,
     });
     return rows.map((row) => ({

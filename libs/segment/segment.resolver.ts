@@ -1,4 +1,4 @@
-import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../auth/index.js';
 import { EventMappingInput } from './dto/event-mapping.input.js';
 import type { StoredEventMapping } from './event-mappings.repository.js';
@@ -74,23 +74,11 @@ export class SegmentResolver {
 
   @Query(() => [UnmappedEvent], {
     description:
-      'Segment messages kept because no rule mapped them (identify, page, screen, group, alias calls and track events without a rule), counted by type and name, the most frequent first (READ scope).',
+      'Segment messages kept because no rule mapped them (identify, page, screen, group, alias calls and track events without a rule), counted by type and name, the 1000 most frequent first (READ scope).',
   })
   @RequireScope(Scope.READ)
-  async unmappedEvents(
-    @CurrentPrincipal() principal: Principal,
-    @Args('limit', {
-      type: () => Int,
-      nullable: true,
-      defaultValue: 100,
-      description: 'At most 1000.',
-    })
-    limit: number,
-  ): Promise<UnmappedEvent[]> {
-    const counts = await this.mappings.unmapped(
-      principal.tenantId,
-      Math.max(1, Math.min(limit, 1000)),
-    );
+  async unmappedEvents(@CurrentPrincipal() principal: Principal): Promise<UnmappedEvent[]> {
+    const counts = await this.mappings.unmapped(principal.tenantId);
     return counts.map((count) => ({ ...count, event: count.event === '' ? null : count.event }));
   }
 }
