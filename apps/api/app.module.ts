@@ -33,6 +33,7 @@ import {
 } from '../../libs/platform/index.js';
 import { ReferenceModule } from '../../libs/reference/index.js';
 import { ReportsModule } from '../../libs/reports/index.js';
+import { ResultCacheModule } from '../../libs/result-cache/index.js';
 import { SegmentModule } from '../../libs/segment/index.js';
 import { projectRoot } from '../../libs/storage/index.js';
 import { TriggersModule } from '../../libs/triggers/index.js';
@@ -68,6 +69,7 @@ export class AppModule {
         }),
         AuthModule,
         LimitsModule,
+        ResultCacheModule,
         ingest,
         SegmentModule.register(ingest),
         HealthModule,

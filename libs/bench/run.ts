@@ -10,7 +10,7 @@ import { CHEAP_QUERY, MEASURES } from './measures.js';
 import { BENCH_DAYS, BENCH_START, BENCH_TENANT, INGEST_CLIENTS, type BenchPlan } from './plan.js';
 import { BENCH_ADMIN_KEY, runEngine, startApi, startRedis, type ApiChild } from './processes.js';
 import type { StreamCounts } from './store.js';
-import { median } from './timing.js';
+import { median, percentile } from './timing.js';
 
 /** Everything one run measured. */
 export interface BenchResults {
@@ -28,11 +28,24 @@ export interface BenchResults {
     redisApiPeakRss?: number;
   };
   queries: { name: string; medianMs: number; runsMs: number[]; baseline: BaselineTiming }[];
+  /** The same liftReport asked again and again with the answer cache on, after a first miss. */
+  cachedRead: CachedRead;
   queriesPeakRss: number;
   concurrency: { p50Ms: number; p99Ms: number; requests: number; errors: number; non2xx: number };
   /** The machine's 15-minute load average at the end: other work shares these cores. */
   loadAverage: number;
 }
+
+/** Times of the cached read: the first (computed) and the repeated ones (from memory). */
+export interface CachedRead {
+  missMs: number;
+  reads: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+/** Reads of the cached-read row after its first, computed one. */
+export const CACHED_READS = 50;
 
 type Say = (line: string) => void;
 
@@ -130,6 +143,36 @@ async function timeQueries(
   return results;
 }
 
+/**
+ * The cached read: liftReport over the period once (a miss: computed), then CACHED_READS times
+ * again with nothing written between (hits: answered from memory), each timed through GraphQL.
+ */
+async function timeCachedRead(
+  client: CausewayClient,
+  period: { from: string; to: string },
+): Promise<CachedRead> {
+  const lift = MEASURES.find((measure) => measure.name === 'liftReport');
+  if (lift === undefined) {
+    throw new Error('no liftReport measure');
+  }
+  const timed = async () => {
+    const started = performance.now();
+    await client.graphql(lift.query, period);
+    return performance.now() - started;
+  };
+  const missMs = await timed();
+  const readsMs: number[] = [];
+  for (let read = 0; read < CACHED_READS; read++) {
+    readsMs.push(await timed());
+  }
+  return {
+    missMs,
+    reads: readsMs.length,
+    p50Ms: percentile(readsMs, 50),
+    p99Ms: percentile(readsMs, 99),
+  };
+}
+
 async function concurrency(url: string, key: string, plan: BenchPlan) {
   const result = await autocannon({
     url: `${url}/graphql`,
@@ -173,7 +216,9 @@ export async function runBenchmark(
   say(`store: ${JSON.stringify(store.marker.counts)}`);
 
   say('queries: starting the API on the store');
-  const api = await startApi(plan.storeDir, baseEnv);
+  // the measures time computed answers: asked five times alike, they would otherwise be answered
+  // from memory from the second time on (the cached read below times that)
+  const api = await startApi(plan.storeDir, baseEnv, { RESULT_CACHE_MB: '0' });
   let queries: BenchResults['queries'];
   let concurrencyResult: BenchResults['concurrency'];
   let queriesPeakRss: number;
@@ -186,6 +231,21 @@ export async function runBenchmark(
     queriesPeakRss = api.peakRss();
   } finally {
     await api.stop();
+  }
+
+  say('cached read: starting the API on the store with the answer cache on');
+  const cachingApi = await startApi(plan.storeDir, baseEnv);
+  let cachedRead: CachedRead;
+  try {
+    cachedRead = await timeCachedRead(
+      new CausewayClient(cachingApi.url, await mintKey(cachingApi.url)),
+      period,
+    );
+    say(
+      `cached read: first ${cachedRead.missMs.toFixed(0)} ms, then p50 ${cachedRead.p50Ms.toFixed(1)} ms, p99 ${cachedRead.p99Ms.toFixed(1)} ms`,
+    );
+  } finally {
+    await cachingApi.stop();
   }
 
   say(`ingest: preparing the rows of ${plan.ingestPersons.toLocaleString('en')} persons`);
@@ -233,6 +293,7 @@ export async function runBenchmark(
       redisApiPeakRss: queued?.peakRss,
     },
     queries,
+    cachedRead,
     queriesPeakRss,
     concurrency: concurrencyResult,
     loadAverage: loadavg()[2],

@@ -37,4 +37,17 @@ describe('configuration', () => {
       'CLICKHOUSE_CLUSTER: a plain identifier: letters, digits and "_", not starting with a digit',
     ]);
   });
+
+  it('keeps 64 MB of answers by default, any size down to 0 (off), and refuses the rest', () => {
+    expect(loadConfig({}).env.RESULT_CACHE_MB).toBe(64);
+    expect(loadConfig({ RESULT_CACHE_MB: '0' }).env.RESULT_CACHE_MB).toBe(0);
+    expect(loadConfig({ RESULT_CACHE_MB: '0.5' }).env.RESULT_CACHE_MB).toBe(0.5);
+    expect(problemsOf({ RESULT_CACHE_MB: '-1' })).toEqual([
+      'RESULT_CACHE_MB: at least 0 (0 turns the cache off)',
+    ]);
+    expect(problemsOf({ RESULT_CACHE_MB: 'lots', INGEST_MAX_ROWS: '0' })).toEqual([
+      'INGEST_MAX_ROWS: Too small: expected number to be >0',
+      'RESULT_CACHE_MB: a number of megabytes',
+    ]);
+  });
 });

@@ -71,6 +71,12 @@ export const environmentSchema = z.object({
   SEQUENTIAL_PLANNED_PERSONS: z.coerce.number().int().min(1).default(10_000),
   // How stale the in-memory trigger definitions may get when another process writes them (0 = off).
   TRIGGER_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5_000),
+  // Megabytes (MiB) of measure answers kept in memory per process, keyed by the tenant's data
+  // version so that any write of the tenant retires them; 0 turns the cache off.
+  RESULT_CACHE_MB: z.coerce
+    .number({ error: 'a number of megabytes' })
+    .min(0, 'at least 0 (0 turns the cache off)')
+    .default(64),
   // Telling people (docs/design.md §8): where share links point, webhook delivery, alerts and the digest.
   PUBLIC_URL: optionalString.pipe(z.url().optional()),
   WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),

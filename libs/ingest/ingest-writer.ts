@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ClickHouseService } from '../storage/index.js';
+import { ClickHouseService, DataVersions } from '../storage/index.js';
 import { ndjsonOf, type EarlierIngestJobPayload, type IngestJobPayload } from './ingest.job.js';
 import { tableOf, type StreamName } from './core.js';
 import { StoredBatches } from './stored-batches.js';
@@ -28,16 +28,22 @@ export function insertStorageLines(
 /**
  * The one handler that stores a validated batch: called inline by the API, or by the BullMQ
  * processor. Safe to repeat: every table collapses rows with the same key, so a retried job
- * stores each row once.
+ * stores each row once. Once the batch is stored it moves the tenant's data version, so that
+ * answers kept from before it are not served again (in any process, see DataVersions).
  */
 @Injectable()
 export class IngestWriter {
   constructor(
     private readonly clickhouse: ClickHouseService,
     private readonly storedBatches: StoredBatches,
+    private readonly versions: DataVersions,
   ) {}
 
-  async write(job: IngestJobPayload | EarlierIngestJobPayload): Promise<void> {
+  write(job: IngestJobPayload | EarlierIngestJobPayload): Promise<void> {
+    return this.versions.writing(job.tenantId, () => this.store(job));
+  }
+
+  private async store(job: IngestJobPayload | EarlierIngestJobPayload): Promise<void> {
     await insertStorageLines(
       this.clickhouse,
       job.stream,

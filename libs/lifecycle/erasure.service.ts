@@ -6,7 +6,12 @@ import { z } from 'zod';
 import { AuditLogService } from '../audit/index.js';
 import { AppConfig } from '../config/index.js';
 import { QueueName } from '../queue/index.js';
-import { ClickHouseService, fromClickHouseTime, toClickHouseTime } from '../storage/index.js';
+import {
+  ClickHouseService,
+  DataVersions,
+  fromClickHouseTime,
+  toClickHouseTime,
+} from '../storage/index.js';
 import { alterTargets } from './cluster-targets.js';
 import { LifecycleErrorCode, LifecycleException } from './lifecycle.exception.js';
 import { PersonBlocklist } from './person-blocklist.js';
@@ -90,6 +95,7 @@ export class ErasureService {
     private readonly clickhouse: ClickHouseService,
     private readonly blocklist: PersonBlocklist,
     private readonly audit: AuditLogService,
+    private readonly versions: DataVersions,
     @Optional() @Inject(getQueueToken(QueueName.Ingest)) private readonly queue?: Queue,
   ) {
     this.targetOf = alterTargets(config.env.CLICKHOUSE_CLUSTER);
@@ -114,7 +120,11 @@ export class ErasureService {
     if (blockReingest) {
       await this.blocklist.block(tenantId, personIdHash);
     }
-    const rowsDeleted = await this.deleteUntilGone(tenantId, personId, Date.now() + SETTLE_MS);
+    // the tenant's data version moves once the rows are gone (and after a failed pass, which may
+    // have deleted some): answers kept from before are not served again
+    const rowsDeleted = await this.versions.writing(tenantId, () =>
+      this.deleteUntilGone(tenantId, personId, Date.now() + SETTLE_MS),
+    );
     const completedAt = Date.now();
     const id = randomUUID();
     await this.clickhouse.insert({

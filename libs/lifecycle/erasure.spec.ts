@@ -17,6 +17,7 @@ import {
   TimelineService,
 } from '../measurement/index.js';
 import { seedRows } from '../measurement/testing.js';
+import { MemoryDataVersions } from '../storage/index.js';
 import { openTemporaryStore, type TemporaryStore } from '../storage/testing.js';
 import { ErasureService, personTokenPattern } from './erasure.service.js';
 import { PersonBlocklist } from './person-blocklist.js';
@@ -51,6 +52,7 @@ describe('erasing a person', () => {
   let blocklist: PersonBlocklist;
   let program: GeneratedProgram;
   let person: string;
+  const versions = new MemoryDataVersions();
   const pepper = 'erasure-spec-pepper-0123456789abcdef';
 
   beforeAll(async () => {
@@ -61,6 +63,7 @@ describe('erasing a person', () => {
       store.clickhouse,
       blocklist,
       new AuditLogService(store.clickhouse),
+      versions,
     );
     program = generateProgram({ seed: 11, persons: 400 });
     person = busiestPerson(program);
@@ -115,6 +118,8 @@ describe('erasing a person', () => {
     expect(await lift.report('full', period)).not.toEqual(await lift.report('without', period));
     const record = await erasure.erasePerson('full', person, true, 'eraser-key');
     expect(record.rowsDeleted).toEqual(before);
+    // answers kept for the tenant are retired, another tenant's are not
+    expect([await versions.current('full'), await versions.current('without')]).toEqual([1, 0]);
 
     // Every table of the store with a tenant column, every column of every row, as JSON text.
     const tables = await store.clickhouse.query({

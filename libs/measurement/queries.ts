@@ -4,7 +4,7 @@
 // the libraries that use measurement (reports, exports), which would otherwise import it back.
 import { COMPUTED_EXPORT_QUERIES, EXPORT_QUERIES, SNAPSHOT_COVERS_QUERY } from '../bi/index.js';
 import { REVENUE_CURRENCIES_QUERY } from '../reports/currencies.query.js';
-import type { AnyQueryDefinition } from '../storage/index.js';
+import { DATA_VERSION_QUERY, type AnyQueryDefinition } from '../storage/index.js';
 import {
   HIGHEST_TRIGGER_VERSION_QUERY,
   LATEST_TRIGGERS_QUERY,
@@ -77,4 +77,5 @@ export const MEASUREMENT_QUERIES: readonly AnyQueryDefinition[] = [
   ...Object.values(EXPORT_QUERIES),
   ...Object.values(COMPUTED_EXPORT_QUERIES),
   SNAPSHOT_COVERS_QUERY,
+  DATA_VERSION_QUERY,
 ];

@@ -28,10 +28,42 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly resultCacheHits = this.perQueryCounter(
+    'causeway_result_cache_hits_total',
+    'Measure answers served from memory (same tenant, arguments and data version), by query.',
+  );
+
+  readonly resultCacheMisses = this.perQueryCounter(
+    'causeway_result_cache_misses_total',
+    'Measure answers computed because none was kept at the tenant data version, by query.',
+  );
+
+  readonly resultCacheEvictions = this.perQueryCounter(
+    'causeway_result_cache_evictions_total',
+    'Measure answers dropped to stay within RESULT_CACHE_MB (least recently used first), by query.',
+  );
+
+  readonly resultCacheBytes = new Gauge({
+    name: 'causeway_result_cache_bytes',
+    help: 'Bytes of measure answers kept in memory (bounded by RESULT_CACHE_MB).',
+    registers: [this.registry],
+  });
+
+  readonly resultCacheEntries = new Gauge({
+    name: 'causeway_result_cache_entries',
+    help: 'Measure answers kept in memory.',
+    registers: [this.registry],
+  });
+
   private readonly collectors: (() => Promise<void>)[] = [];
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'causeway_' });
+  }
+
+  /** A counter of the answer cache, labelled by the GraphQL query it counts. */
+  private perQueryCounter(name: string, help: string): Counter<'query'> {
+    return new Counter({ name, help, labelNames: ['query'] as const, registers: [this.registry] });
   }
 
   /** Adds work to do just before each scrape (e.g. reading queue depth). */

@@ -26,6 +26,7 @@ export interface InsertSpec {
   table: string;
   rows: readonly Record<string, unknown>[];
   tag: string;
+  settings?: ClickHouseSettings;
 }
 
 /** How one run of a defined query differs from the definition. */
@@ -340,7 +341,7 @@ export class ClickHouseService implements OnApplicationShutdown {
         values: spec.rows as Record<string, unknown>[],
         format: 'JSONEachRow',
         query_id: `${spec.tag}-${randomUUID()}`,
-        clickhouse_settings: this.settingsFor(spec.tag),
+        clickhouse_settings: this.settingsFor(spec.tag, spec.settings),
       });
     } catch (error) {
       throw wrap(error, spec.tag);

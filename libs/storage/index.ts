@@ -1,5 +1,6 @@
 export * from './clickhouse.js';
 export * from './clickhouse.service.js';
+export * from './data-versions.js';
 export * from './migrations.js';
 export * from './migrator.js';
 export * from './project-root.js';

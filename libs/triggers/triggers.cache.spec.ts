@@ -4,7 +4,7 @@ import { Scope } from '../auth/index.js';
 import { AppConfig, ConfigModule } from '../config/index.js';
 import { IngestModule, IngestService } from '../ingest/index.js';
 import { ObservabilityModule } from '../observability/index.js';
-import { ClickHouseService, StorageModule } from '../storage/index.js';
+import { ClickHouseService, StorageModule, StoreDataVersions } from '../storage/index.js';
 import { openTemporaryStore, type TemporaryStore } from '../storage/testing.js';
 import type { Trigger } from './models/trigger.model.js';
 import { toStoredDefinition } from './trigger-definition.js';
@@ -158,6 +158,34 @@ describe('TriggersCache on the embedded engine', () => {
     await expect(service.list('t-race')).rejects.toThrow('engine unavailable');
     expect(ids(await service.list('t-race'))).toEqual(['a', 'b', 'c']);
     expect(reads).toHaveBeenCalledTimes(4);
+  });
+
+  it("reads again once a read of the tenant's data version finds another process's write", async () => {
+    // server mode: the versions live in the store, each process reads them through its own instance
+    const apiVersions = new StoreDataVersions(store.clickhouse);
+    const workerVersions = new StoreDataVersions(store.clickhouse);
+    const repository = new TriggersRepository(store.clickhouse);
+    const reads = jest.spyOn(repository, 'latest');
+    const cache = new TriggersCache(repository, store.config, undefined, apiVersions);
+    const service = new TriggersService(repository, store.config, cache, apiVersions);
+    await service.define('t-seen', draft('a'));
+    await service.define('t-other', draft('x'));
+    // this process's first reads of the versions: its entries may predate any write, so they go
+    await apiVersions.current('t-seen');
+    await apiVersions.current('t-other');
+    expect(ids(await service.list('t-seen'))).toEqual(['a']);
+    expect(ids(await service.list('t-other'))).toEqual(['x']);
+    expect(reads).toHaveBeenCalledTimes(2);
+
+    await workerVersions.writing('t-seen', () => writeBehindTheCache(repository, 't-seen', 'b'));
+    // within the TTL, nothing has told this process yet
+    expect(ids(await service.list('t-seen'))).toEqual(['a']);
+    expect(reads).toHaveBeenCalledTimes(2);
+    await apiVersions.current('t-seen');
+    await apiVersions.current('t-other');
+    expect(ids(await service.list('t-seen'))).toEqual(['a', 'b']);
+    expect(ids(await service.list('t-other'))).toEqual(['x']);
+    expect(reads.mock.calls.map(([tenantId]) => tenantId)).toEqual(['t-seen', 't-other', 't-seen']);
   });
 
   it('shows an ingest of the triggers stream at once, through the modules as wired', async () => {

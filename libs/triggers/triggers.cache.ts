@@ -1,7 +1,7 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { AppConfig } from '../config/index.js';
 import { StoredBatches } from '../ingest/index.js';
-import { deadlineScope, runInQueryScope } from '../storage/index.js';
+import { DataVersions, deadlineScope, runInQueryScope } from '../storage/index.js';
 import { TriggersRepository, type TriggerRow } from './triggers.repository.js';
 
 /** One tenant's read of its newest definitions, finished or still running. */
@@ -20,6 +20,9 @@ interface Entry {
  *   `triggers` stream does through {@link StoredBatches}. A read still running then is dropped.
  * - An entry serves for TRIGGER_CACHE_TTL_MS from the start of its read, so that what another
  *   process writes (the worker app) shows within that time; 0 reads the store every time.
+ * - A read of the tenant's data version that finds a version this process had not seen (a write
+ *   of another process, in server mode) forgets the entry too, so that an answer computed and kept
+ *   at that version (the answer cache) reads the definitions as they are.
  */
 @Injectable()
 export class TriggersCache {
@@ -30,6 +33,7 @@ export class TriggersCache {
     private readonly repository: TriggersRepository,
     private readonly config: AppConfig,
     @Optional() storedBatches?: StoredBatches,
+    @Optional() versions?: DataVersions,
   ) {
     this.ttlMs = config.env.TRIGGER_CACHE_TTL_MS;
     storedBatches?.subscribe((batch) => {
@@ -37,6 +41,7 @@ export class TriggersCache {
         this.forget(batch.tenantId);
       }
     });
+    versions?.onNewVersionSeen((tenantId) => this.forget(tenantId));
   }
 
   /** The newest version of each of the tenant's triggers; shared with other callers, read-only. */

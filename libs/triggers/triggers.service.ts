@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/index.js';
+import { DataVersions, MemoryDataVersions } from '../storage/index.js';
 import type { TriggerInput } from './dto/trigger.input.js';
 import type { Trigger } from './models/trigger.model.js';
 import { missingDefinitions } from './readiness.js';
@@ -45,6 +46,8 @@ export class TriggersService {
     // Nest injects the module's cache, which also hears ingest; built by hand, the service keeps
     // a cache of its own that only its own definitions invalidate.
     private readonly cache: TriggersCache = new TriggersCache(repository, config),
+    // Nest injects the process's data versions; built by hand, versions no one else reads.
+    private readonly dataVersions: DataVersions = new MemoryDataVersions(),
   ) {}
 
   /**
@@ -97,12 +100,16 @@ export class TriggersService {
         maxBodyBytes: env.INGEST_MAX_BODY_BYTES,
       },
     });
-    try {
-      await this.repository.insert(stored.row);
-    } finally {
-      // even a failed insert may have stored the row
-      this.cache.forget(tenantId);
-    }
+    // the cache forgets before the data version moves: an answer computed at the new version
+    // reads the definitions again
+    await this.dataVersions.writing(tenantId, async () => {
+      try {
+        await this.repository.insert(stored.row);
+      } finally {
+        // even a failed insert may have stored the row
+        this.cache.forget(tenantId);
+      }
+    });
     return toTrigger(stored.definition);
   }
 }

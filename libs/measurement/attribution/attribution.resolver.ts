@@ -1,5 +1,6 @@
 import { Args, Query, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../../auth/index.js';
+import { CachedByDataVersion } from '../../result-cache/index.js';
 import { AttributionService } from './attribution.service.js';
 import { AttributionArgs } from './dto/attribution.args.js';
 import { TriggerAttribution } from './models/trigger-attribution.model.js';
@@ -13,6 +14,7 @@ export class AttributionResolver {
       'Success outcomes credited per trigger by LAST_TOUCH, FIRST_TOUCH, LINEAR or TIME_DECAY attribution over the sent treatment firings decided in [from, to), each beside the holdout-based incremental conversions, so the gap between touched and caused shows (READ scope). A contrast to lift, never a replacement.',
   })
   @RequireScope(Scope.READ)
+  @CachedByDataVersion()
   attribution(
     @CurrentPrincipal() principal: Principal,
     @Args() args: AttributionArgs,

@@ -1,5 +1,6 @@
 import { Args, Query, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../../auth/index.js';
+import { CachedByDataVersion } from '../../result-cache/index.js';
 import { SignalFreshnessArgs } from './dto/signal-freshness.args.js';
 import { FreshnessService } from './freshness.service.js';
 import { FreshnessStats } from './models/freshness-stats.model.js';
@@ -13,6 +14,7 @@ export class FreshnessResolver {
       'Ingest lag (and model-input age for predictive signals) per signal type and source over the signals that occurred in [from, to), flagged stale where it exceeds the windows of the triggers the type arms (READ scope).',
   })
   @RequireScope(Scope.READ)
+  @CachedByDataVersion()
   signalFreshness(
     @CurrentPrincipal() principal: Principal,
     @Args() { from, to }: SignalFreshnessArgs,

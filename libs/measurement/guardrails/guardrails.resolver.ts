@@ -1,5 +1,6 @@
 import { Args, Query, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../../auth/index.js';
+import { CachedByDataVersion } from '../../result-cache/index.js';
 import { TriggerPeriodArgs } from '../lift/dto/lift.args.js';
 import { GuardrailsService } from './guardrails.service.js';
 import { GuardrailLift } from './models/guardrail-lift.model.js';
@@ -13,6 +14,7 @@ export class GuardrailsResolver {
       'Harm side per trigger: overwhelm and regret rates by arm, with lift and intervals.',
   })
   @RequireScope(Scope.READ)
+  @CachedByDataVersion()
   guardrails(
     @CurrentPrincipal() principal: Principal,
     @Args() args: TriggerPeriodArgs,

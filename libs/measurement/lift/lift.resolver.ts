@@ -1,5 +1,6 @@
 import { Args, Query, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../../auth/index.js';
+import { CachedByDataVersion } from '../../result-cache/index.js';
 import { LiftArgs, LiftDimension } from './dto/lift.args.js';
 import { LiftService } from './lift.service.js';
 import { TriggerLift } from './models/lift.model.js';
@@ -13,6 +14,7 @@ export class LiftResolver {
       'Holdout lift per trigger over [from, to): persons, conversions and revenue per arm, lift with intervals, incremental conversions and revenue, SRM, contamination and a verdict in words.',
   })
   @RequireScope(Scope.READ)
+  @CachedByDataVersion()
   liftReport(
     @CurrentPrincipal() principal: Principal,
     @Args() args: LiftArgs,

@@ -1,5 +1,6 @@
 import { Args, Query, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../../auth/index.js';
+import { CachedByDataVersion } from '../../result-cache/index.js';
 import { SuppressionArgs } from './dto/suppression.args.js';
 import { SuppressionSummary } from './models/suppression.model.js';
 import { SuppressionService } from './suppression.service.js';
@@ -13,6 +14,7 @@ export class SuppressionResolver {
       'Suppression failures per trigger over the sent treatment firings decided in [from, to): converted-then-targeted, converted in flight and frequency-cap breaches.',
   })
   @RequireScope(Scope.READ)
+  @CachedByDataVersion()
   suppressionAudit(
     @CurrentPrincipal() principal: Principal,
     @Args() args: SuppressionArgs,

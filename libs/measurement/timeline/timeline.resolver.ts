@@ -1,5 +1,6 @@
 import { Args, Query, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../../auth/index.js';
+import { CachedByDataVersion } from '../../result-cache/index.js';
 import { PersonTimelineArgs } from './dto/person-timeline.args.js';
 import { TimelineEntry } from './models/timeline-entry.model.js';
 import { TimelineService } from './timeline.service.js';
@@ -13,6 +14,7 @@ export class TimelineResolver {
       "One person's signals, firings (arm, skip reason, latency and consent state at the decision), exposures, outcomes and consent changes in [from, to), in time order (READ scope): the page an analyst opens when a customer complains.",
   })
   @RequireScope(Scope.READ)
+  @CachedByDataVersion()
   personTimeline(
     @CurrentPrincipal() principal: Principal,
     @Args() args: PersonTimelineArgs,
