@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { gqlData, graphql, mintKey, postIngest } from './support/client.js';
+import { gqlData, graphql, mintKey, postIngest, storedRows } from './support/client.js';
 import { startApi, type ApiProcess } from './support/processes.js';
 
 const at = (iso: string) => `2026-10-${iso}Z`;
@@ -69,14 +69,7 @@ describe('ingest over HTTP (inline mode, embedded store)', () => {
   let api: ApiProcess;
   let key: string;
 
-  const stored = async () => {
-    const data = await gqlData<{ storedRows: { stream: string; rows: number }[] }>(
-      api.url,
-      key,
-      '{ storedRows { stream rows } }',
-    );
-    return Object.fromEntries(data.storedRows.map((r) => [r.stream, r.rows]));
-  };
+  const stored = () => storedRows(api.url, key);
 
   beforeAll(async () => {
     api = await startApi();

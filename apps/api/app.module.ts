@@ -34,6 +34,7 @@ import {
 import { ReferenceModule } from '../../libs/reference/index.js';
 import { ReportsModule } from '../../libs/reports/index.js';
 import { ResultCacheModule } from '../../libs/result-cache/index.js';
+import { SegmentModule } from '../../libs/segment/index.js';
 import { projectRoot } from '../../libs/storage/index.js';
 import { TriggersModule } from '../../libs/triggers/index.js';
 
@@ -42,6 +43,8 @@ import { TriggersModule } from '../../libs/triggers/index.js';
 export class AppModule {
   static register(config: AppConfig): DynamicModule {
     const processors = config.queued && config.runsWorkersInProcess;
+    // One ingest module for the app: the Segment endpoint writes through the same IngestService.
+    const ingest = IngestModule.register({ api: true, processors });
     return {
       module: AppModule,
       imports: [
@@ -67,7 +70,8 @@ export class AppModule {
         AuthModule,
         LimitsModule,
         ResultCacheModule,
-        IngestModule.register({ api: true, processors }),
+        ingest,
+        SegmentModule.register(ingest),
         HealthModule,
         ReferenceModule,
         TriggersModule,

@@ -298,7 +298,10 @@ export class ApiKeysService implements BeforeApplicationShutdown {
   /** The principal a presented key stands for; throws when it is missing, unknown or revoked. */
   async authenticate(presented: string | undefined): Promise<Principal> {
     if (presented === undefined || presented === '') {
-      throw new AuthException(AuthErrorCode.MissingKey, 'missing Authorization: Bearer <api key>');
+      throw new AuthException(
+        AuthErrorCode.MissingKey,
+        'missing Authorization: Bearer <api key> (or HTTP Basic with the key as user name)',
+      );
     }
     const admin = this.config.env.CAUSEWAY_ADMIN_KEY;
     if (admin !== undefined && constantTimeEquals(presented, admin)) {

@@ -10,6 +10,7 @@ import { GqlExecutionContext, type GqlContextType } from '@nestjs/graphql';
 import type { Request } from 'express';
 import { ApiKeysService, requireScope } from './api-keys.service.js';
 import type { Principal, Scope } from './keys.js';
+import { presentedKey } from './presented-key.js';
 
 const PUBLIC = 'causeway:public';
 const REQUIRED_SCOPE = 'causeway:scope';
@@ -31,15 +32,6 @@ function requestOf(context: ExecutionContext): AuthenticatedRequest {
   return context.switchToHttp().getRequest<AuthenticatedRequest>();
 }
 
-function bearer(request: Request): string | undefined {
-  const header = request.headers.authorization;
-  if (header === undefined) {
-    return undefined;
-  }
-  const match = /^Bearer\s+(.+)$/i.exec(header.trim());
-  return match?.[1]?.trim();
-}
-
 /**
  * Every route and resolver needs a key unless marked @Public(); one marked @RequireScope needs
  * that scope. The principal is attached to the request for @CurrentPrincipal().
@@ -57,7 +49,7 @@ export class ApiKeyGuard implements CanActivate {
       return true;
     }
     const request = requestOf(context);
-    const principal = request.principal ?? (await this.keys.authenticate(bearer(request)));
+    const principal = request.principal ?? (await this.keys.authenticate(presentedKey(request)));
     request.principal = principal;
     const scope = this.reflector.getAllAndOverride<Scope | undefined>(REQUIRED_SCOPE, targets);
     if (scope !== undefined) {

@@ -1,6 +1,7 @@
 // The pure part of ingestion: no Nest, no I/O, no environment. The Nest service, controller and
 // processor import it from here; other libs import it through index.ts.
 export { IngestLimitError } from './limit-error.js';
+export { limitedBody } from './limited-body.js';
 export { parseBody, parseBodyBatches } from './parse-body.js';
 export { prepareBatch } from './prepare-batch.js';
 export { isStream, STREAMS, tableOf, type StreamName } from './streams.js';
@@ -18,4 +19,5 @@ export type {
   ValidRow,
 } from './types.js';
 export { validateRow } from './validate-row.js';
+export { correctSkew, parseTimestamp, type ParsedTime } from './timestamps.js';
 export { IMPORT_FORMATS, importMediaType, tabularRow, type ImportMediaType } from './tabular.js';

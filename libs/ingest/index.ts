@@ -5,6 +5,7 @@ export * from './ingest.module.js';
 export * from './ingest.service.js';
 export * from './input-rows.js';
 export * from './stored-batches.js';
+export { StreamEnum } from './stream.enum.js';
 export {
   DEFINITIONS,
   DEFINITION_FIELDS,

@@ -3,18 +3,7 @@ import type { Request } from 'express';
 import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../auth/index.js';
 import { IngestLimitError, parseBodyBatches } from './core.js';
 import { IngestService, type IngestResult } from './ingest.service.js';
-
-/** Yields the request body chunk by chunk, refusing it once it passes the byte limit. */
-async function* limitedBody(request: Request, maxBytes: number): AsyncGenerator<Buffer> {
-  let seen = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    seen += chunk.length;
-    if (seen > maxBytes) {
-      throw new IngestLimitError('body', maxBytes);
-    }
-    yield chunk;
-  }
-}
+import { limitedBody } from './limited-body.js';
 
 @Controller('v1/ingest')
 export class IngestController {
@@ -37,10 +26,13 @@ export class IngestController {
     }
     // Validated as the body arrives, the lines of each chunk together (one await per chunk, not per
     // line); nothing is stored unless the whole body is read within its limits.
-    const lines = parseBodyBatches(limitedBody(request, limits.maxBodyBytes), {
-      maxRows: limits.maxRows,
-      parse: false,
-    });
+    const lines = parseBodyBatches(
+      limitedBody(request as AsyncIterable<Buffer>, limits.maxBodyBytes),
+      {
+        maxRows: limits.maxRows,
+        parse: false,
+      },
+    );
     return this.ingest.ingest(principal, stream, lines);
   }
 }

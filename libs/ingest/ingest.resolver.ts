@@ -1,21 +1,11 @@
-import { Args, Int, Mutation, Query, Resolver, registerEnumType } from '@nestjs/graphql';
+import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { GraphQLJSON } from 'graphql-type-json';
 import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../auth/index.js';
-import { IngestLimitError, STREAMS, type ParsedLine, type StreamName } from './core.js';
+import { IngestLimitError, type ParsedLine, type StreamName } from './core.js';
 import { IngestService, type IngestResult } from './ingest.service.js';
 import { IngestResultModel } from './models/ingest-result.model.js';
 import { RejectedRow, StreamCount } from './models/rejected-row.model.js';
-
-/** GraphQL names for the streams: SIGNALS → "signals", ... */
-const StreamEnum = Object.fromEntries(STREAMS.map((s) => [s.toUpperCase(), s])) as Record<
-  string,
-  StreamName
->;
-registerEnumType(StreamEnum, {
-  name: 'Stream',
-  description:
-    'An input stream: signals, trigger definitions, firings, exposures, outcomes, consent.',
-});
+import { StreamEnum } from './stream.enum.js';
 
 @Resolver()
 export class IngestResolver {

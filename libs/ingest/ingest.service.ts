@@ -110,8 +110,17 @@ export class IngestService {
     return name;
   }
 
-  async ingest(principal: Principal, stream: StreamName, lines: LineSource): Promise<IngestResult> {
-    const receivedAt = Date.now();
+  /**
+   * Validates and stores one request's lines of a stream. `receivedAt` is the server's arrival time
+   * (now, unless a door that read the request earlier, such as the Segment endpoint, passes its own
+   * so that every stream of one request is stamped alike).
+   */
+  async ingest(
+    principal: Principal,
+    stream: StreamName,
+    lines: LineSource,
+    receivedAt = Date.now(),
+  ): Promise<IngestResult> {
     const batch = await prepareBatch(stream, lines, {
       tenantId: principal.tenantId,
       receivedAt,

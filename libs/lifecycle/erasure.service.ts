@@ -30,6 +30,12 @@ const PERSON_TABLES = [
   // A rejected line is the person's when its raw text names the id (as sent or JSON-escaped) as a
   // whole token: "p1" does not take the lines of "p10".
   { table: 'rejected_events', where: 'match(raw, {pattern:String})' },
+  // Segment messages kept unmapped: the person's by userId (else anonymousId), or when the JSON
+  // names the id anywhere (an anonymousId beside another userId, a trait).
+  {
+    table: 'segment_unmapped',
+    where: '(person_id = {personId:String} OR match(raw, {pattern:String}))',
+  },
   { table: 'assignment_sequences', where: 'person_key = cityHash64({personId:String})' },
   { table: 'assignment_firings', where: 'person_key = cityHash64({personId:String})' },
 ] as const;

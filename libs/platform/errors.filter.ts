@@ -16,6 +16,7 @@ import { IngestErrorCode, IngestException, IngestLimitError } from '../ingest/in
 import { LifecycleException } from '../lifecycle/index.js';
 import { MeasurementErrorCode, MeasurementException } from '../measurement/index.js';
 import { NotifyException } from '../notify/index.js';
+import { SegmentErrorCode, SegmentException } from '../segment/index.js';
 import { StorageErrorCode, StorageException } from '../storage/index.js';
 import { TriggersErrorCode, TriggersException } from '../triggers/index.js';
 import { graphqlError } from './graphql-error.js';
@@ -65,6 +66,16 @@ function triggersStatus(code: TriggersErrorCode): number {
     case TriggersErrorCode.InvalidDefinition:
     case TriggersErrorCode.NotReady:
       return HttpStatus.BAD_REQUEST;
+  }
+}
+
+function segmentStatus(code: SegmentErrorCode): number {
+  switch (code) {
+    case SegmentErrorCode.InvalidBody:
+    case SegmentErrorCode.InvalidMapping:
+      return HttpStatus.BAD_REQUEST;
+    case SegmentErrorCode.UnknownCall:
+      return HttpStatus.NOT_FOUND;
   }
 }
 
@@ -119,6 +130,9 @@ export function toPublicError(error: unknown): PublicError {
     error instanceof LifecycleException
   ) {
     return { status: error.getStatus(), code: error.code, message: error.message };
+  }
+  if (error instanceof SegmentException) {
+    return { status: segmentStatus(error.code), code: error.code, message: error.message };
   }
   if (error instanceof TriggersException) {
     return { status: triggersStatus(error.code), code: error.code, message: error.message };

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { ApiKeysService, type AuthenticatedRequest, type Principal } from '../auth/index.js';
-
-function bearer(request: AuthenticatedRequest): string | undefined {
-  const match = /^Bearer\s+(.+)$/i.exec(request.headers.authorization?.trim() ?? '');
-  return match?.[1]?.trim();
-}
+import {
+  ApiKeysService,
+  presentedKey,
+  type AuthenticatedRequest,
+  type Principal,
+} from '../auth/index.js';
 
 /**
  * Whose budget a call spends. Only an authenticated key is counted, so nobody can spend another
@@ -20,7 +20,7 @@ export class RateLimitPrincipals {
     if (request.principal !== undefined) {
       return request.principal;
     }
-    const presented = bearer(request);
+    const presented = presentedKey(request);
     if (presented === undefined) {
       return undefined;
     }

@@ -84,3 +84,13 @@ export async function mintKey(
   );
   return data.createApiKey.key;
 }
+
+/** Rows stored per stream for the key's tenant, each id once (the storedRows query). */
+export async function storedRows(url: string, key: string): Promise<Record<string, number>> {
+  const data = await gqlData<{ storedRows: { stream: string; rows: number }[] }>(
+    url,
+    key,
+    '{ storedRows { stream rows } }',
+  );
+  return Object.fromEntries(data.storedRows.map((r) => [r.stream, r.rows]));
+}

@@ -1,0 +1,2 @@
+export * from './segment.exception.js';
+export * from './segment.module.js';

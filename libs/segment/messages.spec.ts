@@ -1,0 +1,168 @@
+import { describe, expect, it } from '@jest/globals';
+import { IngestLimitError } from '../ingest/index.js';
+import { rudderstackBatch, rudderstackTrack } from '../../test/fixtures/rudderstack-http-api.js';
+import {
+  segmentBatch,
+  segmentIdentify,
+  segmentTrack,
+} from '../../test/fixtures/segment-http-api.js';
+import { readSegmentBody, type SegmentMessage } from './messages.js';
+
+const options = { maxMessages: 100, maxFieldChars: 4096 };
+const at = (iso: string) => Date.parse(iso);
+
+function messagesOf(...args: Parameters<typeof readSegmentBody>): SegmentMessage[] {
+  const read = readSegmentBody(...args);
+  if ('problems' in read) {
+    throw new Error(JSON.stringify(read.problems));
+  }
+  return read.messages;
+}
+
+describe("reading Segment's documented bodies", () => {
+  it('reads the track example: event, person, properties and the time as given', () => {
+    const [message] = messagesOf('track', segmentTrack, options);
+    expect(message).toMatchObject({
+      index: 0,
+      type: 'track',
+      event: 'Item Purchased',
+      personId: '019mr8mf4r',
+      properties: { name: 'Leap to Conclusions Mat', revenue: 14.99 },
+      clock: { timestamp: at('2012-12-02T00:30:12.984Z') },
+    });
+    expect(JSON.parse(message.raw)).toEqual(segmentTrack);
+  });
+
+  it('reads the identify example with its traits as properties', () => {
+    const [message] = messagesOf('identify', segmentIdentify, options);
+    expect(message).toMatchObject({ type: 'identify', event: '', personId: '019mr8mf4r' });
+    expect(message.properties).toEqual(segmentIdentify.traits);
+  });
+
+  it('reads the batch example, its "2015-2-02" dates as zero-padded', () => {
+    const messages = messagesOf('batch', segmentBatch, options);
+    expect(messages.map((m) => [m.type, m.event, m.personId, m.clock.timestamp])).toEqual([
+      ['identify', '', '019mr8mf4r', at('2012-12-02T00:30:08.276Z')],
+      ['track', 'Song Played', '019mr8mf4r', at('2012-12-02T00:30:12.984Z')],
+      ['identify', '', '971mj8mk7p', at('2015-02-02T00:30:08.276Z')],
+      ['track', 'Song Played', '971mj8mk7p', at('2015-02-02T00:30:12.984Z')],
+    ]);
+  });
+
+  it('derives a stable messageId from the JSON when none is sent', () => {
+    const first = messagesOf('batch', segmentBatch, options).map((m) => m.messageId);
+    const again = messagesOf('batch', structuredClone(segmentBatch), options).map(
+      (m) => m.messageId,
+    );
+    expect(again).toEqual(first);
+    expect(new Set(first).size).toBe(4);
+    expect(first[0]).toMatch(/^derived-[0-9a-f]{32}$/);
+    const sent = messagesOf('track', { ...segmentTrack, messageId: 'm-1' }, options);
+    expect(sent[0].messageId).toBe('m-1');
+  });
+
+  it("reads RudderStack's batch: six types, the userId before the anonymousId", () => {
+    const messages = messagesOf('batch', rudderstackBatch, options);
+    expect(messages.map((m) => [m.type, m.event, m.personId])).toEqual([
+      ['identify', '', 'identified user id'],
+      ['track', 'Product Purchased new', 'identified user id'],
+      ['page', 'Page View', 'identified user id'],
+      ['screen', 'Screen View', 'identified user id'],
+      ['group', '', 'user123'],
+      ['alias', '', 'user123'],
+    ]);
+    const [track] = messagesOf('track', rudderstackTrack, options);
+    expect(track.properties).toEqual({ name: 'Shirt', revenue: 4.99 });
+  });
+
+  it("gives a batch's own sentAt to the items that carry none", () => {
+    const body = {
+      sentAt: '2024-05-01T10:00:00Z',
+      batch: [
+        { type: 'track', event: 'A', anonymousId: 'a1', timestamp: '2024-05-01T09:59:00Z' },
+        { type: 'track', event: 'B', anonymousId: 'a1', sentAt: '2024-05-01T10:00:30+00:00' },
+      ],
+    };
+    expect(messagesOf('batch', body, options).map((m) => m.clock.sentAt)).toEqual([
+      at('2024-05-01T10:00:00Z'),
+      at('2024-05-01T10:00:30Z'),
+    ]);
+  });
+});
+
+describe('refusing what is not a Segment message', () => {
+  it('names every bad field of every batch item', () => {
+    const body = {
+      batch: [
+        { type: 'track', userId: 'u1', event: 'Fine' },
+        { userId: 'u1', event: 'No type' },
+        { type: 'track', userId: 'u1' },
+        { type: 'track', event: 'Nobody' },
+        { type: 'page', userId: 'u1', timestamp: '2024-05-01 10:00' },
+        'not an object',
+        { type: 'track', userId: { id: 1 }, event: 'E', properties: [1, 2] },
+        { type: 'purchase', anonymousId: 'a' },
+      ],
+    };
+    expect(readSegmentBody('batch', body, options)).toEqual({
+      problems: [
+        {
+          path: 'batch[1].type',
+          message: 'required in a batch item (one of track, identify, page, screen, group, alias)',
+        },
+        {
+          path: 'batch[2].event',
+          message: 'required for a track call (the event name, e.g. "Order Completed")',
+        },
+        { path: 'batch[3].userId', message: 'a userId or an anonymousId is required' },
+        {
+          path: 'batch[4].timestamp',
+          message: 'timestamp has no UTC offset; add Z or ±hh:mm (naive local times are ambiguous)',
+        },
+        { path: 'batch[5]', message: 'expected a JSON object' },
+        { path: 'batch[6].userId', message: 'expected a string' },
+        { path: 'batch[6].properties', message: 'expected a JSON object' },
+        {
+          path: 'batch[7].type',
+          message: '"purchase" is not one of track, identify, page, screen, group, alias',
+        },
+      ],
+    });
+  });
+
+  it('refuses a single call of another type, or a body that is not an object', () => {
+    expect(readSegmentBody('track', { ...segmentIdentify, type: 'identify' }, options)).toEqual({
+      problems: [{ path: 'type', message: 'a track call carries "type": "track" or none' }],
+    });
+    expect(readSegmentBody('identify', [segmentIdentify], options)).toEqual({
+      problems: [{ path: '(body)', message: 'expected a JSON object' }],
+    });
+    expect(readSegmentBody('batch', { messages: [] }, options)).toEqual({
+      problems: [{ path: 'batch', message: 'required: an array of messages' }],
+    });
+    expect(readSegmentBody('batch', { batch: [], sentAt: 'yesterday' }, options)).toEqual({
+      problems: [
+        {
+          path: 'sentAt',
+          message: 'expected an ISO-8601 timestamp with offset or epoch milliseconds',
+        },
+      ],
+    });
+  });
+
+  it('reads null as absent, as analytics-ruby sends it', () => {
+    const [message] = messagesOf(
+      'track',
+      { event: 'test', userId: 'test', anonymousId: null, properties: {}, integrations: null },
+      options,
+    );
+    expect(message.personId).toBe('test');
+  });
+
+  it('refuses a batch of more messages than INGEST_MAX_ROWS with the limit named', () => {
+    const batch = Array.from({ length: 3 }, () => ({ type: 'identify', userId: 'u' }));
+    expect(() => readSegmentBody('batch', { batch }, { ...options, maxMessages: 2 })).toThrow(
+      new IngestLimitError('rows', 2),
+    );
+  });
+});

@@ -1,0 +1,332 @@
+// Reading the bodies of Segment's HTTP Tracking API (the spec RudderStack and Jitsu also speak):
+// pure, no Nest, no I/O. A body is read whole before anything is stored, and refused whole,
+// naming every bad field and its batch item, when any message is not a Segment message.
+
+import { createHash } from 'node:crypto';
+import { IngestLimitError, parseTimestamp } from '../ingest/index.js';
+
+/** The message types of Segment's spec; only `track` is mapped to a stream, the rest are kept. */
+export const MESSAGE_TYPES = ['track', 'identify', 'page', 'screen', 'group', 'alias'] as const;
+export type MessageType = (typeof MESSAGE_TYPES)[number];
+
+/** The calls of the endpoint, `POST /v1/segment/{call}`: one per message type, and batch. */
+export const SEGMENT_CALLS = [...MESSAGE_TYPES, 'batch'] as const;
+export type SegmentCall = (typeof SEGMENT_CALLS)[number];
+
+/** What each message's clock said, in epoch milliseconds; absent when the message did not say. */
+export interface MessageClock {
+  timestamp?: number;
+  originalTimestamp?: number;
+  sentAt?: number;
+}
+
+/** One message of a body, checked. */
+export interface SegmentMessage {
+  /** Its position in `batch` (0 for a single call). */
+  index: number;
+  type: MessageType;
+  /** The message's `messageId`, or one derived from its JSON when it has none. */
+  messageId: string;
+  /** For track: the event name; for page and screen: the `name`, or ''; otherwise ''. */
+  event: string;
+  /** `userId`, else `anonymousId`. */
+  personId: string;
+  /** Which of the two `personId` is. */
+  personField: 'userId' | 'anonymousId';
+  /** Track, page and screen `properties`; identify and group `traits`; else {}. */
+  properties: Record<string, unknown>;
+  clock: MessageClock;
+  /** The message's JSON as sent (for a batch item, the item alone). */
+  raw: string;
+}
+
+/** Why a body is refused: the field's path (`batch[2].event`) and what is wrong with it. */
+export interface BodyProblem {
+  path: string;
+  message: string;
+}
+
+export interface ReadOptions {
+  /** Most messages a batch may carry (INGEST_MAX_ROWS). */
+  maxMessages: number;
+  /** Longest event name (INGEST_MAX_FIELD_CHARS: the name becomes a stream's `type`). */
+  maxFieldChars: number;
+}
+
+const MAX_ID_CHARS = 256;
+const PRINTABLE = /^[^\p{Cc}]+$/u;
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** JSON null counts as absent, as Segment's libraries send `"anonymousId": null`. */
+function present(value: unknown): boolean {
+  return value !== undefined && value !== null;
+}
+
+/**
+ * Segment's own documentation writes a batch timestamp as `2015-2-02T00:30:08.276Z`: a month or
+ * day of one digit is read as if zero-padded. Anything else goes to the ingest timestamp reader.
+ */
+function padDate(text: string): string {
+  const match = /^(\d{4})-(\d{1,2})-(\d{1,2})([Tt ].*)$/.exec(text);
+  if (match === null) {
+    return text;
+  }
+  const [, year, month, day, rest] = match;
+  return `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}${rest}`;
+}
+
+/** A time as Segment writes it, or undefined (absent, or refused through `refuse`). */
+function readTime(value: unknown, refuse: (message: string) => void): number | undefined {
+  if (!present(value)) {
+    return undefined;
+  }
+  const parsed = parseTimestamp(typeof value === 'string' ? padDate(value) : value);
+  if (!parsed.ok) {
+    refuse(parsed.message);
+    return undefined;
+  }
+  return parsed.ms;
+}
+
+/** A message's readings, with the problems found on the way. */
+class ItemReader {
+  readonly problems: BodyProblem[] = [];
+
+  constructor(
+    private readonly item: Json,
+    private readonly prefix: string,
+  ) {}
+
+  problem(field: string, message: string): void {
+    this.problems.push({ path: `${this.prefix}${field}`, message });
+  }
+
+  /** An id (userId, anonymousId, messageId): a string or a number, '' as absent. */
+  id(field: string): string | undefined {
+    const value = this.item[field];
+    if (!present(value) || value === '') {
+      return undefined;
+    }
+    let text: string;
+    if (typeof value === 'string') {
+      text = value;
+    } else if (typeof value === 'number' && Number.isFinite(value)) {
+      text = String(value);
+    } else {
+      this.problem(field, 'expected a string');
+      return undefined;
+    }
+    if (text.length > MAX_ID_CHARS || !PRINTABLE.test(text)) {
+      this.problem(field, `expected at most ${MAX_ID_CHARS} printable characters`);
+      return undefined;
+    }
+    return text;
+  }
+
+  /** Whether the message carries the field (not null, not ''). */
+  has(field: string): boolean {
+    return present(this.item[field]) && this.item[field] !== '';
+  }
+
+  object(field: string): Json {
+    const value = this.item[field];
+    if (!present(value)) {
+      return {};
+    }
+    if (!isObject(value)) {
+      this.problem(field, 'expected a JSON object');
+      return {};
+    }
+    return value;
+  }
+
+  time(field: keyof MessageClock): number | undefined {
+    return readTime(this.item[field], (message) => this.problem(field, message));
+  }
+
+  text(field: string, maxChars: number): string | undefined {
+    const value = this.item[field];
+    if (!present(value)) {
+      return undefined;
+    }
+    if (typeof value !== 'string') {
+      this.problem(field, 'expected a string');
+      return undefined;
+    }
+    if (value.length > maxChars) {
+      this.problem(field, `longer than ${maxChars} characters`);
+      return undefined;
+    }
+    return value;
+  }
+}
+
+/** The envelope around a batch's messages that each of them inherits. */
+interface BatchDefaults {
+  sentAt?: number;
+}
+
+/** The type a message declares, checked against the call that carried it. */
+function typeOf(reader: ItemReader, item: Json, call: SegmentCall): MessageType | undefined {
+  const declared = item.type;
+  if (call !== 'batch') {
+    if (present(declared) && declared !== call) {
+      reader.problem('type', `a ${call} call carries "type": "${call}" or none`);
+      return undefined;
+    }
+    return call;
+  }
+  if (!present(declared)) {
+    reader.problem('type', `required in a batch item (one of ${MESSAGE_TYPES.join(', ')})`);
+    return undefined;
+  }
+  if (!MESSAGE_TYPES.includes(declared as MessageType)) {
+    reader.problem('type', `"${String(declared)}" is not one of ${MESSAGE_TYPES.join(', ')}`);
+    return undefined;
+  }
+  return declared as MessageType;
+}
+
+/** The name a message goes by: track's `event` (required), page's and screen's `name`. */
+function eventOf(reader: ItemReader, type: MessageType, maxChars: number): string | undefined {
+  switch (type) {
+    case 'track': {
+      if (!reader.has('event')) {
+        reader.problem(
+          'event',
+          'required for a track call (the event name, e.g. "Order Completed")',
+        );
+        return undefined;
+      }
+      const event = reader.text('event', maxChars);
+      if (event !== undefined && event.trim() === '') {
+        reader.problem('event', 'must not be blank');
+        return undefined;
+      }
+      return event;
+    }
+    case 'page':
+    case 'screen':
+      return reader.text('name', maxChars) ?? '';
+    case 'identify':
+    case 'group':
+    case 'alias':
+      return '';
+  }
+}
+
+/** A stable id for a message sent without `messageId`: the same JSON gives the same id. */
+function derivedMessageId(raw: string): string {
+  return `derived-${createHash('sha256').update(raw).digest('hex').slice(0, 32)}`;
+}
+
+function readMessage(
+  item: unknown,
+  index: number,
+  call: SegmentCall,
+  defaults: BatchDefaults,
+  options: ReadOptions,
+): SegmentMessage | BodyProblem[] {
+  const prefix = call === 'batch' ? `batch[${index}].` : '';
+  if (!isObject(item)) {
+    return [
+      { path: call === 'batch' ? `batch[${index}]` : '(body)', message: 'expected a JSON object' },
+    ];
+  }
+  const reader = new ItemReader(item, prefix);
+  const type = typeOf(reader, item, call);
+  const event = type === undefined ? undefined : eventOf(reader, type, options.maxFieldChars);
+  const userId = reader.id('userId');
+  const anonymousId = reader.id('anonymousId');
+  if (!reader.has('userId') && !reader.has('anonymousId')) {
+    reader.problem('userId', 'a userId or an anonymousId is required');
+  }
+  const messageId = reader.id('messageId');
+  const properties = reader.object(
+    type === 'identify' || type === 'group' ? 'traits' : 'properties',
+  );
+  reader.object('context');
+  const clock: MessageClock = {
+    timestamp: reader.time('timestamp'),
+    originalTimestamp: reader.time('originalTimestamp'),
+    sentAt: reader.time('sentAt') ?? defaults.sentAt,
+  };
+  const personId = userId ?? anonymousId;
+  if (reader.problems.length > 0 || type === undefined || event === undefined || !personId) {
+    return reader.problems;
+  }
+  const raw = JSON.stringify(item);
+  return {
+    index,
+    type,
+    messageId: messageId ?? derivedMessageId(raw),
+    event,
+    personId,
+    personField: userId === undefined ? 'anonymousId' : 'userId',
+    properties,
+    clock,
+    raw,
+  };
+}
+
+/** The messages of a body: the body itself for track and identify, its `batch` for batch. */
+function itemsOf(
+  call: SegmentCall,
+  body: unknown,
+): { items: unknown[]; defaults: BatchDefaults } | BodyProblem[] {
+  if (call !== 'batch') {
+    return { items: [body], defaults: {} };
+  }
+  if (!isObject(body)) {
+    return [{ path: '(body)', message: 'expected a JSON object with a "batch" array' }];
+  }
+  if (!Array.isArray(body.batch)) {
+    return [{ path: 'batch', message: 'required: an array of messages' }];
+  }
+  const problems: BodyProblem[] = [];
+  const sentAt = readTime(body.sentAt, (message) => problems.push({ path: 'sentAt', message }));
+  return problems.length > 0 ? problems : { items: body.batch, defaults: { sentAt } };
+}
+
+/**
+ * Reads a Segment call's parsed JSON body into its messages, or every problem found.
+ *
+ * - A message needs a `userId` or an `anonymousId` (strings; numbers are read as their text);
+ *   a track call needs its `event`; a batch item needs a `type` Segment defines.
+ * - `timestamp`, `originalTimestamp` and `sentAt` are ISO-8601 with an offset (or epoch
+ *   milliseconds); a batch's own `sentAt` stands for the items that carry none.
+ * - `properties`, `traits` and `context` are JSON objects when present; JSON null is absent.
+ * - Other fields (`context`, `integrations`, `writeKey`, ...) are neither checked nor used; they
+ *   stay in the JSON kept for unmapped messages.
+ *
+ * @throws IngestLimitError when a batch carries more than `maxMessages` messages.
+ */
+export function readSegmentBody(
+  call: SegmentCall,
+  body: unknown,
+  options: ReadOptions,
+): { messages: SegmentMessage[] } | { problems: BodyProblem[] } {
+  const found = itemsOf(call, body);
+  if (Array.isArray(found)) {
+    return { problems: found };
+  }
+  if (found.items.length > options.maxMessages) {
+    throw new IngestLimitError('rows', options.maxMessages);
+  }
+  const messages: SegmentMessage[] = [];
+  const problems: BodyProblem[] = [];
+  found.items.forEach((item, index) => {
+    const read = readMessage(item, index, call, found.defaults, options);
+    if (Array.isArray(read)) {
+      problems.push(...read);
+    } else {
+      messages.push(read);
+    }
+  });
+  return problems.length > 0 ? { problems } : { messages };
+}

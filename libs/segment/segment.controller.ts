@@ -1,0 +1,96 @@
+import { Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
+import type { Request } from 'express';
+import { createGunzip, createInflate } from 'node:zlib';
+import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../auth/index.js';
+import { IngestLimitError, IngestService, limitedBody } from '../ingest/index.js';
+import { SEGMENT_CALLS, type SegmentCall } from './messages.js';
+import { SegmentErrorCode, SegmentException } from './segment.exception.js';
+import { SegmentService, type SegmentAnswer } from './segment.service.js';
+
+/** The body as sent, inflated when the producer compressed it (analytics-python's `gzip`). */
+function bodyStream(request: Request): AsyncIterable<Buffer> {
+  const encoding = request.headers['content-encoding']?.trim().toLowerCase();
+  switch (encoding) {
+    case undefined:
+    case '':
+    case 'identity':
+      return request as AsyncIterable<Buffer>;
+    case 'gzip':
+      return request.pipe(createGunzip());
+    case 'deflate':
+      return request.pipe(createInflate());
+    default:
+      throw new SegmentException(
+        SegmentErrorCode.InvalidBody,
+        `Content-Encoding ${encoding} is not read here (send gzip, deflate or none)`,
+      );
+  }
+}
+
+/**
+ * The body's JSON, read whole within the byte limit (of the inflated bytes: a small compressed
+ * body cannot unfold past it).
+ */
+async function readJson(request: Request, maxBytes: number): Promise<unknown> {
+  if (Number(request.headers['content-length'] ?? '0') > maxBytes) {
+    throw new IngestLimitError('body', maxBytes);
+  }
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of limitedBody(bodyStream(request), maxBytes)) {
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    if (error instanceof IngestLimitError || error instanceof SegmentException) {
+      throw error;
+    }
+    throw new SegmentException(
+      SegmentErrorCode.InvalidBody,
+      `the body could not be read (${(error as Error).message}); nothing was stored`,
+      { cause: error },
+    );
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+  } catch (error) {
+    throw new SegmentException(
+      SegmentErrorCode.InvalidBody,
+      `the body is not JSON (${(error as Error).message}); nothing was stored`,
+    );
+  }
+}
+
+/**
+ * Segment's HTTP Tracking API, as RudderStack and Jitsu also speak it (docs/design.md §11):
+ * `POST /v1/segment/track`, `/identify`, `/batch` (and `/page`, `/screen`, `/group`, `/alias`,
+ * which are kept), the key as HTTP Basic user name (or Bearer)
+ * with the INGEST scope, answered `{"success": true, ...}` with status 200.
+ */
+@Controller('v1/segment')
+export class SegmentController {
+  constructor(
+    private readonly segment: SegmentService,
+    private readonly ingest: IngestService,
+  ) {}
+
+  // SDKs append /v1/batch to the host they are given (analytics-node's and analytics-python's
+  // `host`, RudderStack's data plane URL): with http://causeway/v1/segment as host, they land here.
+  @Post([':call', 'v1/:call'])
+  @HttpCode(200)
+  @RequireScope(Scope.INGEST)
+  async post(
+    @CurrentPrincipal() principal: Principal,
+    @Param('call') call: string,
+    @Req() request: Request,
+  ): Promise<SegmentAnswer> {
+    const receivedAt = Date.now();
+    if (!(SEGMENT_CALLS as readonly string[]).includes(call)) {
+      throw new SegmentException(
+        SegmentErrorCode.UnknownCall,
+        `unknown call "${call}" (expected one of ${SEGMENT_CALLS.join(', ')})`,
+      );
+    }
+    const body = await readJson(request, this.ingest.limits.maxBodyBytes);
+    return this.segment.receive(principal, call as SegmentCall, body, receivedAt);
+  }
+}
