@@ -325,6 +325,8 @@ describe('the Segment-compatible endpoint (inline mode, embedded store)', () => 
       conversion_window_ms: 7 * 86_400_000,
       frequency_cap: { max: 2, per_ms: 86_400_000 },
       suppression: { converted_lookback_ms: 86_400_000 },
+      consent_purpose: 'marketing',
+      guardrail_types: ['unsubscribe'],
       status: 'live',
     };
     expect(
