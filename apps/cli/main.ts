@@ -10,10 +10,14 @@ import type { CreateKeyOptions } from './commands/keys.js';
  * Runs a command's code with the validated configuration, loaded with Nest's metadata shim before
  * the command's module (a decorated class needs the shim when it loads).
  */
-async function withConfig<T>(run: (config: AppConfig) => Promise<T>): Promise<T> {
+/** Runs a command with the configuration from the environment, over the command's own defaults. */
+async function withConfig<T>(
+  run: (config: AppConfig) => Promise<T>,
+  defaults: Record<string, string> = {},
+): Promise<T> {
   await import('reflect-metadata');
   const { loadConfig } = await import('../../libs/config/index.js');
-  return run(loadConfig());
+  return run(loadConfig({ ...defaults, ...process.env }));
 }
 
 const program = new Command('causeway')
@@ -77,12 +81,15 @@ program
   .option('--seed <n>', 'generator seed', '42')
   .option('--no-serve', 'load and exit instead of serving')
   .action((options: { persons: string; seed: string; serve: boolean }) =>
-    withConfig(async (config) =>
-      (await import('./commands/demo.js')).demoCommand(config, {
-        persons: Number(options.persons),
-        seed: Number(options.seed),
-        serve: options.serve,
-      }),
+    withConfig(
+      async (config) =>
+        (await import('./commands/demo.js')).demoCommand(config, {
+          persons: Number(options.persons),
+          seed: Number(options.seed),
+          serve: options.serve,
+        }),
+      // the demo speaks to a person: the framework's start-up lines stay out unless LOG_LEVEL asks
+      { LOG_LEVEL: 'warn' },
     ),
   );
 
