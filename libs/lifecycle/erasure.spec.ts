@@ -168,7 +168,13 @@ describe('erasing a person', () => {
       ]);
     const [full, without] = await Promise.all([measures('full'), measures('without')]);
     expect(JSON.stringify(full)).toContain('"persons"');
-    expect(full).toEqual(without);
+    // the same rows in another order: counts equal, sums of money equal to 12 significant digits
+    // (the engine adds floats in the order its threads meet them)
+    const rounded = (value: unknown): unknown =>
+      JSON.parse(JSON.stringify(value), (_key, v: unknown) =>
+        typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(12)) : v,
+      );
+    expect(rounded(full)).toEqual(rounded(without));
   });
 
   it('refuses rows naming the person later, with reason erased and without their text', async () => {
