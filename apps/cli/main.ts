@@ -16,8 +16,8 @@ async function withConfig<T>(
   defaults: Record<string, string> = {},
 ): Promise<T> {
   await import('reflect-metadata');
-  const { loadConfig } = await import('../../libs/config/index.js');
-  return run(loadConfig({ ...defaults, ...process.env }));
+  const { loadConfigOver } = await import('../../libs/config/index.js');
+  return run(loadConfigOver(defaults));
 }
 
 const program = new Command('causeway')

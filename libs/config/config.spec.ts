@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, loadConfigOver } from './config.js';
 
 function problemsOf(source: Record<string, string>): string[] {
   try {
@@ -49,5 +49,21 @@ describe('configuration', () => {
       'INGEST_MAX_ROWS: Too small: expected number to be >0',
       'RESULT_CACHE_MB: a number of megabytes',
     ]);
+  });
+
+  it("takes a command's defaults under what the environment sets", () => {
+    const saved = process.env.LOG_LEVEL;
+    try {
+      delete process.env.LOG_LEVEL;
+      expect(loadConfigOver({ LOG_LEVEL: 'warn' }).env.LOG_LEVEL).toBe('warn');
+      process.env.LOG_LEVEL = 'debug';
+      expect(loadConfigOver({ LOG_LEVEL: 'warn' }).env.LOG_LEVEL).toBe('debug');
+    } finally {
+      if (saved === undefined) {
+        delete process.env.LOG_LEVEL;
+      } else {
+        process.env.LOG_LEVEL = saved;
+      }
+    }
   });
 });

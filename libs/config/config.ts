@@ -142,6 +142,14 @@ export class AppConfig {
   }
 }
 
+/**
+ * The configuration from the process's environment over a command's own defaults (what the
+ * environment sets wins), e.g. the demo's quieter log level.
+ */
+export function loadConfigOver(defaults: Record<string, string>): AppConfig {
+  return loadConfig({ ...defaults, ...process.env });
+}
+
 /** Validates an environment (defaults to the process's) and returns the configuration. */
 export function loadConfig(source: Record<string, string | undefined> = process.env): AppConfig {
   const parsed = environmentSchema.safeParse(source);
