@@ -146,8 +146,18 @@ program
   .option('--seed <n>', 'generator seed', '42')
   .option('--data-dir <dir>', 'where the measured and scratch stores live (default data/bench)')
   .option('--no-readme', 'print the table without writing it into README.md')
-  .action(async (options: { scale: string; seed: string; dataDir?: string; readme: boolean }) =>
-    (await import('./commands/bench.js')).benchCommand(options),
+  .option(
+    '--only <part>',
+    'measure only `ingest`, `queries`, or the named measures (comma-separated); README left alone',
+  )
+  .action(
+    async (options: {
+      scale: string;
+      seed: string;
+      dataDir?: string;
+      readme: boolean;
+      only?: string;
+    }) => (await import('./commands/bench.js')).benchCommand(options),
   );
 
 try {

@@ -11,7 +11,7 @@ import { buildAssignmentRollup, rollupIsStale } from '../measurement/index.js';
 import { ClickHouseService, Migrator, QUERY_DEFAULT_SETTINGS } from '../storage/index.js';
 import { handLoad } from './hand-loader.js';
 import { readSample, type IngestSample } from './ingest-sample.js';
-import { MEASURES, type BaselineStatement } from './measures.js';
+import { measuresOf, type BaselineStatement } from './measures.js';
 import { writeParquetFiles, type ParquetFile } from './parquet-sample.js';
 import type { BenchPlan } from './plan.js';
 import { buildStore, readMarker, resetStoreDir, type StoreMarker } from './store.js';
@@ -102,7 +102,7 @@ async function storeTask(
     };
     const baselines: BaselineTiming[] = [];
     const floors = new Map<string, number>();
-    for (const measure of MEASURES) {
+    for (const measure of measuresOf(plan.parts)) {
       const baseline = await timeStatements(measure.baseline(period), 'bench.baseline');
       const what = measure.floor.what;
       const floorMs =

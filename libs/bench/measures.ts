@@ -1,6 +1,9 @@
 import type { z } from 'zod';
 import {
+  CAPPED_LIFT_BY_ARM_QUERY,
   CONSENT_SOURCES_QUERY,
+  LIFT_SEGMENTS_QUERY,
+  TRIGGER_INTERACTIONS_QUERY,
   CONSENT_TRIGGERS_QUERY,
   OVERWHELM_TYPES,
   PLAIN_GUARDRAILS_QUERY,
@@ -56,6 +59,8 @@ export interface Measure {
   targetMs: number;
   /** Largest accepted ratio to the baseline, when the issue sets one. */
   targetRatio?: number;
+  /** Largest accepted ratio to another measure of the same run (a variant of it). */
+  relativeTo?: { measure: string; ratio: number };
 }
 
 const LIFT_FIELDS = `triggerId variant treatment { persons conversions rate revenuePerPerson }
@@ -325,6 +330,78 @@ MEASURES.push(
     targetMs: 3000,
   },
 );
+
+/**
+ * The measures of deeper statistics (docs/design.md §9): segments, the Bayesian and the capped
+ * lift beside the plain one, interactions. Baselines are the product's own statements (the
+ * Bayesian answer is the plain statement's sums under another calculator).
+ */
+MEASURES.push(
+  {
+    name: 'liftSegments',
+    query: `query($from: DateTime!, $to: DateTime!) { liftSegments(triggerId: "${SERIES_TRIGGER}", by: VARIANT, from: $from, to: $to) {
+      heterogeneity { q pValue flagged } segments { segment treatment { persons conversions rate }
+      holdout { persons conversions rate } absoluteLift { estimate low high } qValue shrunkLift { estimate low high } verdict } } }`,
+    baseline: (period) => [
+      statementOf(LIFT_SEGMENTS_QUERY, {
+        ...tenant,
+        ...period,
+        triggerIds: [SERIES_TRIGGER],
+        by: 'variant',
+        property: '',
+      }),
+    ],
+    floor: FLOORS.firstFiring,
+    targetMs: 2000,
+  },
+  {
+    name: 'liftReport bayesian',
+    query: `query($from: DateTime!, $to: DateTime!) { liftReport(from: $from, to: $to, method: BAYESIAN, prior: { empirical: true }) {
+      ${LIFT_FIELDS} chanceToWin risk { control treatment } } }`,
+    baseline: liftBaseline(PLAIN_LIFT_BY_ARM_QUERY),
+    floor: FLOORS.firstFiringByArm,
+    targetMs: 2000,
+    relativeTo: { measure: 'liftReport', ratio: 1.1 },
+  },
+  {
+    name: 'liftReport capped',
+    query: `query($from: DateTime!, $to: DateTime!) { liftReport(from: $from, to: $to, revenueCap: { percentile: 99 }) {
+      ${LIFT_FIELDS} revenueCapValue } }`,
+    baseline: (period) => [
+      statementOf(CAPPED_LIFT_BY_ARM_QUERY, {
+        ...tenant,
+        ...period,
+        triggerIds: [],
+        capValue: 0,
+        capLevel: 0.99,
+      }),
+    ],
+    floor: FLOORS.firstFiringByArm,
+    targetMs: 2000,
+    relativeTo: { measure: 'liftReport', ratio: 1.1 },
+  },
+  {
+    name: 'triggerInteractions',
+    query: `query($from: DateTime!, $to: DateTime!) { triggerInteractions(from: $from, to: $to) {
+      triggerA triggerB overlapPersons interaction { estimate low high } assignmentPValue verdict } }`,
+    baseline: (period) => [
+      statementOf(TRIGGER_INTERACTIONS_QUERY, {
+        ...tenant,
+        ...period,
+        triggerIds: [],
+        minPersons: 100,
+      }),
+    ],
+    floor: FLOORS.firstFiringByArm,
+    targetMs: 3000,
+  },
+);
+
+/** The measures a run times: all of them, or those `--only` names. */
+export function measuresOf(parts: { measures: string[] | 'all' }): Measure[] {
+  const names = parts.measures;
+  return names === 'all' ? MEASURES : MEASURES.filter((m) => names.includes(m.name));
+}
 
 /** The cheap query of the concurrency test: trigger definitions with their readiness. */
 export const CHEAP_QUERY = '{ triggers { triggerId name status ready missing } }';

@@ -39,6 +39,42 @@ export interface BenchPlan {
   /** Seconds of the concurrency test. */
   concurrencySeconds: number;
   concurrencyClients: number;
+  /** What this run measures; a partial run (`--only`) prints its rows and leaves the README alone. */
+  parts: BenchParts;
+}
+
+/** The parts of a run: everything, only the ingest comparison, or only some measures. */
+export interface BenchParts {
+  ingest: boolean;
+  /** The measures timed (all of MEASURES in a full run); none: the query part is skipped. */
+  measures: string[] | 'all';
+  /** The cached read, the concurrency test and the queries' peak RSS. */
+  serving: boolean;
+}
+
+/**
+ * `--only`: `ingest` (the ingest comparison), `queries` (every measure and the peak RSS, without
+ * the cached read and concurrency) or a comma-separated list of measure names.
+ */
+export function benchParts(only: string | undefined, measureNames: string[]): BenchParts {
+  if (only === undefined) {
+    return { ingest: true, measures: 'all', serving: true };
+  }
+  if (only === 'ingest') {
+    return { ingest: true, measures: [], serving: false };
+  }
+  if (only === 'queries') {
+    return { ingest: false, measures: 'all', serving: false };
+  }
+  const names = only.split(',').map((name) => name.trim());
+  const unknown = names.filter((name) => !measureNames.includes(name));
+  if (unknown.length > 0) {
+    throw new RangeError(
+      `--only: unknown measure ${unknown.map((n) => `"${n}"`).join(', ')}; ` +
+        `use ingest, queries or measures among: ${measureNames.join(', ')}`,
+    );
+  }
+  return { ingest: false, measures: names, serving: false };
 }
 
 export interface BenchOptions {
@@ -47,6 +83,7 @@ export interface BenchOptions {
   dataDir?: string;
   repeats?: number;
   concurrencySeconds?: number;
+  parts?: BenchParts;
 }
 
 /**
@@ -75,6 +112,7 @@ export function benchPlan(options: BenchOptions = {}): BenchPlan {
     repeats: options.repeats ?? 5,
     concurrencySeconds: options.concurrencySeconds ?? 10,
     concurrencyClients: 50,
+    parts: options.parts ?? { ingest: true, measures: 'all', serving: true },
   };
 }
 

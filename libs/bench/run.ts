@@ -16,7 +16,7 @@ import {
   type IngestSample,
   type SampleDialect,
 } from './ingest-sample.js';
-import { CHEAP_QUERY, MEASURES } from './measures.js';
+import { CHEAP_QUERY, MEASURES, measuresOf } from './measures.js';
 import { BENCH_DAYS, BENCH_START, BENCH_TENANT, INGEST_CLIENTS, type BenchPlan } from './plan.js';
 import { BENCH_ADMIN_KEY, runEngine, startApi, startRedis, type ApiChild } from './processes.js';
 import type { ParquetFile } from './parquet-sample.js';
@@ -29,7 +29,8 @@ export interface BenchResults {
   startedAt: Date;
   engineVersion: string;
   store: { counts: StreamCounts; reused: boolean; buildSeconds: number };
-  ingest: {
+  /** Absent when the run measured no ingest (`--only` with queries). */
+  ingest?: {
     /** The same rows in each way of writing them, each beside the hand loader of its own lines. */
     dialects: IngestDialectResult[];
     /** JSON.stringify's lines through Redis, until every row is stored; undefined without Redis. */
@@ -40,9 +41,10 @@ export interface BenchResults {
   };
   queries: { name: string; medianMs: number; runsMs: number[]; baseline: BaselineTiming }[];
   /** The same liftReport asked again and again with the answer cache on, after a first miss. */
-  cachedRead: CachedRead;
-  queriesPeakRss: number;
-  concurrency: { p50Ms: number; p99Ms: number; requests: number; errors: number; non2xx: number };
+  cachedRead?: CachedRead;
+  /** Absent when no measure was timed. */
+  queriesPeakRss?: number;
+  concurrency?: { p50Ms: number; p99Ms: number; requests: number; errors: number; non2xx: number };
   /** The machine's 15-minute load average at the end: other work shares these cores. */
   loadAverage: number;
 }
@@ -189,7 +191,7 @@ async function timeQueries(
   say: Say,
 ): Promise<BenchResults['queries']> {
   const results: BenchResults['queries'] = [];
-  for (const measure of MEASURES) {
+  for (const measure of measuresOf(plan.parts)) {
     const runsMs: number[] = [];
     for (let run = 0; run < plan.repeats; run++) {
       const started = performance.now();
@@ -355,6 +357,62 @@ async function ingestComparison(
 }
 
 /**
+ * The measures against the API on the measured store, its peak RSS, and (in a full run) the
+ * concurrency test on the same process. Nothing when the run times no measure.
+ */
+async function timeServing(
+  plan: BenchPlan,
+  period: { from: string; to: string },
+  baselines: BaselineTiming[],
+  baseEnv: NodeJS.ProcessEnv,
+  say: Say,
+): Promise<Pick<BenchResults, 'queries' | 'queriesPeakRss' | 'concurrency'>> {
+  if (measuresOf(plan.parts).length === 0) {
+    return { queries: [] };
+  }
+  say('queries: starting the API on the store');
+  // the measures time computed answers: asked five times alike, they would otherwise be answered
+  // from memory from the second time on (the cached read times that)
+  const api = await startApi(plan.storeDir, baseEnv, { RESULT_CACHE_MB: '0' });
+  try {
+    const key = await mintKey(api.url);
+    const client = new CausewayClient(api.url, key);
+    const queries = await timeQueries(client, plan, period, baselines, say);
+    let concurrencyResult: BenchResults['concurrency'];
+    if (plan.parts.serving) {
+      say(`concurrency: ${plan.concurrencyClients} clients for ${plan.concurrencySeconds} s`);
+      concurrencyResult = await concurrency(api.url, key, plan);
+    }
+    return { queries, queriesPeakRss: api.peakRss(), concurrency: concurrencyResult };
+  } finally {
+    await api.stop();
+  }
+}
+
+/** The cached read against an API with the answer cache on. */
+async function timeCaching(
+  plan: BenchPlan,
+  period: { from: string; to: string },
+  baseEnv: NodeJS.ProcessEnv,
+  say: Say,
+): Promise<CachedRead> {
+  say('cached read: starting the API on the store with the answer cache on');
+  const cachingApi = await startApi(plan.storeDir, baseEnv);
+  try {
+    const cachedRead = await timeCachedRead(
+      new CausewayClient(cachingApi.url, await mintKey(cachingApi.url)),
+      period,
+    );
+    say(
+      `cached read: first ${cachedRead.missMs.toFixed(0)} ms, then p50 ${cachedRead.p50Ms.toFixed(1)} ms, p99 ${cachedRead.p99Ms.toFixed(1)} ms`,
+    );
+    return cachedRead;
+  } finally {
+    await cachingApi.stop();
+  }
+}
+
+/**
  * `causeway bench`: builds (or reuses) the measured store and the baselines in the engine process,
  * then measures the queries, memory and concurrency against the API as a child process on that
  * store, then the ingest comparison on scratch stores.
@@ -378,40 +436,15 @@ export async function runBenchmark(
   }
   say(`store: ${JSON.stringify(store.marker.counts)}`);
 
-  say('queries: starting the API on the store');
-  // the measures time computed answers: asked five times alike, they would otherwise be answered
-  // from memory from the second time on (the cached read below times that)
-  const api = await startApi(plan.storeDir, baseEnv, { RESULT_CACHE_MB: '0' });
-  let queries: BenchResults['queries'];
-  let concurrencyResult: BenchResults['concurrency'];
-  let queriesPeakRss: number;
-  try {
-    const key = await mintKey(api.url);
-    const client = new CausewayClient(api.url, key);
-    queries = await timeQueries(client, plan, period, store.baselines, say);
-    say(`concurrency: ${plan.concurrencyClients} clients for ${plan.concurrencySeconds} s`);
-    concurrencyResult = await concurrency(api.url, key, plan);
-    queriesPeakRss = api.peakRss();
-  } finally {
-    await api.stop();
-  }
-
-  say('cached read: starting the API on the store with the answer cache on');
-  const cachingApi = await startApi(plan.storeDir, baseEnv);
-  let cachedRead: CachedRead;
-  try {
-    cachedRead = await timeCachedRead(
-      new CausewayClient(cachingApi.url, await mintKey(cachingApi.url)),
-      period,
-    );
-    say(
-      `cached read: first ${cachedRead.missMs.toFixed(0)} ms, then p50 ${cachedRead.p50Ms.toFixed(1)} ms, p99 ${cachedRead.p99Ms.toFixed(1)} ms`,
-    );
-  } finally {
-    await cachingApi.stop();
-  }
-
-  const ingest = await ingestComparison(plan, baseEnv, say);
+  const { queries, queriesPeakRss, concurrency } = await timeServing(
+    plan,
+    period,
+    store.baselines,
+    baseEnv,
+    say,
+  );
+  const cachedRead = plan.parts.serving ? await timeCaching(plan, period, baseEnv, say) : undefined;
+  const ingest = plan.parts.ingest ? await ingestComparison(plan, baseEnv, say) : undefined;
   rmSync(plan.scratchDir, { recursive: true, force: true });
 
   return {
@@ -427,7 +460,7 @@ export async function runBenchmark(
     queries,
     cachedRead,
     queriesPeakRss,
-    concurrency: concurrencyResult,
+    concurrency,
     loadAverage: loadavg()[2],
   };
 }

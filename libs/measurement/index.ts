@@ -13,6 +13,7 @@ export {
   LIFT_BY_ARM_QUERY,
   LIFT_QUERY,
   PLAIN_LIFT_BY_ARM_QUERY,
+  CAPPED_LIFT_BY_ARM_QUERY,
   PLAIN_LIFT_QUERY,
 } from './lift/lift.query.js';
 export {
