@@ -1,23 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
-import { schemaOf, undocumented } from '../../testing/index.js';
+import { fieldSignature, schemaOf, undocumentedParts } from '../../testing/index.js';
 import { isObjectType, printType } from 'graphql';
 import { LatencyResolver } from './latency.resolver.js';
 
 describe('LatencyResolver schema', () => {
   it('exposes triggerLatency with the design signature, every part described', async () => {
     const schema = await schemaOf([LatencyResolver]);
-    const query = schema.getQueryType()!;
-    const field = query.getFields().triggerLatency;
-    expect(field.type.toString()).toBe('[LatencyStats!]!');
-    expect(field.args.map((a) => `${a.name}: ${a.type.toString()}`)).toEqual([
-      'from: DateTime!',
-      'to: DateTime!',
-      'triggerIds: [ID!]',
-      'groupBy: [LatencyDimension!]',
-    ]);
-    expect(field.description).toBeTruthy();
-    const named = ['LatencyStats', 'LatencyDimension'].map((name) => schema.getType(name)!);
-    expect(named.flatMap(undocumented)).toEqual([]);
+    expect(fieldSignature(schema, 'Query', 'triggerLatency')).toBe(
+      'triggerLatency(from: DateTime!, to: DateTime!, triggerIds: [ID!], groupBy: [LatencyDimension!]): [LatencyStats!]!',
+    );
+    expect(undocumentedParts(schema)).toEqual([]);
     expect(printType(schema.getType('LatencyDimension')!)).toContain('CHANNEL');
     const stats = schema.getType('LatencyStats');
     expect(isObjectType(stats) && Object.keys(stats.getFields()).sort()).toEqual(
