@@ -1,0 +1,47 @@
+import { CronExpressionParser } from 'cron-parser';
+
+/** setTimeout's longest delay; a later run is reached in several steps. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** The next time a cron pattern fires after `after`, in UTC. */
+export function nextRun(pattern: string, after: Date): Date {
+  return CronExpressionParser.parse(pattern, { tz: 'UTC', currentDate: after }).next().toDate();
+}
+
+/** The last time a cron pattern fired before `before`, in UTC. */
+export function previousRun(pattern: string, before: Date): Date {
+  return CronExpressionParser.parse(pattern, { tz: 'UTC', currentDate: before }).prev().toDate();
+}
+
+/**
+ * A timer in this process for the next run of a cron pattern (the schedule when there is no Redis
+ * to hold it). It waits in steps when the run is weeks away, and never keeps the process alive on
+ * its own.
+ */
+export class CronTimer {
+  private timer: NodeJS.Timeout | undefined;
+
+  /** Calls `run(at)` at the first time `pattern` fires after `after`; replaces any earlier arming. */
+  arm(pattern: string, after: Date, run: (at: Date) => void): void {
+    this.clear();
+    const at = nextRun(pattern, after);
+    this.timer = setTimeout(
+      () => {
+        if (Date.now() < at.getTime()) {
+          this.arm(pattern, after, run);
+          return;
+        }
+        run(at);
+      },
+      Math.max(0, Math.min(at.getTime() - Date.now(), MAX_TIMER_MS)),
+    );
+    this.timer.unref();
+  }
+
+  clear(): void {
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+  }
+}
