@@ -12,6 +12,7 @@ import { CronTimer, JobName, QueueName } from '../../queue/index.js';
 import { digestSchedulerId, type DigestJob } from './digest.job.js';
 import { DigestSender } from './digest-sender.js';
 import type { StoredDigest } from './digests.repository.js';
+import { messageOf } from '../../errors/index.js';
 
 /**
  * Keeps each tenant's digest on its schedule: with Redis a BullMQ job scheduler per tenant (set
@@ -56,7 +57,7 @@ export class DigestScheduler implements OnApplicationBootstrap, OnModuleDestroy 
       return;
     }
     void this.armAll().catch((error: unknown) =>
-      this.logger.error(`could not load the digest schedules: ${describe(error)}`),
+      this.logger.error(`could not load the digest schedules: ${messageOf(error)}`),
     );
   }
 
@@ -84,13 +85,9 @@ export class DigestScheduler implements OnApplicationBootstrap, OnModuleDestroy 
       void this.digests
         .send(digest.tenantId, at)
         .catch((error: unknown) =>
-          this.logger.error(`digest of ${digest.tenantId} not sent: ${describe(error)}`),
+          this.logger.error(`digest of ${digest.tenantId} not sent: ${messageOf(error)}`),
         )
         .finally(() => this.arm(digest));
     });
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -16,6 +16,7 @@ import {
   type ReportSnapshotJobPayload,
 } from './report-snapshot.job.js';
 import { ReportSnapshotsService } from './report-snapshots.service.js';
+import { messageOf } from '../../errors/index.js';
 
 /**
  * Runs the weekly snapshot on REPORT_SNAPSHOT_CRON (default Monday 06:00 UTC). With Redis, a
@@ -47,7 +48,7 @@ export class SnapshotSchedule implements OnApplicationBootstrap, OnModuleDestroy
     if (this.queue !== undefined) {
       // not awaited: a Redis that is down at start must not hold the API up; BullMQ retries
       void this.registerInRedis(this.queue).catch((error: unknown) =>
-        this.logger.error(`could not register the weekly snapshot schedule: ${describe(error)}`),
+        this.logger.error(`could not register the weekly snapshot schedule: ${messageOf(error)}`),
       );
       return;
     }
@@ -103,11 +104,7 @@ export class SnapshotSchedule implements OnApplicationBootstrap, OnModuleDestroy
         );
       }
     } catch (error) {
-      this.logger.error(`weekly report snapshots failed: ${describe(error)}`);
+      this.logger.error(`weekly report snapshots failed: ${messageOf(error)}`);
     }
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
