@@ -19,7 +19,14 @@ import {
   type GeneratedProgram,
 } from '../libs/demo/index.js';
 import { gqlData } from './support/client.js';
-import { apiWithPlantedProgram, DAY, TOLERANCE, Z_975 } from './support/planted-truth.js';
+import {
+  apiWithPlantedProgram,
+  DAY,
+  TOLERANCE,
+  Z_975,
+  type Arm,
+  type Interval,
+} from './support/planted-truth.js';
 import type { ApiProcess } from './support/processes.js';
 
 const Z_080 = 0.8416212335729143;
@@ -59,17 +66,6 @@ function welch(t: CountsTruth, c: CountsTruth) {
   const estimate = mt.mean - mc.mean;
   const se = Math.sqrt(mt.variance / t.persons + mc.variance / c.persons);
   return { estimate, low: estimate - Z_975 * se, high: estimate + Z_975 * se };
-}
-
-interface Arm {
-  persons: number;
-  conversions: number;
-  revenue: number;
-}
-interface Interval {
-  estimate: number;
-  low: number;
-  high: number;
 }
 
 describe('deeper statistics match the truth planted in a generated program', () => {

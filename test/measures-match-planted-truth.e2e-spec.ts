@@ -19,7 +19,14 @@ import {
   type SerializedStream,
 } from '../libs/demo/index.js';
 import { gqlData, mintKey } from './support/client.js';
-import { PLANTED_PERSONS, PLANTED_SEED, TOLERANCE, Z_975 } from './support/planted-truth.js';
+import {
+  PLANTED_PERSONS,
+  PLANTED_SEED,
+  TOLERANCE,
+  Z_975,
+  type Arm,
+  type Interval,
+} from './support/planted-truth.js';
 import { startApi, type ApiProcess } from './support/processes.js';
 
 /** Chi-square (1 df) critical value at p = 0.001: above it docs/design.md §3.6 flags an SRM. */
@@ -74,21 +81,11 @@ function rankBand(sorted: readonly number[], q: number): [number, number] {
 const byTrigger = <T extends { triggerId: string }>(rows: readonly T[]): T[] =>
   [...rows].sort((a, b) => (a.triggerId < b.triggerId ? -1 : a.triggerId > b.triggerId ? 1 : 0));
 
-interface ArmStats {
-  persons: number;
-  conversions: number;
-  revenue: number;
-}
-interface Interval {
-  estimate: number;
-  low: number;
-  high: number;
-}
 interface TriggerLift {
   triggerId: string;
   variant: string | null;
-  treatment: ArmStats;
-  holdout: ArmStats;
+  treatment: Arm;
+  holdout: Arm;
   absoluteLift: Interval | null;
   contaminatedPersons: number;
   srm: {

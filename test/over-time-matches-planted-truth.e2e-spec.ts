@@ -20,7 +20,14 @@ import {
   type TruthIndex,
 } from '../libs/demo/index.js';
 import { gqlData } from './support/client.js';
-import { apiWithPlantedProgram, DAY, TOLERANCE, Z_975 } from './support/planted-truth.js';
+import {
+  apiWithPlantedProgram,
+  DAY,
+  TOLERANCE,
+  Z_975,
+  type Arm,
+  type Interval,
+} from './support/planted-truth.js';
 import type { ApiProcess } from './support/processes.js';
 
 const near = (expected: number | null): unknown =>
@@ -73,16 +80,6 @@ const arm = (counts: ArmCounts) => ({
   revenue: near(counts.revenue),
 });
 
-interface Arm {
-  persons: number;
-  conversions: number;
-  revenue: number;
-}
-interface Interval {
-  estimate: number;
-  low: number;
-  high: number;
-}
 interface LiftPoint {
   asOf: string;
   treatment: Arm;

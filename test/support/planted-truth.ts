@@ -18,6 +18,20 @@ export const Z_975 = 1.959963984540054;
 export const TOLERANCE = 1e-6;
 export const DAY = 86_400_000;
 
+/** An arm as the lift measures answer it (ArmStats, the fields these suites read). */
+export interface Arm {
+  persons: number;
+  conversions: number;
+  revenue: number;
+}
+
+/** An estimate with its interval, as the API answers it. */
+export interface Interval {
+  estimate: number;
+  low: number;
+  high: number;
+}
+
 /** Lines per ingest request: about 5 MB of firings, well inside INGEST_MAX_BODY_BYTES. */
 const MAX_ROWS = 20_000;
 
