@@ -17,6 +17,6 @@ export class ConsentAuditResolver {
     @CurrentPrincipal() principal: Principal,
     @Args() args: ConsentAuditArgs,
   ): Promise<ConsentAudit> {
-    return this.consent.audit(principal.tenantId, { from: args.from, to: args.to });
+    return this.consent.audit(principal.tenantId, args);
   }
 }

@@ -17,17 +17,10 @@ export class LiftResolver {
     @CurrentPrincipal() principal: Principal,
     @Args() args: LiftArgs,
   ): Promise<TriggerLift[]> {
+    const { groupBy, ...request } = args;
     return this.lift.report(principal.tenantId, {
-      from: args.from,
-      to: args.to,
-      triggerIds: args.triggerIds,
-      groupByVariant: args.groupBy?.includes(LiftDimension.VARIANT) ?? false,
-      confidence: args.confidence,
-      cuped: args.cuped,
-      sequential: args.sequential,
-      method: args.method,
-      prior: args.prior,
-      revenueCap: args.revenueCap,
+      ...request,
+      groupByVariant: groupBy?.includes(LiftDimension.VARIANT) ?? false,
     });
   }
 }

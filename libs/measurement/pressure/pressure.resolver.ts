@@ -17,6 +17,6 @@ export class PressureResolver {
     @CurrentPrincipal() principal: Principal,
     @Args() args: PressureArgs,
   ): Promise<PressureReport> {
-    return this.pressure.report(principal.tenantId, { from: args.from, to: args.to });
+    return this.pressure.report(principal.tenantId, args);
   }
 }

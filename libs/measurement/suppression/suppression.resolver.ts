@@ -17,10 +17,6 @@ export class SuppressionResolver {
     @CurrentPrincipal() principal: Principal,
     @Args() args: SuppressionArgs,
   ): Promise<SuppressionSummary[]> {
-    return this.suppression.audit(principal.tenantId, {
-      from: args.from,
-      to: args.to,
-      triggerIds: args.triggerIds,
-    });
+    return this.suppression.audit(principal.tenantId, args);
   }
 }
