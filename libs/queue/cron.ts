@@ -1,4 +1,6 @@
+import type { Queue } from 'bullmq';
 import { CronExpressionParser } from 'cron-parser';
+import type { JobName } from './queue.constants.js';
 
 /** setTimeout's longest delay; a later run is reached in several steps. */
 const MAX_TIMER_MS = 2_147_483_647;
@@ -44,4 +46,37 @@ export class CronTimer {
       this.timer = undefined;
     }
   }
+}
+
+/** A job BullMQ runs on a cron pattern (UTC), held in Redis under `schedulerId`. */
+export interface CronJob {
+  schedulerId: string;
+  pattern: string;
+  name: JobName;
+  data: object;
+  /** The first retry's delay; each next one doubles it, five attempts in all. */
+  retryDelayMs: number;
+  /** How many completed and how many failed runs Redis keeps. */
+  keep: number;
+}
+
+/**
+ * Sets (or replaces) the job scheduler in Redis: any number of processes may do it, the scheduler
+ * id makes it one, and a run due while no worker is up waits in Redis.
+ */
+export async function scheduleCronJob(queue: Queue, job: CronJob): Promise<void> {
+  await queue.upsertJobScheduler(
+    job.schedulerId,
+    { pattern: job.pattern, tz: 'UTC' },
+    {
+      name: job.name,
+      data: job.data,
+      opts: {
+        attempts: 5,
+        backoff: { type: 'exponential', delay: job.retryDelayMs },
+        removeOnComplete: { count: job.keep },
+        removeOnFail: { count: job.keep },
+      },
+    },
+  );
 }

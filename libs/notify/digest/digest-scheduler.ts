@@ -8,7 +8,7 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { CronTimer, JobName, QueueName } from '../../queue/index.js';
+import { CronTimer, JobName, QueueName, scheduleCronJob } from '../../queue/index.js';
 import { digestSchedulerId, type DigestJob } from './digest.job.js';
 import { DigestSender } from './digest-sender.js';
 import type { StoredDigest } from './digests.repository.js';
@@ -33,20 +33,14 @@ export class DigestScheduler implements OnApplicationBootstrap, OnModuleDestroy 
   async apply(digest: StoredDigest): Promise<void> {
     if (this.queue !== undefined) {
       const data: DigestJob = { tenantId: digest.tenantId };
-      await this.queue.upsertJobScheduler(
-        digestSchedulerId(digest.tenantId),
-        { pattern: digest.schedule, tz: 'UTC' },
-        {
-          name: JobName.DigestSend,
-          data,
-          opts: {
-            attempts: 5,
-            backoff: { type: 'exponential', delay: 60_000 },
-            removeOnComplete: { count: 100 },
-            removeOnFail: { count: 100 },
-          },
-        },
-      );
+      await scheduleCronJob(this.queue, {
+        schedulerId: digestSchedulerId(digest.tenantId),
+        pattern: digest.schedule,
+        name: JobName.DigestSend,
+        data,
+        retryDelayMs: 60_000,
+        keep: 100,
+      });
       return;
     }
     this.arm(digest);

@@ -9,7 +9,7 @@ import {
 } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { AppConfig } from '../../config/index.js';
-import { CronTimer, JobName, previousRun, QueueName } from '../../queue/index.js';
+import { CronTimer, JobName, previousRun, QueueName, scheduleCronJob } from '../../queue/index.js';
 import { reportsSettings, SNAPSHOTS_OFF } from '../reports.settings.js';
 import {
   WEEKLY_SNAPSHOT_SCHEDULER_ID,
@@ -70,20 +70,14 @@ export class SnapshotSchedule implements OnApplicationBootstrap, OnModuleDestroy
       return;
     }
     const data: ReportSnapshotJobPayload = { run: 'weekly' };
-    await queue.upsertJobScheduler(
-      WEEKLY_SNAPSHOT_SCHEDULER_ID,
-      { pattern: this.pattern, tz: 'UTC' },
-      {
-        name: JobName.ReportSnapshot,
-        data,
-        opts: {
-          attempts: 5,
-          backoff: { type: 'exponential', delay: 30_000 },
-          removeOnComplete: { count: 200 },
-          removeOnFail: { count: 200 },
-        },
-      },
-    );
+    await scheduleCronJob(queue, {
+      schedulerId: WEEKLY_SNAPSHOT_SCHEDULER_ID,
+      pattern: this.pattern,
+      name: JobName.ReportSnapshot,
+      data,
+      retryDelayMs: 30_000,
+      keep: 200,
+    });
   }
 
   /** Sets the timer for the first run after `after`. */
