@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { currentQueryScope, deadlineScope, runInQueryScope } from '../storage/index.js';
 import { CronTimer } from './cron.js';
 
 describe('CronTimer', () => {
@@ -19,5 +20,17 @@ describe('CronTimer', () => {
     timer.clear();
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(runs).toEqual([]);
+  });
+
+  it('runs outside the query scope of the request that armed it', async () => {
+    const timer = new CronTimer();
+    const scope = deadlineScope(60_000);
+    const seen = await new Promise<unknown>((resolve) =>
+      runInQueryScope(scope, () =>
+        timer.arm('* * * * * *', new Date(), () => resolve(currentQueryScope())),
+      ),
+    );
+    scope.dispose();
+    expect(seen).toBeUndefined();
   });
 });

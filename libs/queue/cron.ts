@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
 import { CronExpressionParser } from 'cron-parser';
+import { outsideQueryScope } from '../storage/index.js';
 import type { JobName } from './queue.constants.js';
 
 /** setTimeout's longest delay; a later run is reached in several steps. */
@@ -18,7 +19,8 @@ export function previousRun(pattern: string, before: Date): Date {
 /**
  * A timer in this process for the next run of a cron pattern (the schedule when there is no Redis
  * to hold it). It waits in steps when the run is weeks away, and never keeps the process alive on
- * its own.
+ * its own. Its runs belong to no request: armed while one is answered (setDigest), they still do
+ * not inherit its deadline.
  */
 export class CronTimer {
   private timer: NodeJS.Timeout | undefined;
@@ -27,15 +29,17 @@ export class CronTimer {
   arm(pattern: string, after: Date, run: (at: Date) => void): void {
     this.clear();
     const at = nextRun(pattern, after);
-    this.timer = setTimeout(
-      () => {
-        if (Date.now() < at.getTime()) {
-          this.arm(pattern, after, run);
-          return;
-        }
-        run(at);
-      },
-      Math.max(0, Math.min(at.getTime() - Date.now(), MAX_TIMER_MS)),
+    this.timer = outsideQueryScope(() =>
+      setTimeout(
+        () => {
+          if (Date.now() < at.getTime()) {
+            this.arm(pattern, after, run);
+            return;
+          }
+          run(at);
+        },
+        Math.max(0, Math.min(at.getTime() - Date.now(), MAX_TIMER_MS)),
+      ),
     );
     this.timer.unref();
   }
