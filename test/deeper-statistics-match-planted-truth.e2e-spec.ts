@@ -7,32 +7,29 @@
 // changing the revenue verdict of the trigger with the very large orders.
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CausewayClient } from '../libs/client/index.js';
 import {
-  DEMO_STREAMS,
   armsTruth,
   cappedRevenueTruth,
   computeDeeperTruth,
-  generateProgram,
   interactionTruth,
   plantedDeeperFacts,
   segmentTruth,
-  serializeProgram,
   type CountsTruth,
   type DeeperTruth,
   type GeneratedProgram,
 } from '../libs/demo/index.js';
-import { gqlData, mintKey } from './support/client.js';
-import { startApi, type ApiProcess } from './support/processes.js';
+import { gqlData } from './support/client.js';
+import {
+  apiWithPlantedProgram,
+  DAY,
+  TOLERANCE,
+  Z_975,
+  type Arm,
+  type Interval,
+} from './support/planted-truth.js';
+import type { ApiProcess } from './support/processes.js';
 
-const SEED = 20_261_001;
-const PERSONS = 4_000;
-const Z_975 = 1.959963984540054;
 const Z_080 = 0.8416212335729143;
-/** Lines per ingest request: about 5 MB of firings, well inside INGEST_MAX_BODY_BYTES. */
-const MAX_ROWS = 20_000;
-const TOLERANCE = 1e-6;
-const DAY = 86_400_000;
 
 const close = (received: number | null, expected: number, tolerance = TOLERANCE): void => {
   expect({
@@ -71,17 +68,6 @@ function welch(t: CountsTruth, c: CountsTruth) {
   return { estimate, low: estimate - Z_975 * se, high: estimate + Z_975 * se };
 }
 
-interface Arm {
-  persons: number;
-  conversions: number;
-  revenue: number;
-}
-interface Interval {
-  estimate: number;
-  low: number;
-  high: number;
-}
-
 describe('deeper statistics match the truth planted in a generated program', () => {
   let program: GeneratedProgram;
   let truth: DeeperTruth;
@@ -93,16 +79,9 @@ describe('deeper statistics match the truth planted in a generated program', () 
     gqlData<T>(api.url, key, query, { ...period, ...variables });
 
   beforeAll(async () => {
-    program = generateProgram({ seed: SEED, persons: PERSONS });
+    ({ program, api, key } = await apiWithPlantedProgram('deeper-truth'));
     truth = computeDeeperTruth(program.rows, program.period);
     period = { from: program.period.from.toISOString(), to: program.period.to.toISOString() };
-    api = await startApi();
-    key = await mintKey(api.url, api.adminKey, 'deeper-truth', ['INGEST', 'READ']);
-    const client = new CausewayClient(api.url, key);
-    const serialized = serializeProgram(program);
-    for (const stream of DEMO_STREAMS) {
-      await client.upload(stream, serialized[stream].ndjson, MAX_ROWS, 1);
-    }
   }, 150_000);
 
   afterAll(async () => {

@@ -19,18 +19,18 @@ import {
   type SerializedStream,
 } from '../libs/demo/index.js';
 import { gqlData, mintKey } from './support/client.js';
+import {
+  PLANTED_PERSONS,
+  PLANTED_SEED,
+  TOLERANCE,
+  Z_975,
+  type Arm,
+  type Interval,
+} from './support/planted-truth.js';
 import { startApi, type ApiProcess } from './support/processes.js';
 
-/** Fixed seed and size: big enough that every planted effect shows (checked below). */
-const SEED = 20_261_001;
-const PERSONS = 4_000;
-
-/** Standard normal quantile at 0.975: the 95 % two-sided interval the API reports by default. */
-const Z_975 = 1.959963984540054;
 /** Chi-square (1 df) critical value at p = 0.001: above it docs/design.md §3.6 flags an SRM. */
 const CHI2_CRITICAL_P001 = 10.827566170662733;
-/** Absolute tolerance of floating-point figures (lift bounds, revenue). */
-const TOLERANCE = 1e-6;
 /**
  * Largest request body and lines this suite's API takes (INGEST_MAX_BODY_BYTES, INGEST_MAX_ROWS),
  * above the defaults so that every stream, the demo's planted blocks included, fits one request.
@@ -81,21 +81,11 @@ function rankBand(sorted: readonly number[], q: number): [number, number] {
 const byTrigger = <T extends { triggerId: string }>(rows: readonly T[]): T[] =>
   [...rows].sort((a, b) => (a.triggerId < b.triggerId ? -1 : a.triggerId > b.triggerId ? 1 : 0));
 
-interface ArmStats {
-  persons: number;
-  conversions: number;
-  revenue: number;
-}
-interface Interval {
-  estimate: number;
-  low: number;
-  high: number;
-}
 interface TriggerLift {
   triggerId: string;
   variant: string | null;
-  treatment: ArmStats;
-  holdout: ArmStats;
+  treatment: Arm;
+  holdout: Arm;
   absoluteLift: Interval | null;
   contaminatedPersons: number;
   srm: {
@@ -135,7 +125,7 @@ describe('measures match the truth planted in a generated program', () => {
     gqlData<T>(api.url, key, query, { ...period, ...variables });
 
   beforeAll(async () => {
-    program = generateProgram({ seed: SEED, persons: PERSONS });
+    program = generateProgram({ seed: PLANTED_SEED, persons: PLANTED_PERSONS });
     serialized = serializeProgram(program);
     truth = computeTruth(program.rows, program.period, { planted: program.planted });
     period = { from: program.period.from.toISOString(), to: program.period.to.toISOString() };
@@ -151,7 +141,7 @@ describe('measures match the truth planted in a generated program', () => {
     for (const stream of DEMO_STREAMS) {
       const { ndjson, lines } = serialized[stream];
       if (lines > MAX_ROWS || Buffer.byteLength(ndjson) > MAX_BODY_BYTES) {
-        throw new Error(`${stream} does not fit one request at ${PERSONS} persons`);
+        throw new Error(`${stream} does not fit one request at ${PLANTED_PERSONS} persons`);
       }
       uploads[stream] = await client.upload(stream, ndjson, MAX_ROWS, 1);
     }

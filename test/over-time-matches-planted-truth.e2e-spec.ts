@@ -7,33 +7,28 @@
 // a lift that wears off over the month and a lift that shows only a day after the firing.
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CausewayClient } from '../libs/client/index.js';
 import {
-  DEMO_STREAMS,
   OVER_TIME_PLANTED,
   conversionCurveTruth,
   expectedNoveltyRelativeLift,
-  generateProgram,
   indexProgram,
   liftOverTimeTruth,
   overTimeDecisionSpan,
-  serializeProgram,
   triggerTrendTruth,
   type ArmCounts,
   type GeneratedProgram,
   type TruthIndex,
 } from '../libs/demo/index.js';
-import { gqlData, mintKey } from './support/client.js';
-import { startApi, type ApiProcess } from './support/processes.js';
-
-/** The seed and size of the other planted-truth suite: every planted effect shows. */
-const SEED = 20_261_001;
-const PERSONS = 4_000;
-const Z_975 = 1.959963984540054;
-const TOLERANCE = 1e-6;
-const DAY = 86_400_000;
-/** Lines per ingest request: about 5 MB of firings, well inside INGEST_MAX_BODY_BYTES. */
-const MAX_ROWS = 20_000;
+import { gqlData } from './support/client.js';
+import {
+  apiWithPlantedProgram,
+  DAY,
+  TOLERANCE,
+  Z_975,
+  type Arm,
+  type Interval,
+} from './support/planted-truth.js';
+import type { ApiProcess } from './support/processes.js';
 
 const near = (expected: number | null): unknown =>
   expected === null
@@ -85,16 +80,6 @@ const arm = (counts: ArmCounts) => ({
   revenue: near(counts.revenue),
 });
 
-interface Arm {
-  persons: number;
-  conversions: number;
-  revenue: number;
-}
-interface Interval {
-  estimate: number;
-  low: number;
-  high: number;
-}
 interface LiftPoint {
   asOf: string;
   treatment: Arm;
@@ -155,17 +140,10 @@ describe('measures over time match the truth planted in a generated program', ()
   const measured = () => [...program.planted.liveTriggerIds, novelty.triggerId, delayed.triggerId];
 
   beforeAll(async () => {
-    program = generateProgram({ seed: SEED, persons: PERSONS });
+    ({ program, api, key } = await apiWithPlantedProgram('over-time-truth'));
     index = indexProgram(program.rows, program.period);
     from = program.period.from.getTime();
     to = program.period.to.getTime();
-    const serialized = serializeProgram(program);
-    api = await startApi();
-    key = await mintKey(api.url, api.adminKey, 'over-time-truth', ['INGEST', 'READ']);
-    const client = new CausewayClient(api.url, key);
-    for (const stream of DEMO_STREAMS) {
-      await client.upload(stream, serialized[stream].ndjson, MAX_ROWS, 1);
-    }
   }, 150_000);
 
   afterAll(async () => {

@@ -7,13 +7,13 @@
 -- report snapshot stores, read with the columns of bi_guardrails (computed-datasets.spec.ts compares them)
 WITH rows AS (
   -- one row per guardrails row, with the trigger's name from the same JSON
-  SELECT guardrail_row,
-         JSONExtractString(guardrail_row, 'triggerId') AS trigger_id,
+  SELECT measure_row,
+         JSONExtractString(measure_row, 'triggerId') AS trigger_id,
          JSONExtractString(
            arrayFirst(t -> JSONExtractString(t, 'triggerId') = trigger_id,
                       JSONExtractArrayRaw({measures:String}, 'triggers')),
            'name') AS trigger_name
-  FROM (SELECT arrayJoin(JSONExtractArrayRaw({measures:String}, 'guardrails')) AS guardrail_row)
+  FROM (SELECT arrayJoin(JSONExtractArrayRaw({measures:String}, 'guardrails')) AS measure_row)
 )
 SELECT
   {from:DateTime64(3, 'UTC')} AS period_from,
@@ -22,21 +22,21 @@ SELECT
   {computedAt:DateTime64(3, 'UTC')} AS snapshot_created_at,
   trigger_id,
   trigger_name,
-  JSONExtractString(guardrail_row, 'outcomeClass') AS outcome_class,
-  JSONExtract(guardrail_row, 'treatment', 'persons', 'UInt64') AS treatment_units,
-  JSONExtract(guardrail_row, 'treatment', 'conversions', 'UInt64') AS treatment_events,
-  JSONExtract(guardrail_row, 'treatment', 'rate', 'Float64') AS treatment_rate,
-  JSONExtract(guardrail_row, 'holdout', 'persons', 'UInt64') AS holdout_units,
-  JSONExtract(guardrail_row, 'holdout', 'conversions', 'UInt64') AS holdout_events,
-  JSONExtract(guardrail_row, 'holdout', 'rate', 'Float64') AS holdout_rate,
-  JSONExtract(guardrail_row, 'absoluteLift', 'estimate', 'Nullable(Float64)') AS absolute_lift,
-  JSONExtract(guardrail_row, 'absoluteLift', 'low', 'Nullable(Float64)') AS absolute_lift_low,
-  JSONExtract(guardrail_row, 'absoluteLift', 'high', 'Nullable(Float64)') AS absolute_lift_high,
-  JSONExtract(guardrail_row, 'relativeLift', 'estimate', 'Nullable(Float64)') AS relative_lift,
-  JSONExtract(guardrail_row, 'relativeLift', 'low', 'Nullable(Float64)') AS relative_lift_low,
-  JSONExtract(guardrail_row, 'relativeLift', 'high', 'Nullable(Float64)') AS relative_lift_high,
-  JSONExtract(guardrail_row, 'pValue', 'Nullable(Float64)') AS p_value,
-  JSONExtractString(guardrail_row, 'verdict') AS verdict,
+  JSONExtractString(measure_row, 'outcomeClass') AS outcome_class,
+  JSONExtract(measure_row, 'treatment', 'persons', 'UInt64') AS treatment_units,
+  JSONExtract(measure_row, 'treatment', 'conversions', 'UInt64') AS treatment_events,
+  JSONExtract(measure_row, 'treatment', 'rate', 'Float64') AS treatment_rate,
+  JSONExtract(measure_row, 'holdout', 'persons', 'UInt64') AS holdout_units,
+  JSONExtract(measure_row, 'holdout', 'conversions', 'UInt64') AS holdout_events,
+  JSONExtract(measure_row, 'holdout', 'rate', 'Float64') AS holdout_rate,
+  JSONExtract(measure_row, 'absoluteLift', 'estimate', 'Nullable(Float64)') AS absolute_lift,
+  JSONExtract(measure_row, 'absoluteLift', 'low', 'Nullable(Float64)') AS absolute_lift_low,
+  JSONExtract(measure_row, 'absoluteLift', 'high', 'Nullable(Float64)') AS absolute_lift_high,
+  JSONExtract(measure_row, 'relativeLift', 'estimate', 'Nullable(Float64)') AS relative_lift,
+  JSONExtract(measure_row, 'relativeLift', 'low', 'Nullable(Float64)') AS relative_lift_low,
+  JSONExtract(measure_row, 'relativeLift', 'high', 'Nullable(Float64)') AS relative_lift_high,
+  JSONExtract(measure_row, 'pValue', 'Nullable(Float64)') AS p_value,
+  JSONExtractString(measure_row, 'verdict') AS verdict,
   'computed' AS source
 FROM rows
 ORDER BY trigger_id, outcome_class

@@ -16,6 +16,7 @@ import {
   tenantIdPattern,
   type Principal,
 } from './keys.js';
+import { messageOf } from '../errors/index.js';
 
 const keyRow = z.object({
   key_id: z.string(),
@@ -345,9 +346,7 @@ export class ApiKeysService implements BeforeApplicationShutdown {
       })
       .catch((error: unknown) => {
         this.usesNoted.delete(keyId);
-        this.logger.warn(
-          `could not note the use of key ${keyId}: ${error instanceof Error ? error.message : String(error)}`,
-        );
+        this.logger.warn(`could not note the use of key ${keyId}: ${messageOf(error)}`);
       })
       .finally(() => this.notesInFlight.delete(note));
     this.notesInFlight.add(note);

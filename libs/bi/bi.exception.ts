@@ -1,4 +1,4 @@
-import { HttpException, HttpStatus } from '@nestjs/common';
+import { CodedError } from '../errors/index.js';
 
 export enum BiErrorCode {
   /** No such export dataset. */
@@ -7,22 +7,5 @@ export enum BiErrorCode {
   InvalidRequest = 'BI_INVALID_REQUEST',
 }
 
-function statusOf(code: BiErrorCode): number {
-  switch (code) {
-    case BiErrorCode.UnknownDataset:
-      return HttpStatus.NOT_FOUND;
-    case BiErrorCode.InvalidRequest:
-      return HttpStatus.BAD_REQUEST;
-  }
-}
-
-/** A failure of the BI context; an HttpException so the shared errors filter answers it as is. */
-export class BiException extends HttpException {
-  constructor(
-    readonly code: BiErrorCode,
-    message: string,
-  ) {
-    super({ message, code }, statusOf(code));
-    this.name = 'BiException';
-  }
-}
+/** A failure of the BI context; the shared errors filter maps its code to a status. */
+export class BiException extends CodedError<BiErrorCode> {}

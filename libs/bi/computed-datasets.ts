@@ -23,21 +23,21 @@ export type ComputedExportQuery = QueryDefinition<typeof computedExportParams, t
 export const COMPUTED_DATASETS = ['lift', 'guardrails'] as const;
 export type ComputedDatasetName = (typeof COMPUTED_DATASETS)[number];
 
-export const COMPUTED_EXPORT_QUERIES: Record<ComputedDatasetName, ComputedExportQuery> = {
-  lift: defineQuery({
-    name: 'export.lift.computed',
-    module: import.meta.url,
-    sql: `-- export lift, computed: the rows the API computed for [from, to), passed as the same JSON a
--- report snapshot stores, read with the columns of bi_lift (computed-datasets.spec.ts compares them)
-WITH rows AS (
-  -- one row per lift row, with the trigger's name from the same JSON
-  SELECT lift_row,
-         JSONExtractString(lift_row, 'triggerId') AS trigger_id,
+/**
+ * The start of a computed export: one `measure_row` per row of the `key` array of the measures
+ * JSON, with its trigger's id and name (from the same JSON), then the period and snapshot columns
+ * every export of a report begins with.
+ */
+function measureRows(key: 'lift' | 'guardrails'): string {
+  return `WITH rows AS (
+  -- one row per ${key} row, with the trigger's name from the same JSON
+  SELECT measure_row,
+         JSONExtractString(measure_row, 'triggerId') AS trigger_id,
          JSONExtractString(
            arrayFirst(t -> JSONExtractString(t, 'triggerId') = trigger_id,
                       JSONExtractArrayRaw({measures:String}, 'triggers')),
            'name') AS trigger_name
-  FROM (SELECT arrayJoin(JSONExtractArrayRaw({measures:String}, 'lift')) AS lift_row)
+  FROM (SELECT arrayJoin(JSONExtractArrayRaw({measures:String}, '${key}')) AS measure_row)
 )
 SELECT
   {from:DateTime64(3, 'UTC')} AS period_from,
@@ -45,39 +45,48 @@ SELECT
   '' AS snapshot_id,
   {computedAt:DateTime64(3, 'UTC')} AS snapshot_created_at,
   trigger_id,
-  trigger_name,
-  JSONExtractString(lift_row, 'channel') AS channel,
-  JSONExtract(lift_row, 'treatment', 'persons', 'UInt64') AS treatment_persons,
-  JSONExtract(lift_row, 'treatment', 'conversions', 'UInt64') AS treatment_conversions,
-  JSONExtract(lift_row, 'treatment', 'rate', 'Float64') AS treatment_rate,
-  JSONExtract(lift_row, 'treatment', 'revenue', 'Float64') AS treatment_revenue,
-  JSONExtract(lift_row, 'holdout', 'persons', 'UInt64') AS holdout_persons,
-  JSONExtract(lift_row, 'holdout', 'conversions', 'UInt64') AS holdout_conversions,
-  JSONExtract(lift_row, 'holdout', 'rate', 'Float64') AS holdout_rate,
-  JSONExtract(lift_row, 'holdout', 'revenue', 'Float64') AS holdout_revenue,
-  JSONExtract(lift_row, 'absoluteLift', 'estimate', 'Nullable(Float64)') AS absolute_lift,
-  JSONExtract(lift_row, 'absoluteLift', 'low', 'Nullable(Float64)') AS absolute_lift_low,
-  JSONExtract(lift_row, 'absoluteLift', 'high', 'Nullable(Float64)') AS absolute_lift_high,
-  JSONExtract(lift_row, 'relativeLift', 'estimate', 'Nullable(Float64)') AS relative_lift,
-  JSONExtract(lift_row, 'relativeLift', 'low', 'Nullable(Float64)') AS relative_lift_low,
-  JSONExtract(lift_row, 'relativeLift', 'high', 'Nullable(Float64)') AS relative_lift_high,
-  JSONExtract(lift_row, 'pValue', 'Nullable(Float64)') AS p_value,
-  JSONExtract(lift_row, 'qValue', 'Nullable(Float64)') AS q_value,
-  JSONExtract(lift_row, 'incrementalConversions', 'estimate', 'Nullable(Float64)') AS incremental_conversions,
-  JSONExtract(lift_row, 'incrementalConversions', 'low', 'Nullable(Float64)') AS incremental_conversions_low,
-  JSONExtract(lift_row, 'incrementalConversions', 'high', 'Nullable(Float64)') AS incremental_conversions_high,
-  JSONExtract(lift_row, 'incrementalRevenue', 'estimate', 'Nullable(Float64)') AS incremental_revenue,
-  JSONExtract(lift_row, 'incrementalRevenue', 'low', 'Nullable(Float64)') AS incremental_revenue_low,
-  JSONExtract(lift_row, 'incrementalRevenue', 'high', 'Nullable(Float64)') AS incremental_revenue_high,
-  JSONExtract(lift_row, 'srm', 'expectedHoldoutShare', 'Nullable(Float64)') AS srm_expected_holdout_share,
-  JSONExtract(lift_row, 'srm', 'observedHoldoutShare', 'Nullable(Float64)') AS srm_observed_holdout_share,
-  JSONExtract(lift_row, 'srm', 'pValue', 'Nullable(Float64)') AS srm_p_value,
-  JSONExtract(lift_row, 'srm', 'flagged', 'Bool') AS srm_flagged,
-  startsWith(JSONExtractString(lift_row, 'verdict'), 'too little data') AS too_little_data,
-  JSONExtract(lift_row, 'contaminatedPersons', 'UInt64') AS contaminated_persons,
-  JSONExtract(lift_row, 'confidence', 'Float64') AS confidence,
-  JSONExtractString(lift_row, 'method') AS method,
-  JSONExtractString(lift_row, 'verdict') AS verdict,
+  trigger_name,`;
+}
+
+export const COMPUTED_EXPORT_QUERIES: Record<ComputedDatasetName, ComputedExportQuery> = {
+  lift: defineQuery({
+    name: 'export.lift.computed',
+    module: import.meta.url,
+    sql: `-- export lift, computed: the rows the API computed for [from, to), passed as the same JSON a
+-- report snapshot stores, read with the columns of bi_lift (computed-datasets.spec.ts compares them)
+${measureRows('lift')}
+  JSONExtractString(measure_row, 'channel') AS channel,
+  JSONExtract(measure_row, 'treatment', 'persons', 'UInt64') AS treatment_persons,
+  JSONExtract(measure_row, 'treatment', 'conversions', 'UInt64') AS treatment_conversions,
+  JSONExtract(measure_row, 'treatment', 'rate', 'Float64') AS treatment_rate,
+  JSONExtract(measure_row, 'treatment', 'revenue', 'Float64') AS treatment_revenue,
+  JSONExtract(measure_row, 'holdout', 'persons', 'UInt64') AS holdout_persons,
+  JSONExtract(measure_row, 'holdout', 'conversions', 'UInt64') AS holdout_conversions,
+  JSONExtract(measure_row, 'holdout', 'rate', 'Float64') AS holdout_rate,
+  JSONExtract(measure_row, 'holdout', 'revenue', 'Float64') AS holdout_revenue,
+  JSONExtract(measure_row, 'absoluteLift', 'estimate', 'Nullable(Float64)') AS absolute_lift,
+  JSONExtract(measure_row, 'absoluteLift', 'low', 'Nullable(Float64)') AS absolute_lift_low,
+  JSONExtract(measure_row, 'absoluteLift', 'high', 'Nullable(Float64)') AS absolute_lift_high,
+  JSONExtract(measure_row, 'relativeLift', 'estimate', 'Nullable(Float64)') AS relative_lift,
+  JSONExtract(measure_row, 'relativeLift', 'low', 'Nullable(Float64)') AS relative_lift_low,
+  JSONExtract(measure_row, 'relativeLift', 'high', 'Nullable(Float64)') AS relative_lift_high,
+  JSONExtract(measure_row, 'pValue', 'Nullable(Float64)') AS p_value,
+  JSONExtract(measure_row, 'qValue', 'Nullable(Float64)') AS q_value,
+  JSONExtract(measure_row, 'incrementalConversions', 'estimate', 'Nullable(Float64)') AS incremental_conversions,
+  JSONExtract(measure_row, 'incrementalConversions', 'low', 'Nullable(Float64)') AS incremental_conversions_low,
+  JSONExtract(measure_row, 'incrementalConversions', 'high', 'Nullable(Float64)') AS incremental_conversions_high,
+  JSONExtract(measure_row, 'incrementalRevenue', 'estimate', 'Nullable(Float64)') AS incremental_revenue,
+  JSONExtract(measure_row, 'incrementalRevenue', 'low', 'Nullable(Float64)') AS incremental_revenue_low,
+  JSONExtract(measure_row, 'incrementalRevenue', 'high', 'Nullable(Float64)') AS incremental_revenue_high,
+  JSONExtract(measure_row, 'srm', 'expectedHoldoutShare', 'Nullable(Float64)') AS srm_expected_holdout_share,
+  JSONExtract(measure_row, 'srm', 'observedHoldoutShare', 'Nullable(Float64)') AS srm_observed_holdout_share,
+  JSONExtract(measure_row, 'srm', 'pValue', 'Nullable(Float64)') AS srm_p_value,
+  JSONExtract(measure_row, 'srm', 'flagged', 'Bool') AS srm_flagged,
+  startsWith(JSONExtractString(measure_row, 'verdict'), 'too little data') AS too_little_data,
+  JSONExtract(measure_row, 'contaminatedPersons', 'UInt64') AS contaminated_persons,
+  JSONExtract(measure_row, 'confidence', 'Float64') AS confidence,
+  JSONExtractString(measure_row, 'method') AS method,
+  JSONExtractString(measure_row, 'verdict') AS verdict,
   'computed' AS source
 FROM rows
 ORDER BY trigger_id`,
@@ -90,38 +99,22 @@ ORDER BY trigger_id`,
     module: import.meta.url,
     sql: `-- export guardrails, computed: the rows the API computed for [from, to), passed as the same JSON a
 -- report snapshot stores, read with the columns of bi_guardrails (computed-datasets.spec.ts compares them)
-WITH rows AS (
-  -- one row per guardrails row, with the trigger's name from the same JSON
-  SELECT guardrail_row,
-         JSONExtractString(guardrail_row, 'triggerId') AS trigger_id,
-         JSONExtractString(
-           arrayFirst(t -> JSONExtractString(t, 'triggerId') = trigger_id,
-                      JSONExtractArrayRaw({measures:String}, 'triggers')),
-           'name') AS trigger_name
-  FROM (SELECT arrayJoin(JSONExtractArrayRaw({measures:String}, 'guardrails')) AS guardrail_row)
-)
-SELECT
-  {from:DateTime64(3, 'UTC')} AS period_from,
-  {to:DateTime64(3, 'UTC')} AS period_to,
-  '' AS snapshot_id,
-  {computedAt:DateTime64(3, 'UTC')} AS snapshot_created_at,
-  trigger_id,
-  trigger_name,
-  JSONExtractString(guardrail_row, 'outcomeClass') AS outcome_class,
-  JSONExtract(guardrail_row, 'treatment', 'persons', 'UInt64') AS treatment_units,
-  JSONExtract(guardrail_row, 'treatment', 'conversions', 'UInt64') AS treatment_events,
-  JSONExtract(guardrail_row, 'treatment', 'rate', 'Float64') AS treatment_rate,
-  JSONExtract(guardrail_row, 'holdout', 'persons', 'UInt64') AS holdout_units,
-  JSONExtract(guardrail_row, 'holdout', 'conversions', 'UInt64') AS holdout_events,
-  JSONExtract(guardrail_row, 'holdout', 'rate', 'Float64') AS holdout_rate,
-  JSONExtract(guardrail_row, 'absoluteLift', 'estimate', 'Nullable(Float64)') AS absolute_lift,
-  JSONExtract(guardrail_row, 'absoluteLift', 'low', 'Nullable(Float64)') AS absolute_lift_low,
-  JSONExtract(guardrail_row, 'absoluteLift', 'high', 'Nullable(Float64)') AS absolute_lift_high,
-  JSONExtract(guardrail_row, 'relativeLift', 'estimate', 'Nullable(Float64)') AS relative_lift,
-  JSONExtract(guardrail_row, 'relativeLift', 'low', 'Nullable(Float64)') AS relative_lift_low,
-  JSONExtract(guardrail_row, 'relativeLift', 'high', 'Nullable(Float64)') AS relative_lift_high,
-  JSONExtract(guardrail_row, 'pValue', 'Nullable(Float64)') AS p_value,
-  JSONExtractString(guardrail_row, 'verdict') AS verdict,
+${measureRows('guardrails')}
+  JSONExtractString(measure_row, 'outcomeClass') AS outcome_class,
+  JSONExtract(measure_row, 'treatment', 'persons', 'UInt64') AS treatment_units,
+  JSONExtract(measure_row, 'treatment', 'conversions', 'UInt64') AS treatment_events,
+  JSONExtract(measure_row, 'treatment', 'rate', 'Float64') AS treatment_rate,
+  JSONExtract(measure_row, 'holdout', 'persons', 'UInt64') AS holdout_units,
+  JSONExtract(measure_row, 'holdout', 'conversions', 'UInt64') AS holdout_events,
+  JSONExtract(measure_row, 'holdout', 'rate', 'Float64') AS holdout_rate,
+  JSONExtract(measure_row, 'absoluteLift', 'estimate', 'Nullable(Float64)') AS absolute_lift,
+  JSONExtract(measure_row, 'absoluteLift', 'low', 'Nullable(Float64)') AS absolute_lift_low,
+  JSONExtract(measure_row, 'absoluteLift', 'high', 'Nullable(Float64)') AS absolute_lift_high,
+  JSONExtract(measure_row, 'relativeLift', 'estimate', 'Nullable(Float64)') AS relative_lift,
+  JSONExtract(measure_row, 'relativeLift', 'low', 'Nullable(Float64)') AS relative_lift_low,
+  JSONExtract(measure_row, 'relativeLift', 'high', 'Nullable(Float64)') AS relative_lift_high,
+  JSONExtract(measure_row, 'pValue', 'Nullable(Float64)') AS p_value,
+  JSONExtractString(measure_row, 'verdict') AS verdict,
   'computed' AS source
 FROM rows
 ORDER BY trigger_id, outcome_class`,

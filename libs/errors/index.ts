@@ -1,2 +1,3 @@
 // The base of the contexts' own exceptions.
 export { CodedError } from './coded-error.js';
+export { messageOf } from './message-of.js';

@@ -25,6 +25,7 @@ import { readTabularFile, type ImportMediaType } from './tabular.js';
 import type { ParsedLine } from './types.js';
 import { IngestErrorCode, IngestException } from './ingest.exception.js';
 import type { IngestJobPayload } from './ingest.job.js';
+import { messageOf } from '../errors/index.js';
 
 /** The answer to an ingest request. */
 export interface IngestResult {
@@ -198,7 +199,7 @@ export class IngestService {
         throw error;
       }
       // Requests stored before the file turned out unreadable stay stored, and are counted.
-      const message = error instanceof Error ? error.message : String(error);
+      const message = messageOf(error);
       throw new IngestException(
         IngestErrorCode.InvalidRequest,
         `the body could not be read as ${mediaType} after ${total.accepted + total.rejected} rows: ${message}`,

@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { IngestLimitError } from './limit-error.js';
 import type { ParsedLine } from './types.js';
+import { messageOf } from '../errors/index.js';
 
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
@@ -16,7 +17,7 @@ export const NOT_UTF8 = 'not valid UTF-8 (the invalid bytes are shown as U+FFFD 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 function jsonError(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   return `not valid JSON: ${message.replace(LONE_SURROGATE, '\uFFFD')}`;
 }
 

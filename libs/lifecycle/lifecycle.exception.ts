@@ -1,4 +1,4 @@
-import { HttpException, HttpStatus } from '@nestjs/common';
+import { CodedError } from '../errors/index.js';
 
 export enum LifecycleErrorCode {
   /** An argument is missing or malformed (a person id, a backup directory). */
@@ -11,29 +11,8 @@ export enum LifecycleErrorCode {
   BackupFailed = 'LIFECYCLE_BACKUP_FAILED',
 }
 
-function statusOf(code: LifecycleErrorCode): number {
-  switch (code) {
-    case LifecycleErrorCode.InvalidRequest:
-      return HttpStatus.BAD_REQUEST;
-    case LifecycleErrorCode.Conflict:
-      return HttpStatus.CONFLICT;
-    case LifecycleErrorCode.Incomplete:
-      return HttpStatus.SERVICE_UNAVAILABLE;
-    case LifecycleErrorCode.BackupFailed:
-      return HttpStatus.INTERNAL_SERVER_ERROR;
-  }
-}
-
 /**
- * A failure of erasure, retention or backups. An HttpException carrying its status, so the shared
- * errors filter answers it on both doors (HTTP and GraphQL) with the message meant for the caller.
+ * A failure of erasure, retention or backups. The shared errors filter maps its code to a status
+ * and answers it on both doors (HTTP and GraphQL) with the message meant for the caller.
  */
-export class LifecycleException extends HttpException {
-  constructor(
-    readonly code: LifecycleErrorCode,
-    message: string,
-  ) {
-    super({ message, code }, statusOf(code));
-    this.name = 'LifecycleException';
-  }
-}
+export class LifecycleException extends CodedError<LifecycleErrorCode> {}

@@ -1,4 +1,4 @@
-import { HttpException, HttpStatus } from '@nestjs/common';
+import { CodedError } from '../errors/index.js';
 
 export enum NotifyErrorCode {
   /** An argument is missing or malformed; the message names the field. */
@@ -13,29 +13,8 @@ export enum NotifyErrorCode {
   MailFailed = 'NOTIFY_MAIL_FAILED',
 }
 
-function statusOf(code: NotifyErrorCode): number {
-  switch (code) {
-    case NotifyErrorCode.InvalidRequest:
-    case NotifyErrorCode.ForbiddenTarget:
-      return HttpStatus.BAD_REQUEST;
-    case NotifyErrorCode.NotFound:
-      return HttpStatus.NOT_FOUND;
-    case NotifyErrorCode.MailUnavailable:
-    case NotifyErrorCode.MailFailed:
-      return HttpStatus.SERVICE_UNAVAILABLE;
-  }
-}
-
 /**
- * A failure of alerts, webhooks, share links or digests. An HttpException carrying its status, so
- * the shared errors filter answers it on both doors with the message meant for the caller.
+ * A failure of alerts, webhooks, share links or digests. The shared errors filter maps its code to
+ * a status and answers it on both doors with the message meant for the caller.
  */
-export class NotifyException extends HttpException {
-  constructor(
-    readonly code: NotifyErrorCode,
-    message: string,
-  ) {
-    super({ message, code }, statusOf(code));
-    this.name = 'NotifyException';
-  }
-}
+export class NotifyException extends CodedError<NotifyErrorCode> {}

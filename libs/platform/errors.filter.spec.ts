@@ -3,9 +3,14 @@ import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-hos
 import { GraphQLError } from 'graphql';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import { AuthErrorCode, AuthException } from '../auth/index.js';
+import { BiErrorCode, BiException } from '../bi/index.js';
+import { IngestErrorCode, IngestException } from '../ingest/index.js';
+import { LifecycleErrorCode, LifecycleException } from '../lifecycle/index.js';
 import { MeasurementErrorCode, MeasurementException } from '../measurement/index.js';
+import { NotifyErrorCode, NotifyException } from '../notify/index.js';
+import { ReportsErrorCode, ReportsException } from '../reports/index.js';
 import { StorageErrorCode, StorageException } from '../storage/index.js';
-import { ErrorsFilter } from './errors.filter.js';
+import { ErrorsFilter, toPublicError } from './errors.filter.js';
 import { RateLimitedException } from './rate-limit.exception.js';
 
 const filter = new ErrorsFilter(new Logger(new PinoLogger({ pinoHttp: { level: 'silent' } }), {}));
@@ -66,5 +71,35 @@ describe('GraphQL error codes', () => {
     const answer = asGraphql(rateLimited());
     const headers = (answer.extensions.http as { headers: Map<string, string> }).headers;
     expect(headers.get('Retry-After')).toBe('3');
+  });
+});
+
+describe("statuses of the contexts' codes", () => {
+  // Expected values: the HTTP status that names each kind of failure (RFC 9110 §15).
+  it.each([
+    [404, new BiException(BiErrorCode.UnknownDataset, 'm')],
+    [400, new BiException(BiErrorCode.InvalidRequest, 'm')],
+    [404, new ReportsException(ReportsErrorCode.SnapshotNotFound, 'm')],
+    [503, new ReportsException(ReportsErrorCode.BrowserFailed, 'm')],
+    [400, new NotifyException(NotifyErrorCode.ForbiddenTarget, 'm')],
+    [503, new NotifyException(NotifyErrorCode.MailUnavailable, 'm')],
+    [409, new LifecycleException(LifecycleErrorCode.Conflict, 'm')],
+    [500, new LifecycleException(LifecycleErrorCode.BackupFailed, 'm')],
+    [504, storage(StorageErrorCode.Timeout)],
+  ])('%i for %s', (status, error) => {
+    const mapped = toPublicError(error);
+    expect(mapped.status).toBe(status);
+    expect(mapped.code).toBe(error.code);
+  });
+
+  it('asks to retry a queue that is down, and keeps the message meant for the caller', () => {
+    expect(
+      toPublicError(new IngestException(IngestErrorCode.QueueUnavailable, 'queue down')),
+    ).toEqual({
+      status: 503,
+      code: 'INGEST_QUEUE_UNAVAILABLE',
+      message: 'queue down',
+      headers: { 'Retry-After': '5' },
+    });
   });
 });

@@ -10,12 +10,12 @@ import type { Response } from 'express';
 import { GraphQLError } from 'graphql';
 import { Logger } from 'nestjs-pino';
 import { AuthErrorCode, AuthException } from '../auth/index.js';
-import { BiException } from '../bi/index.js';
-import { ReportsException } from '../reports/index.js';
+import { BiErrorCode, BiException } from '../bi/index.js';
+import { ReportsErrorCode, ReportsException } from '../reports/index.js';
 import { IngestErrorCode, IngestException, IngestLimitError } from '../ingest/index.js';
-import { LifecycleException } from '../lifecycle/index.js';
+import { LifecycleErrorCode, LifecycleException } from '../lifecycle/index.js';
 import { MeasurementErrorCode, MeasurementException } from '../measurement/index.js';
-import { NotifyException } from '../notify/index.js';
+import { NotifyErrorCode, NotifyException } from '../notify/index.js';
 import { SegmentErrorCode, SegmentException } from '../segment/index.js';
 import { StorageErrorCode, StorageException } from '../storage/index.js';
 import { TriggersErrorCode, TriggersException } from '../triggers/index.js';
@@ -30,59 +30,58 @@ export interface PublicError {
   headers?: Record<string, string>;
 }
 
-function authStatus(code: AuthErrorCode): number {
+/** The codes of the contexts' own exceptions; each names its context, so none repeats. */
+type ContextErrorCode =
+  | AuthErrorCode
+  | BiErrorCode
+  | IngestErrorCode
+  | LifecycleErrorCode
+  | MeasurementErrorCode
+  | NotifyErrorCode
+  | ReportsErrorCode
+  | SegmentErrorCode
+  | StorageErrorCode
+  | TriggersErrorCode;
+
+/** The HTTP status of every context's error code, grouped by status. */
+function statusOf(code: ContextErrorCode): number {
   switch (code) {
+    case AuthErrorCode.InvalidRequest:
+    case BiErrorCode.InvalidRequest:
+    case IngestErrorCode.InvalidRequest:
+    case LifecycleErrorCode.InvalidRequest:
+    case MeasurementErrorCode.InvalidPeriod:
+    case MeasurementErrorCode.InvalidArgument:
+    case NotifyErrorCode.InvalidRequest:
+    case NotifyErrorCode.ForbiddenTarget:
+    case ReportsErrorCode.InvalidRequest:
+    case SegmentErrorCode.InvalidBody:
+    case SegmentErrorCode.InvalidMapping:
+    case TriggersErrorCode.InvalidDefinition:
+    case TriggersErrorCode.NotReady:
+      return HttpStatus.BAD_REQUEST;
     case AuthErrorCode.MissingKey:
     case AuthErrorCode.InvalidKey:
       return HttpStatus.UNAUTHORIZED;
     case AuthErrorCode.Forbidden:
       return HttpStatus.FORBIDDEN;
-    case AuthErrorCode.InvalidRequest:
-      return HttpStatus.BAD_REQUEST;
-  }
-}
-
-function ingestStatus(code: IngestErrorCode): number {
-  switch (code) {
+    case BiErrorCode.UnknownDataset:
     case IngestErrorCode.UnknownStream:
-      return HttpStatus.NOT_FOUND;
-    case IngestErrorCode.QueueUnavailable:
-      return HttpStatus.SERVICE_UNAVAILABLE;
-    case IngestErrorCode.InvalidRequest:
-      return HttpStatus.BAD_REQUEST;
-  }
-}
-
-function measurementStatus(code: MeasurementErrorCode): number {
-  switch (code) {
-    case MeasurementErrorCode.InvalidPeriod:
-    case MeasurementErrorCode.InvalidArgument:
-      return HttpStatus.BAD_REQUEST;
-  }
-}
-
-function triggersStatus(code: TriggersErrorCode): number {
-  switch (code) {
-    case TriggersErrorCode.InvalidDefinition:
-    case TriggersErrorCode.NotReady:
-      return HttpStatus.BAD_REQUEST;
-  }
-}
-
-function segmentStatus(code: SegmentErrorCode): number {
-  switch (code) {
-    case SegmentErrorCode.InvalidBody:
-    case SegmentErrorCode.InvalidMapping:
-      return HttpStatus.BAD_REQUEST;
+    case NotifyErrorCode.NotFound:
+    case ReportsErrorCode.SnapshotNotFound:
     case SegmentErrorCode.UnknownCall:
       return HttpStatus.NOT_FOUND;
-  }
-}
-
-function storageStatus(code: StorageErrorCode): number {
-  switch (code) {
+    case LifecycleErrorCode.Conflict:
+      return HttpStatus.CONFLICT;
+    case IngestErrorCode.QueueUnavailable:
+    case LifecycleErrorCode.Incomplete:
+    case NotifyErrorCode.MailUnavailable:
+    case NotifyErrorCode.MailFailed:
+    case ReportsErrorCode.BrowserUnavailable:
+    case ReportsErrorCode.BrowserFailed:
     case StorageErrorCode.Unavailable:
       return HttpStatus.SERVICE_UNAVAILABLE;
+    case LifecycleErrorCode.BackupFailed:
     case StorageErrorCode.QueryFailed:
     case StorageErrorCode.MigrationFailed:
     case StorageErrorCode.InvalidRow:
@@ -92,21 +91,46 @@ function storageStatus(code: StorageErrorCode): number {
   }
 }
 
+/** The code of a context's own exception; undefined for anything else. */
+function contextCodeOf(error: unknown): ContextErrorCode | undefined {
+  const coded =
+    error instanceof AuthException ||
+    error instanceof BiException ||
+    error instanceof IngestException ||
+    error instanceof LifecycleException ||
+    error instanceof MeasurementException ||
+    error instanceof NotifyException ||
+    error instanceof ReportsException ||
+    error instanceof SegmentException ||
+    error instanceof TriggersException;
+  return coded ? error.code : undefined;
+}
+
+/** A store failure: the caller learns only whether to retry (or, past its deadline, to narrow). */
+function storageError(error: StorageException): PublicError {
+  const status = statusOf(error.code);
+  if (error.code === StorageErrorCode.Timeout) {
+    return {
+      status,
+      code: error.code,
+      message:
+        'the query ran past the time budget of a request (REQUEST_TIMEOUT_MS) and was stopped; narrow the period or the triggers',
+    };
+  }
+  return status === 503
+    ? {
+        status,
+        code: error.code,
+        message: 'the store is unavailable; nothing was accepted, retry later',
+        headers: { 'Retry-After': '5' },
+      }
+    : { status, code: error.code, message: 'the store failed to answer this request' };
+}
+
 /** Maps every known exception to a status, a stable code and a message meant for the caller. */
 export function toPublicError(error: unknown): PublicError {
-  if (error instanceof AuthException) {
-    return { status: authStatus(error.code), code: error.code, message: error.message };
-  }
   if (error instanceof IngestLimitError) {
     return { status: HttpStatus.PAYLOAD_TOO_LARGE, code: 'INGEST_LIMIT', message: error.message };
-  }
-  if (error instanceof IngestException) {
-    const status = ingestStatus(error.code);
-    const headers: Record<string, string> = status === 503 ? { 'Retry-After': '5' } : {};
-    return { status, code: error.code, message: error.message, headers };
-  }
-  if (error instanceof MeasurementException) {
-    return { status: measurementStatus(error.code), code: error.code, message: error.message };
   }
   if (error instanceof RateLimitedException) {
     return {
@@ -116,41 +140,17 @@ export function toPublicError(error: unknown): PublicError {
       headers: { 'Retry-After': String(error.retryAfterSeconds) },
     };
   }
-  if (error instanceof StorageException && error.code === StorageErrorCode.Timeout) {
-    return {
-      status: storageStatus(error.code),
-      code: error.code,
-      message:
-        'the query ran past the time budget of a request (REQUEST_TIMEOUT_MS) and was stopped; narrow the period or the triggers',
-    };
-  }
-  if (
-    error instanceof ReportsException ||
-    error instanceof BiException ||
-    error instanceof LifecycleException
-  ) {
-    return { status: error.getStatus(), code: error.code, message: error.message };
-  }
-  if (error instanceof SegmentException) {
-    return { status: segmentStatus(error.code), code: error.code, message: error.message };
-  }
-  if (error instanceof TriggersException) {
-    return { status: triggersStatus(error.code), code: error.code, message: error.message };
-  }
   if (error instanceof StorageException) {
-    const status = storageStatus(error.code);
-    return status === 503
-      ? {
-          status,
-          code: error.code,
-          message: 'the store is unavailable; nothing was accepted, retry later',
-          headers: { 'Retry-After': '5' },
-        }
-      : { status, code: error.code, message: 'the store failed to answer this request' };
+    return storageError(error);
   }
-  if (error instanceof NotifyException) {
-    // the status is the exception's own (notify.exception.ts maps each code)
-    return { status: error.getStatus(), code: error.code, message: error.message };
+  const code = contextCodeOf(error);
+  if (code !== undefined) {
+    const status = statusOf(code);
+    const { message } = error as Error;
+    // a queue that is down is worth retrying soon
+    return error instanceof IngestException && status === 503
+      ? { status, code, message, headers: { 'Retry-After': '5' } }
+      : { status, code, message };
   }
   if (error instanceof HttpException) {
     const response = error.getResponse();

@@ -4,6 +4,7 @@ import depthLimit from 'graphql-depth-limit';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 import type { AppConfig } from '../config/index.js';
 import { graphqlError } from './graphql-error.js';
+import { messageOf } from '../errors/index.js';
 
 /**
  * Price of a top-level field: each runs at least one ClickHouse query, so a document that asks for
@@ -62,9 +63,7 @@ export function assertOperationCost(
   try {
     cost = operationCost(schema, document, operationName, variables);
   } catch (error) {
-    throw costError(
-      `the operation cannot be priced: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    throw costError(`the operation cannot be priced: ${messageOf(error)}`);
   }
   if (cost > maxCost) {
     throw costError(

@@ -1,2 +1,3 @@
+export * from './cron.js';
 export * from './queue.constants.js';
 export * from './queue.module.js';

@@ -5,6 +5,7 @@ import { renderLiftReport } from './render/render-report.js';
 import { ReportMeasuresService, type ReportOptions } from './report-measures.service.js';
 import { ReportsErrorCode, ReportsException } from './reports.exception.js';
 import { parseRevenueCap } from './reports.settings.js';
+import { messageOf } from '../errors/index.js';
 
 /** The live lift report of a tenant and period, as HTML or PDF. */
 @Injectable()
@@ -48,10 +49,7 @@ export function reportOptionsFromQuery(revenueCap: unknown): ReportOptions {
       revenueCap: parseRevenueCap(typeof revenueCap === 'string' ? revenueCap : '', 'revenueCap'),
     };
   } catch (error) {
-    throw new ReportsException(
-      ReportsErrorCode.InvalidRequest,
-      error instanceof Error ? error.message : String(error),
-    );
+    throw new ReportsException(ReportsErrorCode.InvalidRequest, messageOf(error));
   }
 }
 

@@ -1,4 +1,4 @@
-import { HttpException, HttpStatus } from '@nestjs/common';
+import { CodedError } from '../errors/index.js';
 
 export enum ReportsErrorCode {
   /** A query parameter is missing or malformed. */
@@ -11,28 +11,8 @@ export enum ReportsErrorCode {
   BrowserFailed = 'REPORTS_BROWSER_FAILED',
 }
 
-function statusOf(code: ReportsErrorCode): number {
-  switch (code) {
-    case ReportsErrorCode.InvalidRequest:
-      return HttpStatus.BAD_REQUEST;
-    case ReportsErrorCode.SnapshotNotFound:
-      return HttpStatus.NOT_FOUND;
-    case ReportsErrorCode.BrowserUnavailable:
-    case ReportsErrorCode.BrowserFailed:
-      return HttpStatus.SERVICE_UNAVAILABLE;
-  }
-}
-
 /**
- * A failure of the reports context. It is an HttpException carrying its status, so the shared
- * errors filter answers it on both doors (HTTP and GraphQL) with the message meant for the caller.
+ * A failure of the reports context. The shared errors filter maps its code to a status and answers
+ * it on both doors (HTTP and GraphQL) with the message meant for the caller.
  */
-export class ReportsException extends HttpException {
-  constructor(
-    readonly code: ReportsErrorCode,
-    message: string,
-  ) {
-    super({ message, code }, statusOf(code));
-    this.name = 'ReportsException';
-  }
-}
+export class ReportsException extends CodedError<ReportsErrorCode> {}

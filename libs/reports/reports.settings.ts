@@ -1,6 +1,7 @@
 import { CronExpressionParser } from 'cron-parser';
 import type { AppConfig } from '../config/index.js';
 import type { RevenueCapRequest } from '../measurement/index.js';
+import { messageOf } from '../errors/index.js';
 
 /** Monday 06:00 UTC: the weekly snapshot of the week that ended six hours before. */
 export const DEFAULT_REPORT_SNAPSHOT_CRON = '0 6 * * 1';
@@ -82,7 +83,7 @@ export function reportsSettings(config: AppConfig): ReportsSettings {
     }
   } catch (error) {
     throw new Error(
-      `REPORT_SNAPSHOT_CRON "${snapshotCron}" is not a cron pattern: ${error instanceof Error ? error.message : String(error)}`,
+      `REPORT_SNAPSHOT_CRON "${snapshotCron}" is not a cron pattern: ${messageOf(error)}`,
       { cause: error },
     );
   }

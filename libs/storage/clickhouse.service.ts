@@ -8,6 +8,7 @@ import { baseSettings, createClickHouseClient } from './clickhouse.js';
 import type { AnyQueryDefinition, QueryDefinition, QueryParamsSchema } from './query.js';
 import { currentQueryScope } from './query-scope.js';
 import { StorageErrorCode, StorageException } from './storage.errors.js';
+import { messageOf } from '../errors/index.js';
 
 /** A parameterized, tagged query whose rows are parsed by a schema. */
 export interface QuerySpec<T> {
@@ -113,7 +114,7 @@ function wrap(error: unknown, tag: string, signal?: AbortSignal): StorageExcepti
   if (error instanceof StorageException) {
     return error;
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   const code = isTimeout(error, signal)
     ? StorageErrorCode.Timeout
     : isUnavailable(error)

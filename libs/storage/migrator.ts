@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ClickHouseService } from './clickhouse.service.js';
 import { loadMigrations, planStatements, type Migration } from './migrations.js';
 import { StorageErrorCode, StorageException } from './storage.errors.js';
+import { messageOf } from '../errors/index.js';
 
 const appliedRow = z.object({ version: z.number(), checksum: z.string() });
 
@@ -65,7 +66,7 @@ export class Migrator {
         } catch (error) {
           throw new StorageException(
             StorageErrorCode.MigrationFailed,
-            `migration ${migration.file} failed: ${error instanceof Error ? error.message : String(error)}`,
+            `migration ${migration.file} failed: ${messageOf(error)}`,
             { cause: error },
           );
         }

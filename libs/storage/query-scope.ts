@@ -20,6 +20,14 @@ export function runInQueryScope<T>(scope: QueryScope, work: () => T): T {
   return scopes.run(scope, work);
 }
 
+/**
+ * Runs `work` (and everything it starts) outside any scope: for work that outlives the request
+ * that started it, such as a schedule's later runs.
+ */
+export function outsideQueryScope<T>(work: () => T): T {
+  return scopes.exit(work);
+}
+
 /** The scope of the current async context, if any. */
 export function currentQueryScope(): QueryScope | undefined {
   return scopes.getStore();

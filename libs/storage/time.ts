@@ -8,3 +8,11 @@ export function toClickHouseTime(epochMs: number): string {
 export function fromClickHouseTime(text: string): number {
   return Date.parse(`${text.replace(' ', 'T')}Z`);
 }
+
+/**
+ * The version of a row written now to a ReplacingMergeTree: microseconds since the epoch (the
+ * milliseconds, then a random part), so that a later write of the same key always wins.
+ */
+export function rowVersion(): number {
+  return Date.now() * 1000 + Math.floor(Math.random() * 1000);
+}

@@ -97,3 +97,17 @@ export function ownTypes(roots: readonly GraphQLObjectType[]): GraphQLNamedType[
   }
   return [...named];
 }
+
+/**
+ * What the root fields of the schema (their own descriptions and their arguments') and every type
+ * they reach leave undescribed: empty when the schema documents itself.
+ */
+export function undocumentedParts(schema: GraphQLSchema): string[] {
+  const roots = [schema.getQueryType(), schema.getMutationType()].filter(
+    (root): root is GraphQLObjectType => root !== null && root !== undefined,
+  );
+  return [
+    ...roots.flatMap((root) => undocumented(root).filter((name) => name.includes('.'))),
+    ...ownTypes(roots).flatMap(undocumented),
+  ];
+}

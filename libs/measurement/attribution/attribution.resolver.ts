@@ -1,6 +1,6 @@
-import { Args, Query, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../../auth/index.js';
-import { CachedByDataVersion } from '../../result-cache/index.js';
+import { Args, Resolver } from '@nestjs/graphql';
+import { CurrentPrincipal, type Principal } from '../../auth/index.js';
+import { MeasureQuery } from '../common/measure-query.js';
 import { AttributionService } from './attribution.service.js';
 import { AttributionArgs } from './dto/attribution.args.js';
 import { TriggerAttribution } from './models/trigger-attribution.model.js';
@@ -9,12 +9,10 @@ import { TriggerAttribution } from './models/trigger-attribution.model.js';
 export class AttributionResolver {
   constructor(private readonly attributionService: AttributionService) {}
 
-  @Query(() => [TriggerAttribution], {
+  @MeasureQuery(() => [TriggerAttribution], {
     description:
       'Success outcomes credited per trigger by LAST_TOUCH, FIRST_TOUCH, LINEAR or TIME_DECAY attribution over the sent treatment firings decided in [from, to), each beside the holdout-based incremental conversions, so the gap between touched and caused shows (READ scope). A contrast to lift, never a replacement.',
   })
-  @RequireScope(Scope.READ)
-  @CachedByDataVersion()
   attribution(
     @CurrentPrincipal() principal: Principal,
     @Args() args: AttributionArgs,

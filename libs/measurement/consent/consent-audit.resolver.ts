@@ -1,6 +1,6 @@
-import { Args, Query, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../../auth/index.js';
-import { CachedByDataVersion } from '../../result-cache/index.js';
+import { Args, Resolver } from '@nestjs/graphql';
+import { CurrentPrincipal, type Principal } from '../../auth/index.js';
+import { MeasureQuery } from '../common/measure-query.js';
 import { ConsentAuditService } from './consent-audit.service.js';
 import { ConsentAuditArgs } from './dto/consent-audit.args.js';
 import { ConsentAudit } from './models/consent-audit.model.js';
@@ -9,16 +9,14 @@ import { ConsentAudit } from './models/consent-audit.model.js';
 export class ConsentAuditResolver {
   constructor(private readonly consent: ConsentAuditService) {}
 
-  @Query(() => ConsentAudit, {
+  @MeasureQuery(() => ConsentAudit, {
     description:
       'Consent audit over [from, to): sent treatment firings of triggers with a consent purpose whose person had not granted it at decision time, per trigger, the consent sync lag of those that followed a revocation, and per source how late consent events were recorded.',
   })
-  @RequireScope(Scope.READ)
-  @CachedByDataVersion()
   consentAudit(
     @CurrentPrincipal() principal: Principal,
     @Args() args: ConsentAuditArgs,
   ): Promise<ConsentAudit> {
-    return this.consent.audit(principal.tenantId, { from: args.from, to: args.to });
+    return this.consent.audit(principal.tenantId, args);
   }
 }

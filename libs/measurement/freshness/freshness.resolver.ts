@@ -1,6 +1,6 @@
-import { Args, Query, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../../auth/index.js';
-import { CachedByDataVersion } from '../../result-cache/index.js';
+import { Args, Resolver } from '@nestjs/graphql';
+import { CurrentPrincipal, type Principal } from '../../auth/index.js';
+import { MeasureQuery } from '../common/measure-query.js';
 import { SignalFreshnessArgs } from './dto/signal-freshness.args.js';
 import { FreshnessService } from './freshness.service.js';
 import { FreshnessStats } from './models/freshness-stats.model.js';
@@ -9,12 +9,10 @@ import { FreshnessStats } from './models/freshness-stats.model.js';
 export class FreshnessResolver {
   constructor(private readonly freshness: FreshnessService) {}
 
-  @Query(() => [FreshnessStats], {
+  @MeasureQuery(() => [FreshnessStats], {
     description:
       'Ingest lag (and model-input age for predictive signals) per signal type and source over the signals that occurred in [from, to), flagged stale where it exceeds the windows of the triggers the type arms (READ scope).',
   })
-  @RequireScope(Scope.READ)
-  @CachedByDataVersion()
   signalFreshness(
     @CurrentPrincipal() principal: Principal,
     @Args() { from, to }: SignalFreshnessArgs,

@@ -1,6 +1,6 @@
-import { Args, Query, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../../auth/index.js';
-import { CachedByDataVersion } from '../../result-cache/index.js';
+import { Args, Resolver } from '@nestjs/graphql';
+import { CurrentPrincipal, type Principal } from '../../auth/index.js';
+import { MeasureQuery } from '../common/measure-query.js';
 import { TriggerPeriodArgs } from '../lift/dto/lift.args.js';
 import { GuardrailsService } from './guardrails.service.js';
 import { GuardrailLift } from './models/guardrail-lift.model.js';
@@ -9,12 +9,10 @@ import { GuardrailLift } from './models/guardrail-lift.model.js';
 export class GuardrailsResolver {
   constructor(private readonly service: GuardrailsService) {}
 
-  @Query(() => [GuardrailLift], {
+  @MeasureQuery(() => [GuardrailLift], {
     description:
       'Harm side per trigger: overwhelm and regret rates by arm, with lift and intervals.',
   })
-  @RequireScope(Scope.READ)
-  @CachedByDataVersion()
   guardrails(
     @CurrentPrincipal() principal: Principal,
     @Args() args: TriggerPeriodArgs,

@@ -1,6 +1,6 @@
-import { Args, Query, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../../auth/index.js';
-import { CachedByDataVersion } from '../../result-cache/index.js';
+import { Args, Resolver } from '@nestjs/graphql';
+import { CurrentPrincipal, type Principal } from '../../auth/index.js';
+import { MeasureQuery } from '../common/measure-query.js';
 import { TriggerLatencyArgs } from './dto/trigger-latency.args.js';
 import { LatencyService } from './latency.service.js';
 import { LatencyStats } from './models/latency-stats.model.js';
@@ -9,12 +9,10 @@ import { LatencyStats } from './models/latency-stats.model.js';
 export class LatencyResolver {
   constructor(private readonly latency: LatencyService) {}
 
-  @Query(() => [LatencyStats], {
+  @MeasureQuery(() => [LatencyStats], {
     description:
       'Signal-to-action latency per trigger (and channel, day) against its relevance window, over the sent treatment firings decided in [from, to) (READ scope).',
   })
-  @RequireScope(Scope.READ)
-  @CachedByDataVersion()
   triggerLatency(
     @CurrentPrincipal() principal: Principal,
     @Args() args: TriggerLatencyArgs,

@@ -8,6 +8,7 @@ import {
 import { AppConfig } from '../../config/index.js';
 import { ClickHouseService } from '../../storage/index.js';
 import { buildAssignmentRollup, rollupIsStale, type RollupBuild } from './assignment-rollup.js';
+import { messageOf } from '../../errors/index.js';
 
 /**
  * Keeps the assignment rollup current: every ASSIGNMENT_ROLLUP_EVERY_MS it builds the rollup again
@@ -33,9 +34,7 @@ export class AssignmentRollupRefresher implements OnApplicationBootstrap, OnModu
     if (every > 0) {
       this.timer = setInterval(() => {
         this.refresh().catch((error: unknown) =>
-          this.logger.error(
-            `assignment rollup: ${error instanceof Error ? error.message : String(error)}`,
-          ),
+          this.logger.error(`assignment rollup: ${messageOf(error)}`),
         );
       }, every);
       this.timer.unref();

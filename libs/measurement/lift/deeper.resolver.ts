@@ -1,6 +1,6 @@
-import { Args, Query, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../../auth/index.js';
-import { CachedByDataVersion } from '../../result-cache/index.js';
+import { Args, Resolver } from '@nestjs/graphql';
+import { CurrentPrincipal, type Principal } from '../../auth/index.js';
+import { MeasureQuery } from '../common/measure-query.js';
 import { DeeperLiftService } from './deeper.service.js';
 import { HoldoutPlanArgs, InteractionsArgs, SegmentsArgs } from './dto/deeper.args.js';
 import { HoldoutPlan, TriggerInteraction } from './models/deeper.model.js';
@@ -10,12 +10,10 @@ import { SegmentedLift } from './models/segments.model.js';
 export class DeeperLiftResolver {
   constructor(private readonly deeper: DeeperLiftService) {}
 
-  @Query(() => SegmentedLift, {
+  @MeasureQuery(() => SegmentedLift, {
     description:
       "A trigger's holdout lift per segment (the value on each person's assignment firing), with Benjamini–Hochberg q-values and Cochran's Q heterogeneity test.",
   })
-  @RequireScope(Scope.READ)
-  @CachedByDataVersion()
   liftSegments(
     @CurrentPrincipal() principal: Principal,
     @Args() args: SegmentsArgs,
@@ -23,12 +21,10 @@ export class DeeperLiftResolver {
     return this.deeper.segments(principal.tenantId, args);
   }
 
-  @Query(() => HoldoutPlan, {
+  @MeasureQuery(() => HoldoutPlan, {
     description:
       "What a trigger's holdout can detect now, the days to detect relativeMde, and the holdout share that would within 28 days.",
   })
-  @RequireScope(Scope.READ)
-  @CachedByDataVersion()
   holdoutPlan(
     @CurrentPrincipal() principal: Principal,
     @Args() args: HoldoutPlanArgs,
@@ -36,12 +32,10 @@ export class DeeperLiftResolver {
     return this.deeper.holdoutPlan(principal.tenantId, args);
   }
 
-  @Query(() => [TriggerInteraction], {
+  @MeasureQuery(() => [TriggerInteraction], {
     description:
       'For each ordered pair of triggers with at least 100 persons assigned to both: the 2×2 of arms, the interaction of their lifts and a test that the holdouts were drawn independently.',
   })
-  @RequireScope(Scope.READ)
-  @CachedByDataVersion()
   triggerInteractions(
     @CurrentPrincipal() principal: Principal,
     @Args() args: InteractionsArgs,

@@ -1,6 +1,6 @@
-import { Args, Query, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../../auth/index.js';
-import { CachedByDataVersion } from '../../result-cache/index.js';
+import { Args, Resolver } from '@nestjs/graphql';
+import { CurrentPrincipal, type Principal } from '../../auth/index.js';
+import { MeasureQuery } from '../common/measure-query.js';
 import { LiftArgs, LiftDimension } from './dto/lift.args.js';
 import { LiftService } from './lift.service.js';
 import { TriggerLift } from './models/lift.model.js';
@@ -9,27 +9,18 @@ import { TriggerLift } from './models/lift.model.js';
 export class LiftResolver {
   constructor(private readonly lift: LiftService) {}
 
-  @Query(() => [TriggerLift], {
+  @MeasureQuery(() => [TriggerLift], {
     description:
       'Holdout lift per trigger over [from, to): persons, conversions and revenue per arm, lift with intervals, incremental conversions and revenue, SRM, contamination and a verdict in words.',
   })
-  @RequireScope(Scope.READ)
-  @CachedByDataVersion()
   liftReport(
     @CurrentPrincipal() principal: Principal,
     @Args() args: LiftArgs,
   ): Promise<TriggerLift[]> {
+    const { groupBy, ...request } = args;
     return this.lift.report(principal.tenantId, {
-      from: args.from,
-      to: args.to,
-      triggerIds: args.triggerIds,
-      groupByVariant: args.groupBy?.includes(LiftDimension.VARIANT) ?? false,
-      confidence: args.confidence,
-      cuped: args.cuped,
-      sequential: args.sequential,
-      method: args.method,
-      prior: args.prior,
-      revenueCap: args.revenueCap,
+      ...request,
+      groupByVariant: groupBy?.includes(LiftDimension.VARIANT) ?? false,
     });
   }
 }

@@ -1,6 +1,6 @@
-import { Args, Query, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../../auth/index.js';
-import { CachedByDataVersion } from '../../result-cache/index.js';
+import { Args, Resolver } from '@nestjs/graphql';
+import { CurrentPrincipal, type Principal } from '../../auth/index.js';
+import { MeasureQuery } from '../common/measure-query.js';
 import { MaturityArgs } from './dto/maturity.args.js';
 import { MaturityService } from './maturity.service.js';
 import { MaturityAssessment } from './models/maturity-assessment.model.js';
@@ -9,12 +9,10 @@ import { MaturityAssessment } from './models/maturity-assessment.model.js';
 export class MaturityResolver {
   constructor(private readonly maturityService: MaturityService) {}
 
-  @Query(() => MaturityAssessment, {
+  @MeasureQuery(() => MaturityAssessment, {
     description:
       "The program's maturity stage (1-4) over [from, to) from measured evidence, each piece with its value, threshold, pass or fail and a one-line explanation, and the next steps in plain words (READ scope).",
   })
-  @RequireScope(Scope.READ)
-  @CachedByDataVersion()
   maturity(
     @CurrentPrincipal() principal: Principal,
     @Args() { from, to }: MaturityArgs,

@@ -1,6 +1,6 @@
-import { Args, Query, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../../auth/index.js';
-import { CachedByDataVersion } from '../../result-cache/index.js';
+import { Args, Resolver } from '@nestjs/graphql';
+import { CurrentPrincipal, type Principal } from '../../auth/index.js';
+import { MeasureQuery } from '../common/measure-query.js';
 import { PressureArgs } from './dto/pressure.args.js';
 import { PressureReport } from './models/pressure.model.js';
 import { PressureService } from './pressure.service.js';
@@ -9,16 +9,14 @@ import { PressureService } from './pressure.service.js';
 export class PressureResolver {
   constructor(private readonly pressure: PressureService) {}
 
-  @Query(() => PressureReport, {
+  @MeasureQuery(() => PressureReport, {
     description:
       "Message pressure over the sent treatment firings decided in [from, to): how many sent firings each person had in the 24 h and 7 days before each one, its distribution, the share above the trigger's cap, and the dose-response curve (overwhelm within 7 days by pressure bucket).",
   })
-  @RequireScope(Scope.READ)
-  @CachedByDataVersion()
   messagePressure(
     @CurrentPrincipal() principal: Principal,
     @Args() args: PressureArgs,
   ): Promise<PressureReport> {
-    return this.pressure.report(principal.tenantId, { from: args.from, to: args.to });
+    return this.pressure.report(principal.tenantId, args);
   }
 }

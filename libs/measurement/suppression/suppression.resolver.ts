@@ -1,6 +1,6 @@
-import { Args, Query, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../../auth/index.js';
-import { CachedByDataVersion } from '../../result-cache/index.js';
+import { Args, Resolver } from '@nestjs/graphql';
+import { CurrentPrincipal, type Principal } from '../../auth/index.js';
+import { MeasureQuery } from '../common/measure-query.js';
 import { SuppressionArgs } from './dto/suppression.args.js';
 import { SuppressionSummary } from './models/suppression.model.js';
 import { SuppressionService } from './suppression.service.js';
@@ -9,20 +9,14 @@ import { SuppressionService } from './suppression.service.js';
 export class SuppressionResolver {
   constructor(private readonly suppression: SuppressionService) {}
 
-  @Query(() => [SuppressionSummary], {
+  @MeasureQuery(() => [SuppressionSummary], {
     description:
       'Suppression failures per trigger over the sent treatment firings decided in [from, to): converted-then-targeted, converted in flight and frequency-cap breaches.',
   })
-  @RequireScope(Scope.READ)
-  @CachedByDataVersion()
   suppressionAudit(
     @CurrentPrincipal() principal: Principal,
     @Args() args: SuppressionArgs,
   ): Promise<SuppressionSummary[]> {
-    return this.suppression.audit(principal.tenantId, {
-      from: args.from,
-      to: args.to,
-      triggerIds: args.triggerIds,
-    });
+    return this.suppression.audit(principal.tenantId, args);
   }
 }

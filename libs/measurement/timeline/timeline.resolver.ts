@@ -1,6 +1,6 @@
-import { Args, Query, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../../auth/index.js';
-import { CachedByDataVersion } from '../../result-cache/index.js';
+import { Args, Resolver } from '@nestjs/graphql';
+import { CurrentPrincipal, type Principal } from '../../auth/index.js';
+import { MeasureQuery } from '../common/measure-query.js';
 import { PersonTimelineArgs } from './dto/person-timeline.args.js';
 import { TimelineEntry } from './models/timeline-entry.model.js';
 import { TimelineService } from './timeline.service.js';
@@ -9,12 +9,10 @@ import { TimelineService } from './timeline.service.js';
 export class TimelineResolver {
   constructor(private readonly timeline: TimelineService) {}
 
-  @Query(() => [TimelineEntry], {
+  @MeasureQuery(() => [TimelineEntry], {
     description:
       "One person's signals, firings (arm, skip reason, latency and consent state at the decision), exposures, outcomes and consent changes in [from, to), in time order (READ scope): the page an analyst opens when a customer complains.",
   })
-  @RequireScope(Scope.READ)
-  @CachedByDataVersion()
   personTimeline(
     @CurrentPrincipal() principal: Principal,
     @Args() args: PersonTimelineArgs,

@@ -8,6 +8,7 @@ import { AppConfig } from '../../config/index.js';
 import { ClickHouseService, toClickHouseTime } from '../../storage/index.js';
 import { AlertsService } from './alerts.service.js';
 import { queryLatestArrivals, queryTenantsToEvaluate } from './tenant-activity.query.js';
+import { messageOf } from '../../errors/index.js';
 
 const HOUR = 3_600_000;
 
@@ -83,9 +84,7 @@ export class AlertSchedule implements OnApplicationBootstrap, OnModuleDestroy {
     this.timer = setTimeout(() => {
       void this.tick()
         .catch((error: unknown) =>
-          this.logger.error(
-            `alert evaluation failed: ${error instanceof Error ? error.message : String(error)}`,
-          ),
+          this.logger.error(`alert evaluation failed: ${messageOf(error)}`),
         )
         .finally(() => this.arm());
     }, this.everyMs);

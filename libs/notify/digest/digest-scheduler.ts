@@ -8,13 +8,11 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { CronExpressionParser } from 'cron-parser';
-import { JobName, QueueName } from '../../queue/index.js';
+import { CronTimer, JobName, QueueName, scheduleCronJob } from '../../queue/index.js';
 import { digestSchedulerId, type DigestJob } from './digest.job.js';
 import { DigestSender } from './digest-sender.js';
 import type { StoredDigest } from './digests.repository.js';
-
-const MAX_TIMER_MS = 2_147_483_647;
+import { messageOf } from '../../errors/index.js';
 
 /**
  * Keeps each tenant's digest on its schedule: with Redis a BullMQ job scheduler per tenant (set
@@ -24,7 +22,7 @@ const MAX_TIMER_MS = 2_147_483_647;
 @Injectable()
 export class DigestScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(DigestScheduler.name);
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly timers = new Map<string, CronTimer>();
   private stopped = false;
 
   constructor(
@@ -35,20 +33,14 @@ export class DigestScheduler implements OnApplicationBootstrap, OnModuleDestroy 
   async apply(digest: StoredDigest): Promise<void> {
     if (this.queue !== undefined) {
       const data: DigestJob = { tenantId: digest.tenantId };
-      await this.queue.upsertJobScheduler(
-        digestSchedulerId(digest.tenantId),
-        { pattern: digest.schedule, tz: 'UTC' },
-        {
-          name: JobName.DigestSend,
-          data,
-          opts: {
-            attempts: 5,
-            backoff: { type: 'exponential', delay: 60_000 },
-            removeOnComplete: { count: 100 },
-            removeOnFail: { count: 100 },
-          },
-        },
-      );
+      await scheduleCronJob(this.queue, {
+        schedulerId: digestSchedulerId(digest.tenantId),
+        pattern: digest.schedule,
+        name: JobName.DigestSend,
+        data,
+        retryDelayMs: 60_000,
+        keep: 100,
+      });
       return;
     }
     this.arm(digest);
@@ -59,14 +51,14 @@ export class DigestScheduler implements OnApplicationBootstrap, OnModuleDestroy 
       return;
     }
     void this.armAll().catch((error: unknown) =>
-      this.logger.error(`could not load the digest schedules: ${describe(error)}`),
+      this.logger.error(`could not load the digest schedules: ${messageOf(error)}`),
     );
   }
 
   onModuleDestroy(): void {
     this.stopped = true;
     for (const timer of this.timers.values()) {
-      clearTimeout(timer);
+      timer.clear();
     }
   }
 
@@ -77,34 +69,19 @@ export class DigestScheduler implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   private arm(digest: StoredDigest): void {
-    const previous = this.timers.get(digest.tenantId);
-    if (previous !== undefined) {
-      clearTimeout(previous);
-    }
+    const timer = this.timers.get(digest.tenantId) ?? new CronTimer();
+    this.timers.set(digest.tenantId, timer);
+    timer.clear();
     if (this.stopped) {
       return;
     }
-    const at = CronExpressionParser.parse(digest.schedule, { tz: 'UTC' }).next().toDate();
-    const timer = setTimeout(
-      () => {
-        if (Date.now() < at.getTime()) {
-          this.arm(digest);
-          return;
-        }
-        void this.digests
-          .send(digest.tenantId, at)
-          .catch((error: unknown) =>
-            this.logger.error(`digest of ${digest.tenantId} not sent: ${describe(error)}`),
-          )
-          .finally(() => this.arm(digest));
-      },
-      Math.max(0, Math.min(at.getTime() - Date.now(), MAX_TIMER_MS)),
-    );
-    timer.unref();
-    this.timers.set(digest.tenantId, timer);
+    timer.arm(digest.schedule, new Date(), (at) => {
+      void this.digests
+        .send(digest.tenantId, at)
+        .catch((error: unknown) =>
+          this.logger.error(`digest of ${digest.tenantId} not sent: ${messageOf(error)}`),
+        )
+        .finally(() => this.arm(digest));
+    });
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

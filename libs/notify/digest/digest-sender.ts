@@ -15,6 +15,7 @@ import { ShareLinksService } from '../share/share-links.service.js';
 import { ShareResource } from '../share/share-links.repository.js';
 import { digestHtml, digestSubject, digestText, type DigestContent } from './digest-content.js';
 import { DigestsRepository, type StoredDigest } from './digests.repository.js';
+import { messageOf } from '../../errors/index.js';
 
 /** The digest's share link lasts two weeks: past the next digest. */
 const SHARE_HOURS = 14 * 24;
@@ -87,7 +88,7 @@ export class DigestSender {
     } catch (error) {
       throw new NotifyException(
         NotifyErrorCode.MailFailed,
-        `the mail server did not take the digest: ${error instanceof Error ? error.message : String(error)}`,
+        `the mail server did not take the digest: ${messageOf(error)}`,
       );
     }
     await this.repository.save({ ...digest, lastSentAt: new Date() });

@@ -6,6 +6,7 @@ import { NotifyErrorCode, NotifyException } from '../notify.exception.js';
 import { DigestScheduler } from './digest-scheduler.js';
 import { DigestSender } from './digest-sender.js';
 import { DigestsRepository, type StoredDigest } from './digests.repository.js';
+import { messageOf } from '../../errors/index.js';
 
 export const DEFAULT_DIGEST_SCHEDULE = '0 7 * * 1';
 export const MAX_RECIPIENTS = 50;
@@ -48,7 +49,7 @@ export class DigestService {
     } catch (error) {
       throw new NotifyException(
         NotifyErrorCode.InvalidRequest,
-        `schedule: "${schedule}" is not a cron pattern (${error instanceof Error ? error.message : String(error)})`,
+        `schedule: "${schedule}" is not a cron pattern (${messageOf(error)})`,
       );
     }
     const [existing] = await this.repository.list(tenantId);

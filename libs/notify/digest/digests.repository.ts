@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
-import { ClickHouseService, fromClickHouseTime, toClickHouseTime } from '../../storage/index.js';
+import {
+  ClickHouseService,
+  fromClickHouseTime,
+  rowVersion,
+  toClickHouseTime,
+} from '../../storage/index.js';
 
 export interface StoredDigest {
   tenantId: string;
@@ -36,7 +41,7 @@ export class DigestsRepository {
           updated_at: toClickHouseTime(digest.updatedAt.getTime()),
           last_sent_at:
             digest.lastSentAt === null ? null : toClickHouseTime(digest.lastSentAt.getTime()),
-          version: Date.now() * 1000 + Math.floor(Math.random() * 1000),
+          version: rowVersion(),
         },
       ],
     });

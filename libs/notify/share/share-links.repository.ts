@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
-import { ClickHouseService, fromClickHouseTime, toClickHouseTime } from '../../storage/index.js';
+import {
+  ClickHouseService,
+  fromClickHouseTime,
+  rowVersion,
+  toClickHouseTime,
+} from '../../storage/index.js';
 
 /** What a link shows. */
 export enum ShareResource {
@@ -76,7 +81,7 @@ export class ShareLinksRepository {
           created_at: toClickHouseTime(link.createdAt.getTime()),
           expires_at: toClickHouseTime(link.expiresAt.getTime()),
           revoked_at: stored(link.revokedAt),
-          version: Date.now() * 1000 + Math.floor(Math.random() * 1000),
+          version: rowVersion(),
         },
       ],
     });

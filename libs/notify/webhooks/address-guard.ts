@@ -3,6 +3,7 @@ import ipaddr from 'ipaddr.js';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { NotifyErrorCode, NotifyException } from '../notify.exception.js';
+import { messageOf } from '../../errors/index.js';
 
 /** One address a host name resolves to. */
 export interface ResolvedAddress {
@@ -95,7 +96,7 @@ export async function checkTarget(
     } catch (error) {
       throw new NotifyException(
         NotifyErrorCode.ForbiddenTarget,
-        `url: the host ${host} does not resolve (${error instanceof Error ? error.message : String(error)})`,
+        `url: the host ${host} does not resolve (${messageOf(error)})`,
       );
     }
   }

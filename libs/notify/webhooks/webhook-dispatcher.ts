@@ -10,6 +10,7 @@ import {
   deliveryJobId,
   type WebhookDeliveryJob,
 } from './webhook.job.js';
+import { messageOf } from '../../errors/index.js';
 
 /**
  * Hands a message to delivery: with Redis, a BullMQ job (retried with exponential backoff by
@@ -80,7 +81,7 @@ export class WebhookDispatcher implements OnModuleDestroy {
     } catch (error) {
       // the store failed to record: try again later like a failed delivery
       this.logger.error(
-        `webhook ${job.webhookId} message ${job.message.messageId}: ${error instanceof Error ? error.message : String(error)}`,
+        `webhook ${job.webhookId} message ${job.message.messageId}: ${messageOf(error)}`,
       );
       if (attempt < this.attempts) {
         this.schedule(

@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
-import { ClickHouseService, fromClickHouseTime, toClickHouseTime } from '../../storage/index.js';
+import {
+  ClickHouseService,
+  fromClickHouseTime,
+  rowVersion,
+  toClickHouseTime,
+} from '../../storage/index.js';
 import { WebhookFormat } from './webhook-events.js';
 
 /** A stored endpoint, secret included (never returned by the API after creation). */
@@ -92,8 +97,7 @@ export class WebhooksRepository {
           secret: webhook.secret,
           created_at: toClickHouseTime(webhook.createdAt.getTime()),
           deleted: deleted ? 1 : 0,
-          // microseconds since the epoch: a later write of the same id always wins
-          version: Date.now() * 1000 + Math.floor(Math.random() * 1000),
+          version: rowVersion(),
         },
       ],
     });

@@ -119,6 +119,26 @@ describe('webhook delivery to a real receiver', () => {
     await store?.dispose();
   });
 
+  /** A service on the store that may post to loopback receivers, unless `resolver` decides. */
+  function webhooks(resolver?: HostResolver): WebhooksService {
+    const { service, dispatcher } =
+      resolver === undefined
+        ? build(store, { WEBHOOK_ALLOW_PRIVATE: 'true' }, new HostResolver())
+        : build(store, {}, resolver);
+    dispatchers.push(dispatcher);
+    return service;
+  }
+
+  /** The endpoint's delivery records once there are `count` of them (or after 5 s). */
+  async function deliveries(service: WebhooksService, tenantId: string, id: string, count: number) {
+    let records = await service.deliveries(tenantId, id);
+    for (let i = 0; i < 50 && records.length < count; i += 1) {
+      await new Promise((r) => setTimeout(r, 100));
+      records = await service.deliveries(tenantId, id);
+    }
+    return records;
+  }
+
   async function receiver(answer?: (n: number) => { status: number; location?: string }) {
     const r = await startReceiver(answer);
     receivers.push(r);
@@ -126,12 +146,7 @@ describe('webhook delivery to a real receiver', () => {
   }
 
   it('signs a Standard Webhooks message the reference library verifies', async () => {
-    const { service, dispatcher } = build(
-      store,
-      { WEBHOOK_ALLOW_PRIVATE: 'true' },
-      new HostResolver(),
-    );
-    dispatchers.push(dispatcher);
+    const service = webhooks();
     const target = await receiver();
     const created = await service.create('t-sign', { url: target.url, events: ['alert.opened'] });
     expect(created.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
@@ -162,12 +177,7 @@ describe('webhook delivery to a real receiver', () => {
   });
 
   it('posts {text, blocks} to a Slack endpoint', async () => {
-    const { service, dispatcher } = build(
-      store,
-      { WEBHOOK_ALLOW_PRIVATE: 'true' },
-      new HostResolver(),
-    );
-    dispatchers.push(dispatcher);
+    const service = webhooks();
     const target = await receiver();
     await service.create('t-slack', {
       url: target.url,
@@ -188,12 +198,7 @@ describe('webhook delivery to a real receiver', () => {
   });
 
   it('retries 500, 500 then 200 with growing delays, every attempt listed', async () => {
-    const { service, dispatcher } = build(
-      store,
-      { WEBHOOK_ALLOW_PRIVATE: 'true' },
-      new HostResolver(),
-    );
-    dispatchers.push(dispatcher);
+    const service = webhooks();
     const target = await receiver((n) => ({ status: n <= 2 ? 500 : 200 }));
     const created = await service.create('t-retry', { url: target.url, events: ['alert.opened'] });
     await service.emit('t-retry', 'alert.opened', 'al_r-open', { alertId: 'al_r' }, 'x');
@@ -205,12 +210,8 @@ describe('webhook delivery to a real receiver', () => {
     expect(first).toBeGreaterThanOrEqual(BACKOFF_MS);
     expect(second).toBeGreaterThanOrEqual(2 * BACKOFF_MS);
     expect(second).toBeGreaterThan(first);
-    let deliveries = await service.deliveries('t-retry', created.webhookId);
-    for (let i = 0; i < 50 && deliveries.length < 3; i += 1) {
-      await new Promise((r) => setTimeout(r, 100));
-      deliveries = await service.deliveries('t-retry', created.webhookId);
-    }
-    expect(deliveries.map((d) => [d.attempt, d.status, d.responseStatus])).toEqual([
+    const records = await deliveries(service, 't-retry', created.webhookId, 3);
+    expect(records.map((d) => [d.attempt, d.status, d.responseStatus])).toEqual([
       [3, 'DELIVERED', 200],
       [2, 'FAILED', 500],
       [1, 'FAILED', 500],
@@ -220,12 +221,7 @@ describe('webhook delivery to a real receiver', () => {
   });
 
   it('does not follow a redirect and gives up when the window is spent', async () => {
-    const { service, dispatcher } = build(
-      store,
-      { WEBHOOK_ALLOW_PRIVATE: 'true' },
-      new HostResolver(),
-    );
-    dispatchers.push(dispatcher);
+    const service = webhooks();
     const elsewhere = await receiver();
     const target = await receiver(() => ({ status: 307, location: elsewhere.url }));
     const created = await service.create('t-redirect', {
@@ -238,14 +234,13 @@ describe('webhook delivery to a real receiver', () => {
     // three attempts fit a window of 3 × base (0, +base, +2·base); none reached the Location
     expect(target.received).toHaveLength(3);
     expect(elsewhere.received).toHaveLength(0);
-    const deliveries = await service.deliveries('t-redirect', created.webhookId);
-    expect(deliveries[0].error).toContain('not followed');
+    const records = await service.deliveries('t-redirect', created.webhookId);
+    expect(records[0].error).toContain('not followed');
   });
 
   it('refuses a private target at createWebhook, and at delivery once its name turns private', async () => {
     const resolver = new ScriptedResolver();
-    const { service, dispatcher } = build(store, {}, resolver);
-    dispatchers.push(dispatcher);
+    const service = webhooks(resolver);
     const target = await receiver();
     const port = new URL(target.url).port;
     // a public-looking name that resolves to loopback
@@ -282,25 +277,16 @@ describe('webhook delivery to a real receiver', () => {
     });
     resolver.answers.set('rebind.example.com', ['127.0.0.1']);
     await service.emit('t-ssrf', 'alert.opened', 'al_s-open', {}, 'x');
-    let deliveries = await service.deliveries('t-ssrf', created.webhookId);
-    for (let i = 0; i < 50 && deliveries.length === 0; i += 1) {
-      await new Promise((r) => setTimeout(r, 100));
-      deliveries = await service.deliveries('t-ssrf', created.webhookId);
-    }
-    expect(deliveries).toHaveLength(1);
-    expect(deliveries[0].status).toBe('REFUSED');
-    expect(deliveries[0].error).toContain('loopback');
+    const records = await deliveries(service, 't-ssrf', created.webhookId, 1);
+    expect(records).toHaveLength(1);
+    expect(records[0].status).toBe('REFUSED');
+    expect(records[0].error).toContain('loopback');
     await new Promise((r) => setTimeout(r, 4 * BACKOFF_MS));
     expect(target.received).toHaveLength(0);
   });
 
   it('names the field of bad input and forgets a deleted endpoint', async () => {
-    const { service, dispatcher } = build(
-      store,
-      { WEBHOOK_ALLOW_PRIVATE: 'true' },
-      new HostResolver(),
-    );
-    dispatchers.push(dispatcher);
+    const service = webhooks();
     expect(
       await refusal(service.create('t-bad', { url: 'ftp://x/', events: ['alert.opened'] })),
     ).toMatch(/^url:/);

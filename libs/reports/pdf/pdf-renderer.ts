@@ -7,6 +7,7 @@ import { chromium } from 'playwright-core';
 import { AppConfig } from '../../config/index.js';
 import { ReportsErrorCode, ReportsException } from '../reports.exception.js';
 import { reportsSettings } from '../reports.settings.js';
+import { messageOf } from '../../errors/index.js';
 
 /**
  * How Chromium is started: headless, no sandbox (it runs as the service's own user, often root in
@@ -146,6 +147,6 @@ export class PdfRenderer {
 }
 
 function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   return message.split('\n')[0] ?? message;
 }

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { SnapshotSummary } from './report-snapshots.repository.js';
+import { messageOf } from '../../errors/index.js';
 
 type Listener = (snapshot: SnapshotSummary) => Promise<void>;
 
@@ -23,7 +24,7 @@ export class SnapshotCreatedHook {
         await listener(snapshot);
       } catch (error) {
         this.logger.error(
-          `a listener of snapshot ${snapshot.snapshotId} failed: ${error instanceof Error ? error.message : String(error)}`,
+          `a listener of snapshot ${snapshot.snapshotId} failed: ${messageOf(error)}`,
         );
       }
     }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { AppConfig, loadConfig } from '../../config/index.js';
 import { DEFAULT_REPORT_SNAPSHOT_CRON, reportsSettings } from '../reports.settings.js';
-import { nextRun, previousRun } from './snapshot-schedule.js';
+import { nextRun, previousRun } from '../../queue/index.js';
 
 describe('the weekly snapshot schedule', () => {
   it('runs by default on Monday at 06:00 UTC', () => {

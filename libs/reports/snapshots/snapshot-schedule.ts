@@ -8,28 +8,15 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { CronExpressionParser } from 'cron-parser';
 import { AppConfig } from '../../config/index.js';
-import { JobName, QueueName } from '../../queue/index.js';
+import { CronTimer, JobName, previousRun, QueueName, scheduleCronJob } from '../../queue/index.js';
 import { reportsSettings, SNAPSHOTS_OFF } from '../reports.settings.js';
 import {
   WEEKLY_SNAPSHOT_SCHEDULER_ID,
   type ReportSnapshotJobPayload,
 } from './report-snapshot.job.js';
 import { ReportSnapshotsService } from './report-snapshots.service.js';
-
-/** setTimeout's longest delay; a later run is reached in several steps. */
-const MAX_TIMER_MS = 2_147_483_647;
-
-/** The next time a cron pattern fires after `after`, in UTC. */
-export function nextRun(pattern: string, after: Date): Date {
-  return CronExpressionParser.parse(pattern, { tz: 'UTC', currentDate: after }).next().toDate();
-}
-
-/** The last time a cron pattern fired before `before`, in UTC. */
-export function previousRun(pattern: string, before: Date): Date {
-  return CronExpressionParser.parse(pattern, { tz: 'UTC', currentDate: before }).prev().toDate();
-}
+import { messageOf } from '../../errors/index.js';
 
 /**
  * Runs the weekly snapshot on REPORT_SNAPSHOT_CRON (default Monday 06:00 UTC). With Redis, a
@@ -42,7 +29,7 @@ export function previousRun(pattern: string, before: Date): Date {
 @Injectable()
 export class SnapshotSchedule implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(SnapshotSchedule.name);
-  private timer: NodeJS.Timeout | undefined;
+  private readonly timer = new CronTimer();
   private stopped = false;
 
   constructor(
@@ -61,7 +48,7 @@ export class SnapshotSchedule implements OnApplicationBootstrap, OnModuleDestroy
     if (this.queue !== undefined) {
       // not awaited: a Redis that is down at start must not hold the API up; BullMQ retries
       void this.registerInRedis(this.queue).catch((error: unknown) =>
-        this.logger.error(`could not register the weekly snapshot schedule: ${describe(error)}`),
+        this.logger.error(`could not register the weekly snapshot schedule: ${messageOf(error)}`),
       );
       return;
     }
@@ -74,9 +61,7 @@ export class SnapshotSchedule implements OnApplicationBootstrap, OnModuleDestroy
 
   onModuleDestroy(): void {
     this.stopped = true;
-    if (this.timer !== undefined) {
-      clearTimeout(this.timer);
-    }
+    this.timer.clear();
   }
 
   private async registerInRedis(queue: Queue): Promise<void> {
@@ -85,41 +70,22 @@ export class SnapshotSchedule implements OnApplicationBootstrap, OnModuleDestroy
       return;
     }
     const data: ReportSnapshotJobPayload = { run: 'weekly' };
-    await queue.upsertJobScheduler(
-      WEEKLY_SNAPSHOT_SCHEDULER_ID,
-      { pattern: this.pattern, tz: 'UTC' },
-      {
-        name: JobName.ReportSnapshot,
-        data,
-        opts: {
-          attempts: 5,
-          backoff: { type: 'exponential', delay: 30_000 },
-          removeOnComplete: { count: 200 },
-          removeOnFail: { count: 200 },
-        },
-      },
-    );
+    await scheduleCronJob(queue, {
+      schedulerId: WEEKLY_SNAPSHOT_SCHEDULER_ID,
+      pattern: this.pattern,
+      name: JobName.ReportSnapshot,
+      data,
+      retryDelayMs: 30_000,
+      keep: 200,
+    });
   }
 
-  /** Sets the timer for the first run after `after` (in steps when it is weeks away). */
+  /** Sets the timer for the first run after `after`. */
   private arm(after: Date): void {
     if (this.stopped) {
       return;
     }
-    const at = nextRun(this.pattern, after);
-    const wait = at.getTime() - Date.now();
-    this.timer = setTimeout(
-      () => {
-        if (Date.now() < at.getTime()) {
-          this.arm(after);
-          return;
-        }
-        void this.run(at).finally(() => this.arm(at));
-      },
-      Math.max(0, Math.min(wait, MAX_TIMER_MS)),
-    );
-    // the schedule never keeps the process alive on its own
-    this.timer.unref();
+    this.timer.arm(this.pattern, after, (at) => void this.run(at).finally(() => this.arm(at)));
   }
 
   /** One run of the weekly handler; failures are logged (the next run tries again). */
@@ -132,11 +98,7 @@ export class SnapshotSchedule implements OnApplicationBootstrap, OnModuleDestroy
         );
       }
     } catch (error) {
-      this.logger.error(`weekly report snapshots failed: ${describe(error)}`);
+      this.logger.error(`weekly report snapshots failed: ${messageOf(error)}`);
     }
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,0 +1,86 @@
+import type { Queue } from 'bullmq';
+import { CronExpressionParser } from 'cron-parser';
+import { outsideQueryScope } from '../storage/index.js';
+import type { JobName } from './queue.constants.js';
+
+/** setTimeout's longest delay; a later run is reached in several steps. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** The next time a cron pattern fires after `after`, in UTC. */
+export function nextRun(pattern: string, after: Date): Date {
+  return CronExpressionParser.parse(pattern, { tz: 'UTC', currentDate: after }).next().toDate();
+}
+
+/** The last time a cron pattern fired before `before`, in UTC. */
+export function previousRun(pattern: string, before: Date): Date {
+  return CronExpressionParser.parse(pattern, { tz: 'UTC', currentDate: before }).prev().toDate();
+}
+
+/**
+ * A timer in this process for the next run of a cron pattern (the schedule when there is no Redis
+ * to hold it). It waits in steps when the run is weeks away, and never keeps the process alive on
+ * its own. Its runs belong to no request: armed while one is answered (setDigest), they still do
+ * not inherit its deadline.
+ */
+export class CronTimer {
+  private timer: NodeJS.Timeout | undefined;
+
+  /** Calls `run(at)` at the first time `pattern` fires after `after`; replaces any earlier arming. */
+  arm(pattern: string, after: Date, run: (at: Date) => void): void {
+    this.clear();
+    const at = nextRun(pattern, after);
+    this.timer = outsideQueryScope(() =>
+      setTimeout(
+        () => {
+          if (Date.now() < at.getTime()) {
+            this.arm(pattern, after, run);
+            return;
+          }
+          run(at);
+        },
+        Math.max(0, Math.min(at.getTime() - Date.now(), MAX_TIMER_MS)),
+      ),
+    );
+    this.timer.unref();
+  }
+
+  clear(): void {
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+  }
+}
+
+/** A job BullMQ runs on a cron pattern (UTC), held in Redis under `schedulerId`. */
+export interface CronJob {
+  schedulerId: string;
+  pattern: string;
+  name: JobName;
+  data: object;
+  /** The first retry's delay; each next one doubles it, five attempts in all. */
+  retryDelayMs: number;
+  /** How many completed and how many failed runs Redis keeps. */
+  keep: number;
+}
+
+/**
+ * Sets (or replaces) the job scheduler in Redis: any number of processes may do it, the scheduler
+ * id makes it one, and a run due while no worker is up waits in Redis.
+ */
+export async function scheduleCronJob(queue: Queue, job: CronJob): Promise<void> {
+  await queue.upsertJobScheduler(
+    job.schedulerId,
+    { pattern: job.pattern, tz: 'UTC' },
+    {
+      name: job.name,
+      data: job.data,
+      opts: {
+        attempts: 5,
+        backoff: { type: 'exponential', delay: job.retryDelayMs },
+        removeOnComplete: { count: job.keep },
+        removeOnFail: { count: job.keep },
+      },
+    },
+  );
+}
