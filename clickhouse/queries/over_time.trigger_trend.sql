@@ -76,6 +76,11 @@ WITH
       FROM consent FINAL
       WHERE tenant_id = {tenantId:String}
         AND occurred_at < {to:DateTime64(3, 'UTC')}
+        -- only the pairs a sent firing looks up: the others would be grouped and held for nothing
+        AND cityHash64(person_key, purpose) IN (
+          SELECT cityHash64(s.person_key, t.consent_purpose)
+          FROM sent AS s INNER JOIN defs AS t ON t.trigger_id = s.trigger_id
+          WHERE t.consent_purpose != '')
       GROUP BY person_purpose
     )
   ),

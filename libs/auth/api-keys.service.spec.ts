@@ -4,6 +4,13 @@ import { AuditLogService } from '../audit/index.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { Scope } from './keys.js';
 
+/** A promise with its resolve, to hold a read where a test wants it. */
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve = () => {};
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
 describe('API key lookup on the embedded engine', () => {
   let store: TemporaryStore;
   let keys: ApiKeysService;
@@ -46,6 +53,53 @@ describe('API key lookup on the embedded engine', () => {
     await keys.revoke(keyId, 'tenant-b');
     await expect(inFlight).resolves.toMatchObject({ tenantId: 'tenant-b' });
     await expect(keys.authenticate(key)).rejects.toThrow('invalid or revoked API key');
+  });
+
+  it('reads a key again in the background once its row is half its trusted age', async () => {
+    const { key, keyId } = await keys.create('tenant-d', [Scope.READ]);
+    const realNow = Date.now.bind(Date);
+    let skippedMs = 0;
+    jest.spyOn(Date, 'now').mockImplementation(() => realNow() + skippedMs);
+    const spy = jest.spyOn(store.clickhouse, 'query');
+    const lookupsMade = () => spy.mock.calls.filter(([spec]) => spec.tag === 'auth.lookup_key');
+    try {
+      await keys.authenticate(key);
+      expect(lookupsMade()).toHaveLength(1);
+      // the row is trusted for 2 s; at 1 s a request is answered from it while a read is held
+      const release = deferred();
+      const query = store.clickhouse.query.bind(store.clickhouse);
+      spy.mockImplementationOnce(async (spec) => {
+        await release.promise;
+        return query(spec);
+      });
+      skippedMs = 1_000;
+      await expect(keys.authenticate(key)).resolves.toMatchObject({ tenantId: 'tenant-d' });
+      await expect(keys.authenticate(key)).resolves.toMatchObject({ tenantId: 'tenant-d' });
+      expect(lookupsMade()).toHaveLength(2);
+      release.resolve();
+      await spy.mock.results[spy.mock.results.length - 1]?.value;
+      // the renewed row is trusted for 2 s from its own read: 2.1 s after the first read, a
+      // request is answered from it while the next renewal is held
+      const held = deferred();
+      spy.mockImplementationOnce(async (spec) => {
+        await held.promise;
+        return query(spec);
+      });
+      skippedMs = 2_100;
+      await expect(keys.authenticate(key)).resolves.toMatchObject({ tenantId: 'tenant-d' });
+      expect(lookupsMade()).toHaveLength(3);
+      held.resolve();
+      await spy.mock.results[spy.mock.results.length - 1]?.value;
+      // a renewal does not outlive a revocation
+      skippedMs = 3_200;
+      const renewal = keys.authenticate(key);
+      await keys.revoke(keyId, 'tenant-d');
+      await renewal;
+      await expect(keys.authenticate(key)).rejects.toThrow('invalid or revoked API key');
+    } finally {
+      spy.mockRestore();
+      jest.mocked(Date.now).mockRestore();
+    }
   });
 
   it('does not let a wrong secret ride on a shared read', async () => {

@@ -370,16 +370,29 @@ export class ApiKeysService implements BeforeApplicationShutdown {
   /**
    * The stored row of a key. A row read less than CACHE_MS ago is trusted unless `fresh`; a read
    * already in flight is shared, so a burst of requests with one key costs the engine one query.
+   * A row past half that age is still answered, and read again in the background: a steady stream
+   * of requests with one key never waits for the engine (at each expiry, every request of that
+   * moment waited for the read).
    */
   private lookup(keyId: string, fresh: boolean): Promise<KeyRow | undefined> {
     const cached = this.cache.get(keyId);
-    if (!fresh && cached !== undefined && cached.until > Date.now()) {
+    const now = Date.now();
+    if (!fresh && cached !== undefined && cached.until > now) {
+      if (cached.until - now <= CACHE_MS / 2 && !this.reading.has(keyId)) {
+        // a failed renewal leaves the row to expire; the request after that reads and fails
+        this.read(keyId).catch(() => undefined);
+      }
       return Promise.resolve(cached.row);
     }
     const inFlight = this.reading.get(keyId);
     if (!fresh && inFlight !== undefined) {
       return inFlight;
     }
+    return this.read(keyId);
+  }
+
+  /** Reads a key's row, shared with the lookups that come while it runs, and keeps it. */
+  private read(keyId: string): Promise<KeyRow | undefined> {
     const started = Date.now();
     const read = this.clickhouse
       .query({

@@ -38,6 +38,9 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
   return { promise, resolve };
 }
 
+/** Lets a read that has returned finish its own steps (the scope it ran in, the entry it sets). */
+const landed = () => new Promise((resolve) => setImmediate(resolve));
+
 describe('TriggersCache on the embedded engine', () => {
   let store: TemporaryStore;
 
@@ -97,6 +100,58 @@ describe('TriggersCache on the embedded engine', () => {
       skippedMs = ttlMs;
       expect(ids(await service.list('t-ttl'))).toEqual(['a', 'b']);
       expect(reads).toHaveBeenCalledTimes(2);
+    } finally {
+      jest.mocked(Date.now).mockRestore();
+    }
+  });
+
+  it('renews an entry past half its TTL in the background, answering from it meanwhile', async () => {
+    const { repository, reads, service } = build();
+    const ttlMs = store.config.env.TRIGGER_CACHE_TTL_MS;
+    const direct = new TriggersRepository(store.clickhouse);
+    const realNow = Date.now.bind(Date);
+    let skippedMs = 0;
+    jest.spyOn(Date, 'now').mockImplementation(() => realNow() + skippedMs);
+    try {
+      await writeBehindTheCache(repository, 't-renew', 'a');
+      expect(ids(await service.list('t-renew'))).toEqual(['a']);
+      await writeBehindTheCache(repository, 't-renew', 'b');
+      // well short of half the TTL: the entry alone answers
+      skippedMs = ttlMs / 2 - 1_000;
+      expect(ids(await service.list('t-renew'))).toEqual(['a']);
+      expect(reads).toHaveBeenCalledTimes(1);
+
+      // past half the TTL: answered from the entry while the renewal is held in the engine
+      const release = deferred();
+      reads.mockImplementationOnce(async (tenantId) => {
+        await release.promise;
+        return direct.latest(tenantId);
+      });
+      skippedMs = ttlMs / 2;
+      expect(ids(await service.list('t-renew'))).toEqual(['a']);
+      expect(ids(await service.list('t-renew'))).toEqual(['a']);
+      expect(reads).toHaveBeenCalledTimes(2);
+      release.resolve();
+      await reads.mock.results[1]?.value;
+      await landed();
+      expect(ids(await service.list('t-renew'))).toEqual(['a', 'b']);
+      // past the first entry's TTL the renewed one answers (while its own renewal is held), and
+      // a write during that renewal drops it: the next list reads again
+      const hold = deferred();
+      reads.mockImplementationOnce(async (tenantId) => {
+        const rows = await direct.latest(tenantId);
+        await hold.promise;
+        return rows;
+      });
+      skippedMs = ttlMs + 100;
+      expect(ids(await service.list('t-renew'))).toEqual(['a', 'b']);
+      expect(reads).toHaveBeenCalledTimes(3);
+      await service.define('t-renew', draft('c'));
+      hold.resolve();
+      await reads.mock.results[2]?.value;
+      await landed();
+      expect(ids(await service.list('t-renew'))).toEqual(['a', 'b', 'c']);
+      expect(reads).toHaveBeenCalledTimes(4);
     } finally {
       jest.mocked(Date.now).mockRestore();
     }

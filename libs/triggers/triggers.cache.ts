@@ -20,6 +20,10 @@ interface Entry {
  *   `triggers` stream does through {@link StoredBatches}. A read still running then is dropped.
  * - An entry serves for TRIGGER_CACHE_TTL_MS from the start of its read, so that what another
  *   process writes (the worker app) shows within that time; 0 reads the store every time.
+ * - Once an entry is half that old, the next caller starts a read in the background and is
+ *   answered from the entry; the read replaces it when it lands. Under a steady stream of
+ *   requests no caller waits for the engine (a miss made every request of that moment wait for
+ *   the read, and behind whatever statement the engine was running).
  * - A read of the tenant's data version that finds a version this process had not seen (a write
  *   of another process, in server mode) forgets the entry too, so that an answer computed and kept
  *   at that version (the answer cache) reads the definitions as they are.
@@ -27,6 +31,8 @@ interface Entry {
 @Injectable()
 export class TriggersCache {
   private readonly entries = new Map<string, Entry>();
+  /** Reads renewing an entry ahead of its expiry, per tenant. */
+  private readonly renewals = new Map<string, Entry>();
   private readonly ttlMs: number;
 
   constructor(
@@ -52,9 +58,17 @@ export class TriggersCache {
     const now = Date.now();
     const cached = this.entries.get(tenantId);
     if (cached !== undefined && now - cached.startedAt < this.ttlMs) {
+      if (now - cached.startedAt >= this.ttlMs / 2 && !this.renewals.has(tenantId)) {
+        this.renew(tenantId, cached);
+      }
       return cached.rows;
     }
-    const entry: Entry = { startedAt: now, rows: this.read(tenantId) };
+    const renewal = this.renewals.get(tenantId);
+    this.renewals.delete(tenantId);
+    const entry =
+      renewal !== undefined && now - renewal.startedAt < this.ttlMs
+        ? renewal
+        : { startedAt: now, rows: this.read(tenantId) };
     this.entries.set(tenantId, entry);
     entry.rows.catch(() => {
       // a failed read is not kept: the next caller tries again
@@ -65,9 +79,33 @@ export class TriggersCache {
     return entry.rows;
   }
 
+  /** Reads the tenant's definitions again while `current` still serves; the new rows replace it. */
+  private renew(tenantId: string, current: Entry): void {
+    const renewal: Entry = { startedAt: Date.now(), rows: this.read(tenantId) };
+    this.renewals.set(tenantId, renewal);
+    renewal.rows.then(
+      () => {
+        if (this.renewals.get(tenantId) !== renewal) {
+          return; // forgotten, or already taken as the entry by a caller past the expiry
+        }
+        this.renewals.delete(tenantId);
+        if (this.entries.get(tenantId) === current) {
+          this.entries.set(tenantId, renewal);
+        }
+      },
+      () => {
+        // a failed renewal leaves the entry to expire; the caller after that reads again
+        if (this.renewals.get(tenantId) === renewal) {
+          this.renewals.delete(tenantId);
+        }
+      },
+    );
+  }
+
   /** Drops the tenant's entry: its next `latest` reads the store. */
   forget(tenantId: string): void {
     this.entries.delete(tenantId);
+    this.renewals.delete(tenantId);
   }
 
   /**
