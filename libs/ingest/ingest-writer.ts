@@ -43,6 +43,21 @@ export class IngestWriter {
     return this.versions.writing(job.tenantId, () => this.store(job));
   }
 
+  /**
+   * Runs `insert`, a write of a tenant's rows of `stream` that the engine makes on its own (a
+   * Parquet import's plain rows), and tells what a written batch tells.
+   */
+  async writeWith(
+    tenantId: string,
+    stream: StreamName,
+    insert: () => Promise<void>,
+  ): Promise<void> {
+    await this.versions.writing(tenantId, async () => {
+      await insert();
+      this.storedBatches.notify({ tenantId, stream });
+    });
+  }
+
   private async store(job: IngestJobPayload | EarlierIngestJobPayload): Promise<void> {
     await insertStorageLines(
       this.clickhouse,

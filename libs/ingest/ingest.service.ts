@@ -21,6 +21,7 @@ import {
   type StreamName,
 } from './core.js';
 import { IngestWriter } from './ingest-writer.js';
+import { ParquetFile, type FileRequest } from './tabular-import.js';
 import { readTabularFile, type ImportMediaType } from './tabular.js';
 import type { ParsedLine } from './types.js';
 import { IngestErrorCode, IngestException } from './ingest.exception.js';
@@ -51,6 +52,22 @@ function addResult(total: IngestResult, part: IngestResult): void {
       known.lines += ignored.lines;
     }
   }
+}
+
+/**
+ * The error of a file that turned out unreadable. Requests stored before stay stored, and are
+ * counted in the message.
+ */
+function unreadable(error: unknown, mediaType: ImportMediaType, total: IngestResult): Error {
+  if (error instanceof IngestException) {
+    return error;
+  }
+  const message = messageOf(error);
+  return new IngestException(
+    IngestErrorCode.InvalidRequest,
+    `the body could not be read as ${mediaType} after ${total.accepted + total.rejected} rows: ${message}`,
+    { cause: error },
+  );
 }
 
 /** How long a batch may wait for Redis to take it before the request is answered 503. */
@@ -153,6 +170,7 @@ export class IngestService {
    * Imports a Parquet or CSV file (docs/design.md §11) that this process's engine can read: ClickHouse
    * reads it, and its rows follow the rules of NDJSON lines, stored in requests of at most
    * INGEST_MAX_ROWS rows each (durable before the answer), rows numbered from 1 through the file.
+   * A Parquet request whose rows are all plain is stored by the engine alone (tabular-sql.ts).
    */
   async importFile(
     principal: Principal,
@@ -173,6 +191,73 @@ export class IngestService {
       errors: [],
       ignoredFields: [],
     };
+    const plain =
+      mediaType === 'application/vnd.apache.parquet' &&
+      stream !== 'triggers' &&
+      (await this.blocklist.checkFor(principal.tenantId)) === undefined;
+    if (!plain || !(await this.importParquet(principal, stream, path, total))) {
+      await this.importRows(principal, stream, path, mediaType, total);
+    }
+    return total;
+  }
+
+  /**
+   * Imports a Parquet file request by request into `total`: those whose rows are all plain by the
+   * engine, the others line by line. False when no row of the file can be plain (nothing done).
+   */
+  private async importParquet(
+    principal: Principal,
+    stream: Exclude<StreamName, 'triggers'>,
+    path: string,
+    total: IngestResult,
+  ): Promise<boolean> {
+    const tenantId = principal.tenantId;
+    const mediaType = 'application/vnd.apache.parquet';
+    let file: ParquetFile;
+    let requests: FileRequest[] | undefined;
+    try {
+      file = await ParquetFile.open(this.clickhouse, stream, path, this.limits);
+      requests = await file.requests(Date.now());
+    } catch (error) {
+      throw unreadable(error, mediaType, total);
+    }
+    if (requests === undefined) {
+      return false;
+    }
+    for (const request of requests) {
+      if (request.awkward > 0) {
+        const lines = await file.lines(request.index).catch((error: unknown) => {
+          throw unreadable(error, mediaType, total);
+        });
+        addResult(total, await this.ingest(principal, stream, lines));
+        continue;
+      }
+      const receivedAt = Date.now();
+      await this.writer.writeWith(tenantId, stream, () =>
+        file.store(request, tenantId, receivedAt),
+      );
+      const duplicates = request.rows - request.ids;
+      this.metrics.ingestRows.inc({ stream, result: 'accepted' }, request.rows);
+      this.metrics.ingestRows.inc({ stream, result: 'duplicate' }, duplicates);
+      addResult(total, {
+        accepted: request.rows,
+        rejected: 0,
+        duplicates,
+        errors: [],
+        ignoredFields: request.ignoredFields,
+      });
+    }
+    return true;
+  }
+
+  /** Imports a file's rows into `total` as lines, in requests of INGEST_MAX_ROWS rows. */
+  private async importRows(
+    principal: Principal,
+    stream: StreamName,
+    path: string,
+    mediaType: ImportMediaType,
+    total: IngestResult,
+  ): Promise<void> {
     let request: ParsedLine[] = [];
     let reading = true;
     const send = async () => {
@@ -198,15 +283,8 @@ export class IngestService {
       if (!reading || error instanceof IngestException) {
         throw error;
       }
-      // Requests stored before the file turned out unreadable stay stored, and are counted.
-      const message = messageOf(error);
-      throw new IngestException(
-        IngestErrorCode.InvalidRequest,
-        `the body could not be read as ${mediaType} after ${total.accepted + total.rejected} rows: ${message}`,
-        { cause: error },
-      );
+      throw unreadable(error, mediaType, total);
     }
-    return total;
   }
 
   /** Inline: stored before the answer. Queued: the job is in Redis before the answer. */

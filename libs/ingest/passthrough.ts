@@ -63,7 +63,7 @@ const CLOSING_BRACKET = 0x5d;
 const OPENING_BRACE = 0x7b;
 const CLOSING_BRACE = 0x7d;
 
-type Kind =
+export type Kind =
   | 'id'
   | 'text'
   | 'member'
@@ -76,7 +76,7 @@ type Kind =
   | 'attributes'
   | 'null';
 
-interface Field {
+export interface Field {
   kind: Kind;
   required: boolean;
   /** The stored value of the field when absent, as JSON (as the content hash writes it). */
@@ -217,7 +217,7 @@ function streamLayout(stream: StreamName, declaration: StreamDeclaration): Layou
   };
 }
 
-type PassStream = Exclude<StreamName, 'triggers'>;
+export type PassStream = Exclude<StreamName, 'triggers'>;
 
 // The layout of every stream but trigger definitions (a few rows a day, always validated).
 const layouts = Object.fromEntries(
@@ -226,6 +226,32 @@ const layouts = Object.fromEntries(
     streamLayout(stream, STREAM_DECLARATIONS[stream]),
   ]),
 ) as Record<PassStream, Layout>;
+
+/** How a stream's fields are read, stored and hashed, as passThrough reads them (for tabular-sql.ts). */
+export interface PassLayout {
+  /** The stream's fields in declaration order, each with how it is read. */
+  fields: readonly (Field & { name: string })[];
+  /** The index of the field that holds the row's id. */
+  idIndex: number;
+  /** The hashed columns in sorted order: a field's index, or -1 for tenant_id. */
+  hashed: readonly number[];
+  /** What the hashed text has before each column's value (see Layout.glue). */
+  glue: readonly string[];
+  /** Whether a row without an id gets one derived from other fields. */
+  derivesId: boolean;
+}
+
+/** The layout of a stream's lines (see {@link PassLayout}). */
+export function passLayout(stream: PassStream): PassLayout {
+  const shape = layouts[stream];
+  return {
+    fields: shape.fields.map((field, i) => ({ ...field, name: shape.names[i] })),
+    idIndex: shape.idIndex,
+    hashed: shape.hashed,
+    glue: shape.glue,
+    derivesId: shape.deriveId !== undefined,
+  };
+}
 
 /** What a request adds to each of its lines, formatted once. */
 interface Arrival {

@@ -34,13 +34,19 @@ function objectsAsText(row: Row): Row {
 
 /**
  * The rows as a Parquet file written by ClickHouse: objects as JSON text in string columns, as a
- * warehouse exports them; times as text; a column of the type the engine infers from its values.
+ * warehouse exports them; times as text (or as timestamps, where every value of a column reads as
+ * one); a column of the type the engine infers from its values.
  */
-export async function parquetOf(clickhouse: ClickHouseService, rows: readonly Row[]) {
+export async function parquetOf(
+  clickhouse: ClickHouseService,
+  rows: readonly Row[],
+  times: 'text' | 'timestamps' = 'text',
+) {
+  const inferTimes = times === 'text' ? 0 : 1;
   const output = await clickhouse.stream({
     tag: 'test.parquet',
     sql: `SELECT * FROM format(JSONEachRow, {data:String})
-          SETTINGS input_format_try_infer_datetimes = 0, input_format_try_infer_dates = 0`,
+          SETTINGS input_format_try_infer_datetimes = ${inferTimes}, input_format_try_infer_dates = 0`,
     params: { data: rows.map((row) => JSON.stringify(objectsAsText(row))).join('\n') },
     format: 'Parquet',
   });

@@ -1,0 +1,150 @@
+// A Parquet import in requests of INGEST_MAX_ROWS rows, as the engine reads the file (see
+// tabular-sql.ts): which requests are plain throughout, stored by the engine alone, and the rows of
+// the others, handed to JavaScript to be validated line by line.
+import { z } from 'zod';
+import type { ClickHouseService } from '../storage/index.js';
+import { toClickHouseTime } from '../storage/index.js';
+import { nearestField } from './field-suggestion.js';
+import type { PassStream } from './passthrough.js';
+import { STREAM_DECLARATIONS } from './streams/index.js';
+import { tabularLines } from './tabular.js';
+import {
+  DESCRIBE_SQL,
+  insertSql,
+  plainRows,
+  REQUEST_ROWS_SQL,
+  requestsSql,
+  type PlainRows,
+  type SqlLimits,
+} from './tabular-sql.js';
+import type { IgnoredField, ParsedLine } from './types.js';
+
+/** One request of the file: its rows and what the engine found of them. */
+export interface FileRequest {
+  /** The request's index: its rows are numbered from index × maxRows + 1. */
+  index: number;
+  rows: number;
+  /** Rows that are not plain: the request is validated line by line when there is any. */
+  awkward: number;
+  /** Distinct ids of its plain rows. */
+  ids: number;
+  /** Fields the stream does not know, with the rows that carry each, in the order first met. */
+  ignoredFields: IgnoredField[];
+}
+
+const requestRow = z.object({
+  request: z.number(),
+  rows: z.number(),
+  awkward: z.number(),
+  ids: z.number(),
+  unknown_lines: z.array(z.number()),
+  unknown_first: z.array(z.number()),
+});
+
+/** A Parquet file of one stream, as the engine reads it. */
+export class ParquetFile {
+  private constructor(
+    private readonly clickhouse: ClickHouseService,
+    private readonly stream: PassStream,
+    private readonly path: string,
+    private readonly maxRows: number,
+    private readonly limits: Omit<SqlLimits, 'receivedAt'>,
+    private readonly columns: { name: string; type: string }[],
+  ) {}
+
+  /** Reads the file's columns. */
+  static async open(
+    clickhouse: ClickHouseService,
+    stream: PassStream,
+    path: string,
+    limits: { maxRows: number; maxFieldChars: number },
+  ): Promise<ParquetFile> {
+    const columns = await clickhouse.query({
+      tag: 'ingest.import_describe',
+      sql: DESCRIBE_SQL,
+      params: { path },
+      row: z.object({ name: z.string(), type: z.string() }).loose(),
+    });
+    return new ParquetFile(clickhouse, stream, path, limits.maxRows, limits, columns);
+  }
+
+  private plainRows(receivedAt: number): PlainRows | undefined {
+    return plainRows(this.stream, this.columns, { ...this.limits, receivedAt });
+  }
+
+  /**
+   * The file's requests with what the engine found of them; undefined when no row of the file
+   * can be plain (a column name the statements use themselves), so that every request is read.
+   */
+  async requests(receivedAt: number): Promise<FileRequest[] | undefined> {
+    const rows = this.plainRows(receivedAt);
+    if (rows === undefined) {
+      return undefined;
+    }
+    const found = await this.clickhouse.query({
+      tag: 'ingest.import_requests',
+      sql: requestsSql(rows),
+      params: this.params(receivedAt, 0),
+      row: requestRow,
+    });
+    const known = Object.keys(STREAM_DECLARATIONS[this.stream].fields);
+    return found.map((request) => ({
+      index: request.request,
+      rows: request.rows,
+      awkward: request.awkward,
+      ids: request.ids,
+      ignoredFields: rows.unknown
+        .map((field, i) => ({
+          field,
+          lines: request.unknown_lines[i],
+          first: request.unknown_first[i],
+          suggestion: nearestField(field, known),
+        }))
+        .filter((ignored) => ignored.lines > 0)
+        // A line's fields are met in the file's column order (a stable sort keeps it).
+        .sort((a, b) => a.first - b.first)
+        .map(({ field, lines, suggestion }) => ({ field, lines, suggestion })),
+    }));
+  }
+
+  /** Stores the plain rows of a request whose rows are all plain, arrived at `receivedAt`. */
+  async store(request: FileRequest, tenantId: string, receivedAt: number): Promise<void> {
+    const rows = this.plainRows(receivedAt);
+    if (rows === undefined) {
+      throw new Error('a request of plain rows in a file that has none');
+    }
+    await this.clickhouse.command(
+      `ingest.import_write.${this.stream}`,
+      insertSql(rows),
+      this.params(receivedAt, request.index, tenantId),
+    );
+  }
+
+  /** The rows of a request as lines to validate, numbered through the file. */
+  async lines(index: number): Promise<ParsedLine[]> {
+    const output = await this.clickhouse.stream({
+      tag: 'ingest.import_read',
+      sql: REQUEST_ROWS_SQL,
+      params: { path: this.path, maxRows: this.maxRows, request: index },
+      format: 'JSONEachRow',
+    });
+    const lines: ParsedLine[] = [];
+    for await (const batch of tabularLines(this.stream, output, index * this.maxRows + 1)) {
+      for (const line of batch) {
+        lines.push(line);
+      }
+    }
+    return lines;
+  }
+
+  private params(receivedAt: number, request: number, tenantId = '') {
+    return {
+      path: this.path,
+      maxRows: this.maxRows,
+      request,
+      tenantId,
+      tenantJson: JSON.stringify(tenantId),
+      receivedAt: toClickHouseTime(receivedAt),
+    };
+  }
+}
