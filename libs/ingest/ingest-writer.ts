@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { ClickHouseService, DataVersions } from '../storage/index.js';
-import { ndjsonOf, type EarlierIngestJobPayload, type IngestJobPayload } from './ingest.job.js';
+import {
+  ndjsonOf,
+  type EarlierIngestJobPayload,
+  type IngestJobPayload,
+  type InlineIngestJob,
+} from './ingest.job.js';
 import { tableOf, type StreamName } from './core.js';
 import { StoredBatches } from './stored-batches.js';
 
@@ -14,7 +19,7 @@ import { StoredBatches } from './stored-batches.js';
 export function insertStorageLines(
   clickhouse: ClickHouseService,
   stream: StreamName,
-  ndjson: string,
+  ndjson: string | Buffer,
   tag: string,
 ): Promise<void> {
   return clickhouse.insertRaw(tableOf[stream], ndjson, tag, {
@@ -39,7 +44,7 @@ export class IngestWriter {
     private readonly versions: DataVersions,
   ) {}
 
-  write(job: IngestJobPayload | EarlierIngestJobPayload): Promise<void> {
+  write(job: IngestJobPayload | EarlierIngestJobPayload | InlineIngestJob): Promise<void> {
     return this.versions.writing(job.tenantId, () => this.store(job));
   }
 
@@ -58,7 +63,9 @@ export class IngestWriter {
     });
   }
 
-  private async store(job: IngestJobPayload | EarlierIngestJobPayload): Promise<void> {
+  private async store(
+    job: IngestJobPayload | EarlierIngestJobPayload | InlineIngestJob,
+  ): Promise<void> {
     await insertStorageLines(
       this.clickhouse,
       job.stream,

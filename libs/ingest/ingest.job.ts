@@ -17,7 +17,12 @@ export type EarlierIngestJobPayload = Omit<IngestJobPayload, 'ndjson'> & {
   rows: Record<string, unknown>[];
 };
 
-/** The rows of a queued job as JSONEachRow text, whichever form it was queued in. */
-export function ndjsonOf(job: IngestJobPayload | EarlierIngestJobPayload): string {
+/** A request written inline by the API: its rows as the UTF-8 bytes of their JSONEachRow text. */
+export type InlineIngestJob = Omit<IngestJobPayload, 'ndjson'> & { ndjson: Buffer };
+
+/** The rows of a job as JSONEachRow text (or its bytes), whichever form it came in. */
+export function ndjsonOf(
+  job: IngestJobPayload | EarlierIngestJobPayload | InlineIngestJob,
+): string | Buffer {
   return 'ndjson' in job ? job.ndjson : job.rows.map((row) => JSON.stringify(row)).join('\n');
 }

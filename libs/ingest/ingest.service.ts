@@ -25,7 +25,7 @@ import { ParquetFile, type FileRequest } from './tabular-import.js';
 import { readTabularFile, type ImportMediaType } from './tabular.js';
 import type { ParsedLine } from './types.js';
 import { IngestErrorCode, IngestException } from './ingest.exception.js';
-import type { IngestJobPayload } from './ingest.job.js';
+import type { IngestJobPayload, InlineIngestJob } from './ingest.job.js';
 import { messageOf } from '../errors/index.js';
 
 /** The answer to an ingest request. */
@@ -38,8 +38,13 @@ export interface IngestResult {
   ignoredFields: IgnoredField[];
 }
 
+/** The answer of an import before its first request. */
+export function emptyResult(): IngestResult {
+  return { accepted: 0, rejected: 0, duplicates: 0, errors: [], ignoredFields: [] };
+}
+
 /** Adds the answer of one request of an import to the import's answer. */
-function addResult(total: IngestResult, part: IngestResult): void {
+export function addResult(total: IngestResult, part: IngestResult): void {
   total.accepted += part.accepted;
   total.rejected += part.rejected;
   total.duplicates += part.duplicates;
@@ -145,15 +150,14 @@ export class IngestService {
       limits: this.limits,
       namesErasedPerson: await this.blocklist.checkFor(principal.tenantId),
     });
-    const payload: IngestJobPayload = {
+    await this.persist({
       requestId: randomUUID(),
       tenantId: principal.tenantId,
       stream,
       receivedAt: toClickHouseTime(receivedAt),
-      ndjson: batch.ndjson,
+      ndjson: batch.ndjsonBytes,
       rejects: batch.rejects,
-    };
-    await this.persist(payload);
+    });
     this.metrics.ingestRows.inc({ stream, result: 'accepted' }, batch.accepted);
     this.metrics.ingestRows.inc({ stream, result: 'rejected' }, batch.rejected);
     this.metrics.ingestRows.inc({ stream, result: 'duplicate' }, batch.duplicates);
@@ -184,13 +188,7 @@ export class IngestService {
         'Parquet and CSV imports are read by the embedded engine; with CLICKHOUSE_URL set, send NDJSON',
       );
     }
-    const total: IngestResult = {
-      accepted: 0,
-      rejected: 0,
-      duplicates: 0,
-      errors: [],
-      ignoredFields: [],
-    };
+    const total = emptyResult();
     const plain =
       mediaType === 'application/vnd.apache.parquet' &&
       stream !== 'triggers' &&
@@ -288,14 +286,15 @@ export class IngestService {
   }
 
   /** Inline: stored before the answer. Queued: the job is in Redis before the answer. */
-  private async persist(payload: IngestJobPayload): Promise<void> {
-    if (payload.ndjson.length === 0 && payload.rejects.length === 0) {
+  private async persist(job: InlineIngestJob): Promise<void> {
+    if (job.ndjson.length === 0 && job.rejects.length === 0) {
       return;
     }
     if (this.queue === undefined) {
-      await this.writer.write(payload);
+      await this.writer.write(job);
       return;
     }
+    const payload: IngestJobPayload = { ...job, ndjson: job.ndjson.toString('utf8') };
     const client = await this.queue.getBackend().client;
     if (client.status !== 'ready') {
       throw new IngestException(

@@ -48,6 +48,11 @@ class NdjsonWriter {
   text(): string {
     return this.buffer.toString('utf8', 0, this.length);
   }
+
+  /** The text's bytes: a view of the buffer, not a copy. */
+  bytes(): Buffer {
+    return this.buffer.subarray(0, this.length);
+  }
 }
 
 function isLineList(item: ParsedLine | readonly ParsedLine[]): item is readonly ParsedLine[] {
@@ -192,6 +197,7 @@ class BatchCollector {
   }
 
   batch(): PreparedBatch {
+    const ndjson = this.ndjson;
     return {
       stream: this.stream,
       lines: this.count,
@@ -201,7 +207,11 @@ class BatchCollector {
       conflicts: this.conflicts,
       errors: this.errors,
       stored: this.hashById.size,
-      ndjson: this.ndjson.text(),
+      ndjsonBytes: ndjson.bytes(),
+      // Made only when asked for: the writer takes the bytes (see ClickHouseService.insertRaw).
+      get ndjson() {
+        return ndjson.text();
+      },
       rejects: this.rejects,
       clamped: this.clamped,
       skewCorrected: this.skewCorrected,

@@ -13,7 +13,7 @@ import { ClickHouseService, StorageModule } from '../storage/index.js';
 import { openTemporaryStore, type TemporaryStore } from '../storage/testing.js';
 import { typedVariant } from './corpus.testing.js';
 import { IngestModule } from './ingest.module.js';
-import { IngestService, type IngestResult } from './ingest.service.js';
+import { addResult, emptyResult, IngestService, type IngestResult } from './ingest.service.js';
 import { STREAM_DECLARATIONS, type StreamDeclaration } from './streams/index.js';
 import { STREAMS, tableOf, type StreamName } from './streams.js';
 import { ParquetFile } from './tabular-import.js';
@@ -127,27 +127,10 @@ describe('a Parquet import stores plain requests by the engine, as line by line'
     for await (const batch of read) {
       lines.push(...batch);
     }
-    const total: IngestResult = {
-      accepted: 0,
-      rejected: 0,
-      duplicates: 0,
-      errors: [],
-      ignoredFields: [],
-    };
+    const total = emptyResult();
     for (let first = 0; first < lines.length; first += MAX_ROWS) {
       const answer = await ingest.ingest(principal, stream, lines.slice(first, first + MAX_ROWS));
-      total.accepted += answer.accepted;
-      total.rejected += answer.rejected;
-      total.duplicates += answer.duplicates;
-      total.errors.push(...answer.errors);
-      for (const ignored of answer.ignoredFields) {
-        const known = total.ignoredFields.find((f) => f.field === ignored.field);
-        if (known === undefined) {
-          total.ignoredFields.push({ ...ignored });
-        } else {
-          known.lines += ignored.lines;
-        }
-      }
+      addResult(total, answer);
     }
     return total;
   }

@@ -123,6 +123,8 @@ export interface PreparedBatch {
   stored: number;
   /** Those rows as JSONEachRow text, one line each (see {@link StorageLine.text}), in line order. */
   ndjson: string;
+  /** The same text as UTF-8 bytes. */
+  ndjsonBytes: Buffer;
   /** One per rejected line, for `rejected_events`. */
   rejects: RejectedRecord[];
   /** Rows kept whose event time was more than 24 h ahead and was clamped. */

@@ -24,10 +24,31 @@ export const baseSettings: ClickHouseSettings = {
 };
 
 /**
+ * Hands an insert's JSONEachRow bytes to the embedded engine as they are: no text made of them,
+ * no statement text around them (see ClickHouseService.insertRaw).
+ */
+export type InsertBytes = (
+  table: string,
+  body: Buffer,
+  settings: Record<string, string | number>,
+) => Promise<unknown>;
+
+/** A client of the engine, and for the embedded one a way to insert bytes as they are. */
+export interface ClickHouseConnection {
+  client: ClickHouseClient;
+  insertBytes?: InsertBytes;
+}
+
+/**
  * The one way Causeway reaches ClickHouse: `@clickhouse/client`, over HTTP to a server when
  * CLICKHOUSE_URL is set, otherwise to the embedded chDB engine with data under CAUSEWAY_DATA_DIR.
  */
 export function createClickHouseClient(config: AppConfig): ClickHouseClient {
+  return connectClickHouse(config).client;
+}
+
+/** {@link createClickHouseClient}, with the embedded engine's insert of bytes. */
+export function connectClickHouse(config: AppConfig): ClickHouseConnection {
   const env = config.env;
   if (env.CLICKHOUSE_URL === undefined) {
     const path = resolve(env.CAUSEWAY_DATA_DIR);
@@ -41,19 +62,25 @@ export function createClickHouseClient(config: AppConfig): ClickHouseClient {
     const configuring = new Session(path, {
       connectionArgs: [`--backups.allowed_path=${resolve(env.CAUSEWAY_BACKUP_ROOT)}`],
     });
-    const connection = createChdbConnection({ path }) as unknown as EmbeddedConnection;
+    const chdb = createChdbConnection({ path });
     configuring.close();
-    return createClient({
-      connection,
-      clickhouse_settings: baseSettings,
-    });
+    return {
+      client: createClient({
+        connection: chdb as unknown as EmbeddedConnection,
+        clickhouse_settings: baseSettings,
+      }),
+      insertBytes: (table, body, settings) =>
+        chdb.chdb.rawInsert({ table, values: body, format: 'JSONEachRow', settings }),
+    };
   }
-  return createClient({
-    url: env.CLICKHOUSE_URL,
-    username: env.CLICKHOUSE_USER,
-    password: env.CLICKHOUSE_PASSWORD,
-    database: env.CLICKHOUSE_DATABASE,
-    clickhouse_settings: baseSettings,
-    request_timeout: 300_000,
-  });
+  return {
+    client: createClient({
+      url: env.CLICKHOUSE_URL,
+      username: env.CLICKHOUSE_USER,
+      password: env.CLICKHOUSE_PASSWORD,
+      database: env.CLICKHOUSE_DATABASE,
+      clickhouse_settings: baseSettings,
+      request_timeout: 300_000,
+    }),
+  };
 }
