@@ -7,6 +7,7 @@ import { anyTypeVariant } from './corpus.testing.js';
 import { DIALECT_NAMES, inDialect } from './dialects.testing.js';
 import { insertStorageLines } from './ingest-writer.js';
 import { passThrough } from './passthrough.js';
+import { disagreements, firstDifference, unlike } from './rows.testing.js';
 import { tableOf, type StreamName } from './streams.js';
 import type { StorageLine, ValidationContext } from './types.js';
 import { validateRow } from './validate-row.js';
@@ -33,7 +34,7 @@ const context = (tenantId: string): ValidationContext => ({
 });
 const PASSED = context('passed');
 
-const program = generateProgram({ seed: 11, persons: 200, start: '2026-10-01T00:00:00Z' });
+const program = generateProgram({ seed: 11, persons: 60, start: '2026-10-01T00:00:00Z' });
 const linesOf = new Map<PassStream, string[]>();
 function programLines(stream: PassStream): string[] {
   let lines = linesOf.get(stream);
@@ -71,36 +72,47 @@ describe('passThrough recognizes plain lines, with the id and hash validateRow g
   it.each(STREAMS)('every %s line of a generated program', (stream) => {
     const lines = programLines(stream);
     expect(lines.length).toBeGreaterThan(50);
-    for (const raw of lines) {
+    const differing = disagreements(lines, (raw) => {
       const passed = pass(stream, raw);
-      const expected = built(stream, raw);
       if (stream === 'outcomes' && passed === undefined) {
         // A value such as 12.345678 is rounded to the column's 4 places: validateRow's work.
-        continue;
+        return undefined;
       }
-      expect(passed).toBeDefined();
-      expect({ id: passed?.id, contentHash: passed?.contentHash }).toEqual({
-        id: expected.id,
-        contentHash: expected.contentHash,
-      });
-    }
+      const expected = built(stream, raw);
+      return unlike(
+        { id: passed?.id, contentHash: passed?.contentHash },
+        { id: expected.id, contentHash: expected.contentHash },
+      );
+    });
+    expect(differing).toEqual([]);
   });
 
   it.each(IN_DIALECTS)(
     'every %s line of a generated program, as %s writes it',
     (stream, dialect) => {
-      for (const plain of programLines(stream)) {
+      const keepsOrder = dialect !== 'python' && dialect !== 'go' && dialect !== 'offsets';
+      const differing = disagreements(programLines(stream), (plain) => {
         const raw = inDialect(plain, dialect);
         const passed = pass(stream, raw);
-        expect(passed).toBeDefined();
+        const asPlain = built(stream, plain);
         // The same id as the line JSON.stringify writes; the same hash too unless the dialect
         // reorders the keys of `properties`, whose text is stored as its producer ordered it.
-        expect(passed?.id).toBe(built(stream, plain).id);
-        expect(passed?.contentHash).toBe(built(stream, raw).contentHash);
-        if (dialect !== 'python' && dialect !== 'go' && dialect !== 'offsets') {
-          expect(passed?.contentHash).toBe(built(stream, plain).contentHash);
-        }
-      }
+        return unlike(
+          {
+            passed: passed !== undefined,
+            id: passed?.id,
+            contentHash: passed?.contentHash,
+            plainHash: keepsOrder ? passed?.contentHash : undefined,
+          },
+          {
+            passed: true,
+            id: asPlain.id,
+            contentHash: built(stream, raw).contentHash,
+            plainHash: keepsOrder ? asPlain.contentHash : undefined,
+          },
+        );
+      });
+      expect(differing).toEqual([]);
     },
   );
 
@@ -335,8 +347,9 @@ describe('ClickHouse stores a passed line as the row validateRow builds', () => 
     for (const raw of extra[stream]) {
       expect(pass(stream, raw)).toBeDefined();
     }
-    // The variants first: a program line of the same id is then left out.
-    const lines = [...random, ...extra[stream], ...programLines(stream)].map((raw) =>
+    // The variants first: a program line of the same id is then left out. The program's first
+    // lines (every line's id and hash are compared above) bring the rows of a real program.
+    const lines = [...random, ...extra[stream], ...programLines(stream).slice(0, 2000)].map((raw) =>
       inDialect(raw, dialect),
     );
     const passedText: string[] = [];
@@ -362,9 +375,11 @@ describe('ClickHouse stores a passed line as the row validateRow builds', () => 
     // and the time the engine wrote each (firings' inserted_at: two inserts, two stamps).
     const withoutHash = (rows: Record<string, unknown>[]) =>
       rows.map(({ content_hash: _, inserted_at: __, ...rest }) => rest);
-    expect(withoutHash(passedRows)).toEqual(withoutHash(builtRows));
-    for (const row of passedRows) {
-      expect(row.content_hash).toBe(hashes.get(row[ID_COLUMN[stream]] as string));
-    }
+    expect(firstDifference(withoutHash(passedRows), withoutHash(builtRows))).toBeUndefined();
+    expect(
+      passedRows
+        .filter((row) => row.content_hash !== hashes.get(row[ID_COLUMN[stream]] as string))
+        .slice(0, 5),
+    ).toEqual([]);
   });
 });

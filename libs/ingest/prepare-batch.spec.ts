@@ -332,7 +332,7 @@ describe('prepareBatch', () => {
 });
 
 describe('prepareBatch in every JSON dialect', () => {
-  const program = generateProgram({ seed: 5, persons: 120, start: '2024-04-01T00:00:00Z' });
+  const program = generateProgram({ seed: 5, persons: 50, start: '2024-04-01T00:00:00Z' });
   const keyOf = {
     ...Object.fromEntries(STREAMS.map((s) => [s, 'event_id'])),
     firings: 'firing_id',
