@@ -1,6 +1,6 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { AppConfig } from '../../config/index.js';
-import { ClickHouseService } from '../../storage/index.js';
+import { ClickHouseService, outsideQueryScope } from '../../storage/index.js';
 import { MeasurementErrorCode, MeasurementException } from '../common/measurement.exception.js';
 import { toPeriod } from '../common/period.js';
 import { checkedConfidence } from '../lift/lift.service.js';
@@ -168,12 +168,17 @@ export class OverTimeService {
     }));
   }
 
-  /** Builds the tenant's trend facts now (they are otherwise built once its data settles). */
+  /**
+   * Builds the tenant's trend facts now (they are otherwise built once its data settles). The
+   * build is the tenant's, not the request's: it runs outside the request's time budget and goes
+   * on to be recorded if the request is abandoned.
+   */
   async buildTrendFacts(tenantId: string): Promise<TrendFactsBuildResult> {
-    if (this.facts === undefined) {
+    const facts = this.facts;
+    if (facts === undefined) {
       throw new Error('trend facts are not available in this process');
     }
-    const { firings, version, seconds } = await this.facts.build(tenantId);
+    const { firings, version, seconds } = await outsideQueryScope(() => facts.build(tenantId));
     return { firings, version, seconds };
   }
 }
