@@ -135,6 +135,14 @@ describe('measures over time match the truth planted in a generated program', ()
   const read = <T>(query: string, variables: Record<string, unknown>): Promise<T> =>
     gqlData<T>(api.url, key, query, variables);
   const iso = (ms: number) => new Date(ms).toISOString();
+  /** The trend truth as triggerTrend answers it. */
+  const trendAnswer = (truth: ReturnType<typeof triggerTrendTruth>) =>
+    truth.map((row) => ({
+      ...row,
+      bucketStart: iso(row.bucketStart),
+      withinWindowRate: near(row.withinWindowRate),
+      p50Ms: near(row.p50Ms),
+    }));
   const { novelty, delayed } = OVER_TIME_PLANTED;
   /** The program's live triggers and the over-time block's two. */
   const measured = () => [...program.planted.liveTriggerIds, novelty.triggerId, delayed.triggerId];
@@ -243,14 +251,7 @@ describe('measures over time match the truth planted in a generated program', ()
     const truth = triggerTrendTruth(index, from, to, DAY);
     expect(truth.some((row) => row.overwhelmed > 0 && row.convertedThenTargeted > 0)).toBe(true);
     expect(truth.some((row) => row.nonCompliant > 0)).toBe(true);
-    expect(triggerTrend).toEqual(
-      truth.map((row) => ({
-        ...row,
-        bucketStart: iso(row.bucketStart),
-        withinWindowRate: near(row.withinWindowRate),
-        p50Ms: near(row.p50Ms),
-      })),
-    );
+    expect(triggerTrend).toEqual(trendAnswer(truth));
   });
 
   it('triggerTrend from the trend facts: once built, every bucket still matches the truth', async () => {
@@ -272,14 +273,7 @@ describe('measures over time match the truth planted in a generated program', ()
       );
       const truth = triggerTrendTruth(index, start, end, step);
       expect(truth.length).toBeGreaterThan(10);
-      expect(triggerTrend).toEqual(
-        truth.map((row) => ({
-          ...row,
-          bucketStart: iso(row.bucketStart),
-          withinWindowRate: near(row.withinWindowRate),
-          p50Ms: near(row.p50Ms),
-        })),
-      );
+      expect(triggerTrend).toEqual(trendAnswer(truth));
     }
   });
 
