@@ -75,15 +75,22 @@ export class PeriodicRun<T> {
     this.logger = new Logger(name);
   }
 
-  /** Starts running `task` every `everyMs` (0: never); the timer does not keep the process up. */
-  start(everyMs: number): void {
+  /**
+   * Starts running `task` every `everyMs` (0: never), and at once when `now`; the timer does not
+   * keep the process up.
+   */
+  start(everyMs: number, { now = false }: { now?: boolean } = {}): void {
     if (everyMs > 0) {
-      this.timer = setInterval(() => {
+      const runLogged = () => {
         this.run().catch((error: unknown) =>
           this.logger.error(`${this.name}: ${messageOf(error)}`),
         );
-      }, everyMs);
+      };
+      this.timer = setInterval(runLogged, everyMs);
       this.timer.unref();
+      if (now) {
+        runLogged();
+      }
     }
   }
 

@@ -13,9 +13,10 @@ import { TrendFacts, type TrendFactsBuild } from './trend-facts.js';
 /**
  * Keeps the trend facts current: every TREND_FACTS_EVERY_MS it looks at each tenant with firings
  * whose facts cannot be used (see TrendFacts.current), and builds them once the tenant's data has
- * settled: its data version is the one the previous look saw. A tenant written to all the time
- * is read from the streams until its writes pause for a whole interval. One pass at a time per
- * process; several processes may each run one (the newest build wins).
+ * settled: its data version is the one the previous look saw (the first look is at the start). A
+ * tenant written to all the time is read from the streams until its writes pause for a whole
+ * interval. One pass at a time per process; several processes may each run one (the newest build
+ * wins).
  */
 @Injectable()
 export class TrendFactsRefresher implements OnApplicationBootstrap, OnModuleDestroy {
@@ -31,7 +32,8 @@ export class TrendFactsRefresher implements OnApplicationBootstrap, OnModuleDest
   ) {}
 
   onApplicationBootstrap(): void {
-    this.periodic.start(this.config.env.TREND_FACTS_EVERY_MS);
+    // a first look at once: a tenant left alone since is built one interval after the start
+    this.periodic.start(this.config.env.TREND_FACTS_EVERY_MS, { now: true });
   }
 
   async onModuleDestroy(): Promise<void> {
