@@ -117,8 +117,8 @@ const CONVERSION_CURVE = `query($triggerId: ID!, $from: DateTime!, $to: DateTime
   }
 }`;
 
-const TRIGGER_TREND = `query($from: DateTime!, $to: DateTime!) {
-  triggerTrend(from: $from, to: $to) {
+const TRIGGER_TREND = `query($from: DateTime!, $to: DateTime!, $granularity: Granularity) {
+  triggerTrend(from: $from, to: $to, granularity: $granularity) {
     bucketStart triggerId sentFirings withinWindowRate p50Ms overwhelmed
     convertedThenTargeted nonCompliant
   }
@@ -135,6 +135,14 @@ describe('measures over time match the truth planted in a generated program', ()
   const read = <T>(query: string, variables: Record<string, unknown>): Promise<T> =>
     gqlData<T>(api.url, key, query, variables);
   const iso = (ms: number) => new Date(ms).toISOString();
+  /** The trend truth as triggerTrend answers it. */
+  const trendAnswer = (truth: ReturnType<typeof triggerTrendTruth>) =>
+    truth.map((row) => ({
+      ...row,
+      bucketStart: iso(row.bucketStart),
+      withinWindowRate: near(row.withinWindowRate),
+      p50Ms: near(row.p50Ms),
+    }));
   const { novelty, delayed } = OVER_TIME_PLANTED;
   /** The program's live triggers and the over-time block's two. */
   const measured = () => [...program.planted.liveTriggerIds, novelty.triggerId, delayed.triggerId];
@@ -243,14 +251,30 @@ describe('measures over time match the truth planted in a generated program', ()
     const truth = triggerTrendTruth(index, from, to, DAY);
     expect(truth.some((row) => row.overwhelmed > 0 && row.convertedThenTargeted > 0)).toBe(true);
     expect(truth.some((row) => row.nonCompliant > 0)).toBe(true);
-    expect(triggerTrend).toEqual(
-      truth.map((row) => ({
-        ...row,
-        bucketStart: iso(row.bucketStart),
-        withinWindowRate: near(row.withinWindowRate),
-        p50Ms: near(row.p50Ms),
-      })),
+    expect(triggerTrend).toEqual(trendAnswer(truth));
+  });
+
+  it('triggerTrend from the trend facts: once built, every bucket still matches the truth', async () => {
+    const { buildTrendFacts } = await read<{ buildTrendFacts: { firings: number } }>(
+      'mutation { buildTrendFacts { firings } }',
+      {},
     );
+    // every sent treatment firing of the tenant, each once
+    const sent = new Set(index.firings.filter((f) => f.sent).map((f) => f.row.firing_id));
+    expect(buildTrendFacts.firings).toBe(sent.size);
+    // periods and steps not asked before: no answer kept from the streams' reading is served
+    for (const [start, end, step, granularity] of [
+      [from + DAY, to, DAY, 'DAY'],
+      [from, from + 3 * DAY, DAY / 24, 'HOUR'],
+    ] as const) {
+      const { triggerTrend } = await read<{ triggerTrend: Record<string, unknown>[] }>(
+        TRIGGER_TREND,
+        { from: iso(start), to: iso(end), granularity },
+      );
+      const truth = triggerTrendTruth(index, start, end, step);
+      expect(truth.length).toBeGreaterThan(10);
+      expect(triggerTrend).toEqual(trendAnswer(truth));
+    }
   });
 
   it('finds the planted novelty: the first week reads a far larger relative lift than the month', async () => {

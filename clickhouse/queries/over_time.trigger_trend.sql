@@ -1,6 +1,6 @@
 -- over_time.trigger_trend: generated from libs/measurement/over-time/trigger-trend.query.ts; do not edit.
 -- Regenerate with `npm run queries` after changing the statement.
--- Parameters: tenantId String, from DateTime64(3, 'UTC'), stepMs Int64, to DateTime64(3, 'UTC'), triggerIds Array(String), overwhelmTypes Array(String), overwhelmWindowMs Int64
+-- Parameters: tenantId String, from DateTime64(3, 'UTC'), to DateTime64(3, 'UTC'), triggerIds Array(String), overwhelmTypes Array(String), overwhelmWindowMs Int64, stepMs Int64
 -- Settings: join_use_nulls = 0, enable_materialized_cte = 1
 
 WITH
@@ -18,12 +18,9 @@ WITH
     LIMIT 1 BY trigger_id
   ),
   sent AS MATERIALIZED (
-    -- sent treatment firings decided in [from, to), with their bucket; read by several steps
+    -- the sent treatment firings measured; read by several steps
     SELECT firing_id, trigger_id, person_key, decided_at, signal_at, signal_event_id,
-           toUnixTimestamp64Milli(decided_at) AS t_ms,
-           toUnixTimestamp64Milli({from:DateTime64(3, 'UTC')})
-             + intDiv(t_ms - toUnixTimestamp64Milli({from:DateTime64(3, 'UTC')}), {stepMs:Int64}) * {stepMs:Int64}
-             AS bucket_start
+           toUnixTimestamp64Milli(decided_at) AS t_ms
     FROM firings FINAL
     WHERE tenant_id = {tenantId:String}
       AND decided_at >= {from:DateTime64(3, 'UTC')} AND decided_at < {to:DateTime64(3, 'UTC')}
@@ -85,8 +82,8 @@ WITH
     )
   ),
   checked AS (
-    -- one row per sent firing: its latency against the window and the three harm checks
-    SELECT s.bucket_start AS bucket_start, s.trigger_id AS trigger_id,
+    -- one row per sent firing: its latency and the three harm checks
+    SELECT s.trigger_id AS trigger_id, s.person_key AS person_key, s.t_ms AS t_ms,
            nullIf(t.window_ms, 0) AS window_ms,
            toUnixTimestamp64Milli(coalesce(s.signal_at, r.referenced_at)) AS signal_ms,
            coalesce(toUnixTimestamp64Milli(d.delivered_at), s.t_ms) - signal_ms AS end_to_end_ms,
@@ -106,9 +103,12 @@ WITH
     ASOF LEFT JOIN overwhelm AS w ON w.person_key = s.person_key AND w.at_ms > s.t_ms
   )
 -- one row per bucket and trigger with a sent firing
-SELECT bucket_start, trigger_id,
+SELECT toUnixTimestamp64Milli({from:DateTime64(3, 'UTC')})
+         + intDiv(t_ms - toUnixTimestamp64Milli({from:DateTime64(3, 'UTC')}), {stepMs:Int64}) * {stepMs:Int64}
+         AS bucket_start,
+       trigger_id,
        count() AS sent_firings,
-       count(signal_ms) AS timed_firings,
+       count(end_to_end_ms) AS timed_firings,
        if(any(window_ms) IS NULL OR timed_firings = 0, NULL,
           countIf(window_ms IS NOT NULL AND end_to_end_ms <= window_ms) / timed_firings)
          AS within_window_rate,

@@ -61,6 +61,12 @@ export interface Measure {
   targetRatio?: number;
   /** Largest accepted ratio to another measure of the same run (a variant of it). */
   relativeTo?: { measure: string; ratio: number };
+  /**
+   * A measure answered from facts the API builds once a tenant's data settles: the mutation that
+   * builds them now. The measure is timed before it (from the streams, as until the facts are
+   * built), then the build, then the measure again (from the facts, as users get it).
+   */
+  facts?: { build: string; what: string };
 }
 
 const LIFT_FIELDS = `triggerId variant treatment { persons conversions rate revenuePerPerson }
@@ -328,6 +334,10 @@ MEASURES.push(
     ],
     floor: FLOORS.firstDelivery,
     targetMs: 3000,
+    facts: {
+      build: 'mutation { buildTrendFacts { firings seconds } }',
+      what: 'trend facts',
+    },
   },
 );
 

@@ -87,6 +87,9 @@ export async function startApi(
       // measure the limiter instead
       RATE_LIMIT_QUERY: '0',
       RATE_LIMIT_INGEST: '0',
+      // the trend facts are built when the run asks (see Measure.facts), not in the background of
+      // another measure
+      TREND_FACTS_EVERY_MS: '0',
       ...extra,
     },
     stdio: ['ignore', 'ignore', 'inherit'],

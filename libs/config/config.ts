@@ -69,6 +69,10 @@ export const environmentSchema = z.object({
   // How often the API checks whether firings were written since the assignment rollup was built,
   // and builds it again if so (0 = never: lift and guardrails then read firings alone).
   ASSIGNMENT_ROLLUP_EVERY_MS: z.coerce.number().int().min(0).default(300_000),
+  // How often the API looks for tenants whose trend facts are out of date and whose data version
+  // has not moved since the previous look (their data settled), and builds their facts
+  // (0 = never: triggerTrend then reads the streams).
+  TREND_FACTS_EVERY_MS: z.coerce.number().int().min(0).default(60_000),
   // The persons (both arms) a trigger's confidence sequence is tuned for when its definition names
   // no planned_persons: fixed in advance, so that sequential intervals stay valid at every look.
   SEQUENTIAL_PLANNED_PERSONS: z.coerce.number().int().min(1).default(10_000),

@@ -38,6 +38,7 @@ const PERSON_TABLES = [
   },
   { table: 'assignment_sequences', where: 'person_key = cityHash64({personId:String})' },
   { table: 'assignment_firings', where: 'person_key = cityHash64({personId:String})' },
+  { table: 'trend_facts', where: 'person_key = cityHash64({personId:String})' },
 ] as const;
 
 export type ErasedTable = (typeof PERSON_TABLES)[number]['table'];

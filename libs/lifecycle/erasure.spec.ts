@@ -15,6 +15,7 @@ import {
   PressureService,
   SuppressionService,
   TimelineService,
+  TrendFacts,
 } from '../measurement/index.js';
 import { seedRows } from '../measurement/testing.js';
 import { MemoryDataVersions } from '../storage/index.js';
@@ -102,6 +103,7 @@ describe('erasing a person', () => {
     });
     await new Promise((r) => setTimeout(r, 20));
     await buildAssignmentRollup(store.clickhouse, { marginMs: 0 });
+    await new TrendFacts(store.clickhouse, versions, store.config).build('full');
   });
   afterAll(async () => {
     await store.dispose();
@@ -111,6 +113,7 @@ describe('erasing a person', () => {
     const before = await erasure.rowsOf('full', person);
     expect(before.firings).toBeGreaterThan(0);
     expect(before.assignment_sequences).toBeGreaterThan(0);
+    expect(before.trend_facts).toBeGreaterThan(0);
     expect(before.rejected_events).toBe(1);
     // The person weighs in the measures before: the comparison after is not empty-handed.
     const lift = new LiftService(store.clickhouse, store.config);

@@ -31,7 +31,7 @@ import {
 } from './maturity/maturity.query.js';
 import { CONVERSION_CURVE_QUERY } from './over-time/conversion-curve.query.js';
 import { LIFT_OVER_TIME_QUERY } from './over-time/lift-over-time.query.js';
-import { TRIGGER_TREND_QUERY } from './over-time/trigger-trend.query.js';
+import { TREND_FACTS_QUERY, TRIGGER_TREND_QUERY } from './over-time/trigger-trend.query.js';
 import { PRESSURE_QUERY } from './pressure/pressure.query.js';
 import { SUPPRESSION_QUERY } from './suppression/suppression.query.js';
 import {
@@ -50,6 +50,7 @@ export const MEASUREMENT_QUERIES: readonly AnyQueryDefinition[] = [
   LIFT_OVER_TIME_QUERY,
   CONVERSION_CURVE_QUERY,
   TRIGGER_TREND_QUERY,
+  TREND_FACTS_QUERY,
   CAPPED_LIFT_QUERY,
   CAPPED_LIFT_BY_ARM_QUERY,
   LIFT_SEGMENTS_QUERY,

@@ -36,7 +36,7 @@ const MEGABYTE = 1024 * 1024;
 export const RETAINED_ANSWER_MAX_AGE_MS = 3_600_000;
 
 /** Whether any stream's rows leave after a number of days (see RETAINED_ANSWER_MAX_AGE_MS). */
-function retains(config: AppConfig): boolean {
+export function retains(config: AppConfig): boolean {
   return RETENTION.some(({ variable }) => config.env[variable] !== undefined);
 }
 

@@ -24,6 +24,17 @@ describe('MemoryDataVersions (the embedded engine: one process)', () => {
     expect(await both(versions)).toEqual([2, 1]);
   });
 
+  it('starts a new epoch in every process: its versions say nothing of an earlier one', async () => {
+    const before = new MemoryDataVersions();
+    await before.bump('a');
+    const restarted = new MemoryDataVersions();
+    await restarted.bump('a');
+    // the same number, another count
+    expect(await restarted.current('a')).toBe(await before.current('a'));
+    expect(restarted.epoch).not.toBe(before.epoch);
+    expect(restarted.epoch).not.toBe('');
+  });
+
   it('moves the version after a write, and after a failed one with its own error', async () => {
     const versions = new MemoryDataVersions();
     const seenInside: number[] = [];
@@ -68,6 +79,13 @@ describe('StoreDataVersions (a server shared by processes), on the embedded engi
     expect(await both(api)).toEqual([5, 1]);
     await worker.bump('a');
     expect(await both(api)).toEqual([6, 1]);
+  });
+
+  it('is one epoch for every process and restart: the store keeps the count', () => {
+    const api = new StoreDataVersions(store.clickhouse);
+    const restarted = new StoreDataVersions(store.clickhouse);
+    expect(restarted.epoch).toBe(api.epoch);
+    expect(api.epoch).not.toBe(new MemoryDataVersions().epoch);
   });
 
   it('tells its listeners when a read finds a version newer than the last it read', async () => {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { AppConfig } from '../config/index.js';
 import type { ClickHouseService } from './clickhouse.service.js';
@@ -28,6 +29,13 @@ WHERE tenant_id = {tenantId:String}`,
  */
 export abstract class DataVersions {
   private readonly listeners = new Set<(tenantId: string) => void>();
+
+  /**
+   * Whose count the versions are: two versions compare only within one epoch. What is kept beyond
+   * the process (in the store) at a version is filed under the epoch too, and is not trusted in
+   * another epoch, where the same number may stand for other data.
+   */
+  abstract readonly epoch: string;
 
   /** The tenant's version now (0 before its first write). */
   abstract current(tenantId: string): Promise<number>;
@@ -74,9 +82,12 @@ export abstract class DataVersions {
 /**
  * Versions of the embedded engine, kept in memory: one process owns the data directory, so every
  * write is this process's own and passes through {@link bump}. Its writers tell their own caches,
- * so it never reports a new version seen.
+ * so it never reports a new version seen. The count starts from zero in every process (writes of
+ * an earlier process, or of a command run on the directory between two, are not counted), so the
+ * epoch is new in every instance.
  */
 export class MemoryDataVersions extends DataVersions {
+  readonly epoch = randomUUID();
   private readonly versions = new Map<string, number>();
 
   current(tenantId: string): Promise<number> {
@@ -95,6 +106,8 @@ export class MemoryDataVersions extends DataVersions {
  * in the next read of every other. A read costs one small query.
  */
 export class StoreDataVersions extends DataVersions {
+  /** One count for every process and every restart: the store keeps it. */
+  readonly epoch = '';
   /** Per tenant, the newest version this process has read. */
   private readonly seen = new Map<string, number>();
 

@@ -8,7 +8,7 @@ import {
   serializeProgram,
 } from '../../../libs/demo/index.js';
 import { ShareLinksService, ShareResource } from '../../../libs/notify/index.js';
-import { buildAssignmentRollup } from '../../../libs/measurement/index.js';
+import { buildAssignmentRollup, TrendFacts } from '../../../libs/measurement/index.js';
 import { muteRequestLogs } from '../../../libs/platform/index.js';
 import { ClickHouseService } from '../../../libs/storage/index.js';
 import { z } from 'zod';
@@ -152,6 +152,11 @@ export async function demoCommand(
       const build = await buildAssignmentRollup(clickhouse, { marginMs: 0 });
       say(`demo: assignment rollup built in ${build.seconds.toFixed(1)} s`);
     }
+  }
+  if (!config.queued) {
+    // every row is stored; this process's versions start now, so its own build is the one used
+    const facts = await app.get(TrendFacts).build(DEMO_TENANT);
+    say(`demo: trend facts built in ${facts.seconds.toFixed(1)} s`);
   }
   const period = programPeriod({ persons: options.persons });
   const report = `${url}/reports/lift?from=${period.from.toISOString()}&to=${period.to.toISOString()}`;

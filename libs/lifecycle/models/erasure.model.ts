@@ -26,7 +26,7 @@ export class Erasure {
 
   @Field(() => GraphQLJSON, {
     description:
-      'Rows deleted per table (signals, firings, exposures, outcomes, consent, rejected_events, segment_unmapped, assignment_sequences, assignment_firings), every stored version of a row counted.',
+      'Rows deleted per table (signals, firings, exposures, outcomes, consent, rejected_events, segment_unmapped, assignment_sequences, assignment_firings, trend_facts), every stored version of a row counted.',
   })
   rowsDeleted!: Record<string, number>;
 }

@@ -7,8 +7,8 @@ import {
 } from '@nestjs/common';
 import { AppConfig } from '../../config/index.js';
 import { ClickHouseService } from '../../storage/index.js';
+import { PeriodicRun } from '../common/builds.js';
 import { buildAssignmentRollup, rollupIsStale, type RollupBuild } from './assignment-rollup.js';
-import { messageOf } from '../../errors/index.js';
 
 /**
  * Keeps the assignment rollup current: every ASSIGNMENT_ROLLUP_EVERY_MS it builds the rollup again
@@ -21,8 +21,7 @@ import { messageOf } from '../../errors/index.js';
 @Injectable()
 export class AssignmentRollupRefresher implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(AssignmentRollupRefresher.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<RollupBuild | undefined> | undefined;
+  private readonly periodic = new PeriodicRun('assignment rollup', () => this.refreshNow());
 
   constructor(
     private readonly config: AppConfig,
@@ -30,29 +29,17 @@ export class AssignmentRollupRefresher implements OnApplicationBootstrap, OnModu
   ) {}
 
   onApplicationBootstrap(): void {
-    const every = this.config.env.ASSIGNMENT_ROLLUP_EVERY_MS;
-    if (every > 0) {
-      this.timer = setInterval(() => {
-        this.refresh().catch((error: unknown) =>
-          this.logger.error(`assignment rollup: ${messageOf(error)}`),
-        );
-      }, every);
-      this.timer.unref();
-    }
+    this.periodic.start(this.config.env.ASSIGNMENT_ROLLUP_EVERY_MS);
   }
 
   async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
     // the store closes after this: a build in progress finishes first
-    await this.running?.catch(() => undefined);
+    await this.periodic.stop();
   }
 
   /** Builds the rollup if it is stale (see rollupIsStale); the build, or undefined. */
   refresh(): Promise<RollupBuild | undefined> {
-    this.running ??= this.refreshNow().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
+    return this.periodic.run();
   }
 
   private async refreshNow(): Promise<RollupBuild | undefined> {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { toClickHouseTime, type ClickHouseService } from '../../storage/index.js';
+import { BUILDS_KEPT, dropBuilds, newBuildId } from '../common/builds.js';
 import { FIRST_FIRING_KEY } from '../common/sql.js';
 
 /**
@@ -20,9 +21,6 @@ import { FIRST_FIRING_KEY } from '../common/sql.js';
 
 /** How long before a build's start its mark lies (see above). */
 export const MARK_MARGIN_MS = 5 * 60_000;
-
-/** Builds kept: the newest and the one before, which a query started before the newest may read. */
-const BUILDS_KEPT = 2;
 
 /**
  * Firings grouped per statement of a build: a build groups persons in parts (by person_key modulo
@@ -67,7 +65,6 @@ WHERE build_id = {buildId:UInt64}`;
 const row = {
   clock: z.object({ now_ms: z.coerce.number(), firings: z.coerce.number() }),
   build: z.object({ pairs: z.coerce.number(), firings: z.coerce.number() }),
-  partition: z.object({ partition_id: z.string() }),
 };
 
 export interface RollupBuild {
@@ -95,8 +92,7 @@ export async function buildAssignmentRollup(
     row: row.clock,
   });
   const parts = Math.max(1, Math.ceil(clock.firings / firingsPerPart));
-  // ms × 1000 + a random tail: two processes building in one millisecond still differ
-  const buildId = clock.now_ms * 1000 + Math.floor(Math.random() * 1000);
+  const buildId = newBuildId(clock.now_ms);
   const startedAt = toClickHouseTime(clock.now_ms);
   const mark = toClickHouseTime(clock.now_ms - marginMs);
   for (let part = 0; part < parts; part++) {
@@ -110,48 +106,19 @@ export async function buildAssignmentRollup(
     params: { buildId },
     row: row.build,
   });
-  await dropOldBuilds(clickhouse);
+  // the builds older than the BUILDS_KEPT newest recorded ones (and any a failed run left)
+  await dropBuilds(
+    clickhouse,
+    ['assignment_sequences', 'assignment_firings'],
+    `build_id < (SELECT min(build_id) FROM (
+       SELECT build_id FROM assignment_builds ORDER BY build_id DESC LIMIT ${BUILDS_KEPT}))`,
+  );
   return {
     buildId,
     pairs: build.pairs,
     firings: build.firings,
     seconds: (performance.now() - started) / 1000,
   };
-}
-
-/**
- * Drops the partitions of builds older than the BUILDS_KEPT newest recorded ones. On a cluster
- * (CLICKHOUSE_CLUSTER) the partitions live in the `_local` tables of every node (migrations'
- * cluster variant), so they are listed and dropped there.
- */
-async function dropOldBuilds(clickhouse: ClickHouseService): Promise<void> {
-  const cluster = clickhouse.config.env.CLICKHOUSE_CLUSTER;
-  for (const name of ['assignment_sequences', 'assignment_firings']) {
-    const table = cluster === undefined ? name : `${name}_local`;
-    const parts =
-      cluster === undefined ? 'system.parts' : 'clusterAllReplicas({cluster:String}, system.parts)';
-    const old = await clickhouse.query({
-      tag: 'rollup.old_builds',
-      sql: `
-        SELECT DISTINCT partition_id FROM ${parts}
-        WHERE database = currentDatabase() AND table = {table:String} AND active
-          AND toUInt64(partition_id) < (
-            SELECT min(build_id) FROM (
-              SELECT build_id FROM assignment_builds ORDER BY build_id DESC LIMIT ${BUILDS_KEPT}))`,
-      params: { table, cluster },
-      row: row.partition,
-    });
-    const onCluster = cluster === undefined ? '' : ` ON CLUSTER '${cluster}'`;
-    for (const { partition_id } of old) {
-      if (!/^\d+$/.test(partition_id)) {
-        throw new Error(`${table}: partition ${partition_id} is not a build id`);
-      }
-      await clickhouse.command(
-        'rollup.drop_build',
-        `ALTER TABLE ${table}${onCluster} DROP PARTITION ID '${partition_id}'`,
-      );
-    }
-  }
 }
 
 /** When a build is due, given firings written since the newest build's mark. */

@@ -1,9 +1,10 @@
-import { Args, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, type Principal } from '../../auth/index.js';
+import { Args, Mutation, Resolver } from '@nestjs/graphql';
+import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../../auth/index.js';
 import { MeasureQuery } from '../common/measure-query.js';
 import { ConversionCurveArgs, LiftOverTimeArgs, TriggerTrendArgs } from './dto/over-time.args.js';
 import { CurvePoint } from './models/curve-point.model.js';
 import { LiftPoint } from './models/lift-point.model.js';
+import { TrendFactsBuildResult } from './models/trend-facts-build.model.js';
 import { TrendPoint } from './models/trend-point.model.js';
 import { OverTimeService } from './over-time.service.js';
 
@@ -43,5 +44,14 @@ export class OverTimeResolver {
     @Args() args: TriggerTrendArgs,
   ): Promise<TrendPoint[]> {
     return this.overTime.triggerTrend(principal.tenantId, args);
+  }
+
+  @Mutation(() => TrendFactsBuildResult, {
+    description:
+      "Builds the tenant's trend facts now, from which triggerTrend answers until the tenant's data next changes (INGEST scope). They are otherwise built once the data settles (TREND_FACTS_EVERY_MS); until then triggerTrend reads the streams, with the same answer.",
+  })
+  @RequireScope(Scope.INGEST)
+  buildTrendFacts(@CurrentPrincipal() principal: Principal): Promise<TrendFactsBuildResult> {
+    return this.overTime.buildTrendFacts(principal.tenantId);
   }
 }

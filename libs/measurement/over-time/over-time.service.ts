@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { AppConfig } from '../../config/index.js';
-import { ClickHouseService } from '../../storage/index.js';
+import { ClickHouseService, outsideQueryScope } from '../../storage/index.js';
 import { MeasurementErrorCode, MeasurementException } from '../common/measurement.exception.js';
 import { toPeriod } from '../common/period.js';
 import { checkedConfidence } from '../lift/lift.service.js';
@@ -12,7 +12,9 @@ import { queryConversionCurve } from './conversion-curve.query.js';
 import { buildCurve } from './curve.js';
 import type { CurvePoint } from './models/curve-point.model.js';
 import type { TrendPoint } from './models/trend-point.model.js';
-import { queryTriggerTrend } from './trigger-trend.query.js';
+import { queryTrendFacts, queryTriggerTrend, type TriggerTrendRow } from './trigger-trend.query.js';
+import { FACTS_COVER, TrendFacts } from './trend-facts.js';
+import type { TrendFactsBuildResult } from './models/trend-facts-build.model.js';
 import { OVERWHELM_TYPES } from '../common/outcome-classes.js';
 import { OVERWHELM_WINDOW_MS } from '../pressure/pressure.query.js';
 import type { LiftPoint } from './models/lift-point.model.js';
@@ -65,6 +67,8 @@ export class OverTimeService {
   constructor(
     private readonly clickhouse: ClickHouseService,
     private readonly config: AppConfig,
+    /** Without it (a service made by hand), every trend reads the streams. */
+    @Optional() private readonly facts?: TrendFacts,
   ) {}
 
   /** The lift of one trigger as it read at each step of [from, to), in one statement. */
@@ -125,19 +129,32 @@ export class OverTimeService {
     return buildCurve(rows, request.variant ?? null);
   }
 
-  /** Per bucket of decided_at and trigger: speed and harm of the sent firings, in one statement. */
+  /**
+   * Per bucket of decided_at and trigger: speed and harm of the sent firings, in one statement:
+   * over the tenant's trend facts when a build is current (see TrendFacts.current), else over the
+   * streams; the same answer either way.
+   */
   async triggerTrend(tenantId: string, request: TriggerTrendRequest): Promise<TrendPoint[]> {
     const period = toPeriod(request.from, request.to);
     const stepMs = GRANULARITY_MS[request.granularity ?? Granularity.DAY];
     seriesInstants(period.from.getTime(), period.to.getTime(), stepMs, 'granularity');
-    const rows = await queryTriggerTrend(this.clickhouse, {
+    const params = {
       tenantId,
       ...period.params,
       triggerIds: request.triggerIds ?? [],
       stepMs,
-      overwhelmTypes: [...OVERWHELM_TYPES],
-      overwhelmWindowMs: OVERWHELM_WINDOW_MS,
-    });
+    };
+    const covered =
+      period.from.getTime() >= FACTS_COVER.from && period.to.getTime() <= FACTS_COVER.to;
+    const buildId = covered ? await this.facts?.current(tenantId) : undefined;
+    const rows: TriggerTrendRow[] =
+      buildId === undefined
+        ? await queryTriggerTrend(this.clickhouse, {
+            ...params,
+            overwhelmTypes: [...OVERWHELM_TYPES],
+            overwhelmWindowMs: OVERWHELM_WINDOW_MS,
+          })
+        : await queryTrendFacts(this.clickhouse, { ...params, buildId });
     return rows.map((row) => ({
       bucketStart: new Date(row.bucket_start),
       triggerId: row.trigger_id,
@@ -149,5 +166,19 @@ export class OverTimeService {
       convertedThenTargeted: row.converted_then_targeted,
       nonCompliant: row.non_compliant,
     }));
+  }
+
+  /**
+   * Builds the tenant's trend facts now (they are otherwise built once its data settles). The
+   * build is the tenant's, not the request's: it runs outside the request's time budget and goes
+   * on to be recorded if the request is abandoned.
+   */
+  async buildTrendFacts(tenantId: string): Promise<TrendFactsBuildResult> {
+    const facts = this.facts;
+    if (facts === undefined) {
+      throw new Error('trend facts are not available in this process');
+    }
+    const { firings, version, seconds } = await outsideQueryScope(() => facts.build(tenantId));
+    return { firings, version, seconds };
   }
 }

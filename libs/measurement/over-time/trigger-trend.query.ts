@@ -37,36 +37,36 @@ export const triggerTrendParams = periodParams.extend({
 export type TriggerTrendParams = z.input<typeof triggerTrendParams>;
 
 /**
- * Per bucket of decided_at (from + k·step) and trigger, over the sent treatment firings decided
- * in [from, to), each figure the one its own measure gives with the bucket as its period
- * (docs/design.md §7), in one statement:
- * - within-window share and median end-to-end latency: as latency.query.ts (a firing's signal
- *   time is its own signal_at, else the referenced signal's; delivered_at its first delivered or
- *   rendered exposure; the share and median over the firings with a signal time; exact median,
- *   interpolated, rounded to the microsecond);
- * - overwhelmed: the person's first overwhelm outcome after decided_at lies within 7 days (as
+ * The steps that check each sent treatment firing selected by `sentWhere` (a condition on firings
+ * FINAL, constant text), ending in `checked`: one row per firing with its trigger, person_key, time
+ * (t_ms), the trigger's window (window_ms, NULL when none) and what the trend counts of it, each
+ * the one its own measure gives (docs/design.md §7):
+ * - end_to_end_ms: as latency.query.ts (a firing's signal time is its own signal_at, else the
+ *   referenced signal's; delivered_at its first delivered or rendered exposure, else decided_at);
+ *   NULL when the firing has no signal time;
+ * - overwhelmed: the person's first overwhelm outcome after decided_at lies within the window (as
  *   pressure.query.ts);
- * - converted-then-targeted: a success outcome of the trigger in [decided_at − lookback,
+ * - converted_then_targeted: a success outcome of the trigger in [decided_at − lookback,
  *   decided_at) (as suppression.query.ts);
- * - non-compliant: the trigger has a consent purpose and the person's consent state for it at
+ * - non_compliant: the trigger has a consent purpose and the person's consent state for it at
  *   decided_at is not granted (as consent-audit.query.ts).
- * All four are properties of a single firing, so a bucket's figures are its firings' figures.
+ * Each is a property of the firing alone: the period (from, to) only bounds the rows read.
+ * `personWhere` (constant text), when given, bounds the outcomes read to the persons it selects.
  */
-const TRIGGER_TREND_SQL = `
+function checkedFirings(sentWhere: string, personWhere?: string): string {
+  const ofPersons = personWhere === undefined ? '' : `\n      AND ${personWhere}`;
+  return `
 WITH
   ${TRIGGER_DEFINITIONS_CTE.trim()},
   sent AS MATERIALIZED (
-    -- sent treatment firings decided in [from, to), with their bucket; read by several steps
+    -- the sent treatment firings measured; read by several steps
     SELECT firing_id, trigger_id, person_key, decided_at, signal_at, signal_event_id,
-           toUnixTimestamp64Milli(decided_at) AS t_ms,
-           toUnixTimestamp64Milli({from:DateTime64(3, 'UTC')})
-             + intDiv(t_ms - toUnixTimestamp64Milli({from:DateTime64(3, 'UTC')}), {stepMs:Int64}) * {stepMs:Int64}
-             AS bucket_start
+           toUnixTimestamp64Milli(decided_at) AS t_ms
     FROM firings FINAL
     WHERE tenant_id = {tenantId:String}
       AND ${inPeriod('decided_at')}
       AND ${SENT_FIRING}
-      AND ${TRIGGER_FILTER}
+      AND ${sentWhere}
   ),
   ${SENT_FIRING_TIMES_CTES},
   person_successes AS (
@@ -75,7 +75,7 @@ WITH
            groupArray(toUnixTimestamp64Milli(occurred_at)) AS ats
     FROM outcomes FINAL
     WHERE tenant_id = {tenantId:String}
-      AND type IN (SELECT arrayJoin(success_types) FROM defs)
+      AND type IN (SELECT arrayJoin(success_types) FROM defs)${ofPersons}
     GROUP BY person_key
   ),
   overwhelm AS (
@@ -85,7 +85,7 @@ WITH
     WHERE tenant_id = {tenantId:String}
       AND has({overwhelmTypes:Array(String)}, type)
       AND occurred_at > {from:DateTime64(3, 'UTC')}
-      AND occurred_at <= {to:DateTime64(3, 'UTC')} + toIntervalMillisecond({overwhelmWindowMs:Int64})
+      AND occurred_at <= {to:DateTime64(3, 'UTC')} + toIntervalMillisecond({overwhelmWindowMs:Int64})${ofPersons}
   ),
   histories AS (
     -- each (person, purpose)'s consent events before the period's end in time order (as consent)
@@ -108,8 +108,8 @@ WITH
     )
   ),
   checked AS (
-    -- one row per sent firing: its latency against the window and the three harm checks
-    SELECT s.bucket_start AS bucket_start, s.trigger_id AS trigger_id,
+    -- one row per sent firing: its latency and the three harm checks
+    SELECT s.trigger_id AS trigger_id, s.person_key AS person_key, s.t_ms AS t_ms,
            nullIf(t.window_ms, 0) AS window_ms,
            toUnixTimestamp64Milli(coalesce(s.signal_at, r.referenced_at)) AS signal_ms,
            coalesce(toUnixTimestamp64Milli(d.delivered_at), s.t_ms) - signal_ms AS end_to_end_ms,
@@ -127,11 +127,23 @@ WITH
     LEFT JOIN person_successes AS o ON o.person_key = s.person_key
     LEFT JOIN histories AS h ON h.person_purpose = cityHash64(s.person_key, t.consent_purpose)
     ASOF LEFT JOIN overwhelm AS w ON w.person_key = s.person_key AND w.at_ms > s.t_ms
-  )
--- one row per bucket and trigger with a sent firing
-SELECT bucket_start, trigger_id,
+  )`;
+}
+
+/**
+ * One row per bucket of t_ms (from + k·step) and trigger_id of `source` (rows of checked
+ * firings: t_ms, trigger_id, window_ms, end_to_end_ms and the three checks): the share within the
+ * window and the exact median (interpolated, rounded to the microsecond) over the firings with a
+ * signal time, and the counts of the checks.
+ */
+function trendBuckets(source: string): string {
+  return `
+SELECT toUnixTimestamp64Milli({from:DateTime64(3, 'UTC')})
+         + intDiv(t_ms - toUnixTimestamp64Milli({from:DateTime64(3, 'UTC')}), {stepMs:Int64}) * {stepMs:Int64}
+         AS bucket_start,
+       trigger_id,
        count() AS sent_firings,
-       count(signal_ms) AS timed_firings,
+       count(end_to_end_ms) AS timed_firings,
        if(any(window_ms) IS NULL OR timed_firings = 0, NULL,
           countIf(window_ms IS NOT NULL AND end_to_end_ms <= window_ms) / timed_firings)
          AS within_window_rate,
@@ -139,9 +151,20 @@ SELECT bucket_start, trigger_id,
        countIf(overwhelmed) AS overwhelmed,
        countIf(converted_then_targeted) AS converted_then_targeted,
        countIf(non_compliant) AS non_compliant
-FROM checked
+FROM ${source}
 GROUP BY bucket_start, trigger_id
 ORDER BY bucket_start, trigger_id`;
+}
+
+/**
+ * Per bucket of decided_at (from + k·step) and trigger, over the sent treatment firings decided
+ * in [from, to), each figure the one its own measure gives with the bucket as its period (see
+ * checkedFirings), in one statement over the streams. All four are properties of a single firing,
+ * so a bucket's figures are its firings' figures.
+ */
+const TRIGGER_TREND_SQL = `${checkedFirings(TRIGGER_FILTER)}
+-- one row per bucket and trigger with a sent firing
+${trendBuckets('checked').trim()}`;
 
 export const TRIGGER_TREND_QUERY = defineQuery({
   name: 'over_time.trigger_trend',
@@ -151,10 +174,84 @@ export const TRIGGER_TREND_QUERY = defineQuery({
   row: triggerTrendRow,
 });
 
+/** Bound values of {@link TREND_FACTS_QUERY}. */
+export const trendFactsParams = periodParams.extend({
+  /** Empty = every trigger. */
+  triggerIds: z.array(z.string()),
+  /** The bucket length, ms (from `from`). */
+  stepMs: z.number().int().positive(),
+  /** The build of the tenant's trend facts read (trend_fact_builds). */
+  buildId: z.number().int().nonnegative(),
+});
+export type TrendFactsParams = z.input<typeof trendFactsParams>;
+
+/**
+ * The trend from a build of the trend facts (migrations 0080, 0081): the rows of the firings of
+ * [from, to) that {@link TRIGGER_TREND_QUERY} checks, written per firing by
+ * {@link BUILD_TREND_FACTS_SQL}, with each trigger's window from its newest definition, bucketed
+ * and counted as the statement over the streams does. Same answer as that statement while the
+ * tenant's data is the build's (see trend-facts.ts).
+ */
+export const TREND_FACTS_QUERY = defineQuery({
+  name: 'over_time.trigger_trend_facts',
+  module: import.meta.url,
+  sql: `
+WITH
+  ${TRIGGER_DEFINITIONS_CTE.trim()},
+  facts AS (
+    -- the build's firings decided in [from, to)
+    SELECT trigger_id, decided_ms, end_to_end_ms, overwhelmed, converted_then_targeted,
+           non_compliant
+    FROM trend_facts
+    WHERE build_id = {buildId:UInt64}
+      AND tenant_id = {tenantId:String}
+      AND decided_ms >= toUnixTimestamp64Milli({from:DateTime64(3, 'UTC')})
+      AND decided_ms < toUnixTimestamp64Milli({to:DateTime64(3, 'UTC')})
+      AND ${TRIGGER_FILTER}
+  ),
+  checked AS (
+    -- each firing with its trigger's window
+    SELECT f.trigger_id AS trigger_id, f.decided_ms AS t_ms, nullIf(t.window_ms, 0) AS window_ms,
+           f.end_to_end_ms AS end_to_end_ms, f.overwhelmed AS overwhelmed,
+           f.converted_then_targeted AS converted_then_targeted, f.non_compliant AS non_compliant
+    FROM facts AS f
+    LEFT JOIN defs AS t ON t.trigger_id = f.trigger_id
+  )
+${trendBuckets('checked').trim()}`,
+  params: trendFactsParams,
+  row: triggerTrendRow,
+});
+
+/** A condition that splits a build's persons in parts: bound as {parts} and {part}. */
+const OF_PART = 'person_key % {parts:UInt64} = {part:UInt64}';
+
+/**
+ * Writes one part of a build of the tenant's trend facts: the firings {@link TRIGGER_TREND_QUERY}
+ * checks, of the persons of the part, as `checked` gives them (from and to bound to the whole
+ * range the facts cover, see trend-facts.ts). The settings are those of every defined statement
+ * (QUERY_DEFAULT_SETTINGS), and on a cluster the rows are on their shards before it returns.
+ */
+export const BUILD_TREND_FACTS_SQL = `
+INSERT INTO trend_facts (build_id, tenant_id, trigger_id, decided_ms, person_key, end_to_end_ms,
+                         overwhelmed, converted_then_targeted, non_compliant)
+${checkedFirings(OF_PART, OF_PART).trim()}
+SELECT {buildId:UInt64}, {tenantId:String}, trigger_id, t_ms, person_key, end_to_end_ms,
+       overwhelmed, converted_then_targeted, non_compliant
+FROM checked
+SETTINGS join_use_nulls = 0, enable_materialized_cte = 1, distributed_foreground_insert = 1`;
+
 /** Runs the trend: one row per bucket × trigger with a sent firing. */
 export function queryTriggerTrend(
   clickhouse: ClickHouseService,
   params: TriggerTrendParams,
 ): Promise<TriggerTrendRow[]> {
   return clickhouse.run(TRIGGER_TREND_QUERY, params);
+}
+
+/** The trend from a build of the trend facts: the rows {@link queryTriggerTrend} answers. */
+export function queryTrendFacts(
+  clickhouse: ClickHouseService,
+  params: TrendFactsParams,
+): Promise<TriggerTrendRow[]> {
+  return clickhouse.run(TREND_FACTS_QUERY, params);
 }

@@ -1,0 +1,110 @@
+import { Logger } from '@nestjs/common';
+import { z } from 'zod';
+import type { ClickHouseService } from '../../storage/index.js';
+import { messageOf } from '../../errors/index.js';
+
+/**
+ * Tables kept in builds (the assignment rollup, the trend facts): each build is a partition of its
+ * tables, named by its build id, written whole before it is recorded, so that a new one never
+ * changes rows a running query reads and an old one is dropped whole.
+ */
+
+/** Builds kept: the newest and the one before, which a query started before the newest may read. */
+export const BUILDS_KEPT = 2;
+
+/**
+ * A new build's id: the engine's clock in ms × 1000 and a random tail, so that two processes
+ * building in one millisecond still differ, and ids grow with time.
+ */
+export function newBuildId(nowMs: number): number {
+  return nowMs * 1000 + Math.floor(Math.random() * 1000);
+}
+
+/**
+ * Drops the partitions of `tables` whose build id (`build_id` in `old`, a condition bound by
+ * `params`) is old. On a cluster (CLICKHOUSE_CLUSTER) the partitions live in the `_local` tables of
+ * every node (migrations' cluster variant), so they are listed and dropped there.
+ */
+export async function dropBuilds(
+  clickhouse: ClickHouseService,
+  tables: readonly string[],
+  old: string,
+  params: Record<string, unknown> = {},
+): Promise<void> {
+  const cluster = clickhouse.config.env.CLICKHOUSE_CLUSTER;
+  for (const name of tables) {
+    const table = cluster === undefined ? name : `${name}_local`;
+    const parts =
+      cluster === undefined ? 'system.parts' : 'clusterAllReplicas({cluster:String}, system.parts)';
+    const partitions = await clickhouse.query({
+      tag: `${name}.old_builds`,
+      sql: `
+        SELECT partition_id FROM (
+          SELECT DISTINCT partition_id, toUInt64OrZero(partition_id) AS build_id FROM ${parts}
+          WHERE database = currentDatabase() AND table = {table:String} AND active)
+        WHERE ${old}`,
+      params: { ...params, table, cluster },
+      row: z.object({ partition_id: z.string() }),
+    });
+    const onCluster = cluster === undefined ? '' : ` ON CLUSTER '${cluster}'`;
+    for (const { partition_id } of partitions) {
+      if (!/^\d+$/.test(partition_id)) {
+        throw new Error(`${table}: partition ${partition_id} is not a build id`);
+      }
+      await clickhouse.command(
+        `${name}.drop_build`,
+        `ALTER TABLE ${table}${onCluster} DROP PARTITION ID '${partition_id}'`,
+      );
+    }
+  }
+}
+
+/**
+ * Runs `task` every `everyMs` (never when 0), one run at a time: a run asked for while one is under
+ * way gets that one. Refreshers of builds use it from their module's bootstrap and destroy hooks.
+ */
+export class PeriodicRun<T> {
+  private readonly logger: Logger;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<T> | undefined;
+
+  constructor(
+    private readonly name: string,
+    private readonly task: () => Promise<T>,
+  ) {
+    this.logger = new Logger(name);
+  }
+
+  /**
+   * Starts running `task` every `everyMs` (0: never), and at once when `now`; the timer does not
+   * keep the process up.
+   */
+  start(everyMs: number, { now = false }: { now?: boolean } = {}): void {
+    if (everyMs > 0) {
+      const runLogged = () => {
+        this.run().catch((error: unknown) =>
+          this.logger.error(`${this.name}: ${messageOf(error)}`),
+        );
+      };
+      this.timer = setInterval(runLogged, everyMs);
+      this.timer.unref();
+      if (now) {
+        runLogged();
+      }
+    }
+  }
+
+  /** Stops the timer, then waits for a run under way (the store closes after this). */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+
+  /** Runs `task` now, or answers the run under way. */
+  run(): Promise<T> {
+    this.running ??= this.task().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+}

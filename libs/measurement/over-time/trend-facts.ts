@@ -1,0 +1,186 @@
+import { Injectable } from '@nestjs/common';
+import { z } from 'zod';
+import { AppConfig } from '../../config/index.js';
+import { RETAINED_ANSWER_MAX_AGE_MS, retains } from '../../result-cache/index.js';
+import { ClickHouseService, DataVersions, toClickHouseTime } from '../../storage/index.js';
+import { BUILDS_KEPT, dropBuilds, newBuildId } from '../common/builds.js';
+import { OVERWHELM_TYPES } from '../common/outcome-classes.js';
+import { OVERWHELM_WINDOW_MS } from '../pressure/pressure.query.js';
+import { BUILD_TREND_FACTS_SQL } from './trigger-trend.query.js';
+
+/**
+ * The trend facts (migrations 0080, 0081): per sent treatment firing of a tenant, what triggerTrend
+ * counts of it, written by the statement over the streams itself (BUILD_TREND_FACTS_SQL), so that a
+ * trend over them is the same answer read from one row per firing.
+ *
+ * A build reads the tenant's data version first, then its rows (in parts of persons, to bound
+ * memory), and is recorded once written whole. Queries use the tenant's newest recorded build only
+ * while its version and epoch are the tenant's current ones (see DataVersions): every write that
+ * changes what a trend reads (ingest of any stream, a trigger definition, an erasure) moves the
+ * version once its rows are stored, so facts that may predate a write are never used; the trend is
+ * then read from the streams until the next build. Rows that leave by a retention TTL move no
+ * version: with a retention set, facts older than RETAINED_ANSWER_MAX_AGE_MS are not used either
+ * (as kept answers are not served). The facts were computed with the overwhelm constants of their
+ * build, which are recorded and compared too.
+ */
+
+/** The decision times the facts cover; a trend over a period outside reads the streams. */
+export const FACTS_COVER = {
+  from: Date.UTC(1900, 0, 1),
+  to: Date.UTC(2262, 0, 1),
+} as const;
+
+/** Firings checked per statement of a build (10M firings at once: several GB). */
+const FIRINGS_PER_PART = 2_000_000;
+
+/** A failed build's partition is dropped once this old (no build runs for a day). */
+const UNRECORDED_MAX_AGE_MS = 86_400_000;
+
+export interface TrendFactsBuild {
+  buildId: number;
+  tenantId: string;
+  /** The tenant's data version the build is valid at. */
+  version: number;
+  firings: number;
+  seconds: number;
+}
+
+const row = {
+  start: z.object({ now_ms: z.coerce.number(), firings: z.coerce.number() }),
+  build: z.object({ firings: z.coerce.number() }),
+  newest: z.object({
+    build_id: z.coerce.number(),
+    version: z.coerce.number(),
+    epoch: z.string(),
+    overwhelm_types: z.array(z.string()),
+    overwhelm_window_ms: z.coerce.number(),
+    age_ms: z.coerce.number(),
+  }),
+  tenant: z.object({ tenant_id: z.string() }),
+};
+
+/** Builds a tenant's trend facts and tells which build, if any, a trend may read. */
+@Injectable()
+export class TrendFacts {
+  constructor(
+    private readonly clickhouse: ClickHouseService,
+    private readonly versions: DataVersions,
+    private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Writes a new build of the tenant's facts, records it at the version read before it read any
+   * row, and drops the tenant's builds older than the BUILDS_KEPT newest (with any other tenant's
+   * beyond its BUILDS_KEPT newest, and those a failed build left unrecorded for a day).
+   */
+  async build(
+    tenantId: string,
+    { firingsPerPart = FIRINGS_PER_PART }: { firingsPerPart?: number } = {},
+  ): Promise<TrendFactsBuild> {
+    const started = performance.now();
+    const version = await this.versions.current(tenantId);
+    const [start] = await this.clickhouse.query({
+      tag: 'trend_facts.start',
+      sql: `SELECT toUnixTimestamp64Milli(now64(3)) AS now_ms,
+                   (SELECT count() FROM firings WHERE tenant_id = {tenantId:String}) AS firings`,
+      params: { tenantId },
+      row: row.start,
+    });
+    const parts = Math.max(1, Math.ceil(start.firings / firingsPerPart));
+    const buildId = newBuildId(start.now_ms);
+    const constants = {
+      overwhelmTypes: [...OVERWHELM_TYPES],
+      overwhelmWindowMs: OVERWHELM_WINDOW_MS,
+    };
+    for (let part = 0; part < parts; part++) {
+      await this.clickhouse.command('trend_facts.build', BUILD_TREND_FACTS_SQL, {
+        tenantId,
+        from: toClickHouseTime(FACTS_COVER.from),
+        to: toClickHouseTime(FACTS_COVER.to),
+        ...constants,
+        buildId,
+        parts,
+        part,
+      });
+    }
+    await this.clickhouse.command(
+      'trend_facts.record',
+      `INSERT INTO trend_fact_builds (tenant_id, build_id, version, epoch, overwhelm_types,
+                                      overwhelm_window_ms, started_at, finished_at, firings)
+       SELECT {tenantId:String}, {buildId:UInt64}, {version:UInt64}, {epoch:String},
+              {overwhelmTypes:Array(String)}, {overwhelmWindowMs:Int64},
+              {startedAt:DateTime64(3, 'UTC')}, now64(3), count()
+       FROM trend_facts
+       WHERE build_id = {buildId:UInt64}`,
+      {
+        tenantId,
+        buildId,
+        version,
+        epoch: this.versions.epoch,
+        ...constants,
+        startedAt: toClickHouseTime(start.now_ms),
+      },
+    );
+    const [build] = await this.clickhouse.query({
+      tag: 'trend_facts.recorded',
+      sql: 'SELECT firings FROM trend_fact_builds WHERE build_id = {buildId:UInt64}',
+      params: { buildId },
+      row: row.build,
+    });
+    await dropBuilds(
+      this.clickhouse,
+      ['trend_facts'],
+      `build_id NOT IN (
+         SELECT build_id FROM trend_fact_builds ORDER BY build_id DESC LIMIT ${BUILDS_KEPT} BY tenant_id)
+       AND (build_id IN (SELECT build_id FROM trend_fact_builds)
+            OR build_id < {unrecordedBefore:UInt64})`,
+      { unrecordedBefore: newBuildId(start.now_ms - UNRECORDED_MAX_AGE_MS) },
+    );
+    return {
+      buildId,
+      tenantId,
+      version,
+      firings: build.firings,
+      seconds: (performance.now() - started) / 1000,
+    };
+  }
+
+  /**
+   * The build a trend of the tenant may read now, or undefined (read the streams): the tenant's
+   * newest build, when it was made at the current version of the current epoch, with the
+   * overwhelm constants of this process, and (with a retention set) is recent enough.
+   */
+  async current(tenantId: string): Promise<number | undefined> {
+    const version = await this.versions.current(tenantId);
+    const [newest] = await this.clickhouse.query({
+      tag: 'trend_facts.newest',
+      sql: `
+        SELECT build_id, version, epoch, overwhelm_types, overwhelm_window_ms,
+               toUnixTimestamp64Milli(now64(3)) - toUnixTimestamp64Milli(started_at) AS age_ms
+        FROM trend_fact_builds
+        WHERE tenant_id = {tenantId:String}
+        ORDER BY build_id DESC
+        LIMIT 1`,
+      params: { tenantId },
+      row: row.newest,
+    });
+    const valid =
+      newest !== undefined &&
+      newest.version === version &&
+      newest.epoch === this.versions.epoch &&
+      newest.overwhelm_window_ms === OVERWHELM_WINDOW_MS &&
+      newest.overwhelm_types.join('\n') === OVERWHELM_TYPES.join('\n') &&
+      (!retains(this.config) || newest.age_ms <= RETAINED_ANSWER_MAX_AGE_MS);
+    return valid ? newest.build_id : undefined;
+  }
+
+  /** The tenants with firings: those whose trends the facts serve. */
+  async tenants(): Promise<string[]> {
+    const rows = await this.clickhouse.query({
+      tag: 'trend_facts.tenants',
+      sql: 'SELECT DISTINCT tenant_id FROM firings ORDER BY tenant_id',
+      row: row.tenant,
+    });
+    return rows.map((r) => r.tenant_id);
+  }
+}
