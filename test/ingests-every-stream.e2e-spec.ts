@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Agent, request } from 'node:http';
 import { gqlData, graphql, mintKey, postIngest, storedRows } from './support/client.js';
 import { startApi, type ApiProcess } from './support/processes.js';
 
@@ -326,5 +327,20 @@ describe('ingest over HTTP (inline mode, embedded store)', () => {
     );
     expect(result.errors?.[0]?.message).toBe('from must be before to');
     expect(result.errors?.[0]?.extensions?.causewayCode).toBe('MEASUREMENT_INVALID_PERIOD');
+  });
+
+  it('keeps an idle connection open 65 s, longer than load balancers keep theirs', async () => {
+    // node:http, not fetch: fetch hides the hop-by-hop Keep-Alive header.
+    const agent = new Agent({ keepAlive: true });
+    const header = await new Promise<string | undefined>((resolve, reject) => {
+      request(`${api.url}/healthz`, { agent }, (response) => {
+        response.resume();
+        resolve(String(response.headers['keep-alive']));
+      })
+        .on('error', reject)
+        .end();
+    });
+    agent.destroy();
+    expect(header).toBe('timeout=65');
   });
 });

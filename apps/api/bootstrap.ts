@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { Server } from 'node:http';
 import { json } from 'express';
 import { Logger } from 'nestjs-pino';
 import type { AppConfig } from '../../libs/config/index.js';
@@ -52,10 +53,18 @@ export async function createApiApp(config: AppConfig): Promise<INestApplication>
   return app;
 }
 
+/** How long an idle kept-alive connection stays open (see listen). */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 /** Starts listening and answers with the base URL. */
 export async function listen(app: INestApplication, config: AppConfig): Promise<string> {
   await app.listen(config.env.PORT, config.env.HOST);
-  const server = app.getHttpServer() as { address(): { port: number } | string | null };
+  const server = app.getHttpServer() as Server;
+  // An idle connection stays open 65 s (Node's default is 5 s): longer than the 60 s idle timeout
+  // of common load balancers, so that the balancer closes first and never sends a request down a
+  // socket the API has just closed, and a client that pauses between requests keeps its socket.
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.env.PORT;
   return `http://localhost:${port}`;
