@@ -30,6 +30,9 @@ export async function createApiApp(config: AppConfig): Promise<INestApplication>
     bodyParser: false,
     bufferLogs: true,
     return503OnClosing: true,
+    // A failed start throws (the caller exits non-zero with the reason) instead of exiting the
+    // process from inside Nest, which would also end a test runner hosting the app.
+    abortOnError: false,
   });
   const logger = app.get(Logger);
   app.useLogger(logger);
