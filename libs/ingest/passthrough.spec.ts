@@ -173,6 +173,14 @@ describe('passThrough recognizes plain lines, with the id and hash validateRow g
     ['null firing properties (stored as {})', firing(',"properties":null')],
     ['sent_at (skew correction)', signal(',"sent_at":"2026-10-02T10:00:01.000Z"')],
     ['an event time to clamp', signal('').replace('2026-10-02', '2027-10-02')],
+    [
+      'an event time to clamp, as Python writes it',
+      signal('').replace('2026-10-02T10:00:00.000Z', '2026-12-02T12:00:00.001000+00:00'),
+    ],
+    [
+      'an impossible date, as Python writes it',
+      signal('').replace('2026-10-02T10:00:00.000Z', '2026-02-29T10:00:00+00:00'),
+    ],
     ['an impossible date', signal('').replace('2026-10-02', '2026-02-30')],
     ['a version that is not an integer', firing(',"trigger_version":1.5')],
     ['a blank required id', signal('').replace('"e1"', '"  "')],
@@ -218,6 +226,13 @@ describe('passThrough recognizes plain lines, with the id and hash validateRow g
     ['a time with an offset', signal('').replace('.000Z', '.000+00:00'), []],
     ['a time with another offset', signal('').replace('10:00:00.000Z', '12:00:00+02:00'), []],
     ['a time with microseconds', signal('').replace('.000Z', '.123456+00:00'), []],
+    [
+      'an event time a day ahead, as Python writes it',
+      signal('').replace('2026-10-02T10:00:00.000Z', '2026-12-02T12:00:00.000999+00:00'),
+      [],
+    ],
+    ['a time as Go writes it', signal('').replace('.000Z', '.5Z'), []],
+    ['a time with nanoseconds', signal('').replace('.000Z', '.123456789Z'), []],
     ['an optional time with an offset', firing(',"signal_at":"2026-10-02T09:59:00-05:30"'), []],
     ['a version written as a float', firing(',"trigger_version":3.0'), []],
     ['a version in exponent form', firing(',"trigger_version":1e3'), []],

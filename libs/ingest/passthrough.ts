@@ -35,7 +35,13 @@ import {
   type StreamDeclaration,
 } from './streams/index.js';
 import { STREAMS, type StreamName } from './streams.js';
-import { FUTURE_TOLERANCE_MS, isUtcIsoMillis, parseTimestamp, storageTime } from './timestamps.js';
+import {
+  FUTURE_TOLERANCE_MS,
+  isUtcIsoMillis,
+  parseTimestamp,
+  storageTime,
+  utcStorageText,
+} from './timestamps.js';
 import type { StorageLine, ValidationContext } from './types.js';
 
 const UINT32_MAX = 4_294_967_295;
@@ -261,6 +267,8 @@ interface Arrival {
   receivedText: string;
   /** Event times after this (same form, so compared as text) are clamped: validateRow's work. */
   latestEventTime: string;
+  /** The same instant as storage text (see storageTime), compared as text too. */
+  latestStorageTime: string;
   /** The same instant in epoch milliseconds, for event times in other forms. */
   latestEventMs: number;
 }
@@ -275,6 +283,7 @@ function arrivalOf(ctx: ValidationContext): Arrival {
       tenantJson: JSON.stringify(ctx.tenantId),
       receivedText: storageTime(ctx.receivedAt),
       latestEventTime: new Date(ctx.receivedAt + FUTURE_TOLERANCE_MS).toISOString(),
+      latestStorageTime: storageTime(ctx.receivedAt + FUTURE_TOLERANCE_MS),
       latestEventMs: ctx.receivedAt + FUTURE_TOLERANCE_MS,
     };
   }
@@ -362,6 +371,16 @@ function readString(
           return -1;
         }
         found[i] = `"${text.slice(0, 10)} ${text.slice(11, 23)}"`;
+        return end;
+      }
+      // Another common way to write a UTC time (Python's, Go's): its storage text cut out of it.
+      const stored = utcStorageText(text);
+      if (stored !== undefined) {
+        if (field.kind === 'eventTime' && stored > arrival.latestStorageTime) {
+          return -1;
+        }
+        found[i] = `"${stored}"`;
+        rewrite = true;
         return end;
       }
       found[i] = timeText(field, text, arrival);

@@ -1,10 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
 import {
   clampFuture,
   correctSkew,
   EXPECTED_TIMESTAMP,
   FUTURE_TOLERANCE_MS,
+  MAX_TIME_MS,
+  MIN_TIME_MS,
   parseTimestamp,
+  utcStorageText,
 } from './timestamps.js';
 
 const ok = (iso: string) => ({ ok: true, ms: Date.parse(iso) });
@@ -71,6 +75,68 @@ describe('parseTimestamp', () => {
     ['2024-05-01T10:00:00+24:00', fail('not a valid UTC offset')],
   ])('refuses %j', (input, expected) => {
     expect(parseTimestamp(input)).toEqual(expected);
+  });
+});
+
+describe('utcStorageText', () => {
+  it.each([
+    // Python's isoformat: microseconds unless zero.
+    ['2026-10-23T09:35:59.594000+00:00', '2026-10-23 09:35:59.594'],
+    ['2026-10-23T09:35:59+00:00', '2026-10-23 09:35:59.000'],
+    // Go's RFC3339Nano: trailing zeros of the fraction left out.
+    ['2026-10-23T09:35:59.5Z', '2026-10-23 09:35:59.500'],
+    ['2026-10-23T09:35:59.59Z', '2026-10-23 09:35:59.590'],
+    ['2026-10-23T09:35:59Z', '2026-10-23 09:35:59.000'],
+    // Digits past the millisecond are truncated, as parseTimestamp truncates them.
+    ['2024-05-01T10:00:00.123999999Z', '2024-05-01 10:00:00.123'],
+    ['2024-02-29T23:59:59.999999+00:00', '2024-02-29 23:59:59.999'],
+    ['2000-01-01T00:00:00+00:00', '2000-01-01 00:00:00.000'],
+    ['2100-12-31T23:59:59.999999+00:00', '2100-12-31 23:59:59.999'],
+  ])('cuts %j to %j', (text, expected) => {
+    expect(utcStorageText(text)).toBe(expected);
+  });
+
+  it.each([
+    '2023-02-29T00:00:00+00:00',
+    '2024-04-31T00:00:00Z',
+    '1999-12-31T23:59:59+00:00',
+    '2101-01-01T00:00:00Z',
+    '2024-05-01T24:00:00+00:00',
+    '2024-05-01T10:60:00Z',
+    // Forms parseTimestamp reads itself.
+    '2024-05-01T10:00+00:00',
+    '2024-05-01 10:00:00+00:00',
+    '2024-05-01t10:00:00z',
+    '2024-05-01T10:00:00,5Z',
+    '2024-05-01T10:00:00.+00:00',
+    '2024-05-01T10:00:00.1234567891Z',
+    '2024-05-01T10:00:00-00:00',
+    '2024-05-01T12:00:00+02:00',
+    '2024-05-01T10:00:00+0000',
+    '2024-05-01T10:00:00',
+    '2024-05-01T10:00:00.000Z ',
+  ])('leaves %j to parseTimestamp', (text) => {
+    expect(utcStorageText(text)).toBeUndefined();
+  });
+
+  it("gives the instant the text names, as Date's ISO text writes it", () => {
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date(MIN_TIME_MS), max: new Date(MAX_TIME_MS), noInvalidDate: true }),
+        fc.nat(999),
+        fc.integer({ min: 0, max: 9 }),
+        fc.constantFrom('Z', '+00:00'),
+        (date, micros, digits, offset) => {
+          const iso = date.toISOString();
+          const fraction = `${iso.slice(20, 23)}${String(micros).padStart(3, '0')}000`;
+          const text = `${iso.slice(0, 19)}${digits === 0 ? '' : `.${fraction.slice(0, digits)}`}${offset}`;
+          const ms = Number(fraction.slice(0, Math.min(digits, 3)).padEnd(3, '0'));
+          const expected = new Date(Date.parse(`${iso.slice(0, 19)}Z`) + ms).toISOString();
+          expect(utcStorageText(text)).toBe(`${expected.slice(0, 10)} ${expected.slice(11, 23)}`);
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });
 

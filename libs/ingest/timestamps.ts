@@ -190,6 +190,37 @@ export function isUtcIsoMillis(text: string): boolean {
   if (text.length !== 24 || !UTC_ISO_MILLIS.test(text)) {
     return false;
   }
+  return isDayOfMonth(text);
+}
+
+/** Whether the day of `YYYY-MM-DD...` text (digits already checked) is in its month. */
+function isDayOfMonth(text: string): boolean {
   const day = digitsAt(text, 8);
   return day <= 28 || day <= daysInMonth(Number(text.slice(0, 4)), digitsAt(text, 5));
+}
+
+// A UTC time with seconds as other languages write it: Python's isoformat (`+00:00`, microseconds
+// unless zero), Go's RFC3339Nano (`Z`, the fraction without trailing zeros), within the accepted years.
+const UTC_ISO_SECONDS =
+  /^(?:20\d\d|2100)-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?(?:Z|\+00:00)$/;
+const FULL_STOP = 0x2e;
+
+/**
+ * The storage text (see storageTime) of an accepted instant written
+ * `YYYY-MM-DDThh:mm:ss[.fraction]` with `Z` or `+00:00`, cut out of it: the fraction to the
+ * millisecond, later digits truncated as parseTimestamp truncates them. Undefined for any other
+ * text, which parseTimestamp then reads.
+ */
+export function utcStorageText(text: string): string | undefined {
+  if (text.length < 20 || text.length > 35 || !UTC_ISO_SECONDS.test(text) || !isDayOfMonth(text)) {
+    return undefined;
+  }
+  const date = text.slice(0, 10);
+  if (text.charCodeAt(19) !== FULL_STOP) {
+    return `${date} ${text.slice(11, 19)}.000`;
+  }
+  const digits = text.length - (text.endsWith('Z') ? 21 : 26);
+  return digits >= 3
+    ? `${date} ${text.slice(11, 23)}`
+    : `${date} ${text.slice(11, 20 + digits)}${digits === 1 ? '00' : '0'}`;
 }
