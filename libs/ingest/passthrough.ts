@@ -118,6 +118,8 @@ interface Layout {
   hashed: number[];
   /** What the hashed text has before each column's value: `[["column",` then `],["column",`. */
   glue: string[];
+  /** Each field's `"name":` as a line written anew has it (see rewritten). */
+  keys: string[];
   /** Per line: the JSON of each field's stored value, undefined while absent. */
   found: (string | undefined)[];
 }
@@ -219,6 +221,7 @@ function streamLayout(stream: StreamName, declaration: StreamDeclaration): Layou
     requiredMask: fields.reduce((mask, field, i) => (field.required ? mask | (1 << i) : mask), 0),
     hashed: columns.map((column) => names.indexOf(column)),
     glue: columns.map((column, i) => `${i === 0 ? '[' : '],'}[${JSON.stringify(column)},`),
+    keys: names.map((name) => `"${name}":`),
     found: names.map(() => undefined),
   };
 }
@@ -837,10 +840,14 @@ function rewritten(shape: Layout, seen: number): string {
   let text = '';
   for (let i = 0; i < shape.fields.length; i++) {
     if ((seen & (1 << i)) !== 0) {
-      text += `,"${shape.names[i]}":${shape.found[i]}`;
+      if (text !== '') {
+        text += ',';
+      }
+      text += shape.keys[i];
+      text += shape.found[i]!;
     }
   }
-  return `${text.slice(1)}}`;
+  return `${text}}`;
 }
 
 /**
