@@ -87,6 +87,14 @@ describe('a Parquet import stores plain requests by the engine, as line by line'
       .useValue(store.clickhouse)
       .compile();
     ingest = moduleRef.get(IngestService);
+    // Stored rows are compared as each route wrote them: a merge in the background would collapse
+    // copies of an id on one side and not yet on the other.
+    for (const stream of STREAMS) {
+      await store.clickhouse.command(
+        'test.tabular_import',
+        `SYSTEM STOP MERGES ${tableOf[stream]}`,
+      );
+    }
   });
 
   afterAll(async () => {
@@ -158,7 +166,8 @@ describe('a Parquet import stores plain requests by the engine, as line by line'
   }
 
   it.each(PASS_STREAMS)('%s: the rows of a generated program, with copies', async (stream) => {
-    const rows = programRows(stream);
+    // The first 1,600 rows: about a hundred requests of MAX_ROWS each way, every one a statement.
+    const rows = programRows(stream).slice(0, 1_600);
     // A copy in the same request (counted as a duplicate), one in the next, and a refused row.
     const withCopies = [
       ...rows.slice(0, 5),
