@@ -28,9 +28,7 @@ const NEWLINE = 0x0a;
  * spent more on the garbage collector copying them than on validating.
  */
 class NdjsonWriter {
-  // Room for a request of 10,000 lines of a few hundred bytes: growing copies what was written,
-  // and the copy, into fresh pages, cost more than the lines' own writing.
-  private buffer = Buffer.allocUnsafe(4 << 20);
+  private buffer = Buffer.allocUnsafe(1 << 20);
   private length = 0;
 
   add(text: string): void {
