@@ -17,8 +17,9 @@ WITH
     ORDER BY trigger_id, version DESC
     LIMIT 1 BY trigger_id
   ),
-  sent AS MATERIALIZED (
-    -- the sent treatment firings measured; read by several steps
+  sent AS (
+    -- the sent treatment firings measured; read by several steps, each a scan (MATERIALIZED held
+    -- them in memory: on 10M firings as fast, and a 0.5 GB higher peak)
     SELECT firing_id, trigger_id, person_key, decided_at, signal_at, signal_event_id,
            toUnixTimestamp64Milli(decided_at) AS t_ms
     FROM firings FINAL

@@ -59,9 +59,10 @@ WITH
     FROM cap_sequences
     GROUP BY trigger_id
   ),
-  period_firings AS MATERIALIZED (
+  period_firings AS (
     -- every firing decided in the period, sent or skipped, of the selected triggers; read twice,
-    -- computed once (MATERIALIZED)
+    -- each a scan: on 10M firings MATERIALIZED (one scan, held in memory) was slower and peaked
+    -- 0.34 GB higher
     SELECT cityHash64(firing_id) AS firing_key, trigger_id, person_key, channel,
            arm = 'treatment' AND skip_reason = '' AS sent,
            toUnixTimestamp64Milli(decided_at) AS t_ms,

@@ -36,10 +36,10 @@ import {
 const TRIGGER_LATENCY_SQL = `
 WITH
   ${TRIGGER_DEFINITIONS_CTE.trim()},
-  sent AS MATERIALIZED (
+  sent AS (
     -- sent treatment firings decided in [from, to); FINAL keeps one row per firing_id. Read by
-    -- three steps below: MATERIALIZED scans firings once instead of once per reference (10M
-    -- firings: 10-17 s before, 5-6 s after, same rows)
+    -- three steps below, each scanning firings again: on 10M firings MATERIALIZED (one scan, the
+    -- rows held in memory) took as long and peaked 0.37 GB higher
     SELECT firing_id, trigger_id, decided_at, signal_at, signal_event_id, channel
     FROM firings FINAL
     WHERE tenant_id = {tenantId:String}
