@@ -47,6 +47,8 @@ WITH
       FROM consent FINAL
       WHERE tenant_id = {tenantId:String}
         AND occurred_at < {to:DateTime64(3, 'UTC')}
+        -- only the pairs a subject looks up: on 10M firings, grouping every pair held 0.65 GB more
+        AND cityHash64(person_key, purpose) IN (SELECT person_purpose FROM subjects)
       GROUP BY person_purpose
     )
   ),
