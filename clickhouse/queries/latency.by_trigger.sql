@@ -66,7 +66,8 @@ WITH
   ),
   grouped AS (
     -- aggregates per trigger (and channel, day when asked); aggregate functions skip NULLs, so
-    -- the latency figures cover the firings with a signal time only
+    -- the latency figures cover the firings with a signal time only (signal_to_decision_ms is
+    -- NULL exactly when the firing has none)
     SELECT
       trigger_id,
       if({byChannel:Bool}, firing_channel, '') AS channel_key,
@@ -77,8 +78,8 @@ WITH
         if(min(firing_channel) = max(firing_channel), min(firing_channel), ''),
         any(trigger_channel)
       ) AS channel,
-      count(signal_ms) AS firings,
-      countIf(signal_ms IS NULL) AS no_signal_time,
+      count(signal_to_decision_ms) AS firings,
+      countIf(signal_to_decision_ms IS NULL) AS no_signal_time,
       quantilesExactInclusive(0.5, 0.9, 0.95, 0.99)(end_to_end_ms) AS end_to_end_quantiles,
       max(end_to_end_ms) AS max_ms,
       quantileExactInclusive(0.5)(signal_to_decision_ms) AS signal_to_decision_p50,

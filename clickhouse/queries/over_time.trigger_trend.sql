@@ -20,7 +20,7 @@ WITH
   sent AS (
     -- the sent treatment firings measured; read by several steps, each a scan (MATERIALIZED held
     -- them in memory: on 10M firings as fast, and a 0.5 GB higher peak)
-    SELECT firing_id, trigger_id, person_key, decided_at, signal_at, signal_event_id,
+    SELECT firing_id, trigger_id, person_key, channel, decided_at, signal_at, signal_event_id,
            toUnixTimestamp64Milli(decided_at) AS t_ms
     FROM firings FINAL
     WHERE tenant_id = {tenantId:String}
@@ -88,6 +88,10 @@ WITH
            nullIf(t.window_ms, 0) AS window_ms,
            toUnixTimestamp64Milli(coalesce(s.signal_at, r.referenced_at)) AS signal_ms,
            coalesce(toUnixTimestamp64Milli(d.delivered_at), s.t_ms) - signal_ms AS end_to_end_ms,
+           -- the latency steps and channel triggerLatency reads from the facts (as latency.query.ts)
+           s.channel AS channel,
+           s.t_ms - signal_ms AS signal_to_decision_ms,
+           toUnixTimestamp64Milli(d.delivered_at) - s.t_ms AS decision_to_delivery_ms,
            w.found = 1 AND w.at_ms <= s.t_ms + {overwhelmWindowMs:Int64} AS overwhelmed,
            t.trigger_id != '' AND arrayExists(
              (type_key, at) -> at < s.t_ms AND at >= s.t_ms - toInt64(t.converted_lookback_ms)

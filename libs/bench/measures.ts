@@ -63,11 +63,17 @@ export interface Measure {
   relativeTo?: { measure: string; ratio: number };
   /**
    * A measure answered from facts the API builds once a tenant's data settles: the mutation that
-   * builds them now. The measure is timed before it (from the streams, as until the facts are
-   * built), then the build, then the measure again (from the facts, as users get it).
+   * builds them now. Such measures are timed before it (from the streams, as until the facts are
+   * built), then the build runs once, then they are timed again (from the facts, as users get it).
    */
   facts?: { build: string; what: string };
 }
+
+/** triggerLatency and triggerTrend read the trend facts once built. */
+const TREND_FACTS = {
+  build: 'mutation { buildTrendFacts { firings seconds } }',
+  what: 'trend facts',
+};
 
 const LIFT_FIELDS = `triggerId variant treatment { persons conversions rate revenuePerPerson }
   holdout { persons conversions rate } absoluteLift { estimate low high }
@@ -219,6 +225,7 @@ export const MEASURES: Measure[] = [
     ],
     floor: FLOORS.firstDelivery,
     targetMs: 3000,
+    facts: TREND_FACTS,
   },
   {
     name: 'guardrails',
@@ -334,10 +341,7 @@ MEASURES.push(
     ],
     floor: FLOORS.firstDelivery,
     targetMs: 3000,
-    facts: {
-      build: 'mutation { buildTrendFacts { firings seconds } }',
-      what: 'trend facts',
-    },
+    facts: TREND_FACTS,
   },
 );
 

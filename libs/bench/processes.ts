@@ -1,5 +1,5 @@
 import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { projectRoot } from '../storage/index.js';
@@ -60,6 +60,13 @@ export interface ApiChild {
   pid: number;
   /** Highest resident memory seen (VmHWM, else the highest VmRSS sampled), in bytes. */
   peakRss(): number;
+  /**
+   * Starts the next peakRss from the memory now (Linux resets VmHWM when 5 is written to
+   * clear_refs); the run's overall peak is kept apart (overallPeakRss).
+   */
+  resetPeakRss(): void;
+  /** Highest resident memory seen since the start, across resets, in bytes. */
+  overallPeakRss(): number;
   stop(): Promise<void>;
 }
 
@@ -99,9 +106,11 @@ export async function startApi(
     throw new Error('the API process did not start');
   }
   let sampled = 0;
+  let overall = 0;
   const sampler = setInterval(() => {
     sampled = Math.max(sampled, residentMemory(pid)?.rss ?? 0);
   }, 50);
+  const peakRss = () => Math.max(sampled, residentMemory(pid)?.peak ?? 0);
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitFor(async () => (await fetch(`${url}/healthz`)).ok, 'the API', child);
@@ -113,7 +122,13 @@ export async function startApi(
   return {
     url,
     pid,
-    peakRss: () => Math.max(sampled, residentMemory(pid)?.peak ?? 0),
+    peakRss,
+    resetPeakRss() {
+      overall = Math.max(overall, peakRss());
+      writeFileSync(`/proc/${pid}/clear_refs`, '5');
+      sampled = residentMemory(pid)?.rss ?? 0;
+    },
+    overallPeakRss: () => Math.max(overall, peakRss()),
     async stop() {
       clearInterval(sampler);
       await stopChild(child);

@@ -143,6 +143,20 @@ function queryRow(query: BenchResults['queries'][number], results: BenchResults)
   );
 }
 
+/** The API's peak RSS during each measure's runs, and during the runs from the streams. */
+function peakRssLine(queries: BenchResults['queries'], repeats: number): string {
+  const each = queries.map((q) => `${q.name} ${gib(q.peakRss)}`);
+  const streams = queries.flatMap((q) =>
+    q.facts === undefined ? [] : [`${q.name} ${gib(q.facts.streamsPeakRss)}`],
+  );
+  return (
+    `API peak RSS per measure (over its ${repeats} runs): ${each.join(', ')}` +
+    (streams.length === 0
+      ? '.'
+      : `; before the facts are built, from the streams: ${streams.join(', ')}.`)
+  );
+}
+
 /** The results as a Markdown table with a header that says what was measured, when and where. */
 export function resultsTable(results: BenchResults): string {
   const { plan, store, ingest } = results;
@@ -179,7 +193,8 @@ export function resultsTable(results: BenchResults): string {
   }
   if (results.queriesPeakRss !== undefined) {
     lines.push(
-      `| API peak RSS during the queries | ${gib(results.queriesPeakRss)} | | | | ≤ 1.50 GiB | ` +
+      `| API peak RSS during the queries (each measure's below the table) | ` +
+        `${gib(results.queriesPeakRss)} | | | | ≤ 1.50 GiB | ` +
         `${verdict(results.queriesPeakRss <= TARGETS.rssBytes)} |`,
     );
   }
@@ -190,6 +205,9 @@ export function resultsTable(results: BenchResults): string {
         `(${count(cc.requests)} requests, ${cc.errors + cc.non2xx} failed) | p50 ${ms(cc.p50Ms)}, ` +
         `p99 ${ms(cc.p99Ms)} | | | | p99 ≤ 100 ms | ${verdict(cc.p99Ms <= TARGETS.p99Ms && cc.errors + cc.non2xx === 0)} |`,
     );
+  }
+  if (results.queries.length > 0) {
+    lines.push('', peakRssLine(results.queries, plan.repeats));
   }
   lines.push(
     '',

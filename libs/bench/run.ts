@@ -55,8 +55,15 @@ export interface QueryTiming {
   medianMs: number;
   runsMs: number[];
   baseline: BaselineTiming;
+  /** The API's peak RSS during its runs (the peak was reset before them). */
+  peakRss: number;
   /** For a measure answered from built facts (Measure.facts): the runs before, and the build. */
-  facts?: { streamsMedianMs: number; streamsRunsMs: number[]; buildSeconds: number };
+  facts?: {
+    streamsMedianMs: number;
+    streamsRunsMs: number[];
+    streamsPeakRss: number;
+    buildSeconds: number;
+  };
 }
 
 /** One row of the ingest comparison, or why its lines could not be made. */
@@ -195,44 +202,76 @@ function apiImport(
 
 async function timeQueries(
   client: CausewayClient,
+  api: ApiChild,
   plan: BenchPlan,
   period: { from: string; to: string },
   baselines: BaselineTiming[],
   say: Say,
 ): Promise<BenchResults['queries']> {
-  const results: BenchResults['queries'] = [];
   const timeRuns = async (query: string) => {
+    api.resetPeakRss();
     const runsMs: number[] = [];
     for (let run = 0; run < plan.repeats; run++) {
       const started = performance.now();
       await client.graphql(query, period);
       runsMs.push(performance.now() - started);
     }
-    return runsMs;
+    return { runsMs, peakRss: api.peakRss() };
   };
-  for (const measure of measuresOf(plan.parts)) {
+  const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
+  const measures = measuresOf(plan.parts);
+  const results: BenchResults['queries'] = [];
+  // first every measure as the data is now; those answered from facts read the streams, as until
+  // the facts are built (one build serves them all)
+  const streams = new Map<string, { runsMs: number[]; peakRss: number }>();
+  for (const measure of measures) {
     const baseline = baselines.find((b) => b.name === measure.name);
     if (baseline === undefined) {
       throw new Error(`no baseline for ${measure.name}`);
     }
-    let facts: QueryTiming['facts'];
+    const timed = await timeRuns(measure.query);
     if (measure.facts !== undefined) {
-      const streamsRunsMs = await timeRuns(measure.query);
-      say(`${measure.name}: ${median(streamsRunsMs).toFixed(0)} ms from the streams`);
-      const started = performance.now();
-      await client.graphql(measure.facts.build);
-      const buildSeconds = (performance.now() - started) / 1000;
-      say(`${measure.name}: ${measure.facts.what} built in ${buildSeconds.toFixed(1)} s`);
-      facts = { streamsMedianMs: median(streamsRunsMs), streamsRunsMs, buildSeconds };
+      streams.set(measure.name, timed);
+      say(
+        `${measure.name}: ${median(timed.runsMs).toFixed(0)} ms from the streams, peak RSS ${gib(timed.peakRss)}`,
+      );
+      continue;
     }
-    const runsMs = await timeRuns(measure.query);
-    results.push({ name: measure.name, medianMs: median(runsMs), runsMs, baseline, facts });
+    results.push({ name: measure.name, medianMs: median(timed.runsMs), ...timed, baseline });
     say(
-      `${measure.name}: ${median(runsMs).toFixed(0)} ms${facts === undefined ? '' : ` from the ${measure.facts?.what}`} ` +
-        `(baseline ${baseline.medianMs.toFixed(0)} ms)`,
+      `${measure.name}: ${median(timed.runsMs).toFixed(0)} ms (baseline ${baseline.medianMs.toFixed(0)} ms), ` +
+        `peak RSS ${gib(timed.peakRss)}`,
     );
   }
-  return results;
+  const build = measures.find((measure) => measure.facts !== undefined)?.facts;
+  if (build === undefined) {
+    return results;
+  }
+  const started = performance.now();
+  await client.graphql(build.build);
+  const buildSeconds = (performance.now() - started) / 1000;
+  say(`${build.what} built in ${buildSeconds.toFixed(1)} s`);
+  for (const measure of measures) {
+    const before = streams.get(measure.name);
+    const baseline = baselines.find((b) => b.name === measure.name);
+    if (before === undefined || baseline === undefined) {
+      continue;
+    }
+    const timed = await timeRuns(measure.query);
+    const facts = {
+      streamsMedianMs: median(before.runsMs),
+      streamsRunsMs: before.runsMs,
+      streamsPeakRss: before.peakRss,
+      buildSeconds,
+    };
+    results.push({ name: measure.name, medianMs: median(timed.runsMs), ...timed, baseline, facts });
+    say(
+      `${measure.name}: ${median(timed.runsMs).toFixed(0)} ms from the ${build.what} ` +
+        `(baseline ${baseline.medianMs.toFixed(0)} ms), peak RSS ${gib(timed.peakRss)}`,
+    );
+  }
+  // in the order of the table
+  return measures.flatMap((measure) => results.filter((r) => r.name === measure.name));
 }
 
 /**
@@ -406,13 +445,13 @@ async function timeServing(
   try {
     const key = await mintKey(api.url);
     const client = new CausewayClient(api.url, key);
-    const queries = await timeQueries(client, plan, period, baselines, say);
+    const queries = await timeQueries(client, api, plan, period, baselines, say);
     let concurrencyResult: BenchResults['concurrency'];
     if (plan.parts.serving) {
       say(`concurrency: ${plan.concurrencyClients} clients for ${plan.concurrencySeconds} s`);
       concurrencyResult = await concurrency(api.url, key, plan);
     }
-    return { queries, queriesPeakRss: api.peakRss(), concurrency: concurrencyResult };
+    return { queries, queriesPeakRss: api.overallPeakRss(), concurrency: concurrencyResult };
   } finally {
     await api.stop();
   }

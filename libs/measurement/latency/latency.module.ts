@@ -1,9 +1,14 @@
 import { Module } from '@nestjs/common';
+import { OverTimeModule } from '../over-time/over-time.module.js';
 import { LatencyResolver } from './latency.resolver.js';
 import { LatencyService } from './latency.service.js';
 
-/** The triggerLatency measure. ClickHouseService comes from the global StorageModule. */
+/**
+ * The triggerLatency measure. ClickHouseService comes from the global StorageModule; the trend
+ * facts it reads when current, from OverTimeModule.
+ */
 @Module({
+  imports: [OverTimeModule],
   providers: [LatencyService, LatencyResolver],
   exports: [LatencyService],
 })

@@ -33,6 +33,63 @@ import {
  * on 10M firings (embedded engine, 2 cores) that ran in 6-12 s and 2.9 GB peak against 8-15 s and
  * 4.3 GB with string keys; two ids of a tenant sharing a 64-bit hash is a ~1e-6 event at that size.
  */
+/**
+ * The steps after `timed` (one row per sent firing: trigger_id, firing_channel, trigger_channel,
+ * window_ms, decided_day, signal_to_decision_ms, decision_to_delivery_ms, end_to_end_ms, NULL
+ * where a time is unknown), shared by the statement over the streams and the one over the trend
+ * facts: the groups and their figures.
+ */
+const LATENCY_GROUPS = `
+  grouped AS (
+    -- aggregates per trigger (and channel, day when asked); aggregate functions skip NULLs, so
+    -- the latency figures cover the firings with a signal time only (signal_to_decision_ms is
+    -- NULL exactly when the firing has none)
+    SELECT
+      trigger_id,
+      if({byChannel:Bool}, firing_channel, '') AS channel_key,
+      if({byDay:Bool}, toString(decided_day), '') AS day_key,
+      -- ungrouped by channel: the trigger's channel, or (no definition) its firings' one channel
+      if(
+        {byChannel:Bool} OR any(trigger_channel) = '',
+        if(min(firing_channel) = max(firing_channel), min(firing_channel), ''),
+        any(trigger_channel)
+      ) AS channel,
+      count(signal_to_decision_ms) AS firings,
+      countIf(signal_to_decision_ms IS NULL) AS no_signal_time,
+      quantilesExactInclusive(0.5, 0.9, 0.95, 0.99)(end_to_end_ms) AS end_to_end_quantiles,
+      max(end_to_end_ms) AS max_ms,
+      quantileExactInclusive(0.5)(signal_to_decision_ms) AS signal_to_decision_p50,
+      quantileExactInclusive(0.5)(decision_to_delivery_ms) AS decision_to_delivery_p50,
+      any(window_ms) AS trigger_window_ms,
+      countIf(window_ms IS NOT NULL AND end_to_end_ms > window_ms) AS expired,
+      countIf(window_ms IS NOT NULL AND end_to_end_ms <= window_ms) AS within_window
+    FROM timed
+    GROUP BY trigger_id, channel_key, day_key
+  )
+-- groups with at least one measured firing; rates are shares of the measured firings
+SELECT
+  trigger_id,
+  channel,
+  day_key,
+  firings,
+  no_signal_time,
+  -- interpolated percentiles rounded to the microsecond: the inputs are whole ms, and the
+  -- rounding removes float noise such as 6599999.999999999
+  round(end_to_end_quantiles[1], 3) AS p50_ms,
+  round(end_to_end_quantiles[2], 3) AS p90_ms,
+  round(end_to_end_quantiles[3], 3) AS p95_ms,
+  round(end_to_end_quantiles[4], 3) AS p99_ms,
+  max_ms,
+  round(signal_to_decision_p50, 3) AS signal_to_decision_p50_ms,
+  round(decision_to_delivery_p50, 3) AS decision_to_delivery_p50_ms,
+  trigger_window_ms AS window_ms,
+  if(trigger_window_ms IS NULL, NULL, within_window / firings) AS within_window_rate,
+  expired
+FROM grouped
+WHERE firings > 0
+ORDER BY trigger_id, day_key, channel_key
+`;
+
 const TRIGGER_LATENCY_SQL = `
 WITH
   ${TRIGGER_DEFINITIONS_CTE.trim()},
@@ -68,53 +125,7 @@ WITH
     LEFT JOIN referenced AS r ON r.event_key = cityHash64(s.signal_event_id)
     LEFT JOIN defs AS t ON t.trigger_id = s.trigger_id
   ),
-  grouped AS (
-    -- aggregates per trigger (and channel, day when asked); aggregate functions skip NULLs, so
-    -- the latency figures cover the firings with a signal time only
-    SELECT
-      trigger_id,
-      if({byChannel:Bool}, firing_channel, '') AS channel_key,
-      if({byDay:Bool}, toString(decided_day), '') AS day_key,
-      -- ungrouped by channel: the trigger's channel, or (no definition) its firings' one channel
-      if(
-        {byChannel:Bool} OR any(trigger_channel) = '',
-        if(min(firing_channel) = max(firing_channel), min(firing_channel), ''),
-        any(trigger_channel)
-      ) AS channel,
-      count(signal_ms) AS firings,
-      countIf(signal_ms IS NULL) AS no_signal_time,
-      quantilesExactInclusive(0.5, 0.9, 0.95, 0.99)(end_to_end_ms) AS end_to_end_quantiles,
-      max(end_to_end_ms) AS max_ms,
-      quantileExactInclusive(0.5)(signal_to_decision_ms) AS signal_to_decision_p50,
-      quantileExactInclusive(0.5)(decision_to_delivery_ms) AS decision_to_delivery_p50,
-      any(window_ms) AS trigger_window_ms,
-      countIf(window_ms IS NOT NULL AND end_to_end_ms > window_ms) AS expired,
-      countIf(window_ms IS NOT NULL AND end_to_end_ms <= window_ms) AS within_window
-    FROM timed
-    GROUP BY trigger_id, channel_key, day_key
-  )
--- groups with at least one measured firing; rates are shares of the measured firings
-SELECT
-  trigger_id,
-  channel,
-  day_key,
-  firings,
-  no_signal_time,
-  -- interpolated percentiles rounded to the microsecond: the inputs are whole ms, and the
-  -- rounding removes float noise such as 6599999.999999999
-  round(end_to_end_quantiles[1], 3) AS p50_ms,
-  round(end_to_end_quantiles[2], 3) AS p90_ms,
-  round(end_to_end_quantiles[3], 3) AS p95_ms,
-  round(end_to_end_quantiles[4], 3) AS p99_ms,
-  max_ms,
-  round(signal_to_decision_p50, 3) AS signal_to_decision_p50_ms,
-  round(decision_to_delivery_p50, 3) AS decision_to_delivery_p50_ms,
-  trigger_window_ms AS window_ms,
-  if(trigger_window_ms IS NULL, NULL, within_window / firings) AS within_window_rate,
-  expired
-FROM grouped
-WHERE firings > 0
-ORDER BY trigger_id, day_key, channel_key
+  ${LATENCY_GROUPS.trim()}
 `;
 
 /** Bound values of {@link TRIGGER_LATENCY_QUERY}. */
@@ -154,6 +165,65 @@ export const TRIGGER_LATENCY_QUERY = defineQuery({
   params: triggerLatencyParams,
   row: triggerLatencyRow,
 });
+
+/** Bound values of {@link LATENCY_FACTS_QUERY}. */
+export const latencyFactsParams = triggerLatencyParams.extend({
+  /** The build of the tenant's trend facts read (trend_fact_builds). */
+  buildId: z.number().int().nonnegative(),
+});
+export type LatencyFactsParams = z.infer<typeof latencyFactsParams>;
+
+/**
+ * The latency from a build of the trend facts (migrations 0081, 0082): each sent firing's steps as
+ * the statement over the streams computes them (written by the trend facts' build, see
+ * libs/measurement/over-time/trigger-trend.query.ts), its channel and window resolved against the
+ * newest definitions as that statement does, grouped by the same steps. Same answer as
+ * {@link TRIGGER_LATENCY_QUERY} while the tenant's data is the build's.
+ */
+export const LATENCY_FACTS_QUERY = defineQuery({
+  name: 'latency.by_trigger_facts',
+  module: import.meta.url,
+  sql: `
+WITH
+  ${TRIGGER_DEFINITIONS_CTE.trim()},
+  facts AS (
+    -- the build's firings decided in [from, to)
+    SELECT trigger_id, channel, decided_ms, signal_to_decision_ms, decision_to_delivery_ms,
+           end_to_end_ms
+    FROM trend_facts
+    WHERE build_id = {buildId:UInt64}
+      AND tenant_id = {tenantId:String}
+      AND decided_ms >= toUnixTimestamp64Milli({from:DateTime64(3, 'UTC')})
+      AND decided_ms < toUnixTimestamp64Milli({to:DateTime64(3, 'UTC')})
+      AND ${TRIGGER_FILTER}
+  ),
+  timed AS (
+    -- one row per firing, as in the statement over the streams
+    SELECT
+      f.trigger_id AS trigger_id,
+      if(f.channel = '', t.channel, f.channel) AS firing_channel,
+      t.channel AS trigger_channel,
+      nullIf(t.window_ms, 0) AS window_ms,
+      toDate(fromUnixTimestamp64Milli(f.decided_ms, 'UTC')) AS decided_day,
+      f.signal_to_decision_ms AS signal_to_decision_ms,
+      f.decision_to_delivery_ms AS decision_to_delivery_ms,
+      f.end_to_end_ms AS end_to_end_ms
+    FROM facts AS f
+    LEFT JOIN defs AS t ON t.trigger_id = f.trigger_id
+  ),
+  ${LATENCY_GROUPS.trim()}
+`,
+  params: latencyFactsParams,
+  row: triggerLatencyRow,
+});
+
+/** The latency from a build of the trend facts: the rows {@link queryTriggerLatency} answers. */
+export function queryLatencyFacts(
+  clickhouse: ClickHouseService,
+  params: LatencyFactsParams,
+): Promise<TriggerLatencyRow[]> {
+  return clickhouse.run(LATENCY_FACTS_QUERY, params);
+}
 
 /** Runs the latency aggregation for one tenant and period. */
 export function queryTriggerLatency(

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { MemoryDataVersions } from '../../storage/index.js';
 import { openTemporaryStore, type TemporaryStore } from '../../storage/testing.js';
 import { MeasurementException } from '../common/measurement.exception.js';
 import { fixtureRows, seedRows } from '../common/testing.js';
+import { TrendFacts } from '../over-time/trend-facts.js';
 import { LatencyDimension } from './dto/latency-dimension.enum.js';
 import { LatencyService } from './latency.service.js';
 import type { LatencyStats } from './models/latency-stats.model.js';
@@ -223,13 +225,19 @@ const single = (
   ...rest,
 });
 
-describe('LatencyService on the embedded engine', () => {
+// Every expectation holds read from the streams and read from the trend facts (built after the
+// rows are stored, so current): both sources must give the same answer.
+describe.each(['the streams', 'the trend facts'])('LatencyService from %s', (source) => {
   let store: TemporaryStore;
   let service: LatencyService;
+  let facts: TrendFacts | undefined;
 
   beforeAll(async () => {
     store = await openTemporaryStore();
-    service = new LatencyService(store.clickhouse);
+    if (source === 'the trend facts') {
+      facts = new TrendFacts(store.clickhouse, new MemoryDataVersions(), store.config);
+    }
+    service = new LatencyService(store.clickhouse, facts);
     await seedRows(
       store.clickhouse,
       'tenant-a',
@@ -263,7 +271,16 @@ describe('LatencyService on the embedded engine', () => {
       },
       RECEIVED,
     );
+    if (facts !== undefined) {
+      await facts.build('tenant-a');
+      await facts.build('tenant-b');
+    }
   }, 120_000);
+
+  it(`reads ${source}`, async () => {
+    const build = await facts?.current('tenant-a');
+    expect(build !== undefined).toBe(source === 'the trend facts');
+  });
 
   afterAll(async () => {
     await store.dispose();

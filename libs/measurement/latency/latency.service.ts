@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { ClickHouseService } from '../../storage/index.js';
 import { toPeriod } from '../common/period.js';
+import { FACTS_COVER, TrendFacts } from '../over-time/trend-facts.js';
 import { LatencyDimension } from './dto/latency-dimension.enum.js';
-import { queryTriggerLatency, type TriggerLatencyRow } from './latency.query.js';
+import { queryLatencyFacts, queryTriggerLatency, type TriggerLatencyRow } from './latency.query.js';
 import type { LatencyStats } from './models/latency-stats.model.js';
 
 /** What {@link LatencyService.triggerLatency} is asked. */
@@ -38,23 +39,34 @@ function toLatencyStats(row: TriggerLatencyRow): LatencyStats {
 /** Signal-to-action latency against each trigger's relevance window (docs/design.md §3). */
 @Injectable()
 export class LatencyService {
-  constructor(private readonly clickhouse: ClickHouseService) {}
+  constructor(
+    private readonly clickhouse: ClickHouseService,
+    @Optional() private readonly facts?: TrendFacts,
+  ) {}
 
   /**
    * Latency of the sent treatment firings decided in [from, to), per trigger and the requested
    * dimensions, ordered by trigger, day, channel. Groups whose firings all lack a signal time are
-   * not returned (there is no latency to report).
+   * not returned (there is no latency to report). Read from the tenant's trend facts when a build
+   * is current (see TrendFacts.current), else from the streams; the same answer either way.
    */
   async triggerLatency(tenantId: string, request: TriggerLatencyRequest): Promise<LatencyStats[]> {
     const period = toPeriod(request.from, request.to);
     const dimensions = new Set(request.groupBy ?? []);
-    const rows = await queryTriggerLatency(this.clickhouse, {
+    const params = {
       tenantId,
       ...period.params,
       triggerIds: [...(request.triggerIds ?? [])],
       byChannel: dimensions.has(LatencyDimension.CHANNEL),
       byDay: dimensions.has(LatencyDimension.DAY),
-    });
+    };
+    const covered =
+      period.from.getTime() >= FACTS_COVER.from && period.to.getTime() <= FACTS_COVER.to;
+    const buildId = covered ? await this.facts?.current(tenantId) : undefined;
+    const rows =
+      buildId === undefined
+        ? await queryTriggerLatency(this.clickhouse, params)
+        : await queryLatencyFacts(this.clickhouse, { ...params, buildId });
     return rows.map(toLatencyStats);
   }
 }

@@ -24,6 +24,12 @@ import { BUILD_TREND_FACTS_SQL } from './trigger-trend.query.js';
  * build, which are recorded and compared too.
  */
 
+/**
+ * What this process's builds hold (trend_fact_builds.layout, migration 0083): 1 = with each
+ * firing's channel and latency steps. Builds of another layout are not used.
+ */
+export const TREND_FACTS_LAYOUT = 1;
+
 /** The decision times the facts cover; a trend over a period outside reads the streams. */
 export const FACTS_COVER = {
   from: Date.UTC(1900, 0, 1),
@@ -54,6 +60,7 @@ const row = {
     epoch: z.string(),
     overwhelm_types: z.array(z.string()),
     overwhelm_window_ms: z.coerce.number(),
+    layout: z.coerce.number(),
     age_ms: z.coerce.number(),
   }),
   tenant: z.object({ tenant_id: z.string() }),
@@ -106,9 +113,10 @@ export class TrendFacts {
     await this.clickhouse.command(
       'trend_facts.record',
       `INSERT INTO trend_fact_builds (tenant_id, build_id, version, epoch, overwhelm_types,
-                                      overwhelm_window_ms, started_at, finished_at, firings)
+                                      overwhelm_window_ms, layout, started_at, finished_at,
+                                      firings)
        SELECT {tenantId:String}, {buildId:UInt64}, {version:UInt64}, {epoch:String},
-              {overwhelmTypes:Array(String)}, {overwhelmWindowMs:Int64},
+              {overwhelmTypes:Array(String)}, {overwhelmWindowMs:Int64}, {layout:UInt16},
               {startedAt:DateTime64(3, 'UTC')}, now64(3), count()
        FROM trend_facts
        WHERE build_id = {buildId:UInt64}`,
@@ -118,6 +126,7 @@ export class TrendFacts {
         version,
         epoch: this.versions.epoch,
         ...constants,
+        layout: TREND_FACTS_LAYOUT,
         startedAt: toClickHouseTime(start.now_ms),
       },
     );
@@ -148,14 +157,15 @@ export class TrendFacts {
   /**
    * The build a trend of the tenant may read now, or undefined (read the streams): the tenant's
    * newest build, when it was made at the current version of the current epoch, with the
-   * overwhelm constants of this process, and (with a retention set) is recent enough.
+   * overwhelm constants and layout of this process, and (with a retention set) is recent enough.
+   * triggerLatency reads the same build.
    */
   async current(tenantId: string): Promise<number | undefined> {
     const version = await this.versions.current(tenantId);
     const [newest] = await this.clickhouse.query({
       tag: 'trend_facts.newest',
       sql: `
-        SELECT build_id, version, epoch, overwhelm_types, overwhelm_window_ms,
+        SELECT build_id, version, epoch, overwhelm_types, overwhelm_window_ms, layout,
                toUnixTimestamp64Milli(now64(3)) - toUnixTimestamp64Milli(started_at) AS age_ms
         FROM trend_fact_builds
         WHERE tenant_id = {tenantId:String}
@@ -168,6 +178,7 @@ export class TrendFacts {
       newest !== undefined &&
       newest.version === version &&
       newest.epoch === this.versions.epoch &&
+      newest.layout === TREND_FACTS_LAYOUT &&
       newest.overwhelm_window_ms === OVERWHELM_WINDOW_MS &&
       newest.overwhelm_types.join('\n') === OVERWHELM_TYPES.join('\n') &&
       (!retains(this.config) || newest.age_ms <= RETAINED_ANSWER_MAX_AGE_MS);

@@ -41,6 +41,9 @@ export type TriggerTrendParams = z.input<typeof triggerTrendParams>;
  * FINAL, constant text), ending in `checked`: one row per firing with its trigger, person_key, time
  * (t_ms), the trigger's window (window_ms, NULL when none) and what the trend counts of it, each
  * the one its own measure gives (docs/design.md §7):
+ * - channel, signal_to_decision_ms, decision_to_delivery_ms: the firing's own channel and its
+ *   two latency steps as latency.query.ts computes them (NULL where a time is unknown), for
+ *   triggerLatency over the facts;
  * - end_to_end_ms: as latency.query.ts (a firing's signal time is its own signal_at, else the
  *   referenced signal's; delivered_at its first delivered or rendered exposure, else decided_at);
  *   NULL when the firing has no signal time;
@@ -61,7 +64,7 @@ WITH
   sent AS (
     -- the sent treatment firings measured; read by several steps, each a scan (MATERIALIZED held
     -- them in memory: on 10M firings as fast, and a 0.5 GB higher peak)
-    SELECT firing_id, trigger_id, person_key, decided_at, signal_at, signal_event_id,
+    SELECT firing_id, trigger_id, person_key, channel, decided_at, signal_at, signal_event_id,
            toUnixTimestamp64Milli(decided_at) AS t_ms
     FROM firings FINAL
     WHERE tenant_id = {tenantId:String}
@@ -114,6 +117,10 @@ WITH
            nullIf(t.window_ms, 0) AS window_ms,
            toUnixTimestamp64Milli(coalesce(s.signal_at, r.referenced_at)) AS signal_ms,
            coalesce(toUnixTimestamp64Milli(d.delivered_at), s.t_ms) - signal_ms AS end_to_end_ms,
+           -- the latency steps and channel triggerLatency reads from the facts (as latency.query.ts)
+           s.channel AS channel,
+           s.t_ms - signal_ms AS signal_to_decision_ms,
+           toUnixTimestamp64Milli(d.delivered_at) - s.t_ms AS decision_to_delivery_ms,
            w.found = 1 AND w.at_ms <= s.t_ms + {overwhelmWindowMs:Int64} AS overwhelmed,
            t.trigger_id != '' AND arrayExists(
              (type_key, at) -> at < s.t_ms AND at >= s.t_ms - toInt64(t.converted_lookback_ms)
@@ -234,10 +241,12 @@ const OF_PART = 'person_key % {parts:UInt64} = {part:UInt64}';
  */
 export const BUILD_TREND_FACTS_SQL = `
 INSERT INTO trend_facts (build_id, tenant_id, trigger_id, decided_ms, person_key, end_to_end_ms,
-                         overwhelmed, converted_then_targeted, non_compliant)
+                         overwhelmed, converted_then_targeted, non_compliant, channel,
+                         signal_to_decision_ms, decision_to_delivery_ms)
 ${checkedFirings(OF_PART, OF_PART).trim()}
 SELECT {buildId:UInt64}, {tenantId:String}, trigger_id, t_ms, person_key, end_to_end_ms,
-       overwhelmed, converted_then_targeted, non_compliant
+       overwhelmed, converted_then_targeted, non_compliant, channel, signal_to_decision_ms,
+       decision_to_delivery_ms
 FROM checked
 SETTINGS join_use_nulls = 0, enable_materialized_cte = 1, distributed_foreground_insert = 1`;
 
