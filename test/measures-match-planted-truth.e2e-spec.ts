@@ -305,7 +305,8 @@ describe('measures match the truth planted in a generated program', () => {
     );
   });
 
-  it('triggerLatency: firings, expired, within-window rate, p50/p90 within 1 % rank, max', async () => {
+  /** triggerLatency against the truth: firings, expired, within-window rate, p50/p90, max. */
+  const expectLatencyMatchesTruth = async () => {
     interface LatencyRow {
       triggerId: string;
       firings: number;
@@ -353,6 +354,18 @@ describe('measures match the truth planted in a generated program', () => {
         p90Ms: 'within 1 % rank',
       })),
     );
+  };
+
+  it('triggerLatency: firings, expired, within-window rate, p50/p90 within 1 % rank, max', async () => {
+    await expectLatencyMatchesTruth();
+  });
+
+  it('triggerLatency from the trend facts: once built, the same checks hold', async () => {
+    const { buildTrendFacts } = await read<{ buildTrendFacts: { firings: number } }>(
+      'mutation { buildTrendFacts { firings } }',
+    );
+    expect(buildTrendFacts.firings).toBeGreaterThan(0);
+    await expectLatencyMatchesTruth();
   });
 
   it('guardrails: overwhelmed persons and refunded converting orders by arm', async () => {

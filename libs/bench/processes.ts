@@ -65,6 +65,8 @@ export interface ApiChild {
    * clear_refs); the run's overall peak is kept apart (overallPeakRss).
    */
   resetPeakRss(): void;
+  /** The resident memory when the peak was last reset (0 before any reset), in bytes. */
+  rssAtReset(): number;
   /** Highest resident memory seen since the start, across resets, in bytes. */
   overallPeakRss(): number;
   stop(): Promise<void>;
@@ -107,6 +109,7 @@ export async function startApi(
   }
   let sampled = 0;
   let overall = 0;
+  let atReset = 0;
   const sampler = setInterval(() => {
     sampled = Math.max(sampled, residentMemory(pid)?.rss ?? 0);
   }, 50);
@@ -127,7 +130,9 @@ export async function startApi(
       overall = Math.max(overall, peakRss());
       writeFileSync(`/proc/${pid}/clear_refs`, '5');
       sampled = residentMemory(pid)?.rss ?? 0;
+      atReset = sampled;
     },
+    rssAtReset: () => atReset,
     overallPeakRss: () => Math.max(overall, peakRss()),
     async stop() {
       clearInterval(sampler);

@@ -145,12 +145,15 @@ function queryRow(query: BenchResults['queries'][number], results: BenchResults)
 
 /** The API's peak RSS during each measure's runs, and during the runs from the streams. */
 function peakRssLine(queries: BenchResults['queries'], repeats: number): string {
-  const each = queries.map((q) => `${q.name} ${gib(q.peakRss)}`);
+  const rss = (name: string, peak: number, start: number) =>
+    `${name} ${gib(peak)} (${gib(start)} at its start)`;
+  const each = queries.map((q) => rss(q.name, q.peakRss, q.startRss));
   const streams = queries.flatMap((q) =>
-    q.facts === undefined ? [] : [`${q.name} ${gib(q.facts.streamsPeakRss)}`],
+    q.facts === undefined ? [] : [rss(q.name, q.facts.streamsPeakRss, q.facts.streamsStartRss)],
   );
   return (
-    `API peak RSS per measure (over its ${repeats} runs): ${each.join(', ')}` +
+    `API peak RSS per measure, over its ${repeats} runs (memory an earlier measure left with the ` +
+    `process counts too): ${each.join(', ')}` +
     (streams.length === 0
       ? '.'
       : `; before the facts are built, from the streams: ${streams.join(', ')}.`)

@@ -55,13 +55,18 @@ export interface QueryTiming {
   medianMs: number;
   runsMs: number[];
   baseline: BaselineTiming;
-  /** The API's peak RSS during its runs (the peak was reset before them). */
+  /**
+   * The API's peak RSS during its runs (the peak was reset before them), and its RSS then: memory
+   * an earlier measure left with the process counts in both.
+   */
   peakRss: number;
+  startRss: number;
   /** For a measure answered from built facts (Measure.facts): the runs before, and the build. */
   facts?: {
     streamsMedianMs: number;
     streamsRunsMs: number[];
     streamsPeakRss: number;
+    streamsStartRss: number;
     buildSeconds: number;
   };
 }
@@ -216,14 +221,14 @@ async function timeQueries(
       await client.graphql(query, period);
       runsMs.push(performance.now() - started);
     }
-    return { runsMs, peakRss: api.peakRss() };
+    return { runsMs, peakRss: api.peakRss(), startRss: api.rssAtReset() };
   };
   const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
   const measures = measuresOf(plan.parts);
   const results: BenchResults['queries'] = [];
   // first every measure as the data is now; those answered from facts read the streams, as until
   // the facts are built (one build serves them all)
-  const streams = new Map<string, { runsMs: number[]; peakRss: number }>();
+  const streams = new Map<string, { runsMs: number[]; peakRss: number; startRss: number }>();
   for (const measure of measures) {
     const baseline = baselines.find((b) => b.name === measure.name);
     if (baseline === undefined) {
@@ -262,6 +267,7 @@ async function timeQueries(
       streamsMedianMs: median(before.runsMs),
       streamsRunsMs: before.runsMs,
       streamsPeakRss: before.peakRss,
+      streamsStartRss: before.startRss,
       buildSeconds,
     };
     results.push({ name: measure.name, medianMs: median(timed.runsMs), ...timed, baseline, facts });
