@@ -73,6 +73,10 @@ export const environmentSchema = z.object({
   // has not moved since the previous look (their data settled), and builds their facts
   // (0 = never: triggerTrend then reads the streams).
   TREND_FACTS_EVERY_MS: z.coerce.number().int().min(0).default(60_000),
+  // triggerLatency and triggerTrend over the streams (before the trend facts are built) run once
+  // per group of triggers with at most this many sent firings in the period, to bound memory
+  // (libs/measurement/common/trigger-parts.ts).
+  STREAMS_PART_FIRINGS: z.coerce.number().int().min(1).default(2_000_000),
   // The persons (both arms) a trigger's confidence sequence is tuned for when its definition names
   // no planned_persons: fixed in advance, so that sequential intervals stay valid at every look.
   SEQUENTIAL_PLANNED_PERSONS: z.coerce.number().int().min(1).default(10_000),

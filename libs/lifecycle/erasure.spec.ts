@@ -160,7 +160,7 @@ describe('erasing a person', () => {
         lift.report(tenant, period),
         lift.report(tenant, { ...period, groupByVariant: true, cuped: true }),
         new GuardrailsService(store.clickhouse).report(tenant, period.from, period.to),
-        new LatencyService(store.clickhouse).triggerLatency(tenant, period),
+        new LatencyService(store.clickhouse, store.config).triggerLatency(tenant, period),
         new SuppressionService(store.clickhouse).audit(tenant, period),
         new ConsentAuditService(store.clickhouse).audit(tenant, period),
         new PressureService(store.clickhouse).report(tenant, period),

@@ -14,6 +14,7 @@ import { ATTRIBUTION_QUERY } from './attribution/attribution.query.js';
 import { CONSENT_SOURCES_QUERY, CONSENT_TRIGGERS_QUERY } from './consent/consent-audit.query.js';
 import { SIGNAL_FRESHNESS_QUERY } from './freshness/freshness.query.js';
 import { GUARDRAILS_QUERY, PLAIN_GUARDRAILS_QUERY } from './guardrails/guardrails.query.js';
+import { SENT_BY_TRIGGER_QUERY } from './common/trigger-parts.js';
 import { LATENCY_FACTS_QUERY, TRIGGER_LATENCY_QUERY } from './latency/latency.query.js';
 import {
   CAPPED_LIFT_BY_ARM_QUERY,
@@ -60,6 +61,7 @@ export const MEASUREMENT_QUERIES: readonly AnyQueryDefinition[] = [
   PLAIN_GUARDRAILS_QUERY,
   TRIGGER_LATENCY_QUERY,
   LATENCY_FACTS_QUERY,
+  SENT_BY_TRIGGER_QUERY,
   SIGNAL_FRESHNESS_QUERY,
   ATTRIBUTION_QUERY,
   CONSENT_TRIGGERS_QUERY,

@@ -225,19 +225,24 @@ const single = (
   ...rest,
 });
 
-// Every expectation holds read from the streams and read from the trend facts (built after the
-// rows are stored, so current): both sources must give the same answer.
-describe.each(['the streams', 'the trend facts'])('LatencyService from %s', (source) => {
+// Every expectation holds read from the streams (in one statement, and one trigger at a time as
+// when a period's sent firings exceed STREAMS_PART_FIRINGS) and read from the trend facts (built
+// after the rows are stored, so current): every source must give the same answer.
+describe.each([
+  ['the streams', {}],
+  ['the streams, one trigger at a time', { STREAMS_PART_FIRINGS: '1' }],
+  ['the trend facts', {}],
+])('LatencyService from %s', (source, env) => {
   let store: TemporaryStore;
   let service: LatencyService;
   let facts: TrendFacts | undefined;
 
   beforeAll(async () => {
-    store = await openTemporaryStore();
+    store = await openTemporaryStore(env);
     if (source === 'the trend facts') {
       facts = new TrendFacts(store.clickhouse, new MemoryDataVersions(), store.config);
     }
-    service = new LatencyService(store.clickhouse, facts);
+    service = new LatencyService(store.clickhouse, store.config, facts);
     await seedRows(
       store.clickhouse,
       'tenant-a',

@@ -1,6 +1,8 @@
 import { Injectable, Optional } from '@nestjs/common';
+import { AppConfig } from '../../config/index.js';
 import { ClickHouseService } from '../../storage/index.js';
 import { toPeriod } from '../common/period.js';
+import { compareBytes, runByTriggerGroups } from '../common/trigger-parts.js';
 import { FACTS_COVER, TrendFacts } from '../over-time/trend-facts.js';
 import { LatencyDimension } from './dto/latency-dimension.enum.js';
 import { queryLatencyFacts, queryTriggerLatency, type TriggerLatencyRow } from './latency.query.js';
@@ -41,6 +43,7 @@ function toLatencyStats(row: TriggerLatencyRow): LatencyStats {
 export class LatencyService {
   constructor(
     private readonly clickhouse: ClickHouseService,
+    private readonly config: AppConfig,
     @Optional() private readonly facts?: TrendFacts,
   ) {}
 
@@ -48,7 +51,8 @@ export class LatencyService {
    * Latency of the sent treatment firings decided in [from, to), per trigger and the requested
    * dimensions, ordered by trigger, day, channel. Groups whose firings all lack a signal time are
    * not returned (there is no latency to report). Read from the tenant's trend facts when a build
-   * is current (see TrendFacts.current), else from the streams; the same answer either way.
+   * is current (see TrendFacts.current), else from the streams (per group of triggers, see
+   * runByTriggerGroups); the same answer either way.
    */
   async triggerLatency(tenantId: string, request: TriggerLatencyRequest): Promise<LatencyStats[]> {
     const period = toPeriod(request.from, request.to);
@@ -65,7 +69,18 @@ export class LatencyService {
     const buildId = covered ? await this.facts?.current(tenantId) : undefined;
     const rows =
       buildId === undefined
-        ? await queryTriggerLatency(this.clickhouse, params)
+        ? await runByTriggerGroups(
+            this.clickhouse,
+            params,
+            this.config.env.STREAMS_PART_FIRINGS,
+            (triggerIds) => queryTriggerLatency(this.clickhouse, { ...params, triggerIds }),
+            // the statement's ORDER BY trigger_id, day_key, channel_key (channel_key is the
+            // channel when split by channel, else one row per day)
+            (a, b) =>
+              compareBytes(a.trigger_id, b.trigger_id) ||
+              compareBytes(a.day_key, b.day_key) ||
+              compareBytes(a.channel, b.channel),
+          )
         : await queryLatencyFacts(this.clickhouse, { ...params, buildId });
     return rows.map(toLatencyStats);
   }

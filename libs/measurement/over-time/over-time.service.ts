@@ -3,6 +3,7 @@ import { AppConfig } from '../../config/index.js';
 import { ClickHouseService, outsideQueryScope } from '../../storage/index.js';
 import { MeasurementErrorCode, MeasurementException } from '../common/measurement.exception.js';
 import { toPeriod } from '../common/period.js';
+import { compareBytes, runByTriggerGroups } from '../common/trigger-parts.js';
 import { checkedConfidence } from '../lift/lift.service.js';
 import { toClickHouseTime } from '../../storage/index.js';
 import { GRANULARITY_MS, Granularity, MAX_POINTS, seriesInstants } from './granularity.js';
@@ -132,7 +133,7 @@ export class OverTimeService {
   /**
    * Per bucket of decided_at and trigger: speed and harm of the sent firings, in one statement:
    * over the tenant's trend facts when a build is current (see TrendFacts.current), else over the
-   * streams; the same answer either way.
+   * streams (per group of triggers, see runByTriggerGroups); the same answer either way.
    */
   async triggerTrend(tenantId: string, request: TriggerTrendRequest): Promise<TrendPoint[]> {
     const period = toPeriod(request.from, request.to);
@@ -149,11 +150,20 @@ export class OverTimeService {
     const buildId = covered ? await this.facts?.current(tenantId) : undefined;
     const rows: TriggerTrendRow[] =
       buildId === undefined
-        ? await queryTriggerTrend(this.clickhouse, {
-            ...params,
-            overwhelmTypes: [...OVERWHELM_TYPES],
-            overwhelmWindowMs: OVERWHELM_WINDOW_MS,
-          })
+        ? await runByTriggerGroups(
+            this.clickhouse,
+            params,
+            this.config.env.STREAMS_PART_FIRINGS,
+            (triggerIds) =>
+              queryTriggerTrend(this.clickhouse, {
+                ...params,
+                triggerIds,
+                overwhelmTypes: [...OVERWHELM_TYPES],
+                overwhelmWindowMs: OVERWHELM_WINDOW_MS,
+              }),
+            // the statement's ORDER BY bucket_start, trigger_id
+            (a, b) => a.bucket_start - b.bucket_start || compareBytes(a.trigger_id, b.trigger_id),
+          )
         : await queryTrendFacts(this.clickhouse, { ...params, buildId });
     return rows.map((row) => ({
       bucketStart: new Date(row.bucket_start),

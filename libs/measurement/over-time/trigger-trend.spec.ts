@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
+import { AppConfig } from '../../config/index.js';
 import { MemoryDataVersions, toClickHouseTime } from '../../storage/index.js';
 import { openTemporaryStore, type TemporaryStore } from '../../storage/testing.js';
 import { fixtureRows, seedRows } from '../common/testing.js';
@@ -105,8 +106,18 @@ describe('triggerTrend on the embedded engine', () => {
     expect(trend[0].overwhelmRate).toBe(0.5);
   });
 
+  it('gives the same answer over the streams one trigger at a time (memory bounded per group)', async () => {
+    const oneAtATime = new AppConfig({ ...store.config.env, STREAMS_PART_FIRINGS: 1 });
+    const split = await new OverTimeService(store.clickhouse, oneAtATime).triggerTrend('tenant-a', {
+      from: FROM,
+      to: TO,
+    });
+    expect(new Set(trend.map((point) => point.triggerId)).size).toBeGreaterThan(1);
+    expect(split).toEqual(trend);
+  });
+
   it('equals triggerLatency, suppressionAudit and consentAudit run over each bucket', async () => {
-    const latency = new LatencyService(store.clickhouse);
+    const latency = new LatencyService(store.clickhouse, store.config);
     const suppression = new SuppressionService(store.clickhouse);
     const consent = new ConsentAuditService(store.clickhouse);
     for (const point of trend) {
