@@ -8,6 +8,7 @@ import {
   TRIGGER_FILTER,
   inPeriod,
 } from '../common/sql.js';
+import { factsBuildParam, factsOfPeriod } from '../over-time/trigger-trend.query.js';
 
 /**
  * Signal-to-action latency per trigger (docs/design.md §3, "Latency"), optionally split by the
@@ -167,10 +168,7 @@ export const TRIGGER_LATENCY_QUERY = defineQuery({
 });
 
 /** Bound values of {@link LATENCY_FACTS_QUERY}. */
-export const latencyFactsParams = triggerLatencyParams.extend({
-  /** The build of the tenant's trend facts read (trend_fact_builds). */
-  buildId: z.number().int().nonnegative(),
-});
+export const latencyFactsParams = triggerLatencyParams.extend(factsBuildParam);
 export type LatencyFactsParams = z.infer<typeof latencyFactsParams>;
 
 /**
@@ -186,17 +184,10 @@ export const LATENCY_FACTS_QUERY = defineQuery({
   sql: `
 WITH
   ${TRIGGER_DEFINITIONS_CTE.trim()},
-  facts AS (
-    -- the build's firings decided in [from, to)
-    SELECT trigger_id, channel, decided_ms, signal_to_decision_ms, decision_to_delivery_ms,
-           end_to_end_ms
-    FROM trend_facts
-    WHERE build_id = {buildId:UInt64}
-      AND tenant_id = {tenantId:String}
-      AND decided_ms >= toUnixTimestamp64Milli({from:DateTime64(3, 'UTC')})
-      AND decided_ms < toUnixTimestamp64Milli({to:DateTime64(3, 'UTC')})
-      AND ${TRIGGER_FILTER}
-  ),
+  ${factsOfPeriod(
+    `trigger_id, channel, decided_ms, signal_to_decision_ms, decision_to_delivery_ms,
+           end_to_end_ms`,
+  ).trim()},
   timed AS (
     -- one row per firing, as in the statement over the streams
     SELECT

@@ -182,14 +182,38 @@ export const TRIGGER_TREND_QUERY = defineQuery({
   row: triggerTrendRow,
 });
 
+/** The parameter naming the build of the tenant's trend facts a statement reads. */
+export const factsBuildParam = {
+  /** The build of the tenant's trend facts read (trend_fact_builds). */
+  buildId: z.number().int().nonnegative(),
+};
+
+/**
+ * The step `facts`: the given columns of the rows of build {buildId} of the tenant's trend facts
+ * decided in [from, to), of the selected triggers ({triggerIds}, empty = all). `columns` is
+ * constant text.
+ */
+export function factsOfPeriod(columns: string): string {
+  return `
+  facts AS (
+    -- the build's firings decided in [from, to)
+    SELECT ${columns}
+    FROM trend_facts
+    WHERE build_id = {buildId:UInt64}
+      AND tenant_id = {tenantId:String}
+      AND decided_ms >= toUnixTimestamp64Milli({from:DateTime64(3, 'UTC')})
+      AND decided_ms < toUnixTimestamp64Milli({to:DateTime64(3, 'UTC')})
+      AND ${TRIGGER_FILTER}
+  )`;
+}
+
 /** Bound values of {@link TREND_FACTS_QUERY}. */
 export const trendFactsParams = periodParams.extend({
   /** Empty = every trigger. */
   triggerIds: z.array(z.string()),
   /** The bucket length, ms (from `from`). */
   stepMs: z.number().int().positive(),
-  /** The build of the tenant's trend facts read (trend_fact_builds). */
-  buildId: z.number().int().nonnegative(),
+  ...factsBuildParam,
 });
 export type TrendFactsParams = z.input<typeof trendFactsParams>;
 
@@ -206,17 +230,10 @@ export const TREND_FACTS_QUERY = defineQuery({
   sql: `
 WITH
   ${TRIGGER_DEFINITIONS_CTE.trim()},
-  facts AS (
-    -- the build's firings decided in [from, to)
-    SELECT trigger_id, decided_ms, end_to_end_ms, overwhelmed, converted_then_targeted,
-           non_compliant
-    FROM trend_facts
-    WHERE build_id = {buildId:UInt64}
-      AND tenant_id = {tenantId:String}
-      AND decided_ms >= toUnixTimestamp64Milli({from:DateTime64(3, 'UTC')})
-      AND decided_ms < toUnixTimestamp64Milli({to:DateTime64(3, 'UTC')})
-      AND ${TRIGGER_FILTER}
-  ),
+  ${factsOfPeriod(
+    `trigger_id, decided_ms, end_to_end_ms, overwhelmed, converted_then_targeted,
+           non_compliant`,
+  ).trim()},
   checked AS (
     -- each firing with its trigger's window
     SELECT f.trigger_id AS trigger_id, f.decided_ms AS t_ms, nullIf(t.window_ms, 0) AS window_ms,
