@@ -2,13 +2,16 @@ import { z } from 'zod';
 import { defineQuery, type ClickHouseService } from '../../storage/index.js';
 import { periodParams } from '../common/period.js';
 import {
-  SENT_FIRING,
   SENT_FIRING_TIMES_CTES,
+  sentFiringsCte,
   TRIGGER_DEFINITIONS_CTE,
   TRIGGER_FILTER,
-  inPeriod,
 } from '../common/sql.js';
-import { factsBuildParam, factsOfPeriod } from '../over-time/trigger-trend.query.js';
+import {
+  FACTS_WITH_DEFINITIONS,
+  factsBuildParam,
+  factsOfPeriod,
+} from '../over-time/trigger-trend.query.js';
 
 /**
  * Signal-to-action latency per trigger (docs/design.md §3, "Latency"), optionally split by the
@@ -94,17 +97,10 @@ ORDER BY trigger_id, day_key, channel_key
 const TRIGGER_LATENCY_SQL = `
 WITH
   ${TRIGGER_DEFINITIONS_CTE.trim()},
-  sent AS (
-    -- sent treatment firings decided in [from, to); FINAL keeps one row per firing_id. Read by
-    -- three steps below, each scanning firings again: on 10M firings MATERIALIZED (one scan, the
-    -- rows held in memory) took as long and peaked 0.37 GB higher
-    SELECT firing_id, trigger_id, decided_at, signal_at, signal_event_id, channel
-    FROM firings FINAL
-    WHERE tenant_id = {tenantId:String}
-      AND ${inPeriod('decided_at')}
-      AND ${SENT_FIRING}
-      AND ${TRIGGER_FILTER}
-  ),
+  ${sentFiringsCte(
+    'firing_id, trigger_id, decided_at, signal_at, signal_event_id, channel',
+    TRIGGER_FILTER,
+  ).trim()},
   ${SENT_FIRING_TIMES_CTES},
   timed AS (
     -- one row per sent firing: its group keys and latencies in ms (NULL where a time is unknown);
@@ -169,7 +165,6 @@ export const TRIGGER_LATENCY_QUERY = defineQuery({
 
 /** Bound values of {@link LATENCY_FACTS_QUERY}. */
 export const latencyFactsParams = triggerLatencyParams.extend(factsBuildParam);
-export type LatencyFactsParams = z.infer<typeof latencyFactsParams>;
 
 /**
  * The latency from a build of the trend facts (migrations 0081, 0082): each sent firing's steps as
@@ -183,7 +178,6 @@ export const LATENCY_FACTS_QUERY = defineQuery({
   module: import.meta.url,
   sql: `
 WITH
-  ${TRIGGER_DEFINITIONS_CTE.trim()},
   ${factsOfPeriod(
     `trigger_id, channel, decided_ms, signal_to_decision_ms, decision_to_delivery_ms,
            end_to_end_ms`,
@@ -199,22 +193,13 @@ WITH
       f.signal_to_decision_ms AS signal_to_decision_ms,
       f.decision_to_delivery_ms AS decision_to_delivery_ms,
       f.end_to_end_ms AS end_to_end_ms
-    FROM facts AS f
-    LEFT JOIN defs AS t ON t.trigger_id = f.trigger_id
+    ${FACTS_WITH_DEFINITIONS}
   ),
   ${LATENCY_GROUPS.trim()}
 `,
   params: latencyFactsParams,
   row: triggerLatencyRow,
 });
-
-/** The latency from a build of the trend facts: the rows {@link queryTriggerLatency} answers. */
-export function queryLatencyFacts(
-  clickhouse: ClickHouseService,
-  params: LatencyFactsParams,
-): Promise<TriggerLatencyRow[]> {
-  return clickhouse.run(LATENCY_FACTS_QUERY, params);
-}
 
 /** Runs the latency aggregation for one tenant and period. */
 export function queryTriggerLatency(

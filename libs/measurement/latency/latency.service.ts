@@ -5,7 +5,11 @@ import { toPeriod } from '../common/period.js';
 import { compareBytes, runByTriggerGroups } from '../common/trigger-parts.js';
 import { FACTS_COVER, TrendFacts } from '../over-time/trend-facts.js';
 import { LatencyDimension } from './dto/latency-dimension.enum.js';
-import { queryLatencyFacts, queryTriggerLatency, type TriggerLatencyRow } from './latency.query.js';
+import {
+  LATENCY_FACTS_QUERY,
+  queryTriggerLatency,
+  type TriggerLatencyRow,
+} from './latency.query.js';
 import type { LatencyStats } from './models/latency-stats.model.js';
 
 /** What {@link LatencyService.triggerLatency} is asked. */
@@ -81,7 +85,7 @@ export class LatencyService {
               compareBytes(a.day_key, b.day_key) ||
               compareBytes(a.channel, b.channel),
           )
-        : await queryLatencyFacts(this.clickhouse, { ...params, buildId });
+        : await this.clickhouse.run(LATENCY_FACTS_QUERY, { ...params, buildId });
     return rows.map(toLatencyStats);
   }
 }

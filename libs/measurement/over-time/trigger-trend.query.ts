@@ -3,11 +3,10 @@ import { defineQuery, type ClickHouseService } from '../../storage/index.js';
 import { periodParams } from '../common/period.js';
 import {
   LATEST_CONSENT_KEY,
-  SENT_FIRING,
   SENT_FIRING_TIMES_CTES,
+  sentFiringsCte,
   TRIGGER_DEFINITIONS_CTE,
   TRIGGER_FILTER,
-  inPeriod,
 } from '../common/sql.js';
 
 /** One bucket × trigger of the trend. */
@@ -61,17 +60,11 @@ function checkedFirings(sentWhere: string, personWhere?: string): string {
   return `
 WITH
   ${TRIGGER_DEFINITIONS_CTE.trim()},
-  sent AS (
-    -- the sent treatment firings measured; read by several steps, each a scan (MATERIALIZED held
-    -- them in memory: on 10M firings as fast, and a 0.5 GB higher peak)
-    SELECT firing_id, trigger_id, person_key, channel, decided_at, signal_at, signal_event_id,
-           toUnixTimestamp64Milli(decided_at) AS t_ms
-    FROM firings FINAL
-    WHERE tenant_id = {tenantId:String}
-      AND ${inPeriod('decided_at')}
-      AND ${SENT_FIRING}
-      AND ${sentWhere}
-  ),
+  ${sentFiringsCte(
+    `firing_id, trigger_id, person_key, channel, decided_at, signal_at, signal_event_id,
+           toUnixTimestamp64Milli(decided_at) AS t_ms`,
+    sentWhere,
+  ).trim()},
   ${SENT_FIRING_TIMES_CTES},
   person_successes AS (
     -- each person's outcomes of a type some trigger counts as success (as suppression)
@@ -189,12 +182,15 @@ export const factsBuildParam = {
 };
 
 /**
- * The step `facts`: the given columns of the rows of build {buildId} of the tenant's trend facts
- * decided in [from, to), of the selected triggers ({triggerIds}, empty = all). `columns` is
- * constant text.
+ * The steps `defs` (the newest definition of each trigger) and `facts`: the given columns of the
+ * rows of build {buildId} of the tenant's trend facts decided in [from, to), of the selected
+ * triggers ({triggerIds}, empty = all), and `defined`: those columns as `f.<column>` with the
+ * trigger's definition beside them as `t` (no definition: its columns read '' and 0). `columns`
+ * is constant text.
  */
 export function factsOfPeriod(columns: string): string {
   return `
+  ${TRIGGER_DEFINITIONS_CTE.trim()},
   facts AS (
     -- the build's firings decided in [from, to)
     SELECT ${columns}
@@ -206,6 +202,10 @@ export function factsOfPeriod(columns: string): string {
       AND ${TRIGGER_FILTER}
   )`;
 }
+
+/** The FROM clause that reads the facts with each trigger's newest definition (see factsOfPeriod). */
+export const FACTS_WITH_DEFINITIONS = `FROM facts AS f
+    LEFT JOIN defs AS t ON t.trigger_id = f.trigger_id`;
 
 /** Bound values of {@link TREND_FACTS_QUERY}. */
 export const trendFactsParams = periodParams.extend({
@@ -229,7 +229,6 @@ export const TREND_FACTS_QUERY = defineQuery({
   module: import.meta.url,
   sql: `
 WITH
-  ${TRIGGER_DEFINITIONS_CTE.trim()},
   ${factsOfPeriod(
     `trigger_id, decided_ms, end_to_end_ms, overwhelmed, converted_then_targeted,
            non_compliant`,
@@ -239,8 +238,7 @@ WITH
     SELECT f.trigger_id AS trigger_id, f.decided_ms AS t_ms, nullIf(t.window_ms, 0) AS window_ms,
            f.end_to_end_ms AS end_to_end_ms, f.overwhelmed AS overwhelmed,
            f.converted_then_targeted AS converted_then_targeted, f.non_compliant AS non_compliant
-    FROM facts AS f
-    LEFT JOIN defs AS t ON t.trigger_id = f.trigger_id
+    ${FACTS_WITH_DEFINITIONS}
   )
 ${trendBuckets('checked').trim()}`,
   params: trendFactsParams,
