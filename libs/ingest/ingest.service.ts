@@ -75,6 +75,34 @@ function unreadable(error: unknown, mediaType: ImportMediaType, total: IngestRes
   );
 }
 
+/**
+ * Plain requests of a Parquet file the engine stores by one statement at most: each statement
+ * reads the file from its start, and holds the rows of its requests to keep each id's first copy.
+ */
+const PLAIN_RUN_REQUESTS = 4;
+
+/**
+ * A file's requests in order, as runs: consecutive requests of plain rows together (up to
+ * PLAIN_RUN_REQUESTS), each other request alone.
+ */
+function plainRuns(requests: readonly FileRequest[]): FileRequest[][] {
+  const runs: FileRequest[][] = [];
+  for (const request of requests) {
+    const last = runs.at(-1);
+    if (
+      request.awkward === 0 &&
+      last !== undefined &&
+      last[0].awkward === 0 &&
+      last.length < PLAIN_RUN_REQUESTS
+    ) {
+      last.push(request);
+    } else {
+      runs.push([request]);
+    }
+  }
+  return runs;
+}
+
 /** How long a batch may wait for Redis to take it before the request is answered 503. */
 const QUEUE_ADD_TIMEOUT_MS = 5_000;
 
@@ -222,28 +250,28 @@ export class IngestService {
     if (requests === undefined) {
       return false;
     }
-    for (const request of requests) {
-      if (request.awkward > 0) {
-        const lines = await file.lines(request.index).catch((error: unknown) => {
+    for (const run of plainRuns(requests)) {
+      if (run[0].awkward > 0) {
+        const lines = await file.lines(run[0].index).catch((error: unknown) => {
           throw unreadable(error, mediaType, total);
         });
         addResult(total, await this.ingest(principal, stream, lines));
         continue;
       }
       const receivedAt = Date.now();
-      await this.writer.writeWith(tenantId, stream, () =>
-        file.store(request, tenantId, receivedAt),
-      );
-      const duplicates = request.rows - request.ids;
-      this.metrics.ingestRows.inc({ stream, result: 'accepted' }, request.rows);
-      this.metrics.ingestRows.inc({ stream, result: 'duplicate' }, duplicates);
-      addResult(total, {
-        accepted: request.rows,
-        rejected: 0,
-        duplicates,
-        errors: [],
-        ignoredFields: request.ignoredFields,
-      });
+      await this.writer.writeWith(tenantId, stream, () => file.store(run, tenantId, receivedAt));
+      for (const request of run) {
+        const duplicates = request.rows - request.ids;
+        this.metrics.ingestRows.inc({ stream, result: 'accepted' }, request.rows);
+        this.metrics.ingestRows.inc({ stream, result: 'duplicate' }, duplicates);
+        addResult(total, {
+          accepted: request.rows,
+          rejected: 0,
+          duplicates,
+          errors: [],
+          ignoredFields: request.ignoredFields,
+        });
+      }
     }
     return true;
   }

@@ -181,6 +181,25 @@ describe('a Parquet import stores plain requests by the engine, as line by line'
     expect(byEngine).toBeGreaterThan(0);
   });
 
+  it("stores consecutive plain requests by one statement, a later request's copy of an id winning", async () => {
+    const rows = programRows('signals').slice(0, 4 * MAX_ROWS);
+    // The first row again in the second request, with other content: the later copy is the row.
+    const changed = { ...rows[0], type: 'changed_type' };
+    const withCopy = [...rows.slice(0, MAX_ROWS + 3), changed, ...rows.slice(MAX_ROWS + 3)];
+    // 4 × 16 + 1 rows: requests 0 to 3 by one statement, then request 4 (its 1 row) alone.
+    expect(await expectTheSame('signals', 'runs', withCopy)).toBe(2);
+    const path = join(directory, 'signals-runs.parquet');
+    await ingest.importFile(principal, 'signals', path, 'application/vnd.apache.parquet');
+    const kept = await store.clickhouse.query({
+      tag: 'test.tabular_import',
+      sql: `SELECT type FROM signals FINAL WHERE tenant_id = {tenantId:String} AND event_id = {id:String}`,
+      params: { tenantId: principal.tenantId, id: rows[0].event_id as string },
+      row: z.object({ type: z.string() }),
+    });
+    expect(kept).toEqual([{ type: 'changed_type' }]);
+    await stored('signals');
+  });
+
   it.each(PASS_STREAMS)('%s: the fast-check corpus with timestamps', async (stream) => {
     // Every other request of rows of the program, plain; the others from the corpus.
     const corpus = corpusRows(stream, 200);

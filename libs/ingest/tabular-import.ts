@@ -107,17 +107,25 @@ export class ParquetFile {
     }));
   }
 
-  /** Stores the plain rows of a request whose rows are all plain, arrived at `receivedAt`. */
-  async store(request: FileRequest, tenantId: string, receivedAt: number): Promise<void> {
+  /**
+   * Stores the plain rows of consecutive requests whose rows are all plain, arrived at
+   * `receivedAt`, by one statement.
+   */
+  async store(run: readonly FileRequest[], tenantId: string, receivedAt: number): Promise<void> {
     const rows = this.plainRows(receivedAt);
     if (rows === undefined) {
       throw new Error('a request of plain rows in a file that has none');
     }
-    await this.clickhouse.command(
-      `ingest.import_write.${this.stream}`,
-      insertSql(rows),
-      this.params(receivedAt, request.index, tenantId),
-    );
+    const first = run[0].index;
+    const last = run[run.length - 1].index;
+    if (last - first !== run.length - 1 || run.some((request) => request.awkward > 0)) {
+      throw new Error('the engine stores consecutive requests of plain rows only');
+    }
+    await this.clickhouse.command(`ingest.import_write.${this.stream}`, insertSql(rows), {
+      ...this.params(receivedAt, first, tenantId),
+      first,
+      last,
+    });
   }
 
   /** The rows of a request as lines to validate, numbered through the file. */

@@ -24,6 +24,7 @@ const ROW_NUMBER = '_causeway_row';
 /** Names the statements give to a row's id and content hash beside the file's columns. */
 const ROW_ID = '_causeway_id';
 const ROW_HASH = '_causeway_hash';
+const ROW_REQUEST = '_causeway_request';
 
 /**
  * The file's rows with their row numbers. One thread reads it in order. A condition on the file's
@@ -83,10 +84,21 @@ function absentValue(absent: string): string {
 /** How one present value of a field is read: when it is plain, its JSON text, what is stored. */
 interface ValueSql {
   plain: string;
-  json: string;
+  /** The pieces of its JSON text, as arguments of concat (so its quotes join the glue around). */
+  json: string[];
   stored: string;
   /** For the event time: whether it is clamped. */
   clamped?: string;
+}
+
+/** The pieces of a JSON string whose text `v` is (without a quote or backslash of its own). */
+function quoted(v: string): string[] {
+  return [`'"'`, v, `'"'`];
+}
+
+/** Pieces of text (see ValueSql.json) as one expression. */
+function joined(pieces: readonly string[]): string {
+  return pieces.length === 1 ? pieces[0] : `concat(${pieces.join(', ')})`;
 }
 
 /** The arrival time of the rows stored. */
@@ -116,7 +128,7 @@ function textValue(field: Field, v: string, maxChars: number): ValueSql {
       conditions.push(`${v} != ''`);
     }
   }
-  return { plain: conditions.join(' AND '), json: `concat('"', ${v}, '"')`, stored: v };
+  return { plain: conditions.join(' AND '), json: quoted(v), stored: v };
 }
 
 /**
@@ -128,7 +140,7 @@ function timeValue(field: Field, v: string, receivedAt: number): ValueSql {
   const ms = `toUnixTimestamp64Milli(${asSent})`;
   const value = {
     plain: `${ms} >= ${MIN_TIME_MS} AND ${ms} <= ${MAX_TIME_MS}`,
-    json: `concat('"', toString(${asSent}), '"')`,
+    json: quoted(`toString(${asSent})`),
     stored: asSent,
   };
   if (field.kind !== 'eventTime') {
@@ -146,7 +158,7 @@ function decimalValue(v: string): ValueSql {
   const text = `if(${v} = 0, '0', toString(${v}))`;
   return {
     plain: `match(toString(${v}), '^-?[0-9]{1,14}(\\\\.[0-9]{1,4})?$')`,
-    json: `concat('"', ${text}, '"')`,
+    json: quoted(text),
     stored: `toDecimal64(${text}, 4)`,
   };
 }
@@ -161,7 +173,7 @@ function objectValue(field: Field, v: string, maxChars: number): ValueSql {
     `length(arrayDistinct(${keys})) = length(${keys})`,
     `NOT arrayExists(k -> match(k, '^[0-9]+$'), ${keys})`,
   ].join(' AND ');
-  return { plain, json: `concat('"', replaceAll(${v}, '"', '\\\\"'), '"')`, stored: v };
+  return { plain, json: quoted(`replaceAll(${v}, '"', '\\\\"')`), stored: v };
 }
 
 /** How a present value of `field` in a column of `type` is read, or undefined: never plain. */
@@ -177,11 +189,11 @@ function valueSql(field: Field, type: string, v: string, limits: SqlLimits): Val
       return TIME_TYPES.test(base) ? timeValue(field, v, limits.receivedAt) : undefined;
     case 'boolean':
       return base === 'Bool'
-        ? { plain: '1', json: `if(${v}, 'true', 'false')`, stored: v }
+        ? { plain: '1', json: [`if(${v}, 'true', 'false')`], stored: v }
         : undefined;
     case 'version':
       return INTEGER_TYPES.test(base)
-        ? { plain: `${v} >= 1 AND ${v} <= 4294967295`, json: `toString(${v})`, stored: v }
+        ? { plain: `${v} >= 1 AND ${v} <= 4294967295`, json: [`toString(${v})`], stored: v }
         : undefined;
     case 'decimal':
       return base === 'Float64' ? decimalValue(v) : undefined;
@@ -200,6 +212,20 @@ export interface SqlLimits {
   receivedAt: number;
 }
 
+/** Whether a field is read as text, its JSON a string of the column's text (see textValue). */
+function isText(field: Field): boolean {
+  return field.kind === 'id' || field.kind === 'text' || field.kind === 'member';
+}
+
+/** The text of a field's absent value when it is a string JSON writes as it is, else undefined. */
+function absentText(field: Field): string | undefined {
+  if (field.absent === '') {
+    return undefined;
+  }
+  const value: unknown = JSON.parse(field.absent);
+  return typeof value === 'string' && new RegExp(PLAIN_TEXT).test(value) ? value : undefined;
+}
+
 /** The SQL of one field of a row: whether it is plain, its JSON text in the hash, what is stored. */
 function fieldSql(
   field: Field & { name: string },
@@ -209,7 +235,7 @@ function fieldSql(
   const absentPlain = field.required || (field.written && field.absent === '') ? '0' : '1';
   const absent = {
     plain: absentPlain,
-    json: literal(field.absent),
+    json: [literal(field.absent)],
     stored: field.absent === '' ? 'NULL' : absentValue(field.absent),
   };
   if (column === undefined) {
@@ -226,9 +252,16 @@ function fieldSql(
   }
   const either = (whenAbsent: string, whenPresent: string) =>
     `if(isNull(${c}), ${whenAbsent}, ${whenPresent})`;
+  if (absentPlain === '0') {
+    // A row without the value is not plain: what it would hash or store is never used.
+    return { ...present, plain: either('0', present.plain) };
+  }
   return {
     plain: either(absentPlain, present.plain),
-    json: either(absent.json, present.json),
+    json:
+      isText(field) && absentText(field) !== undefined
+        ? quoted(`ifNull(${c}, ${literal(absentText(field)!)})`)
+        : [either(joined(absent.json), joined(present.json))],
     stored: either(absent.stored, present.stored),
     clamped: present.clamped === undefined ? undefined : either('0', present.clamped),
   };
@@ -257,7 +290,7 @@ export function plainRows(
   limits: SqlLimits,
 ): PlainRows | undefined {
   const layout: PassLayout = passLayout(stream);
-  if (columns.some((column) => [ROW_NUMBER, ROW_ID, ROW_HASH].includes(column.name))) {
+  if (columns.some((column) => [ROW_NUMBER, ROW_ID, ROW_HASH, ROW_REQUEST].includes(column.name))) {
     return undefined;
   }
   const known = new Set(layout.fields.map((field) => field.name));
@@ -270,7 +303,8 @@ export function plainRows(
   );
   const hashed = layout.hashed
     .map(
-      (i, c) => `${literal(layout.glue[c])}, ${i === -1 ? '{tenantJson:String}' : fields[i].json}`,
+      (i, c) =>
+        `${literal(layout.glue[c])}, ${i === -1 ? '{tenantJson:String}' : fields[i].json.join(', ')}`,
     )
     .join(', ');
   // The stream's event time may be clamped (every stream but trigger definitions has one).
@@ -315,8 +349,11 @@ SETTINGS ${READ_SETTINGS}`;
 }
 
 /**
- * Stores the plain rows of one request (every row of it plain): the first copy of each id, as a
- * request of NDJSON lines keeps it.
+ * Stores the plain rows of the requests `{first}` to `{last}` (every row of them plain), in one
+ * statement that reads the file once, up to the last of them: the first copy of each id in each
+ * request, as a request of NDJSON lines keeps it, in file order (rows of equal key and arrival
+ * time then collapse onto the later request's copy, as when each request is stored after the
+ * one before).
  */
 export function insertSql(rows: PlainRows): string {
   const values = rows.values.map((value, i) => `${value} AS v${i}`);
@@ -324,11 +361,12 @@ export function insertSql(rows: PlainRows): string {
 SETTINGS optimize_on_insert = 0
 SELECT ${values.join(',\n  ')}
 FROM (
-  SELECT *, ${rows.contentHash} AS ${ROW_HASH}, ${rows.id} AS ${ROW_ID}
-  FROM ${NUMBERED_ROWS}
-  WHERE intDiv(${ROW_NUMBER}, {maxRows:UInt64}) = {request:UInt64}
+  SELECT *, ${rows.contentHash} AS ${ROW_HASH}, ${rows.id} AS ${ROW_ID},
+    intDiv(${ROW_NUMBER}, {maxRows:UInt64}) AS ${ROW_REQUEST}
+  FROM (SELECT * FROM ${NUMBERED_ROWS} LIMIT ({last:UInt64} + 1) * {maxRows:UInt64})
+  WHERE ${ROW_REQUEST} >= {first:UInt64}
   ORDER BY ${ROW_NUMBER}
-  LIMIT 1 BY ${ROW_ID}
+  LIMIT 1 BY ${ROW_REQUEST}, ${ROW_ID}
 )
 SETTINGS ${READ_SETTINGS}`;
 }
