@@ -117,10 +117,9 @@ WITH
       AND occurred_at <= {to:DateTime64(3, 'UTC')} + toIntervalMillisecond((SELECT c_max FROM reach))
   ),
   outcome_arrays AS (
-    -- each person's reachable outcomes of a measured type as arrays (type hash, time, amount):
-    -- joined to the assignments, one row per assignment comes out, where joining outcome rows
-    -- would multiply them and need a regrouping; the measured types are the success types of
-    -- every trigger and the defaults, or the given types (few: guardrails read short arrays)
+    -- each person's reachable outcomes of a measured type as arrays, one row per person: joined
+    -- to the assignments, one row per assignment comes out (joining outcome rows would multiply
+    -- them); the types are every trigger's success types and the defaults, or the given ones
     SELECT person_key, groupArray(cityHash64(type)) AS type_keys, groupArray(at) AS ats,
            groupArray(amount) AS amounts
     FROM person_outcomes

@@ -222,11 +222,11 @@ export interface ProgramTruth {
  * with straightforward loops: the independent reference that measurement queries are tested
  * against. The readings of the document it relies on are listed at the top of this file.
  */
-export function computeTruth(
-  rows: ProgramRows,
-  period: Period,
-  options: TruthOptions = {},
-): ProgramTruth {
+/**
+ * What every truth starts from: the settings of the period and options, the rows deduplicated
+ * (with what that removed) and indexed, and the firings decided in the period by trigger.
+ */
+function indexedProgram(rows: ProgramRows, period: Period, options: TruthOptions) {
   const from = period.from.getTime();
   const to = period.to.getTime();
   const settings: TruthSettings = {
@@ -238,11 +238,19 @@ export function computeTruth(
   };
   const dedup = {} as Record<DemoStream, DedupTruth>;
   const index = indexRows(dedupeStreams(rows, dedup), settings);
-
   const firingsByTrigger = groupBy(
     index.firings.filter((f) => settings.inPeriod(f.decidedAt)),
     (f) => f.row.trigger_id,
   );
+  return { settings, dedup, index, firingsByTrigger };
+}
+
+export function computeTruth(
+  rows: ProgramRows,
+  period: Period,
+  options: TruthOptions = {},
+): ProgramTruth {
+  const { dedup, index, firingsByTrigger } = indexedProgram(rows, period, options);
   const consent: ConsentTruth = {
     nonCompliantActivations: 0,
     byTrigger: [],
@@ -265,7 +273,7 @@ export function computeTruth(
   consent.syncLagsMs.sort(ascending);
 
   return {
-    period: { from: new Date(from), to: new Date(to) },
+    period: { from: new Date(period.from.getTime()), to: new Date(period.to.getTime()) },
     triggers,
     pressure: pressureTruth(index),
     consent,
@@ -283,16 +291,7 @@ export function indexProgram(
   period: Period,
   options: TruthOptions = {},
 ): TruthIndex {
-  const from = period.from.getTime();
-  const to = period.to.getTime();
-  const dedup = {} as Record<DemoStream, DedupTruth>;
-  return indexRows(dedupeStreams(rows, dedup), {
-    inPeriod: (t) => t >= from && t < to,
-    defaultConversionWindowMs: options.defaultConversionWindowMs ?? 7 * DAY,
-    defaultLookbackMs: options.defaultConvertedLookbackMs ?? DAY,
-    refundWindowMs: options.refundWindowMs ?? 30 * DAY,
-    doseWindowMs: options.doseResponseWindowMs ?? 7 * DAY,
-  });
+  return indexedProgram(rows, period, options).index;
 }
 
 /** A trigger's truth over the given firings of it (a period's, or a bucket's). */
@@ -1081,21 +1080,7 @@ export function assignmentTruths(
   period: Period,
   options: TruthOptions = {},
 ): Map<string, AssignmentTruth[]> {
-  const from = period.from.getTime();
-  const to = period.to.getTime();
-  const settings: TruthSettings = {
-    inPeriod: (t) => t >= from && t < to,
-    defaultConversionWindowMs: options.defaultConversionWindowMs ?? 7 * DAY,
-    defaultLookbackMs: options.defaultConvertedLookbackMs ?? DAY,
-    refundWindowMs: options.refundWindowMs ?? 30 * DAY,
-    doseWindowMs: options.doseResponseWindowMs ?? 7 * DAY,
-  };
-  const dedup = {} as Record<DemoStream, DedupTruth>;
-  const index = indexRows(dedupeStreams(rows, dedup), settings);
-  const byTrigger = groupBy(
-    index.firings.filter((f) => settings.inPeriod(f.decidedAt)),
-    (f) => f.row.trigger_id,
-  );
+  const { index, firingsByTrigger: byTrigger } = indexedProgram(rows, period, options);
   const result = new Map<string, AssignmentTruth[]>();
   for (const [triggerId, triggerFirings] of byTrigger) {
     const triggerSettingsOf = triggerSettings(index, triggerId);

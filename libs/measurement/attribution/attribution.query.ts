@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineQuery, type ClickHouseService } from '../../storage/index.js';
+import { defineQuery } from '../../storage/index.js';
 import { TRIGGER_VERSIONS_CTE } from '../../triggers/index.js';
 import { periodParams } from '../common/period.js';
 import { DEFAULT_SUCCESS_TYPES_SQL, SENT_FIRING, inPeriod } from '../common/sql.js';
@@ -144,11 +144,3 @@ export const ATTRIBUTION_QUERY = defineQuery({
   params: attributionParams,
   row: attributionRow,
 });
-
-/** Runs the attribution for one tenant and period. */
-export function queryAttribution(
-  clickhouse: ClickHouseService,
-  params: AttributionParams,
-): Promise<AttributionRow[]> {
-  return clickhouse.run(ATTRIBUTION_QUERY, params);
-}

@@ -5,7 +5,7 @@ import { toPeriod } from '../common/period.js';
 import { holdoutCaveat } from '../lift/lift.calculator.js';
 import { LiftService, type RevenueCapRequest } from '../lift/lift.service.js';
 import type { TriggerLift } from '../lift/models/lift.model.js';
-import { queryAttribution, type AttributionRow } from './attribution.query.js';
+import { ATTRIBUTION_QUERY, type AttributionRow } from './attribution.query.js';
 import { AttributionModel } from './dto/attribution-model.enum.js';
 import { DEFAULT_HALF_LIFE_MS } from './dto/attribution.args.js';
 import type { TriggerAttribution } from './models/trigger-attribution.model.js';
@@ -58,7 +58,7 @@ export class AttributionService {
       );
     }
     const [rows, lifts] = await Promise.all([
-      queryAttribution(this.clickhouse, { tenantId, ...period.params, halfLifeMs }),
+      this.clickhouse.run(ATTRIBUTION_QUERY, { tenantId, ...period.params, halfLifeMs }),
       this.lift.report(tenantId, {
         from: request.from,
         to: request.to,

@@ -220,3 +220,26 @@ export function assignmentCtes({
   ),
 `;
 }
+
+/**
+ * The step `outcome_arrays`: each person's reachable outcomes of a measured type as arrays (type
+ * hash, time, and with `amounts` the amount). Joined to the assignments, one row per assignment
+ * comes out, where joining outcome rows would multiply them and need a regrouping. The measured
+ * types are the success types of every trigger and the defaults, or the given `outcomeTypes`
+ * (few: guardrails read short arrays). Ends with a comma, as assignmentCtes does.
+ */
+export function outcomeArraysCte({ amounts }: { amounts: boolean }): string {
+  return `
+  outcome_arrays AS (
+    -- each person's reachable outcomes of a measured type as arrays, one row per person: joined
+    -- to the assignments, one row per assignment comes out (joining outcome rows would multiply
+    -- them); the types are every trigger's success types and the defaults, or the given ones
+    SELECT person_key, groupArray(cityHash64(type)) AS type_keys, groupArray(at) AS ats${amounts ? ',\n           groupArray(amount) AS amounts' : ''}
+    FROM person_outcomes
+    WHERE if(empty({outcomeTypes:Array(String)}),
+             type IN (SELECT arrayJoin(success_types) FROM defs)
+               OR has(${DEFAULT_SUCCESS_TYPES_SQL}, type),
+             has({outcomeTypes:Array(String)}, type))
+    GROUP BY person_key
+  ),`;
+}

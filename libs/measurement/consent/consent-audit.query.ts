@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineQuery, type ClickHouseService } from '../../storage/index.js';
+import { defineQuery } from '../../storage/index.js';
 import { periodParams, type PeriodParams } from '../common/period.js';
 import {
   LATEST_CONSENT_KEY,
@@ -148,19 +148,3 @@ export const CONSENT_SOURCES_QUERY = defineQuery({
   params: periodParams,
   row: consentSourceRow,
 });
-
-/** Runs the per-trigger consent query; one row per trigger with a purpose. */
-export function queryConsentTriggers(
-  clickhouse: ClickHouseService,
-  params: ConsentQueryParams,
-): Promise<ConsentTriggerRow[]> {
-  return clickhouse.run(CONSENT_TRIGGERS_QUERY, params);
-}
-
-/** Runs the per-source recording-lag query; one row per source. */
-export function queryConsentSources(
-  clickhouse: ClickHouseService,
-  params: ConsentQueryParams,
-): Promise<ConsentSourceRow[]> {
-  return clickhouse.run(CONSENT_SOURCES_QUERY, params);
-}

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { ClickHouseService } from '../../storage/index.js';
 import { toPeriod } from '../common/period.js';
 import {
-  queryConsentSources,
-  queryConsentTriggers,
+  CONSENT_SOURCES_QUERY,
+  CONSENT_TRIGGERS_QUERY,
   type ConsentSourceRow,
   type ConsentTriggerRow,
 } from './consent-audit.query.js';
@@ -52,8 +52,8 @@ export class ConsentAuditService {
   async audit(tenantId: string, request: ConsentAuditRequest): Promise<ConsentAudit> {
     const params = { tenantId, ...toPeriod(request.from, request.to).params };
     const [triggers, sources] = await Promise.all([
-      queryConsentTriggers(this.clickhouse, params),
-      queryConsentSources(this.clickhouse, params),
+      this.clickhouse.run(CONSENT_TRIGGERS_QUERY, params),
+      this.clickhouse.run(CONSENT_SOURCES_QUERY, params),
     ]);
     return toConsentAudit(triggers, sources);
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineQuery, type ClickHouseService } from '../../storage/index.js';
+import { defineQuery } from '../../storage/index.js';
 import { periodParams } from '../common/period.js';
 import { TRIGGER_DEFINITIONS_CTE, inPeriod } from '../common/sql.js';
 
@@ -117,11 +117,3 @@ export const SIGNAL_FRESHNESS_QUERY = defineQuery({
   params: periodParams,
   row: signalFreshnessRow,
 });
-
-/** Runs the freshness aggregation for one tenant and period. */
-export function querySignalFreshness(
-  clickhouse: ClickHouseService,
-  params: SignalFreshnessParams,
-): Promise<SignalFreshnessRow[]> {
-  return clickhouse.run(SIGNAL_FRESHNESS_QUERY, params);
-}

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ClickHouseService } from '../../storage/index.js';
 import { toPeriod } from '../common/period.js';
-import { querySignalFreshness, type SignalFreshnessRow } from './freshness.query.js';
+import { SIGNAL_FRESHNESS_QUERY, type SignalFreshnessRow } from './freshness.query.js';
 import type { FreshnessStats } from './models/freshness-stats.model.js';
 
 function toFreshnessStats(row: SignalFreshnessRow): FreshnessStats {
@@ -28,7 +28,7 @@ export class FreshnessService {
   /** Freshness per signal type, source and kind over the signals that occurred in [from, to). */
   async signalFreshness(tenantId: string, from: Date, to: Date): Promise<FreshnessStats[]> {
     const period = toPeriod(from, to);
-    const rows = await querySignalFreshness(this.clickhouse, { tenantId, ...period.params });
+    const rows = await this.clickhouse.run(SIGNAL_FRESHNESS_QUERY, { tenantId, ...period.params });
     return rows.map(toFreshnessStats);
   }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineQuery, type ClickHouseService } from '../../storage/index.js';
+import { defineQuery } from '../../storage/index.js';
 import { periodParams } from '../common/period.js';
 import {
   SENT_FIRING_TIMES_CTES,
@@ -200,11 +200,3 @@ WITH
   params: latencyFactsParams,
   row: triggerLatencyRow,
 });
-
-/** Runs the latency aggregation for one tenant and period. */
-export function queryTriggerLatency(
-  clickhouse: ClickHouseService,
-  params: TriggerLatencyParams,
-): Promise<TriggerLatencyRow[]> {
-  return clickhouse.run(TRIGGER_LATENCY_QUERY, params);
-}

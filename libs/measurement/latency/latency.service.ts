@@ -7,7 +7,7 @@ import { FACTS_COVER, TrendFacts } from '../over-time/trend-facts.js';
 import { LatencyDimension } from './dto/latency-dimension.enum.js';
 import {
   LATENCY_FACTS_QUERY,
-  queryTriggerLatency,
+  TRIGGER_LATENCY_QUERY,
   type TriggerLatencyRow,
 } from './latency.query.js';
 import type { LatencyStats } from './models/latency-stats.model.js';
@@ -77,7 +77,7 @@ export class LatencyService {
             this.clickhouse,
             params,
             this.config.env.STREAMS_PART_FIRINGS,
-            (triggerIds) => queryTriggerLatency(this.clickhouse, { ...params, triggerIds }),
+            (triggerIds) => this.clickhouse.run(TRIGGER_LATENCY_QUERY, { ...params, triggerIds }),
             // the statement's ORDER BY trigger_id, day_key, channel_key (channel_key is the
             // channel when split by channel, else one row per day)
             (a, b) =>

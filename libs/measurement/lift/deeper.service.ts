@@ -3,15 +3,15 @@ import { ClickHouseService } from '../../storage/index.js';
 import { MeasurementErrorCode, MeasurementException } from '../common/measurement.exception.js';
 import { toPeriod } from '../common/period.js';
 import { buildHoldoutPlan, buildInteractions } from './deeper.calculator.js';
-import { MIN_INTERACTION_PERSONS, queryInteractionCells } from './interactions.query.js';
+import { MIN_INTERACTION_PERSONS, TRIGGER_INTERACTIONS_QUERY } from './interactions.query.js';
 import { queryLiftSums } from './lift.query.js';
 import { checkedConfidence } from './lift.service.js';
 import type { HoldoutPlan, TriggerInteraction } from './models/deeper.model.js';
 import type { SegmentedLift } from './models/segments.model.js';
 import { buildSegmentedLift } from './segments.calculator.js';
 import {
-  queryFiringPropertyKeys,
-  queryLiftSegmentSums,
+  FIRING_PROPERTY_KEYS_QUERY,
+  LIFT_SEGMENTS_QUERY,
   type SegmentDimensionName,
 } from './segments.query.js';
 import type { LiftSumsRow } from './lift.query.js';
@@ -125,7 +125,7 @@ export class DeeperLiftService {
     const confidence = checkedConfidence(request.confidence);
     const property = checkedProperty(request.by, request.property);
     const maxSegments = checkedMaxSegments(request.maxSegments);
-    const rows = await queryLiftSegmentSums(this.clickhouse, {
+    const rows = await this.clickhouse.run(LIFT_SEGMENTS_QUERY, {
       tenantId,
       ...toPeriod(request.from, request.to).params,
       triggerIds: request.triggerIds,
@@ -146,7 +146,7 @@ export class DeeperLiftService {
     tenantId: string,
     request: { from: Date; to: Date; triggerIds: string[]; limit: number },
   ): Promise<{ property: string; firings: number }[]> {
-    return queryFiringPropertyKeys(this.clickhouse, {
+    return this.clickhouse.run(FIRING_PROPERTY_KEYS_QUERY, {
       tenantId,
       ...toPeriod(request.from, request.to).params,
       triggerIds: request.triggerIds,
@@ -177,7 +177,7 @@ export class DeeperLiftService {
     request: InteractionsRequest,
   ): Promise<TriggerInteraction[]> {
     const confidence = checkedConfidence(request.confidence);
-    const cells = await queryInteractionCells(this.clickhouse, {
+    const cells = await this.clickhouse.run(TRIGGER_INTERACTIONS_QUERY, {
       tenantId,
       ...toPeriod(request.from, request.to).params,
       triggerIds: request.triggerIds ?? [],

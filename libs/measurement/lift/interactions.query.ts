@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineQuery, type ClickHouseService } from '../../storage/index.js';
+import { defineQuery } from '../../storage/index.js';
 import { assignmentCtes } from '../common/assignment.sql.js';
 import { DEFAULT_SUCCESS_TYPES_SQL } from '../common/sql.js';
 import { liftParams } from './lift.query.js';
@@ -71,11 +71,3 @@ ORDER BY trigger_a, trigger_b, treated_a DESC, treated_b DESC`,
   params: interactionParams,
   row: interactionCellRow,
 });
-
-/** Runs the interactions statement: the 2×2 cells of every ordered pair with enough overlap. */
-export function queryInteractionCells(
-  clickhouse: ClickHouseService,
-  params: z.input<typeof interactionParams>,
-): Promise<InteractionCellRow[]> {
-  return clickhouse.run(TRIGGER_INTERACTIONS_QUERY, params);
-}

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { defineQuery, type ClickHouseService } from '../../storage/index.js';
-import { assignmentCtes } from '../common/assignment.sql.js';
+import { assignmentCtes, outcomeArraysCte } from '../common/assignment.sql.js';
 import { periodParams } from '../common/period.js';
-import { DEFAULT_SUCCESS_TYPES_SQL } from '../common/sql.js';
 
 /** Sufficient statistics of one trigger × arm × variant (per-person rows never leave the engine). */
 export const liftSumsRow = z.object({
@@ -108,20 +107,7 @@ export function liftSteps({
 }): string {
   const revenue = capped ? 'least(person_revenue, k.cap)' : 'person_revenue';
   return `
-  outcome_arrays AS (
-    -- each person's reachable outcomes of a measured type as arrays (type hash, time, amount):
-    -- joined to the assignments, one row per assignment comes out, where joining outcome rows
-    -- would multiply them and need a regrouping; the measured types are the success types of
-    -- every trigger and the defaults, or the given types (few: guardrails read short arrays)
-    SELECT person_key, groupArray(cityHash64(type)) AS type_keys, groupArray(at) AS ats,
-           groupArray(amount) AS amounts
-    FROM person_outcomes
-    WHERE if(empty({outcomeTypes:Array(String)}),
-             type IN (SELECT arrayJoin(success_types) FROM defs)
-               OR has(${DEFAULT_SUCCESS_TYPES_SQL}, type),
-             has({outcomeTypes:Array(String)}, type))
-    GROUP BY person_key
-  ),
+${outcomeArraysCte({ amounts: true })}
   per_person AS${capped ? ' MATERIALIZED' : ''} (
     -- one row per assignment: converted, revenue, and the pre-period covariates
     SELECT s.trigger_id AS trigger_id, s.first_arm AS arm, s.first_variant AS variant,

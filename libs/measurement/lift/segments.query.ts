@@ -1,15 +1,9 @@
 import { z } from 'zod';
-import { defineQuery, type ClickHouseService } from '../../storage/index.js';
+import { defineQuery } from '../../storage/index.js';
 import { assignmentCtes } from '../common/assignment.sql.js';
 import { periodParams } from '../common/period.js';
 import { inPeriod, TRIGGER_FILTER } from '../common/sql.js';
-import {
-  LIFT_SUMS_COLUMNS,
-  liftParams,
-  liftSteps,
-  liftSumsRow,
-  type LiftSumsRow,
-} from './lift.query.js';
+import { LIFT_SUMS_COLUMNS, liftParams, liftSteps, liftSumsRow } from './lift.query.js';
 
 /** The dimensions a lift is segmented by (GraphQL `SegmentDimension`), as the statement binds them. */
 export const SEGMENT_DIMENSIONS = ['channel', 'surface', 'variant', 'property'] as const;
@@ -56,14 +50,6 @@ ORDER BY trigger_id, arm, variant`,
   row: liftSumsRow,
 });
 
-/** Runs the segments statement: rows per segment × arm, the segment in `variant`. */
-export function queryLiftSegmentSums(
-  clickhouse: ClickHouseService,
-  params: z.input<typeof segmentsParams>,
-): Promise<LiftSumsRow[]> {
-  return clickhouse.run(LIFT_SEGMENTS_QUERY, params);
-}
-
 /** Bound values of the property-names statement. */
 export const propertyKeysParams = periodParams.extend({
   /** Empty = every trigger. */
@@ -94,11 +80,3 @@ LIMIT {limit:UInt32}`,
   params: propertyKeysParams,
   row: z.object({ property: z.string(), firings: z.number() }),
 });
-
-/** Runs the property-names statement. */
-export async function queryFiringPropertyKeys(
-  clickhouse: ClickHouseService,
-  params: z.input<typeof propertyKeysParams>,
-): Promise<{ property: string; firings: number }[]> {
-  return clickhouse.run(FIRING_PROPERTY_KEYS_QUERY, params);
-}

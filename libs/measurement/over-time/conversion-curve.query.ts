@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { defineQuery, type ClickHouseService } from '../../storage/index.js';
-import { assignmentCtes } from '../common/assignment.sql.js';
+import { defineQuery } from '../../storage/index.js';
+import { assignmentCtes, outcomeArraysCte } from '../common/assignment.sql.js';
 import { periodParams } from '../common/period.js';
-import { DEFAULT_SUCCESS_TYPES_SQL } from '../common/sql.js';
 
 /** Persons and converters of one step × arm × variant. */
 export const conversionCurveRow = z.object({
@@ -39,16 +38,7 @@ export type ConversionCurveParams = z.input<typeof conversionCurveParams>;
 const CONVERSION_CURVE_SQL = `
 WITH
 ${assignmentCtes({ shared: false, variants: true })}
-  outcome_arrays AS (
-    -- each person's reachable outcomes of a measured type as arrays (as lift.query.ts)
-    SELECT person_key, groupArray(cityHash64(type)) AS type_keys, groupArray(at) AS ats
-    FROM person_outcomes
-    WHERE if(empty({outcomeTypes:Array(String)}),
-             type IN (SELECT arrayJoin(success_types) FROM defs)
-               OR has(${DEFAULT_SUCCESS_TYPES_SQL}, type),
-             has({outcomeTypes:Array(String)}, type))
-    GROUP BY person_key
-  ),
+${outcomeArraysCte({ amounts: false })}
   per_person AS (
     -- one row per uncontaminated assignment: the delay of its first success in (t0, t0 + C]
     -- (NULL when none), and the steps of its trigger's curve
@@ -83,11 +73,3 @@ export const CONVERSION_CURVE_QUERY = defineQuery({
   params: conversionCurveParams,
   row: conversionCurveRow,
 });
-
-/** Runs the curve: one row per step × arm × variant with someone observed. */
-export function queryConversionCurve(
-  clickhouse: ClickHouseService,
-  params: ConversionCurveParams,
-): Promise<ConversionCurveRow[]> {
-  return clickhouse.run(CONVERSION_CURVE_QUERY, params);
-}

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { defineQuery, type ClickHouseService } from '../../storage/index.js';
-import { assignmentCtes } from '../common/assignment.sql.js';
+import { defineQuery } from '../../storage/index.js';
+import { assignmentCtes, outcomeArraysCte } from '../common/assignment.sql.js';
 import { periodParams } from '../common/period.js';
-import { DEFAULT_SUCCESS_TYPES_SQL } from '../common/sql.js';
 import { liftSumsRow } from '../lift/lift.query.js';
 
 /** The lift sums of one point of the series: LiftSumsRow with the instant it was read at. */
@@ -38,17 +37,7 @@ export type LiftOverTimeParams = z.input<typeof liftOverTimeParams>;
 const LIFT_OVER_TIME_SQL = `
 WITH
 ${assignmentCtes({ shared: false, variants: true, contaminationTime: true })}
-  outcome_arrays AS (
-    -- each person's reachable outcomes of a measured type as arrays (as lift.query.ts)
-    SELECT person_key, groupArray(cityHash64(type)) AS type_keys, groupArray(at) AS ats,
-           groupArray(amount) AS amounts
-    FROM person_outcomes
-    WHERE if(empty({outcomeTypes:Array(String)}),
-             type IN (SELECT arrayJoin(success_types) FROM defs)
-               OR has(${DEFAULT_SUCCESS_TYPES_SQL}, type),
-             has({outcomeTypes:Array(String)}, type))
-    GROUP BY person_key
-  ),
+${outcomeArraysCte({ amounts: true })}
   per_person AS (
     -- one row per assignment: its outcomes in (t0, t0 + C] (times and amounts) and the
     -- pre-period covariates, which every point shares
@@ -113,11 +102,3 @@ export const LIFT_OVER_TIME_QUERY = defineQuery({
   params: liftOverTimeParams,
   row: liftOverTimeRow,
 });
-
-/** Runs the series: one row per point × arm × variant (points before any assignment: none). */
-export function queryLiftOverTime(
-  clickhouse: ClickHouseService,
-  params: LiftOverTimeParams,
-): Promise<LiftOverTimeRow[]> {
-  return clickhouse.run(LIFT_OVER_TIME_QUERY, params);
-}

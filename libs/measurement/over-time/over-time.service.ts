@@ -7,13 +7,17 @@ import { compareBytes, runByTriggerGroups } from '../common/trigger-parts.js';
 import { checkedConfidence } from '../lift/lift.service.js';
 import { toClickHouseTime } from '../../storage/index.js';
 import { GRANULARITY_MS, Granularity, MAX_POINTS, seriesInstants } from './granularity.js';
-import { queryLiftOverTime } from './lift-over-time.query.js';
+import { LIFT_OVER_TIME_QUERY } from './lift-over-time.query.js';
 import { buildLiftSeries } from './lift-series.js';
-import { queryConversionCurve } from './conversion-curve.query.js';
+import { CONVERSION_CURVE_QUERY } from './conversion-curve.query.js';
 import { buildCurve } from './curve.js';
 import type { CurvePoint } from './models/curve-point.model.js';
 import type { TrendPoint } from './models/trend-point.model.js';
-import { queryTrendFacts, queryTriggerTrend, type TriggerTrendRow } from './trigger-trend.query.js';
+import {
+  TREND_FACTS_QUERY,
+  TRIGGER_TREND_QUERY,
+  type TriggerTrendRow,
+} from './trigger-trend.query.js';
 import { FACTS_COVER, TrendFacts } from './trend-facts.js';
 import type { TrendFactsBuildResult } from './models/trend-facts-build.model.js';
 import { OVERWHELM_TYPES } from '../common/outcome-classes.js';
@@ -83,7 +87,7 @@ export class OverTimeService {
       GRANULARITY_MS[request.granularity ?? Granularity.DAY],
       'granularity',
     );
-    const rows = await queryLiftOverTime(this.clickhouse, {
+    const rows = await this.clickhouse.run(LIFT_OVER_TIME_QUERY, {
       tenantId,
       ...period.params,
       triggerIds: [triggerId],
@@ -119,7 +123,7 @@ export class OverTimeService {
         'horizon must be a valid time',
       );
     }
-    const rows = await queryConversionCurve(this.clickhouse, {
+    const rows = await this.clickhouse.run(CONVERSION_CURVE_QUERY, {
       tenantId,
       ...period.params,
       triggerIds: [triggerId],
@@ -155,7 +159,7 @@ export class OverTimeService {
             params,
             this.config.env.STREAMS_PART_FIRINGS,
             (triggerIds) =>
-              queryTriggerTrend(this.clickhouse, {
+              this.clickhouse.run(TRIGGER_TREND_QUERY, {
                 ...params,
                 triggerIds,
                 overwhelmTypes: [...OVERWHELM_TYPES],
@@ -164,7 +168,7 @@ export class OverTimeService {
             // the statement's ORDER BY bucket_start, trigger_id
             (a, b) => a.bucket_start - b.bucket_start || compareBytes(a.trigger_id, b.trigger_id),
           )
-        : await queryTrendFacts(this.clickhouse, { ...params, buildId });
+        : await this.clickhouse.run(TREND_FACTS_QUERY, { ...params, buildId });
     return rows.map((row) => ({
       bucketStart: new Date(row.bucket_start),
       triggerId: row.trigger_id,

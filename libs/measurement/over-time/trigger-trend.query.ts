@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineQuery, type ClickHouseService } from '../../storage/index.js';
+import { defineQuery } from '../../storage/index.js';
 import { periodParams } from '../common/period.js';
 import {
   LATEST_CONSENT_KEY,
@@ -264,19 +264,3 @@ SELECT {buildId:UInt64}, {tenantId:String}, trigger_id, t_ms, person_key, end_to
        decision_to_delivery_ms
 FROM checked
 SETTINGS join_use_nulls = 0, enable_materialized_cte = 1, distributed_foreground_insert = 1`;
-
-/** Runs the trend: one row per bucket × trigger with a sent firing. */
-export function queryTriggerTrend(
-  clickhouse: ClickHouseService,
-  params: TriggerTrendParams,
-): Promise<TriggerTrendRow[]> {
-  return clickhouse.run(TRIGGER_TREND_QUERY, params);
-}
-
-/** The trend from a build of the trend facts: the rows {@link queryTriggerTrend} answers. */
-export function queryTrendFacts(
-  clickhouse: ClickHouseService,
-  params: TrendFactsParams,
-): Promise<TriggerTrendRow[]> {
-  return clickhouse.run(TREND_FACTS_QUERY, params);
-}

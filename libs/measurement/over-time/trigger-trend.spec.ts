@@ -12,7 +12,7 @@ import type { TrendPoint } from './models/trend-point.model.js';
 import { OverTimeService } from './over-time.service.js';
 import { TrendFacts } from './trend-facts.js';
 import { TrendFactsRefresher } from './trend-facts.refresher.js';
-import { queryTrendFacts, queryTriggerTrend } from './trigger-trend.query.js';
+import { TREND_FACTS_QUERY, TRIGGER_TREND_QUERY } from './trigger-trend.query.js';
 import { OVERWHELM_TYPES } from '../common/outcome-classes.js';
 import { OVERWHELM_WINDOW_MS } from '../pressure/pressure.query.js';
 
@@ -206,12 +206,12 @@ describe('triggerTrend from the trend facts', () => {
       stepMs,
     };
     return [
-      await queryTriggerTrend(store.clickhouse, {
+      await store.clickhouse.run(TRIGGER_TREND_QUERY, {
         ...params,
         overwhelmTypes: [...OVERWHELM_TYPES],
         overwhelmWindowMs: OVERWHELM_WINDOW_MS,
       }),
-      await queryTrendFacts(store.clickhouse, { ...params, buildId }),
+      await store.clickhouse.run(TREND_FACTS_QUERY, { ...params, buildId }),
     ];
   };
   // a firing of t2 on 10-03 that the fixture lacks: the 10-03 t2 bucket has 2 sent firings with it

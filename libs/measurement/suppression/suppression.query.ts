@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineQuery, type ClickHouseService } from '../../storage/index.js';
+import { defineQuery } from '../../storage/index.js';
 import { periodParams } from '../common/period.js';
 import { SENT_FIRING, TRIGGER_DEFINITIONS_CTE, TRIGGER_FILTER, inPeriod } from '../common/sql.js';
 import { CAP_BREACHES_CTE } from './cap-breaches.sql.js';
@@ -142,11 +142,3 @@ export const SUPPRESSION_QUERY = defineQuery({
   params: suppressionParams,
   row: suppressionRow,
 });
-
-/** Runs the suppression audit; one row per trigger, ordered by trigger_id. */
-export function querySuppression(
-  clickhouse: ClickHouseService,
-  params: SuppressionQueryParams,
-): Promise<SuppressionRow[]> {
-  return clickhouse.run(SUPPRESSION_QUERY, params);
-}

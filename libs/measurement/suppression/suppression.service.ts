@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ClickHouseService } from '../../storage/index.js';
 import { toPeriod } from '../common/period.js';
 import type { SuppressionSummary } from './models/suppression.model.js';
-import { querySuppression, type SuppressionRow } from './suppression.query.js';
+import { SUPPRESSION_QUERY, type SuppressionRow } from './suppression.query.js';
 
 export interface SuppressionRequest {
   from: Date;
@@ -33,7 +33,7 @@ export class SuppressionService {
 
   /** Suppression failures per trigger over the sent firings decided in [from, to). */
   async audit(tenantId: string, request: SuppressionRequest): Promise<SuppressionSummary[]> {
-    const rows = await querySuppression(this.clickhouse, {
+    const rows = await this.clickhouse.run(SUPPRESSION_QUERY, {
       tenantId,
       ...toPeriod(request.from, request.to).params,
       triggerIds: request.triggerIds ?? [],
