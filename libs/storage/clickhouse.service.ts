@@ -164,11 +164,13 @@ interface ReadBounds {
 export class ClickHouseService implements OnApplicationShutdown {
   readonly client: ClickHouseClient;
   private readonly insertBytes: InsertBytes | undefined;
+  private readonly drain: (() => Promise<void>) | undefined;
 
   constructor(readonly config: AppConfig) {
     const connection = connectClickHouse(config);
     this.client = connection.client;
     this.insertBytes = connection.insertBytes;
+    this.drain = connection.drain;
   }
 
   /**
@@ -401,7 +403,9 @@ export class ClickHouseService implements OnApplicationShutdown {
     }
   }
 
+  /** Closes the client, then waits for the embedded engine to finish what it still runs. */
   async onApplicationShutdown(): Promise<void> {
     await this.client.close();
+    await this.drain?.();
   }
 }

@@ -1,5 +1,5 @@
 import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
-import { Session } from 'chdb';
+import { drainPending, Session } from 'chdb';
 import { createChdbConnection } from 'chdb/connection';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -33,10 +33,20 @@ export type InsertBytes = (
   settings: Record<string, string | number>,
 ) => Promise<unknown>;
 
-/** A client of the engine, and for the embedded one a way to insert bytes as they are. */
+/**
+ * A client of the engine, and for the embedded one a way to insert bytes as they are and a wait
+ * for the work it still runs.
+ */
 export interface ClickHouseConnection {
   client: ClickHouseClient;
   insertBytes?: InsertBytes;
+  /**
+   * Resolves once no statement runs in the embedded engine any more. Closing the client does not
+   * stop a statement still running (a digest sent as the process stops, a query whose caller left).
+   * chDB then releases the connection only when that statement ends. Until then the process cannot
+   * open another data directory.
+   */
+  drain?: () => Promise<void>;
 }
 
 /**
@@ -71,6 +81,7 @@ export function connectClickHouse(config: AppConfig): ClickHouseConnection {
       }),
       insertBytes: (table, body, settings) =>
         chdb.chdb.rawInsert({ table, values: body, format: 'JSONEachRow', settings }),
+      drain: drainPending,
     };
   }
   return {
