@@ -50,6 +50,13 @@ export const environmentSchema = z.object({
   INGEST_MAX_BODY_BYTES: bytes(10 * 1024 * 1024),
   INGEST_MAX_ROWS: bytes(50_000),
   INGEST_MAX_FIELD_CHARS: bytes(4096),
+  // Threads that validate ingest request bodies beside the API's own (libs/ingest/prepare-pool.ts):
+  // `auto` is one fewer than the cores, 1 to 4; 0 validates on the API's thread.
+  INGEST_WORKERS: z
+    .union([z.literal('auto'), z.coerce.number().int().min(0).max(64)], {
+      error: '`auto` or a number of threads from 0 to 64',
+    })
+    .default('auto'),
   INGEST_JOB_ATTEMPTS: z.coerce.number().int().min(1).default(8),
   INGEST_JOB_BACKOFF_MS: z.coerce.number().int().min(1).default(1000),
   CAUSEWAY_RUN_WORKERS: z.enum(['auto', 'true', 'false']).default('auto'),

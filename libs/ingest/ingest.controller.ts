@@ -1,7 +1,7 @@
 import { Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../auth/index.js';
-import { IngestLimitError, parseBodyBatches } from './core.js';
+import { IngestLimitError } from './core.js';
 import { IngestService, type IngestResult } from './ingest.service.js';
 import { limitedBody } from './limited-body.js';
 
@@ -24,15 +24,9 @@ export class IngestController {
     if (declared > limits.maxBodyBytes) {
       throw new IngestLimitError('body', limits.maxBodyBytes);
     }
-    // Validated as the body arrives, the lines of each chunk together (one await per chunk, not per
-    // line); nothing is stored unless the whole body is read within its limits.
-    const lines = parseBodyBatches(
-      limitedBody(request as AsyncIterable<Buffer>, limits.maxBodyBytes),
-      {
-        maxRows: limits.maxRows,
-        parse: false,
-      },
-    );
-    return this.ingest.ingest(principal, stream, lines);
+    // Validated as the body arrives; nothing is stored unless the whole body is read within its
+    // limits.
+    const body = limitedBody(request as AsyncIterable<Buffer>, limits.maxBodyBytes);
+    return this.ingest.ingestBody(principal, stream, body);
   }
 }

@@ -6,6 +6,7 @@ import { IngestController } from './ingest.controller.js';
 import { IngestProcessor } from './ingest.processor.js';
 import { IngestResolver } from './ingest.resolver.js';
 import { IngestService } from './ingest.service.js';
+import { IngestThreads } from './ingest-threads.js';
 import { StoredBatchesModule } from './stored-batches.js';
 
 /**
@@ -22,6 +23,7 @@ export class IngestModule {
       providers: [
         IngestWriter,
         IngestService,
+        IngestThreads,
         ...(options.api ? [IngestResolver] : []),
         ...(options.processors ? [IngestProcessor] : []),
       ],

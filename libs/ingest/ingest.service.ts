@@ -11,15 +11,18 @@ import { JobName, QueueName } from '../queue/index.js';
 import { ClickHouseService, fromClickHouseTime, toClickHouseTime } from '../storage/index.js';
 import {
   isStream,
+  parseBodyBatches,
   prepareBatch,
   STREAMS,
   tableOf,
   type IgnoredField,
   type IngestLimits,
   type LineSource,
+  type PreparedBatch,
   type RowError,
   type StreamName,
 } from './core.js';
+import { IngestThreads } from './ingest-threads.js';
 import { IngestWriter } from './ingest-writer.js';
 import { ParquetFile, type FileRequest } from './tabular-import.js';
 import { readTabularFile, type ImportMediaType } from './tabular.js';
@@ -129,6 +132,7 @@ export class IngestService {
     private readonly metrics: MetricsService,
     private readonly clickhouse: ClickHouseService,
     private readonly blocklist: PersonBlocklist,
+    private readonly threads: IngestThreads,
     @Optional() @Inject(getQueueToken(QueueName.Ingest)) private readonly queue?: Queue,
   ) {
     if (queue !== undefined) {
@@ -178,6 +182,39 @@ export class IngestService {
       limits: this.limits,
       namesErasedPerson: await this.blocklist.checkFor(principal.tenantId),
     });
+    return this.store(principal, batch, receivedAt);
+  }
+
+  /**
+   * Validates and stores a request body (NDJSON or a JSON array, parseBodyBatches), its lines
+   * validated as it arrives: in a validation thread (INGEST_WORKERS), else on this thread. Either
+   * way the same batch, answer and rows (prepare-pool.spec.ts).
+   */
+  async ingestBody(
+    principal: Principal,
+    stream: StreamName,
+    body: AsyncIterable<Buffer>,
+  ): Promise<IngestResult> {
+    const receivedAt = Date.now();
+    const limits = this.limits;
+    const pool = this.threads.pool;
+    if (pool === undefined) {
+      const lines = parseBodyBatches(body, { maxRows: limits.maxRows, parse: false });
+      return this.ingest(principal, stream, lines, receivedAt);
+    }
+    const tenantId = principal.tenantId;
+    const erased = await this.blocklist.erasedOf(tenantId);
+    const context = { stream, tenantId, receivedAt, limits, ...(erased && { erased }) };
+    return this.store(principal, await pool.prepare(context, body), receivedAt);
+  }
+
+  /** Makes a validated request durable, counts it, and words the answer. */
+  private async store(
+    principal: Principal,
+    batch: PreparedBatch,
+    receivedAt: number,
+  ): Promise<IngestResult> {
+    const stream = batch.stream;
     await this.persist({
       requestId: randomUUID(),
       tenantId: principal.tenantId,

@@ -1,43 +1,18 @@
 import { Global, Injectable, Module } from '@nestjs/common';
-import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { AppConfig } from '../config/index.js';
 import { ClickHouseService, toClickHouseTime } from '../storage/index.js';
+import {
+  erasureCheck,
+  personIdHash,
+  type ErasedPersons,
+  type LineToCheck,
+} from './erased-persons.js';
+
+export { personIdHash, type ErasedPersons, type LineToCheck } from './erased-persons.js';
 
 /** How long a tenant's list is trusted before it is read again (erasures by another process). */
 const CACHE_MS = 2_000;
-
-/** A line as ingest reads it: its text, and its parsed value when it was parsed. */
-export interface LineToCheck {
-  raw: string;
-  value?: unknown;
-}
-
-/**
- * The keyed hash an erased person is known by: HMAC-SHA-256 with the server's pepper over the
- * tenant and the id. Without the pepper the hash cannot be tested against guessed ids; with it,
- * a row naming the person again is recognised.
- */
-export function personIdHash(tenantId: string, personId: string, pepper: string): string {
-  return createHmac('sha256', pepper).update(`${tenantId}\n${personId}`).digest('hex');
-}
-
-/** The person a line names, when it is a JSON object with a string person_id. */
-function personIdOf(line: LineToCheck): string | undefined {
-  let value = line.value;
-  if (!('value' in line)) {
-    try {
-      value = JSON.parse(line.raw) as unknown;
-    } catch {
-      return undefined; // not JSON: validation refuses it and no person is named
-    }
-  }
-  if (typeof value !== 'object' || value === null) {
-    return undefined;
-  }
-  const personId = (value as Record<string, unknown>).person_id;
-  return typeof personId === 'string' ? personId : undefined;
-}
 
 /**
  * The persons erased with `blockReingest`, per tenant, as keyed hashes (table erased_persons).
@@ -59,14 +34,20 @@ export class PersonBlocklist {
 
   /** A check for the lines of one request of `tenantId`, or undefined when no one is blocked. */
   async checkFor(tenantId: string): Promise<((line: LineToCheck) => boolean) | undefined> {
+    const erased = await this.erasedOf(tenantId);
+    return erased === undefined ? undefined : erasureCheck(erased);
+  }
+
+  /**
+   * The erased persons of `tenantId` as plain data, for a check made in another thread
+   * (erasureCheck), or undefined when no one is blocked.
+   */
+  async erasedOf(tenantId: string): Promise<ErasedPersons | undefined> {
     const hashes = await this.hashesOf(tenantId);
     if (hashes.size === 0) {
       return undefined;
     }
-    return (line) => {
-      const personId = personIdOf(line);
-      return personId !== undefined && hashes.has(this.hash(tenantId, personId));
-    };
+    return { tenantId, hashes: [...hashes], pepper: this.config.env.CAUSEWAY_KEY_PEPPER };
   }
 
   /** Blocks a person from now on, in this process at once and in others within CACHE_MS. */
