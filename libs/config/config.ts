@@ -51,7 +51,7 @@ export const environmentSchema = z.object({
   INGEST_MAX_ROWS: bytes(50_000),
   INGEST_MAX_FIELD_CHARS: bytes(4096),
   // Threads that validate ingest request bodies beside the API's own (libs/ingest/prepare-pool.ts):
-  // `auto` is one fewer than the cores, 1 to 4; 0 validates on the API's thread.
+  // `auto` is one fewer than the cores, 2 to 4; 0 validates on the API's thread.
   INGEST_WORKERS: z
     .union([z.literal('auto'), z.coerce.number().int().min(0).max(64)], {
       error: '`auto` or a number of threads from 0 to 64',

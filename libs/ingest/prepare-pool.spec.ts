@@ -219,11 +219,11 @@ describe('validation threads', () => {
     );
   });
 
-  it('are one fewer than the cores under auto, 1 to 4, none when not built', () => {
+  it('are one fewer than the cores under auto, 2 to 4, none when not built', () => {
     const present = pathToFileURL(join(dir, 'present.js'));
     writeFileSync(join(dir, 'present.js'), '');
-    expect([1, 2, 3, 8, 64].map((cores) => validationThreads('auto', cores, present))).toEqual([
-      1, 1, 2, 4, 4,
+    expect([1, 2, 3, 4, 8, 64].map((cores) => validationThreads('auto', cores, present))).toEqual([
+      2, 2, 2, 3, 4, 4,
     ]);
     expect(validationThreads('auto', 8, pathToFileURL(join(dir, 'missing.js')))).toBe(0);
     expect(validationThreads(0, 8, present)).toBe(0);
