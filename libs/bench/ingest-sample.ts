@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { generateProgramStream, type DemoStream } from '../demo/index.js';
 import { TIME_FIELD_NAMES } from '../ingest/index.js';
@@ -33,6 +33,23 @@ function writeAll(fd: number, data: Buffer): number {
     written += writeSync(fd, data, written);
   }
   return written;
+}
+
+/**
+ * Closes a sample file once its bytes are on disk. Left to the kernel, the write-back of the
+ * samples (about 1.4 GB) would fall in the first measurements and be charged to them.
+ */
+function closeOnDisk(fd: number): void {
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Waits until a file written by another hand (the engine's Parquet files) is on disk. */
+export function syncToDisk(path: string): void {
+  closeOnDisk(openSync(path, 'r'));
 }
 
 /** Lines of a sample, or of one of its streams. */
@@ -80,7 +97,7 @@ export function writeStringifySample(plan: BenchPlan, path: string): IngestSampl
       flush(stream, lines);
     }
   } finally {
-    closeSync(fd);
+    closeOnDisk(fd);
   }
   return sample;
 }
@@ -138,7 +155,7 @@ export function writePythonSample(
     });
   } finally {
     closeSync(input);
-    closeSync(output);
+    closeOnDisk(output);
   }
   if (result.error !== undefined) {
     return { missing: `${python} could not be run (${result.error.message})` };
@@ -179,7 +196,7 @@ export function writeUnknownFieldSample(source: IngestSample, path: string): Ing
       sample.batches.push({ stream, lines, bytes: written });
     }
   } finally {
-    closeSync(fd);
+    closeOnDisk(fd);
   }
   return sample;
 }

@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { DemoStream } from '../demo/index.js';
 import type { ClickHouseService } from '../storage/index.js';
-import type { IngestSample } from './ingest-sample.js';
+import { syncToDisk, type IngestSample } from './ingest-sample.js';
 
 /** One file of the Parquet backfill: rows of one stream. */
 export interface ParquetFile {
@@ -60,6 +60,7 @@ export async function writeParquetFiles(
       format: 'Parquet',
     });
     await pipeline(output, createWriteStream(path));
+    syncToDisk(path);
     rmSync(ndjson);
     files.push({ stream: part.stream, rows: part.rows, path });
   }

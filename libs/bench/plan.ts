@@ -18,6 +18,15 @@ export const BENCH_TENANT = 'bench';
 export const INGEST_BATCH_LINES = 10_000;
 export const INGEST_CLIENTS = 4;
 
+/**
+ * The two sides of an ingest comparison share two cores with the engine, and the same run moves by
+ * up to 20% from one minute to the next. So each way of writing the lines is measured in two
+ * rounds, loader then API and then API then loader, so that neither side always comes first, and
+ * the Parquet import (6 seconds a run) three times, its median reported.
+ */
+export const INGEST_ROUNDS = 2;
+export const IMPORT_RUNS = 3;
+
 /** The period every measure is asked about: the generated 30 days. */
 export const BENCH_START = '2026-10-01T00:00:00Z';
 export const BENCH_DAYS = 30;

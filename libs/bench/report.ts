@@ -44,6 +44,29 @@ const DIALECT_WORDS: Record<IngestDialectResult['dialect'], string> = {
   unknownField: `the same lines with a field no stream knows (\`"${UNKNOWN_FIELD}":"x"\`)`,
 };
 
+/** Items of a list in words: `a`, `a and b`, `a, b and c`. */
+function listed(items: readonly string[]): string {
+  return items.length <= 1
+    ? (items[0] ?? '')
+    : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+/** How a dialect's rates were taken, when over several rounds: each round's ratio. */
+function roundsWords(rounds: readonly { api: number; hand: number }[]): string {
+  return rounds.length <= 1
+    ? ''
+    : `; each side's mean over ${rounds.length} rounds, whose ratios read ` +
+        listed(rounds.map((r) => ratio(r.api / r.hand)));
+}
+
+/** How the Parquet rate was taken, when over several runs: the median and the range. */
+function runsWords(runs: readonly number[]): string {
+  return runs.length <= 1
+    ? ''
+    : `; the median of ${runs.length} runs, ${count(Math.min(...runs))}–` +
+        `${count(Math.max(...runs))} rows/s`;
+}
+
 /**
  * The ingest rows: each way of writing the lines against the hand-written loader of the same
  * lines, the Redis path, and the Parquet backfill against the NDJSON route.
@@ -65,7 +88,7 @@ export function ingestRows(ingest: NonNullable<BenchResults['ingest']>): string[
     const fastEnough = !plain || d.apiRowsPerSecond >= TARGETS.ingestRowsPerSecond;
     lines.push(
       `| ${what} (${count(d.rows)} rows, batches of ${count(INGEST_BATCH_LINES)}, ` +
-        `${INGEST_CLIENTS} clients) | ${count(d.apiRowsPerSecond)} rows/s | ` +
+        `${INGEST_CLIENTS} clients${roundsWords(d.rounds)}) | ${count(d.apiRowsPerSecond)} rows/s | ` +
         `${count(d.handRowsPerSecond)} rows/s | ${ratio(dialectRatio)} | | ${target} | ` +
         `${verdict(fastEnough && dialectRatio >= TARGETS.ingestRatio)} |`,
     );
@@ -82,7 +105,7 @@ export function ingestRows(ingest: NonNullable<BenchResults['ingest']>): string[
   const parquet = ingest.parquet;
   const backfill =
     `| backfill, POST /v1/import, the same rows as ${parquet.files} Parquet files written by ` +
-    `ClickHouse (${count(parquet.rows)} rows, ${INGEST_CLIENTS} clients) | ` +
+    `ClickHouse (${count(parquet.rows)} rows, ${INGEST_CLIENTS} clients${runsWords(parquet.runs)}) | ` +
     `${count(parquet.rowsPerSecond)} rows/s |`;
   const target = `≥ ${ratio(TARGETS.backfillRatio)} the NDJSON route`;
   if (measured === undefined) {

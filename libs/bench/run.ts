@@ -17,7 +17,15 @@ import {
   type SampleDialect,
 } from './ingest-sample.js';
 import { CHEAP_QUERY, MEASURES, measuresOf } from './measures.js';
-import { BENCH_DAYS, BENCH_START, BENCH_TENANT, INGEST_CLIENTS, type BenchPlan } from './plan.js';
+import {
+  BENCH_DAYS,
+  BENCH_START,
+  BENCH_TENANT,
+  IMPORT_RUNS,
+  INGEST_CLIENTS,
+  INGEST_ROUNDS,
+  type BenchPlan,
+} from './plan.js';
 import { BENCH_ADMIN_KEY, runEngine, startApi, startRedis, type ApiChild } from './processes.js';
 import type { ParquetFile } from './parquet-sample.js';
 import type { StreamCounts } from './store.js';
@@ -36,8 +44,17 @@ export interface BenchResults {
     /** JSON.stringify's lines through Redis, until every row is stored; undefined without Redis. */
     redisRowsPerSecond?: number;
     redisApiPeakRss?: number;
-    /** JSON.stringify's rows as Parquet files written by ClickHouse, to POST /v1/import. */
-    parquet: { rows: number; files: number; rowsPerSecond: number; apiPeakRss: number };
+    /**
+     * JSON.stringify's rows as Parquet files written by ClickHouse, to POST /v1/import: the median
+     * of the runs' rows per second, each run on an empty store.
+     */
+    parquet: {
+      rows: number;
+      files: number;
+      rowsPerSecond: number;
+      runs: number[];
+      apiPeakRss: number;
+    };
   };
   queries: QueryTiming[];
   /** The same liftReport asked again and again with the answer cache on, after a first miss. */
@@ -76,8 +93,11 @@ export type IngestDialectResult =
   | {
       dialect: SampleDialect;
       rows: number;
+      /** The means over the rounds. */
       apiRowsPerSecond: number;
       handRowsPerSecond: number;
+      /** Each round's rows per second, each side on an empty store (see INGEST_ROUNDS). */
+      rounds: { api: number; hand: number }[];
       apiPeakRss: number;
     }
   | { dialect: SampleDialect; missing: string };
@@ -330,13 +350,8 @@ async function concurrency(url: string, key: string, plan: BenchPlan) {
 
 const rate = (rowsPerSecond: number) => `${Math.round(rowsPerSecond).toLocaleString('en')} rows/s`;
 
-/** The lines of one sample through the hand-written loader, then through the API. */
-async function dialectRow(
-  plan: BenchPlan,
-  sample: IngestSample,
-  baseEnv: NodeJS.ProcessEnv,
-  say: Say,
-): Promise<{ result: IngestDialectResult; stored: number }> {
+/** The lines of one sample through the hand-written loader: rows per second. */
+async function handIngest(plan: BenchPlan, sample: IngestSample, baseEnv: NodeJS.ProcessEnv) {
   const hand = await runEngine(
     { task: 'hand-load', sample, dataDir: join(plan.scratchDir, 'hand') },
     baseEnv,
@@ -344,18 +359,57 @@ async function dialectRow(
   if (hand.task !== 'hand-load') {
     throw new Error('unexpected engine answer');
   }
-  say(`ingest (${sample.dialect}): hand-written loader ${rate(hand.rowsPerSecond)}`);
-  const api = await apiIngest(plan, readSample(sample), baseEnv, undefined, undefined);
-  say(`ingest (${sample.dialect}): API ${rate(api.rowsPerSecond)}`);
+  return hand.rowsPerSecond;
+}
+
+const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+
+/**
+ * The lines of one sample through the hand-written loader and through the API, in INGEST_ROUNDS
+ * rounds: the loader first in the even rounds, the API first in the odd ones.
+ */
+async function dialectRow(
+  plan: BenchPlan,
+  sample: IngestSample,
+  baseEnv: NodeJS.ProcessEnv,
+  say: Say,
+): Promise<{ result: IngestDialectResult; stored: number }> {
+  const rounds: { api: number; hand: number }[] = [];
+  let peakRss = 0;
+  let stored = 0;
+  for (let round = 0; round < INGEST_ROUNDS; round++) {
+    const api = async () => {
+      const measured = await apiIngest(plan, readSample(sample), baseEnv, undefined, undefined);
+      say(`ingest (${sample.dialect}), round ${round + 1}: API ${rate(measured.rowsPerSecond)}`);
+      peakRss = Math.max(peakRss, measured.peakRss);
+      stored = measured.stored;
+      return measured.rowsPerSecond;
+    };
+    const hand = async () => {
+      const rowsPerSecond = await handIngest(plan, sample, baseEnv);
+      say(
+        `ingest (${sample.dialect}), round ${round + 1}: hand-written loader ${rate(rowsPerSecond)}`,
+      );
+      return rowsPerSecond;
+    };
+    if (round % 2 === 0) {
+      const handRate = await hand();
+      rounds.push({ hand: handRate, api: await api() });
+    } else {
+      const apiRate = await api();
+      rounds.push({ api: apiRate, hand: await hand() });
+    }
+  }
   return {
     result: {
       dialect: sample.dialect,
       rows: sampleRows(sample),
-      apiRowsPerSecond: api.rowsPerSecond,
-      handRowsPerSecond: hand.rowsPerSecond,
-      apiPeakRss: api.peakRss,
+      apiRowsPerSecond: mean(rounds.map((r) => r.api)),
+      handRowsPerSecond: mean(rounds.map((r) => r.hand)),
+      rounds,
+      apiPeakRss: peakRss,
     },
-    stored: api.stored,
+    stored,
   };
 }
 
@@ -411,8 +465,14 @@ async function ingestComparison(
   if (written.task !== 'parquet') {
     throw new Error('unexpected engine answer');
   }
-  const imported = await apiImport(plan, written.files, baseEnv);
-  say(`backfill: Parquet to POST /v1/import ${rate(imported.rowsPerSecond)}`);
+  const runs: number[] = [];
+  let importPeakRss = 0;
+  for (let run = 0; run < IMPORT_RUNS; run++) {
+    const imported = await apiImport(plan, written.files, baseEnv);
+    say(`backfill, run ${run + 1}: Parquet to POST /v1/import ${rate(imported.rowsPerSecond)}`);
+    runs.push(imported.rowsPerSecond);
+    importPeakRss = Math.max(importPeakRss, imported.peakRss);
+  }
   return {
     dialects,
     redisRowsPerSecond: queued?.rowsPerSecond,
@@ -420,8 +480,9 @@ async function ingestComparison(
     parquet: {
       rows: sampleRows(stringify),
       files: written.files.length,
-      rowsPerSecond: imported.rowsPerSecond,
-      apiPeakRss: imported.peakRss,
+      rowsPerSecond: median(runs),
+      runs,
+      apiPeakRss: importPeakRss,
     },
   };
 }
