@@ -491,10 +491,9 @@ function readValue(
     return readString(field, raw, at, maxChars, arrival, found, i);
   }
   if (first === OPENING_BRACE) {
-    if (field.kind === 'properties') {
-      return readProperties(raw, at, maxChars, found, i);
-    }
-    return field.kind === 'attributes' ? readAttributes(raw, at, maxChars, found, i) : -1;
+    return field.kind === 'properties' || field.kind === 'attributes'
+      ? readObject(raw, at, maxChars, found, i, field.kind === 'attributes')
+      : -1;
   }
   return readToken(field, raw, at, arrival, found, i);
 }
@@ -537,26 +536,28 @@ function parsedObject(raw: string, at: number): { value: object; end: number } |
 }
 
 /**
- * Reads a `properties` object: stored as sent when it is the canonical JSON (JSON.stringify's
- * text) of what it parses to, else as that canonical text, within the limits validateRow sets.
+ * Reads a `properties` object (`scalarsOnly` false) or an `attributes` one (string, number and
+ * boolean values only): a flat canonical one (see flatObjectEnd) stored as sent, any other as the
+ * canonical text of what JSON.parse reads (readParsedObject), within the limits validateRow sets.
  */
-function readProperties(
+function readObject(
   raw: string,
   at: number,
   maxChars: number,
   found: (string | undefined)[],
   i: number,
+  scalarsOnly: boolean,
 ): number {
-  const flatEnd = flatObjectEnd(raw, at, true);
-  if (flatEnd !== -1) {
-    const text = flatText(raw, at, flatEnd);
-    if (text.length > PROPERTIES_CHARS_FACTOR * maxChars) {
-      return -1;
-    }
-    found[i] = JSON.stringify(text);
-    return flatEnd;
+  const flatEnd = flatObjectEnd(raw, at, !scalarsOnly);
+  if (flatEnd === -1) {
+    return readParsedObject(raw, at, maxChars, found, i, scalarsOnly);
   }
-  return readParsedObject(raw, at, maxChars, found, i, false);
+  const text = flatText(raw, at, flatEnd);
+  if (text.length > PROPERTIES_CHARS_FACTOR * maxChars) {
+    return -1;
+  }
+  found[i] = JSON.stringify(text);
+  return flatEnd;
 }
 
 /**
@@ -588,29 +589,6 @@ function readParsedObject(
     rewrite = true;
   }
   found[i] = JSON.stringify(result.text);
-  return end;
-}
-
-/**
- * Reads an `attributes` object (string, number and boolean values only): a flat canonical one
- * (see flatObjectEnd) as sent, any other through JSON.parse, within the limit validateRow sets.
- */
-function readAttributes(
-  raw: string,
-  at: number,
-  maxChars: number,
-  found: (string | undefined)[],
-  i: number,
-): number {
-  const end = flatObjectEnd(raw, at, false);
-  if (end === -1) {
-    return readParsedObject(raw, at, maxChars, found, i, true);
-  }
-  const text = flatText(raw, at, end);
-  if (text.length > PROPERTIES_CHARS_FACTOR * maxChars) {
-    return -1;
-  }
-  found[i] = JSON.stringify(text);
   return end;
 }
 
@@ -672,7 +650,7 @@ const flatKeys: string[] = [];
  * keys and strings plain (see readValue), keys not made of digits (JSON.stringify would move those
  * first) and each written once, numbers as JSON.stringify writes them, null values only when
  * `nullAllowed`; whitespace between tokens is allowed and dropped (flatText). -1 otherwise, which
- * says nothing about the object: readProperties then parses it.
+ * says nothing about the object: readObject then parses it.
  */
 function flatObjectEnd(raw: string, at: number, nullAllowed: boolean): number {
   flatKeys.length = 0;
