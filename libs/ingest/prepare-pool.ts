@@ -221,8 +221,8 @@ export class PreparePool {
  * How many validation threads a setting of INGEST_WORKERS asks for. `auto` is one fewer than the
  * cores, at least 2 and at most 4, or none when the script is not built, as when tests run the
  * TypeScript sources: the built API always has it. At least 2, because one thread stalls the whole
- * request stream while its garbage collector runs: on 2 cores, 2 threads read 8–10% more rows
- * per second than 1 in alternating runs, and 3 fewer than 2. A number asks for exactly that many
+ * request stream while its garbage collector runs: on 2 cores, 2 threads read 7–21% more rows
+ * per second than 1 in 6 alternating pairs, and 3 fewer than 2. A number asks for exactly that many
  * (the pool refuses to start without its script).
  */
 export function validationThreads(
