@@ -218,6 +218,34 @@ describe('imports read by ClickHouse follow the rules of NDJSON', () => {
     expect(expected.stored).toBe(rows.length - BAD_ROWS.length - 1);
   });
 
+  it('numbers the rows of a file of many row groups, and of a large CSV, in file order', async () => {
+    // 6,000 signals written in row groups of about 100 rows: a reader that handed out whichever
+    // group it decoded first would number them out of order.
+    const signal = rowsOf('signals')[0];
+    const rows = Array.from({ length: 6_000 }, (_, i) => ({ ...signal, event_id: `o_${i}` }));
+    const parquet = join(directory, 'signals-order.parquet');
+    writeFileSync(parquet, await parquetOf(store.clickhouse, rows, 'text', 100));
+    const csv = join(directory, 'signals-order.csv');
+    writeFileSync(csv, csvOf(rows));
+    for (const [path, type] of [
+      [parquet, 'application/vnd.apache.parquet'],
+      [csv, 'text/csv'],
+    ] as const) {
+      const numbered: string[] = [];
+      for await (const lines of await readTabularFile(store.clickhouse, 'signals', path, type)) {
+        numbered.push(
+          ...lines.map((line) => `${line.line}:${String((line.value as Row).event_id)}`),
+        );
+      }
+      const misplaced = numbered.findIndex((text, i) => text !== `${i + 1}:o_${i}`);
+      expect({ type, rows: numbered.length, misplaced }).toEqual({
+        type,
+        rows: 6_000,
+        misplaced: -1,
+      });
+    }
+  });
+
   it.each(STREAMS)(
     '%s: the fast-check corpus, each field holding values of its own type',
     async (stream) => {

@@ -35,18 +35,21 @@ function objectsAsText(row: Row): Row {
 /**
  * The rows as a Parquet file written by ClickHouse: objects as JSON text in string columns, as a
  * warehouse exports them; times as text (or as timestamps, where every value of a column reads as
- * one); a column of the type the engine infers from its values.
+ * one); a column of the type the engine infers from its values; in row groups of `rowGroupRows`
+ * rows when given (the writer then closes a group at about that many rows).
  */
 export async function parquetOf(
   clickhouse: ClickHouseService,
   rows: readonly Row[],
   times: 'text' | 'timestamps' = 'text',
+  rowGroupRows = 1_000_000,
 ) {
   const inferTimes = times === 'text' ? 0 : 1;
   const output = await clickhouse.stream({
     tag: 'test.parquet',
     sql: `SELECT * FROM format(JSONEachRow, {data:String})
-          SETTINGS input_format_try_infer_datetimes = ${inferTimes}, input_format_try_infer_dates = 0`,
+          SETTINGS input_format_try_infer_datetimes = ${inferTimes}, input_format_try_infer_dates = 0,
+            output_format_parquet_row_group_size = ${rowGroupRows}`,
     params: { data: rows.map((row) => JSON.stringify(objectsAsText(row))).join('\n') },
     format: 'Parquet',
   });

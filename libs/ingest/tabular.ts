@@ -30,12 +30,16 @@ export function importMediaType(contentType: string | undefined): ImportMediaTyp
  * The reading query. CSV cells are read as text (a type guessed from the first rows would turn an
  * id such as `007` into 7) as written, spaces included (RFC 4180; the engine trims them by
  * default), an empty cell as null, `""` as the empty text and `\N` as text (not the engine's
- * null); times come out as ISO-8601 with `Z`, 64-bit integers and decimals as JSON numbers. The
+ * null); times come out as ISO-8601 with `Z`, 64-bit integers and decimals as JSON numbers. Rows
+ * come out in file order, so that they are numbered as written: one thread, and a Parquet reader
+ * that keeps the order of its row groups (by default it hands out whichever is decoded first). The
  * settings are the statement's own (a SETTINGS clause): the embedded engine keeps settings passed
  * beside a query for the queries after it.
  */
 const READ_SQL = `SELECT * FROM file({path:String}, {format:String})
-SETTINGS input_format_csv_use_best_effort_in_schema_inference = 0,
+SETTINGS max_threads = 1,
+  input_format_parquet_preserve_order = 1,
+  input_format_csv_use_best_effort_in_schema_inference = 0,
   schema_inference_make_columns_nullable = 1,
   input_format_csv_empty_as_default = 1,
   input_format_csv_trim_whitespaces = 0,
