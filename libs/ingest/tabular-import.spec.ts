@@ -66,14 +66,15 @@ function corpusRows(stream: PassStream, count: number): Row[] {
     });
 }
 
-describe('a Parquet import stores plain requests by the engine, as line by line', () => {
+/** Both routes of a Parquet import on a store that stores requests of `maxRows` rows. */
+function importHarness(maxRows: number) {
   let store: TemporaryStore;
   let directory: string;
   let ingest: IngestService;
   const principal = { keyId: 'k', tenantId: 'tabular-import', scopes: [Scope.INGEST] };
 
   beforeAll(async () => {
-    store = await openTemporaryStore({ INGEST_MAX_ROWS: String(MAX_ROWS) });
+    store = await openTemporaryStore({ INGEST_MAX_ROWS: String(maxRows) });
     directory = mkdtempSync(join(tmpdir(), 'causeway-tabular-import-'));
     const moduleRef = await Test.createTestingModule({
       imports: [
@@ -123,7 +124,7 @@ describe('a Parquet import stores plain requests by the engine, as line by line'
       .sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
   }
 
-  /** The file's rows validated line by line in requests of MAX_ROWS, as every import was. */
+  /** The file's rows validated line by line in requests of maxRows, as every import was. */
   async function lineByLine(stream: StreamName, path: string): Promise<IngestResult> {
     const lines: ParsedLine[] = [];
     const read = await readTabularFile(
@@ -136,17 +137,25 @@ describe('a Parquet import stores plain requests by the engine, as line by line'
       lines.push(...batch);
     }
     const total = emptyResult();
-    for (let first = 0; first < lines.length; first += MAX_ROWS) {
-      const answer = await ingest.ingest(principal, stream, lines.slice(first, first + MAX_ROWS));
+    for (let first = 0; first < lines.length; first += maxRows) {
+      const answer = await ingest.ingest(principal, stream, lines.slice(first, first + maxRows));
       addResult(total, answer);
     }
     return total;
   }
 
-  /** Imports `rows` both ways; answers how many requests the engine stored alone. */
-  async function expectTheSame(stream: PassStream, label: string, rows: Row[]): Promise<number> {
+  /**
+   * Imports `rows` both ways, written in row groups of `rowGroupRows` rows when given; answers how
+   * many statements stored requests by the engine alone.
+   */
+  async function expectTheSame(
+    stream: PassStream,
+    label: string,
+    rows: Row[],
+    rowGroupRows?: number,
+  ): Promise<number> {
     const path = join(directory, `${stream}-${label}.parquet`);
-    writeFileSync(path, await parquetOf(store.clickhouse, rows, 'timestamps'));
+    writeFileSync(path, await parquetOf(store.clickhouse, rows, 'timestamps', rowGroupRows));
     const expected = await lineByLine(stream, path);
     const expectedRows = await stored(stream);
     const plain = jest.spyOn(ParquetFile.prototype, 'store');
@@ -164,6 +173,24 @@ describe('a Parquet import stores plain requests by the engine, as line by line'
       plain.mockRestore();
     }
   }
+
+  return {
+    principal,
+    expectTheSame,
+    stored,
+    importFile: (stream: PassStream, label: string) =>
+      ingest.importFile(
+        principal,
+        stream,
+        join(directory, `${stream}-${label}.parquet`),
+        'application/vnd.apache.parquet',
+      ),
+    clickhouse: () => store.clickhouse,
+  };
+}
+
+describe('a Parquet import stores plain requests by the engine, as line by line', () => {
+  const { principal, expectTheSame, stored, importFile, clickhouse } = importHarness(MAX_ROWS);
 
   it.each(PASS_STREAMS)('%s: the rows of a generated program, with copies', async (stream) => {
     // The first 1,600 rows: about a hundred requests of MAX_ROWS each way, every one a statement.
@@ -188,9 +215,8 @@ describe('a Parquet import stores plain requests by the engine, as line by line'
     const withCopy = [...rows.slice(0, MAX_ROWS + 3), changed, ...rows.slice(MAX_ROWS + 3)];
     // 4 × 16 + 1 rows: requests 0 to 3 by one statement, then request 4 (its 1 row) alone.
     expect(await expectTheSame('signals', 'runs', withCopy)).toBe(2);
-    const path = join(directory, 'signals-runs.parquet');
-    await ingest.importFile(principal, 'signals', path, 'application/vnd.apache.parquet');
-    const kept = await store.clickhouse.query({
+    await importFile('signals', 'runs');
+    const kept = await clickhouse().query({
       tag: 'test.tabular_import',
       sql: `SELECT type FROM signals FINAL WHERE tenant_id = {tenantId:String} AND event_id = {id:String}`,
       params: { tenantId: principal.tenantId, id: rows[0].event_id as string },
@@ -198,6 +224,14 @@ describe('a Parquet import stores plain requests by the engine, as line by line'
     });
     expect(kept).toEqual([{ type: 'changed_type' }]);
     await stored('signals');
+  });
+
+  it("reads line by line a file with a column named as the reader's row number", async () => {
+    // Such a column would hide the number the engine's statements count rows by.
+    const rows = programRows('signals')
+      .slice(0, 3 * MAX_ROWS)
+      .map((row, i) => ({ ...row, _row_number: 1_000 - i }));
+    expect(await expectTheSame('signals', 'row-number-column', rows)).toBe(0);
   });
 
   it.each(PASS_STREAMS)('%s: the fast-check corpus with timestamps', async (stream) => {
@@ -211,5 +245,30 @@ describe('a Parquet import stores plain requests by the engine, as line by line'
     // A column of a type the engine does not read for its field (a version as a float) leaves
     // every request of the file to be read line by line.
     await expectTheSame(stream, 'corpus', rows);
+  });
+});
+
+describe('a Parquet import of many row groups, read by every thread of the engine', () => {
+  // Requests of 2,000 rows over row groups of about 300: the reader numbers the rows, the threads
+  // share each group's blocks, and copies of an id still keep the copy line by line keeps.
+  const { expectTheSame } = importHarness(2_000);
+  const large = generateProgram({ seed: 5, persons: 900, start: '2026-10-01T00:00:00Z' });
+
+  it.each(['signals', 'firings'] as const)('%s', async (stream) => {
+    const rows = (large.rows[stream] as unknown as Row[]).slice(0, 9_000);
+    expect(rows).toHaveLength(9_000);
+    // Copies in the same request and in the next of one statement, and a refused row in the
+    // fourth request, so that the file is stored by two statements and one request line by line.
+    const withCopies = [
+      ...rows.slice(0, 1_000),
+      rows[10],
+      ...rows.slice(1_000, 2_500),
+      rows[20],
+      rows[1_990],
+      ...rows.slice(2_500, 7_000),
+      { x: 1 },
+      ...rows.slice(7_000),
+    ];
+    expect(await expectTheSame(stream, 'row-groups', withCopies, 300)).toBe(2);
   });
 });

@@ -84,7 +84,7 @@ export class ParquetFile {
     const found = await this.clickhouse.query({
       tag: 'ingest.import_requests',
       sql: requestsSql(rows),
-      params: this.params(receivedAt, 0),
+      params: this.params(receivedAt),
       row: requestRow,
     });
     const known = Object.keys(STREAM_DECLARATIONS[this.stream].fields);
@@ -122,7 +122,7 @@ export class ParquetFile {
       throw new Error('the engine stores consecutive requests of plain rows only');
     }
     await this.clickhouse.command(`ingest.import_write.${this.stream}`, insertSql(rows), {
-      ...this.params(receivedAt, first, tenantId),
+      ...this.params(receivedAt, tenantId),
       first,
       last,
     });
@@ -133,7 +133,7 @@ export class ParquetFile {
     const output = await this.clickhouse.stream({
       tag: 'ingest.import_read',
       sql: REQUEST_ROWS_SQL,
-      params: { path: this.path, maxRows: this.maxRows, request: index },
+      params: { path: this.path, maxRows: this.maxRows, first: index, last: index },
       format: 'JSONEachRow',
     });
     const lines: ParsedLine[] = [];
@@ -145,11 +145,10 @@ export class ParquetFile {
     return lines;
   }
 
-  private params(receivedAt: number, request: number, tenantId = '') {
+  private params(receivedAt: number, tenantId = '') {
     return {
       path: this.path,
       maxRows: this.maxRows,
-      request,
       tenantId,
       tenantJson: JSON.stringify(tenantId),
       receivedAt: toClickHouseTime(receivedAt),

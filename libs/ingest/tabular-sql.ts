@@ -21,20 +21,34 @@ export interface FileColumn {
 
 /** The row number of the file, counted from 0 in the order the rows are written. */
 const ROW_NUMBER = '_causeway_row';
+/**
+ * The Parquet reader's own number of each row in its file. A column of the file by that name would
+ * hide it, so such a file is read line by line (see plainRows).
+ */
+const FILE_ROW_NUMBER = '_row_number';
 /** Names the statements give to a row's id and content hash beside the file's columns. */
 const ROW_ID = '_causeway_id';
 const ROW_HASH = '_causeway_hash';
 const ROW_REQUEST = '_causeway_request';
 
 /**
- * The file's rows with their row numbers. One thread reads it in order. A condition on the file's
- * columns would be moved ahead of the numbering (to PREWHERE), so the statements below filter on
- * the row number alone, outside this subquery.
+ * The file's rows with their row numbers, which do not depend on the order they are read in (the
+ * reader types its number as nullable, and gives every row of a Parquet file one).
  */
-const NUMBERED_ROWS = `(SELECT rowNumberInAllBlocks() AS ${ROW_NUMBER}, * FROM file({path:String}, Parquet))`;
+const NUMBERED_ROWS = `(SELECT assumeNotNull(${FILE_ROW_NUMBER}) AS ${ROW_NUMBER}, * FROM file({path:String}, Parquet))`;
 
-/** Settings of every statement that reads the file: one reader, rows in file order. */
-const READ_SETTINGS = `max_threads = 1, input_format_parquet_preserve_order = 1`;
+/** The rows of the requests `{first}` to `{last}`. */
+const REQUEST_RANGE = `${ROW_NUMBER} >= {first:UInt64} * {maxRows:UInt64}
+    AND ${ROW_NUMBER} < ({last:UInt64} + 1) * {maxRows:UInt64}`;
+
+/**
+ * Settings of every statement that reads the file. The rows are numbered by the reader, so every
+ * thread of the engine computes conditions and hashes on its share of them; a row group is handed
+ * out in blocks of 8,192 rows so that it is shared (the reader's default block of 65,409 rows splits
+ * a 100,000-row group in two unequal halves). On two cores this takes a fifth off the requests query
+ * and about a sixth off an insert.
+ */
+const READ_SETTINGS = `input_format_parquet_max_block_size = 8192`;
 
 /** Printable ASCII but `"` and `\`: a string JSON.stringify writes as it is. */
 const PLAIN_TEXT = String.raw`^[\x20\x21\x23-\x5b\x5d-\x7e]*$`;
@@ -290,7 +304,8 @@ export function plainRows(
   limits: SqlLimits,
 ): PlainRows | undefined {
   const layout: PassLayout = passLayout(stream);
-  if (columns.some((column) => [ROW_NUMBER, ROW_ID, ROW_HASH, ROW_REQUEST].includes(column.name))) {
+  const named = [FILE_ROW_NUMBER, ROW_NUMBER, ROW_ID, ROW_HASH, ROW_REQUEST];
+  if (columns.some((column) => named.includes(column.name))) {
     return undefined;
   }
   const known = new Set(layout.fields.map((field) => field.name));
@@ -350,10 +365,11 @@ SETTINGS ${READ_SETTINGS}`;
 
 /**
  * Stores the plain rows of the requests `{first}` to `{last}` (every row of them plain), in one
- * statement that reads the file once, up to the last of them: the first copy of each id in each
- * request, as a request of NDJSON lines keeps it, in file order (rows of equal key and arrival
- * time then collapse onto the later request's copy, as when each request is stored after the
- * one before).
+ * statement that reads the file once: the first copy of each id in each request, as a request of
+ * NDJSON lines keeps it, in file order (rows of equal key and arrival time then collapse onto the
+ * later request's copy, as when each request is stored after the one before). The threads compute
+ * the hashes and stored values before the rows are put in file order (the engine would otherwise
+ * compute them after the sort, on one thread).
  */
 export function insertSql(rows: PlainRows): string {
   const values = rows.values.map((value, i) => `${value} AS v${i}`);
@@ -363,12 +379,12 @@ SELECT ${values.join(',\n  ')}
 FROM (
   SELECT *, ${rows.contentHash} AS ${ROW_HASH}, ${rows.id} AS ${ROW_ID},
     intDiv(${ROW_NUMBER}, {maxRows:UInt64}) AS ${ROW_REQUEST}
-  FROM (SELECT * FROM ${NUMBERED_ROWS} LIMIT ({last:UInt64} + 1) * {maxRows:UInt64})
-  WHERE ${ROW_REQUEST} >= {first:UInt64}
+  FROM ${NUMBERED_ROWS}
+  WHERE ${REQUEST_RANGE}
   ORDER BY ${ROW_NUMBER}
   LIMIT 1 BY ${ROW_REQUEST}, ${ROW_ID}
 )
-SETTINGS ${READ_SETTINGS}`;
+SETTINGS ${READ_SETTINGS}, query_plan_execute_functions_after_sorting = 0`;
 }
 
 /**
@@ -377,7 +393,7 @@ SETTINGS ${READ_SETTINGS}`;
  */
 export const REQUEST_ROWS_SQL = `SELECT * EXCEPT ${ROW_NUMBER}
 FROM ${NUMBERED_ROWS}
-WHERE intDiv(${ROW_NUMBER}, {maxRows:UInt64}) = {request:UInt64}
+WHERE ${REQUEST_RANGE}
 ORDER BY ${ROW_NUMBER}
 SETTINGS ${READ_SETTINGS},
   date_time_output_format = 'iso',
