@@ -1,5 +1,6 @@
-import { Field, GraphQLISODateTime, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Scope } from '../keys.js';
+import { DateField, IdField, StringField } from '../../graphql-fields/index.js';
 
 registerEnumType(Scope, {
   name: 'Scope',
@@ -11,24 +12,16 @@ registerEnumType(Scope, {
   description: 'A newly minted API key. The key text is shown here once and never again.',
 })
 export class CreatedApiKey {
-  @Field({ description: 'The key to send as `Authorization: Bearer <key>`. Store it now.' })
-  key!: string;
+  @StringField('The key to send as `Authorization: Bearer <key>`. Store it now.') key!: string;
 
-  @Field(() => ID, { description: 'Public id of the key, used to revoke or rotate it.' })
-  keyId!: string;
+  @IdField('Public id of the key, used to revoke or rotate it.') keyId!: string;
 
-  @Field(() => ID, { description: 'The same public id as keyId (docs/design.md §10 names it id).' })
-  id!: string;
+  @IdField('The same public id as keyId (docs/design.md §10 names it id).') id!: string;
 
-  @Field(() => ID, { description: 'The tenant whose data the key reads and writes.' })
-  tenantId!: string;
+  @IdField('The tenant whose data the key reads and writes.') tenantId!: string;
 
-  @Field(() => [Scope], { description: 'What the key may do.' })
-  scopes!: Scope[];
+  @Field(() => [Scope], { description: 'What the key may do.' }) scopes!: Scope[];
 
-  @Field(() => GraphQLISODateTime, {
-    nullable: true,
-    description: 'When the key stops working; null when it never expires.',
-  })
+  @DateField('When the key stops working; null when it never expires.', { nullable: true })
   expiresAt!: Date | null;
 }

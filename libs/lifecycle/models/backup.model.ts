@@ -1,24 +1,17 @@
-import { Field, Float, GraphQLISODateTime, ID, ObjectType } from '@nestjs/graphql';
+import { ObjectType } from '@nestjs/graphql';
+import { DateField, FloatField, IdField, StringField } from '../../graphql-fields/index.js';
 
 @ObjectType({ description: 'A backup of the whole store taken by the engine (BACKUP DATABASE).' })
 export class Backup {
-  @Field(() => ID, { description: "The engine's id of the backup." })
-  id!: string;
+  @IdField("The engine's id of the backup.") id!: string;
 
-  @Field({ description: 'The directory it was written to, on the machine that serves.' })
-  to!: string;
+  @StringField('The directory it was written to, on the machine that serves.') to!: string;
 
-  @Field(() => GraphQLISODateTime, { description: 'When the backup started.' })
-  startedAt!: Date;
+  @DateField('When the backup started.') startedAt!: Date;
 
-  @Field(() => GraphQLISODateTime, {
-    nullable: true,
-    description: 'When it was whole (before the answer).',
-  })
+  @DateField('When it was whole (before the answer).', { nullable: true })
   completedAt!: Date | null;
 
-  @Field(() => Float, {
-    description: 'Bytes the engine wrote (an incremental backup writes only new parts).',
-  })
+  @FloatField('Bytes the engine wrote (an incremental backup writes only new parts).')
   bytes!: number;
 }

@@ -1,77 +1,67 @@
-import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Field, ObjectType } from '@nestjs/graphql';
+import {
+  BoolField,
+  FloatField,
+  IdField,
+  IntField,
+  StringField,
+} from '../../graphql-fields/index.js';
 
 @ObjectType({ description: 'One version of a trigger definition with its readiness.' })
 export class Trigger {
-  @Field(() => ID, { description: 'Stable id of the trigger.' })
-  triggerId!: string;
+  @IdField('Stable id of the trigger.') triggerId!: string;
 
-  @Field(() => Int, { description: 'Version of the definition shown.' })
-  version!: number;
+  @IntField('Version of the definition shown.') version!: number;
 
-  @Field({ description: 'Human name.' })
-  name!: string;
+  @StringField('Human name.') name!: string;
 
-  @Field({ description: 'Channel it acts on: web, push, email, sms, in_app, paid, ...' })
-  channel!: string;
+  @StringField('Channel it acts on: web, push, email, sms, in_app, paid, ...') channel!: string;
 
-  @Field({ description: 'Surface within the channel (placement, template), "" when undefined.' })
+  @StringField('Surface within the channel (placement, template), "" when undefined.')
   surface!: string;
 
-  @Field({ description: 'Audience definition, "" when undefined.' })
-  audience!: string;
+  @StringField('Audience definition, "" when undefined.') audience!: string;
 
-  @Field(() => [String], { description: 'Signal types that arm it.' })
-  signalTypes!: string[];
+  @Field(() => [String], { description: 'Signal types that arm it.' }) signalTypes!: string[];
 
-  @Field(() => Float, {
-    nullable: true,
-    description: 'Relevance window in ms: how long the signal is worth acting on.',
-  })
+  @FloatField('Relevance window in ms: how long the signal is worth acting on.', { nullable: true })
   windowMs!: number | null;
 
   @Field(() => [String], { description: 'Outcome types that count as its success.' })
   successTypes!: string[];
 
-  @Field(() => Float, { description: 'Conversion window C in ms (default 7 days).' })
-  conversionWindowMs!: number;
+  @FloatField('Conversion window C in ms (default 7 days).') conversionWindowMs!: number;
 
   @Field(() => [String], { description: 'Outcome types watched as harm.' })
   guardrailTypes!: string[];
 
-  @Field(() => Float, { nullable: true, description: 'Declared holdout share, 0-1.' })
-  holdoutPct!: number | null;
+  @FloatField('Declared holdout share, 0-1.', { nullable: true }) holdoutPct!: number | null;
 
-  @Field(() => Int, {
-    nullable: true,
-    description:
-      'Persons (both arms) the holdout test is planned to reach; sequential intervals are tuned for it (null: SEQUENTIAL_PLANNED_PERSONS).',
-  })
+  @IntField(
+    'Persons (both arms) the holdout test is planned to reach; sequential intervals are tuned for it (null: SEQUENTIAL_PLANNED_PERSONS).',
+    { nullable: true },
+  )
   plannedPersons!: number | null;
 
-  @Field(() => Int, {
+  @IntField('Frequency cap: most sends per person per frequencyCapPerMs; null when none.', {
     nullable: true,
-    description: 'Frequency cap: most sends per person per frequencyCapPerMs; null when none.',
   })
   frequencyCapMax!: number | null;
 
-  @Field(() => Float, { nullable: true, description: 'Period of the frequency cap in ms.' })
+  @FloatField('Period of the frequency cap in ms.', { nullable: true })
   frequencyCapPerMs!: number | null;
 
-  @Field(() => Float, {
-    nullable: true,
-    description:
-      'Suppression lookback in ms: no sends to persons with a success this recently; null when undefined.',
-  })
+  @FloatField(
+    'Suppression lookback in ms: no sends to persons with a success this recently; null when undefined.',
+    { nullable: true },
+  )
   convertedLookbackMs!: number | null;
 
-  @Field({ description: 'Consent purpose it needs, "" when none.' })
-  consentPurpose!: string;
+  @StringField('Consent purpose it needs, "" when none.') consentPurpose!: string;
 
-  @Field({ description: 'draft, live or paused.' })
-  status!: string;
+  @StringField('draft, live or paused.') status!: string;
 
-  @Field({ description: 'True when all six definitions are present.' })
-  ready!: boolean;
+  @BoolField('True when all six definitions are present.') ready!: boolean;
 
   @Field(() => [String], {
     description:

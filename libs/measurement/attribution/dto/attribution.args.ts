@@ -1,29 +1,24 @@
-import { ArgsType, Field, Float, GraphQLISODateTime } from '@nestjs/graphql';
+import { ArgsType, Field } from '@nestjs/graphql';
 import { RevenueCapInput } from '../../lift/dto/lift.args.js';
 import { AttributionModel } from './attribution-model.enum.js';
+import { DateField, FloatField } from '../../../graphql-fields/index.js';
 
 /** Default half-life of the time-decay model: 7 days. */
 export const DEFAULT_HALF_LIFE_MS = 7 * 24 * 60 * 60 * 1000;
 
 @ArgsType()
 export class AttributionArgs {
-  @Field(() => GraphQLISODateTime, {
-    description: 'Start of the period (inclusive), on decided_at of the touches.',
-  })
-  from!: Date;
+  @DateField('Start of the period (inclusive), on decided_at of the touches.') from!: Date;
 
-  @Field(() => GraphQLISODateTime, { description: 'End of the period (exclusive).' })
-  to!: Date;
+  @DateField('End of the period (exclusive).') to!: Date;
 
   @Field(() => AttributionModel, { description: 'How credit is spread over the touches.' })
   model!: AttributionModel;
 
-  @Field(() => Float, {
-    nullable: true,
-    defaultValue: DEFAULT_HALF_LIFE_MS,
-    description:
-      "TIME_DECAY: half-life of a touch's weight in ms (default 7 days); ignored otherwise.",
-  })
+  @FloatField(
+    "TIME_DECAY: half-life of a touch's weight in ms (default 7 days); ignored otherwise.",
+    { nullable: true, defaultValue: DEFAULT_HALF_LIFE_MS },
+  )
   halfLifeMs!: number;
 
   @Field(() => RevenueCapInput, {

@@ -1,13 +1,12 @@
-import { ArgsType, Field } from '@nestjs/graphql';
+import { ArgsType } from '@nestjs/graphql';
+import { DateField } from '../../../graphql-fields/index.js';
 
 @ArgsType()
 export class ConsentAuditArgs {
-  @Field({
-    description:
-      'Start of the period (inclusive): decision time of the audited firings, recording time of the consent events.',
-  })
+  @DateField(
+    'Start of the period (inclusive): decision time of the audited firings, recording time of the consent events.',
+  )
   from!: Date;
 
-  @Field({ description: 'End of the period (exclusive).' })
-  to!: Date;
+  @DateField('End of the period (exclusive).') to!: Date;
 }

@@ -1,26 +1,22 @@
-import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Field, ObjectType } from '@nestjs/graphql';
+import { FloatField, IdField, IntField, StringField } from '../../../graphql-fields/index.js';
 
 @ObjectType({
   description: 'Consent compliance of one trigger that needs a consent purpose.',
 })
 export class ConsentTriggerStats {
-  @Field(() => ID, { description: 'The trigger.' })
-  triggerId!: string;
+  @IdField('The trigger.') triggerId!: string;
 
-  @Field({ description: "The trigger's consent_purpose." })
-  purpose!: string;
+  @StringField("The trigger's consent_purpose.") purpose!: string;
 
-  @Field(() => Int, { description: 'Sent treatment firings decided in the period.' })
-  sentFirings!: number;
+  @IntField('Sent treatment firings decided in the period.') sentFirings!: number;
 
-  @Field(() => Int, {
-    description:
-      'Of those, firings whose person had not granted the purpose at decided_at (revoked, or never granted by then).',
-  })
+  @IntField(
+    'Of those, firings whose person had not granted the purpose at decided_at (revoked, or never granted by then).',
+  )
   nonCompliant!: number;
 
-  @Field(() => Float, { description: 'nonCompliant / sentFirings; 0 without sent firings.' })
-  nonCompliantRate!: number;
+  @FloatField('nonCompliant / sentFirings; 0 without sent firings.') nonCompliantRate!: number;
 }
 
 @ObjectType({
@@ -28,19 +24,14 @@ export class ConsentTriggerStats {
     'Stale permission records of one source: how long after a consent change the source recorded it.',
 })
 export class ConsentSourceLag {
-  @Field({ description: 'The source named by the consent events, "" when none was given.' })
-  source!: string;
+  @StringField('The source named by the consent events, "" when none was given.') source!: string;
 
-  @Field(() => Int, { description: 'Consent events of the source recorded in the period.' })
-  events!: number;
+  @IntField('Consent events of the source recorded in the period.') events!: number;
 
-  @Field(() => Float, {
-    description: 'Median recorded_at − occurred_at in ms (exact, linearly interpolated).',
-  })
+  @FloatField('Median recorded_at − occurred_at in ms (exact, linearly interpolated).')
   recordedLagP50Ms!: number;
 
-  @Field(() => Float, { description: '90th percentile of recorded_at − occurred_at in ms.' })
-  recordedLagP90Ms!: number;
+  @FloatField('90th percentile of recorded_at − occurred_at in ms.') recordedLagP90Ms!: number;
 }
 
 @ObjectType({
@@ -48,20 +39,15 @@ export class ConsentSourceLag {
     "Consent audit over the sent treatment firings decided in [from, to) of triggers with a consent_purpose. The consent state of (person, purpose) at t is `granted` of the person's latest consent event for the purpose with occurred_at ≤ t (at the same instant: the later recorded_at, then the larger event_id); no event means not granted.",
 })
 export class ConsentAudit {
-  @Field(() => Int, {
-    description: 'Sent treatment firings whose consent state at decided_at was not granted.',
-  })
+  @IntField('Sent treatment firings whose consent state at decided_at was not granted.')
   nonCompliantActivations!: number;
 
-  @Field(() => Int, {
-    description:
-      'Of those, the ones sent under a revocation in force (the person had said no); the rest were sent with no consent event for the purpose by then.',
-  })
+  @IntField(
+    'Of those, the ones sent under a revocation in force (the person had said no); the rest were sent with no consent event for the purpose by then.',
+  )
   revokedActivations!: number;
 
-  @Field(() => Int, {
-    description: 'Sent treatment firings of triggers with a consent purpose (the denominator).',
-  })
+  @IntField('Sent treatment firings of triggers with a consent purpose (the denominator).')
   sentFirings!: number;
 
   @Field(() => [ConsentTriggerStats], {
@@ -69,17 +55,13 @@ export class ConsentAudit {
   })
   byTrigger!: ConsentTriggerStats[];
 
-  @Field(() => Float, {
-    nullable: true,
-    description:
-      'Consent sync lag: median decided_at − occurred_at of the revocation in force, over the non-compliant activations whose state is a revocation (not those never granted); null when there is none.',
-  })
+  @FloatField(
+    'Consent sync lag: median decided_at − occurred_at of the revocation in force, over the non-compliant activations whose state is a revocation (not those never granted); null when there is none.',
+    { nullable: true },
+  )
   syncLagP50Ms!: number | null;
 
-  @Field(() => Float, {
-    nullable: true,
-    description: '90th percentile of the same sync lag; null when there is none.',
-  })
+  @FloatField('90th percentile of the same sync lag; null when there is none.', { nullable: true })
   syncLagP90Ms!: number | null;
 
   @Field(() => [ConsentSourceLag], {

@@ -1,12 +1,9 @@
-import { ArgsType, Field, GraphQLISODateTime } from '@nestjs/graphql';
+import { ArgsType } from '@nestjs/graphql';
+import { DateField } from '../../../graphql-fields/index.js';
 
 @ArgsType()
 export class SignalFreshnessArgs {
-  @Field(() => GraphQLISODateTime, {
-    description: 'Start of the period (inclusive), on occurred_at of the signals.',
-  })
-  from!: Date;
+  @DateField('Start of the period (inclusive), on occurred_at of the signals.') from!: Date;
 
-  @Field(() => GraphQLISODateTime, { description: 'End of the period (exclusive).' })
-  to!: Date;
+  @DateField('End of the period (exclusive).') to!: Date;
 }

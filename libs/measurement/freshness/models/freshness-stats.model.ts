@@ -1,47 +1,39 @@
-import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Field, ID, ObjectType } from '@nestjs/graphql';
+import { BoolField, FloatField, IntField, StringField } from '../../../graphql-fields/index.js';
 
 @ObjectType({
   description:
     'How fresh one type of signal from one source is when it reaches Causeway, over the signals that occurred in the period. Durations in ms.',
 })
 export class FreshnessStats {
-  @Field({ description: 'Signal type.' })
-  type!: string;
+  @StringField('Signal type.') type!: string;
 
-  @Field({ description: 'Source that sent it ("" when the producer named none).' })
-  source!: string;
+  @StringField('Source that sent it ("" when the producer named none).') source!: string;
 
-  @Field({
-    description:
-      'Kind: behavioral, identity or predictive. A type sent with two kinds gets one row per kind.',
-  })
+  @StringField(
+    'Kind: behavioral, identity or predictive. A type sent with two kinds gets one row per kind.',
+  )
   kind!: string;
 
-  @Field(() => Int, { description: 'Signals (distinct event_id) that occurred in the period.' })
-  signals!: number;
+  @IntField('Signals (distinct event_id) that occurred in the period.') signals!: number;
 
-  @Field(() => Float, {
-    description:
-      'Median ingest lag: received_at − occurred_at (exact percentile, PERCENTILE.INC). A re-delivered event is measured at its latest delivery.',
-  })
+  @FloatField(
+    'Median ingest lag: received_at − occurred_at (exact percentile, PERCENTILE.INC). A re-delivered event is measured at its latest delivery.',
+  )
   lagP50Ms!: number;
 
-  @Field(() => Float, { description: '90th percentile of the ingest lag.' })
-  lagP90Ms!: number;
+  @FloatField('90th percentile of the ingest lag.') lagP90Ms!: number;
 
-  @Field(() => Float, { description: '99th percentile of the ingest lag.' })
-  lagP99Ms!: number;
+  @FloatField('99th percentile of the ingest lag.') lagP99Ms!: number;
 
-  @Field(() => Float, {
-    nullable: true,
-    description:
-      'Predictive signals: median age of the model input, occurred_at − computed_at; null for other kinds or when no signal carries computed_at.',
-  })
+  @FloatField(
+    'Predictive signals: median age of the model input, occurred_at − computed_at; null for other kinds or when no signal carries computed_at.',
+    { nullable: true },
+  )
   inputAgeP50Ms!: number | null;
 
-  @Field(() => Float, {
+  @FloatField('Predictive signals: 90th percentile of the model-input age; null as above.', {
     nullable: true,
-    description: 'Predictive signals: 90th percentile of the model-input age; null as above.',
   })
   inputAgeP90Ms!: number | null;
 
@@ -51,6 +43,5 @@ export class FreshnessStats {
   })
   exceedsWindowOf!: string[];
 
-  @Field({ description: 'True when exceedsWindowOf is not empty.' })
-  stale!: boolean;
+  @BoolField('True when exceedsWindowOf is not empty.') stale!: boolean;
 }

@@ -1,16 +1,15 @@
-import { Field, Float, ID, ObjectType } from '@nestjs/graphql';
+import { Field, ObjectType } from '@nestjs/graphql';
 import { ArmStats, Interval } from '../../lift/models/lift.model.js';
+import { FloatField, IdField, StringField } from '../../../graphql-fields/index.js';
 
 @ObjectType({
   description:
     'Harm-side lift of one trigger: overwhelm (persons with an unsubscribe, complaint, opt-out, uninstall or dismiss in (t0, t0 + C]) or regret (converting orders returned or refunded within 30 days).',
 })
 export class GuardrailLift {
-  @Field(() => ID, { description: 'The trigger.' })
-  triggerId!: string;
+  @IdField('The trigger.') triggerId!: string;
 
-  @Field({ description: 'overwhelm or regret.' })
-  outcomeClass!: string;
+  @StringField('overwhelm or regret.') outcomeClass!: string;
 
   @Field(() => ArmStats, {
     description:
@@ -33,19 +32,16 @@ export class GuardrailLift {
   })
   relativeLift!: Interval | null;
 
-  @Field(() => Float, { nullable: true, description: 'Two-sided p-value.' })
-  pValue!: number | null;
+  @FloatField('Two-sided p-value.', { nullable: true }) pValue!: number | null;
 
-  @Field({
-    description:
-      "The result in plain words; when the trigger's holdout cannot be read, the caveat alone.",
-  })
+  @StringField(
+    "The result in plain words; when the trigger's holdout cannot be read, the caveat alone.",
+  )
   verdict!: string;
 
-  @Field(() => String, {
-    nullable: true,
-    description:
-      'Why the row cannot be trusted or read: "SRM: do not trust: ..." when the trigger\'s split fails the sample-ratio check (the same check as its lift), "too little data: ..." when an arm is too small; null when it can.',
-  })
+  @StringField(
+    'Why the row cannot be trusted or read: "SRM: do not trust: ..." when the trigger\'s split fails the sample-ratio check (the same check as its lift), "too little data: ..." when an arm is too small; null when it can.',
+    { nullable: true },
+  )
   caveat!: string | null;
 }

@@ -1,15 +1,12 @@
-import { ArgsType, Field, GraphQLISODateTime, ID } from '@nestjs/graphql';
+import { ArgsType, Field, ID } from '@nestjs/graphql';
 import { LatencyDimension } from './latency-dimension.enum.js';
+import { DateField } from '../../../graphql-fields/index.js';
 
 @ArgsType()
 export class TriggerLatencyArgs {
-  @Field(() => GraphQLISODateTime, {
-    description: 'Start of the period (inclusive), on decided_at of the firings.',
-  })
-  from!: Date;
+  @DateField('Start of the period (inclusive), on decided_at of the firings.') from!: Date;
 
-  @Field(() => GraphQLISODateTime, { description: 'End of the period (exclusive).' })
-  to!: Date;
+  @DateField('End of the period (exclusive).') to!: Date;
 
   @Field(() => [ID], {
     nullable: true,

@@ -1,5 +1,6 @@
-import { ArgsType, Field, Float, ID, Int, registerEnumType } from '@nestjs/graphql';
+import { ArgsType, Field, Float, ID, registerEnumType } from '@nestjs/graphql';
 import { PeriodArgs, TriggerPeriodArgs } from './lift.args.js';
+import { FloatField, IntField, StringField } from '../../../graphql-fields/index.js';
 
 export enum SegmentDimension {
   CHANNEL = 'channel',
@@ -15,46 +16,36 @@ registerEnumType(SegmentDimension, {
 
 @ArgsType()
 export class SegmentsArgs extends PeriodArgs {
-  @Field(() => ID)
-  triggerId!: string;
+  @Field(() => ID) triggerId!: string;
 
-  @Field(() => SegmentDimension)
-  by!: SegmentDimension;
+  @Field(() => SegmentDimension) by!: SegmentDimension;
 
-  @Field(() => String, { nullable: true, description: 'The firing property, with by: PROPERTY.' })
+  @StringField('The firing property, with by: PROPERTY.', { nullable: true })
   property?: string | null;
 
-  @Field(() => Int, {
+  @IntField('Keep the largest segments by persons; the rest are pooled as (other).', {
     nullable: true,
     defaultValue: 20,
-    description: 'Keep the largest segments by persons; the rest are pooled as (other).',
   })
   maxSegments!: number;
 
-  @Field(() => Float, { nullable: true, defaultValue: 0.95 })
-  confidence!: number;
+  @Field(() => Float, { nullable: true, defaultValue: 0.95 }) confidence!: number;
 
-  @Field({ nullable: true, defaultValue: false })
-  cuped!: boolean;
+  @Field({ nullable: true, defaultValue: false }) cuped!: boolean;
 }
 
 @ArgsType()
 export class HoldoutPlanArgs extends PeriodArgs {
-  @Field(() => ID)
-  triggerId!: string;
+  @Field(() => ID) triggerId!: string;
 
-  @Field(() => Float, { description: 'The relative lift to detect (0.05 = +5%).' })
-  relativeMde!: number;
+  @FloatField('The relative lift to detect (0.05 = +5%).') relativeMde!: number;
 
-  @Field(() => Float, { nullable: true, defaultValue: 0.8 })
-  power!: number;
+  @Field(() => Float, { nullable: true, defaultValue: 0.8 }) power!: number;
 
-  @Field(() => Float, { nullable: true, defaultValue: 0.05 })
-  alpha!: number;
+  @Field(() => Float, { nullable: true, defaultValue: 0.05 }) alpha!: number;
 }
 
 @ArgsType()
 export class InteractionsArgs extends TriggerPeriodArgs {
-  @Field(() => Float, { nullable: true, defaultValue: 0.95 })
-  confidence!: number;
+  @Field(() => Float, { nullable: true, defaultValue: 0.95 }) confidence!: number;
 }

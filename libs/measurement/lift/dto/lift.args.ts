@@ -1,4 +1,5 @@
-import { ArgsType, Field, Float, ID, InputType, registerEnumType } from '@nestjs/graphql';
+import { ArgsType, Field, ID, InputType, registerEnumType } from '@nestjs/graphql';
+import { BoolField, DateField, FloatField } from '../../../graphql-fields/index.js';
 
 export enum LiftDimension {
   VARIANT = 'variant',
@@ -21,43 +22,34 @@ registerEnumType(LiftMethod, {
 
 @InputType({ description: 'A Gaussian prior on the relative lift, or one learnt from the report.' })
 export class PriorInput {
-  @Field(() => Float, {
-    nullable: true,
-    description: 'Prior mean of the relative lift (0.02 = +2%).',
-  })
+  @FloatField('Prior mean of the relative lift (0.02 = +2%).', { nullable: true })
   mean?: number | null;
 
-  @Field(() => Float, { nullable: true, description: 'Prior standard deviation, > 0.' })
-  stdDev?: number | null;
+  @FloatField('Prior standard deviation, > 0.', { nullable: true }) stdDev?: number | null;
 
-  @Field(() => Boolean, {
-    nullable: true,
-    description:
-      "Learn the prior from the report's own triggers (at least 3): mean of their relative lifts, variance beyond their noise.",
-  })
+  @BoolField(
+    "Learn the prior from the report's own triggers (at least 3): mean of their relative lifts, variance beyond their noise.",
+    { nullable: true },
+  )
   empirical?: boolean | null;
 }
 
 @InputType({ description: "Caps each person's revenue: exactly one of percentile and value." })
 export class RevenueCapInput {
-  @Field(() => Float, {
-    nullable: true,
-    description:
-      'Cap at this percentile (0-100, type 7 as numpy) of the revenues above 0 of both arms.',
-  })
+  @FloatField(
+    'Cap at this percentile (0-100, type 7 as numpy) of the revenues above 0 of both arms.',
+    { nullable: true },
+  )
   percentile?: number | null;
 
-  @Field(() => Float, { nullable: true, description: 'Cap at this amount, > 0.' })
-  value?: number | null;
+  @FloatField('Cap at this amount, > 0.', { nullable: true }) value?: number | null;
 }
 
 @ArgsType()
 export class PeriodArgs {
-  @Field({ description: 'Start of the period (inclusive), event time.' })
-  from!: Date;
+  @DateField('Start of the period (inclusive), event time.') from!: Date;
 
-  @Field({ description: 'End of the period (exclusive), event time.' })
-  to!: Date;
+  @DateField('End of the period (exclusive), event time.') to!: Date;
 }
 
 @ArgsType()
@@ -71,24 +63,21 @@ export class LiftArgs extends TriggerPeriodArgs {
   @Field(() => [LiftDimension], { nullable: true, description: 'Extra grouping: VARIANT.' })
   groupBy?: LiftDimension[] | null;
 
-  @Field(() => Float, {
+  @FloatField('Confidence level of the intervals, 0.5-0.999.', {
     nullable: true,
     defaultValue: 0.95,
-    description: 'Confidence level of the intervals, 0.5-0.999.',
   })
   confidence!: number;
 
-  @Field({
+  @BoolField('CUPED: adjust by the same outcomes in the C before t0.', {
     nullable: true,
     defaultValue: false,
-    description: 'CUPED: adjust by the same outcomes in the C before t0.',
   })
   cuped!: boolean;
 
-  @Field({
+  @BoolField('Always-valid (sequential) intervals, safe to look at every day.', {
     nullable: true,
     defaultValue: false,
-    description: 'Always-valid (sequential) intervals, safe to look at every day.',
   })
   sequential!: boolean;
 

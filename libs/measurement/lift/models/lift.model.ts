@@ -1,89 +1,71 @@
-import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Field, ObjectType } from '@nestjs/graphql';
+import {
+  BoolField,
+  FloatField,
+  IdField,
+  IntField,
+  StringField,
+} from '../../../graphql-fields/index.js';
 
 @ObjectType({ description: 'An estimate with its confidence interval.' })
 export class Interval {
-  @Field(() => Float, { description: 'Point estimate.' })
-  estimate!: number;
+  @FloatField('Point estimate.') estimate!: number;
 
-  @Field(() => Float, { description: 'Lower end of the interval.' })
-  low!: number;
+  @FloatField('Lower end of the interval.') low!: number;
 
-  @Field(() => Float, { description: 'Upper end of the interval.' })
-  high!: number;
+  @FloatField('Upper end of the interval.') high!: number;
 }
 
 @ObjectType({ description: 'Persons, conversions and revenue of one arm.' })
 export class ArmStats {
-  @Field(() => Int, { description: 'Persons assigned to the arm (contaminated persons excluded).' })
-  persons!: number;
+  @IntField('Persons assigned to the arm (contaminated persons excluded).') persons!: number;
 
-  @Field(() => Int, { description: 'Persons with a success outcome in (t0, t0 + C].' })
-  conversions!: number;
+  @IntField('Persons with a success outcome in (t0, t0 + C].') conversions!: number;
 
-  @Field(() => Float, { description: 'conversions / persons; 0 when the arm is empty.' })
-  rate!: number;
+  @FloatField('conversions / persons; 0 when the arm is empty.') rate!: number;
 
-  @Field(() => Float, { description: 'Sum of the value of those success outcomes.' })
-  revenue!: number;
+  @FloatField('Sum of the value of those success outcomes.') revenue!: number;
 
-  @Field(() => Float, { description: 'revenue / persons; 0 when the arm is empty.' })
-  revenuePerPerson!: number;
+  @FloatField('revenue / persons; 0 when the arm is empty.') revenuePerPerson!: number;
 }
 
 @ObjectType({
   description: 'Sample-ratio check of the treatment/holdout split against the declared share.',
 })
 export class SrmCheck {
-  @Field(() => Float, {
-    nullable: true,
-    description: "The trigger's declared holdout_pct; null when it declares none.",
-  })
+  @FloatField("The trigger's declared holdout_pct; null when it declares none.", { nullable: true })
   expectedHoldoutShare!: number | null;
 
-  @Field(() => Float, {
-    nullable: true,
-    description:
-      'control / (treatment + control) persons; control counts holdout and global holdout.',
-  })
+  @FloatField(
+    'control / (treatment + control) persons; control counts holdout and global holdout.',
+    { nullable: true },
+  )
   observedHoldoutShare!: number | null;
 
-  @Field(() => Float, {
+  @FloatField('Chi-square goodness-of-fit p-value (1 df); null without a declared share.', {
     nullable: true,
-    description: 'Chi-square goodness-of-fit p-value (1 df); null without a declared share.',
   })
   pValue!: number | null;
 
-  @Field({
-    description:
-      'True when p < 0.001: the randomization is broken and the lift is not to be trusted.',
-  })
+  @BoolField('True when p < 0.001: the randomization is broken and the lift is not to be trusted.')
   flagged!: boolean;
 }
 
 @ObjectType({ description: 'Expected loss of each decision, in relative-lift units (Bayesian).' })
 export class Risk {
-  @Field(() => Float, {
-    description: 'E[max(lift, 0)]: what keeping control loses on average.',
-  })
-  control!: number;
+  @FloatField('E[max(lift, 0)]: what keeping control loses on average.') control!: number;
 
-  @Field(() => Float, {
-    description: 'E[max(−lift, 0)]: what shipping treatment loses on average.',
-  })
-  treatment!: number;
+  @FloatField('E[max(−lift, 0)]: what shipping treatment loses on average.') treatment!: number;
 }
 
 @ObjectType({ description: 'Holdout lift of one trigger (or one variant of it) over a period.' })
 export class TriggerLift {
-  @Field(() => ID, { description: 'The trigger.' })
-  triggerId!: string;
+  @IdField('The trigger.') triggerId!: string;
 
-  @Field({ description: "The trigger's channel." })
-  channel!: string;
+  @StringField("The trigger's channel.") channel!: string;
 
-  @Field(() => String, {
+  @StringField('The treatment variant (with groupBy VARIANT); null for the whole trigger.', {
     nullable: true,
-    description: 'The treatment variant (with groupBy VARIANT); null for the whole trigger.',
   })
   variant!: string | null;
 
@@ -107,13 +89,10 @@ export class TriggerLift {
   })
   relativeLift!: Interval | null;
 
-  @Field(() => Float, { nullable: true, description: 'Two-sided p-value of the conversion lift.' })
+  @FloatField('Two-sided p-value of the conversion lift.', { nullable: true })
   pValue!: number | null;
 
-  @Field(() => Float, {
-    nullable: true,
-    description: 'Benjamini–Hochberg q-value across the rows of this report.',
-  })
+  @FloatField('Benjamini–Hochberg q-value across the rows of this report.', { nullable: true })
   qValue!: number | null;
 
   @Field(() => Interval, {
@@ -125,10 +104,7 @@ export class TriggerLift {
   @Field(() => Interval, { nullable: true, description: 'Relative revenue-per-person lift.' })
   revenueRelativeLift!: Interval | null;
 
-  @Field(() => Float, {
-    nullable: true,
-    description: 'Two-sided p-value of the revenue-per-person difference.',
-  })
+  @FloatField('Two-sided p-value of the revenue-per-person difference.', { nullable: true })
   revenuePValue!: number | null;
 
   @Field(() => Interval, {
@@ -143,31 +119,25 @@ export class TriggerLift {
   })
   incrementalRevenue!: Interval | null;
 
-  @Field(() => SrmCheck, { description: 'Sample-ratio mismatch check.' })
-  srm!: SrmCheck;
+  @Field(() => SrmCheck, { description: 'Sample-ratio mismatch check.' }) srm!: SrmCheck;
 
-  @Field(() => Int, { description: 'Persons with firings in both arms, excluded from both.' })
-  contaminatedPersons!: number;
+  @IntField('Persons with firings in both arms, excluded from both.') contaminatedPersons!: number;
 
-  @Field(() => Float, { description: 'Confidence level of the intervals.' })
-  confidence!: number;
+  @FloatField('Confidence level of the intervals.') confidence!: number;
 
-  @Field({
-    description:
-      'How the intervals were made: fixed, cuped, sequential, bayesian, or a combination (cuped+bayesian).',
-  })
+  @StringField(
+    'How the intervals were made: fixed, cuped, sequential, bayesian, or a combination (cuped+bayesian).',
+  )
   method!: string;
 
-  @Field(() => Float, {
-    nullable: true,
-    description:
-      'The revenue cap every revenue figure of the row uses (revenueCap); null when uncapped or when no revenue is above 0.',
-  })
+  @FloatField(
+    'The revenue cap every revenue figure of the row uses (revenueCap); null when uncapped or when no revenue is above 0.',
+    { nullable: true },
+  )
   revenueCapValue!: number | null;
 
-  @Field(() => Float, {
+  @FloatField('method BAYESIAN: P(relative lift > 0) under the posterior; null otherwise.', {
     nullable: true,
-    description: 'method BAYESIAN: P(relative lift > 0) under the posterior; null otherwise.',
   })
   chanceToWin!: number | null;
 
@@ -176,13 +146,11 @@ export class TriggerLift {
     description: 'method BAYESIAN: expected loss of keeping control and of shipping treatment.',
   })
   risk!: Risk | null;
-  @Field(() => Int, {
-    nullable: true,
-    description:
-      'With sequential intervals, the planned persons (both arms) the confidence sequence was tuned for, fixed in advance per trigger (its planned_persons, else SEQUENTIAL_PLANNED_PERSONS); null otherwise.',
-  })
+  @IntField(
+    'With sequential intervals, the planned persons (both arms) the confidence sequence was tuned for, fixed in advance per trigger (its planned_persons, else SEQUENTIAL_PLANNED_PERSONS); null otherwise.',
+    { nullable: true },
+  )
   plannedPersons!: number | null;
 
-  @Field({ description: 'The result in plain words, including when not to trust it.' })
-  verdict!: string;
+  @StringField('The result in plain words, including when not to trust it.') verdict!: string;
 }

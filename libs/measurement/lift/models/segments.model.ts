@@ -1,19 +1,17 @@
-import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Field, ID, ObjectType } from '@nestjs/graphql';
 import { ArmStats, Interval } from './lift.model.js';
+import { BoolField, FloatField, IntField, StringField } from '../../../graphql-fields/index.js';
 
 @ObjectType({ description: 'Holdout lift of the persons of one segment.' })
 export class SegmentLift {
-  @Field({
-    description:
-      'The value on the persons\u2019 assignment firings; (none) when absent, (other) for the pooled rest.',
-  })
+  @StringField(
+    'The value on the persons\u2019 assignment firings; (none) when absent, (other) for the pooled rest.',
+  )
   segment!: string;
 
-  @Field(() => ArmStats, { description: 'Treated persons of the segment.' })
-  treatment!: ArmStats;
+  @Field(() => ArmStats, { description: 'Treated persons of the segment.' }) treatment!: ArmStats;
 
-  @Field(() => ArmStats, { description: 'Control persons of the segment.' })
-  holdout!: ArmStats;
+  @Field(() => ArmStats, { description: 'Control persons of the segment.' }) holdout!: ArmStats;
 
   @Field(() => Interval, { nullable: true, description: 'Conversion rate difference.' })
   absoluteLift!: Interval | null;
@@ -28,44 +26,33 @@ export class SegmentLift {
   })
   shrunkLift!: Interval | null;
 
-  @Field(() => Float, { nullable: true, description: 'Two-sided p-value of the conversion lift.' })
+  @FloatField('Two-sided p-value of the conversion lift.', { nullable: true })
   pValue!: number | null;
 
-  @Field(() => Float, {
-    nullable: true,
-    description: 'Benjamini–Hochberg q-value across the segments of this answer.',
-  })
+  @FloatField('Benjamini–Hochberg q-value across the segments of this answer.', { nullable: true })
   qValue!: number | null;
 
-  @Field({ description: 'The result in plain words.' })
-  verdict!: string;
+  @StringField('The result in plain words.') verdict!: string;
 }
 
 @ObjectType({ description: "Cochran's Q test: do the segments respond differently?" })
 export class Heterogeneity {
-  @Field(() => Float, { description: 'Q = Σ w(θ − θ̄)², w = 1/se².' })
-  q!: number;
+  @FloatField('Q = Σ w(θ − θ̄)², w = 1/se².') q!: number;
 
-  @Field(() => Int, { description: 'Segments that entered (se defined and > 0) minus 1.' })
-  df!: number;
+  @IntField('Segments that entered (se defined and > 0) minus 1.') df!: number;
 
-  @Field(() => Float, { description: 'P(χ²_df > Q).' })
-  pValue!: number;
+  @FloatField('P(χ²_df > Q).') pValue!: number;
 
-  @Field({ description: 'p < 0.05: the segments respond differently.' })
-  flagged!: boolean;
+  @BoolField('p < 0.05: the segments respond differently.') flagged!: boolean;
 }
 
 @ObjectType({ description: "A trigger's holdout lift per segment." })
 export class SegmentedLift {
-  @Field(() => ID)
-  triggerId!: string;
+  @Field(() => ID) triggerId!: string;
 
-  @Field({ description: 'channel, surface, variant, or property:<name>.' })
-  by!: string;
+  @StringField('channel, surface, variant, or property:<name>.') by!: string;
 
-  @Field(() => [SegmentLift], { description: 'Largest segments first.' })
-  segments!: SegmentLift[];
+  @Field(() => [SegmentLift], { description: 'Largest segments first.' }) segments!: SegmentLift[];
 
   @Field(() => Heterogeneity, {
     nullable: true,

@@ -1,12 +1,9 @@
-import { ArgsType, Field, GraphQLISODateTime } from '@nestjs/graphql';
+import { ArgsType } from '@nestjs/graphql';
+import { DateField } from '../../../graphql-fields/index.js';
 
 @ArgsType()
 export class MaturityArgs {
-  @Field(() => GraphQLISODateTime, {
-    description: 'Start of the period assessed (inclusive), event time.',
-  })
-  from!: Date;
+  @DateField('Start of the period assessed (inclusive), event time.') from!: Date;
 
-  @Field(() => GraphQLISODateTime, { description: 'End of the period assessed (exclusive).' })
-  to!: Date;
+  @DateField('End of the period assessed (exclusive).') to!: Date;
 }

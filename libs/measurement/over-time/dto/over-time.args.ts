@@ -1,16 +1,20 @@
-import { ArgsType, Field, Float, ID } from '@nestjs/graphql';
+import { ArgsType, Field, ID } from '@nestjs/graphql';
 import { Granularity } from '../granularity.js';
+import {
+  BoolField,
+  DateField,
+  FloatField,
+  IdField,
+  StringField,
+} from '../../../graphql-fields/index.js';
 
 @ArgsType()
 export class LiftOverTimeArgs {
-  @Field(() => ID, { description: 'The trigger.' })
-  triggerId!: string;
+  @IdField('The trigger.') triggerId!: string;
 
-  @Field({ description: 'Start of the period (inclusive), event time.' })
-  from!: Date;
+  @DateField('Start of the period (inclusive), event time.') from!: Date;
 
-  @Field({ description: 'End of the period (exclusive), event time: the last point.' })
-  to!: Date;
+  @DateField('End of the period (exclusive), event time: the last point.') to!: Date;
 
   @Field(() => Granularity, {
     nullable: true,
@@ -19,72 +23,59 @@ export class LiftOverTimeArgs {
   })
   granularity!: Granularity;
 
-  @Field(() => String, {
+  @StringField("Only this variant's treated persons, against the whole control group.", {
     nullable: true,
-    description: "Only this variant's treated persons, against the whole control group.",
   })
   variant?: string | null;
 
-  @Field({
+  @BoolField('CUPED: adjust by the same outcomes in the C before t0.', {
     nullable: true,
     defaultValue: false,
-    description: 'CUPED: adjust by the same outcomes in the C before t0.',
   })
   cuped!: boolean;
 
-  @Field({
-    nullable: true,
-    defaultValue: false,
-    description:
-      'Always-valid (sequential) intervals, tuned to planned persons fixed in advance: sound to read every day.',
-  })
+  @BoolField(
+    'Always-valid (sequential) intervals, tuned to planned persons fixed in advance: sound to read every day.',
+    { nullable: true, defaultValue: false },
+  )
   sequential!: boolean;
 
-  @Field(() => Float, {
+  @FloatField('Confidence level of the intervals, 0.5-0.999.', {
     nullable: true,
     defaultValue: 0.95,
-    description: 'Confidence level of the intervals, 0.5-0.999.',
   })
   confidence!: number;
 }
 
 @ArgsType()
 export class ConversionCurveArgs {
-  @Field(() => ID, { description: 'The trigger.' })
-  triggerId!: string;
+  @IdField('The trigger.') triggerId!: string;
 
-  @Field({ description: 'Start of the period of assignments (inclusive), as liftReport.' })
-  from!: Date;
+  @DateField('Start of the period of assignments (inclusive), as liftReport.') from!: Date;
 
-  @Field({ description: 'End of the period of assignments (exclusive), as liftReport.' })
-  to!: Date;
+  @DateField('End of the period of assignments (exclusive), as liftReport.') to!: Date;
 
-  @Field(() => Float, {
+  @FloatField('Step in ms (at least 60000); default one day, or one hour when C ≤ 2 days.', {
     nullable: true,
-    description: 'Step in ms (at least 60000); default one day, or one hour when C ≤ 2 days.',
   })
   stepMs?: number | null;
 
-  @Field(() => Date, {
+  @DateField('Persons are observed up to this instant (t0 + sinceMs ≤ horizon); default now.', {
     nullable: true,
-    description: 'Persons are observed up to this instant (t0 + sinceMs ≤ horizon); default now.',
   })
   horizon?: Date | null;
 
-  @Field(() => String, {
+  @StringField("Only this variant's treated persons, against the whole control group.", {
     nullable: true,
-    description: "Only this variant's treated persons, against the whole control group.",
   })
   variant?: string | null;
 }
 
 @ArgsType()
 export class TriggerTrendArgs {
-  @Field({ description: 'Start of the first bucket (inclusive), decision time.' })
-  from!: Date;
+  @DateField('Start of the first bucket (inclusive), decision time.') from!: Date;
 
-  @Field({ description: 'End of the last bucket (exclusive), decision time.' })
-  to!: Date;
+  @DateField('End of the last bucket (exclusive), decision time.') to!: Date;
 
   @Field(() => Granularity, {
     nullable: true,

@@ -1,13 +1,13 @@
-import { Field, Float, Int, ObjectType } from '@nestjs/graphql';
+import { Field, ObjectType } from '@nestjs/graphql';
 import { ArmStats, Interval, SrmCheck } from '../../lift/models/lift.model.js';
+import { DateField, FloatField, IntField, StringField } from '../../../graphql-fields/index.js';
 
 @ObjectType({
   description:
     'The lift of one trigger as it read at one instant: assignments in [from, asOf), conversions before asOf.',
 })
 export class LiftPoint {
-  @Field({ description: 'The instant the lift is read at (from + k·granularity; the last is to).' })
-  asOf!: Date;
+  @DateField('The instant the lift is read at (from + k·granularity; the last is to).') asOf!: Date;
 
   @Field(() => ArmStats, { description: 'Treated persons (all variants, or the given variant).' })
   treatment!: ArmStats;
@@ -27,7 +27,7 @@ export class LiftPoint {
   })
   relativeLift!: Interval | null;
 
-  @Field(() => Float, { nullable: true, description: 'Two-sided p-value of the conversion lift.' })
+  @FloatField('Two-sided p-value of the conversion lift.', { nullable: true })
   pValue!: number | null;
 
   @Field(() => Interval, {
@@ -39,21 +39,16 @@ export class LiftPoint {
   @Field(() => SrmCheck, { description: 'Sample-ratio mismatch check at that instant.' })
   srm!: SrmCheck;
 
-  @Field(() => Int, {
-    description: 'Persons with firings in both arms before asOf, excluded from both.',
-  })
+  @IntField('Persons with firings in both arms before asOf, excluded from both.')
   contaminatedPersons!: number;
 
-  @Field({ description: 'fixed, cuped, sequential or cuped+sequential.' })
-  method!: string;
+  @StringField('fixed, cuped, sequential or cuped+sequential.') method!: string;
 
-  @Field(() => Int, {
-    nullable: true,
-    description:
-      "With sequential intervals: the persons (both arms) the confidence sequence is tuned for, fixed in advance (the definition's planned_persons, else the tenant-wide default); null otherwise.",
-  })
+  @IntField(
+    "With sequential intervals: the persons (both arms) the confidence sequence is tuned for, fixed in advance (the definition's planned_persons, else the tenant-wide default); null otherwise.",
+    { nullable: true },
+  )
   plannedPersons!: number | null;
 
-  @Field({ description: 'The reading in plain words at that instant (as liftReport).' })
-  verdict!: string;
+  @StringField('The reading in plain words at that instant (as liftReport).') verdict!: string;
 }

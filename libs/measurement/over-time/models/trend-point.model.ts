@@ -1,50 +1,38 @@
-import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
+import { ObjectType } from '@nestjs/graphql';
+import { DateField, FloatField, IdField, IntField } from '../../../graphql-fields/index.js';
 
 @ObjectType({
   description:
     'One bucket of decided_at for one trigger: its sent treatment firings and each figure its own measure gives over the bucket.',
 })
 export class TrendPoint {
-  @Field({
-    description: 'Start of the bucket (from + k·granularity); it ends at the next one or at to.',
-  })
+  @DateField('Start of the bucket (from + k·granularity); it ends at the next one or at to.')
   bucketStart!: Date;
 
-  @Field(() => ID, { description: 'The trigger.' })
-  triggerId!: string;
+  @IdField('The trigger.') triggerId!: string;
 
-  @Field(() => Int, {
-    description: 'Sent treatment firings (no skip_reason) decided in the bucket.',
-  })
-  sentFirings!: number;
+  @IntField('Sent treatment firings (no skip_reason) decided in the bucket.') sentFirings!: number;
 
-  @Field(() => Float, {
-    nullable: true,
-    description:
-      "Share of them (with a signal time) whose end-to-end latency is within the trigger's window, as triggerLatency over the bucket; null without a window or a signal time.",
-  })
+  @FloatField(
+    "Share of them (with a signal time) whose end-to-end latency is within the trigger's window, as triggerLatency over the bucket; null without a window or a signal time.",
+    { nullable: true },
+  )
   withinWindowRate!: number | null;
 
-  @Field(() => Float, {
+  @FloatField('Median end-to-end latency (ms) of those with a signal time, as triggerLatency.', {
     nullable: true,
-    description: 'Median end-to-end latency (ms) of those with a signal time, as triggerLatency.',
   })
   p50Ms!: number | null;
 
-  @Field(() => Int, {
-    description:
-      'Sent firings whose person had an overwhelm outcome in (decided_at, decided_at + 7 days].',
-  })
+  @IntField(
+    'Sent firings whose person had an overwhelm outcome in (decided_at, decided_at + 7 days].',
+  )
   overwhelmed!: number;
 
-  @Field(() => Float, { description: 'overwhelmed / sentFirings.' })
-  overwhelmRate!: number;
+  @FloatField('overwhelmed / sentFirings.') overwhelmRate!: number;
 
-  @Field(() => Int, {
-    description: 'Converted-then-targeted sends, as suppressionAudit over the bucket.',
-  })
+  @IntField('Converted-then-targeted sends, as suppressionAudit over the bucket.')
   convertedThenTargeted!: number;
 
-  @Field(() => Int, { description: 'Non-compliant sends, as consentAudit over the bucket.' })
-  nonCompliant!: number;
+  @IntField('Non-compliant sends, as consentAudit over the bucket.') nonCompliant!: number;
 }

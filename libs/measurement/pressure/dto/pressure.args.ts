@@ -1,10 +1,9 @@
-import { ArgsType, Field } from '@nestjs/graphql';
+import { ArgsType } from '@nestjs/graphql';
+import { DateField } from '../../../graphql-fields/index.js';
 
 @ArgsType()
 export class PressureArgs {
-  @Field({ description: 'Start of the period (inclusive), decision time of the measured firings.' })
-  from!: Date;
+  @DateField('Start of the period (inclusive), decision time of the measured firings.') from!: Date;
 
-  @Field({ description: 'End of the period (exclusive), decision time of the measured firings.' })
-  to!: Date;
+  @DateField('End of the period (exclusive), decision time of the measured firings.') to!: Date;
 }

@@ -1,24 +1,21 @@
-import { Field, Float, Int, ObjectType } from '@nestjs/graphql';
+import { Field, ObjectType } from '@nestjs/graphql';
+import { FloatField, IntField, StringField } from '../../../graphql-fields/index.js';
 
 @ObjectType({
   description:
     'One bucket of the dose-response curve: the sent firings whose 7-day pressure falls in the bucket and how many were followed by an overwhelm outcome.',
 })
 export class PressureBucket {
-  @Field({ description: "7-day pressure range: '1', '2-3', '4-6' or '7+'." })
-  bucket!: string;
+  @StringField("7-day pressure range: '1', '2-3', '4-6' or '7+'.") bucket!: string;
 
-  @Field(() => Int, { description: 'Sent treatment firings in the period with this pressure.' })
-  firings!: number;
+  @IntField('Sent treatment firings in the period with this pressure.') firings!: number;
 
-  @Field(() => Int, {
-    description:
-      'Of those, firings whose person had an overwhelm outcome (unsubscribe, complaint, opt_out, uninstall, dismiss) within 7 days after the decision: (decided_at, decided_at + 7 d].',
-  })
+  @IntField(
+    'Of those, firings whose person had an overwhelm outcome (unsubscribe, complaint, opt_out, uninstall, dismiss) within 7 days after the decision: (decided_at, decided_at + 7 d].',
+  )
   overwhelmed!: number;
 
-  @Field(() => Float, { description: 'overwhelmed / firings; 0 when the bucket is empty.' })
-  overwhelmRate!: number;
+  @FloatField('overwhelmed / firings; 0 when the bucket is empty.') overwhelmRate!: number;
 }
 
 @ObjectType({
@@ -26,14 +23,11 @@ export class PressureBucket {
     'How many sent firings had exactly this pressure, in each window (a histogram of the pressure values).',
 })
 export class PressureLevel {
-  @Field(() => Int, { description: 'Pressure value (1 = the firing alone).' })
-  pressure!: number;
+  @IntField('Pressure value (1 = the firing alone).') pressure!: number;
 
-  @Field(() => Int, { description: 'Firings whose 7-day pressure equals `pressure`.' })
-  firingsLast7d!: number;
+  @IntField('Firings whose 7-day pressure equals `pressure`.') firingsLast7d!: number;
 
-  @Field(() => Int, { description: 'Firings whose 24-hour pressure equals `pressure`.' })
-  firingsLast24h!: number;
+  @IntField('Firings whose 24-hour pressure equals `pressure`.') firingsLast24h!: number;
 }
 
 @ObjectType({
@@ -41,32 +35,25 @@ export class PressureLevel {
     'Message pressure over the sent treatment firings decided in [from, to). The pressure of a firing at t is 1 (itself) plus the sent treatment firings, of any trigger, its person got in [t − 24 h, t) (resp. [t − 7 d, t)); firings at the same instant do not count.',
 })
 export class PressureReport {
-  @Field(() => Int, { description: 'Sent treatment firings decided in the period.' })
-  firings!: number;
+  @IntField('Sent treatment firings decided in the period.') firings!: number;
 
-  @Field(() => Int, {
-    description:
-      "Of those, firings beyond their own trigger's frequency_cap {max, per_ms}: the person already had at least max sent firings of that trigger in (decided_at − per_ms, decided_at). The same rule as suppressionAudit's capBreaches.",
-  })
+  @IntField(
+    "Of those, firings beyond their own trigger's frequency_cap {max, per_ms}: the person already had at least max sent firings of that trigger in (decided_at − per_ms, decided_at). The same rule as suppressionAudit's capBreaches.",
+  )
   aboveCap!: number;
 
-  @Field(() => Float, { description: 'aboveCap / firings; 0 without firings.' })
-  aboveCapRate!: number;
+  @FloatField('aboveCap / firings; 0 without firings.') aboveCapRate!: number;
 
-  @Field(() => Float, {
-    description:
-      'Median 7-day pressure (exact, linearly interpolated between ranks); 0 without firings.',
-  })
+  @FloatField(
+    'Median 7-day pressure (exact, linearly interpolated between ranks); 0 without firings.',
+  )
   p50Last7d!: number;
 
-  @Field(() => Float, { description: '90th percentile of 7-day pressure; 0 without firings.' })
-  p90Last7d!: number;
+  @FloatField('90th percentile of 7-day pressure; 0 without firings.') p90Last7d!: number;
 
-  @Field(() => Float, { description: 'Median 24-hour pressure; 0 without firings.' })
-  p50Last24h!: number;
+  @FloatField('Median 24-hour pressure; 0 without firings.') p50Last24h!: number;
 
-  @Field(() => Float, { description: '90th percentile of 24-hour pressure; 0 without firings.' })
-  p90Last24h!: number;
+  @FloatField('90th percentile of 24-hour pressure; 0 without firings.') p90Last24h!: number;
 
   @Field(() => [PressureLevel], {
     description: 'Histogram of pressure values, ascending; values no firing had are left out.',

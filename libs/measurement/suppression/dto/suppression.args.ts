@@ -1,12 +1,11 @@
 import { ArgsType, Field, ID } from '@nestjs/graphql';
+import { DateField } from '../../../graphql-fields/index.js';
 
 @ArgsType()
 export class SuppressionArgs {
-  @Field({ description: 'Start of the period (inclusive), decision time of the audited firings.' })
-  from!: Date;
+  @DateField('Start of the period (inclusive), decision time of the audited firings.') from!: Date;
 
-  @Field({ description: 'End of the period (exclusive), decision time of the audited firings.' })
-  to!: Date;
+  @DateField('End of the period (exclusive), decision time of the audited firings.') to!: Date;
 
   @Field(() => [ID], { nullable: true, description: 'Only these triggers (default: all).' })
   triggerIds?: string[] | null;

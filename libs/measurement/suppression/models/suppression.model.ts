@@ -1,47 +1,38 @@
-import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
+import { ObjectType } from '@nestjs/graphql';
+import { FloatField, IdField, IntField, StringField } from '../../../graphql-fields/index.js';
 
 @ObjectType({
   description:
     'Suppression failures of one trigger over the sent treatment firings decided in [from, to).',
 })
 export class SuppressionSummary {
-  @Field(() => ID, { description: 'The trigger.' })
-  triggerId!: string;
+  @IdField('The trigger.') triggerId!: string;
 
-  @Field({
-    description: "The trigger's channel (from its definition, else from its firings).",
-  })
+  @StringField("The trigger's channel (from its definition, else from its firings).")
   channel!: string;
 
-  @Field(() => Int, { description: 'Sent treatment firings (arm treatment, no skip_reason).' })
-  sentFirings!: number;
+  @IntField('Sent treatment firings (arm treatment, no skip_reason).') sentFirings!: number;
 
-  @Field(() => Int, {
-    description:
-      'Sent firings whose person already had a success outcome of the trigger in [decided_at − suppression.converted_lookback_ms, decided_at) (lookback default 24 h): retargeting someone who just converted.',
-  })
+  @IntField(
+    'Sent firings whose person already had a success outcome of the trigger in [decided_at − suppression.converted_lookback_ms, decided_at) (lookback default 24 h): retargeting someone who just converted.',
+  )
   convertedThenTargeted!: number;
 
-  @Field(() => Float, {
-    description: 'convertedThenTargeted / sentFirings; 0 without sent firings.',
-  })
+  @FloatField('convertedThenTargeted / sentFirings; 0 without sent firings.')
   convertedThenTargetedRate!: number;
 
-  @Field(() => Int, {
-    description:
-      'Sent firings with a dispatched_at and an opened or rendered exposure whose person had a success outcome of the trigger strictly between dispatched_at and the first opened|rendered: content resolved at open time would have changed.',
-  })
+  @IntField(
+    'Sent firings with a dispatched_at and an opened or rendered exposure whose person had a success outcome of the trigger strictly between dispatched_at and the first opened|rendered: content resolved at open time would have changed.',
+  )
   convertedInFlight!: number;
 
-  @Field(() => Float, { description: 'convertedInFlight / sentFirings; 0 without sent firings.' })
+  @FloatField('convertedInFlight / sentFirings; 0 without sent firings.')
   convertedInFlightRate!: number;
 
-  @Field(() => Int, {
-    description:
-      "Sent firings beyond the trigger's frequency_cap {max, per_ms}: the person already had at least max sent firings of the trigger in (decided_at − per_ms, decided_at). 0 for a trigger without a cap.",
-  })
+  @IntField(
+    "Sent firings beyond the trigger's frequency_cap {max, per_ms}: the person already had at least max sent firings of the trigger in (decided_at − per_ms, decided_at). 0 for a trigger without a cap.",
+  )
   capBreaches!: number;
 
-  @Field(() => Float, { description: 'capBreaches / sentFirings; 0 without sent firings.' })
-  capBreachRate!: number;
+  @FloatField('capBreaches / sentFirings; 0 without sent firings.') capBreachRate!: number;
 }

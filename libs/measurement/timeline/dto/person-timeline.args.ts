@@ -1,29 +1,24 @@
-import { ArgsType, Field, GraphQLISODateTime, ID, Int } from '@nestjs/graphql';
+import { ArgsType } from '@nestjs/graphql';
+import { DateField, IdField, IntField } from '../../../graphql-fields/index.js';
 
 /** Most entries one timeline answers. */
 export const MAX_TIMELINE_ENTRIES = 10_000;
 
 @ArgsType()
 export class PersonTimelineArgs {
-  @Field(() => ID, { description: 'The person (person_id as sent).' })
-  personId!: string;
+  @IdField('The person (person_id as sent).') personId!: string;
 
-  @Field(() => GraphQLISODateTime, {
+  @DateField('Start of the period (inclusive), event time; omitted: from the first event.', {
     nullable: true,
-    description: 'Start of the period (inclusive), event time; omitted: from the first event.',
   })
   from?: Date | null;
 
-  @Field(() => GraphQLISODateTime, {
-    nullable: true,
-    description: 'End of the period (exclusive); omitted: to the last event.',
-  })
+  @DateField('End of the period (exclusive); omitted: to the last event.', { nullable: true })
   to?: Date | null;
 
-  @Field(() => Int, {
-    nullable: true,
-    defaultValue: 1000,
-    description: `The first this many entries in time order (default 1000, at most ${MAX_TIMELINE_ENTRIES}); narrow the period for later ones.`,
-  })
+  @IntField(
+    `The first this many entries in time order (default 1000, at most ${MAX_TIMELINE_ENTRIES}); narrow the period for later ones.`,
+    { nullable: true, defaultValue: 1000 },
+  )
   limit!: number;
 }

@@ -1,40 +1,29 @@
-import { Field, ID, ObjectType } from '@nestjs/graphql';
-import { GraphQLJSON } from 'graphql-type-json';
+import { Field, ObjectType } from '@nestjs/graphql';
 import { AlertKind, AlertState } from '../alert-kind.js';
+import { DateField, IdField, JsonField, StringField } from '../../../graphql-fields/index.js';
 
 @ObjectType({
   description: 'A condition an alert rule found; one open alert per (kind, trigger or stream).',
 })
 export class Alert {
-  @Field(() => ID, { description: 'The alert id (al_…).' })
-  id!: string;
+  @IdField('The alert id (al_…).') id!: string;
 
-  @Field(() => AlertKind, { description: 'Which rule found it.' })
-  kind!: AlertKind;
+  @Field(() => AlertKind, { description: 'Which rule found it.' }) kind!: AlertKind;
 
-  @Field(() => ID, {
-    nullable: true,
-    description: 'The trigger; null for REJECTED_ROWS (see subject).',
-  })
+  @IdField('The trigger; null for REJECTED_ROWS (see subject).', { nullable: true })
   triggerId!: string | null;
 
-  @Field({ description: 'What it is about: the trigger id, or the stream for REJECTED_ROWS.' })
+  @StringField('What it is about: the trigger id, or the stream for REJECTED_ROWS.')
   subject!: string;
 
   @Field(() => AlertState, { description: 'OPEN while evaluations find it, then RESOLVED.' })
   state!: AlertState;
 
-  @Field({ description: 'When an evaluation first found it.' })
-  openedAt!: Date;
+  @DateField('When an evaluation first found it.') openedAt!: Date;
 
-  @Field(() => Date, { nullable: true, description: 'When an evaluation no longer found it.' })
-  resolvedAt!: Date | null;
+  @DateField('When an evaluation no longer found it.', { nullable: true }) resolvedAt!: Date | null;
 
-  @Field({ description: 'One sentence a person reads.' })
-  summary!: string;
+  @StringField('One sentence a person reads.') summary!: string;
 
-  @Field(() => GraphQLJSON, {
-    description: 'The measures behind it, as the rule read them when it opened.',
-  })
-  evidence!: unknown;
+  @JsonField('The measures behind it, as the rule read them when it opened.') evidence!: unknown;
 }

@@ -1,5 +1,6 @@
-import { ArgsType, Field, ID, Int } from '@nestjs/graphql';
+import { ArgsType, Field } from '@nestjs/graphql';
 import { ShareResource } from '../share-links.repository.js';
+import { DateField, IdField, IntField } from '../../../graphql-fields/index.js';
 
 @ArgsType()
 export class CreateShareLinkArgs {
@@ -8,19 +9,15 @@ export class CreateShareLinkArgs {
   })
   resource!: ShareResource;
 
-  @Field(() => Date, { nullable: true, description: 'Start of the report period (LIFT_REPORT).' })
-  from?: Date | null;
+  @DateField('Start of the report period (LIFT_REPORT).', { nullable: true }) from?: Date | null;
 
-  @Field(() => Date, { nullable: true, description: 'End of the report period (LIFT_REPORT).' })
-  to?: Date | null;
+  @DateField('End of the report period (LIFT_REPORT).', { nullable: true }) to?: Date | null;
 
-  @Field(() => ID, { nullable: true, description: 'The snapshot to share (SNAPSHOT).' })
-  snapshotId?: string | null;
+  @IdField('The snapshot to share (SNAPSHOT).', { nullable: true }) snapshotId?: string | null;
 
-  @Field(() => Int, {
+  @IntField('Hours until the link stops working (1 to 8784).', {
     nullable: true,
     defaultValue: 168,
-    description: 'Hours until the link stops working (1 to 8784).',
   })
   expiresInHours?: number | null;
 }

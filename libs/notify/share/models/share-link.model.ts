@@ -1,5 +1,6 @@
-import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { ShareResource } from '../share-links.repository.js';
+import { DateField, IdField, StringField } from '../../../graphql-fields/index.js';
 
 registerEnumType(ShareResource, {
   name: 'ShareResource',
@@ -14,36 +15,25 @@ registerEnumType(ShareResource, {
   description: 'A link that opens one report without a key, until it expires or is revoked.',
 })
 export class ShareLink {
-  @Field(() => ID, { description: 'The link id (sl_…), for revokeShareLink.' })
-  id!: string;
+  @IdField('The link id (sl_…), for revokeShareLink.') id!: string;
 
-  @Field({
-    description:
-      'The link, PUBLIC_URL/share/{token} (add .pdf for the PDF). The token is stored hashed: only createShareLink shows it; shareLinks shows PUBLIC_URL/share/… without it.',
-  })
+  @StringField(
+    'The link, PUBLIC_URL/share/{token} (add .pdf for the PDF). The token is stored hashed: only createShareLink shows it; shareLinks shows PUBLIC_URL/share/… without it.',
+  )
   url!: string;
 
-  @Field(() => ShareResource, { description: 'What the link opens.' })
-  resource!: ShareResource;
+  @Field(() => ShareResource, { description: 'What the link opens.' }) resource!: ShareResource;
 
-  @Field(() => Date, { nullable: true, description: 'Start of the report period (LIFT_REPORT).' })
-  from!: Date | null;
+  @DateField('Start of the report period (LIFT_REPORT).', { nullable: true }) from!: Date | null;
 
-  @Field(() => Date, { nullable: true, description: 'End of the report period (LIFT_REPORT).' })
-  to!: Date | null;
+  @DateField('End of the report period (LIFT_REPORT).', { nullable: true }) to!: Date | null;
 
-  @Field(() => ID, { nullable: true, description: 'The snapshot (SNAPSHOT).' })
-  snapshotId!: string | null;
+  @IdField('The snapshot (SNAPSHOT).', { nullable: true }) snapshotId!: string | null;
 
-  @Field({ description: 'When the link was made.' })
-  createdAt!: Date;
+  @DateField('When the link was made.') createdAt!: Date;
 
-  @Field({ description: 'When the link stops working.' })
-  expiresAt!: Date;
+  @DateField('When the link stops working.') expiresAt!: Date;
 
-  @Field(() => Date, {
-    nullable: true,
-    description: 'When the link was revoked; null while it works.',
-  })
+  @DateField('When the link was revoked; null while it works.', { nullable: true })
   revokedAt!: Date | null;
 }

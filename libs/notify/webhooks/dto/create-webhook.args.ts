@@ -1,12 +1,12 @@
 import { ArgsType, Field } from '@nestjs/graphql';
 import { WebhookFormat } from '../webhook-events.js';
+import { StringField } from '../../../graphql-fields/index.js';
 
 @ArgsType()
 export class CreateWebhookArgs {
-  @Field({
-    description:
-      'http(s) URL; must resolve only to public addresses unless WEBHOOK_ALLOW_PRIVATE=true.',
-  })
+  @StringField(
+    'http(s) URL; must resolve only to public addresses unless WEBHOOK_ALLOW_PRIVATE=true.',
+  )
   url!: string;
 
   @Field(() => [String], { description: 'alert.opened, alert.resolved, snapshot.created.' })

@@ -1,13 +1,10 @@
-import { ArgsType, Field, ID, Int } from '@nestjs/graphql';
+import { ArgsType } from '@nestjs/graphql';
+import { IdField, IntField } from '../../../graphql-fields/index.js';
 
 @ArgsType()
 export class WebhookDeliveriesArgs {
-  @Field(() => ID, { description: 'The endpoint.' })
-  webhookId!: string;
+  @IdField('The endpoint.') webhookId!: string;
 
-  @Field(() => Int, {
-    nullable: true,
-    description: 'Most attempts listed, newest first (default 100, at most 1000).',
-  })
+  @IntField('Most attempts listed, newest first (default 100, at most 1000).', { nullable: true })
   limit?: number | null;
 }

@@ -1,13 +1,12 @@
 import { ArgsType, Field } from '@nestjs/graphql';
 import { RevenueCapInput } from '../../../measurement/index.js';
+import { DateField } from '../../../graphql-fields/index.js';
 
 @ArgsType()
 export class CreateReportSnapshotArgs {
-  @Field({ description: 'Start of the period to report (inclusive), event time.' })
-  from!: Date;
+  @DateField('Start of the period to report (inclusive), event time.') from!: Date;
 
-  @Field({ description: 'End of the period (exclusive); at most 400 days after from.' })
-  to!: Date;
+  @DateField('End of the period (exclusive); at most 400 days after from.') to!: Date;
 
   @Field(() => RevenueCapInput, {
     nullable: true,

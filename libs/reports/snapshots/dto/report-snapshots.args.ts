@@ -1,20 +1,13 @@
-import { ArgsType, Field, Int } from '@nestjs/graphql';
+import { ArgsType } from '@nestjs/graphql';
+import { DateField, IntField } from '../../../graphql-fields/index.js';
 
 @ArgsType()
 export class ReportSnapshotsArgs {
-  @Field(() => Date, {
-    nullable: true,
-    description: 'With to: only snapshots whose period lies inside [from, to).',
-  })
+  @DateField('With to: only snapshots whose period lies inside [from, to).', { nullable: true })
   from?: Date | null;
 
-  @Field(() => Date, { nullable: true, description: 'With from: end of the window (exclusive).' })
-  to?: Date | null;
+  @DateField('With from: end of the window (exclusive).', { nullable: true }) to?: Date | null;
 
-  @Field(() => Int, {
-    nullable: true,
-    defaultValue: 50,
-    description: 'Most snapshots returned, newest first (1-500).',
-  })
+  @IntField('Most snapshots returned, newest first (1-500).', { nullable: true, defaultValue: 50 })
   limit?: number | null;
 }

@@ -1,5 +1,6 @@
-import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { SnapshotKind } from '../report-snapshots.repository.js';
+import { DateField, IdField, StringField } from '../../../graphql-fields/index.js';
 
 registerEnumType(SnapshotKind, {
   name: 'ReportSnapshotKind',
@@ -17,27 +18,19 @@ registerEnumType(SnapshotKind, {
     'A stored lift report: the report of one period as it read when it was taken, with the measures it shows. Never changes after it is taken, whatever data arrives later.',
 })
 export class ReportSnapshot {
-  @Field(() => ID, {
-    description: 'The snapshot id (weekly ones: weekly-<week start>-<tenant hash>).',
-  })
-  id!: string;
+  @IdField('The snapshot id (weekly ones: weekly-<week start>-<tenant hash>).') id!: string;
 
-  @Field({ description: 'Start of the reported period (inclusive), event time.' })
-  from!: Date;
+  @DateField('Start of the reported period (inclusive), event time.') from!: Date;
 
-  @Field({ description: 'End of the reported period (exclusive).' })
-  to!: Date;
+  @DateField('End of the reported period (exclusive).') to!: Date;
 
-  @Field({ description: 'When the snapshot was taken: the measures are as of this time.' })
-  createdAt!: Date;
+  @DateField('When the snapshot was taken: the measures are as of this time.') createdAt!: Date;
 
-  @Field(() => SnapshotKind, { description: 'Weekly job or on request.' })
-  kind!: SnapshotKind;
+  @Field(() => SnapshotKind, { description: 'Weekly job or on request.' }) kind!: SnapshotKind;
 
-  @Field({
-    description:
-      'Path of the stored HTML report, served with the same Bearer key: GET /reports/snapshots/{id}.',
-  })
+  @StringField(
+    'Path of the stored HTML report, served with the same Bearer key: GET /reports/snapshots/{id}.',
+  )
   url!: string;
 
   /** The owner, for loading the payload fields; not exposed. */

@@ -1,0 +1,86 @@
+import { ArgsType, Args, Field, ObjectType, Query, Resolver } from '@nestjs/graphql';
+import { printType, type GraphQLNamedType } from 'graphql';
+import { schemaOf } from '../testing/index.js';
+import {
+  BoolField,
+  DateField,
+  FloatField,
+  IdField,
+  IntField,
+  JsonField,
+  StringField,
+} from './index.js';
+
+@ObjectType({ description: 'Every shorthand once.' })
+class Sample {
+  @IdField('An id.') id!: string;
+  @IntField('A count.') count!: number;
+  @FloatField('A share.', { nullable: true }) share!: number | null;
+  @StringField('A name.') name!: string;
+  @BoolField('A flag.') flag!: boolean;
+  @DateField('An instant.') at!: Date;
+  @JsonField('Anything.', { nullable: true }) extra!: unknown;
+  @Field(() => [String], { description: 'Plain @Field beside them.' }) tags!: string[];
+}
+
+@ArgsType()
+class SampleArgs {
+  @IntField('How many.', { nullable: true, defaultValue: 10 }) limit!: number;
+}
+
+@Resolver(() => Sample)
+class SampleResolver {
+  @Query(() => Sample, { description: 'One sample.' })
+  sample(@Args() _args: SampleArgs): Sample {
+    throw new Error('not called');
+  }
+}
+
+describe('graphql-fields', () => {
+  let types: (name: string) => GraphQLNamedType;
+
+  beforeAll(async () => {
+    const schema = await schemaOf([SampleResolver]);
+    types = (name) => schema.getType(name)!;
+  });
+
+  it('declares each scalar with its description, as @Field with that type would', () => {
+    // Written by hand from the GraphQL spec's printing of a type, not from the code under test.
+    expect(printType(types('Sample'))).toBe(
+      [
+        '"""Every shorthand once."""',
+        'type Sample {',
+        '  """An id."""',
+        '  id: ID!',
+        '',
+        '  """A count."""',
+        '  count: Int!',
+        '',
+        '  """A share."""',
+        '  share: Float',
+        '',
+        '  """A name."""',
+        '  name: String!',
+        '',
+        '  """A flag."""',
+        '  flag: Boolean!',
+        '',
+        '  """An instant."""',
+        '  at: DateTime!',
+        '',
+        '  """Anything."""',
+        '  extra: JSON',
+        '',
+        '  """Plain @Field beside them."""',
+        '  tags: [String!]!',
+        '}',
+      ].join('\n'),
+    );
+  });
+
+  it('passes the other options through (nullable, defaultValue on an argument)', () => {
+    expect(printType(types('Query'))).toContain(
+      'sample(\n    """How many."""\n    limit: Int = 10\n  ): Sample!',
+    );
+  });
+});

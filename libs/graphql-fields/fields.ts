@@ -1,0 +1,28 @@
+import { Field, Float, GraphQLISODateTime, ID, Int, type FieldOptions } from '@nestjs/graphql';
+import { GraphQLJSON } from 'graphql-type-json';
+import type { GraphQLScalarType } from 'graphql';
+
+/** What a field may say besides its type and its description: nullable, defaultValue, ... */
+export type FieldExtras = Omit<FieldOptions, 'description' | 'type'>;
+
+/** A field decorator of one scalar type, whose description comes first and is required. */
+export type ScalarField = (description: string, extras?: FieldExtras) => PropertyDecorator;
+
+/**
+ * Nest's `@Field` for one scalar type, so that a documented field reads as one line:
+ * `@IntField('Persons assigned to the arm.') persons!: number;` is
+ * `@Field(() => Int, { description: 'Persons assigned to the arm.' })`.
+ */
+function scalarField(type: GraphQLScalarType | typeof String | typeof Boolean): ScalarField {
+  return (description, extras = {}) => Field(() => type, { ...extras, description });
+}
+
+export const FloatField = scalarField(Float);
+export const IntField = scalarField(Int);
+export const IdField = scalarField(ID);
+export const StringField = scalarField(String);
+export const BoolField = scalarField(Boolean);
+/** An instant, as GraphQL's DateTime (ISO 8601 with its zone). */
+export const DateField = scalarField(GraphQLISODateTime);
+/** Any JSON value (graphql-type-json's JSON scalar). */
+export const JsonField = scalarField(GraphQLJSON);
