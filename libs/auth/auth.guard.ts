@@ -59,13 +59,23 @@ export class ApiKeyGuard implements CanActivate {
   }
 }
 
+function principalOf(context: ExecutionContext): Principal {
+  const principal = requestOf(context).principal;
+  if (principal === undefined) {
+    throw new Error('CurrentPrincipal or CurrentTenant used on a route without the ApiKeyGuard');
+  }
+  return principal;
+}
+
 /** The authenticated principal of the current HTTP request or GraphQL operation. */
-export const CurrentPrincipal = createParamDecorator(
-  (_data: unknown, context: ExecutionContext) => {
-    const principal = requestOf(context).principal;
-    if (principal === undefined) {
-      throw new Error('CurrentPrincipal used on a route without the ApiKeyGuard');
-    }
-    return principal;
-  },
+export const CurrentPrincipal = createParamDecorator((_data: unknown, context: ExecutionContext) =>
+  principalOf(context),
+);
+
+/**
+ * The tenant of that principal: all most resolvers need of it, since every read and write is
+ * scoped to the key's tenant.
+ */
+export const CurrentTenant = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): string => principalOf(context).tenantId,
 );

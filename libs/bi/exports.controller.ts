@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { pipeline } from 'node:stream/promises';
-import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../auth/index.js';
+import { RequireScope, Scope, CurrentTenant } from '../auth/index.js';
 import { BiErrorCode, BiException } from './bi.exception.js';
 import { ExportsService } from './exports.service.js';
 
@@ -30,14 +30,14 @@ export class ExportsController {
   @Get(':dataset')
   @RequireScope(Scope.READ)
   async export(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentTenant() tenantId: string,
     @Param('dataset') dataset: string,
     @Query('from') from: unknown,
     @Query('to') to: unknown,
     @Query('format') format: unknown,
     @Res() response: Response,
   ): Promise<void> {
-    const opened = await this.exports.open(principal.tenantId, {
+    const opened = await this.exports.open(tenantId, {
       dataset,
       format: typeof format === 'string' ? format : undefined,
       from: timeParam('from', from),

@@ -1,6 +1,12 @@
 import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { GraphQLJSON } from 'graphql-type-json';
-import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../auth/index.js';
+import {
+  CurrentPrincipal,
+  RequireScope,
+  Scope,
+  type Principal,
+  CurrentTenant,
+} from '../auth/index.js';
 import { IngestLimitError, type ParsedLine, type StreamName } from './core.js';
 import { IngestService, type IngestResult } from './ingest.service.js';
 import { IngestResultModel } from './models/ingest-result.model.js';
@@ -40,7 +46,7 @@ export class IngestResolver {
   })
   @RequireScope(Scope.READ)
   rejectedRows(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentTenant() tenantId: string,
     @Args('stream', { type: () => StreamEnum, nullable: true }) stream: StreamName | undefined,
     @Args('limit', {
       type: () => Int,
@@ -58,7 +64,7 @@ export class IngestResolver {
     offset: number,
   ) {
     return this.ingest.rejectedRows(
-      principal.tenantId,
+      tenantId,
       stream ?? undefined,
       Math.max(1, Math.min(limit, 1000)),
       Math.max(0, offset),
@@ -69,7 +75,7 @@ export class IngestResolver {
     description: 'Rows stored per stream for the tenant, each id once (READ scope).',
   })
   @RequireScope(Scope.READ)
-  storedRows(@CurrentPrincipal() principal: Principal) {
-    return this.ingest.storedRows(principal.tenantId);
+  storedRows(@CurrentTenant() tenantId: string) {
+    return this.ingest.storedRows(tenantId);
   }
 }

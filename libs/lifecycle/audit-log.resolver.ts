@@ -1,11 +1,5 @@
 import { Args, GraphQLISODateTime, Int, Query, Resolver } from '@nestjs/graphql';
-import {
-  ADMIN_TENANT,
-  CurrentPrincipal,
-  RequireScope,
-  Scope,
-  type Principal,
-} from '../auth/index.js';
+import { ADMIN_TENANT, RequireScope, Scope, CurrentTenant } from '../auth/index.js';
 import { AuditLogService, MAX_AUDIT_ENTRIES } from '../audit/index.js';
 import { AuditEntry } from '../audit/index.js';
 
@@ -19,7 +13,7 @@ export class AuditLogResolver {
   })
   @RequireScope(Scope.ADMIN)
   auditLog(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentTenant() tenantId: string,
     @Args('from', { type: () => GraphQLISODateTime, nullable: true, description: 'Inclusive.' })
     from?: Date | null,
     @Args('to', { type: () => GraphQLISODateTime, nullable: true, description: 'Exclusive.' })
@@ -32,7 +26,7 @@ export class AuditLogResolver {
     })
     limit = 1000,
   ): Promise<AuditEntry[]> {
-    const tenant = principal.tenantId === ADMIN_TENANT ? undefined : principal.tenantId;
+    const tenant = tenantId === ADMIN_TENANT ? undefined : tenantId;
     return this.audit.list(tenant, { from, to }, limit);
   }
 }

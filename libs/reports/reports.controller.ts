@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Param, Query, Res, StreamableFile } from '@nestjs/common';
 import type { Response } from 'express';
-import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../auth/index.js';
+import { RequireScope, Scope, CurrentTenant } from '../auth/index.js';
 import {
   LiftReportService,
   periodFromQuery,
@@ -28,25 +28,20 @@ export class ReportsController {
   @Header('Content-Security-Policy', REPORT_CONTENT_SECURITY_POLICY)
   @Header('Cache-Control', 'no-store')
   liftPage(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentTenant() tenantId: string,
     @Query('from') from: unknown,
     @Query('to') to: unknown,
     @Query('revenueCap') revenueCap: unknown,
   ): Promise<string> {
     const period = periodFromQuery(from, to);
-    return this.reports.html(
-      principal.tenantId,
-      period.from,
-      period.to,
-      reportOptionsFromQuery(revenueCap),
-    );
+    return this.reports.html(tenantId, period.from, period.to, reportOptionsFromQuery(revenueCap));
   }
 
   @Get('lift.pdf')
   @RequireScope(Scope.READ)
   @Header('Cache-Control', 'no-store')
   async liftPdf(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentTenant() tenantId: string,
     @Query('from') from: unknown,
     @Query('to') to: unknown,
     @Query('revenueCap') revenueCap: unknown,
@@ -54,7 +49,7 @@ export class ReportsController {
   ): Promise<StreamableFile> {
     const period = periodFromQuery(from, to);
     const pdf = await this.reports.pdfDocument(
-      principal.tenantId,
+      tenantId,
       period.from,
       period.to,
       reportOptionsFromQuery(revenueCap),
@@ -72,10 +67,7 @@ export class ReportsController {
   @RequireScope(Scope.READ)
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Content-Security-Policy', REPORT_CONTENT_SECURITY_POLICY)
-  async snapshotPage(
-    @CurrentPrincipal() principal: Principal,
-    @Param('id') id: string,
-  ): Promise<string> {
-    return (await this.snapshots.get(principal.tenantId, id)).html;
+  async snapshotPage(@CurrentTenant() tenantId: string, @Param('id') id: string): Promise<string> {
+    return (await this.snapshots.get(tenantId, id)).html;
   }
 }

@@ -1,5 +1,5 @@
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../auth/index.js';
+import { RequireScope, Scope, CurrentTenant } from '../auth/index.js';
 import { TriggerStatus } from './dto/trigger-status.enum.js';
 import { TriggerInput } from './dto/trigger.input.js';
 import { Trigger } from './models/trigger.model.js';
@@ -15,7 +15,7 @@ export class TriggersResolver {
   })
   @RequireScope(Scope.READ)
   triggers(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentTenant() tenantId: string,
     @Args('status', {
       type: () => TriggerStatus,
       nullable: true,
@@ -23,7 +23,7 @@ export class TriggersResolver {
     })
     status?: TriggerStatus | null,
   ): Promise<Trigger[]> {
-    return this.service.list(principal.tenantId, status ?? undefined);
+    return this.service.list(tenantId, status ?? undefined);
   }
 
   @Query(() => [Trigger], {
@@ -32,10 +32,10 @@ export class TriggersResolver {
   })
   @RequireScope(Scope.READ)
   triggerVersions(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentTenant() tenantId: string,
     @Args('triggerId', { type: () => ID, description: 'The trigger.' }) triggerId: string,
   ): Promise<Trigger[]> {
-    return this.service.versions(principal.tenantId, triggerId);
+    return this.service.versions(tenantId, triggerId);
   }
 
   @Mutation(() => Trigger, {
@@ -44,10 +44,10 @@ export class TriggersResolver {
   })
   @RequireScope(Scope.INGEST)
   defineTrigger(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentTenant() tenantId: string,
     @Args('input', { type: () => TriggerInput, description: 'The whole definition.' })
     input: TriggerInput,
   ): Promise<Trigger> {
-    return this.service.define(principal.tenantId, input);
+    return this.service.define(tenantId, input);
   }
 }

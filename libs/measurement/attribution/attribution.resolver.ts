@@ -1,5 +1,5 @@
 import { Args, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, type Principal } from '../../auth/index.js';
+import { CurrentTenant } from '../../auth/index.js';
 import { MeasureQuery } from '../common/measure-query.js';
 import { AttributionService } from './attribution.service.js';
 import { AttributionArgs } from './dto/attribution.args.js';
@@ -14,9 +14,9 @@ export class AttributionResolver {
       'Success outcomes credited per trigger by LAST_TOUCH, FIRST_TOUCH, LINEAR or TIME_DECAY attribution over the sent treatment firings decided in [from, to), each beside the holdout-based incremental conversions, so the gap between touched and caused shows (READ scope). A contrast to lift, never a replacement.',
   })
   attribution(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentTenant() tenantId: string,
     @Args() args: AttributionArgs,
   ): Promise<TriggerAttribution[]> {
-    return this.attributionService.attribution(principal.tenantId, args);
+    return this.attributionService.attribution(tenantId, args);
   }
 }

@@ -1,5 +1,5 @@
 import { Args, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, type Principal } from '../../auth/index.js';
+import { CurrentTenant } from '../../auth/index.js';
 import { MeasureQuery } from '../common/measure-query.js';
 import { ConsentAuditService } from './consent-audit.service.js';
 import { ConsentAuditArgs } from './dto/consent-audit.args.js';
@@ -14,9 +14,9 @@ export class ConsentAuditResolver {
       'Consent audit over [from, to): sent treatment firings of triggers with a consent purpose whose person had not granted it at decision time, per trigger, the consent sync lag of those that followed a revocation, and per source how late consent events were recorded.',
   })
   consentAudit(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentTenant() tenantId: string,
     @Args() args: ConsentAuditArgs,
   ): Promise<ConsentAudit> {
-    return this.consent.audit(principal.tenantId, args);
+    return this.consent.audit(tenantId, args);
   }
 }

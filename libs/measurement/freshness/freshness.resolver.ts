@@ -1,5 +1,5 @@
 import { Args, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, type Principal } from '../../auth/index.js';
+import { CurrentTenant } from '../../auth/index.js';
 import { MeasureQuery } from '../common/measure-query.js';
 import { SignalFreshnessArgs } from './dto/signal-freshness.args.js';
 import { FreshnessService } from './freshness.service.js';
@@ -14,9 +14,9 @@ export class FreshnessResolver {
       'Ingest lag (and model-input age for predictive signals) per signal type and source over the signals that occurred in [from, to), flagged stale where it exceeds the windows of the triggers the type arms (READ scope).',
   })
   signalFreshness(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentTenant() tenantId: string,
     @Args() { from, to }: SignalFreshnessArgs,
   ): Promise<FreshnessStats[]> {
-    return this.freshness.signalFreshness(principal.tenantId, from, to);
+    return this.freshness.signalFreshness(tenantId, from, to);
   }
 }

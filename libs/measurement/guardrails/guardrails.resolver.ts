@@ -1,5 +1,5 @@
 import { Args, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, type Principal } from '../../auth/index.js';
+import { CurrentTenant } from '../../auth/index.js';
 import { MeasureQuery } from '../common/measure-query.js';
 import { TriggerPeriodArgs } from '../lift/dto/lift.args.js';
 import { GuardrailsService } from './guardrails.service.js';
@@ -14,9 +14,9 @@ export class GuardrailsResolver {
       'Harm side per trigger: overwhelm and regret rates by arm, with lift and intervals.',
   })
   guardrails(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentTenant() tenantId: string,
     @Args() args: TriggerPeriodArgs,
   ): Promise<GuardrailLift[]> {
-    return this.service.report(principal.tenantId, args.from, args.to, args.triggerIds ?? []);
+    return this.service.report(tenantId, args.from, args.to, args.triggerIds ?? []);
   }
 }

@@ -1,5 +1,5 @@
 import { Args, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, type Principal } from '../../auth/index.js';
+import { CurrentTenant } from '../../auth/index.js';
 import { MeasureQuery } from '../common/measure-query.js';
 import { TriggerLatencyArgs } from './dto/trigger-latency.args.js';
 import { LatencyService } from './latency.service.js';
@@ -14,9 +14,9 @@ export class LatencyResolver {
       'Signal-to-action latency per trigger (and channel, day) against its relevance window, over the sent treatment firings decided in [from, to) (READ scope).',
   })
   triggerLatency(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentTenant() tenantId: string,
     @Args() args: TriggerLatencyArgs,
   ): Promise<LatencyStats[]> {
-    return this.latency.triggerLatency(principal.tenantId, args);
+    return this.latency.triggerLatency(tenantId, args);
   }
 }

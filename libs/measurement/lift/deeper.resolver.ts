@@ -1,5 +1,5 @@
 import { Args, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, type Principal } from '../../auth/index.js';
+import { CurrentTenant } from '../../auth/index.js';
 import { MeasureQuery } from '../common/measure-query.js';
 import { DeeperLiftService } from './deeper.service.js';
 import { HoldoutPlanArgs, InteractionsArgs, SegmentsArgs } from './dto/deeper.args.js';
@@ -15,10 +15,10 @@ export class DeeperLiftResolver {
       "A trigger's holdout lift per segment (the value on each person's assignment firing), with Benjamini–Hochberg q-values and Cochran's Q heterogeneity test.",
   })
   liftSegments(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentTenant() tenantId: string,
     @Args() args: SegmentsArgs,
   ): Promise<SegmentedLift> {
-    return this.deeper.segments(principal.tenantId, args);
+    return this.deeper.segments(tenantId, args);
   }
 
   @MeasureQuery(() => HoldoutPlan, {
@@ -26,10 +26,10 @@ export class DeeperLiftResolver {
       "What a trigger's holdout can detect now, the days to detect relativeMde, and the holdout share that would within 28 days.",
   })
   holdoutPlan(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentTenant() tenantId: string,
     @Args() args: HoldoutPlanArgs,
   ): Promise<HoldoutPlan> {
-    return this.deeper.holdoutPlan(principal.tenantId, args);
+    return this.deeper.holdoutPlan(tenantId, args);
   }
 
   @MeasureQuery(() => [TriggerInteraction], {
@@ -37,9 +37,9 @@ export class DeeperLiftResolver {
       'For each ordered pair of triggers with at least 100 persons assigned to both: the 2×2 of arms, the interaction of their lifts and a test that the holdouts were drawn independently.',
   })
   triggerInteractions(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentTenant() tenantId: string,
     @Args() args: InteractionsArgs,
   ): Promise<TriggerInteraction[]> {
-    return this.deeper.interactions(principal.tenantId, args);
+    return this.deeper.interactions(tenantId, args);
   }
 }

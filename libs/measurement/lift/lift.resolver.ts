@@ -1,5 +1,5 @@
 import { Args, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, type Principal } from '../../auth/index.js';
+import { CurrentTenant } from '../../auth/index.js';
 import { MeasureQuery } from '../common/measure-query.js';
 import { LiftArgs, LiftDimension } from './dto/lift.args.js';
 import { LiftService } from './lift.service.js';
@@ -13,12 +13,9 @@ export class LiftResolver {
     description:
       'Holdout lift per trigger over [from, to): persons, conversions and revenue per arm, lift with intervals, incremental conversions and revenue, SRM, contamination and a verdict in words.',
   })
-  liftReport(
-    @CurrentPrincipal() principal: Principal,
-    @Args() args: LiftArgs,
-  ): Promise<TriggerLift[]> {
+  liftReport(@CurrentTenant() tenantId: string, @Args() args: LiftArgs): Promise<TriggerLift[]> {
     const { groupBy, ...request } = args;
-    return this.lift.report(principal.tenantId, {
+    return this.lift.report(tenantId, {
       ...request,
       groupByVariant: groupBy?.includes(LiftDimension.VARIANT) ?? false,
     });

@@ -1,5 +1,5 @@
 import { Args, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, type Principal } from '../../auth/index.js';
+import { CurrentTenant } from '../../auth/index.js';
 import { MeasureQuery } from '../common/measure-query.js';
 import { MaturityArgs } from './dto/maturity.args.js';
 import { MaturityService } from './maturity.service.js';
@@ -14,9 +14,9 @@ export class MaturityResolver {
       "The program's maturity stage (1-4) over [from, to) from measured evidence, each piece with its value, threshold, pass or fail and a one-line explanation, and the next steps in plain words (READ scope).",
   })
   maturity(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentTenant() tenantId: string,
     @Args() { from, to }: MaturityArgs,
   ): Promise<MaturityAssessment> {
-    return this.maturityService.assess(principal.tenantId, from, to);
+    return this.maturityService.assess(tenantId, from, to);
   }
 }

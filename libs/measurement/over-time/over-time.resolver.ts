@@ -1,5 +1,5 @@
 import { Args, Mutation, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../../auth/index.js';
+import { RequireScope, Scope, CurrentTenant } from '../../auth/index.js';
 import { MeasureQuery } from '../common/measure-query.js';
 import { ConversionCurveArgs, LiftOverTimeArgs, TriggerTrendArgs } from './dto/over-time.args.js';
 import { CurvePoint } from './models/curve-point.model.js';
@@ -17,10 +17,10 @@ export class OverTimeResolver {
       "A trigger's holdout lift as it read at the end of each step since from (assignments in [from, asOf), conversions before asOf), with the verdict at each point.",
   })
   liftOverTime(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentTenant() tenantId: string,
     @Args() args: LiftOverTimeArgs,
   ): Promise<LiftPoint[]> {
-    return this.overTime.liftOverTime(principal.tenantId, args);
+    return this.overTime.liftOverTime(tenantId, args);
   }
 
   @MeasureQuery(() => [CurvePoint], {
@@ -29,10 +29,10 @@ export class OverTimeResolver {
     defaultsToNow: ['horizon'],
   })
   conversionCurve(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentTenant() tenantId: string,
     @Args() args: ConversionCurveArgs,
   ): Promise<CurvePoint[]> {
-    return this.overTime.conversionCurve(principal.tenantId, args);
+    return this.overTime.conversionCurve(tenantId, args);
   }
 
   @MeasureQuery(() => [TrendPoint], {
@@ -40,10 +40,10 @@ export class OverTimeResolver {
       'Per bucket of decided_at and trigger: sent firings, within-window share, median latency, overwhelm rate, converted-then-targeted and non-compliant sends.',
   })
   triggerTrend(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentTenant() tenantId: string,
     @Args() args: TriggerTrendArgs,
   ): Promise<TrendPoint[]> {
-    return this.overTime.triggerTrend(principal.tenantId, args);
+    return this.overTime.triggerTrend(tenantId, args);
   }
 
   @Mutation(() => TrendFactsBuildResult, {
@@ -51,7 +51,7 @@ export class OverTimeResolver {
       "Builds the tenant's trend facts now, from which triggerTrend answers until the tenant's data next changes (INGEST scope). They are otherwise built once the data settles (TREND_FACTS_EVERY_MS); until then triggerTrend reads the streams, with the same answer.",
   })
   @RequireScope(Scope.INGEST)
-  buildTrendFacts(@CurrentPrincipal() principal: Principal): Promise<TrendFactsBuildResult> {
-    return this.overTime.buildTrendFacts(principal.tenantId);
+  buildTrendFacts(@CurrentTenant() tenantId: string): Promise<TrendFactsBuildResult> {
+    return this.overTime.buildTrendFacts(tenantId);
   }
 }

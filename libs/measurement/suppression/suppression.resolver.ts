@@ -1,5 +1,5 @@
 import { Args, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, type Principal } from '../../auth/index.js';
+import { CurrentTenant } from '../../auth/index.js';
 import { MeasureQuery } from '../common/measure-query.js';
 import { SuppressionArgs } from './dto/suppression.args.js';
 import { SuppressionSummary } from './models/suppression.model.js';
@@ -14,9 +14,9 @@ export class SuppressionResolver {
       'Suppression failures per trigger over the sent treatment firings decided in [from, to): converted-then-targeted, converted in flight and frequency-cap breaches.',
   })
   suppressionAudit(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentTenant() tenantId: string,
     @Args() args: SuppressionArgs,
   ): Promise<SuppressionSummary[]> {
-    return this.suppression.audit(principal.tenantId, args);
+    return this.suppression.audit(tenantId, args);
   }
 }

@@ -1,5 +1,5 @@
 import { Args, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, type Principal } from '../../auth/index.js';
+import { CurrentTenant } from '../../auth/index.js';
 import { MeasureQuery } from '../common/measure-query.js';
 import { PersonTimelineArgs } from './dto/person-timeline.args.js';
 import { TimelineEntry } from './models/timeline-entry.model.js';
@@ -14,9 +14,9 @@ export class TimelineResolver {
       "One person's signals, firings (arm, skip reason, latency and consent state at the decision), exposures, outcomes and consent changes in [from, to), in time order (READ scope): the page an analyst opens when a customer complains.",
   })
   personTimeline(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentTenant() tenantId: string,
     @Args() args: PersonTimelineArgs,
   ): Promise<TimelineEntry[]> {
-    return this.timeline.personTimeline(principal.tenantId, args);
+    return this.timeline.personTimeline(tenantId, args);
   }
 }

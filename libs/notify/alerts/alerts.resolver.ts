@@ -1,5 +1,5 @@
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../../auth/index.js';
+import { RequireScope, Scope, CurrentTenant } from '../../auth/index.js';
 import type { StoredAlert } from './alerts.repository.js';
 import { AlertsService } from './alerts.service.js';
 import { AlertsArgs, EvaluateAlertsArgs } from './dto/alerts.args.js';
@@ -28,11 +28,8 @@ export class AlertsResolver {
     description: "The tenant's alerts, newest first (READ scope).",
   })
   @RequireScope(Scope.READ)
-  async listAlerts(
-    @CurrentPrincipal() principal: Principal,
-    @Args() args: AlertsArgs,
-  ): Promise<Alert[]> {
-    return (await this.alerts.list(principal.tenantId, args)).map(toModel);
+  async listAlerts(@CurrentTenant() tenantId: string, @Args() args: AlertsArgs): Promise<Alert[]> {
+    return (await this.alerts.list(tenantId, args)).map(toModel);
   }
 
   @Mutation(() => [Alert], {
@@ -41,10 +38,10 @@ export class AlertsResolver {
   })
   @RequireScope(Scope.READ)
   async evaluateAlerts(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentTenant() tenantId: string,
     @Args() args: EvaluateAlertsArgs,
   ): Promise<Alert[]> {
-    const evaluation = await this.alerts.evaluate(principal.tenantId, args.asOf ?? new Date());
+    const evaluation = await this.alerts.evaluate(tenantId, args.asOf ?? new Date());
     return [...evaluation.open, ...evaluation.resolved].map(toModel);
   }
 }

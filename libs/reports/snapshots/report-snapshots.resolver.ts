@@ -1,6 +1,6 @@
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { GraphQLJSON } from 'graphql-type-json';
-import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../../auth/index.js';
+import { RequireScope, Scope, CurrentTenant } from '../../auth/index.js';
 import { CreateReportSnapshotArgs } from './dto/create-report-snapshot.args.js';
 import { ReportSnapshotsArgs } from './dto/report-snapshots.args.js';
 import { ReportSnapshot } from './models/report-snapshot.model.js';
@@ -36,14 +36,14 @@ export class ReportSnapshotsResolver {
   })
   @RequireScope(Scope.READ)
   async createReportSnapshot(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentTenant() tenantId: string,
     @Args() args: CreateReportSnapshotArgs,
   ): Promise<ReportSnapshot> {
     const options =
       args.revenueCap === undefined || args.revenueCap === null
         ? {}
         : { revenueCap: args.revenueCap };
-    return toNode(await this.snapshots.create(principal.tenantId, args.from, args.to, options));
+    return toNode(await this.snapshots.create(tenantId, args.from, args.to, options));
   }
 
   @Query(() => [ReportSnapshot], {
@@ -51,10 +51,10 @@ export class ReportSnapshotsResolver {
   })
   @RequireScope(Scope.READ)
   async reportSnapshots(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentTenant() tenantId: string,
     @Args() args: ReportSnapshotsArgs,
   ): Promise<ReportSnapshot[]> {
-    const list = await this.snapshots.list(principal.tenantId, args);
+    const list = await this.snapshots.list(tenantId, args);
     return list.map(toNode);
   }
 
@@ -63,10 +63,10 @@ export class ReportSnapshotsResolver {
   })
   @RequireScope(Scope.READ)
   async reportSnapshot(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentTenant() tenantId: string,
     @Args('id', { type: () => ID }) id: string,
   ): Promise<ReportSnapshot> {
-    return toNode(await this.snapshots.get(principal.tenantId, id));
+    return toNode(await this.snapshots.get(tenantId, id));
   }
 
   @ResolveField(() => GraphQLJSON, {
