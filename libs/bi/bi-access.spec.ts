@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { projectRoot, statementsOf } from '../storage/index.js';
-import { openTemporaryStore, type TemporaryStore } from '../storage/testing.js';
+import { storeForSuite } from '../storage/testing.js';
 
 const BI = join(projectRoot(), 'clickhouse', 'bi');
 const VIEWS = [
@@ -39,13 +39,7 @@ function concrete(sql: string): string {
 }
 
 describe('BI access files', () => {
-  let store: TemporaryStore;
-  beforeAll(async () => {
-    store = await openTemporaryStore();
-  });
-  afterAll(async () => {
-    await store.dispose();
-  });
+  const store = storeForSuite();
 
   it('has read-only user SQL the engine parses, granting the bi_* views and no secret table', async () => {
     const statements = statementsOf(readFileSync(join(BI, 'access', 'bi-tenant-user.sql'), 'utf8'));

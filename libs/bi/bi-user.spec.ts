@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { z } from 'zod';
-import { openTemporaryStore, type TemporaryStore } from '../storage/testing.js';
+import { storeForSuite } from '../storage/testing.js';
 import { biUserStatements } from './bi-user.js';
 
 function userOf(tenantId: string): string {
@@ -18,13 +18,7 @@ const tenantIds = fc.oneof(
 );
 
 describe('causeway bi-user create', () => {
-  let store: TemporaryStore;
-  beforeAll(async () => {
-    store = await openTemporaryStore();
-  });
-  afterAll(async () => {
-    await store.dispose();
-  });
+  const store = storeForSuite();
 
   it('limits the user to its tenant with a row policy on every readable view and table', () => {
     const plan = biUserStatements({

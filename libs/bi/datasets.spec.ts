@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
 import { generateProgram } from '../demo/index.js';
 import { seedRows } from '../measurement/testing.js';
 import { fixtureMeasures } from '../reports/testing.js';
-import { openTemporaryStore, type TemporaryStore } from '../storage/testing.js';
+import { storeForSuite } from '../storage/testing.js';
 import { COMPUTED_EXPORT_QUERIES } from './computed-datasets.js';
 import {
   EXPORT_DATASET_NAMES,
@@ -17,10 +17,9 @@ import {
 const PERIOD = { from: '2026-10-01 00:00:00.000', to: '2026-10-31 00:00:00.000' };
 
 describe('export datasets on the engine', () => {
-  let store: TemporaryStore;
+  const store = storeForSuite();
 
   beforeAll(async () => {
-    store = await openTemporaryStore();
     const program = generateProgram({ seed: 11, persons: 300 });
     await seedRows(store.clickhouse, 'a', program.rows);
     await seedRows(store.clickhouse, 'b', {
@@ -44,9 +43,6 @@ describe('export datasets on the engine', () => {
         },
       ],
     });
-  });
-  afterAll(async () => {
-    await store.dispose();
   });
 
   const rows = (dataset: (typeof EXPORT_DATASET_NAMES)[number], tenantId: string) =>

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { z } from 'zod';
 import { generateProgram } from '../demo/index.js';
-import { openTemporaryStore, type TemporaryStore } from '../storage/testing.js';
+import { storeForSuite } from '../storage/testing.js';
 import { anyTypeVariant } from './corpus.testing.js';
 import { DIALECT_NAMES, inDialect } from './dialects.testing.js';
 import { insertStorageLines } from './ingest-writer.js';
@@ -311,15 +311,7 @@ describe('passThrough recognizes plain lines, with the id and hash validateRow g
 const variant = anyTypeVariant(STREAMS, programLines);
 
 describe('ClickHouse stores a passed line as the row validateRow builds', () => {
-  let store: TemporaryStore;
-
-  beforeAll(async () => {
-    store = await openTemporaryStore();
-  });
-
-  afterAll(async () => {
-    await store.dispose();
-  });
+  const store = storeForSuite();
 
   async function storedRows(stream: PassStream, tenantId: string) {
     return store.clickhouse.query({

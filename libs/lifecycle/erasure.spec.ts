@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { AuditLogService } from '../audit/index.js';
@@ -19,7 +19,7 @@ import {
 } from '../measurement/index.js';
 import { seedRows } from '../measurement/testing.js';
 import { MemoryDataVersions } from '../storage/index.js';
-import { openTemporaryStore, type TemporaryStore } from '../storage/testing.js';
+import { storeForSuite } from '../storage/testing.js';
 import { ErasureService, personTokenPattern } from './erasure.service.js';
 import { PersonBlocklist } from './person-blocklist.js';
 
@@ -48,16 +48,15 @@ function withoutPerson(program: GeneratedProgram, person: string) {
 }
 
 describe('erasing a person', () => {
-  let store: TemporaryStore;
   let erasure: ErasureService;
   let blocklist: PersonBlocklist;
   let program: GeneratedProgram;
   let person: string;
   const versions = new MemoryDataVersions();
   const pepper = 'erasure-spec-pepper-0123456789abcdef';
+  const store = storeForSuite({ CAUSEWAY_KEY_PEPPER: pepper });
 
   beforeAll(async () => {
-    store = await openTemporaryStore({ CAUSEWAY_KEY_PEPPER: pepper });
     blocklist = new PersonBlocklist(store.config, store.clickhouse);
     erasure = new ErasureService(
       store.config,
@@ -104,9 +103,6 @@ describe('erasing a person', () => {
     await new Promise((r) => setTimeout(r, 20));
     await buildAssignmentRollup(store.clickhouse, { marginMs: 0 });
     await new TrendFacts(store.clickhouse, versions, store.config).build('full');
-  });
-  afterAll(async () => {
-    await store.dispose();
   });
 
   it('leaves no row naming the person in any table of the tenant', async () => {

@@ -1,19 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
 import { loadConfig } from '../config/index.js';
 import { seedRows } from '../measurement/testing.js';
-import { openTemporaryStore, type TemporaryStore } from '../storage/testing.js';
+import { storeForSuite } from '../storage/testing.js';
 import { applyRetention } from './retention.js';
 
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
 describe('retention as ClickHouse TTLs on event time', () => {
-  let store: TemporaryStore;
+  const store = storeForSuite();
   const now = Date.now();
 
   beforeAll(async () => {
-    store = await openTemporaryStore();
     await seedRows(store.clickhouse, 'acme', {
       signals: [
         { event_id: 'old', person_id: 'p1', type: 'view', occurred_at: iso(now - 45 * DAY) },
@@ -29,9 +28,6 @@ describe('retention as ClickHouse TTLs on event time', () => {
         },
       ],
     });
-  });
-  afterAll(async () => {
-    await store.dispose();
   });
 
   const ids = async (table: 'signals' | 'outcomes', column: string) =>

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { z } from 'zod';
 import { loadConfig } from '../config/index.js';
 import { MetricsService } from '../observability/index.js';
@@ -8,7 +8,7 @@ import {
   StoreDataVersions,
   type ClickHouseService,
 } from '../storage/index.js';
-import { openTemporaryStore, type TemporaryStore } from '../storage/testing.js';
+import { storeForSuite } from '../storage/testing.js';
 import { RETAINED_ANSWER_MAX_AGE_MS, ResultCache, type AnswerKey } from './result-cache.service.js';
 
 /** A cache of `megabytes` over `versions`, with metrics of its own. */
@@ -195,15 +195,11 @@ describe('ResultCache', () => {
 });
 
 describe('ResultCache over versions kept in a shared store (API and worker apart)', () => {
-  let store: TemporaryStore;
+  const store = storeForSuite();
   let clickhouse: ClickHouseService;
 
-  beforeAll(async () => {
-    store = await openTemporaryStore();
+  beforeAll(() => {
     clickhouse = store.clickhouse;
-  });
-  afterAll(async () => {
-    await store.dispose();
   });
 
   it("answers again until another process writes the tenant's rows", async () => {

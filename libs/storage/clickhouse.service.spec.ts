@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
 import { deadlineScope, runInQueryScope } from './query-scope.js';
 import { StorageErrorCode, StorageException } from './storage.errors.js';
-import { openTemporaryStore, type TemporaryStore } from './testing.js';
+import { storeForSuite } from './testing.js';
 
 /** About 20 s of engine work in 2,000 blocks, so a time limit is checked between blocks. */
 const SLOW_SQL =
@@ -33,14 +33,7 @@ async function failureOf(work: Promise<unknown>): Promise<StorageException> {
   throw new Error('expected the query to fail');
 }
 
-let store: TemporaryStore;
-
-beforeAll(async () => {
-  store = await openTemporaryStore();
-});
-afterAll(async () => {
-  await store.dispose();
-});
+const store = storeForSuite();
 
 describe('request deadlines on the embedded engine', () => {
   it('stops a query at the deadline of its scope, and the engine is free at once', async () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { loadConfig } from '../config/index.js';
 import {
   dataVersionsFor,
@@ -6,7 +6,7 @@ import {
   StoreDataVersions,
   type DataVersions,
 } from './data-versions.js';
-import { openTemporaryStore, type TemporaryStore } from './testing.js';
+import { storeForSuite } from './testing.js';
 
 /** The versions of tenants `a` and `b` as `versions` reads them. */
 const both = async (versions: DataVersions) => [
@@ -54,14 +54,7 @@ describe('MemoryDataVersions (the embedded engine: one process)', () => {
 });
 
 describe('StoreDataVersions (a server shared by processes), on the embedded engine', () => {
-  let store: TemporaryStore;
-
-  beforeAll(async () => {
-    store = await openTemporaryStore();
-  });
-  afterAll(async () => {
-    await store.dispose();
-  });
+  const store = storeForSuite();
 
   it("shows one process's writes to another, tenant by tenant", async () => {
     const api = new StoreDataVersions(store.clickhouse);

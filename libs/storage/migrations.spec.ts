@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { loadMigrations, planStatements } from './migrations.js';
 import { Migrator } from './migrator.js';
-import { openTemporaryStore, type TemporaryStore } from './testing.js';
+import { storeForSuite } from './testing.js';
 
 describe('migration files', () => {
   it('refuses two files that share a number', () => {
@@ -60,13 +60,7 @@ describe('migration files', () => {
 });
 
 describe('migrator on the embedded engine', () => {
-  let store: TemporaryStore;
-  beforeAll(async () => {
-    store = await openTemporaryStore();
-  });
-  afterAll(async () => {
-    await store.dispose();
-  });
+  const store = storeForSuite();
 
   it('applied every migration once and records them', async () => {
     const rows = await store.clickhouse.query({

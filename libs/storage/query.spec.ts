@@ -12,7 +12,7 @@ import {
 } from './query.js';
 import { describeDrift, queryFileDrift, queryFileText, writeQueryFiles } from './query-files.js';
 import { StorageErrorCode, StorageException } from './storage.errors.js';
-import { openTemporaryStore, type TemporaryStore } from './testing.js';
+import { storeForSuite } from './testing.js';
 
 const sumQuery = defineQuery({
   name: 'test.sum',
@@ -164,15 +164,7 @@ describe('the committed statement files', () => {
 });
 
 describe('running a defined query on the embedded engine', () => {
-  let store: TemporaryStore;
-
-  beforeAll(async () => {
-    store = await openTemporaryStore();
-  });
-
-  afterAll(async () => {
-    await store.dispose();
-  });
+  const store = storeForSuite();
 
   it('binds its parameters (defaults applied) and parses its rows', async () => {
     // 0 + 1 + ... + 9 = 45; without 3 and 4: 38

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,5 +29,38 @@ export async function openTemporaryStore(
       await clickhouse.onApplicationShutdown();
       rmSync(dataDir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * A temporary store for the suite it is called in: opened before the suite's first test and
+ * disposed after its last (jest's beforeAll and afterAll). Its parts are there from the suite's
+ * later hooks on.
+ */
+export function storeForSuite(env: Record<string, string> = {}): TemporaryStore {
+  let opened: TemporaryStore | undefined;
+  beforeAll(async () => {
+    opened = await openTemporaryStore(env);
+  });
+  afterAll(async () => {
+    await opened?.dispose();
+  });
+  const current = (): TemporaryStore => {
+    if (opened === undefined) {
+      throw new Error('the suite store opens in beforeAll: read it in a hook or test');
+    }
+    return opened;
+  };
+  return {
+    get config() {
+      return current().config;
+    },
+    get clickhouse() {
+      return current().clickhouse;
+    },
+    get dataDir() {
+      return current().dataDir;
+    },
+    dispose: () => current().dispose(),
   };
 }

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
-import { openTemporaryStore, type TemporaryStore } from '../storage/testing.js';
+import { storeForSuite } from '../storage/testing.js';
 import { seedRows } from '../measurement/testing.js';
 import { TriggerStatus } from './dto/trigger-status.enum.js';
 import type { TriggerInput } from './dto/trigger.input.js';
@@ -41,15 +41,11 @@ async function refusal(promise: Promise<unknown>): Promise<TriggersException> {
 }
 
 describe('TriggersService on the embedded engine', () => {
-  let store: TemporaryStore;
+  const store = storeForSuite();
   let service: TriggersService;
 
-  beforeAll(async () => {
-    store = await openTemporaryStore();
+  beforeAll(() => {
     service = new TriggersService(new TriggersRepository(store.clickhouse), store.config);
-  });
-  afterAll(async () => {
-    await store.dispose();
   });
 
   it('accepts a draft that lacks definitions, window and success types included', async () => {

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
-import { openTemporaryStore, type TemporaryStore } from '../../storage/testing.js';
+import { storeForSuite } from '../../storage/testing.js';
 import { storedFields, STREAM_DECLARATIONS } from './index.js';
 
 // The declarations name each field's column and its ClickHouse type; the migrations create them.
@@ -18,15 +18,7 @@ const NOT_FIELDS = new Set([
 ]);
 
 describe('stream declarations and the tables the migrations create', () => {
-  let store: TemporaryStore;
-
-  beforeAll(async () => {
-    store = await openTemporaryStore();
-  });
-
-  afterAll(async () => {
-    await store.dispose();
-  });
+  const store = storeForSuite();
 
   it.each(Object.keys(STREAM_DECLARATIONS) as (keyof typeof STREAM_DECLARATIONS)[])(
     '%s: every declared column exists with its declared type, and every other column is known',

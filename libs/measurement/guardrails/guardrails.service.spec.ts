@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { openTemporaryStore, type TemporaryStore } from '../../storage/testing.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { storeForSuite } from '../../storage/testing.js';
 import { fixtureRows, seedRows } from '../common/testing.js';
 import { GuardrailsService } from './guardrails.service.js';
 
@@ -7,9 +7,9 @@ const at = (iso: string) => `2026-${iso}Z`;
 const { firing, outcome } = fixtureRows(at);
 
 describe('guardrails on the embedded engine', () => {
-  let store: TemporaryStore;
+  const store = storeForSuite();
+
   beforeAll(async () => {
-    store = await openTemporaryStore();
     await seedRows(store.clickhouse, 'tenant-a', {
       triggers: [
         {
@@ -40,9 +40,6 @@ describe('guardrails on the embedded engine', () => {
         outcome('u4', 'p4', 'complaint', '10-12T00:00:00'), // 10 days after t0: outside C
       ],
     });
-  });
-  afterAll(async () => {
-    await store.dispose();
   });
 
   it('counts overwhelmed persons and regretted converting orders by arm', async () => {

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { MemoryDataVersions } from '../../storage/index.js';
-import { openTemporaryStore, type TemporaryStore } from '../../storage/testing.js';
+import { storeForSuite } from '../../storage/testing.js';
 import { MeasurementException } from '../common/measurement.exception.js';
 import { fixtureRows, seedRows } from '../common/testing.js';
 import { TrendFacts } from '../over-time/trend-facts.js';
@@ -233,12 +233,11 @@ describe.each([
   ['the streams, one trigger at a time', { STREAMS_PART_FIRINGS: '1' }],
   ['the trend facts', {}],
 ])('LatencyService from %s', (source, env) => {
-  let store: TemporaryStore;
+  const store = storeForSuite(env);
   let service: LatencyService;
   let facts: TrendFacts | undefined;
 
   beforeAll(async () => {
-    store = await openTemporaryStore(env);
     if (source === 'the trend facts') {
       facts = new TrendFacts(store.clickhouse, new MemoryDataVersions(), store.config);
     }
@@ -285,10 +284,6 @@ describe.each([
   it(`reads ${source}`, async () => {
     const build = await facts?.current('tenant-a');
     expect(build !== undefined).toBe(source === 'the trend facts');
-  });
-
-  afterAll(async () => {
-    await store.dispose();
   });
 
   it('measures each trigger over its sent treatment firings, once each', async () => {

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
-import { openTemporaryStore, type TemporaryStore } from '../../storage/testing.js';
+import { storeForSuite } from '../../storage/testing.js';
 import { OVERWHELM_TYPES, REGRET_TYPES, REGRET_WINDOW_MS } from '../common/outcome-classes.js';
 import { toPeriod } from '../common/period.js';
 import { firstFiringKeyAt } from '../common/sql.js';
@@ -67,7 +67,7 @@ const periods = [
 ] as const;
 
 describe('the assignment rollup on the embedded engine', () => {
-  let store: TemporaryStore;
+  const store = storeForSuite();
 
   // plain: the statement over firings alone, whatever the rollup holds
   const lift = (
@@ -130,14 +130,10 @@ describe('the assignment rollup on the embedded engine', () => {
     )[0].n;
 
   beforeAll(async () => {
-    store = await openTemporaryStore();
     const triggers = [defined('t1'), defined('t2')];
     await seedRows(store.clickhouse, 'rolled', { triggers, firings, outcomes });
     await buildAssignmentRollup(store.clickhouse, { marginMs: 0 });
     await seedRows(store.clickhouse, 'raw', { triggers, firings, outcomes });
-  });
-  afterAll(async () => {
-    await store.dispose();
   });
 
   it('files every firing of the build under its person and trigger, keys in order', async () => {

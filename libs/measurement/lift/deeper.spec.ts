@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { openTemporaryStore, type TemporaryStore } from '../../storage/testing.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { storeForSuite } from '../../storage/testing.js';
 import { fixtureRows, seedRows } from '../common/testing.js';
 import { DeeperLiftService } from './deeper.service.js';
 
@@ -73,11 +73,10 @@ for (let i = 0; i < 99; i += 1) {
 }
 
 describe('deeper statistics on the embedded engine', () => {
-  let store: TemporaryStore;
+  const store = storeForSuite();
   let service: DeeperLiftService;
 
   beforeAll(async () => {
-    store = await openTemporaryStore();
     await seedRows(store.clickhouse, 'tenant-a', {
       triggers: [
         build.trigger('t1', 'email'),
@@ -88,9 +87,6 @@ describe('deeper statistics on the embedded engine', () => {
       outcomes: [...segmentOutcomes, ...pairOutcomes],
     });
     service = new DeeperLiftService(store.clickhouse);
-  });
-  afterAll(async () => {
-    await store.dispose();
   });
 
   it('segments by a firing property, read from the assignment firing', async () => {

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { openTemporaryStore, type TemporaryStore } from '../../storage/testing.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { storeForSuite } from '../../storage/testing.js';
 import { toPeriod } from '../common/period.js';
 import { fixtureRows, READY_DEFINITIONS, seedRows } from '../common/testing.js';
 import { queryLiftSums, type LiftSumsRow } from './lift.query.js';
@@ -27,11 +27,10 @@ const purchase = (id: string, person: string, when: string, value: number, type 
   build.outcome(id, person, type, when, { value });
 
 describe('lift sums on the embedded engine', () => {
-  let store: TemporaryStore;
+  const store = storeForSuite();
   let rows: LiftSumsRow[];
 
   beforeAll(async () => {
-    store = await openTemporaryStore();
     await seedRows(store.clickhouse, 'tenant-a', {
       triggers: [trigger],
       firings: [
@@ -74,9 +73,6 @@ describe('lift sums on the embedded engine', () => {
       ...toPeriod(new Date('2026-10-01T00:00:00Z'), new Date('2026-11-01T00:00:00Z')).params,
       triggerIds: [],
     });
-  });
-  afterAll(async () => {
-    await store.dispose();
   });
 
   const pick = (arm: string, variant: string) =>

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { openTemporaryStore, type TemporaryStore } from '../../storage/testing.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { storeForSuite } from '../../storage/testing.js';
 import { fixtureRows, seedRows } from '../common/testing.js';
 import { LiftService } from '../lift/lift.service.js';
 import { OverTimeService } from './over-time.service.js';
@@ -18,11 +18,10 @@ const TO = new Date('2026-10-03T00:00:00Z');
 const HORIZON = new Date('2026-10-05T00:00:00Z');
 
 describe('conversionCurve on the embedded engine', () => {
-  let store: TemporaryStore;
+  const store = storeForSuite();
   let service: OverTimeService;
 
   beforeAll(async () => {
-    store = await openTemporaryStore();
     await seedRows(store.clickhouse, 'tenant-a', {
       triggers: [
         build.trigger('t1', 'push', { conversion_window_ms: 3 * DAY, holdout_pct: 0.5 }),
@@ -47,9 +46,6 @@ describe('conversionCurve on the embedded engine', () => {
       ],
     });
     service = new OverTimeService(store.clickhouse, store.config);
-  });
-  afterAll(async () => {
-    await store.dispose();
   });
 
   it('counts the persons observed for each step and those converted by then (by hand)', async () => {

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { openTemporaryStore, type TemporaryStore } from '../../storage/testing.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { storeForSuite } from '../../storage/testing.js';
 import { fixtureRows, seedRows } from '../common/testing.js';
 import { buildAssignmentRollup } from '../lift/assignment-rollup.js';
 import { LiftService } from '../lift/lift.service.js';
@@ -67,11 +67,10 @@ const EXPECTED = [
 ];
 
 describe('liftOverTime on the embedded engine', () => {
-  let store: TemporaryStore;
+  const store = storeForSuite();
   let service: OverTimeService;
 
   beforeAll(async () => {
-    store = await openTemporaryStore();
     await seedRows(store.clickhouse, 'tenant-a', {
       triggers: [trigger],
       firings: [...firings, firing('f7', 'p7', '10-01T01:00:00', 'treatment')],
@@ -80,9 +79,6 @@ describe('liftOverTime on the embedded engine', () => {
     // the same rows without the outcome after `to`
     await seedRows(store.clickhouse, 'tenant-b', { triggers: [trigger], firings, outcomes });
     service = new OverTimeService(store.clickhouse, store.config);
-  });
-  afterAll(async () => {
-    await store.dispose();
   });
 
   const series = (tenantId: string, extra: object = {}) =>

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
 import { AppConfig } from '../../config/index.js';
 import { MemoryDataVersions, toClickHouseTime } from '../../storage/index.js';
-import { openTemporaryStore, type TemporaryStore } from '../../storage/testing.js';
+import { type TemporaryStore, storeForSuite } from '../../storage/testing.js';
 import { fixtureRows, seedRows } from '../common/testing.js';
 import { ConsentAuditService } from '../consent/consent-audit.service.js';
 import { LatencyService } from '../latency/latency.service.js';
@@ -86,19 +86,15 @@ const seedFixture = (clickhouse: TemporaryStore['clickhouse'], tenantId: string)
   });
 
 describe('triggerTrend on the embedded engine', () => {
-  let store: TemporaryStore;
+  const store = storeForSuite();
   let trend: TrendPoint[];
 
   beforeAll(async () => {
-    store = await openTemporaryStore();
     await seedFixture(store.clickhouse, 'tenant-a');
     trend = await new OverTimeService(store.clickhouse, store.config).triggerTrend('tenant-a', {
       from: FROM,
       to: TO,
     });
-  });
-  afterAll(async () => {
-    await store.dispose();
   });
 
   it('counts each bucket by hand', () => {
@@ -191,7 +187,7 @@ describe('triggerTrend on the embedded engine', () => {
 });
 
 describe('triggerTrend from the trend facts', () => {
-  let store: TemporaryStore;
+  const store = storeForSuite();
   let versions: MemoryDataVersions;
   let facts: TrendFacts;
   let service: OverTimeService;
@@ -224,15 +220,11 @@ describe('triggerTrend from the trend facts', () => {
       ?.sentFirings;
 
   beforeAll(async () => {
-    store = await openTemporaryStore();
     await seedFixture(store.clickhouse, 'tenant-a');
     await seedFixture(store.clickhouse, 'tenant-b');
     versions = new MemoryDataVersions();
     facts = new TrendFacts(store.clickhouse, versions, store.config);
     service = new OverTimeService(store.clickhouse, store.config, facts);
-  });
-  afterAll(async () => {
-    await store.dispose();
   });
 
   it('reads the streams while no build is made', async () => {
