@@ -51,12 +51,13 @@ export class AppModule {
         ...processImports(config),
         GraphQLModule.forRoot<ApolloDriverConfig>({
           driver: ApolloDriver,
-          // The schema is generated from the code; outside production it is written to the
-          // committed apps/api/schema.gql so that a change to the public contract shows in review.
+          // The schema is generated from the code; in development it is written to the committed
+          // apps/api/schema.gql so that a change to the public contract shows in review (tests
+          // leave the file alone: apps/api/schema.spec.ts compares it with the code).
           autoSchemaFile:
-            config.env.NODE_ENV === 'production'
-              ? true
-              : join(projectRoot(), 'apps/api/schema.gql'),
+            config.env.NODE_ENV === 'development'
+              ? join(projectRoot(), 'apps/api/schema.gql')
+              : true,
           sortSchema: true,
           path: '/graphql',
           context: ({ req }: { req: unknown }) => ({ req }),

@@ -8,8 +8,15 @@ import {
   IdField,
   IntField,
   JsonField,
+  registerDocumentedEnum,
   StringField,
 } from './index.js';
+
+enum Size {
+  SMALL = 'small',
+  LARGE = 'large',
+}
+registerDocumentedEnum(Size, 'Size', 'How big.', { SMALL: 'Fits a hand.', LARGE: 'Does not.' });
 
 @ObjectType({ description: 'Every shorthand once.' })
 class Sample {
@@ -21,6 +28,7 @@ class Sample {
   @DateField('An instant.') at!: Date;
   @JsonField('Anything.', { nullable: true }) extra!: unknown;
   @Field(() => [String], { description: 'Plain @Field beside them.' }) tags!: string[];
+  @Field(() => Size, { description: 'An enum.' }) size!: Size;
 }
 
 @ArgsType()
@@ -73,6 +81,24 @@ describe('graphql-fields', () => {
         '',
         '  """Plain @Field beside them."""',
         '  tags: [String!]!',
+        '',
+        '  """An enum."""',
+        '  size: Size!',
+        '}',
+      ].join('\n'),
+    );
+  });
+
+  it('registers an enum with a description for the type and for each value', () => {
+    expect(printType(types('Size'))).toBe(
+      [
+        '"""How big."""',
+        'enum Size {',
+        '  """Fits a hand."""',
+        '  SMALL',
+        '',
+        '  """Does not."""',
+        '  LARGE',
         '}',
       ].join('\n'),
     );

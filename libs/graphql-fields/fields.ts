@@ -1,4 +1,12 @@
-import { Field, Float, GraphQLISODateTime, ID, Int, type FieldOptions } from '@nestjs/graphql';
+import {
+  Field,
+  Float,
+  GraphQLISODateTime,
+  ID,
+  Int,
+  registerEnumType,
+  type FieldOptions,
+} from '@nestjs/graphql';
 import { GraphQLJSON } from 'graphql-type-json';
 import type { GraphQLScalarType } from 'graphql';
 
@@ -26,3 +34,20 @@ export const BoolField = scalarField(Boolean);
 export const DateField = scalarField(GraphQLISODateTime);
 /** Any JSON value (graphql-type-json's JSON scalar). */
 export const JsonField = scalarField(GraphQLJSON);
+
+/**
+ * Nest's `registerEnumType` with a description for the type and one for each value, written as
+ * `{ VALUE: 'What it means.' }`; the compiler asks for every value.
+ */
+export function registerDocumentedEnum<E extends Record<string, string>>(
+  values: E,
+  name: string,
+  description: string,
+  valueDescriptions: Record<keyof E, string>,
+): void {
+  const valuesMap = {} as Record<keyof E, { description: string }>;
+  for (const value of Object.keys(valueDescriptions) as (keyof E)[]) {
+    valuesMap[value] = { description: valueDescriptions[value] };
+  }
+  registerEnumType(values, { name, description, valuesMap });
+}

@@ -25,7 +25,8 @@ export class IngestResolver {
   @RequireScope(Scope.INGEST)
   ingestRows(
     @CurrentPrincipal() principal: Principal,
-    @Args('stream', { type: () => StreamEnum }) stream: StreamName,
+    @Args('stream', { type: () => StreamEnum, description: 'The stream the rows go to.' })
+    stream: StreamName,
     @Args('rows', { type: () => [GraphQLJSON], description: 'One JSON object per row.' })
     rows: unknown[],
   ): Promise<IngestResult> {
@@ -47,7 +48,12 @@ export class IngestResolver {
   @RequireScope(Scope.READ)
   rejectedRows(
     @CurrentTenant() tenantId: string,
-    @Args('stream', { type: () => StreamEnum, nullable: true }) stream: StreamName | undefined,
+    @Args('stream', {
+      type: () => StreamEnum,
+      nullable: true,
+      description: 'Only the rows rejected from this stream (default: every stream).',
+    })
+    stream: StreamName | undefined,
     @Args('limit', {
       type: () => Int,
       nullable: true,

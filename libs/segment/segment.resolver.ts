@@ -41,7 +41,11 @@ export class SegmentResolver {
   @RequireScope(Scope.INGEST)
   async defineEventMapping(
     @CurrentPrincipal() principal: Principal,
-    @Args('input', { type: () => EventMappingInput }) input: EventMappingInput,
+    @Args('input', {
+      type: () => EventMappingInput,
+      description: 'The rule; it replaces any rule of the same event.',
+    })
+    input: EventMappingInput,
   ): Promise<EventMapping> {
     return toModel(await this.mappings.define(principal.tenantId, input, principal.keyId));
   }

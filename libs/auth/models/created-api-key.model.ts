@@ -1,12 +1,23 @@
-import { Field, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, ObjectType } from '@nestjs/graphql';
 import { Scope } from '../keys.js';
-import { DateField, IdField, StringField } from '../../graphql-fields/index.js';
+import {
+  DateField,
+  IdField,
+  StringField,
+  registerDocumentedEnum,
+} from '../../graphql-fields/index.js';
 
-registerEnumType(Scope, {
-  name: 'Scope',
-  description:
-    'What an API key may do: INGEST sends data, READ queries it, ERASE erases persons, ADMIN mints keys and takes backups.',
-});
+registerDocumentedEnum(
+  Scope,
+  'Scope',
+  'What an API key may do: INGEST sends data, READ queries it, ERASE erases persons, ADMIN mints keys and takes backups.',
+  {
+    INGEST: 'Sends rows to the streams and defines triggers and event mappings.',
+    READ: 'Asks the measures, reports, alerts, webhooks, share links and digests.',
+    ERASE: "Erases a person's data and lists the erasures.",
+    ADMIN: 'Mints and revokes keys, reads the audit log, takes backups.',
+  },
+);
 
 @ObjectType({
   description: 'A newly minted API key. The key text is shown here once and never again.',

@@ -1,5 +1,5 @@
-import { registerEnumType } from '@nestjs/graphql';
 import { MeasurementErrorCode, MeasurementException } from '../common/measurement.exception.js';
+import { registerDocumentedEnum } from '../../graphql-fields/index.js';
 
 /** The step of a series (docs/design.md §7): fixed lengths of UTC time. */
 export enum Granularity {
@@ -7,10 +7,16 @@ export enum Granularity {
   DAY = 'day',
   WEEK = 'week',
 }
-registerEnumType(Granularity, {
-  name: 'Granularity',
-  description: 'Step of a series: HOUR, DAY or WEEK (7 days), counted in UTC from `from`.',
-});
+registerDocumentedEnum(
+  Granularity,
+  'Granularity',
+  'Step of a series: HOUR, DAY or WEEK (7 days), counted in UTC from `from`.',
+  {
+    HOUR: 'One hour.',
+    DAY: '24 hours.',
+    WEEK: '7 days, from `from` (not calendar weeks).',
+  },
+);
 
 export const GRANULARITY_MS: Readonly<Record<Granularity, number>> = {
   [Granularity.HOUR]: 3_600_000,

@@ -1,4 +1,4 @@
-import { registerEnumType } from '@nestjs/graphql';
+import { registerDocumentedEnum } from '../../graphql-fields/index.js';
 
 /** Every event a webhook may subscribe to. */
 export const WEBHOOK_EVENTS = ['alert.opened', 'alert.resolved', 'snapshot.created'] as const;
@@ -16,16 +16,10 @@ export enum WebhookFormat {
   SLACK = 'SLACK',
 }
 
-registerEnumType(WebhookFormat, {
-  name: 'WebhookFormat',
-  description: 'How a webhook message is shaped.',
-  valuesMap: {
-    STANDARD: {
-      description:
-        'Standard Webhooks: body {type, timestamp, data}, headers webhook-id, webhook-timestamp, webhook-signature.',
-    },
-    SLACK: { description: 'A Slack incoming-webhook message: {text, blocks}.' },
-  },
+registerDocumentedEnum(WebhookFormat, 'WebhookFormat', 'How a webhook message is shaped.', {
+  STANDARD:
+    'Standard Webhooks: body {type, timestamp, data}, headers webhook-id, webhook-timestamp, webhook-signature.',
+  SLACK: 'A Slack incoming-webhook message: {text, blocks}.',
 });
 
 /** One event that happened, before it is shaped for an endpoint. */

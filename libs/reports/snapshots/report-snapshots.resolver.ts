@@ -64,7 +64,7 @@ export class ReportSnapshotsResolver {
   @RequireScope(Scope.READ)
   async reportSnapshot(
     @CurrentTenant() tenantId: string,
-    @Args('id', { type: () => ID }) id: string,
+    @Args('id', { type: () => ID, description: 'The snapshot id (rs_…).' }) id: string,
   ): Promise<ReportSnapshot> {
     return toNode(await this.snapshots.get(tenantId, id));
   }

@@ -12,15 +12,24 @@ import {
 export class EventMapping {
   @StringField('The track event name it maps.') event!: string;
 
-  @Field(() => StreamEnum) stream!: StreamName;
+  @Field(() => StreamEnum, { description: 'The stream its rows go to.' }) stream!: StreamName;
 
   @StringField('The row type it sets, if not the name.', { nullable: true }) type!: string | null;
 
-  @Field(() => String, { nullable: true }) valueProperty!: string | null;
+  @StringField('Outcomes: the property holding `value`; null: the default ("revenue").', {
+    nullable: true,
+  })
+  valueProperty!: string | null;
 
-  @Field(() => String, { nullable: true }) orderIdProperty!: string | null;
+  @StringField('Outcomes: the property holding `order_id`; null: the default ("order_id").', {
+    nullable: true,
+  })
+  orderIdProperty!: string | null;
 
-  @Field(() => String, { nullable: true }) currencyProperty!: string | null;
+  @StringField('Outcomes: the property holding `currency`; null: the default ("currency").', {
+    nullable: true,
+  })
+  currencyProperty!: string | null;
 
   @JsonField('Fields read from properties, by field name.')
   fieldProperties!: Record<string, string>;

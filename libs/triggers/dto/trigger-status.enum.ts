@@ -1,4 +1,4 @@
-import { registerEnumType } from '@nestjs/graphql';
+import { registerDocumentedEnum } from '../../graphql-fields/index.js';
 
 /** Lifecycle of a trigger definition (`triggers.status`). */
 export enum TriggerStatus {
@@ -7,12 +7,8 @@ export enum TriggerStatus {
   PAUSED = 'paused',
 }
 
-registerEnumType(TriggerStatus, {
-  name: 'TriggerStatus',
-  description: 'Lifecycle of a trigger.',
-  valuesMap: {
-    DRAFT: { description: 'Being written: may lack any of the six definitions.' },
-    LIVE: { description: 'Acting on signals: only a ready trigger (all six definitions) may be.' },
-    PAUSED: { description: 'Defined but not acting for now.' },
-  },
+registerDocumentedEnum(TriggerStatus, 'TriggerStatus', 'Lifecycle of a trigger.', {
+  DRAFT: 'Being written: may lack any of the six definitions.',
+  LIVE: 'Acting on signals: only a ready trigger (all six definitions) may be.',
+  PAUSED: 'Defined but not acting for now.',
 });

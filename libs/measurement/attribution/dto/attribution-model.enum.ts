@@ -1,4 +1,4 @@
-import { registerEnumType } from '@nestjs/graphql';
+import { registerDocumentedEnum } from '../../../graphql-fields/index.js';
 
 /** How the credit of one success outcome is spread over the touches that reach it. */
 export enum AttributionModel {
@@ -8,17 +8,15 @@ export enum AttributionModel {
   TIME_DECAY = 'time_decay',
 }
 
-registerEnumType(AttributionModel, {
-  name: 'AttributionModel',
-  description:
-    'How the credit of one success outcome is spread over the sent treatment firings of the person within the conversion window before it. Every model distributes the same total.',
-  valuesMap: {
-    LAST_TOUCH: { description: 'All credit to the latest touch.' },
-    FIRST_TOUCH: { description: 'All credit to the earliest touch.' },
-    LINEAR: { description: 'Equal credit to every touch.' },
-    TIME_DECAY: {
-      description:
-        'Credit proportional to 2^(−age / halfLifeMs), age = outcome time − decided_at of the touch.',
-    },
+registerDocumentedEnum(
+  AttributionModel,
+  'AttributionModel',
+  'How the credit of one success outcome is spread over the sent treatment firings of the person within the conversion window before it. Every model distributes the same total.',
+  {
+    LAST_TOUCH: 'All credit to the latest touch.',
+    FIRST_TOUCH: 'All credit to the earliest touch.',
+    LINEAR: 'Equal credit to every touch.',
+    TIME_DECAY:
+      'Credit proportional to 2^(−age / halfLifeMs), age = outcome time − decided_at of the touch.',
   },
-});
+);

@@ -1,4 +1,4 @@
-import { registerEnumType } from '@nestjs/graphql';
+import { registerDocumentedEnum } from '../../../graphql-fields/index.js';
 
 /** A dimension that splits a trigger's latency beyond the trigger itself. */
 export enum LatencyDimension {
@@ -6,13 +6,12 @@ export enum LatencyDimension {
   DAY = 'day',
 }
 
-registerEnumType(LatencyDimension, {
-  name: 'LatencyDimension',
-  description: 'A dimension to split latency by; the trigger is always one.',
-  valuesMap: {
-    CHANNEL: {
-      description: "The firing's channel (the trigger's channel when the firing names none).",
-    },
-    DAY: { description: 'The UTC day of decided_at, as YYYY-MM-DD.' },
+registerDocumentedEnum(
+  LatencyDimension,
+  'LatencyDimension',
+  'A dimension to split latency by; the trigger is always one.',
+  {
+    CHANNEL: "The firing's channel (the trigger's channel when the firing names none).",
+    DAY: 'The UTC day of decided_at, as YYYY-MM-DD.',
   },
-});
+);

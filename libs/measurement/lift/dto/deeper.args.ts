@@ -1,6 +1,12 @@
-import { ArgsType, Field, Float, ID, registerEnumType } from '@nestjs/graphql';
-import { PeriodArgs, TriggerPeriodArgs } from './lift.args.js';
-import { FloatField, IntField, StringField } from '../../../graphql-fields/index.js';
+import { ArgsType, Field } from '@nestjs/graphql';
+import { ConfidenceArg, CupedArg, PeriodArgs, TriggerPeriodArgs } from './lift.args.js';
+import {
+  FloatField,
+  IdField,
+  IntField,
+  StringField,
+  registerDocumentedEnum,
+} from '../../../graphql-fields/index.js';
 
 export enum SegmentDimension {
   CHANNEL = 'channel',
@@ -8,17 +14,24 @@ export enum SegmentDimension {
   VARIANT = 'variant',
   PROPERTY = 'property',
 }
-registerEnumType(SegmentDimension, {
-  name: 'SegmentDimension',
-  description:
-    "What a person's segment is read from on their assignment firing: its channel, surface, variant, or a property (name it with `property`).",
-});
+registerDocumentedEnum(
+  SegmentDimension,
+  'SegmentDimension',
+  "What a person's segment is read from on their assignment firing: its channel, surface, variant, or a property (name it with `property`).",
+  {
+    CHANNEL: "The firing's channel.",
+    SURFACE: "The firing's surface.",
+    VARIANT: "The firing's variant (control persons have none: they form one segment).",
+    PROPERTY: 'The value of the firing property named by `property`.',
+  },
+);
 
 @ArgsType()
 export class SegmentsArgs extends PeriodArgs {
-  @Field(() => ID) triggerId!: string;
+  @IdField('The trigger.') triggerId!: string;
 
-  @Field(() => SegmentDimension) by!: SegmentDimension;
+  @Field(() => SegmentDimension, { description: "What a person's segment is read from." })
+  by!: SegmentDimension;
 
   @StringField('The firing property, with by: PROPERTY.', { nullable: true })
   property?: string | null;
@@ -29,23 +42,31 @@ export class SegmentsArgs extends PeriodArgs {
   })
   maxSegments!: number;
 
-  @Field(() => Float, { nullable: true, defaultValue: 0.95 }) confidence!: number;
+  @ConfidenceArg() confidence!: number;
 
-  @Field({ nullable: true, defaultValue: false }) cuped!: boolean;
+  @CupedArg() cuped!: boolean;
 }
 
 @ArgsType()
 export class HoldoutPlanArgs extends PeriodArgs {
-  @Field(() => ID) triggerId!: string;
+  @IdField('The trigger.') triggerId!: string;
 
   @FloatField('The relative lift to detect (0.05 = +5%).') relativeMde!: number;
 
-  @Field(() => Float, { nullable: true, defaultValue: 0.8 }) power!: number;
+  @FloatField('Chance of detecting a true lift of relativeMde, in (0, 1).', {
+    nullable: true,
+    defaultValue: 0.8,
+  })
+  power!: number;
 
-  @Field(() => Float, { nullable: true, defaultValue: 0.05 }) alpha!: number;
+  @FloatField('Two-sided false-positive rate of the test, in (0, 1).', {
+    nullable: true,
+    defaultValue: 0.05,
+  })
+  alpha!: number;
 }
 
 @ArgsType()
 export class InteractionsArgs extends TriggerPeriodArgs {
-  @Field(() => Float, { nullable: true, defaultValue: 0.95 }) confidence!: number;
+  @ConfidenceArg() confidence!: number;
 }

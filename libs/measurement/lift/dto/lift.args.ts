@@ -1,24 +1,36 @@
-import { ArgsType, Field, ID, InputType, registerEnumType } from '@nestjs/graphql';
-import { BoolField, DateField, FloatField } from '../../../graphql-fields/index.js';
+import { ArgsType, Field, ID, InputType } from '@nestjs/graphql';
+import {
+  BoolField,
+  DateField,
+  FloatField,
+  registerDocumentedEnum,
+} from '../../../graphql-fields/index.js';
 
 export enum LiftDimension {
   VARIANT = 'variant',
 }
-registerEnumType(LiftDimension, {
-  name: 'LiftDimension',
-  description:
-    "VARIANT: one row per treatment variant, each against the trigger's whole control group.",
-});
+registerDocumentedEnum(
+  LiftDimension,
+  'LiftDimension',
+  "VARIANT: one row per treatment variant, each against the trigger's whole control group.",
+  {
+    VARIANT: 'One row per treatment variant, against the whole control group.',
+  },
+);
 
 export enum LiftMethod {
   FREQUENTIST = 'frequentist',
   BAYESIAN = 'bayesian',
 }
-registerEnumType(LiftMethod, {
-  name: 'LiftMethod',
-  description:
-    "FREQUENTIST: confidence intervals and p-values. BAYESIAN: GrowthBook's normal effect model: posterior mean, credible interval, chanceToWin, risk.",
-});
+registerDocumentedEnum(
+  LiftMethod,
+  'LiftMethod',
+  "FREQUENTIST: confidence intervals and p-values. BAYESIAN: GrowthBook's normal effect model: posterior mean, credible interval, chanceToWin, risk.",
+  {
+    FREQUENTIST: 'Confidence intervals and p-values (the default).',
+    BAYESIAN: 'Posterior mean, credible interval, chanceToWin and risk.',
+  },
+);
 
 @InputType({ description: 'A Gaussian prior on the relative lift, or one learnt from the report.' })
 export class PriorInput {
@@ -45,6 +57,20 @@ export class RevenueCapInput {
   @FloatField('Cap at this amount, > 0.', { nullable: true }) value?: number | null;
 }
 
+/** The `confidence` argument of every measure with intervals: 0.5-0.999, 0.95 when omitted. */
+export const ConfidenceArg = (): PropertyDecorator =>
+  FloatField('Confidence level of the intervals, 0.5-0.999.', {
+    nullable: true,
+    defaultValue: 0.95,
+  });
+
+/** The `cuped` argument of every lift measure: off when omitted. */
+export const CupedArg = (): PropertyDecorator =>
+  BoolField('CUPED: adjust by the same outcomes in the C before t0.', {
+    nullable: true,
+    defaultValue: false,
+  });
+
 @ArgsType()
 export class PeriodArgs {
   @DateField('Start of the period (inclusive), event time.') from!: Date;
@@ -63,17 +89,9 @@ export class LiftArgs extends TriggerPeriodArgs {
   @Field(() => [LiftDimension], { nullable: true, description: 'Extra grouping: VARIANT.' })
   groupBy?: LiftDimension[] | null;
 
-  @FloatField('Confidence level of the intervals, 0.5-0.999.', {
-    nullable: true,
-    defaultValue: 0.95,
-  })
-  confidence!: number;
+  @ConfidenceArg() confidence!: number;
 
-  @BoolField('CUPED: adjust by the same outcomes in the C before t0.', {
-    nullable: true,
-    defaultValue: false,
-  })
-  cuped!: boolean;
+  @CupedArg() cuped!: boolean;
 
   @BoolField('Always-valid (sequential) intervals, safe to look at every day.', {
     nullable: true,

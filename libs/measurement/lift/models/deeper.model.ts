@@ -1,10 +1,10 @@
-import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Field, ObjectType } from '@nestjs/graphql';
 import { Interval } from './lift.model.js';
-import { FloatField, IntField, StringField } from '../../../graphql-fields/index.js';
+import { FloatField, IdField, IntField, StringField } from '../../../graphql-fields/index.js';
 
 @ObjectType({ description: 'What the current split can detect, and what it would take.' })
 export class HoldoutPlan {
-  @Field(() => ID) triggerId!: string;
+  @IdField('The trigger.') triggerId!: string;
 
   @FloatField("p: the control's conversion rate over the period.") baselineRate!: number;
 
@@ -34,7 +34,7 @@ export class InteractionCell {
 
   @StringField("B's arm: treatment or control.") armB!: string;
 
-  @Field(() => Int) persons!: number;
+  @IntField('Persons assigned to both, in these two arms.') persons!: number;
 
   @IntField("Persons converting by A's success types in A's window.") conversions!: number;
 
@@ -43,9 +43,9 @@ export class InteractionCell {
 
 @ObjectType({ description: 'How trigger A’s lift changes when trigger B also acts.' })
 export class TriggerInteraction {
-  @Field(() => ID) triggerA!: string;
+  @IdField('The trigger whose lift is read.') triggerA!: string;
 
-  @Field(() => ID) triggerB!: string;
+  @IdField('The trigger that also acts on some of its persons.') triggerB!: string;
 
   @IntField('Persons assigned to both, contaminated in neither.') overlapPersons!: number;
 

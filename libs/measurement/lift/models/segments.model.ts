@@ -1,6 +1,12 @@
-import { Field, ID, ObjectType } from '@nestjs/graphql';
+import { Field, ObjectType } from '@nestjs/graphql';
 import { ArmStats, Interval } from './lift.model.js';
-import { BoolField, FloatField, IntField, StringField } from '../../../graphql-fields/index.js';
+import {
+  BoolField,
+  FloatField,
+  IdField,
+  IntField,
+  StringField,
+} from '../../../graphql-fields/index.js';
 
 @ObjectType({ description: 'Holdout lift of the persons of one segment.' })
 export class SegmentLift {
@@ -48,7 +54,7 @@ export class Heterogeneity {
 
 @ObjectType({ description: "A trigger's holdout lift per segment." })
 export class SegmentedLift {
-  @Field(() => ID) triggerId!: string;
+  @IdField('The trigger.') triggerId!: string;
 
   @StringField('channel, surface, variant, or property:<name>.') by!: string;
 

@@ -1,5 +1,6 @@
 import { ArgsType, Field, ID } from '@nestjs/graphql';
 import { Granularity } from '../granularity.js';
+import { ConfidenceArg, CupedArg } from '../../lift/dto/lift.args.js';
 import {
   BoolField,
   DateField,
@@ -28,11 +29,7 @@ export class LiftOverTimeArgs {
   })
   variant?: string | null;
 
-  @BoolField('CUPED: adjust by the same outcomes in the C before t0.', {
-    nullable: true,
-    defaultValue: false,
-  })
-  cuped!: boolean;
+  @CupedArg() cuped!: boolean;
 
   @BoolField(
     'Always-valid (sequential) intervals, tuned to planned persons fixed in advance: sound to read every day.',
@@ -40,11 +37,7 @@ export class LiftOverTimeArgs {
   )
   sequential!: boolean;
 
-  @FloatField('Confidence level of the intervals, 0.5-0.999.', {
-    nullable: true,
-    defaultValue: 0.95,
-  })
-  confidence!: number;
+  @ConfidenceArg() confidence!: number;
 }
 
 @ArgsType()

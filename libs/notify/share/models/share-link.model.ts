@@ -1,14 +1,15 @@
-import { Field, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, ObjectType } from '@nestjs/graphql';
 import { ShareResource } from '../share-links.repository.js';
-import { DateField, IdField, StringField } from '../../../graphql-fields/index.js';
+import {
+  DateField,
+  IdField,
+  StringField,
+  registerDocumentedEnum,
+} from '../../../graphql-fields/index.js';
 
-registerEnumType(ShareResource, {
-  name: 'ShareResource',
-  description: 'What a share link opens.',
-  valuesMap: {
-    LIFT_REPORT: { description: 'The lift report of a fixed period, rendered when opened.' },
-    SNAPSHOT: { description: 'A stored report snapshot, as it was taken.' },
-  },
+registerDocumentedEnum(ShareResource, 'ShareResource', 'What a share link opens.', {
+  LIFT_REPORT: 'The lift report of a fixed period, rendered when opened.',
+  SNAPSHOT: 'A stored report snapshot, as it was taken.',
 });
 
 @ObjectType({

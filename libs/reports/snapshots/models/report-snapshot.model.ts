@@ -1,16 +1,15 @@
-import { Field, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, ObjectType } from '@nestjs/graphql';
 import { SnapshotKind } from '../report-snapshots.repository.js';
-import { DateField, IdField, StringField } from '../../../graphql-fields/index.js';
+import {
+  DateField,
+  IdField,
+  StringField,
+  registerDocumentedEnum,
+} from '../../../graphql-fields/index.js';
 
-registerEnumType(SnapshotKind, {
-  name: 'ReportSnapshotKind',
-  description: 'How a report snapshot was taken.',
-  valuesMap: {
-    SCHEDULED: {
-      description: 'By the weekly job, for the last full week (Monday to Monday, UTC).',
-    },
-    ON_DEMAND: { description: 'By createReportSnapshot, for the period it was given.' },
-  },
+registerDocumentedEnum(SnapshotKind, 'ReportSnapshotKind', 'How a report snapshot was taken.', {
+  SCHEDULED: 'By the weekly job, for the last full week (Monday to Monday, UTC).',
+  ON_DEMAND: 'By createReportSnapshot, for the period it was given.',
 });
 
 @ObjectType({
