@@ -6,6 +6,24 @@ const LIB_INTERNALS = {
   message: 'Import another lib through its index.js (or testing.js in tests), not its internals.',
 };
 // Production code never loads test helpers: they live outside the libs' index files.
+// The public schema's scalar fields and enums are declared through libs/graphql-fields, so that
+// every one carries a description and a model reads as a table.
+const SCALARS = '/^(Float|Int|ID|String|Boolean|Date|GraphQLISODateTime|GraphQLJSON)$/';
+const GRAPHQL_DECLARATIONS = [
+  {
+    selector: `Decorator > CallExpression[callee.name='Field'] > ArrowFunctionExpression[body.type='Identifier'][body.name=${SCALARS}]`,
+    message: 'A scalar field: use the libs/graphql-fields shorthand (FloatField, IntField, ...).',
+  },
+  {
+    selector:
+      "Decorator > CallExpression[callee.name='Field'][arguments.0.type='ObjectExpression']",
+    message: 'A field of a reflected type: use the libs/graphql-fields shorthand for its scalar.',
+  },
+  {
+    selector: "CallExpression[callee.name='registerEnumType']",
+    message: 'Register a GraphQL enum with registerDocumentedEnum (libs/graphql-fields).',
+  },
+];
 const TEST_HELPERS = {
   group: ['**/testing.js'],
   message: 'Test helpers (testing.js) are for specs and test/ only.',
@@ -39,7 +57,13 @@ export default tseslint.config(
       // A function longer than a screen is several steps that want names.
       'max-lines-per-function': ['error', { max: 120 }],
       'no-restricted-imports': ['error', { patterns: [LIB_INTERNALS, TEST_HELPERS] }],
+      'no-restricted-syntax': ['error', ...GRAPHQL_DECLARATIONS],
     },
+  },
+  {
+    // The shorthands themselves.
+    files: ['libs/graphql-fields/fields.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
   },
   {
     // Specs and test helpers may use a lib's test entry point (libs/<lib>/testing.ts).
