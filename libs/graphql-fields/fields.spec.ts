@@ -52,56 +52,56 @@ describe('graphql-fields', () => {
     types = (name) => schema.getType(name)!;
   });
 
+  /** GraphQL's printing of the named type against SDL written by hand, line by line. */
+  const expectPrinted = (name: string, lines: string[]) =>
+    expect(printType(types(name))).toBe(lines.join('\n'));
+
   it('declares each scalar with its description, as @Field with that type would', () => {
     // Written by hand from the GraphQL spec's printing of a type, not from the code under test.
-    expect(printType(types('Sample'))).toBe(
-      [
-        '"""Every shorthand once."""',
-        'type Sample {',
-        '  """An id."""',
-        '  id: ID!',
-        '',
-        '  """A count."""',
-        '  count: Int!',
-        '',
-        '  """A share."""',
-        '  share: Float',
-        '',
-        '  """A name."""',
-        '  name: String!',
-        '',
-        '  """A flag."""',
-        '  flag: Boolean!',
-        '',
-        '  """An instant."""',
-        '  at: DateTime!',
-        '',
-        '  """Anything."""',
-        '  extra: JSON',
-        '',
-        '  """Plain @Field beside them."""',
-        '  tags: [String!]!',
-        '',
-        '  """An enum."""',
-        '  size: Size!',
-        '}',
-      ].join('\n'),
-    );
+    expectPrinted('Sample', [
+      '"""Every shorthand once."""',
+      'type Sample {',
+      '  """An id."""',
+      '  id: ID!',
+      '',
+      '  """A count."""',
+      '  count: Int!',
+      '',
+      '  """A share."""',
+      '  share: Float',
+      '',
+      '  """A name."""',
+      '  name: String!',
+      '',
+      '  """A flag."""',
+      '  flag: Boolean!',
+      '',
+      '  """An instant."""',
+      '  at: DateTime!',
+      '',
+      '  """Anything."""',
+      '  extra: JSON',
+      '',
+      '  """Plain @Field beside them."""',
+      '  tags: [String!]!',
+      '',
+      '  """An enum."""',
+      '  size: Size!',
+      '}',
+    ]);
   });
 
   it('registers an enum with a description for the type and for each value', () => {
-    expect(printType(types('Size'))).toBe(
-      [
-        '"""How big."""',
-        'enum Size {',
-        '  """Fits a hand."""',
-        '  SMALL',
-        '',
-        '  """Does not."""',
-        '  LARGE',
-        '}',
-      ].join('\n'),
-    );
+    expectPrinted('Size', [
+      '"""How big."""',
+      'enum Size {',
+      '  """Fits a hand."""',
+      '  SMALL',
+      '',
+      '  """Does not."""',
+      '  LARGE',
+      '}',
+    ]);
   });
 
   it('passes the other options through (nullable, defaultValue on an argument)', () => {

@@ -1,12 +1,6 @@
 import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { GraphQLJSON } from 'graphql-type-json';
-import {
-  CurrentPrincipal,
-  RequireScope,
-  Scope,
-  type Principal,
-  CurrentTenant,
-} from '../auth/index.js';
+import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../auth/index.js';
 import { IngestLimitError, type ParsedLine, type StreamName } from './core.js';
 import { IngestService, type IngestResult } from './ingest.service.js';
 import { IngestResultModel } from './models/ingest-result.model.js';
@@ -47,7 +41,7 @@ export class IngestResolver {
   })
   @RequireScope(Scope.READ)
   rejectedRows(
-    @CurrentTenant() tenantId: string,
+    @CurrentPrincipal() principal: Principal,
     @Args('stream', {
       type: () => StreamEnum,
       nullable: true,
@@ -70,7 +64,7 @@ export class IngestResolver {
     offset: number,
   ) {
     return this.ingest.rejectedRows(
-      tenantId,
+      principal.tenantId,
       stream ?? undefined,
       Math.max(1, Math.min(limit, 1000)),
       Math.max(0, offset),
@@ -81,7 +75,7 @@ export class IngestResolver {
     description: 'Rows stored per stream for the tenant, each id once (READ scope).',
   })
   @RequireScope(Scope.READ)
-  storedRows(@CurrentTenant() tenantId: string) {
-    return this.ingest.storedRows(tenantId);
+  storedRows(@CurrentPrincipal() principal: Principal) {
+    return this.ingest.storedRows(principal.tenantId);
   }
 }

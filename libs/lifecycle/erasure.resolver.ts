@@ -1,11 +1,5 @@
 import { Args, GraphQLISODateTime, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
-import {
-  CurrentPrincipal,
-  RequireScope,
-  Scope,
-  type Principal,
-  CurrentTenant,
-} from '../auth/index.js';
+import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../auth/index.js';
 import { ErasureService } from './erasure.service.js';
 import { Erasure } from './models/erasure.model.js';
 
@@ -36,12 +30,12 @@ export class ErasureResolver {
   })
   @RequireScope(Scope.ERASE)
   erasures(
-    @CurrentTenant() tenantId: string,
+    @CurrentPrincipal() principal: Principal,
     @Args('from', { type: () => GraphQLISODateTime, nullable: true, description: 'Inclusive.' })
     from?: Date | null,
     @Args('to', { type: () => GraphQLISODateTime, nullable: true, description: 'Exclusive.' })
     to?: Date | null,
   ): Promise<Erasure[]> {
-    return this.erasure.erasures(tenantId, from, to);
+    return this.erasure.erasures(principal.tenantId, from, to);
   }
 }

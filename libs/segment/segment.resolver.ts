@@ -1,11 +1,5 @@
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
-import {
-  CurrentPrincipal,
-  RequireScope,
-  Scope,
-  type Principal,
-  CurrentTenant,
-} from '../auth/index.js';
+import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../auth/index.js';
 import { EventMappingInput } from './dto/event-mapping.input.js';
 import type { StoredEventMapping } from './event-mappings.repository.js';
 import { EventMappingsService } from './event-mappings.service.js';
@@ -78,8 +72,8 @@ export class SegmentResolver {
     description: "The tenant's Segment mapping rules, by event name (READ scope).",
   })
   @RequireScope(Scope.READ)
-  async eventMappings(@CurrentTenant() tenantId: string): Promise<EventMapping[]> {
-    return (await this.mappings.list(tenantId)).map(toModel);
+  async eventMappings(@CurrentPrincipal() principal: Principal): Promise<EventMapping[]> {
+    return (await this.mappings.list(principal.tenantId)).map(toModel);
   }
 
   @Query(() => [UnmappedEvent], {
@@ -87,8 +81,8 @@ export class SegmentResolver {
       'Segment messages kept because no rule mapped them (identify, page, screen, group, alias calls and track events without a rule), counted by type and name, the 1000 most frequent first (READ scope).',
   })
   @RequireScope(Scope.READ)
-  async unmappedEvents(@CurrentTenant() tenantId: string): Promise<UnmappedEvent[]> {
-    const counts = await this.mappings.unmapped(tenantId);
+  async unmappedEvents(@CurrentPrincipal() principal: Principal): Promise<UnmappedEvent[]> {
+    const counts = await this.mappings.unmapped(principal.tenantId);
     return counts.map((count) => ({ ...count, event: count.event === '' ? null : count.event }));
   }
 }

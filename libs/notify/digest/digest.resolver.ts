@@ -1,12 +1,6 @@
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { CronExpressionParser } from 'cron-parser';
-import {
-  CurrentPrincipal,
-  RequireScope,
-  Scope,
-  type Principal,
-  CurrentTenant,
-} from '../../auth/index.js';
+import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../../auth/index.js';
 import { DigestService } from './digest.service.js';
 import type { StoredDigest } from './digests.repository.js';
 import { SetDigestArgs } from './dto/set-digest.args.js';
@@ -44,8 +38,8 @@ export class DigestResolver {
     description: "The tenant's digest, or null when none is set (READ scope).",
   })
   @RequireScope(Scope.READ)
-  async digest(@CurrentTenant() tenantId: string): Promise<Digest | null> {
-    const digest = await this.digests.get(tenantId);
+  async digest(@CurrentPrincipal() principal: Principal): Promise<Digest | null> {
+    const digest = await this.digests.get(principal.tenantId);
     return digest === undefined ? null : toModel(digest);
   }
 
@@ -54,7 +48,7 @@ export class DigestResolver {
       'Sends the digest of the last full week now (READ scope); an error when SMTP_URL is not set or no digest is set.',
   })
   @RequireScope(Scope.READ)
-  sendDigestNow(@CurrentTenant() tenantId: string): Promise<boolean> {
-    return this.digests.sendNow(tenantId);
+  sendDigestNow(@CurrentPrincipal() principal: Principal): Promise<boolean> {
+    return this.digests.sendNow(principal.tenantId);
   }
 }

@@ -1,11 +1,5 @@
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
-import {
-  CurrentPrincipal,
-  RequireScope,
-  Scope,
-  type Principal,
-  CurrentTenant,
-} from '../../auth/index.js';
+import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../../auth/index.js';
 import { CreateShareLinkArgs } from './dto/create-share-link.args.js';
 import { ShareLink } from './models/share-link.model.js';
 import type { StoredShareLink } from './share-links.repository.js';
@@ -45,9 +39,9 @@ export class ShareLinksResolver {
 
   @Query(() => [ShareLink], { description: "The tenant's share links, newest first (READ scope)." })
   @RequireScope(Scope.READ)
-  async shareLinks(@CurrentTenant() tenantId: string): Promise<ShareLink[]> {
+  async shareLinks(@CurrentPrincipal() principal: Principal): Promise<ShareLink[]> {
     const hidden = this.links.linkUrl('…');
-    return (await this.links.list(tenantId)).map((link) => toModel(link, hidden));
+    return (await this.links.list(principal.tenantId)).map((link) => toModel(link, hidden));
   }
 
   @Mutation(() => Boolean, {

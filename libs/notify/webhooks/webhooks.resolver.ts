@@ -1,11 +1,5 @@
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
-import {
-  CurrentPrincipal,
-  RequireScope,
-  Scope,
-  type Principal,
-  CurrentTenant,
-} from '../../auth/index.js';
+import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../../auth/index.js';
 import { CreateWebhookArgs } from './dto/create-webhook.args.js';
 import { WebhookDeliveriesArgs } from './dto/webhook-deliveries.args.js';
 import { CreatedWebhook, Webhook, WebhookDelivery } from './models/webhook.model.js';
@@ -41,8 +35,8 @@ export class WebhooksResolver {
 
   @Query(() => [Webhook], { description: "The tenant's webhook endpoints (READ scope)." })
   @RequireScope(Scope.READ)
-  async webhooks(@CurrentTenant() tenantId: string): Promise<Webhook[]> {
-    return (await this.service.list(tenantId)).map(toWebhook);
+  async webhooks(@CurrentPrincipal() principal: Principal): Promise<Webhook[]> {
+    return (await this.service.list(principal.tenantId)).map(toWebhook);
   }
 
   @Mutation(() => Boolean, { description: 'Removes a webhook endpoint (READ scope).' })
@@ -59,10 +53,10 @@ export class WebhooksResolver {
   })
   @RequireScope(Scope.READ)
   async webhookDeliveries(
-    @CurrentTenant() tenantId: string,
+    @CurrentPrincipal() principal: Principal,
     @Args() args: WebhookDeliveriesArgs,
   ): Promise<WebhookDelivery[]> {
-    const rows = await this.service.deliveries(tenantId, args.webhookId, args.limit);
+    const rows = await this.service.deliveries(principal.tenantId, args.webhookId, args.limit);
     return rows.map((row) => ({
       messageId: row.messageId,
       event: row.event,
