@@ -35,7 +35,7 @@ WITH
     INNER JOIN purposed AS p ON p.trigger_id = f.trigger_id
   ),
   histories AS (
-    -- each (person, purpose)'s consent events up to the period's end, in time order, as arrays;
+    -- each (person, purpose)'s consent events before the period's end, in time order, as arrays;
     -- at one instant the event that wins (latest recorded, then largest event_id) comes last
     SELECT person_purpose, arraySort(at_list) AS ats,
            arraySort((granted, at, key) -> (at, key), granted_list, at_list, key_list) AS granteds
@@ -47,7 +47,7 @@ WITH
       FROM consent FINAL
       WHERE tenant_id = {tenantId:String}
         AND occurred_at < {to:DateTime64(3, 'UTC')}
-        -- only the pairs a subject looks up: on 10M firings, grouping every pair held 0.65 GB more
+        -- only the pairs looked up: the others would be grouped and held for nothing
         AND cityHash64(person_key, purpose) IN (SELECT person_purpose FROM subjects)
       GROUP BY person_purpose
     )

@@ -62,7 +62,8 @@ WITH
       AND occurred_at <= {to:DateTime64(3, 'UTC')} + toIntervalMillisecond({overwhelmWindowMs:Int64})
   ),
   histories AS (
-    -- each (person, purpose)'s consent events before the period's end in time order (as consent)
+    -- each (person, purpose)'s consent events before the period's end, in time order, as arrays;
+    -- at one instant the event that wins (latest recorded, then largest event_id) comes last
     SELECT person_purpose, arraySort(at_list) AS ats,
            arraySort((granted, at, key) -> (at, key), granted_list, at_list, key_list) AS granteds
     FROM (
@@ -73,7 +74,7 @@ WITH
       FROM consent FINAL
       WHERE tenant_id = {tenantId:String}
         AND occurred_at < {to:DateTime64(3, 'UTC')}
-        -- only the pairs a sent firing looks up: the others would be grouped and held for nothing
+        -- only the pairs looked up: the others would be grouped and held for nothing
         AND cityHash64(person_key, purpose) IN (
           SELECT cityHash64(s.person_key, t.consent_purpose)
           FROM sent AS s INNER JOIN defs AS t ON t.trigger_id = s.trigger_id

@@ -10,11 +10,9 @@ type FieldsOf<S extends DeclaredStream> = Declarations[S]['fields'];
 type Simplify<T> = { -readonly [K in keyof T]: T[K] } & {};
 type RequiredKeys<F> = { [K in keyof F]: F[K] extends { required: true } ? K : never }[keyof F];
 type OptionalKeys<F> = Exclude<keyof F, RequiredKeys<F>>;
-type Row<F, Value> = Simplify<
-  { [K in RequiredKeys<F>]: Value extends 'input' ? InputValue<F[K]> : ParsedValue<F[K]> } & {
-    [K in OptionalKeys<F>]?:
-      | (Value extends 'input' ? InputValue<F[K]> : ParsedValue<F[K]>)
-      | (Value extends 'input' ? never : null);
+type Row<F, Form extends keyof Scalars> = Simplify<
+  { [K in RequiredKeys<F>]: Value<F[K], Form> } & {
+    [K in OptionalKeys<F>]?: Value<F[K], Form> | (Form extends 'input' ? never : null);
   }
 >;
 
@@ -58,20 +56,21 @@ interface ParsedScalars {
   textOrJson: string;
 }
 
-type InputValue<F> = F extends { type: 'enum'; values: readonly (infer V)[] }
-  ? V
-  : F extends { type: 'object'; fields: infer N }
-    ? Row<N, 'input'>
-    : F extends { type: infer T extends keyof InputScalars }
-      ? InputScalars[T]
-      : never;
+/** The two forms of a row: as a producer sends it, and as validation reads it. */
+interface Scalars {
+  input: InputScalars;
+  parsed: ParsedScalars;
+}
 
-type ParsedValue<F> = F extends { type: 'enum'; values: readonly (infer V)[] }
+type Value<F, Form extends keyof Scalars> = F extends {
+  type: 'enum';
+  values: readonly (infer V)[];
+}
   ? V
   : F extends { type: 'object'; fields: infer N }
-    ? Row<N, 'parsed'>
-    : F extends { type: infer T extends keyof ParsedScalars }
-      ? ParsedScalars[T]
+    ? Row<N, Form>
+    : F extends { type: infer T extends keyof Scalars[Form] }
+      ? Scalars[Form][T]
       : never;
 
 /** A row of stream `S` as a producer sends it (optional fields may be left out). */

@@ -95,6 +95,36 @@ export function firstFiringKeyAt(timeExpr: string): string {
 export const LATEST_CONSENT_KEY = timeIdKey('ifNull(recorded_at, occurred_at)', 'event_id');
 
 /**
+ * The step `histories`: the consent events before the period's end of each (person, purpose)
+ * pair, keyed person_purpose = cityHash64(person_key, purpose), as two arrays in time order: `ats`
+ * (Unix milliseconds) and `granteds`; at one instant the event that wins (LATEST_CONSENT_KEY)
+ * comes last. Only the pairs `pairs` selects (a subquery of such keys, constant text) are grouped:
+ * grouping every pair of the tenant held 0.65 GB more on 10M firings. The state in force at t is
+ * the last event at or before it: `arrayCount(at -> at <= t, ats)` is its index (0 = none).
+ */
+export function consentHistoriesCte(pairs: string): string {
+  return `
+  histories AS (
+    -- each (person, purpose)'s consent events before the period's end, in time order, as arrays;
+    -- at one instant the event that wins (latest recorded, then largest event_id) comes last
+    SELECT person_purpose, arraySort(at_list) AS ats,
+           arraySort((granted, at, key) -> (at, key), granted_list, at_list, key_list) AS granteds
+    FROM (
+      SELECT cityHash64(person_key, purpose) AS person_purpose,
+             groupArray(toUnixTimestamp64Milli(occurred_at)) AS at_list,
+             groupArray(${LATEST_CONSENT_KEY}) AS key_list,
+             groupArray(granted) AS granted_list
+      FROM consent FINAL
+      WHERE tenant_id = {tenantId:String}
+        AND occurred_at < {to:DateTime64(3, 'UTC')}
+        -- only the pairs looked up: the others would be grouped and held for nothing
+        AND cityHash64(person_key, purpose) IN (${pairs})
+      GROUP BY person_purpose
+    )
+  )`;
+}
+
+/**
  * The step `sent`: the given columns (constant text) of the sent treatment firings decided in
  * [from, to) that `where` (constant text) selects; FINAL keeps one row per firing_id. Not
  * MATERIALIZED: each step that reads it scans firings again, which on 10M firings was as fast as

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineQuery } from '../../storage/index.js';
 import { periodParams, type PeriodParams } from '../common/period.js';
 import {
-  LATEST_CONSENT_KEY,
+  consentHistoriesCte,
   SENT_FIRING,
   TRIGGER_DEFINITIONS_CTE,
   inPeriod,
@@ -66,24 +66,7 @@ WITH
     ) AS f
     INNER JOIN purposed AS p ON p.trigger_id = f.trigger_id
   ),
-  histories AS (
-    -- each (person, purpose)'s consent events up to the period's end, in time order, as arrays;
-    -- at one instant the event that wins (latest recorded, then largest event_id) comes last
-    SELECT person_purpose, arraySort(at_list) AS ats,
-           arraySort((granted, at, key) -> (at, key), granted_list, at_list, key_list) AS granteds
-    FROM (
-      SELECT cityHash64(person_key, purpose) AS person_purpose,
-             groupArray(toUnixTimestamp64Milli(occurred_at)) AS at_list,
-             groupArray(${LATEST_CONSENT_KEY}) AS key_list,
-             groupArray(granted) AS granted_list
-      FROM consent FINAL
-      WHERE tenant_id = {tenantId:String}
-        AND occurred_at < {to:DateTime64(3, 'UTC')}
-        -- only the pairs a subject looks up: on 10M firings, grouping every pair held 0.65 GB more
-        AND cityHash64(person_key, purpose) IN (SELECT person_purpose FROM subjects)
-      GROUP BY person_purpose
-    )
-  ),
+  ${consentHistoriesCte('SELECT person_purpose FROM subjects')},
   states AS MATERIALIZED (
     -- the state at each decision: the last event at or before decided_at (the events are in time
     -- order, so their count up to it is its index; 0 = none); read twice, computed once

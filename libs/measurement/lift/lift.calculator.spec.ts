@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { buildLiftRows } from './lift.calculator.js';
-import type { LiftSumsRow } from './lift.query.js';
+import { EMPTY_ARM_SUMS, type LiftSumsRow } from './lift.query.js';
 
 const sums = (
   arm: string,
@@ -15,18 +15,9 @@ const sums = (
   planned_persons: null,
   arm,
   variant,
+  ...EMPTY_ARM_SUMS,
   persons,
   conversions,
-  revenue: 0,
-  revenue_sq: 0,
-  pre_conversions: 0,
-  pre_conversions_sq: 0,
-  pre_conversions_x_converted: 0,
-  pre_revenue: 0,
-  pre_revenue_sq: 0,
-  pre_revenue_x_revenue: 0,
-  contaminated: 0,
-  revenue_cap: null,
   ...extra,
 });
 

@@ -27,6 +27,25 @@ export const liftSumsRow = z.object({
 });
 export type LiftSumsRow = z.infer<typeof liftSumsRow>;
 
+/** The columns of a LiftSumsRow that `sums` computes, as they read for an arm with no one in it. */
+export const EMPTY_ARM_SUMS = {
+  persons: 0,
+  conversions: 0,
+  revenue: 0,
+  revenue_sq: 0,
+  pre_conversions: 0,
+  pre_conversions_sq: 0,
+  pre_conversions_x_converted: 0,
+  pre_revenue: 0,
+  pre_revenue_sq: 0,
+  pre_revenue_x_revenue: 0,
+  contaminated: 0,
+  revenue_cap: null,
+} as const satisfies Omit<
+  LiftSumsRow,
+  'trigger_id' | 'channel' | 'holdout_pct' | 'planned_persons' | 'arm' | 'variant'
+>;
+
 /** Bound values of the lift statements. */
 export const liftParams = periodParams.extend({
   /** Empty = every trigger. */

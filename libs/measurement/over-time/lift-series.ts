@@ -1,5 +1,5 @@
 import { buildLiftRows, type LiftOptions } from '../lift/lift.calculator.js';
-import type { LiftSumsRow } from '../lift/lift.query.js';
+import { EMPTY_ARM_SUMS, type LiftSumsRow } from '../lift/lift.query.js';
 import type { LiftOverTimeRow } from './lift-over-time.query.js';
 import type { LiftPoint } from './models/lift-point.model.js';
 
@@ -9,23 +9,7 @@ function emptyRow(
   arm: string,
   variant: string,
 ): LiftSumsRow {
-  return {
-    ...like,
-    arm,
-    variant,
-    persons: 0,
-    conversions: 0,
-    revenue: 0,
-    revenue_sq: 0,
-    pre_conversions: 0,
-    pre_conversions_sq: 0,
-    pre_conversions_x_converted: 0,
-    pre_revenue: 0,
-    pre_revenue_sq: 0,
-    pre_revenue_x_revenue: 0,
-    contaminated: 0,
-    revenue_cap: null,
-  };
+  return { ...like, arm, variant, ...EMPTY_ARM_SUMS };
 }
 
 /**

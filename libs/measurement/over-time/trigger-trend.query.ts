@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineQuery } from '../../storage/index.js';
 import { periodParams } from '../common/period.js';
 import {
-  LATEST_CONSENT_KEY,
+  consentHistoriesCte,
   SENT_FIRING_TIMES_CTES,
   sentFiringsCte,
   TRIGGER_DEFINITIONS_CTE,
@@ -84,26 +84,10 @@ WITH
       AND occurred_at > {from:DateTime64(3, 'UTC')}
       AND occurred_at <= {to:DateTime64(3, 'UTC')} + toIntervalMillisecond({overwhelmWindowMs:Int64})${ofPersons}
   ),
-  histories AS (
-    -- each (person, purpose)'s consent events before the period's end in time order (as consent)
-    SELECT person_purpose, arraySort(at_list) AS ats,
-           arraySort((granted, at, key) -> (at, key), granted_list, at_list, key_list) AS granteds
-    FROM (
-      SELECT cityHash64(person_key, purpose) AS person_purpose,
-             groupArray(toUnixTimestamp64Milli(occurred_at)) AS at_list,
-             groupArray(${LATEST_CONSENT_KEY}) AS key_list,
-             groupArray(granted) AS granted_list
-      FROM consent FINAL
-      WHERE tenant_id = {tenantId:String}
-        AND occurred_at < {to:DateTime64(3, 'UTC')}
-        -- only the pairs a sent firing looks up: the others would be grouped and held for nothing
-        AND cityHash64(person_key, purpose) IN (
+  ${consentHistoriesCte(`
           SELECT cityHash64(s.person_key, t.consent_purpose)
           FROM sent AS s INNER JOIN defs AS t ON t.trigger_id = s.trigger_id
-          WHERE t.consent_purpose != '')
-      GROUP BY person_purpose
-    )
-  ),
+          WHERE t.consent_purpose != ''`)},
   checked AS (
     -- one row per sent firing: its latency and the three harm checks
     SELECT s.trigger_id AS trigger_id, s.person_key AS person_key, s.t_ms AS t_ms,

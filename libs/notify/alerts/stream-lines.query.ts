@@ -1,45 +1,32 @@
 import { z } from 'zod';
+import { STREAMS, tableOf } from '../../ingest/index.js';
 import type { ClickHouseService } from '../../storage/index.js';
 import type { StreamLines } from './alert-rules.js';
+
+const RECEIVED_IN_PERIOD = `tenant_id = {tenantId:String}
+      AND received_at >= {from:DateTime64(3, 'UTC')} AND received_at < {to:DateTime64(3, 'UTC')}`;
+
+/** One count per stream table, so that a stream added to the ingest is counted here too. */
+const ACCEPTED_PER_STREAM = STREAMS.map(
+  (stream) => `
+    SELECT '${stream}' AS stream, count() AS n FROM ${tableOf[stream]}
+    WHERE ${RECEIVED_IN_PERIOD}`,
+).join('\n    UNION ALL');
 
 /**
  * Lines each stream received in [from, to) (arrival time): the rows stored (an accepted line is a
  * row; a re-delivered copy too, as the producer sent it) and the lines rejected. The REJECTED_ROWS
- * rule compares the two.
+ * rule compares the two. Stream and table names are the ingest's constants, never input.
  */
 export const STREAM_LINES_SQL = `
 WITH
   accepted AS (
-    -- rows stored per stream, by arrival time
-    SELECT 'signals' AS stream, count() AS n FROM signals
-    WHERE tenant_id = {tenantId:String}
-      AND received_at >= {from:DateTime64(3, 'UTC')} AND received_at < {to:DateTime64(3, 'UTC')}
-    UNION ALL
-    SELECT 'triggers', count() FROM triggers
-    WHERE tenant_id = {tenantId:String}
-      AND received_at >= {from:DateTime64(3, 'UTC')} AND received_at < {to:DateTime64(3, 'UTC')}
-    UNION ALL
-    SELECT 'firings', count() FROM firings
-    WHERE tenant_id = {tenantId:String}
-      AND received_at >= {from:DateTime64(3, 'UTC')} AND received_at < {to:DateTime64(3, 'UTC')}
-    UNION ALL
-    SELECT 'exposures', count() FROM exposures
-    WHERE tenant_id = {tenantId:String}
-      AND received_at >= {from:DateTime64(3, 'UTC')} AND received_at < {to:DateTime64(3, 'UTC')}
-    UNION ALL
-    SELECT 'outcomes', count() FROM outcomes
-    WHERE tenant_id = {tenantId:String}
-      AND received_at >= {from:DateTime64(3, 'UTC')} AND received_at < {to:DateTime64(3, 'UTC')}
-    UNION ALL
-    SELECT 'consent', count() FROM consent
-    WHERE tenant_id = {tenantId:String}
-      AND received_at >= {from:DateTime64(3, 'UTC')} AND received_at < {to:DateTime64(3, 'UTC')}
+    -- rows stored per stream, by arrival time${ACCEPTED_PER_STREAM}
   ),
   rejected AS (
     -- lines rejected per stream (FINAL: a retried batch records each line once)
     SELECT stream, count() AS n FROM rejected_events FINAL
-    WHERE tenant_id = {tenantId:String}
-      AND received_at >= {from:DateTime64(3, 'UTC')} AND received_at < {to:DateTime64(3, 'UTC')}
+    WHERE ${RECEIVED_IN_PERIOD}
     GROUP BY stream
   )
 -- both counts per stream that received anything
