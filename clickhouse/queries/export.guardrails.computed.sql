@@ -4,7 +4,7 @@
 -- Settings: join_use_nulls = 0, enable_materialized_cte = 1, format_csv_null_representation = , date_time_output_format = iso
 
 -- export guardrails, computed: the rows the API computed for [from, to), passed as the same JSON a
--- report snapshot stores, read with the columns of bi_guardrails (computed-datasets.spec.ts compares them)
+-- report snapshot stores, read with the columns of bi_guardrails (datasets.spec.ts compares them)
 WITH rows AS (
   -- one row per guardrails row, with the trigger's name from the same JSON
   SELECT measure_row,

@@ -4,7 +4,7 @@
 -- Settings: join_use_nulls = 0, enable_materialized_cte = 1, format_csv_null_representation = , date_time_output_format = iso
 
 -- export lift, computed: the rows the API computed for [from, to), passed as the same JSON a
--- report snapshot stores, read with the columns of bi_lift (computed-datasets.spec.ts compares them)
+-- report snapshot stores, read with the columns of bi_lift (datasets.spec.ts compares them)
 WITH rows AS (
   -- one row per lift row, with the trigger's name from the same JSON
   SELECT measure_row,

@@ -48,12 +48,23 @@ SELECT
   trigger_name,`;
 }
 
+/** The interval `field` of the row as three columns: `column` (the estimate), `_low`, `_high`. */
+function intervalColumns(field: string, column: string): string {
+  const extract = (part: string, name: string): string =>
+    `  JSONExtract(measure_row, '${field}', '${part}', 'Nullable(Float64)') AS ${name},`;
+  return [
+    extract('estimate', column),
+    extract('low', `${column}_low`),
+    extract('high', `${column}_high`),
+  ].join('\n');
+}
+
 export const COMPUTED_EXPORT_QUERIES: Record<ComputedDatasetName, ComputedExportQuery> = {
   lift: defineQuery({
     name: 'export.lift.computed',
     module: import.meta.url,
     sql: `-- export lift, computed: the rows the API computed for [from, to), passed as the same JSON a
--- report snapshot stores, read with the columns of bi_lift (computed-datasets.spec.ts compares them)
+-- report snapshot stores, read with the columns of bi_lift (datasets.spec.ts compares them)
 ${measureRows('lift')}
   JSONExtractString(measure_row, 'channel') AS channel,
   JSONExtract(measure_row, 'treatment', 'persons', 'UInt64') AS treatment_persons,
@@ -64,20 +75,12 @@ ${measureRows('lift')}
   JSONExtract(measure_row, 'holdout', 'conversions', 'UInt64') AS holdout_conversions,
   JSONExtract(measure_row, 'holdout', 'rate', 'Float64') AS holdout_rate,
   JSONExtract(measure_row, 'holdout', 'revenue', 'Float64') AS holdout_revenue,
-  JSONExtract(measure_row, 'absoluteLift', 'estimate', 'Nullable(Float64)') AS absolute_lift,
-  JSONExtract(measure_row, 'absoluteLift', 'low', 'Nullable(Float64)') AS absolute_lift_low,
-  JSONExtract(measure_row, 'absoluteLift', 'high', 'Nullable(Float64)') AS absolute_lift_high,
-  JSONExtract(measure_row, 'relativeLift', 'estimate', 'Nullable(Float64)') AS relative_lift,
-  JSONExtract(measure_row, 'relativeLift', 'low', 'Nullable(Float64)') AS relative_lift_low,
-  JSONExtract(measure_row, 'relativeLift', 'high', 'Nullable(Float64)') AS relative_lift_high,
+${intervalColumns('absoluteLift', 'absolute_lift')}
+${intervalColumns('relativeLift', 'relative_lift')}
   JSONExtract(measure_row, 'pValue', 'Nullable(Float64)') AS p_value,
   JSONExtract(measure_row, 'qValue', 'Nullable(Float64)') AS q_value,
-  JSONExtract(measure_row, 'incrementalConversions', 'estimate', 'Nullable(Float64)') AS incremental_conversions,
-  JSONExtract(measure_row, 'incrementalConversions', 'low', 'Nullable(Float64)') AS incremental_conversions_low,
-  JSONExtract(measure_row, 'incrementalConversions', 'high', 'Nullable(Float64)') AS incremental_conversions_high,
-  JSONExtract(measure_row, 'incrementalRevenue', 'estimate', 'Nullable(Float64)') AS incremental_revenue,
-  JSONExtract(measure_row, 'incrementalRevenue', 'low', 'Nullable(Float64)') AS incremental_revenue_low,
-  JSONExtract(measure_row, 'incrementalRevenue', 'high', 'Nullable(Float64)') AS incremental_revenue_high,
+${intervalColumns('incrementalConversions', 'incremental_conversions')}
+${intervalColumns('incrementalRevenue', 'incremental_revenue')}
   JSONExtract(measure_row, 'srm', 'expectedHoldoutShare', 'Nullable(Float64)') AS srm_expected_holdout_share,
   JSONExtract(measure_row, 'srm', 'observedHoldoutShare', 'Nullable(Float64)') AS srm_observed_holdout_share,
   JSONExtract(measure_row, 'srm', 'pValue', 'Nullable(Float64)') AS srm_p_value,
@@ -98,7 +101,7 @@ ORDER BY trigger_id`,
     name: 'export.guardrails.computed',
     module: import.meta.url,
     sql: `-- export guardrails, computed: the rows the API computed for [from, to), passed as the same JSON a
--- report snapshot stores, read with the columns of bi_guardrails (computed-datasets.spec.ts compares them)
+-- report snapshot stores, read with the columns of bi_guardrails (datasets.spec.ts compares them)
 ${measureRows('guardrails')}
   JSONExtractString(measure_row, 'outcomeClass') AS outcome_class,
   JSONExtract(measure_row, 'treatment', 'persons', 'UInt64') AS treatment_units,
@@ -107,12 +110,8 @@ ${measureRows('guardrails')}
   JSONExtract(measure_row, 'holdout', 'persons', 'UInt64') AS holdout_units,
   JSONExtract(measure_row, 'holdout', 'conversions', 'UInt64') AS holdout_events,
   JSONExtract(measure_row, 'holdout', 'rate', 'Float64') AS holdout_rate,
-  JSONExtract(measure_row, 'absoluteLift', 'estimate', 'Nullable(Float64)') AS absolute_lift,
-  JSONExtract(measure_row, 'absoluteLift', 'low', 'Nullable(Float64)') AS absolute_lift_low,
-  JSONExtract(measure_row, 'absoluteLift', 'high', 'Nullable(Float64)') AS absolute_lift_high,
-  JSONExtract(measure_row, 'relativeLift', 'estimate', 'Nullable(Float64)') AS relative_lift,
-  JSONExtract(measure_row, 'relativeLift', 'low', 'Nullable(Float64)') AS relative_lift_low,
-  JSONExtract(measure_row, 'relativeLift', 'high', 'Nullable(Float64)') AS relative_lift_high,
+${intervalColumns('absoluteLift', 'absolute_lift')}
+${intervalColumns('relativeLift', 'relative_lift')}
   JSONExtract(measure_row, 'pValue', 'Nullable(Float64)') AS p_value,
   JSONExtractString(measure_row, 'verdict') AS verdict,
   'computed' AS source

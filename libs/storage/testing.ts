@@ -1,7 +1,8 @@
-import { afterAll, beforeAll } from '@jest/globals';
+import { afterAll, beforeAll, expect } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { loadConfig, type AppConfig } from '../config/index.js';
 import { ClickHouseService } from './clickhouse.service.js';
 import { Migrator } from './migrator.js';
@@ -63,4 +64,16 @@ export function storeForSuite(env: Record<string, string> = {}): TemporaryStore 
     },
     dispose: () => current().dispose(),
   };
+}
+
+/** Expects the engine to parse each statement (EXPLAIN AST), without running any of them. */
+export async function expectParsed(
+  clickhouse: ClickHouseService,
+  statements: readonly string[],
+): Promise<void> {
+  for (const statement of statements) {
+    await expect(
+      clickhouse.query({ tag: 'test.explain', sql: `EXPLAIN AST ${statement}`, row: z.unknown() }),
+    ).resolves.toBeDefined();
+  }
 }
