@@ -178,44 +178,37 @@ LEFT JOIN defs AS d ON d.trigger_id = s.trigger_id
 ORDER BY trigger_id, arm, variant`;
 }
 
-function liftQuery(name: string, sql: string) {
-  return defineQuery({
-    name,
-    module: import.meta.url,
-    sql,
-    params: liftParams,
-    row: liftSumsRow,
-  });
+function liftQuery<P extends typeof liftParams>(name: string, sql: string, params: P) {
+  return defineQuery({ name, module: import.meta.url, sql, params, row: liftSumsRow });
 }
 
 /** Holdout lift in one statement (see liftSteps): one row per trigger × arm × variant. */
-export const LIFT_QUERY = liftQuery('lift.sums', liftSql(true));
+export const LIFT_QUERY = liftQuery('lift.sums', liftSql(true), liftParams);
 
 /**
  * The same without variants (variant ''): one row per trigger × arm, for a report that does not
  * split treatment by variant; the engine then keeps no variant per assignment.
  */
-export const LIFT_BY_ARM_QUERY = liftQuery('lift.sums_by_arm', liftSql(false));
+export const LIFT_BY_ARM_QUERY = liftQuery('lift.sums_by_arm', liftSql(false), liftParams);
 
 /** LIFT_QUERY and LIFT_BY_ARM_QUERY over the plain tables (no rollup): the benchmark's baselines. */
-export const PLAIN_LIFT_QUERY = liftQuery('lift.plain_sums', liftSql(true, false));
-export const PLAIN_LIFT_BY_ARM_QUERY = liftQuery('lift.plain_sums_by_arm', liftSql(false, false));
-
-function cappedLiftQuery(name: string, sql: string) {
-  return defineQuery({
-    name,
-    module: import.meta.url,
-    sql,
-    params: cappedLiftParams,
-    row: liftSumsRow,
-  });
-}
+export const PLAIN_LIFT_QUERY = liftQuery('lift.plain_sums', liftSql(true, false), liftParams);
+export const PLAIN_LIFT_BY_ARM_QUERY = liftQuery(
+  'lift.plain_sums_by_arm',
+  liftSql(false, false),
+  liftParams,
+);
 
 /** LIFT_QUERY and LIFT_BY_ARM_QUERY with each person's revenue capped (revenueCap). */
-export const CAPPED_LIFT_QUERY = cappedLiftQuery('lift.capped_sums', liftSql(true, true, true));
-export const CAPPED_LIFT_BY_ARM_QUERY = cappedLiftQuery(
+export const CAPPED_LIFT_QUERY = liftQuery(
+  'lift.capped_sums',
+  liftSql(true, true, true),
+  cappedLiftParams,
+);
+export const CAPPED_LIFT_BY_ARM_QUERY = liftQuery(
   'lift.capped_sums_by_arm',
   liftSql(false, true, true),
+  cappedLiftParams,
 );
 
 /** A revenue cap as the capped statements bind it. */
