@@ -368,9 +368,46 @@ describe('generateProgram at a small size', () => {
     expect(malformed).toEqual(whole.malformed);
   });
 
+  it('keeps every row of the persons and an even sample of the planted blocks (plantedBlockRows)', () => {
+    const small = { seed: 7, persons: 50 };
+    const whole = generateProgram(small);
+    const persons = generateProgram({ ...small, plantedBlockRows: 0 });
+    const sampled = generateProgram({ ...small, plantedBlockRows: 40 });
+    expect(sampled.rows.triggers).toEqual(whole.rows.triggers);
+    expect(persons.rows.triggers).toEqual(whole.rows.triggers);
+    for (const stream of ['signals', 'firings', 'exposures', 'outcomes', 'consent'] as const) {
+      const texts = (program: GeneratedProgram) =>
+        (program.rows[stream] as object[]).map((row) => JSON.stringify(row));
+      const own = texts(persons);
+      const blocks = texts(whole).slice(own.length);
+      const kept = texts(sampled).slice(own.length);
+      // the persons' rows come first, the same with or without the blocks
+      expect(texts(whole).slice(0, own.length)).toEqual(own);
+      expect(texts(sampled).slice(0, own.length)).toEqual(own);
+      // at most 40 rows of each of the two blocks, taken in order from the blocks' rows
+      expect(kept.length).toBeLessThanOrEqual(80);
+      expect(kept.length).toBeGreaterThanOrEqual(Math.min(blocks.length, 40));
+      let at = 0;
+      for (const row of kept) {
+        while (at < blocks.length && blocks[at] !== row) {
+          at += 1;
+        }
+        expect({ stream, found: at < blocks.length }).toEqual({ stream, found: true });
+        at += 1;
+      }
+    }
+    expect(JSON.stringify(sampled.duplicates)).toBe(JSON.stringify(whole.duplicates));
+    const streamed = emptyRows();
+    for (const chunk of generateProgramStream({ ...small, plantedBlockRows: 40 })) {
+      (streamed[chunk.stream] as object[]).push(...chunk.rows);
+    }
+    expect(JSON.stringify(streamed)).toBe(JSON.stringify(sampled.rows));
+  });
+
   it('rejects impossible options, naming each', () => {
     expect(() => generateProgram({ seed: 1, persons: 0, days: -1, duplicateRate: 2 })).toThrow(
       /persons.*days.*duplicateRate/,
     );
+    expect(() => generateProgram({ seed: 1, plantedBlockRows: -1 })).toThrow(/plantedBlockRows/);
   });
 });

@@ -54,6 +54,15 @@ export interface ProgramOptions {
    * For benchmarks: 1 000 000 persons at activity 2.2 give about 10 million firings.
    */
   activity?: number;
+  /**
+   * At most this many rows of each stream of each planted block, evenly spaced through it
+   * (default: every row). The blocks hold about 16,000 firings and signals each whatever
+   * `persons` is, so a small program is mostly theirs; a spec that wants the program's kinds of
+   * rows, not that volume, keeps a few hundred. The blocks' own planted facts
+   * (plantedDeeperFacts, plantedOverTimeFacts) hold only for whole blocks; the trigger
+   * definitions are always all kept.
+   */
+  plantedBlockRows?: number;
 }
 
 /** Options of {@link generateProgramStream}. */
@@ -174,10 +183,26 @@ export function* generateProgramStream(
 
 /** The planted blocks' rows, in the order they follow the program's own: deeper, then over time. */
 function plantedBlocks(settings: Settings): ProgramRows[] {
-  return [
+  const blocks = [
     generateDeeperRows(settings.seed, settings.from, settings.to),
     generateOverTimeRows(settings.seed, settings.from, settings.to),
   ];
+  const most = settings.plantedBlockRows;
+  if (most === undefined) {
+    return blocks;
+  }
+  const thinned = <T>(rows: T[]): T[] => {
+    const step = Math.max(1, Math.ceil(rows.length / Math.max(most, 1)));
+    return most === 0 ? [] : rows.filter((_, i) => i % step === 0);
+  };
+  return blocks.map((block) => ({
+    triggers: block.triggers,
+    signals: thinned(block.signals),
+    firings: thinned(block.firings),
+    exposures: thinned(block.exposures),
+    outcomes: thinned(block.outcomes),
+    consent: thinned(block.consent),
+  }));
 }
 
 /** The period of a program generated with these options. */
@@ -208,6 +233,7 @@ interface Settings {
   duplicateRate: number;
   malformedPerStream: number;
   activity: number;
+  plantedBlockRows: number | undefined;
 }
 
 function resolveSettings(options: ProgramOptions): Settings {
@@ -240,6 +266,13 @@ function resolveSettings(options: ProgramOptions): Settings {
   if (!(activity > 0)) {
     problems.push(`activity must be positive, got ${activity}`);
   }
+  const { plantedBlockRows } = options;
+  if (
+    plantedBlockRows !== undefined &&
+    (!Number.isInteger(plantedBlockRows) || plantedBlockRows < 0)
+  ) {
+    problems.push(`plantedBlockRows must be a non-negative integer, got ${plantedBlockRows}`);
+  }
   if (problems.length > 0) {
     throw new RangeError(problems.join('; '));
   }
@@ -252,6 +285,7 @@ function resolveSettings(options: ProgramOptions): Settings {
     duplicateRate,
     malformedPerStream,
     activity,
+    plantedBlockRows,
   };
 }
 

@@ -8,6 +8,13 @@ import type { StreamName } from './streams.js';
 
 type Row = Record<string, unknown>;
 
+/**
+ * Rows of each stream of each planted block that the equivalence specs' programs keep (see
+ * ProgramOptions.plantedBlockRows): the program's kinds of rows, firings with properties among
+ * them, without the blocks' 16,000 rows a stream validated, stored and compared in every format.
+ */
+export const PROGRAM_BLOCK_ROWS = 300;
+
 const TIMES = [
   '2026-10-02T10:00:00.000Z',
   '2027-01-01T00:00:00.000Z',

@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { Readable } from 'node:stream';
 import { generateProgram } from '../demo/index.js';
+import { PROGRAM_BLOCK_ROWS } from './corpus.testing.js';
 import { toClickHouseTime } from '../storage/index.js';
 import { fastPath } from './fast-path.js';
 import { contentHashOf, contentHashOfColumns } from './hashing.js';
@@ -30,7 +31,7 @@ function viaFast(stream: FastStream, row: Record<string, unknown>): unknown {
 }
 
 describe('the validation fast path', () => {
-  const program = generateProgram({ seed: 7, persons: 120 });
+  const program = generateProgram({ seed: 7, persons: 120, plantedBlockRows: PROGRAM_BLOCK_ROWS });
 
   it('builds exactly the data zod builds for every row of a generated program', () => {
     for (const stream of STREAMS) {

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { z } from 'zod';
 import { generateProgram } from '../demo/index.js';
 import { storeForSuite } from '../storage/testing.js';
-import { anyTypeVariant } from './corpus.testing.js';
+import { anyTypeVariant, PROGRAM_BLOCK_ROWS } from './corpus.testing.js';
 import { DIALECT_NAMES, inDialect } from './dialects.testing.js';
 import { insertStorageLines } from './ingest-writer.js';
 import { passThrough } from './passthrough.js';
@@ -34,7 +34,12 @@ const context = (tenantId: string): ValidationContext => ({
 });
 const PASSED = context('passed');
 
-const program = generateProgram({ seed: 11, persons: 60, start: '2026-10-01T00:00:00Z' });
+const program = generateProgram({
+  seed: 11,
+  persons: 60,
+  start: '2026-10-01T00:00:00Z',
+  plantedBlockRows: PROGRAM_BLOCK_ROWS,
+});
 const linesOf = new Map<PassStream, string[]>();
 function programLines(stream: PassStream): string[] {
   let lines = linesOf.get(stream);

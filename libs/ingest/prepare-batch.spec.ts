@@ -4,6 +4,7 @@ import { IngestLimitError } from './limit-error.js';
 import { parseBody, parseBodyBatches } from './parse-body.js';
 import { prepareBatch } from './prepare-batch.js';
 import { generateProgram } from '../demo/index.js';
+import { PROGRAM_BLOCK_ROWS } from './corpus.testing.js';
 import { DIALECT_NAMES, inDialect, type DialectName } from './dialects.testing.js';
 import { STREAMS, type StreamName } from './streams.js';
 import type { ParsedLine, PreparedBatch, ValidationContext } from './types.js';
@@ -332,7 +333,12 @@ describe('prepareBatch', () => {
 });
 
 describe('prepareBatch in every JSON dialect', () => {
-  const program = generateProgram({ seed: 5, persons: 50, start: '2024-04-01T00:00:00Z' });
+  const program = generateProgram({
+    seed: 5,
+    persons: 50,
+    start: '2024-04-01T00:00:00Z',
+    plantedBlockRows: PROGRAM_BLOCK_ROWS,
+  });
   const keyOf = {
     ...Object.fromEntries(STREAMS.map((s) => [s, 'event_id'])),
     firings: 'firing_id',

@@ -5,6 +5,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { generateProgram } from '../demo/index.js';
+import { PROGRAM_BLOCK_ROWS } from './corpus.testing.js';
 import { personIdHash } from '../lifecycle/erased-persons.js';
 import { DIALECT_NAMES, inDialect } from './dialects.testing.js';
 import { IngestLimitError } from './limit-error.js';
@@ -77,7 +78,12 @@ suite('PreparePool', () => {
     await pool.close();
   });
 
-  const program = generateProgram({ seed: 11, persons: 40, start: '2024-04-01T00:00:00Z' });
+  const program = generateProgram({
+    seed: 11,
+    persons: 40,
+    start: '2024-04-01T00:00:00Z',
+    plantedBlockRows: PROGRAM_BLOCK_ROWS,
+  });
   const awkward = [
     '{"event_id":"e-bad",', // not JSON
     '',

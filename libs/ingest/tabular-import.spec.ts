@@ -11,7 +11,7 @@ import { generateProgram } from '../demo/index.js';
 import { ObservabilityModule } from '../observability/index.js';
 import { ClickHouseService, StorageModule } from '../storage/index.js';
 import { openTemporaryStore, type TemporaryStore } from '../storage/testing.js';
-import { typedVariant } from './corpus.testing.js';
+import { typedVariant, PROGRAM_BLOCK_ROWS } from './corpus.testing.js';
 import { IngestModule } from './ingest.module.js';
 import { addResult, emptyResult, IngestService, type IngestResult } from './ingest.service.js';
 import { STREAM_DECLARATIONS, type StreamDeclaration } from './streams/index.js';
@@ -28,7 +28,12 @@ import type { ParsedLine } from './types.js';
 // checked against NDJSON by tabular.spec.ts).
 
 const MAX_ROWS = 16;
-const program = generateProgram({ seed: 11, persons: 60, start: '2026-10-01T00:00:00Z' });
+const program = generateProgram({
+  seed: 11,
+  persons: 60,
+  start: '2026-10-01T00:00:00Z',
+  plantedBlockRows: PROGRAM_BLOCK_ROWS,
+});
 type Row = Record<string, unknown>;
 type PassStream = Exclude<StreamName, 'triggers'>;
 const PASS_STREAMS = STREAMS.filter((s): s is PassStream => s !== 'triggers');

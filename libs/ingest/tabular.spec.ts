@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { generateProgram } from '../demo/index.js';
 import { openTemporaryStore, type TemporaryStore } from '../storage/testing.js';
-import { anyTypeVariant, typedVariant } from './corpus.testing.js';
+import { anyTypeVariant, typedVariant, PROGRAM_BLOCK_ROWS } from './corpus.testing.js';
 import { DIALECT_NAMES, inDialect, type DialectName } from './dialects.testing.js';
 import { insertStorageLines } from './ingest-writer.js';
 import { prepareBatch } from './prepare-batch.js';
@@ -23,7 +23,12 @@ import type { LineSource, ParsedLine, PreparedBatch, ValidationContext } from '.
 // or not (what a table can hold), and, in every JSON dialect, of lines with values of any type.
 // Parquet is written by ClickHouse itself.
 
-const program = generateProgram({ seed: 7, persons: 50, start: '2026-10-01T00:00:00Z' });
+const program = generateProgram({
+  seed: 7,
+  persons: 50,
+  start: '2026-10-01T00:00:00Z',
+  plantedBlockRows: PROGRAM_BLOCK_ROWS,
+});
 const RECEIVED_AT = Date.UTC(2026, 11, 1, 12);
 const context = (tenantId: string): ValidationContext => ({
   tenantId,
@@ -104,7 +109,7 @@ function keysSorted(rows: Record<string, unknown>[]): Record<string, unknown>[] 
   );
 }
 
-/** Rows ordered by their JSON text (each written once: 25,000 rows sort in milliseconds). */
+/** Rows ordered by their JSON text (each written once, then compared as text). */
 function inStableOrder<T>(rows: T[]): T[] {
   return rows
     .map((row) => [JSON.stringify(row), row] as const)
