@@ -16,6 +16,11 @@ export default {
   // own process, so two run side by side even on two cores, where jest's default (one fewer than
   // the cores) runs one at a time: the whole suite took 13 minutes so against 27.
   maxWorkers: Math.max(2, availableParallelism() - 1),
+  // A worker that has opened and closed many embedded stores takes about a second to end after
+  // Jest asks it to (the engine's native teardown, after JavaScript is done), longer than Jest's
+  // default 500 ms, which then kills it and prints "A worker process has failed to exit
+  // gracefully". There is no leaked handle to find; the workers are given the time they take.
+  workerGracefulExitTimeout: 10_000,
   projects: [
     {
       ...shared,
