@@ -3,7 +3,6 @@ import { constants } from 'node:fs';
 import { access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { AppConfig } from '../../config/index.js';
 import { ReportsErrorCode, ReportsException } from '../reports.exception.js';
 import { reportsSettings } from '../reports.settings.js';
@@ -82,6 +81,8 @@ export class PdfRenderer {
     await this.acquire();
     const profile = await mkdtemp(join(tmpdir(), 'causeway-chromium-'));
     try {
+      // loaded on the first print, not with the service: it takes 0.3–0.8 s to load
+      const { chromium } = await import('playwright-core');
       const context = await chromium
         .launchPersistentContext(profile, {
           executablePath: this.executablePath,

@@ -1,5 +1,6 @@
 import { UTCDate } from '@date-fns/utc';
-import { startOfISOWeek, subWeeks } from 'date-fns';
+import { startOfISOWeek } from 'date-fns/startOfISOWeek';
+import { subWeeks } from 'date-fns/subWeeks';
 
 /**
  * The last full week before `at`: Monday 00:00 UTC to the next Monday 00:00 UTC (ISO weeks), the
