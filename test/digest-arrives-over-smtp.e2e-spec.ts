@@ -12,7 +12,7 @@ import { SMTPServer } from 'smtp-server';
 import { createApiApp, listen } from '../apps/api/bootstrap.js';
 import { CHROMIUM_PATH, chromiumAvailable, pdfPageCount } from './support/chromium.js';
 import { graphql, gqlData, mintKey } from './support/client.js';
-import { uploadDemoProgram } from './support/demo-program.js';
+import { MAIN_PROGRAM_ONLY, uploadDemoProgram } from './support/demo-program.js';
 import { inProcessApiConfig } from './support/in-process-api.js';
 import { ADMIN_KEY, freePort, requirePart } from './support/processes.js';
 
@@ -58,7 +58,13 @@ async function startApp(env: Record<string, string>) {
     key = await mintKey(url, ADMIN_KEY, 'acme', ['INGEST', 'READ']);
     // a program over the three weeks before today, so that the last full week has data
     const start = new Date(Math.floor((Date.now() - 21 * DAY) / DAY) * DAY);
-    await uploadDemoProgram(url, key, { seed: 7, persons: 2_000, start, days: 21 });
+    await uploadDemoProgram(url, key, {
+      seed: 7,
+      persons: 2_000,
+      start,
+      days: 21,
+      plantedBlockRows: MAIN_PROGRAM_ONLY,
+    });
   });
   afterAll(async () => {
     await app?.close();

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { openTemporaryStore, type TemporaryStore } from '../libs/storage/testing.js';
 import { gqlData, mintKey, postIngest } from './support/client.js';
-import { uploadDemoProgram } from './support/demo-program.js';
+import { MAIN_PROGRAM_ONLY, uploadDemoProgram } from './support/demo-program.js';
 import { startApi, type ApiProcess } from './support/processes.js';
 
 const FROM = '2026-10-01T00:00:00Z';
@@ -92,7 +92,11 @@ describe('curated BI exports', () => {
     api = await startApi();
     key = await mintKey(api.url, api.adminKey, 'demo', ['INGEST', 'READ']);
     otherKey = await mintKey(api.url, api.adminKey, 'other', ['INGEST', 'READ']);
-    await uploadDemoProgram(api.url, key, { seed: 20_261_001, persons: 2_000 });
+    await uploadDemoProgram(api.url, key, {
+      seed: 20_261_001,
+      persons: 2_000,
+      plantedBlockRows: MAIN_PROGRAM_ONLY,
+    });
     for (const [stream, rows] of Object.entries(OTHER_TENANT_ROWS)) {
       const answer = await postIngest(api.url, otherKey, stream, ndjson(rows));
       expect(answer.body.rejected).toBe(0);

@@ -4,7 +4,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { gqlData, mintKey } from './support/client.js';
-import { uploadDemoProgram } from './support/demo-program.js';
+import { MAIN_PROGRAM_ONLY, uploadDemoProgram } from './support/demo-program.js';
 import { startApi, type ApiProcess } from './support/processes.js';
 
 const FROM = '2026-10-01T00:00:00Z';
@@ -32,7 +32,11 @@ describe('lift and guardrails exports without a snapshot', () => {
   beforeAll(async () => {
     api = await startApi();
     key = await mintKey(api.url, api.adminKey, 'demo', ['INGEST', 'READ', 'ADMIN']);
-    await uploadDemoProgram(api.url, key, { seed: 20_261_001, persons: 2_000 });
+    await uploadDemoProgram(api.url, key, {
+      seed: 20_261_001,
+      persons: 2_000,
+      plantedBlockRows: MAIN_PROGRAM_ONLY,
+    });
   });
   afterAll(async () => {
     await api?.dispose();

@@ -8,7 +8,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { lastFullWeek } from '../libs/reports/index.js';
 import { gqlData, mintKey, postIngest } from './support/client.js';
-import { uploadDemoProgram } from './support/demo-program.js';
+import { MAIN_PROGRAM_ONLY, uploadDemoProgram } from './support/demo-program.js';
 import { startApi, type ApiProcess } from './support/processes.js';
 import { describeWithRedis } from './support/redis-suite.js';
 
@@ -80,7 +80,13 @@ function weeklySnapshotStory(setup: () => { api: ApiProcess; key: string }): voi
 
   it('takes the last full week’s snapshot by itself, once', async () => {
     const { api, key } = setup();
-    await uploadDemoProgram(api.url, key, { seed: 7, persons: 600, days: 7, start: week.from });
+    await uploadDemoProgram(api.url, key, {
+      seed: 7,
+      persons: 600,
+      days: 7,
+      start: week.from,
+      plantedBlockRows: MAIN_PROGRAM_ONLY,
+    });
     const list = await until('a scheduled snapshot', snapshots, (rows) =>
       rows.some((r) => r.kind === 'SCHEDULED'),
     );
