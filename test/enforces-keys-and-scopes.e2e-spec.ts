@@ -73,4 +73,37 @@ describe('API keys and scopes', () => {
     // the key text never reaches the logs
     expect(api.output()).not.toContain(minted.key);
   });
+
+  it('sends the protective headers with every answer, errors and 404 included, and names no framework', async () => {
+    const asked = [
+      await fetch(`${api.url}/healthz`),
+      await fetch(`${api.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${readKey}` },
+        body: JSON.stringify({ query: '{ triggers { triggerId } }' }),
+      }),
+      await postIngest(api.url, undefined, 'signals', signal),
+      await postIngest(api.url, readKey, 'signals', signal),
+      await fetch(`${api.url}/no-such-route`),
+    ];
+    expect(asked.map((response) => response.status)).toEqual([200, 200, 401, 403, 404]);
+    for (const response of asked) {
+      const headers = Object.fromEntries(response.headers);
+      expect(headers).toMatchObject({
+        'x-content-type-options': 'nosniff',
+        'referrer-policy': 'no-referrer',
+        'cross-origin-resource-policy': 'same-origin',
+        'cross-origin-opener-policy': 'same-origin',
+      });
+      // left to the proxy in front (HSTS) or to the pages that set their own (CSP, framing)
+      for (const absent of [
+        'x-powered-by',
+        'strict-transport-security',
+        'content-security-policy',
+        'x-frame-options',
+      ]) {
+        expect(headers[absent]).toBeUndefined();
+      }
+    }
+  });
 });

@@ -86,6 +86,11 @@ const CREATE = `mutation($resource: ShareResource!, $from: DateTime, $to: DateTi
     expect(headers['cache-control']).toBe('no-store');
     expect(headers['referrer-policy']).toBe('no-referrer');
     expect(headers['x-robots-tag']).toBe('noindex');
+    // the report's own policy (inline styles, data: images, nothing fetched), not the API's default
+    expect(headers['content-security-policy']).toMatch(
+      /^default-src 'none'; style-src 'unsafe-inline'; img-src data:/,
+    );
+    expect(headers['x-content-type-options']).toBe('nosniff');
     expect(await page.title()).toContain('Lift report');
     // the demo's thirteen live triggers (six, five of its deeper-statistics block and two of its
     // over-time block), each a row of the forest plot

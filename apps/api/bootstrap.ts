@@ -15,15 +15,16 @@ import {
   graphiqlRoutes,
   requestMetrics,
   requestTimeout,
+  securityHeaders,
 } from '../../libs/platform/index.js';
 import { ClickHouseService, Migrator } from '../../libs/storage/index.js';
 import { AppModule } from './app.module.js';
 
 /**
- * Builds the API application: migrates the store, then wires HTTP. Ingest routes read their body
- * as a stream (no global body parser); GraphQL gets a JSON parser of its own. Every request gets a
- * time budget that bounds its ClickHouse queries; SIGTERM stops taking requests, lets those in
- * flight finish and exits 0.
+ * Builds the API application: migrates the store, then wires HTTP. Every answer carries the
+ * protective headers of securityHeaders. Ingest routes read their body as a stream (no global body
+ * parser); GraphQL gets a JSON parser of its own. Every request gets a time budget that bounds its
+ * ClickHouse queries; SIGTERM stops taking requests, lets those in flight finish and exits 0.
  */
 export async function createApiApp(config: AppConfig): Promise<INestApplication> {
   const app = await NestFactory.create(AppModule.register(config), {
@@ -38,6 +39,7 @@ export async function createApiApp(config: AppConfig): Promise<INestApplication>
   app.useLogger(logger);
   await new Migrator(app.get(ClickHouseService), undefined, config.env.CLICKHOUSE_CLUSTER).run();
   await applyRetention(app.get(ClickHouseService), config);
+  app.use(securityHeaders());
   app.use(requestMetrics(app.get(MetricsService)));
   app.use('/graphql', json({ limit: '5mb' }));
   if (graphiqlEnabled(config)) {

@@ -8,5 +8,6 @@ export * from './rate-limit.exception.js';
 export * from './rate-limiter.service.js';
 export * from './request-metrics.middleware.js';
 export * from './request-timeout.middleware.js';
+export * from './security-headers.js';
 export * from './shutdown.js';
 export * from './process-imports.js';
