@@ -360,12 +360,43 @@ describe('measures match the truth planted in a generated program', () => {
     await expectLatencyMatchesTruth();
   });
 
+  const expectSuppressionMatchesTruth = async () => {
+    interface SuppressionRow {
+      triggerId: string;
+      sentFirings: number;
+      convertedThenTargeted: number;
+      convertedInFlight: number;
+      capBreaches: number;
+    }
+    const { suppressionAudit } = await read<{ suppressionAudit: SuppressionRow[] }>(
+      `query($from: DateTime!, $to: DateTime!) {
+        suppressionAudit(from: $from, to: $to) {
+          triggerId sentFirings convertedThenTargeted convertedInFlight capBreaches
+        }
+      }`,
+    );
+    expect(byTrigger(suppressionAudit)).toEqual(
+      byTrigger(Object.values(truth.triggers)).map((t) => ({
+        triggerId: t.triggerId,
+        ...t.suppression,
+      })),
+    );
+  };
+
+  it('suppressionAudit: converted-then-targeted, converted in flight, cap breaches', async () => {
+    await expectSuppressionMatchesTruth();
+  });
+
   it('triggerLatency from the trend facts: once built, the same checks hold', async () => {
     const { buildTrendFacts } = await read<{ buildTrendFacts: { firings: number } }>(
       'mutation { buildTrendFacts { firings } }',
     );
     expect(buildTrendFacts.firings).toBeGreaterThan(0);
     await expectLatencyMatchesTruth();
+  });
+
+  it('suppressionAudit from the trend facts (built above): the same counts', async () => {
+    await expectSuppressionMatchesTruth();
   });
 
   it('guardrails: overwhelmed persons and refunded converting orders by arm', async () => {
@@ -406,29 +437,6 @@ describe('measures match the truth planted in a generated program', () => {
           },
         ];
       }),
-    );
-  });
-
-  it('suppressionAudit: converted-then-targeted, converted in flight, cap breaches', async () => {
-    interface SuppressionRow {
-      triggerId: string;
-      sentFirings: number;
-      convertedThenTargeted: number;
-      convertedInFlight: number;
-      capBreaches: number;
-    }
-    const { suppressionAudit } = await read<{ suppressionAudit: SuppressionRow[] }>(
-      `query($from: DateTime!, $to: DateTime!) {
-        suppressionAudit(from: $from, to: $to) {
-          triggerId sentFirings convertedThenTargeted convertedInFlight capBreaches
-        }
-      }`,
-    );
-    expect(byTrigger(suppressionAudit)).toEqual(
-      byTrigger(Object.values(truth.triggers)).map((t) => ({
-        triggerId: t.triggerId,
-        ...t.suppression,
-      })),
     );
   });
 

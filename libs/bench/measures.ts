@@ -69,7 +69,7 @@ export interface Measure {
   facts?: { build: string; what: string };
 }
 
-/** triggerLatency and triggerTrend read the trend facts once built. */
+/** triggerLatency, suppressionAudit and triggerTrend read the trend facts once built. */
 const TREND_FACTS = {
   build: 'mutation { buildTrendFacts { firings seconds } }',
   what: 'trend facts',
@@ -264,6 +264,7 @@ export const MEASURES: Measure[] = [
     ],
     floor: FLOORS.personTriggerSequences,
     targetMs: 3000,
+    facts: TREND_FACTS,
   },
   {
     name: 'consentAudit',

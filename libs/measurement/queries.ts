@@ -34,7 +34,7 @@ import { CONVERSION_CURVE_QUERY } from './over-time/conversion-curve.query.js';
 import { LIFT_OVER_TIME_QUERY } from './over-time/lift-over-time.query.js';
 import { TREND_FACTS_QUERY, TRIGGER_TREND_QUERY } from './over-time/trigger-trend.query.js';
 import { PRESSURE_QUERY } from './pressure/pressure.query.js';
-import { SUPPRESSION_QUERY } from './suppression/suppression.query.js';
+import { SUPPRESSION_FACTS_QUERY, SUPPRESSION_QUERY } from './suppression/suppression.query.js';
 import {
   TIMELINE_CONSENT_QUERY,
   TIMELINE_EXPOSURES_QUERY,
@@ -70,6 +70,7 @@ export const MEASUREMENT_QUERIES: readonly AnyQueryDefinition[] = [
   LATENCY_AGAINST_WINDOWS_QUERY,
   PRESSURE_QUERY,
   SUPPRESSION_QUERY,
+  SUPPRESSION_FACTS_QUERY,
   TIMELINE_SIGNALS_QUERY,
   TIMELINE_FIRINGS_QUERY,
   TIMELINE_EXPOSURES_QUERY,

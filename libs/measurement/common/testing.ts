@@ -1,5 +1,6 @@
 import { afterAll, beforeAll } from '@jest/globals';
 import { insertStorageLines, prepareBatch, STREAMS, type StreamName } from '../../ingest/index.js';
+import type { AppConfig } from '../../config/index.js';
 import type { ClickHouseService } from '../../storage/index.js';
 import { openTemporaryStore, type TemporaryStore } from '../../storage/testing.js';
 
@@ -152,7 +153,9 @@ export interface MeasureFixture {
  * (in a `beforeAll` registered before the spec's own), and disposes of it afterwards. The store is
  * read through the returned object once the spec's hooks run.
  */
-export function seededStore(fixture: MeasureFixture): { readonly clickhouse: ClickHouseService } {
+export function seededStore(
+  fixture: MeasureFixture,
+): Pick<TemporaryStore, 'clickhouse' | 'config'> {
   let store: TemporaryStore | undefined;
   beforeAll(async () => {
     store = await openTemporaryStore();
@@ -163,12 +166,18 @@ export function seededStore(fixture: MeasureFixture): { readonly clickhouse: Cli
   afterAll(async () => {
     await store?.dispose();
   });
+  const opened = (): TemporaryStore => {
+    if (store === undefined) {
+      throw new Error('seededStore: read the store inside a hook or test, not at collection');
+    }
+    return store;
+  };
   return {
     get clickhouse(): ClickHouseService {
-      if (store === undefined) {
-        throw new Error('seededStore: read the store inside a hook or test, not at collection');
-      }
-      return store.clickhouse;
+      return opened().clickhouse;
+    },
+    get config(): AppConfig {
+      return opened().config;
     },
   };
 }

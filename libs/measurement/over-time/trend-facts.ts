@@ -26,9 +26,10 @@ import { BUILD_TREND_FACTS_SQL } from './trigger-trend.query.js';
 
 /**
  * What this process's builds hold (trend_fact_builds.layout, migration 0083): 1 = with each
- * firing's channel and latency steps. Builds of another layout are not used.
+ * firing's channel and latency steps (0082); 2 = also its in-flight conversion and cap breach
+ * (0084). Builds of another layout are not used.
  */
-export const TREND_FACTS_LAYOUT = 1;
+export const TREND_FACTS_LAYOUT = 2;
 
 /** The decision times the facts cover; a trend over a period outside reads the streams. */
 export const FACTS_COVER = {
@@ -158,7 +159,7 @@ export class TrendFacts {
    * The build a trend of the tenant may read now, or undefined (read the streams): the tenant's
    * newest build, when it was made at the current version of the current epoch, with the
    * overwhelm constants and layout of this process, and (with a retention set) is recent enough.
-   * triggerLatency reads the same build.
+   * triggerLatency and suppressionAudit read the same build.
    */
   async current(tenantId: string): Promise<number | undefined> {
     const version = await this.versions.current(tenantId);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineQuery } from '../../storage/index.js';
 import { periodParams } from '../common/period.js';
+import { capFlagsCte } from '../suppression/cap-breaches.sql.js';
 import {
   consentHistoriesCte,
   SENT_FIRING_TIMES_CTES,
@@ -52,17 +53,34 @@ export type TriggerTrendParams = z.input<typeof triggerTrendParams>;
  *   decided_at) (as suppression.query.ts);
  * - non_compliant: the trigger has a consent purpose and the person's consent state for it at
  *   decided_at is not granted (as consent-audit.query.ts).
+ * With `suppression`, for suppressionAudit over the facts, two more (as suppression.query.ts):
+ * - converted_in_flight: the firing has a dispatched_at and an opened|rendered exposure, and a
+ *   success outcome of the trigger lies strictly between dispatched_at and the first of those;
+ * - cap_breached: the firing breaches its trigger's frequency cap (see CAP_BREACHES_CTE).
  * Each is a property of the firing alone: the period (from, to) only bounds the rows read.
- * `personWhere` (constant text), when given, bounds the outcomes read to the persons it selects.
+ * `personWhere` (constant text), when given, bounds the outcomes and the cap sequences read to the
+ * persons it selects.
  */
-function checkedFirings(sentWhere: string, personWhere?: string): string {
+function checkedFirings(sentWhere: string, personWhere?: string, suppression = false): string {
   const ofPersons = personWhere === undefined ? '' : `\n      AND ${personWhere}`;
+  const suppressionSteps = `
+  first_open AS (
+    -- each sent firing's first opened or rendered exposure
+    SELECT cityHash64(firing_id) AS firing_key, min(toUnixTimestamp64Milli(occurred_at)) AS open_ms,
+           toUInt8(1) AS opened
+    FROM exposures FINAL
+    WHERE tenant_id = {tenantId:String}
+      AND type IN ('opened', 'rendered')
+      AND cityHash64(firing_id) IN (SELECT cityHash64(firing_id) FROM sent)
+    GROUP BY firing_key
+  ),
+  ${capFlagsCte(personWhere ?? 'true').trim()},`;
   return `
 WITH
   ${TRIGGER_DEFINITIONS_CTE.trim()},
   ${sentFiringsCte(
     `firing_id, trigger_id, person_key, channel, decided_at, signal_at, signal_event_id,
-           toUnixTimestamp64Milli(decided_at) AS t_ms`,
+           toUnixTimestamp64Milli(decided_at) AS t_ms${suppression ? ', dispatched_at' : ''}`,
     sentWhere,
   ).trim()},
   ${SENT_FIRING_TIMES_CTES},
@@ -84,6 +102,7 @@ WITH
       AND occurred_at > {from:DateTime64(3, 'UTC')}
       AND occurred_at <= {to:DateTime64(3, 'UTC')} + toIntervalMillisecond({overwhelmWindowMs:Int64})${ofPersons}
   ),
+  ${suppression ? suppressionSteps.trim() : ''}
   ${consentHistoriesCte(`
           SELECT cityHash64(s.person_key, t.consent_purpose)
           FROM sent AS s INNER JOIN defs AS t ON t.trigger_id = s.trigger_id
@@ -104,13 +123,29 @@ WITH
                                AND has(arrayMap(type -> cityHash64(type), t.success_types), type_key),
              o.type_keys, o.ats) AS converted_then_targeted,
            arrayCount(at -> at <= s.t_ms, h.ats) AS in_force,
-           t.consent_purpose != '' AND NOT (in_force > 0 AND h.granteds[in_force]) AS non_compliant
+           t.consent_purpose != '' AND NOT (in_force > 0 AND h.granteds[in_force]) AS non_compliant${
+             suppression
+               ? `,
+           s.dispatched_at IS NOT NULL AND p.opened = 1 AND arrayExists(
+             (type_key, at) -> at > toUnixTimestamp64Milli(assumeNotNull(s.dispatched_at))
+                               AND at < p.open_ms
+                               AND has(arrayMap(type -> cityHash64(type), t.success_types), type_key),
+             o.type_keys, o.ats) AS converted_in_flight,
+           c.cap_breached AS cap_breached`
+               : ''
+           }
     FROM sent AS s
     LEFT JOIN first_delivery AS d ON d.firing_key = cityHash64(s.firing_id)
     LEFT JOIN referenced AS r ON r.event_key = cityHash64(s.signal_event_id)
     LEFT JOIN defs AS t ON t.trigger_id = s.trigger_id
     LEFT JOIN person_successes AS o ON o.person_key = s.person_key
-    LEFT JOIN histories AS h ON h.person_purpose = cityHash64(s.person_key, t.consent_purpose)
+    LEFT JOIN histories AS h ON h.person_purpose = cityHash64(s.person_key, t.consent_purpose)${
+      suppression
+        ? `
+    LEFT JOIN first_open AS p ON p.firing_key = cityHash64(s.firing_id)
+    LEFT JOIN cap_flags AS c ON c.firing_key = cityHash64(s.firing_id)`
+        : ''
+    }
     ASOF LEFT JOIN overwhelm AS w ON w.person_key = s.person_key AND w.at_ms > s.t_ms
   )`;
 }
@@ -241,10 +276,11 @@ const OF_PART = 'person_key % {parts:UInt64} = {part:UInt64}';
 export const BUILD_TREND_FACTS_SQL = `
 INSERT INTO trend_facts (build_id, tenant_id, trigger_id, decided_ms, person_key, end_to_end_ms,
                          overwhelmed, converted_then_targeted, non_compliant, channel,
-                         signal_to_decision_ms, decision_to_delivery_ms)
-${checkedFirings(OF_PART, OF_PART).trim()}
+                         signal_to_decision_ms, decision_to_delivery_ms, converted_in_flight,
+                         cap_breached)
+${checkedFirings(OF_PART, OF_PART, true).trim()}
 SELECT {buildId:UInt64}, {tenantId:String}, trigger_id, t_ms, person_key, end_to_end_ms,
        overwhelmed, converted_then_targeted, non_compliant, channel, signal_to_decision_ms,
-       decision_to_delivery_ms
+       decision_to_delivery_ms, converted_in_flight, cap_breached
 FROM checked
 SETTINGS join_use_nulls = 0, enable_materialized_cte = 1, distributed_foreground_insert = 1`;

@@ -1,7 +1,15 @@
 import { Module } from '@nestjs/common';
+import { OverTimeModule } from '../over-time/over-time.module.js';
 import { SuppressionResolver } from './suppression.resolver.js';
 import { SuppressionService } from './suppression.service.js';
 
-/** Suppression failures (docs/design.md §3): the `suppressionAudit` query. */
-@Module({ providers: [SuppressionService, SuppressionResolver], exports: [SuppressionService] })
+/**
+ * Suppression failures (docs/design.md §3): the `suppressionAudit` query; the trend facts it reads
+ * when current, from OverTimeModule.
+ */
+@Module({
+  imports: [OverTimeModule],
+  providers: [SuppressionService, SuppressionResolver],
+  exports: [SuppressionService],
+})
 export class SuppressionModule {}

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineQuery } from '../../storage/index.js';
 import { periodParams } from '../common/period.js';
 import { SENT_FIRING, TRIGGER_DEFINITIONS_CTE, TRIGGER_FILTER, inPeriod } from '../common/sql.js';
+import { factsBuildParam, factsOfPeriod } from '../over-time/trigger-trend.query.js';
 import { CAP_BREACHES_CTE } from './cap-breaches.sql.js';
 
 /** Counts of one trigger. */
@@ -21,6 +22,34 @@ export const suppressionParams = periodParams.extend({
   triggerIds: z.array(z.string()),
 });
 export type SuppressionQueryParams = z.input<typeof suppressionParams>;
+
+/**
+ * The end of both audit statements: the triggers reported (the selected definitions and any
+ * trigger fired in the period) and one row per trigger, with the definition's channel, else the
+ * one its firings carry. Needs the steps `defs`, `sent_counts` (trigger_id, firing_channel,
+ * sent_firings: every trigger fired in the period), `failures` (trigger_id,
+ * converted_then_targeted, converted_in_flight) and `cap_breaches` (trigger_id, breaches).
+ */
+const PER_TRIGGER = `
+  reported AS (
+    -- the triggers reported: the selected definitions and any trigger fired in the period
+    SELECT trigger_id FROM defs WHERE ${TRIGGER_FILTER}
+    UNION DISTINCT
+    SELECT trigger_id FROM sent_counts
+  )
+-- one row per trigger; the definition's channel, else the one its firings carry
+SELECT r.trigger_id AS trigger_id,
+       if(d.trigger_id != '', d.channel, n.firing_channel) AS channel,
+       n.sent_firings AS sent_firings,
+       t.converted_then_targeted AS converted_then_targeted,
+       t.converted_in_flight AS converted_in_flight,
+       b.breaches AS cap_breaches
+FROM reported AS r
+LEFT JOIN defs AS d ON d.trigger_id = r.trigger_id
+LEFT JOIN sent_counts AS n ON n.trigger_id = r.trigger_id
+LEFT JOIN failures AS t ON t.trigger_id = r.trigger_id
+LEFT JOIN cap_breaches AS b ON b.trigger_id = r.trigger_id
+ORDER BY trigger_id`;
 
 /**
  * Suppression failures, docs/design.md §3, over the sent treatment firings decided in [from, to),
@@ -115,30 +144,51 @@ WITH
     FROM period_firings
     GROUP BY trigger_id
   ),
-  reported AS (
-    -- the triggers reported: the selected definitions and any trigger fired in the period
-    SELECT trigger_id FROM defs WHERE ${TRIGGER_FILTER}
-    UNION DISTINCT
-    SELECT trigger_id FROM sent_counts
-  )
--- one row per trigger; the definition's channel, else the one its firings carry
-SELECT r.trigger_id AS trigger_id,
-       if(d.trigger_id != '', d.channel, n.firing_channel) AS channel,
-       n.sent_firings AS sent_firings,
-       t.converted_then_targeted AS converted_then_targeted,
-       t.converted_in_flight AS converted_in_flight,
-       b.breaches AS cap_breaches
-FROM reported AS r
-LEFT JOIN defs AS d ON d.trigger_id = r.trigger_id
-LEFT JOIN sent_counts AS n ON n.trigger_id = r.trigger_id
-LEFT JOIN failures AS t ON t.trigger_id = r.trigger_id
-LEFT JOIN cap_breaches AS b ON b.trigger_id = r.trigger_id
-ORDER BY trigger_id`;
+${PER_TRIGGER}`;
 
 export const SUPPRESSION_QUERY = defineQuery({
   name: 'suppression.audit',
   module: import.meta.url,
   sql: SUPPRESSION_SQL,
   params: suppressionParams,
+  row: suppressionRow,
+});
+
+/**
+ * The audit from a build of the trend facts (migrations 0081, 0084): each sent firing's three
+ * checks as the build wrote them (the statement's own rules, see trigger-trend.query.ts), counted
+ * per trigger; the triggers fired in the period, their sent firings and the channel their firings
+ * carry from one scan of the firings, as the statement over the streams counts them. Same answer
+ * as {@link SUPPRESSION_QUERY} while the tenant's data is the build's (see trend-facts.ts).
+ */
+export const SUPPRESSION_FACTS_QUERY = defineQuery({
+  name: 'suppression.audit_facts',
+  module: import.meta.url,
+  sql: `
+WITH
+  ${factsOfPeriod('trigger_id, converted_then_targeted, converted_in_flight, cap_breached').trim()},
+  failures AS (
+    -- per trigger: sent firings that failed each outcome rule
+    SELECT trigger_id, countIf(converted_then_targeted) AS converted_then_targeted,
+           countIf(converted_in_flight) AS converted_in_flight
+    FROM facts
+    GROUP BY trigger_id
+  ),
+  cap_breaches AS (
+    -- per trigger: sent firings that breached its cap
+    SELECT trigger_id, countIf(cap_breached) AS breaches
+    FROM facts
+    GROUP BY trigger_id
+  ),
+  sent_counts AS (
+    -- per trigger fired in the period: its sent firings and the channel its firings carry
+    SELECT trigger_id, any(channel) AS firing_channel, countIf(${SENT_FIRING}) AS sent_firings
+    FROM firings FINAL
+    WHERE tenant_id = {tenantId:String}
+      AND ${inPeriod('decided_at')}
+      AND ${TRIGGER_FILTER}
+    GROUP BY trigger_id
+  ),${PER_TRIGGER}`,
+  params: suppressionParams.extend(factsBuildParam),
   row: suppressionRow,
 });

@@ -1,8 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { ClickHouseService } from '../../storage/index.js';
 import { toPeriod } from '../common/period.js';
+import { FACTS_COVER, TrendFacts } from '../over-time/trend-facts.js';
 import type { SuppressionSummary } from './models/suppression.model.js';
-import { SUPPRESSION_QUERY, type SuppressionRow } from './suppression.query.js';
+import {
+  SUPPRESSION_FACTS_QUERY,
+  SUPPRESSION_QUERY,
+  type SuppressionRow,
+} from './suppression.query.js';
 
 export interface SuppressionRequest {
   from: Date;
@@ -29,15 +34,26 @@ export function toSuppressionSummary(row: SuppressionRow): SuppressionSummary {
 
 @Injectable()
 export class SuppressionService {
-  constructor(private readonly clickhouse: ClickHouseService) {}
+  constructor(
+    private readonly clickhouse: ClickHouseService,
+    @Optional() private readonly facts?: TrendFacts,
+  ) {}
 
-  /** Suppression failures per trigger over the sent firings decided in [from, to). */
+  /**
+   * Suppression failures per trigger over the sent firings decided in [from, to). Read from the
+   * tenant's trend facts when a build is current (see TrendFacts.current), else from the streams;
+   * the same answer either way.
+   */
   async audit(tenantId: string, request: SuppressionRequest): Promise<SuppressionSummary[]> {
-    const rows = await this.clickhouse.run(SUPPRESSION_QUERY, {
-      tenantId,
-      ...toPeriod(request.from, request.to).params,
-      triggerIds: request.triggerIds ?? [],
-    });
+    const period = toPeriod(request.from, request.to);
+    const params = { tenantId, ...period.params, triggerIds: request.triggerIds ?? [] };
+    const covered =
+      period.from.getTime() >= FACTS_COVER.from && period.to.getTime() <= FACTS_COVER.to;
+    const buildId = covered ? await this.facts?.current(tenantId) : undefined;
+    const rows =
+      buildId === undefined
+        ? await this.clickhouse.run(SUPPRESSION_QUERY, params)
+        : await this.clickhouse.run(SUPPRESSION_FACTS_QUERY, { ...params, buildId });
     return rows.map(toSuppressionSummary);
   }
 }
