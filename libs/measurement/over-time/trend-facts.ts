@@ -9,9 +9,10 @@ import { OVERWHELM_WINDOW_MS } from '../pressure/pressure.query.js';
 import { BUILD_TREND_FACTS_SQL } from './trigger-trend.query.js';
 
 /**
- * The trend facts (migrations 0080, 0081): per sent treatment firing of a tenant, what triggerTrend
- * counts of it, written by the statement over the streams itself (BUILD_TREND_FACTS_SQL), so that a
- * trend over them is the same answer read from one row per firing.
+ * The trend facts (migrations 0080, 0081, 0082, 0084): per sent treatment firing of a tenant, what
+ * triggerTrend, triggerLatency and suppressionAudit count of it, written by the statement over the
+ * streams itself (BUILD_TREND_FACTS_SQL), so that an answer over them is the same answer read from
+ * one row per firing.
  *
  * A build reads the tenant's data version first, then its rows (in parts of persons, to bound
  * memory), and is recorded once written whole. Queries use the tenant's newest recorded build only
