@@ -24,6 +24,21 @@ export const suppressionParams = periodParams.extend({
 export type SuppressionQueryParams = z.input<typeof suppressionParams>;
 
 /**
+ * The step `failures` (trigger_id, converted_then_targeted, converted_in_flight) of both audit
+ * statements: per trigger, the sent firings of `source` (one row per firing with its two flags,
+ * constant text) that failed each outcome rule.
+ */
+function failuresCte(source: string): string {
+  return `failures AS (
+    -- per trigger: sent firings that failed each outcome rule
+    SELECT trigger_id, countIf(converted_then_targeted) AS converted_then_targeted,
+           countIf(converted_in_flight) AS converted_in_flight
+    FROM ${source}
+    GROUP BY trigger_id
+  )`;
+}
+
+/**
  * The end of both audit statements: the triggers reported (the selected definitions and any
  * trigger fired in the period) and one row per trigger, with the definition's channel, else the
  * one its firings carry. Needs the steps `defs`, `sent_counts` (trigger_id, firing_channel,
@@ -131,13 +146,7 @@ WITH
     LEFT JOIN first_open AS f ON f.firing_key = p.firing_key
     WHERE p.sent
   ),
-  failures AS (
-    -- per trigger: sent firings that failed each outcome rule
-    SELECT trigger_id, countIf(converted_then_targeted) AS converted_then_targeted,
-           countIf(converted_in_flight) AS converted_in_flight
-    FROM checked
-    GROUP BY trigger_id
-  ),
+  ${failuresCte('checked')},
   sent_counts AS (
     -- per trigger fired in the period: its sent firings and the channel its firings carry
     SELECT trigger_id, any(channel) AS firing_channel, countIf(sent) AS sent_firings
@@ -167,13 +176,7 @@ export const SUPPRESSION_FACTS_QUERY = defineQuery({
   sql: `
 WITH
   ${factsOfPeriod('trigger_id, converted_then_targeted, converted_in_flight, cap_breached').trim()},
-  failures AS (
-    -- per trigger: sent firings that failed each outcome rule
-    SELECT trigger_id, countIf(converted_then_targeted) AS converted_then_targeted,
-           countIf(converted_in_flight) AS converted_in_flight
-    FROM facts
-    GROUP BY trigger_id
-  ),
+  ${failuresCte('facts')},
   cap_breaches AS (
     -- per trigger: sent firings that breached its cap
     SELECT trigger_id, countIf(cap_breached) AS breaches
