@@ -35,7 +35,7 @@ WITH
         WHERE tenant_id = {tenantId:String} AND (SELECT built FROM rollup)
           AND inserted_at >= (SELECT newest_mark FROM rollup))
   ),
-  assignments AS MATERIALIZED (
+  assignments AS (
     -- each person's first firing of each trigger in the period, its arm and variant, and
     -- whether they saw both arms
     SELECT assigned_trigger, assigned_person, t0, first_arm, first_variant, is_contaminated FROM (
@@ -121,7 +121,7 @@ WITH
        OR has(['conversion', 'purchase', 'signup'], type)
     GROUP BY person_key
   ),
-  converted AS MATERIALIZED (
+  converted AS (
     -- one row per clean assignment: its arm, and whether the trigger's success followed it
     SELECT s.trigger_id AS trigger_id, s.person_key AS person_key,
            s.first_arm = 'treatment' AS treated,
@@ -132,15 +132,24 @@ WITH
     LEFT JOIN outcome_arrays AS o ON o.person_key = s.person_key
     WHERE NOT s.is_contaminated
   ),
+  per_person AS (
+    -- each person with two or more clean assignments: (trigger, treated, converted) of each
+    SELECT person_key, groupArray((trigger_id, treated, person_converted)) AS assigned
+    FROM converted
+    GROUP BY person_key
+    HAVING length(assigned) > 1
+  ),
   cells AS MATERIALIZED (
-    -- persons assigned to both triggers, per ordered pair and arms; conversion is A's. Read twice
-    -- below: MATERIALIZED joins once (10M firings: about half the engine time, same rows)
-    SELECT a.trigger_id AS trigger_a, b.trigger_id AS trigger_b,
-           toUInt8(a.treated) AS treated_a, toUInt8(b.treated) AS treated_b,
-           count() AS persons, countIf(a.person_converted) AS conversions
-    FROM converted AS a
-    INNER JOIN converted AS b ON a.person_key = b.person_key
-    WHERE a.trigger_id != b.trigger_id
+    -- per ordered pair of a person's assignments and their arms: persons, and A's conversions.
+    -- The pairs come from each person's own list (two ARRAY JOINs: its cross product), not from
+    -- joining the assignments to themselves: 10M firings, about a fifth less time, same rows.
+    -- Read twice below, so computed once
+    SELECT a.1 AS trigger_a, b.1 AS trigger_b, toUInt8(a.2) AS treated_a, toUInt8(b.2) AS treated_b,
+           count() AS persons, countIf(a.3) AS conversions
+    FROM per_person
+    ARRAY JOIN assigned AS a
+    ARRAY JOIN assigned AS b
+    WHERE a.1 != b.1
     GROUP BY trigger_a, trigger_b, treated_a, treated_b
   )
 SELECT trigger_a, trigger_b, treated_a, treated_b, persons, conversions

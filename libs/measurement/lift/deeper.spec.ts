@@ -67,9 +67,11 @@ CELLS.forEach(([armA, armB, converters], cell) => {
     }
   }
 });
-// tC: only 99 persons overlap with tA: no pair reported
+// tC: 99 of those persons (each then assigned to three triggers): no pair with tC reported, and
+// the tA–tB cells unchanged
 for (let i = 0; i < 99; i += 1) {
-  pairFirings.push(build.firing(`c${i}`, 'tC', `q0-${i % 40}x${i}`, '10-02T00:00:00'));
+  const person = `q${Math.floor(i / 40)}-${i % 40}`;
+  pairFirings.push(build.firing(`c${i}`, 'tC', person, '10-02T02:00:00'));
 }
 
 describe('deeper statistics on the embedded engine', () => {
