@@ -104,21 +104,21 @@ WITH
   ),
   sums AS (
     -- sufficient statistics per trigger, arm and variant; contaminated persons only counted
-    SELECT p.trigger_id AS trigger_id, p.arm AS arm, p.variant AS variant,
+    SELECT trigger_id, arm, variant,
            countIf(NOT is_contaminated) AS persons,
            countIf(NOT is_contaminated AND person_converted) AS conversions,
-           sumIf(person_revenue, NOT is_contaminated) AS revenue,
-           sumIf(person_revenue * person_revenue, NOT is_contaminated) AS revenue_sq,
            sumIf(person_pre_conversions, NOT is_contaminated) AS pre_conversions,
            sumIf(person_pre_conversions * person_pre_conversions, NOT is_contaminated) AS pre_conversions_sq,
            sumIf(person_pre_conversions * person_converted, NOT is_contaminated) AS pre_conversions_x_converted,
            sumIf(person_pre_revenue, NOT is_contaminated) AS pre_revenue,
            sumIf(person_pre_revenue * person_pre_revenue, NOT is_contaminated) AS pre_revenue_sq,
-           sumIf(person_pre_revenue * person_revenue, NOT is_contaminated) AS pre_revenue_x_revenue,
            countIf(is_contaminated) AS contaminated,
+           sumIf(person_revenue, NOT is_contaminated) AS revenue,
+           sumIf(person_revenue * person_revenue, NOT is_contaminated) AS revenue_sq,
+           sumIf(person_pre_revenue * person_revenue, NOT is_contaminated) AS pre_revenue_x_revenue,
            CAST(NULL, 'Nullable(Float64)') AS revenue_cap
-    FROM per_person AS p
-    GROUP BY p.trigger_id, p.arm, p.variant
+    FROM per_person
+    GROUP BY trigger_id, arm, variant
   ),
   success_keys AS (
     -- each defined trigger's success types as 64-bit hashes

@@ -126,7 +126,7 @@ WITH
              has({outcomeTypes:Array(String)}, type))
     GROUP BY person_key
   ),
-  per_person AS MATERIALIZED (
+  per_person AS (
     -- one row per assignment: converted, revenue, and the pre-period covariates
     SELECT s.trigger_id AS trigger_id, s.first_arm AS arm, s.first_variant AS variant,
            s.is_contaminated AS is_contaminated,
@@ -141,34 +141,41 @@ WITH
     FROM scoped AS s
     LEFT JOIN outcome_arrays AS o ON o.person_key = s.person_key
   ),
-  caps AS (
-    -- per trigger: the revenue cap (a value, or the percentile of positive revenues)
-    SELECT trigger_id,
-           if({capValue:Float64} > 0, {capValue:Float64},
-              if(countIf(person_revenue > 0 AND NOT is_contaminated) = 0, inf,
-                 quantileExactInclusiveIf({capLevel:Float64})(
-                   person_revenue, person_revenue > 0 AND NOT is_contaminated))) AS cap
-    FROM per_person
-    GROUP BY trigger_id
-  ),
-  sums AS (
-    -- sufficient statistics per trigger, arm and variant; contaminated persons only counted
-    SELECT p.trigger_id AS trigger_id, p.arm AS arm, p.variant AS variant,
+  arm_sums AS MATERIALIZED (
+    -- per trigger, arm and variant: the sums revenue does not enter, and the positive revenues
+    SELECT trigger_id, arm, variant,
            countIf(NOT is_contaminated) AS persons,
            countIf(NOT is_contaminated AND person_converted) AS conversions,
-           sumIf(least(person_revenue, k.cap), NOT is_contaminated) AS revenue,
-           sumIf(least(person_revenue, k.cap) * least(person_revenue, k.cap), NOT is_contaminated) AS revenue_sq,
            sumIf(person_pre_conversions, NOT is_contaminated) AS pre_conversions,
            sumIf(person_pre_conversions * person_pre_conversions, NOT is_contaminated) AS pre_conversions_sq,
            sumIf(person_pre_conversions * person_converted, NOT is_contaminated) AS pre_conversions_x_converted,
            sumIf(person_pre_revenue, NOT is_contaminated) AS pre_revenue,
            sumIf(person_pre_revenue * person_pre_revenue, NOT is_contaminated) AS pre_revenue_sq,
-           sumIf(person_pre_revenue * least(person_revenue, k.cap), NOT is_contaminated) AS pre_revenue_x_revenue,
            countIf(is_contaminated) AS contaminated,
-           if(isFinite(any(k.cap)), toNullable(any(k.cap)), NULL) AS revenue_cap
-    FROM per_person AS p
-    LEFT JOIN caps AS k ON k.trigger_id = p.trigger_id
-    GROUP BY p.trigger_id, p.arm, p.variant
+           groupArrayIf(person_revenue, person_revenue > 0 AND NOT is_contaminated) AS revenues,
+           groupArrayIf(person_pre_revenue, person_revenue > 0 AND NOT is_contaminated) AS revenues_pre
+    FROM per_person
+    GROUP BY trigger_id, arm, variant
+  ),
+  caps AS (
+    -- per trigger: the revenue cap (a value, or the percentile of positive revenues)
+    SELECT trigger_id,
+           if({capValue:Float64} > 0, {capValue:Float64},
+              if(sum(length(revenues)) = 0, inf,
+                 quantileExactInclusiveArray({capLevel:Float64})(revenues))) AS cap
+    FROM arm_sums
+    GROUP BY trigger_id
+  ),
+  sums AS (
+    -- the arm sums with the revenue sums over the capped revenues, and the cap
+    SELECT a.*,
+           arraySum(revenue -> least(revenue, k.cap), a.revenues) AS revenue,
+           arraySum(revenue -> pow(least(revenue, k.cap), 2), a.revenues) AS revenue_sq,
+           arraySum((revenue, pre) -> pre * least(revenue, k.cap), a.revenues, a.revenues_pre)
+             AS pre_revenue_x_revenue,
+           if(isFinite(k.cap), toNullable(k.cap), NULL) AS revenue_cap
+    FROM arm_sums AS a
+    LEFT JOIN caps AS k ON k.trigger_id = a.trigger_id
   )
 SELECT s.trigger_id AS trigger_id,
        d.channel AS channel,

@@ -151,21 +151,28 @@ describe('lift sums on the embedded engine', () => {
       );
     const revenue = (rows: LiftSumsRow[], arm: string) => {
       const row = rows.find((r) => r.arm === arm)!;
-      return [row.revenue, row.revenue_sq, row.pre_revenue, row.revenue_cap];
+      return [
+        row.revenue,
+        row.revenue_sq,
+        row.pre_revenue,
+        row.pre_revenue_x_revenue,
+        row.revenue_cap,
+      ];
     };
     // positive revenues of the non-contaminated persons: p1 50, p3 20 (treatment), p4 10
     // (holdout); p7's 40 is contaminated. Median, type 7: sorted [10, 20, 50], h = 2·0.5 = 1 → 20.
+    // The covariate stays uncapped: p3's pre-period 30 (and p8's 5, with no revenue) × capped revenue.
     const median = await capped({ capValue: 0, capLevel: 0.5 });
-    expect(revenue(median, 'treatment')).toEqual([40, 20 * 20 + 20 * 20, 35, 20]);
-    expect(revenue(median, 'holdout')).toEqual([10, 100, 0, 20]);
+    expect(revenue(median, 'treatment')).toEqual([40, 20 * 20 + 20 * 20, 35, 30 * 20, 20]);
+    expect(revenue(median, 'holdout')).toEqual([10, 100, 0, 0, 20]);
     // 90th percentile: h = 1.8 → 20 + 0.8·(50 − 20) = 44
     const p90 = await capped({ capValue: 0, capLevel: 0.9 });
     expect(p90.find((r) => r.arm === 'treatment')!.revenue).toBeCloseTo(64, 9);
     expect(p90.find((r) => r.arm === 'treatment')!.revenue_cap).toBeCloseTo(44, 9);
     // a value: 15 caps p1 and p3, not p4
     const value = await capped({ capValue: 15, capLevel: 1 });
-    expect(revenue(value, 'treatment')).toEqual([30, 450, 35, 15]);
-    expect(revenue(value, 'holdout')).toEqual([10, 100, 0, 15]);
+    expect(revenue(value, 'treatment')).toEqual([30, 450, 35, 30 * 15, 15]);
+    expect(revenue(value, 'holdout')).toEqual([10, 100, 0, 0, 15]);
     // uncapped rows say so
     expect(rows.every((r) => r.revenue_cap === null)).toBe(true);
   });

@@ -86,25 +86,65 @@ const PERSON_CONVERTED_ONLY = `
            toFloat64(0) AS person_revenue, toFloat64(0) AS person_pre_conversions,
            toFloat64(0) AS person_pre_revenue`;
 
-// The revenue caps, one per trigger (docs/design.md §9): the given value, or the type-7 quantile of
-// the revenues above 0 of both arms (quantileExactInclusive is Excel's PERCENTILE.INC, numpy's
-// default linear method); infinity when no revenue is above 0, so that nothing is capped.
-const CAPS_STEP = `
+// The sums of an arm that do not depend on revenue being capped (contaminated persons only counted).
+const ARM_SUMS = `
+           countIf(NOT is_contaminated) AS persons,
+           countIf(NOT is_contaminated AND person_converted) AS conversions,
+           sumIf(person_pre_conversions, NOT is_contaminated) AS pre_conversions,
+           sumIf(person_pre_conversions * person_pre_conversions, NOT is_contaminated) AS pre_conversions_sq,
+           sumIf(person_pre_conversions * person_converted, NOT is_contaminated) AS pre_conversions_x_converted,
+           sumIf(person_pre_revenue, NOT is_contaminated) AS pre_revenue,
+           sumIf(person_pre_revenue * person_pre_revenue, NOT is_contaminated) AS pre_revenue_sq,
+           countIf(is_contaminated) AS contaminated,`;
+
+const UNCAPPED_SUMS = `
+  sums AS (
+    -- sufficient statistics per trigger, arm and variant; contaminated persons only counted
+    SELECT trigger_id, arm, variant,${ARM_SUMS}
+           sumIf(person_revenue, NOT is_contaminated) AS revenue,
+           sumIf(person_revenue * person_revenue, NOT is_contaminated) AS revenue_sq,
+           sumIf(person_pre_revenue * person_revenue, NOT is_contaminated) AS pre_revenue_x_revenue,
+           CAST(NULL, 'Nullable(Float64)') AS revenue_cap
+    FROM per_person
+    GROUP BY trigger_id, arm, variant
+  )`;
+
+// Capped (docs/design.md §9): each person's revenue is min(revenue, the trigger's cap), the given
+// value or the type-7 quantile of the revenues above 0 of both arms (quantileExactInclusive is
+// Excel's PERCENTILE.INC, numpy's default linear method); infinity when no revenue is above 0, so
+// that nothing is capped. A person without revenue adds 0 to every revenue sum whatever the cap,
+// so each arm keeps only its positive revenues (with their pre-period revenue) in one streaming
+// pass, and the capped sums are taken over those once the cap is known: the per-person rows are
+// neither kept nor read twice (10M firings: about a quarter less time than keeping them).
+const CAPPED_SUMS = `
+  arm_sums AS MATERIALIZED (
+    -- per trigger, arm and variant: the sums revenue does not enter, and the positive revenues
+    SELECT trigger_id, arm, variant,${ARM_SUMS}
+           groupArrayIf(person_revenue, person_revenue > 0 AND NOT is_contaminated) AS revenues,
+           groupArrayIf(person_pre_revenue, person_revenue > 0 AND NOT is_contaminated) AS revenues_pre
+    FROM per_person
+    GROUP BY trigger_id, arm, variant
+  ),
   caps AS (
     -- per trigger: the revenue cap (a value, or the percentile of positive revenues)
     SELECT trigger_id,
            if({capValue:Float64} > 0, {capValue:Float64},
-              if(countIf(person_revenue > 0 AND NOT is_contaminated) = 0, inf,
-                 quantileExactInclusiveIf({capLevel:Float64})(
-                   person_revenue, person_revenue > 0 AND NOT is_contaminated))) AS cap
-    FROM per_person
+              if(sum(length(revenues)) = 0, inf,
+                 quantileExactInclusiveArray({capLevel:Float64})(revenues))) AS cap
+    FROM arm_sums
     GROUP BY trigger_id
-  ),`;
-
-const CAP_COLUMN = 'if(isFinite(any(k.cap)), toNullable(any(k.cap)), NULL)';
-const UNCAPPED_COLUMN = "CAST(NULL, 'Nullable(Float64)')";
-const CAPS_JOIN = `
-    LEFT JOIN caps AS k ON k.trigger_id = p.trigger_id`;
+  ),
+  sums AS (
+    -- the arm sums with the revenue sums over the capped revenues, and the cap
+    SELECT a.*,
+           arraySum(revenue -> least(revenue, k.cap), a.revenues) AS revenue,
+           arraySum(revenue -> pow(least(revenue, k.cap), 2), a.revenues) AS revenue_sq,
+           arraySum((revenue, pre) -> pre * least(revenue, k.cap), a.revenues, a.revenues_pre)
+             AS pre_revenue_x_revenue,
+           if(isFinite(k.cap), toNullable(k.cap), NULL) AS revenue_cap
+    FROM arm_sums AS a
+    LEFT JOIN caps AS k ON k.trigger_id = a.trigger_id
+  )`;
 
 /**
  * The steps of holdout lift (docs/design.md §3) after the assignment steps, ending in `sums`:
@@ -124,35 +164,16 @@ export function liftSteps({
   values: boolean;
   capped?: boolean;
 }): string {
-  const revenue = capped ? 'least(person_revenue, k.cap)' : 'person_revenue';
   return `
 ${outcomeArraysCte({ amounts: true })}
-  per_person AS${capped ? ' MATERIALIZED' : ''} (
+  per_person AS (
     -- one row per assignment: converted, revenue, and the pre-period covariates
     SELECT s.trigger_id AS trigger_id, s.first_arm AS arm, s.first_variant AS variant,
            s.is_contaminated AS is_contaminated,
            ${values ? PERSON_VALUES : PERSON_CONVERTED_ONLY}
     FROM scoped AS s
     LEFT JOIN outcome_arrays AS o ON o.person_key = s.person_key
-  ),${capped ? CAPS_STEP : ''}
-  sums AS (
-    -- sufficient statistics per trigger, arm and variant; contaminated persons only counted
-    SELECT p.trigger_id AS trigger_id, p.arm AS arm, p.variant AS variant,
-           countIf(NOT is_contaminated) AS persons,
-           countIf(NOT is_contaminated AND person_converted) AS conversions,
-           sumIf(${revenue}, NOT is_contaminated) AS revenue,
-           sumIf(${revenue} * ${revenue}, NOT is_contaminated) AS revenue_sq,
-           sumIf(person_pre_conversions, NOT is_contaminated) AS pre_conversions,
-           sumIf(person_pre_conversions * person_pre_conversions, NOT is_contaminated) AS pre_conversions_sq,
-           sumIf(person_pre_conversions * person_converted, NOT is_contaminated) AS pre_conversions_x_converted,
-           sumIf(person_pre_revenue, NOT is_contaminated) AS pre_revenue,
-           sumIf(person_pre_revenue * person_pre_revenue, NOT is_contaminated) AS pre_revenue_sq,
-           sumIf(person_pre_revenue * ${revenue}, NOT is_contaminated) AS pre_revenue_x_revenue,
-           countIf(is_contaminated) AS contaminated,
-           ${capped ? CAP_COLUMN : UNCAPPED_COLUMN} AS revenue_cap
-    FROM per_person AS p${capped ? CAPS_JOIN : ''}
-    GROUP BY p.trigger_id, p.arm, p.variant
-  )`;
+  ),${capped ? CAPPED_SUMS : UNCAPPED_SUMS}`;
 }
 
 /** The columns of a LiftSumsRow a trigger's definition gives; the others come from `sums`. */
