@@ -69,7 +69,10 @@ export interface Measure {
   facts?: { build: string; what: string };
 }
 
-/** triggerLatency, suppressionAudit and triggerTrend read the trend facts once built. */
+/**
+ * triggerLatency, suppressionAudit and triggerTrend read the trend facts once built, and
+ * messagePressure its aboveCap.
+ */
 const TREND_FACTS = {
   build: 'mutation { buildTrendFacts { firings seconds } }',
   what: 'trend facts',
@@ -254,6 +257,7 @@ export const MEASURES: Measure[] = [
     ],
     floor: FLOORS.personSequences,
     targetMs: 3000,
+    facts: TREND_FACTS,
   },
   {
     name: 'suppressionAudit',

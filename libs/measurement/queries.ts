@@ -33,7 +33,7 @@ import {
 import { CONVERSION_CURVE_QUERY } from './over-time/conversion-curve.query.js';
 import { LIFT_OVER_TIME_QUERY } from './over-time/lift-over-time.query.js';
 import { TREND_FACTS_QUERY, TRIGGER_TREND_QUERY } from './over-time/trigger-trend.query.js';
-import { PRESSURE_QUERY } from './pressure/pressure.query.js';
+import { PRESSURE_FACTS_QUERY, PRESSURE_QUERY } from './pressure/pressure.query.js';
 import { SUPPRESSION_FACTS_QUERY, SUPPRESSION_QUERY } from './suppression/suppression.query.js';
 import {
   TIMELINE_CONSENT_QUERY,
@@ -69,6 +69,7 @@ export const MEASUREMENT_QUERIES: readonly AnyQueryDefinition[] = [
   FIRING_SIGNAL_KINDS_QUERY,
   LATENCY_AGAINST_WINDOWS_QUERY,
   PRESSURE_QUERY,
+  PRESSURE_FACTS_QUERY,
   SUPPRESSION_QUERY,
   SUPPRESSION_FACTS_QUERY,
   TIMELINE_SIGNALS_QUERY,

@@ -3,7 +3,7 @@ import { AppConfig } from '../../config/index.js';
 import { ClickHouseService } from '../../storage/index.js';
 import { toPeriod } from '../common/period.js';
 import { compareBytes, runByTriggerGroups } from '../common/trigger-parts.js';
-import { FACTS_COVER, TrendFacts } from '../over-time/trend-facts.js';
+import { TrendFacts } from '../over-time/trend-facts.js';
 import { LatencyDimension } from './dto/latency-dimension.enum.js';
 import {
   LATENCY_FACTS_QUERY,
@@ -68,9 +68,7 @@ export class LatencyService {
       byChannel: dimensions.has(LatencyDimension.CHANNEL),
       byDay: dimensions.has(LatencyDimension.DAY),
     };
-    const covered =
-      period.from.getTime() >= FACTS_COVER.from && period.to.getTime() <= FACTS_COVER.to;
-    const buildId = covered ? await this.facts?.current(tenantId) : undefined;
+    const buildId = await this.facts?.forPeriod(tenantId, period);
     const rows =
       buildId === undefined
         ? await runByTriggerGroups(

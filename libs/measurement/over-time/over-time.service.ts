@@ -18,7 +18,7 @@ import {
   TRIGGER_TREND_QUERY,
   type TriggerTrendRow,
 } from './trigger-trend.query.js';
-import { FACTS_COVER, TrendFacts } from './trend-facts.js';
+import { TrendFacts } from './trend-facts.js';
 import type { TrendFactsBuildResult } from './models/trend-facts-build.model.js';
 import { OVERWHELM_TYPES } from '../common/outcome-classes.js';
 import { OVERWHELM_WINDOW_MS } from '../pressure/pressure.query.js';
@@ -149,9 +149,7 @@ export class OverTimeService {
       triggerIds: request.triggerIds ?? [],
       stepMs,
     };
-    const covered =
-      period.from.getTime() >= FACTS_COVER.from && period.to.getTime() <= FACTS_COVER.to;
-    const buildId = covered ? await this.facts?.current(tenantId) : undefined;
+    const buildId = await this.facts?.forPeriod(tenantId, period);
     const rows: TriggerTrendRow[] =
       buildId === undefined
         ? await runByTriggerGroups(

@@ -157,10 +157,20 @@ export class TrendFacts {
   }
 
   /**
+   * The build a measure over the decisions of [period.from, period.to) may read now, or undefined
+   * (read the streams): {@link current}, for a period within FACTS_COVER.
+   */
+  async forPeriod(tenantId: string, period: { from: Date; to: Date }): Promise<number | undefined> {
+    const covered =
+      period.from.getTime() >= FACTS_COVER.from && period.to.getTime() <= FACTS_COVER.to;
+    return covered ? this.current(tenantId) : undefined;
+  }
+
+  /**
    * The build a trend of the tenant may read now, or undefined (read the streams): the tenant's
    * newest build, when it was made at the current version of the current epoch, with the
    * overwhelm constants and layout of this process, and (with a retention set) is recent enough.
-   * triggerLatency and suppressionAudit read the same build.
+   * triggerLatency, suppressionAudit and messagePressure read the same build.
    */
   async current(tenantId: string): Promise<number | undefined> {
     const version = await this.versions.current(tenantId);

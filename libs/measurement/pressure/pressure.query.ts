@@ -3,6 +3,7 @@ import { defineQuery, type ClickHouseService } from '../../storage/index.js';
 import { OVERWHELM_TYPES } from '../common/outcome-classes.js';
 import { periodParams, type PeriodParams } from '../common/period.js';
 import { SENT_FIRING, TRIGGER_DEFINITIONS_CTE } from '../common/sql.js';
+import { factsBuildParam, factsOfPeriod } from '../over-time/trigger-trend.query.js';
 import { CAP_BREACHES_CTE } from '../suppression/cap-breaches.sql.js';
 
 /**
@@ -60,11 +61,12 @@ export const pressureParams = periodParams.extend({
  * - overwhelmed = the person has an overwhelm outcome in (t, t + 7 d], whatever the period's end.
  * Pressure is counted by a RANGE window over each person's firings in time order, so the cost
  * is one sort of the period's firings, not a join of every firing with every other.
+ * `capSteps` (constant text) are the steps that `aboveCap`, a select of one value, counts from.
  */
-const PRESSURE_SQL = `
+function pressureSql(capSteps: string, aboveCap: string): string {
+  return `
 WITH
-  ${TRIGGER_DEFINITIONS_CTE},
-  ${CAP_BREACHES_CTE},
+  ${capSteps},
   sent AS (
     -- every sent treatment firing, all triggers, from 7 days before the period to its end
     SELECT person_key, toUnixTimestamp64Milli(decided_at) AS t_ms
@@ -109,7 +111,7 @@ WITH
   )
 -- one row: totals, quantiles and histograms (no per-firing rows leave the engine)
 SELECT count() AS firings,
-       (SELECT sum(breaches) FROM cap_breaches) AS above_cap,
+       (${aboveCap}) AS above_cap,
        quantilesExactInclusive(0.5, 0.9)(last_7d) AS last_7d_quantiles,
        quantilesExactInclusive(0.5, 0.9)(last_24h) AS last_24h_quantiles,
        sumMap(map(last_7d, toUInt64(1))) AS by_last_7d,
@@ -117,12 +119,31 @@ SELECT count() AS firings,
        sumMap(map(bucket, toUInt64(1))) AS bucket_firings,
        sumMap(map(bucket, toUInt64(overwhelmed))) AS bucket_overwhelmed
 FROM followed`;
+}
 
 export const PRESSURE_QUERY = defineQuery({
   name: 'pressure.report',
   module: import.meta.url,
-  sql: PRESSURE_SQL,
+  sql: pressureSql(
+    `${TRIGGER_DEFINITIONS_CTE},\n  ${CAP_BREACHES_CTE}`,
+    'SELECT sum(breaches) FROM cap_breaches',
+  ),
   params: pressureParams,
+  row: pressureRow,
+});
+
+/**
+ * The same with aboveCap from a build of the trend facts (migration 0084): each sent firing's
+ * cap breach as the build wrote it (the rule of CAP_BREACHES_CTE, which counts only strictly
+ * earlier firings, so a firing's flag does not depend on the period), counted over the period;
+ * pressure and overwhelm as above. Same answer as {@link PRESSURE_QUERY} while the tenant's data is
+ * the build's (see trend-facts.ts); the cap rule was half of that statement's time.
+ */
+export const PRESSURE_FACTS_QUERY = defineQuery({
+  name: 'pressure.report_facts',
+  module: import.meta.url,
+  sql: pressureSql(factsOfPeriod('cap_breached').trim(), 'SELECT countIf(cap_breached) FROM facts'),
+  params: pressureParams.extend({ triggerIds: z.array(z.string()).length(0), ...factsBuildParam }),
   row: pressureRow,
 });
 
@@ -133,12 +154,20 @@ export const PRESSURE_CONSTANTS = {
   overwhelmWindowMs: OVERWHELM_WINDOW_MS,
 };
 
-/** Runs the pressure query; always one row. */
+/**
+ * Runs the pressure query, from build `buildId` of the tenant's trend facts when given, else from
+ * the streams; always one row.
+ */
 export async function queryPressure(
   clickhouse: ClickHouseService,
   params: PressureQueryParams,
+  buildId?: number,
 ): Promise<PressureRow> {
-  const rows = await clickhouse.run(PRESSURE_QUERY, { ...params, ...PRESSURE_CONSTANTS });
+  const bound = { ...params, ...PRESSURE_CONSTANTS };
+  const rows =
+    buildId === undefined
+      ? await clickhouse.run(PRESSURE_QUERY, bound)
+      : await clickhouse.run(PRESSURE_FACTS_QUERY, { ...bound, triggerIds: [], buildId });
   const row = rows[0];
   if (row === undefined) {
     throw new Error('pressure.report: the aggregate query returned no row');

@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { ClickHouseService } from '../../storage/index.js';
 import { toPeriod } from '../common/period.js';
+import { TrendFacts } from '../over-time/trend-facts.js';
 import type { PressureBucket, PressureLevel, PressureReport } from './models/pressure.model.js';
 import { PRESSURE_BUCKETS, queryPressure, type PressureRow } from './pressure.query.js';
 
@@ -51,14 +52,20 @@ export function toPressureReport(row: PressureRow): PressureReport {
 
 @Injectable()
 export class PressureService {
-  constructor(private readonly clickhouse: ClickHouseService) {}
+  constructor(
+    private readonly clickhouse: ClickHouseService,
+    @Optional() private readonly facts?: TrendFacts,
+  ) {}
 
-  /** Message pressure and its dose-response curve over the sent firings decided in [from, to). */
+  /**
+   * Message pressure and its dose-response curve over the sent firings decided in [from, to).
+   * aboveCap is read from the tenant's trend facts when a build is current (see
+   * TrendFacts.current), else from the streams; the same answer either way.
+   */
   async report(tenantId: string, request: PressureRequest): Promise<PressureReport> {
-    const row = await queryPressure(this.clickhouse, {
-      tenantId,
-      ...toPeriod(request.from, request.to).params,
-    });
+    const period = toPeriod(request.from, request.to);
+    const buildId = await this.facts?.forPeriod(tenantId, period);
+    const row = await queryPressure(this.clickhouse, { tenantId, ...period.params }, buildId);
     return toPressureReport(row);
   }
 }

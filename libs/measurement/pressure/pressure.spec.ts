@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
+import { MemoryDataVersions } from '../../storage/index.js';
 import { fixtureRows, seededStore } from '../common/testing.js';
+import { TrendFacts } from '../over-time/trend-facts.js';
 import type { PressureReport } from './models/pressure.model.js';
 import { PressureService } from './pressure.service.js';
 
@@ -67,12 +69,24 @@ const otherTenant = {
   outcomes: [outcome('b-o', 'p3', 'unsubscribe', '10-12T06:00:00')],
 };
 
-describe('message pressure on the embedded engine', () => {
+// Every expectation holds read from the streams and read from the trend facts (aboveCap from the
+// facts, built after the rows are stored, so current): both must give the same answer.
+describe.each(['the streams', 'the trend facts'])('message pressure from %s', (source) => {
   const store = seededStore({ rows: { triggers, firings, outcomes }, redelivered, otherTenant });
+  let service: PressureService;
   let report: PressureReport;
 
   beforeAll(async () => {
-    report = await new PressureService(store.clickhouse).report('tenant-a', { from, to });
+    let facts: TrendFacts | undefined;
+    if (source === 'the trend facts') {
+      facts = new TrendFacts(store.clickhouse, new MemoryDataVersions(), store.config);
+      // in parts of a few firings, as a large tenant's build is written
+      await facts.build('tenant-a', { firingsPerPart: 5 });
+      await facts.build('tenant-b');
+      expect(await facts.current('tenant-a')).toBeDefined();
+    }
+    service = new PressureService(store.clickhouse, facts);
+    report = await service.report('tenant-a', { from, to });
   });
 
   // By hand, per measured firing: pressure = 1 + sent firings in [t − 24 h, t) / [t − 7 d, t).
@@ -127,7 +141,7 @@ describe('message pressure on the embedded engine', () => {
   });
 
   it('answers an empty period with zeros and all four buckets', async () => {
-    const empty = await new PressureService(store.clickhouse).report('tenant-a', {
+    const empty = await service.report('tenant-a', {
       from: new Date(at('11-01T00:00:00')),
       to: new Date(at('11-02T00:00:00')),
     });
@@ -147,8 +161,8 @@ describe('message pressure on the embedded engine', () => {
   });
 
   it('refuses a period that ends before it starts', async () => {
-    await expect(
-      new PressureService(store.clickhouse).report('tenant-a', { from: to, to: from }),
-    ).rejects.toThrow('from must be before to');
+    await expect(service.report('tenant-a', { from: to, to: from })).rejects.toThrow(
+      'from must be before to',
+    );
   });
 });

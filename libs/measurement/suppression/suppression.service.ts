@@ -1,7 +1,7 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { ClickHouseService } from '../../storage/index.js';
 import { toPeriod } from '../common/period.js';
-import { FACTS_COVER, TrendFacts } from '../over-time/trend-facts.js';
+import { TrendFacts } from '../over-time/trend-facts.js';
 import type { SuppressionSummary } from './models/suppression.model.js';
 import {
   SUPPRESSION_FACTS_QUERY,
@@ -47,9 +47,7 @@ export class SuppressionService {
   async audit(tenantId: string, request: SuppressionRequest): Promise<SuppressionSummary[]> {
     const period = toPeriod(request.from, request.to);
     const params = { tenantId, ...period.params, triggerIds: request.triggerIds ?? [] };
-    const covered =
-      period.from.getTime() >= FACTS_COVER.from && period.to.getTime() <= FACTS_COVER.to;
-    const buildId = covered ? await this.facts?.current(tenantId) : undefined;
+    const buildId = await this.facts?.forPeriod(tenantId, period);
     const rows =
       buildId === undefined
         ? await this.clickhouse.run(SUPPRESSION_QUERY, params)
