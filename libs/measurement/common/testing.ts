@@ -1,7 +1,8 @@
 import { afterAll, beforeAll } from '@jest/globals';
 import { insertStorageLines, prepareBatch, STREAMS, type StreamName } from '../../ingest/index.js';
 import type { AppConfig } from '../../config/index.js';
-import type { ClickHouseService } from '../../storage/index.js';
+import { MemoryDataVersions, type ClickHouseService } from '../../storage/index.js';
+import { TrendFacts } from '../over-time/trend-facts.js';
 import { openTemporaryStore, type TemporaryStore } from '../../storage/testing.js';
 
 type StreamRows = Partial<Record<StreamName, readonly object[]>>;
@@ -180,4 +181,28 @@ export function seededStore(
       return opened().config;
     },
   };
+}
+
+/** The two sources a measure that reads the trend facts is checked from, each the same answer. */
+export const FACT_SOURCES = ['the streams', 'the trend facts'] as const;
+
+/**
+ * For `source` 'the trend facts': the trend facts of a {@link seededStore}'s two tenants, built now
+ * (tenant-a's in parts of 5 firings, as a large tenant's build is written) and current; for 'the
+ * streams': undefined, so that the service reads the streams.
+ */
+export async function factsFor(
+  store: Pick<TemporaryStore, 'clickhouse' | 'config'>,
+  source: (typeof FACT_SOURCES)[number],
+): Promise<TrendFacts | undefined> {
+  if (source === 'the streams') {
+    return undefined;
+  }
+  const facts = new TrendFacts(store.clickhouse, new MemoryDataVersions(), store.config);
+  await facts.build('tenant-a', { firingsPerPart: 5 });
+  await facts.build('tenant-b');
+  if ((await facts.current('tenant-a')) === undefined) {
+    throw new Error('factsFor: the facts just built are not current');
+  }
+  return facts;
 }

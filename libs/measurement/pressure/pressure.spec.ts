@@ -1,7 +1,5 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { MemoryDataVersions } from '../../storage/index.js';
-import { fixtureRows, seededStore } from '../common/testing.js';
-import { TrendFacts } from '../over-time/trend-facts.js';
+import { FACT_SOURCES, factsFor, fixtureRows, seededStore } from '../common/testing.js';
 import type { PressureReport } from './models/pressure.model.js';
 import { PressureService } from './pressure.service.js';
 
@@ -71,20 +69,13 @@ const otherTenant = {
 
 // Every expectation holds read from the streams and read from the trend facts (aboveCap from the
 // facts, built after the rows are stored, so current): both must give the same answer.
-describe.each(['the streams', 'the trend facts'])('message pressure from %s', (source) => {
+describe.each(FACT_SOURCES)('message pressure from %s', (source) => {
   const store = seededStore({ rows: { triggers, firings, outcomes }, redelivered, otherTenant });
   let service: PressureService;
   let report: PressureReport;
 
   beforeAll(async () => {
-    let facts: TrendFacts | undefined;
-    if (source === 'the trend facts') {
-      facts = new TrendFacts(store.clickhouse, new MemoryDataVersions(), store.config);
-      // in parts of a few firings, as a large tenant's build is written
-      await facts.build('tenant-a', { firingsPerPart: 5 });
-      await facts.build('tenant-b');
-      expect(await facts.current('tenant-a')).toBeDefined();
-    }
+    const facts = await factsFor(store, source);
     service = new PressureService(store.clickhouse, facts);
     report = await service.report('tenant-a', { from, to });
   });

@@ -1,7 +1,5 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { MemoryDataVersions } from '../../storage/index.js';
-import { fixtureRows, seededStore } from '../common/testing.js';
-import { TrendFacts } from '../over-time/trend-facts.js';
+import { FACT_SOURCES, factsFor, fixtureRows, seededStore } from '../common/testing.js';
 import type { SuppressionSummary } from './models/suppression.model.js';
 import { SuppressionService } from './suppression.service.js';
 
@@ -121,21 +119,14 @@ const otherTenant = {
 
 // Every expectation holds read from the streams and read from the trend facts (built after the
 // rows are stored, so current): both must give the same answer.
-describe.each(['the streams', 'the trend facts'])('suppression audit from %s', (source) => {
+describe.each(FACT_SOURCES)('suppression audit from %s', (source) => {
   const rows = { triggers, firings, outcomes, exposures };
   const store = seededStore({ rows, redelivered, otherTenant });
   let service: SuppressionService;
   let summaries: SuppressionSummary[];
 
   beforeAll(async () => {
-    let facts: TrendFacts | undefined;
-    if (source === 'the trend facts') {
-      facts = new TrendFacts(store.clickhouse, new MemoryDataVersions(), store.config);
-      // in parts of a few firings, as a large tenant's build is written
-      await facts.build('tenant-a', { firingsPerPart: 5 });
-      await facts.build('tenant-b');
-      expect(await facts.current('tenant-a')).toBeDefined();
-    }
+    const facts = await factsFor(store, source);
     service = new SuppressionService(store.clickhouse, facts);
     summaries = await service.audit('tenant-a', { from, to });
   });
