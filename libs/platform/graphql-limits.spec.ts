@@ -34,6 +34,31 @@ describe('GraphQL cost', () => {
     expect(() => assertOperationCost(schema, document, 1000)).toThrow(/GRAPHQL_MAX_COST/);
   });
 
+  it('prices a document with variables by its variables each time it is asked', () => {
+    const document = parse(
+      'query Q($full: Boolean!) { liftReport(from: "x") { triggerId treatment @include(if: $full) { persons } } }',
+    );
+    const limit = ROOT_FIELD_COST + FIELD_COST;
+    // the same document object, as Apollo hands it on every request of the same text
+    expect(() => assertOperationCost(schema, document, limit, 'Q', { full: false })).not.toThrow();
+    expect(() => assertOperationCost(schema, document, limit, 'Q', { full: true })).toThrow(
+      /costs 53, more than the limit of 51/,
+    );
+    expect(() => assertOperationCost(schema, document, limit, 'Q', { full: false })).not.toThrow();
+  });
+
+  it('prices each operation of a variable-free document by its own fields', () => {
+    const document = parse(
+      'query Small { storedRows } query Large { a: storedRows b: storedRows c: storedRows }',
+    );
+    expect(() => assertOperationCost(schema, document, ROOT_FIELD_COST, 'Small')).not.toThrow();
+    expect(() => assertOperationCost(schema, document, ROOT_FIELD_COST, 'Large')).toThrow(
+      /costs 150/,
+    );
+    expect(() => assertOperationCost(schema, document, ROOT_FIELD_COST, 'Small')).not.toThrow();
+    expect(() => assertOperationCost(schema, document, 3 * ROOT_FIELD_COST, 'Large')).not.toThrow();
+  });
+
   it('does not charge introspection', () => {
     const document = parse('{ __schema { types { name fields { name } } } __typename }');
     expect(operationCost(schema, document)).toBe(0);

@@ -1,5 +1,5 @@
 import type { ApolloDriverConfig } from '@nestjs/apollo';
-import { GraphQLError, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { GraphQLError, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
 import depthLimit from 'graphql-depth-limit';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 import type { AppConfig } from '../config/index.js';
@@ -48,20 +48,53 @@ export function operationCost(
   });
 }
 
+// The costs of operations asked without variables, by schema, document and operation name. Apollo
+// keeps one parsed document per query text, so a dashboard's repeated query is priced once, not on
+// every request (pricing walks the whole document). With variables a cost can change (`@skip`,
+// `@include`), so it is priced each time.
+const variableFreeCosts = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, number>>>();
+
+function pricedOnce(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | undefined,
+): number {
+  let bySchema = variableFreeCosts.get(schema);
+  if (bySchema === undefined) {
+    bySchema = new WeakMap();
+    variableFreeCosts.set(schema, bySchema);
+  }
+  let byOperation = bySchema.get(document);
+  if (byOperation === undefined) {
+    byOperation = new Map();
+    bySchema.set(document, byOperation);
+  }
+  const name = operationName ?? '';
+  let cost = byOperation.get(name);
+  if (cost === undefined) {
+    cost = operationCost(schema, document, operationName);
+    byOperation.set(name, cost);
+  }
+  return cost;
+}
+
 /**
  * Throws a 400 `GRAPHQL_COST_LIMIT` error when an operation costs more than `maxCost`; called with
  * the operation's variables, before any resolver runs.
  */
 export function assertOperationCost(
   schema: GraphQLSchema,
-  document: Parameters<typeof getComplexity>[0]['query'],
+  document: DocumentNode,
   maxCost: number,
   operationName?: string,
   variables?: Record<string, unknown>,
 ): void {
   let cost: number;
   try {
-    cost = operationCost(schema, document, operationName, variables);
+    cost =
+      variables === undefined || Object.keys(variables).length === 0
+        ? pricedOnce(schema, document, operationName)
+        : operationCost(schema, document, operationName, variables);
   } catch (error) {
     throw costError(`the operation cannot be priced: ${messageOf(error)}`);
   }
