@@ -3,7 +3,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchPlan } from './plan.js';
-import { cachedReadRow, ingestRows, README_END, README_START, writeReadme } from './report.js';
+import {
+  cachedReadRow,
+  ingestRows,
+  README_END,
+  README_START,
+  resultsTable,
+  writeReadme,
+} from './report.js';
+import type { BenchResults } from './run.js';
 import { median, percentile } from './timing.js';
 
 describe('the benchmark plan', () => {
@@ -131,5 +139,50 @@ describe('the ingest rows of the table', () => {
     // 90,000 rows/s is 0.90× but under 100,000 rows/s; 50/60 = 0.83×; 200/90 = 2.22×
     expect(plain).toMatch(/ 0\.90× \| \| ≥ 100,000 rows\/s and ≥ 0\.80× \| \*\*not met\*\* \|$/);
     expect(parquet).toMatch(/ 2\.22× \| \| ≥ 3\.00× the NDJSON route \| \*\*not met\*\* \|$/);
+  });
+});
+
+describe('a variant held to another measure', () => {
+  const baseline = { name: '', medianMs: 2000, runsMs: [2000], floorMs: 900, rows: 1 };
+  const timing = (name: string, runsMs: number[]) => ({
+    name,
+    medianMs: median(runsMs),
+    runsMs,
+    baseline: { ...baseline, name },
+    peakRss: 1,
+    startRss: 1,
+  });
+  const results = (bayesian: BenchResults['queries'][number]): BenchResults => ({
+    plan: benchPlan({ dataDir: '/tmp/b' }),
+    startedAt: new Date('2026-12-05T00:00:00Z'),
+    engineVersion: '26.7.2.1',
+    store: {
+      counts: { triggers: 1, firings: 1, signals: 1, exposures: 1, outcomes: 1, consent: 1 },
+      reused: true,
+      buildSeconds: 0,
+    },
+    queries: [timing('liftReport', [1500, 1510, 1490, 1505, 1495]), bayesian],
+    loadAverage: 1,
+  });
+  const row = (table: string) =>
+    table.split('\n').find((line) => line.startsWith('| liftReport bayesian,')) ?? '';
+
+  it('is compared with the runs of that measure alternated with its own', () => {
+    // its own runs: median 1,700 ms; liftReport's alternated with them: median 1,600 ms, so
+    // 1,700 / 1,600 = 1.0625 (against liftReport's own row, 1,700 / 1,500 = 1.13, not met)
+    const bayesian = {
+      ...timing('liftReport bayesian', [1700, 1650, 1800, 1690, 1710]),
+      alternated: { measure: 'liftReport', runsMs: [1600, 1580, 1620, 1590, 1610] },
+    };
+    expect(row(resultsTable(results(bayesian)))).toMatch(
+      / \| ≤ 2,000 ms and ≤ 1\.10× liftReport \(1\.06×, against 1,600 ms for liftReport in alternating runs\) \| met \|$/,
+    );
+  });
+
+  it("falls back to that measure's own row when the two were not alternated", () => {
+    const bayesian = timing('liftReport bayesian', [1700, 1650, 1800, 1690, 1710]);
+    expect(row(resultsTable(results(bayesian)))).toMatch(
+      / \| ≤ 2,000 ms and ≤ 1\.10× liftReport \(1\.13×\) \| \*\*not met\*\* \|$/,
+    );
   });
 });

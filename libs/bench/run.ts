@@ -16,7 +16,7 @@ import {
   type IngestSample,
   type SampleDialect,
 } from './ingest-sample.js';
-import { CHEAP_QUERY, MEASURES, measuresOf } from './measures.js';
+import { CHEAP_QUERY, MEASURES, measuresOf, type Measure } from './measures.js';
 import {
   BENCH_DAYS,
   BENCH_START,
@@ -78,6 +78,11 @@ export interface QueryTiming {
    */
   peakRss: number;
   startRss: number;
+  /**
+   * For a variant of another measure (Measure.relativeTo): that measure's runs, alternated with
+   * this one's in the same block, which the variant's ratio is taken against.
+   */
+  alternated?: { measure: string; runsMs: number[] };
   /** For a measure answered from built facts (Measure.facts): the runs before, and the build. */
   facts?: {
     streamsMedianMs: number;
@@ -233,15 +238,36 @@ async function timeQueries(
   baselines: BaselineTiming[],
   say: Say,
 ): Promise<BenchResults['queries']> {
+  const timeOnce = async (query: string) => {
+    const started = performance.now();
+    await client.graphql(query, period);
+    return performance.now() - started;
+  };
   const timeRuns = async (query: string) => {
     api.resetPeakRss();
     const runsMs: number[] = [];
     for (let run = 0; run < plan.repeats; run++) {
-      const started = performance.now();
-      await client.graphql(query, period);
-      runsMs.push(performance.now() - started);
+      runsMs.push(await timeOnce(query));
     }
     return { runsMs, peakRss: api.peakRss(), startRss: api.rssAtReset() };
+  };
+  // A variant held to another measure (relativeTo) runs in pairs with it, each first in every
+  // other pair: timed minutes apart, the two would also compare what the machine did meanwhile.
+  const timeAlternated = async (query: string, other: Measure) => {
+    api.resetPeakRss();
+    const runsMs: number[] = [];
+    const otherRunsMs: number[] = [];
+    for (let run = 0; run < plan.repeats; run++) {
+      if (run % 2 === 0) {
+        otherRunsMs.push(await timeOnce(other.query));
+        runsMs.push(await timeOnce(query));
+      } else {
+        runsMs.push(await timeOnce(query));
+        otherRunsMs.push(await timeOnce(other.query));
+      }
+    }
+    const alternated = { measure: other.name, runsMs: otherRunsMs };
+    return { runsMs, peakRss: api.peakRss(), startRss: api.rssAtReset(), alternated };
   };
   const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
   const measures = measuresOf(plan.parts);
@@ -254,7 +280,11 @@ async function timeQueries(
     if (baseline === undefined) {
       throw new Error(`no baseline for ${measure.name}`);
     }
-    const timed = await timeRuns(measure.query);
+    const other = MEASURES.find((m) => m.name === measure.relativeTo?.measure);
+    const timed =
+      other === undefined
+        ? await timeRuns(measure.query)
+        : await timeAlternated(measure.query, other);
     if (measure.facts !== undefined) {
       streams.set(measure.name, timed);
       say(
