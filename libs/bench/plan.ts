@@ -29,6 +29,14 @@ export const INGEST_CLIENTS = 4;
 export const INGEST_ROUNDS = 4;
 export const IMPORT_RUNS = 3;
 
+/**
+ * A variant held to another measure within 10% (Measure.relativeTo) runs in this many pairs with
+ * it, each first in every other pair: the same statement moves by 15–20% from run to run on this
+ * machine, so five runs of each could not tell 1.05× from 1.15× (three runs of five pairs of the
+ * capped liftReport read 1.06×, 1.16× and 1.17×).
+ */
+export const RELATIVE_PAIRS = 9;
+
 /** The period every measure is asked about: the generated 30 days. */
 export const BENCH_START = '2026-10-01T00:00:00Z';
 export const BENCH_DAYS = 30;

@@ -185,7 +185,7 @@ function queryRow(query: BenchResults['queries'][number], results: BenchResults)
       : `; from the ${measure.facts.what}, built in ${query.facts.buildSeconds.toFixed(1)} s ` +
         `after the data settles; from the streams until then: ${ms(query.facts.streamsMedianMs)}`;
   return (
-    `| ${query.name}, 30 days (median of ${results.plan.repeats}${facts}) | ${ms(query.medianMs)} | ` +
+    `| ${query.name}, 30 days (median of ${query.runsMs.length}${facts}) | ${ms(query.medianMs)} | ` +
     `${ms(query.baseline.medianMs)} | ${ratio(queryRatio)} | ${ms(query.baseline.floorMs)} | ` +
     `${targets.join(' and ')} | ${verdict(met)} |`
   );
@@ -200,7 +200,7 @@ function peakRssLine(queries: BenchResults['queries'], repeats: number): string 
       rss(q.name, q.peakRss, q.startRss) +
       (q.alternated === undefined
         ? ''
-        : ` over its runs and ${q.alternated.measure}'s between them`),
+        : ` over its ${q.runsMs.length} runs and ${q.alternated.measure}'s between them`),
   );
   const streams = queries.flatMap((q) =>
     q.facts === undefined ? [] : [rss(q.name, q.facts.streamsPeakRss, q.facts.streamsStartRss)],

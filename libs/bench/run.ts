@@ -24,6 +24,7 @@ import {
   IMPORT_RUNS,
   INGEST_CLIENTS,
   INGEST_ROUNDS,
+  RELATIVE_PAIRS,
   type BenchPlan,
 } from './plan.js';
 import { BENCH_ADMIN_KEY, runEngine, startApi, startRedis, type ApiChild } from './processes.js';
@@ -257,7 +258,7 @@ async function timeQueries(
     api.resetPeakRss();
     const runsMs: number[] = [];
     const otherRunsMs: number[] = [];
-    for (let run = 0; run < plan.repeats; run++) {
+    for (let run = 0; run < RELATIVE_PAIRS; run++) {
       if (run % 2 === 0) {
         otherRunsMs.push(await timeOnce(other.query));
         runsMs.push(await timeOnce(query));
