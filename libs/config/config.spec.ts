@@ -1,5 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, loadConfig, loadConfigOver } from './config.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../storage/index.js';
+import { ConfigError, environmentSchema, loadConfig, loadConfigOver } from './config.js';
 
 function problemsOf(source: Record<string, string>): string[] {
   try {
@@ -65,5 +68,67 @@ describe('configuration', () => {
         process.env.LOG_LEVEL = saved;
       }
     }
+  });
+});
+
+/** The lines of the README's configuration table that name variables. */
+function readmeConfigurationLines(): string[] {
+  const readme = readFileSync(join(projectRoot(), 'README.md'), 'utf8');
+  const section = readme.split('\n## Configuration\n')[1]?.split('\n## ')[0] ?? '';
+  return section.split('\n').filter((line) => line.startsWith('| `'));
+}
+
+/** Each variable a row of the table names, with its documented default. */
+function readmeConfigurationRows(): { name: string; documented: string }[] {
+  return readmeConfigurationLines().flatMap((line) => {
+    const cells = line.split(' | ');
+    // `A` / `B` | `1` / `2` names two variables and their defaults, in order.
+    const names = cells[0].slice(2).split(' / ');
+    const defaults = names.length === 1 ? [cells[1]] : cells[1].split(' / ');
+    return names.map((name, i) => ({ name: name.replace(/`/g, ''), documented: defaults[i] }));
+  });
+}
+
+describe("the README's configuration table", () => {
+  const rows = readmeConfigurationRows();
+  const defaults = environmentSchema.parse({}) as Record<string, unknown>;
+
+  it('has three cells in each row', () => {
+    const lines = readmeConfigurationLines();
+    // A stray `|` in a cell (outside code) makes a fourth cell, and shifts what a reader sees.
+    const pipes = (line: string) => line.replace(/`[^`]*`/g, '').split('|').length - 1;
+    expect(lines.filter((line) => pipes(line) !== 4)).toEqual([]);
+    expect(lines.length).toBeGreaterThan(40);
+  });
+
+  it('names every variable Causeway reads, and none it does not', () => {
+    const documented = new Set(rows.map((row) => row.name));
+    const missing = Object.keys(environmentSchema.shape).filter(
+      (name) => !documented.has(name) && !name.startsWith('RETENTION_DAYS_'),
+    );
+    expect(missing).toEqual([]);
+    const unknown = [...documented].filter(
+      (name) => !(name in environmentSchema.shape) && name !== 'RETENTION_DAYS_<STREAM>',
+    );
+    expect(unknown).toEqual([]);
+  });
+
+  it('gives each default as the configuration applies it', () => {
+    const wrong = rows.flatMap(({ name, documented }) => {
+      if (name === 'RETENTION_DAYS_<STREAM>') {
+        return documented.startsWith('unset') ? [] : [`${name}: ${documented}`];
+      }
+      const applied = defaults[name];
+      // A literal default is written as code; `unset` says the variable has none; `empty` is ''.
+      const agrees = documented.startsWith('`')
+        ? documented === `\`${String(applied)}\``
+        : documented.startsWith('unset')
+          ? applied === undefined
+          : documented === 'empty'
+            ? applied === ''
+            : applied !== undefined;
+      return agrees ? [] : [`${name}: README ${documented}, applied ${String(applied)}`];
+    });
+    expect(wrong).toEqual([]);
   });
 });
