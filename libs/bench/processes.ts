@@ -2,6 +2,7 @@ import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { API_NODE_FLAGS } from '../platform/index.js';
 import { projectRoot } from '../storage/index.js';
 import type { EngineAnswer, EngineTask } from './engine.main.js';
 
@@ -80,29 +81,34 @@ export async function startApi(
   extra: Record<string, string> = {},
 ): Promise<ApiChild> {
   const port = await freePort();
-  const child = spawn(process.execPath, [`${projectRoot()}/dist/apps/api/main.js`], {
-    cwd: projectRoot(),
-    env: {
-      ...baseEnv,
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      CAUSEWAY_DATA_DIR: dataDir,
-      CAUSEWAY_ADMIN_KEY: BENCH_ADMIN_KEY,
-      // production refuses the default pepper; the bench's keys live as long as its store
-      CAUSEWAY_KEY_PEPPER: baseEnv.CAUSEWAY_KEY_PEPPER ?? 'bench-pepper-0123456789abcdef0123456789',
-      // the run measures throughput; the per-key limits (429 past 1,200 reads a minute) would
-      // measure the limiter instead
-      RATE_LIMIT_QUERY: '0',
-      RATE_LIMIT_INGEST: '0',
-      // the trend facts are built when the run asks (see Measure.facts), not in the background of
-      // another measure
-      TREND_FACTS_EVERY_MS: '0',
-      ...extra,
+  const child = spawn(
+    process.execPath,
+    [...API_NODE_FLAGS, `${projectRoot()}/dist/apps/api/main.js`],
+    {
+      cwd: projectRoot(),
+      env: {
+        ...baseEnv,
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'warn',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        CAUSEWAY_DATA_DIR: dataDir,
+        CAUSEWAY_ADMIN_KEY: BENCH_ADMIN_KEY,
+        // production refuses the default pepper; the bench's keys live as long as its store
+        CAUSEWAY_KEY_PEPPER:
+          baseEnv.CAUSEWAY_KEY_PEPPER ?? 'bench-pepper-0123456789abcdef0123456789',
+        // the run measures throughput; the per-key limits (429 past 1,200 reads a minute) would
+        // measure the limiter instead
+        RATE_LIMIT_QUERY: '0',
+        RATE_LIMIT_INGEST: '0',
+        // the trend facts are built when the run asks (see Measure.facts), not in the background of
+        // another measure
+        TREND_FACTS_EVERY_MS: '0',
+        ...extra,
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  );
   const pid = child.pid;
   if (pid === undefined) {
     throw new Error('the API process did not start');

@@ -11,3 +11,4 @@ export * from './request-timeout.middleware.js';
 export * from './security-headers.js';
 export * from './shutdown.js';
 export * from './process-imports.js';
+export * from './node-flags.js';

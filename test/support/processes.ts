@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { freePort } from '../../libs/bench/index.js';
+import { API_NODE_FLAGS } from '../../libs/platform/index.js';
 
 export { freePort };
 
@@ -50,7 +51,7 @@ export async function startApi(
   const port = await freePort();
   const dataDir = env.CAUSEWAY_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'causeway-e2e-'));
   let log = '';
-  const child = spawn(process.execPath, [join(root, entry)], {
+  const child = spawn(process.execPath, [...API_NODE_FLAGS, join(root, entry)], {
     cwd: root,
     env: {
       PATH: process.env.PATH ?? '',
