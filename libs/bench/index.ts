@@ -1,4 +1,4 @@
-// The benchmark of issue 6: a seeded 10-million-firing program, ingest, queries, memory and
+// The benchmark: a seeded 10-million-firing program, ingest, queries, memory and
 // concurrency measured against hand-written baselines, reported as a table.
 export { benchParts, benchPlan, type BenchOptions, type BenchPlan } from './plan.js';
 export { MEASURES } from './measures.js';

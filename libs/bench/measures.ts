@@ -57,7 +57,7 @@ export interface Measure {
   floor: Floor;
   /** Target in milliseconds. */
   targetMs: number;
-  /** Largest accepted ratio to the baseline, when the issue sets one. */
+  /** Largest accepted ratio to the baseline, when the benchmark's targets set one. */
   targetRatio?: number;
   /** Largest accepted ratio to another measure of the same run (a variant of it). */
   relativeTo?: { measure: string; ratio: number };
@@ -182,7 +182,7 @@ function liftBaseline(query: typeof PLAIN_LIFT_QUERY) {
 }
 
 /**
- * The measures of the issue over the 30 days. The baseline of each is the best single statement
+ * The benchmark's measures over the 30 days. The baseline of each is the best single statement
  * over the plain tables I could write for its answer, run straight through @clickhouse/client in a
  * process of its own. For lift and guardrails that is the product's statement without the
  * assignment rollup (PLAIN_*), so their ratio is what the rollup gains; for the others it is the

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 
-/** The program of the issue at scale 1: 1M persons and about 10M firings over 30 days. */
+/** The benchmarked program at scale 1: 1M persons and about 10M firings over 30 days. */
 export const FULL_SCALE_PERSONS = 1_000_000;
 
 /**
@@ -14,7 +14,7 @@ export const BENCH_ACTIVITY = 2.23;
 /** Tenant whose rows the measured store holds. */
 export const BENCH_TENANT = 'bench';
 
-/** Rows per ingest request, and concurrent clients, as the issue prescribes. */
+/** Rows per ingest request, and concurrent clients, as the benchmark's targets are stated for. */
 export const INGEST_BATCH_LINES = 10_000;
 export const INGEST_CLIENTS = 4;
 

@@ -8,7 +8,7 @@ import { INGEST_BATCH_LINES, INGEST_CLIENTS } from './plan.js';
 import { median } from './timing.js';
 import type { BenchResults, CachedRead, IngestDialectResult } from './run.js';
 
-/** Targets of the issue (2 cores). */
+/** The benchmark's targets, on 2 cores (the README's table prints them). */
 export const TARGETS = {
   ingestRowsPerSecond: 100_000,
   ingestRatio: 0.8,

@@ -126,7 +126,7 @@ describe('the stream reference page', () => {
     expect(committed).toBe(streamReference());
   });
 
-  it('lists every field the issue found written nowhere', () => {
+  it('describes the fields no other page described', () => {
     const page = streamReference();
     for (const field of [
       'signal_event_id',

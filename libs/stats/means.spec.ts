@@ -86,7 +86,7 @@ describe('compareMeans (Welch, normal quantiles)', () => {
       expect(interval!.low).toBeCloseTo(low, 4);
       expect(interval!.high).toBeCloseTo(high, 4);
     };
-    // n, Σ spend, Σ spend² per segment, from /work/shared/data/hillstrom.csv with
+    // n, Σ spend, Σ spend² per segment, from ../shared/data/hillstrom.csv with
     // awk -F, 'NR>1{k=$(NF-3); n[k]++; s[k]+=$NF; s2[k]+=$NF*$NF} …' (fields counted from the
     // end because history_segment holds quoted commas); checked with exact rational sums.
     const mens: ArmSums = { n: 21307, sumY: 30311.69, sumY2: 6759024.4973 };

@@ -40,7 +40,7 @@ describe('compareProportions', () => {
   });
 
   describe('Hillstrom e-mail experiment (published figures)', () => {
-    // n and converters per segment, counted from /work/shared/data/hillstrom.csv with awk
+    // n and converters per segment, counted from ../shared/data/hillstrom.csv with awk
     // (1.2531 % of 21307 = 267.0; 0.5726 % of 21306 = 122.0; 0.8837 % of 21387 = 189.0).
     const mens = { n: 21307, x: 267 };
     const womens = { n: 21387, x: 189 };
