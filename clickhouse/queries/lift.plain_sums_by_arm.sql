@@ -26,7 +26,7 @@ WITH
              bitShiftLeft(reinterpretAsUInt256(reverse(rightPad(firing_id, 24, '\0'))), 16)),
              toUInt256(indexOf(['treatment', 'holdout', 'global_holdout'], arm)))) AS first_key,
            (toInt64(bitShiftRight(first_key, 208)) - 2208988800000) AS t0,
-           arrayElement(['treatment', 'holdout', 'global_holdout'], toUInt8(bitAnd(first_key, 65535))) AS first_arm,
+           toLowCardinality(arrayElement(['treatment', 'holdout', 'global_holdout'], toUInt8(bitAnd(first_key, 65535)))) AS first_arm,
            '' AS first_variant,
            min(arm = 'treatment') != max(arm = 'treatment') AS is_contaminated
     FROM firings FINAL

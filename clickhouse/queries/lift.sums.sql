@@ -43,8 +43,8 @@ WITH
            arrayFilter(key -> key >= bitShiftLeft(toUInt256(toUnixTimestamp64Milli({from:DateTime64(3, 'UTC')}) + 2208988800000), 208) AND key < bitShiftLeft(toUInt256(toUnixTimestamp64Milli({to:DateTime64(3, 'UTC')}) + 2208988800000), 208), keys) AS period_keys,
            period_keys[1] AS first_key,
            (toInt64(bitShiftRight(first_key, 208)) - 2208988800000) AS t0,
-           arrayElement(['treatment', 'holdout', 'global_holdout'], toUInt8(bitAnd(first_key, 65535))) AS first_arm,
-           variants[arrayFirstIndex(key -> key >= bitShiftLeft(toUInt256(toUnixTimestamp64Milli({from:DateTime64(3, 'UTC')}) + 2208988800000), 208), keys)] AS first_variant,
+           toLowCardinality(arrayElement(['treatment', 'holdout', 'global_holdout'], toUInt8(bitAnd(first_key, 65535)))) AS first_arm,
+           toLowCardinality(variants[arrayFirstIndex(key -> key >= bitShiftLeft(toUInt256(toUnixTimestamp64Milli({from:DateTime64(3, 'UTC')}) + 2208988800000), 208), keys)]) AS first_variant,
            arrayExists(key -> (bitAnd(key, 65535) = 1), period_keys)
              AND arrayExists(key -> NOT (bitAnd(key, 65535) = 1), period_keys)
              AS is_contaminated
@@ -61,11 +61,11 @@ WITH
              bitShiftLeft(reinterpretAsUInt256(reverse(rightPad(firing_id, 24, '\0'))), 16)),
              toUInt256(indexOf(['treatment', 'holdout', 'global_holdout'], arm)))) AS first_key,
            (toInt64(bitShiftRight(first_key, 208)) - 2208988800000) AS t0,
-           arrayElement(['treatment', 'holdout', 'global_holdout'], toUInt8(bitAnd(first_key, 65535))) AS first_arm,
-           argMin(variant, bitOr(bitOr(
+           toLowCardinality(arrayElement(['treatment', 'holdout', 'global_holdout'], toUInt8(bitAnd(first_key, 65535)))) AS first_arm,
+           toLowCardinality(argMin(variant, bitOr(bitOr(
              bitShiftLeft(toUInt256(toUnixTimestamp64Milli(decided_at) + 2208988800000), 208),
              bitShiftLeft(reinterpretAsUInt256(reverse(rightPad(firing_id, 24, '\0'))), 16)),
-             toUInt256(indexOf(['treatment', 'holdout', 'global_holdout'], arm)))) AS first_variant,
+             toUInt256(indexOf(['treatment', 'holdout', 'global_holdout'], arm))))) AS first_variant,
            min(arm = 'treatment') != max(arm = 'treatment') AS is_contaminated
     FROM firings FINAL
     WHERE tenant_id = {tenantId:String}

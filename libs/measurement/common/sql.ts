@@ -76,9 +76,13 @@ export function firstFiringTime(key: string): string {
   return `(toInt64(bitShiftRight(${key}, 208)) - ${MS_BEFORE_EPOCH})`;
 }
 
-/** The firing's arm in a FIRST_FIRING_KEY. */
+/**
+ * The firing's arm in a FIRST_FIRING_KEY, as LowCardinality (as the tables store arms): an
+ * assignment set kept in memory (guardrails' MATERIALIZED one) holds a one-byte index per row
+ * instead of the string; over 10M firings, about 0.1 GiB less at guardrails' peak.
+ */
 export function firstFiringArm(key: string): string {
-  return `arrayElement(${ARMS_SQL}, toUInt8(bitAnd(${key}, 65535)))`;
+  return `toLowCardinality(arrayElement(${ARMS_SQL}, toUInt8(bitAnd(${key}, 65535))))`;
 }
 
 /** Whether the firing of a FIRST_FIRING_KEY is in the treatment arm (code 1). */
