@@ -4,6 +4,7 @@ import { fixtureRows, seedRows } from '../common/testing.js';
 import { buildAssignmentRollup } from '../lift/assignment-rollup.js';
 import { LiftService } from '../lift/lift.service.js';
 import { Granularity } from './granularity.js';
+import type { TriggerLift } from '../lift/models/lift.model.js';
 import type { LiftPoint } from './models/lift-point.model.js';
 import { OverTimeService } from './over-time.service.js';
 
@@ -66,6 +67,50 @@ const EXPECTED = [
   },
 ];
 
+// tenant-v: a 50/50 split kept exactly (100 control, 50 + 50 treated in variants a and b), so
+// the whole trigger's SRM check reads χ² = 0, p = 1. Variant a alone against the control (50
+// against 100) would read a holdout share of 2/3. In a, 10 of 50 convert; in the control, 10 of
+// 100; p-c fires in the control on 10-01, then in b on 10-02: contaminated, in neither arm.
+const VARIANT_ROWS = (() => {
+  const persons = (prefix: string, n: number) =>
+    Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(3, '0')}`);
+  const groups = [
+    { persons: persons('a-', 50), arm: 'treatment', variant: 'a' },
+    { persons: persons('b-', 50), arm: 'treatment', variant: 'b' },
+    { persons: persons('h-', 100), arm: 'holdout', variant: '' },
+  ];
+  const rows = groups.flatMap(({ persons: ids, arm: side, variant }) =>
+    ids.map((person) =>
+      build.firing(`f-${person}`, 'tv', person, '10-01T06:00:00', { arm: side, variant }),
+    ),
+  );
+  rows.push(
+    build.firing('f-c1', 'tv', 'p-c', '10-01T07:00:00', { arm: 'holdout' }),
+    build.firing('f-c2', 'tv', 'p-c', '10-02T07:00:00', { variant: 'b' }),
+  );
+  const converters = [...groups[0].persons.slice(0, 10), ...groups[2].persons.slice(0, 10)];
+  return {
+    firings: rows,
+    outcomes: converters.map((person) => purchase(`o-${person}`, person, '10-02T06:00:00', 40)),
+  };
+})();
+
+/** The LiftPoint at `to` that reads exactly as the given liftReport row. */
+const pointOf = (row: TriggerLift): LiftPoint => ({
+  asOf: TO,
+  treatment: row.treatment,
+  holdout: row.holdout,
+  absoluteLift: row.absoluteLift,
+  relativeLift: row.relativeLift,
+  pValue: row.pValue,
+  revenueLift: row.revenueLift,
+  srm: row.srm,
+  contaminatedPersons: row.contaminatedPersons,
+  method: row.method,
+  plannedPersons: row.plannedPersons,
+  verdict: row.verdict,
+});
+
 describe('liftOverTime on the embedded engine', () => {
   const store = storeForSuite();
   let service: OverTimeService;
@@ -78,6 +123,10 @@ describe('liftOverTime on the embedded engine', () => {
     });
     // the same rows without the outcome after `to`
     await seedRows(store.clickhouse, 'tenant-b', { triggers: [trigger], firings, outcomes });
+    await seedRows(store.clickhouse, 'tenant-v', {
+      triggers: [build.trigger('tv', 'push', { conversion_window_ms: 7 * DAY, holdout_pct: 0.5 })],
+      ...VARIANT_ROWS,
+    });
     service = new OverTimeService(store.clickhouse, store.config);
   });
 
@@ -120,22 +169,53 @@ describe('liftOverTime on the embedded engine', () => {
           new Set([sequential ? store.config.env.SEQUENTIAL_PLANNED_PERSONS : null]),
         );
         const last = points[points.length - 1];
-        expect(last).toEqual({
-          asOf: TO,
-          treatment: report.treatment,
-          holdout: report.holdout,
-          absoluteLift: report.absoluteLift,
-          relativeLift: report.relativeLift,
-          pValue: report.pValue,
-          revenueLift: report.revenueLift,
-          srm: report.srm,
-          contaminatedPersons: report.contaminatedPersons,
-          method: report.method,
-          plannedPersons: report.plannedPersons,
-          verdict: report.verdict,
-        });
+        expect(last).toEqual(pointOf(report));
       }
     }
+  });
+
+  it("reads a variant as liftReport by VARIANT does: its treated persons, the whole trigger's split", async () => {
+    const points = await service.liftOverTime('tenant-v', {
+      triggerId: 'tv',
+      from: FROM,
+      to: TO,
+      variant: 'a',
+    });
+    const last = points[points.length - 1];
+    // by hand: 10/50 against 10/100; the split 100 treated to 100 control, as declared
+    expect(last.treatment).toEqual(arm(50, 10, 400));
+    expect(last.holdout).toEqual(arm(100, 10, 400));
+    expect(last.absoluteLift?.estimate).toBeCloseTo(0.2 - 0.1, 12);
+    expect(last.srm).toEqual({
+      expectedHoldoutShare: 0.5,
+      observedHoldoutShare: 0.5,
+      pValue: 1,
+      flagged: false,
+    });
+    expect(last.contaminatedPersons).toBe(1);
+    expect(last.verdict).not.toMatch(/^SRM/);
+    const reportRow = (
+      await new LiftService(store.clickhouse, store.config).report('tenant-v', {
+        from: FROM,
+        to: TO,
+        groupByVariant: true,
+      })
+    ).find((row) => row.variant === 'a');
+    expect(reportRow).toBeDefined();
+    expect(last).toEqual(pointOf(reportRow!));
+  });
+
+  it("refuses a variant none of the trigger's treated persons carry, naming the ones they do", async () => {
+    const request = { triggerId: 'tv', from: FROM, to: TO, variant: 'c' };
+    const message =
+      "variant 'c' has no treated persons of trigger 'tv' in [from, to); its variants there: 'a', 'b'";
+    await expect(service.liftOverTime('tenant-v', request)).rejects.toThrow(message);
+    await expect(service.conversionCurve('tenant-v', { ...request, horizon: TO })).rejects.toThrow(
+      message,
+    );
+    // a trigger with no one treated in the period has no variants to check against
+    const empty = await service.liftOverTime('tenant-v', { ...request, triggerId: 'nobody' });
+    expect(empty.map((point) => point.treatment.persons)).toEqual([0, 0, 0]);
   });
 
   it('steps by the granularity and ends at to', async () => {

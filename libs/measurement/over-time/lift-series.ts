@@ -15,7 +15,9 @@ function emptyRow(
 /**
  * Turns the series' sums into one LiftPoint per instant, each read exactly as liftReport reads
  * its sums (buildLiftRows: the same comparisons, intervals and verdict). With a variant, its
- * treated persons against the trigger's whole control group, as liftReport by VARIANT.
+ * treated persons against the trigger's whole control group, as liftReport by VARIANT: every
+ * variant's rows go in, since the SRM check and the contamination are the whole trigger's (a
+ * variant's treated persons alone against the whole control group would read as a broken split).
  */
 export function buildLiftSeries(
   triggerId: string,
@@ -32,9 +34,6 @@ export function buildLiftSeries(
   };
   const byInstant = new Map<number, LiftSumsRow[]>();
   for (const { as_of, ...row } of rows) {
-    if (variant !== null && row.arm === 'treatment' && row.variant !== variant) {
-      continue;
-    }
     byInstant.set(as_of, [...(byInstant.get(as_of) ?? []), row]);
   }
   return instants.map((asOf) => {

@@ -66,6 +66,32 @@ function checkedTriggerId(triggerId: string): string {
   return triggerId;
 }
 
+/**
+ * Refuses a variant that none of the trigger's treated persons in the period carry while others
+ * are there: a mistyped name would otherwise read as a variant with no one in it.
+ */
+function checkVariantSeen(
+  rows: readonly { arm: string; variant: string }[],
+  variant: string | null | undefined,
+  triggerId: string,
+): void {
+  if (variant === null || variant === undefined) {
+    return;
+  }
+  const seen = new Set(rows.filter((row) => row.arm === 'treatment').map((row) => row.variant));
+  if (seen.size === 0 || seen.has(variant)) {
+    return;
+  }
+  const names = [...seen].filter((name) => name !== '').sort();
+  throw new MeasurementException(
+    MeasurementErrorCode.InvalidArgument,
+    `variant '${variant}' has no treated persons of trigger '${triggerId}' in [from, to); ` +
+      (names.length === 0
+        ? 'its treated persons there carry no variant'
+        : `its variants there: ${names.map((name) => `'${name}'`).join(', ')}`),
+  );
+}
+
 /** Measures read over time (docs/design.md §7). */
 @Injectable()
 export class OverTimeService {
@@ -93,6 +119,7 @@ export class OverTimeService {
       triggerIds: [triggerId],
       asOfs: instants,
     });
+    checkVariantSeen(rows, request.variant, triggerId);
     return buildLiftSeries(triggerId, instants, rows, request.variant ?? null, {
       confidence,
       cuped: request.cuped ?? false,
@@ -131,6 +158,7 @@ export class OverTimeService {
       horizon: toClickHouseTime(horizon.getTime()),
       maxSteps: MAX_POINTS,
     });
+    checkVariantSeen(rows, request.variant, triggerId);
     return buildCurve(rows, request.variant ?? null);
   }
 

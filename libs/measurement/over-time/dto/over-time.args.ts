@@ -24,9 +24,10 @@ export class LiftOverTimeArgs {
   })
   granularity!: Granularity;
 
-  @StringField("Only this variant's treated persons, against the whole control group.", {
-    nullable: true,
-  })
+  @StringField(
+    "Only this variant's treated persons, against the whole control group, as liftReport by VARIANT reads them (the SRM check and contamination are the whole trigger's); a variant none of its treated persons carry is refused.",
+    { nullable: true },
+  )
   variant?: string | null;
 
   @CupedArg() cuped!: boolean;
@@ -58,9 +59,10 @@ export class ConversionCurveArgs {
   })
   horizon?: Date | null;
 
-  @StringField("Only this variant's treated persons, against the whole control group.", {
-    nullable: true,
-  })
+  @StringField(
+    "Only this variant's treated persons, against the whole control group; a variant none of its treated persons carry is refused.",
+    { nullable: true },
+  )
   variant?: string | null;
 }
 
