@@ -167,6 +167,69 @@ describe('deeper statistics match the truth planted in a generated program', () 
     ]);
   });
 
+  it('segments a trigger by variant exactly: each variant against the whole control group', async () => {
+    const srm = new Set(program.planted.srmTriggers.map((t) => t.triggerId));
+    const [triggerId, variants] = Object.entries(program.planted.variants).find(
+      ([id]) => !srm.has(id),
+    )!;
+    const data = await read<{
+      liftSegments: {
+        segments: {
+          segment: string;
+          treatment: Arm;
+          holdout: Arm;
+          absoluteLift: Interval;
+          verdict: string;
+        }[];
+        heterogeneity: { q: number; df: number };
+      };
+    }>(
+      `query($from: DateTime!, $to: DateTime!, $triggerId: ID!) {
+        liftSegments(triggerId: $triggerId, from: $from, to: $to, by: VARIANT) {
+          segments { segment verdict treatment { persons conversions revenue } holdout { persons conversions revenue }
+            absoluteLift { estimate low high } }
+          heterogeneity { q df }
+        }
+      }`,
+      { triggerId },
+    );
+    const expected = segmentTruth(truth, triggerId, 'variant', undefined, 20);
+    const got = data.liftSegments;
+    const counts = (t: { persons: number; converters: number }, c: typeof t) => [
+      t.persons,
+      t.converters,
+      c.persons,
+      c.converters,
+    ];
+    expect(got.segments.map((s) => s.segment).sort()).toEqual([...variants].sort());
+    expect(
+      got.segments.map((s) => [
+        s.segment,
+        ...counts(
+          { persons: s.treatment.persons, converters: s.treatment.conversions },
+          { persons: s.holdout.persons, converters: s.holdout.conversions },
+        ),
+      ]),
+    ).toEqual(expected.map((s) => [s.segment, ...counts(s.treatment, s.control)]));
+    got.segments.forEach((s, i) => {
+      close(s.absoluteLift.estimate, absolute(expected[i].treatment, expected[i].control).estimate);
+      expect(s.verdict).not.toMatch(/^SRM/);
+    });
+    // the control is shared: Cochran's Q over the treated rates, w = n/(p(1 − p))
+    const rates = expected.map((s) => ({
+      p: s.treatment.converters / s.treatment.persons,
+      n: s.treatment.persons,
+    }));
+    const weights = rates.map(({ p, n }) => n / (p * (1 - p)));
+    const pooled =
+      rates.reduce((sum, { p }, i) => sum + weights[i] * p, 0) / weights.reduce((a, b) => a + b, 0);
+    close(
+      got.heterogeneity.q,
+      rates.reduce((sum, { p }, i) => sum + weights[i] * (p - pooled) ** 2, 0),
+    );
+    expect(got.heterogeneity.df).toBe(variants.length - 1);
+  });
+
   it('caps revenue at the 99th percentile exactly, and capping changes the revenue verdict', async () => {
     const { triggerId } = planted.outlierTrigger;
     const query = `query($from: DateTime!, $to: DateTime!, $ids: [ID!], $cap: RevenueCapInput) {

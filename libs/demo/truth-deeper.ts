@@ -87,7 +87,8 @@ export function computeDeeperTruth(
 /**
  * A trigger's segments as liftSegments defines them: the value on the assignment firing
  * ('(none)' when absent), the `maxSegments` largest by persons kept (ties by name), the rest
- * pooled as '(other)'. Largest first.
+ * pooled as '(other)'. Largest first. By variant, the segments are the treated persons' variants
+ * (ranked by treated persons), each against the trigger's whole control group.
  */
 export function segmentTruth(
   truth: DeeperTruth,
@@ -97,7 +98,12 @@ export function segmentTruth(
   maxSegments: number,
 ): SegmentTruth[] {
   const raw = new Map<string, AssignmentTruth[]>();
+  const wholeControl = empty();
   for (const a of truth.assignments.get(triggerId) ?? []) {
+    if (by === 'variant' && a.armClass !== 'treatment') {
+      add(wholeControl, a);
+      continue;
+    }
     const value = truth.segmentOf(a.firing, by, property);
     raw.set(value, [...(raw.get(value) ?? []), a]);
   }
@@ -107,7 +113,11 @@ export function segmentTruth(
   const result = new Map<string, SegmentTruth>();
   ranked.forEach(([value, list], rank) => {
     const name = rank < maxSegments ? (value === '' ? '(none)' : value) : '(other)';
-    const segment = result.get(name) ?? { segment: name, treatment: empty(), control: empty() };
+    const segment = result.get(name) ?? {
+      segment: name,
+      treatment: empty(),
+      control: by === 'variant' ? wholeControl : empty(),
+    };
     for (const a of list) {
       add(a.armClass === 'treatment' ? segment.treatment : segment.control, a);
     }

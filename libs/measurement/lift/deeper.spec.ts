@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { storeForSuite } from '../../storage/testing.js';
 import { fixtureRows, seedRows } from '../common/testing.js';
 import { DeeperLiftService } from './deeper.service.js';
+import type { SegmentedLift } from './models/segments.model.js';
 
 const at = (iso: string) => `2026-${iso}Z`;
 const build = fixtureRows(at);
@@ -74,6 +75,39 @@ for (let i = 0; i < 99; i += 1) {
   pairFirings.push(build.firing(`c${i}`, 'tC', person, '10-02T02:00:00'));
 }
 
+// Variants: tv, a 50/50 split kept exactly. Treated: a 100 persons (30 convert), b 100 (50),
+// c 50 (10); control 250 (25), with no variant of its own, as producers send a holdout firing.
+const VARIANTS = [
+  { variant: 'a', persons: 100, converters: 30 },
+  { variant: 'b', persons: 100, converters: 50 },
+  { variant: 'c', persons: 50, converters: 10 },
+  { variant: '', persons: 250, converters: 25 },
+];
+const variantFirings: object[] = [];
+const variantOutcomes: object[] = [];
+for (const { variant, persons, converters } of VARIANTS) {
+  for (let i = 0; i < persons; i += 1) {
+    const person = `v${variant}-${i}`;
+    const extra = variant === '' ? { arm: 'holdout' } : { variant };
+    variantFirings.push(build.firing(`fv${variant}-${i}`, 'tv', person, '10-02T00:00:00', extra));
+    if (i < converters) {
+      variantOutcomes.push(
+        build.outcome(`ov${variant}-${i}`, person, 'purchase', '10-02T00:30:00'),
+      );
+    }
+  }
+}
+
+/** Each segment's name, treated persons and conversions, control persons and conversions. */
+const countsOf = (result: SegmentedLift) =>
+  result.segments.map((s) => [
+    s.segment,
+    s.treatment.persons,
+    s.treatment.conversions,
+    s.holdout.persons,
+    s.holdout.conversions,
+  ]);
+
 describe('deeper statistics on the embedded engine', () => {
   const store = storeForSuite();
   let service: DeeperLiftService;
@@ -88,6 +122,11 @@ describe('deeper statistics on the embedded engine', () => {
       firings: [...segmentFirings, ...pairFirings],
       outcomes: [...segmentOutcomes, ...pairOutcomes],
     });
+    await seedRows(store.clickhouse, 'tenant-v', {
+      triggers: [build.trigger('tv', 'push', { holdout_pct: 0.5 })],
+      firings: variantFirings,
+      outcomes: variantOutcomes,
+    });
     service = new DeeperLiftService(store.clickhouse);
   });
 
@@ -100,14 +139,7 @@ describe('deeper statistics on the embedded engine', () => {
       property: 'tier',
     });
     expect(result.by).toBe('property:tier');
-    const view = result.segments.map((s) => [
-      s.segment,
-      s.treatment.persons,
-      s.treatment.conversions,
-      s.holdout.persons,
-      s.holdout.conversions,
-    ]);
-    expect(view).toEqual([
+    expect(countsOf(result)).toEqual([
       ['gold', 2, 1, 1, 1],
       ['silver', 1, 1, 2, 0],
       ['(none)', 0, 0, 1, 1],
@@ -131,6 +163,58 @@ describe('deeper statistics on the embedded engine', () => {
         ['(other)', 1, 1],
       ],
     );
+  });
+
+  it('segments by variant as liftReport by VARIANT: each against the whole control group', async () => {
+    const result = await service.segments('tenant-v', {
+      triggerId: 'tv',
+      from: FROM,
+      to: TO,
+      by: 'variant',
+    });
+    expect(countsOf(result)).toEqual([
+      ['a', 100, 30, 250, 25],
+      ['b', 100, 50, 250, 25],
+      ['c', 50, 10, 250, 25],
+    ]);
+    // the split is the whole trigger's, 250 treated to 250 control as declared: no SRM caveat
+    expect(result.segments.map((segment) => segment.verdict.split(' [')[0])).toEqual([
+      '+20.00 pts',
+      '+40.00 pts',
+      'too little data: 50 treated persons (at least 100 per arm needed)',
+    ]);
+    result.segments.forEach((segment, i) => {
+      expect(segment.absoluteLift?.estimate).toBeCloseTo([0.2, 0.4, 0.1][i], 12);
+    });
+    // the shared control cancels from every difference of lifts: Cochran's Q over the treated
+    // rates, w = n/(p(1 − p)), df 2, p = e^(−Q/2)
+    const rates = [
+      { p: 0.3, n: 100 },
+      { p: 0.5, n: 100 },
+      { p: 0.2, n: 50 },
+    ];
+    const weights = rates.map(({ p, n }) => n / (p * (1 - p)));
+    const pooled =
+      rates.reduce((sum, { p }, i) => sum + weights[i] * p, 0) / weights.reduce((a, b) => a + b, 0);
+    const q = rates.reduce((sum, { p }, i) => sum + weights[i] * (p - pooled) ** 2, 0);
+    expect(result.heterogeneity?.q).toBeCloseTo(q, 10);
+    expect(result.heterogeneity?.df).toBe(2);
+    expect(result.heterogeneity?.pValue).toBeCloseTo(Math.exp(-q / 2), 12);
+    // empirical Bayes over the treated rates (μ their mean, τ² = max(0, s² − mean se²)); the
+    // shrunk lift is the posterior rate less the control's 0.1, its variance the posterior's plus
+    // the control rate's 0.1·0.9/250
+    const se2 = rates.map(({ p, n }) => (p * (1 - p)) / n);
+    const mu = (0.3 + 0.5 + 0.2) / 3;
+    const s2 = rates.reduce((sum, { p }) => sum + (p - mu) ** 2, 0) / 2;
+    const tau2 = s2 - se2.reduce((a, b) => a + b, 0) / 3;
+    expect(tau2).toBeGreaterThan(0);
+    result.segments.forEach((segment, i) => {
+      const precision = 1 / se2[i] + 1 / tau2;
+      const mean = (rates[i].p / se2[i] + mu / tau2) / precision;
+      const halfWidth = 1.959963984540054 * Math.sqrt(1 / precision + (0.1 * 0.9) / 250);
+      expect(segment.shrunkLift?.estimate).toBeCloseTo(mean - 0.1, 12);
+      expect(segment.shrunkLift?.high).toBeCloseTo(mean - 0.1 + halfWidth, 9);
+    });
   });
 
   it('segments by channel, (none) where the firing has none', async () => {

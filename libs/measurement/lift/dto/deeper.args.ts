@@ -21,7 +21,8 @@ registerDocumentedEnum(
   {
     CHANNEL: "The firing's channel.",
     SURFACE: "The firing's surface.",
-    VARIANT: "The firing's variant (control persons have none: they form one segment).",
+    VARIANT:
+      "The treated persons' variant, each against the trigger's whole control group as liftReport by VARIANT (a control person receives no variant); heterogeneity is read from the treated rates.",
     PROPERTY: 'The value of the firing property named by `property`.',
   },
 );
