@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { generateProgram } from '../libs/demo/index.js';
 import { typedVariant } from '../libs/ingest/corpus.testing.js';
 import { csvOf, parquetOf } from '../libs/ingest/tabular.testing.js';
 import { openTemporaryStore } from '../libs/storage/testing.js';
-import { gqlData, mintKey } from './support/client.js';
+import { gqlData, mintKey, storedRows } from './support/client.js';
 import { startApi, type ApiProcess } from './support/processes.js';
 
 // POST /v1/import/{stream}: Parquet and CSV bodies, read by ClickHouse, answered as NDJSON is.
@@ -118,12 +119,23 @@ describe('bulk backfill over HTTP', () => {
     const rows = [...edges, ...corpus];
     const store = await openTemporaryStore();
     const parquetBody = await parquetOf(store.clickhouse, rows).finally(() => store.dispose());
-    const send = async (format: string, route: string, body: string | Uint8Array, type: string) => {
+    const send = async (
+      format: string,
+      route: string,
+      body: string | Uint8Array,
+      type: string,
+      encoding?: 'gzip' | 'deflate' | 'br',
+    ) => {
       const formatKey = await mintKey(api.url, api.adminKey, `same-${format}`, ['INGEST', 'READ']);
+      const compress = { gzip: gzipSync, deflate: deflateSync, br: brotliCompressSync };
       const response = await fetch(`${api.url}/v1/${route}/signals`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${formatKey}`, 'content-type': type },
-        body,
+        headers: {
+          authorization: `Bearer ${formatKey}`,
+          'content-type': type,
+          ...(encoding && { 'content-encoding': encoding }),
+        },
+        body: encoding === undefined ? body : compress[encoding](body),
       });
       const answer = (await response.json()) as {
         ignoredFields: { field: string }[];
@@ -149,6 +161,42 @@ describe('bulk backfill over HTTP', () => {
     const parquetType = 'application/vnd.apache.parquet';
     expect(await send('parquet', 'import', parquetBody, parquetType)).toEqual(expected);
     expect(await send('csv', 'import', csvOf(rows), 'text/csv')).toEqual(expected);
+    // compressed as producers' HTTP clients send them: the same answer and the same rows kept
+    const ndjsonType = 'application/x-ndjson';
+    expect(await send('ndjson-gzip', 'ingest', ndjson, ndjsonType, 'gzip')).toEqual(expected);
+    expect(await send('ndjson-br', 'ingest', ndjson, ndjsonType, 'br')).toEqual(expected);
+    expect(await send('csv-deflate', 'import', csvOf(rows), 'text/csv', 'deflate')).toEqual(
+      expected,
+    );
+  });
+
+  it('refuses an encoding it does not read with 415, and a body that is not its encoding', async () => {
+    const before = await storedRows(api.url, key);
+    for (const route of ['ingest', 'import']) {
+      const sendEncoded = (encoding: string) =>
+        fetch(`${api.url}/v1/${route}/signals`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${key}`,
+            'content-type': route === 'ingest' ? 'application/x-ndjson' : 'text/csv',
+            'content-encoding': encoding,
+          },
+          body: CSV,
+        });
+      const unread = await sendEncoded('compress');
+      expect(unread.status).toBe(415);
+      expect(await unread.json()).toMatchObject({
+        error: 'INGEST_UNSUPPORTED_ENCODING',
+        message:
+          'Content-Encoding compress is not read here (send identity, gzip, x-gzip, deflate, br); nothing was stored',
+      });
+      const notGzip = await sendEncoded('gzip');
+      expect(notGzip.status).toBe(400);
+      expect(((await notGzip.json()) as { message: string }).message).toMatch(
+        /^the body is not valid gzip \(.+\); nothing was stored$/,
+      );
+    }
+    expect(await storedRows(api.url, key)).toEqual(before);
   });
 
   it('refuses another media type, and a body that is not the format it claims', async () => {

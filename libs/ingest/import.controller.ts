@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../auth/index.js';
+import { decodedBody } from './content-encoding.js';
 import { IngestErrorCode, IngestException } from './ingest.exception.js';
 import { IngestService, type IngestResult } from './ingest.service.js';
 import { IMPORT_FORMATS, importMediaType } from './tabular.js';
@@ -16,8 +17,9 @@ export class ImportController {
 
   /**
    * A Parquet (`application/vnd.apache.parquet`) or CSV (`text/csv`, a header row first) backfill
-   * of one stream. The body is written to a temporary file as it arrives (never held whole in
-   * memory), read by ClickHouse, and answered as an NDJSON request would be, rows numbered from 1.
+   * of one stream, as sent or compressed (Content-Encoding gzip, deflate or br). The body is
+   * written to a temporary file as it arrives (never held whole in memory), read by ClickHouse, and
+   * answered as an NDJSON request would be, rows numbered from 1.
    */
   @Post(':stream')
   @HttpCode(200)
@@ -39,7 +41,7 @@ export class ImportController {
     const directory = await mkdtemp(join(tmpdir(), 'causeway-import-'));
     try {
       const path = join(directory, 'body');
-      await pipeline(request, createWriteStream(path));
+      await pipeline(decodedBody(request), createWriteStream(path));
       return await this.ingest.importFile(principal, stream, path, mediaType);
     } finally {
       await rm(directory, { recursive: true, force: true });

@@ -73,6 +73,8 @@ function statusOf(code: ContextErrorCode): number {
       return HttpStatus.NOT_FOUND;
     case LifecycleErrorCode.Conflict:
       return HttpStatus.CONFLICT;
+    case IngestErrorCode.UnsupportedEncoding:
+      return HttpStatus.UNSUPPORTED_MEDIA_TYPE;
     case IngestErrorCode.QueueUnavailable:
     case LifecycleErrorCode.Incomplete:
     case NotifyErrorCode.MailUnavailable:

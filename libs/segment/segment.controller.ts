@@ -1,31 +1,16 @@
 import { Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
 import type { Request } from 'express';
-import { createGunzip, createInflate } from 'node:zlib';
 import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../auth/index.js';
-import { IngestLimitError, IngestService, limitedBody } from '../ingest/index.js';
+import {
+  decodedBody,
+  IngestException,
+  IngestLimitError,
+  IngestService,
+  limitedBody,
+} from '../ingest/index.js';
 import { SEGMENT_CALLS, type SegmentCall } from './messages.js';
 import { SegmentErrorCode, SegmentException } from './segment.exception.js';
 import { SegmentService, type SegmentAnswer } from './segment.service.js';
-
-/** The body as sent, inflated when the producer compressed it (analytics-python's `gzip`). */
-function bodyStream(request: Request): AsyncIterable<Buffer> {
-  const encoding = request.headers['content-encoding']?.trim().toLowerCase();
-  switch (encoding) {
-    case undefined:
-    case '':
-    case 'identity':
-      return request as AsyncIterable<Buffer>;
-    case 'gzip':
-      return request.pipe(createGunzip());
-    case 'deflate':
-      return request.pipe(createInflate());
-    default:
-      throw new SegmentException(
-        SegmentErrorCode.InvalidBody,
-        `Content-Encoding ${encoding} is not read here (send gzip, deflate or none)`,
-      );
-  }
-}
 
 /**
  * The body's JSON, read whole within the byte limit (of the inflated bytes: a small compressed
@@ -37,11 +22,11 @@ async function readJson(request: Request, maxBytes: number): Promise<unknown> {
   }
   const chunks: Buffer[] = [];
   try {
-    for await (const chunk of limitedBody(bodyStream(request), maxBytes)) {
+    for await (const chunk of limitedBody(decodedBody(request), maxBytes)) {
       chunks.push(chunk);
     }
   } catch (error) {
-    if (error instanceof IngestLimitError || error instanceof SegmentException) {
+    if (error instanceof IngestLimitError || error instanceof IngestException) {
       throw error;
     }
     throw new SegmentException(
