@@ -223,6 +223,39 @@ describe('imports read by ClickHouse follow the rules of NDJSON', () => {
     expect(expected.stored).toBe(rows.length - BAD_ROWS.length - 1);
   });
 
+  it('reads a CSV written with a semicolon, tab or pipe as the same file written with commas', async () => {
+    const read = async (name: string, text: string) => {
+      const path = join(directory, name);
+      writeFileSync(path, text);
+      const lines: ParsedLine[] = [];
+      for await (const chunk of await readTabularFile(
+        store.clickhouse,
+        'firings',
+        path,
+        'text/csv',
+      )) {
+        lines.push(...chunk);
+      }
+      return lines;
+    };
+    // firings carry properties, whose JSON text holds commas: quoted only where the delimiter is one
+    // and a cell with spaces inside and around it, unquoted as writers leave it
+    const rows = [
+      ...rowsOf('firings'),
+      { ...rowsOf('firings')[0], firing_id: 'sp 1', person_id: ' p 2 ' },
+    ];
+    const expected = await read('commas.csv', csvOf(rows));
+    expect(expected.at(-1)?.value).toMatchObject({ firing_id: 'sp 1', person_id: ' p 2 ' });
+    expect(expected).toHaveLength(rows.length);
+    // a spreadsheet where the comma is the decimal mark: semicolons, a byte-order mark, CRLF
+    expect(await read('semi.csv', csvOf(rows, ';'))).toEqual(expected);
+    expect(await read('crlf.csv', csvOf(rows, ',', '\r\n'))).toEqual(expected);
+    expect(await read('bom.csv', `\uFEFF${csvOf(rows)}`)).toEqual(expected);
+    expect(await read('excel.csv', `\uFEFF${csvOf(rows, ';', '\r\n')}`)).toEqual(expected);
+    expect(await read('tabs.csv', csvOf(rows, '\t'))).toEqual(expected);
+    expect(await read('pipes.csv', csvOf(rows, '|'))).toEqual(expected);
+  });
+
   it('numbers the rows of a file of many row groups, and of a large CSV, in file order', async () => {
     // 6,000 signals written in row groups of about 100 rows: a reader that handed out whichever
     // group it decoded first would number them out of order.

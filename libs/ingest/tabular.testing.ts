@@ -5,22 +5,28 @@ import type { ClickHouseService } from '../storage/index.js';
 type Row = Record<string, unknown>;
 
 /**
- * A CSV cell: objects and arrays as JSON, quoted when they hold a comma, quote or line break; the
- * empty text as `""` (a writer that keeps it apart from no value), no value as nothing.
+ * A CSV cell: objects and arrays as JSON, quoted when they hold the delimiter, a quote or a line
+ * break; the empty text as `""` (a writer that keeps it apart from no value), no value as nothing.
  */
-function csvCell(value: unknown): string {
+function csvCell(value: unknown, delimiter: string): string {
   if (value === undefined || value === null) {
     return '';
   }
   const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return text === '' || /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  const quoted = text === '' || /["\n\r]/.test(text) || text.includes(delimiter);
+  return quoted ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** The rows as CSV: a header of every field any row has, in the order first met, then the rows. */
-export function csvOf(rows: readonly Row[]): string {
+/**
+ * The rows as CSV: a header of every field any row has, in the order first met, then the rows,
+ * cells apart by `delimiter` (a comma unless told), lines ended by `newline`.
+ */
+export function csvOf(rows: readonly Row[], delimiter = ',', newline = '\n'): string {
   const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
-  const lines = rows.map((row) => columns.map((column) => csvCell(row[column])).join(','));
-  return [columns.join(','), ...lines].join('\n') + '\n';
+  const lines = rows.map((row) =>
+    columns.map((column) => csvCell(row[column], delimiter)).join(delimiter),
+  );
+  return [columns.join(delimiter), ...lines].join(newline) + newline;
 }
 
 function objectsAsText(row: Row): Row {

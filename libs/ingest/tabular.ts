@@ -3,6 +3,7 @@
 // and rejections (row numbers counted from 1, the CSV header excluded). A tabular format cannot
 // tell an absent value from a null one, nor (CSV) a number from its text: an empty or null cell is
 // absent, and a text cell is read as the type its stream's field declares when it can be.
+import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import type { ClickHouseService } from '../storage/index.js';
@@ -27,7 +28,8 @@ export function importMediaType(contentType: string | undefined): ImportMediaTyp
 }
 
 /**
- * The reading query. CSV cells are read as text (a type guessed from the first rows would turn an
+ * The reading query, for a CSV file with its delimiter (a tab is told apart from the spaces a
+ * cell may hold by the engine only when allowed). CSV cells are read as text (a type guessed from the first rows would turn an
  * id such as `007` into 7) as written, spaces included (RFC 4180; the engine trims them by
  * default), an empty cell as null, `""` as the empty text and `\N` as text (not the engine's
  * null); times come out as ISO-8601 with `Z`, 64-bit integers and decimals as JSON numbers. Rows
@@ -36,8 +38,10 @@ export function importMediaType(contentType: string | undefined): ImportMediaTyp
  * settings are the statement's own (a SETTINGS clause): the embedded engine keeps settings passed
  * beside a query for the queries after it.
  */
-const READ_SQL = `SELECT * FROM file({path:String}, {format:String})
+const readSql = (csvDelimiter: CsvDelimiter) => `SELECT * FROM file({path:String}, {format:String})
 SETTINGS max_threads = 1,
+  format_csv_delimiter = '${csvDelimiter === '\t' ? '\\t' : csvDelimiter}',
+  input_format_csv_allow_whitespace_or_tab_as_delimiter = ${csvDelimiter === '\t' ? 1 : 0},
   input_format_parquet_preserve_order = 1,
   input_format_csv_use_best_effort_in_schema_inference = 0,
   schema_inference_make_columns_nullable = 1,
@@ -48,6 +52,48 @@ SETTINGS max_threads = 1,
   output_format_json_quote_64bit_integers = 0,
   output_format_json_quote_decimals = 0,
   output_format_json_named_tuples_as_objects = 1`;
+
+/**
+ * The delimiters a CSV file may be written with: a comma, or what spreadsheets write where the
+ * comma is the decimal mark (a semicolon), and tab and pipe exports.
+ */
+const CSV_DELIMITERS = [',', ';', '\t', '|'] as const;
+type CsvDelimiter = (typeof CSV_DELIMITERS)[number];
+
+/**
+ * The delimiter of a CSV file, read from its header row: the one that splits it into the most
+ * names of the stream's fields (a comma on a tie). The names are the stream's own, so a header
+ * written with any of them is recognised without a parameter to set.
+ */
+export function csvDelimiter(stream: StreamName, header: string): CsvDelimiter {
+  const fields = STREAM_DECLARATIONS[stream].fields;
+  let best: CsvDelimiter = ',';
+  let bestNames = -1;
+  for (const delimiter of CSV_DELIMITERS) {
+    const names = header
+      .split(delimiter)
+      .filter((cell) => Object.hasOwn(fields, cell.trim().replace(/^"(.*)"$/, '$1'))).length;
+    if (names > bestNames) {
+      best = delimiter;
+      bestNames = names;
+    }
+  }
+  return best;
+}
+
+/** The first row of a file (at most its first 64 KiB), without a byte-order mark. */
+async function headerRow(path: string): Promise<string> {
+  const file = await open(path);
+  try {
+    const { buffer, bytesRead } = await file.read(Buffer.alloc(65_536), 0, 65_536, 0);
+    return buffer
+      .toString('utf8', 0, bytesRead)
+      .replace(/^\uFEFF/, '')
+      .split(/\r?\n/)[0];
+  } finally {
+    await file.close();
+  }
+}
 
 const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
@@ -144,7 +190,8 @@ export async function* tabularLines(
 
 /**
  * The rows of a Parquet or CSV file that the engine can read (embedded: a file of this machine),
- * as lines to validate, those of each output chunk together, numbered from 1.
+ * as lines to validate, those of each output chunk together, numbered from 1. A CSV file is read
+ * with the delimiter its header row is written with (csvDelimiter).
  */
 export async function readTabularFile(
   clickhouse: ClickHouseService,
@@ -152,9 +199,11 @@ export async function readTabularFile(
   path: string,
   mediaType: ImportMediaType,
 ): Promise<AsyncGenerator<ParsedLine[]>> {
+  const delimiter =
+    mediaType === 'text/csv' ? csvDelimiter(stream, await headerRow(path)) : CSV_DELIMITERS[0];
   const output = await clickhouse.stream({
     tag: 'ingest.import_read',
-    sql: READ_SQL,
+    sql: readSql(delimiter),
     params: { path, format: IMPORT_FORMATS[mediaType] },
     format: 'JSONEachRow',
   });
