@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { generateProgram } from '../libs/demo/index.js';
 import { typedVariant } from '../libs/ingest/corpus.testing.js';
@@ -9,6 +14,8 @@ import { gqlData, mintKey, storedRows } from './support/client.js';
 import { startApi, type ApiProcess } from './support/processes.js';
 
 // POST /v1/import/{stream}: Parquet and CSV bodies, read by ClickHouse, answered as NDJSON is.
+
+const root = join(import.meta.dirname, '..');
 
 const CSV = [
   'event_id,person_id,type,occurred_at,kind,properties,signal_id',
@@ -168,6 +175,45 @@ describe('bulk backfill over HTTP', () => {
     expect(await send('csv-deflate', 'import', csvOf(rows), 'text/csv', 'deflate')).toEqual(
       expected,
     );
+  });
+
+  it('backfills from the command line: a gzipped CSV, and one a spreadsheet wrote with semicolons', async () => {
+    const cliKey = await mintKey(api.url, api.adminKey, 'cli-files', ['INGEST', 'READ']);
+    const directory = mkdtempSync(join(tmpdir(), 'causeway-cli-import-'));
+    try {
+      const rows = (from: number) =>
+        Array.from({ length: 40 }, (_, i) => ({
+          event_id: `cli-${from + i}`,
+          person_id: `p, ${i}`,
+          type: 'view',
+          occurred_at: '2026-10-02T10:00:00Z',
+        }));
+      const gzipped = join(directory, 'signals.CSV.gz');
+      writeFileSync(gzipped, gzipSync(csvOf(rows(0))));
+      const semicolons = join(directory, 'excel.csv');
+      writeFileSync(semicolons, `\uFEFF${csvOf(rows(40), ';', '\r\n')}`);
+      const run = promisify(execFile);
+      const cli = [join(root, 'dist/apps/cli/main.js'), 'import', 'rows', '--stream', 'signals'];
+      const { stdout } = await run(
+        process.execPath,
+        [...cli, '--url', api.url, '--key', cliKey, gzipped, semicolons],
+        { env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn' } },
+      );
+      expect(stdout).toBe(
+        `import: ${gzipped}: 40 accepted (0 duplicates), 0 rejected\n` +
+          `import: ${semicolons}: 40 accepted (0 duplicates), 0 rejected\n`,
+      );
+      expect((await storedRows(api.url, cliKey)).signals).toBe(80);
+      const other = join(directory, 'signals.json.gz');
+      writeFileSync(other, gzipSync('[]'));
+      await expect(
+        run(process.execPath, [...cli, '--url', api.url, '--key', cliKey, other]),
+      ).rejects.toMatchObject({
+        stderr: expect.stringContaining(`${other}: expected a .parquet, .csv or .csv.gz file`),
+      });
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 
   it('refuses an encoding it does not read with 415, and a body that is not its encoding', async () => {

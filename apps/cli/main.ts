@@ -99,7 +99,7 @@ const importCommand = program
 
 importCommand
   .command('rows <files...>')
-  .description('backfill one stream from Parquet or CSV files (read by ClickHouse)')
+  .description('backfill one stream from Parquet, CSV or gzipped CSV files (read by ClickHouse)')
   .requiredOption('--stream <stream>', 'the stream the rows belong to')
   .option('--tenant <tenant>', 'tenant to load into, in-process')
   .option('--url <url>', 'base URL of a running Causeway server (with --key)')

@@ -74,12 +74,17 @@ export class CausewayClient {
     stream: string,
     body: ReadableStream<Uint8Array>,
     contentType: string,
+    /** The Content-Encoding the body is in (gzip for a `.csv.gz` file sent as it is). */
+    encoding?: 'gzip',
   ): Promise<
     IngestAnswer & { ignoredFields: { field: string; lines: number; suggestion: string | null }[] }
   > {
     const response = await fetch(`${this.baseUrl}/v1/import/${stream}`, {
       method: 'POST',
-      headers: this.headers(contentType),
+      headers: {
+        ...this.headers(contentType),
+        ...(encoding !== undefined && { 'content-encoding': encoding }),
+      },
       body,
       duplex: 'half',
     });

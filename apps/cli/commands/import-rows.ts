@@ -26,6 +26,20 @@ const MEDIA_TYPES: Record<string, string> = {
   '.csv': 'text/csv',
 };
 
+/**
+ * A file's media type by its extension, and for a gzip file (`.csv.gz`) the Content-Encoding it is
+ * sent in as it is on disk (the server inflates it); undefined for another extension.
+ */
+export function fileKind(file: string): { contentType: string; encoding?: 'gzip' } | undefined {
+  const name = file.toLowerCase();
+  const gzip = name.endsWith('.gz');
+  const contentType = MEDIA_TYPES[extname(gzip ? name.slice(0, -'.gz'.length) : name)];
+  if (contentType === undefined) {
+    return undefined;
+  }
+  return gzip ? { contentType, encoding: 'gzip' } : { contentType };
+}
+
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 /** Posts each file; answers the number of rows rejected. */
@@ -33,7 +47,8 @@ async function importFiles(client: CausewayClient, stream: string, files: string
   let rejected = 0;
   for (const file of files) {
     const body = Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array>;
-    const answer = await client.importFile(stream, body, MEDIA_TYPES[extname(file).toLowerCase()]);
+    const { contentType, encoding } = fileKind(file)!;
+    const answer = await client.importFile(stream, body, contentType, encoding);
     rejected += answer.rejected;
     say(
       `import: ${file}: ${answer.accepted} accepted (${answer.duplicates} duplicates), ${answer.rejected} rejected`,
@@ -51,7 +66,7 @@ async function importFiles(client: CausewayClient, stream: string, files: string
 
 /**
  * `causeway import rows --stream S --tenant T FILE…`: backfills a stream from Parquet or CSV files
- * (by extension) through POST /v1/import/{stream}, on the API in-process (a key for `--tenant` is
+ * (by extension; a CSV file may be gzipped) through POST /v1/import/{stream}, on the API in-process (a key for `--tenant` is
  * made) or on a running server (`--url`, `--key`). Fails when any row is rejected.
  */
 export async function importRowsCommand(
@@ -64,8 +79,8 @@ export async function importRowsCommand(
   }
   for (const file of files) {
     await access(file, constants.R_OK);
-    if (MEDIA_TYPES[extname(file).toLowerCase()] === undefined) {
-      throw new Error(`${file}: expected a .parquet or .csv file`);
+    if (fileKind(file) === undefined) {
+      throw new Error(`${file}: expected a .parquet, .csv or .csv.gz file`);
     }
   }
   if (options.url !== undefined) {
