@@ -231,6 +231,7 @@ describe('bulk backfill over HTTP', () => {
         });
       const unread = await sendEncoded('compress');
       expect(unread.status).toBe(415);
+      expect(unread.headers.get('accept-encoding')).toBe('identity, gzip, x-gzip, deflate, br');
       expect(await unread.json()).toMatchObject({
         error: 'INGEST_UNSUPPORTED_ENCODING',
         message:

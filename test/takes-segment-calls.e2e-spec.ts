@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import {
   rudderstackBatch,
   rudderstackIdentify,
@@ -526,6 +526,18 @@ describe('the Segment-compatible endpoint (inline mode, embedded store)', () => 
       'content-encoding': 'gzip',
     });
     expect([reply.status, reply.body.kept]).toEqual([200, 1]);
+    const brotli = await postSegment(
+      api.url,
+      auth,
+      'batch',
+      brotliCompressSync(
+        JSON.stringify({ batch: [{ type: 'identify', messageId: 'br-1', userId: 'zip-person' }] }),
+      ),
+      { 'content-encoding': 'br' },
+    );
+    expect([brotli.status, brotli.body.kept]).toEqual([200, 1]);
+    const unread = await postSegment(api.url, auth, 'batch', body, { 'content-encoding': 'zstd' });
+    expect([unread.status, unread.body.error]).toEqual([415, 'INGEST_UNSUPPORTED_ENCODING']);
     const page = await postSegment(api.url, auth, 'page', {
       messageId: 'page-1',
       userId: 'zip-person',

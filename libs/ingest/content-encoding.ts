@@ -15,8 +15,21 @@ const DECODERS: Record<string, () => Transform> = {
   br: createBrotliDecompress,
 };
 
-/** The encodings {@link decodedBody} reads, for messages. */
-export const CONTENT_ENCODINGS = ['identity', ...Object.keys(DECODERS)] as const;
+/** The encodings {@link decodedBody} reads, as an Accept-Encoding header lists them. */
+export const ACCEPTED_ENCODINGS = ['identity', ...Object.keys(DECODERS)].join(', ');
+
+/**
+ * A body in a Content-Encoding not read here; the API answers 415 with the encodings it reads in
+ * Accept-Encoding (RFC 9110 §15.5.16). Thrown before a byte of the body is read.
+ */
+export class UnsupportedEncodingError extends Error {
+  constructor(readonly encoding: string) {
+    super(
+      `Content-Encoding ${encoding} is not read here (send ${ACCEPTED_ENCODINGS}); nothing was stored`,
+    );
+    this.name = 'UnsupportedEncodingError';
+  }
+}
 
 /** Re-raises a decompressor's failure as the client's error, in words. */
 async function* worded(decoded: AsyncIterable<Buffer>, encoding: string): AsyncGenerator<Buffer> {
@@ -44,10 +57,7 @@ export function decodedBody(request: IncomingMessage): AsyncIterable<Buffer> {
   }
   const decoder = DECODERS[encoding];
   if (decoder === undefined) {
-    throw new IngestException(
-      IngestErrorCode.UnsupportedEncoding,
-      `Content-Encoding ${encoding} is not read here (send ${CONTENT_ENCODINGS.join(', ')}); nothing was stored`,
-    );
+    throw new UnsupportedEncodingError(encoding);
   }
   // pipeline, not pipe: a request that fails mid-body fails the decoded stream too
   const decoded = pipeline(request, decoder(), () => undefined);

@@ -12,7 +12,13 @@ import { Logger } from 'nestjs-pino';
 import { AuthErrorCode, AuthException } from '../auth/index.js';
 import { BiErrorCode, BiException } from '../bi/index.js';
 import { ReportsErrorCode, ReportsException } from '../reports/index.js';
-import { IngestErrorCode, IngestException, IngestLimitError } from '../ingest/index.js';
+import {
+  ACCEPTED_ENCODINGS,
+  IngestErrorCode,
+  IngestException,
+  IngestLimitError,
+  UnsupportedEncodingError,
+} from '../ingest/index.js';
 import { LifecycleErrorCode, LifecycleException } from '../lifecycle/index.js';
 import { MeasurementErrorCode, MeasurementException } from '../measurement/index.js';
 import { NotifyErrorCode, NotifyException } from '../notify/index.js';
@@ -73,8 +79,6 @@ function statusOf(code: ContextErrorCode): number {
       return HttpStatus.NOT_FOUND;
     case LifecycleErrorCode.Conflict:
       return HttpStatus.CONFLICT;
-    case IngestErrorCode.UnsupportedEncoding:
-      return HttpStatus.UNSUPPORTED_MEDIA_TYPE;
     case IngestErrorCode.QueueUnavailable:
     case LifecycleErrorCode.Incomplete:
     case NotifyErrorCode.MailUnavailable:
@@ -133,6 +137,14 @@ function storageError(error: StorageException): PublicError {
 export function toPublicError(error: unknown): PublicError {
   if (error instanceof IngestLimitError) {
     return { status: HttpStatus.PAYLOAD_TOO_LARGE, code: 'INGEST_LIMIT', message: error.message };
+  }
+  if (error instanceof UnsupportedEncodingError) {
+    return {
+      status: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+      code: 'INGEST_UNSUPPORTED_ENCODING',
+      message: error.message,
+      headers: { 'Accept-Encoding': ACCEPTED_ENCODINGS },
+    };
   }
   if (error instanceof RateLimitedException) {
     return {

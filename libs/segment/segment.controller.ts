@@ -7,6 +7,7 @@ import {
   IngestLimitError,
   IngestService,
   limitedBody,
+  UnsupportedEncodingError,
 } from '../ingest/index.js';
 import { SEGMENT_CALLS, type SegmentCall } from './messages.js';
 import { SegmentErrorCode, SegmentException } from './segment.exception.js';
@@ -26,7 +27,11 @@ async function readJson(request: Request, maxBytes: number): Promise<unknown> {
       chunks.push(chunk);
     }
   } catch (error) {
-    if (error instanceof IngestLimitError || error instanceof IngestException) {
+    if (
+      error instanceof IngestLimitError ||
+      error instanceof IngestException ||
+      error instanceof UnsupportedEncodingError
+    ) {
       throw error;
     }
     throw new SegmentException(
