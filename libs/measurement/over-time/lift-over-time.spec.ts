@@ -175,12 +175,7 @@ describe('liftOverTime on the embedded engine', () => {
   });
 
   it("reads a variant as liftReport by VARIANT does: its treated persons, the whole trigger's split", async () => {
-    const points = await service.liftOverTime('tenant-v', {
-      triggerId: 'tv',
-      from: FROM,
-      to: TO,
-      variant: 'a',
-    });
+    const points = await series('tenant-v', { triggerId: 'tv', variant: 'a' });
     const last = points[points.length - 1];
     // by hand: 10/50 against 10/100; the split 100 treated to 100 control, as declared
     expect(last.treatment).toEqual(arm(50, 10, 400));
