@@ -70,7 +70,19 @@ export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 /** Starts listening and answers with the base URL. */
 export async function listen(app: INestApplication, config: AppConfig): Promise<string> {
-  await app.listen(config.env.PORT, config.env.HOST);
+  const { PORT, HOST } = config.env;
+  try {
+    await app.listen(PORT, HOST);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') {
+      throw error;
+    }
+    // the first trap of a second demo, or of another server on 3000: say what to do
+    throw new Error(
+      `port ${PORT} on ${HOST} is taken by another process (a Causeway already running, or another server): stop it, or set PORT to a free one (e.g. PORT=${PORT + 1})`,
+      { cause: error },
+    );
+  }
   const server = app.getHttpServer() as Server;
   // An idle connection stays open 65 s (Node's default is 5 s): longer than the 60 s idle timeout
   // of common load balancers, so that the balancer closes first and never sends a request down a
