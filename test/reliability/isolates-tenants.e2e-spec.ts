@@ -19,35 +19,29 @@ const A_TRACES = [A.marker, String(A.amount), '987654'];
 
 const ndjson = (rows: object[]) => rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
 
+/** When the suite started: a run that spans midnight UTC stamps times of two days. */
+const STARTED = new Date();
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** The ways an answer writes a day: ISO, and as the report and the PDF print it. */
+function dayForms(at: Date): string[] {
+  const month = MONTHS[at.getUTCMonth()];
+  const day = at.getUTCDate();
+  const year = at.getUTCFullYear();
+  return [at.toISOString().slice(0, 10), `${day} ${month} ${year}`, `${month} ${day}, ${year}`];
+}
+
 /**
- * Times of today (a report's "figures as of" stamp, a PDF's dates) are not content: the data is
- * from October 2026, so "now" appears in no answer but as such a stamp.
+ * Times of the days the suite runs in (a report's "figures as of" stamp, a PDF's dates, a row's
+ * arrival) are not content: the data is from October 2026, so "now" appears in no answer but as
+ * such a stamp. Both the day the suite started and today count, so that a run across midnight
+ * UTC reads the same answer the same way before and after it.
  */
 function normalized(text: string): string {
-  const now = new Date();
-  const month = [
-    'Jan',
-    'Feb',
-    'Mar',
-    'Apr',
-    'May',
-    'Jun',
-    'Jul',
-    'Aug',
-    'Sep',
-    'Oct',
-    'Nov',
-    'Dec',
-  ][now.getUTCMonth()];
-  const day = now.getUTCDate();
-  const year = now.getUTCFullYear();
-  const todays = [
-    now.toISOString().slice(0, 10),
-    `${day} ${month} ${year}`,
-    `${month} ${day}, ${year}`,
-  ].join('|');
+  const days = [...new Set([...dayForms(STARTED), ...dayForms(new Date())])].join('|');
   return text
-    .replaceAll(new RegExp(`(${todays})(,? ?T?[0-9:.]+)?(Z| UTC)?`, 'g'), '<now>')
+    .replaceAll(new RegExp(`(${days})(,? ?T?[0-9:.]+)?(Z| UTC)?`, 'g'), '<now>')
     .replaceAll(/D:\d{14}/g, '<now>');
 }
 
