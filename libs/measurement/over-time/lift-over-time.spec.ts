@@ -7,6 +7,7 @@ import { Granularity } from './granularity.js';
 import type { TriggerLift } from '../lift/models/lift.model.js';
 import type { LiftPoint } from './models/lift-point.model.js';
 import { OverTimeService } from './over-time.service.js';
+import { TriggersRepository, TriggersService } from '../../triggers/index.js';
 
 const DAY = 86_400_000;
 const at = (iso: string) => `2026-${iso}Z`;
@@ -211,6 +212,30 @@ describe('liftOverTime on the embedded engine', () => {
     // a trigger with no one treated in the period has no variants to check against
     const empty = await service.liftOverTime('tenant-v', { ...request, triggerId: 'nobody' });
     expect(empty.map((point) => point.treatment.persons)).toEqual([0, 0, 0]);
+  });
+
+  it('refuses a trigger id no definition nor firing of the period carries, naming the one meant', async () => {
+    const triggers = new TriggersService(new TriggersRepository(store.clickhouse), store.config);
+    const checked = new OverTimeService(store.clickhouse, store.config, undefined, triggers);
+    const request = { from: FROM, to: TO };
+    await expect(checked.liftOverTime('tenant-v', { ...request, triggerId: 'tw' })).rejects.toThrow(
+      "no trigger 'tw' here: no definition of the tenant has that id, and no firing of it was decided in [from, to); did you mean 'tv'?",
+    );
+    await expect(
+      checked.conversionCurve('tenant-v', {
+        ...request,
+        triggerId: 'nothing-like-it',
+        horizon: TO,
+      }),
+    ).rejects.toThrow(
+      "no trigger 'nothing-like-it' here: no definition of the tenant has that id, and no firing of it was decided in [from, to)",
+    );
+    // a defined trigger with no firing in the period reads as one with no one in it
+    const quiet = { from: new Date('2026-06-01T00:00:00Z'), to: new Date('2026-06-03T00:00:00Z') };
+    const points = await checked.liftOverTime('tenant-v', { ...quiet, triggerId: 'tv' });
+    expect(points.map((point) => point.treatment.persons)).toEqual([0, 0]);
+    // and a trigger with firings in the period is read as before
+    expect(await checked.liftOverTime('tenant-a', { ...request, triggerId: 't1' })).toHaveLength(3);
   });
 
   it('steps by the granularity and ends at to', async () => {
