@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { storeForSuite } from '../../storage/testing.js';
 import { fixtureRows, seedRows } from '../common/testing.js';
-import { DeeperLiftService } from './deeper.service.js';
+import { DeeperLiftService, type SegmentsRequest } from './deeper.service.js';
 import type { SegmentedLift } from './models/segments.model.js';
 
 const at = (iso: string) => `2026-${iso}Z`;
@@ -130,14 +130,16 @@ describe('deeper statistics on the embedded engine', () => {
     service = new DeeperLiftService(store.clickhouse);
   });
 
+  /** One trigger's segments over the suite's period. */
+  const segmentsOf = (
+    tenantId: string,
+    triggerId: string,
+    by: SegmentsRequest['by'],
+    extra: Partial<SegmentsRequest> = {},
+  ) => service.segments(tenantId, { triggerId, from: FROM, to: TO, by, ...extra });
+
   it('segments by a firing property, read from the assignment firing', async () => {
-    const result = await service.segments('tenant-a', {
-      triggerId: 't1',
-      from: FROM,
-      to: TO,
-      by: 'property',
-      property: 'tier',
-    });
+    const result = await segmentsOf('tenant-a', 't1', 'property', { property: 'tier' });
     expect(result.by).toBe('property:tier');
     expect(countsOf(result)).toEqual([
       ['gold', 2, 1, 1, 1],
@@ -148,11 +150,7 @@ describe('deeper statistics on the embedded engine', () => {
   });
 
   it('pools the segments beyond maxSegments as (other)', async () => {
-    const result = await service.segments('tenant-a', {
-      triggerId: 't1',
-      from: FROM,
-      to: TO,
-      by: 'property',
+    const result = await segmentsOf('tenant-a', 't1', 'property', {
       property: 'tier',
       maxSegments: 2,
     });
@@ -166,12 +164,7 @@ describe('deeper statistics on the embedded engine', () => {
   });
 
   it('segments by variant as liftReport by VARIANT: each against the whole control group', async () => {
-    const result = await service.segments('tenant-v', {
-      triggerId: 'tv',
-      from: FROM,
-      to: TO,
-      by: 'variant',
-    });
+    const result = await segmentsOf('tenant-v', 'tv', 'variant');
     expect(countsOf(result)).toEqual([
       ['a', 100, 30, 250, 25],
       ['b', 100, 50, 250, 25],
@@ -218,12 +211,7 @@ describe('deeper statistics on the embedded engine', () => {
   });
 
   it('segments by channel, (none) where the firing has none', async () => {
-    const result = await service.segments('tenant-a', {
-      triggerId: 't1',
-      from: FROM,
-      to: TO,
-      by: 'channel',
-    });
+    const result = await segmentsOf('tenant-a', 't1', 'channel');
     expect(
       result.segments.map((s) => [s.segment, s.treatment.persons + s.holdout.persons]),
     ).toEqual([
