@@ -1,5 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { ClickHouseService } from '../../storage/index.js';
+import { TriggersService } from '../../triggers/index.js';
+import { refuseUnknownTrigger } from '../common/known-trigger.js';
 import { MeasurementErrorCode, MeasurementException } from '../common/measurement.exception.js';
 import { toPeriod } from '../common/period.js';
 import { buildHoldoutPlan, buildInteractions } from './deeper.calculator.js';
@@ -83,12 +85,17 @@ function checkedOpenUnit(name: string, value: number): number {
 /** Segments, holdout plans and interactions: the deeper statistics of docs/design.md §9. */
 @Injectable()
 export class DeeperLiftService {
-  constructor(private readonly clickhouse: ClickHouseService) {}
+  constructor(
+    private readonly clickhouse: ClickHouseService,
+    /** Without it (a service made by hand), an unknown trigger reads as one with no one in it. */
+    @Optional() private readonly triggers?: TriggersService,
+  ) {}
 
   /** A trigger's lift per segment, with q-values and Cochran's Q. */
   async segments(tenantId: string, request: SegmentsRequest): Promise<SegmentedLift> {
     const { triggerId, ...rest } = request;
     const { rows, build } = await this.segmentSums(tenantId, { ...rest, triggerIds: [triggerId] });
+    await refuseUnknownTrigger(this.triggers, tenantId, triggerId, rows.length > 0);
     return build(triggerId, rows);
   }
 
@@ -168,6 +175,7 @@ export class DeeperLiftService {
       triggerIds: [request.triggerId],
       byVariant: false,
     });
+    await refuseUnknownTrigger(this.triggers, tenantId, request.triggerId, rows.length > 0);
     return buildHoldoutPlan(rows, { ...request, power, alpha });
   }
 

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { storeForSuite } from '../../storage/testing.js';
 import { fixtureRows, seedRows } from '../common/testing.js';
+import { TriggersRepository, TriggersService } from '../../triggers/index.js';
 import { DeeperLiftService, type SegmentsRequest } from './deeper.service.js';
 import type { SegmentedLift } from './models/segments.model.js';
 
@@ -303,5 +304,31 @@ describe('deeper statistics on the embedded engine', () => {
       (z * z * 0.15 * 0.85 * 4) / (0.015 ** 2 * (160 / 14)),
       6,
     );
+  });
+
+  it('refuses a trigger id no definition nor firing of the period carries, naming the one meant', async () => {
+    const triggers = new TriggersService(new TriggersRepository(store.clickhouse), store.config);
+    const checked = new DeeperLiftService(store.clickhouse, triggers);
+    const period = { from: FROM, to: TO };
+    await expect(
+      checked.holdoutPlan('tenant-v', { ...period, triggerId: 'tw', relativeMde: 0.1 }),
+    ).rejects.toThrow(
+      "no trigger 'tw' here: no definition of the tenant has that id, and no firing of it was decided in [from, to); did you mean 'tv'?",
+    );
+    await expect(
+      checked.segments('tenant-a', { ...period, triggerId: 'nothing-like-it', by: 'channel' }),
+    ).rejects.toThrow(
+      "no trigger 'nothing-like-it' here: no definition of the tenant has that id, and no firing of it was decided in [from, to)",
+    );
+    // a defined trigger with no firing in the period reads as one with no one in it
+    const quiet = { from: new Date('2026-06-01T00:00:00Z'), to: new Date('2026-06-03T00:00:00Z') };
+    const empty = await checked.segments('tenant-v', { ...quiet, triggerId: 'tv', by: 'channel' });
+    expect(empty.segments).toEqual([]);
+    const plan = await checked.holdoutPlan('tenant-v', {
+      ...quiet,
+      triggerId: 'tv',
+      relativeMde: 0.1,
+    });
+    expect(plan.personsPerDay).toBe(0);
   });
 });

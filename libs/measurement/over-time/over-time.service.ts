@@ -1,9 +1,9 @@
 import { Injectable, Optional } from '@nestjs/common';
-import leven from 'leven';
 import { AppConfig } from '../../config/index.js';
 import { ClickHouseService, outsideQueryScope } from '../../storage/index.js';
 import { TriggersService } from '../../triggers/index.js';
 import { MeasurementErrorCode, MeasurementException } from '../common/measurement.exception.js';
+import { refuseUnknownTrigger } from '../common/known-trigger.js';
 import { toPeriod } from '../common/period.js';
 import { compareBytes, runByTriggerGroups } from '../common/trigger-parts.js';
 import { checkedConfidence } from '../lift/lift.service.js';
@@ -69,22 +69,6 @@ function checkedTriggerId(triggerId: string): string {
 }
 
 /**
- * The defined trigger id a mistyped one most likely means: the nearest by edit distance, within
- * a quarter of its length (at least 2 edits); null when none is that close.
- */
-export function nearestTriggerId(sent: string, defined: readonly string[]): string | null {
-  const tolerated = Math.max(2, Math.floor(sent.length / 4));
-  let best: { id: string; edits: number } | null = null;
-  for (const id of defined) {
-    const edits = leven(sent, id);
-    if (edits <= tolerated && (best === null || edits < best.edits)) {
-      best = { id, edits };
-    }
-  }
-  return best?.id ?? null;
-}
-
-/**
  * Refuses a variant that none of the trigger's treated persons in the period carry while others
  * are there: a mistyped name would otherwise read as a variant with no one in it.
  */
@@ -122,31 +106,6 @@ export class OverTimeService {
     @Optional() private readonly triggers?: TriggersService,
   ) {}
 
-  /**
-   * Refuses a trigger id that neither a definition of the tenant nor a firing decided in the
-   * period carries (the measure's rows are empty), naming the defined id it most likely means: a
-   * mistyped id would otherwise read as a trigger with no one in it.
-   */
-  private async checkTriggerKnown(
-    tenantId: string,
-    triggerId: string,
-    rows: readonly unknown[],
-  ): Promise<void> {
-    if (rows.length > 0 || this.triggers === undefined) {
-      return;
-    }
-    const defined = (await this.triggers.list(tenantId)).map((trigger) => trigger.triggerId);
-    if (defined.includes(triggerId)) {
-      return;
-    }
-    const nearest = nearestTriggerId(triggerId, defined);
-    throw new MeasurementException(
-      MeasurementErrorCode.InvalidArgument,
-      `no trigger '${triggerId}' here: no definition of the tenant has that id, and no firing of it was decided in [from, to)` +
-        (nearest === null ? '' : `; did you mean '${nearest}'?`),
-    );
-  }
-
   /** The lift of one trigger as it read at each step of [from, to), in one statement. */
   async liftOverTime(tenantId: string, request: LiftOverTimeRequest): Promise<LiftPoint[]> {
     const triggerId = checkedTriggerId(request.triggerId);
@@ -164,7 +123,7 @@ export class OverTimeService {
       triggerIds: [triggerId],
       asOfs: instants,
     });
-    await this.checkTriggerKnown(tenantId, triggerId, rows);
+    await refuseUnknownTrigger(this.triggers, tenantId, triggerId, rows.length > 0);
     checkVariantSeen(rows, request.variant, triggerId);
     return buildLiftSeries(triggerId, instants, rows, request.variant ?? null, {
       confidence,
@@ -204,7 +163,7 @@ export class OverTimeService {
       horizon: toClickHouseTime(horizon.getTime()),
       maxSteps: MAX_POINTS,
     });
-    await this.checkTriggerKnown(tenantId, triggerId, rows);
+    await refuseUnknownTrigger(this.triggers, tenantId, triggerId, rows.length > 0);
     checkVariantSeen(rows, request.variant, triggerId);
     return buildCurve(rows, request.variant ?? null);
   }
