@@ -102,6 +102,17 @@ describe('renderLiftReport', () => {
     expect(html).not.toContain('whose estimate can be trusted');
   });
 
+  it('says why the last point over time can differ from the table', () => {
+    const withSeries = renderLiftReport({
+      ...fixtureMeasures(),
+      overTime: { lift: [{ triggerId: 'cart-recovery', points: [] }], curves: [] },
+    });
+    expect(withSeries).toContain('<section id="over-time">');
+    expect(withSeries).toContain(
+      'The last point counts the conversions made by the end of the period; the table above also counts those made after it',
+    );
+  });
+
   it('says what each compliance count counts', () => {
     expect(html).toContain('its suppression failures plus its sends without consent');
     expect(html).toMatch(

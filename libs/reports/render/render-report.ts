@@ -206,7 +206,7 @@ function overTimeSection(measures: ReportMeasures): string {
     .join('');
   return (
     `<section id="over-time"><h2>Lift over time</h2>` +
-    `<p class="lede">Each chart is one live trigger’s relative lift as it read at the end of each day of the period (line) with the range the true value most likely lies in (band). A win that holds stays above the dashed zero line as the band narrows; a novelty effect drifts down towards it.</p>` +
+    `<p class="lede">Each chart is one live trigger’s relative lift as it read at the end of each day of the period (line) with the range the true value most likely lies in (band). A win that holds stays above the dashed zero line as the band narrows; a novelty effect drifts down towards it. The last point counts the conversions made by the end of the period; the table above also counts those made after it within each trigger’s conversion window, so the two can differ slightly.</p>` +
     `<div class="small-multiples">${series}</div>` +
     (curves === ''
       ? ''
