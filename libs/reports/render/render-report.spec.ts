@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { renderLiftReport, REPORT_CONTENT_SECURITY_POLICY, revenueTitle } from './render-report.js';
 import type { SegmentedLift } from '../../measurement/index.js';
-import { guardrailRow } from './testing.js';
+import { guardrailRow, liftRow } from './testing.js';
 import { fixtureMeasures } from './testing.js';
 
 describe('renderLiftReport', () => {
@@ -100,6 +100,19 @@ describe('renderLiftReport', () => {
       'summed over the 3 whose split is sound and whose data suffice, significant or not (the 2 left out are listed below)',
     );
     expect(html).not.toContain('whose estimate can be trusted');
+  });
+
+  it('counts in the correction only the triggers with a p-value, as the q-values do', () => {
+    expect(html).toContain(
+      'Benjamini–Hochberg correction over the 6 triggers with persons in both arms',
+    );
+    const measures = fixtureMeasures();
+    measures.lift.push(
+      liftRow('no-holdout', { holdout: { ...measures.lift[0].holdout, persons: 0 }, pValue: null }),
+    );
+    expect(renderLiftReport(measures)).toContain(
+      'Benjamini–Hochberg correction over the 6 triggers with persons in both arms',
+    );
   });
 
   it('says why the last point over time can differ from the table', () => {

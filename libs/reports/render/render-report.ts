@@ -163,13 +163,16 @@ function liftSection(view: ReportView): string {
           .join(', ')}: ${flagged
           .map((t) => esc(t.lift.verdict.replace(/^SRM: do not trust: /, '')))
           .join('; ')}.</p>`;
+  // the family the q-values were corrected over: the rows with a p-value (benjaminiHochberg);
+  // a trigger with an empty arm has none
+  const tested = view.triggers.filter((t) => t.lift.pValue !== null).length;
   return (
     `<section id="lift"><h2>Which triggers work</h2>` +
     `<p class="lede">Each line is one trigger: the dot is the best estimate of how much it changes the conversion rate compared with its holdout group, the bar the range the true value most likely lies in. A bar that crosses the dashed zero line means no detectable effect.</p>` +
     `<figure>${forestPlot(view)}<figcaption class="legend">` +
     `<span><i class="swatch good"></i>significant gain</span><span><i class="swatch bad"></i>significant loss</span>` +
     `<span><i class="swatch neutral"></i>not significant</span><span><i class="swatch warn"></i>SRM: split broken, not to be trusted</span>` +
-    `<span>Significance after the Benjamini–Hochberg correction for ${view.triggers.length} triggers (q &lt; ${esc(view.alpha.toFixed(2))}), tested on the change in points (right). The relative range also carries the uncertainty of the holdout’s own rate, so with a small holdout it can cross zero while the change in points does not.</span></figcaption></figure>` +
+    `<span>Significance after the Benjamini–Hochberg correction over the ${tested} triggers with persons in both arms (q &lt; ${esc(view.alpha.toFixed(2))}), tested on the change in points (right). The relative range also carries the uncertainty of the holdout’s own rate, so with a small holdout it can cross zero while the change in points does not.</span></figcaption></figure>` +
     srmNote +
     revenueCapNote(view) +
     `<table><thead><tr><th>Trigger</th><th>Treated · rate</th><th>Holdout · rate</th><th>Change (points)</th><th>Incremental conversions</th><th>q-value</th><th>Verdict</th></tr></thead><tbody>${rows}</tbody></table>` +
