@@ -20,6 +20,7 @@ export {
   holdoutCaveat,
   MIN_CONVERSIONS_PER_ARM,
   MIN_PERSONS_PER_ARM,
+  pValueText,
   type HoldoutEvidence,
 } from './lift/lift.calculator.js';
 export * from './lift/lift.service.js';

@@ -210,7 +210,8 @@ function srmCheck(
 
 const points = (share: number) => `${share >= 0 ? '+' : ''}${(share * 100).toFixed(2)} pts`;
 const bound = (share: number) => (share * 100).toFixed(2);
-const pValueText = (p: number) => (p < 0.0001 ? 'p < 0.0001' : `p = ${p.toFixed(4)}`);
+/** A p-value as verdicts and alerts print it: four decimals, or `p < 0.0001` below them. */
+export const pValueText = (p: number) => (p < 0.0001 ? 'p < 0.0001' : `p = ${p.toFixed(4)}`);
 const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
 
 /** The part of a lift row a holdout caveat reads: its SRM check and its arms' counts. */

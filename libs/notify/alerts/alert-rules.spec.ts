@@ -82,6 +82,13 @@ describe('alert rules', () => {
     ).toEqual(['SRM/srm']);
   });
 
+  it('prints the SRM p-value as the lift verdict does', () => {
+    const [srm] = findAlerts(inputs({ lift: [lift('srm', 0.01, 0.02, { flagged: true })] }));
+    expect(srm.summary).toBe(
+      'srm: holdout share 20.0% where 10.0% was declared (SRM p < 0.0001); its lift is not to be trusted',
+    );
+  });
+
   it('opens one HARM per trigger, from either guardrail class', () => {
     const guardrail = (triggerId: string, outcomeClass: string, low: number, persons = 500) =>
       ({

@@ -1,9 +1,10 @@
-import type {
-  ConsentAudit,
-  FreshnessStats,
-  GuardrailLift,
-  LatencyStats,
-  TriggerLift,
+import {
+  pValueText,
+  type ConsentAudit,
+  type FreshnessStats,
+  type GuardrailLift,
+  type LatencyStats,
+  type TriggerLift,
 } from '../../measurement/index.js';
 import { AlertKind } from './alert-kind.js';
 
@@ -82,7 +83,7 @@ function liftFindings(rows: TriggerLift[]): Finding[] {
       found.push({
         ...base,
         kind: AlertKind.SRM,
-        summary: `${row.triggerId}: holdout share ${pct(row.srm.observedHoldoutShare ?? 0)} where ${pct(row.srm.expectedHoldoutShare ?? 0)} was declared (SRM p = ${(row.srm.pValue ?? 0).toExponential(1)}); its lift is not to be trusted`,
+        summary: `${row.triggerId}: holdout share ${pct(row.srm.observedHoldoutShare ?? 0)} where ${pct(row.srm.expectedHoldoutShare ?? 0)} was declared (SRM ${pValueText(row.srm.pValue ?? 0)}); its lift is not to be trusted`,
       });
       // a broken split makes any lift untrustworthy: no gain or loss is claimed on it
       continue;
