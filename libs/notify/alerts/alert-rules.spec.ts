@@ -110,6 +110,13 @@ describe('alert rules', () => {
         }),
       ),
     ).toEqual(['HARM/a']);
+    const [harm] = findAlerts(
+      inputs({ guardrails: [guardrail('a', 'overwhelm', 0.001), guardrail('a', 'regret', 0.002)] }),
+    );
+    // each class with its estimate and interval, as a gain is printed: low + 0.01, [low, low + 0.02]
+    expect(harm.summary).toBe(
+      'a harms: overwhelm +1.10 pts [+0.10 pts, +2.10 pts], regret +1.20 pts [+0.20 pts, +2.20 pts] against its holdout',
+    );
   });
 
   it('needs 100 sends under 90% for latency, and over 1% of 100 lines for rejected rows', () => {

@@ -58,6 +58,8 @@ export interface AlertInputs {
 }
 
 const pts = (share: number) => `${share >= 0 ? '+' : ''}${(share * 100).toFixed(2)} pts`;
+const interval = (lift: { estimate: number; low: number; high: number }) =>
+  `${pts(lift.estimate)} [${pts(lift.low)}, ${pts(lift.high)}]`;
 const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
 
 function enoughData(row: TriggerLift): boolean {
@@ -92,18 +94,17 @@ function liftFindings(rows: TriggerLift[]): Finding[] {
     if (lift === null || !enoughData(row)) {
       continue;
     }
-    const interval = `${pts(lift.estimate)} [${pts(lift.low)}, ${pts(lift.high)}]`;
     if (lift.low > 0) {
       found.push({
         ...base,
         kind: AlertKind.SIGNIFICANT_GAIN,
-        summary: `${row.triggerId} works: conversion ${interval} against its holdout`,
+        summary: `${row.triggerId} works: conversion ${interval(lift)} against its holdout`,
       });
     } else if (lift.high < 0) {
       found.push({
         ...base,
         kind: AlertKind.LOSS,
-        summary: `${row.triggerId} loses conversions: ${interval} against its holdout`,
+        summary: `${row.triggerId} loses conversions: ${interval(lift)} against its holdout`,
       });
     }
   }
@@ -127,7 +128,7 @@ function harmFindings(rows: GuardrailLift[]): Finding[] {
     triggerId,
     subject: triggerId,
     summary: `${triggerId} harms: ${harmful
-      .map((r) => `${r.outcomeClass} ${pts(r.absoluteLift?.estimate ?? 0)}`)
+      .map((r) => `${r.outcomeClass} ${interval(r.absoluteLift!)}`)
       .join(', ')} against its holdout`,
     evidence: { guardrails: harmful },
   }));
