@@ -1,6 +1,7 @@
 import { holdoutPlan, triggerInteraction, type ArmCounts } from '../../stats/index.js';
 import type { InteractionCellRow } from './interactions.query.js';
 import type { LiftSumsRow } from './lift.query.js';
+import { pValueText } from './lift.calculator.js';
 import type { HoldoutPlan, TriggerInteraction } from './models/deeper.model.js';
 
 const DAY_MS = 86_400_000;
@@ -56,7 +57,7 @@ function interactionVerdict(
   triggerB: string,
 ): string {
   if (assignmentPValue !== null && assignmentPValue < 0.001) {
-    return `do not trust: the two holdouts were not drawn independently (p = ${assignmentPValue.toExponential(2)}), e.g. a shared holdout`;
+    return `do not trust: the two holdouts were not drawn independently (${pValueText(assignmentPValue)}), e.g. a shared holdout`;
   }
   if (interaction === null) {
     return 'no estimate: a cell of the 2×2 is empty';

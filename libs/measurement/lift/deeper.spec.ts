@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { storeForSuite } from '../../storage/testing.js';
 import { fixtureRows, seedRows } from '../common/testing.js';
 import { TriggersRepository, TriggersService } from '../../triggers/index.js';
+import { buildInteractions } from './deeper.calculator.js';
 import { DeeperLiftService, type SegmentsRequest } from './deeper.service.js';
 import type { SegmentedLift } from './models/segments.model.js';
 
@@ -330,5 +331,23 @@ describe('deeper statistics on the embedded engine', () => {
       relativeMde: 0.1,
     });
     expect(plan.personsPerDay).toBe(0);
+  });
+});
+
+describe('the reading of an interaction', () => {
+  it('distrusts a pair whose holdouts were drawn together, printing p as verdicts do', () => {
+    // a shared holdout: every person is in the same arm of both triggers, 100 each way
+    const cell = (treatedA: number, treatedB: number, persons: number) => ({
+      trigger_a: 'a',
+      trigger_b: 'b',
+      treated_a: treatedA,
+      treated_b: treatedB,
+      persons,
+      conversions: persons / 10,
+    });
+    const [pair] = buildInteractions([cell(1, 1, 100), cell(0, 0, 100)], 0.95);
+    expect(pair.verdict).toBe(
+      'do not trust: the two holdouts were not drawn independently (p < 0.0001), e.g. a shared holdout',
+    );
   });
 });

@@ -101,6 +101,14 @@ describe('assessMaturity', () => {
     expect(verdict.label).not.toContain('fast');
   });
 
+  it('reads "not yet" on every gap it names: the last two joined by "or"', () => {
+    const unmeasured = {
+      ...fastButUnclean({ nonCompliantActivations: 3, revokedActivations: 0, sentFirings: 100 }),
+      lifts: [{ triggerId: 'c', treatment: arm(20000), holdout: arm(0), srm: srm(false) }],
+    };
+    expect(assessMaturity(unmeasured).label).toBe('behavioral, not yet measured or clean consent');
+  });
+
   it('says what the consent evidence shows: revoked, or no record at all', () => {
     const none = assessMaturity(
       fastButUnclean({ nonCompliantActivations: 3, revokedActivations: 0, sentFirings: 100 }),

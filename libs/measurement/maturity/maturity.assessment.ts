@@ -363,7 +363,8 @@ const STAGE_3_GAPS: Record<string, string> = {
 
 /**
  * The stage's label; stage 2 names only what keeps it from stage 3 ("not yet fast" only when a
- * latency check fails).
+ * latency check fails), the last two joined by "or" so that "not yet" reads on every one of them
+ * ("not yet measured, clean suppression or clean consent", none of the three).
  */
 function stageLabel(stage: MaturityStage, judged: readonly Judged[]): string {
   if (stage !== 2) {
@@ -372,7 +373,9 @@ function stageLabel(stage: MaturityStage, judged: readonly Judged[]): string {
   const gaps = judged
     .filter((e) => e.stage === 3 && !e.passed)
     .map((e) => STAGE_3_GAPS[e.name.split(':')[0]] ?? e.name);
-  return `behavioral, not yet ${[...new Set(gaps)].join(', ')}`;
+  const names = [...new Set(gaps)];
+  const last = names.pop();
+  return `behavioral, not yet ${names.length === 0 ? last : `${names.join(', ')} or ${last}`}`;
 }
 
 /**
