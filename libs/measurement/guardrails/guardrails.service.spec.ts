@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { storeForSuite } from '../../storage/testing.js';
 import { fixtureRows, seedRows } from '../common/testing.js';
-import { GuardrailsService } from './guardrails.service.js';
+import { GuardrailsService, guardrailVerdict } from './guardrails.service.js';
 
 const at = (iso: string) => `2026-${iso}Z`;
 const { firing, outcome } = fixtureRows(at);
@@ -110,5 +110,34 @@ describe('guardrails on the embedded engine', () => {
     expect(regret?.absoluteLift?.estimate).toBeCloseTo(-0.5, 12);
     // three orders (n = 3) against the same t*
     expect(regret?.absoluteLift?.high).toBeCloseTo(-0.5 + multiplier(3) * Math.sqrt(0.125), 9);
+  });
+});
+
+describe('the reading of a guardrail', () => {
+  const arm = (persons: number, events: number) => ({
+    persons,
+    conversions: events,
+    rate: events / persons,
+    revenue: 0,
+    revenuePerPerson: 0,
+  });
+  const row = (treated: number, held: number) => ({
+    triggerId: 't',
+    outcomeClass: 'regret',
+    treatment: arm(2009, treated),
+    holdout: arm(1991, held),
+    absoluteLift: { estimate: 0, low: 0, high: 0 },
+    relativeLift: null,
+    pValue: 1,
+  });
+
+  it('says there was nothing in either arm, not an interval of [0.00, 0.00]', () => {
+    expect(guardrailVerdict(row(0, 0), 'converting orders').verdict).toBe(
+      'no regret in either arm (2,009 and 1,991 converting orders): no detectable regret effect',
+    );
+    // one event on either side: the interval is read as before
+    expect(guardrailVerdict(row(0, 1), 'converting orders').verdict).toBe(
+      '+0.00 pts [0.00, 0.00], no detectable regret effect',
+    );
   });
 });

@@ -13,6 +13,7 @@ import type { ArmStats, SrmCheck } from '../lift/models/lift.model.js';
 import { queryGuardrails, type RegretRow } from './guardrails.query.js';
 import type { GuardrailLift } from './models/guardrail-lift.model.js';
 
+const count = (n: number) => n.toLocaleString('en-US');
 const pts = (share: number) => `${share >= 0 ? '+' : ''}${(share * 100).toFixed(2)} pts`;
 
 type GuardrailFigures = Omit<GuardrailLift, 'verdict' | 'caveat'>;
@@ -43,13 +44,18 @@ export function guardrailVerdict(
   srm?: SrmCheck,
 ): Pick<GuardrailLift, 'verdict' | 'caveat'> {
   const caveat = guardrailCaveat(row, unit, srm);
-  return { caveat, verdict: caveat ?? figureVerdict(row) };
+  return { caveat, verdict: caveat ?? figureVerdict(row, unit) };
 }
 
-function figureVerdict(row: GuardrailFigures): string {
+function figureVerdict(row: GuardrailFigures, unit: string): string {
   const lift = row.absoluteLift;
   if (lift === null) {
     return 'no estimate: an arm is empty';
+  }
+  if (row.treatment.conversions === 0 && row.holdout.conversions === 0) {
+    // both rates are 0, so the interval collapses to [0, 0]: printed, it would read as a
+    // difference measured to be exactly nothing, where there was nothing to compare
+    return `no ${row.outcomeClass} in either arm (${count(row.treatment.persons)} and ${count(row.holdout.persons)} ${unit}): no detectable ${row.outcomeClass} effect`;
   }
   const text = `${pts(lift.estimate)} [${(lift.low * 100).toFixed(2)}, ${(lift.high * 100).toFixed(2)}]`;
   if (lift.low > 0) {
