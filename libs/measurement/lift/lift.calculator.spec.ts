@@ -75,6 +75,23 @@ describe('buildLiftRows', () => {
     expect(rows[1]?.absoluteLift?.estimate).toBeCloseTo(0.02, 12);
   });
 
+  it('never prints a chance to win as a certainty', () => {
+    const bayesian = { ...fixed, bayesian: { prior: null, empirical: false } };
+    const chanceOf = (treated: number, held: number) =>
+      buildLiftRows(
+        [
+          sums('treatment', '', 1000, treated, { holdout_pct: 0.5 }),
+          sums('holdout', '', 1000, held, { holdout_pct: 0.5 }),
+        ],
+        bayesian,
+      )[0].verdict.match(/chance to win ([^:]+):/)?.[1];
+    // 30% against 10%: z ≈ 11.4, the chance is 1 − 1e−30 and more
+    expect(chanceOf(300, 100)).toBe('> 99.9%');
+    expect(chanceOf(100, 300)).toBe('< 0.1%');
+    // equal rates: a flat prior gives exactly one half
+    expect(chanceOf(100, 100)).toBe('50.0%');
+  });
+
   it('says "too little data" and flags SRM in words', () => {
     // declared share 0.07: 37 / 537 = 6.9% is no mismatch, just too few persons
     const small = buildLiftRows(

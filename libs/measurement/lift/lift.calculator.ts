@@ -213,6 +213,8 @@ const bound = (share: number) => (share * 100).toFixed(2);
 /** A p-value as verdicts and alerts print it: four decimals, or `p < 0.0001` below them. */
 export const pValueText = (p: number) => (p < 0.0001 ? 'p < 0.0001' : `p = ${p.toFixed(4)}`);
 const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
+/** A chance to one decimal, never rounded to a certainty: `> 99.9%` and `< 0.1%` at the ends. */
+const chance = (p: number) => (p >= 0.9995 ? '> 99.9%' : p < 0.0005 ? '< 0.1%' : percent(p));
 
 /** The part of a lift row a holdout caveat reads: its SRM check and its arms' counts. */
 export interface HoldoutEvidence {
@@ -270,7 +272,7 @@ export function verdictOf(row: Omit<TriggerLift, 'verdict'>): string {
       : lift.estimate > 0
         ? 'a gain'
         : 'harm (fewer conversions than holdout)';
-    return `${text} credible, chance to win ${percent(row.chanceToWin)}: ${reading}`;
+    return `${text} credible, chance to win ${chance(row.chanceToWin)}: ${reading}`;
   }
   if (!excludesZero) {
     return `${text}, not significant: no detectable effect`;
