@@ -324,8 +324,24 @@ describe('curated BI exports', () => {
     const format = await fetch(exportUrl('lift', 'xlsx'), { headers: auth() });
     expect(format.status).toBe(400);
     expect(((await format.json()) as { message: string }).message).toMatch(/csv, parquet, json/);
+    // a mistyped dataset is named before the period it lacks
+    const unknownFirst = await fetch(`${api.url}/v1/export/people`, { headers: auth() });
+    expect(unknownFirst.status).toBe(404);
+    expect(((await unknownFirst.json()) as { message: string }).message).toMatch(
+      /^unknown dataset "people"/,
+    );
     const noPeriod = await fetch(`${api.url}/v1/export/lift?format=csv`, { headers: auth() });
     expect(noPeriod.status).toBe(400);
+    expect(((await noPeriod.json()) as { message: string }).message).toMatch(
+      /^from is required as an ISO-8601 time/,
+    );
+    const unreadable = await fetch(`${api.url}/v1/export/lift?from=last-week&to=2026-10-31`, {
+      headers: auth(),
+    });
+    expect(unreadable.status).toBe(400);
+    expect(((await unreadable.json()) as { message: string }).message).toMatch(
+      /^from "last-week" is not an ISO-8601 time/,
+    );
     expect((await fetch(exportUrl('lift', 'csv'))).status).toBe(401);
     const ingestOnly = await mintKey(api.url, api.adminKey, 'demo', ['INGEST']);
     expect((await fetch(exportUrl('lift', 'csv'), { headers: auth(ingestOnly) })).status).toBe(403);

@@ -422,6 +422,8 @@ const points = (share: number) => {
   it('answers a period it cannot read with 400 and the rule', async () => {
     const missing = await fetch(`${api.url}/reports/lift?from=${FROM}`, { headers: auth() });
     expect(missing.status).toBe(400);
+    // the page's own type (HTML) does not stay on its error, which is JSON
+    expect(missing.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect(((await missing.json()) as { message: string }).message).toMatch(/to is required/);
     const reversed = await fetch(`${api.url}/reports/lift?from=${TO}&to=${FROM}`, {
       headers: auth(),

@@ -2,18 +2,16 @@ import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { RequireScope, Scope, CurrentTenant } from '../auth/index.js';
+import { queryTime } from '../measurement/index.js';
 import { BiErrorCode, BiException } from './bi.exception.js';
 import { ExportsService } from './exports.service.js';
 
 function timeParam(name: string, value: unknown): Date {
-  const date = typeof value === 'string' && value.trim() !== '' ? new Date(value) : undefined;
-  if (date === undefined || Number.isNaN(date.getTime())) {
-    throw new BiException(
-      BiErrorCode.InvalidRequest,
-      `${name} is required as an ISO-8601 time, e.g. ?from=2026-10-01T00:00:00Z&to=2026-10-31T00:00:00Z`,
-    );
+  const time = queryTime(name, value);
+  if (typeof time === 'string') {
+    throw new BiException(BiErrorCode.InvalidRequest, time);
   }
-  return date;
+  return time;
 }
 
 /** Curated BI datasets as files (READ scope), streamed as ClickHouse writes them. */
@@ -37,6 +35,8 @@ export class ExportsController {
     @Query('format') format: unknown,
     @Res() response: Response,
   ): Promise<void> {
+    // the dataset first: a mistyped name is the first thing to correct
+    this.exports.dataset(dataset);
     const opened = await this.exports.open(tenantId, {
       dataset,
       format: typeof format === 'string' ? format : undefined,

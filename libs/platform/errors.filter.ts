@@ -210,8 +210,10 @@ export class ErrorsFilter implements ExceptionFilter {
     for (const [name, value] of Object.entries(mapped.headers ?? {})) {
       response.setHeader(name, value);
     }
+    // a route that answers HTML or a file has set its own type before failing: the error is JSON
     response
       .status(mapped.status)
+      .type('application/json')
       .json({ statusCode: mapped.status, error: mapped.code, message: mapped.message });
     return undefined;
   }

@@ -6,6 +6,7 @@ import { ReportMeasuresService, type ReportOptions } from './report-measures.ser
 import { ReportsErrorCode, ReportsException } from './reports.exception.js';
 import { parseRevenueCap } from './reports.settings.js';
 import { messageOf } from '../errors/index.js';
+import { queryTime } from '../measurement/index.js';
 
 /** The live lift report of a tenant and period, as HTML or PDF. */
 @Injectable()
@@ -59,14 +60,11 @@ export function reportOptionsFromQuery(revenueCap: unknown): ReportOptions {
  */
 export function periodFromQuery(from: unknown, to: unknown): { from: Date; to: Date } {
   const parse = (name: string, value: unknown): Date => {
-    const date = typeof value === 'string' && value.trim() !== '' ? new Date(value) : undefined;
-    if (date === undefined || Number.isNaN(date.getTime())) {
-      throw new ReportsException(
-        ReportsErrorCode.InvalidRequest,
-        `${name} is required as an ISO-8601 time, e.g. ?from=2026-10-01T00:00:00Z&to=2026-10-31T00:00:00Z`,
-      );
+    const time = queryTime(name, value);
+    if (typeof time === 'string') {
+      throw new ReportsException(ReportsErrorCode.InvalidRequest, time);
     }
-    return date;
+    return time;
   };
   return { from: parse('from', from), to: parse('to', to) };
 }

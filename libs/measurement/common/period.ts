@@ -48,3 +48,19 @@ export function toPeriod(from: Date, to: Date): Period {
     params: { from: toClickHouseTime(from.getTime()), to: toClickHouseTime(to.getTime()) },
   };
 }
+
+/**
+ * The instant a query-string parameter (`?from=...`) names, or why it names none: missing, or
+ * not a time. The routes that read a period from the URL (the report pages, the exports) throw
+ * the reason as their own 400.
+ */
+export function queryTime(name: string, value: unknown): Date | string {
+  const example = 'e.g. ?from=2026-10-01T00:00:00Z&to=2026-10-31T00:00:00Z';
+  if (typeof value !== 'string' || value.trim() === '') {
+    return `${name} is required as an ISO-8601 time, ${example}`;
+  }
+  const date = new Date(value);
+  return Number.isNaN(date.getTime())
+    ? `${name} ${JSON.stringify(value)} is not an ISO-8601 time, ${example}`
+    : date;
+}
