@@ -168,6 +168,8 @@ const CREATE = `mutation($resource: ShareResource!, $from: DateTime, $to: DateTi
       ]),
     );
     expect(answers[0].body).not.toMatch(/revoked|expired|unknown/i);
+    // a page for the person who clicked it, the same whatever the reason
+    expect(answers[0].body).toContain('<h1>This link opens no report</h1>');
     const listed = await gqlData<{
       shareLinks: { id: string; url: string; revokedAt: string | null }[];
     }>(url, key, `{ shareLinks { id url revokedAt } }`);
