@@ -124,7 +124,7 @@ async function startApp(env: Record<string, string>) {
     const [{ envelopeTo, parsed }] = mails as [(typeof mails)[number]];
     expect(envelopeTo.sort()).toEqual(['ceo@example.com', 'growth@example.com']);
     expect(parsed.subject).toMatch(
-      /^Causeway weekly digest: \d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}$/,
+      /^Causeway weekly digest: \d{1,2} [A-Z][a-z]{2}( \d{4})? – \d{1,2} [A-Z][a-z]{2} \d{4}$/,
     );
     const text = parsed.text ?? '';
     expect(text).toMatch(/Headline: -?\d+\.\d incremental conversions \(95% interval/);

@@ -33,7 +33,8 @@ const content: DigestContent = {
 
 describe('digest content', () => {
   it('states the week, the headline with one decimal, the four counts and each open alert', () => {
-    expect(digestSubject(content)).toBe('Causeway weekly digest: 2026-11-23 to 2026-11-30');
+    // [Mon 23 Nov, Mon 30 Nov): the days it covers, as the report prints them
+    expect(digestSubject(content)).toBe('Causeway weekly digest: 23 Nov – 29 Nov 2026');
     const text = digestText(content);
     expect(text).toContain('Headline: 123.5 incremental conversions (95% interval 80.0 to 167.0).');
     expect(text).toContain("Triggers: 2 work, 2 do nothing, 1 harm, 1 can't tell.");

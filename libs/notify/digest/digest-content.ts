@@ -1,4 +1,4 @@
-import type { HeadlineView } from '../../reports/index.js';
+import { formatPeriod, type HeadlineView } from '../../reports/index.js';
 import type { StoredAlert } from '../alerts/alerts.repository.js';
 
 /** What the digest says, before it is put into an e-mail. */
@@ -13,7 +13,6 @@ export interface DigestContent {
   pdfMissing?: string;
 }
 
-const day = (d: Date) => d.toISOString().slice(0, 10);
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function conversions(headline: HeadlineView): string {
@@ -30,13 +29,13 @@ function counts(headline: HeadlineView): string {
 }
 
 export function digestSubject(content: DigestContent): string {
-  return `Causeway weekly digest: ${day(content.from)} to ${day(content.to)}`;
+  return `Causeway weekly digest: ${formatPeriod(content.from, content.to)}`;
 }
 
 /** The plain-text body. */
 export function digestText(content: DigestContent): string {
   const lines = [
-    `Causeway weekly digest for ${content.tenantId}, ${day(content.from)} to ${day(content.to)} (UTC).`,
+    `Causeway weekly digest for ${content.tenantId}, ${formatPeriod(content.from, content.to)} (UTC).`,
     '',
     `Headline: ${conversions(content.headline)}.`,
     `Triggers: ${counts(content.headline)}.`,
@@ -64,7 +63,7 @@ export function digestHtml(content: DigestContent): string {
           .join('')}</ul>`;
   return [
     `<h1>Causeway weekly digest</h1>`,
-    `<p>${escape(content.tenantId)}, ${day(content.from)} to ${day(content.to)} (UTC).</p>`,
+    `<p>${escape(content.tenantId)}, ${escape(formatPeriod(content.from, content.to))} (UTC).</p>`,
     `<p><strong>Headline:</strong> ${escape(conversions(content.headline))}.</p>`,
     `<p><strong>Triggers:</strong> ${escape(counts(content.headline))}.</p>`,
     alerts,
