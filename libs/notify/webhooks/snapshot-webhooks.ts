@@ -1,6 +1,11 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { SnapshotCreatedHook } from '../../reports/index.js';
+import { formatPeriod, SnapshotCreatedHook } from '../../reports/index.js';
 import { WebhooksService } from './webhooks.service.js';
+
+/** The words of a `snapshot.created` (Slack's text): the days the report covers, as it prints them. */
+export function snapshotSummary(snapshot: { snapshotId: string; from: Date; to: Date }): string {
+  return `Lift report snapshot ${snapshot.snapshotId} of ${formatPeriod(snapshot.from, snapshot.to)} taken`;
+}
 
 /** `snapshot.created`: told to the tenant's endpoints whenever a report snapshot is stored. */
 @Injectable()
@@ -12,7 +17,6 @@ export class SnapshotWebhooks implements OnModuleInit {
 
   onModuleInit(): void {
     this.hook.subscribe(async (snapshot) => {
-      const day = (d: Date) => d.toISOString().slice(0, 10);
       await this.webhooks.emit(
         snapshot.tenantId,
         'snapshot.created',
@@ -24,7 +28,7 @@ export class SnapshotWebhooks implements OnModuleInit {
           to: snapshot.to.toISOString(),
           createdAt: snapshot.createdAt.toISOString(),
         },
-        `Lift report snapshot ${snapshot.snapshotId} of ${day(snapshot.from)} to ${day(snapshot.to)} taken`,
+        snapshotSummary(snapshot),
       );
     });
   }

@@ -14,6 +14,7 @@ import {
   refusedAddressReason,
   type ResolvedAddress,
 } from './address-guard.js';
+import { snapshotSummary } from './snapshot-webhooks.js';
 import { WebhookFormat } from './webhook-events.js';
 import { WebhookDeliverer } from './webhook-deliverer.js';
 import { WebhookDispatcher } from './webhook-dispatcher.js';
@@ -195,6 +196,13 @@ describe('webhook delivery to a real receiver', () => {
     const body = JSON.parse(request.body) as { text: string; blocks: unknown[] };
     expect(body.text).toBe('Snapshot s1 taken');
     expect(body.blocks.length).toBeGreaterThan(0);
+  });
+
+  it("names a snapshot's week by the days it covers", () => {
+    const week = { from: new Date('2026-11-23T00:00:00Z'), to: new Date('2026-11-30T00:00:00Z') };
+    expect(snapshotSummary({ snapshotId: 'rs_1', ...week })).toBe(
+      'Lift report snapshot rs_1 of 23 Nov – 29 Nov 2026 taken',
+    );
   });
 
   it('retries 500, 500 then 200 with growing delays, every attempt listed', async () => {
