@@ -128,12 +128,19 @@ describe('TriggersService on the embedded engine', () => {
       [{ version: 0 }, 'version: expected an integer from 1 to 4294967295'],
       [{ frequencyCap: { max: 1, perMs: 0 } }, 'frequencyCap.perMs: expected a positive integer'],
       [{ signalTypes: ['view', ''] }, 'signalTypes.1: must not be empty'],
+      // checked before the store is asked for the next version
+      [{ triggerId: '' }, 'triggerId: must not be empty'],
     ];
     for (const [change, message] of cases) {
       const error = await refusal(service.define('tenant-d', { ...ready, ...change }));
       expect([error.code, error.message]).toEqual([TriggersErrorCode.InvalidDefinition, message]);
     }
     expect(await service.list('tenant-d')).toEqual([]);
+    const versions = await refusal(service.versions('tenant-d', ''));
+    expect([versions.code, versions.message]).toEqual([
+      TriggersErrorCode.InvalidDefinition,
+      'triggerId must not be empty',
+    ]);
   });
 
   it('resolves each firing to the version it names, else the newest', async () => {

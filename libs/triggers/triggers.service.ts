@@ -6,6 +6,7 @@ import type { Trigger } from './models/trigger.model.js';
 import { missingDefinitions } from './readiness.js';
 import { toStoredDefinition } from './trigger-definition.js';
 import { TriggersCache } from './triggers.cache.js';
+import { TriggersErrorCode, TriggersException } from './triggers.exception.js';
 import { TriggersRepository, type TriggerRow } from './triggers.repository.js';
 
 /** The API shape of a stored definition, with its readiness. */
@@ -61,6 +62,12 @@ export class TriggersService {
 
   /** Every stored version of a trigger, newest first, each with its readiness. */
   async versions(tenantId: string, triggerId: string): Promise<Trigger[]> {
+    if (triggerId.trim() === '') {
+      throw new TriggersException(
+        TriggersErrorCode.InvalidDefinition,
+        'triggerId must not be empty',
+      );
+    }
     return (await this.repository.versions(tenantId, triggerId)).map(toTrigger);
   }
 
@@ -88,10 +95,8 @@ export class TriggersService {
   }
 
   private async write(tenantId: string, input: TriggerInput): Promise<Trigger> {
-    const version =
-      input.version ?? (await this.repository.highestVersion(tenantId, input.triggerId)) + 1;
     const env = this.config.env;
-    const stored = toStoredDefinition(input, version, {
+    const context = {
       tenantId,
       receivedAt: Date.now(),
       limits: {
@@ -99,7 +104,14 @@ export class TriggersService {
         maxFieldChars: env.INGEST_MAX_FIELD_CHARS,
         maxBodyBytes: env.INGEST_MAX_BODY_BYTES,
       },
-    });
+    };
+    // checked before the store is asked for a version: a definition that breaks a field rule
+    // (an empty triggerId) is the caller's error, named by its field, not a failed query
+    let stored = toStoredDefinition(input, input.version ?? 1, context);
+    if (input.version === undefined || input.version === null) {
+      const highest = await this.repository.highestVersion(tenantId, input.triggerId);
+      stored = toStoredDefinition(input, highest + 1, context);
+    }
     // the cache forgets before the data version moves: an answer computed at the new version
     // reads the definitions again
     await this.dataVersions.writing(tenantId, async () => {
