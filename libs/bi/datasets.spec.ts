@@ -6,6 +6,7 @@ import { fixtureMeasures } from '../reports/testing.js';
 import { storeForSuite } from '../storage/testing.js';
 import { COMPUTED_EXPORT_QUERIES } from './computed-datasets.js';
 import {
+  EXPORT_SETTINGS,
   EXPORT_DATASET_NAMES,
   EXPORT_QUERIES,
   EXPORT_FORMATS,
@@ -51,6 +52,8 @@ describe('export datasets on the engine', () => {
       sql: exportSql(dataset),
       params: { tenantId, ...PERIOD },
       row: z.record(z.string(), z.unknown()),
+      // as an export reads them (ISO times), which the computed datasets are compared with
+      settings: EXPORT_SETTINGS,
     });
 
   it('runs every dataset for one tenant, without the tenant column', async () => {

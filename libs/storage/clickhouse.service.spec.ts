@@ -104,3 +104,37 @@ describe('insertRaw on the embedded engine', () => {
     ]);
   });
 });
+
+describe("a statement's own settings on the embedded engine", () => {
+  const timeAndSetting = {
+    tag: 'test.time',
+    sql: `SELECT toDateTime64('2026-10-02 10:00:00.123', 3, 'UTC') AS at,
+                 getSetting('format_csv_null_representation') AS csv_null`,
+    row: z.object({ at: z.string(), csv_null: z.string() }),
+  };
+
+  it('hold for that statement alone, read or stream, and not for those after it', async () => {
+    // an export's settings: ISO times, empty CSV nulls
+    const exportSettings = {
+      date_time_output_format: 'iso',
+      format_csv_null_representation: '',
+    } as const;
+    expect(await store.clickhouse.query({ ...timeAndSetting, settings: exportSettings })).toEqual([
+      { at: '2026-10-02T10:00:00.123Z', csv_null: '' },
+    ]);
+    const stream = await store.clickhouse.stream({
+      ...timeAndSetting,
+      settings: exportSettings,
+      format: 'CSV',
+    });
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) {
+      chunks.push(chunk as Buffer);
+    }
+    expect(Buffer.concat(chunks).toString()).toBe('"2026-10-02T10:00:00.123Z",""\n');
+    // the next statement reads times as every other statement does (fromClickHouseTime)
+    expect(await store.clickhouse.query(timeAndSetting)).toEqual([
+      { at: '2026-10-02 10:00:00.123', csv_null: '\\N' },
+    ]);
+  });
+});

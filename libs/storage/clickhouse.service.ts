@@ -149,6 +149,24 @@ function settingValue(value: string | number): string {
     : `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
+/**
+ * A read with its own settings in a `SETTINGS` clause, which holds for that statement alone. A
+ * client setting does not: the embedded engine runs it as a `SET` on its one session, where it
+ * stays for every statement after it (an export's ISO times once made every later time read
+ * unparseable, and statements running at once could take each other's).
+ */
+function withSettingsClause(sql: string, settings: ClickHouseSettings): string {
+  const inline = Object.entries(settings)
+    .filter((entry): entry is [string, string | number | boolean] =>
+      ['string', 'number', 'boolean'].includes(typeof entry[1]),
+    )
+    .map(([name, value]) => {
+      const text = typeof value === 'boolean' ? Number(value) : value;
+      return `${settingName(name)} = ${settingValue(text)}`;
+    });
+  return inline.length === 0 ? sql : `${sql}\nSETTINGS ${inline.join(', ')}`;
+}
+
 /** How a read is bounded: the signal that cancels it and the engine-side time limit. */
 interface ReadBounds {
   signal: AbortSignal | undefined;
@@ -242,11 +260,13 @@ export class ClickHouseService implements OnApplicationShutdown {
     let raw: unknown[];
     try {
       const result = await this.client.query({
-        query: spec.sql,
+        query: withSettingsClause(
+          spec.sql,
+          this.settingsFor(spec.tag, spec.settings, bounds.maxExecutionSeconds),
+        ),
         query_params: spec.params,
         format: 'JSONEachRow',
         query_id: queryId,
-        clickhouse_settings: this.settingsFor(spec.tag, spec.settings, bounds.maxExecutionSeconds),
         abort_signal: bounds.signal,
       });
       raw = await result.json<unknown>();
@@ -307,11 +327,14 @@ export class ClickHouseService implements OnApplicationShutdown {
     const queryId = `${spec.tag}-${randomUUID()}`;
     const stopKilling = this.killOnAbort(bounds.signal, queryId);
     try {
+      const statement = withSettingsClause(
+        spec.sql,
+        this.settingsFor(spec.tag, spec.settings, bounds.maxExecutionSeconds),
+      );
       const result = await this.client.exec({
-        query: `${spec.sql}\nFORMAT ${spec.format}`,
+        query: `${statement}\nFORMAT ${spec.format}`,
         query_params: spec.params,
         query_id: queryId,
-        clickhouse_settings: this.settingsFor(spec.tag, spec.settings, bounds.maxExecutionSeconds),
         abort_signal: bounds.signal,
       });
       result.stream.once('close', stopKilling);
