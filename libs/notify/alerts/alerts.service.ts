@@ -60,11 +60,14 @@ export class AlertsService {
     const previous = this.running.get(tenantId) ?? Promise.resolve();
     const next = previous.catch(() => undefined).then(() => this.evaluateNow(tenantId, asOf));
     this.running.set(tenantId, next);
-    void next.finally(() => {
+    const forget = () => {
       if (this.running.get(tenantId) === next) {
         this.running.delete(tenantId);
       }
-    });
+    };
+    // on both paths, and nothing derived left to reject: `next.finally(...)` would reject with a
+    // failed evaluation's error where nobody waits for it, and end the process
+    next.then(forget, forget);
     return next;
   }
 
