@@ -143,6 +143,16 @@ describe('curated BI exports', () => {
         .map((line) => JSON.parse(line) as Record<string, unknown>);
       expect(objects.length).toBe(lines.length - 1);
     }
+    // the exports' ISO times stayed with them: the API still reads the times it stores
+    const after = await gqlData<{ reportSnapshots: { createdAt: string }[] }>(
+      api.url,
+      key,
+      '{ reportSnapshots { createdAt } }',
+    );
+    expect(after.reportSnapshots.length).toBeGreaterThan(0);
+    for (const { createdAt } of after.reportSnapshots) {
+      expect(Number.isNaN(Date.parse(createdAt))).toBe(false);
+    }
   });
 
   it('gives Parquet that reads back through the engine with exactly the CSV’s rows', async () => {
