@@ -12,7 +12,8 @@ import { projectRoot } from './project-root.js';
  *   wherever it is referenced, where a plain CTE is inlined and computed again at each reference;
  *   same rows either way, it matters when the step scans millions of rows.
  * The join-swap setting (`query_plan_join_swap_table`) applies to every statement, defined or not,
- * and is part of the client's settings (see baseSettings).
+ * and is part of the client's settings (see baseSettings). A statement's settings travel in its own
+ * `SETTINGS` clause when it runs, so they hold for it alone (see ClickHouseService.query).
  */
 export const QUERY_DEFAULT_SETTINGS = {
   join_use_nulls: 0,
