@@ -3,7 +3,8 @@
 
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { loadConfig } from '../../config/index.js';
-import { AlertsService } from './alerts.service.js';
+import { AlertKind } from './alert-kind.js';
+import { AlertsService, alertText } from './alerts.service.js';
 
 type Deps = ConstructorParameters<typeof AlertsService>;
 
@@ -39,5 +40,28 @@ describe('a failed alert evaluation', () => {
     expect(unhandled).toEqual([]);
     // the next evaluation is not held back by the failed one
     await expect(service.evaluate('t')).rejects.toThrow('the store is down');
+  });
+});
+
+describe('the words a message about an alert starts with', () => {
+  const gain = { kind: AlertKind.SIGNIFICANT_GAIN, summary: 't works: conversion +1.00 pts' };
+  const harm = { kind: AlertKind.HARM, summary: 't harms: overwhelm +1.00 pts' };
+
+  it('tells a gain as news, and its end as a win lost', () => {
+    expect(alertText(gain, 'opened')).toBe(
+      ':chart_with_upwards_trend: Good news SIGNIFICANT_GAIN: t works: conversion +1.00 pts',
+    );
+    expect(alertText(gain, 'resolved')).toBe(
+      ':warning: No longer SIGNIFICANT_GAIN (it read: t works: conversion +1.00 pts)',
+    );
+  });
+
+  it('tells trouble as an alert, and its end as resolved', () => {
+    expect(alertText(harm, 'opened')).toBe(
+      ':rotating_light: Alert HARM: t harms: overwhelm +1.00 pts',
+    );
+    expect(alertText(harm, 'resolved')).toBe(
+      ':white_check_mark: Resolved HARM (it read: t harms: overwhelm +1.00 pts)',
+    );
   });
 });

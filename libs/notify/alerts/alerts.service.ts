@@ -11,7 +11,7 @@ import {
 import { ClickHouseService, toClickHouseTime } from '../../storage/index.js';
 import { NotifyErrorCode, NotifyException } from '../notify.exception.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
-import { AlertState } from './alert-kind.js';
+import { AlertKind, AlertState } from './alert-kind.js';
 import { findAlerts, type AlertInputs, type Finding } from './alert-rules.js';
 import { alertKey, AlertsRepository, type StoredAlert } from './alerts.repository.js';
 import { queryStreamLines } from './stream-lines.query.js';
@@ -36,6 +36,24 @@ const keyOf = alertKey;
  * one open alert per (kind, subject), resolves those no longer found, and tells the webhooks.
  * Evaluations of one tenant run one at a time in this process.
  */
+/**
+ * How a message about an alert starts (Slack's text). A significant gain is news, not trouble,
+ * and its end is a win lost, not a problem fixed.
+ */
+export function alertText(
+  alert: Pick<StoredAlert, 'kind' | 'summary'>,
+  state: 'opened' | 'resolved',
+): string {
+  const gain = alert.kind === AlertKind.SIGNIFICANT_GAIN;
+  if (state === 'opened') {
+    const headline = gain ? ':chart_with_upwards_trend: Good news' : ':rotating_light: Alert';
+    return `${headline} ${alert.kind}: ${alert.summary}`;
+  }
+  // the summary is the one the alert opened with: said as what was, not what is
+  const headline = gain ? ':warning: No longer' : ':white_check_mark: Resolved';
+  return `${headline} ${alert.kind} (it read: ${alert.summary})`;
+}
+
 @Injectable()
 export class AlertsService {
   private readonly running = new Map<string, Promise<unknown>>();
@@ -184,7 +202,7 @@ export class AlertsService {
         summary: alert.summary,
         evidence: JSON.parse(alert.evidence) as unknown,
       },
-      `${state === 'opened' ? ':rotating_light: Alert' : ':white_check_mark: Resolved'} ${alert.kind}: ${alert.summary}`,
+      alertText(alert, state),
     );
   }
 }
