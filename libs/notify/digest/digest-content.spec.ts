@@ -14,6 +14,7 @@ const content: DigestContent = {
     incrementalRevenue: null,
     counts: { works: 2, nothing: 2, harms: 1, unknown: 1 },
   },
+  revenueTitle: 'Incremental revenue (EUR)',
   openAlerts: [
     {
       tenantId: 'acme',
@@ -55,8 +56,22 @@ describe('digest content', () => {
       pdfMissing: 'no Chromium',
     });
     expect(text).toContain('no incremental conversions can be estimated this week');
+    expect(text).toContain('no incremental revenue can be estimated this week');
     expect(text).toContain('Open alerts: none.');
     expect(text).toContain('No PDF attached: no Chromium');
+  });
+
+  it('gives the revenue total as the report titles it, rounded to whole units', () => {
+    const text = digestText({
+      ...content,
+      headline: {
+        ...content.headline,
+        incrementalRevenue: { estimate: 519401.4, low: -12345.6, high: 860819.5 },
+      },
+    });
+    expect(text).toContain(
+      'Incremental revenue (EUR): +519,401 (95% interval −12,346 to +860,820).',
+    );
   });
 
   it('escapes what it puts into HTML', () => {

@@ -7,6 +7,8 @@ export interface DigestContent {
   from: Date;
   to: Date;
   headline: HeadlineView;
+  /** The report's title of the revenue total: its currency, or why it has none. */
+  revenueTitle: string;
   openAlerts: StoredAlert[];
   shareUrl: string;
   /** Why there is no PDF attached, when there is none. */
@@ -21,6 +23,17 @@ function conversions(headline: HeadlineView): string {
     return 'no incremental conversions can be estimated this week';
   }
   return `${total.estimate.toFixed(1)} incremental conversions (95% interval ${total.low.toFixed(1)} to ${total.high.toFixed(1)})`;
+}
+
+const amount = (n: number) =>
+  `${n > 0 ? '+' : n < 0 ? '−' : ''}${Math.abs(Math.round(n)).toLocaleString('en-US')}`;
+
+function revenue(content: DigestContent): string {
+  const total = content.headline.incrementalRevenue;
+  if (total === null) {
+    return 'no incremental revenue can be estimated this week';
+  }
+  return `${content.revenueTitle}: ${amount(total.estimate)} (95% interval ${amount(total.low)} to ${amount(total.high)})`;
 }
 
 function counts(headline: HeadlineView): string {
@@ -38,6 +51,7 @@ export function digestText(content: DigestContent): string {
     `Causeway weekly digest for ${content.tenantId}, ${formatPeriod(content.from, content.to)} (UTC).`,
     '',
     `Headline: ${conversions(content.headline)}.`,
+    `${revenue(content)}.`,
     `Triggers: ${counts(content.headline)}.`,
     '',
     content.openAlerts.length === 0
@@ -65,6 +79,7 @@ export function digestHtml(content: DigestContent): string {
     `<h1>Causeway weekly digest</h1>`,
     `<p>${escape(content.tenantId)}, ${escape(formatPeriod(content.from, content.to))} (UTC).</p>`,
     `<p><strong>Headline:</strong> ${escape(conversions(content.headline))}.</p>`,
+    `<p>${escape(revenue(content))}.</p>`,
     `<p><strong>Triggers:</strong> ${escape(counts(content.headline))}.</p>`,
     alerts,
     `<p><a href="${escape(content.shareUrl)}">Open the report</a> (no key needed).</p>`,

@@ -3,6 +3,7 @@ import { createTransport } from 'nodemailer';
 import { AppConfig } from '../../config/index.js';
 import {
   buildReportView,
+  revenueTitle,
   lastFullWeek,
   LiftReportService,
   PdfRenderer,
@@ -96,7 +97,8 @@ export class DigestSender {
 
   private async content(tenantId: string, at: Date): Promise<DigestContent> {
     const week = lastFullWeek(at);
-    const view = buildReportView(await this.measures.collect(tenantId, week.from, week.to));
+    const measures = await this.measures.collect(tenantId, week.from, week.to);
+    const view = buildReportView(measures);
     const openAlerts = await this.alerts.list(tenantId, { state: AlertState.OPEN, limit: 100 });
     const { url } = await this.shareLinks.create(tenantId, {
       resource: ShareResource.LIFT_REPORT,
@@ -109,6 +111,7 @@ export class DigestSender {
       from: week.from,
       to: week.to,
       headline: view.headline,
+      revenueTitle: revenueTitle(measures.currencies),
       openAlerts,
       shareUrl: url,
       pdfMissing: await this.pdf.unavailableReason(),
