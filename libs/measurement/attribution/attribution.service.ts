@@ -8,6 +8,9 @@ import type { TriggerLift } from '../lift/models/lift.model.js';
 import { ATTRIBUTION_QUERY, type AttributionRow } from './attribution.query.js';
 import { AttributionModel } from './dto/attribution-model.enum.js';
 import { DEFAULT_HALF_LIFE_MS } from './dto/attribution.args.js';
+
+/** The longest half-life taken: ten years, past which every touch of a period weighs the same. */
+const MAX_HALF_LIFE_MS = 3650 * 86_400_000;
 import type { TriggerAttribution } from './models/trigger-attribution.model.js';
 
 /** What {@link AttributionService.attribution} is asked. */
@@ -51,10 +54,10 @@ export class AttributionService {
   async attribution(tenantId: string, request: AttributionRequest): Promise<TriggerAttribution[]> {
     const period = toPeriod(request.from, request.to);
     const halfLifeMs = request.halfLifeMs ?? DEFAULT_HALF_LIFE_MS;
-    if (!(Number.isFinite(halfLifeMs) && halfLifeMs > 0)) {
+    if (!(halfLifeMs > 0 && halfLifeMs <= MAX_HALF_LIFE_MS)) {
       throw new MeasurementException(
         MeasurementErrorCode.InvalidArgument,
-        `halfLifeMs must be a positive number of milliseconds, got ${halfLifeMs}`,
+        `halfLifeMs must be a positive number of milliseconds, at most ${MAX_HALF_LIFE_MS} (10 years), got ${halfLifeMs}`,
       );
     }
     const [rows, lifts] = await Promise.all([

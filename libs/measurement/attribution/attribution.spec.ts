@@ -208,7 +208,7 @@ describe('AttributionService on the embedded engine', () => {
     ]);
   });
 
-  it('refuses a half-life that is not positive, and an empty period', async () => {
+  it('refuses a half-life that is not positive or past ten years, and an empty period', async () => {
     await expect(
       service.attribution('tenant-a', {
         from: FROM,
@@ -217,6 +217,15 @@ describe('AttributionService on the embedded engine', () => {
         halfLifeMs: 0,
       }),
     ).rejects.toBeInstanceOf(MeasurementException);
+    // one past ten years: refused by name, where the engine's client refused to send it
+    await expect(
+      service.attribution('tenant-a', {
+        from: FROM,
+        to: TO,
+        model: AttributionModel.TIME_DECAY,
+        halfLifeMs: 1e300,
+      }),
+    ).rejects.toThrow('halfLifeMs must be a positive number of milliseconds, at most');
     await expect(
       service.attribution('tenant-a', { from: TO, to: FROM, model: AttributionModel.LINEAR }),
     ).rejects.toBeInstanceOf(MeasurementException);

@@ -129,9 +129,11 @@ describe('conversionCurve on the embedded engine', () => {
     expect(curve.map((p) => p.sinceMs)).toEqual([2 * DAY, 3 * DAY]);
   });
 
-  it('rejects a step under a minute, naming stepMs', async () => {
-    await expect(
-      service.conversionCurve('tenant-a', { triggerId: 't1', from: FROM, to: TO, stepMs: 10 }),
-    ).rejects.toThrow('stepMs');
+  it('rejects a step under a minute or over 400 days, naming stepMs', async () => {
+    for (const stepMs of [10, 400 * DAY + 1, 1e300]) {
+      await expect(
+        service.conversionCurve('tenant-a', { triggerId: 't1', from: FROM, to: TO, stepMs }),
+      ).rejects.toThrow(`stepMs must be a whole number of ms from 60000 to ${400 * DAY}`);
+    }
   });
 });

@@ -4,7 +4,7 @@ import { ClickHouseService, outsideQueryScope } from '../../storage/index.js';
 import { TriggersService } from '../../triggers/index.js';
 import { MeasurementErrorCode, MeasurementException } from '../common/measurement.exception.js';
 import { refuseUnknownTrigger } from '../common/known-trigger.js';
-import { toPeriod } from '../common/period.js';
+import { MAX_PERIOD_DAYS, toPeriod } from '../common/period.js';
 import { compareBytes, runByTriggerGroups } from '../common/trigger-parts.js';
 import { checkedConfidence } from '../lift/lift.service.js';
 import { toClickHouseTime } from '../../storage/index.js';
@@ -57,6 +57,9 @@ export interface TriggerTrendRequest {
 
 /** The shortest step a curve takes. */
 export const MIN_STEP_MS = 60_000;
+
+/** The longest step a curve takes: the longest period a measure reads. */
+const MAX_STEP_MS = MAX_PERIOD_DAYS * 86_400_000;
 
 function checkedTriggerId(triggerId: string): string {
   if (triggerId.trim() === '') {
@@ -141,11 +144,11 @@ export class OverTimeService {
     if (
       request.stepMs !== undefined &&
       request.stepMs !== null &&
-      !(Number.isInteger(stepMs) && stepMs >= MIN_STEP_MS)
+      !(Number.isInteger(stepMs) && stepMs >= MIN_STEP_MS && stepMs <= MAX_STEP_MS)
     ) {
       throw new MeasurementException(
         MeasurementErrorCode.InvalidArgument,
-        `stepMs must be a whole number of ms, at least ${MIN_STEP_MS}, got ${stepMs}`,
+        `stepMs must be a whole number of ms from ${MIN_STEP_MS} to ${MAX_STEP_MS} (${MAX_PERIOD_DAYS} days), got ${stepMs}`,
       );
     }
     const horizon = request.horizon ?? new Date();

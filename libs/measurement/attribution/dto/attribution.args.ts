@@ -16,7 +16,7 @@ export class AttributionArgs {
   model!: AttributionModel;
 
   @FloatField(
-    "TIME_DECAY: half-life of a touch's weight in ms (default 7 days); ignored otherwise.",
+    "TIME_DECAY: half-life of a touch's weight in ms (default 7 days, at most 10 years); ignored otherwise.",
     { nullable: true, defaultValue: DEFAULT_HALF_LIFE_MS },
   )
   halfLifeMs!: number;

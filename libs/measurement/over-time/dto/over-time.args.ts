@@ -49,7 +49,7 @@ export class ConversionCurveArgs {
 
   @DateField('End of the period of assignments (exclusive), as liftReport.') to!: Date;
 
-  @FloatField('Step in ms (at least 60000); default one day, or one hour when C ≤ 2 days.', {
+  @FloatField('Step in ms (60000 to 400 days); default one day, or one hour when C ≤ 2 days.', {
     nullable: true,
   })
   stepMs?: number | null;
