@@ -20,6 +20,12 @@ export class LiftReportService {
     return renderLiftReport(await this.measures.collect(tenantId, from, to, new Date(), options));
   }
 
+  /** The name a PDF of the report over [from, to) is saved under, the same wherever it is sent. */
+  static pdfFileName(from: Date, to: Date): string {
+    const day = (d: Date) => d.toISOString().slice(0, 10);
+    return `causeway-lift-${day(from)}-${day(to)}.pdf`;
+  }
+
   /** The same page printed by Chromium; without a browser, a 503 that says how to get one. */
   async pdfDocument(
     tenantId: string,

@@ -54,11 +54,10 @@ export class ReportsController {
       period.to,
       reportOptionsFromQuery(revenueCap),
     );
-    const day = (d: Date) => d.toISOString().slice(0, 10);
     response.setHeader('Content-Type', 'application/pdf');
     response.setHeader(
       'Content-Disposition',
-      `inline; filename="causeway-lift-${day(period.from)}-${day(period.to)}.pdf"`,
+      `inline; filename="${LiftReportService.pdfFileName(period.from, period.to)}"`,
     );
     return new StreamableFile(pdf);
   }

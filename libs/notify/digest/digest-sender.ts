@@ -67,7 +67,6 @@ export class DigestSender {
       content.pdfMissing === undefined
         ? await this.reports.pdfDocument(tenantId, content.from, content.to)
         : undefined;
-    const day = (d: Date) => d.toISOString().slice(0, 10);
     try {
       await createTransport(url).sendMail({
         from: this.config.env.DIGEST_FROM,
@@ -80,7 +79,7 @@ export class DigestSender {
             ? []
             : [
                 {
-                  filename: `causeway-lift-${day(content.from)}-${day(content.to)}.pdf`,
+                  filename: LiftReportService.pdfFileName(content.from, content.to),
                   content: pdf,
                   contentType: 'application/pdf',
                 },

@@ -152,11 +152,10 @@ export class ShareLinksService {
     if (format === 'html') {
       return { kind: 'html', body: await this.reports.html(link.tenantId, from, to) };
     }
-    const day = (d: Date) => d.toISOString().slice(0, 10);
     return {
       kind: 'pdf',
       body: await this.reports.pdfDocument(link.tenantId, from, to),
-      fileName: `causeway-lift-${day(from)}-${day(to)}.pdf`,
+      fileName: LiftReportService.pdfFileName(from, to),
     };
   }
 
