@@ -218,6 +218,10 @@ describe('data lifecycle over the API: key expiry and rotation, erasure, backups
     expect(own.auditLog.some((e) => e.action === 'backup.taken')).toBe(false);
     const denied = await graphql(api.url, reader, '{ auditLog { action } }');
     expect(denied.errors?.[0]?.extensions?.causewayCode).toBe('AUTH_FORBIDDEN');
+    // More entries than it ever answers is refused, not cut short to look like the whole log.
+    const tooMany = await graphql(api.url, tenantAdmin, '{ auditLog(limit: 10001) { action } }');
+    expect(tooMany.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(tooMany.errors?.[0]?.message).toContain('limit: must be between 1 and 10000');
   });
 
   it('refuses to start in production with the default key pepper, naming the variable', async () => {

@@ -88,7 +88,7 @@ export class AuditLogService {
         tenantId: tenantId ?? '',
         from: toClickHouseTime(period.from?.getTime() ?? 0),
         to: toClickHouseTime(period.to?.getTime() ?? Date.UTC(2999, 0, 1)),
-        limit: Math.min(Math.max(limit, 0), MAX_AUDIT_ENTRIES),
+        limit,
       },
       row: entryRow,
     });

@@ -1,3 +1,4 @@
 // The base of the contexts' own exceptions.
 export { CodedError } from './coded-error.js';
 export { messageOf } from './message-of.js';
+export { pageProblem } from './page-limit.js';

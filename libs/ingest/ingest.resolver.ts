@@ -2,7 +2,7 @@ import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { GraphQLJSON } from 'graphql-type-json';
 import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../auth/index.js';
 import { IngestLimitError, type ParsedLine, type StreamName } from './core.js';
-import { IngestService, type IngestResult } from './ingest.service.js';
+import { IngestService, MAX_REJECTED_ROWS_LISTED, type IngestResult } from './ingest.service.js';
 import { IngestResultModel } from './models/ingest-result.model.js';
 import { RejectedRow, StreamCount } from './models/rejected-row.model.js';
 import { StreamEnum } from './stream.enum.js';
@@ -52,22 +52,22 @@ export class IngestResolver {
       type: () => Int,
       nullable: true,
       defaultValue: 100,
-      description: 'At most 1000.',
+      description: `Rows in the page, 1 to ${MAX_REJECTED_ROWS_LISTED} (a larger limit is refused: page with offset).`,
     })
-    limit: number,
+    limit: number | null,
     @Args('offset', {
       type: () => Int,
       nullable: true,
       defaultValue: 0,
       description: 'Rows to skip, for the next page (the order is stable: newest first).',
     })
-    offset: number,
+    offset: number | null,
   ) {
     return this.ingest.rejectedRows(
       principal.tenantId,
       stream ?? undefined,
-      Math.max(1, Math.min(limit, 1000)),
-      Math.max(0, offset),
+      limit ?? 100,
+      offset ?? 0,
     );
   }
 

@@ -29,7 +29,10 @@ import { readTabularFile, type ImportMediaType } from './tabular.js';
 import type { ParsedLine } from './types.js';
 import { IngestErrorCode, IngestException } from './ingest.exception.js';
 import type { IngestJobPayload, InlineIngestJob } from './ingest.job.js';
-import { messageOf } from '../errors/index.js';
+import { messageOf, pageProblem } from '../errors/index.js';
+
+/** The most rejected lines `rejectedRows` answers in one page. */
+export const MAX_REJECTED_ROWS_LISTED = 1000;
 
 /** The answer to an ingest request. */
 export interface IngestResult {
@@ -422,8 +425,15 @@ export class IngestService {
     }));
   }
 
-  /** The tenant's most recent rejected lines, newest first, a page of `limit` after `offset`. */
+  /**
+   * The tenant's most recent rejected lines, newest first, a page of `limit` (1 to
+   * {@link MAX_REJECTED_ROWS_LISTED}) after `offset`.
+   */
   async rejectedRows(tenantId: string, stream: StreamName | undefined, limit: number, offset = 0) {
+    const problem = pageProblem({ limit, offset }, MAX_REJECTED_ROWS_LISTED);
+    if (problem !== undefined) {
+      throw new IngestException(IngestErrorCode.InvalidRequest, problem);
+    }
     const rows = await this.clickhouse.query({
       tag: 'ingest.rejected_rows',
       sql: `SELECT stream, request_id, line, field, reason, raw, toString(received_at) AS received_at

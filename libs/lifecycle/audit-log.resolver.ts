@@ -2,6 +2,8 @@ import { Args, GraphQLISODateTime, Int, Query, Resolver } from '@nestjs/graphql'
 import { ADMIN_TENANT, RequireScope, Scope, CurrentTenant } from '../auth/index.js';
 import { AuditLogService, MAX_AUDIT_ENTRIES } from '../audit/index.js';
 import { AuditEntry } from '../audit/index.js';
+import { pageProblem } from '../errors/index.js';
+import { LifecycleErrorCode, LifecycleException } from './lifecycle.exception.js';
 
 @Resolver(() => AuditEntry)
 export class AuditLogResolver {
@@ -22,11 +24,15 @@ export class AuditLogResolver {
       type: () => Int,
       nullable: true,
       defaultValue: 1000,
-      description: `Most entries to answer (at most ${MAX_AUDIT_ENTRIES}).`,
+      description: `Most entries to answer, 1 to ${MAX_AUDIT_ENTRIES} (a larger limit is refused: narrow from and to).`,
     })
-    limit = 1000,
+    limit?: number | null,
   ): Promise<AuditEntry[]> {
+    const problem = pageProblem({ limit: limit ?? 1000 }, MAX_AUDIT_ENTRIES);
+    if (problem !== undefined) {
+      throw new LifecycleException(LifecycleErrorCode.InvalidRequest, problem);
+    }
     const tenant = tenantId === ADMIN_TENANT ? undefined : tenantId;
-    return this.audit.list(tenant, { from, to }, limit);
+    return this.audit.list(tenant, { from, to }, limit ?? 1000);
   }
 }

@@ -125,7 +125,7 @@ describe('limits: rate, depth, cost, period, body size, pagination', () => {
     check('maximum period (400 days) and body size (413 naming INGEST_MAX_BODY_BYTES) enforced');
   });
 
-  it('pages rejectedRows with limit and offset in a stable order, at most 1000 a page', async () => {
+  it('pages rejectedRows with limit and offset in a stable order, and refuses a page over 1000', async () => {
     const key = await newKey();
     const bad = Array.from({ length: 7 }, (_, i) => `{"event_id":"bad-${i}"}`).join('\n');
     expect((await postIngest(api.url, key, 'signals', `${bad}\n`)).body.rejected).toBe(7);
@@ -140,8 +140,24 @@ describe('limits: rate, depth, cost, period, body size, pagination', () => {
     const pages = [await page(3, 0), await page(3, 3), await page(3, 6), await page(3, 9)];
     expect(pages.map((p) => p.length)).toEqual([3, 3, 1, 0]);
     expect(pages.flat().sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7]);
-    expect(await page(5000, 0)).toHaveLength(7);
-    check('pagination: rejectedRows(limit, offset) pages in a stable order, limit capped at 1000');
+    expect(await page(1000, 0)).toHaveLength(7);
+    // A page larger than the most answered is refused, not cut short: a shortened page would
+    // read as the whole list. (Another key of the tenant: each key may ask 6 fields a window.)
+    const asker = await newKey();
+    for (const [limit, offset, field] of [
+      [1001, 0, 'limit'],
+      [0, 0, 'limit'],
+      [3, -1, 'offset'],
+    ] as const) {
+      const refused = await graphql(
+        api.url,
+        asker,
+        `{ rejectedRows(limit: ${limit}, offset: ${offset}) { line } }`,
+      );
+      expect(refused.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(refused.errors?.[0]?.message).toContain(`${field}: must be`);
+    }
+    check('pagination: rejectedRows(limit, offset) pages in a stable order, 1 to 1000 a page');
   });
 });
 

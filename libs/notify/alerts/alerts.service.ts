@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { AppConfig } from '../../config/index.js';
+import { pageProblem } from '../../errors/index.js';
 import {
   ConsentAuditService,
   FreshnessService,
@@ -99,11 +100,9 @@ export class AlertsService {
     },
   ): Promise<StoredAlert[]> {
     const limit = filter.limit ?? 100;
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_ALERTS_LISTED) {
-      throw new NotifyException(
-        NotifyErrorCode.InvalidRequest,
-        `limit: must be between 1 and ${MAX_ALERTS_LISTED}`,
-      );
+    const problem = pageProblem({ limit }, MAX_ALERTS_LISTED);
+    if (problem !== undefined) {
+      throw new NotifyException(NotifyErrorCode.InvalidRequest, problem);
     }
     return this.repository.list(tenantId, { ...filter, limit });
   }

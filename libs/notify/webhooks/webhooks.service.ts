@@ -2,6 +2,7 @@ import { Injectable, Optional } from '@nestjs/common';
 import { AuditLogService } from '../../audit/index.js';
 import { randomBytes } from 'node:crypto';
 import { AppConfig } from '../../config/index.js';
+import { pageProblem } from '../../errors/index.js';
 import { NotifyErrorCode, NotifyException } from '../notify.exception.js';
 import { checkTarget, HostResolver, parseWebhookUrl } from './address-guard.js';
 import { isWebhookEvent, WebhookFormat, type WebhookEvent } from './webhook-events.js';
@@ -94,11 +95,9 @@ export class WebhooksService {
     limit?: number | null,
   ): Promise<DeliveryRecord[]> {
     const wanted = limit ?? 100;
-    if (!Number.isInteger(wanted) || wanted < 1 || wanted > MAX_DELIVERIES_LISTED) {
-      throw new NotifyException(
-        NotifyErrorCode.InvalidRequest,
-        `limit: must be between 1 and ${MAX_DELIVERIES_LISTED}`,
-      );
+    const problem = pageProblem({ limit: wanted }, MAX_DELIVERIES_LISTED);
+    if (problem !== undefined) {
+      throw new NotifyException(NotifyErrorCode.InvalidRequest, problem);
     }
     return this.repository.deliveries(tenantId, webhookId, wanted);
   }
