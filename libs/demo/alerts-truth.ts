@@ -12,12 +12,15 @@
 // - HARM: the overwhelm share (persons) or the regret share (converting orders refunded) higher in
 //   treatment, c·SE interval above 0, the smaller arm at least 100.
 // - The last-day rules read computeTruth over [asOf − 1 day, asOf).
-// - STALE_SIGNALS needs arrival times, which the rows do not have: the caller gives the earliest
-//   time the rows could have arrived (`receivedAtLeast`), a lower bound on each signal's lag.
+// - STALE_SIGNALS reads each signal's lag to its collected_at (exact, PERCENTILE.INC). A signal
+//   without one is measured to its arrival, which the rows do not have: the caller gives the
+//   earliest time the rows could have arrived (`receivedAtLeast`), a lower bound on its lag.
 // - REJECTED_ROWS: lines arriving in the last hour before asOf; rows that arrived after asOf
 //   (a program evaluated as of its own past) give none.
 import { computeTruth } from './truth.js';
 import type { ProgramRows } from './rows.js';
+
+type SignalOfRows = ProgramRows['signals'][number];
 
 const DAY = 86_400_000;
 /** The deployment default of SEQUENTIAL_PLANNED_PERSONS, as the README documents it. */
@@ -133,22 +136,71 @@ function lastDayAlerts(rows: ProgramRows, asOf: Date): ExpectedAlert[] {
   return found;
 }
 
+/** PERCENTILE.INC of ascending values: h = (n − 1)·p, interpolated between the two ranks. */
+function percentileInc(sorted: readonly number[], p: number): number {
+  const h = (sorted.length - 1) * p;
+  const low = Math.floor(h);
+  const high = Math.min(low + 1, sorted.length - 1);
+  return sorted[low] + (h - low) * (sorted[high] - sorted[low]);
+}
+
+const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+
+/**
+ * The age a group of signals (one type, source and kind) adds before a trigger can act, per
+ * docs/design.md §3: the p90 lag, plus the p90 input age for predictive signals. A signal's lag is
+ * collected_at − occurred_at when it states collected_at. Without it, the lag is only known to be
+ * at least receivedAtLeast − occurred_at: the group's age is then its smallest lag, a lower bound
+ * of every percentile, and a trigger found with it is found by the rule.
+ */
+function groupAge(signals: readonly SignalOfRows[], receivedAtLeast: Date): number {
+  const lags: number[] = [];
+  const ages: number[] = [];
+  let exact = true;
+  for (const signal of signals) {
+    const occurred = Date.parse(signal.occurred_at);
+    if (signal.collected_at === undefined || signal.collected_at === null) {
+      exact = false;
+      lags.push(receivedAtLeast.getTime() - occurred);
+    } else {
+      lags.push(Date.parse(signal.collected_at) - occurred);
+    }
+    if (
+      signal.kind === 'predictive' &&
+      signal.computed_at !== undefined &&
+      signal.computed_at !== null
+    ) {
+      ages.push(occurred - Date.parse(signal.computed_at));
+    }
+  }
+  lags.sort((a, b) => a - b);
+  ages.sort((a, b) => a - b);
+  if (!exact) {
+    return lags[0] ?? 0;
+  }
+  const inputAge = ages.length === 0 ? 0 : round3(percentileInc(ages, 0.9));
+  return round3(percentileInc(lags, 0.9)) + inputAge;
+}
+
 /**
  * Triggers (newest definition, any status, window > 0) armed by a signal type with signals in the
- * last day whose 90th-percentile lag exceeds the window. With every row arrived at or after
- * `receivedAtLeast`, each lag is at least receivedAtLeast − occurred_at; the p90 of those bounds
- * the measured p90 from below, so a trigger found here is found by the rule.
+ * last day whose age (see groupAge) exceeds the window, for any of the type's (source, kind) groups.
  */
 function staleAlerts(rows: ProgramRows, asOf: Date, receivedAtLeast: Date): ExpectedAlert[] {
   const from = asOf.getTime() - DAY;
-  const lagsByType = new Map<string, number[]>();
+  const groups = new Map<string, { type: string; signals: SignalOfRows[] }>();
   for (const signal of rows.signals) {
     const occurred = Date.parse(signal.occurred_at);
     if (occurred >= from && occurred < asOf.getTime()) {
-      const lags = lagsByType.get(signal.type) ?? [];
-      lags.push(receivedAtLeast.getTime() - occurred);
-      lagsByType.set(signal.type, lags);
+      const group = `${signal.type}\u0000${signal.source ?? ''}\u0000${signal.kind ?? 'behavioral'}`;
+      const known = groups.get(group) ?? { type: signal.type, signals: [] };
+      known.signals.push(signal);
+      groups.set(group, known);
     }
+  }
+  const agesByType = new Map<string, number[]>();
+  for (const { type, signals } of groups.values()) {
+    agesByType.set(type, [...(agesByType.get(type) ?? []), groupAge(signals, receivedAtLeast)]);
   }
   const newest = new Map<string, (typeof rows.triggers)[number]>();
   for (const trigger of rows.triggers) {
@@ -159,14 +211,9 @@ function staleAlerts(rows: ProgramRows, asOf: Date, receivedAtLeast: Date): Expe
   }
   const found: ExpectedAlert[] = [];
   for (const trigger of newest.values()) {
-    const stale = trigger.signal_types.some((type) => {
-      const lags = [...(lagsByType.get(type) ?? [])].sort((a, b) => a - b);
-      if (lags.length === 0 || trigger.window_ms <= 0) {
-        return false;
-      }
-      // the smallest lag is a lower bound of every percentile
-      return (lags[0] ?? 0) > trigger.window_ms;
-    });
+    const stale = trigger.signal_types.some((type) =>
+      (agesByType.get(type) ?? []).some((age) => trigger.window_ms > 0 && trigger.window_ms < age),
+    );
     if (stale) {
       found.push({ kind: 'STALE_SIGNALS', subject: trigger.trigger_id });
     }

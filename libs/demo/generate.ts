@@ -7,6 +7,7 @@ import {
   DAY,
   GLOBAL_HOLDOUT_SHARE,
   HOUR,
+  COLLECTION_LAGS,
   LIVE_TRIGGERS,
   MINUTE,
   PLANTED_RATES,
@@ -216,8 +217,20 @@ const PERSON_STREAMS = ['signals', 'firings', 'exposures', 'outcomes', 'consent'
 const OVERWHELM_TYPES = ['unsubscribe', 'complaint', 'opt_out', 'uninstall', 'dismiss'] as const;
 
 const ONBOARDING_SIGNALS: readonly SignalSpec[] = [
-  { type: 'account_created', kind: 'identity', source: 'auth_service', dailyRate: 0 },
-  { type: 'first_app_open', kind: 'behavioral', source: 'app_sdk', dailyRate: 0 },
+  {
+    type: 'account_created',
+    kind: 'identity',
+    source: 'auth_service',
+    dailyRate: 0,
+    collectionLag: COLLECTION_LAGS.auth_service,
+  },
+  {
+    type: 'first_app_open',
+    kind: 'behavioral',
+    source: 'app_sdk',
+    dailyRate: 0,
+    collectionLag: COLLECTION_LAGS.app_sdk,
+  },
 ];
 
 const SIGNAL_BY_TYPE: ReadonlyMap<string, SignalSpec> = new Map(
@@ -346,6 +359,8 @@ class ProgramSimulator {
   private readonly rng: Random;
   /** A separate stream, so the duplicate rate does not change the rows. */
   private readonly copies: Random;
+  /** Another, for the collection lags, so that stating them changed no other row. */
+  private readonly collection: Random;
   private readonly span: number;
   private readonly triggerBySignal = new Map<string, number>();
   /** Holdout probability among persons outside the global holdout, per live trigger. */
@@ -358,6 +373,7 @@ class ProgramSimulator {
   constructor(private readonly settings: Settings) {
     this.rng = new Random(settings.seed);
     this.copies = new Random(settings.seed ^ 0x5bd1e995);
+    this.collection = new Random(settings.seed ^ 0x2545f491);
     this.span = settings.to - settings.from;
     LIVE_TRIGGERS.forEach((trigger, index) => {
       for (const type of trigger.definition.signal_types) {
@@ -535,6 +551,12 @@ class ProgramSimulator {
     if (spec.kind === 'predictive') {
       signal.computed_at = this.iso(pending.at - Math.round(rng.logNormal(6 * HOUR, 1.2)));
     }
+    // The demo is loaded as a backfill: each signal says when the producer's pipeline collected
+    // it, so that freshness reads the pipeline's lag, not the day of the load.
+    const lag = spec.collectionLag;
+    signal.collected_at = this.iso(
+      pending.at + Math.round(this.collection.logNormal(lag.medianMs, lag.sigma)),
+    );
     this.keep(this.rows.signals, this.duplicates.signals, signal);
 
     const triggerIndex = this.triggerBySignal.get(pending.type);

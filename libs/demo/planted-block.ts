@@ -82,6 +82,8 @@ export class BlockWriter {
       kind: 'behavioral',
       source: this.source,
       occurred_at: this.iso(at - MINUTE),
+      // collected by the producer's pipeline half a second after it occurred
+      collected_at: this.iso(at - MINUTE + 500),
     });
     this.rows.firings.push({
       firing_id: id,

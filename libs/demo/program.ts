@@ -168,21 +168,71 @@ export interface SignalSpec {
   kind: SignalKind;
   source: string;
   dailyRate: number;
+  /** How long the producer's pipeline took to collect the signal: log-normal, median and σ. */
+  collectionLag: { medianMs: number; sigma: number };
 }
+
+/**
+ * Collection lags by source: a browser's beacon within a fraction of a second, a phone's batched
+ * events within seconds (minutes when it was offline), scores as their models publish them.
+ */
+export const COLLECTION_LAGS = {
+  web_sdk: { medianMs: 120, sigma: 0.6 },
+  app_sdk: { medianMs: 1_500, sigma: 1.2 },
+  auth_service: { medianMs: 40, sigma: 0.5 },
+  model: { medianMs: 2_000, sigma: 0.8 },
+} as const;
 
 /** Signals emitted as a Poisson process over the period (onboarding signals are added apart). */
 export const SIGNAL_SPECS: readonly SignalSpec[] = [
-  { type: 'page_view', kind: 'behavioral', source: 'web_sdk', dailyRate: 0.02 },
-  { type: 'login', kind: 'identity', source: 'auth_service', dailyRate: 0.01 },
-  { type: 'cart_abandoned', kind: 'behavioral', source: 'web_sdk', dailyRate: 0.035 },
-  { type: 'pricing_page_visit', kind: 'behavioral', source: 'web_sdk', dailyRate: 0.04 },
-  { type: 'product_viewed', kind: 'behavioral', source: 'app_sdk', dailyRate: 0.05 },
-  { type: 'churn_risk_high', kind: 'predictive', source: 'churn_model_v3', dailyRate: 0.015 },
+  {
+    type: 'page_view',
+    kind: 'behavioral',
+    source: 'web_sdk',
+    dailyRate: 0.02,
+    collectionLag: COLLECTION_LAGS.web_sdk,
+  },
+  {
+    type: 'login',
+    kind: 'identity',
+    source: 'auth_service',
+    dailyRate: 0.01,
+    collectionLag: COLLECTION_LAGS.auth_service,
+  },
+  {
+    type: 'cart_abandoned',
+    kind: 'behavioral',
+    source: 'web_sdk',
+    dailyRate: 0.035,
+    collectionLag: COLLECTION_LAGS.web_sdk,
+  },
+  {
+    type: 'pricing_page_visit',
+    kind: 'behavioral',
+    source: 'web_sdk',
+    dailyRate: 0.04,
+    collectionLag: COLLECTION_LAGS.web_sdk,
+  },
+  {
+    type: 'product_viewed',
+    kind: 'behavioral',
+    source: 'app_sdk',
+    dailyRate: 0.05,
+    collectionLag: COLLECTION_LAGS.app_sdk,
+  },
+  {
+    type: 'churn_risk_high',
+    kind: 'predictive',
+    source: 'churn_model_v3',
+    dailyRate: 0.015,
+    collectionLag: COLLECTION_LAGS.model,
+  },
   {
     type: 'high_intent_score',
     kind: 'predictive',
     source: 'propensity_model_v7',
     dailyRate: 0.015,
+    collectionLag: COLLECTION_LAGS.model,
   },
 ];
 

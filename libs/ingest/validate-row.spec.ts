@@ -34,12 +34,13 @@ describe('validateRow maps each stream to its exact storage row', () => {
         session_id: 'sess-1',
         properties: { path: '/pricing', depth: 2, tags: ['a'] },
         computed_at: 1714557600000,
+        collected_at: '2024-05-01T10:00:30Z',
         tenant_id: 'tenant-b', // never used: the key's tenant wins
         unknown_field: true, // ignored
       }),
     ).toEqual({
       id: 'evt-1',
-      contentHash: '10717658232380057230',
+      contentHash: '6923364327160297469',
       row: {
         tenant_id: 'tenant-a',
         event_id: 'evt-1',
@@ -51,11 +52,12 @@ describe('validateRow maps each stream to its exact storage row', () => {
         occurred_at: '2024-05-01 09:59:00.250',
         sent_at: null,
         computed_at: '2024-05-01 10:00:00.000',
+        collected_at: '2024-05-01 10:00:30.000',
         received_at: '2024-05-01 12:00:00.000',
         properties: '{"path":"/pricing","depth":2,"tags":["a"]}',
         skew_corrected: false,
         future_clamped: false,
-        content_hash: '10717658232380057230',
+        content_hash: '6923364327160297469',
       },
     });
   });
@@ -82,11 +84,12 @@ describe('validateRow maps each stream to its exact storage row', () => {
       occurred_at: '2024-05-01 10:00:00.000',
       sent_at: null,
       computed_at: null,
+      collected_at: null,
       received_at: '2024-05-01 12:00:00.000',
       properties: '{}',
       skew_corrected: false,
       future_clamped: false,
-      content_hash: '14640475076082988524',
+      content_hash: '1747705462765873025',
     });
   });
 
@@ -952,6 +955,49 @@ describe('clock-skew correction and future clamping', () => {
       }),
     ).row;
     expect(row.occurred_at).toBe('2024-05-01 11:59:59.250');
+  });
+
+  it('corrects an imported signal against the time its pipeline received it (collected_at)', () => {
+    // Imported from a warehouse a year later: the phone said 09:58:30 and sent it at 10:00:00 by
+    // its own clock; the producer's collector received it at 2023-06-01 08:00:00. The event
+    // happened 90 s before that collection, whatever day the import runs.
+    const row = accept(
+      'signals',
+      variant('signals', {
+        occurred_at: '2023-06-01T09:58:30Z',
+        sent_at: '2023-06-01T10:00:00Z',
+        collected_at: '2023-06-01T08:00:00Z',
+      }),
+    ).row;
+    expect(row).toMatchObject({
+      occurred_at: '2023-06-01 07:58:30.000',
+      collected_at: '2023-06-01 08:00:00.000',
+      received_at: '2024-05-01 12:00:00.000',
+      skew_corrected: true,
+      future_clamped: false,
+    });
+  });
+
+  it('names collected_at when a correction against it lands before 2000', () => {
+    const result = validateRow(
+      'signals',
+      variant('signals', {
+        occurred_at: '2001-01-01T00:00:00Z',
+        sent_at: '2001-01-01T00:00:10Z',
+        collected_at: '2000-01-01T00:00:05Z',
+      }),
+      3,
+      ctx,
+    );
+    expect(result).toEqual({
+      ok: false,
+      error: {
+        line: 3,
+        field: 'occurred_at',
+        message:
+          'falls before 2000 after clock-skew correction (collected_at − (sent_at − occurred_at)); check sent_at',
+      },
+    });
   });
 
   it('keeps times as given when sent_at is absent (backfills)', () => {

@@ -121,13 +121,21 @@ function eventTimeOf(
   const sentMs = d[declaration.eventTime!] as number;
   const sentAt = declaration.sentAt === undefined ? undefined : (d[declaration.sentAt] as number);
   const skewCorrected = sentAt !== null && sentAt !== undefined;
-  const corrected = skewCorrected ? correctSkew(sentMs, sentAt, ctx.receivedAt) : sentMs;
+  // A row imported from history says when its pipeline received it: the skew is corrected against
+  // that arrival, not against the day of the import.
+  const collectedAt =
+    declaration.collectedAt === undefined
+      ? undefined
+      : (d[declaration.collectedAt] as number | null | undefined);
+  const arrival = collectedAt ?? ctx.receivedAt;
+  const corrected = skewCorrected ? correctSkew(sentMs, sentAt, arrival) : sentMs;
   const occurred = clampFuture(corrected, ctx.receivedAt);
   if (occurred.ms < MIN_TIME_MS) {
     const [at, sent] = [declaration.eventTime!, declaration.sentAt];
+    const from = collectedAt === undefined || collectedAt === null ? 'received_at' : 'collected_at';
     return {
       field: at,
-      message: `falls before 2000 after clock-skew correction (received_at − (${sent} − ${at})); check ${sent}`,
+      message: `falls before 2000 after clock-skew correction (${from} − (${sent} − ${at})); check ${sent}`,
     };
   }
   return { ms: occurred.ms, clamped: occurred.clamped, skewCorrected };

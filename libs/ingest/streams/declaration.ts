@@ -71,6 +71,12 @@ export interface StreamDeclaration {
    * device's clock skew (`skew_corrected`).
    */
   readonly sentAt?: string;
+  /**
+   * When the producer's own pipeline first received the row, for imports of history: the skew
+   * correction and the ingest lag read it in place of Causeway's arrival, which for a backfill is
+   * only the day of the import.
+   */
+  readonly collectedAt?: string;
 }
 
 /** A value type: what it accepts and its limits, in words, for the reference documentation. */

@@ -10,6 +10,7 @@ export const signalsStream = {
   key: ['event_id'],
   eventTime: 'occurred_at',
   sentAt: 'sent_at',
+  collectedAt: 'collected_at',
   fields: {
     event_id: {
       type: 'id',
@@ -79,6 +80,15 @@ export const signalsStream = {
       column: 'properties',
       columnType: 'String',
       default: '{}',
+    },
+    collected_at: {
+      type: 'time',
+      required: false,
+      description:
+        "For imports of history: when the producer's pipeline first received the signal (its collector's or warehouse's `received_at`). Freshness measures the lag to it, and a `sent_at` correction reads it, in place of the time Causeway received the row.",
+      column: 'collected_at',
+      columnType: "Nullable(DateTime64(3, 'UTC'))",
+      default: null,
     },
     computed_at: {
       type: 'time',

@@ -9,7 +9,9 @@ import { TRIGGER_DEFINITIONS_CTE, inPeriod } from '../common/sql.js';
  *
  * - Ingest lag = received_at − occurred_at. This is the one measure about arrival time. Read with
  *   FINAL, a re-delivered event_id is the copy kept by the table (its latest delivery), so a
- *   producer's late retry shows as lag; the first arrival is not stored once parts merge.
+ *   producer's late retry shows as lag; the first arrival is not stored once parts merge. A signal
+ *   imported from history that says when its pipeline received it (collected_at) is measured to
+ *   that time instead: its arrival here is only the day of the import.
  * - Input age (predictive signals with computed_at) = occurred_at − computed_at: how old the model
  *   input was when the prediction was emitted.
  * - exceedsWindowOf: the triggers (newest definition, any status) that list the type in
@@ -28,7 +30,8 @@ WITH
       type,
       source,
       kind,
-      toUnixTimestamp64Milli(received_at) - toUnixTimestamp64Milli(occurred_at) AS lag_ms,
+      toUnixTimestamp64Milli(ifNull(collected_at, received_at)) - toUnixTimestamp64Milli(occurred_at)
+        AS lag_ms,
       if(
         kind = 'predictive',
         toUnixTimestamp64Milli(occurred_at) - toUnixTimestamp64Milli(computed_at),

@@ -124,6 +124,20 @@ describe('FreshnessService on the embedded engine', () => {
       },
       RECEIVED,
     );
+    // A backfill arriving 30 days later: two signals say when the producer's pipeline collected
+    // them (4 000 and 6 000 ms after they occurred), one does not and is measured to its arrival.
+    await seedRows(
+      store.clickhouse,
+      'tenant-c',
+      {
+        signals: [
+          signal('page_view', 'warehouse', 4_000, { collected_at: iso(RECEIVED) }),
+          signal('page_view', 'warehouse', 6_000, { collected_at: iso(RECEIVED) }),
+          signal('page_view', 'live', 0),
+        ],
+      },
+      RECEIVED + 30 * DAY,
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -193,6 +207,16 @@ describe('FreshnessService on the embedded engine', () => {
     // Lag 1 h against login-b's 1 ms window.
     expect(stats.map((s) => [s.type, s.signals, s.lagP90Ms, s.exceedsWindowOf])).toEqual([
       ['login', 1, HOUR, ['login-b']],
+    ]);
+  });
+
+  it("measures an imported signal's lag to when its pipeline collected it (collected_at)", async () => {
+    const stats = await service.signalFreshness('tenant-c', FROM, TO);
+    // warehouse: lags 4 000 and 6 000 → p50 h=0.5 → 5 000; p90 h=0.9 → 5 800; p99 h=0.99 → 5 980.
+    // live: no collected_at, received 30 days after it occurred.
+    expect(stats.map((s) => [s.source, s.signals, s.lagP50Ms, s.lagP90Ms, s.lagP99Ms])).toEqual([
+      ['live', 1, 30 * DAY, 30 * DAY, 30 * DAY],
+      ['warehouse', 2, 5_000, 5_800, 5_980],
     ]);
   });
 

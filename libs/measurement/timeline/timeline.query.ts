@@ -30,7 +30,8 @@ const PERSON = `person_key = cityHash64({personId:String}) AND person_id = {pers
 export const TIMELINE_SIGNALS_SQL = `
 -- this person: signals in the period (FINAL: one row per event_id)
 SELECT event_id, type, kind, source, session_id, toString(occurred_at) AS occurred_text,
-       toString(computed_at) AS computed_text, toString(received_at) AS received_text, properties
+       toString(computed_at) AS computed_text, toString(collected_at) AS collected_text,
+       toString(received_at) AS received_text, properties
 FROM signals FINAL
 WHERE tenant_id = {tenantId:String} AND ${PERSON}
   AND ${inPeriod('occurred_at')}`;
@@ -43,6 +44,7 @@ export const timelineSignalRow = z.object({
   session_id: z.string(),
   occurred_text: z.string(),
   computed_text: z.string().nullable(),
+  collected_text: z.string().nullable(),
   received_text: z.string(),
   properties: z.string(),
 });

@@ -72,6 +72,7 @@ function signalEntry(row: TimelineSignalRow): TimelineEntry {
       session_id: row.session_id,
       properties: properties(row.properties),
       computed_at: isoOrNull(row.computed_text),
+      collected_at: isoOrNull(row.collected_text),
       received_at: isoOrNull(row.received_text),
     },
   });

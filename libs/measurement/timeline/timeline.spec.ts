@@ -295,6 +295,7 @@ describe('TimelineService on the embedded engine', () => {
         session_id: '',
         properties: { cart_value: 80 },
         computed_at: null,
+        collected_at: null,
         received_at: '2026-11-10T00:00:00.000Z',
       },
     });
