@@ -46,6 +46,24 @@ describe("Segment's timestamp rule: receivedAt − (sentAt − originalTimestamp
     ).toBe(at('2020-02-02T00:23:09.544Z'));
   });
 
+  it('corrects a replayed message against its own receivedAt, not the day of the replay', () => {
+    // Replayed from Segment's archive two years on: Segment received it at 2022-03-01 08:00:10,
+    // the device stamped the event at 07:59:00 and sent it at 08:00:00 on its own clock. The event
+    // happened 60 s before Segment received it, not 60 s before the replay arrived here.
+    const clock = {
+      originalTimestamp: at('2022-03-01T07:59:00Z'),
+      sentAt: at('2022-03-01T08:00:00Z'),
+      receivedAt: at('2022-03-01T08:00:10Z'),
+    };
+    expect(new Date(segmentEventTime(clock, receivedAt)).toISOString()).toBe(
+      '2022-03-01T07:59:10.000Z',
+    );
+    // and a replayed message without any time happened when Segment received it
+    expect(segmentEventTime({ receivedAt: at('2022-03-01T08:00:10Z') }, receivedAt)).toBe(
+      at('2022-03-01T08:00:10Z'),
+    );
+  });
+
   it('stamps a message without any time with the arrival time', () => {
     expect(segmentEventTime({}, receivedAt)).toBe(receivedAt);
     // a sentAt alone says nothing of the event

@@ -35,11 +35,16 @@ export function deviceClockOf(clock: MessageClock): DeviceClock | undefined {
  *   sets the time it means), else `originalTimestamp`.
  * - With no time at all: `receivedAt` ("leave out the timestamp and Segment servers will
  *   timestamp the requests for you").
+ *
+ * `receivedAt` is the message's own when it carries one (a replay of Segment's archive or of a
+ * warehouse: it reached Segment then), else the time the call arrived here. Corrected against the
+ * day of a replay, a message sent years ago would be moved to that day.
  */
 export function segmentEventTime(clock: MessageClock, receivedAt: number): number {
+  const arrival = clock.receivedAt ?? receivedAt;
   const device = deviceClockOf(clock);
   if (device !== undefined) {
-    return correctSkew(device.deviceAt, device.sentAt, receivedAt);
+    return correctSkew(device.deviceAt, device.sentAt, arrival);
   }
-  return clock.timestamp ?? clock.originalTimestamp ?? receivedAt;
+  return clock.timestamp ?? clock.originalTimestamp ?? arrival;
 }

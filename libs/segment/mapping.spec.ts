@@ -34,6 +34,12 @@ const orderCompleted = {
   orderIdProperty: 'order_id',
 } as const;
 
+// A cart event mapped to a signal, and (to see the time corrected here) to an outcome.
+const cartSignals = planOf(
+  checkRule({ event: 'Cart Abandoned', stream: 'signals', type: 'cart_abandoned' }),
+);
+const cartOutcomes = planOf(checkRule({ ...orderCompleted, event: 'Cart Abandoned' }));
+
 describe('mapping a track event to a stream row', () => {
   it("makes Segment's documented track call an outcome: id, person, time, type, value", () => {
     const rule = checkRule({ ...orderCompleted, event: 'Item Purchased' });
@@ -99,18 +105,10 @@ describe('mapping a track event to a stream row', () => {
       timestamp: '2024-05-01T09:55:00Z',
       sentAt: '2024-05-01T10:00:00Z',
     });
-    const outcome = mappedRow(
-      message,
-      planOf(checkRule({ ...orderCompleted, event: 'Cart Abandoned' })),
-      receivedAt,
-    );
+    const outcome = mappedRow(message, cartOutcomes, receivedAt);
     // 12:00 − (10:00 − 09:55)
     expect(outcome.occurred_at).toBe('2024-05-01T11:55:00.000Z');
-    const signal = mappedRow(
-      message,
-      planOf(checkRule({ event: 'Cart Abandoned', stream: 'signals', type: 'cart_abandoned' })),
-      receivedAt,
-    );
+    const signal = mappedRow(message, cartSignals, receivedAt);
     expect(signal).toEqual({
       event_id: 'm-9',
       person_id: 'u-1',
@@ -120,6 +118,27 @@ describe('mapping a track event to a stream row', () => {
       properties: { cart: { items: 3 } },
       source: 'segment',
     });
+  });
+
+  it("hands a replayed signal Segment's receivedAt as collected_at, which its correction reads", () => {
+    const message = trackOf({
+      messageId: 'm-10',
+      userId: 'u-1',
+      event: 'Cart Abandoned',
+      originalTimestamp: '2022-03-01T07:59:00Z',
+      sentAt: '2022-03-01T08:00:00Z',
+      receivedAt: '2022-03-01T08:00:10Z',
+    });
+    const signal = mappedRow(message, cartSignals, receivedAt);
+    expect(signal).toMatchObject({
+      occurred_at: '2022-03-01T07:59:00.000Z',
+      sent_at: '2022-03-01T08:00:00.000Z',
+      collected_at: '2022-03-01T08:00:10.000Z',
+    });
+    // an outcome has no collected_at: its time is corrected here, against the same receivedAt
+    const outcome = mappedRow(message, cartOutcomes, receivedAt);
+    expect(outcome.occurred_at).toBe('2022-03-01T07:59:10.000Z');
+    expect(outcome).not.toHaveProperty('collected_at');
   });
 
   it('fills consent and exposures from fixed fields and properties (dotted paths too)', () => {

@@ -289,6 +289,11 @@ export function mappedRow(
   } else {
     row[declaration.eventTime!] = iso(segmentEventTime(message.clock, receivedAt));
   }
+  // A replayed message says when it reached Segment: the stream's own correction and freshness
+  // read that arrival (signals' collected_at).
+  if (declaration.collectedAt !== undefined && message.clock.receivedAt !== undefined) {
+    row[declaration.collectedAt] = iso(message.clock.receivedAt);
+  }
   if (Object.hasOwn(fields, 'type') && fields.type.type !== 'enum') {
     row.type = message.event;
   }

@@ -18,6 +18,11 @@ export interface MessageClock {
   timestamp?: number;
   originalTimestamp?: number;
   sentAt?: number;
+  /**
+   * Segment's own `receivedAt`, which a message carries only when it is replayed from Segment's
+   * archive or a warehouse: it arrived at Segment then, not here now.
+   */
+  receivedAt?: number;
 }
 
 /** One message of a body, checked. */
@@ -91,6 +96,11 @@ function readTime(value: unknown, refuse: (message: string) => void): number | u
     return undefined;
   }
   return parsed.ms;
+}
+
+/** A kept message's own `receivedAt` (see {@link MessageClock.receivedAt}), read as on arrival. */
+export function replayedReceivedAt(sent: Readonly<Record<string, unknown>>): number | undefined {
+  return readTime(sent.receivedAt, () => undefined);
 }
 
 /** A message's readings, with the problems found on the way. */
@@ -255,6 +265,7 @@ function readMessage(
     timestamp: reader.time('timestamp'),
     originalTimestamp: reader.time('originalTimestamp'),
     sentAt: reader.time('sentAt') ?? defaults.sentAt,
+    receivedAt: reader.time('receivedAt'),
   };
   const personId = userId ?? anonymousId;
   if (reader.problems.length > 0 || type === undefined || event === undefined || !personId) {

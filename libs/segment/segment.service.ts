@@ -12,6 +12,7 @@ import {
 import { mappedRow, type MappableStream, type MappingPlan } from './mapping.js';
 import {
   readSegmentBody,
+  replayedReceivedAt,
   type BodyProblem,
   type SegmentCall,
   type SegmentMessage,
@@ -73,7 +74,7 @@ function keptTrack(kept: StoredKeptMessage, index: number): SegmentMessage {
       typeof properties === 'object' && properties !== null && !Array.isArray(properties)
         ? (properties as Record<string, unknown>)
         : {},
-    clock: { timestamp: kept.eventTime },
+    clock: { timestamp: kept.eventTime, receivedAt: replayedReceivedAt(sent) },
     raw: kept.raw,
   };
 }
