@@ -1,7 +1,7 @@
 export * from './lift-report.service.js';
 export * from './pdf/pdf-renderer.js';
 export * from './render/render-report.js';
-export { formatPeriod } from './render/format.js';
+export { formatDuration, formatPeriod } from './render/format.js';
 export { buildReportView, type HeadlineView, type TriggerVerdict } from './render/report-view.js';
 export * from './report-measures.js';
 export * from './report-measures.service.js';

@@ -6,6 +6,7 @@ import {
   type LatencyStats,
   type TriggerLift,
 } from '../../measurement/index.js';
+import { formatDuration } from '../../reports/index.js';
 import { AlertKind } from './alert-kind.js';
 
 /** Thresholds of the rules (docs/design.md §8), named once. */
@@ -61,6 +62,16 @@ const pts = (share: number) => `${share >= 0 ? '+' : ''}${(share * 100).toFixed(
 const interval = (lift: { estimate: number; low: number; high: number }) =>
   `${pts(lift.estimate)} [${pts(lift.low)}, ${pts(lift.high)}]`;
 const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
+
+/** How old a signal type is when it can act: its lag, and a prediction's model input age. */
+function staleness(row: FreshnessStats): string {
+  const input =
+    row.inputAgeP90Ms === null ? '' : `, on model input ${formatDuration(row.inputAgeP90Ms)} old`;
+  return `${row.type} from ${row.source} arrives ${formatDuration(row.lagP90Ms)} after it occurred${input}`;
+}
+
+const windowText = (windowMs: number | null | undefined) =>
+  windowMs === null || windowMs === undefined ? 'window' : `${formatDuration(windowMs)} window`;
 
 function enoughData(row: TriggerLift): boolean {
   return [row.treatment, row.holdout].every(
@@ -156,11 +167,13 @@ function dayFindings(inputs: AlertInputs): Finding[] {
         kind: AlertKind.LATENCY_OUT_OF_WINDOW,
         triggerId: row.triggerId,
         subject: row.triggerId,
-        summary: `${row.triggerId}: ${pct(rate)} of ${row.firings} sends in the last day acted within the ${row.windowMs ?? 0} ms window`,
+        summary: `${row.triggerId}: ${pct(rate)} of ${row.firings} sends in the last day acted within the ${formatDuration(row.windowMs ?? 0)} window`,
         evidence: { ...row },
       });
     }
   }
+  // A trigger's window, from its latency row when it sent in the last day.
+  const windows = new Map(inputs.latency.map((row) => [row.triggerId, row.windowMs]));
   const stale = new Map<string, FreshnessStats[]>();
   for (const row of inputs.freshness) {
     for (const triggerId of row.exceedsWindowOf) {
@@ -172,7 +185,7 @@ function dayFindings(inputs: AlertInputs): Finding[] {
       kind: AlertKind.STALE_SIGNALS,
       triggerId,
       subject: triggerId,
-      summary: `${triggerId}: its signals (${rows.map((r) => r.type).join(', ')}) arrive older than its window`,
+      summary: `${triggerId}: ${rows.map(staleness).join('; ')} (p90 of the last day), older than its ${windowText(windows.get(triggerId))}`,
       evidence: { signals: rows },
     });
   }
