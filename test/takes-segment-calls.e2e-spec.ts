@@ -475,6 +475,45 @@ describe('the Segment-compatible endpoint (inline mode, embedded store)', () => 
     expect(outcomes).toEqual([['good-value', 19.99]]);
   });
 
+  it('corrects a replayed message against its own receivedAt, mapped now or kept and mapped later', async () => {
+    // Replayed from Segment's archive: the phone stamped the event at 07:59:00 and sent it at
+    // 08:00:00 by its own clock, and Segment received it at 08:00:10 on 2022-03-01. The event
+    // happened 60 s before that, at 07:59:10, whatever day the replay runs.
+    const replayed = (messageId: string, event: string) => ({
+      type: 'track',
+      messageId,
+      userId: 'replayed-phone',
+      event,
+      properties: { revenue: 7 },
+      originalTimestamp: '2022-03-01T07:59:00.000Z',
+      sentAt: '2022-03-01T08:00:00.000Z',
+      receivedAt: '2022-03-01T08:00:10.000Z',
+    });
+    const reply = await postSegment(api.url, auth, 'batch', {
+      batch: [
+        replayed('replay-1', 'Cart Abandoned'), // a signal: corrected by the stream itself
+        replayed('replay-2', 'Order Completed'), // an outcome: corrected by the endpoint
+        replayed('replay-3', 'Replay Viewed'), // no rule yet: kept
+      ],
+    });
+    expect(reply.body).toEqual(expect.objectContaining({ mapped: 2, kept: 1, rejected: 0 }));
+    await gqlData(
+      api.url,
+      key,
+      'mutation { defineEventMapping(input: { event: "Replay Viewed", stream: SIGNALS, type: "replay_viewed" }) { event } }',
+    );
+    await gqlData(api.url, key, 'mutation { mapKeptEvents(event: "Replay Viewed") { mapped } }');
+    const entries = await timeline('replayed-phone');
+    const rows = [...entries]
+      .sort((x, y) => x.id.localeCompare(y.id))
+      .map((e) => [e.id, e.at, e.detail.collected_at ?? null]);
+    expect(rows).toEqual([
+      ['replay-1', '2022-03-01T07:59:10.000Z', '2022-03-01T08:00:10.000Z'],
+      ['replay-2', '2022-03-01T07:59:10.000Z', null], // outcomes have no collected_at
+      ['replay-3', '2022-03-01T07:59:10.000Z', '2022-03-01T08:00:10.000Z'],
+    ]);
+  });
+
   it('maps the messages kept before their rule existed, once', async () => {
     const viewed = (n: number) => ({
       type: 'track',
