@@ -121,13 +121,18 @@ describe('mapping a track event to a stream row', () => {
   });
 
   it("hands a replayed signal Segment's receivedAt as collected_at, which its correction reads", () => {
+    // Replayed from Segment's archive: sent by the phone at 08:00 on its clock, a minute after the
+    // event; received by Segment at 08:00:10.
+    const clock = {
+      originalTimestamp: '2022-03-01T07:59:00Z',
+      sentAt: '2022-03-01T08:00:00Z',
+      receivedAt: '2022-03-01T08:00:10Z',
+    };
     const message = trackOf({
       messageId: 'm-10',
       userId: 'u-1',
       event: 'Cart Abandoned',
-      originalTimestamp: '2022-03-01T07:59:00Z',
-      sentAt: '2022-03-01T08:00:00Z',
-      receivedAt: '2022-03-01T08:00:10Z',
+      ...clock,
     });
     const signal = mappedRow(message, cartSignals, receivedAt);
     expect(signal).toMatchObject({
