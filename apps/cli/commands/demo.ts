@@ -29,6 +29,21 @@ async function demoLoaded(clickhouse: ClickHouseService): Promise<boolean> {
   return (rows[0]?.n ?? 0) > 0;
 }
 
+/**
+ * Whether the stored demo was loaded by a version whose signals did not yet state collected_at
+ * (the generator's signal ids start with `s_`): its freshness then reads the day of that load.
+ */
+async function demoPredatesCollectedAt(clickhouse: ClickHouseService): Promise<boolean> {
+  const rows = await clickhouse.query({
+    tag: 'demo.predates_collected_at',
+    sql: `SELECT count() AS n FROM signals
+          WHERE tenant_id = {tenant:String} AND startsWith(event_id, 's_') AND collected_at IS NULL`,
+    params: { tenant: DEMO_TENANT },
+    row: z.object({ n: z.number() }),
+  });
+  return (rows[0]?.n ?? 0) > 0;
+}
+
 /** What each kind of deliberately malformed sample line is, in words. */
 const MALFORMED_WORDS: Record<(typeof MALFORMED_KINDS)[number], string> = {
   bad_json: 'a line that is not JSON',
@@ -143,6 +158,11 @@ export async function demoCommand(
   const say = (line: string) => process.stdout.write(`${line}\n`);
   if (await demoLoaded(clickhouse)) {
     say('demo: the store already holds the demo program; serving it');
+    if (await demoPredatesCollectedAt(clickhouse)) {
+      say(
+        `demo: it was loaded by an earlier version, whose signals do not say when they were collected: signalFreshness and STALE_SIGNALS read them as late as that load. Remove ${config.env.CAUSEWAY_DATA_DIR} (the demo's store) to load the current program.`,
+      );
+    }
   } else {
     await loadProgram(url, key, options, say);
     say(`demo: loaded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
