@@ -926,19 +926,31 @@ describe('validateRow refuses bad input, naming the line and the first failing f
 });
 
 describe('clock-skew correction and future clamping', () => {
-  it('corrects a signal with sent_at: occurred_at := received_at − (sent_at − occurred_at)', () => {
-    // The device clock is about 2 h slow: it says the event happened at 09:58:30 and was sent at
-    // 10:00:00. The 90 s between them are trusted; the server received it at 12:00:00.
-    const row = accept(
-      'signals',
-      variant('signals', {
-        occurred_at: '2024-05-01T09:58:30Z',
-        sent_at: '2024-05-01T10:00:00Z',
-      }),
-    ).row;
-    expect(row).toMatchObject({
-      occurred_at: '2024-05-01 11:58:30.000',
-      sent_at: '2024-05-01 10:00:00.000',
+  // occurred_at := arrival − (sent_at − occurred_at), the arrival being received_at, or
+  // collected_at when the row states it.
+  it.each([
+    [
+      // The device clock is about 2 h slow: it says the event happened at 09:58:30 and was sent
+      // at 10:00:00. The 90 s between them are trusted; the server received it at 12:00:00.
+      'a device clock 2 h slow, against received_at',
+      { occurred_at: '2024-05-01T09:58:30Z', sent_at: '2024-05-01T10:00:00Z' },
+      { occurred_at: '2024-05-01 11:58:30.000', sent_at: '2024-05-01 10:00:00.000' },
+    ],
+    [
+      // Imported from a warehouse a year later: the phone said 09:58:30 and sent it at 10:00:00
+      // by its own clock; the producer's collector received it at 2023-06-01 08:00:00. The event
+      // happened 90 s before that collection, whatever day the import runs.
+      'an imported signal, against the time its pipeline received it (collected_at)',
+      {
+        occurred_at: '2023-06-01T09:58:30Z',
+        sent_at: '2023-06-01T10:00:00Z',
+        collected_at: '2023-06-01T08:00:00Z',
+      },
+      { occurred_at: '2023-06-01 07:58:30.000', collected_at: '2023-06-01 08:00:00.000' },
+    ],
+  ])('corrects %s', (_case, times, stored) => {
+    expect(accept('signals', variant('signals', times)).row).toMatchObject({
+      ...stored,
       received_at: '2024-05-01 12:00:00.000',
       skew_corrected: true,
       future_clamped: false,
@@ -955,49 +967,6 @@ describe('clock-skew correction and future clamping', () => {
       }),
     ).row;
     expect(row.occurred_at).toBe('2024-05-01 11:59:59.250');
-  });
-
-  it('corrects an imported signal against the time its pipeline received it (collected_at)', () => {
-    // Imported from a warehouse a year later: the phone said 09:58:30 and sent it at 10:00:00 by
-    // its own clock; the producer's collector received it at 2023-06-01 08:00:00. The event
-    // happened 90 s before that collection, whatever day the import runs.
-    const row = accept(
-      'signals',
-      variant('signals', {
-        occurred_at: '2023-06-01T09:58:30Z',
-        sent_at: '2023-06-01T10:00:00Z',
-        collected_at: '2023-06-01T08:00:00Z',
-      }),
-    ).row;
-    expect(row).toMatchObject({
-      occurred_at: '2023-06-01 07:58:30.000',
-      collected_at: '2023-06-01 08:00:00.000',
-      received_at: '2024-05-01 12:00:00.000',
-      skew_corrected: true,
-      future_clamped: false,
-    });
-  });
-
-  it('names collected_at when a correction against it lands before 2000', () => {
-    const result = validateRow(
-      'signals',
-      variant('signals', {
-        occurred_at: '2001-01-01T00:00:00Z',
-        sent_at: '2001-01-01T00:00:10Z',
-        collected_at: '2000-01-01T00:00:05Z',
-      }),
-      3,
-      ctx,
-    );
-    expect(result).toEqual({
-      ok: false,
-      error: {
-        line: 3,
-        field: 'occurred_at',
-        message:
-          'falls before 2000 after clock-skew correction (collected_at − (sent_at − occurred_at)); check sent_at',
-      },
-    });
   });
 
   it('keeps times as given when sent_at is absent (backfills)', () => {
@@ -1020,23 +989,26 @@ describe('clock-skew correction and future clamping', () => {
     });
   });
 
-  it('refuses a correction that lands before 2000', () => {
-    const result = validateRow(
-      'signals',
-      variant('signals', {
-        occurred_at: '2000-01-01T00:00:00Z',
-        sent_at: '2100-01-01T00:00:00Z',
-      }),
-      2,
-      ctx,
-    );
-    expect(result).toEqual({
+  // The correction is refused, naming the arrival it was made against, when it lands before 2000:
+  // a send time 100 years after the event, or a collection 5 s after 2000 for an event sent 10 s
+  // after it happened.
+  it.each([
+    ['received_at', { occurred_at: '2000-01-01T00:00:00Z', sent_at: '2100-01-01T00:00:00Z' }],
+    [
+      'collected_at',
+      {
+        occurred_at: '2001-01-01T00:00:00Z',
+        sent_at: '2001-01-01T00:00:10Z',
+        collected_at: '2000-01-01T00:00:05Z',
+      },
+    ],
+  ])('refuses a correction against %s that lands before 2000', (arrival, times) => {
+    expect(validateRow('signals', variant('signals', times), 2, ctx)).toEqual({
       ok: false,
       error: {
         line: 2,
         field: 'occurred_at',
-        message:
-          'falls before 2000 after clock-skew correction (received_at − (sent_at − occurred_at)); check sent_at',
+        message: `falls before 2000 after clock-skew correction (${arrival} − (sent_at − occurred_at)); check sent_at`,
       },
     });
   });
