@@ -11,7 +11,8 @@ WITH
       type,
       source,
       kind,
-      toUnixTimestamp64Milli(ifNull(collected_at, received_at)) - toUnixTimestamp64Milli(occurred_at)
+      toUnixTimestamp64Milli(least(ifNull(collected_at, received_at), received_at))
+        - toUnixTimestamp64Milli(occurred_at)
         AS lag_ms,
       if(
         kind = 'predictive',

@@ -125,6 +125,21 @@ export function correctSkew(occurredAt: number, sentAt: number, receivedAt: numb
   return receivedAt - (sentAt - occurredAt);
 }
 
+/**
+ * When a row reached its producer's pipeline, for the skew correction and the freshness lag: the
+ * `collected_at` it states, else the arrival here. A pipeline cannot have received a row after it
+ * reached Causeway, so a stated time later than the arrival (the collector's clock ahead of ours)
+ * stands for the arrival: the earlier of the two.
+ */
+export function pipelineArrival(
+  collectedAt: number | null | undefined,
+  receivedAt: number,
+): number {
+  return collectedAt === null || collectedAt === undefined
+    ? receivedAt
+    : Math.min(collectedAt, receivedAt);
+}
+
 /** An event time after the corrections, and whether it was clamped. */
 export interface EventTime {
   ms: number;

@@ -948,6 +948,19 @@ describe('clock-skew correction and future clamping', () => {
       },
       { occurred_at: '2023-06-01 07:58:30.000', collected_at: '2023-06-01 08:00:00.000' },
     ],
+    [
+      // The collector's clock is 3 h ahead of ours: it says it received the signal at 15:00,
+      // after the row reached Causeway at 12:00:00. No pipeline receives a row after we do, so
+      // the correction is made against received_at (90 s before it); collected_at is kept as
+      // given.
+      'a collected_at later than received_at, against received_at',
+      {
+        occurred_at: '2024-05-01T09:58:30Z',
+        sent_at: '2024-05-01T10:00:00Z',
+        collected_at: '2024-05-01T15:00:00Z',
+      },
+      { occurred_at: '2024-05-01 11:58:30.000', collected_at: '2024-05-01 15:00:00.000' },
+    ],
   ])('corrects %s', (_case, times, stored) => {
     expect(accept('signals', variant('signals', times)).row).toMatchObject({
       ...stored,

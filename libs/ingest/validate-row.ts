@@ -12,7 +12,13 @@ import {
   type TriggerFields,
 } from './streams/index.js';
 import type { StreamName } from './streams.js';
-import { clampFuture, correctSkew, MIN_TIME_MS, storageTime } from './timestamps.js';
+import {
+  clampFuture,
+  correctSkew,
+  MIN_TIME_MS,
+  pipelineArrival,
+  storageTime,
+} from './timestamps.js';
 import type { LineResult, RowError, ValidationContext, ValidRow } from './types.js';
 
 /** `RowError.field` when the line as a whole is unreadable (not JSON, not an object). */
@@ -122,17 +128,17 @@ function eventTimeOf(
   const sentAt = declaration.sentAt === undefined ? undefined : (d[declaration.sentAt] as number);
   const skewCorrected = sentAt !== null && sentAt !== undefined;
   // A row imported from history says when its pipeline received it: the skew is corrected against
-  // that arrival, not against the day of the import.
+  // that arrival (or ours, when it states a later one), not against the day of the import.
   const collectedAt =
     declaration.collectedAt === undefined
       ? undefined
       : (d[declaration.collectedAt] as number | null | undefined);
-  const arrival = collectedAt ?? ctx.receivedAt;
+  const arrival = pipelineArrival(collectedAt, ctx.receivedAt);
   const corrected = skewCorrected ? correctSkew(sentMs, sentAt, arrival) : sentMs;
   const occurred = clampFuture(corrected, ctx.receivedAt);
   if (occurred.ms < MIN_TIME_MS) {
     const [at, sent] = [declaration.eventTime!, declaration.sentAt];
-    const from = collectedAt === undefined || collectedAt === null ? 'received_at' : 'collected_at';
+    const from = arrival === collectedAt ? 'collected_at' : 'received_at';
     return {
       field: at,
       message: `falls before 2000 after clock-skew correction (${from} − (${sent} − ${at})); check ${sent}`,

@@ -48,6 +48,17 @@ const CASES: [string, Partial<Record<keyof MessageClock, string>>, string][] = [
     '2022-03-01T07:59:10.000Z',
   ],
   [
+    // A receivedAt an hour after the call reached us (a clock ahead of ours) cannot be when
+    // Segment received it: the call's arrival stands for it, 5 min after the event.
+    'corrects against the arrival here when the receivedAt is later than it',
+    {
+      originalTimestamp: '2024-05-01T09:55:00.000Z',
+      sentAt: '2024-05-01T10:00:00.000Z',
+      receivedAt: '2024-05-01T13:00:00.250Z',
+    },
+    '2024-05-01T11:55:00.250Z',
+  ],
+  [
     'stamps a replayed message without any time with the time Segment received it',
     { receivedAt: '2022-03-01T08:00:10Z' },
     '2022-03-01T08:00:10.000Z',

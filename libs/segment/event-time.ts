@@ -1,4 +1,4 @@
-import { correctSkew } from '../ingest/index.js';
+import { correctSkew, pipelineArrival } from '../ingest/index.js';
 import type { MessageClock } from './messages.js';
 
 /** When a message happened on the device's clock, and when the device sent it. */
@@ -37,11 +37,12 @@ export function deviceClockOf(clock: MessageClock): DeviceClock | undefined {
  *   timestamp the requests for you").
  *
  * `receivedAt` is the message's own when it carries one (a replay of Segment's archive or of a
- * warehouse: it reached Segment then), else the time the call arrived here. Corrected against the
- * day of a replay, a message sent years ago would be moved to that day.
+ * warehouse: it reached Segment then), else the time the call arrived here; a `receivedAt` later
+ * than the call (a clock ahead of ours) stands for the call's arrival. Corrected against the day
+ * of a replay, a message sent years ago would be moved to that day.
  */
 export function segmentEventTime(clock: MessageClock, receivedAt: number): number {
-  const arrival = clock.receivedAt ?? receivedAt;
+  const arrival = pipelineArrival(clock.receivedAt, receivedAt);
   const device = deviceClockOf(clock);
   if (device !== undefined) {
     return correctSkew(device.deviceAt, device.sentAt, arrival);

@@ -85,7 +85,7 @@ export const signalsStream = {
       type: 'time',
       required: false,
       description:
-        "For imports of history: when the producer's pipeline first received the signal (its collector's or warehouse's `received_at`). Freshness measures the lag to it, and a `sent_at` correction reads it, in place of the time Causeway received the row.",
+        "For imports of history: when the producer's pipeline first received the signal (its collector's or warehouse's `received_at`). Freshness measures the lag to it, and a `sent_at` correction reads it, in place of the time Causeway received the row. Stored as given; a time later than Causeway's arrival is read as that arrival.",
       column: 'collected_at',
       columnType: "Nullable(DateTime64(3, 'UTC'))",
       default: null,

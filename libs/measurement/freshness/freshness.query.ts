@@ -11,7 +11,8 @@ import { TRIGGER_DEFINITIONS_CTE, inPeriod } from '../common/sql.js';
  *   FINAL, a re-delivered event_id is the copy kept by the table (its latest delivery), so a
  *   producer's late retry shows as lag; the first arrival is not stored once parts merge. A signal
  *   imported from history that says when its pipeline received it (collected_at) is measured to
- *   that time instead: its arrival here is only the day of the import.
+ *   that time instead: its arrival here is only the day of the import. A collected_at later than
+ *   the arrival here (the collector's clock ahead) is read as the arrival: the earlier of the two.
  * - Input age (predictive signals with computed_at) = occurred_at − computed_at: how old the model
  *   input was when the prediction was emitted.
  * - exceedsWindowOf: the triggers (newest definition, any status) that list the type in
@@ -30,7 +31,8 @@ WITH
       type,
       source,
       kind,
-      toUnixTimestamp64Milli(ifNull(collected_at, received_at)) - toUnixTimestamp64Milli(occurred_at)
+      toUnixTimestamp64Milli(least(ifNull(collected_at, received_at), received_at))
+        - toUnixTimestamp64Milli(occurred_at)
         AS lag_ms,
       if(
         kind = 'predictive',

@@ -126,6 +126,8 @@ describe('FreshnessService on the embedded engine', () => {
     );
     // A backfill arriving 30 days later: two signals say when the producer's pipeline collected
     // them (4 000 and 6 000 ms after they occurred), one does not and is measured to its arrival.
+    // One states a collection 1 h after its arrival here (a collector's clock ahead), which
+    // cannot be: it is measured to its arrival, 30 days and 2 000 ms after it occurred.
     await seedRows(
       store.clickhouse,
       'tenant-c',
@@ -134,6 +136,7 @@ describe('FreshnessService on the embedded engine', () => {
           signal('page_view', 'warehouse', 4_000, { collected_at: iso(RECEIVED) }),
           signal('page_view', 'warehouse', 6_000, { collected_at: iso(RECEIVED) }),
           signal('page_view', 'live', 0),
+          signal('page_view', 'skewed', 2_000, { collected_at: iso(RECEIVED + 30 * DAY + HOUR) }),
         ],
       },
       RECEIVED + 30 * DAY,
@@ -213,9 +216,12 @@ describe('FreshnessService on the embedded engine', () => {
   it("measures an imported signal's lag to when its pipeline collected it (collected_at)", async () => {
     const stats = await service.signalFreshness('tenant-c', FROM, TO);
     // warehouse: lags 4 000 and 6 000 → p50 h=0.5 → 5 000; p90 h=0.9 → 5 800; p99 h=0.99 → 5 980.
-    // live: no collected_at, received 30 days after it occurred.
+    // live: no collected_at, received 30 days after it occurred. skewed: collected_at after the
+    // arrival, measured to the arrival.
+    const skewed = 30 * DAY + 2_000;
     expect(stats.map((s) => [s.source, s.signals, s.lagP50Ms, s.lagP90Ms, s.lagP99Ms])).toEqual([
       ['live', 1, 30 * DAY, 30 * DAY, 30 * DAY],
+      ['skewed', 1, skewed, skewed, skewed],
       ['warehouse', 2, 5_000, 5_800, 5_980],
     ]);
   });

@@ -18,7 +18,7 @@ export class FreshnessStats {
   @IntField('Signals (distinct event_id) that occurred in the period.') signals!: number;
 
   @FloatField(
-    'Median ingest lag: received_at − occurred_at, or collected_at − occurred_at for a signal imported with collected_at (exact percentile, PERCENTILE.INC). A re-delivered event is measured at its latest delivery.',
+    'Median ingest lag: received_at − occurred_at, or collected_at − occurred_at for a signal imported with an earlier collected_at (exact percentile, PERCENTILE.INC). A re-delivered event is measured at its latest delivery.',
   )
   lagP50Ms!: number;
 
