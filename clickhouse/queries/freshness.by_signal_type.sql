@@ -71,8 +71,14 @@ WITH
       if(aged = 0, NULL, round(input_age_quantiles[2], 3)) AS input_age_p90_ms,
       lag_p90_ms + ifNull(input_age_p90_ms, 0) AS p90_age_ms
     FROM stats
+  ),
+  flagged AS (
+    -- the (trigger_id, window_ms) whose window that age exceeds, sorted by id; a type no trigger
+    -- lists joins an empty list
+    SELECT m.*, arraySort(arrayDistinct(arrayFilter(w -> w.2 < m.p90_age_ms, a.windows))) AS exceeded
+    FROM measured AS m
+    LEFT JOIN armed AS a ON a.signal_type = m.type
   )
--- the triggers whose window that age exceeds, by id; a type no trigger lists joins an empty list
 SELECT
   type,
   source,
@@ -83,8 +89,7 @@ SELECT
   lag_p99_ms,
   input_age_p50_ms,
   input_age_p90_ms,
-  arraySort(arrayDistinct(arrayMap(w -> w.1, arrayFilter(w -> w.2 < m.p90_age_ms, a.windows))))
-    AS exceeds_window_of
-FROM measured AS m
-LEFT JOIN armed AS a ON a.signal_type = m.type
+  arrayMap(w -> w.1, exceeded) AS exceeds_window_of,
+  arrayMap(w -> toFloat64(w.2), exceeded) AS exceeded_window_ms
+FROM flagged
 ORDER BY type, source, kind

@@ -107,6 +107,7 @@ describe('measure types', () => {
       inputAgeP50Ms: 'Float',
       inputAgeP90Ms: 'Float',
       exceedsWindowOf: '[ID!]!',
+      exceededWindows: '[ExceededWindow!]!',
       stale: 'Boolean!',
     });
   });

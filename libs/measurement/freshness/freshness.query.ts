@@ -17,7 +17,8 @@ import { TRIGGER_DEFINITIONS_CTE, inPeriod } from '../common/sql.js';
  *   input was when the prediction was emitted.
  * - exceedsWindowOf: the triggers (newest definition, any status) that list the type in
  *   signal_types and whose window_ms is smaller than the p90 lag, or for predictive signals the
- *   p90 lag plus the p90 input age. A trigger without a window (0) is never exceeded.
+ *   p90 lag plus the p90 input age, with those windows (exceeded_window_ms, in the same order). A
+ *   trigger without a window (0) is never exceeded.
  *
  * Percentiles are exact and interpolated (`quantilesExactInclusive`, as in the latency measure),
  * rounded to the microsecond.
@@ -79,8 +80,14 @@ WITH
       if(aged = 0, NULL, round(input_age_quantiles[2], 3)) AS input_age_p90_ms,
       lag_p90_ms + ifNull(input_age_p90_ms, 0) AS p90_age_ms
     FROM stats
+  ),
+  flagged AS (
+    -- the (trigger_id, window_ms) whose window that age exceeds, sorted by id; a type no trigger
+    -- lists joins an empty list
+    SELECT m.*, arraySort(arrayDistinct(arrayFilter(w -> w.2 < m.p90_age_ms, a.windows))) AS exceeded
+    FROM measured AS m
+    LEFT JOIN armed AS a ON a.signal_type = m.type
   )
--- the triggers whose window that age exceeds, by id; a type no trigger lists joins an empty list
 SELECT
   type,
   source,
@@ -91,10 +98,9 @@ SELECT
   lag_p99_ms,
   input_age_p50_ms,
   input_age_p90_ms,
-  arraySort(arrayDistinct(arrayMap(w -> w.1, arrayFilter(w -> w.2 < m.p90_age_ms, a.windows))))
-    AS exceeds_window_of
-FROM measured AS m
-LEFT JOIN armed AS a ON a.signal_type = m.type
+  arrayMap(w -> w.1, exceeded) AS exceeds_window_of,
+  arrayMap(w -> toFloat64(w.2), exceeded) AS exceeded_window_ms
+FROM flagged
 ORDER BY type, source, kind
 `;
 
@@ -112,6 +118,7 @@ export const signalFreshnessRow = z.object({
   input_age_p50_ms: z.number().nullable(),
   input_age_p90_ms: z.number().nullable(),
   exceeds_window_of: z.array(z.string()),
+  exceeded_window_ms: z.array(z.number()),
 });
 export type SignalFreshnessRow = z.infer<typeof signalFreshnessRow>;
 

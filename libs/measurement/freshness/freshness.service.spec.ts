@@ -160,6 +160,7 @@ describe('FreshnessService on the embedded engine', () => {
         inputAgeP50Ms: null,
         inputAgeP90Ms: null,
         exceedsWindowOf: [],
+        exceededWindows: [],
         stale: false,
       },
       {
@@ -173,6 +174,7 @@ describe('FreshnessService on the embedded engine', () => {
         inputAgeP50Ms: null,
         inputAgeP90Ms: null,
         exceedsWindowOf: ['cart-push'],
+        exceededWindows: [{ triggerId: 'cart-push', windowMs: 60_000 }],
         stale: true,
       },
       {
@@ -186,6 +188,11 @@ describe('FreshnessService on the embedded engine', () => {
         inputAgeP50Ms: 5_400_000,
         inputAgeP90Ms: 6_840_000,
         exceedsWindowOf: ['churn-draft', 'churn-save'],
+        // churn-save's newest window (v2), not v1's day.
+        exceededWindows: [
+          { triggerId: 'churn-draft', windowMs: 1_000 },
+          { triggerId: 'churn-save', windowMs: 6_000_000 },
+        ],
         stale: true,
       },
       {
@@ -199,6 +206,7 @@ describe('FreshnessService on the embedded engine', () => {
         inputAgeP50Ms: null,
         inputAgeP90Ms: null,
         exceedsWindowOf: [],
+        exceededWindows: [],
         stale: false,
       },
     ];

@@ -16,6 +16,10 @@ function toFreshnessStats(row: SignalFreshnessRow): FreshnessStats {
     inputAgeP50Ms: row.input_age_p50_ms,
     inputAgeP90Ms: row.input_age_p90_ms,
     exceedsWindowOf: row.exceeds_window_of,
+    exceededWindows: row.exceeds_window_of.map((triggerId, i) => ({
+      triggerId,
+      windowMs: row.exceeded_window_ms[i],
+    })),
     stale: row.exceeds_window_of.length > 0,
   };
 }

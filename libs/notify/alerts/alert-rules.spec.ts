@@ -165,6 +165,10 @@ describe('alert rules', () => {
             lagP90Ms: 90_000,
             inputAgeP90Ms: null,
             exceedsWindowOf: ['t1', 't2'],
+            exceededWindows: [
+              { triggerId: 't1', windowMs: 7_200_000 },
+              { triggerId: 't2', windowMs: 45_000 },
+            ],
           },
           {
             type: 'b',
@@ -172,8 +176,10 @@ describe('alert rules', () => {
             lagP90Ms: 5_600,
             inputAgeP90Ms: 100_080_000,
             exceedsWindowOf: ['t1'],
+            exceededWindows: [{ triggerId: 't1', windowMs: 7_200_000 }],
           },
         ] as unknown as AlertInputs['freshness'],
+        // t2 sent nothing in the last day: its window comes from the freshness rows all the same.
         latency: [{ triggerId: 't1', windowMs: 7_200_000 }] as unknown as AlertInputs['latency'],
       }),
     );
@@ -182,13 +188,13 @@ describe('alert rules', () => {
       'STALE_SIGNALS/t1',
       'STALE_SIGNALS/t2',
     ]);
-    // 90 000 ms = 1.5 min; 5 600 ms = 5.6 s; 100 080 000 ms = 1.16 d, read 1.2 d; 7 200 000 ms = 2 h. t2 sent
-    // nothing in the last day, so its window is not known to the evaluation.
+    // 90 000 ms = 1.5 min; 5 600 ms = 5.6 s; 100 080 000 ms = 1.16 d, read 1.2 d; 7 200 000 ms = 2 h;
+    // 45 000 ms = 45 s.
     expect(found.find((f) => f.subject === 't1')?.summary).toBe(
       't1: a from sdk arrives 1.5 min after it occurred; b from model arrives 5.6 s after it occurred, on model input 1.2 d old (p90 of the last day), older than its 2 h window',
     );
     expect(found.find((f) => f.subject === 't2')?.summary).toBe(
-      't2: a from sdk arrives 1.5 min after it occurred (p90 of the last day), older than its window',
+      't2: a from sdk arrives 1.5 min after it occurred (p90 of the last day), older than its 45 s window',
     );
   });
 });

@@ -70,9 +70,6 @@ function staleness(row: FreshnessStats): string {
   return `${row.type} from ${row.source} arrives ${formatDuration(row.lagP90Ms)} after it occurred${input}`;
 }
 
-const windowText = (windowMs: number | null | undefined) =>
-  windowMs === null || windowMs === undefined ? 'window' : `${formatDuration(windowMs)} window`;
-
 function enoughData(row: TriggerLift): boolean {
   return [row.treatment, row.holdout].every(
     (arm) =>
@@ -172,20 +169,19 @@ function dayFindings(inputs: AlertInputs): Finding[] {
       });
     }
   }
-  // A trigger's window, from its latency row when it sent in the last day.
-  const windows = new Map(inputs.latency.map((row) => [row.triggerId, row.windowMs]));
-  const stale = new Map<string, FreshnessStats[]>();
+  // Each trigger's window, as the freshness rows that exceed it give it.
+  const stale = new Map<string, { windowMs: number; rows: FreshnessStats[] }>();
   for (const row of inputs.freshness) {
-    for (const triggerId of row.exceedsWindowOf) {
-      stale.set(triggerId, [...(stale.get(triggerId) ?? []), row]);
+    for (const { triggerId, windowMs } of row.exceededWindows) {
+      stale.set(triggerId, { windowMs, rows: [...(stale.get(triggerId)?.rows ?? []), row] });
     }
   }
-  for (const [triggerId, rows] of stale) {
+  for (const [triggerId, { windowMs, rows }] of stale) {
     found.push({
       kind: AlertKind.STALE_SIGNALS,
       triggerId,
       subject: triggerId,
-      summary: `${triggerId}: ${rows.map(staleness).join('; ')} (p90 of the last day), older than its ${windowText(windows.get(triggerId))}`,
+      summary: `${triggerId}: ${rows.map(staleness).join('; ')} (p90 of the last day), older than its ${formatDuration(windowMs)} window`,
       evidence: { signals: rows },
     });
   }

@@ -1,5 +1,18 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
-import { BoolField, FloatField, IntField, StringField } from '../../../graphql-fields/index.js';
+import {
+  BoolField,
+  FloatField,
+  IdField,
+  IntField,
+  StringField,
+} from '../../../graphql-fields/index.js';
+
+@ObjectType({ description: 'A trigger whose window a signal type arrives too old for.' })
+export class ExceededWindow {
+  @IdField('The trigger (newest definition).') triggerId!: string;
+
+  @FloatField('Its window_ms: how long the signal is worth acting on.') windowMs!: number;
+}
 
 @ObjectType({
   description:
@@ -42,6 +55,11 @@ export class FreshnessStats {
       'Triggers (newest definition, any status) that list this type in signal_types and whose window_ms is shorter than the p90 lag (predictive: p90 lag + p90 input age): by the time the signal arrives, their window is mostly over. Sorted; triggers without a window are never listed.',
   })
   exceedsWindowOf!: string[];
+
+  @Field(() => [ExceededWindow], {
+    description: 'The triggers of exceedsWindowOf, in its order, with their windows.',
+  })
+  exceededWindows!: ExceededWindow[];
 
   @BoolField('True when exceedsWindowOf is not empty.') stale!: boolean;
 }
