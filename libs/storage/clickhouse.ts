@@ -4,6 +4,7 @@ import { createChdbConnection } from 'chdb/connection';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { AppConfig } from '../config/index.js';
+import { openingFailure } from './data-directory.js';
 
 type EmbeddedConnection = NonNullable<Parameters<typeof createClient>[0]>['connection'];
 
@@ -69,11 +70,18 @@ export function connectClickHouse(config: AppConfig): ClickHouseConnection {
     // and createChdbConnection passes none: a session opened just before, with the directory
     // BACKUP and RESTORE may use (backups.allowed_path), configures the engine the connection then
     // shares. It closes at once; the connection keeps the engine open.
-    const configuring = new Session(path, {
-      connectionArgs: [`--backups.allowed_path=${resolve(env.CAUSEWAY_BACKUP_ROOT)}`],
-    });
-    const chdb = createChdbConnection({ path });
-    configuring.close();
+    let configuring: Session | undefined;
+    let chdb: ReturnType<typeof createChdbConnection>;
+    try {
+      configuring = new Session(path, {
+        connectionArgs: [`--backups.allowed_path=${resolve(env.CAUSEWAY_BACKUP_ROOT)}`],
+      });
+      chdb = createChdbConnection({ path });
+    } catch (error) {
+      throw openingFailure(path, error);
+    } finally {
+      configuring?.close();
+    }
     return {
       client: createClient({
         connection: chdb as unknown as EmbeddedConnection,

@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * The other live process that holds an embedded store's directory, as the engine's `status` file
+ * names it (`PID: n`, written by the process that opened the directory), or undefined when none
+ * does. Read only to explain a failure to open: the engine's own lock on that file decides, and a
+ * file left by a process that ended names no live one.
+ */
+export function holderOf(path: string): number | undefined {
+  let status: string;
+  try {
+    status = readFileSync(join(path, 'status'), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const pid = Number(/^PID: (\d+)$/m.exec(status)?.[1]);
+  if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid) {
+    return undefined;
+  }
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch (error) {
+    // EPERM: alive, owned by another user
+    return (error as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined;
+  }
+}
+
+/**
+ * What to tell the operator when the embedded engine could not open `path`: that another process
+ * holds it, and what to do, when one does (the engine itself says only that it failed to create a
+ * connection); the engine's error otherwise.
+ */
+export function openingFailure(path: string, error: unknown): Error {
+  const pid = holderOf(path);
+  if (pid === undefined) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+  return new Error(
+    `the data directory ${path} is in use by process ${pid} (a Causeway demo, API or command already running on it: the embedded engine opens a directory in one process only): stop it, or set CAUSEWAY_DATA_DIR to another directory`,
+  );
+}
