@@ -61,7 +61,8 @@ export const environmentSchema = z.object({
   INGEST_JOB_BACKOFF_MS: z.coerce.number().int().min(1).default(1000),
   CAUSEWAY_RUN_WORKERS: z.enum(['auto', 'true', 'false']).default('auto'),
   REPORT_SNAPSHOT_CRON: z.string().trim().min(1).default('0 6 * * 1'),
-  CHROMIUM_PATH: z.string().trim().min(1).default('/usr/bin/chromium'),
+  // unset: the PDF renderer looks for a browser (Debian's Chromium first)
+  CHROMIUM_PATH: optionalString,
   // The report's revenue cap: a percentile as `99%`, an amount as `500`, `off` or unset for none
   // (checked by the reports' settings, which say what a bad value should look like).
   REPORT_REVENUE_CAP: optionalString,

@@ -5,7 +5,7 @@ import { messageOf } from '../errors/index.js';
 
 /** Monday 06:00 UTC: the weekly snapshot of the week that ended six hours before. */
 export const DEFAULT_REPORT_SNAPSHOT_CRON = '0 6 * * 1';
-/** Debian's Chromium (apt-get install -y chromium). */
+/** Debian's Chromium (apt-get install -y chromium): looked at first when CHROMIUM_PATH is unset. */
 export const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
 
 /** REPORT_SNAPSHOT_CRON=off turns the weekly snapshots off. */
@@ -14,8 +14,11 @@ export const SNAPSHOTS_OFF = 'off';
 export interface ReportsSettings {
   /** Cron pattern of the weekly snapshot job, in UTC (5 fields, or 6 with seconds first), or off. */
   snapshotCron: string;
-  /** Chromium or Chrome executable that prints the PDF report. */
-  chromiumPath: string;
+  /**
+   * Chromium or Chrome executable that prints the PDF report, as CHROMIUM_PATH names it; undefined
+   * when unset (the renderer then looks for one, see findBrowser).
+   */
+  chromiumPath: string | undefined;
   /**
    * The revenue cap of the report's figures when a request names none (REPORT_REVENUE_CAP):
    * report pages, PDFs, share links, digests and snapshots; null for none.
@@ -63,12 +66,17 @@ export function revenueCapWords(cap: RevenueCapRequest): string {
   return `the ${n}${suffix} percentile`;
 }
 
-function setting(config: AppConfig, name: string, fallback: string): string {
-  // REPORT_SNAPSHOT_CRON and CHROMIUM_PATH are declared in libs/config's schema; read through the
-  // validated environment, with the documented default when a build lacks the declaration
+function optionalSetting(config: AppConfig, name: string): string | undefined {
+  // REPORT_SNAPSHOT_CRON, CHROMIUM_PATH and REPORT_REVENUE_CAP are declared in libs/config's
+  // schema; read through the validated environment
   const env: Record<string, unknown> = config.env;
   const value = env[name];
-  return typeof value === 'string' && value.trim() !== '' ? value : fallback;
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+function setting(config: AppConfig, name: string, fallback: string): string {
+  // with the documented default when a build lacks the declaration
+  return optionalSetting(config, name) ?? fallback;
 }
 
 /**
@@ -89,7 +97,7 @@ export function reportsSettings(config: AppConfig): ReportsSettings {
   }
   return {
     snapshotCron,
-    chromiumPath: setting(config, 'CHROMIUM_PATH', DEFAULT_CHROMIUM_PATH),
+    chromiumPath: optionalSetting(config, 'CHROMIUM_PATH'),
     revenueCap: parseRevenueCap(
       setting(config, 'REPORT_REVENUE_CAP', REVENUE_CAP_OFF),
       'REPORT_REVENUE_CAP',

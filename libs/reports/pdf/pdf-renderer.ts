@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { constants } from 'node:fs';
-import { access, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppConfig } from '../../config/index.js';
 import { ReportsErrorCode, ReportsException } from '../reports.exception.js';
 import { reportsSettings } from '../reports.settings.js';
 import { messageOf } from '../../errors/index.js';
+import { executable, findBrowser, WHERE_LOOKED } from './find-browser.js';
 
 /**
  * How Chromium is started: headless, no sandbox (it runs as the service's own user, often root in
@@ -23,13 +23,18 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ] as const;
 
-/** The answer when there is no browser: what is missing and how to get it. */
-export function browserMissingMessage(path: string): string {
-  return (
-    `The PDF report needs Chromium, and there is no executable at ${path}. ` +
-    'Install it (Debian/Ubuntu: apt-get install -y chromium) or set CHROMIUM_PATH to a Chromium ' +
-    'or Chrome executable. The HTML report at /reports/lift works without it.'
-  );
+const INSTALL_IT =
+  'Install it (Debian/Ubuntu: apt-get install -y chromium) or set CHROMIUM_PATH to a Chromium ' +
+  'or Chrome executable. The HTML report at /reports/lift works without it.';
+
+/**
+ * The answer when there is no browser: what is missing and how to get it. `path` is the one
+ * CHROMIUM_PATH names; without it, none was found where Causeway looks.
+ */
+export function browserMissingMessage(path?: string): string {
+  return path === undefined
+    ? `The PDF report needs Chromium or Chrome, and none was found (looked at ${WHERE_LOOKED}). ${INSTALL_IT}`
+    : `The PDF report needs Chromium, and there is no executable at ${path} (CHROMIUM_PATH). ${INSTALL_IT}`;
 }
 
 /** Renders at most this many PDFs at once: each Chromium takes a few hundred MB. */
@@ -57,27 +62,34 @@ export class PdfRenderer {
 
   constructor(private readonly config: AppConfig) {}
 
-  get executablePath(): string {
-    return reportsSettings(this.config).chromiumPath;
+  /** The browser found when CHROMIUM_PATH names none; looked for again until one is found. */
+  private found?: string;
+
+  /** The browser that prints: the one CHROMIUM_PATH names, else one found here (findBrowser). */
+  private async browser(): Promise<{ path: string } | { missing: string }> {
+    const named = reportsSettings(this.config).chromiumPath;
+    if (named !== undefined) {
+      return (await executable(named))
+        ? { path: named }
+        : { missing: browserMissingMessage(named) };
+    }
+    this.found ??= await findBrowser();
+    return this.found === undefined ? { missing: browserMissingMessage() } : { path: this.found };
   }
 
   /** Why the PDF cannot be printed here, or undefined when a browser is installed. */
   async unavailableReason(): Promise<string | undefined> {
-    const path = this.executablePath;
-    try {
-      await access(path, constants.X_OK);
-      return undefined;
-    } catch {
-      return browserMissingMessage(path);
-    }
+    const browser = await this.browser();
+    return 'missing' in browser ? browser.missing : undefined;
   }
 
   /** The document as PDF; `title` goes in every page's footer next to the page number. */
   async render(html: string, title: string): Promise<Buffer> {
-    const missing = await this.unavailableReason();
-    if (missing !== undefined) {
-      throw new ReportsException(ReportsErrorCode.BrowserUnavailable, missing);
+    const browser = await this.browser();
+    if ('missing' in browser) {
+      throw new ReportsException(ReportsErrorCode.BrowserUnavailable, browser.missing);
     }
+    const executablePath = browser.path;
     await this.acquire();
     const profile = await mkdtemp(join(tmpdir(), 'causeway-chromium-'));
     try {
@@ -85,7 +97,7 @@ export class PdfRenderer {
       const { chromium } = await import('playwright-core');
       const context = await chromium
         .launchPersistentContext(profile, {
-          executablePath: this.executablePath,
+          executablePath,
           headless: true,
           args: [...CHROMIUM_ARGS],
           offline: true,
@@ -94,7 +106,7 @@ export class PdfRenderer {
         .catch((error: unknown) => {
           throw new ReportsException(
             ReportsErrorCode.BrowserFailed,
-            `Chromium at ${this.executablePath} did not start: ${firstLine(error)}`,
+            `Chromium at ${executablePath} did not start: ${firstLine(error)}`,
           );
         });
       try {

@@ -25,7 +25,7 @@ describe('the weekly snapshot schedule', () => {
   it('defaults its settings and refuses a pattern that is not cron, with the reason', () => {
     const settings = reportsSettings(loadConfig({}));
     expect(settings.snapshotCron).toBe('0 6 * * 1');
-    expect(settings.chromiumPath).toBe('/usr/bin/chromium');
+    expect(settings.chromiumPath).toBeUndefined();
     const env = { ...loadConfig({}).env, REPORT_SNAPSHOT_CRON: 'every monday' };
     expect(() => reportsSettings(new AppConfig(env))).toThrow(
       /REPORT_SNAPSHOT_CRON "every monday" is not a cron pattern/,
