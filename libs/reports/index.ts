@@ -1,5 +1,6 @@
 export * from './lift-report.service.js';
 export * from './pdf/pdf-renderer.js';
+export { findBrowser, WHERE_LOOKED } from './pdf/find-browser.js';
 export * from './render/render-report.js';
 export { formatDuration, formatPeriod } from './render/format.js';
 export { buildReportView, type HeadlineView, type TriggerVerdict } from './render/report-view.js';

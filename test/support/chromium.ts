@@ -1,11 +1,18 @@
 import { accessSync, constants } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
+import { findBrowser, WHERE_LOOKED } from '../../libs/reports/index.js';
 
-/** The browser the report tests drive: the one the API prints PDFs with. */
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** The browser the API prints PDFs with: the one CHROMIUM_PATH names, else the one it finds. */
+const browser = process.env.CHROMIUM_PATH ?? (await findBrowser());
+
+/** The browser the report tests drive, and give the API they start. */
+export const CHROMIUM_PATH = browser ?? '/usr/bin/chromium';
 
 /** Why no Chromium can be driven here, or undefined when it can. */
 export function chromiumAvailable(): string | undefined {
+  if (browser === undefined) {
+    return `no Chromium or Chrome was found (looked at ${WHERE_LOOKED}): apt-get install -y chromium, or set CHROMIUM_PATH`;
+  }
   try {
     accessSync(CHROMIUM_PATH, constants.X_OK);
     return undefined;
