@@ -1,9 +1,11 @@
 import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
-import { drainPending, Session } from 'chdb';
-import { createChdbConnection } from 'chdb/connection';
+import type * as Chdb from 'chdb';
+import type * as ChdbConnection from 'chdb/connection';
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import type { AppConfig } from '../config/index.js';
+import { messageOf } from '../errors/index.js';
 import { openingFailure } from './data-directory.js';
 
 type EmbeddedConnection = NonNullable<Parameters<typeof createClient>[0]>['connection'];
@@ -58,6 +60,26 @@ export function createClickHouseClient(config: AppConfig): ClickHouseClient {
   return connectClickHouse(config).client;
 }
 
+/**
+ * chDB, loaded when the embedded engine is first used, not when this module is: its native library
+ * has builds for Linux (glibc, x64 and arm64) and macOS only, and an API on a ClickHouse server may
+ * run elsewhere (a node:alpine image, whose musl has none). Loaded with require, as chDB's own ESM
+ * entry loads itself, so that its connection and its drainPending are one instance.
+ */
+function embeddedEngine(): { chdb: typeof Chdb; connection: typeof ChdbConnection } {
+  const load = createRequire(import.meta.url);
+  try {
+    return {
+      chdb: load('chdb') as typeof Chdb,
+      connection: load('chdb/connection') as typeof ChdbConnection,
+    };
+  } catch (error) {
+    throw new Error(
+      `the embedded engine (chDB) cannot run here: ${messageOf(error)}. It has builds for Linux (glibc, x64 and arm64) and macOS; elsewhere set CLICKHOUSE_URL to use a ClickHouse server`,
+    );
+  }
+}
+
 /** {@link createClickHouseClient}, with the embedded engine's insert of bytes. */
 export function connectClickHouse(config: AppConfig): ClickHouseConnection {
   const env = config.env;
@@ -70,13 +92,14 @@ export function connectClickHouse(config: AppConfig): ClickHouseConnection {
     // and createChdbConnection passes none: a session opened just before, with the directory
     // BACKUP and RESTORE may use (backups.allowed_path), configures the engine the connection then
     // shares. It closes at once; the connection keeps the engine open.
-    let configuring: Session | undefined;
-    let chdb: ReturnType<typeof createChdbConnection>;
+    const engine = embeddedEngine();
+    let configuring: Chdb.Session | undefined;
+    let chdb: ReturnType<typeof ChdbConnection.createChdbConnection>;
     try {
-      configuring = new Session(path, {
+      configuring = new engine.chdb.Session(path, {
         connectionArgs: [`--backups.allowed_path=${resolve(env.CAUSEWAY_BACKUP_ROOT)}`],
       });
-      chdb = createChdbConnection({ path });
+      chdb = engine.connection.createChdbConnection({ path });
     } catch (error) {
       throw openingFailure(path, error);
     } finally {
@@ -89,7 +112,7 @@ export function connectClickHouse(config: AppConfig): ClickHouseConnection {
       }),
       insertBytes: (table, body, settings) =>
         chdb.chdb.rawInsert({ table, values: body, format: 'JSONEachRow', settings }),
-      drain: drainPending,
+      drain: engine.chdb.drainPending,
     };
   }
   return {
