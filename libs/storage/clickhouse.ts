@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import type { AppConfig } from '../config/index.js';
 import { messageOf } from '../errors/index.js';
+import { ClientLogs } from './client-logs.js';
 import { openingFailure } from './data-directory.js';
 
 type EmbeddedConnection = NonNullable<Parameters<typeof createClient>[0]>['connection'];
@@ -109,6 +110,7 @@ export function connectClickHouse(config: AppConfig): ClickHouseConnection {
       client: createClient({
         connection: chdb as unknown as EmbeddedConnection,
         clickhouse_settings: baseSettings,
+        log: { LoggerClass: ClientLogs },
       }),
       insertBytes: (table, body, settings) =>
         chdb.chdb.rawInsert({ table, values: body, format: 'JSONEachRow', settings }),
@@ -122,6 +124,7 @@ export function connectClickHouse(config: AppConfig): ClickHouseConnection {
       password: env.CLICKHOUSE_PASSWORD,
       database: env.CLICKHOUSE_DATABASE,
       clickhouse_settings: baseSettings,
+      log: { LoggerClass: ClientLogs },
       request_timeout: 300_000,
     }),
   };
