@@ -38,7 +38,7 @@ export interface MaturityInputs {
     kind: string;
     lagP90Ms: number;
     inputAgeP90Ms: number | null;
-    exceedsWindowOf: readonly string[];
+    exceededWindows: readonly { triggerId: string; windowMs: number }[];
   }[];
 }
 
@@ -330,13 +330,13 @@ function predictiveShare(inputs: MaturityInputs, t: MaturityThresholds): Judged 
 
 function stalePredictive(inputs: MaturityInputs, t: MaturityThresholds): Judged {
   const predictive = inputs.freshness.filter((r) => r.kind === 'predictive');
-  const stale = predictive.filter((r) => r.exceedsWindowOf.length > 0);
+  const stale = predictive.filter((r) => r.exceededWindows.length > 0);
   const staleText = stale
     .map(
       (r) =>
         `${r.type} from ${r.source || 'no source'} (p90 ingest lag ${duration(r.lagP90Ms)}, ` +
         `p90 model-input age ${r.inputAgeP90Ms === null ? 'unknown' : duration(r.inputAgeP90Ms)}; ` +
-        `past the window of ${r.exceedsWindowOf.join(', ')})`,
+        `past the window of ${r.exceededWindows.map((w) => `${w.triggerId} (${duration(w.windowMs)})`).join(', ')})`,
     )
     .join('; ');
   return atMost(

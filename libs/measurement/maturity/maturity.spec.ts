@@ -273,7 +273,7 @@ describe('MaturityService on the embedded engine', () => {
     // lag 1.4-2 h plus a 2-day-old input, against winback's 1-day window
     expect(evidence.stale_predictive_inputs).toMatchObject({ value: 1, passed: false });
     expect(evidence.stale_predictive_inputs.explanation).toMatch(
-      /^1 of 1 predictive signal types arrive too old for the triggers they arm: churn_risk_high from churn_model \(p90 ingest lag 1\.\d h, p90 model-input age 2\.0 days; past the window of winback\)\.$/,
+      /^1 of 1 predictive signal types arrive too old for the triggers they arm: churn_risk_high from churn_model \(p90 ingest lag 1\.\d h, p90 model-input age 2\.0 days; past the window of winback \(24\.0 h\)\)\.$/,
     );
   });
 
