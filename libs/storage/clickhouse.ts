@@ -5,8 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import type { AppConfig } from '../config/index.js';
-import { messageOf } from '../errors/index.js';
-import { ClientLogs } from './client-logs.js';
+import { clientLogs } from './client-logs.js';
 import { openingFailure } from './data-directory.js';
 
 type EmbeddedConnection = NonNullable<Parameters<typeof createClient>[0]>['connection'];
@@ -75,8 +74,10 @@ function embeddedEngine(): { chdb: typeof Chdb; connection: typeof ChdbConnectio
       connection: load('chdb/connection') as typeof ChdbConnection,
     };
   } catch (error) {
+    // the cause (chDB's own words: the platform, the package it looked for) is printed after it
     throw new Error(
-      `the embedded engine (chDB) cannot run here: ${messageOf(error)}. It has builds for Linux (glibc, x64 and arm64) and macOS; elsewhere set CLICKHOUSE_URL to use a ClickHouse server`,
+      'the embedded engine (chDB) cannot run here: it has builds for Linux (glibc, x64 and arm64) and macOS; elsewhere set CLICKHOUSE_URL to use a ClickHouse server',
+      { cause: error },
     );
   }
 }
@@ -110,7 +111,7 @@ export function connectClickHouse(config: AppConfig): ClickHouseConnection {
       client: createClient({
         connection: chdb as unknown as EmbeddedConnection,
         clickhouse_settings: baseSettings,
-        log: { LoggerClass: ClientLogs },
+        log: { LoggerClass: clientLogs(env.LOG_LEVEL) },
       }),
       insertBytes: (table, body, settings) =>
         chdb.chdb.rawInsert({ table, values: body, format: 'JSONEachRow', settings }),
@@ -124,7 +125,7 @@ export function connectClickHouse(config: AppConfig): ClickHouseConnection {
       password: env.CLICKHOUSE_PASSWORD,
       database: env.CLICKHOUSE_DATABASE,
       clickhouse_settings: baseSettings,
-      log: { LoggerClass: ClientLogs },
+      log: { LoggerClass: clientLogs(env.LOG_LEVEL) },
       request_timeout: 300_000,
     }),
   };
