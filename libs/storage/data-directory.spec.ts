@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,8 +7,7 @@ import { z } from 'zod';
 import { loadConfig } from '../config/index.js';
 import { connectClickHouse } from './clickhouse.js';
 import { holderOf, openingFailure } from './data-directory.js';
-import { projectRoot } from './project-root.js';
-import { openTemporaryStore } from './testing.js';
+import { holdDataDirectory, openTemporaryStore } from './testing.js';
 
 // A second demo or API on the same data directory: the engine refuses to open it, and says only
 // that it failed to create a connection.
@@ -17,25 +16,7 @@ describe('an embedded store another process holds', () => {
   let holder: ChildProcess;
 
   beforeAll(async () => {
-    // Another Node process opens the directory with the engine and keeps it open.
-    holder = spawn(
-      process.execPath,
-      [
-        '--input-type=module',
-        '-e',
-        "import { Session } from 'chdb'; new Session(process.argv[1]); process.stdout.write('open\\n'); setInterval(() => {}, 60_000);",
-        directory,
-      ],
-      { cwd: projectRoot(), stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    await new Promise<void>((resolve, reject) => {
-      holder.stdout!.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('open')) {
-          resolve();
-        }
-      });
-      holder.on('exit', (code) => reject(new Error(`the holding process exited (${code})`)));
-    });
+    holder = await holdDataDirectory(directory);
   }, 60_000);
 
   afterAll(() => {

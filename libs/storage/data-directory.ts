@@ -27,6 +27,20 @@ export function holderOf(path: string): number | undefined {
   }
 }
 
+/** The embedded store's directory is held by another live process (`holder`). */
+export class DataDirectoryInUseError extends Error {
+  override readonly name = 'DataDirectoryInUseError';
+
+  constructor(
+    readonly path: string,
+    readonly holder: number,
+  ) {
+    super(
+      `the data directory ${path} is in use by process ${holder} (a Causeway demo, API or command already running on it: the embedded engine opens a directory in one process only): stop it, or set CAUSEWAY_DATA_DIR to another directory`,
+    );
+  }
+}
+
 /**
  * What to tell the operator when the embedded engine could not open `path`: that another process
  * holds it, and what to do, when one does (the engine itself says only that it failed to create a
@@ -37,7 +51,5 @@ export function openingFailure(path: string, error: unknown): Error {
   if (pid === undefined) {
     return error instanceof Error ? error : new Error(String(error));
   }
-  return new Error(
-    `the data directory ${path} is in use by process ${pid} (a Causeway demo, API or command already running on it: the embedded engine opens a directory in one process only): stop it, or set CAUSEWAY_DATA_DIR to another directory`,
-  );
+  return new DataDirectoryInUseError(path, pid);
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect } from '@jest/globals';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,7 @@ import { z } from 'zod';
 import { loadConfig, type AppConfig } from '../config/index.js';
 import { ClickHouseService } from './clickhouse.service.js';
 import { Migrator } from './migrator.js';
+import { projectRoot } from './project-root.js';
 
 /** A migrated embedded store in a fresh temporary directory, for tests in this process. */
 export interface TemporaryStore {
@@ -76,4 +78,30 @@ export async function expectParsed(
       clickhouse.query({ tag: 'test.explain', sql: `EXPLAIN AST ${statement}`, row: z.unknown() }),
     ).resolves.toBeDefined();
   }
+}
+
+/**
+ * Another Node process that opens `directory` with the embedded engine and keeps it, as a running
+ * demo or API does; resolves once it holds it. Kill it to let the directory go.
+ */
+export async function holdDataDirectory(directory: string): Promise<ChildProcess> {
+  const holder = spawn(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      "import { Session } from 'chdb'; new Session(process.argv[1]); process.stdout.write('open\\n'); setInterval(() => {}, 60_000);",
+      directory,
+    ],
+    { cwd: projectRoot(), stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  await new Promise<void>((resolve, reject) => {
+    holder.stdout.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('open')) {
+        resolve();
+      }
+    });
+    holder.on('exit', (code) => reject(new Error(`the holding process exited (${code})`)));
+  });
+  return holder;
 }

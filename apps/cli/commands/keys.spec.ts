@@ -1,5 +1,13 @@
-import { describe, expect, it } from '@jest/globals';
-import { parseExpiry, scopeNames } from './keys.js';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../../libs/config/index.js';
+import { holdDataDirectory } from '../../../libs/storage/testing.js';
+import { createKeyCommand, parseExpiry, scopeNames } from './keys.js';
 
 describe('causeway keys create --expires', () => {
   const now = Date.UTC(2026, 11, 3, 12, 0, 0);
@@ -32,5 +40,89 @@ describe('causeway keys create --scopes', () => {
     expect(() => scopeNames(' , ')).toThrow(
       '--scopes: at least one scope is required (ingest, read, erase, admin)',
     );
+  });
+});
+
+// `causeway keys create` while a demo or API holds the embedded store: the key is minted through
+// that API, or the command says how.
+describe('causeway keys create on a store a running Causeway holds', () => {
+  const directory = mkdtempSync(join(tmpdir(), 'causeway-keys-held-'));
+  let holder: ChildProcess;
+  let api: Server;
+  let port: number;
+  const asked: { authorization?: string; variables?: unknown }[] = [];
+
+  beforeAll(async () => {
+    // what the command imports at once, imported one after the other first: Jest's ESM loader
+    // fails on parallel imports of modules it is still linking
+    await import('../../../libs/audit/index.js');
+    await import('../../../libs/auth/index.js');
+    holder = await holdDataDirectory(directory);
+    // stands in for the API that holds the store: answers createApiKey as it would
+    api = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        const { variables } = JSON.parse(body) as { variables: { tenantId: string } };
+        asked.push({ authorization: request.headers.authorization, variables });
+        response.setHeader('content-type', 'application/json');
+        response.end(
+          JSON.stringify({
+            data: {
+              createApiKey: {
+                key: 'cw_minted',
+                keyId: 'minted',
+                tenantId: variables.tenantId,
+                scopes: ['READ'],
+                expiresAt: null,
+              },
+            },
+          }),
+        );
+      });
+    });
+    await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
+    port = (api.address() as AddressInfo).port;
+  }, 60_000);
+
+  afterAll(async () => {
+    holder.kill('SIGKILL');
+    await new Promise((resolve) => api.close(resolve));
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  const config = (env: Record<string, string> = {}) =>
+    loadConfig({ CAUSEWAY_DATA_DIR: directory, PORT: String(port), LOG_LEVEL: 'silent', ...env });
+
+  it('says to mint it through the running API when no admin key is at hand', async () => {
+    await expect(createKeyCommand(config(), { tenant: 'acme', scopes: 'read' })).rejects.toThrow(
+      `a running Causeway holds the store in ${directory}; mint the key through it: causeway keys create --tenant acme --scopes read --url http://localhost:${port} --key <admin key> (the demo prints an admin key on its last screen)`,
+    );
+  });
+
+  it('mints it through the API on PORT with CAUSEWAY_ADMIN_KEY', async () => {
+    const printed = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const told = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      await createKeyCommand(config({ CAUSEWAY_ADMIN_KEY: 'admin-key-0123456789abcdef' }), {
+        tenant: 'acme',
+        scopes: 'read',
+      });
+      expect(asked).toEqual([
+        {
+          authorization: 'Bearer admin-key-0123456789abcdef',
+          variables: { tenantId: 'acme', scopes: ['READ'], expiresAt: null },
+        },
+      ]);
+      expect(told).toHaveBeenCalledWith(
+        `the store is held by a running Causeway: minting through http://localhost:${port}\n`,
+      );
+      expect(printed).toHaveBeenCalledWith(
+        '{"key":"cw_minted","keyId":"minted","tenantId":"acme","scopes":["READ"],"expiresAt":null}\n',
+      );
+    } finally {
+      printed.mockRestore();
+      told.mockRestore();
+    }
   });
 });

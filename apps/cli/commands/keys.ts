@@ -48,8 +48,9 @@ export function scopeNames(text: string): Scope[] {
   return [...new Set(names)] as Scope[];
 }
 
-// The embedded engine lets one process hold a data directory; a second one meets this lock (the
-// engine prints the lock to stderr and the client reports a connection it could not create).
+// The embedded engine lets one process hold a data directory; a second one is refused, naming the
+// holder (DataDirectoryInUseError), or, when the holder cannot be read, meets this lock (the engine
+// prints the lock to stderr and the client reports a connection it could not create).
 const ENGINE_LOCK =
   /Cannot lock file|Another server instance in same directory|Failed to create connection for path/i;
 
@@ -142,7 +143,12 @@ export async function createKeyCommand(
   try {
     await createOffline(config, options.tenant, options.scopes, expiresAt);
   } catch (error) {
-    if (!(error instanceof Error) || !ENGINE_LOCK.test(`${error.message} ${String(error.cause)}`)) {
+    // loaded by createOffline already
+    const { DataDirectoryInUseError } = await import('../../../libs/storage/index.js');
+    const held =
+      error instanceof DataDirectoryInUseError ||
+      (error instanceof Error && ENGINE_LOCK.test(`${error.message} ${String(error.cause)}`));
+    if (!held) {
       throw error;
     }
     const url = `http://localhost:${config.env.PORT}`;
