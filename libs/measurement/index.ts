@@ -40,6 +40,7 @@ export * from './pressure/index.js';
 export * from './suppression/index.js';
 export * from './freshness/freshness.module.js';
 export * from './freshness/freshness.service.js';
+export * from './freshness/models/exceeded-window.model.js';
 export * from './freshness/models/freshness-stats.model.js';
 export * from './latency/dto/latency-dimension.enum.js';
 export * from './latency/latency.module.js';

@@ -1,18 +1,6 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
-import {
-  BoolField,
-  FloatField,
-  IdField,
-  IntField,
-  StringField,
-} from '../../../graphql-fields/index.js';
-
-@ObjectType({ description: 'A trigger whose window a signal type arrives too old for.' })
-export class ExceededWindow {
-  @IdField('The trigger (newest definition).') triggerId!: string;
-
-  @FloatField('Its window_ms: how long the signal is worth acting on.') windowMs!: number;
-}
+import { BoolField, FloatField, IntField, StringField } from '../../../graphql-fields/index.js';
+import { ExceededWindow } from './exceeded-window.model.js';
 
 @ObjectType({
   description:
