@@ -1,5 +1,12 @@
 import type { ApolloDriverConfig } from '@nestjs/apollo';
-import { GraphQLError, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
+import {
+  getOperationAST,
+  getVariableValues,
+  GraphQLError,
+  type DocumentNode,
+  type GraphQLSchema,
+  type ValidationRule,
+} from 'graphql';
 import depthLimit from 'graphql-depth-limit';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 import type { AppConfig } from '../config/index.js';
@@ -89,6 +96,12 @@ export function assertOperationCost(
   operationName?: string,
   variables?: Record<string, unknown>,
 ): void {
+  if (!variablesCoerce(schema, document, operationName, variables)) {
+    // Nothing of it can run: the executor refuses it before any resolver, with each variable's own
+    // error as a bad input (a DateTime without an offset, a missing argument), which says more
+    // than "cannot be priced" under the cost limit's code.
+    return;
+  }
   let cost: number;
   try {
     cost =
@@ -103,6 +116,21 @@ export function assertOperationCost(
       `the operation costs ${cost}, more than the limit of ${maxCost} (GRAPHQL_MAX_COST): each top-level field costs ${ROOT_FIELD_COST}, each other field ${FIELD_COST}; split it into several requests`,
     );
   }
+}
+
+/** Whether the operation's variables coerce to their declared types (none declared: true). */
+function variablesCoerce(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | undefined,
+  variables: Record<string, unknown> | undefined,
+): boolean {
+  const operation = getOperationAST(document, operationName);
+  const definitions = operation?.variableDefinitions ?? [];
+  return (
+    definitions.length === 0 ||
+    !('errors' in getVariableValues(schema, definitions, variables ?? {}))
+  );
 }
 
 // Refused before any resolver runs, like the depth limit (a validation rule), and coded like it.
