@@ -352,6 +352,15 @@ describe('curated BI exports', () => {
     expect(((await unreadable.json()) as { message: string }).message).toMatch(
       /^from "last-week" is not an ISO-8601 time/,
     );
+    // A time without an offset would name another period on a server in another time zone.
+    const naive = await fetch(
+      `${api.url}/v1/export/lift?from=2026-10-01T00:00:00&to=2026-10-31T00:00:00Z`,
+      { headers: auth() },
+    );
+    expect(naive.status).toBe(400);
+    expect(((await naive.json()) as { message: string }).message).toMatch(
+      /^from "2026-10-01T00:00:00" is not an ISO-8601 time \(timestamp has no UTC offset/,
+    );
     expect((await fetch(exportUrl('lift', 'csv'))).status).toBe(401);
     const ingestOnly = await mintKey(api.url, api.adminKey, 'demo', ['INGEST']);
     expect((await fetch(exportUrl('lift', 'csv'), { headers: auth(ingestOnly) })).status).toBe(403);

@@ -7,6 +7,7 @@ import { AuditModule } from '../../libs/audit/index.js';
 import { AuthModule } from '../../libs/auth/index.js';
 import { BiModule } from '../../libs/bi/index.js';
 import type { AppConfig } from '../../libs/config/index.js';
+import { GRAPHQL_SCALARS } from '../../libs/graphql-fields/index.js';
 import { HealthModule } from '../../libs/health/index.js';
 import { IngestModule } from '../../libs/ingest/index.js';
 import { LifecycleModule } from '../../libs/lifecycle/index.js';
@@ -60,6 +61,7 @@ export class AppModule {
               ? join(projectRoot(), 'apps/api/schema.gql')
               : true,
           sortSchema: true,
+          buildSchemaOptions: GRAPHQL_SCALARS,
           path: '/graphql',
           context: ({ req }: { req: unknown }) => ({ req }),
           introspection: true,

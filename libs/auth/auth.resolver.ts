@@ -1,4 +1,5 @@
-import { Args, GraphQLISODateTime, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { DateTimeScalar } from '../graphql-fields/index.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { AuthErrorCode, AuthException } from './auth.errors.js';
 import { CurrentPrincipal, RequireScope } from './auth.guard.js';
@@ -26,7 +27,7 @@ export class AuthResolver {
     tenantId: string,
     @Args('scopes', { type: () => [Scope], description: 'What the key may do.' }) scopes: Scope[],
     @Args('expiresAt', {
-      type: () => GraphQLISODateTime,
+      type: () => DateTimeScalar,
       nullable: true,
       description: 'When the key stops working (in the future); omitted: never.',
     })

@@ -1,14 +1,7 @@
-import {
-  Field,
-  Float,
-  GraphQLISODateTime,
-  ID,
-  Int,
-  registerEnumType,
-  type FieldOptions,
-} from '@nestjs/graphql';
+import { Field, Float, ID, Int, registerEnumType, type FieldOptions } from '@nestjs/graphql';
 import { GraphQLJSON } from 'graphql-type-json';
 import type { GraphQLScalarType } from 'graphql';
+import { DateTimeScalar } from './date-time.scalar.js';
 
 /** What a field may say besides its type and its description: nullable, defaultValue, ... */
 export type FieldExtras = Omit<FieldOptions, 'description' | 'type'>;
@@ -30,8 +23,8 @@ export const IntField = scalarField(Int);
 export const IdField = scalarField(ID);
 export const StringField = scalarField(String);
 export const BoolField = scalarField(Boolean);
-/** An instant, as GraphQL's DateTime (ISO 8601 with its zone). */
-export const DateField = scalarField(GraphQLISODateTime);
+/** An instant, as the API's DateTime (ISO 8601 with a UTC offset). */
+export const DateField = scalarField(DateTimeScalar);
 /** Any JSON value (graphql-type-json's JSON scalar). */
 export const JsonField = scalarField(GraphQLJSON);
 

@@ -19,5 +19,11 @@ export type {
   ValidRow,
 } from './types.js';
 export { validateRow } from './validate-row.js';
-export { correctSkew, parseTimestamp, pipelineArrival, type ParsedTime } from './timestamps.js';
+export {
+  correctSkew,
+  parseIsoTime,
+  parseTimestamp,
+  pipelineArrival,
+  type ParsedTime,
+} from './timestamps.js';
 export { IMPORT_FORMATS, importMediaType, tabularRow, type ImportMediaType } from './tabular.js';

@@ -46,7 +46,12 @@ function daysInMonth(year: number, month: number): number {
   return month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
 }
 
-function parseIso(text: string): ParsedTime {
+/**
+ * Reads ISO-8601 text with `Z` or an offset (RFC 3339; the seconds and fraction optional) in the
+ * years 2000–2100 UTC. A naive local time or a bare date is refused: each names a different
+ * instant in every time zone.
+ */
+export function parseIsoTime(text: string): ParsedTime {
   const m = ISO_8601.exec(text);
   if (m === null) {
     return fail(
@@ -111,7 +116,7 @@ export function parseTimestamp(value: unknown): ParsedTime {
     return inRange(value);
   }
   if (typeof value === 'string') {
-    return DIGITS.test(value) ? inRange(Number(value)) : parseIso(value);
+    return DIGITS.test(value) ? inRange(Number(value)) : parseIsoTime(value);
   }
   return fail(EXPECTED_TIMESTAMP);
 }

@@ -1,4 +1,5 @@
-import { Args, GraphQLISODateTime, Int, Query, Resolver } from '@nestjs/graphql';
+import { Args, Int, Query, Resolver } from '@nestjs/graphql';
+import { DateTimeScalar } from '../graphql-fields/index.js';
 import { ADMIN_TENANT, RequireScope, Scope, CurrentTenant } from '../auth/index.js';
 import { AuditLogService, MAX_AUDIT_ENTRIES } from '../audit/index.js';
 import { AuditEntry } from '../audit/index.js';
@@ -16,9 +17,9 @@ export class AuditLogResolver {
   @RequireScope(Scope.ADMIN)
   auditLog(
     @CurrentTenant() tenantId: string,
-    @Args('from', { type: () => GraphQLISODateTime, nullable: true, description: 'Inclusive.' })
+    @Args('from', { type: () => DateTimeScalar, nullable: true, description: 'Inclusive.' })
     from?: Date | null,
-    @Args('to', { type: () => GraphQLISODateTime, nullable: true, description: 'Exclusive.' })
+    @Args('to', { type: () => DateTimeScalar, nullable: true, description: 'Exclusive.' })
     to?: Date | null,
     @Args('limit', {
       type: () => Int,

@@ -1,4 +1,5 @@
-import { Args, GraphQLISODateTime, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { DateTimeScalar } from '../graphql-fields/index.js';
 import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../auth/index.js';
 import { ErasureService } from './erasure.service.js';
 import { Erasure } from './models/erasure.model.js';
@@ -31,9 +32,9 @@ export class ErasureResolver {
   @RequireScope(Scope.ERASE)
   erasures(
     @CurrentPrincipal() principal: Principal,
-    @Args('from', { type: () => GraphQLISODateTime, nullable: true, description: 'Inclusive.' })
+    @Args('from', { type: () => DateTimeScalar, nullable: true, description: 'Inclusive.' })
     from?: Date | null,
-    @Args('to', { type: () => GraphQLISODateTime, nullable: true, description: 'Exclusive.' })
+    @Args('to', { type: () => DateTimeScalar, nullable: true, description: 'Exclusive.' })
     to?: Date | null,
   ): Promise<Erasure[]> {
     return this.erasure.erasures(principal.tenantId, from, to);

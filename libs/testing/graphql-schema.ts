@@ -12,6 +12,7 @@ import {
   type GraphQLSchema,
   type GraphQLType,
 } from 'graphql';
+import { GRAPHQL_SCALARS } from '../graphql-fields/index.js';
 
 /** The GraphQL schema the given resolvers generate, as the API would serve it (for tests). */
 export async function schemaOf(
@@ -20,7 +21,7 @@ export async function schemaOf(
   const moduleRef = await Test.createTestingModule({
     imports: [GraphQLSchemaBuilderModule],
   }).compile();
-  return moduleRef.get(GraphQLSchemaFactory).create(resolvers);
+  return moduleRef.get(GraphQLSchemaFactory).create(resolvers, GRAPHQL_SCALARS);
 }
 
 /** Names of the type, fields (input fields too), arguments and enum values that lack a description. */

@@ -119,6 +119,34 @@ describe('limits: rate, depth, cost, period, body size, pagination', () => {
     expect(long.errors?.[0]?.extensions?.causewayCode).toBe('MEASUREMENT_INVALID_PERIOD');
     expect(long.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(long.errors?.[0]?.message).toMatch(/at most 400 days/);
+    // A time without an offset names another instant in every time zone: refused, not guessed,
+    // in the document (Apollo's validation code) and as a variable (a bad input).
+    const naive = [
+      await graphql(
+        api.url,
+        key,
+        '{ liftReport(from: "2026-01-01T00:00:00", to: "2026-02-01T00:00:00Z") { triggerId } }',
+      ),
+      await graphql(
+        api.url,
+        key,
+        'query L($from: DateTime!) { liftReport(from: $from, to: "2026-02-01T00:00:00Z") { triggerId } }',
+        { from: '2026-01-01T00:00:00' },
+      ),
+    ];
+    for (const [answer, code] of [
+      [naive[0], 'GRAPHQL_VALIDATION_FAILED'],
+      [naive[1], 'BAD_USER_INPUT'],
+    ] as const) {
+      expect(answer.status).toBe(400);
+      expect(answer.errors?.[0]?.message).toContain(
+        '"2026-01-01T00:00:00" is not a DateTime: timestamp has no UTC offset',
+      );
+      expect(answer.errors?.[0]?.extensions).toMatchObject({
+        code,
+        causewayCode: 'INVALID_DATE_TIME',
+      });
+    }
     const big = await postIngest(api.url, key, 'signals', signal('b').repeat(100));
     expect(big.status).toBe(413);
     expect(big.body.message).toMatch(/INGEST_MAX_BODY_BYTES/);

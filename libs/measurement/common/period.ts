@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseIsoTime } from '../../ingest/core.js';
 import { toClickHouseTime } from '../../storage/index.js';
 import { MeasurementErrorCode, MeasurementException } from './measurement.exception.js';
 
@@ -59,8 +60,10 @@ export function queryTime(name: string, value: unknown): Date | string {
   if (typeof value !== 'string' || value.trim() === '') {
     return `${name} is required as an ISO-8601 time, ${example}`;
   }
-  const date = new Date(value);
-  return Number.isNaN(date.getTime())
-    ? `${name} ${JSON.stringify(value)} is not an ISO-8601 time, ${example}`
-    : date;
+  // Read as the API's DateTime reads its text: a time without an offset is refused, not taken in
+  // the server's own time zone.
+  const parsed = parseIsoTime(value);
+  return parsed.ok
+    ? new Date(parsed.ms)
+    : `${name} ${JSON.stringify(value)} is not an ISO-8601 time (${parsed.message}), ${example}`;
 }

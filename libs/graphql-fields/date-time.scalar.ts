@@ -1,0 +1,45 @@
+import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { parseIsoTime } from '../ingest/core.js';
+
+const EXAMPLE = 'e.g. 2026-10-01T00:00:00Z or 2026-10-01T02:00:00+02:00';
+
+function refused(message: string): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: { code: 'BAD_USER_INPUT', causewayCode: 'INVALID_DATE_TIME' },
+  });
+}
+
+function parse(value: unknown): Date {
+  if (typeof value !== 'string') {
+    throw refused(`a DateTime is ISO-8601 text with a UTC offset, ${EXAMPLE}`);
+  }
+  const parsed = parseIsoTime(value);
+  if (!parsed.ok) {
+    throw refused(`${JSON.stringify(value)} is not a DateTime: ${parsed.message} (${EXAMPLE})`);
+  }
+  return new Date(parsed.ms);
+}
+
+/**
+ * The API's `DateTime`, in place of Nest's: Nest's reads its text with `new Date(text)`, which
+ * takes a time without an offset (`2026-10-01T00:00:00`) in the server's own time zone, so the
+ * same query named another period on a machine in Berlin than on one at UTC, and it let through
+ * text that is no time at all as an Invalid Date. Here a time is read as the ingest reads event
+ * times (docs/design.md §5): ISO-8601 with `Z` or an offset, anything else refused with
+ * `BAD_USER_INPUT`. Answers are written at UTC, as before.
+ */
+export const DateTimeScalar = new GraphQLScalarType<Date | null, string | null>({
+  name: 'DateTime',
+  description:
+    'An instant as ISO-8601 text with a UTC offset, such as 2026-10-01T00:00:00Z or 2026-10-01T02:00:00+02:00 (a time without an offset is refused: it names another instant in every time zone). Answers are written at UTC.',
+  parseValue: parse,
+  parseLiteral(ast: ValueNode): Date {
+    return parse(ast.kind === Kind.STRING ? ast.value : undefined);
+  },
+  serialize(value: unknown): string | null {
+    return value instanceof Date ? value.toISOString() : null;
+  },
+});
+
+/** The schema builder's options that put `DateTimeScalar` behind every `Date` field and argument. */
+export const GRAPHQL_SCALARS = { scalarsMap: [{ type: Date, scalar: DateTimeScalar }] };
