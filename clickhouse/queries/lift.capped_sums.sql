@@ -145,7 +145,7 @@ WITH
     LEFT JOIN outcome_arrays AS o ON o.person_key = s.person_key
   ),
   arm_sums AS MATERIALIZED (
-    -- per trigger, arm and variant: the sums revenue does not enter, and the positive revenues
+    -- per trigger, arm and variant: the sums revenue does not enter, and the revenues other than 0
     SELECT trigger_id, arm, variant,
            countIf(NOT is_contaminated) AS persons,
            countIf(NOT is_contaminated AND person_converted) AS conversions,
@@ -155,30 +155,43 @@ WITH
            sumIf(person_pre_revenue, NOT is_contaminated) AS pre_revenue,
            sumIf(person_pre_revenue * person_pre_revenue, NOT is_contaminated) AS pre_revenue_sq,
            countIf(is_contaminated) AS contaminated,
-           groupArrayIf(person_revenue, person_revenue > 0 AND NOT is_contaminated) AS revenues,
-           groupArrayIf(person_pre_revenue, person_revenue > 0 AND NOT is_contaminated) AS revenues_pre
+           groupArrayIf(person_revenue, person_revenue != 0 AND NOT is_contaminated) AS revenues,
+           groupArrayIf(person_pre_revenue, person_revenue != 0 AND NOT is_contaminated) AS revenues_pre
     FROM per_person
     GROUP BY trigger_id, arm, variant
   ),
+  row_arms AS (
+    -- each arm once for every row of the answer it enters: a treatment variant its own; the
+    -- control each treatment variant's of its trigger (its own when the trigger has none)
+    SELECT a.*, row_variant
+    FROM arm_sums AS a
+    LEFT JOIN (
+      SELECT trigger_id, groupUniqArrayIf(variant, arm = 'treatment') AS variants
+      FROM arm_sums
+      GROUP BY trigger_id
+    ) AS t ON t.trigger_id = a.trigger_id
+    ARRAY JOIN if(a.arm = 'treatment' OR empty(t.variants), [a.variant], t.variants) AS row_variant
+  ),
   caps AS (
-    -- per trigger: the revenue cap (a value, or the percentile of positive revenues)
-    SELECT trigger_id,
+    -- per row: the revenue cap (a value, or the percentile of the row's positive revenues)
+    SELECT trigger_id, row_variant,
            if({capValue:Float64} > 0, {capValue:Float64},
-              if(sum(length(revenues)) = 0, inf,
-                 quantileExactInclusiveArray({capLevel:Float64})(revenues))) AS cap
-    FROM arm_sums
-    GROUP BY trigger_id
+              if(sum(arrayCount(revenue -> revenue > 0, revenues)) = 0, inf,
+                 quantileExactInclusiveArray({capLevel:Float64})(
+                   arrayFilter(revenue -> revenue > 0, revenues)))) AS cap
+    FROM row_arms
+    GROUP BY trigger_id, row_variant
   ),
   sums AS (
-    -- the arm sums with the revenue sums over the capped revenues, and the cap
-    SELECT a.*,
+    -- the arm sums with the revenue sums over the capped revenues, and the cap, per row
+    SELECT a.* REPLACE (a.row_variant AS variant),
            arraySum(revenue -> least(revenue, k.cap), a.revenues) AS revenue,
            arraySum(revenue -> pow(least(revenue, k.cap), 2), a.revenues) AS revenue_sq,
            arraySum((revenue, pre) -> pre * least(revenue, k.cap), a.revenues, a.revenues_pre)
              AS pre_revenue_x_revenue,
            if(isFinite(k.cap), toNullable(k.cap), NULL) AS revenue_cap
-    FROM arm_sums AS a
-    LEFT JOIN caps AS k ON k.trigger_id = a.trigger_id
+    FROM row_arms AS a
+    LEFT JOIN caps AS k ON k.trigger_id = a.trigger_id AND k.row_variant = a.row_variant
   )
 SELECT s.trigger_id AS trigger_id,
        d.channel AS channel,

@@ -30,6 +30,11 @@ export interface LiftOptions {
    * across looks is lost (libs/stats/sequential-aa.spec.ts).
    */
   defaultPlannedPersons?: number;
+  /**
+   * The sums are the capped statement's with variants: a control row's variant names the variant
+   * whose row it belongs to, and the control is given once for each, capped at that row's cap.
+   */
+  controlPerVariant?: boolean;
 }
 
 /** How the Bayesian answers are made: a prior on the relative lift, learnt, or none (flat). */
@@ -87,13 +92,26 @@ function add(arm: Arm, row: LiftSumsRow): void {
   arm.preRevenueXRevenue += row.pre_revenue_x_revenue;
 }
 
+function addTo(arms: Map<string, Arm>, key: string, row: LiftSumsRow): void {
+  const arm = arms.get(key) ?? emptyArm();
+  add(arm, row);
+  arms.set(key, arm);
+}
+
+/** The revenue figures of an arm, as ArmStats gives them. */
+function revenueStats(arm: Arm): Pick<ArmStats, 'revenue' | 'revenuePerPerson'> {
+  return {
+    revenue: arm.revenue,
+    revenuePerPerson: arm.persons === 0 ? 0 : arm.revenue / arm.persons,
+  };
+}
+
 function armStats(arm: Arm): ArmStats {
   return {
     persons: arm.persons,
     conversions: arm.conversions,
     rate: arm.persons === 0 ? 0 : arm.conversions / arm.persons,
-    revenue: arm.revenue,
-    revenuePerPerson: arm.persons === 0 ? 0 : arm.revenue / arm.persons,
+    ...revenueStats(arm),
   };
 }
 
@@ -365,35 +383,47 @@ export function buildLiftRows(sums: readonly LiftSumsRow[], options: LiftOptions
     const control = emptyArm();
     const treatmentAll = emptyArm();
     const byVariant = new Map<string, Arm>();
+    // with controlPerVariant: the control as each variant's row has it; the whole control (its
+    // persons, conversions and contaminated, the same in each) counted from one of them
+    const controlOf = new Map<string, Arm>();
+    const counted = options.controlPerVariant
+      ? triggerRows.find((row) => row.arm !== 'treatment')?.variant
+      : undefined;
+    const capOf = new Map<string, number | null>();
     let contaminated = 0;
     for (const row of triggerRows) {
-      contaminated += row.contaminated;
       if (row.arm === 'treatment') {
+        contaminated += row.contaminated;
         add(treatmentAll, row);
-        const arm = byVariant.get(row.variant) ?? emptyArm();
-        add(arm, row);
-        byVariant.set(row.variant, arm);
-      } else {
+        addTo(byVariant, row.variant, row);
+        capOf.set(row.variant, row.revenue_cap);
+        continue;
+      }
+      if (options.controlPerVariant) {
+        addTo(controlOf, row.variant, row);
+      }
+      if (counted === undefined || row.variant === counted) {
+        contaminated += row.contaminated;
         add(control, row);
       }
     }
     const first = triggerRows[0];
     const srm = srmCheck(treatmentAll.persons, control.persons, first.holdout_pct);
     const plannedN = plannedPersonsFor(first.planned_persons, options);
-    const groups: [string | null, Arm][] = options.groupByVariant
-      ? [...byVariant.entries()]
-          .sort(([a], [b]) => a.localeCompare(b))
-          .map(([v, arm]) => [v === '' ? null : v, arm])
-      : [[null, treatmentAll]];
-    for (const [variant, treatment] of groups) {
+    const groups: [string, Arm][] = options.groupByVariant
+      ? [...byVariant.entries()].sort(([a], [b]) => a.localeCompare(b))
+      : [['', treatmentAll]];
+    for (const [key, treatment] of groups) {
+      const variant = key === '' ? null : key;
+      const holdout = controlOf.get(key) ?? control;
       const conversion = compare(treatment, control, 'conversion', options, plannedN);
-      const revenue = compare(treatment, control, 'revenue', options, plannedN);
+      const revenue = compare(treatment, holdout, 'revenue', options, plannedN);
       rows.push({
         triggerId,
         channel: first.channel,
         variant,
         treatment: armStats(treatment),
-        holdout: armStats(control),
+        holdout: { ...armStats(control), ...revenueStats(holdout) },
         absoluteLift: conversion.absolute,
         relativeLift: conversion.relative,
         pValue: conversion.pValue,
@@ -407,7 +437,7 @@ export function buildLiftRows(sums: readonly LiftSumsRow[], options: LiftOptions
         contaminatedPersons: contaminated,
         confidence: options.confidence,
         method: method === '' ? 'fixed' : method,
-        revenueCapValue: first.revenue_cap,
+        revenueCapValue: capOf.get(key) ?? first.revenue_cap,
         chanceToWin: null,
         risk: null,
         plannedPersons: plannedN,

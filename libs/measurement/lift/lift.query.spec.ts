@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { storeForSuite } from '../../storage/testing.js';
 import { toPeriod } from '../common/period.js';
 import { fixtureRows, READY_DEFINITIONS, seedRows } from '../common/testing.js';
+import { buildLiftRows } from './lift.calculator.js';
 import { queryLiftSums, type LiftSumsRow } from './lift.query.js';
 
 const DAY = 86_400_000;
@@ -175,6 +176,70 @@ describe('lift sums on the embedded engine', () => {
     expect(revenue(value, 'holdout')).toEqual([10, 100, 0, 0, 15]);
     // uncapped rows say so
     expect(rows.every((r) => r.revenue_cap === null)).toBe(true);
+  });
+
+  it("caps each variant's row at the percentile of its own and the control's revenues, and keeps a negative revenue", async () => {
+    await seedRows(store.clickhouse, 'tenant-cap', {
+      triggers: [trigger],
+      firings: [
+        firing('a1', 'pa1', '10-02T00:00:00', 'treatment', { variant: 'a' }),
+        firing('a2', 'pa2', '10-02T00:00:00', 'treatment', { variant: 'a' }),
+        firing('a3', 'pa3', '10-02T00:00:00', 'treatment', { variant: 'a' }),
+        firing('b1', 'pb1', '10-02T00:00:00', 'treatment', { variant: 'b' }),
+        firing('b2', 'pb2', '10-02T00:00:00', 'treatment', { variant: 'b' }),
+        firing('c1', 'pc1', '10-02T00:00:00', 'holdout'),
+        firing('c2', 'pc2', '10-02T00:00:00', 'holdout'),
+        firing('c3', 'pc3', '10-02T00:00:00', 'holdout'),
+      ],
+      outcomes: [
+        purchase('oa1', 'pa1', '10-03T00:00:00', 10),
+        purchase('oa2', 'pa2', '10-03T00:00:00', 1000),
+        purchase('oa3', 'pa3', '10-03T00:00:00', -40), // a negative value: below any cap
+        purchase('ob1', 'pb1', '10-03T00:00:00', 5),
+        purchase('ob2', 'pb2', '10-03T00:00:00', 5),
+        purchase('oc1', 'pc1', '10-03T00:00:00', 20),
+        purchase('oc2', 'pc2', '10-03T00:00:00', 30),
+      ],
+    });
+    const median = { capValue: 0, capLevel: 0.5 };
+    const sums = (byVariant: boolean) =>
+      queryLiftSums(
+        store.clickhouse,
+        {
+          tenantId: 'tenant-cap',
+          ...toPeriod(new Date('2026-10-01T00:00:00Z'), new Date('2026-11-01T00:00:00Z')).params,
+          triggerIds: [],
+          byVariant,
+        },
+        median,
+      );
+    const lifts = (rows: LiftSumsRow[], byVariant: boolean) =>
+      buildLiftRows(rows, {
+        groupByVariant: byVariant,
+        controlPerVariant: byVariant,
+        confidence: 0.95,
+        cuped: false,
+        sequential: false,
+      }).map((row) => [
+        row.variant,
+        row.revenueCapValue,
+        row.treatment.revenue,
+        row.holdout.persons,
+        row.holdout.conversions,
+        row.holdout.revenue,
+        row.srm.observedHoldoutShare,
+      ]);
+    // Variant a's row: positive revenues of a and the control, [10, 20, 30, 1000]; type 7 median:
+    // h = 3 * 0.5 = 1.5 -> 20 + 0.5 * (30 - 20) = 25. a: 10 + 25 - 40 = -5; control: 20 + 25 = 45.
+    // Variant b's row: [5, 5, 20, 30] -> 5 + 0.5 * (20 - 5) = 12.5. b: 10; control: 12.5 + 12.5.
+    // Both rows: 3 control persons, 2 converted, of 8 assigned (SRM share 3/8, counted once).
+    expect(lifts(await sums(true), true)).toEqual([
+      ['a', 25, -5, 3, 2, 45, 3 / 8],
+      ['b', 12.5, 10, 3, 2, 25, 3 / 8],
+    ]);
+    // One row: [5, 5, 10, 20, 30, 1000] -> h = 2.5 -> 10 + 0.5 * (20 - 10) = 15.
+    // Treatment: 10 + 15 - 40 + 5 + 5 = -5; control: 15 + 15 = 30.
+    expect(lifts(await sums(false), false)).toEqual([[null, 15, -5, 3, 2, 30, 3 / 8]]);
   });
 
   it('measures guardrail types in place of success types when asked', async () => {

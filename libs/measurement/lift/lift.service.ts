@@ -132,6 +132,7 @@ export class LiftService {
     try {
       return buildLiftRows(sums, {
         groupByVariant: request.groupByVariant ?? false,
+        controlPerVariant: cap !== null && (request.groupByVariant ?? false),
         confidence,
         cuped: request.cuped ?? false,
         sequential: request.sequential ?? false,
