@@ -90,13 +90,20 @@ describe('alert rules', () => {
   });
 
   it('opens one HARM per trigger, from either guardrail class', () => {
-    const guardrail = (triggerId: string, outcomeClass: string, low: number, persons = 500) =>
+    const guardrail = (
+      triggerId: string,
+      outcomeClass: string,
+      low: number,
+      persons = 500,
+      caveat: string | null = null,
+    ) =>
       ({
         triggerId,
         outcomeClass,
         treatment: arm(persons, 10),
         holdout: arm(persons, 2),
         absoluteLift: { estimate: low + 0.01, low, high: low + 0.02 },
+        caveat,
       }) as unknown as AlertInputs['guardrails'][number];
     expect(
       kinds(
@@ -106,6 +113,14 @@ describe('alert rules', () => {
             guardrail('a', 'regret', 0.002),
             guardrail('b', 'overwhelm', -0.001),
             guardrail('c', 'regret', 0.01, 99),
+            // a broken split is no evidence of harm, as it is none of a gain
+            guardrail(
+              'd',
+              'overwhelm',
+              0.01,
+              500,
+              'SRM: holdout share 20.0% where 10.0% was declared',
+            ),
           ],
         }),
       ),

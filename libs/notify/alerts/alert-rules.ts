@@ -123,7 +123,9 @@ function harmFindings(rows: GuardrailLift[]): Finding[] {
   const byTrigger = new Map<string, GuardrailLift[]>();
   for (const row of rows) {
     const smaller = Math.min(row.treatment.persons, row.holdout.persons);
+    // a caveated row (a broken split, too little data) is no evidence of harm, as the report reads it
     if (
+      (row.caveat ?? null) === null &&
       row.absoluteLift !== null &&
       row.absoluteLift.low > 0 &&
       smaller >= ALERT_THRESHOLDS.minPersonsPerArm
