@@ -253,6 +253,38 @@ describe('parseBody: JSON array', () => {
     expect(await collect(chunksOf('[1]\n[2]\n'))).toHaveLength(1);
   });
 
+  it('refuses only the elements that are not JSON when the array is not JSON as a whole', async () => {
+    // Python's json.dumps writes NaN for a float('nan'); strings may hold brackets, commas and quotes
+    const body = '[{"a": "x,]}\\"["},\n {"b": NaN} , [1, {"c": 2}], {"d":}, 3]';
+    expect(await collect(chunksOf(body))).toEqual([
+      { line: 1, raw: '{"a":"x,]}\\"["}', value: { a: 'x,]}"[' } },
+      { line: 2, raw: '{"b": NaN}', parseError: expect.stringMatching(/^not valid JSON: /) },
+      { line: 3, raw: '[1,{"c":2}]', value: [1, { c: 2 }] },
+      { line: 4, raw: '{"d":}', parseError: expect.stringMatching(/^not valid JSON: /) },
+      { line: 5, raw: '3', value: 3 },
+    ]);
+    // a trailing comma leaves an empty last element, refused as such
+    expect(await collect(chunksOf('[{"a":1},]'))).toEqual([
+      { line: 1, raw: '{"a":1}', value: { a: 1 } },
+      { line: 2, raw: '', parseError: expect.stringMatching(/^not valid JSON: /) },
+    ]);
+    // text after the array, or a brace closing what no brace opened: not an array of elements
+    expect(await collect(chunksOf('[{"a":1}] x'))).toHaveLength(1);
+    expect(await collect(chunksOf('[{"a":1}}, {"b":2}]'))).toEqual([
+      {
+        line: 1,
+        raw: '[{"a":1}}, {"b":2}]',
+        parseError: expect.stringMatching(/^not valid JSON: /),
+      },
+    ]);
+  });
+
+  it('holds an array refused element by element to the row limit', async () => {
+    await expect(collect(chunksOf('[{}, NaN, {}, {}]'), 3)).rejects.toThrow(
+      new IngestLimitError('rows', 3),
+    );
+  });
+
   it('a body that is not UTF-8 is one parse error at line 1', async () => {
     const [line] = await collect(chunksOf(Buffer.from([0x5b, 0x22, 0xff, 0x22, 0x5d])));
     expect(line).toEqual({ line: 1, raw: '["\uFFFD"]', parseError: NOT_UTF8 });

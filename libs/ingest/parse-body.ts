@@ -148,11 +148,61 @@ function elementLine(index: number, value: unknown): ParsedLine {
 }
 
 /**
+ * The texts of the top-level elements of a JSON array that JSON.parse refused as a whole (one
+ * element with a NaN, say), so that each is parsed on its own, as the lines of an NDJSON body
+ * are; null when the text is not an array of elements at all (never closed, text after it).
+ * Only strings (with their escapes) and nesting are followed: what lies between two top-level
+ * commas is one element, and JSON.parse then says whether it is JSON. Hand-written: a streaming
+ * JSON tokenizer would refuse the whole body at the first bad element, which is the point here.
+ */
+export function arrayElementTexts(text: string): string[] | null {
+  let start = text.indexOf('[') + 1;
+  if (start === 0 || text.slice(0, start - 1).trim() !== '') {
+    return null;
+  }
+  const elements: string[] = [];
+  let depth = 0;
+  let inString = false;
+  for (let i = start; i < text.length; i++) {
+    const char = text[i];
+    if (inString) {
+      if (char === '\\') {
+        i++;
+      } else if (char === '"') {
+        inString = false;
+      }
+    } else if (char === '"') {
+      inString = true;
+    } else if (char === '[' || char === '{') {
+      depth++;
+    } else if ((char === ']' || char === '}') && depth > 0) {
+      depth--;
+    } else if (char === ']') {
+      const last = text.slice(start, i);
+      if (last.trim() !== '' || elements.length > 0) {
+        elements.push(last);
+      }
+      return text.slice(i + 1).trim() === '' ? elements.map((element) => element.trim()) : null;
+    } else if (char === ',' && depth === 0) {
+      elements.push(text.slice(start, i));
+      start = i + 1;
+    } else if (char === '}') {
+      return null;
+    }
+  }
+  return null;
+}
+
+/**
  * Parses a JSON-array body. The array must be parsed whole; the text is dropped before the first
  * element is yielded (it lives only inside this function), and each element is released once
- * yielded, so the body is held as objects once.
+ * yielded, so the body is held as objects once. When the array is not JSON as a whole, each of
+ * its elements is parsed on its own: a bad element is refused with its own text, as a bad line of
+ * NDJSON is, and the others are kept.
  */
-function parseArrayBody(chunks: Buffer[]): { elements: unknown[] } | { error: ParsedLine } {
+function parseArrayBody(
+  chunks: Buffer[],
+): { elements: unknown[] } | { lines: ParsedLine[] } | { error: ParsedLine } {
   const { text, valid } = decode(Buffer.concat(chunks));
   if (!valid) {
     return { error: { line: 1, raw: text, parseError: NOT_UTF8 } };
@@ -160,7 +210,17 @@ function parseArrayBody(chunks: Buffer[]): { elements: unknown[] } | { error: Pa
   try {
     return { elements: JSON.parse(text) as unknown[] };
   } catch (error) {
-    return { error: { line: 1, raw: text, parseError: jsonError(error) } };
+    const elements = arrayElementTexts(text);
+    if (elements === null) {
+      return { error: { line: 1, raw: text, parseError: jsonError(error) } };
+    }
+    return {
+      lines: elements.map((element, index) => {
+        const line = parseText(index + 1, element);
+        // a good element is written again, as the whole array's elements are
+        return line.parseError === undefined ? elementLine(index, line.value) : line;
+      }),
+    };
   }
 }
 
@@ -308,11 +368,20 @@ const ELEMENTS_PER_BATCH = 1000;
  * are turned into lines, so the body is held as objects about once.
  */
 function* arrayBatches(
-  parsed: { elements: unknown[] } | { error: ParsedLine },
+  parsed: { elements: unknown[] } | { lines: ParsedLine[] } | { error: ParsedLine },
   maxRows: number,
 ): Generator<ParsedLine[]> {
   if ('error' in parsed) {
     yield [parsed.error];
+    return;
+  }
+  if ('lines' in parsed) {
+    if (parsed.lines.length > maxRows) {
+      throw new IngestLimitError('rows', maxRows);
+    }
+    for (let first = 0; first < parsed.lines.length; first += ELEMENTS_PER_BATCH) {
+      yield parsed.lines.slice(first, first + ELEMENTS_PER_BATCH);
+    }
     return;
   }
   const elements = parsed.elements;

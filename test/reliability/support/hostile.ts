@@ -364,9 +364,39 @@ export function materializeArray(stream: Stream, spec: ArrayBodySpec): Buffer {
 const JSON_WHITESPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
 
 /**
+ * The elements of a JSON-array body that is not JSON as a whole, by the README's rule: what lies
+ * between the top-level commas of `[ ... ]` (nothing after it) is one element each; 1 (one bad
+ * line) when the text is no such array. Strings are replaced first, then the nesting is followed.
+ */
+function elementsOfBrokenArray(text: string): number {
+  const bare = text.replace(/"(?:[^"\\]|\\[\s\S])*"/g, '0').trim();
+  if (bare.includes('"') || !bare.startsWith('[')) {
+    return 1;
+  }
+  let depth = 0;
+  let commas = 0;
+  for (let i = 0; i < bare.length; i++) {
+    const char = bare[i];
+    if (char === '[' || char === '{') {
+      depth++;
+    } else if (char === ']' || char === '}') {
+      depth--;
+      if (depth === 0) {
+        const whole = char === ']' && bare.slice(i + 1).trim() === '';
+        return whole ? (commas === 0 && bare.slice(1, i).trim() === '' ? 0 : commas + 1) : 1;
+      }
+    } else if (char === ',' && depth === 1) {
+      commas++;
+    }
+  }
+  return 1;
+}
+
+/**
  * Lines the service must answer for (accepted + rejected), from the design's rules: a body whose first
- * significant character is `[` is one JSON array (one line per element, or one bad line when it
- * is not a whole array); otherwise every line that is not blank counts, blank lines do not.
+ * significant character is `[` is one JSON array (one line per element, element by element when
+ * it is not JSON as a whole, one bad line when it is not an array of elements at all); otherwise
+ * every line that is not blank counts, blank lines do not.
  */
 export function linesSent(body: Buffer): number {
   let i = body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf ? 3 : 0;
@@ -384,7 +414,7 @@ export function linesSent(body: Buffer): number {
       const value: unknown = JSON.parse(body.toString('utf8').replace(/^\ufeff/, ''));
       return Array.isArray(value) ? value.length : 1;
     } catch {
-      return 1;
+      return elementsOfBrokenArray(body.toString('utf8').replace(/^\ufeff/, ''));
     }
   }
   let count = 0;
