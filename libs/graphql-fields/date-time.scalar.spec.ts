@@ -36,6 +36,7 @@ describe('DateTime', () => {
     ['2026-09-30T19:30:00-04:30', '2026-10-01T00:00:00.000Z'],
     ['2026-10-01T00:00:00.123456789Z', '2026-10-01T00:00:00.123Z'],
     ['2026-10-01T05:30:00+0530', '2026-10-01T00:00:00.000Z'],
+    ['2026-10-01', '2026-10-01T00:00:00.000Z'],
   ])('reads %s as %s, as a literal and as a variable', async (text, utc) => {
     expect((await asLiteral(text)).data).toEqual({ echo: utc });
     expect((await asVariable(text)).data).toEqual({ echo: utc });
@@ -43,7 +44,8 @@ describe('DateTime', () => {
 
   it.each([
     ['2026-10-01T00:00:00', 'has no UTC offset'],
-    ['2026-10-01', 'a date without a time'],
+    ['2026-10-01 10:00', 'has no UTC offset'],
+    ['2026-10', 'expected an ISO-8601 timestamp'],
     ['Oct 1 2026', 'expected an ISO-8601 timestamp'],
     ['2026-02-30T00:00:00Z', 'not a valid calendar date'],
     ['not a time', 'expected an ISO-8601 timestamp'],

@@ -1,5 +1,5 @@
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
-import { parseIsoTime } from '../ingest/core.js';
+import { parseIsoTime, type ParsedTime } from '../ingest/core.js';
 
 const EXAMPLE = 'e.g. 2026-10-01T00:00:00Z or 2026-10-01T02:00:00+02:00';
 
@@ -9,11 +9,22 @@ function refused(message: string): GraphQLError {
   });
 }
 
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * An instant a query names (a DateTime argument, a `?from=`): ISO-8601 with `Z` or an offset, or
+ * a bare date, read as the start of that day at UTC (as `new Date` has always read one, and as
+ * the measures' days are UTC days). A time of day without an offset is refused.
+ */
+export function parseQueryTime(text: string): ParsedTime {
+  return parseIsoTime(DATE_ONLY.test(text) ? `${text}T00:00:00Z` : text);
+}
+
 function parse(value: unknown): Date {
   if (typeof value !== 'string') {
     throw refused(`a DateTime is ISO-8601 text with a UTC offset, ${EXAMPLE}`);
   }
-  const parsed = parseIsoTime(value);
+  const parsed = parseQueryTime(value);
   if (!parsed.ok) {
     throw refused(`${JSON.stringify(value)} is not a DateTime: ${parsed.message} (${EXAMPLE})`);
   }
@@ -31,7 +42,7 @@ function parse(value: unknown): Date {
 export const DateTimeScalar = new GraphQLScalarType<Date | null, string | null>({
   name: 'DateTime',
   description:
-    'An instant as ISO-8601 text with a UTC offset, such as 2026-10-01T00:00:00Z or 2026-10-01T02:00:00+02:00 (a time without an offset is refused: it names another instant in every time zone). Answers are written at UTC.',
+    'An instant as ISO-8601 text with a UTC offset, such as 2026-10-01T00:00:00Z or 2026-10-01T02:00:00+02:00, or a date (2026-10-01: the start of that day at UTC). A time of day without an offset is refused: it names another instant in every time zone. Answers are written at UTC.',
   parseValue: parse,
   parseLiteral(ast: ValueNode): Date {
     return parse(ast.kind === Kind.STRING ? ast.value : undefined);

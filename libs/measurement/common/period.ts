@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseIsoTime } from '../../ingest/core.js';
+import { parseQueryTime } from '../../graphql-fields/index.js';
 import { toClickHouseTime } from '../../storage/index.js';
 import { MeasurementErrorCode, MeasurementException } from './measurement.exception.js';
 
@@ -62,7 +62,7 @@ export function queryTime(name: string, value: unknown): Date | string {
   }
   // Read as the API's DateTime reads its text: a time without an offset is refused, not taken in
   // the server's own time zone.
-  const parsed = parseIsoTime(value);
+  const parsed = parseQueryTime(value);
   return parsed.ok
     ? new Date(parsed.ms)
     : `${name} ${JSON.stringify(value)} is not an ISO-8601 time (${parsed.message}), ${example}`;
