@@ -13,6 +13,8 @@ import {
 
 const ok = (iso: string) => ({ ok: true, ms: Date.parse(iso) });
 const fail = (message: string) => ({ ok: false, message });
+const SECONDS_WITH_FRACTION =
+  'looks like epoch seconds with a fraction (as Jackson writes an Instant); expected epoch milliseconds (a whole number) or an ISO-8601 timestamp with offset';
 
 describe('parseTimestamp', () => {
   it.each([
@@ -59,6 +61,9 @@ describe('parseTimestamp', () => {
     [true, fail(EXPECTED_TIMESTAMP)],
     [{}, fail(EXPECTED_TIMESTAMP)],
     [1714557600000.5, fail('epoch milliseconds must be a whole number')],
+    // Jackson's default for an Instant: decimal epoch seconds, to the nanosecond.
+    [JSON.parse('1790848800.123456789') as number, fail(SECONDS_WITH_FRACTION)],
+    [1714557600.5, fail(SECONDS_WITH_FRACTION)],
     [1714557600, fail('looks like epoch seconds; expected epoch milliseconds')],
     ['1714557600', fail('looks like epoch seconds; expected epoch milliseconds')],
     [0, fail('year must be between 2000 and 2100 (UTC)')],

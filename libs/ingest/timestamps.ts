@@ -28,12 +28,17 @@ function fail(message: string): ParsedTime {
   return { ok: false, message };
 }
 
+/** Whether a number reads as an instant of the accepted years when taken as epoch seconds. */
+function inSecondsRange(n: number): boolean {
+  return n >= MIN_TIME_MS / 1000 && n <= MAX_TIME_MS / 1000;
+}
+
 function inRange(ms: number): ParsedTime {
   if (ms >= MIN_TIME_MS && ms <= MAX_TIME_MS) {
     return { ok: true, ms };
   }
   // 10-digit values are the commonest producer mistake: seconds sent where milliseconds belong.
-  if (ms >= MIN_TIME_MS / 1000 && ms <= MAX_TIME_MS / 1000) {
+  if (inSecondsRange(ms)) {
     return fail('looks like epoch seconds; expected epoch milliseconds');
   }
   return fail(OUT_OF_RANGE);
@@ -111,7 +116,13 @@ export function parseTimestamp(value: unknown): ParsedTime {
       return fail(EXPECTED_TIMESTAMP);
     }
     if (!Number.isInteger(value)) {
-      return fail('epoch milliseconds must be a whole number');
+      // Jackson writes an Instant as decimal epoch seconds (1790848800.123456789) by default:
+      // "must be a whole number" would send its producer rounding seconds.
+      return fail(
+        inSecondsRange(value)
+          ? 'looks like epoch seconds with a fraction (as Jackson writes an Instant); expected epoch milliseconds (a whole number) or an ISO-8601 timestamp with offset'
+          : 'epoch milliseconds must be a whole number',
+      );
     }
     return inRange(value);
   }

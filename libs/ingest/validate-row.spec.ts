@@ -547,6 +547,12 @@ const badCases: BadCase[] = [
     'occurred_at',
     'looks like epoch seconds; expected epoch milliseconds',
   ],
+  [
+    'signals',
+    { occurred_at: 1790848800.123 },
+    'occurred_at',
+    'looks like epoch seconds with a fraction (as Jackson writes an Instant); expected epoch milliseconds (a whole number) or an ISO-8601 timestamp with offset',
+  ],
   ['signals', { occurred_at: '1999-06-01T00:00:00Z' }, 'occurred_at', YEAR],
   ['signals', { occurred_at: false }, 'occurred_at', EXPECTED_TIMESTAMP],
   ['signals', { sent_at: '2024-05-01T10:00:00' }, 'sent_at', NAIVE],
