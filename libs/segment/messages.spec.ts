@@ -150,6 +150,40 @@ describe('refusing what is not a Segment message', () => {
     });
   });
 
+  // JSON.parse reads 9007199254740993 as 9007199254740992: two messages would be one, two
+  // persons one. The body is read from its text, as the controller hands it over.
+  it.each([
+    ['messageId', '9007199254740993', '9007199254740992'],
+    ['messageId', '9007199254740992', '9007199254740992'],
+    ['userId', '12345678901234567890', '12345678901234567000'],
+    ['anonymousId', '-9007199254740993', '-9007199254740992'],
+    ['userId', '42.5', '42.5'],
+  ])('refuses a %s sent as the number %s, not a safe integer', (field, sent, read) => {
+    const body = JSON.parse(
+      `{"batch":[{"type":"identify","userId":"u1","messageId":"m1","${field}":${sent}}]}`,
+    ) as unknown;
+    expect(readSegmentBody('batch', body, options)).toEqual({
+      problems: [
+        {
+          path: `batch[0].${field}`,
+          message: `a number as id must be a whole number within ±9007199254740991 (2^53 − 1), which JSON carries exactly; this one reads as ${read}: send it as a string`,
+        },
+      ],
+    });
+  });
+
+  it('reads an id sent as a safe integer as its text', () => {
+    const body = JSON.parse(
+      '{"batch":[{"type":"identify","userId":9007199254740991,"messageId":42},{"type":"identify","anonymousId":-7,"messageId":0}]}',
+    ) as unknown;
+    expect(
+      messagesOf('batch', body, options).map((m) => [m.messageId, m.personId, m.personField]),
+    ).toEqual([
+      ['42', '9007199254740991', 'userId'],
+      ['0', '-7', 'anonymousId'],
+    ]);
+  });
+
   it('reads null as absent, as analytics-ruby sends it', () => {
     const [message] = messagesOf(
       'track',

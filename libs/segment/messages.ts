@@ -116,7 +116,7 @@ class ItemReader {
     this.problems.push({ path: `${this.prefix}${field}`, message });
   }
 
-  /** An id (userId, anonymousId, messageId): a string or a number, '' as absent. */
+  /** An id (userId, anonymousId, messageId): a string or a safe integer, '' as absent. */
   id(field: string): string | undefined {
     const value = this.item[field];
     if (!present(value) || value === '') {
@@ -125,8 +125,16 @@ class ItemReader {
     let text: string;
     if (typeof value === 'string') {
       text = value;
-    } else if (typeof value === 'number' && Number.isFinite(value)) {
+    } else if (typeof value === 'number' && Number.isSafeInteger(value)) {
       text = String(value);
+    } else if (typeof value === 'number') {
+      // JSON.parse has already rounded 9007199254740993 to 9007199254740992: two messages
+      // would count as one, two persons merge. Only a safe integer is the number that was sent.
+      this.problem(
+        field,
+        `a number as id must be a whole number within ±${Number.MAX_SAFE_INTEGER} (2^53 − 1), which JSON carries exactly; this one reads as ${String(value)}: send it as a string`,
+      );
+      return undefined;
     } else {
       this.problem(field, 'expected a string');
       return undefined;
@@ -307,7 +315,8 @@ function itemsOf(
 /**
  * Reads a Segment call's parsed JSON body into its messages, or every problem found.
  *
- * - A message needs a `userId` or an `anonymousId` (strings; numbers are read as their text);
+ * - A message needs a `userId` or an `anonymousId` (strings; a safe integer is read as its
+ *   text, any other number refused: JSON.parse has already rounded it);
  *   a track call needs its `event`; a batch item needs a `type` Segment defines.
  * - `timestamp`, `originalTimestamp` and `sentAt` are ISO-8601 with an offset (or epoch
  *   milliseconds); a batch's own `sentAt` stands for the items that carry none.
