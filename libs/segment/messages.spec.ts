@@ -61,6 +61,33 @@ describe("reading Segment's documented bodies", () => {
     expect(sent[0].messageId).toBe('m-1');
   });
 
+  // A retry is stamped anew as it is sent (sentAt), and a replay carries Segment's receivedAt
+  // and the library's _metadata: none of them says what happened.
+  const retried = {
+    type: 'track',
+    event: 'Order Completed',
+    userId: 'u1',
+    properties: { order_id: 'A-1' },
+    timestamp: '2024-05-01T10:00:00Z',
+    sentAt: '2024-05-01T10:00:01Z',
+  };
+  it.each([
+    ['a later sentAt', true, { sentAt: '2024-05-01T10:05:00Z' }],
+    ['no sentAt', true, { sentAt: undefined }],
+    ['a receivedAt', true, { receivedAt: '2024-05-01T10:05:02Z' }],
+    ['other _metadata', true, { _metadata: { bundled: ['Segment.io'], unbundled: [] } }],
+    ['another timestamp', false, { timestamp: '2024-05-01T10:00:02Z' }],
+    ['other properties', false, { properties: { order_id: 'A-2' } }],
+    ['another person', false, { userId: 'u2' }],
+  ])('a copy with %s derives the same messageId: %s', (_, same, change) => {
+    const [first, copy] = messagesOf(
+      'batch',
+      { batch: [retried, { ...retried, ...change }] },
+      options,
+    ).map((m) => m.messageId);
+    expect(first === copy).toBe(same);
+  });
+
   it("reads RudderStack's batch: six types, the userId before the anonymousId", () => {
     const messages = messagesOf('batch', rudderstackBatch, options);
     expect(messages.map((m) => [m.type, m.event, m.personId])).toEqual([

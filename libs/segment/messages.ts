@@ -30,7 +30,7 @@ export interface SegmentMessage {
   /** Its position in `batch` (0 for a single call). */
   index: number;
   type: MessageType;
-  /** The message's `messageId`, or one derived from its JSON when it has none. */
+  /** The message's `messageId`, or one derived from its JSON (delivery fields left out). */
   messageId: string;
   /** For track: the event name; for page and screen: the `name`, or ''; otherwise ''. */
   event: string;
@@ -238,9 +238,23 @@ function eventOf(reader: ItemReader, type: MessageType, maxChars: number): strin
   }
 }
 
-/** A stable id for a message sent without `messageId`: the same JSON gives the same id. */
-function derivedMessageId(raw: string): string {
-  return `derived-${createHash('sha256').update(raw).digest('hex').slice(0, 32)}`;
+/**
+ * The fields of a message that say how one copy of it was delivered, not what it says: a library
+ * stamps `sentAt` on each attempt, Segment its `receivedAt` (in a replay), analytics.js its
+ * `_metadata` (which integrations were bundled). A retry changes them.
+ */
+const DELIVERY_FIELDS: readonly string[] = ['sentAt', 'receivedAt', '_metadata'];
+
+/**
+ * A stable id for a message sent without `messageId`, from its JSON without the delivery fields:
+ * every copy of the message gives the same id.
+ */
+function derivedMessageId(item: Json): string {
+  const content = Object.fromEntries(
+    Object.entries(item).filter(([field]) => !DELIVERY_FIELDS.includes(field)),
+  );
+  const hash = createHash('sha256').update(JSON.stringify(content)).digest('hex');
+  return `derived-${hash.slice(0, 32)}`;
 }
 
 function readMessage(
@@ -283,7 +297,7 @@ function readMessage(
   return {
     index,
     type,
-    messageId: messageId ?? derivedMessageId(raw),
+    messageId: messageId ?? derivedMessageId(item),
     event,
     personId,
     personField: userId === undefined ? 'anonymousId' : 'userId',
