@@ -417,6 +417,25 @@ describe('the Segment-compatible endpoint (inline mode, embedded store)', () => 
     const notJson = await postSegment(api.url, auth, 'identify', '{"userId": "u",');
     expect([notJson.status, notJson.body.error]).toEqual([400, 'SEGMENT_INVALID_BODY']);
     expect(notJson.body.message).toMatch(/^the body is not JSON \(/);
+    // Latin-1's é: refused, where it was stored as U+FFFD
+    const latin1 = Buffer.concat([
+      Buffer.from('{"userId":"u","event":"Caf'),
+      Buffer.from([0xe9, 0x22, 0x7d]),
+    ]);
+    expect(await postSegment(api.url, auth, 'track', latin1)).toEqual({
+      status: 400,
+      body: {
+        statusCode: 400,
+        error: 'SEGMENT_INVALID_BODY',
+        message: 'the body is not valid UTF-8 (JSON is sent as UTF-8); nothing was stored',
+      },
+    });
+    // a byte-order mark is read past: the body is then checked as any other
+    const withBom = await postSegment(api.url, auth, 'track', '\ufeff{"userId":"u","event":42}');
+    expect([withBom.status, withBom.body.message]).toEqual([
+      400,
+      'not a Segment message; nothing was stored: event: expected a string',
+    ]);
     const unknownCall = await postSegment(api.url, auth, 'purchase', { userId: 'u' });
     expect([unknownCall.status, unknownCall.body.message]).toEqual([
       404,

@@ -6,7 +6,7 @@ import {
   segmentIdentify,
   segmentTrack,
 } from '../../test/fixtures/segment-http-api.js';
-import { readSegmentBody, type SegmentMessage } from './messages.js';
+import { bodyJson, readSegmentBody, type SegmentMessage } from './messages.js';
 
 const options = { maxMessages: 100, maxFieldChars: 4096 };
 const at = (iso: string) => Date.parse(iso);
@@ -225,5 +225,35 @@ describe('refusing what is not a Segment message', () => {
     expect(() => readSegmentBody('batch', { batch }, { ...options, maxMessages: 2 })).toThrow(
       new IngestLimitError('rows', 2),
     );
+  });
+});
+
+describe("a body's bytes", () => {
+  const call = '{"type":"track","userId":"u1","event":"Caf';
+  const bytes = (...parts: (string | number[])[]) =>
+    Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))));
+  const track = { type: 'track', userId: 'u1', event: 'Café' };
+
+  it.each([
+    ['UTF-8', bytes(call, [0xc3, 0xa9], '"}')],
+    ['UTF-8 after a byte-order mark', bytes([0xef, 0xbb, 0xbf], call, [0xc3, 0xa9], '"}')],
+  ])('reads %s', (_, body) => {
+    expect(bodyJson(body)).toEqual({ body: track });
+  });
+
+  const NOT_UTF8 = 'the body is not valid UTF-8 (JSON is sent as UTF-8); nothing was stored';
+  it.each([
+    ['Latin-1', bytes(call, [0xe9], '"}')],
+    ['a truncated sequence', bytes(call, [0xc3], '"}')],
+    ['an overlong encoding', bytes(call, [0xc0, 0xa9], '"}')],
+    ['an encoded surrogate (CESU-8)', bytes(call, [0xed, 0xa0, 0x80], '"}')],
+  ])('refuses %s, which would be stored as U+FFFD', (_, body) => {
+    expect(bodyJson(body)).toEqual({ problem: NOT_UTF8 });
+  });
+
+  it('refuses text that is not JSON, saying why', () => {
+    expect(bodyJson(Buffer.from('{"type":'))).toEqual({
+      problem: expect.stringMatching(/^the body is not JSON \(.+\); nothing was stored$/),
+    });
   });
 });

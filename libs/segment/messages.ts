@@ -364,3 +364,22 @@ export function readSegmentBody(
   });
   return problems.length > 0 ? { problems } : { messages };
 }
+
+// Fatal: a byte that is not UTF-8 would otherwise become U+FFFD in what is kept, unannounced.
+// A byte-order mark at the start (as Windows tools write it) is read past, as NDJSON's and CSV's.
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** A body's JSON from its bytes (UTF-8), or why it is refused; nothing of it is stored then. */
+export function bodyJson(bytes: Uint8Array): { body: unknown } | { problem: string } {
+  let text: string;
+  try {
+    text = UTF8.decode(bytes);
+  } catch {
+    return { problem: 'the body is not valid UTF-8 (JSON is sent as UTF-8); nothing was stored' };
+  }
+  try {
+    return { body: JSON.parse(text) as unknown };
+  } catch (error) {
+    return { problem: `the body is not JSON (${(error as Error).message}); nothing was stored` };
+  }
+}

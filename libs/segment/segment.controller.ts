@@ -9,13 +9,13 @@ import {
   limitedBody,
   UnsupportedEncodingError,
 } from '../ingest/index.js';
-import { SEGMENT_CALLS, type SegmentCall } from './messages.js';
+import { bodyJson, SEGMENT_CALLS, type SegmentCall } from './messages.js';
 import { SegmentErrorCode, SegmentException } from './segment.exception.js';
 import { SegmentService, type SegmentAnswer } from './segment.service.js';
 
 /**
  * The body's JSON, read whole within the byte limit (of the inflated bytes: a small compressed
- * body cannot unfold past it).
+ * body cannot unfold past it), refused unless it is UTF-8 (see bodyJson).
  */
 async function readJson(request: Request, maxBytes: number): Promise<unknown> {
   if (Number(request.headers['content-length'] ?? '0') > maxBytes) {
@@ -40,14 +40,11 @@ async function readJson(request: Request, maxBytes: number): Promise<unknown> {
       { cause: error },
     );
   }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
-  } catch (error) {
-    throw new SegmentException(
-      SegmentErrorCode.InvalidBody,
-      `the body is not JSON (${(error as Error).message}); nothing was stored`,
-    );
+  const read = bodyJson(Buffer.concat(chunks));
+  if ('problem' in read) {
+    throw new SegmentException(SegmentErrorCode.InvalidBody, read.problem);
   }
+  return read.body;
 }
 
 /**
