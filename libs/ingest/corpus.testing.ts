@@ -64,6 +64,8 @@ export function anyTypeVariant<S extends StreamName>(
           fc.double(),
           fc.boolean(),
           fc.constantFrom(...OBJECTS),
+          // PHP's empty map, and an array that is not one
+          fc.constantFrom([], [1]),
         ),
         { maxKeys: 3 },
       ),

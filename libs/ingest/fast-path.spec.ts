@@ -68,6 +68,7 @@ describe('the validation fast path', () => {
       fc.boolean(),
       fc.constant({ a: 1 }),
       fc.constant([1]),
+      fc.constant([]),
       // firing properties: scalars only; a nested, array or null value is zod's to refuse
       fc.constant({ tier: 'gold', n: -1.5, vip: true }),
       fc.constant({ tier: { level: 1 } }),
@@ -121,6 +122,7 @@ describe('the fast path on firing properties', () => {
   it.each([
     [{ tier: 'gold', country: 'DE', orders: 3, ratio: 0.25, vip: false }],
     [{}],
+    [[]],
     [null],
     [{ 'non ascii ü': 'still a string' }],
   ])('builds what zod builds for %j', (properties) => {

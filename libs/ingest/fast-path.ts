@@ -9,6 +9,7 @@
 // know (those of trigger definitions) always sends the row to zod.
 import {
   decimalText,
+  emptyArrayAsObject,
   isAttributeValue,
   isPlainObject,
   MAX_ID_CHARS,
@@ -70,7 +71,8 @@ function money(value: unknown): unknown {
 }
 
 function objectAsText(scalarsOnly: boolean): Check {
-  return (value, maxChars) => {
+  return (sent, maxChars) => {
+    const value = emptyArrayAsObject(sent);
     if (!isPlainObject(value)) {
       return NO;
     }

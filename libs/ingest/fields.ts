@@ -219,6 +219,15 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * The value, with an empty array read as the empty object: PHP's json_encode writes an empty map
+ * as `[]`, as it writes an empty list, so a producer in PHP sends `"properties":[]` for `{}`. A
+ * non-empty array is left as it is, to be refused.
+ */
+export function emptyArrayAsObject(value: unknown): unknown {
+  return Array.isArray(value) && value.length === 0 ? {} : value;
+}
+
 /** Whether `value` nests deeper than `limit` (objects and arrays both count); stops early. */
 function deeperThan(value: unknown, limit: number): boolean {
   if (typeof value !== 'object' || value === null) {
@@ -247,18 +256,26 @@ export function objectText(
 
 const plainObject = () => z.custom<Record<string, unknown>>(isPlainObject);
 
+/** A JSON object, `[]` read as `{}` (see emptyArrayAsObject). */
+function anObject() {
+  return z.preprocess(
+    emptyArrayAsObject,
+    z.custom<Record<string, unknown>>(isPlainObject, {
+      error: expecting('expected a JSON object'),
+    }),
+  );
+}
+
 /** A free-form JSON object (`properties`), as its JSON text of at most `maxChars` characters. */
 export function jsonObject(maxChars: number) {
-  return z
-    .custom<Record<string, unknown>>(isPlainObject, { error: expecting('expected a JSON object') })
-    .transform((value, ctx) => {
-      const result = objectText(value, maxChars);
-      if ('problem' in result) {
-        ctx.addIssue({ code: 'custom', message: result.problem });
-        return z.NEVER;
-      }
-      return result.text;
-    });
+  return anObject().transform((value, ctx) => {
+    const result = objectText(value, maxChars);
+    if ('problem' in result) {
+      ctx.addIssue({ code: 'custom', message: result.problem });
+      return z.NEVER;
+    }
+    return result.text;
+  });
 }
 
 /** A scalar a flat `attributes` object may hold. */
@@ -276,29 +293,23 @@ export const EXPECTED_ATTRIBUTE = 'expected a string, a number or a boolean';
  * value that is not a scalar cannot name a segment.
  */
 export function attributesObject(maxChars: number) {
-  return z
-    .custom<Record<string, unknown>>(isPlainObject, { error: expecting('expected a JSON object') })
-    .transform((value, ctx) => {
-      for (const key in value) {
-        const item = value[key];
-        if (!isAttributeValue(item)) {
-          const got =
-            item === null
-              ? ', got null'
-              : Array.isArray(item)
-                ? ', got an array'
-                : ', got an object';
-          ctx.addIssue({ code: 'custom', path: [key], message: `${EXPECTED_ATTRIBUTE}${got}` });
-          return z.NEVER;
-        }
-      }
-      const result = objectText(value, maxChars);
-      if ('problem' in result) {
-        ctx.addIssue({ code: 'custom', message: result.problem });
+  return anObject().transform((value, ctx) => {
+    for (const key in value) {
+      const item = value[key];
+      if (!isAttributeValue(item)) {
+        const got =
+          item === null ? ', got null' : Array.isArray(item) ? ', got an array' : ', got an object';
+        ctx.addIssue({ code: 'custom', path: [key], message: `${EXPECTED_ATTRIBUTE}${got}` });
         return z.NEVER;
       }
-      return result.text;
-    });
+    }
+    const result = objectText(value, maxChars);
+    if ('problem' in result) {
+      ctx.addIssue({ code: 'custom', message: result.problem });
+      return z.NEVER;
+    }
+    return result.text;
+  });
 }
 
 /** A string, or an object stored as its JSON text (`audience` may be a name or a definition). */

@@ -6,20 +6,20 @@
 // arrival time, content hash, and the defaults ClickHouse would fill in differently.
 //
 // The line is read here by a strict scanner that builds no objects: `{`, then `"key":value` pairs
-// separated by commas, then `}`, each known key a field of the stream and written once, each
-// value a string of printable ASCII without `"` or `\` (so without escapes), true, false, null, a
-// number, or (for a `json` or `attributes` field such as `properties`) an object. Producers write
-// JSON in other dialects too (docs/design.md §11): Python puts a space after `:` and `,`, Go and Java order
-// keys their own way, times come with `+02:00` or without milliseconds, integers as `1.0`, and
-// lines carry fields the stream does not know. Such a line is read by the same scanner, and
-// instead of being stored as sent it is written anew from the values read, in the form validateRow
-// stores them (unknown fields left out and reported as ignored). Anything else (an escape, a
-// non-ASCII string, a repeated known key, which ClickHouse refuses where JSON.parse keeps the last,
-// a value to clamp or correct) makes the line go through JSON.parse and validateRow, which decide
-// every refusal and word its message. This path only recognizes lines validateRow accepts, and
-// gives them the same id, content hash and stored row (passthrough.spec.ts checks all three in
-// each dialect). Each stream's layout (its fields, their kinds, required ones, stored defaults,
-// derived ids) is read off its declaration (streams/).
+// separated by commas, then `}`, each known key a field of the stream and written once, each value
+// a string of printable ASCII without `"` or `\` (so without escapes), true, false, null, a number,
+// or (for a `json` or `attributes` field such as `properties`) an object, or `[]` as PHP writes an
+// empty one. Producers write JSON in other dialects too (docs/design.md §11): Python puts a space
+// after `:` and `,`, Go and Java order keys their own way, times come with `+02:00` or without
+// milliseconds, integers as `1.0`, and lines carry fields the stream does not know. Such a line is
+// read by the same scanner, and instead of being stored as sent it is written anew from the values
+// read, in the form validateRow stores them (unknown fields left out and reported as ignored).
+// Anything else (an escape, a non-ASCII string, a repeated known key, which ClickHouse refuses
+// where JSON.parse keeps the last, a value to clamp or correct) makes the line go through
+// JSON.parse and validateRow, which decide every refusal and word its message. This path only
+// recognizes lines validateRow accepts, and gives them the same id, content hash and stored row
+// (passthrough.spec.ts checks all three in each dialect). Each stream's layout (its fields, their
+// kinds, required ones, stored defaults, derived ids) is read off its declaration (streams/).
 import {
   decimalText,
   isAttributeValue,
@@ -490,12 +490,29 @@ function readValue(
   if (first === QUOTE) {
     return readString(field, raw, at, maxChars, arrival, found, i);
   }
+  const isObject = field.kind === 'properties' || field.kind === 'attributes';
   if (first === OPENING_BRACE) {
-    return field.kind === 'properties' || field.kind === 'attributes'
-      ? readObject(raw, at, maxChars, found, i, field.kind === 'attributes')
-      : -1;
+    return isObject ? readObject(raw, at, maxChars, found, i, field.kind === 'attributes') : -1;
+  }
+  if (first === OPENING_BRACKET) {
+    return isObject ? readEmptyArray(raw, at, found, i) : -1;
   }
   return readToken(field, raw, at, arrival, found, i);
+}
+
+/**
+ * An empty array where an object is expected, which validateRow reads as `{}` (PHP writes an
+ * empty map as `[]`; see emptyArrayAsObject), and the line is written anew with `{}`. Any other
+ * array is validateRow's to refuse: -1.
+ */
+function readEmptyArray(raw: string, at: number, found: (string | undefined)[], i: number): number {
+  const close = skipSpace(raw, at + 1);
+  if (raw.charCodeAt(close) !== CLOSING_BRACKET) {
+    return -1;
+  }
+  found[i] = '"{}"';
+  rewrite = true;
+  return close + 1;
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   attributesObject,
   boolean,
   decimal,
+  emptyArrayAsObject,
   fraction,
   jsonObject,
   nonNegativeInteger,
@@ -48,9 +49,12 @@ function nestedObject(fields: Readonly<Record<string, FieldDeclaration>>, maxCha
     .map(([name, field]) => `"${name}": ${NOUNS[field.type] ?? field.type}`)
     .join(', ');
   const what = `expected an object {${inner}}`;
-  return z.object(shapeOf(fields, maxChars), {
-    error: (issue) => (issue.input === null || issue.input === undefined ? undefined : what),
-  });
+  return z.preprocess(
+    emptyArrayAsObject,
+    z.object(shapeOf(fields, maxChars), {
+      error: (issue) => (issue.input === null || issue.input === undefined ? undefined : what),
+    }),
+  );
 }
 
 /** The schema of one value, before `required` is applied. */

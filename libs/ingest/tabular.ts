@@ -119,7 +119,8 @@ function typedCell(field: FieldDeclaration | undefined, text: string): unknown {
     case 'json':
     case 'attributes':
     case 'object':
-      return text.startsWith('{') ? parsedJson(text) : text;
+      // `[]` too: PHP's empty map, which a JSON line may send for `{}` as well.
+      return text.startsWith('{') || text === '[]' ? parsedJson(text) : text;
     case 'texts':
       return text.startsWith('[') ? parsedJson(text) : text;
     case 'textOrJson':

@@ -922,6 +922,27 @@ describe('validateRow refuses bad input, naming the line and the first failing f
     );
   });
 
+  // PHP's json_encode writes an empty map as [], as it writes an empty list.
+  it.each([
+    ['signals', 'properties', 'properties', '{}'],
+    ['firings', 'properties', 'properties', '{}'],
+    ['triggers', 'suppression', 'suppression_converted_lookback_ms', null],
+  ] as const)(
+    "reads %s' %s sent as [] (PHP's empty map) as {}",
+    (stream, field, column, stored) => {
+      expect(accept(stream, variant(stream, { [field]: [] })).row[column]).toBe(stored);
+    },
+  );
+
+  it.each([
+    ['signals', 'properties', [{}]],
+    ['firings', 'properties', ['gold']],
+    ['triggers', 'suppression', [1]],
+  ] as const)('still refuses %s %s sent as a non-empty array', (stream, field, value) => {
+    const result = validateRow(stream, variant(stream, { [field]: value }), 2, ctx);
+    expect(result).toMatchObject({ ok: false, error: { line: 2, field } });
+  });
+
   it('accepts properties nested exactly 10 levels deep, and NUL inside them (stored escaped)', () => {
     const row = accept(
       'signals',

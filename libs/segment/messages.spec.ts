@@ -211,6 +211,18 @@ describe('refusing what is not a Segment message', () => {
     ]);
   });
 
+  // PHP's json_encode (analytics-php) writes an empty map as [], as it writes an empty list.
+  it.each([
+    ['track', 'properties'],
+    ['track', 'context'],
+    ['identify', 'traits'],
+    ['identify', 'context'],
+  ])("reads a %s's %s sent as [] as {}", (type, field) => {
+    const body = { batch: [{ type, userId: 'u1', event: 'Signed Up', [field]: [] }] };
+    const [message] = messagesOf('batch', body, options);
+    expect([message.type, message.properties]).toEqual([type, {}]);
+  });
+
   it('reads null as absent, as analytics-ruby sends it', () => {
     const [message] = messagesOf(
       'track',

@@ -3,7 +3,7 @@
 // naming every bad field and its batch item, when any message is not a Segment message.
 
 import { createHash } from 'node:crypto';
-import { IngestLimitError, parseTimestamp } from '../ingest/index.js';
+import { emptyArrayAsObject, IngestLimitError, parseTimestamp } from '../ingest/index.js';
 
 /** The message types of Segment's spec; only `track` is mapped to a stream, the rest are kept. */
 export const MESSAGE_TYPES = ['track', 'identify', 'page', 'screen', 'group', 'alias'] as const;
@@ -151,8 +151,9 @@ class ItemReader {
     return present(this.item[field]) && this.item[field] !== '';
   }
 
+  /** A JSON object, or {} when absent; `[]` is analytics-php's empty map (json_encode). */
   object(field: string): Json {
-    const value = this.item[field];
+    const value = emptyArrayAsObject(this.item[field]);
     if (!present(value)) {
       return {};
     }
@@ -334,7 +335,8 @@ function itemsOf(
  *   a track call needs its `event`; a batch item needs a `type` Segment defines.
  * - `timestamp`, `originalTimestamp` and `sentAt` are ISO-8601 with an offset (or epoch
  *   milliseconds); a batch's own `sentAt` stands for the items that carry none.
- * - `properties`, `traits` and `context` are JSON objects when present; JSON null is absent.
+ * - `properties`, `traits` and `context` are JSON objects when present; JSON null is absent,
+ *   and `[]` is the empty object (PHP's json_encode writes an empty map so).
  * - Other fields (`context`, `integrations`, `writeKey`, ...) are neither checked nor used; they
  *   stay in the JSON kept for unmapped messages.
  *

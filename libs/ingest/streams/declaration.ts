@@ -111,12 +111,12 @@ export const FIELD_TYPES: Readonly<Record<FieldType, FieldTypeDescription>> = {
   },
   json: {
     accepts:
-      'a JSON object, nested at most 10 levels, at most 16 × INGEST_MAX_FIELD_CHARS characters as JSON',
+      'a JSON object (`[]`, as PHP writes an empty one, is `{}`), nested at most 10 levels, at most 16 × INGEST_MAX_FIELD_CHARS characters as JSON',
   },
   attributes: {
     accepts:
-      'a flat JSON object whose values are strings, numbers or booleans, at most 16 × INGEST_MAX_FIELD_CHARS characters as JSON',
+      'a flat JSON object whose values are strings, numbers or booleans (`[]` is `{}`), at most 16 × INGEST_MAX_FIELD_CHARS characters as JSON',
   },
   textOrJson: { accepts: 'a string (a `text`) or a JSON object' },
-  object: { accepts: 'a JSON object with the listed fields' },
+  object: { accepts: 'a JSON object with the listed fields (`[]` is `{}`)' },
 };
