@@ -240,13 +240,72 @@ function deeperThan(value: unknown, limit: number): boolean {
   return children.some((child) => deeperThan(child, limit - 1));
 }
 
-/** JSON text of an object, or a problem. Depth is checked first so serializing cannot overflow. */
+/**
+ * Whether JSON.parse kept a number as it was sent: a fraction, or a whole number within
+ * ±(2^53 − 1). Past that a whole number has lost digits (9007199254740993 reads as
+ * 9007199254740992), and past a double's range it reads as Infinity (which JSON writes as null).
+ */
+export function isExactNumber(n: number): boolean {
+  return Number.isSafeInteger(n) || (Number.isFinite(n) && !Number.isInteger(n));
+}
+
+/** A number that is not exact (see isExactNumber) inside a value: its path and what is wrong. */
+export interface InexactNumber {
+  /** Keys and array indexes from the value down to the number. */
+  path: string[];
+  message: string;
+}
+
+/**
+ * A number in a parsed JSON value that JSON.parse did not keep as sent, or undefined. Of several,
+ * the one whose keys sort first: the answer does not depend on the order a producer wrote them in.
+ */
+export function inexactNumber(value: unknown): InexactNumber | undefined {
+  if (typeof value === 'number') {
+    if (isExactNumber(value)) {
+      return undefined;
+    }
+    const message = Number.isFinite(value)
+      ? `a whole number beyond ±${Number.MAX_SAFE_INTEGER} (2^53 − 1) loses digits as a JSON number (read as ${String(value)}); send it as a string`
+      : `a number beyond the range of a JSON number (read as ${String(value)}); send it as a string`;
+    return { path: [], message };
+  }
+  if (typeof value !== 'object' || value === null) {
+    return undefined;
+  }
+  let first: InexactNumber | undefined;
+  let firstKey = '';
+  for (const key in value) {
+    if (first !== undefined && key >= firstKey) {
+      continue;
+    }
+    const found = inexactNumber((value as Record<string, unknown>)[key]);
+    if (found !== undefined) {
+      first = found;
+      firstKey = key;
+    }
+  }
+  first?.path.unshift(firstKey);
+  return first;
+}
+
+/** What is wrong with an object's value, and where in it when a member is (`path`). */
+export type ObjectProblem = { problem: string; path?: string[] };
+
+/**
+ * JSON text of an object, or a problem. Depth is checked first so serializing cannot overflow;
+ * then its numbers, which it would otherwise store as other numbers than were sent.
+ */
 export function objectText(
   value: Record<string, unknown>,
   maxChars: number,
-): { text: string } | { problem: string } {
+): { text: string } | ObjectProblem {
   if (deeperThan(value, MAX_PROPERTIES_DEPTH)) {
     return { problem: `nested more than ${MAX_PROPERTIES_DEPTH} levels deep` };
+  }
+  const inexact = inexactNumber(value);
+  if (inexact !== undefined) {
+    return { problem: inexact.message, path: inexact.path };
   }
   const text = JSON.stringify(value);
   return text.length > maxChars
@@ -268,14 +327,23 @@ function anObject() {
 
 /** A free-form JSON object (`properties`), as its JSON text of at most `maxChars` characters. */
 export function jsonObject(maxChars: number) {
-  return anObject().transform((value, ctx) => {
-    const result = objectText(value, maxChars);
-    if ('problem' in result) {
-      ctx.addIssue({ code: 'custom', message: result.problem });
-      return z.NEVER;
-    }
-    return result.text;
-  });
+  return anObject().transform((value, ctx) => textOrIssue(objectText(value, maxChars), ctx));
+}
+
+/**
+ * The text of a result, or z.NEVER with its problem added as the issue: at the member's path when
+ * it names one (`properties.id64`), else at the field.
+ */
+function textOrIssue(result: { text: string } | ObjectProblem, ctx: z.RefinementCtx): string {
+  if ('problem' in result) {
+    ctx.addIssue({
+      code: 'custom',
+      message: result.problem,
+      ...(result.path !== undefined && { path: result.path }),
+    });
+    return z.NEVER;
+  }
+  return result.text;
 }
 
 /** A scalar a flat `attributes` object may hold. */
@@ -303,12 +371,7 @@ export function attributesObject(maxChars: number) {
         return z.NEVER;
       }
     }
-    const result = objectText(value, maxChars);
-    if ('problem' in result) {
-      ctx.addIssue({ code: 'custom', message: result.problem });
-      return z.NEVER;
-    }
-    return result.text;
+    return textOrIssue(objectText(value, maxChars), ctx);
   });
 }
 
@@ -316,15 +379,12 @@ export function attributesObject(maxChars: number) {
 export function textOrJsonObject(maxChars: number) {
   return z
     .union([z.string(), plainObject()], { error: expecting('expected a string or a JSON object') })
-    .transform((value, ctx) => {
-      const result: { text: string } | { problem: string } =
-        typeof value === 'string' ? textOrProblem(value, maxChars) : objectText(value, maxChars);
-      if ('problem' in result) {
-        ctx.addIssue({ code: 'custom', message: result.problem });
-        return z.NEVER;
-      }
-      return result.text;
-    });
+    .transform((value, ctx) =>
+      textOrIssue(
+        typeof value === 'string' ? textOrProblem(value, maxChars) : objectText(value, maxChars),
+        ctx,
+      ),
+    );
 }
 
 function textOrProblem(value: string, maxChars: number): { text: string } | { problem: string } {

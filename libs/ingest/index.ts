@@ -1,5 +1,5 @@
 export * from './core.js';
-export { emptyArrayAsObject } from './fields.js';
+export { emptyArrayAsObject, inexactNumber } from './fields.js';
 export { ACCEPTED_ENCODINGS, decodedBody, UnsupportedEncodingError } from './content-encoding.js';
 export * from './ingest.exception.js';
 export { insertStorageLines } from './ingest-writer.js';

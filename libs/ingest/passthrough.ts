@@ -23,6 +23,7 @@
 import {
   decimalText,
   isAttributeValue,
+  isExactNumber,
   isPlainObject,
   MAX_ID_CHARS,
   objectText,
@@ -702,7 +703,9 @@ function flatObjectEnd(raw: string, at: number, nullAllowed: boolean): number {
       TOKEN.test(raw);
       const token = raw.slice(next, TOKEN.lastIndex);
       const literal = token === 'true' || token === 'false' || (nullAllowed && token === 'null');
-      if (!literal && !(JSON_NUMBER.test(token) && String(Number(token)) === token)) {
+      // 9007199254740992 and 1e+21 are written as JSON.stringify writes them, yet stand for
+      // numbers JSON does not carry exactly: validateRow refuses them.
+      if (!literal && !(JSON_NUMBER.test(token) && isCanonicalExact(token))) {
         return -1;
       }
       next = TOKEN.lastIndex;
@@ -717,6 +720,12 @@ function flatObjectEnd(raw: string, at: number, nullAllowed: boolean): number {
     }
     next = space(raw, next + 1);
   }
+}
+
+/** Whether a number token is written as JSON.stringify writes it, and the number is exact. */
+function isCanonicalExact(token: string): boolean {
+  const n = Number(token);
+  return String(n) === token && isExactNumber(n);
 }
 
 /** Whether the flat object flatObjectEnd last read had whitespace between its tokens. */

@@ -332,6 +332,82 @@ describe('prepareBatch', () => {
   });
 });
 
+// JSON.parse reads 12345678901234567890 as 12345678901234567000, 9007199254740993 as
+// 9007199254740992 and 1e400 as Infinity (which JSON.stringify writes as null): stored, the
+// property would say another number than the one sent.
+const LOSES_DIGITS = (read: string) =>
+  `a whole number beyond ±9007199254740991 (2^53 − 1) loses digits as a JSON number (read as ${read}); send it as a string`;
+const OUT_OF_RANGE =
+  'a number beyond the range of a JSON number (read as Infinity); send it as a string';
+
+describe('numbers in properties that JSON cannot carry exactly', () => {
+  const lines = [
+    signal('e1', { properties: { ok: 1 } }).replace('"ok":1', '"big":12345678901234567890'),
+    signal('e2', { properties: { ok: 1 } }).replace('"ok":1', '"n":1,"id64":9007199254740993'),
+    signal('e3', { properties: { ok: 1 } }).replace('"ok":1', '"e":1e400'),
+    signal('e4', { properties: { ok: 1 } }).replace('"ok":1', '"order":{"items":[{"n":2e+21}]}'),
+    signal('e5', { properties: { max: 9007199254740991, min: -9007199254740991, x: 1.5e-300 } }),
+  ];
+  const refused = [
+    { line: 1, field: 'properties.big', message: LOSES_DIGITS('12345678901234567000') },
+    { line: 2, field: 'properties.id64', message: LOSES_DIGITS('9007199254740992') },
+    { line: 3, field: 'properties.e', message: OUT_OF_RANGE },
+    { line: 4, field: 'properties.order.items.0.n', message: LOSES_DIGITS('2e+21') },
+  ];
+
+  it.each([
+    ['NDJSON lines', () => parseBody(body(lines.join('\n')), ctx.limits)],
+    [
+      'NDJSON lines read without parsing',
+      () => parseBody(body(lines.join('\n')), { ...ctx.limits, parse: false }),
+    ],
+    ['a JSON array', () => parseBody(body(`[${lines.join(',')}]`), ctx.limits)],
+    // as the GraphQL mutation hands them over: the parsed value, and its JSON.stringify text
+    [
+      'parsed rows',
+      () =>
+        lines.map((raw, i): ParsedLine => {
+          const value: unknown = JSON.parse(raw);
+          return { line: i + 1, raw: JSON.stringify(value), value };
+        }),
+    ],
+  ])('are refused naming the line and the property, from %s', async (_, source) => {
+    const batch = await prepareBatch('signals', source(), ctx);
+    expect(batch.errors).toEqual(refused);
+    expect(storedRows(batch).map((row) => [row.event_id, row.properties])).toEqual([
+      ['e5', '{"max":9007199254740991,"min":-9007199254740991,"x":1.5e-300}'],
+    ]);
+  });
+
+  it('are refused in firing properties, and an amount read as Infinity from a JSON array', async () => {
+    const firing = JSON.stringify({
+      firing_id: 'f1',
+      trigger_id: 't',
+      person_id: 'p1',
+      decided_at: '2024-05-01T10:00:00Z',
+      arm: 'treatment',
+      properties: { account: 1 },
+    }).replace('"account":1', '"account":-9007199254740993');
+    const batch = await prepareBatch('firings', parseBody(body(`[${firing}]`), ctx.limits), ctx);
+    expect(batch.errors).toEqual([
+      { line: 1, field: 'properties.account', message: LOSES_DIGITS('-9007199254740992') },
+    ]);
+    const outcome = `{"outcome_id":"o1","person_id":"p1","type":"purchase","occurred_at":"2024-05-01T10:00:00Z","value":1e400}`;
+    const amounts = await prepareBatch(
+      'outcomes',
+      parseBody(body(`[${outcome}]`), ctx.limits),
+      ctx,
+    );
+    expect(amounts.errors).toEqual([
+      {
+        line: 1,
+        field: 'value',
+        message: 'expected a finite number or a decimal string such as "19.99"',
+      },
+    ]);
+  });
+});
+
 describe('prepareBatch in every JSON dialect', () => {
   const program = generateProgram({
     seed: 5,

@@ -1,4 +1,5 @@
 import { nearestField } from './field-suggestion.js';
+import { inexactNumber } from './fields.js';
 import { IngestLimitError } from './limit-error.js';
 import { parseText } from './parse-body.js';
 import { passThrough } from './passthrough.js';
@@ -134,7 +135,9 @@ class BatchCollector {
       return;
     }
     const passed =
-      line.parseError === undefined ? passThrough(this.stream, line.raw, this.ctx) : undefined;
+      line.parseError === undefined && !inexactSource(line)
+        ? passThrough(this.stream, line.raw, this.ctx)
+        : undefined;
     if (passed !== undefined) {
       if (passed.ignored !== undefined) {
         this.countIgnored(passed.ignored);
@@ -218,6 +221,15 @@ class BatchCollector {
       ignoredFields: this.ignoredFields(),
     };
   }
+}
+
+/**
+ * Whether a line that came parsed (an element of a JSON array, a GraphQL row) holds a number
+ * JSON.parse did not keep: its text, JSON.stringify's, writes the number it became (Infinity as
+ * null), which the pass-through would store. validateRow refuses it, naming the field.
+ */
+function inexactSource(line: ParsedLine): boolean {
+  return 'value' in line && inexactNumber(line.value) !== undefined;
 }
 
 /** The top-level fields of a parsed line that its stream does not know. */

@@ -199,6 +199,28 @@ describe('refusing what is not a Segment message', () => {
     });
   });
 
+  it('refuses properties and traits holding a number JSON cannot carry exactly', () => {
+    const body = JSON.parse(
+      '{"batch":[{"type":"track","userId":"u1","event":"E","properties":{"id64":9007199254740993}},' +
+        '{"type":"identify","userId":"u1","traits":{"score":{"raw":1e400}}},' +
+        '{"type":"track","userId":"u1","event":"E","properties":{"max":9007199254740991,"x":0.1}}]}',
+    ) as unknown;
+    expect(readSegmentBody('batch', body, options)).toEqual({
+      problems: [
+        {
+          path: 'batch[0].properties.id64',
+          message:
+            'a whole number beyond ±9007199254740991 (2^53 − 1) loses digits as a JSON number (read as 9007199254740992); send it as a string',
+        },
+        {
+          path: 'batch[1].traits.score.raw',
+          message:
+            'a number beyond the range of a JSON number (read as Infinity); send it as a string',
+        },
+      ],
+    });
+  });
+
   it('reads an id sent as a safe integer as its text', () => {
     const body = JSON.parse(
       '{"batch":[{"type":"identify","userId":9007199254740991,"messageId":42},{"type":"identify","anonymousId":-7,"messageId":0}]}',

@@ -3,7 +3,12 @@
 // naming every bad field and its batch item, when any message is not a Segment message.
 
 import { createHash } from 'node:crypto';
-import { emptyArrayAsObject, IngestLimitError, parseTimestamp } from '../ingest/index.js';
+import {
+  emptyArrayAsObject,
+  inexactNumber,
+  IngestLimitError,
+  parseTimestamp,
+} from '../ingest/index.js';
 
 /** The message types of Segment's spec; only `track` is mapped to a stream, the rest are kept. */
 export const MESSAGE_TYPES = ['track', 'identify', 'page', 'screen', 'group', 'alias'] as const;
@@ -164,6 +169,17 @@ class ItemReader {
     return value;
   }
 
+  /**
+   * Refuses a number JSON.parse did not keep as sent (see inexactNumber) in an object that is
+   * stored (the properties a row gets, the message kept as sent), naming its path.
+   */
+  exactNumbers(field: string, value: Json): void {
+    const inexact = inexactNumber(value);
+    if (inexact !== undefined) {
+      this.problem([field, ...inexact.path].join('.'), inexact.message);
+    }
+  }
+
   time(field: keyof MessageClock): number | undefined {
     return readTime(this.item[field], (message) => this.problem(field, message));
   }
@@ -280,9 +296,9 @@ function readMessage(
     reader.problem('userId', 'a userId or an anonymousId is required');
   }
   const messageId = reader.id('messageId');
-  const properties = reader.object(
-    type === 'identify' || type === 'group' ? 'traits' : 'properties',
-  );
+  const propertiesField = type === 'identify' || type === 'group' ? 'traits' : 'properties';
+  const properties = reader.object(propertiesField);
+  reader.exactNumbers(propertiesField, properties);
   reader.object('context');
   const clock: MessageClock = {
     timestamp: reader.time('timestamp'),
