@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
-import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
+import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { decodedBody, UnsupportedEncodingError } from './content-encoding.js';
 import { IngestErrorCode, IngestException } from './ingest.exception.js';
 
@@ -46,11 +46,16 @@ describe('decodedBody', () => {
       [' GZIP ', gzipSync(plain)],
       ['x-gzip', gzipSync(plain)],
       ['deflate', deflateSync(plain)],
+      // the bare deflate stream some clients send as deflate
+      ['deflate', deflateRawSync(plain)],
       ['br', brotliCompressSync(plain)],
     ];
     for (const [encoding, body] of sent) {
       expect(await textOf(decodedBody(requestOf(body, encoding)))).toBe(TEXT);
     }
+    // a bare deflate stream of nothing is two bytes, too few for a zlib header
+    const empty = deflateRawSync(Buffer.alloc(0));
+    expect(await textOf(decodedBody(requestOf(empty, 'deflate')))).toBe('');
   });
 
   it('refuses an encoding it does not read before reading, naming those it does', async () => {

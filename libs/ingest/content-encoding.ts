@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { pipeline, type Transform } from 'node:stream';
-import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { createBrotliDecompress, createGunzip, createInflate, createInflateRaw } from 'node:zlib';
 import { IngestErrorCode, IngestException } from './ingest.exception.js';
 
 /**
@@ -8,12 +8,45 @@ import { IngestErrorCode, IngestException } from './ingest.exception.js';
  * clients send when told to compress (analytics-python and Vector gzip, some proxies deflate or
  * br). zstd is left out: Node 20 cannot read it.
  */
-const DECODERS: Record<string, () => Transform> = {
-  gzip: createGunzip,
-  'x-gzip': createGunzip,
-  deflate: createInflate,
-  br: createBrotliDecompress,
+const DECODERS: Record<string, (source: AsyncIterable<Buffer>) => AsyncIterable<Buffer>> = {
+  gzip: through(createGunzip),
+  'x-gzip': through(createGunzip),
+  deflate: inflated,
+  br: through(createBrotliDecompress),
 };
+
+/** The source through a decompressor; pipeline, not pipe: a source that fails fails it too. */
+function through(
+  decoder: () => Transform,
+): (source: AsyncIterable<Buffer>) => AsyncIterable<Buffer> {
+  return (source) => pipeline(source, decoder(), () => undefined) as AsyncIterable<Buffer>;
+}
+
+/**
+ * A deflate body inflated: `deflate` is the zlib format (RFC 9110 §8.4.1.2), but some clients send
+ * the bare deflate stream under that name, as browsers have always accepted. A zlib stream opens
+ * with a header whose first byte names the method (8) and whose two bytes are a multiple of 31
+ * (RFC 1950 §2.2); anything else is read as a bare stream.
+ */
+async function* inflated(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  const chunks = source[Symbol.asyncIterator]();
+  let head = Buffer.alloc(0);
+  while (head.length < 2) {
+    const next = await chunks.next();
+    if (next.done === true) {
+      break;
+    }
+    head = Buffer.concat([head, next.value]);
+  }
+  const zlib = head.length >= 2 && (head[0] & 0x0f) === 8 && head.readUInt16BE(0) % 31 === 0;
+  async function* whole(): AsyncGenerator<Buffer> {
+    yield head;
+    for (let next = await chunks.next(); next.done !== true; next = await chunks.next()) {
+      yield next.value;
+    }
+  }
+  yield* through(zlib ? createInflate : createInflateRaw)(whole());
+}
 
 /** The encodings {@link decodedBody} reads, as an Accept-Encoding header lists them. */
 export const ACCEPTED_ENCODINGS = ['identity', ...Object.keys(DECODERS)].join(', ');
@@ -55,11 +88,9 @@ export function decodedBody(request: IncomingMessage): AsyncIterable<Buffer> {
   if (encoding === '' || encoding === 'identity') {
     return request as AsyncIterable<Buffer>;
   }
-  const decoder = DECODERS[encoding];
-  if (decoder === undefined) {
+  const decode = DECODERS[encoding];
+  if (decode === undefined) {
     throw new UnsupportedEncodingError(encoding);
   }
-  // pipeline, not pipe: a request that fails mid-body fails the decoded stream too
-  const decoded = pipeline(request, decoder(), () => undefined);
-  return worded(decoded as AsyncIterable<Buffer>, encoding);
+  return worded(decode(request as AsyncIterable<Buffer>), encoding);
 }
