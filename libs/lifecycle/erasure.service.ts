@@ -16,32 +16,50 @@ import { alterTargets } from './cluster-targets.js';
 import { LifecycleErrorCode, LifecycleException } from './lifecycle.exception.js';
 import { PersonBlocklist } from './person-blocklist.js';
 
+// The person of the erasure under way, read from its row of erasure_targets (migration 0090) by
+// the erasure's id: the engine keeps the text of every ALTER ... DELETE with its parameters
+// substituted (system.mutations), so no statement of an erasure carries the id itself, nor the
+// ids of the person's firings.
+const TARGET = 'FROM erasure_targets WHERE erasure_id = {erasureId:String}';
+const THE_PERSON = `person_id IN (SELECT person_id ${TARGET})`;
+const THE_PERSON_KEY = `person_key IN (SELECT cityHash64(person_id) ${TARGET})`;
+// NULL (no row matches) rather than the empty pattern, which matches every row, should the
+// erasure's row be missing.
+const NAMED_IN_RAW = `match(raw, (SELECT anyOrNull(pattern) ${TARGET}))`;
+
 /**
  * Every table holding rows of a person, and which of its rows are the person's. Each condition
- * binds {tenantId}, {personId}, {firingIds} (the person's firings) or {pattern} (the id as a
- * token of a rejected line's raw text); table names come from this list only.
+ * binds {tenantId} and {erasureId}; table names come from this list only. Exposures come before
+ * firings: they are the exposures of the person's firings, found through the firings.
  */
 const PERSON_TABLES = [
-  { table: 'signals', where: 'person_id = {personId:String}' },
-  { table: 'firings', where: 'person_id = {personId:String}' },
-  { table: 'exposures', where: 'firing_id IN {firingIds:Array(String)}' },
-  { table: 'outcomes', where: 'person_id = {personId:String}' },
-  { table: 'consent', where: 'person_id = {personId:String}' },
+  { table: 'signals', where: THE_PERSON },
+  {
+    table: 'exposures',
+    where: `firing_id IN (SELECT firing_id FROM firings FINAL
+                          WHERE tenant_id = {tenantId:String} AND ${THE_PERSON})`,
+  },
+  { table: 'firings', where: THE_PERSON },
+  { table: 'outcomes', where: THE_PERSON },
+  { table: 'consent', where: THE_PERSON },
   // A rejected line is the person's when its raw text names the id (as sent or JSON-escaped) as a
   // whole token: "p1" does not take the lines of "p10".
-  { table: 'rejected_events', where: 'match(raw, {pattern:String})' },
+  { table: 'rejected_events', where: NAMED_IN_RAW },
   // Segment messages kept unmapped: the person's by userId (else anonymousId), or when the JSON
   // names the id anywhere (an anonymousId beside another userId, a trait).
-  {
-    table: 'segment_unmapped',
-    where: '(person_id = {personId:String} OR match(raw, {pattern:String}))',
-  },
-  { table: 'assignment_sequences', where: 'person_key = cityHash64({personId:String})' },
-  { table: 'assignment_firings', where: 'person_key = cityHash64({personId:String})' },
-  { table: 'trend_facts', where: 'person_key = cityHash64({personId:String})' },
+  { table: 'segment_unmapped', where: `(${THE_PERSON} OR ${NAMED_IN_RAW})` },
+  { table: 'assignment_sequences', where: THE_PERSON_KEY },
+  { table: 'assignment_firings', where: THE_PERSON_KEY },
+  { table: 'trend_facts', where: THE_PERSON_KEY },
 ] as const;
 
 export type ErasedTable = (typeof PERSON_TABLES)[number]['table'];
+
+/** What an erasure's statements bind: the tenant, and the erasure naming the person. */
+interface ErasureTarget {
+  tenantId: string;
+  erasureId: string;
+}
 
 /** Passes of delete-then-scan before an erasure gives up (rows arriving while it runs). */
 const MAX_PASSES = 4;
@@ -90,6 +108,7 @@ export function personTokenPattern(personId: string): string {
 export class ErasureService {
   /** Per table, what a delete names: the table, or its `_local` tables on every node. */
   private readonly targetOf: (table: string) => string;
+  private readonly onCluster: boolean;
 
   constructor(
     config: AppConfig,
@@ -100,6 +119,7 @@ export class ErasureService {
     @Optional() @Inject(getQueueToken(QueueName.Ingest)) private readonly queue?: Queue,
   ) {
     this.targetOf = alterTargets(config.env.CLICKHOUSE_CLUSTER);
+    this.onCluster = config.env.CLICKHOUSE_CLUSTER !== undefined;
   }
 
   async erasePerson(
@@ -121,13 +141,15 @@ export class ErasureService {
     if (blockReingest) {
       await this.blocklist.block(tenantId, personIdHash);
     }
+    const id = randomUUID();
     // the tenant's data version moves once the rows are gone (and after a failed pass, which may
     // have deleted some): answers kept from before are not served again
     const rowsDeleted = await this.versions.writing(tenantId, () =>
-      this.deleteUntilGone(tenantId, personId, Date.now() + SETTLE_MS),
+      this.withTarget(tenantId, personId, id, (target) =>
+        this.deleteUntilGone(target, Date.now() + SETTLE_MS),
+      ),
     );
     const completedAt = Date.now();
-    const id = randomUUID();
     await this.clickhouse.insert({
       table: 'erasures',
       tag: 'erasure.record',
@@ -187,17 +209,54 @@ export class ErasureService {
 
   /** Rows of the person per table, every version of a row counted (no FINAL). */
   async rowsOf(tenantId: string, personId: string): Promise<Record<ErasedTable, number>> {
-    return this.count(await this.paramsFor(tenantId, personId));
+    return this.withTarget(tenantId, personId, randomUUID(), (target) => this.count(target));
   }
 
-  private async count(params: Record<string, unknown>): Promise<Record<ErasedTable, number>> {
+  /**
+   * Runs `work` with the person written to erasure_targets under `erasureId`, which the
+   * statements of `work` name in place of the id, and deletes that row after it.
+   */
+  private async withTarget<T>(
+    tenantId: string,
+    personId: string,
+    erasureId: string,
+    work: (target: ErasureTarget) => Promise<T>,
+  ): Promise<T> {
+    await this.clickhouse.insert({
+      table: 'erasure_targets',
+      tag: 'erasure.target',
+      rows: [
+        {
+          tenant_id: tenantId,
+          erasure_id: erasureId,
+          person_id: personId,
+          pattern: personTokenPattern(personId),
+          started_at: toClickHouseTime(Date.now()),
+        },
+      ],
+      // on a cluster the row must be on its shard before a delete reads it
+      settings: this.onCluster ? { distributed_foreground_insert: 1 } : undefined,
+    });
+    try {
+      return await work({ tenantId, erasureId });
+    } finally {
+      await this.clickhouse.command(
+        'erasure.target.delete',
+        `ALTER TABLE ${this.targetOf('erasure_targets')} DELETE WHERE erasure_id = {erasureId:String}
+         SETTINGS mutations_sync = 2`,
+        { erasureId },
+      );
+    }
+  }
+
+  private async count(target: ErasureTarget): Promise<Record<ErasedTable, number>> {
     const counts = await this.clickhouse.query({
       tag: 'erasure.count',
       sql: PERSON_TABLES.map(
         ({ table, where }) =>
           `SELECT '${table}' AS t, count() AS n FROM ${table} WHERE tenant_id = {tenantId:String} AND ${where}`,
       ).join('\nUNION ALL\n'),
-      params,
+      params: { ...target },
       row: z.object({ t: z.string(), n: z.number() }),
     });
     return Object.fromEntries(
@@ -210,8 +269,7 @@ export class ErasureService {
    * block, or, without it, rows still arriving), and answers the rows deleted per table.
    */
   private async deleteUntilGone(
-    tenantId: string,
-    personId: string,
+    target: ErasureTarget,
     settledAt: number,
   ): Promise<Record<ErasedTable, number>> {
     const deleted = Object.fromEntries(PERSON_TABLES.map(({ table }) => [table, 0])) as Record<
@@ -220,9 +278,7 @@ export class ErasureService {
     >;
     for (let pass = 0; pass < MAX_PASSES;) {
       const scannedAt = Date.now();
-      // The person's firings are named before any delete: their exposures are found by them.
-      const params = await this.paramsFor(tenantId, personId);
-      const found = await this.count(params);
+      const found = await this.count(target);
       const tables = PERSON_TABLES.filter(({ table }) => found[table] > 0);
       if (tables.length === 0) {
         if (scannedAt >= settledAt && (await this.queuedSince(settledAt - SETTLE_MS)) === 0) {
@@ -239,7 +295,7 @@ export class ErasureService {
       }
       pass++;
       for (const { table, where } of tables) {
-        await this.deleteRows(table, where, params);
+        await this.deleteRows(table, where, target);
         deleted[table] += found[table];
       }
     }
@@ -255,19 +311,20 @@ export class ErasureService {
    * (a lightweight delete only masks rows until a merge that may never come), and with
    * mutations_sync = 2 the statement returns once every replica has applied it, on the embedded
    * engine and on a server alike (on a cluster, ON CLUSTER runs it on every shard's local table
-   * and waits for each).
+   * and waits for each). The conditions read the person by subquery, which a replicated table
+   * runs only with allow_nondeterministic_mutations: the row they read stays as it is while the
+   * erasure runs.
    */
   private async deleteRows(
     table: ErasedTable,
     where: string,
-    params: Record<string, unknown>,
+    target: ErasureTarget,
   ): Promise<void> {
-    const target = this.targetOf(table);
     await this.clickhouse.command(
       `erasure.delete.${table}`,
-      `ALTER TABLE ${target} DELETE WHERE tenant_id = {tenantId:String} AND ${where}
-       SETTINGS mutations_sync = 2`,
-      params,
+      `ALTER TABLE ${this.targetOf(table)} DELETE WHERE tenant_id = {tenantId:String} AND ${where}
+       SETTINGS mutations_sync = 2, allow_nondeterministic_mutations = 1`,
+      { ...target },
     );
   }
 
@@ -282,21 +339,5 @@ export class ErasureService {
     }
     const pending = await this.queue.getJobs(['waiting', 'active', 'delayed', 'prioritized']);
     return pending.filter((job) => job.timestamp <= blockedAt).length;
-  }
-
-  private async paramsFor(tenantId: string, personId: string): Promise<Record<string, unknown>> {
-    const firings = await this.clickhouse.query({
-      tag: 'erasure.firings',
-      sql: `SELECT DISTINCT firing_id FROM firings FINAL
-            WHERE tenant_id = {tenantId:String} AND person_id = {personId:String}`,
-      params: { tenantId, personId },
-      row: z.object({ firing_id: z.string() }),
-    });
-    return {
-      tenantId,
-      personId,
-      firingIds: firings.map((f) => f.firing_id),
-      pattern: personTokenPattern(personId),
-    };
   }
 }

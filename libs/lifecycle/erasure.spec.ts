@@ -148,6 +148,27 @@ describe('erasing a person', () => {
     expect(timeline).toEqual([]);
   });
 
+  it("keeps neither the id nor its firings' ids in the engine's record of the deletes", async () => {
+    const firingIds = (program.rows.firings as unknown as readonly Row[])
+      .filter((f) => f.person_id === person)
+      .map((f) => f.firing_id as string);
+    expect(firingIds.length).toBeGreaterThan(0);
+    // every ALTER ... DELETE the engine keeps, as it keeps it: the statement, parameters substituted
+    const mutations = await store.clickhouse.query({
+      tag: 'test.mutations',
+      sql: 'SELECT table, command FROM system.mutations WHERE database = currentDatabase()',
+      row: z.object({ table: z.string(), command: z.string() }),
+    });
+    expect(mutations.map((m) => m.table)).toEqual(
+      expect.arrayContaining(['signals', 'firings', 'exposures', 'rejected_events', 'trend_facts']),
+    );
+    for (const { table, command } of mutations) {
+      for (const id of [person, ...firingIds]) {
+        expect({ table, named: command.includes(id) }).toEqual({ table, named: false });
+      }
+    }
+  });
+
   it('measures the tenant as a store that was never sent the person', async () => {
     const period = { from: program.period.from, to: program.period.to };
     const lift = new LiftService(store.clickhouse, store.config);
