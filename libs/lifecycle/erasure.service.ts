@@ -93,11 +93,42 @@ const erasureRow = z.object({
 
 const TOKEN_EDGE = '[^A-Za-z0-9_.:@-]';
 
-/** An RE2 pattern matching `personId` (as sent, or JSON-escaped) as a whole token. */
+/** JSON's two-character escapes (a backslash and one more), as patterns, by what they stand for. */
+const SHORT_ESCAPES: Record<string, string> = {
+  '"': '\\\\"',
+  '\\': '\\\\\\\\',
+  '/': '\\\\/',
+  '\b': '\\\\b',
+  '\f': '\\\\f',
+  '\n': '\\\\n',
+  '\r': '\\\\r',
+  '\t': '\\\\t',
+};
+
+/** A pattern for `\uXXXX` with `unit`'s hex digits in either case (encoders differ). */
+function unicodeEscape(unit: number): string {
+  const hex = unit.toString(16).padStart(4, '0');
+  return `\\\\u${[...hex].map((d) => (/[a-f]/.test(d) ? `[${d}${d.toUpperCase()}]` : d)).join('')}`;
+}
+
+/**
+ * An RE2 pattern (JavaScript reads it alike) matching `personId` as a whole token, in any JSON
+ * spelling: each character as itself, as `\uXXXX` (a surrogate pair beyond the BMP), or by its
+ * short escape. Producers' encoders differ: Python's json.dumps writes "jörg" as "j\u00f6rg",
+ * PHP's json_encode writes "/" as "\/".
+ */
 export function personTokenPattern(personId: string): string {
   const escape = (text: string) => text.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');
-  const forms = [...new Set([personId, JSON.stringify(personId).slice(1, -1)])].map(escape);
-  return `(^|${TOKEN_EDGE})(${forms.join('|')})($|${TOKEN_EDGE})`;
+  const spellings = [...personId].map((char) => {
+    const units = Array.from({ length: char.length }, (_, i) => char.charCodeAt(i));
+    const forms = [escape(char), units.map(unicodeEscape).join('')];
+    const short = SHORT_ESCAPES[char];
+    if (short !== undefined) {
+      forms.push(short);
+    }
+    return `(?:${forms.join('|')})`;
+  });
+  return `(^|${TOKEN_EDGE})(${spellings.join('')})($|${TOKEN_EDGE})`;
 }
 
 /**

@@ -222,6 +222,42 @@ describe('erasing a person', () => {
     expect(await blocklist.checkFor('without')).toBeUndefined();
   });
 
+  it('takes rejected lines that spell the id with any JSON escapes', async () => {
+    const id = 'jörg_ü/7';
+    // the id's lines as producers' JSON encoders write them, by hand: Python's json.dumps (ASCII
+    // only), PHP's json_encode (ASCII, and "/" escaped), an encoder writing capital hex digits
+    const named = [
+      '{"person_id": "j\\u00f6rg_\\u00fc/7", "type": null}',
+      '{"person_id":"j\\u00f6rg_\\u00fc\\/7","type":null}',
+      '{"userId":"j\\u00F6rg_\\u00FC\\/7"}',
+      '{"person_id":"jörg_ü/7"}',
+    ];
+    // another person's, whose id merely starts the same
+    const others = ['{"person_id": "j\\u00f6rg_\\u00fc/70"}', '{"person_id":"jörg_ü\\/70"}'];
+    await store.clickhouse.insert({
+      table: 'rejected_events',
+      tag: 'test.rejects',
+      rows: [...named, ...others].map((raw, i) => ({
+        tenant_id: 'dialects',
+        stream: 'signals',
+        request_id: 'r1',
+        line: i + 1,
+        field: 'type',
+        reason: 'missing',
+        raw,
+        received_at: '2026-10-02 00:00:00.000',
+      })),
+    });
+    const record = await erasure.erasePerson('dialects', id, false);
+    expect(record.rowsDeleted.rejected_events).toBe(named.length);
+    const left = await store.clickhouse.query({
+      tag: 'test.rejects_left',
+      sql: `SELECT raw FROM rejected_events WHERE tenant_id = 'dialects' ORDER BY line`,
+      row: z.object({ raw: z.string() }),
+    });
+    expect(left.map((r) => r.raw)).toEqual(others);
+  });
+
   it('keeps a record with counts and a keyed hash, never the id', async () => {
     const records = await erasure.erasures('full');
     expect(records).toHaveLength(1);
