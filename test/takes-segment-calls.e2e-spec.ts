@@ -630,5 +630,31 @@ describe('the Segment-compatible endpoint (inline mode, embedded store)', () => 
         errors: [{ item: 0, field: 'userId', message: 'erased' }],
       }),
     );
+    // named only as the anonymousId, beside another person's userId: refused as well, whether a
+    // rule maps the message (its row would be filed under the userId) or it would be kept
+    const beside = await postSegment(api.url, auth, 'batch', {
+      batch: [
+        { type: 'identify', messageId: 'erase-me-3', userId: 'signed-in', anonymousId: 'erase-me' },
+        {
+          type: 'track',
+          event: 'Song Played',
+          messageId: 'erase-me-4',
+          userId: 'signed-in',
+          anonymousId: 'erase-me',
+        },
+        { type: 'identify', messageId: 'kept-5', userId: 'signed-in', anonymousId: 'visitor-5' },
+      ],
+    });
+    expect(beside.body).toEqual(
+      expect.objectContaining({
+        mapped: 0,
+        kept: 1,
+        rejected: 2,
+        errors: [
+          { item: 0, field: 'anonymousId', message: 'erased' },
+          { item: 1, field: 'anonymousId', message: 'erased' },
+        ],
+      }),
+    );
   });
 });

@@ -43,6 +43,8 @@ export interface SegmentMessage {
   personId: string;
   /** Which of the two `personId` is. */
   personField: 'userId' | 'anonymousId';
+  /** The `anonymousId` beside a `userId` (the message names that person too), when given. */
+  anonymousBeside?: string;
   /** Track, page and screen `properties`; identify and group `traits`; else {}. */
   properties: Record<string, unknown>;
   clock: MessageClock;
@@ -318,6 +320,7 @@ function readMessage(
     event,
     personId,
     personField: userId === undefined ? 'anonymousId' : 'userId',
+    anonymousBeside: userId === undefined ? undefined : anonymousId,
     properties,
     clock,
     raw,

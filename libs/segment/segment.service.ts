@@ -143,7 +143,8 @@ export class SegmentService {
       duplicates: 0,
       errors: [],
     };
-    const { byStream, unmapped } = await this.mapped(principal.tenantId, read.messages, receivedAt);
+    const messages = await this.withoutErasedBeside(principal.tenantId, read.messages, answer);
+    const { byStream, unmapped } = await this.mapped(principal.tenantId, messages, receivedAt);
     for (const [stream, lines] of byStream) {
       const result = await this.ingest.ingest(principal, stream, lines, receivedAt);
       answer.mapped += result.accepted;
@@ -231,6 +232,33 @@ export class SegmentService {
       byStream.set(plan.stream, lines);
     }
     return { byStream, unmapped };
+  }
+
+  /**
+   * The messages, less those whose anonymousId beside a userId is an erased person, which are
+   * refused (`erased`): a row would be filed under the userId, yet the message names the person.
+   * A message whose own person (userId, else anonymousId) is erased is refused where it goes
+   * (the ingest, or keepUnmapped).
+   */
+  private async withoutErasedBeside(
+    tenantId: string,
+    messages: readonly SegmentMessage[],
+    answer: SegmentAnswer,
+  ): Promise<readonly SegmentMessage[]> {
+    const beside = messages.filter((m) => m.anonymousBeside !== undefined);
+    const erased = beside.length === 0 ? undefined : await this.blocklist.checkFor(tenantId);
+    if (erased === undefined) {
+      return messages;
+    }
+    return messages.filter((message) => {
+      const named = message.anonymousBeside;
+      if (named === undefined || !erased({ raw: '', value: { person_id: named } })) {
+        return true;
+      }
+      answer.rejected++;
+      answer.errors.push({ item: message.index, field: 'anonymousId', message: 'erased' });
+      return false;
+    });
   }
 
   /**
