@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
 import { loadConfig } from '../config/index.js';
+import { generateProgram } from '../demo/index.js';
+import { buildAssignmentRollup, GuardrailsService, LiftService } from '../measurement/index.js';
 import { seedRows } from '../measurement/testing.js';
 import { storeForSuite } from '../storage/testing.js';
 import { applyRetention } from './retention.js';
@@ -77,5 +79,69 @@ describe('retention as ClickHouse TTLs on event time', () => {
     expect(() => loadConfig({ RETENTION_DAYS_FIRINGS: '7.5' })).toThrow(
       /RETENTION_DAYS_FIRINGS: a whole number of days/,
     );
+  });
+});
+
+describe('retention of firings as lift and guardrails read them', () => {
+  const store = storeForSuite();
+  const now = Date.now();
+  const days = 15;
+  // The program's 30 days end today; the retention's cutoff lies in their middle. Firings within
+  // an hour of it are left out, so which side each firing is on does not hang on the seconds
+  // between this line and the TTL's merge.
+  const cutoff = now - days * DAY;
+  const program = generateProgram({
+    seed: 5,
+    persons: 300,
+    start: new Date(Math.floor((now - 30 * DAY) / DAY) * DAY),
+    days: 31,
+    plantedBlockRows: 300,
+  });
+  type Row = Record<string, unknown>;
+  const rows = program.rows as unknown as Record<string, readonly Row[]>;
+  const decidedAt = (firing: Row) => Date.parse(firing.decided_at as string);
+  const firings = rows.firings.filter((f) => Math.abs(decidedAt(f) - cutoff) > 3_600_000);
+  const retained = firings.filter((f) => decidedAt(f) > cutoff);
+  const period = { from: program.period.from, to: program.period.to };
+
+  const measures = (tenantId: string) =>
+    Promise.all([
+      new LiftService(store.clickhouse, store.config).report(tenantId, period),
+      new LiftService(store.clickhouse, store.config).report(tenantId, {
+        ...period,
+        groupByVariant: true,
+      }),
+      new GuardrailsService(store.clickhouse).report(tenantId, period.from, period.to),
+    ]);
+
+  beforeAll(async () => {
+    // 'all' is sent every firing, 'retained' only those the retention keeps; the rollup is built
+    // over both before the retention is set, as a running service would have it
+    await seedRows(store.clickhouse, 'all', { ...rows, firings });
+    await seedRows(store.clickhouse, 'retained', { ...rows, firings: retained });
+    await buildAssignmentRollup(store.clickhouse, { marginMs: 0 });
+  });
+
+  it('counts only the firings RETENTION_DAYS_FIRINGS keeps, once they are removed', async () => {
+    expect(retained.length).toBeGreaterThan(100);
+    expect(firings.length - retained.length).toBeGreaterThan(100);
+    expect(await measures('all')).not.toEqual(await measures('retained'));
+    const config = loadConfig({
+      CAUSEWAY_DATA_DIR: store.dataDir,
+      RETENTION_DAYS_FIRINGS: String(days),
+    });
+    expect(await applyRetention(store.clickhouse, config)).toEqual({ firings: days });
+    await store.clickhouse.command(
+      'test.materialize',
+      'ALTER TABLE firings MATERIALIZE TTL SETTINGS mutations_sync = 2',
+    );
+    const [left] = await store.clickhouse.query({
+      tag: 'test.firings_left',
+      sql: `SELECT countIf(tenant_id = 'all') AS all_, countIf(tenant_id = 'retained') AS retained
+            FROM firings FINAL`,
+      row: z.object({ all_: z.number(), retained: z.number() }),
+    });
+    expect(left).toEqual({ all_: retained.length, retained: retained.length });
+    expect(await measures('all')).toEqual(await measures('retained'));
   });
 });
