@@ -1,5 +1,6 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { UnrecoverableError, type Job } from 'bullmq';
+import { PersonBlocklist, withoutLines } from '../lifecycle/index.js';
 import { JobName, QueueName } from '../queue/index.js';
 import { IngestWriter } from './ingest-writer.js';
 import type { EarlierIngestJobPayload, IngestJobPayload } from './ingest.job.js';
@@ -18,7 +19,10 @@ import { isStream } from './core.js';
   maxStalledCount: 8,
 })
 export class IngestProcessor extends WorkerHost {
-  constructor(private readonly writer: IngestWriter) {
+  constructor(
+    private readonly writer: IngestWriter,
+    private readonly blocklist: PersonBlocklist,
+  ) {
     super();
   }
 
@@ -28,6 +32,9 @@ export class IngestProcessor extends WorkerHost {
     if (job.name !== JobName.IngestBatch || !isStream(job.data.stream)) {
       throw new UnrecoverableError(`unknown ingest job ${job.name} for stream ${job.data.stream}`);
     }
-    await this.writer.write(job.data);
+    // Validated before its persons' erasure, a batch may be written after it (a retry, a queue
+    // that drained late): the rows of persons erased since are left out here.
+    const erased = await this.blocklist.checkFor(job.data.tenantId);
+    await this.writer.write(erased === undefined ? job.data : withoutLines(job.data, erased).batch);
   }
 }

@@ -54,3 +54,41 @@ export function erasureCheck(erased: ErasedPersons): (line: LineToCheck) => bool
     );
   };
 }
+
+/**
+ * An ingest batch as the queue keeps it (libs/ingest/ingest.job.ts): its storage rows as
+ * JSONEachRow text (or, in a job queued by an earlier version, as objects) and its rejected lines.
+ */
+export interface QueuedBatch {
+  tenantId: string;
+  ndjson?: string;
+  rows?: Record<string, unknown>[];
+  rejects: { raw: string }[];
+}
+
+/** `batch` without its rows and rejected lines that `names` picks out, and how many those were. */
+export function withoutLines<T extends QueuedBatch>(
+  batch: T,
+  names: (line: LineToCheck) => boolean,
+): { batch: T; removed: number } {
+  let removed = 0;
+  const keep = (line: LineToCheck) => {
+    const named = names(line);
+    removed += named ? 1 : 0;
+    return !named;
+  };
+  const kept: T = {
+    ...batch,
+    rejects: batch.rejects.filter((reject) => keep({ raw: reject.raw })),
+  };
+  if (batch.ndjson !== undefined) {
+    kept.ndjson = batch.ndjson
+      .split('\n')
+      .filter((raw) => raw.length === 0 || keep({ raw }))
+      .join('\n');
+  }
+  if (batch.rows !== undefined) {
+    kept.rows = batch.rows.filter((row) => keep({ raw: JSON.stringify(row), value: row }));
+  }
+  return { batch: kept, removed };
+}

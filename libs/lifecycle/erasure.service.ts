@@ -14,6 +14,7 @@ import {
 } from '../storage/index.js';
 import { alterTargets } from './cluster-targets.js';
 import { LifecycleErrorCode, LifecycleException } from './lifecycle.exception.js';
+import { withoutLines, type QueuedBatch } from './erased-persons.js';
 import { PersonBlocklist } from './person-blocklist.js';
 
 // The person of the erasure under way, read from its row of erasure_targets (migration 0090) by
@@ -175,11 +176,13 @@ export class ErasureService {
     const id = randomUUID();
     // the tenant's data version moves once the rows are gone (and after a failed pass, which may
     // have deleted some): answers kept from before are not served again
+    const firingIds = new Set<string>();
     const rowsDeleted = await this.versions.writing(tenantId, () =>
       this.withTarget(tenantId, personId, id, (target) =>
-        this.deleteUntilGone(target, Date.now() + SETTLE_MS),
+        this.deleteUntilGone(target, Date.now() + SETTLE_MS, firingIds),
       ),
     );
+    await this.scrubQueue(tenantId, [personId, ...firingIds]);
     const completedAt = Date.now();
     await this.clickhouse.insert({
       table: 'erasures',
@@ -297,11 +300,13 @@ export class ErasureService {
 
   /**
    * Deletes and scans again until a scan finds nothing (rows of requests validated before the
-   * block, or, without it, rows still arriving), and answers the rows deleted per table.
+   * block, or, without it, rows still arriving), and answers the rows deleted per table. The ids
+   * of the person's firings are added to `firingIds` before the firings go.
    */
   private async deleteUntilGone(
     target: ErasureTarget,
     settledAt: number,
+    firingIds: Set<string>,
   ): Promise<Record<ErasedTable, number>> {
     const deleted = Object.fromEntries(PERSON_TABLES.map(({ table }) => [table, 0])) as Record<
       ErasedTable,
@@ -325,6 +330,11 @@ export class ErasureService {
         continue;
       }
       pass++;
+      if (found.firings > 0) {
+        for (const firingId of await this.firingsOf(target)) {
+          firingIds.add(firingId);
+        }
+      }
       for (const { table, where } of tables) {
         await this.deleteRows(table, where, target);
         deleted[table] += found[table];
@@ -357,6 +367,54 @@ export class ErasureService {
        SETTINGS mutations_sync = 2, allow_nondeterministic_mutations = 1`,
       { ...target },
     );
+  }
+
+  /** The ids of the person's firings (read back, never sent: see THE_PERSON). */
+  private async firingsOf(target: ErasureTarget): Promise<string[]> {
+    const rows = await this.clickhouse.query({
+      tag: 'erasure.firings',
+      sql: `SELECT DISTINCT firing_id FROM firings FINAL
+            WHERE tenant_id = {tenantId:String} AND ${THE_PERSON}`,
+      params: { ...target },
+      row: z.object({ firing_id: z.string() }),
+    });
+    return rows.map((r) => r.firing_id);
+  }
+
+  /**
+   * Queued mode: Redis keeps the ingest jobs with the rows they carry (completed ones for an
+   * hour, failed ones until retried or removed). Each job of the tenant, but those a worker holds
+   * now, is rewritten without its lines naming any of `tokens` (the person, their firings) as a
+   * whole token, in any JSON spelling: no copy of the person's rows outlives the erasure there,
+   * and a failed job retried later does not bring them back.
+   */
+  private async scrubQueue(tenantId: string, tokens: readonly string[]): Promise<void> {
+    if (this.queue === undefined) {
+      return;
+    }
+    const named = new RegExp(tokens.map(personTokenPattern).join('|'));
+    const jobs = await this.queue.getJobs([
+      'completed',
+      'failed',
+      'waiting',
+      'delayed',
+      'prioritized',
+    ]);
+    for (const job of jobs) {
+      const data = job.data as QueuedBatch;
+      if (data.tenantId !== tenantId) {
+        continue;
+      }
+      const { batch, removed } = withoutLines(data, (line) => named.test(line.raw));
+      if (removed > 0) {
+        await job.updateData(batch).catch(async (error: unknown) => {
+          // a completed job that expired meanwhile is gone with its rows: nothing to rewrite
+          if (job.id === undefined || (await this.queue?.getJob(job.id)) !== undefined) {
+            throw error;
+          }
+        });
+      }
+    }
   }
 
   /**

@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
-import { AuditLogService } from '../audit/index.js';
 import { generateProgram, type GeneratedProgram } from '../demo/index.js';
 import { prepareBatch } from '../ingest/index.js';
 import {
@@ -20,8 +19,9 @@ import {
 import { seedRows } from '../measurement/testing.js';
 import { MemoryDataVersions } from '../storage/index.js';
 import { storeForSuite } from '../storage/testing.js';
-import { ErasureService, personTokenPattern } from './erasure.service.js';
-import { PersonBlocklist } from './person-blocklist.js';
+import { personTokenPattern, type ErasureService } from './erasure.service.js';
+import type { PersonBlocklist } from './person-blocklist.js';
+import { erasureOn } from './testing.js';
 
 type Row = Record<string, unknown>;
 
@@ -57,14 +57,7 @@ describe('erasing a person', () => {
   const store = storeForSuite({ CAUSEWAY_KEY_PEPPER: pepper });
 
   beforeAll(async () => {
-    blocklist = new PersonBlocklist(store.config, store.clickhouse);
-    erasure = new ErasureService(
-      store.config,
-      store.clickhouse,
-      blocklist,
-      new AuditLogService(store.clickhouse),
-      versions,
-    );
+    ({ erasure, blocklist } = erasureOn(store, versions));
     program = generateProgram({ seed: 11, persons: 400 });
     person = busiestPerson(program);
     await seedRows(store.clickhouse, 'full', program.rows);

@@ -9,7 +9,13 @@ import {
   type LineToCheck,
 } from './erased-persons.js';
 
-export { personIdHash, type ErasedPersons, type LineToCheck } from './erased-persons.js';
+export {
+  personIdHash,
+  withoutLines,
+  type ErasedPersons,
+  type LineToCheck,
+  type QueuedBatch,
+} from './erased-persons.js';
 
 /** How long a tenant's list is trusted before it is read again (erasures by another process). */
 const CACHE_MS = 2_000;

@@ -1,0 +1,188 @@
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { Queue, Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import { z } from 'zod';
+import { IngestProcessor, IngestWriter, StoredBatches } from '../ingest/index.js';
+import { JobName, QueueName } from '../queue/index.js';
+import { MemoryDataVersions } from '../storage/index.js';
+import { storeForSuite } from '../storage/testing.js';
+import { describeWithRedis } from '../../test/support/redis-suite.js';
+import type { ErasureService } from './erasure.service.js';
+import { erasureOn } from './testing.js';
+
+// Queued mode on a real redis-server: Redis keeps the ingest jobs with their rows, completed ones
+// for an hour and failed ones until retried. After an erasure no key of Redis holds the person's
+// id or their firing's, a failed job retried later brings none of their rows back, and a batch
+// validated before the erasure but written after it is written without them.
+
+const signal = (eventId: string, personId: string) => ({
+  event_id: eventId,
+  person_id: personId,
+  type: 'view',
+  occurred_at: '2026-10-01 00:00:00.000',
+  received_at: '2026-10-01 00:00:01.000',
+});
+
+describeWithRedis('erasing a person in queued mode', (redis) => {
+  const store = storeForSuite({ CAUSEWAY_KEY_PEPPER: 'erasure-queue-spec-pepper-0123456789' });
+  const person = 'erase-q';
+  const firing = 'f-erase-q';
+  let queue: Queue;
+  let processor: IngestProcessor;
+  let erasure: ErasureService;
+  let sequence = 0;
+
+  const connection = () => ({ host: '127.0.0.1', port: redis.port });
+  const job = (stream: string, rows: object[], rejects: object[] = []) => ({
+    requestId: `r${++sequence}`,
+    tenantId: 'acme',
+    stream,
+    receivedAt: '2026-10-01 00:00:01.000',
+    // storage rows, as the API queues them: the tenant in each
+    ndjson: rows.map((row) => JSON.stringify({ tenant_id: 'acme', ...row })).join('\n'),
+    rejects,
+  });
+
+  // the real processor, as the worker app runs it
+  const write = (j: Job) => processor.process(j as Parameters<IngestProcessor['process']>[0]);
+
+  /** Adds `data` and runs it through `process` on a worker of its own, to its end. */
+  async function run(data: object, process: (job: Job) => Promise<void>): Promise<Job> {
+    const added = await queue.add(JobName.IngestBatch, data, {
+      jobId: (data as { requestId: string }).requestId,
+      attempts: 1,
+      removeOnComplete: { age: 3600 },
+      removeOnFail: false,
+    });
+    const worker = new Worker(QueueName.Ingest, process, { connection: connection() });
+    try {
+      await new Promise<void>((resolve) => {
+        const done = (finished: Job | undefined) => finished?.id === added.id && resolve();
+        worker.on('completed', done);
+        worker.on('failed', done);
+      });
+    } finally {
+      await worker.close();
+    }
+    return added;
+  }
+
+  /** Every key and value in Redis, as text. */
+  async function everythingInRedis(): Promise<string> {
+    const client = new Redis(connection());
+    try {
+      const parts: string[] = [];
+      for (const key of await client.keys('*')) {
+        const type = await client.type(key);
+        const value =
+          type === 'hash'
+            ? await client.hgetall(key)
+            : type === 'list'
+              ? await client.lrange(key, 0, -1)
+              : type === 'zset'
+                ? await client.zrange(key, 0, -1)
+                : type === 'set'
+                  ? await client.smembers(key)
+                  : type === 'stream'
+                    ? await client.xrange(key, '-', '+')
+                    : await client.get(key);
+        parts.push(key, JSON.stringify(value));
+      }
+      return parts.join('\n');
+    } finally {
+      client.disconnect();
+    }
+  }
+
+  const storedSignals = async () =>
+    (
+      await store.clickhouse.query({
+        tag: 'test.signals',
+        sql: `SELECT person_id FROM signals FINAL WHERE tenant_id = 'acme' ORDER BY event_id`,
+        row: z.object({ person_id: z.string() }),
+      })
+    ).map((r) => r.person_id);
+
+  beforeAll(() => {
+    queue = new Queue(QueueName.Ingest, { connection: connection() });
+    const versions = new MemoryDataVersions();
+    const assembled = erasureOn(store, versions, queue);
+    erasure = assembled.erasure;
+    processor = new IngestProcessor(
+      new IngestWriter(store.clickhouse, new StoredBatches(), versions),
+      assembled.blocklist,
+    );
+  });
+  afterAll(async () => {
+    await queue.close();
+  });
+
+  it('leaves no job holding the person, and a job written after the erasure without them', async () => {
+    await run(job('signals', [signal('s1', person), signal('s2', 'keep-1')]), write);
+    await run(
+      job(
+        'firings',
+        [
+          {
+            firing_id: firing,
+            trigger_id: 't1',
+            person_id: person,
+            decided_at: '2026-10-01 00:00:00.000',
+            arm: 'treatment',
+            received_at: '2026-10-01 00:00:01.000',
+          },
+        ],
+        [
+          {
+            stream: 'firings',
+            line: 2,
+            field: 'arm',
+            reason: 'invalid',
+            raw: `{"person_id":"${person}"}`,
+          },
+        ],
+      ),
+      write,
+    );
+    await run(
+      job('exposures', [
+        {
+          exposure_id: 'x1',
+          firing_id: firing,
+          type: 'delivered',
+          occurred_at: '2026-10-01 00:00:00.000',
+          received_at: '2026-10-01 00:00:01.000',
+        },
+      ]),
+      write,
+    );
+    // a batch the store could not take: failed, kept with its rows until retried
+    const failed = await run(job('signals', [signal('s3', person), signal('s4', 'keep-2')]), () =>
+      Promise.reject(new Error('the store is unavailable')),
+    );
+    expect(await failed.getState()).toBe('failed');
+    expect(await storedSignals()).toEqual([person, 'keep-1']);
+    expect(await everythingInRedis()).toContain(person);
+    expect(await everythingInRedis()).toContain(firing);
+
+    const record = await erasure.erasePerson('acme', person, true);
+    expect(record.rowsDeleted).toMatchObject({ signals: 1, firings: 1, exposures: 1 });
+    const redisText = await everythingInRedis();
+    expect(redisText).not.toContain(person);
+    expect(redisText).not.toContain(firing);
+
+    // the failed batch retried: the other person's row is written, the erased one's is not
+    const retried = await queue.getJob(failed.id!);
+    await retried!.retry('failed');
+    const worker = new Worker(QueueName.Ingest, write, {
+      connection: connection(),
+    });
+    await new Promise<void>((resolve) => worker.on('completed', () => resolve()));
+    await worker.close();
+    expect(await storedSignals()).toEqual(['keep-1', 'keep-2']);
+
+    // a batch validated before the erasure and written after it: the processor leaves them out
+    await run(job('signals', [signal('s5', person), signal('s6', 'keep-3')]), write);
+    expect(await storedSignals()).toEqual(['keep-1', 'keep-2', 'keep-3']);
+  });
+});
