@@ -23,13 +23,6 @@ WITH
            count() > 0 AS built
     FROM assignment_builds
   ),
-  retained AS (
-    -- the key of the tenant's oldest firing: a retention (a TTL on firings) removes firings
-    -- without a write, and the build's keys before it are of firings no longer there
-    SELECT bitShiftLeft(toUInt256(toUnixTimestamp64Milli(min(decided_at)) + 2208988800000), 208) AS oldest_key
-    FROM firings
-    WHERE tenant_id = {tenantId:String}
-  ),
   rewritten AS (
     SELECT person_key FROM firings
     WHERE tenant_id = {tenantId:String} AND (SELECT built FROM rollup)
@@ -47,7 +40,7 @@ WITH
     -- whether they saw both arms
     SELECT assigned_trigger, assigned_person, t0, first_arm, first_variant, is_contaminated FROM (
     SELECT trigger_id AS assigned_trigger, person_key AS assigned_person,
-           arrayFilter(key -> key >= greatest(bitShiftLeft(toUInt256(toUnixTimestamp64Milli({from:DateTime64(3, 'UTC')}) + 2208988800000), 208), (SELECT oldest_key FROM retained)) AND key < bitShiftLeft(toUInt256(toUnixTimestamp64Milli({to:DateTime64(3, 'UTC')}) + 2208988800000), 208), keys) AS period_keys,
+           arrayFilter(key -> key >= bitShiftLeft(toUInt256(toUnixTimestamp64Milli({from:DateTime64(3, 'UTC')}) + 2208988800000), 208) AND key < bitShiftLeft(toUInt256(toUnixTimestamp64Milli({to:DateTime64(3, 'UTC')}) + 2208988800000), 208), keys) AS period_keys,
            period_keys[1] AS first_key,
            (toInt64(bitShiftRight(first_key, 208)) - 2208988800000) AS t0,
            toLowCardinality(arrayElement(['treatment', 'holdout', 'global_holdout'], toUInt8(bitAnd(first_key, 65535)))) AS first_arm,

@@ -45,8 +45,6 @@ export interface AssignmentOptions {
 
 const FROM_KEY = firstFiringKeyAt(`{from:DateTime64(3, 'UTC')}`);
 const TO_KEY = firstFiringKeyAt(`{to:DateTime64(3, 'UTC')}`);
-/** The build's keys that count: those in the period, of firings the tenant still holds. */
-const ROLLUP_FROM_KEY = `greatest(${FROM_KEY}, (SELECT oldest_key FROM retained))`;
 
 /** The assignment columns, in the order both sources give them. */
 const ASSIGNMENT_COLUMNS =
@@ -97,7 +95,7 @@ function assignmentsFromFirings(
 /** Assignments from the newest build's sorted sequences: the keys in the period. */
 function assignmentsFromRollup(variants: boolean, timed: boolean): string {
   const firstVariant = variants
-    ? `toLowCardinality(variants[arrayFirstIndex(key -> key >= ${ROLLUP_FROM_KEY}, keys)])`
+    ? `toLowCardinality(variants[arrayFirstIndex(key -> key >= ${FROM_KEY}, keys)])`
     : `''`;
   // the keys are sorted: the first key of the other arm is the contamination
   const contaminatedAt = timed
@@ -108,7 +106,7 @@ function assignmentsFromRollup(variants: boolean, timed: boolean): string {
     : '';
   return `
     SELECT trigger_id AS assigned_trigger, person_key AS assigned_person,
-           arrayFilter(key -> key >= ${ROLLUP_FROM_KEY} AND key < ${TO_KEY}, keys) AS period_keys,
+           arrayFilter(key -> key >= ${FROM_KEY} AND key < ${TO_KEY}, keys) AS period_keys,
            period_keys[1] AS first_key,
            ${firstFiringTime('first_key')} AS t0,
            ${firstFiringArm('first_key')} AS first_arm,
@@ -131,13 +129,6 @@ const ROLLUP_CTES = `
     SELECT max(build_id) AS newest_build, argMax(mark, build_id) AS newest_mark,
            count() > 0 AS built
     FROM assignment_builds
-  ),
-  retained AS (
-    -- the key of the tenant's oldest firing: a retention (a TTL on firings) removes firings
-    -- without a write, and the build's keys before it are of firings no longer there
-    SELECT ${firstFiringKeyAt('min(decided_at)')} AS oldest_key
-    FROM firings
-    WHERE tenant_id = {tenantId:String}
   ),
   rewritten AS (
     SELECT person_key FROM firings

@@ -13,7 +13,8 @@ import { buildAssignmentRollup, rollupIsStale, type RollupBuild } from './assign
 /**
  * Keeps the assignment rollup current: every ASSIGNMENT_ROLLUP_EVERY_MS it builds the rollup again
  * when one is due (see rollupIsStale: firings written since the newest build, 2% of it or an hour
- * after it), one build at a time per process.
+ * after it; under RETENTION_DAYS_FIRINGS an hour after it in any case, since the retention removes
+ * firings the build still holds), one build at a time per process.
  * Between builds nothing is missed: queries measure the persons with newer firings from firings
  * (see assignment-rollup.ts), so a stale rollup costs time, never correctness. Several processes
  * may each run one; their builds are independent and the newest wins.
@@ -43,7 +44,8 @@ export class AssignmentRollupRefresher implements OnApplicationBootstrap, OnModu
   }
 
   private async refreshNow(): Promise<RollupBuild | undefined> {
-    if (!(await rollupIsStale(this.clickhouse))) {
+    const retention = this.config.env.RETENTION_DAYS_FIRINGS !== undefined;
+    if (!(await rollupIsStale(this.clickhouse, { retention }))) {
       return undefined;
     }
     const build = await buildAssignmentRollup(this.clickhouse);

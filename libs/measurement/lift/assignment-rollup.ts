@@ -127,17 +127,24 @@ export interface RollupPolicy {
   share?: number;
   /** ...or once the build is this old (default 1 hour). */
   maxAgeMs?: number;
+  /**
+   * Firings have a retention (RETENTION_DAYS_FIRINGS): a build that old is due even when nothing
+   * was written since, since the retention removes firings without a write and the build would
+   * still count them.
+   */
+  retention?: boolean;
 }
 
 /**
  * Whether a build is due: firings exist and there is no build yet, or firings were written since
  * the newest build's mark (queries measure their persons from firings, which costs time as they
- * grow) and they are many (RollupPolicy.share) or the build is old (RollupPolicy.maxAgeMs). A
- * build's mark lies a margin before its start, so the writes of that margin count as written since.
+ * grow) and they are many (RollupPolicy.share) or the build is old (RollupPolicy.maxAgeMs), or,
+ * under a retention, the build is old. A build's mark lies a margin before its start, so the
+ * writes of that margin count as written since.
  */
 export async function rollupIsStale(
   clickhouse: ClickHouseService,
-  { share = 0.02, maxAgeMs = 3_600_000 }: RollupPolicy = {},
+  { share = 0.02, maxAgeMs = 3_600_000, retention = false }: RollupPolicy = {},
 ): Promise<boolean> {
   const [state] = await clickhouse.query({
     tag: 'rollup.state',
@@ -157,6 +164,9 @@ export async function rollupIsStale(
   });
   if (!state.built) {
     return state.written > 0;
+  }
+  if (retention && state.age_ms >= maxAgeMs) {
+    return true;
   }
   return (
     state.written > 0 && (state.written >= share * state.build_firings || state.age_ms >= maxAgeMs)
