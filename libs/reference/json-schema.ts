@@ -84,18 +84,27 @@ const VALUE_SCHEMAS: {
       { type: 'string', pattern: DECIMAL_TEXT },
     ],
   }),
-  json: () => ({ type: 'object' }),
-  attributes: () => ({
-    type: 'object',
-    additionalProperties: {
-      anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }],
-    },
-  }),
+  json: () => orEmptyArray({ type: 'object' }),
+  attributes: () =>
+    orEmptyArray({
+      type: 'object',
+      additionalProperties: {
+        anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }],
+      },
+    }),
   textOrJson: (_field, maxChars) => ({
     oneOf: [text(maxChars, false), { type: 'object' }],
   }),
-  object: (field, maxChars) => objectSchema(field.fields ?? {}, maxChars),
+  object: (field, maxChars) => orEmptyArray(objectSchema(field.fields ?? {}, maxChars)),
 };
+
+/**
+ * An object's schema, or `[]`: the ingest reads an empty array as the empty object, as PHP's
+ * json_encode writes an empty map (emptyArrayAsObject).
+ */
+function orEmptyArray(schema: JsonSchema): JsonSchema {
+  return { anyOf: [schema, { type: 'array', maxItems: 0 }] };
+}
 
 /** The limits a type's words state beyond what JSON Schema can (nesting depth, JSON length). */
 function limitNote(type: FieldType, maxChars: number): string {

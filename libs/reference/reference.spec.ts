@@ -73,6 +73,12 @@ describe('the streams JSON Schema', () => {
     expect(errorsOf('outcomes', { ...program.rows.outcomes[0], value: '19.9900' })).toEqual([]);
     expect(errorsOf('firings', { ...firing, person_id: ' ' })).not.toEqual([]);
     expect(errorsOf('firings', { ...firing, person_id: 'p\u200b1' })).not.toEqual([]);
+    // PHP's json_encode writes an empty map as [], which the ingest reads as {}; [1] it refuses
+    const signal = program.rows.signals[0];
+    expect(errorsOf('signals', { ...signal, properties: [] })).toEqual([]);
+    expect(errorsOf('signals', { ...signal, properties: [1] })).not.toEqual([]);
+    expect(errorsOf('firings', { ...firing, properties: [] })).toEqual([]);
+    expect(errorsOf('firings', { ...firing, properties: [true] })).not.toEqual([]);
   });
 
   it('states required fields, allowed values, limits and descriptions', () => {
