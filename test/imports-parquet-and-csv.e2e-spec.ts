@@ -75,6 +75,7 @@ describe('bulk backfill over HTTP', () => {
         accepted: 3,
         rejected: 1,
         duplicates: 1,
+        conflicts: 0,
         errors: [{ line: 3, field: 'type', message: 'required field is missing' }],
         ignoredFields: [{ field: 'signal_id', lines: 2, suggestion: null }],
       },

@@ -86,7 +86,14 @@ describe('ingest over HTTP (inline mode, embedded store)', () => {
       expect([stream, answer.status, answer.body]).toEqual([
         stream,
         200,
-        { accepted: rows.length, rejected: 0, duplicates: 0, errors: [], ignoredFields: [] },
+        {
+          accepted: rows.length,
+          rejected: 0,
+          duplicates: 0,
+          conflicts: 0,
+          errors: [],
+          ignoredFields: [],
+        },
       ]);
     }
     const first = await stored();
@@ -149,9 +156,32 @@ describe('ingest over HTTP (inline mode, embedded store)', () => {
       accepted: 2,
       rejected: 0,
       duplicates: 1,
+      conflicts: 0,
       errors: [],
       ignoredFields: [],
     });
+  });
+
+  it('answers the copies of an id whose content differs from the first, which is kept', async () => {
+    const line = (type: string) =>
+      JSON.stringify({
+        event_id: 'conflict-1',
+        person_id: 'p8',
+        type,
+        occurred_at: '2026-10-03T00:00:00Z',
+      });
+    const lines = [line('page_view'), line('add_to_cart'), line('page_view'), line('checkout')];
+    const answer = await postIngest(api.url, key, 'signals', lines.join('\n'));
+    expect(answer.body).toMatchObject({ accepted: 4, duplicates: 3, conflicts: 2 });
+    const { personTimeline } = await gqlData<{ personTimeline: { id: string; type: string }[] }>(
+      api.url,
+      key,
+      `query($personId: ID!) { personTimeline(personId: $personId) { id type } }`,
+      { personId: 'p8' },
+    );
+    expect(personTimeline.filter((e) => e.id === 'conflict-1')).toEqual([
+      { id: 'conflict-1', type: 'page_view' },
+    ]);
   });
 
   it('names the fields it ignored, with the field meant, in any JSON dialect', async () => {
@@ -165,6 +195,7 @@ describe('ingest over HTTP (inline mode, embedded store)', () => {
       accepted: 3,
       rejected: 0,
       duplicates: 0,
+      conflicts: 0,
       errors: [],
       ignoredFields: [
         { field: 'signal_id', lines: 2, suggestion: 'signal_event_id' },

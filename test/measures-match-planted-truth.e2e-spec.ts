@@ -167,6 +167,7 @@ describe('measures match the truth planted in a generated program', () => {
         rejected: got.rejected,
         rejectedLines: got.errors.map((e) => e.line),
         duplicates: got.duplicates,
+        conflicts: got.conflicts,
       };
     });
     expect(answers).toEqual(
@@ -180,6 +181,7 @@ describe('measures match the truth planted in a generated program', () => {
           rejected: sent.malformed,
           rejectedLines: sent.malformedLineNumbers,
           duplicates: sent.duplicates,
+          conflicts: truth.dedup[stream].conflicting,
         };
       }),
     );

@@ -3,7 +3,22 @@ export interface IngestAnswer {
   accepted: number;
   rejected: number;
   duplicates: number;
+  conflicts: number;
   errors: { line: number; field: string; message: string }[];
+}
+
+/**
+ * An answer's copies in words: "3 duplicates", or "3 duplicates, 1 with other content" when some
+ * copies differed from the first copy of their id (`format` writes the numbers).
+ */
+export function copiesInWords(
+  answer: Pick<IngestAnswer, 'duplicates' | 'conflicts'>,
+  format: (n: number) => string = String,
+): string {
+  const duplicates = `${format(answer.duplicates)} duplicates`;
+  return answer.conflicts === 0
+    ? duplicates
+    : `${duplicates}, ${format(answer.conflicts)} with other content`;
 }
 
 /** Totals over the requests of one upload. */
@@ -124,6 +139,7 @@ export class CausewayClient {
       accepted: 0,
       rejected: 0,
       duplicates: 0,
+      conflicts: 0,
       errors: [],
     };
     let next = 0;
@@ -134,6 +150,7 @@ export class CausewayClient {
         totals.accepted += answer.accepted;
         totals.rejected += answer.rejected;
         totals.duplicates += answer.duplicates;
+        totals.conflicts += answer.conflicts;
         totals.errors.push(...answer.errors.map((e) => ({ ...e, line: e.line + batch.offset })));
       }
     };

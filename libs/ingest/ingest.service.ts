@@ -39,6 +39,11 @@ export interface IngestResult {
   accepted: number;
   rejected: number;
   duplicates: number;
+  /**
+   * Those duplicates whose content differed from the first copy of their id in the request (which
+   * is the one kept): the same id sent for two different things (docs/design.md §5).
+   */
+  conflicts: number;
   errors: RowError[];
   /** Fields the stream does not know (ignored), with how many lines carried each (docs/design.md §12). */
   ignoredFields: IgnoredField[];
@@ -46,7 +51,7 @@ export interface IngestResult {
 
 /** The answer of an import before its first request. */
 export function emptyResult(): IngestResult {
-  return { accepted: 0, rejected: 0, duplicates: 0, errors: [], ignoredFields: [] };
+  return { accepted: 0, rejected: 0, duplicates: 0, conflicts: 0, errors: [], ignoredFields: [] };
 }
 
 /** Adds the answer of one request of an import to the import's answer. */
@@ -54,6 +59,7 @@ export function addResult(total: IngestResult, part: IngestResult): void {
   total.accepted += part.accepted;
   total.rejected += part.rejected;
   total.duplicates += part.duplicates;
+  total.conflicts += part.conflicts;
   total.errors.push(...part.errors);
   for (const ignored of part.ignoredFields) {
     const known = total.ignoredFields.find((f) => f.field === ignored.field);
@@ -229,10 +235,12 @@ export class IngestService {
     this.metrics.ingestRows.inc({ stream, result: 'accepted' }, batch.accepted);
     this.metrics.ingestRows.inc({ stream, result: 'rejected' }, batch.rejected);
     this.metrics.ingestRows.inc({ stream, result: 'duplicate' }, batch.duplicates);
+    this.metrics.ingestRows.inc({ stream, result: 'conflict' }, batch.conflicts);
     return {
       accepted: batch.accepted,
       rejected: batch.rejected,
       duplicates: batch.duplicates,
+      conflicts: batch.conflicts,
       errors: batch.errors,
       ignoredFields: batch.ignoredFields,
     };
@@ -299,15 +307,21 @@ export class IngestService {
         continue;
       }
       const receivedAt = Date.now();
+      const conflicts = await file.conflicts(run, tenantId, receivedAt).catch((error: unknown) => {
+        throw unreadable(error, mediaType, total);
+      });
       await this.writer.writeWith(tenantId, stream, () => file.store(run, tenantId, receivedAt));
       for (const request of run) {
         const duplicates = request.rows - request.ids;
+        const conflicting = conflicts.get(request.index) ?? 0;
         this.metrics.ingestRows.inc({ stream, result: 'accepted' }, request.rows);
         this.metrics.ingestRows.inc({ stream, result: 'duplicate' }, duplicates);
+        this.metrics.ingestRows.inc({ stream, result: 'conflict' }, conflicting);
         addResult(total, {
           accepted: request.rows,
           rejected: 0,
           duplicates,
+          conflicts: conflicting,
           errors: [],
           ignoredFields: request.ignoredFields,
         });

@@ -231,6 +231,28 @@ describe('a Parquet import stores plain requests by the engine, as line by line'
     await stored('signals');
   });
 
+  it('answers the copies whose content differs from the first copy of their id in a request', async () => {
+    const rows = programRows('signals').slice(0, 2 * MAX_ROWS);
+    const other = (row: Row, type: string): Row => ({ ...row, type });
+    // Request 0 (16 rows): rows 1 and 2 again, three times with other content and once as they
+    // were: 4 duplicates, 3 of them conflicts. Requests 1 and 2 hold no copy.
+    const withCopies = [
+      ...rows.slice(0, 5),
+      other(rows[1], 'changed_once'),
+      rows[1],
+      other(rows[1], 'changed_twice'),
+      other(rows[2], 'changed_once'),
+      ...rows.slice(5),
+    ];
+    expect(await expectTheSame('signals', 'conflicts', withCopies)).toBeGreaterThan(0);
+    const answer = await importFile('signals', 'conflicts');
+    expect({ duplicates: answer.duplicates, conflicts: answer.conflicts }).toEqual({
+      duplicates: 4,
+      conflicts: 3,
+    });
+    await stored('signals');
+  });
+
   it("reads line by line a file with a column named as the reader's row number", async () => {
     // Such a column would hide the number the engine's statements count rows by.
     const rows = programRows('signals')

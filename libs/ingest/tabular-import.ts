@@ -9,6 +9,7 @@ import type { PassStream } from './passthrough.js';
 import { STREAM_DECLARATIONS } from './streams/index.js';
 import { tabularLines } from './tabular.js';
 import {
+  conflictsSql,
   DESCRIBE_SQL,
   insertSql,
   plainRows,
@@ -126,6 +127,38 @@ export class ParquetFile {
       first,
       last,
     });
+  }
+
+  /**
+   * Per request of `run` (consecutive, every row plain), the copies of an id whose content differs
+   * from its first copy in the request. Only requests with copies are read again: in a file without
+   * them, nothing is.
+   */
+  async conflicts(
+    run: readonly FileRequest[],
+    tenantId: string,
+    receivedAt: number,
+  ): Promise<Map<number, number>> {
+    const found = new Map<number, number>();
+    const copied = run.filter((request) => request.rows > request.ids);
+    const rows = this.plainRows(receivedAt);
+    if (copied.length === 0 || rows === undefined) {
+      return found;
+    }
+    const answer = await this.clickhouse.query({
+      tag: 'ingest.import_conflicts',
+      sql: conflictsSql(rows),
+      params: {
+        ...this.params(receivedAt, tenantId),
+        first: copied[0].index,
+        last: copied[copied.length - 1].index,
+      },
+      row: z.object({ request: z.number(), conflicts: z.number() }),
+    });
+    for (const { request, conflicts } of answer) {
+      found.set(request, conflicts);
+    }
+    return found;
   }
 
   /** The rows of a request as lines to validate, numbered through the file. */

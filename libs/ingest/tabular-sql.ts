@@ -388,6 +388,29 @@ SETTINGS ${READ_SETTINGS}, query_plan_execute_functions_after_sorting = 0`;
 }
 
 /**
+ * Per request of the requests `{first}` to `{last}` (every row of them plain): the copies of an id
+ * whose content differs from the id's first copy in the request, as a request of NDJSON lines counts
+ * them (the first copy is the one kept).
+ */
+export function conflictsSql(rows: PlainRows): string {
+  return `SELECT ${ROW_REQUEST} AS request, toUInt64(sum(copies - first_copies)) AS conflicts
+FROM (
+  SELECT ${ROW_REQUEST}, ${ROW_ID}, sum(versions) AS copies, argMin(versions, first_row) AS first_copies
+  FROM (
+    SELECT intDiv(${ROW_NUMBER}, {maxRows:UInt64}) AS ${ROW_REQUEST}, ${rows.id} AS ${ROW_ID},
+      ${rows.contentHash} AS ${ROW_HASH}, count() AS versions, min(${ROW_NUMBER}) AS first_row
+    FROM ${NUMBERED_ROWS}
+    WHERE ${REQUEST_RANGE}
+    GROUP BY ${ROW_REQUEST}, ${ROW_ID}, ${ROW_HASH}
+  )
+  GROUP BY ${ROW_REQUEST}, ${ROW_ID}
+)
+GROUP BY ${ROW_REQUEST}
+ORDER BY ${ROW_REQUEST}
+SETTINGS ${READ_SETTINGS}`;
+}
+
+/**
  * The rows of one request as the engine hands them to JavaScript (see tabular.ts), in file order,
  * for the requests that are not all plain.
  */

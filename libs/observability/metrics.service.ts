@@ -8,7 +8,7 @@ export class MetricsService {
 
   readonly ingestRows = new Counter({
     name: 'causeway_ingest_rows_total',
-    help: 'Rows received by ingestion, by stream and result (accepted, rejected, duplicate).',
+    help: 'Rows received by ingestion, by stream and result (accepted, rejected, duplicate, conflict: a duplicate whose content differed).',
     labelNames: ['stream', 'result'] as const,
     registers: [this.registry],
   });

@@ -45,6 +45,11 @@ export interface SegmentAnswer {
   rejected: number;
   /** Messages whose messageId already came earlier in the same call (stored once). */
   duplicates: number;
+  /**
+   * Mapped rows whose id came earlier in the same call with other content (the first is kept): a
+   * messageId reused for another message.
+   */
+  conflicts: number;
   errors: SegmentMessageError[];
 }
 
@@ -141,6 +146,7 @@ export class SegmentService {
       kept: 0,
       rejected: 0,
       duplicates: 0,
+      conflicts: 0,
       errors: [],
     };
     const messages = await this.withoutErasedBeside(principal.tenantId, read.messages, answer);
@@ -150,6 +156,7 @@ export class SegmentService {
       answer.mapped += result.accepted;
       answer.rejected += result.rejected;
       answer.duplicates += result.duplicates;
+      answer.conflicts += result.conflicts;
       for (const error of result.errors) {
         answer.errors.push({
           item: error.line - 1,

@@ -1,5 +1,5 @@
 import { ApiKeysService, generateKey, Scope } from '../../../libs/auth/index.js';
-import { CausewayClient } from '../../../libs/client/index.js';
+import { CausewayClient, copiesInWords } from '../../../libs/client/index.js';
 import { AppConfig } from '../../../libs/config/index.js';
 import {
   generateProgram,
@@ -84,7 +84,7 @@ async function loadProgram(
       rejected += totals.rejected;
       say(
         `demo: ${stream.padEnd(9)} ${String(totals.lines).padStart(8)} lines: ${totals.accepted} accepted ` +
-          `(${totals.duplicates} duplicates), ${totals.rejected} rejected`,
+          `(${copiesInWords(totals)}), ${totals.rejected} rejected`,
       );
     }
   } finally {

@@ -3,7 +3,7 @@ import { access, constants } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { Readable } from 'node:stream';
 import { ApiKeysService, Scope } from '../../../libs/auth/index.js';
-import { CausewayClient } from '../../../libs/client/index.js';
+import { CausewayClient, copiesInWords } from '../../../libs/client/index.js';
 import { AppConfig } from '../../../libs/config/index.js';
 import { isStream, STREAMS } from '../../../libs/ingest/index.js';
 import { createApiApp, listen } from '../../api/bootstrap.js';
@@ -51,7 +51,7 @@ async function importFiles(client: CausewayClient, stream: string, files: string
     const answer = await client.importFile(stream, body, contentType, encoding);
     rejected += answer.rejected;
     say(
-      `import: ${file}: ${answer.accepted} accepted (${answer.duplicates} duplicates), ${answer.rejected} rejected`,
+      `import: ${file}: ${answer.accepted} accepted (${copiesInWords(answer)}), ${answer.rejected} rejected`,
     );
     for (const error of answer.errors.slice(0, ERRORS_SHOWN)) {
       say(`        row ${error.line}, ${error.field}: ${error.message}`);

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { access, constants } from 'node:fs/promises';
 import { ApiKeysService, Scope } from '../../../libs/auth/index.js';
-import { CausewayClient, type UploadTotals } from '../../../libs/client/index.js';
+import { CausewayClient, copiesInWords, type UploadTotals } from '../../../libs/client/index.js';
 import { AppConfig } from '../../../libs/config/index.js';
 import {
   HILLSTROM_SEGMENTS,
@@ -56,6 +56,7 @@ async function uploadStream(
     accepted: 0,
     rejected: 0,
     duplicates: 0,
+    conflicts: 0,
     errors: [],
   };
   const rows = hillstromRows(stream, () => createReadStream(csvPath));
@@ -66,6 +67,7 @@ async function uploadStream(
     totals.accepted += answer.accepted;
     totals.rejected += answer.rejected;
     totals.duplicates += answer.duplicates;
+    totals.conflicts += answer.conflicts;
     // Line numbers of the whole stream, not of the batch.
     totals.errors.push(...answer.errors.map((e) => ({ ...e, line: e.line + batch.firstLine - 1 })));
   }
@@ -80,7 +82,7 @@ async function uploadAll(client: CausewayClient, csvPath: string): Promise<numbe
     rejected += totals.rejected;
     say(
       `import: ${stream.padEnd(9)} ${count(totals.lines).padStart(7)} lines: ${count(totals.accepted)} accepted ` +
-        `(${count(totals.duplicates)} duplicates), ${count(totals.rejected)} rejected`,
+        `(${copiesInWords(totals, count)}), ${count(totals.rejected)} rejected`,
     );
     for (const error of totals.errors.slice(0, ERRORS_SHOWN)) {
       say(`          line ${error.line}, ${error.field}: ${error.message}`);

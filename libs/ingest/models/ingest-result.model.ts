@@ -36,6 +36,11 @@ export class IngestResultModel {
   @IntField('Accepted lines that repeated an id already seen in this request; counted once.')
   duplicates!: number;
 
+  @IntField(
+    'Of those duplicates, the ones whose content differed from the first copy of their id in this request, which is the one kept: the same id sent for two different things.',
+  )
+  conflicts!: number;
+
   @Field(() => [RowErrorModel], { description: 'One entry per rejected line.' })
   errors!: RowErrorModel[];
 
