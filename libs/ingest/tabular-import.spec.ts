@@ -235,19 +235,21 @@ describe('a Parquet import stores plain requests by the engine, as line by line'
     const rows = programRows('signals').slice(0, 2 * MAX_ROWS);
     const other = (row: Row, type: string): Row => ({ ...row, type });
     // Request 0 (16 rows): rows 1 and 2 again, three times with other content and once as they
-    // were: 4 duplicates, 3 of them conflicts. Requests 1 and 2 hold no copy.
+    // were, and row 3 with a field no stream knows (other values in the file, the same content):
+    // 5 duplicates, 3 of them conflicts. Requests 1 and 2 hold no copy.
     const withCopies = [
       ...rows.slice(0, 5),
       other(rows[1], 'changed_once'),
       rows[1],
       other(rows[1], 'changed_twice'),
       other(rows[2], 'changed_once'),
+      { ...rows[3], note: 'ignored' },
       ...rows.slice(5),
     ];
     expect(await expectTheSame('signals', 'conflicts', withCopies)).toBeGreaterThan(0);
     const answer = await importFile('signals', 'conflicts');
     expect({ duplicates: answer.duplicates, conflicts: answer.conflicts }).toEqual({
-      duplicates: 4,
+      duplicates: 5,
       conflicts: 3,
     });
     await stored('signals');

@@ -29,6 +29,8 @@ export interface FileRequest {
   awkward: number;
   /** Distinct ids of its plain rows. */
   ids: number;
+  /** Distinct pairs of id and values as the file holds them, of its plain rows. */
+  idValues: number;
   /** Fields the stream does not know, with the rows that carry each, in the order first met. */
   ignoredFields: IgnoredField[];
 }
@@ -38,6 +40,7 @@ const requestRow = z.object({
   rows: z.number(),
   awkward: z.number(),
   ids: z.number(),
+  id_values: z.number(),
   unknown_lines: z.array(z.number()),
   unknown_first: z.array(z.number()),
 });
@@ -94,6 +97,7 @@ export class ParquetFile {
       rows: request.rows,
       awkward: request.awkward,
       ids: request.ids,
+      idValues: request.id_values,
       ignoredFields: rows.unknown
         .map((field, i) => ({
           field,
@@ -131,8 +135,8 @@ export class ParquetFile {
 
   /**
    * Per request of `run` (consecutive, every row plain), the copies of an id whose content differs
-   * from its first copy in the request. Only requests with copies are read again: in a file without
-   * them, nothing is.
+   * from its first copy in the request. Only requests where some copy has other values in the file
+   * are read again: where every copy repeats its first as it is (a retry), none can differ.
    */
   async conflicts(
     run: readonly FileRequest[],
@@ -140,7 +144,7 @@ export class ParquetFile {
     receivedAt: number,
   ): Promise<Map<number, number>> {
     const found = new Map<number, number>();
-    const copied = run.filter((request) => request.rows > request.ids);
+    const copied = run.filter((request) => request.idValues > request.ids);
     const rows = this.plainRows(receivedAt);
     if (copied.length === 0 || rows === undefined) {
       return found;

@@ -293,6 +293,13 @@ export interface PlainRows {
   id: string;
   /** The row's content hash (UInt64), as contentHashOfText computes it. */
   contentHash: string;
+  /**
+   * A hash of the row's values as the file holds them, every column: copies of an id with the same
+   * values have the same content, and so the same content hash (not the other way round: a time
+   * written two ways is the same content). Far cheaper than the content hash, it tells the requests
+   * whose copies can differ (see conflictsSql).
+   */
+  valuesHash: string;
   /** The file's columns the stream does not know, in file order. */
   unknown: string[];
 }
@@ -337,6 +344,7 @@ export function plainRows(
     plain: `coalesce(${fields.map((field) => `(${field.plain})`).join(' AND ')}, 0)`,
     id: fields[layout.idIndex].stored,
     contentHash: `reinterpretAsUInt64(reverse(substring(SHA256(concat(${hashed}, ']]')), 1, 8)))`,
+    valuesHash: `cityHash64(tuple(${columns.map((column) => identifier(column.name)).join(', ')}))`,
     unknown: columns.map((column) => column.name).filter((name) => !known.has(name)),
   };
 }
@@ -346,7 +354,8 @@ export const DESCRIBE_SQL = `DESCRIBE TABLE file({path:String}, Parquet)`;
 
 /**
  * Per request of `maxRows` rows of the file: its rows, those not plain, the distinct ids of the
- * plain ones, and for each column the stream does not know the rows that have a value in it and
+ * plain ones and their distinct pairs of id and values (more pairs than ids: some copy of an id
+ * has other values), and for each column the stream does not know the rows that have a value in it and
  * the first of them.
  */
 export function requestsSql(rows: PlainRows): string {
@@ -355,6 +364,7 @@ export function requestsSql(rows: PlainRows): string {
   count() AS rows,
   countIf(NOT (${rows.plain})) AS awkward,
   uniqExactIf(${rows.id}, ${rows.plain}) AS ids,
+  uniqExactIf(${rows.id}, ${rows.valuesHash}, ${rows.plain}) AS id_values,
   [${unknown.map((c) => `countIf(isNotNull(${c}))`).join(', ')}]::Array(UInt64) AS unknown_lines,
   [${unknown.map((c) => `minIf(${ROW_NUMBER}, isNotNull(${c}))`).join(', ')}]::Array(UInt64) AS unknown_first
 FROM ${NUMBERED_ROWS}
@@ -390,7 +400,8 @@ SETTINGS ${READ_SETTINGS}, query_plan_execute_functions_after_sorting = 0`;
 /**
  * Per request of the requests `{first}` to `{last}` (every row of them plain): the copies of an id
  * whose content differs from the id's first copy in the request, as a request of NDJSON lines counts
- * them (the first copy is the one kept).
+ * them (the first copy is the one kept). It computes the content hash of every row, as the insert
+ * does: it is asked only of requests where some copy of an id has other values (see requestsSql).
  */
 export function conflictsSql(rows: PlainRows): string {
   return `SELECT ${ROW_REQUEST} AS request, toUInt64(sum(copies - first_copies)) AS conflicts
