@@ -11,20 +11,7 @@ import { GRAPHQL_SCALARS } from '../../libs/graphql-fields/index.js';
 import { HealthModule } from '../../libs/health/index.js';
 import { IngestModule } from '../../libs/ingest/index.js';
 import { LifecycleModule } from '../../libs/lifecycle/index.js';
-import {
-  AssignmentRollupModule,
-  AttributionModule,
-  ConsentAuditModule,
-  FreshnessModule,
-  GuardrailsModule,
-  LatencyModule,
-  LiftModule,
-  MaturityModule,
-  OverTimeModule,
-  PressureModule,
-  SuppressionModule,
-  TimelineModule,
-} from '../../libs/measurement/index.js';
+import { AssignmentRollupModule, MeasuresModule } from '../../libs/measurement/index.js';
 import { NotifyModule } from '../../libs/notify/index.js';
 import {
   graphiqlEnabled,
@@ -85,18 +72,8 @@ export class AppModule {
         HealthModule,
         ReferenceModule,
         TriggersModule,
-        LiftModule,
+        MeasuresModule,
         AssignmentRollupModule,
-        GuardrailsModule,
-        PressureModule,
-        SuppressionModule,
-        ConsentAuditModule,
-        LatencyModule,
-        FreshnessModule,
-        AttributionModule,
-        MaturityModule,
-        TimelineModule,
-        OverTimeModule,
         ReportsModule.register({ api: true, processors }),
         BiModule,
         NotifyModule.register({

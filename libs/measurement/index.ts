@@ -51,3 +51,4 @@ export * from './attribution/index.js';
 export * from './maturity/index.js';
 export * from './timeline/index.js';
 export * from './over-time/index.js';
+export * from './measures.module.js';

@@ -1,10 +1,9 @@
 import { Module } from '@nestjs/common';
-import { FreshnessResolver } from './freshness.resolver.js';
 import { FreshnessService } from './freshness.service.js';
 
 /** The signalFreshness measure. ClickHouseService comes from the global StorageModule. */
 @Module({
-  providers: [FreshnessService, FreshnessResolver],
+  providers: [FreshnessService],
   exports: [FreshnessService],
 })
 export class FreshnessModule {}

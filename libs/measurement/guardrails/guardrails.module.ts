@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
-import { GuardrailsResolver } from './guardrails.resolver.js';
 import { GuardrailsService } from './guardrails.service.js';
 
-@Module({ providers: [GuardrailsService, GuardrailsResolver], exports: [GuardrailsService] })
+@Module({ providers: [GuardrailsService], exports: [GuardrailsService] })
 export class GuardrailsModule {}

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { OverTimeModule } from '../over-time/over-time.module.js';
-import { LatencyResolver } from './latency.resolver.js';
 import { LatencyService } from './latency.service.js';
 
 /**
@@ -9,7 +8,7 @@ import { LatencyService } from './latency.service.js';
  */
 @Module({
   imports: [OverTimeModule],
-  providers: [LatencyService, LatencyResolver],
+  providers: [LatencyService],
   exports: [LatencyService],
 })
 export class LatencyModule {}

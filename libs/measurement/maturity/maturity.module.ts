@@ -4,13 +4,12 @@ import { ConsentAuditModule } from '../consent/consent-audit.module.js';
 import { FreshnessModule } from '../freshness/freshness.module.js';
 import { LiftModule } from '../lift/lift.module.js';
 import { SuppressionModule } from '../suppression/suppression.module.js';
-import { MaturityResolver } from './maturity.resolver.js';
 import { MaturityService } from './maturity.service.js';
 
 /** The maturity query, over the measures it takes its evidence from. */
 @Module({
   imports: [TriggersModule, LiftModule, SuppressionModule, ConsentAuditModule, FreshnessModule],
-  providers: [MaturityService, MaturityResolver],
+  providers: [MaturityService],
   exports: [MaturityService],
 })
 export class MaturityModule {}

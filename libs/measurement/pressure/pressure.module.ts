@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { OverTimeModule } from '../over-time/over-time.module.js';
-import { PressureResolver } from './pressure.resolver.js';
 import { PressureService } from './pressure.service.js';
 
 /**
@@ -9,7 +8,7 @@ import { PressureService } from './pressure.service.js';
  */
 @Module({
   imports: [OverTimeModule],
-  providers: [PressureService, PressureResolver],
+  providers: [PressureService],
   exports: [PressureService],
 })
 export class PressureModule {}

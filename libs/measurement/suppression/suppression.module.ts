@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { OverTimeModule } from '../over-time/over-time.module.js';
-import { SuppressionResolver } from './suppression.resolver.js';
 import { SuppressionService } from './suppression.service.js';
 
 /**
@@ -9,7 +8,7 @@ import { SuppressionService } from './suppression.service.js';
  */
 @Module({
   imports: [OverTimeModule],
-  providers: [SuppressionService, SuppressionResolver],
+  providers: [SuppressionService],
   exports: [SuppressionService],
 })
 export class SuppressionModule {}

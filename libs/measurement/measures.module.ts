@@ -1,0 +1,32 @@
+import { Module } from '@nestjs/common';
+import { AttributionModule } from './attribution/attribution.module.js';
+import { ConsentAuditModule } from './consent/consent-audit.module.js';
+import { FreshnessModule } from './freshness/freshness.module.js';
+import { GuardrailsModule } from './guardrails/guardrails.module.js';
+import { LatencyModule } from './latency/latency.module.js';
+import { LiftModule } from './lift/lift.module.js';
+import { MaturityModule } from './maturity/maturity.module.js';
+import { MeasuresResolver } from './measures.resolver.js';
+import { OverTimeModule } from './over-time/over-time.module.js';
+import { PressureModule } from './pressure/pressure.module.js';
+import { SuppressionModule } from './suppression/suppression.module.js';
+import { TimelineModule } from './timeline/timeline.module.js';
+
+/** The measure queries of the GraphQL API, over the modules of the measures that answer them. */
+@Module({
+  imports: [
+    LiftModule,
+    GuardrailsModule,
+    PressureModule,
+    SuppressionModule,
+    ConsentAuditModule,
+    LatencyModule,
+    FreshnessModule,
+    AttributionModule,
+    MaturityModule,
+    TimelineModule,
+    OverTimeModule,
+  ],
+  providers: [MeasuresResolver],
+})
+export class MeasuresModule {}
