@@ -12,6 +12,7 @@ function managedTenant(principal: Principal): string | undefined {
   return principal.tenantId === ADMIN_TENANT ? undefined : principal.tenantId;
 }
 
+@RequireScope(Scope.ADMIN)
 @Resolver()
 export class AuthResolver {
   constructor(private readonly keys: ApiKeysService) {}
@@ -20,7 +21,6 @@ export class AuthResolver {
     description:
       "Mints an API key for a tenant (ADMIN scope; a tenant's admin key mints for its own tenant only). The key is shown once.",
   })
-  @RequireScope(Scope.ADMIN)
   createApiKey(
     @CurrentPrincipal() principal: Principal,
     @Args('tenantId', { type: () => ID, description: 'Tenant the key belongs to.' })
@@ -46,7 +46,6 @@ export class AuthResolver {
     description:
       'Mints a successor of a key (same tenant and scopes) and lets the old key work graceHours more, not after (ADMIN scope). The new key is shown once.',
   })
-  @RequireScope(Scope.ADMIN)
   rotateApiKey(
     @CurrentPrincipal() principal: Principal,
     @Args('keyId', { type: () => ID, description: 'Public id of the key to rotate.' })
@@ -67,7 +66,6 @@ export class AuthResolver {
     description:
       "API keys with their expiry, revocation and last use, never their text (ADMIN scope). A tenant's admin key lists its tenant's keys; the bootstrap admin key any tenant's, or every key without tenantId.",
   })
-  @RequireScope(Scope.ADMIN)
   apiKeys(
     @CurrentPrincipal() principal: Principal,
     @Args('tenantId', { type: () => ID, nullable: true, description: 'Whose keys to list.' })
@@ -88,7 +86,6 @@ export class AuthResolver {
     description:
       "Revokes an API key at once (ADMIN scope). An admin of a tenant revokes only that tenant's keys; the bootstrap admin key revokes any. Answers false when no such key exists.",
   })
-  @RequireScope(Scope.ADMIN)
   revokeApiKey(
     @CurrentPrincipal() principal: Principal,
     @Args('keyId', { type: () => ID, description: 'Public id of the key to revoke.' })

@@ -4,6 +4,7 @@ import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../auth/i
 import { ErasureService } from './erasure.service.js';
 import { Erasure } from './models/erasure.model.js';
 
+@RequireScope(Scope.ERASE)
 @Resolver(() => Erasure)
 export class ErasureResolver {
   constructor(private readonly erasure: ErasureService) {}
@@ -12,7 +13,6 @@ export class ErasureResolver {
     description:
       "Erases a person (ERASE scope): every row naming them in the tenant's tables (the six streams, rejected lines whose text names them, the assignment rollup) is deleted before the answer. With blockReingest, later rows naming them are refused with reason `erased`.",
   })
-  @RequireScope(Scope.ERASE)
   erasePerson(
     @CurrentPrincipal() principal: Principal,
     @Args('personId', { type: () => ID, description: 'The person (person_id as sent).' })
@@ -29,7 +29,6 @@ export class ErasureResolver {
   @Query(() => [Erasure], {
     description: "The tenant's erasures asked for in [from, to), oldest first (ERASE scope).",
   })
-  @RequireScope(Scope.ERASE)
   erasures(
     @CurrentPrincipal() principal: Principal,
     @Args('from', { type: () => DateTimeScalar, nullable: true, description: 'Inclusive.' })

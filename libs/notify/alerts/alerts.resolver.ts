@@ -19,6 +19,7 @@ function toModel(alert: StoredAlert): Alert {
   };
 }
 
+@RequireScope(Scope.READ)
 @Resolver(() => Alert)
 export class AlertsResolver {
   constructor(private readonly alerts: AlertsService) {}
@@ -27,7 +28,6 @@ export class AlertsResolver {
     name: 'alerts',
     description: "The tenant's alerts, newest first (READ scope).",
   })
-  @RequireScope(Scope.READ)
   async listAlerts(@CurrentTenant() tenantId: string, @Args() args: AlertsArgs): Promise<Alert[]> {
     return (await this.alerts.list(tenantId, args)).map(toModel);
   }
@@ -36,7 +36,6 @@ export class AlertsResolver {
     description:
       'Evaluates the alert rules now or as of a time (READ scope): opens what is newly found, resolves what is no longer found, tells the webhooks. Answers the alerts open after it and those it resolved.',
   })
-  @RequireScope(Scope.READ)
   async evaluateAlerts(
     @CurrentTenant() tenantId: string,
     @Args() args: EvaluateAlertsArgs,

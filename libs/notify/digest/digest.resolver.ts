@@ -16,6 +16,7 @@ function toModel(digest: StoredDigest): Digest {
 }
 
 /** The digest needs a READ key: it discloses what READ can read. */
+@RequireScope(Scope.READ)
 @Resolver(() => Digest)
 export class DigestResolver {
   constructor(private readonly digests: DigestService) {}
@@ -23,7 +24,6 @@ export class DigestResolver {
   @Mutation(() => Digest, {
     description: "Sets the weekly digest's recipients and schedule (READ scope).",
   })
-  @RequireScope(Scope.READ)
   async setDigest(
     @CurrentPrincipal() principal: Principal,
     @Args() args: SetDigestArgs,
@@ -37,7 +37,6 @@ export class DigestResolver {
     nullable: true,
     description: "The tenant's digest, or null when none is set (READ scope).",
   })
-  @RequireScope(Scope.READ)
   async digest(@CurrentPrincipal() principal: Principal): Promise<Digest | null> {
     const digest = await this.digests.get(principal.tenantId);
     return digest === undefined ? null : toModel(digest);
@@ -47,7 +46,6 @@ export class DigestResolver {
     description:
       'Sends the digest of the last full week now (READ scope); an error when SMTP_URL is not set or no digest is set.',
   })
-  @RequireScope(Scope.READ)
   sendDigestNow(@CurrentPrincipal() principal: Principal): Promise<boolean> {
     return this.digests.sendNow(principal.tenantId);
   }

@@ -20,6 +20,7 @@ function toModel(link: StoredShareLink, url: string): ShareLink {
 }
 
 /** Share links need a READ key: they disclose what READ can read. */
+@RequireScope(Scope.READ)
 @Resolver(() => ShareLink)
 export class ShareLinksResolver {
   constructor(private readonly links: ShareLinksService) {}
@@ -28,7 +29,6 @@ export class ShareLinksResolver {
     description:
       'Makes a link that opens one report without a key (READ scope); its URL is shown this once.',
   })
-  @RequireScope(Scope.READ)
   async createShareLink(
     @CurrentPrincipal() principal: Principal,
     @Args() args: CreateShareLinkArgs,
@@ -38,7 +38,6 @@ export class ShareLinksResolver {
   }
 
   @Query(() => [ShareLink], { description: "The tenant's share links, newest first (READ scope)." })
-  @RequireScope(Scope.READ)
   async shareLinks(@CurrentPrincipal() principal: Principal): Promise<ShareLink[]> {
     const hidden = this.links.linkUrl('…');
     return (await this.links.list(principal.tenantId)).map((link) => toModel(link, hidden));
@@ -47,7 +46,6 @@ export class ShareLinksResolver {
   @Mutation(() => Boolean, {
     description: 'Revokes a share link (READ scope): it answers 404 from now on.',
   })
-  @RequireScope(Scope.READ)
   revokeShareLink(
     @CurrentPrincipal() principal: Principal,
     @Args('id', { type: () => ID, description: 'The link to revoke.' }) id: string,

@@ -17,6 +17,7 @@ function toWebhook(stored: StoredWebhook): Webhook {
 }
 
 /** Webhooks need a READ key: they disclose what READ can read. */
+@RequireScope(Scope.READ)
 @Resolver(() => Webhook)
 export class WebhooksResolver {
   constructor(private readonly service: WebhooksService) {}
@@ -24,7 +25,6 @@ export class WebhooksResolver {
   @Mutation(() => CreatedWebhook, {
     description: 'Adds a webhook endpoint (READ scope); the secret is shown once.',
   })
-  @RequireScope(Scope.READ)
   async createWebhook(
     @CurrentPrincipal() principal: Principal,
     @Args() args: CreateWebhookArgs,
@@ -34,13 +34,11 @@ export class WebhooksResolver {
   }
 
   @Query(() => [Webhook], { description: "The tenant's webhook endpoints (READ scope)." })
-  @RequireScope(Scope.READ)
   async webhooks(@CurrentPrincipal() principal: Principal): Promise<Webhook[]> {
     return (await this.service.list(principal.tenantId)).map(toWebhook);
   }
 
   @Mutation(() => Boolean, { description: 'Removes a webhook endpoint (READ scope).' })
-  @RequireScope(Scope.READ)
   deleteWebhook(
     @CurrentPrincipal() principal: Principal,
     @Args('id', { type: () => ID, description: 'The endpoint to remove.' }) id: string,
@@ -51,7 +49,6 @@ export class WebhooksResolver {
   @Query(() => [WebhookDelivery], {
     description: "An endpoint's delivery attempts, newest first (READ scope).",
   })
-  @RequireScope(Scope.READ)
   async webhookDeliveries(
     @CurrentPrincipal() principal: Principal,
     @Args() args: WebhookDeliveriesArgs,

@@ -26,6 +26,7 @@ function toNode(snapshot: SnapshotSummary | StoredSnapshot): SnapshotNode {
   return node;
 }
 
+@RequireScope(Scope.READ)
 @Resolver(() => ReportSnapshot)
 export class ReportSnapshotsResolver {
   constructor(private readonly snapshots: ReportSnapshotsService) {}
@@ -34,7 +35,6 @@ export class ReportSnapshotsResolver {
     description:
       'Takes a snapshot of the lift report over [from, to) now (READ scope): renders it and stores it with its measures, immutable. Weekly snapshots are taken by the schedule.',
   })
-  @RequireScope(Scope.READ)
   async createReportSnapshot(
     @CurrentTenant() tenantId: string,
     @Args() args: CreateReportSnapshotArgs,
@@ -49,7 +49,6 @@ export class ReportSnapshotsResolver {
   @Query(() => [ReportSnapshot], {
     description: "The tenant's report snapshots, newest first (READ scope).",
   })
-  @RequireScope(Scope.READ)
   async reportSnapshots(
     @CurrentTenant() tenantId: string,
     @Args() args: ReportSnapshotsArgs,
@@ -61,7 +60,6 @@ export class ReportSnapshotsResolver {
   @Query(() => ReportSnapshot, {
     description: 'One report snapshot of the tenant (READ scope); an error when there is none.',
   })
-  @RequireScope(Scope.READ)
   async reportSnapshot(
     @CurrentTenant() tenantId: string,
     @Args('id', { type: () => ID, description: 'The snapshot id (rs_…).' }) id: string,
