@@ -1,9 +1,9 @@
 import { Args, Int, Query, Resolver } from '@nestjs/graphql';
-import { DateTimeScalar } from '../graphql-fields/index.js';
 import { ADMIN_TENANT, RequireScope, Scope, CurrentTenant } from '../auth/index.js';
 import { AuditLogService, MAX_AUDIT_ENTRIES } from '../audit/index.js';
 import { AuditEntry } from '../audit/index.js';
 import { pageProblem } from '../errors/index.js';
+import { OpenPeriodArgs } from './dto/period.args.js';
 import { LifecycleErrorCode, LifecycleException } from './lifecycle.exception.js';
 
 @Resolver(() => AuditEntry)
@@ -17,10 +17,7 @@ export class AuditLogResolver {
   @RequireScope(Scope.ADMIN)
   auditLog(
     @CurrentTenant() tenantId: string,
-    @Args('from', { type: () => DateTimeScalar, nullable: true, description: 'Inclusive.' })
-    from?: Date | null,
-    @Args('to', { type: () => DateTimeScalar, nullable: true, description: 'Exclusive.' })
-    to?: Date | null,
+    @Args() { from, to }: OpenPeriodArgs,
     @Args('limit', {
       type: () => Int,
       nullable: true,

@@ -1,6 +1,6 @@
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { DateTimeScalar } from '../graphql-fields/index.js';
 import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../auth/index.js';
+import { OpenPeriodArgs } from './dto/period.args.js';
 import { ErasureService } from './erasure.service.js';
 import { Erasure } from './models/erasure.model.js';
 
@@ -31,10 +31,7 @@ export class ErasureResolver {
   })
   erasures(
     @CurrentPrincipal() principal: Principal,
-    @Args('from', { type: () => DateTimeScalar, nullable: true, description: 'Inclusive.' })
-    from?: Date | null,
-    @Args('to', { type: () => DateTimeScalar, nullable: true, description: 'Exclusive.' })
-    to?: Date | null,
+    @Args() { from, to }: OpenPeriodArgs,
   ): Promise<Erasure[]> {
     return this.erasure.erasures(principal.tenantId, from, to);
   }
