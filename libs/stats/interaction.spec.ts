@@ -9,6 +9,15 @@ const cells: InteractionCells = {
   controlControl: { n: 100, x: 8 }, // 0.08
 };
 
+type Cell = readonly [n: number, x: number];
+/** The four cells as [persons, conversions of A], in the order TT, TC, CT, CC. */
+const cellsOf = (tt: Cell, tc: Cell, ct: Cell, cc: Cell): InteractionCells => ({
+  treatmentTreatment: { n: tt[0], x: tt[1] },
+  treatmentControl: { n: tc[0], x: tc[1] },
+  controlTreatment: { n: ct[0], x: ct[1] },
+  controlControl: { n: cc[0], x: cc[1] },
+});
+
 describe('triggerInteraction', () => {
   it('measures how A’s lift changes when B acts', () => {
     // A's lift with B acting: 0.15 − 0.09 = 0.06; with B held out: 0.10 − 0.08 = 0.02;
@@ -36,22 +45,12 @@ describe('triggerInteraction', () => {
   it('flags a shared holdout', () => {
     // persons [[500, 50], [50, 300]]: scipy.stats.chi2_contingency(correction=False) gives
     // χ² = 528.4027660651038, p = 6.286902285616262e-117 (hand: E = 336.1, 213.9, 213.9, 136.1)
-    const shared = triggerInteraction({
-      treatmentTreatment: { n: 500, x: 50 },
-      treatmentControl: { n: 50, x: 5 },
-      controlTreatment: { n: 50, x: 4 },
-      controlControl: { n: 300, x: 24 },
-    });
+    const shared = triggerInteraction(cellsOf([500, 50], [50, 5], [50, 4], [300, 24]));
     expect(shared.assignmentChiSquare!).toBeCloseTo(528.4027660651038, 9);
     expect(shared.assignmentPValue! / 6.286902285616262e-117).toBeCloseTo(1, 6);
     // and a table close to independent: [[260, 240], [250, 250]] → χ² = 0.4001600640256102,
     // p = 0.5270066047278252
-    const near = triggerInteraction({
-      treatmentTreatment: { n: 260, x: 26 },
-      treatmentControl: { n: 240, x: 24 },
-      controlTreatment: { n: 250, x: 20 },
-      controlControl: { n: 250, x: 20 },
-    });
+    const near = triggerInteraction(cellsOf([260, 26], [240, 24], [250, 20], [250, 20]));
     expect(near.assignmentChiSquare!).toBeCloseTo(0.4001600640256102, 12);
     expect(near.assignmentPValue!).toBeCloseTo(0.5270066047278252, 12);
   });
@@ -80,12 +79,7 @@ describe('triggerInteraction', () => {
   });
 
   it('says a certain difference is certain when every cell is constant', () => {
-    const r = triggerInteraction({
-      treatmentTreatment: { n: 100, x: 100 },
-      treatmentControl: { n: 100, x: 0 },
-      controlTreatment: { n: 100, x: 0 },
-      controlControl: { n: 100, x: 0 },
-    });
+    const r = triggerInteraction(cellsOf([100, 100], [100, 0], [100, 0], [100, 0]));
     expect(r.interaction!.estimate).toBe(1);
     expect(r.se).toBe(0);
     expect(r.pValue).toBe(0);

@@ -100,20 +100,27 @@ describe('compareProportions', () => {
       expect(r.relativeSe).toBeNull();
     });
 
-    it('no variance and no difference: p = 1, z null, zero-width interval', () => {
-      const r = compareProportions({ n: 200, x: 0 }, { n: 100, x: 0 });
+    it.each([
+      [
+        'no variance and no difference: p = 1, z null, zero-width interval',
+        { n: 200, x: 0 },
+        { n: 100, x: 0 },
+        1,
+        0,
+      ],
+      [
+        'no variance but a difference (all converted vs none): p = 0, z null',
+        { n: 50, x: 50 },
+        { n: 50, x: 0 },
+        0,
+        1,
+      ],
+    ])('%s', (_name, treatment, control, pValue, difference) => {
+      const r = compareProportions(treatment, control);
       expect(r.se).toBe(0);
       expect(r.z).toBeNull();
-      expect(r.pValue).toBe(1);
-      expect(r.absolute).toEqual({ estimate: 0, low: 0, high: 0 });
-    });
-
-    it('no variance but a difference (all converted vs none): p = 0, z null', () => {
-      const r = compareProportions({ n: 50, x: 50 }, { n: 50, x: 0 });
-      expect(r.se).toBe(0);
-      expect(r.z).toBeNull();
-      expect(r.pValue).toBe(0);
-      expect(r.absolute).toEqual({ estimate: 1, low: 1, high: 1 });
+      expect(r.pValue).toBe(pValue);
+      expect(r.absolute).toEqual({ estimate: difference, low: difference, high: difference });
     });
 
     it('never returns NaN or Infinity', () => {
