@@ -236,6 +236,9 @@ describe.each([
   const store = storeForSuite(env);
   let service: LatencyService;
   let facts: TrendFacts | undefined;
+  /** cart-push over the whole period of tenant-a, grouped as given. */
+  const cartPushBy = (...groupBy: LatencyDimension[]) =>
+    service.triggerLatency('tenant-a', { from: FROM, to: TO, triggerIds: ['cart-push'], groupBy });
 
   beforeAll(async () => {
     if (source === 'the trend facts') {
@@ -308,12 +311,7 @@ describe.each([
   });
 
   it('splits by channel, the firing channel falling back to the trigger channel', async () => {
-    const stats = await service.triggerLatency('tenant-a', {
-      from: FROM,
-      to: TO,
-      triggerIds: ['cart-push'],
-      groupBy: [LatencyDimension.CHANNEL],
-    });
+    const stats = await cartPushBy(LatencyDimension.CHANNEL);
     expect(stats).toEqual([
       // in_app: c4 alone → 70 000 everywhere, expired, within 0; s→d 40 000, d→d 30 000.
       single('cart-push', 'in_app', 70_000, {
@@ -349,12 +347,7 @@ describe.each([
   });
 
   it('splits by UTC day of decided_at', async () => {
-    const stats = await service.triggerLatency('tenant-a', {
-      from: FROM,
-      to: TO,
-      triggerIds: ['cart-push'],
-      groupBy: [LatencyDimension.DAY],
-    });
+    const stats = await cartPushBy(LatencyDimension.DAY);
     expect(stats).toEqual([
       // 2024-05-01: c1, c2, c3 → 5 000, 30 000, 50 000; p50 30 000; p90 h=1.8 → 46 000;
       //   p95 h=1.9 → 48 000; p99 h=1.98 → 49 600; max 50 000; none expired.
@@ -401,12 +394,7 @@ describe.each([
   });
 
   it('splits by channel and day together', async () => {
-    const stats = await service.triggerLatency('tenant-a', {
-      from: FROM,
-      to: TO,
-      triggerIds: ['cart-push'],
-      groupBy: [LatencyDimension.DAY, LatencyDimension.CHANNEL],
-    });
+    const stats = await cartPushBy(LatencyDimension.DAY, LatencyDimension.CHANNEL);
     expect(
       stats.map((s) => [s.day, s.channel, s.firings, s.noSignalTime, s.p50Ms, s.expired]),
     ).toEqual([

@@ -17,33 +17,18 @@ const TO = new Date('2026-10-15T00:00:00Z');
 //   tier 3 (a number): p7 T                    → treated 1 (0 conv)
 //   (none): p8 H converted                     → holdout 1 (1 conv)
 // p1's later firing says 'silver': only the assignment (first) firing counts.
+/** t1's assignment firing of a person on 10-02 carrying the tier, with other columns given. */
+const tiered = (id: string, person: string, tier: string | number, columns: object = {}) =>
+  build.firing(id, 't1', person, '10-02T00:00:00', { properties: { tier }, ...columns });
 const segmentFirings = [
-  build.firing('s1', 't1', 'p1', '10-02T00:00:00', {
-    properties: { tier: 'gold' },
-    channel: 'email',
-  }),
+  tiered('s1', 'p1', 'gold', { channel: 'email' }),
   build.firing('s1b', 't1', 'p1', '10-03T00:00:00', { properties: { tier: 'silver' } }),
-  build.firing('s2', 't1', 'p2', '10-02T00:00:00', {
-    properties: { tier: 'gold' },
-    channel: 'email',
-  }),
-  build.firing('s3', 't1', 'p3', '10-02T00:00:00', {
-    arm: 'holdout',
-    properties: { tier: 'gold' },
-  }),
-  build.firing('s4', 't1', 'p4', '10-02T00:00:00', {
-    properties: { tier: 'silver' },
-    channel: 'push',
-  }),
-  build.firing('s5', 't1', 'p5', '10-02T00:00:00', {
-    arm: 'holdout',
-    properties: { tier: 'silver' },
-  }),
-  build.firing('s6', 't1', 'p6', '10-02T00:00:00', {
-    arm: 'holdout',
-    properties: { tier: 'silver' },
-  }),
-  build.firing('s7', 't1', 'p7', '10-02T00:00:00', { properties: { tier: 3 } }),
+  tiered('s2', 'p2', 'gold', { channel: 'email' }),
+  tiered('s3', 'p3', 'gold', { arm: 'holdout' }),
+  tiered('s4', 'p4', 'silver', { channel: 'push' }),
+  tiered('s5', 'p5', 'silver', { arm: 'holdout' }),
+  tiered('s6', 'p6', 'silver', { arm: 'holdout' }),
+  tiered('s7', 'p7', 3),
   build.firing('s8', 't1', 'p8', '10-02T00:00:00', { arm: 'holdout' }),
 ];
 const segmentOutcomes = ['p1', 'p3', 'p4', 'p8'].map((person, index) =>

@@ -20,6 +20,9 @@ const HORIZON = new Date('2026-10-05T00:00:00Z');
 describe('conversionCurve on the embedded engine', () => {
   const store = storeForSuite();
   let service: OverTimeService;
+  /** The curve of one trigger over [FROM, TO), with the step and horizon given (or defaulted). */
+  const curveOf = (triggerId: string, options: { stepMs?: number; horizon?: Date } = {}) =>
+    service.conversionCurve('tenant-a', { triggerId, from: FROM, to: TO, ...options });
 
   beforeAll(async () => {
     await seedRows(store.clickhouse, 'tenant-a', {
@@ -49,13 +52,7 @@ describe('conversionCurve on the embedded engine', () => {
   });
 
   it('counts the persons observed for each step and those converted by then (by hand)', async () => {
-    const curve = await service.conversionCurve('tenant-a', {
-      triggerId: 't1',
-      from: FROM,
-      to: TO,
-      stepMs: DAY,
-      horizon: HORIZON,
-    });
+    const curve = await curveOf('t1', { stepMs: DAY, horizon: HORIZON });
     expect(
       curve.map((p) => [
         p.sinceMs,
@@ -77,12 +74,7 @@ describe('conversionCurve on the embedded engine', () => {
   });
 
   it("ends, with everyone observed, on liftReport's rates", async () => {
-    const curve = await service.conversionCurve('tenant-a', {
-      triggerId: 't1',
-      from: FROM,
-      to: TO,
-      stepMs: DAY,
-    });
+    const curve = await curveOf('t1', { stepMs: DAY });
     const last = curve[curve.length - 1];
     const [report] = await new LiftService(store.clickhouse, store.config).report('tenant-a', {
       from: FROM,
@@ -103,37 +95,24 @@ describe('conversionCurve on the embedded engine', () => {
   });
 
   it('steps by the hour when C is at most 2 days, by the day otherwise', async () => {
-    const hourly = await service.conversionCurve('tenant-a', {
-      triggerId: 't2',
-      from: FROM,
-      to: TO,
-    });
+    const hourly = await curveOf('t2');
     expect(hourly.map((p) => p.sinceMs)).toEqual(
       Array.from({ length: 36 }, (_, k) => (k + 1) * HOUR),
     );
-    const daily = await service.conversionCurve('tenant-a', {
-      triggerId: 't1',
-      from: FROM,
-      to: TO,
-    });
+    const daily = await curveOf('t1');
     expect(daily.map((p) => p.sinceMs)).toEqual([DAY, 2 * DAY, 3 * DAY]);
   });
 
   it('ends on C when the step does not divide it', async () => {
-    const curve = await service.conversionCurve('tenant-a', {
-      triggerId: 't1',
-      from: FROM,
-      to: TO,
-      stepMs: 2 * DAY,
-    });
+    const curve = await curveOf('t1', { stepMs: 2 * DAY });
     expect(curve.map((p) => p.sinceMs)).toEqual([2 * DAY, 3 * DAY]);
   });
 
   it('rejects a step under a minute or over 400 days, naming stepMs', async () => {
     for (const stepMs of [10, 400 * DAY + 1, 1e300]) {
-      await expect(
-        service.conversionCurve('tenant-a', { triggerId: 't1', from: FROM, to: TO, stepMs }),
-      ).rejects.toThrow(`stepMs must be a whole number of ms from 60000 to ${400 * DAY}`);
+      await expect(curveOf('t1', { stepMs })).rejects.toThrow(
+        `stepMs must be a whole number of ms from 60000 to ${400 * DAY}`,
+      );
     }
   });
 });
