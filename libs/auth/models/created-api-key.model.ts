@@ -1,5 +1,6 @@
-import { Field, ObjectType } from '@nestjs/graphql';
+import { ObjectType } from '@nestjs/graphql';
 import { Scope } from '../keys.js';
+import { KeyGrant } from './api-key-info.model.js';
 import {
   DateField,
   IdField,
@@ -22,16 +23,12 @@ registerDocumentedEnum(
 @ObjectType({
   description: 'A newly minted API key. The key text is shown here once and never again.',
 })
-export class CreatedApiKey {
+export class CreatedApiKey extends KeyGrant {
   @StringField('The key to send as `Authorization: Bearer <key>`. Store it now.') key!: string;
 
   @IdField('Public id of the key, used to revoke or rotate it.') keyId!: string;
 
   @IdField('The same public id as keyId (docs/design.md §10 names it id).') id!: string;
-
-  @IdField('The tenant whose data the key reads and writes.') tenantId!: string;
-
-  @Field(() => [Scope], { description: 'What the key may do.' }) scopes!: Scope[];
 
   @DateField('When the key stops working; null when it never expires.', { nullable: true })
   expiresAt!: Date | null;
