@@ -1,6 +1,7 @@
 import { Field, InputType } from '@nestjs/graphql';
 import { TriggerStatus } from './trigger-status.enum.js';
-import { FloatField, IdField, IntField, StringField } from '../../graphql-fields/index.js';
+import { TriggerIdentity } from '../models/trigger.model.js';
+import { FloatField, IntField, StringField } from '../../graphql-fields/index.js';
 
 @InputType({ description: 'A frequency cap: at most `max` sends per `perMs` milliseconds.' })
 export class FrequencyCapInput {
@@ -22,13 +23,7 @@ export class SuppressionInput {
   description:
     'One complete version of a trigger definition, with the fields of the `triggers` stream (docs/design.md §2) in camelCase. A draft may lack any of the six definitions; `live` is refused until none is missing. Nothing is inherited from earlier versions.',
 })
-export class TriggerInput {
-  @IdField('Stable id of the trigger.') triggerId!: string;
-
-  @StringField('Human name.') name!: string;
-
-  @StringField('Channel it acts on: web, push, email, sms, in_app, paid, ...') channel!: string;
-
+export class TriggerInput extends TriggerIdentity {
   @IntField(
     'Version to store (1 or more). Omitted: one more than the highest stored version of the trigger (1 for a new trigger). Giving an existing version replaces it.',
     { nullable: true },

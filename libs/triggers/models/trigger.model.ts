@@ -1,4 +1,4 @@
-import { Field, ObjectType } from '@nestjs/graphql';
+import { Field, InputType, ObjectType } from '@nestjs/graphql';
 import {
   BoolField,
   FloatField,
@@ -7,15 +7,20 @@ import {
   StringField,
 } from '../../graphql-fields/index.js';
 
-@ObjectType({ description: 'One version of a trigger definition with its readiness.' })
-export class Trigger {
+/** What names a trigger and where it acts, alike in a definition sent and one read back. */
+@ObjectType({ isAbstract: true })
+@InputType({ isAbstract: true })
+export abstract class TriggerIdentity {
   @IdField('Stable id of the trigger.') triggerId!: string;
-
-  @IntField('Version of the definition shown.') version!: number;
 
   @StringField('Human name.') name!: string;
 
   @StringField('Channel it acts on: web, push, email, sms, in_app, paid, ...') channel!: string;
+}
+
+@ObjectType({ description: 'One version of a trigger definition with its readiness.' })
+export class Trigger extends TriggerIdentity {
+  @IntField('Version of the definition shown.') version!: number;
 
   @StringField('Surface within the channel (placement, template), "" when undefined.')
   surface!: string;
