@@ -27,10 +27,14 @@ registerDocumentedEnum(
   },
 );
 
+/** One trigger over a period. */
 @ArgsType()
-export class SegmentsArgs extends PeriodArgs {
+export class OneTriggerPeriodArgs extends PeriodArgs {
   @IdField('The trigger.') triggerId!: string;
+}
 
+@ArgsType()
+export class SegmentsArgs extends OneTriggerPeriodArgs {
   @Field(() => SegmentDimension, { description: "What a person's segment is read from." })
   by!: SegmentDimension;
 
@@ -49,9 +53,7 @@ export class SegmentsArgs extends PeriodArgs {
 }
 
 @ArgsType()
-export class HoldoutPlanArgs extends PeriodArgs {
-  @IdField('The trigger.') triggerId!: string;
-
+export class HoldoutPlanArgs extends OneTriggerPeriodArgs {
   @FloatField('The relative lift to detect (0.05 = +5%).') relativeMde!: number;
 
   @FloatField('Chance of detecting a true lift of relativeMde, in (0, 1).', {
