@@ -1,18 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { Test } from '@nestjs/testing';
 import fc from 'fast-check';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { Scope } from '../auth/index.js';
-import { ConfigModule } from '../config/index.js';
 import { generateProgram } from '../demo/index.js';
-import { ObservabilityModule } from '../observability/index.js';
-import { ClickHouseService, StorageModule } from '../storage/index.js';
 import { openTemporaryStore, type TemporaryStore } from '../storage/testing.js';
 import { typedVariant, PROGRAM_BLOCK_ROWS } from './corpus.testing.js';
-import { IngestModule } from './ingest.module.js';
+import { compileIngestModule } from './module.testing.js';
 import { addResult, emptyResult, IngestService, type IngestResult } from './ingest.service.js';
 import { STREAM_DECLARATIONS, type StreamDeclaration } from './streams/index.js';
 import { STREAMS, tableOf, type StreamName } from './streams.js';
@@ -81,17 +77,7 @@ function importHarness(maxRows: number) {
   beforeAll(async () => {
     store = await openTemporaryStore({ INGEST_MAX_ROWS: String(maxRows) });
     directory = mkdtempSync(join(tmpdir(), 'causeway-tabular-import-'));
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        ConfigModule.forRoot(store.config),
-        ObservabilityModule,
-        StorageModule,
-        IngestModule.register({ api: false, processors: false }),
-      ],
-    })
-      .overrideProvider(ClickHouseService)
-      .useValue(store.clickhouse)
-      .compile();
+    const moduleRef = await compileIngestModule(store);
     ingest = moduleRef.get(IngestService);
     // Stored rows are compared as each route wrote them: a merge in the background would collapse
     // copies of an id on one side and not yet on the other.

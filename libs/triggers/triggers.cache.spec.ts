@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { Test } from '@nestjs/testing';
 import { Scope } from '../auth/index.js';
-import { AppConfig, ConfigModule } from '../config/index.js';
-import { IngestModule, IngestService } from '../ingest/index.js';
-import { ObservabilityModule } from '../observability/index.js';
-import { ClickHouseService, StorageModule, StoreDataVersions } from '../storage/index.js';
+import { AppConfig } from '../config/index.js';
+import { IngestService } from '../ingest/index.js';
+import { compileIngestModule } from '../ingest/module.testing.js';
+import { StoreDataVersions } from '../storage/index.js';
 import { openTemporaryStore, type TemporaryStore } from '../storage/testing.js';
 import type { Trigger } from './models/trigger.model.js';
 import { toStoredDefinition } from './trigger-definition.js';
@@ -246,18 +245,7 @@ describe('TriggersCache on the embedded engine', () => {
   });
 
   it('shows an ingest of the triggers stream at once, through the modules as wired', async () => {
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        ConfigModule.forRoot(store.config),
-        ObservabilityModule,
-        StorageModule,
-        IngestModule.register({ api: false, processors: false }),
-        TriggersModule,
-      ],
-    })
-      .overrideProvider(ClickHouseService)
-      .useValue(store.clickhouse)
-      .compile();
+    const moduleRef = await compileIngestModule(store, TriggersModule);
     const triggers = moduleRef.get(TriggersService);
     const ingest = moduleRef.get(IngestService);
     const reads = jest.spyOn(moduleRef.get(TriggersRepository), 'latest');
