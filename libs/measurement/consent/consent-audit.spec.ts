@@ -10,6 +10,15 @@ const from = new Date(at('10-10T00:00:00'));
 const to = new Date(at('10-20T00:00:00'));
 
 const { trigger, firing: sent, consent } = fixtureRows(at);
+/** A marketing consent event occurring at `when` that `source` recorded at `recorded`. */
+const recordedBy = (
+  eventId: string,
+  personId: string,
+  granted: boolean,
+  when: string,
+  source: string,
+  recorded: string,
+) => consent(eventId, personId, 'marketing', granted, when, { source, recorded_at: at(recorded) });
 
 const triggers = [
   trigger('tM', 'push', { consent_purpose: 'marketing' }),
@@ -46,54 +55,28 @@ const events = [
   consent('e3r', 'c3', 'marketing', false, '10-05T00:00:00'),
   consent('e3G', 'c3', 'marketing', true, '10-08T00:00:00'),
   // c4: grants at the very instant of m4 (occurred_at ≤ t), recorded 30 s later by the ESP.
-  consent('e4g', 'c4', 'marketing', true, '10-12T00:00:00', {
-    source: 'esp',
-    recorded_at: at('10-12T00:00:30'),
-  }),
+  recordedBy('e4g', 'c4', true, '10-12T00:00:00', 'esp', '10-12T00:00:30'),
   // c5: revokes 1 ms after m5, recorded an hour later by the CRM.
   consent('e5g', 'c5', 'marketing', true, '10-01T00:00:00'),
-  consent('e5r', 'c5', 'marketing', false, '10-12T00:00:00.001', {
-    source: 'crm',
-    recorded_at: at('10-12T01:00:00.001'),
-  }),
+  recordedBy('e5r', 'c5', false, '10-12T00:00:00.001', 'crm', '10-12T01:00:00.001'),
   // c6: granted another purpose only.
   consent('e6n', 'c6', 'newsletter', true, '10-01T00:00:00'),
   // c7: a grant and a revocation at the same instant; the later recorded (the revocation) wins,
   // though the grant has the larger event_id.
-  consent('e7z', 'c7', 'marketing', true, '10-03T00:00:00', {
-    source: 'esp',
-    recorded_at: at('10-03T01:00:00'),
-  }),
-  consent('e7b', 'c7', 'marketing', false, '10-03T00:00:00', {
-    source: 'esp',
-    recorded_at: at('10-03T02:00:00'),
-  }),
+  recordedBy('e7z', 'c7', true, '10-03T00:00:00', 'esp', '10-03T01:00:00'),
+  recordedBy('e7b', 'c7', false, '10-03T00:00:00', 'esp', '10-03T02:00:00'),
   // c8: revoked 12 h before m8, recorded 6 h late by the CRM.
   consent('e8g', 'c8', 'marketing', true, '10-01T00:00:00'),
-  consent('e8r', 'c8', 'marketing', false, '10-11T00:00:00', {
-    source: 'crm',
-    recorded_at: at('10-11T06:00:00'),
-  }),
+  recordedBy('e8r', 'c8', false, '10-11T00:00:00', 'crm', '10-11T06:00:00'),
   // c99: recorded just outside the period on either side.
-  consent('e99a', 'c99', 'marketing', true, '10-09T00:00:00', {
-    source: 'crm',
-    recorded_at: at('10-09T23:59:59.999'),
-  }),
-  consent('e99b', 'c99', 'marketing', true, '10-19T00:00:00', {
-    source: 'esp',
-    recorded_at: at('10-20T00:00:00'),
-  }),
+  recordedBy('e99a', 'c99', true, '10-09T00:00:00', 'crm', '10-09T23:59:59.999'),
+  recordedBy('e99b', 'c99', true, '10-19T00:00:00', 'esp', '10-20T00:00:00'),
 ];
 
 // Copies delivered again in a later batch (a separate part, before any merge).
 const redelivered = {
   firings: [sent('m1', 'tM', 'c1', '10-12T00:00:00')],
-  consent: [
-    consent('e8r', 'c8', 'marketing', false, '10-11T00:00:00', {
-      source: 'crm',
-      recorded_at: at('10-11T06:00:00'),
-    }),
-  ],
+  consent: [recordedBy('e8r', 'c8', false, '10-11T00:00:00', 'crm', '10-11T06:00:00')],
 };
 
 // Another tenant: its grant for c2 must not make m2 compliant, nor its rows count.
@@ -102,10 +85,7 @@ const otherTenant = {
   firings: [sent('m1', 'tM', 'c1', '10-12T00:00:00'), sent('b1', 'tM', 'c9', '10-12T00:00:00')],
   consent: [
     consent('e2g', 'c2', 'marketing', true, '10-01T00:00:00'),
-    consent('b-e', 'c9', 'marketing', true, '10-11T00:00:00', {
-      source: 'crm',
-      recorded_at: at('10-15T00:00:00'),
-    }),
+    recordedBy('b-e', 'c9', true, '10-11T00:00:00', 'crm', '10-15T00:00:00'),
   ],
 };
 
