@@ -22,6 +22,21 @@ import { ADMIN_KEY } from './support/processes.js';
 
 const SETTLE_MS = 1_500;
 
+/** NDJSON lines of `valid` signals of a type occurring now, then `invalid` ones lacking fields. */
+function signalLines(idPrefix: string, type: string, valid: number, invalid: number): string[] {
+  return [
+    ...Array.from({ length: valid }, (_, i) =>
+      JSON.stringify({
+        event_id: `${idPrefix}-${i}`,
+        person_id: `p-${i}`,
+        type,
+        occurred_at: new Date().toISOString(),
+      }),
+    ),
+    ...Array.from({ length: invalid }, (_, i) => JSON.stringify({ event_id: `bad-${i}` })),
+  ];
+}
+
 describe('alerts evaluated once the data settles', () => {
   let app: INestApplication;
   let url: string;
@@ -42,17 +57,7 @@ describe('alerts evaluated once the data settles', () => {
 
   it('opens REJECTED_ROWS by itself after the last ingest rests', async () => {
     const key = await mintKey(url, ADMIN_KEY, 'settles', ['INGEST', 'READ']);
-    const lines = [
-      ...Array.from({ length: 190 }, (_, i) =>
-        JSON.stringify({
-          event_id: `s-${i}`,
-          person_id: `p-${i}`,
-          type: 'page_view',
-          occurred_at: new Date().toISOString(),
-        }),
-      ),
-      ...Array.from({ length: 10 }, (_, i) => JSON.stringify({ event_id: `bad-${i}` })),
-    ];
+    const lines = signalLines('s', 'page_view', 190, 10);
     const answer = await postIngest(url, key, 'signals', lines.join('\n'));
     expect([answer.body.accepted, answer.body.rejected]).toEqual([190, 10]);
     const ingestedAt = Date.now();
@@ -76,17 +81,7 @@ describe('alerts evaluated once the data settles', () => {
 
   it('opens one alert when two processes evaluate the same tenant at once', async () => {
     const key = await mintKey(url, ADMIN_KEY, 'twice', ['INGEST', 'READ']);
-    const lines = [
-      ...Array.from({ length: 95 }, (_, i) =>
-        JSON.stringify({
-          event_id: `t-${i}`,
-          person_id: `p-${i}`,
-          type: 'login',
-          occurred_at: new Date().toISOString(),
-        }),
-      ),
-      ...Array.from({ length: 5 }, (_, i) => JSON.stringify({ event_id: `bad-${i}` })),
-    ];
+    const lines = signalLines('t', 'login', 95, 5);
     await postIngest(url, key, 'signals', lines.join('\n'));
     // a second evaluator as another process would have it: its own service over the same store
     const strict = { strict: false };

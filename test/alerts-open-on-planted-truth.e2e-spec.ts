@@ -76,11 +76,12 @@ describe('alerts on the demo program', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const evaluate = async (at: Date) =>
+  /** evaluateAlerts as of `at`, with the key given (the tenant's own by default). */
+  const evaluate = async (at: Date, withKey = key) =>
     (
       await gqlData<{ evaluateAlerts: AlertRow[] }>(
         url,
-        key,
+        withKey,
         `mutation($asOf: DateTime) { evaluateAlerts(asOf: $asOf) { ${ALERT_FIELDS} } }`,
         { asOf: at.toISOString() },
       )
@@ -196,23 +197,14 @@ describe('alerts on the demo program', () => {
     ];
     const first = await postIngest(url, other, 'signals', lines.join('\n'));
     expect([first.body.accepted, first.body.rejected]).toEqual([195, 5]);
-    const evaluateFor = async (at: Date) =>
-      (
-        await gqlData<{ evaluateAlerts: AlertRow[] }>(
-          url,
-          other,
-          `mutation($asOf: DateTime) { evaluateAlerts(asOf: $asOf) { ${ALERT_FIELDS} } }`,
-          { asOf: at.toISOString() },
-        )
-      ).evaluateAlerts;
-    const opened = await evaluateFor(new Date(Date.now() + 1_000));
+    const opened = await evaluate(new Date(Date.now() + 1_000), other);
     expect(opened.map((a) => [a.kind, a.subject, a.state])).toEqual([
       ['REJECTED_ROWS', 'signals', 'OPEN'],
     ]);
     // 400 more good lines: 5 / 600 = 0.83%, under 1%
     const more = Array.from({ length: 400 }, (_, i) => signal(1_000 + i));
     expect((await postIngest(url, other, 'signals', more.join('\n'))).body.accepted).toBe(400);
-    const after = await evaluateFor(new Date(Date.now() + 1_000));
+    const after = await evaluate(new Date(Date.now() + 1_000), other);
     expect(after.map((a) => [a.kind, a.subject, a.state])).toEqual([
       ['REJECTED_ROWS', 'signals', 'RESOLVED'],
     ]);
