@@ -40,6 +40,23 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
 /** Lets a read that has returned finish its own steps (the scope it ran in, the entry it sets). */
 const landed = () => new Promise((resolve) => setImmediate(resolve));
 
+/**
+ * Runs `body` with time standing still but for the skips it makes (`skipTo(ms)` puts the clock ms
+ * after the start): a slow write on a loaded machine moves no clock.
+ */
+async function onSkippedClock(body: (skipTo: (ms: number) => void) => Promise<void>) {
+  const frozenNow = Date.now();
+  let skippedMs = 0;
+  jest.spyOn(Date, 'now').mockImplementation(() => frozenNow + skippedMs);
+  try {
+    await body((ms) => {
+      skippedMs = ms;
+    });
+  } finally {
+    jest.mocked(Date.now).mockRestore();
+  }
+}
+
 describe('TriggersCache on the embedded engine', () => {
   let store: TemporaryStore;
 
@@ -87,38 +104,28 @@ describe('TriggersCache on the embedded engine', () => {
     const { repository, reads, service } = build();
     const ttlMs = store.config.env.TRIGGER_CACHE_TTL_MS;
     expect(ttlMs).toBeGreaterThanOrEqual(2_000);
-    // time stands still but for the skips: a slow write on a loaded machine moves no clock
-    const frozenNow = Date.now();
-    let skippedMs = 0;
-    jest.spyOn(Date, 'now').mockImplementation(() => frozenNow + skippedMs);
-    try {
+    await onSkippedClock(async (skipTo) => {
       await writeBehindTheCache(repository, 't-ttl', 'a');
       expect(ids(await service.list('t-ttl'))).toEqual(['a']);
       await writeBehindTheCache(repository, 't-ttl', 'b');
-      skippedMs = ttlMs - 1_000;
+      skipTo(ttlMs - 1_000);
       expect(ids(await service.list('t-ttl'))).toEqual(['a']);
-      skippedMs = ttlMs;
+      skipTo(ttlMs);
       expect(ids(await service.list('t-ttl'))).toEqual(['a', 'b']);
       expect(reads).toHaveBeenCalledTimes(2);
-    } finally {
-      jest.mocked(Date.now).mockRestore();
-    }
+    });
   });
 
   it('renews an entry past half its TTL in the background, answering from it meanwhile', async () => {
     const { repository, reads, service } = build();
     const ttlMs = store.config.env.TRIGGER_CACHE_TTL_MS;
     const direct = new TriggersRepository(store.clickhouse);
-    // time stands still but for the skips: a slow write on a loaded machine moves no clock
-    const frozenNow = Date.now();
-    let skippedMs = 0;
-    jest.spyOn(Date, 'now').mockImplementation(() => frozenNow + skippedMs);
-    try {
+    await onSkippedClock(async (skipTo) => {
       await writeBehindTheCache(repository, 't-renew', 'a');
       expect(ids(await service.list('t-renew'))).toEqual(['a']);
       await writeBehindTheCache(repository, 't-renew', 'b');
       // well short of half the TTL: the entry alone answers
-      skippedMs = ttlMs / 2 - 1_000;
+      skipTo(ttlMs / 2 - 1_000);
       expect(ids(await service.list('t-renew'))).toEqual(['a']);
       expect(reads).toHaveBeenCalledTimes(1);
 
@@ -128,7 +135,7 @@ describe('TriggersCache on the embedded engine', () => {
         await release.promise;
         return direct.latest(tenantId);
       });
-      skippedMs = ttlMs / 2;
+      skipTo(ttlMs / 2);
       expect(ids(await service.list('t-renew'))).toEqual(['a']);
       expect(ids(await service.list('t-renew'))).toEqual(['a']);
       expect(reads).toHaveBeenCalledTimes(2);
@@ -144,7 +151,7 @@ describe('TriggersCache on the embedded engine', () => {
         await hold.promise;
         return rows;
       });
-      skippedMs = ttlMs + 100;
+      skipTo(ttlMs + 100);
       expect(ids(await service.list('t-renew'))).toEqual(['a', 'b']);
       expect(reads).toHaveBeenCalledTimes(3);
       await service.define('t-renew', draft('c'));
@@ -153,9 +160,7 @@ describe('TriggersCache on the embedded engine', () => {
       await landed();
       expect(ids(await service.list('t-renew'))).toEqual(['a', 'b', 'c']);
       expect(reads).toHaveBeenCalledTimes(4);
-    } finally {
-      jest.mocked(Date.now).mockRestore();
-    }
+    });
   });
 
   it('reads the store every time with a TTL of 0', async () => {
