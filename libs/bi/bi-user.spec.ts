@@ -1,10 +1,20 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { expectParsed, storeForSuite } from '../storage/testing.js';
-import { biUserStatements } from './bi-user.js';
+import { biUserStatements, type BiUserOptions } from './bi-user.js';
+
+/** The plan of tenant acme, database default, application user causeway, as `options` change it. */
+function planFor(options: Partial<BiUserOptions>) {
+  return biUserStatements({
+    tenantId: 'acme',
+    database: 'default',
+    applicationUser: 'causeway',
+    ...options,
+  });
+}
 
 function userOf(tenantId: string): string {
-  return biUserStatements({ tenantId, database: 'default', applicationUser: 'causeway' }).user;
+  return planFor({ tenantId }).user;
 }
 
 // Tenant ids as the tool accepts them; a small alphabet where "_", "-" and "." are frequent makes
@@ -20,12 +30,7 @@ describe('causeway bi-user create', () => {
   const store = storeForSuite();
 
   it('limits the user to its tenant with a row policy on every readable view and table', () => {
-    const plan = biUserStatements({
-      tenantId: 'acme',
-      database: 'default',
-      applicationUser: 'causeway',
-      password: 'p',
-    });
+    const plan = planFor({ password: 'p' });
     expect(plan.user).toBe('bi_acme');
     const policy = plan.statements.find((s) =>
       s.startsWith('CREATE ROW POLICY IF NOT EXISTS causeway_tenant_acme'),
@@ -40,23 +45,12 @@ describe('causeway bi-user create', () => {
   });
 
   it('quotes values and refuses identifiers that are not plain', () => {
-    const plan = biUserStatements({
-      tenantId: 'acme',
-      database: 'default',
-      applicationUser: 'causeway',
-      password: "x'y",
-    });
+    const plan = planFor({ password: "x'y" });
     // the password is a value: quoted, its quote escaped
     expect(plan.statements.join('\n')).toContain("BY 'x\\'y'");
-    expect(() =>
-      biUserStatements({ tenantId: "o'hara", database: 'default', applicationUser: 'causeway' }),
-    ).toThrow(/tenant/);
-    expect(() =>
-      biUserStatements({ tenantId: 'acme', database: 'x; DROP', applicationUser: 'causeway' }),
-    ).toThrow(/plain identifier/);
-    expect(() =>
-      biUserStatements({ tenantId: 'a b', database: 'default', applicationUser: 'causeway' }),
-    ).toThrow(/tenant/);
+    expect(() => planFor({ tenantId: "o'hara" })).toThrow(/tenant/);
+    expect(() => planFor({ database: 'x; DROP' })).toThrow(/plain identifier/);
+    expect(() => planFor({ tenantId: 'a b' })).toThrow(/tenant/);
   });
 
   it('gives distinct tenants distinct users and row policies', () => {
@@ -65,9 +59,7 @@ describe('causeway bi-user create', () => {
     expect(userOf('acme_heu')).not.toBe(userOf('acme-eu'));
     fc.assert(
       fc.property(fc.uniqueArray(tenantIds, { minLength: 2, maxLength: 40 }), (ids) => {
-        const plans = ids.map((tenantId) =>
-          biUserStatements({ tenantId, database: 'default', applicationUser: 'causeway' }),
-        );
+        const plans = ids.map((tenantId) => planFor({ tenantId }));
         const policies = plans.map((p) => p.statements.find((s) => s.includes('ROW POLICY')));
         expect(new Set(plans.map((p) => p.user)).size).toBe(ids.length);
         expect(new Set(policies).size).toBe(ids.length);
@@ -94,12 +86,7 @@ describe('causeway bi-user create', () => {
 
   it('generates statements the engine parses, also for a cluster', async () => {
     for (const cluster of [undefined, 'causeway']) {
-      const plan = biUserStatements({
-        tenantId: 'acme-eu.2_b',
-        database: 'default',
-        applicationUser: 'causeway',
-        cluster,
-      });
+      const plan = planFor({ tenantId: 'acme-eu.2_b', cluster });
       await expectParsed(store.clickhouse, plan.statements);
     }
   });
