@@ -1,9 +1,8 @@
-import { afterAll, beforeAll } from '@jest/globals';
+import { beforeAll } from '@jest/globals';
 import { insertStorageLines, prepareBatch, STREAMS, type StreamName } from '../../ingest/index.js';
-import type { AppConfig } from '../../config/index.js';
 import { MemoryDataVersions, type ClickHouseService } from '../../storage/index.js';
 import { TrendFacts } from '../over-time/trend-facts.js';
-import { openTemporaryStore, type TemporaryStore } from '../../storage/testing.js';
+import { storeForSuite, type TemporaryStore } from '../../storage/testing.js';
 
 type StreamRows = Partial<Record<StreamName, readonly object[]>>;
 
@@ -157,30 +156,13 @@ export interface MeasureFixture {
 export function seededStore(
   fixture: MeasureFixture,
 ): Pick<TemporaryStore, 'clickhouse' | 'config'> {
-  let store: TemporaryStore | undefined;
+  const store = storeForSuite();
   beforeAll(async () => {
-    store = await openTemporaryStore();
     await seedRows(store.clickhouse, 'tenant-a', fixture.rows);
     await seedRows(store.clickhouse, 'tenant-a', fixture.redelivered, Date.now() + 1000);
     await seedRows(store.clickhouse, 'tenant-b', fixture.otherTenant);
   });
-  afterAll(async () => {
-    await store?.dispose();
-  });
-  const opened = (): TemporaryStore => {
-    if (store === undefined) {
-      throw new Error('seededStore: read the store inside a hook or test, not at collection');
-    }
-    return store;
-  };
-  return {
-    get clickhouse(): ClickHouseService {
-      return opened().clickhouse;
-    },
-    get config(): AppConfig {
-      return opened().config;
-    },
-  };
+  return store;
 }
 
 /** The two sources a measure that reads the trend facts is checked from, each the same answer. */
