@@ -12,6 +12,16 @@ import { gqlData, mintKey, postIngest } from './support/client.js';
 import { MAIN_PROGRAM_ONLY, uploadDemoProgram } from './support/demo-program.js';
 import { startApi, type ApiProcess } from './support/processes.js';
 
+/** The rows of an NDJSON export, none for an empty one. */
+function ndjsonRows<Row>(body: Buffer): Row[] {
+  return body
+    .toString('utf8')
+    .trimEnd()
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as Row);
+}
+
 const FROM = '2026-10-01T00:00:00Z';
 const TO = '2026-10-31T00:00:00Z';
 const DATASETS = [
@@ -136,11 +146,7 @@ describe('curated BI exports', () => {
       expect(parquet.body.subarray(0, 4).toString('latin1')).toBe('PAR1');
       const json = await download(dataset, 'json');
       expect(json.response.headers.get('content-type')).toBe('application/x-ndjson; charset=utf-8');
-      const objects = json.body
-        .toString('utf8')
-        .trimEnd()
-        .split('\n')
-        .map((line) => JSON.parse(line) as Record<string, unknown>);
+      const objects = ndjsonRows<Record<string, unknown>>(json.body);
       expect(objects.length).toBe(lines.length - 1);
     }
     // the exports' ISO times stayed with them: the API still reads the times it stores
@@ -178,19 +184,15 @@ describe('curated BI exports', () => {
       expect(mine).not.toContain('other-tenant-trigger');
       expect(mine).not.toContain('other-f1');
     }
-    const theirs = (await download('trigger_daily', 'json', FROM, TO, otherKey)).body
-      .toString('utf8')
-      .trimEnd()
-      .split('\n')
-      .map((line) => JSON.parse(line) as { trigger_id: string; firings: number });
+    const theirs = ndjsonRows<{ trigger_id: string; firings: number }>(
+      (await download('trigger_daily', 'json', FROM, TO, otherKey)).body,
+    );
     expect(theirs).toEqual([
       expect.objectContaining({ trigger_id: 'other-tenant-trigger', firings: 1 }),
     ]);
-    const incidents = (await download('suppression_incidents', 'json', FROM, TO, otherKey)).body
-      .toString('utf8')
-      .trimEnd()
-      .split('\n')
-      .map((line) => JSON.parse(line) as { firing_id: string; failure: string });
+    const incidents = ndjsonRows<{ firing_id: string; failure: string }>(
+      (await download('suppression_incidents', 'json', FROM, TO, otherKey)).body,
+    );
     // a cap of max 0 makes every sent firing a breach
     expect(incidents).toEqual([
       expect.objectContaining({ firing_id: 'other-f1', failure: 'cap_breach' }),
@@ -199,12 +201,7 @@ describe('curated BI exports', () => {
 
   it('adds up to the GraphQL answers: lift and latency per day, lift per period, incidents', async () => {
     const json = async (dataset: string, from = FROM, to = TO) =>
-      (await download(dataset, 'json', from, to)).body
-        .toString('utf8')
-        .trimEnd()
-        .split('\n')
-        .filter((line) => line !== '')
-        .map((line) => JSON.parse(line) as Record<string, unknown>);
+      ndjsonRows<Record<string, unknown>>((await download(dataset, 'json', from, to)).body);
     // one day, the way liftReport and triggerLatency see it
     const dayFrom = '2026-10-07T00:00:00Z';
     const dayTo = '2026-10-08T00:00:00Z';
