@@ -20,6 +20,15 @@ function body(text: string): AsyncIterable<Buffer> {
   return Readable.from([Buffer.from(text)]);
 }
 
+/** The batch of `text` read without parsing its lines, expected equal to one read parsing them. */
+async function readAlikeParsed(stream: StreamName, text: string): Promise<PreparedBatch> {
+  const read = (parse: boolean) =>
+    prepareBatch(stream, parseBodyBatches(body(text), { ...ctx.limits, parse }), ctx);
+  const batch = await read(false);
+  expect(batch).toEqual(await read(true));
+  return batch;
+}
+
 /** The rows a batch keeps, as ClickHouse reads them from its text. */
 function storedRows(batch: PreparedBatch): Record<string, unknown>[] {
   return batch.ndjson === ''
@@ -265,10 +274,7 @@ describe('prepareBatch', () => {
       signal('e', { occurred_at: 1714557600000, sent_at: '2024-05-01T10:00:01Z' }),
       signal('f', { person_id: '' }),
     ].join('\n');
-    const read = (parse: boolean) =>
-      prepareBatch('signals', parseBodyBatches(body(text), { ...ctx.limits, parse }), ctx);
-    const batch = await read(false);
-    expect(batch).toEqual(await read(true));
+    const batch = await readAlikeParsed('signals', text);
     expect(batch).toMatchObject({
       lines: 8,
       accepted: 5,
@@ -297,10 +303,7 @@ describe('prepareBatch', () => {
       firing('a', { tier: 'silver', orders: 3, vip: true }), // same id, other content
       firing('e', { ü: 'ß' }),
     ].join('\n');
-    const read = (parse: boolean) =>
-      prepareBatch('firings', parseBodyBatches(body(text), { ...ctx.limits, parse }), ctx);
-    const batch = await read(false);
-    expect(batch).toEqual(await read(true));
+    const batch = await readAlikeParsed('firings', text);
     expect(batch).toMatchObject({
       lines: 7,
       accepted: 5,
