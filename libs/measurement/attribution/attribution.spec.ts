@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { openTemporaryStore, type TemporaryStore } from '../../storage/testing.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { storeForSuite } from '../../storage/testing.js';
 import { MeasurementException } from '../common/measurement.exception.js';
 import { fixtureRows, seedRows } from '../common/testing.js';
 import { LiftService } from '../lift/lift.service.js';
@@ -114,12 +114,11 @@ const expected: Record<AttributionModel, Expected[]> = {
 };
 
 describe('AttributionService on the embedded engine', () => {
-  let store: TemporaryStore;
+  const store = storeForSuite();
   let service: AttributionService;
   let lift: LiftService;
 
   beforeAll(async () => {
-    store = await openTemporaryStore();
     lift = new LiftService(store.clickhouse, store.config);
     service = new AttributionService(store.clickhouse, lift);
     await seedRows(store.clickhouse, 'tenant-a', { triggers, firings, outcomes }, RECEIVED);
@@ -133,9 +132,6 @@ describe('AttributionService on the embedded engine', () => {
       RECEIVED,
     );
   }, 120_000);
-  afterAll(async () => {
-    await store.dispose();
-  });
 
   for (const model of Object.values(AttributionModel)) {
     it(`credits by hand: ${model}`, async () => {

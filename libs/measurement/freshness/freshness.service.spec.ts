@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { openTemporaryStore, type TemporaryStore } from '../../storage/testing.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { storeForSuite } from '../../storage/testing.js';
 import { MeasurementException } from '../common/measurement.exception.js';
 import { READY_DEFINITIONS, seedRows } from '../common/testing.js';
 import { FreshnessService } from './freshness.service.js';
@@ -105,11 +105,10 @@ const triggers = [
 ];
 
 describe('FreshnessService on the embedded engine', () => {
-  let store: TemporaryStore;
+  const store = storeForSuite();
   let service: FreshnessService;
 
   beforeAll(async () => {
-    store = await openTemporaryStore();
     service = new FreshnessService(store.clickhouse);
     await seedRows(store.clickhouse, 'tenant-a', { signals, triggers }, RECEIVED);
     // A re-delivery of one web_sdk signal in its own part, at the same received_at: counts once.
@@ -142,10 +141,6 @@ describe('FreshnessService on the embedded engine', () => {
       RECEIVED + 30 * DAY,
     );
   }, 120_000);
-
-  afterAll(async () => {
-    await store.dispose();
-  });
 
   it('measures lag and input age per type, source and kind, and flags stale types', async () => {
     const expected: FreshnessStats[] = [

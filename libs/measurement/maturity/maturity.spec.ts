@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { minimumDetectableRelativeLift } from '../../stats/index.js';
-import { openTemporaryStore, type TemporaryStore } from '../../storage/testing.js';
+import { storeForSuite } from '../../storage/testing.js';
 import { TriggersRepository, TriggersService } from '../../triggers/index.js';
 import { seedRows } from '../common/testing.js';
 import { ConsentAuditService } from '../consent/consent-audit.service.js';
@@ -157,12 +157,11 @@ const named = (assessment: MaturityAssessment) =>
   Object.fromEntries(assessment.evidence.map((e) => [e.name, e])) as Record<string, Evidence>;
 
 describe('MaturityService on the embedded engine', () => {
-  let store: TemporaryStore;
+  const store = storeForSuite();
   let service: MaturityService;
   const assessments: Record<string, MaturityAssessment> = {};
 
   beforeAll(async () => {
-    store = await openTemporaryStore();
     const clickhouse = store.clickhouse;
     service = new MaturityService(
       clickhouse,
@@ -177,9 +176,6 @@ describe('MaturityService on the embedded engine', () => {
       assessments[tenant] = await service.assess(tenant, FROM, TO);
     }
   }, 180_000);
-  afterAll(async () => {
-    await store.dispose();
-  });
 
   it('stage 1: firings armed by identity events', () => {
     const assessment = assessments.identity;

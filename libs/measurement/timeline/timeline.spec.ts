@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { openTemporaryStore, type TemporaryStore } from '../../storage/testing.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { storeForSuite } from '../../storage/testing.js';
 import { MeasurementException } from '../common/measurement.exception.js';
 import { READY_DEFINITIONS, seedRows } from '../common/testing.js';
 import { TimelineService } from './timeline.service.js';
@@ -182,11 +182,10 @@ const empty = {
 };
 
 describe('TimelineService on the embedded engine', () => {
-  let store: TemporaryStore;
+  const store = storeForSuite();
   let service: TimelineService;
 
   beforeAll(async () => {
-    store = await openTemporaryStore();
     service = new TimelineService(store.clickhouse);
     await seedRows(
       store.clickhouse,
@@ -212,9 +211,6 @@ describe('TimelineService on the embedded engine', () => {
       RECEIVED,
     );
   }, 120_000);
-  afterAll(async () => {
-    await store.dispose();
-  });
 
   it('lists every kind in time order; consent first at one instant', async () => {
     const timeline = await service.personTimeline('tenant-a', { personId: 'p1' });
