@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { z } from 'zod';
 import type { ClickHouseService } from '../../storage/index.js';
 import { messageOf } from '../../errors/index.js';
@@ -61,9 +61,9 @@ export async function dropBuilds(
 
 /**
  * Runs `task` every `everyMs` (never when 0), one run at a time: a run asked for while one is under
- * way gets that one. Refreshers of builds use it from their module's bootstrap and destroy hooks.
+ * way gets that one. BuildRefresher runs it from a provider's bootstrap and destroy hooks.
  */
-export class PeriodicRun<T> {
+class PeriodicRun<T> {
   private readonly logger: Logger;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<T> | undefined;
@@ -106,5 +106,40 @@ export class PeriodicRun<T> {
       this.running = undefined;
     });
     return this.running;
+  }
+}
+
+/**
+ * A provider that keeps a build current: from the application's bootstrap it runs `refreshDue`
+ * every `everyMs()` (never when 0; at once as well when `startNow`), one run at a time, and at the
+ * module's destroy it stops and waits for a run under way, since the store closes after this.
+ */
+export abstract class BuildRefresher<T> implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly periodic: PeriodicRun<T>;
+
+  protected constructor(
+    name: string,
+    private readonly startNow = false,
+  ) {
+    this.periodic = new PeriodicRun(name, () => this.refreshDue());
+  }
+
+  /** Milliseconds between runs (0: never). */
+  protected abstract everyMs(): number;
+
+  /** One run: whatever it built. */
+  protected abstract refreshDue(): Promise<T>;
+
+  onApplicationBootstrap(): void {
+    this.periodic.start(this.everyMs(), { now: this.startNow });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.periodic.stop();
+  }
+
+  /** One run now, or the run under way: whatever it built. */
+  refresh(): Promise<T> {
+    return this.periodic.run();
   }
 }

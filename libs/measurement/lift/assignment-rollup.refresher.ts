@@ -1,13 +1,7 @@
-import {
-  Injectable,
-  Logger,
-  Module,
-  type OnApplicationBootstrap,
-  type OnModuleDestroy,
-} from '@nestjs/common';
+import { Injectable, Logger, Module } from '@nestjs/common';
 import { AppConfig } from '../../config/index.js';
 import { ClickHouseService } from '../../storage/index.js';
-import { PeriodicRun } from '../common/builds.js';
+import { BuildRefresher } from '../common/builds.js';
 import { buildAssignmentRollup, rollupIsStale, type RollupBuild } from './assignment-rollup.js';
 
 /**
@@ -20,30 +14,22 @@ import { buildAssignmentRollup, rollupIsStale, type RollupBuild } from './assign
  * may each run one; their builds are independent and the newest wins.
  */
 @Injectable()
-export class AssignmentRollupRefresher implements OnApplicationBootstrap, OnModuleDestroy {
+export class AssignmentRollupRefresher extends BuildRefresher<RollupBuild | undefined> {
   private readonly logger = new Logger(AssignmentRollupRefresher.name);
-  private readonly periodic = new PeriodicRun('assignment rollup', () => this.refreshNow());
 
   constructor(
     private readonly config: AppConfig,
     private readonly clickhouse: ClickHouseService,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.periodic.start(this.config.env.ASSIGNMENT_ROLLUP_EVERY_MS);
+  ) {
+    super('assignment rollup');
   }
 
-  async onModuleDestroy(): Promise<void> {
-    // the store closes after this: a build in progress finishes first
-    await this.periodic.stop();
+  protected everyMs(): number {
+    return this.config.env.ASSIGNMENT_ROLLUP_EVERY_MS;
   }
 
   /** Builds the rollup if it is stale (see rollupIsStale); the build, or undefined. */
-  refresh(): Promise<RollupBuild | undefined> {
-    return this.periodic.run();
-  }
-
-  private async refreshNow(): Promise<RollupBuild | undefined> {
+  protected async refreshDue(): Promise<RollupBuild | undefined> {
     const retention = this.config.env.RETENTION_DAYS_FIRINGS !== undefined;
     if (!(await rollupIsStale(this.clickhouse, { retention }))) {
       return undefined;

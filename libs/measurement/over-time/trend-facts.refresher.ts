@@ -1,13 +1,8 @@
-import {
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnModuleDestroy,
-} from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../config/index.js';
 import { messageOf } from '../../errors/index.js';
 import { DataVersions } from '../../storage/index.js';
-import { PeriodicRun } from '../common/builds.js';
+import { BuildRefresher } from '../common/builds.js';
 import { TrendFacts, type TrendFactsBuild } from './trend-facts.js';
 
 /**
@@ -19,9 +14,8 @@ import { TrendFacts, type TrendFactsBuild } from './trend-facts.js';
  * wins).
  */
 @Injectable()
-export class TrendFactsRefresher implements OnApplicationBootstrap, OnModuleDestroy {
+export class TrendFactsRefresher extends BuildRefresher<TrendFactsBuild[]> {
   private readonly logger = new Logger(TrendFactsRefresher.name);
-  private readonly periodic = new PeriodicRun('trend facts', () => this.refreshSettled());
   /** Per tenant, the data version the previous pass saw. */
   private readonly seen = new Map<string, number>();
 
@@ -29,24 +23,17 @@ export class TrendFactsRefresher implements OnApplicationBootstrap, OnModuleDest
     private readonly config: AppConfig,
     private readonly facts: TrendFacts,
     private readonly versions: DataVersions,
-  ) {}
-
-  onApplicationBootstrap(): void {
+  ) {
     // a first look at once: a tenant left alone since is built one interval after the start
-    this.periodic.start(this.config.env.TREND_FACTS_EVERY_MS, { now: true });
+    super('trend facts', true);
   }
 
-  async onModuleDestroy(): Promise<void> {
-    // the store closes after this: a build in progress finishes first
-    await this.periodic.stop();
+  protected everyMs(): number {
+    return this.config.env.TREND_FACTS_EVERY_MS;
   }
 
-  /** One pass (or the pass under way): the builds it made. */
-  refresh(): Promise<TrendFactsBuild[]> {
-    return this.periodic.run();
-  }
-
-  private async refreshSettled(): Promise<TrendFactsBuild[]> {
+  /** One pass: the builds it made of the tenants whose data settled. */
+  protected async refreshDue(): Promise<TrendFactsBuild[]> {
     const builds: TrendFactsBuild[] = [];
     for (const tenantId of await this.facts.tenants()) {
       if ((await this.facts.current(tenantId)) !== undefined) {
