@@ -25,6 +25,9 @@ export const periodParams = z.object({
 });
 export type PeriodParams = z.infer<typeof periodParams>;
 
+/** The parameters of a measure over a list of triggers as well (empty = every trigger). */
+export const periodTriggersParams = periodParams.extend({ triggerIds: z.array(z.string()) });
+
 /** Checks a period from an API argument: both ends valid, from < to, at most MAX_PERIOD_DAYS long. */
 export function toPeriod(from: Date, to: Date): Period {
   if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) {

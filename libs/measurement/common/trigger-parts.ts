@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineQuery, type ClickHouseService } from '../../storage/index.js';
-import { periodParams } from './period.js';
+import { periodTriggersParams } from './period.js';
 import { SENT_FIRING, TRIGGER_FILTER, inPeriod } from './sql.js';
 
 /**
@@ -26,7 +26,7 @@ WHERE tenant_id = {tenantId:String}
   AND ${TRIGGER_FILTER}
 GROUP BY trigger_id
 ORDER BY firings DESC, trigger_id`,
-  params: periodParams.extend({ triggerIds: z.array(z.string()) }),
+  params: periodTriggersParams,
   row: z.object({ trigger_id: z.string(), firings: z.coerce.number() }),
 });
 

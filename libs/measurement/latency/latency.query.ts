@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineQuery } from '../../storage/index.js';
-import { periodParams } from '../common/period.js';
+import { periodTriggersParams } from '../common/period.js';
 import {
   SENT_FIRING_TIMES_CTES,
   sentFiringsCte,
@@ -126,9 +126,7 @@ WITH
 `;
 
 /** Bound values of {@link TRIGGER_LATENCY_QUERY}. */
-export const triggerLatencyParams = periodParams.extend({
-  /** Empty = every trigger. */
-  triggerIds: z.array(z.string()),
+export const triggerLatencyParams = periodTriggersParams.extend({
   byChannel: z.boolean(),
   byDay: z.boolean(),
 });

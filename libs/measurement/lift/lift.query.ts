@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineQuery, type ClickHouseService } from '../../storage/index.js';
 import { assignmentCtes, outcomeArraysCte } from '../common/assignment.sql.js';
-import { periodParams } from '../common/period.js';
+import { periodTriggersParams } from '../common/period.js';
 
 /** Sufficient statistics of one trigger × arm × variant (per-person rows never leave the engine). */
 export const liftSumsRow = z.object({
@@ -47,9 +47,7 @@ export const EMPTY_ARM_SUMS = {
 >;
 
 /** Bound values of the lift statements. */
-export const liftParams = periodParams.extend({
-  /** Empty = every trigger. */
-  triggerIds: z.array(z.string()),
+export const liftParams = periodTriggersParams.extend({
   /** Outcome types measured in place of the trigger's success types (guardrails); empty = success. */
   outcomeTypes: z.array(z.string()).default([]),
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineQuery } from '../../storage/index.js';
 import { assignmentCtes } from '../common/assignment.sql.js';
-import { periodParams } from '../common/period.js';
+import { periodTriggersParams } from '../common/period.js';
 import { inPeriod, TRIGGER_FILTER } from '../common/sql.js';
 import { LIFT_SUMS_COLUMNS, liftParams, liftSteps, liftSumsRow } from './lift.query.js';
 
@@ -51,9 +51,7 @@ ORDER BY trigger_id, arm, variant`,
 });
 
 /** Bound values of the property-names statement. */
-export const propertyKeysParams = periodParams.extend({
-  /** Empty = every trigger. */
-  triggerIds: z.array(z.string()),
+export const propertyKeysParams = periodTriggersParams.extend({
   /** The most names to answer. */
   limit: z.number().int().positive(),
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineQuery } from '../../storage/index.js';
-import { periodParams } from '../common/period.js';
+import { periodTriggersParams } from '../common/period.js';
 import { capFlagsCte } from '../suppression/cap-breaches.sql.js';
 import {
   consentHistoriesCte,
@@ -26,9 +26,7 @@ export const triggerTrendRow = z.object({
 export type TriggerTrendRow = z.infer<typeof triggerTrendRow>;
 
 /** Bound values of {@link TRIGGER_TREND_QUERY}. */
-export const triggerTrendParams = periodParams.extend({
-  /** Empty = every trigger. */
-  triggerIds: z.array(z.string()),
+export const triggerTrendParams = periodTriggersParams.extend({
   /** The bucket length, ms (from `from`). */
   stepMs: z.number().int().positive(),
   overwhelmTypes: z.array(z.string()).min(1),
@@ -227,9 +225,7 @@ export const FACTS_WITH_DEFINITIONS = `FROM facts AS f
     LEFT JOIN defs AS t ON t.trigger_id = f.trigger_id`;
 
 /** Bound values of {@link TREND_FACTS_QUERY}. */
-export const trendFactsParams = periodParams.extend({
-  /** Empty = every trigger. */
-  triggerIds: z.array(z.string()),
+export const trendFactsParams = periodTriggersParams.extend({
   /** The bucket length, ms (from `from`). */
   stepMs: z.number().int().positive(),
   ...factsBuildParam,

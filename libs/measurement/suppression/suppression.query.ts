@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineQuery } from '../../storage/index.js';
-import { periodParams } from '../common/period.js';
+import { periodTriggersParams } from '../common/period.js';
 import { SENT_FIRING, TRIGGER_DEFINITIONS_CTE, TRIGGER_FILTER, inPeriod } from '../common/sql.js';
 import { factsBuildParam, factsOfPeriod } from '../over-time/trigger-trend.query.js';
 import { CAP_BREACHES_CTE } from './cap-breaches.sql.js';
@@ -17,10 +17,7 @@ export const suppressionRow = z.object({
 export type SuppressionRow = z.infer<typeof suppressionRow>;
 
 /** Bound values of {@link SUPPRESSION_QUERY}. */
-export const suppressionParams = periodParams.extend({
-  /** Empty = all triggers. */
-  triggerIds: z.array(z.string()),
-});
+export const suppressionParams = periodTriggersParams;
 export type SuppressionQueryParams = z.input<typeof suppressionParams>;
 
 /**
