@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { ClickHouseService, fromClickHouseTime, toClickHouseTime } from '../storage/index.js';
+import { ClickHouseService, dateFromClickHouse, toClickHouseTime } from '../storage/index.js';
 
 /** One admin action to append to the audit log. */
 export interface AuditRecord {
@@ -93,7 +93,7 @@ export class AuditLogService {
       row: entryRow,
     });
     return rows.map((r) => ({
-      at: new Date(fromClickHouseTime(r.at_text)),
+      at: dateFromClickHouse(r.at_text),
       tenantId: r.tenant_id,
       actorKeyId: r.actor_key_id === '' ? null : r.actor_key_id,
       action: r.action,

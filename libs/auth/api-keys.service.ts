@@ -2,7 +2,13 @@ import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/comm
 import { z } from 'zod';
 import { AuditLogService } from '../audit/index.js';
 import { AppConfig } from '../config/index.js';
-import { ClickHouseService, fromClickHouseTime, toClickHouseTime } from '../storage/index.js';
+import {
+  ClickHouseService,
+  dateFromClickHouse,
+  dateToClickHouse,
+  fromClickHouseTime,
+  toClickHouseTime,
+} from '../storage/index.js';
 import { AuthErrorCode, AuthException } from './auth.errors.js';
 import {
   ADMIN_TENANT,
@@ -70,9 +76,6 @@ const USE_NOTE_MS = 60_000;
 
 /** The longest grace a rotated key keeps working: 90 days. */
 export const MAX_GRACE_HOURS = 24 * 90;
-
-const timeOrNull = (text: string | null): Date | null =>
-  text === null ? null : new Date(fromClickHouseTime(text));
 
 /** How long a looked-up key is trusted before it is read again (revocation elsewhere). */
 const CACHE_MS = 2_000;
@@ -207,10 +210,10 @@ export class ApiKeysService implements BeforeApplicationShutdown {
       id: r.key_id,
       tenantId: r.tenant_id,
       scopes: r.scopes,
-      createdAt: new Date(fromClickHouseTime(r.created_at)),
-      expiresAt: timeOrNull(r.expires_at),
-      lastUsedAt: timeOrNull(lastUse.get(r.key_id) ?? null),
-      revokedAt: timeOrNull(r.revoked_at),
+      createdAt: dateFromClickHouse(r.created_at),
+      expiresAt: dateFromClickHouse(r.expires_at),
+      lastUsedAt: dateFromClickHouse(lastUse.get(r.key_id) ?? null),
+      revokedAt: dateFromClickHouse(r.revoked_at),
     }));
   }
 
@@ -245,7 +248,7 @@ export class ApiKeysService implements BeforeApplicationShutdown {
           created_at: now,
           revoked_at: null,
           updated_at: now,
-          expires_at: expiresAt === null ? null : toClickHouseTime(expiresAt.getTime()),
+          expires_at: dateToClickHouse(expiresAt),
         },
       ],
     });
@@ -321,7 +324,7 @@ export class ApiKeysService implements BeforeApplicationShutdown {
     if (row.expires_at !== null && fromClickHouseTime(row.expires_at) <= Date.now()) {
       throw new AuthException(
         AuthErrorCode.InvalidKey,
-        `this API key expired at ${new Date(fromClickHouseTime(row.expires_at)).toISOString()}`,
+        `this API key expired at ${dateFromClickHouse(row.expires_at).toISOString()}`,
       );
     }
     this.noteUse(row.key_id);

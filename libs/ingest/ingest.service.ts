@@ -8,7 +8,7 @@ import { AppConfig } from '../config/index.js';
 import { PersonBlocklist } from '../lifecycle/index.js';
 import { MetricsService } from '../observability/index.js';
 import { JobName, QueueName } from '../queue/index.js';
-import { ClickHouseService, fromClickHouseTime, toClickHouseTime } from '../storage/index.js';
+import { ClickHouseService, dateFromClickHouse, toClickHouseTime } from '../storage/index.js';
 import {
   isStream,
   parseBodyBatches,
@@ -466,7 +466,7 @@ export class IngestService {
       field: r.field,
       reason: r.reason,
       raw: r.raw,
-      receivedAt: new Date(fromClickHouseTime(r.received_at)),
+      receivedAt: dateFromClickHouse(r.received_at),
     }));
   }
 }

@@ -9,7 +9,7 @@ import { QueueName } from '../queue/index.js';
 import {
   ClickHouseService,
   DataVersions,
-  fromClickHouseTime,
+  dateFromClickHouse,
   toClickHouseTime,
 } from '../storage/index.js';
 import { alterTargets } from './cluster-targets.js';
@@ -235,8 +235,8 @@ export class ErasureService {
     return rows.map((r) => ({
       id: r.erasure_id,
       personIdHash: r.person_id_hash,
-      requestedAt: new Date(fromClickHouseTime(r.requested)),
-      completedAt: new Date(fromClickHouseTime(r.completed)),
+      requestedAt: dateFromClickHouse(r.requested),
+      completedAt: dateFromClickHouse(r.completed),
       rowsDeleted: JSON.parse(r.rows_deleted) as Record<string, number>,
     }));
   }

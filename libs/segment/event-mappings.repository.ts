@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
-import { ClickHouseService, fromClickHouseTime, toClickHouseTime } from '../storage/index.js';
+import { ClickHouseService, dateFromClickHouse, toClickHouseTime } from '../storage/index.js';
 import { MAPPABLE_STREAMS, planOf, type EventMappingRule, type MappingPlan } from './mapping.js';
 
 /** How long a tenant's rules are trusted before they are read again (rules defined elsewhere). */
@@ -70,7 +70,7 @@ export class EventMappingsRepository {
     });
     return rows.map((row) => ({
       rule: { event: row.event, stream: row.stream, ...ruleJson.parse(JSON.parse(row.rule)) },
-      definedAt: new Date(fromClickHouseTime(row.defined_at)),
+      definedAt: dateFromClickHouse(row.defined_at),
     }));
   }
 

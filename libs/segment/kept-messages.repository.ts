@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
-import { ClickHouseService, fromClickHouseTime, toClickHouseTime } from '../storage/index.js';
+import {
+  ClickHouseService,
+  dateFromClickHouse,
+  fromClickHouseTime,
+  toClickHouseTime,
+} from '../storage/index.js';
 import type { SegmentMessage } from './messages.js';
 
 /** A message kept because no rule maps it, with its event time by Segment's rule. */
@@ -164,8 +169,8 @@ export class KeptMessagesRepository {
       type: row.type,
       event: row.event,
       messages: row.messages,
-      firstReceivedAt: new Date(fromClickHouseTime(row.first_received)),
-      lastReceivedAt: new Date(fromClickHouseTime(row.last_received)),
+      firstReceivedAt: dateFromClickHouse(row.first_received),
+      lastReceivedAt: dateFromClickHouse(row.last_received),
     }));
   }
 }

@@ -16,3 +16,17 @@ export function fromClickHouseTime(text: string): number {
 export function rowVersion(): number {
   return Date.now() * 1000 + Math.floor(Math.random() * 1000);
 }
+
+/** A Date as a DateTime64(3, 'UTC') literal; null (a time not set) stays null. */
+export function dateToClickHouse(date: Date): string;
+export function dateToClickHouse(date: Date | null): string | null;
+export function dateToClickHouse(date: Date | null): string | null {
+  return date === null ? null : toClickHouseTime(date.getTime());
+}
+
+/** A DateTime64 text in UTC as a Date; null (a time not set) stays null. */
+export function dateFromClickHouse(text: string): Date;
+export function dateFromClickHouse(text: string | null): Date | null;
+export function dateFromClickHouse(text: string | null): Date | null {
+  return text === null ? null : new Date(fromClickHouseTime(text));
+}

@@ -1,13 +1,12 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { AppConfig } from '../../config/index.js';
-import { ClickHouseService, outsideQueryScope } from '../../storage/index.js';
+import { ClickHouseService, dateToClickHouse, outsideQueryScope } from '../../storage/index.js';
 import { TriggersService } from '../../triggers/index.js';
 import { MeasurementErrorCode, MeasurementException } from '../common/measurement.exception.js';
 import { refuseUnknownTrigger } from '../common/known-trigger.js';
 import { MAX_PERIOD_DAYS, toPeriod } from '../common/period.js';
 import { compareBytes, runByTriggerGroups } from '../common/trigger-parts.js';
 import { checkedConfidence } from '../lift/lift.service.js';
-import { toClickHouseTime } from '../../storage/index.js';
 import { GRANULARITY_MS, Granularity, MAX_POINTS, seriesInstants } from './granularity.js';
 import { LIFT_OVER_TIME_QUERY } from './lift-over-time.query.js';
 import { buildLiftSeries } from './lift-series.js';
@@ -163,7 +162,7 @@ export class OverTimeService {
       ...period.params,
       triggerIds: [triggerId],
       stepMs,
-      horizon: toClickHouseTime(horizon.getTime()),
+      horizon: dateToClickHouse(horizon),
       maxSteps: MAX_POINTS,
     });
     await refuseUnknownTrigger(this.triggers, tenantId, triggerId, rows.length > 0);

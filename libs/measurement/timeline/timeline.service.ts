@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ClickHouseService, fromClickHouseTime, toClickHouseTime } from '../../storage/index.js';
+import { ClickHouseService, dateFromClickHouse, toClickHouseTime } from '../../storage/index.js';
 import { MeasurementErrorCode, MeasurementException } from '../common/measurement.exception.js';
 import { MAX_TIMELINE_ENTRIES } from './dto/person-timeline.args.js';
 import type { TimelineEntry } from './models/timeline-entry.model.js';
@@ -30,9 +30,8 @@ const LATEST = Date.parse('2299-12-31T23:59:59.999Z');
 const KIND_ORDER = ['consent', 'signal', 'firing', 'exposure', 'outcome'] as const;
 type Kind = (typeof KIND_ORDER)[number];
 
-const time = (text: string): Date => new Date(fromClickHouseTime(text));
 const isoOrNull = (text: string | null): string | null =>
-  text === null ? null : time(text).toISOString();
+  text === null ? null : dateFromClickHouse(text).toISOString();
 const isoOfMs = (ms: number | null): string | null =>
   ms === null ? null : new Date(ms).toISOString();
 
@@ -64,7 +63,7 @@ function properties(text: string): unknown {
 }
 
 function signalEntry(row: TimelineSignalRow): TimelineEntry {
-  return entry('signal', time(row.occurred_text), row.event_id, {
+  return entry('signal', dateFromClickHouse(row.occurred_text), row.event_id, {
     type: row.type,
     detail: {
       kind: row.kind,
@@ -100,7 +99,7 @@ function firingEntry(row: TimelineFiringRow): TimelineEntry {
   const type = row.arm !== 'treatment' ? 'held_out' : sent ? 'sent' : 'skipped';
   const latencyMs =
     row.signal_ms === null ? null : (row.delivered_ms ?? row.decided_ms) - row.signal_ms;
-  return entry('firing', time(row.decided_text), row.firing_id, {
+  return entry('firing', dateFromClickHouse(row.decided_text), row.firing_id, {
     type,
     triggerId: row.trigger_id,
     arm: row.arm,
@@ -124,7 +123,7 @@ function firingEntry(row: TimelineFiringRow): TimelineEntry {
 }
 
 function exposureEntry(row: TimelineExposureRow): TimelineEntry {
-  return entry('exposure', time(row.occurred_text), row.event_id, {
+  return entry('exposure', dateFromClickHouse(row.occurred_text), row.event_id, {
     type: row.type,
     triggerId: row.trigger_id,
     detail: {
@@ -136,7 +135,7 @@ function exposureEntry(row: TimelineExposureRow): TimelineEntry {
 }
 
 function outcomeEntry(row: TimelineOutcomeRow): TimelineEntry {
-  return entry('outcome', time(row.occurred_text), row.outcome_id, {
+  return entry('outcome', dateFromClickHouse(row.occurred_text), row.outcome_id, {
     type: row.type,
     triggerId: row.trigger_id === '' ? null : row.trigger_id,
     value: row.amount,
@@ -152,7 +151,7 @@ function outcomeEntry(row: TimelineOutcomeRow): TimelineEntry {
 }
 
 function consentEntry(row: TimelineConsentRow): TimelineEntry {
-  return entry('consent', time(row.occurred_text), row.event_id, {
+  return entry('consent', dateFromClickHouse(row.occurred_text), row.event_id, {
     type: row.purpose,
     consentPurpose: row.purpose,
     consentGranted: row.granted,

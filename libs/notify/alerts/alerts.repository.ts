@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
-import { ClickHouseService, fromClickHouseTime, toClickHouseTime } from '../../storage/index.js';
+import {
+  ClickHouseService,
+  dateFromClickHouse,
+  dateToClickHouse,
+  toClickHouseTime,
+} from '../../storage/index.js';
 import { AlertKind, AlertState } from './alert-kind.js';
 
 export interface StoredAlert {
@@ -40,8 +45,8 @@ function toAlert(row: z.infer<typeof alertRow>): StoredAlert {
     triggerId: row.trigger_id === '' ? null : row.trigger_id,
     subject: row.subject,
     state: row.state,
-    openedAt: new Date(fromClickHouseTime(row.opened_at)),
-    resolvedAt: row.resolved_at === null ? null : new Date(fromClickHouseTime(row.resolved_at)),
+    openedAt: dateFromClickHouse(row.opened_at),
+    resolvedAt: dateFromClickHouse(row.resolved_at),
     summary: row.summary,
     evidence: row.evidence,
   };
@@ -67,9 +72,8 @@ export class AlertsRepository {
         trigger_id: alert.triggerId ?? '',
         subject: alert.subject,
         state: alert.state,
-        opened_at: toClickHouseTime(alert.openedAt.getTime()),
-        resolved_at:
-          alert.resolvedAt === null ? null : toClickHouseTime(alert.resolvedAt.getTime()),
+        opened_at: dateToClickHouse(alert.openedAt),
+        resolved_at: dateToClickHouse(alert.resolvedAt),
         summary: alert.summary,
         evidence: alert.evidence,
         version,

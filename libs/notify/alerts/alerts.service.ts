@@ -9,7 +9,7 @@ import {
   LatencyService,
   LiftService,
 } from '../../measurement/index.js';
-import { ClickHouseService, toClickHouseTime } from '../../storage/index.js';
+import { ClickHouseService, dateToClickHouse } from '../../storage/index.js';
 import { NotifyErrorCode, NotifyException } from '../notify.exception.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
 import { AlertKind, AlertState } from './alert-kind.js';
@@ -123,8 +123,8 @@ export class AlertsService {
       this.freshness.signalFreshness(tenantId, lastDay, asOf),
       queryStreamLines(this.clickhouse, {
         tenantId,
-        from: toClickHouseTime(lastHour.getTime()),
-        to: toClickHouseTime(asOf.getTime()),
+        from: dateToClickHouse(lastHour),
+        to: dateToClickHouse(asOf),
       }),
     ]);
     return { lift, guardrails, consent, latency, freshness, streams };

@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import {
   ClickHouseService,
-  fromClickHouseTime,
+  dateFromClickHouse,
+  dateToClickHouse,
   rowVersion,
-  toClickHouseTime,
 } from '../../storage/index.js';
 
 export interface StoredDigest {
@@ -38,9 +38,8 @@ export class DigestsRepository {
           tenant_id: digest.tenantId,
           recipients: digest.recipients,
           schedule: digest.schedule,
-          updated_at: toClickHouseTime(digest.updatedAt.getTime()),
-          last_sent_at:
-            digest.lastSentAt === null ? null : toClickHouseTime(digest.lastSentAt.getTime()),
+          updated_at: dateToClickHouse(digest.updatedAt),
+          last_sent_at: dateToClickHouse(digest.lastSentAt),
           version: rowVersion(),
         },
       ],
@@ -63,8 +62,8 @@ export class DigestsRepository {
       tenantId: row.tenant_id,
       recipients: row.recipients,
       schedule: row.schedule,
-      updatedAt: new Date(fromClickHouseTime(row.updated_at)),
-      lastSentAt: row.last_sent_at === null ? null : new Date(fromClickHouseTime(row.last_sent_at)),
+      updatedAt: dateFromClickHouse(row.updated_at),
+      lastSentAt: dateFromClickHouse(row.last_sent_at),
     }));
   }
 }

@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import {
   ClickHouseService,
-  fromClickHouseTime,
+  dateFromClickHouse,
+  dateToClickHouse,
   rowVersion,
-  toClickHouseTime,
 } from '../../storage/index.js';
 
 /** What a link shows. */
@@ -39,9 +39,6 @@ const linkRow = z.object({
   revoked_at: z.string().nullable(),
 });
 
-const time = (text: string | null) => (text === null ? null : new Date(fromClickHouseTime(text)));
-const stored = (date: Date | null) => (date === null ? null : toClickHouseTime(date.getTime()));
-
 const COLUMNS =
   'tenant_id, link_id, token_hash, resource, period_from, period_to, snapshot_id, created_at, expires_at, revoked_at';
 
@@ -51,12 +48,12 @@ function toLink(row: z.infer<typeof linkRow>): StoredShareLink {
     linkId: row.link_id,
     tokenHash: row.token_hash,
     resource: row.resource,
-    from: time(row.period_from),
-    to: time(row.period_to),
+    from: dateFromClickHouse(row.period_from),
+    to: dateFromClickHouse(row.period_to),
     snapshotId: row.snapshot_id,
-    createdAt: new Date(fromClickHouseTime(row.created_at)),
-    expiresAt: new Date(fromClickHouseTime(row.expires_at)),
-    revokedAt: time(row.revoked_at),
+    createdAt: dateFromClickHouse(row.created_at),
+    expiresAt: dateFromClickHouse(row.expires_at),
+    revokedAt: dateFromClickHouse(row.revoked_at),
   };
 }
 
@@ -75,12 +72,12 @@ export class ShareLinksRepository {
           link_id: link.linkId,
           token_hash: link.tokenHash,
           resource: link.resource,
-          period_from: stored(link.from),
-          period_to: stored(link.to),
+          period_from: dateToClickHouse(link.from),
+          period_to: dateToClickHouse(link.to),
           snapshot_id: link.snapshotId,
-          created_at: toClickHouseTime(link.createdAt.getTime()),
-          expires_at: toClickHouseTime(link.expiresAt.getTime()),
-          revoked_at: stored(link.revokedAt),
+          created_at: dateToClickHouse(link.createdAt),
+          expires_at: dateToClickHouse(link.expiresAt),
+          revoked_at: dateToClickHouse(link.revokedAt),
           version: rowVersion(),
         },
       ],

@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import {
   ClickHouseService,
-  fromClickHouseTime,
+  dateFromClickHouse,
+  dateToClickHouse,
   rowVersion,
-  toClickHouseTime,
 } from '../../storage/index.js';
 import { WebhookFormat } from './webhook-events.js';
 
@@ -71,7 +71,7 @@ function toWebhook(row: z.infer<typeof webhookRow>): StoredWebhook {
     events: row.events,
     format: row.format,
     secret: row.secret,
-    createdAt: new Date(fromClickHouseTime(row.created_at)),
+    createdAt: dateFromClickHouse(row.created_at),
   };
 }
 
@@ -95,7 +95,7 @@ export class WebhooksRepository {
           events: webhook.events,
           format: webhook.format,
           secret: webhook.secret,
-          created_at: toClickHouseTime(webhook.createdAt.getTime()),
+          created_at: dateToClickHouse(webhook.createdAt),
           deleted: deleted ? 1 : 0,
           version: rowVersion(),
         },
@@ -134,7 +134,7 @@ export class WebhooksRepository {
           status: record.status,
           response_status: record.responseStatus,
           error: record.error,
-          at: toClickHouseTime(record.at.getTime()),
+          at: dateToClickHouse(record.at),
         },
       ],
     });
@@ -163,7 +163,7 @@ export class WebhooksRepository {
       status: row.status,
       responseStatus: row.response_status,
       error: row.error,
-      at: new Date(fromClickHouseTime(row.at)),
+      at: dateFromClickHouse(row.at),
     }));
   }
 }

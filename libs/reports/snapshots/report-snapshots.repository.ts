@@ -1,7 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import type { Period } from '../../measurement/index.js';
-import { ClickHouseService, fromClickHouseTime, toClickHouseTime } from '../../storage/index.js';
+import {
+  ClickHouseService,
+  dateFromClickHouse,
+  dateToClickHouse,
+  toClickHouseTime,
+} from '../../storage/index.js';
 
 /** How a snapshot came to be. */
 export enum SnapshotKind {
@@ -42,9 +47,9 @@ function toSummary(row: z.infer<typeof summaryRow>): SnapshotSummary {
     tenantId: row.tenant_id,
     snapshotId: row.snapshot_id,
     kind: row.kind,
-    from: new Date(fromClickHouseTime(row.period_from)),
-    to: new Date(fromClickHouseTime(row.period_to)),
-    createdAt: new Date(fromClickHouseTime(row.created_at)),
+    from: dateFromClickHouse(row.period_from),
+    to: dateFromClickHouse(row.period_to),
+    createdAt: dateFromClickHouse(row.created_at),
   };
 }
 
@@ -67,9 +72,9 @@ export class ReportSnapshotsRepository {
           tenant_id: snapshot.tenantId,
           snapshot_id: snapshot.snapshotId,
           kind: snapshot.kind,
-          period_from: toClickHouseTime(snapshot.from.getTime()),
-          period_to: toClickHouseTime(snapshot.to.getTime()),
-          created_at: toClickHouseTime(snapshot.createdAt.getTime()),
+          period_from: dateToClickHouse(snapshot.from),
+          period_to: dateToClickHouse(snapshot.to),
+          created_at: dateToClickHouse(snapshot.createdAt),
           measures: snapshot.measures,
           html: snapshot.html,
         },
