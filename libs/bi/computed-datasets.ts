@@ -59,6 +59,31 @@ function intervalColumns(field: string, column: string): string {
   ].join('\n');
 }
 
+/**
+ * An arm's counts of the row (`treatment` or `holdout`) as columns named after the arm: its
+ * persons and conversions under the dataset's names for them, its rate, and, where the dataset has
+ * it, its revenue.
+ */
+function armColumns(
+  arm: 'treatment' | 'holdout',
+  names: { persons: string; conversions: string; revenue: boolean },
+): string {
+  const extract = (field: string, type: string, name: string): string =>
+    `  JSONExtract(measure_row, '${arm}', '${field}', '${type}') AS ${arm}_${name},`;
+  return [
+    extract('persons', 'UInt64', names.persons),
+    extract('conversions', 'UInt64', names.conversions),
+    extract('rate', 'Float64', 'rate'),
+    ...(names.revenue ? [extract('revenue', 'Float64', 'revenue')] : []),
+  ].join('\n');
+}
+
+/** bi_lift counts persons and conversions, and has each arm's revenue. */
+const LIFT_ARM_COLUMNS = { persons: 'persons', conversions: 'conversions', revenue: true };
+
+/** bi_guardrails counts units and events (of the outcome class), without revenue. */
+const GUARDRAIL_ARM_COLUMNS = { persons: 'units', conversions: 'events', revenue: false };
+
 export const COMPUTED_EXPORT_QUERIES: Record<ComputedDatasetName, ComputedExportQuery> = {
   lift: defineQuery({
     name: 'export.lift.computed',
@@ -67,14 +92,8 @@ export const COMPUTED_EXPORT_QUERIES: Record<ComputedDatasetName, ComputedExport
 -- report snapshot stores, read with the columns of bi_lift (datasets.spec.ts compares them)
 ${measureRows('lift')}
   JSONExtractString(measure_row, 'channel') AS channel,
-  JSONExtract(measure_row, 'treatment', 'persons', 'UInt64') AS treatment_persons,
-  JSONExtract(measure_row, 'treatment', 'conversions', 'UInt64') AS treatment_conversions,
-  JSONExtract(measure_row, 'treatment', 'rate', 'Float64') AS treatment_rate,
-  JSONExtract(measure_row, 'treatment', 'revenue', 'Float64') AS treatment_revenue,
-  JSONExtract(measure_row, 'holdout', 'persons', 'UInt64') AS holdout_persons,
-  JSONExtract(measure_row, 'holdout', 'conversions', 'UInt64') AS holdout_conversions,
-  JSONExtract(measure_row, 'holdout', 'rate', 'Float64') AS holdout_rate,
-  JSONExtract(measure_row, 'holdout', 'revenue', 'Float64') AS holdout_revenue,
+${armColumns('treatment', LIFT_ARM_COLUMNS)}
+${armColumns('holdout', LIFT_ARM_COLUMNS)}
 ${intervalColumns('absoluteLift', 'absolute_lift')}
 ${intervalColumns('relativeLift', 'relative_lift')}
   JSONExtract(measure_row, 'pValue', 'Nullable(Float64)') AS p_value,
@@ -104,12 +123,8 @@ ORDER BY trigger_id`,
 -- report snapshot stores, read with the columns of bi_guardrails (datasets.spec.ts compares them)
 ${measureRows('guardrails')}
   JSONExtractString(measure_row, 'outcomeClass') AS outcome_class,
-  JSONExtract(measure_row, 'treatment', 'persons', 'UInt64') AS treatment_units,
-  JSONExtract(measure_row, 'treatment', 'conversions', 'UInt64') AS treatment_events,
-  JSONExtract(measure_row, 'treatment', 'rate', 'Float64') AS treatment_rate,
-  JSONExtract(measure_row, 'holdout', 'persons', 'UInt64') AS holdout_units,
-  JSONExtract(measure_row, 'holdout', 'conversions', 'UInt64') AS holdout_events,
-  JSONExtract(measure_row, 'holdout', 'rate', 'Float64') AS holdout_rate,
+${armColumns('treatment', GUARDRAIL_ARM_COLUMNS)}
+${armColumns('holdout', GUARDRAIL_ARM_COLUMNS)}
 ${intervalColumns('absoluteLift', 'absolute_lift')}
 ${intervalColumns('relativeLift', 'relative_lift')}
   JSONExtract(measure_row, 'pValue', 'Nullable(Float64)') AS p_value,
