@@ -18,3 +18,8 @@ export enum NotifyErrorCode {
  * a status and answers it on both doors with the message meant for the caller.
  */
 export class NotifyException extends CodedError<NotifyErrorCode> {}
+
+/** The NOT_FOUND failure of a webhook or share link `id` that the caller's tenant does not have. */
+export function notFound(what: string, id: string): NotifyException {
+  return new NotifyException(NotifyErrorCode.NotFound, `no ${what} "${id}" for this tenant`);
+}

@@ -11,7 +11,7 @@ import {
   ReportSnapshotsService,
   type StoredSnapshot,
 } from '../../reports/index.js';
-import { NotifyErrorCode, NotifyException } from '../notify.exception.js';
+import { NotifyErrorCode, NotifyException, notFound } from '../notify.exception.js';
 import {
   ShareLinksRepository,
   ShareResource,
@@ -100,10 +100,7 @@ export class ShareLinksService {
   async revoke(tenantId: string, linkId: string, actorKeyId?: string): Promise<boolean> {
     const [link] = await this.repository.list(tenantId, linkId);
     if (link === undefined) {
-      throw new NotifyException(
-        NotifyErrorCode.NotFound,
-        `no share link "${linkId}" for this tenant`,
-      );
+      throw notFound('share link', linkId);
     }
     if (link.revokedAt === null) {
       await this.repository.save({ ...link, revokedAt: new Date() });

@@ -3,7 +3,7 @@ import { AuditLogService } from '../../audit/index.js';
 import { randomBytes } from 'node:crypto';
 import { AppConfig } from '../../config/index.js';
 import { pageProblem } from '../../errors/index.js';
-import { NotifyErrorCode, NotifyException } from '../notify.exception.js';
+import { NotifyErrorCode, NotifyException, notFound } from '../notify.exception.js';
 import { checkTarget, HostResolver, parseWebhookUrl } from './address-guard.js';
 import { isWebhookEvent, WebhookFormat, type WebhookEvent } from './webhook-events.js';
 import { WebhookDispatcher } from './webhook-dispatcher.js';
@@ -74,10 +74,7 @@ export class WebhooksService {
   async delete(tenantId: string, webhookId: string, actorKeyId?: string): Promise<boolean> {
     const [webhook] = await this.repository.list(tenantId, webhookId);
     if (webhook === undefined) {
-      throw new NotifyException(
-        NotifyErrorCode.NotFound,
-        `no webhook "${webhookId}" for this tenant`,
-      );
+      throw notFound('webhook', webhookId);
     }
     await this.repository.save(webhook, true);
     await this.audit?.record({
