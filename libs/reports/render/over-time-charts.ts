@@ -8,6 +8,26 @@ const SMALL_WIDTH = 360;
 const SMALL_HEIGHT = 150;
 const PAD = { left: 54, right: 10, top: 14, bottom: 24 };
 
+/** A chart of this section's small size. */
+function smallChart(id: string, title: string, description: string, body: string): string {
+  return chart(id, SMALL_WIDTH, SMALL_HEIGHT, title, description, body);
+}
+
+/** A grid line across a small chart at each of `values` on the scale `y`, labelled on its left. */
+function gridLines(
+  values: readonly number[],
+  y: (value: number) => number,
+  label: (value: number) => string,
+): string {
+  return values
+    .map(
+      (v) =>
+        line(PAD.left, y(v), SMALL_WIDTH - PAD.right, y(v), 'grid') +
+        text(PAD.left - 4, y(v) + 4, label(v), { anchor: 'end', size: 10 }),
+    )
+    .join('');
+}
+
 function path(points: readonly (readonly [number, number])[]): string {
   return points.map(([x, y], i) => `${i === 0 ? 'M' : 'L'}${round(x)} ${round(y)}`).join(' ');
 }
@@ -46,13 +66,7 @@ export function liftOverTimeChart(id: string, name: string, points: readonly Lif
           className: 'sub',
         })
       : `<path class="curve neutral-line" d="${path(read.map((p) => xy(p, p.relativeLift?.estimate ?? 0)))}"/>`;
-  const ticks = niceTicks(low, high, 4)
-    .map(
-      (v) =>
-        line(PAD.left, y(v), SMALL_WIDTH - PAD.right, y(v), 'grid') +
-        text(PAD.left - 4, y(v) + 4, formatSignedPercent(v, 0), { anchor: 'end', size: 10 }),
-    )
-    .join('');
+  const ticks = gridLines(niceTicks(low, high, 4), y, (v) => formatSignedPercent(v, 0));
   const last = points[points.length - 1];
   const first = points[0];
   const dates =
@@ -70,10 +84,8 @@ export function liftOverTimeChart(id: string, name: string, points: readonly Lif
             size: 10,
           },
         );
-  return chart(
+  return smallChart(
     id,
-    SMALL_WIDTH,
-    SMALL_HEIGHT,
     `${name}: relative lift as it read each day`,
     'The line is the relative lift as it read at the end of each day since the start of the period, the band its interval; the dashed line is zero.',
     ticks + band + line(PAD.left, y(0), SMALL_WIDTH - PAD.right, y(0), 'zero') + estimate + dates,
@@ -98,22 +110,18 @@ export function conversionCurveChart(
   const y = linearScale([0, Math.max(...rates, 0.01) * 1.1], [SMALL_HEIGHT - PAD.bottom, PAD.top]);
   const curve = (rate: (p: CurvePoint) => number, className: string) =>
     `<path class="${className}" d="${path([[x(0), y(0)], ...points.map((p): [number, number] => [x(p.sinceMs), y(rate(p))])])}"/>`;
-  const ticks = niceTicks(0, Math.max(...rates, 0.01) * 1.1, 4)
-    .map(
-      (v) =>
-        line(PAD.left, y(v), SMALL_WIDTH - PAD.right, y(v), 'grid') +
-        text(PAD.left - 4, y(v) + 4, `${round(v * 1000) / 10}%`, { anchor: 'end', size: 10 }),
-    )
-    .join('');
+  const ticks = gridLines(
+    niceTicks(0, Math.max(...rates, 0.01) * 1.1, 4),
+    y,
+    (v) => `${round(v * 1000) / 10}%`,
+  );
   const window =
     windowMs === null || windowMs <= 0 || windowMs > maxSince
       ? ''
       : line(x(windowMs), PAD.top, x(windowMs), SMALL_HEIGHT - PAD.bottom, 'window-line') +
         text(x(windowMs) + 3, PAD.top + 8, `W ${formatDuration(windowMs)}`, { size: 10 });
-  return chart(
+  return smallChart(
     id,
-    SMALL_WIDTH,
-    SMALL_HEIGHT,
     `${name}: conversion rate by time since the firing`,
     'Share of treated (solid) and holdout (dashed) persons converted by each time since their first firing, over those observed that long; the vertical line is the trigger’s window.',
     ticks +
