@@ -158,16 +158,9 @@ WITH
     GROUP BY trigger_id, arm, variant
   ),
   row_arms AS (
-    -- each arm once for every row of the answer it enters: a treatment variant its own; the
-    -- control each treatment variant's of its trigger (its own when the trigger has none)
-    SELECT a.*, row_variant
+    -- each arm once, in its trigger's row
+    SELECT a.*, a.variant AS row_variant
     FROM arm_sums AS a
-    LEFT JOIN (
-      SELECT trigger_id, groupUniqArrayIf(variant, arm = 'treatment') AS variants
-      FROM arm_sums
-      GROUP BY trigger_id
-    ) AS t ON t.trigger_id = a.trigger_id
-    ARRAY JOIN if(a.arm = 'treatment' OR empty(t.variants), [a.variant], t.variants) AS row_variant
   ),
   caps AS (
     -- per row: the revenue cap (a value, or the percentile of the row's positive revenues)
