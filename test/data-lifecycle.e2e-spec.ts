@@ -170,7 +170,7 @@ describe('data lifecycle over the API: key expiry and rotation, erasure, backups
     const { createWebhook } = await gqlData<{ createWebhook: { id: string } }>(
       api.url,
       reader,
-      'mutation { createWebhook(url: "http://127.0.0.1:9/hook", events: ["alert.opened"]) { id } }',
+      'mutation { createWebhook(url: "http://127.0.0.1:9/hook/T0SECRET/B0SECRET", events: ["alert.opened"]) { id } }',
     );
     await gqlData(api.url, reader, `mutation { deleteWebhook(id: "${createWebhook.id}") }`);
     const { createShareLink } = await gqlData<{ createShareLink: { id: string } }>(
@@ -200,6 +200,18 @@ describe('data lifecycle over the API: key expiry and rotation, erasure, backups
       expect(tenantLog.auditLog).toContainEqual({ action, actorKeyId: readerId });
     }
     expect(JSON.stringify(tenantLog.auditLog)).not.toContain('lead@example.com');
+    // a webhook's URL path can be its secret: the log keeps the host alone
+    const details = await gqlData<{ auditLog: { action: string; detail: unknown }[] }>(
+      api.url,
+      tenantAdmin,
+      '{ auditLog(limit: 100) { action detail } }',
+    );
+    expect(details.auditLog.find((e) => e.action === 'webhook.created')?.detail).toEqual({
+      host: '127.0.0.1:9',
+      events: ['alert.opened'],
+      format: 'STANDARD',
+    });
+    expect(JSON.stringify(details.auditLog)).not.toContain('SECRET');
     const { auditLog } = await gqlData<{ auditLog: { action: string; actorKeyId: string }[] }>(
       api.url,
       api.adminKey,

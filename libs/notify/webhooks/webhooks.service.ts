@@ -61,7 +61,9 @@ export class WebhooksService {
       actorKeyId,
       action: 'webhook.created',
       target: webhook.webhookId,
-      detail: { url: webhook.url, events, format: webhook.format },
+      // the host only: a URL's path or query may itself be the secret (a Slack incoming webhook),
+      // and the audit log keeps every entry for good
+      detail: { host: url.host, events, format: webhook.format },
     });
     return webhook;
   }
