@@ -27,8 +27,10 @@ export class HostResolver {
  * Why an address may not be called, or undefined when it is public unicast. Anything ipaddr.js
  * does not classify as plain `unicast` is refused: private, loopback, link-local (the cloud
  * metadata address 169.254.169.254 among them), unique-local, carrier-grade NAT, unspecified,
- * multicast, reserved and the IPv6 ranges that embed an IPv4 address (mapped, NAT64, 6to4,
- * Teredo), whose IPv4 part is checked in its own right when it can be extracted.
+ * multicast, reserved and the IPv6 ranges that embed an IPv4 address. An IPv4-mapped address
+ * (`::ffff:a.b.c.d`) is judged by its IPv4 part; NAT64, 6to4 and Teredo addresses are refused
+ * whatever they embed, and so are the deprecated IPv4-compatible ones (`::a.b.c.d`, RFC 4291
+ * §2.5.5.1), which ipaddr.js would call unicast.
  */
 export function refusedAddressReason(address: string): string | undefined {
   if (!ipaddr.isValid(address)) {
@@ -39,7 +41,19 @@ export function refusedAddressReason(address: string): string | undefined {
     parsed = (parsed as ipaddr.IPv6).toIPv4Address();
   }
   const range = parsed.range();
-  return range === 'unicast' ? undefined : `${address} is on a ${range} network`;
+  if (range !== 'unicast') {
+    return `${address} is on a ${range} network`;
+  }
+  if (
+    parsed.kind() === 'ipv6' &&
+    parsed
+      .toByteArray()
+      .slice(0, 12)
+      .every((byte) => byte === 0)
+  ) {
+    return `${address} is on an ipv4Compatible network`;
+  }
+  return undefined;
 }
 
 /** A webhook target that passed the check: the URL and the address to connect to. */

@@ -79,6 +79,12 @@ describe('address classification', () => {
     ['fd00:ec2::254', 'uniqueLocal'],
     ['::ffff:127.0.0.1', 'loopback'],
     ['::ffff:169.254.169.254', 'linkLocal'],
+    ['::127.0.0.1', 'loopback'],
+    ['::7f00:1', 'ipv4Compatible'],
+    ['::808:808', 'ipv4Compatible'],
+    ['64:ff9b::808:808', 'rfc6052'],
+    ['2002:808:808::1', '6to4'],
+    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', 'teredo'],
   ])('refuses %s (%s)', (address, range) => {
     expect(refusedAddressReason(address)).toContain(range);
   });
