@@ -35,6 +35,19 @@ describe('API keys and scopes', () => {
     expect(result.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
+  it('answers introspection without a key, and no data beside it', async () => {
+    const schema = await graphql<{ __schema: { queryType: { name: string } } }>(
+      api.url,
+      undefined,
+      '{ __schema { queryType { name } } }',
+    );
+    expect(schema.errors).toBeUndefined();
+    expect(schema.data).toEqual({ __schema: { queryType: { name: 'Query' } } });
+    const mixed = await graphql(api.url, undefined, '{ __typename triggers { triggerId } }');
+    expect(mixed.data?.triggers ?? null).toBeNull();
+    expect(mixed.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
   it('lets INGEST keys ingest but not read, and READ keys read but not ingest', async () => {
     expect((await postIngest(api.url, ingestKey, 'signals', signal)).status).toBe(200);
     expect((await postIngest(api.url, readKey, 'signals', signal)).status).toBe(403);
