@@ -50,16 +50,25 @@ export class AlertSchedule implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  /** One pass: settled tenants, then the hourly run when it is due. */
+  /**
+   * One pass: settled tenants, then the hourly run when it is due; answers the tenants evaluated.
+   * A tenant whose evaluation fails (a query deadline, say) is logged and passed over, so the
+   * tenants after it are still evaluated: a settled one is tried again on the next pass (its
+   * arrival is not marked as seen), one of the hourly run at the next hour.
+   */
   async tick(now = Date.now()): Promise<string[]> {
     const evaluated: string[] = [];
+    const failed = new Set<string>();
     const arrivals = await queryLatestArrivals(this.clickhouse, toClickHouseTime(now - 2 * HOUR));
     for (const [tenantId, last] of arrivals) {
       const settled = last <= now - this.everyMs;
       if (settled && last > (this.evaluatedArrival.get(tenantId) ?? 0)) {
-        await this.alerts.evaluate(tenantId, new Date(now));
-        this.evaluatedArrival.set(tenantId, last);
-        evaluated.push(tenantId);
+        if (await this.evaluate(tenantId, now)) {
+          this.evaluatedArrival.set(tenantId, last);
+          evaluated.push(tenantId);
+        } else {
+          failed.add(tenantId);
+        }
       }
     }
     if (now - this.lastHourly >= HOUR) {
@@ -69,12 +78,25 @@ export class AlertSchedule implements OnApplicationBootstrap, OnModuleDestroy {
         from: toClickHouseTime(lookback),
         to: toClickHouseTime(now),
       });
-      for (const tenantId of tenants.filter((t) => !evaluated.includes(t))) {
-        await this.alerts.evaluate(tenantId, new Date(now));
-        evaluated.push(tenantId);
+      // a tenant that failed above waits for the next pass rather than fail twice in this one
+      for (const tenantId of tenants.filter((t) => !evaluated.includes(t) && !failed.has(t))) {
+        if (await this.evaluate(tenantId, now)) {
+          evaluated.push(tenantId);
+        }
       }
     }
     return evaluated;
+  }
+
+  /** Evaluates one tenant; false, with the error logged, when its evaluation failed. */
+  private async evaluate(tenantId: string, now: number): Promise<boolean> {
+    try {
+      await this.alerts.evaluate(tenantId, new Date(now));
+      return true;
+    } catch (error) {
+      this.logger.error(`alert evaluation of tenant ${tenantId} failed: ${messageOf(error)}`);
+      return false;
+    }
   }
 
   private arm(): void {
