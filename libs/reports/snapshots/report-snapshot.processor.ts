@@ -21,6 +21,15 @@ export class ReportSnapshotProcessor extends WorkerHost {
       throw new UnrecoverableError(`unknown reports job ${job.name} (${JSON.stringify(job.data)})`);
     }
     const plannedFor = job.opts.prevMillis ?? job.timestamp + job.delay;
-    return this.snapshots.runWeekly(new Date(plannedFor));
+    const run = await this.snapshots.runWeekly(new Date(plannedFor));
+    if (run.failed.length > 0) {
+      // the job fails after every other tenant's snapshot is taken, so that BullMQ retries it;
+      // the retry finds those snapshots by their ids (the week's) and takes only the failed ones
+      const tenants = run.failed.map((f) => `${f.tenantId} (${f.error})`).join('; ');
+      throw new Error(
+        `weekly report snapshots of [${run.from}, ${run.to}) failed for ${run.failed.length} tenant(s): ${tenants}`,
+      );
+    }
+    return run;
   }
 }

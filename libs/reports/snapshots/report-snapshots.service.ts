@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
+import { messageOf } from '../../errors/index.js';
 import { toPeriod } from '../../measurement/index.js';
 import { renderLiftReport } from '../render/render-report.js';
 import { ReportMeasuresService, type ReportOptions } from '../report-measures.service.js';
@@ -21,6 +22,8 @@ export interface WeeklySnapshotRun {
   created: string[];
   /** Snapshots of the same week that already existed (a retry or a second run): left as they are. */
   existing: string[];
+  /** Tenants whose snapshot this run could not take, and why (logged as they fail). */
+  failed: { tenantId: string; error: string }[];
 }
 
 /** Most snapshots one list answers. */
@@ -43,6 +46,8 @@ export function weeklySnapshotId(tenantId: string, weekStart: Date): string {
  */
 @Injectable()
 export class ReportSnapshotsService {
+  private readonly logger = new Logger(ReportSnapshotsService.name);
+
   constructor(
     private readonly repository: ReportSnapshotsRepository,
     private readonly measures: ReportMeasuresService,
@@ -65,7 +70,10 @@ export class ReportSnapshotsService {
 
   /**
    * The weekly run at `at`: a snapshot of the last full week (Monday to Monday, UTC) for every
-   * tenant with firings in it. Idempotent: a week already taken is left as it is.
+   * tenant with firings in it. Idempotent: a week already taken is left as it is. A tenant whose
+   * snapshot fails is logged, listed in `failed`, and the others are still taken; the caller
+   * decides what a failure means (the BullMQ job fails so that it is retried, and the retry takes
+   * only what is missing, since the ids are the week's).
    */
   async runWeekly(at: Date): Promise<WeeklySnapshotRun> {
     const week = lastFullWeek(at);
@@ -75,15 +83,22 @@ export class ReportSnapshotsService {
       to: week.to.toISOString(),
       created: [],
       existing: [],
+      failed: [],
     };
     for (const tenantId of await this.repository.tenantsWithFirings(period)) {
       const id = weeklySnapshotId(tenantId, week.from);
-      if (await this.repository.exists(tenantId, id)) {
-        run.existing.push(id);
-        continue;
+      try {
+        if (await this.repository.exists(tenantId, id)) {
+          run.existing.push(id);
+          continue;
+        }
+        await this.take(tenantId, week.from, week.to, SnapshotKind.SCHEDULED, id);
+        run.created.push(id);
+      } catch (error) {
+        const message = messageOf(error);
+        this.logger.error(`weekly report snapshot ${id} of tenant ${tenantId} failed: ${message}`);
+        run.failed.push({ tenantId, error: message });
       }
-      await this.take(tenantId, week.from, week.to, SnapshotKind.SCHEDULED, id);
-      run.created.push(id);
     }
     return run;
   }

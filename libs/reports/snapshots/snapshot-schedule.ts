@@ -88,7 +88,11 @@ export class SnapshotSchedule implements OnApplicationBootstrap, OnModuleDestroy
     this.timer.arm(this.pattern, after, (at) => void this.run(at).finally(() => this.arm(at)));
   }
 
-  /** One run of the weekly handler; failures are logged (the next run tries again). */
+  /**
+   * One run of the weekly handler; failures are logged. A tenant that failed is taken by the next
+   * run of the same week: here the make-up run of the next start (there is no retry in this
+   * mode), with Redis the job's retry.
+   */
   private async run(at: Date): Promise<void> {
     try {
       const run = await this.snapshots.runWeekly(at);

@@ -1,0 +1,239 @@
+// The weekly snapshot run goes on past a tenant whose snapshot fails, on the real embedded store:
+// the others are taken, the failed one is reported, and a second run (or the BullMQ job's retry,
+// on a real redis-server) takes only what is missing, never a second copy of a week's snapshot.
+// The report's measures are hand-made, failing for one tenant as a query deadline would.
+
+import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { Logger } from '@nestjs/common';
+import { Queue, Worker, type Job } from 'bullmq';
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { describeWithRedis } from '../../../test/support/redis-suite.js';
+import { JobName, QueueName } from '../../queue/index.js';
+import { toClickHouseTime } from '../../storage/index.js';
+import { storeForSuite, type TemporaryStore } from '../../storage/testing.js';
+import { fixtureMeasures } from '../render/testing.js';
+import type { ReportMeasuresService } from '../report-measures.service.js';
+import { ReportSnapshotProcessor } from './report-snapshot.processor.js';
+import { ReportSnapshotsRepository } from './report-snapshots.repository.js';
+import { ReportSnapshotsService, type WeeklySnapshotRun } from './report-snapshots.service.js';
+import { SnapshotCreatedHook } from './snapshot-created.hook.js';
+
+/** A week as the weekly run sees it from a Wednesday after it, and a time of a firing in it. */
+interface Week {
+  at: Date;
+  from: string;
+  to: string;
+  firedAt: string;
+}
+const NOVEMBER_9: Week = {
+  at: new Date('2026-11-18T10:00:00Z'),
+  from: '2026-11-09T00:00:00.000Z',
+  to: '2026-11-16T00:00:00.000Z',
+  firedAt: '2026-11-10 12:00:00.000',
+};
+const NOVEMBER_16: Week = {
+  at: new Date('2026-11-25T10:00:00Z'),
+  from: '2026-11-16T00:00:00.000Z',
+  to: '2026-11-23T00:00:00.000Z',
+  firedAt: '2026-11-17 12:00:00.000',
+};
+
+/** The weekly id as the design states it: the week's Monday and the tenant's SHA-256 prefix. */
+const idOf = (tenant: string, week: Week) =>
+  `weekly-${week.from.slice(0, 10)}-${createHash('sha256').update(tenant).digest('hex').slice(0, 10)}`;
+
+/** Tenants with firings in the week (the run visits them by tenant id). */
+async function fireIn(store: TemporaryStore, week: Week, tenants: string[]): Promise<void> {
+  await store.clickhouse.insert({
+    table: 'firings',
+    tag: 'test.firings',
+    rows: tenants.map((tenant) => ({
+      tenant_id: tenant,
+      firing_id: `f-${tenant}`,
+      trigger_id: 't',
+      person_id: 'p',
+      decided_at: week.firedAt,
+      arm: 'treatment',
+      received_at: toClickHouseTime(Date.now()),
+    })),
+  });
+}
+
+/** The stored rows of each snapshot id of the tenants (a second copy would count 2). */
+async function rowsPerId(store: TemporaryStore, tenants: string[]) {
+  const rows = await store.clickhouse.query({
+    tag: 'test.snapshot_rows',
+    sql: `SELECT snapshot_id, count() AS n FROM report_snapshots
+          WHERE has({tenants:Array(String)}, tenant_id) GROUP BY snapshot_id ORDER BY snapshot_id`,
+    params: { tenants },
+    row: z.object({ snapshot_id: z.string(), n: z.number() }),
+  });
+  return Object.fromEntries(rows.map((r) => [r.snapshot_id, r.n]));
+}
+
+/**
+ * The service on the store, with measures that fail for the tenants in `failing`, and a listener
+ * of the hook (as the webhooks' snapshot.created); `told` lists the snapshots it was told of.
+ */
+function snapshotsOn(store: TemporaryStore, failing: Set<string>) {
+  const measures = {
+    collect: (tenantId: string) =>
+      failing.has(tenantId)
+        ? Promise.reject(new Error('Timeout exceeded: elapsed 60 seconds'))
+        : Promise.resolve(fixtureMeasures()),
+  } as unknown as ReportMeasuresService;
+  const hook = new SnapshotCreatedHook();
+  const told: string[] = [];
+  hook.subscribe((snapshot) => {
+    told.push(snapshot.snapshotId);
+    return Promise.resolve();
+  });
+  const service = new ReportSnapshotsService(
+    new ReportSnapshotsRepository(store.clickhouse),
+    measures,
+    hook,
+  );
+  return { service, told };
+}
+
+const errors: string[] = [];
+beforeAll(() => {
+  jest.spyOn(Logger.prototype, 'error').mockImplementation((message: unknown) => {
+    errors.push(String(message));
+  });
+});
+beforeEach(() => {
+  errors.length = 0;
+});
+
+describe('the weekly snapshot run when one tenant fails', () => {
+  const store = storeForSuite();
+
+  it('takes the others, reports the failed one, and a second run takes only it', async () => {
+    const week = NOVEMBER_9;
+    const tenants = ['weekly-a', 'weekly-b', 'weekly-c'];
+    await fireIn(store, week, tenants);
+    const failing = new Set(['weekly-b']);
+    const { service, told } = snapshotsOn(store, failing);
+
+    const first = await service.runWeekly(week.at);
+    expect(first).toEqual({
+      from: week.from,
+      to: week.to,
+      created: [idOf('weekly-a', week), idOf('weekly-c', week)],
+      existing: [],
+      failed: [{ tenantId: 'weekly-b', error: 'Timeout exceeded: elapsed 60 seconds' }],
+    });
+    expect(errors).toEqual([
+      `weekly report snapshot ${idOf('weekly-b', week)} of tenant weekly-b failed: Timeout exceeded: elapsed 60 seconds`,
+    ]);
+
+    failing.clear();
+    const second = await service.runWeekly(week.at);
+    expect(second).toEqual({
+      from: week.from,
+      to: week.to,
+      created: [idOf('weekly-b', week)],
+      existing: [idOf('weekly-a', week), idOf('weekly-c', week)],
+      failed: [],
+    });
+    expect(await rowsPerId(store, tenants)).toEqual(
+      Object.fromEntries(tenants.map((t) => [idOf(t, week), 1])),
+    );
+    expect(told).toEqual([idOf('weekly-a', week), idOf('weekly-c', week), idOf('weekly-b', week)]);
+  });
+});
+
+describeWithRedis(
+  'the weekly snapshot job on a real redis-server when one tenant fails',
+  (redis) => {
+    const store = storeForSuite();
+    let queue: Queue;
+
+    const connection = () => ({ host: '127.0.0.1', port: redis.port });
+    beforeAll(() => {
+      queue = new Queue(QueueName.Reports, { connection: connection() });
+    });
+    afterAll(async () => {
+      await queue?.close();
+    });
+
+    /**
+     * Runs the weekly job of `week` with the real processor on a worker of its own, two attempts,
+     * calling `afterFailure` after a failed attempt; resolves with the job once it has ended, and
+     * the messages of its failed attempts.
+     */
+    async function runJob(
+      service: ReportSnapshotsService,
+      week: Week,
+      afterFailure: () => void,
+    ): Promise<{ job: Job; failures: string[] }> {
+      const processor = new ReportSnapshotProcessor(service);
+      const failures: string[] = [];
+      const worker = new Worker(
+        QueueName.Reports,
+        async (job: Job) => {
+          try {
+            return await processor.process(
+              job as Parameters<ReportSnapshotProcessor['process']>[0],
+            );
+          } catch (error) {
+            failures.push((error as Error).message);
+            afterFailure();
+            throw error;
+          }
+        },
+        { connection: connection() },
+      );
+      try {
+        const added = await queue.add(
+          JobName.ReportSnapshot,
+          { run: 'weekly' },
+          { attempts: 2, backoff: { type: 'fixed', delay: 50 }, prevMillis: week.at.getTime() },
+        );
+        const job = await new Promise<Job>((resolve) => {
+          worker.on('completed', (done) => done.id === added.id && resolve(done));
+          worker.on(
+            'failed',
+            (done) =>
+              done !== undefined && done.id === added.id && done.attemptsMade >= 2 && resolve(done),
+          );
+        });
+        return { job, failures };
+      } finally {
+        await worker.close();
+      }
+    }
+
+    it('fails the job after taking the others, and its retry takes only the failed one', async () => {
+      const week = NOVEMBER_9;
+      const tenants = ['queued-a', 'queued-b', 'queued-c'];
+      await fireIn(store, week, tenants);
+      // the failure passes after the first attempt, as a deadline met once would
+      const failing = new Set(['queued-b']);
+      const { service, told } = snapshotsOn(store, failing);
+
+      const { job, failures } = await runJob(service, week, () => failing.clear());
+      expect(failures).toEqual([
+        `weekly report snapshots of [${week.from}, ${week.to}) failed for 1 tenant(s): queued-b (Timeout exceeded: elapsed 60 seconds)`,
+      ]);
+      expect(job.attemptsMade).toBe(2);
+      expect(job.returnvalue as WeeklySnapshotRun).toEqual({
+        from: week.from,
+        to: week.to,
+        created: [idOf('queued-b', week)],
+        existing: [idOf('queued-a', week), idOf('queued-c', week)],
+        failed: [],
+      });
+      expect(await rowsPerId(store, tenants)).toEqual(
+        Object.fromEntries(tenants.map((t) => [idOf(t, week), 1])),
+      );
+      expect(told).toEqual([
+        idOf('queued-a', week),
+        idOf('queued-c', week),
+        idOf('queued-b', week),
+      ]);
+    });
+  },
+);
