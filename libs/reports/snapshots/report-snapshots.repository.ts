@@ -82,16 +82,46 @@ export class ReportSnapshotsRepository {
     });
   }
 
-  async exists(tenantId: string, snapshotId: string): Promise<boolean> {
+  /**
+   * The snapshot as first written, without its payload, and whether its snapshot.created has been
+   * announced; undefined when the id is not taken for the tenant.
+   */
+  async find(
+    tenantId: string,
+    snapshotId: string,
+  ): Promise<(SnapshotSummary & { announced: boolean }) | undefined> {
     const rows = await this.clickhouse.query({
-      tag: 'reports.snapshot_exists',
-      sql: `-- is this snapshot id taken for the tenant?
-            SELECT count() AS n FROM report_snapshots
-            WHERE tenant_id = {tenantId:String} AND snapshot_id = {snapshotId:String}`,
+      tag: 'reports.snapshot_find',
+      sql: `-- one snapshot of the tenant as first written, and whether it was announced
+            SELECT ${SUMMARY_COLUMNS},
+                   snapshot_id IN (
+                     SELECT snapshot_id FROM report_snapshot_announcements
+                     WHERE tenant_id = {tenantId:String} AND snapshot_id = {snapshotId:String}
+                   ) AS announced
+            FROM report_snapshots
+            WHERE tenant_id = {tenantId:String} AND snapshot_id = {snapshotId:String}
+            ORDER BY created_at
+            LIMIT 1`,
       params: { tenantId, snapshotId },
-      row: z.object({ n: z.number() }),
+      row: summaryRow.extend({ announced: z.union([z.boolean(), z.number()]).transform(Boolean) }),
     });
-    return (rows[0]?.n ?? 0) > 0;
+    const row = rows[0];
+    return row === undefined ? undefined : { ...toSummary(row), announced: row.announced };
+  }
+
+  /** Records that the snapshot's snapshot.created was handed to every listener. */
+  async markAnnounced(snapshot: SnapshotSummary, at: Date): Promise<void> {
+    await this.clickhouse.insert({
+      table: 'report_snapshot_announcements',
+      tag: 'reports.snapshot_announced',
+      rows: [
+        {
+          tenant_id: snapshot.tenantId,
+          snapshot_id: snapshot.snapshotId,
+          announced_at: dateToClickHouse(at),
+        },
+      ],
+    });
   }
 
   /** The snapshot as first written, or undefined. */

@@ -60,8 +60,8 @@ async function fireIn(store: TemporaryStore, week: Week, tenants: string[]): Pro
   });
 }
 
-/** The stored rows of each snapshot id of the tenants (a second copy would count 2). */
-async function rowsPerId(store: TemporaryStore, tenants: string[]) {
+/** Expects one stored row for each tenant's snapshot of the week: none missing, none twice. */
+async function expectStoredOnce(store: TemporaryStore, week: Week, tenants: string[]) {
   const rows = await store.clickhouse.query({
     tag: 'test.snapshot_rows',
     sql: `SELECT snapshot_id, count() AS n FROM report_snapshots
@@ -69,14 +69,17 @@ async function rowsPerId(store: TemporaryStore, tenants: string[]) {
     params: { tenants },
     row: z.object({ snapshot_id: z.string(), n: z.number() }),
   });
-  return Object.fromEntries(rows.map((r) => [r.snapshot_id, r.n]));
+  expect(Object.fromEntries(rows.map((r) => [r.snapshot_id, r.n]))).toEqual(
+    Object.fromEntries(tenants.map((t) => [idOf(t, week), 1])),
+  );
 }
 
 /**
  * The service on the store, with measures that fail for the tenants in `failing`, and a listener
- * of the hook (as the webhooks' snapshot.created); `told` lists the snapshots it was told of.
+ * of the hook (as the webhooks' snapshot.created) whose enqueue fails for the tenants in
+ * `unreachable`; `told` lists the snapshots it took, in order.
  */
-function snapshotsOn(store: TemporaryStore, failing: Set<string>) {
+function snapshotsOn(store: TemporaryStore, failing: Set<string>, unreachable = new Set<string>()) {
   const measures = {
     collect: (tenantId: string) =>
       failing.has(tenantId)
@@ -86,6 +89,9 @@ function snapshotsOn(store: TemporaryStore, failing: Set<string>) {
   const hook = new SnapshotCreatedHook();
   const told: string[] = [];
   hook.subscribe((snapshot) => {
+    if (unreachable.has(snapshot.tenantId)) {
+      return Promise.reject(new Error('Connection is closed.'));
+    }
     told.push(snapshot.snapshotId);
     return Promise.resolve();
   });
@@ -95,6 +101,18 @@ function snapshotsOn(store: TemporaryStore, failing: Set<string>) {
     hook,
   );
   return { service, told };
+}
+
+/** The snapshot ids of the tenants recorded as announced, each once. */
+async function announced(store: TemporaryStore, tenants: string[]): Promise<string[]> {
+  const rows = await store.clickhouse.query({
+    tag: 'test.announced',
+    sql: `SELECT DISTINCT snapshot_id FROM report_snapshot_announcements
+          WHERE has({tenants:Array(String)}, tenant_id) ORDER BY snapshot_id`,
+    params: { tenants },
+    row: z.object({ snapshot_id: z.string() }),
+  });
+  return rows.map((r) => r.snapshot_id);
 }
 
 const errors: string[] = [];
@@ -138,10 +156,53 @@ describe('the weekly snapshot run when one tenant fails', () => {
       existing: [idOf('weekly-a', week), idOf('weekly-c', week)],
       failed: [],
     });
-    expect(await rowsPerId(store, tenants)).toEqual(
-      Object.fromEntries(tenants.map((t) => [idOf(t, week), 1])),
-    );
+    await expectStoredOnce(store, week, tenants);
     expect(told).toEqual([idOf('weekly-a', week), idOf('weekly-c', week), idOf('weekly-b', week)]);
+  });
+
+  it('announces a stored snapshot whose announcement failed on the next run, and only once', async () => {
+    const week = NOVEMBER_16;
+    const tenants = ['told-a', 'told-b', 'told-c'];
+    await fireIn(store, week, tenants);
+    // the snapshot.created of told-b cannot be queued (Redis went away) in the first run
+    const unreachable = new Set(['told-b']);
+    const { service, told } = snapshotsOn(store, new Set(), unreachable);
+
+    const first = await service.runWeekly(week.at);
+    expect(first).toEqual({
+      from: week.from,
+      to: week.to,
+      created: [idOf('told-a', week), idOf('told-c', week)],
+      existing: [],
+      failed: [
+        {
+          tenantId: 'told-b',
+          error: `snapshot ${idOf('told-b', week)} is stored, but not announced: Connection is closed.`,
+        },
+      ],
+    });
+    // stored all the same, and not announced
+    await expectStoredOnce(store, week, tenants);
+    expect(await announced(store, tenants)).toEqual(
+      [idOf('told-a', week), idOf('told-c', week)].sort(),
+    );
+
+    unreachable.clear();
+    const second = await service.runWeekly(week.at);
+    expect(second).toEqual({
+      from: week.from,
+      to: week.to,
+      created: [],
+      existing: tenants.map((t) => idOf(t, week)),
+      failed: [],
+    });
+    expect(told).toEqual([idOf('told-a', week), idOf('told-c', week), idOf('told-b', week)]);
+    expect(await announced(store, tenants)).toEqual(tenants.map((t) => idOf(t, week)).sort());
+
+    // a third run finds every snapshot taken and announced: nothing is told again
+    await service.runWeekly(week.at);
+    expect(told).toHaveLength(3);
+    await expectStoredOnce(store, week, tenants);
   });
 });
 
@@ -226,14 +287,34 @@ describeWithRedis(
         existing: [idOf('queued-a', week), idOf('queued-c', week)],
         failed: [],
       });
-      expect(await rowsPerId(store, tenants)).toEqual(
-        Object.fromEntries(tenants.map((t) => [idOf(t, week), 1])),
-      );
+      await expectStoredOnce(store, week, tenants);
       expect(told).toEqual([
         idOf('queued-a', week),
         idOf('queued-c', week),
         idOf('queued-b', week),
       ]);
+    });
+
+    it('fails the job when an announcement fails, and its retry announces the stored snapshot', async () => {
+      const week = NOVEMBER_16;
+      const tenants = ['enqueue-a', 'enqueue-b'];
+      await fireIn(store, week, tenants);
+      const unreachable = new Set(['enqueue-a']);
+      const { service, told } = snapshotsOn(store, new Set(), unreachable);
+
+      const { job, failures } = await runJob(service, week, () => unreachable.clear());
+      expect(failures).toEqual([
+        `weekly report snapshots of [${week.from}, ${week.to}) failed for 1 tenant(s): enqueue-a (snapshot ${idOf('enqueue-a', week)} is stored, but not announced: Connection is closed.)`,
+      ]);
+      expect(job.returnvalue as WeeklySnapshotRun).toEqual({
+        from: week.from,
+        to: week.to,
+        created: [],
+        existing: [idOf('enqueue-a', week), idOf('enqueue-b', week)],
+        failed: [],
+      });
+      expect(told).toEqual([idOf('enqueue-b', week), idOf('enqueue-a', week)]);
+      await expectStoredOnce(store, week, tenants);
     });
   },
 );

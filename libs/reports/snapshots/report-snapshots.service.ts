@@ -58,14 +58,22 @@ export class ReportSnapshotsService {
    * Takes a snapshot of the tenant's report over [from, to) now; its revenue cap is the options'
    * when given, else REPORT_REVENUE_CAP's (as the weekly snapshots).
    */
-  create(
+  async create(
     tenantId: string,
     from: Date,
     to: Date,
     options: ReportOptions = {},
   ): Promise<StoredSnapshot> {
     const id = `rs_${randomBytes(12).toString('hex')}`;
-    return this.take(tenantId, from, to, SnapshotKind.ON_DEMAND, id, options);
+    const snapshot = await this.take(tenantId, from, to, SnapshotKind.ON_DEMAND, id, options);
+    try {
+      await this.announce(snapshot);
+    } catch (error) {
+      // the snapshot is stored and is the caller's answer; its event is not told again (only the
+      // weekly run announces late, and only the week's own snapshots)
+      this.logger.error(`report snapshot ${id} of tenant ${tenantId}: ${messageOf(error)}`);
+    }
+    return snapshot;
   }
 
   /**
@@ -88,12 +96,8 @@ export class ReportSnapshotsService {
     for (const tenantId of await this.repository.tenantsWithFirings(period)) {
       const id = weeklySnapshotId(tenantId, week.from);
       try {
-        if (await this.repository.exists(tenantId, id)) {
-          run.existing.push(id);
-          continue;
-        }
-        await this.take(tenantId, week.from, week.to, SnapshotKind.SCHEDULED, id);
-        run.created.push(id);
+        const taken = await this.weeklySnapshot(tenantId, week, id);
+        (taken ? run.created : run.existing).push(id);
       } catch (error) {
         const message = messageOf(error);
         this.logger.error(`weekly report snapshot ${id} of tenant ${tenantId} failed: ${message}`);
@@ -101,6 +105,40 @@ export class ReportSnapshotsService {
       }
     }
     return run;
+  }
+
+  /**
+   * Makes sure the tenant has the week's snapshot and that it was announced: takes it when it is
+   * missing (true), else announces it when an earlier run stored it but failed to announce it
+   * (false). A failure throws; the snapshot, once stored, stays as it was.
+   */
+  private async weeklySnapshot(
+    tenantId: string,
+    week: { from: Date; to: Date },
+    id: string,
+  ): Promise<boolean> {
+    const stored = await this.repository.find(tenantId, id);
+    if (stored === undefined) {
+      await this.announce(
+        await this.take(tenantId, week.from, week.to, SnapshotKind.SCHEDULED, id),
+      );
+      return true;
+    }
+    if (!stored.announced) {
+      await this.announce(stored);
+      this.logger.log(`weekly report snapshot ${id} of tenant ${tenantId} announced late`);
+    }
+    return false;
+  }
+
+  /**
+   * Tells the hook's listeners (webhooks' snapshot.created) that the snapshot is stored, then
+   * records that they were told. Stored first, announced after: a failure between the two leaves
+   * a snapshot without its announcement, which the next weekly run of its week makes up.
+   */
+  private async announce(snapshot: SnapshotSummary): Promise<void> {
+    await this.hook.created(snapshot);
+    await this.repository.markAnnounced(snapshot, new Date());
   }
 
   /** A stored snapshot of the tenant; a snapshot of another tenant is not found. */
@@ -171,7 +209,6 @@ export class ReportSnapshotsService {
       html,
     };
     await this.repository.insert(snapshot);
-    await this.hook.created(snapshot);
     return snapshot;
   }
 }
