@@ -11,7 +11,7 @@ import type { Queue } from 'bullmq';
 import { CronTimer, JobName, QueueName, scheduleCronJob } from '../../queue/index.js';
 import { digestSchedulerId, type DigestJob } from './digest.job.js';
 import { DigestSender } from './digest-sender.js';
-import type { StoredDigest } from './digests.repository.js';
+import type { DigestSettings } from './digests.repository.js';
 import { messageOf } from '../../errors/index.js';
 
 /**
@@ -23,6 +23,8 @@ import { messageOf } from '../../errors/index.js';
 export class DigestScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(DigestScheduler.name);
   private readonly timers = new Map<string, CronTimer>();
+  /** Per tenant, the digest its timer was last armed with: the one setDigest last applied. */
+  private readonly armed = new Map<string, DigestSettings>();
   private stopped = false;
 
   constructor(
@@ -30,7 +32,7 @@ export class DigestScheduler implements OnApplicationBootstrap, OnModuleDestroy 
     @Optional() @Inject(getQueueToken(QueueName.Digests)) private readonly queue?: Queue,
   ) {}
 
-  async apply(digest: StoredDigest): Promise<void> {
+  async apply(digest: DigestSettings): Promise<void> {
     if (this.queue !== undefined) {
       const data: DigestJob = { tenantId: digest.tenantId };
       await scheduleCronJob(this.queue, {
@@ -68,20 +70,23 @@ export class DigestScheduler implements OnApplicationBootstrap, OnModuleDestroy 
     }
   }
 
-  private arm(digest: StoredDigest): void {
-    const timer = this.timers.get(digest.tenantId) ?? new CronTimer();
-    this.timers.set(digest.tenantId, timer);
+  private arm(digest: DigestSettings): void {
+    const { tenantId } = digest;
+    const timer = this.timers.get(tenantId) ?? new CronTimer();
+    this.timers.set(tenantId, timer);
+    this.armed.set(tenantId, digest);
     timer.clear();
     if (this.stopped) {
       return;
     }
     timer.arm(digest.schedule, new Date(), (at) => {
       void this.digests
-        .send(digest.tenantId, at)
+        .send(tenantId, at)
         .catch((error: unknown) =>
-          this.logger.error(`digest of ${digest.tenantId} not sent: ${messageOf(error)}`),
+          this.logger.error(`digest of ${tenantId} not sent: ${messageOf(error)}`),
         )
-        .finally(() => this.arm(digest));
+        // from the digest as last applied, whose schedule a setDigest during the send may change
+        .finally(() => this.arm(this.armed.get(tenantId) ?? digest));
     });
   }
 }

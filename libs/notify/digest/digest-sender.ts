@@ -91,7 +91,8 @@ export class DigestSender {
         `the mail server did not take the digest: ${messageOf(error)}`,
       );
     }
-    await this.repository.save({ ...digest, lastSentAt: new Date() });
+    // only the send's result: the recipients and schedule may have been set again meanwhile
+    await this.repository.recordSend(tenantId, new Date());
   }
 
   private async content(tenantId: string, at: Date): Promise<DigestContent> {

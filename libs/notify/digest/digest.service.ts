@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { NotifyErrorCode, NotifyException } from '../notify.exception.js';
 import { DigestScheduler } from './digest-scheduler.js';
 import { DigestSender } from './digest-sender.js';
-import { DigestsRepository, type StoredDigest } from './digests.repository.js';
+import { DigestsRepository, type DigestSettings, type StoredDigest } from './digests.repository.js';
 import { messageOf } from '../../errors/index.js';
 
 export const DEFAULT_DIGEST_SCHEDULE = '0 7 * * 1';
@@ -52,13 +52,11 @@ export class DigestService {
         `schedule: "${schedule}" is not a cron pattern (${messageOf(error)})`,
       );
     }
-    const [existing] = await this.repository.list(tenantId);
-    const digest: StoredDigest = {
+    const digest: DigestSettings = {
       tenantId,
       recipients: [...new Set(recipients)],
       schedule,
       updatedAt: new Date(),
-      lastSentAt: existing?.lastSentAt ?? null,
     };
     await this.repository.save(digest);
     await this.scheduler.apply(digest);
@@ -69,7 +67,9 @@ export class DigestService {
       action: 'digest.set',
       detail: { recipients: digest.recipients.length, schedule },
     });
-    return digest;
+    // the answer shows the last send too, which setDigest leaves as it is
+    const [stored] = await this.repository.list(tenantId);
+    return { ...digest, lastSentAt: stored?.lastSentAt ?? null };
   }
 
   /** Sends the digest of the last full week now. */

@@ -7,12 +7,17 @@ import {
   rowVersion,
 } from '../../storage/index.js';
 
-export interface StoredDigest {
+/** What setDigest sets: who gets the digest and when. */
+export interface DigestSettings {
   tenantId: string;
   recipients: string[];
   /** Cron pattern, UTC. */
   schedule: string;
   updatedAt: Date;
+}
+
+/** A digest as stored: its settings and the result of its last send. */
+export interface StoredDigest extends DigestSettings {
   lastSentAt: Date | null;
 }
 
@@ -24,12 +29,16 @@ const digestRow = z.object({
   last_sent_at: z.string().nullable(),
 });
 
-/** digests: one row per tenant, ReplacingMergeTree by version. */
+/**
+ * digests (the settings, one row per tenant, ReplacingMergeTree by version) and digest_sends (the
+ * last send per tenant): written apart, so that a send never writes back settings it read before
+ * a setDigest, nor a setDigest a send's result.
+ */
 @Injectable()
 export class DigestsRepository {
   constructor(private readonly clickhouse: ClickHouseService) {}
 
-  async save(digest: StoredDigest): Promise<void> {
+  async save(digest: DigestSettings): Promise<void> {
     await this.clickhouse.insert({
       table: 'digests',
       tag: 'notify.digest_save',
@@ -39,10 +48,20 @@ export class DigestsRepository {
           recipients: digest.recipients,
           schedule: digest.schedule,
           updated_at: dateToClickHouse(digest.updatedAt),
-          last_sent_at: dateToClickHouse(digest.lastSentAt),
+          // the last send is kept in digest_sends
+          last_sent_at: null,
           version: rowVersion(),
         },
       ],
+    });
+  }
+
+  /** Records a send of the tenant's digest. */
+  async recordSend(tenantId: string, sentAt: Date): Promise<void> {
+    await this.clickhouse.insert({
+      table: 'digest_sends',
+      tag: 'notify.digest_sent',
+      rows: [{ tenant_id: tenantId, sent_at: dateToClickHouse(sentAt) }],
     });
   }
 
@@ -50,13 +69,24 @@ export class DigestsRepository {
   async list(tenantId?: string): Promise<StoredDigest[]> {
     const rows = await this.clickhouse.query({
       tag: 'notify.digest_list',
-      sql: `-- the digests as last written
-            SELECT tenant_id, recipients, schedule, updated_at, last_sent_at
-            FROM digests FINAL
-            WHERE {any:Bool} OR tenant_id = {tenantId:String}
+      sql: `-- the digests as last set, each with its last send (none: an empty right side)
+            SELECT d.tenant_id AS tenant_id, d.recipients AS recipients, d.schedule AS schedule,
+                   d.updated_at AS updated_at,
+                   if(s.tenant_id = '', NULL, s.sent_at) AS last_sent_at
+            FROM (
+              SELECT tenant_id, recipients, schedule, updated_at
+              FROM digests FINAL
+              WHERE {any:Bool} OR tenant_id = {tenantId:String}
+            ) AS d
+            LEFT JOIN (
+              SELECT tenant_id, sent_at
+              FROM digest_sends FINAL
+              WHERE {any:Bool} OR tenant_id = {tenantId:String}
+            ) AS s ON s.tenant_id = d.tenant_id
             ORDER BY tenant_id`,
       params: { any: tenantId === undefined, tenantId: tenantId ?? '' },
       row: digestRow,
+      settings: { join_use_nulls: 0 },
     });
     return rows.map((row) => ({
       tenantId: row.tenant_id,
