@@ -1,10 +1,11 @@
 // The weekly digest when something moves or fails around its send, through a real SMTP server
-// (smtp-server) that can hold a mail before taking it: a setDigest made while a scheduled send
-// is under way is kept, and the schedule goes on from it. The API runs in this process on a real
-// embedded store, without Redis (the schedule is a timer in the API).
+// (smtp-server) that refuses one address and can hold a mail before taking it: a send that some
+// recipients got keeps those the server refused on the digest, and a setDigest made while a
+// scheduled send is under way is kept, the schedule going on from it. The API runs in this
+// process on a real embedded store, without Redis (the schedule is a timer in the API).
 
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { INestApplication } from '@nestjs/common';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { Logger, type INestApplication } from '@nestjs/common';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,12 +43,22 @@ describe('the digest while its settings change or its parts fail', () => {
   const begun: string[][] = [];
   /** While set, the server holds each mail's data until it resolves. */
   let hold: Promise<void> | undefined;
+  /** An address the server refuses at RCPT TO, as a mailbox that no longer exists. */
+  const GONE = 'gone@example.com';
+  const warnings: string[] = [];
 
   beforeAll(async () => {
     const smtpPort = await freePort();
     smtp = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
+      onRcptTo(address, _session, callback) {
+        if (address.address === GONE) {
+          callback(Object.assign(new Error('5.1.1 mailbox unavailable'), { responseCode: 550 }));
+          return;
+        }
+        callback();
+      },
       onData(stream, session, callback) {
         const envelopeTo = session.envelope.rcptTo.map((r) => r.address);
         begun.push(envelopeTo);
@@ -62,6 +73,9 @@ describe('the digest while its settings change or its parts fail', () => {
       },
     });
     await new Promise<void>((resolve) => smtp.listen(smtpPort, '127.0.0.1', resolve));
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation((message: unknown) => {
+      warnings.push(String(message));
+    });
     const { config, dataDir: dir } = await inProcessApiConfig(
       'digest-moves',
       ADMIN_KEY,
@@ -82,6 +96,37 @@ describe('the digest while its settings change or its parts fail', () => {
     await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(browserDir, { recursive: true, force: true });
+  });
+
+  it('sends to the recipients the server takes, and keeps those it refused on the digest', async () => {
+    const key = await mintKey(url, ADMIN_KEY, 'refused', ['READ']);
+    type Sent = { digest: { lastSentAt: string | null; lastRefused: string[] } };
+    await gqlData(
+      url,
+      key,
+      `mutation { setDigest(recipients: ["ceo@example.com", "${GONE}"]) { schedule } }`,
+    );
+    const before = mails.length;
+    expect(
+      (await gqlData<{ sendDigestNow: boolean }>(url, key, 'mutation { sendDigestNow }'))
+        .sendDigestNow,
+    ).toBe(true);
+    expect(mails.slice(before).map((m) => m.envelopeTo)).toEqual([['ceo@example.com']]);
+    const partly = await gqlData<Sent>(url, key, '{ digest { lastSentAt lastRefused } }');
+    expect(partly.digest.lastRefused).toEqual([GONE]);
+    expect(partly.digest.lastSentAt).not.toBeNull();
+    expect(warnings.filter((w) => w.startsWith('digest of tenant'))).toEqual([
+      `digest of tenant refused: the mail server refused ${GONE}; the other recipients got it`,
+    ]);
+
+    // the next send, which every recipient gets, says so
+    await gqlData(url, key, 'mutation { setDigest(recipients: ["ceo@example.com"]) { schedule } }');
+    await gqlData(url, key, 'mutation { sendDigestNow }');
+    const whole = await gqlData<Sent>(url, key, '{ digest { lastSentAt lastRefused } }');
+    expect(whole.digest.lastRefused).toEqual([]);
+    expect(Date.parse(whole.digest.lastSentAt ?? '')).toBeGreaterThan(
+      Date.parse(partly.digest.lastSentAt ?? ''),
+    );
   });
 
   it('keeps recipients and schedule set during a scheduled send, and goes on from them', async () => {

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { createTransport } from 'nodemailer';
 import { AppConfig } from '../../config/index.js';
 import {
@@ -28,6 +28,8 @@ const SHARE_HOURS = 14 * 24;
  */
 @Injectable()
 export class DigestSender {
+  private readonly logger = new Logger(DigestSender.name);
+
   constructor(
     private readonly config: AppConfig,
     private readonly repository: DigestsRepository,
@@ -67,10 +69,30 @@ export class DigestSender {
       content.pdfMissing === undefined
         ? await this.reports.pdfDocument(tenantId, content.from, content.to)
         : undefined;
+    const refused = await this.mail(url, digest.recipients, content, pdf);
+    if (refused.length > 0) {
+      this.logger.warn(
+        `digest of tenant ${tenantId}: the mail server refused ${refused.join(', ')}; the other recipients got it`,
+      );
+    }
+    // only the send's result: the recipients and schedule may have been set again meanwhile
+    await this.repository.recordSend(tenantId, { sentAt: new Date(), refused });
+  }
+
+  /**
+   * Hands the digest to the mail server; answers the recipients it refused. nodemailer fails only
+   * when the server refused them all: a mail some recipients got is a send, with those it refused.
+   */
+  private async mail(
+    url: string,
+    recipients: string[],
+    content: DigestContent,
+    pdf: Buffer | undefined,
+  ): Promise<string[]> {
     try {
-      await createTransport(url).sendMail({
+      const info = await createTransport(url).sendMail({
         from: this.config.env.DIGEST_FROM,
-        to: digest.recipients,
+        to: recipients,
         subject: digestSubject(content),
         text: digestText(content),
         html: digestHtml(content),
@@ -85,14 +107,13 @@ export class DigestSender {
                 },
               ],
       });
+      return [...info.rejected];
     } catch (error) {
       throw new NotifyException(
         NotifyErrorCode.MailFailed,
         `the mail server did not take the digest: ${messageOf(error)}`,
       );
     }
-    // only the send's result: the recipients and schedule may have been set again meanwhile
-    await this.repository.recordSend(tenantId, new Date());
   }
 
   private async content(tenantId: string, at: Date): Promise<DigestContent> {

@@ -12,6 +12,7 @@ function toModel(digest: StoredDigest): Digest {
     schedule: digest.schedule,
     nextRunAt: CronExpressionParser.parse(digest.schedule, { tz: 'UTC' }).next().toDate(),
     lastSentAt: digest.lastSentAt,
+    lastRefused: digest.lastRefused,
   };
 }
 

@@ -69,7 +69,11 @@ export class DigestService {
     });
     // the answer shows the last send too, which setDigest leaves as it is
     const [stored] = await this.repository.list(tenantId);
-    return { ...digest, lastSentAt: stored?.lastSentAt ?? null };
+    return {
+      ...digest,
+      lastSentAt: stored?.lastSentAt ?? null,
+      lastRefused: stored?.lastRefused ?? [],
+    };
   }
 
   /** Sends the digest of the last full week now. */

@@ -16,9 +16,17 @@ export interface DigestSettings {
   updatedAt: Date;
 }
 
+/** What a send did: when, and the recipients the mail server refused (the others got it). */
+export interface DigestSend {
+  sentAt: Date;
+  refused: string[];
+}
+
 /** A digest as stored: its settings and the result of its last send. */
 export interface StoredDigest extends DigestSettings {
   lastSentAt: Date | null;
+  /** The recipients the mail server refused at the last send; empty before the first. */
+  lastRefused: string[];
 }
 
 const digestRow = z.object({
@@ -27,6 +35,7 @@ const digestRow = z.object({
   schedule: z.string(),
   updated_at: z.string(),
   last_sent_at: z.string().nullable(),
+  last_refused: z.array(z.string()),
 });
 
 /**
@@ -57,11 +66,13 @@ export class DigestsRepository {
   }
 
   /** Records a send of the tenant's digest. */
-  async recordSend(tenantId: string, sentAt: Date): Promise<void> {
+  async recordSend(tenantId: string, send: DigestSend): Promise<void> {
     await this.clickhouse.insert({
       table: 'digest_sends',
       tag: 'notify.digest_sent',
-      rows: [{ tenant_id: tenantId, sent_at: dateToClickHouse(sentAt) }],
+      rows: [
+        { tenant_id: tenantId, sent_at: dateToClickHouse(send.sentAt), refused: send.refused },
+      ],
     });
   }
 
@@ -72,14 +83,15 @@ export class DigestsRepository {
       sql: `-- the digests as last set, each with its last send (none: an empty right side)
             SELECT d.tenant_id AS tenant_id, d.recipients AS recipients, d.schedule AS schedule,
                    d.updated_at AS updated_at,
-                   if(s.tenant_id = '', NULL, s.sent_at) AS last_sent_at
+                   if(s.tenant_id = '', NULL, s.sent_at) AS last_sent_at,
+                   s.refused AS last_refused
             FROM (
               SELECT tenant_id, recipients, schedule, updated_at
               FROM digests FINAL
               WHERE {any:Bool} OR tenant_id = {tenantId:String}
             ) AS d
             LEFT JOIN (
-              SELECT tenant_id, sent_at
+              SELECT tenant_id, sent_at, refused
               FROM digest_sends FINAL
               WHERE {any:Bool} OR tenant_id = {tenantId:String}
             ) AS s ON s.tenant_id = d.tenant_id
@@ -94,6 +106,7 @@ export class DigestsRepository {
       schedule: row.schedule,
       updatedAt: dateFromClickHouse(row.updated_at),
       lastSentAt: dateFromClickHouse(row.last_sent_at),
+      lastRefused: row.last_refused,
     }));
   }
 }

@@ -12,4 +12,10 @@ export class Digest {
 
   @DateField('When it was last sent; null before the first.', { nullable: true })
   lastSentAt!: Date | null;
+
+  @Field(() => [String], {
+    description:
+      'The recipients the mail server refused at the last send (the others got it); empty when it took them all, and before the first send.',
+  })
+  lastRefused!: string[];
 }
