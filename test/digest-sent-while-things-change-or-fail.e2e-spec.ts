@@ -1,12 +1,15 @@
 // The weekly digest when something moves or fails around its send, through a real SMTP server
-// (smtp-server) that refuses one address and can hold a mail before taking it: a send that some
-// recipients got keeps those the server refused on the digest, and a setDigest made while a
-// scheduled send is under way is kept, the schedule going on from it. The API runs in this
-// process on a real embedded store, without Redis (the schedule is a timer in the API).
+// (smtp-server) that refuses one address and can hold a mail before taking it, and a Chromium
+// that exits at once (as one without its libraries does): the digest goes without the PDF,
+// saying why; a send that some recipients got keeps those the server refused on the digest; a
+// setDigest made while a scheduled send is under way is kept, the schedule going on from it. The
+// API runs in this process on a real embedded store, without Redis (the schedule is a timer in
+// the API).
 
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Logger, type INestApplication } from '@nestjs/common';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
@@ -29,7 +32,7 @@ async function until(what: string, done: () => boolean, timeoutMs = 60_000): Pro
 
 interface Mail {
   envelopeTo: string[];
-  text: string;
+  parsed: ParsedMail;
 }
 
 describe('the digest while its settings change or its parts fail', () => {
@@ -38,6 +41,8 @@ describe('the digest while its settings change or its parts fail', () => {
   let dataDir: string;
   let smtp: SMTPServer;
   const browserDir = mkdtempSync(join(tmpdir(), 'causeway-browser-'));
+  /** An executable that fails as Chromium without its shared libraries does. */
+  const brokenChromium = join(browserDir, 'chromium');
   const mails: Mail[] = [];
   /** Mails whose data the server has begun to read. */
   const begun: string[][] = [];
@@ -62,17 +67,22 @@ describe('the digest while its settings change or its parts fail', () => {
       onData(stream, session, callback) {
         const envelopeTo = session.envelope.rcptTo.map((r) => r.address);
         begun.push(envelopeTo);
-        const chunks: Buffer[] = [];
-        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-        stream.on('end', () => {
-          void (hold ?? Promise.resolve()).then(() => {
-            mails.push({ envelopeTo, text: Buffer.concat(chunks).toString('utf8') });
+        const held = hold ?? Promise.resolve();
+        simpleParser(stream)
+          .then(async (parsed) => {
+            await held;
+            mails.push({ envelopeTo, parsed });
             callback();
-          });
-        });
+          })
+          .catch((error: Error) => callback(error));
       },
     });
     await new Promise<void>((resolve) => smtp.listen(smtpPort, '127.0.0.1', resolve));
+    writeFileSync(
+      brokenChromium,
+      '#!/bin/sh\necho "chromium: error while loading shared libraries: libnss3.so" >&2\nexit 1\n',
+      { mode: 0o755 },
+    );
     jest.spyOn(Logger.prototype, 'warn').mockImplementation((message: unknown) => {
       warnings.push(String(message));
     });
@@ -82,8 +92,7 @@ describe('the digest while its settings change or its parts fail', () => {
       (port) => ({
         SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
         PUBLIC_URL: `http://127.0.0.1:${port}`,
-        // no browser here: the digest says why it has no PDF
-        CHROMIUM_PATH: join(browserDir, 'chromium'),
+        CHROMIUM_PATH: brokenChromium,
         ALERT_EVALUATE_EVERY_MS: '0',
       }),
     );
@@ -96,6 +105,29 @@ describe('the digest while its settings change or its parts fail', () => {
     await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(browserDir, { recursive: true, force: true });
+  });
+
+  it('sends the digest without the PDF, saying why, when Chromium fails to start', async () => {
+    const key = await mintKey(url, ADMIN_KEY, 'no-pdf', ['READ']);
+    await gqlData(url, key, 'mutation { setDigest(recipients: ["cfo@example.com"]) { schedule } }');
+    const before = mails.length;
+    expect(
+      (await gqlData<{ sendDigestNow: boolean }>(url, key, 'mutation { sendDigestNow }'))
+        .sendDigestNow,
+    ).toBe(true);
+    const sent = mails.slice(before);
+    expect(sent.map((m) => m.envelopeTo)).toEqual([['cfo@example.com']]);
+    const [{ parsed }] = sent as [Mail];
+    expect(parsed.attachments).toEqual([]);
+    expect(parsed.text).toContain(`No PDF attached: Chromium at ${brokenChromium} did not start: `);
+    expect(parsed.html || '').toContain(
+      `No PDF attached: Chromium at ${brokenChromium} did not start: `,
+    );
+    expect(warnings.filter((w) => w.startsWith('digest of tenant no-pdf'))).toEqual([
+      expect.stringContaining(
+        `sent without its PDF: Chromium at ${brokenChromium} did not start: `,
+      ),
+    ]);
   });
 
   it('sends to the recipients the server takes, and keeps those it refused on the digest', async () => {
@@ -115,7 +147,7 @@ describe('the digest while its settings change or its parts fail', () => {
     const partly = await gqlData<Sent>(url, key, '{ digest { lastSentAt lastRefused } }');
     expect(partly.digest.lastRefused).toEqual([GONE]);
     expect(partly.digest.lastSentAt).not.toBeNull();
-    expect(warnings.filter((w) => w.startsWith('digest of tenant'))).toEqual([
+    expect(warnings.filter((w) => w.includes('the mail server refused'))).toEqual([
       `digest of tenant refused: the mail server refused ${GONE}; the other recipients got it`,
     ]);
 

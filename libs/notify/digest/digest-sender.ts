@@ -8,6 +8,8 @@ import {
   LiftReportService,
   PdfRenderer,
   ReportMeasuresService,
+  ReportsErrorCode,
+  ReportsException,
 } from '../../reports/index.js';
 import { AlertState } from '../alerts/alert-kind.js';
 import { AlertsService } from '../alerts/alerts.service.js';
@@ -20,6 +22,12 @@ import { messageOf } from '../../errors/index.js';
 
 /** The digest's share link lasts two weeks: past the next digest. */
 const SHARE_HOURS = 14 * 24;
+
+/** The renderer's failures: the digest is sent without its PDF, saying why. */
+const PDF_PROBLEMS: ReadonlySet<ReportsErrorCode> = new Set([
+  ReportsErrorCode.BrowserUnavailable,
+  ReportsErrorCode.BrowserFailed,
+]);
 
 /**
  * Sends the weekly digest e-mail: the last full week's headline, open alerts, a share link to the
@@ -64,11 +72,7 @@ export class DigestSender {
         'no digest for this tenant: call setDigest with its recipients first',
       );
     }
-    const content = await this.content(tenantId, at);
-    const pdf =
-      content.pdfMissing === undefined
-        ? await this.reports.pdfDocument(tenantId, content.from, content.to)
-        : undefined;
+    const { content, pdf } = await this.withPdf(tenantId, await this.content(tenantId, at));
     const refused = await this.mail(url, digest.recipients, content, pdf);
     if (refused.length > 0) {
       this.logger.warn(
@@ -77,6 +81,29 @@ export class DigestSender {
     }
     // only the send's result: the recipients and schedule may have been set again meanwhile
     await this.repository.recordSend(tenantId, { sentAt: new Date(), refused });
+  }
+
+  /**
+   * The week's report as PDF for the digest. When the browser is missing (found before), or is
+   * there but fails to print (Chromium without its libraries exits at once), there is none and
+   * the content says why: the digest goes without the PDF rather than not at all.
+   */
+  private async withPdf(
+    tenantId: string,
+    content: DigestContent,
+  ): Promise<{ content: DigestContent; pdf: Buffer | undefined }> {
+    if (content.pdfMissing !== undefined) {
+      return { content, pdf: undefined };
+    }
+    try {
+      return { content, pdf: await this.reports.pdfDocument(tenantId, content.from, content.to) };
+    } catch (error) {
+      if (!(error instanceof ReportsException) || !PDF_PROBLEMS.has(error.code)) {
+        throw error;
+      }
+      this.logger.warn(`digest of tenant ${tenantId}: sent without its PDF: ${error.message}`);
+      return { content: { ...content, pdfMissing: error.message }, pdf: undefined };
+    }
   }
 
   /**
