@@ -1,0 +1,97 @@
+// A digest's settings and its last send are written apart, on the real embedded store: a
+// setDigest and a send never write over each other's fields, and the last send time of a digest
+// stored before the sends had their own table is carried over by its migration.
+
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../config/index.js';
+import { ClickHouseService, loadMigrations, Migrator } from '../../storage/index.js';
+import { DigestsRepository } from './digests.repository.js';
+
+describe('the stored digest', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'causeway-digests-'));
+  let clickhouse: ClickHouseService;
+  let repository: DigestsRepository;
+
+  beforeAll(async () => {
+    clickhouse = new ClickHouseService(
+      loadConfig({ CAUSEWAY_DATA_DIR: dataDir, LOG_LEVEL: 'silent' }),
+    );
+    // the store as it was before digest_sends: a digest sent once, its time in digests
+    await new Migrator(
+      clickhouse,
+      loadMigrations().filter((m) => m.version < 92),
+    ).run();
+    await clickhouse.insert({
+      table: 'digests',
+      tag: 'test.digest_before',
+      rows: [
+        {
+          tenant_id: 'sent-before',
+          recipients: ['ceo@example.com'],
+          schedule: '0 7 * * 1',
+          updated_at: '2026-11-01 10:00:00.000',
+          last_sent_at: '2026-11-02 07:00:01.250',
+          version: 1,
+        },
+      ],
+    });
+    await new Migrator(clickhouse).run();
+    repository = new DigestsRepository(clickhouse);
+  });
+  afterAll(async () => {
+    await clickhouse?.onApplicationShutdown();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('keeps the last send of a digest stored before the sends had their own table', async () => {
+    expect(await repository.list('sent-before')).toEqual([
+      {
+        tenantId: 'sent-before',
+        recipients: ['ceo@example.com'],
+        schedule: '0 7 * * 1',
+        updatedAt: new Date('2026-11-01T10:00:00.000Z'),
+        lastSentAt: new Date('2026-11-02T07:00:01.250Z'),
+        lastRefused: [],
+      },
+    ]);
+  });
+
+  it('keeps settings set after a send began, and a send recorded after settings were set', async () => {
+    const tenantId = 'apart';
+    await repository.save({
+      tenantId,
+      recipients: ['before@example.com'],
+      schedule: '*/2 * * * * *',
+      updatedAt: new Date('2026-12-01T09:00:00.000Z'),
+    });
+    // a send reads the digest, a setDigest changes it, then the send records its result
+    await repository.save({
+      tenantId,
+      recipients: ['after@example.com'],
+      schedule: '0 7 * * 1',
+      updatedAt: new Date('2026-12-01T09:00:01.000Z'),
+    });
+    await repository.recordSend(tenantId, {
+      sentAt: new Date('2026-12-01T09:00:02.000Z'),
+      refused: ['gone@example.com'],
+    });
+    const expected = {
+      tenantId,
+      recipients: ['after@example.com'],
+      schedule: '0 7 * * 1',
+      updatedAt: new Date('2026-12-01T09:00:01.000Z'),
+      lastSentAt: new Date('2026-12-01T09:00:02.000Z'),
+      lastRefused: ['gone@example.com'],
+    };
+    expect(await repository.list(tenantId)).toEqual([expected]);
+
+    // and a setDigest after the send leaves its result as it is
+    await repository.save({ ...expected, recipients: ['later@example.com'] });
+    expect(await repository.list(tenantId)).toEqual([
+      { ...expected, recipients: ['later@example.com'] },
+    ]);
+  });
+});
