@@ -127,7 +127,7 @@ async function startApp(env: Record<string, string>) {
       /^Causeway weekly digest: \d{1,2} [A-Z][a-z]{2}( \d{4})? – \d{1,2} [A-Z][a-z]{2} \d{4}$/,
     );
     const text = parsed.text ?? '';
-    expect(text).toMatch(/Headline: -?\d+\.\d incremental conversions \(95% interval/);
+    expect(text).toMatch(/Headline: −?\d+\.\d+ incremental conversions \(95% interval/);
     const counts = /Triggers: (\d+) work, (\d+) do nothing, (\d+) harm, (\d+) can't tell/.exec(
       text,
     );

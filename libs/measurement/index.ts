@@ -20,6 +20,7 @@ export {
   holdoutCaveat,
   MIN_CONVERSIONS_PER_ARM,
   MIN_PERSONS_PER_ARM,
+  pointsText,
   pValueText,
   type HoldoutEvidence,
 } from './lift/lift.calculator.js';

@@ -2,7 +2,13 @@ export * from './lift-report.service.js';
 export * from './pdf/pdf-renderer.js';
 export { findBrowser, WHERE_LOOKED } from './pdf/find-browser.js';
 export * from './render/render-report.js';
-export { formatDuration, formatPeriod } from './render/format.js';
+export {
+  formatDuration,
+  formatFixed,
+  formatPercent,
+  formatPeriod,
+  formatSignedInteger,
+} from './render/format.js';
 export { buildReportView, type HeadlineView, type TriggerVerdict } from './render/report-view.js';
 export * from './report-measures.js';
 export * from './report-measures.service.js';

@@ -40,6 +40,7 @@ describe('libs/stats public entry', () => {
       'capRevenues',
       'holdoutPlan',
       'triggerInteraction',
+      'roundApart',
       'StatsException',
     ]) {
       expect(typeof (stats as Record<string, unknown>)[name]).toBe('function');

@@ -1,5 +1,5 @@
 // Public entry of libs/stats: pure functions from sufficient statistics to estimates, intervals
-// and p-values. No Nest, no I/O, no clocks.
+// and p-values, and the rounding they are printed with. No Nest, no I/O, no clocks.
 export * from './errors.js';
 export * from './types.js';
 export * from './normal.js';
@@ -17,3 +17,4 @@ export * from './heterogeneity.js';
 export * from './quantile.js';
 export * from './holdout-plan.js';
 export * from './interaction.js';
+export * from './rounding.js';

@@ -8,13 +8,13 @@ import {
   holdoutCaveat,
   MIN_PERSONS_PER_ARM,
   plannedPersonsFor,
+  pointsInterval,
 } from '../lift/lift.calculator.js';
 import type { ArmStats, SrmCheck } from '../lift/models/lift.model.js';
 import { queryGuardrails, type RegretRow } from './guardrails.query.js';
 import type { GuardrailLift } from './models/guardrail-lift.model.js';
 
 const count = (n: number) => n.toLocaleString('en-US');
-const pts = (share: number) => `${share >= 0 ? '+' : ''}${(share * 100).toFixed(2)} pts`;
 
 type GuardrailFigures = Omit<GuardrailLift, 'verdict' | 'caveat'>;
 
@@ -57,7 +57,7 @@ function figureVerdict(row: GuardrailFigures, unit: string): string {
     // difference measured to be exactly nothing, where there was nothing to compare
     return `no ${row.outcomeClass} in either arm (${count(row.treatment.persons)} and ${count(row.holdout.persons)} ${unit}): no detectable ${row.outcomeClass} effect`;
   }
-  const text = `${pts(lift.estimate)} [${(lift.low * 100).toFixed(2)}, ${(lift.high * 100).toFixed(2)}]`;
+  const text = pointsInterval(lift);
   if (lift.low > 0) {
     return `${text}, harm: more ${row.outcomeClass} than without the trigger`;
   }

@@ -1,7 +1,7 @@
 import { holdoutPlan, triggerInteraction, type ArmCounts } from '../../stats/index.js';
 import type { InteractionCellRow } from './interactions.query.js';
 import type { LiftSumsRow } from './lift.query.js';
-import { pValueText } from './lift.calculator.js';
+import { pointsInterval, pValueText } from './lift.calculator.js';
 import type { HoldoutPlan, TriggerInteraction } from './models/deeper.model.js';
 
 const DAY_MS = 86_400_000;
@@ -48,7 +48,6 @@ export function buildHoldoutPlan(rows: readonly LiftSumsRow[], options: PlanOpti
 }
 
 const ARM = (treated: number) => (treated === 1 ? 'treatment' : 'control');
-const pct = (share: number) => `${share >= 0 ? '+' : ''}${(share * 100).toFixed(2)} pts`;
 
 /** The plain-words reading of an interaction. */
 function interactionVerdict(
@@ -62,7 +61,7 @@ function interactionVerdict(
   if (interaction === null) {
     return 'no estimate: a cell of the 2×2 is empty';
   }
-  const text = `${pct(interaction.estimate)} [${(interaction.low * 100).toFixed(2)}, ${(interaction.high * 100).toFixed(2)}]`;
+  const text = pointsInterval(interaction);
   if (interaction.low > 0) {
     return `${text}: the lift is larger when ${triggerB} also acts (the effects reinforce)`;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { buildLiftRows } from './lift.calculator.js';
+import { buildLiftRows, verdictOf } from './lift.calculator.js';
 import { EMPTY_ARM_SUMS, type LiftSumsRow } from './lift.query.js';
 
 const sums = (
@@ -165,5 +165,22 @@ describe('buildLiftRows', () => {
     // BH with m = 2: the larger p keeps its value, the smaller is doubled unless that exceeds it
     const [p1, p2] = two.map((r) => r.pValue as number);
     expect(two[1]?.qValue).toBeCloseTo(Math.max(p1, p2) === p2 ? p2 : Math.min(2 * p2, p1), 12);
+  });
+});
+
+describe('verdictOf', () => {
+  const [row] = buildLiftRows(
+    [sums('treatment', '', 1000, 120), sums('holdout', '', 500, 40)],
+    fixed,
+  );
+
+  it('never prints a bound that is not 0 as 0.00: the sign the verdict reads stays in sight', () => {
+    // 0.00004 of a share is 0.004 points: 0.00 at two decimals beside "significant"
+    expect(verdictOf({ ...row, absoluteLift: { estimate: 0.02, low: 0.00004, high: 0.04 } })).toBe(
+      '+2.00 pts [0.004, 4.00], significant',
+    );
+    expect(
+      verdictOf({ ...row, absoluteLift: { estimate: -0.02, low: -0.04, high: -0.00004 } }),
+    ).toBe('-2.00 pts [-4.00, -0.004], significant harm (fewer conversions than holdout)');
   });
 });

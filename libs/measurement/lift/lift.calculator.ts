@@ -4,6 +4,7 @@ import {
   EMPIRICAL_PRIOR_MIN_EFFECTS,
   empiricalPrior,
   relativePriorOnAbsoluteScale,
+  roundApart,
   type GaussianPrior,
   compareMeans,
   compareProportions,
@@ -226,8 +227,16 @@ function srmCheck(
   };
 }
 
-const points = (share: number) => `${share >= 0 ? '+' : ''}${(share * 100).toFixed(2)} pts`;
-const bound = (share: number) => (share * 100).toFixed(2);
+/** Points of a share with two decimals, more where two would read 0 or lose the sign: 0.004. */
+function pointsDigits(share: number): string {
+  const { rounded, decimals } = roundApart(share, 2, { scale: 100 });
+  return rounded.toFixed(decimals);
+}
+/** A difference of rates as verdicts and alerts print it: "+5.00 pts", "-0.004 pts". */
+export const pointsText = (share: number) => `${share >= 0 ? '+' : ''}${pointsDigits(share)} pts`;
+/** An interval in points as verdicts print it: "+5.00 pts [2.00, 8.00]", "[0.004, 3.00]". */
+export const pointsInterval = (lift: Interval) =>
+  `${pointsText(lift.estimate)} [${pointsDigits(lift.low)}, ${pointsDigits(lift.high)}]`;
 /** A p-value as verdicts and alerts print it: four decimals, or `p < 0.0001` below them. */
 export const pValueText = (p: number) => (p < 0.0001 ? 'p < 0.0001' : `p = ${p.toFixed(4)}`);
 const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
@@ -282,7 +291,7 @@ export function verdictOf(row: Omit<TriggerLift, 'verdict'>): string {
   if (lift === null) {
     return 'no estimate: an arm is empty';
   }
-  const text = `${points(lift.estimate)} [${bound(lift.low)}, ${bound(lift.high)}]`;
+  const text = pointsInterval(lift);
   const excludesZero = lift.low > 0 || lift.high < 0;
   if (row.chanceToWin !== null) {
     const reading = !excludesZero

@@ -151,6 +151,29 @@ describe('alert rules', () => {
     ).toEqual(['LATENCY_OUT_OF_WINDOW/slow', 'REJECTED_ROWS/signals']);
   });
 
+  it('says a rate under 90% as under it, and a bound above 0 as above it', () => {
+    const [slow] = findAlerts(
+      inputs({
+        latency: [
+          {
+            triggerId: 'slow',
+            firings: 2500,
+            withinWindowRate: 0.8996,
+            windowMs: 1000,
+          } as AlertInputs['latency'][number],
+        ],
+      }),
+    );
+    expect(slow.summary).toBe(
+      'slow: 89.96% of 2500 sends in the last day acted within the 1 s window',
+    );
+    // 0.00004 of a share is 0.004 points; the estimate (0.00004 + 0.02) / 2 is 1.002 points
+    const [gain] = findAlerts(inputs({ lift: [lift('up', 0.00004, 0.02)] }));
+    expect(gain.summary).toBe(
+      'up works: conversion +1.00 pts [+0.004 pts, +2.00 pts] against its holdout',
+    );
+  });
+
   it('opens CONSENT_VIOLATION on one non-compliant send and STALE_SIGNALS per trigger', () => {
     const found = findAlerts(
       inputs({

@@ -1,4 +1,5 @@
 import {
+  pointsText,
   pValueText,
   type ConsentAudit,
   type FreshnessStats,
@@ -6,7 +7,7 @@ import {
   type LatencyStats,
   type TriggerLift,
 } from '../../measurement/index.js';
-import { formatDuration } from '../../reports/index.js';
+import { formatDuration, formatPercent } from '../../reports/index.js';
 import { AlertKind } from './alert-kind.js';
 
 /** Thresholds of the rules (docs/design.md §8), named once. */
@@ -58,10 +59,8 @@ export interface AlertInputs {
   streams: StreamLines[];
 }
 
-const pts = (share: number) => `${share >= 0 ? '+' : ''}${(share * 100).toFixed(2)} pts`;
 const interval = (lift: { estimate: number; low: number; high: number }) =>
-  `${pts(lift.estimate)} [${pts(lift.low)}, ${pts(lift.high)}]`;
-const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
+  `${pointsText(lift.estimate)} [${pointsText(lift.low)}, ${pointsText(lift.high)}]`;
 
 /** How old a signal type is when it can act: its lag, and a prediction's model input age. */
 function staleness(row: FreshnessStats): string {
@@ -93,7 +92,7 @@ function liftFindings(rows: TriggerLift[]): Finding[] {
       found.push({
         ...base,
         kind: AlertKind.SRM,
-        summary: `${row.triggerId}: holdout share ${pct(row.srm.observedHoldoutShare ?? 0)} where ${pct(row.srm.expectedHoldoutShare ?? 0)} was declared (SRM ${pValueText(row.srm.pValue ?? 0)}); its lift is not to be trusted`,
+        summary: `${row.triggerId}: holdout share ${formatPercent(row.srm.observedHoldoutShare ?? 0)} where ${formatPercent(row.srm.expectedHoldoutShare ?? 0)} was declared (SRM ${pValueText(row.srm.pValue ?? 0)}); its lift is not to be trusted`,
       });
       // a broken split makes any lift untrustworthy: no gain or loss is claimed on it
       continue;
@@ -166,7 +165,7 @@ function dayFindings(inputs: AlertInputs): Finding[] {
         kind: AlertKind.LATENCY_OUT_OF_WINDOW,
         triggerId: row.triggerId,
         subject: row.triggerId,
-        summary: `${row.triggerId}: ${pct(rate)} of ${row.firings} sends in the last day acted within the ${formatDuration(row.windowMs ?? 0)} window`,
+        summary: `${row.triggerId}: ${formatPercent(rate, 1, [ALERT_THRESHOLDS.minWithinWindowRate])} of ${row.firings} sends in the last day acted within the ${formatDuration(row.windowMs ?? 0)} window`,
         evidence: { ...row },
       });
     }

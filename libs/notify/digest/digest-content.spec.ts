@@ -74,6 +74,19 @@ describe('digest content', () => {
     );
   });
 
+  it('never prints a bound that is not 0 as 0 or −0', () => {
+    const text = digestText({
+      ...content,
+      headline: {
+        ...content.headline,
+        incrementalConversions: { estimate: 3.5, low: -0.04, high: 7.04 },
+        incrementalRevenue: { estimate: 120.2, low: -0.4, high: 240.8 },
+      },
+    });
+    expect(text).toContain('Headline: 3.5 incremental conversions (95% interval −0.04 to 7.0).');
+    expect(text).toContain('Incremental revenue (EUR): +120 (95% interval −0.4 to +241).');
+  });
+
   it('escapes what it puts into HTML', () => {
     const html = digestHtml({
       ...content,

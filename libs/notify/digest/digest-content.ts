@@ -1,4 +1,9 @@
-import { formatPeriod, type HeadlineView } from '../../reports/index.js';
+import {
+  formatFixed,
+  formatPeriod,
+  formatSignedInteger,
+  type HeadlineView,
+} from '../../reports/index.js';
 import type { StoredAlert } from '../alerts/alerts.repository.js';
 
 /** What the digest says, before it is put into an e-mail. */
@@ -22,17 +27,16 @@ function conversions(headline: HeadlineView): string {
   if (total === null) {
     return 'no incremental conversions can be estimated this week';
   }
-  return `${total.estimate.toFixed(1)} incremental conversions (95% interval ${total.low.toFixed(1)} to ${total.high.toFixed(1)})`;
+  const one = (n: number) => formatFixed(n, 1);
+  return `${one(total.estimate)} incremental conversions (95% interval ${one(total.low)} to ${one(total.high)})`;
 }
-
-const amount = (n: number) =>
-  `${n > 0 ? '+' : n < 0 ? '−' : ''}${Math.abs(Math.round(n)).toLocaleString('en-US')}`;
 
 function revenue(content: DigestContent): string {
   const total = content.headline.incrementalRevenue;
   if (total === null) {
     return 'no incremental revenue can be estimated this week';
   }
+  const amount = formatSignedInteger;
   return `${content.revenueTitle}: ${amount(total.estimate)} (95% interval ${amount(total.low)} to ${amount(total.high)})`;
 }
 

@@ -6,6 +6,7 @@ import {
   formatInteger,
   formatPercent,
   formatPoints,
+  formatQValue,
   formatSignedPercent,
 } from './format.js';
 import type { LatencyView, ReportView, SuppressionView, TriggerView } from './report-view.js';
@@ -86,7 +87,7 @@ function toneOf(view: TriggerView): string {
   }
 }
 
-function statusText(view: TriggerView): string {
+function statusText(view: TriggerView, alpha: number): string {
   if (view.srmFlagged) {
     return '⚠ SRM: do not trust';
   }
@@ -94,7 +95,8 @@ function statusText(view: TriggerView): string {
     return 'too little data';
   }
   const q = view.lift.qValue;
-  const qText = q === null ? '' : q < 0.001 ? 'q < 0.001' : `q = ${q.toFixed(3)}`;
+  const qValue = q === null ? null : formatQValue(q, alpha);
+  const qText = qValue === null ? '' : `q ${qValue.startsWith('<') ? '' : '= '}${qValue}`;
   switch (view.significance) {
     case 'positive':
       return `✓ ${qText}`;
@@ -242,7 +244,7 @@ export function forestPlot(view: ReportView): string {
         ? '—'
         : `${formatSignedPercent(relative.estimate)} [${formatSignedPercent(relative.low)}, ${formatSignedPercent(relative.high)}]`,
       valueClass: 'value',
-      note: `${pointsText}${statusText(row)}`,
+      note: `${pointsText}${statusText(row, view.alpha)}`,
       noteClass: `sub text-${tone}`,
     };
   });

@@ -1,11 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import {
   formatDuration,
+  formatFixed,
   formatMoney,
   formatPercent,
   formatPeriod,
   formatPoints,
   formatSignedInteger,
+  formatSignedMoney,
   formatSignedPercent,
 } from './format.js';
 
@@ -13,12 +15,36 @@ describe('report formatting', () => {
   it('writes changes with their sign and a real minus', () => {
     expect(formatPoints(0.04999)).toBe('+5.00 pts');
     expect(formatPoints(-0.0315)).toBe('−3.15 pts');
-    expect(formatPoints(0.00001)).toBe('0.00 pts');
+    expect(formatPoints(0)).toBe('0.00 pts');
     expect(formatSignedPercent(0.4397)).toBe('+44.0%');
     expect(formatSignedPercent(-0.128)).toBe('−12.8%');
     expect(formatSignedInteger(1174.6)).toBe('+1,175');
-    expect(formatSignedInteger(-0.4)).toBe('0');
+    expect(formatSignedInteger(0)).toBe('0');
     expect(formatPercent(0.16366)).toBe('16.4%');
+  });
+
+  it('never prints a value that is not 0 as 0 or −0, nor across its sign', () => {
+    // 0.00001 is 0.001 points: 0.00 at two decimals
+    expect(formatPoints(0.00001)).toBe('+0.001 pts');
+    expect(formatPoints(-0.00001)).toBe('−0.001 pts');
+    // an interval of incremental conversions from 0.4 to 30: not "0 to +30"
+    expect(formatSignedInteger(0.4)).toBe('+0.4');
+    expect(formatSignedInteger(-0.4)).toBe('−0.4');
+    expect(formatSignedMoney(-0.004)).toBe('−0.004');
+    // a holdout of 0.4% asked for with no decimals
+    expect(formatPercent(0.004, 0)).toBe('0.4%');
+    expect(formatSignedPercent(0.00004)).toBe('+0.004%');
+    expect(formatFixed(-0.04, 1)).toBe('−0.04');
+  });
+
+  it('never prints a value below a boundary on it or above it', () => {
+    // a within-window rate of 89.96% against the 90% it is judged by
+    expect(formatPercent(0.8996, 1, [0.9])).toBe('89.96%');
+    expect(formatPercent(0.8996, 0, [0.9])).toBe('89.96%');
+    expect(formatPercent(0.9, 1, [0.9])).toBe('90.0%');
+    // a q-value of 0.0496 against α = 0.05
+    expect(formatFixed(0.0496, 3, { boundaries: [0.05] })).toBe('0.0496');
+    expect(formatFixed(0.0123, 3, { boundaries: [0.05] })).toBe('0.012');
   });
 
   it('keeps cents for small amounts only', () => {

@@ -289,3 +289,55 @@ describe('renderLiftReport: capped revenue', () => {
     expect(html).toContain('Revenue is not capped in this report');
   });
 });
+
+describe('renderLiftReport: no figure reads across what it is compared with', () => {
+  const liftTable = (page: string) =>
+    page.slice(page.indexOf('<table><thead><tr><th>Trigger</th><th>Treated'));
+
+  it('keeps a lower bound of 0.00004 above 0 beside "works"', () => {
+    const measures = fixtureMeasures();
+    measures.lift = [
+      liftRow('works', { absoluteLift: { estimate: 0.02, low: 0.00004, high: 0.04 } }),
+    ];
+    // 0.00004 of a share is 0.004 points: "0.00" at two decimals
+    const row = liftTable(renderLiftReport(measures));
+    expect(row).toContain('<span class="meta">[+0.004, +4.00]</span>');
+    expect(row).toContain('<span class="pill works">works</span>');
+  });
+
+  it('prints an interval of incremental conversions from 0.4 to 30 as +0.4 to +30', () => {
+    const measures = fixtureMeasures();
+    measures.lift = [
+      liftRow('works', { incrementalConversions: { estimate: 15.2, low: 0.4, high: 30 } }),
+    ];
+    measures.guardrails = [];
+    expect(renderLiftReport(measures)).toContain(
+      '<div class="big">+15</div><div class="range">95% interval: +0.4 to +30</div>',
+    );
+  });
+
+  it('prints a q-value of 0.0496 below α = 0.05, not as 0.050', () => {
+    const measures = fixtureMeasures();
+    measures.lift = [liftRow('works', { qValue: 0.0496 })];
+    const page = renderLiftReport(measures);
+    expect(liftTable(page)).toContain('<td>0.0496</td>');
+    expect(page).toContain('✓ q = 0.0496');
+    expect(page).not.toContain('q = 0.050');
+  });
+
+  it('says a holdout of 0.4% as 0.4%, not 0%', () => {
+    const measures = fixtureMeasures();
+    measures.plans = [
+      {
+        triggerId: 'nothing',
+        baselineRate: 0.05,
+        personsPerDay: 1000,
+        holdoutShare: 0.2,
+        currentMde: 0.15,
+        daysToDetect: 20,
+        requiredHoldoutShareIn28Days: 0.004,
+      },
+    ];
+    expect(renderLiftReport(measures)).toContain(', or 0.4% held out to know within 28 days.');
+  });
+});

@@ -18,6 +18,7 @@ import {
   formatPercent,
   formatPeriod,
   formatPoints,
+  formatQValue,
   formatSignedInteger,
   formatSignedMoney,
 } from './format.js';
@@ -149,7 +150,7 @@ function liftSection(view: ReportView): string {
         `<td>${formatInteger(l.holdout.persons)}<br><span class="meta">${formatPercent(l.holdout.rate)}</span></td>` +
         `<td>${abs === null || t.tooLittleData ? '—' : `${esc(formatPoints(abs.estimate))}<br><span class="meta">[${esc(formatPoints(abs.low).replace(' pts', ''))}, ${esc(formatPoints(abs.high).replace(' pts', ''))}]</span>`}</td>` +
         `<td>${l.incrementalConversions === null || t.tooLittleData ? '—' : esc(formatSignedInteger(l.incrementalConversions.estimate))}</td>` +
-        `<td>${l.qValue === null || t.tooLittleData ? '—' : l.qValue < 0.001 ? '&lt; 0.001' : l.qValue.toFixed(3)}</td>` +
+        `<td>${l.qValue === null || t.tooLittleData ? '—' : esc(formatQValue(l.qValue, view.alpha))}</td>` +
         `<td class="text"><span class="pill ${t.verdict}">${esc(VERDICT_WORDS[t.verdict].pill)}</span>${verdictNote(t)}</td></tr>`
       );
     })

@@ -199,7 +199,8 @@ function latencyState(row: LatencyStats): LatencyView['state'] {
 
 /** Reads the measures into what the report shows. */
 export function buildReportView(measures: ReportMeasures): ReportView {
-  const alpha = 1 - measures.confidence;
+  // 1 − 0.95 is 0.050000000000000044 in floating point: the 0.05 a q-value is read against
+  const alpha = Number((1 - measures.confidence).toPrecision(12));
   const z = twoSidedCriticalValue(measures.confidence);
   const definitions = new Map(measures.triggers.map((t) => [t.triggerId, t]));
   const nameOf = (id: string) => {
