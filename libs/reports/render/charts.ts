@@ -24,6 +24,7 @@ import {
   rect,
   round,
   text,
+  tickDecimals,
   type Scale,
 } from './svg.js';
 
@@ -202,6 +203,7 @@ export function forestPlot(view: ReportView): string {
   const [low, high] = domainWithZero(values);
   const scale = linearScale([Math.max(low, -1), Math.min(high, 3)], [PLOT_LEFT + 6, plotRight]);
   const ticks = niceTicks(scale.domain[0], scale.domain[1], 5);
+  const decimals = tickDecimals(ticks, 100);
   const frame: RowChartFrame = {
     id: 'forest-plot',
     title: 'Relative lift of the conversion rate per trigger',
@@ -213,7 +215,8 @@ export function forestPlot(view: ReportView): string {
     rowHeight: 46,
     plotRight,
     firstLineDy: -4,
-    axis: (top, bottom) => xAxis(scale, ticks, (t) => formatSignedPercent(t, 0), top, bottom),
+    axis: (top, bottom) =>
+      xAxis(scale, ticks, (t) => formatSignedPercent(t, decimals), top, bottom),
     zeroOf: scale,
   };
   return rowChart(frame, rows, (row, cy) => {
@@ -363,7 +366,8 @@ export function harmChart(view: ReportView): string {
     .flatMap((r) => [r.absoluteLift?.low ?? 0, r.absoluteLift?.high ?? 0]);
   const scale = linearScale(domainWithZero(values), [PLOT_LEFT + 6, plotRight]);
   const ticks = niceTicks(scale.domain[0], scale.domain[1], 5);
-  const decimals = Math.abs(scale.domain[1] - scale.domain[0]) < 0.05 ? 1 : 0;
+  // ticks can be 0.05 points apart: as many decimals as their step has, so each reads apart
+  const decimals = tickDecimals(ticks, 100);
   const frame: RowChartFrame = {
     id: 'harm-chart',
     title: 'Overwhelm and regret per trigger',

@@ -2,7 +2,16 @@
 // relative lift with its band, and the conversion curves of the top triggers against their windows.
 import type { CurvePoint, LiftPoint } from '../../measurement/index.js';
 import { formatDuration, formatSignedPercent } from './format.js';
-import { chart, domainWithZero, line, linearScale, niceTicks, round, text } from './svg.js';
+import {
+  chart,
+  domainWithZero,
+  line,
+  linearScale,
+  niceTicks,
+  round,
+  text,
+  tickDecimals,
+} from './svg.js';
 
 const SMALL_WIDTH = 360;
 const SMALL_HEIGHT = 150;
@@ -66,7 +75,9 @@ export function liftOverTimeChart(id: string, name: string, points: readonly Lif
           className: 'sub',
         })
       : `<path class="curve neutral-line" d="${path(read.map((p) => xy(p, p.relativeLift?.estimate ?? 0)))}"/>`;
-  const ticks = gridLines(niceTicks(low, high, 4), y, (v) => formatSignedPercent(v, 0));
+  const tickValues = niceTicks(low, high, 4);
+  const decimals = tickDecimals(tickValues, 100);
+  const ticks = gridLines(tickValues, y, (v) => formatSignedPercent(v, decimals));
   const last = points[points.length - 1];
   const first = points[0];
   const dates =

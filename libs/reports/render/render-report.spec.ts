@@ -340,4 +340,23 @@ describe('renderLiftReport: no figure reads across what it is compared with', ()
     ];
     expect(renderLiftReport(measures)).toContain(', or 0.4% held out to know within 28 days.');
   });
+
+  it('labels the harm chart’s ticks 0.05 points apart each as itself', () => {
+    const measures = fixtureMeasures();
+    // overwhelm +0.10 points [0.00, +0.20]: the axis runs from −0.016 to +0.216 points, ticks
+    // every 0.05 points (niceTicks: step 5 × 10⁻⁴ of a share, the first ≥ 0.232 / 5 points)
+    measures.guardrails = [guardrailRow('works', 'overwhelm', { estimate: 0.001, half: 0.001 })];
+    const page = renderLiftReport(measures);
+    const chart = page.slice(
+      page.indexOf('id="harm-chart"'),
+      page.indexOf('</svg>', page.indexOf('id="harm-chart"')),
+    );
+    expect([...chart.matchAll(/class="tick">([^<]*)</g)].map((m) => m[1])).toEqual([
+      '0.00',
+      '+0.05',
+      '+0.10',
+      '+0.15',
+      '+0.20',
+    ]);
+  });
 });

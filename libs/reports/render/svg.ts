@@ -49,6 +49,23 @@ export function niceTicks(low: number, high: number, count = 5): number[] {
   return ticks;
 }
 
+/**
+ * The decimals that print every tick of evenly spaced `ticks` (niceTicks) exactly and apart, in a
+ * unit of `scale` per unit of the ticks (100 for percent or points of a share): those of the step.
+ */
+export function tickDecimals(ticks: readonly number[], scale = 1): number {
+  const [first, second] = ticks;
+  if (first === undefined || second === undefined) {
+    return 0;
+  }
+  const step = Math.abs(second - first) * scale;
+  let decimals = 0;
+  while (decimals < 12 && Math.abs(Number(step.toFixed(decimals)) - step) > step * 1e-9) {
+    decimals += 1;
+  }
+  return decimals;
+}
+
 /** A domain [low, high] that holds every value and 0, widened by `pad` of its span each side. */
 export function domainWithZero(values: readonly number[], pad = 0.08): [number, number] {
   const finite = values.filter((v) => Number.isFinite(v));
