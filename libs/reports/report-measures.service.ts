@@ -20,6 +20,7 @@ import { ClickHouseService } from '../storage/index.js';
 import { TriggersService } from '../triggers/index.js';
 import { queryRevenueCurrencies } from './currencies.query.js';
 import {
+  overTimeStep,
   REPORT_MEASURES_VERSION,
   type ReportMeasures,
   type ReportOverTime,
@@ -27,9 +28,6 @@ import {
   type ReportTrigger,
 } from './report-measures.js';
 import { reportsSettings, type ReportsSettings } from './reports.settings.js';
-
-/** Periods up to this many days get a daily lift-over-time series; longer ones a weekly one. */
-export const REPORT_DAILY_DAYS = 62;
 
 /** How many triggers (the live ones with the most treated persons) get a conversion curve. */
 export const REPORT_CURVES = 3;
@@ -127,8 +125,7 @@ export class ReportMeasuresService {
     to: Date,
     live: readonly TriggerLift[],
   ): Promise<ReportOverTime> {
-    const days = (to.getTime() - from.getTime()) / 86_400_000;
-    const granularity = days <= REPORT_DAILY_DAYS ? Granularity.DAY : Granularity.WEEK;
+    const granularity = overTimeStep(from, to) === 'day' ? Granularity.DAY : Granularity.WEEK;
     const top = [...live]
       .sort((a, b) => b.treatment.persons - a.treatment.persons)
       .slice(0, REPORT_CURVES);

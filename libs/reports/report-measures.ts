@@ -15,6 +15,15 @@ import type {
 /** Version of the {@link ReportMeasures} JSON; the BI views read version 1. */
 export const REPORT_MEASURES_VERSION = 1;
 
+/** Periods up to this many days get a daily lift-over-time series; longer ones a weekly one. */
+export const REPORT_DAILY_DAYS = 62;
+
+/** The step of the report's lift-over-time series of [from, to): a day, a week past 62 days. */
+export function overTimeStep(from: Date | string, to: Date | string): 'day' | 'week' {
+  const days = (new Date(to).getTime() - new Date(from).getTime()) / 86_400_000;
+  return days <= REPORT_DAILY_DAYS ? 'day' : 'week';
+}
+
 /** What the report says about a trigger besides its measures: its name and state. */
 export interface ReportTrigger {
   triggerId: string;

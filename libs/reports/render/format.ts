@@ -134,6 +134,11 @@ export function formatDate(time: Date | string): string {
   return format(utc(time), 'd MMM yyyy');
 }
 
+/** "2026-10-02T00:00:00.000Z" → "2 Oct" (UTC). */
+export function formatDay(time: Date | string): string {
+  return format(utc(time), 'd MMM');
+}
+
 /** "28 Nov 2026, 14:20 UTC". */
 export function formatDateTime(time: Date | string): string {
   return format(utc(time), "d MMM yyyy, HH:mm 'UTC'");

@@ -1,7 +1,7 @@
 // The report's charts of measures over time: a small chart per live trigger of its cumulative
 // relative lift with its band, and the conversion curves of the top triggers against their windows.
 import type { CurvePoint, LiftPoint } from '../../measurement/index.js';
-import { formatDuration, formatSignedPercent } from './format.js';
+import { formatDay, formatDuration, formatSignedPercent } from './format.js';
 import {
   chart,
   domainWithZero,
@@ -41,11 +41,22 @@ function path(points: readonly (readonly [number, number])[]): string {
   return points.map(([x, y], i) => `${i === 0 ? 'M' : 'L'}${round(x)} ${round(y)}`).join(' ');
 }
 
+/** How far the lift-over-time charts go: a first day's band can be enormous. */
+const LIFT_LIMIT = 1;
+
+const clipped = (v: number) => Math.max(-LIFT_LIMIT, Math.min(LIFT_LIMIT, v));
+
 /**
- * One trigger's relative lift as it read each day (line) with its interval (band) and the zero
- * line: whether a win is holding, settling or fading. Points without an estimate are left out.
+ * One trigger's relative lift as it read each day, or week (line), with its interval (band) and
+ * the zero line: whether a win is holding, settling or fading. Points without an estimate are left
+ * out; the line and band are cut at ±100% ({@link clippedNote} says where).
  */
-export function liftOverTimeChart(id: string, name: string, points: readonly LiftPoint[]): string {
+export function liftOverTimeChart(
+  id: string,
+  name: string,
+  points: readonly LiftPoint[],
+  step: 'day' | 'week',
+): string {
   const read = points.filter((p) => p.relativeLift !== null);
   const times = points.map((p) => new Date(p.asOf).getTime());
   const x = linearScale(
@@ -53,13 +64,12 @@ export function liftOverTimeChart(id: string, name: string, points: readonly Lif
     [PAD.left, SMALL_WIDTH - PAD.right],
   );
   const bounds = read.flatMap((p) => [p.relativeLift?.low ?? 0, p.relativeLift?.high ?? 0]);
-  // a first day's band can be enormous: clip the axis to what the later reads need, at most ±100%
-  const [low, high] = domainWithZero(bounds.map((v) => Math.max(-1, Math.min(1, v))));
+  // the axis covers what the reads need, at most ±100% and a margin
+  const [low, high] = domainWithZero(bounds.map(clipped));
   const y = linearScale([low, high], [SMALL_HEIGHT - PAD.bottom, PAD.top]);
-  const clamp = (v: number) => y(Math.max(low, Math.min(high, v)));
   const xy = (p: LiftPoint, v: number): [number, number] => [
     x(new Date(p.asOf).getTime()),
-    clamp(v),
+    y(clipped(v)),
   ];
   const band =
     read.length === 0
@@ -97,9 +107,39 @@ export function liftOverTimeChart(id: string, name: string, points: readonly Lif
         );
   return smallChart(
     id,
-    `${name}: relative lift as it read each day`,
-    'The line is the relative lift as it read at the end of each day since the start of the period, the band its interval; the dashed line is zero.',
+    `${name}: relative lift as it read each ${step}`,
+    `The line is the relative lift as it read at the end of each ${step} since the start of the period, the band its interval, both cut at ±100%; the dashed line is zero.`,
     ticks + band + line(PAD.left, y(0), SMALL_WIDTH - PAD.right, y(0), 'zero') + estimate + dates,
+  );
+}
+
+/** "as read on 2 Oct, 3 Oct and 4 Oct"; more than three as how many, and from when to when. */
+function readsWords(times: readonly (Date | string)[]): string {
+  const days = times.map(formatDay);
+  if (days.length > 3) {
+    return `in ${days.length} reads (${days[0]} to ${days[days.length - 1]})`;
+  }
+  const last = days.pop();
+  return `as read on ${days.length === 0 ? '' : `${days.join(', ')} and `}${last ?? ''}`;
+}
+
+/**
+ * What the lift-over-time chart of `points` cuts at ±100%, for its caption: "The band as read on
+ * 2 Oct and 3 Oct goes beyond ±100% and is cut there, and the line as read on 3 Oct.", or ''
+ * when nothing is cut.
+ */
+export function clippedNote(points: readonly LiftPoint[]): string {
+  const beyond = (v: number) => Math.abs(v) > LIFT_LIMIT;
+  const bandCut = points.filter(
+    (p) => p.relativeLift !== null && (beyond(p.relativeLift.low) || beyond(p.relativeLift.high)),
+  );
+  if (bandCut.length === 0) {
+    return '';
+  }
+  const lineCut = bandCut.filter((p) => beyond(p.relativeLift?.estimate ?? 0));
+  return (
+    `The band ${readsWords(bandCut.map((p) => p.asOf))} goes beyond ±100% and is cut there` +
+    (lineCut.length === 0 ? '.' : `, and the line ${readsWords(lineCut.map((p) => p.asOf))}.`)
   );
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { renderLiftReport, REPORT_CONTENT_SECURITY_POLICY, revenueTitle } from './render-report.js';
-import type { SegmentedLift } from '../../measurement/index.js';
+import type { LiftPoint, SegmentedLift } from '../../measurement/index.js';
+import type { ReportMeasures } from '../report-measures.js';
 import { guardrailRow, liftRow } from './testing.js';
 import { fixtureMeasures } from './testing.js';
 
@@ -358,5 +359,64 @@ describe('renderLiftReport: no figure reads across what it is compared with', ()
       '+0.15',
       '+0.20',
     ]);
+  });
+});
+
+describe('renderLiftReport: lift over time', () => {
+  const point = (asOf: string, estimate: number, low: number, high: number): LiftPoint => ({
+    asOf: new Date(asOf),
+    treatment: { persons: 200, conversions: 40, rate: 0.2, revenue: 0, revenuePerPerson: 0 },
+    holdout: { persons: 100, conversions: 10, rate: 0.1, revenue: 0, revenuePerPerson: 0 },
+    absoluteLift: null,
+    relativeLift: { estimate, low, high },
+    pValue: 0.01,
+    revenueLift: null,
+    srm: { expectedHoldoutShare: 0.3, observedHoldoutShare: 0.33, pValue: 0.5, flagged: false },
+    contaminatedPersons: 0,
+    method: 'fixed',
+    plannedPersons: null,
+    verdict: '+10.00 pts [2.00, 18.00], significant',
+  });
+  const section = (measures: ReportMeasures) => {
+    const page = renderLiftReport(measures);
+    return page.slice(
+      page.indexOf('<section id="over-time">'),
+      page.indexOf('</section>', page.indexOf('<section id="over-time">')),
+    );
+  };
+
+  it('says which reads are cut at ±100%, and says nothing when none is', () => {
+    const points = [
+      point('2026-10-02T00:00:00Z', 0.9, -0.4, 2.2),
+      point('2026-10-03T00:00:00Z', 1.3, 0.2, 2.4),
+      point('2026-10-04T00:00:00Z', 0.5, 0.1, 0.9),
+    ];
+    const cut = section({
+      ...fixtureMeasures(),
+      overTime: { lift: [{ triggerId: 'works', points }], curves: [] },
+    });
+    // 2 Oct: the band's top at +220%; 3 Oct: the estimate too, at +130%
+    expect(cut).toContain(
+      '<p class="sub clipped">The band as read on 2 Oct and 3 Oct goes beyond ±100% and is cut there, and the line as read on 3 Oct.</p>',
+    );
+    const within = section({
+      ...fixtureMeasures(),
+      overTime: { lift: [{ triggerId: 'works', points: points.slice(2) }], curves: [] },
+    });
+    expect(within).not.toContain('clipped');
+  });
+
+  it('says "each week" for a period read week by week, "each day" otherwise', () => {
+    const overTime = {
+      lift: [{ triggerId: 'works', points: [point('2026-10-08T00:00:00Z', 0.5, 0.1, 0.9)] }],
+      curves: [],
+    };
+    // 1 Oct to 31 Dec: 91 days, over the 62 read day by day
+    const quarter = section({ ...fixtureMeasures(), to: '2026-12-31T00:00:00.000Z', overTime });
+    expect(quarter).toContain('as it read at the end of each week of the period');
+    expect(quarter).toContain('relative lift as it read each week');
+    expect(quarter).not.toContain('each day');
+    const month = section({ ...fixtureMeasures(), overTime });
+    expect(month).toContain('as it read at the end of each day of the period');
   });
 });

@@ -1,7 +1,7 @@
 // The lift report as one self-contained HTML document: inline CSS, inline SVG, no script, nothing
 // fetched from elsewhere (the page's own Content-Security-Policy forbids it).
 import type { Interval, SegmentedLift } from '../../measurement/index.js';
-import type { ReportMeasures } from '../report-measures.js';
+import { overTimeStep, type ReportMeasures } from '../report-measures.js';
 import { revenueCapWords } from '../reports.settings.js';
 import {
   complianceChart,
@@ -23,7 +23,7 @@ import {
   formatSignedMoney,
 } from './format.js';
 import { esc, join } from './html.js';
-import { conversionCurveChart, liftOverTimeChart } from './over-time-charts.js';
+import { clippedNote, conversionCurveChart, liftOverTimeChart } from './over-time-charts.js';
 import {
   buildReportView,
   type ReportView,
@@ -184,23 +184,28 @@ function liftSection(view: ReportView): string {
 }
 
 /**
- * "Lift over time": a small chart per live trigger of its relative lift as it read each day, and
- * the conversion curves of the top triggers against their windows. Absent from snapshots stored
- * before the section existed.
+ * "Lift over time": a small chart per live trigger of its relative lift as it read each day (each
+ * week over a long period), and the conversion curves of the top triggers against their windows.
+ * Absent from snapshots stored before the section existed.
  */
 function overTimeSection(measures: ReportMeasures): string {
   const overTime = measures.overTime;
   if (overTime === undefined || overTime.lift.length === 0) {
     return '';
   }
+  const step = overTimeStep(measures.from, measures.to);
   const trigger = (id: string) => measures.triggers.find((t) => t.triggerId === id);
   const nameOf = (id: string) => trigger(id)?.name ?? id;
   const series = overTime.lift
-    .map(
-      ({ triggerId, points }, i) =>
-        `<div><h3>${esc(nameOf(triggerId))}</h3>${liftOverTimeChart(`lift-over-time-${i}`, nameOf(triggerId), points)}` +
-        `<p class="sub">${esc(points[points.length - 1]?.verdict ?? '')}</p></div>`,
-    )
+    .map(({ triggerId, points }, i) => {
+      const clipped = clippedNote(points);
+      return (
+        `<div><h3>${esc(nameOf(triggerId))}</h3>${liftOverTimeChart(`lift-over-time-${i}`, nameOf(triggerId), points, step)}` +
+        `<p class="sub">${esc(points[points.length - 1]?.verdict ?? '')}</p>` +
+        (clipped === '' ? '' : `<p class="sub clipped">${esc(clipped)}</p>`) +
+        `</div>`
+      );
+    })
     .join('');
   const curves = overTime.curves
     .map(
@@ -210,7 +215,7 @@ function overTimeSection(measures: ReportMeasures): string {
     .join('');
   return (
     `<section id="over-time"><h2>Lift over time</h2>` +
-    `<p class="lede">Each chart is one live trigger’s relative lift as it read at the end of each day of the period (line) with the range the true value most likely lies in (band). A win that holds stays above the dashed zero line as the band narrows; a novelty effect drifts down towards it. The last point counts the conversions made by the end of the period; the table above also counts those made after it within each trigger’s conversion window, so the two can differ slightly.</p>` +
+    `<p class="lede">Each chart is one live trigger’s relative lift as it read at the end of each ${step} of the period (line) with the range the true value most likely lies in (band), both cut at ±100%. A win that holds stays above the dashed zero line as the band narrows; a novelty effect drifts down towards it. The last point counts the conversions made by the end of the period; the table above also counts those made after it within each trigger’s conversion window, so the two can differ slightly.</p>` +
     `<div class="small-multiples">${series}</div>` +
     (curves === ''
       ? ''
