@@ -10,7 +10,7 @@ import {
   formatSignedPercent,
 } from './format.js';
 import type { LatencyView, ReportView, SuppressionView, TriggerView } from './report-view.js';
-import { isHarm } from './report-view.js';
+import { isHarm, LATENCY_GOOD_RATE } from './report-view.js';
 import {
   arrow,
   chart,
@@ -306,7 +306,9 @@ export function latencyChart(rows: readonly LatencyView[]): string {
   return rowChart(frame, rows, (row, cy) => {
     const tone = toneFor(row.state);
     const inWindow =
-      row.withinWindowRate === null ? 'no window' : formatPercent(row.withinWindowRate, 0);
+      row.withinWindowRate === null
+        ? 'no window'
+        : formatPercent(row.withinWindowRate, 0, [LATENCY_GOOD_RATE]);
     const expired = row.expiredShare === null ? '' : ` · ${formatPercent(row.expiredShare, 1)}`;
     return {
       name: row.name,

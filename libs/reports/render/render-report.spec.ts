@@ -362,6 +362,41 @@ describe('renderLiftReport: no figure reads across what it is compared with', ()
   });
 });
 
+describe('renderLiftReport: latency against the window', () => {
+  const latency = (p50Ms: number, p90Ms: number, withinWindowRate: number) => {
+    const measures = fixtureMeasures();
+    measures.latency = [
+      { ...measures.latency[0], p50Ms, p90Ms, withinWindowRate, windowMs: 60_000 },
+    ];
+    const page = renderLiftReport(measures);
+    return page.slice(page.indexOf('<section id="latency">'), page.indexOf('<section id="harm">'));
+  };
+
+  it('does not claim 90% within the window when 80% are, though the p90 is within', () => {
+    // end-to-end latencies 10, 10, 10, 10, 70 s, W = 60 s: type-7 p90 = 10 + 0.6 · 60 = 46 s,
+    // 4 of 5 within
+    const section = latency(10_000, 46_000, 0.8);
+    expect(section).not.toContain('for at least 90% of its firings');
+    expect(section).toContain(
+      'Too slow: <strong>Cart &lt;recovery&gt; &amp; &quot;friends&quot;</strong> on email.',
+    );
+    expect(section).toContain('<td>80.0%</td>');
+  });
+
+  it('prints a rate of 89.96% as such, not as the 90% it misses', () => {
+    const section = latency(10_000, 70_000, 0.8996);
+    expect(section).toContain('<td>89.96%</td>');
+    expect(section).toContain('>89.96%');
+    expect(section).not.toContain('90.0%');
+  });
+
+  it('says so when every channel has at least 90% within its window', () => {
+    expect(latency(10_000, 58_000, 0.9)).toContain(
+      'Every trigger acts within its window for at least 90% of its firings.',
+    );
+  });
+});
+
 describe('renderLiftReport: lift over time', () => {
   const point = (asOf: string, estimate: number, low: number, high: number): LiftPoint => ({
     asOf: new Date(asOf),

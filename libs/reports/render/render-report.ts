@@ -26,6 +26,7 @@ import { esc, join } from './html.js';
 import { clippedNote, conversionCurveChart, liftOverTimeChart } from './over-time-charts.js';
 import {
   buildReportView,
+  LATENCY_GOOD_RATE,
   type ReportView,
   type TriggerVerdict,
   type TriggerView,
@@ -377,14 +378,14 @@ function latencySection(view: ReportView): string {
   const summary =
     rows.length === 0
       ? '<p class="summary">No sent firing with a known signal time in this period.</p>'
-      : `<p class="summary">${formatInteger(expired)} of ${formatInteger(measured)} sent firings (${formatPercent(measured === 0 ? 0 : expired / measured)}) acted after their trigger’s window had closed: the signal was already stale.${slow.length === 0 ? ' Every trigger acts within its window for at least 90% of its firings.' : ` Too slow: ${slow.map((r) => `<strong>${esc(r.name)}</strong> on ${esc(r.channel)}`).join(', ')}.`}</p>`;
+      : `<p class="summary">${formatInteger(expired)} of ${formatInteger(measured)} sent firings (${formatPercent(measured === 0 ? 0 : expired / measured)}) acted after their trigger’s window had closed: the signal was already stale.${slow.length === 0 ? ` Every trigger acts within its window for at least ${formatPercent(LATENCY_GOOD_RATE, 0)} of its firings.` : ` Too slow: ${slow.map((r) => `<strong>${esc(r.name)}</strong> on ${esc(r.channel)}`).join(', ')}.`}</p>`;
   const table = rows
     .map(
       (r) =>
         `<tr><td class="text">${esc(r.name)}</td><td class="text">${esc(r.channel)}</td><td>${formatInteger(r.firings)}</td>` +
         `<td>${esc(formatDuration(r.p50Ms))}</td><td>${esc(formatDuration(r.p90Ms))}</td>` +
         `<td>${r.windowMs === null ? '—' : esc(formatDuration(r.windowMs))}</td>` +
-        `<td>${r.withinWindowRate === null ? '—' : formatPercent(r.withinWindowRate)}</td>` +
+        `<td>${r.withinWindowRate === null ? '—' : formatPercent(r.withinWindowRate, 1, [LATENCY_GOOD_RATE])}</td>` +
         `<td>${r.expiredShare === null ? '—' : formatPercent(r.expiredShare)}</td></tr>`,
     )
     .join('');
@@ -395,7 +396,7 @@ function latencySection(view: ReportView): string {
     (rows.length === 0
       ? ''
       : `<figure>${latencyChart(rows)}<figcaption class="legend">` +
-        `<span><i class="swatch good"></i>90% within the window</span><span><i class="swatch warn"></i>only the median within</span>` +
+        `<span><i class="swatch good"></i>at least 90% within the window</span><span><i class="swatch warn"></i>only the median within</span>` +
         `<span><i class="swatch bad"></i>most firings too late</span><span><i class="swatch window"></i>the trigger’s window</span>` +
         `<span>dot: median · bar end: 90th percentile · log scale</span></figcaption></figure>` +
         `<table><thead><tr><th>Trigger</th><th>Channel</th><th>Sent firings</th><th>Median</th><th>90th pct.</th><th>Window</th><th>Within window</th><th>Expired</th></tr></thead><tbody>${table}</tbody></table>`) +

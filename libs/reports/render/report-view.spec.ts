@@ -83,6 +83,24 @@ describe('buildReportView', () => {
   });
 });
 
+describe('buildReportView: latency', () => {
+  it('reads a channel as good only with at least 90% of its firings within the window', () => {
+    const measures = fixtureMeasures();
+    const base = { ...measures.latency[0], p50Ms: 10_000, windowMs: 60_000 };
+    measures.latency = [
+      // 10, 10, 10, 10, 70 s against 60 s: the type-7 p90, 10 + 0.6 · 60 = 46 s, is within;
+      // 4 of 5 firings are
+      { ...base, triggerId: 'a', p90Ms: 46_000, withinWindowRate: 0.8 },
+      // 9 of 10 within, the p90 interpolated past the window
+      { ...base, triggerId: 'b', p90Ms: 61_000, withinWindowRate: 0.9 },
+    ];
+    expect(buildReportView(measures).latency.map((l) => [l.triggerId, l.state])).toEqual([
+      ['a', 'warn'],
+      ['b', 'good'],
+    ]);
+  });
+});
+
 describe('sumIntervals', () => {
   it('adds estimates and adds standard errors in quadrature', () => {
     const z = 1.959963984540054;
