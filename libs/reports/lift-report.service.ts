@@ -20,10 +20,15 @@ export class LiftReportService {
     return renderLiftReport(await this.measures.collect(tenantId, from, to, new Date(), options));
   }
 
-  /** The name a PDF of the report over [from, to) is saved under, the same wherever it is sent. */
+  /**
+   * The name a PDF of the report over [from, to) is saved under, the same wherever it is sent: its
+   * first and last day, as the report's title gives them (the end is excluded: 5 to 12 Oct
+   * midnight is 5–11 Oct).
+   */
   static pdfFileName(from: Date, to: Date): string {
     const day = (d: Date) => d.toISOString().slice(0, 10);
-    return `causeway-lift-${day(from)}-${day(to)}.pdf`;
+    const lastIncluded = new Date(Math.max(from.getTime(), to.getTime() - 1));
+    return `causeway-lift-${day(from)}-${day(lastIncluded)}.pdf`;
   }
 
   /** The same page printed by Chromium; without a browser, a 503 that says how to get one. */
