@@ -15,6 +15,9 @@ export interface SampleRatioMismatch {
   flagged: boolean;
 }
 
+/** The p-value under which a split is flagged as a sample ratio mismatch. */
+export const SRM_P_THRESHOLD = 0.001;
+
 /**
  * Sample ratio mismatch (docs/design.md §3 step 6): chi-square goodness of fit of (n_t, n_c) against the
  * configured holdout share, 1 degree of freedom. With N = n_t + n_c, E_c = N·share and
@@ -26,13 +29,13 @@ export interface SampleRatioMismatch {
  * @param nControl persons in the holdout (both `holdout` and `global_holdout`)
  * @param expectedControlShare the trigger's `holdout_pct`, strictly between 0 and 1 (a trigger
  *   without a holdout has no lift to check; calling this for it throws)
- * @param threshold flag when pValue < threshold, default 0.001
+ * @param threshold flag when pValue < threshold, default {@link SRM_P_THRESHOLD}
  */
 export function sampleRatioMismatch(
   nTreatment: number,
   nControl: number,
   expectedControlShare: number,
-  threshold = 0.001,
+  threshold = SRM_P_THRESHOLD,
 ): SampleRatioMismatch {
   requireCount('nTreatment', nTreatment);
   requireCount('nControl', nControl);

@@ -183,4 +183,17 @@ describe('verdictOf', () => {
       verdictOf({ ...row, absoluteLift: { estimate: -0.02, low: -0.04, high: -0.00004 } }),
     ).toBe('-2.00 pts [-4.00, -0.004], significant harm (fewer conversions than holdout)');
   });
+
+  it('never prints the observed holdout share as the declared one, nor p as the threshold', () => {
+    // 30.004% is 30.0% at one decimal; p = 0.000996, under the 0.001 that flags it, is 0.0010
+    const srm = {
+      expectedHoldoutShare: 0.3,
+      observedHoldoutShare: 0.30004,
+      pValue: 0.000996,
+      flagged: true,
+    };
+    expect(verdictOf({ ...row, srm })).toBe(
+      'SRM: do not trust: the holdout holds 30.004% of persons where 30.0% was declared (p = 0.000996), so the split is not random',
+    );
+  });
 });

@@ -5,6 +5,7 @@ import {
   empiricalPrior,
   relativePriorOnAbsoluteScale,
   roundApart,
+  SRM_P_THRESHOLD,
   type GaussianPrior,
   compareMeans,
   compareProportions,
@@ -237,11 +238,35 @@ export const pointsText = (share: number) => `${share >= 0 ? '+' : ''}${pointsDi
 /** An interval in points as verdicts print it: "+5.00 pts [2.00, 8.00]", "[0.004, 3.00]". */
 export const pointsInterval = (lift: Interval) =>
   `${pointsText(lift.estimate)} [${pointsDigits(lift.low)}, ${pointsDigits(lift.high)}]`;
-/** A p-value as verdicts and alerts print it: four decimals, or `p < 0.0001` below them. */
-export const pValueText = (p: number) => (p < 0.0001 ? 'p < 0.0001' : `p = ${p.toFixed(4)}`);
-const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
+/**
+ * A p-value as verdicts and alerts print it: four decimals, or `p < 0.0001` below them; more where
+ * four would put it on or across the `threshold` it is read against (0.000996, not 0.0010).
+ */
+export function pValueText(p: number, threshold?: number): string {
+  if (p < 0.0001) {
+    return 'p < 0.0001';
+  }
+  const { rounded, decimals } = roundApart(p, 4, {
+    boundaries: threshold === undefined ? [] : [threshold],
+  });
+  return `p = ${rounded.toFixed(decimals)}`;
+}
+/** A share in percent, one decimal, more where one would put it on or across `boundaries`. */
+function percent(share: number, boundaries: readonly number[] = []): string {
+  const { rounded, decimals } = roundApart(share, 1, { scale: 100, boundaries });
+  return `${rounded.toFixed(decimals)}%`;
+}
 /** A chance to one decimal, never rounded to a certainty: `> 99.9%` and `< 0.1%` at the ends. */
 const chance = (p: number) => (p >= 0.9995 ? '> 99.9%' : p < 0.0005 ? '< 0.1%' : percent(p));
+
+/**
+ * "30.004% of persons where 30.0% was declared": the observed share never reads as the declared
+ * one, nor across it, when a check flags them as different.
+ */
+function srmShares(srm: Pick<SrmCheck, 'expectedHoldoutShare' | 'observedHoldoutShare'>): string {
+  const expected = srm.expectedHoldoutShare ?? 0;
+  return `${percent(srm.observedHoldoutShare ?? 0, [expected])} of persons where ${percent(expected)} was declared`;
+}
 
 /** The part of a lift row a holdout caveat reads: its SRM check and its arms' counts. */
 export interface HoldoutEvidence {
@@ -258,8 +283,8 @@ export interface HoldoutEvidence {
 export function holdoutCaveat(row: HoldoutEvidence): string | null {
   if (row.srm.flagged) {
     return (
-      `SRM: do not trust: the holdout holds ${percent(row.srm.observedHoldoutShare ?? 0)} of persons ` +
-      `where ${percent(row.srm.expectedHoldoutShare ?? 0)} was declared (${pValueText(row.srm.pValue ?? 0)}), so the split is not random`
+      `SRM: do not trust: the holdout holds ${srmShares(row.srm)} ` +
+      `(${pValueText(row.srm.pValue ?? 0, SRM_P_THRESHOLD)}), so the split is not random`
     );
   }
   for (const [name, arm] of [

@@ -89,6 +89,29 @@ describe('alert rules', () => {
     );
   });
 
+  it('never prints the observed holdout share as the declared one, nor p as the threshold', () => {
+    const row = lift('srm', 0.01, 0.02, { flagged: true });
+    // 30.004% is 30.0% at one decimal; p = 0.000996 is 0.0010 at four
+    const [srm] = findAlerts(
+      inputs({
+        lift: [
+          {
+            ...row,
+            srm: {
+              expectedHoldoutShare: 0.3,
+              observedHoldoutShare: 0.30004,
+              pValue: 0.000996,
+              flagged: true,
+            },
+          },
+        ],
+      }),
+    );
+    expect(srm.summary).toBe(
+      'srm: holdout share 30.004% where 30.0% was declared (SRM p = 0.000996); its lift is not to be trusted',
+    );
+  });
+
   it('opens one HARM per trigger, from either guardrail class', () => {
     const guardrail = (
       triggerId: string,

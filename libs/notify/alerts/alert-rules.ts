@@ -8,6 +8,7 @@ import {
   type TriggerLift,
 } from '../../measurement/index.js';
 import { formatDuration, formatPercent } from '../../reports/index.js';
+import { SRM_P_THRESHOLD } from '../../stats/index.js';
 import { AlertKind } from './alert-kind.js';
 
 /** Thresholds of the rules (docs/design.md §8), named once. */
@@ -89,10 +90,12 @@ function liftFindings(rows: TriggerLift[]): Finding[] {
     };
     const base = { triggerId: row.triggerId, subject: row.triggerId, evidence };
     if (row.srm.flagged) {
+      const observed = row.srm.observedHoldoutShare ?? 0;
+      const expected = row.srm.expectedHoldoutShare ?? 0;
       found.push({
         ...base,
         kind: AlertKind.SRM,
-        summary: `${row.triggerId}: holdout share ${formatPercent(row.srm.observedHoldoutShare ?? 0)} where ${formatPercent(row.srm.expectedHoldoutShare ?? 0)} was declared (SRM ${pValueText(row.srm.pValue ?? 0)}); its lift is not to be trusted`,
+        summary: `${row.triggerId}: holdout share ${formatPercent(observed, 1, [expected])} where ${formatPercent(expected)} was declared (SRM ${pValueText(row.srm.pValue ?? 0, SRM_P_THRESHOLD)}); its lift is not to be trusted`,
       });
       // a broken split makes any lift untrustworthy: no gain or loss is claimed on it
       continue;
