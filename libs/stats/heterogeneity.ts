@@ -28,6 +28,9 @@ export interface Heterogeneity {
   segments: number;
 }
 
+/** The p-value under which Cochran's Q flags segments as responding differently. */
+export const HETEROGENEITY_P_THRESHOLD = 0.05;
+
 /**
  * Cochran's Q heterogeneity test of segment effects (docs/design.md §9): with wᵢ = 1/seᵢ² over the
  * segments whose standard error is defined and above 0, θ̄ = Σwᵢθᵢ/Σwᵢ, Q = Σwᵢ(θᵢ − θ̄)², which
@@ -35,13 +38,13 @@ export interface Heterogeneity {
  *
  * @param effects each segment's estimate (absolute lift) and standard error; segments with a
  *   null, zero or non-finite se are left out, as they carry no weight
- * @param threshold flag when the p-value is below it, default 0.05
+ * @param threshold flag when the p-value is below it, default {@link HETEROGENEITY_P_THRESHOLD}
  * @returns null when fewer than 2 segments can enter (no comparison to make)
  * @throws {StatsException} for a non-finite estimate of a segment that enters, or a bad threshold
  */
 export function cochranQ(
   effects: readonly SegmentEffect[],
-  threshold = 0.05,
+  threshold = HETEROGENEITY_P_THRESHOLD,
 ): Heterogeneity | null {
   requireOpenUnit('threshold', threshold);
   const entered: { estimate: number; weight: number }[] = [];

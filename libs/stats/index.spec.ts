@@ -49,5 +49,6 @@ describe('libs/stats public entry', () => {
     expect(stats.EMPIRICAL_PRIOR_MIN_EFFECTS).toBe(3);
     expect(stats.HOLDOUT_PLAN_HORIZON_DAYS).toBe(28);
     expect(stats.SRM_P_THRESHOLD).toBe(0.001);
+    expect(stats.HETEROGENEITY_P_THRESHOLD).toBe(0.05);
   });
 });

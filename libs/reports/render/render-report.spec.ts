@@ -250,6 +250,18 @@ describe('renderLiftReport: segments that respond differently', () => {
     expect(html).toContain('<td class="shrunk">—</td>');
   });
 
+  it('prints a flagged p-value of 0.0496 below the 0.05 that flags it', () => {
+    const html = renderLiftReport({
+      ...fixtureMeasures(),
+      segments: {
+        dimensions: ['property:tier'],
+        tested: 1,
+        flagged: [{ ...flagged, heterogeneity: { q: 6.01, df: 2, pValue: 0.0496, flagged: true } }],
+      },
+    });
+    expect(html).toContain('<span class="p-value">p = 0.0496</span>');
+  });
+
   it('shows nothing when no split is flagged', () => {
     const html = renderLiftReport({
       ...fixtureMeasures(),

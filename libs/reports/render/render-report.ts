@@ -1,6 +1,7 @@
 // The lift report as one self-contained HTML document: inline CSS, inline SVG, no script, nothing
 // fetched from elsewhere (the page's own Content-Security-Policy forbids it).
 import type { Interval, SegmentedLift } from '../../measurement/index.js';
+import { HETEROGENEITY_P_THRESHOLD } from '../../stats/index.js';
 import { overTimeStep, type ReportMeasures } from '../report-measures.js';
 import { revenueCapWords } from '../reports.settings.js';
 import {
@@ -270,10 +271,13 @@ function planNote(view: ReportView): string {
   );
 }
 
-/** "p = 0.012", or "p = 2.9 × 10⁻¹⁷" (as HTML) below 0.001. */
-export function pValueHtml(p: number): string {
+/**
+ * "p = 0.012", or "p = 2.9 × 10⁻¹⁷" (as HTML) below 0.001; against a `threshold`, never on or
+ * across it (0.0496 against 0.05 reads "p = 0.0496", not "p = 0.050").
+ */
+export function pValueHtml(p: number, threshold?: number): string {
   if (p >= 0.001) {
-    return `p = ${p.toFixed(3)}`;
+    return `p = ${formatFixed(p, 3, { boundaries: threshold === undefined ? [] : [threshold] })}`;
   }
   if (p === 0) {
     return 'p &lt; 10<sup>−300</sup>';
@@ -310,7 +314,7 @@ function segmentTable(answer: SegmentedLift, name: string): string {
     .join('');
   return (
     `<div class="segment-check" data-trigger="${esc(answer.triggerId)}" data-by="${esc(answer.by)}">` +
-    `<h4>${esc(name)} <span class="meta">by ${esc(dimensionWords(answer.by))}: Cochran’s Q = ${esc(formatFixed(h.q, 1))} on ${h.df} df, <span class="p-value">${pValueHtml(h.pValue)}</span></span></h4>` +
+    `<h4>${esc(name)} <span class="meta">by ${esc(dimensionWords(answer.by))}: Cochran’s Q = ${esc(formatFixed(h.q, 1))} on ${h.df} df, <span class="p-value">${pValueHtml(h.pValue, HETEROGENEITY_P_THRESHOLD)}</span></span></h4>` +
     `<table><thead><tr><th>Segment</th><th>Treated · rate</th><th>Holdout · rate</th><th>Change (points)</th><th>Shrunk change (points)</th></tr></thead><tbody>${rows}</tbody></table></div>`
   );
 }
