@@ -15,6 +15,7 @@ import {
 import { alterTargets } from './cluster-targets.js';
 import { LifecycleErrorCode, LifecycleException } from './lifecycle.exception.js';
 import { withoutLines, type QueuedBatch } from './erased-persons.js';
+import { ERASURE_RUN_LIMIT_MS, noteErasure } from './erasure-runs.js';
 import { PersonBlocklist } from './person-blocklist.js';
 
 // The person of the erasure under way, read from its row of erasure_targets (migration 0090) by
@@ -174,15 +175,15 @@ export class ErasureService {
       await this.blocklist.block(tenantId, personIdHash);
     }
     const id = randomUUID();
-    // the tenant's data version moves once the rows are gone (and after a failed pass, which may
-    // have deleted some): answers kept from before are not served again
-    const firingIds = new Set<string>();
-    const rowsDeleted = await this.versions.writing(tenantId, () =>
-      this.withTarget(tenantId, personId, id, (target) =>
-        this.deleteUntilGone(target, Date.now() + SETTLE_MS, firingIds),
-      ),
-    );
-    await this.scrubQueue(tenantId, [personId, ...firingIds]);
+    // Noted before anything is deleted: a build of the derived tables running meanwhile may have
+    // read the person's rows before the deletes, and is discarded (see erasure-runs.ts).
+    await noteErasure(this.clickhouse, tenantId, id, 'start');
+    let rowsDeleted: Record<ErasedTable, number>;
+    try {
+      rowsDeleted = await this.eraseRows(tenantId, personId, id);
+    } finally {
+      await noteErasure(this.clickhouse, tenantId, id, 'end');
+    }
     const completedAt = Date.now();
     await this.clickhouse.insert({
       table: 'erasures',
@@ -213,6 +214,36 @@ export class ErasureService {
       completedAt: new Date(completedAt),
       rowsDeleted,
     };
+  }
+
+  /**
+   * Deletes the person's rows until none is left, and rewrites the queued ingest jobs without
+   * them; answers the rows deleted per table.
+   */
+  private async eraseRows(
+    tenantId: string,
+    personId: string,
+    erasureId: string,
+  ): Promise<Record<ErasedTable, number>> {
+    const startedAt = Date.now();
+    // the tenant's data version moves once the rows are gone (and after a failed pass, which may
+    // have deleted some): answers kept from before are not served again
+    const firingIds = new Set<string>();
+    const rowsDeleted = await this.versions.writing(tenantId, () =>
+      this.withTarget(tenantId, personId, erasureId, (target) =>
+        this.deleteUntilGone(target, Date.now() + SETTLE_MS, firingIds),
+      ),
+    );
+    await this.scrubQueue(tenantId, [personId, ...firingIds]);
+    // builds stop waiting for an erasure this old (see erasure-runs.ts): past it, one may have
+    // read the person's rows unseen
+    if (Date.now() - startedAt > ERASURE_RUN_LIMIT_MS) {
+      throw new LifecycleException(
+        LifecycleErrorCode.Incomplete,
+        `the erasure ran longer than ${ERASURE_RUN_LIMIT_MS / 60_000} minutes; erase again`,
+      );
+    }
+    return rowsDeleted;
   }
 
   /** The tenant's erasures requested in [from, to), oldest first. */

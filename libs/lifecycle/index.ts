@@ -6,3 +6,4 @@ export * from './retention.js';
 export * from './backup.service.js';
 export * from './models/backup.model.js';
 export * from './lifecycle.exception.js';
+export * from './erasure-runs.js';

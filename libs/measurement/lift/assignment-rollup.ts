@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { erasureRanSince } from '../../lifecycle/index.js';
 import { toClickHouseTime, type ClickHouseService } from '../../storage/index.js';
 import { BUILDS_KEPT, dropBuilds, newBuildId } from '../common/builds.js';
 import { FIRST_FIRING_KEY } from '../common/sql.js';
@@ -31,6 +32,9 @@ const FIRINGS_PER_PART = 2_000_000;
 // On a cluster the rollup tables are distributed: a build's rows must be on their shards before
 // the build is recorded (an INSERT into a Distributed table otherwise returns before).
 const FOREGROUND = 'distributed_foreground_insert = 1';
+
+/** The tables a build writes, each build a partition of its own. */
+const ROLLUP_TABLES = ['assignment_sequences', 'assignment_firings'];
 
 const BUILD_SEQUENCES_SQL = `
 INSERT INTO assignment_sequences (build_id, tenant_id, person_key, trigger_id, keys, variants, firing_keys)
@@ -74,9 +78,14 @@ export interface RollupBuild {
   seconds: number;
 }
 
+/** Builds made in a row before giving up while erasures keep running (see buildAssignmentRollup). */
+const BUILD_ATTEMPTS = 3;
+
 /**
  * Writes a new build of the rollup from every tenant's firings, records it, and drops the builds
- * older than the BUILDS_KEPT newest (and any a failed run left unrecorded).
+ * older than the BUILDS_KEPT newest (and any a failed run left unrecorded). A build that an
+ * erasure of any tenant overlapped may hold the erased person's rows, read before the erasure's
+ * deletes and written after its last scan: it is dropped unrecorded and made again.
  */
 export async function buildAssignmentRollup(
   clickhouse: ClickHouseService,
@@ -86,6 +95,54 @@ export async function buildAssignmentRollup(
   }: { marginMs?: number; firingsPerPart?: number } = {},
 ): Promise<RollupBuild> {
   const started = performance.now();
+  for (let attempt = 1; attempt <= BUILD_ATTEMPTS; attempt++) {
+    const written = await writeBuild(clickhouse, marginMs, firingsPerPart);
+    if (await erasureRanSince(clickhouse, written.startedMs)) {
+      await dropBuilds(clickhouse, ROLLUP_TABLES, 'build_id = {buildId:UInt64}', {
+        buildId: written.buildId,
+      });
+      continue;
+    }
+    await recordBuild(clickhouse, written);
+    const [build] = await clickhouse.query({
+      tag: 'rollup.recorded',
+      sql: 'SELECT pairs, firings FROM assignment_builds WHERE build_id = {buildId:UInt64}',
+      params: { buildId: written.buildId },
+      row: row.build,
+    });
+    // the builds older than the BUILDS_KEPT newest recorded ones (and any a failed run left)
+    await dropBuilds(
+      clickhouse,
+      ROLLUP_TABLES,
+      `build_id < (SELECT min(build_id) FROM (
+         SELECT build_id FROM assignment_builds ORDER BY build_id DESC LIMIT ${BUILDS_KEPT}))`,
+    );
+    return {
+      buildId: written.buildId,
+      pairs: build.pairs,
+      firings: build.firings,
+      seconds: (performance.now() - started) / 1000,
+    };
+  }
+  throw new Error(
+    `assignment rollup: erasures ran during each of ${BUILD_ATTEMPTS} builds, which were dropped; the next build makes it`,
+  );
+}
+
+/** A build written and not recorded yet. */
+interface WrittenBuild {
+  buildId: number;
+  /** The engine's clock when it started, before it read any firing. */
+  startedMs: number;
+  marginMs: number;
+}
+
+/** Writes a build's rows from every tenant's firings, in parts. */
+async function writeBuild(
+  clickhouse: ClickHouseService,
+  marginMs: number,
+  firingsPerPart: number,
+): Promise<WrittenBuild> {
   const [clock] = await clickhouse.query({
     tag: 'rollup.clock',
     sql: 'SELECT toUnixTimestamp64Milli(now64(3)) AS now_ms, (SELECT count() FROM firings) AS firings',
@@ -93,32 +150,23 @@ export async function buildAssignmentRollup(
   });
   const parts = Math.max(1, Math.ceil(clock.firings / firingsPerPart));
   const buildId = newBuildId(clock.now_ms);
-  const startedAt = toClickHouseTime(clock.now_ms);
-  const mark = toClickHouseTime(clock.now_ms - marginMs);
   for (let part = 0; part < parts; part++) {
     await clickhouse.command('rollup.sequences', BUILD_SEQUENCES_SQL, { buildId, parts, part });
   }
   await clickhouse.command('rollup.firings', BUILD_FIRINGS_SQL, { buildId });
-  await clickhouse.command('rollup.record', RECORD_BUILD_SQL, { buildId, startedAt, mark });
-  const [build] = await clickhouse.query({
-    tag: 'rollup.recorded',
-    sql: 'SELECT pairs, firings FROM assignment_builds WHERE build_id = {buildId:UInt64}',
-    params: { buildId },
-    row: row.build,
-  });
-  // the builds older than the BUILDS_KEPT newest recorded ones (and any a failed run left)
-  await dropBuilds(
-    clickhouse,
-    ['assignment_sequences', 'assignment_firings'],
-    `build_id < (SELECT min(build_id) FROM (
-       SELECT build_id FROM assignment_builds ORDER BY build_id DESC LIMIT ${BUILDS_KEPT}))`,
-  );
-  return {
+  return { buildId, startedMs: clock.now_ms, marginMs };
+}
+
+/** Records a written build: queries read it from now on. */
+async function recordBuild(
+  clickhouse: ClickHouseService,
+  { buildId, startedMs, marginMs }: WrittenBuild,
+): Promise<void> {
+  await clickhouse.command('rollup.record', RECORD_BUILD_SQL, {
     buildId,
-    pairs: build.pairs,
-    firings: build.firings,
-    seconds: (performance.now() - started) / 1000,
-  };
+    startedAt: toClickHouseTime(startedMs),
+    mark: toClickHouseTime(startedMs - marginMs),
+  });
 }
 
 /** When a build is due, given firings written since the newest build's mark. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import { AppConfig } from '../../config/index.js';
+import { erasureRanSince } from '../../lifecycle/index.js';
 import { RETAINED_ANSWER_MAX_AGE_MS, retains } from '../../result-cache/index.js';
 import { ClickHouseService, DataVersions, toClickHouseTime } from '../../storage/index.js';
 import { BUILDS_KEPT, dropBuilds, newBuildId } from '../common/builds.js';
@@ -44,6 +45,24 @@ const FIRINGS_PER_PART = 2_000_000;
 /** A failed build's partition is dropped once this old (no build runs for a day). */
 const UNRECORDED_MAX_AGE_MS = 86_400_000;
 
+/** Builds made in a row before giving up while erasures of the tenant keep running. */
+const BUILD_ATTEMPTS = 3;
+
+/** The overwhelm constants a build computes its facts with, recorded with it. */
+const OVERWHELM_CONSTANTS = {
+  overwhelmTypes: [...OVERWHELM_TYPES],
+  overwhelmWindowMs: OVERWHELM_WINDOW_MS,
+};
+
+/** A build written and not recorded yet. */
+interface WrittenFacts {
+  buildId: number;
+  /** The tenant's data version read before any row. */
+  version: number;
+  /** The engine's clock when it started, before it read any row. */
+  startedMs: number;
+}
+
 export interface TrendFactsBuild {
   buildId: number;
   tenantId: string;
@@ -80,13 +99,48 @@ export class TrendFacts {
   /**
    * Writes a new build of the tenant's facts, records it at the version read before it read any
    * row, and drops the tenant's builds older than the BUILDS_KEPT newest (with any other tenant's
-   * beyond its BUILDS_KEPT newest, and those a failed build left unrecorded for a day).
+   * beyond its BUILDS_KEPT newest, and those a failed build left unrecorded for a day). A build
+   * that an erasure of the tenant overlapped may hold the erased person's facts, read before the
+   * erasure's deletes and written after its last scan: it is dropped unrecorded and made again.
    */
   async build(
     tenantId: string,
     { firingsPerPart = FIRINGS_PER_PART }: { firingsPerPart?: number } = {},
   ): Promise<TrendFactsBuild> {
     const started = performance.now();
+    for (let attempt = 1; attempt <= BUILD_ATTEMPTS; attempt++) {
+      const written = await this.write(tenantId, firingsPerPart);
+      if (await erasureRanSince(this.clickhouse, written.startedMs, tenantId)) {
+        await dropBuilds(this.clickhouse, ['trend_facts'], 'build_id = {buildId:UInt64}', {
+          buildId: written.buildId,
+        });
+        continue;
+      }
+      const firings = await this.record(tenantId, written);
+      await dropBuilds(
+        this.clickhouse,
+        ['trend_facts'],
+        `build_id NOT IN (
+           SELECT build_id FROM trend_fact_builds ORDER BY build_id DESC LIMIT ${BUILDS_KEPT} BY tenant_id)
+         AND (build_id IN (SELECT build_id FROM trend_fact_builds)
+              OR build_id < {unrecordedBefore:UInt64})`,
+        { unrecordedBefore: newBuildId(written.startedMs - UNRECORDED_MAX_AGE_MS) },
+      );
+      return {
+        buildId: written.buildId,
+        tenantId,
+        version: written.version,
+        firings,
+        seconds: (performance.now() - started) / 1000,
+      };
+    }
+    throw new Error(
+      `trend facts of ${tenantId}: erasures ran during each of ${BUILD_ATTEMPTS} builds, which were dropped; build again`,
+    );
+  }
+
+  /** Writes a build's facts of the tenant, in parts of persons, at the version read first. */
+  private async write(tenantId: string, firingsPerPart: number): Promise<WrittenFacts> {
     const version = await this.versions.current(tenantId);
     const [start] = await this.clickhouse.query({
       tag: 'trend_facts.start',
@@ -97,21 +151,22 @@ export class TrendFacts {
     });
     const parts = Math.max(1, Math.ceil(start.firings / firingsPerPart));
     const buildId = newBuildId(start.now_ms);
-    const constants = {
-      overwhelmTypes: [...OVERWHELM_TYPES],
-      overwhelmWindowMs: OVERWHELM_WINDOW_MS,
-    };
     for (let part = 0; part < parts; part++) {
       await this.clickhouse.command('trend_facts.build', BUILD_TREND_FACTS_SQL, {
         tenantId,
         from: toClickHouseTime(FACTS_COVER.from),
         to: toClickHouseTime(FACTS_COVER.to),
-        ...constants,
+        ...OVERWHELM_CONSTANTS,
         buildId,
         parts,
         part,
       });
     }
+    return { buildId, version, startedMs: start.now_ms };
+  }
+
+  /** Records a written build (queries may read it from now on); answers its firings. */
+  private async record(tenantId: string, written: WrittenFacts): Promise<number> {
     await this.clickhouse.command(
       'trend_facts.record',
       `INSERT INTO trend_fact_builds (tenant_id, build_id, version, epoch, overwhelm_types,
@@ -124,36 +179,21 @@ export class TrendFacts {
        WHERE build_id = {buildId:UInt64}`,
       {
         tenantId,
-        buildId,
-        version,
+        buildId: written.buildId,
+        version: written.version,
         epoch: this.versions.epoch,
-        ...constants,
+        ...OVERWHELM_CONSTANTS,
         layout: TREND_FACTS_LAYOUT,
-        startedAt: toClickHouseTime(start.now_ms),
+        startedAt: toClickHouseTime(written.startedMs),
       },
     );
     const [build] = await this.clickhouse.query({
       tag: 'trend_facts.recorded',
       sql: 'SELECT firings FROM trend_fact_builds WHERE build_id = {buildId:UInt64}',
-      params: { buildId },
+      params: { buildId: written.buildId },
       row: row.build,
     });
-    await dropBuilds(
-      this.clickhouse,
-      ['trend_facts'],
-      `build_id NOT IN (
-         SELECT build_id FROM trend_fact_builds ORDER BY build_id DESC LIMIT ${BUILDS_KEPT} BY tenant_id)
-       AND (build_id IN (SELECT build_id FROM trend_fact_builds)
-            OR build_id < {unrecordedBefore:UInt64})`,
-      { unrecordedBefore: newBuildId(start.now_ms - UNRECORDED_MAX_AGE_MS) },
-    );
-    return {
-      buildId,
-      tenantId,
-      version,
-      firings: build.firings,
-      seconds: (performance.now() - started) / 1000,
-    };
+    return build.firings;
   }
 
   /**
