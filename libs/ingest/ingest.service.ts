@@ -298,19 +298,33 @@ export class IngestService {
     if (requests === undefined) {
       return false;
     }
-    for (const run of plainRuns(requests)) {
-      if (run[0].awkward > 0) {
-        const lines = await file.lines(run[0].index).catch((error: unknown) => {
-          throw unreadable(error, mediaType, total);
-        });
-        addResult(total, await this.ingest(principal, stream, lines));
-        continue;
-      }
-      const receivedAt = Date.now();
-      const conflicts = await file.conflicts(run, tenantId, receivedAt).catch((error: unknown) => {
+    const lineByLine = async (request: FileRequest) => {
+      const lines = await file.lines(request.index).catch((error: unknown) => {
         throw unreadable(error, mediaType, total);
       });
-      await this.writer.writeWith(tenantId, stream, () => file.store(run, tenantId, receivedAt));
+      addResult(total, await this.ingest(principal, stream, lines));
+    };
+    for (const run of plainRuns(requests)) {
+      if (run[0].awkward > 0) {
+        await lineByLine(run[0]);
+        continue;
+      }
+      // The engine stores a plain run without checking its rows against erased persons: only
+      // while no one of the tenant is, checked before each run (an import may outlast an erasure).
+      const receivedAt = Date.now();
+      let conflicts = new Map<number, number>();
+      const stored = await this.blocklist.whileNoneErased(tenantId, async () => {
+        conflicts = await file.conflicts(run, tenantId, receivedAt).catch((error: unknown) => {
+          throw unreadable(error, mediaType, total);
+        });
+        await this.writer.writeWith(tenantId, stream, () => file.store(run, tenantId, receivedAt));
+      });
+      if (!stored) {
+        for (const request of run) {
+          await lineByLine(request);
+        }
+        continue;
+      }
       for (const request of run) {
         const duplicates = request.rows - request.ids;
         const conflicting = conflicts.get(request.index) ?? 0;

@@ -331,8 +331,9 @@ export class ErasureService {
 
   /**
    * Deletes and scans again until a scan finds nothing (rows of requests validated before the
-   * block, or, without it, rows still arriving), and answers the rows deleted per table. The ids
-   * of the person's firings are added to `firingIds` before the firings go.
+   * block, or, without it, rows still arriving) and no write begun before the block is under way,
+   * and answers the rows deleted per table. The ids of the person's firings are added to
+   * `firingIds` before the firings go.
    */
   private async deleteUntilGone(
     target: ErasureTarget,
@@ -343,19 +344,25 @@ export class ErasureService {
       ErasedTable,
       number
     >;
+    const blockedAt = settledAt - SETTLE_MS;
     for (let pass = 0; pass < MAX_PASSES;) {
       const scannedAt = Date.now();
+      // Writes begun before the block and not done yet (queued batches, imports) are counted
+      // before the scan, not after: once there are none, the scan sees every row they wrote.
+      const unwritten =
+        this.blocklist.uncheckedWritesBegunBy(target.tenantId, blockedAt) +
+        (await this.queuedSince(blockedAt));
       const found = await this.count(target);
       const tables = PERSON_TABLES.filter(({ table }) => found[table] > 0);
       if (tables.length === 0) {
-        if (scannedAt >= settledAt && (await this.queuedSince(settledAt - SETTLE_MS)) === 0) {
+        if (scannedAt >= settledAt && unwritten === 0) {
           return deleted;
         }
         await new Promise((resolve) => setTimeout(resolve, Math.max(200, settledAt - scannedAt)));
         if (Date.now() > settledAt + QUEUE_WAIT_MS) {
           throw new LifecycleException(
             LifecycleErrorCode.Incomplete,
-            'ingest batches queued before the erasure are still not written; erase again once the queue has drained',
+            'ingest batches queued (or imports begun) before the erasure are still not written; erase again once they are',
           );
         }
         continue;

@@ -28,6 +28,10 @@ const CACHE_MS = 2_000;
 @Injectable()
 export class PersonBlocklist {
   private readonly cache = new Map<string, { hashes: ReadonlySet<string>; until: number }>();
+  /** Blocks made by this process: a list read while one was made is not kept. */
+  private blocks = 0;
+  /** Writes under way that check no line (see whileNoneErased): their tenant and start. */
+  private readonly unchecked = new Set<{ tenantId: string; startedAt: number }>();
 
   constructor(
     private readonly config: AppConfig,
@@ -56,6 +60,32 @@ export class PersonBlocklist {
     return { tenantId, hashes: [...hashes], pepper: this.config.env.CAUSEWAY_KEY_PEPPER };
   }
 
+  /**
+   * Runs `write`, a write of the tenant's rows that no check reads line by line (a Parquet
+   * import's plain rows, which the engine stores itself), if no person of the tenant is blocked;
+   * answers whether it ran. Such imports run only on the embedded engine, in the process that
+   * erases: an erasure blocks first, then waits for the writes begun before its block
+   * (uncheckedWritesBegunBy) and deletes what they brought.
+   */
+  async whileNoneErased(tenantId: string, write: () => Promise<void>): Promise<boolean> {
+    const entry = { tenantId, startedAt: Date.now() };
+    this.unchecked.add(entry);
+    try {
+      if ((await this.hashesOf(tenantId)).size > 0) {
+        return false;
+      }
+      await write();
+      return true;
+    } finally {
+      this.unchecked.delete(entry);
+    }
+  }
+
+  /** How many writes of `whileNoneErased` of the tenant, begun at or before `at`, are under way. */
+  uncheckedWritesBegunBy(tenantId: string, at: number): number {
+    return [...this.unchecked].filter((w) => w.tenantId === tenantId && w.startedAt <= at).length;
+  }
+
   /** Blocks a person from now on, in this process at once and in others within CACHE_MS. */
   async block(tenantId: string, personHash: string): Promise<void> {
     await this.clickhouse.insert({
@@ -65,6 +95,7 @@ export class PersonBlocklist {
         { tenant_id: tenantId, person_hash: personHash, erased_at: toClickHouseTime(Date.now()) },
       ],
     });
+    this.blocks++;
     this.cache.delete(tenantId);
   }
 
@@ -74,6 +105,7 @@ export class PersonBlocklist {
       return cached.hashes;
     }
     const started = Date.now();
+    const blocks = this.blocks;
     const rows = await this.clickhouse.query({
       tag: 'erasure.blocklist',
       sql: 'SELECT DISTINCT person_hash FROM erased_persons WHERE tenant_id = {tenantId:String}',
@@ -81,7 +113,9 @@ export class PersonBlocklist {
       row: z.object({ person_hash: z.string() }),
     });
     const hashes = new Set(rows.map((r) => r.person_hash));
-    this.cache.set(tenantId, { hashes, until: started + CACHE_MS });
+    if (blocks === this.blocks) {
+      this.cache.set(tenantId, { hashes, until: started + CACHE_MS });
+    }
     return hashes;
   }
 }
