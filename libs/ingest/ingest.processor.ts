@@ -33,8 +33,13 @@ export class IngestProcessor extends WorkerHost {
       throw new UnrecoverableError(`unknown ingest job ${job.name} for stream ${job.data.stream}`);
     }
     // Validated before its persons' erasure, a batch may be written after it (a retry, a queue
-    // that drained late): the rows of persons erased since are left out here.
+    // that drained late): the rows of persons erased since (and their firings' exposures) are
+    // left out here.
     const erased = await this.blocklist.checkFor(job.data.tenantId);
-    await this.writer.write(erased === undefined ? job.data : withoutLines(job.data, erased).batch);
+    await this.writer.write(
+      erased === undefined
+        ? job.data
+        : withoutLines(job.data, (line) => erased(line) !== undefined).batch,
+    );
   }
 }

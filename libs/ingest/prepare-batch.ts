@@ -122,13 +122,14 @@ class BatchCollector {
    * others are parsed if they were not, and validateRow builds their rows or words their refusal.
    */
   take(line: ParsedLine): void {
-    if (this.ctx.namesErasedPerson?.(line) === true) {
+    const erased = this.ctx.namesErasedPerson?.(line);
+    if (erased !== undefined) {
       // The raw text would name the person again: the rejection is kept without it.
-      this.errors.push({ line: line.line, field: 'person_id', message: 'erased' });
+      this.errors.push({ line: line.line, field: erased, message: 'erased' });
       this.rejects.push({
         stream: this.stream,
         line: line.line,
-        field: 'person_id',
+        field: erased,
         reason: 'erased',
         raw: '',
       });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createHmac } from 'node:crypto';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -123,6 +124,7 @@ suite('PreparePool', () => {
     const erased = {
       tenantId: 'tenant-a',
       hashes: [personIdHash('tenant-a', 'p2', pepper)],
+      firingHashes: [],
       pepper,
     };
     const text = ['p1', 'p2', 'p3', 'p2']
@@ -146,6 +148,29 @@ suite('PreparePool', () => {
     expect(
       batch.ndjson.split('\n').map((line) => (JSON.parse(line) as { event_id: string }).event_id),
     ).toEqual(['e0', 'e2']);
+  });
+
+  it("refuses the exposures of an erased person's firings, keeping no raw text", async () => {
+    const pepper = 'pepper-for-the-spec';
+    const erased = {
+      tenantId: 'tenant-a',
+      hashes: [personIdHash('tenant-a', 'p2', pepper)],
+      // the keyed hash of firing f2's id, made as the person's is
+      firingHashes: [createHmac('sha256', pepper).update('tenant-a\nf2').digest('hex')],
+      pepper,
+    };
+    const text = ['f1', 'f2', 'f3']
+      .map((firing) =>
+        JSON.stringify({ firing_id: firing, type: 'clicked', occurred_at: '2024-05-01T10:00:00Z' }),
+      )
+      .join('\n');
+    const batch = await pool.prepare(contextFor('exposures', { erased }), chunked(text, 50));
+    expect(batch.accepted).toBe(2);
+    expect(batch.errors).toEqual([{ line: 2, field: 'firing_id', message: 'erased' }]);
+    expect(batch.rejects).toEqual([
+      { stream: 'exposures', line: 2, field: 'firing_id', reason: 'erased', raw: '' },
+    ]);
+    expect(batch.ndjson).not.toContain('"f2"');
   });
 
   it('refuses a body over the row limit as the API thread does, without reading the rest', async () => {

@@ -1,4 +1,5 @@
 import type { StreamName } from './streams.js';
+import type { ErasedField } from '../lifecycle/erased-persons.js';
 
 /** Why one input line was refused. */
 export interface RowError {
@@ -25,10 +26,11 @@ export interface ValidationContext {
   receivedAt: number;
   limits: IngestLimits;
   /**
-   * True for a line naming an erased person (docs/design.md §10): refused with reason `erased`, its raw
-   * text not kept. Undefined when the tenant has erased no one.
+   * The field by which a line names an erased person (docs/design.md §10): their person_id, or, in
+   * an exposure, one of their firings. Such a line is refused with reason `erased`, its raw text
+   * not kept. Undefined when the tenant has erased no one.
    */
-  namesErasedPerson?: (line: ParsedLine) => boolean;
+  namesErasedPerson?: (line: ParsedLine) => ErasedField | undefined;
 }
 
 /** A line that passed validation, mapped to its storage row. */

@@ -9,11 +9,16 @@ export interface LineToCheck {
   value?: unknown;
 }
 
-/** The persons of one tenant that are refused on ingest, as a validation thread receives them. */
+/**
+ * The persons of one tenant that are refused on ingest, and their firings (an exposure names a
+ * firing, not a person), as a validation thread receives them.
+ */
 export interface ErasedPersons {
   tenantId: string;
   /** Their keyed hashes (see personIdHash). */
   hashes: readonly string[];
+  /** The keyed hashes of their firings' ids, made alike. */
+  firingHashes: readonly string[];
   /** The server's pepper, with which a line's person is hashed to be compared. */
   pepper: string;
 }
@@ -27,8 +32,11 @@ export function personIdHash(tenantId: string, personId: string, pepper: string)
   return createHmac('sha256', pepper).update(`${tenantId}\n${personId}`).digest('hex');
 }
 
-/** The person a line names, when it is a JSON object with a string person_id. */
-function personIdOf(line: LineToCheck): string | undefined {
+/** The field of a line that names an erased person: their id, or one of their firings. */
+export type ErasedField = 'person_id' | 'firing_id';
+
+/** A line's JSON object, when it is one. */
+function objectOf(line: LineToCheck): Record<string, unknown> | undefined {
   let value = line.value;
   if (!('value' in line)) {
     try {
@@ -37,21 +45,33 @@ function personIdOf(line: LineToCheck): string | undefined {
       return undefined; // not JSON: validation refuses it and no person is named
     }
   }
-  if (typeof value !== 'object' || value === null) {
-    return undefined;
-  }
-  const personId = (value as Record<string, unknown>).person_id;
-  return typeof personId === 'string' ? personId : undefined;
+  return typeof value === 'object' && value !== null
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
-/** Whether a line names one of `erased`: such a line is refused with reason `erased`. */
-export function erasureCheck(erased: ErasedPersons): (line: LineToCheck) => boolean {
+/**
+ * The field by which a line names one of `erased`, if it does: its person_id, or, in a line
+ * naming no person (an exposure), its firing_id. Such a line is refused with reason `erased`.
+ */
+export function erasureCheck(
+  erased: ErasedPersons,
+): (line: LineToCheck) => ErasedField | undefined {
   const hashes = new Set(erased.hashes);
+  const firingHashes = new Set(erased.firingHashes);
+  const hashOf = (id: string) => personIdHash(erased.tenantId, id, erased.pepper);
   return (line) => {
-    const personId = personIdOf(line);
-    return (
-      personId !== undefined && hashes.has(personIdHash(erased.tenantId, personId, erased.pepper))
-    );
+    const value = objectOf(line);
+    const personId = value?.person_id;
+    if (typeof personId === 'string') {
+      return hashes.has(hashOf(personId)) ? 'person_id' : undefined;
+    }
+    const firingId = value?.firing_id;
+    return firingHashes.size > 0 &&
+      typeof firingId === 'string' &&
+      firingHashes.has(hashOf(firingId))
+      ? 'firing_id'
+      : undefined;
   };
 }
 

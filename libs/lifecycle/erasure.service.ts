@@ -180,7 +180,7 @@ export class ErasureService {
     await noteErasure(this.clickhouse, tenantId, id, 'start');
     let rowsDeleted: Record<ErasedTable, number>;
     try {
-      rowsDeleted = await this.eraseRows(tenantId, personId, id);
+      rowsDeleted = await this.eraseRows(tenantId, personId, id, blockReingest);
     } finally {
       await noteErasure(this.clickhouse, tenantId, id, 'end');
     }
@@ -217,13 +217,14 @@ export class ErasureService {
   }
 
   /**
-   * Deletes the person's rows until none is left, and rewrites the queued ingest jobs without
-   * them; answers the rows deleted per table.
+   * Deletes the person's rows until none is left (blocking their firings, with `blockFirings`),
+   * and rewrites the queued ingest jobs without them; answers the rows deleted per table.
    */
   private async eraseRows(
     tenantId: string,
     personId: string,
     erasureId: string,
+    blockFirings: boolean,
   ): Promise<Record<ErasedTable, number>> {
     const startedAt = Date.now();
     // the tenant's data version moves once the rows are gone (and after a failed pass, which may
@@ -231,7 +232,7 @@ export class ErasureService {
     const firingIds = new Set<string>();
     const rowsDeleted = await this.versions.writing(tenantId, () =>
       this.withTarget(tenantId, personId, erasureId, (target) =>
-        this.deleteUntilGone(target, Date.now() + SETTLE_MS, firingIds),
+        this.deleteUntilGone(target, Date.now() + SETTLE_MS, firingIds, blockFirings),
       ),
     );
     await this.scrubQueue(tenantId, [personId, ...firingIds]);
@@ -333,12 +334,13 @@ export class ErasureService {
    * Deletes and scans again until a scan finds nothing (rows of requests validated before the
    * block, or, without it, rows still arriving) and no write begun before the block is under way,
    * and answers the rows deleted per table. The ids of the person's firings are added to
-   * `firingIds` before the firings go.
+   * `firingIds` (and blocked, with `blockFirings`) before the firings go.
    */
   private async deleteUntilGone(
     target: ErasureTarget,
     settledAt: number,
     firingIds: Set<string>,
+    blockFirings: boolean,
   ): Promise<Record<ErasedTable, number>> {
     const deleted = Object.fromEntries(PERSON_TABLES.map(({ table }) => [table, 0])) as Record<
       ErasedTable,
@@ -369,7 +371,13 @@ export class ErasureService {
       }
       pass++;
       if (found.firings > 0) {
-        for (const firingId of await this.firingsOf(target)) {
+        const newIds = (await this.firingsOf(target)).filter((id) => !firingIds.has(id));
+        // exposures name a firing, not a person: those of the person's firings arriving later
+        // are refused by the firing's id, blocked before the firings (and their ids) are gone
+        if (blockFirings) {
+          await this.blocklist.blockFirings(target.tenantId, newIds);
+        }
+        for (const firingId of newIds) {
           firingIds.add(firingId);
         }
       }

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { generateProgram, type GeneratedProgram } from '../demo/index.js';
-import { prepareBatch } from '../ingest/index.js';
+import { prepareBatch, type StreamName } from '../ingest/index.js';
 import {
   AttributionModel,
   AttributionService,
@@ -174,6 +174,23 @@ describe('erasing a person', () => {
     expect(rounded(full)).toEqual(rounded(without));
   });
 
+  /**
+   * Validates `values` as lines of `stream` of the tenant, as ingest does now: the first is refused
+   * as erased by `field`, without its text, and the second accepted.
+   */
+  async function expectFirstRefused(stream: StreamName, values: Row[], field: string) {
+    const lines = values.map((value, i) => ({ line: i + 1, raw: JSON.stringify(value) }));
+    const batch = await prepareBatch(stream, lines, {
+      tenantId: 'full',
+      receivedAt: Date.now(),
+      limits: { maxRows: 100, maxFieldChars: 4096, maxBodyBytes: 1 << 20 },
+      namesErasedPerson: await blocklist.checkFor('full'),
+    });
+    expect(batch.errors).toEqual([{ line: 1, field, message: 'erased' }]);
+    expect(batch.rejects).toEqual([{ stream, line: 1, field, reason: 'erased', raw: '' }]);
+    expect(batch.accepted).toBe(1);
+  }
+
   it('refuses rows naming the person later, with reason erased and without their text', async () => {
     const rows = (program.rows.signals as unknown as readonly Row[]).filter(
       (s) => s.person_id === person,
@@ -181,22 +198,35 @@ describe('erasing a person', () => {
     const other = (program.rows.signals as unknown as readonly Row[]).find(
       (s) => s.person_id !== person,
     )!;
-    const lines = [rows[0], other].map((value, i) => ({
-      line: i + 1,
-      raw: JSON.stringify(value),
-    }));
-    const batch = await prepareBatch('signals', lines, {
-      tenantId: 'full',
-      receivedAt: Date.now(),
-      limits: { maxRows: 100, maxFieldChars: 4096, maxBodyBytes: 1 << 20 },
-      namesErasedPerson: await blocklist.checkFor('full'),
-    });
-    expect(batch.errors).toEqual([{ line: 1, field: 'person_id', message: 'erased' }]);
-    expect(batch.rejects).toEqual([
-      { stream: 'signals', line: 1, field: 'person_id', reason: 'erased', raw: '' },
-    ]);
-    expect(batch.accepted).toBe(1);
+    await expectFirstRefused('signals', [rows[0], other], 'person_id');
     expect(await blocklist.checkFor('without')).toBeUndefined();
+  });
+
+  it("refuses later exposures of the person's firings, kept only as keyed hashes", async () => {
+    const firingIds = (program.rows.firings as unknown as readonly Row[])
+      .filter((f) => f.person_id === person)
+      .map((f) => f.firing_id as string);
+    const otherFiring = (program.rows.firings as unknown as readonly Row[]).find(
+      (f) => f.person_id !== person,
+    )!.firing_id as string;
+    // an e-mail provider's late `clicked` for the person's firing, and one for another's
+    const clicked = (firingId: string) => ({
+      firing_id: firingId,
+      type: 'clicked',
+      occurred_at: '2026-10-03T10:00:00Z',
+    });
+    await expectFirstRefused(
+      'exposures',
+      [clicked(firingIds[0]), clicked(otherFiring)],
+      'firing_id',
+    );
+    const stored = await store.clickhouse.query({
+      tag: 'test.erased_firings',
+      sql: `SELECT DISTINCT firing_hash FROM erased_firings WHERE tenant_id = 'full' ORDER BY firing_hash`,
+      row: z.object({ firing_hash: z.string() }),
+    });
+    const keyed = (id: string) => createHmac('sha256', pepper).update(`full\n${id}`).digest('hex');
+    expect(stored.map((r) => r.firing_hash)).toEqual([...new Set(firingIds.map(keyed))].sort());
   });
 
   it('takes rejected lines that spell the id with any JSON escapes', async () => {
@@ -245,6 +275,7 @@ describe('erasing a person', () => {
       tag: 'test.erasure_rows',
       sql: `SELECT formatRow('JSONEachRow', *) AS text FROM erasures
             UNION ALL SELECT formatRow('JSONEachRow', *) FROM erased_persons
+            UNION ALL SELECT formatRow('JSONEachRow', *) FROM erased_firings
             UNION ALL SELECT formatRow('JSONEachRow', *) FROM audit_log`,
       row: z.object({ text: z.string() }),
     });

@@ -5,12 +5,14 @@ import { ClickHouseService, toClickHouseTime } from '../storage/index.js';
 import {
   erasureCheck,
   personIdHash,
+  type ErasedField,
   type ErasedPersons,
   type LineToCheck,
 } from './erased-persons.js';
 
 export {
   personIdHash,
+  type ErasedField,
   withoutLines,
   type ErasedPersons,
   type LineToCheck,
@@ -20,14 +22,20 @@ export {
 /** How long a tenant's list is trusted before it is read again (erasures by another process). */
 const CACHE_MS = 2_000;
 
+/** A tenant's erased persons and their firings, as keyed hashes. */
+interface Erased {
+  persons: ReadonlySet<string>;
+  firings: ReadonlySet<string>;
+}
+
 /**
- * The persons erased with `blockReingest`, per tenant, as keyed hashes (table erased_persons).
- * Ingest asks for a tenant's check once per request; a tenant with no erased person gets none,
- * so its lines cost nothing more.
+ * The persons erased with `blockReingest`, per tenant, as keyed hashes (table erased_persons), and
+ * their firings (erased_firings), whose exposures name no person. Ingest asks for a tenant's check
+ * once per request; a tenant with no erased person gets none, so its lines cost nothing more.
  */
 @Injectable()
 export class PersonBlocklist {
-  private readonly cache = new Map<string, { hashes: ReadonlySet<string>; until: number }>();
+  private readonly cache = new Map<string, { erased: Erased; until: number }>();
   /** Blocks made by this process: a list read while one was made is not kept. */
   private blocks = 0;
   /** Writes under way that check no line (see whileNoneErased): their tenant and start. */
@@ -42,8 +50,13 @@ export class PersonBlocklist {
     return personIdHash(tenantId, personId, this.config.env.CAUSEWAY_KEY_PEPPER);
   }
 
-  /** A check for the lines of one request of `tenantId`, or undefined when no one is blocked. */
-  async checkFor(tenantId: string): Promise<((line: LineToCheck) => boolean) | undefined> {
+  /**
+   * A check for the lines of one request of `tenantId` (the field naming an erased person, if
+   * any), or undefined when no one is blocked.
+   */
+  async checkFor(
+    tenantId: string,
+  ): Promise<((line: LineToCheck) => ErasedField | undefined) | undefined> {
     const erased = await this.erasedOf(tenantId);
     return erased === undefined ? undefined : erasureCheck(erased);
   }
@@ -53,11 +66,16 @@ export class PersonBlocklist {
    * (erasureCheck), or undefined when no one is blocked.
    */
   async erasedOf(tenantId: string): Promise<ErasedPersons | undefined> {
-    const hashes = await this.hashesOf(tenantId);
-    if (hashes.size === 0) {
+    const { persons, firings } = await this.erasedIn(tenantId);
+    if (persons.size === 0 && firings.size === 0) {
       return undefined;
     }
-    return { tenantId, hashes: [...hashes], pepper: this.config.env.CAUSEWAY_KEY_PEPPER };
+    return {
+      tenantId,
+      hashes: [...persons],
+      firingHashes: [...firings],
+      pepper: this.config.env.CAUSEWAY_KEY_PEPPER,
+    };
   }
 
   /**
@@ -71,7 +89,7 @@ export class PersonBlocklist {
     const entry = { tenantId, startedAt: Date.now() };
     this.unchecked.add(entry);
     try {
-      if ((await this.hashesOf(tenantId)).size > 0) {
+      if ((await this.erasedOf(tenantId)) !== undefined) {
         return false;
       }
       await write();
@@ -95,28 +113,57 @@ export class PersonBlocklist {
         { tenant_id: tenantId, person_hash: personHash, erased_at: toClickHouseTime(Date.now()) },
       ],
     });
+    this.blocked(tenantId);
+  }
+
+  /** Blocks the exposures of a blocked person's firings from now on, as `block` does. */
+  async blockFirings(tenantId: string, firingIds: readonly string[]): Promise<void> {
+    if (firingIds.length === 0) {
+      return;
+    }
+    const erasedAt = toClickHouseTime(Date.now());
+    await this.clickhouse.insert({
+      table: 'erased_firings',
+      tag: 'erasure.block_firings',
+      rows: firingIds.map((firingId) => ({
+        tenant_id: tenantId,
+        firing_hash: this.hash(tenantId, firingId),
+        erased_at: erasedAt,
+      })),
+    });
+    this.blocked(tenantId);
+  }
+
+  private blocked(tenantId: string): void {
     this.blocks++;
     this.cache.delete(tenantId);
   }
 
-  private async hashesOf(tenantId: string): Promise<ReadonlySet<string>> {
+  private async erasedIn(tenantId: string): Promise<Erased> {
     const cached = this.cache.get(tenantId);
     if (cached !== undefined && cached.until > Date.now()) {
-      return cached.hashes;
+      return cached.erased;
     }
     const started = Date.now();
     const blocks = this.blocks;
     const rows = await this.clickhouse.query({
       tag: 'erasure.blocklist',
-      sql: 'SELECT DISTINCT person_hash FROM erased_persons WHERE tenant_id = {tenantId:String}',
+      sql: `SELECT DISTINCT 'person' AS kind, person_hash AS hash
+            FROM erased_persons WHERE tenant_id = {tenantId:String}
+            UNION ALL
+            SELECT DISTINCT 'firing', firing_hash
+            FROM erased_firings WHERE tenant_id = {tenantId:String}`,
       params: { tenantId },
-      row: z.object({ person_hash: z.string() }),
+      row: z.object({ kind: z.enum(['person', 'firing']), hash: z.string() }),
     });
-    const hashes = new Set(rows.map((r) => r.person_hash));
+    const erased = {
+      persons: new Set(rows.filter((r) => r.kind === 'person').map((r) => r.hash)),
+      firings: new Set(rows.filter((r) => r.kind === 'firing').map((r) => r.hash)),
+    };
     if (blocks === this.blocks) {
-      this.cache.set(tenantId, { hashes, until: started + CACHE_MS });
+      this.cache.set(tenantId, { erased, until: started + CACHE_MS });
     }
-    return hashes;
+    return erased;
   }
 }
 

@@ -259,7 +259,7 @@ export class SegmentService {
     }
     return messages.filter((message) => {
       const named = message.anonymousBeside;
-      if (named === undefined || !erased({ raw: '', value: { person_id: named } })) {
+      if (named === undefined || erased({ raw: '', value: { person_id: named } }) === undefined) {
         return true;
       }
       answer.rejected++;
@@ -282,7 +282,7 @@ export class SegmentService {
     const seen = new Set<string>();
     const kept: KeptMessage[] = [];
     for (const message of messages) {
-      if (erased?.({ raw: '', value: { person_id: message.personId } }) === true) {
+      if (erased?.({ raw: '', value: { person_id: message.personId } }) !== undefined) {
         answer.rejected++;
         answer.errors.push({ item: message.index, field: message.personField, message: 'erased' });
         continue;
