@@ -34,6 +34,17 @@ interface SegmentReply {
 
 const basic = (key: string) => `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
 
+/** A reply that refused its one message as naming an erased person by `field`. */
+function expectRefusedAsErased(reply: SegmentReply, field: string): void {
+  expect(reply.body).toEqual(
+    expect.objectContaining({
+      kept: 0,
+      rejected: 1,
+      errors: [{ item: 0, field, message: 'erased' }],
+    }),
+  );
+}
+
 async function postSegment(
   url: string,
   authorization: string | undefined,
@@ -623,13 +634,7 @@ describe('the Segment-compatible endpoint (inline mode, embedded store)', () => 
       messageId: 'erase-me-2',
       userId: 'erase-me',
     });
-    expect(again.body).toEqual(
-      expect.objectContaining({
-        kept: 0,
-        rejected: 1,
-        errors: [{ item: 0, field: 'userId', message: 'erased' }],
-      }),
-    );
+    expectRefusedAsErased(again, 'userId');
     // named only as the anonymousId, beside another person's userId: refused as well, whether a
     // rule maps the message (its row would be filed under the userId) or it would be kept
     const beside = await postSegment(api.url, auth, 'batch', {
@@ -656,5 +661,18 @@ describe('the Segment-compatible endpoint (inline mode, embedded store)', () => 
         ],
       }),
     );
+    // an alias merging the person's identity into another's names them by previousId
+    const alias = await postSegment(api.url, auth, 'alias', {
+      messageId: 'erase-me-6',
+      userId: 'signed-in',
+      previousId: 'erase-me',
+    });
+    expectRefusedAsErased(alias, 'previousId');
+    const unrelated = await postSegment(api.url, auth, 'alias', {
+      messageId: 'kept-7',
+      userId: 'signed-in',
+      previousId: 'visitor-7',
+    });
+    expect(unrelated.body).toEqual(expect.objectContaining({ kept: 1, rejected: 0 }));
   });
 });

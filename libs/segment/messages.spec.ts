@@ -102,6 +102,26 @@ describe("reading Segment's documented bodies", () => {
     expect(track.properties).toEqual({ name: 'Shirt', revenue: 4.99 });
   });
 
+  it('names the persons a message names besides its own: an anonymousId beside, a previousId', () => {
+    const body = {
+      batch: [
+        { type: 'alias', userId: 'u1', previousId: 'a1' },
+        { type: 'alias', userId: 'u1', anonymousId: 'a2', previousId: 42 },
+        { type: 'track', event: 'A', anonymousId: 'a3' },
+        { type: 'alias', userId: 'u1', previousId: { not: 'an id' } },
+      ],
+    };
+    expect(messagesOf('batch', body, options).map((m) => m.namedBeside)).toEqual([
+      [{ field: 'previousId', id: 'a1' }],
+      [
+        { field: 'anonymousId', id: 'a2' },
+        { field: 'previousId', id: '42' },
+      ],
+      [],
+      [],
+    ]);
+  });
+
   it("gives a batch's own sentAt to the items that carry none", () => {
     const body = {
       sentAt: '2024-05-01T10:00:00Z',

@@ -43,13 +43,23 @@ export interface SegmentMessage {
   personId: string;
   /** Which of the two `personId` is. */
   personField: 'userId' | 'anonymousId';
-  /** The `anonymousId` beside a `userId` (the message names that person too), when given. */
-  anonymousBeside?: string;
+  /**
+   * The other persons the message names: the `anonymousId` beside a `userId`, and an alias's
+   * `previousId` (the identity merged into this one). A message naming an erased person so is
+   * refused as theirs.
+   */
+  namedBeside: readonly NamedBeside[];
   /** Track, page and screen `properties`; identify and group `traits`; else {}. */
   properties: Record<string, unknown>;
   clock: MessageClock;
   /** The message's JSON as sent (for a batch item, the item alone). */
   raw: string;
+}
+
+/** A person a message names besides its own, and the field that names them. */
+export interface NamedBeside {
+  field: 'anonymousId' | 'previousId';
+  id: string;
 }
 
 /** Why a body is refused: the field's path (`batch[2].event`) and what is wrong with it. */
@@ -276,6 +286,25 @@ function derivedMessageId(item: Json): string {
   return `derived-${hash.slice(0, 32)}`;
 }
 
+/**
+ * The persons `item` names besides its own: `anonymousBeside` (an anonymousId beside a userId),
+ * and its `previousId` as a string or a safe integer, as ids are read. A previousId is only
+ * compared with the erased persons: one that is not a valid id names no one, and is no problem.
+ */
+function namedBeside(item: Json, anonymousBeside: string | undefined): NamedBeside[] {
+  const named: NamedBeside[] = [];
+  if (anonymousBeside !== undefined) {
+    named.push({ field: 'anonymousId', id: anonymousBeside });
+  }
+  const previous = item.previousId;
+  if (typeof previous === 'string' && previous !== '') {
+    named.push({ field: 'previousId', id: previous });
+  } else if (typeof previous === 'number' && Number.isSafeInteger(previous)) {
+    named.push({ field: 'previousId', id: String(previous) });
+  }
+  return named;
+}
+
 function readMessage(
   item: unknown,
   index: number,
@@ -320,7 +349,7 @@ function readMessage(
     event,
     personId,
     personField: userId === undefined ? 'anonymousId' : 'userId',
-    anonymousBeside: userId === undefined ? undefined : anonymousId,
+    namedBeside: namedBeside(item, userId === undefined ? undefined : anonymousId),
     properties,
     clock,
     raw,

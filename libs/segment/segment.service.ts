@@ -75,6 +75,9 @@ function keptTrack(kept: StoredKeptMessage, index: number): SegmentMessage {
     event: kept.event,
     personId: kept.personId,
     personField: sent.userId === undefined || sent.userId === null ? 'anonymousId' : 'userId',
+    // a message naming an erased person beside its own was refused before it was kept, or
+    // deleted by the erasure since (its text names them)
+    namedBeside: [],
     properties:
       typeof properties === 'object' && properties !== null && !Array.isArray(properties)
         ? (properties as Record<string, unknown>)
@@ -242,28 +245,30 @@ export class SegmentService {
   }
 
   /**
-   * The messages, less those whose anonymousId beside a userId is an erased person, which are
-   * refused (`erased`): a row would be filed under the userId, yet the message names the person.
-   * A message whose own person (userId, else anonymousId) is erased is refused where it goes
-   * (the ingest, or keepUnmapped).
+   * The messages, less those that name an erased person besides their own (an anonymousId beside
+   * a userId, an alias's previousId), which are refused (`erased`): a row would be filed under the
+   * userId, yet the message names the person. A message whose own person (userId, else
+   * anonymousId) is erased is refused where it goes (the ingest, or keepUnmapped).
    */
   private async withoutErasedBeside(
     tenantId: string,
     messages: readonly SegmentMessage[],
     answer: SegmentAnswer,
   ): Promise<readonly SegmentMessage[]> {
-    const beside = messages.filter((m) => m.anonymousBeside !== undefined);
+    const beside = messages.filter((m) => m.namedBeside.length > 0);
     const erased = beside.length === 0 ? undefined : await this.blocklist.checkFor(tenantId);
     if (erased === undefined) {
       return messages;
     }
     return messages.filter((message) => {
-      const named = message.anonymousBeside;
-      if (named === undefined || erased({ raw: '', value: { person_id: named } }) === undefined) {
+      const named = message.namedBeside.find(
+        ({ id }) => erased({ raw: '', value: { person_id: id } }) !== undefined,
+      );
+      if (named === undefined) {
         return true;
       }
       answer.rejected++;
-      answer.errors.push({ item: message.index, field: 'anonymousId', message: 'erased' });
+      answer.errors.push({ item: message.index, field: named.field, message: 'erased' });
       return false;
     });
   }
