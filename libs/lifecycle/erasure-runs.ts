@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { toClickHouseTime, type ClickHouseService } from '../storage/index.js';
 
 /**
- * When erasures ran (erasure_runs, migration 0091), for the builds of derived tables. A build
+ * When erasures ran (erasure_runs, migration 0094), for the builds of derived tables. A build
  * (the assignment rollup, the trend facts) reads the streams in statements that commit later: a
  * statement that read a person's firings before an erasure deleted them may write its rows after
  * the erasure's last scan, which then answers with the person back in the build. So a build that
