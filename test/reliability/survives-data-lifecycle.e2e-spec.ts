@@ -99,6 +99,9 @@ describe.each([
       });
       const answeredByEnd = answers.length;
       await sending;
+      // One batch more, sent once the erasure has answered, so that some rows of the person always
+      // meet the block: the producers may have sent every batch of theirs before it landed.
+      await producer([signalBatch('erase', batches.length, 970)]);
 
       const timeline = await gqlData<{ personTimeline: unknown[] }>(
         api.url,
