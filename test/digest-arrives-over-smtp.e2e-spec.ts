@@ -5,16 +5,15 @@
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
-import { simpleParser, type ParsedMail } from 'mailparser';
 import { rmSync } from 'node:fs';
 import { chromium } from 'playwright-core';
-import { SMTPServer } from 'smtp-server';
 import { createApiApp, listen } from '../apps/api/bootstrap.js';
 import { CHROMIUM_PATH, chromiumAvailable, pdfPageCount } from './support/chromium.js';
 import { graphql, gqlData, mintKey } from './support/client.js';
 import { MAIN_PROGRAM_ONLY, uploadDemoProgram } from './support/demo-program.js';
 import { inProcessApiConfig } from './support/in-process-api.js';
-import { ADMIN_KEY, freePort, requirePart } from './support/processes.js';
+import { ADMIN_KEY, requirePart } from './support/processes.js';
+import { startTestSmtp, type ReceivedMail, type TestSmtp } from './support/smtp.js';
 
 const runs = requirePart(chromiumAvailable());
 const DAY = 86_400_000;
@@ -36,25 +35,13 @@ async function startApp(env: Record<string, string>) {
   let url: string;
   let dataDir: string;
   let key: string;
-  let smtp: SMTPServer;
-  const mails: { envelopeTo: string[]; parsed: ParsedMail }[] = [];
+  let smtp: TestSmtp | undefined;
+  let mails: ReceivedMail[] = [];
 
   beforeAll(async () => {
-    const smtpPort = await freePort();
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      onData(stream, session, callback) {
-        simpleParser(stream)
-          .then((parsed) => {
-            mails.push({ envelopeTo: session.envelope.rcptTo.map((r) => r.address), parsed });
-            callback();
-          })
-          .catch((error: Error) => callback(error));
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(smtpPort, '127.0.0.1', resolve));
-    ({ app, url, dataDir } = await startApp({ SMTP_URL: `smtp://127.0.0.1:${smtpPort}` }));
+    smtp = await startTestSmtp();
+    mails = smtp.mails;
+    ({ app, url, dataDir } = await startApp({ SMTP_URL: smtp.url }));
     key = await mintKey(url, ADMIN_KEY, 'acme', ['INGEST', 'READ']);
     // a program over the three weeks before today, so that the last full week has data
     const start = new Date(Math.floor((Date.now() - 21 * DAY) / DAY) * DAY);
@@ -68,7 +55,7 @@ async function startApp(env: Record<string, string>) {
   });
   afterAll(async () => {
     await app?.close();
-    await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
+    await smtp?.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
 

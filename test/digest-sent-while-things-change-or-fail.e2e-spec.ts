@@ -8,15 +8,14 @@
 
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Logger, type INestApplication } from '@nestjs/common';
-import { simpleParser, type ParsedMail } from 'mailparser';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SMTPServer } from 'smtp-server';
 import { createApiApp, listen } from '../apps/api/bootstrap.js';
 import { gqlData, mintKey } from './support/client.js';
 import { inProcessApiConfig } from './support/in-process-api.js';
-import { ADMIN_KEY, freePort } from './support/processes.js';
+import { ADMIN_KEY } from './support/processes.js';
+import { startTestSmtp, type ReceivedMail, type TestSmtp } from './support/smtp.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -30,20 +29,15 @@ async function until(what: string, done: () => boolean, timeoutMs = 60_000): Pro
   }
 }
 
-interface Mail {
-  envelopeTo: string[];
-  parsed: ParsedMail;
-}
-
 describe('the digest while its settings change or its parts fail', () => {
   let app: INestApplication;
   let url: string;
   let dataDir: string;
-  let smtp: SMTPServer;
+  let smtp: TestSmtp | undefined;
   const browserDir = mkdtempSync(join(tmpdir(), 'causeway-browser-'));
   /** An executable that fails as Chromium without its shared libraries does. */
   const brokenChromium = join(browserDir, 'chromium');
-  const mails: Mail[] = [];
+  let mails: ReceivedMail[] = [];
   /** Mails whose data the server has begun to read. */
   const begun: string[][] = [];
   /** While set, the server holds each mail's data until it resolves. */
@@ -53,31 +47,13 @@ describe('the digest while its settings change or its parts fail', () => {
   const warnings: string[] = [];
 
   beforeAll(async () => {
-    const smtpPort = await freePort();
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      onRcptTo(address, _session, callback) {
-        if (address.address === GONE) {
-          callback(Object.assign(new Error('5.1.1 mailbox unavailable'), { responseCode: 550 }));
-          return;
-        }
-        callback();
-      },
-      onData(stream, session, callback) {
-        const envelopeTo = session.envelope.rcptTo.map((r) => r.address);
-        begun.push(envelopeTo);
-        const held = hold ?? Promise.resolve();
-        simpleParser(stream)
-          .then(async (parsed) => {
-            await held;
-            mails.push({ envelopeTo, parsed });
-            callback();
-          })
-          .catch((error: Error) => callback(error));
-      },
+    const server = await startTestSmtp({
+      refuse: [GONE],
+      onBegin: (envelopeTo) => begun.push(envelopeTo),
+      hold: () => hold,
     });
-    await new Promise<void>((resolve) => smtp.listen(smtpPort, '127.0.0.1', resolve));
+    smtp = server;
+    mails = server.mails;
     writeFileSync(
       brokenChromium,
       '#!/bin/sh\necho "chromium: error while loading shared libraries: libnss3.so" >&2\nexit 1\n',
@@ -90,7 +66,7 @@ describe('the digest while its settings change or its parts fail', () => {
       'digest-moves',
       ADMIN_KEY,
       (port) => ({
-        SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+        SMTP_URL: server.url,
         PUBLIC_URL: `http://127.0.0.1:${port}`,
         CHROMIUM_PATH: brokenChromium,
         ALERT_EVALUATE_EVERY_MS: '0',
@@ -102,7 +78,7 @@ describe('the digest while its settings change or its parts fail', () => {
   });
   afterAll(async () => {
     await app?.close();
-    await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
+    await smtp?.close();
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(browserDir, { recursive: true, force: true });
   });
@@ -117,7 +93,7 @@ describe('the digest while its settings change or its parts fail', () => {
     ).toBe(true);
     const sent = mails.slice(before);
     expect(sent.map((m) => m.envelopeTo)).toEqual([['cfo@example.com']]);
-    const [{ parsed }] = sent as [Mail];
+    const [{ parsed }] = sent as [ReceivedMail];
     expect(parsed.attachments).toEqual([]);
     expect(parsed.text).toContain(`No PDF attached: Chromium at ${brokenChromium} did not start: `);
     expect(parsed.html || '').toContain(
