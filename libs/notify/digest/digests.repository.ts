@@ -57,8 +57,6 @@ export class DigestsRepository {
           recipients: digest.recipients,
           schedule: digest.schedule,
           updated_at: dateToClickHouse(digest.updatedAt),
-          // the last send is kept in digest_sends
-          last_sent_at: null,
           version: rowVersion(),
         },
       ],
