@@ -124,6 +124,28 @@ export class ReportSnapshotsRepository {
     });
   }
 
+  /**
+   * Snapshots of `kind` taken before `before` whose snapshot.created is not recorded as told, each
+   * once (as first written), oldest first.
+   */
+  async unannounced(kind: SnapshotKind, before: Date): Promise<SnapshotSummary[]> {
+    const rows = await this.clickhouse.query({
+      tag: 'reports.snapshot_unannounced',
+      sql: `-- the snapshots of a kind taken before a time and not announced, each as first written
+            SELECT ${SUMMARY_COLUMNS}
+            FROM report_snapshots
+            WHERE kind = {kind:String} AND created_at < {before:DateTime64(3, 'UTC')}
+              AND (tenant_id, snapshot_id) NOT IN (
+                SELECT tenant_id, snapshot_id FROM report_snapshot_announcements
+              )
+            ORDER BY created_at, tenant_id, snapshot_id
+            LIMIT 1 BY tenant_id, snapshot_id`,
+      params: { kind, before: toClickHouseTime(before.getTime()) },
+      row: summaryRow,
+    });
+    return rows.map(toSummary);
+  }
+
   /** The snapshot as first written, or undefined. */
   async get(tenantId: string, snapshotId: string): Promise<StoredSnapshot | undefined> {
     const rows = await this.clickhouse.query({

@@ -141,6 +141,7 @@ describe('the weekly snapshot run when one tenant fails', () => {
       to: week.to,
       created: [idOf('weekly-a', week), idOf('weekly-c', week)],
       existing: [],
+      announcedLate: [],
       failed: [{ tenantId: 'weekly-b', error: 'Timeout exceeded: elapsed 60 seconds' }],
     });
     expect(errors).toEqual([
@@ -154,6 +155,7 @@ describe('the weekly snapshot run when one tenant fails', () => {
       to: week.to,
       created: [idOf('weekly-b', week)],
       existing: [idOf('weekly-a', week), idOf('weekly-c', week)],
+      announcedLate: [],
       failed: [],
     });
     await expectStoredOnce(store, week, tenants);
@@ -174,6 +176,7 @@ describe('the weekly snapshot run when one tenant fails', () => {
       to: week.to,
       created: [idOf('told-a', week), idOf('told-c', week)],
       existing: [],
+      announcedLate: [],
       failed: [
         {
           tenantId: 'told-b',
@@ -194,6 +197,7 @@ describe('the weekly snapshot run when one tenant fails', () => {
       to: week.to,
       created: [],
       existing: tenants.map((t) => idOf(t, week)),
+      announcedLate: [],
       failed: [],
     });
     expect(told).toEqual([idOf('told-a', week), idOf('told-c', week), idOf('told-b', week)]);
@@ -203,6 +207,53 @@ describe('the weekly snapshot run when one tenant fails', () => {
     await service.runWeekly(week.at);
     expect(told).toHaveLength(3);
     await expectStoredOnce(store, week, tenants);
+  });
+});
+
+describe('the weekly snapshot run and on-demand snapshots not announced when taken', () => {
+  const store = storeForSuite();
+  const MINUTE = 60_000;
+
+  it('tells them once, when at least 15 minutes old, and the run fails while one cannot be told', async () => {
+    const unreachable = new Set(['demand-a', 'demand-b']);
+    const { service, told } = snapshotsOn(store, new Set(), unreachable);
+    const from = new Date('2026-11-02T00:00:00Z');
+    const to = new Date('2026-11-09T00:00:00Z');
+    const early = await service.create('demand-a', from, to);
+    const late = await service.create('demand-b', from, to);
+    expect(told).toEqual([]);
+    expect(errors).toHaveLength(2);
+    expect(await announced(store, ['demand-a', 'demand-b'])).toEqual([]);
+
+    // the run 10 minutes after: both may still be announcing themselves, so both are left alone
+    unreachable.delete('demand-a');
+    const runAt = (minutes: number) => new Date(late.createdAt.getTime() + minutes * MINUTE);
+    const first = await service.runWeekly(runAt(10));
+    expect(first.announcedLate).toEqual([]);
+    expect(first.failed).toEqual([]);
+
+    // 16 minutes after: demand-a is told; demand-b still cannot be, and fails the run
+    const second = await service.runWeekly(runAt(16));
+    expect(second.announcedLate).toEqual([early.snapshotId]);
+    expect(second.failed).toEqual([
+      {
+        tenantId: 'demand-b',
+        error: `snapshot ${late.snapshotId} is stored, but not announced: Connection is closed.`,
+      },
+    ]);
+    expect(told).toEqual([early.snapshotId]);
+
+    unreachable.clear();
+    const third = await service.runWeekly(runAt(17));
+    expect(third.announcedLate).toEqual([late.snapshotId]);
+    expect(third.failed).toEqual([]);
+    // a fourth run finds both told: nothing is told again
+    const fourth = await service.runWeekly(runAt(60 * 24 * 7));
+    expect(fourth.announcedLate).toEqual([]);
+    expect(told).toEqual([early.snapshotId, late.snapshotId]);
+    expect(await announced(store, ['demand-a', 'demand-b'])).toEqual(
+      [early.snapshotId, late.snapshotId].sort(),
+    );
   });
 });
 
@@ -285,6 +336,7 @@ describeWithRedis(
         to: week.to,
         created: [idOf('queued-b', week)],
         existing: [idOf('queued-a', week), idOf('queued-c', week)],
+        announcedLate: [],
         failed: [],
       });
       await expectStoredOnce(store, week, tenants);
@@ -311,6 +363,7 @@ describeWithRedis(
         to: week.to,
         created: [],
         existing: [idOf('enqueue-a', week), idOf('enqueue-b', week)],
+        announcedLate: [],
         failed: [],
       });
       expect(told).toEqual([idOf('enqueue-b', week), idOf('enqueue-a', week)]);

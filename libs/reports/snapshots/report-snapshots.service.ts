@@ -22,9 +22,20 @@ export interface WeeklySnapshotRun {
   created: string[];
   /** Snapshots of the same week that already existed (a retry or a second run): left as they are. */
   existing: string[];
+  /**
+   * On-demand snapshots taken earlier whose snapshot.created could not be queued when they were
+   * taken: told by this run.
+   */
+  announcedLate: string[];
   /** Tenants whose snapshot this run could not take, and why (logged as they fail). */
   failed: { tenantId: string; error: string }[];
 }
+
+/**
+ * How old an on-demand snapshot must be before a weekly run tells its snapshot.created for it: one
+ * younger may still be announcing itself, and would be told twice.
+ */
+export const LATE_ANNOUNCEMENT_AGE_MS = 15 * 60 * 1000;
 
 /** Most snapshots one list answers. */
 export const MAX_SNAPSHOTS_LISTED = 500;
@@ -69,8 +80,7 @@ export class ReportSnapshotsService {
     try {
       await this.announce(snapshot);
     } catch (error) {
-      // the snapshot is stored and is the caller's answer; its event is not told again (only the
-      // weekly run announces late, and only the week's own snapshots)
+      // the snapshot is stored and is the caller's answer; the next weekly run tells its event
       this.logger.error(`report snapshot ${id} of tenant ${tenantId}: ${messageOf(error)}`);
     }
     return snapshot;
@@ -81,7 +91,9 @@ export class ReportSnapshotsService {
    * tenant with firings in it. Idempotent: a week already taken is left as it is. A tenant whose
    * snapshot fails is logged, listed in `failed`, and the others are still taken; the caller
    * decides what a failure means (the BullMQ job fails so that it is retried, and the retry takes
-   * only what is missing, since the ids are the week's).
+   * only what is missing, since the ids are the week's). It then tells the snapshot.created of
+   * every on-demand snapshot taken at least LATE_ANNOUNCEMENT_AGE_MS before `at` whose event could
+   * not be queued when it was taken (a failure there counts as its tenant's).
    */
   async runWeekly(at: Date): Promise<WeeklySnapshotRun> {
     const week = lastFullWeek(at);
@@ -91,6 +103,7 @@ export class ReportSnapshotsService {
       to: week.to.toISOString(),
       created: [],
       existing: [],
+      announcedLate: [],
       failed: [],
     };
     for (const tenantId of await this.repository.tenantsWithFirings(period)) {
@@ -104,7 +117,25 @@ export class ReportSnapshotsService {
         run.failed.push({ tenantId, error: message });
       }
     }
+    await this.announceOnDemandLate(at, run);
     return run;
+  }
+
+  /** Tells the events of on-demand snapshots that could not be told when taken (see runWeekly). */
+  private async announceOnDemandLate(at: Date, run: WeeklySnapshotRun): Promise<void> {
+    const before = new Date(at.getTime() - LATE_ANNOUNCEMENT_AGE_MS);
+    for (const snapshot of await this.repository.unannounced(SnapshotKind.ON_DEMAND, before)) {
+      const { tenantId, snapshotId } = snapshot;
+      try {
+        await this.announce(snapshot);
+        run.announcedLate.push(snapshotId);
+        this.logger.log(`report snapshot ${snapshotId} of tenant ${tenantId} announced late`);
+      } catch (error) {
+        const message = messageOf(error);
+        this.logger.error(`report snapshot ${snapshotId} of tenant ${tenantId}: ${message}`);
+        run.failed.push({ tenantId, error: message });
+      }
+    }
   }
 
   /**
@@ -134,7 +165,8 @@ export class ReportSnapshotsService {
   /**
    * Tells the hook's listeners (webhooks' snapshot.created) that the snapshot is stored, then
    * records that they were told. Stored first, announced after: a failure between the two leaves
-   * a snapshot without its announcement, which the next weekly run of its week makes up.
+   * a snapshot without its announcement, which the next weekly run makes up (the retry of its
+   * week's run for a weekly snapshot, the next run for an on-demand one).
    */
   private async announce(snapshot: SnapshotSummary): Promise<void> {
     await this.hook.created(snapshot);
