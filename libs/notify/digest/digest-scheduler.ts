@@ -13,11 +13,20 @@ import { digestSchedulerId, type DigestJob } from './digest.job.js';
 import { DigestSender } from './digest-sender.js';
 import type { DigestSettings } from './digests.repository.js';
 import { messageOf } from '../../errors/index.js';
+import { outsideQueryScope } from '../../storage/index.js';
+
+/**
+ * The attempts of one scheduled send, in either mode: BullMQ's retries of the job with Redis, a
+ * timer in this process without. The first retry waits a minute, each next one twice as long.
+ */
+export const DIGEST_SEND_ATTEMPTS = 5;
+export const DIGEST_RETRY_DELAY_MS = 60_000;
 
 /**
  * Keeps each tenant's digest on its schedule: with Redis a BullMQ job scheduler per tenant (set
  * from whichever process setDigest ran in, run by the processors); without, a timer per tenant in
- * this process, armed at start for every stored digest.
+ * this process, armed at start for every stored digest, and a retry timer per tenant while a
+ * failed send has attempts left (the next scheduled send replaces it).
  */
 @Injectable()
 export class DigestScheduler implements OnApplicationBootstrap, OnModuleDestroy {
@@ -25,6 +34,10 @@ export class DigestScheduler implements OnApplicationBootstrap, OnModuleDestroy 
   private readonly timers = new Map<string, CronTimer>();
   /** Per tenant, the digest its timer was last armed with: the one setDigest last applied. */
   private readonly armed = new Map<string, DigestSettings>();
+  /** Per tenant, the timer of a failed send's next attempt. */
+  private readonly retries = new Map<string, NodeJS.Timeout>();
+  /** Per tenant, the scheduled time of the latest send started: only its failures are retried. */
+  private readonly latest = new Map<string, number>();
   private stopped = false;
 
   constructor(
@@ -40,7 +53,7 @@ export class DigestScheduler implements OnApplicationBootstrap, OnModuleDestroy 
         pattern: digest.schedule,
         name: JobName.DigestSend,
         data,
-        retryDelayMs: 60_000,
+        retryDelayMs: DIGEST_RETRY_DELAY_MS,
         keep: 100,
       });
       return;
@@ -62,6 +75,10 @@ export class DigestScheduler implements OnApplicationBootstrap, OnModuleDestroy 
     for (const timer of this.timers.values()) {
       timer.clear();
     }
+    for (const retry of this.retries.values()) {
+      clearTimeout(retry);
+    }
+    this.retries.clear();
   }
 
   private async armAll(): Promise<void> {
@@ -80,13 +97,40 @@ export class DigestScheduler implements OnApplicationBootstrap, OnModuleDestroy 
       return;
     }
     timer.arm(digest.schedule, new Date(), (at) => {
-      void this.digests
-        .send(tenantId, at)
-        .catch((error: unknown) =>
-          this.logger.error(`digest of ${tenantId} not sent: ${messageOf(error)}`),
-        )
+      // a send still owed from the last time gives way to this one
+      clearTimeout(this.retries.get(tenantId));
+      this.retries.delete(tenantId);
+      this.latest.set(tenantId, at.getTime());
+      void this.attempt(tenantId, at, 1)
         // from the digest as last applied, whose schedule a setDigest during the send may change
         .finally(() => this.arm(this.armed.get(tenantId) ?? digest));
     });
+  }
+
+  /**
+   * Attempt `attempt` of the send scheduled at `at`: a failure is logged and, while attempts are
+   * left, tried again after DIGEST_RETRY_DELAY_MS doubled for each attempt made.
+   */
+  private async attempt(tenantId: string, at: Date, attempt: number): Promise<void> {
+    try {
+      await this.digests.send(tenantId, at);
+    } catch (error) {
+      const left = DIGEST_SEND_ATTEMPTS - attempt;
+      const delayMs = DIGEST_RETRY_DELAY_MS * 2 ** (attempt - 1);
+      const next = left > 0 ? `tried again in ${delayMs / 1000} s` : 'no attempt left';
+      this.logger.error(
+        `digest of ${tenantId} not sent (attempt ${attempt} of ${DIGEST_SEND_ATTEMPTS}, ${next}): ${messageOf(error)}`,
+      );
+      if (left > 0 && !this.stopped && this.latest.get(tenantId) === at.getTime()) {
+        const retry = outsideQueryScope(() =>
+          setTimeout(() => {
+            this.retries.delete(tenantId);
+            void this.attempt(tenantId, at, attempt + 1);
+          }, delayMs),
+        );
+        retry.unref();
+        this.retries.set(tenantId, retry);
+      }
+    }
   }
 }
