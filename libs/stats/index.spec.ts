@@ -41,6 +41,7 @@ describe('libs/stats public entry', () => {
       'holdoutPlan',
       'triggerInteraction',
       'roundApart',
+      'roundApartDigits',
       'StatsException',
     ]) {
       expect(typeof (stats as Record<string, unknown>)[name]).toBe('function');

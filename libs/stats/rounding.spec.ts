@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { roundApart } from './rounding.js';
+import { roundApart, roundApartDigits } from './rounding.js';
 
 describe('roundApart', () => {
   it('keeps the asked decimals where they already stand apart', () => {
@@ -57,5 +57,14 @@ describe('roundApart', () => {
   it('leaves what is not a number as it is', () => {
     expect(roundApart(Number.NaN, 1)).toEqual({ rounded: Number.NaN, decimals: 1 });
     expect(roundApart(Infinity, 1)).toEqual({ rounded: Infinity, decimals: 1 });
+  });
+});
+
+describe('roundApartDigits', () => {
+  it('prints the rounded number with its decimals, trailing zeros kept', () => {
+    // 0.0504 against 0.05: 0.050 at three decimals would sit on it, 0.0504 does not
+    expect(roundApartDigits(0.0504, 3, { boundaries: [0.05] })).toBe('0.0504');
+    expect(roundApartDigits(0.0626, 3, { boundaries: [0.05] })).toBe('0.063');
+    expect(roundApartDigits(-0.02, 2, { scale: 100 })).toBe('-2.00');
   });
 });

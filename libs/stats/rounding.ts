@@ -60,3 +60,13 @@ export function roundApart(
   const step = 10 ** -last * (value > mark ? 1 : -1);
   return { rounded: roundAt(rounded + step, last), decimals: last };
 }
+
+/** {@link roundApart}'s number in digits, with an ASCII minus: "0.004", "-2.00", "0.0504". */
+export function roundApartDigits(
+  value: number,
+  digits: number,
+  options: RoundApartOptions = {},
+): string {
+  const { rounded, decimals } = roundApart(value, digits, options);
+  return rounded.toFixed(decimals);
+}

@@ -196,4 +196,15 @@ describe('verdictOf', () => {
       'SRM: do not trust: the holdout holds 30.004% of persons where 30.0% was declared (p = 0.000996), so the split is not random',
     );
   });
+
+  it('never prints a q-value at or past α as α itself', () => {
+    // q = 0.0504 is 0.050 at three decimals: it would read as α = 0.05, which it is past
+    const lift = { estimate: 0.02, low: 0.001, high: 0.04 };
+    expect(verdictOf({ ...row, absoluteLift: lift, qValue: 0.0504 })).toBe(
+      '+2.00 pts [0.10, 4.00], significant alone, but not after correcting for the triggers reported together (q = 0.0504)',
+    );
+    expect(verdictOf({ ...row, absoluteLift: lift, qValue: 0.0626 })).toBe(
+      '+2.00 pts [0.10, 4.00], significant alone, but not after correcting for the triggers reported together (q = 0.063)',
+    );
+  });
 });

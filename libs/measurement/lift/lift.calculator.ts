@@ -4,7 +4,7 @@ import {
   EMPIRICAL_PRIOR_MIN_EFFECTS,
   empiricalPrior,
   relativePriorOnAbsoluteScale,
-  roundApart,
+  roundApartDigits,
   SRM_P_THRESHOLD,
   type GaussianPrior,
   compareMeans,
@@ -229,10 +229,7 @@ function srmCheck(
 }
 
 /** Points of a share with two decimals, more where two would read 0 or lose the sign: 0.004. */
-function pointsDigits(share: number): string {
-  const { rounded, decimals } = roundApart(share, 2, { scale: 100 });
-  return rounded.toFixed(decimals);
-}
+const pointsDigits = (share: number) => roundApartDigits(share, 2, { scale: 100 });
 /** A difference of rates as verdicts and alerts print it: "+5.00 pts", "-0.004 pts". */
 export const pointsText = (share: number) => `${share >= 0 ? '+' : ''}${pointsDigits(share)} pts`;
 /** An interval in points as verdicts print it: "+5.00 pts [2.00, 8.00]", "[0.004, 3.00]". */
@@ -246,16 +243,11 @@ export function pValueText(p: number, threshold?: number): string {
   if (p < 0.0001) {
     return 'p < 0.0001';
   }
-  const { rounded, decimals } = roundApart(p, 4, {
-    boundaries: threshold === undefined ? [] : [threshold],
-  });
-  return `p = ${rounded.toFixed(decimals)}`;
+  return `p = ${roundApartDigits(p, 4, { boundaries: threshold === undefined ? [] : [threshold] })}`;
 }
 /** A share in percent, one decimal, more where one would put it on or across `boundaries`. */
-function percent(share: number, boundaries: readonly number[] = []): string {
-  const { rounded, decimals } = roundApart(share, 1, { scale: 100, boundaries });
-  return `${rounded.toFixed(decimals)}%`;
-}
+const percent = (share: number, boundaries: readonly number[] = []) =>
+  `${roundApartDigits(share, 1, { scale: 100, boundaries })}%`;
 /** A chance to one decimal, never rounded to a certainty: `> 99.9%` and `< 0.1%` at the ends. */
 const chance = (p: number) => (p >= 0.9995 ? '> 99.9%' : p < 0.0005 ? '< 0.1%' : percent(p));
 
@@ -333,7 +325,7 @@ export function verdictOf(row: Omit<TriggerLift, 'verdict'>): string {
     lift.estimate > 0 ? 'significant' : 'significant harm (fewer conversions than holdout)';
   const alpha = 1 - row.confidence;
   if (row.qValue !== null && row.qValue >= alpha) {
-    return `${text}, ${direction} alone, but not after correcting for the triggers reported together (q = ${row.qValue.toFixed(3)})`;
+    return `${text}, ${direction} alone, but not after correcting for the triggers reported together (q = ${roundApartDigits(row.qValue, 3, { boundaries: [alpha] })})`;
   }
   return `${text}, ${direction}`;
 }
