@@ -101,6 +101,26 @@ describe('assessMaturity', () => {
     expect(verdict.label).not.toContain('fast');
   });
 
+  it('never prints a median just past its window as 1.00× it', () => {
+    // 1.004 is 1.00 at two decimals, which is within the window (at most 1); 1.237 keeps two
+    const ratio = (key: string, median_window_ratio: number) => ({
+      level: 'trigger' as const,
+      key,
+      median_window_ratio,
+      firings: 100,
+      within_window: 40,
+    });
+    const verdict = assessMaturity({
+      ...nothing,
+      latency: [ratio('a', 1.004), ratio('b', 1.237), ratio('c', 0.996)],
+    });
+    expect(
+      verdict.evidence.find((e) => e.name === 'median_latency_within_window')?.explanation,
+    ).toBe(
+      '1 of 3 triggers act within their window at the median; too slow: a (median 1.004× its window), b (median 1.24× its window).',
+    );
+  });
+
   it('reads "not yet" on every gap it names: the last two joined by "or"', () => {
     const unmeasured = {
       ...fastButUnclean({ nonCompliantActivations: 3, revokedActivations: 0, sentFirings: 100 }),

@@ -1,4 +1,4 @@
-import { holdoutPlan, minimumDetectableRelativeLift } from '../../stats/index.js';
+import { holdoutPlan, minimumDetectableRelativeLift, roundApartDigits } from '../../stats/index.js';
 import { holdoutCaveat, type HoldoutEvidence } from '../lift/lift.calculator.js';
 import type { FiringSignalKindsRow, LatencyAgainstWindowsRow } from './maturity.query.js';
 import {
@@ -108,8 +108,12 @@ function medianLatency(inputs: MaturityInputs, t: MaturityThresholds): Judged {
   const triggers = inputs.latency.filter((r) => r.level === 'trigger');
   const slow = triggers.filter((r) => r.median_window_ratio > 1);
   const share = triggers.length === 0 ? 0 : (triggers.length - slow.length) / triggers.length;
+  // read against 1 (the window): 1.004 prints as such, never as 1.00
   const slowText = slow
-    .map((r) => `${r.key} (median ${r.median_window_ratio.toFixed(2)}× its window)`)
+    .map(
+      (r) =>
+        `${r.key} (median ${roundApartDigits(r.median_window_ratio, 2, { boundaries: [1] })}× its window)`,
+    )
     .join(', ');
   return atLeast(
     'median_latency_within_window',
