@@ -51,5 +51,6 @@ describe('libs/stats public entry', () => {
     expect(stats.HOLDOUT_PLAN_HORIZON_DAYS).toBe(28);
     expect(stats.SRM_P_THRESHOLD).toBe(0.001);
     expect(stats.HETEROGENEITY_P_THRESHOLD).toBe(0.05);
+    expect(stats.ASSIGNMENT_INDEPENDENCE_P_THRESHOLD).toBe(0.001);
   });
 });

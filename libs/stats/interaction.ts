@@ -34,6 +34,9 @@ export interface TriggerInteraction {
   assignmentPValue: number | null;
 }
 
+/** The p-value under which the two assignments count as not drawn independently. */
+export const ASSIGNMENT_INDEPENDENCE_P_THRESHOLD = 0.001;
+
 const CELL_NAMES = [
   'treatmentTreatment',
   'treatmentControl',

@@ -1,4 +1,9 @@
-import { holdoutPlan, triggerInteraction, type ArmCounts } from '../../stats/index.js';
+import {
+  ASSIGNMENT_INDEPENDENCE_P_THRESHOLD,
+  holdoutPlan,
+  triggerInteraction,
+  type ArmCounts,
+} from '../../stats/index.js';
 import type { InteractionCellRow } from './interactions.query.js';
 import type { LiftSumsRow } from './lift.query.js';
 import { pointsInterval, pValueText } from './lift.calculator.js';
@@ -55,8 +60,9 @@ function interactionVerdict(
   assignmentPValue: number | null,
   triggerB: string,
 ): string {
-  if (assignmentPValue !== null && assignmentPValue < 0.001) {
-    return `do not trust: the two holdouts were not drawn independently (${pValueText(assignmentPValue)}), e.g. a shared holdout`;
+  const threshold = ASSIGNMENT_INDEPENDENCE_P_THRESHOLD;
+  if (assignmentPValue !== null && assignmentPValue < threshold) {
+    return `do not trust: the two holdouts were not drawn independently (${pValueText(assignmentPValue, threshold)}), e.g. a shared holdout`;
   }
   if (interaction === null) {
     return 'no estimate: a cell of the 2×2 is empty';

@@ -320,19 +320,33 @@ describe('deeper statistics on the embedded engine', () => {
 });
 
 describe('the reading of an interaction', () => {
+  // one cell of the 2×2 of triggers a and b; a tenth of its persons convert
+  const cell = (treatedA: number, treatedB: number, persons: number) => ({
+    trigger_a: 'a',
+    trigger_b: 'b',
+    treated_a: treatedA,
+    treated_b: treatedB,
+    persons,
+    conversions: Math.round(persons / 10),
+  });
+
   it('distrusts a pair whose holdouts were drawn together, printing p as verdicts do', () => {
     // a shared holdout: every person is in the same arm of both triggers, 100 each way
-    const cell = (treatedA: number, treatedB: number, persons: number) => ({
-      trigger_a: 'a',
-      trigger_b: 'b',
-      treated_a: treatedA,
-      treated_b: treatedB,
-      persons,
-      conversions: persons / 10,
-    });
     const [pair] = buildInteractions([cell(1, 1, 100), cell(0, 0, 100)], 0.95);
     expect(pair.verdict).toBe(
       'do not trust: the two holdouts were not drawn independently (p < 0.0001), e.g. a shared holdout',
+    );
+  });
+
+  it('never prints a p-value under 0.001 that distrusts the pair as 0.0010', () => {
+    // persons 58 | 86 / 86 | 58: every expected count is 72, χ² = 4·14²/72 = 10.889 on 1 df,
+    // p = 2(1 − Φ(√10.889 = 3.2998)) = 0.000967: under 0.001, and 0.0010 at four decimals
+    const [pair] = buildInteractions(
+      [cell(1, 1, 58), cell(1, 0, 86), cell(0, 1, 86), cell(0, 0, 58)],
+      0.95,
+    );
+    expect(pair.verdict).toBe(
+      'do not trust: the two holdouts were not drawn independently (p = 0.00097), e.g. a shared holdout',
     );
   });
 });
