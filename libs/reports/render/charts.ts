@@ -429,12 +429,13 @@ export function doseResponseChart(buckets: readonly PressureBucket[], minFirings
   const maxRate = Math.max(0.01, ...buckets.map((b) => b.overwhelmRate));
   const y = linearScale([0, maxRate * 1.2], [bottom, top]);
   const ticks = niceTicks(0, maxRate * 1.2, 4);
+  const decimals = tickDecimals(ticks, 100);
   const slot = (right - left) / Math.max(1, buckets.length);
   const body: string[] = [];
   for (const t of ticks) {
     body.push(line(left, y(t), right, y(t), 'grid'));
     body.push(
-      text(left - 8, y(t) + 4, formatPercent(t, t < 0.1 ? 1 : 0), {
+      text(left - 8, y(t) + 4, formatPercent(t, decimals), {
         anchor: 'end',
         className: 'tick',
       }),

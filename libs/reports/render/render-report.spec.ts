@@ -306,6 +306,12 @@ describe('renderLiftReport: capped revenue', () => {
 describe('renderLiftReport: no figure reads across what it is compared with', () => {
   const liftTable = (page: string) =>
     page.slice(page.indexOf('<table><thead><tr><th>Trigger</th><th>Treated'));
+  /** The tick labels of the chart with this id, in the order drawn. */
+  const tickLabels = (page: string, id: string) => {
+    const start = page.indexOf(`id="${id}"`);
+    const chart = page.slice(start, page.indexOf('</svg>', start));
+    return [...chart.matchAll(/class="tick">([^<]*)</g)].map((m) => m[1]);
+  };
 
   it('keeps a lower bound of 0.00004 above 0 beside "works"', () => {
     const measures = fixtureMeasures();
@@ -359,17 +365,38 @@ describe('renderLiftReport: no figure reads across what it is compared with', ()
     // overwhelm +0.10 points [0.00, +0.20]: the axis runs from −0.016 to +0.216 points, ticks
     // every 0.05 points (niceTicks: step 5 × 10⁻⁴ of a share, the first ≥ 0.232 / 5 points)
     measures.guardrails = [guardrailRow('works', 'overwhelm', { estimate: 0.001, half: 0.001 })];
-    const page = renderLiftReport(measures);
-    const chart = page.slice(
-      page.indexOf('id="harm-chart"'),
-      page.indexOf('</svg>', page.indexOf('id="harm-chart"')),
-    );
-    expect([...chart.matchAll(/class="tick">([^<]*)</g)].map((m) => m[1])).toEqual([
+    expect(tickLabels(renderLiftReport(measures), 'harm-chart')).toEqual([
       '0.00',
       '+0.05',
       '+0.10',
       '+0.15',
       '+0.20',
+    ]);
+  });
+
+  it('labels the dose-response ticks with the decimals of their step', () => {
+    const measures = fixtureMeasures();
+    const bucket = (name: string, overwhelmRate: number) => ({
+      bucket: name,
+      firings: 1000,
+      overwhelmed: overwhelmRate * 1000,
+      overwhelmRate,
+    });
+    // the axis runs to 1.2 × 15% = 18%, ticks every 5% (the first 1, 2, 5 × 10^k ≥ 18% / 4):
+    // whole percents, as the step has none, at 5% as at 10%
+    measures.pressure.doseResponse = [bucket('1', 0.05), bucket('2-3', 0.15)];
+    expect(tickLabels(renderLiftReport(measures), 'dose-response')).toEqual([
+      '0%',
+      '5%',
+      '10%',
+      '15%',
+    ]);
+    // to 1.2 × 1% = 1.2%, ticks every 0.5% (the first ≥ 1.2% / 4): one decimal on each
+    measures.pressure.doseResponse = [bucket('1', 0.004), bucket('2-3', 0.01)];
+    expect(tickLabels(renderLiftReport(measures), 'dose-response')).toEqual([
+      '0.0%',
+      '0.5%',
+      '1.0%',
     ]);
   });
 });
