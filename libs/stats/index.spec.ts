@@ -27,6 +27,7 @@ describe('libs/stats public entry', () => {
       'confidenceSequenceRhoSquared',
       'confidenceSequenceMargin',
       'benjaminiHochberg',
+      'significanceLevel',
       'requiredSamplePerArm',
       'proportionTestPower',
       'minimumDetectableRelativeLift',

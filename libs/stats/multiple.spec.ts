@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { StatsException } from './errors.js';
-import { benjaminiHochberg } from './multiple.js';
+import { benjaminiHochberg, significanceLevel } from './multiple.js';
 
 describe('benjaminiHochberg', () => {
   it('worked example: [0.01, 0.04, 0.03, 0.005] → [0.02, 0.04, 0.04, 0.02]', () => {
@@ -49,5 +49,19 @@ describe('benjaminiHochberg', () => {
   it('rejects p-values outside [0, 1]', () => {
     expect(() => benjaminiHochberg([0.1, 1.2])).toThrow(StatsException);
     expect(() => benjaminiHochberg([Number.NaN])).toThrow(StatsException);
+  });
+});
+
+describe('significanceLevel', () => {
+  it('is 1 − confidence as a decimal reads it, not as floating point subtracts it', () => {
+    // 1 - 0.95 === 0.050000000000000044 and 1 - 0.9 === 0.09999999999999998 in IEEE 754 doubles
+    expect(significanceLevel(0.95)).toBe(0.05);
+    expect(significanceLevel(0.9)).toBe(0.1);
+    expect(significanceLevel(0.99)).toBe(0.01);
+    expect(significanceLevel(0.975)).toBe(0.025);
+  });
+
+  it('refuses a confidence outside [0, 1]', () => {
+    expect(() => significanceLevel(1.5)).toThrow(StatsException);
   });
 });

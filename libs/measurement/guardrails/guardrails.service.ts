@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { compareProportions, sequentialLift } from '../../stats/index.js';
+import { compareProportions, sequentialLift, significanceLevel } from '../../stats/index.js';
 import { ClickHouseService } from '../../storage/index.js';
 import { OVERWHELM_TYPES, REGRET_TYPES, REGRET_WINDOW_MS } from '../common/outcome-classes.js';
 import { toPeriod } from '../common/period.js';
@@ -106,7 +106,10 @@ function regretRows(
       fixed !== null && planned !== null
         ? {
             ...fixed,
-            ...sequentialLift(fixed, t[0] + c[0], { alpha: 1 - confidence, plannedN: planned }),
+            ...sequentialLift(fixed, t[0] + c[0], {
+              alpha: significanceLevel(confidence),
+              plannedN: planned,
+            }),
           }
         : fixed;
     const row = {

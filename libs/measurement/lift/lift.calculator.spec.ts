@@ -207,4 +207,15 @@ describe('verdictOf', () => {
       '+2.00 pts [0.10, 4.00], significant alone, but not after correcting for the triggers reported together (q = 0.063)',
     );
   });
+
+  it('reads q = α as not significant after correcting, as the report does (q < α)', () => {
+    // at confidence 0.95, α is 0.05: q = 0.05 is not below it
+    const lift = { estimate: 0.02, low: 0.001, high: 0.04 };
+    expect(verdictOf({ ...row, confidence: 0.95, absoluteLift: lift, qValue: 0.05 })).toBe(
+      '+2.00 pts [0.10, 4.00], significant alone, but not after correcting for the triggers reported together (q = 0.050)',
+    );
+    expect(verdictOf({ ...row, confidence: 0.95, absoluteLift: lift, qValue: 0.0499 })).toBe(
+      '+2.00 pts [0.10, 4.00], significant',
+    );
+  });
 });

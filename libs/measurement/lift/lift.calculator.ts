@@ -5,6 +5,7 @@ import {
   empiricalPrior,
   relativePriorOnAbsoluteScale,
   roundApartDigits,
+  significanceLevel,
   SRM_P_THRESHOLD,
   type GaussianPrior,
   compareMeans,
@@ -172,7 +173,7 @@ function compare(
     return comparison;
   }
   const sequential = sequentialLift(comparison, treatment.persons + control.persons, {
-    alpha: 1 - options.confidence,
+    alpha: significanceLevel(options.confidence),
     plannedN,
   });
   return {
@@ -323,7 +324,7 @@ export function verdictOf(row: Omit<TriggerLift, 'verdict'>): string {
   }
   const direction =
     lift.estimate > 0 ? 'significant' : 'significant harm (fewer conversions than holdout)';
-  const alpha = 1 - row.confidence;
+  const alpha = significanceLevel(row.confidence);
   if (row.qValue !== null && row.qValue >= alpha) {
     return `${text}, ${direction} alone, but not after correcting for the triggers reported together (q = ${roundApartDigits(row.qValue, 3, { boundaries: [alpha] })})`;
   }

@@ -7,7 +7,7 @@ import type {
   SuppressionSummary,
   TriggerLift,
 } from '../../measurement/index.js';
-import { twoSidedCriticalValue } from '../../stats/index.js';
+import { significanceLevel, twoSidedCriticalValue } from '../../stats/index.js';
 import type { ReportMeasures, ReportTrigger } from '../report-measures.js';
 
 /** Direction of a conversion lift that is significant after Benjamini–Hochberg, or none. */
@@ -207,8 +207,7 @@ function latencyState(row: LatencyStats): LatencyView['state'] {
 
 /** Reads the measures into what the report shows. */
 export function buildReportView(measures: ReportMeasures): ReportView {
-  // 1 − 0.95 is 0.050000000000000044 in floating point: the 0.05 a q-value is read against
-  const alpha = Number((1 - measures.confidence).toPrecision(12));
+  const alpha = significanceLevel(measures.confidence);
   const z = twoSidedCriticalValue(measures.confidence);
   const definitions = new Map(measures.triggers.map((t) => [t.triggerId, t]));
   const nameOf = (id: string) => {
