@@ -121,6 +121,34 @@ describe('assessMaturity', () => {
     );
   });
 
+  it('never prints a share just short of or past its threshold as the threshold', () => {
+    // 8,996 of 10,000 is 89.96%, 90.0% at one decimal, which would read as meeting "at least
+    // 90.0%"; 101 failures in 10,000 sends are 1.01%, 1.0% at one decimal against "at most 1.0%"
+    const verdict = assessMaturity({
+      ...nothing,
+      latency: [
+        {
+          level: 'channel',
+          key: 'email',
+          median_window_ratio: 0.5,
+          firings: 10000,
+          within_window: 8996,
+        },
+      ],
+      suppression: [
+        { sentFirings: 10000, convertedThenTargeted: 101, convertedInFlight: 0, capBreaches: 0 },
+      ],
+    });
+    const explanation = (name: string) =>
+      verdict.evidence.find((e) => e.name === name)?.explanation;
+    expect(explanation('within_window_rate:email')).toBe(
+      'email: 89.96% of 10,000 sent firings acted within their window; at least 90.0% needed.',
+    );
+    expect(explanation('suppression_failure_rate')).toBe(
+      '101 suppression failures in 10,000 sends (1.01%): 101 converted-then-targeted, 0 converted in flight, 0 cap breaches; at most 1.0% allowed.',
+    );
+  });
+
   it('reads "not yet" on every gap it names: the last two joined by "or"', () => {
     const unmeasured = {
       ...fastButUnclean({ nonCompliantActivations: 3, revokedActivations: 0, sentFirings: 100 }),

@@ -55,7 +55,9 @@ interface Judged extends Evidence {
   nextStep: string;
 }
 
-const percent = (share: number): string => `${(share * 100).toFixed(1)}%`;
+/** A share in percent, one decimal, or more where one would put it on or across `threshold` or 0. */
+const percent = (share: number, threshold?: number): string =>
+  `${roundApartDigits(share, 1, { scale: 100, boundaries: threshold === undefined ? [] : [threshold] })}%`;
 const count = (n: number): string => n.toLocaleString('en-US');
 const oneDecimal = (n: number): string =>
   n.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
@@ -95,7 +97,7 @@ function behavioralShare(inputs: MaturityInputs, t: MaturityThresholds): Judged 
     t.behavioralFiringShare,
     firings === 0
       ? 'No firings were decided in the period.'
-      : `${percent(share)} of ${count(firings)} firings were armed by behavioral or predictive signals ` +
+      : `${percent(share, t.behavioralFiringShare)} of ${count(firings)} firings were armed by behavioral or predictive signals ` +
           `(${count(identity)} by identity events, ${count(other)} by no stored signal); at least ` +
           `${percent(t.behavioralFiringShare)} needed.`,
     firings === 0
@@ -151,7 +153,7 @@ function channelRates(inputs: MaturityInputs, t: MaturityThresholds): Judged[] {
       3,
       rate,
       t.channelWithinWindowRate,
-      `${r.key || 'no channel'}: ${percent(rate)} of ${count(r.firings)} sent firings acted within their window; at least ${percent(t.channelWithinWindowRate)} needed.`,
+      `${r.key || 'no channel'}: ${percent(rate, t.channelWithinWindowRate)} of ${count(r.firings)} sent firings acted within their window; at least ${percent(t.channelWithinWindowRate)} needed.`,
       `Speed up ${r.key || 'firings without a channel'}: ${count(r.firings - r.within_window)} sends arrived after their signal went stale.`,
     );
   });
@@ -227,7 +229,8 @@ function holdoutGap(
     t.holdoutPower,
   );
   if (detectable === null || detectable > t.holdoutDetectableRelativeLift) {
-    const best = detectable === null ? 'no lift' : `+${percent(detectable)}`;
+    const best =
+      detectable === null ? 'no lift' : `+${percent(detectable, t.holdoutDetectableRelativeLift)}`;
     const reason = `${count(lift.holdout.persons)} holdout persons detect ${best} at best`;
     return { triggerId, kind: 'small', reason: reason + planText(lift, rate, inputs.days, t) };
   }
@@ -288,7 +291,7 @@ function suppressionRate(inputs: MaturityInputs, t: MaturityThresholds): Judged 
     t.suppressionFailureRate,
     sent === 0
       ? 'No sent treatment firings in the period.'
-      : `${count(failures)} suppression failures in ${count(sent)} sends (${percent(rate)}): ` +
+      : `${count(failures)} suppression failures in ${count(sent)} sends (${percent(rate, t.suppressionFailureRate)}): ` +
           `${count(targeted)} converted-then-targeted, ${count(inFlight)} converted in flight, ` +
           `${count(breaches)} cap breaches; at most ${percent(t.suppressionFailureRate)} allowed.`,
     `Enforce suppression: stop sending to people who just converted (${count(targeted)}), resolve content at open time (${count(inFlight)} converted in flight), and enforce frequency caps (${count(breaches)} breaches).`,
@@ -327,7 +330,7 @@ function predictiveShare(inputs: MaturityInputs, t: MaturityThresholds): Judged 
     4,
     share,
     t.predictiveFiringShare,
-    `${percent(share)} of ${count(firings)} firings were armed by predictive signals; at least ${percent(t.predictiveFiringShare)} needed.`,
+    `${percent(share, t.predictiveFiringShare)} of ${count(firings)} firings were armed by predictive signals; at least ${percent(t.predictiveFiringShare)} needed.`,
     'Arm triggers on predictive signals (churn risk, purchase intent) as well as on behavior.',
   );
 }
