@@ -28,6 +28,28 @@ const THE_PERSON_KEY = `person_key IN (SELECT cityHash64(person_id) ${TARGET})`;
 // NULL (no row matches) rather than the empty pattern, which matches every row, should the
 // erasure's row be missing.
 const NAMED_IN_RAW = `match(raw, (SELECT anyOrNull(pattern) ${TARGET}))`;
+// The ids of the person's firings found so far, written to erasure_target_firings (migration
+// 0096) as they are found, before the firings are deleted: read from there, never sent.
+const THE_FIRINGS = `SELECT firing_id FROM erasure_target_firings WHERE erasure_id = {erasureId:String}`;
+
+/** A token: ASCII letters and digits, `_.:@-`, and any character beyond ASCII, as many as run. */
+const TOKEN = String.raw`[^\x00-\x2c\x2f\x3b-\x3f\x5b-\x5e\x60\x7b-\x7f]+`;
+/** A JSON string with its quotes, escapes and all. */
+const JSON_STRING = String.raw`"(?:[^"\\]|\\.)*"`;
+/** `text` as an SQL string literal. */
+const sqlString = (text: string) => `'${text.replace(/[\\']/g, '\\$&')}'`;
+/**
+ * The words of a rejected line that may be ids: its tokens as sent, and each JSON string in it
+ * (keys too) decoded, whole and by its tokens. Lines cut short or not JSON at all have words too.
+ */
+const RAW_WORDS = `arrayConcat(
+  extractAll(raw, ${sqlString(TOKEN)}),
+  arrayFlatten(arrayMap(text -> arrayPushBack(extractAll(text, ${sqlString(TOKEN)}), text),
+                        arrayMap(quoted -> JSONExtractString(quoted), extractAll(raw, ${sqlString(JSON_STRING)})))))`;
+// A line names one of the person's firings when one of its words is a firing's id: a set lookup,
+// however many firings the person has (one pattern of every id would grow past what the engine
+// compiles).
+const NAMES_A_FIRING = `arrayExists(word -> word IN (${THE_FIRINGS}), ${RAW_WORDS})`;
 
 /**
  * Every table holding rows of a person, and which of its rows are the person's. Each condition
@@ -45,8 +67,9 @@ const PERSON_TABLES = [
   { table: 'outcomes', where: THE_PERSON },
   { table: 'consent', where: THE_PERSON },
   // A rejected line is the person's when its raw text names the id (as sent or JSON-escaped) as a
-  // whole token: "p1" does not take the lines of "p10".
-  { table: 'rejected_events', where: NAMED_IN_RAW },
+  // whole token: "p1" does not take the lines of "p10"; or when it names one of their firings (a
+  // rejected exposure names no person), as a whole token or a whole JSON string.
+  { table: 'rejected_events', where: `(${NAMED_IN_RAW} OR ${NAMES_A_FIRING})` },
   // Segment messages kept unmapped: the person's by userId (else anonymousId), or when the JSON
   // names the id anywhere (an anonymousId beside another userId, a trait).
   { table: 'segment_unmapped', where: `(${THE_PERSON} OR ${NAMED_IN_RAW})` },
@@ -230,11 +253,22 @@ export class ErasureService {
     // the tenant's data version moves once the rows are gone (and after a failed pass, which may
     // have deleted some): answers kept from before are not served again
     const firingIds = new Set<string>();
-    const rowsDeleted = await this.versions.writing(tenantId, () =>
-      this.withTarget(tenantId, personId, erasureId, (target) =>
-        this.deleteUntilGone(target, Date.now() + SETTLE_MS, firingIds, blockFirings),
-      ),
-    );
+    const rowsDeleted = await this.versions.writing(tenantId, async () => {
+      try {
+        return await this.withTarget(tenantId, personId, erasureId, (target) =>
+          this.deleteUntilGone(target, Date.now() + SETTLE_MS, firingIds, blockFirings),
+        );
+      } finally {
+        if (firingIds.size > 0) {
+          await this.clickhouse.command(
+            'erasure.target_firings.delete',
+            `ALTER TABLE ${this.targetOf('erasure_target_firings')} DELETE WHERE erasure_id = {erasureId:String}
+             SETTINGS mutations_sync = 2`,
+            { erasureId },
+          );
+        }
+      }
+    });
     await this.scrubQueue(tenantId, [personId, ...firingIds]);
     // builds stop waiting for an erasure this old (see erasure-runs.ts): past it, one may have
     // read the person's rows unseen
@@ -354,6 +388,7 @@ export class ErasureService {
       const unwritten =
         this.blocklist.uncheckedWritesBegunBy(target.tenantId, blockedAt) +
         (await this.queuedSince(blockedAt));
+      await this.takeFirings(target, firingIds, blockFirings);
       const found = await this.count(target);
       const tables = PERSON_TABLES.filter(({ table }) => found[table] > 0);
       if (tables.length === 0) {
@@ -370,17 +405,6 @@ export class ErasureService {
         continue;
       }
       pass++;
-      if (found.firings > 0) {
-        const newIds = (await this.firingsOf(target)).filter((id) => !firingIds.has(id));
-        // exposures name a firing, not a person: those of the person's firings arriving later
-        // are refused by the firing's id, blocked before the firings (and their ids) are gone
-        if (blockFirings) {
-          await this.blocklist.blockFirings(target.tenantId, newIds);
-        }
-        for (const firingId of newIds) {
-          firingIds.add(firingId);
-        }
-      }
       for (const { table, where } of tables) {
         await this.deleteRows(table, where, target);
         deleted[table] += found[table];
@@ -413,6 +437,43 @@ export class ErasureService {
        SETTINGS mutations_sync = 2, allow_nondeterministic_mutations = 1`,
       { ...target },
     );
+  }
+
+  /**
+   * Adds the ids of the person's firings not yet in `firingIds` to it and to
+   * erasure_target_firings (and blocks them, with `blockFirings`), before the firings go: the
+   * scans after still find the rows naming them (rejected exposure lines name no person).
+   */
+  private async takeFirings(
+    target: ErasureTarget,
+    firingIds: Set<string>,
+    blockFirings: boolean,
+  ): Promise<void> {
+    const newIds = (await this.firingsOf(target)).filter((id) => !firingIds.has(id));
+    if (newIds.length === 0) {
+      return;
+    }
+    // exposures name a firing, not a person: those of the person's firings arriving later are
+    // refused by the firing's id, blocked before the firings (and their ids) are gone
+    if (blockFirings) {
+      await this.blocklist.blockFirings(target.tenantId, newIds);
+    }
+    const foundAt = toClickHouseTime(Date.now());
+    await this.clickhouse.insert({
+      table: 'erasure_target_firings',
+      tag: 'erasure.target_firings',
+      rows: newIds.map((firingId) => ({
+        tenant_id: target.tenantId,
+        erasure_id: target.erasureId,
+        firing_id: firingId,
+        found_at: foundAt,
+      })),
+      // on a cluster the rows must be on their shard before a delete reads them
+      settings: this.onCluster ? { distributed_foreground_insert: 1 } : undefined,
+    });
+    for (const firingId of newIds) {
+      firingIds.add(firingId);
+    }
   }
 
   /** The ids of the person's firings (read back, never sent: see THE_PERSON). */
