@@ -6,8 +6,8 @@ import { z } from 'zod';
 import { IngestWriter, prepareBatch, StoredBatches, type StreamName } from '../ingest/index.js';
 import { readTabularFile } from '../ingest/tabular.js';
 import { csvOf, parquetOf } from '../ingest/tabular.testing.js';
-import type { ParsedLine } from '../ingest/types.js';
-import { MemoryDataVersions, toClickHouseTime } from '../storage/index.js';
+import type { ParsedLine, PreparedBatch } from '../ingest/types.js';
+import { MemoryDataVersions, toClickHouseTime, type ClickHouseService } from '../storage/index.js';
 import { storeForSuite } from '../storage/testing.js';
 import type { ErasureService } from './erasure.service.js';
 import type { PersonBlocklist } from './person-blocklist.js';
@@ -16,7 +16,8 @@ import { erasureOn } from './testing.js';
 // An exposure names a firing, not a person: a rejected exposure line keeps the firing's id in its
 // raw text, and so links to the person. Here such lines come through ingest as producers send them
 // (NDJSON in several encoders' spellings, and rows of CSV and Parquet files, whose raw text ingest
-// writes itself), and an erasure takes them with the person's firings, however many there are.
+// writes itself), and an erasure takes them with the person's firings, however many there are;
+// and an exposure of the person's firing written after the erasure's deletes is taken too.
 
 type Row = Record<string, unknown>;
 
@@ -37,7 +38,11 @@ const badExposure = (firingId: string): Row => ({
   occurred_at: '2026-10-01T09:00:00Z',
 });
 
-describe("an erasure and the rejected lines naming the person's firings", () => {
+/** An exposure that ingest accepts. */
+const opened = (firingId: string): string =>
+  JSON.stringify({ firing_id: firingId, type: 'opened', occurred_at: '2026-10-01T09:00:00Z' });
+
+describe("an erasure and the rows naming the person's firings", () => {
   const store = storeForSuite();
   const versions = new MemoryDataVersions();
   let erasure: ErasureService;
@@ -49,23 +54,31 @@ describe("an erasure and the rejected lines naming the person's firings", () => 
     writer = new IngestWriter(store.clickhouse, new StoredBatches(), versions);
   });
 
-  /** Validates `lines` of `stream` as ingest does and writes what it keeps and rejects. */
-  async function ingest(tenantId: string, stream: StreamName, lines: ParsedLine[]) {
-    const receivedAt = Date.now();
-    const batch = await prepareBatch(stream, lines, {
+  /** Validates `lines` of `stream` as ingest does now. */
+  async function prepare(tenantId: string, stream: StreamName, lines: ParsedLine[]) {
+    return prepareBatch(stream, lines, {
       tenantId,
-      receivedAt,
+      receivedAt: Date.now(),
       limits: { maxRows: 10_000, maxFieldChars: 4096, maxBodyBytes: 16 << 20 },
       namesErasedPerson: await blocklist.checkFor(tenantId),
     });
+  }
+
+  /** Writes what a validated batch keeps and rejects, as ingest does. */
+  async function write(tenantId: string, batch: PreparedBatch) {
     await writer.write({
       requestId: randomUUID(),
       tenantId,
-      stream,
-      receivedAt: toClickHouseTime(receivedAt),
+      stream: batch.stream,
+      receivedAt: toClickHouseTime(Date.now()),
       ndjson: batch.ndjsonBytes,
       rejects: batch.rejects,
     });
+  }
+
+  async function ingest(tenantId: string, stream: StreamName, lines: ParsedLine[]) {
+    const batch = await prepare(tenantId, stream, lines);
+    await write(tenantId, batch);
     return batch;
   }
 
@@ -89,16 +102,23 @@ describe("an erasure and the rejected lines naming the person's firings", () => 
     return lines;
   }
 
-  const rejectedRaws = async (tenantId: string) =>
+  /** A column of the tenant's rows of `table`, sorted. */
+  const columnOf = async (
+    table: 'exposures' | 'rejected_events',
+    column: string,
+    tenantId: string,
+  ) =>
     (
       await store.clickhouse.query({
-        tag: 'test.rejected',
-        sql: `SELECT raw FROM rejected_events FINAL WHERE tenant_id = {tenantId:String}
-              ORDER BY raw`,
+        tag: 'test.column',
+        sql: `SELECT ${column} AS value FROM ${table} FINAL WHERE tenant_id = {tenantId:String}
+              ORDER BY value`,
         params: { tenantId },
-        row: z.object({ raw: z.string() }),
+        row: z.object({ value: z.string() }),
       })
-    ).map((r) => r.raw);
+    ).map((r) => r.value);
+  const exposureFirings = (tenantId: string) => columnOf('exposures', 'firing_id', tenantId);
+  const rejectedRaws = (tenantId: string) => columnOf('rejected_events', 'raw', tenantId);
 
   it("deletes rejected lines naming one of the person's firings, and keeps another's", async () => {
     // the person's firings, and another person's whose ids start alike
@@ -171,5 +191,43 @@ describe("an erasure and the rejected lines naming the person's firings", () => 
       row: z.object({ n: z.number() }),
     });
     expect(left.n).toBe(0);
+  });
+
+  /**
+   * Stores firings `<tenant>-1` of p1 and `<tenant>-2` of p2, and answers a request of an exposure
+   * of each validated now, as ingest validates it (both accepted), not yet written.
+   */
+  async function exposuresValidatedBefore(tenantId: string): Promise<PreparedBatch> {
+    const [mine, another] = [`${tenantId}-1`, `${tenantId}-2`];
+    const firings = [firing(mine, 'p1'), firing(another, 'p2')];
+    await ingest(tenantId, 'firings', asLines(firings.map((f) => JSON.stringify(f))));
+    const validated = await prepare(
+      tenantId,
+      'exposures',
+      asLines([opened(mine), opened(another)]),
+    );
+    expect(validated.accepted).toBe(2);
+    return validated;
+  }
+
+  it("deletes an exposure of the person's firing validated before the block, written after the deletes", async () => {
+    // a request validated now, before the erasure blocks the firings
+    const validated = await exposuresValidatedBefore('late');
+    // ... and written once the erasure has deleted the exposures and the firings, before it closes
+    let written = false;
+    const clickhouse = Object.create(store.clickhouse) as ClickHouseService;
+    clickhouse.command = async (tag, sql, params) => {
+      await store.clickhouse.command(tag, sql, params);
+      if (tag === 'erasure.delete.firings' && !written) {
+        written = true;
+        await write('late', validated);
+      }
+    };
+    const late = erasureOn({ ...store, clickhouse }, versions).erasure;
+
+    const record = await late.erasePerson('late', 'p1', true);
+    expect(written).toBe(true);
+    expect(record.rowsDeleted.exposures).toBe(1);
+    expect(await exposureFirings('late')).toEqual(['late-2']);
   });
 });

@@ -58,10 +58,13 @@ const NAMES_A_FIRING = `arrayExists(word -> word IN (${THE_FIRINGS}), ${RAW_WORD
  */
 const PERSON_TABLES = [
   { table: 'signals', where: THE_PERSON },
+  // Also by the ids of the firings already found: an exposure validated before they were blocked
+  // may be written after the firings are deleted, and a later scan still finds it.
   {
     table: 'exposures',
-    where: `firing_id IN (SELECT firing_id FROM firings FINAL
-                          WHERE tenant_id = {tenantId:String} AND ${THE_PERSON})`,
+    where: `(firing_id IN (SELECT firing_id FROM firings FINAL
+                           WHERE tenant_id = {tenantId:String} AND ${THE_PERSON})
+             OR firing_id IN (${THE_FIRINGS}))`,
   },
   { table: 'firings', where: THE_PERSON },
   { table: 'outcomes', where: THE_PERSON },
@@ -442,7 +445,7 @@ export class ErasureService {
   /**
    * Adds the ids of the person's firings not yet in `firingIds` to it and to
    * erasure_target_firings (and blocks them, with `blockFirings`), before the firings go: the
-   * scans after still find the rows naming them (rejected exposure lines name no person).
+   * scans after still find the rows naming them (exposures, rejected lines: they name no person).
    */
   private async takeFirings(
     target: ErasureTarget,
