@@ -230,4 +230,28 @@ describe("an erasure and the rows naming the person's firings", () => {
     expect(record.rowsDeleted.exposures).toBe(1);
     expect(await exposureFirings('late')).toEqual(['late-2']);
   });
+
+  it("waits, after a late block of the person's firings, for the exposures validated just before it", async () => {
+    const validated = await exposuresValidatedBefore('slow');
+    let landed: Promise<void> | undefined;
+    const clickhouse = Object.create(store.clickhouse) as ClickHouseService;
+    clickhouse.insert = async (spec) => {
+      if (spec.tag !== 'erasure.block_firings') {
+        return store.clickhouse.insert(spec);
+      }
+      // a first pass slower than the settle time: the firings are blocked 1.6 s after the person
+      await new Promise((resolve) => setTimeout(resolve, 1_600));
+      await store.clickhouse.insert(spec);
+      // the request validated just before the block writes its rows moments after it
+      landed = new Promise((resolve) => setTimeout(resolve, 300)).then(() =>
+        write('slow', validated),
+      );
+    };
+    const slow = erasureOn({ ...store, clickhouse }, versions).erasure;
+
+    const record = await slow.erasePerson('slow', 'p1', true);
+    await landed;
+    expect(record.rowsDeleted.exposures).toBe(1);
+    expect(await exposureFirings('slow')).toEqual(['slow-2']);
+  });
 });

@@ -371,11 +371,12 @@ export class ErasureService {
    * Deletes and scans again until a scan finds nothing (rows of requests validated before the
    * block, or, without it, rows still arriving) and no write begun before the block is under way,
    * and answers the rows deleted per table. The ids of the person's firings are added to
-   * `firingIds` (and blocked, with `blockFirings`) before the firings go.
+   * `firingIds` (and blocked, with `blockFirings`) before the firings go; the closing scan comes
+   * SETTLE_MS after the last of those blocks too, for the exposures validated just before it.
    */
   private async deleteUntilGone(
     target: ErasureTarget,
-    settledAt: number,
+    blockSettledAt: number,
     firingIds: Set<string>,
     blockFirings: boolean,
   ): Promise<Record<ErasedTable, number>> {
@@ -383,7 +384,8 @@ export class ErasureService {
       ErasedTable,
       number
     >;
-    const blockedAt = settledAt - SETTLE_MS;
+    const blockedAt = blockSettledAt - SETTLE_MS;
+    let settledAt = blockSettledAt;
     for (let pass = 0; pass < MAX_PASSES;) {
       const scannedAt = Date.now();
       // Writes begun before the block and not done yet (queued batches, imports) are counted
@@ -391,7 +393,9 @@ export class ErasureService {
       const unwritten =
         this.blocklist.uncheckedWritesBegunBy(target.tenantId, blockedAt) +
         (await this.queuedSince(blockedAt));
-      await this.takeFirings(target, firingIds, blockFirings);
+      if (await this.takeFirings(target, firingIds, blockFirings)) {
+        settledAt = Math.max(settledAt, Date.now() + SETTLE_MS);
+      }
       const found = await this.count(target);
       const tables = PERSON_TABLES.filter(({ table }) => found[table] > 0);
       if (tables.length === 0) {
@@ -399,7 +403,7 @@ export class ErasureService {
           return deleted;
         }
         await new Promise((resolve) => setTimeout(resolve, Math.max(200, settledAt - scannedAt)));
-        if (Date.now() > settledAt + QUEUE_WAIT_MS) {
+        if (Date.now() > blockSettledAt + QUEUE_WAIT_MS) {
           throw new LifecycleException(
             LifecycleErrorCode.Incomplete,
             'ingest batches queued (or imports begun) before the erasure are still not written; erase again once they are',
@@ -446,15 +450,16 @@ export class ErasureService {
    * Adds the ids of the person's firings not yet in `firingIds` to it and to
    * erasure_target_firings (and blocks them, with `blockFirings`), before the firings go: the
    * scans after still find the rows naming them (exposures, rejected lines: they name no person).
+   * Answers whether it blocked any.
    */
   private async takeFirings(
     target: ErasureTarget,
     firingIds: Set<string>,
     blockFirings: boolean,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const newIds = (await this.firingsOf(target)).filter((id) => !firingIds.has(id));
     if (newIds.length === 0) {
-      return;
+      return false;
     }
     // exposures name a firing, not a person: those of the person's firings arriving later are
     // refused by the firing's id, blocked before the firings (and their ids) are gone
@@ -477,6 +482,7 @@ export class ErasureService {
     for (const firingId of newIds) {
       firingIds.add(firingId);
     }
+    return blockFirings;
   }
 
   /** The ids of the person's firings (read back, never sent: see THE_PERSON). */
