@@ -75,6 +75,29 @@ export function erasureCheck(
   };
 }
 
+/** A token: ASCII letters and digits, `_.:@-`, and any character beyond ASCII, as many as run. */
+export const TOKEN_PATTERN = String.raw`[^\x00-\x2c\x2f\x3b-\x3f\x5b-\x5e\x60\x7b-\x7f]+`;
+/** A JSON string with its quotes, escapes and all. */
+export const JSON_STRING_PATTERN = String.raw`"(?:[^"\\]|\\.)*"`;
+
+/**
+ * The words of a line that may be ids: its tokens as sent, and each JSON string in it (keys too)
+ * decoded, whole and by its tokens. Lines cut short or not JSON at all have words too. An erasure
+ * reads the rejected lines it stores alike (erasure.service.ts), and the lines of queued jobs here.
+ */
+export function wordsOf(raw: string): string[] {
+  const tokens = (text: string) => text.match(new RegExp(TOKEN_PATTERN, 'g')) ?? [];
+  const strings = (raw.match(new RegExp(JSON_STRING_PATTERN, 'g')) ?? []).flatMap((quoted) => {
+    try {
+      const text = JSON.parse(quoted) as string;
+      return [text, ...tokens(text)];
+    } catch {
+      return []; // an escape JSON does not know
+    }
+  });
+  return [...tokens(raw), ...strings];
+}
+
 /**
  * An ingest batch as the queue keeps it (libs/ingest/ingest.job.ts): its storage rows as
  * JSONEachRow text (or, in a job queued by an earlier version, as objects) and its rejected lines.

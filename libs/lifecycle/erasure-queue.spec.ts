@@ -185,4 +185,48 @@ describeWithRedis('erasing a person in queued mode', (redis) => {
     await run(job('signals', [signal('s5', person), signal('s6', 'keep-3')]), write);
     expect(await storedSignals()).toEqual(['keep-1', 'keep-2', 'keep-3']);
   });
+
+  it('rewrites the jobs of a person with thousands of firings in moments', async () => {
+    const busy = 'erase-q-busy';
+    const firings = Array.from({ length: 5_000 }, (_, i) => `f-busy-${i}-0123456789abcdef`);
+    const firingRow = (firingId: string, personId: string) => ({
+      firing_id: firingId,
+      trigger_id: 't1',
+      person_id: personId,
+      decided_at: '2026-10-01 00:00:00.000',
+      arm: 'treatment',
+      received_at: '2026-10-01 00:00:01.000',
+    });
+    await run(
+      job('firings', [...firings.map((f) => firingRow(f, busy)), firingRow('f-busy-kept', 'keep')]),
+      write,
+    );
+    // rejected exposures of each firing, and of another person's, kept with their completed job
+    const rejected = (firingId: string, line: number) => ({
+      stream: 'exposures',
+      line,
+      field: 'type',
+      reason: 'invalid',
+      raw: JSON.stringify({ firing_id: firingId, type: 'opened_twice' }),
+    });
+    await run(
+      job(
+        'exposures',
+        [],
+        [...firings, 'f-busy-kept'].map((f, i) => rejected(f, i + 1)),
+      ),
+      write,
+    );
+    expect(await everythingInRedis()).toContain(firings[4_999]);
+
+    const startedAt = Date.now();
+    const record = await erasure.erasePerson('acme', busy, true);
+    // the rewrite of the jobs looks each line's words up, it does not try a pattern per firing
+    expect(Date.now() - startedAt).toBeLessThan(30_000);
+    expect(record.rowsDeleted.firings).toBe(firings.length);
+    const redisText = await everythingInRedis();
+    expect(firings.filter((f) => redisText.includes(f))).toEqual([]);
+    expect(redisText).not.toContain(busy);
+    expect(redisText).toContain('f-busy-kept');
+  });
 });

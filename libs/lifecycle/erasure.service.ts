@@ -14,7 +14,13 @@ import {
 } from '../storage/index.js';
 import { alterTargets } from './cluster-targets.js';
 import { LifecycleErrorCode, LifecycleException } from './lifecycle.exception.js';
-import { withoutLines, type QueuedBatch } from './erased-persons.js';
+import {
+  JSON_STRING_PATTERN,
+  TOKEN_PATTERN,
+  withoutLines,
+  wordsOf,
+  type QueuedBatch,
+} from './erased-persons.js';
 import { ERASURE_RUN_LIMIT_MS, noteErasure } from './erasure-runs.js';
 import { PersonBlocklist } from './person-blocklist.js';
 
@@ -32,20 +38,13 @@ const NAMED_IN_RAW = `match(raw, (SELECT anyOrNull(pattern) ${TARGET}))`;
 // 0096) as they are found, before the firings are deleted: read from there, never sent.
 const THE_FIRINGS = `SELECT firing_id FROM erasure_target_firings WHERE erasure_id = {erasureId:String}`;
 
-/** A token: ASCII letters and digits, `_.:@-`, and any character beyond ASCII, as many as run. */
-const TOKEN = String.raw`[^\x00-\x2c\x2f\x3b-\x3f\x5b-\x5e\x60\x7b-\x7f]+`;
-/** A JSON string with its quotes, escapes and all. */
-const JSON_STRING = String.raw`"(?:[^"\\]|\\.)*"`;
 /** `text` as an SQL string literal. */
 const sqlString = (text: string) => `'${text.replace(/[\\']/g, '\\$&')}'`;
-/**
- * The words of a rejected line that may be ids: its tokens as sent, and each JSON string in it
- * (keys too) decoded, whole and by its tokens. Lines cut short or not JSON at all have words too.
- */
+/** The words of a rejected line, as wordsOf (erased-persons.ts) reads them. */
 const RAW_WORDS = `arrayConcat(
-  extractAll(raw, ${sqlString(TOKEN)}),
-  arrayFlatten(arrayMap(text -> arrayPushBack(extractAll(text, ${sqlString(TOKEN)}), text),
-                        arrayMap(quoted -> JSONExtractString(quoted), extractAll(raw, ${sqlString(JSON_STRING)})))))`;
+  extractAll(raw, ${sqlString(TOKEN_PATTERN)}),
+  arrayFlatten(arrayMap(text -> arrayPushBack(extractAll(text, ${sqlString(TOKEN_PATTERN)}), text),
+                        arrayMap(quoted -> JSONExtractString(quoted), extractAll(raw, ${sqlString(JSON_STRING_PATTERN)})))))`;
 // A line names one of the person's firings when one of its words is a firing's id: a set lookup,
 // however many firings the person has (one pattern of every id would grow past what the engine
 // compiles).
@@ -272,7 +271,7 @@ export class ErasureService {
         }
       }
     });
-    await this.scrubQueue(tenantId, [personId, ...firingIds]);
+    await this.scrubQueue(tenantId, personId, firingIds);
     // builds stop waiting for an erasure this old (see erasure-runs.ts): past it, one may have
     // read the person's rows unseen
     if (Date.now() - startedAt > ERASURE_RUN_LIMIT_MS) {
@@ -500,15 +499,23 @@ export class ErasureService {
   /**
    * Queued mode: Redis keeps the ingest jobs with the rows they carry (completed ones for an
    * hour, failed ones until retried or removed). Each job of the tenant, but those a worker holds
-   * now, is rewritten without its lines naming any of `tokens` (the person, their firings) as a
-   * whole token, in any JSON spelling: no copy of the person's rows outlives the erasure there,
-   * and a failed job retried later does not bring them back.
+   * now, is rewritten without its lines naming the person as a whole token in any JSON spelling,
+   * or one of `firingIds` as rejected lines are read (one of the line's words): no copy of the
+   * person's rows outlives the erasure there, and a failed job retried later does not bring them
+   * back. The firings are looked up, not matched by a pattern of every id: a person may have
+   * thousands.
    */
-  private async scrubQueue(tenantId: string, tokens: readonly string[]): Promise<void> {
+  private async scrubQueue(
+    tenantId: string,
+    personId: string,
+    firingIds: ReadonlySet<string>,
+  ): Promise<void> {
     if (this.queue === undefined) {
       return;
     }
-    const named = new RegExp(tokens.map(personTokenPattern).join('|'));
+    const person = new RegExp(personTokenPattern(personId));
+    const named = (raw: string) =>
+      person.test(raw) || (firingIds.size > 0 && wordsOf(raw).some((word) => firingIds.has(word)));
     const jobs = await this.queue.getJobs([
       'completed',
       'failed',
@@ -521,7 +528,7 @@ export class ErasureService {
       if (data.tenantId !== tenantId) {
         continue;
       }
-      const { batch, removed } = withoutLines(data, (line) => named.test(line.raw));
+      const { batch, removed } = withoutLines(data, (line) => named(line.raw));
       if (removed > 0) {
         await job.updateData(batch).catch(async (error: unknown) => {
           // a completed job that expired meanwhile is gone with its rows: nothing to rewrite
