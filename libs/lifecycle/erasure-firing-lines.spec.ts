@@ -231,6 +231,47 @@ describe("an erasure and the rows naming the person's firings", () => {
     expect(await exposureFirings('late')).toEqual(['late-2']);
   });
 
+  it('blocks a firing of the person written between the reading of the ids and the delete', async () => {
+    await ingest('race', 'firings', asLines([JSON.stringify(firing('race-1', 'p1'))]));
+    // a request validated before the erasure blocks the person, written once the erasure has
+    // read and noted the ids of the person's firings, before it deletes them
+    const validated = await prepare(
+      'race',
+      'firings',
+      asLines([JSON.stringify(firing('race-3', 'p1'))]),
+    );
+    expect(validated.accepted).toBe(1);
+    let written = false;
+    const clickhouse = Object.create(store.clickhouse) as ClickHouseService;
+    clickhouse.insert = async (spec) => {
+      await store.clickhouse.insert(spec);
+      if (spec.tag === 'erasure.target_firings' && !written) {
+        written = true;
+        await write('race', validated);
+      }
+    };
+    const { erasure: racing, blocklist: itsBlocklist } = erasureOn(
+      { ...store, clickhouse },
+      versions,
+    );
+
+    const record = await racing.erasePerson('race', 'p1', true);
+    expect(written).toBe(true);
+    // each firing deleted and counted once
+    expect(record.rowsDeleted.firings).toBe(2);
+    // and each blocked: a later exposure of either is refused as naming an erased person's firing
+    const later = await prepareBatch('exposures', asLines([opened('race-1'), opened('race-3')]), {
+      tenantId: 'race',
+      receivedAt: Date.now(),
+      limits: { maxRows: 10, maxFieldChars: 4096, maxBodyBytes: 1 << 20 },
+      namesErasedPerson: await itsBlocklist.checkFor('race'),
+    });
+    expect(later.rejects.map((r) => [r.line, r.field, r.reason])).toEqual([
+      [1, 'firing_id', 'erased'],
+      [2, 'firing_id', 'erased'],
+    ]);
+  });
+
   it("waits, after a late block of the person's firings, for the exposures validated just before it", async () => {
     const validated = await exposuresValidatedBefore('slow');
     let landed: Promise<void> | undefined;

@@ -82,6 +82,16 @@ const PERSON_TABLES = [
 
 export type ErasedTable = (typeof PERSON_TABLES)[number]['table'];
 
+/**
+ * PERSON_TABLES as an erasure's passes count and delete them: of the firings, only those whose
+ * ids the pass has taken (written to erasure_target_firings, and blocked) first. A firing written
+ * between the reading of the ids and the delete stays for the next pass, which takes its id
+ * before deleting it: no firing is deleted unblocked, and none is counted twice.
+ */
+const PASS_TABLES: readonly { table: ErasedTable; where: string }[] = PERSON_TABLES.map((t) =>
+  t.table === 'firings' ? { ...t, where: `${THE_PERSON} AND firing_id IN (${THE_FIRINGS})` } : t,
+);
+
 /** What an erasure's statements bind: the tenant, and the erasure naming the person. */
 interface ErasureTarget {
   tenantId: string;
@@ -351,13 +361,18 @@ export class ErasureService {
     }
   }
 
-  private async count(target: ErasureTarget): Promise<Record<ErasedTable, number>> {
+  private async count(
+    target: ErasureTarget,
+    tables: readonly { table: ErasedTable; where: string }[] = PERSON_TABLES,
+  ): Promise<Record<ErasedTable, number>> {
     const counts = await this.clickhouse.query({
       tag: 'erasure.count',
-      sql: PERSON_TABLES.map(
-        ({ table, where }) =>
-          `SELECT '${table}' AS t, count() AS n FROM ${table} WHERE tenant_id = {tenantId:String} AND ${where}`,
-      ).join('\nUNION ALL\n'),
+      sql: tables
+        .map(
+          ({ table, where }) =>
+            `SELECT '${table}' AS t, count() AS n FROM ${table} WHERE tenant_id = {tenantId:String} AND ${where}`,
+        )
+        .join('\nUNION ALL\n'),
       params: { ...target },
       row: z.object({ t: z.string(), n: z.number() }),
     });
@@ -395,8 +410,8 @@ export class ErasureService {
       if (await this.takeFirings(target, firingIds, blockFirings)) {
         settledAt = Math.max(settledAt, Date.now() + SETTLE_MS);
       }
-      const found = await this.count(target);
-      const tables = PERSON_TABLES.filter(({ table }) => found[table] > 0);
+      const found = await this.count(target, PASS_TABLES);
+      const tables = PASS_TABLES.filter(({ table }) => found[table] > 0);
       if (tables.length === 0) {
         if (scannedAt >= settledAt && unwritten === 0) {
           return deleted;
