@@ -33,6 +33,7 @@ describe('API keys and scopes', () => {
     const result = await graphql(api.url, undefined, '{ triggers { triggerId } }');
     expect(result.errors?.[0]?.extensions?.causewayCode).toBe('AUTH_MISSING_KEY');
     expect(result.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(result.status).toBe(401);
   });
 
   it('answers introspection without a key, and no data beside it', async () => {

@@ -62,6 +62,9 @@ export class AppModule {
             ...(graphiqlEnabled(config) ? [graphiqlLandingPage('/graphql')] : []),
           ],
           includeStacktraceInErrorResponses: false,
+          // A resolver's error answers with its status (401, 403, 400, 503, ...), as HTTP routes do;
+          // @nestjs/apollo would otherwise reset every execution error's status to 200.
+          preserveHttpStatusForExecutionErrors: false,
           ...graphqlLimits(config),
         }),
         AuthModule,
