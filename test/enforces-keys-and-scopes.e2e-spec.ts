@@ -55,6 +55,7 @@ describe('API keys and scopes', () => {
     const denied = await graphql(api.url, ingestKey, '{ triggers { triggerId } }');
     expect(denied.errors?.[0]?.extensions?.causewayCode).toBe('AUTH_FORBIDDEN');
     expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(denied.status).toBe(403);
     const allowed = await graphql(api.url, readKey, '{ triggers { triggerId } }');
     expect(allowed.errors).toBeUndefined();
   });

@@ -358,6 +358,8 @@ describe('ingest over HTTP (inline mode, embedded store)', () => {
     );
     expect(result.errors?.[0]?.message).toBe('from must be before to');
     expect(result.errors?.[0]?.extensions?.causewayCode).toBe('MEASUREMENT_INVALID_PERIOD');
+    expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(result.status).toBe(400);
   });
 
   it('keeps an idle connection open 65 s, longer than load balancers keep theirs', async () => {
