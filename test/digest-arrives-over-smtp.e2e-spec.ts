@@ -189,6 +189,17 @@ describe('the digest without SMTP_URL', () => {
         `,
       );
       expect(answer.errors?.[0]?.message).toContain('SMTP_URL is not set');
+      // and the digest says so to whoever reads it
+      const { digest } = await gqlData<{
+        digest: {
+          lastSentAt: string | null;
+          lastFailedAt: string | null;
+          lastError: string | null;
+        };
+      }>(url, key, '{ digest { lastSentAt lastFailedAt lastError } }');
+      expect(digest.lastSentAt).toBeNull();
+      expect(digest.lastFailedAt).not.toBeNull();
+      expect(digest.lastError).toContain('SMTP_URL is not set');
     } finally {
       await app.close();
       rmSync(dataDir, { recursive: true, force: true });

@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApiApp, listen } from '../apps/api/bootstrap.js';
-import { gqlData, mintKey } from './support/client.js';
+import { gqlData, graphql, mintKey } from './support/client.js';
 import { inProcessApiConfig } from './support/in-process-api.js';
 import { ADMIN_KEY } from './support/processes.js';
 import { startTestSmtp, type ReceivedMail, type TestSmtp } from './support/smtp.js';
@@ -109,6 +109,15 @@ describe('the digest while its settings change or its parts fail', () => {
   it('sends to the recipients the server takes, and keeps those it refused on the digest', async () => {
     const key = await mintKey(url, ADMIN_KEY, 'refused', ['READ']);
     type Sent = { digest: { lastSentAt: string | null; lastRefused: string[] } };
+    type Failed = { digest: { lastFailedAt: string | null; lastError: string | null } };
+    // every recipient refused: no send, a failure the digest shows
+    await gqlData(url, key, `mutation { setDigest(recipients: ["${GONE}"]) { schedule } }`);
+    const none = await graphql(url, key, 'mutation { sendDigestNow }');
+    expect(none.errors?.[0]?.extensions?.causewayCode).toBe('NOTIFY_MAIL_FAILED');
+    const failed = await gqlData<Failed>(url, key, '{ digest { lastFailedAt lastError } }');
+    expect(failed.digest.lastFailedAt).not.toBeNull();
+    expect(failed.digest.lastError).toBe(none.errors?.[0]?.message);
+
     await gqlData(
       url,
       key,
@@ -123,6 +132,9 @@ describe('the digest while its settings change or its parts fail', () => {
     const partly = await gqlData<Sent>(url, key, '{ digest { lastSentAt lastRefused } }');
     expect(partly.digest.lastRefused).toEqual([GONE]);
     expect(partly.digest.lastSentAt).not.toBeNull();
+    // a send that went out after the failure: it is no longer shown
+    const cleared = await gqlData<Failed>(url, key, '{ digest { lastFailedAt lastError } }');
+    expect(cleared.digest).toEqual({ lastFailedAt: null, lastError: null });
     expect(warnings.filter((w) => w.includes('the mail server refused'))).toEqual([
       `digest of tenant refused: the mail server refused ${GONE}; the other recipients got it`,
     ]);

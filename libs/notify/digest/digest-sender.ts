@@ -56,8 +56,33 @@ export class DigestSender {
     return (await this.repository.list(tenantId))[0];
   }
 
-  /** Sends the tenant's digest now, of the last full week before `at`. */
+  /**
+   * Sends the tenant's digest now, of the last full week before `at`. A send of a digest that is
+   * set and fails is recorded (Digest.lastFailedAt, lastError) before the error is thrown.
+   */
   async send(tenantId: string, at = new Date()): Promise<void> {
+    const digest = await this.get(tenantId);
+    try {
+      await this.sendDigest(tenantId, digest, at);
+    } catch (error) {
+      if (digest !== undefined) {
+        await this.repository
+          .recordFailure(tenantId, { failedAt: new Date(), error: messageOf(error) })
+          .catch((recording: unknown) =>
+            this.logger.error(
+              `digest of tenant ${tenantId}: its failure was not recorded: ${messageOf(recording)}`,
+            ),
+          );
+      }
+      throw error;
+    }
+  }
+
+  private async sendDigest(
+    tenantId: string,
+    digest: StoredDigest | undefined,
+    at: Date,
+  ): Promise<void> {
     const url = this.config.env.SMTP_URL;
     if (url === undefined) {
       throw new NotifyException(
@@ -65,7 +90,6 @@ export class DigestSender {
         'SMTP_URL is not set: the digest cannot be sent (set it, e.g. smtp://user:pass@mail.example.com:587)',
       );
     }
-    const digest = await this.get(tenantId);
     if (digest === undefined) {
       throw new NotifyException(
         NotifyErrorCode.NotFound,

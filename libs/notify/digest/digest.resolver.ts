@@ -13,6 +13,8 @@ function toModel(digest: StoredDigest): Digest {
     nextRunAt: CronExpressionParser.parse(digest.schedule, { tz: 'UTC' }).next().toDate(),
     lastSentAt: digest.lastSentAt,
     lastRefused: digest.lastRefused,
+    lastFailedAt: digest.lastFailure?.failedAt ?? null,
+    lastError: digest.lastFailure?.error ?? null,
   };
 }
 

@@ -73,6 +73,7 @@ export class DigestService {
       ...digest,
       lastSentAt: stored?.lastSentAt ?? null,
       lastRefused: stored?.lastRefused ?? [],
+      lastFailure: stored?.lastFailure ?? null,
     };
   }
 

@@ -55,6 +55,7 @@ describe('the stored digest', () => {
         updatedAt: new Date('2026-11-01T10:00:00.000Z'),
         lastSentAt: new Date('2026-11-02T07:00:01.250Z'),
         lastRefused: [],
+        lastFailure: null,
       },
     ]);
   });
@@ -85,6 +86,7 @@ describe('the stored digest', () => {
       updatedAt: new Date('2026-12-01T09:00:01.000Z'),
       lastSentAt: new Date('2026-12-01T09:00:02.000Z'),
       lastRefused: ['gone@example.com'],
+      lastFailure: null,
     };
     expect(await repository.list(tenantId)).toEqual([expected]);
 
@@ -93,5 +95,38 @@ describe('the stored digest', () => {
     expect(await repository.list(tenantId)).toEqual([
       { ...expected, recipients: ['later@example.com'] },
     ]);
+  });
+
+  it('shows the last failed send until a send succeeds after it', async () => {
+    const tenantId = 'failing';
+    await repository.save({
+      tenantId,
+      recipients: ['ceo@example.com'],
+      schedule: '0 7 * * 1',
+      updatedAt: new Date('2026-12-01T08:00:00.000Z'),
+    });
+    const lastOf = async () => {
+      const [digest] = await repository.list(tenantId);
+      return { lastSentAt: digest?.lastSentAt, lastFailure: digest?.lastFailure };
+    };
+    // failing before any send
+    const down = { failedAt: new Date('2026-12-07T07:00:00.500Z'), error: 'connect ECONNREFUSED' };
+    await repository.recordFailure(tenantId, down);
+    expect(await lastOf()).toEqual({ lastSentAt: null, lastFailure: down });
+    // a later failure takes its place
+    const refused = {
+      failedAt: new Date('2026-12-07T07:01:00.200Z'),
+      error: 'all recipients were rejected',
+    };
+    await repository.recordFailure(tenantId, refused);
+    expect(await lastOf()).toEqual({ lastSentAt: null, lastFailure: refused });
+    // a send after it: no failure to show
+    const sentAt = new Date('2026-12-07T07:03:00.000Z');
+    await repository.recordSend(tenantId, { sentAt, refused: [] });
+    expect(await lastOf()).toEqual({ lastSentAt: sentAt, lastFailure: null });
+    // and a failure after that send shows again, beside it
+    const again = { failedAt: new Date('2026-12-14T07:00:00.000Z'), error: 'connect ECONNREFUSED' };
+    await repository.recordFailure(tenantId, again);
+    expect(await lastOf()).toEqual({ lastSentAt: sentAt, lastFailure: again });
   });
 });

@@ -22,11 +22,19 @@ export interface DigestSend {
   refused: string[];
 }
 
+/** A send that failed: when, and why. */
+export interface DigestFailure {
+  failedAt: Date;
+  error: string;
+}
+
 /** A digest as stored: its settings and the result of its last send. */
 export interface StoredDigest extends DigestSettings {
   lastSentAt: Date | null;
   /** The recipients the mail server refused at the last send; empty before the first. */
   lastRefused: string[];
+  /** The last failed send when none succeeded after it; null otherwise. */
+  lastFailure: DigestFailure | null;
 }
 
 const digestRow = z.object({
@@ -36,6 +44,8 @@ const digestRow = z.object({
   updated_at: z.string(),
   last_sent_at: z.string().nullable(),
   last_refused: z.array(z.string()),
+  last_failed_at: z.string().nullable(),
+  last_error: z.string(),
 });
 
 /**
@@ -74,15 +84,34 @@ export class DigestsRepository {
     });
   }
 
+  /** Records a failed send of the tenant's digest. */
+  async recordFailure(tenantId: string, failure: DigestFailure): Promise<void> {
+    await this.clickhouse.insert({
+      table: 'digest_failures',
+      tag: 'notify.digest_failed',
+      rows: [
+        {
+          tenant_id: tenantId,
+          failed_at: dateToClickHouse(failure.failedAt),
+          error: failure.error,
+        },
+      ],
+    });
+  }
+
   /** Every tenant's digest (or one tenant's). */
   async list(tenantId?: string): Promise<StoredDigest[]> {
     const rows = await this.clickhouse.query({
       tag: 'notify.digest_list',
-      sql: `-- the digests as last set, each with its last send (none: an empty right side)
+      sql: `-- the digests as last set, each with its last send and its last failure when no send
+            -- came after it (none: an empty right side)
             SELECT d.tenant_id AS tenant_id, d.recipients AS recipients, d.schedule AS schedule,
                    d.updated_at AS updated_at,
                    if(s.tenant_id = '', NULL, s.sent_at) AS last_sent_at,
-                   s.refused AS last_refused
+                   s.refused AS last_refused,
+                   f.tenant_id != '' AND (s.tenant_id = '' OR f.failed_at > s.sent_at) AS failing,
+                   if(failing, f.failed_at, NULL) AS last_failed_at,
+                   if(failing, f.error, '') AS last_error
             FROM (
               SELECT tenant_id, recipients, schedule, updated_at
               FROM digests FINAL
@@ -93,6 +122,11 @@ export class DigestsRepository {
               FROM digest_sends FINAL
               WHERE {any:Bool} OR tenant_id = {tenantId:String}
             ) AS s ON s.tenant_id = d.tenant_id
+            LEFT JOIN (
+              SELECT tenant_id, failed_at, error
+              FROM digest_failures FINAL
+              WHERE {any:Bool} OR tenant_id = {tenantId:String}
+            ) AS f ON f.tenant_id = d.tenant_id
             ORDER BY tenant_id`,
       params: { any: tenantId === undefined, tenantId: tenantId ?? '' },
       row: digestRow,
@@ -105,6 +139,10 @@ export class DigestsRepository {
       updatedAt: dateFromClickHouse(row.updated_at),
       lastSentAt: dateFromClickHouse(row.last_sent_at),
       lastRefused: row.last_refused,
+      lastFailure:
+        row.last_failed_at === null
+          ? null
+          : { failedAt: dateFromClickHouse(row.last_failed_at), error: row.last_error },
     }));
   }
 }

@@ -18,4 +18,13 @@ export class Digest {
       'The recipients the mail server refused at the last send (the others got it); empty when it took them all, and before the first send.',
   })
   lastRefused!: string[];
+
+  @DateField(
+    'When the last send failed (the mail server down, every recipient refused, SMTP_URL unset), when no send succeeded after it; null otherwise.',
+    { nullable: true },
+  )
+  lastFailedAt!: Date | null;
+
+  @StringField('Why the last send failed, with lastFailedAt; null otherwise.', { nullable: true })
+  lastError!: string | null;
 }
