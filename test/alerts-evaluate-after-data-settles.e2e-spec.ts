@@ -14,7 +14,12 @@ import {
   LatencyService,
   LiftService,
 } from '../libs/measurement/index.js';
-import { AlertsRepository, AlertsService, WebhooksService } from '../libs/notify/index.js';
+import {
+  AlertsRepository,
+  AlertsService,
+  DigestsRepository,
+  WebhooksService,
+} from '../libs/notify/index.js';
 import { ClickHouseService } from '../libs/storage/index.js';
 import { gqlData, mintKey, postIngest } from './support/client.js';
 import { inProcessApiConfig } from './support/in-process-api.js';
@@ -95,6 +100,7 @@ describe('alerts evaluated once the data settles', () => {
       app.get(LatencyService, strict),
       app.get(FreshnessService, strict),
       app.get(WebhooksService, strict),
+      app.get(DigestsRepository, strict),
     );
     const asOf = new Date(Date.now() + 1_000);
     const [mine, theirs] = await Promise.all([

@@ -117,6 +117,20 @@ describe('the digest while its settings change or its parts fail', () => {
     const failed = await gqlData<Failed>(url, key, '{ digest { lastFailedAt lastError } }');
     expect(failed.digest.lastFailedAt).not.toBeNull();
     expect(failed.digest.lastError).toBe(none.errors?.[0]?.message);
+    // and an alert tells whoever listens (webhooks), until a send succeeds
+    type Evaluated = {
+      evaluateAlerts: { kind: string; subject: string; state: string; summary: string }[];
+    };
+    const evaluate = 'mutation { evaluateAlerts { kind subject state summary } }';
+    const opened = await gqlData<Evaluated>(url, key, evaluate);
+    expect(opened.evaluateAlerts).toEqual([
+      {
+        kind: 'DIGEST_NOT_SENT',
+        subject: 'digest',
+        state: 'OPEN',
+        summary: `the digest was not sent at ${failed.digest.lastFailedAt}: ${failed.digest.lastError}`,
+      },
+    ]);
 
     await gqlData(
       url,
@@ -135,6 +149,10 @@ describe('the digest while its settings change or its parts fail', () => {
     // a send that went out after the failure: it is no longer shown
     const cleared = await gqlData<Failed>(url, key, '{ digest { lastFailedAt lastError } }');
     expect(cleared.digest).toEqual({ lastFailedAt: null, lastError: null });
+    const resolved = await gqlData<Evaluated>(url, key, evaluate);
+    expect(resolved.evaluateAlerts.map((a) => [a.kind, a.state])).toEqual([
+      ['DIGEST_NOT_SENT', 'RESOLVED'],
+    ]);
     expect(warnings.filter((w) => w.includes('the mail server refused'))).toEqual([
       `digest of tenant refused: the mail server refused ${GONE}; the other recipients got it`,
     ]);

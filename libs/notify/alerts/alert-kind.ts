@@ -1,6 +1,6 @@
 import { registerDocumentedEnum } from '../../graphql-fields/index.js';
 
-/** The eight alert rules of docs/design.md §8. */
+/** The nine alert rules of docs/design.md §8. */
 export enum AlertKind {
   SRM = 'SRM',
   HARM = 'HARM',
@@ -10,6 +10,7 @@ export enum AlertKind {
   LATENCY_OUT_OF_WINDOW = 'LATENCY_OUT_OF_WINDOW',
   STALE_SIGNALS = 'STALE_SIGNALS',
   REJECTED_ROWS = 'REJECTED_ROWS',
+  DIGEST_NOT_SENT = 'DIGEST_NOT_SENT',
 }
 
 export enum AlertState {
@@ -31,6 +32,7 @@ registerDocumentedEnum(
       'Under 90% of the last day’s sends (at least 100) acted within the window.',
     STALE_SIGNALS: "The trigger's signals arrive older than its window (p90, last day).",
     REJECTED_ROWS: "Over 1% of a stream's lines rejected in the last hour (at least 100 lines).",
+    DIGEST_NOT_SENT: 'The last attempt to send the digest failed, and none has succeeded since.',
   },
 );
 

@@ -29,6 +29,7 @@ function inputs(partial: Partial<AlertInputs>): AlertInputs {
     latency: [],
     freshness: [],
     streams: [],
+    digestFailure: null,
     ...partial,
   };
 }
@@ -257,5 +258,26 @@ describe('alert rules', () => {
     expect(found.find((f) => f.subject === 't2')?.summary).toBe(
       't2: a from sdk arrives 1.5 min after it occurred (p90 of the last day), older than its 45 s window',
     );
+  });
+});
+
+describe('DIGEST_NOT_SENT', () => {
+  it('opens on a failed send no send succeeded after, naming when and why', () => {
+    const failedAt = new Date('2026-12-07T07:15:00.000Z');
+    const error = 'connect ECONNREFUSED 10.0.0.5:587';
+    expect(findAlerts(inputs({ digestFailure: { failedAt, error } }))).toEqual([
+      {
+        kind: 'DIGEST_NOT_SENT',
+        triggerId: null,
+        subject: 'digest',
+        summary:
+          'the digest was not sent at 2026-12-07T07:15:00.000Z: connect ECONNREFUSED 10.0.0.5:587',
+        evidence: { failedAt: '2026-12-07T07:15:00.000Z', error },
+      },
+    ]);
+  });
+
+  it('finds nothing without such a failure', () => {
+    expect(findAlerts(inputs({}))).toEqual([]);
   });
 });

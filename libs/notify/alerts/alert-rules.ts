@@ -29,9 +29,9 @@ export const ALERT_THRESHOLDS = {
 /** A condition an evaluation found: one per (kind, subject). */
 export interface Finding {
   kind: AlertKind;
-  /** The trigger, or null for a tenant-wide alert (REJECTED_ROWS). */
+  /** The trigger, or null for a tenant-wide alert (REJECTED_ROWS, DIGEST_NOT_SENT). */
   triggerId: string | null;
-  /** What the alert is about: the trigger id, or the stream. */
+  /** What the alert is about: the trigger id, the stream, or `digest`. */
   subject: string;
   summary: string;
   evidence: Record<string, unknown>;
@@ -58,6 +58,8 @@ export interface AlertInputs {
   freshness: FreshnessStats[];
   /** Lines per stream received in the last hour. */
   streams: StreamLines[];
+  /** The digest's last failed send by then, when no send succeeded after it; else null. */
+  digestFailure: { failedAt: Date; error: string } | null;
 }
 
 const interval = (lift: { estimate: number; low: number; high: number }) =>
@@ -210,12 +212,28 @@ function streamFindings(streams: StreamLines[]): Finding[] {
     }));
 }
 
-/** Every condition the eight rules find in the measures, one per (kind, subject). */
+function digestFindings(failure: AlertInputs['digestFailure']): Finding[] {
+  if (failure === null) {
+    return [];
+  }
+  return [
+    {
+      kind: AlertKind.DIGEST_NOT_SENT,
+      triggerId: null,
+      subject: 'digest',
+      summary: `the digest was not sent at ${failure.failedAt.toISOString()}: ${failure.error}`,
+      evidence: { failedAt: failure.failedAt.toISOString(), error: failure.error },
+    },
+  ];
+}
+
+/** Every condition the nine rules find in the measures, one per (kind, subject). */
 export function findAlerts(inputs: AlertInputs): Finding[] {
   return [
     ...liftFindings(inputs.lift),
     ...harmFindings(inputs.guardrails),
     ...dayFindings(inputs),
     ...streamFindings(inputs.streams),
+    ...digestFindings(inputs.digestFailure),
   ];
 }

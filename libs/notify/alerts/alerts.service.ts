@@ -10,6 +10,7 @@ import {
   LiftService,
 } from '../../measurement/index.js';
 import { ClickHouseService, dateToClickHouse } from '../../storage/index.js';
+import { DigestsRepository } from '../digest/digests.repository.js';
 import { NotifyErrorCode, NotifyException } from '../notify.exception.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
 import { AlertKind, AlertState } from './alert-kind.js';
@@ -69,6 +70,7 @@ export class AlertsService {
     private readonly latency: LatencyService,
     private readonly freshness: FreshnessService,
     private readonly webhooks: WebhooksService,
+    private readonly digests: DigestsRepository,
   ) {}
 
   /** Evaluates the tenant's rules as of `asOf` (default now). */
@@ -112,7 +114,7 @@ export class AlertsService {
     const lookback = new Date(asOf.getTime() - this.config.env.ALERT_LOOKBACK_DAYS * DAY);
     const lastDay = new Date(asOf.getTime() - DAY);
     const lastHour = new Date(asOf.getTime() - HOUR);
-    const [lift, guardrails, consent, latency, freshness, streams] = await Promise.all([
+    const [lift, guardrails, consent, latency, freshness, streams, digests] = await Promise.all([
       this.lift.report(tenantId, { from: lookback, to: asOf, sequential: true }),
       this.guardrails.report(tenantId, lookback, asOf, [], {
         sequential: true,
@@ -126,8 +128,12 @@ export class AlertsService {
         from: dateToClickHouse(lastHour),
         to: dateToClickHouse(asOf),
       }),
+      this.digests.list(tenantId),
     ]);
-    return { lift, guardrails, consent, latency, freshness, streams };
+    // a failure after asOf is not yet one at asOf
+    const failure = digests[0]?.lastFailure ?? null;
+    const digestFailure = failure !== null && failure.failedAt <= asOf ? failure : null;
+    return { lift, guardrails, consent, latency, freshness, streams, digestFailure };
   }
 
   private async evaluateNow(tenantId: string, asOf: Date): Promise<Evaluation> {

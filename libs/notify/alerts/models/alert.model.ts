@@ -10,10 +10,14 @@ export class Alert {
 
   @Field(() => AlertKind, { description: 'Which rule found it.' }) kind!: AlertKind;
 
-  @IdField('The trigger; null for REJECTED_ROWS (see subject).', { nullable: true })
+  @IdField('The trigger; null for REJECTED_ROWS and DIGEST_NOT_SENT (see subject).', {
+    nullable: true,
+  })
   triggerId!: string | null;
 
-  @StringField('What it is about: the trigger id, or the stream for REJECTED_ROWS.')
+  @StringField(
+    'What it is about: the trigger id, the stream for REJECTED_ROWS, or "digest" for DIGEST_NOT_SENT.',
+  )
   subject!: string;
 
   @Field(() => AlertState, { description: 'OPEN while evaluations find it, then RESOLVED.' })
