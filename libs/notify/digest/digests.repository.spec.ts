@@ -46,6 +46,15 @@ describe('the stored digest', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  /** Sets the tenant's digest: one recipient, a schedule, set at `updatedAt`. */
+  const saveDigest = (tenantId: string, recipient: string, schedule: string, updatedAt: string) =>
+    repository.save({
+      tenantId,
+      recipients: [recipient],
+      schedule,
+      updatedAt: new Date(updatedAt),
+    });
+
   it('keeps the last send of a digest stored before the sends had their own table', async () => {
     expect(await repository.list('sent-before')).toEqual([
       {
@@ -62,19 +71,9 @@ describe('the stored digest', () => {
 
   it('keeps settings set after a send began, and a send recorded after settings were set', async () => {
     const tenantId = 'apart';
-    await repository.save({
-      tenantId,
-      recipients: ['before@example.com'],
-      schedule: '*/2 * * * * *',
-      updatedAt: new Date('2026-12-01T09:00:00.000Z'),
-    });
+    await saveDigest(tenantId, 'before@example.com', '*/2 * * * * *', '2026-12-01T09:00:00.000Z');
     // a send reads the digest, a setDigest changes it, then the send records its result
-    await repository.save({
-      tenantId,
-      recipients: ['after@example.com'],
-      schedule: '0 7 * * 1',
-      updatedAt: new Date('2026-12-01T09:00:01.000Z'),
-    });
+    await saveDigest(tenantId, 'after@example.com', '0 7 * * 1', '2026-12-01T09:00:01.000Z');
     await repository.recordSend(tenantId, {
       sentAt: new Date('2026-12-01T09:00:02.000Z'),
       refused: ['gone@example.com'],
@@ -99,12 +98,7 @@ describe('the stored digest', () => {
 
   it('shows the last failed send until a send succeeds after it', async () => {
     const tenantId = 'failing';
-    await repository.save({
-      tenantId,
-      recipients: ['ceo@example.com'],
-      schedule: '0 7 * * 1',
-      updatedAt: new Date('2026-12-01T08:00:00.000Z'),
-    });
+    await saveDigest(tenantId, 'ceo@example.com', '0 7 * * 1', '2026-12-01T08:00:00.000Z');
     const lastOf = async () => {
       const [digest] = await repository.list(tenantId);
       return { lastSentAt: digest?.lastSentAt, lastFailure: digest?.lastFailure };
