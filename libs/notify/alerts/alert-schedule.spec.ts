@@ -100,4 +100,24 @@ describe('the alert schedule when one tenant fails', () => {
       'alert evaluation of tenant hourly-y failed: Timeout exceeded: elapsed 30 seconds',
     ]);
   });
+
+  it('evaluates hourly a tenant whose digest failed, though it fired nothing', async () => {
+    const { asked, alerts } = evaluator(new Set());
+    const schedule = new AlertSchedule(store.config, store.clickhouse, alerts);
+    const later = Date.now() + 3 * HOUR;
+    await store.clickhouse.insert({
+      table: 'digest_failures',
+      tag: 'test.digest_failures',
+      rows: [
+        {
+          tenant_id: 'hourly-w',
+          failed_at: toClickHouseTime(later - 2 * HOUR),
+          error: 'connect ECONNREFUSED 10.0.0.5:587',
+        },
+      ],
+    });
+
+    expect(await schedule.tick(later)).toEqual(['hourly-w', 'hourly-x', 'hourly-y', 'hourly-z']);
+    expect(asked).toEqual(['hourly-w', 'hourly-x', 'hourly-y', 'hourly-z']);
+  });
 });

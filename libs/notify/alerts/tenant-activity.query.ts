@@ -22,14 +22,21 @@ FROM (
 GROUP BY tenant_id
 `;
 
-/** Tenants with firings decided in [from, to) or an open alert: the ones the hourly run looks at. */
+/**
+ * Tenants with firings decided in [from, to), an open alert, or a digest send that failed in
+ * [from, to): the ones the hourly run looks at.
+ */
 export const TENANTS_TO_EVALUATE_SQL = `
--- tenants with firings in the lookback, and tenants with an alert still open (it may resolve)
+-- tenants with firings in the lookback, tenants with an alert still open (it may resolve), and
+-- tenants whose digest failed in the lookback (DIGEST_NOT_SENT), whatever their data
 SELECT DISTINCT tenant_id FROM (
   SELECT tenant_id FROM firings
   WHERE decided_at >= {from:DateTime64(3, 'UTC')} AND decided_at < {to:DateTime64(3, 'UTC')}
   UNION ALL
   SELECT tenant_id FROM alerts FINAL WHERE state = 'OPEN'
+  UNION ALL
+  SELECT tenant_id FROM digest_failures
+  WHERE failed_at >= {from:DateTime64(3, 'UTC')} AND failed_at < {to:DateTime64(3, 'UTC')}
 )
 ORDER BY tenant_id
 `;
