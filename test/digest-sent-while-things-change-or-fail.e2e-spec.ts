@@ -143,6 +143,8 @@ describe('the digest while its settings change or its parts fail', () => {
         .sendDigestNow,
     ).toBe(true);
     expect(mails.slice(before).map((m) => m.envelopeTo)).toEqual([['ceo@example.com']]);
+    // its DIGEST_NOT_SENT, still open, is not among the open alerts the digest lists
+    expect(mails.at(-1)?.parsed.text).toContain('Open alerts: none.');
     const partly = await gqlData<Sent>(url, key, '{ digest { lastSentAt lastRefused } }');
     expect(partly.digest.lastRefused).toEqual([GONE]);
     expect(partly.digest.lastSentAt).not.toBeNull();

@@ -11,7 +11,7 @@ import {
   ReportsErrorCode,
   ReportsException,
 } from '../../reports/index.js';
-import { AlertState } from '../alerts/alert-kind.js';
+import { AlertKind, AlertState } from '../alerts/alert-kind.js';
 import { AlertsService } from '../alerts/alerts.service.js';
 import { NotifyErrorCode, NotifyException } from '../notify.exception.js';
 import { ShareLinksService } from '../share/share-links.service.js';
@@ -171,7 +171,10 @@ export class DigestSender {
     const week = lastFullWeek(at);
     const measures = await this.measures.collect(tenantId, week.from, week.to);
     const view = buildReportView(measures);
-    const openAlerts = await this.alerts.list(tenantId, { state: AlertState.OPEN, limit: 100 });
+    // a digest going out ends its own DIGEST_NOT_SENT (the next evaluation resolves it): not listed
+    const openAlerts = (
+      await this.alerts.list(tenantId, { state: AlertState.OPEN, limit: 100 })
+    ).filter((alert) => alert.kind !== AlertKind.DIGEST_NOT_SENT);
     const { url } = await this.shareLinks.create(tenantId, {
       resource: ShareResource.LIFT_REPORT,
       from: week.from,
