@@ -79,10 +79,12 @@ export function erasureCheck(
 export const TOKEN_PATTERN = String.raw`[^\x00-\x2c\x2f\x3b-\x3f\x5b-\x5e\x60\x7b-\x7f]+`;
 /** A JSON string with its quotes, escapes and all. */
 export const JSON_STRING_PATTERN = String.raw`"(?:[^"\\]|\\.)*"`;
+/** A number as a JSON member's value (`"firing_id": 123`, which ingest refuses): the number. */
+export const JSON_NUMBER_PATTERN = String.raw`:\s*(-?[0-9][0-9.eE+-]*)`;
 
 /**
- * The words of a line that may be ids: its tokens as sent, and each JSON string in it (keys too)
- * decoded, whole and by its tokens. Lines cut short or not JSON at all have words too. An erasure
+ * The words of a line that may be ids: its tokens as sent, each JSON string in it (keys too)
+ * decoded, whole and by its tokens, and each number that is a JSON member's value. Lines cut short or not JSON at all have words too. An erasure
  * reads the rejected lines it stores alike (erasure.service.ts), and the lines of queued jobs here.
  */
 export function wordsOf(raw: string): string[] {
@@ -95,7 +97,8 @@ export function wordsOf(raw: string): string[] {
       return []; // an escape JSON does not know
     }
   });
-  return [...tokens(raw), ...strings];
+  const numbers = [...raw.matchAll(new RegExp(JSON_NUMBER_PATTERN, 'g'))].map((m) => m[1] ?? '');
+  return [...tokens(raw), ...strings, ...numbers];
 }
 
 /**

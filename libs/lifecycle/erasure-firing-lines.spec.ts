@@ -167,6 +167,24 @@ describe("an erasure and the rows naming the person's firings", () => {
     expect(await rejectedRaws('acme')).toEqual(kept);
   });
 
+  it('deletes rejected lines naming a firing of the person by its id written as a JSON number', async () => {
+    // firing ids are strings: an exposure that sends one as a number is refused, and its line
+    // still names the firing (as JSON.stringify writes it: no space, so no token of its own)
+    await ingest(
+      'numbers',
+      'firings',
+      asLines([JSON.stringify(firing('123', 'p1')), JSON.stringify(firing('1234', 'p2'))]),
+    );
+    const line = (id: number) =>
+      `{"firing_id":${id},"type":"opened","occurred_at":"2026-10-01T09:00:00Z"}`;
+    const batch = await ingest('numbers', 'exposures', asLines([line(123), line(1234)]));
+    expect(batch.rejects.map((r) => r.field)).toEqual(['firing_id', 'firing_id']);
+
+    const record = await erasure.erasePerson('numbers', 'p1', true);
+    expect(record.rowsDeleted.rejected_events).toBe(1);
+    expect(await rejectedRaws('numbers')).toEqual([line(1234)]);
+  });
+
   it('erases a person with thousands of firings, and the rejected lines of each', async () => {
     const ids = Array.from({ length: 5_000 }, (_, i) => `busy-firing-${i}-${randomUUID()}`);
     await ingest(

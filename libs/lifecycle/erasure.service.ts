@@ -15,6 +15,7 @@ import {
 import { alterTargets } from './cluster-targets.js';
 import { LifecycleErrorCode, LifecycleException } from './lifecycle.exception.js';
 import {
+  JSON_NUMBER_PATTERN,
   JSON_STRING_PATTERN,
   TOKEN_PATTERN,
   withoutLines,
@@ -43,6 +44,7 @@ const sqlString = (text: string) => `'${text.replace(/[\\']/g, '\\$&')}'`;
 /** The words of a rejected line, as wordsOf (erased-persons.ts) reads them. */
 const RAW_WORDS = `arrayConcat(
   extractAll(raw, ${sqlString(TOKEN_PATTERN)}),
+  extractAll(raw, ${sqlString(JSON_NUMBER_PATTERN)}),
   arrayFlatten(arrayMap(text -> arrayPushBack(extractAll(text, ${sqlString(TOKEN_PATTERN)}), text),
                         arrayMap(quoted -> JSONExtractString(quoted), extractAll(raw, ${sqlString(JSON_STRING_PATTERN)})))))`;
 // A line names one of the person's firings when one of its words is a firing's id: a set lookup,
