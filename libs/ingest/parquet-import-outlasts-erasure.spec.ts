@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { AuditLogService } from '../audit/index.js';
@@ -8,7 +7,7 @@ import { Scope } from '../auth/index.js';
 import { generateProgram } from '../demo/index.js';
 import { ErasureService, PersonBlocklist } from '../lifecycle/index.js';
 import { DataVersions } from '../storage/index.js';
-import { openTemporaryStore, type TemporaryStore } from '../storage/testing.js';
+import { storeForSuite } from '../storage/testing.js';
 import { IngestService } from './ingest.service.js';
 import { compileIngestModule } from './module.testing.js';
 import { ParquetFile } from './tabular-import.js';
@@ -24,16 +23,14 @@ const RUN_ROWS = 4 * MAX_ROWS;
 type Row = Record<string, unknown>;
 
 describe('a Parquet import that outlasts an erasure', () => {
-  let store: TemporaryStore;
-  let directory: string;
+  // files to import are written in the store's own temporary directory, removed with it
+  const store = storeForSuite({ INGEST_MAX_ROWS: String(MAX_ROWS) });
   let ingest: IngestService;
   let erasure: ErasureService;
   let blocklist: PersonBlocklist;
   const principal = { keyId: 'k', tenantId: 'outlasts', scopes: [Scope.INGEST] };
 
   beforeAll(async () => {
-    store = await openTemporaryStore({ INGEST_MAX_ROWS: String(MAX_ROWS) });
-    directory = mkdtempSync(join(tmpdir(), 'causeway-import-erasure-'));
     const moduleRef = await compileIngestModule(store);
     ingest = moduleRef.get(IngestService);
     // the process's one blocklist, which ingest reads and the erasure writes
@@ -45,11 +42,6 @@ describe('a Parquet import that outlasts an erasure', () => {
       new AuditLogService(store.clickhouse),
       moduleRef.get(DataVersions),
     );
-  });
-
-  afterAll(async () => {
-    await store.dispose();
-    rmSync(directory, { recursive: true, force: true });
   });
 
   it('stores no row of a person erased while its first run is written', async () => {
@@ -67,7 +59,7 @@ describe('a Parquet import that outlasts an erasure', () => {
     rows.length = 3 * RUN_ROWS;
     const theirs = places.length;
     const later = places.filter((place) => place >= RUN_ROWS).length;
-    const path = join(directory, 'signals.parquet');
+    const path = join(store.dataDir, 'signals.parquet');
     writeFileSync(path, await parquetOf(store.clickhouse, rows, 'timestamps'));
 
     // The first run, about to be stored when the erasure starts, is stored once the erasure has

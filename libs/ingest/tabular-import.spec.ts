@@ -1,12 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { beforeAll, describe, expect, it, jest } from '@jest/globals';
 import fc from 'fast-check';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { Scope } from '../auth/index.js';
 import { generateProgram } from '../demo/index.js';
-import { openTemporaryStore, type TemporaryStore } from '../storage/testing.js';
+import { storeForSuite } from '../storage/testing.js';
 import { typedVariant, PROGRAM_BLOCK_ROWS } from './corpus.testing.js';
 import { compileIngestModule } from './module.testing.js';
 import { addResult, emptyResult, IngestService, type IngestResult } from './ingest.service.js';
@@ -69,14 +68,12 @@ function corpusRows(stream: PassStream, count: number): Row[] {
 
 /** Both routes of a Parquet import on a store that stores requests of `maxRows` rows. */
 function importHarness(maxRows: number) {
-  let store: TemporaryStore;
-  let directory: string;
+  // the files to import are written in the store's own temporary directory, removed with it
+  const store = storeForSuite({ INGEST_MAX_ROWS: String(maxRows) });
   let ingest: IngestService;
   const principal = { keyId: 'k', tenantId: 'tabular-import', scopes: [Scope.INGEST] };
 
   beforeAll(async () => {
-    store = await openTemporaryStore({ INGEST_MAX_ROWS: String(maxRows) });
-    directory = mkdtempSync(join(tmpdir(), 'causeway-tabular-import-'));
     const moduleRef = await compileIngestModule(store);
     ingest = moduleRef.get(IngestService);
     // Stored rows are compared as each route wrote them: a merge in the background would collapse
@@ -87,11 +84,6 @@ function importHarness(maxRows: number) {
         `SYSTEM STOP MERGES ${tableOf[stream]}`,
       );
     }
-  });
-
-  afterAll(async () => {
-    await store.dispose();
-    rmSync(directory, { recursive: true, force: true });
   });
 
   /** The stored rows of the stream, content hashes included, but for the times of arrival. */
@@ -145,7 +137,7 @@ function importHarness(maxRows: number) {
     rows: Row[],
     rowGroupRows?: number,
   ): Promise<number> {
-    const path = join(directory, `${stream}-${label}.parquet`);
+    const path = join(store.dataDir, `${stream}-${label}.parquet`);
     writeFileSync(path, await parquetOf(store.clickhouse, rows, 'timestamps', rowGroupRows));
     const expected = await lineByLine(stream, path);
     const expectedRows = await stored(stream);
@@ -173,7 +165,7 @@ function importHarness(maxRows: number) {
       ingest.importFile(
         principal,
         stream,
-        join(directory, `${stream}-${label}.parquet`),
+        join(store.dataDir, `${stream}-${label}.parquet`),
         'application/vnd.apache.parquet',
       ),
     clickhouse: () => store.clickhouse,

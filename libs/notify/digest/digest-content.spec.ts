@@ -32,6 +32,10 @@ const content: DigestContent = {
   shareUrl: 'https://causeway.example.com/share/abc',
 };
 
+/** The digest's text with some figures of the headline changed. */
+const textWithHeadline = (headline: Partial<DigestContent['headline']>): string =>
+  digestText({ ...content, headline: { ...content.headline, ...headline } });
+
 describe('digest content', () => {
   it('states the week, the headline with one decimal, the four counts and each open alert', () => {
     // [Mon 23 Nov, Mon 30 Nov): the days it covers, as the report prints them
@@ -62,12 +66,8 @@ describe('digest content', () => {
   });
 
   it('gives the revenue total as the report titles it, rounded to whole units', () => {
-    const text = digestText({
-      ...content,
-      headline: {
-        ...content.headline,
-        incrementalRevenue: { estimate: 519401.4, low: -12345.6, high: 860819.5 },
-      },
+    const text = textWithHeadline({
+      incrementalRevenue: { estimate: 519401.4, low: -12345.6, high: 860819.5 },
     });
     expect(text).toContain(
       'Incremental revenue (EUR): +519,401 (95% interval −12,346 to +860,820).',
@@ -75,13 +75,9 @@ describe('digest content', () => {
   });
 
   it('never prints a bound that is not 0 as 0 or −0', () => {
-    const text = digestText({
-      ...content,
-      headline: {
-        ...content.headline,
-        incrementalConversions: { estimate: 3.5, low: -0.04, high: 7.04 },
-        incrementalRevenue: { estimate: 120.2, low: -0.4, high: 240.8 },
-      },
+    const text = textWithHeadline({
+      incrementalConversions: { estimate: 3.5, low: -0.04, high: 7.04 },
+      incrementalRevenue: { estimate: 120.2, low: -0.4, high: 240.8 },
     });
     expect(text).toContain('Headline: 3.5 incremental conversions (95% interval −0.04 to 7.0).');
     expect(text).toContain('Incremental revenue (EUR): +120 (95% interval −0.4 to +241).');

@@ -43,6 +43,24 @@ const NOVEMBER_16: Week = {
 const idOf = (tenant: string, week: Week) =>
   `weekly-${week.from.slice(0, 10)}-${createHash('sha256').update(tenant).digest('hex').slice(0, 10)}`;
 
+/**
+ * The run expected over `week`: the snapshots it took and found, no on-demand snapshot told late,
+ * and the tenants that failed.
+ */
+const runOf = (
+  week: Week,
+  created: string[],
+  existing: string[],
+  failed: WeeklySnapshotRun['failed'] = [],
+): WeeklySnapshotRun => ({
+  from: week.from,
+  to: week.to,
+  created,
+  existing,
+  announcedLate: [],
+  failed,
+});
+
 /** Tenants with firings in the week (the run visits them by tenant id). */
 async function fireIn(store: TemporaryStore, week: Week, tenants: string[]): Promise<void> {
   await store.clickhouse.insert({
@@ -77,9 +95,15 @@ async function expectStoredOnce(store: TemporaryStore, week: Week, tenants: stri
 /**
  * The service on the store, with measures that fail for the tenants in `failing`, and a listener
  * of the hook (as the webhooks' snapshot.created) whose enqueue fails for the tenants in
- * `unreachable`; `told` lists the snapshots it took, in order.
+ * `unreachable`; `told` lists the snapshots it took, in order. Both sets are answered, for a test
+ * to end the trouble.
  */
-function snapshotsOn(store: TemporaryStore, failing: Set<string>, unreachable = new Set<string>()) {
+function snapshotsOn(
+  store: TemporaryStore,
+  trouble: { failing?: string[]; unreachable?: string[] } = {},
+) {
+  const failing = new Set(trouble.failing);
+  const unreachable = new Set(trouble.unreachable);
   const measures = {
     collect: (tenantId: string) =>
       failing.has(tenantId)
@@ -100,7 +124,18 @@ function snapshotsOn(store: TemporaryStore, failing: Set<string>, unreachable = 
     measures,
     hook,
   );
-  return { service, told };
+  return { service, told, failing, unreachable };
+}
+
+/** `tenants` firing in `week`, and the service on the store (see snapshotsOn). */
+async function firingIn(
+  store: TemporaryStore,
+  week: Week,
+  tenants: string[],
+  trouble: { failing?: string[]; unreachable?: string[] } = {},
+) {
+  await fireIn(store, week, tenants);
+  return snapshotsOn(store, trouble);
 }
 
 /** The snapshot ids of the tenants recorded as announced, each once. */
@@ -131,33 +166,28 @@ describe('the weekly snapshot run when one tenant fails', () => {
   it('takes the others, reports the failed one, and a second run takes only it', async () => {
     const week = NOVEMBER_9;
     const tenants = ['weekly-a', 'weekly-b', 'weekly-c'];
-    await fireIn(store, week, tenants);
-    const failing = new Set(['weekly-b']);
-    const { service, told } = snapshotsOn(store, failing);
+    const { service, told, failing } = await firingIn(store, week, tenants, {
+      failing: ['weekly-b'],
+    });
 
     const first = await service.runWeekly(week.at);
-    expect(first).toEqual({
-      from: week.from,
-      to: week.to,
-      created: [idOf('weekly-a', week), idOf('weekly-c', week)],
-      existing: [],
-      announcedLate: [],
-      failed: [{ tenantId: 'weekly-b', error: 'Timeout exceeded: elapsed 60 seconds' }],
-    });
+    expect(first).toEqual(
+      runOf(
+        week,
+        [idOf('weekly-a', week), idOf('weekly-c', week)],
+        [],
+        [{ tenantId: 'weekly-b', error: 'Timeout exceeded: elapsed 60 seconds' }],
+      ),
+    );
     expect(errors).toEqual([
       `weekly report snapshot ${idOf('weekly-b', week)} of tenant weekly-b failed: Timeout exceeded: elapsed 60 seconds`,
     ]);
 
     failing.clear();
     const second = await service.runWeekly(week.at);
-    expect(second).toEqual({
-      from: week.from,
-      to: week.to,
-      created: [idOf('weekly-b', week)],
-      existing: [idOf('weekly-a', week), idOf('weekly-c', week)],
-      announcedLate: [],
-      failed: [],
-    });
+    expect(second).toEqual(
+      runOf(week, [idOf('weekly-b', week)], [idOf('weekly-a', week), idOf('weekly-c', week)]),
+    );
     await expectStoredOnce(store, week, tenants);
     expect(told).toEqual([idOf('weekly-a', week), idOf('weekly-c', week), idOf('weekly-b', week)]);
   });
@@ -165,25 +195,25 @@ describe('the weekly snapshot run when one tenant fails', () => {
   it('announces a stored snapshot whose announcement failed on the next run, and only once', async () => {
     const week = NOVEMBER_16;
     const tenants = ['told-a', 'told-b', 'told-c'];
-    await fireIn(store, week, tenants);
     // the snapshot.created of told-b cannot be queued (Redis went away) in the first run
-    const unreachable = new Set(['told-b']);
-    const { service, told } = snapshotsOn(store, new Set(), unreachable);
+    const { service, told, unreachable } = await firingIn(store, week, tenants, {
+      unreachable: ['told-b'],
+    });
 
     const first = await service.runWeekly(week.at);
-    expect(first).toEqual({
-      from: week.from,
-      to: week.to,
-      created: [idOf('told-a', week), idOf('told-c', week)],
-      existing: [],
-      announcedLate: [],
-      failed: [
-        {
-          tenantId: 'told-b',
-          error: `snapshot ${idOf('told-b', week)} is stored, but not announced: Connection is closed.`,
-        },
-      ],
-    });
+    expect(first).toEqual(
+      runOf(
+        week,
+        [idOf('told-a', week), idOf('told-c', week)],
+        [],
+        [
+          {
+            tenantId: 'told-b',
+            error: `snapshot ${idOf('told-b', week)} is stored, but not announced: Connection is closed.`,
+          },
+        ],
+      ),
+    );
     // stored all the same, and not announced
     await expectStoredOnce(store, week, tenants);
     expect(await announced(store, tenants)).toEqual(
@@ -192,14 +222,13 @@ describe('the weekly snapshot run when one tenant fails', () => {
 
     unreachable.clear();
     const second = await service.runWeekly(week.at);
-    expect(second).toEqual({
-      from: week.from,
-      to: week.to,
-      created: [],
-      existing: tenants.map((t) => idOf(t, week)),
-      announcedLate: [],
-      failed: [],
-    });
+    expect(second).toEqual(
+      runOf(
+        week,
+        [],
+        tenants.map((t) => idOf(t, week)),
+      ),
+    );
     expect(told).toEqual([idOf('told-a', week), idOf('told-c', week), idOf('told-b', week)]);
     expect(await announced(store, tenants)).toEqual(tenants.map((t) => idOf(t, week)).sort());
 
@@ -215,8 +244,9 @@ describe('the weekly snapshot run and on-demand snapshots not announced when tak
   const MINUTE = 60_000;
 
   it('tells them once, when at least 15 minutes old, and the run fails while one cannot be told', async () => {
-    const unreachable = new Set(['demand-a', 'demand-b']);
-    const { service, told } = snapshotsOn(store, new Set(), unreachable);
+    const { service, told, unreachable } = snapshotsOn(store, {
+      unreachable: ['demand-a', 'demand-b'],
+    });
     const from = new Date('2026-11-02T00:00:00Z');
     const to = new Date('2026-11-09T00:00:00Z');
     const early = await service.create('demand-a', from, to);
@@ -321,24 +351,19 @@ describeWithRedis(
     it('fails the job after taking the others, and its retry takes only the failed one', async () => {
       const week = NOVEMBER_9;
       const tenants = ['queued-a', 'queued-b', 'queued-c'];
-      await fireIn(store, week, tenants);
       // the failure passes after the first attempt, as a deadline met once would
-      const failing = new Set(['queued-b']);
-      const { service, told } = snapshotsOn(store, failing);
+      const { service, told, failing } = await firingIn(store, week, tenants, {
+        failing: ['queued-b'],
+      });
 
       const { job, failures } = await runJob(service, week, () => failing.clear());
       expect(failures).toEqual([
         `weekly report snapshots of [${week.from}, ${week.to}) failed for 1 tenant(s): queued-b (Timeout exceeded: elapsed 60 seconds)`,
       ]);
       expect(job.attemptsMade).toBe(2);
-      expect(job.returnvalue as WeeklySnapshotRun).toEqual({
-        from: week.from,
-        to: week.to,
-        created: [idOf('queued-b', week)],
-        existing: [idOf('queued-a', week), idOf('queued-c', week)],
-        announcedLate: [],
-        failed: [],
-      });
+      expect(job.returnvalue as WeeklySnapshotRun).toEqual(
+        runOf(week, [idOf('queued-b', week)], [idOf('queued-a', week), idOf('queued-c', week)]),
+      );
       await expectStoredOnce(store, week, tenants);
       expect(told).toEqual([
         idOf('queued-a', week),
@@ -350,22 +375,17 @@ describeWithRedis(
     it('fails the job when an announcement fails, and its retry announces the stored snapshot', async () => {
       const week = NOVEMBER_16;
       const tenants = ['enqueue-a', 'enqueue-b'];
-      await fireIn(store, week, tenants);
-      const unreachable = new Set(['enqueue-a']);
-      const { service, told } = snapshotsOn(store, new Set(), unreachable);
+      const { service, told, unreachable } = await firingIn(store, week, tenants, {
+        unreachable: ['enqueue-a'],
+      });
 
       const { job, failures } = await runJob(service, week, () => unreachable.clear());
       expect(failures).toEqual([
         `weekly report snapshots of [${week.from}, ${week.to}) failed for 1 tenant(s): enqueue-a (snapshot ${idOf('enqueue-a', week)} is stored, but not announced: Connection is closed.)`,
       ]);
-      expect(job.returnvalue as WeeklySnapshotRun).toEqual({
-        from: week.from,
-        to: week.to,
-        created: [],
-        existing: [idOf('enqueue-a', week), idOf('enqueue-b', week)],
-        announcedLate: [],
-        failed: [],
-      });
+      expect(job.returnvalue as WeeklySnapshotRun).toEqual(
+        runOf(week, [], [idOf('enqueue-a', week), idOf('enqueue-b', week)]),
+      );
       expect(told).toEqual([idOf('enqueue-b', week), idOf('enqueue-a', week)]);
       await expectStoredOnce(store, week, tenants);
     });
