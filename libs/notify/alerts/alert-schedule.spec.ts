@@ -106,14 +106,17 @@ describe('the alert schedule when one tenant fails', () => {
     const schedule = new AlertSchedule(store.config, store.clickhouse, alerts);
     const later = Date.now() + 3 * HOUR;
     await store.clickhouse.insert({
-      table: 'digest_failures',
-      tag: 'test.digest_failures',
+      table: 'digest_attempts',
+      tag: 'test.digest_attempts',
       rows: [
         {
           tenant_id: 'hourly-w',
-          failed_at: toClickHouseTime(later - 2 * HOUR),
+          attempted_at: toClickHouseTime(later - 2 * HOUR),
+          sent: false,
           error: 'connect ECONNREFUSED 10.0.0.5:587',
         },
+        // a digest that went out is no reason to look at its tenant
+        { tenant_id: 'hourly-v', attempted_at: toClickHouseTime(later - 2 * HOUR), sent: true },
       ],
     });
 

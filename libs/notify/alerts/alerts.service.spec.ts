@@ -33,7 +33,7 @@ describe('a failed alert evaluation', () => {
       broken as unknown as Deps[6],
       broken as unknown as Deps[7],
       {} as Deps[8],
-      { list: () => Promise.resolve([]) } as unknown as Deps[9],
+      { failureAsOf: () => Promise.resolve(null) } as unknown as Deps[9],
     );
     await expect(service.evaluate('t')).rejects.toThrow('the store is down');
     // an unhandled rejection is reported after the microtasks of its turn

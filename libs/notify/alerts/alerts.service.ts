@@ -114,25 +114,24 @@ export class AlertsService {
     const lookback = new Date(asOf.getTime() - this.config.env.ALERT_LOOKBACK_DAYS * DAY);
     const lastDay = new Date(asOf.getTime() - DAY);
     const lastHour = new Date(asOf.getTime() - HOUR);
-    const [lift, guardrails, consent, latency, freshness, streams, digests] = await Promise.all([
-      this.lift.report(tenantId, { from: lookback, to: asOf, sequential: true }),
-      this.guardrails.report(tenantId, lookback, asOf, [], {
-        sequential: true,
-        defaultPlannedPersons: this.config.env.SEQUENTIAL_PLANNED_PERSONS,
-      }),
-      this.consent.audit(tenantId, { from: lastDay, to: asOf }),
-      this.latency.triggerLatency(tenantId, { from: lastDay, to: asOf }),
-      this.freshness.signalFreshness(tenantId, lastDay, asOf),
-      queryStreamLines(this.clickhouse, {
-        tenantId,
-        from: dateToClickHouse(lastHour),
-        to: dateToClickHouse(asOf),
-      }),
-      this.digests.list(tenantId),
-    ]);
-    // a failure after asOf is not yet one at asOf
-    const failure = digests[0]?.lastFailure ?? null;
-    const digestFailure = failure !== null && failure.failedAt <= asOf ? failure : null;
+    const [lift, guardrails, consent, latency, freshness, streams, digestFailure] =
+      await Promise.all([
+        this.lift.report(tenantId, { from: lookback, to: asOf, sequential: true }),
+        this.guardrails.report(tenantId, lookback, asOf, [], {
+          sequential: true,
+          defaultPlannedPersons: this.config.env.SEQUENTIAL_PLANNED_PERSONS,
+        }),
+        this.consent.audit(tenantId, { from: lastDay, to: asOf }),
+        this.latency.triggerLatency(tenantId, { from: lastDay, to: asOf }),
+        this.freshness.signalFreshness(tenantId, lastDay, asOf),
+        queryStreamLines(this.clickhouse, {
+          tenantId,
+          from: dateToClickHouse(lastHour),
+          to: dateToClickHouse(asOf),
+        }),
+        // as it stood at asOf: a send after it does not clear a failure before it
+        this.digests.failureAsOf(tenantId, asOf),
+      ]);
     return { lift, guardrails, consent, latency, freshness, streams, digestFailure };
   }
 

@@ -35,8 +35,9 @@ SELECT DISTINCT tenant_id FROM (
   UNION ALL
   SELECT tenant_id FROM alerts FINAL WHERE state = 'OPEN'
   UNION ALL
-  SELECT tenant_id FROM digest_failures
-  WHERE failed_at >= {from:DateTime64(3, 'UTC')} AND failed_at < {to:DateTime64(3, 'UTC')}
+  SELECT tenant_id FROM digest_attempts
+  WHERE NOT sent
+    AND attempted_at >= {from:DateTime64(3, 'UTC')} AND attempted_at < {to:DateTime64(3, 'UTC')}
 )
 ORDER BY tenant_id
 `;

@@ -48,10 +48,31 @@ const digestRow = z.object({
   last_error: z.string(),
 });
 
+const failureRow = z.object({ last_failed_at: z.string().nullable(), last_error: z.string() });
+
 /**
- * digests (the settings, one row per tenant, ReplacingMergeTree by version) and digest_sends (the
- * last send per tenant): written apart, so that a send never writes back settings it read before
- * a setDigest, nor a setDigest a send's result.
+ * Per tenant, its last send and its last failure when no send came after it, among the attempts
+ * up to {asOf} (all of them when {latest}). A send and a failure at the same millisecond: the
+ * send is the later.
+ */
+const LAST_ATTEMPTS_SQL = `
+  SELECT tenant_id,
+         countIf(sent) > 0 AS ever_sent,
+         if(ever_sent, maxIf(attempted_at, sent), NULL) AS last_sent_at,
+         argMaxIf(refused, attempted_at, sent) AS last_refused,
+         countIf(NOT sent) > 0 AND (NOT ever_sent OR maxIf(attempted_at, NOT sent) > maxIf(attempted_at, sent))
+           AS failing,
+         if(failing, maxIf(attempted_at, NOT sent), NULL) AS last_failed_at,
+         if(failing, argMaxIf(error, attempted_at, NOT sent), '') AS last_error
+  FROM digest_attempts
+  WHERE ({any:Bool} OR tenant_id = {tenantId:String})
+    AND ({latest:Bool} OR attempted_at <= {asOf:DateTime64(3, 'UTC')})
+  GROUP BY tenant_id`;
+
+/**
+ * digests (the settings, one row per tenant, ReplacingMergeTree by version) and digest_attempts
+ * (every send and failed send, migration 0099): written apart, so that a send never writes back
+ * settings it read before a setDigest, nor a setDigest a send's result.
  */
 @Injectable()
 export class DigestsRepository {
@@ -74,29 +95,48 @@ export class DigestsRepository {
   }
 
   /** Records a send of the tenant's digest. */
-  async recordSend(tenantId: string, send: DigestSend): Promise<void> {
+  recordSend(tenantId: string, send: DigestSend): Promise<void> {
+    return this.recordAttempt(tenantId, send.sentAt, { sent: true, refused: send.refused });
+  }
+
+  /** Records a failed send of the tenant's digest. */
+  recordFailure(tenantId: string, failure: DigestFailure): Promise<void> {
+    return this.recordAttempt(tenantId, failure.failedAt, { sent: false, error: failure.error });
+  }
+
+  private async recordAttempt(
+    tenantId: string,
+    at: Date,
+    result: { sent: boolean; refused?: string[]; error?: string },
+  ): Promise<void> {
     await this.clickhouse.insert({
-      table: 'digest_sends',
-      tag: 'notify.digest_sent',
+      table: 'digest_attempts',
+      tag: result.sent ? 'notify.digest_sent' : 'notify.digest_failed',
       rows: [
-        { tenant_id: tenantId, sent_at: dateToClickHouse(send.sentAt), refused: send.refused },
+        {
+          tenant_id: tenantId,
+          attempted_at: dateToClickHouse(at),
+          sent: result.sent,
+          refused: result.refused ?? [],
+          error: result.error ?? '',
+        },
       ],
     });
   }
 
-  /** Records a failed send of the tenant's digest. */
-  async recordFailure(tenantId: string, failure: DigestFailure): Promise<void> {
-    await this.clickhouse.insert({
-      table: 'digest_failures',
-      tag: 'notify.digest_failed',
-      rows: [
-        {
-          tenant_id: tenantId,
-          failed_at: dateToClickHouse(failure.failedAt),
-          error: failure.error,
-        },
-      ],
+  /**
+   * The tenant's digest failure as it stood at `asOf`: its last failed send up to then when no
+   * send succeeded between it and `asOf`; null otherwise. A send after `asOf` does not clear it.
+   */
+  async failureAsOf(tenantId: string, asOf: Date): Promise<DigestFailure | null> {
+    const [row] = await this.clickhouse.query({
+      tag: 'notify.digest_failure_as_of',
+      sql: `-- the tenant's last failure up to {asOf}, when no send came after it
+            SELECT last_failed_at, last_error FROM (${LAST_ATTEMPTS_SQL})`,
+      params: { any: false, tenantId, latest: false, asOf: dateToClickHouse(asOf) },
+      row: failureRow,
     });
+    return failureOf(row);
   }
 
   /** Every tenant's digest (or one tenant's). */
@@ -104,31 +144,24 @@ export class DigestsRepository {
     const rows = await this.clickhouse.query({
       tag: 'notify.digest_list',
       sql: `-- the digests as last set, each with its last send and its last failure when no send
-            -- came after it (none: an empty right side)
+            -- came after it (no attempt yet: no row on the right)
             SELECT d.tenant_id AS tenant_id, d.recipients AS recipients, d.schedule AS schedule,
                    d.updated_at AS updated_at,
-                   if(s.tenant_id = '', NULL, s.sent_at) AS last_sent_at,
-                   s.refused AS last_refused,
-                   f.tenant_id != '' AND (s.tenant_id = '' OR f.failed_at > s.sent_at) AS failing,
-                   if(failing, f.failed_at, NULL) AS last_failed_at,
-                   if(failing, f.error, '') AS last_error
+                   a.last_sent_at AS last_sent_at, a.last_refused AS last_refused,
+                   a.last_failed_at AS last_failed_at, a.last_error AS last_error
             FROM (
               SELECT tenant_id, recipients, schedule, updated_at
               FROM digests FINAL
               WHERE {any:Bool} OR tenant_id = {tenantId:String}
             ) AS d
-            LEFT JOIN (
-              SELECT tenant_id, sent_at, refused
-              FROM digest_sends FINAL
-              WHERE {any:Bool} OR tenant_id = {tenantId:String}
-            ) AS s ON s.tenant_id = d.tenant_id
-            LEFT JOIN (
-              SELECT tenant_id, failed_at, error
-              FROM digest_failures FINAL
-              WHERE {any:Bool} OR tenant_id = {tenantId:String}
-            ) AS f ON f.tenant_id = d.tenant_id
+            LEFT JOIN (${LAST_ATTEMPTS_SQL}) AS a ON a.tenant_id = d.tenant_id
             ORDER BY tenant_id`,
-      params: { any: tenantId === undefined, tenantId: tenantId ?? '' },
+      params: {
+        any: tenantId === undefined,
+        tenantId: tenantId ?? '',
+        latest: true,
+        asOf: dateToClickHouse(new Date(0)),
+      },
       row: digestRow,
       settings: { join_use_nulls: 0 },
     });
@@ -139,10 +172,13 @@ export class DigestsRepository {
       updatedAt: dateFromClickHouse(row.updated_at),
       lastSentAt: dateFromClickHouse(row.last_sent_at),
       lastRefused: row.last_refused,
-      lastFailure:
-        row.last_failed_at === null
-          ? null
-          : { failedAt: dateFromClickHouse(row.last_failed_at), error: row.last_error },
+      lastFailure: failureOf(row),
     }));
   }
+}
+
+function failureOf(row: z.infer<typeof failureRow> | undefined): DigestFailure | null {
+  return row === undefined || row.last_failed_at === null
+    ? null
+    : { failedAt: dateFromClickHouse(row.last_failed_at), error: row.last_error };
 }
