@@ -179,6 +179,14 @@ describe('a variant held to another measure', () => {
     );
   });
 
+  it('gives the fastest and the slowest of its runs beside their median', () => {
+    const bayesian = timing('liftReport bayesian', [1700.4, 1650.2, 1800.5, 1690, 1710]);
+    // sorted: 1,650.2, 1,690, 1,700.4, 1,710, 1,800.5; the median 1,700.4 reads 1,700 ms
+    expect(row(resultsTable(results(bayesian)))).toMatch(
+      /^\| liftReport bayesian, 30 days \(median of 5, fastest 1,650 ms, slowest 1,801 ms\) \| 1,700 ms \| 2,000 ms \| 0\.85× \|/,
+    );
+  });
+
   it("falls back to that measure's own row when the two were not alternated", () => {
     const bayesian = timing('liftReport bayesian', [1700, 1650, 1800, 1690, 1710]);
     expect(row(resultsTable(results(bayesian)))).toMatch(

@@ -184,8 +184,10 @@ function queryRow(query: BenchResults['queries'][number], results: BenchResults)
       ? ''
       : `; from the ${measure.facts.what}, built in ${query.facts.buildSeconds.toFixed(1)} s ` +
         `after the data settles; from the streams until then: ${ms(query.facts.streamsMedianMs)}`;
+  // the best and the worst of its runs beside the median: a user's read is any one of them
+  const spread = `, fastest ${ms(Math.min(...query.runsMs))}, slowest ${ms(Math.max(...query.runsMs))}`;
   return (
-    `| ${query.name}, 30 days (median of ${query.runsMs.length}${facts}) | ${ms(query.medianMs)} | ` +
+    `| ${query.name}, 30 days (median of ${query.runsMs.length}${spread}${facts}) | ${ms(query.medianMs)} | ` +
     `${ms(query.baseline.medianMs)} | ${ratio(queryRatio)} | ${ms(query.baseline.floorMs)} | ` +
     `${targets.join(' and ')} | ${verdict(met)} |`
   );
