@@ -25,6 +25,7 @@ import {
   PLAIN_LIFT_QUERY,
 } from './lift/lift.query.js';
 import { FIRING_PROPERTY_KEYS_QUERY, LIFT_SEGMENTS_QUERY } from './lift/segments.query.js';
+import { NAMED_VERSIONS_QUERY, SHARE_VERSIONS_QUERY } from './lift/holdout-shares.query.js';
 import { TRIGGER_INTERACTIONS_QUERY } from './lift/interactions.query.js';
 import {
   FIRING_SIGNAL_KINDS_QUERY,
@@ -54,6 +55,8 @@ export const MEASUREMENT_QUERIES: readonly AnyQueryDefinition[] = [
   TREND_FACTS_QUERY,
   CAPPED_LIFT_QUERY,
   CAPPED_LIFT_BY_ARM_QUERY,
+  SHARE_VERSIONS_QUERY,
+  NAMED_VERSIONS_QUERY,
   LIFT_SEGMENTS_QUERY,
   FIRING_PROPERTY_KEYS_QUERY,
   TRIGGER_INTERACTIONS_QUERY,

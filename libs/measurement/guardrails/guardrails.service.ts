@@ -10,6 +10,7 @@ import {
   plannedPersonsFor,
   pointsInterval,
 } from '../lift/lift.calculator.js';
+import { queryHoldoutSharesInPeriod } from '../lift/holdout-shares.query.js';
 import type { ArmStats, SrmCheck } from '../lift/models/lift.model.js';
 import { queryGuardrails, type RegretRow } from './guardrails.query.js';
 import type { GuardrailLift } from './models/guardrail-lift.model.js';
@@ -20,14 +21,15 @@ type GuardrailFigures = Omit<GuardrailLift, 'verdict' | 'caveat'>;
 
 /**
  * Why a harm-side row cannot be trusted or read, or null: a broken split (the SRM of the trigger's
- * persons, the same check as its lift) first, then too few units in an arm.
+ * persons, the same check as its lift) or a split drawn with several holdout shares first, then
+ * too few units in an arm.
  */
 export function guardrailCaveat(
   row: GuardrailFigures,
   unit: string,
   srm: SrmCheck | undefined,
 ): string | null {
-  if (srm?.flagged === true) {
+  if (srm !== undefined && (srm.flagged || srm.sharesInPeriod.length > 0)) {
     return holdoutCaveat({ srm, treatment: row.treatment, holdout: row.holdout });
   }
   const smaller = Math.min(row.treatment.persons, row.holdout.persons);
@@ -144,15 +146,19 @@ export class GuardrailsService {
     const { defaultPlannedPersons } = options;
     const period = toPeriod(from, to);
     const confidence = 0.95;
-    const { overwhelm: overwhelmSums, regret } = await queryGuardrails(this.clickhouse, {
-      tenantId,
-      ...period.params,
-      triggerIds,
-      overwhelmTypes: OVERWHELM_TYPES,
-      regretTypes: REGRET_TYPES,
-      regretWindowMs: REGRET_WINDOW_MS,
-    });
+    const [{ overwhelm: overwhelmSums, regret }, sharesInPeriod] = await Promise.all([
+      queryGuardrails(this.clickhouse, {
+        tenantId,
+        ...period.params,
+        triggerIds,
+        overwhelmTypes: OVERWHELM_TYPES,
+        regretTypes: REGRET_TYPES,
+        regretWindowMs: REGRET_WINDOW_MS,
+      }),
+      queryHoldoutSharesInPeriod(this.clickhouse, { tenantId, ...period.params, triggerIds }),
+    ]);
     const overwhelmLifts = buildLiftRows(overwhelmSums, {
+      sharesInPeriod,
       groupByVariant: false,
       confidence,
       cuped: false,

@@ -191,9 +191,25 @@ describe('verdictOf', () => {
       observedHoldoutShare: 0.30004,
       pValue: 0.000996,
       flagged: true,
+      sharesInPeriod: [],
     };
     expect(verdictOf({ ...row, srm })).toBe(
       'SRM: do not trust: the holdout holds 30.004% of persons where 30.0% was declared (p = 0.000996), so the split is not random',
+    );
+  });
+
+  it('names every holdout share the period was drawn with, in order, and checks no split', () => {
+    const srm = {
+      expectedHoldoutShare: 0.3,
+      observedHoldoutShare: 0.25,
+      pValue: null,
+      flagged: false,
+      sharesInPeriod: [null, 0.05, 0.3],
+    };
+    expect(verdictOf({ ...row, srm })).toBe(
+      "holdout share changed: the period's firings name versions of its definition declaring no " +
+        'holdout, 5.0% and 30.0%, so its persons were not split alike over the period; read the ' +
+        'periods before and after the change apart',
     );
   });
 

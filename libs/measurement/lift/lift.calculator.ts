@@ -38,6 +38,12 @@ export interface LiftOptions {
    * whose row it belongs to, and the control is given once for each, capped at that row's cap.
    */
   controlPerVariant?: boolean;
+  /**
+   * Per trigger whose period's firings name definition versions declaring different holdout shares,
+   * those shares (queryHoldoutSharesInPeriod): its split is then not checked against one share, and
+   * its rows say why.
+   */
+  sharesInPeriod?: ReadonlyMap<string, readonly (number | null)[]>;
 }
 
 /** How the Bayesian answers are made: a prior on the relative lift, learnt, or none (flat). */
@@ -204,29 +210,30 @@ export function plannedPersonsFor(
   return options.defaultPlannedPersons;
 }
 
-/** SRM of (n_t, n_c) against holdout_pct; n_c counts holdout and global holdout (docs/design.md §3.6). */
+/**
+ * SRM of (n_t, n_c) against holdout_pct; n_c counts holdout and global holdout (docs/design.md
+ * §3.6). Not checked when the period's persons were drawn with several shares (`sharesInPeriod`).
+ */
 function srmCheck(
   treatmentPersons: number,
   controlPersons: number,
   expected: number | null,
+  sharesInPeriod: readonly (number | null)[] = [],
 ): SrmCheck {
   const total = treatmentPersons + controlPersons;
   const observed = total === 0 ? null : controlPersons / total;
-  if (expected === null || expected <= 0 || expected >= 1) {
-    return {
-      expectedHoldoutShare: expected,
-      observedHoldoutShare: observed,
-      pValue: null,
-      flagged: false,
-    };
-  }
-  const result = sampleRatioMismatch(treatmentPersons, controlPersons, expected);
-  return {
+  const unchecked = {
     expectedHoldoutShare: expected,
     observedHoldoutShare: observed,
-    pValue: result.pValue,
-    flagged: result.flagged,
+    pValue: null,
+    flagged: false,
+    sharesInPeriod: [...sharesInPeriod],
   };
+  if (expected === null || expected <= 0 || expected >= 1 || sharesInPeriod.length > 0) {
+    return unchecked;
+  }
+  const result = sampleRatioMismatch(treatmentPersons, controlPersons, expected);
+  return { ...unchecked, pValue: result.pValue, flagged: result.flagged };
 }
 
 /** Points of a share with two decimals, more where two would read 0 or lose the sign: 0.004. */
@@ -263,7 +270,10 @@ function srmShares(srm: Pick<SrmCheck, 'expectedHoldoutShare' | 'observedHoldout
 
 /** The part of a lift row a holdout caveat reads: its SRM check and its arms' counts. */
 export interface HoldoutEvidence {
-  srm: Pick<SrmCheck, 'flagged' | 'expectedHoldoutShare' | 'observedHoldoutShare' | 'pValue'>;
+  srm: Pick<
+    SrmCheck,
+    'flagged' | 'expectedHoldoutShare' | 'observedHoldoutShare' | 'pValue' | 'sharesInPeriod'
+  >;
   treatment: { persons: number; conversions: number };
   holdout: { persons: number; conversions: number };
 }
@@ -274,6 +284,15 @@ export interface HoldoutEvidence {
  * guardrails, attribution's incremental figures, maturity, the report) says the same.
  */
 export function holdoutCaveat(row: HoldoutEvidence): string | null {
+  const shares = row.srm.sharesInPeriod;
+  if (shares.length > 0) {
+    const named = shares.map((share) => (share === null ? 'no holdout' : percent(share)));
+    return (
+      `holdout share changed: the period's firings name versions of its definition declaring ` +
+      `${named.slice(0, -1).join(', ')} and ${named.at(-1)}, so its persons were not split alike ` +
+      `over the period; read the periods before and after the change apart`
+    );
+  }
   if (row.srm.flagged) {
     return (
       `SRM: do not trust: the holdout holds ${srmShares(row.srm)} ` +
@@ -435,7 +454,12 @@ export function buildLiftRows(sums: readonly LiftSumsRow[], options: LiftOptions
       }
     }
     const first = triggerRows[0];
-    const srm = srmCheck(treatmentAll.persons, control.persons, first.holdout_pct);
+    const srm = srmCheck(
+      treatmentAll.persons,
+      control.persons,
+      first.holdout_pct,
+      options.sharesInPeriod?.get(triggerId),
+    );
     const plannedN = plannedPersonsFor(first.planned_persons, options);
     const groups: [string, Arm][] = options.groupByVariant
       ? [...byVariant.entries()].sort(([a], [b]) => a.localeCompare(b))

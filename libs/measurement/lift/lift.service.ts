@@ -4,6 +4,7 @@ import { ClickHouseService } from '../../storage/index.js';
 import { MeasurementErrorCode, MeasurementException } from '../common/measurement.exception.js';
 import { toPeriod } from '../common/period.js';
 import { buildLiftRows, EmpiricalPriorError, type BayesianOptions } from './lift.calculator.js';
+import { queryHoldoutSharesInPeriod } from './holdout-shares.query.js';
 import { queryLiftSums, type RevenueCapParams } from './lift.query.js';
 import type { TriggerLift } from './models/lift.model.js';
 
@@ -119,18 +120,22 @@ export class LiftService {
     const confidence = checkedConfidence(request.confidence);
     const bayesian = bayesianOptions(request);
     const cap = revenueCapParams(request.revenueCap);
-    const sums = await queryLiftSums(
-      this.clickhouse,
-      {
-        tenantId,
-        ...toPeriod(request.from, request.to).params,
-        triggerIds: request.triggerIds ?? [],
-        byVariant: request.groupByVariant ?? false,
-      },
-      cap,
-    );
+    const params = {
+      tenantId,
+      ...toPeriod(request.from, request.to).params,
+      triggerIds: request.triggerIds ?? [],
+    };
+    const [sums, sharesInPeriod] = await Promise.all([
+      queryLiftSums(
+        this.clickhouse,
+        { ...params, byVariant: request.groupByVariant ?? false },
+        cap,
+      ),
+      queryHoldoutSharesInPeriod(this.clickhouse, params),
+    ]);
     try {
       return buildLiftRows(sums, {
+        sharesInPeriod,
         groupByVariant: request.groupByVariant ?? false,
         controlPerVariant: cap !== null && (request.groupByVariant ?? false),
         confidence,

@@ -47,6 +47,7 @@ describe('assessMaturity', () => {
     expectedHoldoutShare: 0.15,
     observedHoldoutShare: flagged ? 0.3 : 0.15,
     pValue: flagged ? 1e-9 : 0.5,
+    sharesInPeriod: [],
   });
 
   it('counts a live trigger with a broken split, too little data or no control as not covered', () => {
@@ -68,6 +69,26 @@ describe('assessMaturity', () => {
         'a (SRM: do not trust: the holdout holds 30.0% of persons where 15.0% was declared (p < 0.0001), so the split is not random), ' +
         'b (no treated or no holdout persons in the period), ' +
         'd (too little data: 80 holdout persons (at least 100 per arm needed)).',
+    );
+  });
+
+  it('asks for a period after the change of a trigger drawn with several holdout shares', () => {
+    const changed = { ...srm(false), pValue: null, sharesInPeriod: [0.1, 0.15] };
+    const verdict = assessMaturity({
+      ...nothing,
+      liveTriggerIds: ['a', 'e'],
+      lifts: [
+        { triggerId: 'a', treatment: arm(5000), holdout: arm(5000), srm: srm(true) },
+        { triggerId: 'e', treatment: arm(5000), holdout: arm(5000), srm: changed },
+      ],
+    });
+    const coverage = verdict.evidence.find((e) => e.name === 'holdout_coverage');
+    expect(coverage?.explanation).toContain(
+      "e (holdout share changed: the period's firings name versions of its definition declaring 10.0% and 15.0%,",
+    );
+    expect(verdict.nextSteps.join(' ')).toContain(
+      'Fix the split of a (its holdout share is not the one declared); measure e over a period ' +
+        'after its change of holdout share (its firings were drawn with several)',
     );
   });
 
@@ -195,6 +216,7 @@ describe('assessMaturity', () => {
             pValue: 1,
             expectedHoldoutShare: 0.1,
             observedHoldoutShare: 0.1,
+            sharesInPeriod: [],
           },
         },
       ],

@@ -162,8 +162,11 @@ function channelRates(inputs: MaturityInputs, t: MaturityThresholds): Judged[] {
 /** Why a live trigger's holdout is not enough. */
 interface HoldoutGap {
   triggerId: string;
-  /** empty: an arm has no persons; broken: the split fails SRM; small: too few to detect. */
-  kind: 'empty' | 'broken' | 'small';
+  /**
+   * empty: an arm has no persons; broken: the split fails SRM; changed: the period's firings were
+   * drawn with several holdout shares; small: too few to detect.
+   */
+  kind: 'empty' | 'broken' | 'changed' | 'small';
   reason: string;
 }
 
@@ -214,7 +217,9 @@ function holdoutGap(
   // little data, whatever the detectable lift would be
   const caveat = holdoutCaveat(lift);
   if (caveat !== null) {
-    return { triggerId, kind: lift.srm.flagged ? 'broken' : 'small', reason: caveat };
+    const kind =
+      lift.srm.sharesInPeriod.length > 0 ? 'changed' : lift.srm.flagged ? 'broken' : 'small';
+    return { triggerId, kind, reason: caveat };
   }
   const rate = lift.holdout.rate;
   if (!(rate > 0 && rate < 1)) {
@@ -254,6 +259,8 @@ function holdoutCoverage(inputs: MaturityInputs, t: MaturityThresholds): Judged 
       `grow the holdouts of ${ids('small')} until each can detect ${goal} (raise holdout_pct or measure a longer period)`,
     ids('broken') &&
       `fix the split of ${ids('broken')} (its holdout share is not the one declared)`,
+    ids('changed') &&
+      `measure ${ids('changed')} over a period after its change of holdout share (its firings were drawn with several)`,
     ids('empty') && `give ${ids('empty')} both treated and holdout persons`,
   ].filter((step) => step !== '');
   const nextStep =

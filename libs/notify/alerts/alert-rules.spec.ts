@@ -38,7 +38,12 @@ const lift = (
   triggerId: string,
   low: number,
   high: number,
-  options: { flagged?: boolean; persons?: number; conversions?: number } = {},
+  options: {
+    flagged?: boolean;
+    persons?: number;
+    conversions?: number;
+    sharesInPeriod?: number[];
+  } = {},
 ) =>
   ({
     triggerId,
@@ -53,6 +58,7 @@ const lift = (
       observedHoldoutShare: 0.2,
       pValue: 1e-6,
       flagged: options.flagged ?? false,
+      sharesInPeriod: options.sharesInPeriod ?? [],
     },
   }) as unknown as AlertInputs['lift'][number];
 
@@ -69,12 +75,14 @@ describe('alert rules', () => {
     ).toEqual(['SIGNIFICANT_GAIN/up', 'LOSS/down']);
   });
 
-  it('claims no gain on a broken split, nor with too little data', () => {
+  it('claims no gain on a broken split, on one drawn with several shares, nor with too little data', () => {
     expect(
       kinds(
         inputs({
           lift: [
             lift('srm', 0.01, 0.02, { flagged: true }),
+            lift('changed', 0.01, 0.02, { sharesInPeriod: [0.1, 0.3] }),
+            lift('lost', -0.02, -0.01, { sharesInPeriod: [0.1, 0.3] }),
             lift('small', 0.01, 0.02, { persons: 99 }),
             lift('few', 0.01, 0.02, { conversions: 4 }),
           ],
@@ -103,6 +111,7 @@ describe('alert rules', () => {
               observedHoldoutShare: 0.30004,
               pValue: 0.000996,
               flagged: true,
+              sharesInPeriod: [],
             },
           },
         ],

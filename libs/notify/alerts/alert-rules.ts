@@ -103,7 +103,8 @@ function liftFindings(rows: TriggerLift[]): Finding[] {
       continue;
     }
     const lift = row.absoluteLift;
-    if (lift === null || !enoughData(row)) {
+    // nor on arms drawn with several holdout shares over the period (its verdict says why)
+    if (lift === null || !enoughData(row) || row.srm.sharesInPeriod.length > 0) {
       continue;
     }
     if (lift.low > 0) {

@@ -46,6 +46,19 @@ describe('buildReportView', () => {
     expect(row?.verdict).toBe('nothing');
   });
 
+  it('cannot tell a trigger drawn with several holdout shares, and leaves it out of the totals', () => {
+    const measures = fixtureMeasures();
+    const verdict = 'holdout share changed: …; read the periods before and after the change apart';
+    const works = measures.lift.find((row) => row.triggerId === 'works')!;
+    works.srm = { ...works.srm, pValue: null, sharesInPeriod: [0.1, 0.2] };
+    works.verdict = verdict;
+    const changed = buildReportView(measures);
+    const row = changed.triggers.find((t) => t.triggerId === 'works');
+    expect([row?.verdict, row?.reason]).toEqual(['unknown', verdict]);
+    // nothing 20 + harms 10: its 100 no longer counted
+    expect(changed.headline.incrementalConversions?.estimate).toBeCloseTo(30, 9);
+  });
+
   it('calls a significantly negative lift harm even without side effects', () => {
     const measures = fixtureMeasures();
     measures.lift = [

@@ -123,6 +123,9 @@ function triggerView(
   if (srmFlagged) {
     verdict = 'unknown';
     reason = 'do not trust: the treatment/holdout split is broken (SRM)';
+  } else if (lift.srm.sharesInPeriod.length > 0) {
+    verdict = 'unknown';
+    reason = lift.verdict;
   } else if (tooLittleData || lift.absoluteLift === null) {
     verdict = 'unknown';
     reason = tooLittleData ? lift.verdict : 'no estimate: an arm is empty';

@@ -33,7 +33,13 @@ export function liftRow(triggerId: string, overrides: Partial<TriggerLift> = {})
     revenuePValue: 0.001,
     incrementalConversions: interval(100, 60),
     incrementalRevenue: interval(5000, 3000),
-    srm: { expectedHoldoutShare: 0.2, observedHoldoutShare: 0.2, pValue: 0.9, flagged: false },
+    srm: {
+      expectedHoldoutShare: 0.2,
+      observedHoldoutShare: 0.2,
+      pValue: 0.9,
+      flagged: false,
+      sharesInPeriod: [],
+    },
     contaminatedPersons: 0,
     confidence: 0.95,
     method: 'fixed',
@@ -169,6 +175,7 @@ function fixtureLift(): TriggerLift[] {
         observedHoldoutShare: 0.3,
         pValue: 0.00001,
         flagged: true,
+        sharesInPeriod: [],
       },
       verdict:
         'SRM: do not trust: the holdout holds 30.0% of persons where 15.0% was declared (p < 0.0001), so the split is not random',

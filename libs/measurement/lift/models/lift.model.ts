@@ -1,4 +1,4 @@
-import { Field, ObjectType } from '@nestjs/graphql';
+import { Field, Float, ObjectType } from '@nestjs/graphql';
 import {
   BoolField,
   FloatField,
@@ -42,13 +42,23 @@ export class SrmCheck {
   )
   observedHoldoutShare!: number | null;
 
-  @FloatField('Chi-square goodness-of-fit p-value (1 df); null without a declared share.', {
-    nullable: true,
-  })
+  @FloatField(
+    'Chi-square goodness-of-fit p-value (1 df); null without a declared share, or when sharesInPeriod is not empty.',
+    {
+      nullable: true,
+    },
+  )
   pValue!: number | null;
 
   @BoolField('True when p < 0.001: the randomization is broken and the lift is not to be trusted.')
   flagged!: boolean;
+
+  @Field(() => [Float], {
+    nullable: 'items',
+    description:
+      "The holdout shares (ascending; null: none) declared by the versions of the trigger's definition that the period's firings name, when they differ; empty otherwise. When not empty the split is not checked (pValue null) and the verdict says the shares changed.",
+  })
+  sharesInPeriod!: (number | null)[];
 }
 
 @ObjectType({ description: 'Expected loss of each decision, in relative-lift units (Bayesian).' })

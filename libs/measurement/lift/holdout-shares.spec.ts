@@ -1,0 +1,142 @@
+// A trigger whose holdout share changed between versions of its definition: over a period whose
+// firings were drawn with both shares, its split is not checked against the newest share alone
+// (which would call the change a broken split), and its lift, guardrails and verdict say why; over
+// a period drawn with one share, the check is as before. On the real embedded store.
+
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { storeForSuite } from '../../storage/testing.js';
+import { toPeriod } from '../common/period.js';
+import { fixtureRows, seedRows } from '../common/testing.js';
+import { GuardrailsService } from '../guardrails/guardrails.service.js';
+import { queryHoldoutSharesInPeriod } from './holdout-shares.query.js';
+import { LiftService } from './lift.service.js';
+
+const build = fixtureRows((when: string) => `2026-${when}Z`);
+const OCTOBER = { from: new Date('2026-10-01T00:00:00Z'), to: new Date('2026-11-01T00:00:00Z') };
+const AFTER_THE_CHANGE = { ...OCTOBER, from: new Date('2026-10-08T00:00:00Z') };
+
+/** `count` persons fired in `day` under `version`, the first `holdout` of them in the holdout. */
+function drawn(
+  prefix: string,
+  triggerId: string,
+  day: string,
+  version: number | null,
+  count: number,
+  holdout: number,
+) {
+  return Array.from({ length: count }, (_, i) =>
+    build.firing(`${prefix}${i}`, triggerId, `${prefix}${i}`, `${day}T10:00:00`, {
+      arm: i < holdout ? 'holdout' : 'treatment',
+      ...(version === null ? {} : { trigger_version: version }),
+    }),
+  );
+}
+
+describe('a holdout share changed within the period', () => {
+  const store = storeForSuite();
+  let lift: LiftService;
+
+  beforeAll(async () => {
+    await seedRows(store.clickhouse, 'tenant', {
+      triggers: [
+        build.trigger('mixed', 'push', { version: 1, holdout_pct: 0.1 }),
+        build.trigger('mixed', 'push', { version: 2, holdout_pct: 0.3 }),
+        build.trigger('same', 'push', { version: 1, holdout_pct: 0.5 }),
+        build.trigger('same', 'push', { version: 2, holdout_pct: 0.5, name: 'renamed' }),
+        build.trigger('none-then', 'email', {
+          version: 1,
+          holdout_pct: undefined,
+          status: 'draft',
+        }),
+        build.trigger('none-then', 'email', { version: 2, holdout_pct: 0.2 }),
+      ],
+      firings: [
+        // 1,000 persons drawn at 10% under version 1, then 1,000 at 30% under version 2
+        ...drawn('a', 'mixed', '10-02', 1, 1000, 100),
+        ...drawn('b', 'mixed', '10-10', 2, 1000, 300),
+        // after the change, firings naming no version or one never stored: drawn as the newest
+        ...drawn('c', 'mixed', '10-11', null, 10, 3),
+        ...drawn('d', 'mixed', '10-12', 7, 10, 3),
+        ...drawn('e', 'same', '10-02', 1, 100, 50),
+        ...drawn('f', 'same', '10-10', 2, 100, 50),
+        ...drawn('g', 'none-then', '10-02', 1, 100, 0),
+        ...drawn('h', 'none-then', '10-10', 2, 100, 20),
+      ],
+    });
+    lift = new LiftService(store.clickhouse, store.config);
+  });
+
+  const sharesOf = (period: { from: Date; to: Date }) =>
+    queryHoldoutSharesInPeriod(store.clickhouse, {
+      tenantId: 'tenant',
+      ...toPeriod(period.from, period.to).params,
+      triggerIds: [],
+    });
+
+  it('finds the triggers drawn with several shares over the period, and those shares', async () => {
+    expect(await sharesOf(OCTOBER)).toEqual(
+      new Map([
+        ['mixed', [0.1, 0.3]],
+        ['none-then', [null, 0.2]],
+      ]),
+    );
+    // after the change every firing was drawn as version 2 declares
+    expect(await sharesOf(AFTER_THE_CHANGE)).toEqual(new Map());
+  });
+
+  it('does not check the split against the newest share, and says why', async () => {
+    const [row] = await lift.report('tenant', { ...OCTOBER, triggerIds: ['mixed'] });
+    // 100 + 300 + 3 + 3 = 406 of 2,020 persons in the holdout: against the newest 30% that reads
+    // as a broken split (expected 606 and 1,414: chi-square = 200² / 606 + 200² / 1,414 ≈ 94.3,
+    // p far below 0.001), which it is not
+    expect(row.holdout.persons).toBe(406);
+    expect(row.treatment.persons).toBe(1614);
+    expect(row.srm).toEqual({
+      expectedHoldoutShare: 0.3,
+      observedHoldoutShare: 406 / 2020,
+      pValue: null,
+      flagged: false,
+      sharesInPeriod: [0.1, 0.3],
+    });
+    expect(row.verdict).toBe(
+      "holdout share changed: the period's firings name versions of its definition declaring " +
+        '10.0% and 30.0%, so its persons were not split alike over the period; read the periods ' +
+        'before and after the change apart',
+    );
+    const [none] = await lift.report('tenant', { ...OCTOBER, triggerIds: ['none-then'] });
+    expect(none.verdict).toMatch(/declaring no holdout and 20\.0%, so/);
+  });
+
+  it('checks the split as before over a period drawn with one share', async () => {
+    const rows = await lift.report('tenant', {
+      ...AFTER_THE_CHANGE,
+      triggerIds: ['mixed', 'same'],
+    });
+    const mixed = rows.find((row) => row.triggerId === 'mixed')!;
+    // 300 + 3 + 3 = 306 of 1,020 against 30%: chi-square = 0² / 306 + 0² / 714 = 0, p = 1
+    expect(mixed.srm).toMatchObject({
+      expectedHoldoutShare: 0.3,
+      observedHoldoutShare: 0.3,
+      flagged: false,
+      sharesInPeriod: [],
+    });
+    expect(mixed.srm.pValue).toBeCloseTo(1, 9);
+    // versions that agree on the share are one draw, whatever else changed between them
+    const same = (await lift.report('tenant', { ...OCTOBER, triggerIds: ['same'] }))[0];
+    expect(same.srm).toMatchObject({ flagged: false, sharesInPeriod: [] });
+    expect(same.srm.pValue).toBeCloseTo(1, 9);
+  });
+
+  it("gives the guardrails of such a trigger the lift's caveat", async () => {
+    const rows = await new GuardrailsService(store.clickhouse).report(
+      'tenant',
+      OCTOBER.from,
+      OCTOBER.to,
+      ['mixed'],
+    );
+    // (no orders, so no regret row)
+    expect(rows.map((row) => [row.outcomeClass, row.caveat?.slice(0, 22)])).toEqual([
+      ['overwhelm', 'holdout share changed:'],
+    ]);
+  });
+});
