@@ -1,10 +1,35 @@
 import type { Queue } from 'bullmq';
 import { CronExpressionParser } from 'cron-parser';
+import { messageOf } from '../errors/index.js';
 import { outsideQueryScope } from '../storage/index.js';
 import type { JobName } from './queue.constants.js';
 
 /** setTimeout's longest delay; a later run is reached in several steps. */
 const MAX_TIMER_MS = 2_147_483_647;
+
+/** The forms a cron pattern takes, as a message that refuses another says them. */
+const CRON_FORMS =
+  'write 5 fields (minute hour day-of-month month day-of-week, e.g. 0 7 * * 1) or 6 with seconds first';
+
+/**
+ * Why `pattern` is not a cron pattern, or undefined when it is: 5 fields, 6 with seconds first, or
+ * a shorthand such as `@weekly`. The cron library (and BullMQ, which uses it) fills a pattern of
+ * fewer fields from the left, so that '' and '*' fire every minute and '0 7 * *' every minute of an
+ * hour: the fields are counted before it reads them.
+ */
+export function cronPatternProblem(pattern: string): string | undefined {
+  const fields = pattern.split(/\s+/).filter((field) => field !== '');
+  const shorthand = fields.length === 1 && pattern.startsWith('@');
+  if (!shorthand && (fields.length < 5 || fields.length > 6)) {
+    return `${fields.length} fields; ${CRON_FORMS}`;
+  }
+  try {
+    CronExpressionParser.parse(pattern, { tz: 'UTC' });
+    return undefined;
+  } catch (error) {
+    return messageOf(error);
+  }
+}
 
 /** The next time a cron pattern fires after `after`, in UTC. */
 export function nextRun(pattern: string, after: Date): Date {

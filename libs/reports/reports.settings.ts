@@ -1,7 +1,6 @@
-import { CronExpressionParser } from 'cron-parser';
 import type { AppConfig } from '../config/index.js';
 import type { RevenueCapRequest } from '../measurement/index.js';
-import { messageOf } from '../errors/index.js';
+import { cronPatternProblem } from '../queue/index.js';
 
 /** Monday 06:00 UTC: the weekly snapshot of the week that ended six hours before. */
 export const DEFAULT_REPORT_SNAPSHOT_CRON = '0 6 * * 1';
@@ -85,15 +84,9 @@ function setting(config: AppConfig, name: string, fallback: string): string {
  */
 export function reportsSettings(config: AppConfig): ReportsSettings {
   const snapshotCron = setting(config, 'REPORT_SNAPSHOT_CRON', DEFAULT_REPORT_SNAPSHOT_CRON);
-  try {
-    if (snapshotCron !== SNAPSHOTS_OFF) {
-      CronExpressionParser.parse(snapshotCron, { tz: 'UTC' });
-    }
-  } catch (error) {
-    throw new Error(
-      `REPORT_SNAPSHOT_CRON "${snapshotCron}" is not a cron pattern: ${messageOf(error)}`,
-      { cause: error },
-    );
+  const problem = snapshotCron === SNAPSHOTS_OFF ? undefined : cronPatternProblem(snapshotCron);
+  if (problem !== undefined) {
+    throw new Error(`REPORT_SNAPSHOT_CRON "${snapshotCron}" is not a cron pattern: ${problem}`);
   }
   return {
     snapshotCron,

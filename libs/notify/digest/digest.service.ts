@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { CronExpressionParser } from 'cron-parser';
 import { AuditLogService } from '../../audit/index.js';
 import { z } from 'zod';
+import { cronPatternProblem } from '../../queue/index.js';
 import { NotifyErrorCode, NotifyException } from '../notify.exception.js';
 import { DigestScheduler } from './digest-scheduler.js';
 import { DigestSender } from './digest-sender.js';
 import { DigestsRepository, type DigestSettings, type StoredDigest } from './digests.repository.js';
-import { messageOf } from '../../errors/index.js';
 
 export const DEFAULT_DIGEST_SCHEDULE = '0 7 * * 1';
 export const MAX_RECIPIENTS = 50;
@@ -44,12 +43,11 @@ export class DigestService {
         `recipients: not e-mail addresses: ${bad.map((b) => `"${b}"`).join(', ')}`,
       );
     }
-    try {
-      CronExpressionParser.parse(schedule, { tz: 'UTC' });
-    } catch (error) {
+    const problem = cronPatternProblem(schedule);
+    if (problem !== undefined) {
       throw new NotifyException(
         NotifyErrorCode.InvalidRequest,
-        `schedule: "${schedule}" is not a cron pattern (${messageOf(error)})`,
+        `schedule: "${schedule}" is not a cron pattern (${problem})`,
       );
     }
     const digest: DigestSettings = {

@@ -33,4 +33,14 @@ describe('the weekly snapshot schedule', () => {
     const off = { ...loadConfig({}).env, REPORT_SNAPSHOT_CRON: 'off' };
     expect(reportsSettings(new AppConfig(off)).snapshotCron).toBe('off');
   });
+
+  it('refuses a pattern of fewer than 5 fields, which the cron library would fill from the left', () => {
+    // read as '0 * 0 6 * *': every minute of 00:00-00:59 on the 6th of each month
+    const env = { ...loadConfig({}).env, REPORT_SNAPSHOT_CRON: '0 6 * *' };
+    expect(() => reportsSettings(new AppConfig(env))).toThrow(
+      'REPORT_SNAPSHOT_CRON "0 6 * *" is not a cron pattern: 4 fields; write 5 fields',
+    );
+    const seconds = { ...loadConfig({}).env, REPORT_SNAPSHOT_CRON: '0 0 6 * * 1' };
+    expect(reportsSettings(new AppConfig(seconds)).snapshotCron).toBe('0 0 6 * * 1');
+  });
 });

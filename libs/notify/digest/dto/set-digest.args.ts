@@ -5,7 +5,7 @@ import { StringField } from '../../../graphql-fields/index.js';
 export class SetDigestArgs {
   @Field(() => [String], { description: 'E-mail addresses (1 to 50).' }) recipients!: string[];
 
-  @StringField('A cron pattern in UTC; default Monday 07:00.', {
+  @StringField('A cron pattern in UTC, 5 fields (or 6 with seconds first); default Monday 07:00.', {
     nullable: true,
     defaultValue: '0 7 * * 1',
   })
