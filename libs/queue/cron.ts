@@ -21,7 +21,7 @@ export function cronPatternProblem(pattern: string): string | undefined {
   const fields = pattern.split(/\s+/).filter((field) => field !== '');
   const shorthand = fields.length === 1 && pattern.startsWith('@');
   if (!shorthand && (fields.length < 5 || fields.length > 6)) {
-    return `${fields.length} fields; ${CRON_FORMS}`;
+    return `${fields.length} ${fields.length === 1 ? 'field' : 'fields'}; ${CRON_FORMS}`;
   }
   try {
     CronExpressionParser.parse(pattern, { tz: 'UTC' });

@@ -32,19 +32,19 @@ describe("setDigest's schedule", () => {
     // the cron library reads a pattern of fewer fields by filling the missing ones from the left:
     // '' and '*' as every minute, '0 7 * *' (a field left out) as every minute of 00:00-00:59 on
     // the 7th, '0' as every minute of Sundays; each would send the weekly digest again and again
-    ['', 0],
-    ['*', 1],
-    ['0', 1],
-    ['0 7 * *', 4],
+    ['', '0 fields'],
+    ['*', '1 field'],
+    ['0', '1 field'],
+    ['0 7 * *', '4 fields'],
   ])(
-    'refuses %j (%d fields): a pattern has 5 fields, or 6 with seconds first',
-    async (schedule, fields) => {
+    'refuses %j (%s): a pattern has 5 fields, or 6 with seconds first',
+    async (schedule, counted) => {
       const { service, saved, scheduled } = serviceRecording();
       const refused = service.set('acme', ['ceo@example.com'], schedule);
       await expect(refused).rejects.toBeInstanceOf(NotifyException);
       await expect(refused).rejects.toMatchObject({ code: NotifyErrorCode.InvalidRequest });
       await expect(refused).rejects.toThrow(`schedule: "${schedule}" is not a cron pattern (`);
-      await expect(refused).rejects.toThrow(`${fields} fields`);
+      await expect(refused).rejects.toThrow(`(${counted}; write 5 fields`);
       expect(saved).toEqual([]);
       expect(scheduled).toEqual([]);
     },
