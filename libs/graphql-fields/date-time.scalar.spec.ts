@@ -62,6 +62,19 @@ describe('DateTime', () => {
     }
   });
 
+  it.each([
+    ['{ echo(at: "2026-10-01T00:00:00") }', 12],
+    ['{ echo(at: 1790812800000) }', 12],
+    ['{\n  echo(\n    at: "Oct 1 2026"\n  )\n}', 9],
+  ])('points a refused literal at the value written in %j', async (source, column) => {
+    const answer = await graphql({ schema, source });
+    expect(answer.errors).toHaveLength(1);
+    // where the value stands in the document, as every other validation error says it
+    const line = source.slice(0, source.indexOf('at:')).split('\n').length;
+    expect(answer.errors?.[0]?.locations).toEqual([{ line, column }]);
+    expect(answer.errors?.[0]?.extensions?.causewayCode).toBe('INVALID_DATE_TIME');
+  });
+
   it('refuses epoch milliseconds as a number: a DateTime is text', async () => {
     const answer = await asVariable(Date.UTC(2026, 9, 1));
     expect(answer.errors?.[0]?.message).toContain('ISO-8601 text with a UTC offset');

@@ -3,8 +3,11 @@ import { parseIsoTime, type ParsedTime } from '../ingest/core.js';
 
 const EXAMPLE = 'e.g. 2026-10-01T00:00:00Z or 2026-10-01T02:00:00+02:00';
 
-function refused(message: string): GraphQLError {
+// A value written in the document is refused with its place in it (graphql-js reports a scalar's
+// own GraphQLError as it is, without the location it gives every other invalid value).
+function refused(message: string, valueNode?: ValueNode): GraphQLError {
   return new GraphQLError(message, {
+    nodes: valueNode,
     extensions: { code: 'BAD_USER_INPUT', causewayCode: 'INVALID_DATE_TIME' },
   });
 }
@@ -20,13 +23,16 @@ export function parseQueryTime(text: string): ParsedTime {
   return parseIsoTime(DATE_ONLY.test(text) ? `${text}T00:00:00Z` : text);
 }
 
-function parse(value: unknown): Date {
+function parse(value: unknown, valueNode?: ValueNode): Date {
   if (typeof value !== 'string') {
-    throw refused(`a DateTime is ISO-8601 text with a UTC offset, ${EXAMPLE}`);
+    throw refused(`a DateTime is ISO-8601 text with a UTC offset, ${EXAMPLE}`, valueNode);
   }
   const parsed = parseQueryTime(value);
   if (!parsed.ok) {
-    throw refused(`${JSON.stringify(value)} is not a DateTime: ${parsed.message} (${EXAMPLE})`);
+    throw refused(
+      `${JSON.stringify(value)} is not a DateTime: ${parsed.message} (${EXAMPLE})`,
+      valueNode,
+    );
   }
   return new Date(parsed.ms);
 }
@@ -45,7 +51,7 @@ export const DateTimeScalar = new GraphQLScalarType<Date | null, string | null>(
     'An instant as ISO-8601 text with a UTC offset, such as 2026-10-01T00:00:00Z or 2026-10-01T02:00:00+02:00, or a date (2026-10-01: the start of that day at UTC). A time of day without an offset is refused: it names another instant in every time zone. Answers are written at UTC.',
   parseValue: parse,
   parseLiteral(ast: ValueNode): Date {
-    return parse(ast.kind === Kind.STRING ? ast.value : undefined);
+    return parse(ast.kind === Kind.STRING ? ast.value : undefined, ast);
   },
   serialize(value: unknown): string | null {
     return value instanceof Date ? value.toISOString() : null;
