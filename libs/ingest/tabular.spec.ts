@@ -223,37 +223,85 @@ describe('imports read by ClickHouse follow the rules of NDJSON', () => {
     expect(expected.stored).toBe(rows.length - BAD_ROWS.length - 1);
   });
 
+  /** The lines of a CSV file of `text`, as readTabularFile hands them out. */
+  async function readCsv(name: string, text: string, stream: StreamName = 'firings') {
+    const path = join(directory, name);
+    writeFileSync(path, text);
+    const lines: ParsedLine[] = [];
+    for await (const chunk of await readTabularFile(store.clickhouse, stream, path, 'text/csv')) {
+      lines.push(...chunk);
+    }
+    return lines;
+  }
+
   it('reads a CSV written with a semicolon, tab or pipe as the same file written with commas', async () => {
-    const read = async (name: string, text: string) => {
-      const path = join(directory, name);
-      writeFileSync(path, text);
-      const lines: ParsedLine[] = [];
-      for await (const chunk of await readTabularFile(
-        store.clickhouse,
-        'firings',
-        path,
-        'text/csv',
-      )) {
-        lines.push(...chunk);
-      }
-      return lines;
-    };
     // firings carry properties, whose JSON text holds commas: quoted only where the delimiter is one
     // and a cell with spaces inside and around it, unquoted as writers leave it
     const rows = [
       ...rowsOf('firings'),
       { ...rowsOf('firings')[0], firing_id: 'sp 1', person_id: ' p 2 ' },
     ];
-    const expected = await read('commas.csv', csvOf(rows));
+    const expected = await readCsv('commas.csv', csvOf(rows));
     expect(expected.at(-1)?.value).toMatchObject({ firing_id: 'sp 1', person_id: ' p 2 ' });
     expect(expected).toHaveLength(rows.length);
     // a spreadsheet where the comma is the decimal mark: semicolons, a byte-order mark, CRLF
-    expect(await read('semi.csv', csvOf(rows, ';'))).toEqual(expected);
-    expect(await read('crlf.csv', csvOf(rows, ',', '\r\n'))).toEqual(expected);
-    expect(await read('bom.csv', `\uFEFF${csvOf(rows)}`)).toEqual(expected);
-    expect(await read('excel.csv', `\uFEFF${csvOf(rows, ';', '\r\n')}`)).toEqual(expected);
-    expect(await read('tabs.csv', csvOf(rows, '\t'))).toEqual(expected);
-    expect(await read('pipes.csv', csvOf(rows, '|'))).toEqual(expected);
+    expect(await readCsv('semi.csv', csvOf(rows, ';'))).toEqual(expected);
+    expect(await readCsv('crlf.csv', csvOf(rows, ',', '\r\n'))).toEqual(expected);
+    expect(await readCsv('bom.csv', `\uFEFF${csvOf(rows)}`)).toEqual(expected);
+    expect(await readCsv('excel.csv', `\uFEFF${csvOf(rows, ';', '\r\n')}`)).toEqual(expected);
+    expect(await readCsv('tabs.csv', csvOf(rows, '\t'))).toEqual(expected);
+    expect(await readCsv('pipes.csv', csvOf(rows, '|'))).toEqual(expected);
+  });
+
+  it('reads past blank lines at the end of a CSV, and reads a header alone as no rows', async () => {
+    const header = 'event_id,person_id,type,occurred_at';
+    const rows = ['e1,p1,view,2026-10-01T10:00:00Z', 'e2,p2,view,2026-10-01T11:00:00Z'];
+    const expected = [
+      ['e1', 'p1', '2026-10-01T10:00:00Z'],
+      ['e2', 'p2', '2026-10-01T11:00:00Z'],
+    ].map(([event_id, person_id, occurred_at], i) => ({
+      line: i + 1,
+      value: { event_id, person_id, type: 'view', occurred_at },
+    }));
+    const read = (name: string, text: string) => readCsv(name, text, 'signals');
+    // an editor's or a script's last newline, twice; a spreadsheet's CRLF
+    expect(await read('blank-end.csv', `${[header, ...rows].join('\n')}\n\n`)).toMatchObject(
+      expected,
+    );
+    expect(
+      await read('blank-end-crlf.csv', `${[header, ...rows].join('\r\n')}\r\n\r\n\r\n`),
+    ).toMatchObject(expected);
+    // the export of a day without rows
+    expect(await read('header-only.csv', `\uFEFF${header}\r\n`)).toEqual([]);
+    expect(await read('header-no-newline.csv', header)).toEqual([]);
+    expect(await read('header-blank.csv', `${header}\n\n`)).toEqual([]);
+  });
+
+  it('answers the cells of a CSV column without a name as an ignored field, and refuses a name written twice', async () => {
+    // pandas' to_csv writes its index so: a first column with an empty name
+    const lines = await readCsv(
+      'pandas.csv',
+      ',event_id,person_id,type,occurred_at\n0,e1,p1,view,2026-10-01T10:00:00Z\n',
+      'signals',
+    );
+    expect(lines.map((line) => line.value)).toEqual([
+      {
+        '': '0',
+        event_id: 'e1',
+        person_id: 'p1',
+        type: 'view',
+        occurred_at: '2026-10-01T10:00:00Z',
+      },
+    ]);
+    const batch = await prepareBatch('signals', lines, context('pandas'));
+    expect(batch).toMatchObject({
+      accepted: 1,
+      rejected: 0,
+      ignoredFields: [{ field: '', lines: 1, suggestion: null }],
+    });
+    await expect(
+      readCsv('twice.csv', 'event_id,person_id,type,event_id\ne1,p1,view,e2\n', 'signals'),
+    ).rejects.toThrow('the CSV header names the column "event_id" twice; nothing was stored');
   });
 
   it('numbers the rows of a file of many row groups, and of a large CSV, in file order', async () => {

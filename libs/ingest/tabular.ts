@@ -8,6 +8,7 @@ import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import type { ClickHouseService } from '../storage/index.js';
 import { STREAM_DECLARATIONS, type FieldDeclaration } from './streams/index.js';
+import { IngestErrorCode, IngestException } from './ingest.exception.js';
 import type { StreamName } from './streams.js';
 import type { ParsedLine } from './types.js';
 
@@ -29,21 +30,27 @@ export function importMediaType(contentType: string | undefined): ImportMediaTyp
 
 /**
  * The reading query, for a CSV file with its delimiter (a tab is told apart from the spaces a
- * cell may hold by the engine only when allowed). CSV cells are read as text (a type guessed from the first rows would turn an
- * id such as `007` into 7) as written, spaces included (RFC 4180; the engine trims them by
- * default), an empty cell as null, `""` as the empty text and `\N` as text (not the engine's
- * null); times come out as ISO-8601 with `Z`, 64-bit integers and decimals as JSON numbers. Rows
- * come out in file order, so that they are numbered as written: one thread, and a Parquet reader
- * that keeps the order of its row groups (by default it hands out whichever is decoded first). The
- * settings are the statement's own (a SETTINGS clause): the embedded engine keeps settings passed
- * beside a query for the queries after it.
+ * cell may hold by the engine only when allowed). CSV cells are read as text (a type guessed from
+ * the first rows would turn an id such as `007` into 7) as written, spaces included (RFC 4180; the
+ * engine trims them by default), an empty cell as null, `""` as the empty text and `\N` as text
+ * (not the engine's null). A CSV file's columns are given by position (csvLayout), not guessed
+ * from its rows: guessing needs a row after the header and takes a blank line at the end for a
+ * row of one cell. Blank lines at the end are read past, as NDJSON's are. Times come out as
+ * ISO-8601 with `Z`, 64-bit integers and decimals as JSON numbers. Rows come out in file order,
+ * so that they are numbered as written: one thread, and a Parquet reader that keeps the order of
+ * its row groups (by default it hands out whichever is decoded first). The settings are the
+ * statement's own (a SETTINGS clause): the embedded engine keeps settings passed beside a query
+ * for the queries after it.
  */
-const readSql = (csvDelimiter: CsvDelimiter) => `SELECT * FROM file({path:String}, {format:String})
+const readSql = (
+  csvDelimiter: CsvDelimiter,
+) => `SELECT * FROM file({path:String}, {format:String}, {structure:String})
 SETTINGS max_threads = 1,
   format_csv_delimiter = '${csvDelimiter === '\t' ? '\\t' : csvDelimiter}',
   input_format_csv_allow_whitespace_or_tab_as_delimiter = ${csvDelimiter === '\t' ? 1 : 0},
+  input_format_with_names_use_header = 0,
+  input_format_csv_skip_trailing_empty_lines = 1,
   input_format_parquet_preserve_order = 1,
-  input_format_csv_use_best_effort_in_schema_inference = 0,
   schema_inference_make_columns_nullable = 1,
   input_format_csv_empty_as_default = 1,
   input_format_csv_trim_whitespaces = 0,
@@ -61,6 +68,43 @@ const CSV_DELIMITERS = [',', ';', '\t', '|'] as const;
 type CsvDelimiter = (typeof CSV_DELIMITERS)[number];
 
 /**
+ * The cells of the first record of CSV text, as the engine reads them: a cell that opens with a
+ * double quote runs to its closing one and may hold the delimiter, line breaks and doubled quotes;
+ * any other ends at the delimiter or the end of the line. Spaces are kept.
+ */
+export function csvRecord(text: string, delimiter: string): string[] {
+  const cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  let cellStart = true;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (quoted) {
+      if (char !== '"') {
+        cell += char;
+      } else if (text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else {
+        quoted = false;
+      }
+    } else if (char === '"' && cellStart) {
+      quoted = true;
+    } else if (char === delimiter) {
+      cells.push(cell);
+      cell = '';
+    } else if (char === '\n' || char === '\r') {
+      break;
+    } else {
+      cell += char;
+    }
+    cellStart = !quoted && char === delimiter;
+  }
+  cells.push(cell);
+  return cells;
+}
+
+/**
  * The delimiter of a CSV file, read from its header row: the one that splits it into the most
  * names of the stream's fields (a comma on a tie). The names are the stream's own, so a header
  * written with any of them is recognised without a parameter to set.
@@ -70,9 +114,9 @@ export function csvDelimiter(stream: StreamName, header: string): CsvDelimiter {
   let best: CsvDelimiter = ',';
   let bestNames = -1;
   for (const delimiter of CSV_DELIMITERS) {
-    const names = header
-      .split(delimiter)
-      .filter((cell) => Object.hasOwn(fields, cell.trim().replace(/^"(.*)"$/, '$1'))).length;
+    const names = csvRecord(header, delimiter).filter((cell) =>
+      Object.hasOwn(fields, cell.trim()),
+    ).length;
     if (names > bestNames) {
       best = delimiter;
       bestNames = names;
@@ -81,18 +125,39 @@ export function csvDelimiter(stream: StreamName, header: string): CsvDelimiter {
   return best;
 }
 
-/** The first row of a file (at most its first 64 KiB), without a byte-order mark. */
-async function headerRow(path: string): Promise<string> {
+/**
+ * The text a file opens with (at most its first 64 KiB, which hold its header row), without a
+ * byte-order mark.
+ */
+async function fileStart(path: string): Promise<string> {
   const file = await open(path);
   try {
     const { buffer, bytesRead } = await file.read(Buffer.alloc(65_536), 0, 65_536, 0);
-    return buffer
-      .toString('utf8', 0, bytesRead)
-      .replace(/^\uFEFF/, '')
-      .split(/\r?\n/)[0];
+    return buffer.toString('utf8', 0, bytesRead).replace(/^\uFEFF/, '');
   } finally {
     await file.close();
   }
+}
+
+/**
+ * How a CSV file is read: its delimiter, the names of its header row, and the engine's structure
+ * of as many text columns, named by position (c1, c2, ...). A name written twice is refused, since
+ * one of its cells would be lost; cells under an empty name are fields the stream does not know,
+ * answered as ignored as any other.
+ */
+async function csvLayout(stream: StreamName, path: string) {
+  const start = await fileStart(path);
+  const delimiter = csvDelimiter(stream, start);
+  const names = csvRecord(start, delimiter);
+  const twice = names.find((name, i) => name !== '' && names.indexOf(name) !== i);
+  if (twice !== undefined) {
+    throw new IngestException(
+      IngestErrorCode.InvalidRequest,
+      `the CSV header names the column ${JSON.stringify(twice)} twice; nothing was stored`,
+    );
+  }
+  const structure = names.map((_, i) => `c${i + 1} Nullable(String)`).join(', ');
+  return { delimiter, names, structure };
 }
 
 const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
@@ -155,13 +220,29 @@ export function tabularRow(
 }
 
 /**
+ * A row the engine read by position (c1, c2, ...) keyed by the names of the header row. A null
+ * cell is left out: under a second empty name it would hide the first's value.
+ */
+function namedCells(
+  cells: Readonly<Record<string, unknown>>,
+  names: readonly string[],
+): Record<string, unknown> {
+  const values = Object.values(cells);
+  return Object.fromEntries(
+    names.flatMap((name, i) => (values[i] === null ? [] : [[name, values[i]]])),
+  );
+}
+
+/**
  * The rows of ClickHouse's JSONEachRow output as lines to validate, those of each chunk together,
- * numbered from `firstRow`.
+ * numbered from `firstRow`; when `names` are given, the output's columns are read by position
+ * under those names (see csvLayout).
  */
 export async function* tabularLines(
   stream: StreamName,
   output: Readable,
   firstRow = 1,
+  names?: readonly string[],
 ): AsyncGenerator<ParsedLine[]> {
   let rowNumber = firstRow;
   let pending = '';
@@ -172,7 +253,8 @@ export async function* tabularLines(
       .split('\n')
       .filter((line) => line !== '')
       .map((line) => {
-        const value = tabularRow(stream, JSON.parse(line) as Record<string, unknown>);
+        const cells = JSON.parse(line) as Record<string, unknown>;
+        const value = tabularRow(stream, names === undefined ? cells : namedCells(cells, names));
         return { line: rowNumber++, raw: JSON.stringify(value), value };
       });
   for await (const chunk of output as AsyncIterable<Buffer | string>) {
@@ -192,7 +274,7 @@ export async function* tabularLines(
 /**
  * The rows of a Parquet or CSV file that the engine can read (embedded: a file of this machine),
  * as lines to validate, those of each output chunk together, numbered from 1. A CSV file is read
- * with the delimiter its header row is written with (csvDelimiter).
+ * with the delimiter its header row is written with, its columns by position (csvLayout).
  */
 export async function readTabularFile(
   clickhouse: ClickHouseService,
@@ -200,13 +282,12 @@ export async function readTabularFile(
   path: string,
   mediaType: ImportMediaType,
 ): Promise<AsyncGenerator<ParsedLine[]>> {
-  const delimiter =
-    mediaType === 'text/csv' ? csvDelimiter(stream, await headerRow(path)) : CSV_DELIMITERS[0];
+  const csv = mediaType === 'text/csv' ? await csvLayout(stream, path) : undefined;
   const output = await clickhouse.stream({
     tag: 'ingest.import_read',
-    sql: readSql(delimiter),
-    params: { path, format: IMPORT_FORMATS[mediaType] },
+    sql: readSql(csv?.delimiter ?? CSV_DELIMITERS[0]),
+    params: { path, format: IMPORT_FORMATS[mediaType], structure: csv?.structure ?? 'auto' },
     format: 'JSONEachRow',
   });
-  return tabularLines(stream, output);
+  return tabularLines(stream, output, 1, csv?.names);
 }
