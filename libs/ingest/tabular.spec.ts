@@ -304,6 +304,34 @@ describe('imports read by ClickHouse follow the rules of NDJSON', () => {
     ).rejects.toThrow('the CSV header names the column "event_id" twice; nothing was stored');
   });
 
+  it('reads a boolean cell as spreadsheets and pandas write it', async () => {
+    const lines = await readCsv(
+      'booleans.csv',
+      [
+        'person_id,purpose,granted,occurred_at',
+        'p1,email,TRUE,2026-10-01T10:00:00Z',
+        'p2,email,FALSE,2026-10-01T10:00:00Z',
+        'p3,email,True,2026-10-01T10:00:00Z',
+        'p4,email,False,2026-10-01T10:00:00Z',
+        'p5,email,yes,2026-10-01T10:00:00Z',
+      ].join('\r\n'),
+      'consent',
+    );
+    expect(lines.map((line) => (line.value as Row).granted)).toEqual([
+      true,
+      false,
+      true,
+      false,
+      'yes',
+    ]);
+    const batch = await prepareBatch('consent', lines, context('booleans'));
+    expect(batch).toMatchObject({
+      accepted: 4,
+      rejected: 1,
+      errors: [{ line: 5, field: 'granted', message: 'expected true or false' }],
+    });
+  });
+
   it('numbers the rows of a file of many row groups, and of a large CSV, in file order', async () => {
     // 6,000 signals written in row groups of about 100 rows: a reader that handed out whichever
     // group it decoded first would number them out of order.

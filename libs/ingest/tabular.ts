@@ -162,6 +162,19 @@ async function csvLayout(stream: StreamName, path: string) {
 
 const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
+/**
+ * A boolean cell as its writers spell it: JSON's `true`, pandas' `True`, and the `TRUE` of
+ * spreadsheets (Excel, Google Sheets). Any other text stays text, refused as in NDJSON.
+ */
+const CSV_BOOLEANS = new Map([
+  ['true', true],
+  ['True', true],
+  ['TRUE', true],
+  ['false', false],
+  ['False', false],
+  ['FALSE', false],
+]);
+
 function parsedJson(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
@@ -174,7 +187,7 @@ function parsedJson(text: string): unknown {
 function typedCell(field: FieldDeclaration | undefined, text: string): unknown {
   switch (field?.type) {
     case 'boolean':
-      return text === 'true' ? true : text === 'false' ? false : text;
+      return CSV_BOOLEANS.get(text) ?? text;
     case 'version':
     case 'duration':
     case 'positiveDuration':
