@@ -337,7 +337,7 @@ describe('readiness, maturity, attribution and the person timeline on the demo p
       maturity(from: $from, to: $to) { label nextSteps evidence { name stage value threshold passed explanation } }
     }`);
     const caveatOf = (verdict: string) =>
-      /^(SRM: do not trust|too little data)/.test(verdict) ? verdict : null;
+      /^(holdout share changed|SRM: do not trust|too little data)/.test(verdict) ? verdict : null;
     for (const id of srmIds) {
       const lift = answers.liftReport.find((r) => r.triggerId === id)!;
       expect(lift.verdict).toMatch(/^SRM: do not trust/);
@@ -372,6 +372,43 @@ describe('readiness, maturity, attribution and the person timeline on the demo p
       expect(answers.maturity.label).not.toContain('fast');
     }
     expect(answers.maturity.nextSteps.join(' ')).not.toContain('refused');
+  });
+
+  it('refuses a mistyped trigger id of a list measure, naming the one it most likely means', async () => {
+    const mistyped = await graphql(
+      api.url,
+      key,
+      `
+        query ($from: DateTime!, $to: DateTime!) {
+          liftReport(
+            from: $from
+            to: $to
+            triggerIds: ["cart-recovery-email", "cart-recovry-email"]
+          ) {
+            triggerId
+          }
+        }
+      `,
+      period,
+    );
+    expect(mistyped.status).toBe(400);
+    expect(mistyped.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(mistyped.errors?.[0]?.message).toBe(
+      "triggerIds: no trigger 'cart-recovry-email' (did you mean 'cart-recovery-email'?) here: " +
+        'no definition and no firing of the tenant has that id',
+    );
+    // each list measure asks the same
+    for (const measure of ['guardrails', 'suppressionAudit', 'triggerLatency', 'triggerTrend']) {
+      const answer = await graphql(
+        api.url,
+        key,
+        `query($from: DateTime!, $to: DateTime!) {
+          ${measure}(from: $from, to: $to, triggerIds: ["cart-recovry-email"]) { triggerId }
+        }`,
+        period,
+      );
+      expect([measure, answer.status]).toEqual([measure, 400]);
+    }
   });
 
   it('attribution: every model distributes the success outcomes that follow a sent firing', async () => {

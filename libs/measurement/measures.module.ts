@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { TriggersModule } from '../triggers/index.js';
+import { KnownTriggers } from './common/known-trigger.js';
 import { AttributionModule } from './attribution/attribution.module.js';
 import { ConsentAuditModule } from './consent/consent-audit.module.js';
 import { FreshnessModule } from './freshness/freshness.module.js';
@@ -26,7 +28,8 @@ import { TimelineModule } from './timeline/timeline.module.js';
     MaturityModule,
     TimelineModule,
     OverTimeModule,
+    TriggersModule,
   ],
-  providers: [MeasuresResolver],
+  providers: [MeasuresResolver, KnownTriggers],
 })
 export class MeasuresModule {}

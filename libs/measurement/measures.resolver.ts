@@ -3,6 +3,7 @@ import { CurrentTenant } from '../auth/index.js';
 import { AttributionService } from './attribution/attribution.service.js';
 import { AttributionArgs } from './attribution/dto/attribution.args.js';
 import { TriggerAttribution } from './attribution/models/trigger-attribution.model.js';
+import { KnownTriggers } from './common/known-trigger.js';
 import { MeasureQuery } from './common/measure-query.js';
 import { ConsentAuditService } from './consent/consent-audit.service.js';
 import { ConsentAuditArgs } from './consent/dto/consent-audit.args.js';
@@ -63,13 +64,18 @@ export class MeasuresResolver {
     private readonly freshness: FreshnessService,
     private readonly maturityService: MaturityService,
     private readonly timeline: TimelineService,
+    private readonly knownTriggers: KnownTriggers,
   ) {}
 
   @MeasureQuery(() => [TriggerLift], {
     description:
       'Holdout lift per trigger over [from, to): persons, conversions and revenue per arm, lift with intervals, incremental conversions and revenue, SRM, contamination and a verdict in words.',
   })
-  liftReport(@CurrentTenant() tenantId: string, @Args() args: LiftArgs): Promise<TriggerLift[]> {
+  async liftReport(
+    @CurrentTenant() tenantId: string,
+    @Args() args: LiftArgs,
+  ): Promise<TriggerLift[]> {
+    await this.knownTriggers.refuseUnknown(tenantId, args.triggerIds);
     const { groupBy, ...request } = args;
     return this.lift.report(tenantId, {
       ...request,
@@ -137,10 +143,11 @@ export class MeasuresResolver {
     description:
       'Per bucket of decided_at and trigger: sent firings, within-window share, median latency, overwhelm rate, converted-then-targeted and non-compliant sends.',
   })
-  triggerTrend(
+  async triggerTrend(
     @CurrentTenant() tenantId: string,
     @Args() args: TriggerTrendArgs,
   ): Promise<TrendPoint[]> {
+    await this.knownTriggers.refuseUnknown(tenantId, args.triggerIds);
     return this.overTime.triggerTrend(tenantId, args);
   }
 
@@ -148,10 +155,11 @@ export class MeasuresResolver {
     description:
       'Harm side per trigger: overwhelm and regret rates by arm, with lift and intervals.',
   })
-  guardrails(
+  async guardrails(
     @CurrentTenant() tenantId: string,
     @Args() args: TriggerPeriodArgs,
   ): Promise<GuardrailLift[]> {
+    await this.knownTriggers.refuseUnknown(tenantId, args.triggerIds);
     return this.guardrailsService.report(tenantId, args.from, args.to, args.triggerIds ?? []);
   }
 
@@ -192,10 +200,11 @@ export class MeasuresResolver {
     description:
       'Suppression failures per trigger over the sent treatment firings decided in [from, to): converted-then-targeted, converted in flight and frequency-cap breaches.',
   })
-  suppressionAudit(
+  async suppressionAudit(
     @CurrentTenant() tenantId: string,
     @Args() args: SuppressionArgs,
   ): Promise<SuppressionSummary[]> {
+    await this.knownTriggers.refuseUnknown(tenantId, args.triggerIds);
     return this.suppression.audit(tenantId, args);
   }
 
@@ -203,10 +212,11 @@ export class MeasuresResolver {
     description:
       'Signal-to-action latency per trigger (and channel, day) against its relevance window, over the sent treatment firings decided in [from, to) (READ scope).',
   })
-  triggerLatency(
+  async triggerLatency(
     @CurrentTenant() tenantId: string,
     @Args() args: TriggerLatencyArgs,
   ): Promise<LatencyStats[]> {
+    await this.knownTriggers.refuseUnknown(tenantId, args.triggerIds);
     return this.latency.triggerLatency(tenantId, args);
   }
 

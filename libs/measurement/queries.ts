@@ -15,6 +15,7 @@ import { CONSENT_SOURCES_QUERY, CONSENT_TRIGGERS_QUERY } from './consent/consent
 import { SIGNAL_FRESHNESS_QUERY } from './freshness/freshness.query.js';
 import { GUARDRAILS_QUERY, PLAIN_GUARDRAILS_QUERY } from './guardrails/guardrails.query.js';
 import { SENT_BY_TRIGGER_QUERY } from './common/trigger-parts.js';
+import { FIRED_TRIGGER_IDS_QUERY } from './common/known-trigger.js';
 import { LATENCY_FACTS_QUERY, TRIGGER_LATENCY_QUERY } from './latency/latency.query.js';
 import {
   CAPPED_LIFT_BY_ARM_QUERY,
@@ -84,6 +85,7 @@ export const MEASUREMENT_QUERIES: readonly AnyQueryDefinition[] = [
   LATEST_TRIGGERS_QUERY,
   TRIGGER_VERSIONS_QUERY,
   HIGHEST_TRIGGER_VERSION_QUERY,
+  FIRED_TRIGGER_IDS_QUERY,
   ...Object.values(EXPORT_QUERIES),
   ...Object.values(COMPUTED_EXPORT_QUERIES),
   SNAPSHOT_COVERS_QUERY,

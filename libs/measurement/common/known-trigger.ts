@@ -1,5 +1,8 @@
+import { Injectable } from '@nestjs/common';
 import leven from 'leven';
-import type { TriggersService } from '../../triggers/index.js';
+import { z } from 'zod';
+import { ClickHouseService, defineQuery } from '../../storage/index.js';
+import { TriggersService } from '../../triggers/index.js';
 import { MeasurementErrorCode, MeasurementException } from './measurement.exception.js';
 
 /**
@@ -43,4 +46,61 @@ export async function refuseUnknownTrigger(
     `no trigger '${triggerId}' here: no definition of the tenant has that id, and no firing of it was decided in [from, to)` +
       (nearest === null ? '' : `; did you mean '${nearest}'?`),
   );
+}
+
+/** Of some trigger ids, those a firing of the tenant carries, at any time. */
+export const FIRED_TRIGGER_IDS_QUERY = defineQuery({
+  name: 'triggers.fired_ids',
+  module: import.meta.url,
+  sql: `
+-- which of the given trigger ids any firing of the tenant carries
+SELECT DISTINCT trigger_id
+FROM firings
+WHERE tenant_id = {tenantId:String} AND has({triggerIds:Array(String)}, trigger_id)`,
+  params: z.object({ tenantId: z.string(), triggerIds: z.array(z.string()) }),
+  row: z.object({ trigger_id: z.string() }),
+});
+
+/**
+ * The check of a list measure's `triggerIds` (liftReport, guardrails, suppressionAudit,
+ * triggerLatency, triggerTrend): an id that no definition and no firing of the tenant carries is
+ * refused, naming the defined id it most likely means, where it would otherwise answer no rows as
+ * if the trigger had no one in it. Ids of defined triggers cost nothing; the firings are read only
+ * for an id no definition has.
+ */
+@Injectable()
+export class KnownTriggers {
+  constructor(
+    private readonly triggers: TriggersService,
+    private readonly clickhouse: ClickHouseService,
+  ) {}
+
+  async refuseUnknown(tenantId: string, triggerIds: readonly string[] | null | undefined) {
+    if (triggerIds === null || triggerIds === undefined || triggerIds.length === 0) {
+      return;
+    }
+    const defined = (await this.triggers.list(tenantId)).map((trigger) => trigger.triggerId);
+    const undefinedIds = [...new Set(triggerIds)].filter((id) => !defined.includes(id));
+    if (undefinedIds.length === 0) {
+      return;
+    }
+    const fired = await this.clickhouse.run(FIRED_TRIGGER_IDS_QUERY, {
+      tenantId,
+      triggerIds: undefinedIds,
+    });
+    const unknown = undefinedIds.filter((id) => !fired.some((row) => row.trigger_id === id));
+    if (unknown.length === 0) {
+      return;
+    }
+    const named = unknown.map((id) => {
+      const nearest = nearestTriggerId(id, defined);
+      return `'${id}'` + (nearest === null ? '' : ` (did you mean '${nearest}'?)`);
+    });
+    const [triggers, those] =
+      unknown.length === 1 ? ['trigger', 'that id'] : ['triggers', 'these ids'];
+    throw new MeasurementException(
+      MeasurementErrorCode.InvalidArgument,
+      `triggerIds: no ${triggers} ${named.join(', ')} here: no definition and no firing of the tenant has ${those}`,
+    );
+  }
 }

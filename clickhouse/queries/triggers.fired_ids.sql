@@ -1,0 +1,9 @@
+-- triggers.fired_ids: generated from libs/measurement/common/known-trigger.ts; do not edit.
+-- Regenerate with `npm run queries` after changing the statement.
+-- Parameters: tenantId String, triggerIds Array(String)
+-- Settings: join_use_nulls = 0, enable_materialized_cte = 1
+
+-- which of the given trigger ids any firing of the tenant carries
+SELECT DISTINCT trigger_id
+FROM firings
+WHERE tenant_id = {tenantId:String} AND has({triggerIds:Array(String)}, trigger_id)

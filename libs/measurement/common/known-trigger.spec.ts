@@ -1,0 +1,59 @@
+// A list measure's triggerIds: a mistyped id is refused with the id it most likely means, where
+// the measure would answer no rows for it as if the trigger had no one in it; an id a definition
+// or any firing of the tenant carries passes. On the real embedded store.
+
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { storeForSuite } from '../../storage/testing.js';
+import { TriggersRepository, TriggersService } from '../../triggers/index.js';
+import { KnownTriggers } from './known-trigger.js';
+import { fixtureRows, seedRows } from './testing.js';
+
+const build = fixtureRows((when: string) => `2026-${when}Z`);
+
+describe("a list measure's trigger ids", () => {
+  const store = storeForSuite();
+  let known: KnownTriggers;
+
+  beforeAll(async () => {
+    await seedRows(store.clickhouse, 'tenant', {
+      triggers: [build.trigger('cart-recovery-email', 'email'), build.trigger('draft', 'push')],
+      firings: [
+        // a trigger never defined, fired long before any period one would ask about
+        build.firing('f1', 'legacy-push', 'p1', '01-02T10:00:00'),
+      ],
+    });
+    // another tenant's definition and firing are no reason to take an id here
+    await seedRows(store.clickhouse, 'other', {
+      triggers: [build.trigger('other-trigger', 'email')],
+      firings: [build.firing('f2', 'other-fired', 'p1', '10-02T10:00:00')],
+    });
+    const triggers = new TriggersService(new TriggersRepository(store.clickhouse), store.config);
+    known = new KnownTriggers(triggers, store.clickhouse);
+  });
+
+  const refusal = (ids: string[] | null) =>
+    known.refuseUnknown('tenant', ids).then(
+      () => null,
+      (error: Error) => error.message,
+    );
+
+  it('takes no ids, defined ids, and ids only firings carry', async () => {
+    expect(await refusal(null)).toBeNull();
+    expect(await refusal([])).toBeNull();
+    expect(await refusal(['cart-recovery-email', 'draft', 'legacy-push'])).toBeNull();
+  });
+
+  it('refuses a mistyped id, naming the defined id it most likely means', async () => {
+    expect(await refusal(['cart-recovery-email', 'cart-recovry-email'])).toBe(
+      "triggerIds: no trigger 'cart-recovry-email' (did you mean 'cart-recovery-email'?) here: " +
+        'no definition and no firing of the tenant has that id',
+    );
+  });
+
+  it("names every unknown id once, another tenant's among them", async () => {
+    expect(await refusal(['other-trigger', 'other-fired', 'other-trigger'])).toBe(
+      "triggerIds: no triggers 'other-trigger', 'other-fired' here: no definition and no firing " +
+        'of the tenant has these ids',
+    );
+  });
+});
