@@ -146,7 +146,7 @@ export class GuardrailsService {
     const { defaultPlannedPersons } = options;
     const period = toPeriod(from, to);
     const confidence = 0.95;
-    const [{ overwhelm: overwhelmSums, regret }, sharesInPeriod] = await Promise.all([
+    const [{ overwhelm: overwhelmSums, regret }, sharesDrawn] = await Promise.all([
       queryGuardrails(this.clickhouse, {
         tenantId,
         ...period.params,
@@ -158,7 +158,7 @@ export class GuardrailsService {
       queryHoldoutSharesInPeriod(this.clickhouse, { tenantId, ...period.params, triggerIds }),
     ]);
     const overwhelmLifts = buildLiftRows(overwhelmSums, {
-      sharesInPeriod,
+      sharesDrawn,
       groupByVariant: false,
       confidence,
       cuped: false,

@@ -4,12 +4,13 @@ import { periodTriggersParams } from '../common/period.js';
 import { inPeriod, TRIGGER_FILTER } from '../common/sql.js';
 
 // A trigger measured over a period applies its newest definition to every firing (docs/design.md
-// §2), but its arms were drawn with the holdout share of the version in force at each firing. When
-// the period's firings name versions that declare different shares, its persons were not split
-// alike over the period: the SRM check against one share would flag a change of definition as a
-// broken split, and the arms' comparison mixes times with other odds of treatment. These two
-// statements find such triggers; the second, a scan of the period's firings, runs only when a
-// trigger's stored versions disagree on the share at all.
+// §2), but its arms were drawn with the holdout share of the version in force at each firing. A
+// period drawn wholly under an earlier share is checked for SRM against that share, not the newest
+// (which would flag the change of definition as a broken split). When the period's firings name
+// versions that declare different shares, its persons were not split alike over the period: no
+// single share is expected, and the arms' comparison mixes times with other odds of treatment.
+// These two statements find the shares drawn with; the second, a scan of the period's firings,
+// runs only when a trigger's stored versions disagree on the share at all.
 
 /** The versions of each trigger whose stored versions declare more than one holdout share. */
 export const SHARE_VERSIONS_QUERY = defineQuery({
@@ -35,33 +36,43 @@ ORDER BY trigger_id, version`,
   }),
 });
 
-/** The definition versions the firings of some triggers name in [from, to), sent or skipped. */
+/**
+ * The definition versions the firings of some triggers name in [from, to), sent or skipped, each
+ * with its first firing there (epoch ms): a point of liftOverTime at asOf reads those before it.
+ */
 export const NAMED_VERSIONS_QUERY = defineQuery({
   name: 'lift.named_versions',
   module: import.meta.url,
   sql: `
--- the versions the period's firings of the given triggers name (0: none named)
-SELECT trigger_id, trigger_version
+-- the versions the period's firings of the given triggers name (0: none named), and when first
+SELECT trigger_id, trigger_version, toUnixTimestamp64Milli(min(decided_at)) AS first_at
 FROM firings
 WHERE tenant_id = {tenantId:String} AND ${TRIGGER_FILTER} AND ${inPeriod('decided_at')}
 GROUP BY trigger_id, trigger_version
 ORDER BY trigger_id, trigger_version`,
   params: periodTriggersParams,
-  row: z.object({ trigger_id: z.string(), trigger_version: z.number() }),
+  row: z.object({
+    trigger_id: z.string(),
+    trigger_version: z.number(),
+    first_at: z.coerce.number(),
+  }),
 });
 
 /** A holdout share as a definition declares it: a share in [0, 1], or null for none. */
 export type DeclaredShare = number | null;
 
+/** Per holdout share, the first firing of the period drawn with it (epoch ms). */
+export type ShareStarts = ReadonlyMap<DeclaredShare, number>;
+
 /**
- * Per trigger whose firings in the period name versions declaring different holdout shares, those
- * shares (ascending, none first); triggers drawn with one share are not in the map. A firing that
- * names no version, or one not stored, was drawn as the newest version declares.
+ * Per trigger whose stored versions declare more than one holdout share, the shares its firings in
+ * the period were drawn with, each with its first firing there. A firing that names no version,
+ * or one not stored, was drawn as the newest version declares.
  */
-export async function queryHoldoutSharesInPeriod(
+export async function queryShareStarts(
   clickhouse: ClickHouseService,
   params: z.input<typeof periodTriggersParams>,
-): Promise<Map<string, DeclaredShare[]>> {
+): Promise<Map<string, ShareStarts>> {
   const versions = await clickhouse.run(SHARE_VERSIONS_QUERY, {
     tenantId: params.tenantId,
     triggerIds: params.triggerIds,
@@ -78,17 +89,39 @@ export async function queryHoldoutSharesInPeriod(
     ...params,
     triggerIds: [...shareOf.keys()],
   });
-  const shares = new Map<string, Set<DeclaredShare>>();
+  const starts = new Map<string, Map<DeclaredShare, number>>();
   for (const row of named) {
     const byVersion = shareOf.get(row.trigger_id)!;
-    const newest = byVersion.get(Math.max(...byVersion.keys()))!;
-    const share = byVersion.has(row.trigger_version) ? byVersion.get(row.trigger_version)! : newest;
-    shares.set(row.trigger_id, (shares.get(row.trigger_id) ?? new Set()).add(share));
+    const share = byVersion.has(row.trigger_version)
+      ? byVersion.get(row.trigger_version)!
+      : byVersion.get(Math.max(...byVersion.keys()))!;
+    const ofTrigger = starts.get(row.trigger_id) ?? new Map<DeclaredShare, number>();
+    ofTrigger.set(share, Math.min(ofTrigger.get(share) ?? Infinity, row.first_at));
+    starts.set(row.trigger_id, ofTrigger);
   }
-  const ascending = (a: DeclaredShare, b: DeclaredShare) => (a ?? -1) - (b ?? -1);
+  return starts;
+}
+
+/** The shares of `starts` drawn before `asOf` (epoch ms), ascending (none first). */
+export function sharesBefore(starts: ShareStarts, asOf: number): DeclaredShare[] {
+  return [...starts]
+    .filter(([, first]) => first < asOf)
+    .map(([share]) => share)
+    .sort((a, b) => (a ?? -1) - (b ?? -1));
+}
+
+/**
+ * Per trigger whose stored versions declare more than one holdout share, the shares its firings in
+ * the period were drawn with (ascending, none first): one when they were drawn alike, perhaps not
+ * the newest definition's; several when the share changed within the period; none without firings.
+ * Triggers whose versions agree are not in the map: the newest definition's share is theirs.
+ */
+export async function queryHoldoutSharesInPeriod(
+  clickhouse: ClickHouseService,
+  params: z.input<typeof periodTriggersParams>,
+): Promise<Map<string, DeclaredShare[]>> {
+  const starts = await queryShareStarts(clickhouse, params);
   return new Map(
-    [...shares]
-      .filter(([, declared]) => declared.size > 1)
-      .map(([triggerId, declared]) => [triggerId, [...declared].sort(ascending)]),
+    [...starts].map(([triggerId, ofTrigger]) => [triggerId, sharesBefore(ofTrigger, Infinity)]),
   );
 }

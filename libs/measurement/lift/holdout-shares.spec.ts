@@ -8,12 +8,14 @@ import { storeForSuite } from '../../storage/testing.js';
 import { toPeriod } from '../common/period.js';
 import { fixtureRows, seedRows } from '../common/testing.js';
 import { GuardrailsService } from '../guardrails/guardrails.service.js';
+import { OverTimeService } from '../over-time/over-time.service.js';
 import { queryHoldoutSharesInPeriod } from './holdout-shares.query.js';
 import { LiftService } from './lift.service.js';
 
 const build = fixtureRows((when: string) => `2026-${when}Z`);
 const OCTOBER = { from: new Date('2026-10-01T00:00:00Z'), to: new Date('2026-11-01T00:00:00Z') };
 const AFTER_THE_CHANGE = { ...OCTOBER, from: new Date('2026-10-08T00:00:00Z') };
+const BEFORE_THE_CHANGE = { ...OCTOBER, to: new Date('2026-10-08T00:00:00Z') };
 
 /** `count` persons fired in `day` under `version`, the first `holdout` of them in the holdout. */
 function drawn(
@@ -80,8 +82,19 @@ describe('a holdout share changed within the period', () => {
         ['none-then', [null, 0.2]],
       ]),
     );
-    // after the change every firing was drawn as version 2 declares
-    expect(await sharesOf(AFTER_THE_CHANGE)).toEqual(new Map());
+    // after the change every firing was drawn as version 2 declares, before it as version 1 does
+    expect(await sharesOf(AFTER_THE_CHANGE)).toEqual(
+      new Map([
+        ['mixed', [0.3]],
+        ['none-then', [0.2]],
+      ]),
+    );
+    expect(await sharesOf(BEFORE_THE_CHANGE)).toEqual(
+      new Map([
+        ['mixed', [0.1]],
+        ['none-then', [null]],
+      ]),
+    );
   });
 
   it('does not check the split against the newest share, and says why', async () => {
@@ -122,6 +135,16 @@ describe('a holdout share changed within the period', () => {
     });
     expect(mixed.srm.pValue).toBeCloseTo(1, 9);
     // versions that agree on the share are one draw, whatever else changed between them
+    // before the change: against the 10% its persons were drawn with, not the newest 30%
+    // (100 of 1,000 against 30% would read chi-square = 200² / 300 + 200² / 700 ≈ 190)
+    const [before] = await lift.report('tenant', { ...BEFORE_THE_CHANGE, triggerIds: ['mixed'] });
+    expect(before.srm).toMatchObject({
+      expectedHoldoutShare: 0.1,
+      observedHoldoutShare: 0.1,
+      flagged: false,
+      sharesInPeriod: [],
+    });
+    expect(before.srm.pValue).toBeCloseTo(1, 9);
     const same = (await lift.report('tenant', { ...OCTOBER, triggerIds: ['same'] }))[0];
     expect(same.srm).toMatchObject({ flagged: false, sharesInPeriod: [] });
     expect(same.srm.pValue).toBeCloseTo(1, 9);
@@ -138,5 +161,23 @@ describe('a holdout share changed within the period', () => {
     expect(rows.map((row) => [row.outcomeClass, row.caveat?.slice(0, 22)])).toEqual([
       ['overwhelm', 'holdout share changed:'],
     ]);
+  });
+
+  it('reads each point of liftOverTime with the shares drawn before it', async () => {
+    const points = await new OverTimeService(store.clickhouse, store.config).liftOverTime(
+      'tenant',
+      { triggerId: 'mixed', ...OCTOBER },
+    );
+    const at = (day: string) =>
+      points.find((p) => p.asOf.toISOString() === `2026-${day}T00:00:00.000Z`)!;
+    // up to 10-10 00:00 only version 1's firings: checked against its 10%
+    expect(at('10-10').srm).toMatchObject({ expectedHoldoutShare: 0.1, sharesInPeriod: [] });
+    expect(at('10-10').srm.pValue).toBeCloseTo(1, 9);
+    // from 10-11 on, version 2's firings (10-10 10:00) too: not checked, and said
+    expect(at('10-11').srm).toMatchObject({ pValue: null, sharesInPeriod: [0.1, 0.3] });
+    expect(at('10-11').verdict).toMatch(/^holdout share changed: /);
+    // its last point reads as liftReport over the same period
+    const [report] = await lift.report('tenant', { ...OCTOBER, triggerIds: ['mixed'] });
+    expect(points.at(-1)!.srm).toEqual(report.srm);
   });
 });

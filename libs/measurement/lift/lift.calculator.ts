@@ -39,11 +39,12 @@ export interface LiftOptions {
    */
   controlPerVariant?: boolean;
   /**
-   * Per trigger whose period's firings name definition versions declaring different holdout shares,
-   * those shares (queryHoldoutSharesInPeriod): its split is then not checked against one share, and
-   * its rows say why.
+   * Per trigger whose definition versions declare different holdout shares, the shares the period's
+   * persons were drawn with (queryHoldoutSharesInPeriod): one, perhaps not the newest definition's,
+   * is the share its SRM is checked against; several, and its split is not checked against one, and
+   * its rows say why. A trigger not in the map was drawn with its newest definition's share.
    */
-  sharesInPeriod?: ReadonlyMap<string, readonly (number | null)[]>;
+  sharesDrawn?: ReadonlyMap<string, readonly (number | null)[]>;
 }
 
 /** How the Bayesian answers are made: a prior on the relative lift, learnt, or none (flat). */
@@ -211,25 +212,29 @@ export function plannedPersonsFor(
 }
 
 /**
- * SRM of (n_t, n_c) against holdout_pct; n_c counts holdout and global holdout (docs/design.md
- * §3.6). Not checked when the period's persons were drawn with several shares (`sharesInPeriod`).
+ * SRM of (n_t, n_c) against the holdout share the persons were drawn with; n_c counts holdout and
+ * global holdout (docs/design.md §3.6). `declared` is the newest definition's share; `drawn`, for a
+ * trigger whose versions disagree, the shares its persons were drawn with: one is checked against,
+ * several are reported (`sharesInPeriod`) and nothing is checked.
  */
 function srmCheck(
   treatmentPersons: number,
   controlPersons: number,
-  expected: number | null,
-  sharesInPeriod: readonly (number | null)[] = [],
+  declared: number | null,
+  drawn: readonly (number | null)[] = [],
 ): SrmCheck {
   const total = treatmentPersons + controlPersons;
   const observed = total === 0 ? null : controlPersons / total;
+  const changed = drawn.length > 1;
+  const expected = drawn.length === 1 ? drawn[0] : declared;
   const unchecked = {
     expectedHoldoutShare: expected,
     observedHoldoutShare: observed,
     pValue: null,
     flagged: false,
-    sharesInPeriod: [...sharesInPeriod],
+    sharesInPeriod: changed ? [...drawn] : [],
   };
-  if (expected === null || expected <= 0 || expected >= 1 || sharesInPeriod.length > 0) {
+  if (expected === null || expected <= 0 || expected >= 1 || changed) {
     return unchecked;
   }
   const result = sampleRatioMismatch(treatmentPersons, controlPersons, expected);
@@ -458,7 +463,7 @@ export function buildLiftRows(sums: readonly LiftSumsRow[], options: LiftOptions
       treatmentAll.persons,
       control.persons,
       first.holdout_pct,
-      options.sharesInPeriod?.get(triggerId),
+      options.sharesDrawn?.get(triggerId),
     );
     const plannedN = plannedPersonsFor(first.planned_persons, options);
     const groups: [string, Arm][] = options.groupByVariant

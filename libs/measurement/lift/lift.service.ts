@@ -125,7 +125,7 @@ export class LiftService {
       ...toPeriod(request.from, request.to).params,
       triggerIds: request.triggerIds ?? [],
     };
-    const [sums, sharesInPeriod] = await Promise.all([
+    const [sums, sharesDrawn] = await Promise.all([
       queryLiftSums(
         this.clickhouse,
         { ...params, byVariant: request.groupByVariant ?? false },
@@ -135,7 +135,7 @@ export class LiftService {
     ]);
     try {
       return buildLiftRows(sums, {
-        sharesInPeriod,
+        sharesDrawn,
         groupByVariant: request.groupByVariant ?? false,
         controlPerVariant: cap !== null && (request.groupByVariant ?? false),
         confidence,

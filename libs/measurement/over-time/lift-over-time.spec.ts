@@ -187,6 +187,7 @@ describe('liftOverTime on the embedded engine', () => {
       observedHoldoutShare: 0.5,
       pValue: 1,
       flagged: false,
+      sharesInPeriod: [],
     });
     expect(last.contaminatedPersons).toBe(1);
     expect(last.verdict).not.toMatch(/^SRM/);

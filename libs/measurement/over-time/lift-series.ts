@@ -1,3 +1,4 @@
+import { sharesBefore, type ShareStarts } from '../lift/holdout-shares.query.js';
 import { buildLiftRows, type LiftOptions } from '../lift/lift.calculator.js';
 import { EMPTY_ARM_SUMS, type LiftSumsRow } from '../lift/lift.query.js';
 import type { LiftOverTimeRow } from './lift-over-time.query.js';
@@ -18,13 +19,17 @@ function emptyRow(
  * treated persons against the trigger's whole control group, as liftReport by VARIANT: every
  * variant's rows go in, since the SRM check and the contamination are the whole trigger's (a
  * variant's treated persons alone against the whole control group would read as a broken split).
+ * `shareStarts`: the holdout shares the trigger's firings were drawn with and when each began
+ * (queryShareStarts); each point's SRM is checked against the share its persons were drawn with,
+ * and not at all when they were drawn with several.
  */
 export function buildLiftSeries(
   triggerId: string,
   instants: readonly number[],
   rows: readonly LiftOverTimeRow[],
   variant: string | null,
-  options: Omit<LiftOptions, 'groupByVariant'>,
+  options: Omit<LiftOptions, 'groupByVariant' | 'sharesDrawn'>,
+  shareStarts: ShareStarts = new Map(),
 ): LiftPoint[] {
   const like = {
     trigger_id: triggerId,
@@ -42,9 +47,14 @@ export function buildLiftSeries(
       emptyRow(like, 'treatment', variant ?? ''),
       emptyRow(like, 'holdout', ''),
     ];
-    const [lift] = buildLiftRows(sums, { ...options, groupByVariant: variant !== null }).filter(
-      (row) => row.variant === variant,
-    );
+    const [lift] = buildLiftRows(sums, {
+      ...options,
+      groupByVariant: variant !== null,
+      sharesDrawn:
+        shareStarts.size === 0
+          ? undefined
+          : new Map([[triggerId, sharesBefore(shareStarts, asOf)]]),
+    }).filter((row) => row.variant === variant);
     return {
       asOf: new Date(asOf),
       treatment: lift.treatment,

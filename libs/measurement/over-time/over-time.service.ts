@@ -6,6 +6,7 @@ import { MeasurementErrorCode, MeasurementException } from '../common/measuremen
 import { refuseUnknownTrigger } from '../common/known-trigger.js';
 import { MAX_PERIOD_DAYS, toPeriod } from '../common/period.js';
 import { compareBytes, runByTriggerGroups } from '../common/trigger-parts.js';
+import { queryShareStarts } from '../lift/holdout-shares.query.js';
 import { checkedConfidence } from '../lift/lift.service.js';
 import { GRANULARITY_MS, Granularity, MAX_POINTS, seriesInstants } from './granularity.js';
 import { LIFT_OVER_TIME_QUERY } from './lift-over-time.query.js';
@@ -119,20 +120,27 @@ export class OverTimeService {
       GRANULARITY_MS[request.granularity ?? Granularity.DAY],
       'granularity',
     );
-    const rows = await this.clickhouse.run(LIFT_OVER_TIME_QUERY, {
-      tenantId,
-      ...period.params,
-      triggerIds: [triggerId],
-      asOfs: instants,
-    });
+    const scope = { tenantId, ...period.params, triggerIds: [triggerId] };
+    const [rows, shareStarts] = await Promise.all([
+      this.clickhouse.run(LIFT_OVER_TIME_QUERY, { ...scope, asOfs: instants }),
+      queryShareStarts(this.clickhouse, scope),
+    ]);
     await refuseUnknownTrigger(this.triggers, tenantId, triggerId, rows.length > 0);
     checkVariantSeen(rows, request.variant, triggerId);
-    return buildLiftSeries(triggerId, instants, rows, request.variant ?? null, {
+    const options = {
       confidence,
       cuped: request.cuped ?? false,
       sequential: request.sequential ?? false,
       defaultPlannedPersons: this.config.env.SEQUENTIAL_PLANNED_PERSONS,
-    });
+    };
+    return buildLiftSeries(
+      triggerId,
+      instants,
+      rows,
+      request.variant ?? null,
+      options,
+      shareStarts.get(triggerId),
+    );
   }
 
   /** Each arm's conversion rate by time since the firing, observed persons only. */

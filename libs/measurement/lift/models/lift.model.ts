@@ -33,7 +33,10 @@ export class ArmStats {
   description: 'Sample-ratio check of the treatment/holdout split against the declared share.',
 })
 export class SrmCheck {
-  @FloatField("The trigger's declared holdout_pct; null when it declares none.", { nullable: true })
+  @FloatField(
+    "The holdout_pct the period's persons were drawn with: the newest definition's, or, when the trigger's versions declare different shares, that of the versions its firings in the period name; null when none is declared.",
+    { nullable: true },
+  )
   expectedHoldoutShare!: number | null;
 
   @FloatField(
