@@ -1,4 +1,5 @@
 // The base of the contexts' own exceptions.
 export { CodedError } from './coded-error.js';
+export { periodProblem } from './list-period.js';
 export { messageOf } from './message-of.js';
 export { pageProblem } from './page-limit.js';

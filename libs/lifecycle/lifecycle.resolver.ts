@@ -10,13 +10,20 @@ import {
   Scope,
   type Principal,
 } from '../auth/index.js';
-import { pageProblem } from '../errors/index.js';
+import { pageProblem, periodProblem } from '../errors/index.js';
 import { BackupService } from './backup.service.js';
 import { OpenPeriodArgs } from './dto/period.args.js';
 import { ErasureService } from './erasure.service.js';
 import { LifecycleErrorCode, LifecycleException } from './lifecycle.exception.js';
 import { Backup } from './models/backup.model.js';
 import { Erasure } from './models/erasure.model.js';
+
+/** Refuses an argument problem (`pageProblem`, `periodProblem`) as this context's bad request. */
+function refuse(problem: string | undefined): void {
+  if (problem !== undefined) {
+    throw new LifecycleException(LifecycleErrorCode.InvalidRequest, problem);
+  }
+}
 
 /** The GraphQL operations of the data lifecycle: the audit log, erasures and backups. */
 @Resolver()
@@ -43,10 +50,7 @@ export class LifecycleResolver {
     })
     limit?: number | null,
   ): Promise<AuditEntry[]> {
-    const problem = pageProblem({ limit: limit ?? 1000 }, MAX_AUDIT_ENTRIES);
-    if (problem !== undefined) {
-      throw new LifecycleException(LifecycleErrorCode.InvalidRequest, problem);
-    }
+    refuse(pageProblem({ limit: limit ?? 1000 }, MAX_AUDIT_ENTRIES) ?? periodProblem({ from, to }));
     const tenant = tenantId === ADMIN_TENANT ? undefined : tenantId;
     return this.audit.list(tenant, { from, to }, limit ?? 1000);
   }
@@ -77,6 +81,7 @@ export class LifecycleResolver {
     @CurrentPrincipal() principal: Principal,
     @Args() { from, to }: OpenPeriodArgs,
   ): Promise<Erasure[]> {
+    refuse(periodProblem({ from, to }));
     return this.erasure.erasures(principal.tenantId, from, to);
   }
 

@@ -1,8 +1,9 @@
 // An evaluation that fails is the caller's error to handle, and nothing else's: the alert
 // schedule logs it and tries again, and the process goes on.
 
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { loadConfig } from '../../config/index.js';
+import { NotifyErrorCode } from '../notify.exception.js';
 import { AlertKind } from './alert-kind.js';
 import { AlertsService, alertText } from './alerts.service.js';
 
@@ -41,6 +42,53 @@ describe('a failed alert evaluation', () => {
     expect(unhandled).toEqual([]);
     // the next evaluation is not held back by the failed one
     await expect(service.evaluate('t')).rejects.toThrow('the store is down');
+  });
+});
+
+describe('the alerts listed over [from, to)', () => {
+  const listed: unknown[] = [];
+  const repository = {
+    list: (_: string, filter: unknown) => {
+      listed.push(filter);
+      return Promise.resolve([]);
+    },
+  };
+  const none = {} as never;
+  const service = new AlertsService(
+    loadConfig({ LOG_LEVEL: 'silent' }),
+    none,
+    repository as unknown as Deps[2],
+    none,
+    none,
+    none,
+    none,
+    none,
+    none,
+    none,
+  );
+  const OCT_1 = new Date('2026-10-01T00:00:00Z');
+  const OCT_31 = new Date('2026-10-31T00:00:00Z');
+  beforeEach(() => {
+    listed.length = 0;
+  });
+
+  it.each([
+    ['after', OCT_31, OCT_1],
+    ['equal to', OCT_1, OCT_1],
+  ])('are refused with from %s to, naming both, not answered with none', (_, from, to) => {
+    expect(() => service.list('t', { from, to })).toThrow(
+      expect.objectContaining({
+        code: NotifyErrorCode.InvalidRequest,
+        message: expect.stringMatching(/^from, to: from must be before to/) as unknown,
+      }),
+    );
+    expect(listed).toEqual([]);
+  });
+
+  it('are read with an end left out, or from before to', async () => {
+    await service.list('t', { from: OCT_31 });
+    await service.list('t', { from: OCT_1, to: OCT_31 });
+    expect(listed).toHaveLength(2);
   });
 });
 

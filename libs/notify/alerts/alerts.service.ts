@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { AppConfig } from '../../config/index.js';
-import { pageProblem } from '../../errors/index.js';
+import { pageProblem, periodProblem } from '../../errors/index.js';
 import {
   ConsentAuditService,
   FreshnessService,
@@ -102,7 +102,7 @@ export class AlertsService {
     },
   ): Promise<StoredAlert[]> {
     const limit = filter.limit ?? 100;
-    const problem = pageProblem({ limit }, MAX_ALERTS_LISTED);
+    const problem = pageProblem({ limit }, MAX_ALERTS_LISTED) ?? periodProblem(filter);
     if (problem !== undefined) {
       throw new NotifyException(NotifyErrorCode.InvalidRequest, problem);
     }
