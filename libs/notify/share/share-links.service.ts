@@ -31,6 +31,23 @@ export interface CreateShareLinkInput {
   expiresInHours?: number | null;
 }
 
+/**
+ * Refuses the arguments given that belong to the other resource (a snapshotId with LIFT_REPORT,
+ * a from or to with SNAPSHOT), naming them: the link would not show what they ask for.
+ */
+function refuseOtherArguments(
+  input: CreateShareLinkInput,
+  names: readonly ('from' | 'to' | 'snapshotId')[],
+): void {
+  const given = names.filter((name) => input[name] !== undefined && input[name] !== null);
+  if (given.length > 0) {
+    throw new NotifyException(
+      NotifyErrorCode.InvalidRequest,
+      `${given.join(', ')}: a ${input.resource} link takes no ${given.join(' or ')}`,
+    );
+  }
+}
+
 /** A page or PDF a share link shows. */
 export type SharedDocument =
   { kind: 'html'; body: string } | { kind: 'pdf'; body: Buffer; fileName: string };
@@ -177,6 +194,7 @@ export class ShareLinksService {
   ): Promise<Pick<StoredShareLink, 'from' | 'to' | 'snapshotId'>> {
     switch (input.resource) {
       case ShareResource.LIFT_REPORT: {
+        refuseOtherArguments(input, ['snapshotId']);
         if (
           input.from === undefined ||
           input.from === null ||
@@ -193,6 +211,7 @@ export class ShareLinksService {
         return { from: input.from, to: input.to, snapshotId: null };
       }
       case ShareResource.SNAPSHOT: {
+        refuseOtherArguments(input, ['from', 'to']);
         if (
           input.snapshotId === undefined ||
           input.snapshotId === null ||

@@ -5,7 +5,8 @@ import { DateField, IdField, IntField } from '../../../graphql-fields/index.js';
 @ArgsType()
 export class CreateShareLinkArgs {
   @Field(() => ShareResource, {
-    description: 'LIFT_REPORT (with from and to) or SNAPSHOT (with snapshotId).',
+    description:
+      'LIFT_REPORT (with from and to) or SNAPSHOT (with snapshotId); an argument of the other is refused.',
   })
   resource!: ShareResource;
 
