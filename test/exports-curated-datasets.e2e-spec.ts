@@ -331,6 +331,12 @@ describe('curated BI exports', () => {
     const format = await fetch(exportUrl('lift', 'xlsx'), { headers: auth() });
     expect(format.status).toBe(400);
     expect(((await format.json()) as { message: string }).message).toMatch(/csv, parquet, json/);
+    // a parameter given twice names no one value: refused, not read as the default csv
+    const twice = await fetch(`${exportUrl('lift', 'csv')}&format=parquet`, { headers: auth() });
+    expect(twice.status).toBe(400);
+    expect(((await twice.json()) as { message: string }).message).toBe(
+      'format is given more than once ("csv", "parquet"); give it once',
+    );
     // a mistyped dataset is named before the period it lacks
     const unknownFirst = await fetch(`${api.url}/v1/export/people`, { headers: auth() });
     expect(unknownFirst.status).toBe(404);

@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { RequireScope, Scope, CurrentTenant } from '../auth/index.js';
-import { queryTime } from '../measurement/index.js';
+import { queryParamProblem, queryTime } from '../measurement/index.js';
 import { BiErrorCode, BiException } from './bi.exception.js';
 import { ExportsService } from './exports.service.js';
 
@@ -37,6 +37,10 @@ export class ExportsController {
   ): Promise<void> {
     // the dataset first: a mistyped name is the first thing to correct
     this.exports.dataset(dataset);
+    const repeated = queryParamProblem('format', format);
+    if (repeated !== undefined) {
+      throw new BiException(BiErrorCode.InvalidRequest, repeated);
+    }
     const opened = await this.exports.open(tenantId, {
       dataset,
       format: typeof format === 'string' ? format : undefined,

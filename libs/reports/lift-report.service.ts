@@ -6,7 +6,7 @@ import { ReportMeasuresService, type ReportOptions } from './report-measures.ser
 import { ReportsErrorCode, ReportsException } from './reports.exception.js';
 import { parseRevenueCap } from './reports.settings.js';
 import { messageOf } from '../errors/index.js';
-import { queryTime } from '../measurement/index.js';
+import { queryParamProblem, queryTime } from '../measurement/index.js';
 
 /** The live lift report of a tenant and period, as HTML or PDF. */
 @Injectable()
@@ -55,6 +55,10 @@ export class LiftReportService {
 export function reportOptionsFromQuery(revenueCap: unknown): ReportOptions {
   if (revenueCap === undefined) {
     return {};
+  }
+  const repeated = queryParamProblem('revenueCap', revenueCap);
+  if (repeated !== undefined) {
+    throw new ReportsException(ReportsErrorCode.InvalidRequest, repeated);
   }
   try {
     return {

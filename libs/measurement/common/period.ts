@@ -54,12 +54,30 @@ export function toPeriod(from: Date, to: Date): Period {
 }
 
 /**
- * The instant a query-string parameter (`?from=...`) names, or why it names none: missing, or
- * not a time. The routes that read a period from the URL (the report pages, the exports) throw
- * the reason as their own 400.
+ * Why a query-string parameter holds no single text, or undefined when it is absent or one text.
+ * The query parser reads a parameter given more than once (`?format=csv&format=json`) as a list:
+ * no one of its values is the one meant, so the routes that read the URL (the report pages, the
+ * exports) throw this as their own 400 rather than pick one or fall back to a default.
+ */
+export function queryParamProblem(name: string, value: unknown): string | undefined {
+  if (value === undefined || typeof value === 'string') {
+    return undefined;
+  }
+  const values = (Array.isArray(value) ? value : [value]).map((v) => JSON.stringify(v));
+  return `${name} is given more than once (${values.join(', ')}); give it once`;
+}
+
+/**
+ * The instant a query-string parameter (`?from=...`) names, or why it names none: missing, given
+ * more than once, or not a time. The routes that read a period from the URL (the report pages,
+ * the exports) throw the reason as their own 400.
  */
 export function queryTime(name: string, value: unknown): Date | string {
   const example = 'e.g. ?from=2026-10-01T00:00:00Z&to=2026-10-31T00:00:00Z';
+  const repeated = queryParamProblem(name, value);
+  if (repeated !== undefined) {
+    return repeated;
+  }
   if (typeof value !== 'string' || value.trim() === '') {
     return `${name} is required as an ISO-8601 time, ${example}`;
   }
