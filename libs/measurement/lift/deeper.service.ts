@@ -6,6 +6,7 @@ import { MeasurementErrorCode, MeasurementException } from '../common/measuremen
 import { toPeriod } from '../common/period.js';
 import { buildHoldoutPlan, buildInteractions } from './deeper.calculator.js';
 import { MIN_INTERACTION_PERSONS, TRIGGER_INTERACTIONS_QUERY } from './interactions.query.js';
+import { queryHoldoutSharesInPeriod } from './holdout-shares.query.js';
 import { queryLiftSums } from './lift.query.js';
 import { checkedConfidence } from './lift.service.js';
 import type { HoldoutPlan, TriggerInteraction } from './models/deeper.model.js';
@@ -132,19 +133,28 @@ export class DeeperLiftService {
     const confidence = checkedConfidence(request.confidence);
     const property = checkedProperty(request.by, request.property);
     const maxSegments = checkedMaxSegments(request.maxSegments);
-    const rows = await this.clickhouse.run(LIFT_SEGMENTS_QUERY, {
+    const scope = {
       tenantId,
       ...toPeriod(request.from, request.to).params,
       triggerIds: request.triggerIds,
-      by: request.by,
-      property,
-    });
+    };
+    const [rows, sharesDrawn] = await Promise.all([
+      this.clickhouse.run(LIFT_SEGMENTS_QUERY, { ...scope, by: request.by, property }),
+      queryHoldoutSharesInPeriod(this.clickhouse, scope),
+    ]);
     const by = request.by === 'property' ? `property:${property}` : request.by;
     const cuped = request.cuped ?? false;
     return {
       rows,
       build: (triggerId, own) =>
-        buildSegmentedLift(own, { triggerId, by, maxSegments, confidence, cuped }),
+        buildSegmentedLift(own, {
+          triggerId,
+          by,
+          maxSegments,
+          confidence,
+          cuped,
+          sharesDrawn: sharesDrawn.get(triggerId),
+        }),
     };
   }
 

@@ -10,6 +10,7 @@ import { fixtureRows, seedRows } from '../common/testing.js';
 import { GuardrailsService } from '../guardrails/guardrails.service.js';
 import { OverTimeService } from '../over-time/over-time.service.js';
 import { queryHoldoutSharesInPeriod } from './holdout-shares.query.js';
+import { DeeperLiftService } from './deeper.service.js';
 import { LiftService } from './lift.service.js';
 
 const build = fixtureRows((when: string) => `2026-${when}Z`);
@@ -179,5 +180,17 @@ describe('a holdout share changed within the period', () => {
     // its last point reads as liftReport over the same period
     const [report] = await lift.report('tenant', { ...OCTOBER, triggerIds: ['mixed'] });
     expect(points.at(-1)!.srm).toEqual(report.srm);
+  });
+
+  it('reads the segments of such a trigger as its lift reads them', async () => {
+    const deeper = new DeeperLiftService(store.clickhouse);
+    const verdicts = async (period: { from: Date; to: Date }) =>
+      (
+        await deeper.segments('tenant', { triggerId: 'mixed', by: 'channel', ...period })
+      ).segments.map((segment) => segment.verdict.slice(0, 22));
+    expect(await verdicts(OCTOBER)).toEqual(['holdout share changed:']);
+    // before the change, its one segment's split is the 10% it was drawn with: no SRM, and the
+    // verdict goes on to the data (no conversions here: too little data)
+    expect(await verdicts(BEFORE_THE_CHANGE)).toEqual(['too little data: 0 con']);
   });
 });

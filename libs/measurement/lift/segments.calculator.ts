@@ -23,6 +23,8 @@ export interface SegmentOptions {
   maxSegments: number;
   confidence: number;
   cuped: boolean;
+  /** The holdout shares the trigger's persons were drawn with, when its versions disagree. */
+  sharesDrawn?: readonly (number | null)[];
 }
 
 /** Persons (contaminated excluded) per segment, over the rows given. */
@@ -58,6 +60,7 @@ function segmentNames(
  */
 function segmentLifts(rows: readonly LiftSumsRow[], options: SegmentOptions): TriggerLift[] {
   const nameOf = segmentNames(rows, options.maxSegments);
+  const drawn = options.sharesDrawn;
   return buildLiftRows(
     rows.map((row) => ({ ...row, trigger_id: nameOf(row), variant: '' })),
     {
@@ -65,6 +68,9 @@ function segmentLifts(rows: readonly LiftSumsRow[], options: SegmentOptions): Tr
       confidence: options.confidence,
       cuped: options.cuped,
       sequential: false,
+      // every segment's persons were drawn as the trigger's were
+      sharesDrawn:
+        drawn === undefined ? undefined : new Map(rows.map((row) => [nameOf(row), drawn])),
     },
   );
 }
@@ -80,6 +86,7 @@ function variantLifts(rows: readonly LiftSumsRow[], options: SegmentOptions): Tr
     rows.filter((row) => row.arm === 'treatment'),
     options.maxSegments,
   );
+  const drawn = options.sharesDrawn;
   return buildLiftRows(
     rows.map((row) => (row.arm === 'treatment' ? { ...row, variant: nameOf(row) } : row)),
     {
@@ -87,6 +94,7 @@ function variantLifts(rows: readonly LiftSumsRow[], options: SegmentOptions): Tr
       confidence: options.confidence,
       cuped: options.cuped,
       sequential: false,
+      sharesDrawn: drawn === undefined ? undefined : new Map([[options.triggerId, drawn]]),
     },
   );
 }
