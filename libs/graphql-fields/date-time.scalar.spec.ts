@@ -37,6 +37,11 @@ describe('DateTime', () => {
     ['2026-10-01T00:00:00.123456789Z', '2026-10-01T00:00:00.123Z'],
     ['2026-10-01T05:30:00+0530', '2026-10-01T00:00:00.000Z'],
     ['2026-10-01', '2026-10-01T00:00:00.000Z'],
+    // as warehouses write an instant, as the ingest reads it
+    ['2026-10-01 00:00:00.123456 UTC', '2026-10-01T00:00:00.123Z'],
+    ['2026-09-30 17:00:00.000 -0700', '2026-10-01T00:00:00.000Z'],
+    ['2026-10-01 02:00:00 +0200', '2026-10-01T00:00:00.000Z'],
+    ['2026-10-01 02:00:00 +02:00', '2026-10-01T00:00:00.000Z'],
   ])('reads %s as %s, as a literal and as a variable', async (text, utc) => {
     expect((await asLiteral(text)).data).toEqual({ echo: utc });
     expect((await asVariable(text)).data).toEqual({ echo: utc });
@@ -49,6 +54,10 @@ describe('DateTime', () => {
     ['Oct 1 2026', 'expected an ISO-8601 timestamp'],
     ['2026-02-30T00:00:00Z', 'not a valid calendar date'],
     ['not a time', 'expected an ISO-8601 timestamp'],
+    ['2026-10-01 00:00:00.123456', 'has no UTC offset'],
+    ['2026-10-01 00:00:00 GMT', 'the time zone name GMT is not read'],
+    // a `+` of a URL query read as a space: no sign, no offset
+    ['2026-10-01 02:00:00 02:00', 'expected an ISO-8601 timestamp'],
   ])('refuses %s with BAD_USER_INPUT, saying why', async (text, why) => {
     for (const answer of [await asLiteral(text), await asVariable(text)]) {
       expect(answer.data ?? null).toBeNull();

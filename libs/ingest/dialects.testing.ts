@@ -47,15 +47,47 @@ function goTime(iso: string): string {
   return fraction === '' ? `${m[1]}Z` : `${m[1]}.${fraction}Z`;
 }
 
-/** The same instant in a zone two hours east of UTC (a valid date only; others as sent). */
-function plusTwoHours(iso: string): string {
+/**
+ * The wall clock of the same instant in a zone `hours` east of UTC: `YYYY-MM-DDThh:mm:ss` and the
+ * milliseconds. Undefined for text that is not a valid date (sent as it is).
+ */
+function wallClock(iso: string, hours: number): RegExpExecArray | undefined {
   const ms = Date.parse(iso);
   if (!UTC_MILLIS.test(iso) || Number.isNaN(ms) || new Date(ms).toISOString() !== iso) {
+    return undefined;
+  }
+  return UTC_MILLIS.exec(new Date(ms + hours * 3_600_000).toISOString())!;
+}
+
+/** The same instant in a zone two hours east of UTC. */
+function plusTwoHours(iso: string): string {
+  const m = wallClock(iso, 2);
+  if (m === undefined) {
     return iso;
   }
-  const local = new Date(ms + 2 * 3_600_000).toISOString();
-  const m = UTC_MILLIS.exec(local)!;
   return m[2] === '000' ? `${m[1]}+02:00` : `${m[1]}.${m[2]}+02:00`;
+}
+
+/**
+ * BigQuery's JSON or CSV export of a TIMESTAMP: a space for `T`, microseconds unless zero, and
+ * ` UTC` for `Z`. Text that is not a valid date is written so too (refused alike).
+ */
+function bigQueryTime(iso: string): string {
+  const m = UTC_MILLIS.exec(iso);
+  if (m === null) {
+    return iso;
+  }
+  const dateTime = m[1].replace('T', ' ');
+  return m[2] === '000' ? `${dateTime} UTC` : `${dateTime}.${m[2]}000 UTC`;
+}
+
+/**
+ * Snowflake's default TIMESTAMP_TZ output (Ruby's Time#to_s is alike, without the milliseconds):
+ * the wall clock of a zone seven hours west of UTC, a space for `T` and before the offset.
+ */
+function snowflakeTime(iso: string): string {
+  const m = wallClock(iso, -7);
+  return m === undefined ? iso : `${m[1].replace('T', ' ')}.${m[2]} -0700`;
 }
 
 const same = (iso: string) => iso;
@@ -86,6 +118,9 @@ export const DIALECTS = {
   go: { ...PLAIN, keys: 'sorted', time: goTime },
   // A serializer that keeps its own field order, times in the producer's zone.
   offsets: { ...PLAIN, keys: 'reversed', time: plusTwoHours },
+  // Exports of a warehouse replaying history, columns in the table's order.
+  bigQuery: { ...PLAIN, time: bigQueryTime },
+  snowflake: { ...PLAIN, time: snowflakeTime },
   integersAsFloats: { ...PLAIN, integersAsFloats: true },
   // Fields the stream does not know: a typo of a real field, and a nested one.
   unknownFields: {

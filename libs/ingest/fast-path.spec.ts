@@ -62,6 +62,13 @@ describe('the validation fast path', () => {
         'x'.repeat(300),
       ),
       fc.constantFrom('2026-10-01T00:00:00Z', '2026-10-01 00:00:00', '2026-02-30T00:00:00Z'),
+      fc.constantFrom(
+        '2026-10-02 10:00:00.123456 UTC',
+        '2026-10-02 03:00:00.000 -0700',
+        '2026-10-02 03:00:00 +02:00',
+        '2026-10-02 10:00:00 GMT',
+        '2026-10-02 10:00:00  UTC',
+      ),
       fc.constantFrom('19.99', '1e3', '-0.00001', '12345678901234567'),
       fc.integer(),
       fc.double(),
@@ -110,15 +117,40 @@ describe('the validation fast path', () => {
   });
 });
 
-describe('the fast path on firing properties', () => {
-  const firing = {
-    firing_id: 'f1',
-    trigger_id: 't',
-    person_id: 'p',
-    decided_at: '2026-10-02T10:00:00.000Z',
-    arm: 'treatment',
-  };
+/** A firing with its required fields alone. */
+const firing = {
+  firing_id: 'f1',
+  trigger_id: 't',
+  person_id: 'p',
+  decided_at: '2026-10-02T10:00:00.000Z',
+  arm: 'treatment',
+};
 
+describe('the fast path on times as warehouses write them', () => {
+  // The instant each names, written by hand.
+  it.each([
+    ['2026-10-02 10:00:00.123456 UTC', Date.UTC(2026, 9, 2, 10, 0, 0, 123)],
+    ['2026-10-02 10:00:00 UTC', Date.UTC(2026, 9, 2, 10)],
+    ['2026-10-02 03:00:00.000 -0700', Date.UTC(2026, 9, 2, 10)],
+    ['2026-10-02 03:00:00 +0200', Date.UTC(2026, 9, 2, 1)],
+    ['2026-10-02 03:00:00 +02:00', Date.UTC(2026, 9, 2, 1)],
+  ])('reads %j as zod does', (text, ms) => {
+    const row = { ...firing, decided_at: text, dispatched_at: text };
+    expect(viaFast('firings', row)).toMatchObject({ decided_at: ms, dispatched_at: ms });
+    expect(viaFast('firings', row)).toEqual(viaZod('firings', row));
+  });
+
+  it.each(['2026-10-02 10:00:00.123456', '2026-10-02 10:00:00 GMT', '2026-10-02 10:00:00  UTC'])(
+    'leaves %j to zod, which refuses it',
+    (text) => {
+      const row = { ...firing, decided_at: text };
+      expect(viaFast('firings', row)).toBeUndefined();
+      expect(viaZod('firings', row)).toBeUndefined();
+    },
+  );
+});
+
+describe('the fast path on firing properties', () => {
   it.each([
     [{ tier: 'gold', country: 'DE', orders: 3, ratio: 0.25, vip: false }],
     [{}],

@@ -194,6 +194,18 @@ describe('passThrough recognizes plain lines, with the id and hash validateRow g
       signal('').replace('2026-10-02T10:00:00.000Z', '2026-02-29T10:00:00+00:00'),
     ],
     ['an impossible date', signal('').replace('2026-10-02', '2026-02-30')],
+    [
+      'an event time to clamp, as BigQuery writes it',
+      signal('').replace('2026-10-02T10:00:00.000Z', '2026-12-02 12:00:00.001000 UTC'),
+    ],
+    [
+      'a time without its zone, as a warehouse writes it',
+      signal('').replace('2026-10-02T10:00:00.000Z', '2026-10-02 10:00:00.123456'),
+    ],
+    [
+      'a time with a zone name other than UTC',
+      signal('').replace('2026-10-02T10:00:00.000Z', '2026-10-02 10:00:00 GMT'),
+    ],
     ['a version that is not an integer', firing(',"trigger_version":1.5')],
     ['a blank required id', signal('').replace('"e1"', '"  "')],
     ['a required field missing', signal('').replace('"type":"view",', '')],
@@ -248,6 +260,21 @@ describe('passThrough recognizes plain lines, with the id and hash validateRow g
     ['a time as Go writes it', signal('').replace('.000Z', '.5Z'), []],
     ['a time with nanoseconds', signal('').replace('.000Z', '.123456789Z'), []],
     ['an optional time with an offset', firing(',"signal_at":"2026-10-02T09:59:00-05:30"'), []],
+    [
+      'a time as BigQuery writes it',
+      signal('').replace('2026-10-02T10:00:00.000Z', '2026-10-02 10:00:00.123456 UTC'),
+      [],
+    ],
+    [
+      'a time as Snowflake writes it',
+      signal('').replace('2026-10-02T10:00:00.000Z', '2026-10-02 03:00:00.000 -0700'),
+      [],
+    ],
+    [
+      'an optional time with a space before its offset',
+      firing(',"signal_at":"2026-10-02 11:59:00 +02:00"'),
+      [],
+    ],
     ['a version written as a float', firing(',"trigger_version":3.0'), []],
     ['a version in exponent form', firing(',"trigger_version":1e3'), []],
     ['an amount to round', outcome(',"value":1.23456'), []],
@@ -269,6 +296,20 @@ describe('passThrough recognizes plain lines, with the id and hash validateRow g
       expect(passed?.ignored ?? []).toEqual(ignored);
     },
   );
+
+  // The instant each names, written by hand as its storage text.
+  it.each([
+    ['2026-10-02 10:00:00.123456 UTC', '2026-10-02 10:00:00.123'],
+    ['2026-10-02 10:00:00 UTC', '2026-10-02 10:00:00.000'],
+    ['2026-10-02 03:00:00.000 -0700', '2026-10-02 10:00:00.000'],
+    ['2026-10-02 12:00:00 +0200', '2026-10-02 10:00:00.000'],
+    ['2026-10-02 12:00:00.999999999 +02:00', '2026-10-02 10:00:00.999'],
+  ])('stores %j as %j', (time, stored) => {
+    const raw = firing(`,"signal_at":"${time}"`).replace('2026-10-02T10:00:00.000Z', time);
+    const text = pass('firings', raw)?.text;
+    expect(text).toContain(`"decided_at":"${stored}"`);
+    expect(text).toContain(`"signal_at":"${stored}"`);
+  });
 
   it('is not misled by a line of canonical length that is not canonical', () => {
     // 1e3 is one character shorter than 1000, and the space makes up for it: read, written anew.

@@ -169,11 +169,13 @@ function importHarness(maxRows: number) {
         'application/vnd.apache.parquet',
       ),
     clickhouse: () => store.clickhouse,
+    dataDir: () => store.dataDir,
   };
 }
 
 describe('a Parquet import stores plain requests by the engine, as line by line', () => {
-  const { principal, expectTheSame, stored, importFile, clickhouse } = importHarness(MAX_ROWS);
+  const { principal, expectTheSame, stored, importFile, clickhouse, dataDir } =
+    importHarness(MAX_ROWS);
 
   it.each(PASS_STREAMS)('%s: the rows of a generated program, with copies', async (stream) => {
     // The first 1,600 rows: about a hundred requests of MAX_ROWS each way, every one a statement.
@@ -239,6 +241,36 @@ describe('a Parquet import stores plain requests by the engine, as line by line'
       .slice(0, 3 * MAX_ROWS)
       .map((row, i) => ({ ...row, _row_number: 1_000 - i }));
     expect(await expectTheSame('signals', 'row-number-column', rows)).toBe(0);
+  });
+
+  it('reads line by line a file whose times are text as warehouses write them', async () => {
+    // BigQuery's export and Snowflake's TIMESTAMP_TZ in a text column: no timestamp column for
+    // the engine to read; each row is stored at the instant written here by hand.
+    const times = [
+      ['2026-10-02 10:00:00.123456 UTC', '2026-10-02 10:00:00.123'],
+      ['2026-10-02 03:00:00.000 -0700', '2026-10-02 10:00:00.000'],
+      ['2026-10-02 12:00:00 +02:00', '2026-10-02 10:00:00.000'],
+    ];
+    const rows = times.map(([sent], i) => ({
+      firing_id: `w${i}`,
+      trigger_id: 't',
+      person_id: 'p1',
+      decided_at: sent,
+      arm: 'treatment',
+    }));
+    writeFileSync(
+      join(dataDir(), 'firings-warehouse.parquet'),
+      await parquetOf(clickhouse(), rows, 'text'),
+    );
+    const plain = jest.spyOn(ParquetFile.prototype, 'store');
+    try {
+      expect(await importFile('firings', 'warehouse')).toMatchObject({ accepted: 3, rejected: 0 });
+      expect(plain).not.toHaveBeenCalled();
+    } finally {
+      plain.mockRestore();
+    }
+    const decided = (await stored('firings')).map((row) => [row.firing_id, row.decided_at]);
+    expect(decided).toEqual(times.map(([, at], i) => [`w${i}`, at]));
   });
 
   it.each(PASS_STREAMS)('%s: the fast-check corpus with timestamps', async (stream) => {

@@ -332,6 +332,38 @@ describe('imports read by ClickHouse follow the rules of NDJSON', () => {
     });
   });
 
+  it('reads times as warehouses write them, in every format, as the instants they name', async () => {
+    // BigQuery's export and Snowflake's TIMESTAMP_TZ, each beside its instant written by hand;
+    // without a zone, or with a name other than UTC, refused alike.
+    const times: [sent: string, instant: string | undefined][] = [
+      ['2026-10-02 10:00:00.123456 UTC', '2026-10-02T10:00:00.123Z'],
+      ['2026-10-02 10:00:00 UTC', '2026-10-02T10:00:00.000Z'],
+      ['2026-10-02 03:00:00.000 -0700', '2026-10-02T10:00:00.000Z'],
+      ['2026-10-02 03:00:00 +0200', '2026-10-02T01:00:00.000Z'],
+      ['2026-10-02 03:00:00 +02:00', '2026-10-02T01:00:00.000Z'],
+      ['2026-10-02 10:00:00.123456', undefined],
+      ['2026-10-02 10:00:00 GMT', undefined],
+    ];
+    const signal = (i: number, time: string): Row => ({
+      event_id: `w${i}`,
+      person_id: 'p1',
+      type: 'view',
+      occurred_at: time,
+      collected_at: time,
+    });
+    const rows = times.map(([sent], i) => signal(i, sent));
+    const asIso = times.map(([sent, instant], i) => signal(i, instant ?? sent));
+    const expected = await expectTheSame('signals', 'warehouse', [
+      ['iso', () => Promise.resolve(ndjsonOf(asIso, 'stringify'))],
+      ...(await everyFormat('signals', rows, 'warehouse')),
+    ]);
+    expect(expected).toMatchObject({ accepted: 5, rejected: 2, stored: 5 });
+    expect(expected.errors.map((e) => [e.line, e.field, e.message])).toEqual([
+      [6, 'occurred_at', expect.stringContaining('timestamp has no UTC offset')],
+      [7, 'occurred_at', expect.stringContaining('the time zone name GMT is not read')],
+    ]);
+  });
+
   it('numbers the rows of a file of many row groups, and of a large CSV, in file order', async () => {
     // 6,000 signals written in row groups of about 100 rows: a reader that handed out whichever
     // group it decoded first would number them out of order.

@@ -33,6 +33,18 @@ describe('parseTimestamp', () => {
     ['2100-12-31T23:59:59.999Z', ok('2100-12-31T23:59:59.999Z')],
     [1714557600000, ok('2024-05-01T10:00:00.000Z')],
     ['1714557600000', ok('2024-05-01T10:00:00.000Z')],
+    // As warehouses write times: BigQuery's export (` UTC` for Z, up to 6 fraction digits),
+    ['2026-10-02 10:00:00.123456 UTC', ok('2026-10-02T10:00:00.123Z')],
+    ['2026-10-02 10:00:00 UTC', ok('2026-10-02T10:00:00.000Z')],
+    ['2026-10-02T10:00:00.5 UTC', ok('2026-10-02T10:00:00.500Z')],
+    ['2026-10-02 10:00 UTC', ok('2026-10-02T10:00:00.000Z')],
+    // Snowflake's TIMESTAMP_TZ, Ruby's Time#to_s, PostgreSQL-like text: a space before the offset.
+    ['2026-10-02 03:00:00.000 -0700', ok('2026-10-02T10:00:00.000Z')],
+    ['2026-10-02 03:00:00 +0200', ok('2026-10-02T01:00:00.000Z')],
+    ['2026-10-02 03:00:00 +02:00', ok('2026-10-02T01:00:00.000Z')],
+    ['2026-10-02 03:00:00.999999999 +02', ok('2026-10-02T01:00:00.999Z')],
+    ['2026-10-02T15:30:00 +0530', ok('2026-10-02T10:00:00.000Z')],
+    ['2026-01-01 01:00:00 +0200', ok('2025-12-31T23:00:00.000Z')],
   ])('reads %j', (input, expected) => {
     expect(parseTimestamp(input)).toEqual(expected);
   });
@@ -78,6 +90,41 @@ describe('parseTimestamp', () => {
     ['2024-05-01T10:60:00Z', fail('not a valid calendar date and time')],
     ['2024-05-01T10:00:60Z', fail('not a valid calendar date and time')],
     ['2024-05-01T10:00:00+24:00', fail('not a valid UTC offset')],
+    ['2026-10-02 03:00:00 +2400', fail('not a valid UTC offset')],
+    ['2026-10-02 03:00:00 -07:60', fail('not a valid UTC offset')],
+    ['2026-02-30 10:00:00 UTC', fail('not a valid calendar date and time')],
+    ['1999-12-31 23:59:59.999 UTC', fail('year must be between 2000 and 2100 (UTC)')],
+    ['2000-01-01 00:30:00 +0100', fail('year must be between 2000 and 2100 (UTC)')],
+    // Nothing looser: one space, then an offset with its sign or the word UTC as written.
+    [
+      '2026-10-02 10:00:00.123456',
+      fail('timestamp has no UTC offset; add Z or ±hh:mm (naive local times are ambiguous)'),
+    ],
+    ['2026-10-02 10:00:00  UTC', fail(EXPECTED_TIMESTAMP)],
+    ['2026-10-02 10:00:00  +0200', fail(EXPECTED_TIMESTAMP)],
+    ['2026-10-02 10:00:00UTC', fail(EXPECTED_TIMESTAMP)],
+    ['2026-10-02 10:00:00 UTC ', fail(EXPECTED_TIMESTAMP)],
+    ['2026-10-02 10:00:00 Z', fail(EXPECTED_TIMESTAMP)],
+    // `+` read from a URL query as a space leaves no sign: not an offset.
+    ['2026-10-02 10:00:00 02:00', fail(EXPECTED_TIMESTAMP)],
+    ['2026-10-02T10:00:00Z UTC', fail(EXPECTED_TIMESTAMP)],
+    ['2026-10-02T10:00:00+02:00 UTC', fail(EXPECTED_TIMESTAMP)],
+    ['2026-10-02 10:00:00 +0000 UTC', fail(EXPECTED_TIMESTAMP)],
+    ['2026-10-02 UTC', fail(EXPECTED_TIMESTAMP)],
+    [
+      '2026-10-02 10:00:00 utc',
+      fail('the time zone name utc is not read; write Z, UTC or the offset (±hh:mm)'),
+    ],
+    [
+      '2026-10-02 10:00:00 GMT',
+      fail('the time zone name GMT is not read; write Z, UTC or the offset (±hh:mm)'),
+    ],
+    [
+      '2026-10-02 03:00:00.000 America/Los_Angeles',
+      fail(
+        'the time zone name America/Los_Angeles is not read; write Z, UTC or the offset (±hh:mm)',
+      ),
+    ],
   ])('refuses %j', (input, expected) => {
     expect(parseTimestamp(input)).toEqual(expected);
   });
@@ -120,6 +167,8 @@ describe('utcStorageText', () => {
     '2024-05-01T10:00:00+0000',
     '2024-05-01T10:00:00',
     '2024-05-01T10:00:00.000Z ',
+    '2026-10-02 10:00:00.123456 UTC',
+    '2026-10-02T10:00:00 +00:00',
   ])('leaves %j to parseTimestamp', (text) => {
     expect(utcStorageText(text)).toBeUndefined();
   });

@@ -16,8 +16,15 @@ export const FUTURE_TOLERANCE_MS = 24 * 60 * 60 * 1000;
 
 // RFC 3339 / ISO-8601 extended format. Seconds and the fraction are optional; the offset is
 // captured as optional only so that a missing one gets its own message instead of the generic one.
-const ISO_8601 =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$/;
+const DATE_TIME = String.raw`^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?`;
+const OFFSET = String.raw`[+-]\d{2}(?::?\d{2})?`;
+const ISO_8601 = new RegExp(`${DATE_TIME}([Zz]|${OFFSET})?$`);
+// The same time as warehouses write it: one space before the offset (Snowflake's TIMESTAMP_TZ,
+// Ruby's Time#to_s, PostgreSQL-like text), or ` UTC` for `Z` (BigQuery's export). Tried only on
+// text ISO_8601 refuses, so a time in ISO form costs what it did.
+const SPACED_OFFSET = new RegExp(`${DATE_TIME} (UTC|${OFFSET})$`);
+// Another zone name after the time (`GMT`, `CET`, `America/New_York`): refused with its own message.
+const ZONE_NAME = new RegExp(`${DATE_TIME} ([A-Za-z][\\w/+-]+)$`);
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const DIGITS = /^\d{1,16}$/;
 
@@ -51,19 +58,29 @@ function daysInMonth(year: number, month: number): number {
   return month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
 }
 
+/** Why text that neither ISO_8601 nor SPACED_OFFSET reads is refused. */
+function refusedFormMessage(text: string): string {
+  if (DATE_ONLY.test(text)) {
+    return 'a date without a time and UTC offset is ambiguous; send e.g. 2024-05-01T00:00:00Z';
+  }
+  const zone = ZONE_NAME.exec(text)?.[8];
+  // A name such as CST stands for several offsets; only UTC is read.
+  return zone === undefined
+    ? EXPECTED_TIMESTAMP
+    : `the time zone name ${zone} is not read; write Z, UTC or the offset (±hh:mm)`;
+}
+
 /**
  * Reads ISO-8601 text with `Z` or an offset (RFC 3339; the seconds and fraction optional) in the
- * years 2000–2100 UTC. A naive local time or a bare date is refused: each names a different
- * instant in every time zone.
+ * years 2000–2100 UTC, also as warehouses write it: one space before the offset
+ * (`2026-10-02 03:00:00.000 -0700`) or ` UTC` for `Z` (`2026-10-02 10:00:00.123456 UTC`). A naive
+ * local time or a bare date is refused: each names a different instant in every time zone. So is a
+ * zone name other than `UTC`.
  */
 export function parseIsoTime(text: string): ParsedTime {
-  const m = ISO_8601.exec(text);
+  const m = ISO_8601.exec(text) ?? SPACED_OFFSET.exec(text);
   if (m === null) {
-    return fail(
-      DATE_ONLY.test(text)
-        ? 'a date without a time and UTC offset is ambiguous; send e.g. 2024-05-01T00:00:00Z'
-        : EXPECTED_TIMESTAMP,
-    );
+    return fail(refusedFormMessage(text));
   }
   const [, y, mo, d, h, mi, s = '0', fraction = '', offset] = m;
   if (offset === undefined) {
@@ -91,7 +108,7 @@ export function parseIsoTime(text: string): ParsedTime {
     return fail('not a valid calendar date and time');
   }
   let offsetMinutes = 0;
-  if (offset !== 'Z' && offset !== 'z') {
+  if (offset !== 'Z' && offset !== 'z' && offset !== 'UTC') {
     const digits = offset.slice(1).replace(':', '');
     const offsetHours = Number(digits.slice(0, 2));
     const offsetMins = digits.length > 2 ? Number(digits.slice(2, 4)) : 0;

@@ -556,6 +556,16 @@ const badCases: BadCase[] = [
   ['signals', { occurred_at: '1999-06-01T00:00:00Z' }, 'occurred_at', YEAR],
   ['signals', { occurred_at: false }, 'occurred_at', EXPECTED_TIMESTAMP],
   ['signals', { sent_at: '2024-05-01T10:00:00' }, 'sent_at', NAIVE],
+  // A warehouse's time without its zone, or with a zone it does not write so.
+  ['signals', { occurred_at: '2024-05-01 10:00:00.123456' }, 'occurred_at', NAIVE],
+  ['signals', { collected_at: '2024-05-01 10:00:00  UTC' }, 'collected_at', EXPECTED_TIMESTAMP],
+  [
+    'exposures',
+    { occurred_at: '2024-05-01 10:00:00 GMT' },
+    'occurred_at',
+    'the time zone name GMT is not read; write Z, UTC or the offset (±hh:mm)',
+  ],
+  ['outcomes', { occurred_at: '1999-12-31 23:59:59 UTC' }, 'occurred_at', YEAR],
   ['signals', { computed_at: 'soon' }, 'computed_at', EXPECTED_TIMESTAMP],
   ['signals', { session_id: LONG_ID }, 'session_id', ID_TOO_LONG],
   ['signals', { properties: [1, 2] }, 'properties', 'expected a JSON object'],
@@ -1075,6 +1085,38 @@ describe('clock-skew correction and future clamping', () => {
       variant('firings', { dispatched_at: '2024-06-01T00:00:00Z' }),
     ).row;
     expect(row).toMatchObject({ dispatched_at: '2024-06-01 00:00:00.000', future_clamped: false });
+  });
+});
+
+describe('times as warehouses write them', () => {
+  // BigQuery's export (` UTC`, microseconds) and Snowflake's TIMESTAMP_TZ (a space before the
+  // offset), with the instant each names written by hand.
+  it.each([
+    ['signals', 'occurred_at', '2024-05-01 10:00:00.123456 UTC', '2024-05-01 10:00:00.123'],
+    ['signals', 'computed_at', '2024-05-01 03:00:00.000 -0700', '2024-05-01 10:00:00.000'],
+    ['signals', 'collected_at', '2024-05-01 12:00:00 +02:00', '2024-05-01 10:00:00.000'],
+    ['firings', 'decided_at', '2024-05-01 12:00:00 +0200', '2024-05-01 10:00:00.000'],
+    ['firings', 'signal_at', '2024-05-01 10:00:00 UTC', '2024-05-01 10:00:00.000'],
+    ['exposures', 'occurred_at', '2024-05-01 01:30:00.5 -08:30', '2024-05-01 10:00:00.500'],
+    ['outcomes', 'occurred_at', '2024-05-01 00:00:00 -10', '2024-05-01 10:00:00.000'],
+    ['consent', 'recorded_at', '2024-05-01 10:00:00.999999 UTC', '2024-05-01 10:00:00.999'],
+  ] as const)('%s.%s %j', (stream, field, sent, stored) => {
+    const row = accept(stream, variant(stream, { [field]: sent })).row;
+    expect(row[field]).toBe(stored);
+    // the same row as the ISO text of the instant
+    const iso = `${stored.replace(' ', 'T')}Z`;
+    expect(accept(stream, variant(stream, { [field]: iso }))).toEqual(
+      accept(stream, variant(stream, { [field]: sent })),
+    );
+  });
+
+  it('corrects the skew of times written so', () => {
+    const times = { occurred_at: '2024-05-01 09:58:30 UTC', sent_at: '2024-05-01 03:00:00 -0700' };
+    expect(accept('signals', variant('signals', times)).row).toMatchObject({
+      occurred_at: '2024-05-01 11:58:30.000',
+      sent_at: '2024-05-01 10:00:00.000',
+      skew_corrected: true,
+    });
   });
 });
 

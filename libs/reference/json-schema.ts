@@ -24,10 +24,11 @@ const OBJECT_CHARS_FACTOR = 16;
 const MIN_TIME_MS = Date.UTC(2000, 0, 1);
 const MAX_TIME_MS = Date.UTC(2101, 0, 1) - 1;
 // ISO-8601 extended format with a mandatory UTC offset, years 2000 to 2100; seconds and their
-// fraction are optional. (A day past its month's end, e.g. 02-30, passes here and not at ingest.)
+// fraction are optional; a space before the offset, or ` UTC` for `Z`, as warehouses write times.
+// (A day past its month's end, e.g. 02-30, passes here and not at ingest.)
 const ISO_TIME =
   '^(20\\d{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])[Tt ]([01]\\d|2[0-3]):[0-5]\\d' +
-  '(:[0-5]\\d([.,]\\d{1,9})?)?([Zz]|[+-]([01]\\d|2[0-3])(:?[0-5]\\d)?)$';
+  '(:[0-5]\\d([.,]\\d{1,9})?)?([Zz]| UTC| ?[+-]([01]\\d|2[0-3])(:?[0-5]\\d)?)$';
 // Decimal(18, 4): at most 14 integer digits and 4 significant fraction digits.
 const DECIMAL_TEXT = '^-?0*\\d{1,14}(\\.\\d{1,4}0*)?$';
 // Not blank: at least one character that is not white space.

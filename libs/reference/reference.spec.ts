@@ -67,6 +67,22 @@ describe('the streams JSON Schema', () => {
     ]);
     expect(errorsOf('firings', { ...firing, decided_at: '2026-10-01 10:00' })).not.toEqual([]);
     expect(errorsOf('firings', { ...firing, decided_at: 1_000 })).not.toEqual([]);
+    // times as warehouses write them, as the ingest reads them
+    for (const time of [
+      '2026-10-02 10:00:00.123456 UTC',
+      '2026-10-02 03:00:00.000 -0700',
+      '2026-10-02 03:00:00 +02:00',
+    ]) {
+      expect(errorsOf('firings', { ...firing, decided_at: time })).toEqual([]);
+    }
+    for (const time of [
+      '2026-10-02 10:00:00.123456',
+      '2026-10-02 10:00:00 GMT',
+      '2026-10-02 10:00:00  UTC',
+      '2026-10-02 10:00:00 utc',
+    ]) {
+      expect(errorsOf('firings', { ...firing, decided_at: time })).not.toEqual([]);
+    }
     expect(errorsOf('outcomes', { ...program.rows.outcomes[0], value: '19.99999' })).not.toEqual(
       [],
     );

@@ -137,6 +137,60 @@ describe("reading Segment's documented bodies", () => {
   });
 });
 
+describe('reading a replay from a warehouse', () => {
+  it("reads its times as the warehouse wrote them: BigQuery's UTC, a space before the offset", () => {
+    const body = {
+      sentAt: '2024-05-01 03:00:00.000 -0700',
+      batch: [
+        {
+          type: 'track',
+          event: 'A',
+          anonymousId: 'a1',
+          timestamp: '2024-05-01 09:59:00.123456 UTC',
+          originalTimestamp: '2024-05-01 11:58:30 +02:00',
+          receivedAt: '2024-05-01 10:00:01 UTC',
+        },
+        { type: 'track', event: 'B', anonymousId: 'a1', sentAt: '2024-05-01 12:00:30 +0200' },
+      ],
+    };
+    expect(messagesOf('batch', body, options).map((m) => m.clock)).toEqual([
+      {
+        timestamp: at('2024-05-01T09:59:00.123Z'),
+        originalTimestamp: at('2024-05-01T09:58:30.000Z'),
+        sentAt: at('2024-05-01T10:00:00.000Z'),
+        receivedAt: at('2024-05-01T10:00:01.000Z'),
+      },
+      {
+        timestamp: undefined,
+        originalTimestamp: undefined,
+        sentAt: at('2024-05-01T10:00:30.000Z'),
+        receivedAt: undefined,
+      },
+    ]);
+  });
+
+  it('refuses a time without its zone, or with a zone name other than UTC', () => {
+    const body = {
+      batch: [
+        { type: 'track', event: 'A', userId: 'u1', timestamp: '2024-05-01 10:00:00.123456' },
+        { type: 'track', event: 'A', userId: 'u1', timestamp: '2024-05-01 10:00:00 GMT' },
+      ],
+    };
+    expect(readSegmentBody('batch', body, options)).toEqual({
+      problems: [
+        {
+          path: 'batch[0].timestamp',
+          message: 'timestamp has no UTC offset; add Z or ±hh:mm (naive local times are ambiguous)',
+        },
+        {
+          path: 'batch[1].timestamp',
+          message: 'the time zone name GMT is not read; write Z, UTC or the offset (±hh:mm)',
+        },
+      ],
+    });
+  });
+});
+
 describe('refusing what is not a Segment message', () => {
   it('names every bad field of every batch item', () => {
     const body = {
