@@ -15,9 +15,10 @@ function refused(message: string, valueNode?: ValueNode): GraphQLError {
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
- * An instant a query names (a DateTime argument, a `?from=`): ISO-8601 with `Z` or an offset, or
- * a bare date, read as the start of that day at UTC (as `new Date` has always read one, and as
- * the measures' days are UTC days). A time of day without an offset is refused.
+ * An instant a query names (a DateTime argument, a `?from=`): ISO-8601 with `Z` or an offset (also
+ * as warehouses write it, see parseIsoTime), or a bare date, read as the start of that day at UTC
+ * (as `new Date` has always read one, and as the measures' days are UTC days). A time of day
+ * without an offset is refused.
  */
 export function parseQueryTime(text: string): ParsedTime {
   return parseIsoTime(DATE_ONLY.test(text) ? `${text}T00:00:00Z` : text);
@@ -48,7 +49,7 @@ function parse(value: unknown, valueNode?: ValueNode): Date {
 export const DateTimeScalar = new GraphQLScalarType<Date | null, string | null>({
   name: 'DateTime',
   description:
-    'An instant as ISO-8601 text with a UTC offset, such as 2026-10-01T00:00:00Z or 2026-10-01T02:00:00+02:00, or a date (2026-10-01: the start of that day at UTC). A time of day without an offset is refused: it names another instant in every time zone. Answers are written at UTC.',
+    'An instant as ISO-8601 text with a UTC offset, such as 2026-10-01T00:00:00Z or 2026-10-01T02:00:00+02:00 (or as warehouses write it, with a space before the offset or UTC for Z: 2026-10-01 02:00:00 +0200, 2026-10-01 00:00:00 UTC), or a date (2026-10-01: the start of that day at UTC). A time of day without an offset is refused: it names another instant in every time zone. Answers are written at UTC.',
   parseValue: parse,
   parseLiteral(ast: ValueNode): Date {
     return parse(ast.kind === Kind.STRING ? ast.value : undefined, ast);
