@@ -45,6 +45,9 @@ describe('parseTimestamp', () => {
     ['2026-10-02 03:00:00.999999999 +02', ok('2026-10-02T01:00:00.999Z')],
     ['2026-10-02T15:30:00 +0530', ok('2026-10-02T10:00:00.000Z')],
     ['2026-01-01 01:00:00 +0200', ok('2025-12-31T23:00:00.000Z')],
+    // the year is the instant's at UTC, not the one written before the offset
+    ['2101-01-01T00:30:00+01:00', ok('2100-12-31T23:30:00.000Z')],
+    ['1999-12-31T20:00:00-07:00', ok('2000-01-01T03:00:00.000Z')],
   ])('reads %j', (input, expected) => {
     expect(parseTimestamp(input)).toEqual(expected);
   });
@@ -83,6 +86,7 @@ describe('parseTimestamp', () => {
     // 00:30 at +01:00 is still 1999 in UTC.
     ['2000-01-01T00:30:00+01:00', fail('year must be between 2000 and 2100 (UTC)')],
     ['2101-01-01T00:00:00Z', fail('year must be between 2000 and 2100 (UTC)')],
+    ['0099-12-31T23:59:59Z', fail('year must be between 2000 and 2100 (UTC)')],
     [Date.UTC(2101, 0, 1), fail('year must be between 2000 and 2100 (UTC)')],
     ['2023-02-29T00:00:00Z', fail('not a valid calendar date and time')],
     ['2024-13-01T00:00:00Z', fail('not a valid calendar date and time')],

@@ -93,7 +93,10 @@ export function parseIsoTime(text: string): ParsedTime {
   const hour = Number(h);
   const minute = Number(mi);
   const second = Number(s);
-  if (year < 2000 || year > 2100) {
+  // The range is the instant's (inRange, below): a local year one either side of it may still be
+  // in range at UTC (1999-12-31T20:00:00-07:00 is 2000-01-01T03:00Z). Further out it is not, and
+  // Date.UTC would read years 0–99 as 1900–1999.
+  if (year < 1999 || year > 2101) {
     return fail(OUT_OF_RANGE);
   }
   if (
