@@ -12,6 +12,7 @@ import { OverTimeService } from '../over-time/over-time.service.js';
 import { queryHoldoutSharesInPeriod } from './holdout-shares.query.js';
 import { DeeperLiftService } from './deeper.service.js';
 import { LiftService } from './lift.service.js';
+import type { SrmCheck } from './models/lift.model.js';
 
 const build = fixtureRows((when: string) => `2026-${when}Z`);
 const OCTOBER = { from: new Date('2026-10-01T00:00:00Z'), to: new Date('2026-11-01T00:00:00Z') };
@@ -68,6 +69,17 @@ describe('a holdout share changed within the period', () => {
     });
     lift = new LiftService(store.clickhouse, store.config);
   });
+
+  /** An SRM checked against `share`, of persons split exactly so: chi-square 0, p = 1. */
+  const splitExactly = (srm: SrmCheck, share: number) => {
+    expect(srm).toMatchObject({
+      expectedHoldoutShare: share,
+      observedHoldoutShare: share,
+      flagged: false,
+      sharesInPeriod: [],
+    });
+    expect(srm.pValue).toBeCloseTo(1, 9);
+  };
 
   const sharesOf = (period: { from: Date; to: Date }) =>
     queryHoldoutSharesInPeriod(store.clickhouse, {
@@ -128,27 +140,14 @@ describe('a holdout share changed within the period', () => {
     });
     const mixed = rows.find((row) => row.triggerId === 'mixed')!;
     // 300 + 3 + 3 = 306 of 1,020 against 30%: chi-square = 0² / 306 + 0² / 714 = 0, p = 1
-    expect(mixed.srm).toMatchObject({
-      expectedHoldoutShare: 0.3,
-      observedHoldoutShare: 0.3,
-      flagged: false,
-      sharesInPeriod: [],
-    });
-    expect(mixed.srm.pValue).toBeCloseTo(1, 9);
-    // versions that agree on the share are one draw, whatever else changed between them
+    splitExactly(mixed.srm, 0.3);
     // before the change: against the 10% its persons were drawn with, not the newest 30%
     // (100 of 1,000 against 30% would read chi-square = 200² / 300 + 200² / 700 ≈ 190)
     const [before] = await lift.report('tenant', { ...BEFORE_THE_CHANGE, triggerIds: ['mixed'] });
-    expect(before.srm).toMatchObject({
-      expectedHoldoutShare: 0.1,
-      observedHoldoutShare: 0.1,
-      flagged: false,
-      sharesInPeriod: [],
-    });
-    expect(before.srm.pValue).toBeCloseTo(1, 9);
+    splitExactly(before.srm, 0.1);
+    // versions that agree on the share are one draw, whatever else changed between them
     const same = (await lift.report('tenant', { ...OCTOBER, triggerIds: ['same'] }))[0];
-    expect(same.srm).toMatchObject({ flagged: false, sharesInPeriod: [] });
-    expect(same.srm.pValue).toBeCloseTo(1, 9);
+    splitExactly(same.srm, 0.5);
   });
 
   it("gives the guardrails of such a trigger the lift's caveat", async () => {
@@ -172,8 +171,7 @@ describe('a holdout share changed within the period', () => {
     const at = (day: string) =>
       points.find((p) => p.asOf.toISOString() === `2026-${day}T00:00:00.000Z`)!;
     // up to 10-10 00:00 only version 1's firings: checked against its 10%
-    expect(at('10-10').srm).toMatchObject({ expectedHoldoutShare: 0.1, sharesInPeriod: [] });
-    expect(at('10-10').srm.pValue).toBeCloseTo(1, 9);
+    splitExactly(at('10-10').srm, 0.1);
     // from 10-11 on, version 2's firings (10-10 10:00) too: not checked, and said
     expect(at('10-11').srm).toMatchObject({ pValue: null, sharesInPeriod: [0.1, 0.3] });
     expect(at('10-11').verdict).toMatch(/^holdout share changed: /);
