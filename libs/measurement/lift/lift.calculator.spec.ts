@@ -198,19 +198,30 @@ describe('verdictOf', () => {
     );
   });
 
+  /** The verdict of a row whose period was drawn with these holdout shares (no SRM checked). */
+  const drawnWith = (sharesInPeriod: (number | null)[]) =>
+    verdictOf({
+      ...row,
+      srm: {
+        expectedHoldoutShare: null,
+        observedHoldoutShare: 0.25,
+        pValue: null,
+        flagged: false,
+        sharesInPeriod,
+      },
+    });
+
   it('names every holdout share the period was drawn with, in order, and checks no split', () => {
-    const srm = {
-      expectedHoldoutShare: 0.3,
-      observedHoldoutShare: 0.25,
-      pValue: null,
-      flagged: false,
-      sharesInPeriod: [null, 0.05, 0.3],
-    };
-    expect(verdictOf({ ...row, srm })).toBe(
+    expect(drawnWith([null, 0.05, 0.3])).toBe(
       "holdout share changed: the period's firings name versions of its definition declaring no " +
         'holdout, 5.0% and 30.0%, so its persons were not split alike over the period; read the ' +
         'periods before and after the change apart',
     );
+  });
+
+  it('never prints two holdout shares the period was drawn with alike', () => {
+    // 10.04% is 10.0% at one decimal: one more digit tells it from the 10.0% beside it
+    expect(drawnWith([0.1, 0.1004])).toMatch(/ declaring 10\.0% and 10\.04%, so /);
   });
 
   it('never prints a q-value at or past α as α itself', () => {

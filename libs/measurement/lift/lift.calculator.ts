@@ -291,7 +291,16 @@ export interface HoldoutEvidence {
 export function holdoutCaveat(row: HoldoutEvidence): string | null {
   const shares = row.srm.sharesInPeriod;
   if (shares.length > 0) {
-    const named = shares.map((share) => (share === null ? 'no holdout' : percent(share)));
+    // each share rounded apart from the others, so that two never read alike
+    const declared = shares.filter((share): share is number => share !== null);
+    const named = shares.map((share) =>
+      share === null
+        ? 'no holdout'
+        : percent(
+            share,
+            declared.filter((other) => other !== share),
+          ),
+    );
     return (
       `holdout share changed: the period's firings name versions of its definition declaring ` +
       `${named.slice(0, -1).join(', ')} and ${named.at(-1)}, so its persons were not split alike ` +
