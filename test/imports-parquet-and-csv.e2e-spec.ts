@@ -58,10 +58,15 @@ describe('bulk backfill over HTTP', () => {
     await api.dispose();
   });
 
-  const post = async (stream: string, body: string | Uint8Array, contentType: string) => {
+  const post = async (
+    stream: string,
+    body: string | Uint8Array,
+    contentType: string,
+    tenantKey = key,
+  ) => {
     const response = await fetch(`${api.url}/v1/import/${stream}`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': contentType },
+      headers: { authorization: `Bearer ${tenantKey}`, 'content-type': contentType },
       body,
     });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
@@ -93,6 +98,45 @@ describe('bulk backfill over HTTP', () => {
       '{ rejectedRows(stream: SIGNALS, limit: 5) { line field } }',
     );
     expect(rejected.rejectedRows).toEqual([{ line: 3, field: 'type' }]);
+  });
+
+  it('reads past blank lines between CSV rows and rejects a row of another shape, keeping the rest', async () => {
+    // Two exports joined with a blank line, one row with a comma left unquoted, CR line ends.
+    const csv = [
+      'event_id,person_id,type,occurred_at',
+      's1,shape-p,view,2026-10-03T10:00:00Z',
+      's2,shape-p,view,Oct 3, 2026',
+      '',
+      'event_id,person_id,type,occurred_at',
+      's3,shape-p,view,2026-10-03T11:00:00Z',
+      '',
+    ].join('\r');
+    const shapes = await mintKey(api.url, api.adminKey, 'imports-shapes', ['INGEST']);
+    const answer = await post('signals', csv, 'text/csv', shapes);
+    expect(answer).toEqual({
+      status: 200,
+      body: {
+        accepted: 2,
+        rejected: 2,
+        duplicates: 0,
+        conflicts: 0,
+        errors: [
+          {
+            line: 2,
+            field: '(line)',
+            message:
+              'the row has 5 cells where the header names 4 columns (the row starts on line 3 of the file); it was left out',
+          },
+          // the second export's header is a row like any other, its time not a time
+          {
+            line: 3,
+            field: 'occurred_at',
+            message: 'expected an ISO-8601 timestamp with offset or epoch milliseconds',
+          },
+        ],
+        ignoredFields: [],
+      },
+    });
   });
 
   it('takes a Parquet body larger than one request, in requests of INGEST_MAX_ROWS', async () => {

@@ -277,6 +277,123 @@ describe('imports read by ClickHouse follow the rules of NDJSON', () => {
     expect(await read('header-blank.csv', `${header}\n\n`)).toEqual([]);
   });
 
+  it('reads a CSV whose lines end with a CR alone (Excel for Mac) as the same file with LF', async () => {
+    const header = 'event_id,person_id,type,occurred_at';
+    const rows = ['e1,p1,view,2026-10-01T10:00:00Z', 'e2,"p\r2",view,2026-10-01T11:00:00Z'];
+    const lines = await readCsv('mac.csv', `${[header, ...rows].join('\r')}\r`, 'signals');
+    expect(lines.map(({ line, value }) => ({ line, value }))).toEqual([
+      {
+        line: 1,
+        value: {
+          event_id: 'e1',
+          person_id: 'p1',
+          type: 'view',
+          occurred_at: '2026-10-01T10:00:00Z',
+        },
+      },
+      {
+        line: 2,
+        value: {
+          event_id: 'e2',
+          person_id: 'p\r2',
+          type: 'view',
+          occurred_at: '2026-10-01T11:00:00Z',
+        },
+      },
+    ]);
+  });
+
+  it('reads past blank lines between rows, and rejects a row of another shape in its place', async () => {
+    const header = 'event_id,person_id,type,occurred_at';
+    const good = (n: number) => `e${n},p${n},view,2026-10-01T10:00:00Z`;
+    // Rows as the file numbers them (blank lines take no number): 2 lacks a cell, 4 has one more,
+    // 5 holds only spaces, 6 has text after a quoted cell, 8 opens a quote it never closes.
+    const text = [
+      header,
+      '',
+      good(1),
+      'e2,p2,2026-10-01T10:00:00Z',
+      '\r',
+      good(3),
+      'e4,p4,view,2026-10-01T10:00:00Z,extra',
+      '   ',
+      'e6,"p6"x,view,2026-10-01T10:00:00Z',
+      '',
+      '',
+      '"e7","p,7",view,2026-10-01T10:00:00Z',
+      'e8,"p8,view,2026-10-01T10:00:00Z',
+      good(9),
+      '',
+    ].join('\n');
+    const lines = await readCsv('shapes.csv', text, 'signals');
+    const reasons = lines.map(({ line, raw, value, parseError }) =>
+      parseError === undefined
+        ? { line, person: (value as Row).person_id }
+        : { line, raw, parseError },
+    );
+    expect(reasons).toEqual([
+      { line: 1, person: 'p1' },
+      {
+        line: 2,
+        raw: 'e2,p2,2026-10-01T10:00:00Z',
+        parseError:
+          'the row has 3 cells where the header names 4 columns (the row starts on line 4 of the file); it was left out',
+      },
+      { line: 3, person: 'p3' },
+      {
+        line: 4,
+        raw: 'e4,p4,view,2026-10-01T10:00:00Z,extra',
+        parseError:
+          'the row has 5 cells where the header names 4 columns (the row starts on line 7 of the file); it was left out',
+      },
+      {
+        line: 5,
+        raw: '   ',
+        parseError:
+          'the row has 1 cell where the header names 4 columns (the row starts on line 8 of the file); it was left out',
+      },
+      {
+        line: 6,
+        raw: 'e6,"p6"x,view,2026-10-01T10:00:00Z',
+        parseError:
+          'a quoted cell is followed by text before the next delimiter (the row starts on line 9 of the file); it was left out',
+      },
+      { line: 7, person: 'p,7' },
+      {
+        line: 8,
+        raw: 'e8,"p8,view,2026-10-01T10:00:00Z\ne9,p9,view,2026-10-01T10:00:00Z\n',
+        parseError:
+          'a quoted cell opens and is never closed (the row starts on line 13 of the file); it was left out',
+      },
+    ]);
+    const batch = await prepareBatch('signals', lines, context('shapes'));
+    expect(batch).toMatchObject({ accepted: 3, rejected: 5 });
+    expect(batch.errors.map(({ line, field }) => ({ line, field }))).toEqual(
+      [2, 4, 5, 6, 8].map((line) => ({ line, field: '(line)' })),
+    );
+  });
+
+  it('numbers the rows of a long CSV as written around blank lines and rows left out', async () => {
+    // 6,000 rows with CRLF line ends: row 4,000 lacks cells, a blank line stands before row 5,000
+    // and two after the last row. Every row comes out once, numbered as written.
+    const rows = Array.from({ length: 6000 }, (_, i) =>
+      i + 1 === 4000 ? 'short,row' : `e${i + 1},p${i + 1},view,2026-10-01T10:00:00Z`,
+    );
+    const header = 'event_id,person_id,type,occurred_at';
+    const text = [header, ...rows.slice(0, 4999), '', ...rows.slice(4999), '', ''].join('\r\n');
+    const lines = await readCsv('long.csv', text, 'signals');
+    expect(lines.map((line) => line.line)).toEqual(rows.map((_, i) => i + 1));
+    expect(lines.map((line) => (line.value as Row | undefined)?.event_id ?? null)).toEqual(
+      rows.map((_, i) => (i + 1 === 4000 ? null : `e${i + 1}`)),
+    );
+    expect(lines[3999]).toEqual({
+      line: 4000,
+      raw: 'short,row',
+      parseError:
+        'the row has 2 cells where the header names 4 columns (the row starts on line 4001 of the file); it was left out',
+    });
+  });
+
   it('answers the cells of a CSV column without a name as an ignored field, and refuses a name written twice', async () => {
     // pandas' to_csv writes its index so: a first column with an empty name
     const lines = await readCsv(

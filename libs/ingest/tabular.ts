@@ -7,6 +7,7 @@ import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import type { ClickHouseService } from '../storage/index.js';
+import { repairedCsv, repairedLines } from './csv-repair.js';
 import { STREAM_DECLARATIONS, type FieldDeclaration } from './streams/index.js';
 import { IngestErrorCode, IngestException } from './ingest.exception.js';
 import type { StreamName } from './streams.js';
@@ -35,7 +36,8 @@ export function importMediaType(contentType: string | undefined): ImportMediaTyp
  * engine trims them by default), an empty cell as null, `""` as the empty text and `\N` as text
  * (not the engine's null). A CSV file's columns are given by position (csvLayout), not guessed
  * from its rows: guessing needs a row after the header and takes a blank line at the end for a
- * row of one cell. Blank lines at the end are read past, as NDJSON's are. Times come out as
+ * row of one cell. Blank lines at the end are read past, as NDJSON's are (those between rows, see
+ * csvLines), and a CR alone ends a line, as Excel for Mac writes. Times come out as
  * ISO-8601 with `Z`, 64-bit integers and decimals as JSON numbers. Rows come out in file order,
  * so that they are numbered as written: one thread, and a Parquet reader that keeps the order of
  * its row groups (by default it hands out whichever is decoded first). The settings are the
@@ -50,6 +52,7 @@ SETTINGS max_threads = 1,
   input_format_csv_allow_whitespace_or_tab_as_delimiter = ${csvDelimiter === '\t' ? 1 : 0},
   input_format_with_names_use_header = 0,
   input_format_csv_skip_trailing_empty_lines = 1,
+  input_format_csv_allow_cr_end_of_line = 1,
   input_format_parquet_preserve_order = 1,
   schema_inference_make_columns_nullable = 1,
   input_format_csv_empty_as_default = 1,
@@ -139,13 +142,19 @@ async function fileStart(path: string): Promise<string> {
   }
 }
 
+interface CsvLayout {
+  delimiter: CsvDelimiter;
+  names: string[];
+  structure: string;
+}
+
 /**
  * How a CSV file is read: its delimiter, the names of its header row, and the engine's structure
  * of as many text columns, named by position (c1, c2, ...). A name written twice is refused, since
  * one of its cells would be lost; cells under an empty name are fields the stream does not know,
  * answered as ignored as any other.
  */
-async function csvLayout(stream: StreamName, path: string) {
+async function csvLayout(stream: StreamName, path: string): Promise<CsvLayout> {
   const start = await fileStart(path);
   const delimiter = csvDelimiter(stream, start);
   const names = csvRecord(start, delimiter);
@@ -284,6 +293,52 @@ export async function* tabularLines(
   }
 }
 
+/** The engine's rows of a tabular file, as lines to validate numbered from 1. */
+async function engineLines(
+  clickhouse: ClickHouseService,
+  stream: StreamName,
+  path: string,
+  mediaType: ImportMediaType,
+  csv: CsvLayout | undefined,
+): Promise<AsyncGenerator<ParsedLine[]>> {
+  const output = await clickhouse.stream({
+    tag: 'ingest.import_read',
+    sql: readSql(csv?.delimiter ?? CSV_DELIMITERS[0]),
+    params: { path, format: IMPORT_FORMATS[mediaType], structure: csv?.structure ?? 'auto' },
+    format: 'JSONEachRow',
+  });
+  return tabularLines(stream, output, 1, csv?.names);
+}
+
+/**
+ * The rows of a CSV file. When the engine stops at a blank line between rows or at a row of
+ * another shape than the header's, the rest is read from a copy without them (csv-repair.ts) and
+ * each row left out is rejected in its place.
+ */
+async function* csvLines(
+  clickhouse: ClickHouseService,
+  stream: StreamName,
+  path: string,
+  csv: CsvLayout,
+): AsyncGenerator<ParsedLine[]> {
+  try {
+    yield* await engineLines(clickhouse, stream, path, 'text/csv', csv);
+  } catch (error) {
+    // Imports are read by the embedded engine, which answers whole (chdb/connection): it refuses
+    // a file before it hands out any of its rows.
+    const repair = await repairedCsv(path, csv.delimiter, csv.names.length);
+    if (repair === undefined) {
+      throw error;
+    }
+    try {
+      const copy = await engineLines(clickhouse, stream, repair.path, 'text/csv', csv);
+      yield* repairedLines(copy, repair.faults);
+    } finally {
+      await repair.remove();
+    }
+  }
+}
+
 /**
  * The rows of a Parquet or CSV file that the engine can read (embedded: a file of this machine),
  * as lines to validate, those of each output chunk together, numbered from 1. A CSV file is read
@@ -295,12 +350,8 @@ export async function readTabularFile(
   path: string,
   mediaType: ImportMediaType,
 ): Promise<AsyncGenerator<ParsedLine[]>> {
-  const csv = mediaType === 'text/csv' ? await csvLayout(stream, path) : undefined;
-  const output = await clickhouse.stream({
-    tag: 'ingest.import_read',
-    sql: readSql(csv?.delimiter ?? CSV_DELIMITERS[0]),
-    params: { path, format: IMPORT_FORMATS[mediaType], structure: csv?.structure ?? 'auto' },
-    format: 'JSONEachRow',
-  });
-  return tabularLines(stream, output, 1, csv?.names);
+  if (mediaType === 'text/csv') {
+    return csvLines(clickhouse, stream, path, await csvLayout(stream, path));
+  }
+  return engineLines(clickhouse, stream, path, mediaType, undefined);
 }
