@@ -4,7 +4,7 @@ import { NotifyException } from '../notify.exception.js';
 import { checkTarget, HostResolver, parseWebhookUrl } from './address-guard.js';
 import { messageBody } from './webhook-events.js';
 import type { WebhookDeliveryJob } from './webhook.job.js';
-import { postJson } from './webhook-sender.js';
+import { postJson, type SendResult } from './webhook-sender.js';
 import { signWebhook } from './webhook-signature.js';
 import { DeliveryStatus, WebhooksRepository } from './webhooks.repository.js';
 
@@ -63,13 +63,29 @@ export class WebhookDeliverer {
       'webhook-signature': signWebhook(webhook.secret, job.message.messageId, timestamp, body),
     };
     const result = await postJson(target, headers, body, this.config.env.WEBHOOK_TIMEOUT_MS);
+    const status = attemptStatus(result);
     await this.repository.recordAttempt({
       ...record,
-      status: result.ok ? DeliveryStatus.DELIVERED : DeliveryStatus.FAILED,
+      status,
       responseStatus: result.status,
       error: result.ok ? '' : result.error,
       at: new Date(),
     });
-    return result.ok ? 'delivered' : 'retry';
+    return OUTCOMES[status];
   }
 }
+
+/** What an answer makes of the attempt: 410 Gone is the receiver saying to stop (Standard Webhooks). */
+function attemptStatus(result: SendResult): DeliveryStatus {
+  if (result.ok) {
+    return DeliveryStatus.DELIVERED;
+  }
+  return result.status === 410 ? DeliveryStatus.GONE : DeliveryStatus.FAILED;
+}
+
+const OUTCOMES: Record<DeliveryStatus, AttemptOutcome> = {
+  [DeliveryStatus.DELIVERED]: 'delivered',
+  [DeliveryStatus.FAILED]: 'retry',
+  [DeliveryStatus.REFUSED]: 'stop',
+  [DeliveryStatus.GONE]: 'stop',
+};

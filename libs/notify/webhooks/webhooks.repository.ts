@@ -27,6 +27,8 @@ export enum DeliveryStatus {
   FAILED = 'FAILED',
   /** The target resolved to a refused address at delivery time: not sent, not retried. */
   REFUSED = 'REFUSED',
+  /** The receiver answered 410 Gone (it wants no more of these messages): not retried. */
+  GONE = 'GONE',
 }
 
 export interface DeliveryRecord {

@@ -252,6 +252,19 @@ describe('webhook delivery to a real receiver', () => {
     expect(records[0].error).toContain('not followed');
   });
 
+  it('stops at a 410 Gone: the receiver asked for no more, so the message is not retried', async () => {
+    const service = webhooks();
+    const target = await receiver(() => ({ status: 410 }));
+    const created = await service.create('t-gone', { url: target.url, events: ['alert.opened'] });
+    await service.emit('t-gone', 'alert.opened', 'al_g-open', {}, 'x');
+    await target.waitFor(1);
+    // the window holds three attempts (0, +base, +2·base): a retry would have come by now
+    await new Promise((r) => setTimeout(r, 6 * BACKOFF_MS));
+    expect(target.received).toHaveLength(1);
+    const records = await service.deliveries('t-gone', created.webhookId);
+    expect(records.map((d) => [d.attempt, d.status, d.responseStatus])).toEqual([[1, 'GONE', 410]]);
+  });
+
   it('refuses a private target at createWebhook, and at delivery once its name turns private', async () => {
     const resolver = new ScriptedResolver();
     const service = webhooks(resolver);

@@ -35,7 +35,9 @@ export class WebhookDelivery {
 
   @IntField('1 for the first attempt.') attempt!: number;
 
-  @StringField('DELIVERED (2xx), FAILED (retried while the 24 h last) or REFUSED (private target).')
+  @StringField(
+    'DELIVERED (2xx), FAILED (retried while the 24 h last), GONE (answered 410 Gone: not retried) or REFUSED (private target).',
+  )
   status!: string;
 
   @IntField("The receiver's HTTP status; null without an answer.", { nullable: true })
