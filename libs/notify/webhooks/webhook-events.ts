@@ -34,6 +34,14 @@ export interface WebhookMessage {
   summary: string;
 }
 
+/**
+ * Text as Slack's mrkdwn reads it literally: `&`, `<` and `>` escaped, the three characters Slack
+ * parses (an unescaped `<bob@example.com>` from a mail server's error is read as a link).
+ */
+function slackText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 /** The body posted for a message in a format. */
 export function messageBody(message: WebhookMessage, format: WebhookFormat): string {
   switch (format) {
@@ -45,11 +53,11 @@ export function messageBody(message: WebhookMessage, format: WebhookFormat): str
       });
     case WebhookFormat.SLACK:
       return JSON.stringify({
-        text: message.summary,
+        text: slackText(message.summary),
         blocks: [
           {
             type: 'section',
-            text: { type: 'mrkdwn', text: `*${message.event}*\n${message.summary}` },
+            text: { type: 'mrkdwn', text: `*${message.event}*\n${slackText(message.summary)}` },
           },
           {
             type: 'context',

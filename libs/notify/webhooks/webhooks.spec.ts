@@ -15,7 +15,7 @@ import {
   type ResolvedAddress,
 } from './address-guard.js';
 import { snapshotSummary } from './snapshot-webhooks.js';
-import { WebhookFormat } from './webhook-events.js';
+import { WebhookFormat, type WebhookEvent } from './webhook-events.js';
 import { WebhookDeliverer } from './webhook-deliverer.js';
 import { WebhookDispatcher } from './webhook-dispatcher.js';
 import { attemptsWithin } from './webhook.job.js';
@@ -183,25 +183,37 @@ describe('webhook delivery to a real receiver', () => {
     expect(target.received).toHaveLength(1);
   });
 
-  it('posts {text, blocks} to a Slack endpoint', async () => {
+  /** What a Slack endpoint of the tenant receives for one event with this summary. */
+  async function slackBody(tenantId: string, event: WebhookEvent, summary: string) {
     const service = webhooks();
     const target = await receiver();
-    await service.create('t-slack', {
+    await service.create(tenantId, {
       url: target.url,
-      events: ['snapshot.created'],
+      events: [event],
       format: WebhookFormat.SLACK,
     });
-    await service.emit(
-      't-slack',
-      'snapshot.created',
-      's1',
-      { snapshotId: 's1' },
-      'Snapshot s1 taken',
-    );
+    await service.emit(tenantId, event, `${tenantId}-1`, {}, summary);
     const [request] = await target.waitFor(1);
-    const body = JSON.parse(request.body) as { text: string; blocks: unknown[] };
+    return JSON.parse(request.body) as { text: string; blocks: { text?: { text: string } }[] };
+  }
+
+  it('posts {text, blocks} to a Slack endpoint', async () => {
+    const body = await slackBody('t-slack', 'snapshot.created', 'Snapshot s1 taken');
     expect(body.text).toBe('Snapshot s1 taken');
     expect(body.blocks.length).toBeGreaterThan(0);
+  });
+
+  it('escapes what Slack would read as markup in a summary (&, <, >)', async () => {
+    // a mail server's refusal, as a DIGEST_NOT_SENT alert carries it
+    const body = await slackBody(
+      't-slack-escape',
+      'alert.opened',
+      'the digest was not sent: 550 <ceo@example.com>: no such user & no other',
+    );
+    const escaped =
+      'the digest was not sent: 550 &lt;ceo@example.com&gt;: no such user &amp; no other';
+    expect(body.text).toBe(escaped);
+    expect(body.blocks[0].text?.text).toBe(`*alert.opened*\n${escaped}`);
   });
 
   it("names a snapshot's week by the days it covers", () => {
