@@ -26,8 +26,8 @@ export class WebhookDeliverer {
 
   async attempt(job: WebhookDeliveryJob, attempt: number): Promise<AttemptOutcome> {
     const [webhook] = await this.repository.list(job.tenantId, job.webhookId);
-    if (webhook === undefined) {
-      // deleted since the event: nobody to tell
+    if (webhook === undefined || webhook.disabledAt !== null) {
+      // deleted since the event, or its receiver answered 410 Gone to a message: nobody to tell
       return 'stop';
     }
     const record = {
@@ -75,7 +75,10 @@ export class WebhookDeliverer {
   }
 }
 
-/** What an answer makes of the attempt: 410 Gone is the receiver saying to stop (Standard Webhooks). */
+/**
+ * What an answer makes of the attempt: 410 Gone is the receiver saying to stop (Standard Webhooks),
+ * which disables the endpoint (WebhooksRepository reads it from this attempt).
+ */
 function attemptStatus(result: SendResult): DeliveryStatus {
   if (result.ok) {
     return DeliveryStatus.DELIVERED;

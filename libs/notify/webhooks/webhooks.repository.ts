@@ -17,6 +17,8 @@ export interface StoredWebhook {
   format: WebhookFormat;
   secret: string;
   createdAt: Date;
+  /** When a receiver's 410 Gone disabled it (its first GONE attempt); null while it takes messages. */
+  disabledAt: Date | null;
 }
 
 /** What happened to one attempt. */
@@ -27,7 +29,7 @@ export enum DeliveryStatus {
   FAILED = 'FAILED',
   /** The target resolved to a refused address at delivery time: not sent, not retried. */
   REFUSED = 'REFUSED',
-  /** The receiver answered 410 Gone (it wants no more of these messages): not retried. */
+  /** The receiver answered 410 Gone (it wants no more messages): not retried, the endpoint disabled. */
   GONE = 'GONE',
 }
 
@@ -65,7 +67,7 @@ const deliveryRow = z.object({
   at: z.string(),
 });
 
-function toWebhook(row: z.infer<typeof webhookRow>): StoredWebhook {
+function toWebhook(row: z.infer<typeof webhookRow>, disabledAt: Date | null): StoredWebhook {
   return {
     tenantId: row.tenant_id,
     webhookId: row.webhook_id,
@@ -74,6 +76,7 @@ function toWebhook(row: z.infer<typeof webhookRow>): StoredWebhook {
     format: row.format,
     secret: row.secret,
     createdAt: dateFromClickHouse(row.created_at),
+    disabledAt,
   };
 }
 
@@ -119,7 +122,23 @@ export class WebhooksRepository {
       params: { tenantId, any: webhookId === undefined, webhookId: webhookId ?? '' },
       row: webhookRow,
     });
-    return rows.map(toWebhook);
+    const gone = rows.length === 0 ? new Map<string, Date>() : await this.goneAt(tenantId);
+    return rows.map((row) => toWebhook(row, gone.get(row.webhook_id) ?? null));
+  }
+
+  /** Per endpoint of the tenant that answered 410 Gone, its first such answer. */
+  private async goneAt(tenantId: string): Promise<Map<string, Date>> {
+    const rows = await this.clickhouse.query({
+      tag: 'notify.webhook_gone',
+      sql: `-- the endpoints whose receiver answered 410 Gone: disabled since the first
+            SELECT webhook_id, min(at) AS gone_at
+            FROM webhook_deliveries
+            WHERE tenant_id = {tenantId:String} AND status = {gone:String}
+            GROUP BY webhook_id`,
+      params: { tenantId, gone: DeliveryStatus.GONE },
+      row: z.object({ webhook_id: z.string(), gone_at: z.string() }),
+    });
+    return new Map(rows.map((r) => [r.webhook_id, dateFromClickHouse(r.gone_at)]));
   }
 
   async recordAttempt(record: DeliveryRecord): Promise<void> {

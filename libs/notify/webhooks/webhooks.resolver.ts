@@ -13,6 +13,7 @@ function toWebhook(stored: StoredWebhook): Webhook {
     events: stored.events,
     format: stored.format,
     createdAt: stored.createdAt,
+    disabledAt: stored.disabledAt,
   };
 }
 

@@ -54,6 +54,7 @@ export class WebhooksService {
       format: input.format ?? WebhookFormat.STANDARD,
       secret: newWebhookSecret(),
       createdAt: new Date(),
+      disabledAt: null,
     };
     await this.repository.save(webhook, false);
     await this.audit?.record({
@@ -102,8 +103,9 @@ export class WebhooksService {
   }
 
   /**
-   * Tells every endpoint of the tenant subscribed to the event. `eventId` identifies the event
-   * (an alert's id and state, a snapshot's id): the same event emitted twice is one message.
+   * Tells every endpoint of the tenant subscribed to the event, but those a 410 Gone disabled.
+   * `eventId` identifies the event (an alert's id and state, a snapshot's id): the same event
+   * emitted twice is one message.
    */
   async emit(
     tenantId: string,
@@ -112,8 +114,8 @@ export class WebhooksService {
     data: Record<string, unknown>,
     summary: string,
   ): Promise<number> {
-    const endpoints = (await this.repository.list(tenantId)).filter((w) =>
-      w.events.includes(event),
+    const endpoints = (await this.repository.list(tenantId)).filter(
+      (w) => w.events.includes(event) && w.disabledAt === null,
     );
     for (const endpoint of endpoints) {
       await this.dispatcher.dispatch({

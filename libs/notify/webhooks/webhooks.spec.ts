@@ -264,17 +264,31 @@ describe('webhook delivery to a real receiver', () => {
     expect(records[0].error).toContain('not followed');
   });
 
-  it('stops at a 410 Gone: the receiver asked for no more, so the message is not retried', async () => {
+  it('stops at a 410 Gone: the message is not retried, and the endpoint gets no more', async () => {
     const service = webhooks();
-    const target = await receiver(() => ({ status: 410 }));
-    const created = await service.create('t-gone', { url: target.url, events: ['alert.opened'] });
+    const gone = await receiver(() => ({ status: 410 }));
+    const other = await receiver();
+    const created = await service.create('t-gone', { url: gone.url, events: ['alert.opened'] });
+    await service.create('t-gone', { url: other.url, events: ['alert.opened'] });
     await service.emit('t-gone', 'alert.opened', 'al_g-open', {}, 'x');
-    await target.waitFor(1);
+    await Promise.all([gone.waitFor(1), other.waitFor(1)]);
     // the window holds three attempts (0, +base, +2·base): a retry would have come by now
     await new Promise((r) => setTimeout(r, 6 * BACKOFF_MS));
-    expect(target.received).toHaveLength(1);
+    expect(gone.received).toHaveLength(1);
     const records = await service.deliveries('t-gone', created.webhookId);
     expect(records.map((d) => [d.attempt, d.status, d.responseStatus])).toEqual([[1, 'GONE', 410]]);
+    const listed = await service.list('t-gone');
+    expect(new Map(listed.map((w) => [w.url, w.disabledAt]))).toEqual(
+      new Map([
+        [gone.url, records[0].at],
+        [other.url, null],
+      ]),
+    );
+    // the next event goes to the endpoint still enabled only
+    await service.emit('t-gone', 'alert.opened', 'al_h-open', {}, 'y');
+    await other.waitFor(2);
+    await new Promise((r) => setTimeout(r, 3 * BACKOFF_MS));
+    expect(gone.received).toHaveLength(1);
   });
 
   it('refuses a private target at createWebhook, and at delivery once its name turns private', async () => {

@@ -17,6 +17,12 @@ export class Webhook {
   format!: WebhookFormat;
 
   @DateField('When the endpoint was added.') createdAt!: Date;
+
+  @DateField(
+    'When its receiver answered 410 Gone, which disabled it: it gets no more messages (add it again to resume); null while enabled.',
+    { nullable: true },
+  )
+  disabledAt!: Date | null;
 }
 
 @ObjectType({ description: 'A new endpoint with its signing secret, shown this once.' })
