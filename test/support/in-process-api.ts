@@ -1,6 +1,8 @@
+import type { INestApplication } from '@nestjs/common';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createApiApp, listen } from '../../apps/api/bootstrap.js';
 import { loadConfig, type AppConfig } from '../../libs/config/index.js';
 import { freePort } from './processes.js';
 
@@ -25,4 +27,16 @@ export async function inProcessApiConfig(
     ...env(port),
   });
   return { config, dataDir, port };
+}
+
+/** An API started inside the test process (`inProcessApiConfig`), answering at 127.0.0.1. */
+export async function startInProcessApi(
+  name: string,
+  adminKey: string,
+  env: (port: number) => Record<string, string> = () => ({}),
+): Promise<{ app: INestApplication; url: string; dataDir: string }> {
+  const { config, dataDir } = await inProcessApiConfig(name, adminKey, env);
+  const app = await createApiApp(config);
+  const url = (await listen(app, config)).replace('localhost', '127.0.0.1');
+  return { app, url, dataDir };
 }

@@ -15,6 +15,8 @@ export interface TestSmtpOptions {
   onBegin?: (envelopeTo: string[]) => void;
   /** Read as each mail's data begins: while it gives a promise, the mail is taken once it resolves. */
   hold?: () => Promise<void> | undefined;
+  /** The port to listen on (a free one by default): the one a server that was down comes back on. */
+  port?: number;
 }
 
 export interface TestSmtp {
@@ -27,7 +29,7 @@ export interface TestSmtp {
 
 /** A real SMTP server (smtp-server) on 127.0.0.1 that keeps what it receives, parsed (mailparser). */
 export async function startTestSmtp(options: TestSmtpOptions = {}): Promise<TestSmtp> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const refused = new Set(options.refuse ?? []);
   const mails: ReceivedMail[] = [];
   const server = new SMTPServer({

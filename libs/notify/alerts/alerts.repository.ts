@@ -19,6 +19,8 @@ export interface StoredAlert {
   resolvedAt: Date | null;
   summary: string;
   evidence: string;
+  /** The asOf of the evaluation that last judged it (opened, found again or resolved it). */
+  asOf: Date;
 }
 
 const alertRow = z.object({
@@ -32,10 +34,11 @@ const alertRow = z.object({
   resolved_at: z.string().nullable(),
   summary: z.string(),
   evidence: z.string(),
+  as_of: z.string(),
 });
 
 const COLUMNS =
-  'tenant_id, alert_id, kind, trigger_id, subject, state, opened_at, resolved_at, summary, evidence';
+  'tenant_id, alert_id, kind, trigger_id, subject, state, opened_at, resolved_at, summary, evidence, as_of';
 
 function toAlert(row: z.infer<typeof alertRow>): StoredAlert {
   return {
@@ -49,6 +52,7 @@ function toAlert(row: z.infer<typeof alertRow>): StoredAlert {
     resolvedAt: dateFromClickHouse(row.resolved_at),
     summary: row.summary,
     evidence: row.evidence,
+    asOf: dateFromClickHouse(row.as_of),
   };
 }
 
@@ -76,6 +80,7 @@ export class AlertsRepository {
         resolved_at: dateToClickHouse(alert.resolvedAt),
         summary: alert.summary,
         evidence: alert.evidence,
+        as_of: dateToClickHouse(alert.asOf),
         version,
       })),
     });
@@ -110,20 +115,36 @@ export class AlertsRepository {
     return rows.map(toAlert);
   }
 
-  /** How many alerts each (kind, subject) of the tenant has had, open or resolved. */
-  async countsByKey(tenantId: string): Promise<Map<string, number>> {
+  /**
+   * Per (kind, subject) of the tenant: how many alerts it has had, open or resolved, and the latest
+   * time an evaluation judged one of them as of.
+   */
+  async historyByKey(tenantId: string): Promise<Map<string, AlertHistory>> {
     const rows = await this.clickhouse.query({
-      tag: 'notify.alert_counts',
-      sql: `-- alerts per (kind, subject) so far, each id once
-            SELECT kind, subject, count() AS n
+      tag: 'notify.alert_history',
+      sql: `-- alerts per (kind, subject) so far, each id once, and the latest time judged as of
+            SELECT kind, subject, count() AS n, max(as_of) AS last_as_of
             FROM alerts FINAL
             WHERE tenant_id = {tenantId:String}
             GROUP BY kind, subject`,
       params: { tenantId },
-      row: z.object({ kind: z.string(), subject: z.string(), n: z.coerce.number() }),
+      row: z.object({
+        kind: z.string(),
+        subject: z.string(),
+        n: z.coerce.number(),
+        last_as_of: z.string(),
+      }),
     });
-    return new Map(rows.map((r) => [alertKey(r), r.n]));
+    return new Map(
+      rows.map((r) => [alertKey(r), { count: r.n, lastAsOf: dateFromClickHouse(r.last_as_of) }]),
+    );
   }
+}
+
+/** What a (kind, subject) has had: its alerts, and the latest evaluation time one was judged as of. */
+export interface AlertHistory {
+  count: number;
+  lastAsOf: Date;
 }
 
 /** The identity of a condition: one open alert per (kind, subject). */

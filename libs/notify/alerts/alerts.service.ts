@@ -138,20 +138,25 @@ export class AlertsService {
   private async evaluateNow(tenantId: string, asOf: Date): Promise<Evaluation> {
     const findings = findAlerts(await this.inputs(tenantId, asOf));
     const open = await this.repository.list(tenantId, { state: AlertState.OPEN, limit: 100_000 });
+    const history = await this.repository.historyByKey(tenantId);
+    // what an evaluation as of a later time decided is not this one's to undo: evaluating the
+    // past neither resolves an alert found since nor reopens one resolved since
+    const decidedLater = (key: string) =>
+      (history.get(key)?.lastAsOf.getTime() ?? Number.NEGATIVE_INFINITY) > asOf.getTime();
     const openByKey = new Map(open.map((a) => [keyOf(a), a]));
     const foundKeys = new Set(findings.map(keyOf));
     const now = new Date();
-    const newFindings = findings.filter((f) => !openByKey.has(keyOf(f)));
-    const counts =
-      newFindings.length > 0
-        ? await this.repository.countsByKey(tenantId)
-        : new Map<string, number>();
-    const opened = newFindings.map((f) =>
-      this.newAlert(tenantId, f, now, counts.get(keyOf(f)) ?? 0),
-    );
+    const opened = findings
+      .filter((f) => !openByKey.has(keyOf(f)) && !decidedLater(keyOf(f)))
+      .map((f) => this.newAlert(tenantId, f, now, asOf, history.get(keyOf(f))?.count ?? 0));
     const resolved = open
-      .filter((a) => !foundKeys.has(keyOf(a)))
-      .map((a) => ({ ...a, state: AlertState.RESOLVED, resolvedAt: now }));
+      .filter((a) => !foundKeys.has(keyOf(a)) && !decidedLater(keyOf(a)))
+      .map((a) => ({ ...a, state: AlertState.RESOLVED, resolvedAt: now, asOf }));
+    const stillOpen = open.filter((a) => foundKeys.has(keyOf(a)));
+    // found again as of a later time than it was judged: that is now its latest judgement
+    const confirmed = stillOpen
+      .filter((a) => a.asOf.getTime() < asOf.getTime())
+      .map((a) => ({ ...a, asOf }));
     // messages first, then the state: should the store fail, the next evaluation finds the same
     // changes and sends them again (at least once) rather than store a change nobody was told of
     for (const alert of opened) {
@@ -160,8 +165,7 @@ export class AlertsService {
     for (const alert of resolved) {
       await this.tell(alert, 'alert.resolved');
     }
-    await this.repository.save([...opened, ...resolved]);
-    const stillOpen = open.filter((a) => foundKeys.has(keyOf(a)));
+    await this.repository.save([...opened, ...resolved, ...confirmed]);
     return { asOf, open: [...stillOpen, ...opened], opened, resolved };
   }
 
@@ -170,7 +174,13 @@ export class AlertsService {
    * the same tenant at once write the same alert (the table keeps one row) and queue the same
    * message id (BullMQ keeps one job).
    */
-  private newAlert(tenantId: string, finding: Finding, now: Date, previous: number): StoredAlert {
+  private newAlert(
+    tenantId: string,
+    finding: Finding,
+    now: Date,
+    asOf: Date,
+    previous: number,
+  ): StoredAlert {
     const id = createHash('sha256')
       .update([tenantId, finding.kind, finding.subject, String(previous)].join('\u0000'))
       .digest('hex')
@@ -186,6 +196,7 @@ export class AlertsService {
       resolvedAt: null,
       summary: finding.summary,
       evidence: JSON.stringify(finding.evidence),
+      asOf,
     };
   }
 

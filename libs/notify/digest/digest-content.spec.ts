@@ -27,6 +27,7 @@ const content: DigestContent = {
       resolvedAt: null,
       summary: 'onboarding: holdout share 30.0% where 15.0% was declared',
       evidence: '{}',
+      asOf: new Date('2026-11-29T00:00:00Z'),
     },
   ],
   shareUrl: 'https://causeway.example.com/share/abc',
