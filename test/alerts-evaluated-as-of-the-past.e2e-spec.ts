@@ -117,4 +117,23 @@ describe('an evaluation as of a past time', () => {
     expect(await openAlerts()).toEqual([]);
     expect(await told(2)).toEqual(['alert.opened', 'alert.resolved']);
   });
+
+  it('judges an evaluation as of a later time than now as of now: those of now go on', async () => {
+    await smtp?.close();
+    smtp = undefined;
+    expect(await sendDigest()).toBe('NOTIFY_MAIL_FAILED');
+    const aYearOn = new Date(Date.now() + 365 * 24 * 3_600_000);
+    const opened = await evaluate(aYearOn);
+    expect(opened.map((a) => [a.kind, a.state])).toEqual([['DIGEST_NOT_SENT', 'OPEN']]);
+    smtp = await startTestSmtp({ port: smtpPort });
+    expect(await sendDigest()).toBe('sent');
+    const resolved = await evaluate();
+    expect(resolved.map((a) => [a.id, a.state])).toEqual([[opened[0].id, 'RESOLVED']]);
+    expect(await told(4)).toEqual([
+      'alert.opened',
+      'alert.resolved',
+      'alert.opened',
+      'alert.resolved',
+    ]);
+  });
 });

@@ -139,24 +139,27 @@ export class AlertsService {
     const findings = findAlerts(await this.inputs(tenantId, asOf));
     const open = await this.repository.list(tenantId, { state: AlertState.OPEN, limit: 100_000 });
     const history = await this.repository.historyByKey(tenantId);
+    const now = new Date();
+    // the time judged as of: a later asOf reads no data newer than now, and must not hold back
+    // the evaluations of now that come after it
+    const judged = new Date(Math.min(asOf.getTime(), now.getTime()));
     // what an evaluation as of a later time decided is not this one's to undo: evaluating the
     // past neither resolves an alert found since nor reopens one resolved since
     const decidedLater = (key: string) =>
-      (history.get(key)?.lastAsOf.getTime() ?? Number.NEGATIVE_INFINITY) > asOf.getTime();
+      (history.get(key)?.lastAsOf.getTime() ?? Number.NEGATIVE_INFINITY) > judged.getTime();
     const openByKey = new Map(open.map((a) => [keyOf(a), a]));
     const foundKeys = new Set(findings.map(keyOf));
-    const now = new Date();
     const opened = findings
       .filter((f) => !openByKey.has(keyOf(f)) && !decidedLater(keyOf(f)))
-      .map((f) => this.newAlert(tenantId, f, now, asOf, history.get(keyOf(f))?.count ?? 0));
+      .map((f) => this.newAlert(tenantId, f, now, judged, history.get(keyOf(f))?.count ?? 0));
     const resolved = open
       .filter((a) => !foundKeys.has(keyOf(a)) && !decidedLater(keyOf(a)))
-      .map((a) => ({ ...a, state: AlertState.RESOLVED, resolvedAt: now, asOf }));
+      .map((a) => ({ ...a, state: AlertState.RESOLVED, resolvedAt: now, asOf: judged }));
     const stillOpen = open.filter((a) => foundKeys.has(keyOf(a)));
     // found again as of a later time than it was judged: that is now its latest judgement
     const confirmed = stillOpen
-      .filter((a) => a.asOf.getTime() < asOf.getTime())
-      .map((a) => ({ ...a, asOf }));
+      .filter((a) => a.asOf.getTime() < judged.getTime())
+      .map((a) => ({ ...a, asOf: judged }));
     // messages first, then the state: should the store fail, the next evaluation finds the same
     // changes and sends them again (at least once) rather than store a change nobody was told of
     for (const alert of opened) {
