@@ -98,6 +98,11 @@ export class DigestSender {
     }
     const { content, pdf } = await this.withPdf(tenantId, await this.content(tenantId, at));
     const refused = await this.mail(url, digest.recipients, content, pdf);
+    if (this.config.env.PUBLIC_URL === undefined) {
+      this.logger.warn(
+        `digest of tenant ${tenantId}: PUBLIC_URL is not set, so its report link points to ${this.config.publicUrl}, which its recipients cannot open elsewhere; set PUBLIC_URL to the address they reach the API at`,
+      );
+    }
     if (refused.length > 0) {
       this.logger.warn(
         `digest of tenant ${tenantId}: the mail server refused ${refused.join(', ')}; the other recipients got it`,
