@@ -64,20 +64,24 @@ export class WebhookDeliverer {
     };
     const result = await postJson(target, headers, body, this.config.env.WEBHOOK_TIMEOUT_MS);
     const status = attemptStatus(result);
+    const at = new Date();
     await this.repository.recordAttempt({
       ...record,
       status,
       responseStatus: result.status,
       error: result.ok ? '' : result.error,
-      at: new Date(),
+      at,
     });
+    if (status === DeliveryStatus.GONE) {
+      await this.repository.disable(job.tenantId, job.webhookId, at);
+    }
     return OUTCOMES[status];
   }
 }
 
 /**
  * What an answer makes of the attempt: 410 Gone is the receiver saying to stop (Standard Webhooks),
- * which disables the endpoint (WebhooksRepository reads it from this attempt).
+ * which disables the endpoint.
  */
 function attemptStatus(result: SendResult): DeliveryStatus {
   if (result.ok) {

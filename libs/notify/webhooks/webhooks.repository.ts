@@ -17,7 +17,7 @@ export interface StoredWebhook {
   format: WebhookFormat;
   secret: string;
   createdAt: Date;
-  /** When a receiver's 410 Gone disabled it (its first GONE attempt); null while it takes messages. */
+  /** When its receiver's 410 Gone disabled it; null while it takes messages. */
   disabledAt: Date | null;
 }
 
@@ -53,6 +53,7 @@ const webhookRow = z.object({
   format: z.enum(WebhookFormat),
   secret: z.string(),
   created_at: z.string(),
+  disabled_at: z.string().nullable(),
 });
 
 const deliveryRow = z.object({
@@ -67,7 +68,7 @@ const deliveryRow = z.object({
   at: z.string(),
 });
 
-function toWebhook(row: z.infer<typeof webhookRow>, disabledAt: Date | null): StoredWebhook {
+function toWebhook(row: z.infer<typeof webhookRow>): StoredWebhook {
   return {
     tenantId: row.tenant_id,
     webhookId: row.webhook_id,
@@ -76,7 +77,7 @@ function toWebhook(row: z.infer<typeof webhookRow>, disabledAt: Date | null): St
     format: row.format,
     secret: row.secret,
     createdAt: dateFromClickHouse(row.created_at),
-    disabledAt,
+    disabledAt: dateFromClickHouse(row.disabled_at),
   };
 }
 
@@ -101,6 +102,7 @@ export class WebhooksRepository {
           format: webhook.format,
           secret: webhook.secret,
           created_at: dateToClickHouse(webhook.createdAt),
+          disabled_at: dateToClickHouse(webhook.disabledAt),
           deleted: deleted ? 1 : 0,
           version: rowVersion(),
         },
@@ -113,7 +115,7 @@ export class WebhooksRepository {
     const rows = await this.clickhouse.query({
       tag: 'notify.webhook_list',
       sql: `-- the tenant's endpoints as last written, deleted ones left out
-            SELECT tenant_id, webhook_id, url, events, format, secret, created_at
+            SELECT tenant_id, webhook_id, url, events, format, secret, created_at, disabled_at
             FROM webhooks FINAL
             WHERE tenant_id = {tenantId:String}
               AND ({any:Bool} OR webhook_id = {webhookId:String})
@@ -122,23 +124,26 @@ export class WebhooksRepository {
       params: { tenantId, any: webhookId === undefined, webhookId: webhookId ?? '' },
       row: webhookRow,
     });
-    const gone = rows.length === 0 ? new Map<string, Date>() : await this.goneAt(tenantId);
-    return rows.map((row) => toWebhook(row, gone.get(row.webhook_id) ?? null));
+    return rows.map(toWebhook);
   }
 
-  /** Per endpoint of the tenant that answered 410 Gone, its first such answer. */
-  private async goneAt(tenantId: string): Promise<Map<string, Date>> {
-    const rows = await this.clickhouse.query({
-      tag: 'notify.webhook_gone',
-      sql: `-- the endpoints whose receiver answered 410 Gone: disabled since the first
-            SELECT webhook_id, min(at) AS gone_at
-            FROM webhook_deliveries
-            WHERE tenant_id = {tenantId:String} AND status = {gone:String}
-            GROUP BY webhook_id`,
-      params: { tenantId, gone: DeliveryStatus.GONE },
-      row: z.object({ webhook_id: z.string(), gone_at: z.string() }),
-    });
-    return new Map(rows.map((r) => [r.webhook_id, dateFromClickHouse(r.gone_at)]));
+  /**
+   * Disables an endpoint whose receiver answered 410 Gone, keeping the first time: written from its
+   * row as stored, so that an endpoint deleted meanwhile stays deleted.
+   */
+  async disable(tenantId: string, webhookId: string, at: Date): Promise<void> {
+    await this.clickhouse.command(
+      'notify.webhook_disable',
+      `-- a newer row of the endpoint, disabled; nothing when it is deleted or already disabled
+       INSERT INTO webhooks
+         (tenant_id, webhook_id, url, events, format, secret, created_at, deleted, version, disabled_at)
+       SELECT tenant_id, webhook_id, url, events, format, secret, created_at, deleted,
+              {version:UInt64}, {at:DateTime64(3, 'UTC')}
+       FROM webhooks FINAL
+       WHERE tenant_id = {tenantId:String} AND webhook_id = {webhookId:String}
+         AND deleted = 0 AND disabled_at IS NULL`,
+      { tenantId, webhookId, version: rowVersion(), at: dateToClickHouse(at) },
+    );
   }
 
   async recordAttempt(record: DeliveryRecord): Promise<void> {

@@ -284,11 +284,23 @@ describe('webhook delivery to a real receiver', () => {
         [other.url, null],
       ]),
     );
+    // the delivery history is kept 30 days; the endpoint stays disabled after it is gone
+    await store.clickhouse.command(
+      'test.deliveries_expire',
+      `DELETE FROM webhook_deliveries WHERE tenant_id = 't-gone'`,
+    );
+    expect((await service.list('t-gone')).find((w) => w.url === gone.url)?.disabledAt).toEqual(
+      records[0].at,
+    );
     // the next event goes to the endpoint still enabled only
     await service.emit('t-gone', 'alert.opened', 'al_h-open', {}, 'y');
     await other.waitFor(2);
     await new Promise((r) => setTimeout(r, 3 * BACKOFF_MS));
     expect(gone.received).toHaveLength(1);
+    // deleted, it stays deleted: a late disabling does not bring it back
+    await service.delete('t-gone', created.webhookId);
+    await new WebhooksRepository(store.clickhouse).disable('t-gone', created.webhookId, new Date());
+    expect((await service.list('t-gone')).map((w) => w.url)).toEqual([other.url]);
   });
 
   it('refuses a private target at createWebhook, and at delivery once its name turns private', async () => {
