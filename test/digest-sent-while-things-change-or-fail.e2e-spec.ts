@@ -19,6 +19,15 @@ import { startTestSmtp, type ReceivedMail, type TestSmtp } from './support/smtp.
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+const MONTHS = 'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec'.split(' ');
+const twoDigits = (n: number) => String(n).padStart(2, '0');
+/** An ISO instant as a person reads it: 2026-12-07T07:15:42.120Z is "7 Dec 2026, 07:15 UTC". */
+function toTheMinute(iso: string): string {
+  const t = new Date(iso);
+  const day = `${t.getUTCDate()} ${MONTHS[t.getUTCMonth()]} ${t.getUTCFullYear()}`;
+  return `${day}, ${twoDigits(t.getUTCHours())}:${twoDigits(t.getUTCMinutes())} UTC`;
+}
+
 async function until(what: string, done: () => boolean, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!done()) {
@@ -128,7 +137,7 @@ describe('the digest while its settings change or its parts fail', () => {
         kind: 'DIGEST_NOT_SENT',
         subject: 'digest',
         state: 'OPEN',
-        summary: `the digest was not sent at ${failed.digest.lastFailedAt}: ${failed.digest.lastError}`,
+        summary: `the digest was not sent at ${toTheMinute(failed.digest.lastFailedAt!)}: ${failed.digest.lastError}`,
       },
     ]);
 

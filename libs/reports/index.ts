@@ -3,6 +3,7 @@ export * from './pdf/pdf-renderer.js';
 export { findBrowser, WHERE_LOOKED } from './pdf/find-browser.js';
 export * from './render/render-report.js';
 export {
+  formatDateTime,
   formatDuration,
   formatFixed,
   formatPercent,

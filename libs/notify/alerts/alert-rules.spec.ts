@@ -271,7 +271,7 @@ describe('alert rules', () => {
 });
 
 describe('DIGEST_NOT_SENT', () => {
-  it('opens on a failed send no send succeeded after, naming when and why', () => {
+  it('opens on a failed send no send succeeded after, naming when (to the minute) and why', () => {
     const failedAt = new Date('2026-12-07T07:15:00.000Z');
     const error = 'connect ECONNREFUSED 10.0.0.5:587';
     expect(findAlerts(inputs({ digestFailure: { failedAt, error } }))).toEqual([
@@ -280,7 +280,7 @@ describe('DIGEST_NOT_SENT', () => {
         triggerId: null,
         subject: 'digest',
         summary:
-          'the digest was not sent at 2026-12-07T07:15:00.000Z: connect ECONNREFUSED 10.0.0.5:587',
+          'the digest was not sent at 7 Dec 2026, 07:15 UTC: connect ECONNREFUSED 10.0.0.5:587',
         evidence: { failedAt: '2026-12-07T07:15:00.000Z', error },
       },
     ]);

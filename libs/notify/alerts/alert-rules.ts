@@ -7,7 +7,7 @@ import {
   type LatencyStats,
   type TriggerLift,
 } from '../../measurement/index.js';
-import { formatDuration, formatPercent } from '../../reports/index.js';
+import { formatDateTime, formatDuration, formatPercent } from '../../reports/index.js';
 import { SRM_P_THRESHOLD } from '../../stats/index.js';
 import { AlertKind } from './alert-kind.js';
 
@@ -222,7 +222,7 @@ function digestFindings(failure: AlertInputs['digestFailure']): Finding[] {
       kind: AlertKind.DIGEST_NOT_SENT,
       triggerId: null,
       subject: 'digest',
-      summary: `the digest was not sent at ${failure.failedAt.toISOString()}: ${failure.error}`,
+      summary: `the digest was not sent at ${formatDateTime(failure.failedAt)}: ${failure.error}`,
       evidence: { failedAt: failure.failedAt.toISOString(), error: failure.error },
     },
   ];
