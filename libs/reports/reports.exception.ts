@@ -16,3 +16,12 @@ export enum ReportsErrorCode {
  * it on both doors (HTTP and GraphQL) with the message meant for the caller.
  */
 export class ReportsException extends CodedError<ReportsErrorCode> {}
+
+/** Whether an error is a failure to print a PDF: no Chromium, or one that did not print. */
+export function isPrintingFailure(error: unknown): error is ReportsException {
+  return (
+    error instanceof ReportsException &&
+    (error.code === ReportsErrorCode.BrowserUnavailable ||
+      error.code === ReportsErrorCode.BrowserFailed)
+  );
+}

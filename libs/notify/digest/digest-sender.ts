@@ -8,8 +8,7 @@ import {
   LiftReportService,
   PdfRenderer,
   ReportMeasuresService,
-  ReportsErrorCode,
-  ReportsException,
+  isPrintingFailure,
 } from '../../reports/index.js';
 import { AlertKind, AlertState } from '../alerts/alert-kind.js';
 import { AlertsService } from '../alerts/alerts.service.js';
@@ -22,12 +21,6 @@ import { messageOf } from '../../errors/index.js';
 
 /** The digest's share link lasts two weeks: past the next digest. */
 const SHARE_HOURS = 14 * 24;
-
-/** The renderer's failures: the digest is sent without its PDF, saying why. */
-const PDF_PROBLEMS: ReadonlySet<ReportsErrorCode> = new Set([
-  ReportsErrorCode.BrowserUnavailable,
-  ReportsErrorCode.BrowserFailed,
-]);
 
 /**
  * Sends the weekly digest e-mail: the last full week's headline, open alerts, a share link to the
@@ -127,7 +120,8 @@ export class DigestSender {
     try {
       return { content, pdf: await this.reports.pdfDocument(tenantId, content.from, content.to) };
     } catch (error) {
-      if (!(error instanceof ReportsException) || !PDF_PROBLEMS.has(error.code)) {
+      // the renderer's failures: the digest is sent without its PDF, saying why
+      if (!isPrintingFailure(error)) {
         throw error;
       }
       this.logger.warn(`digest of tenant ${tenantId}: sent without its PDF: ${error.message}`);
