@@ -59,31 +59,45 @@ async function startApp(env: Record<string, string>) {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  /** The first error of a setDigest with these arguments. */
+  const refusal = async (args: string) =>
+    (await graphql(url, key, `mutation { setDigest(${args}) { schedule } }`)).errors?.[0];
+
   it('refuses bad recipients and schedules, naming the field', async () => {
-    const bad = await graphql(
+    expect((await refusal('recipients: ["not-an-address"]'))?.message).toMatch(
+      /^recipients: .*not-an-address/,
+    );
+    expect(
+      (await refusal('recipients: ["a@example.com"], schedule: "every monday"'))?.message,
+    ).toMatch(/^schedule: /);
+  });
+
+  it('reads the schedule in the time zone it is given, and refuses one that is not a zone', async () => {
+    const set = await gqlData<{ setDigest: { timeZone: string; nextRunAt: string } }>(
       url,
       key,
-      `
-        mutation {
-          setDigest(recipients: ["not-an-address"]) {
-            schedule
-          }
-        }
-      `,
+      `mutation { setDigest(recipients: ["ceo@example.com"], timeZone: "Europe/Berlin") { timeZone nextRunAt } }`,
     );
-    expect(bad.errors?.[0]?.message).toMatch(/^recipients: .*not-an-address/);
-    const cron = await graphql(
+    expect(set.setDigest.timeZone).toBe('Europe/Berlin');
+    // Monday 07:00 as a clock in Berlin shows it, whatever the season
+    const berlin = new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Europe/Berlin',
+      weekday: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    // (ICU versions differ on a comma after the weekday)
+    expect(berlin.format(new Date(set.setDigest.nextRunAt)).replace(',', '')).toBe('Mon 07:00');
+    const read = await gqlData<{ digest: { timeZone: string } }>(
       url,
       key,
-      `
-        mutation {
-          setDigest(recipients: ["a@example.com"], schedule: "every monday") {
-            schedule
-          }
-        }
-      `,
+      `{ digest { timeZone } }`,
     );
-    expect(cron.errors?.[0]?.message).toMatch(/^schedule: /);
+    expect(read.digest.timeZone).toBe('Europe/Berlin');
+    const bad = await refusal('recipients: ["ceo@example.com"], timeZone: "CEST"');
+    expect(bad?.message).toMatch(/^timeZone: "CEST" is not a time zone/);
+    expect(bad?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
   it('sends the digest with the headline, open alerts, the PDF and a share link that opens without a key', async () => {

@@ -32,7 +32,7 @@ describe('notify schema (docs/design.md §8)', () => {
       'webhooks(): [Webhook!]!',
       'deleteWebhook(id: ID!): Boolean!',
       'webhookDeliveries(webhookId: ID!, limit: Int): [WebhookDelivery!]!',
-      'setDigest(recipients: [String!]!, schedule: String): Digest!',
+      'setDigest(recipients: [String!]!, schedule: String, timeZone: String): Digest!',
       'sendDigestNow(): Boolean!',
       'createShareLink(resource: ShareResource!, from: DateTime, to: DateTime, snapshotId: ID, expiresInHours: Int): ShareLink!',
       'shareLinks(): [ShareLink!]!',

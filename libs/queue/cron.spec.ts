@@ -1,6 +1,9 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Queue } from 'bullmq';
+import { describeWithRedis } from '../../test/support/redis-suite.js';
 import { currentQueryScope, deadlineScope, runInQueryScope } from '../storage/index.js';
-import { CronTimer } from './cron.js';
+import { CronTimer, scheduleCronJob } from './cron.js';
+import { JobName } from './queue.constants.js';
 
 describe('CronTimer', () => {
   it('runs at the next second a per-second pattern fires, not before', async () => {
@@ -32,5 +35,48 @@ describe('CronTimer', () => {
     );
     scope.dispose();
     expect(seen).toBeUndefined();
+  });
+});
+
+/** A time as a clock in `timeZone` shows it: weekday, hours and minutes (`Mon 07:00`). */
+const wallClock = (at: number, timeZone: string) =>
+  new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    weekday: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  })
+    .format(at)
+    .replace(',', '');
+
+describeWithRedis('a cron job BullMQ holds in Redis', (redis) => {
+  let queue: Queue;
+  beforeAll(() => {
+    queue = new Queue('cron-time-zones', { connection: { host: '127.0.0.1', port: redis.port } });
+  });
+  afterAll(async () => {
+    await queue.obliterate({ force: true });
+    await queue.close();
+  });
+
+  it.each([
+    ['UTC', undefined],
+    ['Europe/Berlin', 'Europe/Berlin'],
+    ['America/New_York', 'America/New_York'],
+  ])('fires at 07:00 on Mondays as clocks in %s show it', async (zone, timeZone) => {
+    const schedulerId = `digest-${zone}`;
+    await scheduleCronJob(queue, {
+      schedulerId,
+      pattern: '0 7 * * 1',
+      timeZone,
+      name: JobName.DigestSend,
+      data: {},
+      retryDelayMs: 60_000,
+      keep: 1,
+    });
+    const scheduler = await queue.getJobScheduler(schedulerId);
+    expect(scheduler?.tz).toBe(zone);
+    expect(wallClock(scheduler?.next ?? 0, zone)).toBe('Mon 07:00');
   });
 });

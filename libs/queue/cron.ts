@@ -12,6 +12,18 @@ const CRON_FORMS =
   'write 5 fields (minute hour day-of-month month day-of-week, e.g. 0 7 * * 1) or 6 with seconds first';
 
 /**
+ * The IANA name of a time zone as the runtime spells it (`europe/berlin` is `Europe/Berlin`), or
+ * undefined when it knows no such zone.
+ */
+export function canonicalTimeZone(timeZone: string): string | undefined {
+  try {
+    return new Intl.DateTimeFormat('en', { timeZone }).resolvedOptions().timeZone;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Why `pattern` is not a cron pattern, or undefined when it is: 5 fields, 6 with seconds first, or
  * a shorthand such as `@weekly`. The cron library (and BullMQ, which uses it) fills a pattern of
  * fewer fields from the left, so that '' and '*' fire every minute and '0 7 * *' every minute of an
@@ -31,12 +43,16 @@ export function cronPatternProblem(pattern: string): string | undefined {
   }
 }
 
-/** The next time a cron pattern fires after `after`, in UTC. */
-export function nextRun(pattern: string, after: Date): Date {
-  return CronExpressionParser.parse(pattern, { tz: 'UTC', currentDate: after }).next().toDate();
+/**
+ * The next time a cron pattern read in `timeZone` (UTC by default) fires after `after`. Across a
+ * change of the clocks there, a local time that is skipped fires an hour later and one that is
+ * repeated fires once, at its first occurrence.
+ */
+export function nextRun(pattern: string, after: Date, timeZone = 'UTC'): Date {
+  return CronExpressionParser.parse(pattern, { tz: timeZone, currentDate: after }).next().toDate();
 }
 
-/** The last time a cron pattern fired before `before`, in UTC. */
+/** The last time a cron pattern (UTC) fired before `before`. */
 export function previousRun(pattern: string, before: Date): Date {
   return CronExpressionParser.parse(pattern, { tz: 'UTC', currentDate: before }).prev().toDate();
 }
@@ -50,15 +66,18 @@ export function previousRun(pattern: string, before: Date): Date {
 export class CronTimer {
   private timer: NodeJS.Timeout | undefined;
 
-  /** Calls `run(at)` at the first time `pattern` fires after `after`; replaces any earlier arming. */
-  arm(pattern: string, after: Date, run: (at: Date) => void): void {
+  /**
+   * Calls `run(at)` at the first time `pattern`, read in `timeZone`, fires after `after`; replaces
+   * any earlier arming.
+   */
+  arm(pattern: string, after: Date, run: (at: Date) => void, timeZone = 'UTC'): void {
     this.clear();
-    const at = nextRun(pattern, after);
+    const at = nextRun(pattern, after, timeZone);
     this.timer = outsideQueryScope(() =>
       setTimeout(
         () => {
           if (Date.now() < at.getTime()) {
-            this.arm(pattern, after, run);
+            this.arm(pattern, after, run, timeZone);
             return;
           }
           run(at);
@@ -77,10 +96,12 @@ export class CronTimer {
   }
 }
 
-/** A job BullMQ runs on a cron pattern (UTC), held in Redis under `schedulerId`. */
+/** A job BullMQ runs on a cron pattern, held in Redis under `schedulerId`. */
 export interface CronJob {
   schedulerId: string;
   pattern: string;
+  /** The IANA time zone the pattern is read in; UTC when absent. */
+  timeZone?: string;
   name: JobName;
   data: object;
   /** The first retry's delay; each next one doubles it, five attempts in all. */
@@ -96,7 +117,7 @@ export interface CronJob {
 export async function scheduleCronJob(queue: Queue, job: CronJob): Promise<void> {
   await queue.upsertJobScheduler(
     job.schedulerId,
-    { pattern: job.pattern, tz: 'UTC' },
+    { pattern: job.pattern, tz: job.timeZone ?? 'UTC' },
     {
       name: job.name,
       data: job.data,

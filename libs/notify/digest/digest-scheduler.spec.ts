@@ -15,6 +15,7 @@ const DIGEST: DigestSettings = {
   tenantId: 'acme',
   recipients: ['ceo@example.com'],
   schedule: '0 7 * * 1',
+  timeZone: 'UTC',
   updatedAt: new Date('2026-12-01T00:00:00Z'),
 };
 
@@ -95,5 +96,57 @@ describe('a scheduled digest without Redis when its send fails', () => {
     scheduler.onModuleDestroy();
     await jest.advanceTimersByTimeAsync(60 * MINUTE);
     expect(sends).toHaveLength(1);
+  });
+});
+
+describe('a digest scheduled in a time zone, without Redis', () => {
+  /** The times a digest sent at 02:30 daily in Berlin is sent, from `start` for `days` days. */
+  const sendTimes = async (start: string, days: number) => {
+    jest.setSystemTime(new Date(start));
+    const { scheduler, sends } = schedulerFailing(0);
+    await scheduler.apply({ ...DIGEST, schedule: '30 2 * * *', timeZone: 'Europe/Berlin' });
+    await jest.advanceTimersByTimeAsync(days * 24 * 60 * MINUTE);
+    scheduler.onModuleDestroy();
+    return sends.map((s) => s.at);
+  };
+
+  it('keeps its local time across the clock changes of the zone', async () => {
+    // Monday 07:00 in Berlin: 05:00 UTC in summer time (UTC+2), 06:00 UTC once the clocks go back
+    // on Sunday 25 October 2026, and 06:00 UTC after it. In New York, the clocks go back on
+    // Sunday 1 November 2026: Monday 07:00 is 11:00 UTC (UTC−4) before, 12:00 UTC (UTC−5) after.
+    jest.setSystemTime(new Date('2026-10-17T00:00:00Z'));
+    const berlin = schedulerFailing(0);
+    const newYork = schedulerFailing(0);
+    await berlin.scheduler.apply({ ...DIGEST, timeZone: 'Europe/Berlin' });
+    await newYork.scheduler.apply({ ...DIGEST, timeZone: 'America/New_York' });
+    await jest.advanceTimersByTimeAsync(22 * 24 * 60 * MINUTE);
+    expect(berlin.sends.map((s) => s.at)).toEqual([
+      '2026-10-19T05:00:00.000Z',
+      '2026-10-26T06:00:00.000Z',
+      '2026-11-02T06:00:00.000Z',
+    ]);
+    expect(newYork.sends.map((s) => s.at)).toEqual([
+      '2026-10-19T11:00:00.000Z',
+      '2026-10-26T11:00:00.000Z',
+      '2026-11-02T12:00:00.000Z',
+    ]);
+    berlin.scheduler.onModuleDestroy();
+    newYork.scheduler.onModuleDestroy();
+  });
+
+  it('sends a local time the clocks skip an hour later, and one they repeat once', async () => {
+    // 02:30 every day in Berlin. On Sunday 29 March 2026 the clocks jump from 02:00 to 03:00, so
+    // 02:30 does not exist: it is sent at 03:30 summer time (01:30 UTC). On Sunday 25 October the
+    // clocks go back from 03:00 to 02:00, so 02:30 comes twice: it is sent at the first (00:30
+    // UTC, summer time), not again an hour later.
+    expect(await sendTimes('2026-03-28T00:00:00Z', 3)).toEqual([
+      '2026-03-28T01:30:00.000Z',
+      '2026-03-29T01:30:00.000Z',
+      '2026-03-30T00:30:00.000Z',
+    ]);
+    expect(await sendTimes('2026-10-24T12:00:00Z', 2)).toEqual([
+      '2026-10-25T00:30:00.000Z',
+      '2026-10-26T01:30:00.000Z',
+    ]);
   });
 });

@@ -51,6 +51,7 @@ export class DigestScheduler implements OnApplicationBootstrap, OnModuleDestroy 
       await scheduleCronJob(this.queue, {
         schedulerId: digestSchedulerId(digest.tenantId),
         pattern: digest.schedule,
+        timeZone: digest.timeZone,
         name: JobName.DigestSend,
         data,
         retryDelayMs: DIGEST_RETRY_DELAY_MS,
@@ -96,15 +97,20 @@ export class DigestScheduler implements OnApplicationBootstrap, OnModuleDestroy 
     if (this.stopped) {
       return;
     }
-    timer.arm(digest.schedule, new Date(), (at) => {
-      // a send still owed from the last time gives way to this one
-      clearTimeout(this.retries.get(tenantId));
-      this.retries.delete(tenantId);
-      this.latest.set(tenantId, at.getTime());
-      void this.attempt(tenantId, at, 1)
-        // from the digest as last applied, whose schedule a setDigest during the send may change
-        .finally(() => this.arm(this.armed.get(tenantId) ?? digest));
-    });
+    timer.arm(
+      digest.schedule,
+      new Date(),
+      (at) => {
+        // a send still owed from the last time gives way to this one
+        clearTimeout(this.retries.get(tenantId));
+        this.retries.delete(tenantId);
+        this.latest.set(tenantId, at.getTime());
+        void this.attempt(tenantId, at, 1)
+          // from the digest as last applied, whose schedule a setDigest during the send may change
+          .finally(() => this.arm(this.armed.get(tenantId) ?? digest));
+      },
+      digest.timeZone,
+    );
   }
 
   /**

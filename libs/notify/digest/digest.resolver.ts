@@ -1,6 +1,6 @@
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { CronExpressionParser } from 'cron-parser';
 import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../../auth/index.js';
+import { nextRun } from '../../queue/index.js';
 import { DigestService } from './digest.service.js';
 import type { StoredDigest } from './digests.repository.js';
 import { SetDigestArgs } from './dto/set-digest.args.js';
@@ -10,7 +10,8 @@ function toModel(digest: StoredDigest): Digest {
   return {
     recipients: digest.recipients,
     schedule: digest.schedule,
-    nextRunAt: CronExpressionParser.parse(digest.schedule, { tz: 'UTC' }).next().toDate(),
+    timeZone: digest.timeZone,
+    nextRunAt: nextRun(digest.schedule, new Date(), digest.timeZone),
     lastSentAt: digest.lastSentAt,
     lastRefused: digest.lastRefused,
     lastFailedAt: digest.lastFailure?.failedAt ?? null,
@@ -32,7 +33,7 @@ export class DigestResolver {
     @Args() args: SetDigestArgs,
   ): Promise<Digest> {
     return toModel(
-      await this.digests.set(principal.tenantId, args.recipients, args.schedule, principal.keyId),
+      await this.digests.set(principal.tenantId, args.recipients, args, principal.keyId),
     );
   }
 

@@ -40,7 +40,7 @@ describe("setDigest's schedule", () => {
     'refuses %j (%s): a pattern has 5 fields, or 6 with seconds first',
     async (schedule, counted) => {
       const { service, saved, scheduled } = serviceRecording();
-      const refused = service.set('acme', ['ceo@example.com'], schedule);
+      const refused = service.set('acme', ['ceo@example.com'], { schedule });
       await expect(refused).rejects.toBeInstanceOf(NotifyException);
       await expect(refused).rejects.toMatchObject({ code: NotifyErrorCode.InvalidRequest });
       await expect(refused).rejects.toThrow(`schedule: "${schedule}" is not a cron pattern (`);
@@ -54,10 +54,35 @@ describe("setDigest's schedule", () => {
     'takes %j',
     async (schedule) => {
       const { service, saved, scheduled } = serviceRecording();
-      const digest = await service.set('acme', ['ceo@example.com'], schedule);
+      const digest = await service.set('acme', ['ceo@example.com'], { schedule });
       expect(digest.schedule).toBe(schedule);
       expect(saved.map((s) => s.schedule)).toEqual([schedule]);
       expect(scheduled.map((s) => s.schedule)).toEqual([schedule]);
+    },
+  );
+});
+
+describe("setDigest's time zone", () => {
+  it('reads the schedule in UTC when none is given, and keeps an IANA name as the runtime spells it', async () => {
+    const { service, saved, scheduled } = serviceRecording();
+    expect((await service.set('acme', ['ceo@example.com'], {})).timeZone).toBe('UTC');
+    const berlin = await service.set('acme', ['ceo@example.com'], { timeZone: 'europe/berlin' });
+    expect(berlin.timeZone).toBe('Europe/Berlin');
+    expect(saved.map((s) => s.timeZone)).toEqual(['UTC', 'Europe/Berlin']);
+    expect(scheduled.map((s) => s.timeZone)).toEqual(['UTC', 'Europe/Berlin']);
+  });
+
+  it.each(['Berlin', 'CEST', 'Mars/Olympus', ''])(
+    'refuses %j, storing nothing',
+    async (timeZone) => {
+      const { service, saved, scheduled } = serviceRecording();
+      const refused = service.set('acme', ['ceo@example.com'], { timeZone });
+      await expect(refused).rejects.toMatchObject({ code: NotifyErrorCode.InvalidRequest });
+      await expect(refused).rejects.toThrow(
+        `timeZone: "${timeZone}" is not a time zone; give an IANA name such as Europe/Berlin`,
+      );
+      expect(saved).toEqual([]);
+      expect(scheduled).toEqual([]);
     },
   );
 });

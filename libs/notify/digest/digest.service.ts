@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuditLogService } from '../../audit/index.js';
 import { z } from 'zod';
-import { cronPatternProblem } from '../../queue/index.js';
+import { canonicalTimeZone, cronPatternProblem } from '../../queue/index.js';
 import { NotifyErrorCode, NotifyException } from '../notify.exception.js';
 import { DigestScheduler } from './digest-scheduler.js';
 import { DigestSender } from './digest-sender.js';
@@ -22,14 +22,21 @@ export class DigestService {
     private readonly audit: AuditLogService,
   ) {}
 
-  /** Sets the tenant's recipients and schedule (cron, UTC). */
+  /** Sets the tenant's recipients and schedule (cron, read in an IANA time zone, UTC by default). */
   async set(
     tenantId: string,
     recipients: string[],
-    requestedSchedule?: string | null,
+    requested: { schedule?: string | null; timeZone?: string | null },
     actorKeyId?: string,
   ): Promise<StoredDigest> {
-    const schedule = requestedSchedule ?? DEFAULT_DIGEST_SCHEDULE;
+    const schedule = requested.schedule ?? DEFAULT_DIGEST_SCHEDULE;
+    const timeZone = canonicalTimeZone(requested.timeZone ?? 'UTC');
+    if (timeZone === undefined) {
+      throw new NotifyException(
+        NotifyErrorCode.InvalidRequest,
+        `timeZone: "${requested.timeZone}" is not a time zone; give an IANA name such as Europe/Berlin, America/New_York or UTC`,
+      );
+    }
     if (recipients.length === 0 || recipients.length > MAX_RECIPIENTS) {
       throw new NotifyException(
         NotifyErrorCode.InvalidRequest,
@@ -54,6 +61,7 @@ export class DigestService {
       tenantId,
       recipients: [...new Set(recipients)],
       schedule,
+      timeZone,
       updatedAt: new Date(),
     };
     await this.repository.save(digest);
@@ -63,7 +71,7 @@ export class DigestService {
       tenantId,
       actorKeyId,
       action: 'digest.set',
-      detail: { recipients: digest.recipients.length, schedule },
+      detail: { recipients: digest.recipients.length, schedule, timeZone },
     });
     // the answer shows the last send too, which setDigest leaves as it is
     const [stored] = await this.repository.list(tenantId);

@@ -65,6 +65,7 @@ describe('the stored digest', () => {
       tenantId,
       recipients: [recipient],
       schedule,
+      timeZone: 'UTC',
       updatedAt: new Date(updatedAt),
     });
 
@@ -74,6 +75,8 @@ describe('the stored digest', () => {
         tenantId: 'sent-before',
         recipients: ['ceo@example.com'],
         schedule: '0 7 * * 1',
+        // set before a digest had a time zone (migration 0103): its schedule was read in UTC
+        timeZone: 'UTC',
         updatedAt: new Date('2026-11-01T10:00:00.000Z'),
         lastSentAt: new Date('2026-11-02T07:00:01.250Z'),
         lastRefused: [],
@@ -104,6 +107,7 @@ describe('the stored digest', () => {
       tenantId,
       recipients: ['after@example.com'],
       schedule: '0 7 * * 1',
+      timeZone: 'UTC',
       updatedAt: new Date('2026-12-01T09:00:01.000Z'),
       lastSentAt: new Date('2026-12-01T09:00:02.000Z'),
       lastRefused: ['gone@example.com'],

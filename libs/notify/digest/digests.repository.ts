@@ -11,8 +11,10 @@ import {
 export interface DigestSettings {
   tenantId: string;
   recipients: string[];
-  /** Cron pattern, UTC. */
+  /** Cron pattern, read in `timeZone`. */
   schedule: string;
+  /** The IANA time zone the schedule is read in (UTC for digests set before there was one). */
+  timeZone: string;
   updatedAt: Date;
 }
 
@@ -41,6 +43,7 @@ const digestRow = z.object({
   tenant_id: z.string(),
   recipients: z.array(z.string()),
   schedule: z.string(),
+  time_zone: z.string(),
   updated_at: z.string(),
   last_sent_at: z.string().nullable(),
   last_refused: z.array(z.string()),
@@ -87,6 +90,7 @@ export class DigestsRepository {
           tenant_id: digest.tenantId,
           recipients: digest.recipients,
           schedule: digest.schedule,
+          time_zone: digest.timeZone,
           updated_at: dateToClickHouse(digest.updatedAt),
           version: rowVersion(),
         },
@@ -146,11 +150,11 @@ export class DigestsRepository {
       sql: `-- the digests as last set, each with its last send and its last failure when no send
             -- came after it (no attempt yet: no row on the right)
             SELECT d.tenant_id AS tenant_id, d.recipients AS recipients, d.schedule AS schedule,
-                   d.updated_at AS updated_at,
+                   d.time_zone AS time_zone, d.updated_at AS updated_at,
                    a.last_sent_at AS last_sent_at, a.last_refused AS last_refused,
                    a.last_failed_at AS last_failed_at, a.last_error AS last_error
             FROM (
-              SELECT tenant_id, recipients, schedule, updated_at
+              SELECT tenant_id, recipients, schedule, time_zone, updated_at
               FROM digests FINAL
               WHERE {any:Bool} OR tenant_id = {tenantId:String}
             ) AS d
@@ -169,6 +173,7 @@ export class DigestsRepository {
       tenantId: row.tenant_id,
       recipients: row.recipients,
       schedule: row.schedule,
+      timeZone: row.time_zone,
       updatedAt: dateFromClickHouse(row.updated_at),
       lastSentAt: dateFromClickHouse(row.last_sent_at),
       lastRefused: row.last_refused,

@@ -5,9 +5,15 @@ import { StringField } from '../../../graphql-fields/index.js';
 export class SetDigestArgs {
   @Field(() => [String], { description: 'E-mail addresses (1 to 50).' }) recipients!: string[];
 
-  @StringField('A cron pattern in UTC, 5 fields (or 6 with seconds first); default Monday 07:00.', {
-    nullable: true,
-    defaultValue: '0 7 * * 1',
-  })
+  @StringField(
+    'A cron pattern read in timeZone, 5 fields (or 6 with seconds first); default Monday 07:00.',
+    { nullable: true, defaultValue: '0 7 * * 1' },
+  )
   schedule?: string | null;
+
+  @StringField(
+    'The IANA time zone the schedule is read in (e.g. "Europe/Berlin"), so that it keeps its local time across daylight saving; default UTC.',
+    { nullable: true, defaultValue: 'UTC' },
+  )
+  timeZone?: string | null;
 }

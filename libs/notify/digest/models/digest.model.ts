@@ -5,8 +5,13 @@ import { DateField, StringField } from '../../../graphql-fields/index.js';
 export class Digest {
   @Field(() => [String], { description: 'Who gets it.' }) recipients!: string[];
 
-  @StringField('When it is sent: a cron pattern in UTC (default "0 7 * * 1", Monday 07:00).')
+  @StringField(
+    'When it is sent: a cron pattern read in timeZone (default "0 7 * * 1", Monday 07:00).',
+  )
   schedule!: string;
+
+  @StringField('The IANA time zone the schedule is read in (default "UTC").')
+  timeZone!: string;
 
   @DateField('The next time the schedule sends it.') nextRunAt!: Date;
 
