@@ -1,4 +1,5 @@
 import type { Params } from 'nestjs-pino';
+import type { SerializedRequest } from 'pino';
 import type { AppConfig } from '../config/index.js';
 
 let requestLogsMuted = false;
@@ -11,12 +12,29 @@ export function muteRequestLogs(muted: boolean): void {
   requestLogsMuted = muted;
 }
 
-/** Structured JSON logs; the Authorization header (an API key) is never written. */
+/** A share link's path: its token (a key to one report) and the `.pdf` that may follow it. */
+const SHARE_PATH = /^(\/share\/)[^/?#]*?(\.pdf)?(?=[?#]|$)/;
+
+/**
+ * The request as logged, a share link's token left out: the store keeps only its hash, and a log
+ * line holding it would open the report to whoever reads the log. The route's segments (`params`)
+ * repeat the path, so they go too.
+ */
+function loggedRequest(request: SerializedRequest): SerializedRequest {
+  const url = request.url.replace(SHARE_PATH, '$1[token]$2');
+  return url === request.url ? request : { ...request, url, params: {} };
+}
+
+/**
+ * Structured JSON logs; the Authorization header (an API key) and share link tokens are never
+ * written.
+ */
 export function loggerParams(config: AppConfig): Params {
   return {
     pinoHttp: {
       level: config.env.LOG_LEVEL,
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], remove: true },
+      serializers: { req: loggedRequest },
       autoLogging: {
         ignore: (req) =>
           requestLogsMuted ||
