@@ -7,8 +7,10 @@ import {
   GuardrailsService,
   LiftService,
   rollupIsStale,
+  TrendFacts,
 } from '../measurement/index.js';
 import { seedRows } from '../measurement/testing.js';
+import { MemoryDataVersions } from '../storage/index.js';
 import { storeForSuite } from '../storage/testing.js';
 import { applyRetention } from './retention.js';
 
@@ -135,7 +137,10 @@ describe('retention of firings as lift and guardrails read them', () => {
       CAUSEWAY_DATA_DIR: store.dataDir,
       RETENTION_DAYS_FIRINGS: String(days),
     });
-    expect(await applyRetention(store.clickhouse, config)).toEqual({ firings: days });
+    expect(await applyRetention(store.clickhouse, config)).toEqual({
+      firings: days,
+      trend_facts: days,
+    });
     await store.clickhouse.command(
       'test.materialize',
       'ALTER TABLE firings MATERIALIZE TTL SETTINGS mutations_sync = 2',
@@ -153,5 +158,74 @@ describe('retention of firings as lift and guardrails read them', () => {
     expect(await rollupIsStale(store.clickhouse, { maxAgeMs: 0, retention: true })).toBe(true);
     await buildAssignmentRollup(store.clickhouse, { marginMs: 0 });
     expect(await measures('all')).toEqual(await measures('retained'));
+  });
+});
+
+describe('retention of the trend facts', () => {
+  const store = storeForSuite();
+  const now = Date.now();
+  const firing = (firingId: string, daysAgo: number) => ({
+    firing_id: firingId,
+    trigger_id: 't1',
+    person_id: `p-${firingId}`,
+    decided_at: iso(now - daysAgo * DAY),
+    arm: 'treatment',
+  });
+
+  /** The decision days ago of the facts stored per tenant, whichever build holds them. */
+  const factAges = async () =>
+    (
+      await store.clickhouse.query({
+        tag: 'test.fact_ages',
+        sql: `SELECT tenant_id, groupArray(intDiv({now:Int64} - decided_ms, ${DAY})) AS ages
+              FROM (SELECT tenant_id, decided_ms FROM trend_facts ORDER BY decided_ms)
+              GROUP BY tenant_id ORDER BY tenant_id`,
+        params: { now },
+        row: z.object({ tenant_id: z.string(), ages: z.array(z.coerce.number()) }),
+      })
+    ).map((r) => [r.tenant_id, r.ages]);
+
+  beforeAll(async () => {
+    // 'quiet' sent its last firings 45 days ago; 'busy' sends still
+    await seedRows(store.clickhouse, 'quiet', { firings: [firing('q1', 45), firing('q2', 40)] });
+    await seedRows(store.clickhouse, 'busy', { firings: [firing('b1', 45), firing('b2', 1)] });
+    const facts = new TrendFacts(store.clickhouse, new MemoryDataVersions(), store.config);
+    await facts.build('quiet');
+    await facts.build('busy');
+  });
+
+  it('removes the facts of firings older than RETENTION_DAYS_FIRINGS with the firings, built again or not', async () => {
+    expect(await factAges()).toEqual([
+      ['busy', [45, 1]],
+      ['quiet', [45, 40]],
+    ]);
+    const config = loadConfig({ CAUSEWAY_DATA_DIR: store.dataDir, RETENTION_DAYS_FIRINGS: '30' });
+    expect(await applyRetention(store.clickhouse, config)).toEqual({
+      firings: 30,
+      trend_facts: 30,
+    });
+    // applied once: a restart with the same setting changes nothing
+    expect(await applyRetention(store.clickhouse, config)).toEqual({});
+    // what the engine's merges do in time, on every table with a TTL
+    const withTtl = await store.clickhouse.query({
+      tag: 'test.ttl_tables',
+      sql: `SELECT name FROM system.tables
+            WHERE database = currentDatabase() AND engine_full LIKE '% TTL %' ORDER BY name`,
+      row: z.object({ name: z.string() }),
+    });
+    for (const { name } of withTtl) {
+      await store.clickhouse.command(
+        'test.materialize',
+        `ALTER TABLE ${name} MATERIALIZE TTL SETTINGS mutations_sync = 2`,
+      );
+    }
+    // no firing of 'quiet' is left, so nothing builds its facts again: they leave by their own TTL
+    const [left] = await store.clickhouse.query({
+      tag: 'test.firings_left',
+      sql: `SELECT groupArray(firing_id) AS ids FROM (SELECT firing_id FROM firings FINAL ORDER BY firing_id)`,
+      row: z.object({ ids: z.array(z.string()) }),
+    });
+    expect(left.ids).toEqual(['b2']);
+    expect(await factAges()).toEqual([['busy', [1]]]);
   });
 });

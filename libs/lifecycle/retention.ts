@@ -5,12 +5,16 @@ import { alterTargets } from './cluster-targets.js';
 
 /**
  * Per stream: its table, the event-time column its retention counts from, and the variable that
- * sets it. Triggers have no event time: a definition is counted from when it was received.
+ * sets it. Triggers have no event time: a definition is counted from when it was received. The
+ * trend facts (one row per firing, migration 0081) leave with their firings, by the firing's
+ * decision time: a tenant whose firings have all left builds no facts again, and the facts of its
+ * last builds would otherwise stay.
  */
 export const RETENTION = [
   { table: 'signals', column: 'occurred_at', variable: 'RETENTION_DAYS_SIGNALS' },
   { table: 'triggers', column: 'received_at', variable: 'RETENTION_DAYS_TRIGGERS' },
   { table: 'firings', column: 'decided_at', variable: 'RETENTION_DAYS_FIRINGS' },
+  { table: 'trend_facts', column: 'intDiv(decided_ms, 1000)', variable: 'RETENTION_DAYS_FIRINGS' },
   { table: 'exposures', column: 'occurred_at', variable: 'RETENTION_DAYS_EXPOSURES' },
   { table: 'outcomes', column: 'occurred_at', variable: 'RETENTION_DAYS_OUTCOMES' },
   { table: 'consent', column: 'occurred_at', variable: 'RETENTION_DAYS_CONSENT' },
