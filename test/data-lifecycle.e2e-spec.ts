@@ -139,6 +139,57 @@ describe('data lifecycle over the API: key expiry and rotation, erasure, backups
     expect(JSON.stringify(erasures)).not.toContain('alice');
   });
 
+  it('keeps no raw text naming an erased person of lines refused for another reason', async () => {
+    const ingest = await mintKey(api.url, tenantAdmin, 'acme', ['INGEST', 'READ']);
+    const eraser = await mintKey(api.url, tenantAdmin, 'acme', ['ERASE']);
+    const firing = (firingId: string, personId: string) =>
+      `${JSON.stringify({ firing_id: firingId, trigger_id: 't', person_id: personId, decided_at: '2026-10-01T00:00:00Z', arm: 'treatment' })}\n`;
+    await postIngest(api.url, ingest, 'firings', firing('f-carol', 'carol'));
+    await gqlData(api.url, eraser, 'mutation { erasePerson(personId: "carol") { id } }');
+    // refused before anything reads their person: an id that is no string, a line cut short, a
+    // bad field beside an erased firing, and a stranger's line for contrast
+    const late = await postIngest(
+      api.url,
+      ingest,
+      'firings',
+      `${JSON.stringify({ firing_id: 'f-c2', trigger_id: 't', person_id: ['carol'], decided_at: '2026-10-01T00:00:00Z', arm: 'treatment' })}\n` +
+        '{"firing_id":"f-c3","person_id":"carol",\n' +
+        `${JSON.stringify({ firing_id: 'f-dave', trigger_id: 't', person_id: 'dave', decided_at: 'noon', arm: 'treatment' })}\n`,
+    );
+    expect(late.body).toMatchObject({ accepted: 0, rejected: 3 });
+    const exposure = await postIngest(
+      api.url,
+      ingest,
+      'exposures',
+      '{"event_id":"x1","firing_id":"f-carol","type":"opened","occurred_at":\n',
+    );
+    expect(exposure.body).toMatchObject({ accepted: 0, rejected: 1 });
+    // the same through the GraphQL mutation, validated on the thread that serves
+    const { ingest: mutation } = await gqlData<{ ingest: { rejected: number } }>(
+      api.url,
+      ingest,
+      'mutation($rows: [JSON!]!) { ingest(stream: FIRINGS, rows: $rows) { rejected } }',
+      { rows: [{ firing_id: 'f-c4', trigger_id: 't', person_id: { id: 'carol' }, arm: 'x' }] },
+    );
+    expect(mutation.rejected).toBe(1);
+    const { rejectedRows } = await gqlData<{
+      rejectedRows: { line: number; field: string; raw: string }[];
+    }>(api.url, ingest, '{ rejectedRows(stream: FIRINGS) { line field raw } }');
+    const { rejectedRows: exposures } = await gqlData<{
+      rejectedRows: { line: number; raw: string }[];
+    }>(api.url, ingest, '{ rejectedRows(stream: EXPOSURES) { line raw } }');
+    // the lines are kept, answered as refused for what was wrong with them, without their text
+    rejectedRows.sort((a, b) => a.line - b.line || a.field.localeCompare(b.field));
+    expect(rejectedRows.map((r) => [r.line, r.field, r.raw !== ''])).toEqual([
+      [1, 'person_id', false],
+      [1, 'person_id', false],
+      [2, '(line)', false],
+      [3, 'decided_at', true],
+    ]);
+    expect(rejectedRows[3].raw).toContain('dave');
+    expect(exposures).toEqual([{ line: 1, raw: '' }]);
+  });
+
   it('lets only the bootstrap admin key take a backup', async () => {
     const refused = await graphql(
       api.url,

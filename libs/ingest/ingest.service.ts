@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Principal } from '../auth/index.js';
 import { AppConfig } from '../config/index.js';
-import { PersonBlocklist } from '../lifecycle/index.js';
+import { ingestChecks, PersonBlocklist } from '../lifecycle/index.js';
 import { MetricsService } from '../observability/index.js';
 import { JobName, QueueName } from '../queue/index.js';
 import { ClickHouseService, dateFromClickHouse, toClickHouseTime } from '../storage/index.js';
@@ -189,7 +189,7 @@ export class IngestService {
       tenantId: principal.tenantId,
       receivedAt,
       limits: this.limits,
-      namesErasedPerson: await this.blocklist.checkFor(principal.tenantId),
+      ...ingestChecks(await this.blocklist.erasedOf(principal.tenantId)),
     });
     return this.store(principal, batch, receivedAt);
   }

@@ -197,7 +197,17 @@ class BatchCollector {
 
   private reject(error: RowError, raw: string): void {
     this.errors.push(error);
-    this.rejects.push(rejectedRecord(this.stream, error, raw));
+    const record = rejectedRecord(this.stream, error, raw);
+    // refused for another reason, the line may still name an erased person: not their text again
+    this.rejects.push(
+      this.ctx.rawNamesErased?.(record.raw) === true
+        ? {
+            ...record,
+            reason: `${error.message} (raw text not kept: it names an erased person)`,
+            raw: '',
+          }
+        : record,
+    );
   }
 
   batch(): PreparedBatch {

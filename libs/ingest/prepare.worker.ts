@@ -3,7 +3,7 @@
 // thread most, so with it here the API's thread reads sockets and writes to the store meanwhile.
 // This module loads no Nest and no store.
 import { parentPort } from 'node:worker_threads';
-import { erasureCheck } from '../lifecycle/erased-persons.js';
+import { ingestChecks } from '../lifecycle/erased-persons.js';
 import { parseBodyBatches } from './parse-body.js';
 import { prepareBatch } from './prepare-batch.js';
 import {
@@ -107,7 +107,7 @@ async function run(job: number, context: JobContext, chunks: ChunkQueue): Promis
       tenantId: context.tenantId,
       receivedAt: context.receivedAt,
       limits: context.limits,
-      namesErasedPerson: context.erased === undefined ? undefined : erasureCheck(context.erased),
+      ...ingestChecks(context.erased),
     });
     const { batch, transfer } = transferable(prepared);
     post({ type: 'done', job, batch }, transfer);

@@ -31,6 +31,11 @@ export interface ValidationContext {
    * not kept. Undefined when the tenant has erased no one.
    */
   namesErasedPerson?: (line: ParsedLine) => ErasedField | undefined;
+  /**
+   * Whether the raw text of a line refused for another reason names an erased person or one of
+   * their firings anywhere: it is then kept without its text. Undefined when no one is erased.
+   */
+  rawNamesErased?: (raw: string) => boolean;
 }
 
 /** A line that passed validation, mapped to its storage row. */

@@ -75,6 +75,33 @@ export function erasureCheck(
   };
 }
 
+/**
+ * Whether `raw`, the text of a line refused for another reason, names one of `erased` or their
+ * firings anywhere (one of its words, see wordsOf): an id that is no string, a line cut short. Its
+ * text would name the person again in `rejected_events`, so it is kept without it. Only refused
+ * lines are read so (each word hashed), never the lines that are stored.
+ */
+export function rawNamesErased(erased: ErasedPersons): (raw: string) => boolean {
+  const hashes = new Set([...erased.hashes, ...erased.firingHashes]);
+  return (raw) =>
+    [...new Set(wordsOf(raw))].some((word) =>
+      hashes.has(personIdHash(erased.tenantId, word, erased.pepper)),
+    );
+}
+
+/**
+ * The checks of a tenant's ingested lines against its erased persons (ValidationContext in
+ * libs/ingest/types.ts), none when no one is erased.
+ */
+export function ingestChecks(erased: ErasedPersons | undefined): {
+  namesErasedPerson?: (line: LineToCheck) => ErasedField | undefined;
+  rawNamesErased?: (raw: string) => boolean;
+} {
+  return erased === undefined
+    ? {}
+    : { namesErasedPerson: erasureCheck(erased), rawNamesErased: rawNamesErased(erased) };
+}
+
 /** A token: ASCII letters and digits, `_.:@-`, and any character beyond ASCII, as many as run. */
 export const TOKEN_PATTERN = String.raw`[^\x00-\x2c\x2f\x3b-\x3f\x5b-\x5e\x60\x7b-\x7f]+`;
 /** A JSON string with its quotes, escapes and all. */

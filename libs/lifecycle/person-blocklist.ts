@@ -11,6 +11,7 @@ import {
 } from './erased-persons.js';
 
 export {
+  ingestChecks,
   personIdHash,
   type ErasedField,
   withoutLines,
