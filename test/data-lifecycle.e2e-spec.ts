@@ -190,6 +190,23 @@ describe('data lifecycle over the API: key expiry and rotation, erasure, backups
     expect(exposures).toEqual([{ line: 1, raw: '' }]);
   });
 
+  it('keeps no answer about an erased person in memory once the erasure answers', async () => {
+    const ingest = await mintKey(api.url, tenantAdmin, 'acme', ['INGEST', 'READ']);
+    const eraser = await mintKey(api.url, tenantAdmin, 'acme', ['ERASE']);
+    /** The answers kept in memory, as /metrics counts them (every one is this suite's tenant's). */
+    const kept = async () => {
+      const text = await (await fetch(`${api.url}/metrics`)).text();
+      return Number(/^causeway_result_cache_entries (\d+)$/m.exec(text)?.[1]);
+    };
+    await postIngest(api.url, ingest, 'signals', line('s-erin', 'erin'));
+    const timeline = '{ personTimeline(personId: "erin") { id } }';
+    const before = await gqlData<{ personTimeline: { id: string }[] }>(api.url, ingest, timeline);
+    expect(before.personTimeline).toEqual([{ id: 's-erin' }]);
+    expect(await kept()).toBe(1);
+    await gqlData(api.url, eraser, 'mutation { erasePerson(personId: "erin") { id } }');
+    expect(await kept()).toBe(0);
+  });
+
   it('lets only the bootstrap admin key take a backup', async () => {
     const refused = await graphql(
       api.url,

@@ -1,4 +1,5 @@
 import { Injectable, Module } from '@nestjs/common';
+import { Listeners } from '../storage/index.js';
 import type { StreamName } from './core.js';
 
 /** A batch of one tenant's stream that this process has just written. */
@@ -14,18 +15,15 @@ export interface StoredBatch {
  */
 @Injectable()
 export class StoredBatches {
-  private readonly listeners = new Set<(batch: StoredBatch) => void>();
+  private readonly listeners = new Listeners<StoredBatch>();
 
   /** Calls `listener` after every batch this process writes; returns the unsubscribe. */
   subscribe(listener: (batch: StoredBatch) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   notify(batch: StoredBatch): void {
-    for (const listener of this.listeners) {
-      listener(batch);
-    }
+    this.listeners.call(batch);
   }
 }
 

@@ -18,6 +18,7 @@ export interface AnswerKey {
 
 /** A kept answer: the data version it was computed at, and its size. */
 interface Entry {
+  tenantId: string;
   version: number;
   query: string;
   answer: unknown;
@@ -51,6 +52,8 @@ export function retains(config: AppConfig): boolean {
 @Injectable()
 export class ResultCache {
   private readonly entries: LRUCache<string, Entry> | undefined;
+  /** Per tenant, the ids of its kept answers. */
+  private readonly idsOf = new Map<string, Set<string>>();
 
   constructor(
     config: AppConfig,
@@ -65,12 +68,21 @@ export class ResultCache {
             maxSize,
             ttl: retains(config) ? RETAINED_ANSWER_MAX_AGE_MS : 0,
             sizeCalculation: (entry, key) => entry.bytes + Buffer.byteLength(key),
-            dispose: (entry, _key, reason) => {
+            dispose: (entry, key, reason) => {
               if (reason === 'evict') {
                 metrics.resultCacheEvictions.inc({ query: entry.query });
               }
+              // replaced: the id stays, with its newer answer
+              if (reason !== 'set') {
+                this.idsOf.get(entry.tenantId)?.delete(key);
+              }
             },
           });
+    // A tenant's answers kept at an older version are never served again: they are let go as soon
+    // as its version moves, by a write of this process (an erasure among them: nothing it deleted
+    // stays in memory) or of another one, seen on a read.
+    versions.onWritten((tenantId) => this.forget(tenantId));
+    versions.onNewVersionSeen((tenantId) => this.forget(tenantId));
     metrics.onScrape(() => {
       metrics.resultCacheBytes.set(this.entries?.calculatedSize ?? 0);
       metrics.resultCacheEntries.set(this.entries?.size ?? 0);
@@ -105,12 +117,24 @@ export class ResultCache {
     const newest = this.entries.peek(id);
     if (newest === undefined || newest.version <= version) {
       this.entries.set(id, {
+        tenantId: key.tenantId,
         version,
         query: key.query,
         answer,
         bytes: serialize(answer).byteLength,
       });
+      const ids = this.idsOf.get(key.tenantId) ?? new Set<string>();
+      this.idsOf.set(key.tenantId, ids.add(id));
     }
     return answer;
+  }
+
+  /** Lets go of every answer kept for `tenantId`. */
+  private forget(tenantId: string): void {
+    const ids = this.idsOf.get(tenantId);
+    this.idsOf.delete(tenantId);
+    for (const id of ids ?? []) {
+      this.entries?.delete(id);
+    }
   }
 }

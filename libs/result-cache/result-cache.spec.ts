@@ -68,6 +68,21 @@ describe('ResultCache', () => {
     expect(await metric(metrics, 'misses_total', 'liftReport')).toBe(3);
   });
 
+  it("lets go of a tenant's answers once a write moves its version, and keeps other tenants'", async () => {
+    const { cache, metrics, versions } = cacheOf(64);
+    const timeline = counted(() => [{ id: 's1', personId: 'p1' }]);
+    await cache.answer(key('north', { personId: 'p1' }, 'personTimeline'), timeline.compute);
+    await cache.answer(key('north'), () => Promise.resolve('lift'));
+    await cache.answer(key('south'), () => Promise.resolve('lift'));
+    expect(await metric(metrics, 'entries')).toBe(3);
+    // an erasure is such a write: nothing it deleted is kept in memory once it answers
+    await versions.writing('north', () => Promise.resolve());
+    expect(await metric(metrics, 'entries')).toBe(1);
+    await cache.answer(key('north', { personId: 'p1' }, 'personTimeline'), timeline.compute);
+    expect(timeline.runs.count).toBe(2);
+    expect(await metric(metrics, 'entries')).toBe(2);
+  });
+
   it('keys arguments by their values, whatever their order, and queries apart', async () => {
     const { cache } = cacheOf(64);
     const answer = counted(() => 'lift');

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { AppConfig } from '../config/index.js';
 import type { ClickHouseService } from './clickhouse.service.js';
+import { Listeners } from './listeners.js';
 import { defineQuery } from './query.js';
 
 /** A tenant's data version in a shared store: the writes recorded for it (migration 0075). */
@@ -28,7 +29,8 @@ WHERE tenant_id = {tenantId:String}`,
  * moved after the rows it stands for can be read.
  */
 export abstract class DataVersions {
-  private readonly listeners = new Set<(tenantId: string) => void>();
+  private readonly seenListeners = new Listeners<string>();
+  private readonly writeListeners = new Listeners<string>();
 
   /**
    * Whose count the versions are: two versions compare only within one epoch. What is kept beyond
@@ -54,10 +56,21 @@ export abstract class DataVersions {
       result = await write();
     } catch (error) {
       await this.bump(tenantId).catch(() => undefined);
+      this.writeListeners.call(tenantId);
       throw error;
     }
     await this.bump(tenantId);
+    this.writeListeners.call(tenantId);
     return result;
+  }
+
+  /**
+   * Calls `listener` after each write of this process through {@link writing}, once its version
+   * moved (or the move was tried): what is kept at an earlier version can be let go. Listeners run
+   * synchronously and must not throw. Returns the unsubscribe.
+   */
+  onWritten(listener: (tenantId: string) => void): () => void {
+    return this.writeListeners.add(listener);
   }
 
   /**
@@ -68,14 +81,11 @@ export abstract class DataVersions {
    * must not throw. Returns the unsubscribe.
    */
   onNewVersionSeen(listener: (tenantId: string) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.seenListeners.add(listener);
   }
 
   protected newVersionSeen(tenantId: string): void {
-    for (const listener of this.listeners) {
-      listener(tenantId);
-    }
+    this.seenListeners.call(tenantId);
   }
 }
 

@@ -1,6 +1,7 @@
 export * from './clickhouse.js';
 export * from './clickhouse.service.js';
 export * from './data-versions.js';
+export * from './listeners.js';
 export * from './migrations.js';
 export * from './migrator.js';
 export * from './project-root.js';
