@@ -117,6 +117,7 @@ export const environmentSchema = z.object({
   RETENTION_DAYS_EXPOSURES: retentionDays,
   RETENTION_DAYS_OUTCOMES: retentionDays,
   RETENTION_DAYS_CONSENT: retentionDays,
+  RETENTION_DAYS_SEGMENT: retentionDays,
   // Where the embedded engine may write and read backups (its `backups.allowed_path`); a backup
   // directory outside it is refused. A server has its own setting in its configuration.
   CAUSEWAY_BACKUP_ROOT: z.string().trim().min(1).default('/'),

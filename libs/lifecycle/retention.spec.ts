@@ -229,3 +229,41 @@ describe('retention of the trend facts', () => {
     expect(await factAges()).toEqual([['busy', [1]]]);
   });
 });
+
+describe('retention of the Segment messages kept unmapped', () => {
+  const store = storeForSuite();
+  const now = Date.now();
+  const message = (messageId: string, daysAgo: number) => ({
+    tenant_id: 'acme',
+    message_id: messageId,
+    type: 'identify',
+    event: '',
+    person_id: 'p1',
+    timestamp: iso(now - daysAgo * DAY)
+      .replace('T', ' ')
+      .replace('Z', ''),
+    received_at: iso(now).replace('T', ' ').replace('Z', ''),
+    raw: `{"type":"identify","userId":"p1","traits":{"email":"p1@example.com"},"messageId":"${messageId}"}`,
+    updated_at: iso(now).replace('T', ' ').replace('Z', ''),
+  });
+
+  it('removes the messages older than RETENTION_DAYS_SEGMENT by their event time', async () => {
+    await store.clickhouse.insert({
+      table: 'segment_unmapped',
+      tag: 'test.segment_unmapped',
+      rows: [message('m-old', 45), message('m-edge', 29), message('m-new', 1)],
+    });
+    const config = loadConfig({ CAUSEWAY_DATA_DIR: store.dataDir, RETENTION_DAYS_SEGMENT: '30' });
+    expect(await applyRetention(store.clickhouse, config)).toEqual({ segment_unmapped: 30 });
+    await store.clickhouse.command(
+      'test.materialize',
+      'ALTER TABLE segment_unmapped MATERIALIZE TTL SETTINGS mutations_sync = 2',
+    );
+    const kept = await store.clickhouse.query({
+      tag: 'test.segment_kept',
+      sql: 'SELECT message_id FROM segment_unmapped FINAL ORDER BY message_id',
+      row: z.object({ message_id: z.string() }),
+    });
+    expect(kept.map((r) => r.message_id)).toEqual(['m-edge', 'm-new']);
+  });
+});

@@ -8,7 +8,8 @@ import { alterTargets } from './cluster-targets.js';
  * sets it. Triggers have no event time: a definition is counted from when it was received. The
  * trend facts (one row per firing, migration 0081) leave with their firings, by the firing's
  * decision time: a tenant whose firings have all left builds no facts again, and the facts of its
- * last builds would otherwise stay.
+ * last builds would otherwise stay. The Segment messages kept unmapped (migration 0071: identify
+ * traits such as e-mails among them) leave by their event time under a variable of their own.
  */
 export const RETENTION = [
   { table: 'signals', column: 'occurred_at', variable: 'RETENTION_DAYS_SIGNALS' },
@@ -18,6 +19,7 @@ export const RETENTION = [
   { table: 'exposures', column: 'occurred_at', variable: 'RETENTION_DAYS_EXPOSURES' },
   { table: 'outcomes', column: 'occurred_at', variable: 'RETENTION_DAYS_OUTCOMES' },
   { table: 'consent', column: 'occurred_at', variable: 'RETENTION_DAYS_CONSENT' },
+  { table: 'segment_unmapped', column: 'timestamp', variable: 'RETENTION_DAYS_SEGMENT' },
 ] as const satisfies readonly { table: string; column: string; variable: keyof Environment }[];
 
 /** What applyRetention changed: per table, the days now kept (null: everything) when changed. */
