@@ -26,8 +26,10 @@ export function interval(estimate: number, se: number, critical: number): Interv
 }
 
 /**
- * Δ = treatment − control with SE √(v_t + v_c); relative Δ / control with the delta-method
- * variance v_t / c² + v_c · t² / c⁴ (the first-order variance of t / c − 1 for independent arms).
+ * Δ = treatment − control with SE √(v_t + v_c); relative Δ / |control| with the delta-method
+ * variance v_t / c² + v_c · t² / c⁴ (the first-order variance of Δ / |c| for independent arms).
+ * Dividing by the baseline's size keeps the sign of Δ: when refunds make the control's revenue
+ * per person negative, a treatment that loses less reads as a gain, as in CUPED and GrowthBook.
  */
 export function compareLevels(
   treatment: ArmEstimate,
@@ -49,7 +51,7 @@ export function compareLevels(
       treatment.varianceOfLevel / c2 +
         (control.varianceOfLevel * treatment.level * treatment.level) / (c2 * c2),
     );
-    relative = interval(difference / control.level, relativeSe, critical);
+    relative = interval(difference / Math.abs(control.level), relativeSe, critical);
   }
   return { absolute: interval(difference, se, critical), relative, se, relativeSe, z, pValue };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { StatsException } from './errors.js';
+import { cupedCompare } from './cuped.js';
 import { armMoments, compareMeans, compareMoments } from './means.js';
 import type { ArmSums, Interval } from './types.js';
 
@@ -136,6 +137,32 @@ describe('compareMeans (Welch, normal quantiles)', () => {
       const r = compareMeans(sumsOf([1, 2, 3]), sumsOf([-1, 0, 1]));
       expect(r.absolute!.estimate).toBeCloseTo(2, 12);
       expect(r.relative).toBeNull();
+    });
+
+    it('a negative control mean (refunds above sales) keeps the sign of Δ in the relative lift', () => {
+      // treatment y = −1, −3, −5: ȳ_t = −3, s_t² = ((−1 + 3)² + 0 + (−5 + 3)²)/2 = 4
+      // control   y = −4, −5, −6: ȳ_c = −5, s_c² = (1 + 0 + 1)/2 = 1
+      // Δ = −3 − (−5) = +2: the treated lost 2 less per person than the holdout, a gain.
+      // Relative over the size of the baseline, Δ/|ȳ_c| = 2/5 = +0.4 (a gain reads as a gain);
+      // Δ/ȳ_c = −0.4 would print a 40 % loss. The delta-method variance has only squares:
+      // s_t²/(n_t·ȳ_c²) + s_c²·ȳ_t²/(n_c·ȳ_c⁴) = 4/75 + 9/1875 = 109/1875, SE = 0.24110855093366834,
+      // 95 %: 0.4 ± 1.959963984540054·SE = [−0.07256407619463118, 0.8725640761946312]
+      const r = compareMeans(sumsOf([-1, -3, -5]), sumsOf([-4, -5, -6]));
+      expect(r.absolute!.estimate).toBeCloseTo(2, 12);
+      expect(r.relative!.estimate).toBeCloseTo(0.4, 12);
+      expect(r.relativeSe!).toBeCloseTo(0.24110855093366834, 12);
+      expect(r.relative!.low).toBeCloseTo(-0.07256407619463118, 12);
+      expect(r.relative!.high).toBeCloseTo(0.8725640761946312, 12);
+      // the CUPED comparison (here with a constant covariate, θ = 0) says the same
+      const withCovariate = (values: number[]) => ({
+        ...sumsOf(values),
+        sumX: 3,
+        sumX2: 3,
+        sumXY: 0,
+      });
+      const cuped = cupedCompare(withCovariate([-1, -3, -5]), withCovariate([-4, -5, -6]));
+      expect(cuped.relative!.estimate).toBeCloseTo(0.4, 12);
+      expect(cuped.relativeSe!).toBeCloseTo(0.24110855093366834, 12);
     });
 
     it('constant arms: p = 1 when equal, 0 when different, df null', () => {

@@ -45,7 +45,8 @@ function welchDegreesOfFreedom(
  * Welch comparison of two arms given as means and sample variances: Δ = ȳ_t − ȳ_c with
  * SE = √(s_t²/n_t + s_c²/n_c) and normal quantiles (docs/design.md §3: at holdout sizes the t and normal
  * quantiles agree to the reported precision; `welchDf` is returned for anyone who wants the t).
- * Relative lift Δ / ȳ_c with delta-method variance s_t²/(n_t·ȳ_c²) + s_c²·ȳ_t²/(n_c·ȳ_c⁴).
+ * Relative lift Δ / |ȳ_c| (the sign of Δ even when refunds make ȳ_c negative) with delta-method
+ * variance s_t²/(n_t·ȳ_c²) + s_c²·ȳ_t²/(n_c·ȳ_c⁴).
  *
  * Edge cases: an arm with n < 2 (no variance) makes every lift field null; ȳ_c = 0 makes
  * `relative` null; SE = 0 gives z null and pValue 1 (Δ = 0) or 0 (Δ ≠ 0).

@@ -53,7 +53,7 @@ export interface ArmMoments {
 export interface LiftComparison {
   /** Δ = treatment − control with its confidence interval; null when either arm is undefined */
   absolute: Interval | null;
-  /** Δ / control with a delta-method interval; null also when the control level is 0 */
+  /** Δ / |control| with a delta-method interval; null also when the control level is 0 */
   relative: Interval | null;
   /** standard error of Δ */
   se: number | null;
