@@ -149,16 +149,20 @@ describe('deeper statistics match the truth planted in a generated program', () 
       close(s.absoluteLift.low, effects[i].estimate - Z_975 * effects[i].se);
     });
     // empirical Bayes over the three segments (docs/design.md §9): μ the mean of the lifts,
-    // τ² = max(0, s² − mean se²), each segment's normal–normal posterior
+    // τ² = max(0, s² − mean se²), each segment's normal–normal posterior, widened by what μ's
+    // own variance (τ² + mean se²)/3 adds through its weight B = (1/τ²)/precision
     const mu = effects.reduce((sum, e) => sum + e.estimate, 0) / 3;
     const s2 = effects.reduce((sum, e) => sum + (e.estimate - mu) ** 2, 0) / 2;
-    const tau2 = Math.max(0, s2 - effects.reduce((sum, e) => sum + e.se * e.se, 0) / 3);
+    const meanSe2 = effects.reduce((sum, e) => sum + e.se * e.se, 0) / 3;
+    const tau2 = Math.max(0, s2 - meanSe2);
     expect(tau2).toBeGreaterThan(0);
     got.segments.forEach((s, i) => {
       const precision = 1 / effects[i].se ** 2 + 1 / tau2;
       const mean = (effects[i].estimate / effects[i].se ** 2 + mu / tau2) / precision;
+      const weightOfMu = 1 / tau2 / precision;
+      const variance = 1 / precision + weightOfMu ** 2 * ((tau2 + meanSe2) / 3);
       close(s.shrunkLift!.estimate, mean);
-      close(s.shrunkLift!.high, mean + Z_975 * Math.sqrt(1 / precision));
+      close(s.shrunkLift!.high, mean + Z_975 * Math.sqrt(variance));
     });
     // the planted effect is found: flagged, and only the responding tier's interval above 0
     expect(got.heterogeneity.flagged).toBe(true);

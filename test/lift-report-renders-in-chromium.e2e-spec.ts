@@ -92,7 +92,8 @@ function absoluteEffect(
 /**
  * One segmented answer recomputed by docs/design.md §9: Cochran's Q over the segments whose SE is
  * above 0 (null with fewer than 2), and each such segment's empirical-Bayes posterior (μ the mean
- * of the lifts, τ² = max(0, s² − mean se²), normal–normal), with at least 3 of them.
+ * of the lifts, τ² = max(0, s² − mean se²), normal–normal, widened by B²·(τ² + mean se²)/k for μ's
+ * own variance, B = (1/τ²)/precision the weight of μ, 1 when τ² = 0), with at least 3 of them.
  */
 function segmentCheck(effects: (Effect | null)[]) {
   const entered = effects.filter((e): e is Effect => e !== null && e.se > 0);
@@ -112,17 +113,21 @@ function segmentCheck(effects: (Effect | null)[]) {
   const k = entered.length;
   const mu = entered.reduce((sum, e) => sum + e.estimate, 0) / k;
   const s2 = entered.reduce((sum, e) => sum + (e.estimate - mu) ** 2, 0) / (k - 1);
-  const tau2 = Math.max(0, s2 - entered.reduce((sum, e) => sum + e.se * e.se, 0) / k);
+  const meanSe2 = entered.reduce((sum, e) => sum + e.se * e.se, 0) / k;
+  const tau2 = Math.max(0, s2 - meanSe2);
+  const muVariance = (tau2 + meanSe2) / k;
   const shrunk = effects.map((e) => {
     if (e === null || !(e.se > 0) || k < 3) {
       return null;
     }
     if (tau2 === 0) {
-      return { estimate: mu, low: mu, high: mu };
+      const sd = Math.sqrt(muVariance);
+      return { estimate: mu, low: mu - Z_975 * sd, high: mu + Z_975 * sd };
     }
     const precision = 1 / (e.se * e.se) + 1 / tau2;
     const mean = (e.estimate / (e.se * e.se) + mu / tau2) / precision;
-    const sd = Math.sqrt(1 / precision);
+    const weightOfMu = 1 / tau2 / precision;
+    const sd = Math.sqrt(1 / precision + weightOfMu ** 2 * muVariance);
     return { estimate: mean, low: mean - Z_975 * sd, high: mean + Z_975 * sd };
   });
   return { q, df, pValue, flagged: pValue < 0.05, shrunk };

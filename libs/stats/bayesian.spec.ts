@@ -118,26 +118,31 @@ describe('empirical prior', () => {
     expect(prior.variance).toBeCloseTo(0.0194 / 3 - 0.00215, 15);
   });
 
-  it('pulls each trigger toward μ by its own noise', () => {
+  it('pulls each trigger toward μ by its own noise, as unsure of μ as k estimates make it', () => {
     // First trigger: precisions 1/0.0025 = 400 and 1/0.0043166… = 231.660…;
-    // mean (0.1·400 + 0.06·231.660…)/631.660… = 0.08533007334963325 (mpmath, all fields below)
-    const { posteriors } = empiricalBayes(effects);
+    // mean (0.1·400 + 0.06·231.660…)/631.660… = 0.08533007334963325.
+    // μ is itself estimated: the mean of k = 4 estimates varies by V = (τ² + mean se²)/4 =
+    // (0.0043166… + 0.00215)/4 = 0.0016166… (= s²/4, as τ² > 0). The posterior mean moves with μ
+    // by B = 231.660…/631.660… = 0.36675…, so its variance is 1/631.660… + B²·V and
+    // sd = 0.042433218935602719 (not 0.0398 as if μ were known). mpmath, all fields below.
+    const { prior, posteriors } = empiricalBayes(effects);
+    expect(prior.meanVariance).toBeCloseTo(0.0194 / 3 / 4, 15);
     const expected = [
       [
-        0.08533007334963325, 0.03978856097362756, 0.9840071016673178, 0.08555743132965767,
-        0.00022735798002441158,
+        0.08533007334963325, 0.04243321893560272, 0.9778333758006055, 0.08567994918582193,
+        0.0003498758361886759,
       ],
       [
-        0.030816901408450705, 0.03416612274844735, 0.8164642483268437, 0.034235857656254136,
-        0.00341895624780343,
+        0.030816901408450705, 0.0358545409332572, 0.8049670514967537, 0.03469302313252095,
+        0.003876121724070244,
       ],
       [
-        0.010926315789473685, 0.04430516187106252, 0.5973968877403145, 0.02367314606240789,
-        0.012746830272934207,
+        0.010926315789473683, 0.04792964372830699, 0.5901635552117609, 0.02507902648928266,
+        0.014152710699808975,
       ],
       [
-        0.13447284345047925, 0.027289712979523848, 0.9999995837750945, 0.13447284559612774,
-        2.1456485057953873e-9,
+        0.13447284345047922, 0.028157552051796566, 0.9999991047138997, 0.13447284834403697,
+        4.893557732056178e-9,
       ],
     ];
     posteriors.forEach((posterior, index) => {
@@ -149,23 +154,32 @@ describe('empirical prior', () => {
       expect(posterior.risk.treatment).toBeCloseTo(riskTreatment, 14);
     });
     // the noisiest trigger (−0.03 ± 0.06) moves most: from −0.03 to 0.0109
-    expect(posteriors[2].interval.low).toBeCloseTo(-0.07591020580702611, 14);
-    expect(posteriors[2].interval.high).toBeCloseTo(0.09776283738597348, 14);
+    expect(posteriors[2].interval.low).toBeCloseTo(-0.0830140597098441, 14);
+    expect(posteriors[2].interval.high).toBeCloseTo(0.10486669128879146, 14);
   });
 
-  it('with no spread beyond noise (τ² = 0) every trigger is the mean', () => {
-    // estimates 0.01, 0.02, 0.03: s² = 0.0001 < mean se² = 0.01, so τ² = 0 and all go to 0.02
+  it('with no spread beyond noise (τ² = 0) every trigger is the mean, known no better than the mean is', () => {
+    // estimates 0.01, 0.02, 0.03: s² = 0.0001 < mean se² = 0.01, so τ² = 0 and all go to 0.02.
+    // Three estimates of ±0.1 each fix their mean to ±0.1/√3 only: V = (0 + 0.01)/3, sd =
+    // 0.057735026918962576, chance to win Φ(0.02/sd) = Φ(0.34641…) = 0.63548275523059799, interval
+    // 0.02 ± 1.959963984540054·sd = [−0.093158573407617169, 0.13315857340761717]; risk of keeping
+    // control m·Φ(m/s) + s·φ(m/s) = 0.034401264206809224, of shipping 0.014401264206809224 (mpmath).
+    // A point mass here would call three triggers of ±0.1 a certain gain (chance to win 1).
     const { prior, posteriors } = empiricalBayes([
       { estimate: 0.01, se: 0.1 },
       { estimate: 0.02, se: 0.1 },
       { estimate: 0.03, se: 0.1 },
     ]);
     expect(prior.variance).toBe(0);
+    expect(prior.meanVariance).toBeCloseTo(0.01 / 3, 15);
     for (const posterior of posteriors) {
       expect(posterior.interval.estimate).toBeCloseTo(0.02, 15);
-      expect(posterior.interval.low).toBeCloseTo(0.02, 15);
-      expect(posterior.sd).toBe(0);
-      expect(posterior.chanceToWin).toBe(1);
+      expect(posterior.interval.low).toBeCloseTo(-0.09315857340761717, 14);
+      expect(posterior.interval.high).toBeCloseTo(0.13315857340761716, 14);
+      expect(posterior.sd).toBeCloseTo(0.057735026918962574, 15);
+      expect(posterior.chanceToWin).toBeCloseTo(0.6354827552305979, 14);
+      expect(posterior.risk.control).toBeCloseTo(0.03440126420680922, 14);
+      expect(posterior.risk.treatment).toBeCloseTo(0.014401264206809225, 14);
     }
   });
 

@@ -23,6 +23,12 @@ export interface GaussianPrior {
   mean: number;
   /** ≥ 0; 0 is a point mass, which fixes the effect at `mean` whatever the data say */
   variance: number;
+  /**
+   * ≥ 0, for a prior learnt from data ({@link empiricalPrior}): the sampling variance of `mean`
+   * itself. The posterior mean moves with the prior mean by its weight B, so the posterior
+   * variance gains B²·meanVariance; absent or 0 for a prior stated in advance.
+   */
+  meanVariance?: number;
 }
 
 /** Expected loss of each decision, in the effect's units (GraphQL `Risk`). */
@@ -52,6 +58,7 @@ function requireEffect(name: string, effect: EffectEstimate): void {
 function requirePrior(prior: GaussianPrior): void {
   requireFinite('prior.mean', prior.mean);
   requireNonNegative('prior.variance', prior.variance);
+  requireNonNegative('prior.meanVariance', prior.meanVariance ?? 0);
 }
 
 /** The posterior N(mean, sd²) of an effect under a flat prior (`null`) or a Gaussian one. */
@@ -63,16 +70,19 @@ function posterior(
   if (prior === null || effect.se === 0) {
     return { mean: effect.estimate, sd: effect.se };
   }
+  // What the prior mean's own uncertainty adds: B²·meanVariance, B the prior mean's weight.
+  const meanVariance = prior.meanVariance ?? 0;
   if (prior.variance === 0) {
-    return { mean: prior.mean, sd: 0 };
+    return { mean: prior.mean, sd: Math.sqrt(meanVariance) };
   }
   // Precisions add; the mean is the precision-weighted average of data and prior.
   const dataPrecision = 1 / (effect.se * effect.se);
   const priorPrecision = 1 / prior.variance;
   const precision = dataPrecision + priorPrecision;
+  const weightOfPriorMean = priorPrecision / precision;
   return {
     mean: (effect.estimate * dataPrecision + prior.mean * priorPrecision) / precision,
-    sd: Math.sqrt(1 / precision),
+    sd: Math.sqrt(1 / precision + weightOfPriorMean * weightOfPriorMean * meanVariance),
   };
 }
 
@@ -112,7 +122,12 @@ function summarize(mean: number, sd: number, credibility: number): BayesianEffec
  * - no prior (`null`, gbstats' `proper: false`): the posterior is N(estimate, se²), so the mean
  *   and the credible interval equal the frequentist estimate and normal-quantile interval;
  * - prior N(μ₀, τ²): posterior precision 1/se² + 1/τ², mean (estimate/se² + μ₀/τ²) / precision;
- * - τ² = 0: the posterior is the point mass at μ₀ (interval [μ₀, μ₀], chanceToWin 1, 0 or ½);
+ * - τ² = 0 and no `meanVariance`: the posterior is the point mass at μ₀ (interval [μ₀, μ₀],
+ *   chanceToWin 1, 0 or ½);
+ * - a learnt prior (`meanVariance` > 0): the posterior variance gains B²·meanVariance with
+ *   B = (1/τ²) / precision the prior mean's weight (1 when τ² = 0), so that a prior mean known
+ *   only to ±√meanVariance is not read as exact (the normal hierarchical model's posterior given
+ *   τ², Gelman et al., Bayesian Data Analysis, 3rd ed., §5.4);
  * - se = 0 (both arms constant): the data fix the effect, the posterior is the point mass at the
  *   estimate whatever the prior (the limit of the rule as the data precision grows).
  *
@@ -145,7 +160,8 @@ export function bayesianEffect(
 
 /**
  * A prior stated on the relative lift, moved to the absolute scale of a control level c:
- * N(μ·|c|, τ²·c²) (what gbstats does for an absolute effect with a relative prior).
+ * N(μ·|c|, τ²·c²) (what gbstats does for an absolute effect with a relative prior); a learnt
+ * prior's `meanVariance` is scaled by c² likewise.
  *
  * @param prior prior on the relative lift
  * @param controlLevel the control's rate or mean, non-zero
@@ -163,14 +179,18 @@ export function relativePriorOnAbsoluteScale(
       'controlLevel must be non-zero to scale a relative prior, got 0',
     );
   }
+  const squared = controlLevel * controlLevel;
   return {
     mean: prior.mean * Math.abs(controlLevel),
-    variance: prior.variance * controlLevel * controlLevel,
+    variance: prior.variance * squared,
+    ...(prior.meanVariance === undefined ? {} : { meanVariance: prior.meanVariance * squared }),
   };
 }
 
-/** The prior learnt from many triggers, with the two figures it came from. */
+/** The prior learnt from many triggers, with the figures it came from. */
 export interface EmpiricalPrior extends GaussianPrior {
+  /** (τ² + meanSquaredSe) / k: the variance of μ, a mean of k estimates (s²/k when τ² > 0) */
+  meanVariance: number;
   /** sample variance (divisor k − 1) of the estimates */
   varianceOfEstimates: number;
   /** mean of the squared standard errors: the part of that variance that is only noise */
@@ -184,7 +204,11 @@ export const EMPIRICAL_PRIOR_MIN_EFFECTS = 3;
  * Empirical prior of a family of effects (docs/design.md §9; the method-of-moments normal–normal model):
  * μ = the mean of the estimates, τ² = max(0, s² − mean(se²)) with s² their sample variance. The
  * spread of the estimates is true spread plus noise; what noise alone explains is subtracted, and
- * a negative remainder means the data show no true spread at all (τ² = 0).
+ * a negative remainder means the data show no true spread at all (τ² = 0). μ is known only as
+ * well as a mean of k estimates is: its variance (τ² + mean(se²))/k, which equals s²/k when τ² > 0
+ * and is the noise's own mean(se²)/k when τ² = 0, goes with the prior as `meanVariance`, so that
+ * each posterior says how sure μ is (with τ² = 0 every effect is μ ± √meanVariance, never a
+ * certainty from a handful of noisy triggers).
  *
  * @param effects the triggers' estimates and standard errors (relative lifts), at least 3
  * @throws {StatsException} with fewer than 3 effects or a malformed one
@@ -202,9 +226,11 @@ export function empiricalPrior(effects: readonly EffectEstimate[]): EmpiricalPri
   const varianceOfEstimates =
     effects.reduce((sum, e) => sum + (e.estimate - mean) ** 2, 0) / (k - 1);
   const meanSquaredSe = effects.reduce((sum, e) => sum + e.se * e.se, 0) / k;
+  const variance = Math.max(0, varianceOfEstimates - meanSquaredSe);
   return {
     mean,
-    variance: Math.max(0, varianceOfEstimates - meanSquaredSe),
+    variance,
+    meanVariance: (variance + meanSquaredSe) / k,
     varianceOfEstimates,
     meanSquaredSe,
   };
@@ -213,7 +239,7 @@ export function empiricalPrior(effects: readonly EffectEstimate[]): EmpiricalPri
 /**
  * Each effect's posterior under the prior learnt from all of them ({@link empiricalPrior} then
  * {@link bayesianEffect}): small, noisy effects are pulled toward the family's typical value, and
- * with τ² = 0 every effect is the family mean.
+ * with τ² = 0 every effect is the family mean, as uncertain as that mean.
  *
  * @param effects estimates and standard errors, at least 3
  * @param credibility level of the credible intervals, default 0.95

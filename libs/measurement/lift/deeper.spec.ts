@@ -182,7 +182,8 @@ describe('deeper statistics on the embedded engine', () => {
     expect(result.heterogeneity?.pValue).toBeCloseTo(Math.exp(-q / 2), 12);
     // empirical Bayes over the treated rates (μ their mean, τ² = max(0, s² − mean se²)); the
     // shrunk lift is the posterior rate less the control's 0.1, its variance the posterior's plus
-    // the control rate's 0.1·0.9/250
+    // the control rate's 0.1·0.9/250. The posterior's: 1/precision, plus what μ's own variance
+    // (τ² + mean se²)/3 = s²/3 (a mean of 3) adds through its weight B = (1/τ²)/precision.
     const se2 = rates.map(({ p, n }) => (p * (1 - p)) / n);
     const mu = (0.3 + 0.5 + 0.2) / 3;
     const s2 = rates.reduce((sum, { p }) => sum + (p - mu) ** 2, 0) / 2;
@@ -191,7 +192,9 @@ describe('deeper statistics on the embedded engine', () => {
     result.segments.forEach((segment, i) => {
       const precision = 1 / se2[i] + 1 / tau2;
       const mean = (rates[i].p / se2[i] + mu / tau2) / precision;
-      const halfWidth = 1.959963984540054 * Math.sqrt(1 / precision + (0.1 * 0.9) / 250);
+      const weightOfMu = 1 / tau2 / precision;
+      const posteriorVariance = 1 / precision + weightOfMu ** 2 * (s2 / 3);
+      const halfWidth = 1.959963984540054 * Math.sqrt(posteriorVariance + (0.1 * 0.9) / 250);
       expect(segment.shrunkLift?.estimate).toBeCloseTo(mean - 0.1, 12);
       expect(segment.shrunkLift?.high).toBeCloseTo(mean - 0.1 + halfWidth, 9);
     });

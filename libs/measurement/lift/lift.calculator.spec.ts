@@ -92,6 +92,34 @@ describe('buildLiftRows', () => {
     expect(chanceOf(100, 100)).toBe('50.0%');
   });
 
+  it('with a learnt prior, never calls a trigger whose arms are identical a certain gain', () => {
+    // Three triggers of 1000 against 1000 with control rate 0.1 and treated rates 0.10, 0.11,
+    // 0.12: relative lifts 0, 0.1, 0.2 with delta-method variances
+    // p_t(1 − p_t)/(1000·0.01) + 0.09·p_t²/(1000·0.0001) = 0.018, 0.02068, 0.02352.
+    // Their sample variance 0.01 is below the mean squared SE 0.0207333…, so τ² = 0 and every
+    // trigger is pulled to μ = 0.1; μ, a mean of 3 estimates, is known to V = 0.0207333…/3 =
+    // 0.0069111…, sd 0.083133092755599506: chance to win Φ(0.1/0.0831330…) = 0.88549063397714382
+    // (mpmath). The absolute lift of the identical trigger: prior mean 0.1·0.1 = 0.01, sd
+    // 0.1·0.0831330… → 0.01 ± 1.959963984540054·0.00831330… = [−0.0062937867724403, 0.0262937867724403].
+    const rows = buildLiftRows(
+      [100, 110, 120].flatMap((treated, index) => [
+        sums('treatment', '', 1000, treated, { trigger_id: `t${index}`, holdout_pct: 0.5 }),
+        sums('holdout', '', 1000, 100, { trigger_id: `t${index}`, holdout_pct: 0.5 }),
+      ]),
+      { ...fixed, bayesian: { prior: null, empirical: true } },
+    );
+    const identical = rows.find((row) => row.triggerId === 't0')!;
+    for (const row of rows) {
+      expect(row.chanceToWin).toBeCloseTo(0.8854906339771438, 12);
+      expect(row.relativeLift?.estimate).toBeCloseTo(0.1, 12);
+    }
+    expect(identical.absoluteLift?.low).toBeCloseTo(-0.0062937867724403, 12);
+    expect(identical.absoluteLift?.high).toBeCloseTo(0.0262937867724403, 12);
+    expect(identical.verdict).toBe(
+      '+1.00 pts [-0.63, 2.63] credible, chance to win 88.5%: no clear effect',
+    );
+  });
+
   it('says "too little data" and flags SRM in words', () => {
     // declared share 0.07: 37 / 537 = 6.9% is no mismatch, just too few persons
     const small = buildLiftRows(

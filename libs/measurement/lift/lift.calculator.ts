@@ -381,7 +381,7 @@ function relativePrior(
     );
   }
   const learnt = empiricalPrior(effects);
-  return { mean: learnt.mean, variance: learnt.variance };
+  return { mean: learnt.mean, variance: learnt.variance, meanVariance: learnt.meanVariance };
 }
 
 /**
