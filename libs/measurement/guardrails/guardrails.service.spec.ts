@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { storeForSuite } from '../../storage/testing.js';
 import { fixtureRows, seedRows } from '../common/testing.js';
-import { GuardrailsService, guardrailVerdict } from './guardrails.service.js';
+import { GuardrailsService, guardrailCaveat, guardrailVerdict } from './guardrails.service.js';
 
 const at = (iso: string) => `2026-${iso}Z`;
 const { firing, outcome } = fixtureRows(at);
@@ -129,6 +129,27 @@ describe('the reading of a guardrail', () => {
     absoluteLift: { estimate: 0, low: 0, high: 0 },
     relativeLift: null,
     pValue: 1,
+  });
+
+  it('says that a trigger declaring no holdout cannot be measured, not that it needs more data', () => {
+    const noHoldout = {
+      ...row(0, 0),
+      treatment: arm(5000, 40),
+      holdout: { persons: 0, conversions: 0, rate: 0, revenue: 0, revenuePerPerson: 0 },
+      absoluteLift: null,
+      pValue: null,
+    };
+    const srm = {
+      expectedHoldoutShare: 0,
+      observedHoldoutShare: 0,
+      pValue: null,
+      flagged: false,
+      sharesInPeriod: [],
+    };
+    expect(guardrailCaveat(noHoldout, 'persons', srm)).toBe(
+      'too little data: 0 holdout persons, as the trigger declares holdout_pct 0: no one is held ' +
+        'out, so its lift cannot be measured however long it runs; declare a holdout share to measure it',
+    );
   });
 
   it('says there was nothing in either arm, not an interval of [0.00, 0.00]', () => {

@@ -21,15 +21,16 @@ type GuardrailFigures = Omit<GuardrailLift, 'verdict' | 'caveat'>;
 
 /**
  * Why a harm-side row cannot be trusted or read, or null: a broken split (the SRM of the trigger's
- * persons, the same check as its lift) or a split drawn with several holdout shares first, then
- * too few units in an arm.
+ * persons, the same check as its lift), a split drawn with several holdout shares or a trigger
+ * that declares no holdout first, then too few units in an arm.
  */
 export function guardrailCaveat(
   row: GuardrailFigures,
   unit: string,
   srm: SrmCheck | undefined,
 ): string | null {
-  if (srm !== undefined && (srm.flagged || srm.sharesInPeriod.length > 0)) {
+  const noHoldout = srm?.expectedHoldoutShare === 0 && row.holdout.persons === 0;
+  if (srm !== undefined && (srm.flagged || srm.sharesInPeriod.length > 0 || noHoldout)) {
     return holdoutCaveat({ srm, treatment: row.treatment, holdout: row.holdout });
   }
   const smaller = Math.min(row.treatment.persons, row.holdout.persons);

@@ -120,6 +120,20 @@ describe('buildLiftRows', () => {
     );
   });
 
+  it('says that a trigger declaring no holdout cannot be measured, however many it treats', () => {
+    // holdout_pct 0: 5000 treated persons, none held out; waiting for more persons cannot help
+    const [row] = buildLiftRows([sums('treatment', '', 5000, 400, { holdout_pct: 0 })], fixed);
+    expect(row.absoluteLift).toBeNull();
+    expect(row.srm.pValue).toBeNull();
+    expect(row.verdict).toBe(
+      'too little data: 0 holdout persons, as the trigger declares holdout_pct 0: no one is held ' +
+        'out, so its lift cannot be measured however long it runs; declare a holdout share to measure it',
+    );
+    // a few treated persons do not hide the reason either
+    const [small] = buildLiftRows([sums('treatment', '', 5, 1, { holdout_pct: 0 })], fixed);
+    expect(small.verdict).toBe(row.verdict);
+  });
+
   it('says "too little data" and flags SRM in words', () => {
     // declared share 0.07: 37 / 537 = 6.9% is no mismatch, just too few persons
     const small = buildLiftRows(

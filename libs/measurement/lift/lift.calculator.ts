@@ -307,6 +307,13 @@ export function holdoutCaveat(row: HoldoutEvidence): string | null {
       `over the period; read the periods before and after the change apart`
     );
   }
+  if (row.holdout.persons === 0 && row.srm.expectedHoldoutShare === 0) {
+    // not a matter of waiting: a trigger that holds out no one never has a control to compare with
+    return (
+      'too little data: 0 holdout persons, as the trigger declares holdout_pct 0: no one is held ' +
+      'out, so its lift cannot be measured however long it runs; declare a holdout share to measure it'
+    );
+  }
   if (row.srm.flagged) {
     return (
       `SRM: do not trust: the holdout holds ${srmShares(row.srm)} ` +
