@@ -5,7 +5,7 @@
 // adjustment removes noise without biasing the difference of means.
 import { StatsErrorCode, StatsException } from './errors.js';
 import { armMoments, compareMeans, compareMoments } from './means.js';
-import { interval } from './lift.js';
+import { interval, relativeSeIsSound } from './lift.js';
 import { twoSidedCriticalValue } from './normal.js';
 import type { ArmMoments, ArmSums, Interval, MeanComparison } from './types.js';
 import { requireFinite, requireNonNegative } from './validate.js';
@@ -143,7 +143,7 @@ function relativeOverRawControl(
   treatment: CovariateSums,
   control: CovariateSums,
   adjustment: CupedAdjustment,
-  difference: number,
+  absolute: { difference: number; se: number },
   confidence: number,
 ): { relative: Interval; relativeSe: number } | null {
   const controlMoments = covariateMoments(control);
@@ -173,7 +173,10 @@ function relativeOverRawControl(
     treatmentVariance / (treatment.n * squaredBaseline) +
       controlVariance / (control.n * squaredBaseline),
   );
-  const estimate = difference / Math.abs(baseline);
+  if (!relativeSeIsSound(relativeSe, absolute.se)) {
+    return null;
+  }
+  const estimate = absolute.difference / Math.abs(baseline);
   return {
     relative: interval(estimate, relativeSe, twoSidedCriticalValue(confidence)),
     relativeSe,
@@ -208,13 +211,13 @@ export function cupedCompare(
       ? 1 - (adjusted.se * adjusted.se) / (unadjusted.se * unadjusted.se)
       : null;
   const relative =
-    adjusted.absolute === null
+    adjusted.absolute === null || adjusted.se === null
       ? null
       : relativeOverRawControl(
           covariateSums(treatment, 'treatment'),
           covariateSums(control, 'control'),
           adjustment,
-          adjusted.absolute.estimate,
+          { difference: adjusted.absolute.estimate, se: adjusted.se },
           confidence,
         );
   return {

@@ -26,10 +26,23 @@ export function interval(estimate: number, se: number, critical: number): Interv
 }
 
 /**
+ * Whether a relative lift's delta-method SE is sound beside the absolute lift's: it collapses to
+ * 0 while the absolute SE does not when the treated arm is constant at 0 (no converter, no
+ * revenue), since its own variance and its level both vanish from the formula. An interval of
+ * −100 % [−100 %, −100 %] would then claim a certainty that the absolute interval (from a control
+ * known only to ±its SE) does not have; the relative lift is left undefined instead.
+ */
+export function relativeSeIsSound(relativeSe: number, se: number): boolean {
+  return relativeSe > 0 || se === 0;
+}
+
+/**
  * Δ = treatment − control with SE √(v_t + v_c); relative Δ / |control| with the delta-method
  * variance v_t / c² + v_c · t² / c⁴ (the first-order variance of Δ / |c| for independent arms).
  * Dividing by the baseline's size keeps the sign of Δ: when refunds make the control's revenue
  * per person negative, a treatment that loses less reads as a gain, as in CUPED and GrowthBook.
+ * The relative lift is null when the control level is 0, or when its SE is not sound
+ * ({@link relativeSeIsSound}).
  */
 export function compareLevels(
   treatment: ArmEstimate,
@@ -47,11 +60,14 @@ export function compareLevels(
   let relativeSe: number | null = null;
   if (control.level !== 0) {
     const c2 = control.level * control.level;
-    relativeSe = Math.sqrt(
+    const deltaSe = Math.sqrt(
       treatment.varianceOfLevel / c2 +
         (control.varianceOfLevel * treatment.level * treatment.level) / (c2 * c2),
     );
-    relative = interval(difference / Math.abs(control.level), relativeSe, critical);
+    if (relativeSeIsSound(deltaSe, se)) {
+      relativeSe = deltaSe;
+      relative = interval(difference / Math.abs(control.level), relativeSe, critical);
+    }
   }
   return { absolute: interval(difference, se, critical), relative, se, relativeSe, z, pValue };
 }

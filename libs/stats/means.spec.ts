@@ -165,6 +165,28 @@ describe('compareMeans (Welch, normal quantiles)', () => {
       expect(cuped.relativeSe!).toBeCloseTo(0.24110855093366834, 12);
     });
 
+    it('no treated revenue against a varying control: no relative interval claims −100 % exactly', () => {
+      // treatment y = 0, 0, 0 (converters who paid nothing); control y = 1, 2, 3: ȳ_c = 2, s_c² = 1
+      // Δ = −2, SE = √(0/3 + 1/3) = 0.5773502691896258; the delta-method relative variance
+      // s_t²/(n_t·ȳ_c²) + s_c²·ȳ_t²/(n_c·ȳ_c⁴) = 0 + 0 would print −100 % [−100 %, −100 %]
+      const r = compareMeans(sumsOf([0, 0, 0]), sumsOf([1, 2, 3]));
+      expect(r.absolute!.estimate).toBeCloseTo(-2, 12);
+      expect(r.se!).toBeCloseTo(0.5773502691896258, 12);
+      expect(r.relative).toBeNull();
+      expect(r.relativeSe).toBeNull();
+      // CUPED (a constant covariate, θ = 0) leaves it undefined too
+      const withCovariate = (values: number[]) => ({
+        ...sumsOf(values),
+        sumX: 3,
+        sumX2: 3,
+        sumXY: values.reduce((a, v) => a + v, 0),
+      });
+      const cuped = cupedCompare(withCovariate([0, 0, 0]), withCovariate([1, 2, 3]));
+      expect(cuped.se!).toBeCloseTo(0.5773502691896258, 12);
+      expect(cuped.relative).toBeNull();
+      expect(cuped.relativeSe).toBeNull();
+    });
+
     it('constant arms: p = 1 when equal, 0 when different, df null', () => {
       const same = compareMeans(sumsOf([2, 2, 2]), sumsOf([2, 2]));
       expect(same.se).toBe(0);

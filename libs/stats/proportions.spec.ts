@@ -100,6 +100,22 @@ describe('compareProportions', () => {
       expect(r.relativeSe).toBeNull();
     });
 
+    it('no treated converter against a converting control: no relative interval claims −100 % exactly', () => {
+      // p_t = 0/200, p_c = 20/200 = 0.1: Δ = −0.1 with SE = √(0 + 0.1·0.9/200) = √0.00045 =
+      // 0.021213203435596427, 95 %: −0.1 ± 1.959963984540054·SE = [−0.14157711473049034,
+      // −0.05842288526950968]. The delta method's relative variance
+      // p_t(1−p_t)/(n_t·p_c²) + p_c(1−p_c)·p_t²/(n_c·p_c⁴) is 0 + 0 here: it would print
+      // −100 % [−100 %, −100 %], a certainty the absolute interval (from a control known only to
+      // ±0.021) does not have. The relative lift is left undefined instead.
+      const r = compareProportions({ n: 200, x: 0 }, { n: 200, x: 20 });
+      expect(r.absolute!.estimate).toBeCloseTo(-0.1, 12);
+      expect(r.se!).toBeCloseTo(0.021213203435596427, 12);
+      expect(r.absolute!.low).toBeCloseTo(-0.14157711473049034, 12);
+      expect(r.absolute!.high).toBeCloseTo(-0.05842288526950968, 12);
+      expect(r.relative).toBeNull();
+      expect(r.relativeSe).toBeNull();
+    });
+
     it.each([
       [
         'no variance and no difference: p = 1, z null, zero-width interval',

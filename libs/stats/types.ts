@@ -53,7 +53,10 @@ export interface ArmMoments {
 export interface LiftComparison {
   /** Δ = treatment − control with its confidence interval; null when either arm is undefined */
   absolute: Interval | null;
-  /** Δ / |control| with a delta-method interval; null also when the control level is 0 */
+  /**
+   * Δ / |control| with a delta-method interval; null also when the control level is 0, or when the
+   * treated arm is constant at 0 while the control varies (a zero-width −100 % would overclaim)
+   */
   relative: Interval | null;
   /** standard error of Δ */
   se: number | null;

@@ -98,7 +98,7 @@ export class TriggerLift {
   @Field(() => Interval, {
     nullable: true,
     description:
-      'Relative lift (treatment − control) / control, delta-method interval; null when the control rate is 0.',
+      'Relative lift (treatment − control) / control, delta-method interval; null when the control rate is 0, or when no treated person converted while the control rate is between 0 and 1 (the delta method would print −100% with no width).',
   })
   relativeLift!: Interval | null;
 
@@ -114,7 +114,11 @@ export class TriggerLift {
   })
   revenueLift!: Interval | null;
 
-  @Field(() => Interval, { nullable: true, description: 'Relative revenue-per-person lift.' })
+  @Field(() => Interval, {
+    nullable: true,
+    description:
+      'Relative revenue-per-person lift (treatment − control) / |control|, delta-method interval; null when the control mean is 0, or when every treated person has revenue 0 while the control revenue varies.',
+  })
   revenueRelativeLift!: Interval | null;
 
   @FloatField('Two-sided p-value of the revenue-per-person difference.', { nullable: true })
