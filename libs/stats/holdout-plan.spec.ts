@@ -70,6 +70,23 @@ describe('holdoutPlan', () => {
     expect(nobody.requiredHoldoutShareIn28Days).toBeNull();
   });
 
+  it('never answers Infinity, nor 0 days or a 0 share, for a lift beyond what doubles can plan', () => {
+    // m = 1e-300: (p·m)² = (5e-302)² underflows to 0, and the days to detect it would divide by 0
+    // (GraphQL cannot carry Infinity: the whole answer would fail); m = 1e300: (p·m)² overflows,
+    // which would read 0 days and a 0 share (holding out no one detects nothing).
+    for (const relativeMde of [1e-300, -1e-300, 1e300]) {
+      const plan = holdoutPlan({ ...base, relativeMde });
+      expect(plan.daysToDetect).toBeNull();
+      expect(plan.requiredHoldoutShareIn28Days).toBeNull();
+      expect(plan.currentMde!).toBeCloseTo(0.2432654136722686, 13);
+    }
+    // m = 1e7: K = (0.05·1e7)²·28·2000/(z²·0.0475) = 3.7551453466079368e16, so 1 − 4/K rounds to
+    // 1 and (1 − √(1 − 4/K))/2 to 0; the same root as (2/K)/(1 + √(1 − 4/K)) keeps its digits:
+    // h = 2.6630127670112977e-17 (mpmath)
+    const share = holdoutPlan({ ...base, relativeMde: 1e7 }).requiredHoldoutShareIn28Days!;
+    expect(share / 2.6630127670112976e-17).toBeCloseTo(1, 12);
+  });
+
   it('rejects malformed input, naming the field', () => {
     expect(() => holdoutPlan({ ...base, relativeMde: 0 })).toThrow(/relativeMde/);
     expect(() => holdoutPlan({ ...base, baselineRate: 1.2, relativeMde: 0.1 })).toThrow(

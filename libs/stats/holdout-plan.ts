@@ -54,7 +54,8 @@ export interface HoldoutPlan {
  *   1/(h(1−h)) ≥ 4 for every h and a balanced split then still needs more than 28 days.
  *
  * A rate of 0 or 1 has no variance to plan with, and a split with an empty arm (h = 0 or 1) no
- * current minimum detectable effect: those fields are null rather than 0 or Infinity.
+ * current minimum detectable effect: those fields are null rather than 0 or Infinity; so are
+ * daysToDetect and requiredHoldoutShareIn28Days when (p·m)² is not a positive finite double.
  *
  * @throws {StatsException} naming the field for a rate or share outside [0, 1], a negative or
  *   fractional person count, days ≤ 0, m = 0, or power/alpha outside (0, 1)
@@ -93,12 +94,19 @@ export function holdoutPlan(input: HoldoutPlanInput): HoldoutPlan {
       ? (z * Math.sqrt(bernoulliVariance * (1 / (persons * h) + 1 / (persons * (1 - h))))) / p
       : null;
   const effect = p * m;
+  // (p·m)² outside the doubles (m of 1e-300 or 1e300): no finite plan to give, rather than a
+  // division by 0 (Infinity, which GraphQL cannot carry) or 0 days for a lift no rate can reach
+  const squaredEffect = effect * effect;
+  const plannable = squaredEffect > 0 && Number.isFinite(squaredEffect);
   const daysToDetect =
-    splitDefined && personsPerDay > 0
-      ? (z * z * bernoulliVariance * (1 / h + 1 / (1 - h))) / (effect * effect * personsPerDay)
+    plannable && splitDefined && personsPerDay > 0
+      ? (z * z * bernoulliVariance * (1 / h + 1 / (1 - h))) / (squaredEffect * personsPerDay)
       : null;
   const k =
-    (effect * effect * HOLDOUT_PLAN_HORIZON_DAYS * personsPerDay) / (z * z * bernoulliVariance);
-  const requiredHoldoutShareIn28Days = k >= 4 ? (1 - Math.sqrt(1 - 4 / k)) / 2 : null;
+    (squaredEffect * HOLDOUT_PLAN_HORIZON_DAYS * personsPerDay) / (z * z * bernoulliVariance);
+  // the smaller root (1 − √(1 − 4/K))/2 written as (2/K)/(1 + √(1 − 4/K)): no cancellation for
+  // a large K, where the first form rounds to 0
+  const requiredHoldoutShareIn28Days =
+    plannable && k >= 4 ? 2 / k / (1 + Math.sqrt(1 - 4 / k)) : null;
   return { personsPerDay, currentMde, daysToDetect, requiredHoldoutShareIn28Days };
 }
