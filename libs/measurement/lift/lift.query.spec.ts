@@ -3,7 +3,9 @@ import { storeForSuite } from '../../storage/testing.js';
 import { toPeriod } from '../common/period.js';
 import { fixtureRows, READY_DEFINITIONS, seedRows } from '../common/testing.js';
 import { buildLiftRows } from './lift.calculator.js';
+import { MeasurementErrorCode, MeasurementException } from '../common/measurement.exception.js';
 import { queryLiftSums, type LiftSumsRow } from './lift.query.js';
+import { LiftService } from './lift.service.js';
 
 const DAY = 86_400_000;
 const at = (iso: string) => `2026-${iso}Z`;
@@ -136,6 +138,39 @@ describe('lift sums on the embedded engine', () => {
       pre_conversions: 2,
       pre_revenue: 35,
     });
+  });
+
+  it('refuses, naming the field, a revenue cap or a prior too large to compute with', async () => {
+    // A cap of 2^53 or more (1e18) cannot be passed to the store exactly, and a prior stdDev of
+    // 1e155 has a square beyond the doubles: each is bad input to be named, not a failure of the
+    // store or of the statistics (answered as an internal error).
+    const service = new LiftService(store.clickhouse, store.config);
+    const period = { from: new Date('2026-10-01T00:00:00Z'), to: new Date('2026-11-01T00:00:00Z') };
+    const refusal = async (request: object) => {
+      const error = await service.report('tenant-a', { ...period, ...request }).then(
+        () => null,
+        (caught: unknown) => caught,
+      );
+      return error instanceof MeasurementException
+        ? { code: error.code, message: error.message }
+        : { error: String(error) };
+    };
+    expect(await refusal({ revenueCap: { value: 1e18 } })).toEqual({
+      code: MeasurementErrorCode.InvalidArgument,
+      message:
+        'revenueCap.value must be at most 9007199254740991 (2^53 − 1), got 1000000000000000000',
+    });
+    expect(await refusal({ method: 'bayesian', prior: { mean: 0, stdDev: 1e155 } })).toEqual({
+      code: MeasurementErrorCode.InvalidArgument,
+      message:
+        'prior.stdDev must be below 1e154 (its square, the variance, must be a finite number), got 1e+155',
+    });
+    // the largest accepted cap is answered
+    const [row] = await service.report('tenant-a', {
+      ...period,
+      revenueCap: { value: Number.MAX_SAFE_INTEGER },
+    });
+    expect(row.revenueCapValue).toBe(Number.MAX_SAFE_INTEGER);
   });
 
   it("caps each person's revenue at a value or at the type-7 percentile of positive revenues", async () => {

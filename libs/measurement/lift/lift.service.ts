@@ -68,6 +68,12 @@ export function revenueCapParams(
     if (!(cap.value! > 0) || !Number.isFinite(cap.value!)) {
       invalid(`revenueCap.value must be a finite number > 0, got ${cap.value}`);
     }
+    // the store takes a number exactly up to 2^53 − 1; a cap above every revenue caps nothing anyway
+    if (cap.value! > Number.MAX_SAFE_INTEGER) {
+      invalid(
+        `revenueCap.value must be at most ${Number.MAX_SAFE_INTEGER} (2^53 − 1), got ${cap.value!.toFixed(0)}`,
+      );
+    }
     return { capValue: cap.value!, capLevel: 1 };
   }
   if (!(cap.percentile! > 0 && cap.percentile! <= 100)) {
@@ -104,6 +110,11 @@ export function bayesianOptions(request: LiftRequest): BayesianOptions | null {
   }
   if (!(prior.stdDev! > 0) || !Number.isFinite(prior.stdDev!)) {
     invalid(`prior.stdDev must be a finite number > 0, got ${prior.stdDev}`);
+  }
+  if (!Number.isFinite(prior.stdDev! ** 2)) {
+    invalid(
+      `prior.stdDev must be below 1e154 (its square, the variance, must be a finite number), got ${prior.stdDev}`,
+    );
   }
   return { prior: { mean: prior.mean!, variance: prior.stdDev! ** 2 }, empirical: false };
 }

@@ -37,7 +37,8 @@ export class PriorInput {
   @FloatField('Prior mean of the relative lift (0.02 = +2%).', { nullable: true })
   mean?: number | null;
 
-  @FloatField('Prior standard deviation, > 0.', { nullable: true }) stdDev?: number | null;
+  @FloatField('Prior standard deviation, > 0 and below 1e154.', { nullable: true }) stdDev?:
+    number | null;
 
   @BoolField(
     "Learn the prior from the report's own triggers (at least 3): mean of their relative lifts, variance beyond their noise.",
@@ -54,7 +55,8 @@ export class RevenueCapInput {
   )
   percentile?: number | null;
 
-  @FloatField('Cap at this amount, > 0.', { nullable: true }) value?: number | null;
+  @FloatField('Cap at this amount, > 0 and at most 2^53 − 1.', { nullable: true }) value?:
+    number | null;
 }
 
 /** The `confidence` argument of every measure with intervals: 0.5-0.999, 0.95 when omitted. */
