@@ -70,6 +70,14 @@ describe('holdoutPlan', () => {
     expect(nobody.requiredHoldoutShareIn28Days).toBeNull();
   });
 
+  it('plans at an alpha below the rounding of 1 − alpha', () => {
+    // α = 1e-20: z_{1−α/2} = −Φ⁻¹(5e-21) = 9.3360448492340600, z_0.8 = 0.84162123357291421,
+    // z = 10.177666082806974; currentMde = z·√(0.0475·(1/2800 + 1/25200))/0.05 = 0.88374043875056637
+    // (mpmath). 1 − α is exactly 1 in doubles: a level read from it would be refused.
+    const plan = holdoutPlan({ ...base, relativeMde: 0.2, alpha: 1e-20 });
+    expect(plan.currentMde!).toBeCloseTo(0.8837404387505664, 12);
+  });
+
   it('never answers Infinity, nor 0 days or a 0 share, for a lift beyond what doubles can plan', () => {
     // m = 1e-300: (p·m)² = (5e-302)² underflows to 0, and the days to detect it would divide by 0
     // (GraphQL cannot carry Infinity: the whole answer would fail); m = 1e300: (p·m)² overflows,

@@ -2,7 +2,7 @@
 // lift, and what holdout share would see it within four weeks. The variance is the unpooled
 // two-proportion variance p(1−p)(1/n_c + 1/n_t) at the control rate, the one compareProportions
 // uses under the null, with z = z_{1−α/2} + z_power as in power.ts.
-import { normalQuantile, twoSidedCriticalValue } from './normal.js';
+import { criticalValueAtAlpha, normalQuantile } from './normal.js';
 import {
   requireCount,
   requireNonNegative,
@@ -77,7 +77,7 @@ export function holdoutPlan(input: HoldoutPlanInput): HoldoutPlan {
   }
   const power = requireOpenUnit('power', input.power ?? 0.8);
   const alpha = requireOpenUnit('alpha', input.alpha ?? 0.05);
-  const z = twoSidedCriticalValue(1 - alpha) + normalQuantile(power);
+  const z = criticalValueAtAlpha(alpha) + normalQuantile(power);
   const personsPerDay = persons / days;
   const bernoulliVariance = p * (1 - p);
   if (bernoulliVariance === 0) {

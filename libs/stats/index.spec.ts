@@ -9,6 +9,7 @@ describe('libs/stats public entry', () => {
       'normalQuantile',
       'twoSidedPValue',
       'twoSidedCriticalValue',
+      'criticalValueAtAlpha',
       'chiSquareSf',
       'lnGamma',
       'regularizedGammaP',

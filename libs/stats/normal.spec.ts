@@ -5,6 +5,7 @@ import {
   normalQuantile,
   normalSf,
   twoSidedCriticalValue,
+  criticalValueAtAlpha,
   twoSidedPValue,
 } from './normal.js';
 
@@ -105,6 +106,18 @@ describe('twoSidedCriticalValue', () => {
   it('rejects levels outside (0, 1)', () => {
     expect(() => twoSidedCriticalValue(1)).toThrow(StatsException);
     expect(() => twoSidedCriticalValue(0)).toThrow(StatsException);
+  });
+});
+
+describe('criticalValueAtAlpha', () => {
+  it('is −Φ⁻¹(α/2), exact at an α whose 1 − α rounds to 1', () => {
+    // mpmath (findroot of erfc(x/√2)/2 = α/2 at 60 digits): α = 0.05 → 1.9599639845400542,
+    // 1e-20 → 9.3360448492340600, 1e-300 → 37.065787880772130
+    expect(criticalValueAtAlpha(0.05)).toBeCloseTo(1.959963984540054, 13);
+    expect(criticalValueAtAlpha(1e-20)).toBeCloseTo(9.33604484923406, 12);
+    expect(criticalValueAtAlpha(1e-300)).toBeCloseTo(37.06578788077213, 11);
+    expect(() => criticalValueAtAlpha(0)).toThrow(/alpha/);
+    expect(() => criticalValueAtAlpha(1)).toThrow(/alpha/);
   });
 });
 

@@ -216,6 +216,19 @@ export function twoSidedCriticalValue(confidence: number): number {
 }
 
 /**
+ * Two-sided critical value z_{1−α/2} from the error rate α itself, −Φ⁻¹(α/2): exact where
+ * {@link twoSidedCriticalValue}(1 − α) is not (1 − α rounds, and is exactly 1 below α ≈ 1.1e-16,
+ * which that function refuses). Use it wherever α, not a confidence level, is given.
+ *
+ * @param alpha error rate in (0, 1); otherwise throws {@link StatsException}
+ * @returns the positive z with P(|Z| > z) = α
+ */
+export function criticalValueAtAlpha(alpha: number): number {
+  requireOpenUnit('alpha', alpha);
+  return -normalQuantile(alpha / 2);
+}
+
+/**
  * Two-sided p-value of a standard normal statistic: P(|Z| ≥ |z|) = 2·(1 − Φ(|z|)), at most 1.
  *
  * @param z the statistic; ±Infinity gives 0; NaN throws {@link StatsException}

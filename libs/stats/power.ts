@@ -2,7 +2,7 @@
 // normal approximation). A holdout too small to see the lift you care about should say so before
 // anyone reads its p-value.
 import { StatsErrorCode, StatsException } from './errors.js';
-import { normalCdf, normalQuantile, twoSidedCriticalValue } from './normal.js';
+import { criticalValueAtAlpha, normalCdf, normalQuantile } from './normal.js';
 import { requireOpenUnit, requirePositiveCount } from './validate.js';
 
 /** Persons needed, per arm and in all. */
@@ -31,7 +31,7 @@ function treatedRate(baselineRate: number, relativeLift: number): number {
 function detectionMultiplier(alpha: number, power: number): number {
   requireOpenUnit('alpha', alpha);
   requireOpenUnit('power', power);
-  return twoSidedCriticalValue(1 - alpha) + normalQuantile(power);
+  return criticalValueAtAlpha(alpha) + normalQuantile(power);
 }
 
 /**
@@ -101,7 +101,7 @@ export function proportionTestPower(
   requirePositiveCount('nTreatment', nTreatment);
   requirePositiveCount('nControl', nControl);
   requireOpenUnit('alpha', alpha);
-  const critical = twoSidedCriticalValue(1 - alpha);
+  const critical = criticalValueAtAlpha(alpha);
   const se = Math.sqrt(unpooledVariance(pt, nTreatment, pc, nControl));
   const shift = Math.abs(pt - pc) / se;
   return normalCdf(shift - critical) + normalCdf(-shift - critical);
