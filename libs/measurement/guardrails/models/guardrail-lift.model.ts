@@ -28,7 +28,8 @@ export class GuardrailLift {
 
   @Field(() => Interval, {
     nullable: true,
-    description: 'Relative difference; null when the control rate is 0.',
+    description:
+      'Relative difference; null when the control rate is 0, or when the treated rate is 0 while the control rate is between 0 and 1.',
   })
   relativeLift!: Interval | null;
 

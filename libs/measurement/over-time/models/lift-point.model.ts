@@ -23,7 +23,8 @@ export class LiftPoint {
 
   @Field(() => Interval, {
     nullable: true,
-    description: '(p_t − p_c) / p_c with its interval; null when an arm is empty.',
+    description:
+      '(p_t − p_c) / p_c with its interval; null when an arm is empty, when p_c is 0, or when p_t is 0 while p_c is between 0 and 1.',
   })
   relativeLift!: Interval | null;
 
