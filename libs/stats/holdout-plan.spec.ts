@@ -88,11 +88,35 @@ describe('holdoutPlan', () => {
       expect(plan.requiredHoldoutShareIn28Days).toBeNull();
       expect(plan.currentMde!).toBeCloseTo(0.2432654136722686, 13);
     }
-    // m = 1e7: K = (0.05·1e7)²·28·2000/(z²·0.0475) = 3.7551453466079368e16, so 1 − 4/K rounds to
-    // 1 and (1 − √(1 − 4/K))/2 to 0; the same root as (2/K)/(1 + √(1 − 4/K)) keeps its digits:
-    // h = 2.6630127670112977e-17 (mpmath)
-    const share = holdoutPlan({ ...base, relativeMde: 1e7 }).requiredHoldoutShareIn28Days!;
-    expect(share / 2.6630127670112976e-17).toBeCloseTo(1, 12);
+    // a large K from many persons: p = 0.5, m = 1 (to a rate of 1), 2^53 − 1 persons in a day:
+    // K = 0.5²·28·(2^53 − 1)/(z²·0.25) = 3.2132175249040554e16, so 1 − 4/K rounds to 1 − 2^-52 and
+    // (1 − √(1 − 4/K))/2 to 5.55e-17; the same root as (2/K)/(1 + √(1 − 4/K)) keeps its digits:
+    // h = 3.1121453566386216e-17 (mpmath)
+    const share = holdoutPlan({
+      baselineRate: 0.5,
+      persons: Number.MAX_SAFE_INTEGER,
+      days: 1,
+      holdoutShare: 0.5,
+      relativeMde: 1,
+    }).requiredHoldoutShareIn28Days!;
+    expect(share / 3.112145356638622e-17).toBeCloseTo(1, 12);
+  });
+
+  it('plans no lift that would take the treated rate outside [0, 1]', () => {
+    // p = 0.05: +2000 % would be a rate of 1.05 and −150 % one of −0.025; neither can be detected,
+    // so no days and no share are given (the current MDE does not depend on m and stays)
+    for (const relativeMde of [20, -1.5]) {
+      const plan = holdoutPlan({ ...base, relativeMde });
+      expect(plan.daysToDetect).toBeNull();
+      expect(plan.requiredHoldoutShareIn28Days).toBeNull();
+      expect(plan.currentMde!).toBeCloseTo(0.2432654136722686, 13);
+    }
+    // +1900 % reaches a rate of exactly 1: z²·0.0475·(1/0.1 + 1/0.9)/(0.95²·2000) days =
+    // 0.0022949940743710782 (mpmath)
+    expect(holdoutPlan({ ...base, relativeMde: 19 }).daysToDetect!).toBeCloseTo(
+      0.002294994074371078,
+      15,
+    );
   });
 
   it('rejects malformed input, naming the field', () => {

@@ -55,7 +55,8 @@ export interface HoldoutPlan {
  *
  * A rate of 0 or 1 has no variance to plan with, and a split with an empty arm (h = 0 or 1) no
  * current minimum detectable effect: those fields are null rather than 0 or Infinity; so are
- * daysToDetect and requiredHoldoutShareIn28Days when (p·m)² is not a positive finite double.
+ * daysToDetect and requiredHoldoutShareIn28Days for a lift no rate can show (p·(1 + m) outside
+ * [0, 1]) and when (p·m)² underflows to 0.
  *
  * @throws {StatsException} naming the field for a rate or share outside [0, 1], a negative or
  *   fractional person count, days ≤ 0, m = 0, or power/alpha outside (0, 1)
@@ -94,10 +95,11 @@ export function holdoutPlan(input: HoldoutPlanInput): HoldoutPlan {
       ? (z * Math.sqrt(bernoulliVariance * (1 / (persons * h) + 1 / (persons * (1 - h))))) / p
       : null;
   const effect = p * m;
-  // (p·m)² outside the doubles (m of 1e-300 or 1e300): no finite plan to give, rather than a
-  // division by 0 (Infinity, which GraphQL cannot carry) or 0 days for a lift no rate can reach
+  // No plan for a lift no rate can show (p·(1 + m) outside [0, 1]: +10 % on a 95 % rate), nor
+  // where (p·m)² underflows (m of 1e-300): a division by 0 would give Infinity, which GraphQL
+  // cannot carry
   const squaredEffect = effect * effect;
-  const plannable = squaredEffect > 0 && Number.isFinite(squaredEffect);
+  const plannable = squaredEffect > 0 && p + effect >= 0 && p + effect <= 1;
   const daysToDetect =
     plannable && splitDefined && personsPerDay > 0
       ? (z * z * bernoulliVariance * (1 / h + 1 / (1 - h))) / (squaredEffect * personsPerDay)
