@@ -52,9 +52,12 @@ export function compareLevels(
   const critical = twoSidedCriticalValue(confidence);
   const difference = treatment.level - control.level;
   const se = Math.sqrt(treatment.varianceOfLevel + control.varianceOfLevel);
-  // A zero SE means both arms are constant: a difference is then certain, no difference is not one.
+  // A zero SE means both arms are constant (each all 0 or all 1, or a single person): no difference
+  // is no evidence of one (p = 1), and a difference has no variance to be tested against (p null,
+  // not 0: one converted person against one who did not is no certainty, and a 0 would enter a
+  // Benjamini–Hochberg family at rank 1 and lower every other q-value).
   const z = se > 0 ? difference / se : null;
-  const pValue = z === null ? (difference === 0 ? 1 : 0) : twoSidedPValue(z);
+  const pValue = z === null ? (difference === 0 ? 1 : null) : twoSidedPValue(z);
 
   let relative: Interval | null = null;
   let relativeSe: number | null = null;

@@ -50,7 +50,7 @@ function welchDegreesOfFreedom(
  *
  * Edge cases: an arm with n < 2 (no variance) makes every lift field null; ȳ_c = 0 makes
  * `relative` null, and so does a treated arm constant at 0 beside a varying control (the delta
- * method would give −100 % with a zero-width interval); SE = 0 gives z null and pValue 1 (Δ = 0) or 0 (Δ ≠ 0).
+ * method would give −100 % with a zero-width interval); SE = 0 gives z null and pValue 1 (Δ = 0) or null (Δ ≠ 0).
  *
  * @param treatment treatment moments (e.g. from {@link armMoments}, or CUPED-adjusted)
  * @param control control moments

@@ -125,10 +125,10 @@ describe('compareProportions', () => {
         0,
       ],
       [
-        'no variance but a difference (all converted vs none): p = 0, z null',
+        'no variance but a difference (all converted vs none): p null (nothing to test against), z null',
         { n: 50, x: 50 },
         { n: 50, x: 0 },
-        0,
+        null,
         1,
       ],
     ])('%s', (_name, treatment, control, pValue, difference) => {

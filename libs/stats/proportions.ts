@@ -28,8 +28,8 @@ function rate(name: string, arm: ArmCounts): number | null {
  * - p_c = 0: `relative` and `relativeSe` are null (the absolute lift is still reported);
  * - p_t = 0 while p_c is strictly between 0 and 1: `relative` and `relativeSe` are null too, since
  *   the delta method would give −100 % with a zero-width interval (see relativeSeIsSound);
- * - SE = 0 (each arm all-0 or all-1): z is null, pValue is 1 when Δ = 0 and 0 otherwise, the
- *   intervals collapse to the estimate.
+ * - SE = 0 (each arm all-0 or all-1): z is null, pValue is 1 when Δ = 0 and null otherwise (no
+ *   variance to test a difference against), the intervals collapse to the estimate.
  * Too little data (docs/design.md: n < 100 or fewer than 5 converters) is the caller's verdict to state.
  *
  * @param treatment persons and converters in the treatment arm

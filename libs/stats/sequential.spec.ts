@@ -209,4 +209,14 @@ describe('two-arm conveniences', () => {
     expect(zeroBaseline.absolute).not.toBeNull();
     expect(zeroBaseline.relative).toBeNull();
   });
+
+  it('at a first look of one person per arm gives no p-value, not p = 0', () => {
+    // 1 of 1 treated converted, 0 of 1 held out: Δ = 1 with SE √(1·0/1 + 0·1/1) = 0, nothing to
+    // test a difference against; no difference (1 of 1 each) is still p = 1
+    const first = sequentialProportions({ n: 1, x: 1 }, { n: 1, x: 0 }, { plannedN: 10_000 });
+    expect(first.absolute).toEqual({ estimate: 1, low: 1, high: 1 });
+    expect(first.pValue).toBeNull();
+    const same = sequentialProportions({ n: 1, x: 1 }, { n: 1, x: 1 }, { plannedN: 10_000 });
+    expect(same.pValue).toBe(1);
+  });
 });

@@ -136,11 +136,11 @@ export function sequentialInterval(
 
 /**
  * The α at which |z| sits exactly on the boundary: |Δ|/σ̂ = margin ⇔ α = √(u + 1)·exp(−z²u/(2(u + 1))),
- * capped at 1. A zero SE (z null) follows the fixed-horizon convention: 1 if Δ = 0, else 0.
+ * capped at 1. A zero SE (z null) follows the fixed-horizon convention: 1 if Δ = 0, else null.
  */
-function alwaysValidPValue(z: number | null, estimate: number, u: number): number {
+function alwaysValidPValue(z: number | null, estimate: number, u: number): number | null {
   if (z === null) {
-    return estimate === 0 ? 1 : 0;
+    return estimate === 0 ? 1 : null;
   }
   return Math.min(1, Math.sqrt(u + 1) * Math.exp((-z * z * u) / (2 * (u + 1))));
 }

@@ -64,7 +64,10 @@ export interface LiftComparison {
   relativeSe: number | null;
   /** Δ / se; null when se is 0 or undefined */
   z: number | null;
-  /** two-sided p-value of z; 1 when Δ = 0 and se = 0, 0 when Δ ≠ 0 and se = 0 */
+  /**
+   * two-sided p-value of z; 1 when Δ = 0 and se = 0; null when Δ ≠ 0 and se = 0 (both arms
+   * constant, e.g. one person each: no variance to test the difference against)
+   */
   pValue: number | null;
 }
 

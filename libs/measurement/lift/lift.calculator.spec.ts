@@ -120,6 +120,36 @@ describe('buildLiftRows', () => {
     );
   });
 
+  it('lets no two-person trigger make the others significant after correction', () => {
+    // a: 131/1000 against 100/1000, z = 0.031/√(0.131·0.869/1000 + 0.09/1000) = 2.1707…,
+    //   p = 0.029909174059249968, interval [0.0030171638, 0.0589828362];
+    // b: 126/1000 against 100/1000, p = 0.066075967810289717 (mpmath).
+    // Benjamini–Hochberg over a and b: q_a = min(2·0.029909…, 0.066076…) = 0.059818…, not below
+    // 0.05. A trigger of one person per arm (1 converted against 0) has no variance to test with:
+    // a p-value of 0 for it would enter the family at rank 1 and bring q_a to
+    // 3·0.029909…/2 = 0.044864…, "significant" on the strength of two persons.
+    const rows = buildLiftRows(
+      [
+        sums('treatment', '', 1000, 131, { trigger_id: 'a', holdout_pct: 0.5 }),
+        sums('holdout', '', 1000, 100, { trigger_id: 'a', holdout_pct: 0.5 }),
+        sums('treatment', '', 1000, 126, { trigger_id: 'b', holdout_pct: 0.5 }),
+        sums('holdout', '', 1000, 100, { trigger_id: 'b', holdout_pct: 0.5 }),
+        sums('treatment', '', 1, 1, { trigger_id: 'j', holdout_pct: 0.5 }),
+        sums('holdout', '', 1, 0, { trigger_id: 'j', holdout_pct: 0.5 }),
+      ],
+      fixed,
+    );
+    const [a, b, j] = ['a', 'b', 'j'].map((id) => rows.find((row) => row.triggerId === id)!);
+    expect(j.pValue).toBeNull();
+    expect(j.qValue).toBeNull();
+    expect(a.pValue).toBeCloseTo(0.02990917405924997, 12);
+    expect(a.qValue).toBeCloseTo(2 * 0.02990917405924997, 12);
+    expect(b.qValue).toBeCloseTo(0.06607596781028972, 12);
+    expect(a.verdict).toBe(
+      '+3.10 pts [0.30, 5.90], significant alone, but not after correcting for the triggers reported together (q = 0.060)',
+    );
+  });
+
   it('says that a trigger declaring no holdout cannot be measured, however many it treats', () => {
     // holdout_pct 0: 5000 treated persons, none held out; waiting for more persons cannot help
     const [row] = buildLiftRows([sums('treatment', '', 5000, 400, { holdout_pct: 0 })], fixed);
