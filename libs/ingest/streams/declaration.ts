@@ -107,7 +107,7 @@ export const FIELD_TYPES: Readonly<Record<FieldType, FieldTypeDescription>> = {
   fraction: { accepts: 'a number from 0 to 1' },
   decimal: {
     accepts:
-      'a number or a decimal string such as "19.99": at most 14 integer and 4 fraction digits',
+      'a number (rounded to 4 decimal places, as JSON numbers are binary approximations) or a decimal string such as "19.99" (at most 4 decimal places, or refused); at most 14 integer digits',
   },
   json: {
     accepts:
