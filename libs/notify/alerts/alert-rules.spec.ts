@@ -249,6 +249,15 @@ describe('alert rules', () => {
             exceedsWindowOf: ['t1'],
             exceededWindows: [{ triggerId: 't1', windowMs: 7_200_000 }],
           },
+          {
+            // a producer that names no source
+            type: 'c',
+            source: '',
+            lagP90Ms: 3_000_000,
+            inputAgeP90Ms: null,
+            exceedsWindowOf: ['t2'],
+            exceededWindows: [{ triggerId: 't2', windowMs: 45_000 }],
+          },
         ] as unknown as AlertInputs['freshness'],
         // t2 sent nothing in the last day: its window comes from the freshness rows all the same.
         latency: [{ triggerId: 't1', windowMs: 7_200_000 }] as unknown as AlertInputs['latency'],
@@ -260,12 +269,12 @@ describe('alert rules', () => {
       'STALE_SIGNALS/t2',
     ]);
     // 90 000 ms = 1.5 min; 5 600 ms = 5.6 s; 100 080 000 ms = 1.16 d, read 1.2 d; 7 200 000 ms = 2 h;
-    // 45 000 ms = 45 s.
+    // 45 000 ms = 45 s; 3 000 000 ms = 50 min.
     expect(found.find((f) => f.subject === 't1')?.summary).toBe(
       't1: a from sdk arrives 1.5 min after it occurred; b from model arrives 5.6 s after it occurred, on model input 1.2 d old (p90 of the last day), older than its 2 h window',
     );
     expect(found.find((f) => f.subject === 't2')?.summary).toBe(
-      't2: a from sdk arrives 1.5 min after it occurred (p90 of the last day), older than its 45 s window',
+      't2: a from sdk arrives 1.5 min after it occurred; c arrives 50 min after it occurred (p90 of the last day), older than its 45 s window',
     );
   });
 });

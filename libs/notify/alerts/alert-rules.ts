@@ -69,7 +69,8 @@ const interval = (lift: { estimate: number; low: number; high: number }) =>
 function staleness(row: FreshnessStats): string {
   const input =
     row.inputAgeP90Ms === null ? '' : `, on model input ${formatDuration(row.inputAgeP90Ms)} old`;
-  return `${row.type} from ${row.source} arrives ${formatDuration(row.lagP90Ms)} after it occurred${input}`;
+  const from = row.source === '' ? '' : ` from ${row.source}`;
+  return `${row.type}${from} arrives ${formatDuration(row.lagP90Ms)} after it occurred${input}`;
 }
 
 function enoughData(row: TriggerLift): boolean {
