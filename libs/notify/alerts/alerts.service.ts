@@ -18,6 +18,9 @@ import { findAlerts, type AlertInputs, type Finding } from './alert-rules.js';
 import { alertKey, AlertsRepository, type StoredAlert } from './alerts.repository.js';
 import { queryStreamLines } from './stream-lines.query.js';
 
+/** More than any tenant has open at once: the open alerts are read whole. */
+const ALL_OPEN = 100_000;
+
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 export const MAX_ALERTS_LISTED = 1000;
@@ -109,6 +112,11 @@ export class AlertsService {
     return this.repository.list(tenantId, { ...filter, limit });
   }
 
+  /** Every open alert of the tenant, newest first (no page: the conditions open now are few). */
+  open(tenantId: string): Promise<StoredAlert[]> {
+    return this.repository.list(tenantId, { state: AlertState.OPEN, limit: ALL_OPEN });
+  }
+
   /** The measures the rules read, each over its period before asOf. */
   async inputs(tenantId: string, asOf: Date): Promise<AlertInputs> {
     const lookback = new Date(asOf.getTime() - this.config.env.ALERT_LOOKBACK_DAYS * DAY);
@@ -137,7 +145,7 @@ export class AlertsService {
 
   private async evaluateNow(tenantId: string, asOf: Date): Promise<Evaluation> {
     const findings = findAlerts(await this.inputs(tenantId, asOf));
-    const open = await this.repository.list(tenantId, { state: AlertState.OPEN, limit: 100_000 });
+    const open = await this.open(tenantId);
     const history = await this.repository.historyByKey(tenantId);
     const now = new Date();
     // the time judged as of: a later asOf reads no data newer than now, and must not hold back

@@ -30,6 +30,7 @@ const content: DigestContent = {
       asOf: new Date('2026-11-29T00:00:00Z'),
     },
   ],
+  openAlertsTotal: 1,
   shareUrl: 'https://causeway.example.com/share/abc',
 };
 
@@ -58,12 +59,23 @@ describe('digest content', () => {
       ...content,
       headline: { ...content.headline, incrementalConversions: null },
       openAlerts: [],
+      openAlertsTotal: 0,
       pdfMissing: 'no Chromium',
     });
     expect(text).toContain('no incremental conversions can be estimated this week');
     expect(text).toContain('no incremental revenue can be estimated this week');
     expect(text).toContain('Open alerts: none.');
     expect(text).toContain('No PDF attached: no Chromium');
+  });
+
+  it('says how many alerts are open when it lists only the first of them', () => {
+    const many = { ...content, openAlertsTotal: 250 };
+    expect(digestText(many)).toContain(
+      'Open alerts (250; the first 1 listed, the alerts query lists them all):\n  - SRM: onboarding',
+    );
+    expect(digestHtml(many)).toContain(
+      '<p>Open alerts (250; the first 1 listed, the alerts query lists them all):</p><ul><li>',
+    );
   });
 
   it('gives the revenue total as the report titles it, rounded to whole units', () => {

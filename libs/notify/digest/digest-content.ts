@@ -14,7 +14,10 @@ export interface DigestContent {
   headline: HeadlineView;
   /** The report's title of the revenue total: its currency, or why it has none. */
   revenueTitle: string;
+  /** The first open alerts, listed. */
   openAlerts: StoredAlert[];
+  /** How many alerts are open, listed or not. */
+  openAlertsTotal: number;
   shareUrl: string;
   /** Why there is no PDF attached, when there is none. */
   pdfMissing?: string;
@@ -45,6 +48,18 @@ function counts(headline: HeadlineView): string {
   return `${c.works} work, ${c.nothing} do nothing, ${c.harms} harm, ${c.unknown} can't tell`;
 }
 
+/** The line above the open alerts: how many there are, and how many of them are listed. */
+function alertsHeading(content: DigestContent): string {
+  const listed = content.openAlerts.length;
+  const total = content.openAlertsTotal;
+  if (total === 0) {
+    return 'Open alerts: none.';
+  }
+  return total > listed
+    ? `Open alerts (${total}; the first ${listed} listed, the alerts query lists them all):`
+    : `Open alerts (${total}):`;
+}
+
 export function digestSubject(content: DigestContent): string {
   return `Causeway weekly digest: ${formatPeriod(content.from, content.to)}`;
 }
@@ -58,9 +73,7 @@ export function digestText(content: DigestContent): string {
     `${revenue(content)}.`,
     `Triggers: ${counts(content.headline)}.`,
     '',
-    content.openAlerts.length === 0
-      ? 'Open alerts: none.'
-      : `Open alerts (${content.openAlerts.length}):`,
+    alertsHeading(content),
     ...content.openAlerts.map((a) => `  - ${a.kind}: ${a.summary}`),
     '',
     `The report (opens without a key): ${content.shareUrl}`,
@@ -75,8 +88,8 @@ export function digestText(content: DigestContent): string {
 export function digestHtml(content: DigestContent): string {
   const alerts =
     content.openAlerts.length === 0
-      ? '<p>Open alerts: none.</p>'
-      : `<p>Open alerts (${content.openAlerts.length}):</p><ul>${content.openAlerts
+      ? `<p>${escape(alertsHeading(content))}</p>`
+      : `<p>${escape(alertsHeading(content))}</p><ul>${content.openAlerts
           .map((a) => `<li><strong>${escape(a.kind)}</strong>: ${escape(a.summary)}</li>`)
           .join('')}</ul>`;
   return [

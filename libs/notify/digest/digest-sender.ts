@@ -10,7 +10,7 @@ import {
   ReportMeasuresService,
   isPrintingFailure,
 } from '../../reports/index.js';
-import { AlertKind, AlertState } from '../alerts/alert-kind.js';
+import { AlertKind } from '../alerts/alert-kind.js';
 import { AlertsService } from '../alerts/alerts.service.js';
 import { NotifyErrorCode, NotifyException } from '../notify.exception.js';
 import { ShareLinksService } from '../share/share-links.service.js';
@@ -18,6 +18,9 @@ import { ShareResource } from '../share/share-links.repository.js';
 import { digestHtml, digestSubject, digestText, type DigestContent } from './digest-content.js';
 import { DigestsRepository, type StoredDigest } from './digests.repository.js';
 import { messageOf } from '../../errors/index.js';
+
+/** The open alerts a digest lists; it counts all of them. */
+const DIGEST_ALERTS_LISTED = 100;
 
 /** The digest's share link lasts two weeks: past the next digest. */
 const SHARE_HOURS = 14 * 24;
@@ -171,9 +174,9 @@ export class DigestSender {
     const measures = await this.measures.collect(tenantId, week.from, week.to);
     const view = buildReportView(measures);
     // a digest going out ends its own DIGEST_NOT_SENT (the next evaluation resolves it): not listed
-    const openAlerts = (
-      await this.alerts.list(tenantId, { state: AlertState.OPEN, limit: 100 })
-    ).filter((alert) => alert.kind !== AlertKind.DIGEST_NOT_SENT);
+    const openAlerts = (await this.alerts.open(tenantId)).filter(
+      (alert) => alert.kind !== AlertKind.DIGEST_NOT_SENT,
+    );
     const { url } = await this.shareLinks.create(tenantId, {
       resource: ShareResource.LIFT_REPORT,
       from: week.from,
@@ -186,7 +189,8 @@ export class DigestSender {
       to: week.to,
       headline: view.headline,
       revenueTitle: revenueTitle(measures.currencies),
-      openAlerts,
+      openAlerts: openAlerts.slice(0, DIGEST_ALERTS_LISTED),
+      openAlertsTotal: openAlerts.length,
       shareUrl: url,
       pdfMissing: await this.pdf.unavailableReason(),
     };
