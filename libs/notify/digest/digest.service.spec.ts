@@ -86,3 +86,22 @@ describe("setDigest's time zone", () => {
     },
   );
 });
+
+describe("setDigest's recipients", () => {
+  it('keeps each address once, as first written, whatever its case', async () => {
+    const { service, saved } = serviceRecording();
+    const digest = await service.set(
+      'acme',
+      [
+        'Bob@Example.com',
+        'ceo@example.com',
+        'bob@example.com',
+        'BOB@EXAMPLE.COM',
+        'ceo@example.com',
+      ],
+      {},
+    );
+    expect(digest.recipients).toEqual(['Bob@Example.com', 'ceo@example.com']);
+    expect(saved.map((s) => s.recipients)).toEqual([['Bob@Example.com', 'ceo@example.com']]);
+  });
+});

@@ -12,6 +12,18 @@ export const MAX_RECIPIENTS = 50;
 
 const email = z.email();
 
+/**
+ * The addresses once each, as first written: mail systems read an address without regard to case
+ * (`Bob@Example.com` reaches `bob@example.com`), so two spellings would send the digest twice.
+ */
+function distinctAddresses(recipients: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return recipients.filter((address) => {
+    const key = address.toLowerCase();
+    return !seen.has(key) && Boolean(seen.add(key));
+  });
+}
+
 /** A tenant's weekly digest: who gets it and when. `set` (an admin action) is one method. */
 @Injectable()
 export class DigestService {
@@ -59,7 +71,7 @@ export class DigestService {
     }
     const digest: DigestSettings = {
       tenantId,
-      recipients: [...new Set(recipients)],
+      recipients: distinctAddresses(recipients),
       schedule,
       timeZone,
       updatedAt: new Date(),
