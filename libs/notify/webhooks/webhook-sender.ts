@@ -27,6 +27,8 @@ function pinnedLookup(target: CheckedTarget): LookupFunction {
 /**
  * POSTs a body to a checked target: pinned to its checked address, TLS checked against the host
  * name, redirects not followed (a 3xx is a failure), the whole exchange bounded by `timeoutMs`.
+ * A 2xx status is the receiver's acceptance: its body is not waited for, so a receiver that
+ * answers 200 and keeps its connection open is not sent the message again.
  */
 export function postJson(
   target: CheckedTarget,
@@ -37,6 +39,8 @@ export function postJson(
   const request = target.url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise<SendResult>((resolve) => {
     let settled = false;
+    /** The status once the receiver's headers are in. */
+    let answered: number | undefined;
     const finish = (result: SendResult) => {
       if (!settled) {
         settled = true;
@@ -59,6 +63,12 @@ export function postJson(
       },
       (response: IncomingMessage) => {
         const status = response.statusCode ?? 0;
+        answered = status;
+        if (status >= 200 && status < 300) {
+          finish({ ok: true, status });
+          response.destroy();
+          return;
+        }
         let answer = '';
         response.setEncoding('utf8');
         response.on('data', (chunk: string) => {
@@ -67,9 +77,7 @@ export function postJson(
           }
         });
         response.on('end', () => {
-          if (status >= 200 && status < 300) {
-            finish({ ok: true, status });
-          } else if (status >= 300 && status < 400) {
+          if (status >= 300 && status < 400) {
             finish({
               ok: false,
               status,
@@ -87,7 +95,15 @@ export function postJson(
       },
     );
     const timer = setTimeout(() => {
-      finish({ ok: false, status: null, error: `no answer within ${timeoutMs} ms` });
+      finish(
+        answered === undefined
+          ? { ok: false, status: null, error: `no answer within ${timeoutMs} ms` }
+          : {
+              ok: false,
+              status: answered,
+              error: `answered ${answered}, its body unfinished within ${timeoutMs} ms`,
+            },
+      );
       req.destroy();
     }, timeoutMs);
     req.on('error', (error) => finish({ ok: false, status: null, error: error.message }));
