@@ -6,13 +6,17 @@
 -- export lift, computed: the rows the API computed for [from, to), passed as the same JSON a
 -- report snapshot stores, read with the columns of bi_lift (datasets.spec.ts compares them)
 WITH rows AS (
-  -- one row per lift row, with the trigger's name from the same JSON
+  -- one row per lift row, with the trigger's name and status from the same JSON
   SELECT measure_row,
          JSONExtractString(measure_row, 'triggerId') AS trigger_id,
          JSONExtractString(
            arrayFirst(t -> JSONExtractString(t, 'triggerId') = trigger_id,
                       JSONExtractArrayRaw({measures:String}, 'triggers')),
-           'name') AS trigger_name
+           'name') AS trigger_name,
+         JSONExtractString(
+           arrayFirst(t -> JSONExtractString(t, 'triggerId') = trigger_id,
+                      JSONExtractArrayRaw({measures:String}, 'triggers')),
+           'status') AS trigger_status
   FROM (SELECT arrayJoin(JSONExtractArrayRaw({measures:String}, 'lift')) AS measure_row)
 )
 SELECT
@@ -54,6 +58,11 @@ SELECT
   JSONExtract(measure_row, 'confidence', 'Float64') AS confidence,
   JSONExtractString(measure_row, 'method') AS method,
   JSONExtractString(measure_row, 'verdict') AS verdict,
+  trigger_status,
+  -- the report's headline adds up the live triggers whose holdout can be read (as bi_lift)
+  trigger_status = 'live' AND NOT srm_flagged
+    AND JSONLength(measure_row, 'srm', 'sharesInPeriod') = 0
+    AND NOT too_little_data AND absolute_lift IS NOT NULL AS in_report_totals,
   'computed' AS source
 FROM rows
 ORDER BY trigger_id

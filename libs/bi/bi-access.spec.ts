@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { fixtureMeasures, liftRow } from '../reports/testing.js';
 import { projectRoot, statementsOf } from '../storage/index.js';
 import { storeForSuite } from '../storage/testing.js';
 
@@ -38,6 +39,12 @@ function concrete(sql: string): string {
     .replace(/\$\{tenant\}/g, 'a');
 }
 
+function readDashboard(): GrafanaDashboard {
+  return JSON.parse(
+    readFileSync(join(BI, 'grafana', 'causeway-lift.json'), 'utf8'),
+  ) as GrafanaDashboard;
+}
+
 describe('BI access files', () => {
   const store = storeForSuite();
 
@@ -69,14 +76,12 @@ describe('BI access files', () => {
   it('links each view to the migration that creates it', () => {
     for (const view of VIEWS) {
       const sql = readFileSync(join(BI, 'views', `${view}.sql`), 'utf8');
-      expect(sql).toContain(`CREATE VIEW IF NOT EXISTS ${view} AS`);
+      expect(sql).toMatch(new RegExp(`CREATE (VIEW IF NOT EXISTS|OR REPLACE VIEW) ${view} AS`));
     }
   });
 
   it('has a Grafana dashboard whose every query runs on the views', async () => {
-    const dashboard = JSON.parse(
-      readFileSync(join(BI, 'grafana', 'causeway-lift.json'), 'utf8'),
-    ) as GrafanaDashboard;
+    const dashboard = readDashboard();
     expect(dashboard.panels.length).toBeGreaterThan(5);
     const queries = [
       ...dashboard.panels.flatMap((p) => p.targets.map((t) => t.rawSql)),
@@ -94,5 +99,51 @@ describe('BI access files', () => {
         store.clickhouse.query({ tag: 'test.grafana', sql: concrete(sql), row: z.unknown() }),
       ).resolves.toBeDefined();
     }
+  });
+
+  it('adds up in its headline stats what the report’s headline adds up, from one report', async () => {
+    // the newest report ending in the range: October, with the fixture's triggers (works 100
+    // conversions and 5000 revenue, nothing 20 and 100, harms 10 and 50, srm, thin, paused) and
+    // one live trigger whose holdout share changed during the period; the report's headline adds
+    // up the live triggers it can read: works, nothing and harms
+    const october = fixtureMeasures();
+    october.triggers.push({ ...october.triggers[0], triggerId: 'shifted', name: 'Shifted' });
+    october.lift.push(
+      liftRow('shifted', {
+        srm: { ...liftRow('shifted').srm, sharesInPeriod: [0.1, 0.2] },
+        verdict: "holdout share changed: the period's firings name versions of its definition",
+      }),
+    );
+    // a weekly report ending at the same instant, taken earlier: not the newest report
+    const week = fixtureMeasures();
+    const snapshot = (id: string, from: string, createdAt: string, measures: object) => ({
+      tenant_id: 'a',
+      snapshot_id: id,
+      kind: 'weekly',
+      period_from: from,
+      period_to: '2026-10-31 00:00:00.000',
+      created_at: createdAt,
+      measures: JSON.stringify(measures),
+      html: '<!DOCTYPE html>',
+    });
+    await store.clickhouse.insert({
+      table: 'report_snapshots',
+      tag: 'test.snapshot',
+      rows: [
+        snapshot('rs_week', '2026-10-24 00:00:00.000', '2026-11-02 06:00:00.000', week),
+        snapshot('rs_october', '2026-10-01 00:00:00.000', '2026-11-02 09:30:00.000', october),
+      ],
+    });
+    const stat = async (title: string) => {
+      const panel = readDashboard().panels.find((p) => p.title === title);
+      const rows = await store.clickhouse.query({
+        tag: 'test.grafana_stat',
+        sql: concrete(panel?.targets[0]?.rawSql ?? ''),
+        row: z.record(z.string(), z.number()),
+      });
+      return Object.values(rows[0] ?? {});
+    };
+    expect(await stat('Incremental conversions, latest report')).toEqual([100 + 20 + 10]);
+    expect(await stat('Incremental revenue, latest report')).toEqual([5000 + 100 + 50]);
   });
 });

@@ -23,20 +23,26 @@ export type ComputedExportQuery = QueryDefinition<typeof computedExportParams, t
 export const COMPUTED_DATASETS = ['lift', 'guardrails'] as const;
 export type ComputedDatasetName = (typeof COMPUTED_DATASETS)[number];
 
-/**
- * The start of a computed export: one `measure_row` per row of the `key` array of the measures
- * JSON, with its trigger's id and name (from the same JSON), then the period and snapshot columns
- * every export of a report begins with.
- */
-function measureRows(key: 'lift' | 'guardrails'): string {
-  return `WITH rows AS (
-  -- one row per ${key} row, with the trigger's name from the same JSON
-  SELECT measure_row,
-         JSONExtractString(measure_row, 'triggerId') AS trigger_id,
-         JSONExtractString(
+/** A field of the row's trigger in the `triggers` array of the measures JSON. */
+function triggerField(field: 'name' | 'status'): string {
+  return `JSONExtractString(
            arrayFirst(t -> JSONExtractString(t, 'triggerId') = trigger_id,
                       JSONExtractArrayRaw({measures:String}, 'triggers')),
-           'name') AS trigger_name
+           '${field}') AS trigger_${field}`;
+}
+
+/**
+ * The start of a computed export: one `measure_row` per row of the `key` array of the measures
+ * JSON, with its trigger's id and name (and for lift its status) from the same JSON, then the
+ * period and snapshot columns every export of a report begins with.
+ */
+function measureRows(key: 'lift' | 'guardrails'): string {
+  const fields = key === 'lift' ? (['name', 'status'] as const) : (['name'] as const);
+  return `WITH rows AS (
+  -- one row per ${key} row, with the trigger's ${fields.join(' and ')} from the same JSON
+  SELECT measure_row,
+         JSONExtractString(measure_row, 'triggerId') AS trigger_id,
+         ${fields.map(triggerField).join(',\n         ')}
   FROM (SELECT arrayJoin(JSONExtractArrayRaw({measures:String}, '${key}')) AS measure_row)
 )
 SELECT
@@ -109,6 +115,11 @@ ${intervalColumns('incrementalRevenue', 'incremental_revenue')}
   JSONExtract(measure_row, 'confidence', 'Float64') AS confidence,
   JSONExtractString(measure_row, 'method') AS method,
   JSONExtractString(measure_row, 'verdict') AS verdict,
+  trigger_status,
+  -- the report's headline adds up the live triggers whose holdout can be read (as bi_lift)
+  trigger_status = 'live' AND NOT srm_flagged
+    AND JSONLength(measure_row, 'srm', 'sharesInPeriod') = 0
+    AND NOT too_little_data AND absolute_lift IS NOT NULL AS in_report_totals,
   'computed' AS source
 FROM rows
 ORDER BY trigger_id`,

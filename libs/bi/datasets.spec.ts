@@ -87,7 +87,19 @@ describe('export datasets on the engine', () => {
       too_little_data: 0,
       verdict: works.verdict,
     });
-    expect(lift.find((r) => r.trigger_id === 'srm')).toMatchObject({ srm_flagged: true });
+    expect(lift.find((r) => r.trigger_id === 'works')).toMatchObject({
+      trigger_status: 'live',
+      in_report_totals: true,
+    });
+    // the report's headline leaves out a paused trigger and one it cannot read
+    expect(lift.find((r) => r.trigger_id === 'paused')).toMatchObject({
+      trigger_status: 'paused',
+      in_report_totals: false,
+    });
+    expect(lift.find((r) => r.trigger_id === 'srm')).toMatchObject({
+      srm_flagged: true,
+      in_report_totals: false,
+    });
     expect(lift.find((r) => r.trigger_id === 'thin')).toMatchObject({ too_little_data: 1 });
     const guardrails = await rows('guardrails', 'a');
     expect(guardrails.map((r) => [r.trigger_id, r.outcome_class, r.absolute_lift])).toEqual([

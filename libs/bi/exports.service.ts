@@ -112,7 +112,11 @@ export class ExportsService {
     ]);
     const measures = JSON.stringify({
       [dataset]: rows,
-      triggers: definitions.map((t) => ({ triggerId: t.triggerId, name: t.name })),
+      triggers: definitions.map((t) => ({
+        triggerId: t.triggerId,
+        name: t.name,
+        status: t.status,
+      })),
     });
     const period = toPeriod(from, to);
     return this.clickhouse.streamRun(

@@ -53,6 +53,11 @@ describe('migration files', () => {
       "ALTER TABLE firings_local ON CLUSTER 'causeway' MODIFY",
       "ALTER TABLE firings ON CLUSTER 'causeway' MODIFY",
     ]);
+    // a view replaced by a later migration is replaced on every node
+    const replaced = plan.find((p) => p.migration.file === '0106_replace_bi_lift.sql');
+    expect(replaced?.statements).toEqual([
+      expect.stringContaining("CREATE OR REPLACE VIEW bi_lift ON CLUSTER 'causeway' AS"),
+    ]);
     const keys = plan.find((p) => p.migration.name === 'create_api_keys');
     expect(keys?.statements).toHaveLength(1);
     expect(keys?.statements[0]).toContain('ReplicatedReplacingMergeTree(');

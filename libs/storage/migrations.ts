@@ -89,7 +89,7 @@ export function clusterStatement(
     /CREATE\s+(TABLE|MATERIALIZED VIEW|VIEW)\s+IF NOT EXISTS\s+([A-Za-z_][A-Za-z0-9_]*)/;
   const match = create.exec(statement);
   if (match === null) {
-    return alterOnCluster(statement, layout, cluster);
+    return replaceViewOnCluster(statement, cluster) ?? alterOnCluster(statement, layout, cluster);
   }
   const [, kind, table] = match;
   const onCluster = `ON CLUSTER '${cluster}'`;
@@ -116,6 +116,15 @@ export function clusterStatement(
     `CREATE TABLE IF NOT EXISTS ${table} ${onCluster} AS ${localName}\n` +
       `ENGINE = Distributed('${cluster}', currentDatabase(), ${localName}, ${layout.shardingKey})`,
   ];
+}
+
+/** A view replaced by a later migration (`CREATE OR REPLACE VIEW name`), on every node. */
+function replaceViewOnCluster(statement: string, cluster: string): string[] | undefined {
+  const replace = /CREATE\s+OR\s+REPLACE\s+VIEW\s+([A-Za-z_][A-Za-z0-9_]*)/;
+  const view = replace.exec(statement)?.[1];
+  return view === undefined
+    ? undefined
+    : [statement.replace(replace, `CREATE OR REPLACE VIEW ${view} ON CLUSTER '${cluster}'`)];
 }
 
 /**

@@ -1,1 +1,1 @@
-../../migrations/0012_create_bi_lift.sql
+../../migrations/0106_replace_bi_lift.sql
