@@ -136,7 +136,8 @@ describe('curated BI exports', () => {
       const csv = await download(dataset, 'csv');
       expect(csv.response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
       expect(csv.response.headers.get('content-disposition')).toBe(
-        `attachment; filename="causeway-${dataset}-2026-10-01-2026-10-31.csv"`,
+        // [1 Oct, 31 Oct): its last day is 30 Oct, as the report's title and PDF say
+        `attachment; filename="causeway-${dataset}-2026-10-01-2026-10-30.csv"`,
       );
       const lines = csv.body.toString('utf8').trimEnd().split('\n');
       expect(lines.length).toBeGreaterThan(1);

@@ -10,6 +10,7 @@ import {
   EXPORT_DATASET_NAMES,
   EXPORT_QUERIES,
   EXPORT_FORMATS,
+  exportFileName,
   exportSql,
   isExportDataset,
   isExportFormat,
@@ -175,6 +176,22 @@ describe('export datasets on the engine', () => {
         name === 'parquet' ? expect.stringMatching(/^PAR1/) : name === 'csv' ? '"date"' : '{"date',
       ]);
     }
+  });
+
+  it('names a file by the first and last day its rows cover', () => {
+    const name = (dataset: 'trigger_daily' | 'consent_incidents', from: string, to: string) =>
+      exportFileName(dataset, new Date(from), new Date(to), 'csv');
+    // October: 1 Oct to 31 Oct, not a name that reaches into November
+    expect(name('trigger_daily', '2026-10-01T00:00:00Z', '2026-11-01T00:00:00Z')).toBe(
+      'causeway-trigger_daily-2026-10-01-2026-10-31.csv',
+    );
+    // a period ending at noon: the firings of that morning, but no whole day of it
+    expect(name('consent_incidents', '2026-10-01T00:00:00Z', '2026-10-31T12:00:00Z')).toBe(
+      'causeway-consent_incidents-2026-10-01-2026-10-31.csv',
+    );
+    expect(name('trigger_daily', '2026-10-01T12:00:00Z', '2026-10-31T12:00:00Z')).toBe(
+      'causeway-trigger_daily-2026-10-01-2026-10-30.csv',
+    );
   });
 
   it('takes dataset and format names from its allowlist only', () => {

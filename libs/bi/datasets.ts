@@ -4,7 +4,7 @@
 
 import type { ClickHouseSettings } from '@clickhouse/client';
 import { z } from 'zod';
-import { periodParams } from '../measurement/index.js';
+import { periodFileDays, periodParams } from '../measurement/index.js';
 import { defineQuery, type QueryDefinition } from '../storage/index.js';
 
 /** How a dataset is cut to [from, to). */
@@ -18,6 +18,8 @@ export interface ExportDataset {
   orderBy: string;
   /** Extra columns after the view's (`'snapshot' AS source`). */
   extraColumns?: string;
+  /** Rows are whole UTC days, from the day of `from` to the day before the day of `to`. */
+  wholeDays?: true;
 }
 
 export const EXPORT_DATASETS = {
@@ -27,6 +29,7 @@ export const EXPORT_DATASETS = {
     where:
       "date >= toDate({from:DateTime64(3, 'UTC')}) AND date < toDate({to:DateTime64(3, 'UTC')})",
     orderBy: 'date, trigger_id, channel, arm',
+    wholeDays: true,
   },
   lift: {
     view: 'bi_lift',
@@ -62,6 +65,7 @@ export const EXPORT_DATASETS = {
     where:
       "date >= toDate({from:DateTime64(3, 'UTC')}) AND date < toDate({to:DateTime64(3, 'UTC')})",
     orderBy: 'date, trigger_id',
+    wholeDays: true,
   },
 } as const satisfies Record<string, ExportDataset>;
 
@@ -121,6 +125,26 @@ WHERE tenant_id = {tenantId:String}
   params: periodParams,
   row: z.object({ snapshots: z.number() }),
 });
+
+/**
+ * The name an export is saved under: the dataset and the first and last day its rows cover (the
+ * end of the period is excluded, as in the lift report's PDF), so that October is
+ * `causeway-trigger_daily-2026-10-01-2026-10-31.csv`, not a name that reaches into November.
+ */
+export function exportFileName(
+  name: ExportDatasetName,
+  from: Date,
+  to: Date,
+  extension: string,
+): string {
+  const dataset: ExportDataset = EXPORT_DATASETS[name];
+  const startOfDay = (d: Date) => new Date(Math.floor(d.getTime() / 86_400_000) * 86_400_000);
+  const days =
+    dataset.wholeDays === true
+      ? periodFileDays(startOfDay(from), startOfDay(to))
+      : periodFileDays(from, to);
+  return `causeway-${name}-${days}.${extension}`;
+}
 
 /** The SQL of one dataset (EXPORT_QUERIES' statement). */
 export function exportSql(name: ExportDatasetName): string {

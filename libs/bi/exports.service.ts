@@ -14,6 +14,7 @@ import {
   EXPORT_DATASETS,
   EXPORT_FORMATS,
   EXPORT_QUERIES,
+  exportFileName,
   isExportDataset,
   isExportFormat,
   SNAPSHOT_COVERS_QUERY,
@@ -85,11 +86,10 @@ export class ExportsService {
     const stream = computed
       ? await this.streamComputed(dataset, tenantId, request, format.clickhouse)
       : await this.clickhouse.streamRun(EXPORT_QUERIES[dataset], params, format.clickhouse);
-    const day = (d: Date) => d.toISOString().slice(0, 10);
     return {
       stream,
       contentType: format.contentType,
-      filename: `causeway-${dataset}-${day(request.from)}-${day(request.to)}.${format.extension}`,
+      filename: exportFileName(dataset, request.from, request.to, format.extension),
     };
   }
 

@@ -6,7 +6,7 @@ import { ReportMeasuresService, type ReportOptions } from './report-measures.ser
 import { ReportsErrorCode, ReportsException } from './reports.exception.js';
 import { parseRevenueCap } from './reports.settings.js';
 import { messageOf } from '../errors/index.js';
-import { queryParamProblem, queryTime } from '../measurement/index.js';
+import { periodFileDays, queryParamProblem, queryTime } from '../measurement/index.js';
 
 /** The live lift report of a tenant and period, as HTML or PDF. */
 @Injectable()
@@ -26,9 +26,7 @@ export class LiftReportService {
    * midnight is 5–11 Oct).
    */
   static pdfFileName(from: Date, to: Date): string {
-    const day = (d: Date) => d.toISOString().slice(0, 10);
-    const lastIncluded = new Date(Math.max(from.getTime(), to.getTime() - 1));
-    return `causeway-lift-${day(from)}-${day(lastIncluded)}.pdf`;
+    return `causeway-lift-${periodFileDays(from, to)}.pdf`;
   }
 
   /** The same page printed by Chromium; without a browser, a 503 that says how to get one. */

@@ -54,6 +54,17 @@ export function toPeriod(from: Date, to: Date): Period {
 }
 
 /**
+ * The days a file of the period [from, to) covers, for its name: `2026-10-05-2026-10-11`, its first
+ * UTC day and the last one the period includes, as a report's title gives them (the end is
+ * excluded: 5 to 12 Oct midnight is 5–11 Oct; a period ending at 06:00 includes that morning).
+ */
+export function periodFileDays(from: Date, to: Date): string {
+  const day = (d: Date) => d.toISOString().slice(0, 10);
+  const lastIncluded = new Date(Math.max(from.getTime(), to.getTime() - 1));
+  return `${day(from)}-${day(lastIncluded)}`;
+}
+
+/**
  * Why a query-string parameter holds no single text, or undefined when it is absent or one text.
  * The query parser reads a parameter given more than once (`?format=csv&format=json`) as a list:
  * no one of its values is the one meant, so the routes that read the URL (the report pages, the
