@@ -45,6 +45,36 @@ function readDashboard(): GrafanaDashboard {
   ) as GrafanaDashboard;
 }
 
+/**
+ * The columns the BI README documents for each view, in the order of its tables, with their types:
+ * a row names one or more columns (`x` (+ `_low`, `_high`) are three), and a row without a type
+ * takes the types of the view it says it is "as in".
+ */
+function documentedColumns(): Map<string, [string, string][]> {
+  const readme = readFileSync(join(BI, 'README.md'), 'utf8');
+  const sections = readme.split(/^### `(bi_\w+)`$/m);
+  const documented = new Map<string, [string, string][]>();
+  for (let i = 1; i < sections.length; i += 2) {
+    const columns: [string, string][] = [];
+    // the section ends at the next heading of a higher level (## Exports)
+    const section = sections[i + 1].split(/^## /m)[0];
+    for (const line of section.split('\n').filter((l) => l.startsWith('| `'))) {
+      const [names, type, meaning] = line
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim());
+      const listed = [...names.matchAll(/`(\w+)`/g)].map((m) => m[1]);
+      const all = names.includes('(+')
+        ? [listed[0], `${listed[0]}_low`, `${listed[0]}_high`]
+        : listed;
+      const like = new Map(documented.get(/as in `(\w+)`/.exec(meaning)?.[1] ?? '') ?? []);
+      columns.push(...all.map((name): [string, string] => [name, type || (like.get(name) ?? '')]));
+    }
+    documented.set(sections[i], columns);
+  }
+  return documented;
+}
+
 describe('BI access files', () => {
   const store = storeForSuite();
 
@@ -98,6 +128,23 @@ describe('BI access files', () => {
       await expect(
         store.clickhouse.query({ tag: 'test.grafana', sql: concrete(sql), row: z.unknown() }),
       ).resolves.toBeDefined();
+    }
+  });
+
+  it('documents every column of every view with the type a BI tool is given', async () => {
+    const documented = documentedColumns();
+    for (const view of VIEWS) {
+      const described = await store.clickhouse.query({
+        tag: 'test.describe_view',
+        sql: `DESCRIBE TABLE ${view}`,
+        row: z.object({ name: z.string(), type: z.string() }),
+      });
+      const sorted = (columns: [string, string][]) =>
+        [...columns].sort(([a], [b]) => a.localeCompare(b));
+      expect([view, sorted(documented.get(view) ?? [])]).toEqual([
+        view,
+        sorted(described.map((c): [string, string] => [c.name, c.type])),
+      ]);
     }
   });
 
