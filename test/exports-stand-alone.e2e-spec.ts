@@ -1,6 +1,7 @@
 // The lift and guardrails exports answer for a period no report snapshot covers (the demo's month
 // before any snapshot): computed, and saying so in `source`, in CSV, Parquet and NDJSON; once a
-// snapshot of the period is stored they answer from it, with the same figures.
+// snapshot of the period is stored they answer from it, with the same figures, revenue capped as
+// the report caps it (REPORT_REVENUE_CAP) either way.
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { gqlData, mintKey } from './support/client.js';
@@ -30,7 +31,8 @@ describe('lift and guardrails exports without a snapshot', () => {
       .map((line) => JSON.parse(line) as Record<string, unknown>);
 
   beforeAll(async () => {
-    api = await startApi();
+    // the report's revenue cap: each person's revenue counted up to 20 (a demo order is worth more)
+    api = await startApi({ REPORT_REVENUE_CAP: '20' });
     key = await mintKey(api.url, api.adminKey, 'demo', ['INGEST', 'READ', 'ADMIN']);
     await uploadDemoProgram(api.url, key, {
       seed: 20_261_001,
@@ -99,7 +101,17 @@ describe('lift and guardrails exports without a snapshot', () => {
     const after = await ndjson('lift');
     expect(after.map((r) => r.source)).toEqual(after.map(() => 'snapshot'));
     const figures = (rows: Record<string, unknown>[]) =>
-      rows.map((r) => [r.trigger_id, r.treatment_persons, r.absolute_lift, r.verdict]);
+      rows.map((r) => [
+        r.trigger_id,
+        r.treatment_persons,
+        r.absolute_lift,
+        r.verdict,
+        r.treatment_revenue,
+        r.incremental_revenue,
+        r.revenue_cap_value,
+      ]);
     expect(figures(after)).toEqual(figures(before));
+    // both capped at the setting's 20, as the report and its snapshot are
+    expect(before.map((r) => r.revenue_cap_value)).toEqual(before.map(() => 20));
   });
 });

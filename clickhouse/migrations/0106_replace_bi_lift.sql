@@ -1,7 +1,9 @@
--- BI view bi_lift, replaced to add two columns at its end: trigger_status (the trigger's status
--- when the snapshot was taken) and in_report_totals (whether the report's headline adds the row
--- up: a live trigger whose holdout can be read). Without them a BI sum of incremental_conversions
--- also added paused triggers and rows whose holdout share changed, which the report leaves out.
+-- BI view bi_lift, replaced to add three columns at its end: trigger_status (the trigger's status
+-- when the snapshot was taken), in_report_totals (whether the report's headline adds the row up:
+-- a live trigger whose holdout can be read) and revenue_cap_value (the cap its revenue figures
+-- were computed with). Without them a BI sum of incremental_conversions also added paused
+-- triggers and rows whose holdout share changed, which the report leaves out, and a capped
+-- revenue could not be told from an uncapped one.
 -- Otherwise as 0012_create_bi_lift.sql: one row per trigger of the newest snapshot of each
 -- (tenant, period), read from report_snapshots.measures. Columns are documented in
 -- clickhouse/bi/README.md.
@@ -75,5 +77,7 @@ SELECT
   -- whose declared share held over the period, enough data, an estimate
   trigger_status = 'live' AND NOT srm_flagged
     AND JSONLength(lift_row, 'srm', 'sharesInPeriod') = 0
-    AND NOT too_little_data AND absolute_lift IS NOT NULL AS in_report_totals
+    AND NOT too_little_data AND absolute_lift IS NOT NULL AS in_report_totals,
+  -- the cap on each person's revenue the revenue figures were computed with; NULL uncapped
+  JSONExtract(lift_row, 'revenueCapValue', 'Nullable(Float64)') AS revenue_cap_value
 FROM rows

@@ -63,6 +63,7 @@ SELECT
   trigger_status = 'live' AND NOT srm_flagged
     AND JSONLength(measure_row, 'srm', 'sharesInPeriod') = 0
     AND NOT too_little_data AND absolute_lift IS NOT NULL AS in_report_totals,
+  JSONExtract(measure_row, 'revenueCapValue', 'Nullable(Float64)') AS revenue_cap_value,
   'computed' AS source
 FROM rows
 ORDER BY trigger_id

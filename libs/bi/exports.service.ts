@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import { GuardrailsService, LiftService, toPeriod } from '../measurement/index.js';
 import { ClickHouseService, toClickHouseTime } from '../storage/index.js';
+import { AppConfig } from '../config/index.js';
+import { REPORT_CONFIDENCE, reportsSettings } from '../reports/index.js';
 import { TriggersService } from '../triggers/index.js';
 import { BiErrorCode, BiException } from './bi.exception.js';
 import {
@@ -51,6 +53,7 @@ export class ExportsService {
     private readonly lift: LiftService,
     private readonly guardrails: GuardrailsService,
     private readonly triggers: TriggersService,
+    private readonly config: AppConfig,
   ) {}
 
   dataset(name: string): ExportDatasetName {
@@ -95,7 +98,8 @@ export class ExportsService {
 
   /**
    * A period no snapshot covers: the rows liftReport and guardrails answer now (at the report's
-   * confidence, 0.95), shaped as a snapshot's measures and written by the engine.
+   * confidence, 0.95, and revenue cap, REPORT_REVENUE_CAP, as a snapshot of it would be taken),
+   * shaped as a snapshot's measures and written by the engine.
    */
   private async streamComputed(
     dataset: ComputedDatasetName,
@@ -106,7 +110,12 @@ export class ExportsService {
     const { from, to } = request;
     const [rows, definitions] = await Promise.all([
       dataset === 'lift'
-        ? this.lift.report(tenantId, { from, to, confidence: 0.95 })
+        ? this.lift.report(tenantId, {
+            from,
+            to,
+            confidence: REPORT_CONFIDENCE,
+            revenueCap: reportsSettings(this.config).revenueCap,
+          })
         : this.guardrails.report(tenantId, from, to),
       this.triggers.list(tenantId),
     ]);
