@@ -95,7 +95,17 @@ export function queryTime(name: string, value: unknown): Date | string {
   // Read as the API's DateTime reads its text: a time without an offset is refused, not taken in
   // the server's own time zone.
   const parsed = parseQueryTime(value);
-  return parsed.ok
-    ? new Date(parsed.ms)
-    : `${name} ${JSON.stringify(value)} is not an ISO-8601 time (${parsed.message}), ${example}`;
+  if (parsed.ok) {
+    return new Date(parsed.ms);
+  }
+  // an offset after a time of day, its "+" read as a space by the query string (?from=...+02:00)
+  const lostPlus = /(\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}:?\d{2})$/;
+  if (lostPlus.test(value)) {
+    return (
+      `${name} ${JSON.stringify(value)} is not an ISO-8601 time: a "+" written as is in a URL ` +
+      `arrives as a space; write it %2B (${value.replace(lostPlus, '$1%2B$2')}) or give the ` +
+      `time in UTC with Z, ${example}`
+    );
+  }
+  return `${name} ${JSON.stringify(value)} is not an ISO-8601 time (${parsed.message}), ${example}`;
 }
