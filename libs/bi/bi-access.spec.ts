@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { fixtureRows, seedRows } from '../measurement/testing.js';
 import { fixtureMeasures, liftRow } from '../reports/testing.js';
 import { projectRoot, statementsOf } from '../storage/index.js';
 import { storeForSuite } from '../storage/testing.js';
@@ -192,5 +193,40 @@ describe('BI access files', () => {
     };
     expect(await stat('Incremental conversions, latest report')).toEqual([100 + 20 + 10]);
     expect(await stat('Incremental revenue, latest report')).toEqual([5000 + 100 + 50]);
+  });
+
+  it('charts the latency of a trigger that sends on two channels per channel', async () => {
+    const rows = fixtureRows((when: string) => `2026-10-${when}Z`);
+    // one trigger, three email firings acting 60 s after their signal, one push firing 600 s after
+    // (no exposure: the latency runs to the decision)
+    const firing = (id: string, channel: string, lagSeconds: number) =>
+      rows.firing(id, 'two-channels', `p-${id}`, '10T12:00:00', {
+        channel,
+        signal_at: new Date(Date.parse('2026-10-10T12:00:00Z') - lagSeconds * 1000).toISOString(),
+      });
+    await seedRows(store.clickhouse, 'a', {
+      triggers: [rows.trigger('two-channels', 'email')],
+      firings: [
+        firing('e1', 'email', 60),
+        firing('e2', 'email', 60),
+        firing('e3', 'email', 60),
+        firing('s1', 'push', 600),
+      ],
+    });
+    const panel = readDashboard().panels.find(
+      (p) => p.title === 'Latency per day (median and 90th percentile)',
+    );
+    const charted = await store.clickhouse.query({
+      tag: 'test.grafana_latency',
+      sql: concrete(panel?.targets[0]?.rawSql ?? '').replace(
+        "'cart-recovery-email'",
+        "'two-channels'",
+      ),
+      row: z.record(z.string(), z.unknown()),
+    });
+    expect(charted.map((r) => [r.channel, r.p50_ms, r.p90_ms])).toEqual([
+      ['email', 60_000, 60_000],
+      ['push', 600_000, 600_000],
+    ]);
   });
 });
