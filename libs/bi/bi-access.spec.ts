@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { fixtureRows, seedRows } from '../measurement/testing.js';
-import { fixtureMeasures, liftRow } from '../reports/testing.js';
+import { fixtureMeasures, guardrailRow, liftRow } from '../reports/testing.js';
 import { projectRoot, statementsOf } from '../storage/index.js';
 import { storeForSuite } from '../storage/testing.js';
 
@@ -228,5 +228,53 @@ describe('BI access files', () => {
       ['email', 60_000, 60_000],
       ['push', 600_000, 600_000],
     ]);
+  });
+
+  it('never rounds a figure of its report tables across zero or the 0.05 of a q-value', async () => {
+    // the newest report: a lift whose lower bound is +0.00004 points and whose q-value is just
+    // under 0.05 (significant), and a harm whose lower bound is +0.00003 points
+    const measures = fixtureMeasures();
+    measures.lift = [
+      liftRow('works', {
+        absoluteLift: { estimate: 0.004, low: 0.0000004, high: 0.0079996 },
+        qValue: 0.049996,
+      }),
+    ];
+    measures.guardrails = [
+      guardrailRow('works', 'overwhelm', { estimate: 0.0030003, half: 0.003 }, 'harm'),
+    ];
+    await store.clickhouse.insert({
+      table: 'report_snapshots',
+      tag: 'test.snapshot',
+      rows: [
+        {
+          tenant_id: 'a',
+          snapshot_id: 'rs_close_calls',
+          kind: 'on_demand',
+          period_from: '2026-10-01 00:00:00.000',
+          period_to: '2026-10-31 12:00:00.000',
+          created_at: '2026-11-02 10:00:00.000',
+          measures: JSON.stringify(measures),
+          html: '<!DOCTYPE html>',
+        },
+      ],
+    });
+    const table = async (title: string) => {
+      const panel = readDashboard().panels.find((p) => p.title === title);
+      return store.clickhouse.query({
+        tag: 'test.grafana_table',
+        sql: concrete(panel?.targets[0]?.rawSql ?? ''),
+        row: z.record(z.string(), z.unknown()),
+      });
+    };
+    const [lift] = await table('Lift per trigger, latest report');
+    expect([lift.lift_pts, lift.low_pts, lift.high_pts, lift.q_value]).toEqual([
+      '0.4',
+      '0.00004',
+      '0.8',
+      '0.049996',
+    ]);
+    const [harm] = await table('Harm side, latest report');
+    expect([harm.change_pts, harm.low_pts, harm.high_pts]).toEqual(['0.3', '0.00003', '0.6']);
   });
 });
