@@ -3,6 +3,8 @@
 // parameter; the view, filter and order are constants chosen by name from this allowlist.
 
 import type { ClickHouseSettings } from '@clickhouse/client';
+import { UTCDate } from '@date-fns/utc';
+import { startOfDay } from 'date-fns';
 import { z } from 'zod';
 import { periodFileDays, periodParams } from '../measurement/index.js';
 import { defineQuery, type QueryDefinition } from '../storage/index.js';
@@ -138,10 +140,10 @@ export function exportFileName(
   extension: string,
 ): string {
   const dataset: ExportDataset = EXPORT_DATASETS[name];
-  const startOfDay = (d: Date) => new Date(Math.floor(d.getTime() / 86_400_000) * 86_400_000);
+  const utcDay = (d: Date) => startOfDay(new UTCDate(d.getTime()));
   const days =
     dataset.wholeDays === true
-      ? periodFileDays(startOfDay(from), startOfDay(to))
+      ? periodFileDays(utcDay(from), utcDay(to))
       : periodFileDays(from, to);
   return `causeway-${name}-${days}.${extension}`;
 }

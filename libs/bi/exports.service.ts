@@ -98,7 +98,7 @@ export class ExportsService {
 
   /**
    * A period no snapshot covers: the rows liftReport and guardrails answer now (at the report's
-   * confidence, 0.95, and revenue cap, REPORT_REVENUE_CAP, as a snapshot of it would be taken),
+   * confidence and revenue cap, REPORT_REVENUE_CAP, as a snapshot of it would be taken),
    * shaped as a snapshot's measures and written by the engine.
    */
   private async streamComputed(
