@@ -391,3 +391,14 @@ describeWithRedis(
     });
   },
 );
+
+describe('listing snapshots with a limit it does not answer', () => {
+  const store = storeForSuite();
+
+  it.each([0, 501, 2.5])('refuses limit %p, naming the field, the range and the value', (limit) => {
+    const { service } = snapshotsOn(store);
+    expect(() => service.list('listing', { limit })).toThrow(
+      `limit: must be between 1 and 500 (was ${limit})`,
+    );
+  });
+});

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
-import { messageOf } from '../../errors/index.js';
+import { messageOf, pageProblem } from '../../errors/index.js';
 import { toPeriod } from '../../measurement/index.js';
 import { renderLiftReport } from '../render/render-report.js';
 import { ReportMeasuresService, type ReportOptions } from '../report-measures.service.js';
@@ -191,11 +191,9 @@ export class ReportSnapshotsService {
     options: { from?: Date | null; to?: Date | null; limit?: number | null },
   ): Promise<SnapshotSummary[]> {
     const limit = options.limit ?? 50;
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SNAPSHOTS_LISTED) {
-      throw new ReportsException(
-        ReportsErrorCode.InvalidRequest,
-        `limit must be between 1 and ${MAX_SNAPSHOTS_LISTED}`,
-      );
+    const problem = pageProblem({ limit }, MAX_SNAPSHOTS_LISTED);
+    if (problem !== undefined) {
+      throw new ReportsException(ReportsErrorCode.InvalidRequest, problem);
     }
     const { from, to } = options;
     if ((from === undefined || from === null) !== (to === undefined || to === null)) {
