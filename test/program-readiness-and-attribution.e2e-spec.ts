@@ -272,6 +272,13 @@ describe('readiness, maturity, attribution and the person timeline on the demo p
       { version: 2, ready: true },
       { version: 1, ready: false },
     ]);
+    // a mistyped id is refused as the measures refuse one, not answered as a trigger never defined
+    const mistyped = '{ triggerVersions(triggerId: "welcome-psh") { version } }';
+    expect((await graphql(api.url, author, mistyped)).errors?.[0]).toMatchObject({
+      message:
+        "triggerId: no trigger 'welcome-psh' here: no definition and no firing of the tenant has that id; did you mean 'welcome-push'?",
+      extensions: { code: 'BAD_USER_INPUT', causewayCode: 'TRIGGERS_UNKNOWN_TRIGGER' },
+    });
     // a read-only key may not define triggers
     const reader = await mintKey(api.url, api.adminKey, 'authoring', ['READ']);
     const forbidden = await graphql(api.url, reader, DEFINE_TRIGGER, { input: complete });

@@ -1,4 +1,4 @@
--- triggers.fired_ids: generated from libs/measurement/common/known-trigger.ts; do not edit.
+-- triggers.fired_ids: generated from libs/triggers/trigger-ids.ts; do not edit.
 -- Regenerate with `npm run queries` after changing the statement.
 -- Parameters: tenantId String, triggerIds Array(String)
 -- Settings: join_use_nulls = 0, enable_materialized_cte = 1

@@ -7,6 +7,7 @@ import { REVENUE_CURRENCIES_QUERY } from '../reports/currencies.query.js';
 import { DATA_VERSION_QUERY, type AnyQueryDefinition } from '../storage/index.js';
 import {
   HIGHEST_TRIGGER_VERSION_QUERY,
+  FIRED_TRIGGER_IDS_QUERY,
   LATEST_TRIGGERS_QUERY,
   TRIGGER_VERSIONS_QUERY,
 } from '../triggers/index.js';
@@ -15,7 +16,6 @@ import { CONSENT_SOURCES_QUERY, CONSENT_TRIGGERS_QUERY } from './consent/consent
 import { SIGNAL_FRESHNESS_QUERY } from './freshness/freshness.query.js';
 import { GUARDRAILS_QUERY, PLAIN_GUARDRAILS_QUERY } from './guardrails/guardrails.query.js';
 import { SENT_BY_TRIGGER_QUERY } from './common/trigger-parts.js';
-import { FIRED_TRIGGER_IDS_QUERY } from './common/known-trigger.js';
 import { LATENCY_FACTS_QUERY, TRIGGER_LATENCY_QUERY } from './latency/latency.query.js';
 import {
   CAPPED_LIFT_BY_ARM_QUERY,

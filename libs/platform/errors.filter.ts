@@ -65,6 +65,7 @@ function statusOf(code: ContextErrorCode): number {
     case SegmentErrorCode.InvalidMapping:
     case TriggersErrorCode.InvalidDefinition:
     case TriggersErrorCode.NotReady:
+    case TriggersErrorCode.UnknownTrigger:
       return HttpStatus.BAD_REQUEST;
     case AuthErrorCode.MissingKey:
     case AuthErrorCode.InvalidKey:

@@ -3,6 +3,7 @@ export * from './dto/trigger.input.js';
 export * from './models/trigger.model.js';
 export * from './readiness.js';
 export * from './trigger-definition.js';
+export * from './trigger-ids.js';
 export * from './trigger-versions.sql.js';
 export * from './triggers.exception.js';
 export * from './triggers.module.js';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import { ClickHouseService, defineQuery } from '../storage/index.js';
+import { FIRED_TRIGGER_IDS_QUERY } from './trigger-ids.js';
 
 const nullableNumber = z.number().nullable();
 
@@ -84,6 +85,15 @@ export class TriggersRepository {
   /** Every stored version of one trigger, newest first. */
   async versions(tenantId: string, triggerId: string): Promise<TriggerRow[]> {
     return this.clickhouse.run(TRIGGER_VERSIONS_QUERY, { tenantId, triggerId });
+  }
+
+  /** Whether any firing of the tenant, at any time, carries the trigger id. */
+  async fired(tenantId: string, triggerId: string): Promise<boolean> {
+    const rows = await this.clickhouse.run(FIRED_TRIGGER_IDS_QUERY, {
+      tenantId,
+      triggerIds: [triggerId],
+    });
+    return rows.length > 0;
   }
 
   /** The highest stored version of a trigger, 0 when it has none. */

@@ -28,7 +28,7 @@ export class TriggersResolver {
 
   @Query(() => [Trigger], {
     description:
-      'Every stored version of one trigger, newest first, each with its readiness (READ scope). A firing is measured against the version it names (trigger_version), the newest when it names none.',
+      'Every stored version of one trigger, newest first, each with its readiness (READ scope); none for a trigger only firings name, and an id no definition and no firing of the tenant has is refused (TRIGGERS_UNKNOWN_TRIGGER), naming the defined id it most likely means. A firing is measured against the version it names (trigger_version), the newest when it names none.',
   })
   @RequireScope(Scope.READ)
   triggerVersions(

@@ -5,6 +5,7 @@ import type { TriggerInput } from './dto/trigger.input.js';
 import type { Trigger } from './models/trigger.model.js';
 import { missingDefinitions } from './readiness.js';
 import { toStoredDefinition } from './trigger-definition.js';
+import { nearestTriggerId } from './trigger-ids.js';
 import { TriggersCache } from './triggers.cache.js';
 import { TriggersErrorCode, TriggersException } from './triggers.exception.js';
 import { TriggersRepository, type TriggerRow } from './triggers.repository.js';
@@ -60,7 +61,10 @@ export class TriggersService {
     return rows.filter((r) => status === undefined || r.status === status).map(toTrigger);
   }
 
-  /** Every stored version of a trigger, newest first, each with its readiness. */
+  /**
+   * Every stored version of a trigger, newest first, each with its readiness; none for a trigger
+   * only firings carry. An id no definition and no firing of the tenant has is refused.
+   */
   async versions(tenantId: string, triggerId: string): Promise<Trigger[]> {
     if (triggerId.trim() === '') {
       throw new TriggersException(
@@ -68,7 +72,18 @@ export class TriggersService {
         'triggerId must not be empty',
       );
     }
-    return (await this.repository.versions(tenantId, triggerId)).map(toTrigger);
+    const versions = await this.repository.versions(tenantId, triggerId);
+    if (versions.length === 0 && !(await this.repository.fired(tenantId, triggerId))) {
+      // a mistyped id would read as a trigger never defined: refused, naming the likely one
+      const defined = (await this.list(tenantId)).map((trigger) => trigger.triggerId);
+      const nearest = nearestTriggerId(triggerId, defined);
+      throw new TriggersException(
+        TriggersErrorCode.UnknownTrigger,
+        `triggerId: no trigger '${triggerId}' here: no definition and no firing of the tenant has that id` +
+          (nearest === null ? '' : `; did you mean '${nearest}'?`),
+      );
+    }
+    return versions.map(toTrigger);
   }
 
   /**

@@ -1,10 +1,11 @@
-// A list measure's triggerIds: a mistyped id is refused with the id it most likely means, where
-// the measure would answer no rows for it as if the trigger had no one in it; an id a definition
-// or any firing of the tenant carries passes. On the real embedded store.
+// A list measure's triggerIds, and triggerVersions' triggerId: a mistyped id is refused with the
+// id it most likely means, where the answer would have no rows for it as if the trigger had no one
+// in it (or no definition); an id a definition or any firing of the tenant carries passes. On the
+// real embedded store.
 
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { storeForSuite } from '../../storage/testing.js';
-import { TriggersRepository, TriggersService } from '../../triggers/index.js';
+import { TriggersErrorCode, TriggersRepository, TriggersService } from '../../triggers/index.js';
 import { KnownTriggers } from './known-trigger.js';
 import { fixtureRows, seedRows } from './testing.js';
 
@@ -13,6 +14,7 @@ const build = fixtureRows((when: string) => `2026-${when}Z`);
 describe("a list measure's trigger ids", () => {
   const store = storeForSuite();
   let known: KnownTriggers;
+  let triggers: TriggersService;
 
   beforeAll(async () => {
     await seedRows(store.clickhouse, 'tenant', {
@@ -27,7 +29,7 @@ describe("a list measure's trigger ids", () => {
       triggers: [build.trigger('other-trigger', 'email')],
       firings: [build.firing('f2', 'other-fired', 'p1', '10-02T10:00:00')],
     });
-    const triggers = new TriggersService(new TriggersRepository(store.clickhouse), store.config);
+    triggers = new TriggersService(new TriggersRepository(store.clickhouse), store.config);
     known = new KnownTriggers(triggers, store.clickhouse);
   });
 
@@ -55,5 +57,23 @@ describe("a list measure's trigger ids", () => {
       "triggerIds: no triggers 'other-trigger', 'other-fired' here: no definition and no firing " +
         'of the tenant has these ids',
     );
+  });
+
+  it('lists the versions of a defined id, none of an id only firings carry, and refuses others', async () => {
+    expect(
+      (await triggers.versions('tenant', 'cart-recovery-email')).map((t) => t.version),
+    ).toEqual([1]);
+    expect(await triggers.versions('tenant', 'legacy-push')).toEqual([]);
+    await expect(triggers.versions('tenant', 'cart-recovry-email')).rejects.toMatchObject({
+      code: TriggersErrorCode.UnknownTrigger,
+      message:
+        "triggerId: no trigger 'cart-recovry-email' here: no definition and no firing of the " +
+        "tenant has that id; did you mean 'cart-recovery-email'?",
+    });
+    await expect(triggers.versions('tenant', 'other-fired')).rejects.toMatchObject({
+      code: TriggersErrorCode.UnknownTrigger,
+      message:
+        "triggerId: no trigger 'other-fired' here: no definition and no firing of the tenant has that id",
+    });
   });
 });
