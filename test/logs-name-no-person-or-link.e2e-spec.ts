@@ -1,7 +1,9 @@
 // What the API writes to its log at the default level (info: one line per request) names no
 // person and holds no share link: refused rows, a person's timeline, an erasure and an opened share
 // link leave neither the person's id, nor their e-mail, nor the link's token (a key to the report,
-// of which the store keeps only a hash) in the log.
+// of which the store keeps only a hash) in the log. Nor does a query string: a GraphQL GET, an
+// export asked with a person's id or e-mail, a key sent as a parameter, or a page that referred
+// to one, are logged with their path and the names of their parameters, not their values.
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { gqlData, mintKey, postIngest } from './support/client.js';
@@ -75,5 +77,38 @@ describe('the request log at the default level', () => {
     expect(lines[1]).toContain('"url":"/share/[token].pdf"');
     expect(lines.join('\n')).not.toContain(token);
     expect(lines.join('\n')).not.toContain(unknown);
+  });
+
+  it('holds no value of a query string, in the URL, its parsed parameters or the referring page', async () => {
+    const query = `{ personTimeline(personId: "${PERSON}") { id } }`;
+    const asked = [
+      `/graphql?query=${encodeURIComponent(query)}&variables=${encodeURIComponent(JSON.stringify({ email: MAIL }))}`,
+      `/v1/export/signals?person_id=${PERSON}&email=${encodeURIComponent(MAIL)}&key=${key}`,
+      `/v1/export/signals?filter[person]=${PERSON}&tag=${PERSON}&tag=${encodeURIComponent(MAIL)}`,
+    ];
+    for (const path of asked) {
+      await fetch(`${api.url}${path}`, {
+        headers: {
+          authorization: `Bearer ${key}`,
+          'apollo-require-preflight': 'true',
+          referer: `${api.url}/graphql?query=${encodeURIComponent(query)}`,
+        },
+      });
+    }
+    const lines = [
+      ...(await linesWith('"url":"/graphql?', 1)),
+      ...(await linesWith('"url":"/v1/export/signals?', 2)),
+    ];
+    expect(lines).toHaveLength(3);
+    // what was asked stays readable: the path and the parameters' names
+    expect(lines[0]).toContain('"url":"/graphql?query=[redacted]&variables=[redacted]"');
+    expect(lines[1]).toContain(
+      '"url":"/v1/export/signals?person_id=[redacted]&email=[redacted]&key=[redacted]"',
+    );
+    const log = api.output();
+    expect(log).not.toContain(PERSON);
+    expect(log).not.toContain(MAIL);
+    expect(log).not.toContain(encodeURIComponent(MAIL));
+    expect(log).not.toContain(key);
   });
 });

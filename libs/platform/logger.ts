@@ -15,14 +15,49 @@ export function muteRequestLogs(muted: boolean): void {
 /** A share link's path: its token (a key to one report) and the `.pdf` that may follow it. */
 const SHARE_PATH = /^(\/share\/)[^/?#]*?(\.pdf)?(?=[?#]|$)/;
 
+const REDACTED = '[redacted]';
+
 /**
- * The request as logged, a share link's token left out: the store keeps only its hash, and a log
- * line holding it would open the report to whoever reads the log. The route's segments (`params`)
- * repeat the path, so they go too.
+ * `url` with each query parameter's value replaced (`?query={...}&key=abc` becomes
+ * `?query=[redacted]&key=[redacted]`): a value may be a person's id, an e-mail or a key, while the
+ * names say what was asked. A part without `=` may be a value alone, so it goes whole.
+ */
+function withoutQueryValues(url: string): string {
+  const start = url.indexOf('?');
+  if (start < 0) {
+    return url;
+  }
+  const parts = url
+    .slice(start + 1)
+    .split('&')
+    .map((part) => {
+      const equals = part.indexOf('=');
+      return equals >= 0 ? `${part.slice(0, equals)}=${REDACTED}` : part && REDACTED;
+    });
+  return `${url.slice(0, start)}?${parts.join('&')}`;
+}
+
+/**
+ * The request as logged: no value of its query string, in the URL, in the parameters parsed from
+ * it or in the page that referred to it; and no share link's token (the store keeps only its hash,
+ * and a log line holding it would open the report to whoever reads the log), whose route segments
+ * (`params`) repeat the path and go too.
  */
 function loggedRequest(request: SerializedRequest): SerializedRequest {
-  const url = request.url.replace(SHARE_PATH, '$1[token]$2');
-  return url === request.url ? request : { ...request, url, params: {} };
+  const path = withoutQueryValues(request.url);
+  const url = path.replace(SHARE_PATH, '$1[token]$2');
+  const query = request.query as Record<string, unknown> | undefined;
+  const { referer } = request.headers;
+  return {
+    ...request,
+    url,
+    query: Object.fromEntries(Object.keys(query ?? {}).map((name) => [name, REDACTED])),
+    params: url === path ? request.params : {},
+    headers:
+      referer === undefined
+        ? request.headers
+        : { ...request.headers, referer: withoutQueryValues(referer) },
+  };
 }
 
 /**
