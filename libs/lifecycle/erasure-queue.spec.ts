@@ -13,7 +13,9 @@ import { erasureOn } from './testing.js';
 // Queued mode on a real redis-server: Redis keeps the ingest jobs with their rows, completed ones
 // for an hour and failed ones until retried. After an erasure no key of Redis holds the person's
 // id or their firing's, a failed job retried later brings none of their rows back, and a batch
-// validated before the erasure but written after it is written without them.
+// validated before the erasure but written after it is written without them. A failure that
+// quoted the person's row (its reason, its stack, the queue's event of it) is kept with the
+// person's id and their firing's replaced, and the other persons' rows of its batch still arrive.
 
 const signal = (eventId: string, personId: string) => ({
   event_id: eventId,
@@ -228,5 +230,54 @@ describeWithRedis('erasing a person in queued mode', (redis) => {
     expect(firings.filter((f) => redisText.includes(f))).toEqual([]);
     expect(redisText).not.toContain(busy);
     expect(redisText).toContain('f-busy-kept');
+  });
+
+  it('scrubs the reason and stack of a failure that quoted the person, and keeps the others', async () => {
+    const quoted = 'erase-q-quoted';
+    const quotedFiring = 'f-erase-q-quoted';
+    const failure = () =>
+      Promise.reject(
+        new Error(
+          `Cannot parse input at row 1: {"person_id":"${quoted}"} (firing ${quotedFiring})`,
+        ),
+      );
+    await run(
+      job('firings', [
+        {
+          firing_id: quotedFiring,
+          trigger_id: 't1',
+          person_id: quoted,
+          decided_at: '2026-10-01 00:00:00.000',
+          arm: 'treatment',
+          received_at: '2026-10-01 00:00:01.000',
+        },
+      ]),
+      write,
+    );
+    const failed = await run(
+      job('signals', [signal('s7', quoted), signal('s8', 'keep-4')]),
+      failure,
+    );
+    expect(await failed.getState()).toBe('failed');
+    expect((await queue.getJob(failed.id!))!.failedReason).toContain(`"person_id":"${quoted}"`);
+
+    await erasure.erasePerson('acme', quoted, false);
+    const redisText = await everythingInRedis();
+    expect(redisText).not.toContain(quoted);
+    expect(redisText).not.toContain(quotedFiring);
+    // the failure still says what went wrong
+    const kept = await queue.getJob(failed.id!);
+    expect(kept!.failedReason).toBe(
+      'Cannot parse input at row 1: {"person_id":"[erased]"} (firing [erased])',
+    );
+    expect(kept!.stacktrace!.join('\n')).toContain('(firing [erased])');
+
+    // retried, the batch brings the other person's row and none of the erased one's
+    await kept!.retry('failed');
+    const worker = new Worker(QueueName.Ingest, write, { connection: connection() });
+    await new Promise<void>((resolve) => worker.on('completed', () => resolve()));
+    await worker.close();
+    expect(await storedSignals()).toContain('keep-4');
+    expect(await storedSignals()).not.toContain(quoted);
   });
 });

@@ -24,6 +24,7 @@ import {
 } from './erased-persons.js';
 import { ERASURE_RUN_LIMIT_MS, noteErasure } from './erasure-runs.js';
 import { PersonBlocklist } from './person-blocklist.js';
+import { scrubEvents, scrubFailure, type ErasedIds } from './erased-failures.js';
 
 // The person of the erasure under way, read from its row of erasure_targets (migration 0090) by
 // the erasure's id: the engine keeps the text of every ALTER ... DELETE with its parameters
@@ -520,7 +521,8 @@ export class ErasureService {
    * or one of `firingIds` as rejected lines are read (one of the line's words): no copy of the
    * person's rows outlives the erasure there, and a failed job retried later does not bring them
    * back. The firings are looked up, not matched by a pattern of every id: a person may have
-   * thousands.
+   * thousands. A failure's reason and stack that name them (an engine's refusal may quote the row)
+   * are kept with the ids replaced, and the queue's events that name them are deleted.
    */
   private async scrubQueue(
     tenantId: string,
@@ -530,9 +532,11 @@ export class ErasureService {
     if (this.queue === undefined) {
       return;
     }
-    const person = new RegExp(personTokenPattern(personId));
+    const personPattern = personTokenPattern(personId);
+    const person = new RegExp(personPattern);
     const named = (raw: string) =>
       person.test(raw) || (firingIds.size > 0 && wordsOf(raw).some((word) => firingIds.has(word)));
+    const ids: ErasedIds = { personPattern, firingIds, named };
     const jobs = await this.queue.getJobs([
       'completed',
       'failed',
@@ -545,6 +549,7 @@ export class ErasureService {
       if (data.tenantId !== tenantId) {
         continue;
       }
+      await scrubFailure(this.queue, job, ids);
       const { batch, removed } = withoutLines(data, (line) => named(line.raw));
       if (removed > 0) {
         await job.updateData(batch).catch(async (error: unknown) => {
@@ -555,6 +560,7 @@ export class ErasureService {
         });
       }
     }
+    await scrubEvents(this.queue, ids);
   }
 
   /**
