@@ -34,12 +34,16 @@ export class IngestProcessor extends WorkerHost {
     }
     // Validated before its persons' erasure, a batch may be written after it (a retry, a queue
     // that drained late): the rows of persons erased since (and their firings' exposures) are
-    // left out here.
+    // left out here, and from the job Redis keeps (completed for an hour, failed until retried).
     const erased = await this.blocklist.checkFor(job.data.tenantId);
-    await this.writer.write(
-      erased === undefined
-        ? job.data
-        : withoutLines(job.data, (line) => erased(line) !== undefined).batch,
-    );
+    if (erased === undefined) {
+      await this.writer.write(job.data);
+      return;
+    }
+    const { batch, removed } = withoutLines(job.data, (line) => erased(line) !== undefined);
+    if (removed > 0) {
+      await job.updateData(batch);
+    }
+    await this.writer.write(batch);
   }
 }

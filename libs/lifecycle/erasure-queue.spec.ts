@@ -186,6 +186,8 @@ describeWithRedis('erasing a person in queued mode', (redis) => {
     // a batch validated before the erasure and written after it: the processor leaves them out
     await run(job('signals', [signal('s5', person), signal('s6', 'keep-3')]), write);
     expect(await storedSignals()).toEqual(['keep-1', 'keep-2', 'keep-3']);
+    // nor does Redis keep them with the job, written and kept for an hour
+    expect(await everythingInRedis()).not.toContain(person);
   });
 
   it('rewrites the jobs of a person with thousands of firings in moments', async () => {
