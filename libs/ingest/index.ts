@@ -4,6 +4,11 @@ export { ACCEPTED_ENCODINGS, decodedBody, UnsupportedEncodingError } from './con
 export * from './ingest.exception.js';
 export { insertStorageLines, IngestWriter } from './ingest-writer.js';
 export { IngestProcessor } from './ingest.processor.js';
+export {
+  QueuedBatchRetention,
+  WRITTEN_BATCH_KEPT_MS,
+  type BatchSweep,
+} from './queued-batch-retention.js';
 export * from './ingest.module.js';
 export * from './ingest.service.js';
 export * from './input-rows.js';

@@ -7,6 +7,7 @@ import { IngestProcessor } from './ingest.processor.js';
 import { IngestResolver } from './ingest.resolver.js';
 import { IngestService } from './ingest.service.js';
 import { IngestThreads } from './ingest-threads.js';
+import { QueuedBatchRetention } from './queued-batch-retention.js';
 import { StoredBatchesModule } from './stored-batches.js';
 
 /**
@@ -25,7 +26,7 @@ export class IngestModule {
         IngestService,
         IngestThreads,
         ...(options.api ? [IngestResolver] : []),
-        ...(options.processors ? [IngestProcessor] : []),
+        ...(options.processors ? [IngestProcessor, QueuedBatchRetention] : []),
       ],
       exports: [IngestService, IngestWriter],
     };

@@ -29,6 +29,7 @@ import { readTabularFile, type ImportMediaType } from './tabular.js';
 import type { ParsedLine } from './types.js';
 import { IngestErrorCode, IngestException } from './ingest.exception.js';
 import type { IngestJobPayload, InlineIngestJob } from './ingest.job.js';
+import { WRITTEN_BATCH_KEPT_MS } from './queued-batch-retention.js';
 import { messageOf, pageProblem } from '../errors/index.js';
 
 /** The most rejected lines `rejectedRows` answers in one page. */
@@ -402,7 +403,7 @@ export class IngestService {
       jobId: payload.requestId,
       attempts: this.config.env.INGEST_JOB_ATTEMPTS,
       backoff: { type: 'exponential', delay: this.config.env.INGEST_JOB_BACKOFF_MS },
-      removeOnComplete: { age: 3600, count: 10_000 },
+      removeOnComplete: { age: WRITTEN_BATCH_KEPT_MS / 1000, count: 10_000 },
       removeOnFail: false,
     });
     let timer: NodeJS.Timeout | undefined;

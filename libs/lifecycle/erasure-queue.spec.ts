@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { Queue, Worker, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { IngestProcessor, IngestWriter, StoredBatches } from '../ingest/index.js';
-import { JobName, QueueName } from '../queue/index.js';
+import { QueueName } from '../queue/index.js';
 import { MemoryDataVersions } from '../storage/index.js';
 import { storeForSuite } from '../storage/testing.js';
-import { describeWithRedis } from '../../test/support/redis-suite.js';
+import { describeWithRedis, redisContents, runIngestJob } from '../../test/support/redis-suite.js';
 import type { ErasureService } from './erasure.service.js';
 import { erasureOn } from './testing.js';
 
@@ -48,53 +47,10 @@ describeWithRedis('erasing a person in queued mode', (redis) => {
   // the real processor, as the worker app runs it
   const write = (j: Job) => processor.process(j as Parameters<IngestProcessor['process']>[0]);
 
-  /** Adds `data` and runs it through `process` on a worker of its own, to its end. */
-  async function run(data: object, process: (job: Job) => Promise<void>): Promise<Job> {
-    const added = await queue.add(JobName.IngestBatch, data, {
-      jobId: (data as { requestId: string }).requestId,
-      attempts: 1,
-      removeOnComplete: { age: 3600 },
-      removeOnFail: false,
-    });
-    const worker = new Worker(QueueName.Ingest, process, { connection: connection() });
-    try {
-      await new Promise<void>((resolve) => {
-        const done = (finished: Job | undefined) => finished?.id === added.id && resolve();
-        worker.on('completed', done);
-        worker.on('failed', done);
-      });
-    } finally {
-      await worker.close();
-    }
-    return added;
-  }
+  const run = (data: { requestId: string }, process: (job: Job) => Promise<void>) =>
+    runIngestJob(queue, redis.port, data, process);
 
-  /** Every key and value in Redis, as text. */
-  async function everythingInRedis(): Promise<string> {
-    const client = new Redis(connection());
-    try {
-      const parts: string[] = [];
-      for (const key of await client.keys('*')) {
-        const type = await client.type(key);
-        const value =
-          type === 'hash'
-            ? await client.hgetall(key)
-            : type === 'list'
-              ? await client.lrange(key, 0, -1)
-              : type === 'zset'
-                ? await client.zrange(key, 0, -1)
-                : type === 'set'
-                  ? await client.smembers(key)
-                  : type === 'stream'
-                    ? await client.xrange(key, '-', '+')
-                    : await client.get(key);
-        parts.push(key, JSON.stringify(value));
-      }
-      return parts.join('\n');
-    } finally {
-      client.disconnect();
-    }
-  }
+  const everythingInRedis = () => redisContents(redis.port);
 
   const storedSignals = async () =>
     (

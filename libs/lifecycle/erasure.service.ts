@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { AuditLogService } from '../audit/index.js';
 import { AppConfig } from '../config/index.js';
-import { QueueName } from '../queue/index.js';
+import { deleteEvents, QueueName } from '../queue/index.js';
 import {
   ClickHouseService,
   DataVersions,
@@ -24,7 +24,7 @@ import {
 } from './erased-persons.js';
 import { ERASURE_RUN_LIMIT_MS, noteErasure } from './erasure-runs.js';
 import { PersonBlocklist } from './person-blocklist.js';
-import { scrubEvents, scrubFailure, type ErasedIds } from './erased-failures.js';
+import { scrubFailure, type ErasedIds } from './erased-failures.js';
 
 // The person of the erasure under way, read from its row of erasure_targets (migration 0090) by
 // the erasure's id: the engine keeps the text of every ALTER ... DELETE with its parameters
@@ -516,7 +516,7 @@ export class ErasureService {
 
   /**
    * Queued mode: Redis keeps the ingest jobs with the rows they carry (completed ones for an
-   * hour, failed ones until retried or removed). Each job of the tenant, but those a worker holds
+   * hour, failed ones until retried or past retention). Each job of the tenant, but those a worker holds
    * now, is rewritten without its lines naming the person as a whole token in any JSON spelling,
    * or one of `firingIds` as rejected lines are read (one of the line's words): no copy of the
    * person's rows outlives the erasure there, and a failed job retried later does not bring them
@@ -560,7 +560,8 @@ export class ErasureService {
         });
       }
     }
-    await scrubEvents(this.queue, ids);
+    // a `failed` event carries the failure's reason
+    await deleteEvents(this.queue, named);
   }
 
   /**

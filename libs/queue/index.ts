@@ -1,3 +1,4 @@
 export * from './cron.js';
 export * from './queue.constants.js';
 export * from './queue.module.js';
+export * from './job-scripts.js';

@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe } from '@jest/globals';
+import { Worker, type Job, type Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { JobName, QueueName } from '../../libs/queue/index.js';
 import { redisAvailable, requirePart, startRedis, type RedisProcess } from './processes.js';
 
 /** The redis-server of a suite: the same port across a stop and a restart. */
@@ -59,4 +62,60 @@ export function describeWithRedis(
       await current?.stop();
     });
   });
+}
+
+/** Every key of the redis-server on `port` and its value, as text (to look for what it holds). */
+export async function redisContents(port: number): Promise<string> {
+  const client = new Redis({ host: '127.0.0.1', port });
+  try {
+    const parts: string[] = [];
+    for (const key of await client.keys('*')) {
+      const type = await client.type(key);
+      const value =
+        type === 'hash'
+          ? await client.hgetall(key)
+          : type === 'list'
+            ? await client.lrange(key, 0, -1)
+            : type === 'zset'
+              ? await client.zrange(key, 0, -1)
+              : type === 'set'
+                ? await client.smembers(key)
+                : type === 'stream'
+                  ? await client.xrange(key, '-', '+')
+                  : await client.get(key);
+      parts.push(key, JSON.stringify(value));
+    }
+    return parts.join('\n');
+  } finally {
+    client.disconnect();
+  }
+}
+
+/**
+ * Adds an ingest batch (`data`, its request id the job's) to `queue` and runs it through
+ * `process` on a worker of its own, once, to its end (completed or failed).
+ */
+export async function runIngestJob(
+  queue: Queue,
+  port: number,
+  data: { requestId: string },
+  process: (job: Job) => Promise<void>,
+): Promise<Job> {
+  const added = await queue.add(JobName.IngestBatch, data, {
+    jobId: data.requestId,
+    attempts: 1,
+    removeOnComplete: { age: 3600 },
+    removeOnFail: false,
+  });
+  const worker = new Worker(QueueName.Ingest, process, { connection: { host: '127.0.0.1', port } });
+  try {
+    await new Promise<void>((resolve) => {
+      const done = (finished: Job | undefined) => finished?.id === added.id && resolve();
+      worker.on('completed', done);
+      worker.on('failed', done);
+    });
+  } finally {
+    await worker.close();
+  }
+  return added;
 }

@@ -1,0 +1,140 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Optional,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import type { Job, Queue } from 'bullmq';
+import { AppConfig } from '../config/index.js';
+import { messageOf } from '../errors/index.js';
+import { RETENTION, withoutLines, type LineToCheck } from '../lifecycle/index.js';
+import { QueueName, replaceJobData } from '../queue/index.js';
+import { fromClickHouseTime } from '../storage/index.js';
+import { isStream, type StreamName } from './core.js';
+import { ndjsonOf, type EarlierIngestJobPayload, type IngestJobPayload } from './ingest.job.js';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** How long Redis keeps the job of a batch once written: an hour (see the job's options). */
+export const WRITTEN_BATCH_KEPT_MS = HOUR;
+
+/** How long the store keeps rejected lines (migration 0008's TTL on their arrival). */
+const REJECTED_KEPT_DAYS = 180;
+
+/** Per stream, the storage column its retention counts from and the variable that sets it. */
+const STREAM_RETENTION = new Map(
+  RETENTION.flatMap((r) => (isStream(r.table) ? [[r.table, r] as const] : [])),
+);
+
+type QueuedPayload = IngestJobPayload | EarlierIngestJobPayload;
+
+/** What a sweep removed: written batches' jobs, and the rows and jobs of failed batches. */
+export interface BatchSweep {
+  writtenJobs: number;
+  failedRows: number;
+  failedJobs: number;
+}
+
+/**
+ * Keeps the ingest jobs in Redis no longer than the data they carry may be kept. A written batch's
+ * job goes after an hour (BullMQ removes one only when another completes, so the last ones of a
+ * quiet tenant would otherwise stay). A failed batch holds accepted rows not stored yet: each row
+ * stays as long as the store would keep it (RETENTION_DAYS_<STREAM> from its event time, as the
+ * table's TTL; with no retention set, until the batch is retried), its rejected lines 180 days
+ * from the batch's arrival as the store keeps them, and the job goes with its last line. Runs
+ * hourly where the processors run.
+ */
+@Injectable()
+export class QueuedBatchRetention implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(QueuedBatchRetention.name);
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly config: AppConfig,
+    @Optional() @Inject(getQueueToken(QueueName.Ingest)) private readonly queue?: Queue,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.queue === undefined) {
+      return;
+    }
+    const sweep = () => {
+      this.sweep().catch((error: unknown) => {
+        this.logger.error(`the sweep of kept ingest jobs failed: ${messageOf(error)}`);
+      });
+    };
+    this.timer = setInterval(sweep, HOUR);
+    this.timer.unref();
+    sweep();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+  }
+
+  /** One pass over the written and failed batches' jobs, as of `now`. */
+  async sweep(now = Date.now()): Promise<BatchSweep> {
+    const done: BatchSweep = { writtenJobs: 0, failedRows: 0, failedJobs: 0 };
+    if (this.queue === undefined) {
+      return done;
+    }
+    // clean counts back from the clock: the written jobs kept are those of the hour before `now`
+    const grace = Math.max(0, WRITTEN_BATCH_KEPT_MS + Date.now() - now);
+    done.writtenJobs = (await this.queue.clean(grace, 0, 'completed')).length;
+    for (const job of await this.queue.getJobs(['failed'])) {
+      const removed = await this.pruneFailed(job as Job<QueuedPayload>, now);
+      done.failedRows += removed.rows;
+      done.failedJobs += removed.job ? 1 : 0;
+    }
+    if (done.failedRows > 0) {
+      this.logger.warn(
+        `${done.failedRows} lines of failed ingest batches were past their retention and removed from the queue (${done.failedJobs} batches emptied)`,
+      );
+    }
+    return done;
+  }
+
+  /** Removes the lines of a failed batch past their retention; the job itself once none is left. */
+  private async pruneFailed(
+    job: Job<QueuedPayload>,
+    now: number,
+  ): Promise<{ rows: number; job: boolean }> {
+    const data = job.data;
+    if (job.id === undefined || !isStream(data.stream)) {
+      return { rows: 0, job: false };
+    }
+    const past = this.pastRetention(data.stream, now);
+    const { batch, removed } = withoutLines({ ...data, rejects: [] }, past);
+    const rejectsKept = fromClickHouseTime(data.receivedAt) > now - REJECTED_KEPT_DAYS * DAY;
+    const rejects = rejectsKept ? data.rejects : [];
+    const rows = removed + data.rejects.length - rejects.length;
+    if (rows === 0) {
+      return { rows: 0, job: false };
+    }
+    if (ndjsonOf(batch).length === 0 && rejects.length === 0) {
+      await job.remove();
+      return { rows, job: true };
+    }
+    // an erasure may have rewritten the job since it was read: it is read again next hour
+    const replaced = await replaceJobData(this.queue!, job.id, data, { ...batch, rejects });
+    return { rows: replaced ? rows : 0, job: false };
+  }
+
+  /** Whether a storage row of `stream` is past the stream's retention at `now`. */
+  private pastRetention(stream: StreamName, now: number): (line: LineToCheck) => boolean {
+    const retention = STREAM_RETENTION.get(stream);
+    const days = retention === undefined ? undefined : this.config.env[retention.variable];
+    if (retention === undefined || days === undefined) {
+      return () => false;
+    }
+    return (line) => {
+      const row = (line.value ?? JSON.parse(line.raw)) as Record<string, unknown>;
+      const at = row[retention.column];
+      return typeof at === 'string' && fromClickHouseTime(at) + days * DAY < now;
+    };
+  }
+}
