@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { Queue, Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { AppConfig } from '../config/index.js';
 import { PersonBlocklist } from '../lifecycle/index.js';
@@ -15,7 +16,7 @@ import { StoredBatches } from './stored-batches.js';
 // Queued mode on a real redis-server: the jobs of failed batches keep their rows only as long as
 // the store would (RETENTION_DAYS_<STREAM> from each row's event time), their rejected lines 180
 // days, and go with their last line; a written batch's job goes after an hour, also when no
-// other batch follows it. The rows still within their retention are stored when the batch is
+// other batch follows it, and so do the queue's events (a failure's reason among them). The rows still within their retention are stored when the batch is
 // retried.
 
 const HOUR = 3_600_000;
@@ -26,6 +27,7 @@ describeWithRedis('the ingest jobs Redis keeps', (redis) => {
   let queue: Queue;
   let retention: QueuedBatchRetention;
   let processor: IngestProcessor;
+  let events: Redis;
   const now = Date.now();
   const ago = (ms: number) => toClickHouseTime(now - ms);
 
@@ -60,6 +62,7 @@ describeWithRedis('the ingest jobs Redis keeps', (redis) => {
 
   beforeAll(() => {
     queue = new Queue(QueueName.Ingest, { connection: { host: '127.0.0.1', port: redis.port } });
+    events = new Redis({ host: '127.0.0.1', port: redis.port });
     const config = new AppConfig({
       ...store.config.env,
       RETENTION_DAYS_SIGNALS: 30,
@@ -73,6 +76,7 @@ describeWithRedis('the ingest jobs Redis keeps', (redis) => {
     );
   });
   afterAll(async () => {
+    events.disconnect();
     await queue.close();
   });
 
@@ -119,10 +123,18 @@ describeWithRedis('the ingest jobs Redis keeps', (redis) => {
     // a second pass finds nothing more to remove
     expect(await retention.sweep()).toEqual({ writtenJobs: 0, failedRows: 0, failedJobs: 0 });
 
-    // the written batch's job, an hour later, though no batch completed since
+    // the queue's events: a failure's reason quoting a row is kept in its `failed` event
+    const failedEvents = async () =>
+      (await events.xrange(queue.keys.events, '-', '+')).filter(
+        ([, fields]) => fields[0] === 'event' && fields[1] === 'failed',
+      );
+    expect(await failedEvents()).toHaveLength(5);
+
+    // an hour later: the written batch's job (though no batch completed since), and the events
     expect(await retention.sweep(Date.now() + HOUR + 60_000)).toMatchObject({ writtenJobs: 1 });
     expect(await queue.getJob('written')).toBeUndefined();
     expect(await redisContents(redis.port)).not.toContain('written-person');
+    expect(await failedEvents()).toEqual([]);
 
     // retried, the batch stores the row still within its retention
     await (await queue.getJob('mixed'))!.retry('failed');

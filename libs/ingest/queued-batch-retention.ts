@@ -11,7 +11,7 @@ import type { Job, Queue } from 'bullmq';
 import { AppConfig } from '../config/index.js';
 import { messageOf } from '../errors/index.js';
 import { RETENTION, withoutLines, type LineToCheck } from '../lifecycle/index.js';
-import { QueueName, replaceJobData } from '../queue/index.js';
+import { deleteEventsUpTo, QueueName, replaceJobData } from '../queue/index.js';
 import { fromClickHouseTime } from '../storage/index.js';
 import { isStream, type StreamName } from './core.js';
 import { ndjsonOf, type EarlierIngestJobPayload, type IngestJobPayload } from './ingest.job.js';
@@ -45,8 +45,9 @@ export interface BatchSweep {
  * quiet tenant would otherwise stay). A failed batch holds accepted rows not stored yet: each row
  * stays as long as the store would keep it (RETENTION_DAYS_<STREAM> from its event time, as the
  * table's TTL; with no retention set, until the batch is retried), its rejected lines 180 days
- * from the batch's arrival as the store keeps them, and the job goes with its last line. Runs
- * hourly where the processors run.
+ * from the batch's arrival as the store keeps them, and the job goes with its last line. The
+ * queue's events (a failure's reason among them) go after an hour. Runs hourly where the
+ * processors run.
  */
 @Injectable()
 export class QueuedBatchRetention implements OnApplicationBootstrap, OnModuleDestroy {
@@ -85,6 +86,9 @@ export class QueuedBatchRetention implements OnApplicationBootstrap, OnModuleDes
     // clean counts back from the clock: the written jobs kept are those of the hour before `now`
     const grace = Math.max(0, WRITTEN_BATCH_KEPT_MS + Date.now() - now);
     done.writtenJobs = (await this.queue.clean(grace, 0, 'completed')).length;
+    // the queue's event log: a failure's reason (which may quote a row) is kept there too, and
+    // nothing here reads an event once it is an hour old
+    await deleteEventsUpTo(this.queue, now - WRITTEN_BATCH_KEPT_MS);
     for (const job of await this.queue.getJobs(['failed'])) {
       const removed = await this.pruneFailed(job as Job<QueuedPayload>, now);
       done.failedRows += removed.rows;

@@ -18,6 +18,12 @@ end`,
 end
 return 0`,
   causewayReadEvents: `return redis.call('XRANGE', KEYS[1], '-', '+')`,
+  /** The events up to a time (an id's first part is the time it was added, in milliseconds). */
+  causewayDeleteEventsUpTo: `local entries = redis.call('XRANGE', KEYS[1], '-', ARGV[1])
+for _, entry in ipairs(entries) do
+  redis.call('XDEL', KEYS[1], entry[1])
+end
+return #entries`,
   causewayDeleteEvents: `return redis.call('XDEL', KEYS[1], unpack(ARGV))`,
 } as const;
 
@@ -77,4 +83,10 @@ export async function deleteEvents(queue: Queue, names: (value: string) => boole
     const chunk = naming.slice(start, start + EVENTS_PER_DELETE);
     await run('causewayDeleteEvents', [queue.keys.events, ...chunk]);
   }
+}
+
+/** Deletes the entries of the queue's event stream added at `time` (epoch ms) or before. */
+export async function deleteEventsUpTo(queue: Queue, time: number): Promise<void> {
+  const run = await scriptsOf(queue);
+  await run('causewayDeleteEventsUpTo', [queue.keys.events, String(Math.floor(time))]);
 }
