@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { AppConfig } from '../config/index.js';
 import { PersonBlocklist } from '../lifecycle/index.js';
-import { QueueName } from '../queue/index.js';
+import { JobName, QueueName } from '../queue/index.js';
 import { MemoryDataVersions, toClickHouseTime } from '../storage/index.js';
 import { storeForSuite } from '../storage/testing.js';
 import { describeWithRedis, redisContents, runIngestJob } from '../../test/support/redis-suite.js';
@@ -149,5 +149,38 @@ describeWithRedis('the ingest jobs Redis keeps', (redis) => {
       row: z.object({ person_id: z.string() }),
     });
     expect(stored.map((r) => r.person_id)).toEqual(['kept-person', 'written-person']);
+  });
+
+  it('reaches every failed batch, however many, as it removes some', async () => {
+    await queue.obliterate({ force: true });
+    // 230 batches of one row each, every other one past its retention: pages of 100 to read
+    const batches = Array.from({ length: 230 }, (_, i) =>
+      batch(
+        `many-${i}`,
+        'signals',
+        [signal(`m${i}`, `many-${i}`, (i % 2 === 0 ? 31 : 29) * DAY)],
+        [],
+      ),
+    );
+    await queue.addBulk(
+      batches.map((data) => ({
+        name: JobName.IngestBatch,
+        data,
+        opts: { jobId: data.requestId, attempts: 1, removeOnFail: false },
+      })),
+    );
+    const worker = new Worker(QueueName.Ingest, unavailable, {
+      connection: { host: '127.0.0.1', port: redis.port },
+      concurrency: 20,
+    });
+    while ((await queue.getFailedCount()) < batches.length) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await worker.close();
+
+    expect(await retention.sweep()).toEqual({ writtenJobs: 0, failedRows: 115, failedJobs: 115 });
+    const left = (await queue.getJobs(['failed'])).map((job) => job.id!).sort();
+    const odd = batches.filter((_, i) => i % 2 === 1).map((data) => data.requestId);
+    expect(left).toEqual(odd.sort());
   });
 });

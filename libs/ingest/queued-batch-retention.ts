@@ -25,6 +25,9 @@ export const WRITTEN_BATCH_KEPT_MS = HOUR;
 /** How long the store keeps rejected lines (migration 0008's TTL on their arrival). */
 const REJECTED_KEPT_DAYS = 180;
 
+/** Failed jobs read at once (each holds up to INGEST_MAX_ROWS rows). */
+const FAILED_PAGE = 100;
+
 /** Per stream, the storage column its retention counts from and the variable that sets it. */
 const STREAM_RETENTION = new Map(
   RETENTION.flatMap((r) => (isStream(r.table) ? [[r.table, r] as const] : [])),
@@ -89,10 +92,19 @@ export class QueuedBatchRetention implements OnApplicationBootstrap, OnModuleDes
     // the queue's event log: a failure's reason (which may quote a row) is kept there too, and
     // nothing here reads an event once it is an hour old
     await deleteEventsUpTo(this.queue, now - WRITTEN_BATCH_KEPT_MS);
-    for (const job of await this.queue.getJobs(['failed'])) {
-      const removed = await this.pruneFailed(job as Job<QueuedPayload>, now);
-      done.failedRows += removed.rows;
-      done.failedJobs += removed.job ? 1 : 0;
+    // a page at a time, each job with its rows: a removed job moves the ones after it up
+    for (let start = 0; ;) {
+      const page = await this.queue.getJobs(['failed'], start, start + FAILED_PAGE - 1);
+      const removedBefore = done.failedJobs;
+      for (const job of page) {
+        const removed = await this.pruneFailed(job as Job<QueuedPayload>, now);
+        done.failedRows += removed.rows;
+        done.failedJobs += removed.job ? 1 : 0;
+      }
+      if (page.length < FAILED_PAGE) {
+        break;
+      }
+      start += page.length - (done.failedJobs - removedBefore);
     }
     if (done.failedRows > 0) {
       this.logger.warn(
