@@ -83,21 +83,22 @@ export class QueuedBatchRetention implements OnApplicationBootstrap, OnModuleDes
   /** One pass over the written and failed batches' jobs, as of `now`. */
   async sweep(now = Date.now()): Promise<BatchSweep> {
     const done: BatchSweep = { writtenJobs: 0, failedRows: 0, failedJobs: 0 };
-    if (this.queue === undefined) {
+    const queue = this.queue;
+    if (queue === undefined) {
       return done;
     }
     // clean counts back from the clock: the written jobs kept are those of the hour before `now`
     const grace = Math.max(0, WRITTEN_BATCH_KEPT_MS + Date.now() - now);
-    done.writtenJobs = (await this.queue.clean(grace, 0, 'completed')).length;
+    done.writtenJobs = (await queue.clean(grace, 0, 'completed')).length;
     // the queue's event log: a failure's reason (which may quote a row) is kept there too, and
     // nothing here reads an event once it is an hour old
-    await deleteEventsUpTo(this.queue, now - WRITTEN_BATCH_KEPT_MS);
+    await deleteEventsUpTo(queue, now - WRITTEN_BATCH_KEPT_MS);
     // a page at a time, each job with its rows: a removed job moves the ones after it up
     for (let start = 0; ;) {
-      const page = await this.queue.getJobs(['failed'], start, start + FAILED_PAGE - 1);
+      const page = await queue.getJobs(['failed'], start, start + FAILED_PAGE - 1);
       const removedBefore = done.failedJobs;
       for (const job of page) {
-        const removed = await this.pruneFailed(job as Job<QueuedPayload>, now);
+        const removed = await this.pruneFailed(queue, job as Job<QueuedPayload>, now);
         done.failedRows += removed.rows;
         done.failedJobs += removed.job ? 1 : 0;
       }
@@ -116,6 +117,7 @@ export class QueuedBatchRetention implements OnApplicationBootstrap, OnModuleDes
 
   /** Removes the lines of a failed batch past their retention; the job itself once none is left. */
   private async pruneFailed(
+    queue: Queue,
     job: Job<QueuedPayload>,
     now: number,
   ): Promise<{ rows: number; job: boolean }> {
@@ -136,7 +138,7 @@ export class QueuedBatchRetention implements OnApplicationBootstrap, OnModuleDes
       return { rows, job: true };
     }
     // an erasure may have rewritten the job since it was read: it is read again next hour
-    const replaced = await replaceJobData(this.queue!, job.id, data, { ...batch, rejects });
+    const replaced = await replaceJobData(queue, job.id, data, { ...batch, rejects });
     return { rows: replaced ? rows : 0, job: false };
   }
 
