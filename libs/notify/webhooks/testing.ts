@@ -19,12 +19,19 @@ export interface WebhookReceiver {
   close(): Promise<void>;
 }
 
+/** How a receiver answers one request: its status, a redirect's Location, any other headers. */
+export interface ReceiverAnswer {
+  status: number;
+  location?: string;
+  headers?: Record<string, string>;
+}
+
 /**
  * Starts a receiver; `answer(n)` gives the status of the n-th request (1-based) and, for a
  * redirect, its Location. Default: 200 to everything.
  */
 export async function startReceiver(
-  answer: (n: number) => { status: number; location?: string } = () => ({ status: 200 }),
+  answer: (n: number) => ReceiverAnswer = () => ({ status: 200 }),
 ): Promise<WebhookReceiver> {
   const received: ReceivedRequest[] = [];
   const waiters: (() => void)[] = [];
@@ -40,8 +47,8 @@ export async function startReceiver(
         headers: req.headers,
         body,
       });
-      const { status, location } = answer(received.length);
-      res.writeHead(status, location === undefined ? {} : { location });
+      const { status, location, headers = {} } = answer(received.length);
+      res.writeHead(status, location === undefined ? headers : { ...headers, location });
       res.end(status >= 400 ? 'receiver says no' : 'ok');
       for (const wake of waiters.splice(0)) {
         wake();

@@ -3,13 +3,20 @@ import { AppConfig } from '../../config/index.js';
 import { NotifyException } from '../notify.exception.js';
 import { checkTarget, HostResolver, parseWebhookUrl } from './address-guard.js';
 import { messageBody } from './webhook-events.js';
-import type { WebhookDeliveryJob } from './webhook.job.js';
+import { nextAttempt, retryAfterMs, type WebhookDeliveryJob } from './webhook.job.js';
 import { postJson, type SendResult } from './webhook-sender.js';
 import { signWebhook } from './webhook-signature.js';
 import { DeliveryStatus, WebhooksRepository } from './webhooks.repository.js';
 
-/** What one attempt came to, for whoever schedules the next. */
-export type AttemptOutcome = 'delivered' | 'retry' | 'stop';
+/**
+ * What one attempt came to, for whoever schedules the next: `spent` is a failure the retry window
+ * leaves no time to try again.
+ */
+export type AttemptOutcome = 'delivered' | 'retry' | 'stop' | 'spent';
+
+/** The outcome, with the wait before the next attempt when there is one. */
+export type AttemptResult =
+  { outcome: Exclude<AttemptOutcome, 'retry'> } | { outcome: 'retry'; waitMs: number };
 
 /**
  * One delivery attempt of one message to one endpoint, the same for the BullMQ processor and the
@@ -24,11 +31,20 @@ export class WebhookDeliverer {
     private readonly resolver: HostResolver,
   ) {}
 
-  async attempt(job: WebhookDeliveryJob, attempt: number): Promise<AttemptOutcome> {
+  /**
+   * Attempt `attempt` (1 for the first), the waits before it adding up to `waitedMs`: when it fails,
+   * the answer says how long to wait before the next (its backoff, or the receiver's Retry-After
+   * when longer), or that none fits the retry window.
+   */
+  async attempt(
+    job: WebhookDeliveryJob,
+    attempt: number,
+    waitedMs: number,
+  ): Promise<AttemptResult> {
     const [webhook] = await this.repository.list(job.tenantId, job.webhookId);
     if (webhook === undefined || webhook.disabledAt !== null) {
       // deleted since the event, or its receiver answered 410 Gone to a message: nobody to tell
-      return 'stop';
+      return { outcome: 'stop' };
     }
     const record = {
       tenantId: job.tenantId,
@@ -52,8 +68,10 @@ export class WebhookDeliverer {
         responseStatus: null,
         error: message,
         at: new Date(),
+        retryAfter: null,
+        nextAttemptAt: null,
       });
-      return 'stop';
+      return { outcome: 'stop' };
     }
     const timestamp = Math.floor(Date.now() / 1000);
     const body = messageBody(job.message, webhook.format);
@@ -65,18 +83,64 @@ export class WebhookDeliverer {
     const result = await postJson(target, headers, body, this.config.env.WEBHOOK_TIMEOUT_MS);
     const status = attemptStatus(result);
     const at = new Date();
+    const next = status === DeliveryStatus.FAILED ? this.next(result, attempt, waitedMs, at) : {};
     await this.repository.recordAttempt({
       ...record,
       status,
       responseStatus: result.status,
-      error: result.ok ? '' : result.error,
+      error: [result.ok ? '' : result.error, next.why ?? ''].filter((e) => e !== '').join('; '),
       at,
+      retryAfter: result.ok ? null : (result.retryAfter ?? null),
+      nextAttemptAt: next.waitMs === undefined ? null : new Date(at.getTime() + next.waitMs),
     });
     if (status === DeliveryStatus.GONE) {
       await this.repository.disable(job.tenantId, job.webhookId, at);
     }
-    return OUTCOMES[status];
+    if (status !== DeliveryStatus.FAILED) {
+      return { outcome: OUTCOMES[status] };
+    }
+    return next.waitMs === undefined
+      ? { outcome: 'spent' }
+      : { outcome: 'retry', waitMs: next.waitMs };
   }
+
+  /** The wait after a failed attempt, or why there is no next one (said in its record). */
+  private next(
+    result: SendResult,
+    attempt: number,
+    waitedMs: number,
+    at: Date,
+  ): { waitMs?: number; why?: string } {
+    const header = result.ok ? undefined : result.retryAfter;
+    const askedMs = header === undefined ? undefined : retryAfterMs(header, at.getTime());
+    const unread =
+      header !== undefined && askedMs === undefined
+        ? `Retry-After "${header}" is neither seconds nor an HTTP date: the backoff applies`
+        : undefined;
+    const next = nextAttempt(attempt, waitedMs, askedMs, {
+      baseMs: this.config.env.WEBHOOK_BACKOFF_MS,
+      windowMs: this.config.env.WEBHOOK_RETRY_WINDOW_MS,
+    });
+    if (next.retry) {
+      return { waitMs: next.waitMs, why: unread };
+    }
+    const left = `${seconds(next.leftMs)} s left of the retry window`;
+    return {
+      why:
+        next.askedMs === undefined
+          ? [unread, `not tried again: the next backoff is longer than the ${left}`]
+              .filter((part) => part !== undefined)
+              .join('; ')
+          : `not tried again: the receiver asked to wait (Retry-After: ${header}) longer than the ${left}`,
+    };
+  }
+}
+
+const SECONDS = new Intl.NumberFormat('en', { maximumFractionDigits: 1 });
+
+/** Milliseconds as seconds to the tenth, as a person reads a wait (3,600; 9.8). */
+function seconds(ms: number): string {
+  return SECONDS.format(ms / 1000);
 }
 
 /**
@@ -90,9 +154,8 @@ function attemptStatus(result: SendResult): DeliveryStatus {
   return result.status === 410 ? DeliveryStatus.GONE : DeliveryStatus.FAILED;
 }
 
-const OUTCOMES: Record<DeliveryStatus, AttemptOutcome> = {
+const OUTCOMES: Record<Exclude<DeliveryStatus, DeliveryStatus.FAILED>, 'delivered' | 'stop'> = {
   [DeliveryStatus.DELIVERED]: 'delivered',
-  [DeliveryStatus.FAILED]: 'retry',
   [DeliveryStatus.REFUSED]: 'stop',
   [DeliveryStatus.GONE]: 'stop',
 };

@@ -1,16 +1,51 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { UnrecoverableError, type Job } from 'bullmq';
+import { UnrecoverableError, type Job, type MinimalJob } from 'bullmq';
+import { AppConfig } from '../../config/index.js';
 import { JobName, QueueName } from '../../queue/index.js';
 import { WebhookDeliverer, type AttemptOutcome } from './webhook-deliverer.js';
-import type { WebhookDeliveryJob } from './webhook.job.js';
+import { backoffWaitedBefore, type WebhookDeliveryJob } from './webhook.job.js';
+
+/** A failed attempt to be tried again in `waitMs` (its backoff, or the receiver's Retry-After). */
+class RetryDelivery extends Error {
+  constructor(
+    message: string,
+    readonly waitMs: number,
+  ) {
+    super(message);
+  }
+}
 
 /**
- * Runs webhook deliveries from Redis: a failed attempt throws, so BullMQ retries it with the job's
- * exponential backoff until its attempts (WEBHOOK_RETRY_WINDOW_MS) are spent.
+ * BullMQ's wait before a delivery job's next attempt: what the failed attempt chose; after an
+ * error of the attempt itself (its record not written), the exponential backoff.
  */
-@Processor(QueueName.Webhooks, { concurrency: 8 })
+export function webhookBackoffStrategy(
+  attemptsMade: number,
+  _type?: string,
+  error?: Error,
+  job?: MinimalJob,
+): number {
+  if (error instanceof RetryDelivery) {
+    return error.waitMs;
+  }
+  const backoff = job?.opts.backoff;
+  const baseMs = typeof backoff === 'number' ? backoff : (backoff?.delay ?? 0);
+  return baseMs * 2 ** (attemptsMade - 1);
+}
+
+/**
+ * Runs webhook deliveries from Redis: a failed attempt throws, so BullMQ retries it after the wait
+ * the deliverer chose, until the retry window (WEBHOOK_RETRY_WINDOW_MS) leaves no time.
+ */
+@Processor(QueueName.Webhooks, {
+  concurrency: 8,
+  settings: { backoffStrategy: webhookBackoffStrategy },
+})
 export class WebhookDeliveryProcessor extends WorkerHost {
-  constructor(private readonly deliverer: WebhookDeliverer) {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly deliverer: WebhookDeliverer,
+  ) {
     super();
   }
 
@@ -18,10 +53,21 @@ export class WebhookDeliveryProcessor extends WorkerHost {
     if (job.name !== (JobName.WebhookDelivery as string)) {
       throw new UnrecoverableError(`unknown webhooks job ${job.name}`);
     }
-    const outcome = await this.deliverer.attempt(job.data, job.attemptsMade + 1);
-    if (outcome === 'retry') {
-      throw new Error(`webhook ${job.data.webhookId}: attempt ${job.attemptsMade + 1} failed`);
+    const attempt = job.attemptsMade + 1;
+    const waitedMs =
+      job.data.waitedMs ?? backoffWaitedBefore(attempt, this.config.env.WEBHOOK_BACKOFF_MS);
+    const result = await this.deliverer.attempt(job.data, attempt, waitedMs);
+    const failed = `webhook ${job.data.webhookId}: attempt ${attempt} failed`;
+    switch (result.outcome) {
+      case 'retry':
+        // the window's clock, kept with the job for the attempt after this one
+        await job.updateData({ ...job.data, waitedMs: waitedMs + result.waitMs });
+        throw new RetryDelivery(failed, result.waitMs);
+      case 'spent':
+        throw new UnrecoverableError(`${failed}, with no time left in its retry window`);
+      case 'delivered':
+      case 'stop':
+        return result.outcome;
     }
-    return outcome;
   }
 }

@@ -8,6 +8,7 @@ import {
   attemptsWithin,
   delayBefore,
   deliveryJobId,
+  WEBHOOK_BACKOFF,
   type WebhookDeliveryJob,
 } from './webhook.job.js';
 import { messageOf } from '../../errors/index.js';
@@ -40,14 +41,15 @@ export class WebhookDispatcher implements OnModuleDestroy {
     if (this.queue !== undefined) {
       await this.queue.add(JobName.WebhookDelivery, job, {
         jobId: deliveryJobId(job),
+        // an upper bound: the deliverer ends the job sooner when a Retry-After uses up the window
         attempts: this.attempts,
-        backoff: { type: 'exponential', delay: this.config.env.WEBHOOK_BACKOFF_MS },
+        backoff: { type: WEBHOOK_BACKOFF, delay: this.config.env.WEBHOOK_BACKOFF_MS },
         removeOnComplete: { count: 1000 },
         removeOnFail: { count: 1000 },
       });
       return;
     }
-    this.schedule(job, 1, 0);
+    this.schedule(job, 1, 0, 0);
   }
 
   onModuleDestroy(): void {
@@ -57,26 +59,28 @@ export class WebhookDispatcher implements OnModuleDestroy {
     }
   }
 
-  private schedule(job: WebhookDeliveryJob, attempt: number, delayMs: number): void {
+  /** Attempt `attempt` in `delayMs`, the waits before it adding up to `waitedMs`. */
+  private schedule(
+    job: WebhookDeliveryJob,
+    attempt: number,
+    delayMs: number,
+    waitedMs: number,
+  ): void {
     if (this.stopped) {
       return;
     }
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      void this.run(job, attempt);
+      void this.run(job, attempt, waitedMs);
     }, delayMs);
     this.timers.add(timer);
   }
 
-  private async run(job: WebhookDeliveryJob, attempt: number): Promise<void> {
+  private async run(job: WebhookDeliveryJob, attempt: number, waitedMs: number): Promise<void> {
     try {
-      const outcome = await this.deliverer.attempt(job, attempt);
-      if (outcome === 'retry' && attempt < this.attempts) {
-        this.schedule(
-          job,
-          attempt + 1,
-          delayBefore(attempt + 1, this.config.env.WEBHOOK_BACKOFF_MS),
-        );
+      const result = await this.deliverer.attempt(job, attempt, waitedMs);
+      if (result.outcome === 'retry') {
+        this.schedule(job, attempt + 1, result.waitMs, waitedMs + result.waitMs);
       }
     } catch (error) {
       // the store failed to record: try again later like a failed delivery
@@ -84,11 +88,8 @@ export class WebhookDispatcher implements OnModuleDestroy {
         `webhook ${job.webhookId} message ${job.message.messageId}: ${messageOf(error)}`,
       );
       if (attempt < this.attempts) {
-        this.schedule(
-          job,
-          attempt + 1,
-          delayBefore(attempt + 1, this.config.env.WEBHOOK_BACKOFF_MS),
-        );
+        const delayMs = delayBefore(attempt + 1, this.config.env.WEBHOOK_BACKOFF_MS);
+        this.schedule(job, attempt + 1, delayMs, waitedMs + delayMs);
       }
     }
   }

@@ -5,7 +5,26 @@ import type { CheckedTarget } from './address-guard.js';
 
 /** The answer to one POST, or why there was none. */
 export type SendResult =
-  { ok: true; status: number } | { ok: false; status: number | null; error: string };
+  | { ok: true; status: number }
+  | {
+      ok: false;
+      status: number | null;
+      error: string;
+      /** The receiver's Retry-After header, as sent (a 429 or 503 asking to wait). */
+      retryAfter?: string;
+    };
+
+/** Longest Retry-After kept: a number of seconds or an HTTP date is far shorter. */
+const MAX_RETRY_AFTER_CHARS = 64;
+
+/** The Retry-After of an answer that asks a client to wait (429 Too Many Requests, 503). */
+function retryAfterOf(response: IncomingMessage, status: number): { retryAfter?: string } {
+  const header = response.headers['retry-after'];
+  if ((status !== 429 && status !== 503) || header === undefined) {
+    return {};
+  }
+  return { retryAfter: header.trim().slice(0, MAX_RETRY_AFTER_CHARS) };
+}
 
 /** Longest part of a receiver's answer read (enough for an error line; the rest is dropped). */
 const MAX_ANSWER_BYTES = 4096;
@@ -88,6 +107,7 @@ export function postJson(
               ok: false,
               status,
               error: `answered ${status} ${answer.slice(0, 200)}`.trim(),
+              ...retryAfterOf(response, status),
             });
           }
         });

@@ -43,6 +43,10 @@ export interface DeliveryRecord {
   responseStatus: number | null;
   error: string;
   at: Date;
+  /** The receiver's Retry-After, as sent with a 429 or 503; null when it asked nothing. */
+  retryAfter: string | null;
+  /** When the next attempt is due; null when none follows. */
+  nextAttemptAt: Date | null;
 }
 
 const webhookRow = z.object({
@@ -66,6 +70,8 @@ const deliveryRow = z.object({
   response_status: z.number().nullable(),
   error: z.string(),
   at: z.string(),
+  retry_after: z.string().nullable(),
+  next_attempt_at: z.string().nullable(),
 });
 
 function toWebhook(row: z.infer<typeof webhookRow>): StoredWebhook {
@@ -161,6 +167,8 @@ export class WebhooksRepository {
           response_status: record.responseStatus,
           error: record.error,
           at: dateToClickHouse(record.at),
+          retry_after: record.retryAfter,
+          next_attempt_at: dateToClickHouse(record.nextAttemptAt),
         },
       ],
     });
@@ -172,7 +180,7 @@ export class WebhooksRepository {
       tag: 'notify.delivery_list',
       sql: `-- one endpoint's attempts, newest first
             SELECT tenant_id, webhook_id, message_id, event, attempt, status, response_status,
-                   error, at
+                   error, at, retry_after, next_attempt_at
             FROM webhook_deliveries
             WHERE tenant_id = {tenantId:String} AND webhook_id = {webhookId:String}
             ORDER BY at DESC, attempt DESC
@@ -190,6 +198,8 @@ export class WebhooksRepository {
       responseStatus: row.response_status,
       error: row.error,
       at: dateFromClickHouse(row.at),
+      retryAfter: row.retry_after,
+      nextAttemptAt: dateFromClickHouse(row.next_attempt_at),
     }));
   }
 }

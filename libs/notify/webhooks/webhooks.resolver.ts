@@ -63,6 +63,8 @@ export class WebhooksResolver {
       responseStatus: row.responseStatus,
       error: row.error === '' ? null : row.error,
       at: row.at,
+      retryAfter: row.retryAfter,
+      nextAttemptAt: row.nextAttemptAt,
     }));
   }
 }

@@ -18,10 +18,10 @@ import { snapshotSummary } from './snapshot-webhooks.js';
 import { WebhookFormat, type WebhookEvent } from './webhook-events.js';
 import { WebhookDeliverer } from './webhook-deliverer.js';
 import { WebhookDispatcher } from './webhook-dispatcher.js';
-import { attemptsWithin } from './webhook.job.js';
+import { attemptsWithin, retryAfterMs } from './webhook.job.js';
 import { WebhooksRepository } from './webhooks.repository.js';
 import { WebhooksService } from './webhooks.service.js';
-import { startReceiver, type WebhookReceiver } from './testing.js';
+import { startReceiver, type ReceiverAnswer, type WebhookReceiver } from './testing.js';
 
 /** A resolver whose answers a test sets per host name (as a DNS server under attack would). */
 class ScriptedResolver extends HostResolver {
@@ -108,6 +108,20 @@ describe('address classification', () => {
     expect(attemptsWithin(250, 750)).toBe(3);
     expect(attemptsWithin(1000, 0)).toBe(1);
   });
+
+  it('reads Retry-After as seconds or as an HTTP date in any of its three forms, all GMT', () => {
+    // RFC 9110's example date, 30 s after `now`
+    const now = Date.UTC(2015, 9, 21, 7, 27, 30);
+    expect(retryAfterMs('120', now)).toBe(120_000);
+    expect(retryAfterMs('Wed, 21 Oct 2015 07:28:00 GMT', now)).toBe(30_000);
+    expect(retryAfterMs('Wednesday, 21-Oct-15 07:28:00 GMT', now)).toBe(30_000);
+    expect(retryAfterMs('Wed Oct 21 07:28:00 2015', now)).toBe(30_000);
+    // a date past asks no wait; what is neither asks nothing
+    expect(retryAfterMs('Wed, 21 Oct 2015 07:00:00 GMT', now)).toBe(0);
+    for (const unread of ['-5', '1.5', 'soon', '']) {
+      expect(retryAfterMs(unread, now)).toBeUndefined();
+    }
+  });
 });
 
 describe('webhook delivery to a real receiver', () => {
@@ -126,12 +140,15 @@ describe('webhook delivery to a real receiver', () => {
     await store?.dispose();
   });
 
-  /** A service on the store that may post to loopback receivers, unless `resolver` decides. */
-  function webhooks(resolver?: HostResolver): WebhooksService {
+  /**
+   * A service on the store that may post to loopback receivers, unless `resolver` decides; `env`
+   * on top of the test's backoff and window.
+   */
+  function webhooks(resolver?: HostResolver, env: Record<string, string> = {}): WebhooksService {
     const { service, dispatcher } =
       resolver === undefined
-        ? build(store, { WEBHOOK_ALLOW_PRIVATE: 'true' }, new HostResolver())
-        : build(store, {}, resolver);
+        ? build(store, { WEBHOOK_ALLOW_PRIVATE: 'true', ...env }, new HostResolver())
+        : build(store, env, resolver);
     dispatchers.push(dispatcher);
     return service;
   }
@@ -146,7 +163,7 @@ describe('webhook delivery to a real receiver', () => {
     return records;
   }
 
-  async function receiver(answer?: (n: number) => { status: number; location?: string }) {
+  async function receiver(answer?: (n: number) => ReceiverAnswer) {
     const r = await startReceiver(answer);
     receivers.push(r);
     return r;
@@ -246,6 +263,97 @@ describe('webhook delivery to a real receiver', () => {
     expect(target.received).toHaveLength(3);
   });
 
+  /**
+   * What one message to a receiver whose first answer is `first` (then 200) comes to, with a
+   * retry window of 10 s: the requests it got within `within` ms, and the attempts listed.
+   */
+  async function answeredFirst(tenantId: string, first: ReceiverAnswer, within: number) {
+    const service = webhooks(undefined, { WEBHOOK_RETRY_WINDOW_MS: '10000' });
+    const target = await receiver((n) => (n === 1 ? first : { status: 200 }));
+    const created = await service.create(tenantId, { url: target.url, events: ['alert.opened'] });
+    await service.emit(tenantId, 'alert.opened', `${tenantId}-open`, {}, 'x');
+    await target.waitFor(1);
+    await new Promise((r) => setTimeout(r, within));
+    const requests = [...target.received];
+    const records = await deliveries(service, tenantId, created.webhookId, requests.length);
+    return { requests, records };
+  }
+
+  it("waits the seconds a 429's Retry-After asks, longer than the backoff, and lists when", async () => {
+    const { requests, records } = await answeredFirst(
+      't-retry-after-seconds',
+      { status: 429, headers: { 'retry-after': '2' } },
+      3_500,
+    );
+    expect(requests).toHaveLength(2);
+    // 2 s, where the backoff alone would have retried after 0.25 s
+    expect(requests[1].at - requests[0].at).toBeGreaterThanOrEqual(2_000);
+    expect(records.map((d) => [d.attempt, d.status, d.responseStatus, d.retryAfter])).toEqual([
+      [2, 'DELIVERED', 200, null],
+      [1, 'FAILED', 429, '2'],
+    ]);
+    expect(records[1].nextAttemptAt?.getTime()).toBe(records[1].at.getTime() + 2_000);
+    expect(requests[1].at).toBeGreaterThanOrEqual(records[1].nextAttemptAt?.getTime() ?? 0);
+    expect(records[0].nextAttemptAt).toBeNull();
+  });
+
+  it("waits until the HTTP date a 503's Retry-After names", async () => {
+    // a whole second (HTTP dates have no finer part) at least 2 s ahead
+    const until = new Date(Math.ceil((Date.now() + 2_000) / 1000) * 1000);
+    const { requests, records } = await answeredFirst(
+      't-retry-after-date',
+      { status: 503, headers: { 'retry-after': until.toUTCString() } },
+      4_500,
+    );
+    expect(requests).toHaveLength(2);
+    expect(requests[1].at).toBeGreaterThanOrEqual(until.getTime());
+    expect(records[1].retryAfter).toBe(until.toUTCString());
+    expect(records[1].nextAttemptAt).toEqual(until);
+    expect(records[0].status).toBe('DELIVERED');
+  });
+
+  it('keeps to the backoff when Retry-After is neither seconds nor a date, and says so', async () => {
+    const { requests, records } = await answeredFirst(
+      't-retry-after-unread',
+      { status: 429, headers: { 'retry-after': 'soon' } },
+      4 * BACKOFF_MS,
+    );
+    expect(requests).toHaveLength(2);
+    expect(records[1]).toMatchObject({
+      status: 'FAILED',
+      retryAfter: 'soon',
+      error:
+        'answered 429 receiver says no; Retry-After "soon" is neither seconds nor an HTTP date: the backoff applies',
+    });
+    expect(records[1].nextAttemptAt?.getTime()).toBe(records[1].at.getTime() + BACKOFF_MS);
+  });
+
+  it.each([
+    ['an hour', '3600'],
+    ['absurdly many seconds', '99999999999999999999'],
+    ['a date in the year 9999', 'Fri, 31 Dec 9999 23:59:59 GMT'],
+  ])(
+    'does not retry early when Retry-After (%s) runs past the retry window, and says so',
+    async (_name, header) => {
+      const { requests, records } = await answeredFirst(
+        `t-retry-after-past-${header.length}`,
+        { status: 429, headers: { 'retry-after': header } },
+        // the backoff alone would have retried twice by now
+        4 * BACKOFF_MS,
+      );
+      expect(requests).toHaveLength(1);
+      expect(records).toHaveLength(1);
+      expect(records[0]).toMatchObject({
+        status: 'FAILED',
+        retryAfter: header,
+        nextAttemptAt: null,
+      });
+      expect(records[0].error).toBe(
+        `answered 429 receiver says no; not tried again: the receiver asked to wait (Retry-After: ${header}) longer than the 10 s left of the retry window`,
+      );
+    },
+  );
+
   it('does not follow a redirect and gives up when the window is spent', async () => {
     const service = webhooks();
     const elsewhere = await receiver();
@@ -261,7 +369,12 @@ describe('webhook delivery to a real receiver', () => {
     expect(target.received).toHaveLength(3);
     expect(elsewhere.received).toHaveLength(0);
     const records = await service.deliveries('t-redirect', created.webhookId);
-    expect(records[0].error).toContain('not followed');
+    // the last attempt says none follows, and the one before when the last was due
+    expect(records[0].error).toBe(
+      `redirect to ${elsewhere.url} not followed; not tried again: the next backoff is longer than the 0 s left of the retry window`,
+    );
+    expect(records[0].nextAttemptAt).toBeNull();
+    expect(records[1].nextAttemptAt?.getTime()).toBe(records[1].at.getTime() + 2 * BACKOFF_MS);
   });
 
   it('stops at a 410 Gone: the message is not retried, and the endpoint gets no more', async () => {

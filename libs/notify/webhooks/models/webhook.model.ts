@@ -42,7 +42,7 @@ export class WebhookDelivery {
   @IntField('1 for the first attempt.') attempt!: number;
 
   @StringField(
-    'DELIVERED (2xx), FAILED (retried while the 24 h last), GONE (answered 410 Gone: not retried) or REFUSED (private target).',
+    'DELIVERED (2xx), FAILED (tried again at nextAttemptAt; not at all when that is null), GONE (answered 410 Gone: not retried) or REFUSED (private target).',
   )
   status!: string;
 
@@ -53,4 +53,16 @@ export class WebhookDelivery {
   error!: string | null;
 
   @DateField('When the attempt ended.') at!: Date;
+
+  @StringField(
+    "The receiver's Retry-After header as it sent it with a 429 or 503 (seconds, or an HTTP date); null when it asked nothing.",
+    { nullable: true },
+  )
+  retryAfter!: string | null;
+
+  @DateField(
+    'When the next attempt is due: the backoff, or the Retry-After when longer; null when none follows (delivered, refused, gone, or no time left in the retry window).',
+    { nullable: true },
+  )
+  nextAttemptAt!: Date | null;
 }
