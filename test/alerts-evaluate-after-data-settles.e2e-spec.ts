@@ -15,6 +15,7 @@ import {
   LiftService,
 } from '../libs/measurement/index.js';
 import {
+  AlertLinks,
   AlertsRepository,
   AlertsService,
   DigestsRepository,
@@ -101,6 +102,7 @@ describe('alerts evaluated once the data settles', () => {
       app.get(FreshnessService, strict),
       app.get(WebhooksService, strict),
       app.get(DigestsRepository, strict),
+      app.get(AlertLinks, strict),
     );
     const asOf = new Date(Date.now() + 1_000);
     const [mine, theirs] = await Promise.all([

@@ -13,6 +13,7 @@ import { createApiApp, listen } from '../apps/api/bootstrap.js';
 import { expectedAlerts, type ExpectedAlert } from '../libs/demo/alerts-truth.js';
 import type { GeneratedProgram } from '../libs/demo/index.js';
 import { startReceiver, type WebhookReceiver } from '../libs/notify/testing.js';
+import { alertLinkPattern, openAlertLink, REPORT_PLACE } from './support/alert-links.js';
 import { gqlData, mintKey, postIngest } from './support/client.js';
 import { uploadDemoProgram } from './support/demo-program.js';
 import { inProcessApiConfig } from './support/in-process-api.js';
@@ -30,7 +31,14 @@ interface AlertRow {
 }
 interface Message {
   type: string;
-  data: { alertId: string; kind: string; subject: string; state: string };
+  data: {
+    alertId: string;
+    kind: string;
+    subject: string;
+    state: string;
+    summary: string;
+    reportUrl: string | null;
+  };
 }
 
 const byKey = (a: ExpectedAlert) => `${a.kind}/${a.subject}`;
@@ -42,12 +50,15 @@ describe('alerts on the demo program', () => {
   let dataDir: string;
   let program: GeneratedProgram;
   let receiver: WebhookReceiver;
+  let slack: WebhookReceiver;
   let secret: string;
   let expected: ExpectedAlert[];
   let asOf: Date;
 
   beforeAll(async () => {
-    const { config, dataDir: dir } = await inProcessApiConfig('alerts', ADMIN_KEY, () => ({
+    const { config, dataDir: dir } = await inProcessApiConfig('alerts', ADMIN_KEY, (port) => ({
+      // where the messages' links point
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
       ALERT_EVALUATE_EVERY_MS: '0',
       // the receiver listens on 127.0.0.1
       WEBHOOK_ALLOW_PRIVATE: 'true',
@@ -69,9 +80,17 @@ describe('alerts on the demo program', () => {
       { url: receiver.url },
     );
     secret = created.createWebhook.secret;
+    slack = await startReceiver();
+    await gqlData(
+      url,
+      key,
+      `mutation($url: String!) { createWebhook(url: $url, events: ["alert.opened"], format: SLACK) { id } }`,
+      { url: slack.url },
+    );
   });
   afterAll(async () => {
     await receiver?.close();
+    await slack?.close();
     await app?.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
@@ -118,6 +137,61 @@ describe('alerts on the demo program', () => {
     expect(messages.every((m) => m.type === 'alert.opened')).toBe(true);
     expect(messages.map((m) => `${m.data.kind}/${m.data.subject}`).sort()).toEqual(
       expected.map(byKey).sort(),
+    );
+  });
+
+  it('links each message to the report of the period its rule read, opening without a key, in the payload and in Slack', async () => {
+    const messages = verified(expected.length);
+    const slackTexts = (await slack.waitFor(expected.length)).map(
+      (request) => (JSON.parse(request.body) as { text: string }).text,
+    );
+    const linked = messages.filter((m) => REPORT_PLACE[m.data.kind] !== undefined);
+    const pages = new Map(
+      await Promise.all(
+        [...new Set(linked.map((m) => (m.data.reportUrl ?? '').replace(/#.*$/, '')))].map(
+          async (link) => [link, await openAlertLink(link)] as const,
+        ),
+      ),
+    );
+    expect(linked.length).toBeGreaterThan(0);
+    for (const message of messages) {
+      const place = REPORT_PLACE[message.data.kind];
+      if (place === undefined) {
+        // STALE_SIGNALS: its figures are in its evidence, not in the report
+        expect(message.data.reportUrl).toBeNull();
+        continue;
+      }
+      const link = message.data.reportUrl ?? '';
+      expect(link).toMatch(alertLinkPattern(`^${url}`, `${place.section}$`));
+      // the Slack message of the same alert carries the same link (its summary escaped for Slack)
+      const summary = message.data.summary
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;');
+      expect(slackTexts.filter((text) => text.includes(summary))).toEqual([
+        expect.stringContaining(`<${link}|Open the report>`),
+      ]);
+      // a share link: no key (alerts judged together share one, each at its own section)
+      const page = pages.get(link.replace(/#.*$/, ''));
+      expect(page?.status).toBe(200);
+      expect(page?.type).toContain('text/html');
+      expect(page?.body).toContain(`<section id="${place.section}">`);
+    }
+    // one link per period read, the report of [asOf − days, asOf)
+    const links = await gqlData<{ shareLinks: { resource: string; from: string; to: string }[] }>(
+      url,
+      key,
+      '{ shareLinks { resource from to } }',
+    );
+    const periods = new Set(linked.map((m) => REPORT_PLACE[m.data.kind]!.days));
+    expect(links.shareLinks.map((l) => [l.resource, l.from, l.to]).sort()).toEqual(
+      [...periods]
+        .map((days) => [
+          'LIFT_REPORT',
+          new Date(asOf.getTime() - days * DAY).toISOString(),
+          asOf.toISOString(),
+        ])
+        .sort(),
     );
   });
 
@@ -171,6 +245,8 @@ describe('alerts on the demo program', () => {
     const [message] = verified(seen + 1).slice(seen);
     expect(message?.type).toBe('alert.resolved');
     expect(`${message?.data.kind}/${message?.data.subject}`).toBe(byKey(violation!));
+    // the report of the last day as the evaluation that resolved it read it
+    expect(message?.data.reportUrl).toMatch(alertLinkPattern(`^${url}`, 'compliance$'));
     await new Promise((r) => setTimeout(r, 1_000));
     expect(receiver.received).toHaveLength(seen + 1);
   });

@@ -8,6 +8,7 @@ import type { INestApplication } from '@nestjs/common';
 import { rmSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { createApiApp, listen } from '../apps/api/bootstrap.js';
+import { alertLinkPattern, openAlertLink, REPORT_PLACE } from './support/alert-links.js';
 import { CHROMIUM_PATH, chromiumAvailable, pdfPageCount } from './support/chromium.js';
 import { graphql, gqlData, mintKey } from './support/client.js';
 import { MAIN_PROGRAM_ONLY, uploadDemoProgram } from './support/demo-program.js';
@@ -138,6 +139,21 @@ async function startApp(env: Record<string, string>) {
     expect(text).toContain(`Open alerts (${open.length}):`);
     for (const alert of open) {
       expect(text).toContain(`${alert.kind}: ${alert.summary}`);
+    }
+    // each alert the report shows links to its figures there, a link that opens without a key
+    const linked = open.filter((alert) => REPORT_PLACE[alert.kind] !== undefined);
+    expect(linked.length).toBeGreaterThan(0);
+    for (const alert of linked) {
+      const section = REPORT_PLACE[alert.kind]!.section;
+      const line = text
+        .split('\n')
+        .find((l) => l.startsWith(`  - ${alert.kind}: ${alert.summary}`));
+      const link = alertLinkPattern(url, section).exec(line ?? '')?.[0];
+      expect(line).toBe(`  - ${alert.kind}: ${alert.summary} (its figures: ${link})`);
+      expect(parsed.html).toContain(`<a href="${link}">its figures</a>`);
+      const page = await openAlertLink(link!);
+      expect(page.status).toBe(200);
+      expect(page.body).toContain(`<section id="${section}">`);
     }
     const pdf = parsed.attachments.find((a) => a.contentType === 'application/pdf');
     expect(pdf).toBeDefined();

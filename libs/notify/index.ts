@@ -10,6 +10,7 @@ export * from './share/share-links.repository.js';
 export * from './share/share-links.service.js';
 export * from './share/share-token.js';
 export * from './alerts/alert-kind.js';
+export * from './alerts/alert-links.js';
 export * from './alerts/alert-rules.js';
 export * from './alerts/alerts.repository.js';
 export * from './alerts/alerts.service.js';

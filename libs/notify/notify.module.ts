@@ -13,6 +13,7 @@ import { DigestProcessor } from './digest/digest.processor.js';
 import { DigestResolver } from './digest/digest.resolver.js';
 import { DigestService } from './digest/digest.service.js';
 import { DigestsRepository } from './digest/digests.repository.js';
+import { AlertLinks } from './alerts/alert-links.js';
 import { AlertSchedule } from './alerts/alert-schedule.js';
 import { AlertsRepository } from './alerts/alerts.repository.js';
 import { AlertsResolver } from './alerts/alerts.resolver.js';
@@ -59,6 +60,7 @@ export class NotifyModule {
         DigestSender,
         DigestService,
         AlertsRepository,
+        AlertLinks,
         AlertsService,
         ShareLinksRepository,
         ShareLinksService,

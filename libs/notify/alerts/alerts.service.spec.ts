@@ -35,6 +35,7 @@ describe('a failed alert evaluation', () => {
       broken as unknown as Deps[7],
       {} as Deps[8],
       { failureAsOf: () => Promise.resolve(null) } as unknown as Deps[9],
+      {} as Deps[10],
     );
     await expect(service.evaluate('t')).rejects.toThrow('the store is down');
     // an unhandled rejection is reported after the microtasks of its turn
@@ -58,6 +59,7 @@ describe('the alerts listed over [from, to)', () => {
     loadConfig({ LOG_LEVEL: 'silent' }),
     none,
     repository as unknown as Deps[2],
+    none,
     none,
     none,
     none,

@@ -14,6 +14,7 @@ import { DigestsRepository } from '../digest/digests.repository.js';
 import { NotifyErrorCode, NotifyException } from '../notify.exception.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
 import { AlertKind, AlertState } from './alert-kind.js';
+import { AlertLinks } from './alert-links.js';
 import { findAlerts, type AlertInputs, type Finding } from './alert-rules.js';
 import { alertKey, AlertsRepository, type StoredAlert } from './alerts.repository.js';
 import { queryStreamLines } from './stream-lines.query.js';
@@ -74,6 +75,7 @@ export class AlertsService {
     private readonly freshness: FreshnessService,
     private readonly webhooks: WebhooksService,
     private readonly digests: DigestsRepository,
+    private readonly links: AlertLinks,
   ) {}
 
   /** Evaluates the tenant's rules as of `asOf` (default now). */
@@ -170,11 +172,12 @@ export class AlertsService {
       .map((a) => ({ ...a, asOf: judged }));
     // messages first, then the state: should the store fail, the next evaluation finds the same
     // changes and sends them again (at least once) rather than store a change nobody was told of
+    const links = await this.linksFor(tenantId, [...opened, ...resolved]);
     for (const alert of opened) {
-      await this.tell(alert, 'alert.opened');
+      await this.tell(alert, 'alert.opened', links.get(alert.alertId));
     }
     for (const alert of resolved) {
-      await this.tell(alert, 'alert.resolved');
+      await this.tell(alert, 'alert.resolved', links.get(alert.alertId));
     }
     await this.repository.save([...opened, ...resolved, ...confirmed]);
     return { asOf, open: [...stillOpen, ...opened], opened, resolved };
@@ -211,7 +214,22 @@ export class AlertsService {
     };
   }
 
-  private async tell(alert: StoredAlert, event: 'alert.opened' | 'alert.resolved'): Promise<void> {
+  /** The report links of alerts about to be told, made only when an endpoint will get them. */
+  private async linksFor(tenantId: string, alerts: StoredAlert[]): Promise<Map<string, string>> {
+    if (
+      alerts.length === 0 ||
+      !(await this.webhooks.listens(tenantId, ['alert.opened', 'alert.resolved']))
+    ) {
+      return new Map();
+    }
+    return this.links.forAlerts(tenantId, alerts);
+  }
+
+  private async tell(
+    alert: StoredAlert,
+    event: 'alert.opened' | 'alert.resolved',
+    reportUrl: string | undefined,
+  ): Promise<void> {
     const state = event === 'alert.opened' ? 'opened' : 'resolved';
     await this.webhooks.emit(
       alert.tenantId,
@@ -227,8 +245,10 @@ export class AlertsService {
         resolvedAt: alert.resolvedAt?.toISOString() ?? null,
         summary: alert.summary,
         evidence: JSON.parse(alert.evidence) as unknown,
+        reportUrl: reportUrl ?? null,
       },
       alertText(alert, state),
+      reportUrl === undefined ? undefined : { url: reportUrl, text: 'Open the report' },
     );
   }
 }

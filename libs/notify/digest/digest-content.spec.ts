@@ -31,6 +31,7 @@ const content: DigestContent = {
     },
   ],
   openAlertsTotal: 1,
+  alertLinks: new Map(),
   shareUrl: 'https://causeway.example.com/share/abc',
 };
 
@@ -94,6 +95,21 @@ describe('digest content', () => {
     });
     expect(text).toContain('Headline: 3.5 incremental conversions (95% interval −0.04 to 7.0).');
     expect(text).toContain('Incremental revenue (EUR): +120 (95% interval −0.4 to +241).');
+  });
+
+  it('links each alert the report shows to its figures, in the text and the HTML', () => {
+    const linked = {
+      ...content,
+      alertLinks: new Map([['al_1', 'https://causeway.example.com/share/def#lift']]),
+    };
+    expect(digestText(linked)).toContain(
+      '  - SRM: onboarding: holdout share 30.0% where 15.0% was declared (its figures: https://causeway.example.com/share/def#lift)\n',
+    );
+    expect(digestHtml(linked)).toContain(
+      '<li><strong>SRM</strong>: onboarding: holdout share 30.0% where 15.0% was declared (<a href="https://causeway.example.com/share/def#lift">its figures</a>)</li>',
+    );
+    // an alert the report does not show is listed without one
+    expect(digestText(content)).toContain('was declared\n');
   });
 
   it('escapes what it puts into HTML', () => {

@@ -18,6 +18,8 @@ export interface DigestContent {
   openAlerts: StoredAlert[];
   /** How many alerts are open, listed or not. */
   openAlertsTotal: number;
+  /** By alert id, the link to where a listed alert's figures can be read, for those the report shows. */
+  alertLinks: ReadonlyMap<string, string>;
   shareUrl: string;
   /** Why there is no PDF attached, when there is none. */
   pdfMissing?: string;
@@ -74,7 +76,10 @@ export function digestText(content: DigestContent): string {
     `Triggers: ${counts(content.headline)}.`,
     '',
     alertsHeading(content),
-    ...content.openAlerts.map((a) => `  - ${a.kind}: ${a.summary}`),
+    ...content.openAlerts.map((a) => {
+      const link = content.alertLinks.get(a.alertId);
+      return `  - ${a.kind}: ${a.summary}${link === undefined ? '' : ` (its figures: ${link})`}`;
+    }),
     '',
     `The report (opens without a key): ${content.shareUrl}`,
     content.pdfMissing === undefined
@@ -90,7 +95,12 @@ export function digestHtml(content: DigestContent): string {
     content.openAlerts.length === 0
       ? `<p>${escape(alertsHeading(content))}</p>`
       : `<p>${escape(alertsHeading(content))}</p><ul>${content.openAlerts
-          .map((a) => `<li><strong>${escape(a.kind)}</strong>: ${escape(a.summary)}</li>`)
+          .map((a) => {
+            const link = content.alertLinks.get(a.alertId);
+            const figures =
+              link === undefined ? '' : ` (<a href="${escape(link)}">its figures</a>)`;
+            return `<li><strong>${escape(a.kind)}</strong>: ${escape(a.summary)}${figures}</li>`;
+          })
           .join('')}</ul>`;
   return [
     `<h1>Causeway weekly digest</h1>`,

@@ -11,6 +11,7 @@ import {
   isPrintingFailure,
 } from '../../reports/index.js';
 import { AlertKind } from '../alerts/alert-kind.js';
+import { AlertLinks } from '../alerts/alert-links.js';
 import { AlertsService } from '../alerts/alerts.service.js';
 import { NotifyErrorCode, NotifyException } from '../notify.exception.js';
 import { ShareLinksService } from '../share/share-links.service.js';
@@ -42,6 +43,7 @@ export class DigestSender {
     private readonly pdf: PdfRenderer,
     private readonly alerts: AlertsService,
     private readonly shareLinks: ShareLinksService,
+    private readonly alertLinks: AlertLinks,
   ) {}
 
   all(): Promise<StoredDigest[]> {
@@ -177,6 +179,7 @@ export class DigestSender {
     const openAlerts = (await this.alerts.open(tenantId)).filter(
       (alert) => alert.kind !== AlertKind.DIGEST_NOT_SENT,
     );
+    const listed = openAlerts.slice(0, DIGEST_ALERTS_LISTED);
     const { url } = await this.shareLinks.create(tenantId, {
       resource: ShareResource.LIFT_REPORT,
       from: week.from,
@@ -189,8 +192,9 @@ export class DigestSender {
       to: week.to,
       headline: view.headline,
       revenueTitle: revenueTitle(measures.currencies),
-      openAlerts: openAlerts.slice(0, DIGEST_ALERTS_LISTED),
+      openAlerts: listed,
       openAlertsTotal: openAlerts.length,
+      alertLinks: await this.alertLinks.forAlerts(tenantId, listed),
       shareUrl: url,
       pdfMissing: await this.pdf.unavailableReason(),
     };

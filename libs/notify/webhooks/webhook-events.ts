@@ -32,6 +32,20 @@ export interface WebhookMessage {
   data: Record<string, unknown>;
   /** One line a person reads (Slack's text; the digest). */
   summary: string;
+  /** Where the event's figures can be read, for a person (Slack shows it under the summary). */
+  link?: MessageLink;
+}
+
+/** A link a person follows from a message. */
+export interface MessageLink {
+  url: string;
+  /** The words linked. */
+  text: string;
+}
+
+/** A link as Slack's mrkdwn writes one: `<url|text>`, both escaped. */
+function slackLink(link: MessageLink): string {
+  return `<${slackText(link.url)}|${slackText(link.text)}>`;
 }
 
 /**
@@ -51,13 +65,17 @@ export function messageBody(message: WebhookMessage, format: WebhookFormat): str
         timestamp: message.timestamp,
         data: message.data,
       });
-    case WebhookFormat.SLACK:
+    case WebhookFormat.SLACK: {
+      const link = message.link === undefined ? '' : ` ${slackLink(message.link)}`;
       return JSON.stringify({
-        text: slackText(message.summary),
+        text: `${slackText(message.summary)}${link}`,
         blocks: [
           {
             type: 'section',
-            text: { type: 'mrkdwn', text: `*${message.event}*\n${slackText(message.summary)}` },
+            text: {
+              type: 'mrkdwn',
+              text: `*${message.event}*\n${slackText(message.summary)}${link}`,
+            },
           },
           {
             type: 'context',
@@ -65,5 +83,6 @@ export function messageBody(message: WebhookMessage, format: WebhookFormat): str
           },
         ],
       });
+    }
   }
 }

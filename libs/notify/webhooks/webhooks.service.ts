@@ -5,7 +5,12 @@ import { AppConfig } from '../../config/index.js';
 import { pageProblem } from '../../errors/index.js';
 import { NotifyErrorCode, NotifyException, notFound } from '../notify.exception.js';
 import { checkTarget, HostResolver, parseWebhookUrl } from './address-guard.js';
-import { isWebhookEvent, WebhookFormat, type WebhookEvent } from './webhook-events.js';
+import {
+  isWebhookEvent,
+  WebhookFormat,
+  type MessageLink,
+  type WebhookEvent,
+} from './webhook-events.js';
 import { WebhookDispatcher } from './webhook-dispatcher.js';
 import { newWebhookSecret } from './webhook-signature.js';
 import {
@@ -113,10 +118,9 @@ export class WebhooksService {
     eventId: string,
     data: Record<string, unknown>,
     summary: string,
+    link?: MessageLink,
   ): Promise<number> {
-    const endpoints = (await this.repository.list(tenantId)).filter(
-      (w) => w.events.includes(event) && w.disabledAt === null,
-    );
+    const endpoints = await this.endpoints(tenantId, [event]);
     for (const endpoint of endpoints) {
       await this.dispatcher.dispatch({
         tenantId,
@@ -127,10 +131,26 @@ export class WebhooksService {
           timestamp: new Date().toISOString(),
           data,
           summary,
+          ...(link === undefined ? {} : { link }),
         },
       });
     }
     return endpoints.length;
+  }
+
+  /** Whether an endpoint of the tenant would be told of any of the events. */
+  async listens(tenantId: string, events: readonly WebhookEvent[]): Promise<boolean> {
+    return (await this.endpoints(tenantId, events)).length > 0;
+  }
+
+  /** The endpoints subscribed to any of the events, but those a 410 Gone disabled. */
+  private async endpoints(
+    tenantId: string,
+    events: readonly WebhookEvent[],
+  ): Promise<StoredWebhook[]> {
+    return (await this.repository.list(tenantId)).filter(
+      (w) => w.disabledAt === null && events.some((event) => w.events.includes(event)),
+    );
   }
 }
 

@@ -15,7 +15,7 @@ import {
   type ResolvedAddress,
 } from './address-guard.js';
 import { snapshotSummary } from './snapshot-webhooks.js';
-import { WebhookFormat, type WebhookEvent } from './webhook-events.js';
+import { WebhookFormat, type MessageLink, type WebhookEvent } from './webhook-events.js';
 import { WebhookDeliverer } from './webhook-deliverer.js';
 import { WebhookDispatcher } from './webhook-dispatcher.js';
 import { attemptsWithin, retryAfterMs } from './webhook.job.js';
@@ -200,8 +200,13 @@ describe('webhook delivery to a real receiver', () => {
     expect(target.received).toHaveLength(1);
   });
 
-  /** What a Slack endpoint of the tenant receives for one event with this summary. */
-  async function slackBody(tenantId: string, event: WebhookEvent, summary: string) {
+  /** What a Slack endpoint of the tenant receives for one event with this summary (and link). */
+  async function slackBody(
+    tenantId: string,
+    event: WebhookEvent,
+    summary: string,
+    link?: MessageLink,
+  ) {
     const service = webhooks();
     const target = await receiver();
     await service.create(tenantId, {
@@ -209,7 +214,7 @@ describe('webhook delivery to a real receiver', () => {
       events: [event],
       format: WebhookFormat.SLACK,
     });
-    await service.emit(tenantId, event, `${tenantId}-1`, {}, summary);
+    await service.emit(tenantId, event, `${tenantId}-1`, {}, summary, link);
     const [request] = await target.waitFor(1);
     return JSON.parse(request.body) as { text: string; blocks: { text?: { text: string } }[] };
   }
@@ -231,6 +236,18 @@ describe('webhook delivery to a real receiver', () => {
       'the digest was not sent: 550 &lt;ceo@example.com&gt;: no such user &amp; no other';
     expect(body.text).toBe(escaped);
     expect(body.blocks[0].text?.text).toBe(`*alert.opened*\n${escaped}`);
+  });
+
+  it('puts the link after the summary as Slack writes one, <url|words>', async () => {
+    const url = 'https://causeway.example.com/share/abc#lift';
+    const body = await slackBody('t-slack-link', 'alert.opened', 'SRM on x & y', {
+      url,
+      text: 'Open the report',
+    });
+    expect(body.text).toBe(`SRM on x &amp; y <${url}|Open the report>`);
+    expect(body.blocks[0].text?.text).toBe(
+      `*alert.opened*\nSRM on x &amp; y <${url}|Open the report>`,
+    );
   });
 
   it("names a snapshot's week by the days it covers", () => {
