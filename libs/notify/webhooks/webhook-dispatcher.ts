@@ -13,6 +13,9 @@ import {
 } from './webhook.job.js';
 import { messageOf } from '../../errors/index.js';
 
+/** The longest delay a Node timer keeps. */
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
 /**
  * Hands a message to delivery: with Redis, a BullMQ job (retried with exponential backoff by
  * whichever process runs the processor, and kept across restarts); without, the same attempts on
@@ -59,7 +62,10 @@ export class WebhookDispatcher implements OnModuleDestroy {
     }
   }
 
-  /** Attempt `attempt` in `delayMs`, the waits before it adding up to `waitedMs`. */
+  /**
+   * Attempt `attempt` in `delayMs`, the waits before it adding up to `waitedMs`. A wait longer
+   * than a timer holds (Node runs one of over 2^31 − 1 ms, 24.8 days, at once) is waited in parts.
+   */
   private schedule(
     job: WebhookDeliveryJob,
     attempt: number,
@@ -69,10 +75,15 @@ export class WebhookDispatcher implements OnModuleDestroy {
     if (this.stopped) {
       return;
     }
+    const part = Math.min(delayMs, LONGEST_TIMER_MS);
     const timer = setTimeout(() => {
       this.timers.delete(timer);
+      if (delayMs > part) {
+        this.schedule(job, attempt, delayMs - part, waitedMs);
+        return;
+      }
       void this.run(job, attempt, waitedMs);
-    }, delayMs);
+    }, part);
     this.timers.add(timer);
   }
 

@@ -329,6 +329,27 @@ describe('webhook delivery to a real receiver', () => {
     expect(records[0].status).toBe('DELIVERED');
   });
 
+  it('waits a Retry-After longer than a timer can hold (24.8 days) when the window has room', async () => {
+    const service = webhooks(undefined, { WEBHOOK_RETRY_WINDOW_MS: String(30 * 86_400_000) });
+    // 25.5 days: past Node's longest timer (2^31 − 1 ms), within the 30-day window
+    const target = await receiver((n) =>
+      n === 1 ? { status: 429, headers: { 'retry-after': '2203200' } } : { status: 200 },
+    );
+    const created = await service.create('t-retry-after-long', {
+      url: target.url,
+      events: ['alert.opened'],
+    });
+    await service.emit('t-retry-after-long', 'alert.opened', 'long-open', {}, 'x');
+    await target.waitFor(1);
+    await new Promise((r) => setTimeout(r, 4 * BACKOFF_MS));
+    expect(target.received).toHaveLength(1);
+    const records = await service.deliveries('t-retry-after-long', created.webhookId);
+    expect(records.map((d) => [d.attempt, d.status, d.retryAfter])).toEqual([
+      [1, 'FAILED', '2203200'],
+    ]);
+    expect(records[0].nextAttemptAt?.getTime()).toBe(records[0].at.getTime() + 2_203_200_000);
+  });
+
   it('keeps to the backoff when Retry-After is neither seconds nor a date, and says so', async () => {
     const { requests, records } = await answeredFirst(
       't-retry-after-unread',
