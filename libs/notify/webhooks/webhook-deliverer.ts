@@ -126,12 +126,11 @@ export class WebhookDeliverer {
     }
     const left = `${seconds(next.leftMs)} s left of the retry window`;
     return {
-      why:
-        next.askedMs === undefined
-          ? [unread, `not tried again: the next backoff is longer than the ${left}`]
-              .filter((part) => part !== undefined)
-              .join('; ')
-          : `not tried again: the receiver asked to wait (Retry-After: ${header}) longer than the ${left}`,
+      why: next.asked
+        ? `not tried again: the receiver asked to wait (Retry-After: ${header}) longer than the ${left}`
+        : [unread, `not tried again: the next backoff is longer than the ${left}`]
+            .filter((part) => part !== undefined)
+            .join('; '),
     };
   }
 }

@@ -64,9 +64,12 @@ export function retryAfterMs(value: string, now: number): number | undefined {
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
-/** What follows a failed attempt: the wait before the next, or why there is none. */
+/**
+ * What follows a failed attempt: the wait before the next, or that none fits the window, and
+ * whether because of what the receiver asked (a Retry-After longer than the backoff).
+ */
 export type NextAttempt =
-  { retry: true; waitMs: number } | { retry: false; askedMs: number | undefined; leftMs: number };
+  { retry: true; waitMs: number } | { retry: false; asked: boolean; leftMs: number };
 
 /**
  * The wait after failed attempt `attempt`, the waits before it adding up to `waitedMs`: its
@@ -79,8 +82,9 @@ export function nextAttempt(
   askedMs: number | undefined,
   policy: { baseMs: number; windowMs: number },
 ): NextAttempt {
-  const waitMs = Math.max(delayBefore(attempt + 1, policy.baseMs), askedMs ?? 0);
+  const backoffMs = delayBefore(attempt + 1, policy.baseMs);
+  const waitMs = Math.max(backoffMs, askedMs ?? 0);
   return waitedMs + waitMs <= policy.windowMs
     ? { retry: true, waitMs }
-    : { retry: false, askedMs, leftMs: Math.max(0, policy.windowMs - waitedMs) };
+    : { retry: false, asked: waitMs > backoffMs, leftMs: Math.max(0, policy.windowMs - waitedMs) };
 }

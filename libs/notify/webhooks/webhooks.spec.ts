@@ -350,6 +350,26 @@ describe('webhook delivery to a real receiver', () => {
     expect(records[0].nextAttemptAt?.getTime()).toBe(records[0].at.getTime() + 2_203_200_000);
   });
 
+  it('never retries sooner than the backoff for a shorter Retry-After, nor blames it when the backoff runs out', async () => {
+    const service = webhooks();
+    const target = await receiver(() => ({ status: 429, headers: { 'retry-after': '0' } }));
+    const created = await service.create('t-retry-after-zero', {
+      url: target.url,
+      events: ['alert.opened'],
+    });
+    await service.emit('t-retry-after-zero', 'alert.opened', 'zero-open', {}, 'x');
+    const requests = await target.waitFor(3);
+    expect(requests[1].at - requests[0].at).toBeGreaterThanOrEqual(BACKOFF_MS);
+    expect(requests[2].at - requests[1].at).toBeGreaterThanOrEqual(2 * BACKOFF_MS);
+    const records = await deliveries(service, 't-retry-after-zero', created.webhookId, 3);
+    // the window (3 × base) is spent by the backoff's 0.25 s + 0.5 s, whatever was asked
+    expect(records[0].error).toBe(
+      'answered 429 receiver says no; not tried again: the next backoff is longer than the 0 s left of the retry window',
+    );
+    await new Promise((r) => setTimeout(r, 6 * BACKOFF_MS));
+    expect(target.received).toHaveLength(3);
+  });
+
   it('keeps to the backoff when Retry-After is neither seconds nor a date, and says so', async () => {
     const { requests, records } = await answeredFirst(
       't-retry-after-unread',
