@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../config/index.js';
 import { ShareResource } from '../share/share-links.repository.js';
 import { ShareLinksService } from '../share/share-links.service.js';
@@ -34,6 +34,8 @@ const REPORT_PLACES: Record<AlertKind, { section: string; days: 'lookback' | 1 }
  */
 @Injectable()
 export class AlertLinks {
+  private readonly logger = new Logger(AlertLinks.name);
+
   constructor(
     private readonly config: AppConfig,
     private readonly shareLinks: ShareLinksService,
@@ -68,6 +70,11 @@ export class AlertLinks {
         byPeriod.set(period, url);
       }
       links.set(alert.alertId, `${url}#${place.section}`);
+    }
+    if (byPeriod.size > 0 && this.config.env.PUBLIC_URL === undefined) {
+      this.logger.warn(
+        `alerts of tenant ${tenantId}: PUBLIC_URL is not set, so their report links point to ${this.config.publicUrl}, which their readers cannot open elsewhere; set PUBLIC_URL to the address they reach the API at`,
+      );
     }
     return links;
   }

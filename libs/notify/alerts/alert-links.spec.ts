@@ -1,0 +1,116 @@
+// The links an alert's messages carry, made on a real embedded store: a share link of the lift
+// report of the period the alert's rule read (docs/design.md §8), one per period, each alert at
+// the section that shows its figures; none for the kinds the report does not show.
+
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { Logger } from '@nestjs/common';
+import { AuditLogService } from '../../audit/index.js';
+import { loadConfig } from '../../config/index.js';
+import { storeForSuite } from '../../storage/testing.js';
+import { ShareLinksRepository } from '../share/share-links.repository.js';
+import { ShareLinksService } from '../share/share-links.service.js';
+import { AlertKind, AlertState } from './alert-kind.js';
+import { AlertLinks } from './alert-links.js';
+import type { StoredAlert } from './alerts.repository.js';
+
+const AS_OF = new Date('2026-10-31T00:00:00Z');
+const HOUR = 3_600_000;
+
+function alert(alertId: string, kind: AlertKind): StoredAlert {
+  return {
+    tenantId: 't',
+    alertId,
+    kind,
+    triggerId: kind === AlertKind.STALE_SIGNALS ? 'cart' : null,
+    subject: 'cart',
+    state: AlertState.OPEN,
+    openedAt: AS_OF,
+    resolvedAt: null,
+    summary: 's',
+    evidence: '{}',
+    asOf: AS_OF,
+  };
+}
+
+describe('the links of alert messages', () => {
+  const store = storeForSuite();
+  const warnings: string[] = [];
+
+  beforeAll(() => {
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation((message: unknown) => {
+      warnings.push(String(message));
+    });
+  });
+  afterAll(() => {
+    jest.restoreAllMocks();
+  });
+
+  function build(env: Record<string, string>) {
+    const config = loadConfig({ CAUSEWAY_DATA_DIR: store.dataDir, ...env });
+    const none = {} as never;
+    const shareLinks = new ShareLinksService(
+      config,
+      new ShareLinksRepository(store.clickhouse),
+      none,
+      none,
+      none,
+      new AuditLogService(store.clickhouse),
+    );
+    return { shareLinks, links: new AlertLinks(config, shareLinks) };
+  }
+
+  it('links each alert the report shows to its section, one share link per period read', async () => {
+    const { shareLinks, links } = build({ PUBLIC_URL: 'https://causeway.example.com/' });
+    const made = await links.forAlerts('t', [
+      alert('al_srm', AlertKind.SRM),
+      alert('al_harm', AlertKind.HARM),
+      alert('al_consent', AlertKind.CONSENT_VIOLATION),
+      alert('al_latency', AlertKind.LATENCY_OUT_OF_WINDOW),
+      alert('al_stale', AlertKind.STALE_SIGNALS),
+      alert('al_rejected', AlertKind.REJECTED_ROWS),
+    ]);
+    const link = /^https:\/\/causeway\.example\.com\/share\/([A-Za-z0-9_-]{43})#([a-z]+)$/;
+    const parts = new Map([...made].map(([id, url]) => [id, link.exec(url)?.slice(1)]));
+    expect(new Map([...parts].map(([id, p]) => [id, p?.[1]]))).toEqual(
+      new Map([
+        ['al_srm', 'lift'],
+        ['al_harm', 'harm'],
+        ['al_consent', 'compliance'],
+        ['al_latency', 'latency'],
+      ]),
+    );
+    // the 28-day rules share one token, the last-day rules another
+    expect(parts.get('al_harm')?.[0]).toBe(parts.get('al_srm')?.[0]);
+    expect(parts.get('al_latency')?.[0]).toBe(parts.get('al_consent')?.[0]);
+    expect(parts.get('al_consent')?.[0]).not.toBe(parts.get('al_srm')?.[0]);
+    const stored = await shareLinks.list('t');
+    expect(
+      stored
+        .map((l) => [l.resource, l.from?.toISOString(), l.to?.toISOString()])
+        .sort((a, b) => String(a[1]).localeCompare(String(b[1]))),
+    ).toEqual([
+      ['LIFT_REPORT', '2026-10-03T00:00:00.000Z', '2026-10-31T00:00:00.000Z'],
+      ['LIFT_REPORT', '2026-10-30T00:00:00.000Z', '2026-10-31T00:00:00.000Z'],
+    ]);
+    // valid two weeks
+    expect(stored.map((l) => (l.expiresAt.getTime() - l.createdAt.getTime()) / HOUR)).toEqual([
+      336, 336,
+    ]);
+    expect(warnings).toEqual([]);
+  });
+
+  it('makes none for alerts the report does not show, and warns when the links point nowhere', async () => {
+    const { links } = build({ PORT: '3456' });
+    expect(await links.forAlerts('u', [alert('al_digest', AlertKind.DIGEST_NOT_SENT)])).toEqual(
+      new Map(),
+    );
+    expect(warnings).toEqual([]);
+    const made = await links.forAlerts('u', [alert('al_loss', AlertKind.LOSS)]);
+    expect(made.get('al_loss')).toMatch(/^http:\/\/localhost:3456\/share\/[A-Za-z0-9_-]{43}#lift$/);
+    expect(warnings).toEqual([
+      expect.stringContaining(
+        'alerts of tenant u: PUBLIC_URL is not set, so their report links point to http://localhost:3456',
+      ),
+    ]);
+  });
+});
