@@ -1,8 +1,39 @@
 import { BullModule } from '@nestjs/bullmq';
-import { Module, type DynamicModule } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { Redis } from 'ioredis';
 import type { AppConfig } from '../config/index.js';
+import { messageOf } from '../errors/index.js';
 import { QueueName } from './queue.constants.js';
+
+const REDIS_CONNECTION = Symbol('REDIS_CONNECTION');
+
+/**
+ * Closes the connection BullMQ was given once the queues and workers have closed: BullMQ closes
+ * the connections it made, not one it was handed, which would otherwise keep a process whose
+ * application closed (an API served in a test's process) from exiting.
+ */
+@Injectable()
+class RedisConnectionCloser implements OnApplicationShutdown {
+  private readonly logger = new Logger(RedisConnectionCloser.name);
+
+  constructor(@Inject(REDIS_CONNECTION) private readonly redis: Redis) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    try {
+      await this.redis.quit();
+    } catch (error) {
+      this.logger.warn(`closing the Redis connection: ${messageOf(error)}`);
+      this.redis.disconnect();
+    }
+  }
+}
 
 /**
  * BullMQ on Redis when REDIS_URL is set; nothing otherwise (the handlers then run inline).
@@ -17,15 +48,14 @@ export class QueueModule {
       return { module: QueueModule, global: true };
     }
     const queues = Object.values(QueueName).map((name) => BullModule.registerQueue({ name }));
+    // BullMQ under native ESM takes a constructed client; it duplicates it for blocking reads.
+    // maxRetriesPerRequest: null lets workers wait out a Redis restart instead of failing jobs.
+    const connection = new Redis(url, { maxRetriesPerRequest: null });
     return {
       module: QueueModule,
       global: true,
-      // BullMQ under native ESM takes a constructed client; it duplicates it for blocking reads.
-      // maxRetriesPerRequest: null lets workers wait out a Redis restart instead of failing jobs.
-      imports: [
-        BullModule.forRoot({ connection: new Redis(url, { maxRetriesPerRequest: null }) }),
-        ...queues,
-      ],
+      imports: [BullModule.forRoot({ connection }), ...queues],
+      providers: [{ provide: REDIS_CONNECTION, useValue: connection }, RedisConnectionCloser],
       exports: [BullModule],
     };
   }
