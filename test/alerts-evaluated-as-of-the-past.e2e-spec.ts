@@ -6,11 +6,9 @@
 // embedded store, without Redis.
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { INestApplication } from '@nestjs/common';
-import { rmSync } from 'node:fs';
 import { startReceiver, type WebhookReceiver } from '../libs/notify/testing.js';
 import { gqlData, graphql, mintKey } from './support/client.js';
-import { startInProcessApi } from './support/in-process-api.js';
+import { inProcessApiForSuite } from './support/in-process-api.js';
 import { ADMIN_KEY, freePort } from './support/processes.js';
 import { startTestSmtp, type TestSmtp } from './support/smtp.js';
 
@@ -23,52 +21,59 @@ interface AlertRow {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('an evaluation as of a past time', () => {
-  let app: INestApplication;
-  let url: string;
   let key: string;
-  let dataDir: string;
   let smtpPort: number;
   let smtp: TestSmtp | undefined;
   let receiver: WebhookReceiver;
 
   beforeAll(async () => {
     smtpPort = await freePort();
-    ({ app, url, dataDir } = await startInProcessApi('alerts-past', ADMIN_KEY, () => ({
-      // nothing listens there until the test starts the server
-      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
-      CHROMIUM_PATH: '/nonexistent/chromium',
-      ALERT_EVALUATE_EVERY_MS: '0',
-      WEBHOOK_ALLOW_PRIVATE: 'true',
-    })));
-    key = await mintKey(url, ADMIN_KEY, 'past', ['READ']);
+  });
+  const api = inProcessApiForSuite('alerts-past', ADMIN_KEY, () => ({
+    // nothing listens there until the test starts the server
+    SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+    CHROMIUM_PATH: '/nonexistent/chromium',
+    ALERT_EVALUATE_EVERY_MS: '0',
+    WEBHOOK_ALLOW_PRIVATE: 'true',
+  }));
+
+  beforeAll(async () => {
+    key = await mintKey(api.url, ADMIN_KEY, 'past', ['READ']);
     receiver = await startReceiver();
     await gqlData(
-      url,
+      api.url,
       key,
       `mutation($url: String!) { createWebhook(url: $url, events: ["alert.opened", "alert.resolved"]) { id } }`,
       { url: receiver.url },
     );
-    await gqlData(url, key, 'mutation { setDigest(recipients: ["ops@example.com"]) { schedule } }');
+    await gqlData(
+      api.url,
+      key,
+      'mutation { setDigest(recipients: ["ops@example.com"]) { schedule } }',
+    );
   });
   afterAll(async () => {
     await receiver?.close();
     await smtp?.close();
-    await app?.close();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   const evaluate = async (asOf?: Date) =>
     (
       await gqlData<{ evaluateAlerts: AlertRow[] }>(
-        url,
+        api.url,
         key,
         'mutation($asOf: DateTime) { evaluateAlerts(asOf: $asOf) { id kind state } }',
         { asOf: asOf?.toISOString() ?? null },
       )
     ).evaluateAlerts;
   const openAlerts = async () =>
-    (await gqlData<{ alerts: AlertRow[] }>(url, key, '{ alerts(state: OPEN) { id kind state } }'))
-      .alerts;
+    (
+      await gqlData<{ alerts: AlertRow[] }>(
+        api.url,
+        key,
+        '{ alerts(state: OPEN) { id kind state } }',
+      )
+    ).alerts;
   /** The events the receiver got, once it has `count` (and nothing more after a pause). */
   const told = async (count: number) => {
     await receiver.waitFor(count);
@@ -78,7 +83,7 @@ describe('an evaluation as of a past time', () => {
   /** sendDigestNow; answers its error code, or 'sent'. */
   const sendDigest = async () => {
     const answer = await graphql<{ sendDigestNow: boolean }>(
-      url,
+      api.url,
       key,
       'mutation { sendDigestNow }',
     );

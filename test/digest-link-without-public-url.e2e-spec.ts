@@ -4,18 +4,13 @@
 // embedded store, without Redis.
 
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { Logger, type INestApplication } from '@nestjs/common';
-import { rmSync } from 'node:fs';
+import { Logger } from '@nestjs/common';
 import { gqlData, mintKey } from './support/client.js';
-import { startInProcessApi } from './support/in-process-api.js';
+import { inProcessApiForSuite } from './support/in-process-api.js';
 import { ADMIN_KEY } from './support/processes.js';
 import { startTestSmtp, type TestSmtp } from './support/smtp.js';
 
 describe('a digest sent without PUBLIC_URL', () => {
-  let app: INestApplication;
-  let url: string;
-  let dataDir: string;
-  let port: number;
   let smtp: TestSmtp;
   const warnings: string[] = [];
 
@@ -24,31 +19,30 @@ describe('a digest sent without PUBLIC_URL', () => {
     jest.spyOn(Logger.prototype, 'warn').mockImplementation((message: unknown) => {
       warnings.push(String(message));
     });
-    ({ app, url, dataDir } = await startInProcessApi('digest-no-public-url', ADMIN_KEY, (p) => {
-      port = p;
-      return {
-        SMTP_URL: smtp.url,
-        CHROMIUM_PATH: '/nonexistent/chromium',
-        ALERT_EVALUATE_EVERY_MS: '0',
-      };
-    }));
   });
   afterAll(async () => {
     jest.restoreAllMocks();
-    await app?.close();
     await smtp?.close();
-    rmSync(dataDir, { recursive: true, force: true });
   });
+  const api = inProcessApiForSuite('digest-no-public-url', ADMIN_KEY, () => ({
+    SMTP_URL: smtp.url,
+    CHROMIUM_PATH: '/nonexistent/chromium',
+    ALERT_EVALUATE_EVERY_MS: '0',
+  }));
 
   it('warns that its link points to localhost, naming PUBLIC_URL', async () => {
-    const key = await mintKey(url, ADMIN_KEY, 'no-public-url', ['READ']);
-    await gqlData(url, key, 'mutation { setDigest(recipients: ["ceo@example.com"]) { schedule } }');
-    await gqlData(url, key, 'mutation { sendDigestNow }');
+    const key = await mintKey(api.url, ADMIN_KEY, 'no-public-url', ['READ']);
+    await gqlData(
+      api.url,
+      key,
+      'mutation { setDigest(recipients: ["ceo@example.com"]) { schedule } }',
+    );
+    await gqlData(api.url, key, 'mutation { sendDigestNow }');
     const [mail] = smtp.mails;
-    expect(mail?.parsed.text).toContain(`http://localhost:${port}/share/`);
+    expect(mail?.parsed.text).toContain(`http://localhost:${api.port}/share/`);
     expect(warnings.filter((w) => w.startsWith('digest of tenant no-public-url'))).toEqual([
       expect.stringContaining(
-        `PUBLIC_URL is not set, so its report link points to http://localhost:${port}`,
+        `PUBLIC_URL is not set, so its report link points to http://localhost:${api.port}`,
       ),
     ]);
   });

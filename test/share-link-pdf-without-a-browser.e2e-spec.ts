@@ -2,36 +2,24 @@
 // short page that leads to the report itself (which opens), not the JSON error of the API naming
 // the server's paths. The API runs in this process on a real embedded store.
 
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { INestApplication } from '@nestjs/common';
-import { rmSync } from 'node:fs';
+import { describe, expect, it } from '@jest/globals';
 import { gqlData, mintKey } from './support/client.js';
-import { startInProcessApi } from './support/in-process-api.js';
+import { inProcessApiForSuite } from './support/in-process-api.js';
 import { ADMIN_KEY } from './support/processes.js';
 
 const MISSING_CHROMIUM = '/nonexistent/chromium';
 
 describe("a share link's PDF without a browser", () => {
-  let app: INestApplication;
-  let url: string;
-  let dataDir: string;
-
-  beforeAll(async () => {
-    ({ app, url, dataDir } = await startInProcessApi('share-no-browser', ADMIN_KEY, (port) => ({
-      CHROMIUM_PATH: MISSING_CHROMIUM,
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      ALERT_EVALUATE_EVERY_MS: '0',
-    })));
-  });
-  afterAll(async () => {
-    await app?.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  const api = inProcessApiForSuite('share-no-browser', ADMIN_KEY, (port) => ({
+    CHROMIUM_PATH: MISSING_CHROMIUM,
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    ALERT_EVALUATE_EVERY_MS: '0',
+  }));
 
   it('answers 503 with a page that links to the report, which opens', async () => {
-    const key = await mintKey(url, ADMIN_KEY, 'no-browser', ['READ']);
+    const key = await mintKey(api.url, ADMIN_KEY, 'no-browser', ['READ']);
     const { createShareLink: link } = await gqlData<{ createShareLink: { url: string } }>(
-      url,
+      api.url,
       key,
       'mutation { createShareLink(resource: LIFT_REPORT, from: "2026-11-02", to: "2026-11-09") { url } }',
     );

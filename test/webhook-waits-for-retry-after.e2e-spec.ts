@@ -4,11 +4,9 @@
 // back through GraphQL (webhookDeliveries { retryAfter nextAttemptAt }).
 
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import type { INestApplication } from '@nestjs/common';
-import { rmSync } from 'node:fs';
 import { startReceiver, type WebhookReceiver } from '../libs/notify/testing.js';
 import { gqlData, mintKey } from './support/client.js';
-import { startInProcessApi } from './support/in-process-api.js';
+import { inProcessApiForSuite } from './support/in-process-api.js';
 import { ADMIN_KEY } from './support/processes.js';
 import { describeWithRedis } from './support/redis-suite.js';
 
@@ -27,34 +25,29 @@ interface Attempt {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describeWithRedis('Retry-After honoured by BullMQ deliveries', (redis) => {
-  let app: INestApplication;
-  let url: string;
+  const api = inProcessApiForSuite('retry-after', ADMIN_KEY, () => ({
+    REDIS_URL: redis.url,
+    WEBHOOK_ALLOW_PRIVATE: 'true',
+    WEBHOOK_BACKOFF_MS: String(BACKOFF_MS),
+    WEBHOOK_RETRY_WINDOW_MS: '20000',
+    ALERT_EVALUATE_EVERY_MS: '0',
+    REPORT_SNAPSHOT_CRON: 'off',
+    CHROMIUM_PATH: '/nonexistent/chromium',
+  }));
   let key: string;
-  let dataDir: string;
   const receivers: WebhookReceiver[] = [];
 
   beforeAll(async () => {
-    ({ app, url, dataDir } = await startInProcessApi('retry-after', ADMIN_KEY, () => ({
-      REDIS_URL: redis.url,
-      WEBHOOK_ALLOW_PRIVATE: 'true',
-      WEBHOOK_BACKOFF_MS: String(BACKOFF_MS),
-      WEBHOOK_RETRY_WINDOW_MS: '20000',
-      ALERT_EVALUATE_EVERY_MS: '0',
-      REPORT_SNAPSHOT_CRON: 'off',
-      CHROMIUM_PATH: '/nonexistent/chromium',
-    })));
-    key = await mintKey(url, ADMIN_KEY, 'retry-after', ['INGEST', 'READ']);
+    key = await mintKey(api.url, ADMIN_KEY, 'retry-after', ['INGEST', 'READ']);
   });
   afterAll(async () => {
     await Promise.all(receivers.map((r) => r.close()));
-    await app?.close();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   async function endpoint(receiver: WebhookReceiver): Promise<string> {
     receivers.push(receiver);
     const created = await gqlData<{ createWebhook: { id: string } }>(
-      url,
+      api.url,
       key,
       `mutation($url: String!) { createWebhook(url: $url, events: ["snapshot.created"]) { id } }`,
       { url: receiver.url },
@@ -67,7 +60,7 @@ describeWithRedis('Retry-After honoured by BullMQ deliveries', (redis) => {
     const read = async () =>
       (
         await gqlData<{ webhookDeliveries: Attempt[] }>(
-          url,
+          api.url,
           key,
           `query($id: ID!) { webhookDeliveries(webhookId: $id) {
              attempt status responseStatus error at retryAfter nextAttemptAt } }`,
@@ -102,7 +95,7 @@ describeWithRedis('Retry-After honoured by BullMQ deliveries', (redis) => {
     const waitingId = await endpoint(waiting);
     const lateId = await endpoint(late);
     await gqlData(
-      url,
+      api.url,
       key,
       `mutation { createReportSnapshot(from: "2026-10-01T00:00:00Z", to: "2026-10-08T00:00:00Z") { id } }`,
     );

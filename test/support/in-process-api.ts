@@ -1,5 +1,6 @@
+import { afterAll, beforeAll } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApiApp, listen } from '../../apps/api/bootstrap.js';
@@ -29,14 +30,32 @@ export async function inProcessApiConfig(
   return { config, dataDir, port };
 }
 
-/** An API started inside the test process (`inProcessApiConfig`), answering at 127.0.0.1. */
-export async function startInProcessApi(
+/**
+ * An API inside the test process (`inProcessApiConfig`) for the suite that calls this, answering at
+ * 127.0.0.1: started in a beforeAll, after the hooks registered before the call (so `env` may read
+ * what they started), and closed with its data directory removed in an afterAll. Its `url` and
+ * `port` are filled in when it starts: read them in a hook or test.
+ */
+export function inProcessApiForSuite(
   name: string,
   adminKey: string,
   env: (port: number) => Record<string, string> = () => ({}),
-): Promise<{ app: INestApplication; url: string; dataDir: string }> {
-  const { config, dataDir } = await inProcessApiConfig(name, adminKey, env);
-  const app = await createApiApp(config);
-  const url = (await listen(app, config)).replace('localhost', '127.0.0.1');
-  return { app, url, dataDir };
+): { readonly url: string; readonly port: number } {
+  const api = { url: '', port: 0 };
+  let dataDir: string | undefined;
+  let app: INestApplication | undefined;
+  beforeAll(async () => {
+    const made = await inProcessApiConfig(name, adminKey, env);
+    dataDir = made.dataDir;
+    app = await createApiApp(made.config);
+    api.url = (await listen(app, made.config)).replace('localhost', '127.0.0.1');
+    api.port = made.port;
+  });
+  afterAll(async () => {
+    await app?.close();
+    if (dataDir !== undefined) {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+  return api;
 }
