@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { graphql, mintKey, postIngest } from './support/client.js';
+import { gqlData, graphql, mintKey, postIngest } from './support/client.js';
 import { startApi, type ApiProcess } from './support/processes.js';
 
 const signal = `${JSON.stringify({ event_id: 'k1', person_id: 'p1', type: 'x', occurred_at: '2026-10-01T00:00:00Z' })}\n`;
@@ -34,6 +34,33 @@ describe('API keys and scopes', () => {
     expect(result.errors?.[0]?.extensions?.causewayCode).toBe('AUTH_MISSING_KEY');
     expect(result.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect(result.status).toBe(401);
+  });
+
+  it('tells the holder of an expired key that it expired, when, and how to get a new one', async () => {
+    const expiresAt = new Date(Date.now() + 1500);
+    const minted = await gqlData<{ createApiKey: { key: string } }>(
+      api.url,
+      api.adminKey,
+      'mutation($at: DateTime) { createApiKey(tenantId: "acme", scopes: [INGEST, READ], expiresAt: $at) { key } }',
+      { at: expiresAt.toISOString() },
+    );
+    const { key } = minted.createApiKey;
+    await new Promise((resolve) => setTimeout(resolve, expiresAt.getTime() - Date.now() + 100));
+    const ingest = await postIngest(api.url, key, 'signals', signal);
+    expect(ingest.status).toBe(401);
+    expect(ingest.body.error).toBe('AUTH_EXPIRED_KEY');
+    expect(ingest.body.message).toContain(`expired at ${expiresAt.toISOString()}`);
+    const read = await graphql(api.url, key, '{ triggers { triggerId } }');
+    expect(read.status).toBe(401);
+    expect(read.errors?.[0]?.extensions).toMatchObject({
+      code: 'UNAUTHENTICATED',
+      causewayCode: 'AUTH_EXPIRED_KEY',
+    });
+    expect(read.errors?.[0]?.message).toContain('createApiKey');
+    // a wrong secret beside the expired key's id learns nothing of its expiry
+    const guessed = `${key.slice(0, 20)}${'x'.repeat(43)}`;
+    const refused = await postIngest(api.url, guessed, 'signals', signal);
+    expect(refused.body.error).toBe('AUTH_INVALID_KEY');
   });
 
   it('answers introspection without a key, and no data beside it', async () => {

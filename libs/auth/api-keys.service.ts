@@ -299,7 +299,10 @@ export class ApiKeysService implements BeforeApplicationShutdown {
     this.forget(keyId);
   }
 
-  /** The principal a presented key stands for; throws when it is missing, unknown or revoked. */
+  /**
+   * The principal a presented key stands for; throws when it is missing, unknown, revoked or
+   * expired.
+   */
   async authenticate(presented: string | undefined): Promise<Principal> {
     if (presented === undefined || presented === '') {
       throw new AuthException(
@@ -321,10 +324,12 @@ export class ApiKeysService implements BeforeApplicationShutdown {
     ) {
       throw new AuthException(AuthErrorCode.InvalidKey, 'invalid or revoked API key');
     }
+    // only the key's holder (the secret matched) learns that it expired, and when
     if (row.expires_at !== null && fromClickHouseTime(row.expires_at) <= Date.now()) {
       throw new AuthException(
-        AuthErrorCode.InvalidKey,
-        `this API key expired at ${dateFromClickHouse(row.expires_at).toISOString()}`,
+        AuthErrorCode.ExpiredKey,
+        `this API key expired at ${dateFromClickHouse(row.expires_at).toISOString()}; ` +
+          'an ADMIN key mints a new one (createApiKey, or npm run causeway -- keys create)',
       );
     }
     this.noteUse(row.key_id);

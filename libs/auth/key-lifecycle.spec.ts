@@ -52,6 +52,30 @@ describe('key expiry, rotation, last use and the audit log, on the embedded engi
     await expect(keys.authenticate(created.key)).rejects.toThrow(/expired/);
   });
 
+  it('refuses an expired key with its own code, saying when it expired and how to get a new one', async () => {
+    const expiry = new Date(Date.now() + HOUR);
+    const created = await keys.create('t-exp-code', [Scope.READ], expiry);
+    advance(HOUR + 1000);
+    const refusal = await keys.authenticate(created.key).catch((error: unknown) => error);
+    expect(refusal).toMatchObject({ code: 'AUTH_EXPIRED_KEY' });
+    const { message } = refusal as Error;
+    // the stored expiry, to the millisecond, as ISO text
+    expect(message).toContain(expiry.toISOString());
+    expect(message).toContain('createApiKey');
+    expect(message).toContain('keys create');
+  });
+
+  it('says nothing of expiry to a wrong secret for an expired key, nor to an unknown key', async () => {
+    const created = await keys.create('t-exp-code', [Scope.READ], new Date(Date.now() + HOUR));
+    advance(HOUR + 1000);
+    const wrongSecret = `cw_${created.keyId}_${'x'.repeat(43)}`;
+    for (const presented of [wrongSecret, `cw_0123456789abcdef_${'y'.repeat(43)}`]) {
+      const refusal = await keys.authenticate(presented).catch((error: unknown) => error);
+      expect(refusal).toMatchObject({ code: 'AUTH_INVALID_KEY' });
+      expect((refusal as Error).message).not.toMatch(/expire/);
+    }
+  });
+
   it('refuses an expiry in the past', async () => {
     await expect(keys.create('t-exp', [Scope.READ], new Date(Date.now() - 1))).rejects.toThrow(
       'expiresAt must be in the future',

@@ -36,6 +36,7 @@ describe('GraphQL error codes', () => {
   it.each([
     ['missing key', 'UNAUTHENTICATED', 'AUTH_MISSING_KEY', 401, auth(AuthErrorCode.MissingKey)],
     ['invalid key', 'UNAUTHENTICATED', 'AUTH_INVALID_KEY', 401, auth(AuthErrorCode.InvalidKey)],
+    ['expired key', 'UNAUTHENTICATED', 'AUTH_EXPIRED_KEY', 401, auth(AuthErrorCode.ExpiredKey)],
     ['forbidden', 'FORBIDDEN', 'AUTH_FORBIDDEN', 403, auth(AuthErrorCode.Forbidden)],
     [
       'invalid period',

@@ -69,6 +69,7 @@ function statusOf(code: ContextErrorCode): number {
       return HttpStatus.BAD_REQUEST;
     case AuthErrorCode.MissingKey:
     case AuthErrorCode.InvalidKey:
+    case AuthErrorCode.ExpiredKey:
       return HttpStatus.UNAUTHORIZED;
     case AuthErrorCode.Forbidden:
       return HttpStatus.FORBIDDEN;
