@@ -35,7 +35,7 @@ describe('notify schema (docs/design.md §8)', () => {
       'setDigest(recipients: [String!]!, schedule: String, timeZone: String): Digest!',
       'sendDigestNow(): Boolean!',
       'createShareLink(resource: ShareResource!, from: DateTime, to: DateTime, snapshotId: ID, expiresInHours: Int): ShareLink!',
-      'shareLinks(): [ShareLink!]!',
+      'shareLinks(includeExpired: Boolean!): [ShareLink!]!',
       'revokeShareLink(id: ID!): Boolean!',
     ]);
     expect(undocumentedParts(schema)).toEqual([]);

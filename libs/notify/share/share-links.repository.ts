@@ -84,8 +84,14 @@ export class ShareLinksRepository {
     });
   }
 
-  /** The tenant's links (or one), newest first. */
-  async list(tenantId: string, linkId?: string): Promise<StoredShareLink[]> {
+  /**
+   * The tenant's links (or one), newest first: those expired before `liveAt` left out, unless
+   * `liveAt` is undefined (every link still kept).
+   */
+  async list(
+    tenantId: string,
+    { linkId, liveAt }: { linkId?: string; liveAt?: Date } = {},
+  ): Promise<StoredShareLink[]> {
     const rows = await this.clickhouse.query({
       tag: 'notify.share_list',
       sql: `-- the tenant's share links as last written
@@ -93,8 +99,16 @@ export class ShareLinksRepository {
             FROM share_links FINAL
             WHERE tenant_id = {tenantId:String}
               AND ({any:Bool} OR link_id = {linkId:String})
+              -- the expired ones only when asked for (they are kept a while: see 0110)
+              AND ({expiredToo:Bool} OR expires_at > {liveAt:DateTime64(3, 'UTC')})
             ORDER BY created_at DESC, link_id`,
-      params: { tenantId, any: linkId === undefined, linkId: linkId ?? '' },
+      params: {
+        tenantId,
+        any: linkId === undefined,
+        linkId: linkId ?? '',
+        expiredToo: liveAt === undefined,
+        liveAt: dateToClickHouse(liveAt ?? new Date(0)),
+      },
       row: linkRow,
     });
     return rows.map(toLink);

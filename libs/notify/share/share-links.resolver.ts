@@ -3,7 +3,7 @@ import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../../aut
 import { CreateShareLinkArgs } from './dto/create-share-link.args.js';
 import { ShareLink } from './models/share-link.model.js';
 import type { StoredShareLink } from './share-links.repository.js';
-import { ShareLinksService } from './share-links.service.js';
+import { SHARE_LINK_GRACE_DAYS, ShareLinksService } from './share-links.service.js';
 
 function toModel(link: StoredShareLink, url: string): ShareLink {
   return {
@@ -37,10 +37,22 @@ export class ShareLinksResolver {
     return toModel(link, url);
   }
 
-  @Query(() => [ShareLink], { description: "The tenant's share links, newest first (READ scope)." })
-  async shareLinks(@CurrentPrincipal() principal: Principal): Promise<ShareLink[]> {
+  @Query(() => [ShareLink], {
+    description:
+      "The tenant's share links, newest first (READ scope): those not expired yet, unless includeExpired.",
+  })
+  async shareLinks(
+    @CurrentPrincipal() principal: Principal,
+    @Args('includeExpired', {
+      type: () => Boolean,
+      defaultValue: false,
+      description: `Also the expired links, kept ${SHARE_LINK_GRACE_DAYS} days after they expire.`,
+    })
+    includeExpired: boolean,
+  ): Promise<ShareLink[]> {
     const hidden = this.links.linkUrl('…');
-    return (await this.links.list(principal.tenantId)).map((link) => toModel(link, hidden));
+    const links = await this.links.list(principal.tenantId, includeExpired);
+    return links.map((link) => toModel(link, hidden));
   }
 
   @Mutation(() => Boolean, {

@@ -23,6 +23,9 @@ import { hashShareToken, isShareToken, newShareToken } from './share-token.js';
 export const DEFAULT_EXPIRES_IN_HOURS = 168;
 export const MAX_EXPIRES_IN_HOURS = 24 * 366;
 
+/** How long an expired link is kept (the TTL of share_links, migration 0110). */
+export const SHARE_LINK_GRACE_DAYS = 30;
+
 export interface CreateShareLinkInput {
   resource: ShareResource;
   from?: Date | null;
@@ -109,13 +112,17 @@ export class ShareLinksService {
     return { link, url: this.linkUrl(token) };
   }
 
-  list(tenantId: string): Promise<StoredShareLink[]> {
-    return this.repository.list(tenantId);
+  /**
+   * The tenant's links, newest first: those not expired at `now`, or also the expired ones still
+   * kept (for SHARE_LINK_GRACE_DAYS after their expiry) when `includeExpired`.
+   */
+  list(tenantId: string, includeExpired = false, now = new Date()): Promise<StoredShareLink[]> {
+    return this.repository.list(tenantId, { liveAt: includeExpired ? undefined : now });
   }
 
   /** Revokes a link: it answers 404 from now on. Revoking twice is harmless. */
   async revoke(tenantId: string, linkId: string, actorKeyId?: string): Promise<boolean> {
-    const [link] = await this.repository.list(tenantId, linkId);
+    const [link] = await this.repository.list(tenantId, { linkId });
     if (link === undefined) {
       throw notFound('share link', linkId);
     }
