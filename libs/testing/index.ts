@@ -1,2 +1,3 @@
 // Helpers for the specs of more than one lib; nothing here runs in the service.
 export * from './graphql-schema.js';
+export * from './warnings.js';

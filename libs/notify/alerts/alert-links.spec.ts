@@ -2,11 +2,11 @@
 // report of the period the alert's rule read (docs/design.md §8), one per period, each alert at
 // the section that shows its figures; none for the kinds the report does not show.
 
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { Logger } from '@nestjs/common';
+import { describe, expect, it } from '@jest/globals';
 import { AuditLogService } from '../../audit/index.js';
 import { loadConfig } from '../../config/index.js';
 import { storeForSuite } from '../../storage/testing.js';
+import { warningsForSuite } from '../../testing/index.js';
 import { ShareLinksRepository } from '../share/share-links.repository.js';
 import { ShareLinksService } from '../share/share-links.service.js';
 import { AlertKind, AlertState } from './alert-kind.js';
@@ -34,16 +34,7 @@ function alert(alertId: string, kind: AlertKind): StoredAlert {
 
 describe('the links of alert messages', () => {
   const store = storeForSuite();
-  const warnings: string[] = [];
-
-  beforeAll(() => {
-    jest.spyOn(Logger.prototype, 'warn').mockImplementation((message: unknown) => {
-      warnings.push(String(message));
-    });
-  });
-  afterAll(() => {
-    jest.restoreAllMocks();
-  });
+  const warnings = warningsForSuite();
 
   function build(env: Record<string, string>) {
     const config = loadConfig({ CAUSEWAY_DATA_DIR: store.dataDir, ...env });

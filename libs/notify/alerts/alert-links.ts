@@ -1,14 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../config/index.js';
 import { ShareResource } from '../share/share-links.repository.js';
-import { ShareLinksService } from '../share/share-links.service.js';
+import { MESSAGE_LINK_HOURS, ShareLinksService } from '../share/share-links.service.js';
 import { AlertKind } from './alert-kind.js';
 import type { StoredAlert } from './alerts.repository.js';
 
 const DAY = 86_400_000;
-
-/** An alert's link lasts two weeks, as the digest's: long enough to be read after a weekend. */
-export const ALERT_LINK_HOURS = 14 * 24;
 
 /**
  * Where the lift report shows an alert's figures: its section, over the period the rule reads
@@ -64,7 +61,7 @@ export class AlertLinks {
             resource: ShareResource.LIFT_REPORT,
             from,
             to,
-            expiresInHours: ALERT_LINK_HOURS,
+            expiresInHours: MESSAGE_LINK_HOURS,
           })
         ).url;
         byPeriod.set(period, url);

@@ -14,7 +14,7 @@ import { AlertKind } from '../alerts/alert-kind.js';
 import { AlertLinks } from '../alerts/alert-links.js';
 import { AlertsService } from '../alerts/alerts.service.js';
 import { NotifyErrorCode, NotifyException } from '../notify.exception.js';
-import { ShareLinksService } from '../share/share-links.service.js';
+import { MESSAGE_LINK_HOURS, ShareLinksService } from '../share/share-links.service.js';
 import { ShareResource } from '../share/share-links.repository.js';
 import { digestHtml, digestSubject, digestText, type DigestContent } from './digest-content.js';
 import { DigestsRepository, type StoredDigest } from './digests.repository.js';
@@ -22,9 +22,6 @@ import { messageOf } from '../../errors/index.js';
 
 /** The open alerts a digest lists; it counts all of them. */
 const DIGEST_ALERTS_LISTED = 100;
-
-/** The digest's share link lasts two weeks: past the next digest. */
-const SHARE_HOURS = 14 * 24;
 
 /**
  * Sends the weekly digest e-mail: the last full week's headline, open alerts, a share link to the
@@ -184,7 +181,7 @@ export class DigestSender {
       resource: ShareResource.LIFT_REPORT,
       from: week.from,
       to: week.to,
-      expiresInHours: SHARE_HOURS,
+      expiresInHours: MESSAGE_LINK_HOURS,
     });
     return {
       tenantId,

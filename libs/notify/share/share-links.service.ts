@@ -23,6 +23,12 @@ import { hashShareToken, isShareToken, newShareToken } from './share-token.js';
 export const DEFAULT_EXPIRES_IN_HOURS = 168;
 export const MAX_EXPIRES_IN_HOURS = 24 * 366;
 
+/**
+ * The life of the links a message carries (an alert's, the digest's, a snapshot.created's): two
+ * weeks, long enough to be read after a weekend and past the next weekly digest.
+ */
+export const MESSAGE_LINK_HOURS = 14 * 24;
+
 /** How long an expired link is kept (the TTL of share_links, migration 0110). */
 export const SHARE_LINK_GRACE_DAYS = 30;
 
