@@ -10,6 +10,7 @@ import type { Response } from 'express';
 import { GraphQLError } from 'graphql';
 import { Logger } from 'nestjs-pino';
 import { AuthErrorCode, AuthException } from '../auth/index.js';
+import { loggedFailure } from '../errors/index.js';
 import { BiErrorCode, BiException } from '../bi/index.js';
 import { ReportsErrorCode, ReportsException } from '../reports/index.js';
 import {
@@ -194,7 +195,12 @@ export class ErrorsFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): unknown {
     const mapped = toPublicError(error);
     if (mapped.status >= 500) {
-      this.logger.error({ err: error, code: mapped.code }, 'request failed');
+      // what failed and where, not its message: a store's refusal quotes the row it refused
+      this.logger.error(
+        { err: loggedFailure(error), code: mapped.code },
+        'request failed',
+        ErrorsFilter.name,
+      );
     }
     if (host.getType<GqlContextType>() === 'graphql') {
       // Apollo answers with the status and headers of `extensions.http` (e.g. 429 + Retry-After).

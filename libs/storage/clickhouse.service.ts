@@ -120,7 +120,7 @@ function wrap(error: unknown, tag: string, signal?: AbortSignal): StorageExcepti
     : isUnavailable(error)
       ? StorageErrorCode.Unavailable
       : StorageErrorCode.QueryFailed;
-  return new StorageException(code, `ClickHouse ${tag}: ${message}`, { cause: error });
+  return new StorageException(code, `ClickHouse ${tag}: ${message}`, { cause: error, tag });
 }
 
 /** The client's default settings, as an INSERT states them inline (see insertRaw). */
@@ -280,6 +280,7 @@ export class ClickHouseService implements OnApplicationShutdown {
       throw new StorageException(
         StorageErrorCode.InvalidRow,
         `ClickHouse ${spec.tag}: unexpected row shape: ${parsed.error.message}`,
+        { tag: spec.tag },
       );
     }
     return parsed.data;

@@ -10,4 +10,16 @@ export enum StorageErrorCode {
   Timeout = 'STORAGE_TIMEOUT',
 }
 
-export class StorageException extends CodedError<StorageErrorCode> {}
+export class StorageException extends CodedError<StorageErrorCode> {
+  /** The tag of the query that failed, when one did: its name, never its text or parameters. */
+  readonly tag?: string;
+
+  constructor(
+    code: StorageErrorCode,
+    message: string,
+    options: { cause?: unknown; tag?: string } = {},
+  ) {
+    super(code, message, options);
+    this.tag = options.tag;
+  }
+}
