@@ -12,7 +12,8 @@ WITH rows AS (
          JSONExtractString(
            arrayFirst(t -> JSONExtractString(t, 'triggerId') = trigger_id,
                       JSONExtractArrayRaw({measures:String}, 'triggers')),
-           'name') AS trigger_name
+           'name') AS defined_name,
+         if(defined_name = '', trigger_id, defined_name) AS trigger_name
   FROM (SELECT arrayJoin(JSONExtractArrayRaw({measures:String}, 'guardrails')) AS measure_row)
 )
 SELECT

@@ -12,7 +12,8 @@ WITH rows AS (
          JSONExtractString(
            arrayFirst(t -> JSONExtractString(t, 'triggerId') = trigger_id,
                       JSONExtractArrayRaw({measures:String}, 'triggers')),
-           'name') AS trigger_name,
+           'name') AS defined_name,
+         if(defined_name = '', trigger_id, defined_name) AS trigger_name,
          JSONExtractString(
            arrayFirst(t -> JSONExtractString(t, 'triggerId') = trigger_id,
                       JSONExtractArrayRaw({measures:String}, 'triggers')),
@@ -53,7 +54,7 @@ SELECT
   JSONExtract(measure_row, 'srm', 'observedHoldoutShare', 'Nullable(Float64)') AS srm_observed_holdout_share,
   JSONExtract(measure_row, 'srm', 'pValue', 'Nullable(Float64)') AS srm_p_value,
   JSONExtract(measure_row, 'srm', 'flagged', 'Bool') AS srm_flagged,
-  startsWith(JSONExtractString(measure_row, 'verdict'), 'too little data') AS too_little_data,
+  toBool(startsWith(JSONExtractString(measure_row, 'verdict'), 'too little data')) AS too_little_data,
   JSONExtract(measure_row, 'contaminatedPersons', 'UInt64') AS contaminated_persons,
   JSONExtract(measure_row, 'confidence', 'Float64') AS confidence,
   JSONExtractString(measure_row, 'method') AS method,

@@ -23,12 +23,19 @@ export type ComputedExportQuery = QueryDefinition<typeof computedExportParams, t
 export const COMPUTED_DATASETS = ['lift', 'guardrails'] as const;
 export type ComputedDatasetName = (typeof COMPUTED_DATASETS)[number];
 
-/** A field of the row's trigger in the `triggers` array of the measures JSON. */
+/**
+ * A field of the row's trigger in the `triggers` array of the measures JSON; its name is its id
+ * when it has no definition there (as the views, and the report, name it).
+ */
 function triggerField(field: 'name' | 'status'): string {
-  return `JSONExtractString(
+  const extract = (alias: string) => `JSONExtractString(
            arrayFirst(t -> JSONExtractString(t, 'triggerId') = trigger_id,
                       JSONExtractArrayRaw({measures:String}, 'triggers')),
-           '${field}') AS trigger_${field}`;
+           '${field}') AS ${alias}`;
+  return field === 'status'
+    ? extract('trigger_status')
+    : `${extract('defined_name')},
+         if(defined_name = '', trigger_id, defined_name) AS trigger_name`;
 }
 
 /**
@@ -110,7 +117,7 @@ ${intervalColumns('incrementalRevenue', 'incremental_revenue')}
   JSONExtract(measure_row, 'srm', 'observedHoldoutShare', 'Nullable(Float64)') AS srm_observed_holdout_share,
   JSONExtract(measure_row, 'srm', 'pValue', 'Nullable(Float64)') AS srm_p_value,
   JSONExtract(measure_row, 'srm', 'flagged', 'Bool') AS srm_flagged,
-  startsWith(JSONExtractString(measure_row, 'verdict'), 'too little data') AS too_little_data,
+  toBool(startsWith(JSONExtractString(measure_row, 'verdict'), 'too little data')) AS too_little_data,
   JSONExtract(measure_row, 'contaminatedPersons', 'UInt64') AS contaminated_persons,
   JSONExtract(measure_row, 'confidence', 'Float64') AS confidence,
   JSONExtractString(measure_row, 'method') AS method,

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
 import { generateProgram } from '../demo/index.js';
 import { seedRows } from '../measurement/testing.js';
+import type { ReportMeasures } from '../reports/index.js';
 import { fixtureMeasures } from '../reports/testing.js';
 import { storeForSuite } from '../storage/testing.js';
 import { COMPUTED_EXPORT_QUERIES } from './computed-datasets.js';
@@ -18,6 +19,21 @@ import {
 
 const PERIOD = { from: '2026-10-01 00:00:00.000', to: '2026-10-31 00:00:00.000' };
 
+/**
+ * The fixture's measures with a lift row and a guardrail row of a trigger that has no definition
+ * (its firings arrived, its definition did not), which the report names by its id.
+ */
+function snapshotMeasures(): ReportMeasures {
+  const measures = fixtureMeasures();
+  const lift = measures.lift.find((l) => l.triggerId === 'works')!;
+  const guardrail = measures.guardrails.find((g) => g.triggerId === 'works')!;
+  return {
+    ...measures,
+    lift: [...measures.lift, { ...lift, triggerId: 'undefined-one' }],
+    guardrails: [...measures.guardrails, { ...guardrail, triggerId: 'undefined-one' }],
+  };
+}
+
 describe('export datasets on the engine', () => {
   const store = storeForSuite();
 
@@ -28,7 +44,7 @@ describe('export datasets on the engine', () => {
       triggers: program.rows.triggers,
       firings: program.rows.firings.slice(0, 50),
     });
-    const measures = fixtureMeasures();
+    const measures = snapshotMeasures();
     await store.clickhouse.insert({
       table: 'report_snapshots',
       tag: 'test.snapshot',
@@ -70,7 +86,7 @@ describe('export datasets on the engine', () => {
   });
 
   it('reads lift and guardrails out of the snapshot measures, field by field', async () => {
-    const measures = fixtureMeasures();
+    const measures = snapshotMeasures();
     const lift = await rows('lift', 'a');
     expect(lift.map((r) => r.trigger_id)).toEqual(measures.lift.map((l) => l.triggerId).sort());
     const works = measures.lift.find((l) => l.triggerId === 'works')!;
@@ -85,7 +101,7 @@ describe('export datasets on the engine', () => {
       q_value: works.qValue,
       incremental_revenue_low: works.incrementalRevenue?.low,
       srm_flagged: false,
-      too_little_data: 0,
+      too_little_data: false,
       verdict: works.verdict,
     });
     expect(lift.find((r) => r.trigger_id === 'works')).toMatchObject({
@@ -101,17 +117,25 @@ describe('export datasets on the engine', () => {
       srm_flagged: true,
       in_report_totals: false,
     });
-    expect(lift.find((r) => r.trigger_id === 'thin')).toMatchObject({ too_little_data: 1 });
+    expect(lift.find((r) => r.trigger_id === 'thin')).toMatchObject({ too_little_data: true });
+    // a trigger without a definition is named by its id, as the report names it
+    expect(lift.find((r) => r.trigger_id === 'undefined-one')).toMatchObject({
+      trigger_name: 'undefined-one',
+      in_report_totals: false,
+    });
     const guardrails = await rows('guardrails', 'a');
-    expect(guardrails.map((r) => [r.trigger_id, r.outcome_class, r.absolute_lift])).toEqual([
-      ['harms', 'overwhelm', 0.03],
-      ['harms', 'regret', null],
-      ['works', 'overwhelm', 0.001],
+    expect(
+      guardrails.map((r) => [r.trigger_id, r.trigger_name, r.outcome_class, r.absolute_lift]),
+    ).toEqual([
+      ['harms', 'Push blast', 'overwhelm', 0.03],
+      ['harms', 'Push blast', 'regret', null],
+      ['undefined-one', 'undefined-one', 'overwhelm', 0.001],
+      ['works', 'Cart <recovery> & "friends"', 'overwhelm', 0.001],
     ]);
   });
 
   it('computes lift and guardrails into the very columns of the snapshot views', async () => {
-    const measures = JSON.stringify(fixtureMeasures());
+    const measures = JSON.stringify(snapshotMeasures());
     for (const dataset of ['lift', 'guardrails'] as const) {
       const computed = await store.clickhouse.run(COMPUTED_EXPORT_QUERIES[dataset], {
         ...PERIOD,

@@ -1,1 +1,1 @@
-../../migrations/0013_create_bi_guardrails.sql
+../../migrations/0112_replace_bi_guardrails.sql

@@ -1,1 +1,1 @@
-../../migrations/0106_replace_bi_lift.sql
+../../migrations/0111_replace_bi_lift.sql
