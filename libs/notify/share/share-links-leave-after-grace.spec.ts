@@ -4,8 +4,10 @@
 
 import { describe, expect, it } from '@jest/globals';
 import { AuditLogService } from '../../audit/index.js';
+import { Scope } from '../../auth/index.js';
 import { storeForSuite } from '../../storage/testing.js';
 import { ShareLinksRepository, ShareResource } from './share-links.repository.js';
+import { ShareLinksResolver } from './share-links.resolver.js';
 import { ShareLinksService } from './share-links.service.js';
 import { hashShareToken, newShareToken } from './share-token.js';
 
@@ -56,6 +58,15 @@ describe('expired share links, listed on request and gone after their grace', ()
     await saveLink('sl_expired_29d', -29 * DAY);
     expect(await ids()).toEqual(['sl_live', 'sl_revoked']);
     expect(await ids(true)).toEqual(['sl_expired_29d', 'sl_live', 'sl_revoked']);
+  });
+
+  it('answers shareLinks with the links that work, and includeExpired: true with the kept ones', async () => {
+    const resolver = new ShareLinksResolver(service());
+    const principal = { keyId: 'k', tenantId: 't', scopes: [Scope.READ] };
+    const listed = async (includeExpired: boolean) =>
+      (await resolver.shareLinks(principal, includeExpired)).map((link) => link.id).sort();
+    expect(await listed(false)).toEqual(['sl_live', 'sl_revoked']);
+    expect(await listed(true)).toEqual(['sl_expired_29d', 'sl_live', 'sl_revoked']);
   });
 
   it('keeps answering an expired link as a dead one, and lets it be revoked', async () => {
