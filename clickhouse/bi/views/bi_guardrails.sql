@@ -1,1 +1,1 @@
-../../migrations/0112_replace_bi_guardrails.sql
+../../migrations/0122_replace_bi_guardrails.sql

@@ -1,1 +1,1 @@
-../../migrations/0111_replace_bi_lift.sql
+../../migrations/0121_replace_bi_lift.sql

@@ -99,7 +99,7 @@ export class ShareLinksRepository {
             FROM share_links FINAL
             WHERE tenant_id = {tenantId:String}
               AND ({any:Bool} OR link_id = {linkId:String})
-              -- the expired ones only when asked for (they are kept a while: see 0110)
+              -- the expired ones only when asked for (they are kept a while: see 0120)
               AND ({expiredToo:Bool} OR expires_at > {liveAt:DateTime64(3, 'UTC')})
             ORDER BY created_at DESC, link_id`,
       params: {

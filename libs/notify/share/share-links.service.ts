@@ -29,7 +29,7 @@ export const MAX_EXPIRES_IN_HOURS = 24 * 366;
  */
 export const MESSAGE_LINK_HOURS = 14 * 24;
 
-/** How long an expired link is kept (the TTL of share_links, migration 0110). */
+/** How long an expired link is kept (the TTL of share_links, migration 0120). */
 export const SHARE_LINK_GRACE_DAYS = 30;
 
 export interface CreateShareLinkInput {

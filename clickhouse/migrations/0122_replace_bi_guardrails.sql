@@ -1,6 +1,6 @@
 -- BI view bi_guardrails, replaced so that trigger_name is the trigger's id when the snapshot holds
 -- no definition of it (it was empty, a blank row label), as the report names such a trigger and as
--- bi_lift does (0111).
+-- bi_lift does (0121).
 -- Otherwise as 0013_create_bi_guardrails.sql: the harm side per tenant, trigger, outcome class
 -- and period, from the newest snapshot of each tenant and period. Columns are documented in
 -- clickhouse/bi/README.md.
