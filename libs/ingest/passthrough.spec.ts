@@ -121,6 +121,27 @@ describe('passThrough recognizes plain lines, with the id and hash validateRow g
     },
   );
 
+  it('hashes copies that differ only in their send time alike, and a copy that says otherwise apart', () => {
+    // A library that stamps sent_at anew on every retry: each retry is a copy of the same signal
+    // (the scanner leaves a line with a send time to validateRow, which corrects its clock).
+    const line =
+      '{"event_id":"s1","person_id":"p1","type":"cart_abandoned","occurred_at":"2026-11-30T10:00:00.000Z"}';
+    const sentAt = (raw: string, at: string) => `${raw.slice(0, -1)},"sent_at":"${at}"}`;
+    const first = pass('signals', line)!;
+    expect(first).toBeDefined();
+    const retries = ['2026-11-30T10:00:05.000Z', '2026-12-01T11:59:00.000Z'].map(
+      (at) => built('signals', sentAt(line, at)).contentHash,
+    );
+    expect(retries).toEqual([first.contentHash, first.contentHash]);
+    expect(built('signals', line).contentHash).toBe(first.contentHash);
+
+    const other = line.replace('cart_abandoned', 'cart_viewed');
+    expect(pass('signals', other)!.contentHash).not.toBe(first.contentHash);
+    expect(built('signals', sentAt(other, '2026-11-30T10:00:05.000Z')).contentHash).not.toBe(
+      first.contentHash,
+    );
+  });
+
   it('derives the ids of exposures and consent sent without one', () => {
     const exposure =
       '{"firing_id":"f1","type":"opened","occurred_at":"2026-10-02T10:00:00.000Z","machine":true}';

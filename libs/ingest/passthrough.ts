@@ -31,6 +31,7 @@ import {
 } from './fields.js';
 import { contentHashOfText, derivedId } from './hashing.js';
 import {
+  hashedColumns,
   STREAM_DECLARATIONS,
   type FieldDeclaration,
   type StreamDeclaration,
@@ -115,7 +116,7 @@ interface Layout {
   byLength: number[][];
   /** Bit i set for each required field i. */
   requiredMask: number;
-  /** The table's hashed columns in sorted order: a field's index, or -1 for tenant_id. */
+  /** The hashed columns in sorted order (see hashedColumns): a field's index, or a HASHED_ mark. */
   hashed: number[];
   /** What the hashed text has before each column's value: `[["column",` then `],["column",`. */
   glue: string[];
@@ -205,10 +206,17 @@ function idDeriver(stream: StreamName, declaration: StreamDeclaration): Layout['
     );
 }
 
+/** In a layout's `hashed`: the tenant's id, which is no field of the line. */
+export const HASHED_TENANT = -1;
+/** In a layout's `hashed`: a field hashed as null whatever it holds (see hashedColumns). */
+export const HASHED_AS_NULL = -2;
+
 function streamLayout(stream: StreamName, declaration: StreamDeclaration): Layout {
   const names = Object.keys(declaration.fields);
   const fields = names.map((name) => fieldOf(declaration, name, declaration.fields[name]));
-  const columns = [...names, 'tenant_id'].sort();
+  const columns = hashedColumns(declaration).map(({ column, asAbsent }) =>
+    asAbsent ? HASHED_AS_NULL : column === 'tenant_id' ? HASHED_TENANT : names.indexOf(column),
+  );
   return {
     idIndex: names.indexOf(declaration.key[0]),
     deriveId: idDeriver(stream, declaration),
@@ -220,8 +228,10 @@ function streamLayout(stream: StreamName, declaration: StreamDeclaration): Layou
       return lists;
     }, []),
     requiredMask: fields.reduce((mask, field, i) => (field.required ? mask | (1 << i) : mask), 0),
-    hashed: columns.map((column) => names.indexOf(column)),
-    glue: columns.map((column, i) => `${i === 0 ? '[' : '],'}[${JSON.stringify(column)},`),
+    hashed: columns,
+    glue: hashedColumns(declaration).map(
+      ({ column }, i) => `${i === 0 ? '[' : '],'}[${JSON.stringify(column)},`,
+    ),
     keys: names.map((name) => `"${name}":`),
     found: names.map(() => undefined),
   };
@@ -243,7 +253,7 @@ export interface PassLayout {
   fields: readonly (Field & { name: string })[];
   /** The index of the field that holds the row's id. */
   idIndex: number;
-  /** The hashed columns in sorted order: a field's index, or -1 for tenant_id. */
+  /** The hashed columns in sorted order (see hashedColumns): a field's index, or a HASHED_ mark. */
   hashed: readonly number[];
   /** What the hashed text has before each column's value (see Layout.glue). */
   glue: readonly string[];
@@ -905,7 +915,12 @@ export function passThrough(
   for (let c = 0; c < shape.hashed.length; c++) {
     const i = shape.hashed[c];
     hashed += shape.glue[c];
-    hashed += i === -1 ? arrival.tenantJson : (found[i] ?? fields[i].absent);
+    hashed +=
+      i === HASHED_TENANT
+        ? arrival.tenantJson
+        : i === HASHED_AS_NULL
+          ? 'null'
+          : (found[i] ?? fields[i].absent);
   }
   const contentHash = contentHashOfText(`${hashed}]]`);
   const body = rewrite ? rewritten(shape, seen) : raw.slice(1);

@@ -15,6 +15,7 @@ import { ParquetFile } from './tabular-import.js';
 import { parquetOf } from './tabular.testing.js';
 import { readTabularFile } from './tabular.js';
 import type { ParsedLine } from './types.js';
+import { validateRow } from './validate-row.js';
 
 // A Parquet import stores the requests whose rows are all plain by the engine alone
 // (tabular-sql.ts): the answer (counts, every rejection with its row number, field and reason,
@@ -233,6 +234,32 @@ describe('a Parquet import stores plain requests by the engine, as line by line'
       conflicts: 3,
     });
     await stored('signals');
+  });
+
+  it('stores a row with the hash of its copies sent with a send time, apart from other content', async () => {
+    // Demo rows come without sent_at, as a backfill does: the engine stores such a file alone.
+    const row = programRows('signals')[0];
+    const path = join(dataDir(), 'signals-sent-at.parquet');
+    writeFileSync(path, await parquetOf(clickhouse(), [row], 'timestamps'));
+    const byEngine = jest.spyOn(ParquetFile.prototype, 'store');
+    try {
+      await importFile('signals', 'sent-at');
+      expect(byEngine).toHaveBeenCalled();
+    } finally {
+      byEngine.mockRestore();
+    }
+    const [storedRow] = await stored('signals');
+    const hashOf = (sent: Row) => {
+      const result = validateRow('signals', sent, 1, {
+        tenantId: principal.tenantId,
+        receivedAt: Date.now(),
+        limits: { maxRows: MAX_ROWS, maxFieldChars: 1_000, maxBodyBytes: 1 << 20 },
+      });
+      return result.ok ? result.value.contentHash : JSON.stringify(result.error);
+    };
+    const retried = { ...row, sent_at: '2026-10-03T08:00:00.000Z' };
+    expect(storedRow.content_hash).toBe(hashOf(retried));
+    expect(storedRow.content_hash).not.toBe(hashOf({ ...retried, type: 'another_type' }));
   });
 
   it("reads line by line a file with a column named as the reader's row number", async () => {

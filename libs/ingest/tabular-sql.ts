@@ -9,7 +9,14 @@
 // plain, and the rows of its request are read back and validated line by line as before, which
 // words every refusal.
 import { MAX_ID_CHARS, PROPERTIES_CHARS_FACTOR } from './fields.js';
-import { passLayout, type Field, type PassLayout, type PassStream } from './passthrough.js';
+import {
+  HASHED_AS_NULL,
+  HASHED_TENANT,
+  passLayout,
+  type Field,
+  type PassLayout,
+  type PassStream,
+} from './passthrough.js';
 import { tableOf } from './streams.js';
 import { FUTURE_TOLERANCE_MS, MAX_TIME_MS, MIN_TIME_MS } from './timestamps.js';
 
@@ -323,11 +330,14 @@ export function plainRows(
       limits,
     ),
   );
+  const hashedValue = (i: number) =>
+    i === HASHED_TENANT
+      ? '{tenantJson:String}'
+      : i === HASHED_AS_NULL
+        ? literal('null')
+        : fields[i].json.join(', ');
   const hashed = layout.hashed
-    .map(
-      (i, c) =>
-        `${literal(layout.glue[c])}, ${i === -1 ? '{tenantJson:String}' : fields[i].json.join(', ')}`,
-    )
+    .map((i, c) => `${literal(layout.glue[c])}, ${hashedValue(i)}`)
     .join(', ');
   // The stream's event time may be clamped (every stream but trigger definitions has one).
   const clamped = fields.find((field) => field.clamped !== undefined)?.clamped ?? '0';

@@ -4,6 +4,7 @@ import { contentHashOfColumns, derivedId } from './hashing.js';
 import { schemasFor } from './schemas.js';
 import {
   DEFINITION_FIELDS,
+  hashedColumns,
   missingDefinitions,
   storedFields,
   STREAM_DECLARATIONS,
@@ -25,9 +26,6 @@ import type { LineResult, RowError, ValidationContext, ValidRow } from './types.
 export const WHOLE_LINE = '(line)';
 
 export { DEFAULT_CONVERSION_WINDOW_MS } from './streams/index.js';
-
-/** Columns left out of the content hash: they depend on when a copy arrived, not on what it says. */
-const ARRIVAL_COLUMNS = new Set(['received_at', 'skew_corrected', 'future_clamped']);
 
 type Data = Record<string, unknown>;
 type Problem = { field: string; message: string };
@@ -52,28 +50,14 @@ function eventTimes(sentMs: number, storedMs: number): { stored: string; asSent:
   return { asSent, stored: storedMs === sentMs ? asSent : time(storedMs) };
 }
 
-// The hashed columns of each stream in sorted order, computed from its first row: every row of a
-// stream has the same columns.
-const hashedColumns = new Map<StreamName, string[]>();
-
-function hashedColumnsOf(stream: StreamName, row: Record<string, unknown>): string[] {
-  let columns = hashedColumns.get(stream);
-  if (columns === undefined) {
-    columns = Object.keys(row)
-      .filter((column) => !ARRIVAL_COLUMNS.has(column))
-      .sort();
-    hashedColumns.set(stream, columns);
-  }
-  return columns;
-}
-
 /**
  * Seals a row: the content hash covers what the producer sent (event times as given, before skew
- * correction or clamping) and not when it arrived, so a retried copy hashes the same and a copy
- * that says something else does not. `content_hash` is the last column of every table.
+ * correction or clamping) and not when it arrived nor when it was sent (see hashedColumns), so a
+ * retried copy hashes the same and a copy that says something else does not. `content_hash` is
+ * the last column of every table.
  */
 function seal(stream: StreamName, { id, row, asSent }: Built): ValidRow {
-  const contentHash = contentHashOfColumns(hashedColumnsOf(stream, row), row, asSent);
+  const contentHash = contentHashOfColumns(plans[stream].hashed, row, asSent);
   row.content_hash = contentHash;
   return { id, contentHash, row };
 }
@@ -98,13 +82,30 @@ function columnFill({ column, path, field }: StoredField): ColumnFill {
   };
 }
 
-/** Each stream's declaration with how its stored columns are filled, walked once. */
+/** How a stream's rows are built and hashed, from its declaration. */
+interface Plan {
+  declaration: StreamDeclaration;
+  /** How its stored columns are filled. */
+  columns: ColumnFill[];
+  /** The columns its content hash covers, sorted (see hashedColumns). */
+  hashed: string[];
+  /** Of those, the ones hashed as absent whatever they hold. */
+  hashedAsAbsent: string[];
+}
+
+/** Each stream's plan, walked once. */
 const plans = Object.fromEntries(
-  Object.entries(STREAM_DECLARATIONS).map(([stream, declaration]) => [
-    stream,
-    { declaration, columns: storedFields(declaration).map(columnFill) },
-  ]),
-) as unknown as Record<StreamName, { declaration: StreamDeclaration; columns: ColumnFill[] }>;
+  Object.entries(STREAM_DECLARATIONS).map(([stream, declaration]) => {
+    const hashed = hashedColumns(declaration);
+    const plan: Plan = {
+      declaration,
+      columns: storedFields(declaration).map(columnFill),
+      hashed: hashed.map(({ column }) => column),
+      hashedAsAbsent: hashed.filter(({ asAbsent }) => asAbsent).map(({ column }) => column),
+    };
+    return [stream, plan];
+  }),
+) as Record<StreamName, Plan>;
 
 /** The stored value of a column: the field's default when absent, times as DateTime64 text. */
 function storedValue(fill: ColumnFill, d: Data): unknown {
@@ -192,7 +193,11 @@ function storageRow(stream: StreamName, d: Data, ctx: ValidationContext): Built 
   if (declaration.derivedKeyFrom !== undefined) {
     row[declaration.key[0]] = id;
   }
-  return { id, row, asSent: { [eventTime]: times.asSent } };
+  const asSent: Data = { [eventTime]: times.asSent };
+  for (const column of plans[stream].hashedAsAbsent) {
+    asSent[column] = null;
+  }
+  return { id, row, asSent };
 }
 
 /**

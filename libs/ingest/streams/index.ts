@@ -50,6 +50,35 @@ export function storedFields(declaration: StreamDeclaration): StoredField[] {
   return walk(declaration.fields, []);
 }
 
+/** A column a row's content hash covers, and whether it is hashed as absent (null) whatever it holds. */
+export interface HashedColumn {
+  column: string;
+  /**
+   * A field that says how the row travelled, not what it says: the producer's send time, which a
+   * library stamps anew on every retry (Segment's `sentAt`). It is hashed as null, as a row without
+   * it is, rather than left out of the hashed text, so that a row stored without it keeps the hash
+   * it was stored with.
+   */
+  asAbsent: boolean;
+}
+
+/**
+ * The columns a stream's content hash covers, in sorted order: `tenant_id` and every stored
+ * column, the send time hashed as absent. Arrival columns (`received_at`, `skew_corrected`,
+ * `future_clamped`) are not stored fields and are not covered; event times are hashed as sent,
+ * before any correction. validateRow, the pass-through scanner and the engine-side import all
+ * hash these columns: a copy that differs only in how it travelled hashes the same on every path.
+ */
+export function hashedColumns(declaration: StreamDeclaration): HashedColumn[] {
+  const columns = storedFields(declaration).map(({ column, path }) => ({
+    column,
+    asAbsent: path.length === 1 && path[0] === declaration.sentAt,
+  }));
+  return [...columns, { column: 'tenant_id', asAbsent: false }].sort((a, b) =>
+    a.column < b.column ? -1 : 1,
+  );
+}
+
 /** The names of the top-level fields that hold a time in some stream (`occurred_at`, ...). */
 export const TIME_FIELD_NAMES: readonly string[] = [
   ...new Set(
