@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { PersonBlocklistModule } from '../lifecycle/index.js';
+import { IdConflictsService } from './id-conflicts.service.js';
 import { IngestWriter } from './ingest-writer.js';
 import { ImportController } from './import.controller.js';
 import { IngestController } from './ingest.controller.js';
@@ -25,7 +26,7 @@ export class IngestModule {
         IngestWriter,
         IngestService,
         IngestThreads,
-        ...(options.api ? [IngestResolver] : []),
+        ...(options.api ? [IngestResolver, IdConflictsService] : []),
         ...(options.processors ? [IngestProcessor, QueuedBatchRetention] : []),
       ],
       exports: [IngestService, IngestWriter],
