@@ -89,23 +89,23 @@ describe('retention as ClickHouse TTLs on event time', () => {
   });
 
   it('sets the record of contents one rule per stream, each under its own variable', async () => {
-    const config = loadConfig({
-      CAUSEWAY_DATA_DIR: store.dataDir,
-      RETENTION_DAYS_SIGNALS: '30',
-      RETENTION_DAYS_OUTCOMES: '60',
-    });
-    expect(await applyRetention(store.clickhouse, config)).toEqual({
+    const apply = (days: Record<string, string>) =>
+      applyRetention(store.clickhouse, loadConfig({ CAUSEWAY_DATA_DIR: store.dataDir, ...days }));
+    expect(await apply({ RETENTION_DAYS_SIGNALS: '30', RETENTION_DAYS_OUTCOMES: '60' })).toEqual({
       outcomes: 60,
       'id_contents.outcomes': 60,
     });
     expect(await ttlOf('id_contents')).toContain(
       "TTL toDateTime(retained_from) + toIntervalDay(30) WHERE stream = 'signals', toDateTime(retained_from) + toIntervalDay(60) WHERE stream = 'outcomes'",
     );
-    const signalsOnly = loadConfig({
-      CAUSEWAY_DATA_DIR: store.dataDir,
-      RETENTION_DAYS_SIGNALS: '30',
+    // 3 days where 30 were: the rule is told apart from the one it begins
+    expect(await apply({ RETENTION_DAYS_SIGNALS: '3', RETENTION_DAYS_OUTCOMES: '60' })).toEqual({
+      signals: 3,
+      'id_contents.signals': 3,
     });
-    expect(await applyRetention(store.clickhouse, signalsOnly)).toEqual({
+    expect(await apply({ RETENTION_DAYS_SIGNALS: '30' })).toEqual({
+      signals: 30,
+      'id_contents.signals': 30,
       outcomes: null,
       'id_contents.outcomes': null,
     });
