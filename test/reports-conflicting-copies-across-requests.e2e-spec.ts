@@ -185,6 +185,62 @@ describe('conflicting copies of an id sent in separate requests', () => {
     expect(await storedRows(api.url, key)).toMatchObject({ signals: 4 });
   });
 
+  it('reads a Segment batch retried with a new sentAt as copies, and other content as a conflict', async () => {
+    const segmentKey = await mintKey(api.url, api.adminKey, 'conflicts-segment', [
+      'INGEST',
+      'READ',
+    ]);
+    for (const mapping of [
+      'mutation { defineEventMapping(input: { event: "Order Completed", stream: OUTCOMES, type: "purchase", valueProperty: "revenue" }) { event } }',
+      'mutation { defineEventMapping(input: { event: "Cart Abandoned", stream: SIGNALS, type: "cart_abandoned" }) { event } }',
+    ]) {
+      await gqlData(api.url, segmentKey, mapping);
+    }
+    // A phone's library sends the batch, gets no answer, and sends it again a little later,
+    // stamping sentAt anew each time (Segment's libraries do): the event times on the device stay.
+    const batch = (sentAt: string, revenue: number) => ({
+      sentAt,
+      batch: [
+        {
+          type: 'track',
+          messageId: 'seg-order',
+          userId: 'phone-user',
+          event: 'Order Completed',
+          properties: { revenue },
+          timestamp: '2026-10-06T07:00:00.000Z',
+        },
+        {
+          type: 'track',
+          messageId: 'seg-cart',
+          userId: 'phone-user',
+          event: 'Cart Abandoned',
+          timestamp: '2026-10-06T06:59:00.000Z',
+        },
+      ],
+    });
+    const send = async (body: unknown) => {
+      const response = await fetch(`${api.url}/v1/segment/batch`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Basic ${Buffer.from(`${segmentKey}:`).toString('base64')}`,
+        },
+        body: JSON.stringify(body),
+      });
+      return (await response.json()) as Record<string, unknown>;
+    };
+    expect(await send(batch('2026-10-06T07:02:30.500Z', 5))).toMatchObject({ mapped: 2 });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await send(batch('2026-10-06T07:03:40.000Z', 5))).toMatchObject({ mapped: 2 });
+    expect(await conflictsOf(api.url, segmentKey)).toEqual([]);
+
+    await send(batch('2026-10-06T07:04:00.000Z', 7));
+    expect(await conflictsOf(api.url, segmentKey)).toMatchObject([
+      { stream: 'outcomes', id: 'seg-order', contents: 2, copies: 3 },
+    ]);
+    expect(await storedRows(api.url, segmentKey)).toMatchObject({ outcomes: 1, signals: 1 });
+  });
+
   it('filters by stream and by when the latest copy arrived, pages, and keeps tenants apart', async () => {
     const all = await conflictsOf(api.url, key);
     expect(all.map((c) => `${c.stream}:${c.id}`).sort()).toEqual([

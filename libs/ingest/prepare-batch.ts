@@ -136,7 +136,7 @@ class BatchCollector {
       return;
     }
     const passed =
-      line.parseError === undefined && !inexactSource(line)
+      line.parseError === undefined && !inexactSource(line) && line.eventTimeAsSent === undefined
         ? passThrough(this.stream, line.raw, this.ctx)
         : undefined;
     if (passed !== undefined) {
@@ -153,7 +153,13 @@ class BatchCollector {
       return;
     }
     this.countIgnored(unknownFields(this.stream, parsed.value));
-    const result = validateRow(this.stream, parsed.value, parsed.line, this.ctx);
+    const result = validateRow(
+      this.stream,
+      parsed.value,
+      parsed.line,
+      this.ctx,
+      line.eventTimeAsSent,
+    );
     if (!result.ok) {
       this.reject(result.error, parsed.raw);
       return;
