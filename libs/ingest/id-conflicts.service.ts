@@ -32,8 +32,8 @@ const conflictRow = z.object({
   id: z.string(),
   contents: z.number(),
   copies: z.number(),
-  first_received_at: z.string(),
-  last_received_at: z.string(),
+  first_at: z.string(),
+  last_at: z.string(),
 });
 
 /**
@@ -54,25 +54,22 @@ export class IdConflictsService {
     }
     const rows = await this.clickhouse.query({
       tag: 'ingest.id_conflicts',
-      sql: `SELECT stream, id, count() AS contents, sum(content_copies) AS copies,
-              toString(min(content_first)) AS first_received_at,
-              toString(max(content_last)) AS last_received_at
-            FROM (
-              -- each content of an id, its rows not yet merged added up
-              SELECT stream, id, content_hash, sum(copies) AS content_copies,
-                min(first_received_at) AS content_first, max(last_received_at) AS content_last
-              FROM id_contents
-              WHERE tenant_id = {tenantId:String}
-                AND ({stream:String} = '' OR stream = {stream:String})
-              GROUP BY stream, id, content_hash
-            )
-            -- the ids of more than one content, whose latest copy arrived in the period
+      // One pass over the tenant's ids in the table's order (optimize_aggregation_in_order): its
+      // rows not yet merged are added up, each content counted once.
+      sql: `SELECT stream, id, uniqExact(content_hash) AS contents, sum(copies) AS copies,
+              toString(min(first_received_at)) AS first_at,
+              toString(max(last_received_at)) AS last_at
+            FROM id_contents
+            WHERE tenant_id = {tenantId:String}
+              AND ({stream:String} = '' OR stream = {stream:String})
             GROUP BY stream, id
-            HAVING contents > 1
-              AND max(content_last) >= {from:DateTime64(3, 'UTC')}
-              AND max(content_last) < {to:DateTime64(3, 'UTC')}
-            ORDER BY max(content_last) DESC, stream, id
-            LIMIT {limit:UInt32} OFFSET {offset:UInt64}`,
+            -- the ids of more than one content, whose latest copy arrived in the period
+            HAVING min(content_hash) != max(content_hash)
+              AND max(last_received_at) >= {from:DateTime64(3, 'UTC')}
+              AND max(last_received_at) < {to:DateTime64(3, 'UTC')}
+            ORDER BY max(last_received_at) DESC, stream, id
+            LIMIT {limit:UInt32} OFFSET {offset:UInt64}
+            SETTINGS optimize_aggregation_in_order = 1`,
       params: {
         tenantId,
         stream: filter.stream ?? '',
@@ -88,8 +85,8 @@ export class IdConflictsService {
       id: r.id,
       contents: r.contents,
       copies: r.copies,
-      firstReceivedAt: dateFromClickHouse(r.first_received_at),
-      lastReceivedAt: dateFromClickHouse(r.last_received_at),
+      firstReceivedAt: dateFromClickHouse(r.first_at),
+      lastReceivedAt: dateFromClickHouse(r.last_at),
     }));
   }
 }
