@@ -262,6 +262,11 @@ describe('conflicting copies of an id sent in separate requests', () => {
 
     const refused = await graphql(api.url, key, CONFLICTS, { limit: 1001 });
     expect(refused.errors?.[0].message).toBe('limit: must be between 1 and 1000 (was 1001)');
+    const backwards = await graphql(api.url, key, CONFLICTS, { from: lastFiring, to: lastFiring });
+    expect(backwards.errors?.[0]).toMatchObject({
+      message: `from, to: from must be before to (was from ${lastFiring}, to ${lastFiring})`,
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
 
     const other = await mintKey(api.url, api.adminKey, 'conflicts-other', ['READ']);
     expect(await conflictsOf(api.url, other)).toEqual([]);
