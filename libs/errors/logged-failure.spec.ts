@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { loggedFailure } from './logged-failure.js';
+import { failureName, loggedFailure } from './logged-failure.js';
 
 /** A ClickHouse refusal as the engine words it, quoting the row it refused. */
 const REFUSAL =
@@ -47,5 +47,20 @@ describe('what a log line keeps of a failure', () => {
 
   it('names what was thrown when it is not an Error, without its value', () => {
     expect(loggedFailure('cust-4711')).toEqual({ type: 'string', stack: 'string' });
+  });
+});
+
+describe('a failure named in one line', () => {
+  it('names its type, then the code, tag and engine error found through its causes', () => {
+    const engine = Object.assign(new Error(REFUSAL), { code: 'CHDB_INSERT' });
+    const wrapped = Object.assign(
+      new Error(`ClickHouse report.measures: ${REFUSAL}`, { cause: engine }),
+      { name: 'StorageException', code: 'STORAGE_QUERY_FAILED', tag: 'report.measures' },
+    );
+    expect(failureName(wrapped)).toBe(
+      'StorageException STORAGE_QUERY_FAILED report.measures VIOLATED_CONSTRAINT',
+    );
+    expect(failureName(new Error('no row for jane.roe@example.org'))).toBe('Error');
+    expect(failureName('cust-4711')).toBe('string');
   });
 });

@@ -65,3 +65,23 @@ export function loggedFailure(error: unknown, depth = 0): LoggedFailure {
         : loggedFailure(error.cause, depth + 1),
   };
 }
+
+/**
+ * A failure named in one line, for a reason kept beyond a log (a BullMQ job's failed reason, a
+ * run's list of failures): its type, then the first code, store query tag and engine error name
+ * found on it or its causes (`StorageException STORAGE_QUERY_FAILED report.measures
+ * VIOLATED_CONSTRAINT`). Never a message, for the reasons of LoggedFailure.
+ */
+export function failureName(error: unknown): string {
+  const chain = failureChain(loggedFailure(error));
+  const first = (field: 'code' | 'tag' | 'engineError') =>
+    chain.find((failure) => failure[field] !== undefined)?.[field];
+  return [chain[0]?.type, first('code'), first('tag'), first('engineError')]
+    .filter((part) => part !== undefined)
+    .join(' ');
+}
+
+/** A logged failure and every cause under it, outermost first. */
+export function failureChain(failure: LoggedFailure | undefined): LoggedFailure[] {
+  return failure === undefined ? [] : [failure, ...failureChain(failure.cause)];
+}

@@ -1,7 +1,7 @@
 import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { z } from 'zod';
 import type { ClickHouseService } from '../../storage/index.js';
-import { messageOf } from '../../errors/index.js';
+import { loggedFailure } from '../../errors/index.js';
 
 /**
  * Tables kept in builds (the assignment rollup, the trend facts): each build is a partition of its
@@ -82,8 +82,9 @@ class PeriodicRun<T> {
   start(everyMs: number, { now = false }: { now?: boolean } = {}): void {
     if (everyMs > 0) {
       const runLogged = () => {
+        // what failed and where, not its message: a store's refusal quotes the row it refused
         this.run().catch((error: unknown) =>
-          this.logger.error(`${this.name}: ${messageOf(error)}`),
+          this.logger.error({ err: loggedFailure(error) }, `${this.name}: run failed`),
         );
       };
       this.timer = setInterval(runLogged, everyMs);

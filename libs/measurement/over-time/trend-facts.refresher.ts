@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../config/index.js';
-import { messageOf } from '../../errors/index.js';
+import { loggedFailure } from '../../errors/index.js';
 import { DataVersions } from '../../storage/index.js';
 import { BuildRefresher } from '../common/builds.js';
 import { TrendFacts, type TrendFactsBuild } from './trend-facts.js';
@@ -51,7 +51,8 @@ export class TrendFactsRefresher extends BuildRefresher<TrendFactsBuild[]> {
         );
         builds.push(build);
       } catch (error) {
-        this.logger.error(`trend facts of ${tenantId}: ${messageOf(error)}`);
+        // what failed and where, not its message: a store's refusal quotes the row it refused
+        this.logger.error({ err: loggedFailure(error), tenantId }, 'trend facts build failed');
       }
     }
     return builds;

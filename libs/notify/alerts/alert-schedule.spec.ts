@@ -1,34 +1,84 @@
 // The alert schedule goes on past a tenant whose evaluation fails: the tenants are found on the
-// real embedded store, and the evaluation is one that throws for one tenant as a query deadline
-// would; the failed tenant is logged and tried again on the next pass.
+// real embedded store, and the evaluation is one that fails for one tenant with the store's own
+// refusal of a row (a CHECK constraint that refuses one person's signals, whose message names
+// that person); the failed tenant is logged, with what failed and where but not the store's
+// message, and tried again on the next pass.
 
-import { afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { Logger } from '@nestjs/common';
-import { storeForSuite } from '../../storage/testing.js';
+import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { failureChain, type LoggedFailure } from '../../errors/index.js';
+import { storeForSuite, type TemporaryStore } from '../../storage/testing.js';
 import { toClickHouseTime } from '../../storage/index.js';
+import { loggedErrorsForSuite, type LoggedError } from '../../testing/index.js';
 import { AlertSchedule } from './alert-schedule.js';
 import type { AlertsService } from './alerts.service.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
-/** An evaluator that records whom it was asked for and fails for the tenants in `failing`. */
-function evaluator(failing: Set<string>) {
+/** The person whose signals the store refuses (see the suite's CHECK constraint). */
+const PERSON = 'cust-4711';
+
+/**
+ * An evaluator that records whom it was asked for and fails for the tenants in `failing`, with
+ * the store's refusal of a signal of PERSON.
+ */
+function evaluator(store: TemporaryStore, failing: Set<string>) {
   const asked: string[] = [];
   const alerts = {
-    evaluate(tenantId: string) {
+    async evaluate(tenantId: string) {
       asked.push(tenantId);
-      return failing.has(tenantId)
-        ? Promise.reject(new Error('Timeout exceeded: elapsed 30 seconds'))
-        : Promise.resolve({ asOf: new Date(), open: [], opened: [], resolved: [] });
+      if (failing.has(tenantId)) {
+        await store.clickhouse.insert({
+          table: 'signals',
+          tag: 'test.refused_signal',
+          rows: [
+            {
+              tenant_id: tenantId,
+              event_id: 'refused',
+              person_id: PERSON,
+              type: 'page_view',
+              occurred_at: toClickHouseTime(Date.now()),
+              received_at: toClickHouseTime(Date.now()),
+            },
+          ],
+        });
+      }
+      return { asOf: new Date(), open: [], opened: [], resolved: [] };
     },
   };
   return { asked, alerts: alerts as unknown as AlertsService };
 }
 
+/** The tenant and the failure of each line logged, after checking that none names PERSON. */
+function failedTenants(errors: LoggedError[]) {
+  expect(JSON.stringify(errors)).not.toContain(PERSON);
+  return errors.map(({ fields, text }) => {
+    const { tenantId, err } = fields as { tenantId: string; err: LoggedFailure };
+    const failures = failureChain(err);
+    return {
+      text,
+      tenantId,
+      failure: failures[0] && {
+        type: failures[0].type,
+        code: failures[0].code,
+        tag: failures[0].tag,
+      },
+      engineError: failures.find((f) => f.engineError !== undefined)?.engineError,
+    };
+  });
+}
+
+/** The line logged for `tenantId`'s evaluation refused by the store. */
+const refusedLine = (tenantId: string) => ({
+  text: 'alert evaluation failed',
+  tenantId,
+  failure: { type: 'StorageException', code: 'STORAGE_QUERY_FAILED', tag: 'test.refused_signal' },
+  engineError: 'VIOLATED_CONSTRAINT',
+});
+
 describe('the alert schedule when one tenant fails', () => {
   const store = storeForSuite();
-  const errors: string[] = [];
+  const errors = loggedErrorsForSuite();
 
   beforeAll(async () => {
     const now = Date.now();
@@ -60,9 +110,10 @@ describe('the alert schedule when one tenant fails', () => {
         received_at: toClickHouseTime(now - 3 * HOUR),
       })),
     });
-    jest.spyOn(Logger.prototype, 'error').mockImplementation((message: unknown) => {
-      errors.push(String(message));
-    });
+    await store.clickhouse.command(
+      'test.refuse_a_person',
+      `ALTER TABLE signals ADD CONSTRAINT refuses_a_person CHECK person_id != '${PERSON}'`,
+    );
   });
   afterEach(() => {
     errors.length = 0;
@@ -70,16 +121,14 @@ describe('the alert schedule when one tenant fails', () => {
 
   it('evaluates the settled tenants after the one that fails, and that one on the next pass', async () => {
     const failing = new Set(['settled-b']);
-    const { asked, alerts } = evaluator(failing);
+    const { asked, alerts } = evaluator(store, failing);
     const schedule = new AlertSchedule(store.config, store.clickhouse, alerts);
     const now = Date.now();
 
     const first = await schedule.tick(now);
     expect([...first].sort()).toEqual(['settled-a', 'settled-c']);
     expect([...asked].sort()).toEqual(['settled-a', 'settled-b', 'settled-c']);
-    expect(errors).toEqual([
-      'alert evaluation of tenant settled-b failed: Timeout exceeded: elapsed 30 seconds',
-    ]);
+    expect(failedTenants(errors)).toEqual([refusedLine('settled-b')]);
 
     // the failed tenant's data is still unseen: the next pass tries it, and only it
     failing.clear();
@@ -89,20 +138,18 @@ describe('the alert schedule when one tenant fails', () => {
   });
 
   it('evaluates the hourly tenants after the one that fails', async () => {
-    const { asked, alerts } = evaluator(new Set(['hourly-y']));
+    const { asked, alerts } = evaluator(store, new Set(['hourly-y']));
     const schedule = new AlertSchedule(store.config, store.clickhouse, alerts);
     // three hours on: nothing arrived in the last two, and the hourly run is due
     const later = Date.now() + 3 * HOUR;
 
     expect(await schedule.tick(later)).toEqual(['hourly-x', 'hourly-z']);
     expect(asked).toEqual(['hourly-x', 'hourly-y', 'hourly-z']);
-    expect(errors).toEqual([
-      'alert evaluation of tenant hourly-y failed: Timeout exceeded: elapsed 30 seconds',
-    ]);
+    expect(failedTenants(errors)).toEqual([refusedLine('hourly-y')]);
   });
 
   it('evaluates hourly a tenant whose digest failed, though it fired nothing', async () => {
-    const { asked, alerts } = evaluator(new Set());
+    const { asked, alerts } = evaluator(store, new Set());
     const schedule = new AlertSchedule(store.config, store.clickhouse, alerts);
     const later = Date.now() + 3 * HOUR;
     await store.clickhouse.insert({

@@ -8,7 +8,7 @@ import { AppConfig } from '../../config/index.js';
 import { ClickHouseService, toClickHouseTime } from '../../storage/index.js';
 import { AlertsService } from './alerts.service.js';
 import { queryLatestArrivals, queryTenantsToEvaluate } from './tenant-activity.query.js';
-import { messageOf } from '../../errors/index.js';
+import { loggedFailure } from '../../errors/index.js';
 
 const HOUR = 3_600_000;
 
@@ -94,7 +94,8 @@ export class AlertSchedule implements OnApplicationBootstrap, OnModuleDestroy {
       await this.alerts.evaluate(tenantId, new Date(now));
       return true;
     } catch (error) {
-      this.logger.error(`alert evaluation of tenant ${tenantId} failed: ${messageOf(error)}`);
+      // what failed and where, not its message: a store's refusal quotes the row it refused
+      this.logger.error({ err: loggedFailure(error), tenantId }, 'alert evaluation failed');
       return false;
     }
   }
@@ -106,7 +107,7 @@ export class AlertSchedule implements OnApplicationBootstrap, OnModuleDestroy {
     this.timer = setTimeout(() => {
       void this.tick()
         .catch((error: unknown) =>
-          this.logger.error(`alert evaluation failed: ${messageOf(error)}`),
+          this.logger.error({ err: loggedFailure(error) }, 'alert evaluation pass failed'),
         )
         .finally(() => this.arm());
     }, this.everyMs);

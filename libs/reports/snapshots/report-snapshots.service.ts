@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
-import { messageOf, pageProblem } from '../../errors/index.js';
+import { failureName, loggedFailure, pageProblem } from '../../errors/index.js';
 import { toPeriod } from '../../measurement/index.js';
 import { renderLiftReport } from '../render/render-report.js';
 import { ReportMeasuresService, type ReportOptions } from '../report-measures.service.js';
@@ -27,7 +27,10 @@ export interface WeeklySnapshotRun {
    * taken: told by this run.
    */
   announcedLate: string[];
-  /** Tenants whose snapshot this run could not take, and why (logged as they fail). */
+  /**
+   * Tenants whose snapshot this run could not take, and why: the failure's type and codes
+   * (failureName), never its message, since the job's failed reason keeps it (logged as they fail).
+   */
   failed: { tenantId: string; error: string }[];
 }
 
@@ -81,7 +84,7 @@ export class ReportSnapshotsService {
       await this.announce(snapshot);
     } catch (error) {
       // the snapshot is stored and is the caller's answer; the next weekly run tells its event
-      this.logger.error(`report snapshot ${id} of tenant ${tenantId}: ${messageOf(error)}`);
+      this.failed('report snapshot not announced', { snapshotId: id, tenantId }, error);
     }
     return snapshot;
   }
@@ -112,9 +115,8 @@ export class ReportSnapshotsService {
         const taken = await this.weeklySnapshot(tenantId, week, id);
         (taken ? run.created : run.existing).push(id);
       } catch (error) {
-        const message = messageOf(error);
-        this.logger.error(`weekly report snapshot ${id} of tenant ${tenantId} failed: ${message}`);
-        run.failed.push({ tenantId, error: message });
+        this.failed('weekly report snapshot failed', { snapshotId: id, tenantId }, error);
+        run.failed.push({ tenantId, error: failureName(error) });
       }
     }
     await this.announceOnDemandLate(at, run);
@@ -131,9 +133,8 @@ export class ReportSnapshotsService {
         run.announcedLate.push(snapshotId);
         this.logger.log(`report snapshot ${snapshotId} of tenant ${tenantId} announced late`);
       } catch (error) {
-        const message = messageOf(error);
-        this.logger.error(`report snapshot ${snapshotId} of tenant ${tenantId}: ${message}`);
-        run.failed.push({ tenantId, error: message });
+        this.failed('report snapshot not announced', { snapshotId, tenantId }, error);
+        run.failed.push({ tenantId, error: failureName(error) });
       }
     }
   }
@@ -160,6 +161,14 @@ export class ReportSnapshotsService {
       this.logger.log(`weekly report snapshot ${id} of tenant ${tenantId} announced late`);
     }
     return false;
+  }
+
+  /**
+   * Logs a snapshot's failure: what was being done, its ids and what failed where, not the
+   * error's message, which a store's refusal fills with the row it refused.
+   */
+  private failed(what: string, ids: { snapshotId: string; tenantId: string }, error: unknown) {
+    this.logger.error({ err: loggedFailure(error), ...ids }, what);
   }
 
   /**

@@ -1,8 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import type { SnapshotSummary } from './report-snapshots.repository.js';
-import { messageOf } from '../../errors/index.js';
 
 type Listener = (snapshot: SnapshotSummary) => Promise<void>;
+
+/**
+ * A stored snapshot some listener was not told of. Its cause is the first listener's failure; its
+ * message names the snapshot and how many failed, not theirs, which a log or a job's failed reason
+ * would keep (a store's refusal quotes the row it refused).
+ */
+export class SnapshotNotAnnounced extends Error {
+  override readonly name = 'SnapshotNotAnnounced';
+}
 
 /**
  * Tells whoever listens (webhooks' `snapshot.created`) that a snapshot was stored, without the
@@ -19,17 +27,18 @@ export class SnapshotCreatedHook {
   }
 
   async created(snapshot: SnapshotSummary): Promise<void> {
-    const failures: string[] = [];
+    const failures: unknown[] = [];
     for (const listener of this.listeners) {
       try {
         await listener(snapshot);
       } catch (error) {
-        failures.push(messageOf(error));
+        failures.push(error);
       }
     }
     if (failures.length > 0) {
-      throw new Error(
-        `snapshot ${snapshot.snapshotId} is stored, but not announced: ${failures.join('; ')}`,
+      throw new SnapshotNotAnnounced(
+        `snapshot ${snapshot.snapshotId} is stored, but ${failures.length} of ${this.listeners.length} listeners were not told`,
+        { cause: failures[0] },
       );
     }
   }

@@ -16,7 +16,7 @@ import {
   type ReportSnapshotJobPayload,
 } from './report-snapshot.job.js';
 import { ReportSnapshotsService } from './report-snapshots.service.js';
-import { messageOf } from '../../errors/index.js';
+import { loggedFailure } from '../../errors/index.js';
 
 /**
  * Runs the weekly snapshot on REPORT_SNAPSHOT_CRON (default Monday 06:00 UTC). With Redis, a
@@ -48,7 +48,10 @@ export class SnapshotSchedule implements OnApplicationBootstrap, OnModuleDestroy
     if (this.queue !== undefined) {
       // not awaited: a Redis that is down at start must not hold the API up; BullMQ retries
       void this.registerInRedis(this.queue).catch((error: unknown) =>
-        this.logger.error(`could not register the weekly snapshot schedule: ${messageOf(error)}`),
+        this.logger.error(
+          { err: loggedFailure(error) },
+          'could not register the weekly snapshot schedule',
+        ),
       );
       return;
     }
@@ -102,7 +105,7 @@ export class SnapshotSchedule implements OnApplicationBootstrap, OnModuleDestroy
         );
       }
     } catch (error) {
-      this.logger.error(`weekly report snapshots failed: ${messageOf(error)}`);
+      this.logger.error({ err: loggedFailure(error) }, 'weekly report snapshots failed');
     }
   }
 }
