@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApiApp, listen } from '../apps/api/bootstrap.js';
+import type { LoggedFailure } from '../libs/errors/index.js';
 import { gqlData, graphql, mintKey } from './support/client.js';
 import { inProcessApiConfig } from './support/in-process-api.js';
 import { ADMIN_KEY } from './support/processes.js';
@@ -54,6 +55,7 @@ describe('the digest while its settings change or its parts fail', () => {
   /** An address the server refuses at RCPT TO, as a mailbox that no longer exists. */
   const GONE = 'gone@example.com';
   const warnings: string[] = [];
+  const errors: { fields: unknown; text: unknown }[] = [];
 
   beforeAll(async () => {
     const server = await startTestSmtp({
@@ -70,6 +72,9 @@ describe('the digest while its settings change or its parts fail', () => {
     );
     jest.spyOn(Logger.prototype, 'warn').mockImplementation((message: unknown) => {
       warnings.push(String(message));
+    });
+    jest.spyOn(Logger.prototype, 'error').mockImplementation((fields: unknown, text?: unknown) => {
+      errors.push({ fields, text });
     });
     const { config, dataDir: dir } = await inProcessApiConfig(
       'digest-moves',
@@ -164,8 +169,9 @@ describe('the digest while its settings change or its parts fail', () => {
     expect(resolved.evaluateAlerts.map((a) => [a.kind, a.state])).toEqual([
       ['DIGEST_NOT_SENT', 'RESOLVED'],
     ]);
+    // the log says how many, not whom: the digest's record names them
     expect(warnings.filter((w) => w.includes('the mail server refused'))).toEqual([
-      `digest of tenant refused: the mail server refused ${GONE}; the other recipients got it`,
+      "digest of tenant refused: the mail server refused 1 of 2 recipients (the digest's lastRefused names them); the others got it",
     ]);
 
     // the next send, which every recipient gets, says so
@@ -176,6 +182,35 @@ describe('the digest while its settings change or its parts fail', () => {
     expect(Date.parse(whole.digest.lastSentAt ?? '')).toBeGreaterThan(
       Date.parse(partly.digest.lastSentAt ?? ''),
     );
+  });
+
+  it('logs a scheduled send the server refused without the address, which the digest keeps', async () => {
+    const key = await mintKey(url, ADMIN_KEY, 'unnamed', ['READ']);
+    // the tenant's lines, by its id wherever a line holds it
+    const mine = () => errors.filter((e) => JSON.stringify(e).includes('unnamed'));
+    // every second (cron with seconds), to the one address the server refuses
+    await gqlData(
+      url,
+      key,
+      `mutation { setDigest(recipients: ["${GONE}"], schedule: "* * * * * *") { schedule } }`,
+    );
+    await until('a scheduled send to fail', () => mine().length > 0);
+    await gqlData(url, key, `mutation { setDigest(recipients: ["${GONE}"]) { schedule } }`);
+
+    expect(JSON.stringify(mine())).not.toContain(GONE);
+    const [line] = mine();
+    expect(line?.text).toMatch(/^digest not sent \(attempt 1 of 5, tried again in 60 s\)$/);
+    expect((line?.fields as { err: LoggedFailure }).err).toMatchObject({
+      type: 'NotifyException',
+      code: 'NOTIFY_MAIL_FAILED',
+    });
+    // the digest's own record, which only the tenant's keys read, says whom the server refused
+    const { digest } = await gqlData<{ digest: { lastError: string | null } }>(
+      url,
+      key,
+      '{ digest { lastError } }',
+    );
+    expect(digest.lastError).toContain(`<${GONE}>: Recipient address rejected`);
   });
 
   it('keeps recipients and schedule set during a scheduled send, and goes on from them', async () => {

@@ -9,7 +9,10 @@ export interface ReceivedMail {
 }
 
 export interface TestSmtpOptions {
-  /** Addresses refused at RCPT TO (550), as mailboxes that no longer exist. */
+  /**
+   * Addresses refused at RCPT TO (550), as mailboxes that no longer exist; the reply quotes the
+   * address, as Postfix's does.
+   */
   refuse?: readonly string[];
   /** Called as the server begins to read a mail's data, with its envelope's recipients. */
   onBegin?: (envelopeTo: string[]) => void;
@@ -37,7 +40,8 @@ export async function startTestSmtp(options: TestSmtpOptions = {}): Promise<Test
     disabledCommands: ['STARTTLS'],
     onRcptTo(address, _session, callback) {
       if (refused.has(address.address)) {
-        callback(Object.assign(new Error('5.1.1 mailbox unavailable'), { responseCode: 550 }));
+        const reply = `5.1.1 <${address.address}>: Recipient address rejected: User unknown`;
+        callback(Object.assign(new Error(reply), { responseCode: 550 }));
         return;
       }
       callback();

@@ -29,7 +29,9 @@ function schedulerFailing(failures: number) {
       sends.push({ at: at.toISOString(), now: new Date().toISOString() });
       if (failed < failures) {
         failed += 1;
-        return Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:587'));
+        return Promise.reject(
+          Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:587'), { code: 'ECONNREFUSED' }),
+        );
       }
       return Promise.resolve();
     },
@@ -37,11 +39,13 @@ function schedulerFailing(failures: number) {
   return { scheduler: new DigestScheduler(sender), sends };
 }
 
+/** Each line logged at error: its text, tenant and failure's code (its message is not logged). */
 const errors: string[] = [];
 beforeEach(() => {
   errors.length = 0;
-  jest.spyOn(Logger.prototype, 'error').mockImplementation((message: unknown) => {
-    errors.push(String(message));
+  jest.spyOn(Logger.prototype, 'error').mockImplementation((fields: unknown, text?: unknown) => {
+    const { tenantId, err } = fields as { tenantId: string; err: { code?: string } };
+    errors.push(`${tenantId}: ${String(text)}: ${err.code}`);
   });
   jest.useFakeTimers({ now: new Date(MONDAY_7.getTime() - MINUTE) });
 });
@@ -61,8 +65,8 @@ describe('a scheduled digest without Redis when its send fails', () => {
       { at: '2026-12-07T07:00:00.000Z', now: '2026-12-07T07:03:00.000Z' },
     ]);
     expect(errors).toEqual([
-      'digest of acme not sent (attempt 1 of 5, tried again in 60 s): connect ECONNREFUSED 127.0.0.1:587',
-      'digest of acme not sent (attempt 2 of 5, tried again in 120 s): connect ECONNREFUSED 127.0.0.1:587',
+      'acme: digest not sent (attempt 1 of 5, tried again in 60 s): ECONNREFUSED',
+      'acme: digest not sent (attempt 2 of 5, tried again in 120 s): ECONNREFUSED',
     ]);
     scheduler.onModuleDestroy();
   });
@@ -80,7 +84,7 @@ describe('a scheduled digest without Redis when its send fails', () => {
       '2026-12-07T07:15:00.000Z',
     ]);
     expect(errors.at(-1)).toBe(
-      'digest of acme not sent (attempt 5 of 5, no attempt left): connect ECONNREFUSED 127.0.0.1:587',
+      'acme: digest not sent (attempt 5 of 5, no attempt left): ECONNREFUSED',
     );
     // the next Monday's send is made on time
     await jest.advanceTimersByTimeAsync(7 * 24 * 60 * MINUTE);

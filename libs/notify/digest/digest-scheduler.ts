@@ -12,7 +12,7 @@ import { CronTimer, JobName, QueueName, scheduleCronJob } from '../../queue/inde
 import { digestSchedulerId, type DigestJob } from './digest.job.js';
 import { DigestSender } from './digest-sender.js';
 import type { DigestSettings } from './digests.repository.js';
-import { messageOf } from '../../errors/index.js';
+import { loggedFailure } from '../../errors/index.js';
 import { outsideQueryScope } from '../../storage/index.js';
 
 /**
@@ -67,7 +67,7 @@ export class DigestScheduler implements OnApplicationBootstrap, OnModuleDestroy 
       return;
     }
     void this.armAll().catch((error: unknown) =>
-      this.logger.error(`could not load the digest schedules: ${messageOf(error)}`),
+      this.logger.error({ err: loggedFailure(error) }, 'could not load the digest schedules'),
     );
   }
 
@@ -124,8 +124,10 @@ export class DigestScheduler implements OnApplicationBootstrap, OnModuleDestroy 
       const left = DIGEST_SEND_ATTEMPTS - attempt;
       const delayMs = DIGEST_RETRY_DELAY_MS * 2 ** (attempt - 1);
       const next = left > 0 ? `tried again in ${delayMs / 1000} s` : 'no attempt left';
+      // what failed and where, not its message: a mail server's refusal quotes the recipient
       this.logger.error(
-        `digest of ${tenantId} not sent (attempt ${attempt} of ${DIGEST_SEND_ATTEMPTS}, ${next}): ${messageOf(error)}`,
+        { err: loggedFailure(error), tenantId },
+        `digest not sent (attempt ${attempt} of ${DIGEST_SEND_ATTEMPTS}, ${next})`,
       );
       if (left > 0 && !this.stopped && this.latest.get(tenantId) === at.getTime()) {
         const retry = outsideQueryScope(() =>

@@ -18,7 +18,7 @@ import { MESSAGE_LINK_HOURS, ShareLinksService } from '../share/share-links.serv
 import { ShareResource } from '../share/share-links.repository.js';
 import { digestHtml, digestSubject, digestText, type DigestContent } from './digest-content.js';
 import { DigestsRepository, type StoredDigest } from './digests.repository.js';
-import { messageOf } from '../../errors/index.js';
+import { loggedFailure, messageOf } from '../../errors/index.js';
 
 /** The open alerts a digest lists; it counts all of them. */
 const DIGEST_ALERTS_LISTED = 100;
@@ -65,7 +65,8 @@ export class DigestSender {
           .recordFailure(tenantId, { failedAt: new Date(), error: messageOf(error) })
           .catch((recording: unknown) =>
             this.logger.error(
-              `digest of tenant ${tenantId}: its failure was not recorded: ${messageOf(recording)}`,
+              { err: loggedFailure(recording), tenantId },
+              "a digest's failure was not recorded",
             ),
           );
       }
@@ -99,8 +100,9 @@ export class DigestSender {
       );
     }
     if (refused.length > 0) {
+      // how many, not whom: the digest's own record (lastRefused) names them
       this.logger.warn(
-        `digest of tenant ${tenantId}: the mail server refused ${refused.join(', ')}; the other recipients got it`,
+        `digest of tenant ${tenantId}: the mail server refused ${refused.length} of ${digest.recipients.length} recipients (the digest's lastRefused names them); the others got it`,
       );
     }
     // only the send's result: the recipients and schedule may have been set again meanwhile

@@ -1,5 +1,6 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { UnrecoverableError, type Job } from 'bullmq';
+import { failureName } from '../../errors/index.js';
 import { JobName, QueueName } from '../../queue/index.js';
 import type { DigestJob } from './digest.job.js';
 import { DigestSender } from './digest-sender.js';
@@ -16,6 +17,12 @@ export class DigestProcessor extends WorkerHost {
       throw new UnrecoverableError(`unknown digests job ${job.name}`);
     }
     const plannedFor = job.opts.prevMillis ?? job.timestamp + job.delay;
-    await this.digests.send(job.data.tenantId, new Date(plannedFor));
+    try {
+      await this.digests.send(job.data.tenantId, new Date(plannedFor));
+    } catch (error) {
+      // the job's failed reason, kept in Redis, names the failure, not the mail server's reply
+      // quoting a recipient: the digest's own record (lastError) keeps that
+      throw new Error(`digest not sent: ${failureName(error)}`, { cause: error });
+    }
   }
 }
