@@ -22,7 +22,7 @@ import {
   tenantIdPattern,
   type Principal,
 } from './keys.js';
-import { messageOf } from '../errors/index.js';
+import { loggedFailure } from '../errors/index.js';
 
 const keyRow = z.object({
   key_id: z.string(),
@@ -354,7 +354,7 @@ export class ApiKeysService implements BeforeApplicationShutdown {
       })
       .catch((error: unknown) => {
         this.usesNoted.delete(keyId);
-        this.logger.warn(`could not note the use of key ${keyId}: ${messageOf(error)}`);
+        this.logger.warn({ err: loggedFailure(error), keyId }, 'could not note the use of a key');
       })
       .finally(() => this.notesInFlight.delete(note));
     this.notesInFlight.add(note);

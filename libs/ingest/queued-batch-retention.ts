@@ -9,7 +9,7 @@ import {
 } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
 import { AppConfig } from '../config/index.js';
-import { messageOf } from '../errors/index.js';
+import { loggedFailure } from '../errors/index.js';
 import { RETENTION, withoutLines, type LineToCheck } from '../lifecycle/index.js';
 import { deleteEventsUpTo, QueueName, replaceJobData } from '../queue/index.js';
 import { fromClickHouseTime } from '../storage/index.js';
@@ -68,7 +68,7 @@ export class QueuedBatchRetention implements OnApplicationBootstrap, OnModuleDes
     }
     const sweep = () => {
       this.sweep().catch((error: unknown) => {
-        this.logger.error(`the sweep of kept ingest jobs failed: ${messageOf(error)}`);
+        this.logger.error({ err: loggedFailure(error) }, 'the sweep of kept ingest jobs failed');
       });
     };
     this.timer = setInterval(sweep, HOUR);

@@ -1,8 +1,16 @@
 import type { ErrorLogParams, Logger, LogParams, WarnLogParams } from '@clickhouse/client';
 import { pino, type Logger as Pino } from 'pino';
+import { loggedFailure } from '../errors/index.js';
 
-const text = (params: LogParams & { err?: Error }) =>
-  `${params.module}: ${params.message}${params.err === undefined ? '' : ` (${params.err.message})`}`;
+/**
+ * A line of the client's: its module and message (the client's own words), and the error it logs
+ * by what it is and where, not by its message, which a server's error fills with the row or value
+ * it failed on.
+ */
+export function clientLogLine(params: LogParams & { err?: Error }): [object, string] {
+  const fields = params.err === undefined ? {} : { err: loggedFailure(params.err) };
+  return [fields, `${params.module}: ${params.message}`];
+}
 
 const writers = new Map<string, Pino>();
 
@@ -24,23 +32,23 @@ export function clientLogs(level: string): new () => Logger {
   const write = log;
   return class ClientLogs implements Logger {
     trace(params: LogParams): void {
-      write.trace(text(params));
+      write.trace(...clientLogLine(params));
     }
 
     debug(params: LogParams): void {
-      write.debug(text(params));
+      write.debug(...clientLogLine(params));
     }
 
     info(params: LogParams): void {
-      write.info(text(params));
+      write.info(...clientLogLine(params));
     }
 
     warn(params: WarnLogParams): void {
-      write.warn(text(params));
+      write.warn(...clientLogLine(params));
     }
 
     error(params: ErrorLogParams): void {
-      write.error(text(params));
+      write.error(...clientLogLine(params));
     }
   };
 }

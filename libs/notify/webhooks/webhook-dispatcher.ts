@@ -11,7 +11,7 @@ import {
   WEBHOOK_BACKOFF,
   type WebhookDeliveryJob,
 } from './webhook.job.js';
-import { messageOf } from '../../errors/index.js';
+import { loggedFailure } from '../../errors/index.js';
 
 /** The longest delay a Node timer keeps. */
 const LONGEST_TIMER_MS = 2 ** 31 - 1;
@@ -96,7 +96,8 @@ export class WebhookDispatcher implements OnModuleDestroy {
     } catch (error) {
       // the store failed to record: try again later like a failed delivery
       this.logger.error(
-        `webhook ${job.webhookId} message ${job.message.messageId}: ${messageOf(error)}`,
+        { err: loggedFailure(error), webhookId: job.webhookId, messageId: job.message.messageId },
+        'webhook delivery attempt not recorded',
       );
       if (attempt < this.attempts) {
         const delayMs = delayBefore(attempt + 1, this.config.env.WEBHOOK_BACKOFF_MS);

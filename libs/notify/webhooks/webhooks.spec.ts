@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Webhook as ReferenceVerifier } from 'standardwebhooks';
 import { loadConfig } from '../../config/index.js';
 import { openTemporaryStore, type TemporaryStore } from '../../storage/testing.js';
+import { loggedErrorsForSuite } from '../../testing/index.js';
 import { NotifyException } from '../notify.exception.js';
 import {
   checkTarget,
@@ -536,5 +537,55 @@ describe('webhook delivery to a real receiver', () => {
     await service.emit('t-bad', 'alert.opened', 'al_x-open', {}, 'x');
     await new Promise((r) => setTimeout(r, 300));
     expect(target.received).toHaveLength(0);
+  });
+});
+
+describe('a delivery attempt the store refuses to record', () => {
+  let store: TemporaryStore;
+  let target: WebhookReceiver | undefined;
+  let dispatcher: WebhookDispatcher | undefined;
+  const errors = loggedErrorsForSuite();
+  /** Where the receiver redirects: a page of its own that names a person and holds a token. */
+  const ELSEWHERE = 'https://crm.example.com/customers/cust-4711?token=s3cret';
+
+  beforeAll(async () => {
+    store = await openTemporaryStore();
+    // a constraint (as an operator might add) that refuses a record quoting a token
+    await store.clickhouse.command(
+      'test.refuse_tokens',
+      "ALTER TABLE webhook_deliveries ADD CONSTRAINT no_tokens CHECK error NOT LIKE '%token=%'",
+    );
+  });
+  afterAll(async () => {
+    dispatcher?.onModuleDestroy();
+    await target?.close();
+    await store?.dispose();
+  });
+
+  it('logs the webhook, the message and what failed, not the record the store quoted', async () => {
+    const built = build(store, { WEBHOOK_ALLOW_PRIVATE: 'true' }, new HostResolver());
+    dispatcher = built.dispatcher;
+    target = await startReceiver(() => ({ status: 302, location: ELSEWHERE }));
+    const created = await built.service.create('t-refused', {
+      url: target.url,
+      events: ['alert.opened'],
+    });
+    await built.service.emit('t-refused', 'alert.opened', 'al_9-open', { alertId: 'al_9' }, 'x');
+    for (let i = 0; i < 50 && errors.length === 0; i += 1) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+
+    expect(JSON.stringify(errors)).not.toContain('cust-4711');
+    expect(JSON.stringify(errors)).not.toContain('s3cret');
+    expect(errors[0]?.text).toBe('webhook delivery attempt not recorded');
+    expect(errors[0]?.fields).toMatchObject({
+      webhookId: created.webhookId,
+      messageId: 'msg_al_9-open',
+      err: {
+        type: 'StorageException',
+        code: 'STORAGE_QUERY_FAILED',
+        tag: 'notify.delivery_record',
+      },
+    });
   });
 });
