@@ -1,6 +1,7 @@
 import type { Params } from 'nestjs-pino';
-import type { SerializedRequest } from 'pino';
+import type { LogFn, Logger, SerializedRequest } from 'pino';
 import type { AppConfig } from '../config/index.js';
+import { loggedFailure } from '../errors/index.js';
 
 let requestLogsMuted = false;
 
@@ -61,15 +62,43 @@ function loggedRequest(request: SerializedRequest): SerializedRequest {
 }
 
 /**
+ * An error logged as it was thrown (by Nest's own handlers, a library, a line that forgot
+ * loggedFailure): by what it is and where, never its message, which may quote a person's row. An
+ * `err` that is already a LoggedFailure is written as it is.
+ */
+function loggedError(value: unknown): unknown {
+  // pino-http hands its own serializer's copy, which keeps the error thrown as `raw`
+  const raw = (value as { raw?: unknown } | null)?.raw;
+  const thrown = raw instanceof Error ? raw : value;
+  return thrown instanceof Error ? loggedFailure(thrown) : value;
+}
+
+/**
+ * The text of a line that has none but an error: pino would write the error's message there. Its
+ * type is written instead.
+ */
+function withText(this: Logger, args: Parameters<LogFn>, method: LogFn): void {
+  const [first, ...rest] = args as [unknown, ...unknown[]];
+  const err = first instanceof Error ? first : (first as { err?: unknown } | null)?.err;
+  if (rest.length === 0 && err instanceof Error) {
+    const fields = first instanceof Error ? { err } : (first as object);
+    method.call(this, fields, loggedFailure(err).type);
+    return;
+  }
+  method.apply(this, args);
+}
+
+/**
  * Structured JSON logs; the Authorization header (an API key) and share link tokens are never
- * written.
+ * written, nor an error's message.
  */
 export function loggerParams(config: AppConfig): Params {
   return {
     pinoHttp: {
       level: config.env.LOG_LEVEL,
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], remove: true },
-      serializers: { req: loggedRequest },
+      serializers: { req: loggedRequest, err: loggedError },
+      hooks: { logMethod: withText },
       autoLogging: {
         ignore: (req) =>
           requestLogsMuted ||
