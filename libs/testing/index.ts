@@ -2,3 +2,4 @@
 export * from './graphql-schema.js';
 export * from './warnings.js';
 export * from './logged-errors.js';
+export * from './refused-rows.js';

@@ -8,7 +8,7 @@ import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { failureChain, type LoggedFailure } from '../../errors/index.js';
 import { storeForSuite, type TemporaryStore } from '../../storage/testing.js';
 import { toClickHouseTime } from '../../storage/index.js';
-import { loggedErrorsForSuite, type LoggedError } from '../../testing/index.js';
+import { loggedErrorsForSuite, refusePerson, type LoggedError } from '../../testing/index.js';
 import { AlertSchedule } from './alert-schedule.js';
 import type { AlertsService } from './alerts.service.js';
 
@@ -110,10 +110,7 @@ describe('the alert schedule when one tenant fails', () => {
         received_at: toClickHouseTime(now - 3 * HOUR),
       })),
     });
-    await store.clickhouse.command(
-      'test.refuse_a_person',
-      `ALTER TABLE signals ADD CONSTRAINT refuses_a_person CHECK person_id != '${PERSON}'`,
-    );
+    await refusePerson(store.clickhouse, 'signals', PERSON);
   });
   afterEach(() => {
     errors.length = 0;

@@ -11,7 +11,7 @@ import { describeWithRedis } from '../../../test/support/redis-suite.js';
 import { JobName, QueueName } from '../../queue/index.js';
 import { toClickHouseTime } from '../../storage/index.js';
 import { storeForSuite, type TemporaryStore } from '../../storage/testing.js';
-import { loggedErrorsForSuite } from '../../testing/index.js';
+import { loggedErrorsForSuite, refusePerson, writeFiringOf } from '../../testing/index.js';
 import { fixtureMeasures } from '../render/testing.js';
 import type { ReportMeasuresService } from '../report-measures.service.js';
 import { ReportSnapshotProcessor } from './report-snapshot.processor.js';
@@ -69,26 +69,8 @@ const PERSON = 'cust-4711';
  * later migration might add), whose refusal names that person: the failure of a tenant below.
  */
 async function refusedWrite(store: TemporaryStore, tenantId: string): Promise<void> {
-  await store.clickhouse.command(
-    'test.refuse_a_person',
-    `ALTER TABLE firings ADD CONSTRAINT IF NOT EXISTS refuses_a_person
-     CHECK person_id != '${PERSON}'`,
-  );
-  await store.clickhouse.insert({
-    table: 'firings',
-    tag: 'test.refused_firing',
-    rows: [
-      {
-        tenant_id: tenantId,
-        firing_id: 'refused',
-        trigger_id: 't',
-        person_id: PERSON,
-        decided_at: toClickHouseTime(Date.now()),
-        arm: 'treatment',
-        received_at: toClickHouseTime(Date.now()),
-      },
-    ],
-  });
+  await refusePerson(store.clickhouse, 'firings', PERSON);
+  await writeFiringOf(store.clickhouse, tenantId, PERSON, 'test.refused_firing');
 }
 
 /** A failure as a run lists it (failureName): the store's refusal of a row. */
