@@ -1,6 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { PersonBlocklistModule } from '../lifecycle/index.js';
-import { IdConflictsService } from './id-conflicts.service.js';
 import { IngestWriter } from './ingest-writer.js';
 import { ImportController } from './import.controller.js';
 import { IngestController } from './ingest.controller.js';
@@ -26,7 +25,7 @@ export class IngestModule {
         IngestWriter,
         IngestService,
         IngestThreads,
-        ...(options.api ? [IngestResolver, IdConflictsService] : []),
+        ...(options.api ? [IngestResolver] : []),
         ...(options.processors ? [IngestProcessor, QueuedBatchRetention] : []),
       ],
       exports: [IngestService, IngestWriter],

@@ -1,21 +1,15 @@
 import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { DateTimeScalar } from '../graphql-fields/index.js';
 import { GraphQLJSON } from 'graphql-type-json';
 import { CurrentPrincipal, RequireScope, Scope, type Principal } from '../auth/index.js';
 import { IngestLimitError, type ParsedLine, type StreamName } from './core.js';
-import { IdConflictsService, MAX_ID_CONFLICTS_LISTED } from './id-conflicts.service.js';
 import { IngestService, MAX_REJECTED_ROWS_LISTED, type IngestResult } from './ingest.service.js';
-import { IdConflict } from './models/id-conflict.model.js';
 import { IngestResultModel } from './models/ingest-result.model.js';
 import { RejectedRow, StreamCount } from './models/rejected-row.model.js';
 import { StreamEnum } from './stream.enum.js';
 
 @Resolver()
 export class IngestResolver {
-  constructor(
-    private readonly ingest: IngestService,
-    private readonly conflicts: IdConflictsService,
-  ) {}
+  constructor(private readonly ingest: IngestService) {}
 
   @Mutation(() => IngestResultModel, {
     name: 'ingest',
@@ -75,55 +69,6 @@ export class IngestResolver {
       limit ?? 100,
       offset ?? 0,
     );
-  }
-
-  @Query(() => [IdConflict], {
-    description:
-      'Ids of the tenant stored with more than one content by separate requests (the same id sent for different things, a second or weeks apart), the latest arrival first (READ scope). Each counts once in every measure; the latest delivery is the one measured.',
-  })
-  @RequireScope(Scope.READ)
-  idConflicts(
-    @CurrentPrincipal() principal: Principal,
-    @Args('stream', {
-      type: () => StreamEnum,
-      nullable: true,
-      description: 'Only the ids of this stream (default: every stream but trigger definitions).',
-    })
-    stream: StreamName | undefined,
-    @Args('from', {
-      type: () => DateTimeScalar,
-      nullable: true,
-      description: 'Only ids whose latest copy arrived at or after this time.',
-    })
-    from: Date | null,
-    @Args('to', {
-      type: () => DateTimeScalar,
-      nullable: true,
-      description: 'Only ids whose latest copy arrived before this time.',
-    })
-    to: Date | null,
-    @Args('limit', {
-      type: () => Int,
-      nullable: true,
-      defaultValue: 100,
-      description: `Ids in the page, 1 to ${MAX_ID_CONFLICTS_LISTED} (a larger limit is refused: page with offset).`,
-    })
-    limit: number | null,
-    @Args('offset', {
-      type: () => Int,
-      nullable: true,
-      defaultValue: 0,
-      description: 'Ids to skip, for the next page (the order is stable: latest arrival first).',
-    })
-    offset: number | null,
-  ) {
-    return this.conflicts.list(principal.tenantId, {
-      stream: stream ?? undefined,
-      from,
-      to,
-      limit: limit ?? 100,
-      offset: offset ?? 0,
-    });
   }
 
   @Query(() => [StreamCount], {

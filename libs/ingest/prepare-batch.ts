@@ -136,7 +136,7 @@ class BatchCollector {
       return;
     }
     const passed =
-      line.parseError === undefined && !inexactSource(line) && line.eventTimeAsSent === undefined
+      line.parseError === undefined && !inexactSource(line)
         ? passThrough(this.stream, line.raw, this.ctx)
         : undefined;
     if (passed !== undefined) {
@@ -153,13 +153,7 @@ class BatchCollector {
       return;
     }
     this.countIgnored(unknownFields(this.stream, parsed.value));
-    const result = validateRow(
-      this.stream,
-      parsed.value,
-      parsed.line,
-      this.ctx,
-      line.eventTimeAsSent,
-    );
+    const result = validateRow(this.stream, parsed.value, parsed.line, this.ctx);
     if (!result.ok) {
       this.reject(result.error, parsed.raw);
       return;

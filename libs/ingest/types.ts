@@ -91,14 +91,6 @@ export interface ParsedLine {
   value?: unknown;
   /** Why the line could not be read (not JSON, not UTF-8); such a line is rejected as a whole. */
   parseError?: string;
-  /**
-   * For a row whose event time the door that built it computed from the arrival (the Segment
-   * endpoint corrects skew by Segment's rule for streams that do not correct it themselves, and
-   * stamps the arrival on a message that states no time): the time the producer stated, in epoch
-   * milliseconds (null: none). The content hash covers it in place of the computed time, as it
-   * covers a signal's event time as sent, so a retry that arrives later is a copy, not a conflict.
-   */
-  eventTimeAsSent?: number | null;
 }
 
 /** A rejected line as kept in `rejected_events` (the writer adds tenant, request id and time). */

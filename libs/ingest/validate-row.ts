@@ -166,12 +166,7 @@ function idOf(stream: StreamName, declaration: StreamDeclaration, d: Data, row: 
 }
 
 /** Maps the data of a valid row to its storage row (docs/design.md §2 and §5). */
-function storageRow(
-  stream: StreamName,
-  d: Data,
-  ctx: ValidationContext,
-  eventTimeAsSent?: number | null,
-): Built | Problem {
+function storageRow(stream: StreamName, d: Data, ctx: ValidationContext): Built | Problem {
   const { declaration, columns } = plans[stream];
   const row: Data = { tenant_id: ctx.tenantId };
   for (const fill of columns) {
@@ -198,14 +193,7 @@ function storageRow(
   if (declaration.derivedKeyFrom !== undefined) {
     row[declaration.key[0]] = id;
   }
-  const asSent: Data = {
-    [eventTime]:
-      eventTimeAsSent === undefined
-        ? times.asSent
-        : eventTimeAsSent === null
-          ? null
-          : time(eventTimeAsSent),
-  };
+  const asSent: Data = { [eventTime]: times.asSent };
   for (const column of plans[stream].hashedAsAbsent) {
     asSent[column] = null;
   }
@@ -285,15 +273,12 @@ function built(stream: StreamName, line: number, result: Built | Problem): LineR
  *   lacking any is refused, naming every one it lacks and the fields that make it.
  * - Ids: event_id / firing_id / outcome_id; exposures and consent without `event_id` get a derived
  *   id (see hashing.ts); triggers are identified by `${trigger_id}@${version}` (version default 1).
- * - `eventTimeAsSent`, when given, is hashed in place of the event time (see
- *   ParsedLine.eventTimeAsSent).
  */
 export function validateRow(
   stream: StreamName,
   value: unknown,
   line: number,
   ctx: ValidationContext,
-  eventTimeAsSent?: number | null,
 ): LineResult {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return rejected(line, WHOLE_LINE, 'expected a JSON object (one row per line)');
@@ -302,8 +287,8 @@ export function validateRow(
   // Plain valid rows skip zod (fast-path.ts builds the same data); the rest get its messages.
   const fast = stream === 'triggers' ? undefined : fastPath[stream](value as Data, maxChars);
   if (fast !== undefined) {
-    return built(stream, line, storageRow(stream, fast, ctx, eventTimeAsSent));
+    return built(stream, line, storageRow(stream, fast, ctx));
   }
   const parsed = (schemasFor(maxChars)[stream] as z.ZodType<Data>).safeParse(value);
-  return finish(stream, parsed, line, (d) => storageRow(stream, d, ctx, eventTimeAsSent));
+  return finish(stream, parsed, line, (d) => storageRow(stream, d, ctx));
 }

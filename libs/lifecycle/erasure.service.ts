@@ -53,24 +53,21 @@ const RAW_WORDS = `arrayConcat(
 // compiles).
 const NAMES_A_FIRING = `arrayExists(word -> word IN (${THE_FIRINGS}), ${RAW_WORDS})`;
 
-// A row naming one of the person's firings: found through the firings, and also by the ids of the
-// firings already found: an exposure validated before they were blocked may be written after the
-// firings are deleted, and a later scan still finds it.
-const OF_THE_PERSONS_FIRINGS = `(firing_id IN (SELECT firing_id FROM firings FINAL
-                                               WHERE tenant_id = {tenantId:String} AND ${THE_PERSON})
-                                 OR firing_id IN (${THE_FIRINGS}))`;
-
 /**
  * Every table holding rows of a person, and which of its rows are the person's. Each condition
- * binds {tenantId} and {erasureId}; table names come from this list only. Exposures (and the
- * record of their contents) come before firings: they are found through the person's firings.
+ * binds {tenantId} and {erasureId}; table names come from this list only. Exposures come before
+ * firings: they are the exposures of the person's firings, found through the firings.
  */
 const PERSON_TABLES = [
   { table: 'signals', where: THE_PERSON },
-  { table: 'exposures', where: OF_THE_PERSONS_FIRINGS },
-  // The record of each id's contents (migration 0107): the person's rows by their person, the
-  // exposures of their firings by the firing, as the exposures themselves.
-  { table: 'id_contents', where: `(${THE_PERSON} OR ${OF_THE_PERSONS_FIRINGS})` },
+  // Also by the ids of the firings already found: an exposure validated before they were blocked
+  // may be written after the firings are deleted, and a later scan still finds it.
+  {
+    table: 'exposures',
+    where: `(firing_id IN (SELECT firing_id FROM firings FINAL
+                           WHERE tenant_id = {tenantId:String} AND ${THE_PERSON})
+             OR firing_id IN (${THE_FIRINGS}))`,
+  },
   { table: 'firings', where: THE_PERSON },
   { table: 'outcomes', where: THE_PERSON },
   { table: 'consent', where: THE_PERSON },

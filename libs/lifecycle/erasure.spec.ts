@@ -98,32 +98,8 @@ describe('erasing a person', () => {
     const lift = new LiftService(store.clickhouse, store.config);
     const period = { from: program.period.from, to: program.period.to };
     expect(await lift.report('full', period)).not.toEqual(await lift.report('without', period));
-    // The record of the ids' contents holds the person's rows, and the exposures of their firings.
-    const recordOf = async (tenantId: string) =>
-      store.clickhouse.query({
-        tag: 'test.id_contents',
-        sql: `SELECT stream, id FROM id_contents WHERE tenant_id = {tenantId:String}
-              GROUP BY stream, id ORDER BY stream, id`,
-        params: { tenantId },
-        row: z.object({ stream: z.string(), id: z.string() }),
-      });
-    const personsFirings = new Set(
-      (program.rows.firings as unknown as readonly Row[])
-        .filter((f) => f.person_id === person)
-        .map((f) => f.firing_id as string),
-    );
-    const personsExposures = (program.rows.exposures as unknown as readonly Row[]).filter((e) =>
-      personsFirings.has(e.firing_id as string),
-    );
-    expect(personsExposures.length).toBeGreaterThan(0);
-    const fullBefore = await recordOf('full');
-    const withoutPerson = await recordOf('without');
-    expect(fullBefore.filter((r) => r.stream === 'exposures').length).toBe(
-      withoutPerson.filter((r) => r.stream === 'exposures').length + personsExposures.length,
-    );
     const record = await erasure.erasePerson('full', person, true, 'eraser-key');
     expect(record.rowsDeleted).toEqual(before);
-    expect(await recordOf('full')).toEqual(withoutPerson);
     // answers kept for the tenant are retired, another tenant's are not
     expect([await versions.current('full'), await versions.current('without')]).toEqual([1, 0]);
 

@@ -60,64 +60,22 @@ describe('retention as ClickHouse TTLs on event time', () => {
 
   it('removes rows older than RETENTION_DAYS_SIGNALS and keeps newer ones and other streams', async () => {
     const config = loadConfig({ CAUSEWAY_DATA_DIR: store.dataDir, RETENTION_DAYS_SIGNALS: '30' });
-    expect(await applyRetention(store.clickhouse, config)).toEqual({
-      signals: 30,
-      'id_contents.signals': 30,
-    });
+    expect(await applyRetention(store.clickhouse, config)).toEqual({ signals: 30 });
     // Applied once: a restart with the same setting changes nothing.
     expect(await applyRetention(store.clickhouse, config)).toEqual({});
-    for (const table of ['signals', 'id_contents']) {
-      await store.clickhouse.command(
-        'test.materialize',
-        `ALTER TABLE ${table} MATERIALIZE TTL SETTINGS mutations_sync = 2`,
-      );
-    }
+    await store.clickhouse.command(
+      'test.materialize',
+      'ALTER TABLE signals MATERIALIZE TTL SETTINGS mutations_sync = 2',
+    );
     expect(await ids('signals', 'event_id')).toEqual(['edge', 'new']);
     expect(await ids('outcomes', 'outcome_id')).toEqual(['o-old']);
     expect(await ttlOf('outcomes')).not.toMatch(/\bTTL\b/);
-    // The record of the ids' contents keeps no entry of a signal that left, and those of others.
-    const recorded = await store.clickhouse.query({
-      tag: 'test.id_contents',
-      sql: `SELECT stream, id FROM id_contents GROUP BY stream, id ORDER BY stream, id`,
-      row: z.object({ stream: z.string(), id: z.string() }),
-    });
-    expect(recorded).toEqual([
-      { stream: 'outcomes', id: 'o-old' },
-      { stream: 'signals', id: 'edge' },
-      { stream: 'signals', id: 'new' },
-    ]);
-  });
-
-  it('sets the record of contents one rule per stream, each under its own variable', async () => {
-    const apply = (days: Record<string, string>) =>
-      applyRetention(store.clickhouse, loadConfig({ CAUSEWAY_DATA_DIR: store.dataDir, ...days }));
-    expect(await apply({ RETENTION_DAYS_SIGNALS: '30', RETENTION_DAYS_OUTCOMES: '60' })).toEqual({
-      outcomes: 60,
-      'id_contents.outcomes': 60,
-    });
-    expect(await ttlOf('id_contents')).toContain(
-      "TTL toDateTime(retained_from) + toIntervalDay(30) WHERE stream = 'signals', toDateTime(retained_from) + toIntervalDay(60) WHERE stream = 'outcomes'",
-    );
-    // 3 days where 30 were: the rule is told apart from the one it begins
-    expect(await apply({ RETENTION_DAYS_SIGNALS: '3', RETENTION_DAYS_OUTCOMES: '60' })).toEqual({
-      signals: 3,
-      'id_contents.signals': 3,
-    });
-    expect(await apply({ RETENTION_DAYS_SIGNALS: '30' })).toEqual({
-      signals: 30,
-      'id_contents.signals': 30,
-      outcomes: null,
-      'id_contents.outcomes': null,
-    });
   });
 
   it('drops the TTL when the variable is unset', async () => {
     expect(await ttlOf('signals')).toMatch(/\bTTL\b/);
     const config = loadConfig({ CAUSEWAY_DATA_DIR: store.dataDir });
-    expect(await applyRetention(store.clickhouse, config)).toEqual({
-      signals: null,
-      'id_contents.signals': null,
-    });
+    expect(await applyRetention(store.clickhouse, config)).toEqual({ signals: null });
     expect(await ttlOf('signals')).not.toMatch(/\bTTL\b/);
   });
 
@@ -182,7 +140,6 @@ describe('retention of firings as lift and guardrails read them', () => {
     expect(await applyRetention(store.clickhouse, config)).toEqual({
       firings: days,
       trend_facts: days,
-      'id_contents.firings': days,
     });
     await store.clickhouse.command(
       'test.materialize',
@@ -246,7 +203,6 @@ describe('retention of the trend facts', () => {
     expect(await applyRetention(store.clickhouse, config)).toEqual({
       firings: 30,
       trend_facts: 30,
-      'id_contents.firings': 30,
     });
     // applied once: a restart with the same setting changes nothing
     expect(await applyRetention(store.clickhouse, config)).toEqual({});

@@ -22,45 +22,12 @@ export const RETENTION = [
   { table: 'segment_unmapped', column: 'timestamp', variable: 'RETENTION_DAYS_SEGMENT' },
 ] as const satisfies readonly { table: string; column: string; variable: keyof Environment }[];
 
-/**
- * The record of each id's contents (migration 0107) holds entries of every stream but trigger
- * definitions: each stream's entries leave under that stream's variable, by the same event time
- * (its views copy the column RETENTION names into `retained_from`), so that none outlives the
- * rows it describes. One TTL rule per stream, with `WHERE stream = '...'`.
- */
-const ID_CONTENTS_RETENTION = RETENTION.filter(({ table }) =>
-  ['signals', 'firings', 'exposures', 'outcomes', 'consent'].includes(table),
-).map(({ table, variable }) => ({
-  table: 'id_contents',
-  column: 'retained_from',
-  variable,
-  stream: table,
-}));
-
-/** A TTL rule: rows of `table` (of one stream, when given) leave `variable` days after `column`. */
-interface RetentionRule {
-  table: string;
-  column: string;
-  variable: (typeof RETENTION)[number]['variable'];
-  stream?: string;
-}
-
-const RULES: readonly RetentionRule[] = [...RETENTION, ...ID_CONTENTS_RETENTION];
-
-/**
- * What applyRetention changed: per table (per `table.stream` for a rule of one stream), the days
- * now kept (null: everything) when changed.
- */
+/** What applyRetention changed: per table, the days now kept (null: everything) when changed. */
 export type RetentionChanges = Record<string, number | null>;
 
-/** A rule as the engine prints it back in `engine_full`. */
-function ruleText({ column, stream }: RetentionRule, days: number): string {
-  return `toDateTime(${column}) + toIntervalDay(${days})${stream === undefined ? '' : ` WHERE stream = '${stream}'`}`;
-}
-
-/** The TTL rules of a table as `engine_full` shows them, or undefined without TTL. */
-function ttlOf(engine: string): string | undefined {
-  return / TTL (.*?)(?: SETTINGS |$)/.exec(engine)?.[1];
+/** The TTL clause of `days`, as the engine prints it back in `engine_full`. */
+function ttlClause(column: string, days: number): string {
+  return `TTL toDateTime(${column}) + toIntervalDay(${days})`;
 }
 
 /**
@@ -71,51 +38,43 @@ function ttlOf(engine: string): string | undefined {
  * is set); `ALTER TABLE ... MATERIALIZE TTL` forces it.
  *
  * Not a migration: the days are configuration that may change between starts, and migrations are
- * applied once. The days are whole numbers validated by the configuration, the table, column and
- * stream names come from RULES: nothing from input reaches the statement.
+ * applied once. The days are whole numbers validated by the configuration, the table and column
+ * names come from RETENTION: nothing from input reaches the statement.
  */
 export async function applyRetention(
   clickhouse: ClickHouseService,
   config: AppConfig,
 ): Promise<RetentionChanges> {
   const targetOf = alterTargets(config.env.CLICKHOUSE_CLUSTER);
-  const tables = [...new Set(RULES.map((rule) => rule.table))];
   const current = await clickhouse.query({
     tag: 'retention.current',
     sql: `SELECT name, engine_full FROM system.tables
           WHERE database = currentDatabase() AND name IN {tables:Array(String)}`,
     params: {
-      tables: tables.map((table) =>
-        config.env.CLICKHOUSE_CLUSTER === undefined ? table : `${table}_local`,
+      tables: RETENTION.map((r) =>
+        config.env.CLICKHOUSE_CLUSTER === undefined ? r.table : `${r.table}_local`,
       ),
     },
     row: z.object({ name: z.string(), engine_full: z.string() }),
   });
   const engineOf = new Map(current.map((t) => [t.name.replace(/_local$/, ''), t.engine_full]));
   const changes: RetentionChanges = {};
-  for (const table of tables) {
-    const rules = RULES.filter((rule) => rule.table === table);
-    const had = ttlOf(engineOf.get(table) ?? '');
-    const kept = rules.flatMap((rule) => {
-      const days = config.env[rule.variable];
-      return days === undefined ? [] : [ruleText(rule, days)];
-    });
-    const wanted = kept.length === 0 ? undefined : kept.join(', ');
-    if (wanted === had) {
-      continue;
-    }
-    await clickhouse.command(
-      `retention.${wanted === undefined ? 'remove' : 'set'}.${table}`,
-      `ALTER TABLE ${targetOf(table)} ${wanted === undefined ? 'REMOVE TTL' : `MODIFY TTL ${wanted}`}`,
-    );
-    for (const rule of rules) {
-      const days = config.env[rule.variable];
-      const was = had !== undefined && days !== undefined && had.includes(ruleText(rule, days));
-      const stated =
-        had !== undefined && (rule.stream === undefined || had.includes(`'${rule.stream}'`));
-      if ((days !== undefined && !was) || (days === undefined && stated)) {
-        changes[rule.stream === undefined ? table : `${table}.${rule.stream}`] = days ?? null;
-      }
+  for (const { table, column, variable } of RETENTION) {
+    const days = config.env[variable];
+    const engine = engineOf.get(table) ?? '';
+    const hasTtl = /\bTTL\b/.test(engine);
+    if (days !== undefined && !engine.includes(ttlClause(column, days))) {
+      await clickhouse.command(
+        `retention.set.${table}`,
+        `ALTER TABLE ${targetOf(table)} MODIFY TTL toDateTime(${column}) + INTERVAL ${days} DAY`,
+      );
+      changes[table] = days;
+    } else if (days === undefined && hasTtl) {
+      await clickhouse.command(
+        `retention.remove.${table}`,
+        `ALTER TABLE ${targetOf(table)} REMOVE TTL`,
+      );
+      changes[table] = null;
     }
   }
   return changes;

@@ -1,12 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { segmentTrack } from '../../test/fixtures/segment-http-api.js';
-import {
-  checkRule,
-  mappedLine,
-  mappedRow,
-  planOf,
-  type EventMappingInputValues,
-} from './mapping.js';
+import { checkRule, mappedRow, planOf, type EventMappingInputValues } from './mapping.js';
 import { readSegmentBody, type SegmentMessage } from './messages.js';
 import { SegmentErrorCode, SegmentException } from './segment.exception.js';
 
@@ -185,34 +179,6 @@ describe('mapping a track event to a stream row', () => {
       type: 'opened',
       firing_id: 'f-1',
     });
-  });
-});
-
-describe('the time a mapped line states for its content hash', () => {
-  const cart = (clock: Record<string, unknown>) =>
-    trackOf({ event: 'Cart Abandoned', userId: 'u1', messageId: 'm1', ...clock });
-  const device = Date.parse('2024-05-01T09:00:00.000Z');
-
-  it('is the device time where the time was corrected here, none where the arrival stands for it', () => {
-    const corrected = cart({
-      timestamp: '2024-05-01T09:00:00.000Z',
-      sentAt: '2024-05-01T09:00:30.000Z',
-    });
-    expect(mappedLine(corrected, cartOutcomes, receivedAt, 1).eventTimeAsSent).toBe(device);
-    expect(mappedLine(cart({}), cartOutcomes, receivedAt, 1).eventTimeAsSent).toBeNull();
-  });
-
-  it('is left out where the row holds the time as the message states it', () => {
-    const asGiven = cart({ timestamp: '2024-05-01T09:00:00.000Z' });
-    const line = mappedLine(asGiven, cartOutcomes, receivedAt, 3);
-    expect(line).toEqual({ line: 3, raw: JSON.stringify(line.value), value: line.value });
-    expect(line.value).toMatchObject({ occurred_at: '2024-05-01T09:00:00.000Z' });
-    // a signal corrects its own skew from the device times it is handed
-    const sent = cart({
-      timestamp: '2024-05-01T09:00:00.000Z',
-      sentAt: '2024-05-01T09:00:30.000Z',
-    });
-    expect(mappedLine(sent, cartSignals, receivedAt, 1)).not.toHaveProperty('eventTimeAsSent');
   });
 });
 

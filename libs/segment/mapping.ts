@@ -5,7 +5,6 @@
 import {
   STREAM_DECLARATIONS,
   type FieldDeclaration,
-  type ParsedLine,
   type StreamDeclaration,
   type StreamName,
 } from '../ingest/index.js';
@@ -312,27 +311,4 @@ export function mappedRow(
     }
   }
   return row;
-}
-
-/**
- * The line a track message becomes under a rule (see mappedRow), numbered `line`. When its event
- * time was computed here from the arrival (skew corrected by Segment's rule for a stream that does
- * not correct it itself, or the arrival for a message that states no time), the line carries the
- * time the message stated (null: none) for the row's content hash (ParsedLine.eventTimeAsSent): a
- * library retrying the batch later, with a new sentAt, sends a copy of the row, not another one.
- */
-export function mappedLine(
-  message: SegmentMessage,
-  plan: MappingPlan,
-  receivedAt: number,
-  line: number,
-): ParsedLine {
-  const row = mappedRow(message, plan, receivedAt);
-  const mapped: ParsedLine = { line, raw: JSON.stringify(row), value: row };
-  const { clock } = message;
-  const stated = deviceClockOf(clock)?.deviceAt ?? clock.timestamp ?? clock.originalTimestamp;
-  const eventTime = row[STREAM_DECLARATIONS[plan.stream].eventTime] as string;
-  return stated !== undefined && Date.parse(eventTime) === stated
-    ? mapped
-    : { ...mapped, eventTimeAsSent: stated ?? null };
 }

@@ -9,7 +9,7 @@ import {
   type KeptMessage,
   type StoredKeptMessage,
 } from './kept-messages.repository.js';
-import { mappedLine, type MappableStream, type MappingPlan } from './mapping.js';
+import { mappedRow, type MappableStream, type MappingPlan } from './mapping.js';
 import {
   readSegmentBody,
   replayedReceivedAt,
@@ -212,9 +212,10 @@ export class SegmentService {
   }
 
   private linesOf(kept: readonly StoredKeptMessage[], plan: MappingPlan): ParsedLine[] {
-    return kept.map((stored, index) =>
-      mappedLine(keptTrack(stored, index), plan, stored.receivedAt, index + 1),
-    );
+    return kept.map((stored, index) => {
+      const row = mappedRow(keptTrack(stored, index), plan, stored.receivedAt);
+      return { line: index + 1, raw: JSON.stringify(row), value: row };
+    });
   }
 
   /**
@@ -235,8 +236,9 @@ export class SegmentService {
         unmapped.push(message);
         continue;
       }
+      const row = mappedRow(message, plan, receivedAt);
       const lines = byStream.get(plan.stream) ?? [];
-      lines.push(mappedLine(message, plan, receivedAt, message.index + 1));
+      lines.push({ line: message.index + 1, raw: JSON.stringify(row), value: row });
       byStream.set(plan.stream, lines);
     }
     return { byStream, unmapped };
