@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe } from '@jest/globals';
-import { Worker, type Job, type Queue } from 'bullmq';
+import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { JobName, QueueName } from '../../libs/queue/index.js';
 import { redisAvailable, requirePart, startRedis, type RedisProcess } from './processes.js';
@@ -62,6 +62,37 @@ export function describeWithRedis(
       await current?.stop();
     });
   });
+}
+
+/** A BullMQ queue on a suite's redis-server, and how to reach that server (for its workers). */
+export interface SuiteQueue {
+  /** The queue, open from the suite's beforeAll hooks to its afterAll hooks. */
+  readonly queue: Queue;
+  readonly connection: () => { host: string; port: number };
+}
+
+/**
+ * The queue `name` on `redis`, opened before the hooks and tests declared after this call and
+ * closed after them: call it in a describeWithRedis body, as storeForSuite in a describe.
+ */
+export function queueForSuite(redis: SuiteRedis, name: string): SuiteQueue {
+  let current: Queue | undefined;
+  const connection = () => ({ host: '127.0.0.1', port: redis.port });
+  beforeAll(() => {
+    current = new Queue(name, { connection: connection() });
+  });
+  afterAll(async () => {
+    await current?.close();
+  });
+  return {
+    get queue() {
+      if (current === undefined) {
+        throw new Error('the suite’s queue is not open yet (read it inside a test or hook)');
+      }
+      return current;
+    },
+    connection,
+  };
 }
 
 /** Every key of the redis-server on `port` and its value, as text (to look for what it holds). */

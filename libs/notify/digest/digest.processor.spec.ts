@@ -3,9 +3,9 @@
 // it refused. The sender fails as nodemailer's refusal of every recipient does (the refusal itself,
 // from a real SMTP server, is in test/digest-sent-while-things-change-or-fail.e2e-spec.ts).
 
-import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import { Queue, Worker, type Job } from 'bullmq';
-import { describeWithRedis } from '../../../test/support/redis-suite.js';
+import { expect, it } from '@jest/globals';
+import { Worker, type Job } from 'bullmq';
+import { describeWithRedis, queueForSuite } from '../../../test/support/redis-suite.js';
 import { JobName, QueueName } from '../../queue/index.js';
 import { NotifyErrorCode, NotifyException } from '../notify.exception.js';
 import type { DigestJob } from './digest.job.js';
@@ -15,14 +15,8 @@ import { DigestProcessor } from './digest.processor.js';
 const REFUSED = 'refused.staff@example.com';
 
 describeWithRedis('a scheduled digest that fails, on a real redis-server', (redis) => {
-  let queue: Queue;
-  const connection = () => ({ host: '127.0.0.1', port: redis.port });
-  beforeAll(() => {
-    queue = new Queue(QueueName.Digests, { connection: connection() });
-  });
-  afterAll(async () => {
-    await queue?.close();
-  });
+  const digests = queueForSuite(redis, QueueName.Digests);
+  const { connection } = digests;
 
   it("keeps the failure's type and code as the job's failed reason, not the recipient", async () => {
     const sender = {
@@ -41,11 +35,11 @@ describeWithRedis('a scheduled digest that fails, on a real redis-server', (redi
       { connection: connection() },
     );
     try {
-      const added = await queue.add(JobName.DigestSend, { tenantId: 'acme' });
+      const added = await digests.queue.add(JobName.DigestSend, { tenantId: 'acme' });
       await new Promise<void>((resolve) => {
         worker.on('failed', (done) => done?.id === added.id && resolve());
       });
-      const failed = await queue.getJob(added.id!);
+      const failed = await digests.queue.getJob(added.id!);
       expect(failed?.failedReason).toBe('digest not sent: NotifyException NOTIFY_MAIL_FAILED');
       expect(JSON.stringify(failed?.stacktrace)).not.toContain(REFUSED);
     } finally {

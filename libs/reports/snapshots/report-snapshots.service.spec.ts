@@ -3,11 +3,11 @@
 // on a real redis-server) takes only what is missing, never a second copy of a week's snapshot.
 // The report's measures are hand-made, failing for one tenant as a query deadline would.
 
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { Queue, Worker, type Job } from 'bullmq';
+import { beforeEach, describe, expect, it } from '@jest/globals';
+import { Worker, type Job } from 'bullmq';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { describeWithRedis } from '../../../test/support/redis-suite.js';
+import { describeWithRedis, queueForSuite } from '../../../test/support/redis-suite.js';
 import { JobName, QueueName } from '../../queue/index.js';
 import { toClickHouseTime } from '../../storage/index.js';
 import { storeForSuite, type TemporaryStore } from '../../storage/testing.js';
@@ -314,15 +314,8 @@ describeWithRedis(
   'the weekly snapshot job on a real redis-server when one tenant fails',
   (redis) => {
     const store = storeForSuite();
-    let queue: Queue;
-
-    const connection = () => ({ host: '127.0.0.1', port: redis.port });
-    beforeAll(() => {
-      queue = new Queue(QueueName.Reports, { connection: connection() });
-    });
-    afterAll(async () => {
-      await queue?.close();
-    });
+    const reports = queueForSuite(redis, QueueName.Reports);
+    const { connection } = reports;
 
     /**
      * Runs the weekly job of `week` with the real processor on a worker of its own, two attempts,
@@ -352,7 +345,7 @@ describeWithRedis(
         { connection: connection() },
       );
       try {
-        const added = await queue.add(
+        const added = await reports.queue.add(
           JobName.ReportSnapshot,
           { run: 'weekly' },
           { attempts: 2, backoff: { type: 'fixed', delay: 50 }, prevMillis: week.at.getTime() },
