@@ -27,6 +27,18 @@ export interface UploadTotals extends IngestAnswer {
   requests: number;
 }
 
+/**
+ * Adds one answer's counts and errors to `totals`, its error lines moved by `lineOffset` to lines
+ * of the whole upload.
+ */
+export function addAnswer(totals: IngestAnswer, answer: IngestAnswer, lineOffset: number): void {
+  totals.accepted += answer.accepted;
+  totals.rejected += answer.rejected;
+  totals.duplicates += answer.duplicates;
+  totals.conflicts += answer.conflicts;
+  totals.errors.push(...answer.errors.map((e) => ({ ...e, line: e.line + lineOffset })));
+}
+
 /** How many times a request that got no answer at all is sent. */
 export const NETWORK_ATTEMPTS = 3;
 
@@ -146,12 +158,7 @@ export class CausewayClient {
     const worker = async (): Promise<void> => {
       while (next < batches.length) {
         const batch = batches[next++];
-        const answer = await this.ingest(stream, batch.body);
-        totals.accepted += answer.accepted;
-        totals.rejected += answer.rejected;
-        totals.duplicates += answer.duplicates;
-        totals.conflicts += answer.conflicts;
-        totals.errors.push(...answer.errors.map((e) => ({ ...e, line: e.line + batch.offset })));
+        addAnswer(totals, await this.ingest(stream, batch.body), batch.offset);
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, worker));

@@ -1,7 +1,12 @@
 import { createReadStream } from 'node:fs';
 import { access, constants } from 'node:fs/promises';
 import { ApiKeysService, Scope } from '../../../libs/auth/index.js';
-import { CausewayClient, copiesInWords, type UploadTotals } from '../../../libs/client/index.js';
+import {
+  addAnswer,
+  CausewayClient,
+  copiesInWords,
+  type UploadTotals,
+} from '../../../libs/client/index.js';
 import { AppConfig } from '../../../libs/config/index.js';
 import {
   HILLSTROM_SEGMENTS,
@@ -64,12 +69,8 @@ async function uploadStream(
     const answer = await client.upload(stream, batch.text);
     totals.lines += answer.lines;
     totals.requests += answer.requests;
-    totals.accepted += answer.accepted;
-    totals.rejected += answer.rejected;
-    totals.duplicates += answer.duplicates;
-    totals.conflicts += answer.conflicts;
     // Line numbers of the whole stream, not of the batch.
-    totals.errors.push(...answer.errors.map((e) => ({ ...e, line: e.line + batch.firstLine - 1 })));
+    addAnswer(totals, answer, batch.firstLine - 1);
   }
   return totals;
 }
