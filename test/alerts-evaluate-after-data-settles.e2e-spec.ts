@@ -2,10 +2,7 @@
 // ALERT_EVALUATE_EVERY_MS after an ingest, with no call to evaluateAlerts. The API runs in this
 // process on a real embedded store.
 
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { INestApplication } from '@nestjs/common';
-import { rmSync } from 'node:fs';
-import { createApiApp, listen } from '../apps/api/bootstrap.js';
+import { describe, expect, it } from '@jest/globals';
 import { AppConfig } from '../libs/config/index.js';
 import {
   ConsentAuditService,
@@ -23,7 +20,7 @@ import {
 } from '../libs/notify/index.js';
 import { ClickHouseService } from '../libs/storage/index.js';
 import { gqlData, mintKey, postIngest } from './support/client.js';
-import { inProcessApiConfig } from './support/in-process-api.js';
+import { inProcessApiForSuite } from './support/in-process-api.js';
 import { ADMIN_KEY } from './support/processes.js';
 
 const SETTLE_MS = 1_500;
@@ -44,27 +41,14 @@ function signalLines(idPrefix: string, type: string, valid: number, invalid: num
 }
 
 describe('alerts evaluated once the data settles', () => {
-  let app: INestApplication;
-  let url: string;
-  let dataDir: string;
-
-  beforeAll(async () => {
-    const { config, dataDir: dir } = await inProcessApiConfig('settle', ADMIN_KEY, () => ({
-      ALERT_EVALUATE_EVERY_MS: String(SETTLE_MS),
-    }));
-    dataDir = dir;
-    app = await createApiApp(config);
-    url = (await listen(app, config)).replace('localhost', '127.0.0.1');
-  });
-  afterAll(async () => {
-    await app?.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  const api = inProcessApiForSuite('settle', ADMIN_KEY, () => ({
+    ALERT_EVALUATE_EVERY_MS: String(SETTLE_MS),
+  }));
 
   it('opens REJECTED_ROWS by itself after the last ingest rests', async () => {
-    const key = await mintKey(url, ADMIN_KEY, 'settles', ['INGEST', 'READ']);
+    const key = await mintKey(api.url, ADMIN_KEY, 'settles', ['INGEST', 'READ']);
     const lines = signalLines('s', 'page_view', 190, 10);
-    const answer = await postIngest(url, key, 'signals', lines.join('\n'));
+    const answer = await postIngest(api.url, key, 'signals', lines.join('\n'));
     expect([answer.body.accepted, answer.body.rejected]).toEqual([190, 10]);
     const ingestedAt = Date.now();
     type Row = { kind: string; subject: string; openedAt: string };
@@ -74,7 +58,7 @@ describe('alerts evaluated once the data settles', () => {
       await new Promise((r) => setTimeout(r, 250));
       open = (
         await gqlData<{ alerts: Row[] }>(
-          url,
+          api.url,
           key,
           `{ alerts(state: OPEN) { kind subject openedAt } }`,
         )
@@ -86,10 +70,11 @@ describe('alerts evaluated once the data settles', () => {
   });
 
   it('opens one alert when two processes evaluate the same tenant at once', async () => {
-    const key = await mintKey(url, ADMIN_KEY, 'twice', ['INGEST', 'READ']);
+    const key = await mintKey(api.url, ADMIN_KEY, 'twice', ['INGEST', 'READ']);
     const lines = signalLines('t', 'login', 95, 5);
-    await postIngest(url, key, 'signals', lines.join('\n'));
+    await postIngest(api.url, key, 'signals', lines.join('\n'));
     // a second evaluator as another process would have it: its own service over the same store
+    const app = api.app;
     const strict = { strict: false };
     const other = new AlertsService(
       app.get(AppConfig, strict),
@@ -113,7 +98,7 @@ describe('alerts evaluated once the data settles', () => {
     expect(mine.opened).toHaveLength(1);
     expect(mine.opened.map((a) => a.alertId)).toEqual(theirs.opened.map((a) => a.alertId));
     const all = await gqlData<{ alerts: { id: string; kind: string }[] }>(
-      url,
+      api.url,
       key,
       `{ alerts { id kind } }`,
     );

@@ -6,17 +6,14 @@
 // sent. The API runs in this process on a real embedded store.
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { INestApplication } from '@nestjs/common';
-import { rmSync } from 'node:fs';
 import { Webhook as ReferenceVerifier } from 'standardwebhooks';
-import { createApiApp, listen } from '../apps/api/bootstrap.js';
 import { expectedAlerts, type ExpectedAlert } from '../libs/demo/alerts-truth.js';
 import type { GeneratedProgram } from '../libs/demo/index.js';
 import { startReceiver, type WebhookReceiver } from '../libs/notify/testing.js';
 import { alertLinkPattern, openAlertLink, REPORT_PLACE } from './support/alert-links.js';
 import { gqlData, mintKey, postIngest } from './support/client.js';
 import { uploadDemoProgram } from './support/demo-program.js';
-import { inProcessApiConfig } from './support/in-process-api.js';
+import { inProcessApiForSuite } from './support/in-process-api.js';
 import { ADMIN_KEY } from './support/processes.js';
 
 const DAY = 86_400_000;
@@ -44,10 +41,7 @@ interface Message {
 const byKey = (a: ExpectedAlert) => `${a.kind}/${a.subject}`;
 
 describe('alerts on the demo program', () => {
-  let app: INestApplication;
-  let url: string;
   let key: string;
-  let dataDir: string;
   let program: GeneratedProgram;
   let receiver: WebhookReceiver;
   let slack: WebhookReceiver;
@@ -55,26 +49,24 @@ describe('alerts on the demo program', () => {
   let expected: ExpectedAlert[];
   let asOf: Date;
 
+  const api = inProcessApiForSuite('alerts', ADMIN_KEY, (port) => ({
+    // where the messages' links point
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    ALERT_EVALUATE_EVERY_MS: '0',
+    // the receiver listens on 127.0.0.1
+    WEBHOOK_ALLOW_PRIVATE: 'true',
+    WEBHOOK_BACKOFF_MS: '200',
+  }));
+
   beforeAll(async () => {
-    const { config, dataDir: dir } = await inProcessApiConfig('alerts', ADMIN_KEY, (port) => ({
-      // where the messages' links point
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      ALERT_EVALUATE_EVERY_MS: '0',
-      // the receiver listens on 127.0.0.1
-      WEBHOOK_ALLOW_PRIVATE: 'true',
-      WEBHOOK_BACKOFF_MS: '200',
-    }));
-    dataDir = dir;
-    app = await createApiApp(config);
-    url = (await listen(app, config)).replace('localhost', '127.0.0.1');
-    key = await mintKey(url, ADMIN_KEY, 'demo', ['INGEST', 'READ']);
+    key = await mintKey(api.url, ADMIN_KEY, 'demo', ['INGEST', 'READ']);
     const receivedAtLeast = new Date();
-    program = await uploadDemoProgram(url, key, { seed: 20_261_001, persons: 6_000 });
+    program = await uploadDemoProgram(api.url, key, { seed: 20_261_001, persons: 6_000 });
     asOf = program.period.to;
     expected = expectedAlerts(program.rows, asOf, { receivedAtLeast });
     receiver = await startReceiver();
     const created = await gqlData<{ createWebhook: { secret: string } }>(
-      url,
+      api.url,
       key,
       `mutation($url: String!) { createWebhook(url: $url, events: ["alert.opened", "alert.resolved"]) { id secret } }`,
       { url: receiver.url },
@@ -82,7 +74,7 @@ describe('alerts on the demo program', () => {
     secret = created.createWebhook.secret;
     slack = await startReceiver();
     await gqlData(
-      url,
+      api.url,
       key,
       `mutation($url: String!) { createWebhook(url: $url, events: ["alert.opened"], format: SLACK) { id } }`,
       { url: slack.url },
@@ -91,23 +83,26 @@ describe('alerts on the demo program', () => {
   afterAll(async () => {
     await receiver?.close();
     await slack?.close();
-    await app?.close();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   /** evaluateAlerts as of `at`, with the key given (the tenant's own by default). */
   const evaluate = async (at: Date, withKey = key) =>
     (
       await gqlData<{ evaluateAlerts: AlertRow[] }>(
-        url,
+        api.url,
         withKey,
         `mutation($asOf: DateTime) { evaluateAlerts(asOf: $asOf) { ${ALERT_FIELDS} } }`,
         { asOf: at.toISOString() },
       )
     ).evaluateAlerts;
   const openAlerts = async () =>
-    (await gqlData<{ alerts: AlertRow[] }>(url, key, `{ alerts(state: OPEN) { ${ALERT_FIELDS} } }`))
-      .alerts;
+    (
+      await gqlData<{ alerts: AlertRow[] }>(
+        api.url,
+        key,
+        `{ alerts(state: OPEN) { ${ALERT_FIELDS} } }`,
+      )
+    ).alerts;
   const verified = (count: number) =>
     receiver.received
       .slice(0, count)
@@ -162,7 +157,7 @@ describe('alerts on the demo program', () => {
         continue;
       }
       const link = message.data.reportUrl ?? '';
-      expect(link).toMatch(alertLinkPattern(`^${url}`, `${place.section}$`));
+      expect(link).toMatch(alertLinkPattern(`^${api.url}`, `${place.section}$`));
       // the Slack message of the same alert carries the same link (its summary escaped for Slack)
       const summary = message.data.summary
         .replace(/&/g, '&amp;')
@@ -179,7 +174,7 @@ describe('alerts on the demo program', () => {
     }
     // one link per period read, the report of [asOf − days, asOf)
     const links = await gqlData<{ shareLinks: { resource: string; from: string; to: string }[] }>(
-      url,
+      api.url,
       key,
       '{ shareLinks { resource from to } }',
     );
@@ -225,7 +220,7 @@ describe('alerts on the demo program', () => {
         occurred_at: new Date(Date.parse(f.decided_at) - 1).toISOString(),
       }));
     const ingest = await postIngest(
-      url,
+      api.url,
       key,
       'consent',
       grants.map((g) => JSON.stringify(g)).join('\n'),
@@ -246,13 +241,13 @@ describe('alerts on the demo program', () => {
     expect(message?.type).toBe('alert.resolved');
     expect(`${message?.data.kind}/${message?.data.subject}`).toBe(byKey(violation!));
     // the report of the last day as the evaluation that resolved it read it
-    expect(message?.data.reportUrl).toMatch(alertLinkPattern(`^${url}`, 'compliance$'));
+    expect(message?.data.reportUrl).toMatch(alertLinkPattern(`^${api.url}`, 'compliance$'));
     await new Promise((r) => setTimeout(r, 1_000));
     expect(receiver.received).toHaveLength(seen + 1);
   });
 
   it('opens REJECTED_ROWS over 1% of a stream’s lines in the last hour, and resolves it below', async () => {
-    const other = await mintKey(url, ADMIN_KEY, 'rejects', ['INGEST', 'READ']);
+    const other = await mintKey(api.url, ADMIN_KEY, 'rejects', ['INGEST', 'READ']);
     const signal = (i: number) =>
       JSON.stringify({
         event_id: `s-${i}`,
@@ -271,7 +266,7 @@ describe('alerts on the demo program', () => {
         }),
       ),
     ];
-    const first = await postIngest(url, other, 'signals', lines.join('\n'));
+    const first = await postIngest(api.url, other, 'signals', lines.join('\n'));
     expect([first.body.accepted, first.body.rejected]).toEqual([195, 5]);
     const opened = await evaluate(new Date(Date.now() + 1_000), other);
     expect(opened.map((a) => [a.kind, a.subject, a.state])).toEqual([
@@ -279,7 +274,7 @@ describe('alerts on the demo program', () => {
     ]);
     // 400 more good lines: 5 / 600 = 0.83%, under 1%
     const more = Array.from({ length: 400 }, (_, i) => signal(1_000 + i));
-    expect((await postIngest(url, other, 'signals', more.join('\n'))).body.accepted).toBe(400);
+    expect((await postIngest(api.url, other, 'signals', more.join('\n'))).body.accepted).toBe(400);
     const after = await evaluate(new Date(Date.now() + 1_000), other);
     expect(after.map((a) => [a.kind, a.subject, a.state])).toEqual([
       ['REJECTED_ROWS', 'signals', 'RESOLVED'],

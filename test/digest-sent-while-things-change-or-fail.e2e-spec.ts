@@ -7,14 +7,13 @@
 // the API).
 
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { Logger, type INestApplication } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApiApp, listen } from '../apps/api/bootstrap.js';
 import type { LoggedFailure } from '../libs/errors/index.js';
 import { gqlData, graphql, mintKey } from './support/client.js';
-import { inProcessApiConfig } from './support/in-process-api.js';
+import { inProcessApiForSuite } from './support/in-process-api.js';
 import { ADMIN_KEY } from './support/processes.js';
 import { startTestSmtp, type ReceivedMail, type TestSmtp } from './support/smtp.js';
 
@@ -40,9 +39,6 @@ async function until(what: string, done: () => boolean, timeoutMs = 60_000): Pro
 }
 
 describe('the digest while its settings change or its parts fail', () => {
-  let app: INestApplication;
-  let url: string;
-  let dataDir: string;
   let smtp: TestSmtp | undefined;
   const browserDir = mkdtempSync(join(tmpdir(), 'causeway-browser-'));
   /** An executable that fails as Chromium without its shared libraries does. */
@@ -76,33 +72,28 @@ describe('the digest while its settings change or its parts fail', () => {
     jest.spyOn(Logger.prototype, 'error').mockImplementation((fields: unknown, text?: unknown) => {
       errors.push({ fields, text });
     });
-    const { config, dataDir: dir } = await inProcessApiConfig(
-      'digest-moves',
-      ADMIN_KEY,
-      (port) => ({
-        SMTP_URL: server.url,
-        PUBLIC_URL: `http://127.0.0.1:${port}`,
-        CHROMIUM_PATH: brokenChromium,
-        ALERT_EVALUATE_EVERY_MS: '0',
-      }),
-    );
-    dataDir = dir;
-    app = await createApiApp(config);
-    url = (await listen(app, config)).replace('localhost', '127.0.0.1');
   });
+  const api = inProcessApiForSuite('digest-moves', ADMIN_KEY, (port) => ({
+    SMTP_URL: smtp!.url,
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    CHROMIUM_PATH: brokenChromium,
+    ALERT_EVALUATE_EVERY_MS: '0',
+  }));
   afterAll(async () => {
-    await app?.close();
     await smtp?.close();
-    rmSync(dataDir, { recursive: true, force: true });
     rmSync(browserDir, { recursive: true, force: true });
   });
 
   it('sends the digest without the PDF, saying why, when Chromium fails to start', async () => {
-    const key = await mintKey(url, ADMIN_KEY, 'no-pdf', ['READ']);
-    await gqlData(url, key, 'mutation { setDigest(recipients: ["cfo@example.com"]) { schedule } }');
+    const key = await mintKey(api.url, ADMIN_KEY, 'no-pdf', ['READ']);
+    await gqlData(
+      api.url,
+      key,
+      'mutation { setDigest(recipients: ["cfo@example.com"]) { schedule } }',
+    );
     const before = mails.length;
     expect(
-      (await gqlData<{ sendDigestNow: boolean }>(url, key, 'mutation { sendDigestNow }'))
+      (await gqlData<{ sendDigestNow: boolean }>(api.url, key, 'mutation { sendDigestNow }'))
         .sendDigestNow,
     ).toBe(true);
     const sent = mails.slice(before);
@@ -121,14 +112,14 @@ describe('the digest while its settings change or its parts fail', () => {
   });
 
   it('sends to the recipients the server takes, and keeps those it refused on the digest', async () => {
-    const key = await mintKey(url, ADMIN_KEY, 'refused', ['READ']);
+    const key = await mintKey(api.url, ADMIN_KEY, 'refused', ['READ']);
     type Sent = { digest: { lastSentAt: string | null; lastRefused: string[] } };
     type Failed = { digest: { lastFailedAt: string | null; lastError: string | null } };
     // every recipient refused: no send, a failure the digest shows
-    await gqlData(url, key, `mutation { setDigest(recipients: ["${GONE}"]) { schedule } }`);
-    const none = await graphql(url, key, 'mutation { sendDigestNow }');
+    await gqlData(api.url, key, `mutation { setDigest(recipients: ["${GONE}"]) { schedule } }`);
+    const none = await graphql(api.url, key, 'mutation { sendDigestNow }');
     expect(none.errors?.[0]?.extensions?.causewayCode).toBe('NOTIFY_MAIL_FAILED');
-    const failed = await gqlData<Failed>(url, key, '{ digest { lastFailedAt lastError } }');
+    const failed = await gqlData<Failed>(api.url, key, '{ digest { lastFailedAt lastError } }');
     expect(failed.digest.lastFailedAt).not.toBeNull();
     expect(failed.digest.lastError).toBe(none.errors?.[0]?.message);
     // and an alert tells whoever listens (webhooks), until a send succeeds
@@ -136,7 +127,7 @@ describe('the digest while its settings change or its parts fail', () => {
       evaluateAlerts: { kind: string; subject: string; state: string; summary: string }[];
     };
     const evaluate = 'mutation { evaluateAlerts { kind subject state summary } }';
-    const opened = await gqlData<Evaluated>(url, key, evaluate);
+    const opened = await gqlData<Evaluated>(api.url, key, evaluate);
     expect(opened.evaluateAlerts).toEqual([
       {
         kind: 'DIGEST_NOT_SENT',
@@ -147,25 +138,25 @@ describe('the digest while its settings change or its parts fail', () => {
     ]);
 
     await gqlData(
-      url,
+      api.url,
       key,
       `mutation { setDigest(recipients: ["ceo@example.com", "${GONE}"]) { schedule } }`,
     );
     const before = mails.length;
     expect(
-      (await gqlData<{ sendDigestNow: boolean }>(url, key, 'mutation { sendDigestNow }'))
+      (await gqlData<{ sendDigestNow: boolean }>(api.url, key, 'mutation { sendDigestNow }'))
         .sendDigestNow,
     ).toBe(true);
     expect(mails.slice(before).map((m) => m.envelopeTo)).toEqual([['ceo@example.com']]);
     // its DIGEST_NOT_SENT, still open, is not among the open alerts the digest lists
     expect(mails.at(-1)?.parsed.text).toContain('Open alerts: none.');
-    const partly = await gqlData<Sent>(url, key, '{ digest { lastSentAt lastRefused } }');
+    const partly = await gqlData<Sent>(api.url, key, '{ digest { lastSentAt lastRefused } }');
     expect(partly.digest.lastRefused).toEqual([GONE]);
     expect(partly.digest.lastSentAt).not.toBeNull();
     // a send that went out after the failure: it is no longer shown
-    const cleared = await gqlData<Failed>(url, key, '{ digest { lastFailedAt lastError } }');
+    const cleared = await gqlData<Failed>(api.url, key, '{ digest { lastFailedAt lastError } }');
     expect(cleared.digest).toEqual({ lastFailedAt: null, lastError: null });
-    const resolved = await gqlData<Evaluated>(url, key, evaluate);
+    const resolved = await gqlData<Evaluated>(api.url, key, evaluate);
     expect(resolved.evaluateAlerts.map((a) => [a.kind, a.state])).toEqual([
       ['DIGEST_NOT_SENT', 'RESOLVED'],
     ]);
@@ -175,9 +166,13 @@ describe('the digest while its settings change or its parts fail', () => {
     ]);
 
     // the next send, which every recipient gets, says so
-    await gqlData(url, key, 'mutation { setDigest(recipients: ["ceo@example.com"]) { schedule } }');
-    await gqlData(url, key, 'mutation { sendDigestNow }');
-    const whole = await gqlData<Sent>(url, key, '{ digest { lastSentAt lastRefused } }');
+    await gqlData(
+      api.url,
+      key,
+      'mutation { setDigest(recipients: ["ceo@example.com"]) { schedule } }',
+    );
+    await gqlData(api.url, key, 'mutation { sendDigestNow }');
+    const whole = await gqlData<Sent>(api.url, key, '{ digest { lastSentAt lastRefused } }');
     expect(whole.digest.lastRefused).toEqual([]);
     expect(Date.parse(whole.digest.lastSentAt ?? '')).toBeGreaterThan(
       Date.parse(partly.digest.lastSentAt ?? ''),
@@ -185,17 +180,17 @@ describe('the digest while its settings change or its parts fail', () => {
   });
 
   it('logs a scheduled send the server refused without the address, which the digest keeps', async () => {
-    const key = await mintKey(url, ADMIN_KEY, 'unnamed', ['READ']);
+    const key = await mintKey(api.url, ADMIN_KEY, 'unnamed', ['READ']);
     // the tenant's lines, by its id wherever a line holds it
     const mine = () => errors.filter((e) => JSON.stringify(e).includes('unnamed'));
     // every second (cron with seconds), to the one address the server refuses
     await gqlData(
-      url,
+      api.url,
       key,
       `mutation { setDigest(recipients: ["${GONE}"], schedule: "* * * * * *") { schedule } }`,
     );
     await until('a scheduled send to fail', () => mine().length > 0);
-    await gqlData(url, key, `mutation { setDigest(recipients: ["${GONE}"]) { schedule } }`);
+    await gqlData(api.url, key, `mutation { setDigest(recipients: ["${GONE}"]) { schedule } }`);
 
     expect(JSON.stringify(mine())).not.toContain(GONE);
     const [line] = mine();
@@ -206,7 +201,7 @@ describe('the digest while its settings change or its parts fail', () => {
     });
     // the digest's own record, which only the tenant's keys read, says whom the server refused
     const { digest } = await gqlData<{ digest: { lastError: string | null } }>(
-      url,
+      api.url,
       key,
       '{ digest { lastError } }',
     );
@@ -214,13 +209,13 @@ describe('the digest while its settings change or its parts fail', () => {
   });
 
   it('keeps recipients and schedule set during a scheduled send, and goes on from them', async () => {
-    const key = await mintKey(url, ADMIN_KEY, 'moves', ['READ']);
+    const key = await mintKey(api.url, ADMIN_KEY, 'moves', ['READ']);
     let release = () => {};
     hold = new Promise<void>((resolve) => (release = resolve));
     const before = mails.length;
     // every two seconds (cron with seconds): the schedule's send starts during the test
     await gqlData(
-      url,
+      api.url,
       key,
       `mutation { setDigest(recipients: ["before@example.com"], schedule: "*/2 * * * * *") { schedule } }`,
     );
@@ -229,7 +224,7 @@ describe('the digest while its settings change or its parts fail', () => {
     );
     // while the mail server holds that send: new recipients and the default schedule
     await gqlData(
-      url,
+      api.url,
       key,
       `mutation { setDigest(recipients: ["after@example.com"]) { schedule } }`,
     );
@@ -242,7 +237,7 @@ describe('the digest while its settings change or its parts fail', () => {
     expect(mails.slice(before).map((m) => m.envelopeTo)).toEqual([['before@example.com']]);
     const { digest } = await gqlData<{
       digest: { recipients: string[]; schedule: string; lastSentAt: string | null };
-    }>(url, key, `{ digest { recipients schedule lastSentAt } }`);
+    }>(api.url, key, `{ digest { recipients schedule lastSentAt } }`);
     expect(digest.recipients).toEqual(['after@example.com']);
     expect(digest.schedule).toBe('0 7 * * 1');
     expect(digest.lastSentAt).not.toBeNull();

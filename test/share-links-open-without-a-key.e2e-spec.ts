@@ -4,10 +4,7 @@
 // this process on a real embedded store so that the test can plant an expired link.
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { INestApplication } from '@nestjs/common';
-import { rmSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
-import { createApiApp, listen } from '../apps/api/bootstrap.js';
 import {
   hashShareToken,
   newShareToken,
@@ -17,7 +14,7 @@ import {
 import { CHROMIUM_PATH, chromiumAvailable, pdfPageCount } from './support/chromium.js';
 import { gqlData, mintKey } from './support/client.js';
 import { uploadDemoProgram } from './support/demo-program.js';
-import { inProcessApiConfig } from './support/in-process-api.js';
+import { inProcessApiForSuite } from './support/in-process-api.js';
 import { ADMIN_KEY, requirePart } from './support/processes.js';
 
 const runs = requirePart(chromiumAvailable());
@@ -31,23 +28,18 @@ const CREATE = `mutation($resource: ShareResource!, $from: DateTime, $to: DateTi
 }`;
 
 (runs ? describe : describe.skip)('share links in a real browser, without a key', () => {
-  let app: INestApplication;
-  let url: string;
   let key: string;
   let browser: Browser;
-  let dataDir: string;
+
+  const api = inProcessApiForSuite('share', ADMIN_KEY, (port) => ({
+    CHROMIUM_PATH,
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    ALERT_EVALUATE_EVERY_MS: '0',
+  }));
 
   beforeAll(async () => {
-    const { config, dataDir: dir } = await inProcessApiConfig('share', ADMIN_KEY, (port) => ({
-      CHROMIUM_PATH,
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      ALERT_EVALUATE_EVERY_MS: '0',
-    }));
-    dataDir = dir;
-    app = await createApiApp(config);
-    url = (await listen(app, config)).replace('localhost', '127.0.0.1');
-    key = await mintKey(url, ADMIN_KEY, 'demo', ['INGEST', 'READ']);
-    await uploadDemoProgram(url, key, { seed: 20_261_001, persons: 1_500 });
+    key = await mintKey(api.url, ADMIN_KEY, 'demo', ['INGEST', 'READ']);
+    await uploadDemoProgram(api.url, key, { seed: 20_261_001, persons: 1_500 });
     browser = await chromium.launch({
       executablePath: CHROMIUM_PATH,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking'],
@@ -55,14 +47,12 @@ const CREATE = `mutation($resource: ShareResource!, $from: DateTime, $to: DateTi
   });
   afterAll(async () => {
     await browser?.close();
-    await app?.close();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   const create = async (variables: Record<string, unknown>) =>
     (
       await gqlData<{ createShareLink: { id: string; url: string; expiresAt: string } }>(
-        url,
+        api.url,
         key,
         CREATE,
         variables,
@@ -71,7 +61,7 @@ const CREATE = `mutation($resource: ShareResource!, $from: DateTime, $to: DateTi
 
   it('opens the lift report of its period in Chromium with no key, and its PDF', async () => {
     const link = await create({ resource: 'LIFT_REPORT', from: FROM, to: TO });
-    expect(link.url).toMatch(new RegExp(`^${url}/share/[A-Za-z0-9_-]{43}$`));
+    expect(link.url).toMatch(new RegExp(`^${api.url}/share/[A-Za-z0-9_-]{43}$`));
     expect(new Date(link.expiresAt).getTime() - Date.now()).toBeGreaterThan(167 * 3_600_000);
     const context = await browser.newContext();
     const page = await context.newPage();
@@ -108,7 +98,7 @@ const CREATE = `mutation($resource: ShareResource!, $from: DateTime, $to: DateTi
 
   it('opens a frozen snapshot', async () => {
     const snapshot = await gqlData<{ createReportSnapshot: { id: string } }>(
-      url,
+      api.url,
       key,
       `mutation($from: DateTime!, $to: DateTime!) { createReportSnapshot(from: $from, to: $to) { id } }`,
       { from: FROM, to: TO },
@@ -123,11 +113,13 @@ const CREATE = `mutation($resource: ShareResource!, $from: DateTime, $to: DateTi
   it('answers 404 with no detail for unknown, revoked and expired links', async () => {
     const revoked = await create({ resource: 'LIFT_REPORT', from: FROM, to: TO, hours: 1 });
     expect((await fetch(revoked.url)).status).toBe(200);
-    await gqlData(url, key, `mutation($id: ID!) { revokeShareLink(id: $id) }`, { id: revoked.id });
+    await gqlData(api.url, key, `mutation($id: ID!) { revokeShareLink(id: $id) }`, {
+      id: revoked.id,
+    });
 
     // a link that expired a minute ago, planted in the store as createShareLink would write it
     const expiredToken = newShareToken();
-    await app.get(ShareLinksRepository).save({
+    await api.app.get(ShareLinksRepository).save({
       tenantId: 'demo',
       linkId: 'sl_expired',
       tokenHash: hashShareToken(expiredToken),
@@ -143,9 +135,9 @@ const CREATE = `mutation($resource: ShareResource!, $from: DateTime, $to: DateTi
     for (const target of [
       revoked.url,
       `${revoked.url}.pdf`,
-      `${url}/share/${expiredToken}`,
-      `${url}/share/${newShareToken()}`,
-      `${url}/share/not-a-token`,
+      `${api.url}/share/${expiredToken}`,
+      `${api.url}/share/${newShareToken()}`,
+      `${api.url}/share/not-a-token`,
     ]) {
       const response = await fetch(target);
       answers.push({
@@ -172,7 +164,7 @@ const CREATE = `mutation($resource: ShareResource!, $from: DateTime, $to: DateTi
     expect(answers[0].body).toContain('<h1>This link opens no report</h1>');
     const listed = await gqlData<{
       shareLinks: { id: string; url: string; revokedAt: string | null }[];
-    }>(url, key, `{ shareLinks { id url revokedAt } }`);
+    }>(api.url, key, `{ shareLinks { id url revokedAt } }`);
     const revokedRow = listed.shareLinks.find((l) => l.id === revoked.id);
     expect(revokedRow?.revokedAt).not.toBeNull();
     // the token is not in the list: it is stored hashed
@@ -182,7 +174,7 @@ const CREATE = `mutation($resource: ShareResource!, $from: DateTime, $to: DateTi
   });
 
   it('refuses a link with bad arguments, naming the field', async () => {
-    const result = await fetch(`${url}/graphql`, {
+    const result = await fetch(`${api.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
       body: JSON.stringify({ query: CREATE, variables: { resource: 'LIFT_REPORT', from: FROM } }),

@@ -33,17 +33,26 @@ export async function inProcessApiConfig(
 /**
  * An API inside the test process (`inProcessApiConfig`) for the suite that calls this, answering at
  * 127.0.0.1: started in a beforeAll, after the hooks registered before the call (so `env` may read
- * what they started), and closed with its data directory removed in an afterAll. Its `url` and
- * `port` are filled in when it starts: read them in a hook or test.
+ * what they started), and closed with its data directory removed in an afterAll. Its `url`,
+ * `port` and `app` are filled in when it starts: read them in a hook or test.
  */
 export function inProcessApiForSuite(
   name: string,
   adminKey: string,
   env: (port: number) => Record<string, string> = () => ({}),
-): { readonly url: string; readonly port: number } {
-  const api = { url: '', port: 0 };
+): { readonly url: string; readonly port: number; readonly app: INestApplication } {
   let dataDir: string | undefined;
   let app: INestApplication | undefined;
+  const api = {
+    url: '',
+    port: 0,
+    get app(): INestApplication {
+      if (app === undefined) {
+        throw new Error(`the API of ${name} is not started yet: read its app in a hook or test`);
+      }
+      return app;
+    },
+  };
   beforeAll(async () => {
     const made = await inProcessApiConfig(name, adminKey, env);
     dataDir = made.dataDir;
