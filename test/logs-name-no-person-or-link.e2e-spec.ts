@@ -7,7 +7,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { gqlData, mintKey, postIngest } from './support/client.js';
-import { startApi, type ApiProcess } from './support/processes.js';
+import { outputLines, startApi, type ApiProcess } from './support/processes.js';
 
 const PERSON = 'cust-4711';
 const MAIL = 'jane.roe@example.org';
@@ -24,20 +24,9 @@ describe('the request log at the default level', () => {
     await api.dispose();
   });
 
-  /** The log's lines with `text`, once there are `count` (the child's output arrives a bit later). */
-  async function linesWith(text: string, count: number): Promise<string[]> {
-    const deadline = Date.now() + 5_000;
-    for (;;) {
-      const lines = api
-        .output()
-        .split('\n')
-        .filter((line) => line.includes(text));
-      if (lines.length >= count || Date.now() > deadline) {
-        return lines;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
+  /** The log's lines with `text`, once there are `count`. */
+  const linesWith = (text: string, count: number) =>
+    outputLines(api, count, (lines) => lines.filter((line) => line.includes(text)));
 
   it('names neither the person nor their e-mail, on refused rows, reads and an erasure', async () => {
     const row = { event_id: 's1', person_id: PERSON, type: 'view', properties: { email: MAIL } };

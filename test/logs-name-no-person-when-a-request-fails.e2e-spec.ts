@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LoggedFailure } from '../libs/errors/index.js';
 import { graphql, mintKey, postIngest } from './support/client.js';
-import { startApi, type ApiProcess } from './support/processes.js';
+import { outputLines, startApi, type ApiProcess } from './support/processes.js';
 
 const PERSON = 'cust-4711';
 const MAIL = 'jane.roe@example.org';
@@ -58,21 +58,13 @@ describe('the log line of a request that failed unexpectedly', () => {
   });
 
   /** The lines logged at error (50) with the message `request failed`, once there are `count`. */
-  async function failureLines(count: number): Promise<Record<string, unknown>[]> {
-    const deadline = Date.now() + 5_000;
-    for (;;) {
-      const lines = api
-        .output()
-        .split('\n')
+  const failureLines = (count: number) =>
+    outputLines(api, count, (lines) =>
+      lines
         .filter((line) => line.startsWith('{'))
         .map((line) => JSON.parse(line) as Record<string, unknown>)
-        .filter((line) => line.level === 50 && line.msg === 'request failed');
-      if (lines.length >= count || Date.now() > deadline) {
-        return lines;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
+        .filter((line) => line.level === 50 && line.msg === 'request failed'),
+    );
 
   it('says what failed and where, over HTTP and GraphQL, and names no person', async () => {
     const row = {

@@ -101,6 +101,25 @@ export async function startApi(
   };
 }
 
+/**
+ * What `select` keeps of the API's output lines, once it keeps `count` or after 5 s (the child's
+ * output arrives a little after its answers).
+ */
+export async function outputLines<T>(
+  api: ApiProcess,
+  count: number,
+  select: (lines: string[]) => T[],
+): Promise<T[]> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const lines = select(api.output().split('\n'));
+    if (lines.length >= count || Date.now() > deadline) {
+      return lines;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** A redis-server on a free port, or the reason there is none. */
 export interface RedisProcess {
   url: string;
