@@ -15,7 +15,7 @@ import {
   type RedisProcess,
 } from '../support/processes.js';
 import { measuredByType, signalBatch, type SignalBatch } from './support/batches.js';
-import { recordFigures, recordRows } from './support/figures.js';
+import { faultRecorder, recordFigures, recordRows } from './support/figures.js';
 
 const SUITE = 'data-lifecycle';
 const root = join(import.meta.dirname, '..', '..');
@@ -23,8 +23,7 @@ const PEPPER = 'reliability-pepper-0123456789abcdef0123';
 const run = promisify(execFile);
 const cli = join(root, 'dist/apps/cli/main.js');
 
-const fault = (name: string, survived: boolean, detail: string) =>
-  recordFigures(SUITE, (f) => f.faults.push({ name, survived, detail }));
+const fault = faultRecorder(SUITE);
 
 /** Every count and measure a tenant reads, as one answer to compare whole. */
 const MEASURES = `query($from: DateTime!, $to: DateTime!) {

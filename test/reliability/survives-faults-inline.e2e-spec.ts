@@ -13,7 +13,7 @@ import {
   storedSignals,
   type SignalBatch,
 } from './support/batches.js';
-import { recordFigures } from './support/figures.js';
+import { faultRecorder, recordFigures } from './support/figures.js';
 import { freezeStore, storeFreezeUnavailable } from './support/store-faults.js';
 
 const SUITE = 'faults-inline';
@@ -37,8 +37,7 @@ describe('faults in inline mode (API writes before answering)', () => {
   const start = () => startApi({ CAUSEWAY_DATA_DIR: dataDir, RATE_LIMIT_INGEST: '0' });
   const settle = (batches: { batch: SignalBatch; acknowledged: boolean }[]) =>
     settleBatches(SUITE, api.url, key, batches);
-  const fault = (name: string, survived: boolean, detail: string) =>
-    recordFigures(SUITE, (f) => f.faults.push({ name, survived, detail }));
+  const fault = faultRecorder(SUITE);
 
   beforeAll(async () => {
     api = await start();

@@ -17,7 +17,7 @@ import {
   within,
   type SignalBatch,
 } from './support/batches.js';
-import { recordFigures } from './support/figures.js';
+import { faultRecorder, recordFigures } from './support/figures.js';
 import { freezeStore, storeFreezeUnavailable } from './support/store-faults.js';
 
 const SUITE = 'faults-queued';
@@ -52,8 +52,7 @@ describeWithRedis('faults in queued mode (API + BullMQ on redis-server)', missin
       return batches.every((b) => !b.acknowledged || measured.get(b.batch.type) === b.batch.rows);
     };
   };
-  const fault = (name: string, survived: boolean, detail: string) =>
-    recordFigures(SUITE, (f) => f.faults.push({ name, survived, detail }));
+  const fault = faultRecorder(SUITE);
 
   beforeAll(async () => {
     api = await start();

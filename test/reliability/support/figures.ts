@@ -56,6 +56,17 @@ export function recordFigures(suite: string, change: (figures: SuiteFigures) => 
   writeFileSync(file, `${JSON.stringify(figures, null, 2)}\n`);
 }
 
+/**
+ * Records a suite's faults: each by its name, whether every promise held through it, and what was
+ * seen.
+ */
+export function faultRecorder(
+  suite: string,
+): (name: string, survived: boolean, detail: string) => void {
+  return (name, survived, detail) =>
+    recordFigures(suite, (f) => f.faults.push({ name, survived, detail }));
+}
+
 /** Adds a row count check: `sent` rows per acknowledged batch, `measured` as the measures saw them. */
 export function recordRows(
   suite: string,
