@@ -4,4 +4,11 @@ export { benchParts, benchPlan, type BenchOptions, type BenchPlan } from './plan
 export { MEASURES } from './measures.js';
 export { README_END, README_START, resultsTable, TARGETS, writeReadme } from './report.js';
 export { runBenchmark, type BenchResults } from './run.js';
-export { freePort } from './processes.js';
+export {
+  freePort,
+  redisAvailable,
+  startRedis,
+  stopChild,
+  waitFor,
+  type RedisChild,
+} from './processes.js';

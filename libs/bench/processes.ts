@@ -20,27 +20,43 @@ export function freePort(): Promise<number> {
   });
 }
 
-async function waitFor(check: () => Promise<boolean>, what: string, child: ChildProcess) {
-  const deadline = Date.now() + 120_000;
+/**
+ * Polls `check` every 100 ms until it holds; fails when `child` exits first or `timeoutMs` passes,
+ * quoting the child's `output` when given.
+ */
+export async function waitFor(
+  check: () => Promise<boolean>,
+  what: string,
+  child: ChildProcess,
+  { timeoutMs = 120_000, output }: { timeoutMs?: number; output?: () => string } = {},
+): Promise<void> {
+  const quoted = () => (output === undefined ? '' : `:\n${output()}`);
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
-      throw new Error(`${what} exited with ${child.exitCode}`);
+      throw new Error(`${what} exited with ${child.exitCode}${quoted()}`);
     }
     if (await check().catch(() => false)) {
       return;
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`${what} did not become ready in 120 s`);
+  throw new Error(`${what} did not become ready in ${timeoutMs / 1000} s${quoted()}`);
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
+/** Stops `child` with `signal`; answers its exit code (null when a signal ended it). */
+export async function stopChild(
+  child: ChildProcess,
+  signal: NodeJS.Signals = 'SIGTERM',
+): Promise<number | null> {
   if (child.exitCode !== null || child.signalCode !== null) {
-    return;
+    return child.exitCode;
   }
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  await exited;
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
+  child.kill(signal);
+  return exited;
 }
 
 /** Resident memory of a process from /proc: now (VmRSS) and its peak so far (VmHWM), in bytes. */
@@ -170,26 +186,47 @@ export function runEngine(task: EngineTask, baseEnv: NodeJS.ProcessEnv): Promise
   });
 }
 
-/** A redis-server of our own, or undefined when none is installed. */
+/** Why no redis-server can be started here, or undefined when one can. */
+export function redisAvailable(): string | undefined {
+  try {
+    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
+    return undefined;
+  } catch {
+    return 'redis-server is not installed (apt-get install -y redis-server)';
+  }
+}
+
+/** A redis-server of our own, keeping nothing on disk. */
 export interface RedisChild {
   url: string;
+  port: number;
   stop(): Promise<void>;
 }
 
-export async function startRedis(): Promise<RedisChild | undefined> {
-  try {
-    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
-  } catch {
+/** A redis-server on `port` (a free one when not given), or undefined when none is installed. */
+export async function startRedis(port?: number): Promise<RedisChild | undefined> {
+  if (redisAvailable() !== undefined) {
     return undefined;
   }
-  const port = await freePort();
+  const chosen = port ?? (await freePort());
   let log = '';
   const child = spawn(
     'redis-server',
-    ['--port', String(port), '--save', '', '--appendonly', 'no', '--bind', '127.0.0.1'],
+    ['--port', String(chosen), '--save', '', '--appendonly', 'no', '--bind', '127.0.0.1'],
     { stdio: ['ignore', 'pipe', 'ignore'] },
   );
   child.stdout?.on('data', (d: Buffer) => (log += d.toString()));
-  await waitFor(() => Promise.resolve(log.includes('Ready to accept connections')), 'redis', child);
-  return { url: `redis://127.0.0.1:${port}`, stop: () => stopChild(child) };
+  await waitFor(
+    () => Promise.resolve(log.includes('Ready to accept connections')),
+    'redis-server',
+    child,
+    { timeoutMs: 10_000, output: () => log },
+  );
+  return {
+    url: `redis://127.0.0.1:${chosen}`,
+    port: chosen,
+    async stop() {
+      await stopChild(child);
+    },
+  };
 }

@@ -2,33 +2,19 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
-import { freePort } from '../../libs/bench/index.js';
+import {
+  freePort,
+  redisAvailable,
+  startRedis as startOwnRedis,
+  stopChild,
+  waitFor,
+  type RedisChild,
+} from '../../libs/bench/index.js';
 import { API_NODE_FLAGS } from '../../libs/platform/index.js';
 
-export { freePort };
+export { freePort, redisAvailable };
 
 const root = join(import.meta.dirname, '..', '..');
-
-async function waitFor(
-  check: () => Promise<boolean>,
-  what: string,
-  timeoutMs: number,
-  child?: ChildProcess,
-  output?: () => string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child !== undefined && child.exitCode !== null) {
-      throw new Error(`${what} exited with ${child.exitCode}:\n${output?.() ?? ''}`);
-    }
-    if (await check().catch(() => false)) {
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${what} did not become ready in ${timeoutMs} ms:\n${output?.() ?? ''}`);
-}
 
 /** A running API process (the built app, as production runs it) on its own temporary store. */
 export interface ApiProcess {
@@ -68,23 +54,11 @@ export async function startApi(
   child.stdout?.on('data', (d: Buffer) => (log += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(
-    async () => (await fetch(`${url}/healthz`)).ok,
-    'the API',
-    60_000,
-    child,
-    () => log,
-  );
-  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      return child.exitCode;
-    }
-    const exited = new Promise<number | null>((resolve) =>
-      child.once('exit', (code) => resolve(code)),
-    );
-    child.kill(signal);
-    return exited;
-  };
+  await waitFor(async () => (await fetch(`${url}/healthz`)).ok, 'the API', child, {
+    timeoutMs: 60_000,
+    output: () => log,
+  });
+  const stop = (signal: NodeJS.Signals = 'SIGTERM') => stopChild(child, signal);
   return {
     url,
     adminKey: ADMIN_KEY,
@@ -120,52 +94,15 @@ export async function outputLines<T>(
   }
 }
 
-/** A redis-server on a free port, or the reason there is none. */
-export interface RedisProcess {
-  url: string;
-  port: number;
-  stop(): Promise<void>;
-}
-
-export function redisAvailable(): string | undefined {
-  try {
-    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
-    return undefined;
-  } catch {
-    return 'redis-server is not installed (apt-get install -y redis-server)';
-  }
-}
+/** A redis-server on a free port (or `port`), for a suite that checked redisAvailable first. */
+export type RedisProcess = RedisChild;
 
 export async function startRedis(port?: number): Promise<RedisProcess> {
-  const chosen = port ?? (await freePort());
-  let log = '';
-  const child = spawn(
-    'redis-server',
-    ['--port', String(chosen), '--save', '', '--appendonly', 'no', '--bind', '127.0.0.1'],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  child.stdout?.on('data', (d: Buffer) => (log += d.toString()));
-  await waitFor(
-    () => Promise.resolve(log.includes('Ready to accept connections')),
-    'redis-server',
-    10_000,
-    child,
-    () => log,
-  );
-  return {
-    url: `redis://127.0.0.1:${chosen}`,
-    port: chosen,
-    async stop() {
-      if (child.exitCode !== null) {
-        return;
-      }
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
+  const redis = await startOwnRedis(port);
+  if (redis === undefined) {
+    throw new Error(redisAvailable() ?? 'redis-server did not start');
+  }
+  return redis;
 }
 
 /**
