@@ -5,7 +5,7 @@
 // /metrics counts the hits and misses.
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { gqlData, mintKey, postIngest } from './support/client.js';
+import { gqlData, mintKey, postIngest, storedRows } from './support/client.js';
 import { startApi, type ApiProcess } from './support/processes.js';
 import { describeWithRedis } from './support/redis-suite.js';
 
@@ -192,13 +192,8 @@ describeWithRedis('answers cached by data version (ingest through the queue)', (
   /** Waits until the worker has stored these rows of the tenant (storedRows is never cached). */
   const stored = async (key: string, rows: { firings: number; outcomes: number }) => {
     const read = async () => {
-      const data = await gqlData<{ storedRows: { stream: string; rows: number }[] }>(
-        api.url,
-        key,
-        '{ storedRows { stream rows } }',
-      );
-      const of = (stream: string) => data.storedRows.find((r) => r.stream === stream)?.rows ?? 0;
-      return { firings: of('firings'), outcomes: of('outcomes') };
+      const stored = await storedRows(api.url, key);
+      return { firings: stored.firings ?? 0, outcomes: stored.outcomes ?? 0 };
     };
     const deadline = Date.now() + 30_000;
     while (JSON.stringify(await read()) !== JSON.stringify(rows) && Date.now() < deadline) {

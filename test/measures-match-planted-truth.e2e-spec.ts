@@ -18,7 +18,7 @@ import {
   type ProgramTruth,
   type SerializedStream,
 } from '../libs/demo/index.js';
-import { gqlData, mintKey } from './support/client.js';
+import { gqlData, mintKey, storedRows } from './support/client.js';
 import {
   PLANTED_PERSONS,
   PLANTED_SEED,
@@ -189,12 +189,7 @@ describe('measures match the truth planted in a generated program', () => {
   });
 
   it('stores each distinct row once', async () => {
-    const data = await gqlData<{ storedRows: { stream: string; rows: number }[] }>(
-      api.url,
-      key,
-      '{ storedRows { stream rows } }',
-    );
-    const stored = Object.fromEntries(data.storedRows.map((r) => [r.stream, r.rows]));
+    const stored = await storedRows(api.url, key);
     expect(stored).toEqual(Object.fromEntries(DEMO_STREAMS.map((s) => [s, serialized[s].rows])));
   });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import { gqlData, mintKey, postIngest } from './support/client.js';
+import { mintKey, postIngest, storedRows } from './support/client.js';
 import { startApi, type ApiProcess } from './support/processes.js';
 import { describeWithRedis } from './support/redis-suite.js';
 
@@ -15,14 +15,7 @@ describeWithRedis('ingest through BullMQ on a real redis-server', (redis) => {
     await api?.dispose();
   });
 
-  const storedSignals = async () => {
-    const data = await gqlData<{ storedRows: { stream: string; rows: number }[] }>(
-      api.url,
-      key,
-      '{ storedRows { stream rows } }',
-    );
-    return data.storedRows.find((r) => r.stream === 'signals')?.rows ?? 0;
-  };
+  const storedSignals = async () => (await storedRows(api.url, key)).signals ?? 0;
 
   it('answers after queueing, and the worker stores every row once', async () => {
     const lines = Array.from({ length: 500 }, (_, i) =>

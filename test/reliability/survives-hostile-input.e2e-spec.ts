@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { graphql, mintKey, type IngestAnswer } from '../support/client.js';
+import { graphql, mintKey, storedRows, type IngestAnswer } from '../support/client.js';
 import { startApi, type ApiProcess } from '../support/processes.js';
 import { storedSignals } from './support/batches.js';
 import { recordFigures } from './support/figures.js';
@@ -143,12 +143,7 @@ describe('hostile NDJSON at every stream (fast-check, over HTTP)', () => {
   });
 
   it('nothing rejected reaches the measures: stored rows equal accepted rows, in the sender’s tenant only', async () => {
-    const data = await graphql<{ storedRows: { stream: Stream; rows: number }[] }>(
-      api.url,
-      key,
-      '{ storedRows { stream rows } }',
-    );
-    const stored = Object.fromEntries(data.data!.storedRows.map((r) => [r.stream, r.rows]));
+    const stored = await storedRows(api.url, key);
     expect(stored).toEqual(Object.fromEntries(acceptedRows));
     // rows that named another tenant in a `tenant_id` field stayed with the key's tenant
     expect(await storedSignals(api.url, victimKey)).toBe(0);

@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import { gqlData, postIngest } from '../../support/client.js';
+import { gqlData, postIngest, storedRows } from '../../support/client.js';
 import { recordRows } from './figures.js';
 
 /** One ingest request of signals whose `type` names the batch, so the measures count it apart. */
@@ -46,12 +46,7 @@ export async function measuredByType(url: string, key: string): Promise<Map<stri
 
 /** Signals stored for the tenant as `storedRows` counts them. */
 export async function storedSignals(url: string, key: string): Promise<number> {
-  const data = await gqlData<{ storedRows: { stream: string; rows: number }[] }>(
-    url,
-    key,
-    '{ storedRows { stream rows } }',
-  );
-  return data.storedRows.find((r) => r.stream === 'signals')?.rows ?? 0;
+  return (await storedRows(url, key)).signals ?? 0;
 }
 
 export interface BatchOutcome {
