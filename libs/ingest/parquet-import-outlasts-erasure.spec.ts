@@ -2,10 +2,10 @@ import { beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { AuditLogService } from '../audit/index.js';
 import { Scope } from '../auth/index.js';
 import { generateProgram } from '../demo/index.js';
 import { ErasureService, PersonBlocklist } from '../lifecycle/index.js';
+import { erasureOn } from '../lifecycle/testing.js';
 import { DataVersions } from '../storage/index.js';
 import { storeForSuite } from '../storage/testing.js';
 import { IngestService } from './ingest.service.js';
@@ -35,13 +35,7 @@ describe('a Parquet import that outlasts an erasure', () => {
     ingest = moduleRef.get(IngestService);
     // the process's one blocklist, which ingest reads and the erasure writes
     blocklist = moduleRef.get(PersonBlocklist);
-    erasure = new ErasureService(
-      store.config,
-      store.clickhouse,
-      blocklist,
-      new AuditLogService(store.clickhouse),
-      moduleRef.get(DataVersions),
-    );
+    ({ erasure } = erasureOn(store, moduleRef.get(DataVersions), { blocklist }));
   });
 
   it('stores no row of a person erased while its first run is written', async () => {

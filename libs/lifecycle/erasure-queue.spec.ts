@@ -64,7 +64,7 @@ describeWithRedis('erasing a person in queued mode', (redis) => {
   beforeAll(() => {
     queue = new Queue(QueueName.Ingest, { connection: connection() });
     const versions = new MemoryDataVersions();
-    const assembled = erasureOn(store, versions, queue);
+    const assembled = erasureOn(store, versions, { queue });
     erasure = assembled.erasure;
     processor = new IngestProcessor(
       new IngestWriter(store.clickhouse, new StoredBatches(), versions),

@@ -6,16 +6,22 @@ import type { TemporaryStore } from '../storage/testing.js';
 import { ErasureService } from './erasure.service.js';
 import { PersonBlocklist } from './person-blocklist.js';
 
+/** What an erasure service of erasureOn is given rather than made anew. */
+interface ErasureParts {
+  queue?: Queue;
+  blocklist?: PersonBlocklist;
+}
+
 /**
  * An erasure service on `store`, as the lifecycle module assembles it, with the blocklist it
- * writes (which ingest reads); given the ingest queue, in queued mode.
+ * writes (which ingest reads): a new one, or the `blocklist` given (an ingest module's own); given
+ * the ingest `queue`, in queued mode.
  */
 export function erasureOn(
   store: TemporaryStore,
   versions: DataVersions,
-  queue?: Queue,
+  { queue, blocklist = new PersonBlocklist(store.config, store.clickhouse) }: ErasureParts = {},
 ): { erasure: ErasureService; blocklist: PersonBlocklist } {
-  const blocklist = new PersonBlocklist(store.config, store.clickhouse);
   const erasure = new ErasureService(
     store.config,
     store.clickhouse,
