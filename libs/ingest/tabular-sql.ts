@@ -57,6 +57,15 @@ const REQUEST_RANGE = `${ROW_NUMBER} >= {first:UInt64} * {maxRows:UInt64}
  */
 const READ_SETTINGS = `input_format_parquet_max_block_size = 8192`;
 
+/**
+ * How the engine writes the rows that tabularLines (tabular.ts) reads: times as ISO-8601 with `Z`,
+ * 64-bit integers and decimals as JSON numbers, named tuples as objects.
+ */
+export const TABULAR_OUTPUT_SETTINGS = `date_time_output_format = 'iso',
+  output_format_json_quote_64bit_integers = 0,
+  output_format_json_quote_decimals = 0,
+  output_format_json_named_tuples_as_objects = 1`;
+
 /** Printable ASCII but `"` and `\`: a string JSON.stringify writes as it is. */
 const PLAIN_TEXT = String.raw`^[\x20\x21\x23-\x5b\x5d-\x7e]*$`;
 const PLAIN_STRING = String.raw`"[\x20\x21\x23-\x5b\x5d-\x7e]*"`;
@@ -440,7 +449,4 @@ FROM ${NUMBERED_ROWS}
 WHERE ${REQUEST_RANGE}
 ORDER BY ${ROW_NUMBER}
 SETTINGS ${READ_SETTINGS},
-  date_time_output_format = 'iso',
-  output_format_json_quote_64bit_integers = 0,
-  output_format_json_quote_decimals = 0,
-  output_format_json_named_tuples_as_objects = 1`;
+  ${TABULAR_OUTPUT_SETTINGS}`;

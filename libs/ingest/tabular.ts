@@ -11,6 +11,7 @@ import { repairedCsv, repairedLines } from './csv-repair.js';
 import { STREAM_DECLARATIONS, type FieldDeclaration } from './streams/index.js';
 import { IngestErrorCode, IngestException } from './ingest.exception.js';
 import type { StreamName } from './streams.js';
+import { TABULAR_OUTPUT_SETTINGS } from './tabular-sql.js';
 import type { ParsedLine } from './types.js';
 
 /** The formats an import takes, by media type, with ClickHouse's name for each. */
@@ -58,10 +59,7 @@ SETTINGS max_threads = 1,
   input_format_csv_empty_as_default = 1,
   input_format_csv_trim_whitespaces = 0,
   format_csv_null_representation = '',
-  date_time_output_format = 'iso',
-  output_format_json_quote_64bit_integers = 0,
-  output_format_json_quote_decimals = 0,
-  output_format_json_named_tuples_as_objects = 1`;
+  ${TABULAR_OUTPUT_SETTINGS}`;
 
 /**
  * The delimiters a CSV file may be written with: a comma, or what spreadsheets write where the
