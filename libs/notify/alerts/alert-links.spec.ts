@@ -3,12 +3,10 @@
 // the section that shows its figures; none for the kinds the report does not show.
 
 import { describe, expect, it } from '@jest/globals';
-import { AuditLogService } from '../../audit/index.js';
 import { loadConfig } from '../../config/index.js';
 import { storeForSuite } from '../../storage/testing.js';
 import { warningsForSuite } from '../../testing/index.js';
-import { ShareLinksRepository } from '../share/share-links.repository.js';
-import { ShareLinksService } from '../share/share-links.service.js';
+import { shareLinksOn } from '../share/testing.js';
 import { AlertKind, AlertState } from './alert-kind.js';
 import { AlertLinks } from './alert-links.js';
 import type { StoredAlert } from './alerts.repository.js';
@@ -38,15 +36,7 @@ describe('the links of alert messages', () => {
 
   function build(env: Record<string, string>) {
     const config = loadConfig({ CAUSEWAY_DATA_DIR: store.dataDir, ...env });
-    const none = {} as never;
-    const shareLinks = new ShareLinksService(
-      config,
-      new ShareLinksRepository(store.clickhouse),
-      none,
-      none,
-      none,
-      new AuditLogService(store.clickhouse),
-    );
+    const shareLinks = shareLinksOn(store, config);
     return { shareLinks, links: new AlertLinks(config, shareLinks) };
   }
 

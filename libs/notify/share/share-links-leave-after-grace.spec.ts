@@ -3,30 +3,19 @@
 // answers like any dead link) for 30 days after it expires, and leaves after (the table's TTL).
 
 import { describe, expect, it } from '@jest/globals';
-import { AuditLogService } from '../../audit/index.js';
 import { Scope } from '../../auth/index.js';
 import { storeForSuite } from '../../storage/testing.js';
 import { ShareLinksRepository, ShareResource } from './share-links.repository.js';
 import { ShareLinksResolver } from './share-links.resolver.js';
-import { ShareLinksService } from './share-links.service.js';
 import { hashShareToken, newShareToken } from './share-token.js';
+import { shareLinksOn } from './testing.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 describe('expired share links, listed on request and gone after their grace', () => {
   const store = storeForSuite();
-  const service = () => {
-    const none = {} as never;
-    return new ShareLinksService(
-      store.config,
-      new ShareLinksRepository(store.clickhouse),
-      none,
-      none,
-      none,
-      new AuditLogService(store.clickhouse),
-    );
-  };
+  const service = () => shareLinksOn(store);
   /** Tokens of the links saved, by link id. */
   const tokens = new Map<string, string>();
 
