@@ -1,15 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { openTemporaryStore, type TemporaryStore } from '../storage/testing.js';
 import { AuditLogService } from '../audit/index.js';
+import { deferred } from '../testing/index.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { Scope } from './keys.js';
-
-/** A promise with its resolve, to hold a read where a test wants it. */
-function deferred(): { promise: Promise<void>; resolve: () => void } {
-  let resolve = () => {};
-  const promise = new Promise<void>((r) => (resolve = r));
-  return { promise, resolve };
-}
 
 describe('API key lookup on the embedded engine', () => {
   let store: TemporaryStore;

@@ -9,6 +9,7 @@ import {
   type ClickHouseService,
 } from '../storage/index.js';
 import { storeForSuite } from '../storage/testing.js';
+import { deferred } from '../testing/index.js';
 import { RETAINED_ANSWER_MAX_AGE_MS, ResultCache, type AnswerKey } from './result-cache.service.js';
 
 /** A cache of `megabytes` over `versions`, with metrics of its own. */
@@ -34,13 +35,6 @@ async function metric(metrics: MetricsService, name: string, query?: string): Pr
 function counted<T>(answer: () => T) {
   const runs = { count: 0 };
   return { runs, compute: () => Promise.resolve((runs.count++, answer())) };
-}
-
-/** A promise with its resolve, to hold a computation where a test wants it. */
-function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
-  let resolve: (value: T) => void = () => {};
-  const promise = new Promise<T>((r) => (resolve = r));
-  return { promise, resolve };
 }
 
 const key = (tenantId: string, args: unknown = {}, query = 'liftReport'): AnswerKey => ({

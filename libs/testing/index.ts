@@ -3,3 +3,4 @@ export * from './graphql-schema.js';
 export * from './warnings.js';
 export * from './logged-errors.js';
 export * from './refused-rows.js';
+export * from './deferred.js';

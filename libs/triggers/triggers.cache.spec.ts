@@ -5,6 +5,7 @@ import { IngestService } from '../ingest/index.js';
 import { compileIngestModule } from '../ingest/module.testing.js';
 import { StoreDataVersions } from '../storage/index.js';
 import { openTemporaryStore, type TemporaryStore } from '../storage/testing.js';
+import { deferred } from '../testing/index.js';
 import type { Trigger } from './models/trigger.model.js';
 import { toStoredDefinition } from './trigger-definition.js';
 import { TriggersCache } from './triggers.cache.js';
@@ -28,13 +29,6 @@ async function writeBehindTheCache(
     limits: { maxRows: 1, maxFieldChars: 256, maxBodyBytes: 1024 },
   });
   await repository.insert(row);
-}
-
-/** A promise with its resolve, to hold a read where a test wants it. */
-function deferred(): { promise: Promise<void>; resolve: () => void } {
-  let resolve = () => {};
-  const promise = new Promise<void>((r) => (resolve = r));
-  return { promise, resolve };
 }
 
 /** Lets a read that has returned finish its own steps (the scope it ran in, the entry it sets). */
