@@ -4,37 +4,26 @@
 // is missing. The API runs in this process on a real embedded store.
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { INestApplication } from '@nestjs/common';
-import { rmSync } from 'node:fs';
 import { chromium } from 'playwright-core';
-import { createApiApp, listen } from '../apps/api/bootstrap.js';
 import { alertLinkPattern, openAlertLink, REPORT_PLACE } from './support/alert-links.js';
 import { CHROMIUM_PATH, chromiumAvailable, pdfPageCount } from './support/chromium.js';
 import { graphql, gqlData, mintKey } from './support/client.js';
 import { MAIN_PROGRAM_ONLY, uploadDemoProgram } from './support/demo-program.js';
-import { inProcessApiConfig } from './support/in-process-api.js';
+import { inProcessApiForSuite } from './support/in-process-api.js';
 import { ADMIN_KEY, requirePart } from './support/processes.js';
 import { startTestSmtp, type ReceivedMail, type TestSmtp } from './support/smtp.js';
 
 const runs = requirePart(chromiumAvailable());
 const DAY = 86_400_000;
 
-async function startApp(env: Record<string, string>) {
-  const { config, dataDir } = await inProcessApiConfig('digest', ADMIN_KEY, (port) => ({
-    CHROMIUM_PATH,
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
-    ALERT_EVALUATE_EVERY_MS: '0',
-    ...env,
-  }));
-  const app = await createApiApp(config);
-  const url = (await listen(app, config)).replace('localhost', '127.0.0.1');
-  return { app, url, dataDir };
-}
+/** The API of both suites: Chromium for the PDF, links to where it listens, no alert schedule. */
+const appEnv = (port: number) => ({
+  CHROMIUM_PATH,
+  PUBLIC_URL: `http://127.0.0.1:${port}`,
+  ALERT_EVALUATE_EVERY_MS: '0',
+});
 
 (runs ? describe : describe.skip)('the weekly digest over a real SMTP server', () => {
-  let app: INestApplication;
-  let url: string;
-  let dataDir: string;
   let key: string;
   let smtp: TestSmtp | undefined;
   let mails: ReceivedMail[] = [];
@@ -42,11 +31,16 @@ async function startApp(env: Record<string, string>) {
   beforeAll(async () => {
     smtp = await startTestSmtp();
     mails = smtp.mails;
-    ({ app, url, dataDir } = await startApp({ SMTP_URL: smtp.url }));
-    key = await mintKey(url, ADMIN_KEY, 'acme', ['INGEST', 'READ']);
+  });
+  const api = inProcessApiForSuite('digest', ADMIN_KEY, (port) => ({
+    ...appEnv(port),
+    SMTP_URL: smtp!.url,
+  }));
+  beforeAll(async () => {
+    key = await mintKey(api.url, ADMIN_KEY, 'acme', ['INGEST', 'READ']);
     // a program over the three weeks before today, so that the last full week has data
     const start = new Date(Math.floor((Date.now() - 21 * DAY) / DAY) * DAY);
-    await uploadDemoProgram(url, key, {
+    await uploadDemoProgram(api.url, key, {
       seed: 7,
       persons: 2_000,
       start,
@@ -55,14 +49,12 @@ async function startApp(env: Record<string, string>) {
     });
   });
   afterAll(async () => {
-    await app?.close();
     await smtp?.close();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   /** The first error of a setDigest with these arguments. */
   const refusal = async (args: string) =>
-    (await graphql(url, key, `mutation { setDigest(${args}) { schedule } }`)).errors?.[0];
+    (await graphql(api.url, key, `mutation { setDigest(${args}) { schedule } }`)).errors?.[0];
 
   it('refuses bad recipients and schedules, naming the field', async () => {
     expect((await refusal('recipients: ["not-an-address"]'))?.message).toMatch(
@@ -75,7 +67,7 @@ async function startApp(env: Record<string, string>) {
 
   it('reads the schedule in the time zone it is given, and refuses one that is not a zone', async () => {
     const set = await gqlData<{ setDigest: { timeZone: string; nextRunAt: string } }>(
-      url,
+      api.url,
       key,
       `mutation { setDigest(recipients: ["ceo@example.com"], timeZone: "Europe/Berlin") { timeZone nextRunAt } }`,
     );
@@ -91,7 +83,7 @@ async function startApp(env: Record<string, string>) {
     // (ICU versions differ on a comma after the weekday)
     expect(berlin.format(new Date(set.setDigest.nextRunAt)).replace(',', '')).toBe('Mon 07:00');
     const read = await gqlData<{ digest: { timeZone: string } }>(
-      url,
+      api.url,
       key,
       `{ digest { timeZone } }`,
     );
@@ -105,7 +97,7 @@ async function startApp(env: Record<string, string>) {
     const set = await gqlData<{
       setDigest: { recipients: string[]; schedule: string; nextRunAt: string };
     }>(
-      url,
+      api.url,
       key,
       `mutation { setDigest(recipients: ["ceo@example.com", "growth@example.com"]) { recipients schedule nextRunAt } }`,
     );
@@ -114,12 +106,12 @@ async function startApp(env: Record<string, string>) {
     expect([next.getUTCDay(), next.getUTCHours(), next.getUTCMinutes()]).toEqual([1, 7, 0]);
     const evaluated = await gqlData<{
       evaluateAlerts: { kind: string; summary: string; state: string }[];
-    }>(url, key, `mutation { evaluateAlerts { kind summary state } }`);
+    }>(api.url, key, `mutation { evaluateAlerts { kind summary state } }`);
     const open = evaluated.evaluateAlerts.filter((a) => a.state === 'OPEN');
     expect(open.length).toBeGreaterThan(0);
 
     expect(
-      (await gqlData<{ sendDigestNow: boolean }>(url, key, `mutation { sendDigestNow }`))
+      (await gqlData<{ sendDigestNow: boolean }>(api.url, key, `mutation { sendDigestNow }`))
         .sendDigestNow,
     ).toBe(true);
     expect(mails).toHaveLength(1);
@@ -148,7 +140,7 @@ async function startApp(env: Record<string, string>) {
       const line = text
         .split('\n')
         .find((l) => l.startsWith(`  - ${alert.kind}: ${alert.summary}`));
-      const link = alertLinkPattern(url, section).exec(line ?? '')?.[0];
+      const link = alertLinkPattern(api.url, section).exec(line ?? '')?.[0];
       expect(line).toBe(`  - ${alert.kind}: ${alert.summary} (its figures: ${link})`);
       expect(parsed.html).toContain(`<a href="${link}">its figures</a>`);
       const page = await openAlertLink(link!);
@@ -160,7 +152,7 @@ async function startApp(env: Record<string, string>) {
     expect(pdf!.content.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     expect(pdfPageCount(pdf!.content)).toBeGreaterThanOrEqual(3);
 
-    const link = new RegExp(`${url}/share/[A-Za-z0-9_-]{43}`).exec(text)?.[0];
+    const link = new RegExp(`${api.url}/share/[A-Za-z0-9_-]{43}`).exec(text)?.[0];
     expect(link).toBeDefined();
     const browser = await chromium.launch({
       executablePath: CHROMIUM_PATH,
@@ -181,7 +173,7 @@ async function startApp(env: Record<string, string>) {
     const before = mails.length;
     // every three seconds (cron with seconds), to see the schedule fire during the test
     await gqlData(
-      url,
+      api.url,
       key,
       `mutation { setDigest(recipients: ["ops@example.com"], schedule: "*/3 * * * * *") { schedule } }`,
     );
@@ -189,12 +181,16 @@ async function startApp(env: Record<string, string>) {
     while (mails.length === before && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 250));
     }
-    await gqlData(url, key, `mutation { setDigest(recipients: ["ops@example.com"]) { schedule } }`);
+    await gqlData(
+      api.url,
+      key,
+      `mutation { setDigest(recipients: ["ops@example.com"]) { schedule } }`,
+    );
     const scheduled = mails[before];
     expect(scheduled?.envelopeTo).toEqual(['ops@example.com']);
     expect(scheduled?.parsed.subject).toMatch(/^Causeway weekly digest: /);
     const digest = await gqlData<{ digest: { lastSentAt: string | null; schedule: string } }>(
-      url,
+      api.url,
       key,
       `{ digest { lastSentAt schedule } }`,
     );
@@ -204,35 +200,35 @@ async function startApp(env: Record<string, string>) {
 });
 
 describe('the digest without SMTP_URL', () => {
+  const api = inProcessApiForSuite('digest', ADMIN_KEY, appEnv);
+
   it('says that SMTP_URL is missing', async () => {
-    const { app, url, dataDir } = await startApp({});
-    try {
-      const key = await mintKey(url, ADMIN_KEY, 'nomail', ['READ']);
-      await gqlData(url, key, `mutation { setDigest(recipients: ["a@example.com"]) { schedule } }`);
-      const answer = await graphql(
-        url,
-        key,
-        `
-          mutation {
-            sendDigestNow
-          }
-        `,
-      );
-      expect(answer.errors?.[0]?.message).toContain('SMTP_URL is not set');
-      // and the digest says so to whoever reads it
-      const { digest } = await gqlData<{
-        digest: {
-          lastSentAt: string | null;
-          lastFailedAt: string | null;
-          lastError: string | null;
-        };
-      }>(url, key, '{ digest { lastSentAt lastFailedAt lastError } }');
-      expect(digest.lastSentAt).toBeNull();
-      expect(digest.lastFailedAt).not.toBeNull();
-      expect(digest.lastError).toContain('SMTP_URL is not set');
-    } finally {
-      await app.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    }
+    const key = await mintKey(api.url, ADMIN_KEY, 'nomail', ['READ']);
+    await gqlData(
+      api.url,
+      key,
+      `mutation { setDigest(recipients: ["a@example.com"]) { schedule } }`,
+    );
+    const answer = await graphql(
+      api.url,
+      key,
+      `
+        mutation {
+          sendDigestNow
+        }
+      `,
+    );
+    expect(answer.errors?.[0]?.message).toContain('SMTP_URL is not set');
+    // and the digest says so to whoever reads it
+    const { digest } = await gqlData<{
+      digest: {
+        lastSentAt: string | null;
+        lastFailedAt: string | null;
+        lastError: string | null;
+      };
+    }>(api.url, key, '{ digest { lastSentAt lastFailedAt lastError } }');
+    expect(digest.lastSentAt).toBeNull();
+    expect(digest.lastFailedAt).not.toBeNull();
+    expect(digest.lastError).toContain('SMTP_URL is not set');
   });
 });

@@ -11,7 +11,7 @@ import { freePort } from './processes.js';
  * The configuration of an API started inside the test process: its own temporary data directory,
  * a free port on 127.0.0.1, quiet logs, the given admin key, and `env(port)` on top.
  */
-export async function inProcessApiConfig(
+async function inProcessApiConfig(
   name: string,
   adminKey: string,
   env: (port: number) => Record<string, string> = () => ({}),
