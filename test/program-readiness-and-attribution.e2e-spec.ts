@@ -3,11 +3,7 @@
 // is checked against what was planted or against an independent computation over the same rows.
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CausewayClient } from '../libs/client/index.js';
 import {
-  DEMO_STREAMS,
-  generateProgram,
-  serializeProgram,
   type FiringRow,
   type GeneratedProgram,
   type OutcomeRow,
@@ -16,7 +12,8 @@ import {
   OVER_TIME_PLANTED,
 } from '../libs/demo/index.js';
 import { gqlData, graphql, mintKey } from './support/client.js';
-import { startApi, type ApiProcess } from './support/processes.js';
+import { apiWithPlantedProgram } from './support/planted-truth.js';
+import type { ApiProcess } from './support/processes.js';
 
 const SEED = 20_261_007;
 const PERSONS = 3_000;
@@ -180,16 +177,11 @@ describe('readiness, maturity, attribution and the person timeline on the demo p
     gqlData<T>(api.url, key, query, { ...period, ...variables });
 
   beforeAll(async () => {
-    program = generateProgram({ seed: SEED, persons: PERSONS });
+    ({ program, api, key } = await apiWithPlantedProgram('demo-program', {
+      seed: SEED,
+      persons: PERSONS,
+    }));
     period = { from: program.period.from.toISOString(), to: program.period.to.toISOString() };
-    const serialized = serializeProgram(program);
-    api = await startApi();
-    key = await mintKey(api.url, api.adminKey, 'demo-program', ['INGEST', 'READ']);
-    const client = new CausewayClient(api.url, key);
-    for (const stream of DEMO_STREAMS) {
-      // 20,000 lines a request: about 5 MB of firings, well inside INGEST_MAX_BODY_BYTES
-      await client.upload(stream, serialized[stream].ndjson, 20_000, 1);
-    }
   }, 170_000);
 
   afterAll(async () => {

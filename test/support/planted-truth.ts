@@ -4,6 +4,7 @@ import {
   generateProgram,
   serializeProgram,
   type GeneratedProgram,
+  type ProgramOptions,
 } from '../../libs/demo/index.js';
 import { mintKey } from './client.js';
 import { startApi, type ApiProcess } from './processes.js';
@@ -36,13 +37,14 @@ export interface Interval {
 const MAX_ROWS = 20_000;
 
 /**
- * The planted-truth program, and an API that has taken it through HTTP (triggers first, one
- * request at a time) with a key of INGEST and READ scope named `keyName`.
+ * The planted-truth program (or the program of `options`), and an API that has taken it through
+ * HTTP (triggers first, one request at a time) with a key of INGEST and READ scope named `keyName`.
  */
 export async function apiWithPlantedProgram(
   keyName: string,
+  options: ProgramOptions = { seed: PLANTED_SEED, persons: PLANTED_PERSONS },
 ): Promise<{ program: GeneratedProgram; api: ApiProcess; key: string }> {
-  const program = generateProgram({ seed: PLANTED_SEED, persons: PLANTED_PERSONS });
+  const program = generateProgram(options);
   const serialized = serializeProgram(program);
   const api = await startApi();
   const key = await mintKey(api.url, api.adminKey, keyName, ['INGEST', 'READ']);
