@@ -44,6 +44,86 @@ export function cronPatternProblem(pattern: string): string | undefined {
 }
 
 /**
+ * The shortest time a schedule that reaches people (a digest's e-mail, the weekly snapshots'
+ * announcements) leaves between two of its runs: an hour.
+ */
+export const MIN_SCHEDULE_GAP_MS = 60 * 60 * 1000;
+
+/** The most runs a schedule's gaps are read from: more than a year of hourly runs. */
+const GAP_RUNS_READ = 8_808;
+/** How far ahead they are read: past a 29 February and every change of the clocks. */
+const GAP_YEARS_READ = 4;
+
+/** The gaps between a schedule's consecutive runs: the shortest, and whether all are alike. */
+export interface CronGap {
+  shortestMs: number;
+  regular: boolean;
+}
+
+/**
+ * The gaps between consecutive runs of `pattern` read in `timeZone`, from `from` on: over the
+ * next GAP_YEARS_READ years, at most GAP_RUNS_READ runs (a schedule whose runs are an hour apart or
+ * more is read for a year at least). Undefined when it runs less than twice.
+ */
+export function cronGaps(
+  pattern: string,
+  timeZone = 'UTC',
+  from = new Date(),
+): CronGap | undefined {
+  const end = new Date(from);
+  end.setUTCFullYear(end.getUTCFullYear() + GAP_YEARS_READ);
+  const runs = CronExpressionParser.parse(pattern, { tz: timeZone, currentDate: from });
+  let previous: number | undefined;
+  let shortest = Infinity;
+  let longest = 0;
+  for (let read = 0; read < GAP_RUNS_READ; read += 1) {
+    let at: number;
+    try {
+      at = runs.next().getTime();
+    } catch {
+      // a pattern that runs no more (a day no month has) ends the reading
+      break;
+    }
+    if (at > end.getTime()) {
+      break;
+    }
+    if (previous !== undefined) {
+      shortest = Math.min(shortest, at - previous);
+      longest = Math.max(longest, at - previous);
+    }
+    previous = at;
+  }
+  return shortest === Infinity
+    ? undefined
+    : { shortestMs: shortest, regular: shortest === longest };
+}
+
+/** `ms` in words, in seconds or, when whole, minutes: [5, "minutes"]. */
+function inUnits(ms: number): [number, string] {
+  return ms % 60_000 === 0 ? [ms / 60_000, 'minute'] : [Math.round(ms / 1000), 'second'];
+}
+
+/**
+ * Why `pattern`, read in `timeZone`, runs too often for a schedule that reaches people (runs
+ * closer than MIN_SCHEDULE_GAP_MS), e.g. "runs every 5 minutes"; undefined when it does not.
+ */
+export function cronFrequencyProblem(
+  pattern: string,
+  timeZone = 'UTC',
+  from = new Date(),
+): string | undefined {
+  const gaps = cronGaps(pattern, timeZone, from);
+  if (gaps === undefined || gaps.shortestMs >= MIN_SCHEDULE_GAP_MS) {
+    return undefined;
+  }
+  const [count, unit] = inUnits(gaps.shortestMs);
+  if (gaps.regular) {
+    return count === 1 ? `runs every ${unit}` : `runs every ${count} ${unit}s`;
+  }
+  return `runs as little as ${count} ${unit}${count === 1 ? '' : 's'} apart`;
+}
+
+/**
  * The next time a cron pattern read in `timeZone` (UTC by default) fires after `after`. Across a
  * change of the clocks there, a local time that is skipped fires an hour later and one that is
  * repeated fires once, at its first occurrence.

@@ -25,7 +25,7 @@ function schedulerFailing(failures: number) {
   let failed = 0;
   const sender = {
     all: () => Promise.resolve([DIGEST]),
-    send: (_tenantId: string, at: Date) => {
+    sendScheduled: (_tenantId: string, at: Date) => {
       sends.push({ at: at.toISOString(), now: new Date().toISOString() });
       if (failed < failures) {
         failed += 1;

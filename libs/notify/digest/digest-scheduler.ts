@@ -119,7 +119,7 @@ export class DigestScheduler implements OnApplicationBootstrap, OnModuleDestroy 
    */
   private async attempt(tenantId: string, at: Date, attempt: number): Promise<void> {
     try {
-      await this.digests.send(tenantId, at);
+      await this.digests.sendScheduled(tenantId, at);
     } catch (error) {
       const left = DIGEST_SEND_ATTEMPTS - attempt;
       const delayMs = DIGEST_RETRY_DELAY_MS * 2 ** (attempt - 1);

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { createTransport } from 'nodemailer';
 import { AppConfig } from '../../config/index.js';
+import { cronFrequencyProblem, MIN_SCHEDULE_GAP_MS } from '../../queue/index.js';
 import {
   buildReportView,
   revenueTitle,
@@ -49,6 +50,30 @@ export class DigestSender {
 
   async get(tenantId: string): Promise<StoredDigest | undefined> {
     return (await this.repository.list(tenantId))[0];
+  }
+
+  /**
+   * The send of the tenant's digest its schedule plans at `at` (BullMQ's job or this process's
+   * timer), skipped when the digest went out less than MIN_SCHEDULE_GAP_MS ago and its schedule
+   * runs more often than that: setDigest refuses such a schedule, and one stored before it did
+   * reaches its recipients at most once an hour. Answers whether it was sent.
+   */
+  async sendScheduled(tenantId: string, at: Date): Promise<boolean> {
+    const digest = await this.get(tenantId);
+    const lastSentAt = digest?.lastSentAt?.getTime();
+    if (
+      digest !== undefined &&
+      lastSentAt !== undefined &&
+      Date.now() - lastSentAt < MIN_SCHEDULE_GAP_MS &&
+      cronFrequencyProblem(digest.schedule, digest.timeZone) !== undefined
+    ) {
+      this.logger.warn(
+        `digest of tenant ${tenantId}: the run planned at ${at.toISOString()} is skipped, the digest went out at ${new Date(lastSentAt).toISOString()}; its schedule "${digest.schedule}" runs more often than once an hour (set it again with setDigest)`,
+      );
+      return false;
+    }
+    await this.send(tenantId, at);
+    return true;
   }
 
   /**

@@ -20,7 +20,7 @@ describeWithRedis('a scheduled digest that fails, on a real redis-server', (redi
 
   it("keeps the failure's type and code as the job's failed reason, not the recipient", async () => {
     const sender = {
-      send: () =>
+      sendScheduled: () =>
         Promise.reject(
           new NotifyException(
             NotifyErrorCode.MailFailed,

@@ -18,7 +18,7 @@ export class DigestProcessor extends WorkerHost {
     }
     const plannedFor = job.opts.prevMillis ?? job.timestamp + job.delay;
     try {
-      await this.digests.send(job.data.tenantId, new Date(plannedFor));
+      await this.digests.sendScheduled(job.data.tenantId, new Date(plannedFor));
     } catch (error) {
       // the job's failed reason, kept in Redis, names the failure, not the mail server's reply
       // quoting a recipient: the digest's own record (lastError) keeps that

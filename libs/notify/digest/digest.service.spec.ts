@@ -50,7 +50,29 @@ describe("setDigest's schedule", () => {
     },
   );
 
-  it.each(['0 7 * * 1', '*/3 * * * * *', '30 6 * * mon-fri', '@weekly'])(
+  it.each([
+    // the gaps between runs below are worked out by hand from the patterns
+    ['* * * * * *', 'runs every second'],
+    ['*/5 * * * *', 'runs every 5 minutes'],
+    ['*/3 * * * * *', 'runs every 3 seconds'],
+    // 09:00:00 and 09:30:00 (seconds first): 30 minutes, then 23 h 30
+    ['0 0,30 9 * * *', 'runs as little as 30 minutes apart'],
+    // minutes 0, 7, ..., 56, then 0 of the next hour: 7 minutes apart, 4 across the hour
+    ['*/7 * * * *', 'runs as little as 4 minutes apart'],
+    // 00:00 and 00:59 of each hour
+    ['0,59 * * * *', 'runs as little as 1 minute apart'],
+  ])('refuses %j, which runs closer than an hour apart', async (schedule, why) => {
+    const { service, saved, scheduled } = serviceRecording();
+    const refused = service.set('acme', ['ceo@example.com'], { schedule });
+    await expect(refused).rejects.toMatchObject({ code: NotifyErrorCode.InvalidRequest });
+    await expect(refused).rejects.toThrow(
+      `schedule: "${schedule}" ${why}; a digest goes out at most once an hour`,
+    );
+    expect(saved).toEqual([]);
+    expect(scheduled).toEqual([]);
+  });
+
+  it.each(['0 7 * * 1', '0 0 7 * * 1', '30 6 * * mon-fri', '@weekly', '0 * * * *'])(
     'takes %j',
     async (schedule) => {
       const { service, saved, scheduled } = serviceRecording();
@@ -60,6 +82,22 @@ describe("setDigest's schedule", () => {
       expect(scheduled.map((s) => s.schedule)).toEqual([schedule]);
     },
   );
+});
+
+describe("setDigest's schedule across the clock changes of its time zone", () => {
+  it.each([
+    // Monday 09:00 in Berlin: a week apart, a week and an hour less or more across a change
+    ['0 9 * * 1', 'Europe/Berlin'],
+    // 01:30 and 02:30 in New York: an hour apart; on 8 March 2026 02:30 is skipped and sent at
+    // 03:30 (an hour after 01:30); on 1 November 01:30 comes twice and is sent once (2 hours)
+    ['30 1,2 * * *', 'America/New_York'],
+    // 02:00 and 03:00 in Berlin: on 29 March 2026 02:00 is skipped and sent at 03:00, once
+    ['0 2,3 * * *', 'Europe/Berlin'],
+  ])('takes %j in %s, whose runs stay an hour apart or more', async (schedule, timeZone) => {
+    const { service, saved } = serviceRecording();
+    await service.set('acme', ['ceo@example.com'], { schedule, timeZone });
+    expect(saved.map((s) => [s.schedule, s.timeZone])).toEqual([[schedule, timeZone]]);
+  });
 });
 
 describe("setDigest's time zone", () => {

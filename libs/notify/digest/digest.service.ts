@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuditLogService } from '../../audit/index.js';
 import { z } from 'zod';
-import { canonicalTimeZone, cronPatternProblem } from '../../queue/index.js';
+import { canonicalTimeZone, cronFrequencyProblem, cronPatternProblem } from '../../queue/index.js';
 import { NotifyErrorCode, NotifyException } from '../notify.exception.js';
 import { DigestScheduler } from './digest-scheduler.js';
 import { DigestSender } from './digest-sender.js';
@@ -67,6 +67,13 @@ export class DigestService {
       throw new NotifyException(
         NotifyErrorCode.InvalidRequest,
         `schedule: "${schedule}" is not a cron pattern (${problem})`,
+      );
+    }
+    const tooOften = cronFrequencyProblem(schedule, timeZone);
+    if (tooOften !== undefined) {
+      throw new NotifyException(
+        NotifyErrorCode.InvalidRequest,
+        `schedule: "${schedule}" ${tooOften}; a digest goes out at most once an hour`,
       );
     }
     const digest: DigestSettings = {

@@ -6,7 +6,7 @@ export class SetDigestArgs {
   @Field(() => [String], { description: 'E-mail addresses (1 to 50).' }) recipients!: string[];
 
   @StringField(
-    'A cron pattern read in timeZone, 5 fields (or 6 with seconds first); default Monday 07:00.',
+    'A cron pattern read in timeZone, 5 fields (or 6 with seconds first), its runs an hour apart or more; default Monday 07:00.',
     { nullable: true, defaultValue: '0 7 * * 1' },
   )
   schedule?: string | null;
