@@ -63,12 +63,14 @@ export interface CronGap {
 /**
  * The gaps between consecutive runs of `pattern` read in `timeZone`, from `from` on: over the
  * next GAP_YEARS_READ years, at most GAP_RUNS_READ runs (a schedule whose runs are an hour apart or
- * more is read for a year at least). Undefined when it runs less than twice.
+ * more is read for a year at least). Undefined when it runs less than twice. With `stopBelowMs`,
+ * the reading stops at the first gap shorter than it (the answer is then one such gap).
  */
 export function cronGaps(
   pattern: string,
   timeZone = 'UTC',
   from = new Date(),
+  stopBelowMs = 0,
 ): CronGap | undefined {
   const end = new Date(from);
   end.setUTCFullYear(end.getUTCFullYear() + GAP_YEARS_READ);
@@ -92,10 +94,22 @@ export function cronGaps(
       longest = Math.max(longest, at - previous);
     }
     previous = at;
+    if (shortest < stopBelowMs) {
+      break;
+    }
   }
   return shortest === Infinity
     ? undefined
     : { shortestMs: shortest, regular: shortest === longest };
+}
+
+/**
+ * Whether `pattern`, read in `timeZone`, has runs closer than MIN_SCHEDULE_GAP_MS: as
+ * cronFrequencyProblem, reading no further than the first such gap.
+ */
+export function runsMoreThanHourly(pattern: string, timeZone = 'UTC'): boolean {
+  const gaps = cronGaps(pattern, timeZone, new Date(), MIN_SCHEDULE_GAP_MS);
+  return gaps !== undefined && gaps.shortestMs < MIN_SCHEDULE_GAP_MS;
 }
 
 /** `ms` in words, in seconds or, when whole, minutes: [5, "minutes"]. */

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { createTransport } from 'nodemailer';
 import { AppConfig } from '../../config/index.js';
-import { cronFrequencyProblem, MIN_SCHEDULE_GAP_MS } from '../../queue/index.js';
+import { MIN_SCHEDULE_GAP_MS, runsMoreThanHourly } from '../../queue/index.js';
 import {
   buildReportView,
   revenueTitle,
@@ -65,7 +65,7 @@ export class DigestSender {
       digest !== undefined &&
       lastSentAt !== undefined &&
       Date.now() - lastSentAt < MIN_SCHEDULE_GAP_MS &&
-      cronFrequencyProblem(digest.schedule, digest.timeZone) !== undefined
+      runsMoreThanHourly(digest.schedule, digest.timeZone)
     ) {
       this.logger.warn(
         `digest of tenant ${tenantId}: the run planned at ${at.toISOString()} is skipped, the digest went out at ${new Date(lastSentAt).toISOString()}; its schedule "${digest.schedule}" runs more often than once an hour (set it again with setDigest)`,
