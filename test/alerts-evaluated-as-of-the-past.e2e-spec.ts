@@ -99,6 +99,10 @@ describe('an evaluation as of a past time', () => {
     const opened = await evaluate();
     expect(opened.map((a) => [a.kind, a.state])).toEqual([['DIGEST_NOT_SENT', 'OPEN']]);
     expect(await told(1)).toEqual(['alert.opened']);
+    const told1 = JSON.parse(receiver.received[0].body) as { data: { summary: string } };
+    expect(told1.data.summary).toMatch(
+      /^the digest was not sent at .+ UTC: the mail server did not take it \(ESOCKET\); the digest's lastError \(read with a key of the tenant\) has the details$/,
+    );
 
     // as of before the failure nothing was wrong: that does not resolve what was found since
     expect(await evaluate(between(start, start + 10))).toEqual([]);

@@ -125,18 +125,30 @@ describe('the digest while its settings change or its parts fail', () => {
     const failed = await gqlData<Failed>(api.url, key, '{ digest { lastFailedAt lastError } }');
     expect(failed.digest.lastFailedAt).not.toBeNull();
     expect(failed.digest.lastError).toBe(none.errors?.[0]?.message);
-    // and an alert tells whoever listens (webhooks), until a send succeeds
+    expect(failed.digest.lastError).toContain(GONE);
+    // and an alert tells whoever listens (webhooks, Slack), until a send succeeds: what failed,
+    // not whom the server refused, which the digest's record above keeps
     type Evaluated = {
-      evaluateAlerts: { kind: string; subject: string; state: string; summary: string }[];
+      evaluateAlerts: {
+        kind: string;
+        subject: string;
+        state: string;
+        summary: string;
+        evidence: unknown;
+      }[];
     };
-    const evaluate = 'mutation { evaluateAlerts { kind subject state summary } }';
+    const evaluate = 'mutation { evaluateAlerts { kind subject state summary evidence } }';
     const opened = await gqlData<Evaluated>(api.url, key, evaluate);
     expect(opened.evaluateAlerts).toEqual([
       {
         kind: 'DIGEST_NOT_SENT',
         subject: 'digest',
         state: 'OPEN',
-        summary: `the digest was not sent at ${toTheMinute(failed.digest.lastFailedAt!)}: ${failed.digest.lastError}`,
+        summary: `the digest was not sent at ${toTheMinute(failed.digest.lastFailedAt!)}: the mail server refused its only recipient (reply 550); the digest's lastError (read with a key of the tenant) has the details`,
+        evidence: {
+          failedAt: failed.digest.lastFailedAt,
+          kind: 'the mail server refused its only recipient (reply 550)',
+        },
       },
     ]);
 

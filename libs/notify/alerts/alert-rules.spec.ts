@@ -280,17 +280,28 @@ describe('alert rules', () => {
 });
 
 describe('DIGEST_NOT_SENT', () => {
-  it('opens on a failed send no send succeeded after, naming when (to the minute) and why', () => {
+  it('opens on a failed send no send succeeded after, naming when (to the minute) and what failed', () => {
     const failedAt = new Date('2026-12-07T07:15:00.000Z');
-    const error = 'connect ECONNREFUSED 10.0.0.5:587';
-    expect(findAlerts(inputs({ digestFailure: { failedAt, error } }))).toEqual([
+    const kind = 'the mail server refused all 2 recipients (reply 550)';
+    expect(findAlerts(inputs({ digestFailure: { failedAt, kind } }))).toEqual([
       {
         kind: 'DIGEST_NOT_SENT',
         triggerId: null,
         subject: 'digest',
         summary:
-          'the digest was not sent at 7 Dec 2026, 07:15 UTC: connect ECONNREFUSED 10.0.0.5:587',
-        evidence: { failedAt: '2026-12-07T07:15:00.000Z', error },
+          "the digest was not sent at 7 Dec 2026, 07:15 UTC: the mail server refused all 2 recipients (reply 550); the digest's lastError (read with a key of the tenant) has the details",
+        evidence: { failedAt: '2026-12-07T07:15:00.000Z', kind },
+      },
+    ]);
+  });
+
+  it('points at the digest for a failure recorded before its kind was kept', () => {
+    const failedAt = new Date('2026-12-07T07:15:00.000Z');
+    expect(findAlerts(inputs({ digestFailure: { failedAt } }))).toMatchObject([
+      {
+        summary:
+          "the digest was not sent at 7 Dec 2026, 07:15 UTC; the digest's lastError (read with a key of the tenant) says why",
+        evidence: { failedAt: '2026-12-07T07:15:00.000Z', kind: null },
       },
     ]);
   });

@@ -19,10 +19,37 @@ import { MESSAGE_LINK_HOURS, ShareLinksService } from '../share/share-links.serv
 import { ShareResource } from '../share/share-links.repository.js';
 import { digestHtml, digestSubject, digestText, type DigestContent } from './digest-content.js';
 import { DigestsRepository, type StoredDigest } from './digests.repository.js';
-import { loggedFailure, messageOf } from '../../errors/index.js';
+import { failureName, loggedFailure, messageOf } from '../../errors/index.js';
 
 /** The open alerts a digest lists; it counts all of them. */
 const DIGEST_ALERTS_LISTED = 100;
+
+/**
+ * What a failed send was, naming no person: how many recipients the mail server refused, or the
+ * failure's type and code. Its message may quote a refused address, which only the digest's own
+ * record (lastError) keeps; this goes where the tenant's webhooks are told (DIGEST_NOT_SENT).
+ */
+export function failureKind(error: unknown): string {
+  if (!(error instanceof NotifyException)) {
+    return failureName(error);
+  }
+  if (error.code === NotifyErrorCode.MailUnavailable) {
+    return 'SMTP_URL is not set';
+  }
+  if (error.code !== NotifyErrorCode.MailFailed || error.cause === undefined) {
+    return failureName(error);
+  }
+  // nodemailer's error: its code, the server's reply code, and whom it refused when it refused all
+  const mail = error.cause as { code?: unknown; responseCode?: unknown; rejected?: unknown };
+  const reply = typeof mail.responseCode === 'number' ? ` (reply ${mail.responseCode})` : '';
+  if (Array.isArray(mail.rejected) && mail.rejected.length > 0) {
+    const refused = mail.rejected.length;
+    const whom = refused === 1 ? 'its only recipient' : `all ${refused} recipients`;
+    return `the mail server refused ${whom}${reply}`;
+  }
+  const code = typeof mail.code === 'string' ? ` (${mail.code})` : '';
+  return `the mail server did not take it${code}${reply}`;
+}
 
 /**
  * Sends the weekly digest e-mail: the last full week's headline, open alerts, a share link to the
@@ -87,7 +114,11 @@ export class DigestSender {
     } catch (error) {
       if (digest !== undefined) {
         await this.repository
-          .recordFailure(tenantId, { failedAt: new Date(), error: messageOf(error) })
+          .recordFailure(tenantId, {
+            failedAt: new Date(),
+            error: messageOf(error),
+            kind: failureKind(error),
+          })
           .catch((recording: unknown) =>
             this.logger.error(
               { err: loggedFailure(recording), tenantId },
@@ -191,6 +222,7 @@ export class DigestSender {
       throw new NotifyException(
         NotifyErrorCode.MailFailed,
         `the mail server did not take the digest: ${messageOf(error)}`,
+        { cause: error },
       );
     }
   }

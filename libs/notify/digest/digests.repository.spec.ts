@@ -137,6 +137,7 @@ describe('the stored digest', () => {
     const refused = {
       failedAt: new Date('2026-12-07T07:01:00.200Z'),
       error: 'all recipients were rejected',
+      kind: 'the mail server refused its only recipient (reply 550)',
     };
     await repository.recordFailure(tenantId, refused);
     expect(await lastOf()).toEqual({ lastSentAt: null, lastFailure: refused });

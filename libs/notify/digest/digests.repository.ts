@@ -27,7 +27,13 @@ export interface DigestSend {
 /** A send that failed: when, and why. */
 export interface DigestFailure {
   failedAt: Date;
+  /** The error's message, which may quote an address the mail server refused. */
   error: string;
+  /**
+   * What failed, naming no person (the mail server refused its 2 recipients); absent for a
+   * failure recorded before it was kept (migration 0123).
+   */
+  kind?: string;
 }
 
 /** A digest as stored: its settings and the result of its last send. */
@@ -49,9 +55,14 @@ const digestRow = z.object({
   last_refused: z.array(z.string()),
   last_failed_at: z.string().nullable(),
   last_error: z.string(),
+  last_failure_kind: z.string(),
 });
 
-const failureRow = z.object({ last_failed_at: z.string().nullable(), last_error: z.string() });
+const failureRow = z.object({
+  last_failed_at: z.string().nullable(),
+  last_error: z.string(),
+  last_failure_kind: z.string(),
+});
 
 /**
  * Per tenant, its last send and its last failure when no send came after it, among the attempts
@@ -66,7 +77,8 @@ const LAST_ATTEMPTS_SQL = `
          countIf(NOT sent) > 0 AND (NOT ever_sent OR maxIf(attempted_at, NOT sent) > maxIf(attempted_at, sent))
            AS failing,
          if(failing, maxIf(attempted_at, NOT sent), NULL) AS last_failed_at,
-         if(failing, argMaxIf(error, attempted_at, NOT sent), '') AS last_error
+         if(failing, argMaxIf(error, attempted_at, NOT sent), '') AS last_error,
+         if(failing, argMaxIf(failure_kind, attempted_at, NOT sent), '') AS last_failure_kind
   FROM digest_attempts
   WHERE ({any:Bool} OR tenant_id = {tenantId:String})
     AND ({latest:Bool} OR attempted_at <= {asOf:DateTime64(3, 'UTC')})
@@ -105,13 +117,17 @@ export class DigestsRepository {
 
   /** Records a failed send of the tenant's digest. */
   recordFailure(tenantId: string, failure: DigestFailure): Promise<void> {
-    return this.recordAttempt(tenantId, failure.failedAt, { sent: false, error: failure.error });
+    return this.recordAttempt(tenantId, failure.failedAt, {
+      sent: false,
+      error: failure.error,
+      kind: failure.kind,
+    });
   }
 
   private async recordAttempt(
     tenantId: string,
     at: Date,
-    result: { sent: boolean; refused?: string[]; error?: string },
+    result: { sent: boolean; refused?: string[]; error?: string; kind?: string },
   ): Promise<void> {
     await this.clickhouse.insert({
       table: 'digest_attempts',
@@ -123,6 +139,7 @@ export class DigestsRepository {
           sent: result.sent,
           refused: result.refused ?? [],
           error: result.error ?? '',
+          failure_kind: result.kind ?? '',
         },
       ],
     });
@@ -136,7 +153,7 @@ export class DigestsRepository {
     const [row] = await this.clickhouse.query({
       tag: 'notify.digest_failure_as_of',
       sql: `-- the tenant's last failure up to {asOf}, when no send came after it
-            SELECT last_failed_at, last_error FROM (${LAST_ATTEMPTS_SQL})`,
+            SELECT last_failed_at, last_error, last_failure_kind FROM (${LAST_ATTEMPTS_SQL})`,
       params: { any: false, tenantId, latest: false, asOf: dateToClickHouse(asOf) },
       row: failureRow,
     });
@@ -152,7 +169,8 @@ export class DigestsRepository {
             SELECT d.tenant_id AS tenant_id, d.recipients AS recipients, d.schedule AS schedule,
                    d.time_zone AS time_zone, d.updated_at AS updated_at,
                    a.last_sent_at AS last_sent_at, a.last_refused AS last_refused,
-                   a.last_failed_at AS last_failed_at, a.last_error AS last_error
+                   a.last_failed_at AS last_failed_at, a.last_error AS last_error,
+                   a.last_failure_kind AS last_failure_kind
             FROM (
               SELECT tenant_id, recipients, schedule, time_zone, updated_at
               FROM digests FINAL
@@ -185,5 +203,9 @@ export class DigestsRepository {
 function failureOf(row: z.infer<typeof failureRow> | undefined): DigestFailure | null {
   return row === undefined || row.last_failed_at === null
     ? null
-    : { failedAt: dateFromClickHouse(row.last_failed_at), error: row.last_error };
+    : {
+        failedAt: dateFromClickHouse(row.last_failed_at),
+        error: row.last_error,
+        kind: row.last_failure_kind === '' ? undefined : row.last_failure_kind,
+      };
 }

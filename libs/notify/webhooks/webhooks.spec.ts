@@ -227,7 +227,7 @@ describe('webhook delivery to a real receiver', () => {
   });
 
   it('escapes what Slack would read as markup in a summary (&, <, >)', async () => {
-    // a mail server's refusal, as a DIGEST_NOT_SENT alert carries it
+    // a mail server's reply, as a summary might quote one
     const body = await slackBody(
       't-slack-escape',
       'alert.opened',
