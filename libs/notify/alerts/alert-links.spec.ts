@@ -94,4 +94,38 @@ describe('the links of alert messages', () => {
       ),
     ]);
   });
+  it('makes the link of a period once for the messages that carry it, which a retry of them carries again', async () => {
+    const { shareLinks, links } = build({ PUBLIC_URL: 'https://causeway.example.com/' });
+    const loss = alert('al_loss', AlertKind.LOSS);
+    const harm = alert('al_harm', AlertKind.HARM);
+    const first = await links.forMessages('m', [loss, harm]);
+    // the retry (the next evaluation) judges them as of later: their period moves, their
+    // messages (al_loss-opened, al_harm-opened) do not
+    const later = new Date(AS_OF.getTime() + HOUR);
+    const retried = await links.forMessages('m', [
+      { ...harm, asOf: later },
+      { ...loss, asOf: later },
+    ]);
+    const link = /^(https:\/\/causeway\.example\.com\/share\/[A-Za-z0-9_-]{43})#([a-z]+)$/;
+    expect(link.exec(first.get('al_loss') ?? '')?.[2]).toBe('lift');
+    expect(link.exec(first.get('al_harm') ?? '')?.[2]).toBe('harm');
+    expect(link.exec(first.get('al_harm') ?? '')?.[1]).toBe(
+      link.exec(first.get('al_loss') ?? '')?.[1],
+    );
+    expect(retried).toEqual(first);
+    const stored = await shareLinks.list('m');
+    expect(stored.map((l) => [l.resource, l.from?.toISOString(), l.to?.toISOString()])).toEqual([
+      ['LIFT_REPORT', '2026-10-03T00:00:00.000Z', '2026-10-31T00:00:00.000Z'],
+    ]);
+    // other messages have their own: the alert.resolved of one, the same ids in another tenant
+    const resolved = await links.forMessages('m', [{ ...loss, state: AlertState.RESOLVED }]);
+    const elsewhere = await links.forMessages('n', [
+      { ...loss, tenantId: 'n' },
+      { ...harm, tenantId: 'n' },
+    ]);
+    const tokens = [first, resolved, elsewhere].map((m) => link.exec(m.get('al_loss') ?? '')?.[1]);
+    expect(new Set(tokens).size).toBe(3);
+    expect(await shareLinks.list('m')).toHaveLength(2);
+    expect(await shareLinks.list('n')).toHaveLength(1);
+  });
 });

@@ -14,7 +14,7 @@ import { DigestsRepository } from '../digest/digests.repository.js';
 import { NotifyErrorCode, NotifyException } from '../notify.exception.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
 import { AlertKind, AlertState } from './alert-kind.js';
-import { AlertLinks } from './alert-links.js';
+import { alertEventId, AlertLinks } from './alert-links.js';
 import { findAlerts, type AlertInputs, type Finding } from './alert-rules.js';
 import { alertKey, AlertsRepository, type StoredAlert } from './alerts.repository.js';
 import { queryStreamLines } from './stream-lines.query.js';
@@ -222,7 +222,7 @@ export class AlertsService {
     ) {
       return new Map();
     }
-    return this.links.forAlerts(tenantId, alerts);
+    return this.links.forMessages(tenantId, alerts);
   }
 
   private async tell(
@@ -234,7 +234,7 @@ export class AlertsService {
     await this.webhooks.emit(
       alert.tenantId,
       event,
-      `${alert.alertId}-${state}`,
+      alertEventId(alert),
       {
         alertId: alert.alertId,
         kind: alert.kind,

@@ -17,7 +17,7 @@ import {
   ShareResource,
   type StoredShareLink,
 } from './share-links.repository.js';
-import { hashShareToken, isShareToken, newShareToken } from './share-token.js';
+import { hashShareToken, isShareToken, messageShareLink, newShareToken } from './share-token.js';
 
 /** A week, the default life of a link; a year at most. */
 export const DEFAULT_EXPIRES_IN_HOURS = 168;
@@ -87,6 +87,35 @@ export class ShareLinksService {
     input: CreateShareLinkInput,
     actorKeyId?: string,
   ): Promise<{ link: StoredShareLink; url: string }> {
+    const token = newShareToken();
+    const linkId = `sl_${randomBytes(12).toString('hex')}`;
+    return this.make(tenantId, input, { token, linkId }, actorKeyId);
+  }
+
+  /**
+   * The link the message `messageKey` carries (a snapshot.created's, an alert's): made by the
+   * first attempt to send the message, found again by every retry (see messageShareLink), so
+   * that a retried announcement, whose message the queue keeps once, makes no unused link.
+   */
+  async forMessage(
+    tenantId: string,
+    input: CreateShareLinkInput,
+    messageKey: string,
+  ): Promise<{ link: StoredShareLink; url: string }> {
+    const made = messageShareLink(this.config.env.CAUSEWAY_KEY_PEPPER, tenantId, messageKey);
+    const found = await this.repository.byTokenHash(hashShareToken(made.token));
+    if (found !== undefined) {
+      return { link: found, url: this.linkUrl(made.token) };
+    }
+    return this.make(tenantId, input, made);
+  }
+
+  private async make(
+    tenantId: string,
+    input: CreateShareLinkInput,
+    { token, linkId }: { token: string; linkId: string },
+    actorKeyId?: string,
+  ): Promise<{ link: StoredShareLink; url: string }> {
     const hours = input.expiresInHours ?? DEFAULT_EXPIRES_IN_HOURS;
     if (!Number.isInteger(hours) || hours < 1 || hours > MAX_EXPIRES_IN_HOURS) {
       throw new NotifyException(
@@ -95,11 +124,10 @@ export class ShareLinksService {
       );
     }
     const target = await this.target(tenantId, input);
-    const token = newShareToken();
     const createdAt = new Date();
     const link: StoredShareLink = {
       tenantId,
-      linkId: `sl_${randomBytes(12).toString('hex')}`,
+      linkId,
       tokenHash: hashShareToken(token),
       resource: input.resource,
       ...target,

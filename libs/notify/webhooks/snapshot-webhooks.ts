@@ -31,11 +31,12 @@ export class SnapshotWebhooks implements OnModuleInit {
   }
 
   private async announce(snapshot: SnapshotSummary): Promise<void> {
-    const reportUrl = await this.reportUrl(snapshot);
+    const eventId = `snapshot-${snapshot.snapshotId}`;
+    const reportUrl = await this.reportUrl(snapshot, eventId);
     await this.webhooks.emit(
       snapshot.tenantId,
       'snapshot.created',
-      `snapshot-${snapshot.snapshotId}`,
+      eventId,
       {
         snapshotId: snapshot.snapshotId,
         kind: snapshot.kind,
@@ -49,17 +50,20 @@ export class SnapshotWebhooks implements OnModuleInit {
     );
   }
 
-  /** A share link to the snapshot, made only when an endpoint will carry it. */
-  private async reportUrl(snapshot: SnapshotSummary): Promise<string | undefined> {
+  /**
+   * A share link to the snapshot, made only when an endpoint will carry it, and once per
+   * announcement: a retried one carries the link the first attempt made.
+   */
+  private async reportUrl(snapshot: SnapshotSummary, eventId: string): Promise<string | undefined> {
     const { tenantId, snapshotId } = snapshot;
     if (!(await this.webhooks.listens(tenantId, ['snapshot.created']))) {
       return undefined;
     }
-    const { url } = await this.shareLinks.create(tenantId, {
-      resource: ShareResource.SNAPSHOT,
-      snapshotId,
-      expiresInHours: MESSAGE_LINK_HOURS,
-    });
+    const { url } = await this.shareLinks.forMessage(
+      tenantId,
+      { resource: ShareResource.SNAPSHOT, snapshotId, expiresInHours: MESSAGE_LINK_HOURS },
+      eventId,
+    );
     if (this.config.env.PUBLIC_URL === undefined) {
       this.logger.warn(
         `snapshot ${snapshotId} of tenant ${tenantId}: PUBLIC_URL is not set, so its report link points to ${this.config.publicUrl}, which its readers cannot open elsewhere; set PUBLIC_URL to the address they reach the API at`,

@@ -1,0 +1,101 @@
+// A snapshot.created whose first attempt fails is told again by the next weekly run, and that
+// retry carries the share link the first attempt made: one link per announcement, which opens the
+// report. The API runs in this process on a real embedded store and a real redis-server, which
+// refuses the first attempt's message as a full server does (maxmemory reached, no eviction); the
+// endpoint is a real HTTP receiver.
+
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import type { INestApplication } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { rmSync } from 'node:fs';
+import { createApiApp, listen } from '../apps/api/bootstrap.js';
+import { startReceiver, type WebhookReceiver } from '../libs/notify/testing.js';
+import { LATE_ANNOUNCEMENT_AGE_MS, ReportSnapshotsService } from '../libs/reports/index.js';
+import { gqlData, mintKey } from './support/client.js';
+import { inProcessApiConfig } from './support/in-process-api.js';
+import { ADMIN_KEY } from './support/processes.js';
+import { describeWithRedis } from './support/redis-suite.js';
+
+describeWithRedis('a retried snapshot.created', (redis) => {
+  let app: INestApplication;
+  let url: string;
+  let dataDir: string;
+  let receiver: WebhookReceiver;
+  let admin: Redis;
+
+  beforeAll(async () => {
+    admin = new Redis(redis.url, { maxRetriesPerRequest: null });
+    const made = await inProcessApiConfig('announce-retry', ADMIN_KEY, (port) => ({
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      REDIS_URL: redis.url,
+      WEBHOOK_ALLOW_PRIVATE: 'true',
+      ALERT_EVALUATE_EVERY_MS: '0',
+      REPORT_SNAPSHOT_CRON: 'off',
+      CHROMIUM_PATH: '/nonexistent/chromium',
+    }));
+    dataDir = made.dataDir;
+    app = await createApiApp(made.config);
+    url = (await listen(app, made.config)).replace('localhost', '127.0.0.1');
+    receiver = await startReceiver();
+  });
+  afterAll(async () => {
+    await admin?.config('SET', 'maxmemory', '0');
+    admin?.disconnect();
+    await app?.close();
+    await receiver?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('carries the link its failed first attempt made, and that link opens the report', async () => {
+    const key = await mintKey(url, ADMIN_KEY, 'retried', ['READ']);
+    await gqlData(
+      url,
+      key,
+      `mutation($url: String!) { createWebhook(url: $url, events: ["snapshot.created"]) { id } }`,
+      { url: receiver.url },
+    );
+
+    // the first attempt: the link is made, then Redis refuses the message's job
+    await admin.config('SET', 'maxmemory-policy', 'noeviction');
+    await admin.config('SET', 'maxmemory', '1');
+    const taken = await gqlData<{ createReportSnapshot: { id: string; url: string } }>(
+      url,
+      key,
+      `mutation { createReportSnapshot(from: "2026-10-01T00:00:00Z", to: "2026-10-08T00:00:00Z") { id url } }`,
+    );
+    const snapshot = taken.createReportSnapshot;
+    await admin.config('SET', 'maxmemory', '0');
+    const linksAfterFirst = await gqlData<{ shareLinks: { id: string }[] }>(
+      url,
+      key,
+      '{ shareLinks { id } }',
+    );
+    expect(linksAfterFirst.shareLinks).toHaveLength(1);
+    expect(receiver.received).toEqual([]);
+
+    // the retry: a weekly run after the snapshot is old enough tells its event late
+    const run = await app
+      .get(ReportSnapshotsService)
+      .runWeekly(new Date(Date.now() + LATE_ANNOUNCEMENT_AGE_MS + 60_000));
+    expect(run.announcedLate).toEqual([snapshot.id]);
+
+    const [message] = await receiver.waitFor(1);
+    const body = JSON.parse(message.body) as { data: { snapshotId: string; reportUrl: string } };
+    expect(body.data.snapshotId).toBe(snapshot.id);
+    const { shareLinks } = await gqlData<{ shareLinks: { id: string; snapshotId: string }[] }>(
+      url,
+      key,
+      '{ shareLinks { id snapshotId } }',
+    );
+    expect(shareLinks).toEqual([{ id: linksAfterFirst.shareLinks[0].id, snapshotId: snapshot.id }]);
+
+    // and the link the message carries opens the stored report without a key
+    const stored = await fetch(`${url}${snapshot.url}`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    expect(stored.status).toBe(200);
+    const opened = await fetch(body.data.reportUrl);
+    expect(opened.status).toBe(200);
+    expect(await opened.text()).toBe(await stored.text());
+  });
+});
