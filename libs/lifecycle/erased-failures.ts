@@ -10,8 +10,11 @@ const WHOLLY_ERASED = `${ERASED} (the failure named an erased person)`;
 
 /** What an erasure looks for in a queue's text: the person (pattern) and their firings' ids. */
 export interface ErasedIds {
-  /** `personTokenPattern(personId)`: the id as a whole token, in any JSON spelling. */
-  personPattern: string;
+  /**
+   * `personTokenPattern` of the person's id and of each firing's id that is no plain token
+   * (`plainId`): the id as a whole token, in any JSON spelling.
+   */
+  patterns: readonly string[];
   firingIds: ReadonlySet<string>;
   /** Whether a text names the person or one of their firings, in any way the erasure reads. */
   named: (text: string) => boolean;
@@ -22,14 +25,16 @@ export interface ErasedIds {
  * still says what went wrong; replaced whole when a spelling of one is left.
  */
 function withoutIds(text: string, ids: ErasedIds): string {
-  const person = new RegExp(ids.personPattern, 'g');
   let result = text;
-  // twice: a match takes the edge characters around the id, so of two ids one space apart
-  // the second is found on the next pass
-  for (let pass = 0; pass < 2; pass++) {
-    result = result.replace(person, (_id, before: string, _token, after: string) => {
-      return `${before}${ERASED}${after}`;
-    });
+  for (const pattern of ids.patterns) {
+    const id = new RegExp(pattern, 'g');
+    // twice: a match takes the edge characters around the id, so of two ids one space apart
+    // the second is found on the next pass
+    for (let pass = 0; pass < 2; pass++) {
+      result = result.replace(id, (_id, before: string, _token, after: string) => {
+        return `${before}${ERASED}${after}`;
+      });
+    }
   }
   result = result.replace(new RegExp(TOKEN_PATTERN, 'g'), (token) =>
     ids.firingIds.has(token) ? ERASED : token,

@@ -167,6 +167,51 @@ describe("an erasure and the rows naming the person's firings", () => {
     expect(await rejectedRaws('acme')).toEqual(kept);
   });
 
+  it.each([
+    // characters JSON escapes (a quote, a backslash, "/" by PHP), beyond ASCII (escaped by
+    // Python), and those that end a token (a space, ', <, >), which no encoder escapes; an id
+    // with a control character is refused by ingest
+    ['f "7"', 'f "70"'],
+    ['f\\7', 'f\\70'],
+    ["f'7", "f'70"],
+    ['f-7/ü', 'f-70/ü'],
+    ['ü7', 'ü70'],
+    ['f <7>', 'f <70>'],
+  ])(
+    'deletes lines that are not JSON naming the firing %j in any JSON spelling, and keeps %j',
+    async (mine, another) => {
+      const tenantId = `odd-${randomUUID()}`;
+      await ingest(
+        tenantId,
+        'firings',
+        asLines([JSON.stringify(firing(mine, 'p1')), JSON.stringify(firing(another, 'p2'))]),
+      );
+      // as a JavaScript, Python (non-ASCII as \u00fc) or PHP ("/" as \/) encoder spells it
+      const spellings = (id: string) => [
+        JSON.stringify(id).slice(1, -1),
+        JSON.stringify(id)
+          .slice(1, -1)
+          .replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+          .replace(/\//g, '\\/'),
+      ];
+      // lines that are no JSON: the id as sent, as an encoder spelled it out of its string, and
+      // a JSON line after an odd quote (which pairs the quotes otherwise)
+      const raws = (id: string) =>
+        [...new Set([id, ...spellings(id)])]
+          .map((spelled) => `firing ${spelled} opened twice`)
+          .concat([`expected '"' before: ${JSON.stringify(badExposure(id))}`]);
+      const mineRaws = raws(mine);
+      const anotherRaws = raws(another);
+      for (const list of [mineRaws, anotherRaws]) {
+        expect((await ingest(tenantId, 'exposures', asLines(list))).rejected).toBe(list.length);
+      }
+
+      const record = await erasure.erasePerson(tenantId, 'p1', true);
+      expect(record.rowsDeleted.rejected_events).toBe(mineRaws.length);
+      expect(await rejectedRaws(tenantId)).toEqual([...anotherRaws].sort());
+    },
+  );
+
   it('deletes rejected lines naming a firing of the person by its id written as a JSON number', async () => {
     // firing ids are strings: an exposure that sends one as a number is refused, and its line
     // still names the firing (as JSON.stringify writes it: no space, so no token of its own)

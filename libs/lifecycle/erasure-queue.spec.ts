@@ -238,4 +238,44 @@ describeWithRedis('erasing a person in queued mode', (redis) => {
     expect(await storedSignals()).toContain('keep-4');
     expect(await storedSignals()).not.toContain(quoted);
   });
+  it('scrubs a firing whose id is no plain token from a failure and a rejected line that are not JSON', async () => {
+    const owner = 'erase-q-odd';
+    const odd = 'f "q/ü"';
+    // as JavaScript spells it in a JSON string, and as Python ("ü" as \u00fc) and PHP ("/" as \/)
+    const escaped = JSON.stringify(odd).slice(1, -1);
+    const python = escaped.replace('ü', '\\u00fc').replace('/', '\\/');
+    await run(
+      job('firings', [
+        {
+          firing_id: odd,
+          trigger_id: 't1',
+          person_id: owner,
+          decided_at: '2026-10-01 00:00:00.000',
+          arm: 'treatment',
+          received_at: '2026-10-01 00:00:01.000',
+        },
+      ]),
+      write,
+    );
+    // a completed job keeping a rejected exposure that is no JSON, naming the firing as sent
+    const reject = { stream: 'exposures', line: 1, field: 'firing_id', reason: 'invalid' };
+    await run(job('exposures', [], [{ ...reject, raw: `firing ${odd} opened twice` }]), write);
+    // a failure naming it as sent and as an encoder spelled it, after an odd quote
+    const failed = await run(job('signals', [signal('s9', 'keep-5')]), () =>
+      Promise.reject(new Error(`expected '"' before: ${python} (firing ${odd})`)),
+    );
+    // Redis's contents as JSON text: each spelling as that writes it
+    const dumped = [odd, escaped, python].map((spelled) => JSON.stringify(spelled).slice(1, -1));
+    for (const spelled of dumped) {
+      expect(await everythingInRedis()).toContain(spelled);
+    }
+
+    await erasure.erasePerson('acme', owner, false);
+    const redisText = await everythingInRedis();
+    for (const spelled of dumped) {
+      expect(redisText).not.toContain(spelled);
+    }
+    const kept = await queue.getJob(failed.id!);
+    expect(kept!.failedReason).toBe(`expected '"' before: [erased] (firing [erased])`);
+  });
 });

@@ -51,7 +51,12 @@ const RAW_WORDS = `arrayConcat(
 // A line names one of the person's firings when one of its words is a firing's id: a set lookup,
 // however many firings the person has (one pattern of every id would grow past what the engine
 // compiles).
-const NAMES_A_FIRING = `arrayExists(word -> word IN (${THE_FIRINGS}), ${RAW_WORDS})`;
+// A firing whose id is not one plain token (see plainId) has its pattern too, matched as the
+// person's is: a line that is no JSON names it in a way its words do not show.
+const NAMES_A_FIRING = `(arrayExists(word -> word IN (${THE_FIRINGS}), ${RAW_WORDS})
+  OR arrayExists(pattern -> match(raw, pattern),
+                 (SELECT groupArray(pattern) FROM erasure_target_firings
+                  WHERE erasure_id = {erasureId:String} AND pattern != '')))`;
 
 /**
  * Every table holding rows of a person, and which of its rows are the person's. Each condition
@@ -149,6 +154,15 @@ const SHORT_ESCAPES: Record<string, string> = {
 function unicodeEscape(unit: number): string {
   const hex = unit.toString(16).padStart(4, '0');
   return `\\\\u${[...hex].map((d) => (/[a-f]/.test(d) ? `[${d}${d.toUpperCase()}]` : d)).join('')}`;
+}
+
+/**
+ * Whether `id` is one plain token, spelled alike in every JSON encoding: ASCII letters, digits and
+ * `_.:@-` only. Any other id (with a character JSON escapes, one beyond ASCII that an encoder may
+ * write as `\uXXXX`, or one that ends a token, such as a space) is found by its pattern.
+ */
+export function plainId(id: string): boolean {
+  return /^[A-Za-z0-9_.:@-]+$/.test(id);
 }
 
 /**
@@ -492,6 +506,7 @@ export class ErasureService {
         erasure_id: target.erasureId,
         firing_id: firingId,
         found_at: foundAt,
+        pattern: plainId(firingId) ? '' : personTokenPattern(firingId),
       })),
       // on a cluster the rows must be on their shard before a delete reads them
       settings: this.onCluster ? { distributed_foreground_insert: 1 } : undefined,
@@ -533,10 +548,13 @@ export class ErasureService {
       return;
     }
     const personPattern = personTokenPattern(personId);
-    const person = new RegExp(personPattern);
+    // the firings whose ids are no plain token, by their patterns as the person (see plainId)
+    const firingPatterns = [...firingIds].filter((id) => !plainId(id)).map(personTokenPattern);
+    const patterns = [personPattern, ...firingPatterns].map((pattern) => new RegExp(pattern));
     const named = (raw: string) =>
-      person.test(raw) || (firingIds.size > 0 && wordsOf(raw).some((word) => firingIds.has(word)));
-    const ids: ErasedIds = { personPattern, firingIds, named };
+      patterns.some((pattern) => pattern.test(raw)) ||
+      (firingIds.size > 0 && wordsOf(raw).some((word) => firingIds.has(word)));
+    const ids: ErasedIds = { patterns: [personPattern, ...firingPatterns], firingIds, named };
     const jobs = await this.queue.getJobs([
       'completed',
       'failed',
