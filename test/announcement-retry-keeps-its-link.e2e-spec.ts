@@ -1,6 +1,6 @@
 // A snapshot.created whose first attempt fails is told again by the next weekly run, and that
 // retry carries the share link the first attempt made: one link per announcement, which opens the
-// report. The API runs in this process on a real embedded store and a real redis-server, which
+// report. Alike for alert messages, told again by the next evaluation. The API runs in this process on a real embedded store and a real redis-server, which
 // refuses the first attempt's message as a full server does (maxmemory reached, no eviction); the
 // endpoint is a real HTTP receiver.
 
@@ -11,8 +11,10 @@ import { rmSync } from 'node:fs';
 import { createApiApp, listen } from '../apps/api/bootstrap.js';
 import { startReceiver, type WebhookReceiver } from '../libs/notify/testing.js';
 import { LATE_ANNOUNCEMENT_AGE_MS, ReportSnapshotsService } from '../libs/reports/index.js';
-import { gqlData, mintKey } from './support/client.js';
+import { gqlData, graphql, mintKey } from './support/client.js';
 import { inProcessApiConfig } from './support/in-process-api.js';
+import { openAlertLink, REPORT_PLACE } from './support/alert-links.js';
+import { MAIN_PROGRAM_ONLY, uploadDemoProgram } from './support/demo-program.js';
 import { ADMIN_KEY } from './support/processes.js';
 import { describeWithRedis } from './support/redis-suite.js';
 
@@ -97,5 +99,58 @@ describeWithRedis('a retried snapshot.created', (redis) => {
     const opened = await fetch(body.data.reportUrl);
     expect(opened.status).toBe(200);
     expect(await opened.text()).toBe(await stored.text());
+  });
+  it('carries on alert messages told again the links their failed first attempt made', async () => {
+    const key = await mintKey(url, ADMIN_KEY, 'alerts-retried', ['INGEST', 'READ']);
+    // three weeks of a demo program before today: its alerts are open as of now
+    const DAY = 86_400_000;
+    await uploadDemoProgram(url, key, {
+      seed: 7,
+      persons: 2_000,
+      start: new Date(Math.floor((Date.now() - 21 * DAY) / DAY) * DAY),
+      days: 21,
+      plantedBlockRows: MAIN_PROGRAM_ONLY,
+    });
+    const alerts = await startReceiver();
+    try {
+      await gqlData(
+        url,
+        key,
+        `mutation($url: String!) { createWebhook(url: $url, events: ["alert.opened"]) { id } }`,
+        { url: alerts.url },
+      );
+      const listed = async () =>
+        (await gqlData<{ shareLinks: { id: string }[] }>(url, key, '{ shareLinks { id } }'))
+          .shareLinks;
+
+      // the first attempt: the links are made, then Redis refuses the messages' jobs
+      await admin.config('SET', 'maxmemory', '1');
+      const first = await graphql(url, key, 'mutation { evaluateAlerts { id } }');
+      await admin.config('SET', 'maxmemory', '0');
+      expect(first.errors).toBeDefined();
+      const made = await listed();
+      expect(made.length).toBeGreaterThan(0);
+
+      // the retry: the next evaluation tells them all, with the links made the first time
+      const retried = await gqlData<{ evaluateAlerts: { kind: string }[] }>(
+        url,
+        key,
+        'mutation { evaluateAlerts { kind } }',
+      );
+      const linked = retried.evaluateAlerts.filter((a) => REPORT_PLACE[a.kind] !== undefined);
+      expect(linked.length).toBeGreaterThan(0);
+      const messages = (await alerts.waitFor(retried.evaluateAlerts.length)).map(
+        (m) => JSON.parse(m.body) as { data: { reportUrl: string | null } },
+      );
+      expect((await listed()).map((l) => l.id).sort()).toEqual(made.map((l) => l.id).sort());
+      const urls = messages.flatMap((m) => (m.data.reportUrl === null ? [] : [m.data.reportUrl]));
+      expect(urls).toHaveLength(linked.length);
+      for (const link of new Set(urls.map((u) => u.replace(/#.*$/, '')))) {
+        expect(link).toMatch(new RegExp(`^${url}/share/[A-Za-z0-9_-]{43}$`));
+        expect((await openAlertLink(link)).status).toBe(200);
+      }
+    } finally {
+      await alerts.close();
+    }
   });
 });
