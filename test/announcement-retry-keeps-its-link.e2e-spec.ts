@@ -5,53 +5,42 @@
 // endpoint is a real HTTP receiver.
 
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import type { INestApplication } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { rmSync } from 'node:fs';
-import { createApiApp, listen } from '../apps/api/bootstrap.js';
 import { startReceiver, type WebhookReceiver } from '../libs/notify/testing.js';
 import { LATE_ANNOUNCEMENT_AGE_MS, ReportSnapshotsService } from '../libs/reports/index.js';
 import { gqlData, graphql, mintKey } from './support/client.js';
-import { inProcessApiConfig } from './support/in-process-api.js';
+import { inProcessApiForSuite } from './support/in-process-api.js';
 import { openAlertLink, REPORT_PLACE } from './support/alert-links.js';
 import { MAIN_PROGRAM_ONLY, uploadDemoProgram } from './support/demo-program.js';
 import { ADMIN_KEY } from './support/processes.js';
 import { describeWithRedis } from './support/redis-suite.js';
 
 describeWithRedis('a retried snapshot.created', (redis) => {
-  let app: INestApplication;
-  let url: string;
-  let dataDir: string;
   let receiver: WebhookReceiver;
   let admin: Redis;
 
   beforeAll(async () => {
     admin = new Redis(redis.url, { maxRetriesPerRequest: null });
-    const made = await inProcessApiConfig('announce-retry', ADMIN_KEY, (port) => ({
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      REDIS_URL: redis.url,
-      WEBHOOK_ALLOW_PRIVATE: 'true',
-      ALERT_EVALUATE_EVERY_MS: '0',
-      REPORT_SNAPSHOT_CRON: 'off',
-      CHROMIUM_PATH: '/nonexistent/chromium',
-    }));
-    dataDir = made.dataDir;
-    app = await createApiApp(made.config);
-    url = (await listen(app, made.config)).replace('localhost', '127.0.0.1');
     receiver = await startReceiver();
   });
+  const api = inProcessApiForSuite('announce-retry', ADMIN_KEY, (port) => ({
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    REDIS_URL: redis.url,
+    WEBHOOK_ALLOW_PRIVATE: 'true',
+    ALERT_EVALUATE_EVERY_MS: '0',
+    REPORT_SNAPSHOT_CRON: 'off',
+    CHROMIUM_PATH: '/nonexistent/chromium',
+  }));
   afterAll(async () => {
     await admin?.config('SET', 'maxmemory', '0');
     admin?.disconnect();
-    await app?.close();
     await receiver?.close();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('carries the link its failed first attempt made, and that link opens the report', async () => {
-    const key = await mintKey(url, ADMIN_KEY, 'retried', ['READ']);
+    const key = await mintKey(api.url, ADMIN_KEY, 'retried', ['READ']);
     await gqlData(
-      url,
+      api.url,
       key,
       `mutation($url: String!) { createWebhook(url: $url, events: ["snapshot.created"]) { id } }`,
       { url: receiver.url },
@@ -61,14 +50,14 @@ describeWithRedis('a retried snapshot.created', (redis) => {
     await admin.config('SET', 'maxmemory-policy', 'noeviction');
     await admin.config('SET', 'maxmemory', '1');
     const taken = await gqlData<{ createReportSnapshot: { id: string; url: string } }>(
-      url,
+      api.url,
       key,
       `mutation { createReportSnapshot(from: "2026-10-01T00:00:00Z", to: "2026-10-08T00:00:00Z") { id url } }`,
     );
     const snapshot = taken.createReportSnapshot;
     await admin.config('SET', 'maxmemory', '0');
     const linksAfterFirst = await gqlData<{ shareLinks: { id: string }[] }>(
-      url,
+      api.url,
       key,
       '{ shareLinks { id } }',
     );
@@ -76,7 +65,7 @@ describeWithRedis('a retried snapshot.created', (redis) => {
     expect(receiver.received).toEqual([]);
 
     // the retry: a weekly run after the snapshot is old enough tells its event late
-    const run = await app
+    const run = await api.app
       .get(ReportSnapshotsService)
       .runWeekly(new Date(Date.now() + LATE_ANNOUNCEMENT_AGE_MS + 60_000));
     expect(run.announcedLate).toEqual([snapshot.id]);
@@ -85,14 +74,14 @@ describeWithRedis('a retried snapshot.created', (redis) => {
     const body = JSON.parse(message.body) as { data: { snapshotId: string; reportUrl: string } };
     expect(body.data.snapshotId).toBe(snapshot.id);
     const { shareLinks } = await gqlData<{ shareLinks: { id: string; snapshotId: string }[] }>(
-      url,
+      api.url,
       key,
       '{ shareLinks { id snapshotId } }',
     );
     expect(shareLinks).toEqual([{ id: linksAfterFirst.shareLinks[0].id, snapshotId: snapshot.id }]);
 
     // and the link the message carries opens the stored report without a key
-    const stored = await fetch(`${url}${snapshot.url}`, {
+    const stored = await fetch(`${api.url}${snapshot.url}`, {
       headers: { authorization: `Bearer ${key}` },
     });
     expect(stored.status).toBe(200);
@@ -101,10 +90,10 @@ describeWithRedis('a retried snapshot.created', (redis) => {
     expect(await opened.text()).toBe(await stored.text());
   });
   it('carries on alert messages told again the links their failed first attempt made', async () => {
-    const key = await mintKey(url, ADMIN_KEY, 'alerts-retried', ['INGEST', 'READ']);
+    const key = await mintKey(api.url, ADMIN_KEY, 'alerts-retried', ['INGEST', 'READ']);
     // three weeks of a demo program before today: its alerts are open as of now
     const DAY = 86_400_000;
-    await uploadDemoProgram(url, key, {
+    await uploadDemoProgram(api.url, key, {
       seed: 7,
       persons: 2_000,
       start: new Date(Math.floor((Date.now() - 21 * DAY) / DAY) * DAY),
@@ -114,18 +103,18 @@ describeWithRedis('a retried snapshot.created', (redis) => {
     const alerts = await startReceiver();
     try {
       await gqlData(
-        url,
+        api.url,
         key,
         `mutation($url: String!) { createWebhook(url: $url, events: ["alert.opened"]) { id } }`,
         { url: alerts.url },
       );
       const listed = async () =>
-        (await gqlData<{ shareLinks: { id: string }[] }>(url, key, '{ shareLinks { id } }'))
+        (await gqlData<{ shareLinks: { id: string }[] }>(api.url, key, '{ shareLinks { id } }'))
           .shareLinks;
 
       // the first attempt: the links are made, then Redis refuses the messages' jobs
       await admin.config('SET', 'maxmemory', '1');
-      const first = await graphql(url, key, 'mutation { evaluateAlerts { id } }');
+      const first = await graphql(api.url, key, 'mutation { evaluateAlerts { id } }');
       await admin.config('SET', 'maxmemory', '0');
       expect(first.errors).toBeDefined();
       const made = await listed();
@@ -133,7 +122,7 @@ describeWithRedis('a retried snapshot.created', (redis) => {
 
       // the retry: the next evaluation tells them all, with the links made the first time
       const retried = await gqlData<{ evaluateAlerts: { kind: string }[] }>(
-        url,
+        api.url,
         key,
         'mutation { evaluateAlerts { kind } }',
       );
@@ -146,7 +135,7 @@ describeWithRedis('a retried snapshot.created', (redis) => {
       const urls = messages.flatMap((m) => (m.data.reportUrl === null ? [] : [m.data.reportUrl]));
       expect(urls).toHaveLength(linked.length);
       for (const link of new Set(urls.map((u) => u.replace(/#.*$/, '')))) {
-        expect(link).toMatch(new RegExp(`^${url}/share/[A-Za-z0-9_-]{43}$`));
+        expect(link).toMatch(new RegExp(`^${api.url}/share/[A-Za-z0-9_-]{43}$`));
         expect((await openAlertLink(link)).status).toBe(200);
       }
     } finally {

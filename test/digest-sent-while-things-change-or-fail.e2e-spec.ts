@@ -267,15 +267,15 @@ describe('the digest while its settings change or its parts fail', () => {
       timeZone: 'UTC',
       updatedAt: new Date(),
     };
-    await app.get(DigestsRepository).save(digest);
-    await app.get(DigestScheduler).apply(digest);
+    await api.app.get(DigestsRepository).save(digest);
+    await api.app.get(DigestScheduler).apply(digest);
     const toOften = () => mails.filter((m) => m.envelopeTo.includes('often@example.com'));
     await until('the first scheduled send', () => toOften().length > 0);
     // every second for five seconds more: each run comes less than an hour after the send
     await sleep(5_000);
-    const key = await mintKey(url, ADMIN_KEY, 'stored-often', ['READ']);
+    const key = await mintKey(api.url, ADMIN_KEY, 'stored-often', ['READ']);
     await gqlData(
-      url,
+      api.url,
       key,
       'mutation { setDigest(recipients: ["often@example.com"]) { schedule } }',
     );
