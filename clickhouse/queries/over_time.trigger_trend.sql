@@ -44,12 +44,14 @@ WITH
       )
   ),
   person_successes AS (
-    -- each person's outcomes of a type some trigger counts as success (as suppression)
+    -- each person's outcomes of a type some trigger, or the default, counts as success (as
+    -- suppression)
     SELECT person_key, groupArray(cityHash64(type)) AS type_keys,
            groupArray(toUnixTimestamp64Milli(occurred_at)) AS ats
     FROM outcomes FINAL
     WHERE tenant_id = {tenantId:String}
-      AND type IN (SELECT arrayJoin(success_types) FROM defs)
+      AND (type IN (SELECT arrayJoin(success_types) FROM defs)
+               OR has(['conversion', 'purchase', 'signup'], type))
     GROUP BY person_key
   ),
   overwhelm AS (
@@ -93,9 +95,11 @@ WITH
            s.t_ms - signal_ms AS signal_to_decision_ms,
            toUnixTimestamp64Milli(d.delivered_at) - s.t_ms AS decision_to_delivery_ms,
            w.found = 1 AND w.at_ms <= s.t_ms + {overwhelmWindowMs:Int64} AS overwhelmed,
-           t.trigger_id != '' AND arrayExists(
-             (type_key, at) -> at < s.t_ms AND at >= s.t_ms - toInt64(t.converted_lookback_ms)
-                               AND has(arrayMap(type -> cityHash64(type), t.success_types), type_key),
+           if(t.trigger_id != '', arrayMap(type -> cityHash64(type), t.success_types), arrayMap(type -> cityHash64(type), ['conversion', 'purchase', 'signup'])) AS rule_type_keys,
+           if(t.trigger_id != '', toInt64(t.converted_lookback_ms), 86400000) AS rule_lookback_ms,
+           arrayExists(
+             (type_key, at) -> at < s.t_ms AND at >= s.t_ms - rule_lookback_ms
+                               AND has(rule_type_keys, type_key),
              o.type_keys, o.ats) AS converted_then_targeted,
            arrayCount(at -> at <= s.t_ms, h.ats) AS in_force,
            t.consent_purpose != '' AND NOT (in_force > 0 AND h.granteds[in_force]) AS non_compliant

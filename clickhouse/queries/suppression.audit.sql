@@ -74,18 +74,20 @@ WITH
   ),
   success_types AS (
     -- each defined trigger's converted lookback and success types, the types as 64-bit hashes
+    -- (a trigger never defined is checked with the defaults, see rules in checked)
     SELECT trigger_id, toInt64(converted_lookback_ms) AS lookback_ms,
            arrayMap(type -> cityHash64(type), success_types) AS type_keys
     FROM defs
   ),
   person_successes AS (
-    -- each person's outcomes of a type that some trigger counts as success: their type hashes
-    -- and times as two arrays, one row per person
+    -- each person's outcomes of a type that some trigger, or the default, counts as success:
+    -- their type hashes and times as two arrays, one row per person
     SELECT person_key, groupArray(cityHash64(type)) AS type_keys,
            groupArray(toUnixTimestamp64Milli(occurred_at)) AS ats
     FROM outcomes FINAL
     WHERE tenant_id = {tenantId:String}
-      AND type IN (SELECT arrayJoin(success_types) FROM defs)
+      AND (type IN (SELECT arrayJoin(success_types) FROM defs)
+               OR has(['conversion', 'purchase', 'signup'], type))
     GROUP BY person_key
   ),
   first_open AS (
@@ -99,15 +101,18 @@ WITH
     GROUP BY firing_key
   ),
   checked AS (
-    -- each sent treatment firing against its person's successes of its trigger
-    SELECT p.trigger_id AS trigger_id,
+    -- each sent treatment firing against its person's successes of its trigger (the defaults for
+    -- a trigger never defined)
+    SELECT p.trigger_id AS trigger_id, if(s.trigger_id != '', s.type_keys, arrayMap(type -> cityHash64(type), ['conversion', 'purchase', 'signup'])) AS rule_type_keys,
+           if(s.trigger_id != '', s.lookback_ms, 86400000) AS rule_lookback_ms,
            arrayExists(
-             (type_key, at) -> at < p.t_ms AND at >= p.t_ms - s.lookback_ms AND has(s.type_keys, type_key),
+             (type_key, at) -> at < p.t_ms AND at >= p.t_ms - rule_lookback_ms
+                               AND has(rule_type_keys, type_key),
              o.type_keys, o.ats) AS converted_then_targeted,
            p.dispatched_ms IS NOT NULL AND f.opened = 1
              AND arrayExists(
                (type_key, at) -> at > assumeNotNull(p.dispatched_ms) AND at < f.open_ms
-                                 AND has(s.type_keys, type_key),
+                                 AND has(rule_type_keys, type_key),
                o.type_keys, o.ats) AS converted_in_flight
     FROM period_firings AS p
     LEFT JOIN success_types AS s ON s.trigger_id = p.trigger_id

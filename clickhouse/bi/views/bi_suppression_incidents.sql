@@ -1,1 +1,1 @@
-../../migrations/0015_create_bi_suppression_incidents.sql
+../../migrations/0131_replace_bi_suppression_incidents.sql

@@ -1,1 +1,1 @@
-../../migrations/0050_create_bi_trigger_trend.sql
+../../migrations/0130_replace_bi_trigger_trend.sql

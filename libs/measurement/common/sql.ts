@@ -9,6 +9,40 @@ import { DEFAULT_SUCCESS_TYPES } from './outcome-classes.js';
 /** DEFAULT_SUCCESS_TYPES as an SQL array literal (constant text, no input). */
 export const DEFAULT_SUCCESS_TYPES_SQL = `[${DEFAULT_SUCCESS_TYPES.map((type) => `'${type}'`).join(', ')}]`;
 
+/**
+ * The converted-then-targeted lookback of a trigger whose definition states none, or that was
+ * never defined: 24 h (docs/design.md §3, "Suppression failures").
+ */
+export const DEFAULT_CONVERTED_LOOKBACK_MS = 86_400_000;
+
+/**
+ * Whether an outcome row's `type` is a success type of some trigger: of a defined one (the `defs`
+ * step) or a default one, which a trigger never defined is measured with.
+ */
+export const ANY_SUCCESS_TYPE = `(type IN (SELECT arrayJoin(success_types) FROM defs)
+               OR has(${DEFAULT_SUCCESS_TYPES_SQL}, type))`;
+
+/**
+ * The success types (as 64-bit hashes, cityHash64) and the converted lookback (ms, Int64) the
+ * suppression audit checks a firing with, from its trigger's row LEFT JOINed as `alias` (a name,
+ * never input): the row's own, read by default from `defs` columns (`columns` names others, as
+ * constant text), or for a trigger never defined (its row reads trigger_id '' under
+ * join_use_nulls = 0) the default success types, as lift measures such a trigger, and the default
+ * lookback.
+ */
+export function suppressionRules(
+  alias: string,
+  columns: { typeKeys?: string; lookbackMs?: string } = {},
+): { typeKeys: string; lookbackMs: string } {
+  const defined = `${alias}.trigger_id != ''`;
+  const typeKeys = columns.typeKeys ?? `arrayMap(type -> cityHash64(type), ${alias}.success_types)`;
+  const lookbackMs = columns.lookbackMs ?? `toInt64(${alias}.converted_lookback_ms)`;
+  return {
+    typeKeys: `if(${defined}, ${typeKeys}, arrayMap(type -> cityHash64(type), ${DEFAULT_SUCCESS_TYPES_SQL}))`,
+    lookbackMs: `if(${defined}, ${lookbackMs}, ${DEFAULT_CONVERTED_LOOKBACK_MS})`,
+  };
+}
+
 /** A firings row that was sent: the treatment arm, not skipped (docs/design.md §3). */
 export const SENT_FIRING = `arm = 'treatment' AND skip_reason = ''`;
 
@@ -25,7 +59,7 @@ export const TRIGGER_DEFINITIONS_CTE = `
            conversion_window_ms,
            if(empty(success_types), ${DEFAULT_SUCCESS_TYPES_SQL}, success_types) AS success_types,
            guardrail_types, frequency_cap_max, frequency_cap_per_ms,
-           ifNull(suppression_converted_lookback_ms, 86400000) AS converted_lookback_ms,
+           ifNull(suppression_converted_lookback_ms, ${DEFAULT_CONVERTED_LOOKBACK_MS}) AS converted_lookback_ms,
            consent_purpose, status
     FROM triggers FINAL
     WHERE tenant_id = {tenantId:String}

@@ -29,9 +29,11 @@ import { BUILD_TREND_FACTS_SQL } from './trigger-trend.query.js';
 /**
  * What this process's builds hold (trend_fact_builds.layout, migration 0083): 1 = with each
  * firing's channel and latency steps (0082); 2 = also its in-flight conversion and cap breach
- * (0084). Builds of another layout are not used.
+ * (0084); 3 = the converted checks of firings of a trigger never defined made with the default
+ * success types and lookback (a layout-2 build holds them unchecked). Builds of another layout are
+ * not used.
  */
-export const TREND_FACTS_LAYOUT = 2;
+export const TREND_FACTS_LAYOUT = 3;
 
 /** The decision times the facts cover; a trend over a period outside reads the streams. */
 export const FACTS_COVER = {

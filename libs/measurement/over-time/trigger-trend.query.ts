@@ -3,11 +3,13 @@ import { defineQuery } from '../../storage/index.js';
 import { periodTriggersParams } from '../common/period.js';
 import { capFlagsCte } from '../suppression/cap-breaches.sql.js';
 import {
+  ANY_SUCCESS_TYPE,
   consentHistoriesCte,
   SENT_FIRING_TIMES_CTES,
   sentFiringsCte,
   TRIGGER_DEFINITIONS_CTE,
   TRIGGER_FILTER,
+  suppressionRules,
 } from '../common/sql.js';
 
 /** One bucket × trigger of the trend. */
@@ -34,6 +36,9 @@ export const triggerTrendParams = periodTriggersParams.extend({
 });
 export type TriggerTrendParams = z.input<typeof triggerTrendParams>;
 
+/** The rules of a firing's trigger in checkedFirings, from its row of `defs` as t. */
+const RULES = suppressionRules('t');
+
 /**
  * The steps that check each sent treatment firing selected by `sentWhere` (a condition on firings
  * FINAL, constant text), ending in `checked`: one row per firing with its trigger, person_key, time
@@ -48,7 +53,8 @@ export type TriggerTrendParams = z.input<typeof triggerTrendParams>;
  * - overwhelmed: the person's first overwhelm outcome after decided_at lies within the window (as
  *   pressure.query.ts);
  * - converted_then_targeted: a success outcome of the trigger in [decided_at − lookback,
- *   decided_at) (as suppression.query.ts);
+ *   decided_at) (as suppression.query.ts: a trigger never defined with the default success types
+ *   and lookback);
  * - non_compliant: the trigger has a consent purpose and the person's consent state for it at
  *   decided_at is not granted (as consent-audit.query.ts).
  * With `suppression`, for suppressionAudit over the facts, two more (as suppression.query.ts):
@@ -83,12 +89,13 @@ WITH
   ).trim()},
   ${SENT_FIRING_TIMES_CTES},
   person_successes AS (
-    -- each person's outcomes of a type some trigger counts as success (as suppression)
+    -- each person's outcomes of a type some trigger, or the default, counts as success (as
+    -- suppression)
     SELECT person_key, groupArray(cityHash64(type)) AS type_keys,
            groupArray(toUnixTimestamp64Milli(occurred_at)) AS ats
     FROM outcomes FINAL
     WHERE tenant_id = {tenantId:String}
-      AND type IN (SELECT arrayJoin(success_types) FROM defs)${ofPersons}
+      AND ${ANY_SUCCESS_TYPE}${ofPersons}
     GROUP BY person_key
   ),
   overwhelm AS (
@@ -116,9 +123,11 @@ WITH
            s.t_ms - signal_ms AS signal_to_decision_ms,
            toUnixTimestamp64Milli(d.delivered_at) - s.t_ms AS decision_to_delivery_ms,
            w.found = 1 AND w.at_ms <= s.t_ms + {overwhelmWindowMs:Int64} AS overwhelmed,
-           t.trigger_id != '' AND arrayExists(
-             (type_key, at) -> at < s.t_ms AND at >= s.t_ms - toInt64(t.converted_lookback_ms)
-                               AND has(arrayMap(type -> cityHash64(type), t.success_types), type_key),
+           ${RULES.typeKeys} AS rule_type_keys,
+           ${RULES.lookbackMs} AS rule_lookback_ms,
+           arrayExists(
+             (type_key, at) -> at < s.t_ms AND at >= s.t_ms - rule_lookback_ms
+                               AND has(rule_type_keys, type_key),
              o.type_keys, o.ats) AS converted_then_targeted,
            arrayCount(at -> at <= s.t_ms, h.ats) AS in_force,
            t.consent_purpose != '' AND NOT (in_force > 0 AND h.granteds[in_force]) AS non_compliant${
@@ -126,8 +135,7 @@ WITH
                ? `,
            s.dispatched_at IS NOT NULL AND p.opened = 1 AND arrayExists(
              (type_key, at) -> at > toUnixTimestamp64Milli(assumeNotNull(s.dispatched_at))
-                               AND at < p.open_ms
-                               AND has(arrayMap(type -> cityHash64(type), t.success_types), type_key),
+                               AND at < p.open_ms AND has(rule_type_keys, type_key),
              o.type_keys, o.ats) AS converted_in_flight,
            c.cap_breached AS cap_breached`
                : ''

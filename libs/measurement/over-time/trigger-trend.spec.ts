@@ -30,6 +30,9 @@ const BY_HAND = [
   ['10-01', 't1', 2, 0.5, 80 * MINUTE, 1, 0, 1],
   ['10-02', 't1', 2, 1, MINUTE, 0, 1, 1],
   ['10-02', 't2', 1, 1, 5 * MINUTE, 1, 0, 0],
+  // t9 was never defined: no window, no consent purpose; f11 after a sign-up (a default success
+  // type) 12 h before, within the default 24 h lookback
+  ['10-02', 't9', 1, null, 5 * MINUTE, 0, 1, 0],
   ['10-03', 't1', 1, 1, 5 * MINUTE, 0, 0, 0],
   ['10-03', 't2', 1, 0, 30 * MINUTE, 0, 0, 0],
 ];
@@ -69,12 +72,18 @@ const seedFixture = (clickhouse: TemporaryStore['clickhouse'], tenantId: string)
       sent('f7', 't2', 'p2', '10-02T05:00:00', { signal_at: at('10-02T04:55:00') }),
       sent('f8', 't2', 'p6', '10-03T01:00:00', { signal_event_id: 's8' }),
       sent('f9', 't1', 'p6', '10-03T02:00:00', { signal_at: at('10-03T01:55:00') }),
+      // t9 has no definition
+      sent('f11', 't9', 'p8', '10-02T12:00:00', {
+        channel: 'sms',
+        signal_at: at('10-02T11:55:00'),
+      }),
     ],
     exposures: [build.exposure('f1', 'delivered', '10-01T10:10:00')],
     outcomes: [
       build.outcome('o1', 'p1', 'purchase', '10-01T20:00:00'), // 14 h before f5
       build.outcome('o2', 'p2', 'unsubscribe', '10-05T00:00:00'), // within 7 days of f2, f7
       build.outcome('o3', 'p6', 'complaint', '10-11T01:00:00'), // 8 days after f8: too late
+      build.outcome('o4', 'p8', 'signup', '10-02T00:00:00'), // 12 h before f11
     ],
     consent: [
       build.consent('c1', 'p1', 'marketing', true, '09-30T00:00:00'),
@@ -233,9 +242,9 @@ describe('triggerTrend from the trend facts', () => {
   });
 
   it('builds every sent firing in parts, and answers from the facts what the streams answer', async () => {
-    // 7 sent treatment firings (f3 skipped, f4 held out), 2 per part: 4 parts of persons at most
+    // 8 sent treatment firings (f3 skipped, f4 held out), 2 per part: 4 parts of persons at most
     const build = await facts.build('tenant-a', { firingsPerPart: 2 });
-    expect(build.firings).toBe(7);
+    expect(build.firings).toBe(8);
     expect(await facts.current('tenant-a')).toBe(build.buildId);
     for (const [stepMs, triggerIds] of [
       [GRANULARITY_MS[Granularity.DAY], []],
@@ -265,7 +274,7 @@ describe('triggerTrend from the trend facts', () => {
     expect(await facts.current('tenant-b')).toBe(tenantB);
     // a new build counts it too
     const build = await facts.build('tenant-a');
-    expect(build.firings).toBe(8);
+    expect(build.firings).toBe(9);
     expect(await facts.current('tenant-a')).toBe(build.buildId);
     expect(t2On1003(await service.triggerTrend('tenant-a', day))).toBe(2);
     const [streams, fromFacts] = await bothPaths(
@@ -307,7 +316,7 @@ describe('triggerTrend from the trend facts', () => {
     // nothing written since the previous pass: built
     const built = await refresher.refresh();
     expect(built.map((b) => [b.tenantId, b.version, b.firings])).toEqual([
-      ['tenant-a', await versions.current('tenant-a'), 8],
+      ['tenant-a', await versions.current('tenant-a'), 9],
     ]);
     expect(await facts.current('tenant-a')).toBe(built[0].buildId);
     expect(await refresher.refresh()).toEqual([]);

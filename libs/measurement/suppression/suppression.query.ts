@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { defineQuery } from '../../storage/index.js';
 import { periodTriggersParams } from '../common/period.js';
-import { SENT_FIRING, TRIGGER_DEFINITIONS_CTE, TRIGGER_FILTER, inPeriod } from '../common/sql.js';
+import {
+  ANY_SUCCESS_TYPE,
+  SENT_FIRING,
+  TRIGGER_DEFINITIONS_CTE,
+  TRIGGER_FILTER,
+  inPeriod,
+  suppressionRules,
+} from '../common/sql.js';
 import { factsBuildParam, factsOfPeriod } from '../over-time/trigger-trend.query.js';
 import { CAP_BREACHES_CTE } from './cap-breaches.sql.js';
 
@@ -63,6 +70,9 @@ LEFT JOIN failures AS t ON t.trigger_id = r.trigger_id
 LEFT JOIN cap_breaches AS b ON b.trigger_id = r.trigger_id
 ORDER BY trigger_id`;
 
+/** The rules of a firing's trigger in SUPPRESSION_SQL's checked step, from `success_types` as s. */
+const RULES = suppressionRules('s', { typeKeys: 's.type_keys', lookbackMs: 's.lookback_ms' });
+
 /**
  * Suppression failures, docs/design.md §3, over the sent treatment firings decided in [from, to),
  * per trigger T (its newest definition; success types defaulted when it names none):
@@ -79,8 +89,9 @@ ORDER BY trigger_id`;
  * their exposures by cityHash64(firing_id) (as in latency): numbers cost the engine much less to
  * carry and compare than strings; like person_key itself, a hash collision is accepted as
  * negligible.
- * A firing of a trigger with no definition has no success types and no cap: it is counted as
- * sent and never as a failure. Reported triggers: those defined (and selected), and those with
+ * A firing of a trigger with no definition is checked with the default success types (as lift
+ * measures it) and, for converted-then-targeted, the default 24 h lookback; no cap was stated for
+ * it, so it never breaches one. Reported triggers: those defined (and selected), and those with
  * firings in the period (sent or not).
  */
 const SUPPRESSION_SQL = `
@@ -102,18 +113,19 @@ WITH
   ),
   success_types AS (
     -- each defined trigger's converted lookback and success types, the types as 64-bit hashes
+    -- (a trigger never defined is checked with the defaults, see rules in checked)
     SELECT trigger_id, toInt64(converted_lookback_ms) AS lookback_ms,
            arrayMap(type -> cityHash64(type), success_types) AS type_keys
     FROM defs
   ),
   person_successes AS (
-    -- each person's outcomes of a type that some trigger counts as success: their type hashes
-    -- and times as two arrays, one row per person
+    -- each person's outcomes of a type that some trigger, or the default, counts as success:
+    -- their type hashes and times as two arrays, one row per person
     SELECT person_key, groupArray(cityHash64(type)) AS type_keys,
            groupArray(toUnixTimestamp64Milli(occurred_at)) AS ats
     FROM outcomes FINAL
     WHERE tenant_id = {tenantId:String}
-      AND type IN (SELECT arrayJoin(success_types) FROM defs)
+      AND ${ANY_SUCCESS_TYPE}
     GROUP BY person_key
   ),
   first_open AS (
@@ -127,15 +139,18 @@ WITH
     GROUP BY firing_key
   ),
   checked AS (
-    -- each sent treatment firing against its person's successes of its trigger
-    SELECT p.trigger_id AS trigger_id,
+    -- each sent treatment firing against its person's successes of its trigger (the defaults for
+    -- a trigger never defined)
+    SELECT p.trigger_id AS trigger_id, ${RULES.typeKeys} AS rule_type_keys,
+           ${RULES.lookbackMs} AS rule_lookback_ms,
            arrayExists(
-             (type_key, at) -> at < p.t_ms AND at >= p.t_ms - s.lookback_ms AND has(s.type_keys, type_key),
+             (type_key, at) -> at < p.t_ms AND at >= p.t_ms - rule_lookback_ms
+                               AND has(rule_type_keys, type_key),
              o.type_keys, o.ats) AS converted_then_targeted,
            p.dispatched_ms IS NOT NULL AND f.opened = 1
              AND arrayExists(
                (type_key, at) -> at > assumeNotNull(p.dispatched_ms) AND at < f.open_ms
-                                 AND has(s.type_keys, type_key),
+                                 AND has(rule_type_keys, type_key),
                o.type_keys, o.ats) AS converted_in_flight
     FROM period_firings AS p
     LEFT JOIN success_types AS s ON s.trigger_id = p.trigger_id

@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
+import { z } from 'zod';
+import { toClickHouseTime } from '../../storage/index.js';
 import { FACT_SOURCES, factsFor, fixtureRows, seededStore } from '../common/testing.js';
 import type { SuppressionSummary } from './models/suppression.model.js';
 import { SuppressionService } from './suppression.service.js';
@@ -71,7 +73,7 @@ const outcomes = [
   outcome('o4', 'q4', 'signup', '10-11T10:00:00'), // not tA's success; tB's, within 2 days
   outcome('o6', 'q6', 'purchase', '10-12T09:00:00'), // q6 was never sent anything
   outcome('o16', 'q16', 'conversion', '10-12T09:00:00'), // a default success type of tE
-  outcome('o17', 'q17', 'purchase', '10-12T09:00:00'), // tX has no success types
+  outcome('o17', 'q17', 'purchase', '10-12T09:00:00'), // a default success type, 1 h before s17
   outcome('o7', 'q7', 'purchase', '10-13T10:30:00'), // between dispatch and first open
   outcome('o8', 'q8', 'purchase', '10-13T11:00:00'), // at the first render: not before it
   outcome('o9', 'q9', 'purchase', '10-13T10:30:00'), // s9 was delivered, never opened
@@ -117,6 +119,16 @@ const otherTenant = {
   exposures: [exposure('s9', 'opened', '10-13T10:02:00')],
 };
 
+/** A summary's counts, in the order the expectations list them. */
+const counts = (s: SuppressionSummary) => [
+  s.triggerId,
+  s.channel,
+  s.sentFirings,
+  s.convertedThenTargeted,
+  s.convertedInFlight,
+  s.capBreaches,
+];
+
 // Every expectation holds read from the streams and read from the trend facts (built after the
 // rows are stored, so current): both must give the same answer.
 describe.each(FACT_SOURCES)('suppression audit from %s', (source) => {
@@ -130,15 +142,6 @@ describe.each(FACT_SOURCES)('suppression audit from %s', (source) => {
     service = new SuppressionService(store.clickhouse, facts);
     summaries = await service.audit('tenant-a', { from, to });
   });
-
-  const counts = (s: SuppressionSummary) => [
-    s.triggerId,
-    s.channel,
-    s.sentFirings,
-    s.convertedThenTargeted,
-    s.convertedInFlight,
-    s.capBreaches,
-  ];
 
   // By hand:
   // tA sent in the period: s1 s2 s3 s4 s6 s18 (6) + s7 s8 s9 s10 s11 s19 (6) + c1..c5 (5) + d3
@@ -154,14 +157,15 @@ describe.each(FACT_SOURCES)('suppression audit from %s', (source) => {
   //     do not count each other).                                                              = 3
   // tB: s5 (o4 sign-up 24 h before, lookback 2 days: converted-then-targeted) and cB.        = 2, 1
   // tD: defined, never fired: zeros. tE: s16 after a conversion 1 h before: 1 of 1.
-  // tX: no definition: channel from its firing, no success types, no cap. tZ: cap 0: 1 of 1.
+  // tX: no definition: channel from its firing, the default success types and lookback (s17 after
+  //   a purchase 1 h before: 1 of 1), no cap. tZ: cap 0: 1 of 1.
   it('counts each rule per trigger', () => {
     expect(summaries.map(counts)).toEqual([
       ['tA', 'push', 21, 1, 2, 3],
       ['tB', 'email', 2, 1, 0, 0],
       ['tD', 'in_app', 0, 0, 0, 0],
       ['tE', 'sms', 1, 1, 0, 0],
-      ['tX', 'sms', 1, 0, 0, 0],
+      ['tX', 'sms', 1, 1, 0, 0],
       ['tZ', 'push', 1, 0, 0, 1],
     ]);
   });
@@ -184,7 +188,7 @@ describe.each(FACT_SOURCES)('suppression audit from %s', (source) => {
     const selected = await service.audit('tenant-a', { from, to, triggerIds: ['tB', 'tX'] });
     expect(selected.map(counts)).toEqual([
       ['tB', 'email', 2, 1, 0, 0],
-      ['tX', 'sms', 1, 0, 0, 0],
+      ['tX', 'sms', 1, 1, 0, 0],
     ]);
   });
 
@@ -198,6 +202,97 @@ describe.each(FACT_SOURCES)('suppression audit from %s', (source) => {
     expect(day.map(counts)).toEqual([
       ['tA', 'push', 3, 0, 0, 1],
       ['tB', 'email', 1, 0, 0, 0],
+    ]);
+  });
+});
+
+// A tenant whose only definition names a success type of its own: firings of tY, never defined,
+// are checked with the default success types (conversion, purchase, signup) and the default 24 h
+// lookback, as lift measures them; no cap was stated for tY, so none is breached.
+const undefinedTrigger = {
+  triggers: [
+    trigger('tU', 'push', {
+      success_types: ['upgrade'],
+      suppression: { converted_lookback_ms: 2 * DAY },
+      frequency_cap: { max: 1, per_ms: DAY },
+    }),
+  ],
+  firings: [
+    sent('y1', 'tY', 'r1', '10-12T10:00:00', { channel: 'email' }),
+    sent('y2', 'tY', 'r2', '10-12T10:00:00', { channel: 'email' }),
+    sent('y3', 'tY', 'r3', '10-12T10:00:00', { channel: 'email' }),
+    sent('y4', 'tY', 'r4', '10-13T10:00:00', {
+      channel: 'email',
+      dispatched_at: at('10-13T10:00:01'),
+    }),
+    sent('y5', 'tY', 'r5', '10-13T10:00:00', {
+      channel: 'email',
+      dispatched_at: at('10-13T10:00:00'),
+    }),
+    sent('y6', 'tY', 'r6', '10-14T00:00:00', { channel: 'email' }),
+    sent('y7', 'tY', 'r6', '10-14T01:00:00', { channel: 'email' }),
+    sent('y8', 'tY', 'r6', '10-14T02:00:00', { channel: 'email' }),
+    sent('y9', 'tY', 'r7', '10-12T10:00:00', { channel: 'email', arm: 'holdout' }), // not sent
+    sent('u1', 'tU', 'r6', '10-14T00:00:00'),
+    sent('u2', 'tU', 'r6', '10-14T01:00:00'),
+    sent('u3', 'tU', 'r3', '10-12T10:00:00'),
+  ],
+  outcomes: [
+    outcome('p1', 'r1', 'signup', '10-11T10:00:00'), // exactly 24 h before y1: inside
+    outcome('p2', 'r2', 'conversion', '10-11T09:59:59.999'), // 1 ms before y2's 24 h lookback
+    outcome('p3', 'r3', 'upgrade', '10-12T09:00:00'), // tU's type, not a default one
+    outcome('p4', 'r4', 'purchase', '10-13T10:30:00'), // between y4's dispatch and first open
+    outcome('p5', 'r5', 'upgrade', '10-13T10:30:00'), // in y5's flight, not a default type
+    outcome('p7', 'r7', 'purchase', '10-12T09:00:00'), // r7 was never sent tY
+  ],
+  exposures: [
+    exposure('y4', 'opened', '10-13T11:00:00'),
+    exposure('y5', 'opened', '10-13T11:00:00'),
+  ],
+};
+
+describe.each(FACT_SOURCES)('suppression audit of a trigger never defined, from %s', (source) => {
+  const store = seededStore({ rows: undefinedTrigger, redelivered: {}, otherTenant: {} });
+  let summaries: SuppressionSummary[];
+
+  beforeAll(async () => {
+    const facts = await factsFor(store, source);
+    summaries = await new SuppressionService(store.clickhouse, facts).audit('tenant-a', {
+      from,
+      to,
+    });
+  });
+
+  // By hand:
+  // tU: sent u1 u2 u3 = 3; converted-then-targeted u3 (p3 upgrade 1 h before, lookback 2 days);
+  //   cap breach u2 (u1 1 h before, max 1 per day).                                     = 3, 1, 0, 1
+  // tY (no definition; channel from its firings): sent y1..y8 = 8 (y9 is a holdout).
+  //   converted-then-targeted: y1 (p1 sign-up exactly 24 h before); not y2 (p2 1 ms earlier),
+  //     not y3 (p3 is tU's upgrade, not a default type)                                    = 1
+  //   in flight: y4 (p4 purchase between dispatch and the open); not y5 (p5 an upgrade)    = 1
+  //   cap breaches: none stated (y6 y7 y8 within 2 h of one another)                        = 0
+  it('checks its firings with the default success types and lookback, and no cap', () => {
+    expect(summaries.map(counts)).toEqual([
+      ['tU', 'push', 3, 1, 0, 1],
+      ['tY', 'email', 8, 1, 1, 0],
+    ]);
+  });
+
+  it('lists the same failures in the BI view bi_suppression_incidents', async () => {
+    const rows = await store.clickhouse.query({
+      tag: 'test.bi_suppression_incidents',
+      sql: `SELECT trigger_id, failure, count() AS firings FROM bi_suppression_incidents
+            WHERE tenant_id = 'tenant-a' AND decided_at >= {from:DateTime64(3, 'UTC')}
+              AND decided_at < {to:DateTime64(3, 'UTC')}
+            GROUP BY trigger_id, failure ORDER BY trigger_id, failure`,
+      params: { from: toClickHouseTime(from.getTime()), to: toClickHouseTime(to.getTime()) },
+      row: z.object({ trigger_id: z.string(), failure: z.string(), firings: z.coerce.number() }),
+    });
+    expect(rows.map((r) => [r.trigger_id, r.failure, r.firings])).toEqual([
+      ['tU', 'cap_breach', 1],
+      ['tU', 'converted_then_targeted', 1],
+      ['tY', 'converted_in_flight', 1],
+      ['tY', 'converted_then_targeted', 1],
     ]);
   });
 });

@@ -14,7 +14,7 @@ export class SuppressionSummary {
   @IntField('Sent treatment firings (arm treatment, no skip_reason).') sentFirings!: number;
 
   @IntField(
-    'Sent firings whose person already had a success outcome of the trigger in [decided_at − suppression.converted_lookback_ms, decided_at) (lookback default 24 h): retargeting someone who just converted.',
+    'Sent firings whose person already had a success outcome of the trigger in [decided_at − suppression.converted_lookback_ms, decided_at) (lookback default 24 h): retargeting someone who just converted. A trigger never defined is checked with the default success types (conversion, purchase, signup) and the 24 h default.',
   )
   convertedThenTargeted!: number;
 
@@ -22,7 +22,7 @@ export class SuppressionSummary {
   convertedThenTargetedRate!: number;
 
   @IntField(
-    'Sent firings with a dispatched_at and an opened or rendered exposure whose person had a success outcome of the trigger strictly between dispatched_at and the first opened|rendered: content resolved at open time would have changed.',
+    'Sent firings with a dispatched_at and an opened or rendered exposure whose person had a success outcome of the trigger strictly between dispatched_at and the first opened|rendered: content resolved at open time would have changed. A trigger never defined is checked with the default success types.',
   )
   convertedInFlight!: number;
 
@@ -30,7 +30,7 @@ export class SuppressionSummary {
   convertedInFlightRate!: number;
 
   @IntField(
-    "Sent firings beyond the trigger's frequency_cap {max, per_ms}: the person already had at least max sent firings of the trigger in (decided_at − per_ms, decided_at). 0 for a trigger without a cap.",
+    "Sent firings beyond the trigger's frequency_cap {max, per_ms}: the person already had at least max sent firings of the trigger in (decided_at − per_ms, decided_at). 0 for a trigger without a cap, or never defined (no cap was stated).",
   )
   capBreaches!: number;
 
