@@ -5,6 +5,7 @@
 
 import {
   OVERWHELM_TYPES,
+  successTypesOf as definedSuccessTypes,
   triggerTruthOf,
   type Firing,
   type Outcome,
@@ -74,7 +75,7 @@ function conversionWindowOf(index: TruthIndex, triggerId: string): number {
 }
 
 function successTypesOf(index: TruthIndex, triggerId: string): string[] {
-  return index.triggers.get(triggerId)?.success_types ?? [];
+  return definedSuccessTypes(index.triggers.get(triggerId));
 }
 
 /** The trigger's firings decided in [from, before), grouped by person, each list by (time, id). */

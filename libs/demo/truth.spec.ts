@@ -257,6 +257,47 @@ describe('computeTruth: suppression failures', () => {
   });
 });
 
+describe('computeTruth: a trigger never defined', () => {
+  // 'legacy' fires but no definition names it: the default success types (conversion, purchase,
+  // signup), the default 24 h lookback, and no cap.
+  const legacy = (id: string, person: string, decidedAt: string, extra: Partial<FiringRow> = {}) =>
+    firing(id, person, decidedAt, 'treatment', { trigger_id: 'legacy', ...extra });
+  const fixture = rows({
+    firings: [
+      legacy('g1', 'p1', '2026-10-03T10:00:00Z'),
+      legacy('g2', 'p2', '2026-10-03T10:00:00Z'),
+      legacy('g3', 'p3', '2026-10-04T10:00:00Z', { dispatched_at: '2026-10-04T10:00:01Z' }),
+      legacy('g4', 'p4', '2026-10-05T10:00:00Z'),
+      legacy('g5', 'p4', '2026-10-05T11:00:00Z'),
+      legacy('g6', 'p5', '2026-10-05T11:00:00Z', { arm: 'holdout' }),
+    ],
+    exposures: [{ firing_id: 'g3', type: 'opened', occurred_at: '2026-10-04T11:00:00Z' }],
+    outcomes: [
+      // A sign-up exactly 24 h before g1: inside the default lookback.
+      outcome('o1', 'p1', 'signup', '2026-10-02T10:00:00Z'),
+      // A conversion 1 ms before g2's lookback opens.
+      outcome('o2', 'p2', 'conversion', '2026-10-02T09:59:59.999Z'),
+      // A purchase between g3's dispatch and its first open: converted in flight.
+      outcome('o3', 'p3', 'purchase', '2026-10-04T10:30:00Z'),
+      // A refund 30 min before g5: not a success type.
+      outcome('o4', 'p4', 'refund', '2026-10-05T10:30:00Z'),
+    ],
+  });
+  const truth = computeTruth(fixture, period).triggers['legacy'];
+
+  it('counts its suppression failures with the default success types and lookback, and no cap', () => {
+    expect(truth.successTypes).toEqual(['conversion', 'purchase', 'signup']);
+    // sent g1..g5 (g6 held out); converted-then-targeted g1; in flight g3; g5 one hour after g4
+    // breaches nothing, as no cap was stated
+    expect(truth.suppression).toEqual({
+      sentFirings: 5,
+      convertedThenTargeted: 1,
+      convertedInFlight: 1,
+      capBreaches: 0,
+    });
+  });
+});
+
 describe('computeTruth: consent', () => {
   const consent = (
     id: string,

@@ -11,7 +11,8 @@
 // - Sent = arm `treatment` and no `skip_reason`. Control = arm `holdout` or `global_holdout`.
 // - Success types of T = T's own `success_types` only. The default success types (conversion,
 //   purchase, signup) classify outcomes in general; counting a purchase as a conversion of a
-//   signup trigger would not be that trigger's success.
+//   signup trigger would not be that trigger's success. A trigger never defined, or naming none,
+//   has the default success types; one never defined has the default lookback and no cap.
 // - Overwhelm outcomes = the overwhelm class (unsubscribe, complaint, opt_out, uninstall, dismiss),
 //   whatever the trigger's guardrail_types; regret = return, refund, chargeback.
 // - Contamination looks at the person's firings of T in [from, to). A contaminated person is
@@ -61,6 +62,15 @@ export const OVERWHELM_TYPES: readonly string[] = [
 
 /** Outcome types of the regret class (docs/design.md §2). */
 export const REGRET_TYPES: readonly string[] = ['return', 'refund', 'chargeback'];
+
+/** The success types of a trigger that names none, or was never defined (docs/design.md §2). */
+export const DEFAULT_SUCCESS_TYPES: readonly string[] = ['conversion', 'purchase', 'signup'];
+
+/** The success types a trigger's outcomes are counted with: its own, else the defaults. */
+export function successTypesOf(trigger: TriggerRow | undefined): string[] {
+  const own = trigger?.success_types ?? [];
+  return own.length > 0 ? [...own] : [...DEFAULT_SUCCESS_TYPES];
+}
 
 /** The pressure buckets of the dose-response curve, on the 7-day pressure. */
 export const PRESSURE_BUCKETS = ['1', '2-3', '4-6', '7+'] as const;
@@ -510,7 +520,7 @@ interface TriggerSettings {
 
 function triggerSettings(index: TruthIndex, triggerId: string): TriggerSettings {
   const trigger = index.triggers.get(triggerId);
-  const successTypes = trigger?.success_types ?? [];
+  const successTypes = successTypesOf(trigger);
   return {
     trigger,
     windowMs: trigger?.window_ms ?? Number.POSITIVE_INFINITY,
