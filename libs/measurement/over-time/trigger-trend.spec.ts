@@ -237,8 +237,10 @@ describe('triggerTrend from the trend facts', () => {
   });
 
   it('reads the streams while no build is made', async () => {
+    // read from the streams instead: f11 is converted then targeted (BY_HAND)
     expect(await facts.current('tenant-a')).toBeUndefined();
-    expect(byHand(await service.triggerTrend('tenant-a', day))).toEqual(BY_HAND);
+    const t9 = (await service.triggerTrend('tenant-a', day)).find((p) => p.triggerId === 't9');
+    expect(t9?.convertedThenTargeted).toBe(1);
   });
 
   it('builds every sent firing in parts, and answers from the facts what the streams answer', async () => {
@@ -320,5 +322,37 @@ describe('triggerTrend from the trend facts', () => {
     ]);
     expect(await facts.current('tenant-a')).toBe(built[0].buildId);
     expect(await refresher.refresh()).toEqual([]);
+  });
+  it('uses no build of layout 2, which left the firings of a trigger never defined unchecked', async () => {
+    const build = await facts.build('tenant-a');
+    // a newer build as layout 2 wrote it: the same facts, but t9's firing (f11, converted then
+    // targeted by the defaults) not flagged
+    const stale = build.buildId + 1;
+    const columns = `tenant_id, trigger_id, decided_ms, person_key, end_to_end_ms, overwhelmed,
+                     converted_then_targeted, non_compliant, channel, signal_to_decision_ms,
+                     decision_to_delivery_ms, converted_in_flight, cap_breached`;
+    await store.clickhouse.command(
+      'test.stale_trend_facts',
+      `INSERT INTO trend_facts (build_id, ${columns})
+       SELECT {stale:UInt64}, ${columns.replace(
+         'converted_then_targeted',
+         "converted_then_targeted AND trigger_id != 't9'",
+       )}
+       FROM trend_facts WHERE build_id = {buildId:UInt64}`,
+      { stale, buildId: build.buildId },
+    );
+    await store.clickhouse.command(
+      'test.stale_trend_fact_build',
+      `INSERT INTO trend_fact_builds (tenant_id, build_id, version, epoch, overwhelm_types,
+                                      overwhelm_window_ms, layout, started_at, finished_at, firings)
+       SELECT tenant_id, {stale:UInt64}, version, epoch, overwhelm_types, overwhelm_window_ms, 2,
+              started_at, finished_at, firings
+       FROM trend_fact_builds WHERE build_id = {buildId:UInt64}`,
+      { stale, buildId: build.buildId },
+    );
+    // read from the streams instead: f11 is converted then targeted (BY_HAND)
+    expect(await facts.current('tenant-a')).toBeUndefined();
+    const t9 = (await service.triggerTrend('tenant-a', day)).find((p) => p.triggerId === 't9');
+    expect(t9?.convertedThenTargeted).toBe(1);
   });
 });
