@@ -51,7 +51,7 @@ WITH
     FROM outcomes FINAL
     WHERE tenant_id = {tenantId:String}
       AND (type IN (SELECT arrayJoin(success_types) FROM defs)
-               OR has(['conversion', 'purchase', 'signup'], type))
+           OR has(['conversion', 'purchase', 'signup'], type))
     GROUP BY person_key
   ),
   overwhelm AS (

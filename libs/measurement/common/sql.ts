@@ -20,7 +20,7 @@ export const DEFAULT_CONVERTED_LOOKBACK_MS = 86_400_000;
  * step) or a default one, which a trigger never defined is measured with.
  */
 export const ANY_SUCCESS_TYPE = `(type IN (SELECT arrayJoin(success_types) FROM defs)
-               OR has(${DEFAULT_SUCCESS_TYPES_SQL}, type))`;
+           OR has(${DEFAULT_SUCCESS_TYPES_SQL}, type))`;
 
 /**
  * The success types (as 64-bit hashes, cityHash64) and the converted lookback (ms, Int64) the

@@ -113,7 +113,7 @@ WITH
   ),
   success_types AS (
     -- each defined trigger's converted lookback and success types, the types as 64-bit hashes
-    -- (a trigger never defined is checked with the defaults, see rules in checked)
+    -- (a trigger never defined is checked with the defaults: see the step checked)
     SELECT trigger_id, toInt64(converted_lookback_ms) AS lookback_ms,
            arrayMap(type -> cityHash64(type), success_types) AS type_keys
     FROM defs
@@ -141,7 +141,8 @@ WITH
   checked AS (
     -- each sent treatment firing against its person's successes of its trigger (the defaults for
     -- a trigger never defined)
-    SELECT p.trigger_id AS trigger_id, ${RULES.typeKeys} AS rule_type_keys,
+    SELECT p.trigger_id AS trigger_id,
+           ${RULES.typeKeys} AS rule_type_keys,
            ${RULES.lookbackMs} AS rule_lookback_ms,
            arrayExists(
              (type_key, at) -> at < p.t_ms AND at >= p.t_ms - rule_lookback_ms
