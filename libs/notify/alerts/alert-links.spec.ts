@@ -6,6 +6,8 @@ import { describe, expect, it } from '@jest/globals';
 import { loadConfig } from '../../config/index.js';
 import { storeForSuite } from '../../storage/testing.js';
 import { warningsForSuite } from '../../testing/index.js';
+import { ShareLinksRepository } from '../share/share-links.repository.js';
+import { hashShareToken } from '../share/share-token.js';
 import { shareLinksOn } from '../share/testing.js';
 import { AlertKind, AlertState } from './alert-kind.js';
 import { AlertLinks } from './alert-links.js';
@@ -127,5 +129,32 @@ describe('the links of alert messages', () => {
     expect(new Set(tokens).size).toBe(3);
     expect(await shareLinks.list('m')).toHaveLength(2);
     expect(await shareLinks.list('n')).toHaveLength(1);
+  });
+  it('carries a new link that opens on a retry whose first link no longer does: revoked, or expired', async () => {
+    const { shareLinks, links } = build({ PUBLIC_URL: 'https://causeway.example.com/' });
+    const repository = new ShareLinksRepository(store.clickhouse);
+    const loss = alert('al_loss', AlertKind.LOSS);
+    const token = (made: Map<string, string>) =>
+      /\/share\/([A-Za-z0-9_-]{43})#lift$/.exec(made.get('al_loss') ?? '')?.[1] ?? '';
+    const opensNow = async (made: Map<string, string>) => {
+      const link = await repository.byTokenHash(hashShareToken(token(made)));
+      return link !== undefined && link.revokedAt === null && link.expiresAt > new Date();
+    };
+
+    const first = await links.forMessages('rv', [loss]);
+    const [revoked] = await shareLinks.list('rv');
+    await shareLinks.revoke('rv', revoked.linkId);
+    const afterRevoke = await links.forMessages('rv', [loss]);
+    expect(token(afterRevoke)).not.toBe(token(first));
+    expect(await opensNow(first)).toBe(false);
+    expect(await opensNow(afterRevoke)).toBe(true);
+
+    const before = await links.forMessages('ex', [loss]);
+    const [expiring] = await shareLinks.list('ex');
+    await repository.save({ ...expiring, expiresAt: new Date(Date.now() - HOUR) });
+    const afterExpiry = await links.forMessages('ex', [loss]);
+    expect(token(afterExpiry)).not.toBe(token(before));
+    expect(await opensNow(before)).toBe(false);
+    expect(await opensNow(afterExpiry)).toBe(true);
   });
 });

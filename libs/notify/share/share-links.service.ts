@@ -104,10 +104,14 @@ export class ShareLinksService {
   ): Promise<{ link: StoredShareLink; url: string }> {
     const made = messageShareLink(this.config.env.CAUSEWAY_KEY_PEPPER, tenantId, messageKey);
     const found = await this.repository.byTokenHash(hashShareToken(made.token));
-    if (found !== undefined) {
-      return { link: found, url: this.linkUrl(made.token) };
+    if (found === undefined) {
+      return this.make(tenantId, input, made);
     }
-    return this.make(tenantId, input, made);
+    // a retry long after the first attempt, or after an admin revoked its link: the message
+    // carries a new link that opens, not the one it can no longer open
+    return opens(found)
+      ? { link: found, url: this.linkUrl(made.token) }
+      : this.create(tenantId, input);
   }
 
   private async make(
@@ -185,7 +189,7 @@ export class ShareLinksService {
       return undefined;
     }
     const link = await this.repository.byTokenHash(hashShareToken(token));
-    if (link === undefined || link.revokedAt !== null || link.expiresAt <= now) {
+    if (link === undefined || !opens(link, now)) {
       return undefined;
     }
     if (link.resource === ShareResource.SNAPSHOT) {
@@ -268,4 +272,9 @@ export class ShareLinksService {
       }
     }
   }
+}
+
+/** Whether a stored link still opens its document at `now`: neither revoked nor expired. */
+function opens(link: StoredShareLink, now = new Date()): boolean {
+  return link.revokedAt === null && link.expiresAt > now;
 }
