@@ -15,6 +15,7 @@ const VIEWS = [
   'bi_consent_incidents',
   'bi_suppression_incidents',
   'bi_trigger_trend',
+  'bi_triggers',
 ];
 
 interface GrafanaTarget {

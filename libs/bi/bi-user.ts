@@ -8,6 +8,7 @@ export const BI_READABLE = [
   'bi_consent_incidents',
   'bi_suppression_incidents',
   'bi_trigger_trend',
+  'bi_triggers',
   'triggers',
   'signals',
   'firings',

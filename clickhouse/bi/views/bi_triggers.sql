@@ -1,0 +1,1 @@
+../../migrations/0132_create_bi_triggers.sql
