@@ -38,18 +38,15 @@ interface InputScalars {
   textOrJson: string | Record<string, unknown>;
 }
 
-/** What validation makes of each value type: times in epoch ms, objects and money as text. */
-interface ParsedScalars {
-  id: string;
-  text: string;
-  texts: string[];
+/**
+ * What validation makes of each value type: times in epoch ms, objects and money as text; every
+ * other value as sent.
+ */
+interface ParsedScalars extends Omit<
+  InputScalars,
+  'time' | 'decimal' | 'json' | 'attributes' | 'textOrJson'
+> {
   time: number;
-  boolean: boolean;
-  version: number;
-  duration: number;
-  positiveDuration: number;
-  count: number;
-  fraction: number;
   decimal: string;
   json: string;
   attributes: string;
