@@ -55,6 +55,18 @@ export function emptyResult(): IngestResult {
   return { accepted: 0, rejected: 0, duplicates: 0, conflicts: 0, errors: [], ignoredFields: [] };
 }
 
+/** The answer to one request, from its validated batch. */
+export function batchResult(batch: PreparedBatch): IngestResult {
+  return {
+    accepted: batch.accepted,
+    rejected: batch.rejected,
+    duplicates: batch.duplicates,
+    conflicts: batch.conflicts,
+    errors: batch.errors,
+    ignoredFields: batch.ignoredFields,
+  };
+}
+
 /** Adds the answer of one request of an import to the import's answer. */
 export function addResult(total: IngestResult, part: IngestResult): void {
   total.accepted += part.accepted;
@@ -237,14 +249,7 @@ export class IngestService {
     this.metrics.ingestRows.inc({ stream, result: 'rejected' }, batch.rejected);
     this.metrics.ingestRows.inc({ stream, result: 'duplicate' }, batch.duplicates);
     this.metrics.ingestRows.inc({ stream, result: 'conflict' }, batch.conflicts);
-    return {
-      accepted: batch.accepted,
-      rejected: batch.rejected,
-      duplicates: batch.duplicates,
-      conflicts: batch.conflicts,
-      errors: batch.errors,
-      ignoredFields: batch.ignoredFields,
-    };
+    return batchResult(batch);
   }
 
   /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { Readable } from 'node:stream';
+import { batchResult } from './ingest.service.js';
 import { IngestLimitError } from './limit-error.js';
 import { parseBody, parseBodyBatches } from './parse-body.js';
 import { prepareBatch } from './prepare-batch.js';
@@ -460,15 +461,10 @@ describe('prepareBatch in every JSON dialect', () => {
       whole,
     );
     const stored = storedRows(batch);
+    const { ignoredFields, ...answer } = batchResult(batch);
     return {
-      answer: {
-        accepted: batch.accepted,
-        rejected: batch.rejected,
-        duplicates: batch.duplicates,
-        conflicts: batch.conflicts,
-        errors: batch.errors,
-      },
-      ignoredFields: batch.ignoredFields,
+      answer,
+      ignoredFields,
       ids: stored.map((row) => row[keyOf[stream]]),
       hashes: stored.map((row) => String(row.content_hash)),
     };

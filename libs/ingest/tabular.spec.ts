@@ -9,6 +9,7 @@ import { openTemporaryStore, type TemporaryStore } from '../storage/testing.js';
 import { anyTypeVariant, typedVariant, PROGRAM_BLOCK_ROWS } from './corpus.testing.js';
 import { DIALECT_NAMES, inDialect, type DialectName } from './dialects.testing.js';
 import { insertStorageLines } from './ingest-writer.js';
+import { batchResult } from './ingest.service.js';
 import { prepareBatch } from './prepare-batch.js';
 import { firstDifference } from './rows.testing.js';
 import { STREAM_DECLARATIONS } from './streams/index.js';
@@ -152,11 +153,7 @@ describe('imports read by ClickHouse follow the rules of NDJSON', () => {
     const batch: PreparedBatch = await prepareBatch(stream, lines, context(tenantId));
     await insertStorageLines(store.clickhouse, stream, batch.ndjson, 'test.tabular');
     return {
-      accepted: batch.accepted,
-      rejected: batch.rejected,
-      duplicates: batch.duplicates,
-      conflicts: batch.conflicts,
-      errors: batch.errors,
+      ...batchResult(batch),
       ignoredFields: [...batch.ignoredFields].sort((a, b) => (a.field < b.field ? -1 : 1)),
       hashes: [...batch.ndjson.matchAll(/"content_hash":"?(\d+)/g)].map((m) => m[1]).sort(),
     };
