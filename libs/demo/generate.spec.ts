@@ -6,6 +6,7 @@ import { generateProgram, generateProgramStream } from './generate.js';
 import { OVER_TIME_PERSONS, overTimeTriggerDefinitions } from './over-time-block.js';
 import type { GeneratedProgram } from './generate.js';
 import { DEMO_STREAMS, emptyRows, rowIdentity } from './rows.js';
+import { TIME_FIELDS } from './testing.js';
 import { computeTruth, missingDefinitions } from './truth.js';
 import type { ArmTruth, ProgramTruth } from './truth.js';
 
@@ -208,20 +209,12 @@ describe('generateProgram at the default size', () => {
   });
 
   it('writes timestamps as ISO-8601 UTC strings and no sent_at', () => {
-    const timestampFields = [
-      'occurred_at',
-      'decided_at',
-      'signal_at',
-      'dispatched_at',
-      'computed_at',
-      'recorded_at',
-    ];
     for (const stream of DEMO_STREAMS) {
       const wrong = (program.rows[stream] as object[]).filter((row) => {
         const record = row as Record<string, unknown>;
         return (
           'sent_at' in record ||
-          timestampFields.some((field) => field in record && !ISO_UTC.test(record[field] as string))
+          TIME_FIELDS.some((field) => field in record && !ISO_UTC.test(record[field] as string))
         );
       });
       expect(wrong).toEqual([]);

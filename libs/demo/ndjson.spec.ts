@@ -8,6 +8,7 @@ import { MALFORMED_KINDS, malformedLines } from './malformed.js';
 import { serializeProgram, toNdjson } from './ndjson.js';
 import { DEMO_STREAMS, rowIdentity } from './rows.js';
 import type { DemoStream, ProgramRows } from './rows.js';
+import { TIME_FIELDS } from './testing.js';
 
 // A minimal reading of docs/design.md §2, enough to tell a valid row from each malformed kind.
 const REQUIRED: Record<DemoStream, string[]> = {
@@ -23,14 +24,6 @@ const ENUMS: Record<string, readonly string[]> = {
   status: TRIGGER_STATUSES,
   arm: ARMS,
 };
-const TIMESTAMPS = [
-  'occurred_at',
-  'decided_at',
-  'signal_at',
-  'dispatched_at',
-  'computed_at',
-  'recorded_at',
-];
 const NUMBERS = ['window_ms', 'value', 'holdout_pct', 'conversion_window_ms'];
 
 /** Why a line would be rejected, or undefined when it is a valid row. */
@@ -55,7 +48,7 @@ function rejection(stream: DemoStream, line: string): string | undefined {
   if (badEnum) {
     return 'bad_enum';
   }
-  if (TIMESTAMPS.some((field) => field in row && Number.isNaN(Date.parse(row[field] as string)))) {
+  if (TIME_FIELDS.some((field) => field in row && Number.isNaN(Date.parse(row[field] as string)))) {
     return 'bad_timestamp';
   }
   return undefined;
