@@ -6,6 +6,7 @@ import { fixtureRows, seedRows } from '../measurement/testing.js';
 import { fixtureMeasures, guardrailRow, liftRow } from '../reports/testing.js';
 import { projectRoot, statementsOf } from '../storage/index.js';
 import { storeForSuite } from '../storage/testing.js';
+import { BI_READABLE } from './bi-user.js';
 
 const BI = join(projectRoot(), 'clickhouse', 'bi');
 const VIEWS = [
@@ -103,6 +104,16 @@ describe('BI access files', () => {
       /CREATE ROW POLICY IF NOT EXISTS causeway_tenant_acme ON .* USING tenant_id = 'acme'/,
     );
     expect(text).toContain('readonly = 2');
+  });
+
+  it('lists every bi_* view the migrations create, and grants the BI role each of them', async () => {
+    const created = await store.clickhouse.query({
+      tag: 'test.bi_views',
+      sql: "SELECT name FROM system.tables WHERE database = currentDatabase() AND engine = 'View' AND startsWith(name, 'bi_') ORDER BY name",
+      row: z.object({ name: z.string() }),
+    });
+    expect(created.map((t) => t.name)).toEqual([...VIEWS].sort());
+    expect(BI_READABLE.filter((t) => t.startsWith('bi_')).sort()).toEqual([...VIEWS].sort());
   });
 
   it('links each view to the migration that creates it', () => {
