@@ -2,8 +2,25 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Queue } from 'bullmq';
 import { describeWithRedis } from '../../test/support/redis-suite.js';
 import { currentQueryScope, deadlineScope, runInQueryScope } from '../storage/index.js';
-import { CronTimer, scheduleCronJob } from './cron.js';
+import { CronTimer, cronFrequencyProblem, scheduleCronJob } from './cron.js';
 import { JobName } from './queue.constants.js';
+
+describe('cronFrequencyProblem', () => {
+  it('lets the process answer other work while it reads a year of hourly runs', async () => {
+    // a timer due at once fires only when the event loop turns: a reading done in one piece
+    // (about a second for this schedule) would answer before it
+    let ranMeanwhile = false;
+    setTimeout(() => {
+      ranMeanwhile = true;
+    }, 0);
+    const problem = await cronFrequencyProblem(
+      '0 * * * *',
+      'Europe/Berlin',
+      new Date('2026-12-07T00:00:00Z'),
+    );
+    expect([problem, ranMeanwhile]).toEqual([undefined, true]);
+  });
+});
 
 describe('CronTimer', () => {
   it('runs at the next second a per-second pattern fires, not before', async () => {

@@ -92,7 +92,7 @@ export class DigestSender {
       digest !== undefined &&
       lastSentAt !== undefined &&
       Date.now() - lastSentAt < MIN_SCHEDULE_GAP_MS &&
-      runsMoreThanHourly(digest.schedule, digest.timeZone)
+      (await runsMoreThanHourly(digest.schedule, digest.timeZone))
     ) {
       this.logger.warn(
         `digest of tenant ${tenantId}: the run planned at ${at.toISOString()} is skipped, the digest went out at ${new Date(lastSentAt).toISOString()}; its schedule "${digest.schedule}" runs more often than once an hour (set it again with setDigest)`,

@@ -69,7 +69,7 @@ export class DigestService {
         `schedule: "${schedule}" is not a cron pattern (${problem})`,
       );
     }
-    const tooOften = cronFrequencyProblem(schedule, timeZone);
+    const tooOften = await cronFrequencyProblem(schedule, timeZone);
     if (tooOften !== undefined) {
       throw new NotifyException(
         NotifyErrorCode.InvalidRequest,
