@@ -148,7 +148,7 @@ program
   .option('--no-readme', 'print the table without writing it into README.md')
   .option(
     '--only <part>',
-    'measure only `ingest`, `queries`, or the named measures (comma-separated); README left alone',
+    'measure only `ingest`, `queries`, `exports`, or the named measures (comma-separated); README left alone',
   )
   .action(
     async (options: {

@@ -41,6 +41,21 @@ export const RELATIVE_PAIRS = 9;
 export const BENCH_START = '2026-10-01T00:00:00Z';
 export const BENCH_DAYS = 30;
 
+/**
+ * The BI exports a run reads through the API, as a BI user's tool or a scheduled download does:
+ * the daily figures over the period's last week and over the whole period, and the daily trend
+ * over the period. Reported beside the measures, with no target: a plain view computes its rows
+ * when read (clickhouse/bi/README.md).
+ */
+export const BENCH_EXPORTS = [
+  { dataset: 'trigger_daily', days: 7 },
+  { dataset: 'trigger_daily', days: BENCH_DAYS },
+  { dataset: 'trigger_trend', days: BENCH_DAYS },
+] as const;
+
+/** Runs of each export; the row gives their median. */
+export const EXPORT_RUNS = 3;
+
 /** Everything a run is parameterized by, derived from the command line. */
 export interface BenchPlan {
   scale: number;
@@ -69,31 +84,37 @@ export interface BenchParts {
   measures: string[] | 'all';
   /** The cached read, the concurrency test and the queries' peak RSS. */
   serving: boolean;
+  /** The BI exports, read through the API as a BI user's tool reads them (BENCH_EXPORTS). */
+  exports: boolean;
 }
 
 /**
  * `--only`: `ingest` (the ingest comparison), `queries` (every measure and the peak RSS, without
- * the cached read and concurrency) or a comma-separated list of measure names.
+ * the cached read and concurrency), `exports` (the BI exports) or a comma-separated list of
+ * measure names.
  */
 export function benchParts(only: string | undefined, measureNames: string[]): BenchParts {
   if (only === undefined) {
-    return { ingest: true, measures: 'all', serving: true };
+    return { ingest: true, measures: 'all', serving: true, exports: true };
   }
   if (only === 'ingest') {
-    return { ingest: true, measures: [], serving: false };
+    return { ingest: true, measures: [], serving: false, exports: false };
   }
   if (only === 'queries') {
-    return { ingest: false, measures: 'all', serving: false };
+    return { ingest: false, measures: 'all', serving: false, exports: false };
+  }
+  if (only === 'exports') {
+    return { ingest: false, measures: [], serving: false, exports: true };
   }
   const names = only.split(',').map((name) => name.trim());
   const unknown = names.filter((name) => !measureNames.includes(name));
   if (unknown.length > 0) {
     throw new RangeError(
       `--only: unknown measure ${unknown.map((n) => `"${n}"`).join(', ')}; ` +
-        `use ingest, queries or measures among: ${measureNames.join(', ')}`,
+        `use ingest, queries, exports or measures among: ${measureNames.join(', ')}`,
     );
   }
-  return { ingest: false, measures: names, serving: false };
+  return { ingest: false, measures: names, serving: false, exports: false };
 }
 
 export interface BenchOptions {
@@ -131,7 +152,7 @@ export function benchPlan(options: BenchOptions = {}): BenchPlan {
     repeats: options.repeats ?? 5,
     concurrencySeconds: options.concurrencySeconds ?? 10,
     concurrencyClients: 50,
-    parts: options.parts ?? { ingest: true, measures: 'all', serving: true },
+    parts: options.parts ?? { ingest: true, measures: 'all', serving: true, exports: true },
   };
 }
 

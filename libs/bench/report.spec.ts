@@ -2,9 +2,10 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { benchPlan } from './plan.js';
+import { benchParts, benchPlan } from './plan.js';
 import {
   cachedReadRow,
+  exportRow,
   ingestRows,
   README_END,
   README_START,
@@ -49,6 +50,38 @@ describe('the cached-read row', () => {
     expect(cachedReadRow({ missMs: 900, reads: 50, p50Ms: 20.6, p99Ms: 40 })).toContain(
       '| p50 21 ms, p99 40 ms | | | | p50 ≤ 20 ms | **not met** |',
     );
+  });
+});
+
+describe('the BI export rows', () => {
+  it('give the median of the runs, the fastest and the slowest, and the rows, with no target', () => {
+    const row = exportRow({
+      dataset: 'trigger_daily',
+      days: 7,
+      medianMs: 10_412.6,
+      runsMs: [10_980.2, 10_412.6, 9_871.4],
+      rows: 2_688,
+      peakRss: 1.6 * 1024 ** 3,
+      startRss: 1.2 * 1024 ** 3,
+    });
+    expect(row).toBe(
+      '| BI export `trigger_daily`, the last 7 days as CSV (median of 3, fastest 9,871 ms, ' +
+        'slowest 10,980 ms; 2,688 rows) | 10,413 ms | | | | (reported) | |',
+    );
+  });
+
+  it('are part of a full run and of `--only exports`, and of no other partial run', () => {
+    const names = ['liftReport'];
+    expect(benchParts(undefined, names).exports).toBe(true);
+    expect(benchParts('exports', names)).toEqual({
+      ingest: false,
+      measures: [],
+      serving: false,
+      exports: true,
+    });
+    for (const only of ['ingest', 'queries', 'liftReport']) {
+      expect([only, benchParts(only, names).exports]).toEqual([only, false]);
+    }
   });
 });
 

@@ -6,7 +6,7 @@ import { MEASURES } from './measures.js';
 import { UNKNOWN_FIELD } from './ingest-sample.js';
 import { INGEST_BATCH_LINES, INGEST_CLIENTS } from './plan.js';
 import { median } from './timing.js';
-import type { BenchResults, CachedRead, IngestDialectResult } from './run.js';
+import type { BenchResults, CachedRead, ExportTiming, IngestDialectResult } from './run.js';
 
 /** The benchmark's targets, on 2 cores (the README's table prints them). */
 export const TARGETS = {
@@ -130,6 +130,26 @@ export function cachedReadRow(read: CachedRead): string {
   );
 }
 
+/** An export's row: reported beside the measures, with no target (see BENCH_EXPORTS). */
+export function exportRow(timing: ExportTiming): string {
+  return (
+    `| BI export \`${timing.dataset}\`, the last ${timing.days} days as CSV ` +
+    `(median of ${timing.runsMs.length}, fastest ${ms(Math.min(...timing.runsMs))}, ` +
+    `slowest ${ms(Math.max(...timing.runsMs))}; ${count(timing.rows)} rows) | ` +
+    `${ms(timing.medianMs)} | | | | (reported) | |`
+  );
+}
+
+/** The API's memory during the exports, which the queries' row does not cover. */
+function exportsRssLine(exports: readonly ExportTiming[]): string {
+  return (
+    'API peak RSS per BI export, over its runs (read after the measures, and not counted in ' +
+    `their row): ${exports
+      .map((e) => `${e.dataset} ${e.days} days ${gib(e.peakRss)} (${gib(e.startRss)} at its start)`)
+      .join(', ')}.`
+  );
+}
+
 /**
  * A variant's ratio to the measure it is held to: against that measure's runs alternated with its
  * own when it was so timed, else against that measure's own row of the run.
@@ -240,6 +260,9 @@ export function resultsTable(results: BenchResults): string {
   if (results.cachedRead !== undefined) {
     lines.push(cachedReadRow(results.cachedRead));
   }
+  for (const timing of results.exports ?? []) {
+    lines.push(exportRow(timing));
+  }
   if (ingest !== undefined) {
     const ingestRss = Math.max(
       ...ingest.dialects.map((d) => ('missing' in d ? 0 : d.apiPeakRss)),
@@ -267,6 +290,9 @@ export function resultsTable(results: BenchResults): string {
   }
   if (results.queries.length > 0) {
     lines.push('', peakRssLine(results.queries, plan.repeats));
+  }
+  if (results.exports !== undefined && results.exports.length > 0) {
+    lines.push('', exportsRssLine(results.exports));
   }
   lines.push(
     '',

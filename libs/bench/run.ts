@@ -19,8 +19,10 @@ import {
 import { CHEAP_QUERY, MEASURES, measuresOf, type Measure } from './measures.js';
 import {
   BENCH_DAYS,
+  BENCH_EXPORTS,
   BENCH_START,
   BENCH_TENANT,
+  EXPORT_RUNS,
   IMPORT_RUNS,
   INGEST_CLIENTS,
   INGEST_ROUNDS,
@@ -63,6 +65,8 @@ export interface BenchResults {
   /** Absent when no measure was timed. */
   queriesPeakRss?: number;
   concurrency?: { p50Ms: number; p99Ms: number; requests: number; errors: number; non2xx: number };
+  /** The BI exports (BENCH_EXPORTS), after the concurrency test; absent when not timed. */
+  exports?: ExportTiming[];
   /** The machine's 15-minute load average at the end: other work shares these cores. */
   loadAverage: number;
 }
@@ -92,6 +96,20 @@ export interface QueryTiming {
     streamsStartRss: number;
     buildSeconds: number;
   };
+}
+
+/** A BI export read through the API, as CSV: its runs and the API's memory meanwhile. */
+export interface ExportTiming {
+  dataset: string;
+  /** The days of the period it covers: its last `days` days. */
+  days: number;
+  medianMs: number;
+  runsMs: number[];
+  /** Data rows of the file (its header left out). */
+  rows: number;
+  /** The API's peak RSS during the runs (reset before them), and its RSS then. */
+  peakRss: number;
+  startRss: number;
 }
 
 /** One row of the ingest comparison, or why its lines could not be made. */
@@ -519,8 +537,54 @@ async function ingestComparison(
 }
 
 /**
+ * Each BI export of BENCH_EXPORTS over the last days of the period, EXPORT_RUNS times, read to its
+ * last byte as CSV (a file a BI user downloads, or a tool's scheduled pull).
+ */
+async function timeExports(
+  api: ApiChild,
+  key: string,
+  period: { from: string; to: string },
+  say: Say,
+): Promise<ExportTiming[]> {
+  const timings: ExportTiming[] = [];
+  for (const { dataset, days } of BENCH_EXPORTS) {
+    const to = new Date(period.to);
+    const from = new Date(to.getTime() - days * 86_400_000);
+    const url =
+      `${api.url}/v1/export/${dataset}?format=csv` +
+      `&from=${from.toISOString()}&to=${to.toISOString()}`;
+    api.resetPeakRss();
+    const runsMs: number[] = [];
+    let rows = 0;
+    for (let run = 0; run < EXPORT_RUNS; run++) {
+      const started = performance.now();
+      const response = await fetch(url, { headers: { authorization: `Bearer ${key}` } });
+      const body = await response.text();
+      runsMs.push(performance.now() - started);
+      if (!response.ok) {
+        throw new Error(`export ${dataset}: ${response.status} ${body.slice(0, 300)}`);
+      }
+      rows = body.split('\n').filter((line) => line !== '').length - 1;
+    }
+    const timing = {
+      dataset,
+      days,
+      medianMs: median(runsMs),
+      runsMs,
+      rows,
+      peakRss: api.peakRss(),
+      startRss: api.rssAtReset(),
+    };
+    timings.push(timing);
+    say(`export ${dataset}, ${days} days: ${timing.medianMs.toFixed(0)} ms, ${rows} rows`);
+  }
+  return timings;
+}
+
+/**
  * The measures against the API on the measured store, its peak RSS, and (in a full run) the
- * concurrency test on the same process. Nothing when the run times no measure.
+ * concurrency test on the same process, then the BI exports. Nothing when the run times neither
+ * a measure nor an export.
  */
 async function timeServing(
   plan: BenchPlan,
@@ -528,8 +592,9 @@ async function timeServing(
   baselines: BaselineTiming[],
   baseEnv: NodeJS.ProcessEnv,
   say: Say,
-): Promise<Pick<BenchResults, 'queries' | 'queriesPeakRss' | 'concurrency'>> {
-  if (measuresOf(plan.parts).length === 0) {
+): Promise<Pick<BenchResults, 'queries' | 'queriesPeakRss' | 'concurrency' | 'exports'>> {
+  const timesQueries = measuresOf(plan.parts).length > 0;
+  if (!timesQueries && !plan.parts.exports) {
     return { queries: [] };
   }
   say('queries: starting the API on the store');
@@ -543,13 +608,18 @@ async function timeServing(
   try {
     const key = await mintKey(api.url);
     const client = new CausewayClient(api.url, key);
-    const queries = await timeQueries(client, api, plan, period, baselines, say);
+    const queries = timesQueries
+      ? await timeQueries(client, api, plan, period, baselines, say)
+      : [];
     let concurrencyResult: BenchResults['concurrency'];
     if (plan.parts.serving) {
       say(`concurrency: ${plan.concurrencyClients} clients for ${plan.concurrencySeconds} s`);
       concurrencyResult = await concurrency(api.url, key, plan);
     }
-    return { queries, queriesPeakRss: api.overallPeakRss(), concurrency: concurrencyResult };
+    // read before the exports, which the queries' memory row does not cover
+    const queriesPeakRss = timesQueries ? api.overallPeakRss() : undefined;
+    const exports = plan.parts.exports ? await timeExports(api, key, period, say) : undefined;
+    return { queries, queriesPeakRss, concurrency: concurrencyResult, exports };
   } finally {
     await api.stop();
   }
@@ -602,7 +672,7 @@ export async function runBenchmark(
   }
   say(`store: ${JSON.stringify(store.marker.counts)}`);
 
-  const { queries, queriesPeakRss, concurrency } = await timeServing(
+  const { queries, queriesPeakRss, concurrency, exports } = await timeServing(
     plan,
     period,
     store.baselines,
@@ -627,6 +697,7 @@ export async function runBenchmark(
     cachedRead,
     queriesPeakRss,
     concurrency,
+    exports,
     loadAverage: loadavg()[2],
   };
 }
