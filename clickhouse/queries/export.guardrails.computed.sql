@@ -1,7 +1,7 @@
 -- export.guardrails.computed: generated from libs/bi/computed-datasets.ts; do not edit.
 -- Regenerate with `npm run queries` after changing the statement.
 -- Parameters: measures String, from DateTime64(3, 'UTC'), to DateTime64(3, 'UTC'), computedAt DateTime64(3, 'UTC')
--- Settings: join_use_nulls = 0, enable_materialized_cte = 1, format_csv_null_representation = , date_time_output_format = iso
+-- Settings: join_use_nulls = 0, enable_materialized_cte = 1, format_csv_null_representation = , date_time_output_format = iso, max_bytes_before_external_group_by = 2000000000, max_bytes_before_external_sort = 2000000000
 
 -- export guardrails, computed: the rows the API computed for [from, to), passed as the same JSON a
 -- report snapshot stores, read with the columns of bi_guardrails (datasets.spec.ts compares them)

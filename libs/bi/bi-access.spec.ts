@@ -6,7 +6,8 @@ import { fixtureRows, seedRows } from '../measurement/testing.js';
 import { fixtureMeasures, guardrailRow, liftRow } from '../reports/testing.js';
 import { projectRoot, statementsOf } from '../storage/index.js';
 import { storeForSuite } from '../storage/testing.js';
-import { BI_READABLE } from './bi-user.js';
+import { BI_READABLE, biProfileSettingsList } from './bi-user.js';
+import { BI_SPILL_SETTINGS } from './datasets.js';
 
 const BI = join(projectRoot(), 'clickhouse', 'bi');
 const VIEWS = [
@@ -103,7 +104,30 @@ describe('BI access files', () => {
     expect(text).toMatch(
       /CREATE ROW POLICY IF NOT EXISTS causeway_tenant_acme ON .* USING tenant_id = 'acme'/,
     );
-    expect(text).toContain('readonly = 2');
+    // the profile the file makes is the one `causeway bi-user` makes: bounds and spilling alike
+    expect(text).toContain(
+      `CREATE SETTINGS PROFILE IF NOT EXISTS causeway_bi_profile SETTINGS ${biProfileSettingsList()}`,
+    );
+    expect(biProfileSettingsList()).toContain('readonly = 2');
+  });
+
+  it('tells how to give an older profile the spill settings, in SQL the engine parses', async () => {
+    const readme = readFileSync(join(BI, 'README.md'), 'utf8');
+    const upgrade = /^ALTER SETTINGS PROFILE causeway_bi_profile .*;$/m.exec(readme)?.[0] ?? '';
+    const parsed = await store.clickhouse.query({
+      tag: 'test.parse_upgrade',
+      sql: 'SELECT formatQuery({sql:String}) AS formatted',
+      params: { sql: upgrade },
+      row: z.object({ formatted: z.string() }),
+    });
+    // MODIFY keeps the profile's other settings; the spill settings are those of the profile
+    expect(parsed[0]?.formatted).toBe(
+      `ALTER SETTINGS PROFILE \`causeway_bi_profile\` MODIFY SETTINGS ${Object.entries(
+        BI_SPILL_SETTINGS,
+      )
+        .map(([name, value]) => `${name} = ${value}`)
+        .join(', ')}`,
+    );
   });
 
   it('lists every bi_* view the migrations create, and grants the BI role each of them', async () => {

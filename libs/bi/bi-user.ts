@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { BI_SPILL_SETTINGS } from './datasets.js';
 
 /** What the BI role may read: the curated views and the tables they read, nothing else. */
 export const BI_READABLE = [
@@ -17,6 +18,26 @@ export const BI_READABLE = [
   'consent',
   'report_snapshots',
 ] as const;
+
+/**
+ * The settings profile of every BI user: reads only (`readonly = 2` still lets Grafana, Metabase
+ * and Superset set their per-query settings), bounded in time, memory and rows so that a dashboard
+ * cannot starve the ingest, and spilling to disk before the memory bound as the exports do.
+ */
+export const BI_PROFILE_SETTINGS = {
+  readonly: '2',
+  max_execution_time: '120',
+  max_memory_usage: '4000000000',
+  max_result_rows: '5000000',
+  ...BI_SPILL_SETTINGS,
+} as const;
+
+/** The profile's settings as a statement lists them: `name = value, ...`. */
+export function biProfileSettingsList(): string {
+  return Object.entries(BI_PROFILE_SETTINGS)
+    .map(([name, value]) => `${name} = ${value}`)
+    .join(', ');
+}
 
 const identifier = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const tenantPattern = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
@@ -83,7 +104,7 @@ export function biUserStatements(options: BiUserOptions): BiUserPlan {
       ...BI_READABLE.map(
         (t) => `GRANT${on} SELECT ON ${options.database}.${t} TO causeway_bi_reader`,
       ),
-      `CREATE SETTINGS PROFILE IF NOT EXISTS causeway_bi_profile${on} SETTINGS readonly = 2, max_execution_time = 120, max_memory_usage = 4000000000, max_result_rows = 5000000`,
+      `CREATE SETTINGS PROFILE IF NOT EXISTS causeway_bi_profile${on} SETTINGS ${biProfileSettingsList()}`,
       `CREATE USER IF NOT EXISTS ${user}${on} IDENTIFIED WITH sha256_password BY ${quote(password)} SETTINGS PROFILE 'causeway_bi_profile'`,
       `GRANT${on} causeway_bi_reader TO ${user}`,
       `SET DEFAULT ROLE causeway_bi_reader TO ${user}`,

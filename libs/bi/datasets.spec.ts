@@ -85,6 +85,58 @@ describe('export datasets on the engine', () => {
     expect(await rows('lift', 'b')).toEqual([]);
   });
 
+  it('answers every dataset the same when its grouping spills to disk', async () => {
+    // the grouping threshold at one byte, and every grouping two-level (the engine spills only
+    // those): the views' aggregations go through disk, which the engine's counter shows
+    const spilled = {
+      ...EXPORT_SETTINGS,
+      max_bytes_before_external_group_by: '1',
+      max_bytes_before_external_sort: '1',
+      group_by_two_level_threshold: '1',
+      group_by_two_level_threshold_bytes: '1',
+    };
+    const spilledParts = async () =>
+      (
+        await store.clickhouse.query({
+          tag: 'test.spill_counter',
+          sql: "SELECT sum(value) AS parts FROM system.events WHERE event = 'ExternalAggregationWritePart'",
+          row: z.object({ parts: z.number() }),
+        })
+      )[0]?.parts ?? 0;
+    // sums of floats may be added in another order: equal to 1e-9 of their size
+    const close = (value: unknown): unknown =>
+      typeof value === 'number' && !Number.isInteger(value)
+        ? expect.closeTo(value, Math.max(0, 9 - Math.ceil(Math.log10(Math.abs(value) + 1))))
+        : value;
+    const spilledBy = new Map<string, number>();
+    for (const dataset of EXPORT_DATASET_NAMES) {
+      const inMemory = await rows(dataset, 'a');
+      const before = await spilledParts();
+      const onDisk = await store.clickhouse.query({
+        tag: 'test.export_spilled',
+        sql: exportSql(dataset),
+        params: { tenantId: 'a', ...PERIOD },
+        row: z.record(z.string(), z.unknown()),
+        settings: spilled,
+      });
+      spilledBy.set(dataset, (await spilledParts()) - before);
+      expect([dataset, onDisk]).toEqual([
+        dataset,
+        inMemory.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, close(v)]))),
+      ]);
+    }
+    // the views that work their figures out of the streams did spill (the snapshot ones group
+    // nothing worth it)
+    for (const dataset of [
+      'trigger_daily',
+      'consent_incidents',
+      'suppression_incidents',
+      'trigger_trend',
+    ]) {
+      expect([dataset, spilledBy.get(dataset)! > 0]).toEqual([dataset, true]);
+    }
+  });
+
   it('reads lift and guardrails out of the snapshot measures, field by field', async () => {
     const measures = snapshotMeasures();
     const lift = await rows('lift', 'a');

@@ -25,8 +25,9 @@ GRANT SELECT ON default.consent TO causeway_bi_reader;
 GRANT SELECT ON default.report_snapshots TO causeway_bi_reader;
 
 -- 2. Reads only (readonly = 2 still lets Grafana, Metabase and Superset set their per-query
--- settings), bounded in time and memory so a dashboard cannot starve the ingest.
-CREATE SETTINGS PROFILE IF NOT EXISTS causeway_bi_profile SETTINGS readonly = 2, max_execution_time = 120, max_memory_usage = 4000000000, max_result_rows = 5000000;
+-- settings), bounded in time and memory so a dashboard cannot starve the ingest; grouping and
+-- sorting spill to disk past 2 GB each, so that a long range is read slower rather than refused.
+CREATE SETTINGS PROFILE IF NOT EXISTS causeway_bi_profile SETTINGS readonly = 2, max_execution_time = 120, max_memory_usage = 4000000000, max_result_rows = 5000000, max_bytes_before_external_group_by = 2000000000, max_bytes_before_external_sort = 2000000000;
 
 -- 3. The tenant's user, with the role as its default.
 CREATE USER IF NOT EXISTS bi_acme IDENTIFIED WITH sha256_password BY 'change-me' SETTINGS PROFILE 'causeway_bi_profile';
