@@ -1,1 +1,1 @@
-../../migrations/0131_replace_bi_suppression_incidents.sql
+../../migrations/0135_replace_bi_suppression_incidents.sql

@@ -1,1 +1,1 @@
-../../migrations/0133_replace_bi_trigger_daily.sql
+../../migrations/0134_replace_bi_trigger_daily.sql
