@@ -20,14 +20,14 @@ WITH
   assignments AS MATERIALIZED (
     -- each person's first firing of each trigger in the period, its arm and variant, and
     -- whether they saw both arms
-    SELECT any(trigger_id) AS assigned_trigger, any(person_key) AS assigned_person,
+    SELECT toLowCardinality(any(trigger_id)) AS assigned_trigger, any(person_key) AS assigned_person,
            min(bitOr(bitOr(
              bitShiftLeft(toUInt256(toUnixTimestamp64Milli(decided_at) + 2208988800000), 208),
              bitShiftLeft(reinterpretAsUInt256(reverse(rightPad(firing_id, 24, '\0'))), 16)),
              toUInt256(indexOf(['treatment', 'holdout', 'global_holdout'], arm)))) AS first_key,
            (toInt64(bitShiftRight(first_key, 208)) - 2208988800000) AS t0,
            toLowCardinality(arrayElement(['treatment', 'holdout', 'global_holdout'], toUInt8(bitAnd(first_key, 65535)))) AS first_arm,
-           '' AS first_variant,
+           toLowCardinality('') AS first_variant,
            min(arm = 'treatment') != max(arm = 'treatment') AS is_contaminated
     FROM firings FINAL
     WHERE tenant_id = {tenantId:String}
@@ -156,13 +156,20 @@ WITH
     WHERE tenant_id = {tenantId:String} AND type IN {regretTypes:Array(String)}
       AND (refund_of_order_id != '' OR order_id != '')
   ),
+  regret_times AS (
+    -- the times each undone order was regretted, one row per order
+    SELECT undone_key, groupArray(regretted_at) AS regretted_ats FROM regrets GROUP BY undone_key
+  ),
   judged AS (
-    -- one row per converting order: was it undone within the regret window?
-    SELECT any(c.trigger_id) AS trigger_id, any(c.arm) AS arm,
-           countIf(r.regretted_at > c.ordered_at AND r.regretted_at <= c.ordered_at + {regretWindowMs:Int64}) > 0 AS was_regretted
+    -- one row per converting order (converting_orders has one per trigger × arm × order, and
+    -- regret_times one per order): was it undone within the regret window? Joined as arrays, not
+    -- as regret rows, so that no second grouping over every converting order is needed
+    SELECT c.trigger_id AS trigger_id, c.arm AS arm,
+           arrayExists(
+             at -> at > c.ordered_at AND at <= c.ordered_at + {regretWindowMs:Int64},
+             r.regretted_ats) AS was_regretted
     FROM converting_orders AS c
-    LEFT JOIN regrets AS r ON r.undone_key = c.order_key
-    GROUP BY cityHash64(c.trigger_id, c.arm, c.order_key)
+    LEFT JOIN regret_times AS r ON r.undone_key = c.order_key
   ),
   regret_sums AS (
     SELECT trigger_id, arm, count() AS orders, countIf(was_regretted) AS regretted

@@ -44,7 +44,7 @@ WITH
            period_keys[1] AS first_key,
            (toInt64(bitShiftRight(first_key, 208)) - 2208988800000) AS t0,
            toLowCardinality(arrayElement(['treatment', 'holdout', 'global_holdout'], toUInt8(bitAnd(first_key, 65535)))) AS first_arm,
-           '' AS first_variant,
+           toLowCardinality('') AS first_variant,
            arrayExists(key -> (bitAnd(key, 65535) = 1), period_keys)
              AND arrayExists(key -> NOT (bitAnd(key, 65535) = 1), period_keys)
              AS is_contaminated
@@ -55,14 +55,14 @@ WITH
       AND person_key NOT IN rewritten)
     UNION ALL
     SELECT assigned_trigger, assigned_person, t0, first_arm, first_variant, is_contaminated FROM (
-    SELECT any(trigger_id) AS assigned_trigger, any(person_key) AS assigned_person,
+    SELECT toLowCardinality(any(trigger_id)) AS assigned_trigger, any(person_key) AS assigned_person,
            min(bitOr(bitOr(
              bitShiftLeft(toUInt256(toUnixTimestamp64Milli(decided_at) + 2208988800000), 208),
              bitShiftLeft(reinterpretAsUInt256(reverse(rightPad(firing_id, 24, '\0'))), 16)),
              toUInt256(indexOf(['treatment', 'holdout', 'global_holdout'], arm)))) AS first_key,
            (toInt64(bitShiftRight(first_key, 208)) - 2208988800000) AS t0,
            toLowCardinality(arrayElement(['treatment', 'holdout', 'global_holdout'], toUInt8(bitAnd(first_key, 65535)))) AS first_arm,
-           '' AS first_variant,
+           toLowCardinality('') AS first_variant,
            min(arm = 'treatment') != max(arm = 'treatment') AS is_contaminated
     FROM firings FINAL
     WHERE tenant_id = {tenantId:String}

@@ -20,14 +20,14 @@ WITH
   assignments AS (
     -- each person's first firing of each trigger in the period, its arm and variant, and
     -- whether they saw both arms
-    SELECT any(trigger_id) AS assigned_trigger, any(person_key) AS assigned_person,
+    SELECT toLowCardinality(any(trigger_id)) AS assigned_trigger, any(person_key) AS assigned_person,
            min(bitOr(bitOr(
              bitShiftLeft(toUInt256(toUnixTimestamp64Milli(decided_at) + 2208988800000), 208),
              bitShiftLeft(reinterpretAsUInt256(reverse(rightPad(firing_id, 24, '\0'))), 16)),
              toUInt256(indexOf(['treatment', 'holdout', 'global_holdout'], arm)))) AS first_key,
            (toInt64(bitShiftRight(first_key, 208)) - 2208988800000) AS t0,
            toLowCardinality(arrayElement(['treatment', 'holdout', 'global_holdout'], toUInt8(bitAnd(first_key, 65535)))) AS first_arm,
-           '' AS first_variant,
+           toLowCardinality('') AS first_variant,
            min(arm = 'treatment') != max(arm = 'treatment') AS is_contaminated
     FROM firings FINAL
     WHERE tenant_id = {tenantId:String}

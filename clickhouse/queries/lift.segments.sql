@@ -20,7 +20,7 @@ WITH
   assignments AS (
     -- each person's first firing of each trigger in the period, its arm and variant, and
     -- whether they saw both arms
-    SELECT any(trigger_id) AS assigned_trigger, any(person_key) AS assigned_person,
+    SELECT toLowCardinality(any(trigger_id)) AS assigned_trigger, any(person_key) AS assigned_person,
            min(bitOr(bitOr(
              bitShiftLeft(toUInt256(toUnixTimestamp64Milli(decided_at) + 2208988800000), 208),
              bitShiftLeft(reinterpretAsUInt256(reverse(rightPad(firing_id, 24, '\0'))), 16)),

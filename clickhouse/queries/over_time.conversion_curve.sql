@@ -55,7 +55,7 @@ WITH
       AND person_key NOT IN rewritten)
     UNION ALL
     SELECT assigned_trigger, assigned_person, t0, first_arm, first_variant, is_contaminated FROM (
-    SELECT any(trigger_id) AS assigned_trigger, any(person_key) AS assigned_person,
+    SELECT toLowCardinality(any(trigger_id)) AS assigned_trigger, any(person_key) AS assigned_person,
            min(bitOr(bitOr(
              bitShiftLeft(toUInt256(toUnixTimestamp64Milli(decided_at) + 2208988800000), 208),
              bitShiftLeft(reinterpretAsUInt256(reverse(rightPad(firing_id, 24, '\0'))), 16)),

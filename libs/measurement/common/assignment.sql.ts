@@ -69,7 +69,7 @@ function assignmentsFromFirings(
       ? `argMin(${segment}, ${FIRST_FIRING_KEY})`
       : variants
         ? `toLowCardinality(argMin(variant, ${FIRST_FIRING_KEY}))`
-        : `''`;
+        : `toLowCardinality('')`;
   // the first firing of the other arm is the later of the two arms' first firings
   const contaminatedAt = timed
     ? `,
@@ -79,7 +79,7 @@ function assignmentsFromFirings(
               toInt64(0)) AS contaminated_at`
     : '';
   return `
-    SELECT any(trigger_id) AS assigned_trigger, any(person_key) AS assigned_person,
+    SELECT toLowCardinality(any(trigger_id)) AS assigned_trigger, any(person_key) AS assigned_person,
            min(${FIRST_FIRING_KEY}) AS first_key,
            ${firstFiringTime('first_key')} AS t0,
            ${firstFiringArm('first_key')} AS first_arm,
@@ -96,7 +96,7 @@ function assignmentsFromFirings(
 function assignmentsFromRollup(variants: boolean, timed: boolean): string {
   const firstVariant = variants
     ? `toLowCardinality(variants[arrayFirstIndex(key -> key >= ${FROM_KEY}, keys)])`
-    : `''`;
+    : `toLowCardinality('')`;
   // the keys are sorted: the first key of the other arm is the contamination
   const contaminatedAt = timed
     ? `,

@@ -5,23 +5,22 @@ import { GuardrailsService, guardrailCaveat, guardrailVerdict } from './guardrai
 
 const at = (iso: string) => `2026-${iso}Z`;
 const { firing, outcome } = fixtureRows(at);
+const cart = {
+  trigger_id: 't1',
+  name: 'Cart',
+  channel: 'email',
+  signal_types: ['cart_abandoned'],
+  window_ms: 3_600_000,
+  success_types: ['purchase'],
+  holdout_pct: 0.5,
+};
 
 describe('guardrails on the embedded engine', () => {
   const store = storeForSuite();
 
   beforeAll(async () => {
     await seedRows(store.clickhouse, 'tenant-a', {
-      triggers: [
-        {
-          trigger_id: 't1',
-          name: 'Cart',
-          channel: 'email',
-          signal_types: ['cart_abandoned'],
-          window_ms: 3_600_000,
-          success_types: ['purchase'],
-          holdout_pct: 0.5,
-        },
-      ],
+      triggers: [cart],
       firings: [
         firing('f1', 't1', 'p1', '10-02T00:00:00'),
         firing('f2', 't1', 'p2', '10-02T00:00:00'),
@@ -84,6 +83,46 @@ describe('guardrails on the embedded engine', () => {
     const regret = rows.find((r) => r.triggerId === 'tU' && r.outcomeClass === 'regret');
     expect(regret?.treatment).toMatchObject({ persons: 1, conversions: 1 });
     expect(regret?.holdout).toMatchObject({ persons: 0, conversions: 0 });
+  });
+
+  it('counts an order regretted several times once, by its regrets inside the window only', async () => {
+    await seedRows(store.clickhouse, 'tenant-c', {
+      triggers: [cart],
+      firings: [
+        firing('h1', 't1', 'p1', '10-02T00:00:00'),
+        firing('h2', 't1', 'p2', '10-02T00:00:00'),
+        firing('h3', 't1', 'p3', '10-02T00:00:00'),
+        firing('h4', 't1', 'p4', '10-02T00:00:00', { arm: 'holdout' }),
+      ],
+      outcomes: [
+        // A: refunded before it was ordered, 48 days after (past the 30) and on day 2: regretted
+        outcome('oA', 'p1', 'purchase', '10-03T00:00:00', { order_id: 'A', value: 10 }),
+        outcome('rA1', 'p1', 'refund', '10-01T00:00:00', { refund_of_order_id: 'A' }),
+        outcome('rA2', 'p1', 'refund', '11-20T00:00:00', { refund_of_order_id: 'A' }),
+        outcome('rA3', 'p1', 'refund', '10-05T00:00:00', { refund_of_order_id: 'A' }),
+        // B: refunded the day before it was ordered and 59 days after: not regretted
+        outcome('oB', 'p2', 'purchase', '10-03T00:00:00', { order_id: 'B', value: 10 }),
+        outcome('rB1', 'p2', 'refund', '10-02T00:00:00', { refund_of_order_id: 'B' }),
+        outcome('rB2', 'p2', 'return', '12-01T00:00:00', { order_id: 'B' }),
+        // C: sent twice as two outcomes (one order), refunded 29.5 days after the first of them
+        outcome('oC1', 'p3', 'purchase', '10-03T00:00:00', { order_id: 'C', value: 10 }),
+        outcome('oC2', 'p3', 'purchase', '10-04T00:00:00', { order_id: 'C', value: 10 }),
+        outcome('rC', 'p3', 'refund', '11-01T12:00:00', { refund_of_order_id: 'C' }),
+        // D (holdout): refunded and returned, both within the window: one regretted order
+        outcome('oD', 'p4', 'purchase', '10-03T00:00:00', { order_id: 'D', value: 10 }),
+        outcome('rD1', 'p4', 'refund', '10-06T00:00:00', { refund_of_order_id: 'D' }),
+        outcome('rD2', 'p4', 'return', '10-07T00:00:00', { order_id: 'D' }),
+      ],
+    });
+    const rows = await new GuardrailsService(store.clickhouse).report(
+      'tenant-c',
+      new Date('2026-10-01T00:00:00Z'),
+      new Date('2026-11-01T00:00:00Z'),
+    );
+    const regret = rows.find((r) => r.outcomeClass === 'regret');
+    // treatment: orders A, B, C (C once), of which A and C regretted; holdout: D, regretted once
+    expect(regret?.treatment).toMatchObject({ persons: 3, conversions: 2 });
+    expect(regret?.holdout).toMatchObject({ persons: 1, conversions: 1 });
   });
 
   it('gives always-valid intervals on request, tuned to the planned persons fixed in advance', async () => {
