@@ -206,6 +206,31 @@ describe('parseBody: chunk boundaries do not matter', () => {
     }
   });
 
+  it('part of a byte order mark is a line of its own, whatever follows and wherever it is cut', async () => {
+    const invalid = (line: number, raw: string) => ({ line, raw, parseError: NOT_UTF8 });
+    const cases: [number[], ReturnType<typeof invalid>[]][] = [
+      [[0xef], [invalid(1, '\uFFFD')]],
+      [[0xef, 0x0a], [invalid(1, '\uFFFD')]],
+      [[0xef, 0xbb], [invalid(1, '\uFFFD')]],
+      [[0x0a, 0xef, 0xbb, 0x20], [invalid(2, '\uFFFD ')]],
+      [[0xef, 0xbb, 0x0a, 0x0a], [invalid(1, '\uFFFD')]],
+      // 0xBF where the mark's third byte would be, after a space: not a mark either
+      [[0xef, 0x20, 0xbf], [invalid(1, '\uFFFD \uFFFD')]],
+      [[0xef, 0xbb, 0xbf, 0x20, 0x0a], []],
+      [[0xef, 0xbb, 0xbf, 0xef, 0x0a], [invalid(1, '\uFFFD')]],
+    ];
+    for (const [bytes, expected] of cases) {
+      const body = Buffer.from(bytes);
+      for (let cut = 0; cut <= body.length; cut++) {
+        expect(await collect(chunksOf(...splitAt(body, [cut])))).toEqual(expected);
+      }
+    }
+    // followed by an array: the body does not start with "[", so it is one line of NDJSON
+    expect(await collect(chunksOf(Buffer.from([0xef, 0x5b, 0x5d])))).toEqual([
+      invalid(1, '\uFFFD[]'),
+    ]);
+  });
+
   it('string chunks split inside a surrogate pair give the same lines', async () => {
     const text = '{"emoji":"😀"}\n{"b":1}\n';
     const inside = text.indexOf('😀') + 1;

@@ -225,21 +225,41 @@ function parseArrayBody(
 }
 
 /**
- * The first byte of this chunk that is neither JSON whitespace nor part of a UTF-8 byte order mark
- * at the very start of the body (`offsetInBody` is where the chunk starts), or undefined.
+ * Where the sniffing stands after some bytes: the first significant byte when one was found, and
+ * how many leading bytes of the body match the UTF-8 byte order mark so far (`bomBytes`, null once
+ * they no longer can).
  */
-function firstSignificantByte(chunk: Buffer, offsetInBody: number): number | undefined {
+interface Sniffed {
+  first: number | undefined;
+  bomBytes: number | null;
+}
+
+/**
+ * The first byte of this chunk that is neither JSON whitespace nor part of a UTF-8 byte order mark
+ * at the very start of the body (`offsetInBody` is where the chunk starts). Only a whole mark is
+ * skipped: a body that starts with part of one (0xEF, or 0xEF 0xBB) and goes on with anything else
+ * starts with those bytes, so they are its first significant byte (a line of invalid UTF-8).
+ */
+function sniff(chunk: Buffer, offsetInBody: number, bomBytes: number | null): Sniffed {
+  let matched = bomBytes;
   for (let i = 0; i < chunk.length; i++) {
     const position = offsetInBody + i;
     const byte = chunk[i];
-    if (position < 3 && byte === UTF8_BOM[position]) {
-      continue;
+    if (matched !== null && matched < UTF8_BOM.length) {
+      if (matched === position && byte === UTF8_BOM[position]) {
+        matched++;
+        continue;
+      }
+      if (matched > 0) {
+        return { first: UTF8_BOM[0], bomBytes: null };
+      }
+      matched = null;
     }
     if (!JSON_WHITESPACE.has(byte)) {
-      return byte;
+      return { first: byte, bomBytes: matched };
     }
   }
-  return undefined;
+  return { first: undefined, bomBytes: matched };
 }
 
 /**
@@ -306,8 +326,9 @@ class BodyReader {
   mode: 'sniff' | 'lines' | 'array' = 'sniff';
   private held: Buffer[] = [];
   private bytesSeen = 0;
+  private bomBytes: number | null = 0;
 
-  constructor(readonly splitter: LineSplitter) {}
+  constructor(private readonly splitter: LineSplitter) {}
 
   /** Appends the lines `chunk` completes to `out`. */
   accept(chunk: Buffer, out: ParsedLine[]): void {
@@ -319,13 +340,33 @@ class BodyReader {
     if (this.mode === 'array') {
       return;
     }
-    const first = firstSignificantByte(chunk, this.bytesSeen);
+    const { first, bomBytes } = sniff(chunk, this.bytesSeen, this.bomBytes);
     this.bytesSeen += chunk.length;
-    if (first === undefined) {
-      return;
+    this.bomBytes = bomBytes;
+    if (first !== undefined) {
+      this.readAs(first === OPEN_BRACKET ? 'array' : 'lines', out);
     }
-    this.mode = first === OPEN_BRACKET ? 'array' : 'lines';
+  }
+
+  /**
+   * Appends what the body's end completes to `out`. A body that ends while still sniffing is
+   * whitespace only, and yields nothing, unless it starts with part of a byte order mark: those
+   * bytes are a line.
+   */
+  end(out: ParsedLine[]): void {
+    const partialBom =
+      this.bomBytes !== null && this.bomBytes > 0 && this.bomBytes < UTF8_BOM.length;
+    if (this.mode === 'sniff' && partialBom) {
+      this.readAs('lines', out);
+    }
     if (this.mode === 'lines') {
+      this.splitter.end(out);
+    }
+  }
+
+  private readAs(mode: 'lines' | 'array', out: ParsedLine[]): void {
+    this.mode = mode;
+    if (mode === 'lines') {
       for (const heldChunk of this.takeHeld()) {
         this.splitter.push(heldChunk, out);
       }
@@ -420,8 +461,7 @@ export async function* parseBodyBatches(
   if (body.mode === 'array') {
     // The held text is dropped once parsed: only the elements live on.
     yield* arrayBatches(parseArrayBody(body.takeHeld()), options.maxRows);
-  } else if (body.mode === 'lines') {
-    yield* batchOf((out) => body.splitter.end(out));
+  } else {
+    yield* batchOf((out) => body.end(out));
   }
-  // Still sniffing: the body was empty or whitespace only, so there is nothing to yield.
 }

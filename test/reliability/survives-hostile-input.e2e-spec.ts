@@ -13,12 +13,30 @@ import {
   ndjsonBody,
   STREAMS,
   validRow,
+  type BodySpec,
   type Stream,
 } from './support/hostile.js';
 
 const SUITE = 'hostile-input';
 /** Runs per stream and body kind; FAST_CHECK_RUNS raises them for a longer soak. */
 const RUNS = Number(process.env.FAST_CHECK_RUNS ?? 60);
+/**
+ * Bodies a run once found answered wrongly, sent on every run: a body that starts with the first
+ * byte of a byte order mark and nothing else on its line was taken for an empty body.
+ */
+const FOUND: [BodySpec][] = [
+  [
+    {
+      lines: [
+        { kind: 'bytes', bytes: [0xef], inside: false },
+        { kind: 'blank', text: '' },
+      ],
+      separator: '\n',
+      bom: false,
+      trailingNewline: false,
+    },
+  ],
+];
 
 describe('hostile NDJSON at every stream (fast-check, over HTTP)', () => {
   let api: ApiProcess;
@@ -92,7 +110,7 @@ describe('hostile NDJSON at every stream (fast-check, over HTTP)', () => {
             linesSent(body) % 2 === 0 ? 'application/x-ndjson' : 'application/json';
           checkAnswer(stream, body, await send(stream, body, contentType), validRowLines);
         }),
-        { numRuns: RUNS },
+        { numRuns: RUNS, examples: FOUND },
       );
       await fc.assert(
         fc.asyncProperty(arrayBody, async (spec) => {
