@@ -9,12 +9,18 @@ export function fromClickHouseTime(text: string): number {
   return Date.parse(`${text.replace(' ', 'T')}Z`);
 }
 
+let lastRowVersion = 0;
+
 /**
  * The version of a row written now to a ReplacingMergeTree: microseconds since the epoch (the
- * milliseconds, then a random part), so that a later write of the same key always wins.
+ * milliseconds, then a random part, so that two processes writing in one millisecond differ),
+ * and above every version this process gave before, so that its later write of a key always wins,
+ * also within one millisecond and when the clock steps back.
  */
 export function rowVersion(): number {
-  return Date.now() * 1000 + Math.floor(Math.random() * 1000);
+  const now = Date.now() * 1000 + Math.floor(Math.random() * 1000);
+  lastRowVersion = Math.max(lastRowVersion + 1, now);
+  return lastRowVersion;
 }
 
 /** A Date as a DateTime64(3, 'UTC') literal; null (a time not set) stays null. */

@@ -4,6 +4,7 @@ import {
   ClickHouseService,
   dateFromClickHouse,
   dateToClickHouse,
+  rowVersion,
   toClickHouseTime,
 } from '../../storage/index.js';
 import { AlertKind, AlertState } from './alert-kind.js';
@@ -65,7 +66,7 @@ export class AlertsRepository {
     if (alerts.length === 0) {
       return;
     }
-    const version = Date.now() * 1000;
+    const version = rowVersion();
     await this.clickhouse.insert({
       table: 'alerts',
       tag: 'notify.alert_save',
