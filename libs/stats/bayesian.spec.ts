@@ -60,6 +60,22 @@ describe('bayesianEffect', () => {
     expect(zero.chanceToWin).toBe(0.5);
   });
 
+  it('a prior too narrow for its precision to be a double is the point mass it nearly is', () => {
+    // τ² = 1e-310 (a stdDev of 1e-155) is subnormal and 1/τ² overflows to Infinity. Exactly: the
+    // estimate's weight is τ²/(τ² + se²) = 1e-310/1e-4 = 1e-306, so the mean is 0.05·1e-306
+    // = 5e-308 and the variance τ²·se²/(τ² + se²) = 1e-310 (sd 1e-155): a chance to win of
+    // Φ(5e-308/1e-155) = ½, and the interval ±1.959963984540054·1e-155 around it.
+    const r = bayesianEffect({ estimate: 0.05, se: 0.01 }, { mean: 0, variance: 1e-310 })!;
+    expect(r.interval.estimate).toBeCloseTo(5e-308, 320);
+    expect(r.sd / 1e-155).toBeCloseTo(1, 12);
+    expect(r.interval.high / 1.959963984540054e-155).toBeCloseTo(1, 12);
+    expect(r.chanceToWin).toBe(0.5);
+    // and a prior mean of 0.02 holds the posterior there, not at the estimate
+    const held = bayesianEffect({ estimate: 0.05, se: 0.01 }, { mean: 0.02, variance: 1e-310 })!;
+    expect(held.interval.estimate).toBe(0.02);
+    expect(held.chanceToWin).toBe(1);
+  });
+
   it('a zero standard error fixes the effect at its estimate, prior or not', () => {
     const certain = bayesianEffect({ estimate: 0.02, se: 0 }, { mean: 0, variance: 0.01 })!;
     expect(certain.interval).toEqual({ estimate: 0.02, low: 0.02, high: 0.02 });

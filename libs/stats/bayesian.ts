@@ -75,14 +75,19 @@ function posterior(
   if (prior.variance === 0) {
     return { mean: prior.mean, sd: Math.sqrt(meanVariance) };
   }
-  // Precisions add; the mean is the precision-weighted average of data and prior.
-  const dataPrecision = 1 / (effect.se * effect.se);
-  const priorPrecision = 1 / prior.variance;
-  const precision = dataPrecision + priorPrecision;
-  const weightOfPriorMean = priorPrecision / precision;
+  // Precisions add, and the mean is the precision-weighted average of data and prior; written
+  // with the weights B = se²/(se² + τ²) (the prior mean's) and 1 − B (the estimate's), each from
+  // a ratio of the variances, and the variance as τ²·B, so that no reciprocal of a variance is
+  // taken: 1/τ² is Infinity for a subnormal τ² (a prior stdDev of 1e-155), and Infinity/Infinity
+  // made the posterior NaN. A prior that narrow now gives what it means, the point mass at μ₀.
+  const dataVariance = effect.se * effect.se;
+  const weightOfPriorMean = 1 / (1 + prior.variance / dataVariance);
+  const weightOfEstimate = 1 / (1 + dataVariance / prior.variance);
   return {
-    mean: (effect.estimate * dataPrecision + prior.mean * priorPrecision) / precision,
-    sd: Math.sqrt(1 / precision + weightOfPriorMean * weightOfPriorMean * meanVariance),
+    mean: effect.estimate * weightOfEstimate + prior.mean * weightOfPriorMean,
+    sd: Math.sqrt(
+      prior.variance * weightOfPriorMean + weightOfPriorMean * weightOfPriorMean * meanVariance,
+    ),
   };
 }
 

@@ -82,7 +82,8 @@ describe('holdoutPlan', () => {
     // m = 1e-300: (p·m)² = (5e-302)² underflows to 0, and the days to detect it would divide by 0
     // (GraphQL cannot carry Infinity: the whole answer would fail); m = 1e300: (p·m)² overflows,
     // which would read 0 days and a 0 share (holding out no one detects nothing).
-    for (const relativeMde of [1e-300, -1e-300, 1e300]) {
+    // m = 1e-160: (p·m)² = 2.5e-321 is subnormal, not 0, and the days overflow to Infinity
+    for (const relativeMde of [1e-300, -1e-300, 1e300, 1e-160, -1e-160]) {
       const plan = holdoutPlan({ ...base, relativeMde });
       expect(plan.daysToDetect).toBeNull();
       expect(plan.requiredHoldoutShareIn28Days).toBeNull();

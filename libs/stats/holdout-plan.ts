@@ -96,14 +96,15 @@ export function holdoutPlan(input: HoldoutPlanInput): HoldoutPlan {
       : null;
   const effect = p * m;
   // No plan for a lift no rate can show (p·(1 + m) outside [0, 1]: +10 % on a 95 % rate), nor
-  // where (p·m)² underflows (m of 1e-300): a division by 0 would give Infinity, which GraphQL
-  // cannot carry
+  // where (p·m)² underflows to 0 or so near it that the days overflow (m of 1e-160): a division
+  // by 0 or the overflow would give Infinity, which GraphQL cannot carry
   const squaredEffect = effect * effect;
   const plannable = squaredEffect > 0 && p + effect >= 0 && p + effect <= 1;
-  const daysToDetect =
+  const detectDays =
     plannable && splitDefined && personsPerDay > 0
       ? (z * z * bernoulliVariance * (1 / h + 1 / (1 - h))) / (squaredEffect * personsPerDay)
       : null;
+  const daysToDetect = detectDays !== null && Number.isFinite(detectDays) ? detectDays : null;
   const k =
     (squaredEffect * HOLDOUT_PLAN_HORIZON_DAYS * personsPerDay) / (z * z * bernoulliVariance);
   // the smaller root (1 − √(1 − 4/K))/2 written as (2/K)/(1 + √(1 − 4/K)): no cancellation for

@@ -140,7 +140,7 @@ describe('lift sums on the embedded engine', () => {
     });
   });
 
-  it('refuses, naming the field, a revenue cap or a prior too large to compute with', async () => {
+  it('refuses, naming the field, a revenue cap or a prior beyond computing, and sequential with BAYESIAN', async () => {
     // A cap of 2^53 or more (1e18) cannot be passed to the store exactly, and a prior stdDev of
     // 1e155 has a square beyond the doubles: each is bad input to be named, not a failure of the
     // store or of the statistics (answered as an internal error).
@@ -165,6 +165,24 @@ describe('lift sums on the embedded engine', () => {
       message:
         'prior.stdDev must be below 1e154 (its square, the variance, must be a finite number), got 1e+155',
     });
+    // a credible interval would stand beside the confidence sequence's always-valid p-value
+    expect(await refusal({ method: 'bayesian', sequential: true })).toEqual({
+      code: MeasurementErrorCode.InvalidArgument,
+      message:
+        'sequential (always-valid) intervals are frequentist: use them with method FREQUENTIST, or drop sequential',
+    });
+    expect(await refusal({ method: 'bayesian', prior: { mean: 1e305, stdDev: 1 } })).toEqual({
+      code: MeasurementErrorCode.InvalidArgument,
+      message: 'prior.mean must be a number from -1e6 to 1e6 (a relative lift), got 1e+305',
+    });
+    // a prior narrower than doubles can invert is the point mass at its mean, not a failure
+    const [narrow] = await service.report('tenant-a', {
+      ...period,
+      method: 'bayesian',
+      prior: { mean: 0, stdDev: 1e-155 },
+    });
+    expect(narrow.chanceToWin).toBe(0.5);
+    expect(Math.abs(narrow.relativeLift!.estimate)).toBeLessThan(1e-150);
     // the largest accepted cap is answered
     const [row] = await service.report('tenant-a', {
       ...period,

@@ -82,6 +82,9 @@ export function revenueCapParams(
   return { capValue: 0, capLevel: cap.percentile! / 100 };
 }
 
+/** The largest |prior.mean| accepted, on the relative scale. */
+const PRIOR_MEAN_LIMIT = 1e6;
+
 /** The Bayesian options of a request, or null for frequentist; errors name the field. */
 export function bayesianOptions(request: LiftRequest): BayesianOptions | null {
   const prior = request.prior ?? null;
@@ -90,6 +93,14 @@ export function bayesianOptions(request: LiftRequest): BayesianOptions | null {
       invalid('prior needs method BAYESIAN');
     }
     return null;
+  }
+  // Sequential intervals are frequentist confidence sequences; a posterior's credible interval
+  // in their place would keep the always-valid p-value beside an interval that is not, and read
+  // "a gain" where that p-value says nothing is shown yet.
+  if (request.sequential === true) {
+    invalid(
+      'sequential (always-valid) intervals are frequentist: use them with method FREQUENTIST, or drop sequential',
+    );
   }
   if (prior === null) {
     return { prior: null, empirical: false };
@@ -105,8 +116,10 @@ export function bayesianOptions(request: LiftRequest): BayesianOptions | null {
   if (!hasMean || !hasStdDev) {
     invalid('prior needs mean and stdDev (or empirical: true)');
   }
-  if (!Number.isFinite(prior.mean!)) {
-    invalid(`prior.mean must be a finite number, got ${prior.mean}`);
+  // A relative lift of a million (+100,000,000 %) is beyond any belief; larger means only serve
+  // to overflow the incremental conversions into Infinity, which GraphQL cannot carry.
+  if (!Number.isFinite(prior.mean!) || Math.abs(prior.mean!) > PRIOR_MEAN_LIMIT) {
+    invalid(`prior.mean must be a number from -1e6 to 1e6 (a relative lift), got ${prior.mean}`);
   }
   if (!(prior.stdDev! > 0) || !Number.isFinite(prior.stdDev!)) {
     invalid(`prior.stdDev must be a finite number > 0, got ${prior.stdDev}`);

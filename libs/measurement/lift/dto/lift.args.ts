@@ -95,16 +95,19 @@ export class LiftArgs extends TriggerPeriodArgs {
 
   @CupedArg() cuped!: boolean;
 
-  @BoolField('Always-valid (sequential) intervals, safe to look at every day.', {
-    nullable: true,
-    defaultValue: false,
-  })
+  @BoolField(
+    'Always-valid (sequential) intervals, safe to look at every day (method FREQUENTIST only).',
+    {
+      nullable: true,
+      defaultValue: false,
+    },
+  )
   sequential!: boolean;
 
   @Field(() => LiftMethod, {
     nullable: true,
     defaultValue: LiftMethod.FREQUENTIST,
-    description: 'FREQUENTIST (default) or BAYESIAN.',
+    description: 'FREQUENTIST (default) or BAYESIAN (not with sequential).',
   })
   method!: LiftMethod;
 
