@@ -177,6 +177,26 @@ describe('CUPED edge cases', () => {
     expect(r.varianceReduction).toBeNull();
   });
 
+  it('a treated arm with no conversion has no relative lift, as without CUPED', () => {
+    // treatment: 10 persons, none converts, 3 of them converted before (x = 1);
+    // control: 10 persons, 5 convert, 3 converted before, 2 of those again.
+    // Without CUPED the relative lift's delta-method SE is v_t/c² + v_c·t²/c⁴ = 0 + 0 (t = 0,
+    // v_t = 0), so it is null; the absolute lift −0.5 stays, with its SE > 0.
+    const treatment = sumsOf([...repeat([1, 0], 3), ...repeat([0, 0], 7)]);
+    const control = sumsOf([
+      ...repeat([1, 1], 2),
+      [1, 0],
+      ...repeat([0, 1], 3),
+      ...repeat([0, 0], 4),
+    ]);
+    expect(compareMeans(treatment, control).relative).toBeNull();
+    const r = cupedCompare(treatment, control);
+    expect(r.relative).toBeNull();
+    expect(r.relativeSe).toBeNull();
+    expect(r.absolute).not.toBeNull();
+    expect(r.se!).toBeGreaterThan(0);
+  });
+
   it('requires the covariate sums', () => {
     expect(() => cupedCompare({ n: 2, sumY: 1, sumY2: 1 }, { n: 2, sumY: 1, sumY2: 1 })).toThrow(
       StatsException,

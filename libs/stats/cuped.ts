@@ -173,7 +173,11 @@ function relativeOverRawControl(
     treatmentVariance / (treatment.n * squaredBaseline) +
       controlVariance / (control.n * squaredBaseline),
   );
-  if (!relativeSeIsSound(relativeSe, absolute.se)) {
+  // A treated arm constant at 0 (no converter, no revenue) leaves the relative lift undefined
+  // here as in the plain comparison: its delta-method SE there is 0, while here θ²·s²ₓ, noise of
+  // the pre-period alone, would stand in for it and print −100 % [−110 %, −90 %] as if known.
+  const treatedAtZero = treatment.sumY === 0 && treatment.sumY2 === 0;
+  if (!relativeSeIsSound(treatedAtZero ? 0 : relativeSe, absolute.se)) {
     return null;
   }
   const estimate = absolute.difference / Math.abs(baseline);
