@@ -6,7 +6,7 @@ import {
 } from '../../stats/index.js';
 import type { InteractionCellRow } from './interactions.query.js';
 import type { LiftSumsRow } from './lift.query.js';
-import { pointsInterval, pValueText } from './lift.calculator.js';
+import { MIN_CONVERSIONS_PER_ARM, pointsInterval, pValueText } from './lift.calculator.js';
 import type { HoldoutPlan, TriggerInteraction } from './models/deeper.model.js';
 
 const DAY_MS = 86_400_000;
@@ -54,11 +54,41 @@ export function buildHoldoutPlan(rows: readonly LiftSumsRow[], options: PlanOpti
 
 const ARM = (treated: number) => (treated === 1 ? 'treatment' : 'control');
 
+/**
+ * Below these in any cell of the 2×2, an interaction is "too little data" (docs/design.md §3,
+ * item 8): each cell's rate enters the interval by its normal approximation p(1−p)/n, which
+ * needs some persons who convert and some who do not (the usual n·p ≥ 5 and n·(1−p) ≥ 5). A cell
+ * of one person, or of nine none of whom converts, adds no variance at all, and the interval
+ * would read as certain what rests on it.
+ */
+const MIN_INTERACTION_CELL_CONVERSIONS = MIN_CONVERSIONS_PER_ARM;
+const MIN_INTERACTION_CELL_NON_CONVERSIONS = MIN_CONVERSIONS_PER_ARM;
+
+type InteractionCellCounts = Pick<
+  TriggerInteraction['cells'][number],
+  'armA' | 'armB' | 'persons' | 'conversions'
+>;
+
+/** The first cell too small to read, in words, or null. */
+function smallCell(cells: readonly InteractionCellCounts[]): string | null {
+  for (const cell of cells) {
+    const name = `${cell.armA}/${cell.armB} cell`;
+    if (cell.conversions < MIN_INTERACTION_CELL_CONVERSIONS) {
+      return `${cell.conversions} conversions among the ${cell.persons} persons of the ${name}`;
+    }
+    if (cell.persons - cell.conversions < MIN_INTERACTION_CELL_NON_CONVERSIONS) {
+      return `${cell.persons - cell.conversions} persons without a conversion among the ${cell.persons} of the ${name}`;
+    }
+  }
+  return null;
+}
+
 /** The plain-words reading of an interaction. */
 function interactionVerdict(
   interaction: TriggerInteraction['interaction'],
   assignmentPValue: number | null,
   triggerB: string,
+  cells: readonly InteractionCellCounts[],
 ): string {
   const threshold = ASSIGNMENT_INDEPENDENCE_P_THRESHOLD;
   if (assignmentPValue !== null && assignmentPValue < threshold) {
@@ -66,6 +96,10 @@ function interactionVerdict(
   }
   if (interaction === null) {
     return 'no estimate: a cell of the 2×2 is empty';
+  }
+  const small = smallCell(cells);
+  if (small !== null) {
+    return `too little data: ${small} (each cell needs at least ${MIN_INTERACTION_CELL_CONVERSIONS} persons who convert and ${MIN_INTERACTION_CELL_NON_CONVERSIONS} who do not)`;
   }
   const text = pointsInterval(interaction);
   if (interaction.low > 0) {
@@ -102,28 +136,29 @@ export function buildInteractions(
       confidence,
     );
     const { trigger_a: triggerA, trigger_b: triggerB } = pairCells[0];
+    const cellsOut = [
+      [1, 1],
+      [1, 0],
+      [0, 1],
+      [0, 0],
+    ].map(([a, b]) => {
+      const { n, x } = counts(a, b);
+      return {
+        armA: ARM(a),
+        armB: ARM(b),
+        persons: n,
+        conversions: x,
+        rate: n === 0 ? 0 : x / n,
+      };
+    });
     return {
       triggerA,
       triggerB,
       overlapPersons: pairCells.reduce((sum, c) => sum + c.persons, 0),
-      cells: [
-        [1, 1],
-        [1, 0],
-        [0, 1],
-        [0, 0],
-      ].map(([a, b]) => {
-        const { n, x } = counts(a, b);
-        return {
-          armA: ARM(a),
-          armB: ARM(b),
-          persons: n,
-          conversions: x,
-          rate: n === 0 ? 0 : x / n,
-        };
-      }),
+      cells: cellsOut,
       assignmentPValue: result.assignmentPValue,
       interaction: result.interaction,
-      verdict: interactionVerdict(result.interaction, result.assignmentPValue, triggerB),
+      verdict: interactionVerdict(result.interaction, result.assignmentPValue, triggerB, cellsOut),
     };
   });
 }

@@ -273,7 +273,10 @@ describe('deeper statistics on the embedded engine', () => {
     expect(ab.interaction!.high).toBeCloseTo(-0.35 + 1.959963984540054 * se, 9);
     // arms drawn independently here: 40 in every cell, χ² = 0, p = 1
     expect(ab.assignmentPValue).toBeCloseTo(1, 12);
-    expect(ab.verdict).toMatch(/do not add/);
+    // 4 converters in the control/control cell: too few for its p(1−p)/n to be read
+    expect(ab.verdict).toBe(
+      'too little data: 4 conversions among the 40 persons of the control/control cell (each cell needs at least 5 persons who convert and 5 who do not)',
+    );
   });
 
   it('plans a holdout from the period', async () => {
@@ -332,12 +335,47 @@ describe('the reading of an interaction', () => {
     persons,
     conversions: Math.round(persons / 10),
   });
+  // the verdict of a 2×2 given as [persons, conversions] of TT, TC, CT and CC
+  const verdictOf = (...cells: [number, number][]) => {
+    const arms = [
+      [1, 1],
+      [1, 0],
+      [0, 1],
+      [0, 0],
+    ];
+    const rows = cells.map(([persons, conversions], i) => ({
+      ...cell(arms[i][0], arms[i][1], persons),
+      conversions,
+    }));
+    return buildInteractions(rows, 0.95)[0].verdict;
+  };
 
   it('distrusts a pair whose holdouts were drawn together, printing p as verdicts do', () => {
     // a shared holdout: every person is in the same arm of both triggers, 100 each way
     const [pair] = buildInteractions([cell(1, 1, 100), cell(0, 0, 100)], 0.95);
     expect(pair.verdict).toBe(
       'do not trust: the two holdouts were not drawn independently (p < 0.0001), e.g. a shared holdout',
+    );
+  });
+
+  it('reads an interaction whose cells can carry it', () => {
+    // TT 40/400, TC 80/400, CT 40/400, CC 40/400: (0.1 − 0.1) − (0.2 − 0.1) = −0.1;
+    // SE = √((3·0.1·0.9 + 0.2·0.8)/400) = 0.03278719262151001, 95 %: [−0.16426, −0.03574]
+    expect(verdictOf([400, 40], [400, 80], [400, 40], [400, 40])).toBe(
+      '-10.00 pts [-16.43, -3.57]: the lift is smaller when b also acts (the effects do not add)',
+    );
+  });
+
+  it('says too little data when a cell is too small to carry its rate, however narrow the interval', () => {
+    // TT 891/89, TC 99/10, CT 9/0, CC 1/1, drawn independently (χ² = 0): (89/891 − 0) −
+    // (10/99 − 1) = +0.99888 with SE √(89/891·802/891/891 + 10/99·89/99/99 + 0 + 0) = 0.0319,
+    // an interval of [93.63, 106.14] pts that rests on one person and nine who never convert
+    expect(verdictOf([891, 89], [99, 10], [9, 0], [1, 1])).toBe(
+      'too little data: 0 conversions among the 9 persons of the control/treatment cell (each cell needs at least 5 persons who convert and 5 who do not)',
+    );
+    // a cell where all but a few convert is as thin: 396 of 400
+    expect(verdictOf([400, 40], [400, 80], [400, 396], [400, 40])).toBe(
+      'too little data: 4 persons without a conversion among the 400 of the control/treatment cell (each cell needs at least 5 persons who convert and 5 who do not)',
     );
   });
 
