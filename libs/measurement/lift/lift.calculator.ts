@@ -74,6 +74,26 @@ interface Arm {
   preRevenue: number;
   preRevenueSq: number;
   preRevenueXRevenue: number;
+  /** whether any of its rows capped revenue (at a cap that need not be a whole 1e-4) */
+  capped: boolean;
+}
+
+/** Outcome values are stored with 4 decimals (Decimal(18, 4)); see {@link armRevenue}. */
+const AMOUNT_SCALE = 1e4;
+
+/**
+ * The arm's revenue as the exact sum of its 4-decimal amounts. The engine adds them as doubles,
+ * which leave residue: a control whose orders of 10.1 and 5.3 and a refund of 15.4 net to 0 read
+ * −1.8e-15, and its relative revenue lift 5.7e15 where the control's level is 0 and the lift is
+ * undefined. Rounded to 1e-4 the sum is the double nearest the exact one (the residue is far below
+ * 5e-5). A capped arm is left as summed: a percentile cap has any number of decimals.
+ */
+function armRevenue(arm: Arm): number {
+  if (arm.capped) {
+    return arm.revenue;
+  }
+  // + 0 turns the −0 of a residue below 0 into 0
+  return Math.round(arm.revenue * AMOUNT_SCALE) / AMOUNT_SCALE + 0;
 }
 
 const emptyArm = (): Arm => ({
@@ -87,6 +107,7 @@ const emptyArm = (): Arm => ({
   preRevenue: 0,
   preRevenueSq: 0,
   preRevenueXRevenue: 0,
+  capped: false,
 });
 
 function add(arm: Arm, row: LiftSumsRow): void {
@@ -100,6 +121,7 @@ function add(arm: Arm, row: LiftSumsRow): void {
   arm.preRevenue += row.pre_revenue;
   arm.preRevenueSq += row.pre_revenue_sq;
   arm.preRevenueXRevenue += row.pre_revenue_x_revenue;
+  arm.capped ||= row.revenue_cap !== null;
 }
 
 function addTo(arms: Map<string, Arm>, key: string, row: LiftSumsRow): void {
@@ -110,9 +132,10 @@ function addTo(arms: Map<string, Arm>, key: string, row: LiftSumsRow): void {
 
 /** The revenue figures of an arm, as ArmStats gives them. */
 function revenueStats(arm: Arm): Pick<ArmStats, 'revenue' | 'revenuePerPerson'> {
+  const revenue = armRevenue(arm);
   return {
-    revenue: arm.revenue,
-    revenuePerPerson: arm.persons === 0 ? 0 : arm.revenue / arm.persons,
+    revenue,
+    revenuePerPerson: arm.persons === 0 ? 0 : revenue / arm.persons,
   };
 }
 
@@ -138,7 +161,7 @@ const conversionSums = (arm: Arm): ArmSums => ({
 /** y = revenue per person, x = revenue in the pre-period. */
 const revenueSums = (arm: Arm): ArmSums => ({
   n: arm.persons,
-  sumY: arm.revenue,
+  sumY: armRevenue(arm),
   sumY2: arm.revenueSq,
   sumX: arm.preRevenue,
   sumX2: arm.preRevenueSq,

@@ -29,6 +29,12 @@ const firing = (id: string, person: string, decided: string, arm: string, extra:
 const purchase = (id: string, person: string, when: string, value: number, type = 'purchase') =>
   build.outcome(id, person, type, when, { value });
 
+/** Firings of a trigger without a definition on 2 October: one a person, the id the person's. */
+const undefinedFirings = (triggerId: string, treated: string[], held: string[]) =>
+  [...treated.map((p) => [p, 'treatment']), ...held.map((p) => [p, 'holdout'])].map(
+    ([person, arm]) => build.firing(`f-${person}`, triggerId, person, '10-02T00:00:00', { arm }),
+  );
+
 describe('lift sums on the embedded engine', () => {
   const store = storeForSuite();
   let rows: LiftSumsRow[];
@@ -335,15 +341,8 @@ describe('lift sums on the embedded engine', () => {
   });
 
   it('measures a trigger without a definition by the default success types and 7 days', async () => {
-    const undefinedFiring = (id: string, person: string, arm: string) =>
-      build.firing(id, 'tU', person, '10-02T00:00:00', { arm });
     await seedRows(store.clickhouse, 'tenant-d', {
-      firings: [
-        undefinedFiring('u1', 'q1', 'treatment'),
-        undefinedFiring('u2', 'q2', 'treatment'),
-        undefinedFiring('u3', 'q3', 'holdout'),
-        undefinedFiring('u4', 'q4', 'holdout'),
-      ],
+      firings: undefinedFirings('tU', ['q1', 'q2'], ['q3', 'q4']),
       outcomes: [
         purchase('v1', 'q1', '10-08T23:59:59.999', 12, 'signup'), // a default type, inside 7 days
         purchase('v2', 'q2', '10-09T00:00:00.001', 8, 'conversion'), // 1 ms past 7 days
@@ -360,5 +359,28 @@ describe('lift sums on the embedded engine', () => {
     expect(arm('treatment')).toMatchObject({ persons: 2, conversions: 1, revenue: 12 });
     expect(arm('holdout')).toMatchObject({ persons: 2, conversions: 1, revenue: 3 });
     expect(measured).toHaveLength(2);
+  });
+
+  it('reads a control whose revenue nets to 0 as 0, with no relative revenue lift', async () => {
+    // the holdout's buyers spend 10.1 and 5.3 and return 15.4: exactly 0 in decimals, while
+    // doubles leave −1.8e-15 (10.1 + 5.3 − 15.4), which read as a level gave a relative revenue
+    // lift of the order of 1e16; the treated buyer spends 20, so the absolute lift is 20/2 − 0 = 10
+    await seedRows(store.clickhouse, 'tenant-n', {
+      firings: undefinedFirings('tN', ['r1', 'r2'], ['r3', 'r4']),
+      outcomes: [
+        purchase('w1', 'r1', '10-03T00:00:00', 20),
+        purchase('w2', 'r3', '10-03T00:00:00', 10.1),
+        purchase('w3', 'r3', '10-04T00:00:00', 5.3),
+        purchase('w4', 'r4', '10-05T00:00:00', -15.4),
+      ],
+    });
+    const service = new LiftService(store.clickhouse, store.config);
+    const [row] = await service.report('tenant-n', {
+      from: new Date('2026-10-01T00:00:00Z'),
+      to: new Date('2026-11-01T00:00:00Z'),
+    });
+    expect(row.holdout).toMatchObject({ persons: 2, revenue: 0, revenuePerPerson: 0 });
+    expect(row.revenueLift!.estimate).toBe(10);
+    expect(row.revenueRelativeLift).toBeNull();
   });
 });
