@@ -24,6 +24,19 @@ export class HostResolver {
 }
 
 /**
+ * An IPv6 address with its dotted IPv4 tail written in hex (`::8.8.8.8` → `::808:808`), by the
+ * URL parser's canonical form. ipaddr.js reads any `::a.b.c.d` as the mapped `::ffff:a.b.c.d`, so
+ * the IPv4-compatible form (which DNS answers and Node write dotted) would be judged by its IPv4
+ * part instead of being refused.
+ */
+function ipv6WithoutDottedTail(address: string): string {
+  if (!address.includes(':') || !address.includes('.')) {
+    return address;
+  }
+  return new URL(`http://[${address}]/`).hostname.slice(1, -1);
+}
+
+/**
  * Why an address may not be called, or undefined when it is public unicast. Anything ipaddr.js
  * does not classify as plain `unicast` is refused: private, loopback, link-local (the cloud
  * metadata address 169.254.169.254 among them), unique-local, carrier-grade NAT, unspecified,
@@ -36,7 +49,7 @@ export function refusedAddressReason(address: string): string | undefined {
   if (!ipaddr.isValid(address)) {
     return `${address} is not an IP address`;
   }
-  let parsed = ipaddr.parse(address);
+  let parsed = ipaddr.parse(ipv6WithoutDottedTail(address));
   if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) {
     parsed = (parsed as ipaddr.IPv6).toIPv4Address();
   }

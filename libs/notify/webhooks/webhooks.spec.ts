@@ -80,9 +80,12 @@ describe('address classification', () => {
     ['fd00:ec2::254', 'uniqueLocal'],
     ['::ffff:127.0.0.1', 'loopback'],
     ['::ffff:169.254.169.254', 'linkLocal'],
-    ['::127.0.0.1', 'loopback'],
+    ['::127.0.0.1', 'ipv4Compatible'],
     ['::7f00:1', 'ipv4Compatible'],
     ['::808:808', 'ipv4Compatible'],
+    // the same address written dotted, as DNS answers give it: not the mapped ::ffff:8.8.8.8
+    ['::8.8.8.8', 'ipv4Compatible'],
+    ['::ffff:10.0.0.1', 'private'],
     ['64:ff9b::808:808', 'rfc6052'],
     ['2002:808:808::1', '6to4'],
     ['2001:0:4136:e378:8000:63bf:3fff:fdd2', 'teredo'],
@@ -90,9 +93,12 @@ describe('address classification', () => {
     expect(refusedAddressReason(address)).toContain(range);
   });
 
-  it.each(['93.184.216.34', '8.8.8.8', '2606:4700:4700::1111'])('accepts %s', (address) => {
-    expect(refusedAddressReason(address)).toBeUndefined();
-  });
+  it.each(['93.184.216.34', '8.8.8.8', '2606:4700:4700::1111', '::ffff:8.8.8.8'])(
+    'accepts %s',
+    (address) => {
+      expect(refusedAddressReason(address)).toBeUndefined();
+    },
+  );
 
   it('refuses a name when any one of its addresses is private', async () => {
     const resolver = new ScriptedResolver();
