@@ -120,6 +120,24 @@ describe('buildLiftRows', () => {
     );
   });
 
+  it('labels as bayesian only the rows that have a posterior', () => {
+    // t0: 10 % against 10 %; t1: 10 % against a control with no conversion, whose relative lift,
+    // and so its posterior, is undefined: it keeps its frequentist interval, and says so
+    const rows = buildLiftRows(
+      [
+        sums('treatment', '', 1000, 100, { trigger_id: 't0' }),
+        sums('holdout', '', 1000, 100, { trigger_id: 't0' }),
+        sums('treatment', '', 1000, 100, { trigger_id: 't1' }),
+        sums('holdout', '', 1000, 0, { trigger_id: 't1' }),
+      ],
+      { ...fixed, bayesian: { prior: null, empirical: false } },
+    );
+    expect(rows.map((row) => [row.triggerId, row.method, row.chanceToWin])).toEqual([
+      ['t0', 'bayesian', 0.5],
+      ['t1', 'fixed', null],
+    ]);
+  });
+
   it('lets no two-person trigger make the others significant after correction', () => {
     // a: 131/1000 against 100/1000, z = 0.031/√(0.131·0.869/1000 + 0.09/1000) = 2.1707…,
     //   p = 0.029909174059249968, interval [0.0030171638, 0.0589828362];

@@ -429,10 +429,12 @@ function applyBayesian(
   const prior = relativePrior(conversions, bayesian);
   rows.forEach((row, index) => {
     const conversion = conversions[index];
-    row.method = row.method === 'fixed' ? 'bayesian' : `${row.method}+bayesian`;
+    // a row without a relative lift (a control rate of 0) has no posterior: it keeps its
+    // intervals, and says how they were made
     if (conversion.relative === null || conversion.relativeSe === null) {
       return;
     }
+    row.method = row.method === 'fixed' ? 'bayesian' : `${row.method}+bayesian`;
     const relative = bayesianEffect(
       { estimate: conversion.relative.estimate, se: conversion.relativeSe },
       prior,
