@@ -40,7 +40,9 @@ export function relativeSeIsSound(relativeSe: number, se: number): boolean {
  * Δ = treatment − control with SE √(v_t + v_c); relative Δ / |control| with the delta-method
  * variance v_t / c² + v_c · t² / c⁴ (the first-order variance of Δ / |c| for independent arms).
  * Dividing by the baseline's size keeps the sign of Δ: when refunds make the control's revenue
- * per person negative, a treatment that loses less reads as a gain, as in CUPED and GrowthBook.
+ * per person negative, a treatment that loses less reads as a gain, as in this library's CUPED.
+ * (GrowthBook divides by the signed control mean; for a positive control, the usual case and every
+ * conversion rate, the two agree.)
  * The relative lift is null when the control level is 0, or when its SE is not sound
  * ({@link relativeSeIsSound}).
  */
