@@ -3,7 +3,8 @@
 -- Parameters: tenantId String, triggerIds Array(String)
 -- Settings: join_use_nulls = 0, enable_materialized_cte = 1
 
--- which of the given trigger ids any firing of the tenant carries
+-- which of the given trigger ids any firing of the tenant carries (its latest delivery, FINAL:
+-- a firing re-delivered under another trigger id no longer carries the first before merges)
 SELECT DISTINCT trigger_id
-FROM firings
+FROM firings FINAL
 WHERE tenant_id = {tenantId:String} AND has({triggerIds:Array(String)}, trigger_id)

@@ -23,9 +23,10 @@ export const FIRED_TRIGGER_IDS_QUERY = defineQuery({
   name: 'triggers.fired_ids',
   module: import.meta.url,
   sql: `
--- which of the given trigger ids any firing of the tenant carries
+-- which of the given trigger ids any firing of the tenant carries (its latest delivery, FINAL:
+-- a firing re-delivered under another trigger id no longer carries the first before merges)
 SELECT DISTINCT trigger_id
-FROM firings
+FROM firings FINAL
 WHERE tenant_id = {tenantId:String} AND has({triggerIds:Array(String)}, trigger_id)`,
   params: z.object({ tenantId: z.string(), triggerIds: z.array(z.string()) }),
   row: z.object({ trigger_id: z.string() }),

@@ -22,8 +22,17 @@ describe("a list measure's trigger ids", () => {
       firings: [
         // a trigger never defined, fired long before any period one would ask about
         build.firing('f1', 'legacy-push', 'p1', '01-02T10:00:00'),
+        // sent first under a mistyped trigger id, then again, corrected (below)
+        build.firing('f3', 'legacy-pushh', 'p2', '01-03T10:00:00'),
       ],
     });
+    // the latest delivery of f3 is all there is of it, merged or not: no firing carries the typo
+    await seedRows(
+      store.clickhouse,
+      'tenant',
+      { firings: [build.firing('f3', 'legacy-push', 'p2', '01-03T10:00:00')] },
+      Date.now() + 5000,
+    );
     // another tenant's definition and firing are no reason to take an id here
     await seedRows(store.clickhouse, 'other', {
       triggers: [build.trigger('other-trigger', 'email')],
@@ -49,6 +58,13 @@ describe("a list measure's trigger ids", () => {
     expect(await refusal(['cart-recovery-email', 'cart-recovry-email'])).toBe(
       "triggerIds: no trigger 'cart-recovry-email' (did you mean 'cart-recovery-email'?) here: " +
         'no definition and no firing of the tenant has that id',
+    );
+  });
+
+  it('refuses an id that only a replaced delivery of a firing carried', async () => {
+    expect(await refusal(['legacy-pushh'])).toBe(
+      "triggerIds: no trigger 'legacy-pushh' here: no definition and no firing of the tenant " +
+        'has that id',
     );
   });
 

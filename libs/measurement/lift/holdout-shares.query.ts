@@ -44,9 +44,10 @@ export const NAMED_VERSIONS_QUERY = defineQuery({
   name: 'lift.named_versions',
   module: import.meta.url,
   sql: `
--- the versions the period's firings of the given triggers name (0: none named), and when first
+-- the versions the period's firings of the given triggers name (0: none named), and when first;
+-- FINAL: a firing re-delivered naming another version names only its latest one before merges
 SELECT trigger_id, trigger_version, toUnixTimestamp64Milli(min(decided_at)) AS first_at
-FROM firings
+FROM firings FINAL
 WHERE tenant_id = {tenantId:String} AND ${TRIGGER_FILTER} AND ${inPeriod('decided_at')}
 GROUP BY trigger_id, trigger_version
 ORDER BY trigger_id, trigger_version`,
