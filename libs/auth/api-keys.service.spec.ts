@@ -107,4 +107,27 @@ describe('API key lookup on the embedded engine', () => {
     expect(good.status).toBe('fulfilled');
     expect(bad.status).toBe('rejected');
   });
+
+  it('keeps a bounded number of looked-up keys, however many wrong ones are presented', async () => {
+    // the bound made small: 300 distinct wrong keys, each looked up (and its absence kept)
+    class SmallCache extends ApiKeysService {
+      protected override cacheEntries(): number {
+        return 50;
+      }
+    }
+    const small = new SmallCache(
+      store.config,
+      store.clickhouse,
+      new AuditLogService(store.clickhouse),
+    );
+    const { key } = await small.create('tenant-a', [Scope.READ]);
+    for (let i = 0; i < 300; i += 1) {
+      const wrong = `cw_${i.toString(16).padStart(16, '0')}_${'w'.repeat(43)}`;
+      await expect(small.authenticate(wrong)).rejects.toThrow();
+    }
+    expect(small['cache'].size).toBe(50);
+    // and a real key still passes
+    expect((await small.authenticate(key)).tenantId).toBe('tenant-a');
+    await small.flushUses();
+  });
 });

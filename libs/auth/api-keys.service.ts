@@ -1,4 +1,5 @@
 import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import { AuditLogService } from '../audit/index.js';
 import { AppConfig } from '../config/index.js';
@@ -80,10 +81,23 @@ export const MAX_GRACE_HOURS = 24 * 90;
 /** How long a looked-up key is trusted before it is read again (revocation elsewhere). */
 const CACHE_MS = 2_000;
 
+/**
+ * The most looked-up key ids kept, the least recently used dropped first: a header of any 16
+ * printable characters is looked up (and its absence kept, so that a flood of one wrong key costs
+ * one read each CACHE_MS), so without a bound every distinct wrong key presented, with no key
+ * needed to present it, would stay in memory for good.
+ */
+export const KEY_CACHE_ENTRIES = 10_000;
+
+interface CachedKey {
+  row: KeyRow | undefined;
+  until: number;
+}
+
 /** Mints, checks and revokes API keys. Keys are never logged; only their hashes are stored. */
 @Injectable()
 export class ApiKeysService implements BeforeApplicationShutdown {
-  private readonly cache = new Map<string, { row: KeyRow | undefined; until: number }>();
+  private readonly cache = new LRUCache<string, CachedKey>({ max: this.cacheEntries() });
   /** Reads in flight per key id: concurrent requests with one key share one read. */
   private readonly reading = new Map<string, Promise<KeyRow | undefined>>();
 
@@ -98,6 +112,11 @@ export class ApiKeysService implements BeforeApplicationShutdown {
     private readonly clickhouse: ClickHouseService,
     private readonly audit: AuditLogService,
   ) {}
+
+  /** The bound of the lookup cache (a spec makes it small). */
+  protected cacheEntries(): number {
+    return KEY_CACHE_ENTRIES;
+  }
 
   /**
    * Registers a key whose text the operator chose (e.g. CAUSEWAY_DEMO_KEY), unless it already
