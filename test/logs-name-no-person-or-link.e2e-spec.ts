@@ -66,6 +66,14 @@ describe('the request log at the default level', () => {
     expect(lines[1]).toContain('"url":"/share/[token].pdf"');
     expect(lines.join('\n')).not.toContain(token);
     expect(lines.join('\n')).not.toContain(unknown);
+    // the router opens the report whatever the case and with a trailing slash, and a page the
+    // report referred to names it: the token is in none of their lines either
+    for (const path of [`/share/${token}/`, `/SHARE/${token}`, `/Share/${token}.pdf/`]) {
+      expect([path, (await fetch(`${api.url}${path}`)).status]).toEqual([path, 200]);
+    }
+    await fetch(`${api.url}/v1/streams`, { headers: { referer: `${api.url}/share/${token}` } });
+    expect(await linesWith('[token]', 6)).toHaveLength(6);
+    expect(api.output()).not.toContain(token);
   });
 
   it('holds no value of a query string, in the URL, its parsed parameters or the referring page', async () => {

@@ -13,8 +13,12 @@ export function muteRequestLogs(muted: boolean): void {
   requestLogsMuted = muted;
 }
 
-/** A share link's path: its token (a key to one report) and the `.pdf` that may follow it. */
-const SHARE_PATH = /^(\/share\/)[^/?#]*?(\.pdf)?(?=[?#]|$)/;
+/**
+ * A share link's path: its token (a key to one report) and the `.pdf` that may follow it. Matched
+ * as the router matches it, whatever the case and with a trailing slash (`/SHARE/<token>.pdf/`
+ * opens the report too), and in a page that referred to another (`https://host/share/<token>`).
+ */
+const SHARE_PATH = /^((?:[a-z][a-z0-9+.-]*:\/\/[^/?#]*)?\/share\/)[^/?#]*?(\.pdf)?(?=[/?#]|$)/i;
 
 const REDACTED = '[redacted]';
 
@@ -57,7 +61,10 @@ function loggedRequest(request: SerializedRequest): SerializedRequest {
     headers:
       referer === undefined
         ? request.headers
-        : { ...request.headers, referer: withoutQueryValues(referer) },
+        : {
+            ...request.headers,
+            referer: withoutQueryValues(referer).replace(SHARE_PATH, '$1[token]$2'),
+          },
   };
 }
 

@@ -3,7 +3,8 @@ import type { AuthenticatedRequest } from '../auth/index.js';
 import { RateLimitPrincipals } from './rate-limit.principals.js';
 import { RateLimiterService } from './rate-limiter.service.js';
 
-const INGEST_ROUTE = /^\/v1\/ingest(\/|$)/;
+/** The doors rows come in by: ingest, imports and Segment calls (routes match in any case). */
+const INGEST_ROUTE = /^\/v1\/(ingest|import|segment)(\/|$)/i;
 
 /**
  * Per-key rate limits for HTTP routes: one unit per request, ingest routes from the ingest budget,

@@ -187,6 +187,37 @@ describe('limits: rate, depth, cost, period, body size, pagination', () => {
     }
     check('pagination: rejectedRows(limit, offset) pages in a stable order, 1 to 1000 a page');
   });
+  it('spends the ingest budget on every door rows come in by, whatever the case of the path', async () => {
+    // the tests before spent the admin key's query budget minting keys: a window for it to open
+    await sleep(WINDOW_MS);
+    const key = await newKey();
+    const post = (path: string, body: string, type: string, authorization = `Bearer ${key}`) =>
+      fetch(`${api.url}${path}`, {
+        method: 'POST',
+        headers: { authorization, 'content-type': type },
+        body,
+      }).then((response) => response.status);
+    const segmentKey = `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
+    const track = JSON.stringify({
+      messageId: 'm1',
+      userId: 'p1',
+      event: 'Viewed',
+      timestamp: '2026-10-01T00:00:00Z',
+    });
+    const csv = 'event_id,person_id,type,occurred_at\nc1,p1,x,2026-10-01T00:00:00Z\n';
+    expect([
+      await post('/v1/segment/track', track, 'application/json', segmentKey),
+      await post('/v1/import/signals', csv, 'text/csv'),
+      await post('/V1/INGEST/signals', signal('d1'), 'application/x-ndjson'),
+      await post('/v1/Segment/track', track, 'application/json', segmentKey),
+    ]).toEqual([200, 200, 200, 429]);
+    // while the query budget is untouched
+    const read = await graphql(api.url, key, '{ storedRows { stream } }');
+    expect([read.status, read.errors]).toEqual([200, undefined]);
+    check(
+      'rate limits: Segment calls and imports spend RATE_LIMIT_INGEST as ingest does, not the query budget',
+    );
+  });
 });
 
 describe('request timeouts', () => {
