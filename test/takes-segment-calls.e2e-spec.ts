@@ -322,6 +322,60 @@ describe('the Segment-compatible endpoint (inline mode, embedded store)', () => 
     expect(signal.detail.received_at).toBe(reply.body.receivedAt);
   });
 
+  it('corrects a device clock reset to 1970, and refuses alone a message left outside 2000–2100', async () => {
+    // a phone whose clock restarted at the epoch sent its batch 5 min 10 s after
+    const track = (messageId: string, event: string, timestamp: string) => ({
+      type: 'track',
+      messageId,
+      userId: 'epoch-phone',
+      event,
+      timestamp,
+    });
+    const reply = await postSegment(api.url, auth, 'batch', {
+      sentAt: '1970-01-01T00:05:10.000Z',
+      batch: [
+        track('epoch-1', 'Cart Abandoned', '1970-01-01T00:05:00.000Z'), // a signal, 10 s before
+        track('epoch-2', 'Order Completed', '1970-01-01T00:04:00.000Z'), // an outcome, 70 s before
+        track('epoch-3', 'Wishlist Viewed', '1970-01-01T00:05:05.000Z'), // kept, 5 s before
+      ],
+    });
+    expect([reply.status, reply.body.mapped, reply.body.kept]).toEqual([200, 2, 1]);
+    const receivedAt = Date.parse(reply.body.receivedAt!);
+    const entries = await timeline('epoch-phone');
+    const at = (id: string) => entries.find((e) => e.id === id)?.at;
+    expect([at('epoch-1'), at('epoch-2')]).toEqual([
+      new Date(receivedAt - 10_000).toISOString(),
+      new Date(receivedAt - 70_000).toISOString(),
+    ]);
+    // without sentAt a 1970 time is taken as given, which no year stored holds: that message
+    // alone is refused, mapped or kept, and the rest of its call stored
+    const alone = await postSegment(api.url, auth, 'batch', {
+      batch: [
+        track('epoch-4', 'Wishlist Viewed', '1970-01-01T00:05:00.000Z'),
+        track('epoch-5', 'Cart Abandoned', '1970-01-01T00:05:00.000Z'),
+        track('epoch-6', 'Wishlist Viewed', '2026-10-06T07:00:00.000Z'),
+      ],
+    });
+    expect([alone.status, alone.body.mapped, alone.body.kept, alone.body.rejected]).toEqual([
+      200, 0, 1, 2,
+    ]);
+    expect(alone.body.errors!.map((e) => e.item).sort()).toEqual([0, 1]);
+  });
+
+  it('tells apart the same call without messageId or time sent at two moments', async () => {
+    // a server-side caller's daily call: no id and no time, so it happened when it arrived, and
+    // the next day's is another event; a call that states its time is one event however often sent
+    const login = { userId: 'daily-user', event: 'Order Completed', properties: { revenue: 1 } };
+    const dated = { ...login, userId: 'dated-user', timestamp: '2026-10-06T07:00:00.000Z' };
+    for (let i = 0; i < 2; i += 1) {
+      expect((await postSegment(api.url, auth, 'track', login)).body.mapped).toBe(1);
+      expect((await postSegment(api.url, auth, 'track', dated)).body.mapped).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect((await timeline('daily-user')).length).toBe(2);
+    expect((await timeline('dated-user')).length).toBe(1);
+  });
+
   it('counts mapped outcomes in the lift report', async () => {
     const trigger = {
       trigger_id: 'seg-cart',

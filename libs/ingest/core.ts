@@ -21,6 +21,9 @@ export type {
 export { validateRow } from './validate-row.js';
 export {
   correctSkew,
+  MAX_TIME_MS,
+  MIN_TIME_MS,
+  parseDeviceTimestamp,
   parseIsoTime,
   parseTimestamp,
   pipelineArrival,

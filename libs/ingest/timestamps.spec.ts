@@ -7,6 +7,7 @@ import {
   FUTURE_TOLERANCE_MS,
   MAX_TIME_MS,
   MIN_TIME_MS,
+  parseDeviceTimestamp,
   parseTimestamp,
   utcStorageText,
 } from './timestamps.js';
@@ -145,6 +146,28 @@ describe('parseTimestamp', () => {
       expect(parseTimestamp(input)).toEqual(fail(message as string));
     },
   );
+});
+
+describe('parseDeviceTimestamp', () => {
+  it('reads a device clock reset to the epoch, which the skew correction then moves', () => {
+    expect(parseDeviceTimestamp('1970-01-01T00:05:00Z')).toEqual({ ok: true, ms: 300_000 });
+    // the same instant written at New York's offset: 1969 locally
+    expect(parseDeviceTimestamp('1969-12-31T19:05:00-05:00')).toEqual({ ok: true, ms: 300_000 });
+    expect(parseDeviceTimestamp('1999-12-31T23:59:59.999Z')).toEqual(
+      ok('1999-12-31T23:59:59.999Z'),
+    );
+    // stored times are still held to 2000–2100
+    expect(parseTimestamp('1970-01-01T00:05:00Z')).toEqual(fail(YEAR_RANGE));
+  });
+
+  it('refuses before the epoch, after 2100, and epoch numbers outside the stored years', () => {
+    expect(parseDeviceTimestamp('1969-12-31T23:59:59Z')).toEqual(fail(YEAR_RANGE));
+    expect(parseDeviceTimestamp('2101-01-01T00:00:00Z')).toEqual(fail(YEAR_RANGE));
+    // 300000 ms would be 1970, but a number that small is far likelier a mistake than a clock
+    expect(parseDeviceTimestamp(300_000)).toEqual(parseTimestamp(300_000));
+    expect(parseDeviceTimestamp('1790848800')).toEqual(fail(EPOCH_SECONDS));
+    expect(parseDeviceTimestamp('1970-02-30T00:00:00Z')).toEqual(fail(NOT_A_DATE));
+  });
 });
 
 describe('utcStorageText', () => {

@@ -40,8 +40,8 @@ function inSecondsRange(n: number): boolean {
   return n >= MIN_TIME_MS / 1000 && n <= MAX_TIME_MS / 1000;
 }
 
-function inRange(ms: number): ParsedTime {
-  if (ms >= MIN_TIME_MS && ms <= MAX_TIME_MS) {
+function inRange(ms: number, earliest = MIN_TIME_MS): ParsedTime {
+  if (ms >= earliest && ms <= MAX_TIME_MS) {
     return { ok: true, ms };
   }
   // 10-digit values are the commonest producer mistake: seconds sent where milliseconds belong.
@@ -77,7 +77,7 @@ function refusedFormMessage(text: string): string {
  * local time or a bare date is refused: each names a different instant in every time zone. So is a
  * zone name other than `UTC`.
  */
-export function parseIsoTime(text: string): ParsedTime {
+export function parseIsoTime(text: string, earliest = MIN_TIME_MS): ParsedTime {
   const m = ISO_8601.exec(text) ?? SPACED_OFFSET.exec(text);
   if (m === null) {
     return fail(refusedFormMessage(text));
@@ -96,7 +96,7 @@ export function parseIsoTime(text: string): ParsedTime {
   // The range is the instant's (inRange, below): a local year one either side of it may still be
   // in range at UTC (1999-12-31T20:00:00-07:00 is 2000-01-01T03:00Z). Further out it is not, and
   // Date.UTC would read years 0–99 as 1900–1999.
-  if (year < 1999 || year > 2101) {
+  if (year < new Date(earliest).getUTCFullYear() - 1 || year > 2101) {
     return fail(OUT_OF_RANGE);
   }
   if (
@@ -123,7 +123,23 @@ export function parseIsoTime(text: string): ParsedTime {
   // Digits past the millisecond are truncated, as DateTime64(3) would.
   const millis = Number(fraction.padEnd(3, '0').slice(0, 3));
   const utc = Date.UTC(year, month - 1, day, hour, minute, second, millis) - offsetMinutes * 60_000;
-  return inRange(utc);
+  return inRange(utc, earliest);
+}
+
+/** The earliest device clock read: the epoch, where a clock that lost its time starts again. */
+export const DEVICE_CLOCK_EARLIEST_MS = 0;
+
+/**
+ * Reads a time a device's clock stamped, which the skew correction is about to move (Segment's
+ * `timestamp`, `originalTimestamp` and `sentAt`): as {@link parseTimestamp}, but ISO text from
+ * 1970 on, since a device whose clock was reset to the epoch is the case the correction exists
+ * for; only the corrected time need fall in 2000–2100. Epoch milliseconds keep the stored range:
+ * there a 1970 value is far likelier epoch seconds sent for milliseconds.
+ */
+export function parseDeviceTimestamp(value: unknown): ParsedTime {
+  return typeof value === 'string' && !DIGITS.test(value)
+    ? parseIsoTime(value, DEVICE_CLOCK_EARLIEST_MS)
+    : parseTimestamp(value);
 }
 
 /**

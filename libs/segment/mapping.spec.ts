@@ -4,7 +4,7 @@ import { checkRule, mappedRow, planOf, type EventMappingInputValues } from './ma
 import { readSegmentBody, type SegmentMessage } from './messages.js';
 import { SegmentErrorCode, SegmentException } from './segment.exception.js';
 
-const options = { maxMessages: 100, maxFieldChars: 4096 };
+const options = { maxMessages: 100, maxFieldChars: 4096, receivedAt: Date.UTC(2026, 9, 1) };
 const receivedAt = Date.parse('2024-05-01T12:00:00.000Z');
 
 function trackOf(body: Record<string, unknown>): SegmentMessage {

@@ -3,6 +3,8 @@
 // ingest's own validation then decides whether it is kept.
 
 import {
+  MAX_TIME_MS,
+  MIN_TIME_MS,
   STREAM_DECLARATIONS,
   type FieldDeclaration,
   type StreamDeclaration,
@@ -267,7 +269,8 @@ function asField(field: FieldDeclaration | undefined, value: unknown): unknown {
  * - `person_id` is the userId, else the anonymousId;
  * - the event time is Segment's (see segmentEventTime). A stream that corrects skew itself
  *   (signals' `sent_at`) is handed the device's times and corrects them by the same rule, so its
- *   rows are flagged `skew_corrected` as an NDJSON signal would be;
+ *   rows are flagged `skew_corrected` as an NDJSON signal would be; a device clock outside the
+ *   stored years (reset to 1970), which a stream refuses to read, is corrected here instead;
  * - `type` is the event name, `properties` the message's properties (for signals), `source`
  *   `segment`; then the rule's fixed fields, then its fields read from properties.
  */
@@ -283,7 +286,13 @@ export function mappedRow(
     row.person_id = message.personId;
   }
   const device = deviceClockOf(message.clock);
-  if (declaration.sentAt !== undefined && device !== undefined) {
+  const storedYears = (ms: number) => ms >= MIN_TIME_MS && ms <= MAX_TIME_MS;
+  if (
+    declaration.sentAt !== undefined &&
+    device !== undefined &&
+    storedYears(device.deviceAt) &&
+    storedYears(device.sentAt)
+  ) {
     row[declaration.eventTime!] = iso(device.deviceAt);
     row[declaration.sentAt] = iso(device.sentAt);
   } else {

@@ -8,7 +8,7 @@ import {
 } from '../../test/fixtures/segment-http-api.js';
 import { bodyJson, readSegmentBody, type SegmentMessage } from './messages.js';
 
-const options = { maxMessages: 100, maxFieldChars: 4096 };
+const options = { maxMessages: 100, maxFieldChars: 4096, receivedAt: Date.UTC(2026, 9, 1) };
 const at = (iso: string) => Date.parse(iso);
 
 function messagesOf(...args: Parameters<typeof readSegmentBody>): SegmentMessage[] {

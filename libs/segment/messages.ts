@@ -7,7 +7,9 @@ import {
   emptyArrayAsObject,
   inexactNumber,
   IngestLimitError,
+  parseDeviceTimestamp,
   parseTimestamp,
+  pipelineArrival,
 } from '../ingest/index.js';
 
 /** The message types of Segment's spec; only `track` is mapped to a stream, the rest are kept. */
@@ -73,6 +75,8 @@ export interface ReadOptions {
   maxMessages: number;
   /** Longest event name (INGEST_MAX_FIELD_CHARS: the name becomes a stream's `type`). */
   maxFieldChars: number;
+  /** When the call arrived (server clock, epoch ms): the time of a message that states none. */
+  receivedAt: number;
 }
 
 const MAX_ID_CHARS = 256;
@@ -102,12 +106,21 @@ function padDate(text: string): string {
   return `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}${rest}`;
 }
 
-/** A time as Segment writes it, or undefined (absent, or refused through `refuse`). */
-function readTime(value: unknown, refuse: (message: string) => void): number | undefined {
+/**
+ * A time as Segment writes it, or undefined (absent, or refused through `refuse`). A device's
+ * time (`device`) is read from 1970 on: the skew correction moves it, and only where it lands is
+ * held to the stored years (see parseDeviceTimestamp).
+ */
+function readTime(
+  value: unknown,
+  refuse: (message: string) => void,
+  device = false,
+): number | undefined {
   if (!present(value)) {
     return undefined;
   }
-  const parsed = parseTimestamp(typeof value === 'string' ? padDate(value) : value);
+  const text = typeof value === 'string' ? padDate(value) : value;
+  const parsed = device ? parseDeviceTimestamp(text) : parseTimestamp(text);
   if (!parsed.ok) {
     refuse(parsed.message);
     return undefined;
@@ -193,7 +206,11 @@ class ItemReader {
   }
 
   time(field: keyof MessageClock): number | undefined {
-    return readTime(this.item[field], (message) => this.problem(field, message));
+    return readTime(
+      this.item[field],
+      (message) => this.problem(field, message),
+      field !== 'receivedAt',
+    );
   }
 
   text(field: string, maxChars: number): string | undefined {
@@ -276,13 +293,17 @@ const DELIVERY_FIELDS: readonly string[] = ['sentAt', 'receivedAt', '_metadata']
 
 /**
  * A stable id for a message sent without `messageId`, from its JSON without the delivery fields:
- * every copy of the message gives the same id.
+ * every copy of the message gives the same id. A message that states no time of its own happened
+ * when it arrived (`arrivedAt`), which is then part of what it says: the same call sent on two
+ * days is two events, not a copy of one.
  */
-function derivedMessageId(item: Json): string {
+function derivedMessageId(item: Json, arrivedAt: number | undefined): string {
   const content = Object.fromEntries(
     Object.entries(item).filter(([field]) => !DELIVERY_FIELDS.includes(field)),
   );
-  const hash = createHash('sha256').update(JSON.stringify(content)).digest('hex');
+  const hash = createHash('sha256')
+    .update(JSON.stringify(arrivedAt === undefined ? content : [content, arrivedAt]))
+    .digest('hex');
   return `derived-${hash.slice(0, 32)}`;
 }
 
@@ -345,7 +366,14 @@ function readMessage(
   return {
     index,
     type,
-    messageId: messageId ?? derivedMessageId(item),
+    messageId:
+      messageId ??
+      derivedMessageId(
+        item,
+        clock.timestamp === undefined && clock.originalTimestamp === undefined
+          ? pipelineArrival(clock.receivedAt, options.receivedAt)
+          : undefined,
+      ),
     event,
     personId,
     personField: userId === undefined ? 'anonymousId' : 'userId',
@@ -371,7 +399,11 @@ function itemsOf(
     return [{ path: 'batch', message: 'required: an array of messages' }];
   }
   const problems: BodyProblem[] = [];
-  const sentAt = readTime(body.sentAt, (message) => problems.push({ path: 'sentAt', message }));
+  const sentAt = readTime(
+    body.sentAt,
+    (message) => problems.push({ path: 'sentAt', message }),
+    true,
+  );
   return problems.length > 0 ? problems : { items: body.batch, defaults: { sentAt } };
 }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/index.js';
-import { IngestService, type ParsedLine } from '../ingest/index.js';
+import { IngestService, MAX_TIME_MS, MIN_TIME_MS, type ParsedLine } from '../ingest/index.js';
 import { PersonBlocklist } from '../lifecycle/index.js';
 import { segmentEventTime } from './event-time.js';
 import { EventMappingsRepository } from './event-mappings.repository.js';
@@ -63,6 +63,10 @@ export interface KeptMapping {
   /** Of those, rows the stream refused (kept in `rejectedRows`). */
   rejected: number;
 }
+
+/** Why a message whose event time lands outside the stored years is refused. */
+const OUT_OF_YEARS =
+  'the event time (corrected for clock skew when sentAt is given) must fall in the years 2000–2100 (UTC)';
 
 /** A kept track message as the mapping reads it: its event time is the one computed on arrival. */
 function keptTrack(kept: StoredKeptMessage, index: number): SegmentMessage {
@@ -137,6 +141,7 @@ export class SegmentService {
     const read = readSegmentBody(call, body, {
       maxMessages: limits.maxRows,
       maxFieldChars: limits.maxFieldChars,
+      receivedAt,
     });
     if ('problems' in read) {
       throw new SegmentException(SegmentErrorCode.InvalidBody, describeProblems(read.problems));
@@ -292,13 +297,21 @@ export class SegmentService {
         answer.errors.push({ item: message.index, field: message.personField, message: 'erased' });
         continue;
       }
+      const eventTime = segmentEventTime(message.clock, receivedAt);
+      // a device time is read from 1970 on, for the skew correction; where it lands must be a
+      // stored year, as a mapped row's event time must
+      if (eventTime < MIN_TIME_MS || eventTime > MAX_TIME_MS) {
+        answer.rejected++;
+        answer.errors.push({ item: message.index, field: 'timestamp', message: OUT_OF_YEARS });
+        continue;
+      }
       answer.kept++;
       if (seen.has(message.messageId)) {
         answer.duplicates++;
         continue;
       }
       seen.add(message.messageId);
-      kept.push({ message, eventTime: segmentEventTime(message.clock, receivedAt) });
+      kept.push({ message, eventTime });
     }
     await this.kept.keep(tenantId, kept, receivedAt);
   }
