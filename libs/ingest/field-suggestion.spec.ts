@@ -52,4 +52,30 @@ describe('nearestField', () => {
       expect(nearestField(sent, signals)).toBeNull();
     }
   });
+
+  it('takes no other word for a typo: short names, and a word replaced by another', () => {
+    // each pair is two words, not a slip: following the suggestion would store a session's id
+    // as the person, an arrival as the decision
+    const fields = (stream: keyof typeof STREAM_DECLARATIONS) =>
+      Object.keys(STREAM_DECLARATIONS[stream].fields);
+    const sent: [keyof typeof STREAM_DECLARATIONS, string][] = [
+      ['signals', 'id'],
+      ['signals', 'time'],
+      ['firings', 'sessionId'],
+      ['outcomes', 'session_id'],
+      ['consent', 'sessionId'],
+      ['triggers', 'session'],
+      ['triggers', 'time'],
+      ['triggers', 'date'],
+      ['firings', 'received_at'],
+      ['consent', 'received_at'],
+    ];
+    expect(sent.map(([stream, name]) => [name, nearestField(name, fields(stream))])).toEqual(
+      sent.map(([, name]) => [name, null]),
+    );
+    // while a slip in each of two words, or two in a long one, is still read
+    expect(nearestField('persn_ud', fields('firings'))).toBe('person_id');
+    expect(nearestField('ocurred_at', fields('signals'))).toBe('occurred_at');
+    expect(nearestField('occuredat', fields('signals'))).toBe('occurred_at');
+  });
 });

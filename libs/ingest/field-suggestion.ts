@@ -15,11 +15,44 @@ function wordsOf(name: string): string[] {
 }
 
 /**
- * The edits a mistyped name may be from the field it means: two (one swap of neighbours counts
- * two), three for a long name.
+ * Whether `a` is `b` with two neighbouring letters swapped (`ytpe` for `type`): one slip of the
+ * fingers, which Levenshtein's distance (leven, no transpositions) counts as two edits.
  */
-function toleratedEdits(name: string): number {
-  return name.length >= 9 ? 3 : 2;
+function oneSwapApart(a: string, b: string): boolean {
+  if (a.length !== b.length) {
+    return false;
+  }
+  const differ = [...a].flatMap((letter, i) => (letter === b[i] ? [] : [i]));
+  return (
+    differ.length === 2 &&
+    differ[1] === differ[0] + 1 &&
+    a[differ[0]] === b[differ[1]] &&
+    a[differ[1]] === b[differ[0]]
+  );
+}
+
+/**
+ * Whether `sent` reads as a mistyping of `known`: one edit (or one swap of neighbours), two when
+ * both are 9 letters or more. Measured against the shorter of the two, so that a short name is
+ * not "near" whatever is two letters from it (`id` and `kind`, `time` and `type`, `session` and
+ * `version` are other words, not typos).
+ */
+function mistyped(sent: string, known: string): boolean {
+  const tolerated = Math.min(sent.length, known.length) >= 9 ? 2 : 1;
+  const distance = leven(sent, known);
+  return distance <= tolerated || (distance === 2 && oneSwapApart(sent, known));
+}
+
+/**
+ * Whether the words `sent` are the field `known` mistyped: word by word when they have as many
+ * words (a whole word is never another: `sessionId` is not `person_id`, nor `received_at`
+ * `decided_at`), else as one name (`occuredat` for `occurred_at`).
+ */
+function mistypedField(words: readonly string[], known: string): boolean {
+  const knownWords = known.split('_');
+  return words.length === knownWords.length
+    ? words.every((word, i) => mistyped(word, knownWords[i]))
+    : mistyped(words.join('_'), known);
 }
 
 /**
@@ -53,10 +86,7 @@ export function nearestField(sent: string, known: readonly string[]): string | n
   let nearest: { field: string; distance: number } | undefined;
   for (const field of known) {
     const distance = leven(joined, field);
-    if (
-      distance <= toleratedEdits(field) &&
-      (nearest === undefined || distance < nearest.distance)
-    ) {
+    if (mistypedField(words, field) && (nearest === undefined || distance < nearest.distance)) {
       nearest = { field, distance };
     }
   }

@@ -535,4 +535,34 @@ describe('ignoredFields', () => {
       ]);
     }
   });
+
+  it("names a key its object does not know inside a trigger's definition, dotted", async () => {
+    // the object's schema drops such a key: a mistyped lookback would leave the suppression
+    // definition empty and the answer silent
+    const line = JSON.stringify({
+      trigger_id: 't',
+      version: 1,
+      name: 'Cart',
+      channel: 'push',
+      status: 'draft',
+      frequency_cap: { max: 3, per_ms: 1000, per_day: 2 },
+      suppression: { converted_lookback: 86_400_000 },
+      windw_ms: 5,
+    });
+    const batch = await prepareBatch(
+      'triggers',
+      parseBodyBatches(body(line), { maxRows: 100, parse: false }),
+      ctx,
+    );
+    expect(batch.accepted).toBe(1);
+    expect(batch.ignoredFields).toEqual([
+      { field: 'frequency_cap.per_day', lines: 1, suggestion: null },
+      {
+        field: 'suppression.converted_lookback',
+        lines: 1,
+        suggestion: 'suppression.converted_lookback_ms',
+      },
+      { field: 'windw_ms', lines: 1, suggestion: 'window_ms' },
+    ]);
+  });
 });

@@ -3,7 +3,7 @@ import { inexactNumber } from './fields.js';
 import { IngestLimitError } from './limit-error.js';
 import { parseText } from './parse-body.js';
 import { passThrough } from './passthrough.js';
-import { STREAM_DECLARATIONS } from './streams/index.js';
+import { STREAM_DECLARATIONS, type FieldDeclaration } from './streams/index.js';
 import type { StreamName } from './streams.js';
 import {
   MAX_REJECTED_RAW_CHARS,
@@ -187,11 +187,10 @@ class BatchCollector {
   }
 
   private ignoredFields(): IgnoredField[] {
-    const known = Object.keys(STREAM_DECLARATIONS[this.stream].fields);
     return [...this.ignored].map(([field, lines]) => ({
       field,
       lines,
-      suggestion: nearestField(field, known),
+      suggestion: suggestionFor(this.stream, field),
     }));
   }
 
@@ -243,13 +242,48 @@ function inexactSource(line: ParsedLine): boolean {
   return 'value' in line && inexactNumber(line.value) !== undefined;
 }
 
-/** The top-level fields of a parsed line that its stream does not know. */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The fields of a parsed line that its stream does not know, and inside an object the stream
+ * declares (a trigger's `suppression`, `frequency_cap`) the keys it does not, dotted
+ * (`suppression.converted_lookback`): the object's schema drops them, and a mistyped key there
+ * would otherwise leave its definition empty without a word.
+ */
 function unknownFields(stream: StreamName, value: unknown): string[] {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  if (!isPlainObject(value)) {
     return [];
   }
-  const fields = STREAM_DECLARATIONS[stream].fields;
-  return Object.keys(value).filter((key) => !Object.hasOwn(fields, key));
+  const fields: Readonly<Record<string, FieldDeclaration>> = STREAM_DECLARATIONS[stream].fields;
+  return Object.keys(value).flatMap((key) => {
+    if (!Object.hasOwn(fields, key)) {
+      return [key];
+    }
+    const inner = fields[key].fields;
+    const nested = value[key];
+    return inner === undefined || !isPlainObject(nested)
+      ? []
+      : Object.keys(nested)
+          .filter((name) => !Object.hasOwn(inner, name))
+          .map((name) => `${key}.${name}`);
+  });
+}
+
+/** The field an ignored one most likely means: within its object for a dotted name. */
+function suggestionFor(stream: StreamName, field: string): string | null {
+  const fields: Readonly<Record<string, FieldDeclaration>> = STREAM_DECLARATIONS[stream].fields;
+  const dot = field.indexOf('.');
+  const inner =
+    dot > 0 && Object.hasOwn(fields, field.slice(0, dot))
+      ? fields[field.slice(0, dot)].fields
+      : undefined;
+  if (inner === undefined) {
+    return nearestField(field, Object.keys(fields));
+  }
+  const nearest = nearestField(field.slice(dot + 1), Object.keys(inner));
+  return nearest === null ? null : `${field.slice(0, dot)}.${nearest}`;
 }
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
