@@ -130,4 +130,21 @@ describe('API key lookup on the embedded engine', () => {
     expect((await small.authenticate(key)).tenantId).toBe('tenant-a');
     await small.flushUses();
   });
+
+  it('neither revokes nor rotates a key whose audit entry could not be written', async () => {
+    const audit = new AuditLogService(store.clickhouse);
+    const service = new ApiKeysService(store.config, store.clickhouse, audit);
+    const { key, keyId } = await service.create('tenant-audited', [Scope.READ]);
+    const failing = jest.spyOn(audit, 'record').mockRejectedValue(new Error('audit store down'));
+    await expect(service.revoke(keyId)).rejects.toThrow('audit store down');
+    await expect(service.rotate(keyId, 0)).rejects.toThrow('audit store down');
+    failing.mockRestore();
+    // nothing happened unrecorded: the key still works, read afresh from the store
+    const fresh = new ApiKeysService(store.config, store.clickhouse, audit);
+    expect((await fresh.authenticate(key)).tenantId).toBe('tenant-audited');
+    expect((await audit.list('tenant-audited', {}, 100)).map((e) => e.action)).toEqual([
+      'key.minted',
+    ]);
+    await Promise.all([service.flushUses(), fresh.flushUses()]);
+  });
 });

@@ -192,9 +192,8 @@ export class ApiKeysService implements BeforeApplicationShutdown {
     const lifetime = oldExpiry === null ? null : oldExpiry - fromClickHouseTime(old.created_at);
     const { key, keyId: newId, secret } = generateKey();
     const expiresAt = lifetime === null ? null : new Date(now + lifetime);
-    const scopes = await this.store(newId, secret, old.tenant_id, old.scopes, expiresAt);
     const graceEnd = Math.min(now + graceHours * 3_600_000, oldExpiry ?? Number.POSITIVE_INFINITY);
-    await this.rewrite(keyId, 'auth.rotate_key', { expiresAt: toClickHouseTime(graceEnd) });
+    // recorded first: a failed write stops the rotation, which never happens unrecorded
     await this.audit.record({
       tenantId: old.tenant_id,
       actorKeyId: actor.actorKeyId,
@@ -202,6 +201,8 @@ export class ApiKeysService implements BeforeApplicationShutdown {
       target: keyId,
       detail: { successor: newId, oldKeyExpiresAt: new Date(graceEnd).toISOString(), graceHours },
     });
+    const scopes = await this.store(newId, secret, old.tenant_id, old.scopes, expiresAt);
+    await this.rewrite(keyId, 'auth.rotate_key', { expiresAt: toClickHouseTime(graceEnd) });
     return { key, keyId: newId, id: newId, tenantId: old.tenant_id, scopes, expiresAt };
   }
 
@@ -280,13 +281,14 @@ export class ApiKeysService implements BeforeApplicationShutdown {
     if (row === undefined || (tenantId !== undefined && row.tenant_id !== tenantId)) {
       return false;
     }
-    await this.rewrite(keyId, 'auth.revoke_key', { revokedAt: toClickHouseTime(Date.now()) });
+    // recorded first: a failed write stops the revocation, which never happens unrecorded
     await this.audit.record({
       tenantId: row.tenant_id,
       actorKeyId: actor.actorKeyId,
       action: 'key.revoked',
       target: keyId,
     });
+    await this.rewrite(keyId, 'auth.revoke_key', { revokedAt: toClickHouseTime(Date.now()) });
     return true;
   }
 

@@ -26,7 +26,7 @@ export class EventMappingsService {
     actorKeyId?: string,
   ): Promise<StoredEventMapping> {
     const rule = checkRule(input);
-    const stored = await this.mappings.define(tenantId, rule);
+    // recorded first: a failed write stops the action, which never happens unrecorded
     await this.audit.record({
       tenantId,
       actorKeyId,
@@ -34,7 +34,7 @@ export class EventMappingsService {
       target: rule.event,
       detail: { ...rule },
     });
-    return stored;
+    return this.mappings.define(tenantId, rule);
   }
 
   async remove(tenantId: string, event: string, actorKeyId?: string): Promise<boolean> {

@@ -83,15 +83,16 @@ export class DigestService {
       timeZone,
       updatedAt: new Date(),
     };
-    await this.repository.save(digest);
-    await this.scheduler.apply(digest);
-    // the recipients are people's addresses: the log keeps how many, not who
+    // recorded first: a failed write stops the action, which never happens unrecorded; the
+    // recipients are people's addresses: the log keeps how many, not who
     await this.audit.record({
       tenantId,
       actorKeyId,
       action: 'digest.set',
       detail: { recipients: digest.recipients.length, schedule, timeZone },
     });
+    await this.repository.save(digest);
+    await this.scheduler.apply(digest);
     // the answer shows the last send too, which setDigest leaves as it is
     const [stored] = await this.repository.list(tenantId);
     return {

@@ -165,13 +165,14 @@ export class ShareLinksService {
       throw notFound('share link', linkId);
     }
     if (link.revokedAt === null) {
-      await this.repository.save({ ...link, revokedAt: new Date() });
+      // recorded first: a failed write stops the revocation, which never happens unrecorded
       await this.audit.record({
         tenantId,
         actorKeyId,
         action: 'share_link.revoked',
         target: linkId,
       });
+      await this.repository.save({ ...link, revokedAt: new Date() });
     }
     return true;
   }

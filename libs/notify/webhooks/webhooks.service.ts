@@ -61,7 +61,7 @@ export class WebhooksService {
       createdAt: new Date(),
       disabledAt: null,
     };
-    await this.repository.save(webhook, false);
+    // recorded first: a failed write stops the action, which never happens unrecorded
     await this.audit?.record({
       tenantId,
       actorKeyId,
@@ -71,6 +71,7 @@ export class WebhooksService {
       // and the audit log keeps every entry for good
       detail: { host: url.host, events, format: webhook.format },
     });
+    await this.repository.save(webhook, false);
     return webhook;
   }
 
@@ -84,13 +85,13 @@ export class WebhooksService {
     if (webhook === undefined) {
       throw notFound('webhook', webhookId);
     }
-    await this.repository.save(webhook, true);
     await this.audit?.record({
       tenantId,
       actorKeyId,
       action: 'webhook.deleted',
       target: webhookId,
     });
+    await this.repository.save(webhook, true);
     return true;
   }
 
