@@ -116,3 +116,62 @@ describe('the words a message about an alert starts with', () => {
     );
   });
 });
+
+describe('an evaluation as of a time after now', () => {
+  it('reads every measure over periods that end now, not in a future where nothing happened', async () => {
+    // periods ending two days ahead would find no consent violation, no latency and no lines in
+    // them, and resolve every alert whose condition still holds
+    const ends: [string, number][] = [];
+    const ending = (name: string, to: Date, result: unknown = []) => {
+      ends.push([name, to.getTime()]);
+      return Promise.resolve(result);
+    };
+    const measures = {
+      report: (_: string, a: { to: Date } | Date, b?: Date) =>
+        ending('lift or guardrails', a instanceof Date ? b! : a.to),
+      audit: (_: string, period: { to: Date }) =>
+        ending('consent', period.to, { nonCompliantActivations: 0, byTrigger: [] }),
+      triggerLatency: (_: string, period: { to: Date }) => ending('latency', period.to),
+      signalFreshness: (_: string, __: Date, to: Date) => ending('freshness', to),
+    };
+    const clickhouse = {
+      query: (spec: { params: { to: string } }) =>
+        ending('stream lines', new Date(`${spec.params.to.replace(' ', 'T')}Z`)),
+    };
+    const repository = {
+      list: () => Promise.resolve([]),
+      historyByKey: () => Promise.resolve(new Map()),
+      save: () => Promise.resolve(),
+    };
+    const service = new AlertsService(
+      loadConfig({ LOG_LEVEL: 'silent' }),
+      clickhouse as unknown as Deps[1],
+      repository as unknown as Deps[2],
+      measures as unknown as Deps[3],
+      measures as unknown as Deps[4],
+      measures as unknown as Deps[5],
+      measures as unknown as Deps[6],
+      measures as unknown as Deps[7],
+      {} as Deps[8],
+      {
+        failureAsOf: (_: string, asOf: Date) => ending('digest failure', asOf, null),
+      } as unknown as Deps[9],
+      {} as Deps[10],
+    );
+    const before = Date.now();
+    await service.evaluate('t', new Date(before + 2 * 86_400_000));
+    const after = Date.now();
+    expect(ends.map(([name]) => name).sort()).toEqual([
+      'consent',
+      'digest failure',
+      'freshness',
+      'latency',
+      'lift or guardrails',
+      'lift or guardrails',
+      'stream lines',
+    ]);
+    for (const [name, to] of ends) {
+      expect([name, to >= before && to <= after]).toEqual([name, true]);
+    }
+  });
+});

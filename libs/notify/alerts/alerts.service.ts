@@ -146,13 +146,14 @@ export class AlertsService {
   }
 
   private async evaluateNow(tenantId: string, asOf: Date): Promise<Evaluation> {
-    const findings = findAlerts(await this.inputs(tenantId, asOf));
+    const now = new Date();
+    // the time judged as of: a later asOf reads no data newer than now (its periods end now, not
+    // in a future where nothing has happened, which would resolve every alert), and must not
+    // hold back the evaluations of now that come after it
+    const judged = new Date(Math.min(asOf.getTime(), now.getTime()));
+    const findings = findAlerts(await this.inputs(tenantId, judged));
     const open = await this.open(tenantId);
     const history = await this.repository.historyByKey(tenantId);
-    const now = new Date();
-    // the time judged as of: a later asOf reads no data newer than now, and must not hold back
-    // the evaluations of now that come after it
-    const judged = new Date(Math.min(asOf.getTime(), now.getTime()));
     // what an evaluation as of a later time decided is not this one's to undo: evaluating the
     // past neither resolves an alert found since nor reopens one resolved since
     const decidedLater = (key: string) =>
