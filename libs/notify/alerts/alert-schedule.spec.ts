@@ -167,4 +167,30 @@ describe('the alert schedule when one tenant fails', () => {
     expect(await schedule.tick(later)).toEqual(['hourly-w', 'hourly-x', 'hourly-y', 'hourly-z']);
     expect(asked).toEqual(['hourly-w', 'hourly-x', 'hourly-y', 'hourly-z']);
   });
+
+  it('evaluates a producer whose every line was refused, once its lines settle and hourly', async () => {
+    // 500 refused lines and no row stored: REJECTED_ROWS is this tenant's alert, which needs
+    // its tenant evaluated
+    const { asked, alerts } = evaluator(store, new Set());
+    const schedule = new AlertSchedule(store.config, store.clickhouse, alerts);
+    const now = Date.now();
+    await store.clickhouse.insert({
+      table: 'rejected_events',
+      tag: 'test.rejected_events',
+      rows: Array.from({ length: 500 }, (_, i) => ({
+        tenant_id: 'refused-only',
+        stream: 'signals',
+        request_id: 'r1',
+        line: i + 1,
+        field: 'occurred_at',
+        reason: 'not a time',
+        raw: '{}',
+        received_at: toClickHouseTime(now - 10 * MINUTE),
+      })),
+    });
+    expect(await schedule.tick(now)).toContain('refused-only');
+    asked.length = 0;
+    expect(await schedule.tick(now + 3 * HOUR)).toContain('refused-only');
+    expect(asked).toContain('refused-only');
+  });
 });

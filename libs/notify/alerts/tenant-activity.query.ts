@@ -2,9 +2,13 @@ import { z } from 'zod';
 import type { ClickHouseService } from '../../storage/index.js';
 import { fromClickHouseTime } from '../../storage/index.js';
 
-/** The latest arrival per tenant among rows received since `since` (any stream). */
+/**
+ * The latest arrival per tenant among lines received since `since` (any stream), refused lines
+ * too: a producer whose every line is refused stores no row, and REJECTED_ROWS is its alert.
+ */
 export const LATEST_ARRIVALS_SQL = `
--- per tenant, the newest received_at of any stream's rows that arrived since {since}
+-- per tenant, the newest received_at of any stream's lines that arrived since {since}, stored
+-- or refused
 SELECT tenant_id, toString(max(received_at)) AS last_received
 FROM (
   SELECT tenant_id, received_at FROM signals WHERE received_at >= {since:DateTime64(3, 'UTC')}
@@ -18,20 +22,27 @@ FROM (
   SELECT tenant_id, received_at FROM outcomes WHERE received_at >= {since:DateTime64(3, 'UTC')}
   UNION ALL
   SELECT tenant_id, received_at FROM consent WHERE received_at >= {since:DateTime64(3, 'UTC')}
+  UNION ALL
+  SELECT tenant_id, received_at FROM rejected_events
+  WHERE received_at >= {since:DateTime64(3, 'UTC')}
 )
 GROUP BY tenant_id
 `;
 
 /**
- * Tenants with firings decided in [from, to), an open alert, or a digest send that failed in
- * [from, to): the ones the hourly run looks at.
+ * Tenants with firings decided in [from, to), lines refused in [from, to), an open alert, or a
+ * digest send that failed in [from, to): the ones the hourly run looks at.
  */
 export const TENANTS_TO_EVALUATE_SQL = `
--- tenants with firings in the lookback, tenants with an alert still open (it may resolve), and
--- tenants whose digest failed in the lookback (DIGEST_NOT_SENT), whatever their data
+-- tenants with firings in the lookback, tenants whose lines were refused in it (REJECTED_ROWS,
+-- though none was stored), tenants with an alert still open (it may resolve), and tenants whose
+-- digest failed in the lookback (DIGEST_NOT_SENT), whatever their data
 SELECT DISTINCT tenant_id FROM (
   SELECT tenant_id FROM firings
   WHERE decided_at >= {from:DateTime64(3, 'UTC')} AND decided_at < {to:DateTime64(3, 'UTC')}
+  UNION ALL
+  SELECT tenant_id FROM rejected_events
+  WHERE received_at >= {from:DateTime64(3, 'UTC')} AND received_at < {to:DateTime64(3, 'UTC')}
   UNION ALL
   SELECT tenant_id FROM alerts FINAL WHERE state = 'OPEN'
   UNION ALL
