@@ -107,16 +107,21 @@ async function expectStoredOnce(store: TemporaryStore, week: Week, tenants: stri
   );
 }
 
+/** What goes wrong: measures failing or slow, an announcement's listener unreachable. */
+interface Trouble {
+  failing?: string[];
+  unreachable?: string[];
+  /** how long the measures take */
+  slowMs?: number;
+}
+
 /**
  * The service on the store, with measures that fail for the tenants in `failing`, and a listener
  * of the hook (as the webhooks' snapshot.created) whose enqueue fails for the tenants in
  * `unreachable`; `told` lists the snapshots it took, in order. Both sets are answered, for a test
  * to end the trouble.
  */
-function snapshotsOn(
-  store: TemporaryStore,
-  trouble: { failing?: string[]; unreachable?: string[] } = {},
-) {
+function snapshotsOn(store: TemporaryStore, trouble: Trouble = {}) {
   const failing = new Set(trouble.failing);
   const unreachable = new Set(trouble.unreachable);
   const measures = {
@@ -124,6 +129,7 @@ function snapshotsOn(
       if (failing.has(tenantId)) {
         await refusedWrite(store, tenantId);
       }
+      await new Promise((resolve) => setTimeout(resolve, trouble.slowMs ?? 0));
       return fixtureMeasures();
     },
   } as unknown as ReportMeasuresService;
@@ -149,7 +155,7 @@ async function firingIn(
   store: TemporaryStore,
   week: Week,
   tenants: string[],
-  trouble: { failing?: string[]; unreachable?: string[] } = {},
+  trouble: Trouble = {},
 ) {
   await fireIn(store, week, tenants);
   return snapshotsOn(store, trouble);
@@ -257,6 +263,27 @@ describe('the weekly snapshot run when one tenant fails', () => {
     await service.runWeekly(week.at);
     expect(told).toHaveLength(3);
     await expectStoredOnce(store, week, tenants);
+  });
+});
+
+describe('two weekly runs of one week at once', () => {
+  const store = storeForSuite();
+
+  it('take and tell the snapshot once', async () => {
+    // the embedded make-up run and the timer's, or two jobs of a frequent REPORT_SNAPSHOT_CRON:
+    // each would find the week not taken while the other's measures are still being collected
+    const week = NOVEMBER_9;
+    const { service, told } = await firingIn(store, week, ['race-a'], { slowMs: 300 });
+    const runs = await Promise.all([
+      service.runWeekly(week.at),
+      service.runWeekly(new Date(week.at.getTime() + 60_000)),
+    ]);
+    expect(runs).toEqual([
+      runOf(week, [idOf('race-a', week)], []),
+      runOf(week, [], [idOf('race-a', week)]),
+    ]);
+    await expectStoredOnce(store, week, ['race-a']);
+    expect(told).toEqual([idOf('race-a', week)]);
   });
 });
 

@@ -61,6 +61,8 @@ export function weeklySnapshotId(tenantId: string, weekStart: Date): string {
 @Injectable()
 export class ReportSnapshotsService {
   private readonly logger = new Logger(ReportSnapshotsService.name);
+  /** The weekly run in progress, if any: the next waits for it (see runWeekly). */
+  private weeklyRuns: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly repository: ReportSnapshotsRepository,
@@ -98,7 +100,19 @@ export class ReportSnapshotsService {
    * every on-demand snapshot taken at least LATE_ANNOUNCEMENT_AGE_MS before `at` whose event could
    * not be queued when it was taken (a failure there counts as its tenant's).
    */
-  async runWeekly(at: Date): Promise<WeeklySnapshotRun> {
+  runWeekly(at: Date): Promise<WeeklySnapshotRun> {
+    // one at a time in a process: whether a week's snapshot is stored is read before it is taken,
+    // so two runs of one week at once (the embedded make-up run and the timer's, or two jobs of a
+    // frequent REPORT_SNAPSHOT_CRON) would both take it and tell it twice
+    const next = this.weeklyRuns.then(
+      () => this.runWeeklyNow(at),
+      () => this.runWeeklyNow(at),
+    );
+    this.weeklyRuns = next.catch(() => undefined);
+    return next;
+  }
+
+  private async runWeeklyNow(at: Date): Promise<WeeklySnapshotRun> {
     const week = lastFullWeek(at);
     const period = toPeriod(week.from, week.to);
     const run: WeeklySnapshotRun = {
