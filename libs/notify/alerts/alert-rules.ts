@@ -65,12 +65,17 @@ export interface AlertInputs {
 const interval = (lift: { estimate: number; low: number; high: number }) =>
   `${pointsText(lift.estimate)} [${pointsText(lift.low)}, ${pointsText(lift.high)}]`;
 
-/** How old a signal type is when it can act: its lag, and a prediction's model input age. */
-function staleness(row: FreshnessStats): string {
+/**
+ * How old a signal type is when it can act: its lag, and a prediction's model input age, each
+ * written apart from the window they are read against.
+ */
+function staleness(row: FreshnessStats, windowMs: number): string {
   const input =
-    row.inputAgeP90Ms === null ? '' : `, on model input ${formatDuration(row.inputAgeP90Ms)} old`;
+    row.inputAgeP90Ms === null
+      ? ''
+      : `, on model input ${formatDuration(row.inputAgeP90Ms, windowMs)} old`;
   const from = row.source === '' ? '' : ` from ${row.source}`;
-  return `${row.type}${from} arrives ${formatDuration(row.lagP90Ms)} after it occurred${input}`;
+  return `${row.type}${from} arrives ${formatDuration(row.lagP90Ms, windowMs)} after it occurred${input}`;
 }
 
 function enoughData(row: TriggerLift): boolean {
@@ -189,7 +194,7 @@ function dayFindings(inputs: AlertInputs): Finding[] {
       kind: AlertKind.STALE_SIGNALS,
       triggerId,
       subject: triggerId,
-      summary: `${triggerId}: ${rows.map(staleness).join('; ')} (p90 of the last day), older than its ${formatDuration(windowMs)} window`,
+      summary: `${triggerId}: ${rows.map((row) => staleness(row, windowMs)).join('; ')} (p90 of the last day), older than its ${formatDuration(windowMs)} window`,
       evidence: { signals: rows },
     });
   }

@@ -63,6 +63,21 @@ describe('report formatting', () => {
     expect(formatDuration(5_400_000)).toBe('1.5 h');
   });
 
+  it('keeps a duration apart from the window it is read against', () => {
+    // 1.02 h = 3,672,000 ms past a 1 h window: "1 h" would read as within it
+    expect(formatDuration(3_672_000)).toBe('1 h');
+    expect(formatDuration(3_672_000, 3_600_000)).toBe('1.02 h');
+    // 59.9 min = 3,594,000 ms, within the window: not "1 h" either
+    expect(formatDuration(3_594_000, 3_600_000)).toBe('59.9 min');
+    expect(formatDuration(3_597_000, 3_600_000)).toBe('59.95 min');
+    // on the window, or far from it, as ever
+    expect(formatDuration(3_600_000, 3_600_000)).toBe('1 h');
+    expect(formatDuration(9_000_000, 3_600_000)).toBe('2.5 h');
+    // 10.4 h against a 10 h window: "10 h" would read as on it; 12.4 h against it, whole hours
+    expect(formatDuration(37_440_000, 36_000_000)).toBe('10.4 h');
+    expect(formatDuration(44_640_000, 36_000_000)).toBe('12 h');
+  });
+
   it('prints a half-open period as the days it covers', () => {
     expect(formatPeriod('2026-10-01T00:00:00Z', '2026-10-31T00:00:00Z')).toBe(
       '1 Oct – 30 Oct 2026',

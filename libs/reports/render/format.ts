@@ -107,7 +107,7 @@ export function formatSignedMoney(value: number): string {
 }
 
 /** A duration in the unit a person reads best: 850 ms, 4.2 s, 3.1 min, 2.5 h, 1.8 d. */
-export function formatDuration(ms: number): string {
+export function formatDuration(ms: number, readAgainstMs?: number): string {
   const abs = Math.abs(ms);
   const sign = ms < 0 ? '−' : '';
   const units: [number, string][] = [
@@ -119,7 +119,13 @@ export function formatDuration(ms: number): string {
   for (const [size, unit] of units) {
     if (abs >= size) {
       const value = abs / size;
-      return `${sign}${value >= 10 ? Math.round(value) : value.toFixed(1).replace(/\.0$/, '')} ${unit}`;
+      // a lag beside the window it is read against keeps the digits that tell them apart: 1.02 h
+      // past a 1 h window does not read "1 h"
+      const { rounded, decimals } = roundApart(value, value >= 10 ? 0 : 1, {
+        boundaries: readAgainstMs === undefined ? [] : [Math.abs(readAgainstMs) / size],
+      });
+      const text = rounded.toFixed(decimals);
+      return `${sign}${decimals === 1 ? text.replace(/\.0$/, '') : text} ${unit}`;
     }
   }
   return `${sign}${Math.round(abs)} ms`;

@@ -387,7 +387,7 @@ function latencySection(view: ReportView): string {
     .map(
       (r) =>
         `<tr><td class="text">${esc(r.name)}</td><td class="text">${esc(r.channel)}</td><td>${formatInteger(r.firings)}</td>` +
-        `<td>${esc(formatDuration(r.p50Ms))}</td><td>${esc(formatDuration(r.p90Ms))}</td>` +
+        `<td>${esc(formatDuration(r.p50Ms, r.windowMs ?? undefined))}</td><td>${esc(formatDuration(r.p90Ms, r.windowMs ?? undefined))}</td>` +
         `<td>${r.windowMs === null ? '—' : esc(formatDuration(r.windowMs))}</td>` +
         `<td>${r.withinWindowRate === null ? '—' : formatPercent(r.withinWindowRate, 1, [LATENCY_GOOD_RATE])}</td>` +
         `<td>${r.expiredShare === null ? '—' : formatPercent(r.expiredShare)}</td></tr>`,
