@@ -80,18 +80,23 @@ program
   .option('--persons <n>', 'persons in the demo program', '50000')
   .option('--seed <n>', 'generator seed', '42')
   .option('--no-serve', 'load and exit instead of serving')
-  .action((options: { persons: string; seed: string; serve: boolean }) =>
-    withConfig(
+  .action(function (this: Command, options: { persons: string; seed: string; serve: boolean }) {
+    // the options given on the command line, which a store already loaded does not follow
+    const given = (['persons', 'seed'] as const).filter(
+      (name) => this.getOptionValueSource(name) === 'cli',
+    );
+    return withConfig(
       async (config) =>
         (await import('./commands/demo.js')).demoCommand(config, {
           persons: Number(options.persons),
           seed: Number(options.seed),
           serve: options.serve,
+          given: given.map((name) => `--${name} ${options[name]}`),
         }),
       // the demo speaks to a person: the framework's start-up lines stay out unless LOG_LEVEL asks
       { LOG_LEVEL: 'warn' },
-    ),
-  );
+    );
+  });
 
 const importCommand = program
   .command('import')

@@ -131,7 +131,8 @@ export function lastScreen(parts: {
     '',
     `  Try           curl -s ${url}/graphql -H 'authorization: Bearer ${key}' -H 'content-type: application/json' \\`,
     `                  -d '{"query":"query Triggers { triggers { triggerId name ready } }"}'`,
-    `  New tenant    npm run causeway -- keys create --tenant acme --scopes ingest,read --url ${url} --key <admin key>`,
+    // the admin key by the variable the CLI reads: as --key, npm would echo it with the command
+    `  New tenant    CAUSEWAY_ADMIN_KEY=<admin key> npm run -s causeway -- keys create --tenant acme --scopes ingest,read --url ${url}`,
     '────────────────────────────────────────────────────────────────────────────',
   ];
 }
@@ -143,7 +144,7 @@ export function lastScreen(parts: {
  */
 export async function demoCommand(
   given: AppConfig,
-  options: { persons: number; seed: number; serve: boolean },
+  options: { persons: number; seed: number; serve: boolean; given?: string[] },
 ): Promise<void> {
   const started = Date.now();
   const { config, minted: adminKey } = withAdminKey(given);
@@ -158,6 +159,11 @@ export async function demoCommand(
   const say = (line: string) => process.stdout.write(`${line}\n`);
   if (await demoLoaded(clickhouse)) {
     say('demo: the store already holds the demo program; serving it');
+    if ((options.given ?? []).length > 0) {
+      say(
+        `demo: ${options.given!.join(' ')} not applied: the program is loaded once, into an empty store. To load it so, remove ${config.env.CAUSEWAY_DATA_DIR} or set CAUSEWAY_DATA_DIR to another directory.`,
+      );
+    }
     if (await demoPredatesCollectedAt(clickhouse)) {
       say(
         `demo: it was loaded by an earlier version, whose signals do not say when they were collected: signalFreshness and STALE_SIGNALS read them as late as that load. Remove ${config.env.CAUSEWAY_DATA_DIR} (the demo's store) to load the current program.`,

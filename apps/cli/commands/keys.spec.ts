@@ -96,7 +96,7 @@ describe('causeway keys create on a store a running Causeway holds', () => {
 
   it('says to mint it through the running API when no admin key is at hand', async () => {
     await expect(createKeyCommand(config(), { tenant: 'acme', scopes: 'read' })).rejects.toThrow(
-      `a running Causeway holds the store in ${directory}; mint the key through it: causeway keys create --tenant acme --scopes read --url http://localhost:${port} --key <admin key> (the demo prints an admin key on its last screen)`,
+      `a running Causeway holds the store in ${directory}; mint the key through it: CAUSEWAY_ADMIN_KEY=<admin key> npm run -s causeway -- keys create --tenant acme --scopes read --url http://localhost:${port} (the demo prints an admin key on its last screen)`,
     );
   });
 

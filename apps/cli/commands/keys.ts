@@ -155,7 +155,7 @@ export async function createKeyCommand(
     if (adminKey === undefined) {
       throw new Error(
         `a running Causeway holds the store in ${config.env.CAUSEWAY_DATA_DIR}; mint the key through it: ` +
-          `causeway keys create --tenant ${options.tenant} --scopes ${options.scopes} --url ${url} --key <admin key> ` +
+          `CAUSEWAY_ADMIN_KEY=<admin key> npm run -s causeway -- keys create --tenant ${options.tenant} --scopes ${options.scopes} --url ${url} ` +
           '(the demo prints an admin key on its last screen)',
         { cause: error },
       );
