@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import type { AppConfig } from '../config/index.js';
 import { clientLogs } from './client-logs.js';
-import { openingFailure } from './data-directory.js';
+import { openingFailure, refuseHeldDirectory } from './data-directory.js';
 
 type EmbeddedConnection = NonNullable<Parameters<typeof createClient>[0]>['connection'];
 
@@ -88,6 +88,7 @@ export function connectClickHouse(config: AppConfig): ClickHouseConnection {
   if (env.CLICKHOUSE_URL === undefined) {
     const path = resolve(env.CAUSEWAY_DATA_DIR);
     mkdirSync(path, { recursive: true });
+    refuseHeldDirectory(path);
     // chdb types its connection against @clickhouse/client-common, which @clickhouse/client also
     // bundles as its own copy; the shapes are the same contract, the declarations are not shared.
     // The engine takes its server configuration from the first session opened on a directory,

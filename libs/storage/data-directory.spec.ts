@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { loadConfig } from '../config/index.js';
 import { connectClickHouse } from './clickhouse.js';
-import { holderOf, openingFailure } from './data-directory.js';
+import { heldBy, holderOf, openingFailure } from './data-directory.js';
 import { holdDataDirectory, openTemporaryStore } from './testing.js';
 
 // A second demo or API on the same data directory: the engine refuses to open it, and says only
@@ -26,6 +26,8 @@ describe('an embedded store another process holds', () => {
 
   it('is refused naming the directory, the process that holds it, and what to do', () => {
     expect(holderOf(directory)).toBe(holder.pid);
+    // found before the engine is asked, which would print its own refusal to stderr
+    expect(heldBy(directory)).toBe(holder.pid);
     expect(() => connectClickHouse(loadConfig({ CAUSEWAY_DATA_DIR: directory }))).toThrow(
       `the data directory ${directory} is in use by process ${holder.pid} (a Causeway demo, API or command already running on it: the embedded engine opens a directory in one process only): stop it, or set CAUSEWAY_DATA_DIR to another directory`,
     );
@@ -69,6 +71,22 @@ describe('the holder of a data directory', () => {
   it('is none when it is this process', () => {
     status(process.pid);
     expect(holderOf(directory)).toBeUndefined();
+  });
+
+  it('is looked for before opening only when it is a live Node process', async () => {
+    // a crash left the file, and its pid now belongs to something else: the engine decides
+    const other = spawn('sleep', ['30']);
+    const node = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
+    try {
+      await Promise.all([other, node].map((child) => new Promise((ok) => child.once('spawn', ok))));
+      status(other.pid!);
+      expect([holderOf(directory), heldBy(directory)]).toEqual([other.pid, undefined]);
+      status(node.pid!);
+      expect(heldBy(directory)).toBe(node.pid);
+    } finally {
+      other.kill('SIGKILL');
+      node.kill('SIGKILL');
+    }
   });
 
   it("leaves the engine's error as it is when no other process holds the directory", () => {

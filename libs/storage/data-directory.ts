@@ -27,6 +27,35 @@ export function holderOf(path: string): number | undefined {
   }
 }
 
+/**
+ * The live process that holds `path` by its `status` file, before the engine is asked to open
+ * it: asked, the engine writes its refusal to the process's stderr itself, and a command that
+ * then starts a framework prints that framework's lines and a stack trace around it. On Linux the
+ * holder must also be a Node process, so that a file left by a process that crashed, naming a pid
+ * taken since by an unrelated one, does not keep the store shut; elsewhere the engine decides.
+ */
+export function heldBy(path: string): number | undefined {
+  const pid = holderOf(path);
+  if (pid === undefined) {
+    return undefined;
+  }
+  let command: string;
+  try {
+    command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  return /(^|[/\0])node(js)?(\0|$)/.test(command) ? pid : undefined;
+}
+
+/** Throws {@link DataDirectoryInUseError} when {@link heldBy} finds `path` held. */
+export function refuseHeldDirectory(path: string): void {
+  const pid = heldBy(path);
+  if (pid !== undefined) {
+    throw new DataDirectoryInUseError(path, pid);
+  }
+}
+
 /** The embedded store's directory is held by another live process (`holder`). */
 export class DataDirectoryInUseError extends Error {
   override readonly name = 'DataDirectoryInUseError';

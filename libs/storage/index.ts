@@ -9,6 +9,6 @@ export * from './query.js';
 export * from './query-files.js';
 export * from './query-scope.js';
 export * from './storage.errors.js';
-export { DataDirectoryInUseError } from './data-directory.js';
+export { DataDirectoryInUseError, refuseHeldDirectory } from './data-directory.js';
 export * from './storage.module.js';
 export * from './time.js';
