@@ -1,4 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
+import { loadConfig } from '../config/index.js';
+import { MetricsService } from '../observability/index.js';
+import { ResultCache } from '../result-cache/index.js';
+import { MemoryDataVersions } from '../storage/index.js';
+import type { PdfRenderer } from './pdf/pdf-renderer.js';
+import { fixtureMeasures } from './render/testing.js';
+import type { ReportMeasuresService } from './report-measures.service.js';
 import {
   LiftReportService,
   periodFromQuery,
@@ -46,5 +53,38 @@ describe('the query string of GET /reports/lift', () => {
     expect(periodFromQuery(FROM, TO)).toEqual({ from: new Date(FROM), to: new Date(TO) });
     expect(reportOptionsFromQuery('99%')).toEqual({ revenueCap: { percentile: 99 } });
     expect(reportOptionsFromQuery(undefined)).toEqual({});
+  });
+});
+
+describe('the report page while the data is unchanged', () => {
+  it('is computed once per tenant, period and cap, and again after a write', async () => {
+    const collected: unknown[] = [];
+    const measures = {
+      collect: (tenantId: string, from: Date, to: Date, _now: Date, options: unknown) => {
+        collected.push([tenantId, from.toISOString(), options]);
+        return Promise.resolve(fixtureMeasures());
+      },
+    } as unknown as ReportMeasuresService;
+    const versions = new MemoryDataVersions();
+    const cache = new ResultCache(loadConfig({}), versions, new MetricsService());
+    const reports = new LiftReportService(measures, {} as PdfRenderer, cache);
+    const october = [new Date('2026-10-01T00:00:00Z'), new Date('2026-11-01T00:00:00Z')] as const;
+    const first = await reports.html('acme', ...october);
+    expect(await reports.html('acme', ...october)).toBe(first);
+    expect(collected).toHaveLength(1);
+    // another cap, another tenant: their own pages
+    await reports.html('acme', ...october, { revenueCap: null });
+    await reports.html('other', ...october);
+    expect(collected).toHaveLength(3);
+    // a write of the tenant: its page is computed again, the other's kept
+    await versions.bump('acme');
+    await reports.html('acme', ...october);
+    await reports.html('other', ...october);
+    expect(collected).toHaveLength(4);
+    // without the cache (the worker), every page is computed
+    const uncached = new LiftReportService(measures, {} as PdfRenderer);
+    await uncached.html('acme', ...october);
+    await uncached.html('acme', ...october);
+    expect(collected).toHaveLength(6);
   });
 });

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { PdfRenderer } from './pdf/pdf-renderer.js';
 import { formatPeriod } from './render/format.js';
 import { renderLiftReport } from './render/render-report.js';
@@ -7,6 +7,7 @@ import { ReportsErrorCode, ReportsException } from './reports.exception.js';
 import { parseRevenueCap } from './reports.settings.js';
 import { messageOf } from '../errors/index.js';
 import { periodFileDays, queryParamProblem, queryTime } from '../measurement/index.js';
+import { ResultCache } from '../result-cache/index.js';
 
 /** The live lift report of a tenant and period, as HTML or PDF. */
 @Injectable()
@@ -14,10 +15,28 @@ export class LiftReportService {
   constructor(
     private readonly measures: ReportMeasuresService,
     private readonly pdf: PdfRenderer,
+    // the API's answer cache; a process without it (the worker) renders every time
+    @Optional() private readonly cache?: ResultCache,
   ) {}
 
-  async html(tenantId: string, from: Date, to: Date, options: ReportOptions = {}): Promise<string> {
-    return renderLiftReport(await this.measures.collect(tenantId, from, to, new Date(), options));
+  /**
+   * The page, kept in the API's answer cache while the tenant's data is unchanged, as the
+   * measures it shows are: a report is some twenty statements, seconds of work, and a share link
+   * opened by ten people, or a page reloaded, is one computation. Its time of computation is the
+   * first open's.
+   */
+  html(tenantId: string, from: Date, to: Date, options: ReportOptions = {}): Promise<string> {
+    const render = async () =>
+      renderLiftReport(await this.measures.collect(tenantId, from, to, new Date(), options));
+    if (this.cache === undefined) {
+      return render();
+    }
+    const args = {
+      from,
+      to,
+      revenueCap: options.revenueCap === undefined ? 'setting' : options.revenueCap,
+    };
+    return this.cache.answer({ tenantId, query: 'liftReportPage', args }, render);
   }
 
   /**
