@@ -72,8 +72,11 @@ WITH
   ),
   sync_lag AS (
     -- the sync-lag quantiles over every firing sent under a revocation: one row, joined below (a
-    -- scalar subquery would compute the materialized states a second time)
-    SELECT quantilesExactInclusive(0.5, 0.9)(lag_ms) AS quantiles FROM states WHERE revoked
+    -- scalar subquery would compute the materialized states a second time), rounded to the
+    -- microsecond as latency's: the lags are whole ms, and rounding removes float noise such as
+    -- 699839999.9999999
+    SELECT arrayMap(q -> round(q, 3), quantilesExactInclusive(0.5, 0.9)(lag_ms)) AS quantiles
+    FROM states WHERE revoked
   )
 -- one row per trigger with a purpose; the sync-lag quantiles over all of them ride along
 SELECT p.trigger_id AS trigger_id, p.purpose AS purpose,

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { fixtureRows, seededStore } from '../common/testing.js';
+import { fixtureRows, seededStore, seedRows } from '../common/testing.js';
 import { ConsentAuditService } from './consent-audit.service.js';
 import type { ConsentAudit } from './models/consent-audit.model.js';
 
@@ -141,9 +141,10 @@ describe('consent audit on the embedded engine', () => {
   });
 
   it('measures the sync lag from the revocation in force', () => {
-    // Lags 12 h, 7 d, 8 d: p50 = 7 d; p90 = 7 d + 0.8 × (8 d − 7 d).
+    // Lags 12 h, 7 d, 8 d: p50 = 7 d; p90 = 7 d + 0.8 × (8 d − 7 d) = 673,920,000 ms exactly,
+    // which the engine's interpolation reads 673919999.9999999 before rounding
     expect(audit.syncLagP50Ms).toBe(7 * DAY);
-    expect(audit.syncLagP90Ms).toBeCloseTo(7 * DAY + 0.8 * DAY, 6);
+    expect(audit.syncLagP90Ms).toBe(673_920_000);
   });
 
   it('measures how late each source recorded the consent events recorded in the period', () => {
@@ -181,6 +182,23 @@ describe('consent audit on the embedded engine', () => {
     });
     expect(instant.nonCompliantActivations).toBe(3);
     expect([instant.syncLagP50Ms, instant.syncLagP90Ms]).toEqual([7 * DAY, 7 * DAY]);
+  });
+
+  it('gives the sync lag in whole milliseconds, without the interpolation noise of doubles', async () => {
+    // lags 0 (revoked at the instant of the send) and 9 d: p90 = 0.9 × 777,600,000 ms =
+    // 699,840,000 ms, which the engine's interpolation reads 699839999.9999999
+    await seedRows(store.clickhouse, 'tenant-lag', {
+      triggers: [trigger('tM', 'push', { consent_purpose: 'marketing' })],
+      firings: [sent('l1', 'tM', 'd1', '10-12T00:00:00'), sent('l2', 'tM', 'd2', '10-12T00:00:00')],
+      consent: [
+        consent('d1g', 'd1', 'marketing', true, '10-01T00:00:00'),
+        consent('d1r', 'd1', 'marketing', false, '10-12T00:00:00'),
+        consent('d2g', 'd2', 'marketing', true, '10-01T00:00:00'),
+        consent('d2r', 'd2', 'marketing', false, '10-03T00:00:00'),
+      ],
+    });
+    const lagged = await service.audit('tenant-lag', { from, to });
+    expect([lagged.syncLagP50Ms, lagged.syncLagP90Ms]).toEqual([388_800_000, 699_840_000]);
   });
 
   it('gives null sync lags when no non-compliant activation followed a revocation', async () => {
