@@ -9,6 +9,31 @@ import { AlertsService, alertText } from './alerts.service.js';
 
 type Deps = ConstructorParameters<typeof AlertsService>;
 
+/**
+ * The service with `measures` standing for every measure it reads (lift, guardrails, consent,
+ * latency, freshness), the digests' failure as `failureAsOf` answers, and the rest as given.
+ */
+function alertsOver(
+  measures: object,
+  failureAsOf: (tenantId: string, asOf: Date) => Promise<unknown>,
+  rest: { clickhouse?: object; repository?: object } = {},
+): AlertsService {
+  const measure = measures as never;
+  return new AlertsService(
+    loadConfig({ LOG_LEVEL: 'silent' }),
+    (rest.clickhouse ?? {}) as Deps[1],
+    (rest.repository ?? {}) as Deps[2],
+    measure,
+    measure,
+    measure,
+    measure,
+    measure,
+    {} as Deps[8],
+    { failureAsOf } as unknown as Deps[9],
+    {} as Deps[10],
+  );
+}
+
 describe('a failed alert evaluation', () => {
   const unhandled: unknown[] = [];
   const note = (reason: unknown) => unhandled.push(reason);
@@ -24,19 +49,7 @@ describe('a failed alert evaluation', () => {
       triggerLatency: () => Promise.reject(new Error('the store is down')),
       signalFreshness: () => Promise.reject(new Error('the store is down')),
     };
-    const service = new AlertsService(
-      loadConfig({ LOG_LEVEL: 'silent' }),
-      {} as Deps[1],
-      {} as Deps[2],
-      broken as unknown as Deps[3],
-      broken as unknown as Deps[4],
-      broken as unknown as Deps[5],
-      broken as unknown as Deps[6],
-      broken as unknown as Deps[7],
-      {} as Deps[8],
-      { failureAsOf: () => Promise.resolve(null) } as unknown as Deps[9],
-      {} as Deps[10],
-    );
+    const service = alertsOver(broken, () => Promise.resolve(null));
     await expect(service.evaluate('t')).rejects.toThrow('the store is down');
     // an unhandled rejection is reported after the microtasks of its turn
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -143,20 +156,10 @@ describe('an evaluation as of a time after now', () => {
       historyByKey: () => Promise.resolve(new Map()),
       save: () => Promise.resolve(),
     };
-    const service = new AlertsService(
-      loadConfig({ LOG_LEVEL: 'silent' }),
-      clickhouse as unknown as Deps[1],
-      repository as unknown as Deps[2],
-      measures as unknown as Deps[3],
-      measures as unknown as Deps[4],
-      measures as unknown as Deps[5],
-      measures as unknown as Deps[6],
-      measures as unknown as Deps[7],
-      {} as Deps[8],
-      {
-        failureAsOf: (_: string, asOf: Date) => ending('digest failure', asOf, null),
-      } as unknown as Deps[9],
-      {} as Deps[10],
+    const service = alertsOver(
+      measures,
+      (_: string, asOf: Date) => ending('digest failure', asOf, null),
+      { clickhouse, repository },
     );
     const before = Date.now();
     await service.evaluate('t', new Date(before + 2 * 86_400_000));

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ClickHouseService } from '../../storage/index.js';
 import { fromClickHouseTime } from '../../storage/index.js';
+import { STREAMS, tableOf } from '../../ingest/index.js';
 
 /**
  * The latest arrival per tenant among lines received since `since` (any stream), refused lines
@@ -11,20 +12,12 @@ export const LATEST_ARRIVALS_SQL = `
 -- or refused
 SELECT tenant_id, toString(max(received_at)) AS last_received
 FROM (
-  SELECT tenant_id, received_at FROM signals WHERE received_at >= {since:DateTime64(3, 'UTC')}
-  UNION ALL
-  SELECT tenant_id, received_at FROM triggers WHERE received_at >= {since:DateTime64(3, 'UTC')}
-  UNION ALL
-  SELECT tenant_id, received_at FROM firings WHERE received_at >= {since:DateTime64(3, 'UTC')}
-  UNION ALL
-  SELECT tenant_id, received_at FROM exposures WHERE received_at >= {since:DateTime64(3, 'UTC')}
-  UNION ALL
-  SELECT tenant_id, received_at FROM outcomes WHERE received_at >= {since:DateTime64(3, 'UTC')}
-  UNION ALL
-  SELECT tenant_id, received_at FROM consent WHERE received_at >= {since:DateTime64(3, 'UTC')}
-  UNION ALL
-  SELECT tenant_id, received_at FROM rejected_events
-  WHERE received_at >= {since:DateTime64(3, 'UTC')}
+  ${[...STREAMS.map((stream) => tableOf[stream]), 'rejected_events']
+    .map(
+      (table) =>
+        `SELECT tenant_id, received_at FROM ${table} WHERE received_at >= {since:DateTime64(3, 'UTC')}`,
+    )
+    .join('\n  UNION ALL\n  ')}
 )
 GROUP BY tenant_id
 `;
