@@ -1,26 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { openTemporaryStore, type TemporaryStore } from '../storage/testing.js';
+import type { TemporaryStore } from '../storage/testing.js';
 import { AuditLogService } from '../audit/index.js';
 import { deferred } from '../testing/index.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { Scope } from './keys.js';
+import { openKeyStore, type KeyStore } from './testing.js';
 
 describe('API key lookup on the embedded engine', () => {
+  let opened: KeyStore;
   let store: TemporaryStore;
   let keys: ApiKeysService;
 
   beforeAll(async () => {
-    store = await openTemporaryStore();
-    keys = new ApiKeysService(
-      store.config,
-      store.clickhouse,
-      new AuditLogService(store.clickhouse),
-    );
+    opened = await openKeyStore();
+    ({ store, keys } = opened);
   });
-  afterAll(async () => {
-    await keys.flushUses();
-    await store.dispose();
-  });
+  afterAll(() => opened.dispose());
 
   const lookups = () => {
     const spy = jest.spyOn(store.clickhouse, 'query');

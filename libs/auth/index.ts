@@ -6,3 +6,4 @@ export * from './keys.js';
 export * from './presented-key.js';
 export * from './models/created-api-key.model.js';
 export * from './models/api-key-info.model.js';
+export * from './kept-key.js';

@@ -10,30 +10,28 @@ import {
 } from '@jest/globals';
 import { AuditLogService } from '../audit/index.js';
 import { ConfigError, loadConfig } from '../config/index.js';
-import { openTemporaryStore, type TemporaryStore } from '../storage/testing.js';
+import type { TemporaryStore } from '../storage/testing.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { Scope } from './keys.js';
+import { openKeyStore, type KeyStore } from './testing.js';
 
 const HOUR = 3_600_000;
 const realNow = Date.now.bind(Date);
 
 describe('key expiry, rotation, last use and the audit log, on the embedded engine', () => {
+  let opened: KeyStore;
   let store: TemporaryStore;
   let keys: ApiKeysService;
   let audit: AuditLogService;
 
   beforeAll(async () => {
-    store = await openTemporaryStore();
-    audit = new AuditLogService(store.clickhouse);
-    keys = new ApiKeysService(store.config, store.clickhouse, audit);
+    opened = await openKeyStore();
+    ({ store, keys, audit } = opened);
   });
   afterEach(() => {
     jest.restoreAllMocks();
   });
-  afterAll(async () => {
-    await keys.flushUses();
-    await store.dispose();
-  });
+  afterAll(() => opened.dispose());
 
   /** Moves the service's clock `ms` ahead of the real one. */
   let offset = 0;

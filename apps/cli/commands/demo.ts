@@ -1,4 +1,4 @@
-import { ApiKeysService, generateKey, Scope } from '../../../libs/auth/index.js';
+import { ApiKeysService, generateKey, keptKey, Scope } from '../../../libs/auth/index.js';
 import { CausewayClient, copiesInWords } from '../../../libs/client/index.js';
 import { AppConfig } from '../../../libs/config/index.js';
 import {
@@ -11,11 +11,14 @@ import { ShareLinksService, ShareResource } from '../../../libs/notify/index.js'
 import { buildAssignmentRollup, TrendFacts } from '../../../libs/measurement/index.js';
 import { muteRequestLogs } from '../../../libs/platform/index.js';
 import { ClickHouseService, refuseHeldDirectory } from '../../../libs/storage/index.js';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { createApiApp, listen } from '../../api/bootstrap.js';
 
 export const DEMO_TENANT = 'demo';
+
+/** The file in the embedded store's directory that keeps the demo tenant's key. */
+const DEMO_KEY_FILE = 'demo-key';
 
 /** Streams in the order a producer would send them: definitions first. */
 const ORDER = ['triggers', 'consent', 'signals', 'firings', 'exposures', 'outcomes'] as const;
@@ -107,15 +110,48 @@ function withAdminKey(config: AppConfig): { config: AppConfig; minted: string | 
   return { config: new AppConfig({ ...config.env, CAUSEWAY_ADMIN_KEY: minted }), minted };
 }
 
+/**
+ * The demo tenant's key: CAUSEWAY_DEMO_KEY when set; otherwise, on the embedded store, the one
+ * kept in its directory, so that every run serves with the key the first one printed (a new key
+ * a run, each valid for good, would pile up); on a server, one that expires 30 days on.
+ */
+async function demoKey(
+  keys: ApiKeysService,
+  config: AppConfig,
+): Promise<{ key: string; kept: string }> {
+  const scopes = [Scope.INGEST, Scope.READ];
+  const chosen = config.env.CAUSEWAY_DEMO_KEY;
+  if (chosen !== undefined) {
+    if (!(await keys.ensure(chosen, DEMO_TENANT, scopes))) {
+      throw new Error('CAUSEWAY_DEMO_KEY is already the key of another tenant or was revoked');
+    }
+    return { key: chosen, kept: 'CAUSEWAY_DEMO_KEY' };
+  }
+  const file =
+    config.env.CLICKHOUSE_URL === undefined
+      ? join(resolve(config.env.CAUSEWAY_DATA_DIR), DEMO_KEY_FILE)
+      : undefined;
+  const { key, origin, expiresAt } = await keptKey(keys, file, DEMO_TENANT, scopes);
+  return {
+    key,
+    kept:
+      origin === 'expiring'
+        ? `expires ${expiresAt!.toISOString().slice(0, 10)}`
+        : `the same on every run: kept in ${file}`,
+  };
+}
+
 /** The last screen: everything a person needs, nothing after it. */
 export function lastScreen(parts: {
   url: string;
   key: string;
+  /** Where the key comes from, or how long it lasts. */
+  kept: string;
   adminKey: string | undefined;
   report: string;
   shareUrl: string;
 }): string[] {
-  const { url, key, adminKey, report, shareUrl } = parts;
+  const { url, key, kept, adminKey, report, shareUrl } = parts;
   return [
     '',
     '────────────────────────────────────────────────────────────────────────────',
@@ -125,7 +161,7 @@ export function lastScreen(parts: {
     `  GraphQL IDE   ${url}/graphql   (open it in a browser; the key goes in the Headers tab)`,
     `  Report        ${report}   (needs the tenant key)`,
     `  Share link    ${shareUrl}   (opens in a browser without a key for 7 days; .pdf for the PDF)`,
-    `  Tenant key    ${key}   (tenant ${DEMO_TENANT}: ingest, read)`,
+    `  Tenant key    ${key}   (tenant ${DEMO_TENANT}: ingest, read; ${kept})`,
     adminKey === undefined
       ? '  Admin key     CAUSEWAY_ADMIN_KEY, as you set it'
       : `  Admin key     ${adminKey}   (for this run: mints keys for any tenant; set CAUSEWAY_ADMIN_KEY to keep one)`,
@@ -156,11 +192,7 @@ export async function demoCommand(
   const app = await createApiApp(config);
   const url = await listen(app, config);
   const clickhouse = app.get(ClickHouseService);
-  const keys = app.get(ApiKeysService);
-  const key = config.env.CAUSEWAY_DEMO_KEY ?? generateKey().key;
-  if (!(await keys.ensure(key, DEMO_TENANT, [Scope.INGEST, Scope.READ]))) {
-    throw new Error('CAUSEWAY_DEMO_KEY is already the key of another tenant or was revoked');
-  }
+  const { key, kept } = await demoKey(app.get(ApiKeysService), config);
   const say = (line: string) => process.stdout.write(`${line}\n`);
   if (await demoLoaded(clickhouse)) {
     say('demo: the store already holds the demo program; serving it');
@@ -199,7 +231,7 @@ export async function demoCommand(
   // without PUBLIC_URL, the address this process really listens on (PORT may be 0)
   const shareUrl =
     config.env.PUBLIC_URL === undefined ? share.url.replace(config.publicUrl, url) : share.url;
-  for (const line of lastScreen({ url, key, adminKey, report, shareUrl })) {
+  for (const line of lastScreen({ url, key, kept, adminKey, report, shareUrl })) {
     say(line);
   }
   if (!options.serve) {
