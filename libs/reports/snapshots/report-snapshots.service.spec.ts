@@ -14,10 +14,13 @@ import { storeForSuite, type TemporaryStore } from '../../storage/testing.js';
 import { loggedErrorsForSuite, refusePerson, writeFiringOf } from '../../testing/index.js';
 import { fixtureMeasures } from '../render/testing.js';
 import type { ReportMeasuresService } from '../report-measures.service.js';
+import { AppConfig, loadConfig } from '../../config/index.js';
+import { WEEKLY_SNAPSHOT_SCHEDULER_ID } from './report-snapshot.job.js';
 import { ReportSnapshotProcessor } from './report-snapshot.processor.js';
 import { ReportSnapshotsRepository } from './report-snapshots.repository.js';
 import { ReportSnapshotsService, type WeeklySnapshotRun } from './report-snapshots.service.js';
 import { SnapshotCreatedHook } from './snapshot-created.hook.js';
+import { SnapshotSchedule } from './snapshot-schedule.js';
 
 /** A week as the weekly run sees it from a Wednesday after it, and a time of a firing in it. */
 interface Week {
@@ -37,6 +40,13 @@ const NOVEMBER_16: Week = {
   from: '2026-11-16T00:00:00.000Z',
   to: '2026-11-23T00:00:00.000Z',
   firedAt: '2026-11-17 12:00:00.000',
+};
+
+const NOVEMBER_23: Week = {
+  at: new Date('2026-12-02T10:00:00Z'),
+  from: '2026-11-23T00:00:00.000Z',
+  to: '2026-11-30T00:00:00.000Z',
+  firedAt: '2026-11-24 12:00:00.000',
 };
 
 /** The weekly id as the design states it: the week's Monday and the tenant's SHA-256 prefix. */
@@ -431,6 +441,60 @@ describeWithRedis(
       );
       expect(told).toEqual([idOf('enqueue-b', week), idOf('enqueue-a', week)]);
       await expectStoredOnce(store, week, tenants);
+    });
+
+    it('runs one job at a time across worker processes, so two jobs of one week take it once', async () => {
+      // a frequent REPORT_SNAPSHOT_CRON, or a run outlasting the interval: the scheduler's next
+      // job is due while the last still runs, and another process's worker takes it
+      const week = NOVEMBER_23;
+      await fireIn(store, week, ['workers-a']);
+      const processes = [snapshotsOn(store, { slowMs: 400 }), snapshotsOn(store, { slowMs: 400 })];
+      const env = { ...loadConfig({}).env, REPORT_SNAPSHOT_CRON: '0 6 * * 1' };
+      const schedule = new SnapshotSchedule(
+        new AppConfig(env),
+        processes[0].service,
+        reports.queue,
+      );
+      schedule.onApplicationBootstrap();
+      for (let i = 0; i < 100 && (await reports.queue.getGlobalConcurrency()) !== 1; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      schedule.onModuleDestroy();
+      await reports.queue.removeJobScheduler(WEEKLY_SNAPSHOT_SCHEDULER_ID);
+
+      const done = new Map<string, WeeklySnapshotRun>();
+      const workers = processes.map(({ service }) => {
+        const processor = new ReportSnapshotProcessor(service);
+        const worker = new Worker(
+          QueueName.Reports,
+          (job: Job) => processor.process(job as Parameters<typeof processor.process>[0]),
+          { connection: connection() },
+        );
+        worker.on('completed', (job) => done.set(job.id!, job.returnvalue));
+        return worker;
+      });
+      try {
+        const jobs = await reports.queue.addBulk(
+          [0, 60_000].map((later) => ({
+            name: JobName.ReportSnapshot,
+            data: { run: 'weekly' },
+            opts: { prevMillis: week.at.getTime() + later },
+          })),
+        );
+        for (let i = 0; i < 200 && done.size < jobs.length; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        const runs = jobs.map((job) => done.get(job.id!));
+        const byCreated = (run?: WeeklySnapshotRun) => -(run?.created.length ?? 0);
+        expect(runs.sort((a, b) => byCreated(a) - byCreated(b))).toEqual([
+          runOf(week, [idOf('workers-a', week)], []),
+          runOf(week, [], [idOf('workers-a', week)]),
+        ]);
+      } finally {
+        await Promise.all(workers.map((worker) => worker.close()));
+      }
+      await expectStoredOnce(store, week, ['workers-a']);
+      expect(processes.flatMap((p) => p.told)).toEqual([idOf('workers-a', week)]);
     });
   },
 );

@@ -22,7 +22,7 @@ import { loggedFailure } from '../../errors/index.js';
  * Runs the weekly snapshot on REPORT_SNAPSHOT_CRON (default Monday 06:00 UTC). With Redis, a
  * BullMQ job scheduler holds the schedule and a worker runs each job (any number of API and worker
  * processes may register it: the scheduler id makes it one; a run due while no worker was up waits
- * in Redis). Without Redis, a timer in this process runs the same handler: one process owns the
+ * in Redis), one at a time over all workers (the queue's global concurrency is 1). Without Redis, a timer in this process runs the same handler: one process owns the
  * embedded store, so one timer fires; at start it makes up the last run (a no-op when that week's
  * snapshots exist), so a process that was down on Monday still takes them.
  */
@@ -72,6 +72,11 @@ export class SnapshotSchedule implements OnApplicationBootstrap, OnModuleDestroy
       await queue.removeJobScheduler(WEEKLY_SNAPSHOT_SCHEDULER_ID);
       return;
     }
+    // one job at a time over every worker process: a run reads whether the week is taken before
+    // taking it, so the scheduler's next job, due while the last still runs (a frequent pattern),
+    // taken by another process would take and tell the week again (within a process, runWeekly
+    // keeps its runs apart)
+    await queue.setGlobalConcurrency(1);
     const data: ReportSnapshotJobPayload = { run: 'weekly' };
     await scheduleCronJob(queue, {
       schedulerId: WEEKLY_SNAPSHOT_SCHEDULER_ID,
