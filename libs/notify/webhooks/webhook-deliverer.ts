@@ -3,7 +3,7 @@ import { AppConfig } from '../../config/index.js';
 import { NotifyException } from '../notify.exception.js';
 import { checkTarget, HostResolver, parseWebhookUrl } from './address-guard.js';
 import { messageBody } from './webhook-events.js';
-import { nextAttempt, retryAfterMs, type WebhookDeliveryJob } from './webhook.job.js';
+import { nextAttempt, retryAfterMs, retryPolicy, type WebhookDeliveryJob } from './webhook.job.js';
 import { postJson, type SendResult } from './webhook-sender.js';
 import { signWebhook } from './webhook-signature.js';
 import { DeliveryStatus, WebhooksRepository } from './webhooks.repository.js';
@@ -117,10 +117,7 @@ export class WebhookDeliverer {
       header !== undefined && askedMs === undefined
         ? `Retry-After "${header}" is neither seconds nor an HTTP date: the backoff applies`
         : undefined;
-    const next = nextAttempt(attempt, waitedMs, askedMs, {
-      baseMs: this.config.env.WEBHOOK_BACKOFF_MS,
-      windowMs: this.config.env.WEBHOOK_RETRY_WINDOW_MS,
-    });
+    const next = nextAttempt(attempt, waitedMs, askedMs, retryPolicy(this.config));
     if (next.retry) {
       return { waitMs: next.waitMs, why: unread };
     }

@@ -2,8 +2,14 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { UnrecoverableError, type Job, type MinimalJob } from 'bullmq';
 import { AppConfig } from '../../config/index.js';
 import { JobName, QueueName } from '../../queue/index.js';
-import { WebhookDeliverer, type AttemptOutcome } from './webhook-deliverer.js';
-import { backoffWaitedBefore, type WebhookDeliveryJob } from './webhook.job.js';
+import { WebhookDeliverer, type AttemptOutcome, type AttemptResult } from './webhook-deliverer.js';
+import {
+  backoffWaitedBefore,
+  nextAttempt,
+  retryPolicy,
+  type WebhookDeliveryJob,
+} from './webhook.job.js';
+import { failureName } from '../../errors/index.js';
 
 /** A failed attempt to be tried again in `waitMs` (its backoff, or the receiver's Retry-After). */
 class RetryDelivery extends Error {
@@ -56,8 +62,22 @@ export class WebhookDeliveryProcessor extends WorkerHost {
     const attempt = job.attemptsMade + 1;
     const waitedMs =
       job.data.waitedMs ?? backoffWaitedBefore(attempt, this.config.env.WEBHOOK_BACKOFF_MS);
-    const result = await this.deliverer.attempt(job.data, attempt, waitedMs);
     const failed = `webhook ${job.data.webhookId}: attempt ${attempt} failed`;
+    let result: AttemptResult;
+    try {
+      result = await this.deliverer.attempt(job.data, attempt, waitedMs);
+    } catch (error) {
+      // the attempt itself failed (the store, say): BullMQ retries after the backoff, a wait that
+      // counts toward the window as any other, and that may not fit what a Retry-After left of it
+      const next = nextAttempt(attempt, waitedMs, undefined, retryPolicy(this.config));
+      if (!next.retry) {
+        throw new UnrecoverableError(
+          `${failed} (${failureName(error)}), with no time left in its retry window`,
+        );
+      }
+      await job.updateData({ ...job.data, waitedMs: waitedMs + next.waitMs });
+      throw error;
+    }
     switch (result.outcome) {
       case 'retry':
         // the window's clock, kept with the job for the attempt after this one

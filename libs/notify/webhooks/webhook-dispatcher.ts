@@ -6,8 +6,10 @@ import { JobName, QueueName } from '../../queue/index.js';
 import { WebhookDeliverer } from './webhook-deliverer.js';
 import {
   attemptsWithin,
-  delayBefore,
   deliveryJobId,
+  nextAttempt,
+  retryPolicy,
+  type RetryPolicy,
   WEBHOOK_BACKOFF,
   type WebhookDeliveryJob,
 } from './webhook.job.js';
@@ -34,10 +36,11 @@ export class WebhookDispatcher implements OnModuleDestroy {
   ) {}
 
   get attempts(): number {
-    return attemptsWithin(
-      this.config.env.WEBHOOK_BACKOFF_MS,
-      this.config.env.WEBHOOK_RETRY_WINDOW_MS,
-    );
+    return attemptsWithin(this.policy.baseMs, this.policy.windowMs);
+  }
+
+  private get policy(): RetryPolicy {
+    return retryPolicy(this.config);
   }
 
   async dispatch(job: WebhookDeliveryJob): Promise<void> {
@@ -99,9 +102,10 @@ export class WebhookDispatcher implements OnModuleDestroy {
         { err: loggedFailure(error), webhookId: job.webhookId, messageId: job.message.messageId },
         'webhook delivery attempt not recorded',
       );
-      if (attempt < this.attempts) {
-        const delayMs = delayBefore(attempt + 1, this.config.env.WEBHOOK_BACKOFF_MS);
-        this.schedule(job, attempt + 1, delayMs, waitedMs + delayMs);
+      // within the window as after any failure: waits a Retry-After asked for may have used it
+      const next = nextAttempt(attempt, waitedMs, undefined, this.policy);
+      if (next.retry) {
+        this.schedule(job, attempt + 1, next.waitMs, waitedMs + next.waitMs);
       }
     }
   }

@@ -1,3 +1,4 @@
+import type { AppConfig } from '../../config/index.js';
 import type { WebhookMessage } from './webhook-events.js';
 
 /** The payload of JobName.WebhookDelivery: one message for one endpoint. */
@@ -64,6 +65,20 @@ export function retryAfterMs(value: string, now: number): number | undefined {
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
+/** How failed deliveries are retried: after `baseMs`, doubling, while within `windowMs`. */
+export interface RetryPolicy {
+  baseMs: number;
+  windowMs: number;
+}
+
+/** The retry policy of WEBHOOK_BACKOFF_MS and WEBHOOK_RETRY_WINDOW_MS. */
+export function retryPolicy(config: AppConfig): RetryPolicy {
+  return {
+    baseMs: config.env.WEBHOOK_BACKOFF_MS,
+    windowMs: config.env.WEBHOOK_RETRY_WINDOW_MS,
+  };
+}
+
 /**
  * What follows a failed attempt: the wait before the next, or that none fits the window, and
  * whether because of what the receiver asked (a Retry-After longer than the backoff).
@@ -80,7 +95,7 @@ export function nextAttempt(
   attempt: number,
   waitedMs: number,
   askedMs: number | undefined,
-  policy: { baseMs: number; windowMs: number },
+  policy: RetryPolicy,
 ): NextAttempt {
   const backoffMs = delayBefore(attempt + 1, policy.baseMs);
   const waitMs = Math.max(backoffMs, askedMs ?? 0);

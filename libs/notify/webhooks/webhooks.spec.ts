@@ -1,9 +1,13 @@
 // Webhook delivery against a real HTTP receiver on the real embedded store, in the timer mode (no
-// Redis; the BullMQ mode is proven across a restart in test/). Signatures are verified with the
+// Redis; the BullMQ mode is proven across a restart in test/, and its retry window after a failed
+// record here, on a real redis-server). Signatures are verified with the
 // reference `standardwebhooks` library, not with the code under test.
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
 import { Webhook as ReferenceVerifier } from 'standardwebhooks';
+import { describeWithRedis, queueForSuite } from '../../../test/support/redis-suite.js';
+import { QueueName } from '../../queue/index.js';
 import { loadConfig } from '../../config/index.js';
 import { openTemporaryStore, type TemporaryStore } from '../../storage/testing.js';
 import { loggedErrorsForSuite } from '../../testing/index.js';
@@ -18,6 +22,7 @@ import {
 import { snapshotSummary } from './snapshot-webhooks.js';
 import { WebhookFormat, type MessageLink, type WebhookEvent } from './webhook-events.js';
 import { WebhookDeliverer } from './webhook-deliverer.js';
+import { WebhookDeliveryProcessor, webhookBackoffStrategy } from './webhook-delivery.processor.js';
 import { WebhookDispatcher } from './webhook-dispatcher.js';
 import { attemptsWithin, retryAfterMs } from './webhook.job.js';
 import { WebhooksRepository } from './webhooks.repository.js';
@@ -40,7 +45,12 @@ class ScriptedResolver extends HostResolver {
 
 const BACKOFF_MS = 250;
 
-function build(store: TemporaryStore, env: Record<string, string>, resolver: HostResolver) {
+function build(
+  store: TemporaryStore,
+  env: Record<string, string>,
+  resolver: HostResolver,
+  queue?: Queue,
+) {
   const config = loadConfig({
     CAUSEWAY_DATA_DIR: store.dataDir,
     WEBHOOK_BACKOFF_MS: String(BACKOFF_MS),
@@ -49,8 +59,13 @@ function build(store: TemporaryStore, env: Record<string, string>, resolver: Hos
   });
   const repository = new WebhooksRepository(store.clickhouse);
   const deliverer = new WebhookDeliverer(config, repository, resolver);
-  const dispatcher = new WebhookDispatcher(config, deliverer);
-  return { dispatcher, service: new WebhooksService(config, repository, resolver, dispatcher) };
+  const dispatcher = new WebhookDispatcher(config, deliverer, queue);
+  return {
+    config,
+    deliverer,
+    dispatcher,
+    service: new WebhooksService(config, repository, resolver, dispatcher),
+  };
 }
 
 async function refusal(promise: Promise<unknown>): Promise<string> {
@@ -557,32 +572,53 @@ describe('webhook delivery to a real receiver', () => {
   });
 });
 
-describe('a delivery attempt the store refuses to record', () => {
-  let store: TemporaryStore;
-  let target: WebhookReceiver | undefined;
-  let dispatcher: WebhookDispatcher | undefined;
-  const errors = loggedErrorsForSuite();
-  /** Where the receiver redirects: a page of its own that names a person and holds a token. */
-  const ELSEWHERE = 'https://crm.example.com/customers/cust-4711?token=s3cret';
+/** Where a receiver redirects: a page of its own that names a person and holds a token. */
+const ELSEWHERE = 'https://crm.example.com/customers/cust-4711?token=s3cret';
 
+/**
+ * A store that refuses to record an attempt quoting a token (a constraint, as an operator might
+ * add): the record of a redirect to ELSEWHERE fails, as the store would.
+ */
+function storeRefusingTokens() {
+  const opened: { store?: TemporaryStore } = {};
   beforeAll(async () => {
-    store = await openTemporaryStore();
-    // a constraint (as an operator might add) that refuses a record quoting a token
-    await store.clickhouse.command(
+    opened.store = await openTemporaryStore();
+    await opened.store.clickhouse.command(
       'test.refuse_tokens',
       "ALTER TABLE webhook_deliveries ADD CONSTRAINT no_tokens CHECK error NOT LIKE '%token=%'",
     );
   });
   afterAll(async () => {
-    dispatcher?.onModuleDestroy();
-    await target?.close();
-    await store?.dispose();
+    await opened.store?.dispose();
+  });
+  return opened;
+}
+
+/**
+ * A receiver asking to wait a second (429, Retry-After: 1) at its first request, then
+ * redirecting to ELSEWHERE, whose record the store refuses: with a backoff of 250 ms and a window
+ * of 1.4 s, the second attempt starts after 1 s, and a third would start after 1.5 s of waits.
+ */
+const waitThenRedirect = (n: number): ReceiverAnswer =>
+  n === 1 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 302, location: ELSEWHERE };
+const SHORT_WINDOW = { WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_RETRY_WINDOW_MS: '1400' };
+
+describe('a delivery attempt the store refuses to record', () => {
+  const opened = storeRefusingTokens();
+  const targets: WebhookReceiver[] = [];
+  const dispatchers: WebhookDispatcher[] = [];
+  const errors = loggedErrorsForSuite();
+
+  afterAll(async () => {
+    dispatchers.forEach((d) => d.onModuleDestroy());
+    await Promise.all(targets.map((t) => t.close()));
   });
 
   it('logs the webhook, the message and what failed, not the record the store quoted', async () => {
-    const built = build(store, { WEBHOOK_ALLOW_PRIVATE: 'true' }, new HostResolver());
-    dispatcher = built.dispatcher;
-    target = await startReceiver(() => ({ status: 302, location: ELSEWHERE }));
+    const built = build(opened.store!, { WEBHOOK_ALLOW_PRIVATE: 'true' }, new HostResolver());
+    dispatchers.push(built.dispatcher);
+    const target = await startReceiver(() => ({ status: 302, location: ELSEWHERE }));
+    targets.push(target);
     const created = await built.service.create('t-refused', {
       url: target.url,
       events: ['alert.opened'],
@@ -604,5 +640,66 @@ describe('a delivery attempt the store refuses to record', () => {
         tag: 'notify.delivery_record',
       },
     });
+  });
+
+  it('tries again after a failed record only while the waits fit the retry window', async () => {
+    const built = build(opened.store!, SHORT_WINDOW, new HostResolver());
+    dispatchers.push(built.dispatcher);
+    const target = await startReceiver(waitThenRedirect);
+    targets.push(target);
+    await built.service.create('t-window', { url: target.url, events: ['alert.opened'] });
+    await built.service.emit('t-window', 'alert.opened', 'al_w-open', {}, 'x');
+    await target.waitFor(2, 5_000);
+    // a third attempt would come 500 ms after the second; wait well past it
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(target.received).toHaveLength(2);
+    expect(target.received[1].at - target.received[0].at).toBeGreaterThanOrEqual(1_000);
+  });
+});
+
+describeWithRedis('a queued delivery attempt the store refuses to record', (redis) => {
+  const opened = storeRefusingTokens();
+  const webhooksQueue = queueForSuite(redis, QueueName.Webhooks);
+
+  it('fails the job when the backoff after it would not fit the retry window', async () => {
+    const { service, deliverer, config } = build(
+      opened.store!,
+      SHORT_WINDOW,
+      new HostResolver(),
+      webhooksQueue.queue,
+    );
+    const processor = new WebhookDeliveryProcessor(config, deliverer);
+    const worker = new Worker(
+      QueueName.Webhooks,
+      (job: Job) => processor.process(job as Parameters<typeof processor.process>[0]),
+      {
+        connection: webhooksQueue.connection(),
+        settings: { backoffStrategy: webhookBackoffStrategy },
+      },
+    );
+    const target = await startReceiver(waitThenRedirect);
+    try {
+      // the job's last failure (the old code's third attempt failed it after 1.5 s of waits)
+      const failed = new Promise<{ job?: Job; error: Error }>((resolve) =>
+        worker.on('failed', (job, error) => {
+          if (error instanceof UnrecoverableError || job?.attemptsMade === job?.opts.attempts) {
+            resolve({ job, error });
+          }
+        }),
+      );
+      await service.create('t-queued', { url: target.url, events: ['alert.opened'] });
+      await service.emit('t-queued', 'alert.opened', 'al_q-open', {}, 'x');
+      const { job, error } = await failed;
+      expect(error).toBeInstanceOf(UnrecoverableError);
+      expect(job?.attemptsMade).toBe(2);
+      expect(job?.failedReason).toMatch(
+        /^webhook wh_\w+: attempt 2 failed \(StorageException STORAGE_QUERY_FAILED notify\.delivery_record \w+\), with no time left in its retry window$/,
+      );
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect(target.received).toHaveLength(2);
+    } finally {
+      await worker.close();
+      await target.close();
+    }
   });
 });
