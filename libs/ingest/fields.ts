@@ -170,18 +170,19 @@ const EXPECTED_DECIMAL = 'expected a finite number or a decimal string such as "
 
 /** Canonical decimal text (no exponent, no superfluous zeros) or a problem message. */
 export function decimalText(value: number | string): { text: string } | { problem: string } {
-  let text: string;
   if (typeof value === 'number') {
     if (!Number.isFinite(value) || Math.abs(value) >= 10 ** MAX_DECIMAL_INTEGER_DIGITS) {
       return { problem: 'out of range for Decimal(18, 4)' };
     }
-    // A JSON number is already a binary approximation; rounding it to the column's scale is the
-    // faithful reading (19.99 arrives as 19.989999999999998...).
-    text = value.toFixed(DECIMAL_SCALE);
-  } else {
-    text = value;
+    // A JSON number is a binary approximation of the decimal written (19.99 arrives as
+    // 19.989999999999998...): its shortest text that reads back as it, which JSON.stringify writes,
+    // is that decimal. Rounding the binary value to the column's scale instead made up digits
+    // where a double is coarser than 1e-4 (99999999999999.98 read as 99999999999999.9844).
+    const shortest = decimalText(String(value));
+    // More decimals than the column keeps (or an exponent, below 1e-6): rounded to its scale.
+    return 'text' in shortest ? shortest : decimalText(value.toFixed(DECIMAL_SCALE));
   }
-  const m = DECIMAL_TEXT.exec(text);
+  const m = DECIMAL_TEXT.exec(value);
   if (m === null) {
     return { problem: EXPECTED_DECIMAL };
   }

@@ -181,8 +181,8 @@ function timeValue(field: Field, v: string, receivedAt: number): ValueSql {
 }
 
 /**
- * An amount, `v` a Float64: plain when its shortest text has at most 4 decimals, so that the
- * number rounded to the column's scale (decimalText) is that text.
+ * An amount, `v` a Float64: plain when its shortest text has at most 4 decimals, the text
+ * decimalText reads the number as (the engine's shortest text is JavaScript's).
  */
 function decimalValue(v: string): ValueSql {
   const text = `if(${v} = 0, '0', toString(${v}))`;

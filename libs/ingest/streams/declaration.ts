@@ -107,7 +107,7 @@ export const FIELD_TYPES: Readonly<Record<FieldType, FieldTypeDescription>> = {
   fraction: { accepts: 'a number from 0 to 1' },
   decimal: {
     accepts:
-      'a number (rounded to 4 decimal places, as JSON numbers are binary approximations) or a decimal string such as "19.99" (at most 4 decimal places, or refused); at most 14 integer digits',
+      'a number (read as the decimal JSON.stringify writes for it, rounded to 4 decimal places when it has more: JSON numbers are binary, exact to 15 significant digits) or a decimal string such as "19.99" (exact to all 18 digits of the column; at most 4 decimal places, or refused); at most 14 integer digits',
   },
   json: {
     accepts:
