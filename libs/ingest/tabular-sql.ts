@@ -59,11 +59,13 @@ const READ_SETTINGS = `input_format_parquet_max_block_size = 8192`;
 
 /**
  * How the engine writes the rows that tabularLines (tabular.ts) reads: times as ISO-8601 with `Z`,
- * 64-bit integers and decimals as JSON numbers, named tuples as objects.
+ * 64-bit integers as JSON numbers, named tuples as objects, and decimals (a Parquet DECIMAL) as
+ * their text, read as a CSV cell is, so that an amount is exact to all 18 digits of its column
+ * where a JSON number, a double, holds 15 to 17.
  */
 export const TABULAR_OUTPUT_SETTINGS = `date_time_output_format = 'iso',
   output_format_json_quote_64bit_integers = 0,
-  output_format_json_quote_decimals = 0,
+  output_format_json_quote_decimals = 1,
   output_format_json_named_tuples_as_objects = 1`;
 
 /** Printable ASCII but `"` and `\`: a string JSON.stringify writes as it is. */

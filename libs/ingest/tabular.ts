@@ -8,6 +8,7 @@ import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import type { ClickHouseService } from '../storage/index.js';
 import { repairedCsv, repairedLines } from './csv-repair.js';
+import { decimalText } from './fields.js';
 import { STREAM_DECLARATIONS, type FieldDeclaration } from './streams/index.js';
 import { IngestErrorCode, IngestException } from './ingest.exception.js';
 import type { StreamName } from './streams.js';
@@ -39,11 +40,11 @@ export function importMediaType(contentType: string | undefined): ImportMediaTyp
  * from its rows: guessing needs a row after the header and takes a blank line at the end for a
  * row of one cell. Blank lines at the end are read past, as NDJSON's are (those between rows, see
  * csvLines), and a CR alone ends a line, as Excel for Mac writes. Times come out as
- * ISO-8601 with `Z`, 64-bit integers and decimals as JSON numbers. Rows come out in file order,
- * so that they are numbered as written: one thread, and a Parquet reader that keeps the order of
- * its row groups (by default it hands out whichever is decoded first). The settings are the
- * statement's own (a SETTINGS clause): the embedded engine keeps settings passed beside a query
- * for the queries after it.
+ * ISO-8601 with `Z`, 64-bit integers as JSON numbers and decimals as text. Rows come out in file
+ * order, so that they are numbered as written: one thread, and a Parquet reader that keeps the
+ * order of its row groups (by default it hands out whichever is decoded first). The settings are
+ * the statement's own (a SETTINGS clause): the embedded engine keeps settings passed beside a
+ * query for the queries after it.
  */
 const readSql = (
   csvDelimiter: CsvDelimiter,
@@ -211,9 +212,13 @@ function typedCell(field: FieldDeclaration | undefined, text: string): unknown {
     case 'textOrJson':
       return text.startsWith('{') ? parsedJson(text) : text;
     case 'time':
-    case 'decimal':
-      // As a JSON number would be read: epoch milliseconds, an amount rounded to the column.
+      // As a JSON number would be read: epoch milliseconds.
       return NUMBER.test(text) ? Number(text) : text;
+    case 'decimal':
+      // Decimal text the column holds is the amount, to all 18 digits, as an NDJSON string is
+      // (a double holds 15 to 17 and would round 99999999999999.9999 to 1e14). Any other number
+      // (more decimals, an exponent) is read as the same JSON number is: rounded to the column.
+      return 'text' in decimalText(text) || !NUMBER.test(text) ? text : Number(text);
     case 'id':
     case 'text':
     case 'enum':
