@@ -126,6 +126,13 @@ const firing = {
   arm: 'treatment',
 };
 
+const signal = {
+  event_id: 'e1',
+  person_id: 'p1',
+  type: 'view',
+  occurred_at: '2026-10-02T10:00:00.000Z',
+};
+
 describe('the fast path on times as warehouses write them', () => {
   // The instant each names, written by hand.
   it.each([
@@ -171,6 +178,29 @@ describe('the fast path on firing properties', () => {
       expect(viaZod('firings', row)).toBeUndefined();
     },
   );
+});
+
+describe('the fast path on properties in another key order', () => {
+  it.each([
+    ['firings', { ...firing, properties: { vip: false, tier: 'gold', orders: 3 } }],
+    ['signals', { ...signal, properties: { vip: false, tier: 'gold', orders: 3 } }],
+  ] as const)('%s: builds the text zod builds, its keys sorted', (stream, row) => {
+    expect(viaFast(stream, row)).toMatchObject({
+      properties: '{"orders":3,"tier":"gold","vip":false}',
+    });
+    expect(viaFast(stream, row)).toEqual(viaZod(stream, row));
+  });
+
+  it('sorts the keys of nested objects too, and keeps the order of arrays', () => {
+    const row = {
+      ...signal,
+      properties: { z: [{ b: 1, a: 2 }, 0], y: { d: 1, c: { f: 1, e: 2 } } },
+    };
+    expect(viaFast('signals', row)).toMatchObject({
+      properties: '{"y":{"c":{"e":2,"f":1},"d":1},"z":[{"a":2,"b":1},0]}',
+    });
+    expect(viaFast('signals', row)).toEqual(viaZod('signals', row));
+  });
 });
 
 describe('storageTime', () => {

@@ -79,7 +79,7 @@ function objectAsText(scalarsOnly: boolean): Check {
     if (scalarsOnly && !Object.values(value).every(isAttributeValue)) {
       return NO;
     }
-    const result = objectText(value, PROPERTIES_CHARS_FACTOR * maxChars);
+    const result = objectText(value, PROPERTIES_CHARS_FACTOR * maxChars, true);
     return 'text' in result ? result.text : NO;
   };
 }

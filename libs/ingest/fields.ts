@@ -294,12 +294,37 @@ export function inexactNumber(value: unknown): InexactNumber | undefined {
 export type ObjectProblem = { problem: string; path?: string[] };
 
 /**
+ * The JSON text of a parsed JSON value with the keys of every object in it sorted (by UTF-16 code
+ * unit, as `Array.prototype.sort` orders strings; keys of digits too, which JSON.stringify would
+ * write first), arrays in their order. Two objects that differ only in the order of their keys, at
+ * any depth, have one text: the order a producer's serializer writes keys in (Python's and Go's
+ * sort them, JavaScript keeps insertion order) says nothing about the event.
+ */
+export function sortedJson(value: unknown): string {
+  if (typeof value !== 'object' || value === null) {
+    return JSON.stringify(value) ?? 'null';
+  }
+  if (Array.isArray(value)) {
+    return `[${value.map(sortedJson).join(',')}]`;
+  }
+  const object = value as Record<string, unknown>;
+  const members = Object.keys(object)
+    .filter((key) => object[key] !== undefined)
+    .sort()
+    .map((key) => `${JSON.stringify(key)}:${sortedJson(object[key])}`);
+  return `{${members.join(',')}}`;
+}
+
+/**
  * JSON text of an object, or a problem. Depth is checked first so serializing cannot overflow;
- * then its numbers, which it would otherwise store as other numbers than were sent.
+ * then its numbers, which it would otherwise store as other numbers than were sent. With
+ * `sortKeys` (`properties`), the keys of its objects are written sorted (see sortedJson): the same
+ * content in another key order is the same text, stored and hashed alike.
  */
 export function objectText(
   value: Record<string, unknown>,
   maxChars: number,
+  sortKeys = false,
 ): { text: string } | ObjectProblem {
   if (deeperThan(value, MAX_PROPERTIES_DEPTH)) {
     return { problem: `nested more than ${MAX_PROPERTIES_DEPTH} levels deep` };
@@ -308,7 +333,7 @@ export function objectText(
   if (inexact !== undefined) {
     return { problem: inexact.message, path: inexact.path };
   }
-  const text = JSON.stringify(value);
+  const text = sortKeys ? sortedJson(value) : JSON.stringify(value);
   return text.length > maxChars
     ? { problem: `longer than ${maxChars} characters as JSON` }
     : { text };
@@ -326,9 +351,12 @@ function anObject() {
   );
 }
 
-/** A free-form JSON object (`properties`), as its JSON text of at most `maxChars` characters. */
+/**
+ * A free-form JSON object (`properties`), as its JSON text with sorted keys (see sortedJson) of at
+ * most `maxChars` characters.
+ */
 export function jsonObject(maxChars: number) {
-  return anObject().transform((value, ctx) => textOrIssue(objectText(value, maxChars), ctx));
+  return anObject().transform((value, ctx) => textOrIssue(objectText(value, maxChars, true), ctx));
 }
 
 /**
@@ -357,9 +385,9 @@ export const EXPECTED_ATTRIBUTE = 'expected a string, a number or a boolean';
 
 /**
  * A flat object whose values are strings, numbers or booleans (firing `properties`: the person's
- * context at the decision), as its JSON text of at most `maxChars` characters. A nested object, an
- * array or a null value is refused, naming its key: segments group people by these values, and a
- * value that is not a scalar cannot name a segment.
+ * context at the decision), as its JSON text with sorted keys of at most `maxChars` characters. A
+ * nested object, an array or a null value is refused, naming its key: segments group people by
+ * these values, and a value that is not a scalar cannot name a segment.
  */
 export function attributesObject(maxChars: number) {
   return anObject().transform((value, ctx) => {
@@ -372,7 +400,7 @@ export function attributesObject(maxChars: number) {
         return z.NEVER;
       }
     }
-    return textOrIssue(objectText(value, maxChars), ctx);
+    return textOrIssue(objectText(value, maxChars, true), ctx);
   });
 }
 

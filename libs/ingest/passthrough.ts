@@ -565,8 +565,9 @@ function parsedObject(raw: string, at: number): { value: object; end: number } |
 
 /**
  * Reads a `properties` object (`scalarsOnly` false) or an `attributes` one (string, number and
- * boolean values only): a flat canonical one (see flatObjectEnd) stored as sent, any other as the
- * canonical text of what JSON.parse reads (readParsedObject), within the limits validateRow sets.
+ * boolean values only): a flat canonical one (see flatObjectEnd) stored as sent, or with its
+ * members in sorted order when they came in another; any other as the canonical text of what
+ * JSON.parse reads (readParsedObject), within the limits validateRow sets.
  */
 function readObject(
   raw: string,
@@ -581,6 +582,8 @@ function readObject(
     return readParsedObject(raw, at, maxChars, found, i, scalarsOnly);
   }
   const text = flatText(raw, at, flatEnd);
+  // Stored sorted, the line is no longer stored as sent.
+  rewrite ||= flatUnsorted;
   if (text.length > PROPERTIES_CHARS_FACTOR * maxChars) {
     return -1;
   }
@@ -609,7 +612,11 @@ function readParsedObject(
   if (scalarsOnly && !Object.values(value).every(isAttributeValue)) {
     return -1;
   }
-  const result = objectText(value as Record<string, unknown>, PROPERTIES_CHARS_FACTOR * maxChars);
+  const result = objectText(
+    value as Record<string, unknown>,
+    PROPERTIES_CHARS_FACTOR * maxChars,
+    true,
+  );
   if (!('text' in result)) {
     return -1;
   }
@@ -671,18 +678,27 @@ function fieldAt(shape: Layout, raw: string, start: number, end: number): number
   return -1;
 }
 
+/** The keys of the flat object flatObjectEnd last read, and where each one's value lies. */
 const flatKeys: string[] = [];
+const flatValueStarts: number[] = [];
+const flatValueEnds: number[] = [];
+/** Whether the keys of the flat object flatObjectEnd last read came in other than sorted order. */
+let flatUnsorted = false;
 
 /**
  * The end of the object at `at` when it is flat and canonical without needing JSON.parse to tell:
- * keys and strings plain (see readValue), keys not made of digits (JSON.stringify would move those
- * first) and each written once, numbers as JSON.stringify writes them, null values only when
- * `nullAllowed`; whitespace between tokens is allowed and dropped (flatText). -1 otherwise, which
- * says nothing about the object: readObject then parses it.
+ * keys and strings plain (see readValue), keys not made of digits (left to JSON.parse and
+ * sortedJson, as the engine leaves them) and each written once, numbers as JSON.stringify writes
+ * them, null values only when `nullAllowed`; whitespace between tokens is allowed and dropped, and
+ * members in another order than their keys' sorted (flatText). -1 otherwise, which says nothing
+ * about the object: readObject then parses it.
  */
 function flatObjectEnd(raw: string, at: number, nullAllowed: boolean): number {
   flatKeys.length = 0;
+  flatValueStarts.length = 0;
+  flatValueEnds.length = 0;
   flatSpaced = false;
+  flatUnsorted = false;
   let next = space(raw, at + 1);
   if (raw.charCodeAt(next) === CLOSING_BRACE) {
     return next + 1;
@@ -700,8 +716,10 @@ function flatObjectEnd(raw: string, at: number, nullAllowed: boolean): number {
     if (raw.charCodeAt(next) !== COLON || DIGITS.test(key) || flatKeys.includes(key)) {
       return -1;
     }
+    flatUnsorted ||= flatKeys.length > 0 && key < flatKeys[flatKeys.length - 1];
     flatKeys.push(key);
     next = space(raw, next + 1);
+    flatValueStarts.push(next);
     if (raw.charCodeAt(next) === QUOTE) {
       PLAIN_STRING_REST.lastIndex = next + 1;
       if (!PLAIN_STRING_REST.test(raw)) {
@@ -720,6 +738,7 @@ function flatObjectEnd(raw: string, at: number, nullAllowed: boolean): number {
       }
       next = TOKEN.lastIndex;
     }
+    flatValueEnds.push(next);
     next = space(raw, next);
     const separator = raw.charCodeAt(next);
     if (separator === CLOSING_BRACE) {
@@ -751,10 +770,14 @@ function space(raw: string, at: number): number {
 }
 
 /**
- * The text of a flat object flatObjectEnd read, as JSON.stringify writes it: without the
- * whitespace between its tokens (its strings have none to keep but their own, with no escapes).
+ * The text of a flat object flatObjectEnd read, as sortedJson writes it: its members in the sorted
+ * order of their keys, without the whitespace between its tokens (its strings have none to keep
+ * but their own, with no escapes).
  */
 function flatText(raw: string, at: number, end: number): string {
+  if (flatUnsorted) {
+    return sortedFlatText(raw);
+  }
   const text = raw.slice(at, end);
   if (!flatSpaced) {
     return text;
@@ -771,6 +794,16 @@ function flatText(raw: string, at: number, end: number): string {
     }
   }
   return canonical;
+}
+
+/** The members of the flat object flatObjectEnd last read, written in the sorted order of their keys. */
+function sortedFlatText(raw: string): string {
+  const order = flatKeys.map((_, i) => i).sort((a, b) => (flatKeys[a] < flatKeys[b] ? -1 : 1));
+  let text = '{';
+  for (const i of order) {
+    text += `${text === '{' ? '' : ','}"${flatKeys[i]}":${raw.slice(flatValueStarts[i], flatValueEnds[i])}`;
+  }
+  return `${text}}`;
 }
 
 /** The value `readValue` accepted for field `i`, for a derived id: times as epoch milliseconds. */

@@ -236,6 +236,42 @@ describe('a Parquet import stores plain requests by the engine, as line by line'
     await stored('signals');
   });
 
+  it('takes properties whose keys come in another order for the same content, stored sorted', async () => {
+    const rows = programRows('firings').slice(0, MAX_ROWS);
+    const withProperties = (row: Row, properties: Row): Row => ({ ...row, properties });
+    // Request 0: row 0 with sorted properties, then twice with its keys in other orders, and row
+    // 1 with its keys unsorted only: 2 duplicates, no conflict.
+    const file = [
+      withProperties(rows[0], { orders: 3, tier: 'gold', vip: true }),
+      withProperties(rows[1], { vip: false, tier: 'silver' }),
+      withProperties(rows[0], { vip: true, orders: 3, tier: 'gold' }),
+      withProperties(rows[0], { tier: 'gold', vip: true, orders: 3 }),
+      ...rows.slice(2),
+    ];
+    await expectTheSame('firings', 'key-order', file);
+    const answer = await importFile('firings', 'key-order');
+    expect({ duplicates: answer.duplicates, conflicts: answer.conflicts }).toEqual({
+      duplicates: 2,
+      conflicts: 0,
+    });
+    const kept = await clickhouse().query({
+      tag: 'test.tabular_import',
+      sql: `SELECT properties FROM firings WHERE tenant_id = {tenantId:String}
+              AND firing_id IN ({ids:Array(String)}) ORDER BY firing_id = {first:String} DESC`,
+      params: {
+        tenantId: principal.tenantId,
+        ids: [rows[0].firing_id as string, rows[1].firing_id as string],
+        first: rows[0].firing_id as string,
+      },
+      row: z.object({ properties: z.string() }),
+    });
+    expect(kept).toEqual([
+      { properties: '{"orders":3,"tier":"gold","vip":true}' },
+      { properties: '{"tier":"silver","vip":false}' },
+    ]);
+    await stored('firings');
+  });
+
   it('stores a row with the hash of its copies sent with a send time, apart from other content', async () => {
     // Demo rows come without sent_at, as a backfill does: the engine stores such a file alone.
     const row = programRows('signals')[0];

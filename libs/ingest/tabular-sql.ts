@@ -1,13 +1,13 @@
 // The statements of a Parquet import that ClickHouse runs on its own (docs/design.md §11). Most rows
 // of a backfill are plain: every value of the type its field reads, in the form its column stores
-// (ids and text as printable ASCII, times as timestamps, properties as flat canonical JSON, nothing
-// to correct or clamp). For such rows the engine computes, from the file, the very id, content hash
-// and stored row that passThrough (passthrough.ts) computes from the row's JSON line, and stores
-// them with INSERT ... SELECT, without a row passing through JavaScript. Each value's conditions
-// and its JSON text in the content hash are written here, field kind by field kind, from the
-// stream's layout; a row that fails any of them (or whose value is of a type not read here) is not
-// plain, and the rows of its request are read back and validated line by line as before, which
-// words every refusal.
+// (ids and text as printable ASCII, times as timestamps, properties as flat canonical JSON with
+// sorted keys, nothing to correct or clamp). For such rows the engine computes, from the file, the
+// very id, content hash and stored row that passThrough (passthrough.ts) computes from the row's
+// JSON line, and stores them with INSERT ... SELECT, without a row passing through JavaScript.
+// Each value's conditions and its JSON text in the content hash are written here, field kind by
+// field kind, from the stream's layout; a row that fails any of them (or whose value is of a type
+// not read here) is not plain, and the rows of its request are read back and validated line by
+// line as before, which words every refusal.
 import { MAX_ID_CHARS, PROPERTIES_CHARS_FACTOR } from './fields.js';
 import {
   HASHED_AS_NULL,
@@ -201,9 +201,12 @@ function objectValue(field: Field, v: string, maxChars: number): ValueSql {
   const plain = [
     `match(${v}, ${literal(flatObjectPattern(field.kind === 'properties'))})`,
     `length(${v}) <= ${PROPERTIES_CHARS_FACTOR * maxChars}`,
-    // JSON.parse keeps a repeated key's last value; JSON.stringify moves keys of digits first.
+    // JSON.parse keeps a repeated key's last value; keys of digits are left to JavaScript.
     `length(arrayDistinct(${keys})) = length(${keys})`,
     `NOT arrayExists(k -> match(k, '^[0-9]+$'), ${keys})`,
+    // Properties are stored with their keys sorted (plain ASCII keys sort alike by byte and by
+    // UTF-16 unit): an object in another order is written anew by JavaScript.
+    `arraySort(${keys}) = ${keys}`,
   ].join(' AND ');
   return { plain, json: quoted(`replaceAll(${v}, '"', '\\\\"')`), stored: v };
 }

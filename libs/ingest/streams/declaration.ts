@@ -111,11 +111,11 @@ export const FIELD_TYPES: Readonly<Record<FieldType, FieldTypeDescription>> = {
   },
   json: {
     accepts:
-      'a JSON object (`[]`, as PHP writes an empty one, is `{}`), nested at most 10 levels, at most 16 × INGEST_MAX_FIELD_CHARS characters as JSON; a whole number in it within ±9007199254740991 (2^53 − 1), a larger one (a 64-bit id) sent as a string',
+      'a JSON object (`[]`, as PHP writes an empty one, is `{}`), nested at most 10 levels, at most 16 × INGEST_MAX_FIELD_CHARS characters as JSON; a whole number in it within ±9007199254740991 (2^53 − 1), a larger one (a 64-bit id) sent as a string; stored as JSON text with the keys of every object sorted, so the same object in another key order is the same content',
   },
   attributes: {
     accepts:
-      'a flat JSON object whose values are strings, numbers (whole ones within ±(2^53 − 1)) or booleans (`[]` is `{}`), at most 16 × INGEST_MAX_FIELD_CHARS characters as JSON',
+      'a flat JSON object whose values are strings, numbers (whole ones within ±(2^53 − 1)) or booleans (`[]` is `{}`), at most 16 × INGEST_MAX_FIELD_CHARS characters as JSON; stored as JSON text with its keys sorted',
   },
   textOrJson: { accepts: 'a string (a `text`) or a JSON object' },
   object: { accepts: 'a JSON object with the listed fields (`[]` is `{}`)' },
