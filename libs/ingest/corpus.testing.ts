@@ -21,9 +21,21 @@ const TIMES = [
   '2026-02-29T00:00:00.000Z',
 ] as const;
 
+/**
+ * A device clock restarted at the epoch: read for occurred_at and sent_at when the row states
+ * sent_at (the corrected time must fall in the stored years), refused anywhere else.
+ */
+const DEVICE_TIMES = [
+  '1970-01-01T00:05:00Z',
+  '1970-01-01T00:06:30.000Z',
+  '1969-12-31T19:05:00-05:00',
+] as const;
+
 const OBJECTS = [
   { a: 1, 'b c': [true, null, 'x'] },
   { tier: 'gold', n: -2.5, vip: true },
+  // the same content in another key order
+  { vip: true, tier: 'gold', n: -2.5 },
   { tier: null },
 ] as const;
 
@@ -59,7 +71,7 @@ export function anyTypeVariant<S extends StreamName>(
           fc.constant(null),
           fc.string({ maxLength: 5 }),
           fc.constantFrom('', ' ', 'treatment', 'opened', 'behavioral', 'a"b', 'x'.repeat(70)),
-          fc.constantFrom(...TIMES),
+          fc.constantFrom(...TIMES, ...DEVICE_TIMES),
           fc.integer(),
           fc.double(),
           fc.boolean(),
@@ -103,6 +115,7 @@ const TEXTS = fc.oneof(
 /** Times as text, valid or not, in the forms producers write them. */
 const TIME_TEXTS = fc.constantFrom(
   ...TIMES,
+  ...DEVICE_TIMES,
   '2026-10-02T12:00:00+02:00',
   '2026-10-02T10:00:00.123456+00:00',
   '2026-10-02T10:00:00+00:00',

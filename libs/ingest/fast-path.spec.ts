@@ -62,6 +62,8 @@ describe('the validation fast path', () => {
         'x'.repeat(300),
       ),
       fc.constantFrom('2026-10-01T00:00:00Z', '2026-10-01 00:00:00', '2026-02-30T00:00:00Z'),
+      // a device clock restarted at 1970: read for occurred_at and sent_at beside a sent_at
+      fc.constantFrom('1970-01-01T00:05:00Z', '1969-12-31T19:05:00-05:00', '1969-12-31T23:59:59Z'),
       fc.constantFrom(
         '2026-10-02 10:00:00.123456 UTC',
         '2026-10-02 03:00:00.000 -0700',
@@ -78,6 +80,7 @@ describe('the validation fast path', () => {
       fc.constant([]),
       // firing properties: scalars only; a nested, array or null value is zod's to refuse
       fc.constant({ tier: 'gold', n: -1.5, vip: true }),
+      fc.constant({ vip: true, n: -1.5, tier: 'gold' }),
       fc.constant({ tier: { level: 1 } }),
       fc.constant({ tags: ['a'] }),
       fc.constant({ tier: null }),
@@ -99,6 +102,8 @@ describe('the validation fast path', () => {
             'properties',
             'kind',
             'sent_at',
+            'computed_at',
+            'collected_at',
             'outcome_id',
           ),
           values,
@@ -200,6 +205,29 @@ describe('the fast path on properties in another key order', () => {
       properties: '{"y":{"c":{"e":2,"f":1},"d":1},"z":[{"a":2,"b":1},0]}',
     });
     expect(viaFast('signals', row)).toEqual(viaZod('signals', row));
+  });
+});
+
+describe('the fast path on a device clock restarted at 1970', () => {
+  // 1970-01-01T00:05:00Z and 00:06:30Z, in epoch milliseconds
+  const device = {
+    ...signal,
+    occurred_at: '1970-01-01T00:05:00Z',
+    sent_at: '1970-01-01T00:06:30Z',
+  };
+
+  it('reads its times as zod does when the row states sent_at', () => {
+    expect(viaFast('signals', device)).toMatchObject({ occurred_at: 300_000, sent_at: 390_000 });
+    expect(viaFast('signals', device)).toEqual(viaZod('signals', device));
+  });
+
+  it.each([
+    ['without sent_at', { ...device, sent_at: undefined }],
+    ['with a null sent_at', { ...device, sent_at: null }],
+    ['for computed_at', { ...device, computed_at: '1970-01-01T00:06:30Z' }],
+  ])('leaves it to zod, which refuses it, %s', (_case, row) => {
+    expect(viaFast('signals', row)).toBeUndefined();
+    expect(viaZod('signals', row)).toBeUndefined();
   });
 });
 

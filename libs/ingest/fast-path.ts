@@ -16,9 +16,9 @@ import {
   objectText,
   PROPERTIES_CHARS_FACTOR,
 } from './fields.js';
-import { STREAM_DECLARATIONS, type FieldDeclaration } from './streams/index.js';
+import { deviceClockFields, STREAM_DECLARATIONS, type FieldDeclaration } from './streams/index.js';
 import type { ParsedRow } from './streams/row-types.js';
-import { parseTimestamp } from './timestamps.js';
+import { parseDeviceTimestamp, parseTimestamp, type ParsedTime } from './timestamps.js';
 
 type Row = Record<string, unknown>;
 
@@ -44,13 +44,19 @@ function nonBlank(value: unknown, maxChars: number): unknown {
   return s === NO || (s as string).trim() === '' ? NO : s;
 }
 
-function time(value: unknown): unknown {
-  if (typeof value !== 'number' && typeof value !== 'string') {
-    return NO;
-  }
-  const parsed = parseTimestamp(value);
-  return parsed.ok ? parsed.ms : NO;
+/** A time read by `parse`: a stored one, or one a device's clock stamped. */
+function timeBy(parse: (value: unknown) => ParsedTime): Check {
+  return (value) => {
+    if (typeof value !== 'number' && typeof value !== 'string') {
+      return NO;
+    }
+    const parsed = parse(value);
+    return parsed.ok ? parsed.ms : NO;
+  };
 }
+
+const time = timeBy(parseTimestamp);
+const deviceTime = timeBy(parseDeviceTimestamp);
 
 function member(values: readonly string[]): Check {
   return (value) => (typeof value === 'string' && values.includes(value) ? value : NO);
@@ -86,15 +92,15 @@ function objectAsText(scalarsOnly: boolean): Check {
 
 const never: Check = () => NO;
 
-/** The check of a present value of `field`. */
-function checkOf(field: FieldDeclaration): Check {
+/** The check of a present value of `field`; `device` for a time a device's clock stamped. */
+function checkOf(field: FieldDeclaration, device = false): Check {
   switch (field.type) {
     case 'id':
       return field.required ? (v) => nonBlank(v, MAX_ID_CHARS) : (v) => text(v, MAX_ID_CHARS);
     case 'text':
       return field.required ? nonBlank : text;
     case 'time':
-      return time;
+      return device ? deviceTime : time;
     case 'enum':
       return member(field.values!);
     case 'boolean':
@@ -124,18 +130,30 @@ interface FastField {
   check: Check;
 }
 
-function fastFields(fields: Readonly<Record<string, FieldDeclaration>>): FastField[] {
+function fastFields(
+  fields: Readonly<Record<string, FieldDeclaration>>,
+  deviceFields: readonly string[] = [],
+): FastField[] {
   return Object.entries(fields).map(([name, field]) => ({
     name,
     required: field.required,
-    check: checkOf(field),
+    check: checkOf(field, deviceFields.includes(name)),
   }));
 }
 
-/** The validator of one stream: its data, or undefined at the first field it cannot vouch for. */
+/**
+ * The validator of one stream: its data, or undefined at the first field it cannot vouch for. A
+ * row that states its send time has its event and send times read as a device's clock, as its
+ * zod schema reads them (schemas.ts).
+ */
 function fastValidator<S extends FastStream>(stream: S) {
-  const fields = fastFields(STREAM_DECLARATIONS[stream].fields);
+  const declaration = STREAM_DECLARATIONS[stream];
+  const storedFields = fastFields(declaration.fields);
+  const sentAt: string | undefined = 'sentAt' in declaration ? declaration.sentAt : undefined;
+  const deviceFields = fastFields(declaration.fields, deviceClockFields(declaration));
   return (v: Row, maxChars: number): ParsedRow<S> | undefined => {
+    const sent = sentAt === undefined ? undefined : v[sentAt];
+    const fields = sent === undefined || sent === null ? storedFields : deviceFields;
     const data: Row = {};
     for (const { name, required, check } of fields) {
       const value = v[name];

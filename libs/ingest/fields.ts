@@ -1,7 +1,12 @@
 // Field-level zod schemas shared by the stream schemas. Every failure carries a message meant for
 // the person who sent the row; the field name travels separately in RowError.field.
 import { z } from 'zod';
-import { EXPECTED_TIMESTAMP, parseTimestamp } from './timestamps.js';
+import {
+  EXPECTED_TIMESTAMP,
+  parseDeviceTimestamp,
+  parseTimestamp,
+  type ParsedTime,
+} from './timestamps.js';
 
 /** The message for a required field that is absent. */
 export const MISSING = 'required field is missing';
@@ -105,12 +110,16 @@ export function textArray(maxChars: number) {
     .max(MAX_ARRAY_ITEMS, { error: `more than ${MAX_ARRAY_ITEMS} items` });
 }
 
-/** A timestamp (see parseTimestamp), as epoch milliseconds. */
-export function timestamp() {
+/**
+ * A timestamp (see parseTimestamp), as epoch milliseconds; with `device`, a time a device's clock
+ * stamped, which the skew correction moves (see parseDeviceTimestamp).
+ */
+export function timestamp(device = false) {
+  const parse: (value: unknown) => ParsedTime = device ? parseDeviceTimestamp : parseTimestamp;
   return z
     .union([z.number(), z.string()], { error: expecting(EXPECTED_TIMESTAMP) })
     .transform((value, ctx) => {
-      const parsed = parseTimestamp(value);
+      const parsed = parse(value);
       if (!parsed.ok) {
         ctx.addIssue({ code: 'custom', message: parsed.message });
         return z.NEVER;

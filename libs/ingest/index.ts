@@ -17,6 +17,8 @@ export { StreamEnum } from './stream.enum.js';
 export {
   DEFINITIONS,
   DEFINITION_FIELDS,
+  DEVICE_TIME_ACCEPTS,
+  deviceClockFields,
   FIELD_TYPES,
   missingDefinitions,
   REQUIRED_UNLESS_DRAFT,

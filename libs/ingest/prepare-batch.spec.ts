@@ -344,6 +344,36 @@ const LOSES_DIGITS = (read: string) =>
 const OUT_OF_RANGE =
   'a number beyond the range of a JSON number (read as Infinity); send it as a string';
 
+describe('a device clock restarted at 1970', () => {
+  // Received at 2024-05-01T12:00:00Z; each device sends 90 s after its event.
+  it('is corrected when the line states sent_at, and refused at its line otherwise', async () => {
+    const lines = [
+      signal('a', { occurred_at: '1970-01-01T00:05:00.000Z', sent_at: '1970-01-01T00:06:30.000Z' }),
+      signal('b', { occurred_at: '1970-01-01T00:05:00.000Z' }),
+      signal('c', { occurred_at: '2100-01-01T00:00:00.000Z', sent_at: '1971-01-01T00:00:00Z' }),
+      signal('d', { occurred_at: '1970-01-01T00:05:00Z', sent_at: null }),
+      // a retry of a, stamped a second later: the same content
+      signal('a', { occurred_at: '1970-01-01T00:05:00.000Z', sent_at: '1970-01-01T00:06:31.000Z' }),
+    ];
+    const batch = await readAlikeParsed('signals', lines.join('\n'));
+    expect([batch.lines, batch.accepted, batch.duplicates, batch.conflicts]).toEqual([5, 2, 1, 0]);
+    expect(batch.skewCorrected).toBe(1);
+    expect(batch.errors).toEqual([
+      { line: 2, field: 'occurred_at', message: 'year must be between 2000 and 2100 (UTC)' },
+      {
+        line: 3,
+        field: 'occurred_at',
+        message:
+          'falls after 2100 after clock-skew correction (received_at − (sent_at − occurred_at)); check sent_at',
+      },
+      { line: 4, field: 'occurred_at', message: 'year must be between 2000 and 2100 (UTC)' },
+    ]);
+    expect(storedRows(batch).map((r) => [r.event_id, r.occurred_at, r.sent_at])).toEqual([
+      ['a', '2024-05-01 11:58:30.000', '1970-01-01 00:06:30.000'],
+    ]);
+  });
+});
+
 describe('properties sent again with their keys in another order', () => {
   const firing = (id: string, properties: string) =>
     `{"firing_id":"${id}","trigger_id":"t","person_id":"p1","decided_at":"2024-05-01T10:00:00.000Z","arm":"treatment","properties":${properties}}`;

@@ -11,6 +11,7 @@ import {
   decimal,
   emptyArrayAsObject,
   fraction,
+  isPlainObject,
   jsonObject,
   nonNegativeInteger,
   oneOf,
@@ -26,7 +27,13 @@ import {
   uint32,
   version,
 } from './fields.js';
-import { STREAM_DECLARATIONS, type FieldDeclaration, type FieldType } from './streams/index.js';
+import {
+  deviceClockFields,
+  STREAM_DECLARATIONS,
+  type FieldDeclaration,
+  type FieldType,
+  type StreamDeclaration,
+} from './streams/index.js';
 import type { DeclaredStream, ParsedRow } from './streams/row-types.js';
 
 export {
@@ -57,8 +64,11 @@ function nestedObject(fields: Readonly<Record<string, FieldDeclaration>>, maxCha
   );
 }
 
-/** The schema of one value, before `required` is applied. */
-function valueSchema(field: FieldDeclaration, maxChars: number): z.ZodType {
+/**
+ * The schema of one value, before `required` is applied; `device` for a time a device's clock
+ * stamped (see deviceClockFields).
+ */
+function valueSchema(field: FieldDeclaration, maxChars: number, device = false): z.ZodType {
   const objectChars = PROPERTIES_CHARS_FACTOR * maxChars;
   switch (field.type) {
     case 'id':
@@ -68,7 +78,7 @@ function valueSchema(field: FieldDeclaration, maxChars: number): z.ZodType {
     case 'texts':
       return textArray(maxChars);
     case 'time':
-      return timestamp();
+      return timestamp(device);
     case 'enum':
       return oneOf(field.values!);
     case 'boolean':
@@ -99,20 +109,48 @@ function valueSchema(field: FieldDeclaration, maxChars: number): z.ZodType {
 function shapeOf(
   fields: Readonly<Record<string, FieldDeclaration>>,
   maxChars: number,
+  deviceFields: readonly string[] = [],
 ): Record<string, z.ZodType> {
   return Object.fromEntries(
     Object.entries(fields).map(([name, field]) => {
-      const schema = valueSchema(field, maxChars);
+      const schema = valueSchema(field, maxChars, deviceFields.includes(name));
       return [name, field.required ? schema : schema.nullish()];
     }),
   );
+}
+
+/**
+ * A stream's schema. A row that states when it was sent (signals' `sent_at`) has its event time
+ * and send time read as a device's clock, from 1970 on (see deviceClockFields): the time they
+ * correct to is what validateRow holds to the stored years. A row without one has every time read
+ * in the stored years. Either way the first failing field is reported, in declaration order.
+ */
+function streamSchema(declaration: StreamDeclaration, maxChars: number): z.ZodType {
+  const stored = z.object(shapeOf(declaration.fields, maxChars));
+  const deviceFields = deviceClockFields(declaration);
+  const sentAt = declaration.sentAt;
+  if (sentAt === undefined || deviceFields.length === 0) {
+    return stored;
+  }
+  const device = z.object(shapeOf(declaration.fields, maxChars, deviceFields));
+  return z.unknown().transform((value, ctx) => {
+    const sent = isPlainObject(value) ? value[sentAt] : undefined;
+    const parsed = (sent === undefined || sent === null ? stored : device).safeParse(value);
+    if (parsed.success) {
+      return parsed.data;
+    }
+    for (const issue of parsed.error.issues) {
+      ctx.addIssue({ ...issue });
+    }
+    return z.NEVER;
+  });
 }
 
 function buildSchemas(maxChars: number): StreamSchemas {
   const schemas = Object.fromEntries(
     Object.entries(STREAM_DECLARATIONS).map(([stream, declaration]) => [
       stream,
-      z.object(shapeOf(declaration.fields, maxChars)),
+      streamSchema(declaration, maxChars),
     ]),
   );
   return schemas as unknown as StreamSchemas;

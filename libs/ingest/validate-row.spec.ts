@@ -1079,6 +1079,98 @@ describe('clock-skew correction and future clamping', () => {
   });
 });
 
+describe('a device clock restarted at 1970', () => {
+  // Received at 2024-05-01T12:00:00Z. A phone whose clock restarted at the epoch stamps the event
+  // at 00:05:00 and the send at 00:06:30 on 1970-01-01: the 90 s between them are trusted.
+  const DEVICE = { occurred_at: '1970-01-01T00:05:00Z', sent_at: '1970-01-01T00:06:30Z' };
+  const CORRECTED_BEFORE_2000 =
+    'falls before 2000 after clock-skew correction (received_at − (sent_at − occurred_at)); check sent_at';
+  const CORRECTED_AFTER_2100 =
+    'falls after 2100 after clock-skew correction (received_at − (sent_at − occurred_at)); check sent_at';
+
+  it.each([
+    ['in UTC', DEVICE],
+    [
+      "at New York's offset (1969 locally)",
+      { ...DEVICE, occurred_at: '1969-12-31T19:05:00-05:00' },
+    ],
+  ])('reads its times %s when it states sent_at, and stores the corrected time', (_case, times) => {
+    expect(accept('signals', variant('signals', times)).row).toMatchObject({
+      occurred_at: '2024-05-01 11:58:30.000',
+      sent_at: '1970-01-01 00:06:30.000',
+      skew_corrected: true,
+      future_clamped: false,
+    });
+  });
+
+  it('hashes a retry stamped with another send time alike', () => {
+    const first = accept('signals', variant('signals', DEVICE));
+    const retry = accept(
+      'signals',
+      variant('signals', { ...DEVICE, sent_at: '1970-01-01T00:07:00Z' }),
+    );
+    expect(retry.contentHash).toBe(first.contentHash);
+    expect(retry.row.occurred_at).toBe('2024-05-01 11:58:00.000');
+  });
+
+  it.each([
+    ['without sent_at', { occurred_at: DEVICE.occurred_at }, 'occurred_at', YEAR_RANGE],
+    ['with a null sent_at', { ...DEVICE, sent_at: null }, 'occurred_at', YEAR_RANGE],
+    // epoch milliseconds that small are far likelier a mistake than a clock: the stored years
+    [
+      'in epoch milliseconds',
+      { occurred_at: 300_000, sent_at: 390_000 },
+      'occurred_at',
+      YEAR_RANGE,
+    ],
+    // the device's event, 54 years before its send, lands in 1970 on the server clock
+    [
+      'corrected to before 2000',
+      { occurred_at: '1970-01-01T00:00:00Z', sent_at: '2024-05-01T10:00:00Z' },
+      'occurred_at',
+      CORRECTED_BEFORE_2000,
+    ],
+    // the event 129 years after the send lands in 2153
+    [
+      'corrected to after 2100',
+      { occurred_at: '2100-01-01T00:00:00Z', sent_at: '1971-01-01T00:00:00Z' },
+      'occurred_at',
+      CORRECTED_AFTER_2100,
+    ],
+    [
+      'before the epoch',
+      { ...DEVICE, occurred_at: '1969-12-31T23:59:59Z' },
+      'occurred_at',
+      YEAR_RANGE,
+    ],
+    [
+      'with a send time that is no time',
+      { ...DEVICE, sent_at: 'yesterday' },
+      'sent_at',
+      EXPECTED_TIMESTAMP,
+    ],
+  ])('refuses it %s, naming the line and the field', (_case, times, field, message) => {
+    expect(validateRow('signals', variant('signals', times), 3, ctx)).toEqual({
+      ok: false,
+      error: { line: 3, field, message },
+    });
+  });
+
+  it('holds other times to the stored years', () => {
+    expect(
+      validateRow(
+        'signals',
+        variant('signals', { ...DEVICE, computed_at: DEVICE.sent_at }),
+        1,
+        ctx,
+      ),
+    ).toEqual({ ok: false, error: { line: 1, field: 'computed_at', message: YEAR_RANGE } });
+    expect(
+      validateRow('firings', variant('firings', { decided_at: DEVICE.occurred_at }), 1, ctx),
+    ).toEqual({ ok: false, error: { line: 1, field: 'decided_at', message: YEAR_RANGE } });
+  });
+});
+
 describe('times as warehouses write them', () => {
   // BigQuery's export (` UTC`, microseconds) and Snowflake's TIMESTAMP_TZ (a space before the
   // offset), with the instant each names written by hand.

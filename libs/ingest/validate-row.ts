@@ -16,6 +16,7 @@ import type { StreamName } from './streams.js';
 import {
   clampFuture,
   correctSkew,
+  MAX_TIME_MS,
   MIN_TIME_MS,
   pipelineArrival,
   storageTime,
@@ -136,15 +137,18 @@ function eventTimeOf(
       : (d[declaration.collectedAt] as number | null | undefined);
   const arrival = pipelineArrival(collectedAt, ctx.receivedAt);
   const corrected = skewCorrected ? correctSkew(sentMs, sentAt, arrival) : sentMs;
-  const occurred = clampFuture(corrected, ctx.receivedAt);
-  if (occurred.ms < MIN_TIME_MS) {
+  // A row's own times were read from 1970 on when it states sent_at (a device clock restarted at
+  // the epoch): the corrected time is the one held to the stored years, before any clamp.
+  if (corrected < MIN_TIME_MS || corrected > MAX_TIME_MS) {
     const [at, sent] = [declaration.eventTime!, declaration.sentAt];
     const from = arrival === collectedAt ? 'collected_at' : 'received_at';
+    const side = corrected < MIN_TIME_MS ? 'before 2000' : 'after 2100';
     return {
       field: at,
-      message: `falls before 2000 after clock-skew correction (${from} − (${sent} − ${at})); check ${sent}`,
+      message: `falls ${side} after clock-skew correction (${from} − (${sent} − ${at})); check ${sent}`,
     };
   }
+  const occurred = clampFuture(corrected, ctx.receivedAt);
   return { ms: occurred.ms, clamped: occurred.clamped, skewCorrected };
 }
 
@@ -267,7 +271,8 @@ function built(stream: StreamName, line: number, result: Built | Problem): LineR
  * - Unknown fields are ignored; optional fields may be `null` (= absent).
  * - `tenant_id` is always `ctx.tenantId`; `received_at` is `ctx.receivedAt`.
  * - Signals with `sent_at` get `occurred_at := receivedAt − (sent_at − occurred_at)` and
- *   `skew_corrected`; event times (occurred_at, decided_at) more than 24 h after `receivedAt` are
+ *   `skew_corrected`, their `occurred_at` and `sent_at` read from 1970 on (a device clock
+ *   restarted at the epoch) and the corrected time held to 2000–2100; event times (occurred_at, decided_at) more than 24 h after `receivedAt` are
  *   clamped to it and flagged `future_clamped`. Other timestamps are stored as given.
  * - A trigger definition may be a draft lacking any of the six definitions; a live or paused one
  *   lacking any is refused, naming every one it lacks and the fields that make it.

@@ -3,6 +3,8 @@
 // check a row before sending it. Unknown fields stay allowed, as ingest accepts and reports them.
 import {
   DEFINITION_FIELDS,
+  DEVICE_TIME_ACCEPTS,
+  deviceClockFields,
   FIELD_TYPES,
   REQUIRED_UNLESS_DRAFT,
   STREAM_DECLARATIONS,
@@ -29,6 +31,9 @@ const MAX_TIME_MS = Date.UTC(2101, 0, 1) - 1;
 const ISO_TIME =
   '^(20\\d{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])[Tt ]([01]\\d|2[0-3]):[0-5]\\d' +
   '(:[0-5]\\d([.,]\\d{1,9})?)?([Zz]| UTC| ?[+-]([01]\\d|2[0-3])(:?[0-5]\\d)?)$';
+// The same from 1969 on, for a device's clock restarted at the epoch (1969 as a local year at a
+// negative offset; the instant must be 1970 or later, which a pattern cannot say).
+const DEVICE_ISO_TIME = ISO_TIME.replace('^(20\\d{2}|2100)', '^(1969|19[7-9]\\d|20\\d{2}|2100)');
 // Decimal(18, 4): at most 14 integer digits and 4 significant fraction digits.
 const DECIMAL_TEXT = '^-?0*\\d{1,14}(\\.\\d{1,4}0*)?$';
 // Not blank: at least one character that is not white space.
@@ -55,6 +60,16 @@ const integer = (minimum: number, maximum: number): JsonSchema => ({
   maximum,
 });
 
+/** A time: ISO-8601 text of `pattern`, or epoch milliseconds in the stored years. */
+function timeSchema(pattern: string): JsonSchema {
+  return {
+    oneOf: [
+      { type: 'string', pattern },
+      { ...integer(MIN_TIME_MS, MAX_TIME_MS), description: 'epoch milliseconds' },
+    ],
+  };
+}
+
 /** The schema of one value of each type, before nullability; exhaustive over FieldType. */
 const VALUE_SCHEMAS: {
   [T in FieldType]: (field: FieldDeclaration, maxChars: number) => JsonSchema;
@@ -66,12 +81,7 @@ const VALUE_SCHEMAS: {
     maxItems: MAX_ARRAY_ITEMS,
     items: text(maxChars, true),
   }),
-  time: () => ({
-    oneOf: [
-      { type: 'string', pattern: ISO_TIME },
-      { ...integer(MIN_TIME_MS, MAX_TIME_MS), description: 'epoch milliseconds' },
-    ],
-  }),
+  time: () => timeSchema(ISO_TIME),
   enum: (field) => ({ type: 'string', enum: [...(field.values ?? [])] }),
   boolean: () => ({ type: 'boolean' }),
   version: () => integer(1, UINT32_MAX),
@@ -116,10 +126,14 @@ function limitNote(type: FieldType, maxChars: number): string {
   return accepts.replaceAll('INGEST_MAX_FIELD_CHARS', String(maxChars));
 }
 
-/** The schema of one field: its value schema, null allowed when optional, described. */
-export function fieldSchema(field: FieldDeclaration, maxChars: number): JsonSchema {
-  const value = VALUE_SCHEMAS[field.type](field, maxChars);
-  const description = `${field.description} Accepts ${limitNote(field.type, maxChars)}.`;
+/**
+ * The schema of one field: its value schema, null allowed when optional, described; `device` for
+ * a time a device's clock may stamp (see deviceClockFields).
+ */
+export function fieldSchema(field: FieldDeclaration, maxChars: number, device = false): JsonSchema {
+  const value = device ? timeSchema(DEVICE_ISO_TIME) : VALUE_SCHEMAS[field.type](field, maxChars);
+  const accepts = device ? DEVICE_TIME_ACCEPTS : limitNote(field.type, maxChars);
+  const description = `${field.description} Accepts ${accepts}.`;
   if (field.required) {
     return { description, ...value };
   }
@@ -130,11 +144,15 @@ export function fieldSchema(field: FieldDeclaration, maxChars: number): JsonSche
 function objectSchema(
   fields: Readonly<Record<string, FieldDeclaration>>,
   maxChars: number,
+  deviceFields: readonly string[] = [],
 ): JsonSchema {
   return {
     type: 'object',
     properties: Object.fromEntries(
-      Object.entries(fields).map(([name, field]) => [name, fieldSchema(field, maxChars)]),
+      Object.entries(fields).map(([name, field]) => [
+        name,
+        fieldSchema(field, maxChars, deviceFields.includes(name)),
+      ]),
     ),
     required: Object.entries(fields)
       .filter(([, field]) => field.required)
@@ -174,6 +192,23 @@ const unlessDraft: JsonSchema = (() => {
   };
 })();
 
+/**
+ * A row without a send time (absent or null: `properties` holds vacuously for an absent field)
+ * holds its event time to the stored years; one with it may carry a device's clock from 1970 on in
+ * its event and send times, the time they correct to in 2000–2100 (ingest checks that; no keyword
+ * can). Empty for a stream without a send time.
+ */
+function deviceClock(declaration: StreamDeclaration): JsonSchema {
+  const { sentAt, eventTime } = declaration;
+  if (sentAt === undefined || eventTime === undefined) {
+    return {};
+  }
+  return {
+    if: { properties: { [sentAt]: { type: 'null' } } },
+    then: { properties: { [eventTime]: timeSchema(ISO_TIME) } },
+  };
+}
+
 /** The JSON Schema of one stream's rows, for a `maxFieldChars` limit (INGEST_MAX_FIELD_CHARS). */
 export function streamJsonSchema(
   stream: string,
@@ -185,8 +220,8 @@ export function streamJsonSchema(
     $id: `causeway:stream:${stream}`,
     title: stream,
     description: declaration.description,
-    ...objectSchema(declaration.fields, maxFieldChars),
-    ...(stream === 'triggers' ? unlessDraft : {}),
+    ...objectSchema(declaration.fields, maxFieldChars, deviceClockFields(declaration)),
+    ...(stream === 'triggers' ? unlessDraft : deviceClock(declaration)),
   };
 }
 

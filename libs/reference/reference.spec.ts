@@ -97,6 +97,30 @@ describe('the streams JSON Schema', () => {
     expect(errorsOf('firings', { ...firing, properties: [true] })).not.toEqual([]);
   });
 
+  it("reads a signal's device clock from 1970 on when the row states sent_at, as the ingest does", () => {
+    const signal = program.rows.signals[0] as Record<string, unknown>;
+    const device = { occurred_at: '1970-01-01T00:05:00Z', sent_at: '1970-01-01T00:06:30Z' };
+    expect(errorsOf('signals', { ...signal, ...device })).toEqual([]);
+    expect(
+      errorsOf('signals', { ...signal, ...device, occurred_at: '1969-12-31T19:05:00-05:00' }),
+    ).toEqual([]);
+    // without a send time the event time is held to the stored years, as every other time is
+    expect(errorsOf('signals', { ...signal, occurred_at: device.occurred_at })).not.toEqual([]);
+    expect(errorsOf('signals', { ...signal, ...device, sent_at: null })).not.toEqual([]);
+    expect(errorsOf('signals', { ...signal, ...device, computed_at: device.sent_at })).not.toEqual(
+      [],
+    );
+    const firing = program.rows.firings[0] as Record<string, unknown>;
+    expect(errorsOf('firings', { ...firing, decided_at: device.occurred_at })).not.toEqual([]);
+    // epoch milliseconds from 1970 are far likelier seconds sent for milliseconds: refused
+    expect(errorsOf('signals', { ...signal, occurred_at: 300_000, sent_at: 390_000 })).not.toEqual(
+      [],
+    );
+    const occurredAt = (schemas.signals as { properties: Record<string, { description: string }> })
+      .properties.occurred_at;
+    expect(occurredAt.description).toContain('from 1970 on');
+  });
+
   it('states required fields, allowed values, limits and descriptions', () => {
     const triggers = schemas.triggers as {
       required: string[];

@@ -2,6 +2,8 @@
 // per stream, required fields first, each with its type, what it accepts and what it means.
 // reference.spec.ts fails when the committed page drifts from the declarations.
 import {
+  DEVICE_TIME_ACCEPTS,
+  deviceClockFields,
   FIELD_TYPES,
   STREAM_DECLARATIONS,
   type FieldDeclaration,
@@ -30,7 +32,11 @@ function cell(textValue: string): string {
   return textValue.replaceAll('|', '\\|').replaceAll('\n', ' ');
 }
 
-function accepts(field: FieldDeclaration): string {
+/** What a field accepts; `device` for a time a device's clock may stamp (deviceClockFields). */
+function accepts(field: FieldDeclaration, device: boolean): string {
+  if (device) {
+    return DEVICE_TIME_ACCEPTS;
+  }
   if (field.type === 'enum') {
     return `one of ${(field.values ?? []).map((v) => `\`${v}\``).join(', ')}`;
   }
@@ -45,9 +51,10 @@ function defaultOf(field: FieldDeclaration): string {
 }
 
 function streamSection(stream: string, declaration: StreamDeclaration): string {
+  const device = deviceClockFields(declaration);
   const rows = flatten(declaration.fields).map(
     ({ name, field }) =>
-      `| \`${name}\` | ${field.required ? 'yes' : 'no'} | ${field.type} | ${cell(accepts(field))} | ${defaultOf(field)} | ${cell(field.description)} |`,
+      `| \`${name}\` | ${field.required ? 'yes' : 'no'} | ${field.type} | ${cell(accepts(field, device.includes(name)))} | ${defaultOf(field)} | ${cell(field.description)} |`,
   );
   const identity = `Rows are deduplicated by ${declaration.key.map((k) => `\`${k}\``).join(' + ')}.`;
   return [

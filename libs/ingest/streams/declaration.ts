@@ -84,6 +84,13 @@ export interface FieldTypeDescription {
   readonly accepts: string;
 }
 
+/**
+ * What an event time or a send time accepts in a stream whose rows may state when they were sent
+ * (see deviceClockFields): a device's clock, read from 1970 on when the row states it.
+ */
+export const DEVICE_TIME_ACCEPTS =
+  'an ISO-8601 timestamp with a UTC offset, or epoch milliseconds, in the years 2000 to 2100 (UTC); when the row states `sent_at`, also an ISO-8601 timestamp from 1970 on (a device clock restarted at the epoch), as long as the time corrected for clock skew falls in 2000 to 2100';
+
 /** Every value type, described. */
 export const FIELD_TYPES: Readonly<Record<FieldType, FieldTypeDescription>> = {
   id: {

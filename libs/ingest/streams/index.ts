@@ -79,6 +79,18 @@ export function hashedColumns(declaration: StreamDeclaration): HashedColumn[] {
   );
 }
 
+/**
+ * The fields a row that states its send time holds as a device's clock stamped them: the event
+ * time and the send time (none for a stream without a send time). They are read from 1970 on, a
+ * device whose clock restarted at the epoch being the case the skew correction exists for; the
+ * corrected event time is held to the stored years (docs/design.md §5).
+ */
+export function deviceClockFields(declaration: StreamDeclaration): string[] {
+  return declaration.sentAt === undefined || declaration.eventTime === undefined
+    ? []
+    : [declaration.eventTime, declaration.sentAt];
+}
+
 /** The names of the top-level fields that hold a time in some stream (`occurred_at`, ...). */
 export const TIME_FIELD_NAMES: readonly string[] = [
   ...new Set(
