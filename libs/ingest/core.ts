@@ -21,6 +21,7 @@ export type {
 export { validateRow } from './validate-row.js';
 export {
   correctSkew,
+  DEVICE_CLOCK_EARLIEST_MS,
   MAX_TIME_MS,
   MIN_TIME_MS,
   parseDeviceTimestamp,

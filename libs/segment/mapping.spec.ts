@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { segmentTrack } from '../../test/fixtures/segment-http-api.js';
+import { validateRow } from '../ingest/index.js';
 import { checkRule, mappedRow, planOf, type EventMappingInputValues } from './mapping.js';
 import { readSegmentBody, type SegmentMessage } from './messages.js';
 import { SegmentErrorCode, SegmentException } from './segment.exception.js';
@@ -118,6 +119,43 @@ describe('mapping a track event to a stream row', () => {
       properties: { cart: { items: 3 } },
       source: 'segment',
     });
+  });
+
+  it('hands a signal the times of a device clock reset to 1970, which its stream reads and corrects', () => {
+    // the phone's clock restarted at the epoch: the event 10 s before the send, on that clock
+    const message = trackOf({
+      messageId: 'm-1970',
+      userId: 'u-1',
+      event: 'Cart Abandoned',
+      timestamp: '1970-01-01T00:05:00Z',
+      sentAt: '1970-01-01T00:05:10Z',
+    });
+    const signal = mappedRow(message, cartSignals, receivedAt);
+    expect(signal).toMatchObject({
+      occurred_at: '1970-01-01T00:05:00.000Z',
+      sent_at: '1970-01-01T00:05:10.000Z',
+    });
+    // as the stream stores it: 12:00 − 10 s, corrected there, and the same content however late
+    // the call arrives (the time corrected here would differ with each arrival)
+    const context = (at: number) => ({
+      tenantId: 't',
+      receivedAt: at,
+      limits: { maxRows: 10, maxFieldChars: 4096, maxBodyBytes: 1 << 20 },
+    });
+    const [first, later] = [receivedAt, receivedAt + 60_000].map((at) =>
+      validateRow('signals', mappedRow(message, cartSignals, at), 1, context(at)),
+    );
+    expect(first).toMatchObject({
+      ok: true,
+      value: { row: { occurred_at: '2024-05-01 11:59:50.000', skew_corrected: true } },
+    });
+    const hashes = [first, later].map((result) => (result.ok ? result.value.contentHash : ''));
+    expect(hashes[0]).toMatch(/^\d+$/);
+    expect(hashes[1]).toBe(hashes[0]);
+    // an outcome, whose stream has no sent_at, is handed the time corrected here
+    expect(mappedRow(message, cartOutcomes, receivedAt).occurred_at).toBe(
+      '2024-05-01T11:59:50.000Z',
+    );
   });
 
   it("hands a replayed signal Segment's receivedAt as collected_at, which its correction reads", () => {

@@ -3,8 +3,8 @@
 // ingest's own validation then decides whether it is kept.
 
 import {
+  DEVICE_CLOCK_EARLIEST_MS,
   MAX_TIME_MS,
-  MIN_TIME_MS,
   STREAM_DECLARATIONS,
   type FieldDeclaration,
   type StreamDeclaration,
@@ -269,8 +269,9 @@ function asField(field: FieldDeclaration | undefined, value: unknown): unknown {
  * - `person_id` is the userId, else the anonymousId;
  * - the event time is Segment's (see segmentEventTime). A stream that corrects skew itself
  *   (signals' `sent_at`) is handed the device's times and corrects them by the same rule, so its
- *   rows are flagged `skew_corrected` as an NDJSON signal would be; a device clock outside the
- *   stored years (reset to 1970), which a stream refuses to read, is corrected here instead;
+ *   rows are flagged `skew_corrected` as an NDJSON signal would be, a clock reset to 1970
+ *   included (the streams read a device's times from 1970 on); a stream without that correction
+ *   is handed the time corrected here;
  * - `type` is the event name, `properties` the message's properties (for signals), `source`
  *   `segment`; then the rule's fixed fields, then its fields read from properties.
  */
@@ -286,12 +287,13 @@ export function mappedRow(
     row.person_id = message.personId;
   }
   const device = deviceClockOf(message.clock);
-  const storedYears = (ms: number) => ms >= MIN_TIME_MS && ms <= MAX_TIME_MS;
+  // the years a stream reads a device's times in (a clock reset to 1970 included)
+  const deviceYears = (ms: number) => ms >= DEVICE_CLOCK_EARLIEST_MS && ms <= MAX_TIME_MS;
   if (
     declaration.sentAt !== undefined &&
     device !== undefined &&
-    storedYears(device.deviceAt) &&
-    storedYears(device.sentAt)
+    deviceYears(device.deviceAt) &&
+    deviceYears(device.sentAt)
   ) {
     row[declaration.eventTime!] = iso(device.deviceAt);
     row[declaration.sentAt] = iso(device.sentAt);
