@@ -202,7 +202,7 @@ export class ApiKeysService implements BeforeApplicationShutdown {
       detail: { successor: newId, oldKeyExpiresAt: new Date(graceEnd).toISOString(), graceHours },
     });
     const scopes = await this.store(newId, secret, old.tenant_id, old.scopes, expiresAt);
-    await this.rewrite(keyId, 'auth.rotate_key', { expiresAt: toClickHouseTime(graceEnd) });
+    await this.setExpiry(keyId, toClickHouseTime(graceEnd));
     return { key, keyId: newId, id: newId, tenantId: old.tenant_id, scopes, expiresAt };
   }
 
@@ -210,10 +210,17 @@ export class ApiKeysService implements BeforeApplicationShutdown {
   async list(tenantId?: string): Promise<ApiKeyListing[]> {
     const rows = await this.clickhouse.query({
       tag: 'auth.list_keys',
-      sql: `SELECT key_id, tenant_id, scopes, toString(created_at) AS created_at,
-                   toString(expires_at) AS expires_at, toString(revoked_at) AS revoked_at
-            FROM api_keys FINAL
-            WHERE {all:Bool} OR tenant_id = {tenantId:String}
+      sql: `SELECT k.key_id AS key_id, k.tenant_id AS tenant_id, k.scopes AS scopes,
+                   toString(k.created_at) AS created_at, toString(k.expires_at) AS expires_at,
+                   -- the earliest revocation, appended or (before they were kept apart) on the row
+                   toString(if(r.revoked_at IS NULL OR k.revoked_at < r.revoked_at,
+                               k.revoked_at, r.revoked_at)) AS revoked_at
+            FROM api_keys AS k FINAL
+            LEFT JOIN (
+              SELECT key_id, min(toNullable(revoked_at)) AS revoked_at
+              FROM api_key_revocations GROUP BY key_id
+            ) AS r ON r.key_id = k.key_id
+            WHERE {all:Bool} OR k.tenant_id = {tenantId:String}
             ORDER BY created_at, key_id`,
       params: { all: tenantId === undefined, tenantId: tenantId ?? '' },
       row: listedKeyRow,
@@ -288,34 +295,30 @@ export class ApiKeysService implements BeforeApplicationShutdown {
       action: 'key.revoked',
       target: keyId,
     });
-    await this.rewrite(keyId, 'auth.revoke_key', { revokedAt: toClickHouseTime(Date.now()) });
+    // appended, never a rewrite of the key's row: no rewrite racing it can copy the key back
+    await this.clickhouse.insert({
+      table: 'api_key_revocations',
+      tag: 'auth.revoke_key',
+      rows: [{ key_id: keyId, revoked_at: toClickHouseTime(Date.now()) }],
+    });
+    this.forget(keyId);
     return true;
   }
 
   /**
-   * Writes a newer version of a key's row with its revocation or expiry changed (the others
-   * copied forward), and forgets what was known of the key so the change holds at once.
+   * Writes a newer version of a key's row with its expiry changed (the others copied forward), and
+   * forgets what was known of the key so the change holds at once. Two of these at once may lose
+   * one's change, which is why a revocation is never one (api_key_revocations).
    */
-  private async rewrite(
-    keyId: string,
-    tag: string,
-    change: { revokedAt?: string; expiresAt?: string },
-  ): Promise<void> {
+  private async setExpiry(keyId: string, expiresAt: string): Promise<void> {
     await this.clickhouse.command(
-      tag,
+      'auth.rotate_key',
       `INSERT INTO api_keys (key_id, tenant_id, scopes, secret_hash, created_at, revoked_at, updated_at, expires_at)
-       SELECT key_id, tenant_id, scopes, secret_hash, created_at,
-              if({revoke:Bool}, {revokedAt:DateTime64(3, 'UTC')}, revoked_at),
+       SELECT key_id, tenant_id, scopes, secret_hash, created_at, revoked_at,
               greatest(updated_at + INTERVAL 1 MILLISECOND, now64(3)),
-              if({expire:Bool}, {expiresAt:DateTime64(3, 'UTC')}, expires_at)
+              {expiresAt:DateTime64(3, 'UTC')}
        FROM api_keys FINAL WHERE key_id = {keyId:String}`,
-      {
-        keyId,
-        revoke: change.revokedAt !== undefined,
-        revokedAt: change.revokedAt ?? toClickHouseTime(0),
-        expire: change.expiresAt !== undefined,
-        expiresAt: change.expiresAt ?? toClickHouseTime(0),
-      },
+      { keyId, expiresAt },
     );
     this.forget(keyId);
   }
@@ -426,7 +429,11 @@ export class ApiKeysService implements BeforeApplicationShutdown {
     const read = this.clickhouse
       .query({
         tag: 'auth.lookup_key',
-        sql: `SELECT key_id, tenant_id, scopes, secret_hash, revoked_at IS NOT NULL AS revoked,
+        sql: `SELECT key_id, tenant_id, scopes, secret_hash,
+                     -- revoked by any revocation, whatever version of the row is the latest
+                     revoked_at IS NOT NULL OR key_id IN (
+                       SELECT key_id FROM api_key_revocations WHERE key_id = {keyId:String}
+                     ) AS revoked,
                      toString(created_at) AS created_at, toString(expires_at) AS expires_at
               FROM api_keys FINAL WHERE key_id = {keyId:String}`,
         params: { keyId },

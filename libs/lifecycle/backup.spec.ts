@@ -34,6 +34,7 @@ describe('backup and restore on the embedded engine', () => {
   let store: TemporaryStore;
   let service: BackupService;
   let key: string;
+  let revokedKey: string;
   let countsAtFull: Record<string, number>;
   let counts: Record<string, number>;
   let lift: unknown;
@@ -45,9 +46,11 @@ describe('backup and restore on the embedded engine', () => {
     });
     const audit = new AuditLogService(store.clickhouse);
     service = new BackupService(store.config, store.clickhouse, audit);
-    key = (
-      await new ApiKeysService(store.config, store.clickhouse, audit).create('acme', [Scope.READ])
-    ).key;
+    const keys = new ApiKeysService(store.config, store.clickhouse, audit);
+    key = (await keys.create('acme', [Scope.READ])).key;
+    const revoked = await keys.create('acme', [Scope.READ]);
+    await keys.revoke(revoked.keyId);
+    revokedKey = revoked.key;
     await seedRows(store.clickhouse, 'acme', {
       triggers: program.rows.triggers,
       signals: program.rows.signals,
@@ -114,6 +117,7 @@ describe('backup and restore on the embedded engine', () => {
         }
         const keys = new ApiKeysService(config, clickhouse, audit);
         await expect(keys.authenticate(key)).resolves.toMatchObject({ tenantId: 'acme' });
+        await expect(keys.authenticate(revokedKey)).rejects.toThrow('invalid or revoked API key');
         await keys.flushUses();
         await expect(
           new BackupService(config, clickhouse, audit).restore(join(backups, name)),
