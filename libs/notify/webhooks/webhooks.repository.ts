@@ -87,18 +87,29 @@ function toWebhook(row: z.infer<typeof webhookRow>): StoredWebhook {
   };
 }
 
+/** What befell an endpoint after its creation: one appended webhook_changes row each. */
+enum WebhookChange {
+  /** Its receiver answered 410 Gone; the earliest such row is when it was disabled. */
+  DISABLED = 'DISABLED',
+  /** deleteWebhook removed it, for good. */
+  DELETED = 'DELETED',
+}
+
 /**
- * webhooks (ReplacingMergeTree by version: a deletion is a newer row) and webhook_deliveries (one
- * appended row per attempt).
+ * webhooks (one row per endpoint, written once at creation), webhook_changes (its disablings and
+ * deletion, appended, never rewritten: migration 0137) and webhook_deliveries (one appended row per
+ * attempt). An endpoint's state is derived from its changes, so writes made at the same moment by
+ * several processes, in whatever order they land, cannot undo one another: a deletion stays final.
  */
 @Injectable()
 export class WebhooksRepository {
   constructor(private readonly clickhouse: ClickHouseService) {}
 
-  async save(webhook: StoredWebhook, deleted: boolean): Promise<void> {
+  /** Stores a new endpoint. */
+  async create(webhook: StoredWebhook): Promise<void> {
     await this.clickhouse.insert({
       table: 'webhooks',
-      tag: 'notify.webhook_save',
+      tag: 'notify.webhook_create',
       rows: [
         {
           tenant_id: webhook.tenantId,
@@ -109,7 +120,7 @@ export class WebhooksRepository {
           secret: webhook.secret,
           created_at: dateToClickHouse(webhook.createdAt),
           disabled_at: dateToClickHouse(webhook.disabledAt),
-          deleted: deleted ? 1 : 0,
+          deleted: 0,
           version: rowVersion(),
         },
       ],
@@ -120,36 +131,72 @@ export class WebhooksRepository {
   async list(tenantId: string, webhookId?: string): Promise<StoredWebhook[]> {
     const rows = await this.clickhouse.query({
       tag: 'notify.webhook_list',
-      sql: `-- the tenant's endpoints as last written, deleted ones left out
-            SELECT tenant_id, webhook_id, url, events, format, secret, created_at, disabled_at
-            FROM webhooks FINAL
-            WHERE tenant_id = {tenantId:String}
-              AND ({any:Bool} OR webhook_id = {webhookId:String})
-              AND deleted = 0
+      sql: `-- the tenant's endpoints, those deleted left out (by their row before migration 0137)
+            WITH live AS (
+              SELECT tenant_id, webhook_id, url, events, format, secret, created_at, disabled_at
+              FROM webhooks FINAL
+              WHERE tenant_id = {tenantId:String}
+                AND ({any:Bool} OR webhook_id = {webhookId:String})
+                AND deleted = 0
+                AND webhook_id NOT IN (
+                  SELECT webhook_id FROM webhook_changes
+                  WHERE tenant_id = {tenantId:String} AND change = {deleted:String}
+                )
+            ),
+            -- the first 410 Gone of each endpoint that had one
+            gone AS (
+              SELECT webhook_id, toNullable(min(at)) AS first_gone
+              FROM webhook_changes
+              WHERE tenant_id = {tenantId:String} AND change = {disabled:String}
+              GROUP BY webhook_id
+            )
+            -- disabled since the earlier of its first 410 Gone and the time its row holds
+            -- (written there before migration 0137); first_gone is NULL where no 410 Gone came
+            SELECT l.tenant_id AS tenant_id, l.webhook_id AS webhook_id, l.url AS url,
+                   l.events AS events, l.format AS format, l.secret AS secret,
+                   l.created_at AS created_at,
+                   least(coalesce(l.disabled_at, g.first_gone),
+                         coalesce(g.first_gone, l.disabled_at)) AS disabled_at
+            FROM live AS l
+            LEFT JOIN gone AS g ON g.webhook_id = l.webhook_id
             ORDER BY created_at, webhook_id`,
-      params: { tenantId, any: webhookId === undefined, webhookId: webhookId ?? '' },
+      params: {
+        tenantId,
+        any: webhookId === undefined,
+        webhookId: webhookId ?? '',
+        deleted: WebhookChange.DELETED,
+        disabled: WebhookChange.DISABLED,
+      },
       row: webhookRow,
     });
     return rows.map(toWebhook);
   }
 
   /**
-   * Disables an endpoint whose receiver answered 410 Gone, keeping the first time: written from its
-   * row as stored, so that an endpoint deleted meanwhile stays deleted.
+   * Disables an endpoint whose receiver answered 410 Gone at `at`. Appended: the earliest such
+   * time is the endpoint's, and a deletion made meanwhile stays.
    */
   async disable(tenantId: string, webhookId: string, at: Date): Promise<void> {
-    await this.clickhouse.command(
-      'notify.webhook_disable',
-      `-- a newer row of the endpoint, disabled; nothing when it is deleted or already disabled
-       INSERT INTO webhooks
-         (tenant_id, webhook_id, url, events, format, secret, created_at, deleted, version, disabled_at)
-       SELECT tenant_id, webhook_id, url, events, format, secret, created_at, deleted,
-              {version:UInt64}, {at:DateTime64(3, 'UTC')}
-       FROM webhooks FINAL
-       WHERE tenant_id = {tenantId:String} AND webhook_id = {webhookId:String}
-         AND deleted = 0 AND disabled_at IS NULL`,
-      { tenantId, webhookId, version: rowVersion(), at: dateToClickHouse(at) },
-    );
+    await this.change(tenantId, webhookId, WebhookChange.DISABLED, at, 'notify.webhook_disable');
+  }
+
+  /** Deletes an endpoint for good: no later write brings it back. */
+  async delete(tenantId: string, webhookId: string, at: Date): Promise<void> {
+    await this.change(tenantId, webhookId, WebhookChange.DELETED, at, 'notify.webhook_delete');
+  }
+
+  private async change(
+    tenantId: string,
+    webhookId: string,
+    change: WebhookChange,
+    at: Date,
+    tag: string,
+  ): Promise<void> {
+    await this.clickhouse.insert({
+      table: 'webhook_changes',
+      tag,
+      rows: [{ tenant_id: tenantId, webhook_id: webhookId, change, at: dateToClickHouse(at) }],
+    });
   }
 
   async recordAttempt(record: DeliveryRecord): Promise<void> {

@@ -71,7 +71,7 @@ export class WebhooksService {
       // and the audit log keeps every entry for good
       detail: { host: url.host, events, format: webhook.format },
     });
-    await this.repository.save(webhook, false);
+    await this.repository.create(webhook);
     return webhook;
   }
 
@@ -81,8 +81,7 @@ export class WebhooksService {
 
   /** Removes an endpoint; messages still queued for it are dropped at their next attempt. */
   async delete(tenantId: string, webhookId: string, actorKeyId?: string): Promise<boolean> {
-    const [webhook] = await this.repository.list(tenantId, webhookId);
-    if (webhook === undefined) {
+    if ((await this.repository.list(tenantId, webhookId)).length === 0) {
       throw notFound('webhook', webhookId);
     }
     await this.audit?.record({
@@ -91,7 +90,7 @@ export class WebhooksService {
       action: 'webhook.deleted',
       target: webhookId,
     });
-    await this.repository.save(webhook, true);
+    await this.repository.delete(tenantId, webhookId, new Date());
     return true;
   }
 

@@ -3,12 +3,13 @@
 // record here, on a real redis-server). Signatures are verified with the
 // reference `standardwebhooks` library, not with the code under test.
 
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
 import { Webhook as ReferenceVerifier } from 'standardwebhooks';
 import { describeWithRedis, queueForSuite } from '../../../test/support/redis-suite.js';
 import { QueueName } from '../../queue/index.js';
 import { loadConfig } from '../../config/index.js';
+import type { ClickHouseService } from '../../storage/index.js';
 import { openTemporaryStore, type TemporaryStore } from '../../storage/testing.js';
 import { loggedErrorsForSuite } from '../../testing/index.js';
 import { NotifyException } from '../notify.exception.js';
@@ -65,6 +66,44 @@ function build(
     deliverer,
     dispatcher,
     service: new WebhooksService(config, repository, resolver, dispatcher),
+  };
+}
+
+/**
+ * Holds the next write to the store (an insert or a statement) until released, as a slow network
+ * between one API process and the server would; every other statement runs meanwhile.
+ */
+function holdNextWrite(clickhouse: ClickHouseService) {
+  let arrive = (): void => undefined;
+  let release = (): void => undefined;
+  const reached = new Promise<void>((resolve) => (arrive = resolve));
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let armed = true;
+  const hold = async (): Promise<void> => {
+    if (armed) {
+      armed = false;
+      arrive();
+      await released;
+    }
+  };
+  const insert = clickhouse.insert.bind(clickhouse);
+  const command = clickhouse.command.bind(clickhouse);
+  const spies = [
+    jest.spyOn(clickhouse, 'insert').mockImplementation(async (spec) => {
+      await hold();
+      return insert(spec);
+    }),
+    jest.spyOn(clickhouse, 'command').mockImplementation(async (tag, sql, params) => {
+      await hold();
+      return command(tag, sql, params);
+    }),
+  ];
+  return {
+    reached,
+    release: () => {
+      spies.forEach((spy) => spy.mockRestore());
+      release();
+    },
   };
 }
 
@@ -500,6 +539,95 @@ describe('webhook delivery to a real receiver', () => {
     await service.delete('t-gone', created.webhookId);
     await new WebhooksRepository(store.clickhouse).disable('t-gone', created.webhookId, new Date());
     expect((await service.list('t-gone')).map((w) => w.url)).toEqual([other.url]);
+  });
+
+  it('keeps a deletion whose write lands after a concurrent disabling read the endpoint', async () => {
+    // Two API processes: one deletes the endpoint while the other's delivery hears 410 Gone from
+    // it. The deletion's write is held until the other process has disabled the endpoint (read
+    // it live and written what it read), then lands.
+    const service = webhooks();
+    const otherProcess = new WebhooksRepository(store.clickhouse);
+    const target = await receiver();
+    const created = await service.create('t-race', { url: target.url, events: ['alert.opened'] });
+    const held = holdNextWrite(store.clickhouse);
+    const deleting = service.delete('t-race', created.webhookId);
+    try {
+      await held.reached;
+      await otherProcess.disable('t-race', created.webhookId, new Date());
+    } finally {
+      held.release();
+    }
+    expect(await deleting).toBe(true);
+    expect(await service.list('t-race')).toEqual([]);
+    expect(await service.emit('t-race', 'alert.opened', 'al_race-open', {}, 'x')).toBe(0);
+    await new Promise((r) => setTimeout(r, 3 * BACKOFF_MS));
+    expect(target.received).toHaveLength(0);
+    expect(await service.deliveries('t-race', created.webhookId)).toEqual([]);
+  });
+
+  it('keeps the first 410 Gone as the time disabled when two processes disable at once', async () => {
+    const service = webhooks();
+    const otherProcess = new WebhooksRepository(store.clickhouse);
+    const created = await service.create('t-twice', {
+      url: (await receiver()).url,
+      events: ['alert.opened'],
+    });
+    const first = new Date('2026-12-01T10:00:00.000Z');
+    const held = holdNextWrite(store.clickhouse);
+    const disabling = new WebhooksRepository(store.clickhouse).disable(
+      't-twice',
+      created.webhookId,
+      first,
+    );
+    try {
+      await held.reached;
+      await otherProcess.disable(
+        't-twice',
+        created.webhookId,
+        new Date('2026-12-01T10:00:05.000Z'),
+      );
+    } finally {
+      held.release();
+    }
+    await disabling;
+    expect((await service.list('t-twice')).map((w) => w.disabledAt)).toEqual([first]);
+  });
+
+  it('reads the endpoints a release before migration 0137 deleted or disabled on their row', async () => {
+    const service = webhooks();
+    const row = (webhookId: string, deleted: number, disabledAt: string | null) => ({
+      tenant_id: 't-before',
+      webhook_id: webhookId,
+      url: `https://${webhookId}.example/hook`,
+      events: ['alert.opened'],
+      format: 'STANDARD',
+      secret: 'whsec_AAAA',
+      created_at: '2026-11-01 00:00:00.000',
+      disabled_at: disabledAt,
+      deleted,
+      version: 1,
+    });
+    await store.clickhouse.insert({
+      table: 'webhooks',
+      tag: 'test.webhooks_before_0137',
+      rows: [
+        row('wh_deleted', 1, null),
+        row('wh_disabled', 0, '2026-11-02 00:00:00.000'),
+        row('wh_live', 0, null),
+      ],
+    });
+    // a 410 Gone heard after the upgrade does not move the time the row holds
+    await new WebhooksRepository(store.clickhouse).disable(
+      't-before',
+      'wh_disabled',
+      new Date('2026-11-03T00:00:00.000Z'),
+    );
+    expect(
+      (await service.list('t-before')).map((w) => [w.webhookId, w.disabledAt?.toISOString()]),
+    ).toEqual([
+      ['wh_disabled', '2026-11-02T00:00:00.000Z'],
+      ['wh_live', undefined],
+    ]);
   });
 
   it('refuses a private target at createWebhook, and at delivery once its name turns private', async () => {
