@@ -25,15 +25,23 @@ const UINT32_MAX = 4_294_967_295;
 const OBJECT_CHARS_FACTOR = 16;
 const MIN_TIME_MS = Date.UTC(2000, 0, 1);
 const MAX_TIME_MS = Date.UTC(2101, 0, 1) - 1;
-// ISO-8601 extended format with a mandatory UTC offset, years 2000 to 2100; seconds and their
-// fraction are optional; a space before the offset, or ` UTC` for `Z`, as warehouses write times.
-// (A day past its month's end, e.g. 02-30, passes here and not at ingest.)
-const ISO_TIME =
-  '^(20\\d{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])[Tt ]([01]\\d|2[0-3]):[0-5]\\d' +
-  '(:[0-5]\\d([.,]\\d{1,9})?)?([Zz]| UTC| ?[+-]([01]\\d|2[0-3])(:?[0-5]\\d)?)$';
-// The same from 1969 on, for a device's clock restarted at the epoch (1969 as a local year at a
-// negative offset; the instant must be 1970 or later, which a pattern cannot say).
-const DEVICE_ISO_TIME = ISO_TIME.replace('^(20\\d{2}|2100)', '^(1969|19[7-9]\\d|20\\d{2}|2100)');
+// ISO-8601 extended format with a mandatory UTC offset; seconds and their fraction are optional;
+// a space before the offset, or ` UTC` for `Z`, as warehouses write times. The years are 2000 to
+// 2100 as the instant's: a local time on 1999-12-31 at a negative offset, or on 2101-01-01 at a
+// positive one, may be such an instant, which the ingest reads (the exact instant, like a day past
+// its month's end such as 02-30, passes here and is checked at ingest).
+const CLOCK = '[Tt ]([01]\\d|2[0-3]):[0-5]\\d(:[0-5]\\d([.,]\\d{1,9})?)?';
+const OFFSET = '([01]\\d|2[0-3])(:?[0-5]\\d)?';
+const DAY = '(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])';
+const isoTime = (years: string, yearBefore: string) =>
+  `^((${years})-${DAY}${CLOCK}([Zz]| UTC| ?[+-]${OFFSET})|${yearBefore}-12-31${CLOCK} ?-${OFFSET}|2101-01-01${CLOCK} ?\\+${OFFSET})$`;
+const ISO_TIME = isoTime('20\\d{2}|2100', '1999');
+// The same from 1970 on, for a device's clock restarted at the epoch (the instant must be 1970 or
+// later, which a pattern cannot say).
+const DEVICE_ISO_TIME = isoTime('19[7-9]\\d|20\\d{2}|2100', '1969');
+// Epoch milliseconds written as a string of digits, as the ingest reads them too (the range is
+// checked there).
+const EPOCH_DIGITS = '^\\d{1,16}$';
 // Decimal(18, 4): at most 14 integer digits and 4 significant fraction digits.
 const DECIMAL_TEXT = '^-?0*\\d{1,14}(\\.\\d{1,4}0*)?$';
 // Not blank: at least one character that is not white space.
@@ -60,12 +68,16 @@ const integer = (minimum: number, maximum: number): JsonSchema => ({
   maximum,
 });
 
-/** A time: ISO-8601 text of `pattern`, or epoch milliseconds in the stored years. */
+/**
+ * A time: ISO-8601 text of `pattern`, or epoch milliseconds in the stored years, as a number or a
+ * string of digits.
+ */
 function timeSchema(pattern: string): JsonSchema {
   return {
     oneOf: [
       { type: 'string', pattern },
       { ...integer(MIN_TIME_MS, MAX_TIME_MS), description: 'epoch milliseconds' },
+      { type: 'string', pattern: EPOCH_DIGITS, description: 'epoch milliseconds as digits' },
     ],
   };
 }

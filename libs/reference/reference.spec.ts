@@ -3,6 +3,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEMO_STREAMS, generateProgram } from '../demo/index.js';
+import { parseTimestamp } from '../ingest/index.js';
 import { projectRoot } from '../storage/index.js';
 import { streamJsonSchemas } from './json-schema.js';
 import { STREAM_REFERENCE_PATH, streamReference } from './stream-reference.js';
@@ -119,6 +120,34 @@ describe('the streams JSON Schema', () => {
     const occurredAt = (schemas.signals as { properties: Record<string, { description: string }> })
       .properties.occurred_at;
     expect(occurredAt.description).toContain('from 1970 on');
+  });
+
+  it('accepts the times at the edges that the ingest reads: digit strings, local years either side', () => {
+    const firing = program.rows.firings[0] as Record<string, unknown>;
+    const decidedAt = (time: unknown) => errorsOf('firings', { ...firing, decided_at: time });
+    // epoch milliseconds as a string of digits: 2023-11-14T22:13:20Z
+    expect(decidedAt('1700000000000')).toEqual([]);
+    // 2000-01-01T03:00:00Z, written at Denver's offset on the last evening of 1999
+    expect(decidedAt('1999-12-31T20:00:00-07:00')).toEqual([]);
+    // 2100-12-31T23:00:00Z, written at Berlin's offset on the first hour of 2101
+    expect(decidedAt('2101-01-01T00:00:00+01:00')).toEqual([]);
+    // a local 1999 or 2101 that no offset brings into the stored years
+    expect(decidedAt('1999-12-31T20:00:00Z')).not.toEqual([]);
+    expect(decidedAt('1999-06-30T20:00:00-07:00')).not.toEqual([]);
+    expect(decidedAt('2101-01-01T00:00:00Z')).not.toEqual([]);
+    expect(decidedAt('2101-01-01T00:00:00-01:00')).not.toEqual([]);
+    expect(decidedAt('17000000000000000')).not.toEqual([]);
+    expect(decidedAt('-1700000000000')).not.toEqual([]);
+    // the ingest reads the three accepted above as those instants
+    expect(
+      ['1700000000000', '1999-12-31T20:00:00-07:00', '2101-01-01T00:00:00+01:00'].map(
+        parseTimestamp,
+      ),
+    ).toEqual([
+      { ok: true, ms: 1_700_000_000_000 },
+      { ok: true, ms: Date.UTC(2000, 0, 1, 3) },
+      { ok: true, ms: Date.UTC(2100, 11, 31, 23) },
+    ]);
   });
 
   it('states required fields, allowed values, limits and descriptions', () => {
