@@ -16,6 +16,7 @@ export const BI_READABLE = [
   'exposures',
   'outcomes',
   'consent',
+  'outcome_types',
   'report_snapshots',
 ] as const;
 

@@ -9,6 +9,7 @@ import { LatencyModule } from './latency/latency.module.js';
 import { LiftModule } from './lift/lift.module.js';
 import { MaturityModule } from './maturity/maturity.module.js';
 import { MeasuresResolver } from './measures.resolver.js';
+import { OutcomeTypesModule } from './outcome-types/outcome-types.module.js';
 import { OverTimeModule } from './over-time/over-time.module.js';
 import { PressureModule } from './pressure/pressure.module.js';
 import { SuppressionModule } from './suppression/suppression.module.js';
@@ -28,6 +29,7 @@ import { TimelineModule } from './timeline/timeline.module.js';
     MaturityModule,
     TimelineModule,
     OverTimeModule,
+    OutcomeTypesModule,
     TriggersModule,
   ],
   providers: [MeasuresResolver, KnownTriggers],

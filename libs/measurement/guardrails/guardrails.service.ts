@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { compareProportions, sequentialLift, significanceLevel } from '../../stats/index.js';
 import { ClickHouseService } from '../../storage/index.js';
-import { OVERWHELM_TYPES, REGRET_TYPES, REGRET_WINDOW_MS } from '../common/outcome-classes.js';
+import { REGRET_WINDOW_MS, outcomeClassesOf } from '../common/outcome-classes.js';
 import { toPeriod } from '../common/period.js';
 import {
   buildLiftRows,
@@ -147,13 +147,13 @@ export class GuardrailsService {
     const { defaultPlannedPersons } = options;
     const period = toPeriod(from, to);
     const confidence = 0.95;
+    const classes = await outcomeClassesOf(this.clickhouse, tenantId);
     const [{ overwhelm: overwhelmSums, regret }, sharesDrawn] = await Promise.all([
       queryGuardrails(this.clickhouse, {
         tenantId,
         ...period.params,
         triggerIds,
-        overwhelmTypes: OVERWHELM_TYPES,
-        regretTypes: REGRET_TYPES,
+        ...classes,
         regretWindowMs: REGRET_WINDOW_MS,
       }),
       queryHoldoutSharesInPeriod(this.clickhouse, { tenantId, ...period.params, triggerIds }),

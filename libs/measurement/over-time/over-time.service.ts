@@ -22,7 +22,7 @@ import {
 } from './trigger-trend.query.js';
 import { TrendFacts } from './trend-facts.js';
 import type { TrendFactsBuildResult } from './models/trend-facts-build.model.js';
-import { OVERWHELM_TYPES } from '../common/outcome-classes.js';
+import { outcomeClassesOf } from '../common/outcome-classes.js';
 import { OVERWHELM_WINDOW_MS } from '../pressure/pressure.query.js';
 import type { LiftPoint } from './models/lift-point.model.js';
 
@@ -194,6 +194,7 @@ export class OverTimeService {
       stepMs,
     };
     const buildId = await this.facts?.forPeriod(tenantId, period);
+    const { overwhelmTypes } = await outcomeClassesOf(this.clickhouse, tenantId);
     const rows: TriggerTrendRow[] =
       buildId === undefined
         ? await runByTriggerGroups(
@@ -204,7 +205,7 @@ export class OverTimeService {
               this.clickhouse.run(TRIGGER_TREND_QUERY, {
                 ...params,
                 triggerIds,
-                overwhelmTypes: [...OVERWHELM_TYPES],
+                overwhelmTypes,
                 overwhelmWindowMs: OVERWHELM_WINDOW_MS,
               }),
             // the statement's ORDER BY bucket_start, trigger_id

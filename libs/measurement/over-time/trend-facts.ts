@@ -5,7 +5,7 @@ import { erasureRanSince } from '../../lifecycle/index.js';
 import { RETAINED_ANSWER_MAX_AGE_MS, retains } from '../../result-cache/index.js';
 import { ClickHouseService, DataVersions, toClickHouseTime } from '../../storage/index.js';
 import { BUILDS_KEPT, dropBuilds, newBuildId } from '../common/builds.js';
-import { OVERWHELM_TYPES } from '../common/outcome-classes.js';
+import { outcomeClassesOf } from '../common/outcome-classes.js';
 import { OVERWHELM_WINDOW_MS } from '../pressure/pressure.query.js';
 import { BUILD_TREND_FACTS_SQL } from './trigger-trend.query.js';
 
@@ -22,8 +22,9 @@ import { BUILD_TREND_FACTS_SQL } from './trigger-trend.query.js';
  * version once its rows are stored, so facts that may predate a write are never used; the trend is
  * then read from the streams until the next build. Rows that leave by a retention TTL move no
  * version: with a retention set, facts older than RETAINED_ANSWER_MAX_AGE_MS are not used either
- * (as kept answers are not served). The facts were computed with the overwhelm constants of their
- * build, which are recorded and compared too.
+ * (as kept answers are not served). The facts were computed with the overwhelm types of their
+ * build (the built-in ones and those the tenant added, read after the version) and window, which
+ * are recorded and compared too.
  */
 
 /**
@@ -50,12 +51,6 @@ const UNRECORDED_MAX_AGE_MS = 86_400_000;
 /** Builds made in a row before giving up while erasures of the tenant keep running. */
 const BUILD_ATTEMPTS = 3;
 
-/** The overwhelm constants a build computes its facts with, recorded with it. */
-const OVERWHELM_CONSTANTS = {
-  overwhelmTypes: [...OVERWHELM_TYPES],
-  overwhelmWindowMs: OVERWHELM_WINDOW_MS,
-};
-
 /** A build written and not recorded yet. */
 interface WrittenFacts {
   buildId: number;
@@ -63,6 +58,8 @@ interface WrittenFacts {
   version: number;
   /** The engine's clock when it started, before it read any row. */
   startedMs: number;
+  /** The tenant's overwhelm types, read after the version: the facts' overwhelm counts them. */
+  overwhelmTypes: string[];
 }
 
 export interface TrendFactsBuild {
@@ -144,6 +141,7 @@ export class TrendFacts {
   /** Writes a build's facts of the tenant, in parts of persons, at the version read first. */
   private async write(tenantId: string, firingsPerPart: number): Promise<WrittenFacts> {
     const version = await this.versions.current(tenantId);
+    const { overwhelmTypes } = await outcomeClassesOf(this.clickhouse, tenantId);
     const [start] = await this.clickhouse.query({
       tag: 'trend_facts.start',
       sql: `SELECT toUnixTimestamp64Milli(now64(3)) AS now_ms,
@@ -158,13 +156,14 @@ export class TrendFacts {
         tenantId,
         from: toClickHouseTime(FACTS_COVER.from),
         to: toClickHouseTime(FACTS_COVER.to),
-        ...OVERWHELM_CONSTANTS,
+        overwhelmTypes,
+        overwhelmWindowMs: OVERWHELM_WINDOW_MS,
         buildId,
         parts,
         part,
       });
     }
-    return { buildId, version, startedMs: start.now_ms };
+    return { buildId, version, startedMs: start.now_ms, overwhelmTypes };
   }
 
   /** Records a written build (queries may read it from now on); answers its firings. */
@@ -184,7 +183,8 @@ export class TrendFacts {
         buildId: written.buildId,
         version: written.version,
         epoch: this.versions.epoch,
-        ...OVERWHELM_CONSTANTS,
+        overwhelmTypes: written.overwhelmTypes,
+        overwhelmWindowMs: OVERWHELM_WINDOW_MS,
         layout: TREND_FACTS_LAYOUT,
         startedAt: toClickHouseTime(written.startedMs),
       },
@@ -234,9 +234,14 @@ export class TrendFacts {
       newest.epoch === this.versions.epoch &&
       newest.layout === TREND_FACTS_LAYOUT &&
       newest.overwhelm_window_ms === OVERWHELM_WINDOW_MS &&
-      newest.overwhelm_types.join('\n') === OVERWHELM_TYPES.join('\n') &&
       (!retains(this.config) || newest.age_ms <= RETAINED_ANSWER_MAX_AGE_MS);
-    return valid ? newest.build_id : undefined;
+    if (!valid) {
+      return undefined;
+    }
+    const { overwhelmTypes } = await outcomeClassesOf(this.clickhouse, tenantId);
+    return newest.overwhelm_types.join('\n') === overwhelmTypes.join('\n')
+      ? newest.build_id
+      : undefined;
   }
 
   /** The tenants with firings: those whose trends the facts serve. */

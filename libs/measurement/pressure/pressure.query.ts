@@ -147,7 +147,7 @@ export const PRESSURE_FACTS_QUERY = defineQuery({
   row: pressureRow,
 });
 
-/** The measure's own parameters: its buckets, overwhelm types and window. */
+/** The measure's own parameters: its buckets, the built-in overwhelm types and its window. */
 export const PRESSURE_CONSTANTS = {
   bucketStarts: PRESSURE_BUCKETS.map((b) => b.from),
   overwhelmTypes: [...OVERWHELM_TYPES],
@@ -160,10 +160,10 @@ export const PRESSURE_CONSTANTS = {
  */
 export async function queryPressure(
   clickhouse: ClickHouseService,
-  params: PressureQueryParams,
+  params: PressureQueryParams & { overwhelmTypes: string[] },
   buildId?: number,
 ): Promise<PressureRow> {
-  const bound = { ...params, ...PRESSURE_CONSTANTS };
+  const bound = { ...PRESSURE_CONSTANTS, ...params };
   const rows =
     buildId === undefined
       ? await clickhouse.run(PRESSURE_QUERY, bound)

@@ -1,5 +1,6 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { ClickHouseService } from '../../storage/index.js';
+import { outcomeClassesOf } from '../common/outcome-classes.js';
 import { toPeriod } from '../common/period.js';
 import { TrendFacts } from '../over-time/trend-facts.js';
 import type { PressureBucket, PressureLevel, PressureReport } from './models/pressure.model.js';
@@ -65,7 +66,12 @@ export class PressureService {
   async report(tenantId: string, request: PressureRequest): Promise<PressureReport> {
     const period = toPeriod(request.from, request.to);
     const buildId = await this.facts?.forPeriod(tenantId, period);
-    const row = await queryPressure(this.clickhouse, { tenantId, ...period.params }, buildId);
+    const { overwhelmTypes } = await outcomeClassesOf(this.clickhouse, tenantId);
+    const row = await queryPressure(
+      this.clickhouse,
+      { tenantId, ...period.params, overwhelmTypes },
+      buildId,
+    );
     return toPressureReport(row);
   }
 }

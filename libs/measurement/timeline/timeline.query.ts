@@ -3,7 +3,7 @@ import { storedFields, STREAM_DECLARATIONS, type StoredField } from '../../inges
 import { defineQuery, type ClickHouseService } from '../../storage/index.js';
 import { periodParams } from '../common/period.js';
 import { TRIGGER_VERSIONS_CTE } from '../../triggers/index.js';
-import { DEFAULT_SUCCESS_TYPES, OVERWHELM_TYPES, REGRET_TYPES } from '../common/outcome-classes.js';
+import { DEFAULT_SUCCESS_TYPES, outcomeClassesOf } from '../common/outcome-classes.js';
 import { LATEST_CONSENT_KEY, inPeriod } from '../common/sql.js';
 
 // The person timeline reads one person's rows of every stream. Rows are selected by person_key
@@ -243,7 +243,7 @@ export type TimelineExposureRow = z.infer<typeof timelineExposureRow>;
 
 /**
  * The person's outcomes in [from, to), with their class: regret and overwhelm by the built-in
- * types, success for the default success types and any type a trigger (any version) names in
+ * types and those the tenant added, success for the default success types and any type a trigger (any version) names in
  * success_types, else `other`; and the trigger of the firing an outcome names, if known.
  */
 export const TIMELINE_OUTCOMES_SQL = `
@@ -370,14 +370,14 @@ export async function queryTimeline(
   clickhouse: ClickHouseService,
   params: TimelineParams,
 ): Promise<TimelineRows> {
+  const classes = await outcomeClassesOf(clickhouse, params.tenantId);
   const [signals, firings, exposures, outcomes, consent] = await Promise.all([
     clickhouse.run(TIMELINE_SIGNALS_QUERY, params),
     clickhouse.run(TIMELINE_FIRINGS_QUERY, params),
     clickhouse.run(TIMELINE_EXPOSURES_QUERY, params),
     clickhouse.run(TIMELINE_OUTCOMES_QUERY, {
       ...params,
-      regretTypes: [...REGRET_TYPES],
-      overwhelmTypes: [...OVERWHELM_TYPES],
+      ...classes,
       successTypes: [...DEFAULT_SUCCESS_TYPES],
     }),
     clickhouse.run(TIMELINE_CONSENT_QUERY, params),

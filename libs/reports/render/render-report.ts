@@ -426,7 +426,7 @@ function harmSection(view: ReportView): string {
       : ` After ${esc(last.bucket)} messages in a week, persons unsubscribed or complained ${(last.overwhelmRate / first.overwhelmRate).toFixed(1)} times as often as after one.`;
   return (
     `<section id="harm"><h2>Side effects</h2>` +
-    `<p class="lede">Personalization can also drive people away. <strong>Overwhelm</strong>: the share of persons who unsubscribed, complained, opted out, uninstalled or dismissed after the trigger. <strong>Regret</strong>: the share of converting orders returned or refunded within 30 days. Right of zero is more harm than in the holdout group.</p>` +
+    `<p class="lede">Personalization can also drive people away. <strong>Overwhelm</strong>: the share of persons who unsubscribed, complained, opted out, uninstalled or dismissed after the trigger (or did what the program counts with these). <strong>Regret</strong>: the share of converting orders returned or refunded within 30 days. Right of zero is more harm than in the holdout group.</p>` +
     (view.guardrails.length === 0
       ? '<p class="summary">No guardrail outcomes measured in this period.</p>'
       : `<figure>${harmChart(view)}<figcaption class="legend"><span><i class="swatch bad"></i>significantly more harm</span><span><i class="swatch good"></i>significantly less</span><span><i class="swatch neutral"></i>no detectable difference</span><span><i class="swatch warn"></i>SRM: split broken, do not trust</span></figcaption></figure>`) +

@@ -4,7 +4,7 @@ import { FloatField, IdField, StringField } from '../../../graphql-fields/index.
 
 @ObjectType({
   description:
-    'Harm-side lift of one trigger: overwhelm (persons with an unsubscribe, complaint, opt-out, uninstall or dismiss in (t0, t0 + C]) or regret (converting orders returned or refunded within 30 days).',
+    'Harm-side lift of one trigger: overwhelm (persons with an unsubscribe, complaint, opt-out, uninstall or dismiss in (t0, t0 + C]) or regret (converting orders returned, refunded or charged back within 30 days); each class also counts the outcome types the tenant added to it (outcomeTypes).',
 })
 export class GuardrailLift {
   @IdField('The trigger.') triggerId!: string;

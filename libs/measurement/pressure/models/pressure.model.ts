@@ -11,7 +11,7 @@ export class PressureBucket {
   @IntField('Sent treatment firings in the period with this pressure.') firings!: number;
 
   @IntField(
-    'Of those, firings whose person had an overwhelm outcome (unsubscribe, complaint, opt_out, uninstall, dismiss) within 7 days after the decision: (decided_at, decided_at + 7 d].',
+    'Of those, firings whose person had an overwhelm outcome (unsubscribe, complaint, opt_out, uninstall, dismiss, or a type the tenant added to the class) within 7 days after the decision: (decided_at, decided_at + 7 d].',
   )
   overwhelmed!: number;
 
