@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import type { LoggedFailure } from '../libs/errors/index.js';
 import { DigestsRepository } from '../libs/notify/index.js';
 import { DigestScheduler } from '../libs/notify/testing.js';
+import { StorageErrorCode, StorageException } from '../libs/storage/index.js';
 import { gqlData, graphql, mintKey } from './support/client.js';
 import { cronOnceIn } from './support/cron.js';
 import { inProcessApiForSuite } from './support/in-process-api.js';
@@ -221,6 +222,62 @@ describe('the digest while its settings change or its parts fail', () => {
       '{ digest { lastError } }',
     );
     expect(digest.lastError).toContain(`<${GONE}>: Recipient address rejected`);
+  });
+
+  it('sends a digest the mail server took once, though its send could not be recorded', async () => {
+    const key = await mintKey(api.url, ADMIN_KEY, 'unrecorded', ['READ']);
+    const mine = () => mails.filter((m) => m.envelopeTo.includes('board@example.com'));
+    // the store refuses the record of each send, after the mail server took the mail
+    const recordSend = jest
+      .spyOn(DigestsRepository.prototype, 'recordSend')
+      .mockRejectedValue(
+        new StorageException(StorageErrorCode.Unavailable, 'the store took no write'),
+      );
+    try {
+      await gqlData(
+        api.url,
+        key,
+        'mutation { setDigest(recipients: ["board@example.com"]) { schedule } }',
+      );
+      // sent now: the digest went out, so it is no failure and no DIGEST_NOT_SENT
+      const now = await graphql(api.url, key, 'mutation { sendDigestNow }');
+      expect(now.errors).toBeUndefined();
+      expect(mine()).toHaveLength(1);
+      const { digest } = await gqlData<{ digest: { lastFailedAt: string | null } }>(
+        api.url,
+        key,
+        '{ digest { lastFailedAt } }',
+      );
+      expect(digest.lastFailedAt).toBeNull();
+      const evaluated = await gqlData<{ evaluateAlerts: { kind: string }[] }>(
+        api.url,
+        key,
+        'mutation { evaluateAlerts { kind } }',
+      );
+      expect(evaluated.evaluateAlerts).toEqual([]);
+
+      // on its schedule: the send is not tried again (a minute later, a second mail)
+      await gqlData(
+        api.url,
+        key,
+        `mutation { setDigest(recipients: ["board@example.com"], schedule: "${cronOnceIn(2)}") { schedule } }`,
+      );
+      await until('the scheduled send', () => mine().length === 2);
+      await until('its record to be tried', () => recordSend.mock.calls.length === 2);
+      await sleep(500);
+      const tenantLines = errors.filter((e) => JSON.stringify(e).includes('unrecorded'));
+      expect(tenantLines.map((e) => e.text)).toEqual([
+        'digest sent, but its send was not recorded: lastSentAt does not show it',
+        'digest sent, but its send was not recorded: lastSentAt does not show it',
+      ]);
+    } finally {
+      recordSend.mockRestore();
+      await gqlData(
+        api.url,
+        key,
+        'mutation { setDigest(recipients: ["board@example.com"]) { schedule } }',
+      );
+    }
   });
 
   it('keeps recipients and schedule set during a scheduled send, and goes on from them', async () => {

@@ -161,8 +161,24 @@ export class DigestSender {
         `digest of tenant ${tenantId}: the mail server refused ${refused.length} of ${digest.recipients.length} recipients (the digest's lastRefused names them); the others got it`,
       );
     }
-    // only the send's result: the recipients and schedule may have been set again meanwhile
-    await this.repository.recordSend(tenantId, { sentAt: new Date(), refused });
+    await this.recordSent(tenantId, refused);
+  }
+
+  /**
+   * Records a send the mail server took. The digest went out whatever the store does, so a record
+   * that fails is logged, not thrown: thrown, it made the send a failure, tried again (a second
+   * mail to every recipient) and told as DIGEST_NOT_SENT. Only the send's result is written: the
+   * recipients and schedule may have been set again meanwhile.
+   */
+  private async recordSent(tenantId: string, refused: string[]): Promise<void> {
+    try {
+      await this.repository.recordSend(tenantId, { sentAt: new Date(), refused });
+    } catch (error) {
+      this.logger.error(
+        { err: loggedFailure(error), tenantId },
+        'digest sent, but its send was not recorded: lastSentAt does not show it',
+      );
+    }
   }
 
   /**
