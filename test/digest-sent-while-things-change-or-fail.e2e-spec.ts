@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LoggedFailure } from '../libs/errors/index.js';
 import { DigestsRepository } from '../libs/notify/index.js';
-import { DigestScheduler } from '../libs/notify/testing.js';
+import { DigestScheduler, DigestSender } from '../libs/notify/testing.js';
 import { StorageErrorCode, StorageException } from '../libs/storage/index.js';
 import { gqlData, graphql, mintKey } from './support/client.js';
 import { cronOnceIn } from './support/cron.js';
@@ -278,6 +278,31 @@ describe('the digest while its settings change or its parts fail', () => {
         'mutation { setDigest(recipients: ["board@example.com"]) { schedule } }',
       );
     }
+  });
+
+  it('gives the mail of one scheduled send one Message-ID, however often it is sent', async () => {
+    const key = await mintKey(api.url, ADMIN_KEY, 'resent', ['READ']);
+    await gqlData(
+      api.url,
+      key,
+      'mutation { setDigest(recipients: ["resent@example.com"]) { schedule } }',
+    );
+    const sender = api.app.get(DigestSender);
+    const planned = new Date('2026-11-30T07:00:00.000Z');
+    // the send planned at 07:00 on Monday, sent again as after a crash before its record (the
+    // queue's job runs again, with its planned time), then the next week's
+    await sender.sendScheduled('resent', planned);
+    await sender.sendScheduled('resent', planned);
+    await sender.sendScheduled('resent', new Date('2026-12-07T07:00:00.000Z'));
+    const ids = mails
+      .filter((m) => m.envelopeTo.includes('resent@example.com'))
+      .map((m) => m.parsed.messageId);
+    expect(ids).toHaveLength(3);
+    expect(ids[1]).toBe(ids[0]);
+    // DIGEST_FROM is the default, Causeway <causeway@localhost>: the id is at its domain
+    expect(ids[0]).toMatch(/^<digest-[0-9a-f]{32}@localhost>$/);
+    expect(ids[2]).toMatch(/^<digest-[0-9a-f]{32}@localhost>$/);
+    expect(ids[2]).not.toBe(ids[0]);
   });
 
   it('keeps recipients and schedule set during a scheduled send, and goes on from them', async () => {

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { createTransport } from 'nodemailer';
 import { AppConfig } from '../../config/index.js';
 import { MIN_SCHEDULE_GAP_MS, runsMoreThanHourly } from '../../queue/index.js';
@@ -49,6 +50,18 @@ export function failureKind(error: unknown): string {
   }
   const code = typeof mail.code === 'string' ? ` (${mail.code})` : '';
   return `the mail server did not take it${code}${reply}`;
+}
+
+/**
+ * The Message-ID of the mail of the tenant's send planned at `at`, at the domain of `from` (as the
+ * one nodemailer makes is): the same for every attempt of that send, so that one the mail server
+ * took before a crash kept it from being recorded, and sent again when the job reruns, reads as a
+ * copy of the same message, as a webhook's retries keep their id.
+ */
+export function digestMessageId(tenantId: string, at: Date, from: string): string {
+  const hash = createHash('sha256').update(`${tenantId}\n${at.getTime()}`).digest('hex');
+  const domain = /@([^\s<>@]+)>?\s*$/.exec(from)?.[1] ?? 'causeway.invalid';
+  return `<digest-${hash.slice(0, 32)}@${domain}>`;
 }
 
 /**
@@ -149,7 +162,8 @@ export class DigestSender {
       );
     }
     const { content, pdf } = await this.withPdf(tenantId, await this.content(tenantId, at));
-    const refused = await this.mail(url, digest.recipients, content, pdf);
+    const messageId = digestMessageId(tenantId, at, this.config.env.DIGEST_FROM);
+    const refused = await this.mail(url, digest.recipients, messageId, content, pdf);
     if (this.config.env.PUBLIC_URL === undefined) {
       this.logger.warn(
         `digest of tenant ${tenantId}: PUBLIC_URL is not set, so its report link points to ${this.config.publicUrl}, which its recipients cannot open elsewhere; set PUBLIC_URL to the address they reach the API at`,
@@ -212,11 +226,13 @@ export class DigestSender {
   private async mail(
     url: string,
     recipients: string[],
+    messageId: string,
     content: DigestContent,
     pdf: Buffer | undefined,
   ): Promise<string[]> {
     try {
       const info = await createTransport(url).sendMail({
+        messageId,
         from: this.config.env.DIGEST_FROM,
         to: recipients,
         subject: digestSubject(content),
