@@ -360,6 +360,60 @@ describe('the Segment-compatible endpoint (inline mode, embedded store)', () => 
       200, 0, 1, 2,
     ]);
     expect(alone.body.errors!.map((e) => e.item).sort()).toEqual([0, 1]);
+    // both are kept for repair, as every refused line is: the mapped one as its stream's row,
+    // the one no rule maps as the message sent, under the door's name
+    const { rejectedRows } = await gqlData<{
+      rejectedRows: { stream: string; line: number; field: string; reason: string; raw: string }[];
+    }>(api.url, key, '{ rejectedRows { stream line field reason raw } }');
+    const refused = rejectedRows
+      .filter((r) => /"epoch-[45]"/.test(r.raw))
+      .sort((a, b) => a.line - b.line);
+    expect(refused.map((r) => [r.stream, r.line])).toEqual([
+      ['segment', 1],
+      ['signals', 2],
+    ]);
+    expect(refused[0].field).toBe('timestamp');
+    expect(refused[0].reason).toBe(
+      'the event time (corrected for clock skew when sentAt is given) must fall in the years 2000–2100 (UTC)',
+    );
+    expect(JSON.parse(refused[0].raw)).toEqual(
+      track('epoch-4', 'Wishlist Viewed', '1970-01-01T00:05:00.000Z'),
+    );
+  });
+
+  it('opens REJECTED_ROWS when over 1% of the messages no rule maps are refused', async () => {
+    const own = await mintKey(api.url, api.adminKey, 'seg-refusals', ['INGEST', 'READ']);
+    const identify = (i: number, timestamp: string) => ({
+      type: 'identify',
+      messageId: `who-${i}`,
+      userId: `visitor-${i}`,
+      traits: { plan: 'free' },
+      timestamp,
+    });
+    // 150 kept, 2 whose time no stored year holds: 2 of 152 lines refused, 1.3%
+    const reply = await postSegment(api.url, basic(own), 'batch', {
+      batch: [
+        ...Array.from({ length: 150 }, (_, i) => identify(i, '2026-10-06T07:00:00.000Z')),
+        identify(150, '1970-01-01T00:05:00.000Z'),
+        identify(151, '1970-01-01T00:05:00.000Z'),
+      ],
+    });
+    expect([reply.body.kept, reply.body.rejected]).toEqual([150, 2]);
+    const { evaluateAlerts } = await gqlData<{
+      evaluateAlerts: { kind: string; subject: string; evidence: Record<string, unknown> }[];
+    }>(
+      api.url,
+      own,
+      'mutation($at: DateTime) { evaluateAlerts(asOf: $at) { kind subject evidence } }',
+      { at: new Date(Date.now() + 1_000).toISOString() },
+    );
+    expect(evaluateAlerts).toEqual([
+      {
+        kind: 'REJECTED_ROWS',
+        subject: 'segment',
+        evidence: { stream: 'segment', accepted: 150, rejected: 2, rejectedShare: 2 / 152 },
+      },
+    ]);
   });
 
   it('tells apart the same call without messageId or time sent at two moments', async () => {

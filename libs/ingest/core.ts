@@ -3,7 +3,7 @@
 export { IngestLimitError } from './limit-error.js';
 export { limitedBody } from './limited-body.js';
 export { parseBody, parseBodyBatches } from './parse-body.js';
-export { prepareBatch } from './prepare-batch.js';
+export { prepareBatch, rejectedRecord } from './prepare-batch.js';
 export { isStream, STREAMS, tableOf, type StreamName } from './streams.js';
 export type {
   IgnoredField,

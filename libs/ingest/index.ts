@@ -2,7 +2,12 @@ export * from './core.js';
 export { emptyArrayAsObject, inexactNumber } from './fields.js';
 export { ACCEPTED_ENCODINGS, decodedBody, UnsupportedEncodingError } from './content-encoding.js';
 export * from './ingest.exception.js';
-export { insertStorageLines, IngestWriter } from './ingest-writer.js';
+export {
+  insertStorageLines,
+  IngestWriter,
+  SEGMENT_REFUSALS,
+  type RefusedLine,
+} from './ingest-writer.js';
 export { IngestProcessor } from './ingest.processor.js';
 export {
   QueuedBatchRetention,

@@ -6,7 +6,7 @@ import {
   type IngestJobPayload,
   type InlineIngestJob,
 } from './ingest.job.js';
-import { tableOf, type StreamName } from './core.js';
+import { tableOf, type RejectedRecord, type StreamName } from './core.js';
 import { StoredBatches } from './stored-batches.js';
 
 /**
@@ -27,6 +27,40 @@ export function insertStorageLines(
     input_format_json_read_objects_as_strings: 1,
     input_format_null_as_default: 1,
     optimize_on_insert: 0,
+  });
+}
+
+/**
+ * A refused line as `rejected_events` keeps it: a stream's, or a line a door refused before it
+ * became a stream's row (`stream` then names the door, such as `segment`).
+ */
+export type RefusedLine = Omit<RejectedRecord, 'stream'> & { stream: string };
+
+/**
+ * The `stream` of what the Segment door refuses before any stream takes it as a row (a message no
+ * rule maps), and of the door's lines the REJECTED_ROWS rule counts beside it: its kept messages.
+ */
+export const SEGMENT_REFUSALS = 'segment';
+
+/** Keeps the refused lines of one request, with its tenant, id and arrival (ClickHouse time). */
+export async function insertRefusedLines(
+  clickhouse: ClickHouseService,
+  request: { tenantId: string; requestId: string; receivedAt: string },
+  lines: readonly RefusedLine[],
+): Promise<void> {
+  await clickhouse.insert({
+    table: 'rejected_events',
+    tag: 'ingest.write.rejected',
+    rows: lines.map((r) => ({
+      tenant_id: request.tenantId,
+      stream: r.stream,
+      request_id: request.requestId,
+      line: r.line,
+      field: r.field,
+      reason: r.reason,
+      raw: r.raw,
+      received_at: request.receivedAt,
+    })),
   });
 }
 
@@ -73,19 +107,6 @@ export class IngestWriter {
       `ingest.write.${job.stream}`,
     );
     this.storedBatches.notify({ tenantId: job.tenantId, stream: job.stream });
-    await this.clickhouse.insert({
-      table: 'rejected_events',
-      tag: 'ingest.write.rejected',
-      rows: job.rejects.map((r) => ({
-        tenant_id: job.tenantId,
-        stream: r.stream,
-        request_id: job.requestId,
-        line: r.line,
-        field: r.field,
-        reason: r.reason,
-        raw: r.raw,
-        received_at: job.receivedAt,
-      })),
-    });
+    await insertRefusedLines(this.clickhouse, job, job.rejects);
   }
 }

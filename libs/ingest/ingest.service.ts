@@ -23,7 +23,7 @@ import {
   type StreamName,
 } from './core.js';
 import { IngestThreads } from './ingest-threads.js';
-import { IngestWriter } from './ingest-writer.js';
+import { IngestWriter, insertRefusedLines, type RefusedLine } from './ingest-writer.js';
 import { ParquetFile, type FileRequest } from './tabular-import.js';
 import { readTabularFile, type ImportMediaType } from './tabular.js';
 import type { ParsedLine } from './types.js';
@@ -250,6 +250,24 @@ export class IngestService {
     this.metrics.ingestRows.inc({ stream, result: 'duplicate' }, batch.duplicates);
     this.metrics.ingestRows.inc({ stream, result: 'conflict' }, batch.conflicts);
     return batchResult(batch);
+  }
+
+  /**
+   * Keeps lines a door refused before they became rows of a stream (a Segment message no rule
+   * maps whose time is outside the stored years), as the refused lines of a request are kept: in
+   * `rejectedRows`, for repair, received at `receivedAt`. Written to the store at once, as the
+   * door keeps what it accepts of them.
+   */
+  async keepRefused(
+    tenantId: string,
+    lines: readonly RefusedLine[],
+    receivedAt: number,
+  ): Promise<void> {
+    if (lines.length === 0) {
+      return;
+    }
+    const request = { tenantId, requestId: randomUUID(), receivedAt: toClickHouseTime(receivedAt) };
+    await insertRefusedLines(this.clickhouse, request, lines);
   }
 
   /**

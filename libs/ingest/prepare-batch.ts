@@ -77,7 +77,16 @@ function truncateRaw(raw: string): { raw: string; truncated: boolean } {
   return { raw: raw.slice(0, end), truncated: true };
 }
 
-function rejectedRecord(stream: StreamName, error: RowError, fullRaw: string): RejectedRecord {
+/**
+ * A refused line as `rejected_events` keeps it, its raw text cut to MAX_REJECTED_RAW_CHARS (the
+ * reason says so): a stream's, or one a door refused before it became a row (`stream` then names
+ * the door).
+ */
+export function rejectedRecord<S extends string = StreamName>(
+  stream: S,
+  error: RowError,
+  fullRaw: string,
+): Omit<RejectedRecord, 'stream'> & { stream: S } {
   const { raw, truncated } = truncateRaw(fullRaw);
   const reason = truncated
     ? `${error.message} (raw text truncated to its first ${raw.length} of ${fullRaw.length} characters)`

@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/index.js';
-import { IngestService, MAX_TIME_MS, MIN_TIME_MS, type ParsedLine } from '../ingest/index.js';
+import {
+  IngestService,
+  MAX_TIME_MS,
+  MIN_TIME_MS,
+  rejectedRecord,
+  SEGMENT_REFUSALS,
+  type ParsedLine,
+  type RefusedLine,
+} from '../ingest/index.js';
 import { PersonBlocklist } from '../lifecycle/index.js';
 import { segmentEventTime } from './event-time.js';
 import { EventMappingsRepository } from './event-mappings.repository.js';
@@ -41,7 +49,10 @@ export interface SegmentAnswer {
   mapped: number;
   /** Messages no rule maps, counted and kept as sent (`unmappedEvents`). */
   kept: number;
-  /** Mapped rows the stream refused (kept in `rejectedRows`), and messages of erased persons. */
+  /**
+   * Mapped rows the stream refused and unmapped messages refused for their time (both kept in
+   * `rejectedRows`), and messages of erased persons.
+   */
   rejected: number;
   /** Messages whose messageId already came earlier in the same call (stored once). */
   duplicates: number;
@@ -280,7 +291,9 @@ export class SegmentService {
 
   /**
    * Keeps the messages no rule maps, each messageId once; an erased person's are refused
-   * (`erased`) and not kept, as the ingest refuses their rows.
+   * (`erased`) and not kept, as the ingest refuses their rows. One whose event time is outside
+   * the stored years is refused and kept in `rejected_events` (stream SEGMENT_REFUSALS, its line
+   * the batch item's number from 1, the message's JSON as sent), as a mapped one is by its stream.
    */
   private async keepUnmapped(
     tenantId: string,
@@ -291,6 +304,7 @@ export class SegmentService {
     const erased = messages.length === 0 ? undefined : await this.blocklist.checkFor(tenantId);
     const seen = new Set<string>();
     const kept: KeptMessage[] = [];
+    const refused: RefusedLine[] = [];
     for (const message of messages) {
       if (erased?.({ raw: '', value: { person_id: message.personId } }) !== undefined) {
         answer.rejected++;
@@ -303,6 +317,8 @@ export class SegmentService {
       if (eventTime < MIN_TIME_MS || eventTime > MAX_TIME_MS) {
         answer.rejected++;
         answer.errors.push({ item: message.index, field: 'timestamp', message: OUT_OF_YEARS });
+        const error = { line: message.index + 1, field: 'timestamp', message: OUT_OF_YEARS };
+        refused.push(rejectedRecord(SEGMENT_REFUSALS, error, message.raw));
         continue;
       }
       answer.kept++;
@@ -314,5 +330,6 @@ export class SegmentService {
       kept.push({ message, eventTime });
     }
     await this.kept.keep(tenantId, kept, receivedAt);
+    await this.ingest.keepRefused(tenantId, refused, receivedAt);
   }
 }

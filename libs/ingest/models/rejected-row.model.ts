@@ -5,7 +5,10 @@ import { DateField, IntField, StringField } from '../../graphql-fields/index.js'
   description: 'An input line that failed validation, kept with its raw text for repair.',
 })
 export class RejectedRow {
-  @StringField('Stream the line was sent to.') stream!: string;
+  @StringField(
+    'Stream the line was sent to; `segment` for a Segment message no rule maps, refused before any stream took it.',
+  )
+  stream!: string;
 
   @StringField('Id of the request that carried it.') requestId!: string;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { STREAMS, tableOf } from '../../ingest/index.js';
+import { SEGMENT_REFUSALS, STREAMS, tableOf } from '../../ingest/index.js';
 import type { ClickHouseService } from '../../storage/index.js';
 import type { StreamLines } from './alert-rules.js';
 
@@ -15,13 +15,19 @@ const ACCEPTED_PER_STREAM = STREAMS.map(
 
 /**
  * Lines each stream received in [from, to) (arrival time): the rows stored (an accepted line is a
- * row; a re-delivered copy too, as the producer sent it) and the lines rejected. The REJECTED_ROWS
- * rule compares the two. Stream and table names are the ingest's constants, never input.
+ * row; a re-delivered copy too, as the producer sent it) and the lines rejected. The Segment door's
+ * messages no rule maps count as the lines of SEGMENT_REFUSALS: each kept message once (a mapping
+ * writes a second version of its row), beside those of them it refused. The REJECTED_ROWS rule
+ * compares the two. Stream and table names are the ingest's constants, never input.
  */
 export const STREAM_LINES_SQL = `
 WITH
   accepted AS (
     -- rows stored per stream, by arrival time${ACCEPTED_PER_STREAM}
+    UNION ALL
+    -- messages the Segment door kept, no rule mapping them (then), each once
+    SELECT '${SEGMENT_REFUSALS}' AS stream, uniqExact(message_id) AS n FROM segment_unmapped
+    WHERE ${RECEIVED_IN_PERIOD}
   ),
   rejected AS (
     -- lines rejected per stream (FINAL: a retried batch records each line once)
