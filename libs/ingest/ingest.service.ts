@@ -8,7 +8,13 @@ import { AppConfig } from '../config/index.js';
 import { ingestChecks, PersonBlocklist } from '../lifecycle/index.js';
 import { MetricsService } from '../observability/index.js';
 import { JobName, QueueName } from '../queue/index.js';
-import { ClickHouseService, dateFromClickHouse, toClickHouseTime } from '../storage/index.js';
+import {
+  ClickHouseService,
+  dateFromClickHouse,
+  StorageErrorCode,
+  StorageException,
+  toClickHouseTime,
+} from '../storage/index.js';
 import {
   isStream,
   parseBodyBatches,
@@ -96,6 +102,29 @@ function unreadable(error: unknown, mediaType: ImportMediaType, total: IngestRes
   return new IngestException(
     IngestErrorCode.InvalidRequest,
     `the body could not be read as ${mediaType} after ${total.accepted + total.rejected} rows: ${message}`,
+    { cause: error },
+  );
+}
+
+/**
+ * The error of an import the store (or the queue) stopped after some of its requests were stored:
+ * a refusal that says nothing was accepted would be false, so it says which rows were. Any other
+ * error, or one before the first request was stored, is passed on as it is.
+ */
+function partlyStored(error: unknown, total: IngestResult): unknown {
+  const stored = total.accepted + total.rejected;
+  const failed =
+    error instanceof StorageException && error.code === StorageErrorCode.Unavailable
+      ? 'the store'
+      : error instanceof IngestException && error.code === IngestErrorCode.QueueUnavailable
+        ? 'the queue (Redis)'
+        : undefined;
+  if (stored === 0 || failed === undefined) {
+    return error;
+  }
+  return new IngestException(
+    IngestErrorCode.PartlyStored,
+    `${failed} failed after rows 1 to ${stored} of the body were stored (${total.accepted} accepted, ${total.rejected} rejected); the rows after them were not: send it again, and the rows stored count once`,
     { cause: error },
   );
 }
@@ -293,8 +322,12 @@ export class IngestService {
       mediaType === 'application/vnd.apache.parquet' &&
       stream !== 'triggers' &&
       (await this.blocklist.checkFor(principal.tenantId)) === undefined;
-    if (!plain || !(await this.importParquet(principal, stream, path, total))) {
-      await this.importRows(principal, stream, path, mediaType, total);
+    try {
+      if (!plain || !(await this.importParquet(principal, stream, path, total))) {
+        await this.importRows(principal, stream, path, mediaType, total);
+      }
+    } catch (error) {
+      throw partlyStored(error, total);
     }
     return total;
   }

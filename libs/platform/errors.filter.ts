@@ -83,6 +83,7 @@ function statusOf(code: ContextErrorCode): number {
     case LifecycleErrorCode.Conflict:
       return HttpStatus.CONFLICT;
     case IngestErrorCode.QueueUnavailable:
+    case IngestErrorCode.PartlyStored:
     case LifecycleErrorCode.Incomplete:
     case NotifyErrorCode.MailUnavailable:
     case NotifyErrorCode.MailFailed:
