@@ -10,6 +10,7 @@ import {
   measuredByType,
   settleBatches,
   metric,
+  sendWhileFrozen,
   sendWithFault,
   signalBatch,
   slowIngest,
@@ -105,13 +106,9 @@ describeWithRedis('faults in queued mode (API + BullMQ on redis-server)', missin
 
   it('store unwritable: queued jobs retry with backoff and land when it is writable again', async () => {
     const batches = Array.from({ length: 5 }, (_, i) => signalBatch('frozen-q', i, 300));
-    thaw = freezeStore(dataDir);
-    const outcomes = [];
-    for (const batch of batches) {
-      const answer = await postIngest(api.url, key, 'signals', batch.body);
-      expect(answer.status).toBe(200);
-      outcomes.push({ batch, acknowledged: answer.body.accepted === batch.rows });
-    }
+    const frozen = await sendWhileFrozen(api.url, key, dataDir, batches);
+    const outcomes = frozen.outcomes;
+    thaw = frozen.thaw;
     // The writes fail and BullMQ holds the jobs back (delayed) between attempts.
     const retried = await eventually(
       async () => (await metric(api.url, 'causeway_queue_jobs', 'state="delayed"')) > 0,

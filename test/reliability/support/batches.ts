@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import { gqlData, postIngest, storedRows } from '../../support/client.js';
 import { recordRows } from './figures.js';
+import { freezeStore } from './store-faults.js';
 
 /** One ingest request of signals whose `type` names the batch, so the measures count it apart. */
 export interface SignalBatch {
@@ -54,6 +55,30 @@ export interface BatchOutcome {
   /** The service answered 200 with every line accepted: it promised to keep the rows. */
   acknowledged: boolean;
   status: number | string;
+}
+
+/**
+ * Makes the store under `dataDir` unwritable, then sends `batches` one after the other, each of
+ * which must be answered 200 (queued mode acknowledges what Redis holds). Answers each batch's
+ * outcome and the function that makes the store writable again.
+ */
+export async function sendWhileFrozen(
+  url: string,
+  key: string,
+  dataDir: string,
+  batches: readonly SignalBatch[],
+): Promise<{ outcomes: { batch: SignalBatch; acknowledged: boolean }[]; thaw: () => void }> {
+  const thaw = freezeStore(dataDir);
+  const outcomes = [];
+  for (const batch of batches) {
+    const answer = await postIngest(url, key, 'signals', batch.body);
+    if (answer.status !== 200) {
+      thaw();
+      throw new Error(`a batch sent while the store was frozen was answered ${answer.status}`);
+    }
+    outcomes.push({ batch, acknowledged: answer.body.accepted === batch.rows });
+  }
+  return { outcomes, thaw };
 }
 
 /**
