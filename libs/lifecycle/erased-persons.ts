@@ -102,8 +102,10 @@ export function ingestChecks(erased: ErasedPersons | undefined): {
     : { namesErasedPerson: erasureCheck(erased), rawNamesErased: rawNamesErased(erased) };
 }
 
+/** The characters that end a token (the class's body): ASCII but letters, digits and `_.:@-`. */
+export const NON_TOKEN_CHARS = String.raw`\x00-\x2c\x2f\x3b-\x3f\x5b-\x5e\x60\x7b-\x7f`;
 /** A token: ASCII letters and digits, `_.:@-`, and any character beyond ASCII, as many as run. */
-export const TOKEN_PATTERN = String.raw`[^\x00-\x2c\x2f\x3b-\x3f\x5b-\x5e\x60\x7b-\x7f]+`;
+export const TOKEN_PATTERN = `[^${NON_TOKEN_CHARS}]+`;
 /** A JSON string with its quotes, escapes and all. */
 export const JSON_STRING_PATTERN = String.raw`"(?:[^"\\]|\\.)*"`;
 /** A number as a JSON member's value (`"firing_id": 123`, which ingest refuses): the number. */

@@ -17,6 +17,7 @@ import { LifecycleErrorCode, LifecycleException } from './lifecycle.exception.js
 import {
   JSON_NUMBER_PATTERN,
   JSON_STRING_PATTERN,
+  NON_TOKEN_CHARS,
   TOKEN_PATTERN,
   withoutLines,
   wordsOf,
@@ -136,7 +137,13 @@ const erasureRow = z.object({
   rows_deleted: z.string(),
 });
 
-const TOKEN_EDGE = '[^A-Za-z0-9_.:@-]';
+/** A character before a token: one that ends a token (see TOKEN_PATTERN). */
+const TOKEN_START = `[${NON_TOKEN_CHARS}]`;
+/**
+ * What may follow a token: a character that ends one, or a JSON escape of one (`\"`, `\n`,
+ * `\u0020`); not a `\uXXXX` of a character a token runs on through (`jos\u00e9` is "josé").
+ */
+const TOKEN_END = String.raw`(?:[\x00-\x2c\x2f\x3b-\x3f\x5b\x5d\x5e\x60\x7b-\x7f]|\\(?:$|[^u]|u00(?:[01][0-9a-fA-F]|2[0-9a-cA-CfF]|3[b-fB-F]|5[b-eB-E]|60|7[b-fB-F])))`;
 
 /** JSON's two-character escapes (a backslash and one more), as patterns, by what they stand for. */
 const SHORT_ESCAPES: Record<string, string> = {
@@ -182,7 +189,7 @@ export function personTokenPattern(personId: string): string {
     }
     return `(?:${forms.join('|')})`;
   });
-  return `(^|${TOKEN_EDGE})(${spellings.join('')})($|${TOKEN_EDGE})`;
+  return `(^|${TOKEN_START})(${spellings.join('')})($|${TOKEN_END})`;
 }
 
 /**

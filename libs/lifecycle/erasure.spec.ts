@@ -229,6 +229,24 @@ describe('erasing a person', () => {
     expect(stored.map((r) => r.firing_hash)).toEqual([...new Set(firingIds.map(keyed))].sort());
   });
 
+  /** Keeps `raws` as rejected lines of the tenant's signals, numbered from 1. */
+  async function rejectLines(tenant: string, raws: string[]) {
+    await store.clickhouse.insert({
+      table: 'rejected_events',
+      tag: 'test.rejects',
+      rows: raws.map((raw, i) => ({
+        tenant_id: tenant,
+        stream: 'signals',
+        request_id: 'r1',
+        line: i + 1,
+        field: 'type',
+        reason: 'missing',
+        raw,
+        received_at: '2026-10-02 00:00:00.000',
+      })),
+    });
+  }
+
   it('takes rejected lines that spell the id with any JSON escapes', async () => {
     const id = 'jörg_ü/7';
     // the id's lines as producers' JSON encoders write them, by hand: Python's json.dumps (ASCII
@@ -241,20 +259,7 @@ describe('erasing a person', () => {
     ];
     // another person's, whose id merely starts the same
     const others = ['{"person_id": "j\\u00f6rg_\\u00fc/70"}', '{"person_id":"jörg_ü\\/70"}'];
-    await store.clickhouse.insert({
-      table: 'rejected_events',
-      tag: 'test.rejects',
-      rows: [...named, ...others].map((raw, i) => ({
-        tenant_id: 'dialects',
-        stream: 'signals',
-        request_id: 'r1',
-        line: i + 1,
-        field: 'type',
-        reason: 'missing',
-        raw,
-        received_at: '2026-10-02 00:00:00.000',
-      })),
-    });
+    await rejectLines('dialects', [...named, ...others]);
     const record = await erasure.erasePerson('dialects', id, false);
     expect(record.rowsDeleted.rejected_events).toBe(named.length);
     const left = await store.clickhouse.query({
@@ -263,6 +268,55 @@ describe('erasing a person', () => {
       row: z.object({ raw: z.string() }),
     });
     expect(left.map((r) => r.raw)).toEqual(others);
+  });
+
+  it('leaves the lines and kept messages of a person whose id goes on with a character beyond ASCII', async () => {
+    // A token runs on through characters beyond ASCII (wordsOf reads "josé" as one word), so
+    // "josé" and "éjos" are other persons than "jos", whether written as they are or as Python's
+    // json.dumps writes them.
+    const named = [
+      '{"person_id":"jos"}',
+      '{"person_id": "jos", "note": "jos\\u00e9 too"}',
+      'jos;x',
+    ];
+    const others = [
+      '{"person_id":"josé"}',
+      '{"person_id": "jos\\u00e9"}',
+      '{"person_id": "jos\\u00E9"}',
+      '{"person_id":"éjos"}',
+      '{"person_id":"jos😀"}',
+    ];
+    await rejectLines('beyond', [...named, ...others]);
+    // a Segment message kept unmapped, as the endpoint keeps it (JSON.stringify), per person
+    await store.clickhouse.insert({
+      table: 'segment_unmapped',
+      tag: 'test.kept',
+      rows: ['jos', 'josé'].map((userId, i) => ({
+        tenant_id: 'beyond',
+        message_id: `m${i}`,
+        type: 'identify',
+        event: '',
+        person_id: userId,
+        timestamp: '2026-10-02 00:00:00.000',
+        received_at: '2026-10-02 00:00:00.000',
+        raw: JSON.stringify({ type: 'identify', userId, messageId: `m${i}` }),
+        mapped_at: null,
+        updated_at: '2026-10-02 00:00:00.000',
+      })),
+    });
+    const record = await erasure.erasePerson('beyond', 'jos', false);
+    expect(record.rowsDeleted).toMatchObject({ rejected_events: 3, segment_unmapped: 1 });
+    const left = await store.clickhouse.query({
+      tag: 'test.left',
+      sql: `SELECT raw FROM rejected_events WHERE tenant_id = 'beyond'
+            UNION ALL SELECT person_id FROM segment_unmapped WHERE tenant_id = 'beyond'`,
+      row: z.object({ raw: z.string() }),
+    });
+    expect(left.map((r) => r.raw).sort()).toEqual([...others, 'josé'].sort());
+    // the queue's rows and failures are read with the same pattern
+    const pattern = new RegExp(personTokenPattern('jos'));
+    expect(named.filter((raw) => pattern.test(raw))).toEqual(named);
+    expect(others.filter((raw) => pattern.test(raw))).toEqual([]);
   });
 
   it('keeps a record with counts and a keyed hash, never the id', async () => {
