@@ -33,6 +33,8 @@ const keyRow = z.object({
   revoked: z.union([z.boolean(), z.number()]).transform(Boolean),
   created_at: z.string(),
   expires_at: z.string().nullable(),
+  /** The expiry the key was minted with, which a rotation leaves as it is (migration 0138). */
+  minted_expires_at: z.string().nullable(),
 });
 type KeyRow = z.infer<typeof keyRow>;
 
@@ -161,9 +163,10 @@ export class ApiKeysService implements BeforeApplicationShutdown {
   }
 
   /**
-   * Mints a successor of a key with the same tenant and scopes (and, when the old key expires, the
-   * same lifetime from now), and lets the old key work `graceHours` more, not after: clients
-   * switch to the new key within the grace period. A revoked or expired key cannot be rotated.
+   * Mints a successor of a key with the same tenant and scopes (and, when the key was minted to
+   * expire, the same lifetime from now, whatever grace an earlier rotation gave it), and lets the
+   * old key work `graceHours` more, not after: clients switch to the new key within the grace
+   * period. A revoked or expired key cannot be rotated.
    */
   async rotate(
     keyId: string,
@@ -189,7 +192,11 @@ export class ApiKeysService implements BeforeApplicationShutdown {
         `key ${keyId} is revoked or expired; mint a new one`,
       );
     }
-    const lifetime = oldExpiry === null ? null : oldExpiry - fromClickHouseTime(old.created_at);
+    // the key's own lifetime: a rotation before this one shortened expires_at to its grace's end
+    const mintedExpiry =
+      old.minted_expires_at === null ? null : fromClickHouseTime(old.minted_expires_at);
+    const lifetime =
+      mintedExpiry === null ? null : mintedExpiry - fromClickHouseTime(old.created_at);
     const { key, keyId: newId, secret } = generateKey();
     const expiresAt = lifetime === null ? null : new Date(now + lifetime);
     const graceEnd = Math.min(now + graceHours * 3_600_000, oldExpiry ?? Number.POSITIVE_INFINITY);
@@ -276,6 +283,7 @@ export class ApiKeysService implements BeforeApplicationShutdown {
           revoked_at: null,
           updated_at: now,
           expires_at: dateToClickHouse(expiresAt),
+          minted_expires_at: dateToClickHouse(expiresAt),
         },
       ],
     });
@@ -313,10 +321,11 @@ export class ApiKeysService implements BeforeApplicationShutdown {
   private async setExpiry(keyId: string, expiresAt: string): Promise<void> {
     await this.clickhouse.command(
       'auth.rotate_key',
-      `INSERT INTO api_keys (key_id, tenant_id, scopes, secret_hash, created_at, revoked_at, updated_at, expires_at)
+      `INSERT INTO api_keys (key_id, tenant_id, scopes, secret_hash, created_at, revoked_at, updated_at, expires_at,
+                             minted_expires_at)
        SELECT key_id, tenant_id, scopes, secret_hash, created_at, revoked_at,
               greatest(updated_at + INTERVAL 1 MILLISECOND, now64(3)),
-              {expiresAt:DateTime64(3, 'UTC')}
+              {expiresAt:DateTime64(3, 'UTC')}, minted_expires_at
        FROM api_keys FINAL WHERE key_id = {keyId:String}`,
       { keyId, expiresAt },
     );
@@ -434,7 +443,8 @@ export class ApiKeysService implements BeforeApplicationShutdown {
                      revoked_at IS NOT NULL OR key_id IN (
                        SELECT key_id FROM api_key_revocations WHERE key_id = {keyId:String}
                      ) AS revoked,
-                     toString(created_at) AS created_at, toString(expires_at) AS expires_at
+                     toString(created_at) AS created_at, toString(expires_at) AS expires_at,
+                     toString(minted_expires_at) AS minted_expires_at
               FROM api_keys FINAL WHERE key_id = {keyId:String}`,
         params: { keyId },
         row: keyRow,

@@ -97,6 +97,31 @@ describe('key expiry, rotation, last use and the audit log, on the embedded engi
     await expect(keys.rotate(old.keyId, 24)).rejects.toThrow(/revoked or expired/);
   });
 
+  it("gives the successor of a key rotated again the key's own lifetime, not its grace", async () => {
+    const DAY = 24 * HOUR;
+    // a clock that moves only when told, so that times compare to the millisecond
+    const start = realNow();
+    let clock = start;
+    jest.spyOn(Date, 'now').mockImplementation(() => clock);
+    // a key that never expires, rotated after 30 days, then again (an answer lost on its way)
+    const forever = await keys.create('t-rot-again', [Scope.READ]);
+    clock = start + 30 * DAY;
+    expect((await keys.rotate(forever.keyId, 24)).expiresAt).toBeNull();
+    clock += HOUR;
+    expect((await keys.rotate(forever.keyId, 24)).expiresAt).toBeNull();
+    // a 90-day key rotated on its 80th day, then again an hour later: each successor lives 90 days
+    // from its rotation (the first grace ends on day 81, which is no lifetime of the key)
+    const ninety = await keys.create('t-rot-again', [Scope.READ], new Date(clock + 90 * DAY));
+    const minted = clock;
+    clock = minted + 80 * DAY;
+    expect((await keys.rotate(ninety.keyId, 24)).expiresAt).toEqual(new Date(clock + 90 * DAY));
+    clock += HOUR;
+    expect((await keys.rotate(ninety.keyId, 24)).expiresAt).toEqual(new Date(clock + 90 * DAY));
+    // the old key still ends with its first grace, which the second rotation does not lengthen
+    const [listed] = (await keys.list('t-rot-again')).filter((k) => k.id === ninety.keyId);
+    expect(listed.expiresAt).toEqual(new Date(minted + 81 * DAY));
+  });
+
   it('ends a zero-hour grace at once', async () => {
     const old = await keys.create('t-rot0', [Scope.READ]);
     await keys.rotate(old.keyId, 0);
