@@ -72,6 +72,8 @@ export interface ApiKeyListing {
 /** Who asks for a key change, for the audit log; undefined: the command line on the store. */
 export interface KeyActor {
   actorKeyId?: string;
+  /** A key whose text the operator chose (`ensure`): it is recorded before it is stored. */
+  chosenText?: boolean;
 }
 
 /** How often at most a key's use is written down (lastUsedAt is known to this precision). */
@@ -94,6 +96,20 @@ export const KEY_CACHE_ENTRIES = 10_000;
 interface CachedKey {
   row: KeyRow | undefined;
   until: number;
+}
+
+/** The distinct scopes of a key of `tenantId`; throws when the tenant or the scopes are none. */
+function checkedKey(tenantId: string, scopes: Scope[]): Scope[] {
+  if (!tenantIdPattern.test(tenantId) || tenantId === ADMIN_TENANT) {
+    throw new AuthException(
+      AuthErrorCode.InvalidRequest,
+      'tenantId must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit',
+    );
+  }
+  if (scopes.length === 0) {
+    throw new AuthException(AuthErrorCode.InvalidRequest, 'at least one scope is required');
+  }
+  return [...new Set(scopes)];
 }
 
 /** Mints, checks and revokes API keys. Keys are never logged; only their hashes are stored. */
@@ -136,7 +152,7 @@ export class ApiKeysService implements BeforeApplicationShutdown {
     if (existing !== undefined) {
       return existing.tenant_id === tenantId && !existing.revoked;
     }
-    await this.store(parsed.keyId, parsed.secret, tenantId, scopes, null);
+    await this.mint(parsed.keyId, parsed.secret, tenantId, scopes, null, { chosenText: true });
     return true;
   }
 
@@ -151,15 +167,39 @@ export class ApiKeysService implements BeforeApplicationShutdown {
       throw new AuthException(AuthErrorCode.InvalidRequest, 'expiresAt must be in the future');
     }
     const { key, keyId, secret } = generateKey();
-    const unique = await this.store(keyId, secret, tenantId, scopes, expiresAt);
-    await this.audit.record({
+    const unique = await this.mint(keyId, secret, tenantId, scopes, expiresAt, actor);
+    return { key, keyId, id: keyId, tenantId, scopes: unique, expiresAt };
+  }
+
+  /**
+   * Stores a new key and records it in the audit log: after, for a key minted here (one whose
+   * entry could not be written was never shown); before, for a text the operator chose (`ensure`),
+   * which works as soon as it is stored, so that none does unrecorded.
+   */
+  private async mint(
+    keyId: string,
+    secret: string,
+    tenantId: string,
+    scopes: Scope[],
+    expiresAt: Date | null,
+    actor: KeyActor,
+  ): Promise<Scope[]> {
+    const chosen = actor.chosenText === true;
+    const entry = {
       tenantId,
       actorKeyId: actor.actorKeyId,
       action: 'key.minted',
       target: keyId,
-      detail: { scopes: unique, expiresAt: expiresAt?.toISOString() ?? null },
-    });
-    return { key, keyId, id: keyId, tenantId, scopes: unique, expiresAt };
+      detail: { scopes: checkedKey(tenantId, scopes), expiresAt: expiresAt?.toISOString() ?? null },
+    };
+    if (chosen) {
+      await this.audit.record(entry);
+    }
+    const unique = await this.store(keyId, secret, tenantId, scopes, expiresAt);
+    if (!chosen) {
+      await this.audit.record(entry);
+    }
+    return unique;
   }
 
   /**
@@ -258,17 +298,8 @@ export class ApiKeysService implements BeforeApplicationShutdown {
     scopes: Scope[],
     expiresAt: Date | null,
   ): Promise<Scope[]> {
-    if (!tenantIdPattern.test(tenantId) || tenantId === ADMIN_TENANT) {
-      throw new AuthException(
-        AuthErrorCode.InvalidRequest,
-        'tenantId must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit',
-      );
-    }
-    if (scopes.length === 0) {
-      throw new AuthException(AuthErrorCode.InvalidRequest, 'at least one scope is required');
-    }
+    const unique = checkedKey(tenantId, scopes);
     const now = toClickHouseTime(Date.now());
-    const unique = [...new Set(scopes)];
     this.forget(keyId);
     await this.clickhouse.insert({
       table: 'api_keys',

@@ -8,6 +8,7 @@ import {
   it,
   jest,
 } from '@jest/globals';
+import { createHash } from 'node:crypto';
 import { AuditLogService } from '../audit/index.js';
 import { ConfigError, loadConfig } from '../config/index.js';
 import type { TemporaryStore } from '../storage/testing.js';
@@ -162,6 +163,26 @@ describe('key expiry, rotation, last use and the audit log, on the embedded engi
     await keys.authenticate(busy.key);
     await keys.flushUses();
     expect(notes()).toBe(2);
+  });
+
+  it('appends a key the command line registers (a demo key, a key kept in a file) as minted', async () => {
+    // an operator's chosen text (CAUSEWAY_DEMO_KEY, import --key) and a key kept for the demo
+    const chosen = 'operator-chosen-demo-key-0001';
+    const kept = 'cw_00112233445566ff_kept-key-secret-text-0123456789abcdef';
+    expect(await keys.ensure(chosen, 't-audit-ensure', [Scope.READ])).toBe(true);
+    expect(await keys.ensure(kept, 't-audit-ensure', [Scope.INGEST, Scope.READ])).toBe(true);
+    // registered already: nothing minted, nothing appended
+    expect(await keys.ensure(chosen, 't-audit-ensure', [Scope.READ])).toBe(true);
+    const entries = await audit.list('t-audit-ensure', {}, 100);
+    const chosenId = `h${createHash('sha256').update(chosen).digest('hex').slice(0, 15)}`;
+    expect(entries.map((e) => [e.action, e.target, e.actorKeyId, e.detail]).sort()).toEqual(
+      [
+        ['key.minted', chosenId, null, { scopes: ['READ'], expiresAt: null }],
+        ['key.minted', '00112233445566ff', null, { scopes: ['INGEST', 'READ'], expiresAt: null }],
+      ].sort(),
+    );
+    expect(JSON.stringify(entries)).not.toContain(chosen);
+    expect(JSON.stringify(entries)).not.toContain('kept-key-secret');
   });
 
   it('appends every minting, rotation and revocation to the audit log', async () => {
