@@ -137,13 +137,19 @@ const erasureRow = z.object({
   rows_deleted: z.string(),
 });
 
-/** A character before a token: one that ends a token (see TOKEN_PATTERN). */
-const TOKEN_START = `[${NON_TOKEN_CHARS}]`;
+/** A JSON `\uXXXX` escape, less its backslash, of a character that ends a token. */
+const ESCAPED_NON_TOKEN = String.raw`u00(?:[01][0-9a-fA-F]|2[0-9a-cA-CfF]|3[b-fB-F]|5[b-eB-E]|60|7[b-fB-F])`;
+/**
+ * What may come before a token: a character that ends one (see TOKEN_PATTERN), or a JSON escape
+ * of one that is not a letter (`\n`, `\t`, `\u0007`; a backslash escaped itself, `\\n`, is
+ * followed by the letter n, which a token runs on through).
+ */
+const TOKEN_START = String.raw`(?:[${NON_TOKEN_CHARS}]|(?:^|[^\\])(?:\\\\)*\\(?:[bfnrt]|${ESCAPED_NON_TOKEN}))`;
 /**
  * What may follow a token: a character that ends one, or a JSON escape of one (`\"`, `\n`,
  * `\u0020`); not a `\uXXXX` of a character a token runs on through (`jos\u00e9` is "josé").
  */
-const TOKEN_END = String.raw`(?:[\x00-\x2c\x2f\x3b-\x3f\x5b\x5d\x5e\x60\x7b-\x7f]|\\(?:$|[^u]|u00(?:[01][0-9a-fA-F]|2[0-9a-cA-CfF]|3[b-fB-F]|5[b-eB-E]|60|7[b-fB-F])))`;
+const TOKEN_END = String.raw`(?:[\x00-\x2c\x2f\x3b-\x3f\x5b\x5d\x5e\x60\x7b-\x7f]|\\(?:$|[^u]|${ESCAPED_NON_TOKEN}))`;
 
 /** JSON's two-character escapes (a backslash and one more), as patterns, by what they stand for. */
 const SHORT_ESCAPES: Record<string, string> = {

@@ -247,6 +247,20 @@ describe('erasing a person', () => {
     });
   }
 
+  /** Erases `personId` of a tenant whose rejected lines are `named` and `others`: only `named` go. */
+  async function expectTaken(tenant: string, personId: string, named: string[], others: string[]) {
+    await rejectLines(tenant, [...named, ...others]);
+    const record = await erasure.erasePerson(tenant, personId, false);
+    expect(record.rowsDeleted.rejected_events).toBe(named.length);
+    const left = await store.clickhouse.query({
+      tag: 'test.rejects_left',
+      sql: `SELECT raw FROM rejected_events WHERE tenant_id = {tenant:String} ORDER BY line`,
+      params: { tenant },
+      row: z.object({ raw: z.string() }),
+    });
+    expect(left.map((r) => r.raw)).toEqual(others);
+  }
+
   it('takes rejected lines that spell the id with any JSON escapes', async () => {
     const id = 'jörg_ü/7';
     // the id's lines as producers' JSON encoders write them, by hand: Python's json.dumps (ASCII
@@ -259,15 +273,7 @@ describe('erasing a person', () => {
     ];
     // another person's, whose id merely starts the same
     const others = ['{"person_id": "j\\u00f6rg_\\u00fc/70"}', '{"person_id":"jörg_ü\\/70"}'];
-    await rejectLines('dialects', [...named, ...others]);
-    const record = await erasure.erasePerson('dialects', id, false);
-    expect(record.rowsDeleted.rejected_events).toBe(named.length);
-    const left = await store.clickhouse.query({
-      tag: 'test.rejects_left',
-      sql: `SELECT raw FROM rejected_events WHERE tenant_id = 'dialects' ORDER BY line`,
-      row: z.object({ raw: z.string() }),
-    });
-    expect(left.map((r) => r.raw)).toEqual(others);
+    await expectTaken('dialects', id, named, others);
   });
 
   it('leaves the lines and kept messages of a person whose id goes on with a character beyond ASCII', async () => {
@@ -317,6 +323,19 @@ describe('erasing a person', () => {
     const pattern = new RegExp(personTokenPattern('jos'));
     expect(named.filter((raw) => pattern.test(raw))).toEqual(named);
     expect(others.filter((raw) => pattern.test(raw))).toEqual([]);
+  });
+
+  it('takes rejected lines naming the id right after an escape in a JSON string', async () => {
+    // a line refused for its person_id, whose other fields name the person after a newline, a
+    // tab or an escaped control character: the string, decoded, holds the id as a whole token
+    const named = [
+      '{"person_id": null, "note": "called back\\nrenee"}',
+      '{"person_id": 7, "note": "from\\trenee"}',
+      '{"person_id": 7, "note": "\\u0007renee"}',
+    ];
+    // other persons: a JSON string holding a backslash and "nrenee", and "\u00e9renee" ("érenee")
+    const others = ['{"note": "a\\\\nrenee"}', '{"person_id": "\\u00e9renee"}'];
+    await expectTaken('escapes', 'renee', named, others);
   });
 
   it('keeps a record with counts and a keyed hash, never the id', async () => {
