@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { AuditLogService } from '../audit/index.js';
 import { AppConfig } from '../config/index.js';
+import { MAX_ID_CHARS } from '../ingest/fields.js';
 import { deleteEvents, QueueName } from '../queue/index.js';
 import {
   ClickHouseService,
@@ -226,10 +227,12 @@ export class ErasureService {
     blockReingest: boolean,
     actorKeyId?: string,
   ): Promise<ErasureRecord> {
-    if (personId.length === 0 || personId.length > 256) {
+    // characters as ingest counts them (MAX_ID_CHARS), not UTF-16 units
+    const characters = [...personId].length;
+    if (characters === 0 || characters > MAX_ID_CHARS) {
       throw new LifecycleException(
         LifecycleErrorCode.InvalidRequest,
-        'personId: 1 to 256 characters',
+        `personId: 1 to ${MAX_ID_CHARS} characters`,
       );
     }
     const requestedAt = Date.now();

@@ -338,6 +338,21 @@ describe('erasing a person', () => {
     await expectTaken('escapes', 'renee', named, others);
   });
 
+  it('erases a person whose id is as long as ingest takes it, in characters beyond the BMP', async () => {
+    // 256 characters, each two UTF-16 units: ingest counts characters, and stores the row
+    const id = '\u{1D4B3}'.repeat(256);
+    await seedRows(store.clickhouse, 'astral', {
+      signals: [
+        { event_id: 'e1', person_id: id, type: 'viewed', occurred_at: '2026-10-02T10:00:00Z' },
+      ],
+    });
+    const record = await erasure.erasePerson('astral', id, false);
+    expect(record.rowsDeleted.signals).toBe(1);
+    await expect(erasure.erasePerson('astral', `${id}x`, false)).rejects.toThrow(
+      'personId: 1 to 256 characters',
+    );
+  });
+
   it('keeps a record with counts and a keyed hash, never the id', async () => {
     const records = await erasure.erasures('full');
     expect(records).toHaveLength(1);
