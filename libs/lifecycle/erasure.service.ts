@@ -93,13 +93,28 @@ const PERSON_TABLES = [
 export type ErasedTable = (typeof PERSON_TABLES)[number]['table'];
 
 /**
+ * A stored version of a firing naming the person whose latest version names another person
+ * (the producer sent the firing again for someone else): the firing is not the person's, and is
+ * neither taken nor blocked, but the version naming them goes with their other rows.
+ */
+// Looked up among the ids of the person's versions only (firing_id leads the table's key after
+// the tenant): a set of every other person's firings would be the tenant's whole program.
+const MOVED_AWAY = `firing_id IN (
+  SELECT firing_id FROM firings FINAL
+  WHERE tenant_id = {tenantId:String} AND NOT ${THE_PERSON}
+    AND firing_id IN (SELECT firing_id FROM firings WHERE tenant_id = {tenantId:String} AND ${THE_PERSON}))`;
+
+/**
  * PERSON_TABLES as an erasure's passes count and delete them: of the firings, only those whose
- * ids the pass has taken (written to erasure_target_firings, and blocked) first. A firing written
- * between the reading of the ids and the delete stays for the next pass, which takes its id
- * before deleting it: no firing is deleted unblocked, and none is counted twice.
+ * ids the pass has taken (written to erasure_target_firings, and blocked) first, and the versions
+ * naming the person of firings now another's (MOVED_AWAY). A firing written between the reading of
+ * the ids and the delete stays for the next pass, which takes its id before deleting it: no firing
+ * of the person is deleted unblocked, and none is counted twice.
  */
 const PASS_TABLES: readonly { table: ErasedTable; where: string }[] = PERSON_TABLES.map((t) =>
-  t.table === 'firings' ? { ...t, where: `${THE_PERSON} AND firing_id IN (${THE_FIRINGS})` } : t,
+  t.table === 'firings'
+    ? { ...t, where: `${THE_PERSON} AND (firing_id IN (${THE_FIRINGS}) OR ${MOVED_AWAY})` }
+    : t,
 );
 
 /** What an erasure's statements bind: the tenant, and the erasure naming the person. */

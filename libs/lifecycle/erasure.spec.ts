@@ -353,6 +353,31 @@ describe('erasing a person', () => {
     );
   });
 
+  it("deletes the person's version of a firing whose later version names another person", async () => {
+    const firing = (personId: string) => ({
+      firing_id: 'f-moved',
+      trigger_id: 't1',
+      person_id: personId,
+      decided_at: '2026-10-02T10:00:00Z',
+      arm: 'treatment',
+    });
+    // sent for "ann", then again for "bob" (the producer corrected its identity mapping)
+    await seedRows(store.clickhouse, 'moved', { firings: [firing('ann')] }, Date.now() - 60_000);
+    await seedRows(store.clickhouse, 'moved', { firings: [firing('bob')] });
+    const record = await erasure.erasePerson('moved', 'ann', true);
+    expect(record.rowsDeleted.firings).toBe(1);
+    const left = await store.clickhouse.query({
+      tag: 'test.firings_left',
+      sql: `SELECT person_id FROM firings WHERE tenant_id = 'moved'`,
+      row: z.object({ person_id: z.string() }),
+    });
+    expect(left).toEqual([{ person_id: 'bob' }]);
+    // bob's firing is his: its later exposures are not refused as an erased person's
+    const check = await blocklist.checkFor('moved');
+    expect(check?.({ raw: '', value: { person_id: 'ann' } })).toBe('person_id');
+    expect(check?.({ raw: '', value: { firing_id: 'f-moved', type: 'clicked' } })).toBeUndefined();
+  });
+
   it('keeps a record with counts and a keyed hash, never the id', async () => {
     const records = await erasure.erasures('full');
     expect(records).toHaveLength(1);
