@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { Queue, Worker, type Job } from 'bullmq';
 import { z } from 'zod';
 import { IngestProcessor, IngestWriter, StoredBatches } from '../ingest/index.js';
-import { QueueName } from '../queue/index.js';
+import { JobName, QueueName } from '../queue/index.js';
 import { MemoryDataVersions } from '../storage/index.js';
 import { storeForSuite } from '../storage/testing.js';
 import { describeWithRedis, redisContents, runIngestJob } from '../../test/support/redis-suite.js';
@@ -277,5 +277,21 @@ describeWithRedis('erasing a person in queued mode', (redis) => {
     }
     const kept = await queue.getJob(failed.id!);
     expect(kept!.failedReason).toBe(`expected '"' before: [erased] (firing [erased])`);
+  });
+
+  it("does not wait for another tenant's batches queued before it", async () => {
+    await run(job('signals', [signal('s11', 'erase-q-alone')]), write);
+    // another tenant's batch, queued and not written (its worker is busy, or down)
+    const waiting = await queue.add(JobName.IngestBatch, {
+      ...job('signals', [signal('s10', 'other-person')]),
+      tenantId: 'other',
+    });
+    expect(await waiting.getState()).toBe('waiting');
+    const startedAt = Date.now();
+    const record = await erasure.erasePerson('acme', 'erase-q-alone', true);
+    expect(record.rowsDeleted.signals).toBe(1);
+    // the settling wait, not the two minutes given to batches that may hold the person's rows
+    expect(Date.now() - startedAt).toBeLessThan(30_000);
+    await waiting.remove();
   });
 });

@@ -454,7 +454,7 @@ export class ErasureService {
       // before the scan, not after: once there are none, the scan sees every row they wrote.
       const unwritten =
         this.blocklist.uncheckedWritesBegunBy(target.tenantId, blockedAt) +
-        (await this.queuedSince(blockedAt));
+        (await this.queuedSince(target.tenantId, blockedAt));
       if (await this.takeFirings(target, firingIds, blockFirings)) {
         settledAt = Math.max(settledAt, Date.now() + SETTLE_MS);
       }
@@ -614,15 +614,18 @@ export class ErasureService {
   }
 
   /**
-   * Ingest batches queued (validated) before `blockedAt` and not written yet: in queued mode the
-   * worker writes them after the erasure's own deletes, so the erasure waits for them to land
-   * and deletes what they bring. Zero without a queue.
+   * Ingest batches of the tenant queued (validated) before `blockedAt` and not written yet: in
+   * queued mode the worker writes them after the erasure's own deletes, so the erasure waits for
+   * them to land and deletes what they bring. Another tenant's batches hold none of its rows, and
+   * are not waited for. Zero without a queue.
    */
-  private async queuedSince(blockedAt: number): Promise<number> {
+  private async queuedSince(tenantId: string, blockedAt: number): Promise<number> {
     if (this.queue === undefined) {
       return 0;
     }
     const pending = await this.queue.getJobs(['waiting', 'active', 'delayed', 'prioritized']);
-    return pending.filter((job) => job.timestamp <= blockedAt).length;
+    return pending.filter(
+      (job) => job.timestamp <= blockedAt && (job.data as QueuedBatch).tenantId === tenantId,
+    ).length;
   }
 }
