@@ -101,6 +101,15 @@ export class BackupService {
       }
       mkdirSync(dirname(target), { recursive: true });
     }
+    // recorded first: a failed write stops the backup, and no copy of every tenant's data is
+    // taken unrecorded
+    await this.audit.record({
+      tenantId: ADMIN_TENANT,
+      actorKeyId,
+      action: 'backup.taken',
+      target,
+      detail: { base: basePath },
+    });
     const startedAt = new Date();
     const partial = this.config.embedded ? `${target}.partial-${startedAt.getTime()}` : target;
     const [started] = await this.clickhouse.query({
@@ -133,13 +142,6 @@ export class BackupService {
       writeFileSync(join(partial, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
       renameSync(partial, target);
     }
-    await this.audit.record({
-      tenantId: ADMIN_TENANT,
-      actorKeyId,
-      action: 'backup.taken',
-      target,
-      detail: { id: started.id, base: basePath, bytes },
-    });
     return { id: started.id, to: target, startedAt, completedAt, bytes };
   }
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,6 +86,17 @@ describe('backup and restore on the embedded engine', () => {
       /not a complete Causeway backup/,
     );
     await expect(service.backup('relative/dir')).rejects.toThrow(/to: an absolute directory/);
+  });
+
+  it('takes no backup whose audit entry could not be written', async () => {
+    const audit = new AuditLogService(store.clickhouse);
+    jest.spyOn(audit, 'record').mockRejectedValue(new Error('audit store down'));
+    const unrecorded = new BackupService(store.config, store.clickhouse, audit);
+    await expect(unrecorded.backup(join(backups, 'unrecorded'))).rejects.toThrow(
+      'audit store down',
+    );
+    // a copy of every tenant's data never exists unrecorded, not even half-written
+    expect(readdirSync(backups).sort()).toEqual(['full', 'incr']);
   });
 
   it('restores into an empty directory with every count, measure and key as before', async () => {
