@@ -264,6 +264,19 @@ export class ErasureService {
     let rowsDeleted: Record<ErasedTable, number>;
     try {
       rowsDeleted = await this.eraseRows(tenantId, personId, id, blockReingest);
+    } catch (error) {
+      // the person may be blocked and rows of theirs deleted: not without a record of it (its
+      // own failure to be written leaves the erasure's failure to answer)
+      await this.audit
+        .record({
+          tenantId,
+          actorKeyId,
+          action: 'person.erasure_failed',
+          target: id,
+          detail: { personIdHash, blockReingest },
+        })
+        .catch(() => undefined);
+      throw error;
     } finally {
       await noteErasure(this.clickhouse, tenantId, id, 'end');
     }

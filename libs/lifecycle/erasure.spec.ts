@@ -1,5 +1,6 @@
-import { beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { createHmac } from 'node:crypto';
+import { AuditLogService } from '../audit/index.js';
 import { z } from 'zod';
 import { generateProgram, type GeneratedProgram } from '../demo/index.js';
 import { prepareBatch, type StreamName } from '../ingest/index.js';
@@ -376,6 +377,44 @@ describe('erasing a person', () => {
     const check = await blocklist.checkFor('moved');
     expect(check?.({ raw: '', value: { person_id: 'ann' } })).toBe('person_id');
     expect(check?.({ raw: '', value: { firing_id: 'f-moved', type: 'clicked' } })).toBeUndefined();
+  });
+
+  it('writes a failed erasure, which may have blocked the person and deleted rows, to the audit log', async () => {
+    await seedRows(store.clickhouse, 'failing', {
+      signals: [
+        { event_id: 'e1', person_id: 'fay', type: 'viewed', occurred_at: '2026-10-02T10:00:00Z' },
+      ],
+      consent: [
+        {
+          event_id: 'c1',
+          person_id: 'fay',
+          purpose: 'email',
+          granted: true,
+          occurred_at: '2026-10-02T10:00:00Z',
+        },
+      ],
+    });
+    const command = store.clickhouse.command.bind(store.clickhouse);
+    const failing = jest.spyOn(store.clickhouse, 'command').mockImplementation((tag, sql, params) =>
+      // the person's signals are deleted, then the store fails on their consent
+      tag === 'erasure.delete.consent'
+        ? Promise.reject(new Error('the store is unavailable'))
+        : command(tag, sql, params),
+    );
+    try {
+      await expect(erasure.erasePerson('failing', 'fay', true, 'eraser-key')).rejects.toThrow(
+        'the store is unavailable',
+      );
+    } finally {
+      failing.mockRestore();
+    }
+    const entries = await new AuditLogService(store.clickhouse).list('failing', {}, 100);
+    const hash = createHmac('sha256', pepper).update('failing\nfay').digest('hex');
+    expect(entries.map((e) => [e.action, e.actorKeyId, e.detail])).toEqual([
+      ['person.erasure_failed', 'eraser-key', { personIdHash: hash, blockReingest: true }],
+    ]);
+    expect(entries[0].target).toMatch(/^[0-9a-f-]{36}$/);
+    expect(JSON.stringify(entries)).not.toContain('fay');
   });
 
   it('keeps a record with counts and a keyed hash, never the id', async () => {
