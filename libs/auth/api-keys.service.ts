@@ -138,7 +138,8 @@ export class ApiKeysService implements BeforeApplicationShutdown {
 
   /**
    * Registers a key whose text the operator chose (e.g. CAUSEWAY_DEMO_KEY), unless it already
-   * exists for the tenant. Answers false when the text is taken by another tenant.
+   * exists for the tenant. Answers false when the text is taken by another tenant, or is a key
+   * that no longer works (revoked, or expired: rotated and past its grace, say).
    */
   async ensure(key: string, tenantId: string, scopes: Scope[]): Promise<boolean> {
     const parsed = parseKey(key);
@@ -150,7 +151,9 @@ export class ApiKeysService implements BeforeApplicationShutdown {
     }
     const existing = await this.lookup(parsed.keyId, true);
     if (existing !== undefined) {
-      return existing.tenant_id === tenantId && !existing.revoked;
+      const expired =
+        existing.expires_at !== null && fromClickHouseTime(existing.expires_at) <= Date.now();
+      return existing.tenant_id === tenantId && !existing.revoked && !expired;
     }
     await this.mint(parsed.keyId, parsed.secret, tenantId, scopes, null, { chosenText: true });
     return true;

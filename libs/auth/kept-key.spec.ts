@@ -60,6 +60,19 @@ describe('a key kept in a file across runs', () => {
     await expect(keys.authenticate(next.key)).resolves.toMatchObject({ tenantId: 'demo-b' });
   });
 
+  it('replaces a kept key that expired, as one rotated and past its grace', async () => {
+    const file = join(dir, 'rotated');
+    const first = await keptKey(keys, file, 'demo-e', scopes);
+    const [listed] = await live('demo-e');
+    // an admin rotated the demo's key: the successor went to its users, the kept one ends now
+    await keys.rotate(listed.id, 0, 'demo-e');
+    await expect(keys.authenticate(first.key)).rejects.toThrow(/expired/);
+    const next = await keptKey(keys, file, 'demo-e', scopes);
+    expect(next.origin).toBe('replaced');
+    expect(readFileSync(file, 'utf8')).toBe(`${next.key}\n`);
+    await expect(keys.authenticate(next.key)).resolves.toMatchObject({ tenantId: 'demo-e' });
+  });
+
   it("replaces a file holding another tenant's key or no key at all, and tightens its mode", async () => {
     const other = await keys.create('someone-else', [Scope.READ]);
     const file = join(dir, 'foreign');

@@ -11,7 +11,7 @@ export interface KeptKey {
   key: string;
   /**
    * `kept`: the one a previous run wrote to the file; `minted`: new, and written to the file;
-   * `replaced`: new, because the file's key was revoked or belongs to another tenant;
+   * `replaced`: new, because the file's key was revoked, expired or belongs to another tenant;
    * `expiring`: new, with no file to keep it in, valid for {@link UNKEPT_KEY_DAYS} days.
    */
   origin: 'kept' | 'minted' | 'replaced' | 'expiring';

@@ -123,7 +123,9 @@ async function demoKey(
   const chosen = config.env.CAUSEWAY_DEMO_KEY;
   if (chosen !== undefined) {
     if (!(await keys.ensure(chosen, DEMO_TENANT, scopes))) {
-      throw new Error('CAUSEWAY_DEMO_KEY is already the key of another tenant or was revoked');
+      throw new Error(
+        'CAUSEWAY_DEMO_KEY is already the key of another tenant, or was revoked or expired',
+      );
     }
     return { key: chosen, kept: 'CAUSEWAY_DEMO_KEY' };
   }

@@ -150,7 +150,9 @@ async function importInProcess(
     if (key === undefined) {
       key = (await keys.create(tenant, scopes)).key;
     } else if (!(await keys.ensure(key, tenant, scopes))) {
-      throw new Error(`--key is already the key of another tenant than ${tenant}, or was revoked`);
+      throw new Error(
+        `--key is already the key of another tenant than ${tenant}, or was revoked or expired`,
+      );
     }
     const rejected = await uploadAll(new CausewayClient(url, key), csvPath);
     printWhereToLook(undefined, key, tenant);
