@@ -41,6 +41,14 @@ describe('configuration', () => {
     ]);
   });
 
+  it('refuses a retention of trigger definitions, naming the variable', () => {
+    expect(problemsOf({ RETENTION_DAYS_TRIGGERS: '30' })).toEqual([
+      'RETENTION_DAYS_TRIGGERS: not taken: trigger definitions are kept while their triggers fire (a live trigger defined longer ago would lose its definition, and its measures their windows and success types); unset it',
+    ]);
+    expect(loadConfig({ RETENTION_DAYS_TRIGGERS: '' }).env.RETENTION_DAYS_TRIGGERS).toBeUndefined();
+    expect(loadConfig({ RETENTION_DAYS_SIGNALS: '30' }).env.RETENTION_DAYS_SIGNALS).toBe(30);
+  });
+
   it('keeps 64 MB of answers by default, any size down to 0 (off), and refuses the rest', () => {
     expect(loadConfig({}).env.RESULT_CACHE_MB).toBe(64);
     expect(loadConfig({ RESULT_CACHE_MB: '0' }).env.RESULT_CACHE_MB).toBe(0);

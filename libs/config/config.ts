@@ -112,7 +112,16 @@ export const environmentSchema = z.object({
   // Data lifecycle (docs/design.md §10). Days a stream's rows are kept, counted from their event time,
   // applied as ClickHouse TTLs when the store is migrated; unset keeps everything.
   RETENTION_DAYS_SIGNALS: retentionDays,
-  RETENTION_DAYS_TRIGGERS: retentionDays,
+  // Refused: a definition has no event time, and one past an age would leave while its trigger
+  // still fires, its measures falling back to the defaults (a TTL cannot keep the newest version).
+  RETENTION_DAYS_TRIGGERS: optionalString.pipe(
+    z
+      .undefined({
+        error:
+          'not taken: trigger definitions are kept while their triggers fire (a live trigger defined longer ago would lose its definition, and its measures their windows and success types); unset it',
+      })
+      .optional(),
+  ),
   RETENTION_DAYS_FIRINGS: retentionDays,
   RETENTION_DAYS_EXPOSURES: retentionDays,
   RETENTION_DAYS_OUTCOMES: retentionDays,

@@ -79,6 +79,16 @@ describe('retention as ClickHouse TTLs on event time', () => {
     expect(await ttlOf('signals')).not.toMatch(/\bTTL\b/);
   });
 
+  it('removes a TTL an earlier release set on trigger definitions, which are kept now', async () => {
+    await store.clickhouse.command(
+      'test.triggers_ttl',
+      'ALTER TABLE triggers MODIFY TTL toDateTime(received_at) + INTERVAL 30 DAY',
+    );
+    const config = loadConfig({ CAUSEWAY_DATA_DIR: store.dataDir });
+    expect(await applyRetention(store.clickhouse, config)).toEqual({ triggers: null });
+    expect(await ttlOf('triggers')).not.toMatch(/\bTTL\b/);
+  });
+
   it('refuses a retention that is not a whole number of days', () => {
     expect(() => loadConfig({ RETENTION_DAYS_FIRINGS: '0' })).toThrow(
       /RETENTION_DAYS_FIRINGS: at least 1 day/,

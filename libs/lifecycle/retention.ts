@@ -5,7 +5,8 @@ import { alterTargets } from './cluster-targets.js';
 
 /**
  * Per stream: its table, the event-time column its retention counts from, and the variable that
- * sets it. Triggers have no event time: a definition is counted from when it was received. The
+ * sets it. Trigger definitions are not removed by age: the configuration refuses
+ * RETENTION_DAYS_TRIGGERS, so a TTL an earlier release set on them is removed at start. The
  * trend facts (one row per firing, migration 0081) leave with their firings, by the firing's
  * decision time: a tenant whose firings have all left builds no facts again, and the facts of its
  * last builds would otherwise stay. The Segment messages kept unmapped (migration 0071: identify
