@@ -58,8 +58,10 @@ WITH
       ON newest.trigger_id = s.trigger_id AND newest.named_version = 0
   ),
   measured AS (
-    -- the firings with a latency and a window
-    SELECT trigger_id, firing_channel, end_to_end_ms, assumeNotNull(window_ms) AS window_ms
+    -- the firings with a latency and a window; the window is named apart from timed's column,
+    -- which an alias of the same name would shadow in WHERE (the engine reads an alias there), so
+    -- that "IS NOT NULL" tests the window as read, not assumeNotNull's 0 for a trigger without one
+    SELECT trigger_id, firing_channel, end_to_end_ms, assumeNotNull(window_ms) AS known_window_ms
     FROM timed
     WHERE end_to_end_ms IS NOT NULL AND window_ms IS NOT NULL
   )
@@ -67,14 +69,14 @@ WITH
 SELECT *
 FROM (
   SELECT 'trigger' AS level, trigger_id AS key, count() AS firings,
-         countIf(end_to_end_ms <= window_ms) AS within_window,
-         quantileExactInclusive(0.5)(end_to_end_ms / window_ms) AS median_window_ratio
+         countIf(end_to_end_ms <= known_window_ms) AS within_window,
+         quantileExactInclusive(0.5)(end_to_end_ms / known_window_ms) AS median_window_ratio
   FROM measured
   GROUP BY trigger_id
   UNION ALL
   SELECT 'channel' AS level, firing_channel AS key, count() AS firings,
-         countIf(end_to_end_ms <= window_ms) AS within_window,
-         quantileExactInclusive(0.5)(end_to_end_ms / window_ms) AS median_window_ratio
+         countIf(end_to_end_ms <= known_window_ms) AS within_window,
+         quantileExactInclusive(0.5)(end_to_end_ms / known_window_ms) AS median_window_ratio
   FROM measured
   GROUP BY firing_channel
 )

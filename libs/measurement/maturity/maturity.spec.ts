@@ -296,6 +296,27 @@ describe('MaturityService on the embedded engine', () => {
     ]);
   });
 
+  /** A sent firing of `triggerId` decided `latencyMs` after its signal at BASE, with no exposure. */
+  const sentFiring = (id: string, triggerId: string, latencyMs: number, extra: object = {}) => ({
+    firing_id: id,
+    trigger_id: triggerId,
+    person_id: id,
+    decided_at: iso(BASE + latencyMs),
+    signal_at: iso(BASE),
+    arm: 'treatment',
+    ...extra,
+  });
+
+  /** The latency-against-windows rows of a tenant over [FROM, TO). */
+  const latencyAgainstWindows = async (tenantId: string) =>
+    (
+      await queryMaturityInputs(store.clickhouse, {
+        tenantId,
+        from: '2026-10-01 00:00:00.000',
+        to: '2026-10-31 00:00:00.000',
+      })
+    ).latency;
+
   it('holds each firing against the window of the version it names', async () => {
     // v1: 1 h window, v2 (newest): 10 min. Latencies 30 min (names v1: within), 20 min (names
     // v2: outside) and 5 min (names none, so v2: within) → ratios 0.5, 2, 0.5 → median 0.5.
@@ -303,15 +324,8 @@ describe('MaturityService on the embedded engine', () => {
       ...definition('cart', 'email', windowMs, 'email'),
       version,
     });
-    const firing = (id: string, version: number | undefined, latencyMs: number) => ({
-      firing_id: id,
-      trigger_id: 'cart',
-      person_id: id,
-      decided_at: iso(BASE + latencyMs),
-      signal_at: iso(BASE),
-      arm: 'treatment',
-      ...(version === undefined ? {} : { trigger_version: version }),
-    });
+    const firing = (id: string, version: number | undefined, latencyMs: number) =>
+      sentFiring(id, 'cart', latencyMs, version === undefined ? {} : { trigger_version: version });
     await seedRows(
       store.clickhouse,
       'versions',
@@ -325,14 +339,38 @@ describe('MaturityService on the embedded engine', () => {
       },
       BASE + 2 * HOUR,
     );
-    const { latency } = await queryMaturityInputs(store.clickhouse, {
-      tenantId: 'versions',
-      from: '2026-10-01 00:00:00.000',
-      to: '2026-10-31 00:00:00.000',
-    });
-    expect(latency).toEqual([
+    expect(await latencyAgainstWindows('versions')).toEqual([
       { level: 'channel', key: 'email', firings: 3, within_window: 2, median_window_ratio: 0.5 },
       { level: 'trigger', key: 'cart', firings: 3, within_window: 2, median_window_ratio: 0.5 },
+    ]);
+  });
+
+  it('leaves out the firings of a trigger no definition gives a window, and still assesses', async () => {
+    // cart (10 min window): latencies 5 min and 20 min → ratios 0.5 and 2, median 1.25, 1 within.
+    // 'unknown' has firings (with a signal time, 15 min before) but no definition: no window to
+    // hold them against, so no row of its own and none under its channel '' either
+    await seedRows(
+      store.clickhouse,
+      'undefined-trigger',
+      {
+        triggers: [definition('cart', 'email', 10 * MINUTE, 'email')],
+        firings: [
+          sentFiring('a', 'cart', 5 * MINUTE),
+          sentFiring('b', 'cart', 20 * MINUTE),
+          sentFiring('c', 'unknown', 15 * MINUTE),
+          sentFiring('d', 'unknown', 15 * MINUTE),
+        ],
+      },
+      BASE + 2 * HOUR,
+    );
+    expect(await latencyAgainstWindows('undefined-trigger')).toEqual([
+      { level: 'channel', key: 'email', firings: 2, within_window: 1, median_window_ratio: 1.25 },
+      { level: 'trigger', key: 'cart', firings: 2, within_window: 1, median_window_ratio: 1.25 },
+    ]);
+    const evidence = named(await service.assess('undefined-trigger', FROM, TO));
+    expect(evidence.median_latency_within_window).toMatchObject({ value: 0, passed: false });
+    expect(Object.keys(evidence).filter((name) => name.startsWith('within_window_rate'))).toEqual([
+      'within_window_rate:email',
     ]);
   });
 });
