@@ -28,6 +28,21 @@ describe('assessMaturity', () => {
     expect(verdict.nextSteps[0]).toBe('Send firings (and the signals that arm them) to Causeway.');
   });
 
+  it('gives a step once when two pieces of evidence fail for the same want', () => {
+    // behavioral firings, but none with a signal time and a window: the trigger median and the
+    // channel rate both fail for that one reason, and the reader is told it once
+    const verdict = assessMaturity({
+      ...nothing,
+      kinds: { firings: 10, behavioral: 10, predictive: 0, identity: 0 },
+    });
+    expect(verdict.stage).toBe(2);
+    expect(verdict.nextSteps).toEqual([
+      'Give every trigger a window (window_ms) and every firing its signal time (signal_at or signal_event_id).',
+      'Take ready triggers live, each with a holdout (holdout_pct).',
+      'Arm triggers on predictive signals (churn risk, purchase intent) as well as on behavior.',
+    ]);
+  });
+
   it('does not credit a stage whose lower stage fails', () => {
     // everything of stage 3 and 4 would pass, but the firings are armed by identity events
     const verdict = assessMaturity({

@@ -106,6 +106,13 @@ function behavioralShare(inputs: MaturityInputs, t: MaturityThresholds): Judged 
   );
 }
 
+/**
+ * What to do when no firing can be held against a window: said once, though both the trigger
+ * median and the channel rate fail for it.
+ */
+const MEASURE_LATENCY_STEP =
+  'Give every trigger a window (window_ms) and every firing its signal time (signal_at or signal_event_id).';
+
 function medianLatency(inputs: MaturityInputs, t: MaturityThresholds): Judged {
   const triggers = inputs.latency.filter((r) => r.level === 'trigger');
   const slow = triggers.filter((r) => r.median_window_ratio > 1);
@@ -127,7 +134,7 @@ function medianLatency(inputs: MaturityInputs, t: MaturityThresholds): Judged {
       : `${triggers.length - slow.length} of ${triggers.length} triggers act within their window at the median` +
           (slow.length === 0 ? '.' : `; too slow: ${slowText}.`),
     triggers.length === 0
-      ? 'Give every trigger a window (window_ms) and every firing its signal time (signal_at or signal_event_id).'
+      ? MEASURE_LATENCY_STEP
       : `Cut signal-to-action latency of ${slow.map((r) => r.key).join(', ')} below their windows (decide and deliver faster, or act on a channel that can).`,
   );
 }
@@ -142,7 +149,7 @@ function channelRates(inputs: MaturityInputs, t: MaturityThresholds): Judged[] {
         0,
         t.channelWithinWindowRate,
         'No sent treatment firing has both a signal time and a window to measure against.',
-        'Give every trigger a window (window_ms) and every firing its signal time.',
+        MEASURE_LATENCY_STEP,
       ),
     ];
   }
