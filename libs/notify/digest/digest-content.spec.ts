@@ -40,11 +40,12 @@ const textWithHeadline = (headline: Partial<DigestContent['headline']>): string 
   digestText({ ...content, headline: { ...content.headline, ...headline } });
 
 describe('digest content', () => {
-  it('states the week, the headline with one decimal, the four counts and each open alert', () => {
+  it('states the week, the headline as the attached report prints it, the four counts and each open alert', () => {
     // [Mon 23 Nov, Mon 30 Nov): the days it covers, as the report prints them
     expect(digestSubject(content)).toBe('Causeway weekly digest: 23 Nov – 29 Nov 2026');
     const text = digestText(content);
-    expect(text).toContain('Headline: 123.5 incremental conversions (95% interval 80.0 to 167.0).');
+    // the report's headline card: whole conversions, signed (+123, 95% interval: +80 to +167)
+    expect(text).toContain('Headline: +123 incremental conversions (95% interval +80 to +167).');
     expect(text).toContain("Triggers: 2 work, 2 do nothing, 1 harm, 1 can't tell.");
     expect(text).toContain(
       'Open alerts (1):\n  - SRM: onboarding: holdout share 30.0% where 15.0% was declared',
@@ -79,13 +80,17 @@ describe('digest content', () => {
     );
   });
 
-  it('gives the revenue total as the report titles it, rounded to whole units', () => {
+  it('gives the revenue total as the report titles and prints it: whole units, cents below 100', () => {
     const text = textWithHeadline({
       incrementalRevenue: { estimate: 519401.4, low: -12345.6, high: 860819.5 },
     });
     expect(text).toContain(
       'Incremental revenue (EUR): +519,401 (95% interval −12,346 to +860,820).',
     );
+    // the report's card prints an amount under 100 with its cents: +42.50, not +43
+    expect(
+      textWithHeadline({ incrementalRevenue: { estimate: 42.5, low: 10.25, high: 174.75 } }),
+    ).toContain('Incremental revenue (EUR): +42.50 (95% interval +10.25 to +175).');
   });
 
   it('never prints a bound that is not 0 as 0 or −0', () => {
@@ -93,8 +98,8 @@ describe('digest content', () => {
       incrementalConversions: { estimate: 3.5, low: -0.04, high: 7.04 },
       incrementalRevenue: { estimate: 120.2, low: -0.4, high: 240.8 },
     });
-    expect(text).toContain('Headline: 3.5 incremental conversions (95% interval −0.04 to 7.0).');
-    expect(text).toContain('Incremental revenue (EUR): +120 (95% interval −0.4 to +241).');
+    expect(text).toContain('Headline: +4 incremental conversions (95% interval −0.04 to +7).');
+    expect(text).toContain('Incremental revenue (EUR): +120 (95% interval −0.40 to +241).');
   });
 
   it('links each alert the report shows to its figures, in the text and the HTML', () => {

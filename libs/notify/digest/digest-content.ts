@@ -1,9 +1,4 @@
-import {
-  formatFixed,
-  formatPeriod,
-  formatSignedInteger,
-  type HeadlineView,
-} from '../../reports/index.js';
+import { formatPeriod, HEADLINE_FORMATS, type HeadlineView } from '../../reports/index.js';
 import type { StoredAlert } from '../alerts/alerts.repository.js';
 
 /** What the digest says, before it is put into an e-mail. */
@@ -32,8 +27,9 @@ function conversions(headline: HeadlineView): string {
   if (total === null) {
     return 'no incremental conversions can be estimated this week';
   }
-  const one = (n: number) => formatFixed(n, 1);
-  return `${one(total.estimate)} incremental conversions (95% interval ${one(total.low)} to ${one(total.high)})`;
+  // as the report attached prints its headline
+  const count = HEADLINE_FORMATS.conversions;
+  return `${count(total.estimate)} incremental conversions (95% interval ${count(total.low)} to ${count(total.high)})`;
 }
 
 function revenue(content: DigestContent): string {
@@ -41,7 +37,7 @@ function revenue(content: DigestContent): string {
   if (total === null) {
     return 'no incremental revenue can be estimated this week';
   }
-  const amount = formatSignedInteger;
+  const amount = HEADLINE_FORMATS.revenue;
   return `${content.revenueTitle}: ${amount(total.estimate)} (95% interval ${amount(total.low)} to ${amount(total.high)})`;
 }
 

@@ -58,6 +58,16 @@ const VERDICT_WHY: Record<TriggerVerdict, string> = {
   unknown: 'broken split (SRM) or too little data',
 };
 
+/**
+ * How the headline's totals are printed, estimate and bounds: conversions as signed whole numbers,
+ * revenue as signed money. The digest repeats the headline with these, so that it reads as the
+ * report attached to it.
+ */
+export const HEADLINE_FORMATS = {
+  conversions: formatSignedInteger,
+  revenue: formatSignedMoney,
+} as const satisfies Record<string, (value: number) => string>;
+
 function intervalText(interval: Interval, format: (v: number) => string): string {
   return `${format(interval.low)} to ${format(interval.high)}`;
 }
@@ -124,8 +134,8 @@ function headline(view: ReportView): string {
   return (
     `<section id="headline"><h2>The answer in one minute</h2>` +
     `<p class="lede">What the ${h.liveTriggers} live trigger${h.liveTriggers === 1 ? '' : 's'} added over their holdout groups (persons deliberately not contacted), summed over the ${h.counted} whose split is sound and whose data suffice, significant or not${h.excluded.length === 0 ? '' : ` (the ${h.excluded.length} left out are listed below)`}.</p>` +
-    `<div class="cards">${card('Incremental conversions', h.incrementalConversions, formatSignedInteger)}` +
-    `${card(revenueTitle(view.measures.currencies) + cappedWords(view.measures), h.incrementalRevenue, formatSignedMoney)}</div>` +
+    `<div class="cards">${card('Incremental conversions', h.incrementalConversions, HEADLINE_FORMATS.conversions)}` +
+    `${card(revenueTitle(view.measures.currencies) + cappedWords(view.measures), h.incrementalRevenue, HEADLINE_FORMATS.revenue)}</div>` +
     `<div class="tiles">${tiles}</div>${harmLine}${tradeOffLine}${excluded}</section>`
   );
 }
