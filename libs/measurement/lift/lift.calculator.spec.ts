@@ -182,6 +182,29 @@ describe('buildLiftRows', () => {
     expect(small.verdict).toBe(row.verdict);
   });
 
+  it.each([
+    // holdout_pct 0 allows no control person: 300 held out of 5300 cannot come from that split
+    // (the expected control count is 0, so χ² is infinite and p = 0)
+    { share: 0, treated: 5000, held: 300, reads: '5.7% of persons where 0.0%' },
+    // holdout_pct 1 allows no treated person: 200 treated of 1000
+    { share: 1, treated: 200, held: 800, reads: '80.0% of persons where 100.0%' },
+  ] as const)(
+    'flags a split that puts persons in the arm a declared share of $share leaves empty',
+    ({ share, treated, held, reads }) => {
+      const [row] = buildLiftRows(
+        [
+          sums('treatment', '', treated, treated / 10, { holdout_pct: share }),
+          sums('holdout', '', held, held / 10, { holdout_pct: share }),
+        ],
+        fixed,
+      );
+      expect(row.srm).toMatchObject({ expectedHoldoutShare: share, pValue: 0, flagged: true });
+      expect(row.verdict).toBe(
+        `SRM: do not trust: the holdout holds ${reads} was declared (p < 0.0001), so the split is not random`,
+      );
+    },
+  );
+
   it('says "too little data" and flags SRM in words', () => {
     // declared share 0.07: 37 / 537 = 6.9% is no mismatch, just too few persons
     const small = buildLiftRows(

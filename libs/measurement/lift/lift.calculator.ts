@@ -257,8 +257,14 @@ function srmCheck(
     flagged: false,
     sharesInPeriod: changed ? [...drawn] : [],
   };
-  if (expected === null || expected <= 0 || expected >= 1 || changed) {
+  if (expected === null || changed) {
     return unchecked;
+  }
+  if (expected <= 0 || expected >= 1) {
+    // a share of 0 (1) leaves the control (treatment) arm empty: a person in it cannot come from
+    // that split (its expected count is 0, χ² infinite, p = 0); none there is nothing to test
+    const leftEmpty = expected <= 0 ? controlPersons : treatmentPersons;
+    return leftEmpty === 0 ? unchecked : { ...unchecked, pValue: 0, flagged: true };
   }
   const result = sampleRatioMismatch(treatmentPersons, controlPersons, expected);
   return { ...unchecked, pValue: result.pValue, flagged: result.flagged };

@@ -46,7 +46,7 @@ export class SrmCheck {
   observedHoldoutShare!: number | null;
 
   @FloatField(
-    'Chi-square goodness-of-fit p-value (1 df); null without a declared share, or when sharesInPeriod is not empty.',
+    'Chi-square goodness-of-fit p-value (1 df); null without a declared share, or when sharesInPeriod is not empty. A declared share of 0 (1) leaves the holdout (treatment) arm empty: a person in it is a mismatch, p = 0; none there leaves nothing to test, null.',
     {
       nullable: true,
     },
