@@ -312,7 +312,7 @@ export function latencyChart(rows: readonly LatencyView[]): string {
     const expired = row.expiredShare === null ? '' : ` · ${formatPercent(row.expiredShare, 1)}`;
     return {
       name: row.name,
-      sub: `${row.channel} · ${formatInteger(row.firings)} sent firings`,
+      sub: `${row.channel} · ${formatInteger(row.firings)} measured firings`,
       plot: latencyMarks(scale, row, cy),
       value: `${inWindow}${expired}`,
       valueClass: `value text-${tone}`,

@@ -429,6 +429,27 @@ describe('renderLiftReport: latency against the window', () => {
     expect(section).not.toContain('90.0%');
   });
 
+  it('counts the firings it measures apart from the sent firings the other sections count', () => {
+    // one trigger: 500 sent firings measured, 3 more sent without a signal time; another (harms,
+    // 500 sent firings in the suppression audit) with none measured, so no latency row: the
+    // table's count is of the measured ones, so it is not titled as the sent firings the
+    // suppression and consent sections count, and the 3 + 500 others are said
+    const measures = fixtureMeasures();
+    measures.latency = [{ ...measures.latency[0], firings: 500, noSignalTime: 3, expired: 10 }];
+    const page = renderLiftReport(measures);
+    const section = page.slice(
+      page.indexOf('<section id="latency">'),
+      page.indexOf('<section id="harm">'),
+    );
+    expect(section).toContain('<th>Measured firings</th>');
+    expect(section).not.toContain('<th>Sent firings</th>');
+    expect(section).toContain('10 of 500 measured firings (2.0%) acted after');
+    expect(section).toContain(
+      '503 sent firings are not measured: no signal time is known for them (no signal_at, and no stored signal under their signal_event_id).',
+    );
+    expect(section).toContain('500 measured firings</text>');
+  });
+
   it('says so when every channel has at least 90% within its window', () => {
     expect(latency(10_000, 58_000, 0.9)).toContain(
       'Every trigger acts within its window for at least 90% of its firings.',

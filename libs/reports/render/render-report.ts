@@ -389,10 +389,22 @@ function latencySection(view: ReportView): string {
   const slow = rows.filter((r) => r.state === 'bad' || r.state === 'warn');
   const expired = rows.reduce((sum, r) => sum + r.expired, 0);
   const measured = rows.reduce((sum, r) => sum + (r.windowMs === null ? 0 : r.firings), 0);
+  // the sent firings without a signal time, counted by the other sections and measured by none
+  // here: those of the listed triggers, and every sent firing of a trigger with none measured
+  const listed = new Set(rows.map((r) => r.triggerId));
+  const unmeasured =
+    rows.reduce((sum, r) => sum + r.noSignalTime, 0) +
+    view.measures.suppression
+      .filter((s) => !listed.has(s.triggerId))
+      .reduce((sum, s) => sum + s.sentFirings, 0);
+  const unmeasuredNote =
+    unmeasured === 0
+      ? ''
+      : ` ${formatInteger(unmeasured)} sent firing${unmeasured === 1 ? ' is' : 's are'} not measured: no signal time is known for ${unmeasured === 1 ? 'it' : 'them'} (no signal_at, and no stored signal under ${unmeasured === 1 ? 'its' : 'their'} signal_event_id).`;
   const summary =
     rows.length === 0
       ? '<p class="summary">No sent firing with a known signal time in this period.</p>'
-      : `<p class="summary">${formatInteger(expired)} of ${formatInteger(measured)} sent firings (${formatPercent(measured === 0 ? 0 : expired / measured)}) acted after their trigger’s window had closed: the signal was already stale.${slow.length === 0 ? ` Every trigger acts within its window for at least ${formatPercent(LATENCY_GOOD_RATE, 0)} of its firings.` : ` Too slow: ${slow.map((r) => `<strong>${esc(r.name)}</strong> on ${esc(r.channel)}`).join(', ')}.`}</p>`;
+      : `<p class="summary">${formatInteger(expired)} of ${formatInteger(measured)} measured firings (${formatPercent(measured === 0 ? 0 : expired / measured)}) acted after their trigger’s window had closed: the signal was already stale.${slow.length === 0 ? ` Every trigger acts within its window for at least ${formatPercent(LATENCY_GOOD_RATE, 0)} of its firings.` : ` Too slow: ${slow.map((r) => `<strong>${esc(r.name)}</strong> on ${esc(r.channel)}`).join(', ')}.`}${unmeasuredNote}</p>`;
   const table = rows
     .map(
       (r) =>
@@ -413,7 +425,7 @@ function latencySection(view: ReportView): string {
         `<span><i class="swatch good"></i>at least 90% within the window</span><span><i class="swatch warn"></i>only the median within</span>` +
         `<span><i class="swatch bad"></i>most firings too late</span><span><i class="swatch window"></i>the trigger’s window</span>` +
         `<span>dot: median · bar end: 90th percentile · log scale</span></figcaption></figure>` +
-        `<table><thead><tr><th>Trigger</th><th>Channel</th><th>Sent firings</th><th>Median</th><th>90th pct.</th><th>Window</th><th>Within window</th><th>Expired</th></tr></thead><tbody>${table}</tbody></table>`) +
+        `<table><thead><tr><th>Trigger</th><th>Channel</th><th>Measured firings</th><th>Median</th><th>90th pct.</th><th>Window</th><th>Within window</th><th>Expired</th></tr></thead><tbody>${table}</tbody></table>`) +
     `</section>`
   );
 }
