@@ -84,6 +84,21 @@ describe('DateTime', () => {
     expect(answer.errors?.[0]?.extensions?.causewayCode).toBe('INVALID_DATE_TIME');
   });
 
+  it('refuses epoch milliseconds as text without offering them, and says what it reads', async () => {
+    // the ingest reads epoch milliseconds, a DateTime does not: its refusal must not name them
+    // as a form it expects
+    for (const text of ['1790812800000', 'Oct 1 2026']) {
+      for (const answer of [await asLiteral(text), await asVariable(text)]) {
+        const message = answer.errors?.[0]?.message ?? '';
+        expect(message).not.toContain('or epoch milliseconds');
+        expect(message).toContain('expected an ISO-8601 timestamp with a UTC offset, or a date');
+      }
+    }
+    expect((await asLiteral('1790812800000')).errors?.[0]?.message).toContain(
+      'epoch milliseconds are not read here',
+    );
+  });
+
   it('refuses epoch milliseconds as a number: a DateTime is text', async () => {
     const answer = await asVariable(Date.UTC(2026, 9, 1));
     expect(answer.errors?.[0]?.message).toContain('ISO-8601 text with a UTC offset');

@@ -1,5 +1,5 @@
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
-import { parseIsoTime, type ParsedTime } from '../ingest/core.js';
+import { EXPECTED_TIMESTAMP, parseIsoTime, type ParsedTime } from '../ingest/core.js';
 
 const EXAMPLE = 'e.g. 2026-10-01T00:00:00Z or 2026-10-01T02:00:00+02:00';
 
@@ -21,7 +21,16 @@ const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
  * without an offset is refused.
  */
 export function parseQueryTime(text: string): ParsedTime {
-  return parseIsoTime(DATE_ONLY.test(text) ? `${text}T00:00:00Z` : text);
+  const parsed = parseIsoTime(DATE_ONLY.test(text) ? `${text}T00:00:00Z` : text);
+  if (parsed.ok || parsed.message !== EXPECTED_TIMESTAMP) {
+    return parsed;
+  }
+  // the ingest's words offer epoch milliseconds, which a query time is not read from
+  const expected = 'expected an ISO-8601 timestamp with a UTC offset, or a date';
+  return {
+    ok: false,
+    message: /^\d+$/.test(text) ? `epoch milliseconds are not read here; ${expected}` : expected,
+  };
 }
 
 function parse(value: unknown, valueNode?: ValueNode): Date {

@@ -22,6 +22,7 @@ export { validateRow } from './validate-row.js';
 export {
   correctSkew,
   DEVICE_CLOCK_EARLIEST_MS,
+  EXPECTED_TIMESTAMP,
   MAX_TIME_MS,
   MIN_TIME_MS,
   parseDeviceTimestamp,
