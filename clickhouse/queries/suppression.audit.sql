@@ -129,8 +129,8 @@ WITH
     GROUP BY trigger_id
   ),
   sent_counts AS (
-    -- per trigger fired in the period: its sent firings and the channel its firings carry
-    SELECT trigger_id, any(channel) AS firing_channel, countIf(sent) AS sent_firings
+    -- per trigger fired in the period: its sent firings and the channel they share ('' when several)
+    SELECT trigger_id, if(minIf(channel, sent) = maxIf(channel, sent), minIf(channel, sent), '') AS firing_channel, countIf(sent) AS sent_firings
     FROM period_firings
     GROUP BY trigger_id
   ),
@@ -140,7 +140,7 @@ WITH
     UNION DISTINCT
     SELECT trigger_id FROM sent_counts
   )
--- one row per trigger; the definition's channel, else the one its firings carry
+-- one row per trigger; the definition's channel, else the one its sent firings share
 SELECT r.trigger_id AS trigger_id,
        if(d.trigger_id != '', d.channel, n.firing_channel) AS channel,
        n.sent_firings AS sent_firings,

@@ -43,6 +43,21 @@ export function suppressionRules(
   };
 }
 
+/**
+ * The channel a group of firings shares (`column`, a column name, never input), '' when they carry
+ * several: what names the channel of a trigger without a definition, in latency and the
+ * suppression audit alike, rather than one of its channels picked at random. With `sent` (a
+ * condition over the row, constant text), only the firings it selects are read, as latency reads
+ * only sent ones: a control firing, never sent, often names no channel.
+ */
+export function sharedChannel(column: string, sent?: string): string {
+  if (sent === undefined) {
+    return `if(min(${column}) = max(${column}), min(${column}), '')`;
+  }
+  const least = `minIf(${column}, ${sent})`;
+  return `if(${least} = maxIf(${column}, ${sent}), ${least}, '')`;
+}
+
 /** A firings row that was sent: the treatment arm, not skipped (docs/design.md §3). */
 export const SENT_FIRING = `arm = 'treatment' AND skip_reason = ''`;
 

@@ -4,6 +4,7 @@ import { periodTriggersParams } from '../common/period.js';
 import {
   SENT_FIRING_TIMES_CTES,
   sentFiringsCte,
+  sharedChannel,
   TRIGGER_DEFINITIONS_CTE,
   TRIGGER_FILTER,
 } from '../common/sql.js';
@@ -55,7 +56,7 @@ const LATENCY_GROUPS = `
       -- ungrouped by channel: the trigger's channel, or (no definition) its firings' one channel
       if(
         {byChannel:Bool} OR any(trigger_channel) = '',
-        if(min(firing_channel) = max(firing_channel), min(firing_channel), ''),
+        ${sharedChannel('firing_channel')},
         any(trigger_channel)
       ) AS channel,
       count(signal_to_decision_ms) AS firings,

@@ -4,6 +4,7 @@ import { periodTriggersParams } from '../common/period.js';
 import {
   ANY_SUCCESS_TYPE,
   SENT_FIRING,
+  sharedChannel,
   TRIGGER_DEFINITIONS_CTE,
   TRIGGER_FILTER,
   inPeriod,
@@ -45,7 +46,7 @@ function failuresCte(source: string): string {
 /**
  * The end of both audit statements: the triggers reported (the selected definitions and any
  * trigger fired in the period) and one row per trigger, with the definition's channel, else the
- * one its firings carry. Needs the steps `defs`, `sent_counts` (trigger_id, firing_channel,
+ * one its sent firings share ('' when they carry several, or none was sent). Needs the steps `defs`, `sent_counts` (trigger_id, firing_channel,
  * sent_firings: every trigger fired in the period), `failures` (trigger_id,
  * converted_then_targeted, converted_in_flight) and `cap_breaches` (trigger_id, breaches).
  */
@@ -56,7 +57,7 @@ const PER_TRIGGER = `
     UNION DISTINCT
     SELECT trigger_id FROM sent_counts
   )
--- one row per trigger; the definition's channel, else the one its firings carry
+-- one row per trigger; the definition's channel, else the one its sent firings share
 SELECT r.trigger_id AS trigger_id,
        if(d.trigger_id != '', d.channel, n.firing_channel) AS channel,
        n.sent_firings AS sent_firings,
@@ -161,8 +162,8 @@ WITH
   ),
   ${failuresCte('checked')},
   sent_counts AS (
-    -- per trigger fired in the period: its sent firings and the channel its firings carry
-    SELECT trigger_id, any(channel) AS firing_channel, countIf(sent) AS sent_firings
+    -- per trigger fired in the period: its sent firings and the channel they share ('' when several)
+    SELECT trigger_id, ${sharedChannel('channel', 'sent')} AS firing_channel, countIf(sent) AS sent_firings
     FROM period_firings
     GROUP BY trigger_id
   ),
@@ -197,8 +198,8 @@ WITH
     GROUP BY trigger_id
   ),
   sent_counts AS (
-    -- per trigger fired in the period: its sent firings and the channel its firings carry
-    SELECT trigger_id, any(channel) AS firing_channel, countIf(${SENT_FIRING}) AS sent_firings
+    -- per trigger fired in the period: its sent firings and the channel they share ('' when several)
+    SELECT trigger_id, ${sharedChannel('channel', SENT_FIRING)} AS firing_channel, countIf(${SENT_FIRING}) AS sent_firings
     FROM firings FINAL
     WHERE tenant_id = {tenantId:String}
       AND ${inPeriod('decided_at')}

@@ -236,6 +236,10 @@ const undefinedTrigger = {
     sent('u1', 'tU', 'r6', '10-14T00:00:00'),
     sent('u2', 'tU', 'r6', '10-14T01:00:00'),
     sent('u3', 'tU', 'r3', '10-12T10:00:00'),
+    sent('w1', 'tW', 'r8', '10-12T10:00:00', { channel: 'web' }),
+    sent('w2', 'tW', 'r9', '10-13T10:00:00', { channel: 'sms' }),
+    sent('v1', 'tV', 'r8', '10-12T10:00:00', { channel: 'web' }),
+    sent('v2', 'tV', 'r9', '10-12T10:00:00', { arm: 'holdout' }), // not sent, no channel
   ],
   outcomes: [
     outcome('p1', 'r1', 'signup', '10-11T10:00:00'), // exactly 24 h before y1: inside
@@ -271,9 +275,15 @@ describe.each(FACT_SOURCES)('suppression audit of a trigger never defined, from 
   //     not y3 (p3 is tU's upgrade, not a default type)                                    = 1
   //   in flight: y4 (p4 purchase between dispatch and the open); not y5 (p5 an upgrade)    = 1
   //   cap breaches: none stated (y6 y7 y8 within 2 h of one another)                        = 0
+  // tV (no definition): sent v1 on web; v2 a holdout naming no channel, never sent: its sent
+  //   firings share web, as latency reads it                                  = web, 1, 0, 0, 0
+  // tW (no definition): sent w1 on web and w2 on sms, no outcomes: its firings share no channel,
+  //   so it names none, as latency names it, rather than one of the two       = '', 2, 0, 0, 0
   it('checks its firings with the default success types and lookback, and no cap', () => {
     expect(summaries.map(counts)).toEqual([
       ['tU', 'push', 3, 1, 0, 1],
+      ['tV', 'web', 1, 0, 0, 0],
+      ['tW', '', 2, 0, 0, 0],
       ['tY', 'email', 8, 1, 1, 0],
     ]);
   });

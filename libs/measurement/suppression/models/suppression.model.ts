@@ -8,7 +8,9 @@ import { FloatField, IdField, IntField, StringField } from '../../../graphql-fie
 export class SuppressionSummary {
   @IdField('The trigger.') triggerId!: string;
 
-  @StringField("The trigger's channel (from its definition, else from its firings).")
+  @StringField(
+    'The trigger\'s channel: its definition\'s, else the one its sent firings share ("" when they carry several).',
+  )
   channel!: string;
 
   @IntField('Sent treatment firings (arm treatment, no skip_reason).') sentFirings!: number;
