@@ -134,6 +134,15 @@ describe('renderLiftReport', () => {
     );
   });
 
+  it('names a worst offender without a channel with no empty brackets', () => {
+    // a trigger never defined whose firings share no channel: the audit names none
+    const measures = fixtureMeasures();
+    measures.suppression = measures.suppression.map((s) => ({ ...s, channel: '' }));
+    const page = renderLiftReport(measures);
+    expect(page).not.toContain('</strong> ():');
+    expect(page).toMatch(/<li><strong>[^<]+<\/strong>: \d[\d,]* suppression failures in/);
+  });
+
   it('marks a broken split in the harm chart as not to be trusted', () => {
     const measures = fixtureMeasures();
     const srmVerdict = measures.lift.find((l) => l.triggerId === 'srm')!.verdict;

@@ -495,7 +495,7 @@ function complianceSection(view: ReportView): string {
           : `${formatInteger(s.failures + withoutConsent)} contacts that should not have happened: `;
       const consentPart =
         withoutConsent === 0 ? '' : `; and ${formatInteger(withoutConsent)} without consent`;
-      return `<li><strong>${esc(s.name)}</strong> (${esc(s.channel)}): ${total}${formatInteger(s.failures)} suppression failures in ${formatInteger(s.sentFirings)} sent firings (${formatPercent(s.failureRate)}): ${join(
+      return `<li><strong>${esc(s.name)}</strong>${s.channel === '' ? '' : ` (${esc(s.channel)})`}: ${total}${formatInteger(s.failures)} suppression failures in ${formatInteger(s.sentFirings)} sent firings (${formatPercent(s.failureRate)}): ${join(
         [
           s.convertedThenTargeted > 0 && `${formatInteger(s.convertedThenTargeted)} just converted`,
           s.convertedInFlight > 0 && `${formatInteger(s.convertedInFlight)} converted in flight`,
