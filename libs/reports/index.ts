@@ -6,6 +6,7 @@ export {
   formatDateTime,
   formatDuration,
   formatFixed,
+  formatInteger,
   formatPercent,
   formatPeriod,
   formatSignedInteger,

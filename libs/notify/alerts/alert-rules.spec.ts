@@ -62,6 +62,18 @@ const lift = (
     },
   }) as unknown as AlertInputs['lift'][number];
 
+/** A consent audit of email-consent triggers: [triggerId, sent firings, non-compliant]. */
+const consentOf = (rows: [string, number, number][]): AlertInputs['consent'] => ({
+  ...inputs({}).consent,
+  byTrigger: rows.map(([triggerId, sentFirings, nonCompliant]) => ({
+    triggerId,
+    purpose: 'email',
+    sentFirings,
+    nonCompliant,
+    nonCompliantRate: nonCompliant / sentFirings,
+  })),
+});
+
 const kinds = (i: AlertInputs) => findAlerts(i).map((f) => `${f.kind}/${f.subject}`);
 
 describe('alert rules', () => {
@@ -198,7 +210,7 @@ describe('alert rules', () => {
       }),
     );
     expect(slow.summary).toBe(
-      'slow: 89.96% of 2500 sends in the last day acted within the 1 s window',
+      'slow: 89.96% of 2,500 sends in the last day acted within the 1 s window',
     );
     // 0.00004 of a share is 0.004 points; the estimate (0.00004 + 0.02) / 2 is 1.002 points
     const [gain] = findAlerts(inputs({ lift: [lift('up', 0.00004, 0.02)] }));
@@ -207,28 +219,26 @@ describe('alert rules', () => {
     );
   });
 
+  it('writes its counts with grouped thousands, as the report and the digest print them', () => {
+    const found = findAlerts(
+      inputs({
+        consent: consentOf([['x', 12_500, 1_250]]),
+        streams: [{ stream: 'signals', accepted: 98_000, rejected: 2_000 }],
+      }),
+    );
+    expect(found.map((f) => f.summary)).toEqual([
+      'x: 1,250 of 12,500 messages in the last day went to persons without email consent',
+      'signals: 2,000 of 100,000 lines rejected in the last hour',
+    ]);
+  });
+
   it('opens CONSENT_VIOLATION on one non-compliant send and STALE_SIGNALS per trigger', () => {
     const found = findAlerts(
       inputs({
-        consent: {
-          ...inputs({}).consent,
-          byTrigger: [
-            {
-              triggerId: 'x',
-              purpose: 'email',
-              sentFirings: 10,
-              nonCompliant: 1,
-              nonCompliantRate: 0.1,
-            },
-            {
-              triggerId: 'y',
-              purpose: 'email',
-              sentFirings: 10,
-              nonCompliant: 0,
-              nonCompliantRate: 0,
-            },
-          ],
-        },
+        consent: consentOf([
+          ['x', 10, 1],
+          ['y', 10, 0],
+        ]),
         freshness: [
           {
             type: 'a',

@@ -7,7 +7,12 @@ import {
   type LatencyStats,
   type TriggerLift,
 } from '../../measurement/index.js';
-import { formatDateTime, formatDuration, formatPercent } from '../../reports/index.js';
+import {
+  formatDateTime,
+  formatDuration,
+  formatInteger,
+  formatPercent,
+} from '../../reports/index.js';
 import { SRM_P_THRESHOLD } from '../../stats/index.js';
 import { AlertKind } from './alert-kind.js';
 
@@ -162,7 +167,7 @@ function dayFindings(inputs: AlertInputs): Finding[] {
       kind: AlertKind.CONSENT_VIOLATION,
       triggerId: row.triggerId,
       subject: row.triggerId,
-      summary: `${row.triggerId}: ${row.nonCompliant} of ${row.sentFirings} messages in the last day went to persons without ${row.purpose} consent`,
+      summary: `${row.triggerId}: ${formatInteger(row.nonCompliant)} of ${formatInteger(row.sentFirings)} messages in the last day went to persons without ${row.purpose} consent`,
       evidence: { ...row },
     });
   }
@@ -177,7 +182,7 @@ function dayFindings(inputs: AlertInputs): Finding[] {
         kind: AlertKind.LATENCY_OUT_OF_WINDOW,
         triggerId: row.triggerId,
         subject: row.triggerId,
-        summary: `${row.triggerId}: ${formatPercent(rate, 1, [ALERT_THRESHOLDS.minWithinWindowRate])} of ${row.firings} sends in the last day acted within the ${formatDuration(row.windowMs ?? 0)} window`,
+        summary: `${row.triggerId}: ${formatPercent(rate, 1, [ALERT_THRESHOLDS.minWithinWindowRate])} of ${formatInteger(row.firings)} sends in the last day acted within the ${formatDuration(row.windowMs ?? 0)} window`,
         evidence: { ...row },
       });
     }
@@ -214,7 +219,7 @@ function streamFindings(streams: StreamLines[]): Finding[] {
       kind: AlertKind.REJECTED_ROWS,
       triggerId: null,
       subject: s.stream,
-      summary: `${s.stream}: ${s.rejected} of ${s.accepted + s.rejected} lines rejected in the last hour`,
+      summary: `${s.stream}: ${formatInteger(s.rejected)} of ${formatInteger(s.accepted + s.rejected)} lines rejected in the last hour`,
       evidence: { ...s, rejectedShare: s.rejected / (s.accepted + s.rejected) },
     }));
 }
