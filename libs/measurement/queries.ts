@@ -24,6 +24,7 @@ import {
   LIFT_QUERY,
   PLAIN_LIFT_BY_ARM_QUERY,
   PLAIN_LIFT_QUERY,
+  SENT_CHANNELS_QUERY,
 } from './lift/lift.query.js';
 import { FIRING_PROPERTY_KEYS_QUERY, LIFT_SEGMENTS_QUERY } from './lift/segments.query.js';
 import { NAMED_VERSIONS_QUERY, SHARE_VERSIONS_QUERY } from './lift/holdout-shares.query.js';
@@ -50,6 +51,7 @@ export const MEASUREMENT_QUERIES: readonly AnyQueryDefinition[] = [
   LIFT_BY_ARM_QUERY,
   PLAIN_LIFT_QUERY,
   PLAIN_LIFT_BY_ARM_QUERY,
+  SENT_CHANNELS_QUERY,
   LIFT_OVER_TIME_QUERY,
   CONVERSION_CURVE_QUERY,
   TRIGGER_TREND_QUERY,

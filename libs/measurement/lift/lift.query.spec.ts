@@ -361,6 +361,30 @@ describe('lift sums on the embedded engine', () => {
     expect(measured).toHaveLength(2);
   });
 
+  it('names a trigger without a definition by the channel its sent firings share, as latency does', async () => {
+    // tWeb: both treated persons sent on web, its holdouts name no channel (never sent) → web;
+    // tMix: one sent on web, one on sms → no one channel, ''
+    const sentOn = (triggerId: string, person: string, channel: string) =>
+      build.firing(`${triggerId}-${person}`, triggerId, person, '10-02T00:00:00', { channel });
+    await seedRows(store.clickhouse, 'tenant-ch', {
+      firings: [
+        sentOn('tWeb', 'c1', 'web'),
+        sentOn('tWeb', 'c2', 'web'),
+        ...undefinedFirings('tWeb', [], ['c3']).map((f) => ({ ...f, firing_id: 'tWeb-c3' })),
+        sentOn('tMix', 'c1', 'web'),
+        sentOn('tMix', 'c2', 'sms'),
+      ],
+    });
+    const rows = await new LiftService(store.clickhouse, store.config).report('tenant-ch', {
+      from: new Date('2026-10-01T00:00:00Z'),
+      to: new Date('2026-11-01T00:00:00Z'),
+    });
+    expect(rows.map((r) => [r.triggerId, r.channel])).toEqual([
+      ['tMix', ''],
+      ['tWeb', 'web'],
+    ]);
+  });
+
   it('reads a control whose revenue nets to 0 as 0, with no relative revenue lift', async () => {
     // the holdout's buyers spend 10.1 and 5.3 and return 15.4: exactly 0 in decimals, while
     // doubles leave −1.8e-15 (10.1 + 5.3 − 15.4), which read as a level gave a relative revenue

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineQuery, type ClickHouseService } from '../../storage/index.js';
 import { assignmentCtes, outcomeArraysCte } from '../common/assignment.sql.js';
 import { periodTriggersParams } from '../common/period.js';
+import { inPeriod, SENT_FIRING, sharedChannel } from '../common/sql.js';
 
 /** Sufficient statistics of one trigger × arm × variant (per-person rows never leave the engine). */
 export const liftSumsRow = z.object({
@@ -282,16 +283,62 @@ export interface RevenueCapParams {
 }
 
 /** Runs the lift query; one row per trigger × arm × variant (or × arm, see byVariant). */
-export function queryLiftSums(
+/**
+ * The channel the sent firings of each of the given triggers share in [from, to) ('' when they
+ * carry several): how latency and the suppression audit name a trigger whose definition gives no
+ * channel (or that has none), read only for such triggers.
+ */
+export const SENT_CHANNELS_QUERY = defineQuery({
+  name: 'lift.sent_channels',
+  module: import.meta.url,
+  sql: `-- per trigger asked: the channel its sent firings in the period share ('' when several)
+SELECT trigger_id, ${sharedChannel('channel')} AS channel
+FROM firings FINAL
+WHERE tenant_id = {tenantId:String}
+  AND ${inPeriod('decided_at')}
+  AND has({triggerIds:Array(String)}, trigger_id)
+  AND ${SENT_FIRING}
+GROUP BY trigger_id`,
+  params: periodTriggersParams,
+  row: z.object({ trigger_id: z.string(), channel: z.string() }),
+});
+
+/**
+ * The rows with their trigger's channel: the definition's, else (none, or none stated) the one
+ * its sent firings share, as latency and the suppression audit name it.
+ */
+async function withFiringChannels(
+  clickhouse: ClickHouseService,
+  params: Omit<LiftQueryParams, 'byVariant'>,
+  rows: LiftSumsRow[],
+): Promise<LiftSumsRow[]> {
+  const unnamed = [...new Set(rows.filter((r) => r.channel === '').map((r) => r.trigger_id))];
+  if (unnamed.length === 0) {
+    return rows;
+  }
+  const found = await clickhouse.run(SENT_CHANNELS_QUERY, {
+    tenantId: params.tenantId,
+    from: params.from,
+    to: params.to,
+    triggerIds: unnamed,
+  });
+  const channels = new Map(found.map((r) => [r.trigger_id, r.channel]));
+  return rows.map((r) =>
+    r.channel === '' ? { ...r, channel: channels.get(r.trigger_id) ?? '' } : r,
+  );
+}
+
+export async function queryLiftSums(
   clickhouse: ClickHouseService,
   { byVariant, ...params }: LiftQueryParams,
   cap: RevenueCapParams | null = null,
 ): Promise<LiftSumsRow[]> {
-  if (cap !== null) {
-    return clickhouse.run(byVariant === false ? CAPPED_LIFT_BY_ARM_QUERY : CAPPED_LIFT_QUERY, {
-      ...params,
-      ...cap,
-    });
-  }
-  return clickhouse.run(byVariant === false ? LIFT_BY_ARM_QUERY : LIFT_QUERY, params);
+  const rows =
+    cap !== null
+      ? await clickhouse.run(byVariant === false ? CAPPED_LIFT_BY_ARM_QUERY : CAPPED_LIFT_QUERY, {
+          ...params,
+          ...cap,
+        })
+      : await clickhouse.run(byVariant === false ? LIFT_BY_ARM_QUERY : LIFT_QUERY, params);
+  return withFiringChannels(clickhouse, params, rows);
 }

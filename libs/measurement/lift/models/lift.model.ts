@@ -75,7 +75,10 @@ export class Risk {
 export class TriggerLift {
   @IdField('The trigger.') triggerId!: string;
 
-  @StringField("The trigger's channel.") channel!: string;
+  @StringField(
+    'The trigger\'s channel: its definition\'s, else the one its sent firings in the period share ("" when they carry several), as triggerLatency and suppressionAudit name it.',
+  )
+  channel!: string;
 
   @StringField('The treatment variant (with groupBy VARIANT); null for the whole trigger.', {
     nullable: true,
