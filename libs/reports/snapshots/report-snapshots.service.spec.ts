@@ -508,4 +508,12 @@ describe('listing snapshots with a limit it does not answer', () => {
       `limit: must be between 1 and 500 (was ${limit})`,
     );
   });
+
+  it('refuses a from at or after to naming both, as the other lists with a period do', () => {
+    const { service } = snapshotsOn(store);
+    const at = new Date('2026-10-05T00:00:00Z');
+    expect(() => service.list('listing', { from: at, to: at })).toThrow(
+      'from, to: from must be before to (was from 2026-10-05T00:00:00.000Z, to 2026-10-05T00:00:00.000Z)',
+    );
+  });
 });

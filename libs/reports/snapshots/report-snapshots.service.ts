@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
-import { failureName, loggedFailure, pageProblem } from '../../errors/index.js';
+import { failureName, loggedFailure, pageProblem, periodProblem } from '../../errors/index.js';
 import { toPeriod } from '../../measurement/index.js';
 import { renderLiftReport } from '../render/render-report.js';
 import { ReportMeasuresService, type ReportOptions } from '../report-measures.service.js';
@@ -214,27 +214,25 @@ export class ReportSnapshotsService {
     options: { from?: Date | null; to?: Date | null; limit?: number | null },
   ): Promise<SnapshotSummary[]> {
     const limit = options.limit ?? 50;
-    const problem = pageProblem({ limit }, MAX_SNAPSHOTS_LISTED);
-    if (problem !== undefined) {
-      throw new ReportsException(ReportsErrorCode.InvalidRequest, problem);
-    }
     const { from, to } = options;
+    const refuse = (message: string): never => {
+      throw new ReportsException(ReportsErrorCode.InvalidRequest, message);
+    };
     if ((from === undefined || from === null) !== (to === undefined || to === null)) {
-      throw new ReportsException(
-        ReportsErrorCode.InvalidRequest,
-        'give both from and to, or neither',
-      );
+      refuse('give both from and to, or neither');
     }
-    let range: { from: Date; to: Date } | undefined;
-    if (from !== undefined && from !== null && to !== undefined && to !== null) {
-      if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || from >= to) {
-        throw new ReportsException(
-          ReportsErrorCode.InvalidRequest,
-          'from must be a valid time before to',
-        );
-      }
-      range = { from, to };
+    if ([from, to].some((time) => time instanceof Date && Number.isNaN(time.getTime()))) {
+      refuse('from, to: must be valid times');
     }
+    // a from at or after to is refused naming both, as the other lists with a period refuse it
+    const problem = pageProblem({ limit }, MAX_SNAPSHOTS_LISTED) ?? periodProblem({ from, to });
+    if (problem !== undefined) {
+      refuse(problem);
+    }
+    const range =
+      from !== undefined && from !== null && to !== undefined && to !== null
+        ? { from, to }
+        : undefined;
     return this.repository.list(tenantId, range, limit);
   }
 
