@@ -175,7 +175,7 @@ describe('alert rules', () => {
     );
     // each class with its estimate and interval, as a gain is printed: low + 0.01, [low, low + 0.02]
     expect(harm.summary).toBe(
-      'a harms: overwhelm +1.10 pts [+0.10 pts, +2.10 pts], regret +1.20 pts [+0.20 pts, +2.20 pts] against its holdout',
+      'a harms: overwhelm +1.10 pts [+0.10 pts, +2.10 pts], regret +1.20 pts [+0.20 pts, +2.20 pts] against its holdout (an always-valid interval, which the report does not print)',
     );
   });
 
@@ -215,7 +215,7 @@ describe('alert rules', () => {
     // 0.00004 of a share is 0.004 points; the estimate (0.00004 + 0.02) / 2 is 1.002 points
     const [gain] = findAlerts(inputs({ lift: [lift('up', 0.00004, 0.02)] }));
     expect(gain.summary).toBe(
-      'up works: conversion +1.00 pts [+0.004 pts, +2.00 pts] against its holdout',
+      'up works: conversion +1.00 pts [+0.004 pts, +2.00 pts] against its holdout (an always-valid interval, which the report does not print)',
     );
   });
 

@@ -71,6 +71,14 @@ const interval = (lift: { estimate: number; low: number; high: number }) =>
   `${pointsText(lift.estimate)} [${pointsText(lift.low)}, ${pointsText(lift.high)}]`;
 
 /**
+ * Said after an interval of a lift rule: the rules read sequential intervals, which the linked
+ * report (fixed-period intervals) does not print, so a reader comparing the two is told why they
+ * differ.
+ */
+const ALWAYS_VALID =
+  'against its holdout (an always-valid interval, which the report does not print)';
+
+/**
  * How old a signal type is when it can act: its lag, and a prediction's model input age, each
  * written apart from the window they are read against.
  */
@@ -122,13 +130,13 @@ function liftFindings(rows: TriggerLift[]): Finding[] {
       found.push({
         ...base,
         kind: AlertKind.SIGNIFICANT_GAIN,
-        summary: `${row.triggerId} works: conversion ${interval(lift)} against its holdout`,
+        summary: `${row.triggerId} works: conversion ${interval(lift)} ${ALWAYS_VALID}`,
       });
     } else if (lift.high < 0) {
       found.push({
         ...base,
         kind: AlertKind.LOSS,
-        summary: `${row.triggerId} loses conversions: ${interval(lift)} against its holdout`,
+        summary: `${row.triggerId} loses conversions: ${interval(lift)} ${ALWAYS_VALID}`,
       });
     }
   }
@@ -155,7 +163,7 @@ function harmFindings(rows: GuardrailLift[]): Finding[] {
     subject: triggerId,
     summary: `${triggerId} harms: ${harmful
       .map((r) => `${r.outcomeClass} ${interval(r.absoluteLift!)}`)
-      .join(', ')} against its holdout`,
+      .join(', ')} ${ALWAYS_VALID}`,
     evidence: { guardrails: harmful },
   }));
 }
