@@ -5,6 +5,8 @@ import { ResultCache } from '../result-cache/index.js';
 import { MemoryDataVersions } from '../storage/index.js';
 import type { PdfRenderer } from './pdf/pdf-renderer.js';
 import { fixtureMeasures } from './render/testing.js';
+import type { CurvePoint } from '../measurement/index.js';
+import { curvesSettled } from './report-measures.js';
 import type { ReportMeasuresService } from './report-measures.service.js';
 import {
   LiftReportService,
@@ -86,5 +88,53 @@ describe('the report page while the data is unchanged', () => {
     await uncached.html('acme', ...october);
     await uncached.html('acme', ...october);
     expect(collected).toHaveLength(6);
+  });
+});
+
+describe('the report page while its conversion curves still grow', () => {
+  const DAY = 86_400_000;
+  // a curve of a trigger with a 7-day conversion window: its points up to the window
+  const overTime = {
+    lift: [],
+    curves: [
+      {
+        triggerId: 't',
+        points: [
+          { sinceMs: DAY, isConversionWindow: false },
+          { sinceMs: 7 * DAY, isConversionWindow: true },
+        ] as CurvePoint[],
+      },
+    ],
+  };
+
+  it('is final once the end of the period plus the conversion window has passed, not a ms before', () => {
+    const to = new Date('2026-10-01T00:00:00Z');
+    const windowEnd = to.getTime() + 7 * DAY;
+    expect(curvesSettled(overTime, to, new Date(windowEnd))).toBe(true);
+    expect(curvesSettled(overTime, to, new Date(windowEnd - 1))).toBe(false);
+    expect(curvesSettled(undefined, to, new Date(windowEnd - 1))).toBe(true);
+    expect(curvesSettled({ lift: [], curves: [] }, to, new Date(windowEnd - 1))).toBe(true);
+  });
+
+  it('is computed at each open until then', async () => {
+    let collected = 0;
+    const measures = {
+      collect: () => {
+        collected++;
+        return Promise.resolve({ ...fixtureMeasures(), overTime });
+      },
+    } as unknown as ReportMeasuresService;
+    const cache = new ResultCache(loadConfig({}), new MemoryDataVersions(), new MetricsService());
+    const reports = new LiftReportService(measures, {} as PdfRenderer, cache);
+    const now = Date.now();
+    const recent = [new Date(now - 10 * DAY), new Date(now - 3 * DAY)] as const;
+    await reports.html('acme', ...recent);
+    await reports.html('acme', ...recent);
+    expect(collected).toBe(2);
+    // a period whose curves are final is kept
+    const settled = [new Date(now - 30 * DAY), new Date(now - 8 * DAY)] as const;
+    await reports.html('acme', ...settled);
+    await reports.html('acme', ...settled);
+    expect(collected).toBe(3);
   });
 });

@@ -2,6 +2,7 @@ import { Injectable, Optional } from '@nestjs/common';
 import { PdfRenderer } from './pdf/pdf-renderer.js';
 import { formatPeriod } from './render/format.js';
 import { renderLiftReport } from './render/render-report.js';
+import { curvesSettled } from './report-measures.js';
 import { ReportMeasuresService, type ReportOptions } from './report-measures.service.js';
 import { ReportsErrorCode, ReportsException } from './reports.exception.js';
 import { parseRevenueCap } from './reports.settings.js';
@@ -23,11 +24,18 @@ export class LiftReportService {
    * The page, kept in the API's answer cache while the tenant's data is unchanged, as the
    * measures it shows are: a report is some twenty statements, seconds of work, and a share link
    * opened by ten people, or a page reloaded, is one computation. Its time of computation is the
-   * first open's.
+   * first open's. Not kept while its conversion curves still grow with the clock (a curve counts
+   * the persons observed for at least each delay, up to now): until `to` plus the longest
+   * conversion window they show has passed.
    */
-  html(tenantId: string, from: Date, to: Date, options: ReportOptions = {}): Promise<string> {
-    const render = async () =>
-      renderLiftReport(await this.measures.collect(tenantId, from, to, new Date(), options));
+  async html(tenantId: string, from: Date, to: Date, options: ReportOptions = {}): Promise<string> {
+    let settled = true;
+    const render = async () => {
+      const now = new Date();
+      const measures = await this.measures.collect(tenantId, from, to, now, options);
+      settled = curvesSettled(measures.overTime, to, now);
+      return renderLiftReport(measures);
+    };
     if (this.cache === undefined) {
       return render();
     }
@@ -36,7 +44,7 @@ export class LiftReportService {
       to,
       revenueCap: options.revenueCap === undefined ? 'setting' : options.revenueCap,
     };
-    return this.cache.answer({ tenantId, query: 'liftReportPage', args }, render);
+    return this.cache.answer({ tenantId, query: 'liftReportPage', args }, render, () => settled);
   }
 
   /**

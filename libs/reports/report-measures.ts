@@ -104,3 +104,15 @@ export interface ReportOverTime {
   /** conversionCurve of the live triggers with the most treated persons. */
   curves: { triggerId: string; points: CurvePoint[] }[];
 }
+
+/**
+ * Whether the report's conversion curves are final: each counts, at each delay d, the persons
+ * assigned before `to` and observed for at least d by `now`, so a curve stops changing once `to`
+ * plus its conversion window (its last point's delay) has passed.
+ */
+export function curvesSettled(overTime: ReportOverTime | undefined, to: Date, now: Date): boolean {
+  return (overTime?.curves ?? []).every(({ points }) => {
+    const window = points.find((p) => p.isConversionWindow)?.sinceMs ?? points.at(-1)?.sinceMs;
+    return window === undefined || to.getTime() + window <= now.getTime();
+  });
+}

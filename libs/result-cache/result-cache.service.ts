@@ -98,9 +98,14 @@ export class ResultCache {
   /**
    * The answer kept for `key` at the tenant's current data version, else `compute()`'s, then kept.
    * The version is read before computing: rows written after it may or may not be in the answer,
-   * and either way it is filed under a version that their write has already left behind.
+   * and either way it is filed under a version that their write has already left behind. An
+   * answer `keep` refuses (one that read the clock, and would read otherwise later) is not kept.
    */
-  async answer<T>(key: AnswerKey, compute: () => Promise<T>): Promise<T> {
+  async answer<T>(
+    key: AnswerKey,
+    compute: () => Promise<T>,
+    keep: (answer: T) => boolean = () => true,
+  ): Promise<T> {
     if (this.entries === undefined) {
       return compute();
     }
@@ -113,6 +118,9 @@ export class ResultCache {
     }
     this.metrics.resultCacheMisses.inc({ query: key.query });
     const answer = await compute();
+    if (!keep(answer)) {
+      return answer;
+    }
     // A slower computation at an older version does not replace one at a newer version.
     const newest = this.entries.peek(id);
     if (newest === undefined || newest.version <= version) {
