@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { access, constants } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { Readable } from 'node:stream';
+import { addDays } from 'date-fns';
 import { ApiKeysService, Scope } from '../../../libs/auth/index.js';
 import { CausewayClient, copiesInWords } from '../../../libs/client/index.js';
 import { AppConfig } from '../../../libs/config/index.js';
@@ -17,6 +18,9 @@ export interface ImportRowsOptions {
   url?: string;
   key?: string;
 }
+
+/** How long the key of an in-process run stays valid if the run never gets to revoke it. */
+const IMPORT_KEY_DAYS = 7;
 
 /** Errors printed per file; the rest are in `rejectedRows`. */
 const ERRORS_SHOWN = 5;
@@ -66,8 +70,9 @@ async function importFiles(client: CausewayClient, stream: string, files: string
 
 /**
  * `causeway import rows --stream S --tenant T FILE…`: backfills a stream from Parquet or CSV files
- * (by extension; a CSV file may be gzipped) through POST /v1/import/{stream}, on the API in-process (a key for `--tenant` is
- * made) or on a running server (`--url`, `--key`). Fails when any row is rejected.
+ * (by extension; a CSV file may be gzipped) through POST /v1/import/{stream}, on the API in-process
+ * (with a key for `--tenant` made for the run and revoked when it ends) or on a running server
+ * (`--url`, `--key`). Fails when any row is rejected.
  */
 export async function importRowsCommand(
   config: AppConfig,
@@ -98,8 +103,16 @@ export async function importRowsCommand(
   const app = await createApiApp(ownConfig);
   try {
     const url = await listen(app, ownConfig);
-    const { key } = await app.get(ApiKeysService).create(options.tenant, [Scope.INGEST]);
-    finish(await importFiles(new CausewayClient(url, key), options.stream, files));
+    const keys = app.get(ApiKeysService);
+    // the run's own key, revoked when it ends (the audit log keeps it as the one that imported);
+    // one the process was killed before revoking expires on its own
+    const expiresAt = addDays(new Date(), IMPORT_KEY_DAYS);
+    const { key, keyId } = await keys.create(options.tenant, [Scope.INGEST], expiresAt);
+    try {
+      finish(await importFiles(new CausewayClient(url, key), options.stream, files));
+    } finally {
+      await keys.revoke(keyId, options.tenant);
+    }
   } finally {
     await app.close();
   }
