@@ -3,8 +3,10 @@ export { emptyArrayAsObject, inexactNumber } from './fields.js';
 export { ACCEPTED_ENCODINGS, decodedBody, UnsupportedEncodingError } from './content-encoding.js';
 export * from './ingest.exception.js';
 export {
+  firstCopyOf,
   insertStorageLines,
   IngestWriter,
+  SAME_REFUSED_LINE,
   SEGMENT_REFUSALS,
   type RefusedLine,
 } from './ingest-writer.js';

@@ -29,7 +29,13 @@ import {
   type StreamName,
 } from './core.js';
 import { IngestThreads } from './ingest-threads.js';
-import { IngestWriter, insertRefusedLines, type RefusedLine } from './ingest-writer.js';
+import {
+  firstCopyOf,
+  IngestWriter,
+  insertRefusedLines,
+  SAME_REFUSED_LINE,
+  type RefusedLine,
+} from './ingest-writer.js';
 import { ParquetFile, type FileRequest } from './tabular-import.js';
 import { readTabularFile, type ImportMediaType } from './tabular.js';
 import type { ParsedLine } from './types.js';
@@ -162,12 +168,12 @@ const QUEUE_ADD_TIMEOUT_MS = 5_000;
 
 const rejectedRow = z.object({
   stream: z.string(),
-  request_id: z.string(),
+  first_request: z.string(),
   line: z.number(),
   field: z.string(),
   reason: z.string(),
-  raw: z.string(),
-  received_at: z.string(),
+  first_raw: z.string(),
+  first_received: z.string(),
 });
 
 /**
@@ -521,23 +527,26 @@ export class IngestService {
     }
     const rows = await this.clickhouse.query({
       tag: 'ingest.rejected_rows',
-      sql: `SELECT stream, request_id, line, field, reason, raw, toString(received_at) AS received_at
-            FROM rejected_events FINAL
+      // each refused line once, as its first copy: a producer's retry stores it again
+      sql: `SELECT stream, field, reason, line, ${firstCopyOf('request_id')} AS first_request,
+                   ${firstCopyOf('raw')} AS first_raw, toString(min(received_at)) AS first_received
+            FROM rejected_events
             WHERE tenant_id = {tenantId:String}
               AND ({stream:String} = '' OR stream = {stream:String})
-            ORDER BY received_at DESC, request_id, line
+            GROUP BY ${SAME_REFUSED_LINE}
+            ORDER BY first_received DESC, first_request, line
             LIMIT {limit:UInt32} OFFSET {offset:UInt64}`,
       params: { tenantId, stream: stream ?? '', limit, offset },
       row: rejectedRow,
     });
     return rows.map((r) => ({
       stream: r.stream,
-      requestId: r.request_id,
+      requestId: r.first_request,
       line: r.line,
       field: r.field,
       reason: r.reason,
-      raw: r.raw,
-      receivedAt: dateFromClickHouse(r.received_at),
+      raw: r.first_raw,
+      receivedAt: dateFromClickHouse(r.first_received),
     }));
   }
 }

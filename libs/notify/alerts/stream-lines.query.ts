@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SEGMENT_REFUSALS, STREAMS, tableOf } from '../../ingest/index.js';
+import { SAME_REFUSED_LINE, SEGMENT_REFUSALS, STREAMS, tableOf } from '../../ingest/index.js';
 import type { ClickHouseService } from '../../storage/index.js';
 import type { StreamLines } from './alert-rules.js';
 
@@ -17,7 +17,8 @@ const ACCEPTED_PER_STREAM = STREAMS.map(
  * Lines each stream received in [from, to) (arrival time): the rows stored (an accepted line is a
  * row; a re-delivered copy too, as the producer sent it) and the lines rejected. The Segment door's
  * messages no rule maps count as the lines of SEGMENT_REFUSALS: each kept message once (a mapping
- * writes a second version of its row), beside those of them it refused. The REJECTED_ROWS rule
+ * writes a second version of its row), beside those of them it refused: a refused line counts
+ * once, in the period its first copy arrived in (SAME_REFUSED_LINE). The REJECTED_ROWS rule
  * compares the two. Stream and table names are the ingest's constants, never input.
  */
 export const STREAM_LINES_SQL = `
@@ -30,9 +31,14 @@ WITH
     WHERE ${RECEIVED_IN_PERIOD}
   ),
   rejected AS (
-    -- lines rejected per stream (FINAL: a retried batch records each line once)
-    SELECT stream, count() AS n FROM rejected_events FINAL
-    WHERE ${RECEIVED_IN_PERIOD}
+    -- lines rejected per stream: each refused line once, in the period of its first copy (a
+    -- producer's retry, or a retried batch, stores it again)
+    SELECT stream, count() AS n FROM (
+      SELECT stream, min(received_at) AS first_received FROM rejected_events
+      WHERE tenant_id = {tenantId:String} AND received_at < {to:DateTime64(3, 'UTC')}
+      GROUP BY ${SAME_REFUSED_LINE}
+    )
+    WHERE first_received >= {from:DateTime64(3, 'UTC')}
     GROUP BY stream
   )
 -- both counts per stream that received anything
