@@ -203,8 +203,14 @@ export interface RedisChild {
   stop(): Promise<void>;
 }
 
-/** A redis-server on `port` (a free one when not given), or undefined when none is installed. */
-export async function startRedis(port?: number): Promise<RedisChild | undefined> {
+/**
+ * A redis-server on `port` (a free one when not given), or undefined when none is installed;
+ * `settings` (such as `--maxmemory-policy allkeys-lru`) come after the defaults and override them.
+ */
+export async function startRedis(
+  port?: number,
+  settings: readonly string[] = [],
+): Promise<RedisChild | undefined> {
   if (redisAvailable() !== undefined) {
     return undefined;
   }
@@ -212,7 +218,10 @@ export async function startRedis(port?: number): Promise<RedisChild | undefined>
   let log = '';
   const child = spawn(
     'redis-server',
-    ['--port', String(chosen), '--save', '', '--appendonly', 'no', '--bind', '127.0.0.1'],
+    [
+      ...['--port', String(chosen), '--save', '', '--appendonly', 'no', '--bind', '127.0.0.1'],
+      ...settings,
+    ],
     { stdio: ['ignore', 'pipe', 'ignore'] },
   );
   child.stdout?.on('data', (d: Buffer) => (log += d.toString()));

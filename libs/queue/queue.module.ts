@@ -5,12 +5,14 @@ import {
   Logger,
   Module,
   type DynamicModule,
+  type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import type { AppConfig } from '../config/index.js';
 import { messageOf } from '../errors/index.js';
 import { QueueName } from './queue.constants.js';
+import { redisDurabilityWarnings } from './redis-durability.js';
 
 const REDIS_CONNECTION = Symbol('REDIS_CONNECTION');
 
@@ -36,6 +38,26 @@ class RedisConnectionCloser implements OnApplicationShutdown {
 }
 
 /**
+ * Says at start-up, as a warning, each setting under which Redis may lose the batches it was
+ * trusted with (redisDurabilityWarnings). Not awaited: a Redis down at start-up delays the check,
+ * not the start; a Redis that keeps nothing is warned of, not refused.
+ */
+@Injectable()
+class RedisDurabilityCheck implements OnApplicationBootstrap {
+  private readonly logger = new Logger(RedisDurabilityCheck.name);
+
+  constructor(@Inject(REDIS_CONNECTION) private readonly redis: Redis) {}
+
+  onApplicationBootstrap(): void {
+    void redisDurabilityWarnings(this.redis).then((warnings) => {
+      for (const warning of warnings) {
+        this.logger.warn(warning);
+      }
+    });
+  }
+}
+
+/**
  * BullMQ on Redis when REDIS_URL is set; nothing otherwise (the handlers then run inline).
  * The same connection serves producers (the API) and processors (the worker, or the API itself in
  * embedded mode).
@@ -55,7 +77,11 @@ export class QueueModule {
       module: QueueModule,
       global: true,
       imports: [BullModule.forRoot({ connection }), ...queues],
-      providers: [{ provide: REDIS_CONNECTION, useValue: connection }, RedisConnectionCloser],
+      providers: [
+        { provide: REDIS_CONNECTION, useValue: connection },
+        RedisConnectionCloser,
+        RedisDurabilityCheck,
+      ],
       exports: [BullModule],
     };
   }

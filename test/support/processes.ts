@@ -97,8 +97,11 @@ export async function outputLines<T>(
 /** A redis-server on a free port (or `port`), for a suite that checked redisAvailable first. */
 export type RedisProcess = RedisChild;
 
-export async function startRedis(port?: number): Promise<RedisProcess> {
-  const redis = await startOwnRedis(port);
+export async function startRedis(
+  port?: number,
+  settings: readonly string[] = [],
+): Promise<RedisProcess> {
+  const redis = await startOwnRedis(port, settings);
   if (redis === undefined) {
     throw new Error(redisAvailable() ?? 'redis-server did not start');
   }
