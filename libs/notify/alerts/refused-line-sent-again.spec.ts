@@ -64,6 +64,15 @@ describe('a refused line sent again', () => {
     expect(await refused(first + HOUR, first + 3 * HOUR)).toEqual([['signals', 0]]);
   });
 
+  it('counts the accepted line once, before the copies are merged and after', async () => {
+    const accepted = async () =>
+      (await linesIn(first - HOUR, first + 3 * HOUR)).map((s) => [s.stream, s.accepted]);
+    const before = await accepted();
+    await store.clickhouse.command('test.merge', 'OPTIMIZE TABLE signals FINAL');
+    // e1 sent twice is one accepted line, whether or not the engine has merged its copies yet
+    expect([before, await accepted()]).toEqual([[['signals', 1]], [['signals', 1]]]);
+  });
+
   it('keeps two equal lines of one request as the two lines they were answered as', async () => {
     const twice = await send(`${BAD}\n${BAD}\n`, first + 3 * HOUR);
     expect(twice.errors.map((e) => e.line)).toEqual([1, 2]);

@@ -9,13 +9,14 @@ const RECEIVED_IN_PERIOD = `tenant_id = {tenantId:String}
 /** One count per stream table, so that a stream added to the ingest is counted here too. */
 const ACCEPTED_PER_STREAM = STREAMS.map(
   (stream) => `
-    SELECT '${stream}' AS stream, count() AS n FROM ${tableOf[stream]}
+    SELECT '${stream}' AS stream, count() AS n FROM ${tableOf[stream]} FINAL
     WHERE ${RECEIVED_IN_PERIOD}`,
 ).join('\n    UNION ALL');
 
 /**
  * Lines each stream received in [from, to) (arrival time): the rows stored (an accepted line is a
- * row; a re-delivered copy too, as the producer sent it) and the lines rejected. The Segment door's
+ * row, read FINAL: copies of an id are one line, in the period of its latest delivery, the one the
+ * measures read, before the engine merges them as after) and the lines rejected. The Segment door's
  * messages no rule maps count as the lines of SEGMENT_REFUSALS: each kept message once (a mapping
  * writes a second version of its row), beside those of them it refused: a refused line counts
  * once, in the period its first copy arrived in (SAME_REFUSED_LINE). The REJECTED_ROWS rule
@@ -24,7 +25,7 @@ const ACCEPTED_PER_STREAM = STREAMS.map(
 export const STREAM_LINES_SQL = `
 WITH
   accepted AS (
-    -- rows stored per stream, by arrival time${ACCEPTED_PER_STREAM}
+    -- rows stored per stream, each id once, by the arrival of its latest copy${ACCEPTED_PER_STREAM}
     UNION ALL
     -- messages the Segment door kept, no rule mapping them (then), each once
     SELECT '${SEGMENT_REFUSALS}' AS stream, uniqExact(message_id) AS n FROM segment_unmapped
