@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { access, constants } from 'node:fs/promises';
-import { ApiKeysService, Scope } from '../../../libs/auth/index.js';
+import { join, resolve } from 'node:path';
+import { ApiKeysService, keptKey, Scope } from '../../../libs/auth/index.js';
 import {
   addAnswer,
   CausewayClient,
@@ -148,7 +149,12 @@ async function importInProcess(
     const scopes = [Scope.INGEST, Scope.READ];
     let key = options.key;
     if (key === undefined) {
-      key = (await keys.create(tenant, scopes)).key;
+      // the key a first run printed, printed again by every later run rather than one more a run
+      const file =
+        config.env.CLICKHOUSE_URL === undefined
+          ? join(resolve(config.env.CAUSEWAY_DATA_DIR), `hillstrom-key-${tenant}`)
+          : undefined;
+      key = (await keptKey(keys, file, tenant, scopes)).key;
     } else if (!(await keys.ensure(key, tenant, scopes))) {
       throw new Error(
         `--key is already the key of another tenant than ${tenant}, or was revoked or expired`,
@@ -165,7 +171,8 @@ async function importInProcess(
 /**
  * `causeway import hillstrom <csv>`: converts the MineThatData e-mail experiment into Causeway
  * input rows and loads them through the real ingest route (definitions first). Without `--url` it
- * starts the API in-process on the configured store, with a key for `--tenant`; with `--url` and
+ * starts the API in-process on the configured store, with a key for `--tenant` (the one a first
+ * run kept in the store's directory, see keptKey); with `--url` and
  * `--key` it uploads to a running server, into the key's tenant. The whole file is read and checked
  * before the first upload, so a malformed file loads nothing. Fails when any row is rejected.
  */

@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it, jest } from '@jest/globals';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,10 +7,12 @@ import { ApiKeysService } from '../../../libs/auth/index.js';
 import { loadConfig } from '../../../libs/config/index.js';
 import { ClickHouseService, Migrator } from '../../../libs/storage/index.js';
 import { importRowsCommand } from './import-rows.js';
+import { importHillstromCommand } from './import.js';
 
-// `causeway import rows --tenant T` on the store itself: it needs a key to post through its own
-// API, and none of them may stay valid once the run is over.
-describe('causeway import rows on the store', () => {
+// The import commands on the store itself post through an API of their own, with a key: `import
+// rows` leaves none of them valid once the run is over; `import hillstrom` prints its key to query
+// the data with, the same one on every run.
+describe('the import commands on the store', () => {
   const directory = mkdtempSync(join(tmpdir(), 'causeway-import-rows-'));
   const config = loadConfig({
     CAUSEWAY_DATA_DIR: join(directory, 'data'),
@@ -34,9 +36,9 @@ describe('causeway import rows on the store', () => {
     }
   }
 
-  const validKeys = (keys: ApiKeysService) =>
+  const validKeys = (keys: ApiKeysService, tenant = 'acme') =>
     keys
-      .list('acme')
+      .list(tenant)
       .then((all) =>
         all.filter(
           (k) => k.revokedAt === null && (k.expiresAt === null || k.expiresAt > new Date()),
@@ -48,7 +50,7 @@ describe('causeway import rows on the store', () => {
     writeFileSync(good, 'event_id,person_id,type,occurred_at\ne1,p1,view,2026-10-02T10:00:00Z\n');
     const bad = join(directory, 'bad.csv');
     writeFileSync(bad, 'event_id,person_id,type,occurred_at\ne2,p2,,2026-10-02T10:00:00Z\n');
-    expect(await onStore(validKeys)).toEqual([]);
+    expect(await onStore((keys) => validKeys(keys))).toEqual([]);
 
     await importRowsCommand(config, [good], { stream: 'signals', tenant: 'acme' });
     // a run that fails (a row rejected) gives its key back too
@@ -72,6 +74,37 @@ describe('causeway import rows on the store', () => {
         // and it is the key that stored the rows: the one a request used is noted
         expect(key.lastUsedAt).not.toBeNull();
       }
+    });
+  });
+
+  it('import hillstrom prints the same key on every run, the one valid key it leaves', async () => {
+    const csv = join(directory, 'hillstrom.csv');
+    writeFileSync(
+      csv,
+      'recency,history_segment,history,mens,womens,zip_code,newbie,channel,segment,visit,conversion,spend\n' +
+        '10,2) $100 - $200,142.44,1,0,Surburban,0,Phone,Womens E-Mail,0,0,0\n' +
+        '9,5) $500 - $750,675.83,1,0,Rural,1,Web,Mens E-Mail,1,1,29.99\n',
+    );
+    const printed: string[] = [];
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((text) => {
+      printed.push(String(text));
+      return true;
+    });
+    try {
+      await importHillstromCommand(config, csv, { tenant: 'hs' });
+      await importHillstromCommand(config, csv, { tenant: 'hs' });
+    } finally {
+      write.mockRestore();
+    }
+    const keys = printed
+      .filter((line) => line.startsWith('Key:'))
+      .map((line) => line.slice(4).trim());
+    expect(keys).toHaveLength(2);
+    expect(keys[1]).toBe(keys[0]);
+    await onStore(async (store) => {
+      const valid = await validKeys(store, 'hs');
+      expect(valid).toHaveLength(1);
+      await expect(store.authenticate(keys[0])).resolves.toMatchObject({ tenantId: 'hs' });
     });
   });
 });
