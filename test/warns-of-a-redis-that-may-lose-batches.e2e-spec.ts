@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import type { Readiness } from '../libs/health/health.service.js';
 import { redisDurabilityWarnings } from '../libs/queue/redis-durability.js';
 import {
   outputLines,
@@ -28,17 +29,26 @@ const NOTHING_ON_DISK =
   const directory = mkdtempSync(join(tmpdir(), 'causeway-redis-durability-'));
   afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
-  /** The API's warnings about Redis, from its start until it has said `count` or 5 s passed. */
+  /**
+   * The API's warnings about Redis, from its start until it has said `count` or 5 s passed; /readyz
+   * says the same beside its Redis check, which stays ok.
+   */
   async function redisWarnings(settings: string[], count: number): Promise<string[]> {
     const redis: RedisProcess = await startRedis(undefined, ['--dir', directory, ...settings]);
     let api: ApiProcess | undefined;
     try {
       api = await startApi({ REDIS_URL: redis.url });
-      return await outputLines(api, count, (lines) =>
+      const said = await outputLines(api, count, (lines) =>
         lines
           .filter((line) => line.includes('RedisDurabilityCheck'))
           .map((line) => (JSON.parse(line) as { msg: string }).msg),
       );
+      const ready = await fetch(`${api.url}/readyz`);
+      expect([ready.status, ((await ready.json()) as Readiness).checks.redis]).toEqual([
+        200,
+        { ok: true, detail: ['reachable', ...said].join('; ') },
+      ]);
+      return said;
     } finally {
       await api?.dispose();
       await redis.stop();

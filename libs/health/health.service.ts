@@ -1,7 +1,8 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { QueueName } from '../queue/index.js';
+import type { Redis } from 'ioredis';
+import { QueueName, REDIS_CONNECTION, redisDurabilityWarnings } from '../queue/index.js';
 import { ClickHouseService, Migrator } from '../storage/index.js';
 
 export interface Readiness {
@@ -15,6 +16,7 @@ export class HealthService {
   constructor(
     private readonly clickhouse: ClickHouseService,
     @Optional() @Inject(getQueueToken(QueueName.Ingest)) private readonly queue?: Queue,
+    @Optional() @Inject(REDIS_CONNECTION) private readonly redis?: Redis,
   ) {}
 
   async readiness(): Promise<Readiness> {
@@ -43,7 +45,13 @@ export class HealthService {
       } catch {
         ok = false;
       }
-      checks.redis = { ok, detail: ok ? 'reachable' : `not reachable (${client.status})` };
+      // what may lose queued batches is said beside the check, not failed: the process can work
+      const warnings =
+        ok && this.redis !== undefined ? await redisDurabilityWarnings(this.redis) : [];
+      checks.redis = {
+        ok,
+        detail: ok ? ['reachable', ...warnings].join('; ') : `not reachable (${client.status})`,
+      };
     }
     return { ready: Object.values(checks).every((c) => c.ok), checks };
   }

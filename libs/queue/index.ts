@@ -2,3 +2,4 @@ export * from './cron.js';
 export * from './queue.constants.js';
 export * from './queue.module.js';
 export * from './job-scripts.js';
+export { redisDurabilityWarnings } from './redis-durability.js';

@@ -14,7 +14,8 @@ import { messageOf } from '../errors/index.js';
 import { QueueName } from './queue.constants.js';
 import { redisDurabilityWarnings } from './redis-durability.js';
 
-const REDIS_CONNECTION = Symbol('REDIS_CONNECTION');
+/** The Redis connection BullMQ was given, when REDIS_URL is set. */
+export const REDIS_CONNECTION = Symbol('REDIS_CONNECTION');
 
 /**
  * Closes the connection BullMQ was given once the queues and workers have closed: BullMQ closes
@@ -82,7 +83,7 @@ export class QueueModule {
         RedisConnectionCloser,
         RedisDurabilityCheck,
       ],
-      exports: [BullModule],
+      exports: [BullModule, REDIS_CONNECTION],
     };
   }
 }
