@@ -1,5 +1,5 @@
 -- BI view bi_trigger_trend, replaced so that a firing is overwhelmed by the outcome types its
--- tenant added to the overwhelm class too (outcome_types, 0144), as triggerTrend counts them.
+-- tenant added to the overwhelm class too (outcome_types, 0139), as triggerTrend counts them.
 -- Otherwise as 0130_replace_bi_trigger_trend.sql: one row per tenant, UTC day of decided_at and
 -- trigger with a sent treatment firing. Columns are documented in clickhouse/bi/README.md.
 -- The figures are those of triggerTrend(granularity: DAY) over whole UTC days (see
