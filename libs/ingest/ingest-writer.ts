@@ -117,6 +117,11 @@ export class IngestWriter {
   private async store(
     job: IngestJobPayload | EarlierIngestJobPayload | InlineIngestJob,
   ): Promise<void> {
+    // The refused lines first: a write that fails after them has stored no row, as the answer
+    // then says ("nothing was accepted"), and the producer's retry keeps them once
+    // (SAME_REFUSED_LINE); rows stored before a failed write of the refused lines were answered
+    // as not accepted, while every measure counted them.
+    await insertRefusedLines(this.clickhouse, job, job.rejects);
     await insertStorageLines(
       this.clickhouse,
       job.stream,
@@ -124,6 +129,5 @@ export class IngestWriter {
       `ingest.write.${job.stream}`,
     );
     this.storedBatches.notify({ tenantId: job.tenantId, stream: job.stream });
-    await insertRefusedLines(this.clickhouse, job, job.rejects);
   }
 }
