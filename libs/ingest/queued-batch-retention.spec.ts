@@ -68,6 +68,7 @@ describeWithRedis('the ingest jobs Redis keeps', (redis) => {
       RETENTION_DAYS_SIGNALS: 30,
       RETENTION_DAYS_FIRINGS: 10,
       RETENTION_DAYS_OUTCOMES: undefined,
+      RETENTION_DAYS_CONSENT: 30,
     });
     retention = new QueuedBatchRetention(config, queue);
     processor = new IngestProcessor(
@@ -97,6 +98,17 @@ describeWithRedis('the ingest jobs Redis keeps', (redis) => {
     // outcomes without a retention: kept, however old
     const outcome = { outcome_id: 'o1', person_id: 'outcome-person', occurred_at: ago(1000 * DAY) };
     await run(batch('outcomes', 'outcomes', [outcome], []), unavailable);
+    // consent kept 30 days: the store keeps a person's latest event however old, so it stays
+    const grant = {
+      tenant_id: 'acme',
+      event_id: 'c1',
+      person_id: 'consent-person',
+      purpose: 'email',
+      granted: true,
+      occurred_at: ago(100 * DAY),
+      received_at: ago(0),
+    };
+    await run(batch('consent', 'consent', [grant], []), unavailable);
     // rejected lines alone, received 181 and 179 days ago: the store keeps them 180
     await run(
       batch('rejects-181', 'signals', [], [reject('"reject-past"')], 181 * DAY),
@@ -115,7 +127,13 @@ describeWithRedis('the ingest jobs Redis keeps', (redis) => {
     for (const gone of ['past-person', 'firing-person', 'reject-past']) {
       expect(kept).not.toContain(gone);
     }
-    for (const stays of ['kept-person', 'rejected-person', 'outcome-person', 'reject-kept']) {
+    for (const stays of [
+      'kept-person',
+      'rejected-person',
+      'outcome-person',
+      'consent-person',
+      'reject-kept',
+    ]) {
       expect(kept).toContain(stays);
     }
     expect(await queue.getJob('firings')).toBeUndefined();
@@ -128,7 +146,7 @@ describeWithRedis('the ingest jobs Redis keeps', (redis) => {
       (await events.xrange(queue.keys.events, '-', '+')).filter(
         ([, fields]) => fields[0] === 'event' && fields[1] === 'failed',
       );
-    expect(await failedEvents()).toHaveLength(5);
+    expect(await failedEvents()).toHaveLength(6);
 
     // an hour later: the written batch's job (though no batch completed since), and the events
     expect(await retention.sweep(Date.now() + HOUR + 60_000)).toMatchObject({ writtenJobs: 1 });

@@ -29,7 +29,7 @@ const REJECTED_KEPT_DAYS = 180;
 const FAILED_PAGE = 100;
 
 /** Per stream, the storage column its retention counts from and the variable that sets it. */
-const STREAM_RETENTION = new Map(
+const STREAM_RETENTION = new Map<string, (typeof RETENTION)[number]>(
   RETENTION.flatMap((r) => (isStream(r.table) ? [[r.table, r] as const] : [])),
 );
 
@@ -47,7 +47,8 @@ export interface BatchSweep {
  * job goes after an hour (BullMQ removes one only when another completes, so the last ones of a
  * quiet tenant would otherwise stay). A failed batch holds accepted rows not stored yet: each row
  * stays as long as the store would keep it (RETENTION_DAYS_<STREAM> from its event time, as the
- * table's TTL; with no retention set, until the batch is retried), its rejected lines 180 days
+ * table's TTL; with no retention set, until the batch is retried; consent rows until the batch is
+ * retried, since the days keep a person's latest consent event however old), its rejected lines 180 days
  * from the batch's arrival as the store keeps them, and the job goes with its last line. The
  * queue's events (a failure's reason among them) go after an hour. Runs hourly where the
  * processors run.

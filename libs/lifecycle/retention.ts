@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AppConfig, Environment } from '../config/index.js';
 import type { ClickHouseService } from '../storage/index.js';
 import { alterTargets } from './cluster-targets.js';
+import { CONSENT_RETENTION } from './consent-retention.js';
 
 /**
  * Per stream: its table, the event-time column its retention counts from, and the variable that
@@ -11,6 +12,8 @@ import { alterTargets } from './cluster-targets.js';
  * decision time: a tenant whose firings have all left builds no facts again, and the facts of its
  * last builds would otherwise stay. The Segment messages kept unmapped (migration 0071: identify
  * traits such as e-mails among them) leave by their event time under a variable of their own.
+ * Consent is not here: RETENTION_DAYS_CONSENT keeps the event in force (ConsentRetention), which a
+ * TTL cannot, so a TTL an earlier release set on it is removed at start.
  */
 export const RETENTION = [
   { table: 'signals', column: 'occurred_at', variable: 'RETENTION_DAYS_SIGNALS' },
@@ -19,7 +22,6 @@ export const RETENTION = [
   { table: 'trend_facts', column: 'intDiv(decided_ms, 1000)', variable: 'RETENTION_DAYS_FIRINGS' },
   { table: 'exposures', column: 'occurred_at', variable: 'RETENTION_DAYS_EXPOSURES' },
   { table: 'outcomes', column: 'occurred_at', variable: 'RETENTION_DAYS_OUTCOMES' },
-  { table: 'consent', column: 'occurred_at', variable: 'RETENTION_DAYS_CONSENT' },
   { table: 'segment_unmapped', column: 'timestamp', variable: 'RETENTION_DAYS_SEGMENT' },
 ] as const satisfies readonly { table: string; column: string; variable: keyof Environment }[];
 
@@ -47,12 +49,17 @@ export async function applyRetention(
   config: AppConfig,
 ): Promise<RetentionChanges> {
   const targetOf = alterTargets(config.env.CLICKHOUSE_CLUSTER);
+  const ttls = [
+    ...RETENTION.map((r) => ({ ...r, days: config.env[r.variable] })),
+    // never a TTL: see ConsentRetention
+    { ...CONSENT_RETENTION, days: undefined },
+  ];
   const current = await clickhouse.query({
     tag: 'retention.current',
     sql: `SELECT name, engine_full FROM system.tables
           WHERE database = currentDatabase() AND name IN {tables:Array(String)}`,
     params: {
-      tables: RETENTION.map((r) =>
+      tables: ttls.map((r) =>
         config.env.CLICKHOUSE_CLUSTER === undefined ? r.table : `${r.table}_local`,
       ),
     },
@@ -60,8 +67,7 @@ export async function applyRetention(
   });
   const engineOf = new Map(current.map((t) => [t.name.replace(/_local$/, ''), t.engine_full]));
   const changes: RetentionChanges = {};
-  for (const { table, column, variable } of RETENTION) {
-    const days = config.env[variable];
+  for (const { table, column, days } of ttls) {
     const engine = engineOf.get(table) ?? '';
     const hasTtl = /\bTTL\b/.test(engine);
     if (days !== undefined && !engine.includes(ttlClause(column, days))) {

@@ -3,7 +3,7 @@ import { LRUCache } from 'lru-cache';
 import { serialize } from 'node:v8';
 import { stringify } from 'safe-stable-stringify';
 import { AppConfig } from '../config/index.js';
-import { RETENTION } from '../lifecycle/index.js';
+import { CONSENT_RETENTION, RETENTION } from '../lifecycle/index.js';
 import { MetricsService } from '../observability/index.js';
 import { DataVersions } from '../storage/index.js';
 
@@ -38,7 +38,9 @@ export const RETAINED_ANSWER_MAX_AGE_MS = 3_600_000;
 
 /** Whether any stream's rows leave after a number of days (see RETAINED_ANSWER_MAX_AGE_MS). */
 export function retains(config: AppConfig): boolean {
-  return RETENTION.some(({ variable }) => config.env[variable] !== undefined);
+  return [...RETENTION, CONSENT_RETENTION].some(
+    ({ variable }) => config.env[variable] !== undefined,
+  );
 }
 
 /**

@@ -1,7 +1,7 @@
-import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { z } from 'zod';
 import type { ClickHouseService } from '../../storage/index.js';
-import { loggedFailure } from '../../errors/index.js';
+import { PeriodicRun } from '../../queue/index.js';
 
 /**
  * Tables kept in builds (the assignment rollup, the trend facts): each build is a partition of its
@@ -56,57 +56,6 @@ export async function dropBuilds(
         `ALTER TABLE ${table}${onCluster} DROP PARTITION ID '${partition_id}'`,
       );
     }
-  }
-}
-
-/**
- * Runs `task` every `everyMs` (never when 0), one run at a time: a run asked for while one is under
- * way gets that one. BuildRefresher runs it from a provider's bootstrap and destroy hooks.
- */
-class PeriodicRun<T> {
-  private readonly logger: Logger;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<T> | undefined;
-
-  constructor(
-    private readonly name: string,
-    private readonly task: () => Promise<T>,
-  ) {
-    this.logger = new Logger(name);
-  }
-
-  /**
-   * Starts running `task` every `everyMs` (0: never), and at once when `now`; the timer does not
-   * keep the process up.
-   */
-  start(everyMs: number, { now = false }: { now?: boolean } = {}): void {
-    if (everyMs > 0) {
-      const runLogged = () => {
-        // what failed and where, not its message: a store's refusal quotes the row it refused
-        this.run().catch((error: unknown) =>
-          this.logger.error({ err: loggedFailure(error) }, `${this.name}: run failed`),
-        );
-      };
-      this.timer = setInterval(runLogged, everyMs);
-      this.timer.unref();
-      if (now) {
-        runLogged();
-      }
-    }
-  }
-
-  /** Stops the timer, then waits for a run under way (the store closes after this). */
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
-  }
-
-  /** Runs `task` now, or answers the run under way. */
-  run(): Promise<T> {
-    this.running ??= this.task().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
   }
 }
 
