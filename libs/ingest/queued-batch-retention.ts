@@ -9,9 +9,8 @@ import {
 } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
 import { AppConfig } from '../config/index.js';
-import { loggedFailure } from '../errors/index.js';
 import { RETENTION, withoutLines, type LineToCheck } from '../lifecycle/index.js';
-import { deleteEventsUpTo, QueueName, replaceJobData } from '../queue/index.js';
+import { deleteEventsUpTo, PeriodicRun, QueueName, replaceJobData } from '../queue/index.js';
 import { fromClickHouseTime } from '../storage/index.js';
 import { isStream, type StreamName } from './core.js';
 import { ndjsonOf, type EarlierIngestJobPayload, type IngestJobPayload } from './ingest.job.js';
@@ -56,7 +55,7 @@ export interface BatchSweep {
 @Injectable()
 export class QueuedBatchRetention implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(QueuedBatchRetention.name);
-  private timer: NodeJS.Timeout | undefined;
+  private readonly periodic = new PeriodicRun(QueuedBatchRetention.name, () => this.sweep());
 
   constructor(
     private readonly config: AppConfig,
@@ -64,21 +63,14 @@ export class QueuedBatchRetention implements OnApplicationBootstrap, OnModuleDes
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.queue === undefined) {
-      return;
+    if (this.queue !== undefined) {
+      this.periodic.start(HOUR, { now: true });
     }
-    const sweep = () => {
-      this.sweep().catch((error: unknown) => {
-        this.logger.error({ err: loggedFailure(error) }, 'the sweep of kept ingest jobs failed');
-      });
-    };
-    this.timer = setInterval(sweep, HOUR);
-    this.timer.unref();
-    sweep();
   }
 
-  onModuleDestroy(): void {
-    clearInterval(this.timer);
+  /** Stops the timer and waits for a sweep under way: the queue closes after this. */
+  async onModuleDestroy(): Promise<void> {
+    await this.periodic.stop();
   }
 
   /** One pass over the written and failed batches' jobs, as of `now`. */
