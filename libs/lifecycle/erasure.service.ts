@@ -60,24 +60,52 @@ const NAMES_A_FIRING = `(arrayExists(word -> word IN (${THE_FIRINGS}), ${RAW_WOR
                  (SELECT groupArray(pattern) FROM erasure_target_firings
                   WHERE erasure_id = {erasureId:String} AND pattern != '')))`;
 
+// The 64-bit hashes of the firings taken, as the assignment rollup keys firings.
+const TAKEN_KEYS = `SELECT cityHash64(firing_id) FROM erasure_target_firings WHERE erasure_id = {erasureId:String}`;
+
+// The firings of the person: those whose latest version names them, and those already taken.
+const THEIR_FIRINGS = `(firing_id IN (SELECT firing_id FROM firings FINAL
+                                      WHERE tenant_id = {tenantId:String} AND ${THE_PERSON})
+                       OR firing_id IN (${THE_FIRINGS}))`;
+
+/**
+ * The rows of a stream keyed by `id` (a row is its latest version, docs/design.md §3) whose latest
+ * version `named` names.
+ */
+// Looked up among the ids of the versions so named only (the id leads the table's key after the
+// tenant): a set of every row's latest version would be the tenant's whole stream.
+function latestNamed(table: string, id: string, named: string): string {
+  return `${id} IN (
+    SELECT ${id} FROM ${table} FINAL
+    WHERE tenant_id = {tenantId:String} AND ${named}
+      AND ${id} IN (SELECT ${id} FROM ${table} WHERE tenant_id = {tenantId:String} AND ${named}))`;
+}
+
+/**
+ * The versions of a stream's rows that are the person's when `named` names them: every version
+ * of a row whose latest is so named, and the versions so named of rows now another's (sent again
+ * for someone else). A row sent for someone else and sent again for the person is the person's:
+ * its earlier version goes with it, or erasing the person would bring back as the other's a row
+ * the producer corrected away. A version written after the delete's lookup (the row sent again
+ * for a third person) stays, and the row is theirs.
+ */
+function versionsOf(table: string, id: string, named: string): string {
+  return `(${named} OR ${latestNamed(table, id, named)})`;
+}
+
 /**
  * Every table holding rows of a person, and which of its rows are the person's. Each condition
  * binds {tenantId} and {erasureId}; table names come from this list only. Exposures come before
  * firings: they are the exposures of the person's firings, found through the firings.
  */
 const PERSON_TABLES = [
-  { table: 'signals', where: THE_PERSON },
+  { table: 'signals', where: versionsOf('signals', 'event_id', THE_PERSON) },
   // Also by the ids of the firings already found: an exposure validated before they were blocked
   // may be written after the firings are deleted, and a later scan still finds it.
-  {
-    table: 'exposures',
-    where: `(firing_id IN (SELECT firing_id FROM firings FINAL
-                           WHERE tenant_id = {tenantId:String} AND ${THE_PERSON})
-             OR firing_id IN (${THE_FIRINGS}))`,
-  },
-  { table: 'firings', where: THE_PERSON },
-  { table: 'outcomes', where: THE_PERSON },
-  { table: 'consent', where: THE_PERSON },
+  { table: 'exposures', where: versionsOf('exposures', 'event_id', THEIR_FIRINGS) },
+  { table: 'firings', where: versionsOf('firings', 'firing_id', THE_PERSON) },
+  { table: 'outcomes', where: versionsOf('outcomes', 'outcome_id', THE_PERSON) },
+  { table: 'consent', where: versionsOf('consent', 'event_id', THE_PERSON) },
   // A rejected line is the person's when its raw text names the id (as sent or JSON-escaped) as a
   // whole token: "p1" does not take the lines of "p10"; or when it names one of their firings (a
   // rejected exposure names no person), as a whole token or a whole JSON string.
@@ -86,34 +114,29 @@ const PERSON_TABLES = [
   // names the id anywhere (an anonymousId beside another userId, a trait).
   { table: 'segment_unmapped', where: `(${THE_PERSON} OR ${NAMED_IN_RAW})` },
   { table: 'assignment_sequences', where: THE_PERSON_KEY },
-  { table: 'assignment_firings', where: THE_PERSON_KEY },
+  // and the rollup's filing of a firing taken under someone else (it was theirs when built)
+  { table: 'assignment_firings', where: `(${THE_PERSON_KEY} OR firing_key IN (${TAKEN_KEYS}))` },
   { table: 'trend_facts', where: THE_PERSON_KEY },
 ] as const;
 
 export type ErasedTable = (typeof PERSON_TABLES)[number]['table'];
 
 /**
- * A stored version of a firing naming the person whose latest version names another person
- * (the producer sent the firing again for someone else): the firing is not the person's, and is
- * neither taken nor blocked, but the version naming them goes with their other rows.
+ * PERSON_TABLES as an erasure's passes count and delete them: of the firings whose latest version
+ * names the person, only those whose ids the pass has taken (written to erasure_target_firings,
+ * and blocked) first, every version of them; and the versions naming the person of firings now
+ * another's (sent again for someone else), which are neither taken nor blocked. A firing written
+ * between the reading of the ids and the delete stays for the next pass, which takes its id before
+ * deleting it: no firing of the person is deleted unblocked, and none is counted twice.
  */
-// Looked up among the ids of the person's versions only (firing_id leads the table's key after
-// the tenant): a set of every other person's firings would be the tenant's whole program.
-const MOVED_AWAY = `firing_id IN (
-  SELECT firing_id FROM firings FINAL
-  WHERE tenant_id = {tenantId:String} AND NOT ${THE_PERSON}
-    AND firing_id IN (SELECT firing_id FROM firings WHERE tenant_id = {tenantId:String} AND ${THE_PERSON}))`;
-
-/**
- * PERSON_TABLES as an erasure's passes count and delete them: of the firings, only those whose
- * ids the pass has taken (written to erasure_target_firings, and blocked) first, and the versions
- * naming the person of firings now another's (MOVED_AWAY). A firing written between the reading of
- * the ids and the delete stays for the next pass, which takes its id before deleting it: no firing
- * of the person is deleted unblocked, and none is counted twice.
- */
+const FIRING_LATEST = latestNamed('firings', 'firing_id', THE_PERSON);
 const PASS_TABLES: readonly { table: ErasedTable; where: string }[] = PERSON_TABLES.map((t) =>
   t.table === 'firings'
-    ? { ...t, where: `${THE_PERSON} AND (firing_id IN (${THE_FIRINGS}) OR ${MOVED_AWAY})` }
+    ? {
+        ...t,
+        where: `(firing_id IN (${THE_FIRINGS}) AND (${THE_PERSON} OR ${FIRING_LATEST})
+                 OR ${THE_PERSON} AND NOT ${FIRING_LATEST})`,
+      }
     : t,
 );
 
@@ -328,9 +351,18 @@ export class ErasureService {
     const firingIds = new Set<string>();
     const rowsDeleted = await this.versions.writing(tenantId, async () => {
       try {
-        return await this.withTarget(tenantId, personId, erasureId, (target) =>
-          this.deleteUntilGone(target, Date.now() + SETTLE_MS, firingIds, blockFirings),
-        );
+        return await this.withTarget(tenantId, personId, erasureId, async (target) => {
+          const deleted = await this.deleteUntilGone(
+            target,
+            Date.now() + SETTLE_MS,
+            firingIds,
+            blockFirings,
+          );
+          if (firingIds.size > 0) {
+            await this.unfileFirings(target);
+          }
+          return deleted;
+        });
       } finally {
         if (firingIds.size > 0) {
           await this.clickhouse.command(
@@ -516,6 +548,28 @@ export class ErasureService {
     await this.clickhouse.command(
       `erasure.delete.${table}`,
       `ALTER TABLE ${this.targetOf(table)} DELETE WHERE tenant_id = {tenantId:String} AND ${where}
+       SETTINGS mutations_sync = 2, allow_nondeterministic_mutations = 1`,
+      { ...target },
+    );
+  }
+
+  /**
+   * Removes the firings taken from the assignment rollup's sequences of other persons: a firing
+   * sent for someone else, filed under them by a build, and sent again for the person, is deleted
+   * with every version of it, and the build would still count it as theirs (a query reads a person
+   * from firings only when a firing of theirs was written since the build). Their other firings
+   * stay in the sequence, at the same positions as their variants.
+   */
+  private async unfileFirings(target: ErasureTarget): Promise<void> {
+    const taken = `(SELECT groupArray(cityHash64(firing_id)) FROM erasure_target_firings
+                    WHERE erasure_id = {erasureId:String})`;
+    const kept = (column: string) =>
+      `arrayFilter((value, firing_key) -> NOT has(${taken}, firing_key), ${column}, firing_keys)`;
+    await this.clickhouse.command(
+      'erasure.unfile.assignment_sequences',
+      `ALTER TABLE ${this.targetOf('assignment_sequences')}
+       UPDATE keys = ${kept('keys')}, variants = ${kept('variants')}, firing_keys = ${kept('firing_keys')}
+       WHERE tenant_id = {tenantId:String} AND hasAny(firing_keys, ${taken})
        SETTINGS mutations_sync = 2, allow_nondeterministic_mutations = 1`,
       { ...target },
     );
