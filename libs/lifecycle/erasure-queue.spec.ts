@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { Queue, Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { IngestProcessor, IngestWriter, StoredBatches } from '../ingest/index.js';
 import { JobName, QueueName } from '../queue/index.js';
@@ -277,6 +278,40 @@ describeWithRedis('erasing a person in queued mode', (redis) => {
     }
     const kept = await queue.getJob(failed.id!);
     expect(kept!.failedReason).toBe(`expected '"' before: [erased] (firing [erased])`);
+  });
+
+  it("leaves another tenant's queue events alone, though they name the same id", async () => {
+    // "erase-q-twin" is a person of acme and, another one, of tenant other: each tenant's batch
+    // failed quoting its own row
+    const shared = 'erase-q-twin';
+    const failing = () =>
+      Promise.reject(new Error(`Cannot parse input at row 1: {"person_id":"${shared}"}`));
+    const ours = await run(job('signals', [signal('s12', shared)]), failing);
+    const otherBatch = { ...job('signals', [signal('s13', shared)]), tenantId: 'other' };
+    const theirs = await run(otherBatch, failing);
+    /** The ids of the jobs with a `failed` event in the queue's event stream. */
+    const failedEvents = async () => {
+      const client = new Redis({ host: '127.0.0.1', port: redis.port });
+      try {
+        const entries = await client.xrange(queue.keys.events, '-', '+');
+        // each entry's fields are names and values one after the other
+        return entries
+          .filter(([, fields]) => fields[fields.indexOf('event') + 1] === 'failed')
+          .map(([, fields]) => fields[fields.indexOf('jobId') + 1]);
+      } finally {
+        client.disconnect();
+      }
+    };
+    expect(await failedEvents()).toEqual(expect.arrayContaining([ours.id, theirs.id]));
+
+    await erasure.erasePerson('acme', shared, false);
+    // acme's event is gone with its person; the other tenant's, its own, is still there
+    const left = await failedEvents();
+    expect(left).not.toContain(ours.id);
+    expect(left).toContain(theirs.id);
+    // and so is the other tenant's failure itself
+    expect((await queue.getJob(theirs.id!))!.failedReason).toContain(shared);
+    await theirs.remove();
   });
 
   it("does not wait for another tenant's batches queued before it", async () => {

@@ -635,7 +635,8 @@ export class ErasureService {
    * person's rows outlives the erasure there, and a failed job retried later does not bring them
    * back. The firings are looked up, not matched by a pattern of every id: a person may have
    * thousands. A failure's reason and stack that name them (an engine's refusal may quote the row)
-   * are kept with the ids replaced, and the queue's events that name them are deleted.
+   * are kept with the ids replaced, and the queue's events of the tenant's jobs that name them are
+   * deleted (another tenant's person may bear the same id).
    */
   private async scrubQueue(
     tenantId: string,
@@ -676,8 +677,21 @@ export class ErasureService {
         });
       }
     }
-    // a `failed` event carries the failure's reason
-    await deleteEvents(this.queue, named);
+    // a `failed` event carries the failure's reason; an event names its job, and the erasure
+    // deletes the tenant's only (each job's by its tenant, read from the jobs read above or, for
+    // one a worker holds now, from Redis). An event of a job no longer kept cannot be told from
+    // the tenant's, and goes when it names them; an event naming no job carries no row.
+    const tenantOf = new Map(jobs.map((job) => [job.id, (job.data as QueuedBatch).tenantId]));
+    await deleteEvents(this.queue, async (event) => {
+      const jobId = event.jobId;
+      if (jobId === undefined || !Object.values(event).some(named)) {
+        return false;
+      }
+      const owner = tenantOf.has(jobId)
+        ? tenantOf.get(jobId)
+        : ((await this.queue?.getJob(jobId))?.data as QueuedBatch | undefined)?.tenantId;
+      return owner === undefined || owner === tenantId;
+    });
   }
 
   /**

@@ -72,15 +72,27 @@ export async function replaceJobData(
   return (await run('causewaySetDataIfUnchanged', args)) === 1;
 }
 
-/** Deletes the entries of the queue's event stream that `names` picks out by one of their values. */
-export async function deleteEvents(queue: Queue, names: (value: string) => boolean): Promise<void> {
+/** An entry of the queue's event stream: its fields by name (`event`, `jobId`, `failedReason`, ...). */
+export type QueueEvent = Readonly<Record<string, string>>;
+
+/** Deletes the entries of the queue's event stream that `picks` picks out. */
+export async function deleteEvents(
+  queue: Queue,
+  picks: (event: QueueEvent) => boolean | Promise<boolean>,
+): Promise<void> {
   const run = await scriptsOf(queue);
   const entries = streamEntries.parse(await run('causewayReadEvents', [queue.keys.events]));
-  const naming = entries
-    .filter(([, fields]) => fields.some((field) => names(field)))
-    .map(([id]) => id);
-  for (let start = 0; start < naming.length; start += EVENTS_PER_DELETE) {
-    const chunk = naming.slice(start, start + EVENTS_PER_DELETE);
+  const picked: string[] = [];
+  for (const [id, fields] of entries) {
+    const event = Object.fromEntries(
+      fields.flatMap((field, i) => (i % 2 === 0 ? [[field, fields[i + 1] ?? '']] : [])),
+    );
+    if (await picks(event)) {
+      picked.push(id);
+    }
+  }
+  for (let start = 0; start < picked.length; start += EVENTS_PER_DELETE) {
+    const chunk = picked.slice(start, start + EVENTS_PER_DELETE);
     await run('causewayDeleteEvents', [queue.keys.events, ...chunk]);
   }
 }
