@@ -141,20 +141,45 @@ export interface QueuedBatch {
   rejects: { raw: string }[];
 }
 
-/** `batch` without its rows and rejected lines that `names` picks out, and how many those were. */
+/**
+ * Whether a storage row (an accepted line, as the queue keeps it) is one of the person's, as the
+ * erasure takes stored rows: its person_id is theirs, or, in a row naming no person (an
+ * exposure), its firing_id is one of their firings. A row of another person that merely holds the
+ * id as a word (in its properties, as a variant) is theirs, as it is once stored.
+ */
+export function rowOfPerson(
+  personId: string,
+  firingIds: ReadonlySet<string>,
+): (line: LineToCheck) => boolean {
+  return (line) => {
+    const value = objectOf(line);
+    const rowPerson = value?.person_id;
+    if (typeof rowPerson === 'string') {
+      return rowPerson === personId;
+    }
+    const firingId = value?.firing_id;
+    return typeof firingId === 'string' && firingIds.has(firingId);
+  };
+}
+
+/**
+ * `batch` without its rows and rejected lines that `names` picks out (the rejected lines by
+ * `namesReject` when given), and how many those were.
+ */
 export function withoutLines<T extends QueuedBatch>(
   batch: T,
   names: (line: LineToCheck) => boolean,
+  namesReject: (line: LineToCheck) => boolean = names,
 ): { batch: T; removed: number } {
   let removed = 0;
-  const keep = (line: LineToCheck) => {
-    const named = names(line);
+  const keep = (line: LineToCheck, picks = names) => {
+    const named = picks(line);
     removed += named ? 1 : 0;
     return !named;
   };
   const kept: T = {
     ...batch,
-    rejects: batch.rejects.filter((reject) => keep({ raw: reject.raw })),
+    rejects: batch.rejects.filter((reject) => keep({ raw: reject.raw }, namesReject)),
   };
   if (batch.ndjson !== undefined) {
     kept.ndjson = batch.ndjson

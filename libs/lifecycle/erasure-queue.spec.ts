@@ -280,6 +280,48 @@ describeWithRedis('erasing a person in queued mode', (redis) => {
     expect(kept!.failedReason).toBe(`expected '"' before: [erased] (firing [erased])`);
   });
 
+  it("keeps the other persons' rows of a failed batch that merely hold the id as a word", async () => {
+    // person "3"; another person's firing of variant 3 of its trigger, and another's signal
+    // whose properties name them: rows of those persons, which the erasure leaves in the store
+    const firingOf = (firingId: string, personId: string) => ({
+      firing_id: firingId,
+      trigger_id: 't3',
+      trigger_version: 3,
+      person_id: personId,
+      decided_at: '2026-10-01 00:00:00.000',
+      arm: 'treatment',
+      variant: '3',
+      received_at: '2026-10-01 00:00:01.000',
+    });
+    const failedFirings = await run(
+      job('firings', [firingOf('f-three', '3'), firingOf('f-keep-6', 'keep-6')]),
+      () => Promise.reject(new Error('the store is unavailable')),
+    );
+    const failedSignals = await run(
+      job('signals', [{ ...signal('s14', 'keep-7'), properties: '{"referred_by":"3"}' }]),
+      () => Promise.reject(new Error('the store is unavailable')),
+    );
+    await erasure.erasePerson('acme', '3', true);
+
+    // retried, the batches bring the other persons' rows, and none of the erased one's
+    for (const failed of [failedFirings, failedSignals]) {
+      await (await queue.getJob(failed.id!))!.retry('failed');
+    }
+    const worker = new Worker(QueueName.Ingest, write, { connection: connection() });
+    let completed = 0;
+    await new Promise<void>((resolve) =>
+      worker.on('completed', () => (++completed === 2 ? resolve() : undefined)),
+    );
+    await worker.close();
+    const firings = await store.clickhouse.query({
+      tag: 'test.firings',
+      sql: `SELECT firing_id FROM firings FINAL WHERE tenant_id = 'acme' AND trigger_id = 't3'`,
+      row: z.object({ firing_id: z.string() }),
+    });
+    expect(firings).toEqual([{ firing_id: 'f-keep-6' }]);
+    expect(await storedSignals()).toContain('keep-7');
+  });
+
   it("leaves another tenant's queue events alone, though they name the same id", async () => {
     // "erase-q-twin" is a person of acme and, another one, of tenant other: each tenant's batch
     // failed quoting its own row

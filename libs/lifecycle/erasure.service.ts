@@ -19,6 +19,7 @@ import {
   JSON_NUMBER_PATTERN,
   JSON_STRING_PATTERN,
   NON_TOKEN_CHARS,
+  rowOfPerson,
   TOKEN_PATTERN,
   withoutLines,
   wordsOf,
@@ -630,8 +631,9 @@ export class ErasureService {
   /**
    * Queued mode: Redis keeps the ingest jobs with the rows they carry (completed ones for an
    * hour, failed ones until retried or past retention). Each job of the tenant, but those a worker holds
-   * now, is rewritten without its lines naming the person as a whole token in any JSON spelling,
-   * or one of `firingIds` as rejected lines are read (one of the line's words): no copy of the
+   * now, is rewritten without the person's rows, taken as the stored ones are (see rowOfPerson),
+   * and its rejected lines naming the person as a whole token in any JSON spelling, or one of
+   * `firingIds` as rejected lines are read (one of the line's words): no copy of the
    * person's rows outlives the erasure there, and a failed job retried later does not bring them
    * back. The firings are looked up, not matched by a pattern of every id: a person may have
    * thousands. A failure's reason and stack that name them (an engine's refusal may quote the row)
@@ -654,6 +656,7 @@ export class ErasureService {
       patterns.some((pattern) => pattern.test(raw)) ||
       (firingIds.size > 0 && wordsOf(raw).some((word) => firingIds.has(word)));
     const ids: ErasedIds = { patterns: [personPattern, ...firingPatterns], firingIds, named };
+    const isTheirs = rowOfPerson(personId, firingIds);
     const jobs = await this.queue.getJobs([
       'completed',
       'failed',
@@ -667,7 +670,9 @@ export class ErasureService {
         continue;
       }
       await scrubFailure(this.queue, job, ids);
-      const { batch, removed } = withoutLines(data, (line) => named(line.raw));
+      // its rows by their person (or an exposure's firing), as the store's; its rejected lines
+      // by the words of their text, as rejected_events
+      const { batch, removed } = withoutLines(data, isTheirs, (line) => named(line.raw));
       if (removed > 0) {
         await job.updateData(batch).catch(async (error: unknown) => {
           // a completed job that expired meanwhile is gone with its rows: nothing to rewrite
