@@ -150,4 +150,36 @@ describe('erasing the person a row was sent again for', () => {
     // f-moved is gone: ann is treated, neither held out nor seen in both arms
     expect(await assigned()).toEqual([['t1', 1, 0, 0]]);
   });
+
+  it('takes a kept Segment message whose latest delivery names the person, every delivery of it', async () => {
+    // an identify call kept unmapped, delivered for ann, then again (the same messageId) for bob
+    const kept = (userId: string, at: string) => ({
+      tenant_id: 'kept',
+      message_id: 'm-resent',
+      type: 'identify',
+      event: '',
+      person_id: userId,
+      timestamp: at,
+      received_at: at,
+      raw: JSON.stringify({ type: 'identify', userId, messageId: 'm-resent' }),
+      mapped_at: null,
+      updated_at: at,
+    });
+    // each delivery written as it arrived, on its own
+    for (const row of [
+      kept('ann', '2026-10-02 10:00:00.000'),
+      kept('bob', '2026-10-02 10:01:00.000'),
+    ]) {
+      await store.clickhouse.insert({ table: 'segment_unmapped', tag: 'test.kept', rows: [row] });
+    }
+    const record = await erasure.erasePerson('kept', 'bob', true);
+    const left = await store.clickhouse.query({
+      tag: 'test.kept_left',
+      sql: `SELECT person_id FROM segment_unmapped WHERE tenant_id = 'kept'`,
+      row: z.object({ person_id: z.string() }),
+    });
+    // the message was bob's: ann's earlier delivery does not come back as a message of hers
+    expect(left).toEqual([]);
+    expect(record.rowsDeleted.segment_unmapped).toBe(2);
+  });
 });

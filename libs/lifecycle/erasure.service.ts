@@ -112,8 +112,12 @@ const PERSON_TABLES = [
   // rejected exposure names no person), as a whole token or a whole JSON string.
   { table: 'rejected_events', where: `(${NAMED_IN_RAW} OR ${NAMES_A_FIRING})` },
   // Segment messages kept unmapped: the person's by userId (else anonymousId), or when the JSON
-  // names the id anywhere (an anonymousId beside another userId, a trait).
-  { table: 'segment_unmapped', where: `(${THE_PERSON} OR ${NAMED_IN_RAW})` },
+  // names the id anywhere (an anonymousId beside another userId, a trait); a message delivered
+  // again (the same messageId) is its latest delivery, as a stream's row is its latest version.
+  {
+    table: 'segment_unmapped',
+    where: versionsOf('segment_unmapped', 'message_id', `(${THE_PERSON} OR ${NAMED_IN_RAW})`),
+  },
   { table: 'assignment_sequences', where: THE_PERSON_KEY },
   // and the rollup's filing of a firing taken under someone else (it was theirs when built)
   { table: 'assignment_firings', where: `(${THE_PERSON_KEY} OR firing_key IN (${TAKEN_KEYS}))` },
