@@ -43,17 +43,20 @@ export type RefusedLine = Omit<RejectedRecord, 'stream'> & { stream: string };
 export const SEGMENT_REFUSALS = 'segment';
 
 /**
- * What makes two rows of `rejected_events` one refused line: the same text refused at the same
- * line of a request, in the same stream, for the same reason. A producer retrying a request sends
- * its refused lines again, each copy stored under the new request's id; the copies count once
- * (DESIGN §5), as the first copy (the earliest arrival, then request id and line). Two equal lines
- * of one request stay two refused lines, as they were answered. A line kept without its text
- * (it names an erased person) is its request's own. The text is hashed, so that grouping holds
- * 16 bytes a line rather than up to 64 Ki characters. Every reader that lists or counts refused
- * lines groups by it; GROUP BY also collapses the rows a retried queued batch writes again.
+ * What makes two rows of `rejected_events` one refused line: the same text refused in the same
+ * stream, for the same reason, wherever it stood. A producer retrying a request sends its refused
+ * lines again, each copy stored under the new request's id, and one that sends again only the
+ * lines it was unsure of, or in another order, sends them at other lines; the copies count once
+ * (DESIGN §5), as the first copy (the earliest arrival, then request id and line), as the copies
+ * of an accepted id are one row. Two equal lines of one request are one refused line too (both
+ * are answered, as two lines sent with one id are both accepted and stored as one row). A line
+ * kept without its text (it names an erased person) is its own line of its request: nothing
+ * tells it from another such line. The text is hashed, so that grouping holds 16 bytes a line
+ * rather than up to 64 Ki characters. Every reader that lists or counts refused lines groups by
+ * it; GROUP BY also collapses the rows a retried queued batch writes again.
  */
 export const SAME_REFUSED_LINE =
-  "stream, field, reason, line, sipHash128(raw, if(raw = '', request_id, ''))";
+  "stream, field, reason, sipHash128(raw, if(raw = '', (request_id, line), ('', 0)))";
 
 /** Of the copies of one refused line (grouped by SAME_REFUSED_LINE), the first one's `column`. */
 export const firstCopyOf = (column: string): string =>

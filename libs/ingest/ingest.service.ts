@@ -169,7 +169,7 @@ const QUEUE_ADD_TIMEOUT_MS = 5_000;
 const rejectedRow = z.object({
   stream: z.string(),
   first_request: z.string(),
-  line: z.number(),
+  first_line: z.number(),
   field: z.string(),
   reason: z.string(),
   first_raw: z.string(),
@@ -528,13 +528,14 @@ export class IngestService {
     const rows = await this.clickhouse.query({
       tag: 'ingest.rejected_rows',
       // each refused line once, as its first copy: a producer's retry stores it again
-      sql: `SELECT stream, field, reason, line, ${firstCopyOf('request_id')} AS first_request,
-                   ${firstCopyOf('raw')} AS first_raw, toString(min(received_at)) AS first_received
+      sql: `SELECT stream, field, reason, ${firstCopyOf('request_id')} AS first_request,
+                   ${firstCopyOf('line')} AS first_line, ${firstCopyOf('raw')} AS first_raw,
+                   toString(min(received_at)) AS first_received
             FROM rejected_events
             WHERE tenant_id = {tenantId:String}
               AND ({stream:String} = '' OR stream = {stream:String})
             GROUP BY ${SAME_REFUSED_LINE}
-            ORDER BY first_received DESC, first_request, line
+            ORDER BY first_received DESC, first_request, first_line
             LIMIT {limit:UInt32} OFFSET {offset:UInt64}`,
       params: { tenantId, stream: stream ?? '', limit, offset },
       row: rejectedRow,
@@ -542,7 +543,7 @@ export class IngestService {
     return rows.map((r) => ({
       stream: r.stream,
       requestId: r.first_request,
-      line: r.line,
+      line: r.first_line,
       field: r.field,
       reason: r.reason,
       raw: r.first_raw,
