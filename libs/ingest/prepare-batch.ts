@@ -158,13 +158,13 @@ class BatchCollector {
     const parsed =
       line.parseError !== undefined || 'value' in line ? line : parseText(line.line, line.raw);
     if (parsed.parseError !== undefined) {
-      this.reject({ line: parsed.line, field: WHOLE_LINE, message: parsed.parseError }, parsed.raw);
+      this.reject({ line: parsed.line, field: WHOLE_LINE, message: parsed.parseError }, line);
       return;
     }
     this.countIgnored(unknownFields(this.stream, parsed.value));
     const result = validateRow(this.stream, parsed.value, parsed.line, this.ctx);
     if (!result.ok) {
-      this.reject(result.error, parsed.raw);
+      this.reject(result.error, line);
       return;
     }
     const { id, contentHash, row } = result.value;
@@ -203,9 +203,12 @@ class BatchCollector {
     }));
   }
 
-  private reject(error: RowError, raw: string): void {
+  private reject(error: RowError, { raw, knownAs }: ParsedLine): void {
     this.errors.push(error);
-    const record = rejectedRecord(this.stream, error, raw);
+    const record = {
+      ...rejectedRecord(this.stream, error, raw),
+      ...(knownAs !== undefined && { knownAs }),
+    };
     // refused for another reason, the line may still name an erased person: not their text again
     this.rejects.push(
       this.ctx.rawNamesErased?.(record.raw) === true

@@ -91,6 +91,11 @@ export interface ParsedLine {
   value?: unknown;
   /** Why the line could not be read (not JSON, not UTF-8); such a line is rejected as a whole. */
   parseError?: string;
+  /**
+   * What a refused copy of the line is known by when its text differs between copies (see
+   * {@link RejectedRecord.knownAs}); absent for a line known by its text.
+   */
+  knownAs?: string;
 }
 
 /** A rejected line as kept in `rejected_events` (the writer adds tenant, request id and time). */
@@ -101,6 +106,12 @@ export interface RejectedRecord {
   reason: string;
   /** The raw text, cut to {@link MAX_REJECTED_RAW_CHARS} characters (the reason says so). */
   raw: string;
+  /**
+   * What the line is known by when copies of it differ in text, such as a Segment message's
+   * `messageId` (a retry stamps a new `sentAt`, and its mapped row's time is corrected anew):
+   * its copies are one refused line. Absent: the line is known by its text.
+   */
+  knownAs?: string;
 }
 
 /** A field that lines of a request carried and their stream does not know: ignored (docs/design.md §12). */

@@ -230,7 +230,7 @@ export class SegmentService {
   private linesOf(kept: readonly StoredKeptMessage[], plan: MappingPlan): ParsedLine[] {
     return kept.map((stored, index) => {
       const row = mappedRow(keptTrack(stored, index), plan, stored.receivedAt);
-      return { line: index + 1, raw: JSON.stringify(row), value: row };
+      return { line: index + 1, raw: JSON.stringify(row), value: row, knownAs: stored.messageId };
     });
   }
 
@@ -254,7 +254,10 @@ export class SegmentService {
       }
       const row = mappedRow(message, plan, receivedAt);
       const lines = byStream.get(plan.stream) ?? [];
-      lines.push({ line: message.index + 1, raw: JSON.stringify(row), value: row });
+      // refused, its copies are one line by messageId: their rows differ in the time corrected
+      // for skew at each arrival
+      const knownAs = message.messageId;
+      lines.push({ line: message.index + 1, raw: JSON.stringify(row), value: row, knownAs });
       byStream.set(plan.stream, lines);
     }
     return { byStream, unmapped };
@@ -318,7 +321,9 @@ export class SegmentService {
         answer.rejected++;
         answer.errors.push({ item: message.index, field: 'timestamp', message: OUT_OF_YEARS });
         const error = { line: message.index + 1, field: 'timestamp', message: OUT_OF_YEARS };
-        refused.push(rejectedRecord(SEGMENT_REFUSALS, error, message.raw));
+        const record = rejectedRecord(SEGMENT_REFUSALS, error, message.raw);
+        // a retry's copy is the same message with a new sentAt
+        refused.push({ ...record, knownAs: message.messageId });
         continue;
       }
       answer.kept++;
