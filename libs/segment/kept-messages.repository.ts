@@ -63,8 +63,8 @@ const countRow = z.object({
 
 /**
  * segment_unmapped: the messages no rule maps, as sent, one row per messageId (ReplacingMergeTree
- * keyed by tenant and messageId, so a message kept again collapses onto its first copy), until a
- * rule maps them later (mapped_at).
+ * keyed by tenant and messageId, so a message kept again collapses onto its latest copy, whose
+ * updated_at is its arrival), until a rule maps them later (mapped_at).
  */
 @Injectable()
 export class KeptMessagesRepository {

@@ -132,4 +132,21 @@ describe('a refused Segment message sent again', () => {
     });
     expect(await ingest.rejectedRows(principal.tenantId, 'outcomes', 100)).toHaveLength(1);
   });
+
+  it('counts a kept message sent again once, in the hour of its latest copy, merged or not', async () => {
+    const visit = { type: 'identify', messageId: 'who-1', userId: 'u2', traits: { plan: 'free' } };
+    const at = first + 6 * HOUR;
+    for (const receivedAt of [at, at + 2 * HOUR]) {
+      const call = await segment.receive(principal, 'identify', visit, receivedAt);
+      expect([call.kept, call.rejected]).toEqual([1, 0]);
+    }
+    const keptIn = () =>
+      Promise.all([at, at + HOUR, at + 2 * HOUR].map((hour) => refusedIn(hour, hour + HOUR)));
+    const before = await keptIn();
+    await store.clickhouse.command('test.merge', 'OPTIMIZE TABLE segment_unmapped FINAL');
+    // one message kept, in the hour of its latest copy (the one unmappedEvents reads), as a
+    // stream's id is: the hour of the first copy reads the same before the merge as after
+    const expected = [[], [], [['segment', 1, 0]]];
+    expect([before, await keptIn()]).toEqual([expected, expected]);
+  });
 });

@@ -17,18 +17,20 @@ const ACCEPTED_PER_STREAM = STREAMS.map(
  * Lines each stream received in [from, to) (arrival time): the rows stored (an accepted line is a
  * row, read FINAL: copies of an id are one line, in the period of its latest delivery, the one the
  * measures read, before the engine merges them as after) and the lines rejected. The Segment door's
- * messages no rule maps count as the lines of SEGMENT_REFUSALS: each kept message once (a mapping
- * writes a second version of its row), beside those of them it refused: a refused line counts
- * once, in the period its first copy arrived in (SAME_REFUSED_LINE). The REJECTED_ROWS rule
- * compares the two. Stream and table names are the ingest's constants, never input.
+ * messages no rule maps count as the lines of SEGMENT_REFUSALS: each kept message once, read FINAL
+ * as the streams' rows are (a copy sent again, or a mapping, writes another version of its row),
+ * beside those of them it refused: a refused line counts once, in the period its first copy
+ * arrived in (SAME_REFUSED_LINE). The REJECTED_ROWS rule compares the two. Stream and table names
+ * are the ingest's constants, never input.
  */
 export const STREAM_LINES_SQL = `
 WITH
   accepted AS (
     -- rows stored per stream, each id once, by the arrival of its latest copy${ACCEPTED_PER_STREAM}
     UNION ALL
-    -- messages the Segment door kept, no rule mapping them (then), each once
-    SELECT '${SEGMENT_REFUSALS}' AS stream, uniqExact(message_id) AS n FROM segment_unmapped
+    -- messages the Segment door kept, no rule mapping them (then), each once, by the arrival of
+    -- its latest copy
+    SELECT '${SEGMENT_REFUSALS}' AS stream, count() AS n FROM segment_unmapped FINAL
     WHERE ${RECEIVED_IN_PERIOD}
   ),
   rejected AS (
