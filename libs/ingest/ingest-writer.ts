@@ -51,11 +51,11 @@ export const SEGMENT_REFUSALS = 'segment';
  * of an accepted id are one row. Two equal lines of one request are one refused line too (both
  * are answered, as two lines sent with one id are both accepted and stored as one row). A line
  * whose copies differ in text is known by its `known_as` instead (a Segment message by its
- * messageId: a retry stamps its sentAt anew). A line kept without its text (it names an erased
- * person) is its own line of its request: nothing tells it from another such line. The text is
- * hashed, so that grouping holds 16 bytes a line rather than up to 64 Ki characters. Every reader
- * that lists or counts refused lines groups by it; GROUP BY also collapses the rows a retried
- * queued batch writes again.
+ * messageId, a signal by its JSON without `sent_at`: a retry stamps the send time anew). A line
+ * kept without its text (it names an erased person) is its own line of its request: nothing tells
+ * it from another such line. The text is hashed, so that grouping holds 16 bytes a line rather
+ * than up to 64 Ki characters. Every reader that lists or counts refused lines groups by it;
+ * GROUP BY also collapses the rows a retried queued batch writes again.
  */
 export const SAME_REFUSED_LINE = `stream, field, reason,
   sipHash128(if(known_as = '', raw, ''), known_as, if(raw = '', (request_id, line), ('', 0)))`;

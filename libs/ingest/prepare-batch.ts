@@ -1,9 +1,14 @@
 import { nearestField } from './field-suggestion.js';
+import { derivedId } from './hashing.js';
 import { inexactNumber } from './fields.js';
 import { IngestLimitError } from './limit-error.js';
 import { parseText } from './parse-body.js';
 import { passThrough } from './passthrough.js';
-import { STREAM_DECLARATIONS, type FieldDeclaration } from './streams/index.js';
+import {
+  STREAM_DECLARATIONS,
+  type FieldDeclaration,
+  type StreamDeclaration,
+} from './streams/index.js';
 import type { StreamName } from './streams.js';
 import {
   MAX_REJECTED_RAW_CHARS,
@@ -164,7 +169,7 @@ class BatchCollector {
     this.countIgnored(unknownFields(this.stream, parsed.value));
     const result = validateRow(this.stream, parsed.value, parsed.line, this.ctx);
     if (!result.ok) {
-      this.reject(result.error, line);
+      this.reject(result.error, line, parsed.value);
       return;
     }
     const { id, contentHash, row } = result.value;
@@ -203,22 +208,19 @@ class BatchCollector {
     }));
   }
 
-  private reject(error: RowError, { raw, knownAs }: ParsedLine): void {
+  /** Answers and keeps a refused line; `value` is the line's JSON when it could be read. */
+  private reject(error: RowError, line: ParsedLine, value?: unknown): void {
     this.errors.push(error);
-    const record = {
-      ...rejectedRecord(this.stream, error, raw),
-      ...(knownAs !== undefined && { knownAs }),
-    };
-    // refused for another reason, the line may still name an erased person: not their text again
-    this.rejects.push(
-      this.ctx.rawNamesErased?.(record.raw) === true
-        ? {
-            ...record,
-            reason: `${error.message} (raw text not kept: it names an erased person)`,
-            raw: '',
-          }
-        : record,
-    );
+    const record = rejectedRecord(this.stream, error, line.raw);
+    // refused for another reason, the line may still name an erased person: not their text again,
+    // nor anything made of it
+    if (this.ctx.rawNamesErased?.(record.raw) === true) {
+      const reason = `${error.message} (raw text not kept: it names an erased person)`;
+      this.rejects.push({ ...record, reason, raw: '' });
+      return;
+    }
+    const knownAs = line.knownAs ?? knownWithoutSendTime(this.stream, value);
+    this.rejects.push(knownAs === undefined ? record : { ...record, knownAs });
   }
 
   batch(): PreparedBatch {
@@ -252,6 +254,22 @@ class BatchCollector {
  */
 function inexactSource(line: ParsedLine): boolean {
   return 'value' in line && inexactNumber(line.value) !== undefined;
+}
+
+/**
+ * What a refused line that states its send time (a signal's `sent_at`) is known by: its JSON
+ * without that time, which a producer's library stamps anew on each retry, as an accepted copy's
+ * content hash leaves it out (hashedColumns), so that the copies of a retry are one refused line.
+ * Undefined for any other line: it is known by its text.
+ */
+function knownWithoutSendTime(stream: StreamName, value: unknown): string | undefined {
+  const declaration: StreamDeclaration = STREAM_DECLARATIONS[stream];
+  const sentAt = declaration.sentAt;
+  if (sentAt === undefined || !isPlainObject(value) || !Object.hasOwn(value, sentAt)) {
+    return undefined;
+  }
+  const content = Object.entries(value).filter(([field]) => field !== sentAt);
+  return derivedId(stream, [JSON.stringify(content)]);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -152,4 +152,27 @@ describe('a refused line sent again', () => {
       (await linesIn(first - HOUR, first + 8 * HOUR)).map((s) => [s.stream, s.rejected]),
     ).toEqual([['signals', 3]]);
   });
+
+  it("is one refused line when a library's retry stamps its sent_at anew", async () => {
+    // a signal's sent_at says how the copy travelled, not what it says: copies that differ only
+    // there are one row when accepted (docs/design.md §5), and one line when refused
+    const sent = (sentAt: string, type = '') =>
+      `{"event_id":"e6","person_id":"p5",${type}"occurred_at":"2026-10-02T10:00:00Z","sent_at":"${sentAt}"}`;
+    const at = first + 9 * HOUR;
+    const answers = [
+      await send(`${sent('2026-10-02T19:00:00Z')}\n`, at),
+      await send(`${sent('2026-10-02T20:00:00.250Z')}\n`, at + HOUR),
+    ];
+    expect(answers.map((a) => a.errors.map((e) => e.field))).toEqual([['type'], ['type']]);
+    const listed = await ingest.rejectedRows(principal.tenantId, 'signals', 100);
+    expect(listed.filter((r) => r.raw.includes('"e6"')).map((r) => [r.raw, r.receivedAt])).toEqual([
+      [sent('2026-10-02T19:00:00Z'), new Date(at)],
+    ]);
+    expect(
+      (await linesIn(at, at + 2 * HOUR)).map((s) => [s.stream, s.accepted, s.rejected]),
+    ).toEqual([['signals', 0, 1]]);
+    // the corrected copy is stored
+    const fixed = await send(`${sent('2026-10-02T21:00:00Z', '"type":"view",')}\n`, at + 2 * HOUR);
+    expect([fixed.accepted, fixed.rejected]).toEqual([1, 0]);
+  });
 });
