@@ -2,7 +2,8 @@ import { ObjectType } from '@nestjs/graphql';
 import { DateField, IntField, StringField } from '../../graphql-fields/index.js';
 
 @ObjectType({
-  description: 'An input line that failed validation, kept with its raw text for repair.',
+  description:
+    'An input line that failed validation, kept with its raw text for repair. A line refused again (the same text in the same stream for the same reason, wherever it stood; a Segment message by its messageId) is one, as its first copy.',
 })
 export class RejectedRow {
   @StringField(
@@ -10,7 +11,7 @@ export class RejectedRow {
   )
   stream!: string;
 
-  @StringField('Id of the request that carried it.') requestId!: string;
+  @StringField('Id of the request that carried it (its first copy).') requestId!: string;
 
   @IntField('1-based line number within that request.') line!: number;
 
@@ -18,9 +19,9 @@ export class RejectedRow {
 
   @StringField('Why it was rejected.') reason!: string;
 
-  @StringField('The line as it was received.') raw!: string;
+  @StringField('The line as it was received (its first copy).') raw!: string;
 
-  @DateField('When it arrived (server time).') receivedAt!: Date;
+  @DateField('When it arrived (server time; its first copy).') receivedAt!: Date;
 }
 
 @ObjectType({ description: 'Rows stored for one stream, each id counted once.' })
