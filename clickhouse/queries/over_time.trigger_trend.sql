@@ -44,8 +44,8 @@ WITH
       )
   ),
   person_successes AS (
-    -- each person's outcomes of a type some trigger, or the default, counts as success (as
-    -- suppression)
+    -- each person's outcomes of a type that some trigger, or the default, counts as success:
+    -- their type hashes and times as two arrays, one row per person
     SELECT person_key, groupArray(cityHash64(type)) AS type_keys,
            groupArray(toUnixTimestamp64Milli(occurred_at)) AS ats
     FROM outcomes FINAL

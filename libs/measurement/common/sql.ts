@@ -44,6 +44,67 @@ export function suppressionRules(
 }
 
 /**
+ * The step `person_successes`: each person's outcomes of a type that some trigger, or the default,
+ * counts as success, as two arrays in one row per person: `type_keys` (cityHash64 of the type) and
+ * `ats` (Unix milliseconds), which the suppression checks read. `personWhere` (a condition on
+ * outcomes, constant text), when given, bounds the persons read.
+ */
+export function personSuccessesCte(personWhere?: string): string {
+  const ofPersons = personWhere === undefined ? '' : `\n      AND ${personWhere}`;
+  return `
+  person_successes AS (
+    -- each person's outcomes of a type that some trigger, or the default, counts as success:
+    -- their type hashes and times as two arrays, one row per person
+    SELECT person_key, groupArray(cityHash64(type)) AS type_keys,
+           groupArray(toUnixTimestamp64Milli(occurred_at)) AS ats
+    FROM outcomes FINAL
+    WHERE tenant_id = {tenantId:String}
+      AND ${ANY_SUCCESS_TYPE}${ofPersons}
+    GROUP BY person_key
+  )`;
+}
+
+/**
+ * Converted-then-targeted (docs/design.md §3), as columns of the step that reads a sent firing
+ * decided at `decidedMs` (Unix ms) beside its trigger's rules (`rules`, see suppressionRules) and
+ * its person's row of person_successes (alias `successes`): `rule_type_keys` and
+ * `rule_lookback_ms`, then `converted_then_targeted`, true when a success outcome of the trigger
+ * lies in [decided − lookback, decided). The suppression audit and the trend facts both check with
+ * it, so that the facts give the audit's answer. Every argument is constant text, never input.
+ */
+export function convertedThenTargetedColumns(
+  rules: { typeKeys: string; lookbackMs: string },
+  decidedMs: string,
+  successes: string,
+): string {
+  return `${rules.typeKeys} AS rule_type_keys,
+           ${rules.lookbackMs} AS rule_lookback_ms,
+           arrayExists(
+             (type_key, at) -> at < ${decidedMs} AND at >= ${decidedMs} - rule_lookback_ms
+                               AND has(rule_type_keys, type_key),
+             ${successes}.type_keys, ${successes}.ats) AS converted_then_targeted`;
+}
+
+/**
+ * Converted in flight (docs/design.md §3), a column of the same step as
+ * convertedThenTargetedColumns (it reads `rule_type_keys`): the firing was dispatched
+ * (`dispatchedMs`, nullable Unix ms) and opened or rendered (`firstOpen`: the alias of a row with
+ * `opened` = 1 and `open_ms`, the time of the first such exposure), and a success outcome of its
+ * trigger (in `successes`) lies strictly between the two. Every argument is constant text.
+ */
+export function convertedInFlightColumn(
+  dispatchedMs: string,
+  firstOpen: string,
+  successes: string,
+): string {
+  return `${dispatchedMs} IS NOT NULL AND ${firstOpen}.opened = 1
+             AND arrayExists(
+               (type_key, at) -> at > assumeNotNull(${dispatchedMs}) AND at < ${firstOpen}.open_ms
+                                 AND has(rule_type_keys, type_key),
+               ${successes}.type_keys, ${successes}.ats) AS converted_in_flight`;
+}
+
+/**
  * The channel a group of firings shares (`column`, a column name, never input), '' when they carry
  * several: what names the channel of a trigger without a definition, in latency and the
  * suppression audit alike, rather than one of its channels picked at random. With `sent` (a

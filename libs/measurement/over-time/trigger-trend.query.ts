@@ -3,8 +3,10 @@ import { defineQuery } from '../../storage/index.js';
 import { periodTriggersParams } from '../common/period.js';
 import { capFlagsCte } from '../suppression/cap-breaches.sql.js';
 import {
-  ANY_SUCCESS_TYPE,
   consentHistoriesCte,
+  convertedInFlightColumn,
+  convertedThenTargetedColumns,
+  personSuccessesCte,
   SENT_FIRING_TIMES_CTES,
   sentFiringsCte,
   TRIGGER_DEFINITIONS_CTE,
@@ -84,20 +86,13 @@ WITH
   ${TRIGGER_DEFINITIONS_CTE.trim()},
   ${sentFiringsCte(
     `firing_id, trigger_id, person_key, channel, decided_at, signal_at, signal_event_id,
-           toUnixTimestamp64Milli(decided_at) AS t_ms${suppression ? ', dispatched_at' : ''}`,
+           toUnixTimestamp64Milli(decided_at) AS t_ms${
+             suppression ? ', toUnixTimestamp64Milli(dispatched_at) AS dispatched_ms' : ''
+           }`,
     sentWhere,
   ).trim()},
   ${SENT_FIRING_TIMES_CTES},
-  person_successes AS (
-    -- each person's outcomes of a type some trigger, or the default, counts as success (as
-    -- suppression)
-    SELECT person_key, groupArray(cityHash64(type)) AS type_keys,
-           groupArray(toUnixTimestamp64Milli(occurred_at)) AS ats
-    FROM outcomes FINAL
-    WHERE tenant_id = {tenantId:String}
-      AND ${ANY_SUCCESS_TYPE}${ofPersons}
-    GROUP BY person_key
-  ),
+  ${personSuccessesCte(personWhere).trim()},
   overwhelm AS (
     -- overwhelm outcomes that can fall within the window after a firing of the period
     SELECT person_key, toUnixTimestamp64Milli(occurred_at) AS at_ms, toUInt8(1) AS found
@@ -123,20 +118,12 @@ WITH
            s.t_ms - signal_ms AS signal_to_decision_ms,
            toUnixTimestamp64Milli(d.delivered_at) - s.t_ms AS decision_to_delivery_ms,
            w.found = 1 AND w.at_ms <= s.t_ms + {overwhelmWindowMs:Int64} AS overwhelmed,
-           ${RULES.typeKeys} AS rule_type_keys,
-           ${RULES.lookbackMs} AS rule_lookback_ms,
-           arrayExists(
-             (type_key, at) -> at < s.t_ms AND at >= s.t_ms - rule_lookback_ms
-                               AND has(rule_type_keys, type_key),
-             o.type_keys, o.ats) AS converted_then_targeted,
+           ${convertedThenTargetedColumns(RULES, 's.t_ms', 'o')},
            arrayCount(at -> at <= s.t_ms, h.ats) AS in_force,
            t.consent_purpose != '' AND NOT (in_force > 0 AND h.granteds[in_force]) AS non_compliant${
              suppression
                ? `,
-           s.dispatched_at IS NOT NULL AND p.opened = 1 AND arrayExists(
-             (type_key, at) -> at > toUnixTimestamp64Milli(assumeNotNull(s.dispatched_at))
-                               AND at < p.open_ms AND has(rule_type_keys, type_key),
-             o.type_keys, o.ats) AS converted_in_flight,
+           ${convertedInFlightColumn('s.dispatched_ms', 'p', 'o')},
            c.cap_breached AS cap_breached`
                : ''
            }

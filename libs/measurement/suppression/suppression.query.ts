@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { defineQuery } from '../../storage/index.js';
 import { periodTriggersParams } from '../common/period.js';
 import {
-  ANY_SUCCESS_TYPE,
+  convertedInFlightColumn,
+  convertedThenTargetedColumns,
+  personSuccessesCte,
   SENT_FIRING,
   sharedChannel,
   TRIGGER_DEFINITIONS_CTE,
@@ -119,16 +121,7 @@ WITH
            arrayMap(type -> cityHash64(type), success_types) AS type_keys
     FROM defs
   ),
-  person_successes AS (
-    -- each person's outcomes of a type that some trigger, or the default, counts as success:
-    -- their type hashes and times as two arrays, one row per person
-    SELECT person_key, groupArray(cityHash64(type)) AS type_keys,
-           groupArray(toUnixTimestamp64Milli(occurred_at)) AS ats
-    FROM outcomes FINAL
-    WHERE tenant_id = {tenantId:String}
-      AND ${ANY_SUCCESS_TYPE}
-    GROUP BY person_key
-  ),
+  ${personSuccessesCte().trim()},
   first_open AS (
     -- when each firing's content was first resolved: its first opened or rendered (grouping every
     -- open costs less, in time and memory, than first building a set of the sent firings' keys)
@@ -143,17 +136,8 @@ WITH
     -- each sent treatment firing against its person's successes of its trigger (the defaults for
     -- a trigger never defined)
     SELECT p.trigger_id AS trigger_id,
-           ${RULES.typeKeys} AS rule_type_keys,
-           ${RULES.lookbackMs} AS rule_lookback_ms,
-           arrayExists(
-             (type_key, at) -> at < p.t_ms AND at >= p.t_ms - rule_lookback_ms
-                               AND has(rule_type_keys, type_key),
-             o.type_keys, o.ats) AS converted_then_targeted,
-           p.dispatched_ms IS NOT NULL AND f.opened = 1
-             AND arrayExists(
-               (type_key, at) -> at > assumeNotNull(p.dispatched_ms) AND at < f.open_ms
-                                 AND has(rule_type_keys, type_key),
-               o.type_keys, o.ats) AS converted_in_flight
+           ${convertedThenTargetedColumns(RULES, 'p.t_ms', 'o')},
+           ${convertedInFlightColumn('p.dispatched_ms', 'f', 'o')}
     FROM period_firings AS p
     LEFT JOIN success_types AS s ON s.trigger_id = p.trigger_id
     LEFT JOIN person_successes AS o ON o.person_key = p.person_key
