@@ -20,9 +20,9 @@ import {
 } from '../libs/demo/index.js';
 import { gqlData, mintKey, storedRows } from './support/client.js';
 import {
+  near,
   PLANTED_PERSONS,
   PLANTED_SEED,
-  TOLERANCE,
   Z_975,
   type Arm,
   type Interval,
@@ -37,15 +37,6 @@ const CHI2_CRITICAL_P001 = 10.827566170662733;
  */
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
 const MAX_ROWS = 100_000;
-
-/** |received − expected| ≤ TOLERANCE, shown with the expected value when it fails. */
-const near = (expected: number): unknown => ({
-  $$typeof: Symbol.for('jest.asymmetricMatcher'),
-  asymmetricMatch: (received: unknown) =>
-    typeof received === 'number' && Math.abs(received - expected) <= TOLERANCE,
-  toString: () => `≈ ${expected} (± ${TOLERANCE})`,
-  toAsymmetricMatcher: () => `≈ ${expected} (± ${TOLERANCE})`,
-});
 
 /** docs/design.md §3.4: Δ = p_t − p_c, SE = √(p_t(1−p_t)/n_t + p_c(1−p_c)/n_c), Δ ± z·SE. */
 function absoluteLift(treatment: ArmTruth, control: ArmTruth) {

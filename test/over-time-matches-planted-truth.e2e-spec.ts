@@ -23,23 +23,12 @@ import { gqlData } from './support/client.js';
 import {
   apiWithPlantedProgram,
   DAY,
-  TOLERANCE,
+  near,
   Z_975,
   type Arm,
   type Interval,
 } from './support/planted-truth.js';
 import type { ApiProcess } from './support/processes.js';
-
-const near = (expected: number | null): unknown =>
-  expected === null
-    ? null
-    : {
-        $$typeof: Symbol.for('jest.asymmetricMatcher'),
-        asymmetricMatch: (received: unknown) =>
-          typeof received === 'number' && Math.abs(received - expected) <= TOLERANCE,
-        toString: () => `≈ ${expected} (± ${TOLERANCE})`,
-        toAsymmetricMatcher: () => `≈ ${expected} (± ${TOLERANCE})`,
-      };
 
 /** docs/design.md §3.4: Δ = p_t − p_c ± z·√(p_t(1−p_t)/n_t + p_c(1−p_c)/n_c); null if an arm is empty. */
 function absoluteLift(t: { persons: number; conversions: number }, c: typeof t) {

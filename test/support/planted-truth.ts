@@ -19,6 +19,21 @@ export const Z_975 = 1.959963984540054;
 export const TOLERANCE = 1e-6;
 export const DAY = 86_400_000;
 
+/**
+ * A figure within TOLERANCE of `expected` (|received − expected| ≤ TOLERANCE), shown with the
+ * expected value when it fails; null expects null.
+ */
+export const near = (expected: number | null): unknown =>
+  expected === null
+    ? null
+    : {
+        $$typeof: Symbol.for('jest.asymmetricMatcher'),
+        asymmetricMatch: (received: unknown) =>
+          typeof received === 'number' && Math.abs(received - expected) <= TOLERANCE,
+        toString: () => `≈ ${expected} (± ${TOLERANCE})`,
+        toAsymmetricMatcher: () => `≈ ${expected} (± ${TOLERANCE})`,
+      };
+
 /** An arm as the lift measures answer it (ArmStats, the fields these suites read). */
 export interface Arm {
   persons: number;
