@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { generateProgram } from '../libs/demo/index.js';
 import { typedVariant } from '../libs/ingest/corpus.testing.js';
-import { csvOf, parquetOf } from '../libs/ingest/tabular.testing.js';
+import { csvOf, parquetOf, parquetOfStatement } from '../libs/ingest/tabular.testing.js';
 import { openTemporaryStore } from '../libs/storage/testing.js';
 import { gqlData, mintKey, storedRows } from './support/client.js';
 import { startApi, type ApiProcess } from './support/processes.js';
@@ -28,19 +28,12 @@ const CSV = [
 async function parquet(): Promise<Uint8Array> {
   const store = await openTemporaryStore();
   try {
-    const output = await store.clickhouse.stream({
-      tag: 'test.parquet',
+    return await parquetOfStatement(store.clickhouse, {
       sql: `SELECT 'q' || toString(number) AS event_id, 'p' || toString(number % 7) AS person_id,
               if(number = 3, 'both', 'view') AS type, 'identity' AS kind,
               toDateTime64('2026-10-02 10:00:00.000', 3, 'UTC') + number AS occurred_at
             FROM numbers(25000)`,
-      format: 'Parquet',
     });
-    const chunks: Buffer[] = [];
-    for await (const chunk of output as AsyncIterable<Buffer>) {
-      chunks.push(chunk);
-    }
-    return Buffer.concat(chunks);
   } finally {
     await store.dispose();
   }

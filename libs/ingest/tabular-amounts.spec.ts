@@ -8,7 +8,7 @@ import { storeForSuite } from '../storage/testing.js';
 import { IngestService, type IngestResult } from './ingest.service.js';
 import { compileIngestModule } from './module.testing.js';
 import { ParquetFile } from './tabular-import.js';
-import { csvOf, parquetOf } from './tabular.testing.js';
+import { csvOf, parquetOf, parquetOfStatement } from './tabular.testing.js';
 import { readTabularFile, type ImportMediaType } from './tabular.js';
 import type { ParsedLine } from './types.js';
 
@@ -107,8 +107,8 @@ describe('amounts are stored as they are written, by every door', () => {
   }
 
   /** A Parquet file whose `value` is a DECIMAL(18, 4) column, written by the engine. */
-  async function decimalParquet(rows: readonly Record<string, unknown>[]): Promise<Buffer> {
-    const output = await store.clickhouse.stream({
+  function decimalParquet(rows: readonly Record<string, unknown>[]): Promise<Buffer> {
+    return parquetOfStatement(store.clickhouse, {
       tag: 'test.tabular_amounts',
       sql: `SELECT * FROM format(JSONEachRow, {structure:String}, {data:String})
             SETTINGS date_time_input_format = 'best_effort'`,
@@ -117,13 +117,7 @@ describe('amounts are stored as they are written, by every door', () => {
           "outcome_id String, person_id String, type String, occurred_at DateTime64(3, 'UTC'), value Decimal(18, 4)",
         data: rows.map((row) => JSON.stringify(row)).join('\n'),
       },
-      format: 'Parquet',
     });
-    const chunks: Buffer[] = [];
-    for await (const chunk of output as AsyncIterable<Buffer>) {
-      chunks.push(chunk);
-    }
-    return Buffer.concat(chunks);
   }
 
   /** Imports a Parquet file; answers it and whether the engine stored any request alone. */

@@ -51,12 +51,23 @@ export async function parquetOf(
   rowGroupRows = 1_000_000,
 ) {
   const inferTimes = times === 'text' ? 0 : 1;
-  const output = await clickhouse.stream({
-    tag: 'test.parquet',
+  return parquetOfStatement(clickhouse, {
     sql: `SELECT * FROM format(JSONEachRow, {data:String})
           SETTINGS input_format_try_infer_datetimes = ${inferTimes}, input_format_try_infer_dates = 0,
             output_format_parquet_row_group_size = ${rowGroupRows}`,
     params: { data: rows.map((row) => JSON.stringify(objectsAsText(row))).join('\n') },
+  });
+}
+
+/** The rows of a statement (`sql` with its `params`) as a Parquet file written by ClickHouse. */
+export async function parquetOfStatement(
+  clickhouse: ClickHouseService,
+  statement: { tag?: string; sql: string; params?: Record<string, unknown> },
+): Promise<Buffer> {
+  const output = await clickhouse.stream({
+    tag: statement.tag ?? 'test.parquet',
+    sql: statement.sql,
+    params: statement.params,
     format: 'Parquet',
   });
   const chunks: Buffer[] = [];
