@@ -4,9 +4,13 @@
 // is missing. The API runs in this process on a real embedded store.
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { chromium } from 'playwright-core';
 import { alertLinkPattern, openAlertLink, REPORT_PLACE } from './support/alert-links.js';
-import { CHROMIUM_PATH, chromiumAvailable, pdfPageCount } from './support/chromium.js';
+import {
+  CHROMIUM_PATH,
+  chromiumAvailable,
+  launchChromium,
+  pdfPageCount,
+} from './support/chromium.js';
 import { cronOnceIn } from './support/cron.js';
 import { graphql, gqlData, mintKey } from './support/client.js';
 import { MAIN_PROGRAM_ONLY, uploadDemoProgram } from './support/demo-program.js';
@@ -164,10 +168,7 @@ const appEnv = (port: number) => ({
 
     const link = new RegExp(`${api.url}/share/[A-Za-z0-9_-]{43}`).exec(text)?.[0];
     expect(link).toBeDefined();
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      args: ['--no-sandbox', '--disable-gpu'],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       const response = await page.goto(link!, { waitUntil: 'load' });

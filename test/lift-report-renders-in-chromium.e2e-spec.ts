@@ -9,10 +9,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import {
   CHROMIUM_PATH,
   chromiumAvailable,
+  launchChromium,
   pdfOutlineTitles,
   pdfPageCount,
 } from './support/chromium.js';
@@ -156,10 +157,7 @@ const points = (share: number) => {
     key = await mintKey(api.url, api.adminKey, 'demo', ['INGEST', 'READ']);
     program = await uploadDemoProgram(api.url, key, { seed: 20_261_001, persons: 3_000 });
     truth = computeDeeperTruth(program.rows, program.period);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

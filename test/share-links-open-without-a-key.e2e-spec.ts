@@ -4,14 +4,19 @@
 // this process on a real embedded store so that the test can plant an expired link.
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import {
   hashShareToken,
   newShareToken,
   ShareLinksRepository,
   ShareResource,
 } from '../libs/notify/index.js';
-import { CHROMIUM_PATH, chromiumAvailable, pdfPageCount } from './support/chromium.js';
+import {
+  CHROMIUM_PATH,
+  chromiumAvailable,
+  launchChromium,
+  pdfPageCount,
+} from './support/chromium.js';
 import { gqlData, mintKey } from './support/client.js';
 import { uploadDemoProgram } from './support/demo-program.js';
 import { inProcessApiForSuite } from './support/in-process-api.js';
@@ -40,10 +45,7 @@ const CREATE = `mutation($resource: ShareResource!, $from: DateTime, $to: DateTi
   beforeAll(async () => {
     key = await mintKey(api.url, ADMIN_KEY, 'demo', ['INGEST', 'READ']);
     await uploadDemoProgram(api.url, key, { seed: 20_261_001, persons: 1_500 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
