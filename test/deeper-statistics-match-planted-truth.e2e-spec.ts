@@ -20,8 +20,10 @@ import {
 } from '../libs/demo/index.js';
 import { gqlData } from './support/client.js';
 import {
+  absoluteEffect,
   apiWithPlantedProgram,
   DAY,
+  segmentCheck,
   TOLERANCE,
   Z_975,
   type Arm,
@@ -42,19 +44,6 @@ const close = (received: number | null, expected: number, tolerance = TOLERANCE)
     ok: true,
   });
 };
-
-/** Δ = p_t − p_c and its unpooled SE (docs/design.md §3.4). */
-function absolute(
-  t: { persons: number; converters: number },
-  c: { persons: number; converters: number },
-) {
-  const pt = t.converters / t.persons;
-  const pc = c.converters / c.persons;
-  return {
-    estimate: pt - pc,
-    se: Math.sqrt((pt * (1 - pt)) / t.persons + (pc * (1 - pc)) / c.persons),
-  };
-}
 
 /** Welch's difference of revenue per person, docs/design.md §3.4, from the sums. */
 function welch(t: CountsTruth, c: CountsTruth) {
@@ -133,36 +122,23 @@ describe('deeper statistics match the truth planted in a generated program', () 
         s.control.converters,
       ]),
     );
-    // Cochran's Q with w = 1/se², θ̄ = Σwθ/Σw, Q = Σw(θ − θ̄)²; three segments: df 2, p = e^(−Q/2)
-    const effects = expected.map((s) => absolute(s.treatment, s.control));
-    const weights = effects.map((e) => 1 / (e.se * e.se));
-    const pooled =
-      effects.reduce((sum, e, i) => sum + weights[i] * e.estimate, 0) /
-      weights.reduce((a, b) => a + b, 0);
-    const q = effects.reduce((sum, e, i) => sum + weights[i] * (e.estimate - pooled) ** 2, 0);
+    // Cochran's Q and the empirical-Bayes posteriors over the three segments (docs/design.md §9),
+    // recomputed from the truth's counts by segmentCheck; three segments: df 2, p = e^(−Q/2)
+    const effects = expected.map((s) => absoluteEffect(s.treatment, s.control)!);
+    const check = segmentCheck(effects)!;
     expect(expected).toHaveLength(3);
-    close(got.heterogeneity.q, q);
+    close(got.heterogeneity.q, check.q);
     expect(got.heterogeneity.df).toBe(2);
-    close(got.heterogeneity.pValue, Math.exp(-q / 2), 1e-9);
+    close(got.heterogeneity.pValue, check.pValue, 1e-9);
     got.segments.forEach((s, i) => {
       close(s.absoluteLift.estimate, effects[i].estimate);
       close(s.absoluteLift.low, effects[i].estimate - Z_975 * effects[i].se);
     });
-    // empirical Bayes over the three segments (docs/design.md §9): μ the mean of the lifts,
-    // τ² = max(0, s² − mean se²), each segment's normal–normal posterior, widened by what μ's
-    // own variance (τ² + mean se²)/3 adds through its weight B = (1/τ²)/precision
-    const mu = effects.reduce((sum, e) => sum + e.estimate, 0) / 3;
-    const s2 = effects.reduce((sum, e) => sum + (e.estimate - mu) ** 2, 0) / 2;
-    const meanSe2 = effects.reduce((sum, e) => sum + e.se * e.se, 0) / 3;
-    const tau2 = Math.max(0, s2 - meanSe2);
-    expect(tau2).toBeGreaterThan(0);
+    // each segment shrunk toward μ, with τ² above 0 (the normal–normal posterior, not μ alone)
+    expect(check.tau2).toBeGreaterThan(0);
     got.segments.forEach((s, i) => {
-      const precision = 1 / effects[i].se ** 2 + 1 / tau2;
-      const mean = (effects[i].estimate / effects[i].se ** 2 + mu / tau2) / precision;
-      const weightOfMu = 1 / tau2 / precision;
-      const variance = 1 / precision + weightOfMu ** 2 * ((tau2 + meanSe2) / 3);
-      close(s.shrunkLift!.estimate, mean);
-      close(s.shrunkLift!.high, mean + Z_975 * Math.sqrt(variance));
+      close(s.shrunkLift!.estimate, check.shrunk[i]!.estimate);
+      close(s.shrunkLift!.high, check.shrunk[i]!.high);
     });
     // the planted effect is found: flagged, and only the responding tier's interval above 0
     expect(got.heterogeneity.flagged).toBe(true);
@@ -216,7 +192,10 @@ describe('deeper statistics match the truth planted in a generated program', () 
       ]),
     ).toEqual(expected.map((s) => [s.segment, ...counts(s.treatment, s.control)]));
     got.segments.forEach((s, i) => {
-      close(s.absoluteLift.estimate, absolute(expected[i].treatment, expected[i].control).estimate);
+      close(
+        s.absoluteLift.estimate,
+        absoluteEffect(expected[i].treatment, expected[i].control)!.estimate,
+      );
       expect(s.verdict).not.toMatch(/^SRM/);
     });
     // the control is shared: Cochran's Q over the treated rates, w = n/(p(1 − p))

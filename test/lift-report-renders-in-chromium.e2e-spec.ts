@@ -28,6 +28,7 @@ import {
 } from '../libs/demo/index.js';
 import { gqlData, mintKey } from './support/client.js';
 import { uploadDemoProgram } from './support/demo-program.js';
+import { absoluteEffect, segmentCheck, Z_975 } from './support/planted-truth.js';
 import { requirePart, startApi, type ApiProcess } from './support/processes.js';
 
 const runs = requirePart(chromiumAvailable());
@@ -50,7 +51,6 @@ const HEADINGS = [
   'How to read this report',
 ];
 
-const Z_975 = 1.959963984540054;
 const Z_080 = 0.8416212335729143;
 const DAY = 86_400_000;
 /** The segment dimensions the report checks besides properties, and how many properties. */
@@ -68,71 +68,6 @@ const pValueText = (p: number) => {
   const [mantissa, exponent] = p.toExponential(1).split('e');
   return `p = ${mantissa} × 10${exponent.replace('-', '−')}`;
 };
-
-interface Effect {
-  estimate: number;
-  se: number;
-}
-
-/** Δ = p_t − p_c and its unpooled SE (docs/design.md §3.4), null when an arm is empty. */
-function absoluteEffect(
-  t: { persons: number; converters: number },
-  c: { persons: number; converters: number },
-): Effect | null {
-  if (t.persons === 0 || c.persons === 0) {
-    return null;
-  }
-  const pt = t.converters / t.persons;
-  const pc = c.converters / c.persons;
-  return {
-    estimate: pt - pc,
-    se: Math.sqrt((pt * (1 - pt)) / t.persons + (pc * (1 - pc)) / c.persons),
-  };
-}
-
-/**
- * One segmented answer recomputed by docs/design.md §9: Cochran's Q over the segments whose SE is
- * above 0 (null with fewer than 2), and each such segment's empirical-Bayes posterior (μ the mean
- * of the lifts, τ² = max(0, s² − mean se²), normal–normal, widened by B²·(τ² + mean se²)/k for μ's
- * own variance, B = (1/τ²)/precision the weight of μ, 1 when τ² = 0), with at least 3 of them.
- */
-function segmentCheck(effects: (Effect | null)[]) {
-  const entered = effects.filter((e): e is Effect => e !== null && e.se > 0);
-  if (entered.length < 2) {
-    return null;
-  }
-  const weights = entered.map((e) => 1 / (e.se * e.se));
-  const total = weights.reduce((a, b) => a + b, 0);
-  const pooled = entered.reduce((sum, e, i) => sum + weights[i] * e.estimate, 0) / total;
-  const q = entered.reduce((sum, e, i) => sum + weights[i] * (e.estimate - pooled) ** 2, 0);
-  const df = entered.length - 1;
-  // P(χ²_df > q) in closed form for the demo's splits (two or three segments)
-  if (df !== 2) {
-    throw new Error(`this spec recomputes p-values on 2 degrees of freedom only, got ${df}`);
-  }
-  const pValue = Math.exp(-q / 2);
-  const k = entered.length;
-  const mu = entered.reduce((sum, e) => sum + e.estimate, 0) / k;
-  const s2 = entered.reduce((sum, e) => sum + (e.estimate - mu) ** 2, 0) / (k - 1);
-  const meanSe2 = entered.reduce((sum, e) => sum + e.se * e.se, 0) / k;
-  const tau2 = Math.max(0, s2 - meanSe2);
-  const muVariance = (tau2 + meanSe2) / k;
-  const shrunk = effects.map((e) => {
-    if (e === null || !(e.se > 0) || k < 3) {
-      return null;
-    }
-    if (tau2 === 0) {
-      const sd = Math.sqrt(muVariance);
-      return { estimate: mu, low: mu - Z_975 * sd, high: mu + Z_975 * sd };
-    }
-    const precision = 1 / (e.se * e.se) + 1 / tau2;
-    const mean = (e.estimate / (e.se * e.se) + mu / tau2) / precision;
-    const weightOfMu = 1 / tau2 / precision;
-    const sd = Math.sqrt(1 / precision + weightOfMu ** 2 * muVariance);
-    return { estimate: mean, low: mean - Z_975 * sd, high: mean + Z_975 * sd };
-  });
-  return { q, df, pValue, flagged: pValue < 0.05, shrunk };
-}
 
 /** The report's way of printing a change in points: +8.48 pts, −3.15 pts (a real minus). */
 const points = (share: number) => {
