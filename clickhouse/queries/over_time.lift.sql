@@ -177,17 +177,17 @@ SELECT s.as_of AS as_of, {triggerIds:Array(String)}[1] AS trigger_id,
        s.pre_revenue_x_revenue AS pre_revenue_x_revenue, s.contaminated AS contaminated
 FROM (
   SELECT as_of, arm, variant,
-         countIf(NOT contaminated_then) AS persons,
-         countIf(NOT contaminated_then AND person_converted) AS conversions,
-         sumIf(person_revenue, NOT contaminated_then) AS revenue,
-         sumIf(person_revenue * person_revenue, NOT contaminated_then) AS revenue_sq,
-         sumIf(person_pre_conversions, NOT contaminated_then) AS pre_conversions,
-         sumIf(person_pre_conversions * person_pre_conversions, NOT contaminated_then) AS pre_conversions_sq,
-         sumIf(person_pre_conversions * person_converted, NOT contaminated_then) AS pre_conversions_x_converted,
-         sumIf(person_pre_revenue, NOT contaminated_then) AS pre_revenue,
-         sumIf(person_pre_revenue * person_pre_revenue, NOT contaminated_then) AS pre_revenue_sq,
-         sumIf(person_pre_revenue * person_revenue, NOT contaminated_then) AS pre_revenue_x_revenue,
-         countIf(contaminated_then) AS contaminated
+           countIf(NOT contaminated_then) AS persons,
+           countIf(NOT contaminated_then AND person_converted) AS conversions,
+           sumIf(person_pre_conversions, NOT contaminated_then) AS pre_conversions,
+           sumIf(person_pre_conversions * person_pre_conversions, NOT contaminated_then) AS pre_conversions_sq,
+           sumIf(person_pre_conversions * person_converted, NOT contaminated_then) AS pre_conversions_x_converted,
+           sumIf(person_pre_revenue, NOT contaminated_then) AS pre_revenue,
+           sumIf(person_pre_revenue * person_pre_revenue, NOT contaminated_then) AS pre_revenue_sq,
+           countIf(contaminated_then) AS contaminated,
+           sumIf(person_revenue, NOT contaminated_then) AS revenue,
+           sumIf(person_revenue * person_revenue, NOT contaminated_then) AS revenue_sq,
+           sumIf(person_pre_revenue * person_revenue, NOT contaminated_then) AS pre_revenue_x_revenue
   FROM per_point
   GROUP BY as_of, arm, variant
 ) AS s

@@ -85,24 +85,40 @@ const PERSON_CONVERTED_ONLY = `
            toFloat64(0) AS person_revenue, toFloat64(0) AS person_pre_conversions,
            toFloat64(0) AS person_pre_revenue`;
 
-// The sums of an arm that do not depend on revenue being capped (contaminated persons only counted).
-const ARM_SUMS = `
-           countIf(NOT is_contaminated) AS persons,
-           countIf(NOT is_contaminated AND person_converted) AS conversions,
-           sumIf(person_pre_conversions, NOT is_contaminated) AS pre_conversions,
-           sumIf(person_pre_conversions * person_pre_conversions, NOT is_contaminated) AS pre_conversions_sq,
-           sumIf(person_pre_conversions * person_converted, NOT is_contaminated) AS pre_conversions_x_converted,
-           sumIf(person_pre_revenue, NOT is_contaminated) AS pre_revenue,
-           sumIf(person_pre_revenue * person_pre_revenue, NOT is_contaminated) AS pre_revenue_sq,
-           countIf(is_contaminated) AS contaminated,`;
+/**
+ * The sums of an arm that do not depend on revenue being capped, over the persons whose
+ * `contaminated` (a column name, never input) is false; the contaminated persons only counted
+ * (`contaminated`). Each ends with a comma. liftOverTime sums each of its points with them too, so
+ * that its last point is liftReport's answer.
+ */
+export function armSums(contaminated: string): string {
+  const kept = `NOT ${contaminated}`;
+  return `
+           countIf(${kept}) AS persons,
+           countIf(${kept} AND person_converted) AS conversions,
+           sumIf(person_pre_conversions, ${kept}) AS pre_conversions,
+           sumIf(person_pre_conversions * person_pre_conversions, ${kept}) AS pre_conversions_sq,
+           sumIf(person_pre_conversions * person_converted, ${kept}) AS pre_conversions_x_converted,
+           sumIf(person_pre_revenue, ${kept}) AS pre_revenue,
+           sumIf(person_pre_revenue * person_pre_revenue, ${kept}) AS pre_revenue_sq,
+           countIf(${contaminated}) AS contaminated,`;
+}
+
+/** The revenue sums of an arm, revenue uncapped, over the persons armSums sums. */
+export function uncappedRevenueSums(contaminated: string): string {
+  const kept = `NOT ${contaminated}`;
+  return `
+           sumIf(person_revenue, ${kept}) AS revenue,
+           sumIf(person_revenue * person_revenue, ${kept}) AS revenue_sq,
+           sumIf(person_pre_revenue * person_revenue, ${kept}) AS pre_revenue_x_revenue`;
+}
+
+const ARM_SUMS = armSums('is_contaminated');
 
 const UNCAPPED_SUMS = `
   sums AS (
     -- sufficient statistics per trigger, arm and variant; contaminated persons only counted
-    SELECT trigger_id, arm, variant,${ARM_SUMS}
-           sumIf(person_revenue, NOT is_contaminated) AS revenue,
-           sumIf(person_revenue * person_revenue, NOT is_contaminated) AS revenue_sq,
-           sumIf(person_pre_revenue * person_revenue, NOT is_contaminated) AS pre_revenue_x_revenue,
+    SELECT trigger_id, arm, variant,${ARM_SUMS}${uncappedRevenueSums('is_contaminated')},
            CAST(NULL, 'Nullable(Float64)') AS revenue_cap
     FROM per_person
     GROUP BY trigger_id, arm, variant

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineQuery } from '../../storage/index.js';
 import { assignmentCtes, outcomeArraysCte } from '../common/assignment.sql.js';
 import { periodParams } from '../common/period.js';
-import { liftSumsRow } from '../lift/lift.query.js';
+import { armSums, liftSumsRow, uncappedRevenueSums } from '../lift/lift.query.js';
 
 /** The lift sums of one point of the series: LiftSumsRow with the instant it was read at. */
 export const liftOverTimeRow = liftSumsRow.extend({
@@ -78,18 +78,7 @@ SELECT s.as_of AS as_of, {triggerIds:Array(String)}[1] AS trigger_id,
        s.pre_revenue AS pre_revenue, s.pre_revenue_sq AS pre_revenue_sq,
        s.pre_revenue_x_revenue AS pre_revenue_x_revenue, s.contaminated AS contaminated
 FROM (
-  SELECT as_of, arm, variant,
-         countIf(NOT contaminated_then) AS persons,
-         countIf(NOT contaminated_then AND person_converted) AS conversions,
-         sumIf(person_revenue, NOT contaminated_then) AS revenue,
-         sumIf(person_revenue * person_revenue, NOT contaminated_then) AS revenue_sq,
-         sumIf(person_pre_conversions, NOT contaminated_then) AS pre_conversions,
-         sumIf(person_pre_conversions * person_pre_conversions, NOT contaminated_then) AS pre_conversions_sq,
-         sumIf(person_pre_conversions * person_converted, NOT contaminated_then) AS pre_conversions_x_converted,
-         sumIf(person_pre_revenue, NOT contaminated_then) AS pre_revenue,
-         sumIf(person_pre_revenue * person_pre_revenue, NOT contaminated_then) AS pre_revenue_sq,
-         sumIf(person_pre_revenue * person_revenue, NOT contaminated_then) AS pre_revenue_x_revenue,
-         countIf(contaminated_then) AS contaminated
+  SELECT as_of, arm, variant,${armSums('contaminated_then')}${uncappedRevenueSums('contaminated_then')}
   FROM per_point
   GROUP BY as_of, arm, variant
 ) AS s
