@@ -5,15 +5,13 @@
 // /metrics counts the hits and misses.
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { gqlData, mintKey, postIngest, storedRows } from './support/client.js';
+import { gqlData, mintKey, ndjson, postIngest, storedRows } from './support/client.js';
 import { startApi, type ApiProcess } from './support/processes.js';
 import { describeWithRedis } from './support/redis-suite.js';
 
 const PERIOD = { from: '2026-10-01T00:00:00Z', to: '2026-10-08T00:00:00Z' };
 const DECIDED = '2026-10-02T10:00:00Z';
 const BOUGHT = '2026-10-02T12:00:00Z';
-
-const ndjson = (rows: object[]) => rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
 
 const firing = (person: string, arm: 'treatment' | 'holdout') => ({
   firing_id: `f-${person}`,

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { openTemporaryStore, type TemporaryStore } from '../libs/storage/testing.js';
-import { gqlData, mintKey, postIngest } from './support/client.js';
+import { gqlData, mintKey, ndjson, postIngest } from './support/client.js';
 import { MAIN_PROGRAM_ONLY, uploadDemoProgram } from './support/demo-program.js';
 import { startApi, type ApiProcess } from './support/processes.js';
 
@@ -64,8 +64,6 @@ const OTHER_TENANT_ROWS = {
     },
   ],
 };
-
-const ndjson = (rows: readonly object[]) => rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
 
 describe('curated BI exports', () => {
   let api: ApiProcess;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Agent, request } from 'node:http';
-import { gqlData, graphql, mintKey, postIngest, storedRows } from './support/client.js';
+import { gqlData, graphql, mintKey, ndjson, postIngest, storedRows } from './support/client.js';
 import { startApi, type ApiProcess } from './support/processes.js';
 
 const at = (iso: string) => `2026-10-${iso}Z`;
@@ -63,8 +63,6 @@ const fixture: Record<string, object[]> = {
     { person_id: 'p1', purpose: 'push_marketing', granted: true, occurred_at: at('01T00:00:00') },
   ],
 };
-
-const ndjson = (rows: object[]) => rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
 
 describe('ingest over HTTP (inline mode, embedded store)', () => {
   let api: ApiProcess;

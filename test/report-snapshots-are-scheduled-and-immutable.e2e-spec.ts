@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { lastFullWeek } from '../libs/reports/index.js';
-import { gqlData, mintKey, postIngest } from './support/client.js';
+import { gqlData, mintKey, ndjson, postIngest } from './support/client.js';
 import { MAIN_PROGRAM_ONLY, uploadDemoProgram } from './support/demo-program.js';
 import { startApi, type ApiProcess } from './support/processes.js';
 import { describeWithRedis } from './support/redis-suite.js';
@@ -24,7 +24,6 @@ interface SnapshotRow {
   url: string;
 }
 
-const ndjson = (rows: readonly object[]) => rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function until<T>(

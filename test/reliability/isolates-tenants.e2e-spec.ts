@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { graphql, mintKey, postIngest } from '../support/client.js';
+import { graphql, mintKey, ndjson, postIngest } from '../support/client.js';
 import { startApi, type ApiProcess } from '../support/processes.js';
 import { recordFigures } from './support/figures.js';
 import { introspect, queryCalls, type FieldCall, type Schema } from './support/operations.js';
@@ -16,8 +16,6 @@ const A = tenantProgram('aleak', 987654.25);
 const B = tenantProgram('bown', 12.5);
 /** Text that would only be in an answer to B if tenant A's rows reached it. */
 const A_TRACES = [A.marker, String(A.amount), '987654'];
-
-const ndjson = (rows: object[]) => rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
 
 /** When the suite started: a run that spans midnight UTC stamps times of two days. */
 const STARTED = new Date();

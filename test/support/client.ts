@@ -61,6 +61,10 @@ export interface IngestAnswer {
   errors: { line: number; field: string; message: string }[];
 }
 
+/** Rows as an NDJSON body: one JSON object a line, the last line ended too. */
+export const ndjson = (rows: readonly object[]): string =>
+  rows.map((row) => JSON.stringify(row)).join('\n') + '\n';
+
 export async function postIngest(
   url: string,
   key: string | undefined,
