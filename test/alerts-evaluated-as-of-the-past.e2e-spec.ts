@@ -6,6 +6,7 @@
 // embedded store, without Redis.
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startReceiver, type WebhookReceiver } from '../libs/notify/testing.js';
 import { gqlData, graphql, mintKey } from './support/client.js';
 import { inProcessApiForSuite } from './support/in-process-api.js';
@@ -17,8 +18,6 @@ interface AlertRow {
   kind: string;
   state: string;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('an evaluation as of a past time', () => {
   let key: string;

@@ -11,6 +11,7 @@ import { Logger } from '@nestjs/common';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { LoggedFailure } from '../libs/errors/index.js';
 import { DigestsRepository } from '../libs/notify/index.js';
 import { DigestScheduler, DigestSender } from '../libs/notify/testing.js';
@@ -20,8 +21,6 @@ import { cronOnceIn } from './support/cron.js';
 import { inProcessApiForSuite } from './support/in-process-api.js';
 import { ADMIN_KEY } from './support/processes.js';
 import { startTestSmtp, type ReceivedMail, type TestSmtp } from './support/smtp.js';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const MONTHS = 'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec'.split(' ');
 const twoDigits = (n: number) => String(n).padStart(2, '0');

@@ -4,6 +4,7 @@
 // period, while the live report does.
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { lastFullWeek } from '../libs/reports/index.js';
@@ -23,8 +24,6 @@ interface SnapshotRow {
   createdAt: string;
   url: string;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function until<T>(
   what: string,

@@ -4,6 +4,7 @@
 // back through GraphQL (webhookDeliveries { retryAfter nextAttemptAt }).
 
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startReceiver, type WebhookReceiver } from '../libs/notify/testing.js';
 import { gqlData, mintKey } from './support/client.js';
 import { inProcessApiForSuite } from './support/in-process-api.js';
@@ -21,8 +22,6 @@ interface Attempt {
   retryAfter: string | null;
   nextAttemptAt: string | null;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describeWithRedis('Retry-After honoured by BullMQ deliveries', (redis) => {
   const api = inProcessApiForSuite('retry-after', ADMIN_KEY, () => ({

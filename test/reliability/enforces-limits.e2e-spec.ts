@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { graphql, mintKey, postIngest } from '../support/client.js';
 import { startApi, type ApiProcess } from '../support/processes.js';
 import { describeWithRedis } from '../support/redis-suite.js';
@@ -10,7 +11,6 @@ const signal = (id: string) =>
   `${JSON.stringify({ event_id: id, person_id: 'p1', type: 'x', occurred_at: '2026-10-01T00:00:00Z' })}\n`;
 const PERIOD = 'from: "2026-10-01T00:00:00Z", to: "2026-11-01T00:00:00Z"';
 const check = (line: string) => recordFigures(SUITE, (f) => f.checks.push(line));
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('limits: rate, depth, cost, period, body size, pagination', () => {
   let api: ApiProcess;
