@@ -356,6 +356,29 @@ describeWithRedis('erasing a person in queued mode', (redis) => {
     await theirs.remove();
   });
 
+  it("leaves the tenant's own queue events alone when the id is only one of their field values", async () => {
+    // persons whose ids are words of BullMQ's own fields: an event's name, the state it left, a
+    // count of attempts; another person's batch failed, and its events carry those words
+    const failing = () => Promise.reject(new Error('the store is unavailable'));
+    const kept = await run(job('signals', [signal('s14', 'erase-q-bystander')]), failing);
+    const eventsOf = async (jobId: string) => {
+      const client = new Redis({ host: '127.0.0.1', port: redis.port });
+      try {
+        const entries = await client.xrange(queue.keys.events, '-', '+');
+        return entries.filter(([, fields]) => fields[fields.indexOf('jobId') + 1] === jobId);
+      } finally {
+        client.disconnect();
+      }
+    };
+    const before = await eventsOf(kept.id!);
+    expect(before.length).toBeGreaterThan(0);
+    for (const personId of ['failed', 'active', '1', '0']) {
+      await erasure.erasePerson('acme', personId, false);
+    }
+    expect(await eventsOf(kept.id!)).toEqual(before);
+    await kept.remove();
+  });
+
   it("does not wait for another tenant's batches queued before it", async () => {
     await run(job('signals', [signal('s11', 'erase-q-alone')]), write);
     // another tenant's batch, queued and not written (its worker is busy, or down)

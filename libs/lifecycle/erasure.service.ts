@@ -124,6 +124,15 @@ const PERSON_TABLES = [
   { table: 'trend_facts', where: THE_PERSON_KEY },
 ] as const;
 
+/**
+ * BullMQ's own fields of a queue event (its name, its job, the state it left, counts and delays):
+ * they never carry a row, so a person whose id is one of their values ("failed", "active", "1")
+ * does not take the events that hold it. The others (a failure's reason, a return value) may
+ * quote a row.
+ */
+const EVENT_OWN_FIELDS = new Set(['event', 'jobId', 'prev', 'attemptsMade', 'delay', 'name']);
+const carriesRows = (field: string) => !EVENT_OWN_FIELDS.has(field);
+
 export type ErasedTable = (typeof PERSON_TABLES)[number]['table'];
 
 /**
@@ -693,7 +702,10 @@ export class ErasureService {
     const tenantOf = new Map(jobs.map((job) => [job.id, (job.data as QueuedBatch).tenantId]));
     await deleteEvents(this.queue, async (event) => {
       const jobId = event.jobId;
-      if (jobId === undefined || !Object.values(event).some(named)) {
+      if (
+        jobId === undefined ||
+        !Object.entries(event).some(([f, v]) => carriesRows(f) && named(v))
+      ) {
         return false;
       }
       const owner = tenantOf.has(jobId)
