@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { fixtureRows, seedRows } from '../measurement/testing.js';
 import { fixtureMeasures, guardrailRow, liftRow } from '../reports/testing.js';
@@ -81,20 +81,24 @@ function documentedColumns(): Map<string, [string, string][]> {
 
 describe('BI access files', () => {
   const store = storeForSuite();
+  // formatQuery parses with the server's grammar (the embedded engine itself has no users); it
+  // throws on a statement that does not parse
+  const formatted = async (sql: string) =>
+    (
+      await store.clickhouse.query({
+        tag: 'test.parse_access',
+        sql: 'SELECT formatQuery({sql:String}) AS formatted',
+        params: { sql },
+        row: z.object({ formatted: z.string() }),
+      })
+    )[0]?.formatted ?? '';
 
   it('has read-only user SQL the engine parses, granting the bi_* views and no secret table', async () => {
     const statements = statementsOf(readFileSync(join(BI, 'access', 'bi-tenant-user.sql'), 'utf8'));
     expect(statements.length).toBeGreaterThan(10);
     for (const statement of statements) {
       const sql = statement.replace(/^--.*$/gm, '').trim();
-      // formatQuery parses with the server's grammar; the embedded engine itself has no users
-      const parsed = await store.clickhouse.query({
-        tag: 'test.parse_access',
-        sql: 'SELECT formatQuery({sql:String}) AS formatted',
-        params: { sql },
-        row: z.object({ formatted: z.string() }),
-      });
-      expect(parsed[0]?.formatted.length).toBeGreaterThan(0);
+      expect((await formatted(sql)).length).toBeGreaterThan(0);
       expect(sql).not.toMatch(/api_keys|rejected_events|schema_migrations/);
     }
     const text = statements.join('\n');
@@ -114,20 +118,31 @@ describe('BI access files', () => {
   it('tells how to give an older profile the spill settings, in SQL the engine parses', async () => {
     const readme = readFileSync(join(BI, 'README.md'), 'utf8');
     const upgrade = /^ALTER SETTINGS PROFILE causeway_bi_profile .*;$/m.exec(readme)?.[0] ?? '';
-    const parsed = await store.clickhouse.query({
-      tag: 'test.parse_upgrade',
-      sql: 'SELECT formatQuery({sql:String}) AS formatted',
-      params: { sql: upgrade },
-      row: z.object({ formatted: z.string() }),
-    });
     // MODIFY keeps the profile's other settings; the spill settings are those of the profile
-    expect(parsed[0]?.formatted).toBe(
+    expect(await formatted(upgrade)).toBe(
       `ALTER SETTINGS PROFILE \`causeway_bi_profile\` MODIFY SETTINGS ${Object.entries(
         BI_SPILL_SETTINGS,
       )
         .map(([name, value]) => `${name} = ${value}`)
         .join(', ')}`,
     );
+  });
+
+  it('gives an older role the tables its views read since, in SQL the engine parses', async () => {
+    const readme = readFileSync(join(BI, 'README.md'), 'utf8');
+    const upgrade = [...readme.matchAll(/^(GRANT|CREATE ROW POLICY) .*;$/gm)].map((m) => m[0]);
+    expect(upgrade).toEqual([
+      'GRANT SELECT ON default.outcome_types TO causeway_bi_reader;',
+      expect.stringMatching(
+        /^CREATE ROW POLICY IF NOT EXISTS causeway_application ON default.outcome_types /,
+      ),
+      expect.stringMatching(
+        /^CREATE ROW POLICY IF NOT EXISTS causeway_tenant_acme ON default.outcome_types /,
+      ),
+    ]);
+    for (const sql of upgrade) {
+      expect((await formatted(sql)).length).toBeGreaterThan(0);
+    }
   });
 
   it('lists every bi_* view the migrations create, and grants the BI role each of them', async () => {
@@ -140,11 +155,63 @@ describe('BI access files', () => {
     expect(BI_READABLE.filter((t) => t.startsWith('bi_')).sort()).toEqual([...VIEWS].sort());
   });
 
-  it('links each view to the migration that creates it', () => {
+  it('links each view to the migration in force, the last that creates or replaces it', () => {
+    const migrations = join(projectRoot(), 'clickhouse', 'migrations');
+    const files = readdirSync(migrations)
+      .filter((f) => f.endsWith('.sql'))
+      .sort();
+    const readme = readFileSync(join(BI, 'README.md'), 'utf8');
     for (const view of VIEWS) {
-      const sql = readFileSync(join(BI, 'views', `${view}.sql`), 'utf8');
-      expect(sql).toMatch(new RegExp(`CREATE (VIEW IF NOT EXISTS|OR REPLACE VIEW) ${view} AS`));
+      const defines = new RegExp(`^CREATE (VIEW IF NOT EXISTS|OR REPLACE VIEW) ${view} AS`, 'm');
+      const inForce = files.filter((f) => defines.test(readFileSync(join(migrations, f), 'utf8')));
+      const linked = basename(readlinkSync(join(BI, 'views', `${view}.sql`)));
+      expect([view, linked]).toEqual([view, inForce.at(-1)]);
+      // the README's list of the migrations the links point at
+      expect([view, readme]).toEqual([view, expect.stringMatching(`[\`/]${linked.slice(0, 4)}\``)]);
     }
+  });
+
+  it('grants the BI role every table a bi_* view reads, and limits each to the tenant', async () => {
+    const tables = await store.clickhouse.query({
+      tag: 'test.bi_tables',
+      sql: "SELECT name FROM system.tables WHERE database = currentDatabase() AND engine != 'View'",
+      row: z.object({ name: z.string() }),
+    });
+    const views = await store.clickhouse.query({
+      tag: 'test.bi_view_sql',
+      sql: "SELECT create_table_query AS sql FROM system.tables WHERE database = currentDatabase() AND engine = 'View' AND startsWith(name, 'bi_')",
+      row: z.object({ sql: z.string() }),
+    });
+    // the tables named after FROM or JOIN in the views as the engine keeps them (a CTE is none)
+    const isTable = new Set(tables.map((t) => t.name));
+    const read = new Set(
+      views
+        .flatMap((v) => [...v.sql.matchAll(/\b(?:FROM|JOIN)\s+(?:\w+\.)?(\w+)/gi)])
+        .map((m) => m[1])
+        .filter((name) => isTable.has(name)),
+    );
+    expect(read.size).toBeGreaterThanOrEqual(7);
+    const text = statementsOf(readFileSync(join(BI, 'access', 'bi-tenant-user.sql'), 'utf8'))
+      .map((statement) => statement.replace(/^--.*$/gm, '').trim())
+      .join('\n');
+    const policyOn = (name: string) =>
+      (
+        new RegExp(`CREATE ROW POLICY IF NOT EXISTS ${name} ON (.*) FOR SELECT`).exec(text)?.[1] ??
+        ''
+      ).split(', ');
+    const lacking = [...read]
+      .sort()
+      .flatMap((table) =>
+        [
+          text.includes(`GRANT SELECT ON default.${table} TO causeway_bi_reader`) ? [] : ['grant'],
+          policyOn('causeway_tenant_acme').includes(`default.${table}`) ? [] : ['tenant policy'],
+          policyOn('causeway_application').includes(`default.${table}`)
+            ? []
+            : ['application policy'],
+          (BI_READABLE as readonly string[]).includes(table) ? [] : ['causeway bi-user'],
+        ].flatMap((missing) => missing.map((what) => `${table}: ${what}`)),
+      );
+    expect(lacking).toEqual([]);
   });
 
   it('has a Grafana dashboard whose every query runs on the views', async () => {

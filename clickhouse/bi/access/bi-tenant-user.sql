@@ -22,6 +22,7 @@ GRANT SELECT ON default.firings TO causeway_bi_reader;
 GRANT SELECT ON default.exposures TO causeway_bi_reader;
 GRANT SELECT ON default.outcomes TO causeway_bi_reader;
 GRANT SELECT ON default.consent TO causeway_bi_reader;
+GRANT SELECT ON default.outcome_types TO causeway_bi_reader;
 GRANT SELECT ON default.report_snapshots TO causeway_bi_reader;
 
 -- 2. Reads only (readonly = 2 still lets Grafana, Metabase and Superset set their per-query
@@ -36,9 +37,9 @@ SET DEFAULT ROLE causeway_bi_reader TO bi_acme;
 
 -- 4. The tenant's rows only, in every view and table the role reads: the policy on the tables
 -- is what cuts the views' joins; the one on the views says the same thing where they are read.
-CREATE ROW POLICY IF NOT EXISTS causeway_tenant_acme ON default.bi_trigger_daily, default.bi_lift, default.bi_guardrails, default.bi_consent_incidents, default.bi_suppression_incidents, default.bi_trigger_trend, default.bi_triggers, default.triggers, default.signals, default.firings, default.exposures, default.outcomes, default.consent, default.report_snapshots FOR SELECT USING tenant_id = 'acme' AS PERMISSIVE TO bi_acme;
+CREATE ROW POLICY IF NOT EXISTS causeway_tenant_acme ON default.bi_trigger_daily, default.bi_lift, default.bi_guardrails, default.bi_consent_incidents, default.bi_suppression_incidents, default.bi_trigger_trend, default.bi_triggers, default.triggers, default.signals, default.firings, default.exposures, default.outcomes, default.consent, default.outcome_types, default.report_snapshots FOR SELECT USING tenant_id = 'acme' AS PERMISSIVE TO bi_acme;
 
 -- 5. Once a table has a row policy, a user that none names may see none of its rows (servers
 -- with users_without_row_policies_can_read_rows = false). The application reads every tenant:
 -- give its user all rows. Run once, not per tenant.
-CREATE ROW POLICY IF NOT EXISTS causeway_application ON default.bi_trigger_daily, default.bi_lift, default.bi_guardrails, default.bi_consent_incidents, default.bi_suppression_incidents, default.bi_trigger_trend, default.bi_triggers, default.triggers, default.signals, default.firings, default.exposures, default.outcomes, default.consent, default.report_snapshots FOR SELECT USING 1 AS PERMISSIVE TO causeway
+CREATE ROW POLICY IF NOT EXISTS causeway_application ON default.bi_trigger_daily, default.bi_lift, default.bi_guardrails, default.bi_consent_incidents, default.bi_suppression_incidents, default.bi_trigger_trend, default.bi_triggers, default.triggers, default.signals, default.firings, default.exposures, default.outcomes, default.consent, default.outcome_types, default.report_snapshots FOR SELECT USING 1 AS PERMISSIVE TO causeway

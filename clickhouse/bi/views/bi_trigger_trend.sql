@@ -1,1 +1,1 @@
-../../migrations/0130_replace_bi_trigger_trend.sql
+../../migrations/0140_replace_bi_trigger_trend.sql
