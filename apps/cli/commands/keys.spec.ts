@@ -100,6 +100,25 @@ describe('causeway keys create on a store a running Causeway holds', () => {
     );
   });
 
+  it('says to mint through the API the key asked for, with its expiry and scopes', async () => {
+    // a hint that left out --expires minted, when pasted, a key valid for good; scopes given with
+    // spaces would have been split by the shell
+    await expect(
+      createKeyCommand(config(), { tenant: 'acme', scopes: 'Ingest  read', expires: '90d' }),
+    ).rejects.toThrow(
+      `mint the key through it: CAUSEWAY_ADMIN_KEY=<admin key> npm run -s causeway -- keys create --tenant acme --scopes ingest,read --expires 90d --url http://localhost:${port} (`,
+    );
+    await expect(
+      createKeyCommand(config(), {
+        tenant: 'acme',
+        scopes: 'read',
+        expires: '2027-01-31T00:00:00+01:00',
+      }),
+    ).rejects.toThrow(
+      `keys create --tenant acme --scopes read --expires 2027-01-31T00:00:00+01:00 --url http://localhost:${port} (`,
+    );
+  });
+
   it('mints it through the API on PORT with CAUSEWAY_ADMIN_KEY', async () => {
     const printed = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
     const told = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);

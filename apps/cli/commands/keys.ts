@@ -120,6 +120,21 @@ async function createOffline(
   }
 }
 
+/** A word as a shell reads it back: as it is when it holds no character the shell would act on. */
+function shellWord(text: string): string {
+  return /^[\w.,:+@%/=-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * The command that mints, through the API at `url`, the key these options ask for: the same
+ * tenant, scopes and expiry (as given: `90d` counts from when it is run), ready to paste.
+ */
+function sameKeyThrough(url: string, options: CreateKeyOptions, scopes: Scope[]): string {
+  const expires = options.expires === undefined ? '' : ` --expires ${shellWord(options.expires)}`;
+  const scopeList = scopes.map((scope) => scope.toLowerCase()).join(',');
+  return `keys create --tenant ${shellWord(options.tenant)} --scopes ${shellWord(scopeList)}${expires} --url ${url}`;
+}
+
 /**
  * `causeway keys create --tenant T --scopes ingest,read [--expires 90d] [--url U --key ADMIN]`:
  * mints a key and
@@ -155,7 +170,7 @@ export async function createKeyCommand(
     if (adminKey === undefined) {
       throw new Error(
         `a running Causeway holds the store in ${config.env.CAUSEWAY_DATA_DIR}; mint the key through it: ` +
-          `CAUSEWAY_ADMIN_KEY=<admin key> npm run -s causeway -- keys create --tenant ${options.tenant} --scopes ${options.scopes} --url ${url} ` +
+          `CAUSEWAY_ADMIN_KEY=<admin key> npm run -s causeway -- ${sameKeyThrough(url, options, scopes)} ` +
           '(the demo prints an admin key on its last screen)',
         { cause: error },
       );
