@@ -3,6 +3,7 @@ import { CausewayClient, copiesInWords } from '../../../libs/client/index.js';
 import { AppConfig } from '../../../libs/config/index.js';
 import {
   generateProgram,
+  generateProgramStream,
   MALFORMED_KINDS,
   programPeriod,
   serializeProgram,
@@ -46,6 +47,68 @@ async function demoPredatesCollectedAt(clickhouse: ClickHouseService): Promise<b
     row: z.object({ n: z.number() }),
   });
   return (rows[0]?.n ?? 0) > 0;
+}
+
+/**
+ * The persons of the stored demo program: each one has a signal (a page view at least), and they
+ * are p_0000000 to p_<persons − 1>; the planted blocks' persons are named otherwise.
+ */
+async function loadedPersons(clickhouse: ClickHouseService): Promise<number> {
+  const rows = await clickhouse.query({
+    tag: 'demo.loaded_persons',
+    sql: `SELECT max(toUInt32OrZero(substring(person_id, 3))) + 1 AS persons FROM signals
+          WHERE tenant_id = {tenant:String} AND match(person_id, '^p_[0-9]{7}$')`,
+    params: { tenant: DEMO_TENANT },
+    row: z.object({ persons: z.coerce.number() }),
+  });
+  return rows[0]?.persons ?? 0;
+}
+
+/**
+ * Whether the stored demo program was generated with this seed: the generator draws the first
+ * person first, so their signals (ids, types and times) are the seed's, whatever the persons.
+ */
+async function loadedWithSeed(clickhouse: ClickHouseService, seed: number): Promise<boolean> {
+  const key = (id: string, type: string, at: number) => `${id} ${type} ${at}`;
+  const first = generateProgramStream({ seed, persons: 1, chunkPersons: 1 });
+  const expected: string[] = [];
+  for (const chunk of first) {
+    if (chunk.stream === 'signals') {
+      expected.push(...chunk.rows.map((r) => key(r.event_id, r.type, Date.parse(r.occurred_at))));
+      break;
+    }
+  }
+  const stored = await clickhouse.query({
+    tag: 'demo.loaded_seed',
+    sql: `SELECT event_id, type, toUnixTimestamp64Milli(occurred_at) AS at FROM signals FINAL
+          WHERE tenant_id = {tenant:String} AND person_id = 'p_0000000'`,
+    params: { tenant: DEMO_TENANT },
+    row: z.object({ event_id: z.string(), type: z.string(), at: z.coerce.number() }),
+  });
+  const found = stored.map((r) => key(r.event_id, r.type, r.at));
+  return JSON.stringify(found.sort()) === JSON.stringify(expected.sort());
+}
+
+/**
+ * The options given on the command line (`--persons 10000`, `--seed 7`) that the stored program
+ * was not loaded with, each with what the store holds instead.
+ */
+async function optionsNotLoaded(
+  clickhouse: ClickHouseService,
+  options: { persons: number; seed: number; given?: string[] },
+): Promise<string[]> {
+  const given = (name: string) => (options.given ?? []).some((o) => o.startsWith(`--${name} `));
+  const differ: string[] = [];
+  const persons = given('persons') ? await loadedPersons(clickhouse) : options.persons;
+  if (persons !== options.persons) {
+    differ.push(
+      `--persons ${options.persons} not applied (the store holds ${persons.toLocaleString('en')} persons)`,
+    );
+  }
+  if (given('seed') && !(await loadedWithSeed(clickhouse, options.seed))) {
+    differ.push(`--seed ${options.seed} not applied (the store holds a program of another seed)`);
+  }
+  return differ;
 }
 
 /** What each kind of deliberately malformed sample line is, in words. */
@@ -198,9 +261,10 @@ export async function demoCommand(
   const say = (line: string) => process.stdout.write(`${line}\n`);
   if (await demoLoaded(clickhouse)) {
     say('demo: the store already holds the demo program; serving it');
-    if ((options.given ?? []).length > 0) {
+    const differ = await optionsNotLoaded(clickhouse, options);
+    if (differ.length > 0) {
       say(
-        `demo: ${options.given!.join(' ')} not applied: the program is loaded once, into an empty store. To load it so, remove ${config.env.CAUSEWAY_DATA_DIR} or set CAUSEWAY_DATA_DIR to another directory.`,
+        `demo: ${differ.join(', ')}: the program is loaded once, into an empty store. To load it so, remove ${config.env.CAUSEWAY_DATA_DIR} or set CAUSEWAY_DATA_DIR to another directory.`,
       );
     }
     if (await demoPredatesCollectedAt(clickhouse)) {
