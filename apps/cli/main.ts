@@ -20,6 +20,10 @@ async function withConfig<T>(
   return run(loadConfigOver(defaults));
 }
 
+// A command that starts an API in its own process (the demo, an import on the store) speaks to a
+// person: the framework's start-up and request lines stay out unless LOG_LEVEL asks for them.
+const QUIET_API = { LOG_LEVEL: 'warn' };
+
 const program = new Command('causeway')
   .description('Causeway: what each signal produced, how fast, and whether it worked.')
   .showHelpAfterError();
@@ -93,8 +97,7 @@ program
           serve: options.serve,
           given: given.map((name) => `--${name} ${options[name]}`),
         }),
-      // the demo speaks to a person: the framework's start-up lines stay out unless LOG_LEVEL asks
-      { LOG_LEVEL: 'warn' },
+      QUIET_API,
     );
   });
 
@@ -111,8 +114,10 @@ importCommand
   .option('--key <key>', 'API key with the ingest scope (required with --url)')
   .action(
     (files: string[], options: { stream: string; tenant?: string; url?: string; key?: string }) =>
-      withConfig(async (config) =>
-        (await import('./commands/import-rows.js')).importRowsCommand(config, files, options),
+      withConfig(
+        async (config) =>
+          (await import('./commands/import-rows.js')).importRowsCommand(config, files, options),
+        QUIET_API,
       ),
   );
 
@@ -123,8 +128,10 @@ importCommand
   .option('--url <url>', 'base URL of a running Causeway server (with --key)')
   .option('--key <key>', 'API key with the ingest scope (required with --url)')
   .action((csv: string, options: { tenant?: string; url?: string; key?: string }) =>
-    withConfig(async (config) =>
-      (await import('./commands/import.js')).importHillstromCommand(config, csv, options),
+    withConfig(
+      async (config) =>
+        (await import('./commands/import.js')).importHillstromCommand(config, csv, options),
+      QUIET_API,
     ),
   );
 
