@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { Server } from 'node:http';
+import { resolve } from 'node:path';
 import { json } from 'express';
 import { Logger } from 'nestjs-pino';
 import type { AppConfig } from '../../libs/config/index.js';
@@ -18,7 +19,7 @@ import {
   requestTimeout,
   securityHeaders,
 } from '../../libs/platform/index.js';
-import { ClickHouseService, Migrator } from '../../libs/storage/index.js';
+import { ClickHouseService, Migrator, refuseHeldDirectory } from '../../libs/storage/index.js';
 import { AppModule } from './app.module.js';
 
 /**
@@ -28,6 +29,11 @@ import { AppModule } from './app.module.js';
  * ClickHouse queries; SIGTERM stops taking requests, lets those in flight finish and exits 0.
  */
 export async function createApiApp(config: AppConfig): Promise<INestApplication> {
+  if (config.env.CLICKHOUSE_URL === undefined) {
+    // before the framework starts: a directory another process holds is said in one line, not
+    // amid the framework's start-up lines and its stack
+    refuseHeldDirectory(resolve(config.env.CAUSEWAY_DATA_DIR));
+  }
   const app = await NestFactory.create(AppModule.register(config), {
     bodyParser: false,
     bufferLogs: true,

@@ -11,7 +11,7 @@ import {
 import { ShareLinksService, ShareResource } from '../../../libs/notify/index.js';
 import { buildAssignmentRollup, TrendFacts } from '../../../libs/measurement/index.js';
 import { muteRequestLogs } from '../../../libs/platform/index.js';
-import { ClickHouseService, refuseHeldDirectory } from '../../../libs/storage/index.js';
+import { ClickHouseService } from '../../../libs/storage/index.js';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { createApiApp, listen } from '../../api/bootstrap.js';
@@ -249,10 +249,6 @@ export async function demoCommand(
   options: { persons: number; seed: number; serve: boolean; given?: string[] },
 ): Promise<void> {
   const started = Date.now();
-  if (given.env.CLICKHOUSE_URL === undefined) {
-    // before the framework starts: a directory in use is said in one line, not amid its own
-    refuseHeldDirectory(resolve(given.env.CAUSEWAY_DATA_DIR));
-  }
   const { config, minted: adminKey } = withAdminKey(given);
   const app = await createApiApp(config);
   const url = await listen(app, config);
