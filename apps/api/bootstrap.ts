@@ -2,10 +2,11 @@ import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { Server } from 'node:http';
+import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { json } from 'express';
 import { Logger } from 'nestjs-pino';
-import type { AppConfig } from '../../libs/config/index.js';
+import { ConfigError, type AppConfig } from '../../libs/config/index.js';
 import { applyRetention } from '../../libs/lifecycle/index.js';
 import { MetricsService } from '../../libs/observability/index.js';
 import {
@@ -19,7 +20,12 @@ import {
   requestTimeout,
   securityHeaders,
 } from '../../libs/platform/index.js';
-import { ClickHouseService, Migrator, refuseHeldDirectory } from '../../libs/storage/index.js';
+import {
+  ClickHouseService,
+  DataDirectoryInUseError,
+  Migrator,
+  refuseHeldDirectory,
+} from '../../libs/storage/index.js';
 import { AppModule } from './app.module.js';
 
 /**
@@ -71,6 +77,47 @@ export async function createApiApp(config: AppConfig): Promise<INestApplication>
   return app;
 }
 
+/** The API's port is taken by another process (see listen). */
+export class PortInUseError extends Error {
+  override readonly name = 'PortInUseError';
+
+  constructor(port: number, host: string, cause?: unknown) {
+    super(
+      `port ${port} on ${host} is taken by another process (a Causeway already running, or another server): stop it, or set PORT to a free one (e.g. PORT=${port + 1})`,
+      { cause },
+    );
+  }
+}
+
+/**
+ * Refuses a taken PORT before the application starts, as refuseHeldDirectory does a held store:
+ * found by listen only, it would come after the start-up's own work (schedules, builds), stopped
+ * half-way. listen still refuses a port taken in between.
+ */
+export async function refuseTakenPort(config: AppConfig): Promise<void> {
+  const { PORT, HOST } = config.env;
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new PortInUseError(PORT, HOST, error) : error),
+    );
+    probe.listen(PORT, HOST, () => probe.close(() => resolve()));
+  });
+}
+
+/**
+ * What the operator is told when the API cannot start for a reason of theirs to fix (the
+ * configuration, a data directory another process holds, a taken port): the reason alone, in one
+ * line; undefined for any other failure, whose stack is the useful part.
+ */
+export function startRefusal(error: unknown): string | undefined {
+  const theirs =
+    error instanceof ConfigError ||
+    error instanceof DataDirectoryInUseError ||
+    error instanceof PortInUseError;
+  return theirs ? `causeway api: ${error.message}` : undefined;
+}
+
 /** How long an idle kept-alive connection stays open (see listen). */
 export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
@@ -84,10 +131,7 @@ export async function listen(app: INestApplication, config: AppConfig): Promise<
       throw error;
     }
     // the first trap of a second demo, or of another server on 3000: say what to do
-    throw new Error(
-      `port ${PORT} on ${HOST} is taken by another process (a Causeway already running, or another server): stop it, or set PORT to a free one (e.g. PORT=${PORT + 1})`,
-      { cause: error },
-    );
+    throw new PortInUseError(PORT, HOST, error);
   }
   const server = app.getHttpServer() as Server;
   // An idle connection stays open 65 s (Node's default is 5 s): longer than the 60 s idle timeout
