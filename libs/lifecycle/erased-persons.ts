@@ -136,6 +136,7 @@ export function wordsOf(raw: string): string[] {
  */
 export interface QueuedBatch {
   tenantId: string;
+  stream?: string;
   ndjson?: string;
   rows?: Record<string, unknown>[];
   rejects: { raw: string }[];
@@ -159,6 +160,28 @@ export function rowOfPerson(
     }
     const firingId = value?.firing_id;
     return typeof firingId === 'string' && firingIds.has(firingId);
+  };
+}
+
+/**
+ * Whether a storage row is a version of a row an erasure deleted with every version of it (its
+ * latest version named the person), no later than the latest it deleted: `latest` holds, by the
+ * row's id (its `idColumn`), that version's received_at. A version queued before it (a failed
+ * batch retried after the erasure) would make the row again the earlier person's, whom the
+ * producer corrected away; a later one (sent again for someone else) is a row of theirs. Both
+ * times are DateTime64(3) text in UTC, as storage rows and the engine write them, and compare as
+ * text.
+ */
+export function versionOfErasedRow(
+  idColumn: string,
+  latest: ReadonlyMap<string, string>,
+): (line: LineToCheck) => boolean {
+  return (line) => {
+    const value = objectOf(line);
+    const id = value?.[idColumn];
+    const receivedAt = value?.received_at;
+    const erasedAt = typeof id === 'string' ? latest.get(id) : undefined;
+    return erasedAt !== undefined && typeof receivedAt === 'string' && receivedAt <= erasedAt;
   };
 }
 

@@ -147,6 +147,58 @@ describeWithRedis('erasing a person in queued mode', (redis) => {
     expect(await everythingInRedis()).not.toContain(person);
   });
 
+  it('does not bring back, from a failed batch, an earlier version of a row erased with every version of it', async () => {
+    // s20 sent for one person (its batch failed, kept to be retried), then sent again for
+    // another (the producer's correction, the later version: the row is theirs), who is erased;
+    // a third batch, failed too, carries a later correction for a third person
+    const at = (second: number) => `2026-10-01 00:00:0${second}.000`;
+    const version = (personId: string, second: number) => ({
+      ...signal('s20', personId),
+      received_at: at(second),
+    });
+    const failing = () => Promise.reject(new Error('the store is unavailable'));
+    const first = await run(job('signals', [version('erase-q-first', 1)]), failing);
+    await run(job('signals', [version('erase-q-corrected', 2)]), write);
+    const third = await run(
+      job('signals', [version('erase-q-third', 3), signal('s21', 'erase-q-first')]),
+      failing,
+    );
+    const stored = async () =>
+      await store.clickhouse.query({
+        tag: 'test.signal',
+        sql: `SELECT event_id, person_id FROM signals FINAL
+              WHERE tenant_id = 'acme' AND event_id IN ('s20', 's21') ORDER BY event_id`,
+        row: z.object({ event_id: z.string(), person_id: z.string() }),
+      });
+    expect(await stored()).toEqual([{ event_id: 's20', person_id: 'erase-q-corrected' }]);
+
+    const record = await erasure.erasePerson('acme', 'erase-q-corrected', false);
+    expect(record.rowsDeleted.signals).toBe(1);
+    expect(await stored()).toEqual([]);
+
+    // the first batch retried alone: the earlier version, older than the one erased, is not
+    // written; the row stays erased
+    await (await queue.getJob(first.id!))!.retry('failed');
+    const drain = async (jobs: number) => {
+      const worker = new Worker(QueueName.Ingest, write, { connection: connection() });
+      let completed = 0;
+      await new Promise<void>((resolve) =>
+        worker.on('completed', () => (++completed === jobs ? resolve() : undefined)),
+      );
+      await worker.close();
+    };
+    await drain(1);
+    expect(await stored()).toEqual([]);
+
+    // the third, retried: its correction came after the erased version, and the row is theirs
+    await (await queue.getJob(third.id!))!.retry('failed');
+    await drain(1);
+    expect(await stored()).toEqual([
+      { event_id: 's20', person_id: 'erase-q-third' },
+      { event_id: 's21', person_id: 'erase-q-first' },
+    ]);
+  });
+
   it('rewrites the jobs of a person with thousands of firings in moments', async () => {
     const busy = 'erase-q-busy';
     const firings = Array.from({ length: 5_000 }, (_, i) => `f-busy-${i}-0123456789abcdef`);

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { AuditLogService } from '../audit/index.js';
 import { AppConfig } from '../config/index.js';
 import { MAX_ID_CHARS } from '../ingest/fields.js';
+import { isStream, tableOf } from '../ingest/streams.js';
 import { deleteEvents, QueueName } from '../queue/index.js';
 import {
   ClickHouseService,
@@ -21,8 +22,10 @@ import {
   NON_TOKEN_CHARS,
   rowOfPerson,
   TOKEN_PATTERN,
+  versionOfErasedRow,
   withoutLines,
   wordsOf,
+  type LineToCheck,
   type QueuedBatch,
 } from './erased-persons.js';
 import { ERASURE_RUN_LIMIT_MS, noteErasure } from './erasure-runs.js';
@@ -95,18 +98,27 @@ function versionsOf(table: string, id: string, named: string): string {
 }
 
 /**
+ * A stream's table keyed by `id`, whose rows `named` names: the versions that are the person's
+ * (see versionsOf), and the rows that go with every version of them (`whole`: their latest
+ * version is the person's).
+ */
+function streamTable<T extends string>(table: T, id: string, named: string) {
+  return { table, id, where: versionsOf(table, id, named), whole: latestNamed(table, id, named) };
+}
+
+/**
  * Every table holding rows of a person, and which of its rows are the person's. Each condition
  * binds {tenantId} and {erasureId}; table names come from this list only. Exposures come before
  * firings: they are the exposures of the person's firings, found through the firings.
  */
 const PERSON_TABLES = [
-  { table: 'signals', where: versionsOf('signals', 'event_id', THE_PERSON) },
+  streamTable('signals', 'event_id', THE_PERSON),
   // Also by the ids of the firings already found: an exposure validated before they were blocked
   // may be written after the firings are deleted, and a later scan still finds it.
-  { table: 'exposures', where: versionsOf('exposures', 'event_id', THEIR_FIRINGS) },
-  { table: 'firings', where: versionsOf('firings', 'firing_id', THE_PERSON) },
-  { table: 'outcomes', where: versionsOf('outcomes', 'outcome_id', THE_PERSON) },
-  { table: 'consent', where: versionsOf('consent', 'event_id', THE_PERSON) },
+  streamTable('exposures', 'event_id', THEIR_FIRINGS),
+  streamTable('firings', 'firing_id', THE_PERSON),
+  streamTable('outcomes', 'outcome_id', THE_PERSON),
+  streamTable('consent', 'event_id', THE_PERSON),
   // A rejected line is the person's when its raw text names the id (as sent or JSON-escaped) as a
   // whole token: "p1" does not take the lines of "p10"; or when it names one of their firings (a
   // rejected exposure names no person), as a whole token or a whole JSON string.
@@ -134,6 +146,15 @@ const EVENT_OWN_FIELDS = new Set(['event', 'jobId', 'prev', 'attemptsMade', 'del
 const carriesRows = (field: string) => !EVENT_OWN_FIELDS.has(field);
 
 export type ErasedTable = (typeof PERSON_TABLES)[number]['table'];
+
+/** The streams' tables of PERSON_TABLES, whose rows a queued ingest batch may hold. */
+const STREAM_TABLES = PERSON_TABLES.filter((t) => 'whole' in t);
+
+/**
+ * The rows an erasure deleted with every version of them, per table and by id: the received_at
+ * of the latest version deleted (see versionOfErasedRow).
+ */
+type ErasedRows = Map<string, Map<string, string>>;
 
 /**
  * PERSON_TABLES as an erasure's passes count and delete them: of the firings whose latest version
@@ -363,13 +384,14 @@ export class ErasureService {
     // the tenant's data version moves once the rows are gone (and after a failed pass, which may
     // have deleted some): answers kept from before are not served again
     const firingIds = new Set<string>();
+    const erasedRows: ErasedRows = new Map();
     const rowsDeleted = await this.versions.writing(tenantId, async () => {
       try {
         return await this.withTarget(tenantId, personId, erasureId, async (target) => {
           const deleted = await this.deleteUntilGone(
             target,
             Date.now() + SETTLE_MS,
-            firingIds,
+            { firingIds, erasedRows },
             blockFirings,
           );
           if (firingIds.size > 0) {
@@ -388,7 +410,7 @@ export class ErasureService {
         }
       }
     });
-    await this.scrubQueue(tenantId, personId, firingIds);
+    await this.scrubQueue(tenantId, personId, firingIds, erasedRows);
     // builds stop waiting for an erasure this old (see erasure-runs.ts): past it, one may have
     // read the person's rows unseen
     if (Date.now() - startedAt > ERASURE_RUN_LIMIT_MS) {
@@ -494,11 +516,12 @@ export class ErasureService {
    * and answers the rows deleted per table. The ids of the person's firings are added to
    * `firingIds` (and blocked, with `blockFirings`) before the firings go; the closing scan comes
    * SETTLE_MS after the last of those blocks too, for the exposures validated just before it.
+   * The rows deleted with every version of them are added to `erasedRows`.
    */
   private async deleteUntilGone(
     target: ErasureTarget,
     blockSettledAt: number,
-    firingIds: Set<string>,
+    { firingIds, erasedRows }: { firingIds: Set<string>; erasedRows: ErasedRows },
     blockFirings: boolean,
   ): Promise<Record<ErasedTable, number>> {
     const deleted = Object.fromEntries(PERSON_TABLES.map(({ table }) => [table, 0])) as Record<
@@ -533,6 +556,7 @@ export class ErasureService {
         continue;
       }
       pass++;
+      await this.noteErasedRows(target, found, erasedRows);
       for (const { table, where } of tables) {
         await this.deleteRows(table, where, target);
         deleted[table] += found[table];
@@ -542,6 +566,41 @@ export class ErasureService {
       LifecycleErrorCode.Incomplete,
       `rows of the person kept arriving through ${MAX_PASSES} passes; erase again with blockReingest`,
     );
+  }
+
+  /**
+   * Adds to `erasedRows` the rows of the streams' tables in which `found` counts rows of the
+   * person whose latest version is theirs, with that version's received_at: the delete that
+   * follows takes every version of them.
+   */
+  private async noteErasedRows(
+    target: ErasureTarget,
+    found: Record<ErasedTable, number>,
+    erasedRows: ErasedRows,
+  ): Promise<void> {
+    const tables = STREAM_TABLES.filter(({ table }) => found[table] > 0);
+    if (tables.length === 0) {
+      return;
+    }
+    const rows = await this.clickhouse.query({
+      tag: 'erasure.erased_rows',
+      sql: tables
+        .map(
+          ({ table, id, whole }) =>
+            `SELECT '${table}' AS t, ${id} AS id, toString(max(received_at)) AS latest
+             FROM ${table} WHERE tenant_id = {tenantId:String} AND ${whole} GROUP BY id`,
+        )
+        .join('\nUNION ALL\n'),
+      params: { ...target },
+      row: z.object({ t: z.string(), id: z.string(), latest: z.string() }),
+    });
+    for (const { t, id, latest } of rows) {
+      const ofTable = erasedRows.get(t) ?? new Map<string, string>();
+      // a row found again by a later pass (a version written meanwhile): the later of the two
+      if ((ofTable.get(id) ?? '') < latest) {
+        erasedRows.set(t, ofTable.set(id, latest));
+      }
+    }
   }
 
   /**
@@ -645,6 +704,7 @@ export class ErasureService {
    * Queued mode: Redis keeps the ingest jobs with the rows they carry (completed ones for an
    * hour, failed ones until retried or past retention). Each job of the tenant, but those a worker holds
    * now, is rewritten without the person's rows, taken as the stored ones are (see rowOfPerson),
+   * without the versions of `erasedRows` no later than the ones deleted (see versionOfErasedRow),
    * and its rejected lines naming the person as a whole token in any JSON spelling, or one of
    * `firingIds` as rejected lines are read (one of the line's words): no copy of the
    * person's rows outlives the erasure there, and a failed job retried later does not bring them
@@ -657,6 +717,7 @@ export class ErasureService {
     tenantId: string,
     personId: string,
     firingIds: ReadonlySet<string>,
+    erasedRows: ErasedRows,
   ): Promise<void> {
     if (this.queue === undefined) {
       return;
@@ -669,7 +730,13 @@ export class ErasureService {
       patterns.some((pattern) => pattern.test(raw)) ||
       (firingIds.size > 0 && wordsOf(raw).some((word) => firingIds.has(word)));
     const ids: ErasedIds = { patterns: [personPattern, ...firingPatterns], firingIds, named };
-    const isTheirs = rowOfPerson(personId, firingIds);
+    const ofPerson = rowOfPerson(personId, firingIds);
+    const erasedVersionOf = new Map<string, (line: LineToCheck) => boolean>(
+      STREAM_TABLES.map(({ table, id }) => [
+        table,
+        versionOfErasedRow(id, erasedRows.get(table) ?? new Map()),
+      ]),
+    );
     const jobs = await this.queue.getJobs([
       'completed',
       'failed',
@@ -683,9 +750,18 @@ export class ErasureService {
         continue;
       }
       await scrubFailure(this.queue, job, ids);
-      // its rows by their person (or an exposure's firing), as the store's; its rejected lines
-      // by the words of their text, as rejected_events
-      const { batch, removed } = withoutLines(data, isTheirs, (line) => named(line.raw));
+      const erasedVersion =
+        data.stream !== undefined && isStream(data.stream)
+          ? erasedVersionOf.get(tableOf[data.stream])
+          : undefined;
+      // its rows by their person (or an exposure's firing), as the store's, and the earlier
+      // versions of rows erased whole; its rejected lines by the words of their text, as
+      // rejected_events
+      const { batch, removed } = withoutLines(
+        data,
+        (line) => ofPerson(line) || erasedVersion?.(line) === true,
+        (line) => named(line.raw),
+      );
       if (removed > 0) {
         await job.updateData(batch).catch(async (error: unknown) => {
           // a completed job that expired meanwhile is gone with its rows: nothing to rewrite
