@@ -7,7 +7,7 @@ import type { PdfRenderer } from './pdf/pdf-renderer.js';
 import { fixtureMeasures } from './render/testing.js';
 import type { CurvePoint } from '../measurement/index.js';
 import { curvesSettled } from './report-measures.js';
-import type { ReportMeasuresService } from './report-measures.service.js';
+import type { ReportMeasuresService, ReportOptions } from './report-measures.service.js';
 import {
   LiftReportService,
   periodFromQuery,
@@ -88,6 +88,38 @@ describe('the report page while the data is unchanged', () => {
     await uncached.html('acme', ...october);
     await uncached.html('acme', ...october);
     expect(collected).toHaveLength(6);
+  });
+});
+
+describe('the report page with revenue capped', () => {
+  // the deployment caps at 500 (REPORT_REVENUE_CAP=500); the address may name another cap
+  const measures = {
+    collect: (_tenantId: string, _from: Date, _to: Date, _now: Date, options: ReportOptions) =>
+      Promise.resolve({
+        ...fixtureMeasures(),
+        revenueCap: options.revenueCap === undefined ? { value: 500 } : options.revenueCap,
+      }),
+  } as unknown as ReportMeasuresService;
+  const reports = new LiftReportService(measures, {} as PdfRenderer);
+  const october = [new Date('2026-10-01T00:00:00Z'), new Date('2026-11-01T00:00:00Z')] as const;
+  /** The text of the report's "Revenue capping" item. */
+  const cappingText = (html: string) =>
+    /<dt>Revenue capping<\/dt><dd>([^<]*)<\/dd>/.exec(html)?.[1];
+
+  it('says the cap came from the address when it names one', async () => {
+    const html = await reports.html('acme', ...october, reportOptionsFromQuery('99%'));
+    expect(cappingText(html)).toBe(
+      'Each person’s revenue is capped at the 99th percentile of the trigger’s revenues above 0 before any revenue figure is computed (?revenueCap=99% on this report’s address).',
+    );
+    expect(cappingText(await reports.html('acme', ...october, reportOptionsFromQuery('off')))).toBe(
+      'Revenue is not capped in this report (?revenueCap=off on this report’s address).',
+    );
+  });
+
+  it('says the cap came from the setting when the address names none', async () => {
+    expect(cappingText(await reports.html('acme', ...october))).toBe(
+      'Each person’s revenue is capped at 500 before any revenue figure is computed (the REPORT_REVENUE_CAP setting; ?revenueCap= on the report’s address caps it otherwise).',
+    );
   });
 });
 

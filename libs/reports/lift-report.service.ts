@@ -34,7 +34,9 @@ export class LiftReportService {
       const now = new Date();
       const measures = await this.measures.collect(tenantId, from, to, now, options);
       settled = curvesSettled(measures.overTime, to, now);
-      return renderLiftReport(measures);
+      return renderLiftReport(measures, {
+        revenueCapFrom: options.revenueCap === undefined ? 'setting' : 'address',
+      });
     };
     if (this.cache === undefined) {
       return render();

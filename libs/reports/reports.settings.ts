@@ -50,6 +50,16 @@ export function parseRevenueCap(text: string, name: string): RevenueCapRequest |
   return percent ? { percentile: number } : { value: number };
 }
 
+/** The cap as a person writes it, and parseRevenueCap reads it back: 99%, 500, off. */
+export function revenueCapText(cap: RevenueCapRequest | null): string {
+  if (cap === null) {
+    return REVENUE_CAP_OFF;
+  }
+  return cap.percentile === undefined || cap.percentile === null
+    ? String(cap.value)
+    : `${cap.percentile}%`;
+}
+
 /** The cap in words, as the report prints it: "the 99th percentile", "500". */
 export function revenueCapWords(cap: RevenueCapRequest): string {
   if (cap.percentile === undefined || cap.percentile === null) {

@@ -1,9 +1,9 @@
 // The lift report as one self-contained HTML document: inline CSS, inline SVG, no script, nothing
 // fetched from elsewhere (the page's own Content-Security-Policy forbids it).
-import type { Interval, SegmentedLift } from '../../measurement/index.js';
+import type { Interval, RevenueCapRequest, SegmentedLift } from '../../measurement/index.js';
 import { HETEROGENEITY_P_THRESHOLD } from '../../stats/index.js';
 import { overTimeStep, type ReportMeasures } from '../report-measures.js';
-import { revenueCapWords } from '../reports.settings.js';
+import { revenueCapText, revenueCapWords } from '../reports.settings.js';
 import {
   complianceChart,
   doseResponseChart,
@@ -38,6 +38,11 @@ import { REPORT_CSS } from './styles.js';
 export interface ReportOrigin {
   /** Set for a stored snapshot: its id, when and how it was taken. */
   snapshot?: { id: string; createdAt: string; kind: string };
+  /**
+   * Where its revenue cap (ReportMeasures.revenueCap) came from: the REPORT_REVENUE_CAP setting
+   * (absent), the report address's `?revenueCap=`, or the revenueCap a snapshot was taken with.
+   */
+  revenueCapFrom?: 'setting' | 'address' | 'snapshot';
 }
 
 /** The page's own policy: nothing loads, nothing runs; only its inline styles apply. */
@@ -532,7 +537,33 @@ function complianceSection(view: ReportView): string {
   );
 }
 
-function methodSection(view: ReportView): string {
+/** The method's "Revenue capping": the cap, and where this report's came from. */
+function revenueCapMethod(cap: RevenueCapRequest | null, origin: ReportOrigin): string {
+  const from = origin.revenueCapFrom ?? 'setting';
+  const inSnapshot = origin.snapshot !== undefined;
+  if (cap === null && from === 'setting') {
+    return inSnapshot
+      ? 'Revenue is not capped in this snapshot (REPORT_REVENUE_CAP was off when it was taken; createReportSnapshot’s revenueCap caps a snapshot).'
+      : 'Revenue is not capped in this report (REPORT_REVENUE_CAP, or ?revenueCap=99% on the report’s address, caps it).';
+  }
+  const source = {
+    snapshot: 'the revenueCap this snapshot was taken with',
+    address: `?revenueCap=${revenueCapText(cap)} on this report’s address`,
+    setting: inSnapshot
+      ? 'the REPORT_REVENUE_CAP setting when the snapshot was taken'
+      : 'the REPORT_REVENUE_CAP setting; ?revenueCap= on the report’s address caps it otherwise',
+  }[from];
+  if (cap === null) {
+    return `Revenue is not capped in this report (${source}).`;
+  }
+  const ofRevenues =
+    cap.percentile === null || cap.percentile === undefined
+      ? ''
+      : ' of the trigger’s revenues above 0';
+  return `Each person’s revenue is capped at ${revenueCapWords(cap)}${ofRevenues} before any revenue figure is computed (${source}).`;
+}
+
+function methodSection(view: ReportView, origin: ReportOrigin): string {
   const conf = formatPercent(view.measures.confidence, 0);
   const items: [string, string][] = [
     [
@@ -563,12 +594,7 @@ function methodSection(view: ReportView): string {
       'Segments',
       'Each live trigger’s lift is also split by channel, surface and the properties its firings carry (tier, country, device), as liftSegments answers. Cochran’s Q asks whether the segments’ changes differ more than their own uncertainty explains (p < 0.05 for each trigger and dimension, not corrected for the number of splits). A flagged trigger’s segments are shown with their change shrunk by empirical Bayes: a normal prior learnt from the segments themselves (their mean change, and their spread beyond what noise explains) is combined with each segment’s own figure.',
     ],
-    [
-      'Revenue capping',
-      view.measures.revenueCap === null || view.measures.revenueCap === undefined
-        ? 'Revenue is not capped in this report (REPORT_REVENUE_CAP, or ?revenueCap=99% on the report’s address, caps it).'
-        : `Each person’s revenue is capped at ${revenueCapWords(view.measures.revenueCap)}${view.measures.revenueCap.percentile === null || view.measures.revenueCap.percentile === undefined ? '' : ' of the trigger’s revenues above 0'} before any revenue figure is computed (REPORT_REVENUE_CAP, or ?revenueCap= on the report’s address).`,
-    ],
+    ['Revenue capping', revenueCapMethod(view.measures.revenueCap ?? null, origin)],
     [
       'Latency',
       'Time from the signal to the first delivery or render of the message (to the decision when there is none). Firings later than the trigger’s window are expired: they acted on a stale signal.',
@@ -608,7 +634,7 @@ export function renderLiftReport(measures: ReportMeasures, origin: ReportOrigin 
     `<header class="report"><p class="eyebrow">Causeway · lift report · ${esc(measures.tenantId)}</p>` +
     `<h1>Did our triggers work? ${esc(period)}</h1>` +
     `<p class="meta">Event time from ${esc(formatDateTime(measures.from))} to ${esc(formatDateTime(measures.to))} (end excluded) · figures as of ${esc(formatDateTime(measures.generatedAt))} · ${esc(formatPercent(measures.confidence, 0))} intervals</p>${banner}</header>` +
-    `<main>${headline(view)}${liftSection(view)}${overTimeSection(measures)}${latencySection(view)}${harmSection(view)}${complianceSection(view)}${methodSection(view)}</main>` +
+    `<main>${headline(view)}${liftSection(view)}${overTimeSection(measures)}${latencySection(view)}${harmSection(view)}${complianceSection(view)}${methodSection(view, origin)}</main>` +
     `<footer>Generated by Causeway from tenant ${esc(measures.tenantId)}’s data. Measures version ${measures.version}.</footer>` +
     `</body></html>`
   );

@@ -13,7 +13,7 @@ import { toClickHouseTime } from '../../storage/index.js';
 import { storeForSuite, type TemporaryStore } from '../../storage/testing.js';
 import { loggedErrorsForSuite, refusePerson, writeFiringOf } from '../../testing/index.js';
 import { fixtureMeasures } from '../render/testing.js';
-import type { ReportMeasuresService } from '../report-measures.service.js';
+import type { ReportMeasuresService, ReportOptions } from '../report-measures.service.js';
 import { AppConfig, loadConfig } from '../../config/index.js';
 import { WEEKLY_SNAPSHOT_SCHEDULER_ID } from './report-snapshot.job.js';
 import { ReportSnapshotProcessor } from './report-snapshot.processor.js';
@@ -135,12 +135,19 @@ function snapshotsOn(store: TemporaryStore, trouble: Trouble = {}) {
   const failing = new Set(trouble.failing);
   const unreachable = new Set(trouble.unreachable);
   const measures = {
-    collect: async (tenantId: string) => {
+    // read with the cap asked for; none asked, with the deployment's (REPORT_REVENUE_CAP=off)
+    collect: async (
+      tenantId: string,
+      _from: Date,
+      _to: Date,
+      _at: Date,
+      options?: ReportOptions,
+    ) => {
       if (failing.has(tenantId)) {
         await refusedWrite(store, tenantId);
       }
       await new Promise((resolve) => setTimeout(resolve, trouble.slowMs ?? 0));
-      return fixtureMeasures();
+      return { ...fixtureMeasures(), revenueCap: options?.revenueCap ?? null };
     },
   } as unknown as ReportMeasuresService;
   const hook = new SnapshotCreatedHook();
@@ -514,6 +521,31 @@ describe('listing snapshots with a limit it does not answer', () => {
     const at = new Date('2026-10-05T00:00:00Z');
     expect(() => service.list('listing', { from: at, to: at })).toThrow(
       'from, to: from must be before to (was from 2026-10-05T00:00:00.000Z, to 2026-10-05T00:00:00.000Z)',
+    );
+  });
+});
+
+describe('an on-demand snapshot taken with its own revenue cap', () => {
+  const store = storeForSuite();
+  const from = new Date('2026-10-05T00:00:00Z');
+  const to = new Date('2026-10-12T00:00:00Z');
+  /** The text of the report's "Revenue capping" item. */
+  const cappingText = (html: string) =>
+    /<dt>Revenue capping<\/dt><dd>([^<]*)<\/dd>/.exec(html)?.[1];
+
+  it('says the cap came from the snapshot, not from the setting or an address', async () => {
+    const { service } = snapshotsOn(store);
+    const snapshot = await service.create('capped', from, to, { revenueCap: { percentile: 99 } });
+    expect(cappingText(snapshot.html)).toBe(
+      'Each person’s revenue is capped at the 99th percentile of the trigger’s revenues above 0 before any revenue figure is computed (the revenueCap this snapshot was taken with).',
+    );
+  });
+
+  it('says a snapshot taken without one read the setting when it was taken', async () => {
+    const { service } = snapshotsOn(store);
+    const snapshot = await service.create('uncapped', from, to);
+    expect(cappingText(snapshot.html)).toBe(
+      'Revenue is not capped in this snapshot (REPORT_REVENUE_CAP was off when it was taken; createReportSnapshot’s revenueCap caps a snapshot).',
     );
   });
 });

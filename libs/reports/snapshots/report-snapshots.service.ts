@@ -248,6 +248,7 @@ export class ReportSnapshotsService {
     const measures = await this.measures.collect(tenantId, from, to, createdAt, options);
     const html = renderLiftReport(measures, {
       snapshot: { id: snapshotId, createdAt: createdAt.toISOString(), kind },
+      revenueCapFrom: options.revenueCap === undefined ? 'setting' : 'snapshot',
     });
     const snapshot: StoredSnapshot = {
       tenantId,
