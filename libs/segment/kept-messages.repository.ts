@@ -30,7 +30,10 @@ export interface StoredKeptMessage {
   personId: string;
   /** The event time computed on arrival (Segment's rule), epoch milliseconds. */
   eventTime: number;
+  /** The arrival of the copy kept (the latest delivery), epoch milliseconds. */
   receivedAt: number;
+  /** The arrival of its first delivery, epoch milliseconds. */
+  firstReceivedAt: number;
   raw: string;
 }
 
@@ -50,6 +53,7 @@ const keptRow = z.object({
   person_id: z.string(),
   timestamp: z.string(),
   received_at: z.string(),
+  first_received_at: z.string(),
   raw: z.string(),
 });
 
@@ -64,13 +68,18 @@ const countRow = z.object({
 /**
  * segment_unmapped: the messages no rule maps, as sent, one row per messageId (ReplacingMergeTree
  * keyed by tenant and messageId, so a message kept again collapses onto its latest copy, whose
- * updated_at is its arrival), until a rule maps them later (mapped_at).
+ * updated_at is its arrival, and which carries the first copy's arrival forward in
+ * first_received_at, migration 0143), until a rule maps them later (mapped_at).
  */
 @Injectable()
 export class KeptMessagesRepository {
   constructor(private readonly clickhouse: ClickHouseService) {}
 
   async keep(tenantId: string, kept: readonly KeptMessage[], receivedAt: number): Promise<void> {
+    const arrived = await this.firstArrivals(
+      tenantId,
+      kept.map(({ message }) => message.messageId),
+    );
     await this.write(
       'segment.keep',
       kept.map(({ message, eventTime }) => ({
@@ -81,10 +90,34 @@ export class KeptMessagesRepository {
         personId: message.personId,
         eventTime,
         receivedAt,
+        firstReceivedAt: Math.min(arrived.get(message.messageId) ?? receivedAt, receivedAt),
         raw: message.raw,
         mappedAt: null,
       })),
     );
+  }
+
+  /**
+   * The first arrival of each of `messageIds` already kept, epoch milliseconds: the earliest over
+   * every version still stored, merged or not.
+   */
+  private async firstArrivals(
+    tenantId: string,
+    messageIds: readonly string[],
+  ): Promise<Map<string, number>> {
+    if (messageIds.length === 0) {
+      return new Map();
+    }
+    const rows = await this.clickhouse.query({
+      tag: 'segment.kept_first_arrivals',
+      sql: `SELECT message_id, toString(min(first_received_at)) AS first_received_at
+            FROM segment_unmapped
+            WHERE tenant_id = {tenantId:String} AND message_id IN {messageIds:Array(String)}
+            GROUP BY message_id`,
+      params: { tenantId, messageIds: [...new Set(messageIds)] },
+      row: z.object({ message_id: z.string(), first_received_at: z.string() }),
+    });
+    return new Map(rows.map((r) => [r.message_id, fromClickHouseTime(r.first_received_at)]));
   }
 
   /** Up to `limit` kept track messages of an event not mapped yet, oldest arrival first. */
@@ -96,7 +129,8 @@ export class KeptMessagesRepository {
     const rows = await this.clickhouse.query({
       tag: 'segment.kept_track',
       sql: `SELECT message_id, person_id, toString(timestamp) AS timestamp,
-                   toString(received_at) AS received_at, raw
+                   toString(received_at) AS received_at,
+                   toString(first_received_at) AS first_received_at, raw
             FROM segment_unmapped FINAL
             WHERE tenant_id = {tenantId:String} AND type = 'track' AND event = {event:String}
               AND mapped_at IS NULL
@@ -111,6 +145,7 @@ export class KeptMessagesRepository {
       personId: row.person_id,
       eventTime: fromClickHouseTime(row.timestamp),
       receivedAt: fromClickHouseTime(row.received_at),
+      firstReceivedAt: fromClickHouseTime(row.first_received_at),
       raw: row.raw,
     }));
   }
@@ -143,6 +178,7 @@ export class KeptMessagesRepository {
         person_id: row.personId,
         timestamp: toClickHouseTime(row.eventTime),
         received_at: toClickHouseTime(row.receivedAt),
+        first_received_at: toClickHouseTime(row.firstReceivedAt),
         raw: row.raw,
         mapped_at: row.mappedAt === null ? null : toClickHouseTime(row.mappedAt),
         updated_at: toClickHouseTime(row.mappedAt ?? row.receivedAt),
@@ -155,7 +191,7 @@ export class KeptMessagesRepository {
     const rows = await this.clickhouse.query({
       tag: 'segment.unmapped_counts',
       sql: `SELECT type, event, count() AS messages,
-                   toString(min(received_at)) AS first_received,
+                   toString(min(first_received_at)) AS first_received,
                    toString(max(received_at)) AS last_received
             FROM segment_unmapped FINAL
             WHERE tenant_id = {tenantId:String} AND mapped_at IS NULL
